@@ -1,0 +1,63 @@
+/*
+ * cli.h - the samizdat sub-commands and the small pieces they share:
+ * opening inputs and outputs, pumping a file through a stream, asking for
+ * a passphrase on the terminal.
+ */
+#ifndef SZ_CLI_CLI_H
+#define SZ_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/io.h"
+
+/* Exit statuses: 0 success, 1 failure of the operation, 2 bad usage. */
+#define SZ_EXIT_FAIL 1
+#define SZ_EXIT_USAGE 2
+
+int sz_cmd_keygen(int argc, char **argv);
+int sz_cmd_encrypt(int argc, char **argv);
+int sz_cmd_decrypt(int argc, char **argv);
+
+/* Prints "samizdat CMD: " and the message to stderr; returns SZ_EXIT_FAIL. */
+int cli_fail(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints a usage error with a pointer to --help; returns SZ_EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Opens path for reading, or standard input for NULL or "-"; -1 on error
+ * (with the message in err). */
+int cli_open_input(const char *path, struct sz_err *err);
+
+/* Standard output, or a file that appears only when committed. */
+struct cli_output {
+	int fd;
+	bool is_file;
+	struct sz_outfile file;
+};
+int cli_output_open(struct cli_output *o, const char *path, int mode,
+	struct sz_err *err);
+int cli_output_commit(struct cli_output *o, struct sz_err *err);
+void cli_output_abort(struct cli_output *o);
+
+/* A sink that writes to the fd pointed to by ctx (an int *). */
+int cli_fd_sink(void *ctx, const uint8_t *data, size_t len);
+
+typedef int (*cli_update_fn)(void *obj, const uint8_t *data, size_t len,
+	struct sz_err *err);
+/* Reads fd to its end and feeds each piece to update. */
+int cli_pump(int fd, cli_update_fn update, void *obj, struct sz_err *err);
+
+/* Reads a passphrase from the terminal without echo (twice if confirm),
+ * or the first line of file when file is not NULL.  buf must hold cap
+ * bytes; the caller wipes it. */
+int cli_passphrase(const char *file, bool confirm, char *buf, size_t cap,
+	size_t *len, struct sz_err *err);
+
+/* How many worker threads a stream may use here (1 or 2). */
+unsigned cli_threads(void);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * cli_io.c - input, output and passphrases for the command-line tools.
+ * The passphrase is read from /dev/tty, not standard input, so that
+ * standard input stays free for the data (as age does).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define PUMP_SIZE (256 * 1024)
+
+static void vsay(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "samizdat %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay(cmd, fmt, ap);
+	va_end(ap);
+	return SZ_EXIT_FAIL;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay(cmd, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'samizdat %s --help'.\n", cmd);
+	return SZ_EXIT_USAGE;
+}
+
+int cli_open_input(const char *path, struct sz_err *err)
+{
+	if (path == NULL || strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		sz_err_set(err, SZ_E_IO, "cannot open %s: %s", path,
+			strerror(errno));
+	return fd;
+}
+
+int cli_output_open(struct cli_output *o, const char *path, int mode,
+	struct sz_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = STDOUT_FILENO;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return SZ_OK;
+	int rc = sz_outfile_open(&o->file, path, mode, 1, err);
+	if (rc != SZ_OK)
+		return rc;
+	o->is_file = true;
+	o->fd = o->file.fd;
+	return SZ_OK;
+}
+
+int cli_output_commit(struct cli_output *o, struct sz_err *err)
+{
+	if (!o->is_file)
+		return SZ_OK;
+	o->is_file = false;
+	return sz_outfile_commit(&o->file, err);
+}
+
+void cli_output_abort(struct cli_output *o)
+{
+	if (o->is_file)
+		sz_outfile_abort(&o->file);
+	o->is_file = false;
+}
+
+int cli_fd_sink(void *ctx, const uint8_t *data, size_t len)
+{
+	return sz_write_all(*(int *)ctx, data, len);
+}
+
+int cli_pump(int fd, cli_update_fn update, void *obj, struct sz_err *err)
+{
+	uint8_t *buf = malloc(PUMP_SIZE);
+	int rc = SZ_OK;
+	if (buf == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	for (;;) {
+		ssize_t n = read(fd, buf, PUMP_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = sz_err_set(err, SZ_E_IO, "cannot read the input: %s",
+				strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		rc = update(obj, buf, (size_t)n, err);
+		if (rc != SZ_OK)
+			break;
+	}
+	free(buf);
+	return rc;
+}
+
+static int read_tty_line(int fd, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n' || c == '\r')
+			break;
+		if (n + 1 >= cap)
+			return SZ_E_LIMIT;
+		buf[n++] = c;
+	}
+	*len = n;
+	return SZ_OK;
+}
+
+static int ask_tty(int fd, const char *prompt, char *buf, size_t cap,
+	size_t *len)
+{
+	struct termios old, quiet;
+	bool restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~ECHO;
+		quiet.c_lflag |= ECHONL;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		/* nothing to do: the read below still works */
+	}
+	int rc = read_tty_line(fd, buf, cap, len);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	return rc;
+}
+
+int cli_passphrase(const char *file, bool confirm, char *buf, size_t cap,
+	size_t *len, struct sz_err *err)
+{
+	int rc;
+	if (file != NULL) {
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return sz_err_set(err, SZ_E_IO, "cannot open %s: %s",
+				file, strerror(errno));
+		rc = read_tty_line(fd, buf, cap, len);
+		close(fd);
+		if (rc != SZ_OK)
+			return sz_err_set(err, rc, "the passphrase in %s is too "
+				"long", file);
+		if (*len == 0)
+			return sz_err_set(err, SZ_E_INVAL,
+				"%s holds an empty passphrase", file);
+		return SZ_OK;
+	}
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (tty < 0)
+		return sz_err_set(err, SZ_E_IO, "there is no terminal to ask "
+			"for a passphrase; use --passphrase-file FILE");
+	rc = ask_tty(tty, "Enter passphrase: ", buf, cap, len);
+	if (rc == SZ_OK && *len == 0)
+		rc = sz_err_set(err, SZ_E_INVAL, "the passphrase is empty");
+	else if (rc != SZ_OK)
+		sz_err_set(err, rc, "the passphrase is too long");
+	if (rc == SZ_OK && confirm) {
+		char *again = sodium_malloc(cap);
+		size_t alen = 0;
+		if (again == NULL) {
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		} else {
+			rc = ask_tty(tty, "Confirm passphrase: ", again, cap,
+				&alen);
+			if (rc != SZ_OK || alen != *len ||
+			    sodium_memcmp(again, buf, alen) != 0)
+				rc = sz_err_set(err, SZ_E_INVAL,
+					"the passphrases do not match");
+			sodium_free(again);
+		}
+	}
+	close(tty);
+	return rc;
+}
+
+unsigned cli_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n >= 2 ? 2 : 1;
+}

@@ -1,0 +1,59 @@
+/*
+ * main.c - the samizdat command: one binary, one table of sub-commands.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "keygen", sz_cmd_keygen, "generate an age identity for an editor" },
+	{ "encrypt", sz_cmd_encrypt, "encrypt a file in the age format" },
+	{ "decrypt", sz_cmd_decrypt, "decrypt an age file" },
+};
+
+static void help(FILE *f)
+{
+	fputs("samizdat - anonymous submissions, a newsroom inbox, and a\n"
+	      "censorship-resistant public archive, in one program.\n\n"
+	      "Usage: samizdat COMMAND [OPTIONS]\n\nCommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\n'samizdat COMMAND --help' tells more about each.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("samizdat: cannot initialise libsodium\n", stderr);
+		return SZ_EXIT_FAIL;
+	}
+	if (argc < 2) {
+		help(stderr);
+		return SZ_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+	    strcmp(name, "help") == 0) {
+		help(stdout);
+		return 0;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("samizdat %s\n", SZ_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "samizdat: unknown command \"%s\"\n", name);
+	help(stderr);
+	return SZ_EXIT_USAGE;
+}

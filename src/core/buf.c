@@ -1,0 +1,71 @@
+/*
+ * buf.c - bounded growable buffers.  Contents are wiped when freed, since
+ * buffers often carry headers, keys or plaintext.
+ */
+#include "core/buf.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sz_buf_init(struct sz_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+int sz_buf_append(struct sz_buf *b, const void *p, size_t n)
+{
+	if (n > b->max || b->len > b->max - n)
+		return SZ_E_LIMIT;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (cap > b->max + 1)
+			cap = b->max + 1;
+		uint8_t *d = malloc(cap);
+		if (d == NULL)
+			return SZ_E_NOMEM;
+		if (b->data != NULL) {
+			memcpy(d, b->data, b->len);
+			sodium_memzero(b->data, b->cap);
+			free(b->data);
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = 0;
+	return SZ_OK;
+}
+
+int sz_buf_puts(struct sz_buf *b, const char *s)
+{
+	return sz_buf_append(b, s, strlen(s));
+}
+
+void sz_buf_consume(struct sz_buf *b, size_t n)
+{
+	if (n >= b->len) {
+		b->len = 0;
+	} else {
+		memmove(b->data, b->data + n, b->len - n);
+		b->len -= n;
+	}
+	if (b->data != NULL)
+		b->data[b->len] = 0;
+}
+
+void sz_buf_free(struct sz_buf *b)
+{
+	if (b->data != NULL) {
+		sodium_memzero(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

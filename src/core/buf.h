@@ -1,0 +1,35 @@
+/*
+ * buf.h - a growable byte string that carries its length and a hard upper
+ * bound, so no append can grow it past what the caller allowed.
+ */
+#ifndef SZ_CORE_BUF_H
+#define SZ_CORE_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct sz_buf {
+	uint8_t *data;  /* owned; always NUL-terminated past len when non-NULL */
+	size_t len;
+	size_t cap;
+	size_t max;     /* appends beyond this many bytes fail with SZ_E_LIMIT */
+};
+
+/* Starts an empty buffer that may hold at most max bytes. */
+void sz_buf_init(struct sz_buf *b, size_t max);
+
+/* Appends n bytes; 0, SZ_E_LIMIT or SZ_E_NOMEM.  On failure b is unchanged. */
+int sz_buf_append(struct sz_buf *b, const void *p, size_t n);
+
+/* Appends a NUL-terminated string. */
+int sz_buf_puts(struct sz_buf *b, const char *s);
+
+/* Drops the first n bytes, keeping the rest. */
+void sz_buf_consume(struct sz_buf *b, size_t n);
+
+/* Wipes the contents (sodium_memzero) and frees them. */
+void sz_buf_free(struct sz_buf *b);
+
+#endif

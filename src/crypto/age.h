@@ -1,0 +1,63 @@
+/*
+ * age.h - encrypting and decrypting whole age v1 files as streams.
+ *
+ * This is the API the inbox uses: bytes are pushed in pieces of any size
+ * (as they arrive from a network upload, say) and output goes to a sink,
+ * with memory bounded whatever the file size.  Encryption writes to any
+ * number of X25519 recipients, or to one passphrase.  Decryption detects
+ * the ASCII armor by itself, tries every identity on every stanza, checks
+ * the header MAC before it releases a byte, and releases plaintext only in
+ * authenticated chunks.
+ *
+ * Errors name what failed: SZ_E_HEADER, SZ_E_NO_MATCH, SZ_E_HMAC,
+ * SZ_E_PAYLOAD, SZ_E_ARMOR (or the sink's own code).  After an error every
+ * later call fails with the same code.
+ */
+#ifndef SZ_CRYPTO_AGE_H
+#define SZ_CRYPTO_AGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "crypto/age_keys.h"
+#include "crypto/age_stream.h"
+
+struct sz_age_opts {
+	bool armor;        /* encrypt: write the ASCII armor; decrypt: the
+	                      input must be armored (otherwise detected) */
+	unsigned threads;  /* 1 (default when 0) or 2 cores per stream */
+};
+
+struct sz_age_encryptor;
+struct sz_age_decryptor;
+
+/* Starts a file to the n recipients and writes its header to sink.  opts
+ * may be NULL.  Free with sz_age_encrypt_free(). */
+int sz_age_encrypt_begin(struct sz_age_encryptor **out,
+	struct sz_age_recipient *const *recipients, size_t n,
+	const struct sz_age_opts *opts, sz_age_sink sink, void *ctx,
+	struct sz_err *err);
+int sz_age_encrypt_update(struct sz_age_encryptor *e, const uint8_t *data,
+	size_t len, struct sz_err *err);
+/* Writes the final chunk (and armor footer). */
+int sz_age_encrypt_finish(struct sz_age_encryptor *e, struct sz_err *err);
+void sz_age_encrypt_free(struct sz_age_encryptor *e);
+
+/* Starts decrypting with n identities (not copied: they must outlive the
+ * decryptor; with none, the header is still checked and SZ_E_NO_MATCH
+ * follows).  opts may be NULL. */
+int sz_age_decrypt_begin(struct sz_age_decryptor **out,
+	struct sz_age_identity *const *identities, size_t n,
+	const struct sz_age_opts *opts, sz_age_sink sink, void *ctx,
+	struct sz_err *err);
+__attribute__((warn_unused_result))
+int sz_age_decrypt_update(struct sz_age_decryptor *d, const uint8_t *data,
+	size_t len, struct sz_err *err);
+/* Checks that the file ended properly: the final chunk, the armor's END. */
+__attribute__((warn_unused_result))
+int sz_age_decrypt_finish(struct sz_age_decryptor *d, struct sz_err *err);
+void sz_age_decrypt_free(struct sz_age_decryptor *d);
+
+#endif
