@@ -36,6 +36,7 @@ int cli_open_input(const char *path, struct sz_err *err);
 struct cli_output {
 	int fd;
 	bool is_file;
+	bool is_device;
 	struct sz_outfile file;
 };
 int cli_output_open(struct cli_output *o, const char *path, int mode,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -61,6 +62,17 @@ int cli_output_open(struct cli_output *o, const char *path, int mode,
 	o->fd = STDOUT_FILENO;
 	if (path == NULL || strcmp(path, "-") == 0)
 		return SZ_OK;
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or a pipe (/dev/null, a FIFO): write straight to
+		 * it, there is no partial file to avoid. */
+		o->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (o->fd < 0)
+			return sz_err_set(err, SZ_E_IO, "cannot open %s: %s",
+				path, strerror(errno));
+		o->is_device = true;
+		return SZ_OK;
+	}
 	int rc = sz_outfile_open(&o->file, path, mode, 1, err);
 	if (rc != SZ_OK)
 		return rc;
@@ -69,8 +81,16 @@ int cli_output_open(struct cli_output *o, const char *path, int mode,
 	return SZ_OK;
 }
 
+static void close_device(struct cli_output *o)
+{
+	if (o->is_device)
+		close(o->fd);
+	o->is_device = false;
+}
+
 int cli_output_commit(struct cli_output *o, struct sz_err *err)
 {
+	close_device(o);
 	if (!o->is_file)
 		return SZ_OK;
 	o->is_file = false;
@@ -79,6 +99,7 @@ int cli_output_commit(struct cli_output *o, struct sz_err *err)
 
 void cli_output_abort(struct cli_output *o)
 {
+	close_device(o);
 	if (o->is_file)
 		sz_outfile_abort(&o->file);
 	o->is_file = false;

@@ -12,6 +12,8 @@
  * Errors name what failed: SZ_E_HEADER, SZ_E_NO_MATCH, SZ_E_HMAC,
  * SZ_E_PAYLOAD, SZ_E_ARMOR (or the sink's own code).  After an error every
  * later call fails with the same code.
+ *
+ * As with libsodium itself, sodium_init() must have been called first.
  */
 #ifndef SZ_CRYPTO_AGE_H
 #define SZ_CRYPTO_AGE_H

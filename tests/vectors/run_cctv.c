@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 			int want = expected_code(v.expect);
 			const size_t pieces[] = { SIZE_MAX, 7 };
 			int ok = 1;
-			char why[400] = "";
+			char why[512] = "";
 			for (size_t p = 0; p < 2 && ok; p++) {
 				struct sz_err err = { 0, "" };
 				char hex[65];
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 		free(buf);
 		free(names[i]);
 	}
-	printf("cctv: %d passed, %d failed, %d skipped\n", passed, failed,
+	printf("# cctv: %d passed, %d failed, %d skipped\n", passed, failed,
 		skipped);
 	return failed ? 1 : 0;
 }

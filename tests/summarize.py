@@ -1,0 +1,39 @@
+"""Sums the TAP results of every test in each build's meson testlog.json.
+
+A test that printed no TAP line but failed (a crash, a missing tool)
+counts as one failure, so nothing is lost from the total.
+"""
+import json
+import re
+import sys
+
+passed = failed = skipped = 0
+for build in sys.argv[1:]:
+    try:
+        with open(f"{build}/meson-logs/testlog.json") as f:
+            entries = [json.loads(line) for line in f if line.strip()]
+    except OSError as e:
+        print(f"summarize: {e}")
+        failed += 1
+        continue
+    for t in entries:
+        ok = nok = skip = 0
+        for line in (t.get("stdout") or "").splitlines():
+            line = line.strip()
+            if re.match(r"^not ok\b", line):
+                if re.search(r"#\s*TODO", line, re.I):
+                    continue
+                nok += 1
+            elif re.match(r"^ok\b", line):
+                if re.search(r"#\s*SKIP", line, re.I):
+                    skip += 1
+                else:
+                    ok += 1
+        if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and nok == 0:
+            nok = 1
+            print(f"summarize: {build}: {t.get('name')} failed: {t.get('result')}")
+        passed += ok
+        failed += nok
+        skipped += skip
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
