@@ -16,8 +16,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define PUMP_SIZE (256 * 1024)
+#define PUMP_SIZE (1024 * 1024)
 
+__attribute__((format(printf, 2, 0)))
 static void vsay(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "samizdat %s: ", cmd);

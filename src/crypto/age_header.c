@@ -16,12 +16,27 @@
 
 #define BODY_COLUMNS 64
 
+bool sz_b64_alphabet_only(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9') || c == '+' || c == '/'))
+			return false;
+	}
+	return true;
+}
+
 long sz_age_b64_decode(const char *b64, size_t len, uint8_t *out, size_t cap)
 {
 	size_t bin_len = 0;
 	const char *end = NULL;
 	if (len == 0)
 		return 0;
+	/* libsodium 1.0.18 (Debian 12) takes some bytes above 0x7f for
+	 * base64 characters; refuse them before it sees them. */
+	if (!sz_b64_alphabet_only(b64, len))
+		return -1;
 	if (sodium_base642bin(out, cap, b64, len, NULL, &bin_len, &end,
 		    sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
 		return -1;

@@ -77,6 +77,9 @@ void sz_age_stanza_clear(struct sz_age_stanza *st);
 /* Canonical unpadded base64, as the header uses it.  decode returns the
  * number of bytes, or -1 if b64 is not canonical or exceeds cap. */
 long sz_age_b64_decode(const char *b64, size_t len, uint8_t *out, size_t cap);
+/* True if s holds only characters of the standard base64 alphabet
+ * (no padding). */
+bool sz_b64_alphabet_only(const char *s, size_t len);
 /* Encodes into out (NUL-terminated); out needs 4*ceil(n/3)+1 bytes. */
 void sz_age_b64_encode(const uint8_t *in, size_t n, char *out, size_t cap);
 

@@ -24,7 +24,7 @@
 #define SZ_AGE_CHUNK_SIZE 65536
 #define SZ_AGE_TAG_SIZE 16
 #define SZ_AGE_STREAM_KEY_SIZE 32
-#define SZ_AGE_STREAM_BATCH 16
+#define SZ_AGE_STREAM_BATCH 64
 #define SZ_AGE_MAX_THREADS 2
 
 /* Receives output; returns 0 or a negative SZ_E_* code to stop the stream. */

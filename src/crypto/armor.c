@@ -6,6 +6,7 @@
  * as a header failure.
  */
 #include "crypto/armor.h"
+#include "crypto/age_header.h"
 
 #include <sodium.h>
 #include <stdbool.h>
@@ -136,6 +137,11 @@ static int dec_line(struct sz_armor_dec *d, struct sz_err *err)
 		return bad(err, "a line is longer than 64 columns");
 	if (d->n % 4 != 0)
 		return bad(err, "base64 without its padding");
+	size_t pad = 0;
+	while (pad < 2 && d->line[d->n - 1 - pad] == '=')
+		pad++;
+	if (!sz_b64_alphabet_only(d->line, d->n - pad))
+		return bad(err, "a character outside base64");
 	uint8_t bin[SZ_ARMOR_COLUMNS / 4 * 3];
 	size_t bin_len = 0;
 	const char *end = NULL;

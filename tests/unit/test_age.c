@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,11 +108,13 @@ static int keys_teardown(void **state)
 static void round_trips_at_chunk_boundaries(void **state)
 {
 	struct keys *k = *state;
+	const size_t B = SZ_AGE_STREAM_BATCH * (size_t)SZ_AGE_CHUNK_SIZE;
 	const size_t sizes[] = { 0, 1, 65535, 65536, 65537, 131072,
-		16 * 65536, 16 * 65536 + 1, 33 * 65536 + 7 };
+		B, B + 1, 2 * B + 65536, 2 * B + 65537 + 7 };
 	const size_t pieces[] = { 1000003, 4096, 65536, 65537 };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
 		uint8_t *plain = random_bytes(sizes[i]);
+		assert(sizeof(pieces) / sizeof(*pieces) == 4);
 		for (unsigned threads = 1; threads <= 2; threads++) {
 			struct sz_buf c, p;
 			struct sz_err err;
@@ -217,6 +220,30 @@ static void damage_is_detected_and_nothing_forged_is_released(void **state)
 			assert_memory_equal(p.data, plain, p.len);
 		sz_buf_free(&p);
 	}
+	sz_buf_free(&c);
+	free(plain);
+}
+
+/* With two workers, batches are in flight while the next fills: damage in
+ * a later batch must release exactly the chunks before it, in order. */
+static void damage_in_a_later_batch_releases_only_what_came_before(void **state)
+{
+	struct keys *k = *state;
+	const size_t chunks = 2 * SZ_AGE_STREAM_BATCH + 5;
+	const size_t n = chunks * SZ_AGE_CHUNK_SIZE - 9;
+	uint8_t *plain = random_bytes(n);
+	struct sz_buf c, p;
+	struct sz_err err;
+	encrypt_to(k->r, 1, plain, n, 100000, false, 2, &c);
+	size_t payload = c.len - chunks * SZ_AGE_CHUNK_SIZE -
+		chunks * SZ_AGE_TAG_SIZE + 9;
+	size_t bad = SZ_AGE_STREAM_BATCH + 3;
+	c.data[payload + bad * (SZ_AGE_CHUNK_SIZE + SZ_AGE_TAG_SIZE) + 7] ^= 4;
+	assert_int_equal(decrypt_with(k->id, 1, c.data, c.len, 77777, 2, &p,
+		&err), SZ_E_PAYLOAD);
+	assert_int_equal(p.len, bad * SZ_AGE_CHUNK_SIZE);
+	assert_memory_equal(p.data, plain, p.len);
+	sz_buf_free(&p);
 	sz_buf_free(&c);
 	free(plain);
 }
@@ -341,6 +368,17 @@ static void not_an_age_file_fails_early(void **state)
 	sz_buf_free(&p);
 }
 
+/* Found by fuzz_age_header: libsodium 1.0.18 decodes some bytes above
+ * 0x7f as base64, so one header could be written two ways. */
+static void non_ascii_bytes_in_base64_are_refused(void **state)
+{
+	(void)state;
+	uint8_t out[64];
+	assert_int_equal(sz_age_b64_decode("hjab\xc0\x9c\xcc\xac", 8, out,
+		sizeof(out)), -1);
+	assert_int_equal(sz_age_b64_decode("hjab////", 8, out, sizeof(out)), 6);
+}
+
 static void a_failing_sink_stops_the_stream(void **state)
 {
 	struct keys *k = *state;
@@ -361,11 +399,13 @@ int main(void)
 		cmocka_unit_test(armored_output_is_text_and_decrypts),
 		cmocka_unit_test(a_stranger_gets_no_match),
 		cmocka_unit_test(damage_is_detected_and_nothing_forged_is_released),
+		cmocka_unit_test(damage_in_a_later_batch_releases_only_what_came_before),
 		cmocka_unit_test(truncation_and_trailing_data_are_payload_failures),
 		cmocka_unit_test(passphrase_round_trip_and_wrong_passphrase),
 		cmocka_unit_test(a_passphrase_cannot_join_other_recipients),
 		cmocka_unit_test(an_endless_header_is_refused_within_its_limit),
 		cmocka_unit_test(not_an_age_file_fails_early),
+		cmocka_unit_test(non_ascii_bytes_in_base64_are_refused),
 		cmocka_unit_test(a_failing_sink_stops_the_stream),
 	};
 	return cmocka_run_group_tests(tests, keys_setup, keys_teardown);

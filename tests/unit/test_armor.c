@@ -101,6 +101,8 @@ static void malformed_armor_is_refused(void **state)
 		"-----BEGIN AGE ENCRYPTED FILE-----\n"
 		"YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFh\n"
 		"-----END AGE ENCRYPTED FILE-----\n",          /* long line */
+		"-----BEGIN AGE ENCRYPTED FILE-----\naGVs\xc0\x9c\xcc\xac\n"
+		"-----END AGE ENCRYPTED FILE-----\n",          /* non-ASCII */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		struct sz_buf out;

@@ -18,8 +18,8 @@ static void bip173_valid_strings_decode(void **state)
 		"A12UEL5L", "a12uel5l",
 		"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
 		"split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w",
-		"an83characterlonghumanreadablepartthatcontainsthenumber1"
-		"andtheexcludedcharactersbio1tt5tgs",
+		("an83characterlonghumanreadablepartthatcontainsthenumber1"
+		 "andtheexcludedcharactersbio1tt5tgs"),
 	};
 	for (size_t i = 0; i < sizeof(valid) / sizeof(*valid); i++) {
 		char hrp[128];
