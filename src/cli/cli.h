@@ -20,6 +20,13 @@
 int sz_cmd_keygen(int argc, char **argv);
 int sz_cmd_encrypt(int argc, char **argv);
 int sz_cmd_decrypt(int argc, char **argv);
+int sz_cmd_init(int argc, char **argv);
+int sz_cmd_recipient(int argc, char **argv);
+int sz_cmd_serve(int argc, char **argv);
+
+/* The instance directory: -d DIR if given, else $SAMIZDAT_DIR, else
+ * /var/lib/samizdat. */
+const char *cli_instance_dir(const char *opt);
 
 /* Prints "samizdat CMD: " and the message to stderr; returns SZ_EXIT_FAIL. */
 int cli_fail(const char *cmd, const char *fmt, ...)

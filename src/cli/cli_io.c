@@ -226,3 +226,11 @@ unsigned cli_threads(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n >= 2 ? 2 : 1;
 }
+
+const char *cli_instance_dir(const char *opt)
+{
+	if (opt != NULL)
+		return opt;
+	const char *env = getenv("SAMIZDAT_DIR");
+	return env != NULL && env[0] ? env : "/var/lib/samizdat";
+}

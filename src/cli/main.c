@@ -17,6 +17,10 @@ static const struct command commands[] = {
 	{ "keygen", sz_cmd_keygen, "generate an age identity for an editor" },
 	{ "encrypt", sz_cmd_encrypt, "encrypt a file in the age format" },
 	{ "decrypt", sz_cmd_decrypt, "decrypt an age file" },
+	{ "init", sz_cmd_init, "create an instance directory" },
+	{ "recipient", sz_cmd_recipient,
+	  "add, list or remove the editors' public keys" },
+	{ "serve", sz_cmd_serve, "run the web faces" },
 };
 
 static void help(FILE *f)

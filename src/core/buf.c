@@ -5,6 +5,8 @@
 #include "core/buf.h"
 
 #include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +48,28 @@ int sz_buf_append(struct sz_buf *b, const void *p, size_t n)
 int sz_buf_puts(struct sz_buf *b, const char *s)
 {
 	return sz_buf_append(b, s, strlen(s));
+}
+
+int sz_buf_printf(struct sz_buf *b, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return SZ_E_INVAL;
+	if ((size_t)n < sizeof(small))
+		return sz_buf_append(b, small, (size_t)n);
+	char *big = malloc((size_t)n + 1);
+	if (big == NULL)
+		return SZ_E_NOMEM;
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	int rc = sz_buf_append(b, big, (size_t)n);
+	free(big);
+	return rc;
 }
 
 void sz_buf_consume(struct sz_buf *b, size_t n)

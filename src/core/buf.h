@@ -26,6 +26,10 @@ int sz_buf_append(struct sz_buf *b, const void *p, size_t n);
 /* Appends a NUL-terminated string. */
 int sz_buf_puts(struct sz_buf *b, const char *s);
 
+/* Appends printf-style text (bounded by the buffer's max). */
+int sz_buf_printf(struct sz_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Drops the first n bytes, keeping the rest. */
 void sz_buf_consume(struct sz_buf *b, size_t n);
 

@@ -1,0 +1,136 @@
+/*
+ * serve.c - `samizdat serve`: runs the web faces until SIGTERM or SIGINT,
+ * then stops accepting connections and lets requests in flight finish (a
+ * second signal stops at once).  Before serving, it clears what a crash
+ * may have left: incomplete uploads, and blobs with no database row.
+ *
+ * It prints where it listens and nothing about any request.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+#include "store/instance.h"
+#include "web/source/source.h"
+
+static const char usage[] =
+	"Usage: samizdat serve [--face source] [-d DIR] [--listen HOST:PORT]\n"
+	"\n"
+	"Serves the web faces of the instance in DIR.  Each face is meant to\n"
+	"run as its own process (--face); without --face all faces run in this\n"
+	"one.  Listen addresses come from samizdat.conf (loopback by default:\n"
+	"put a Tor onion service in front); --listen overrides it for the one\n"
+	"face given.  SIGTERM or SIGINT stops it, after requests in flight end.\n"
+	"\n"
+	"  -d, --dir DIR        the instance (default $SAMIZDAT_DIR, or\n"
+	"                       /var/lib/samizdat)\n"
+	"      --face NAME      source (the editor and public faces come later)\n"
+	"      --listen ADDR    HOST:PORT for that face (port 0: any free port)\n";
+
+int sz_cmd_serve(int argc, char **argv)
+{
+	enum { OPT_FACE = 256, OPT_LISTEN };
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "face", required_argument, NULL, OPT_FACE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *face = NULL, *listen = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case OPT_FACE: face = optarg; break;
+		case OPT_LISTEN: listen = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage("serve", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("serve", "unexpected argument \"%s\"",
+			argv[optind]);
+	if (face != NULL && strcmp(face, "source") != 0)
+		return cli_fail("serve", "the %s face is not built yet; only "
+			"--face source is available", face);
+	if (listen != NULL && face == NULL)
+		return cli_usage("serve", "--listen needs --face");
+
+	/* Signals are taken by sigwait below, in this thread only. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct sz_instance in;
+	struct sz_source_app app;
+	struct sz_http_server *srv = NULL;
+	struct sz_err err;
+	size_t swept = 0;
+	int status = SZ_EXIT_FAIL;
+	bool app_ready = false;
+	if (sz_instance_open(&in, cli_instance_dir(dir), &err) != SZ_OK)
+		return cli_fail("serve", "%s", err.msg);
+	if (sz_blobs_sweep(&in.blobs, in.store, &swept, &err) != SZ_OK) {
+		cli_fail("serve", "%s", err.msg);
+		goto out;
+	}
+	if (swept > 0)
+		fprintf(stderr, "samizdat serve: removed %zu incomplete "
+			"upload file%s left by an earlier stop\n", swept,
+			swept == 1 ? "" : "s");
+	if (sz_source_app_init(&app, &in, &err) != SZ_OK) {
+		cli_fail("serve", "%s", err.msg);
+		goto out;
+	}
+	app_ready = true;
+	struct sz_http_limits limits = {
+		.max_connections = (unsigned)in.cfg.max_connections,
+		.idle_timeout_s = (unsigned)in.cfg.idle_timeout_s,
+		.request_timeout_s = (unsigned)in.cfg.request_timeout_s,
+		.max_header_bytes = (size_t)in.cfg.max_header_kb * 1024,
+		.max_body = in.cfg.max_submission_mb << 20,
+	};
+	size_t nroutes;
+	const struct sz_route *routes = sz_source_routes(&nroutes);
+	const char *addr = listen ? listen : in.cfg.listen_source;
+	if (sz_http_start(&srv, addr, routes, nroutes, &limits,
+		    sz_source_error_page, &app, &err) != SZ_OK) {
+		cli_fail("serve", "source face: %s", err.msg);
+		goto out;
+	}
+	char host[SZ_CONFIG_ADDR_SIZE];
+	snprintf(host, sizeof(host), "%s", addr);
+	char *colon = strrchr(host, ':');
+	if (colon)
+		*colon = '\0';
+	printf("source face: http://%s:%u/\n", host, sz_http_port(srv));
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "samizdat serve: stopping; waiting for %u request%s "
+		"in flight (signal again to stop now)\n", sz_http_in_flight(srv),
+		sz_http_in_flight(srv) == 1 ? "" : "s");
+	sz_http_quiesce(srv);
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	while (sz_http_in_flight(srv) > 0 && sigtimedwait(&sigs, NULL,
+		    &tick) < 0)
+		;
+	sz_http_stop(srv, 0);
+	status = 0;
+out:
+	if (app_ready)
+		sz_source_app_free(&app);
+	sz_instance_close(&in);
+	return status;
+}

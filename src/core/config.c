@@ -1,0 +1,225 @@
+/*
+ * config.c - the config file: a table of settings, each with its range.
+ */
+#include "core/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/io.h"
+
+enum kind { ADDR, NUM };
+
+struct setting {
+	const char *key;
+	enum kind kind;
+	size_t offset;
+	uint64_t min, max, def;
+	const char *def_addr;
+	const char *help;
+};
+
+#define NUMBER(k, lo, hi, d, h) \
+	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h }
+#define ADDRESS(k, d, h) \
+	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+
+static const struct setting settings[] = {
+	ADDRESS(listen_source, "127.0.0.1:8080",
+		"the source face; put a Tor onion service in front of it"),
+	ADDRESS(listen_editor, "127.0.0.1:8081",
+		"the editor face; an onion service with client authorization"),
+	ADDRESS(listen_public, "127.0.0.1:8082", "the public archive"),
+	NUMBER(max_file_mb, 1, 1048576, 500, "largest file a source may send"),
+	NUMBER(max_submission_mb, 1, 1048576, 2048,
+		"largest submission, all files together"),
+	NUMBER(max_message_kb, 1, 10240, 256, "longest message text"),
+	NUMBER(max_files, 1, 1000, 20, "files per submission"),
+	NUMBER(max_connections, 1, 100000, 256, "simultaneous connections"),
+	NUMBER(max_header_kb, 4, 1024, 32, "request line and headers"),
+	NUMBER(idle_timeout_s, 1, 3600, 30,
+		"a connection that sends nothing for this long is closed"),
+	NUMBER(request_timeout_s, 10, 86400, 7200,
+		"the longest a single request (an upload) may take"),
+	NUMBER(retention_days, 1, 36500, 90,
+		"submissions older than this are deleted"),
+	NUMBER(session_idle_min, 1, 1440, 30,
+		"a source is logged out after this much inactivity"),
+	NUMBER(max_sessions, 16, 1000000, 10000, "sessions kept in memory"),
+	NUMBER(login_attempts_per_min, 1, 100000, 60,
+		"codename attempts per minute, all sources together"),
+	NUMBER(argon2_memlimit_mb, 8, 4096, 64,
+		"memory for deriving keys from a codename"),
+	NUMBER(argon2_opslimit, 1, 100, 3,
+		"passes for deriving keys from a codename"),
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+void sz_config_defaults(struct sz_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		char *field = (char *)c + settings[i].offset;
+		if (settings[i].kind == ADDR)
+			snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s",
+				settings[i].def_addr);
+		else
+			*(uint64_t *)(void *)field = settings[i].def;
+	}
+}
+
+static bool valid_addr(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	if (colon == NULL || colon == s || colon[1] == '\0')
+		return false;
+	for (const char *p = colon + 1; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	long port = strtol(colon + 1, NULL, 10);
+	return port > 0 && port < 65536 && strlen(colon + 1) <= 5;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+		    s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int set_value(struct sz_config *c, const struct setting *st,
+	const char *val, size_t lineno, struct sz_err *err)
+{
+	char *field = (char *)c + st->offset;
+	if (st->kind == ADDR) {
+		if (strlen(val) >= SZ_CONFIG_ADDR_SIZE || !valid_addr(val))
+			return sz_err_set(err, SZ_E_INVAL,
+				"line %zu: %s must be HOST:PORT", lineno,
+				st->key);
+		snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s", val);
+		return SZ_OK;
+	}
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(val, &end, 10);
+	if (errno != 0 || end == val || *end != '\0' || val[0] == '-' ||
+	    v < st->min || v > st->max)
+		return sz_err_set(err, SZ_E_INVAL,
+			"line %zu: %s must be a whole number from %llu to %llu",
+			lineno, st->key, (unsigned long long)st->min,
+			(unsigned long long)st->max);
+	*(uint64_t *)(void *)field = v;
+	return SZ_OK;
+}
+
+int sz_config_parse(struct sz_config *c, const char *text, size_t len,
+	struct sz_err *err)
+{
+	if (len > SZ_CONFIG_MAX_SIZE)
+		return sz_err_set(err, SZ_E_LIMIT,
+			"the config file is larger than %d bytes",
+			SZ_CONFIG_MAX_SIZE);
+	size_t lineno = 0, pos = 0;
+	char line[512];
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		lineno++;
+		if (n >= sizeof(line))
+			return sz_err_set(err, SZ_E_INVAL,
+				"line %zu is too long", lineno);
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + 1;
+		if (memchr(line, '\0', n) != NULL)
+			return sz_err_set(err, SZ_E_INVAL,
+				"line %zu has a NUL byte", lineno);
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (eq == NULL)
+			return sz_err_set(err, SZ_E_INVAL,
+				"line %zu: expected \"key = value\"", lineno);
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		const struct setting *st = NULL;
+		for (size_t i = 0; i < NSETTINGS && st == NULL; i++)
+			if (strcmp(settings[i].key, key) == 0)
+				st = &settings[i];
+		if (st == NULL)
+			return sz_err_set(err, SZ_E_INVAL,
+				"line %zu: unknown setting \"%.64s\"", lineno,
+				key);
+		int rc = set_value(c, st, val, lineno, err);
+		if (rc != SZ_OK)
+			return rc;
+	}
+	return SZ_OK;
+}
+
+int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err)
+{
+	char path[4096], *text = NULL;
+	sz_config_defaults(c);
+	snprintf(path, sizeof(path), "%s/%s", dir, SZ_CONFIG_FILE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s (is %s a "
+			"samizdat instance? create one with samizdat init)",
+			path, strerror(errno), dir);
+	text = malloc(SZ_CONFIG_MAX_SIZE + 1);
+	ssize_t n = text ? sz_read_full(fd, text, SZ_CONFIG_MAX_SIZE + 1) : -1;
+	close(fd);
+	int rc;
+	if (n < 0)
+		rc = sz_err_set(err, SZ_E_IO, "cannot read %s", path);
+	else
+		rc = sz_config_parse(c, text, (size_t)n, err);
+	if (rc != SZ_OK && err != NULL && strncmp(err->msg, "line", 4) == 0) {
+		char msg[SZ_ERR_MSG_SIZE];
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		sz_err_set(err, rc, "%s %s", path, msg);
+	}
+	free(text);
+	return rc;
+}
+
+int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
+{
+	size_t o = 0;
+	int n = snprintf(buf, cap, "# samizdat instance settings.  Each line "
+		"is \"key = value\"; see docs/operations.md.\n");
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	o = (size_t)n;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *field = (const char *)c + settings[i].offset;
+		if (settings[i].kind == ADDR)
+			n = snprintf(buf + o, cap - o, "\n# %s\n%s = %s\n",
+				settings[i].help, settings[i].key, field);
+		else
+			n = snprintf(buf + o, cap - o,
+				"\n# %s (%llu to %llu)\n%s = %llu\n",
+				settings[i].help,
+				(unsigned long long)settings[i].min,
+				(unsigned long long)settings[i].max,
+				settings[i].key,
+				(unsigned long long)*(const uint64_t *)(
+					const void *)field);
+		if (n < 0 || (size_t)n >= cap - o)
+			return -1;
+		o += (size_t)n;
+	}
+	return (int)o;
+}

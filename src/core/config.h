@@ -1,0 +1,55 @@
+/*
+ * config.h - an instance's settings, read from DIR/samizdat.conf.
+ *
+ * The file is "key = value" lines with '#' comments.  Every setting has a
+ * default, a unit in its name where it has one, and a range: a value out of
+ * range, an unknown key or a malformed line is an error that names the
+ * line, so a typo never silently changes how the server behaves.
+ */
+#ifndef SZ_CORE_CONFIG_H
+#define SZ_CORE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define SZ_CONFIG_FILE "samizdat.conf"
+#define SZ_CONFIG_MAX_SIZE (64 * 1024)
+#define SZ_CONFIG_ADDR_SIZE 64
+
+struct sz_config {
+	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
+	char listen_editor[SZ_CONFIG_ADDR_SIZE];
+	char listen_public[SZ_CONFIG_ADDR_SIZE];
+	uint64_t max_file_mb;            /* per uploaded file */
+	uint64_t max_submission_mb;      /* per request, all files */
+	uint64_t max_message_kb;         /* the message text field */
+	uint64_t max_files;              /* files per submission */
+	uint64_t max_connections;
+	uint64_t max_header_kb;          /* request line and headers */
+	uint64_t idle_timeout_s;         /* a connection with no traffic */
+	uint64_t request_timeout_s;      /* one request, start to end */
+	uint64_t retention_days;
+	uint64_t session_idle_min;
+	uint64_t max_sessions;
+	uint64_t login_attempts_per_min; /* for all sources together */
+	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
+	uint64_t argon2_opslimit;
+};
+
+/* Fills c with the defaults. */
+void sz_config_defaults(struct sz_config *c);
+
+/* Parses text (len bytes) over the values already in c. */
+int sz_config_parse(struct sz_config *c, const char *text, size_t len,
+	struct sz_err *err);
+
+/* Reads DIR/samizdat.conf over the defaults. */
+int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err);
+
+/* Writes c as a commented config file into buf (for `samizdat init`).
+ * Returns the length, or -1 if cap is too small. */
+int sz_config_format(const struct sz_config *c, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * codename.h - a source's codename and what is derived from it.
+ *
+ * A codename is seven words drawn uniformly from the EFF long word list
+ * (7,776 words: about 90 bits).  The server never stores it.  Argon2id with
+ * the instance salt turns it into 64 bytes: a login identifier (stored only
+ * as a keyed hash) and an X25519 key pair (the public half is stored so
+ * editors can reply; the secret half exists only while the source is
+ * logged in).
+ */
+#ifndef SZ_CRYPTO_CODENAME_H
+#define SZ_CRYPTO_CODENAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define SZ_CODENAME_WORDS 7
+#define SZ_CODENAME_LIST_SIZE 7776
+#define SZ_CODENAME_MAX 128       /* bytes of a normalized codename */
+#define SZ_CODENAME_INPUT_MAX 512 /* bytes accepted from a form */
+#define SZ_INSTANCE_SALT_SIZE 16
+#define SZ_INSTANCE_KEY_SIZE 32
+
+extern const char *const sz_codename_words[SZ_CODENAME_LIST_SIZE];
+
+/* The derived secrets; keep in sodium_malloc'd memory and wipe. */
+struct sz_source_keys {
+	uint8_t login_hash[32];  /* keyed hash of the login identifier */
+	uint8_t secret[32];      /* X25519 secret key */
+	uint8_t public[32];      /* X25519 public key */
+};
+
+/* Writes a new codename (words separated by single spaces) into out. */
+int sz_codename_generate(char *out, size_t cap);
+
+/* Lower-cases, trims and collapses white space, so a codename typed with
+ * capitals or extra spaces still works.  Returns 0, or SZ_E_INVAL if the
+ * input is empty, too long or has characters no codename has. */
+int sz_codename_normalize(const char *in, size_t len, char *out, size_t cap);
+
+/* Derives the keys from a normalized codename.  Costs what the limits say
+ * (memory in bytes); SZ_E_NOMEM if the memory cannot be had. */
+int sz_codename_derive(const char *codename,
+	const uint8_t salt[SZ_INSTANCE_SALT_SIZE],
+	const uint8_t key[SZ_INSTANCE_KEY_SIZE],
+	uint64_t opslimit, size_t memlimit, struct sz_source_keys *out);
+
+#endif

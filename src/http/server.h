@@ -1,0 +1,109 @@
+/*
+ * server.h - an HTTP face on GNU libmicrohttpd: one static route table per
+ * face, a per-request context released by one cleaner, explicit limits,
+ * the same security headers on every response, and a shutdown that lets
+ * requests in flight finish.
+ *
+ * What it deliberately does not do: look at, keep or log the client's
+ * address, user agent or referrer, or log requests at all.  A seized
+ * server must not say who spoke to it, or when.
+ */
+#ifndef SZ_HTTP_SERVER_H
+#define SZ_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#define SZ_HTTP_MAX_BODY_BUFFERED (64 * 1024) /* urlencoded forms */
+#define SZ_HTTP_MAX_PAGE (4 * 1024 * 1024)
+#define SZ_HTTP_COOKIE_MAX 256
+
+struct sz_request;
+
+/* A route: the handler runs once the whole request has arrived.  Routes
+ * with a body either let it be buffered (up to max_body bytes: forms) or
+ * stream it through body_data (uploads). */
+struct sz_route {
+	const char *method;
+	const char *path;
+	int (*handle)(struct sz_request *rq);
+	size_t max_body;
+	int (*body_begin)(struct sz_request *rq);
+	int (*body_data)(struct sz_request *rq, const uint8_t *data,
+		size_t len);
+	void (*cleanup)(struct sz_request *rq);
+};
+
+struct sz_http_limits {
+	unsigned max_connections;
+	unsigned idle_timeout_s;
+	unsigned request_timeout_s;
+	size_t max_header_bytes;
+	uint64_t max_body;   /* streamed bodies: Content-Length over this is
+	                        refused before a byte is read */
+};
+
+struct sz_request {
+	void *conn;                 /* struct MHD_Connection */
+	void *app;                  /* the face's state */
+	const struct sz_route *route;
+	const char *method;
+	const char *path;
+	time_t started;             /* monotonic seconds, never stored */
+	uint64_t body_bytes;
+	struct sz_buf body;         /* buffered bodies */
+	void *handler_ctx;          /* the route's own state */
+	/* the response */
+	unsigned status;
+	struct sz_buf page;
+	const char *content_type;
+	char set_cookie[SZ_HTTP_COOKIE_MAX];
+	char location[256];
+	bool error;                 /* the body failed: handle() shows it */
+	unsigned error_status;
+	char error_msg[320];
+};
+
+/* A request header's value, or NULL. */
+const char *sz_request_header(struct sz_request *rq, const char *name);
+/* A query argument's value, or NULL. */
+const char *sz_request_query(struct sz_request *rq, const char *name);
+/* The value of cookie name (copied into out, bounded), or false. */
+bool sz_request_cookie(struct sz_request *rq, const char *name, char *out,
+	size_t cap);
+/* Marks the body as failed: handle() will see rq->error. */
+int sz_request_fail(struct sz_request *rq, unsigned status,
+	const char *msg);
+
+/* Error pages are produced by the face (so they look like its other pages):
+ * this renders status + message into rq->page. */
+typedef void (*sz_error_page_fn)(struct sz_request *rq, unsigned status,
+	const char *message);
+
+struct sz_http_server;
+
+/* Starts listening on host:port ("127.0.0.1:8080").  routes must live as
+ * long as the server. */
+int sz_http_start(struct sz_http_server **out, const char *listen,
+	const struct sz_route *routes, size_t nroutes,
+	const struct sz_http_limits *limits, sz_error_page_fn error_page,
+	void *app, struct sz_err *err);
+
+/* The port actually bound (useful with port 0). */
+unsigned sz_http_port(const struct sz_http_server *s);
+
+/* Stops accepting new connections; requests in flight go on. */
+void sz_http_quiesce(struct sz_http_server *s);
+
+/* Stops accepting, waits up to grace_s for requests in flight, stops. */
+void sz_http_stop(struct sz_http_server *s, unsigned grace_s);
+
+/* Requests in flight now. */
+unsigned sz_http_in_flight(struct sz_http_server *s);
+
+#endif

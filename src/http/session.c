@@ -1,0 +1,159 @@
+/* session.c - the in-memory session table (a bounded array; linear search
+ * is cheap at these sizes and keeps the code obvious). */
+#include "http/session.h"
+
+#include <sodium.h>
+#include <string.h>
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
+	struct sz_err *err)
+{
+	t->v = sodium_allocarray(cap, sizeof(*t->v));
+	if (t->v == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory for sessions");
+	memset(t->v, 0, cap * sizeof(*t->v));
+	t->cap = cap;
+	t->idle_s = idle_s;
+	pthread_mutex_init(&t->mu, NULL);
+	return SZ_OK;
+}
+
+void sz_sessions_free(struct sz_sessions *t)
+{
+	if (t->v == NULL)
+		return;
+	sodium_free(t->v);
+	t->v = NULL;
+	pthread_mutex_destroy(&t->mu);
+}
+
+static void token(char out[SZ_SESSION_TOKEN_LEN + 1], const uint8_t *bin)
+{
+	sodium_bin2base64(out, SZ_SESSION_TOKEN_LEN + 1, bin, 32,
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void sz_session_cookie(const struct sz_session *s,
+	char out[SZ_SESSION_TOKEN_LEN + 1])
+{
+	token(out, s->id);
+}
+
+static bool expired(const struct sz_sessions *t, const struct sz_session *s,
+	time_t now)
+{
+	return now - s->last_used > (time_t)t->idle_s;
+}
+
+/* Under the lock: the slot of id, or NULL. */
+static struct sz_session *find(struct sz_sessions *t, const uint8_t *id)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->v[i].in_use && sodium_memcmp(t->v[i].id, id,
+			    SZ_SESSION_ID_SIZE) == 0)
+			return &t->v[i];
+	return NULL;
+}
+
+bool sz_session_get(struct sz_sessions *t, const char *cookie,
+	struct sz_session *copy)
+{
+	uint8_t id[SZ_SESSION_ID_SIZE];
+	size_t len = 0;
+	if (cookie == NULL || strlen(cookie) != SZ_SESSION_TOKEN_LEN ||
+	    sodium_base642bin(id, sizeof(id), cookie, SZ_SESSION_TOKEN_LEN,
+		    NULL, &len, NULL,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != sizeof(id))
+		return false;
+	bool ok = false;
+	time_t now = now_s();
+	pthread_mutex_lock(&t->mu);
+	struct sz_session *s = find(t, id);
+	if (s != NULL && expired(t, s, now)) {
+		sodium_memzero(s, sizeof(*s));
+	} else if (s != NULL) {
+		s->last_used = now;
+		*copy = *s;
+		ok = true;
+	}
+	pthread_mutex_unlock(&t->mu);
+	return ok;
+}
+
+int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
+	struct sz_err *err)
+{
+	time_t now = now_s();
+	uint8_t csrf[32];
+	pthread_mutex_lock(&t->mu);
+	struct sz_session *slot = NULL, *oldest_anon = NULL;
+	for (size_t i = 0; i < t->cap && slot == NULL; i++) {
+		struct sz_session *s = &t->v[i];
+		if (!s->in_use || expired(t, s, now))
+			slot = s;
+		else if (s->user_id == 0 && (oldest_anon == NULL ||
+			    s->last_used < oldest_anon->last_used))
+			oldest_anon = s;
+	}
+	if (slot == NULL)
+		slot = oldest_anon;
+	if (slot == NULL) {
+		pthread_mutex_unlock(&t->mu);
+		return sz_err_set(err, SZ_E_LIMIT, "too many sessions");
+	}
+	sodium_memzero(slot, sizeof(*slot));
+	randombytes_buf(slot->id, sizeof(slot->id));
+	randombytes_buf(csrf, sizeof(csrf));
+	token(slot->csrf, csrf);
+	slot->in_use = true;
+	slot->last_used = now;
+	*copy = *slot;
+	pthread_mutex_unlock(&t->mu);
+	return SZ_OK;
+}
+
+bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy)
+{
+	pthread_mutex_lock(&t->mu);
+	struct sz_session *s = find(t, copy->id);
+	if (s != NULL)
+		*s = *copy;
+	pthread_mutex_unlock(&t->mu);
+	return s != NULL;
+}
+
+bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy)
+{
+	pthread_mutex_lock(&t->mu);
+	struct sz_session *s = find(t, copy->id);
+	if (s != NULL) {
+		randombytes_buf(copy->id, sizeof(copy->id));
+		*s = *copy;
+	}
+	pthread_mutex_unlock(&t->mu);
+	return s != NULL;
+}
+
+void sz_session_drop(struct sz_sessions *t, const struct sz_session *copy)
+{
+	pthread_mutex_lock(&t->mu);
+	struct sz_session *s = find(t, copy->id);
+	if (s != NULL)
+		sodium_memzero(s, sizeof(*s));
+	pthread_mutex_unlock(&t->mu);
+}
+
+bool sz_session_csrf_ok(const struct sz_session *s, const char *tok)
+{
+	if (tok == NULL || strlen(tok) != SZ_SESSION_TOKEN_LEN)
+		return false;
+	return sodium_memcmp(s->csrf, tok, SZ_SESSION_TOKEN_LEN) == 0;
+}

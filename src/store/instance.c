@@ -1,0 +1,129 @@
+/*
+ * instance.c - creating and opening an instance directory.  The secrets
+ * file is written once, atomically, and read into locked memory.
+ */
+#include "store/instance.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/io.h"
+
+#define SECRETS_SIZE (SZ_INSTANCE_SALT_BYTES + SZ_INSTANCE_HASHKEY_BYTES)
+
+static int write_file(const char *dir, const char *name, const void *data,
+	size_t len, int mode, struct sz_err *err)
+{
+	char path[4200];
+	struct sz_outfile f;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	int rc = sz_outfile_open(&f, path, mode, 0, err);
+	if (rc != SZ_OK)
+		return rc;
+	if (sz_write_all(f.fd, data, len) != SZ_OK) {
+		sz_outfile_abort(&f);
+		return sz_err_set(err, SZ_E_IO, "cannot write %s", path);
+	}
+	return sz_outfile_commit(&f, err);
+}
+
+int sz_instance_create(const char *dir, struct sz_err *err)
+{
+	char path[4200], conf[8192];
+	struct sz_config cfg;
+	snprintf(path, sizeof(path), "%s/%s", dir, SZ_CONFIG_FILE);
+	if (access(path, F_OK) == 0)
+		return sz_err_set(err, SZ_E_EXISTS, "%s already holds a "
+			"samizdat instance", dir);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", dir,
+			strerror(errno));
+	if (chmod(dir, 0700) != 0)
+		return sz_err_set(err, SZ_E_IO, "cannot restrict %s: %s", dir,
+			strerror(errno));
+	sz_config_defaults(&cfg);
+	int n = sz_config_format(&cfg, conf, sizeof(conf));
+	if (n < 0)
+		return sz_err_set(err, SZ_E_INVAL, "config template too long");
+	uint8_t *secrets = sodium_malloc(SECRETS_SIZE);
+	if (secrets == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	randombytes_buf(secrets, SECRETS_SIZE);
+	int rc = write_file(dir, SZ_INSTANCE_SECRETS_FILE, secrets,
+		SECRETS_SIZE, 0600, err);
+	sodium_free(secrets);
+	if (rc == SZ_OK)
+		rc = write_file(dir, SZ_CONFIG_FILE, conf, (size_t)n, 0600,
+			err);
+	if (rc != SZ_OK)
+		return rc;
+	struct sz_instance in;
+	rc = sz_instance_open(&in, dir, err);
+	if (rc == SZ_OK)
+		sz_instance_close(&in);
+	return rc;
+}
+
+static int read_secrets(struct sz_instance *in, struct sz_err *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", in->dir,
+		SZ_INSTANCE_SECRETS_FILE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s", path,
+			strerror(errno));
+	in->secrets = sodium_malloc(SECRETS_SIZE);
+	ssize_t n = in->secrets ?
+		sz_read_full(fd, in->secrets, SECRETS_SIZE) : -1;
+	uint8_t extra;
+	ssize_t more = n == SECRETS_SIZE ? sz_read_full(fd, &extra, 1) : 0;
+	close(fd);
+	if (n != SECRETS_SIZE || more != 0)
+		return sz_err_set(err, SZ_E_INVAL, "%s is damaged: it must "
+			"hold exactly %d bytes", path, SECRETS_SIZE);
+	sodium_mprotect_readonly(in->secrets);
+	return SZ_OK;
+}
+
+int sz_instance_open(struct sz_instance *in, const char *dir,
+	struct sz_err *err)
+{
+	memset(in, 0, sizeof(*in));
+	snprintf(in->dir, sizeof(in->dir), "%s", dir);
+	int rc = sz_config_load(&in->cfg, dir, err);
+	if (rc == SZ_OK)
+		rc = read_secrets(in, err);
+	if (rc == SZ_OK)
+		rc = sz_store_open_sqlite(&in->store, dir, err);
+	if (rc == SZ_OK)
+		rc = sz_blobs_open(&in->blobs, dir, err);
+	if (rc != SZ_OK)
+		sz_instance_close(in);
+	return rc;
+}
+
+void sz_instance_close(struct sz_instance *in)
+{
+	if (in->store != NULL)
+		in->store->ops->close(in->store);
+	in->store = NULL;
+	if (in->secrets != NULL)
+		sodium_free(in->secrets);
+	in->secrets = NULL;
+}
+
+const uint8_t *sz_instance_salt(const struct sz_instance *in)
+{
+	return in->secrets;
+}
+
+const uint8_t *sz_instance_hash_key(const struct sz_instance *in)
+{
+	return in->secrets + SZ_INSTANCE_SALT_BYTES;
+}

@@ -1,0 +1,449 @@
+/*
+ * sqlite.c - the SQLite back end of the storage interface.
+ *
+ * WAL mode with synchronous=FULL, so a submission acknowledged to a source
+ * survives a power cut; secure_delete, so deleted rows are overwritten;
+ * foreign keys on.  One connection, guarded by a mutex: SQLite serializes
+ * writers anyway, and the inbox is not read-heavy.  Schema changes are
+ * numbered migrations tracked in PRAGMA user_version.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sqlite_store {
+	struct sz_store base;
+	sqlite3 *db;
+	pthread_mutex_t mu;
+};
+
+static const char *const migrations[] = {
+	/* 1: recipients, sources, submissions, items */
+	"CREATE TABLE recipients ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  recipient TEXT NOT NULL UNIQUE,"
+	"  added_day TEXT NOT NULL);"
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid BLOB NOT NULL UNIQUE,"
+	"  login_hash BLOB NOT NULL UNIQUE,"
+	"  public_key BLOB NOT NULL,"
+	"  created_day TEXT NOT NULL,"
+	"  last_day TEXT NOT NULL,"
+	"  starred INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE submissions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  day TEXT NOT NULL);"
+	"CREATE INDEX submissions_source ON submissions(source_id);"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL"
+	"    REFERENCES submissions(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('message', 'file')),"
+	"  blob TEXT NOT NULL UNIQUE,"
+	"  meta_blob TEXT,"
+	"  padded_size INTEGER NOT NULL,"
+	"  seen INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX items_submission ON items(submission_id);"
+	"CREATE INDEX items_meta ON items(meta_blob);",
+};
+
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+#define BUSY_RETRIES 50
+
+void sz_store_today(char day[SZ_STORE_DAY_SIZE])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+}
+
+static struct sqlite_store *impl(struct sz_store *s)
+{
+	return (struct sqlite_store *)s;
+}
+
+static int db_error(sqlite3 *db, struct sz_err *err, const char *what)
+{
+	return sz_err_set(err, SZ_E_IO, "database error while %s: %s", what,
+		sqlite3_errmsg(db));
+}
+
+/* Runs fixed SQL, retrying while the database is busy. */
+static int exec(sqlite3 *db, const char *sql, struct sz_err *err,
+	const char *what)
+{
+	for (int i = 0; i < BUSY_RETRIES; i++) {
+		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return SZ_OK;
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		usleep(10000);
+	}
+	return db_error(db, err, what);
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
+	struct sz_err *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(db, err, "preparing a statement");
+	return SZ_OK;
+}
+
+/* Steps a statement, retrying while busy; returns the SQLite code. */
+static int step(sqlite3_stmt *st)
+{
+	int rc;
+	for (int i = 0; i < BUSY_RETRIES; i++) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			return rc;
+		sqlite3_reset(st);
+		usleep(10000);
+	}
+	return rc;
+}
+
+static int migrate(sqlite3 *db, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int version = 0, rc = prepare(db, "PRAGMA user_version", &st, err);
+	if (rc != SZ_OK)
+		return rc;
+	if (step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)NMIGRATIONS)
+		return sz_err_set(err, SZ_E_UNSUPPORTED, "the database is from "
+			"a newer samizdat (schema %d); upgrade samizdat", version);
+	for (int v = version; v < (int)NMIGRATIONS; v++) {
+		char sql[64];
+		rc = exec(db, "BEGIN IMMEDIATE", err, "migrating");
+		if (rc == SZ_OK)
+			rc = exec(db, migrations[v], err, "migrating");
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (rc == SZ_OK)
+			rc = exec(db, sql, err, "migrating");
+		if (rc == SZ_OK)
+			rc = exec(db, "COMMIT", err, "migrating");
+		if (rc != SZ_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	return SZ_OK;
+}
+
+static int recipient_add(struct sz_store *s, const char *name,
+	const char *recipient, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	char day[SZ_STORE_DAY_SIZE];
+	sz_store_today(day);
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "INSERT INTO recipients (name, recipient, "
+		"added_day) VALUES (?, ?, ?)", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, recipient, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+		int r = step(st);
+		if (r == SQLITE_CONSTRAINT)
+			rc = sz_err_set(err, SZ_E_EXISTS, "a recipient with "
+				"that name or key is already registered");
+		else if (r != SQLITE_DONE)
+			rc = db_error(q->db, err, "adding a recipient");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static int recipient_remove(struct sz_store *s, const char *name,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "DELETE FROM recipients WHERE name = ?", &st,
+		err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if (step(st) != SQLITE_DONE)
+			rc = db_error(q->db, err, "removing a recipient");
+		else if (sqlite3_changes(q->db) == 0)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND,
+				"no recipient is named \"%.64s\"", name);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,
+	size_t *n, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	*rows = NULL;
+	*n = 0;
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "SELECT name, recipient, added_day FROM "
+		"recipients ORDER BY name", &st, err);
+	int r;
+	while (rc == SZ_OK && (r = step(st)) == SQLITE_ROW) {
+		struct sz_recipient_row *more = realloc(*rows,
+			(*n + 1) * sizeof(**rows));
+		if (more == NULL) {
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			break;
+		}
+		*rows = more;
+		struct sz_recipient_row *row = &(*rows)[(*n)++];
+		snprintf(row->name, sizeof(row->name), "%s",
+			(const char *)sqlite3_column_text(st, 0));
+		snprintf(row->recipient, sizeof(row->recipient), "%s",
+			(const char *)sqlite3_column_text(st, 1));
+		snprintf(row->added_day, sizeof(row->added_day), "%s",
+			(const char *)sqlite3_column_text(st, 2));
+	}
+	if (rc == SZ_OK && r != SQLITE_DONE)
+		rc = db_error(q->db, err, "listing recipients");
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	if (rc != SZ_OK) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int source_create(struct sz_store *s, const uint8_t login_hash[32],
+	const uint8_t public_key[32], int64_t *id, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	uint8_t uid[16];
+	char day[SZ_STORE_DAY_SIZE];
+	sz_store_today(day);
+	/* An opaque id that says nothing about when or in what order. */
+	randombytes_buf(uid, sizeof(uid));
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "INSERT INTO sources (uid, login_hash, "
+		"public_key, created_day, last_day) VALUES (?, ?, ?, ?, ?)",
+		&st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_blob(st, 1, uid, sizeof(uid), SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, login_hash, 32, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, public_key, 32, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
+		int r = step(st);
+		if (r == SQLITE_CONSTRAINT)
+			rc = sz_err_set(err, SZ_E_EXISTS, "that codename is "
+				"already in use");
+		else if (r != SQLITE_DONE)
+			rc = db_error(q->db, err, "creating a source");
+		else
+			*id = sqlite3_last_insert_rowid(q->db);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static int source_find(struct sz_store *s, const uint8_t login_hash[32],
+	int64_t *id, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "SELECT id FROM sources WHERE login_hash = ?",
+		&st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_blob(st, 1, login_hash, 32, SQLITE_STATIC);
+		int r = step(st);
+		if (r == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		else if (r == SQLITE_DONE)
+			rc = SZ_E_NOT_FOUND;
+		else
+			rc = db_error(q->db, err, "finding a source");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static int submission_add(struct sz_store *s, int64_t source_id,
+	const struct sz_item_row *items, size_t n, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	char day[SZ_STORE_DAY_SIZE];
+	int64_t sub_id = 0;
+	sz_store_today(day);
+	pthread_mutex_lock(&q->mu);
+	int rc = exec(q->db, "BEGIN IMMEDIATE", err, "saving a submission");
+	if (rc != SZ_OK)
+		goto out;
+	rc = prepare(q->db, "INSERT INTO submissions (source_id, day) "
+		"VALUES (?, ?)", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, source_id);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+		if (step(st) != SQLITE_DONE)
+			rc = db_error(q->db, err, "saving a submission");
+		sub_id = sqlite3_last_insert_rowid(q->db);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SZ_OK)
+		rc = prepare(q->db, "INSERT INTO items (submission_id, kind, "
+			"blob, meta_blob, padded_size) VALUES (?, ?, ?, ?, ?)",
+			&st, err);
+	for (size_t i = 0; rc == SZ_OK && i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sub_id);
+		sqlite3_bind_text(st, 2, items[i].kind == SZ_ITEM_FILE ?
+			"file" : "message", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, items[i].blob, -1, SQLITE_STATIC);
+		if (items[i].meta_blob[0])
+			sqlite3_bind_text(st, 4, items[i].meta_blob, -1,
+				SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 4);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)items[i].padded_size);
+		if (step(st) != SQLITE_DONE)
+			rc = db_error(q->db, err, "saving a submission");
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SZ_OK)
+		rc = prepare(q->db, "UPDATE sources SET last_day = ? WHERE "
+			"id = ?", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, source_id);
+		if (step(st) != SQLITE_DONE)
+			rc = db_error(q->db, err, "saving a submission");
+	}
+	sqlite3_finalize(st);
+	if (rc == SZ_OK)
+		rc = exec(q->db, "COMMIT", err, "saving a submission");
+	if (rc != SZ_OK)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static int source_submission_count(struct sz_store *s, int64_t source_id,
+	int64_t *count, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "SELECT count(*) FROM submissions WHERE "
+		"source_id = ?", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, source_id);
+		if (step(st) == SQLITE_ROW)
+			*count = sqlite3_column_int64(st, 0);
+		else
+			rc = db_error(q->db, err, "counting submissions");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static int blob_referenced(struct sz_store *s, const char *blob,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = prepare(q->db, "SELECT 1 FROM items WHERE blob = ?1 OR "
+		"meta_blob = ?1 LIMIT 1", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, blob, -1, SQLITE_STATIC);
+		int r = step(st);
+		rc = r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 :
+			db_error(q->db, err, "checking a blob");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static void store_close(struct sz_store *s)
+{
+	struct sqlite_store *q = impl(s);
+	if (q == NULL)
+		return;
+	sqlite3_close(q->db);
+	pthread_mutex_destroy(&q->mu);
+	free(q);
+}
+
+static const struct sz_store_ops sqlite_ops = {
+	.recipient_add = recipient_add,
+	.recipient_remove = recipient_remove,
+	.recipient_list = recipient_list,
+	.source_create = source_create,
+	.source_find = source_find,
+	.submission_add = submission_add,
+	.source_submission_count = source_submission_count,
+	.blob_referenced = blob_referenced,
+	.close = store_close,
+};
+
+int sz_store_open_sqlite(struct sz_store **out, const char *dir,
+	struct sz_err *err)
+{
+	char path[4096];
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, SZ_STORE_DB_FILE);
+	struct sqlite_store *q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	q->base.ops = &sqlite_ops;
+	pthread_mutex_init(&q->mu, NULL);
+	int rc = SZ_OK;
+	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK) {
+		rc = sz_err_set(err, SZ_E_IO, "cannot open %s: %s", path,
+			q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(q->db, 5000);
+	rc = exec(q->db, "PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA secure_delete = ON;", err, "opening the database");
+	if (rc == SZ_OK)
+		rc = migrate(q->db, err);
+out:
+	if (rc != SZ_OK) {
+		store_close(&q->base);
+		return rc;
+	}
+	*out = &q->base;
+	return SZ_OK;
+}

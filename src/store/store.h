@@ -1,0 +1,84 @@
+/*
+ * store.h - the storage interface: what samizdat keeps about editors'
+ * recipients, sources and their submissions, behind one table of
+ * operations so that another back end (PostgreSQL) can serve it.
+ *
+ * What is kept about a source, by design (DESIGN.md §2): an opaque id, the
+ * keyed hash of its login identifier, its public key, and the day (never
+ * the time) and padded size of each item.  Nothing here can name a source.
+ * The SQLite back end is sqlite.c; SQL lives only there.
+ *
+ * Every operation may be called from several threads at once.
+ */
+#ifndef SZ_STORE_STORE_H
+#define SZ_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define SZ_STORE_DB_FILE "inbox.db"
+#define SZ_STORE_NAME_MAX 64
+#define SZ_STORE_RECIPIENT_MAX 128
+#define SZ_STORE_BLOB_NAME_MAX 64
+#define SZ_STORE_DAY_SIZE 11   /* "YYYY-MM-DD" */
+#define SZ_E_NOT_FOUND (-20)
+#define SZ_E_EXISTS (-21)
+
+struct sz_recipient_row {
+	char name[SZ_STORE_NAME_MAX + 1];
+	char recipient[SZ_STORE_RECIPIENT_MAX + 1];
+	char added_day[SZ_STORE_DAY_SIZE];
+};
+
+enum sz_item_kind { SZ_ITEM_MESSAGE, SZ_ITEM_FILE };
+
+/* One encrypted item of a submission, as stored. */
+struct sz_item_row {
+	enum sz_item_kind kind;
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1];       /* the ciphertext */
+	char meta_blob[SZ_STORE_BLOB_NAME_MAX + 1];  /* name and type; "" */
+	uint64_t padded_size;
+};
+
+struct sz_store;
+
+struct sz_store_ops {
+	int (*recipient_add)(struct sz_store *s, const char *name,
+		const char *recipient, struct sz_err *err);
+	int (*recipient_remove)(struct sz_store *s, const char *name,
+		struct sz_err *err);
+	/* *rows is malloc'd; free() it. */
+	int (*recipient_list)(struct sz_store *s, struct sz_recipient_row **rows,
+		size_t *n, struct sz_err *err);
+	/* Creates a source; SZ_E_EXISTS if the login hash is taken. */
+	int (*source_create)(struct sz_store *s, const uint8_t login_hash[32],
+		const uint8_t public_key[32], int64_t *id, struct sz_err *err);
+	/* SZ_E_NOT_FOUND when no source has this login hash. */
+	int (*source_find)(struct sz_store *s, const uint8_t login_hash[32],
+		int64_t *id, struct sz_err *err);
+	/* Records a submission of n items, dated today, in one transaction. */
+	int (*submission_add)(struct sz_store *s, int64_t source_id,
+		const struct sz_item_row *items, size_t n, struct sz_err *err);
+	/* How many submissions a source has made. */
+	int (*source_submission_count)(struct sz_store *s, int64_t source_id,
+		int64_t *count, struct sz_err *err);
+	/* 1 if a blob name is referenced by any item, else 0. */
+	int (*blob_referenced)(struct sz_store *s, const char *blob,
+		struct sz_err *err);
+	void (*close)(struct sz_store *s);
+};
+
+struct sz_store {
+	const struct sz_store_ops *ops;
+};
+
+/* Opens (creating and migrating as needed) DIR/inbox.db. */
+int sz_store_open_sqlite(struct sz_store **out, const char *dir,
+	struct sz_err *err);
+
+/* Today's date in UTC as YYYY-MM-DD: the only time samizdat keeps. */
+void sz_store_today(char day[SZ_STORE_DAY_SIZE]);
+
+#endif

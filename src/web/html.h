@@ -1,0 +1,18 @@
+/*
+ * html.h - building pages: escaping, and the layout every face shares.
+ * Pages are plain HTML with one stylesheet and no JavaScript, so they work
+ * in Tor Browser's Safest mode.
+ */
+#ifndef SZ_WEB_HTML_H
+#define SZ_WEB_HTML_H
+
+#include "core/buf.h"
+
+/* Appends s with &, <, >, " and ' escaped. */
+int sz_html_escape(struct sz_buf *b, const char *s);
+/* Opens a page: doctype, head with title and stylesheet, site header. */
+int sz_html_begin(struct sz_buf *b, const char *site, const char *title);
+/* Closes a page. */
+int sz_html_end(struct sz_buf *b);
+
+#endif

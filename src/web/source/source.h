@@ -1,0 +1,81 @@
+/*
+ * source.h - the source face: where an anonymous source, in Tor Browser
+ * with JavaScript off, gets a codename, sends messages and files, and
+ * comes back later.  It may append to the inbox and read what is addressed
+ * to the logged-in source; nothing else.
+ *
+ * Every route is listed in routes.c.  Handlers never see the client's
+ * address, and nothing here logs a request.
+ */
+#ifndef SZ_WEB_SOURCE_H
+#define SZ_WEB_SOURCE_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "http/server.h"
+#include "http/session.h"
+#include "store/instance.h"
+
+#define SZ_SOURCE_SITE "samizdat"
+#define SZ_SOURCE_COOKIE "sz_source"
+#define SZ_SOURCE_ARGON2_SLOTS 2
+
+struct sz_source_app {
+	struct sz_instance *in;
+	struct sz_sessions sessions;
+	/* codename attempts, for all sources together (no addresses to
+	 * count by, by design) */
+	pthread_mutex_t attempts_mu;
+	time_t attempts_window;
+	unsigned attempts;
+	/* Argon2id runs at once, each costing argon2_memlimit_mb */
+	sem_t argon2_slots;
+};
+
+int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
+	struct sz_err *err);
+void sz_source_app_free(struct sz_source_app *app);
+
+/* The route table. */
+const struct sz_route *sz_source_routes(size_t *n);
+/* Renders an error page in the face's look. */
+void sz_source_error_page(struct sz_request *rq, unsigned status,
+	const char *message);
+
+/* ---- shared by the handlers (app.c) ---- */
+
+/* The request's session, if its cookie names a live one. */
+bool sz_source_session(struct sz_request *rq, struct sz_session *s);
+/* The request's session, or a new one (setting the cookie). */
+int sz_source_session_or_new(struct sz_request *rq, struct sz_session *s);
+/* Sets the session cookie on the response. */
+void sz_source_set_cookie(struct sz_request *rq, const struct sz_session *s);
+/* A 303 redirect to path. */
+int sz_source_redirect(struct sz_request *rq, const char *path);
+/* Takes one codename attempt from the global budget; false when spent. */
+bool sz_source_attempt(struct sz_source_app *app);
+/* Derives a source's keys from a typed codename, under the Argon2 slots.
+ * A malformed codename is still derived (from a fixed dummy), so the
+ * answer and its timing do not depend on why a codename is wrong. */
+int sz_source_derive(struct sz_source_app *app, const char *typed,
+	size_t len, void *keys /* struct sz_source_keys * */);
+
+/* Page handlers. */
+int sz_source_landing(struct sz_request *rq);
+int sz_source_new_get(struct sz_request *rq);
+int sz_source_new_post(struct sz_request *rq);
+int sz_source_login(struct sz_request *rq);
+int sz_source_logout(struct sz_request *rq);
+int sz_source_home(struct sz_request *rq);
+int sz_source_style(struct sz_request *rq);
+/* The upload (submit.c). */
+int sz_source_submit_begin(struct sz_request *rq);
+int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
+	size_t len);
+int sz_source_submit(struct sz_request *rq);
+void sz_source_submit_cleanup(struct sz_request *rq);
+
+#endif
