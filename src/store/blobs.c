@@ -206,7 +206,7 @@ int sz_blobs_sweep(struct sz_blobs *b, struct sz_store *store,
 			if (ref < 0) {
 				rc = ref;
 			} else if (ref == 0) {
-				char file[4700];
+				char file[4900];
 				snprintf(file, sizeof(file), "%s/%s", sub,
 					f->d_name);
 				if (overwrite_and_unlink(file) == 0)

@@ -1,0 +1,55 @@
+#!/bin/sh
+# crash.sh - kill -9 the server in the middle of several uploads, restart
+# it: completed submissions are intact, incomplete ones are invisible, and
+# their temporary files are cleaned up.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/tap.sh"
+. "$here/lib.sh"
+
+make_instance inst
+start_server inst || { not_ok "the server starts"; finish; }
+new_source jar
+head -c 200000 /dev/urandom >done1.bin
+head -c 70000 /dev/urandom >done2.bin
+s1=$(submit jar -F files=@done1.bin)
+s2=$(submit jar -F "message=finished before the crash" -F files=@done2.bin)
+check "two submissions complete before the crash" test "$s1$s2" = 303303
+before=$(blobs inst)
+
+head -c 3000000 /dev/urandom >slow.bin
+CSRF=$(csrf_of jar.home.html)
+for i in 1 2 3; do
+	curl -s -o /dev/null -b jar --limit-rate 100k -F "csrf=$CSRF" \
+		-F "message=never finished $i" -F files=@slow.bin "$URL/submit" &
+	echo $! >>slow.pids
+done
+i=0
+while [ $i -lt 100 ] && [ "$(ls inst/tmp | wc -l)" -lt 3 ]; do
+	i=$((i + 1)); sleep 0.05
+done
+check "three uploads are being written when the server dies" \
+	test "$(ls inst/tmp | wc -l)" -ge 3
+kill -9 "$PID"
+wait "$PID" 2>/dev/null
+for p in $(cat slow.pids); do wait $p 2>/dev/null; done
+check "the killed server left partial files in tmp/" test -n "$(ls -A inst/tmp)"
+
+start_server inst || { not_ok "the server restarts"; finish; }
+check "after the restart tmp/ is empty" test -z "$(ls -A inst/tmp)"
+check "the restart said it removed incomplete uploads" grep -q 'removed' inst.err
+check "the completed submissions' files are all there" test "$(blobs inst)" -eq "$before"
+check "the database holds exactly the two completed submissions" \
+	test "$(sqlite3 inst/inbox.db 'select count(*) from submissions')" = 2
+ok_count=0
+for f in $(sqlite3 inst/inbox.db "select blob from items where kind='file'"); do
+	age -d -i inst.key "inst/blobs/$(echo $f | cut -c1-2)/$f.age" >out.bin &&
+		{ cmp -s out.bin done1.bin || cmp -s out.bin done2.bin; } &&
+		ok_count=$((ok_count + 1))
+done
+check "both completed files still decrypt to what was sent" test "$ok_count" = 2
+curl -s -c jar2 -b jar2 "$URL/" >l.html
+s=$(curl -s -c jar2 -b jar2 -o /dev/null -w '%{http_code}' \
+	--data-urlencode "csrf=$(csrf_of l.html)" --data-urlencode "codename=$CODE" "$URL/login")
+check "the source still logs in after the crash" test "$s" = 303
+stop_server
+finish
