@@ -155,6 +155,7 @@ int sz_source_style(struct sz_request *rq)
 		"font:1rem/1.4 system-ui,sans-serif;padding:.5rem;"
 		"border:1px solid #aaa;background:#fff}\n"
 		"textarea{min-height:10rem}\n"
+		"input[type=file]{display:block;margin:.3rem 0}\n"
 		"button,.button{display:inline-block;margin-top:.8rem;"
 		"font:600 1rem system-ui,sans-serif;padding:.6rem 1.2rem;"
 		"border:0;background:var(--accent);color:#fff;cursor:pointer;"
