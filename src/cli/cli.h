@@ -45,14 +45,15 @@ struct cli_output {
 	bool is_file;
 	bool is_device;
 	struct sz_outfile file;
+	struct sz_writer w;   /* buffered, aligned writes to fd */
 };
 int cli_output_open(struct cli_output *o, const char *path, int mode,
 	struct sz_err *err);
 int cli_output_commit(struct cli_output *o, struct sz_err *err);
 void cli_output_abort(struct cli_output *o);
 
-/* A sink that writes to the fd pointed to by ctx (an int *). */
-int cli_fd_sink(void *ctx, const uint8_t *data, size_t len);
+/* A sink that writes to an output (ctx is the struct cli_output). */
+int cli_output_sink(void *ctx, const uint8_t *data, size_t len);
 
 typedef int (*cli_update_fn)(void *obj, const uint8_t *data, size_t len,
 	struct sz_err *err);

@@ -61,6 +61,7 @@ int cli_output_open(struct cli_output *o, const char *path, int mode,
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = STDOUT_FILENO;
+	sz_writer_init(&o->w, o->fd);
 	if (path == NULL || strcmp(path, "-") == 0)
 		return SZ_OK;
 	struct stat st;
@@ -72,6 +73,7 @@ int cli_output_open(struct cli_output *o, const char *path, int mode,
 			return sz_err_set(err, SZ_E_IO, "cannot open %s: %s",
 				path, strerror(errno));
 		o->is_device = true;
+		sz_writer_init(&o->w, o->fd);
 		return SZ_OK;
 	}
 	int rc = sz_outfile_open(&o->file, path, mode, 1, err);
@@ -79,6 +81,7 @@ int cli_output_open(struct cli_output *o, const char *path, int mode,
 		return rc;
 	o->is_file = true;
 	o->fd = o->file.fd;
+	sz_writer_init(&o->w, o->fd);
 	return SZ_OK;
 }
 
@@ -91,6 +94,13 @@ static void close_device(struct cli_output *o)
 
 int cli_output_commit(struct cli_output *o, struct sz_err *err)
 {
+	int rc = sz_writer_flush(&o->w);
+	sz_writer_free(&o->w);
+	if (rc != SZ_OK) {
+		cli_output_abort(o);
+		return sz_err_set(err, rc, "cannot write the output: %s",
+			strerror(errno));
+	}
 	close_device(o);
 	if (!o->is_file)
 		return SZ_OK;
@@ -100,15 +110,21 @@ int cli_output_commit(struct cli_output *o, struct sz_err *err)
 
 void cli_output_abort(struct cli_output *o)
 {
+	/* Standard output already has what was authenticated; a file is
+	 * removed whole, so its buffer is dropped. */
+	if (!o->is_file)
+		sz_writer_flush(&o->w);
+	sz_writer_free(&o->w);
 	close_device(o);
 	if (o->is_file)
 		sz_outfile_abort(&o->file);
 	o->is_file = false;
 }
 
-int cli_fd_sink(void *ctx, const uint8_t *data, size_t len)
+int cli_output_sink(void *ctx, const uint8_t *data, size_t len)
 {
-	return sz_write_all(*(int *)ctx, data, len);
+	struct cli_output *o = ctx;
+	return sz_writer_write(&o->w, data, len);
 }
 
 int cli_pump(int fd, cli_update_fn update, void *obj, struct sz_err *err)

@@ -69,8 +69,8 @@ static int run(struct sz_age_identities *ids, bool by_passphrase,
 		cli_fail("decrypt", "%s", err.msg);
 		goto done;
 	}
-	if (sz_age_decrypt_begin(&dec, ids->v, ids->n, &opts, cli_fd_sink,
-		    &out.fd, &err) != SZ_OK ||
+	if (sz_age_decrypt_begin(&dec, ids->v, ids->n, &opts, cli_output_sink,
+		    &out, &err) != SZ_OK ||
 	    cli_pump(in, decrypt_update, dec, &err) != SZ_OK ||
 	    sz_age_decrypt_finish(dec, &err) != SZ_OK ||
 	    cli_output_commit(&out, &err) != SZ_OK) {

@@ -91,7 +91,7 @@ static int run(struct enc_job *job)
 		goto done;
 	}
 	if (sz_age_encrypt_begin(&enc, job->rcpts.v, job->rcpts.n, &job->opts,
-		    cli_fd_sink, &out.fd, &err) != SZ_OK ||
+		    cli_output_sink, &out, &err) != SZ_OK ||
 	    cli_pump(in, encrypt_update, enc, &err) != SZ_OK ||
 	    sz_age_encrypt_finish(enc, &err) != SZ_OK ||
 	    cli_output_commit(&out, &err) != SZ_OK) {

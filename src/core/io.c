@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,60 @@ ssize_t sz_read_full(int fd, void *buf, size_t len)
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
+}
+
+void sz_writer_init(struct sz_writer *w, int fd)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+}
+
+void sz_writer_durable(struct sz_writer *w)
+{
+	w->durable = true;
+}
+
+int sz_writer_flush(struct sz_writer *w)
+{
+	if (w->len == 0)
+		return SZ_OK;
+	int rc = sz_write_all(w->fd, w->buf, w->len);
+	if (rc == SZ_OK && w->durable)
+		sync_file_range(w->fd, (off_t)w->flushed, (off_t)w->len,
+			SYNC_FILE_RANGE_WRITE);
+	w->flushed += w->len;
+	w->len = 0;
+	return rc;
+}
+
+int sz_writer_write(void *ctx, const uint8_t *data, size_t len)
+{
+	struct sz_writer *w = ctx;
+	if (w->buf == NULL && (w->buf = malloc(SZ_WRITER_BLOCK)) == NULL)
+		return SZ_E_NOMEM;
+	w->written += len;
+	while (len > 0) {
+		size_t take = SZ_WRITER_BLOCK - w->len;
+		if (take > len)
+			take = len;
+		memcpy(w->buf + w->len, data, take);
+		w->len += take;
+		data += take;
+		len -= take;
+		if (w->len == SZ_WRITER_BLOCK && sz_writer_flush(w) != SZ_OK)
+			return SZ_E_IO;
+	}
+	return SZ_OK;
+}
+
+void sz_writer_free(struct sz_writer *w)
+{
+	if (w->buf != NULL) {
+		sodium_memzero(w->buf, SZ_WRITER_BLOCK);
+		free(w->buf);
+	}
+	w->buf = NULL;
+	w->len = 0;
 }
 
 /* The temporary file to remove if a signal ends the process.  A fixed

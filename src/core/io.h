@@ -6,6 +6,7 @@
 #ifndef SZ_CORE_IO_H
 #define SZ_CORE_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,6 +19,35 @@ int sz_write_all(int fd, const void *buf, size_t len);
 /* Reads up to len bytes, stopping early only at end of file.  Returns the
  * number of bytes read (0 at end of file) or -1 with errno set. */
 ssize_t sz_read_full(int fd, void *buf, size_t len);
+
+/*
+ * A buffered writer that writes whole, aligned blocks of SZ_WRITER_BLOCK
+ * bytes.  age ciphertext comes in chunks of 64 KiB + 16; written as they
+ * come, every write straddles a page and the kernel's page-cache copy gets
+ * several times slower (bench/upload found it).  Memory: one block.
+ */
+#define SZ_WRITER_BLOCK (256 * 1024)
+
+struct sz_writer {
+	int fd;
+	bool durable;      /* start writeback of each block as it is written */
+	uint64_t written;  /* bytes accepted so far */
+	uint64_t flushed;  /* bytes handed to the fd */
+	size_t len;
+	uint8_t *buf;      /* SZ_WRITER_BLOCK bytes, allocated on first use */
+};
+
+void sz_writer_init(struct sz_writer *w, int fd);
+/* For files that will be fsync'd: each block's writeback starts at once
+ * (sync_file_range), so the disk works while data still arrives and the
+ * final fsync has little left to do. */
+void sz_writer_durable(struct sz_writer *w);
+/* A sink (int (*)(void *, const uint8_t *, size_t)); ctx is the writer. */
+int sz_writer_write(void *w, const uint8_t *data, size_t len);
+/* Writes what is buffered. */
+int sz_writer_flush(struct sz_writer *w);
+/* Frees the block (wiping it); does not flush or close the fd. */
+void sz_writer_free(struct sz_writer *w);
 
 /*
  * An output file that appears under its final name only when committed.

@@ -60,13 +60,15 @@ int sz_blob_create(struct sz_blobs *b, struct sz_blob_tmp *t,
 		return sz_err_set(err, SZ_E_IO, "cannot create a file in "
 			"%s/tmp: %s", b->dir, strerror(errno));
 	}
+	sz_writer_init(&t->out, t->fd);
+	sz_writer_durable(&t->out);
 	return SZ_OK;
 }
 
 int sz_blob_write(void *ctx, const uint8_t *data, size_t len)
 {
 	struct sz_blob_tmp *t = ctx;
-	if (sz_write_all(t->fd, data, len) != SZ_OK)
+	if (sz_writer_write(&t->out, data, len) != SZ_OK)
 		return SZ_E_IO;
 	t->size += len;
 	return SZ_OK;
@@ -75,7 +77,11 @@ int sz_blob_write(void *ctx, const uint8_t *data, size_t len)
 int sz_blob_seal(struct sz_blob_tmp *t, struct sz_err *err)
 {
 	int rc = SZ_OK;
-	if (fsync(t->fd) != 0)
+	if (sz_writer_flush(&t->out) != SZ_OK)
+		rc = sz_err_set(err, SZ_E_IO, "cannot write a file: %s",
+			strerror(errno));
+	sz_writer_free(&t->out);
+	if (rc == SZ_OK && fsync(t->fd) != 0)
 		rc = sz_err_set(err, SZ_E_IO, "cannot write a file: %s",
 			strerror(errno));
 	if (close(t->fd) != 0 && rc == SZ_OK)
@@ -110,6 +116,7 @@ int sz_blob_commit(struct sz_blobs *b, struct sz_blob_tmp *t,
 
 void sz_blob_abort(struct sz_blob_tmp *t)
 {
+	sz_writer_free(&t->out);
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/io.h"
 #include "store/store.h"
 
 #define SZ_BLOB_NAME_LEN 32
@@ -26,6 +27,7 @@ struct sz_blobs {
 struct sz_blob_tmp {
 	int fd;
 	uint64_t size;
+	struct sz_writer out;
 	char name[SZ_BLOB_NAME_LEN + 1];
 	char tmp_path[4200];
 };

@@ -59,7 +59,9 @@ check "an empty submission is refused, saying what to do" \
 	sh -c "test $s = 400 && grep -q 'write a message or' page.html"
 s=$(status_of -b jar --data-urlencode "csrf=old" --data-urlencode "codename=a b" "$URL/login")
 check "a login with a stale token gets a 403 page" test "$s" = 403
-s=$(status_of -c j5 -b j5 --data-binary 'csrf=%zz' "$URL/login")
+s=$(status_of -b jar --data-binary 'csrf=%zz' "$URL/login")
+check "a malformed form gets a 400 page" sh -c "test $s = 400 && grep -q 'escape' page.html"
+s=$(status_of -c j5 -b j5 --data-binary 'csrf=abc&codename=x' "$URL/login")
 check "a login without a session says so" sh -c "test $s = 403 && grep -q 'session' page.html"
 
 # A body cut off in the middle: the client promises more than it sends.
@@ -111,5 +113,18 @@ s=$(status_of -b jar -F "csrf=$CSRF" -F "message=hello" "$URL/submit")
 check "with no editor key registered, submissions are refused clearly" \
 	sh -c "test $s = 503 && grep -q 'no editor' page.html"
 
+stop_server
+
+# The codename-attempt budget is global: there are no addresses to count.
+make_instance inst2 login_attempts_per_min=2
+start_server inst2 || { not_ok "the second server starts"; finish; }
+for i in 1 2 3; do
+	curl -s -c j6 -b j6 "$URL/" >l6.html
+	s=$(curl -s -c j6 -b j6 -o page.html -w '%{http_code}' \
+		--data-urlencode "csrf=$(csrf_of l6.html)" \
+		--data-urlencode "codename=guess number $i" "$URL/login")
+done
+check "past the global budget of codename attempts a login gets 429" \
+	sh -c "test $s = 429 && grep -q 'Wait a minute' page.html"
 stop_server
 finish

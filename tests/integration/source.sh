@@ -26,8 +26,12 @@ check "the security headers are set" sh -c "
 	grep -qi '^Referrer-Policy: no-referrer' landing.h &&
 	grep -qi '^Cache-Control: no-store' landing.h &&
 	grep -qi '^X-Frame-Options: DENY' landing.h"
+check "the start page creates no session, only a form token cookie" sh -c "
+	grep -qi '^Set-Cookie: sz_pre=.*HttpOnly; SameSite=Strict' landing.h &&
+	! grep -qi '^Set-Cookie: sz_source=' landing.h"
+curl -s -D new.h -o /dev/null "$URL/new"
 check "the session cookie is HttpOnly and SameSite=Strict" \
-	grep -qi '^Set-Cookie: sz_source=.*HttpOnly; SameSite=Strict' landing.h
+	grep -qi '^Set-Cookie: sz_source=.*HttpOnly; SameSite=Strict' new.h
 
 new_source jar
 check "a new source gets a codename of seven words" \

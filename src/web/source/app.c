@@ -99,6 +99,47 @@ int sz_source_redirect(struct sz_request *rq, const char *path)
 	return sz_buf_puts(&rq->page, "");
 }
 
+static void pre_mac(struct sz_source_app *app, const uint8_t nonce[16],
+	uint8_t mac[16])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, sz_instance_hash_key(app->in), 32, 16);
+	crypto_generichash_update(&st, (const uint8_t *)"sz-pre-csrf", 11);
+	crypto_generichash_update(&st, nonce, 16);
+	crypto_generichash_final(&st, mac, 16);
+}
+
+void sz_source_pre_token(struct sz_request *rq,
+	char out[SZ_SESSION_TOKEN_LEN + 1])
+{
+	uint8_t raw[32];
+	randombytes_buf(raw, 16);
+	pre_mac(rq->app, raw, raw + 16);
+	sodium_bin2base64(out, SZ_SESSION_TOKEN_LEN + 1, raw, sizeof(raw),
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
+		"%s=%s; Path=/; HttpOnly; SameSite=Strict",
+		SZ_SOURCE_PRE_COOKIE, out);
+}
+
+bool sz_source_pre_token_ok(struct sz_request *rq, const char *token)
+{
+	char cookie[SZ_SESSION_TOKEN_LEN + 2];
+	uint8_t raw[32], mac[16];
+	size_t len = 0;
+	if (token == NULL || strlen(token) != SZ_SESSION_TOKEN_LEN ||
+	    !sz_request_cookie(rq, SZ_SOURCE_PRE_COOKIE, cookie,
+		    sizeof(cookie)) ||
+	    sodium_memcmp(cookie, token, SZ_SESSION_TOKEN_LEN) != 0 ||
+	    sodium_base642bin(raw, sizeof(raw), token, SZ_SESSION_TOKEN_LEN,
+		    NULL, &len, NULL,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != sizeof(raw))
+		return false;
+	pre_mac(rq->app, raw, mac);
+	return sodium_memcmp(mac, raw + 16, sizeof(mac)) == 0;
+}
+
 bool sz_source_attempt(struct sz_source_app *app)
 {
 	bool ok;

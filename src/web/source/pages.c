@@ -14,17 +14,31 @@
 #include "web/html.h"
 #include "web/source/source.h"
 
-static void csrf_field(struct sz_buf *b, const struct sz_session *s)
+static void token_field(struct sz_buf *b, const char *token)
 {
 	sz_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
-		s->csrf);
+		token);
 }
 
-static void login_form(struct sz_buf *b, const struct sz_session *s)
+static void csrf_field(struct sz_buf *b, const struct sz_session *s)
 {
+	token_field(b, s->csrf);
+}
+
+/* The login form, with the session's token, or without a session a
+ * pre-session token (which sets its cookie). */
+static void login_form(struct sz_request *rq, const struct sz_session *s)
+{
+	struct sz_buf *b = &rq->page;
+	char pre[SZ_SESSION_TOKEN_LEN + 1];
 	sz_buf_puts(b, "<form method=\"post\" action=\"/login\" "
 		"autocomplete=\"off\">\n");
-	csrf_field(b, s);
+	if (s != NULL) {
+		csrf_field(b, s);
+	} else {
+		sz_source_pre_token(rq, pre);
+		token_field(b, pre);
+	}
 	sz_buf_puts(b, "<label for=\"codename\">Your codename</label>\n"
 		"<input type=\"password\" id=\"codename\" name=\"codename\" "
 		"maxlength=\"200\" autocomplete=\"off\" spellcheck=\"false\" "
@@ -34,8 +48,9 @@ static void login_form(struct sz_buf *b, const struct sz_session *s)
 int sz_source_landing(struct sz_request *rq)
 {
 	struct sz_session s;
-	if (sz_source_session_or_new(rq, &s) != SZ_OK)
-		return SZ_E_LIMIT;
+	/* No session is made here: the start page costs no server memory,
+	 * so crawling it cannot push real sources' sessions out. */
+	bool has = sz_source_session(rq, &s);
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_SOURCE_SITE, "Share documents safely");
 	sz_buf_puts(b,
@@ -51,7 +66,8 @@ int sz_source_landing(struct sz_request *rq)
 		"and send more. It is the only way in.</p>\n"
 		"<a class=\"button\" href=\"/new\">Get a codename and start</a>\n"
 		"</div>\n<div class=\"way\">\n<h2>Coming back</h2>\n");
-	login_form(b, &s);
+	login_form(rq, has ? &s : NULL);
+	sodium_memzero(&s, sizeof(s));
 	sz_buf_puts(b, "</div>\n</div>\n"
 		"<h2>How to stay safe</h2>\n<ul class=\"tips\">\n"
 		"<li>Use <strong>Tor Browser</strong>, ideally set to its "
@@ -105,24 +121,41 @@ int sz_source_new_get(struct sz_request *rq)
 }
 
 /* Loads the request's session and checks the form's CSRF token; on
- * failure the request is marked with a clear message. */
-static int checked_form(struct sz_request *rq, struct sz_session *s,
-	struct sz_form *form)
+ * failure the request is marked with a clear message.  With pre_ok, a
+ * visitor without a session may pass with a valid pre-session token, and
+ * gets a new session. */
+static int checked_form_ex(struct sz_request *rq, struct sz_session *s,
+	struct sz_form *form, bool pre_ok)
 {
+	struct sz_source_app *app = rq->app;
 	struct sz_err err;
 	memset(form, 0, sizeof(*form));
-	if (!sz_source_session(rq, s))
-		return sz_request_fail(rq, 403, "Your session has expired (or "
-			"cookies are off). Go back to the start page and try "
-			"again.");
+	bool has = sz_source_session(rq, s);
 	if (sz_form_parse(form, (const char *)rq->body.data, rq->body.len,
 		    &err) != SZ_OK)
 		return sz_request_fail(rq, 400, err.msg);
 	const struct sz_form_field *tok = sz_form_get(form, "csrf");
-	if (!sz_session_csrf_ok(s, tok ? tok->value : NULL))
-		return sz_request_fail(rq, 403, "This form is out of date. Go "
-			"back to the start page and try again.");
-	return SZ_OK;
+	const char *t = tok ? tok->value : NULL;
+	if (has && sz_session_csrf_ok(s, t))
+		return SZ_OK;
+	if (pre_ok && sz_source_pre_token_ok(rq, t)) {
+		if (sz_session_new(&app->sessions, s, &err) != SZ_OK)
+			return sz_request_fail(rq, 503, "The server is busy. "
+				"Please try again in a few minutes.");
+		return SZ_OK;
+	}
+	if (!has)
+		return sz_request_fail(rq, 403, "Your session has expired (or "
+			"cookies are off). Go back to the start page and try "
+			"again.");
+	return sz_request_fail(rq, 403, "This form is out of date. Go "
+		"back to the start page and try again.");
+}
+
+static int checked_form(struct sz_request *rq, struct sz_session *s,
+	struct sz_form *form)
+{
+	return checked_form_ex(rq, s, form, false);
 }
 
 static int log_in(struct sz_request *rq, struct sz_session *s, int64_t id,
@@ -182,7 +215,7 @@ int sz_source_login(struct sz_request *rq)
 	struct sz_form form;
 	struct sz_err err;
 	struct sz_source_keys *keys = sodium_malloc(sizeof(*keys));
-	int rc = keys ? checked_form(rq, &s, &form) : SZ_E_NOMEM;
+	int rc = keys ? checked_form_ex(rq, &s, &form, true) : SZ_E_NOMEM;
 	if (rc != SZ_OK)
 		goto out;
 	if (!sz_source_attempt(app)) {
@@ -204,7 +237,9 @@ int sz_source_login(struct sz_request *rq)
 		sz_buf_puts(&rq->page, "<h1>Log in</h1>\n<p class=\"error\">"
 			"That codename was not recognised. Check each word and "
 			"try again.</p>\n");
-		login_form(&rq->page, &s);
+		sz_session_put(&app->sessions, &s);
+		sz_source_set_cookie(rq, &s);
+		login_form(rq, &s);
 		rc = sz_html_end(&rq->page);
 		goto out;
 	}

@@ -21,6 +21,7 @@
 
 #define SZ_SOURCE_SITE "samizdat"
 #define SZ_SOURCE_COOKIE "sz_source"
+#define SZ_SOURCE_PRE_COOKIE "sz_pre"
 #define SZ_SOURCE_ARGON2_SLOTS 2
 
 struct sz_source_app {
@@ -55,6 +56,13 @@ int sz_source_session_or_new(struct sz_request *rq, struct sz_session *s);
 void sz_source_set_cookie(struct sz_request *rq, const struct sz_session *s);
 /* A 303 redirect to path. */
 int sz_source_redirect(struct sz_request *rq, const char *path);
+/* A CSRF token for visitors without a session (the start page's login
+ * form): a random nonce and its keyed MAC, also set as a cookie, so the
+ * start page costs the server no memory per visitor. */
+void sz_source_pre_token(struct sz_request *rq,
+	char out[SZ_SESSION_TOKEN_LEN + 1]);
+/* Checks a form's token against the pre-session cookie and its MAC. */
+bool sz_source_pre_token_ok(struct sz_request *rq, const char *token);
 /* Takes one codename attempt from the global budget; false when spent. */
 bool sz_source_attempt(struct sz_source_app *app);
 /* Derives a source's keys from a typed codename, under the Argon2 slots.

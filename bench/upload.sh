@@ -1,0 +1,134 @@
+#!/bin/sh
+# bench/upload.sh SAMIZDAT - uploads over loopback with curl to samizdat's
+# source face (encrypting to an editor as it streams) and to nginx
+# configured to write the request body to disk, in the same run:
+#   - one upload of UPLOAD_MB (default 1024) MiB
+#   - 8 concurrent uploads of CONC_MB (default 256) MiB
+# and prints the throughput ratio samizdat/nginx (goal >= 0.8) and
+# samizdat's peak RSS (goal < 64 MiB).  Then wrk on the start page
+# against nginx serving the same bytes as a static file: requests/s ratio
+# (goal >= 0.5).
+set -eu
+S=$(realpath "${1:-build/samizdat}")
+here=$(cd "$(dirname "$0")" && pwd)
+UPLOAD_MB=${UPLOAD_MB:-1024}
+CONC_MB=${CONC_MB:-256}
+DIR=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/samizdat-upload.XXXXXX")
+cleanup() {
+	[ -n "${SZ_PID:-}" ] && kill "$SZ_PID" 2>/dev/null
+	[ -n "${NG_PID:-}" ] && kill "$NG_PID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+cd "$DIR"
+SAMIZDAT=$S
+. "$here/../tests/integration/lib.sh"
+
+head -c $((UPLOAD_MB * 1048576)) /dev/urandom >big.bin
+head -c $((CONC_MB * 1048576)) /dev/urandom >part.bin
+
+# samizdat, with limits that allow the test sizes
+make_instance inst max_file_mb=4096 max_submission_mb=4096 max_header_kb=${HEADER_KB:-32} \
+	request_timeout_s=3600
+start_server inst
+SZ_PID=$PID
+SZ_URL=$URL
+new_source jar
+CSRF=$(csrf_of jar.home.html)
+
+# nginx: a front server that reads each body into a file (then deleted),
+# and a back server that answers once the body is complete.
+NG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BACK_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p ng/body ng/www ng/logs
+curl -s "$SZ_URL/" >ng/www/index.html
+cat >ng/nginx.conf <<NGINX
+worker_processes 2;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+daemon off;
+pid $DIR/ng/nginx.pid;
+error_log $DIR/ng/logs/error.log error;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $DIR/ng/body;
+	proxy_temp_path $DIR/ng/body;
+	fastcgi_temp_path $DIR/ng/body;
+	uwsgi_temp_path $DIR/ng/body;
+	scgi_temp_path $DIR/ng/body;
+	server {
+		listen 127.0.0.1:$NG_PORT;
+		root $DIR/ng/www;
+		location = /submit {
+			client_body_in_file_only clean;
+			client_max_body_size 0;
+			client_body_buffer_size 128k;
+			proxy_pass_request_body off;
+			proxy_set_header Content-Length "";
+			proxy_pass http://127.0.0.1:$BACK_PORT/done;
+		}
+	}
+	server {
+		listen 127.0.0.1:$BACK_PORT;
+		location /done { return 200 "ok"; }
+	}
+}
+NGINX
+nginx -c "$DIR/ng/nginx.conf" -p "$DIR/ng" &
+NG_PID=$!
+i=0
+while ! curl -s -o /dev/null "http://127.0.0.1:$NG_PORT/"; do
+	i=$((i + 1)); [ $i -lt 100 ] || { echo "nginx did not start"; exit 1; }
+	sleep 0.05
+done
+NG_URL="http://127.0.0.1:$NG_PORT"
+
+now() { date +%s.%N; }
+
+# one_upload URL FILE: seconds for one upload
+one_upload() {
+	t0=$(now)
+	code=$(curl -s -o /dev/null -w '%{http_code}' -b jar -F "csrf=$CSRF" \
+		-F "files=@$2" "$1/submit")
+	t1=$(now)
+	case "$code" in 200|303) ;; *) echo "upload to $1 failed: $code" >&2; exit 1 ;; esac
+	echo "$t1 - $t0" | bc -l
+}
+
+# eight URL: seconds for 8 concurrent uploads of part.bin
+eight() {
+	t0=$(now)
+	for i in 1 2 3 4 5 6 7 8; do
+		curl -s -o /dev/null -b jar -F "csrf=$CSRF" -F "files=@part.bin" \
+			"$1/submit" &
+	done
+	wait_curls
+	t1=$(now)
+	echo "$t1 - $t0" | bc -l
+}
+wait_curls() {
+	while pgrep -f "curl -s -o /dev/null -b jar" >/dev/null; do sleep 0.05; done
+}
+
+purge_samizdat() { find inst/blobs -name '*.age' -delete; }
+
+s1=$(one_upload "$SZ_URL" big.bin); purge_samizdat
+n1=$(one_upload "$NG_URL" big.bin)
+s8=$(eight "$SZ_URL"); purge_samizdat
+n8=$(eight "$NG_URL")
+rss=$(awk '/VmHWM/ {print $2}' /proc/$SZ_PID/status)
+
+# wrk: the start page, dynamic in samizdat, a static file in nginx
+wrk_rps() { wrk -t2 -c32 -d5s "$1" 2>/dev/null | awk '/Requests\/sec/ {print $2}'; }
+ws=$(wrk_rps "$SZ_URL/")
+wn=$(wrk_rps "$NG_URL/index.html")
+
+awk -v s1="$s1" -v n1="$n1" -v s8="$s8" -v n8="$n8" -v mb="$UPLOAD_MB" \
+    -v cmb="$CONC_MB" -v rss="$rss" -v ws="$ws" -v wn="$wn" 'BEGIN {
+	printf "bench/upload: over loopback with curl, samizdat encrypting to one editor\n"
+	printf "  1 x %d MiB:  samizdat %.0f MiB/s, nginx %.0f MiB/s, ratio samizdat/nginx %.2f (goal >= 0.8)\n", mb, mb/s1, mb/n1, n1/s1
+	printf "  8 x %d MiB:  samizdat %.0f MiB/s, nginx %.0f MiB/s, ratio samizdat/nginx %.2f (goal >= 0.8)\n", cmb, 8*cmb/s8, 8*cmb/n8, n8/s8
+	printf "  samizdat peak RSS: %.1f MiB (goal < 64 MiB)\n", rss/1024
+	printf "  wrk start page: samizdat %.0f req/s, nginx static %.0f req/s, ratio %.2f (goal >= 0.5)\n", ws, wn, ws/wn
+}'
