@@ -174,32 +174,78 @@ static int log_in(struct sz_request *rq, struct sz_session *s, int64_t id,
 	return sz_source_redirect(rq, "/source");
 }
 
-int sz_source_new_post(struct sz_request *rq)
+static void wrong_codename_page(struct sz_request *rq, struct sz_session *s)
 {
 	struct sz_source_app *app = rq->app;
+	/* One answer for every wrong codename, whatever the reason. */
+	rq->status = 403;
+	sz_html_begin(&rq->page, SZ_SOURCE_SITE, "Log in");
+	sz_buf_puts(&rq->page, "<h1>Log in</h1>\n<p class=\"error\">That "
+		"codename was not recognised. Check each word and try "
+		"again.</p>\n");
+	sz_session_put(&app->sessions, s);
+	sz_source_set_cookie(rq, s);
+	login_form(rq, s);
+	sz_html_end(&rq->page);
+}
+
+/*
+ * Both ways in: confirming the codename just shown (creating, from the
+ * session's copy of it) or typing one (logging in, from the form, against
+ * the global attempt budget).  Either way the keys are derived, the source
+ * is created or found, and the session is logged in.
+ */
+static int enter(struct sz_request *rq, bool creating)
+{
+	struct sz_source_app *app = rq->app;
+	struct sz_store *st = app->in->store;
 	struct sz_session s;
-	struct sz_form form;
+	struct sz_form form = { 0 };
 	struct sz_err err;
+	int64_t id = 0;
 	struct sz_source_keys *keys = sodium_malloc(sizeof(*keys));
-	int rc = keys ? checked_form(rq, &s, &form) : SZ_E_NOMEM;
+	int rc = keys ? checked_form_ex(rq, &s, &form, !creating) : SZ_E_NOMEM;
 	if (rc != SZ_OK)
 		goto out;
-	if (s.data[0] == '\0') {
-		rc = sz_request_fail(rq, 400, "There is no codename to confirm. "
-			"Start again from the start page.");
-		goto out;
+	const char *typed = "";
+	size_t len = 0;
+	if (creating) {
+		if (s.data[0] == '\0') {
+			rc = sz_request_fail(rq, 400, "There is no codename to "
+				"confirm. Start again from the start page.");
+			goto out;
+		}
+		typed = s.data;
+		len = strlen(s.data);
+	} else {
+		if (!sz_source_attempt(app)) {
+			rc = sz_request_fail(rq, 429, "Too many people are trying "
+				"to log in right now. Wait a minute, then try "
+				"again.");
+			goto out;
+		}
+		const struct sz_form_field *cn = sz_form_get(&form, "codename");
+		if (cn != NULL) {
+			typed = cn->value;
+			len = cn->value_len;
+		}
 	}
-	rc = sz_source_derive(app, s.data, strlen(s.data), keys);
-	int64_t id = 0;
+	rc = sz_source_derive(app, typed, len, keys);
 	if (rc == SZ_OK)
-		rc = app->in->store->ops->source_create(app->in->store,
-			keys->login_hash, keys->public, &id, &err);
-	if (rc != SZ_OK) {
-		rc = sz_request_fail(rq, 500, "Your codename could not be set "
-			"up. Nothing was kept; please try again.");
-		goto out;
+		rc = creating ? st->ops->source_create(st, keys->login_hash,
+				keys->public, &id, &err) :
+			st->ops->source_find(st, keys->login_hash, &id, &err);
+	if (rc == SZ_E_NOT_FOUND && !creating) {
+		wrong_codename_page(rq, &s);
+		rc = SZ_OK;
+	} else if (rc != SZ_OK) {
+		rc = sz_request_fail(rq, 500, creating ? "Your codename could "
+			"not be set up. Nothing was kept; please try again." :
+			"Logging in failed on the server. Please try again "
+			"later.");
+	} else {
+		rc = log_in(rq, &s, id, keys);
 	}
-	rc = log_in(rq, &s, id, keys);
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
@@ -208,53 +254,14 @@ out:
 	return rc;
 }
 
+int sz_source_new_post(struct sz_request *rq)
+{
+	return enter(rq, true);
+}
+
 int sz_source_login(struct sz_request *rq)
 {
-	struct sz_source_app *app = rq->app;
-	struct sz_session s;
-	struct sz_form form;
-	struct sz_err err;
-	struct sz_source_keys *keys = sodium_malloc(sizeof(*keys));
-	int rc = keys ? checked_form_ex(rq, &s, &form, true) : SZ_E_NOMEM;
-	if (rc != SZ_OK)
-		goto out;
-	if (!sz_source_attempt(app)) {
-		rc = sz_request_fail(rq, 429, "Too many people are trying to "
-			"log in right now. Wait a minute, then try again.");
-		goto out;
-	}
-	const struct sz_form_field *cn = sz_form_get(&form, "codename");
-	rc = sz_source_derive(app, cn ? cn->value : "", cn ? cn->value_len : 0,
-		keys);
-	int64_t id = 0;
-	if (rc == SZ_OK)
-		rc = app->in->store->ops->source_find(app->in->store,
-			keys->login_hash, &id, &err);
-	if (rc == SZ_E_NOT_FOUND) {
-		/* One answer for every wrong codename, whatever the reason. */
-		rq->status = 403;
-		sz_html_begin(&rq->page, SZ_SOURCE_SITE, "Log in");
-		sz_buf_puts(&rq->page, "<h1>Log in</h1>\n<p class=\"error\">"
-			"That codename was not recognised. Check each word and "
-			"try again.</p>\n");
-		sz_session_put(&app->sessions, &s);
-		sz_source_set_cookie(rq, &s);
-		login_form(rq, &s);
-		rc = sz_html_end(&rq->page);
-		goto out;
-	}
-	if (rc != SZ_OK) {
-		rc = sz_request_fail(rq, 500, "Logging in failed on the server. "
-			"Please try again later.");
-		goto out;
-	}
-	rc = log_in(rq, &s, id, keys);
-out:
-	sz_form_free(&form);
-	sodium_memzero(&s, sizeof(s));
-	if (keys != NULL)
-		sodium_free(keys);
-	return rc;
+	return enter(rq, false);
 }
 
 int sz_source_logout(struct sz_request *rq)
