@@ -51,5 +51,23 @@ curl -s -c jar2 -b jar2 "$URL/" >l.html
 s=$(curl -s -c jar2 -b jar2 -o /dev/null -w '%{http_code}' \
 	--data-urlencode "csrf=$(csrf_of l.html)" --data-urlencode "codename=$CODE" "$URL/login")
 check "the source still logs in after the crash" test "$s" = 303
-stop_server
+
+# SIGTERM during an upload: the server stops taking new connections, the
+# upload in flight finishes and is committed, then the server exits.
+count_before=$(sqlite3 inst/inbox.db 'select count(*) from submissions')
+head -c 600000 /dev/urandom >inflight.bin
+curl -s -b jar2 "$URL/source" >jar2.home.html   # sessions died with the old server
+curl -s -o /dev/null -w '%{http_code}' -b jar2 --limit-rate 300k \
+	-F "csrf=$(csrf_of jar2.home.html)" \
+	-F files=@inflight.bin "$URL/submit" >inflight.status &
+up=$!
+i=0
+while [ $i -lt 100 ] && [ -z "$(ls -A inst/tmp)" ]; do i=$((i + 1)); sleep 0.05; done
+kill -TERM "$PID"
+wait $up
+wait "$PID"
+check "SIGTERM lets an upload in flight finish" test "$(cat inflight.status)" = 303
+check "...commits it" test "$(sqlite3 inst/inbox.db 'select count(*) from submissions')" \
+	-eq $((count_before + 1))
+check "...and then the server exits" sh -c "! kill -0 $PID 2>/dev/null"
 finish

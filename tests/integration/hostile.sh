@@ -112,6 +112,8 @@ check "a good submission still goes through" test "$s" = 303
 s=$(status_of -b jar -F "csrf=$CSRF" -F "message=hello" "$URL/submit")
 check "with no editor key registered, submissions are refused clearly" \
 	sh -c "test $s = 503 && grep -q 'no editor' page.html"
+check "...and the form page warns before anything is sent" \
+	sh -c "curl -s -b jar '$URL/source' | grep -q 'id=\"not-ready\"'"
 
 stop_server
 

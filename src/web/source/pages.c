@@ -7,6 +7,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/codename.h"
@@ -309,6 +310,17 @@ int sz_source_home(struct sz_request *rq)
 			"reply.</p>\n");
 	sz_buf_printf(b, "<p class=\"note\">You have sent %lld submission%s "
 		"so far.</p>\n", (long long)count, count == 1 ? "" : "s");
+	struct sz_recipient_row *rows = NULL;
+	size_t nrcpt = 0;
+	if (app->in->store->ops->recipient_list(app->in->store, &rows, &nrcpt,
+		    &err) != SZ_OK)
+		nrcpt = 0;
+	free(rows);
+	if (nrcpt == 0)
+		sz_buf_puts(b, "<p class=\"error\" id=\"not-ready\">This inbox "
+			"cannot receive anything yet: no editor has registered a "
+			"key. Please come back later; nothing you send now could "
+			"be kept.</p>\n");
 	sz_buf_printf(b, "<form method=\"post\" action=\"/submit\" "
 		"enctype=\"multipart/form-data\">\n");
 	csrf_field(b, &s);
