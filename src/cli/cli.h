@@ -23,6 +23,7 @@ int sz_cmd_decrypt(int argc, char **argv);
 int sz_cmd_init(int argc, char **argv);
 int sz_cmd_recipient(int argc, char **argv);
 int sz_cmd_serve(int argc, char **argv);
+int sz_cmd_purge(int argc, char **argv);
 
 /* The instance directory: -d DIR if given, else $SAMIZDAT_DIR, else
  * /var/lib/samizdat. */

@@ -139,3 +139,57 @@ int sz_cmd_recipient(int argc, char **argv)
 	sz_instance_close(&in);
 	return status;
 }
+
+static const char purge_usage[] =
+	"Usage: samizdat purge [-d DIR] [--days N]\n"
+	"\n"
+	"Deletes submissions older than the instance's retention_days (or N\n"
+	"days): their database rows, then their encrypted files, overwritten\n"
+	"where the file system allows.  `samizdat serve` does this by itself at\n"
+	"start-up and every hour.\n";
+
+int sz_cmd_purge(int argc, char **argv)
+{
+	enum { OPT_DAYS = 256 };
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL;
+	long days = 0;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case OPT_DAYS:
+			days = strtol(optarg, &end, 10);
+			if (*end != '\0' || days < 1 || days > 36500)
+				return cli_usage("purge", "--days takes a whole "
+					"number from 1 to 36500");
+			break;
+		case 'h': fputs(purge_usage, stdout); return 0;
+		default: return cli_usage("purge", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("purge", "unexpected argument \"%s\"",
+			argv[optind]);
+	struct sz_instance in;
+	struct sz_err err;
+	size_t subs = 0, files = 0;
+	if (sz_instance_open(&in, cli_instance_dir(dir), &err) != SZ_OK)
+		return cli_fail("purge", "%s", err.msg);
+	int status = 0;
+	unsigned d = days ? (unsigned)days : (unsigned)in.cfg.retention_days;
+	if (sz_instance_purge(&in, d, &subs, &files, &err) != SZ_OK)
+		status = cli_fail("purge", "%s", err.msg);
+	else
+		printf("Deleted %zu submission%s (%zu file%s) older than %u "
+			"days.\n", subs, subs == 1 ? "" : "s", files,
+			files == 1 ? "" : "s", d);
+	sz_instance_close(&in);
+	return status;
+}

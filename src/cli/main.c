@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "recipient", sz_cmd_recipient,
 	  "add, list or remove the editors' public keys" },
 	{ "serve", sz_cmd_serve, "run the web faces" },
+	{ "purge", sz_cmd_purge, "delete submissions past their retention" },
 };
 
 static void help(FILE *f)

@@ -32,6 +32,23 @@ static const char usage[] =
 	"      --face NAME      source (the editor and public faces come later)\n"
 	"      --listen ADDR    HOST:PORT for that face (port 0: any free port)\n";
 
+#define RETENTION_INTERVAL_S 3600
+
+/* Deletes what is past retention_days, saying only how much: nothing
+ * about whose it was or when it came. */
+static void retention(struct sz_instance *in)
+{
+	struct sz_err err;
+	size_t subs = 0, files = 0;
+	if (sz_instance_purge(in, 0, &subs, &files, &err) != SZ_OK)
+		fprintf(stderr, "samizdat serve: retention: %s\n", err.msg);
+	else if (subs > 0)
+		fprintf(stderr, "samizdat serve: retention: deleted %zu "
+			"submission%s (%zu file%s) older than %llu days\n", subs,
+			subs == 1 ? "" : "s", files, files == 1 ? "" : "s",
+			(unsigned long long)in->cfg.retention_days);
+}
+
 int sz_cmd_serve(int argc, char **argv)
 {
 	enum { OPT_FACE = 256, OPT_LISTEN };
@@ -116,8 +133,13 @@ int sz_cmd_serve(int argc, char **argv)
 	printf("source face: http://%s:%u/\n", host, sz_http_port(srv));
 	fflush(stdout);
 
-	int sig = 0;
-	sigwait(&sigs, &sig);
+	/* Retention: at start-up, then every hour, until a signal. */
+	for (;;) {
+		retention(&in);
+		struct timespec hour = { RETENTION_INTERVAL_S, 0 };
+		if (sigtimedwait(&sigs, NULL, &hour) >= 0)
+			break;
+	}
 	fprintf(stderr, "samizdat serve: stopping; waiting for %u request%s "
 		"in flight (signal again to stop now)\n", sz_http_in_flight(srv),
 		sz_http_in_flight(srv) == 1 ? "" : "s");

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,6 +117,26 @@ void sz_instance_close(struct sz_instance *in)
 	if (in->secrets != NULL)
 		sodium_free(in->secrets);
 	in->secrets = NULL;
+}
+
+int sz_instance_purge(struct sz_instance *in, unsigned days,
+	size_t *nsubmissions, size_t *nfiles, struct sz_err *err)
+{
+	char cutoff[SZ_STORE_DAY_SIZE];
+	char (*blobs)[SZ_STORE_BLOB_NAME_MAX + 1] = NULL;
+	size_t n = 0;
+	*nfiles = 0;
+	sz_store_days_ago(days ? days : (unsigned)in->cfg.retention_days,
+		cutoff);
+	int rc = in->store->ops->purge_before(in->store, cutoff, &blobs, &n,
+		nsubmissions, err);
+	if (rc != SZ_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (sz_blob_remove(&in->blobs, blobs[i], NULL) == SZ_OK)
+			(*nfiles)++;
+	free(blobs);
+	return SZ_OK;
 }
 
 const uint8_t *sz_instance_salt(const struct sz_instance *in)

@@ -38,6 +38,12 @@ int sz_instance_open(struct sz_instance *in, const char *dir,
 	struct sz_err *err);
 void sz_instance_close(struct sz_instance *in);
 
+/* Deletes submissions older than the instance's retention_days (or days,
+ * if not 0): their rows, then their files, overwritten where the file
+ * system allows.  *nsubmissions and *nfiles say how many. */
+int sz_instance_purge(struct sz_instance *in, unsigned days,
+	size_t *nsubmissions, size_t *nfiles, struct sz_err *err);
+
 const uint8_t *sz_instance_salt(const struct sz_instance *in);
 const uint8_t *sz_instance_hash_key(const struct sz_instance *in);
 

@@ -68,6 +68,14 @@ void sz_store_today(char day[SZ_STORE_DAY_SIZE])
 	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
 }
 
+void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE])
+{
+	time_t t = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+}
+
 static struct sqlite_store *impl(struct sz_store *s)
 {
 	return (struct sqlite_store *)s;
@@ -372,6 +380,70 @@ static int source_submission_count(struct sz_store *s, int64_t source_id,
 	return rc;
 }
 
+static int purge_before(struct sz_store *s, const char *day,
+	char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
+	size_t *nsubmissions, struct sz_err *err)
+{
+	struct sqlite_store *q = impl(s);
+	sqlite3_stmt *st = NULL;
+	*blobs = NULL;
+	*nblobs = 0;
+	*nsubmissions = 0;
+	pthread_mutex_lock(&q->mu);
+	int rc = exec(q->db, "BEGIN IMMEDIATE", err, "purging");
+	if (rc != SZ_OK)
+		goto out;
+	rc = prepare(q->db, "SELECT i.blob, i.meta_blob FROM items i JOIN "
+		"submissions s ON s.id = i.submission_id WHERE s.day < ?", &st,
+		err);
+	if (rc == SZ_OK)
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	int r;
+	while (rc == SZ_OK && (r = step(st)) == SQLITE_ROW) {
+		for (int col = 0; col < 2 && rc == SZ_OK; col++) {
+			const char *name = (const char *)sqlite3_column_text(st,
+				col);
+			if (name == NULL)
+				continue;
+			char (*more)[SZ_STORE_BLOB_NAME_MAX + 1] = realloc(*blobs,
+				(*nblobs + 1) * sizeof(**blobs));
+			if (more == NULL) {
+				rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+				break;
+			}
+			*blobs = more;
+			snprintf((*blobs)[(*nblobs)++], SZ_STORE_BLOB_NAME_MAX + 1,
+				"%s", name);
+		}
+	}
+	if (rc == SZ_OK && r != SQLITE_DONE)
+		rc = db_error(q->db, err, "purging");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SZ_OK)
+		rc = prepare(q->db, "DELETE FROM submissions WHERE day < ?", &st,
+			err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+		if (step(st) != SQLITE_DONE)
+			rc = db_error(q->db, err, "purging");
+		else
+			*nsubmissions = (size_t)sqlite3_changes(q->db);
+	}
+	sqlite3_finalize(st);
+	if (rc == SZ_OK)
+		rc = exec(q->db, "COMMIT", err, "purging");
+	if (rc != SZ_OK) {
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		free(*blobs);
+		*blobs = NULL;
+		*nblobs = 0;
+	}
+out:
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
 static int blob_referenced(struct sz_store *s, const char *blob,
 	struct sz_err *err)
 {
@@ -409,6 +481,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.source_find = source_find,
 	.submission_add = submission_add,
 	.source_submission_count = source_submission_count,
+	.purge_before = purge_before,
 	.blob_referenced = blob_referenced,
 	.close = store_close,
 };

@@ -64,6 +64,13 @@ struct sz_store_ops {
 	/* How many submissions a source has made. */
 	int (*source_submission_count)(struct sz_store *s, int64_t source_id,
 		int64_t *count, struct sz_err *err);
+	/* Deletes every submission dated before day (YYYY-MM-DD), in one
+	 * transaction, and hands back the names of the blobs they held (to
+	 * be removed from disk after the commit: a crash in between leaves
+	 * only orphans, which start-up sweeps).  *blobs is malloc'd. */
+	int (*purge_before)(struct sz_store *s, const char *day,
+		char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
+		size_t *nsubmissions, struct sz_err *err);
 	/* 1 if a blob name is referenced by any item, else 0. */
 	int (*blob_referenced)(struct sz_store *s, const char *blob,
 		struct sz_err *err);
@@ -80,5 +87,7 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 
 /* Today's date in UTC as YYYY-MM-DD: the only time samizdat keeps. */
 void sz_store_today(char day[SZ_STORE_DAY_SIZE]);
+/* The day that many days before today. */
+void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE]);
 
 #endif
