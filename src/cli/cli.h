@@ -24,6 +24,12 @@ int sz_cmd_init(int argc, char **argv);
 int sz_cmd_recipient(int argc, char **argv);
 int sz_cmd_serve(int argc, char **argv);
 int sz_cmd_purge(int argc, char **argv);
+int sz_cmd_editor(int argc, char **argv);
+int sz_cmd_audit(int argc, char **argv);
+
+/* 1 to SZ_STORE_NAME_MAX printable characters (editor and recipient
+ * names). */
+bool cli_valid_name(const char *s);
 
 /* The instance directory: -d DIR if given, else $SAMIZDAT_DIR, else
  * /var/lib/samizdat. */

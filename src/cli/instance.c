@@ -55,7 +55,7 @@ static const char recipient_usage[] =
 	"  -d, --dir DIR   the instance (default $SAMIZDAT_DIR, or\n"
 	"                  /var/lib/samizdat)\n";
 
-static bool valid_name(const char *s)
+bool cli_valid_name(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > SZ_STORE_NAME_MAX)
@@ -101,7 +101,7 @@ int sz_cmd_recipient(int argc, char **argv)
 		const char *name = argv[optind], *key = argv[optind + 1];
 		struct sz_age_recipient *r;
 		char canon[SZ_AGE_RECIPIENT_STR_SIZE];
-		if (!valid_name(name)) {
+		if (!cli_valid_name(name)) {
 			status = cli_usage("recipient", "a name must have 1 to "
 				"%d printable characters", SZ_STORE_NAME_MAX);
 		} else if (sz_age_recipient_parse(key, &r, &err) != SZ_OK) {
@@ -184,12 +184,18 @@ int sz_cmd_purge(int argc, char **argv)
 		return cli_fail("purge", "%s", err.msg);
 	int status = 0;
 	unsigned d = days ? (unsigned)days : (unsigned)in.cfg.retention_days;
-	if (sz_instance_purge(&in, d, &subs, &files, &err) != SZ_OK)
+	if (sz_instance_purge(&in, d, &subs, &files, &err) != SZ_OK) {
 		status = cli_fail("purge", "%s", err.msg);
-	else
+	} else {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "%zu submissions older than %u "
+			"days", subs, d);
+		in.store->ops->audit_add(in.store, "admin (command line)",
+			"purge", detail, NULL);
 		printf("Deleted %zu submission%s (%zu file%s) older than %u "
 			"days.\n", subs, subs == 1 ? "" : "s", files,
 			files == 1 ? "" : "s", d);
+	}
 	sz_instance_close(&in);
 	return status;
 }

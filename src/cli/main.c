@@ -22,6 +22,9 @@ static const struct command commands[] = {
 	  "add, list or remove the editors' public keys" },
 	{ "serve", sz_cmd_serve, "run the web faces" },
 	{ "purge", sz_cmd_purge, "delete submissions past their retention" },
+	{ "editor", sz_cmd_editor,
+	  "add, list or remove editors; reset or check their TOTP" },
+	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
 };
 
 static void help(FILE *f)

@@ -42,11 +42,18 @@ static void retention(struct sz_instance *in)
 	size_t subs = 0, files = 0;
 	if (sz_instance_purge(in, 0, &subs, &files, &err) != SZ_OK)
 		fprintf(stderr, "samizdat serve: retention: %s\n", err.msg);
-	else if (subs > 0)
+	else if (subs > 0) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "%zu submissions older than "
+			"%llu days", subs,
+			(unsigned long long)in->cfg.retention_days);
+		in->store->ops->audit_add(in->store, "server", "retention",
+			detail, NULL);
 		fprintf(stderr, "samizdat serve: retention: deleted %zu "
 			"submission%s (%zu file%s) older than %llu days\n", subs,
 			subs == 1 ? "" : "s", files, files == 1 ? "" : "s",
 			(unsigned long long)in->cfg.retention_days);
+	}
 }
 
 int sz_cmd_serve(int argc, char **argv)

@@ -7,7 +7,7 @@
  * writers anyway, and the inbox is not read-heavy.  Schema changes are
  * numbered migrations tracked in PRAGMA user_version.
  */
-#include "store/store.h"
+#include "store/sqlite_internal.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -18,11 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct sqlite_store {
-	struct sz_store base;
-	sqlite3 *db;
-	pthread_mutex_t mu;
-};
 
 static const char *const migrations[] = {
 	/* 1: recipients, sources, submissions, items */
@@ -55,6 +50,22 @@ static const char *const migrations[] = {
 	"  seen INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX items_submission ON items(submission_id);"
 	"CREATE INDEX items_meta ON items(meta_blob);",
+	/* 2: editors and the audit log */
+	"CREATE TABLE editors ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  password_hash TEXT NOT NULL,"
+	"  totp_secret BLOB NOT NULL,"
+	"  totp_last INTEGER NOT NULL DEFAULT -1,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  recipient TEXT NOT NULL,"
+	"  created_day TEXT NOT NULL);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  detail TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -76,19 +87,19 @@ void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE])
 	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
 }
 
-static struct sqlite_store *impl(struct sz_store *s)
+struct sqlite_store *sz_sqlite_impl(struct sz_store *s)
 {
 	return (struct sqlite_store *)s;
 }
 
-static int db_error(sqlite3 *db, struct sz_err *err, const char *what)
+int sz_sqlite_error(sqlite3 *db, struct sz_err *err, const char *what)
 {
 	return sz_err_set(err, SZ_E_IO, "database error while %s: %s", what,
 		sqlite3_errmsg(db));
 }
 
 /* Runs fixed SQL, retrying while the database is busy. */
-static int exec(sqlite3 *db, const char *sql, struct sz_err *err,
+int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 	const char *what)
 {
 	for (int i = 0; i < BUSY_RETRIES; i++) {
@@ -99,19 +110,19 @@ static int exec(sqlite3 *db, const char *sql, struct sz_err *err,
 			break;
 		usleep(10000);
 	}
-	return db_error(db, err, what);
+	return sz_sqlite_error(db, err, what);
 }
 
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
+int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
 	struct sz_err *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-		return db_error(db, err, "preparing a statement");
+		return sz_sqlite_error(db, err, "preparing a statement");
 	return SZ_OK;
 }
 
 /* Steps a statement, retrying while busy; returns the SQLite code. */
-static int step(sqlite3_stmt *st)
+int sz_sqlite_step(sqlite3_stmt *st)
 {
 	int rc;
 	for (int i = 0; i < BUSY_RETRIES; i++) {
@@ -127,10 +138,10 @@ static int step(sqlite3_stmt *st)
 static int migrate(sqlite3 *db, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	int version = 0, rc = prepare(db, "PRAGMA user_version", &st, err);
+	int version = 0, rc = sz_sqlite_prepare(db, "PRAGMA user_version", &st, err);
 	if (rc != SZ_OK)
 		return rc;
-	if (step(st) == SQLITE_ROW)
+	if (sz_sqlite_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (version > (int)NMIGRATIONS)
@@ -138,14 +149,14 @@ static int migrate(sqlite3 *db, struct sz_err *err)
 			"a newer samizdat (schema %d); upgrade samizdat", version);
 	for (int v = version; v < (int)NMIGRATIONS; v++) {
 		char sql[64];
-		rc = exec(db, "BEGIN IMMEDIATE", err, "migrating");
+		rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err, "migrating");
 		if (rc == SZ_OK)
-			rc = exec(db, migrations[v], err, "migrating");
+			rc = sz_sqlite_exec(db, migrations[v], err, "migrating");
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (rc == SZ_OK)
-			rc = exec(db, sql, err, "migrating");
+			rc = sz_sqlite_exec(db, sql, err, "migrating");
 		if (rc == SZ_OK)
-			rc = exec(db, "COMMIT", err, "migrating");
+			rc = sz_sqlite_exec(db, "COMMIT", err, "migrating");
 		if (rc != SZ_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
@@ -157,23 +168,23 @@ static int migrate(sqlite3 *db, struct sz_err *err)
 static int recipient_add(struct sz_store *s, const char *name,
 	const char *recipient, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	char day[SZ_STORE_DAY_SIZE];
 	sz_store_today(day);
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "INSERT INTO recipients (name, recipient, "
+	int rc = sz_sqlite_prepare(q->db, "INSERT INTO recipients (name, recipient, "
 		"added_day) VALUES (?, ?, ?)", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, recipient, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
-		int r = step(st);
+		int r = sz_sqlite_step(st);
 		if (r == SQLITE_CONSTRAINT)
 			rc = sz_err_set(err, SZ_E_EXISTS, "a recipient with "
 				"that name or key is already registered");
 		else if (r != SQLITE_DONE)
-			rc = db_error(q->db, err, "adding a recipient");
+			rc = sz_sqlite_error(q->db, err, "adding a recipient");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
@@ -183,15 +194,15 @@ static int recipient_add(struct sz_store *s, const char *name,
 static int recipient_remove(struct sz_store *s, const char *name,
 	struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "DELETE FROM recipients WHERE name = ?", &st,
+	int rc = sz_sqlite_prepare(q->db, "DELETE FROM recipients WHERE name = ?", &st,
 		err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		if (step(st) != SQLITE_DONE)
-			rc = db_error(q->db, err, "removing a recipient");
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "removing a recipient");
 		else if (sqlite3_changes(q->db) == 0)
 			rc = sz_err_set(err, SZ_E_NOT_FOUND,
 				"no recipient is named \"%.64s\"", name);
@@ -204,15 +215,15 @@ static int recipient_remove(struct sz_store *s, const char *name,
 static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	*rows = NULL;
 	*n = 0;
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "SELECT name, recipient, added_day FROM "
+	int rc = sz_sqlite_prepare(q->db, "SELECT name, recipient, added_day FROM "
 		"recipients ORDER BY name", &st, err);
 	int r;
-	while (rc == SZ_OK && (r = step(st)) == SQLITE_ROW) {
+	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {
 		struct sz_recipient_row *more = realloc(*rows,
 			(*n + 1) * sizeof(**rows));
 		if (more == NULL) {
@@ -229,7 +240,7 @@ static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,
 			(const char *)sqlite3_column_text(st, 2));
 	}
 	if (rc == SZ_OK && r != SQLITE_DONE)
-		rc = db_error(q->db, err, "listing recipients");
+		rc = sz_sqlite_error(q->db, err, "listing recipients");
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
 	if (rc != SZ_OK) {
@@ -243,7 +254,7 @@ static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,
 static int source_create(struct sz_store *s, const uint8_t login_hash[32],
 	const uint8_t public_key[32], int64_t *id, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	uint8_t uid[16];
 	char day[SZ_STORE_DAY_SIZE];
@@ -251,7 +262,7 @@ static int source_create(struct sz_store *s, const uint8_t login_hash[32],
 	/* An opaque id that says nothing about when or in what order. */
 	randombytes_buf(uid, sizeof(uid));
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "INSERT INTO sources (uid, login_hash, "
+	int rc = sz_sqlite_prepare(q->db, "INSERT INTO sources (uid, login_hash, "
 		"public_key, created_day, last_day) VALUES (?, ?, ?, ?, ?)",
 		&st, err);
 	if (rc == SZ_OK) {
@@ -260,12 +271,12 @@ static int source_create(struct sz_store *s, const uint8_t login_hash[32],
 		sqlite3_bind_blob(st, 3, public_key, 32, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
-		int r = step(st);
+		int r = sz_sqlite_step(st);
 		if (r == SQLITE_CONSTRAINT)
 			rc = sz_err_set(err, SZ_E_EXISTS, "that codename is "
 				"already in use");
 		else if (r != SQLITE_DONE)
-			rc = db_error(q->db, err, "creating a source");
+			rc = sz_sqlite_error(q->db, err, "creating a source");
 		else
 			*id = sqlite3_last_insert_rowid(q->db);
 	}
@@ -277,20 +288,20 @@ static int source_create(struct sz_store *s, const uint8_t login_hash[32],
 static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 	int64_t *id, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "SELECT id FROM sources WHERE login_hash = ?",
+	int rc = sz_sqlite_prepare(q->db, "SELECT id FROM sources WHERE login_hash = ?",
 		&st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_blob(st, 1, login_hash, 32, SQLITE_STATIC);
-		int r = step(st);
+		int r = sz_sqlite_step(st);
 		if (r == SQLITE_ROW)
 			*id = sqlite3_column_int64(st, 0);
 		else if (r == SQLITE_DONE)
 			rc = SZ_E_NOT_FOUND;
 		else
-			rc = db_error(q->db, err, "finding a source");
+			rc = sz_sqlite_error(q->db, err, "finding a source");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
@@ -300,28 +311,28 @@ static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 static int submission_add(struct sz_store *s, int64_t source_id,
 	const struct sz_item_row *items, size_t n, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	char day[SZ_STORE_DAY_SIZE];
 	int64_t sub_id = 0;
 	sz_store_today(day);
 	pthread_mutex_lock(&q->mu);
-	int rc = exec(q->db, "BEGIN IMMEDIATE", err, "saving a submission");
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err, "saving a submission");
 	if (rc != SZ_OK)
 		goto out;
-	rc = prepare(q->db, "INSERT INTO submissions (source_id, day) "
+	rc = sz_sqlite_prepare(q->db, "INSERT INTO submissions (source_id, day) "
 		"VALUES (?, ?)", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_int64(st, 1, source_id);
 		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		if (step(st) != SQLITE_DONE)
-			rc = db_error(q->db, err, "saving a submission");
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "saving a submission");
 		sub_id = sqlite3_last_insert_rowid(q->db);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == SZ_OK)
-		rc = prepare(q->db, "INSERT INTO items (submission_id, kind, "
+		rc = sz_sqlite_prepare(q->db, "INSERT INTO items (submission_id, kind, "
 			"blob, meta_blob, padded_size) VALUES (?, ?, ?, ?, ?)",
 			&st, err);
 	for (size_t i = 0; rc == SZ_OK && i < n; i++) {
@@ -336,23 +347,23 @@ static int submission_add(struct sz_store *s, int64_t source_id,
 		else
 			sqlite3_bind_null(st, 4);
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)items[i].padded_size);
-		if (step(st) != SQLITE_DONE)
-			rc = db_error(q->db, err, "saving a submission");
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "saving a submission");
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == SZ_OK)
-		rc = prepare(q->db, "UPDATE sources SET last_day = ? WHERE "
+		rc = sz_sqlite_prepare(q->db, "UPDATE sources SET last_day = ? WHERE "
 			"id = ?", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, source_id);
-		if (step(st) != SQLITE_DONE)
-			rc = db_error(q->db, err, "saving a submission");
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "saving a submission");
 	}
 	sqlite3_finalize(st);
 	if (rc == SZ_OK)
-		rc = exec(q->db, "COMMIT", err, "saving a submission");
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "saving a submission");
 	if (rc != SZ_OK)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 out:
@@ -363,17 +374,17 @@ out:
 static int source_submission_count(struct sz_store *s, int64_t source_id,
 	int64_t *count, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "SELECT count(*) FROM submissions WHERE "
+	int rc = sz_sqlite_prepare(q->db, "SELECT count(*) FROM submissions WHERE "
 		"source_id = ?", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_int64(st, 1, source_id);
-		if (step(st) == SQLITE_ROW)
+		if (sz_sqlite_step(st) == SQLITE_ROW)
 			*count = sqlite3_column_int64(st, 0);
 		else
-			rc = db_error(q->db, err, "counting submissions");
+			rc = sz_sqlite_error(q->db, err, "counting submissions");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
@@ -384,22 +395,22 @@ static int purge_before(struct sz_store *s, const char *day,
 	char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
 	size_t *nsubmissions, struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	*blobs = NULL;
 	*nblobs = 0;
 	*nsubmissions = 0;
 	pthread_mutex_lock(&q->mu);
-	int rc = exec(q->db, "BEGIN IMMEDIATE", err, "purging");
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err, "purging");
 	if (rc != SZ_OK)
 		goto out;
-	rc = prepare(q->db, "SELECT i.blob, i.meta_blob FROM items i JOIN "
+	rc = sz_sqlite_prepare(q->db, "SELECT i.blob, i.meta_blob FROM items i JOIN "
 		"submissions s ON s.id = i.submission_id WHERE s.day < ?", &st,
 		err);
 	if (rc == SZ_OK)
 		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
 	int r;
-	while (rc == SZ_OK && (r = step(st)) == SQLITE_ROW) {
+	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {
 		for (int col = 0; col < 2 && rc == SZ_OK; col++) {
 			const char *name = (const char *)sqlite3_column_text(st,
 				col);
@@ -417,22 +428,22 @@ static int purge_before(struct sz_store *s, const char *day,
 		}
 	}
 	if (rc == SZ_OK && r != SQLITE_DONE)
-		rc = db_error(q->db, err, "purging");
+		rc = sz_sqlite_error(q->db, err, "purging");
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == SZ_OK)
-		rc = prepare(q->db, "DELETE FROM submissions WHERE day < ?", &st,
+		rc = sz_sqlite_prepare(q->db, "DELETE FROM submissions WHERE day < ?", &st,
 			err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-		if (step(st) != SQLITE_DONE)
-			rc = db_error(q->db, err, "purging");
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "purging");
 		else
 			*nsubmissions = (size_t)sqlite3_changes(q->db);
 	}
 	sqlite3_finalize(st);
 	if (rc == SZ_OK)
-		rc = exec(q->db, "COMMIT", err, "purging");
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "purging");
 	if (rc != SZ_OK) {
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 		free(*blobs);
@@ -447,16 +458,16 @@ out:
 static int blob_referenced(struct sz_store *s, const char *blob,
 	struct sz_err *err)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	pthread_mutex_lock(&q->mu);
-	int rc = prepare(q->db, "SELECT 1 FROM items WHERE blob = ?1 OR "
+	int rc = sz_sqlite_prepare(q->db, "SELECT 1 FROM items WHERE blob = ?1 OR "
 		"meta_blob = ?1 LIMIT 1", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, blob, -1, SQLITE_STATIC);
-		int r = step(st);
+		int r = sz_sqlite_step(st);
 		rc = r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 :
-			db_error(q->db, err, "checking a blob");
+			sz_sqlite_error(q->db, err, "checking a blob");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
@@ -465,7 +476,7 @@ static int blob_referenced(struct sz_store *s, const char *blob,
 
 static void store_close(struct sz_store *s)
 {
-	struct sqlite_store *q = impl(s);
+	struct sqlite_store *q = sz_sqlite_impl(s);
 	if (q == NULL)
 		return;
 	sqlite3_close(q->db);
@@ -483,6 +494,14 @@ static const struct sz_store_ops sqlite_ops = {
 	.source_submission_count = source_submission_count,
 	.purge_before = purge_before,
 	.blob_referenced = blob_referenced,
+	.editor_add = sz_sqlite_editor_add,
+	.editor_remove = sz_sqlite_editor_remove,
+	.editor_list = sz_sqlite_editor_list,
+	.editor_get = sz_sqlite_editor_get,
+	.editor_set_totp = sz_sqlite_editor_set_totp,
+	.editor_totp_used = sz_sqlite_editor_totp_used,
+	.audit_add = sz_sqlite_audit_add,
+	.audit_list = sz_sqlite_audit_list,
 	.close = store_close,
 };
 
@@ -506,7 +525,7 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	rc = exec(q->db, "PRAGMA journal_mode = WAL;"
+	rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA secure_delete = ON;", err, "opening the database");

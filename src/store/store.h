@@ -23,8 +23,6 @@
 #define SZ_STORE_RECIPIENT_MAX 128
 #define SZ_STORE_BLOB_NAME_MAX 64
 #define SZ_STORE_DAY_SIZE 11   /* "YYYY-MM-DD" */
-#define SZ_E_NOT_FOUND (-20)
-#define SZ_E_EXISTS (-21)
 
 struct sz_recipient_row {
 	char name[SZ_STORE_NAME_MAX + 1];
@@ -40,6 +38,27 @@ struct sz_item_row {
 	char blob[SZ_STORE_BLOB_NAME_MAX + 1];       /* the ciphertext */
 	char meta_blob[SZ_STORE_BLOB_NAME_MAX + 1];  /* name and type; "" */
 	uint64_t padded_size;
+};
+
+#define SZ_STORE_HASH_MAX 128       /* crypto_pwhash_STRBYTES */
+#define SZ_STORE_TOTP_SECRET 20
+#define SZ_STORE_AUDIT_TEXT 256
+
+struct sz_editor_row {
+	char name[SZ_STORE_NAME_MAX + 1];
+	char password_hash[SZ_STORE_HASH_MAX + 1];
+	uint8_t totp_secret[SZ_STORE_TOTP_SECRET];
+	int64_t totp_last;          /* step of the last code accepted, or -1 */
+	int64_t failures;           /* failed logins in a row */
+	char recipient[SZ_STORE_RECIPIENT_MAX + 1];
+	char created_day[SZ_STORE_DAY_SIZE];
+};
+
+struct sz_audit_row {
+	char at[20];                /* "YYYY-MM-DD HH:MM", UTC */
+	char actor[SZ_STORE_NAME_MAX + 16];
+	char action[64];
+	char detail[SZ_STORE_AUDIT_TEXT + 1];
 };
 
 struct sz_store;
@@ -74,6 +93,34 @@ struct sz_store_ops {
 	/* 1 if a blob name is referenced by any item, else 0. */
 	int (*blob_referenced)(struct sz_store *s, const char *blob,
 		struct sz_err *err);
+
+	/* Editors.  Adding one also registers its recipient under its name,
+	 * in the same transaction; removing one removes that recipient. */
+	int (*editor_add)(struct sz_store *s, const struct sz_editor_row *e,
+		struct sz_err *err);
+	int (*editor_remove)(struct sz_store *s, const char *name,
+		struct sz_err *err);
+	/* *rows is malloc'd (secrets left out: hash and TOTP zeroed). */
+	int (*editor_list)(struct sz_store *s, struct sz_editor_row **rows,
+		size_t *n, struct sz_err *err);
+	/* SZ_E_NOT_FOUND if there is no such editor. */
+	int (*editor_get)(struct sz_store *s, const char *name,
+		struct sz_editor_row *e, struct sz_err *err);
+	/* A new TOTP secret; the last accepted step is forgotten. */
+	int (*editor_set_totp)(struct sz_store *s, const char *name,
+		const uint8_t secret[SZ_STORE_TOTP_SECRET], struct sz_err *err);
+	/* Records that step's code as used, atomically: SZ_E_EXISTS if a code
+	 * of that step or later was accepted already (a replay). */
+	int (*editor_totp_used)(struct sz_store *s, const char *name,
+		int64_t step, struct sz_err *err);
+
+	/* The audit log of editors' and administrators' actions.  Never
+	 * anything about a source beyond its designation. */
+	int (*audit_add)(struct sz_store *s, const char *actor,
+		const char *action, const char *detail, struct sz_err *err);
+	/* *rows is malloc'd, oldest first. */
+	int (*audit_list)(struct sz_store *s, struct sz_audit_row **rows,
+		size_t *n, struct sz_err *err);
 	void (*close)(struct sz_store *s);
 };
 

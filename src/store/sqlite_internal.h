@@ -1,0 +1,46 @@
+/*
+ * sqlite_internal.h - shared by the files of the SQLite back end only:
+ * the handle and the helpers that retry while the database is busy.
+ */
+#ifndef SZ_STORE_SQLITE_INTERNAL_H
+#define SZ_STORE_SQLITE_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct sqlite_store {
+	struct sz_store base;
+	sqlite3 *db;
+	pthread_mutex_t mu;   /* one connection, one user at a time */
+};
+
+struct sqlite_store *sz_sqlite_impl(struct sz_store *s);
+int sz_sqlite_error(sqlite3 *db, struct sz_err *err, const char *what);
+int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
+	const char *what);
+int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
+	struct sz_err *err);
+/* Steps, retrying while busy; returns the SQLite code. */
+int sz_sqlite_step(sqlite3_stmt *st);
+
+/* sqlite_editors.c */
+int sz_sqlite_editor_add(struct sz_store *s, const struct sz_editor_row *e,
+	struct sz_err *err);
+int sz_sqlite_editor_remove(struct sz_store *s, const char *name,
+	struct sz_err *err);
+int sz_sqlite_editor_list(struct sz_store *s, struct sz_editor_row **rows,
+	size_t *n, struct sz_err *err);
+int sz_sqlite_editor_get(struct sz_store *s, const char *name,
+	struct sz_editor_row *e, struct sz_err *err);
+int sz_sqlite_editor_set_totp(struct sz_store *s, const char *name,
+	const uint8_t secret[SZ_STORE_TOTP_SECRET], struct sz_err *err);
+int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
+	int64_t step, struct sz_err *err);
+int sz_sqlite_audit_add(struct sz_store *s, const char *actor,
+	const char *action, const char *detail, struct sz_err *err);
+int sz_sqlite_audit_list(struct sz_store *s, struct sz_audit_row **rows,
+	size_t *n, struct sz_err *err);
+
+#endif

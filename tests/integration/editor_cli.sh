@@ -1,0 +1,62 @@
+#!/bin/sh
+# editor_cli.sh - editors' accounts on the command line: a password hashed
+# with Argon2id, a TOTP secret that Debian's oathtool computes the same
+# codes for (each accepted once), the editor's key joining the recipients
+# every submission is encrypted to, and the audit log.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/tap.sh"
+S=$SAMIZDAT
+
+"$S" init inst >/dev/null
+"$S" keygen -o alice.key >alice.pub
+printf 'correct horse battery staple\n' >pw.txt
+printf 'short\n' >short.txt
+
+"$S" editor add -d inst alice --recipient "$(cat alice.pub)" --password-file pw.txt >add.out
+check "editor add succeeds and shows an otpauth URI" \
+	grep -q '^otpauth://totp/samizdat:alice?secret=[A-Z2-7]*&issuer=samizdat' add.out
+check "...and a QR code" grep -q '█' add.out
+SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+check "the editor's recipient joins the instance's recipients" \
+	sh -c "'$S' recipient list -d inst | grep -q \"^alice	$(cat alice.pub)\""
+check "the password is stored only as an Argon2id hash" sh -c "
+	sqlite3 inst/inbox.db \"select password_hash from editors\" | grep -q '^\\\$argon2id\\\$' &&
+	! grep -rqa 'correct horse' inst"
+
+fails "a short password is refused" \
+	"$S" editor add -d inst bob --recipient "$(cat alice.pub)" --password-file short.txt
+fails "a second editor with the same name is refused" \
+	"$S" editor add -d inst alice --recipient "$(cat alice.pub)" --password-file pw.txt
+fails "a malformed recipient is refused" \
+	"$S" editor add -d inst carol --recipient age1nope --password-file pw.txt
+
+CODE=$(oathtool --totp -b "$SECRET")
+check "a code computed by oathtool is accepted" "$S" editor verify -d inst alice "$CODE"
+"$S" editor verify -d inst alice "$CODE" 2>err.txt
+check "the same code is refused the second time (no replay)" \
+	sh -c "test $? -eq 1 && grep -q 'used already' err.txt"
+PREV=$(oathtool --totp -b "$SECRET" --now "$(date -u -d '-90 seconds' '+%F %T')")
+fails "a code from three steps ago is refused" "$S" editor verify -d inst alice "$PREV"
+fails "a wrong code is refused" "$S" editor verify -d inst alice 123456
+fails "a code that is not six digits is refused" "$S" editor verify -d inst alice 12345a
+
+"$S" editor reset-totp -d inst alice >reset.out
+NEW=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' reset.out)
+check "reset-totp makes a new secret" test -n "$NEW" -a "$NEW" != "$SECRET"
+fails "...the old one stops working" "$S" editor verify -d inst alice "$(oathtool --totp -b "$SECRET")"
+check "...the new one works" "$S" editor verify -d inst alice "$(oathtool --totp -b "$NEW")"
+
+check "editor list shows the editor without secrets" sh -c "
+	'$S' editor list -d inst | grep -q '^alice	age1' &&
+	! '$S' editor list -d inst | grep -q -e argon2 -e '$NEW'"
+"$S" editor remove -d inst alice >/dev/null
+check "editor remove removes the editor and its recipient" sh -c "
+	test -z \"\$('$S' editor list -d inst)\" &&
+	! '$S' recipient list -d inst 2>/dev/null | grep -q alice"
+check "the audit log records each administrative action" sh -c "
+	'$S' audit -d inst >audit.txt &&
+	grep -q 'editor add  *alice' audit.txt &&
+	grep -q 'editor reset-totp  *alice' audit.txt &&
+	grep -q 'editor remove  *alice' audit.txt &&
+	grep -q '^[0-9-]* [0-9][0-9]:[0-9][0-9]  admin' audit.txt"
+finish
