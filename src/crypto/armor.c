@@ -109,6 +109,15 @@ static int bad(struct sz_err *err, const char *why)
 	return sz_err_set(err, SZ_E_ARMOR, "malformed ASCII armor: %s", why);
 }
 
+/* Input that failed before its first line was a BEGIN line was likely
+ * never an age file at all: say so, rather than blame the armor. */
+static int not_age(struct sz_err *err)
+{
+	return sz_err_set(err, SZ_E_ARMOR, "not an age file: it begins with "
+		"neither \"age-encryption.org/v1\" nor \"%s\"",
+		SZ_ARMOR_BEGIN);
+}
+
 static bool line_is(const struct sz_armor_dec *d, const char *marker)
 {
 	return d->n == strlen(marker) && memcmp(d->line, marker, d->n) == 0;
@@ -119,7 +128,7 @@ static int dec_line(struct sz_armor_dec *d, struct sz_err *err)
 {
 	if (d->state == BEGIN_LINE) {
 		if (!line_is(d, SZ_ARMOR_BEGIN))
-			return bad(err, "the first line is not " SZ_ARMOR_BEGIN);
+			return not_age(err);
 		d->state = BODY;
 		return SZ_OK;
 	}
@@ -181,7 +190,8 @@ int sz_armor_dec_update(struct sz_armor_dec *d, const uint8_t *data,
 			/* Room for 64 columns, a CR, and one more byte to
 			 * tell an over-long line. */
 			if (d->n == sizeof(d->line))
-				return bad(err, "a line is too long");
+				return d->state == BEGIN_LINE ? not_age(err) :
+					bad(err, "a line is too long");
 			d->line[d->n++] = (char)c;
 			continue;
 		case TRAILING:
@@ -197,6 +207,8 @@ int sz_armor_dec_finish(struct sz_armor_dec *d, struct sz_err *err)
 {
 	if (d->state == BODY && line_is(d, SZ_ARMOR_END))
 		d->state = TRAILING; /* an END line without a final newline */
+	if (d->state == LEADING || d->state == BEGIN_LINE)
+		return not_age(err);
 	if (d->state != TRAILING)
 		return bad(err, "the END line is missing: truncated file");
 	return SZ_OK;

@@ -48,7 +48,14 @@ check "giving a recipient as -i explains the mistake" \
 # A corrupted payload: flip a byte in the middle of the second chunk.
 cp c.age bad.age
 size=$(stat -c %s c.age)
-printf 'X' | dd of=bad.age bs=1 seek=$((size - 70000)) conv=notrunc 2>/dev/null
+# flip_byte FILE OFFSET: changes one byte, whatever it was
+flip_byte() {
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %o $(( (b + 1) % 256 )))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+flip_byte bad.age $((size - 70000))
+check "...the damaged copy really differs" sh -c "! cmp -s c.age bad.age"
 echo "previous contents" >existing
 "$S" decrypt -i me.key -o existing bad.age 2>err.txt
 check "a corrupted payload exits 1" test $? -eq 1
@@ -68,9 +75,16 @@ sed '2s/^-> X25519 ./-> X25519 !/' c.age >hdr.age
 check "a corrupted header exits 1, saying so" \
 	sh -c "test $? -eq 1 && grep -qi 'header\|stanza' err.txt"
 
-"$S" decrypt -i me.key plain >/dev/null 2>err.txt
-check "a file that is not age at all is named as such" \
-	grep -q 'not an age file' err.txt
+# Starts of files that are not age: a zip, a PDF, PGP armor, spaces.
+i=0
+for start in 'PK\003\004 a zip' '%PDF-1.7' '-----BEGIN PGP MESSAGE-----' '  \n\tspaces'; do
+	i=$((i + 1))
+	printf '%b\nmore bytes\n' "$start" >notage.$i
+	"$S" decrypt -i me.key notage.$i >/dev/null 2>err.txt
+	check "a file that is not age at all is named as such (case $i)" \
+		grep -q 'not an age file' err.txt
+done
+check "...the PDF case really began with %PDF" grep -q '^%PDF-1.7' notage.2
 
 check "decrypt writes to a device such as /dev/null" \
 	"$S" decrypt -i me.key -o /dev/null c.age
