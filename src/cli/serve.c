@@ -16,10 +16,12 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "store/instance.h"
+#include "web/editor/editor.h"
 #include "web/source/source.h"
 
 static const char usage[] =
-	"Usage: samizdat serve [--face source] [-d DIR] [--listen HOST:PORT]\n"
+	"Usage: samizdat serve [--face source|editor] [-d DIR]\n"
+	"                      [--listen HOST:PORT]\n"
 	"\n"
 	"Serves the web faces of the instance in DIR.  Each face is meant to\n"
 	"run as its own process (--face); without --face all faces run in this\n"
@@ -29,7 +31,7 @@ static const char usage[] =
 	"\n"
 	"  -d, --dir DIR        the instance (default $SAMIZDAT_DIR, or\n"
 	"                       /var/lib/samizdat)\n"
-	"      --face NAME      source (the editor and public faces come later)\n"
+	"      --face NAME      source or editor (the public face comes later)\n"
 	"      --listen ADDR    HOST:PORT for that face (port 0: any free port)\n";
 
 #define RETENTION_INTERVAL_S 3600
@@ -56,6 +58,26 @@ static void retention(struct sz_instance *in)
 	}
 }
 
+/* Starts one face; prints its URL. */
+static int start_face(const char *name, const char *addr,
+	const struct sz_route *routes, size_t nroutes, sz_error_page_fn page,
+	void *app, const struct sz_http_limits *limits,
+	struct sz_http_server **srv)
+{
+	struct sz_err err;
+	if (sz_http_start(srv, addr, routes, nroutes, limits, page, app,
+		    &err) != SZ_OK)
+		return cli_fail("serve", "%s face: %s", name, err.msg);
+	char host[SZ_CONFIG_ADDR_SIZE];
+	snprintf(host, sizeof(host), "%s", addr);
+	char *colon = strrchr(host, ':');
+	if (colon)
+		*colon = '\0';
+	printf("%s face: http://%s:%u/\n", name, host, sz_http_port(*srv));
+	fflush(stdout);
+	return 0;
+}
+
 int sz_cmd_serve(int argc, char **argv)
 {
 	enum { OPT_FACE = 256, OPT_LISTEN };
@@ -80,9 +102,11 @@ int sz_cmd_serve(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("serve", "unexpected argument \"%s\"",
 			argv[optind]);
-	if (face != NULL && strcmp(face, "source") != 0)
-		return cli_fail("serve", "the %s face is not built yet; only "
-			"--face source is available", face);
+	bool want_source = face == NULL || strcmp(face, "source") == 0;
+	bool want_editor = face == NULL || strcmp(face, "editor") == 0;
+	if (!want_source && !want_editor)
+		return cli_fail("serve", "the %s face is not built yet; --face "
+			"source and --face editor are available", face);
 	if (listen != NULL && face == NULL)
 		return cli_usage("serve", "--listen needs --face");
 
@@ -96,12 +120,13 @@ int sz_cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct sz_instance in;
-	struct sz_source_app app;
-	struct sz_http_server *srv = NULL;
+	struct sz_source_app source_app;
+	struct sz_editor_app editor_app;
+	struct sz_http_server *srv[2] = { NULL, NULL };
 	struct sz_err err;
 	size_t swept = 0;
 	int status = SZ_EXIT_FAIL;
-	bool app_ready = false;
+	bool source_ready = false, editor_ready = false;
 	if (sz_instance_open(&in, cli_instance_dir(dir), &err) != SZ_OK)
 		return cli_fail("serve", "%s", err.msg);
 	if (sz_blobs_sweep(&in.blobs, in.store, &swept, &err) != SZ_OK) {
@@ -112,11 +137,6 @@ int sz_cmd_serve(int argc, char **argv)
 		fprintf(stderr, "samizdat serve: removed %zu incomplete "
 			"upload file%s left by an earlier stop\n", swept,
 			swept == 1 ? "" : "s");
-	if (sz_source_app_init(&app, &in, &err) != SZ_OK) {
-		cli_fail("serve", "%s", err.msg);
-		goto out;
-	}
-	app_ready = true;
 	struct sz_http_limits limits = {
 		.max_connections = (unsigned)in.cfg.max_connections,
 		.idle_timeout_s = (unsigned)in.cfg.idle_timeout_s,
@@ -125,20 +145,31 @@ int sz_cmd_serve(int argc, char **argv)
 		.max_body = in.cfg.max_submission_mb << 20,
 	};
 	size_t nroutes;
-	const struct sz_route *routes = sz_source_routes(&nroutes);
-	const char *addr = listen ? listen : in.cfg.listen_source;
-	if (sz_http_start(&srv, addr, routes, nroutes, &limits,
-		    sz_source_error_page, &app, &err) != SZ_OK) {
-		cli_fail("serve", "source face: %s", err.msg);
-		goto out;
+	const struct sz_route *routes;
+	if (want_source) {
+		if (sz_source_app_init(&source_app, &in, &err) != SZ_OK) {
+			cli_fail("serve", "%s", err.msg);
+			goto out;
+		}
+		source_ready = true;
+		routes = sz_source_routes(&nroutes);
+		if (start_face("source", listen ? listen : in.cfg.listen_source,
+			    routes, nroutes, sz_source_error_page, &source_app,
+			    &limits, &srv[0]) != 0)
+			goto out;
 	}
-	char host[SZ_CONFIG_ADDR_SIZE];
-	snprintf(host, sizeof(host), "%s", addr);
-	char *colon = strrchr(host, ':');
-	if (colon)
-		*colon = '\0';
-	printf("source face: http://%s:%u/\n", host, sz_http_port(srv));
-	fflush(stdout);
+	if (want_editor) {
+		if (sz_editor_app_init(&editor_app, &in, &err) != SZ_OK) {
+			cli_fail("serve", "%s", err.msg);
+			goto out;
+		}
+		editor_ready = true;
+		routes = sz_editor_routes(&nroutes);
+		if (start_face("editor", listen ? listen : in.cfg.listen_editor,
+			    routes, nroutes, sz_editor_error_page, &editor_app,
+			    &limits, &srv[1]) != 0)
+			goto out;
+	}
 
 	/* Retention: at start-up, then every hour, until a signal. */
 	for (;;) {
@@ -147,19 +178,32 @@ int sz_cmd_serve(int argc, char **argv)
 		if (sigtimedwait(&sigs, NULL, &hour) >= 0)
 			break;
 	}
+	unsigned busy = 0;
+	for (int i = 0; i < 2; i++)
+		if (srv[i] != NULL) {
+			busy += sz_http_in_flight(srv[i]);
+			sz_http_quiesce(srv[i]);
+		}
 	fprintf(stderr, "samizdat serve: stopping; waiting for %u request%s "
-		"in flight (signal again to stop now)\n", sz_http_in_flight(srv),
-		sz_http_in_flight(srv) == 1 ? "" : "s");
-	sz_http_quiesce(srv);
+		"in flight (signal again to stop now)\n", busy,
+		busy == 1 ? "" : "s");
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
-	while (sz_http_in_flight(srv) > 0 && sigtimedwait(&sigs, NULL,
-		    &tick) < 0)
-		;
-	sz_http_stop(srv, 0);
+	for (;;) {
+		busy = 0;
+		for (int i = 0; i < 2; i++)
+			if (srv[i] != NULL)
+				busy += sz_http_in_flight(srv[i]);
+		if (busy == 0 || sigtimedwait(&sigs, NULL, &tick) >= 0)
+			break;
+	}
 	status = 0;
 out:
-	if (app_ready)
-		sz_source_app_free(&app);
+	for (int i = 0; i < 2; i++)
+		sz_http_stop(srv[i], 0);
+	if (source_ready)
+		sz_source_app_free(&source_app);
+	if (editor_ready)
+		sz_editor_app_free(&editor_app);
 	sz_instance_close(&in);
 	return status;
 }

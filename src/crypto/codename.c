@@ -5,6 +5,7 @@
 #include "crypto/codename.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 int sz_codename_generate(char *out, size_t cap)
@@ -76,4 +77,11 @@ int sz_codename_derive(const char *codename,
 	crypto_scalarmult_base(out->public, out->secret);
 	sodium_memzero(seed, sizeof(seed));
 	return SZ_OK;
+}
+
+void sz_designation(const uint8_t uid[16], char *out, size_t cap)
+{
+	unsigned a = ((unsigned)uid[0] << 8 | uid[1]) % SZ_CODENAME_LIST_SIZE;
+	unsigned b = ((unsigned)uid[2] << 8 | uid[3]) % SZ_CODENAME_LIST_SIZE;
+	snprintf(out, cap, "%s-%s", sz_codename_words[a], sz_codename_words[b]);
 }

@@ -40,6 +40,10 @@ int sz_codename_generate(char *out, size_t cap);
  * input is empty, too long or has characters no codename has. */
 int sz_codename_normalize(const char *in, size_t len, char *out, size_t cap);
 
+/* A source's designation for editors: two words derived from its opaque
+ * id ("abacus-zebra"), stable, and unrelated to its codename. */
+void sz_designation(const uint8_t uid[16], char *out, size_t cap);
+
 /* Derives the keys from a normalized codename.  Costs what the limits say
  * (memory in bytes); SZ_E_NOMEM if the memory cannot be had. */
 int sz_codename_derive(const char *codename,

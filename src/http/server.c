@@ -86,10 +86,21 @@ static void add_security_headers(struct MHD_Response *r)
 
 static enum MHD_Result send_page(struct sz_request *rq, bool close)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(rq->page.len,
-		rq->page.data, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r;
+	if (rq->fd >= 0) {
+		/* libmicrohttpd streams the file and closes it. */
+		r = MHD_create_response_from_fd64(rq->fd_size, rq->fd);
+		if (r != NULL)
+			rq->fd = -1;
+	} else {
+		r = MHD_create_response_from_buffer(rq->page.len,
+			rq->page.data, MHD_RESPMEM_MUST_COPY);
+	}
 	if (r == NULL)
 		return MHD_NO;
+	if (rq->disposition[0])
+		MHD_add_response_header(r, "Content-Disposition",
+			rq->disposition);
 	add_security_headers(r);
 	MHD_add_response_header(r, "Content-Type", rq->content_type ?
 		rq->content_type : "text/html; charset=utf-8");
@@ -106,15 +117,19 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 }
 
 static enum MHD_Result send_error(struct sz_http_server *s,
-	struct sz_request *rq, unsigned status, const char *msg, bool close)
+	struct sz_request *rq, unsigned status, const char *msg, bool hang_up)
 {
 	rq->page.len = 0;
+	if (rq->fd >= 0)
+		close(rq->fd);
+	rq->fd = -1;
+	rq->disposition[0] = '\0';
 	rq->set_cookie[0] = '\0';
 	rq->location[0] = '\0';
 	rq->content_type = NULL;
 	rq->status = status;
 	s->error_page(rq, status, msg);
-	return send_page(rq, close);
+	return send_page(rq, hang_up);
 }
 
 static const struct sz_route *find_route(struct sz_http_server *s,
@@ -144,6 +159,7 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	*con_cls = rq;
 	atomic_fetch_add(&s->in_flight, 1);
 	rq->conn = conn;
+	rq->fd = -1;
 	rq->app = s->app;
 	rq->method = method;
 	rq->path = url;
@@ -236,6 +252,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		rq->route->cleanup(rq);
 	sz_buf_free(&rq->body);
 	sz_buf_free(&rq->page);
+	if (rq->fd >= 0)
+		close(rq->fd);
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);

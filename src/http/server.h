@@ -64,6 +64,9 @@ struct sz_request {
 	const char *content_type;
 	char set_cookie[SZ_HTTP_COOKIE_MAX];
 	char location[256];
+	char disposition[160];      /* Content-Disposition, for downloads */
+	int fd;                     /* if >= 0, the body is this file (owned) */
+	uint64_t fd_size;
 	bool error;                 /* the body failed: handle() shows it */
 	unsigned error_status;
 	char error_msg[320];

@@ -295,3 +295,21 @@ int sz_sqlite_audit_list(struct sz_store *s, struct sz_audit_row **rows,
 	}
 	return rc;
 }
+
+int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
+	int64_t failures, struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, "UPDATE editors SET failures = ? "
+		"WHERE name = ?", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, failures);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		rc = run_write(q, st, err, "recording a login");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}

@@ -38,6 +38,16 @@ int sz_sqlite_editor_set_totp(struct sz_store *s, const char *name,
 	const uint8_t secret[SZ_STORE_TOTP_SECRET], struct sz_err *err);
 int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
 	int64_t step, struct sz_err *err);
+int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
+	int64_t failures, struct sz_err *err);
+/* sqlite_inbox.c */
+int sz_sqlite_source_list(struct sz_store *s, struct sz_source_row **rows,
+	size_t *n, struct sz_err *err);
+int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
+	struct sz_item_full **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_item_get(struct sz_store *s, int64_t id,
+	struct sz_item_full *it, struct sz_err *err);
+int sz_sqlite_item_seen(struct sz_store *s, int64_t id, struct sz_err *err);
 int sz_sqlite_audit_add(struct sz_store *s, const char *actor,
 	const char *action, const char *detail, struct sz_err *err);
 int sz_sqlite_audit_list(struct sz_store *s, struct sz_audit_row **rows,

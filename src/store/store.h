@@ -61,6 +61,23 @@ struct sz_audit_row {
 	char detail[SZ_STORE_AUDIT_TEXT + 1];
 };
 
+struct sz_source_row {
+	int64_t id;
+	uint8_t uid[16];            /* opaque; the designation derives from it */
+	char last_day[SZ_STORE_DAY_SIZE];
+	int64_t submissions;
+	int64_t unread;             /* items not yet marked seen */
+	int starred;
+};
+
+struct sz_item_full {
+	int64_t id;
+	int64_t source_id;
+	char day[SZ_STORE_DAY_SIZE];
+	struct sz_item_row row;
+	int seen;
+};
+
 struct sz_store;
 
 struct sz_store_ops {
@@ -113,6 +130,22 @@ struct sz_store_ops {
 	 * of that step or later was accepted already (a replay). */
 	int (*editor_totp_used)(struct sz_store *s, const char *name,
 		int64_t step, struct sz_err *err);
+
+	/* Sets an editor's count of failed logins in a row. */
+	int (*editor_set_failures)(struct sz_store *s, const char *name,
+		int64_t failures, struct sz_err *err);
+
+	/* The inbox: sources, most recent activity first (*rows malloc'd). */
+	int (*source_list)(struct sz_store *s, struct sz_source_row **rows,
+		size_t *n, struct sz_err *err);
+	/* A source's items, newest first (*rows malloc'd). */
+	int (*source_items)(struct sz_store *s, int64_t source_id,
+		struct sz_item_full **rows, size_t *n, struct sz_err *err);
+	/* One item; SZ_E_NOT_FOUND if there is none. */
+	int (*item_get)(struct sz_store *s, int64_t id, struct sz_item_full *it,
+		struct sz_err *err);
+	/* Marks an item read. */
+	int (*item_seen)(struct sz_store *s, int64_t id, struct sz_err *err);
 
 	/* The audit log of editors' and administrators' actions.  Never
 	 * anything about a source beyond its designation. */

@@ -64,3 +64,29 @@ submit() {
 blobs() {
 	find "$1/blobs" -name '*.age' | wc -l
 }
+
+# start_editor DIR: serves the editor face on a free port; sets EURL, EPID.
+start_editor() {
+	"$SAMIZDAT" serve -d "$1" --face editor --listen 127.0.0.1:0 \
+		>"$1.eout" 2>"$1.eerr" &
+	EPID=$!
+	i=0
+	while ! grep -q '^editor face: ' "$1.eout" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 $EPID 2>/dev/null; then
+			echo "# editor face did not start:"; sed 's/^/# /' "$1.eerr"
+			return 1
+		fi
+		sleep 0.05
+	done
+	EURL=$(sed -n 's/^editor face: \(http[^ ]*\)\/$/\1/p' "$1.eout")
+}
+
+# editor_login JAR NAME PASSWORD CODE: prints the status of the login.
+editor_login() {
+	curl -s -c "$1" -b "$1" "$EURL/" >"$1.login.html"
+	curl -s -c "$1" -b "$1" -o "$1.after.html" -w '%{http_code}' \
+		--data-urlencode "csrf=$(csrf_of "$1.login.html")" \
+		--data-urlencode "name=$2" --data-urlencode "password=$3" \
+		--data-urlencode "code=$4" "$EURL/login"
+}

@@ -10,6 +10,7 @@
 
 #include "crypto/codename.h"
 #include "web/html.h"
+#include "web/web.h"
 #include "web/source/source.h"
 
 static time_t now_s(void)
@@ -43,19 +44,7 @@ void sz_source_app_free(struct sz_source_app *app)
 void sz_source_error_page(struct sz_request *rq, unsigned status,
 	const char *message)
 {
-	char title[64];
-	snprintf(title, sizeof(title), "%s",
-		status == 404 ? "Page not found" :
-		status == 403 ? "Not allowed" :
-		status == 413 ? "Too large" :
-		status == 429 ? "Please wait" :
-		status >= 500 ? "Server problem" : "Something is wrong");
-	sz_html_begin(&rq->page, SZ_SOURCE_SITE, title);
-	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\">", title);
-	sz_html_escape(&rq->page, message);
-	sz_buf_puts(&rq->page, "</p>\n<p><a href=\"/\">Back to the start "
-		"page</a></p>\n");
-	sz_html_end(&rq->page);
+	sz_web_error_page(rq, SZ_SOURCE_SITE, status, message);
 }
 
 bool sz_source_session(struct sz_request *rq, struct sz_session *s)
@@ -99,45 +88,19 @@ int sz_source_redirect(struct sz_request *rq, const char *path)
 	return sz_buf_puts(&rq->page, "");
 }
 
-static void pre_mac(struct sz_source_app *app, const uint8_t nonce[16],
-	uint8_t mac[16])
-{
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, sz_instance_hash_key(app->in), 32, 16);
-	crypto_generichash_update(&st, (const uint8_t *)"sz-pre-csrf", 11);
-	crypto_generichash_update(&st, nonce, 16);
-	crypto_generichash_final(&st, mac, 16);
-}
-
 void sz_source_pre_token(struct sz_request *rq,
 	char out[SZ_SESSION_TOKEN_LEN + 1])
 {
-	uint8_t raw[32];
-	randombytes_buf(raw, 16);
-	pre_mac(rq->app, raw, raw + 16);
-	sodium_bin2base64(out, SZ_SESSION_TOKEN_LEN + 1, raw, sizeof(raw),
-		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
-		"%s=%s; Path=/; HttpOnly; SameSite=Strict",
-		SZ_SOURCE_PRE_COOKIE, out);
+	struct sz_source_app *app = rq->app;
+	sz_web_pre_token(rq, sz_instance_hash_key(app->in), SZ_SOURCE_PRE_COOKIE,
+		out);
 }
 
 bool sz_source_pre_token_ok(struct sz_request *rq, const char *token)
 {
-	char cookie[SZ_SESSION_TOKEN_LEN + 2];
-	uint8_t raw[32], mac[16];
-	size_t len = 0;
-	if (token == NULL || strlen(token) != SZ_SESSION_TOKEN_LEN ||
-	    !sz_request_cookie(rq, SZ_SOURCE_PRE_COOKIE, cookie,
-		    sizeof(cookie)) ||
-	    sodium_memcmp(cookie, token, SZ_SESSION_TOKEN_LEN) != 0 ||
-	    sodium_base642bin(raw, sizeof(raw), token, SZ_SESSION_TOKEN_LEN,
-		    NULL, &len, NULL,
-		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    len != sizeof(raw))
-		return false;
-	pre_mac(rq->app, raw, mac);
-	return sodium_memcmp(mac, raw + 16, sizeof(mac)) == 0;
+	struct sz_source_app *app = rq->app;
+	return sz_web_pre_token_ok(rq, sz_instance_hash_key(app->in),
+		SZ_SOURCE_PRE_COOKIE, token);
 }
 
 bool sz_source_attempt(struct sz_source_app *app)
@@ -171,46 +134,3 @@ int sz_source_derive(struct sz_source_app *app, const char *typed,
 	return rc;
 }
 
-int sz_source_style(struct sz_request *rq)
-{
-	static const char css[] =
-		":root{--fg:#1d1d1f;--bg:#fbfbf8;--muted:#5b5b60;--accent:#7a1f1f;"
-		"--line:#d8d6cf}\n"
-		"*{box-sizing:border-box}\n"
-		"body{margin:0;font:17px/1.55 Georgia,'DejaVu Serif',serif;"
-		"color:var(--fg);background:var(--bg)}\n"
-		"header{border-bottom:1px solid var(--line);padding:.8rem 1rem}\n"
-		"header .site{font:bold 1.1rem/1 system-ui,sans-serif;"
-		"color:var(--accent);text-decoration:none;letter-spacing:.05em}\n"
-		"main{max-width:42rem;margin:0 auto;padding:1rem 1rem 4rem}\n"
-		"h1{font-size:1.7rem;line-height:1.2;margin:1.2rem 0 .6rem}\n"
-		"h2{font-size:1.2rem;margin:2rem 0 .4rem}\n"
-		"a{color:var(--accent)}\n"
-		".ways{display:flex;flex-wrap:wrap;gap:1rem;margin:1.5rem 0}\n"
-		".way{flex:1 1 16rem;border:1px solid var(--line);padding:1rem;"
-		"background:#fff}\n"
-		".way h2{margin-top:0}\n"
-		"label{display:block;font:600 .95rem system-ui,sans-serif;"
-		"margin:.8rem 0 .3rem}\n"
-		"input[type=text],input[type=password],textarea{width:100%;"
-		"font:1rem/1.4 system-ui,sans-serif;padding:.5rem;"
-		"border:1px solid #aaa;background:#fff}\n"
-		"textarea{min-height:10rem}\n"
-		"input[type=file]{display:block;margin:.3rem 0}\n"
-		"button,.button{display:inline-block;margin-top:.8rem;"
-		"font:600 1rem system-ui,sans-serif;padding:.6rem 1.2rem;"
-		"border:0;background:var(--accent);color:#fff;cursor:pointer;"
-		"text-decoration:none}\n"
-		"button.quiet{background:#555}\n"
-		".codename{font:600 1.35rem/1.6 'DejaVu Sans Mono',monospace;"
-		"background:#fff;border:2px dashed var(--accent);padding:1rem;"
-		"word-spacing:.3em}\n"
-		".note{color:var(--muted);font-size:.95rem}\n"
-		".error{color:#8b0000;font-weight:600}\n"
-		".ok{border-left:4px solid #2e6b2e;padding:.4rem .8rem;"
-		"background:#eef6ee}\n"
-		"ul.tips li{margin:.3rem 0}\n"
-		"form.inline{display:inline}\n";
-	rq->content_type = "text/css; charset=utf-8";
-	return sz_buf_append(&rq->page, css, sizeof(css) - 1);
-}

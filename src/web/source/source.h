@@ -78,7 +78,6 @@ int sz_source_new_post(struct sz_request *rq);
 int sz_source_login(struct sz_request *rq);
 int sz_source_logout(struct sz_request *rq);
 int sz_source_home(struct sz_request *rq);
-int sz_source_style(struct sz_request *rq);
 /* The upload (submit.c). */
 int sz_source_submit_begin(struct sz_request *rq);
 int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,

@@ -1,0 +1,44 @@
+/*
+ * editor.h - the editor face: where the newsroom's editors log in with a
+ * password and a TOTP code, see the inbox (sources by designation, their
+ * items by day and padded size) and download items as .age files to
+ * decrypt on their own machines.  It reads the inbox (ciphertext only) and
+ * writes the audit log.  Every route is listed in routes.c.
+ */
+#ifndef SZ_WEB_EDITOR_H
+#define SZ_WEB_EDITOR_H
+
+#include "http/server.h"
+#include "http/session.h"
+#include "store/instance.h"
+
+#define SZ_EDITOR_SITE "samizdat · editors"
+#define SZ_EDITOR_COOKIE "sz_editor"
+#define SZ_EDITOR_PRE_COOKIE "sz_editor_pre"
+#define SZ_EDITOR_MAX_FAILURES 5
+
+struct sz_editor_app {
+	struct sz_instance *in;
+	struct sz_sessions sessions;
+	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
+};
+
+int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
+	struct sz_err *err);
+void sz_editor_app_free(struct sz_editor_app *app);
+const struct sz_route *sz_editor_routes(size_t *n);
+void sz_editor_error_page(struct sz_request *rq, unsigned status,
+	const char *message);
+
+/* The logged-in editor's session, or false (and a redirect to the login
+ * page is set up). */
+bool sz_editor_require(struct sz_request *rq, struct sz_session *s);
+
+int sz_editor_login_page(struct sz_request *rq);
+int sz_editor_login(struct sz_request *rq);
+int sz_editor_logout(struct sz_request *rq);
+int sz_editor_inbox(struct sz_request *rq);
+int sz_editor_source(struct sz_request *rq);
+int sz_editor_download(struct sz_request *rq);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * web.c - what every face shares: the stylesheet, error pages, and the
+ * CSRF token for visitors without a session (a random nonce and its keyed
+ * MAC, set as a cookie and carried in the form: a double-submit token that
+ * costs the server no memory per visitor).
+ */
+#include "web/web.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "web/html.h"
+
+static void pre_mac(const uint8_t key[32], const uint8_t nonce[16],
+	uint8_t mac[16])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, key, 32, 16);
+	crypto_generichash_update(&st, (const uint8_t *)"sz-pre-csrf", 11);
+	crypto_generichash_update(&st, nonce, 16);
+	crypto_generichash_final(&st, mac, 16);
+}
+
+void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie, char out[SZ_SESSION_TOKEN_LEN + 1])
+{
+	uint8_t raw[32];
+	randombytes_buf(raw, 16);
+	pre_mac(key, raw, raw + 16);
+	sodium_bin2base64(out, SZ_SESSION_TOKEN_LEN + 1, raw, sizeof(raw),
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
+		"%s=%s; Path=/; HttpOnly; SameSite=Strict", cookie, out);
+}
+
+bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie_name, const char *token)
+{
+	char cookie[SZ_SESSION_TOKEN_LEN + 2];
+	uint8_t raw[32], mac[16];
+	size_t len = 0;
+	if (token == NULL || strlen(token) != SZ_SESSION_TOKEN_LEN ||
+	    !sz_request_cookie(rq, cookie_name, cookie, sizeof(cookie)) ||
+	    sodium_memcmp(cookie, token, SZ_SESSION_TOKEN_LEN) != 0 ||
+	    sodium_base642bin(raw, sizeof(raw), token, SZ_SESSION_TOKEN_LEN,
+		    NULL, &len, NULL,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != sizeof(raw))
+		return false;
+	pre_mac(key, raw, mac);
+	return sodium_memcmp(mac, raw + 16, sizeof(mac)) == 0;
+}
+
+void sz_web_error_page(struct sz_request *rq, const char *site,
+	unsigned status, const char *message)
+{
+	char title[64];
+	snprintf(title, sizeof(title), "%s",
+		status == 404 ? "Page not found" :
+		status == 403 ? "Not allowed" :
+		status == 413 ? "Too large" :
+		status == 429 ? "Please wait" :
+		status >= 500 ? "Server problem" : "Something is wrong");
+	sz_html_begin(&rq->page, site, title);
+	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\">", title);
+	sz_html_escape(&rq->page, message);
+	sz_buf_puts(&rq->page, "</p>\n<p><a href=\"/\">Back to the start "
+		"page</a></p>\n");
+	sz_html_end(&rq->page);
+}
+
+int sz_web_style(struct sz_request *rq)
+{
+	static const char css[] =
+		":root{--fg:#1d1d1f;--bg:#fbfbf8;--muted:#5b5b60;--accent:#7a1f1f;"
+		"--line:#d8d6cf}\n"
+		"*{box-sizing:border-box}\n"
+		"body{margin:0;font:17px/1.55 Georgia,'DejaVu Serif',serif;"
+		"color:var(--fg);background:var(--bg)}\n"
+		"header{border-bottom:1px solid var(--line);padding:.8rem 1rem}\n"
+		"header .site{font:bold 1.1rem/1 system-ui,sans-serif;"
+		"color:var(--accent);text-decoration:none;letter-spacing:.05em}\n"
+		"main{max-width:42rem;margin:0 auto;padding:1rem 1rem 4rem}\n"
+		"h1{font-size:1.7rem;line-height:1.2;margin:1.2rem 0 .6rem}\n"
+		"h2{font-size:1.2rem;margin:2rem 0 .4rem}\n"
+		"a{color:var(--accent)}\n"
+		".ways{display:flex;flex-wrap:wrap;gap:1rem;margin:1.5rem 0}\n"
+		".way{flex:1 1 16rem;border:1px solid var(--line);padding:1rem;"
+		"background:#fff}\n"
+		".way h2{margin-top:0}\n"
+		"label{display:block;font:600 .95rem system-ui,sans-serif;"
+		"margin:.8rem 0 .3rem}\n"
+		"input[type=text],input[type=password],textarea{width:100%;"
+		"font:1rem/1.4 system-ui,sans-serif;padding:.5rem;"
+		"border:1px solid #aaa;background:#fff}\n"
+		"textarea{min-height:10rem}\n"
+		"input[type=file]{display:block;margin:.3rem 0}\n"
+		"button,.button{display:inline-block;margin-top:.8rem;"
+		"font:600 1rem system-ui,sans-serif;padding:.6rem 1.2rem;"
+		"border:0;background:var(--accent);color:#fff;cursor:pointer;"
+		"text-decoration:none}\n"
+		"button.quiet{background:#555}\n"
+		".codename{font:600 1.35rem/1.6 'DejaVu Sans Mono',monospace;"
+		"background:#fff;border:2px dashed var(--accent);padding:1rem;"
+		"word-spacing:.3em}\n"
+		".note{color:var(--muted);font-size:.95rem}\n"
+		".error{color:#8b0000;font-weight:600}\n"
+		".ok{border-left:4px solid #2e6b2e;padding:.4rem .8rem;"
+		"background:#eef6ee}\n"
+		"ul.tips li{margin:.3rem 0}\n"
+		"table{border-collapse:collapse;width:100%;margin:1rem 0;"
+		"font:.95rem system-ui,sans-serif}\n"
+		"th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px "
+		"solid var(--line)}\n"
+		".unread{font-weight:700}\n"
+		"form.inline{display:inline}\n";
+	rq->content_type = "text/css; charset=utf-8";
+	return sz_buf_append(&rq->page, css, sizeof(css) - 1);
+}

@@ -1,0 +1,26 @@
+/*
+ * web.h - pieces every face shares: the stylesheet, error pages, and the
+ * pre-session CSRF token.
+ */
+#ifndef SZ_WEB_WEB_H
+#define SZ_WEB_WEB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/server.h"
+#include "http/session.h"
+
+/* GET /style.css */
+int sz_web_style(struct sz_request *rq);
+/* An error page with the face's name. */
+void sz_web_error_page(struct sz_request *rq, const char *site,
+	unsigned status, const char *message);
+/* A token for a visitor without a session; sets cookie. */
+void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie, char out[SZ_SESSION_TOKEN_LEN + 1]);
+/* Checks a form's token against the cookie and the MAC. */
+bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie, const char *token);
+
+#endif

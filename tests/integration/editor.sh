@@ -1,0 +1,93 @@
+#!/bin/sh
+# editor.sh - the editor face over real HTTP: an editor logs in with a
+# password and a code computed by oathtool, finds the source's submission
+# in the inbox, downloads it, and `age -d` with the editor's key gives
+# exactly what the source sent.  Replayed codes, wrong passwords, lock-out,
+# stale tokens, forged cookies and guessed URLs are all refused.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/tap.sh"
+. "$here/lib.sh"
+
+make_instance inst
+"$SAMIZDAT" keygen -o alice.key >alice.pub
+printf 'a long editor password\n' >pw.txt
+"$SAMIZDAT" editor add -d inst alice --recipient "$(cat alice.pub)" \
+	--password-file pw.txt >alice.add
+SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' alice.add)
+"$SAMIZDAT" keygen -o bob.key >bob.pub
+"$SAMIZDAT" editor add -d inst bob --recipient "$(cat bob.pub)" \
+	--password-file pw.txt >/dev/null
+start_server inst || { not_ok "the source face starts"; finish; }
+start_editor inst || { not_ok "the editor face starts"; finish; }
+
+new_source src
+printf 'the leaked memo\n' >memo.txt
+s=$(submit src -F "message=please read" -F "files=@memo.txt;type=text/plain")
+check "a source submits a message and a file" test "$s" = 303
+
+check "the inbox without a session sends you to the login page" \
+	test "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$EURL/inbox")" = "303 $EURL/"
+check "a download guessed by id without a session gives nothing" sh -c "
+	test \"\$(curl -s -o dl -w '%{http_code}' '$EURL/download?item=1')\" = 303 && ! test -s dl"
+check "a forged session cookie gives nothing" sh -c "
+	test \"\$(curl -s -o /dev/null -w '%{http_code}' -b 'sz_editor=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' '$EURL/inbox')\" = 303"
+
+s=$(editor_login ed alice 'a long editor password' 000000)
+check "a wrong code is refused" sh -c "test $s = 403 && grep -q 'Wrong name, password or code' ed.after.html"
+s=$(editor_login ed alice 'wrong password' "$(oathtool --totp -b "$SECRET")")
+check "a wrong password is refused" test "$s" = 403
+CODE=$(oathtool --totp -b "$SECRET")
+s=$(editor_login ed alice 'a long editor password' "$CODE")
+check "the right password and oathtool's code log in" test "$s" = 303
+curl -s -b ed "$EURL/inbox" >inbox.html
+check "the inbox lists the source by a two-word designation" \
+	grep -q 'href="/source?id=1">[a-z-]*-[a-z-]*</a>' inbox.html
+check "...with its unread items counted" grep -q 'class="unread"' inbox.html
+curl -s -b ed "$EURL/source?id=1" >source.html
+check "the source's page lists its items by day" \
+	sh -c "grep -c 'download?item=' source.html | grep -q '^[23]' && grep -q \"$(date -u +%F)\" source.html"
+got=0
+for id in $(grep -o 'download?item=[0-9]*"' source.html | grep -o '[0-9]*'); do
+	curl -s -b ed -D h.$id -o item.$id.age "$EURL/download?item=$id"
+	age -d -i alice.key item.$id.age >item.$id.txt 2>/dev/null || continue
+	cmp -s item.$id.txt memo.txt && got=$((got + 1))
+	grep -qx 'please read' item.$id.txt && got=$((got + 10))
+done
+check "downloaded items decrypt with the editor's key to what was sent" test "$got" = 11
+check "downloads are attachments named by designation" \
+	grep -qi '^Content-Disposition: attachment; filename="[a-z-]*-[0-9]*.age"' h.1
+META=$(grep -o 'download?item=[0-9]*&amp;part=meta' source.html | head -1 | sed 's/&amp;/\&/')
+curl -s -b ed -o meta.age "$EURL/$META"
+check "a file's name and type download separately and decrypt" \
+	sh -c "age -d -i alice.key meta.age | grep -qx 'name: memo.txt'"
+check "an unknown item is a 404" \
+	test "$(curl -s -b ed -o /dev/null -w '%{http_code}' "$EURL/download?item=999")" = 404
+check "items downloaded are no longer unread" \
+	sh -c "! curl -s -b ed '$EURL/inbox' | grep -q 'class=\"unread\"'"
+
+s=$(editor_login ed2 alice 'a long editor password' "$CODE")
+check "the same code cannot log in twice" sh -c "test $s = 403 && grep -q 'used already' ed2.after.html"
+curl -s -b ed -o /dev/null -w '%{http_code}' -d 'csrf=stale' "$EURL/logout" >st
+check "logging out with a stale token is refused" test "$(cat st)" = 403
+curl -s -b ed "$EURL/inbox" >inbox2.html
+curl -s -b ed -c ed -o /dev/null -d "csrf=$(csrf_of inbox2.html)" "$EURL/logout"
+check "after logging out the inbox is closed" \
+	test "$(curl -s -b ed -o /dev/null -w '%{http_code}' "$EURL/inbox")" = 303
+
+for i in 1 2 3 4 5; do s=$(editor_login eb bob 'not it' 123456); done
+check "five failures in a row lock the account, saying so" grep -q 'now locked' eb.after.html
+s=$(editor_login eb bob 'a long editor password' 123456)
+check "a locked account stays locked" sh -c "test $s = 403 && grep -q 'locked' eb.after.html"
+s=$(editor_login ex nobody 'a long editor password' 123456)
+check "an unknown name gets the same answer as a wrong password" \
+	sh -c "test $s = 403 && grep -q 'Wrong name, password or code' ex.after.html"
+
+"$SAMIZDAT" audit -d inst >audit.txt
+check "the audit log has the login, the downloads and the lock-out" sh -c "
+	grep -q 'alice  *login ' audit.txt && grep -q 'alice  *download' audit.txt &&
+	grep -q 'bob  *login failed  *account now locked' audit.txt"
+check "nothing in the audit log names more than a designation" \
+	sh -c "! grep -qi -e memo -e 'please read' -e 127.0.0 audit.txt"
+stop_server
+kill -TERM $EPID; wait $EPID
+finish
