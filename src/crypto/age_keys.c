@@ -71,6 +71,19 @@ int sz_age_recipient_parse(const char *s, struct sz_age_recipient **out,
 	return SZ_OK;
 }
 
+int sz_age_recipient_from_key(const uint8_t key[32],
+	struct sz_age_recipient **out, struct sz_err *err)
+{
+	struct sz_age_recipient *r = secure_zalloc(sizeof(*r));
+	*out = NULL;
+	if (r == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	r->type = KEY_X25519;
+	memcpy(r->pk, key, sizeof(r->pk));
+	*out = r;
+	return SZ_OK;
+}
+
 int sz_age_recipient_passphrase(const char *pass, size_t len,
 	int work_factor, struct sz_age_recipient **out, struct sz_err *err)
 {
@@ -127,6 +140,16 @@ static int identity_from_secret(const uint8_t sk[32],
 	crypto_scalarmult_base(id->pk, id->sk);
 	*out = id;
 	return SZ_OK;
+}
+
+static int identity_from_secret(const uint8_t sk[32],
+	struct sz_age_identity **out, struct sz_err *err);
+
+int sz_age_identity_from_key(const uint8_t key[32],
+	struct sz_age_identity **out, struct sz_err *err)
+{
+	*out = NULL;
+	return identity_from_secret(key, out, err);
 }
 
 int sz_age_identity_generate(struct sz_age_identity **out, struct sz_err *err)

@@ -32,6 +32,12 @@ struct sz_age_identity;
 /* Parses "age1…".  Free with sz_age_recipient_free(). */
 int sz_age_recipient_parse(const char *s, struct sz_age_recipient **out,
 	struct sz_err *err);
+/* An X25519 recipient from a raw 32-byte public key (a source's). */
+int sz_age_recipient_from_key(const uint8_t key[32],
+	struct sz_age_recipient **out, struct sz_err *err);
+/* An X25519 identity from a raw 32-byte secret key (copied). */
+int sz_age_identity_from_key(const uint8_t key[32],
+	struct sz_age_identity **out, struct sz_err *err);
 /* A passphrase recipient (scrypt, SZ_AGE_SCRYPT_WORK_FACTOR unless
  * work_factor > 0).  The passphrase is copied. */
 int sz_age_recipient_passphrase(const char *pass, size_t len,

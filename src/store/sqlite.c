@@ -66,6 +66,13 @@ static const char *const migrations[] = {
 	"  actor TEXT NOT NULL,"
 	"  action TEXT NOT NULL,"
 	"  detail TEXT NOT NULL);",
+	/* 3: replies from editors to sources */
+	"CREATE TABLE replies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  blob TEXT NOT NULL UNIQUE,"
+	"  day TEXT NOT NULL);"
+	"CREATE INDEX replies_source ON replies(source_id);",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -462,7 +469,8 @@ static int blob_referenced(struct sz_store *s, const char *blob,
 	sqlite3_stmt *st = NULL;
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT 1 FROM items WHERE blob = ?1 OR "
-		"meta_blob = ?1 LIMIT 1", &st, err);
+		"meta_blob = ?1 UNION ALL SELECT 1 FROM replies WHERE blob = ?1 "
+		"LIMIT 1", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, blob, -1, SQLITE_STATIC);
 		int r = sz_sqlite_step(st);
@@ -505,6 +513,9 @@ static const struct sz_store_ops sqlite_ops = {
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,
 	.item_seen = sz_sqlite_item_seen,
+	.source_public_key = sz_sqlite_source_public_key,
+	.reply_add = sz_sqlite_reply_add,
+	.replies = sz_sqlite_replies,
 	.audit_add = sz_sqlite_audit_add,
 	.audit_list = sz_sqlite_audit_list,
 	.close = store_close,

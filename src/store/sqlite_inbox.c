@@ -154,3 +154,85 @@ int sz_sqlite_item_seen(struct sz_store *s, int64_t id, struct sz_err *err)
 	pthread_mutex_unlock(&q->mu);
 	return rc;
 }
+
+int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
+	uint8_t key[32], struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, "SELECT public_key FROM sources "
+		"WHERE id = ?", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, source_id);
+		int r = sz_sqlite_step(st);
+		if (r == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
+			memcpy(key, sqlite3_column_blob(st, 0), 32);
+		else if (r == SQLITE_ROW || r == SQLITE_DONE)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
+		else
+			rc = sz_sqlite_error(q->db, err, "reading a source");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
+	const char *blob, struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	char day[SZ_STORE_DAY_SIZE];
+	sz_store_today(day);
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, "INSERT INTO replies (source_id, "
+		"blob, day) VALUES (?, ?, ?)", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, source_id);
+		sqlite3_bind_text(st, 2, blob, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "saving a reply");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
+	struct sz_reply_row **rows, size_t *n, struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	int r = SQLITE_DONE;
+	*rows = NULL;
+	*n = 0;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, "SELECT blob, day FROM replies "
+		"WHERE source_id = ? ORDER BY id", &st, err);
+	if (rc == SZ_OK)
+		sqlite3_bind_int64(st, 1, source_id);
+	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {
+		struct sz_reply_row *more = realloc(*rows,
+			(*n + 1) * sizeof(**rows));
+		if (more == NULL) {
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			break;
+		}
+		*rows = more;
+		copy_text((*rows)[*n].blob, sizeof((*rows)[*n].blob), st, 0);
+		copy_text((*rows)[*n].day, sizeof((*rows)[*n].day), st, 1);
+		(*n)++;
+	}
+	if (rc == SZ_OK && r != SQLITE_DONE)
+		rc = sz_sqlite_error(q->db, err, "reading replies");
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	if (rc != SZ_OK) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return rc;
+}

@@ -48,6 +48,12 @@ int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
 int sz_sqlite_item_get(struct sz_store *s, int64_t id,
 	struct sz_item_full *it, struct sz_err *err);
 int sz_sqlite_item_seen(struct sz_store *s, int64_t id, struct sz_err *err);
+int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
+	uint8_t key[32], struct sz_err *err);
+int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
+	const char *blob, struct sz_err *err);
+int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
+	struct sz_reply_row **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_audit_add(struct sz_store *s, const char *actor,
 	const char *action, const char *detail, struct sz_err *err);
 int sz_sqlite_audit_list(struct sz_store *s, struct sz_audit_row **rows,

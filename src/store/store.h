@@ -78,6 +78,11 @@ struct sz_item_full {
 	int seen;
 };
 
+struct sz_reply_row {
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1];
+	char day[SZ_STORE_DAY_SIZE];
+};
+
 struct sz_store;
 
 struct sz_store_ops {
@@ -146,6 +151,15 @@ struct sz_store_ops {
 		struct sz_err *err);
 	/* Marks an item read. */
 	int (*item_seen)(struct sz_store *s, int64_t id, struct sz_err *err);
+
+	/* Replies: the source's public key to encrypt to, a reply's blob,
+	 * and a source's replies (*rows malloc'd, oldest first). */
+	int (*source_public_key)(struct sz_store *s, int64_t source_id,
+		uint8_t key[32], struct sz_err *err);
+	int (*reply_add)(struct sz_store *s, int64_t source_id,
+		const char *blob, struct sz_err *err);
+	int (*replies)(struct sz_store *s, int64_t source_id,
+		struct sz_reply_row **rows, size_t *n, struct sz_err *err);
 
 	/* The audit log of editors' and administrators' actions.  Never
 	 * anything about a source beyond its designation. */

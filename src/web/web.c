@@ -114,6 +114,9 @@ int sz_web_style(struct sz_request *rq)
 		"th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px "
 		"solid var(--line)}\n"
 		".unread{font-weight:700}\n"
+		".reply{border-left:4px solid var(--accent);background:#fff;"
+		"padding:.2rem 1rem;margin:1rem 0}\n"
+		".reply-text{white-space:pre-wrap}\n"
 		"form.inline{display:inline}\n";
 	rq->content_type = "text/css; charset=utf-8";
 	return sz_buf_append(&rq->page, css, sizeof(css) - 1);

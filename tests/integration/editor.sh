@@ -39,6 +39,8 @@ check "a wrong password is refused" test "$s" = 403
 CODE=$(oathtool --totp -b "$SECRET")
 s=$(editor_login ed alice 'a long editor password' "$CODE")
 check "the right password and oathtool's code log in" test "$s" = 303
+s=$(editor_login ed2 alice 'a long editor password' "$CODE")
+check "the same code cannot log in twice" sh -c "test $s = 403 && grep -q 'used already' ed2.after.html"
 curl -s -b ed "$EURL/inbox" >inbox.html
 check "the inbox lists the source by a two-word designation" \
 	grep -q 'href="/source?id=1">[a-z-]*-[a-z-]*</a>' inbox.html
@@ -65,8 +67,29 @@ check "an unknown item is a 404" \
 check "items downloaded are no longer unread" \
 	sh -c "! curl -s -b ed '$EURL/inbox' | grep -q 'class=\"unread\"'"
 
-s=$(editor_login ed2 alice 'a long editor password' "$CODE")
-check "the same code cannot log in twice" sh -c "test $s = 403 && grep -q 'used already' ed2.after.html"
+REPLY="Thank you. Can you tell us which department this came from? <b>&amp;"
+s=$(curl -s -b ed -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of source.html)" \
+	--data-urlencode "id=1" --data-urlencode "text=$REPLY" "$EURL/reply")
+check "an editor replies to the source" test "$s" = 303
+s=$(curl -s -b ed -o /dev/null -w '%{http_code}' --data-urlencode "csrf=stale" \
+	--data-urlencode "id=1" --data-urlencode "text=x" "$EURL/reply")
+check "a reply with a stale token is refused" test "$s" = 403
+s=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "id=1" \
+	--data-urlencode "text=x" "$EURL/reply")
+check "a reply without a session is refused" test "$s" = 303
+curl -s -b src "$URL/source" >src.home2.html
+check "the source reads the reply after logging in" \
+	grep -q 'which department this came from' src.home2.html
+check "...shown as text, never as markup" grep -q '&lt;b&gt;&amp;amp;' src.home2.html
+RB=$(sqlite3 inst/inbox.db 'select blob from replies')
+check "the stored reply decrypts with an editor's key too" sh -c "
+	age -d -i alice.key inst/blobs/\$(echo $RB | cut -c1-2)/$RB.age | grep -q 'which department'"
+"$SAMIZDAT" keygen -o stranger.key >/dev/null
+check "...but not with a stranger's" sh -c "! age -d -i stranger.key inst/blobs/\$(echo $RB | cut -c1-2)/$RB.age >/dev/null 2>&1"
+new_source other
+check "another source does not see it" \
+	sh -c "grep -q 'No replies yet' other.home.html && ! grep -q department other.home.html"
+
 curl -s -b ed -o /dev/null -w '%{http_code}' -d 'csrf=stale' "$EURL/logout" >st
 check "logging out with a stale token is refused" test "$(cat st)" = 403
 curl -s -b ed "$EURL/inbox" >inbox2.html

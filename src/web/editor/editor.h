@@ -40,5 +40,6 @@ int sz_editor_logout(struct sz_request *rq);
 int sz_editor_inbox(struct sz_request *rq);
 int sz_editor_source(struct sz_request *rq);
 int sz_editor_download(struct sz_request *rq);
+int sz_editor_reply(struct sz_request *rq);
 
 #endif

@@ -145,6 +145,18 @@ int sz_editor_source(struct sz_request *rq)
 		sz_buf_puts(b, "</td></tr>\n");
 	}
 	sz_buf_puts(b, "</table>\n");
+	const char *replied = sz_request_query(rq, "replied");
+	if (replied != NULL && strcmp(replied, "1") == 0)
+		sz_buf_puts(b, "<p class=\"ok\" id=\"replied\">Your reply is "
+			"stored, encrypted to this source and to the editors.</p>\n");
+	sz_buf_printf(b, "<h2>Reply</h2>\n<p class=\"note\">The source reads "
+		"it after logging in with their codename.</p>\n<form "
+		"method=\"post\" action=\"/reply\">\n<input type=\"hidden\" "
+		"name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" name=\"id\" "
+		"value=\"%lld\">\n<label for=\"text\">Reply</label>\n<textarea "
+		"id=\"text\" name=\"text\" maxlength=\"65536\" required>"
+		"</textarea>\n<button type=\"submit\">Send reply</button>\n"
+		"</form>\n", s.csrf, (long long)id);
 	rc = sz_html_end(b);
 out:
 	free(rows);

@@ -10,10 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/age_keys.h"
 #include "crypto/codename.h"
 #include "http/form.h"
 #include "web/html.h"
+#include "web/seal.h"
 #include "web/source/source.h"
+
+#define REPLY_SHOW_MAX (128 * 1024)
 
 static void token_field(struct sz_buf *b, const char *token)
 {
@@ -287,6 +291,51 @@ int sz_source_logout(struct sz_request *rq)
 	return sz_html_end(b);
 }
 
+/* The replies addressed to the logged-in source, decrypted in memory with
+ * the secret key its codename gave (held only in its session). */
+static void show_replies(struct sz_request *rq, const struct sz_session *s)
+{
+	struct sz_source_app *app = rq->app;
+	struct sz_store *st = app->in->store;
+	struct sz_reply_row *rows = NULL;
+	struct sz_age_identity *id = NULL;
+	struct sz_err err;
+	size_t n = 0;
+	struct sz_buf *b = &rq->page;
+	if (st->ops->replies(st, s->user_id, &rows, &n, &err) != SZ_OK)
+		n = 0;
+	if (n == 0) {
+		sz_buf_puts(b, "<p class=\"note\" id=\"replies\">No replies "
+			"yet. Our journalists will answer here; check back in a "
+			"few days.</p>\n");
+		free(rows);
+		return;
+	}
+	if (!s->has_secret ||
+	    sz_age_identity_from_key(s->secret, &id, &err) != SZ_OK)
+		n = 0;
+	sz_buf_puts(b, "<div id=\"replies\">\n");
+	for (size_t i = 0; i < n; i++) {
+		struct sz_buf text;
+		sz_buf_printf(b, "<div class=\"reply\"><p class=\"note\">%s</p>",
+			rows[i].day);
+		if (sz_web_open(&app->in->blobs, rows[i].blob, id,
+			    REPLY_SHOW_MAX, &text, &err) == SZ_OK) {
+			sz_buf_puts(b, "<p class=\"reply-text\">");
+			sz_html_escape(b, (const char *)text.data);
+			sz_buf_puts(b, "</p>");
+			sz_buf_free(&text);
+		} else {
+			sz_buf_puts(b, "<p class=\"error\">This reply could not "
+				"be read.</p>");
+		}
+		sz_buf_puts(b, "</div>\n");
+	}
+	sz_buf_puts(b, "</div>\n");
+	sz_age_identity_free(id);
+	free(rows);
+}
+
 int sz_source_home(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
@@ -333,9 +382,9 @@ int sz_source_home(struct sz_request *rq)
 		(unsigned long long)app->in->cfg.max_message_kb * 1024,
 		(unsigned long long)app->in->cfg.max_files,
 		(unsigned long long)app->in->cfg.max_file_mb);
-	sz_buf_puts(b, "<h2>Replies</h2>\n<p class=\"note\" id=\"replies\">"
-		"No replies yet. Our journalists will answer here; check back in "
-		"a few days.</p>\n<form method=\"post\" action=\"/logout\" "
+	sz_buf_puts(b, "<h2>Replies</h2>\n");
+	show_replies(rq, &s);
+	sz_buf_puts(b, "<form method=\"post\" action=\"/logout\" "
 		"class=\"inline\">\n");
 	csrf_field(b, &s);
 	sz_buf_puts(b, "<button type=\"submit\" class=\"quiet\">Log out</button>"

@@ -20,6 +20,7 @@
 #include "crypto/age.h"
 #include "http/multipart.h"
 #include "store/blobs.h"
+#include "web/seal.h"
 #include "web/source/source.h"
 
 #define MAX_PARTS_EXTRA 8   /* csrf, message, and a few unknown fields */
@@ -93,20 +94,9 @@ static int encrypt_small(struct sz_request *rq, struct submit_ctx *c,
 	const uint8_t *data, size_t len, struct sz_blob_tmp *t)
 {
 	struct sz_source_app *app = rq->app;
-	struct sz_age_encryptor *e = NULL;
 	struct sz_err err;
-	int rc = sz_blob_create(&app->in->blobs, t, &err);
-	if (rc == SZ_OK)
-		rc = sz_age_encrypt_begin(&e, c->rcpts, c->nrcpts, NULL,
-			sz_blob_write, t, &err);
-	if (rc == SZ_OK)
-		rc = sz_age_encrypt_update(e, data, len, &err);
-	if (rc == SZ_OK)
-		rc = sz_age_encrypt_finish(e, &err);
-	sz_age_encrypt_free(e);
-	if (rc == SZ_OK)
-		rc = sz_blob_seal(t, &err);
-	if (rc != SZ_OK)
+	if (sz_web_seal(&app->in->blobs, c->rcpts, c->nrcpts, data, len, t,
+		    &err) != SZ_OK)
 		return fail(rq, 500, "The server could not store what you sent. "
 			"Nothing was kept; please try again later.");
 	return SZ_OK;
