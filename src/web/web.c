@@ -117,7 +117,9 @@ int sz_web_style(struct sz_request *rq)
 		".reply{border-left:4px solid var(--accent);background:#fff;"
 		"padding:.2rem 1rem;margin:1rem 0}\n"
 		".reply-text{white-space:pre-wrap}\n"
-		"form.inline{display:inline}\n";
+		"form.inline{display:inline}\n"
+		"p form.inline button{margin:0;padding:.15rem .6rem;"
+		"font-size:.85rem}\n";
 	rq->content_type = "text/css; charset=utf-8";
 	return sz_buf_append(&rq->page, css, sizeof(css) - 1);
 }
