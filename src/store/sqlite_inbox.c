@@ -236,3 +236,95 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	}
 	return rc;
 }
+
+int sz_sqlite_source_star(struct sz_store *s, int64_t source_id,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, "UPDATE sources SET starred = 1 - "
+		"starred WHERE id = ?", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, source_id);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "starring a source");
+		else if (sqlite3_changes(q->db) == 0)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+/* Appends every blob name the query yields (one or two columns). */
+static int collect(sqlite3 *db, sqlite3_stmt *st,
+	char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *n,
+	struct sz_err *err)
+{
+	int r;
+	while ((r = sz_sqlite_step(st)) == SQLITE_ROW) {
+		for (int col = 0; col < sqlite3_column_count(st); col++) {
+			const unsigned char *name = sqlite3_column_text(st, col);
+			if (name == NULL || name[0] == '\0')
+				continue;
+			char (*more)[SZ_STORE_BLOB_NAME_MAX + 1] = realloc(*blobs,
+				(*n + 1) * sizeof(**blobs));
+			if (more == NULL)
+				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			*blobs = more;
+			snprintf((*blobs)[(*n)++], SZ_STORE_BLOB_NAME_MAX + 1, "%s",
+				(const char *)name);
+		}
+	}
+	return r == SQLITE_DONE ? SZ_OK : sz_sqlite_error(db, err,
+		"deleting a source");
+}
+
+int sz_sqlite_source_delete(struct sz_store *s, int64_t source_id,
+	char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
+	struct sz_err *err)
+{
+	static const char *const queries[] = {
+		"SELECT i.blob, i.meta_blob FROM items i JOIN submissions b ON "
+		"b.id = i.submission_id WHERE b.source_id = ?",
+		"SELECT blob FROM replies WHERE source_id = ?",
+	};
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	*blobs = NULL;
+	*nblobs = 0;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err,
+		"deleting a source");
+	for (size_t i = 0; rc == SZ_OK && i < 2; i++) {
+		rc = sz_sqlite_prepare(q->db, queries[i], &st, err);
+		if (rc == SZ_OK) {
+			sqlite3_bind_int64(st, 1, source_id);
+			rc = collect(q->db, st, blobs, nblobs, err);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "DELETE FROM sources WHERE id = ?",
+			&st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, source_id);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "deleting a source");
+		else if (sqlite3_changes(q->db) == 0)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
+	}
+	sqlite3_finalize(st);
+	if (rc == SZ_OK)
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "deleting a source");
+	if (rc != SZ_OK) {
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		free(*blobs);
+		*blobs = NULL;
+		*nblobs = 0;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}

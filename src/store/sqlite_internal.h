@@ -54,6 +54,11 @@ int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
 	const char *blob, struct sz_err *err);
 int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	struct sz_reply_row **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_source_star(struct sz_store *s, int64_t source_id,
+	struct sz_err *err);
+int sz_sqlite_source_delete(struct sz_store *s, int64_t source_id,
+	char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
+	struct sz_err *err);
 int sz_sqlite_audit_add(struct sz_store *s, const char *actor,
 	const char *action, const char *detail, struct sz_err *err);
 int sz_sqlite_audit_list(struct sz_store *s, struct sz_audit_row **rows,

@@ -152,6 +152,15 @@ struct sz_store_ops {
 	/* Marks an item read. */
 	int (*item_seen)(struct sz_store *s, int64_t id, struct sz_err *err);
 
+	/* Flips a source's star. */
+	int (*source_star)(struct sz_store *s, int64_t source_id,
+		struct sz_err *err);
+	/* Deletes a source with its submissions, items and replies, in one
+	 * transaction; hands back the blobs to remove (*blobs malloc'd). */
+	int (*source_delete)(struct sz_store *s, int64_t source_id,
+		char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
+		struct sz_err *err);
+
 	/* Replies: the source's public key to encrypt to, a reply's blob,
 	 * and a source's replies (*rows malloc'd, oldest first). */
 	int (*source_public_key)(struct sz_store *s, int64_t source_id,

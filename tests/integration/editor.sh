@@ -21,6 +21,7 @@ start_server inst || { not_ok "the source face starts"; finish; }
 start_editor inst || { not_ok "the editor face starts"; finish; }
 
 new_source src
+CODENAME1=$CODE
 printf 'the leaked memo\n' >memo.txt
 s=$(submit src -F "message=please read" -F "files=@memo.txt;type=text/plain")
 check "a source submits a message and a file" test "$s" = 303
@@ -90,6 +91,25 @@ new_source other
 check "another source does not see it" \
 	sh -c "grep -q 'No replies yet' other.home.html && ! grep -q department other.home.html"
 
+curl -s -b ed "$EURL/source?id=1" >source2.html
+T=$(csrf_of source2.html)
+curl -s -b ed -o /dev/null -d "csrf=$T&id=1" "$EURL/star"
+check "starring a source marks it in the inbox" \
+	sh -c "curl -s -b ed '$EURL/inbox' | grep -q 'class=\"star\"'"
+s=$(curl -s -b ed -o page.html -w '%{http_code}' -d "csrf=$T&id=1" "$EURL/delete")
+check "deleting without ticking the confirmation is refused" \
+	sh -c "test $s = 400 && grep -q 'Tick the box' page.html"
+before=$(blobs inst)
+s=$(curl -s -b ed -o /dev/null -w '%{http_code}' -d "csrf=$T&id=1&confirm=yes" "$EURL/delete")
+check "an editor deletes a source" test "$s" = 303
+check "...its files are removed from disk (items, names, reply)" \
+	test "$(blobs inst)" -eq $((before - 4))
+check "...it is gone from the inbox" \
+	sh -c "! curl -s -b ed '$EURL/inbox' | grep -q 'source?id=1\"'"
+curl -s -c jz -b jz "$URL/" >lz.html
+curl -s -c jz -b jz -o lz2.html --data-urlencode "csrf=$(csrf_of lz.html)" \
+	--data-urlencode "codename=$CODENAME1" "$URL/login"
+check "...and its codename no longer works" grep -q 'not recognised' lz2.html
 curl -s -b ed -o /dev/null -w '%{http_code}' -d 'csrf=stale' "$EURL/logout" >st
 check "logging out with a stale token is refused" test "$(cat st)" = 403
 curl -s -b ed "$EURL/inbox" >inbox2.html
@@ -108,7 +128,8 @@ check "an unknown name gets the same answer as a wrong password" \
 "$SAMIZDAT" audit -d inst >audit.txt
 check "the audit log has the login, the downloads and the lock-out" sh -c "
 	grep -q 'alice  *login ' audit.txt && grep -q 'alice  *download' audit.txt &&
-	grep -q 'bob  *login failed  *account now locked' audit.txt"
+	grep -q 'bob  *login failed  *account now locked' audit.txt &&
+	grep -q 'alice  *delete source  *[a-z-]* (4 files)' audit.txt"
 check "nothing in the audit log names more than a designation" \
 	sh -c "! grep -qi -e memo -e 'please read' -e 127.0.0 audit.txt"
 stop_server

@@ -41,5 +41,7 @@ int sz_editor_inbox(struct sz_request *rq);
 int sz_editor_source(struct sz_request *rq);
 int sz_editor_download(struct sz_request *rq);
 int sz_editor_reply(struct sz_request *rq);
+int sz_editor_star(struct sz_request *rq);
+int sz_editor_delete(struct sz_request *rq);
 
 #endif

@@ -51,6 +51,10 @@ int sz_editor_inbox(struct sz_request *rq)
 	header(rq, &s, "Inbox");
 	sz_buf_printf(b, "<h1>Inbox</h1>\n<p>%zu source%s.</p>\n", n,
 		n == 1 ? "" : "s");
+	const char *deleted = sz_request_query(rq, "deleted");
+	if (deleted != NULL && strcmp(deleted, "1") == 0)
+		sz_buf_puts(b, "<p class=\"ok\" id=\"deleted\">The source and "
+			"everything it sent were deleted.</p>\n");
 	if (n > 0)
 		sz_buf_puts(b, "<table id=\"sources\">\n<tr><th>Source</th>"
 			"<th>Last activity</th><th>Submissions</th><th>Unread "
@@ -58,10 +62,12 @@ int sz_editor_inbox(struct sz_request *rq)
 	for (size_t i = 0; i < n; i++) {
 		char d[DESIGNATION_MAX];
 		sz_designation(rows[i].uid, d, sizeof(d));
-		sz_buf_printf(b, "<tr%s><td><a href=\"/source?id=%lld\">%s</a>"
+		sz_buf_printf(b, "<tr%s><td><a href=\"/source?id=%lld\">%s</a>%s"
 			"</td><td>%s</td><td>%lld</td><td>%lld</td></tr>\n",
 			rows[i].unread ? " class=\"unread\"" : "",
-			(long long)rows[i].id, d, rows[i].last_day,
+			(long long)rows[i].id, d, rows[i].starred ?
+			" <span class=\"star\" title=\"starred\">★</span>" : "",
+			rows[i].last_day,
 			(long long)rows[i].submissions, (long long)rows[i].unread);
 	}
 	if (n > 0)
@@ -157,6 +163,19 @@ int sz_editor_source(struct sz_request *rq)
 		"id=\"text\" name=\"text\" maxlength=\"65536\" required>"
 		"</textarea>\n<button type=\"submit\">Send reply</button>\n"
 		"</form>\n", s.csrf, (long long)id);
+	sz_buf_printf(b, "<h2>Manage</h2>\n<form method=\"post\" "
+		"action=\"/star\" class=\"inline\">\n<input type=\"hidden\" "
+		"name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" "
+		"name=\"id\" value=\"%lld\">\n<button type=\"submit\" "
+		"class=\"quiet\">%s</button>\n</form>\n<form method=\"post\" "
+		"action=\"/delete\">\n<input type=\"hidden\" name=\"csrf\" "
+		"value=\"%s\">\n<input type=\"hidden\" name=\"id\" "
+		"value=\"%lld\">\n<label><input type=\"checkbox\" "
+		"name=\"confirm\" value=\"yes\" required> Delete this source "
+		"and everything it sent, for good</label>\n<button "
+		"type=\"submit\">Delete source</button>\n</form>\n", s.csrf,
+		(long long)id, src->starred ? "Remove star" : "Star this source",
+		s.csrf, (long long)id);
 	rc = sz_html_end(b);
 out:
 	free(rows);

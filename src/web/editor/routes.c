@@ -11,6 +11,8 @@ static const struct sz_route routes[] = {
 	{ "GET", "/source", sz_editor_source, 0, NULL, NULL, NULL },
 	{ "GET", "/download", sz_editor_download, 0, NULL, NULL, NULL },
 	{ "POST", "/reply", sz_editor_reply, 80 * 1024, NULL, NULL, NULL },
+	{ "POST", "/star", sz_editor_star, 4096, NULL, NULL, NULL },
+	{ "POST", "/delete", sz_editor_delete, 4096, NULL, NULL, NULL },
 };
 
 const struct sz_route *sz_editor_routes(size_t *n)
