@@ -84,10 +84,33 @@ static void add_security_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Permissions-Policy", "interest-cohort=()");
 }
 
+/* The callback's context carries its own reader: the request's fields
+ * are gone by the time libmicrohttpd reads. */
+struct stream_box {
+	long (*read)(void *ctx, uint64_t pos, char *buf, size_t max);
+};
+
+static ssize_t stream_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream_box *box = cls;
+	long n = box->read(cls, pos, buf, max);
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return (ssize_t)n;
+}
+
 static enum MHD_Result send_page(struct sz_request *rq, bool close)
 {
 	struct MHD_Response *r;
-	if (rq->fd >= 0) {
+	if (rq->stream_read != NULL) {
+		r = MHD_create_response_from_callback(rq->stream_size, 65536,
+			stream_cb, rq->stream_ctx, rq->stream_free);
+		if (r != NULL)
+			rq->stream_read = NULL, rq->stream_free = NULL,
+			rq->stream_ctx = NULL; /* libmicrohttpd owns it now */
+	} else if (rq->fd >= 0) {
 		/* libmicrohttpd streams the file and closes it. */
 		r = MHD_create_response_from_fd64(rq->fd_size, rq->fd);
 		if (r != NULL)
@@ -123,6 +146,10 @@ static enum MHD_Result send_error(struct sz_http_server *s,
 	if (rq->fd >= 0)
 		close(rq->fd);
 	rq->fd = -1;
+	if (rq->stream_free != NULL)
+		rq->stream_free(rq->stream_ctx);
+	rq->stream_read = NULL;
+	rq->stream_free = NULL;
 	rq->disposition[0] = '\0';
 	rq->set_cookie[0] = '\0';
 	rq->location[0] = '\0';
@@ -254,6 +281,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	sz_buf_free(&rq->page);
 	if (rq->fd >= 0)
 		close(rq->fd);
+	if (rq->stream_free != NULL)
+		rq->stream_free(rq->stream_ctx);
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);

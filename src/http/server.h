@@ -67,6 +67,14 @@ struct sz_request {
 	char disposition[160];      /* Content-Disposition, for downloads */
 	int fd;                     /* if >= 0, the body is this file (owned) */
 	uint64_t fd_size;
+	/* or, if stream_read is set, the body is generated: stream_size bytes
+	 * read in order; stream_free releases stream_ctx (also on errors).
+	 * stream_ctx must begin with stream_read's own pointer, since it
+	 * outlives the request: struct { long (*read)(...); ... }. */
+	long (*stream_read)(void *ctx, uint64_t pos, char *buf, size_t max);
+	void (*stream_free)(void *ctx);
+	void *stream_ctx;
+	uint64_t stream_size;
 	bool error;                 /* the body failed: handle() shows it */
 	unsigned error_status;
 	char error_msg[320];

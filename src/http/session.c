@@ -21,6 +21,7 @@ int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
 	memset(t->v, 0, cap * sizeof(*t->v));
 	t->cap = cap;
 	t->idle_s = idle_s;
+	t->now = now_s;
 	pthread_mutex_init(&t->mu, NULL);
 	return SZ_OK;
 }
@@ -74,7 +75,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 	    len != sizeof(id))
 		return false;
 	bool ok = false;
-	time_t now = now_s();
+	time_t now = t->now();
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, id);
 	if (s != NULL && expired(t, s, now)) {
@@ -91,7 +92,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 	struct sz_err *err)
 {
-	time_t now = now_s();
+	time_t now = t->now();
 	uint8_t csrf[32];
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *slot = NULL, *oldest_anon = NULL;

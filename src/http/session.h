@@ -39,6 +39,7 @@ struct sz_sessions {
 	struct sz_session *v;   /* sodium_malloc'd */
 	size_t cap;
 	unsigned idle_s;
+	time_t (*now)(void);    /* monotonic seconds; tests may replace it */
 };
 
 int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,

@@ -91,6 +91,16 @@ new_source other
 check "another source does not see it" \
 	sh -c "grep -q 'No replies yet' other.home.html && ! grep -q department other.home.html"
 
+curl -s -b ed -D arch.h -o all.tar "$EURL/archive?id=1"
+check "all of a source's items download as one tar archive" sh -c "
+	tar -tf all.tar >list.txt && test \$(wc -l <list.txt) -eq 3 &&
+	grep -q '^[a-z-]*/[0-9-]*-[0-9]*-file.age$' list.txt &&
+	grep -qi '^Content-Disposition: attachment; filename=\"[a-z-]*.tar\"' arch.h"
+mkdir -p untar && tar -xf all.tar -C untar
+ok_count=0
+for f in untar/*/*.age; do age -d -i alice.key "$f" >/dev/null 2>&1 && ok_count=$((ok_count + 1)); done
+check "...every file in it decrypts with the editor's key" test "$ok_count" = 3
+check "...and the archive records no times" sh -c "tar -tvf all.tar | grep -q ' 1970-01-01 00:00 '"
 curl -s -b ed "$EURL/source?id=1" >source2.html
 T=$(csrf_of source2.html)
 curl -s -b ed -o /dev/null -d "csrf=$T&id=1" "$EURL/star"

@@ -43,5 +43,6 @@ int sz_editor_download(struct sz_request *rq);
 int sz_editor_reply(struct sz_request *rq);
 int sz_editor_star(struct sz_request *rq);
 int sz_editor_delete(struct sz_request *rq);
+int sz_editor_archive(struct sz_request *rq);
 
 #endif

@@ -150,7 +150,9 @@ int sz_editor_source(struct sz_request *rq)
 				(long long)items[i].id);
 		sz_buf_puts(b, "</td></tr>\n");
 	}
-	sz_buf_puts(b, "</table>\n");
+	sz_buf_printf(b, "</table>\n<p><a href=\"/archive?id=%lld\" "
+		"id=\"archive\">Download all of this source's items (.tar of "
+		".age files)</a></p>\n", (long long)id);
 	const char *replied = sz_request_query(rq, "replied");
 	if (replied != NULL && strcmp(replied, "1") == 0)
 		sz_buf_puts(b, "<p class=\"ok\" id=\"replied\">Your reply is "

@@ -10,6 +10,7 @@ static const struct sz_route routes[] = {
 	{ "GET", "/inbox", sz_editor_inbox, 0, NULL, NULL, NULL },
 	{ "GET", "/source", sz_editor_source, 0, NULL, NULL, NULL },
 	{ "GET", "/download", sz_editor_download, 0, NULL, NULL, NULL },
+	{ "GET", "/archive", sz_editor_archive, 0, NULL, NULL, NULL },
 	{ "POST", "/reply", sz_editor_reply, 80 * 1024, NULL, NULL, NULL },
 	{ "POST", "/star", sz_editor_star, 4096, NULL, NULL, NULL },
 	{ "POST", "/delete", sz_editor_delete, 4096, NULL, NULL, NULL },

@@ -1,0 +1,112 @@
+/* test_session.c - sessions expire when idle, the table stays bounded
+ * without pushing out logged-in users, and tokens are checked exactly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "http/session.h"
+
+static time_t fake_now;
+
+static time_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static void setup_table(struct sz_sessions *t, size_t cap)
+{
+	assert_int_equal(sz_sessions_init(t, cap, 60, NULL), 0);
+	t->now = fake_clock;
+	fake_now = 1000;
+}
+
+static void an_idle_session_expires(void **state)
+{
+	(void)state;
+	struct sz_sessions t;
+	struct sz_session s, got;
+	char cookie[SZ_SESSION_TOKEN_LEN + 1];
+	setup_table(&t, 4);
+	assert_int_equal(sz_session_new(&t, &s, NULL), 0);
+	sz_session_cookie(&s, cookie);
+	fake_now += 59;
+	assert_true(sz_session_get(&t, cookie, &got));  /* refreshed */
+	fake_now += 59;
+	assert_true(sz_session_get(&t, cookie, &got));
+	fake_now += 61;
+	assert_false(sz_session_get(&t, cookie, &got));
+	assert_false(sz_session_get(&t, "not a cookie", &got));
+	sz_sessions_free(&t);
+}
+
+static void a_full_table_evicts_anonymous_sessions_only(void **state)
+{
+	(void)state;
+	struct sz_sessions t;
+	struct sz_session s[4], extra, got;
+	char cookie[SZ_SESSION_TOKEN_LEN + 1];
+	setup_table(&t, 3);
+	for (int i = 0; i < 3; i++) {
+		fake_now++;
+		assert_int_equal(sz_session_new(&t, &s[i], NULL), 0);
+		s[i].user_id = 7;  /* logged in */
+		assert_true(sz_session_put(&t, &s[i]));
+	}
+	/* All logged in and fresh: no room, and nobody is pushed out. */
+	assert_int_not_equal(sz_session_new(&t, &extra, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		sz_session_cookie(&s[i], cookie);
+		assert_true(sz_session_get(&t, cookie, &got));
+	}
+	s[1].user_id = 0;  /* one logs out to anonymous */
+	assert_true(sz_session_put(&t, &s[1]));
+	assert_int_equal(sz_session_new(&t, &extra, NULL), 0);
+	sz_session_cookie(&s[1], cookie);
+	assert_false(sz_session_get(&t, cookie, &got));
+	sz_session_cookie(&s[0], cookie);
+	assert_true(sz_session_get(&t, cookie, &got));
+	sz_sessions_free(&t);
+}
+
+static void tokens_must_match_exactly(void **state)
+{
+	(void)state;
+	struct sz_sessions t;
+	struct sz_session s;
+	setup_table(&t, 2);
+	assert_int_equal(sz_session_new(&t, &s, NULL), 0);
+	assert_true(sz_session_csrf_ok(&s, s.csrf));
+	char wrong[SZ_SESSION_TOKEN_LEN + 1];
+	memcpy(wrong, s.csrf, sizeof(wrong));
+	wrong[5] = wrong[5] == 'A' ? 'B' : 'A';
+	assert_false(sz_session_csrf_ok(&s, wrong));
+	assert_false(sz_session_csrf_ok(&s, ""));
+	assert_false(sz_session_csrf_ok(&s, NULL));
+	/* A renewed session has a new id; the old cookie is worthless. */
+	char before[SZ_SESSION_TOKEN_LEN + 1], after[SZ_SESSION_TOKEN_LEN + 1];
+	struct sz_session got;
+	sz_session_cookie(&s, before);
+	assert_true(sz_session_renew(&t, &s));
+	sz_session_cookie(&s, after);
+	assert_string_not_equal(before, after);
+	assert_false(sz_session_get(&t, before, &got));
+	assert_true(sz_session_get(&t, after, &got));
+	sz_sessions_free(&t);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(an_idle_session_expires),
+		cmocka_unit_test(a_full_table_evicts_anonymous_sessions_only),
+		cmocka_unit_test(tokens_must_match_exactly),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
