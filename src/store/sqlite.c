@@ -120,6 +120,12 @@ int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 	return sz_sqlite_error(db, err, what);
 }
 
+void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
 int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
 	struct sz_err *err)
 {

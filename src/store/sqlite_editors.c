@@ -107,24 +107,18 @@ int sz_sqlite_editor_remove(struct sz_store *s, const char *name,
 	return rc;
 }
 
-static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
 static void read_editor(sqlite3_stmt *st, struct sz_editor_row *e,
 	bool secrets)
 {
 	memset(e, 0, sizeof(*e));
-	copy_text(e->name, sizeof(e->name), st, 0);
-	copy_text(e->recipient, sizeof(e->recipient), st, 1);
-	copy_text(e->created_day, sizeof(e->created_day), st, 2);
+	sz_sqlite_text(e->name, sizeof(e->name), st, 0);
+	sz_sqlite_text(e->recipient, sizeof(e->recipient), st, 1);
+	sz_sqlite_text(e->created_day, sizeof(e->created_day), st, 2);
 	e->totp_last = sqlite3_column_int64(st, 3);
 	e->failures = sqlite3_column_int64(st, 4);
 	if (!secrets)
 		return;
-	copy_text(e->password_hash, sizeof(e->password_hash), st, 5);
+	sz_sqlite_text(e->password_hash, sizeof(e->password_hash), st, 5);
 	if (sqlite3_column_bytes(st, 6) == SZ_STORE_TOTP_SECRET)
 		memcpy(e->totp_secret, sqlite3_column_blob(st, 6),
 			SZ_STORE_TOTP_SECRET);
@@ -279,10 +273,10 @@ int sz_sqlite_audit_list(struct sz_store *s, struct sz_audit_row **rows,
 		}
 		*rows = more;
 		struct sz_audit_row *a = &(*rows)[(*n)++];
-		copy_text(a->at, sizeof(a->at), st, 0);
-		copy_text(a->actor, sizeof(a->actor), st, 1);
-		copy_text(a->action, sizeof(a->action), st, 2);
-		copy_text(a->detail, sizeof(a->detail), st, 3);
+		sz_sqlite_text(a->at, sizeof(a->at), st, 0);
+		sz_sqlite_text(a->actor, sizeof(a->actor), st, 1);
+		sz_sqlite_text(a->action, sizeof(a->action), st, 2);
+		sz_sqlite_text(a->detail, sizeof(a->detail), st, 3);
 	}
 	if (rc == SZ_OK && r != SQLITE_DONE)
 		rc = sz_sqlite_error(q->db, err, "reading the audit log");

@@ -8,12 +8,6 @@
 
 #include "store/sqlite_internal.h"
 
-static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
 int sz_sqlite_source_list(struct sz_store *s, struct sz_source_row **rows,
 	size_t *n, struct sz_err *err)
 {
@@ -44,7 +38,7 @@ int sz_sqlite_source_list(struct sz_store *s, struct sz_source_row **rows,
 		if (sqlite3_column_bytes(st, 1) == (int)sizeof(row->uid))
 			memcpy(row->uid, sqlite3_column_blob(st, 1),
 				sizeof(row->uid));
-		copy_text(row->last_day, sizeof(row->last_day), st, 2);
+		sz_sqlite_text(row->last_day, sizeof(row->last_day), st, 2);
 		row->starred = sqlite3_column_int(st, 3);
 		row->submissions = sqlite3_column_int64(st, 4);
 		row->unread = sqlite3_column_int64(st, 5);
@@ -70,12 +64,12 @@ static void read_item(sqlite3_stmt *st, struct sz_item_full *it)
 	memset(it, 0, sizeof(*it));
 	it->id = sqlite3_column_int64(st, 0);
 	it->source_id = sqlite3_column_int64(st, 1);
-	copy_text(it->day, sizeof(it->day), st, 2);
+	sz_sqlite_text(it->day, sizeof(it->day), st, 2);
 	const unsigned char *kind = sqlite3_column_text(st, 3);
 	it->row.kind = kind && strcmp((const char *)kind, "file") == 0 ?
 		SZ_ITEM_FILE : SZ_ITEM_MESSAGE;
-	copy_text(it->row.blob, sizeof(it->row.blob), st, 4);
-	copy_text(it->row.meta_blob, sizeof(it->row.meta_blob), st, 5);
+	sz_sqlite_text(it->row.blob, sizeof(it->row.blob), st, 4);
+	sz_sqlite_text(it->row.meta_blob, sizeof(it->row.meta_blob), st, 5);
 	it->row.padded_size = (uint64_t)sqlite3_column_int64(st, 6);
 	it->seen = sqlite3_column_int(st, 7);
 }
@@ -221,8 +215,8 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 			break;
 		}
 		*rows = more;
-		copy_text((*rows)[*n].blob, sizeof((*rows)[*n].blob), st, 0);
-		copy_text((*rows)[*n].day, sizeof((*rows)[*n].day), st, 1);
+		sz_sqlite_text((*rows)[*n].blob, sizeof((*rows)[*n].blob), st, 0);
+		sz_sqlite_text((*rows)[*n].day, sizeof((*rows)[*n].day), st, 1);
 		(*n)++;
 	}
 	if (rc == SZ_OK && r != SQLITE_DONE)

@@ -24,6 +24,8 @@ int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
 	struct sz_err *err);
 /* Steps, retrying while busy; returns the SQLite code. */
 int sz_sqlite_step(sqlite3_stmt *st);
+/* Copies a text column (bounded; "" for NULL). */
+void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 
 /* sqlite_editors.c */
 int sz_sqlite_editor_add(struct sz_store *s, const struct sz_editor_row *e,

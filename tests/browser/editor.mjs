@@ -1,24 +1,10 @@
 // editor.mjs URL SHOTS NAME PASSWORD CODE - an editor's visit in headless
 // Chromium with JavaScript disabled: log in with a TOTP code, open the
 // inbox and the source, reply.  Prints TAP; screenshots in SHOTS.
-import { chromium } from 'playwright-core';
+import { check, withBrowser } from './run.mjs';
 
 const [url, shots, name, password, code] = process.argv.slice(2);
-let n = 0, failed = 0;
-function check(what, ok) {
-  n++;
-  if (!ok) failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${what}`);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-try {
-  const context = await browser.newContext({ javaScriptEnabled: false,
-    viewport: { width: 1000, height: 800 } });
+await withBrowser(async (context) => {
   const page = await context.newPage();
   await page.goto(url + '/');
   await page.screenshot({ path: `${shots}/editor-1-login.png`, fullPage: true });
@@ -37,10 +23,4 @@ try {
   await page.screenshot({ path: `${shots}/editor-4-replied.png`, fullPage: true });
   await page.click('button:has-text("Log out")');
   check('logging out returns to the login page', (await page.textContent('h1')).includes('login'));
-} catch (e) {
-  check(`the visit completes (${e.message.split('\n')[0]})`, false);
-} finally {
-  await browser.close();
-}
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+});

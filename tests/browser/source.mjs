@@ -2,25 +2,11 @@
 // Chromium (Debian's) with JavaScript disabled: first visit, codename,
 // a message and a file sent, logout, return visit with the codename.
 // Prints TAP; saves a screenshot of each step in SHOTS_DIR.
-import { chromium } from 'playwright-core';
+import { check, withBrowser } from './run.mjs';
 
 const [url, shots, file] = process.argv.slice(2);
-let n = 0, failed = 0;
-function check(what, ok) {
-  n++;
-  if (!ok) failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${what}`);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-try {
-  const context = await browser.newContext({ javaScriptEnabled: false,
-    viewport: { width: 1000, height: 900 } });
+await withBrowser(async (context) => {
   const page = await context.newPage();
   const scripts = [];
   page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
@@ -59,10 +45,4 @@ try {
   check('a wrong codename is refused clearly', (await page.textContent('body')).includes('not recognised'));
 
   check('no page asked for a script', scripts.length === 0);
-} catch (e) {
-  check(`the visit completes (${e.message.split('\n')[0]})`, false);
-} finally {
-  await browser.close();
-}
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+});

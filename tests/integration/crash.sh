@@ -36,7 +36,7 @@ check "the killed server left partial files in tmp/" test -n "$(ls -A inst/tmp)"
 
 start_server inst || { not_ok "the server restarts"; finish; }
 check "after the restart tmp/ is empty" test -z "$(ls -A inst/tmp)"
-check "the restart said it removed incomplete uploads" grep -q 'removed' inst.err
+check "the restart said it removed incomplete uploads" grep -q 'removed' inst.source.err
 check "the completed submissions' files are all there" test "$(blobs inst)" -eq "$before"
 check "the database holds exactly the two completed submissions" \
 	test "$(sqlite3 inst/inbox.db 'select count(*) from submissions')" = 2

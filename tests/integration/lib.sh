@@ -16,21 +16,29 @@ make_instance() {
 	done
 }
 
-# start_server DIR: serves the source face on a free port; sets URL, PID.
-start_server() {
-	"$SAMIZDAT" serve -d "$1" --face source --listen 127.0.0.1:0 \
-		>"$1.out" 2>"$1.err" &
-	PID=$!
+# start_face DIR FACE: serves one face on a free port; sets FACE_URL and
+# FACE_PID.
+start_face() {
+	"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
+		>"$1.$2.out" 2>"$1.$2.err" &
+	FACE_PID=$!
 	i=0
-	while ! grep -q '^source face: ' "$1.out" 2>/dev/null; do
+	while ! grep -q "^$2 face: " "$1.$2.out" 2>/dev/null; do
 		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 $PID 2>/dev/null; then
-			echo "# server did not start:"; sed 's/^/# /' "$1.err"
+		if [ $i -gt 200 ] || ! kill -0 $FACE_PID 2>/dev/null; then
+			echo "# the $2 face did not start:"; sed 's/^/# /' "$1.$2.err"
 			return 1
 		fi
 		sleep 0.05
 	done
-	URL=$(sed -n 's/^source face: \(http[^ ]*\)\/$/\1/p' "$1.out")
+	FACE_URL=$(sed -n "s/^$2 face: \(http[^ ]*\)\/\$/\1/p" "$1.$2.out")
+}
+
+# start_server DIR: the source face; sets URL, PID.
+start_server() {
+	start_face "$1" source || return 1
+	URL=$FACE_URL
+	PID=$FACE_PID
 }
 
 stop_server() {
@@ -65,21 +73,11 @@ blobs() {
 	find "$1/blobs" -name '*.age' | wc -l
 }
 
-# start_editor DIR: serves the editor face on a free port; sets EURL, EPID.
+# start_editor DIR: the editor face; sets EURL, EPID.
 start_editor() {
-	"$SAMIZDAT" serve -d "$1" --face editor --listen 127.0.0.1:0 \
-		>"$1.eout" 2>"$1.eerr" &
-	EPID=$!
-	i=0
-	while ! grep -q '^editor face: ' "$1.eout" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 $EPID 2>/dev/null; then
-			echo "# editor face did not start:"; sed 's/^/# /' "$1.eerr"
-			return 1
-		fi
-		sleep 0.05
-	done
-	EURL=$(sed -n 's/^editor face: \(http[^ ]*\)\/$/\1/p' "$1.eout")
+	start_face "$1" editor || return 1
+	EURL=$FACE_URL
+	EPID=$FACE_PID
 }
 
 # editor_login JAR NAME PASSWORD CODE: prints the status of the login.

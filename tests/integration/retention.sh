@@ -42,6 +42,6 @@ i=0
 while [ $i -lt 100 ] && [ "$(blobs inst)" -ne 0 ]; do i=$((i + 1)); sleep 0.05; done
 check "the server deletes expired submissions on its own" test "$(blobs inst)" -eq 0
 check "...and says how many, and nothing else" \
-	sh -c "grep -q 'retention: deleted 1 submission (2 files) older than 30 days' inst.err"
+	sh -c "grep -q 'retention: deleted 1 submission (2 files) older than 30 days' inst.source.err"
 stop_server
 finish

@@ -65,7 +65,7 @@ check "nothing on disk holds the plaintext marker" sh -c "! grep -rqa '$MARK' in
 check "nothing on disk holds the client's address" sh -c "! grep -rqa '127.0.0.2' inst"
 check "nothing on disk holds the user agent" sh -c "! grep -rqa '$UA' inst"
 check "the server's output holds none of them" sh -c "
-	! grep -qa -e '$MARK' -e '127.0.0.2' -e '$UA' inst.out inst.err"
+	! grep -qa -e '$MARK' -e '127.0.0.2' -e '$UA' inst.source.out inst.source.err"
 check "the database keeps only the day of a submission" sh -c "
 	sqlite3 inst/inbox.db 'select day from submissions' | grep -qx '[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]'"
 
