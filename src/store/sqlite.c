@@ -519,6 +519,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,
 	.item_seen = sz_sqlite_item_seen,
+	.source_seen = sz_sqlite_source_seen,
 	.source_public_key = sz_sqlite_source_public_key,
 	.source_star = sz_sqlite_source_star,
 	.source_delete = sz_sqlite_source_delete,

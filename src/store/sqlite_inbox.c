@@ -132,21 +132,36 @@ int sz_sqlite_item_get(struct sz_store *s, int64_t id, struct sz_item_full *it,
 	return rc;
 }
 
-int sz_sqlite_item_seen(struct sz_store *s, int64_t id, struct sz_err *err)
+/* Runs an UPDATE that takes one id. */
+static int update_by_id(struct sz_store *s, const char *sql, int64_t id,
+	struct sz_err *err)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
 	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "UPDATE items SET seen = 1 WHERE "
-		"id = ?", &st, err);
+	int rc = sz_sqlite_prepare(q->db, sql, &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "marking an item read");
+			rc = sz_sqlite_error(q->db, err, "marking items read");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
 	return rc;
+}
+
+int sz_sqlite_item_seen(struct sz_store *s, int64_t id, struct sz_err *err)
+{
+	return update_by_id(s, "UPDATE items SET seen = 1 WHERE id = ?", id,
+		err);
+}
+
+int sz_sqlite_source_seen(struct sz_store *s, int64_t source_id,
+	struct sz_err *err)
+{
+	return update_by_id(s, "UPDATE items SET seen = 1 WHERE submission_id "
+		"IN (SELECT id FROM submissions WHERE source_id = ?)", source_id,
+		err);
 }
 
 int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,

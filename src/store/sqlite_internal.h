@@ -50,6 +50,8 @@ int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
 int sz_sqlite_item_get(struct sz_store *s, int64_t id,
 	struct sz_item_full *it, struct sz_err *err);
 int sz_sqlite_item_seen(struct sz_store *s, int64_t id, struct sz_err *err);
+int sz_sqlite_source_seen(struct sz_store *s, int64_t source_id,
+	struct sz_err *err);
 int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
 	uint8_t key[32], struct sz_err *err);
 int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,

@@ -151,6 +151,9 @@ struct sz_store_ops {
 		struct sz_err *err);
 	/* Marks an item read. */
 	int (*item_seen)(struct sz_store *s, int64_t id, struct sz_err *err);
+	/* Marks all of a source's items read. */
+	int (*source_seen)(struct sz_store *s, int64_t source_id,
+		struct sz_err *err);
 
 	/* Flips a source's star. */
 	int (*source_star)(struct sz_store *s, int64_t source_id,

@@ -103,6 +103,10 @@ check "...every file in it decrypts with the editor's key" test "$ok_count" = 3
 check "...and the archive records no times" sh -c "tar -tvf all.tar | grep -q ' 1970-01-01 00:00 '"
 curl -s -b ed "$EURL/source?id=1" >source2.html
 T=$(csrf_of source2.html)
+sqlite3 inst/inbox.db 'update items set seen = 0'
+curl -s -b ed -o /dev/null -d "csrf=$T&id=1" "$EURL/seen"
+check "'mark all read' clears a source's unread count" \
+	test "$(sqlite3 inst/inbox.db 'select count(*) from items where seen = 0')" = 0
 curl -s -b ed -o /dev/null -d "csrf=$T&id=1" "$EURL/star"
 check "starring a source marks it in the inbox" \
 	sh -c "curl -s -b ed '$EURL/inbox' | grep -q 'class=\"star\"'"

@@ -42,6 +42,7 @@ int sz_editor_source(struct sz_request *rq);
 int sz_editor_download(struct sz_request *rq);
 int sz_editor_reply(struct sz_request *rq);
 int sz_editor_star(struct sz_request *rq);
+int sz_editor_seen(struct sz_request *rq);
 int sz_editor_delete(struct sz_request *rq);
 int sz_editor_archive(struct sz_request *rq);
 

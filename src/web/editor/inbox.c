@@ -170,14 +170,18 @@ int sz_editor_source(struct sz_request *rq)
 		"name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" "
 		"name=\"id\" value=\"%lld\">\n<button type=\"submit\" "
 		"class=\"quiet\">%s</button>\n</form>\n<form method=\"post\" "
-		"action=\"/delete\">\n<input type=\"hidden\" name=\"csrf\" "
+		"action=\"/seen\" class=\"inline\">\n<input type=\"hidden\" "
+		"name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" "
+		"name=\"id\" value=\"%lld\">\n<button type=\"submit\" "
+		"class=\"quiet\">Mark all read</button>\n</form>\n<form "
+		"method=\"post\" action=\"/delete\">\n<input type=\"hidden\" name=\"csrf\" "
 		"value=\"%s\">\n<input type=\"hidden\" name=\"id\" "
 		"value=\"%lld\">\n<label><input type=\"checkbox\" "
 		"name=\"confirm\" value=\"yes\" required> Delete this source "
 		"and everything it sent, for good</label>\n<button "
 		"type=\"submit\">Delete source</button>\n</form>\n", s.csrf,
 		(long long)id, src->starred ? "Remove star" : "Star this source",
-		s.csrf, (long long)id);
+		s.csrf, (long long)id, s.csrf, (long long)id);
 	rc = sz_html_end(b);
 out:
 	free(rows);

@@ -57,7 +57,9 @@ static void designation_of(struct sz_store *st, int64_t id, char *out,
 	free(rows);
 }
 
-int sz_editor_star(struct sz_request *rq)
+/* Star and mark-read: the same form, one store call each. */
+static int simple(struct sz_request *rq,
+	int (*op)(struct sz_store *, int64_t, struct sz_err *))
 {
 	struct sz_editor_app *app = rq->app;
 	struct sz_session s;
@@ -66,8 +68,7 @@ int sz_editor_star(struct sz_request *rq)
 	int64_t id;
 	int rc = SZ_OK;
 	if (checked(rq, &s, &form, &id)) {
-		if (app->in->store->ops->source_star(app->in->store, id,
-			    &err) != SZ_OK) {
+		if (op(app->in->store, id, &err) != SZ_OK) {
 			rc = sz_request_fail(rq, 404, "There is no such source.");
 		} else {
 			rq->status = 303;
@@ -78,6 +79,18 @@ int sz_editor_star(struct sz_request *rq)
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
 	return rq->error ? SZ_E_INVAL : rc;
+}
+
+int sz_editor_star(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	return simple(rq, app->in->store->ops->source_star);
+}
+
+int sz_editor_seen(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	return simple(rq, app->in->store->ops->source_seen);
 }
 
 int sz_editor_delete(struct sz_request *rq)

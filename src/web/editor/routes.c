@@ -13,6 +13,7 @@ static const struct sz_route routes[] = {
 	{ "GET", "/archive", sz_editor_archive, 0, NULL, NULL, NULL },
 	{ "POST", "/reply", sz_editor_reply, 80 * 1024, NULL, NULL, NULL },
 	{ "POST", "/star", sz_editor_star, 4096, NULL, NULL, NULL },
+	{ "POST", "/seen", sz_editor_seen, 4096, NULL, NULL, NULL },
 	{ "POST", "/delete", sz_editor_delete, 4096, NULL, NULL, NULL },
 };
 
