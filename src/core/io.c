@@ -54,8 +54,10 @@ ssize_t sz_read_full(int fd, void *buf, size_t len)
 
 void sz_writer_init(struct sz_writer *w, int fd)
 {
+	struct stat st;
 	memset(w, 0, sizeof(*w));
 	w->fd = fd;
+	w->direct = fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
 void sz_writer_durable(struct sz_writer *w)
@@ -79,6 +81,10 @@ int sz_writer_flush(struct sz_writer *w)
 int sz_writer_write(void *ctx, const uint8_t *data, size_t len)
 {
 	struct sz_writer *w = ctx;
+	if (w->direct) {
+		w->written += len;
+		return sz_write_all(w->fd, data, len);
+	}
 	if (w->buf == NULL && (w->buf = malloc(SZ_WRITER_BLOCK)) == NULL)
 		return SZ_E_NOMEM;
 	w->written += len;

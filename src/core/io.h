@@ -31,12 +31,15 @@ ssize_t sz_read_full(int fd, void *buf, size_t len);
 struct sz_writer {
 	int fd;
 	bool durable;      /* start writeback of each block as it is written */
+	bool direct;       /* not a regular file: write through, unbuffered */
 	uint64_t written;  /* bytes accepted so far */
 	uint64_t flushed;  /* bytes handed to the fd */
 	size_t len;
 	uint8_t *buf;      /* SZ_WRITER_BLOCK bytes, allocated on first use */
 };
 
+/* Buffers only for regular files, where alignment matters; pipes,
+ * terminals and devices are written straight through. */
 void sz_writer_init(struct sz_writer *w, int fd);
 /* For files that will be fsync'd: each block's writeback starts at once
  * (sync_file_range), so the disk works while data still arrives and the
