@@ -7,7 +7,7 @@
 # and prints the throughput ratio samizdat/nginx (goal >= 0.8) and
 # samizdat's peak RSS (goal < 64 MiB).  Then wrk on the start page
 # against nginx serving the same bytes as a static file: requests/s ratio
-# (goal >= 0.5).
+# (goal >= 0.5).  UPLOAD_ROUNDS (default 2) alternating rounds, best kept.
 set -eu
 S=$(realpath "${1:-build/samizdat}")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -113,10 +113,20 @@ wait_curls() {
 
 purge_samizdat() { find inst/blobs -name '*.age' -delete; }
 
-s1=$(one_upload "$SZ_URL" big.bin); purge_samizdat
-n1=$(one_upload "$NG_URL" big.bin)
-s8=$(eight "$SZ_URL"); purge_samizdat
-n8=$(eight "$NG_URL")
+# Alternate the two servers and keep each one's best of ROUNDS: on a
+# virtual machine, page-cache memory touched for the first time is slow,
+# and whichever runs first would pay for both.
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+ROUNDS=${UPLOAD_ROUNDS:-2}
+s1= n1= s8= n8=
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	s1=$(min "$(one_upload "$SZ_URL" big.bin)" "$s1"); purge_samizdat
+	n1=$(min "$(one_upload "$NG_URL" big.bin)" "$n1")
+	s8=$(min "$(eight "$SZ_URL")" "$s8"); purge_samizdat
+	n8=$(min "$(eight "$NG_URL")" "$n8")
+	r=$((r + 1))
+done
 rss=$(awk '/VmHWM/ {print $2}' /proc/$SZ_PID/status)
 # samizdat must fsync every blob before a submission becomes visible;
 # nginx writes the body to the page cache only.  The disk's own durable
