@@ -27,6 +27,12 @@ int sz_cmd_purge(int argc, char **argv);
 int sz_cmd_editor(int argc, char **argv);
 int sz_cmd_audit(int argc, char **argv);
 
+/* Parses the options of a command that takes only -d DIR and -h: returns
+ * -1 to go on (with *dir set and optind at the first operand), or the exit
+ * status to return (after --help, or a usage error). */
+int cli_dir_only(int argc, char **argv, const char *cmd, const char *usage,
+	const char **dir);
+
 /* 1 to SZ_STORE_NAME_MAX printable characters (editor and recipient
  * names). */
 bool cli_valid_name(const char *s);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -249,4 +250,24 @@ const char *cli_instance_dir(const char *opt)
 		return opt;
 	const char *env = getenv("SAMIZDAT_DIR");
 	return env != NULL && env[0] ? env : "/var/lib/samizdat";
+}
+
+int cli_dir_only(int argc, char **argv, const char *cmd, const char *usage,
+	const char **dir)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	*dir = NULL;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': *dir = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage(cmd, "unknown option");
+		}
+	}
+	return -1;
 }

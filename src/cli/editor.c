@@ -283,20 +283,10 @@ static const char audit_usage[] =
 
 int sz_cmd_audit(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'h': fputs(audit_usage, stdout); return 0;
-		default: return cli_usage("audit", "unknown option");
-		}
-	}
+	const char *dir;
+	int parsed = cli_dir_only(argc, argv, "audit", audit_usage, &dir);
+	if (parsed >= 0)
+		return parsed;
 	if (optind != argc)
 		return cli_usage("audit", "unexpected argument \"%s\"",
 			argv[optind]);

@@ -68,20 +68,10 @@ bool cli_valid_name(const char *s)
 
 int sz_cmd_recipient(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'h': fputs(recipient_usage, stdout); return 0;
-		default: return cli_usage("recipient", "unknown option");
-		}
-	}
+	const char *dir;
+	int parsed = cli_dir_only(argc, argv, "recipient", recipient_usage, &dir);
+	if (parsed >= 0)
+		return parsed;
 	if (optind >= argc)
 		return cli_usage("recipient", "say add, list or remove");
 	const char *verb = argv[optind++];

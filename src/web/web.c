@@ -12,6 +12,23 @@
 
 #include "web/html.h"
 
+bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
+	const char *name, struct sz_session *s)
+{
+	char cookie[SZ_SESSION_TOKEN_LEN + 2];
+	return sz_request_cookie(rq, name, cookie, sizeof(cookie)) &&
+		sz_session_get(t, cookie, s);
+}
+
+void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
+	const struct sz_session *s)
+{
+	char v[SZ_SESSION_TOKEN_LEN + 1];
+	sz_session_cookie(s, v);
+	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
+		"%s=%s; Path=/; HttpOnly; SameSite=Strict", name, v);
+}
+
 static void pre_mac(const uint8_t key[32], const uint8_t nonce[16],
 	uint8_t mac[16])
 {

@@ -11,6 +11,15 @@
 #include "http/server.h"
 #include "http/session.h"
 
+/* The session named by cookie `name`, if it is live (and refreshed). */
+bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
+	const char *name, struct sz_session *s);
+/* Sets cookie `name` to the session's id: HttpOnly, SameSite=Strict, no
+ * Max-Age (gone when the browser closes), no Secure (onion services are
+ * plain HTTP; Tor encrypts). */
+void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
+	const struct sz_session *s);
+
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
 /* An error page with the face's name. */

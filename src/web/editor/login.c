@@ -48,9 +48,8 @@ void sz_editor_error_page(struct sz_request *rq, unsigned status,
 bool sz_editor_require(struct sz_request *rq, struct sz_session *s)
 {
 	struct sz_editor_app *app = rq->app;
-	char cookie[SZ_SESSION_TOKEN_LEN + 2];
-	if (sz_request_cookie(rq, SZ_EDITOR_COOKIE, cookie, sizeof(cookie)) &&
-	    sz_session_get(&app->sessions, cookie, s) && s->user_id != 0)
+	if (sz_web_session(rq, &app->sessions, SZ_EDITOR_COOKIE, s) &&
+	    s->user_id != 0)
 		return true;
 	rq->status = 303;
 	snprintf(rq->location, sizeof(rq->location), "/");
@@ -182,11 +181,7 @@ int sz_editor_login(struct sz_request *rq)
 	sz_session_put(&app->sessions, &s);
 	st->ops->editor_set_failures(st, name->value, 0, NULL);
 	st->ops->audit_add(st, name->value, "login", "", NULL);
-	char cookie[SZ_SESSION_TOKEN_LEN + 1];
-	sz_session_cookie(&s, cookie);
-	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
-		"%s=%s; Path=/; HttpOnly; SameSite=Strict", SZ_EDITOR_COOKIE,
-		cookie);
+	sz_web_set_session_cookie(rq, SZ_EDITOR_COOKIE, &s);
 	rq->status = 303;
 	snprintf(rq->location, sizeof(rq->location), "/inbox");
 	sodium_memzero(&s, sizeof(s));

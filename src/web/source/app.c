@@ -50,20 +50,12 @@ void sz_source_error_page(struct sz_request *rq, unsigned status,
 bool sz_source_session(struct sz_request *rq, struct sz_session *s)
 {
 	struct sz_source_app *app = rq->app;
-	char cookie[SZ_SESSION_TOKEN_LEN + 2];
-	if (!sz_request_cookie(rq, SZ_SOURCE_COOKIE, cookie, sizeof(cookie)))
-		return false;
-	return sz_session_get(&app->sessions, cookie, s);
+	return sz_web_session(rq, &app->sessions, SZ_SOURCE_COOKIE, s);
 }
 
 void sz_source_set_cookie(struct sz_request *rq, const struct sz_session *s)
 {
-	char v[SZ_SESSION_TOKEN_LEN + 1];
-	sz_session_cookie(s, v);
-	/* No Secure flag: onion services are plain HTTP, and Tor provides
-	 * the encryption.  No Max-Age: gone when the browser closes. */
-	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
-		"%s=%s; Path=/; HttpOnly; SameSite=Strict", SZ_SOURCE_COOKIE, v);
+	sz_web_set_session_cookie(rq, SZ_SOURCE_COOKIE, s);
 }
 
 int sz_source_session_or_new(struct sz_request *rq, struct sz_session *s)
