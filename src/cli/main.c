@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	{ "editor", sz_cmd_editor,
 	  "add, list or remove editors; reset or check their TOTP" },
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
+	{ "inspect", sz_cmd_inspect, "list the identifying metadata in files" },
+	{ "scrub", sz_cmd_scrub, "copy files without identifying metadata" },
 };
 
 static void help(FILE *f)

@@ -1,0 +1,266 @@
+/*
+ * scrub.c - `samizdat inspect` and `samizdat scrub`: what identifying
+ * metadata a file carries, and a copy without it.  The type comes from the
+ * content (libmagic), never the name.  Output appears only when complete
+ * (a temporary file renamed into place), so a refused file leaves nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "docs/doc.h"
+
+/* Exit status for an unsupported type, beside 0, 1 (failed) and 2 (usage). */
+#define EXIT_UNSUPPORTED 3
+
+static const char inspect_usage[] =
+	"Usage: samizdat inspect FILE...\n"
+	"\n"
+	"Lists the identifying metadata found in each file, grouped by kind\n"
+	"(EXIF, XMP, PDF Info, docProps...).  The type is detected from the\n"
+	"content.  Exit status: 0 all files read, 1 a file is damaged or\n"
+	"unreadable, 3 a file's type is not supported.\n";
+
+static const char scrub_usage[] =
+	"Usage: samizdat scrub [-o OUT | --in-place] [--allow-unknown] FILE...\n"
+	"\n"
+	"Writes a copy of each FILE without identifying metadata and lists\n"
+	"what was removed.  Without -o or --in-place the copy is written\n"
+	"beside the file as NAME.cleaned.EXT.\n"
+	"\n"
+	"  -o, --output OUT   write the copy to OUT (a directory when several\n"
+	"                     files are given)\n"
+	"  -i, --in-place     replace each file with its scrubbed copy\n"
+	"  --allow-unknown    copy zip members (of Office/OpenDocument files)\n"
+	"                     that samizdat does not know, instead of refusing\n"
+	"  -q, --quiet        print only errors\n"
+	"  -h, --help         show this help\n"
+	"\n"
+	"Exit status: 0 every file scrubbed, 1 a file is damaged, too large\n"
+	"or could not be written (no output is left for it), 2 bad usage,\n"
+	"3 a file's type is not supported.\n";
+
+static void print_report(const struct sz_doc_report *r, const char *none)
+{
+	if (r->len == 0) {
+		printf("  %s\n", none);
+		return;
+	}
+	/* Grouped by kind, kinds in order of first appearance. */
+	bool *done = calloc(r->len, sizeof(*done));
+	for (size_t i = 0; i < r->len; i++) {
+		if (done != NULL && done[i])
+			continue;
+		printf("  %s:\n", r->items[i].kind);
+		for (size_t j = i; j < r->len; j++) {
+			if (strcmp(r->items[j].kind, r->items[i].kind) != 0 ||
+			    (done != NULL && done[j]))
+				continue;
+			if (done != NULL)
+				done[j] = true;
+			if (r->items[j].value[0])
+				printf("    %s: %s\n", r->items[j].name,
+					r->items[j].value);
+			else
+				printf("    %s\n", r->items[j].name);
+			if (done == NULL)
+				break;
+		}
+	}
+	if (r->truncated)
+		printf("  (more items not shown)\n");
+	free(done);
+}
+
+static int status_of(int rc)
+{
+	return rc == SZ_E_UNSUPPORTED ? EXIT_UNSUPPORTED : SZ_EXIT_FAIL;
+}
+
+/* Opens and detects one input; -1 with a message printed on failure. */
+static int open_typed(const char *cmd, const char *path,
+	enum sz_doc_type *type, int *status)
+{
+	struct sz_err err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		*status = cli_fail(cmd, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*status = cli_fail(cmd, "%s: not a regular file", path);
+		return -1;
+	}
+	char *mime = NULL;
+	if (sz_doc_detect(fd, type, &mime, &err) != 0) {
+		close(fd);
+		*status = cli_fail(cmd, "%s: %s", path, err.msg);
+		return -1;
+	}
+	if (*type == SZ_DOC_UNKNOWN || *type == SZ_DOC_EMAIL) {
+		cli_fail(cmd, "%s: unsupported type (%s); samizdat scrubs %s",
+			path, mime ? mime : "unknown", sz_doc_supported_list());
+		*status = EXIT_UNSUPPORTED;
+		free(mime);
+		close(fd);
+		return -1;
+	}
+	free(mime);
+	return fd;
+}
+
+int sz_cmd_inspect(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		fputs(inspect_usage, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return cli_usage("inspect", "no file given");
+	int status = 0;
+	for (int i = 1; i < argc; i++) {
+		enum sz_doc_type type;
+		int st = 0;
+		int fd = open_typed("inspect", argv[i], &type, &st);
+		if (fd < 0) {
+			status = status ? status : st;
+			continue;
+		}
+		struct sz_doc_report r;
+		struct sz_err err;
+		sz_doc_report_init(&r);
+		int rc = sz_doc_scrub(fd, type, NULL, &r, &err);
+		close(fd);
+		if (rc != 0) {
+			cli_fail("inspect", "%s: %s", argv[i], err.msg);
+			status = status ? status : status_of(rc);
+		} else {
+			printf("%s: %s\n", argv[i], sz_doc_type_name(type));
+			print_report(&r, "no metadata found");
+		}
+		sz_doc_report_free(&r);
+	}
+	fflush(stdout);
+	return status;
+}
+
+/* NAME.cleaned.EXT beside the input. */
+static char *beside(const char *path)
+{
+	size_t n = strlen(path);
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(path, '.');
+	if (dot == NULL || (slash && dot < slash) || dot == path ||
+	    (slash && dot == slash + 1))
+		dot = path + n;
+	char *out = malloc(n + 16);
+	if (out != NULL)
+		snprintf(out, n + 16, "%.*s.cleaned%s", (int)(dot - path), path,
+			dot);
+	return out;
+}
+
+static char *destination(const char *in, const char *opt, bool in_place,
+	bool dir)
+{
+	if (in_place)
+		return strdup(in);
+	if (opt == NULL)
+		return beside(in);
+	if (!dir)
+		return strdup(opt);
+	char *copy = strdup(in);
+	if (copy == NULL)
+		return NULL;
+	const char *base = basename(copy);
+	size_t n = strlen(opt) + strlen(base) + 2;
+	char *out = malloc(n);
+	if (out != NULL)
+		snprintf(out, n, "%s/%s", opt, base);
+	free(copy);
+	return out;
+}
+
+int sz_cmd_scrub(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "in-place", no_argument, NULL, 'i' },
+		{ "allow-unknown", no_argument, NULL, 'u' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out_opt = NULL;
+	bool in_place = false, quiet = false;
+	struct sz_doc_options opts = { 0 };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:iqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_opt = optarg; break;
+		case 'i': in_place = true; break;
+		case 'u': opts.allow_unknown_members = true; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(scrub_usage, stdout); return 0;
+		default: return cli_usage("scrub", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("scrub", "no file given");
+	if (out_opt && in_place)
+		return cli_usage("scrub", "-o and --in-place exclude each other");
+	struct stat st;
+	bool dir = out_opt && stat(out_opt, &st) == 0 && S_ISDIR(st.st_mode);
+	if (out_opt && !dir && argc - optind > 1)
+		return cli_usage("scrub",
+			"with several files, -o must name a directory");
+	sz_doc_set_options(&opts);
+	int status = 0;
+	for (int i = optind; i < argc; i++) {
+		enum sz_doc_type type;
+		int fst = 0;
+		int fd = open_typed("scrub", argv[i], &type, &fst);
+		if (fd < 0) {
+			status = status ? status : fst;
+			continue;
+		}
+		char *dest = destination(argv[i], out_opt, in_place, dir);
+		struct sz_outfile out;
+		struct sz_doc_report r;
+		struct sz_err err;
+		sz_doc_report_init(&r);
+		int rc = dest ? sz_outfile_open(&out, dest, 0644, in_place, &err)
+			      : sz_err_set(&err, SZ_E_NOMEM, "out of memory");
+		if (rc == 0) {
+			rc = sz_doc_scrub(fd, type, out.tmp_path, &r, &err);
+			if (rc == 0)
+				rc = sz_outfile_commit(&out, &err);
+			else
+				sz_outfile_abort(&out);
+		}
+		close(fd);
+		if (rc != 0) {
+			cli_fail("scrub", "%s: %s", argv[i], err.msg);
+			status = status ? status : status_of(rc);
+		} else if (!quiet) {
+			printf("%s: %s -> %s\n", argv[i], sz_doc_type_name(type),
+				dest);
+			print_report(&r, "nothing to remove");
+		}
+		sz_doc_report_free(&r);
+		free(dest);
+	}
+	fflush(stdout);
+	return status;
+}

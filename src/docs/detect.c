@@ -1,0 +1,186 @@
+/*
+ * detect.c - what a file is, by its content (libmagic), never by its name:
+ * a lying extension must not route a file past the scrubber.  Zip
+ * containers are classified by their own manifest, since libmagic only
+ * looks at the first entries and producers order them differently.
+ */
+#include <errno.h>
+#include <magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "docs/doc.h"
+
+static const struct {
+	const char *name, *ext;
+} types[SZ_DOC_TYPE_COUNT] = {
+	[SZ_DOC_UNKNOWN] = { "unknown", "" },
+	[SZ_DOC_JPEG] = { "jpeg", ".jpg" },
+	[SZ_DOC_PNG] = { "png", ".png" },
+	[SZ_DOC_GIF] = { "gif", ".gif" },
+	[SZ_DOC_TIFF] = { "tiff", ".tiff" },
+	[SZ_DOC_WEBP] = { "webp", ".webp" },
+	[SZ_DOC_PDF] = { "pdf", ".pdf" },
+	[SZ_DOC_DOCX] = { "docx", ".docx" },
+	[SZ_DOC_XLSX] = { "xlsx", ".xlsx" },
+	[SZ_DOC_PPTX] = { "pptx", ".pptx" },
+	[SZ_DOC_ODT] = { "odt", ".odt" },
+	[SZ_DOC_ODS] = { "ods", ".ods" },
+	[SZ_DOC_ODP] = { "odp", ".odp" },
+	[SZ_DOC_MP3] = { "mp3", ".mp3" },
+	[SZ_DOC_FLAC] = { "flac", ".flac" },
+	[SZ_DOC_OGG] = { "ogg", ".ogg" },
+	[SZ_DOC_TEXT] = { "text", ".txt" },
+	[SZ_DOC_HTML] = { "html", ".html" },
+	[SZ_DOC_EMAIL] = { "email", ".eml" },
+};
+
+const char *sz_doc_type_name(enum sz_doc_type t)
+{
+	return t < SZ_DOC_TYPE_COUNT ? types[t].name : "unknown";
+}
+
+const char *sz_doc_type_ext(enum sz_doc_type t)
+{
+	return t < SZ_DOC_TYPE_COUNT ? types[t].ext : "";
+}
+
+const char *sz_doc_supported_list(void)
+{
+	return "JPEG, PNG, GIF, TIFF, WebP, PDF, DOCX, XLSX, PPTX, ODT, ODS, "
+	       "ODP, MP3, FLAC, Ogg Vorbis/Opus, plain text and HTML";
+}
+
+static const struct {
+	const char *mime;
+	enum sz_doc_type type;
+} by_mime[] = {
+	{ "image/jpeg", SZ_DOC_JPEG },
+	{ "image/png", SZ_DOC_PNG },
+	{ "image/gif", SZ_DOC_GIF },
+	{ "image/tiff", SZ_DOC_TIFF },
+	{ "image/webp", SZ_DOC_WEBP },
+	{ "application/pdf", SZ_DOC_PDF },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", SZ_DOC_DOCX },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", SZ_DOC_XLSX },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", SZ_DOC_PPTX },
+	{ "application/vnd.oasis.opendocument.text", SZ_DOC_ODT },
+	{ "application/vnd.oasis.opendocument.spreadsheet", SZ_DOC_ODS },
+	{ "application/vnd.oasis.opendocument.presentation", SZ_DOC_ODP },
+	{ "audio/mpeg", SZ_DOC_MP3 },
+	{ "audio/flac", SZ_DOC_FLAC },
+	{ "audio/x-flac", SZ_DOC_FLAC },
+	{ "audio/ogg", SZ_DOC_OGG },
+	{ "application/ogg", SZ_DOC_OGG },
+	{ "audio/x-vorbis+ogg", SZ_DOC_OGG },
+	{ "audio/x-opus+ogg", SZ_DOC_OGG },
+	{ "text/html", SZ_DOC_HTML },
+	{ "message/rfc822", SZ_DOC_EMAIL },
+	{ "text/plain", SZ_DOC_TEXT },
+};
+
+/* Reads a small zip member (the ODF mimetype) into buf. */
+static int zip_small(zip_t *z, const char *name, char *buf, size_t cap)
+{
+	zip_file_t *f = zip_fopen(z, name, 0);
+	if (f == NULL)
+		return -1;
+	zip_int64_t n = zip_fread(f, buf, cap - 1);
+	zip_fclose(f);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+/* Classifies a zip by its manifest: ODF's `mimetype` member, or the main
+ * part OOXML's [Content_Types].xml declares. */
+static enum sz_doc_type zip_kind(int fd)
+{
+	int dfd = dup(fd);
+	if (dfd < 0)
+		return SZ_DOC_UNKNOWN;
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_filep_create(fdopen(dfd, "rb"), 0, -1, &ze);
+	enum sz_doc_type t = SZ_DOC_UNKNOWN;
+	if (src == NULL) {
+		close(dfd);
+		zip_error_fini(&ze);
+		return t;
+	}
+	zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+	if (z == NULL) {
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return t;
+	}
+	char buf[4096];
+	if (zip_small(z, "mimetype", buf, 128) == 0) {
+		for (size_t i = 0; i < sizeof(by_mime) / sizeof(by_mime[0]); i++)
+			if (strcmp(buf, by_mime[i].mime) == 0 &&
+			    by_mime[i].type >= SZ_DOC_ODT &&
+			    by_mime[i].type <= SZ_DOC_ODP)
+				t = by_mime[i].type;
+	} else if (zip_small(z, "[Content_Types].xml", buf, sizeof(buf)) == 0) {
+		if (strstr(buf, "wordprocessingml.document.main"))
+			t = SZ_DOC_DOCX;
+		else if (strstr(buf, "spreadsheetml.sheet.main"))
+			t = SZ_DOC_XLSX;
+		else if (strstr(buf, "presentationml.presentation.main"))
+			t = SZ_DOC_PPTX;
+	}
+	zip_close(z);
+	zip_error_fini(&ze);
+	return t;
+}
+
+int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
+	struct sz_err *err)
+{
+	*type = SZ_DOC_UNKNOWN;
+	if (mime != NULL)
+		*mime = NULL;
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+	if (m == NULL || magic_load(m, NULL) != 0) {
+		int rc = sz_err_set(err, SZ_E_IO,
+			"cannot load libmagic's database: %s",
+			m ? magic_error(m) : strerror(errno));
+		if (m)
+			magic_close(m);
+		return rc;
+	}
+	/* libmagic reads from the descriptor; give it its own offset. */
+	int rc = 0;
+	lseek(fd, 0, SEEK_SET);
+	const char *got = magic_descriptor(m, fd);
+	if (got == NULL) {
+		rc = sz_err_set(err, SZ_E_IO, "cannot identify the file: %s",
+			magic_error(m));
+		goto out;
+	}
+	if (mime != NULL)
+		*mime = strdup(got);
+	for (size_t i = 0; i < sizeof(by_mime) / sizeof(by_mime[0]); i++)
+		if (strcmp(got, by_mime[i].mime) == 0)
+			*type = by_mime[i].type;
+	if (*type == SZ_DOC_UNKNOWN && strncmp(got, "text/", 5) == 0)
+		*type = SZ_DOC_TEXT;
+	if (*type == SZ_DOC_UNKNOWN || (*type >= SZ_DOC_DOCX &&
+	    *type <= SZ_DOC_ODP) || strcmp(got, "application/zip") == 0 ||
+	    strcmp(got, "application/octet-stream") == 0) {
+		if (strcmp(got, "application/zip") == 0 ||
+		    strncmp(got, "application/vnd.", 16) == 0 ||
+		    strcmp(got, "application/octet-stream") == 0) {
+			lseek(fd, 0, SEEK_SET);
+			*type = zip_kind(fd);
+		}
+	}
+out:
+	magic_close(m);
+	lseek(fd, at, SEEK_SET);
+	return rc;
+}

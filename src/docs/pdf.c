@@ -1,0 +1,359 @@
+/*
+ * pdf.c - PDF, rewritten whole with qpdf's C API: no Info dictionary, no
+ * XMP metadata streams (document, page or image level), no page-piece
+ * data, no document ID from the original (a deterministic one derived from
+ * the content replaces it), no JavaScript, launch actions or embedded
+ * files, no annotation authors or dates, and no earlier revisions: only
+ * objects reachable from the new trailer are written, once.  Page content
+ * streams are copied with their compression as it was.
+ *
+ * Damaged files are refused rather than repaired: what qpdf would have to
+ * guess at, a reader cannot check.
+ */
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docs/internal.h"
+
+struct walk {
+	qpdf_data q;
+	struct sz_doc_report *r;
+	qpdf_oh *stack;
+	size_t len, cap;
+	uint8_t *seen;         /* one bit per object id */
+	size_t seen_bytes;
+	size_t visited;
+};
+
+static bool mark(struct walk *w, int id)
+{
+	if (id <= 0)
+		return true;
+	size_t byte = (size_t)id / 8;
+	if (byte >= w->seen_bytes) {
+		size_t n = w->seen_bytes ? w->seen_bytes : 1024;
+		while (n <= byte)
+			n *= 2;
+		uint8_t *s = realloc(w->seen, n);
+		if (s == NULL)
+			return false;
+		memset(s + w->seen_bytes, 0, n - w->seen_bytes);
+		w->seen = s;
+		w->seen_bytes = n;
+	}
+	bool was = w->seen[byte] & (1u << (id % 8));
+	w->seen[byte] |= (uint8_t)(1u << (id % 8));
+	return !was;
+}
+
+static int push(struct walk *w, qpdf_oh oh)
+{
+	if (w->len == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		qpdf_oh *s = realloc(w->stack, cap * sizeof(*s));
+		if (s == NULL)
+			return SZ_E_NOMEM;
+		w->stack = s;
+		w->cap = cap;
+	}
+	w->stack[w->len++] = oh;
+	return 0;
+}
+
+static char *value_text(qpdf_data q, qpdf_oh v)
+{
+	if (qpdf_oh_is_string(q, v))
+		return strdup(qpdf_oh_get_utf8_value(q, v));
+	return strdup(qpdf_oh_unparse(q, v));
+}
+
+/* Reports an XMP stream when it is stored unfiltered (decoding a filtered
+ * one could inflate without bound); otherwise only its size. */
+static void report_stream_xmp(struct walk *w, qpdf_oh s, const char *where)
+{
+	qpdf_data q = w->q;
+	qpdf_oh dict = qpdf_oh_get_dict(q, s);
+	bool filtered = qpdf_oh_has_key(q, dict, "/Filter");
+	qpdf_oh_release(q, dict);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	QPDF_BOOL f;
+	if (!filtered &&
+	    qpdf_oh_get_stream_data(q, s, qpdf_dl_none, &f, &buf, &len) == 0 &&
+	    len <= SZ_DOC_MAX_SEGMENT)
+		report_xmp(w->r, where, buf, len);
+	else
+		sz_doc_report_addf(w->r, where, "packet", "%zu bytes (compressed)",
+			len);
+	free(buf);
+}
+
+static bool is_action(qpdf_data q, qpdf_oh v, const char *kind)
+{
+	qpdf_oh s = qpdf_oh_get_key_if_dict(q, v, "/S");
+	bool yes = qpdf_oh_is_name_and_equals(q, s, kind);
+	qpdf_oh_release(q, s);
+	return yes;
+}
+
+static bool is_markup_annotation(qpdf_data q, qpdf_oh d)
+{
+	qpdf_oh t = qpdf_oh_get_key(q, d, "/Subtype");
+	bool yes = false;
+	if (qpdf_oh_is_name(q, t)) {
+		const char *n = qpdf_oh_get_name(q, t);
+		yes = strcmp(n, "/Link") != 0 && strcmp(n, "/Widget") != 0 &&
+		      qpdf_oh_has_key(q, d, "/Rect");
+	}
+	qpdf_oh_release(q, t);
+	return yes;
+}
+
+static void drop(struct walk *w, qpdf_oh d, const char *key,
+	const char *kind, const char *name)
+{
+	qpdf_data q = w->q;
+	if (!qpdf_oh_has_key(q, d, key))
+		return;
+	qpdf_oh v = qpdf_oh_get_key(q, d, key);
+	if (strcmp(key, "/Metadata") == 0 && qpdf_oh_is_stream(q, v)) {
+		report_stream_xmp(w, v, kind);
+	} else if (qpdf_oh_is_string(q, v)) {
+		const char *t = qpdf_oh_get_utf8_value(q, v);
+		sz_doc_report_add(w->r, kind, name, t, strlen(t));
+	} else {
+		sz_doc_report_add(w->r, kind, name, NULL, 0);
+	}
+	qpdf_oh_release(q, v);
+	qpdf_oh_remove_key(q, d, key);
+}
+
+/* Removes what identifies or acts from one dictionary. */
+static void clean(struct walk *w, qpdf_oh d)
+{
+	qpdf_data q = w->q;
+	drop(w, d, "/Metadata", "XMP", "packet");
+	drop(w, d, "/PieceInfo", "PDF", "page-piece data");
+	drop(w, d, "/LastModified", "PDF", "LastModified");
+	drop(w, d, "/AA", "PDF", "additional actions");
+	drop(w, d, "/JavaScript", "PDF", "JavaScript");
+	drop(w, d, "/EmbeddedFiles", "PDF", "embedded files");
+	drop(w, d, "/EF", "PDF", "embedded file");
+	static const char *const acts[] = { "/A", "/OpenAction" };
+	for (size_t i = 0; i < 2; i++) {
+		qpdf_oh a = qpdf_oh_get_key_if_dict(q, d, acts[i]);
+		if (is_action(q, a, "/JavaScript") || is_action(q, a, "/Launch") ||
+		    is_action(q, a, "/ImportData") || is_action(q, a, "/SubmitForm")) {
+			sz_doc_report_add(w->r, "PDF", "action", acts[i] + 1,
+				strlen(acts[i] + 1));
+			qpdf_oh_remove_key(q, d, acts[i]);
+		}
+		qpdf_oh_release(q, a);
+	}
+	if (qpdf_oh_is_dictionary_of_type(q, d, "/Annot", "") ||
+	    is_markup_annotation(q, d)) {
+		if (is_markup_annotation(q, d)) {
+			drop(w, d, "/T", "Annotation", "Author");
+			drop(w, d, "/M", "Annotation", "Modified");
+			drop(w, d, "/CreationDate", "Annotation", "Created");
+			drop(w, d, "/NM", "Annotation", "Name");
+		}
+		qpdf_oh st = qpdf_oh_get_key(q, d, "/Subtype");
+		if (qpdf_oh_is_name_and_equals(q, st, "/FileAttachment"))
+			drop(w, d, "/FS", "PDF", "attached file");
+		qpdf_oh_release(q, st);
+	}
+}
+
+/* Visits every object reachable from the root, once. */
+static int walk_all(struct walk *w, qpdf_oh root, struct sz_err *err)
+{
+	qpdf_data q = w->q;
+	if (push(w, root) != 0)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	while (w->len > 0) {
+		qpdf_oh oh = w->stack[--w->len];
+		if (qpdf_oh_is_indirect(q, oh) &&
+		    !mark(w, qpdf_oh_get_object_id(q, oh))) {
+			qpdf_oh_release(q, oh);
+			continue;
+		}
+		if (++w->visited > SZ_DOC_MAX_PDF_OBJECTS) {
+			qpdf_oh_release(q, oh);
+			return sz_err_set(err, SZ_E_LIMIT,
+				"the PDF has more than %u objects",
+				SZ_DOC_MAX_PDF_OBJECTS);
+		}
+		qpdf_oh d = qpdf_oh_is_stream(q, oh) ? qpdf_oh_get_dict(q, oh)
+			: qpdf_oh_is_dictionary(q, oh) ? qpdf_oh_new_object(q, oh) : 0;
+		if (d != 0) {
+			clean(w, d);
+			/* Keys first (iteration is one dictionary at a time). */
+			qpdf_oh_begin_dict_key_iter(q, d);
+			char **keys = NULL;
+			size_t nk = 0, ck = 0;
+			while (qpdf_oh_dict_more_keys(q)) {
+				const char *k = qpdf_oh_dict_next_key(q);
+				if (nk == ck) {
+					ck = ck ? ck * 2 : 16;
+					char **nkeys = realloc(keys, ck * sizeof(*keys));
+					if (nkeys == NULL)
+						break;
+					keys = nkeys;
+				}
+				keys[nk++] = strdup(k);
+			}
+			int failed = 0;
+			for (size_t i = 0; i < nk; i++) {
+				if (!failed && keys[i] != NULL &&
+				    strcmp(keys[i], "/Parent") != 0)
+					failed = push(w, qpdf_oh_get_key(q, d, keys[i]));
+				free(keys[i]);
+			}
+			free(keys);
+			if (failed) {
+				qpdf_oh_release(q, d);
+				qpdf_oh_release(q, oh);
+				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			}
+			qpdf_oh_release(q, d);
+		} else if (qpdf_oh_is_array(q, oh)) {
+			int n = qpdf_oh_get_array_n_items(q, oh);
+			for (int i = 0; i < n; i++)
+				if (push(w, qpdf_oh_get_array_item(q, oh, i)) != 0)
+					break;
+		}
+		qpdf_oh_release(q, oh);
+		if (qpdf_has_error(q)) {
+			qpdf_error e = qpdf_get_error(q);
+			return sz_err_set(err, SZ_E_INVAL, "the PDF is damaged: %s",
+				qpdf_get_error_message_detail(q, e));
+		}
+	}
+	return 0;
+}
+
+/* Counts the revisions: one %%EOF per save, incremental updates add
+ * more. */
+static unsigned count_eof(int fd)
+{
+	struct rd *in = rd_new(fd, NULL);
+	unsigned n = 0;
+	if (in == NULL)
+		return 0;
+	for (;;) {
+		size_t have = rd_fill(in, RD_BUF, NULL);
+		if (have < 5)
+			break;
+		const uint8_t *b = in->buf + in->pos, *p = b;
+		while ((p = memmem(p, have - (size_t)(p - b), "%%EOF", 5)) != NULL) {
+			n++;
+			p += 5;
+		}
+		in->pos += have - 4;
+	}
+	rd_free(in);
+	return n;
+}
+
+static void report_info(qpdf_data q, qpdf_oh trailer, struct sz_doc_report *r)
+{
+	qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
+	if (!qpdf_oh_is_dictionary(q, info)) {
+		qpdf_oh_release(q, info);
+		return;
+	}
+	char **keys = NULL;
+	size_t nk = 0;
+	qpdf_oh_begin_dict_key_iter(q, info);
+	while (qpdf_oh_dict_more_keys(q) && nk < 1000) {
+		char **nkeys = realloc(keys, (nk + 1) * sizeof(*keys));
+		if (nkeys == NULL)
+			break;
+		keys = nkeys;
+		keys[nk++] = strdup(qpdf_oh_dict_next_key(q));
+	}
+	for (size_t i = 0; i < nk; i++) {
+		if (keys[i] == NULL)
+			continue;
+		qpdf_oh v = qpdf_oh_get_key(q, info, keys[i]);
+		char *t = value_text(q, v);
+		sz_doc_report_add(r, "PDF Info", keys[i] + 1, t, t ? strlen(t) : 0);
+		free(t);
+		free(keys[i]);
+		qpdf_oh_release(q, v);
+	}
+	free(keys);
+	if (nk == 0)
+		sz_doc_report_add(r, "PDF Info", "(empty dictionary)", NULL, 0);
+	qpdf_oh_release(q, info);
+}
+
+static int qpdf_fail(qpdf_data q, const char *what, struct sz_err *err)
+{
+	qpdf_error e = qpdf_get_error(q);
+	return sz_err_set(err, SZ_E_INVAL, "%s: %s", what,
+		e ? qpdf_get_error_message_detail(q, e) : "unknown error");
+}
+
+int doc_pdf(int fd, const char *out_path, struct sz_doc_report *r,
+	struct sz_err *err)
+{
+	char in_path[64];
+	snprintf(in_path, sizeof(in_path), "/proc/self/fd/%d", fd);
+	struct walk w = { .r = r };
+	qpdf_data q = qpdf_init();
+	int rc = 0;
+	qpdf_silence_errors(q);
+	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	w.q = q;
+	if (qpdf_read(q, in_path, "") & QPDF_ERRORS) {
+		rc = qpdf_fail(q, "not a readable PDF", err);
+		goto out;
+	}
+	if (qpdf_more_warnings(q)) {
+		qpdf_error e = qpdf_next_warning(q);
+		rc = sz_err_set(err, SZ_E_INVAL,
+			"the PDF is damaged (%s); samizdat does not repair PDFs: "
+			"rewrite it with a PDF tool, review it, and scrub that",
+			qpdf_get_error_message_detail(q, e));
+		goto out;
+	}
+	qpdf_oh trailer = qpdf_get_trailer(q);
+	report_info(q, trailer, r);
+	if (qpdf_oh_has_key(q, trailer, "/ID"))
+		sz_doc_report_add(r, "PDF", "document ID", NULL, 0);
+	qpdf_oh_remove_key(q, trailer, "/Info");
+	qpdf_oh_remove_key(q, trailer, "/ID");
+	unsigned eofs = count_eof(fd);
+	if (eofs > 1)
+		sz_doc_report_addf(r, "PDF", "earlier revisions", "%u", eofs - 1);
+	qpdf_oh root = qpdf_get_root(q);
+	qpdf_oh_release(q, trailer);
+	if ((rc = walk_all(&w, root, err)) != 0)
+		goto out;
+	if (qpdf_get_num_pages(q) < 0) {
+		rc = qpdf_fail(q, "the PDF's page tree is damaged", err);
+		goto out;
+	}
+	if (out_path == NULL)
+		goto out;
+	if (qpdf_init_write(q, out_path) & QPDF_ERRORS) {
+		rc = qpdf_fail(q, "cannot write the PDF", err);
+		goto out;
+	}
+	qpdf_set_preserve_encryption(q, QPDF_FALSE);
+	qpdf_set_deterministic_ID(q, QPDF_TRUE);
+	qpdf_set_object_stream_mode(q, qpdf_o_preserve);
+	qpdf_set_stream_data_mode(q, qpdf_s_preserve);
+	qpdf_set_preserve_unreferenced_objects(q, QPDF_FALSE);
+	if (qpdf_write(q) & QPDF_ERRORS)
+		rc = qpdf_fail(q, "cannot write the PDF", err);
+out:
+	free(w.stack);
+	free(w.seen);
+	qpdf_cleanup(&q);
+	return rc;
+}
