@@ -27,6 +27,9 @@ static const struct command commands[] = {
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
 	{ "inspect", sz_cmd_inspect, "list the identifying metadata in files" },
 	{ "scrub", sz_cmd_scrub, "copy files without identifying metadata" },
+	{ "extract", sz_cmd_extract, "print the text of a document" },
+	{ "summarize", sz_cmd_summarize,
+	  "print a document's summary and reading time" },
 };
 
 static void help(FILE *f)

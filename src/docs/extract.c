@@ -1,0 +1,369 @@
+/*
+ * extract.c - the text of a document, in reading order, as UTF-8: plain
+ * text (any common charset, converted with iconv), HTML (libxml2's HTML
+ * parser), Office Open XML and OpenDocument (libzip + libxml2's streaming
+ * reader, so a large part is never held whole), PDF and e-mail in their
+ * own files.  Deleted revisions, comments and field codes are not text.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xmlreader.h>
+#include <magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "docs/extract.h"
+#include "docs/internal.h"
+
+int text_put(struct text_out *o, const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (o->total + len > SZ_DOC_MAX_TEXT)
+		return sz_err_set(o->err, SZ_E_LIMIT,
+			"the document has more than %u MiB of text",
+			SZ_DOC_MAX_TEXT >> 20);
+	o->total += len;
+	if (o->sink(o->ctx, (const uint8_t *)s, len) != 0)
+		return sz_err_set(o->err, SZ_E_IO, "cannot write the text");
+	return 0;
+}
+
+/* The charset libmagic sees in the first bytes; "utf-8" if unsure. */
+static void text_charset(int fd, char *out, size_t cap)
+{
+	snprintf(out, cap, "utf-8");
+	magic_t m = magic_open(MAGIC_MIME_ENCODING);
+	if (m == NULL)
+		return;
+	if (magic_load(m, NULL) == 0) {
+		lseek(fd, 0, SEEK_SET);
+		const char *e = magic_descriptor(m, fd);
+		if (e != NULL && strcmp(e, "binary") != 0 &&
+		    strcmp(e, "us-ascii") != 0) {
+			/* libmagic says unknown-8bit for the Windows code pages */
+			snprintf(out, cap, "%s", strcmp(e, "unknown-8bit") == 0 ?
+				"windows-1252" : e);
+		}
+	}
+	magic_close(m);
+	lseek(fd, 0, SEEK_SET);
+}
+
+static int extract_text(int fd, struct text_out *o)
+{
+	char cs[64];
+	text_charset(fd, cs, sizeof(cs));
+	bool utf8 = strcasecmp(cs, "utf-8") == 0;
+	iconv_t cd = utf8 ? (iconv_t)-1 : iconv_open("UTF-8", cs);
+	if (!utf8 && cd == (iconv_t)-1)
+		return sz_err_set(o->err, SZ_E_UNSUPPORTED,
+			"the text's character set (%s) is not supported", cs);
+	char in[16384], out[65536];
+	size_t keep = 0;
+	int rc = 0;
+	for (;;) {
+		ssize_t n = read(fd, in + keep, sizeof(in) - keep);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = sz_err_set(o->err, SZ_E_IO, "cannot read: %s",
+				strerror(errno));
+			break;
+		}
+		size_t have = keep + (size_t)n;
+		if (have == 0)
+			break;
+		if (utf8) {
+			/* Skip a byte-order mark at the very start. */
+			size_t skip = o->total == 0 && have >= 3 &&
+				memcmp(in, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+			if ((rc = text_put(o, in + skip, have - skip)) != 0)
+				break;
+			keep = 0;
+		} else {
+			char *ip = in, *op = out;
+			size_t il = have, ol = sizeof(out);
+			size_t r = iconv(cd, &ip, &il, &op, &ol);
+			if (r == (size_t)-1 && errno == EILSEQ) {
+				/* An invalid byte: show U+FFFD and go on. */
+				ip++;
+				il--;
+				if (ol >= 3) {
+					memcpy(op, "\xef\xbf\xbd", 3);
+					op += 3;
+				}
+			}
+			if ((rc = text_put(o, out, (size_t)(op - out))) != 0)
+				break;
+			memmove(in, ip, il);
+			keep = il;
+			if (n == 0 && keep > 0) {
+				rc = text_put(o, "\xef\xbf\xbd", 3);
+				break;
+			}
+		}
+		if (n == 0)
+			break;
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	return rc;
+}
+
+static bool block_element(const char *n)
+{
+	static const char *const blocks[] = { "p", "div", "br", "li", "tr",
+		"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
+		"section", "article", "header", "footer", "dd", "dt", "title" };
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (strcasecmp(n, blocks[i]) == 0)
+			return true;
+	return false;
+}
+
+static int html_walk(xmlNode *n, struct text_out *o, int depth)
+{
+	int rc = 0;
+	for (; n != NULL && rc == 0 && depth < 256; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const char *t = (const char *)n->content;
+			rc = text_put(o, t, strlen(t));
+		} else if (n->type == XML_ELEMENT_NODE) {
+			const char *name = (const char *)n->name;
+			if (strcasecmp(name, "script") == 0 ||
+			    strcasecmp(name, "style") == 0 ||
+			    strcasecmp(name, "head") == 0)
+				continue;
+			rc = html_walk(n->children, o, depth + 1);
+			if (rc == 0 && block_element(name))
+				rc = text_put(o, "\n", 1);
+		}
+	}
+	return rc;
+}
+
+int extract_html_mem(const char *p, size_t len, const char *encoding,
+	struct text_out *o)
+{
+	if (len > SZ_DOC_MAX_MARKUP)
+		return sz_err_set(o->err, SZ_E_LIMIT, "the HTML is too large");
+	htmlDocPtr doc = htmlReadMemory(p, (int)len, NULL, encoding,
+		HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return sz_err_set(o->err, SZ_E_INVAL, "the HTML cannot be parsed");
+	int rc = html_walk(doc->children, o, 0);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int extract_html(int fd, struct text_out *o)
+{
+	struct rd *in = rd_new(fd, o->err);
+	if (in == NULL)
+		return SZ_E_IO;
+	uint64_t size = in->size;
+	rd_free(in);
+	if (size > SZ_DOC_MAX_MARKUP)
+		return sz_err_set(o->err, SZ_E_LIMIT, "the HTML is too large");
+	lseek(fd, 0, SEEK_SET);
+	htmlDocPtr doc = htmlReadFd(fd, NULL, NULL, HTML_PARSE_NONET |
+		HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return sz_err_set(o->err, SZ_E_INVAL, "the HTML cannot be parsed");
+	int rc = html_walk(doc->children, o, 0);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* What counts as text in a zip document's XML (local names). */
+struct xml_rules {
+	bool text_only_in_t;          /* OOXML: only <t> holds text */
+	const char *const *paragraph;  /* ends a line */
+	const char *const *skip;       /* subtrees that are not text */
+};
+
+static const char *const ooxml_para[] = { "p", "si", "tr", NULL };
+static const char *const ooxml_skip[] = { "del", "instrText", "delText",
+	"rPh", NULL };
+static const char *const odf_para[] = { "p", "h", "list-item", NULL };
+static const char *const odf_skip[] = { "annotation", "tracked-changes",
+	"note-citation", "forms", "sequence-decls", "deletion", NULL };
+
+static const struct xml_rules ooxml = { true, ooxml_para, ooxml_skip };
+static const struct xml_rules odf = { false, odf_para, odf_skip };
+
+static bool in_list(const char *const *l, const char *n)
+{
+	for (; *l != NULL; l++)
+		if (strcmp(*l, n) == 0)
+			return true;
+	return false;
+}
+
+struct zread {
+	zip_file_t *f;
+	uint64_t total;
+};
+
+static int zread_cb(void *ctx, char *buf, int len)
+{
+	struct zread *z = ctx;
+	zip_int64_t n = zip_fread(z->f, buf, (zip_uint64_t)len);
+	if (n < 0)
+		return -1;
+	z->total += (uint64_t)n;
+	if (z->total > SZ_DOC_MAX_ZIP_TOTAL)
+		return -1;
+	return (int)n;
+}
+
+static int zclose_cb(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* Streams one XML member's text to o. */
+static int xml_member_text(zip_t *z, const char *name,
+	const struct xml_rules *rules, struct text_out *o)
+{
+	struct zread zr = { .f = zip_fopen(z, name, 0) };
+	if (zr.f == NULL)
+		return 0;
+	xmlTextReaderPtr r = xmlReaderForIO(zread_cb, zclose_cb, &zr, NULL,
+		NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	int rc = 0, ret, skip_depth = -1, t_depth = -1;
+	while (r != NULL && rc == 0 && (ret = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		int depth = xmlTextReaderDepth(r);
+		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
+		if (skip_depth >= 0) {
+			if (type == XML_READER_TYPE_END_ELEMENT && depth == skip_depth)
+				skip_depth = -1;
+			continue;
+		}
+		if (type == XML_READER_TYPE_ELEMENT) {
+			bool empty = xmlTextReaderIsEmptyElement(r);
+			if (in_list(rules->skip, ln)) {
+				if (!empty)
+					skip_depth = depth;
+				continue;
+			}
+			if (strcmp(ln, "t") == 0 && !empty)
+				t_depth = depth;
+			else if (strcmp(ln, "tab") == 0)
+				rc = text_put(o, "\t", 1);
+			else if (strcmp(ln, "br") == 0 || strcmp(ln, "line-break") == 0 ||
+				 strcmp(ln, "cr") == 0)
+				rc = text_put(o, "\n", 1);
+			else if (strcmp(ln, "s") == 0 && !rules->text_only_in_t)
+				rc = text_put(o, " ", 1);
+			if (empty && in_list(rules->paragraph, ln))
+				rc = text_put(o, "\n", 1);
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (depth == t_depth)
+				t_depth = -1;
+			if (in_list(rules->paragraph, ln))
+				rc = text_put(o, "\n", 1);
+		} else if (type == XML_READER_TYPE_TEXT ||
+			   type == XML_READER_TYPE_CDATA ||
+			   type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+			if (rules->text_only_in_t && t_depth < 0)
+				continue;
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+			if (v != NULL)
+				rc = text_put(o, v, strlen(v));
+		}
+	}
+	if (r == NULL || (rc == 0 && ret < 0))
+		rc = sz_err_set(o->err, SZ_E_INVAL,
+			"the member %s is not well-formed XML", name);
+	if (r != NULL)
+		xmlFreeTextReader(r);
+	zip_fclose(zr.f);
+	return rc;
+}
+
+static int cmp_num(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+static int extract_zip(int fd, enum sz_doc_type type, struct text_out *o)
+{
+	int dfd = dup(fd);
+	FILE *f = dfd >= 0 ? fdopen(dfd, "rb") : NULL;
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = f ? zip_source_filep_create(f, 0, -1, &ze) : NULL;
+	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+	zip_error_fini(&ze);
+	if (z == NULL) {
+		if (src)
+			zip_source_free(src);
+		else if (f)
+			fclose(f);
+		else if (dfd >= 0)
+			close(dfd);
+		return sz_err_set(o->err, SZ_E_INVAL, "the zip container is corrupt");
+	}
+	int rc = 0;
+	if (type >= SZ_DOC_ODT && type <= SZ_DOC_ODP) {
+		rc = xml_member_text(z, "content.xml", &odf, o);
+	} else if (type == SZ_DOC_DOCX) {
+		rc = xml_member_text(z, "word/document.xml", &ooxml, o);
+	} else {
+		/* Sheets' shared strings; slides in their numeric order. */
+		const char *prefix = type == SZ_DOC_XLSX ? "xl/sharedStrings.xml" :
+			"ppt/slides/slide";
+		zip_int64_t n = zip_get_num_entries(z, 0);
+		const char **names = calloc((size_t)(n > 0 ? n : 1), sizeof(*names));
+		size_t k = 0;
+		for (zip_int64_t i = 0; names && i < n && (uint64_t)i < SZ_DOC_MAX_ZIP_ENTRIES; i++) {
+			const char *nm = zip_get_name(z, (zip_uint64_t)i, 0);
+			if (nm && strncmp(nm, prefix, strlen(prefix)) == 0 &&
+			    strchr(nm + strlen("ppt/slides/"), '/') == NULL &&
+			    strlen(nm) > 4 && strcmp(nm + strlen(nm) - 4, ".xml") == 0)
+				names[k++] = nm;
+		}
+		qsort(names, k, sizeof(*names), cmp_num);
+		for (size_t i = 0; i < k && rc == 0; i++) {
+			rc = xml_member_text(z, names[i], &ooxml, o);
+			if (rc == 0 && i + 1 < k)
+				rc = text_put(o, "\n", 1);
+		}
+		free(names);
+	}
+	zip_discard(z);
+	return rc;
+}
+
+int sz_doc_extract(int fd, const char *path, enum sz_doc_type type,
+	sz_doc_sink sink, void *ctx, struct sz_err *err)
+{
+	(void)path;
+	struct text_out o = { .sink = sink, .ctx = ctx, .err = err };
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return sz_err_set(err, SZ_E_IO, "cannot read the file");
+	switch (type) {
+	case SZ_DOC_TEXT: return extract_text(fd, &o);
+	case SZ_DOC_HTML: return extract_html(fd, &o);
+	case SZ_DOC_PDF: return extract_pdf(fd, &o);
+	case SZ_DOC_EMAIL: return extract_mail(fd, &o);
+	case SZ_DOC_DOCX: case SZ_DOC_XLSX: case SZ_DOC_PPTX:
+	case SZ_DOC_ODT: case SZ_DOC_ODS: case SZ_DOC_ODP:
+		return extract_zip(fd, type, &o);
+	default:
+		return sz_err_set(err, SZ_E_UNSUPPORTED,
+			"samizdat extracts text from PDF, DOCX, XLSX, PPTX, ODT, "
+			"ODS, ODP, HTML, e-mail and plain text");
+	}
+}

@@ -1,0 +1,100 @@
+/*
+ * extract_mail.c - the readable text of an e-mail through GMime: the main
+ * headers (decoded from their encoded words), then the text parts in
+ * their order, converted to UTF-8 from whatever charset they declare;
+ * HTML-only parts as their text; attachments by name only.
+ */
+#include <gmime/gmime.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "docs/extract.h"
+
+struct walk {
+	struct text_out *o;
+	int rc;
+	bool have_plain;
+};
+
+static void header(struct text_out *o, int *rc, const char *name,
+	const char *value)
+{
+	if (*rc != 0 || value == NULL || value[0] == 0)
+		return;
+	char *dec = g_mime_utils_header_decode_text(NULL, value);
+	*rc = text_put(o, name, strlen(name));
+	if (*rc == 0)
+		*rc = text_put(o, ": ", 2);
+	if (*rc == 0)
+		*rc = text_put(o, dec ? dec : value, strlen(dec ? dec : value));
+	if (*rc == 0)
+		*rc = text_put(o, "\n", 1);
+	g_free(dec);
+}
+
+static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
+{
+	(void)parent;
+	struct walk *w = data;
+	if (w->rc != 0 || !GMIME_IS_PART(obj))
+		return;
+	GMimePart *p = GMIME_PART(obj);
+	const char *fname = g_mime_part_get_filename(p);
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	bool attachment = g_mime_part_is_attachment(p);
+	if (attachment || !GMIME_IS_TEXT_PART(obj)) {
+		const char *n = fname ? fname : "(unnamed)";
+		w->rc = text_put(w->o, "\n[attachment: ", 14);
+		if (w->rc == 0)
+			w->rc = text_put(w->o, n, strlen(n));
+		if (w->rc == 0)
+			w->rc = text_put(w->o, "]\n", 2);
+		return;
+	}
+	bool html = g_mime_content_type_is_type(ct, "text", "html");
+	if (html && w->have_plain)
+		return;   /* the alternative we already printed */
+	char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	if (text == NULL)
+		return;
+	w->rc = text_put(w->o, "\n", 1);
+	if (w->rc == 0 && html)
+		w->rc = extract_html_mem(text, strlen(text), "UTF-8", w->o);
+	else if (w->rc == 0) {
+		w->rc = text_put(w->o, text, strlen(text));
+		w->have_plain = true;
+	}
+	g_free(text);
+}
+
+int extract_mail(int fd, struct text_out *o)
+{
+	static gsize once;
+	if (g_once_init_enter(&once)) {
+		g_mime_init();
+		g_once_init_leave(&once, 1);
+	}
+	int dfd = dup(fd);
+	if (dfd < 0 || lseek(dfd, 0, SEEK_SET) != 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return sz_err_set(o->err, SZ_E_IO, "cannot read the e-mail");
+	}
+	GMimeStream *s = g_mime_stream_fs_new(dfd);   /* owns dfd */
+	GMimeParser *parser = g_mime_parser_new_with_stream(s);
+	g_object_unref(s);
+	GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (m == NULL)
+		return sz_err_set(o->err, SZ_E_INVAL, "not an e-mail message");
+	GMimeObject *top = GMIME_OBJECT(m);
+	int rc = 0;
+	static const char *const hs[] = { "From", "To", "Cc", "Date", "Subject" };
+	for (size_t i = 0; i < sizeof(hs) / sizeof(hs[0]); i++)
+		header(o, &rc, hs[i], g_mime_object_get_header(top, hs[i]));
+	struct walk w = { .o = o, .rc = rc };
+	if (rc == 0)
+		g_mime_message_foreach(m, part, &w);
+	g_object_unref(m);
+	return w.rc;
+}
