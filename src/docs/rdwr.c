@@ -19,7 +19,12 @@ int rd_init(struct rd *r, int fd, struct sz_err *err)
 		return sz_err_set(err, SZ_E_IO, "not a regular file");
 	r->fd = fd;
 	r->size = (uint64_t)st.st_size;
-	return rd_seek(r, 0, err);
+	r->off = 0;
+	r->pos = r->len = 0;
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return sz_err_set(err, SZ_E_IO, "cannot seek: %s",
+			strerror(errno));
+	return 0;
 }
 
 struct rd *rd_new(int fd, struct sz_err *err)
@@ -115,7 +120,7 @@ int wr_open(struct wr *w, const char *path, struct sz_err *err)
 	w->fd = -1;
 	if (path == NULL)
 		return 0;
-	w->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	w->fd = open(path, O_RDWR | O_TRUNC | O_CLOEXEC);
 	if (w->fd < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot write %s: %s", path,
 			strerror(errno));

@@ -32,6 +32,7 @@ struct tiff {
 	unsigned nseen;
 	struct sz_doc_report *r;
 	struct sz_err *err;
+	bool gps;             /* inside the GPS directory (for tag names) */
 };
 
 static uint16_t u16(const struct tiff *t, const uint8_t *p)
@@ -104,7 +105,8 @@ static int drop_entry(struct tiff *t, const uint8_t *e, const char *kind,
 	uint16_t tag = u16(t, e), type = u16(t, e + 2);
 	uint32_t count = u32(t, e + 4), voff = u32(t, e + 8);
 	uint64_t bytes = (uint64_t)type_size(type) * count;
-	const char *name = exif_tag_get_name(tag);
+	const char *name = exif_tag_get_name_in_ifd(tag, depth == 0 ?
+		EXIF_IFD_0 : t->gps ? EXIF_IFD_GPS : EXIF_IFD_EXIF);
 	char fb[24];
 	if (name == NULL) {
 		snprintf(fb, sizeof(fb), "tag %u", tag);
@@ -124,7 +126,10 @@ static int drop_entry(struct tiff *t, const uint8_t *e, const char *kind,
 					at = u32(t, b);
 				}
 				uint32_t nx;
+				bool outer = t->gps;
+				t->gps = tag == 34853;
 				int rc = ifd(t, at, false, depth + 1, &nx);
+				t->gps = outer;
 				if (rc != 0)
 					return rc;
 			}
@@ -225,6 +230,49 @@ out:
 	return rc;
 }
 
+static int walk_chain(struct tiff *t, uint32_t off)
+{
+	while (off != 0) {
+		uint32_t next;
+		int rc = ifd(t, off, true, 0, &next);
+		if (rc != 0)
+			return rc;
+		off = next;
+	}
+	if (t->nseen == 0)
+		return sz_err_set(t->err, SZ_E_INVAL,
+			"the TIFF has no image directory");
+	return 0;
+}
+
+/* Values and directories may overlap in a hostile file, so zeroing one
+ * can damage another: the result is read again and must parse, with
+ * nothing left to remove (scrubbing stays idempotent). */
+static int verify(const struct tiff *t, int out, struct sz_err *err)
+{
+	struct tiff *v = calloc(1, sizeof(*v));
+	struct sz_doc_report r;
+	uint8_t h[8];
+	int rc;
+	if (v == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	sz_doc_report_init(&r);
+	v->in = out;
+	v->out = -1;
+	v->le = t->le;
+	v->size = t->size;
+	v->r = &r;
+	v->err = NULL;
+	rc = pread(out, h, 8, 0) == 8 ? walk_chain(v, u32(v, h + 4)) : SZ_E_IO;
+	if (rc != 0 || r.len > 0)
+		rc = sz_err_set(err, SZ_E_INVAL,
+			"the TIFF's directories and values overlap; it cannot be "
+			"scrubbed safely");
+	sz_doc_report_free(&r);
+	free(v);
+	return rc;
+}
+
 int doc_tiff(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
@@ -261,17 +309,10 @@ int doc_tiff(int fd, const char *out_path, struct sz_doc_report *r,
 			goto out;
 		t->out = out.fd;
 	}
-	uint32_t off = u32(t, h + 4);
-	for (unsigned pages = 0; off != 0; pages++) {
-		uint32_t next;
-		if ((rc = ifd(t, off, true, 0, &next)) != 0)
-			goto out;
-		off = next;
-	}
-	if (t->nseen == 0) {
-		rc = sz_err_set(err, SZ_E_INVAL, "the TIFF has no image directory");
+	if ((rc = walk_chain(t, u32(t, h + 4))) != 0)
 		goto out;
-	}
+	if (out_path != NULL && (rc = verify(t, out.fd, err)) != 0)
+		goto out;
 	rc = wr_close(&out, err);
 out:
 	if (rc != 0)

@@ -60,6 +60,7 @@ static const struct rule ooxml_rules[] = {
 	{ "*.jpeg", A_MEDIA }, { "*.jpg", A_MEDIA }, { "*.png", A_MEDIA },
 	{ "*.gif", A_MEDIA }, { "*.tif", A_MEDIA }, { "*.tiff", A_MEDIA },
 	{ "*.emf", A_COPY }, { "*.wmf", A_COPY }, { "*.svg", A_XML },
+	{ "*.vml", A_XML },
 	{ NULL, A_UNKNOWN },
 };
 
