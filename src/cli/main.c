@@ -1,9 +1,13 @@
 /*
  * main.c - the samizdat command: one binary, one table of sub-commands.
  */
+#include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -12,6 +16,41 @@ struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 };
+
+/*
+ * The document commands live in samizdat-doc, beside this program: they
+ * parse hostile files with large libraries, in their own process (see
+ * doc_main.c).  argv[0] is the command's name.
+ */
+static int run_doc_tool(int argc, char **argv)
+{
+	char self[PATH_MAX], tool[PATH_MAX + 16];
+	const char *env = getenv("SAMIZDAT_DOC");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (env != NULL && env[0] != 0) {
+		snprintf(tool, sizeof(tool), "%s", env);
+	} else if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash != NULL)
+			*slash = 0;
+		snprintf(tool, sizeof(tool), "%s/samizdat-doc", self);
+	} else {
+		snprintf(tool, sizeof(tool), "samizdat-doc");
+	}
+	char **args = calloc((size_t)argc + 2, sizeof(*args));
+	if (args == NULL)
+		return cli_fail(argv[0], "out of memory");
+	args[0] = tool;
+	for (int i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	fflush(NULL);
+	execv(tool, args);
+	int e = errno;
+	free(args);
+	return cli_fail(argv[0], "cannot run %s: %s (it is installed beside "
+		"samizdat)", tool, strerror(e));
+}
 
 static const struct command commands[] = {
 	{ "keygen", sz_cmd_keygen, "generate an age identity for an editor" },
@@ -25,10 +64,10 @@ static const struct command commands[] = {
 	{ "editor", sz_cmd_editor,
 	  "add, list or remove editors; reset or check their TOTP" },
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
-	{ "inspect", sz_cmd_inspect, "list the identifying metadata in files" },
-	{ "scrub", sz_cmd_scrub, "copy files without identifying metadata" },
-	{ "extract", sz_cmd_extract, "print the text of a document" },
-	{ "summarize", sz_cmd_summarize,
+	{ "inspect", run_doc_tool, "list the identifying metadata in files" },
+	{ "scrub", run_doc_tool, "copy files without identifying metadata" },
+	{ "extract", run_doc_tool, "print the text of a document" },
+	{ "summarize", run_doc_tool,
 	  "print a document's summary and reading time" },
 };
 

@@ -79,6 +79,34 @@ static int skip_id3v2(struct rd *in, struct sz_doc_report *r,
 	return 0;
 }
 
+/* The length of the MPEG audio frame whose header is h, 0 if h is not a
+ * valid header (free-format bit rates included: they cannot be walked). */
+static size_t mp3_frame_length(const uint8_t *h)
+{
+	static const uint16_t rates[5][16] = {
+		{ 0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448, 0 },
+		{ 0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 0 },
+		{ 0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0 },
+		{ 0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256, 0 },
+		{ 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0 },
+	};
+	static const uint32_t srates[3] = { 44100, 48000, 32000 };
+	if (h[0] != 0xff || (h[1] & 0xe0) != 0xe0)
+		return 0;
+	unsigned version = (h[1] >> 3) & 3;   /* 0: 2.5, 2: 2, 3: 1 */
+	unsigned layer = (h[1] >> 1) & 3;     /* 1: III, 2: II, 3: I */
+	unsigned bri = h[2] >> 4, sri = (h[2] >> 2) & 3, pad = (h[2] >> 1) & 1;
+	if (version == 1 || layer == 0 || bri == 0 || bri == 15 || sri == 3)
+		return 0;
+	bool v1 = version == 3;
+	unsigned table = v1 ? 3 - layer : (layer == 3 ? 3 : 4);
+	uint32_t br = rates[table][bri] * 1000u;
+	uint32_t sr = srates[sri] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
+	if (layer == 3)
+		return (12 * br / sr + pad) * 4;
+	return (layer == 1 && !v1 ? 72 : 144) * br / sr + pad;
+}
+
 int doc_mp3(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
@@ -138,15 +166,30 @@ int doc_mp3(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = sz_err_set(err, SZ_E_INVAL, "the MP3 has no audio frames");
 		goto out;
 	}
-	/* The first frame must sync where the tags end. */
-	if (rd_fill(in, 2, err) < 2 || in->buf[in->pos] != 0xff ||
-	    (in->buf[in->pos + 1] & 0xe0) != 0xe0) {
-		rc = sz_err_set(err, SZ_E_INVAL,
-			"not an MP3 file (no audio frame where the tags end)");
-		goto out;
+	/* Frame by frame: each header must be valid and the last frame
+	 * whole, so damage and truncation are found, not copied. */
+	for (uint64_t at = start, frames = 0; at < end; frames++) {
+		uint8_t fh[4];
+		if ((rc = rd_read(in, fh, 4, err)) != 0)
+			goto out;
+		size_t flen = mp3_frame_length(fh);
+		if (flen == 0) {
+			rc = sz_err_set(err, SZ_E_INVAL, frames == 0 ?
+				"not an MP3 file (no audio frame where the tags end)" :
+				"the MP3 is corrupt (no audio frame at byte %llu)",
+				(unsigned long long)at);
+			goto out;
+		}
+		if (flen > end - at) {
+			rc = sz_err_set(err, SZ_E_INVAL,
+				"the MP3 is truncated (its last frame is cut)");
+			goto out;
+		}
+		if ((rc = wr_put(&out, fh, 4, err)) != 0 ||
+		    (rc = wr_copy(&out, in, flen - 4, err)) != 0)
+			goto out;
+		at += flen;
 	}
-	if ((rc = wr_copy(&out, in, end - start, err)) != 0)
-		goto out;
 	rc = wr_close(&out, err);
 out:
 	rd_free(in);

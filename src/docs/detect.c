@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <magic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,10 +97,12 @@ static int zip_small(zip_t *z, const char *name, char *buf, size_t cap)
 }
 
 /* Classifies a zip by its manifest: ODF's `mimetype` member, or the main
- * part OOXML's [Content_Types].xml declares. */
-static enum sz_doc_type zip_kind(int fd)
+ * part OOXML's [Content_Types].xml declares.  *damaged is set when
+ * libzip cannot open it at all. */
+static enum sz_doc_type zip_kind(int fd, bool *damaged)
 {
 	int dfd = dup(fd);
+	*damaged = false;
 	if (dfd < 0)
 		return SZ_DOC_UNKNOWN;
 	zip_error_t ze;
@@ -113,6 +116,7 @@ static enum sz_doc_type zip_kind(int fd)
 	}
 	zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
 	if (z == NULL) {
+		*damaged = true;
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return t;
@@ -145,6 +149,11 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 		*mime = NULL;
 	off_t at = lseek(fd, 0, SEEK_CUR);
 	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+	/* libmagic reads up to 7 MiB by default: the first 1 MiB is enough
+	 * for every type we know, and keeps memory small. */
+	size_t bytes_max = 1u << 20;
+	if (m != NULL)
+		magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes_max);
 	if (m == NULL || magic_load(m, NULL) != 0) {
 		int rc = sz_err_set(err, SZ_E_IO,
 			"cannot load libmagic's database: %s",
@@ -176,7 +185,14 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 		    strncmp(got, "application/vnd.", 16) == 0 ||
 		    strcmp(got, "application/octet-stream") == 0) {
 			lseek(fd, 0, SEEK_SET);
-			*type = zip_kind(fd);
+			bool damaged;
+			*type = zip_kind(fd, &damaged);
+			char sig[4];
+			if (damaged && pread(fd, sig, 4, 0) == 4 &&
+			    memcmp(sig, "PK\3\4", 4) == 0)
+				rc = sz_err_set(err, SZ_E_INVAL,
+					"the zip container is damaged or truncated (its "
+					"central directory cannot be read)");
 		}
 	}
 out:

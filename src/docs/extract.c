@@ -39,8 +39,10 @@ static void text_charset(int fd, char *out, size_t cap)
 {
 	snprintf(out, cap, "utf-8");
 	magic_t m = magic_open(MAGIC_MIME_ENCODING);
+	size_t bytes_max = 1u << 20;
 	if (m == NULL)
 		return;
+	magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes_max);
 	if (magic_load(m, NULL) == 0) {
 		lseek(fd, 0, SEEK_SET);
 		const char *e = magic_descriptor(m, fd);

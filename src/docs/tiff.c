@@ -167,6 +167,53 @@ static int drop_entry(struct tiff *t, const uint8_t *e, const char *kind,
 	return 0;
 }
 
+/* Value i of an entry's SHORT or LONG array. */
+static int value_at(struct tiff *t, const uint8_t *e, uint32_t i,
+	uint32_t *v)
+{
+	unsigned type = u16(t, e + 2), sz = type == 3 ? 2 : type == 4 ? 4 : 0;
+	uint32_t count = u32(t, e + 4);
+	uint8_t b[4];
+	if (sz == 0 || i >= count)
+		return sz_err_set(t->err, SZ_E_INVAL,
+			"the TIFF is corrupt (bad strip or tile table)");
+	if ((uint64_t)count * sz <= 4)
+		memcpy(b, e + 8 + i * sz, sz);
+	else if (get(t, (uint64_t)u32(t, e + 8) + (uint64_t)i * sz, b, sz) != 0)
+		return SZ_E_INVAL;
+	*v = sz == 2 ? u16(t, b) : u32(t, b);
+	return 0;
+}
+
+/* The image data a directory points to must lie inside the file: a cut
+ * file is refused rather than copied with its pixels missing. */
+static int check_data(struct tiff *t, const uint8_t *e, size_t n)
+{
+	const uint8_t *offs = NULL, *counts = NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t tag = u16(t, e + 12 * i);
+		if (tag == 273 || tag == 324)
+			offs = e + 12 * i;
+		if (tag == 279 || tag == 325)
+			counts = e + 12 * i;
+	}
+	if (offs == NULL && counts == NULL)
+		return 0;
+	if (offs == NULL || counts == NULL ||
+	    u32(t, offs + 4) != u32(t, counts + 4) || u32(t, offs + 4) > 1000000)
+		return sz_err_set(t->err, SZ_E_INVAL,
+			"the TIFF is corrupt (its strip tables do not match)");
+	for (uint32_t i = 0; i < u32(t, offs + 4); i++) {
+		uint32_t o, c;
+		if (value_at(t, offs, i, &o) != 0 || value_at(t, counts, i, &c) != 0)
+			return SZ_E_INVAL;
+		if ((uint64_t)o + c > t->size)
+			return sz_err_set(t->err, SZ_E_INVAL,
+				"the TIFF is truncated (image data past its end)");
+	}
+	return 0;
+}
+
 /* One directory: main directories keep their whitelisted tags; sub
  * directories (EXIF, GPS) go whole. */
 static int ifd(struct tiff *t, uint32_t off, bool main, int depth,
@@ -195,6 +242,8 @@ static int ifd(struct tiff *t, uint32_t off, bool main, int depth,
 	if ((rc = get(t, (uint64_t)off + 2, e, tbl + 4)) != 0)
 		goto out;
 	*next = u32(t, e + tbl);
+	if (main && (rc = check_data(t, e, n)) != 0)
+		goto out;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *ent = e + 12 * i;

@@ -1,3 +1,154 @@
 #!/bin/sh
+# scrub_hostile.sh - bad input to `samizdat scrub` and `inspect`: damaged
+# and truncated files of every type, zip bombs, PDF reference loops,
+# images claiming huge sizes, lying extensions.  Each ends with a clear
+# message and exit status 1 (damaged, over a limit) or 3 (unsupported),
+# never with output left behind, and memory stays bounded.
+CORPUS_SH=$(cd "$(dirname "$0")/../docs" && pwd)/corpus.sh
 . "$(dirname "$0")/tap.sh"
+S=$SAMIZDAT
+
+# status CMD... - prints the exit status of CMD (output to .msg)
+status() { "$@" >.msg 2>&1; echo $?; }
+
+"$CORPUS_SH" orig >corpus.log 2>&1 || { cat corpus.log; exit 1; }
+
+# Truncated: the first half of each file.  Formats that are a plain run
+# of frames (MP3, FLAC) or of text stay acceptable when cut at a frame;
+# everything with structure must be refused.
+for f in photo.jpg image.png anim.gif scan.tif picture.webp report.pdf \
+	letter.docx budget.xlsx deck.pptx memo.odt accounts.ods talk.odp \
+	song.ogg voice.opus song.mp3; do
+	size=$(stat -c %s "orig/$f")
+	head -c $((size / 2)) "orig/$f" >"cut-$f"
+	st=$(status "$S" scrub -o "out-$f" "cut-$f")
+	check "a truncated $f is refused with exit status 1" test "$st" = 1
+	check "...with a message naming the file" grep -q "cut-$f" .msg
+	check "...and no output file" test ! -e "out-$f"
+done
+
+# Corrupted: bytes flipped in the middle.
+for f in photo.jpg image.png report.pdf letter.docx song.ogg; do
+	cp "orig/$f" "bad-$f"
+	size=$(stat -c %s "bad-$f")
+	printf '\377\000\377\000\377\000\377\000' |
+		dd of="bad-$f" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	st=$(status "$S" scrub -o "out-bad-$f" "bad-$f")
+	check "a corrupted $f is refused or scrubbed, never crashes ($st)" \
+		sh -c "test $st = 0 || test $st = 1"
+done
+
+# Lying extensions: the content decides.
+cp orig/photo.jpg photo.pdf
+check "a JPEG named .pdf is scrubbed as a JPEG" \
+	sh -c "'$S' scrub -o out-photo.pdf photo.pdf | grep -q 'jpeg'"
+check "...and the result is a JPEG without the planted values" \
+	sh -c "file out-photo.pdf | grep -q JPEG && ! grep -aq PLANTED out-photo.pdf"
+head -c 20000 /dev/urandom >random.docx
+check "random bytes named .docx are refused as unsupported (exit 3)" \
+	test "$(status "$S" scrub random.docx)" = 3
+check "...with a message that names the supported types" \
+	grep -q "JPEG, PNG" .msg
+check "...and nothing is written" test ! -e random.cleaned.docx
+printf '#!/bin/sh\necho hi\n' >script.sh
+check "a shell script is plain text: scrubbed as it is" \
+	sh -c "'$S' scrub -q -o out-script.sh script.sh && cmp script.sh out-script.sh"
+check "inspect of an unsupported file exits 3" \
+	test "$(status "$S" inspect random.docx)" = 3
+
+# Zip bombs and zip limits (python's zipfile is the producer).
+python3 - <<'EOF'
+import zipfile
+ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+      'package/2006/content-types"><Override PartName="/word/document.xml" '
+      'ContentType="application/vnd.openxmlformats-officedocument.'
+      'wordprocessingml.document.main+xml"/></Types>')
+with zipfile.ZipFile('bomb.docx', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', ct)
+    z.writestr('word/document.xml', '<w:document xmlns:w="x">' + ' ' * (200 << 20) + '</w:document>')
+with zipfile.ZipFile('many.docx', 'w', zipfile.ZIP_STORED) as z:
+    z.writestr('[Content_Types].xml', ct)
+    for i in range(12000):
+        z.writestr('word/media/m%d.emf' % i, '')
+with zipfile.ZipFile('macro.docx', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', ct)
+    z.writestr('word/document.xml', '<w:document xmlns:w="x"/>')
+    z.writestr('word/vbaProject.bin', 'Sub AutoOpen()')
+EOF
+st=$(status "$S" scrub bomb.docx)
+check "a zip bomb (200 MiB of XML in 200 KiB) is refused with exit 1" test "$st" = 1
+check "...saying it expands too much" grep -q "expands\|larger than" .msg
+check "a zip with 12000 entries is refused" \
+	test "$(status "$S" scrub many.docx)" = 1
+check "...saying why" grep -q "more than 10000 entries" .msg
+check "a document with macros is refused (unknown member)" \
+	test "$(status "$S" scrub macro.docx)" = 3
+check "...naming the member" grep -q vbaProject.bin .msg
+check "...and nothing is written" test ! -e macro.cleaned.docx
+check "--allow-unknown copies the member instead" \
+	sh -c "'$S' scrub --allow-unknown -o allowed.docx macro.docx | grep -q 'unknown member copied'"
+
+# PDFs: a page tree that loops, a huge claimed object count.
+python3 - <<'EOF'
+def pdf(name, objs, size=None):
+    out = b'%PDF-1.4\n'
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b'%d 0 obj\n%s\nendobj\n' % (i, o)
+    x = len(out)
+    out += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objs) + 1)
+    for o in offs:
+        out += b'%010d 00000 n \n' % o
+    out += b'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' % (
+        size or len(objs) + 1, x)
+    open(name, 'wb').write(out)
+pdf('loop.pdf', [b'<< /Type /Catalog /Pages 2 0 R >>',
+                 b'<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>',
+                 b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Kids [3 0 R] >>'])
+pdf('huge.pdf', [b'<< /Type /Catalog /Pages 2 0 R >>',
+                 b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+                 b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>'],
+    size=2000000000)
+# a chain of 300000 nested arrays: deep, not wide
+deep = b'[' * 300000 + b']' * 300000
+pdf('deep.pdf', [b'<< /Type /Catalog /Pages 2 0 R /X 4 0 R >>',
+                 b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+                 b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>',
+                 deep])
+EOF
+for f in loop.pdf huge.pdf deep.pdf; do
+	st=$(status timeout 60 "$S" scrub -o "out-$f" "$f")
+	check "$f ends with exit 0 or 1, not a crash or a hang ($st)" \
+		sh -c "test $st = 0 || test $st = 1"
+	if [ "$st" = 0 ]; then
+		check "...and what it wrote passes qpdf --check" qpdf --check "out-$f"
+	else
+		check "...with a message" test -s .msg
+	fi
+done
+
+# An image that claims 2^31-1 x 2^31-1 pixels: we never decode, so it
+# scrubs in constant memory and keeps its claim.
+python3 - <<'EOF'
+import struct, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+ihdr = struct.pack('>IIBBBBB', 2**31 - 1, 2**31 - 1, 8, 2, 0, 0, 0)
+open('huge.png', 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) +
+    chunk(b'tEXt', b'Author\0PLANTED') + chunk(b'IDAT', zlib.compress(b'\0' * 64)) +
+    chunk(b'IEND', b''))
+EOF
+check "a PNG claiming 2^31-1 pixels a side is scrubbed without decoding" \
+	sh -c "'$S' scrub -q -o out-huge.png huge.png && ! grep -aq PLANTED out-huge.png"
+
+# Memory stays bounded: 100 MiB of MP3 frames through the scrubber.
+"$S" scrub -q -o frames.mp3 orig/song.mp3
+i=0; while [ $i -lt 12 ]; do cat frames.mp3 frames.mp3 frames.mp3 >>big.mp3; i=$((i + 1)); done
+while [ "$(stat -c %s big.mp3)" -lt 100000000 ]; do cat big.mp3 big.mp3 >big2.mp3; mv big2.mp3 big.mp3; done
+/usr/bin/time -f %M -o rss-small "$S" scrub -q -o small-out.mp3 frames.mp3
+/usr/bin/time -f %M -o rss "$S" scrub -q -o big-out.mp3 big.mp3
+check "a $(($(stat -c %s big.mp3) >> 20)) MiB MP3 takes at most 8 MiB more memory than a small one ($(cat rss-small) -> $(cat rss) KiB)" \
+	test "$(cat rss)" -lt $(($(cat rss-small) + 8192))
+check "...and its audio frames are copied exactly" cmp big.mp3 big-out.mp3
 finish
