@@ -177,15 +177,23 @@ int sz_doc_summarize(const char *text, size_t len, unsigned n,
 	size_t ns = 0;
 	int rc = 0;
 	if (words != NULL) {
+		/* Words as a reader counts them: runs between white space
+		 * that hold a letter or digit ("minister's" is one). */
 		*words = 0;
-		for (size_t i = 0; i < len;) {
-			while (i < len && !is_word_byte((unsigned char)text[i]))
-				i++;
-			if (i < len)
+		bool in = false, counted = false;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)text[i];
+			if (isspace(c)) {
+				in = counted = false;
+				continue;
+			}
+			in = true;
+			if (!counted && is_word_byte(c)) {
 				(*words)++;
-			while (i < len && is_word_byte((unsigned char)text[i]))
-				i++;
+				counted = true;
+			}
 		}
+		(void)in;
 	}
 	if (s == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -204,8 +212,18 @@ int sz_doc_summarize(const char *text, size_t len, unsigned n,
 			goto out;
 		}
 		ns++;
-		if (c->nwords == 0) {
+		/* A sentence without words, or a repeat of an earlier one (a
+		 * boilerplate line would otherwise vote for itself), is not a
+		 * candidate. */
+		bool repeat = c->nwords == 0;
+		for (size_t k = 0; !repeat && k + 1 < ns; k++)
+			repeat = s[k].nwords == c->nwords &&
+				 memcmp(s[k].words, c->words,
+					 c->nwords * sizeof(*c->words)) == 0;
+		if (repeat) {
 			free(c->words);
+			c->words = NULL;
+			c->nwords = 0;
 			ns--;
 		}
 		i = e > i ? e : i + 1;
