@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "docs/doc.h"
+#include "docs/internal.h"
 
 static const struct {
 	const char *name, *ext;
@@ -141,6 +141,32 @@ static enum sz_doc_type zip_kind(int fd, bool *damaged)
 	return t;
 }
 
+/* One libmagic handle per thread and flag set, loaded once: loading the
+ * database costs more than a detection.  libmagic handles are not
+ * thread-safe, hence per thread; they live as long as the thread. */
+magic_t doc_magic(int flags, struct sz_err *err)
+{
+	static __thread magic_t cache[2];
+	int slot = (flags & MAGIC_MIME_ENCODING) ? 1 : 0;
+	if (cache[slot] != NULL)
+		return cache[slot];
+	magic_t m = magic_open(flags);
+	/* libmagic reads up to 7 MiB by default: the first 1 MiB is enough
+	 * for every type we know, and keeps memory small. */
+	size_t bytes_max = 1u << 20;
+	if (m != NULL)
+		magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes_max);
+	if (m == NULL || magic_load(m, NULL) != 0) {
+		sz_err_set(err, SZ_E_IO, "cannot load libmagic's database: %s",
+			m ? magic_error(m) : strerror(errno));
+		if (m)
+			magic_close(m);
+		return NULL;
+	}
+	cache[slot] = m;
+	return m;
+}
+
 int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 	struct sz_err *err)
 {
@@ -148,20 +174,9 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 	if (mime != NULL)
 		*mime = NULL;
 	off_t at = lseek(fd, 0, SEEK_CUR);
-	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
-	/* libmagic reads up to 7 MiB by default: the first 1 MiB is enough
-	 * for every type we know, and keeps memory small. */
-	size_t bytes_max = 1u << 20;
-	if (m != NULL)
-		magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes_max);
-	if (m == NULL || magic_load(m, NULL) != 0) {
-		int rc = sz_err_set(err, SZ_E_IO,
-			"cannot load libmagic's database: %s",
-			m ? magic_error(m) : strerror(errno));
-		if (m)
-			magic_close(m);
-		return rc;
-	}
+	magic_t m = doc_magic(MAGIC_MIME_TYPE | MAGIC_ERROR, err);
+	if (m == NULL)
+		return err ? err->code : SZ_E_IO;
 	/* libmagic reads from the descriptor; give it its own offset. */
 	int rc = 0;
 	lseek(fd, 0, SEEK_SET);
@@ -196,7 +211,6 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 		}
 	}
 out:
-	magic_close(m);
 	lseek(fd, at, SEEK_SET);
 	return rc;
 }

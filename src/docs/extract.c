@@ -38,22 +38,15 @@ int text_put(struct text_out *o, const char *s, size_t len)
 static void text_charset(int fd, char *out, size_t cap)
 {
 	snprintf(out, cap, "utf-8");
-	magic_t m = magic_open(MAGIC_MIME_ENCODING);
-	size_t bytes_max = 1u << 20;
+	magic_t m = doc_magic(MAGIC_MIME_ENCODING, NULL);
 	if (m == NULL)
 		return;
-	magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &bytes_max);
-	if (magic_load(m, NULL) == 0) {
-		lseek(fd, 0, SEEK_SET);
-		const char *e = magic_descriptor(m, fd);
-		if (e != NULL && strcmp(e, "binary") != 0 &&
-		    strcmp(e, "us-ascii") != 0) {
-			/* libmagic says unknown-8bit for the Windows code pages */
-			snprintf(out, cap, "%s", strcmp(e, "unknown-8bit") == 0 ?
-				"windows-1252" : e);
-		}
-	}
-	magic_close(m);
+	lseek(fd, 0, SEEK_SET);
+	const char *e = magic_descriptor(m, fd);
+	if (e != NULL && strcmp(e, "binary") != 0 && strcmp(e, "us-ascii") != 0)
+		/* libmagic says unknown-8bit for the Windows code pages */
+		snprintf(out, cap, "%s", strcmp(e, "unknown-8bit") == 0 ?
+			"windows-1252" : e);
 	lseek(fd, 0, SEEK_SET);
 }
 

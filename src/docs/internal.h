@@ -85,6 +85,11 @@ void report_xmp(struct sz_doc_report *r, const char *kind,
 void report_vorbis(struct sz_doc_report *r, const char *kind,
 	const uint8_t *p, size_t len);
 
+/* This thread's libmagic handle for flags (MIME type or encoding),
+ * loaded on first use; NULL with err set if the database cannot load. */
+#include <magic.h>
+magic_t doc_magic(int flags, struct sz_err *err);
+
 /* Handlers: scrub (or with out_path NULL, inspect) one format. */
 typedef int (*doc_handler)(int fd, const char *out_path,
 	struct sz_doc_report *r, struct sz_err *err);
