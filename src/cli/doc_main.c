@@ -19,6 +19,7 @@ static const struct {
 	{ "scrub", sz_cmd_scrub },
 	{ "extract", sz_cmd_extract },
 	{ "summarize", sz_cmd_summarize },
+	{ "release", sz_cmd_release },
 };
 
 int main(int argc, char **argv)
@@ -30,7 +31,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc >= 2 && i < sizeof(tools) / sizeof(tools[0]); i++)
 		if (strcmp(argv[1], tools[i].name) == 0)
 			return tools[i].run(argc - 1, argv + 1);
-	fputs("Usage: samizdat-doc inspect|scrub|extract|summarize ...\n"
+	fputs("Usage: samizdat-doc inspect|scrub|extract|summarize|release ...\n"
 	      "(normally run as `samizdat inspect ...`)\n", stderr);
 	return SZ_EXIT_USAGE;
 }

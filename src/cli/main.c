@@ -69,6 +69,8 @@ static const struct command commands[] = {
 	{ "extract", run_doc_tool, "print the text of a document" },
 	{ "summarize", run_doc_tool,
 	  "print a document's summary and reading time" },
+	{ "release", run_doc_tool,
+	  "create, fill, publish and list releases of the public archive" },
 };
 
 static void help(FILE *f)

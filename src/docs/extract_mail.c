@@ -67,13 +67,31 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	g_free(text);
 }
 
-int extract_mail(int fd, struct text_out *o)
+void mail_init(void)
 {
 	static gsize once;
 	if (g_once_init_enter(&once)) {
 		g_mime_init();
 		g_once_init_leave(&once, 1);
 	}
+}
+
+int mail_text(GMimeMessage *m, bool headers, struct text_out *o)
+{
+	GMimeObject *top = GMIME_OBJECT(m);
+	int rc = 0;
+	static const char *const hs[] = { "From", "To", "Cc", "Date", "Subject" };
+	for (size_t i = 0; headers && i < sizeof(hs) / sizeof(hs[0]); i++)
+		header(o, &rc, hs[i], g_mime_object_get_header(top, hs[i]));
+	struct walk w = { .o = o, .rc = rc };
+	if (rc == 0)
+		g_mime_message_foreach(m, part, &w);
+	return w.rc;
+}
+
+int extract_mail(int fd, struct text_out *o)
+{
+	mail_init();
 	int dfd = dup(fd);
 	if (dfd < 0 || lseek(dfd, 0, SEEK_SET) != 0) {
 		if (dfd >= 0)
@@ -87,14 +105,7 @@ int extract_mail(int fd, struct text_out *o)
 	g_object_unref(parser);
 	if (m == NULL)
 		return sz_err_set(o->err, SZ_E_INVAL, "not an e-mail message");
-	GMimeObject *top = GMIME_OBJECT(m);
-	int rc = 0;
-	static const char *const hs[] = { "From", "To", "Cc", "Date", "Subject" };
-	for (size_t i = 0; i < sizeof(hs) / sizeof(hs[0]); i++)
-		header(o, &rc, hs[i], g_mime_object_get_header(top, hs[i]));
-	struct walk w = { .o = o, .rc = rc };
-	if (rc == 0)
-		g_mime_message_foreach(m, part, &w);
+	int rc = mail_text(m, true, o);
 	g_object_unref(m);
-	return w.rc;
+	return rc;
 }

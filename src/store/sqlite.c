@@ -148,7 +148,8 @@ int sz_sqlite_step(sqlite3_stmt *st)
 	return rc;
 }
 
-static int migrate(sqlite3 *db, struct sz_err *err)
+int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
+	struct sz_err *err)
 {
 	sqlite3_stmt *st;
 	int version = 0, rc = sz_sqlite_prepare(db, "PRAGMA user_version", &st, err);
@@ -157,14 +158,14 @@ static int migrate(sqlite3 *db, struct sz_err *err)
 	if (sz_sqlite_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version > (int)NMIGRATIONS)
+	if (version > (int)n)
 		return sz_err_set(err, SZ_E_UNSUPPORTED, "the database is from "
 			"a newer samizdat (schema %d); upgrade samizdat", version);
-	for (int v = version; v < (int)NMIGRATIONS; v++) {
+	for (int v = version; v < (int)n; v++) {
 		char sql[64];
 		rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err, "migrating");
 		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, migrations[v], err, "migrating");
+			rc = sz_sqlite_exec(db, steps[v], err, "migrating");
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (rc == SZ_OK)
 			rc = sz_sqlite_exec(db, sql, err, "migrating");
@@ -555,7 +556,7 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA secure_delete = ON;", err, "opening the database");
 	if (rc == SZ_OK)
-		rc = migrate(q->db, err);
+		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
 out:
 	if (rc != SZ_OK) {
 		store_close(&q->base);

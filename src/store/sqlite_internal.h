@@ -24,6 +24,10 @@ int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
 	struct sz_err *err);
 /* Steps, retrying while busy; returns the SQLite code. */
 int sz_sqlite_step(sqlite3_stmt *st);
+/* Applies the numbered schema steps the database (PRAGMA user_version)
+ * has not had yet, each in its own transaction. */
+int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
+	struct sz_err *err);
 /* Copies a text column (bounded; "" for NULL). */
 void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 

@@ -1,0 +1,319 @@
+/*
+ * release.c - `samizdat release`: releases in the public archive, for
+ * bulk work on the command line (the editor face does the same one file
+ * at a time).  Each `add` argument is one transaction: a failed import
+ * leaves nothing of itself, and running it again is a no-op for what is
+ * already there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/publish.h"
+#include "docs/doc.h"
+#include "store/archive.h"
+
+static const char usage[] =
+	"Usage: samizdat release create -d DIR [--date YYYY-MM-DD]\n"
+	"                               [--intro TEXT | --intro-file FILE] TITLE\n"
+	"       samizdat release add -d DIR ID FILE|MBOX|MAILDIR|EML...\n"
+	"       samizdat release publish|unpublish -d DIR ID\n"
+	"       samizdat release list -d DIR\n"
+	"\n"
+	"Releases of the public archive.  `create` prints the new release's\n"
+	"number; it starts as a draft that only editors see.  `add` puts files\n"
+	"through the document pipeline (type detection, scrubbing, text\n"
+	"extraction, summary, index) and imports e-mail collections (mbox,\n"
+	"Maildir, .eml) with their attachments; a file that cannot be scrubbed\n"
+	"is not published.  `publish` makes a release public.\n";
+
+static int open_archive(const char *dir_opt, struct sz_archive **a)
+{
+	struct sz_err err;
+	const char *dir = cli_instance_dir(dir_opt);
+	if (sz_archive_open(a, dir, true, false, &err) != 0)
+		return cli_fail("release", "%s", err.msg);
+	return 0;
+}
+
+static bool valid_day(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	return end != NULL && *end == 0 && strlen(s) == 10;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "date", required_argument, NULL, 't' },
+		{ "intro", required_argument, NULL, 'i' },
+		{ "intro-file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *day = NULL, *intro = "", *intro_file = NULL;
+	char today[11];
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 't': day = optarg; break;
+		case 'i': intro = optarg; break;
+		case 'f': intro_file = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage("release", "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage("release", "create takes one TITLE");
+	const char *title = argv[optind];
+	if (title[0] == 0 || strlen(title) > SZ_ARCHIVE_TITLE_MAX)
+		return cli_usage("release", "the title must have 1 to %d bytes",
+			SZ_ARCHIVE_TITLE_MAX);
+	if (day == NULL) {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		day = today;
+	} else if (!valid_day(day)) {
+		return cli_usage("release", "--date takes YYYY-MM-DD");
+	}
+	char *buf = NULL;
+	if (intro_file != NULL) {
+		FILE *f = fopen(intro_file, "r");
+		buf = calloc(1, SZ_ARCHIVE_INTRO_MAX + 1);
+		if (f == NULL || buf == NULL) {
+			if (f)
+				fclose(f);
+			free(buf);
+			return cli_fail("release", "%s: %s", intro_file,
+				strerror(errno));
+		}
+		size_t n = fread(buf, 1, SZ_ARCHIVE_INTRO_MAX + 1, f);
+		fclose(f);
+		if (n > SZ_ARCHIVE_INTRO_MAX) {
+			free(buf);
+			return cli_fail("release", "the introduction is longer than "
+				"%d bytes", SZ_ARCHIVE_INTRO_MAX);
+		}
+		buf[n] = 0;
+		intro = buf;
+	}
+	struct sz_archive *a;
+	struct sz_err err;
+	int64_t id;
+	int st = open_archive(dir, &a);
+	if (st == 0) {
+		if (a->ops->release_create(a, title, day, intro, &id, &err) != 0)
+			st = cli_fail("release", "%s", err.msg);
+		else
+			printf("%lld\n", (long long)id);
+		a->ops->close(a);
+	}
+	free(buf);
+	return st;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*s == 0 || *end != 0 || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static void progress(const struct publish_stats *s)
+{
+	fprintf(stderr, "  %lld messages read, %lld new, %lld attachments\n",
+		(long long)s->messages, (long long)s->added,
+		(long long)s->attachments);
+}
+
+static bool is_mail(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return false;
+	if (S_ISDIR(st.st_mode))
+		return true;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char head[5];
+	bool mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	enum sz_doc_type t = SZ_DOC_UNKNOWN;
+	if (!mbox)
+		sz_doc_detect(fd, &t, NULL, NULL);
+	close(fd);
+	return mbox || t == SZ_DOC_EMAIL;
+}
+
+static int add_one(struct sz_archive *a, int64_t release, const char *path)
+{
+	struct sz_err err;
+	int rc = a->ops->begin(a, &err);
+	if (rc != 0)
+		return cli_fail("release", "%s", err.msg);
+	if (is_mail(path)) {
+		struct publish_stats s = { 0 };
+		fprintf(stderr, "%s: importing e-mail\n", path);
+		rc = publish_mail(a, release, path, &s, progress, &err);
+		if (rc == 0)
+			rc = a->ops->commit(a, &err);
+		else
+			a->ops->rollback(a);
+		if (rc != 0)
+			return cli_fail("release", "%s: %s (nothing of it was imported)",
+				path, err.msg);
+		printf("%s: %lld messages, %lld new, %lld attachments published",
+			path, (long long)s.messages, (long long)s.added,
+			(long long)s.attachments);
+		if (s.skipped)
+			printf(", %lld attachments not publishable", (long long)s.skipped);
+		printf("\n");
+		return 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		a->ops->rollback(a);
+		return cli_fail("release", "%s: %s", path, strerror(errno));
+	}
+	char copy[4096];
+	snprintf(copy, sizeof(copy), "%s", path);
+	int64_t id;
+	bool added;
+	rc = publish_file(a, release, fd, basename(copy), 0, &id, &added, &err);
+	close(fd);
+	if (rc == 0)
+		rc = a->ops->commit(a, &err);
+	else
+		a->ops->rollback(a);
+	if (rc != 0)
+		return rc == SZ_E_UNSUPPORTED ? (cli_fail("release", "%s: %s", path,
+			err.msg), 3) : cli_fail("release", "%s: %s", path, err.msg);
+	printf("%s: document %lld%s\n", path, (long long)id,
+		added ? "" : " (already in the release)");
+	return 0;
+}
+
+static int cmd_add(int argc, char **argv)
+{
+	const char *dir;
+	int st = cli_dir_only(argc, argv, "release", usage, &dir);
+	if (st >= 0)
+		return st;
+	int64_t id;
+	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
+		return cli_usage("release", "add takes a release number and files");
+	struct sz_archive *a;
+	if ((st = open_archive(dir, &a)) != 0)
+		return st;
+	struct sz_release_row r;
+	struct sz_err err;
+	if (a->ops->release_get(a, id, &r, &err) != 0) {
+		a->ops->close(a);
+		return cli_fail("release", "release %lld: %s", (long long)id, err.msg);
+	}
+	free(r.intro);
+	int status = 0;
+	for (int i = optind + 1; i < argc; i++) {
+		int s = add_one(a, id, argv[i]);
+		if (s != 0 && status == 0)
+			status = s;
+	}
+	a->ops->close(a);
+	return status;
+}
+
+static int cmd_state(int argc, char **argv, enum sz_release_state state)
+{
+	const char *dir;
+	int st = cli_dir_only(argc, argv, "release", usage, &dir);
+	if (st >= 0)
+		return st;
+	int64_t id;
+	if (argc - optind != 1 || parse_id(argv[optind], &id) != 0)
+		return cli_usage("release", "give one release number");
+	struct sz_archive *a;
+	struct sz_err err;
+	if ((st = open_archive(dir, &a)) != 0)
+		return st;
+	if (a->ops->release_set_state(a, id, state, &err) != 0)
+		st = cli_fail("release", "%s", err.msg);
+	else
+		printf("release %lld is %s\n", (long long)id,
+			state == SZ_RELEASE_PUBLISHED ? "published" : "a draft again");
+	a->ops->close(a);
+	return st;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	const char *dir;
+	int st = cli_dir_only(argc, argv, "release", usage, &dir);
+	if (st >= 0)
+		return st;
+	struct sz_archive *a;
+	struct sz_err err;
+	if ((st = open_archive(dir, &a)) != 0)
+		return st;
+	size_t offset = 0;
+	for (;;) {
+		struct sz_release_row *rows;
+		size_t n;
+		int64_t total;
+		if (a->ops->release_list(a, true, offset, SZ_ARCHIVE_PAGE_MAX, &rows,
+		    &n, &total, &err) != 0) {
+			st = cli_fail("release", "%s", err.msg);
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			printf("%lld\t%s\t%s\t%lld documents\t%lld e-mails\t%s\n",
+				(long long)rows[i].id, rows[i].day,
+				rows[i].state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
+				(long long)rows[i].documents, (long long)rows[i].emails,
+				rows[i].title);
+		sz_release_rows_free(rows, n);
+		offset += n;
+		if (n == 0 || (int64_t)offset >= total)
+			break;
+	}
+	a->ops->close(a);
+	return st;
+}
+
+int sz_cmd_release(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? SZ_EXIT_USAGE : 0;
+	}
+	const char *sub = argv[1];
+	if (strcmp(sub, "create") == 0)
+		return cmd_create(argc - 1, argv + 1);
+	if (strcmp(sub, "add") == 0)
+		return cmd_add(argc - 1, argv + 1);
+	if (strcmp(sub, "publish") == 0)
+		return cmd_state(argc - 1, argv + 1, SZ_RELEASE_PUBLISHED);
+	if (strcmp(sub, "unpublish") == 0)
+		return cmd_state(argc - 1, argv + 1, SZ_RELEASE_DRAFT);
+	if (strcmp(sub, "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
+	return cli_usage("release", "unknown sub-command \"%s\"", sub);
+}

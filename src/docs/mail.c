@@ -1,0 +1,315 @@
+/*
+ * mail.c - walking mbox files, Maildirs and single messages with GMime
+ * (see mail.h).  The raw bytes of each message are located by the
+ * parser's offsets, so what is archived is exactly what was received.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/io.h"
+#include "docs/extract.h"
+#include "docs/mail.h"
+
+static int buf_sink(void *ctx, const uint8_t *p, size_t n)
+{
+	/* Past the limit the text is cut, not the import failed. */
+	struct sz_buf *b = ctx;
+	if (b->len + n > b->max)
+		n = b->max - b->len;
+	return sz_buf_append(b, p, n) == 0 ? 0 : 0;
+}
+
+static char *addresses(InternetAddressList *l)
+{
+	char *s = l ? internet_address_list_to_string(l, NULL, FALSE) : NULL;
+	char *out = strdup(s ? s : "");
+	g_free(s);
+	return out;
+}
+
+/* Strips <> and white space around a message id into out. */
+static void clean_id(const char *in, char *out, size_t cap)
+{
+	out[0] = 0;
+	if (in == NULL)
+		return;
+	while (*in == ' ' || *in == '\t' || *in == '<')
+		in++;
+	size_t n = strcspn(in, "> \t\r\n");
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, in, n);
+	out[n] = 0;
+}
+
+/* One parsed message: decode what the archive shows, then call fn. */
+static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
+	int64_t index, sz_mail_fn fn, void *ctx, struct sz_err *err)
+{
+	struct sz_mail m = { .index = index, .raw_fd = fd, .raw_off = off,
+		.raw_len = len, .priv = msg };
+	char id[256], root[256], from_addr[256] = "", from_name[256] = "";
+	clean_id(g_mime_message_get_message_id(msg), id, sizeof(id));
+	/* The thread is keyed on its first message: the first References
+	 * entry, else In-Reply-To, else the message itself. */
+	GMimeObject *o = GMIME_OBJECT(msg);
+	const char *refs = g_mime_object_get_header(o, "References");
+	const char *irt = g_mime_object_get_header(o, "In-Reply-To");
+	root[0] = 0;
+	if (refs != NULL) {
+		GMimeReferences *r = g_mime_references_parse(NULL, refs);
+		if (r != NULL && g_mime_references_length(r) > 0)
+			clean_id(g_mime_references_get_message_id(r, 0), root,
+				sizeof(root));
+		if (r != NULL)
+			g_mime_references_free(r);
+	}
+	if (root[0] == 0 && irt != NULL)
+		clean_id(irt, root, sizeof(root));
+	if (root[0] == 0)
+		snprintf(root, sizeof(root), "%s", id);
+	InternetAddressList *from = g_mime_message_get_from(msg);
+	if (from != NULL && internet_address_list_length(from) > 0) {
+		InternetAddress *a = internet_address_list_get_address(from, 0);
+		const char *name = internet_address_get_name(a);
+		if (INTERNET_ADDRESS_IS_MAILBOX(a))
+			snprintf(from_addr, sizeof(from_addr), "%s",
+				internet_address_mailbox_get_addr(
+					INTERNET_ADDRESS_MAILBOX(a)));
+		snprintf(from_name, sizeof(from_name), "%s", name ? name : "");
+	}
+	char *to = addresses(g_mime_message_get_to(msg));
+	char *cc = addresses(g_mime_message_get_cc(msg));
+	GDateTime *dt = g_mime_message_get_date(msg);
+	const char *subject = g_mime_message_get_subject(msg);
+	struct sz_buf text;
+	sz_buf_init(&text, SZ_MAIL_MAX_TEXT);
+	struct text_out out = { .sink = buf_sink, .ctx = &text, .err = err };
+	int rc = to && cc ? 0 : sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	if (rc == 0)
+		rc = mail_text(msg, false, &out);
+	if (rc == 0) {
+		m.message_id = id;
+		m.thread_root = root;
+		m.subject = subject ? subject : "";
+		m.from_addr = from_addr;
+		m.from_name = from_name;
+		m.to = to;
+		m.cc = cc;
+		m.date = dt ? g_date_time_to_unix(dt) : 0;
+		m.text = text.data ? (const char *)text.data : "";
+		m.text_len = text.len;
+		rc = fn(ctx, &m, err);
+	}
+	sz_buf_free(&text);
+	free(to);
+	free(cc);
+	return rc;
+}
+
+static int walk_stream(int fd, bool mbox, sz_mail_fn fn, void *ctx,
+	int64_t *index, struct sz_err *err)
+{
+	int dfd = dup(fd);
+	if (dfd < 0)
+		return sz_err_set(err, SZ_E_IO, "cannot read: %s", strerror(errno));
+	GMimeStream *s = g_mime_stream_fs_new(dfd);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	g_object_unref(s);
+	g_mime_parser_set_format(p, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+	g_mime_parser_set_persist_stream(p, TRUE);
+	int rc = 0;
+	struct stat st;
+	fstat(fd, &st);
+	while (rc == 0 && !g_mime_parser_eos(p)) {
+		GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
+		if (msg == NULL) {
+			if (*index == 0 || !mbox)
+				rc = sz_err_set(err, SZ_E_INVAL, mbox ?
+					"not an mbox file (no message found)" :
+					"not an e-mail message");
+			break;
+		}
+		gint64 begin = g_mime_parser_get_headers_begin(p);
+		gint64 end = g_mime_parser_tell(p);
+		if (!mbox || end > st.st_size)
+			end = st.st_size;
+		if (begin < 0 || end < begin) {
+			rc = sz_err_set(err, SZ_E_INVAL,
+				"message %lld cannot be located in the file",
+				(long long)*index + 1);
+		} else if ((uint64_t)(end - begin) > SZ_MAIL_MAX_MESSAGE) {
+			rc = sz_err_set(err, SZ_E_LIMIT,
+				"message %lld is larger than %llu MiB",
+				(long long)*index + 1,
+				(unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
+		} else {
+			rc = deliver(msg, fd, (uint64_t)begin, (uint64_t)(end - begin),
+				*index, fn, ctx, err);
+			(*index)++;
+		}
+		g_object_unref(msg);
+		if (!mbox)
+			break;
+	}
+	g_object_unref(p);
+	return rc;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int walk_maildir(const char *dir, sz_mail_fn fn, void *ctx,
+	struct sz_err *err)
+{
+	int64_t index = 0;
+	int rc = 0;
+	static const char *const subs[] = { "cur", "new" };
+	for (size_t k = 0; k < 2 && rc == 0; k++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[k]);
+		struct dirent **list = NULL;
+		int n = scandir(path, &list, NULL, by_name);
+		for (int i = 0; i < n; i++) {
+			if (rc == 0 && list[i]->d_name[0] != '.') {
+				char file[8192];
+				snprintf(file, sizeof(file), "%s/%s", path,
+					list[i]->d_name);
+				int fd = open(file, O_RDONLY | O_CLOEXEC);
+				if (fd < 0)
+					rc = sz_err_set(err, SZ_E_IO, "cannot read %s: %s",
+						file, strerror(errno));
+				else {
+					rc = walk_stream(fd, false, fn, ctx, &index, err);
+					close(fd);
+				}
+			}
+			free(list[i]);
+		}
+		free(list);
+	}
+	return rc;
+}
+
+int sz_mail_each(const char *path, sz_mail_fn fn, void *ctx,
+	struct sz_err *err)
+{
+	mail_init();
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return sz_err_set(err, SZ_E_IO, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		char cur[4096], nw[4096];
+		snprintf(cur, sizeof(cur), "%s/cur", path);
+		snprintf(nw, sizeof(nw), "%s/new", path);
+		if (access(cur, F_OK) != 0 && access(nw, F_OK) != 0)
+			return sz_err_set(err, SZ_E_INVAL,
+				"%s is not a Maildir (no cur/ or new/)", path);
+		return walk_maildir(path, fn, ctx, err);
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sz_err_set(err, SZ_E_IO, "%s: %s", path, strerror(errno));
+	char head[5] = { 0 };
+	bool mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	int64_t index = 0;
+	int rc = walk_stream(fd, mbox, fn, ctx, &index, err);
+	close(fd);
+	return rc;
+}
+
+struct att_walk {
+	const char *tmpdir;
+	sz_mail_attachment_fn fn;
+	void *ctx;
+	struct sz_err *err;
+	unsigned n;
+	int rc;
+};
+
+/* A file name without directories or control characters. */
+static void safe_name(const char *in, unsigned n, char *out, size_t cap)
+{
+	const char *base = in ? strrchr(in, '/') : NULL;
+	base = base ? base + 1 : in;
+	size_t k = 0;
+	for (const char *p = base; p && *p && k + 1 < cap; p++)
+		if ((unsigned char)*p >= 0x20 && *p != '\\' && *p != 0x7f)
+			out[k++] = *p;
+	out[k] = 0;
+	if (k == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+		snprintf(out, cap, "attachment-%u", n);
+}
+
+static void attachment(GMimeObject *parent, GMimeObject *obj, gpointer data)
+{
+	(void)parent;
+	struct att_walk *w = data;
+	if (w->rc != 0)
+		return;
+	bool nested = GMIME_IS_MESSAGE_PART(obj);
+	if (!GMIME_IS_PART(obj) && !nested)
+		return;
+	if (!nested && GMIME_IS_TEXT_PART(obj) &&
+	    !g_mime_part_is_attachment(GMIME_PART(obj)))
+		return;   /* the body itself */
+	if (++w->n > SZ_MAIL_MAX_ATTACHMENTS) {
+		w->rc = sz_err_set(w->err, SZ_E_LIMIT,
+			"a message has more than %u attachments",
+			SZ_MAIL_MAX_ATTACHMENTS);
+		return;
+	}
+	char name[256];
+	safe_name(nested ? "message.eml" : g_mime_part_get_filename(GMIME_PART(obj)),
+		w->n, name, sizeof(name));
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/.attachment.XXXXXX", w->tmpdir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		w->rc = sz_err_set(w->err, SZ_E_IO, "cannot write in %s: %s",
+			w->tmpdir, strerror(errno));
+		return;
+	}
+	unlink(path);   /* gone when closed, whatever happens */
+	GMimeStream *s = g_mime_stream_fs_new(dup(fd));
+	gssize written = -1;
+	if (nested) {
+		GMimeMessage *m = g_mime_message_part_get_message(
+			GMIME_MESSAGE_PART(obj));
+		written = m ? g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, s)
+			    : -1;
+	} else {
+		GMimeDataWrapper *c = g_mime_part_get_content(GMIME_PART(obj));
+		written = c ? g_mime_data_wrapper_write_to_stream(c, s) : 0;
+	}
+	g_mime_stream_flush(s);
+	g_object_unref(s);
+	if (written < 0)
+		w->rc = sz_err_set(w->err, SZ_E_INVAL,
+			"the attachment %s cannot be decoded", name);
+	else if (lseek(fd, 0, SEEK_SET) != 0)
+		w->rc = sz_err_set(w->err, SZ_E_IO, "cannot read back %s", name);
+	else
+		w->rc = w->fn(w->ctx, name, fd, w->err);
+	close(fd);
+}
+
+int sz_mail_attachments(const struct sz_mail *m, const char *tmpdir,
+	sz_mail_attachment_fn fn, void *ctx, struct sz_err *err)
+{
+	struct att_walk w = { .tmpdir = tmpdir, .fn = fn, .ctx = ctx,
+		.err = err };
+	g_mime_message_foreach((GMimeMessage *)m->priv, attachment, &w);
+	return w.rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * mail.h - e-mail collections read with GMime: an mbox file, a Maildir
+ * (cur/ and new/, in name order) or a single message, one message at a
+ * time, with its raw bytes located exactly (never re-serialised), its
+ * headers decoded from encoded words and legacy charsets, its text, and
+ * its attachments written to temporary files on request.
+ *
+ * Memory stays bounded whatever the mailbox size: GMime reads the file
+ * through a seekable stream and keeps parts as offsets into it.
+ */
+#ifndef SZ_DOCS_MAIL_H
+#define SZ_DOCS_MAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define SZ_MAIL_MAX_MESSAGE (256ull << 20)   /* bytes of one raw message */
+#define SZ_MAIL_MAX_ATTACHMENTS 256u          /* per message */
+#define SZ_MAIL_MAX_TEXT (16u << 20)          /* indexed text per message */
+
+struct sz_mail {
+	int64_t index;               /* 0, 1, ... in the source's order */
+	const char *message_id;      /* without <>, "" if none */
+	const char *thread_root;     /* the id the thread is keyed on */
+	const char *subject;         /* decoded UTF-8, "" if none */
+	const char *from_addr, *from_name;
+	const char *to, *cc;         /* decoded "Name <addr>, ..." */
+	int64_t date;                /* seconds since the epoch, 0 if none */
+	int raw_fd;                  /* the source file */
+	uint64_t raw_off, raw_len;   /* where the message's bytes are */
+	const char *text;            /* body text, UTF-8 */
+	size_t text_len;
+	void *priv;                  /* the parsed message, for attachments */
+};
+
+/* Called per message; a non-zero return stops the walk with that code. */
+typedef int (*sz_mail_fn)(void *ctx, const struct sz_mail *m,
+	struct sz_err *err);
+
+/* Walks path: a Maildir if it is a directory with cur/ or new/, an mbox
+ * if it starts with "From ", else one message. */
+int sz_mail_each(const char *path, sz_mail_fn fn, void *ctx,
+	struct sz_err *err);
+
+/* Called per attachment with its decoded content in the temporary file
+ * fd (offset 0), and its file name (sanitised, never empty). */
+typedef int (*sz_mail_attachment_fn)(void *ctx, const char *filename,
+	int fd, struct sz_err *err);
+/* Writes each attachment of m into a temporary file under tmpdir (removed
+ * afterwards) and calls fn. */
+int sz_mail_attachments(const struct sz_mail *m, const char *tmpdir,
+	sz_mail_attachment_fn fn, void *ctx, struct sz_err *err);
+
+#endif

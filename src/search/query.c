@@ -1,0 +1,255 @@
+/*
+ * query.c - the translator from a reader's words to FTS5 (see query.h).
+ * Every term becomes a double-quoted FTS5 string built from letters and
+ * digits only, so the output is always valid FTS5 whatever the input.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "search/query.h"
+
+static bool word_byte(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* Appends "w1 w2 ..." (the word characters of s, split at anything else)
+ * as one FTS5 phrase; returns how many words it held. */
+static int phrase(struct sz_buf *b, const char *s, size_t len, bool prefix)
+{
+	int words = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && !word_byte((unsigned char)s[i]))
+			i++;
+		size_t st = i;
+		while (i < len && word_byte((unsigned char)s[i]))
+			i++;
+		if (i == st)
+			continue;
+		if (sz_buf_puts(b, words ? " " : "\"") != 0 ||
+		    sz_buf_append(b, s + st, i - st) != 0)
+			return -1;
+		words++;
+	}
+	if (words > 0 && (sz_buf_puts(b, "\"") != 0 ||
+	    (prefix && sz_buf_puts(b, " *") != 0)))
+		return -1;
+	return words;
+}
+
+/* Parses YYYY, YYYY-MM or YYYY-MM-DD into the first second of that
+ * period (*start) and the first second after it (*end). */
+static bool parse_date(const char *s, int64_t *start, int64_t *end)
+{
+	int y = 0, m = 0, d = 0, n = 0;
+	struct tm tm = { 0 };
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && s[n] == 0) {
+		tm.tm_mday = d;
+	} else if (sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && s[n] == 0) {
+		tm.tm_mday = 1;
+		d = 0;
+	} else if (sscanf(s, "%4d%n", &y, &n) == 1 && s[n] == 0 && n == 4) {
+		m = 1;
+		tm.tm_mday = 1;
+		d = -1;
+	} else {
+		return false;
+	}
+	if (y < 1970 || y > 2200 || m < 1 || m > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	*start = (int64_t)timegm(&tm);
+	if (d > 0)
+		tm.tm_mday++;
+	else if (d == 0)
+		tm.tm_mon++;
+	else
+		tm.tm_year++;
+	*end = (int64_t)timegm(&tm);
+	return true;
+}
+
+static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
+	"ods", "odp", "jpeg", "png", "gif", "tiff", "webp", "mp3", "flac",
+	"ogg", "text", "html", "email" };
+
+static int fail(struct sz_query *q, const char *msg)
+{
+	snprintf(q->error, sizeof(q->error), "%s", msg);
+	return SZ_E_INVAL;
+}
+
+int sz_query_parse(struct sz_query *q, const char *text, size_t len)
+{
+	struct sz_buf pos, neg;
+	memset(q, 0, sizeof(*q));
+	sz_buf_init(&q->match, 8 * SZ_QUERY_MAX);
+	sz_buf_init(&pos, 8 * SZ_QUERY_MAX);
+	sz_buf_init(&neg, 8 * SZ_QUERY_MAX);
+	int rc = 0, terms = 0, npos = 0;
+	if (len > SZ_QUERY_MAX) {
+		rc = fail(q, "The search is too long: use at most 1000 characters.");
+		goto out;
+	}
+	size_t i = 0;
+	while (i < len && rc == 0) {
+		while (i < len && isspace((unsigned char)text[i]))
+			i++;
+		if (i >= len)
+			break;
+		if (++terms > SZ_QUERY_MAX_TERMS) {
+			rc = fail(q, "Too many terms: use at most 32 words or filters.");
+			break;
+		}
+		bool minus = text[i] == '-';
+		if (minus)
+			i++;
+		struct sz_buf *b = minus ? &neg : &pos;
+		if (i < len && text[i] == '"') {
+			size_t st = ++i;
+			while (i < len && text[i] != '"')
+				i++;
+			size_t end = i;
+			if (i < len)
+				i++;   /* an unclosed quote runs to the end */
+			size_t mark = b->len;
+			if (b->len && sz_buf_puts(b, minus ? " OR " : " AND ") != 0) {
+				rc = fail(q, "The search is too long.");
+				break;
+			}
+			int w = phrase(b, text + st, end - st, false);
+			if (w < 0) {
+				rc = fail(q, "The search is too long.");
+				break;
+			}
+			if (w == 0)
+				b->len = mark;
+			else if (!minus)
+				npos++;
+			continue;
+		}
+		size_t st = i;
+		while (i < len && !isspace((unsigned char)text[i]))
+			i++;
+		char tok[SZ_QUERY_MAX + 1];
+		memcpy(tok, text + st, i - st);
+		tok[i - st] = 0;
+		char *colon = strchr(tok, ':');
+		if (!minus && colon != NULL && colon != tok && colon[1] != 0) {
+			*colon = 0;
+			const char *f = tok, *v = colon + 1;
+			int64_t s0, s1;
+			if (strcasecmp(f, "from") == 0) {
+				snprintf(q->from, sizeof(q->from), "%s", v);
+				continue;
+			}
+			if (strcasecmp(f, "to") == 0) {
+				snprintf(q->to, sizeof(q->to), "%s", v);
+				continue;
+			}
+			if (strcasecmp(f, "release") == 0) {
+				char *end;
+				long long r = strtoll(v, &end, 10);
+				if (*end || r <= 0) {
+					rc = fail(q, "release: takes a release number, "
+						"as in release:3.");
+					break;
+				}
+				q->release = r;
+				continue;
+			}
+			if (strcasecmp(f, "type") == 0) {
+				bool ok = false;
+				for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+					ok = ok || strcasecmp(v, types[k]) == 0;
+				if (!ok) {
+					rc = fail(q, "type: takes a kind of document: pdf, "
+						"docx, xlsx, pptx, odt, ods, odp, html, text, "
+						"jpeg, png, mp3 or email.");
+					break;
+				}
+				snprintf(q->type, sizeof(q->type), "%s", v);
+				for (char *p = q->type; *p; p++)
+					*p = (char)tolower((unsigned char)*p);
+				continue;
+			}
+			if (strcasecmp(f, "after") == 0 || strcasecmp(f, "before") == 0 ||
+			    strcasecmp(f, "date") == 0) {
+				if (!parse_date(v, &s0, &s1)) {
+					rc = fail(q, "Dates are written 2024, 2024-03 or "
+						"2024-03-31, as in after:2024-01 before:2024-03-15.");
+					break;
+				}
+				if (strcasecmp(f, "after") == 0)
+					q->after = s0;
+				else if (strcasecmp(f, "before") == 0)
+					q->before = s0;
+				else {
+					q->after = s0;
+					q->before = s1;
+				}
+				continue;
+			}
+			*colon = ':';   /* not a filter: search the words */
+		}
+		size_t tl = strlen(tok);
+		bool prefix = tl > 1 && tok[tl - 1] == '*';
+		size_t mark = b->len;
+		if (b->len && sz_buf_puts(b, minus ? " OR " : " AND ") != 0) {
+			rc = fail(q, "The search is too long.");
+			break;
+		}
+		int w = phrase(b, tok, prefix ? tl - 1 : tl, prefix);
+		if (w < 0) {
+			rc = fail(q, "The search is too long.");
+			break;
+		}
+		if (w == 0)
+			b->len = mark;
+		else if (!minus)
+			npos++;
+	}
+	if (rc == 0 && npos == 0 && neg.len > 0)
+		rc = fail(q, "Add a word to look for: a search cannot consist of "
+			"exclusions (-word) alone.");
+	if (rc == 0 && pos.len > 0) {
+		int e = sz_buf_append(&q->match, pos.data, pos.len);
+		if (e == 0 && neg.len > 0)
+			e = sz_buf_printf(&q->match, " NOT (%s)", (const char *)neg.data);
+		if (e != 0)
+			rc = fail(q, "The search is too long.");
+	}
+	if (rc == 0 && q->after && q->before && q->after >= q->before)
+		rc = fail(q, "The date range is empty: 'after' must come before "
+			"'before'.");
+out:
+	sz_buf_free(&pos);
+	sz_buf_free(&neg);
+	return rc;
+}
+
+void sz_query_free(struct sz_query *q)
+{
+	sz_buf_free(&q->match);
+}
+
+void sz_query_to_archive(const struct sz_query *q, bool drafts,
+	struct sz_archive_query *aq)
+{
+	memset(aq, 0, sizeof(*aq));
+	aq->match = q->match.len ? (const char *)q->match.data : NULL;
+	aq->from = q->from[0] ? q->from : NULL;
+	aq->to = q->to[0] ? q->to : NULL;
+	aq->type = q->type[0] ? q->type : NULL;
+	aq->release = q->release;
+	aq->after = q->after;
+	aq->before = q->before;
+	aq->drafts = drafts;
+}

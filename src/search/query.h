@@ -1,0 +1,43 @@
+/*
+ * query.h - a reader's search, translated into FTS5 and filters.  User
+ * text is never passed to FTS5 as it is: words are quoted one by one, so
+ * no operator, quote or column name a reader types can change the query's
+ * shape or make it fail.  What cannot be understood gets a message that
+ * says how to write it, never an error page.
+ *
+ *   words            all must appear (any order)
+ *   "a phrase"       the words together, in order
+ *   -word, -"a b"    must not appear
+ *   pref*            any word starting with pref
+ *   from:x to:x      sender / recipient (name or address) contains x
+ *   release:N        release number N
+ *   type:pdf         document type (pdf, docx, ..., email)
+ *   after:2024-01-31 before:2024-03  e-mail date range (day, month or year)
+ */
+#ifndef SZ_SEARCH_QUERY_H
+#define SZ_SEARCH_QUERY_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/archive.h"
+
+#define SZ_QUERY_MAX 1000        /* bytes of query text */
+#define SZ_QUERY_MAX_TERMS 32
+
+struct sz_query {
+	struct sz_buf match;          /* the FTS5 expression; empty: none */
+	char from[256], to[256], type[16];
+	int64_t release, after, before;
+	char error[240];              /* set when parsing fails */
+};
+
+/* Parses text; 0, or SZ_E_INVAL with q->error saying what to change.
+ * Release with sz_query_free. */
+int sz_query_parse(struct sz_query *q, const char *text, size_t len);
+void sz_query_free(struct sz_query *q);
+/* Fills an archive query that points into q (valid while q lives). */
+void sz_query_to_archive(const struct sz_query *q, bool drafts,
+	struct sz_archive_query *aq);
+
+#endif

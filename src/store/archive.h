@@ -1,0 +1,179 @@
+/*
+ * archive.h - the public archive: releases, their documents and e-mails,
+ * and the full-text index, behind one table of operations (the SQLite back
+ * end is sqlite_archive.c; PostgreSQL can implement the same).
+ *
+ * The archive is separate from the inbox on purpose: its own database
+ * (DIR/archive.db) and file tree (DIR/archive/), holding only what editors
+ * published or are preparing to publish.  The public face opens nothing
+ * else, so a compromise of the public face reaches no submission.
+ *
+ * Files are content-addressed (DIR/archive/xx/SHA256): a repeated import
+ * adds nothing.  Every operation may be called from several threads.
+ */
+#ifndef SZ_STORE_ARCHIVE_H
+#define SZ_STORE_ARCHIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#define SZ_ARCHIVE_DB_FILE "archive.db"
+#define SZ_ARCHIVE_DIR "archive"
+#define SZ_ARCHIVE_TITLE_MAX 300
+#define SZ_ARCHIVE_INTRO_MAX 20000
+#define SZ_ARCHIVE_NAME_MAX 255
+#define SZ_ARCHIVE_PAGE_MAX 100       /* rows per page, at most */
+#define SZ_ARCHIVE_SHA256_HEX 65
+
+enum sz_release_state { SZ_RELEASE_DRAFT, SZ_RELEASE_PUBLISHED };
+
+struct sz_release_row {
+	int64_t id;
+	char title[SZ_ARCHIVE_TITLE_MAX + 1];
+	char day[11];                 /* the release's date, YYYY-MM-DD */
+	char *intro;                  /* owned, may be "" */
+	enum sz_release_state state;
+	int64_t documents, emails;    /* counts */
+};
+
+enum sz_dkim_state { SZ_DKIM_NONE, SZ_DKIM_PASS, SZ_DKIM_FAIL, SZ_DKIM_UNKNOWN };
+
+struct sz_doc_row {
+	int64_t id, release_id;
+	bool email;
+	char title[SZ_ARCHIVE_TITLE_MAX + 1];
+	char filename[SZ_ARCHIVE_NAME_MAX + 1];
+	char type[16];                /* "pdf", "docx", "email"... */
+	char sha256[SZ_ARCHIVE_SHA256_HEX];
+	uint64_t size;
+	char *summary;                /* owned */
+	int64_t words;
+	int64_t parent_id;            /* the e-mail an attachment came in, or 0 */
+	char release_title[SZ_ARCHIVE_TITLE_MAX + 1];
+	bool published;
+	/* e-mails only */
+	char collection[SZ_ARCHIVE_NAME_MAX + 1];
+	int64_t num;                  /* its stable number in the collection */
+	char message_id[SZ_ARCHIVE_NAME_MAX + 1];
+	char thread[SZ_ARCHIVE_SHA256_HEX];
+	int64_t date;                 /* seconds since the epoch, 0 if none */
+	char from_addr[SZ_ARCHIVE_NAME_MAX + 1];
+	char from_name[SZ_ARCHIVE_NAME_MAX + 1];
+	char *to;                     /* owned: "Name <addr>, ..." */
+	char *cc;                     /* owned */
+	enum sz_dkim_state dkim;
+	char dkim_detail[SZ_ARCHIVE_NAME_MAX + 1];
+};
+
+/* A search, already translated (search/query.h makes one from user text). */
+struct sz_archive_query {
+	const char *match;            /* an FTS5 expression, or NULL for all */
+	const char *from, *to;        /* address filters (substring), or NULL */
+	int64_t release;              /* 0: any */
+	const char *type;             /* "email", "pdf"..., or NULL */
+	int64_t after, before;        /* date range (seconds), 0: open */
+	bool drafts;                  /* include unpublished releases */
+};
+
+struct sz_search_hit {
+	struct sz_doc_row doc;
+	char *snippet;                /* owned: HTML-escaped, matches in <mark> */
+};
+
+struct sz_facet {
+	char key[SZ_ARCHIVE_TITLE_MAX + 1];   /* release title, or type */
+	int64_t id;                           /* release id, 0 for a type */
+	int64_t count;
+};
+
+struct sz_search_result {
+	int64_t total;
+	struct sz_search_hit *hits;
+	size_t nhits;
+	struct sz_facet *by_release, *by_type;
+	size_t nrelease, ntype;
+};
+
+struct sz_archive;
+
+struct sz_archive_ops {
+	void (*close)(struct sz_archive *a);
+
+	/* An import is one transaction: all of it or none. */
+	int (*begin)(struct sz_archive *a, struct sz_err *err);
+	int (*commit)(struct sz_archive *a, struct sz_err *err);
+	void (*rollback)(struct sz_archive *a);
+
+	int (*release_create)(struct sz_archive *a, const char *title,
+		const char *day, const char *intro, int64_t *id,
+		struct sz_err *err);
+	int (*release_set_state)(struct sz_archive *a, int64_t id,
+		enum sz_release_state state, struct sz_err *err);
+	int (*release_get)(struct sz_archive *a, int64_t id,
+		struct sz_release_row *row, struct sz_err *err);
+	/* Newest first; drafts too if asked. */
+	int (*release_list)(struct sz_archive *a, bool drafts, size_t offset,
+		size_t limit, struct sz_release_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
+
+	/* Adds a document or e-mail with its text; SZ_E_EXISTS (and *id
+	 * set to the existing one) if the release holds that file already. */
+	int (*doc_add)(struct sz_archive *a, const struct sz_doc_row *d,
+		const char *text, size_t text_len, int64_t *id,
+		struct sz_err *err);
+	int (*doc_get)(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
+		struct sz_err *err);
+	/* The indexed text of a document (appended to out). */
+	int (*doc_text)(struct sz_archive *a, int64_t id, struct sz_buf *out,
+		struct sz_err *err);
+	/* A release's documents (email: e-mails or not), by title or date. */
+	int (*doc_list)(struct sz_archive *a, int64_t release_id, bool email,
+		size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
+	/* Attachments of an e-mail. */
+	int (*doc_children)(struct sz_archive *a, int64_t parent,
+		struct sz_doc_row **rows, size_t *n, struct sz_err *err);
+	/* The e-mails of one thread, by date. */
+	int (*thread)(struct sz_archive *a, const char *thread, bool drafts,
+		struct sz_doc_row **rows, size_t *n, struct sz_err *err);
+	/* E-mails from (role "from") or to ("to": To or Cc) an address. */
+	int (*by_address)(struct sz_archive *a, const char *addr,
+		const char *role, bool drafts, size_t offset, size_t limit,
+		struct sz_doc_row **rows, size_t *n, int64_t *total,
+		struct sz_err *err);
+	/* The next free number in an e-mail collection. */
+	int (*email_next_num)(struct sz_archive *a, int64_t release_id,
+		const char *collection, int64_t *num, struct sz_err *err);
+
+	int (*search)(struct sz_archive *a, const struct sz_archive_query *q,
+		size_t offset, size_t limit, struct sz_search_result *res,
+		struct sz_err *err);
+};
+
+struct sz_archive {
+	const struct sz_archive_ops *ops;
+	char files[4096];             /* DIR/archive */
+};
+
+/* Opens (creating if asked) the archive in the instance directory dir. */
+int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
+	bool read_only, struct sz_err *err);
+
+/* Stores the file at fd (read from its start) content-addressed under
+ * files/; sha256 receives its hex digest.  Already there: nothing written. */
+int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
+	uint64_t *size, struct sz_err *err);
+/* The path of a stored file (into path, cap bytes). */
+void sz_archive_file_path(const struct sz_archive *a, const char *sha256,
+	char *path, size_t cap);
+
+void sz_doc_row_clear(struct sz_doc_row *d);
+void sz_doc_rows_free(struct sz_doc_row *rows, size_t n);
+void sz_release_rows_free(struct sz_release_row *rows, size_t n);
+void sz_search_result_free(struct sz_search_result *r);
+
+#endif

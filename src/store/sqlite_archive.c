@@ -1,0 +1,909 @@
+/*
+ * sqlite_archive.c - the archive's SQLite back end: releases, documents,
+ * e-mails, and an FTS5 index (unicode61, diacritics folded, prefix
+ * indexes for "word*").  One connection per process, serialised by a
+ * mutex; WAL so readers (the public face) never wait for an import.
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/archive.h"
+#include "store/sqlite_internal.h"
+
+static const char *const migrations[] = {
+	"CREATE TABLE releases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL,"
+	"  day TEXT NOT NULL,"
+	"  intro TEXT NOT NULL DEFAULT '',"
+	"  state INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE documents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  release_id INTEGER NOT NULL REFERENCES releases(id) ON DELETE CASCADE,"
+	"  email INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  filename TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL DEFAULT '',"
+	"  words INTEGER NOT NULL DEFAULT 0,"
+	"  parent_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,"
+	"  UNIQUE (release_id, sha256, parent_id));"
+	"CREATE INDEX documents_release ON documents(release_id, email, title);"
+	"CREATE INDEX documents_parent ON documents(parent_id);"
+	"CREATE TABLE emails ("
+	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+	"  release_id INTEGER NOT NULL,"
+	"  collection TEXT NOT NULL,"
+	"  num INTEGER NOT NULL,"
+	"  message_id TEXT NOT NULL DEFAULT '',"
+	"  thread TEXT NOT NULL,"
+	"  date INTEGER NOT NULL DEFAULT 0,"
+	"  from_addr TEXT NOT NULL DEFAULT '',"
+	"  from_name TEXT NOT NULL DEFAULT '',"
+	"  to_addrs TEXT NOT NULL DEFAULT '',"
+	"  cc_addrs TEXT NOT NULL DEFAULT '',"
+	"  dkim INTEGER NOT NULL DEFAULT 0,"
+	"  dkim_detail TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (release_id, collection, num));"
+	"CREATE INDEX emails_thread ON emails(thread, date);"
+	"CREATE INDEX emails_from ON emails(from_addr, date);"
+	"CREATE INDEX emails_date ON emails(date);"
+	"CREATE TABLE recipients ("
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+	"  addr TEXT NOT NULL);"
+	"CREATE INDEX recipients_addr ON recipients(addr);"
+	"CREATE VIRTUAL TABLE fts USING fts5(title, body, sender, recipients,"
+	"  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
+};
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+struct sqlite_archive {
+	struct sz_archive base;
+	sqlite3 *db;
+	pthread_mutex_t mu;
+	bool in_tx;
+};
+
+static struct sqlite_archive *impl(struct sz_archive *a)
+{
+	return (struct sqlite_archive *)a;
+}
+
+static void lock(struct sz_archive *a)
+{
+	pthread_mutex_lock(&impl(a)->mu);
+}
+
+static void unlock(struct sz_archive *a)
+{
+	pthread_mutex_unlock(&impl(a)->mu);
+}
+
+static char *text_dup(sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	return strdup(t ? t : "");
+}
+
+void sz_doc_row_clear(struct sz_doc_row *d)
+{
+	free(d->summary);
+	free(d->to);
+	free(d->cc);
+	memset(d, 0, sizeof(*d));
+}
+
+void sz_doc_rows_free(struct sz_doc_row *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		sz_doc_row_clear(&rows[i]);
+	free(rows);
+}
+
+void sz_release_rows_free(struct sz_release_row *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		free(rows[i].intro);
+	free(rows);
+}
+
+void sz_search_result_free(struct sz_search_result *r)
+{
+	for (size_t i = 0; r->hits != NULL && i < r->nhits; i++) {
+		sz_doc_row_clear(&r->hits[i].doc);
+		free(r->hits[i].snippet);
+	}
+	free(r->hits);
+	free(r->by_release);
+	free(r->by_type);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+static int tx_begin(struct sz_archive *a, struct sz_err *err)
+{
+	lock(a);
+	int rc = sz_sqlite_exec(impl(a)->db, "BEGIN IMMEDIATE", err,
+		"starting an import");
+	if (rc != 0) {
+		unlock(a);
+		return rc;
+	}
+	impl(a)->in_tx = true;
+	return 0;   /* the lock is held until commit or rollback */
+}
+
+static int tx_commit(struct sz_archive *a, struct sz_err *err)
+{
+	int rc = sz_sqlite_exec(impl(a)->db, "COMMIT", err, "saving the import");
+	if (rc != 0)
+		sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
+	impl(a)->in_tx = false;
+	unlock(a);
+	return rc;
+}
+
+static void tx_rollback(struct sz_archive *a)
+{
+	sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
+	impl(a)->in_tx = false;
+	unlock(a);
+}
+
+/* Operations lock unless inside the caller's transaction (same thread:
+ * the transaction holds the lock). */
+static void op_lock(struct sz_archive *a)
+{
+	if (!impl(a)->in_tx)
+		lock(a);
+}
+
+static void op_unlock(struct sz_archive *a)
+{
+	if (!impl(a)->in_tx)
+		unlock(a);
+}
+
+/* ---- releases -------------------------------------------------------- */
+
+static int release_create(struct sz_archive *a, const char *title,
+	const char *day, const char *intro, int64_t *id, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db, "INSERT INTO releases"
+		" (title, day, intro) VALUES (?, ?, ?)", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, title, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, intro ? intro : "", -1, SQLITE_TRANSIENT);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(impl(a)->db, err, "creating a release");
+		else
+			*id = sqlite3_last_insert_rowid(impl(a)->db);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int release_set_state(struct sz_archive *a, int64_t id,
+	enum sz_release_state state, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db,
+		"UPDATE releases SET state = ? WHERE id = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int(st, 1, (int)state);
+		sqlite3_bind_int64(st, 2, id);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(impl(a)->db, err, "changing a release");
+		else if (sqlite3_changes(impl(a)->db) == 0)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no release %lld",
+				(long long)id);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+#define RELEASE_COLS "r.id, r.title, r.day, r.intro, r.state," \
+	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id AND d.email = 0)," \
+	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id AND d.email = 1)"
+
+static void release_read(sqlite3_stmt *st, struct sz_release_row *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	sz_sqlite_text(r->title, sizeof(r->title), st, 1);
+	sz_sqlite_text(r->day, sizeof(r->day), st, 2);
+	r->intro = text_dup(st, 3);
+	r->state = sqlite3_column_int(st, 4) ? SZ_RELEASE_PUBLISHED :
+		SZ_RELEASE_DRAFT;
+	r->documents = sqlite3_column_int64(st, 5);
+	r->emails = sqlite3_column_int64(st, 6);
+}
+
+static int release_get(struct sz_archive *a, int64_t id,
+	struct sz_release_row *row, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	memset(row, 0, sizeof(*row));
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " RELEASE_COLS
+		" FROM releases r WHERE r.id = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, id);
+		int s = sz_sqlite_step(st);
+		if (s == SQLITE_ROW)
+			release_read(st, row);
+		else if (s == SQLITE_DONE)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such release");
+		else
+			rc = sz_sqlite_error(impl(a)->db, err, "reading a release");
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int count_rows(sqlite3 *db, const char *sql, int64_t bind1,
+	int64_t *total, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_sqlite_prepare(db, sql, &st, err);
+	if (rc != 0)
+		return rc;
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_int64(st, 1, bind1);
+	if (sz_sqlite_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int release_list(struct sz_archive *a, bool drafts, size_t offset,
+	size_t limit, struct sz_release_row **rows, size_t *n, int64_t *total,
+	struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	*rows = NULL;
+	*n = 0;
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	op_lock(a);
+	int rc = count_rows(impl(a)->db, drafts ?
+		"SELECT count(*) FROM releases" :
+		"SELECT count(*) FROM releases WHERE state = 1", 0, total, err);
+	if (rc == 0)
+		rc = sz_sqlite_prepare(impl(a)->db, drafts ?
+			"SELECT " RELEASE_COLS " FROM releases r"
+			" ORDER BY r.day DESC, r.id DESC LIMIT ? OFFSET ?" :
+			"SELECT " RELEASE_COLS " FROM releases r WHERE r.state = 1"
+			" ORDER BY r.day DESC, r.id DESC LIMIT ? OFFSET ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, (int64_t)limit);
+		sqlite3_bind_int64(st, 2, (int64_t)offset);
+		*rows = calloc(limit ? limit : 1, sizeof(**rows));
+		if (*rows == NULL)
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		while (rc == 0 && *n < limit && sz_sqlite_step(st) == SQLITE_ROW)
+			release_read(st, &(*rows)[(*n)++]);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+/* ---- documents ------------------------------------------------------- */
+
+#define DOC_COLS "d.id, d.release_id, d.email, d.title, d.filename, d.type," \
+	" d.sha256, d.size, d.summary, d.words, ifnull(d.parent_id, 0)," \
+	" r.title, r.state, ifnull(e.collection, ''), ifnull(e.num, 0)," \
+	" ifnull(e.message_id, ''), ifnull(e.thread, ''), ifnull(e.date, 0)," \
+	" ifnull(e.from_addr, ''), ifnull(e.from_name, ''), ifnull(e.to_addrs, '')," \
+	" ifnull(e.cc_addrs, ''), ifnull(e.dkim, 0), ifnull(e.dkim_detail, '')"
+#define DOC_FROM " FROM documents d JOIN releases r ON r.id = d.release_id" \
+	" LEFT JOIN emails e ON e.doc_id = d.id"
+
+static void doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
+{
+	d->id = sqlite3_column_int64(st, c + 0);
+	d->release_id = sqlite3_column_int64(st, c + 1);
+	d->email = sqlite3_column_int(st, c + 2) != 0;
+	sz_sqlite_text(d->title, sizeof(d->title), st, c + 3);
+	sz_sqlite_text(d->filename, sizeof(d->filename), st, c + 4);
+	sz_sqlite_text(d->type, sizeof(d->type), st, c + 5);
+	sz_sqlite_text(d->sha256, sizeof(d->sha256), st, c + 6);
+	d->size = (uint64_t)sqlite3_column_int64(st, c + 7);
+	d->summary = text_dup(st, c + 8);
+	d->words = sqlite3_column_int64(st, c + 9);
+	d->parent_id = sqlite3_column_int64(st, c + 10);
+	sz_sqlite_text(d->release_title, sizeof(d->release_title), st, c + 11);
+	d->published = sqlite3_column_int(st, c + 12) != 0;
+	sz_sqlite_text(d->collection, sizeof(d->collection), st, c + 13);
+	d->num = sqlite3_column_int64(st, c + 14);
+	sz_sqlite_text(d->message_id, sizeof(d->message_id), st, c + 15);
+	sz_sqlite_text(d->thread, sizeof(d->thread), st, c + 16);
+	d->date = sqlite3_column_int64(st, c + 17);
+	sz_sqlite_text(d->from_addr, sizeof(d->from_addr), st, c + 18);
+	sz_sqlite_text(d->from_name, sizeof(d->from_name), st, c + 19);
+	d->to = text_dup(st, c + 20);
+	d->cc = text_dup(st, c + 21);
+	d->dkim = (enum sz_dkim_state)sqlite3_column_int(st, c + 22);
+	sz_sqlite_text(d->dkim_detail, sizeof(d->dkim_detail), st, c + 23);
+}
+
+/* Collects up to limit rows of a prepared statement. */
+static int collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
+	size_t *n, struct sz_err *err)
+{
+	*rows = calloc(limit ? limit : 1, sizeof(**rows));
+	*n = 0;
+	if (*rows == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW)
+		doc_read(st, 0, &(*rows)[(*n)++]);
+	return 0;
+}
+
+/* Addresses in "Name <addr>, ..." lists, one row each, for the
+ * recipient pages. */
+static int add_recipients(sqlite3 *db, int64_t id, const char *list,
+	struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_sqlite_prepare(db, "INSERT INTO recipients (doc_id, addr)"
+		" VALUES (?, lower(?))", &st, err);
+	if (rc != 0)
+		return rc;
+	const char *p = list;
+	while (p != NULL && *p) {
+		const char *lt = strchr(p, '<'), *comma = strchr(p, ',');
+		const char *b, *e;
+		if (lt != NULL && (comma == NULL || lt < comma)) {
+			b = lt + 1;
+			e = strchr(b, '>');
+			if (e == NULL)
+				break;
+			comma = strchr(e, ',');
+		} else {
+			b = p;
+			e = comma ? comma : p + strlen(p);
+		}
+		while (b < e && *b == ' ')
+			b++;
+		if (e > b && memchr(b, '@', (size_t)(e - b))) {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_text(st, 2, b, (int)(e - b), SQLITE_TRANSIENT);
+			if (sz_sqlite_step(st) != SQLITE_DONE) {
+				rc = sz_sqlite_error(db, err, "indexing recipients");
+				break;
+			}
+			sqlite3_reset(st);
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
+	const char *text, size_t text_len, int64_t *id, struct sz_err *err)
+{
+	sqlite3 *db = impl(a)->db;
+	sqlite3_stmt *st = NULL;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(db, "SELECT id FROM documents WHERE"
+		" release_id = ? AND sha256 = ? AND ifnull(parent_id, 0) = ?",
+		&st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, d->release_id);
+		sqlite3_bind_text(st, 2, d->sha256, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, d->parent_id);
+		if (sz_sqlite_step(st) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(st, 0);
+			rc = SZ_E_EXISTS;
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == 0)
+		rc = sz_sqlite_prepare(db, "INSERT INTO documents (release_id,"
+			" email, title, filename, type, sha256, size, summary, words,"
+			" parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
+			&st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, d->release_id);
+		sqlite3_bind_int(st, 2, d->email);
+		sqlite3_bind_text(st, 3, d->title, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, d->filename, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, d->type, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, d->sha256, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 7, (int64_t)d->size);
+		sqlite3_bind_text(st, 8, d->summary ? d->summary : "", -1,
+			SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 9, d->words);
+		sqlite3_bind_int64(st, 10, d->parent_id);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(db, err, "adding a document");
+		else
+			*id = sqlite3_last_insert_rowid(db);
+		sqlite3_finalize(st);
+	}
+	if (rc == 0 && d->email) {
+		rc = sz_sqlite_prepare(db, "INSERT INTO emails (doc_id, release_id,"
+			" collection, num, message_id, thread, date, from_addr,"
+			" from_name, to_addrs, cc_addrs, dkim, dkim_detail)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?, ?)", &st, err);
+		if (rc == 0) {
+			sqlite3_bind_int64(st, 1, *id);
+			sqlite3_bind_int64(st, 2, d->release_id);
+			sqlite3_bind_text(st, 3, d->collection, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 4, d->num);
+			sqlite3_bind_text(st, 5, d->message_id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 6, d->thread, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 7, d->date);
+			sqlite3_bind_text(st, 8, d->from_addr, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 9, d->from_name, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 10, d->to ? d->to : "", -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 11, d->cc ? d->cc : "", -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 12, (int)d->dkim);
+			sqlite3_bind_text(st, 13, d->dkim_detail, -1, SQLITE_TRANSIENT);
+			if (sz_sqlite_step(st) != SQLITE_DONE)
+				rc = sz_sqlite_error(db, err, "adding an e-mail");
+			sqlite3_finalize(st);
+		}
+		if (rc == 0)
+			rc = add_recipients(db, *id, d->to, err);
+		if (rc == 0)
+			rc = add_recipients(db, *id, d->cc, err);
+	}
+	if (rc == 0) {
+		rc = sz_sqlite_prepare(db, "INSERT INTO fts (rowid, title, body,"
+			" sender, recipients) VALUES (?, ?, ?, ?, ?)", &st, err);
+		if (rc == 0) {
+			char sender[2 * SZ_ARCHIVE_NAME_MAX + 4];
+			snprintf(sender, sizeof(sender), "%s %s", d->from_name,
+				d->from_addr);
+			char *rcpt = NULL;
+			if (asprintf(&rcpt, "%s %s", d->to ? d->to : "",
+			    d->cc ? d->cc : "") < 0)
+				rcpt = NULL;
+			sqlite3_bind_int64(st, 1, *id);
+			sqlite3_bind_text(st, 2, d->title, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 3, text ? text : "", (int)text_len,
+				SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 4, sender, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 5, rcpt ? rcpt : "", -1, SQLITE_TRANSIENT);
+			if (sz_sqlite_step(st) != SQLITE_DONE)
+				rc = sz_sqlite_error(db, err, "indexing a document");
+			free(rcpt);
+			sqlite3_finalize(st);
+		}
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
+	struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	memset(d, 0, sizeof(*d));
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+		" WHERE d.id = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, id);
+		int s = sz_sqlite_step(st);
+		if (s == SQLITE_ROW)
+			doc_read(st, 0, d);
+		else if (s == SQLITE_DONE)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such document");
+		else
+			rc = sz_sqlite_error(impl(a)->db, err, "reading a document");
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
+	struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db,
+		"SELECT body FROM fts WHERE rowid = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sz_sqlite_step(st) == SQLITE_ROW) {
+			const void *t = sqlite3_column_text(st, 0);
+			int len = sqlite3_column_bytes(st, 0);
+			if (t != NULL && sz_buf_append(out, t, (size_t)len) != 0)
+				rc = sz_err_set(err, SZ_E_LIMIT, "the text is too long");
+		}
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
+	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+	int64_t *total, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	*rows = NULL;
+	*n = 0;
+	op_lock(a);
+	int rc = count_rows(impl(a)->db, email ?
+		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
+		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
+		release_id, total, err);
+	if (rc == 0)
+		rc = sz_sqlite_prepare(impl(a)->db, email ?
+			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
+			" d.email = 1 ORDER BY e.collection, e.num LIMIT ? OFFSET ?" :
+			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
+			" d.email = 0 ORDER BY d.parent_id IS NOT NULL, d.title, d.id"
+			" LIMIT ? OFFSET ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, release_id);
+		sqlite3_bind_int64(st, 2, (int64_t)limit);
+		sqlite3_bind_int64(st, 3, (int64_t)offset);
+		rc = collect(st, limit, rows, n, err);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int doc_children(struct sz_archive *a, int64_t parent,
+	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, parent);
+		rc = collect(st, 1000, rows, n, err);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
+	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
+		" LIMIT 1000", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, drafts);
+		rc = collect(st, 1000, rows, n, err);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int by_address(struct sz_archive *a, const char *addr,
+	const char *role, bool drafts, size_t offset, size_t limit,
+	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	bool from = strcmp(role, "from") == 0;
+	const char *where = from ? " WHERE e.from_addr = lower(:a)" :
+		" WHERE d.id IN (SELECT doc_id FROM recipients WHERE addr = lower(:a))";
+	char sql[2048];
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	*rows = NULL;
+	*n = 0;
+	op_lock(a);
+	snprintf(sql, sizeof(sql), "SELECT count(*)" DOC_FROM "%s AND"
+		" (r.state = 1 OR :d)", where);
+	int rc = sz_sqlite_prepare(impl(a)->db, sql, &st, err);
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, drafts);
+		*total = sz_sqlite_step(st) == SQLITE_ROW ?
+			sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		snprintf(sql, sizeof(sql), "SELECT " DOC_COLS DOC_FROM "%s AND"
+			" (r.state = 1 OR :d) ORDER BY e.date DESC, d.id LIMIT :l"
+			" OFFSET :o", where);
+		rc = sz_sqlite_prepare(impl(a)->db, sql, &st, err);
+	}
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, drafts);
+		sqlite3_bind_int64(st, 3, (int64_t)limit);
+		sqlite3_bind_int64(st, 4, (int64_t)offset);
+		rc = collect(st, limit, rows, n, err);
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+static int email_next_num(struct sz_archive *a, int64_t release_id,
+	const char *collection, int64_t *num, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT ifnull(max(num), 0) + 1"
+		" FROM emails WHERE release_id = ? AND collection = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, release_id);
+		sqlite3_bind_text(st, 2, collection, -1, SQLITE_TRANSIENT);
+		*num = sz_sqlite_step(st) == SQLITE_ROW ?
+			sqlite3_column_int64(st, 0) : 1;
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
+/* ---- search ---------------------------------------------------------- */
+
+/* The conditions every part of a search shares, with named parameters;
+ * the ranked query joins the index instead of testing membership. */
+#define WHERE_REST " AND (r.state = 1 OR :drafts)" \
+	" AND (:release = 0 OR d.release_id = :release)" \
+	" AND (:type IS NULL OR d.type = :type)" \
+	" AND (:from IS NULL OR e.from_addr LIKE :from OR e.from_name LIKE :from)" \
+	" AND (:to IS NULL OR e.to_addrs LIKE :to OR e.cc_addrs LIKE :to)" \
+	" AND (:after = 0 OR e.date >= :after)" \
+	" AND (:before = 0 OR (e.date > 0 AND e.date < :before))"
+static const char search_where[] =
+	" WHERE (:match IS NULL OR d.id IN (SELECT rowid FROM fts WHERE fts MATCH :match))"
+	WHERE_REST;
+static const char ranked_where[] = " WHERE 1" WHERE_REST;
+
+static void bind_query(sqlite3_stmt *st, const struct sz_archive_query *q,
+	char *from_like, char *to_like)
+{
+	int i;
+#define BIND_TEXT(name, v) \
+	if ((i = sqlite3_bind_parameter_index(st, name)) > 0) { \
+		if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT); \
+		else sqlite3_bind_null(st, i); }
+#define BIND_INT(name, v) \
+	if ((i = sqlite3_bind_parameter_index(st, name)) > 0) \
+		sqlite3_bind_int64(st, i, v);
+	BIND_TEXT(":match", q->match);
+	BIND_INT(":drafts", q->drafts);
+	BIND_INT(":release", q->release);
+	BIND_TEXT(":type", q->type);
+	BIND_TEXT(":from", q->from ? from_like : NULL);
+	BIND_TEXT(":to", q->to ? to_like : NULL);
+	BIND_INT(":after", q->after);
+	BIND_INT(":before", q->before);
+#undef BIND_TEXT
+#undef BIND_INT
+}
+
+/* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
+ * put around matches into <mark> ... </mark>. */
+static char *mark_snippet(const char *s)
+{
+	struct sz_buf b;
+	sz_buf_init(&b, 1u << 16);
+	for (; s && *s; s++) {
+		int rc;
+		switch (*s) {
+		case 1: rc = sz_buf_puts(&b, "<mark>"); break;
+		case 2: rc = sz_buf_puts(&b, "</mark>"); break;
+		case '<': rc = sz_buf_puts(&b, "&lt;"); break;
+		case '>': rc = sz_buf_puts(&b, "&gt;"); break;
+		case '&': rc = sz_buf_puts(&b, "&amp;"); break;
+		case '"': rc = sz_buf_puts(&b, "&quot;"); break;
+		case '\n': case '\r': case '\t': rc = sz_buf_puts(&b, " "); break;
+		default: rc = sz_buf_append(&b, s, 1); break;
+		}
+		if (rc != 0)
+			break;
+	}
+	if (b.data == NULL)
+		return strdup("");
+	return (char *)b.data;
+}
+
+static int facets(sqlite3 *db, const char *sql, const struct sz_archive_query *q,
+	char *fl, char *tl, struct sz_facet **out, size_t *n, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_sqlite_prepare(db, sql, &st, err);
+	*out = calloc(50, sizeof(**out));
+	*n = 0;
+	if (rc != 0 || *out == NULL) {
+		if (rc == 0)
+			sqlite3_finalize(st);
+		return rc ? rc : sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	bind_query(st, q, fl, tl);
+	while (*n < 50 && sz_sqlite_step(st) == SQLITE_ROW) {
+		struct sz_facet *f = &(*out)[(*n)++];
+		sz_sqlite_text(f->key, sizeof(f->key), st, 0);
+		f->id = sqlite3_column_int64(st, 1);
+		f->count = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int search(struct sz_archive *a, const struct sz_archive_query *q,
+	size_t offset, size_t limit, struct sz_search_result *res,
+	struct sz_err *err)
+{
+	sqlite3 *db = impl(a)->db;
+	sqlite3_stmt *st = NULL;
+	char *sql = NULL, fl[600], tl[600];
+	memset(res, 0, sizeof(*res));
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	snprintf(fl, sizeof(fl), "%%%s%%", q->from ? q->from : "");
+	snprintf(tl, sizeof(tl), "%%%s%%", q->to ? q->to : "");
+	op_lock(a);
+	int rc = 0;
+	if (asprintf(&sql, "SELECT count(*)" DOC_FROM "%s", search_where) < 0) {
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = sz_sqlite_prepare(db, sql, &st, err)) != 0)
+		goto out;
+	bind_query(st, q, fl, tl);
+	int s = sz_sqlite_step(st);
+	if (s != SQLITE_ROW) {
+		rc = sz_sqlite_error(db, err, "searching");
+		goto out;
+	}
+	res->total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	free(sql);
+	/* Ranked by BM25 (title weighs most) when there are words, newest
+	 * first otherwise. */
+	if (asprintf(&sql, q->match ?
+	    "SELECT " DOC_COLS ", snippet(fts, 1, char(1), char(2), '…', 24)"
+	    DOC_FROM " JOIN fts ON fts.rowid = d.id AND fts MATCH :match %s"
+	    " ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0) LIMIT :limit OFFSET :offset" :
+	    "SELECT " DOC_COLS ", substr(d.summary, 1, 300)" DOC_FROM "%s"
+	    " ORDER BY ifnull(e.date, 0) DESC, d.id DESC LIMIT :limit OFFSET :offset",
+	    q->match ? ranked_where : search_where) < 0) {
+		sql = NULL;
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = sz_sqlite_prepare(db, sql, &st, err)) != 0)
+		goto out;
+	bind_query(st, q, fl, tl);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+		(int64_t)limit);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
+		(int64_t)offset);
+	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
+	if (res->hits == NULL) {
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		goto out;
+	}
+	while (res->nhits < limit && (s = sz_sqlite_step(st)) == SQLITE_ROW) {
+		struct sz_search_hit *h = &res->hits[res->nhits++];
+		doc_read(st, 0, &h->doc);
+		h->snippet = mark_snippet((const char *)sqlite3_column_text(st, 24));
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		rc = sz_sqlite_error(db, err, "searching");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	free(sql);
+	sql = NULL;
+	if (asprintf(&sql, "SELECT r.title, r.id, count(*)" DOC_FROM "%s"
+	    " GROUP BY r.id ORDER BY count(*) DESC", search_where) < 0 ||
+	    (rc = facets(db, sql, q, fl, tl, &res->by_release, &res->nrelease,
+		    err)) != 0)
+		goto out;
+	free(sql);
+	sql = NULL;
+	if (asprintf(&sql, "SELECT d.type, 0, count(*)" DOC_FROM "%s"
+	    " GROUP BY d.type ORDER BY count(*) DESC", search_where) < 0)
+		sql = NULL;
+	else
+		rc = facets(db, sql, q, fl, tl, &res->by_type, &res->ntype, err);
+out:
+	if (st != NULL)
+		sqlite3_finalize(st);
+	free(sql);
+	op_unlock(a);
+	if (rc != 0)
+		sz_search_result_free(res);
+	return rc;
+}
+
+/* ---- opening --------------------------------------------------------- */
+
+static void archive_close(struct sz_archive *a)
+{
+	if (a == NULL)
+		return;
+	sqlite3_close_v2(impl(a)->db);
+	pthread_mutex_destroy(&impl(a)->mu);
+	free(a);
+}
+
+static const struct sz_archive_ops ops = {
+	.close = archive_close,
+	.begin = tx_begin,
+	.commit = tx_commit,
+	.rollback = tx_rollback,
+	.release_create = release_create,
+	.release_set_state = release_set_state,
+	.release_get = release_get,
+	.release_list = release_list,
+	.doc_add = doc_add,
+	.doc_get = doc_get,
+	.doc_text = doc_text,
+	.doc_list = doc_list,
+	.doc_children = doc_children,
+	.thread = thread_list,
+	.by_address = by_address,
+	.email_next_num = email_next_num,
+	.search = search,
+};
+
+int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
+	bool create, bool read_only, struct sz_err *err);
+int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
+	bool create, bool read_only, struct sz_err *err)
+{
+	char path[4096];
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, SZ_ARCHIVE_DB_FILE);
+	struct sqlite_archive *q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	q->base.ops = &ops;
+	snprintf(q->base.files, sizeof(q->base.files), "%s/%s", dir,
+		SZ_ARCHIVE_DIR);
+	pthread_mutex_init(&q->mu, NULL);
+	int flags = SQLITE_OPEN_FULLMUTEX | (read_only ? SQLITE_OPEN_READONLY :
+		SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+	int rc = 0;
+	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
+		rc = sz_err_set(err, SZ_E_IO, "cannot open the archive %s: %s",
+			path, q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(q->db, 5000);
+	if (!read_only) {
+		rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
+			"PRAGMA synchronous = FULL;"
+			"PRAGMA foreign_keys = ON;", err, "opening the archive");
+		if (rc == 0)
+			rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+	}
+out:
+	if (rc != 0) {
+		archive_close(&q->base);
+		return rc;
+	}
+	*out = &q->base;
+	return 0;
+}
