@@ -17,10 +17,11 @@
 #include "http/server.h"
 #include "store/instance.h"
 #include "web/editor/editor.h"
+#include "web/public/public.h"
 #include "web/source/source.h"
 
 static const char usage[] =
-	"Usage: samizdat serve [--face source|editor] [-d DIR]\n"
+	"Usage: samizdat serve [--face source|editor|public] [-d DIR]\n"
 	"                      [--listen HOST:PORT]\n"
 	"\n"
 	"Serves the web faces of the instance in DIR.  Each face is meant to\n"
@@ -31,7 +32,7 @@ static const char usage[] =
 	"\n"
 	"  -d, --dir DIR        the instance (default $SAMIZDAT_DIR, or\n"
 	"                       /var/lib/samizdat)\n"
-	"      --face NAME      source or editor (the public face comes later)\n"
+	"      --face NAME      source, editor or public\n"
 	"      --listen ADDR    HOST:PORT for that face (port 0: any free port)\n";
 
 #define RETENTION_INTERVAL_S 3600
@@ -59,6 +60,8 @@ static void retention(struct sz_instance *in)
 }
 
 /* Starts one face; prints its URL. */
+#define NFACES 3
+
 static int start_face(const char *name, const char *addr,
 	const struct sz_route *routes, size_t nroutes, sz_error_page_fn page,
 	void *app, const struct sz_http_limits *limits,
@@ -104,9 +107,10 @@ int sz_cmd_serve(int argc, char **argv)
 			argv[optind]);
 	bool want_source = face == NULL || strcmp(face, "source") == 0;
 	bool want_editor = face == NULL || strcmp(face, "editor") == 0;
-	if (!want_source && !want_editor)
-		return cli_fail("serve", "the %s face is not built yet; --face "
-			"source and --face editor are available", face);
+	bool want_public = face == NULL || strcmp(face, "public") == 0;
+	if (!want_source && !want_editor && !want_public)
+		return cli_usage("serve", "unknown face %s: source, editor or "
+			"public", face);
 	if (listen != NULL && face == NULL)
 		return cli_usage("serve", "--listen needs --face");
 
@@ -122,11 +126,12 @@ int sz_cmd_serve(int argc, char **argv)
 	struct sz_instance in;
 	struct sz_source_app source_app;
 	struct sz_editor_app editor_app;
-	struct sz_http_server *srv[2] = { NULL, NULL };
+	struct sz_public_app public_app;
+	struct sz_http_server *srv[NFACES] = { NULL, NULL, NULL };
 	struct sz_err err;
 	size_t swept = 0;
 	int status = SZ_EXIT_FAIL;
-	bool source_ready = false, editor_ready = false;
+	bool source_ready = false, editor_ready = false, public_ready = false;
 	if (sz_instance_open(&in, cli_instance_dir(dir), &err) != SZ_OK)
 		return cli_fail("serve", "%s", err.msg);
 	if (sz_blobs_sweep(&in.blobs, in.store, &swept, &err) != SZ_OK) {
@@ -170,6 +175,19 @@ int sz_cmd_serve(int argc, char **argv)
 			    &limits, &srv[1]) != 0)
 			goto out;
 	}
+	if (want_public) {
+		/* The public face reads the archive only (store/archive.h). */
+		if (sz_public_app_init(&public_app, in.dir, &err) != SZ_OK) {
+			cli_fail("serve", "%s", err.msg);
+			goto out;
+		}
+		public_ready = true;
+		routes = sz_public_routes(&nroutes);
+		if (start_face("public", listen ? listen : in.cfg.listen_public,
+			    routes, nroutes, sz_public_error_page, &public_app,
+			    &limits, &srv[2]) != 0)
+			goto out;
+	}
 
 	/* Retention: at start-up, then every hour, until a signal. */
 	for (;;) {
@@ -179,7 +197,7 @@ int sz_cmd_serve(int argc, char **argv)
 			break;
 	}
 	unsigned busy = 0;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NFACES; i++)
 		if (srv[i] != NULL) {
 			busy += sz_http_in_flight(srv[i]);
 			sz_http_quiesce(srv[i]);
@@ -190,7 +208,7 @@ int sz_cmd_serve(int argc, char **argv)
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	for (;;) {
 		busy = 0;
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < NFACES; i++)
 			if (srv[i] != NULL)
 				busy += sz_http_in_flight(srv[i]);
 		if (busy == 0 || sigtimedwait(&sigs, NULL, &tick) >= 0)
@@ -198,12 +216,14 @@ int sz_cmd_serve(int argc, char **argv)
 	}
 	status = 0;
 out:
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NFACES; i++)
 		sz_http_stop(srv[i], 0);
 	if (source_ready)
 		sz_source_app_free(&source_app);
 	if (editor_ready)
 		sz_editor_app_free(&editor_app);
+	if (public_ready)
+		sz_public_app_free(&public_app);
 	sz_instance_close(&in);
 	return status;
 }

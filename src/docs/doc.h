@@ -139,7 +139,12 @@ int sz_doc_extract(int fd, const char *path, enum sz_doc_type type,
 #define SZ_READING_WPM 238u
 int sz_doc_summarize(const char *text, size_t len, unsigned n,
 	struct sz_buf *out, size_t *words, struct sz_err *err);
-/* Minutes to read `words` words at SZ_READING_WPM, at least 1. */
-unsigned sz_doc_reading_minutes(size_t words);
+/* Minutes to read `words` words at SZ_READING_WPM, at least 1 (inline:
+ * the public face uses it without linking the document libraries). */
+static inline unsigned sz_doc_reading_minutes(size_t words)
+{
+	size_t m = (words + SZ_READING_WPM - 1) / SZ_READING_WPM;
+	return m == 0 ? 1 : (unsigned)m;
+}
 
 #endif

@@ -291,9 +291,3 @@ out:
 	free(next);
 	return rc;
 }
-
-unsigned sz_doc_reading_minutes(size_t words)
-{
-	size_t m = (words + SZ_READING_WPM - 1) / SZ_READING_WPM;
-	return m == 0 ? 1 : (unsigned)m;
-}

@@ -159,12 +159,23 @@ static enum MHD_Result send_error(struct sz_http_server *s,
 	return send_page(rq, hang_up);
 }
 
+/* A route ending in a star matches one more path segment, not
+ * empty, without a slash; any other route matches exactly. */
+static bool path_matches(const char *route, const char *path)
+{
+	size_t n = strlen(route);
+	if (n == 0 || route[n - 1] != '*')
+		return strcmp(route, path) == 0;
+	return strncmp(route, path, n - 1) == 0 && path[n - 1] != 0 &&
+	       strchr(path + n - 1, '/') == NULL;
+}
+
 static const struct sz_route *find_route(struct sz_http_server *s,
 	const char *method, const char *path, bool *path_known)
 {
 	*path_known = false;
 	for (size_t i = 0; i < s->nroutes; i++) {
-		if (strcmp(s->routes[i].path, path) != 0)
+		if (!path_matches(s->routes[i].path, path))
 			continue;
 		*path_known = true;
 		if (strcmp(s->routes[i].method, method) == 0)

@@ -25,7 +25,10 @@
 
 struct sz_request;
 
-/* A route: the handler runs once the whole request has arrived.  Routes
+/* A route: path is exact, or ends in '*' to take one more path segment
+ * ("/release/ *" without the space answers "/release/12"; the handler
+ * reads rq->path).
+ * The handler runs once the whole request has arrived.  Routes
  * with a body either let it be buffered (up to max_body bytes: forms) or
  * stream it through body_data (uploads). */
 struct sz_route {

@@ -1,0 +1,219 @@
+/*
+ * api.c - the read-only JSON API, /api/v1/...: releases, documents,
+ * e-mails and search, paginated with ?page=N (20 per page), built with
+ * jansson.  The same visibility rules as the pages: drafts only in the
+ * preview.
+ *
+ *   GET /api/v1/releases              GET /api/v1/releases/N
+ *   GET /api/v1/documents/N           GET /api/v1/emails/N
+ *   GET /api/v1/search?q=...
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/query.h"
+#include "web/public/public.h"
+
+static json_t *doc_json(const struct sz_doc_row *d, bool full)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I}",
+		"id", (json_int_t)d->id, "release", (json_int_t)d->release_id,
+		"kind", d->email ? "email" : "document", "title", d->title,
+		"type", d->type, "sha256", d->sha256, "size", (json_int_t)d->size,
+		"summary", d->summary ? d->summary : "", "words", (json_int_t)d->words);
+	if (o == NULL)
+		return NULL;
+	if (d->parent_id)
+		json_object_set_new(o, "attached_to", json_integer(d->parent_id));
+	if (d->email) {
+		json_object_set_new(o, "collection", json_string(d->collection));
+		json_object_set_new(o, "number", json_integer(d->num));
+		json_object_set_new(o, "from", json_pack("{s:s, s:s}", "address",
+			d->from_addr, "name", d->from_name));
+		json_object_set_new(o, "to", json_string(d->to ? d->to : ""));
+		json_object_set_new(o, "cc", json_string(d->cc ? d->cc : ""));
+		json_object_set_new(o, "date", json_integer(d->date));
+		json_object_set_new(o, "thread", json_string(d->thread));
+		if (full) {
+			json_object_set_new(o, "message_id", json_string(d->message_id));
+			static const char *const dk[] = { "none", "pass", "fail",
+				"unknown" };
+			json_object_set_new(o, "dkim", json_string(dk[d->dkim & 3]));
+		}
+	} else {
+		json_object_set_new(o, "filename", json_string(d->filename));
+	}
+	return o;
+}
+
+static json_t *release_json(const struct sz_release_row *r)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I}",
+		"id", (json_int_t)r->id, "title", r->title, "date", r->day,
+		"introduction", r->intro ? r->intro : "",
+		"state", r->state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
+		"documents", (json_int_t)r->documents, "emails",
+		(json_int_t)r->emails);
+}
+
+static json_t *page_json(size_t page, int64_t total)
+{
+	return json_pack("{s:I, s:I, s:I}", "page", (json_int_t)page,
+		"per_page", (json_int_t)SZ_PUBLIC_PAGE_SIZE, "total",
+		(json_int_t)total);
+}
+
+static int reply(struct sz_request *rq, unsigned status, json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(o);
+	rq->status = status;
+	rq->content_type = "application/json";
+	int rc = sz_buf_puts(&rq->page, s ? s : "{\"error\":\"out of memory\"}");
+	free(s);
+	return rc;
+}
+
+static int error(struct sz_request *rq, unsigned status, const char *msg)
+{
+	return reply(rq, status, json_pack("{s:s}", "error", msg));
+}
+
+static int releases(struct sz_request *rq, struct sz_public_app *app)
+{
+	size_t page, n = 0;
+	int64_t total = 0;
+	struct sz_release_row *rows = NULL;
+	struct sz_err err;
+	size_t offset = view_page(rq, &page);
+	if (app->archive->ops->release_list(app->archive, app->drafts, offset,
+	    SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0)
+		return error(rq, 500, "the archive cannot be read now");
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, release_json(&rows[i]));
+	sz_release_rows_free(rows, n);
+	json_t *o = page_json(page, total);
+	json_object_set_new(o, "releases", arr);
+	return reply(rq, 200, o);
+}
+
+static int release_one(struct sz_request *rq, struct sz_public_app *app,
+	int64_t id)
+{
+	struct sz_release_row r;
+	struct sz_err err;
+	if (app->archive->ops->release_get(app->archive, id, &r, &err) != 0)
+		return error(rq, 404, "no such release");
+	if (r.state != SZ_RELEASE_PUBLISHED && !app->drafts) {
+		free(r.intro);
+		return error(rq, 404, "no such release");
+	}
+	json_t *o = release_json(&r);
+	free(r.intro);
+	size_t page;
+	size_t offset = view_page(rq, &page);
+	for (int email = 0; email < 2; email++) {
+		struct sz_doc_row *rows = NULL;
+		size_t n = 0;
+		int64_t total = 0;
+		if (app->archive->ops->doc_list(app->archive, id, email, offset,
+		    SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0)
+			continue;
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, doc_json(&rows[i], false));
+		sz_doc_rows_free(rows, n);
+		json_t *part = page_json(page, total);
+		json_object_set_new(part, "items", arr);
+		json_object_set_new(o, email ? "email_page" : "document_page", part);
+	}
+	return reply(rq, 200, o);
+}
+
+static int doc_one(struct sz_request *rq, struct sz_public_app *app,
+	int64_t id, bool email)
+{
+	struct sz_doc_row d;
+	struct sz_err err;
+	if (app->archive->ops->doc_get(app->archive, id, &d, &err) != 0)
+		return error(rq, 404, email ? "no such e-mail" : "no such document");
+	if (d.email != email || (!d.published && !app->drafts)) {
+		sz_doc_row_clear(&d);
+		return error(rq, 404, email ? "no such e-mail" : "no such document");
+	}
+	json_t *o = doc_json(&d, true);
+	struct sz_buf text;
+	sz_buf_init(&text, 8u << 20);
+	app->archive->ops->doc_text(app->archive, id, &text, &err);
+	json_object_set_new(o, "text", json_stringn(text.data ?
+		(const char *)text.data : "", text.len));
+	sz_buf_free(&text);
+	char url[64];
+	snprintf(url, sizeof(url), "%s/file/%lld", app->prefix, (long long)id);
+	json_object_set_new(o, "download", json_string(url));
+	sz_doc_row_clear(&d);
+	return reply(rq, 200, o);
+}
+
+static int search(struct sz_request *rq, struct sz_public_app *app)
+{
+	const char *q = sz_request_query(rq, "q");
+	struct sz_query sq;
+	struct sz_archive_query aq;
+	struct sz_search_result res;
+	struct sz_err err;
+	size_t page;
+	size_t offset = view_page(rq, &page);
+	if (q == NULL || q[0] == 0)
+		return error(rq, 400, "give a query: /api/v1/search?q=words");
+	if (sz_query_parse(&sq, q, strlen(q)) != 0) {
+		int rc = error(rq, 400, sq.error);
+		sz_query_free(&sq);
+		return rc;
+	}
+	sz_query_to_archive(&sq, app->drafts, &aq);
+	int rc = app->archive->ops->search(app->archive, &aq, offset,
+		SZ_PUBLIC_PAGE_SIZE, &res, &err);
+	sz_query_free(&sq);
+	if (rc != 0)
+		return error(rq, 500, "the search could not run");
+	json_t *o = page_json(page, res.total), *arr = json_array();
+	for (size_t i = 0; i < res.nhits; i++) {
+		json_t *h = doc_json(&res.hits[i].doc, false);
+		json_object_set_new(h, "snippet", json_string(res.hits[i].snippet));
+		json_array_append_new(arr, h);
+	}
+	json_object_set_new(o, "results", arr);
+	json_t *fr = json_array(), *ft = json_array();
+	for (size_t i = 0; i < res.nrelease; i++)
+		json_array_append_new(fr, json_pack("{s:I, s:s, s:I}", "release",
+			(json_int_t)res.by_release[i].id, "title",
+			res.by_release[i].key, "count", (json_int_t)res.by_release[i].count));
+	for (size_t i = 0; i < res.ntype; i++)
+		json_array_append_new(ft, json_pack("{s:s, s:I}", "type",
+			res.by_type[i].key, "count", (json_int_t)res.by_type[i].count));
+	json_object_set_new(o, "facets", json_pack("{s:o, s:o}", "release", fr,
+		"type", ft));
+	sz_search_result_free(&res);
+	return reply(rq, 200, o);
+}
+
+int sz_public_api(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	const char *p = rq->path + strlen("/api/v1/");
+	int64_t id;
+	if (strcmp(p, "releases") == 0)
+		return releases(rq, app);
+	if (strcmp(p, "search") == 0)
+		return search(rq, app);
+	if ((id = view_id(rq, "/api/v1/releases/")) > 0)
+		return release_one(rq, app, id);
+	if ((id = view_id(rq, "/api/v1/documents/")) > 0)
+		return doc_one(rq, app, id, false);
+	if ((id = view_id(rq, "/api/v1/emails/")) > 0)
+		return doc_one(rq, app, id, true);
+	return error(rq, 404, "no such API path; see /api/v1/releases");
+}

@@ -1,0 +1,303 @@
+/*
+ * email.c - an e-mail's page (headers, body, attachments, its thread, the
+ * SHA-256 of its raw bytes, whether its DKIM signature verified), its
+ * thread, and the e-mails from or to one address.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/html.h"
+#include "web/public/public.h"
+
+static const char *dkim_text(enum sz_dkim_state s)
+{
+	switch (s) {
+	case SZ_DKIM_PASS: return "<span class=\"ok\">DKIM signature verified</span>";
+	case SZ_DKIM_FAIL: return "<span class=\"bad\">DKIM signature failed</span>";
+	case SZ_DKIM_UNKNOWN: return "DKIM signature could not be checked";
+	default: return "not DKIM-signed (or not checked)";
+	}
+}
+
+static int address_links(struct sz_buf *b, const char *prefix,
+	const char *role, const char *list)
+{
+	/* "Name <a@b>, c@d" -> each address linked to its page */
+	int rc = 0;
+	const char *p = list;
+	while (rc == 0 && p && *p) {
+		const char *comma = strchr(p, ',');
+		const char *lt = strchr(p, '<');
+		if (lt && comma && lt > comma)
+			lt = NULL;
+		const char *gt = lt ? strchr(lt, '>') : NULL;
+		if (lt && gt)
+			comma = strchr(gt, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[600], addr[600];
+		snprintf(item, sizeof(item), "%.*s", (int)(len < 599 ? len : 599), p);
+		if (lt && gt)
+			snprintf(addr, sizeof(addr), "%.*s", (int)(gt - lt - 1), lt + 1);
+		else
+			snprintf(addr, sizeof(addr), "%s", item);
+		char *a = addr;
+		while (*a == ' ')
+			a++;
+		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", p == list ? "" : ", ",
+			prefix, role);
+		if (rc == 0)
+			rc = view_urlencode(b, a);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\">");
+		char *it = item;
+		while (*it == ' ')
+			it++;
+		if (rc == 0)
+			rc = view_escape(b, it);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</a>");
+		p = comma ? comma + 1 : NULL;
+	}
+	return rc;
+}
+
+static int doc_list(struct sz_buf *b, const struct sz_public_app *app,
+	struct sz_doc_row *rows, size_t n, int64_t current)
+{
+	int rc = sz_buf_puts(b, "<ul class=\"docs\">\n");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (rows[i].id == current) {
+			rc = sz_buf_puts(b, "<li class=\"current\">");
+			if (rc == 0)
+				rc = view_escape(b, rows[i].title);
+			if (rc == 0)
+				rc = sz_buf_puts(b, " <span class=\"meta\">(this e-mail)"
+					"</span></li>\n");
+			continue;
+		}
+		if (!rows[i].published && !app->drafts)
+			continue;
+		rc = view_doc_item(b, app, &rows[i], NULL);
+	}
+	return rc ? rc : sz_buf_puts(b, "</ul>\n");
+}
+
+int sz_public_email(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	struct sz_archive *a = app->archive;
+	struct sz_doc_row d;
+	struct sz_err err;
+	int64_t id = view_id(rq, "/email/");
+	if (id == 0 || a->ops->doc_get(a, id, &d, &err) != 0)
+		return view_not_found(rq, "There is no such e-mail.");
+	if (!d.email || (!d.published && !app->drafts)) {
+		sz_doc_row_clear(&d);
+		return view_not_found(rq, "There is no such e-mail.");
+	}
+	struct sz_buf *b = &rq->page, text;
+	sz_buf_init(&text, 2u << 20);
+	a->ops->doc_text(a, d.id, &text, &err);
+	char day[40];
+	view_date(d.date, day, sizeof(day));
+	int rc = view_begin(rq, d.title);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>");
+	if (rc == 0)
+		rc = view_escape(b, d.title);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\"><a href=\"%s/release/"
+			"%lld\">", app->prefix, (long long)d.release_id);
+	if (rc == 0)
+		rc = view_escape(b, d.release_title);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</a> · e-mail ");
+	if (rc == 0)
+		rc = view_escape(b, d.collection);
+	if (rc == 0)
+		rc = sz_buf_printf(b, " #%lld · %s</p>\n<dl class=\"headers\">"
+			"<dt>From</dt><dd><a href=\"%s/from/", (long long)d.num,
+			dkim_text(d.dkim), app->prefix);
+	if (rc == 0)
+		rc = view_urlencode(b, d.from_addr);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\">");
+	if (rc == 0 && d.from_name[0]) {
+		rc = view_escape(b, d.from_name);
+		if (rc == 0)
+			rc = sz_buf_puts(b, " &lt;");
+	}
+	if (rc == 0)
+		rc = view_escape(b, d.from_addr);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "%s</a></dd>", d.from_name[0] ? "&gt;" : "");
+	if (rc == 0 && d.to[0]) {
+		rc = sz_buf_puts(b, "<dt>To</dt><dd>");
+		if (rc == 0)
+			rc = address_links(b, app->prefix, "to", d.to);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd>");
+	}
+	if (rc == 0 && d.cc[0]) {
+		rc = sz_buf_puts(b, "<dt>Cc</dt><dd>");
+		if (rc == 0)
+			rc = address_links(b, app->prefix, "to", d.cc);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd>");
+	}
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<dt>Date</dt><dd>%s</dd>", day);
+	if (rc == 0 && d.message_id[0]) {
+		rc = sz_buf_puts(b, "<dt>Message-ID</dt><dd><code>");
+		if (rc == 0)
+			rc = view_escape(b, d.message_id);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</code></dd>");
+	}
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<dt>SHA-256</dt><dd><code>%s</code> of the "
+			"<a href=\"%s/file/%lld\">raw message</a> (%llu bytes, kept "
+			"exactly as received)</dd></dl>\n<pre class=\"text\">", d.sha256,
+			app->prefix, (long long)d.id, (unsigned long long)d.size);
+	if (rc == 0)
+		rc = view_escape(b, text.data ? (const char *)text.data : "");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</pre>\n");
+	struct sz_doc_row *rows = NULL;
+	size_t n = 0;
+	if (rc == 0 && a->ops->doc_children(a, d.id, &rows, &n, &err) == 0 &&
+	    n > 0) {
+		rc = sz_buf_printf(b, "<h2>Attachments (%zu)</h2>\n", n);
+		if (rc == 0)
+			rc = doc_list(b, app, rows, n, 0);
+	}
+	sz_doc_rows_free(rows, n);
+	rows = NULL;
+	n = 0;
+	if (rc == 0 && a->ops->thread(a, d.thread, app->drafts, &rows, &n,
+	    &err) == 0 && n > 1) {
+		rc = sz_buf_printf(b, "<h2>Thread (%zu e-mails) · <a href=\"%s/"
+			"thread/%s\">read the whole thread</a></h2>\n", n, app->prefix,
+			d.thread);
+		if (rc == 0)
+			rc = doc_list(b, app, rows, n, d.id);
+	}
+	sz_doc_rows_free(rows, n);
+	if (rc == 0)
+		rc = view_end(rq);
+	sz_buf_free(&text);
+	sz_doc_row_clear(&d);
+	return rc;
+}
+
+int sz_public_thread(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	struct sz_archive *a = app->archive;
+	char thread[SZ_ARCHIVE_SHA256_HEX];
+	struct sz_doc_row *rows = NULL;
+	size_t n = 0;
+	struct sz_err err;
+	if (!view_arg(rq, "/thread/", thread, sizeof(thread)) ||
+	    strspn(thread, "0123456789abcdef") != strlen(thread) ||
+	    a->ops->thread(a, thread, app->drafts, &rows, &n, &err) != 0 ||
+	    n == 0) {
+		sz_doc_rows_free(rows, n);
+		return view_not_found(rq, "There is no such thread.");
+	}
+	struct sz_buf *b = &rq->page;
+	int rc = view_begin(rq, rows[0].title);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>Thread: ");
+	if (rc == 0)
+		rc = view_escape(b, rows[0].title);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\">%zu e-mails, oldest "
+			"first</p>\n", n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct sz_buf text;
+		char day[40];
+		sz_buf_init(&text, 256u << 10);
+		a->ops->doc_text(a, rows[i].id, &text, &err);
+		view_date(rows[i].date, day, sizeof(day));
+		rc = sz_buf_printf(b, "<article class=\"mail\"><h2><a href=\"%s/email/"
+			"%lld\">", app->prefix, (long long)rows[i].id);
+		if (rc == 0)
+			rc = view_escape(b, rows[i].title);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</a></h2><p class=\"meta\">");
+		if (rc == 0)
+			rc = view_escape(b, rows[i].from_name[0] ? rows[i].from_name :
+				rows[i].from_addr);
+		if (rc == 0)
+			rc = sz_buf_printf(b, " · %s</p><pre class=\"text\">", day);
+		if (rc == 0)
+			rc = view_escape(b, text.data ? (const char *)text.data : "");
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</pre></article>\n");
+		sz_buf_free(&text);
+	}
+	if (rc == 0)
+		rc = view_end(rq);
+	sz_doc_rows_free(rows, n);
+	return rc;
+}
+
+static int address_page(struct sz_request *rq, const char *prefix,
+	const char *role, const char *heading)
+{
+	struct sz_public_app *app = rq->app;
+	char addr[300];
+	struct sz_doc_row *rows = NULL;
+	size_t n = 0, page;
+	int64_t total = 0;
+	struct sz_err err;
+	size_t offset = view_page(rq, &page);
+	if (!view_arg(rq, prefix, addr, sizeof(addr)) ||
+	    app->archive->ops->by_address(app->archive, addr, role, app->drafts,
+		    offset, SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0)
+		return view_not_found(rq, "There is no such address.");
+	if (total == 0) {
+		sz_doc_rows_free(rows, n);
+		return view_not_found(rq, "No e-mails in the archive were sent "
+			"from or to that address.");
+	}
+	struct sz_buf *b = &rq->page;
+	int rc = view_begin(rq, addr);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<h1>%s ", heading);
+	if (rc == 0)
+		rc = view_escape(b, addr);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\">%lld e-mail%s, newest "
+			"first</p>\n<ul class=\"docs\">\n", (long long)total,
+			total == 1 ? "" : "s");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = view_doc_item(b, app, &rows[i], NULL);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</ul>\n");
+	struct sz_buf base;
+	sz_buf_init(&base, 1024);
+	if (rc == 0)
+		rc = sz_buf_printf(&base, "%s%s", app->prefix, prefix);
+	if (rc == 0)
+		rc = view_urlencode(&base, addr);
+	if (rc == 0)
+		rc = view_pager(b, (const char *)base.data, page, total);
+	sz_buf_free(&base);
+	if (rc == 0)
+		rc = view_end(rq);
+	sz_doc_rows_free(rows, n);
+	return rc;
+}
+
+int sz_public_sender(struct sz_request *rq)
+{
+	return address_page(rq, "/from/", "from", "E-mails from");
+}
+
+int sz_public_recipient(struct sz_request *rq)
+{
+	return address_page(rq, "/to/", "to", "E-mails to");
+}

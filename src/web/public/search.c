@@ -1,0 +1,137 @@
+/*
+ * search.c - /search?q=...: results ranked by BM25 with the matched words
+ * highlighted, the count, facets by release and type, and pages.  A query
+ * that cannot be understood gets the translator's advice, not an error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "search/query.h"
+#include "web/html.h"
+#include "web/public/public.h"
+
+static const char help[] =
+	"<details class=\"help\"><summary>How to search</summary><ul>"
+	"<li><code>bridge invoice</code>: both words</li>"
+	"<li><code>\"double payment\"</code>: the words together</li>"
+	"<li><code>-draft</code>: without the word</li>"
+	"<li><code>contract*</code>: words starting with it</li>"
+	"<li><code>from:anna to:press@example.net</code>: sender, recipient</li>"
+	"<li><code>type:pdf</code>, <code>type:email</code>, "
+	"<code>release:3</code></li>"
+	"<li><code>after:2024-01 before:2024-03-15</code>: e-mail dates</li>"
+	"</ul></details>\n";
+
+/* A facet link: the current query with one filter added. */
+static int facet(struct sz_buf *b, const char *prefix, const char *q,
+	const char *add, const char *label, int64_t count)
+{
+	int rc = sz_buf_printf(b, "<li><a href=\"%s/search?q=", prefix);
+	struct sz_buf nq;
+	sz_buf_init(&nq, 2 * SZ_QUERY_MAX);
+	if (rc == 0)
+		rc = sz_buf_printf(&nq, "%s %s", q, add);
+	if (rc == 0)
+		rc = view_urlencode(b, (const char *)nq.data);
+	sz_buf_free(&nq);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\">");
+	if (rc == 0)
+		rc = view_escape(b, label);
+	return rc ? rc : sz_buf_printf(b, "</a> (%lld)</li>", (long long)count);
+}
+
+int sz_public_search(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	const char *q = sz_request_query(rq, "q");
+	size_t page;
+	size_t offset = view_page(rq, &page);
+	struct sz_buf *b = &rq->page;
+	int rc = view_begin(rq, q && q[0] ? q : "Search");
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<h1>Search</h1>\n<form method=\"get\" action="
+			"\"%s/search\"><input type=\"search\" name=\"q\" size=\"50\" "
+			"aria-label=\"Search\" value=\"", app->prefix);
+	if (rc == 0)
+		rc = view_escape(b, q ? q : "");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\"> <button>Search</button></form>\n");
+	if (rc == 0)
+		rc = sz_buf_puts(b, help);
+	if (rc != 0 || q == NULL || q[0] == 0)
+		return rc ? rc : view_end(rq);
+
+	struct sz_query sq;
+	struct sz_archive_query aq;
+	struct sz_search_result res;
+	struct sz_err err;
+	memset(&res, 0, sizeof(res));
+	if (sz_query_parse(&sq, q, strlen(q)) != 0) {
+		rc = sz_buf_puts(b, "<p class=\"notice\">");
+		if (rc == 0)
+			rc = view_escape(b, sq.error);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p>\n");
+		sz_query_free(&sq);
+		return rc ? rc : view_end(rq);
+	}
+	sz_query_to_archive(&sq, app->drafts, &aq);
+	if (app->archive->ops->search(app->archive, &aq, offset,
+	    SZ_PUBLIC_PAGE_SIZE, &res, &err) != 0) {
+		rc = sz_buf_puts(b, "<p class=\"notice\">The search could not run; "
+			"try fewer or simpler words.</p>\n");
+		sz_query_free(&sq);
+		return rc ? rc : view_end(rq);
+	}
+	rc = sz_buf_printf(b, "<p class=\"count\">%lld result%s</p>\n",
+		(long long)res.total, res.total == 1 ? "" : "s");
+	if (rc == 0 && (res.nrelease > 1 || res.ntype > 1)) {
+		rc = sz_buf_puts(b, "<aside class=\"facets\">");
+		if (rc == 0 && res.nrelease > 1) {
+			rc = sz_buf_puts(b, "<h2>By release</h2><ul>");
+			for (size_t i = 0; rc == 0 && i < res.nrelease; i++) {
+				char add[40];
+				snprintf(add, sizeof(add), "release:%lld",
+					(long long)res.by_release[i].id);
+				rc = facet(b, app->prefix, q, add, res.by_release[i].key,
+					res.by_release[i].count);
+			}
+			if (rc == 0)
+				rc = sz_buf_puts(b, "</ul>");
+		}
+		if (rc == 0 && res.ntype > 1) {
+			rc = sz_buf_puts(b, "<h2>By type</h2><ul>");
+			for (size_t i = 0; rc == 0 && i < res.ntype; i++) {
+				char add[sizeof(res.by_type[i].key) + 8];
+				snprintf(add, sizeof(add), "type:%s", res.by_type[i].key);
+				rc = facet(b, app->prefix, q, add, res.by_type[i].key,
+					res.by_type[i].count);
+			}
+			if (rc == 0)
+				rc = sz_buf_puts(b, "</ul>");
+		}
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</aside>\n");
+	}
+	if (rc == 0 && res.nhits > 0)
+		rc = sz_buf_puts(b, "<ol class=\"results docs\">\n");
+	for (size_t i = 0; rc == 0 && i < res.nhits; i++)
+		rc = view_doc_item(b, app, &res.hits[i].doc, res.hits[i].snippet);
+	if (rc == 0 && res.nhits > 0)
+		rc = sz_buf_puts(b, "</ol>\n");
+	if (rc == 0 && res.nhits == 0 && res.total > 0)
+		rc = sz_buf_puts(b, "<p>No results on this page.</p>\n");
+	struct sz_buf base;
+	sz_buf_init(&base, 4 * SZ_QUERY_MAX);
+	if (rc == 0)
+		rc = sz_buf_printf(&base, "%s/search?q=", app->prefix);
+	if (rc == 0)
+		rc = view_urlencode(&base, q);
+	if (rc == 0)
+		rc = view_pager(b, (const char *)base.data, page, res.total);
+	sz_buf_free(&base);
+	sz_search_result_free(&res);
+	sz_query_free(&sq);
+	return rc ? rc : view_end(rq);
+}
