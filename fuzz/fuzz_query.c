@@ -1,0 +1,43 @@
+/*
+ * fuzz_query.c - the search translator on arbitrary text: whatever a
+ * reader types, what comes out is either an error with advice or an FTS5
+ * expression that SQLite accepts (it is run against a real FTS5 table).
+ */
+#include <assert.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "search/query.h"
+#include "fuzz.h"
+
+static sqlite3 *db;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (db == NULL) {
+		assert(sqlite3_open(":memory:", &db) == SQLITE_OK);
+		assert(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a, b,"
+			" tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
+			"INSERT INTO t VALUES ('bridge contract', 'double payment');",
+			NULL, NULL, NULL) == SQLITE_OK);
+	}
+	struct sz_query q;
+	int rc = sz_query_parse(&q, (const char *)data, size);
+	if (rc != 0) {
+		assert(q.error[0] != 0);
+	} else if (q.match.len > 0) {
+		sqlite3_stmt *st;
+		assert(sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE t MATCH ?",
+			-1, &st, NULL) == SQLITE_OK);
+		sqlite3_bind_text(st, 1, (const char *)q.match.data, (int)q.match.len,
+			SQLITE_STATIC);
+		int s = sqlite3_step(st);
+		if (s != SQLITE_ROW)
+			fprintf(stderr, "FTS5 refused: %s\n", (const char *)q.match.data);
+		assert(s == SQLITE_ROW);
+		sqlite3_finalize(st);
+	}
+	sz_query_free(&q);
+	return 0;
+}
