@@ -18,6 +18,7 @@
 #include "cli/publish.h"
 #include "core/buf.h"
 #include "core/io.h"
+#include "docs/dkim.h"
 #include "docs/doc.h"
 #include "docs/mail.h"
 
@@ -139,6 +140,8 @@ out:
 }
 
 struct mail_import {
+	const struct sz_dkim_keys *keys;
+	const char *keys_sha256;
 	struct sz_archive *a;
 	int64_t release;
 	const char *collection;
@@ -232,7 +235,17 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	snprintf(d.from_name, sizeof(d.from_name), "%s", m->from_name);
 	d.to = (char *)m->to;
 	d.cc = (char *)m->cc;
-	d.dkim = SZ_DKIM_NONE;
+	enum sz_dkim_result dr;
+	char detail[SZ_ARCHIVE_NAME_MAX + 1];
+	if ((rc = sz_dkim_verify(mi->keys, m->raw_fd, m->raw_off, m->raw_len,
+	    &dr, detail, sizeof(detail), err)) != 0)
+		return rc;
+	d.dkim = (enum sz_dkim_state)dr;
+	if (dr != SZ_DKIM_RESULT_NONE && mi->keys_sha256 != NULL)
+		snprintf(d.dkim_detail, sizeof(d.dkim_detail), "%.120s; keys file "
+			"sha256 %s", detail, mi->keys_sha256);
+	else
+		snprintf(d.dkim_detail, sizeof(d.dkim_detail), "%s", detail);
 	struct sz_buf sum;
 	size_t words = 0;
 	sz_buf_init(&sum, 1u << 16);
@@ -250,6 +263,9 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	if (rc != 0)
 		return rc;
 	mi->stats->added++;
+	mi->stats->dkim_pass += dr == SZ_DKIM_RESULT_PASS;
+	mi->stats->dkim_fail += dr == SZ_DKIM_RESULT_FAIL;
+	mi->stats->dkim_unknown += dr == SZ_DKIM_RESULT_UNKNOWN;
 	mi->email_id = id;
 	rc = sz_mail_attachments(m, mi->a->files, on_attachment, mi, err);
 	if (mi->progress && mi->stats->messages % 1000 == 0)
@@ -258,6 +274,7 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 }
 
 int publish_mail(struct sz_archive *a, int64_t release, const char *path,
+	const struct sz_dkim_keys *keys, const char *keys_sha256,
 	struct publish_stats *stats,
 	void (*progress)(const struct publish_stats *s), struct sz_err *err)
 {
@@ -267,7 +284,8 @@ int publish_mail(struct sz_archive *a, int64_t release, const char *path,
 	while (l > 1 && copy[l - 1] == '/')
 		copy[--l] = 0;
 	snprintf(collection, sizeof(collection), "%s", basename(copy));
-	struct mail_import mi = { .a = a, .release = release,
+	struct mail_import mi = { .keys = keys, .keys_sha256 = keys_sha256,
+		.a = a, .release = release,
 		.collection = collection, .stats = stats, .progress = progress };
 	return sz_mail_each(path, on_mail, &mi, err);
 }

@@ -18,13 +18,14 @@
 
 #include "cli/cli.h"
 #include "cli/publish.h"
+#include "docs/dkim.h"
 #include "docs/doc.h"
 #include "store/archive.h"
 
 static const char usage[] =
 	"Usage: samizdat release create -d DIR [--date YYYY-MM-DD]\n"
 	"                               [--intro TEXT | --intro-file FILE] TITLE\n"
-	"       samizdat release add -d DIR ID FILE|MBOX|MAILDIR|EML...\n"
+	"       samizdat release add -d DIR [--dkim-keys FILE] ID FILE|MBOX|MAILDIR|EML...\n"
 	"       samizdat release publish|unpublish -d DIR ID\n"
 	"       samizdat release list -d DIR\n"
 	"\n"
@@ -33,7 +34,13 @@ static const char usage[] =
 	"through the document pipeline (type detection, scrubbing, text\n"
 	"extraction, summary, index) and imports e-mail collections (mbox,\n"
 	"Maildir, .eml) with their attachments; a file that cannot be scrubbed\n"
-	"is not published.  `publish` makes a release public.\n";
+	"is not published.  `publish` makes a release public.\n"
+	"\n"
+	"  --dkim-keys FILE  DNS TXT records of the senders' DKIM keys (as\n"
+	"                    opendkim-genkey writes them, or NAME VALUE lines):\n"
+	"                    each e-mail's signature is checked against them,\n"
+	"                    never against live DNS, and the file is archived\n"
+	"                    so the check can be repeated\n";
 
 static int open_archive(const char *dir_opt, struct sz_archive **a)
 {
@@ -163,7 +170,13 @@ static bool is_mail(const char *path)
 	return mbox || t == SZ_DOC_EMAIL;
 }
 
-static int add_one(struct sz_archive *a, int64_t release, const char *path)
+struct dkim_opt {
+	const struct sz_dkim_keys *keys;
+	const char *sha256;
+};
+
+static int add_one(struct sz_archive *a, int64_t release, const char *path,
+	const struct dkim_opt *dk)
 {
 	struct sz_err err;
 	int rc = a->ops->begin(a, &err);
@@ -172,7 +185,8 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path)
 	if (is_mail(path)) {
 		struct publish_stats s = { 0 };
 		fprintf(stderr, "%s: importing e-mail\n", path);
-		rc = publish_mail(a, release, path, &s, progress, &err);
+		rc = publish_mail(a, release, path, dk->keys, dk->sha256, &s,
+			progress, &err);
 		if (rc == 0)
 			rc = a->ops->commit(a, &err);
 		else
@@ -185,6 +199,10 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path)
 			(long long)s.attachments);
 		if (s.skipped)
 			printf(", %lld attachments not publishable", (long long)s.skipped);
+		if (s.dkim_pass + s.dkim_fail + s.dkim_unknown > 0)
+			printf("; DKIM: %lld verified, %lld failed, %lld could not be "
+				"checked", (long long)s.dkim_pass, (long long)s.dkim_fail,
+				(long long)s.dkim_unknown);
 		printf("\n");
 		return 0;
 	}
@@ -213,10 +231,23 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path)
 
 static int cmd_add(int argc, char **argv)
 {
-	const char *dir;
-	int st = cli_dir_only(argc, argv, "release", usage, &dir);
-	if (st >= 0)
-		return st;
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "dkim-keys", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *keys_path = NULL;
+	int c, st;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'k': keys_path = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage("release", "unknown option");
+		}
+	}
 	int64_t id;
 	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
 		return cli_usage("release", "add takes a release number and files");
@@ -230,12 +261,33 @@ static int cmd_add(int argc, char **argv)
 		return cli_fail("release", "release %lld: %s", (long long)id, err.msg);
 	}
 	free(r.intro);
+	struct sz_dkim_keys *keys = NULL;
+	char sha[SZ_ARCHIVE_SHA256_HEX] = "";
+	struct dkim_opt dk = { NULL, NULL };
+	if (keys_path != NULL) {
+		/* Parsed first (a bad file stops here), then archived. */
+		int kfd = -1;
+		uint64_t ksize;
+		if (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
+		    (kfd = open(keys_path, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    sz_archive_put_file(a, kfd, sha, &ksize, &err) != 0) {
+			if (kfd >= 0)
+				close(kfd);
+			sz_dkim_keys_free(keys);
+			a->ops->close(a);
+			return cli_fail("release", "%s: %s", keys_path, err.msg);
+		}
+		close(kfd);
+		dk.keys = keys;
+		dk.sha256 = sha;
+	}
 	int status = 0;
 	for (int i = optind + 1; i < argc; i++) {
-		int s = add_one(a, id, argv[i]);
+		int s = add_one(a, id, argv[i], &dk);
 		if (s != 0 && status == 0)
 			status = s;
 	}
+	sz_dkim_keys_free(keys);
 	a->ops->close(a);
 	return status;
 }

@@ -197,6 +197,38 @@ check "a bad API query is a JSON error" \
 check "the Atom feed is well-formed and lists the release" \
 	sh -c "curl -s '$P/feed.atom' | python3 -c 'import sys,xml.dom.minidom as m; d=m.parseString(sys.stdin.read()); assert d.getElementsByTagName(\"entry\")'"
 
+# DKIM: keys made by opendkim-genkey, mail signed by opendkim-testmsg.
+mkdir keys
+opendkim-genkey -D keys -d example.org -s s1 -h sha1
+opendkim-genkey -D keys -d example.org -s s2 -h sha1
+msg() {
+	printf 'From: Jm <jm@example.org>\r\nTo: press@example.net\r\nSubject: %s\r\nDate: Mon, 1 Apr 2024 10:00:00 +0000\r\nMessage-ID: <%s@example.org>\r\n\r\nThe signed statement about the bridge.\r\n' "$1" "$1"
+}
+msg verified | opendkim-testmsg -d example.org -k keys/s1.private -s s1 >a.eml
+msg tampered | opendkim-testmsg -d example.org -k keys/s1.private -s s1 |
+	sed 's/signed statement/SIGNED STATEMENT/' >b.eml
+msg unknownkey | opendkim-testmsg -d example.org -k keys/s2.private -s s2 >c.eml
+msg unsigned >d.eml
+for f in a b c d; do echo "From jm@example.org Mon Apr  1 10:00:00 2024"; tr -d '\r' <$f.eml; echo; done >signed.mbox
+"$S" release create -d inst "Signed mail" >/dev/null
+check "DKIM keys from opendkim-genkey check an import's signatures" sh -c \
+	"'$S' release add -d inst --dkim-keys keys/s1.txt 2 signed.mbox | grep -q 'DKIM: 1 verified, 1 failed, 1 could not be checked'"
+"$S" release publish -d inst 2 >/dev/null
+dkim_page() {
+	id=$(curl -s "$P/api/v1/search?q=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
+	curl -s "$P/email/$id"
+}
+dkim_page verified >v.html; dkim_page tampered >t.html
+dkim_page unknownkey >u.html; dkim_page unsigned >n.html
+check "a good signature shows as verified" grep -q 'DKIM signature verified' v.html
+check "an altered message shows its signature failed" grep -q 'DKIM signature failed' t.html
+check "a signature without a supplied key could not be checked" \
+	grep -q 'could not be checked' u.html
+check "an unsigned message says it is not signed" grep -q 'not DKIM-signed' n.html
+check "the API reports the DKIM state" sh -c \
+	"curl -s '$P/api/v1/search?q=verified' | python3 -c 'import json,sys; i=json.load(sys.stdin)[\"results\"][0][\"id\"]; print(i)' >id2 && \
+	 curl -s '$P/api/v1/emails/'\$(cat id2) | grep -q '\"dkim\":\"pass\"'"
+
 "$S" release unpublish -d inst 1 >/dev/null
 check "unpublishing hides the release again" test "$(get /release/1)" = 404
 kill "$FACE_PID"

@@ -148,6 +148,13 @@ int sz_public_email(struct sz_request *rq)
 	}
 	if (rc == 0)
 		rc = sz_buf_printf(b, "<dt>Date</dt><dd>%s</dd>", day);
+	if (rc == 0 && d.dkim != SZ_DKIM_NONE) {
+		rc = sz_buf_printf(b, "<dt>DKIM</dt><dd>%s: ", dkim_text(d.dkim));
+		if (rc == 0)
+			rc = view_escape(b, d.dkim_detail);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd>");
+	}
 	if (rc == 0 && d.message_id[0]) {
 		rc = sz_buf_puts(b, "<dt>Message-ID</dt><dd><code>");
 		if (rc == 0)
