@@ -76,6 +76,15 @@ static bool parse_date(const char *s, int64_t *start, int64_t *end)
 	return true;
 }
 
+/* Drops what a term added when it held no word (the buffer stays
+ * NUL-terminated: a fuzz finding). */
+static void truncate_to(struct sz_buf *b, size_t len)
+{
+	b->len = len;
+	if (b->data != NULL)
+		b->data[len] = 0;
+}
+
 static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
 	"ods", "odp", "jpeg", "png", "gif", "tiff", "webp", "mp3", "flac",
 	"ogg", "text", "html", "email" };
@@ -130,7 +139,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				break;
 			}
 			if (w == 0)
-				b->len = mark;
+				truncate_to(b, mark);
 			else if (!minus)
 				npos++;
 			continue;
@@ -212,7 +221,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			break;
 		}
 		if (w == 0)
-			b->len = mark;
+			truncate_to(b, mark);
 		else if (!minus)
 			npos++;
 	}
@@ -222,7 +231,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	if (rc == 0 && pos.len > 0) {
 		int e = sz_buf_append(&q->match, pos.data, pos.len);
 		if (e == 0 && neg.len > 0)
-			e = sz_buf_printf(&q->match, " NOT (%s)", (const char *)neg.data);
+			e = sz_buf_printf(&q->match, " NOT (%.*s)", (int)neg.len,
+				(const char *)neg.data);
 		if (e != 0)
 			rc = fail(q, "The search is too long.");
 	}
