@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "docs/doc.h"
 
 static const struct {
 	const char *name;
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
 		fputs("samizdat: cannot initialise libsodium\n", stderr);
 		return SZ_EXIT_FAIL;
 	}
+	sz_doc_init();
 	for (size_t i = 0; argc >= 2 && i < sizeof(tools) / sizeof(tools[0]); i++)
 		if (strcmp(argv[1], tools[i].name) == 0)
 			return tools[i].run(argc - 1, argv + 1);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,88 @@ static char *destination(const char *in, const char *opt, bool in_place,
 	return out;
 }
 
+struct scrub_job {
+	int status;                  /* exit status for this file */
+	enum sz_doc_type type;
+	char *dest;
+	struct sz_doc_report report;
+	struct sz_err err;
+};
+
+struct scrub_batch {
+	char **argv;
+	int n, next;
+	const char *out_opt;
+	bool in_place, dir;
+	struct scrub_job *jobs;
+	pthread_mutex_t mu;
+};
+
+/* Opens and detects one input; -1 with j->status and j->err set. */
+static int open_job(const char *path, struct scrub_job *j)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		sz_err_set(&j->err, SZ_E_IO, "%s", strerror(errno));
+		j->status = SZ_EXIT_FAIL;
+		return -1;
+	}
+	char *mime = NULL;
+	int rc = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ?
+		sz_err_set(&j->err, SZ_E_IO, "not a regular file") :
+		sz_doc_detect(fd, &j->type, &mime, &j->err);
+	if (rc == 0 && (j->type == SZ_DOC_UNKNOWN || j->type == SZ_DOC_EMAIL)) {
+		sz_err_set(&j->err, SZ_E_UNSUPPORTED, "unsupported type (%s); "
+			"samizdat scrubs %s", mime ? mime : "unknown",
+			sz_doc_supported_list());
+		rc = SZ_E_UNSUPPORTED;
+	}
+	free(mime);
+	if (rc != 0) {
+		j->status = status_of(rc);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void scrub_one(struct scrub_batch *b, int i)
+{
+	struct scrub_job *j = &b->jobs[i];
+	sz_doc_report_init(&j->report);
+	int fd = open_job(b->argv[i], j);
+	if (fd < 0)
+		return;
+	j->dest = destination(b->argv[i], b->out_opt, b->in_place, b->dir);
+	struct sz_outfile out;
+	int rc = j->dest ? sz_outfile_open(&out, j->dest, 0644, b->in_place,
+		&j->err) : sz_err_set(&j->err, SZ_E_NOMEM, "out of memory");
+	if (rc == 0) {
+		rc = sz_doc_scrub(fd, j->type, out.tmp_path, &j->report, &j->err);
+		if (rc == 0)
+			rc = sz_outfile_commit(&out, &j->err);
+		else
+			sz_outfile_abort(&out);
+	}
+	close(fd);
+	if (rc != 0)
+		j->status = status_of(rc);
+}
+
+static void *scrub_worker(void *arg)
+{
+	struct scrub_batch *b = arg;
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		int i = b->next < b->n ? b->next++ : -1;
+		pthread_mutex_unlock(&b->mu);
+		if (i < 0)
+			return NULL;
+		scrub_one(b, i);
+	}
+}
+
 int sz_cmd_scrub(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -226,41 +309,39 @@ int sz_cmd_scrub(int argc, char **argv)
 		return cli_usage("scrub",
 			"with several files, -o must name a directory");
 	sz_doc_set_options(&opts);
+	/* Files are independent: scrubbed on up to two threads (the
+	 * machine's cores), reported in the order given. */
+	struct scrub_batch b = { .argv = argv + optind, .n = argc - optind,
+		.out_opt = out_opt, .in_place = in_place, .dir = dir };
+	b.jobs = calloc((size_t)b.n, sizeof(*b.jobs));
+	if (b.jobs == NULL)
+		return cli_fail("scrub", "out of memory");
+	pthread_mutex_init(&b.mu, NULL);
+	unsigned nthreads = cli_threads();
+	pthread_t th[2];
+	unsigned started = 0;
+	for (unsigned t = 1; t < nthreads && b.n > 1; t++)
+		if (pthread_create(&th[started], NULL, scrub_worker, &b) == 0)
+			started++;
+	scrub_worker(&b);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
 	int status = 0;
-	for (int i = optind; i < argc; i++) {
-		enum sz_doc_type type;
-		int fst = 0;
-		int fd = open_typed("scrub", argv[i], &type, &fst);
-		if (fd < 0) {
-			status = status ? status : fst;
-			continue;
-		}
-		char *dest = destination(argv[i], out_opt, in_place, dir);
-		struct sz_outfile out;
-		struct sz_doc_report r;
-		struct sz_err err;
-		sz_doc_report_init(&r);
-		int rc = dest ? sz_outfile_open(&out, dest, 0644, in_place, &err)
-			      : sz_err_set(&err, SZ_E_NOMEM, "out of memory");
-		if (rc == 0) {
-			rc = sz_doc_scrub(fd, type, out.tmp_path, &r, &err);
-			if (rc == 0)
-				rc = sz_outfile_commit(&out, &err);
-			else
-				sz_outfile_abort(&out);
-		}
-		close(fd);
-		if (rc != 0) {
-			cli_fail("scrub", "%s: %s", argv[i], err.msg);
-			status = status ? status : status_of(rc);
+	for (int i = 0; i < b.n; i++) {
+		struct scrub_job *j = &b.jobs[i];
+		if (j->status != 0) {
+			cli_fail("scrub", "%s: %s", b.argv[i], j->err.msg);
+			status = status ? status : j->status;
 		} else if (!quiet) {
-			printf("%s: %s -> %s\n", argv[i], sz_doc_type_name(type),
-				dest);
-			print_report(&r, "nothing to remove");
+			printf("%s: %s -> %s\n", b.argv[i], sz_doc_type_name(j->type),
+				j->dest);
+			print_report(&j->report, "nothing to remove");
 		}
-		sz_doc_report_free(&r);
-		free(dest);
+		sz_doc_report_free(&j->report);
+		free(j->dest);
 	}
+	pthread_mutex_destroy(&b.mu);
+	free(b.jobs);
 	fflush(stdout);
 	return status;
 }

@@ -8,6 +8,7 @@
 #include "core/io.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
@@ -112,26 +113,39 @@ void sz_writer_free(struct sz_writer *w)
 	w->len = 0;
 }
 
-/* The temporary file to remove if a signal ends the process.  A fixed
- * buffer, so the handler touches no heap. */
-static char pending_tmp[4096];
-static volatile sig_atomic_t pending_set;
+/* The temporary files to remove if a signal ends the process: one slot
+ * per output being written at once (threads).  Fixed buffers, so the
+ * handler touches no heap. */
+#define TMP_SLOTS 8
+static char pending_tmp[TMP_SLOTS][4096];
+static volatile sig_atomic_t pending_set[TMP_SLOTS];
+static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void on_signal(int sig)
 {
-	if (pending_set)
-		unlink(pending_tmp);
+	for (int i = 0; i < TMP_SLOTS; i++)
+		if (pending_set[i])
+			unlink(pending_tmp[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static void track_tmp(const char *path)
+/* Returns the slot, or -1 if none is free (the file is then not removed
+ * on a signal, only on errors). */
+static int track_tmp(const char *path)
 {
 	size_t n = strlen(path);
-	if (n >= sizeof(pending_tmp))
-		return;
-	memcpy(pending_tmp, path, n + 1);
-	pending_set = 1;
+	int slot = -1;
+	if (n >= sizeof(pending_tmp[0]))
+		return -1;
+	pthread_mutex_lock(&slots_mu);
+	for (int i = 0; i < TMP_SLOTS && slot < 0; i++)
+		if (!pending_set[i]) {
+			memcpy(pending_tmp[i], path, n + 1);
+			pending_set[i] = 1;
+			slot = i;
+		}
+	pthread_mutex_unlock(&slots_mu);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -139,11 +153,13 @@ static void track_tmp(const char *path)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	return slot;
 }
 
-static void untrack_tmp(void)
+static void untrack_tmp(int slot)
 {
-	pending_set = 0;
+	if (slot >= 0 && slot < TMP_SLOTS)
+		pending_set[slot] = 0;
 }
 
 int sz_outfile_open(struct sz_outfile *out, const char *path, int mode,
@@ -151,6 +167,7 @@ int sz_outfile_open(struct sz_outfile *out, const char *path, int mode,
 {
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
+	out->slot = -1;
 	if (!overwrite && access(path, F_OK) == 0)
 		return sz_err_set(err, SZ_E_IO,
 			"%s already exists; refusing to overwrite it", path);
@@ -176,7 +193,7 @@ int sz_outfile_open(struct sz_outfile *out, const char *path, int mode,
 			dir, strerror(errno));
 		goto out;
 	}
-	track_tmp(out->tmp_path);
+	out->slot = track_tmp(out->tmp_path);
 	if (fchmod(out->fd, (mode_t)mode) != 0) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot set the mode of %s: %s",
 			path, strerror(errno));
@@ -218,7 +235,7 @@ int sz_outfile_commit(struct sz_outfile *out, struct sz_err *err)
 		sz_outfile_abort(out);
 		return rc;
 	}
-	untrack_tmp();
+	untrack_tmp(out->slot);
 	outfile_release(out);
 	return SZ_OK;
 }
@@ -227,6 +244,6 @@ void sz_outfile_abort(struct sz_outfile *out)
 {
 	if (out->tmp_path != NULL)
 		unlink(out->tmp_path);
-	untrack_tmp();
+	untrack_tmp(out->slot);
 	outfile_release(out);
 }

@@ -56,10 +56,11 @@ void sz_writer_free(struct sz_writer *w);
  * An output file that appears under its final name only when committed.
  * Until then it is a hidden temporary file beside the destination; if the
  * process is interrupted by SIGINT, SIGTERM or SIGHUP the temporary file is
- * removed.  One atomic output per process at a time.
+ * removed (up to 8 outputs at once, from several threads).
  */
 struct sz_outfile {
 	int fd;
+	int slot;        /* its place in the signal handler's list */
 	char *path;      /* final name, owned */
 	char *tmp_path;  /* temporary name, owned */
 };

@@ -56,6 +56,10 @@ enum sz_doc_type {
 #define SZ_DOC_MAX_IFDS 4096u                /* TIFF directories in all */
 #define SZ_DOC_MAX_TEXT (256u << 20)         /* extracted text per document */
 
+/* Prepares the libraries for use from several threads; call once at
+ * start, before any thread uses this module. */
+void sz_doc_init(void);
+
 /* A short lowercase name ("jpeg", "docx"), and the list of scrubbable
  * types as one line for error messages. */
 const char *sz_doc_type_name(enum sz_doc_type t);

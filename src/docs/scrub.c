@@ -2,6 +2,7 @@
  * scrub.c - dispatch from a detected type to its handler.  A type without
  * a handler is refused: nothing is ever passed through as if clean.
  */
+#include <libxml/parser.h>
 #include <string.h>
 
 #include "docs/internal.h"
@@ -27,6 +28,11 @@ static const doc_handler handlers[SZ_DOC_TYPE_COUNT] = {
 };
 
 static struct sz_doc_options options;
+
+void sz_doc_init(void)
+{
+	xmlInitParser();
+}
 
 void sz_doc_set_options(const struct sz_doc_options *o)
 {

@@ -266,6 +266,22 @@ out:
 	return rc;
 }
 
+/* Copies a member as it is stored (still compressed). */
+static int add_original(struct zdoc *z, zip_uint64_t i, const char *name)
+{
+	if (z->dst == NULL)
+		return 0;
+	zip_source_t *s = zip_source_zip(z->dst, z->src, i, ZIP_FL_COMPRESSED,
+		0, -1);
+	if (s == NULL || zip_file_add(z->dst, name, s, ZIP_FL_ENC_UTF_8) < 0) {
+		if (s)
+			zip_source_free(s);
+		return sz_err_set(z->err, SZ_E_IO, "cannot copy %s: %s", name,
+			zip_strerror(z->dst));
+	}
+	return 0;
+}
+
 static int member(struct zdoc *z, zip_uint64_t i)
 {
 	const char *name = zip_get_name(z->src, i, ZIP_FL_ENC_GUESS);
@@ -301,17 +317,7 @@ static int member(struct zdoc *z, zip_uint64_t i)
 		     st.size / st.comp_size > SZ_DOC_MAX_ZIP_RATIO))
 			return sz_err_set(z->err, SZ_E_LIMIT,
 				"the file expands too much (a zip bomb?)");
-		if (z->dst == NULL)
-			return 0;
-		zip_source_t *s = zip_source_zip(z->dst, z->src, i,
-			ZIP_FL_COMPRESSED, 0, -1);
-		if (s == NULL || zip_file_add(z->dst, name, s, ZIP_FL_ENC_UTF_8) < 0) {
-			if (s)
-				zip_source_free(s);
-			return sz_err_set(z->err, SZ_E_IO, "cannot copy %s: %s",
-				name, zip_strerror(z->dst));
-		}
-		return 0;
+		return add_original(z, i, name);
 	}
 	if ((rc = read_member(z, i, SZ_DOC_MAX_XML_PART, &p, &len)) != 0)
 		return rc;
@@ -337,14 +343,16 @@ static int member(struct zdoc *z, zip_uint64_t i)
 		const char *rels = strstr(name, "_rels/");
 		if (rels != NULL && (size_t)(rels - name) < sizeof(base))
 			snprintf(base, sizeof(base), "%.*s", (int)(rels - name), name);
-		officexml_unlink(doc, base, is_dropped, z);
-		officexml_clean(doc, z->r);
-		rc = add_xml(z, name, doc);
+		size_t changes = officexml_unlink(doc, base, is_dropped, z);
+		changes += officexml_clean(doc, z->r);
+		rc = changes ? add_xml(z, name, doc) : add_original(z, i, name);
 		break;
 	}
 	default:
-		officexml_clean(doc, z->r);
-		rc = add_xml(z, name, doc);
+		/* A part with nothing to remove keeps its stored bytes: no
+		 * re-serialising, no recompressing. */
+		rc = officexml_clean(doc, z->r) ? add_xml(z, name, doc) :
+			add_original(z, i, name);
 		break;
 	}
 out:
