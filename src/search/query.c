@@ -103,6 +103,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	sz_buf_init(&pos, 8 * SZ_QUERY_MAX);
 	sz_buf_init(&neg, 8 * SZ_QUERY_MAX);
 	int rc = 0, terms = 0, npos = 0;
+	bool or_next = false;   /* "a OR b": the next word is an alternative */
 	if (len > SZ_QUERY_MAX) {
 		rc = fail(q, "The search is too long: use at most 1000 characters.");
 		goto out;
@@ -117,6 +118,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			rc = fail(q, "Too many terms: use at most 32 words or filters.");
 			break;
 		}
+		if (len - i >= 2 && memcmp(text + i, "OR", 2) == 0 &&
+		    (len - i == 2 || isspace((unsigned char)text[i + 2]))) {
+			or_next = npos > 0;
+			i += 2;
+			continue;
+		}
 		bool minus = text[i] == '-';
 		if (minus)
 			i++;
@@ -129,7 +136,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			if (i < len)
 				i++;   /* an unclosed quote runs to the end */
 			size_t mark = b->len;
-			if (b->len && sz_buf_puts(b, minus ? " OR " : " AND ") != 0) {
+			if (b->len && sz_buf_puts(b, minus || or_next ? " OR " : " AND ") != 0) {
 				rc = fail(q, "The search is too long.");
 				break;
 			}
@@ -140,8 +147,10 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			}
 			if (w == 0)
 				truncate_to(b, mark);
-			else if (!minus)
+			else if (!minus) {
 				npos++;
+				or_next = false;
+			}
 			continue;
 		}
 		size_t st = i;
@@ -211,7 +220,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		size_t tl = strlen(tok);
 		bool prefix = tl > 1 && tok[tl - 1] == '*';
 		size_t mark = b->len;
-		if (b->len && sz_buf_puts(b, minus ? " OR " : " AND ") != 0) {
+		if (b->len && sz_buf_puts(b, minus || or_next ? " OR " : " AND ") != 0) {
 			rc = fail(q, "The search is too long.");
 			break;
 		}
@@ -222,8 +231,10 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		}
 		if (w == 0)
 			truncate_to(b, mark);
-		else if (!minus)
+		else if (!minus) {
 			npos++;
+			or_next = false;
+		}
 	}
 	if (rc == 0 && npos == 0 && neg.len > 0)
 		rc = fail(q, "Add a word to look for: a search cannot consist of "

@@ -9,6 +9,7 @@
  *   "a phrase"       the words together, in order
  *   -word, -"a b"    must not appear
  *   pref*            any word starting with pref
+ *   a OR b           either (AND binds tighter: a b OR c is (a b) OR c)
  *   from:x to:x      sender / recipient (name or address) contains x
  *   release:N        release number N
  *   type:pdf         document type (pdf, docx, ..., email)

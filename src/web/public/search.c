@@ -16,6 +16,7 @@ static const char help[] =
 	"<li><code>\"double payment\"</code>: the words together</li>"
 	"<li><code>-draft</code>: without the word</li>"
 	"<li><code>contract*</code>: words starting with it</li>"
+	"<li><code>invoice OR receipt</code>: either word</li>"
 	"<li><code>from:anna to:press@example.net</code>: sender, recipient</li>"
 	"<li><code>type:pdf</code>, <code>type:email</code>, "
 	"<code>release:3</code></li>"
