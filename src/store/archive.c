@@ -73,8 +73,8 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	snprintf(dir, sizeof(dir), "%s/%.2s", a->files, sha256);
 	if (access(path, F_OK) == 0)
 		goto out;   /* content-addressed: it is there already */
-	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) || fsync(out) != 0 ||
-	    rename(tmp, path) != 0) {
+	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	    (!a->in_import && fsync(out) != 0) || rename(tmp, path) != 0) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot store a file: %s",
 			strerror(errno));
 		goto out;

@@ -157,6 +157,8 @@ struct sz_archive_ops {
 struct sz_archive {
 	const struct sz_archive_ops *ops;
 	char files[4096];             /* DIR/archive */
+	bool in_import;               /* between begin and commit: files are
+	                                 synced once, at commit */
 };
 
 /* Opens (creating if asked) the archive in the instance directory dir. */
@@ -164,7 +166,9 @@ int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 	bool read_only, struct sz_err *err);
 
 /* Stores the file at fd (read from its start) content-addressed under
- * files/; sha256 receives its hex digest.  Already there: nothing written. */
+ * files/; sha256 receives its hex digest.  Already there: nothing written.
+ * Inside an import the file is made durable by the commit (one syncfs
+ * for all of them), otherwise at once. */
 int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	uint64_t *size, struct sz_err *err);
 /* The path of a stored file (into path, cap bytes). */

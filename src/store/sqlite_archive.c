@@ -4,11 +4,14 @@
  * indexes for "word*").  One connection per process, serialised by a
  * mutex; WAL so readers (the public face) never wait for an import.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/archive.h"
 #include "store/sqlite_internal.h"
@@ -136,15 +139,25 @@ static int tx_begin(struct sz_archive *a, struct sz_err *err)
 		return rc;
 	}
 	impl(a)->in_tx = true;
+	a->in_import = true;
 	return 0;   /* the lock is held until commit or rollback */
 }
 
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
 {
-	int rc = sz_sqlite_exec(impl(a)->db, "COMMIT", err, "saving the import");
+	/* The import's files reach the disk before the rows that name them. */
+	int rc = 0, dfd = open(a->files, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || syncfs(dfd) != 0)
+		rc = sz_err_set(err, SZ_E_IO, "cannot sync the archive's files: %s",
+			strerror(errno));
+	if (dfd >= 0)
+		close(dfd);
+	if (rc == 0)
+		rc = sz_sqlite_exec(impl(a)->db, "COMMIT", err, "saving the import");
 	if (rc != 0)
 		sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
 	impl(a)->in_tx = false;
+	a->in_import = false;
 	unlock(a);
 	return rc;
 }
@@ -153,6 +166,7 @@ static void tx_rollback(struct sz_archive *a)
 {
 	sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
 	impl(a)->in_tx = false;
+	a->in_import = false;
 	unlock(a);
 }
 
@@ -662,7 +676,7 @@ static int email_next_num(struct sz_archive *a, int64_t release_id,
 /* ---- search ---------------------------------------------------------- */
 
 /* The conditions every part of a search shares, with named parameters;
- * the ranked query joins the index instead of testing membership. */
+ * with words, the queries join the index. */
 #define WHERE_REST " AND (r.state = 1 OR :drafts)" \
 	" AND (:release = 0 OR d.release_id = :release)" \
 	" AND (:type IS NULL OR d.type = :type)" \
@@ -670,9 +684,6 @@ static int email_next_num(struct sz_archive *a, int64_t release_id,
 	" AND (:to IS NULL OR e.to_addrs LIKE :to OR e.cc_addrs LIKE :to)" \
 	" AND (:after = 0 OR e.date >= :after)" \
 	" AND (:before = 0 OR (e.date > 0 AND e.date < :before))"
-static const char search_where[] =
-	" WHERE (:match IS NULL OR d.id IN (SELECT rowid FROM fts WHERE fts MATCH :match))"
-	WHERE_REST;
 static const char ranked_where[] = " WHERE 1" WHERE_REST;
 
 static void bind_query(sqlite3_stmt *st, const struct sz_archive_query *q,
@@ -724,27 +735,28 @@ static char *mark_snippet(const char *s)
 	return (char *)b.data;
 }
 
-static int facets(sqlite3 *db, const char *sql, const struct sz_archive_query *q,
-	char *fl, char *tl, struct sz_facet **out, size_t *n, struct sz_err *err)
+/* Adds count to the facet keyed (key, id); at most 50 keys. */
+static void facet_add(struct sz_facet *f, size_t *n, const char *key,
+	int64_t id, int64_t count)
 {
-	sqlite3_stmt *st;
-	int rc = sz_sqlite_prepare(db, sql, &st, err);
-	*out = calloc(50, sizeof(**out));
-	*n = 0;
-	if (rc != 0 || *out == NULL) {
-		if (rc == 0)
-			sqlite3_finalize(st);
-		return rc ? rc : sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	}
-	bind_query(st, q, fl, tl);
-	while (*n < 50 && sz_sqlite_step(st) == SQLITE_ROW) {
-		struct sz_facet *f = &(*out)[(*n)++];
-		sz_sqlite_text(f->key, sizeof(f->key), st, 0);
-		f->id = sqlite3_column_int64(st, 1);
-		f->count = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	for (size_t i = 0; i < *n; i++)
+		if (f[i].id == id && strcmp(f[i].key, key) == 0) {
+			f[i].count += count;
+			return;
+		}
+	if (*n >= 50)
+		return;
+	snprintf(f[*n].key, sizeof(f[*n].key), "%s", key);
+	f[*n].id = id;
+	f[*n].count = count;
+	(*n)++;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct sz_facet *x = a, *y = b;
+	return x->count != y->count ? (x->count > y->count ? -1 : 1) :
+		strcmp(x->key, y->key);
 }
 
 static int search(struct sz_archive *a, const struct sz_archive_query *q,
@@ -759,33 +771,60 @@ static int search(struct sz_archive *a, const struct sz_archive_query *q,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	snprintf(fl, sizeof(fl), "%%%s%%", q->from ? q->from : "");
 	snprintf(tl, sizeof(tl), "%%%s%%", q->to ? q->to : "");
+	const char *join = q->match ?
+		" JOIN fts ON fts.rowid = d.id AND fts MATCH :match" : "";
 	op_lock(a);
-	int rc = 0;
-	if (asprintf(&sql, "SELECT count(*)" DOC_FROM "%s", search_where) < 0) {
+	int rc = 0, s;
+	res->by_release = calloc(50, sizeof(*res->by_release));
+	res->by_type = calloc(50, sizeof(*res->by_type));
+	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
+	if (res->by_release == NULL || res->by_type == NULL || res->hits == NULL) {
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* One pass for the count and both facets: the matches grouped by
+	 * release and type. */
+	if (asprintf(&sql, "SELECT d.release_id, r.title, d.type, count(*)"
+	    DOC_FROM "%s%s GROUP BY d.release_id, d.type", join,
+	    ranked_where) < 0) {
+		sql = NULL;
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = sz_sqlite_prepare(db, sql, &st, err)) != 0)
 		goto out;
 	bind_query(st, q, fl, tl);
-	int s = sz_sqlite_step(st);
-	if (s != SQLITE_ROW) {
+	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 3);
+		const char *title = (const char *)sqlite3_column_text(st, 1);
+		const char *type = (const char *)sqlite3_column_text(st, 2);
+		res->total += n;
+		facet_add(res->by_release, &res->nrelease, title ? title : "",
+			sqlite3_column_int64(st, 0), n);
+		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
+	}
+	if (s != SQLITE_DONE) {
 		rc = sz_sqlite_error(db, err, "searching");
 		goto out;
 	}
-	res->total = sqlite3_column_int64(st, 0);
+	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
+		by_count);
+	qsort(res->by_type, res->ntype, sizeof(*res->by_type), by_count);
 	sqlite3_finalize(st);
 	st = NULL;
 	free(sql);
-	/* Ranked by BM25 (title weighs most) when there are words, newest
-	 * first otherwise. */
+	sql = NULL;
+	if (res->total == 0 || offset >= (size_t)res->total)
+		goto out;
+	/* Ranked by BM25 (the title weighs most) when there are words,
+	 * newest first otherwise. */
 	if (asprintf(&sql, q->match ?
 	    "SELECT " DOC_COLS ", snippet(fts, 1, char(1), char(2), '…', 24)"
-	    DOC_FROM " JOIN fts ON fts.rowid = d.id AND fts MATCH :match %s"
-	    " ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0) LIMIT :limit OFFSET :offset" :
-	    "SELECT " DOC_COLS ", substr(d.summary, 1, 300)" DOC_FROM "%s"
-	    " ORDER BY ifnull(e.date, 0) DESC, d.id DESC LIMIT :limit OFFSET :offset",
-	    q->match ? ranked_where : search_where) < 0) {
+	    DOC_FROM "%s%s ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0)"
+	    " LIMIT :limit OFFSET :offset" :
+	    "SELECT " DOC_COLS ", substr(d.summary, 1, 300)" DOC_FROM "%s%s"
+	    " ORDER BY ifnull(e.date, 0) DESC, d.id DESC"
+	    " LIMIT :limit OFFSET :offset", join, ranked_where) < 0) {
 		sql = NULL;
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
@@ -797,36 +836,13 @@ static int search(struct sz_archive *a, const struct sz_archive_query *q,
 		(int64_t)limit);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
 		(int64_t)offset);
-	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
-	if (res->hits == NULL) {
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-		goto out;
-	}
 	while (res->nhits < limit && (s = sz_sqlite_step(st)) == SQLITE_ROW) {
 		struct sz_search_hit *h = &res->hits[res->nhits++];
 		doc_read(st, 0, &h->doc);
 		h->snippet = mark_snippet((const char *)sqlite3_column_text(st, 24));
 	}
-	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		rc = sz_sqlite_error(db, err, "searching");
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	free(sql);
-	sql = NULL;
-	if (asprintf(&sql, "SELECT r.title, r.id, count(*)" DOC_FROM "%s"
-	    " GROUP BY r.id ORDER BY count(*) DESC", search_where) < 0 ||
-	    (rc = facets(db, sql, q, fl, tl, &res->by_release, &res->nrelease,
-		    err)) != 0)
-		goto out;
-	free(sql);
-	sql = NULL;
-	if (asprintf(&sql, "SELECT d.type, 0, count(*)" DOC_FROM "%s"
-	    " GROUP BY d.type ORDER BY count(*) DESC", search_where) < 0)
-		sql = NULL;
-	else
-		rc = facets(db, sql, q, fl, tl, &res->by_type, &res->ntype, err);
 out:
 	if (st != NULL)
 		sqlite3_finalize(st);
@@ -892,7 +908,10 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	if (!read_only) {
+	/* Readers of a large index: a bigger page cache, and mapped reads. */
+	rc = sz_sqlite_exec(q->db, "PRAGMA cache_size = -65536;"
+		"PRAGMA mmap_size = 1073741824;", err, "opening the archive");
+	if (rc == 0 && !read_only) {
 		rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
 			"PRAGMA synchronous = FULL;"
 			"PRAGMA foreign_keys = ON;", err, "opening the archive");
