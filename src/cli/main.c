@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/io.h"
 
 struct command {
 	const char *name;
@@ -24,20 +25,8 @@ struct command {
  */
 static int run_doc_tool(int argc, char **argv)
 {
-	char self[PATH_MAX], tool[PATH_MAX + 16];
-	const char *env = getenv("SAMIZDAT_DOC");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (env != NULL && env[0] != 0) {
-		snprintf(tool, sizeof(tool), "%s", env);
-	} else if (n > 0) {
-		self[n] = 0;
-		char *slash = strrchr(self, '/');
-		if (slash != NULL)
-			*slash = 0;
-		snprintf(tool, sizeof(tool), "%s/samizdat-doc", self);
-	} else {
-		snprintf(tool, sizeof(tool), "samizdat-doc");
-	}
+	char tool[4200];
+	sz_sibling_program("samizdat-doc", "SAMIZDAT_DOC", tool, sizeof(tool));
 	char **args = calloc((size_t)argc + 2, sizeof(*args));
 	if (args == NULL)
 		return cli_fail(argv[0], "out of memory");

@@ -247,3 +247,22 @@ void sz_outfile_abort(struct sz_outfile *out)
 	untrack_tmp(out->slot);
 	outfile_release(out);
 }
+
+void sz_sibling_program(const char *name, const char *env, char *out,
+	size_t cap)
+{
+	char self[4096];
+	const char *v = env ? getenv(env) : NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (v != NULL && v[0] != 0) {
+		snprintf(out, cap, "%s", v);
+	} else if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash != NULL)
+			*slash = 0;
+		snprintf(out, cap, "%s/%s", self, name);
+	} else {
+		snprintf(out, cap, "%s", name);
+	}
+}

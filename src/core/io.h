@@ -74,4 +74,9 @@ int sz_outfile_commit(struct sz_outfile *out, struct sz_err *err);
 /* Removes the temporary file and releases the struct; safe after commit. */
 void sz_outfile_abort(struct sz_outfile *out);
 
+/* The path of program `name` installed beside the running one (or the
+ * value of environment variable env, if set): into out, cap bytes. */
+void sz_sibling_program(const char *name, const char *env, char *out,
+	size_t cap);
+
 #endif

@@ -145,6 +145,9 @@ struct sz_archive_ops {
 		const char *role, bool drafts, size_t offset, size_t limit,
 		struct sz_doc_row **rows, size_t *n, int64_t *total,
 		struct sz_err *err);
+	/* Replaces a document's summary (an editor's edit). */
+	int (*doc_set_summary)(struct sz_archive *a, int64_t id,
+		const char *summary, struct sz_err *err);
 	/* The next free number in an e-mail collection. */
 	int (*email_next_num)(struct sz_archive *a, int64_t release_id,
 		const char *collection, int64_t *num, struct sz_err *err);

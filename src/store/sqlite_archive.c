@@ -655,6 +655,26 @@ static int by_address(struct sz_archive *a, const char *addr,
 	return rc;
 }
 
+static int doc_set_summary(struct sz_archive *a, int64_t id,
+	const char *summary, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	op_lock(a);
+	int rc = sz_sqlite_prepare(impl(a)->db,
+		"UPDATE documents SET summary = ? WHERE id = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, summary, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, id);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(impl(a)->db, err, "saving a summary");
+		else if (sqlite3_changes(impl(a)->db) == 0)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such document");
+		sqlite3_finalize(st);
+	}
+	op_unlock(a);
+	return rc;
+}
+
 static int email_next_num(struct sz_archive *a, int64_t release_id,
 	const char *collection, int64_t *num, struct sz_err *err)
 {
@@ -881,6 +901,7 @@ static const struct sz_archive_ops ops = {
 	.thread = thread_list,
 	.by_address = by_address,
 	.email_next_num = email_next_num,
+	.doc_set_summary = doc_set_summary,
 	.search = search,
 };
 

@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
+#include "web/public/public.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
 #define SZ_EDITOR_COOKIE "sz_editor"
@@ -19,6 +20,7 @@
 
 struct sz_editor_app {
 	struct sz_instance *in;
+	struct sz_public_app preview;   /* the archive, drafts visible */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
 };
@@ -45,5 +47,22 @@ int sz_editor_star(struct sz_request *rq);
 int sz_editor_seen(struct sz_request *rq);
 int sz_editor_delete(struct sz_request *rq);
 int sz_editor_archive(struct sz_request *rq);
+
+/* The page header with the editor's name and the face's links. */
+void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
+	const char *title);
+
+/* Releases of the public archive (releases.c, upload.c, preview.c). */
+int sz_editor_releases(struct sz_request *rq);
+int sz_editor_release(struct sz_request *rq);
+int sz_editor_release_create(struct sz_request *rq);
+int sz_editor_release_state(struct sz_request *rq);
+int sz_editor_release_summary(struct sz_request *rq);
+int sz_editor_upload(struct sz_request *rq);
+int sz_editor_upload_begin(struct sz_request *rq);
+int sz_editor_upload_data(struct sz_request *rq, const uint8_t *data,
+	size_t len);
+void sz_editor_upload_cleanup(struct sz_request *rq);
+int sz_editor_preview(struct sz_request *rq);
 
 #endif

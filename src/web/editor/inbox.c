@@ -20,14 +20,14 @@
 
 #define DESIGNATION_MAX 40
 
-static void header(struct sz_request *rq, const struct sz_session *s,
+void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	const char *title)
 {
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_EDITOR_SITE, title);
 	sz_buf_puts(b, "<p class=\"note\">Logged in as ");
 	sz_html_escape(b, s->data);
-	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <form method=\"post\" "
+	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <form method=\"post\" "
 		"action=\"/logout\" class=\"inline\"><input type=\"hidden\" "
 		"name=\"csrf\" value=\"%s\"><button type=\"submit\" "
 		"class=\"quiet\">Log out</button></form></p>\n", s->csrf);
@@ -48,7 +48,7 @@ int sz_editor_inbox(struct sz_request *rq)
 		return sz_request_fail(rq, 500, err.msg);
 	}
 	struct sz_buf *b = &rq->page;
-	header(rq, &s, "Inbox");
+	sz_editor_header(rq, &s, "Inbox");
 	sz_buf_printf(b, "<h1>Inbox</h1>\n<p>%zu source%s.</p>\n", n,
 		n == 1 ? "" : "s");
 	const char *deleted = sz_request_query(rq, "deleted");
@@ -128,7 +128,7 @@ int sz_editor_source(struct sz_request *rq)
 	char d[DESIGNATION_MAX];
 	sz_designation(src->uid, d, sizeof(d));
 	struct sz_buf *b = &rq->page;
-	header(rq, &s, d);
+	sz_editor_header(rq, &s, d);
 	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">Download "
 		"items and decrypt them on your own machine: <code>samizdat "
 		"decrypt -i key.txt FILE.age</code> or <code>age -d</code>. A "

@@ -31,12 +31,19 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	if (rc == SZ_OK)
 		rc = sz_sessions_init(&app->sessions, 1024,
 			(unsigned)in->cfg.session_idle_min * 60, err);
+	/* The preview shows the archive as the public will see it, drafts
+	 * included, under /preview. */
+	if (rc == SZ_OK)
+		rc = sz_public_app_init(&app->preview, in->dir, err);
+	app->preview.drafts = true;
+	app->preview.prefix = "/preview";
 	return rc;
 }
 
 void sz_editor_app_free(struct sz_editor_app *app)
 {
 	sz_sessions_free(&app->sessions);
+	sz_public_app_free(&app->preview);
 }
 
 void sz_editor_error_page(struct sz_request *rq, unsigned status,

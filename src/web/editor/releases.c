@@ -1,0 +1,294 @@
+/*
+ * releases.c - releases of the public archive, for editors: the list
+ * (drafts too), a new release, one release's documents with their
+ * summaries to edit, publishing and unpublishing.  Uploads are upload.c,
+ * the preview exactly as the public will see it is preview.c.  Every
+ * change needs the session's CSRF token and goes into the audit log.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http/form.h"
+#include "web/editor/editor.h"
+#include "web/html.h"
+
+/* The session and the parsed form of a POST; false if refused. */
+static bool posted(struct sz_request *rq, struct sz_session *s,
+	struct sz_form *form)
+{
+	struct sz_err err;
+	memset(form, 0, sizeof(*form));
+	if (!sz_editor_require(rq, s))
+		return false;
+	if (sz_form_parse(form, (const char *)rq->body.data, rq->body.len,
+	    &err) != 0) {
+		sz_request_fail(rq, 400, err.msg);
+		return false;
+	}
+	const struct sz_form_field *tok = sz_form_get(form, "csrf");
+	if (!sz_session_csrf_ok(s, tok ? tok->value : NULL)) {
+		sz_request_fail(rq, 403, "This form is out of date. Go back and "
+			"reload the page.");
+		return false;
+	}
+	return true;
+}
+
+static int64_t field_id(const struct sz_form *form, const char *name)
+{
+	const struct sz_form_field *f = sz_form_get(form, name);
+	char *end;
+	long long v = f ? strtoll(f->value, &end, 10) : 0;
+	return f && *end == 0 && v > 0 ? v : 0;
+}
+
+static int64_t query_id(struct sz_request *rq)
+{
+	const char *v = sz_request_query(rq, "id");
+	char *end;
+	long long id = v ? strtoll(v, &end, 10) : 0;
+	return v && *end == 0 && id > 0 ? id : 0;
+}
+
+int sz_editor_releases(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_err err;
+	if (!sz_editor_require(rq, &s))
+		return 0;
+	struct sz_release_row *rows = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	if (a->ops->release_list(a, true, 0, SZ_ARCHIVE_PAGE_MAX, &rows, &n,
+	    &total, &err) != 0) {
+		sodium_memzero(&s, sizeof(s));
+		return sz_request_fail(rq, 500, err.msg);
+	}
+	struct sz_buf *b = &rq->page;
+	char today[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	sz_editor_header(rq, &s, "Releases");
+	sz_buf_printf(b, "<h1>Releases</h1>\n<p>%lld release%s. A release is a "
+		"draft, seen only here and in the <a href=\"/preview\">preview</a>, "
+		"until it is published.</p>\n", (long long)total,
+		total == 1 ? "" : "s");
+	if (n > 0)
+		sz_buf_puts(b, "<table id=\"releases\">\n<tr><th>Release</th>"
+			"<th>Date</th><th>State</th><th>Documents</th><th>E-mails</th>"
+			"</tr>\n");
+	for (size_t i = 0; i < n; i++) {
+		sz_buf_printf(b, "<tr><td><a href=\"/release?id=%lld\">",
+			(long long)rows[i].id);
+		sz_html_escape(b, rows[i].title);
+		sz_buf_printf(b, "</a></td><td>%s</td><td>%s</td><td>%lld</td>"
+			"<td>%lld</td></tr>\n", rows[i].day,
+			rows[i].state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
+			(long long)rows[i].documents, (long long)rows[i].emails);
+	}
+	if (n > 0)
+		sz_buf_puts(b, "</table>\n");
+	sz_buf_printf(b, "<h2>New release</h2>\n<form method=\"post\" "
+		"action=\"/release/create\"><input type=\"hidden\" name=\"csrf\" "
+		"value=\"%s\">\n<label for=\"title\">Title</label>\n<input id=\"title\" "
+		"name=\"title\" required maxlength=\"%d\">\n<label for=\"day\">Date"
+		"</label>\n<input id=\"day\" name=\"day\" type=\"date\" value=\"%s\">\n"
+		"<label for=\"intro\">Introduction</label>\n<textarea id=\"intro\" "
+		"name=\"intro\" rows=\"6\" maxlength=\"%d\"></textarea>\n"
+		"<button type=\"submit\">Create the draft</button></form>\n",
+		s.csrf, SZ_ARCHIVE_TITLE_MAX, today, SZ_ARCHIVE_INTRO_MAX);
+	sz_release_rows_free(rows, n);
+	sodium_memzero(&s, sizeof(s));
+	return sz_html_end(b);
+}
+
+int sz_editor_release(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_err err;
+	struct sz_release_row r;
+	if (!sz_editor_require(rq, &s))
+		return 0;
+	int64_t id = query_id(rq);
+	if (id == 0 || a->ops->release_get(a, id, &r, &err) != 0) {
+		sodium_memzero(&s, sizeof(s));
+		return sz_request_fail(rq, 404, "There is no such release.");
+	}
+	struct sz_buf *b = &rq->page;
+	bool pub = r.state == SZ_RELEASE_PUBLISHED;
+	sz_editor_header(rq, &s, r.title);
+	sz_buf_puts(b, "<h1>");
+	sz_html_escape(b, r.title);
+	sz_buf_printf(b, "</h1>\n<p id=\"state\">%s, dated %s · <a href=\""
+		"/preview/release/%lld\">preview it as the public will see it</a>"
+		"</p>\n", pub ? "Published" : "A draft, not public", r.day,
+		(long long)id);
+	const char *msg = sz_request_query(rq, "added");
+	if (msg != NULL)
+		sz_buf_puts(b, "<p class=\"ok\" id=\"added\">The files were scrubbed "
+			"and added.</p>\n");
+	sz_buf_printf(b, "<form method=\"post\" action=\"/release/state\">"
+		"<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type="
+		"\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" "
+		"name=\"state\" value=\"%s\"><button type=\"submit\">%s</button>"
+		"</form>\n", s.csrf, (long long)id, pub ? "draft" : "published",
+		pub ? "Unpublish" : "Publish");
+	sz_buf_printf(b, "<h2>Add files</h2>\n<p class=\"note\">Each file is "
+		"scrubbed of identifying metadata, its text extracted, summarised "
+		"and indexed. A file that cannot be scrubbed is refused. E-mail "
+		"(.eml, mbox) is imported with its attachments.</p>\n<form method="
+		"\"post\" action=\"/release/upload?id=%lld\" enctype=\"multipart/"
+		"form-data\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		"<input type=\"file\" name=\"files\" id=\"files\" multiple required>"
+		"<button type=\"submit\">Scrub and add</button></form>\n",
+		(long long)id, s.csrf);
+	struct sz_doc_row *docs = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	if (a->ops->doc_list(a, id, false, 0, SZ_ARCHIVE_PAGE_MAX, &docs, &n,
+	    &total, &err) == 0 && n > 0) {
+		sz_buf_printf(b, "<h2>Documents (%lld)</h2>\n", (long long)total);
+		for (size_t i = 0; i < n; i++) {
+			sz_buf_printf(b, "<form method=\"post\" action=\"/release/"
+				"summary\" class=\"doc\"><h3><a href=\"/preview/doc/%lld\">",
+				(long long)docs[i].id);
+			sz_html_escape(b, docs[i].title);
+			sz_buf_printf(b, "</a> <span class=\"note\">%s</span></h3>"
+				"<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+				"<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+				"<input type=\"hidden\" name=\"release\" value=\"%lld\">"
+				"<label for=\"summary-%lld\">Summary</label><textarea "
+				"id=\"summary-%lld\" name=\"summary\" rows=\"3\">", docs[i].type,
+				s.csrf, (long long)docs[i].id, (long long)id,
+				(long long)docs[i].id, (long long)docs[i].id);
+			sz_html_escape(b, docs[i].summary);
+			sz_buf_puts(b, "</textarea><button type=\"submit\">Save the "
+				"summary</button></form>\n");
+		}
+	}
+	sz_doc_rows_free(docs, n);
+	docs = NULL;
+	n = 0;
+	if (a->ops->doc_list(a, id, true, 0, 1, &docs, &n, &total, &err) == 0 &&
+	    total > 0)
+		sz_buf_printf(b, "<h2>E-mails</h2>\n<p>%lld e-mails; <a href=\""
+			"/preview/release/%lld\">read them in the preview</a>.</p>\n",
+			(long long)total, (long long)id);
+	sz_doc_rows_free(docs, n);
+	free(r.intro);
+	sodium_memzero(&s, sizeof(s));
+	return sz_html_end(b);
+}
+
+int sz_editor_release_create(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	int64_t id;
+	if (!posted(rq, &s, &form))
+		goto out;
+	const struct sz_form_field *t = sz_form_get(&form, "title"),
+		*d = sz_form_get(&form, "day"), *i = sz_form_get(&form, "intro");
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = d ? strptime(d->value, "%Y-%m-%d", &tm) : NULL;
+	if (t == NULL || t->value_len == 0 || t->value_len > SZ_ARCHIVE_TITLE_MAX) {
+		sz_request_fail(rq, 400, "Give the release a title.");
+		goto out;
+	}
+	if (end == NULL || *end != 0 || d->value_len != 10) {
+		sz_request_fail(rq, 400, "Give the date as YYYY-MM-DD.");
+		goto out;
+	}
+	if (i != NULL && i->value_len > SZ_ARCHIVE_INTRO_MAX) {
+		sz_request_fail(rq, 413, "The introduction is too long.");
+		goto out;
+	}
+	if (a->ops->release_create(a, t->value, d->value, i ? i->value : "",
+	    &id, &err) != 0) {
+		sz_request_fail(rq, 500, err.msg);
+		goto out;
+	}
+	char detail[64];
+	snprintf(detail, sizeof(detail), "release %lld", (long long)id);
+	app->in->store->ops->audit_add(app->in->store, s.data, "create release",
+		detail, NULL);
+	rq->status = 303;
+	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
+		(long long)id);
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rq->error ? SZ_E_INVAL : 0;
+}
+
+int sz_editor_release_state(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	if (!posted(rq, &s, &form))
+		goto out;
+	int64_t id = field_id(&form, "id");
+	const struct sz_form_field *st = sz_form_get(&form, "state");
+	bool publish = st && strcmp(st->value, "published") == 0;
+	if (id == 0 || st == NULL || a->ops->release_set_state(a, id, publish ?
+	    SZ_RELEASE_PUBLISHED : SZ_RELEASE_DRAFT, &err) != 0) {
+		sz_request_fail(rq, 404, "There is no such release.");
+		goto out;
+	}
+	char detail[64];
+	snprintf(detail, sizeof(detail), "release %lld", (long long)id);
+	app->in->store->ops->audit_add(app->in->store, s.data, publish ?
+		"publish release" : "unpublish release", detail, NULL);
+	rq->status = 303;
+	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
+		(long long)id);
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rq->error ? SZ_E_INVAL : 0;
+}
+
+int sz_editor_release_summary(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	if (!posted(rq, &s, &form))
+		goto out;
+	int64_t id = field_id(&form, "id"), release = field_id(&form, "release");
+	const struct sz_form_field *sum = sz_form_get(&form, "summary");
+	if (id == 0 || sum == NULL || a->ops->doc_set_summary(a, id, sum->value,
+	    &err) != 0) {
+		sz_request_fail(rq, 404, "There is no such document.");
+		goto out;
+	}
+	char detail[64];
+	snprintf(detail, sizeof(detail), "document %lld", (long long)id);
+	app->in->store->ops->audit_add(app->in->store, s.data, "edit summary",
+		detail, NULL);
+	rq->status = 303;
+	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
+		(long long)release);
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rq->error ? SZ_E_INVAL : 0;
+}
