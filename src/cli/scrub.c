@@ -268,8 +268,10 @@ static void *scrub_worker(void *arg)
 		pthread_mutex_lock(&b->mu);
 		int i = b->next < b->n ? b->next++ : -1;
 		pthread_mutex_unlock(&b->mu);
-		if (i < 0)
+		if (i < 0) {
+			sz_doc_thread_done();
 			return NULL;
+		}
 		scrub_one(b, i);
 	}
 }

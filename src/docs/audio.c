@@ -110,15 +110,11 @@ static size_t mp3_frame_length(const uint8_t *h)
 int doc_mp3(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
-	int rc;
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
 	if ((rc = skip_id3v2(in, r, err)) != 0)
 		goto out;
 	uint64_t start = in->off + in->pos, end = in->size;
@@ -190,12 +186,8 @@ int doc_mp3(int fd, const char *out_path, struct sz_doc_report *r,
 			goto out;
 		at += flen;
 	}
-	rc = wr_close(&out, err);
 out:
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }
 
 void report_vorbis(struct sz_doc_report *r, const char *kind,
@@ -232,17 +224,13 @@ void report_vorbis(struct sz_doc_report *r, const char *kind,
 int doc_flac(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
 	struct sz_buf kept;
-	int rc;
-	sz_buf_init(&kept, 4u * SZ_DOC_MAX_SEGMENT);
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
+	sz_buf_init(&kept, 4u * SZ_DOC_MAX_SEGMENT);
 	if ((rc = skip_id3v2(in, r, err)) != 0)
 		goto out;
 	uint8_t h[4];
@@ -329,11 +317,7 @@ int doc_flac(int fd, const char *out_path, struct sz_doc_report *r,
 	}
 	if ((rc = wr_copy(&out, in, in->size - (in->off + in->pos), err)) != 0)
 		goto out;
-	rc = wr_close(&out, err);
 out:
 	sz_buf_free(&kept);
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }

@@ -143,10 +143,20 @@ static enum sz_doc_type zip_kind(int fd, bool *damaged)
 
 /* One libmagic handle per thread and flag set, loaded once: loading the
  * database costs more than a detection.  libmagic handles are not
- * thread-safe, hence per thread; they live as long as the thread. */
+ * thread-safe, hence per thread; sz_doc_thread_done closes them. */
+static __thread magic_t cache[2];
+
+void sz_doc_thread_done(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (cache[i] != NULL) {
+			magic_close(cache[i]);
+			cache[i] = NULL;
+		}
+}
+
 magic_t doc_magic(int flags, struct sz_err *err)
 {
-	static __thread magic_t cache[2];
 	int slot = (flags & MAGIC_MIME_ENCODING) ? 1 : 0;
 	if (cache[slot] != NULL)
 		return cache[slot];

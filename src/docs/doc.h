@@ -59,6 +59,9 @@ enum sz_doc_type {
 /* Prepares the libraries for use from several threads; call once at
  * start, before any thread uses this module. */
 void sz_doc_init(void);
+/* Releases what this thread cached (libmagic's database); call before a
+ * thread that used this module ends. */
+void sz_doc_thread_done(void);
 
 /* A short lowercase name ("jpeg", "docx"), and the list of scrubbable
  * types as one line for error messages. */

@@ -46,15 +46,11 @@ static size_t table_size(uint8_t packed)
 int doc_gif(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
-	int rc;
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
 	uint8_t h[16];
 	char text[4096];
 	if (rd_read(in, h, 13, NULL) != 0 ||
@@ -143,10 +139,6 @@ int doc_gif(int fd, const char *out_path, struct sz_doc_report *r,
 	if (at < in->size)
 		sz_doc_report_addf(r, "GIF", "data after the image", "%llu bytes",
 			(unsigned long long)(in->size - at));
-	rc = wr_close(&out, err);
 out:
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }

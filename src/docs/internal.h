@@ -53,6 +53,13 @@ int wr_copy(struct wr *w, struct rd *r, uint64_t n, struct sz_err *err);
 int wr_close(struct wr *w, struct sz_err *err);
 static inline bool wr_active(const struct wr *w) { return w->fd >= 0; }
 
+/* What every stream-shaped handler starts and ends with: the reader over
+ * fd and the writer to out_path (inactive when inspecting).  doc_finish
+ * closes both and returns rc, or the writer's error if rc was 0. */
+int doc_begin(int fd, const char *out_path, struct rd **in, struct wr *out,
+	struct sz_err *err);
+int doc_finish(struct rd *in, struct wr *out, int rc, struct sz_err *err);
+
 /* Big- and little-endian loads. */
 static inline uint32_t be32(const uint8_t *p)
 {

@@ -179,16 +179,12 @@ static int copy_scan(struct rd *in, struct wr *out, struct sz_err *err)
 int doc_jpeg(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
 	uint8_t *seg = NULL;
-	int rc;
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
 	uint8_t h[4];
 	bool frame = false, scan = false;
 	if ((rc = rd_read(in, h, 2, err)) != 0 || h[0] != 0xff || h[1] != 0xd8) {
@@ -284,11 +280,7 @@ int doc_jpeg(int fd, const char *out_path, struct sz_doc_report *r,
 				goto out;
 		}
 	}
-	rc = wr_close(&out, err);
 out:
 	free(seg);
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }

@@ -16,15 +16,11 @@ int doc_text(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
 	(void)r;
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
-	int rc;
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
 	for (;;) {
 		size_t have = rd_fill(in, RD_BUF, err);
 		if (have == 0)
@@ -38,12 +34,8 @@ int doc_text(int fd, const char *out_path, struct sz_doc_report *r,
 			goto out;
 		in->pos += have;
 	}
-	rc = wr_close(&out, err);
 out:
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }
 
 static bool keep_meta(xmlNode *n)

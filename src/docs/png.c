@@ -146,15 +146,11 @@ int doc_png(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
 	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
-	int rc;
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
 	uint8_t h[8];
 	if (rd_read(in, h, 8, NULL) != 0 || memcmp(h, sig, 8) != 0) {
 		rc = sz_err_set(err, SZ_E_INVAL, "not a PNG file");
@@ -205,10 +201,6 @@ int doc_png(int fd, const char *out_path, struct sz_doc_report *r,
 	if (at < in->size)
 		sz_doc_report_addf(r, "PNG", "data after the image", "%llu bytes",
 			(unsigned long long)(in->size - at));
-	rc = wr_close(&out, err);
 out:
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }

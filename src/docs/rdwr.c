@@ -171,3 +171,28 @@ int wr_close(struct wr *w, struct sz_err *err)
 	w->fd = -1;
 	return rc;
 }
+
+int doc_begin(int fd, const char *out_path, struct rd **in, struct wr *out,
+	struct sz_err *err)
+{
+	out->fd = -1;
+	*in = rd_new(fd, err);
+	if (*in == NULL)
+		return err ? err->code : SZ_E_IO;
+	int rc = wr_open(out, out_path, err);
+	if (rc != 0) {
+		rd_free(*in);
+		*in = NULL;
+	}
+	return rc;
+}
+
+int doc_finish(struct rd *in, struct wr *out, int rc, struct sz_err *err)
+{
+	if (rc == 0)
+		rc = wr_close(out, err);
+	else
+		wr_close(out, NULL);
+	rd_free(in);
+	return rc;
+}

@@ -88,15 +88,11 @@ static int walk(struct rd *in, uint64_t end, struct wr *out,
 int doc_webp(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
-	struct rd *in = rd_new(fd, err);
+	struct rd *in;
 	struct wr out;
-	int rc;
-	if (in == NULL)
-		return err ? err->code : SZ_E_IO;
-	if ((rc = wr_open(&out, out_path, err)) != 0) {
-		rd_free(in);
+	int rc = doc_begin(fd, out_path, &in, &out, err);
+	if (rc != 0)
 		return rc;
-	}
 	uint8_t h[12];
 	if (rd_read(in, h, 12, NULL) != 0 || memcmp(h, "RIFF", 4) != 0 ||
 	    memcmp(h + 8, "WEBP", 4) != 0) {
@@ -125,10 +121,6 @@ int doc_webp(int fd, const char *out_path, struct sz_doc_report *r,
 	if (end < in->size)
 		sz_doc_report_addf(r, "WebP", "data after the image",
 			"%llu bytes", (unsigned long long)(in->size - end));
-	rc = wr_close(&out, err);
 out:
-	rd_free(in);
-	if (rc != 0)
-		wr_close(&out, NULL);
-	return rc;
+	return doc_finish(in, &out, rc, err);
 }

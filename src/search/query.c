@@ -85,6 +85,26 @@ static void truncate_to(struct sz_buf *b, size_t len)
 		b->data[len] = 0;
 }
 
+/* Appends one term (joined by OR or AND to what is there); a term without
+ * words adds nothing.  Counts positive terms; -1 past the length limit. */
+static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
+	bool prefix, bool minus, int *npos, bool *or_next)
+{
+	size_t mark = b->len;
+	if (b->len && sz_buf_puts(b, or ? " OR " : " AND ") != 0)
+		return -1;
+	int w = phrase(b, s, len, prefix);
+	if (w < 0)
+		return -1;
+	if (w == 0) {
+		truncate_to(b, mark);
+	} else if (!minus) {
+		(*npos)++;
+		*or_next = false;
+	}
+	return 0;
+}
+
 static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
 	"ods", "odp", "jpeg", "png", "gif", "tiff", "webp", "mp3", "flac",
 	"ogg", "text", "html", "email" };
@@ -135,22 +155,9 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			size_t end = i;
 			if (i < len)
 				i++;   /* an unclosed quote runs to the end */
-			size_t mark = b->len;
-			if (b->len && sz_buf_puts(b, minus || or_next ? " OR " : " AND ") != 0) {
+			if (add_term(b, minus || or_next, text + st, end - st, false,
+			    minus, &npos, &or_next) != 0)
 				rc = fail(q, "The search is too long.");
-				break;
-			}
-			int w = phrase(b, text + st, end - st, false);
-			if (w < 0) {
-				rc = fail(q, "The search is too long.");
-				break;
-			}
-			if (w == 0)
-				truncate_to(b, mark);
-			else if (!minus) {
-				npos++;
-				or_next = false;
-			}
 			continue;
 		}
 		size_t st = i;
@@ -219,22 +226,9 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		}
 		size_t tl = strlen(tok);
 		bool prefix = tl > 1 && tok[tl - 1] == '*';
-		size_t mark = b->len;
-		if (b->len && sz_buf_puts(b, minus || or_next ? " OR " : " AND ") != 0) {
+		if (add_term(b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,
+		    minus, &npos, &or_next) != 0)
 			rc = fail(q, "The search is too long.");
-			break;
-		}
-		int w = phrase(b, tok, prefix ? tl - 1 : tl, prefix);
-		if (w < 0) {
-			rc = fail(q, "The search is too long.");
-			break;
-		}
-		if (w == 0)
-			truncate_to(b, mark);
-		else if (!minus) {
-			npos++;
-			or_next = false;
-		}
 	}
 	if (rc == 0 && npos == 0 && neg.len > 0)
 		rc = fail(q, "Add a word to look for: a search cannot consist of "

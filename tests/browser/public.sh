@@ -14,28 +14,8 @@ Message-ID: <first@example.org>
 
 The double payment for the bridge went to the contractor.
 
-From anna@example.com Tue Mar  5 09:00:00 2024
-From: Anna <anna@example.com>
-To: jm@example.org
-Subject: Re: bridge invoice
-Date: Tue, 5 Mar 2024 09:00:00 +0100
-Message-ID: <second@example.com>
-In-Reply-To: <first@example.org>
-References: <first@example.org>
-
-Thanks, I will look into the bridge payments.
-
-From press@example.net Wed Mar 20 09:00:00 2024
-From: Press Desk <press@example.net>
-To: anna@example.com
-Subject: Re: Re: bridge invoice
-Date: Wed, 20 Mar 2024 09:00:00 +0100
-Message-ID: <third@example.net>
-In-Reply-To: <second@example.com>
-References: <first@example.org> <second@example.com>
-
-We will publish the story about the bridge.
 MBOX
+mbox_replies >>box.mbox
 "$SAMIZDAT" release create -d inst --intro "Files on the northern bridge." \
 	"The Bridge Papers" >/dev/null
 "$SAMIZDAT" release add -d inst 1 corpus/report.pdf corpus/letter.docx box.mbox >/dev/null

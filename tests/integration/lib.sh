@@ -88,3 +88,32 @@ editor_login() {
 		--data-urlencode "name=$2" --data-urlencode "password=$3" \
 		--data-urlencode "code=$4" "$EURL/login"
 }
+
+# mbox_replies: two replies to <first@example.org>, as mbox messages (a
+# thread of three with the message a test writes first).
+mbox_replies() {
+	cat <<'MBOX'
+From anna@example.com Tue Mar  5 09:00:00 2024
+From: Anna <anna@example.com>
+To: jm@example.org
+Subject: Re: bridge invoice
+Date: Tue, 5 Mar 2024 09:00:00 +0100
+Message-ID: <second@example.com>
+In-Reply-To: <first@example.org>
+References: <first@example.org>
+
+Thanks, I will look into the zebracrossing payments.
+
+From press@example.net Wed Mar 20 09:00:00 2024
+From: Press Desk <press@example.net>
+To: anna@example.com
+Subject: Re: Re: bridge invoice
+Date: Wed, 20 Mar 2024 09:00:00 +0100
+Message-ID: <third@example.net>
+In-Reply-To: <second@example.com>
+References: <first@example.org> <second@example.com>
+
+We will publish the story about the bridge.
+
+MBOX
+}

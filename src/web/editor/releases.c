@@ -53,6 +53,20 @@ static int64_t query_id(struct sz_request *rq)
 	return v && *end == 0 && id > 0 ? id : 0;
 }
 
+/* Records what the editor did, and sends them back to the release. */
+static void done(struct sz_request *rq, const struct sz_session *s,
+	const char *action, const char *what, int64_t id, int64_t release)
+{
+	struct sz_editor_app *app = rq->app;
+	char detail[64];
+	snprintf(detail, sizeof(detail), "%s %lld", what, (long long)id);
+	app->in->store->ops->audit_add(app->in->store, s->data, action, detail,
+		NULL);
+	rq->status = 303;
+	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
+		(long long)release);
+}
+
 int sz_editor_releases(struct sz_request *rq)
 {
 	struct sz_editor_app *app = rq->app;
@@ -221,13 +235,7 @@ int sz_editor_release_create(struct sz_request *rq)
 		sz_request_fail(rq, 500, err.msg);
 		goto out;
 	}
-	char detail[64];
-	snprintf(detail, sizeof(detail), "release %lld", (long long)id);
-	app->in->store->ops->audit_add(app->in->store, s.data, "create release",
-		detail, NULL);
-	rq->status = 303;
-	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
-		(long long)id);
+	done(rq, &s, "create release", "release", id, id);
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
@@ -251,13 +259,8 @@ int sz_editor_release_state(struct sz_request *rq)
 		sz_request_fail(rq, 404, "There is no such release.");
 		goto out;
 	}
-	char detail[64];
-	snprintf(detail, sizeof(detail), "release %lld", (long long)id);
-	app->in->store->ops->audit_add(app->in->store, s.data, publish ?
-		"publish release" : "unpublish release", detail, NULL);
-	rq->status = 303;
-	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
-		(long long)id);
+	done(rq, &s, publish ? "publish release" : "unpublish release",
+		"release", id, id);
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
@@ -280,13 +283,7 @@ int sz_editor_release_summary(struct sz_request *rq)
 		sz_request_fail(rq, 404, "There is no such document.");
 		goto out;
 	}
-	char detail[64];
-	snprintf(detail, sizeof(detail), "document %lld", (long long)id);
-	app->in->store->ops->audit_add(app->in->store, s.data, "edit summary",
-		detail, NULL);
-	rq->status = 303;
-	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld",
-		(long long)release);
+	done(rq, &s, "edit summary", "document", id, release);
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
