@@ -10,11 +10,17 @@
 
 #include "docs/extract.h"
 
+#define NESTING_MAX 8   /* messages forwarded inside messages */
+
 struct walk {
 	struct text_out *o;
 	int rc;
 	bool have_plain;
+	int depth;
 };
+
+static int message_text(GMimeMessage *m, bool headers, int depth,
+	struct text_out *o);
 
 static void header(struct text_out *o, int *rc, const char *name,
 	const char *value)
@@ -36,6 +42,15 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 {
 	(void)parent;
 	struct walk *w = data;
+	if (w->rc == 0 && GMIME_IS_MESSAGE_PART(obj) && w->depth < NESTING_MAX) {
+		/* A forwarded message: its text, headers first. */
+		GMimeMessage *inner = g_mime_message_part_get_message(
+			GMIME_MESSAGE_PART(obj));
+		w->rc = text_put(w->o, "\n", 1);
+		if (w->rc == 0 && inner != NULL)
+			w->rc = message_text(inner, true, w->depth + 1, w->o);
+		return;
+	}
 	if (w->rc != 0 || !GMIME_IS_PART(obj))
 		return;
 	GMimePart *p = GMIME_PART(obj);
@@ -78,12 +93,18 @@ void mail_init(void)
 
 int mail_text(GMimeMessage *m, bool headers, struct text_out *o)
 {
+	return message_text(m, headers, 0, o);
+}
+
+static int message_text(GMimeMessage *m, bool headers, int depth,
+	struct text_out *o)
+{
 	GMimeObject *top = GMIME_OBJECT(m);
 	int rc = 0;
 	static const char *const hs[] = { "From", "To", "Cc", "Date", "Subject" };
 	for (size_t i = 0; headers && i < sizeof(hs) / sizeof(hs[0]); i++)
 		header(o, &rc, hs[i], g_mime_object_get_header(top, hs[i]));
-	struct walk w = { .o = o, .rc = rc };
+	struct walk w = { .o = o, .rc = rc, .depth = depth };
 	if (rc == 0)
 		g_mime_message_foreach(m, part, &w);
 	return w.rc;
