@@ -17,9 +17,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (db == NULL) {
 		assert(sqlite3_open(":memory:", &db) == SQLITE_OK);
-		assert(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a, b,"
+		/* The archive's own columns (store/sqlite_archive.c). */
+		assert(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title,"
+			" body, sender, recipients, tags,"
 			" tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
-			"INSERT INTO t VALUES ('bridge contract', 'double payment');",
+			"INSERT INTO t VALUES ('bridge contract', 'double payment',"
+			" 'anna example', 'press example', 'ztemail zr1 zy2024');",
 			NULL, NULL, NULL) == SQLITE_OK);
 	}
 	struct sz_query q;

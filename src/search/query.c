@@ -230,20 +230,57 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		    minus, &npos, &or_next) != 0)
 			rc = fail(q, "The search is too long.");
 	}
-	if (rc == 0 && npos == 0 && neg.len > 0)
+	if (rc == 0 && q->after && q->before && q->after >= q->before)
+		rc = fail(q, "The date range is empty: 'after' must come before "
+			"'before'.");
+	/* Filters are index terms too (columns sender and recipients, and
+	 * the tags the archive indexes), so the index alone answers. */
+	struct sz_buf f;
+	sz_buf_init(&f, 64 * SZ_QUERY_MAX);
+	int e = 0;
+	if (rc == 0 && q->from[0]) {
+		e = sz_buf_puts(&f, "sender : ");
+		if (e == 0 && phrase(&f, q->from, strlen(q->from), false) <= 0)
+			rc = fail(q, "from: takes a name or an address, as in "
+				"from:anna or from:press@example.net.");
+	}
+	if (rc == 0 && e == 0 && q->to[0]) {
+		e = sz_buf_puts(&f, f.len ? " AND recipients : " : "recipients : ");
+		if (e == 0 && phrase(&f, q->to, strlen(q->to), false) <= 0)
+			rc = fail(q, "to: takes a name or an address, as in to:anna.");
+	}
+	if (rc == 0 && e == 0 && q->type[0])
+		e = sz_buf_printf(&f, "%stags : \"zt%s\"", f.len ? " AND " : "",
+			q->type);
+	if (rc == 0 && e == 0 && q->release)
+		e = sz_buf_printf(&f, "%stags : \"zr%lld\"", f.len ? " AND " : "",
+			(long long)q->release);
+	if (rc == 0 && e == 0 && (q->after || q->before)) {
+		if (f.len)
+			e = sz_buf_puts(&f, " AND ");
+		if (e == 0)
+			e = sz_archive_date_terms(q->after, q->before, &f);
+	}
+	if (rc == 0 && e != 0)
+		rc = fail(q, "The search is too long.");
+	if (rc == 0 && npos == 0 && f.len == 0 && neg.len > 0)
 		rc = fail(q, "Add a word to look for: a search cannot consist of "
 			"exclusions (-word) alone.");
-	if (rc == 0 && pos.len > 0) {
-		int e = sz_buf_append(&q->match, pos.data, pos.len);
+	if (rc == 0 && (pos.len > 0 || f.len > 0)) {
+		e = 0;
+		if (pos.len > 0)
+			e = sz_buf_printf(&q->match, "(%.*s)", (int)pos.len,
+				(const char *)pos.data);
+		if (e == 0 && f.len > 0)
+			e = sz_buf_printf(&q->match, "%s%.*s", pos.len ? " AND " : "",
+				(int)f.len, (const char *)f.data);
 		if (e == 0 && neg.len > 0)
 			e = sz_buf_printf(&q->match, " NOT (%.*s)", (int)neg.len,
 				(const char *)neg.data);
 		if (e != 0)
 			rc = fail(q, "The search is too long.");
 	}
-	if (rc == 0 && q->after && q->before && q->after >= q->before)
-		rc = fail(q, "The date range is empty: 'after' must come before "
-			"'before'.");
+	sz_buf_free(&f);
 out:
 	sz_buf_free(&pos);
 	sz_buf_free(&neg);
@@ -260,11 +297,5 @@ void sz_query_to_archive(const struct sz_query *q, bool drafts,
 {
 	memset(aq, 0, sizeof(*aq));
 	aq->match = q->match.len ? (const char *)q->match.data : NULL;
-	aq->from = q->from[0] ? q->from : NULL;
-	aq->to = q->to[0] ? q->to : NULL;
-	aq->type = q->type[0] ? q->type : NULL;
-	aq->release = q->release;
-	aq->after = q->after;
-	aq->before = q->before;
 	aq->drafts = drafts;
 }

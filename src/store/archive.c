@@ -3,12 +3,14 @@
  * content-addressed file tree: DIR/archive/xx/SHA256, written through a
  * temporary file, fsync'd and renamed, so a file is whole or absent.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/io.h"
@@ -86,4 +88,76 @@ out:
 	if (tmp[0])
 		unlink(tmp);
 	return rc;
+}
+
+void sz_archive_tags(const struct sz_doc_row *d, char *out, size_t cap)
+{
+	char type[sizeof(d->type)];
+	size_t k = 0;
+	for (const char *p = d->type; *p && k + 1 < sizeof(type); p++)
+		if (isalnum((unsigned char)*p))
+			type[k++] = (char)tolower((unsigned char)*p);
+	type[k] = 0;
+	int n = snprintf(out, cap, "zt%s zr%lld", type, (long long)d->release_id);
+	if (d->email && d->date > 0 && n > 0 && (size_t)n < cap) {
+		time_t t = (time_t)d->date;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(out + n, cap - (size_t)n, " zy%Y zm%Y%m zd%Y%m%d", &tm);
+	}
+}
+
+static int64_t add_months(struct tm *tm, int months)
+{
+	tm->tm_mon += months;
+	return (int64_t)timegm(tm);
+}
+
+int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	int64_t lo = after > 0 ? after : 0;
+	int64_t hi = before;
+	if (hi == 0) {
+		/* Open end: up to the start of next year. */
+		gmtime_r(&now, &tm);
+		memset(&tm, 0, sizeof(tm));
+		gmtime_r(&now, &tm);
+		tm.tm_year++;
+		tm.tm_mon = 0;
+		tm.tm_mday = 1;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		hi = (int64_t)timegm(&tm);
+	}
+	int rc = sz_buf_puts(out, "tags : (");
+	bool first = true;
+	unsigned terms = 0;
+	while (rc == 0 && lo < hi && terms < 2000) {
+		time_t t = (time_t)lo;
+		gmtime_r(&t, &tm);
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		struct tm next = tm;
+		char term[24];
+		int64_t step;
+		if (tm.tm_mon == 0 && tm.tm_mday == 1 &&
+		    (step = add_months(&next, 12)) <= hi) {
+			strftime(term, sizeof(term), "\"zy%Y\"", &tm);
+		} else if (tm.tm_mday == 1 && (next = tm,
+			   step = add_months(&next, 1)) <= hi) {
+			strftime(term, sizeof(term), "\"zm%Y%m\"", &tm);
+		} else {
+			next = tm;
+			next.tm_mday++;
+			step = (int64_t)timegm(&next);
+			strftime(term, sizeof(term), "\"zd%Y%m%d\"", &tm);
+		}
+		rc = sz_buf_printf(out, "%s%s", first ? "" : " OR ", term);
+		first = false;
+		terms++;
+		lo = step;
+	}
+	if (rc == 0 && first)
+		rc = sz_buf_puts(out, "\"zd00000000\"");   /* an empty range */
+	return rc ? rc : sz_buf_puts(out, ")");
 }

@@ -69,15 +69,18 @@ struct sz_doc_row {
 	char dkim_detail[SZ_ARCHIVE_NAME_MAX + 1];
 };
 
-/* A search, already translated (search/query.h makes one from user text). */
+/* A search, already translated (search/query.h makes one from user text):
+ * one FTS5 expression, filters included (they are indexed as terms of the
+ * tags column, see sz_archive_tags), so the index alone answers it. */
 struct sz_archive_query {
-	const char *match;            /* an FTS5 expression, or NULL for all */
-	const char *from, *to;        /* address filters (substring), or NULL */
-	int64_t release;              /* 0: any */
-	const char *type;             /* "email", "pdf"..., or NULL */
-	int64_t after, before;        /* date range (seconds), 0: open */
+	const char *match;            /* an FTS5 expression */
 	bool drafts;                  /* include unpublished releases */
 };
+
+/* Results past these are not ranked (newest first instead) and get no
+ * facets: ranking and grouping cost in proportion to the matches. */
+#define SZ_ARCHIVE_RANK_MAX 20000
+#define SZ_ARCHIVE_FACET_MAX 5000
 
 struct sz_search_hit {
 	struct sz_doc_row doc;
@@ -92,6 +95,8 @@ struct sz_facet {
 
 struct sz_search_result {
 	int64_t total;
+	bool ranked;                  /* by relevance; else newest first */
+	bool faceted;                 /* facets were counted */
 	struct sz_search_hit *hits;
 	size_t nhits;
 	struct sz_facet *by_release, *by_type;
@@ -177,6 +182,14 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 /* The path of a stored file (into path, cap bytes). */
 void sz_archive_file_path(const struct sz_archive *a, const char *sha256,
 	char *path, size_t cap);
+
+/* The tags column of a document: its type, release and (e-mails) date as
+ * index terms: "zt<type> zr<release> zy<YYYY> zm<YYYYMM> zd<YYYYMMDD>". */
+void sz_archive_tags(const struct sz_doc_row *d, char *out, size_t cap);
+/* An FTS5 expression on the tags column for dates in [after, before)
+ * (seconds, day-aligned; 0 for an open end): whole years, months and days,
+ * so the term count stays small. */
+int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out);
 
 void sz_doc_row_clear(struct sz_doc_row *d);
 void sz_doc_rows_free(struct sz_doc_row *rows, size_t n);

@@ -61,7 +61,7 @@ static const char *const migrations[] = {
 	"  addr TEXT NOT NULL);"
 	"CREATE INDEX recipients_addr ON recipients(addr);"
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, sender, recipients,"
-	"  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
+	"  tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -480,7 +480,7 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 	}
 	if (rc == 0) {
 		rc = sz_sqlite_prepare(db, "INSERT INTO fts (rowid, title, body,"
-			" sender, recipients) VALUES (?, ?, ?, ?, ?)", &st, err);
+			" sender, recipients, tags) VALUES (?, ?, ?, ?, ?, ?)", &st, err);
 		if (rc == 0) {
 			char sender[2 * SZ_ARCHIVE_NAME_MAX + 4];
 			snprintf(sender, sizeof(sender), "%s %s", d->from_name,
@@ -495,6 +495,9 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 				SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 4, sender, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 5, rcpt ? rcpt : "", -1, SQLITE_TRANSIENT);
+			char tags[160];
+			sz_archive_tags(d, tags, sizeof(tags));
+			sqlite3_bind_text(st, 6, tags, -1, SQLITE_TRANSIENT);
 			if (sz_sqlite_step(st) != SQLITE_DONE)
 				rc = sz_sqlite_error(db, err, "indexing a document");
 			free(rcpt);
@@ -695,40 +698,6 @@ static int email_next_num(struct sz_archive *a, int64_t release_id,
 
 /* ---- search ---------------------------------------------------------- */
 
-/* The conditions every part of a search shares, with named parameters;
- * with words, the queries join the index. */
-#define WHERE_REST " AND (r.state = 1 OR :drafts)" \
-	" AND (:release = 0 OR d.release_id = :release)" \
-	" AND (:type IS NULL OR d.type = :type)" \
-	" AND (:from IS NULL OR e.from_addr LIKE :from OR e.from_name LIKE :from)" \
-	" AND (:to IS NULL OR e.to_addrs LIKE :to OR e.cc_addrs LIKE :to)" \
-	" AND (:after = 0 OR e.date >= :after)" \
-	" AND (:before = 0 OR (e.date > 0 AND e.date < :before))"
-static const char ranked_where[] = " WHERE 1" WHERE_REST;
-
-static void bind_query(sqlite3_stmt *st, const struct sz_archive_query *q,
-	char *from_like, char *to_like)
-{
-	int i;
-#define BIND_TEXT(name, v) \
-	if ((i = sqlite3_bind_parameter_index(st, name)) > 0) { \
-		if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT); \
-		else sqlite3_bind_null(st, i); }
-#define BIND_INT(name, v) \
-	if ((i = sqlite3_bind_parameter_index(st, name)) > 0) \
-		sqlite3_bind_int64(st, i, v);
-	BIND_TEXT(":match", q->match);
-	BIND_INT(":drafts", q->drafts);
-	BIND_INT(":release", q->release);
-	BIND_TEXT(":type", q->type);
-	BIND_TEXT(":from", q->from ? from_like : NULL);
-	BIND_TEXT(":to", q->to ? to_like : NULL);
-	BIND_INT(":after", q->after);
-	BIND_INT(":before", q->before);
-#undef BIND_TEXT
-#undef BIND_INT
-}
-
 /* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
  * put around matches into <mark> ... </mark>. */
 static char *mark_snippet(const char *s)
@@ -779,22 +748,48 @@ static int by_count(const void *a, const void *b)
 		strcmp(x->key, y->key);
 }
 
+/* The reader's expression, minus drafts unless they are wanted: draft
+ * releases are few, so excluding their tags is cheap. */
+static int full_expression(sqlite3 *db, const struct sz_archive_query *q,
+	struct sz_buf *expr, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_buf_printf(expr, "(%s)", q->match);
+	if (rc != 0 || q->drafts)
+		return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
+	if ((rc = sz_sqlite_prepare(db, "SELECT id FROM releases WHERE state = 0",
+	    &st, err)) != 0)
+		return rc;
+	bool first = true;
+	while (rc == 0 && sz_sqlite_step(st) == SQLITE_ROW) {
+		rc = sz_buf_printf(expr, "%s\"zr%lld\"", first ?
+			" NOT tags : (" : " OR ", (long long)sqlite3_column_int64(st, 0));
+		first = false;
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && !first)
+		rc = sz_buf_puts(expr, ")");
+	return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
+}
+
 static int search(struct sz_archive *a, const struct sz_archive_query *q,
 	size_t offset, size_t limit, struct sz_search_result *res,
 	struct sz_err *err)
 {
 	sqlite3 *db = impl(a)->db;
-	sqlite3_stmt *st = NULL;
-	char *sql = NULL, fl[600], tl[600];
+	sqlite3_stmt *st = NULL, *get = NULL;
+	struct sz_buf expr;
 	memset(res, 0, sizeof(*res));
+	sz_buf_init(&expr, 1u << 20);
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	snprintf(fl, sizeof(fl), "%%%s%%", q->from ? q->from : "");
-	snprintf(tl, sizeof(tl), "%%%s%%", q->to ? q->to : "");
-	const char *join = q->match ?
-		" JOIN fts ON fts.rowid = d.id AND fts MATCH :match" : "";
+	if (q->match == NULL || q->match[0] == 0)
+		return 0;
 	op_lock(a);
-	int rc = 0, s;
+	int rc = full_expression(db, q, &expr, err), s;
+	if (rc != 0)
+		goto out;
+	const char *m = (const char *)expr.data;
 	res->by_release = calloc(50, sizeof(*res->by_release));
 	res->by_type = calloc(50, sizeof(*res->by_type));
 	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
@@ -802,71 +797,79 @@ static int search(struct sz_archive *a, const struct sz_archive_query *q,
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
-	/* One pass for the count and both facets: the matches grouped by
-	 * release and type. */
-	if (asprintf(&sql, "SELECT d.release_id, r.title, d.type, count(*)"
-	    DOC_FROM "%s%s GROUP BY d.release_id, d.type", join,
-	    ranked_where) < 0) {
-		sql = NULL;
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	/* The count comes from the index alone (its doclists). */
+	if ((rc = sz_sqlite_prepare(db, "SELECT count(*) FROM fts WHERE fts"
+	    " MATCH ?", &st, err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	if ((s = sz_sqlite_step(st)) != SQLITE_ROW) {
+		rc = sz_sqlite_error(db, err, "searching");
 		goto out;
 	}
-	if ((rc = sz_sqlite_prepare(db, sql, &st, err)) != 0)
+	res->total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (res->total == 0)
 		goto out;
-	bind_query(st, q, fl, tl);
+	/* Ranked by BM25 (the title weighs most) up to SZ_ARCHIVE_RANK_MAX
+	 * matches; past that, newest first: ranking costs per match. */
+	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
+	if ((rc = sz_sqlite_prepare(db, res->ranked ?
+	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
+	    " WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0, 0.0)"
+	    " LIMIT ? OFFSET ?" :
+	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
+	    " WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", &st,
+	    err)) != 0 ||
+	    (rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
+		" WHERE d.id = ?", &get, err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	sqlite3_bind_int64(st, 3, (int64_t)offset);
+	while (res->nhits < limit && (s = sz_sqlite_step(st)) == SQLITE_ROW) {
+		sqlite3_bind_int64(get, 1, sqlite3_column_int64(st, 0));
+		if (sz_sqlite_step(get) == SQLITE_ROW) {
+			struct sz_search_hit *h = &res->hits[res->nhits++];
+			doc_read(get, 0, &h->doc);
+			h->snippet = mark_snippet(
+				(const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_reset(get);
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		rc = sz_sqlite_error(db, err, "searching");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Facets for result sets small enough to group quickly. */
+	if (res->total > SZ_ARCHIVE_FACET_MAX)
+		goto out;
+	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, r.title, d.type,"
+	    " count(*) FROM fts CROSS JOIN documents d ON d.id = fts.rowid"
+	    " JOIN releases r ON r.id = d.release_id WHERE fts MATCH ?"
+	    " GROUP BY d.release_id, d.type", &st, err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
 		int64_t n = sqlite3_column_int64(st, 3);
 		const char *title = (const char *)sqlite3_column_text(st, 1);
 		const char *type = (const char *)sqlite3_column_text(st, 2);
-		res->total += n;
 		facet_add(res->by_release, &res->nrelease, title ? title : "",
 			sqlite3_column_int64(st, 0), n);
 		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
 	}
-	if (s != SQLITE_DONE) {
-		rc = sz_sqlite_error(db, err, "searching");
-		goto out;
-	}
 	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
 		by_count);
 	qsort(res->by_type, res->ntype, sizeof(*res->by_type), by_count);
-	sqlite3_finalize(st);
-	st = NULL;
-	free(sql);
-	sql = NULL;
-	if (res->total == 0 || offset >= (size_t)res->total)
-		goto out;
-	/* Ranked by BM25 (the title weighs most) when there are words,
-	 * newest first otherwise. */
-	if (asprintf(&sql, q->match ?
-	    "SELECT " DOC_COLS ", snippet(fts, 1, char(1), char(2), '…', 24)"
-	    DOC_FROM "%s%s ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0)"
-	    " LIMIT :limit OFFSET :offset" :
-	    "SELECT " DOC_COLS ", substr(d.summary, 1, 300)" DOC_FROM "%s%s"
-	    " ORDER BY ifnull(e.date, 0) DESC, d.id DESC"
-	    " LIMIT :limit OFFSET :offset", join, ranked_where) < 0) {
-		sql = NULL;
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = sz_sqlite_prepare(db, sql, &st, err)) != 0)
-		goto out;
-	bind_query(st, q, fl, tl);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
-		(int64_t)limit);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
-		(int64_t)offset);
-	while (res->nhits < limit && (s = sz_sqlite_step(st)) == SQLITE_ROW) {
-		struct sz_search_hit *h = &res->hits[res->nhits++];
-		doc_read(st, 0, &h->doc);
-		h->snippet = mark_snippet((const char *)sqlite3_column_text(st, 24));
-	}
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		rc = sz_sqlite_error(db, err, "searching");
+	res->faceted = true;
 out:
 	if (st != NULL)
 		sqlite3_finalize(st);
-	free(sql);
+	if (get != NULL)
+		sqlite3_finalize(get);
+	sz_buf_free(&expr);
 	op_unlock(a);
 	if (rc != 0)
 		sz_search_result_free(res);

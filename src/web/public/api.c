@@ -186,6 +186,7 @@ static int search(struct sz_request *rq, struct sz_public_app *app)
 		json_array_append_new(arr, h);
 	}
 	json_object_set_new(o, "results", arr);
+	json_object_set_new(o, "ranked", json_boolean(res.ranked));
 	json_t *fr = json_array(), *ft = json_array();
 	for (size_t i = 0; i < res.nrelease; i++)
 		json_array_append_new(fr, json_pack("{s:I, s:s, s:I}", "release",

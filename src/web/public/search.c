@@ -87,6 +87,10 @@ int sz_public_search(struct sz_request *rq)
 	}
 	rc = sz_buf_printf(b, "<p class=\"count\">%lld result%s</p>\n",
 		(long long)res.total, res.total == 1 ? "" : "s");
+	if (rc == 0 && !res.ranked && res.total > 0)
+		rc = sz_buf_puts(b, "<p class=\"note\">Too many matches to rank by "
+			"relevance: the newest come first. Add words or filters to "
+			"narrow the search.</p>\n");
 	if (rc == 0 && (res.nrelease > 1 || res.ntype > 1)) {
 		rc = sz_buf_puts(b, "<aside class=\"facets\">");
 		if (rc == 0 && res.nrelease > 1) {
