@@ -1,0 +1,21 @@
+#!/bin/sh
+# editor_publish.sh - runs editor_publish.mjs against real editor and
+# public faces, then checks the public face shows the published release.
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+"$browser_here/../docs/corpus.sh" corpus >corpus.log 2>&1 || { cat corpus.log; exit 1; }
+make_instance inst
+"$SAMIZDAT" keygen -o ed.key >ed.pub
+printf 'a long editor password\n' >pw.txt
+"$SAMIZDAT" editor add -d inst maria --recipient "$(cat ed.pub)" \
+	--password-file pw.txt >add.out
+SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+start_editor inst || { not_ok "the editor face starts"; finish; }
+start_face inst public || { not_ok "the public face starts"; finish; }
+run_browser editor_publish.mjs "$EURL" "$SHOTS" maria 'a long editor password' \
+	"$(oathtool --totp -b "$SECRET")" "$PWD/corpus/report.pdf"
+check "the public face shows the published release" \
+	sh -c "curl -s '$FACE_URL/release/1' | grep -q 'The Bridge Papers'"
+check "...with the scrubbed PDF" \
+	sh -c "curl -s '$FACE_URL/file/1' | head -c 5 | grep -q %PDF && ! curl -s '$FACE_URL/file/1' | grep -aq PLANTED"
+kill -TERM $EPID $FACE_PID; wait $EPID $FACE_PID
+finish
