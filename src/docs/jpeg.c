@@ -11,6 +11,8 @@
 
 #include "docs/internal.h"
 
+#define JPEG_MAX_STRAY 65536u   /* bytes skipped between two segments */
+
 static const char *iptc_name(unsigned rec, unsigned ds)
 {
 	if (rec != 2)
@@ -201,12 +203,23 @@ int doc_jpeg(int fd, const char *out_path, struct sz_doc_report *r,
 	for (;;) {
 		if ((rc = rd_read(in, h, 1, err)) != 0)
 			goto out;
+		/* Decoders skip stray bytes between segments (producers leave
+		 * them); so do we, dropping them, up to a limit. */
+		uint64_t stray = 0;
+		while (h[0] != 0xff && stray < JPEG_MAX_STRAY) {
+			if ((rc = rd_read(in, h, 1, err)) != 0)
+				goto out;
+			stray++;
+		}
 		if (h[0] != 0xff) {
 			rc = sz_err_set(err, SZ_E_INVAL,
 				"the JPEG is corrupt (no marker at byte %llu)",
 				(unsigned long long)(in->off + in->pos - 1));
 			goto out;
 		}
+		if (stray > 0)
+			sz_doc_report_addf(r, "JPEG", "stray bytes between segments",
+				"%llu", (unsigned long long)stray);
 		unsigned m;
 		do {
 			if ((rc = rd_read(in, h, 1, err)) != 0)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -49,6 +50,9 @@ static const struct rule ooxml_rules[] = {
 	{ "docProps/thumbnail.*", A_DROP },
 	{ "*/printerSettings/*", A_DROP },
 	{ "customXml/*", A_DROP },
+	{ "[[]trash]/*", A_DROP },
+	{ "docMetadata/*", A_DROP },   /* sensitivity labels: tenant ids */
+	{ "*/fonts/*", A_COPY },
 	{ "*/embeddings/*", A_UNKNOWN },
 	{ "xl/externalLinks/*", A_UNKNOWN },
 	{ "*.bin", A_UNKNOWN },
@@ -56,7 +60,6 @@ static const struct rule ooxml_rules[] = {
 	{ "word/*.xml", A_XML }, { "word/*/*.xml", A_XML },
 	{ "xl/*.xml", A_XML }, { "xl/*/*.xml", A_XML },
 	{ "ppt/*.xml", A_XML }, { "ppt/*/*.xml", A_XML },
-	{ "*/fonts/*.odttf", A_COPY },
 	{ "*.jpeg", A_MEDIA }, { "*.jpg", A_MEDIA }, { "*.png", A_MEDIA },
 	{ "*.gif", A_MEDIA }, { "*.tif", A_MEDIA }, { "*.tiff", A_MEDIA },
 	{ "*.emf", A_COPY }, { "*.wmf", A_COPY }, { "*.svg", A_XML },
@@ -75,6 +78,9 @@ static const struct rule odf_rules[] = {
 	{ "Thumbnails/*", A_DROP },
 	{ "layout-cache", A_DROP },
 	{ "Configurations2/*", A_COPY },
+	{ "Object */meta.xml", A_ODF_META },   /* charts and formulas */
+	{ "Object */*.xml", A_XML },
+	{ "ObjectReplacements/*", A_MEDIA },
 	{ "Pictures/*.svg", A_XML },
 	{ "Pictures/*", A_MEDIA },
 	{ "media/*", A_MEDIA },
@@ -228,9 +234,23 @@ static int media(struct zdoc *z, zip_uint64_t i, const char *name)
 	}
 	if ((rc = sz_doc_detect(in, &t, NULL, z->err)) != 0)
 		goto out;
-	if (t != SZ_DOC_JPEG && t != SZ_DOC_PNG && t != SZ_DOC_GIF &&
-	    t != SZ_DOC_TIFF && t != SZ_DOC_WEBP) {
-		/* Vector pictures (EMF, WMF) and the like go as they are. */
+	bool scrubbable = t == SZ_DOC_JPEG || t == SZ_DOC_PNG ||
+		t == SZ_DOC_GIF || t == SZ_DOC_TIFF || t == SZ_DOC_WEBP ||
+		t == SZ_DOC_MP3 || t == SZ_DOC_FLAC || t == SZ_DOC_OGG;
+	if (!scrubbable) {
+		/* Vector pictures (EMF, WMF, SVM) carry no camera or author
+		 * data and go as they are; anything else (video, say) could,
+		 * and is an unknown member. */
+		const char *ext = strrchr(name, '.');
+		bool vector = ext && (strcasecmp(ext, ".emf") == 0 ||
+			strcasecmp(ext, ".wmf") == 0 || strcasecmp(ext, ".svm") == 0 ||
+			strncmp(name, "ObjectReplacements/", 19) == 0);
+		if (!vector && !sz_doc_options()->allow_unknown_members) {
+			rc = sz_err_set(z->err, SZ_E_UNSUPPORTED,
+				"the document holds a member samizdat does not know how "
+				"to clean (%s); nothing was written", name);
+			goto out;
+		}
 		rc = add_buffer(z, name, p, len);
 		p = NULL;
 		goto out;
