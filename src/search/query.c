@@ -105,15 +105,34 @@ static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
 	return 0;
 }
 
-static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
-	"ods", "odp", "jpeg", "png", "gif", "tiff", "webp", "mp3", "flac",
-	"ogg", "text", "html", "email" };
-
 static int fail(struct sz_query *q, const char *msg)
 {
 	snprintf(q->error, sizeof(q->error), "%s", msg);
 	return SZ_E_INVAL;
 }
+
+/* from:/to: an address or a domain is one index term; a name is the
+ * words of the sender or recipients column. */
+static int person_filter(struct sz_query *q, struct sz_buf *f,
+	const char *v, bool from)
+{
+	if (f->len && sz_buf_puts(f, " AND ") != 0)
+		return fail(q, "The search is too long.");
+	int e = sz_archive_address_term(v, from, f);
+	if (e == 1) {
+		e = sz_buf_puts(f, from ? "sender : " : "recipients : ");
+		if (e == 0 && phrase(f, v, strlen(v), false) <= 0)
+			return fail(q, from ? "from: takes a name or an address, as "
+				"in from:anna or from:press@example.net." :
+				"to: takes a name or an address, as in to:anna.");
+	}
+	return e ? fail(q, "The search is too long.") : 0;
+}
+
+static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
+	"ods", "odp", "jpeg", "png", "gif", "tiff", "webp", "mp3", "flac",
+	"ogg", "text", "html", "email" };
+
 
 int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 {
@@ -238,17 +257,10 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	struct sz_buf f;
 	sz_buf_init(&f, 64 * SZ_QUERY_MAX);
 	int e = 0;
-	if (rc == 0 && q->from[0]) {
-		e = sz_buf_puts(&f, "sender : ");
-		if (e == 0 && phrase(&f, q->from, strlen(q->from), false) <= 0)
-			rc = fail(q, "from: takes a name or an address, as in "
-				"from:anna or from:press@example.net.");
-	}
-	if (rc == 0 && e == 0 && q->to[0]) {
-		e = sz_buf_puts(&f, f.len ? " AND recipients : " : "recipients : ");
-		if (e == 0 && phrase(&f, q->to, strlen(q->to), false) <= 0)
-			rc = fail(q, "to: takes a name or an address, as in to:anna.");
-	}
+	if (rc == 0 && q->from[0])
+		rc = person_filter(q, &f, q->from, true);
+	if (rc == 0 && q->to[0])
+		rc = person_filter(q, &f, q->to, false);
 	if (rc == 0 && e == 0 && q->type[0])
 		e = sz_buf_printf(&f, "%stags : \"zt%s\"", f.len ? " AND " : "",
 			q->type);

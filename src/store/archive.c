@@ -90,21 +90,94 @@ out:
 	return rc;
 }
 
-void sz_archive_tags(const struct sz_doc_row *d, char *out, size_t cap)
+/* Letters and digits of s, lowercased, appended to out (an address as
+ * one index term: "jm@ministry.example" -> "jmministryexample"). */
+static int squeeze(struct sz_buf *out, const char *s, size_t n)
 {
-	char type[sizeof(d->type)];
-	size_t k = 0;
-	for (const char *p = d->type; *p && k + 1 < sizeof(type); p++)
-		if (isalnum((unsigned char)*p))
-			type[k++] = (char)tolower((unsigned char)*p);
-	type[k] = 0;
-	int n = snprintf(out, cap, "zt%s zr%lld", type, (long long)d->release_id);
-	if (d->email && d->date > 0 && n > 0 && (size_t)n < cap) {
+	int rc = 0;
+	for (size_t i = 0; i < n && s[i] && rc == 0; i++)
+		if (isalnum((unsigned char)s[i]))
+			rc = sz_buf_append(out, &(char){ (char)tolower(
+				(unsigned char)s[i]) }, 1);
+	return rc;
+}
+
+/* An address's terms: the address and its domain, prefixed. */
+static int address_terms(struct sz_buf *out, const char *addr, size_t n,
+	const char *pa, const char *pd)
+{
+	const char *at = memchr(addr, '@', n);
+	if (at == NULL)
+		return 0;
+	int rc = sz_buf_printf(out, " %s", pa);
+	if (rc == 0)
+		rc = squeeze(out, addr, n);
+	if (rc == 0)
+		rc = sz_buf_printf(out, " %s", pd);
+	if (rc == 0)
+		rc = squeeze(out, at + 1, n - (size_t)(at + 1 - addr));
+	return rc;
+}
+
+/* The addresses of a "Name <a@b>, c@d" list. */
+static int list_terms(struct sz_buf *out, const char *list)
+{
+	int rc = 0, count = 0;
+	const char *p = list;
+	while (rc == 0 && p != NULL && *p && count++ < 100) {
+		const char *lt = strchr(p, '<'), *comma = strchr(p, ',');
+		const char *b, *e;
+		if (lt != NULL && (comma == NULL || lt < comma) &&
+		    (e = strchr(lt, '>')) != NULL) {
+			b = lt + 1;
+			comma = strchr(e, ',');
+		} else {
+			b = p;
+			e = comma ? comma : p + strlen(p);
+		}
+		while (b < e && *b == ' ')
+			b++;
+		rc = address_terms(out, b, (size_t)(e - b), "zo", "zp");
+		p = comma ? comma + 1 : NULL;
+	}
+	return rc;
+}
+
+int sz_archive_tags(const struct sz_doc_row *d, struct sz_buf *out)
+{
+	int rc = sz_buf_puts(out, "zt");
+	if (rc == 0)
+		rc = squeeze(out, d->type, strlen(d->type));
+	if (rc == 0)
+		rc = sz_buf_printf(out, " zr%lld", (long long)d->release_id);
+	if (rc == 0 && d->email && d->date > 0) {
 		time_t t = (time_t)d->date;
 		struct tm tm;
+		char dates[48];
 		gmtime_r(&t, &tm);
-		strftime(out + n, cap - (size_t)n, " zy%Y zm%Y%m zd%Y%m%d", &tm);
+		strftime(dates, sizeof(dates), " zy%Y zm%Y%m zd%Y%m%d", &tm);
+		rc = sz_buf_puts(out, dates);
 	}
+	if (rc == 0 && d->email)
+		rc = address_terms(out, d->from_addr, strlen(d->from_addr), "zf",
+			"zg");
+	if (rc == 0 && d->email && d->to)
+		rc = list_terms(out, d->to);
+	if (rc == 0 && d->email && d->cc)
+		rc = list_terms(out, d->cc);
+	return rc;
+}
+
+int sz_archive_address_term(const char *value, bool from, struct sz_buf *out)
+{
+	bool addr = strchr(value, '@') != NULL;
+	if (!addr && strchr(value, '.') == NULL)
+		return 1;   /* a name: the caller searches its words */
+	int rc = sz_buf_printf(out, "tags : \"%s", addr ? (from ? "zf" : "zo") :
+		(from ? "zg" : "zp"));
+	if (rc == 0)
+		rc = squeeze(out, value, strlen(value));
+	return rc ? rc : sz_buf_puts(out, "\"");
 }
 
 static int64_t add_months(struct tm *tm, int months)

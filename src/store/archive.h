@@ -183,9 +183,15 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 void sz_archive_file_path(const struct sz_archive *a, const char *sha256,
 	char *path, size_t cap);
 
-/* The tags column of a document: its type, release and (e-mails) date as
- * index terms: "zt<type> zr<release> zy<YYYY> zm<YYYYMM> zd<YYYYMMDD>". */
-void sz_archive_tags(const struct sz_doc_row *d, char *out, size_t cap);
+/* The tags column of a document, appended to out: its type, release and,
+ * for e-mails, date, sender and recipients as index terms ("zt<type>
+ * zr<release> zy<YYYY> zm<YYYYMM> zd<YYYYMMDD>", "zf<address> zg<domain>"
+ * for the sender, "zo"/"zp" for each recipient), so filters are lookups
+ * in the index. */
+int sz_archive_tags(const struct sz_doc_row *d, struct sz_buf *out);
+/* The filter term for from: (or to:) value when it is an address or a
+ * domain (appended to out); 1 if it is neither (a name). */
+int sz_archive_address_term(const char *value, bool from, struct sz_buf *out);
 /* An FTS5 expression on the tags column for dates in [after, before)
  * (seconds, day-aligned; 0 for an open end): whole years, months and days,
  * so the term count stays small. */

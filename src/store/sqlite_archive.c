@@ -495,11 +495,15 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 				SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 4, sender, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 5, rcpt ? rcpt : "", -1, SQLITE_TRANSIENT);
-			char tags[160];
-			sz_archive_tags(d, tags, sizeof(tags));
-			sqlite3_bind_text(st, 6, tags, -1, SQLITE_TRANSIENT);
-			if (sz_sqlite_step(st) != SQLITE_DONE)
+			struct sz_buf tags;
+			sz_buf_init(&tags, 64u << 10);
+			if (sz_archive_tags(d, &tags) != 0)
+				rc = sz_err_set(err, SZ_E_LIMIT, "too many addresses");
+			sqlite3_bind_text(st, 6, tags.data ? (const char *)tags.data : "",
+				(int)tags.len, SQLITE_TRANSIENT);
+			if (rc == 0 && sz_sqlite_step(st) != SQLITE_DONE)
 				rc = sz_sqlite_error(db, err, "indexing a document");
+			sz_buf_free(&tags);
 			free(rcpt);
 			sqlite3_finalize(st);
 		}
