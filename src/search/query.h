@@ -10,8 +10,8 @@
  *   -word, -"a b"    must not appear
  *   pref*            any word starting with pref
  *   a OR b           either (AND binds tighter: a b OR c is (a b) OR c)
- *   from:x to:x      sender / recipient: the words of x in their name or
- *                    address (from:ministry.example)
+ *   from:x to:x      sender / recipient: an address or a domain exactly
+ *                    (from:ministry.example), a name by its words
  *   release:N        release number N
  *   type:pdf         document type (pdf, docx, ..., email)
  *   after:2024-01-31 before:2024-03  e-mail date range (day, month or year)
