@@ -80,7 +80,7 @@ struct sz_archive_query {
 /* Results past these are not ranked (newest first instead) and get no
  * facets: ranking and grouping cost in proportion to the matches. */
 #define SZ_ARCHIVE_RANK_MAX 20000
-#define SZ_ARCHIVE_FACET_MAX 5000
+#define SZ_ARCHIVE_FACET_MAX 2000
 
 struct sz_search_hit {
 	struct sz_doc_row doc;

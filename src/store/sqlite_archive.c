@@ -850,19 +850,31 @@ static int search(struct sz_archive *a, const struct sz_archive_query *q,
 	/* Facets for result sets small enough to group quickly. */
 	if (res->total > SZ_ARCHIVE_FACET_MAX)
 		goto out;
-	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, r.title, d.type,"
-	    " count(*) FROM fts CROSS JOIN documents d ON d.id = fts.rowid"
-	    " JOIN releases r ON r.id = d.release_id WHERE fts MATCH ?"
-	    " GROUP BY d.release_id, d.type", &st, err)) != 0)
+	/* One lookup per match (documents only); the few release titles
+	 * afterwards. */
+	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, d.type, count(*)"
+	    " FROM fts CROSS JOIN documents d ON d.id = fts.rowid"
+	    " WHERE fts MATCH ? GROUP BY d.release_id, d.type", &st, err)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(st, 3);
-		const char *title = (const char *)sqlite3_column_text(st, 1);
-		const char *type = (const char *)sqlite3_column_text(st, 2);
-		facet_add(res->by_release, &res->nrelease, title ? title : "",
+		int64_t n = sqlite3_column_int64(st, 2);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		facet_add(res->by_release, &res->nrelease, "",
 			sqlite3_column_int64(st, 0), n);
 		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = sz_sqlite_prepare(db, "SELECT title FROM releases WHERE id = ?",
+	    &st, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < res->nrelease; i++) {
+		sqlite3_bind_int64(st, 1, res->by_release[i].id);
+		if (sz_sqlite_step(st) == SQLITE_ROW)
+			sz_sqlite_text(res->by_release[i].key,
+				sizeof(res->by_release[i].key), st, 0);
+		sqlite3_reset(st);
 	}
 	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
 		by_count);
