@@ -64,8 +64,12 @@ static int cmp_u32(const void *a, const void *b)
 
 /* A sentence ends at . ! ? followed by white space, or at a blank line
  * or a line break after a line without final punctuation (a heading). */
+#define HEADING_MAX 60   /* a shorter line without final punctuation,
+                            followed by a capital, is a heading */
+
 static size_t sentence_end(const char *t, size_t len, size_t i)
 {
+	size_t line = i;
 	for (; i < len; i++) {
 		char c = t[i];
 		if ((c == '.' || c == '!' || c == '?') &&
@@ -73,6 +77,17 @@ static size_t sentence_end(const char *t, size_t len, size_t i)
 			return i + 1;
 		if (c == '\n' && i + 1 < len && t[i + 1] == '\n')
 			return i;
+		if (c == '\n') {
+			size_t j = i;
+			while (j > line && isspace((unsigned char)t[j - 1]))
+				j--;
+			bool heading = i - line < HEADING_MAX && j > line &&
+				!strchr(".!?,;:-", t[j - 1]) && i + 1 < len &&
+				isupper((unsigned char)t[i + 1]);
+			if (heading)
+				return i;
+			line = i + 1;
+		}
 	}
 	return len;
 }
@@ -197,6 +212,10 @@ int sz_doc_summarize(const char *text, size_t len, unsigned n,
 	}
 	if (s == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	/* Headings (short, no final punctuation) are left out, unless the
+	 * text has nothing else (a slide deck of titles). */
+	bool skip_headings = true;
+again:
 	for (size_t i = 0; i < len && ns < SZ_SUMMARY_MAX_SENTENCES;) {
 		while (i < len && isspace((unsigned char)text[i]))
 			i++;
@@ -215,7 +234,12 @@ int sz_doc_summarize(const char *text, size_t len, unsigned n,
 		/* A sentence without words, or a repeat of an earlier one (a
 		 * boilerplate line would otherwise vote for itself), is not a
 		 * candidate. */
-		bool repeat = c->nwords == 0;
+		size_t last = e;
+		while (last > i && isspace((unsigned char)text[last - 1]))
+			last--;
+		bool heading = skip_headings && e - i < HEADING_MAX && last > i &&
+			!strchr(".!?", text[last - 1]);
+		bool repeat = c->nwords == 0 || heading;
 		for (size_t k = 0; !repeat && k + 1 < ns; k++)
 			repeat = s[k].nwords == c->nwords &&
 				 memcmp(s[k].words, c->words,
@@ -227,6 +251,10 @@ int sz_doc_summarize(const char *text, size_t len, unsigned n,
 			ns--;
 		}
 		i = e > i ? e : i + 1;
+	}
+	if (ns == 0 && skip_headings) {
+		skip_headings = false;
+		goto again;
 	}
 	if (ns == 0)
 		goto out;
