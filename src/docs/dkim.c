@@ -195,9 +195,10 @@ static DKIM_CBSTAT lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf,
 	for (size_t i = 0; i < k->n; i++)
 		if (strcasecmp(k->r[i].name, full) == 0 ||
 		    strcasecmp(k->r[i].name, rel) == 0) {
-			if (strlen(k->r[i].value) >= buflen)
+			size_t n = strlen(k->r[i].value);
+			if (n >= buflen)
 				return DKIM_CBSTAT_ERROR;
-			strcpy((char *)buf, k->r[i].value);
+			memcpy(buf, k->r[i].value, n + 1);
 			return DKIM_CBSTAT_CONTINUE;
 		}
 	return DKIM_CBSTAT_NOTFOUND;

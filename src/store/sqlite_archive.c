@@ -1,6 +1,7 @@
 /*
- * sqlite_archive.c - the archive's SQLite back end: releases, documents,
- * e-mails, and an FTS5 index (unicode61, diacritics folded, prefix
+ * sqlite_archive.c - the archive's SQLite back end: the schema,
+ * transactions, releases, documents and e-mails (searching them is
+ * sqlite_archive_search.c), and an FTS5 index (unicode61, diacritics folded, prefix
  * indexes for "word*").  One connection per process, serialised by a
  * mutex; WAL so readers (the public face) never wait for an import.
  */
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 #include "store/archive.h"
-#include "store/sqlite_internal.h"
+#include "store/sqlite_archive_internal.h"
 
 static const char *const migrations[] = {
 	"CREATE TABLE releases ("
@@ -65,18 +66,6 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
-struct sqlite_archive {
-	struct sz_archive base;
-	sqlite3 *db;
-	pthread_mutex_t mu;
-	bool in_tx;
-};
-
-static struct sqlite_archive *impl(struct sz_archive *a)
-{
-	return (struct sqlite_archive *)a;
-}
-
 static void lock(struct sz_archive *a)
 {
 	pthread_mutex_lock(&impl(a)->mu);
@@ -113,18 +102,6 @@ void sz_release_rows_free(struct sz_release_row *rows, size_t n)
 	for (size_t i = 0; rows != NULL && i < n; i++)
 		free(rows[i].intro);
 	free(rows);
-}
-
-void sz_search_result_free(struct sz_search_result *r)
-{
-	for (size_t i = 0; r->hits != NULL && i < r->nhits; i++) {
-		sz_doc_row_clear(&r->hits[i].doc);
-		free(r->hits[i].snippet);
-	}
-	free(r->hits);
-	free(r->by_release);
-	free(r->by_type);
-	memset(r, 0, sizeof(*r));
 }
 
 /* ---- transactions ---------------------------------------------------- */
@@ -172,13 +149,13 @@ static void tx_rollback(struct sz_archive *a)
 
 /* Operations lock unless inside the caller's transaction (same thread:
  * the transaction holds the lock). */
-static void op_lock(struct sz_archive *a)
+void sz_archive_op_lock(struct sz_archive *a)
 {
 	if (!impl(a)->in_tx)
 		lock(a);
 }
 
-static void op_unlock(struct sz_archive *a)
+void sz_archive_op_unlock(struct sz_archive *a)
 {
 	if (!impl(a)->in_tx)
 		unlock(a);
@@ -190,7 +167,7 @@ static int release_create(struct sz_archive *a, const char *title,
 	const char *day, const char *intro, int64_t *id, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "INSERT INTO releases"
 		" (title, day, intro) VALUES (?, ?, ?)", &st, err);
 	if (rc == 0) {
@@ -203,7 +180,7 @@ static int release_create(struct sz_archive *a, const char *title,
 			*id = sqlite3_last_insert_rowid(impl(a)->db);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -211,7 +188,7 @@ static int release_set_state(struct sz_archive *a, int64_t id,
 	enum sz_release_state state, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db,
 		"UPDATE releases SET state = ? WHERE id = ?", &st, err);
 	if (rc == 0) {
@@ -224,7 +201,7 @@ static int release_set_state(struct sz_archive *a, int64_t id,
 				(long long)id);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -249,7 +226,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 {
 	sqlite3_stmt *st;
 	memset(row, 0, sizeof(*row));
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " RELEASE_COLS
 		" FROM releases r WHERE r.id = ?", &st, err);
 	if (rc == 0) {
@@ -263,7 +240,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 			rc = sz_sqlite_error(impl(a)->db, err, "reading a release");
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -291,7 +268,7 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	*n = 0;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = count_rows(impl(a)->db, drafts ?
 		"SELECT count(*) FROM releases" :
 		"SELECT count(*) FROM releases WHERE state = 1", 0, total, err);
@@ -311,22 +288,13 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 			release_read(st, &(*rows)[(*n)++]);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
 /* ---- documents ------------------------------------------------------- */
 
-#define DOC_COLS "d.id, d.release_id, d.email, d.title, d.filename, d.type," \
-	" d.sha256, d.size, d.summary, d.words, ifnull(d.parent_id, 0)," \
-	" r.title, r.state, ifnull(e.collection, ''), ifnull(e.num, 0)," \
-	" ifnull(e.message_id, ''), ifnull(e.thread, ''), ifnull(e.date, 0)," \
-	" ifnull(e.from_addr, ''), ifnull(e.from_name, ''), ifnull(e.to_addrs, '')," \
-	" ifnull(e.cc_addrs, ''), ifnull(e.dkim, 0), ifnull(e.dkim_detail, '')"
-#define DOC_FROM " FROM documents d JOIN releases r ON r.id = d.release_id" \
-	" LEFT JOIN emails e ON e.doc_id = d.id"
-
-static void doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
+void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
 {
 	d->id = sqlite3_column_int64(st, c + 0);
 	d->release_id = sqlite3_column_int64(st, c + 1);
@@ -363,7 +331,7 @@ static int collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 	if (*rows == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW)
-		doc_read(st, 0, &(*rows)[(*n)++]);
+		sz_archive_doc_read(st, 0, &(*rows)[(*n)++]);
 	return 0;
 }
 
@@ -413,7 +381,7 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 {
 	sqlite3 *db = impl(a)->db;
 	sqlite3_stmt *st = NULL;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(db, "SELECT id FROM documents WHERE"
 		" release_id = ? AND sha256 = ? AND ifnull(parent_id, 0) = ?",
 		&st, err);
@@ -508,7 +476,7 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 			sqlite3_finalize(st);
 		}
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -517,21 +485,21 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 {
 	sqlite3_stmt *st;
 	memset(d, 0, sizeof(*d));
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.id = ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
 		if (s == SQLITE_ROW)
-			doc_read(st, 0, d);
+			sz_archive_doc_read(st, 0, d);
 		else if (s == SQLITE_DONE)
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such document");
 		else
 			rc = sz_sqlite_error(impl(a)->db, err, "reading a document");
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -539,7 +507,7 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db,
 		"SELECT body FROM fts WHERE rowid = ?", &st, err);
 	if (rc == 0) {
@@ -552,7 +520,7 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 		}
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -565,7 +533,7 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
 	*n = 0;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = count_rows(impl(a)->db, email ?
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
@@ -584,7 +552,7 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 		rc = collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -592,7 +560,7 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
 	if (rc == 0) {
@@ -600,7 +568,7 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 		rc = collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -608,7 +576,7 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
 		" LIMIT 1000", &st, err);
@@ -618,7 +586,7 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 		rc = collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -635,7 +603,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
 	*n = 0;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	snprintf(sql, sizeof(sql), "SELECT count(*)" DOC_FROM "%s AND"
 		" (r.state = 1 OR :d)", where);
 	int rc = sz_sqlite_prepare(impl(a)->db, sql, &st, err);
@@ -658,7 +626,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		rc = collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -666,7 +634,7 @@ static int doc_set_summary(struct sz_archive *a, int64_t id,
 	const char *summary, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db,
 		"UPDATE documents SET summary = ? WHERE id = ?", &st, err);
 	if (rc == 0) {
@@ -678,7 +646,7 @@ static int doc_set_summary(struct sz_archive *a, int64_t id,
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such document");
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -686,7 +654,7 @@ static int email_next_num(struct sz_archive *a, int64_t release_id,
 	const char *collection, int64_t *num, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	op_lock(a);
+	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT ifnull(max(num), 0) + 1"
 		" FROM emails WHERE release_id = ? AND collection = ?", &st, err);
 	if (rc == 0) {
@@ -696,199 +664,7 @@ static int email_next_num(struct sz_archive *a, int64_t release_id,
 			sqlite3_column_int64(st, 0) : 1;
 		sqlite3_finalize(st);
 	}
-	op_unlock(a);
-	return rc;
-}
-
-/* ---- search ---------------------------------------------------------- */
-
-/* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
- * put around matches into <mark> ... </mark>. */
-static char *mark_snippet(const char *s)
-{
-	struct sz_buf b;
-	sz_buf_init(&b, 1u << 16);
-	for (; s && *s; s++) {
-		int rc;
-		switch (*s) {
-		case 1: rc = sz_buf_puts(&b, "<mark>"); break;
-		case 2: rc = sz_buf_puts(&b, "</mark>"); break;
-		case '<': rc = sz_buf_puts(&b, "&lt;"); break;
-		case '>': rc = sz_buf_puts(&b, "&gt;"); break;
-		case '&': rc = sz_buf_puts(&b, "&amp;"); break;
-		case '"': rc = sz_buf_puts(&b, "&quot;"); break;
-		case '\n': case '\r': case '\t': rc = sz_buf_puts(&b, " "); break;
-		default: rc = sz_buf_append(&b, s, 1); break;
-		}
-		if (rc != 0)
-			break;
-	}
-	if (b.data == NULL)
-		return strdup("");
-	return (char *)b.data;
-}
-
-/* Adds count to the facet keyed (key, id); at most 50 keys. */
-static void facet_add(struct sz_facet *f, size_t *n, const char *key,
-	int64_t id, int64_t count)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (f[i].id == id && strcmp(f[i].key, key) == 0) {
-			f[i].count += count;
-			return;
-		}
-	if (*n >= 50)
-		return;
-	snprintf(f[*n].key, sizeof(f[*n].key), "%s", key);
-	f[*n].id = id;
-	f[*n].count = count;
-	(*n)++;
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const struct sz_facet *x = a, *y = b;
-	return x->count != y->count ? (x->count > y->count ? -1 : 1) :
-		strcmp(x->key, y->key);
-}
-
-/* The reader's expression, minus drafts unless they are wanted: draft
- * releases are few, so excluding their tags is cheap. */
-static int full_expression(sqlite3 *db, const struct sz_archive_query *q,
-	struct sz_buf *expr, struct sz_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = sz_buf_printf(expr, "(%s)", q->match);
-	if (rc != 0 || q->drafts)
-		return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
-	if ((rc = sz_sqlite_prepare(db, "SELECT id FROM releases WHERE state = 0",
-	    &st, err)) != 0)
-		return rc;
-	bool first = true;
-	while (rc == 0 && sz_sqlite_step(st) == SQLITE_ROW) {
-		rc = sz_buf_printf(expr, "%s\"zr%lld\"", first ?
-			" NOT tags : (" : " OR ", (long long)sqlite3_column_int64(st, 0));
-		first = false;
-	}
-	sqlite3_finalize(st);
-	if (rc == 0 && !first)
-		rc = sz_buf_puts(expr, ")");
-	return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
-}
-
-static int search(struct sz_archive *a, const struct sz_archive_query *q,
-	size_t offset, size_t limit, struct sz_search_result *res,
-	struct sz_err *err)
-{
-	sqlite3 *db = impl(a)->db;
-	sqlite3_stmt *st = NULL, *get = NULL;
-	struct sz_buf expr;
-	memset(res, 0, sizeof(*res));
-	sz_buf_init(&expr, 1u << 20);
-	if (limit > SZ_ARCHIVE_PAGE_MAX)
-		limit = SZ_ARCHIVE_PAGE_MAX;
-	if (q->match == NULL || q->match[0] == 0)
-		return 0;
-	op_lock(a);
-	int rc = full_expression(db, q, &expr, err), s;
-	if (rc != 0)
-		goto out;
-	const char *m = (const char *)expr.data;
-	res->by_release = calloc(50, sizeof(*res->by_release));
-	res->by_type = calloc(50, sizeof(*res->by_type));
-	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
-	if (res->by_release == NULL || res->by_type == NULL || res->hits == NULL) {
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-		goto out;
-	}
-	/* The count comes from the index alone (its doclists). */
-	if ((rc = sz_sqlite_prepare(db, "SELECT count(*) FROM fts WHERE fts"
-	    " MATCH ?", &st, err)) != 0)
-		goto out;
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-	if ((s = sz_sqlite_step(st)) != SQLITE_ROW) {
-		rc = sz_sqlite_error(db, err, "searching");
-		goto out;
-	}
-	res->total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (res->total == 0)
-		goto out;
-	/* Ranked by BM25 (the title weighs most) up to SZ_ARCHIVE_RANK_MAX
-	 * matches; past that, newest first: ranking costs per match. */
-	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
-	if ((rc = sz_sqlite_prepare(db, res->ranked ?
-	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
-	    " WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0, 0.0)"
-	    " LIMIT ? OFFSET ?" :
-	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
-	    " WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", &st,
-	    err)) != 0 ||
-	    (rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
-		" WHERE d.id = ?", &get, err)) != 0)
-		goto out;
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (int64_t)limit);
-	sqlite3_bind_int64(st, 3, (int64_t)offset);
-	while (res->nhits < limit && (s = sz_sqlite_step(st)) == SQLITE_ROW) {
-		sqlite3_bind_int64(get, 1, sqlite3_column_int64(st, 0));
-		if (sz_sqlite_step(get) == SQLITE_ROW) {
-			struct sz_search_hit *h = &res->hits[res->nhits++];
-			doc_read(get, 0, &h->doc);
-			h->snippet = mark_snippet(
-				(const char *)sqlite3_column_text(st, 1));
-		}
-		sqlite3_reset(get);
-	}
-	if (s != SQLITE_ROW && s != SQLITE_DONE) {
-		rc = sz_sqlite_error(db, err, "searching");
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	/* Facets for result sets small enough to group quickly. */
-	if (res->total > SZ_ARCHIVE_FACET_MAX)
-		goto out;
-	/* One lookup per match (documents only); the few release titles
-	 * afterwards. */
-	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, d.type, count(*)"
-	    " FROM fts CROSS JOIN documents d ON d.id = fts.rowid"
-	    " WHERE fts MATCH ? GROUP BY d.release_id, d.type", &st, err)) != 0)
-		goto out;
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(st, 2);
-		const char *type = (const char *)sqlite3_column_text(st, 1);
-		facet_add(res->by_release, &res->nrelease, "",
-			sqlite3_column_int64(st, 0), n);
-		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = sz_sqlite_prepare(db, "SELECT title FROM releases WHERE id = ?",
-	    &st, err)) != 0)
-		goto out;
-	for (size_t i = 0; i < res->nrelease; i++) {
-		sqlite3_bind_int64(st, 1, res->by_release[i].id);
-		if (sz_sqlite_step(st) == SQLITE_ROW)
-			sz_sqlite_text(res->by_release[i].key,
-				sizeof(res->by_release[i].key), st, 0);
-		sqlite3_reset(st);
-	}
-	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
-		by_count);
-	qsort(res->by_type, res->ntype, sizeof(*res->by_type), by_count);
-	res->faceted = true;
-out:
-	if (st != NULL)
-		sqlite3_finalize(st);
-	if (get != NULL)
-		sqlite3_finalize(get);
-	sz_buf_free(&expr);
-	op_unlock(a);
-	if (rc != 0)
-		sz_search_result_free(res);
+	sz_archive_op_unlock(a);
 	return rc;
 }
 
@@ -921,7 +697,7 @@ static const struct sz_archive_ops ops = {
 	.by_address = by_address,
 	.email_next_num = email_next_num,
 	.doc_set_summary = doc_set_summary,
-	.search = search,
+	.search = sz_archive_sqlite_search,
 };
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,

@@ -17,21 +17,20 @@ make_instance() {
 }
 
 # start_face DIR FACE: serves one face on a free port; sets FACE_URL and
-# FACE_PID.
+# FACE_PID.  The server prints its URL once it listens: reading that line
+# from a FIFO waits exactly as long as the start takes (20 s at most).
 start_face() {
+	rm -f "$1.$2.fifo"
+	mkfifo "$1.$2.fifo"
 	"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
-		>"$1.$2.out" 2>"$1.$2.err" &
+		>"$1.$2.fifo" 2>"$1.$2.err" &
 	FACE_PID=$!
-	i=0
-	while ! grep -q "^$2 face: " "$1.$2.out" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 $FACE_PID 2>/dev/null; then
-			echo "# the $2 face did not start:"; sed 's/^/# /' "$1.$2.err"
-			return 1
-		fi
-		sleep 0.05
-	done
+	timeout 20 head -n 1 "$1.$2.fifo" >"$1.$2.out"
 	FACE_URL=$(sed -n "s/^$2 face: \(http[^ ]*\)\/\$/\1/p" "$1.$2.out")
+	if [ -z "$FACE_URL" ]; then
+		echo "# the $2 face did not start:"; sed 's/^/# /' "$1.$2.err"
+		return 1
+	fi
 }
 
 # start_server DIR: the source face; sets URL, PID.

@@ -1,0 +1,216 @@
+/*
+ * sqlite_archive_search.c - searching the archive: the reader's FTS5
+ * expression (drafts excluded by their release's tag), a count from the
+ * index's doclists, a page ranked by BM25 (newest first past
+ * SZ_ARCHIVE_RANK_MAX matches), snippets with the matches marked, and
+ * facets by release and type (up to SZ_ARCHIVE_FACET_MAX matches).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_archive_internal.h"
+
+void sz_search_result_free(struct sz_search_result *r)
+{
+	for (size_t i = 0; r->hits != NULL && i < r->nhits; i++) {
+		sz_doc_row_clear(&r->hits[i].doc);
+		free(r->hits[i].snippet);
+	}
+	free(r->hits);
+	free(r->by_release);
+	free(r->by_type);
+	memset(r, 0, sizeof(*r));
+}
+
+
+/* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
+ * put around matches into <mark> ... </mark>. */
+static char *mark_snippet(const char *s)
+{
+	struct sz_buf b;
+	sz_buf_init(&b, 1u << 16);
+	for (; s && *s; s++) {
+		int rc;
+		switch (*s) {
+		case 1: rc = sz_buf_puts(&b, "<mark>"); break;
+		case 2: rc = sz_buf_puts(&b, "</mark>"); break;
+		case '<': rc = sz_buf_puts(&b, "&lt;"); break;
+		case '>': rc = sz_buf_puts(&b, "&gt;"); break;
+		case '&': rc = sz_buf_puts(&b, "&amp;"); break;
+		case '"': rc = sz_buf_puts(&b, "&quot;"); break;
+		case '\n': case '\r': case '\t': rc = sz_buf_puts(&b, " "); break;
+		default: rc = sz_buf_append(&b, s, 1); break;
+		}
+		if (rc != 0)
+			break;
+	}
+	if (b.data == NULL)
+		return strdup("");
+	return (char *)b.data;
+}
+
+/* Adds count to the facet keyed (key, id); at most 50 keys. */
+static void facet_add(struct sz_facet *f, size_t *n, const char *key,
+	int64_t id, int64_t count)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (f[i].id == id && strcmp(f[i].key, key) == 0) {
+			f[i].count += count;
+			return;
+		}
+	if (*n >= 50)
+		return;
+	snprintf(f[*n].key, sizeof(f[*n].key), "%s", key);
+	f[*n].id = id;
+	f[*n].count = count;
+	(*n)++;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct sz_facet *x = a, *y = b;
+	return x->count != y->count ? (x->count > y->count ? -1 : 1) :
+		strcmp(x->key, y->key);
+}
+
+/* The reader's expression, minus drafts unless they are wanted: draft
+ * releases are few, so excluding their tags is cheap. */
+static int full_expression(sqlite3 *db, const struct sz_archive_query *q,
+	struct sz_buf *expr, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_buf_printf(expr, "(%s)", q->match);
+	if (rc != 0 || q->drafts)
+		return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
+	if ((rc = sz_sqlite_prepare(db, "SELECT id FROM releases WHERE state = 0",
+	    &st, err)) != 0)
+		return rc;
+	bool first = true;
+	while (rc == 0 && sz_sqlite_step(st) == SQLITE_ROW) {
+		rc = sz_buf_printf(expr, "%s\"zr%lld\"", first ?
+			" NOT tags : (" : " OR ", (long long)sqlite3_column_int64(st, 0));
+		first = false;
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && !first)
+		rc = sz_buf_puts(expr, ")");
+	return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
+}
+
+int sz_archive_sqlite_search(struct sz_archive *a,
+	const struct sz_archive_query *q, size_t offset, size_t limit,
+	struct sz_search_result *res, struct sz_err *err)
+{
+	sqlite3 *db = impl(a)->db;
+	sqlite3_stmt *st = NULL, *get = NULL;
+	struct sz_buf expr;
+	memset(res, 0, sizeof(*res));
+	sz_buf_init(&expr, 1u << 20);
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	if (q->match == NULL || q->match[0] == 0)
+		return 0;
+	sz_archive_op_lock(a);
+	int rc = full_expression(db, q, &expr, err), s;
+	if (rc != 0)
+		goto out;
+	const char *m = (const char *)expr.data;
+	res->by_release = calloc(50, sizeof(*res->by_release));
+	res->by_type = calloc(50, sizeof(*res->by_type));
+	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
+	if (res->by_release == NULL || res->by_type == NULL || res->hits == NULL) {
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* The count comes from the index alone (its doclists). */
+	if ((rc = sz_sqlite_prepare(db, "SELECT count(*) FROM fts WHERE fts"
+	    " MATCH ?", &st, err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	if ((s = sz_sqlite_step(st)) != SQLITE_ROW) {
+		rc = sz_sqlite_error(db, err, "searching");
+		goto out;
+	}
+	res->total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (res->total == 0)
+		goto out;
+	/* Ranked by BM25 (the title weighs most) up to SZ_ARCHIVE_RANK_MAX
+	 * matches; past that, newest first: ranking costs per match. */
+	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
+	if ((rc = sz_sqlite_prepare(db, res->ranked ?
+	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
+	    " WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0, 0.0)"
+	    " LIMIT ? OFFSET ?" :
+	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
+	    " WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", &st,
+	    err)) != 0 ||
+	    (rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
+		" WHERE d.id = ?", &get, err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	sqlite3_bind_int64(st, 3, (int64_t)offset);
+	while (res->nhits < limit && (s = sz_sqlite_step(st)) == SQLITE_ROW) {
+		sqlite3_bind_int64(get, 1, sqlite3_column_int64(st, 0));
+		if (sz_sqlite_step(get) == SQLITE_ROW) {
+			struct sz_search_hit *h = &res->hits[res->nhits++];
+			sz_archive_doc_read(get, 0, &h->doc);
+			h->snippet = mark_snippet(
+				(const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_reset(get);
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		rc = sz_sqlite_error(db, err, "searching");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Facets for result sets small enough to group quickly. */
+	if (res->total > SZ_ARCHIVE_FACET_MAX)
+		goto out;
+	/* One lookup per match (documents only); the few release titles
+	 * afterwards. */
+	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, d.type, count(*)"
+	    " FROM fts CROSS JOIN documents d ON d.id = fts.rowid"
+	    " WHERE fts MATCH ? GROUP BY d.release_id, d.type", &st, err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 2);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		facet_add(res->by_release, &res->nrelease, "",
+			sqlite3_column_int64(st, 0), n);
+		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = sz_sqlite_prepare(db, "SELECT title FROM releases WHERE id = ?",
+	    &st, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < res->nrelease; i++) {
+		sqlite3_bind_int64(st, 1, res->by_release[i].id);
+		if (sz_sqlite_step(st) == SQLITE_ROW)
+			sz_sqlite_text(res->by_release[i].key,
+				sizeof(res->by_release[i].key), st, 0);
+		sqlite3_reset(st);
+	}
+	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
+		by_count);
+	qsort(res->by_type, res->ntype, sizeof(*res->by_type), by_count);
+	res->faceted = true;
+out:
+	if (st != NULL)
+		sqlite3_finalize(st);
+	if (get != NULL)
+		sqlite3_finalize(get);
+	sz_buf_free(&expr);
+	sz_archive_op_unlock(a);
+	if (rc != 0)
+		sz_search_result_free(res);
+	return rc;
+}
