@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 
 struct sz_http_server {
 	struct MHD_Daemon *d;
+	int listen_fd;                  /* ours; libmicrohttpd serves on it */
 	const struct sz_route *routes;
 	size_t nroutes;
 	struct sz_http_limits limits;
@@ -309,37 +309,18 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&s->in_flight, 1);
 }
 
-int sz_http_start(struct sz_http_server **out, const char *listen,
+int sz_http_start_fd(struct sz_http_server **out, int fd,
 	const struct sz_route *routes, size_t nroutes,
 	const struct sz_http_limits *limits, sz_error_page_fn error_page,
 	void *app, struct sz_err *err)
 {
-	char host[256], *port;
-	struct addrinfo hints, *ai = NULL;
 	*out = NULL;
-	snprintf(host, sizeof(host), "%s", listen);
-	port = strrchr(host, ':');
-	if (port == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "listen address \"%s\" is "
-			"not HOST:PORT", listen);
-	*port++ = '\0';
-	char *h = host;
-	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
-		h[strlen(h) - 1] = '\0';
-		h++;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if (getaddrinfo(h, port, &hints, &ai) != 0 || ai == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "cannot resolve the listen "
-			"address \"%s\"", listen);
-
 	struct sz_http_server *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		freeaddrinfo(ai);
+		close(fd);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
+	s->listen_fd = fd;
 	s->routes = routes;
 	s->nroutes = nroutes;
 	s->limits = *limits;
@@ -347,32 +328,39 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 	s->app = app;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC;
-	if (ai->ai_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, s,
-		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)(limits->max_connections + CONNECTION_RESERVE),
 		MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, limits->max_header_bytes,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_END);
-	freeaddrinfo(ai);
 	if (s->d == NULL) {
+		close(fd);
 		free(s);
-		return sz_err_set(err, SZ_E_IO, "cannot listen on %s (in use, "
-			"or not an address of this machine?)", listen);
+		return sz_err_set(err, SZ_E_IO, "cannot start serving on port "
+			"%u", sz_http_listen_port(fd));
 	}
 	*out = s;
 	return SZ_OK;
 }
 
+int sz_http_start(struct sz_http_server **out, const char *listen,
+	const struct sz_route *routes, size_t nroutes,
+	const struct sz_http_limits *limits, sz_error_page_fn error_page,
+	void *app, struct sz_err *err)
+{
+	int fd;
+	*out = NULL;
+	int rc = sz_http_listen(listen, &fd, err);
+	return rc ? rc : sz_http_start_fd(out, fd, routes, nroutes, limits,
+		error_page, app, err);
+}
+
 unsigned sz_http_port(const struct sz_http_server *s)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d,
-		MHD_DAEMON_INFO_BIND_PORT);
-	return i ? i->port : 0;
+	return sz_http_listen_port(s->listen_fd);
 }
 
 unsigned sz_http_in_flight(struct sz_http_server *s)
@@ -396,5 +384,6 @@ void sz_http_stop(struct sz_http_server *s, unsigned grace_s)
 	while (atomic_load(&s->in_flight) > 0 && now_s() < until)
 		usleep(20000);
 	MHD_stop_daemon(s->d);
+	close(s->listen_fd);
 	free(s);
 }
