@@ -106,6 +106,12 @@ int sz_sqlite_error(sqlite3 *db, struct sz_err *err, const char *what)
 }
 
 /* Runs fixed SQL, retrying while the database is busy. */
+void sz_sqlite_persist_wal(sqlite3 *db)
+{
+	int on = 1;
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+}
+
 int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 	const char *what)
 {
@@ -557,6 +563,8 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		"PRAGMA secure_delete = ON;", err, "opening the database");
 	if (rc == SZ_OK)
 		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+	if (rc == SZ_OK)
+		sz_sqlite_persist_wal(q->db);
 out:
 	if (rc != SZ_OK) {
 		store_close(&q->base);

@@ -733,6 +733,8 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 			"PRAGMA foreign_keys = ON;", err, "opening the archive");
 		if (rc == 0)
 			rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+		if (rc == 0)
+			sz_sqlite_persist_wal(q->db);
 	}
 out:
 	if (rc != 0) {

@@ -1,0 +1,53 @@
+/*
+ * doc_sandbox.c - the lock-in of samizdat-doc (doc_sandbox.h): the
+ * system's libraries and data read-only, its inputs read-only, its
+ * output folders and the archive writable, the seccomp list of a process
+ * that only reads, writes and computes.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/doc_sandbox.h"
+#include "store/archive.h"
+
+int doc_sandbox_begin(struct sz_sandbox *sb, struct sz_err *err)
+{
+	sz_sandbox_init(sb, "samizdat-doc", SZ_SYSCALLS_DOC);
+	return sz_sandbox_allow_system(sb, err);
+}
+
+int doc_sandbox_input(struct sz_sandbox *sb, const char *path,
+	struct sz_err *err)
+{
+	return sz_sandbox_allow(sb, path, SZ_SB_READ | SZ_SB_OPTIONAL, err);
+}
+
+int doc_sandbox_output(struct sz_sandbox *sb, const char *path,
+	struct sz_err *err)
+{
+	char *copy = strdup(path);
+	if (copy == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	int rc = sz_sandbox_allow(sb, dirname(copy), SZ_SB_READ | SZ_SB_WRITE |
+		SZ_SB_CREATE | SZ_SB_REMOVE | SZ_SB_OPTIONAL, err);
+	free(copy);
+	return rc;
+}
+
+int doc_sandbox_archive(struct sz_sandbox *sb, const char *dir,
+	struct sz_err *err)
+{
+	return sz_archive_confine(dir, false, sb, err);
+}
+
+int doc_sandbox_lock(struct sz_sandbox *sb, const char *cmd, int rc,
+	struct sz_err *err)
+{
+	if (rc == SZ_OK)
+		rc = sz_sandbox_apply(sb, err);
+	sz_sandbox_free(sb);
+	return rc == SZ_OK ? 0 : cli_fail(cmd, "%s", err->msg);
+}
