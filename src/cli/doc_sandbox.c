@@ -4,6 +4,7 @@
  * output folders and the archive writable, the seccomp list of a process
  * that only reads, writes and computes.
  */
+#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/doc_sandbox.h"
-#include "store/archive.h"
+#include "store/instance.h"
 
 int doc_sandbox_begin(struct sz_sandbox *sb, struct sz_err *err)
 {
@@ -50,4 +51,51 @@ int doc_sandbox_lock(struct sz_sandbox *sb, const char *cmd, int rc,
 		rc = sz_sandbox_apply(sb, err);
 	sz_sandbox_free(sb);
 	return rc == SZ_OK ? 0 : cli_fail(cmd, "%s", err->msg);
+}
+
+/* samizdat-doc locked in as for `release add -d DIR FILE`, its widest. */
+struct doc_lock {
+	const char *dir;
+	const char *input;
+};
+
+static int lock_doc(void *ctx, struct sz_err *err)
+{
+	struct doc_lock *l = ctx;
+	struct sz_archive *a = NULL;
+	struct sz_sandbox sb;
+	int rc = sz_archive_open(&a, l->dir, true, false, err);
+	if (rc == SZ_OK)
+		rc = doc_sandbox_begin(&sb, err);
+	if (rc == SZ_OK) {
+		rc = doc_sandbox_archive(&sb, l->dir, err);
+		if (rc == SZ_OK && l->input != NULL)
+			rc = doc_sandbox_input(&sb, l->input, err);
+		if (rc == SZ_OK)
+			rc = sz_sandbox_apply(&sb, err);
+		sz_sandbox_free(&sb);
+	}
+	return rc;   /* the archive stays open, as in an import */
+}
+
+int sz_cmd_doc_sandbox_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "input", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct doc_lock l = { NULL, NULL };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': l.dir = optarg; break;
+		case 'i': l.input = optarg; break;
+		default: return cli_usage("sandbox-check", "unknown option");
+		}
+	}
+	l.dir = cli_instance_dir(l.dir);
+	return cli_sandbox_check("samizdat-doc", l.dir, SZ_PART_ARCHIVE,
+		l.input, lock_doc, &l);
 }

@@ -3,9 +3,10 @@
  * its row lists, lock in, serve, stop (faces.h).  Order matters and is
  * kept in one place, sz_face_open: root is given up before anything is
  * opened (files made belong to the instance's user), the document runner
- * is forked before anything of the instance is in memory, and the lock-in
- * comes after every file the face will use is open or exists, and before
- * the first thread.
+ * is forked before anything of the instance is in memory, the lock-in
+ * comes after every file the face will write is open or exists, and
+ * before the first thread; what it only reads is opened after the lock-in,
+ * so no descriptor keeps a write access the lock-in took away.
  *
  * It prints where it listens and nothing about any request.
  */
@@ -117,7 +118,7 @@ static int sweep(struct sz_face_run *r, struct sz_err *err)
 }
 
 int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
-	const char *dir, struct sz_err *err)
+	const char *dir, bool serving, struct sz_err *err)
 {
 	struct sz_config cfg;
 	memset(r, 0, sizeof(*r));
@@ -130,7 +131,7 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	sz_sandbox_no_dumps();
 	prctl(PR_SET_NAME, face->process);
 	/* The runner's rules name the archive's files: they must exist. */
-	if (face->chores & SZ_FACE_RUNNER) {
+	if (serving && (face->chores & SZ_FACE_RUNNER)) {
 		rc = sz_archive_prepare(dir, err);
 		if (rc == SZ_OK)
 			rc = sz_doc_runner_start(&r->runner, dir, err);
@@ -142,13 +143,10 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	if (rc != SZ_OK)
 		return rc;
 	r->in_open = true;
-	if (face->chores & SZ_FACE_SWEEP)
+	if (serving && (face->chores & SZ_FACE_SWEEP))
 		rc = sweep(r, err);
-	if (rc == SZ_OK)
-		rc = face->init(r, err);
 	if (rc != SZ_OK)
 		return rc;
-	r->app_ready = true;
 	char name[64];
 	snprintf(name, sizeof(name), "the %s face", face->name);
 	struct sz_sandbox sb;
@@ -157,6 +155,13 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	if (rc == SZ_OK)
 		rc = sz_sandbox_apply(&sb, err);
 	sz_sandbox_free(&sb);
+	/* Locked in: what is read-only is opened now, and read-only. */
+	if (rc == SZ_OK)
+		rc = sz_instance_open_readers(&r->in, err);
+	if (rc == SZ_OK)
+		rc = face->init(r, err);
+	if (rc == SZ_OK)
+		r->app_ready = true;
 	return rc;
 }
 
@@ -234,7 +239,7 @@ int sz_face_serve(const struct sz_face *face, const char *dir,
 	struct sz_http_server *srv = NULL;
 	struct sz_err err;
 	int status = SZ_EXIT_FAIL;
-	if (sz_face_open(&r, face, dir, &err) != SZ_OK) {
+	if (sz_face_open(&r, face, dir, true, &err) != SZ_OK) {
 		close(listen_fd);
 		cli_fail("serve", "the %s face: %s", face->name, err.msg);
 		goto out;

@@ -72,10 +72,11 @@ const char *sz_face_listen(const struct sz_face *face,
 
 /* Readies this process to be the face: gives up root, no core dumps,
  * its process name, its runner, the parts it opens, its start-up sweep,
- * its state, then the lock-in.  After it, the process reaches only what
- * the face needs. */
+ * the lock-in, then what it only reads, and its state.  After it, the process reaches only what
+ * the face needs.  Not serving (sandbox-check), it starts no runner and
+ * does no chore: a check must not sweep a live instance's uploads. */
 int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
-	const char *dir, struct sz_err *err);
+	const char *dir, bool serving, struct sz_err *err);
 void sz_face_close(struct sz_face_run *r);
 
 /* Runs the face on listen_fd (owned) until SIGTERM, SIGINT or SIGHUP,

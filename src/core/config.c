@@ -81,6 +81,8 @@ void sz_config_defaults(struct sz_config *c)
 	}
 }
 
+/* HOST:PORT; port 0 means any free port (tests start every face on
+ * one). */
 static bool valid_addr(const char *s)
 {
 	const char *colon = strrchr(s, ':');
@@ -90,7 +92,7 @@ static bool valid_addr(const char *s)
 		if (*p < '0' || *p > '9')
 			return false;
 	long port = strtol(colon + 1, NULL, 10);
-	return port > 0 && port < 65536 && strlen(colon + 1) <= 5;
+	return port >= 0 && port < 65536 && strlen(colon + 1) <= 5;
 }
 
 /* Empty, or a name as useradd takes it: a letter or _, then letters,

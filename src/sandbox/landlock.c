@@ -163,10 +163,13 @@ int sz_sandbox_landlock(const struct sz_sandbox *sb, struct sz_err *err)
 	for (size_t i = 0; i < sb->npaths && rc == SZ_OK; i++)
 		rc = add_path(rs, sb, sb->paths[i].path, sb->paths[i].access,
 			attr.handled_access_fs, err);
-	/* LeakSanitizer's tracer reads the process's maps and threads. */
+	/* LeakSanitizer's tracer reads the process's maps and threads; the
+	 * runner's programs are processes of their own, with their own
+	 * /proc/PID, which this rule set binds too. */
 	if (rc == SZ_OK && SZ_SANITIZED)
-		rc = add_path(rs, sb, "/proc/self", SZ_SB_READ,
-			attr.handled_access_fs, err);
+		rc = add_path(rs, sb, sb->syscalls == SZ_SYSCALLS_RUNNER ?
+			"/proc" : "/proc/self", SZ_SB_READ, attr.handled_access_fs,
+			err);
 	if (rc == SZ_OK && syscall(SYS_landlock_restrict_self, rs, 0) != 0)
 		rc = sz_err_set(err, SZ_E_IO, "cannot apply Landlock to %s: %s",
 			sb->name, strerror(errno));

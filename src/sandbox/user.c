@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -44,9 +45,12 @@ int sz_sandbox_drop_root(const char *user, const char *dir,
 		name = "the instance's owner";
 	}
 	if (uid == 0) {
-		fprintf(stderr, "samizdat: running as root, since %s belongs to "
-			"root; give the instance a user of its own (chown -R, and "
-			"user = NAME in samizdat.conf)\n", dir);
+		/* Once, for this process and those it starts. */
+		if (getenv("SAMIZDAT_ROOT_NOTED") == NULL)
+			fprintf(stderr, "samizdat: running as root, since %s "
+				"belongs to root; give the instance a user of its own "
+				"(chown -R, and user = NAME in samizdat.conf)\n", dir);
+		setenv("SAMIZDAT_ROOT_NOTED", "1", 1);
 		return SZ_OK;
 	}
 	if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)

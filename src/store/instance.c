@@ -108,14 +108,18 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 		rc = sz_blobs_open(&in->blobs, dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE))
 		rc = sz_archive_open(&in->archive, dir, true, false, err);
-	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO)) {
+	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO))
 		rc = sz_archive_prepare(dir, err);
-		if (rc == SZ_OK)
-			rc = sz_archive_open(&in->archive, dir, false, true, err);
-	}
 	if (rc != SZ_OK)
 		sz_instance_close(in);
 	return rc;
+}
+
+int sz_instance_open_readers(struct sz_instance *in, struct sz_err *err)
+{
+	if (!(in->parts & SZ_PART_ARCHIVE_RO) || in->archive != NULL)
+		return SZ_OK;
+	return sz_archive_open(&in->archive, in->dir, false, true, err);
 }
 
 int sz_instance_open(struct sz_instance *in, const char *dir,

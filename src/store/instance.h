@@ -56,10 +56,15 @@ struct sz_instance {
 /* Creates a new instance in dir (which must not hold one already). */
 int sz_instance_create(const char *dir, struct sz_err *err);
 /* Opens an instance's settings and the parts asked for (SZ_PART_...).
- * The read-only archive is first created or brought to the current
- * schema if needed (sz_archive_prepare), so it can be read at all. */
+ * The read-only archive is only made ready here (sz_archive_prepare:
+ * created or brought to the current schema if needed, so that it can be
+ * read at all); sz_instance_open_readers opens it. */
 int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	unsigned parts, struct sz_err *err);
+/* Opens the parts that are read-only, after the lock-in: a descriptor
+ * opened before it would keep the write access the lock-in takes away
+ * (SQLite opens a WAL read-write whenever it can). */
+int sz_instance_open_readers(struct sz_instance *in, struct sz_err *err);
 /* Opens settings, secrets, database and blob tree (SZ_PARTS_INBOX). */
 int sz_instance_open(struct sz_instance *in, const char *dir,
 	struct sz_err *err);
