@@ -26,6 +26,24 @@ int doc_sandbox_input(struct sz_sandbox *sb, const char *path,
 	return sz_sandbox_allow(sb, path, SZ_SB_READ | SZ_SB_OPTIONAL, err);
 }
 
+int doc_sandbox_inputs(struct sz_sandbox *sb, char *const *paths, int n,
+	struct sz_err *err)
+{
+	int rc = SZ_OK;
+	for (int i = 0; rc == SZ_OK && i < n; i++) {
+		if (n <= DOC_SANDBOX_EACH_MAX) {
+			rc = doc_sandbox_input(sb, paths[i], err);
+			continue;
+		}
+		char *copy = strdup(paths[i]);
+		rc = copy ? sz_sandbox_allow(sb, dirname(copy), SZ_SB_READ |
+			SZ_SB_OPTIONAL, err) : sz_err_set(err, SZ_E_NOMEM,
+			"out of memory");
+		free(copy);
+	}
+	return rc;
+}
+
 int doc_sandbox_output(struct sz_sandbox *sb, const char *path,
 	struct sz_err *err)
 {

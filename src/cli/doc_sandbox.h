@@ -20,6 +20,11 @@ int doc_sandbox_begin(struct sz_sandbox *sb, struct sz_err *err);
  * it fails as it would anyway). */
 int doc_sandbox_input(struct sz_sandbox *sb, const char *path,
 	struct sz_err *err);
+/* n of them; past DOC_SANDBOX_EACH_MAX, the folders they are in (a rule
+ * per file would cost more than the files). */
+#define DOC_SANDBOX_EACH_MAX 256
+int doc_sandbox_inputs(struct sz_sandbox *sb, char *const *paths, int n,
+	struct sz_err *err);
 /* The folder that the file at path is written into (through a temporary
  * file renamed into place). */
 int doc_sandbox_output(struct sz_sandbox *sb, const char *path,

@@ -56,8 +56,8 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	int rc = doc_sandbox_begin(&sb, &err);
 	if (rc == 0)
 		rc = doc_sandbox_archive(&sb, dir, &err);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = doc_sandbox_input(&sb, inputs[i], &err);
+	if (rc == 0)
+		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
 	if (rc == 0 && keys != NULL)
 		rc = doc_sandbox_input(&sb, keys, &err);
 	int st = doc_sandbox_lock(&sb, "release", rc, &err);

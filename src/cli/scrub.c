@@ -132,8 +132,8 @@ int sz_cmd_inspect(int argc, char **argv)
 	struct sz_sandbox sb;
 	struct sz_err lock_err;
 	int status = doc_sandbox_begin(&sb, &lock_err);
-	for (int i = 1; status == 0 && i < argc; i++)
-		status = doc_sandbox_input(&sb, argv[i], &lock_err);
+	if (status == 0)
+		status = doc_sandbox_inputs(&sb, argv + 1, argc - 1, &lock_err);
 	if ((status = doc_sandbox_lock(&sb, "inspect", status, &lock_err)) != 0)
 		return status;
 	for (int i = 1; i < argc; i++) {
@@ -291,12 +291,12 @@ static int lock_in(char **files, int n, const char *out_opt, bool in_place,
 	struct sz_sandbox sb;
 	struct sz_err err;
 	int rc = doc_sandbox_begin(&sb, &err);
+	if (rc == 0)
+		rc = doc_sandbox_inputs(&sb, files, n, &err);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		char *dest = destination(files[i], out_opt, in_place, dir);
-		rc = dest ? doc_sandbox_input(&sb, files[i], &err) :
+		rc = dest ? doc_sandbox_output(&sb, dest, &err) :
 			sz_err_set(&err, SZ_E_NOMEM, "out of memory");
-		if (rc == 0)
-			rc = doc_sandbox_output(&sb, dest, &err);
 		free(dest);
 	}
 	return doc_sandbox_lock(&sb, "scrub", rc, &err);

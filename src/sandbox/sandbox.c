@@ -37,6 +37,10 @@ int sz_sandbox_allow(struct sz_sandbox *sb, const char *path,
 	if (strlen(path) >= SZ_SANDBOX_PATH_MAX || path[0] == '\0')
 		return sz_err_set(err, SZ_E_LIMIT, "a path for %s is too long",
 			sb->name);
+	/* Many files into one folder: one rule. */
+	if (sb->npaths > 0 && sb->paths[sb->npaths - 1].access == access &&
+	    strcmp(sb->paths[sb->npaths - 1].path, path) == 0)
+		return SZ_OK;
 	if (sb->npaths == sb->cap) {
 		size_t cap = sb->cap ? 2 * sb->cap : 16;
 		struct sz_sandbox_path *p = realloc(sb->paths, cap * sizeof(*p));

@@ -74,6 +74,8 @@ static const char *const file_calls[] = {
 	"poll", "ppoll", "select", "pselect6", "epoll_create", "epoll_create1",
 	"epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd",
 	"eventfd2", "timerfd_create", "timerfd_settime", "timerfd_gettime",
+	"timer_create", "timer_settime", "timer_gettime", "timer_getoverrun",
+	"timer_delete",
 };
 
 /* A face's connections: what libmicrohttpd does with the connections it
