@@ -128,8 +128,17 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	check "...and the files it made are the owner's" \
 		test "$(stat -c %U own/archive.db)" = nobody
 	kill -TERM $FACE_PID; wait $FACE_PID
+	sed -i 's/^user = .*/user = no-such-user/' own/samizdat.conf
+	"$SAMIZDAT" serve -d own --face public --listen 127.0.0.1:0 \
+		>nouser.out 2>nouser.err
+	st=$?
+	check "a user that does not exist is refused, with advice" sh -c "
+		[ $st = 1 ] && [ ! -s nouser.out ] &&
+		grep -q 'there is no user \"no-such-user\"' nouser.err &&
+		grep -q 'adduser --system' nouser.err"
 else
 	skip "a face gives root up to the instance's owner" "not root"
 	skip "...and the files it made are the owner's" "not root"
+	skip "a user that does not exist is refused, with advice" "not root"
 fi
 finish
