@@ -59,8 +59,8 @@ deb:
 	@scripts/deps deb
 	@scripts/deb $(DEB)
 
-deb-check: deb
-	@tests/deb/install.sh $(DEB)
+deb-check: deb all
+	@SZ_UNIT_SECCOMP=$(BUILD)/tests/unit_seccomp tests/deb/install.sh $(DEB)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,19 +1,24 @@
 #!/bin/sh
 # tests/deb/install.sh [--build] DEBDIR - the Debian package as an operator
-# meets it (`make deb-check`, after `make deb`; with --build, as in `make
-# check`, it first builds the package into DEBDIR with scripts/deb, as
-# `make deb` does): lintian finds no error; the .deb holds the expected
-# files with the expected modes; then it is installed with dpkg into a throw-away root (an overlay of this machine's own root,
-# in a private mount and network namespace, so nothing here changes and
-# the default ports are free), its maintainer scripts make the samizdat
-# user and the instance, samizdat serve runs as that user the way
-# samizdat.service says, and a source's submission goes through it with
-# curl and decrypts with the editor's key.  The journal (serve's output)
-# says nothing about the request.  Then an upgrade keeps the data, a
-# removal keeps it, and a purge removes the data and the user.
+# meets it.  `make deb-check` runs it after `make deb`; `make check` runs
+# it with --build, which first builds the package into DEBDIR as `make
+# deb` does.
 #
-# Needs root, unshare and overlayfs (a container without them skips the
-# install part).  Nothing of the throw-away root survives the test.
+# lintian finds no error, and the .deb holds the expected files with the
+# expected modes.  Then dpkg installs it into a throw-away root: an
+# overlay of this machine's own root, in private mount and network
+# namespaces, so nothing here changes and the default ports are free.
+# Its maintainer scripts make the samizdat user and the instance.
+# samizdat serve runs as the unit says: as that user, without privileges,
+# in the unit's file-system sandbox made with mounts, under the unit's
+# seccomp filters (unit_seccomp, $SZ_UNIT_SECCOMP).  A source's submission
+# goes through it with curl and decrypts with the editor's key; a
+# document goes through samizdat-doc into the public archive; the journal
+# (serve's output) says nothing about either.  Then an upgrade keeps the
+# data, a removal keeps it, and a purge removes it and the user.
+#
+# Needs root, unshare and overlayfs (without them it skips).  Nothing of
+# the throw-away root survives the test.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "${1:-}" != --inside ]; then
@@ -41,11 +46,17 @@ debdir=$3
 SAMIZDAT=$debdir
 . "$here/../interop/tap.sh"
 . "$here/../integration/lib.sh"
+. "$here/lib.sh"
 # The throw-away root is mounted under $WORK: unmount it before tap.sh's
 # clean-up, and never let that cross into another file system.
 root=$WORK/root
+service=$WORK/service
 cleanup() {
 	cd /
+	for m in var/tmp tmp var/lib/samizdat dev proc home root; do
+		umount -l "$service/$m" 2>/dev/null
+	done
+	umount -l "$service" 2>/dev/null
 	for m in run tmp proc dev; do umount -l "$root/$m" 2>/dev/null; done
 	umount -l "$root" 2>/dev/null
 	umount -l "$WORK/ovl" 2>/dev/null
@@ -195,12 +206,66 @@ check "the first editor is added as the samizdat user" \
 		--password-file /tmp/password
 check "the samizdat user's files stay its own and private" private
 
-exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-check "the unit runs as the samizdat user" \
-	sh -c "grep -qx 'User=samizdat' '$unit' && grep -qx 'UMask=0077' '$unit'"
+# --- the service's sandbox, as far as it can be made without systemd ---
+# The file system as the unit shows it to the service: all read-only
+# (ProtectSystem=strict) but the instance (ReadWritePaths=), a private
+# /tmp and /var/tmp (PrivateTmp=), no home directories (ProtectHome=), the
+# devices of PrivateDevices=, /proc as ProtectProc=invisible and
+# ProcSubset=pid mount it; then the seccomp filters that
+# SystemCallFilter=, RestrictAddressFamilies=, MemoryDenyWriteExecute= and
+# RestrictNamespaces= make (unit_seccomp, built by Meson).
+check "the unit runs samizdat as the samizdat user, sandboxed" sh -c "
+	for kv in User=samizdat UMask=0077 NoNewPrivileges=yes ProtectSystem=strict \
+		ReadWritePaths=/var/lib/samizdat PrivateTmp=yes ProtectHome=yes \
+		PrivateDevices=yes ProtectProc=invisible ProcSubset=pid CapabilityBoundingSet=; do
+		grep -qx \"\$kv\" '$unit' || { echo \"no \$kv\"; exit 1; }
+	done"
+filter=""
+if [ -x "${SZ_UNIT_SECCOMP:-}" ]; then
+	cp "$SZ_UNIT_SECCOMP" "$root/usr/local/bin/unit_seccomp"
+	unit_syscalls "$unit" >"$root/usr/local/share/samizdat-unit-syscalls"
+	filter="/usr/local/bin/unit_seccomp -s /usr/local/share/samizdat-unit-syscalls"
+	for f in $(unit_value "$unit" RestrictAddressFamilies); do
+		filter="$filter -a $f"
+	done
+	[ "$(unit_value "$unit" MemoryDenyWriteExecute)" = yes ] && filter="$filter -w"
+	[ "$(unit_value "$unit" RestrictNamespaces)" = yes ] && filter="$filter -n"
+	ok "the unit's seccomp filters apply (unit_seccomp$(echo " $filter" | sed 's/.*syscalls//'))"
+else
+	skip "the unit's seccomp filters apply" "\$SZ_UNIT_SECCOMP names no unit_seccomp"
+fi
+mkdir "$service"
+mount --bind "$root" "$service"
+mount -o remount,bind,ro "$service"
+mount --bind "$root/var/lib/samizdat" "$service/var/lib/samizdat"
+mount -t tmpfs -o mode=1777 tmpfs "$service/tmp"
+mount -t tmpfs -o mode=1777 tmpfs "$service/var/tmp"
+mount --bind "$root/dev" "$service/dev"
+mount -t proc -o hidepid=invisible,subset=pid proc "$service/proc"
+mount -t tmpfs -o mode=000 tmpfs "$service/home"
+mount -t tmpfs -o mode=000 tmpfs "$service/root"
+cat >as-service <<EOF
+#!/bin/sh
+exec chroot '$service' setpriv --reuid=samizdat --regid=samizdat --init-groups \
+	--no-new-privs --bounding-set=-all --inh-caps=-all -- \
+	/bin/sh -c 'umask 0077; exec "\$@"' sh $filter "\$@"
+EOF
+chmod +x as-service
+check "in it, nothing outside the instance can be written" sh -c "
+	! ./as-service touch /etc/samizdat/x /usr/x /var/x 2>/dev/null &&
+	./as-service touch /var/lib/samizdat/x /tmp/x && rm '$root/var/lib/samizdat/x'"
+if [ -n "$filter" ]; then
+	wx="import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_WRITE | mmap.PROT_EXEC)"
+	check "...and the filters are on: no netlink sockets, no writable code" sh -c "
+		./as-samizdat ip link show >/dev/null && ./as-samizdat python3 -c '$wx' &&
+		! ./as-service ip link show >/dev/null 2>&1 &&
+		! ./as-service python3 -c '$wx' 2>/dev/null"
+fi
+
+exec_start=$(unit_value "$unit" ExecStart)
 mkfifo journal.fifo
 # shellcheck disable=SC2086
-./as-samizdat $exec_start >journal.fifo 2>&1 &
+./as-service $exec_start >journal.fifo 2>&1 &
 SPID=$!
 exec 3<journal.fifo
 # The first lines: where each face listens (read a byte at a time, so
@@ -239,8 +304,20 @@ while read -r f; do
 done <blobs.txt
 check "...and the editor's key decrypts the message and the file" \
 	test "$found" -eq 11
-curl -s -o home.html "http://127.0.0.1:8082/"
-check "the public face answers" grep -qi '<html' home.html
+# The editor's side: a release through the document helper, which
+# `samizdat release` runs from /usr/libexec/samizdat, in the same sandbox.
+PUBLIC="PUBLIC-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '<html><head><title>Bridge</title></head><body><p>The ministry paid for the northern bridge twice (%s).</p></body></html>\n' \
+	"$PUBLIC" >"$service/tmp/memo.html"
+chmod 644 "$service/tmp/memo.html"
+./as-service samizdat release create -d /var/lib/samizdat "The bridge" >release.txt 2>&1
+rel=$(grep -o '[0-9][0-9]*' release.txt | head -1)
+check "samizdat-doc scrubs and publishes a document as the service would" sh -c "
+	./as-service samizdat release add -d /var/lib/samizdat '$rel' /tmp/memo.html &&
+	./as-service samizdat release publish -d /var/lib/samizdat '$rel' ||
+	{ cat release.txt; exit 1; }"
+curl -s -o search.html "http://127.0.0.1:8082/search?q=ministry+bridge"
+check "...and the installed public face finds it" grep -q "$PUBLIC" search.html
 
 kill -TERM "$SPID"
 wait "$SPID"
@@ -248,6 +325,9 @@ serve_status=$?
 cat <&3 >>journal
 exec 3<&-
 check "SIGTERM (as systemctl stop sends) stops it cleanly" test "$serve_status" -eq 0
+for m in var/tmp tmp var/lib/samizdat dev proc home root ''; do
+	umount "$service/$m"
+done
 sed 's/^/# journal: /' journal
 check "the journal says nothing about the requests: no address, no time of day" sh -c "
 	! grep -v '^[a-z]* face: http://127.0.0.1:808[0-2]/\$' journal | grep -q '127\\.0\\.0\\.1\\|[0-9][0-9]:[0-9][0-9]' &&

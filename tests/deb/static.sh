@@ -8,6 +8,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$here/../interop/tap.sh"
+. "$here/lib.sh"
 
 # systemd-analyze's exposure, times ten: 1.0 ("OK") when this was written.
 # Raise it only with a reason the unit's comments give.
@@ -45,22 +46,7 @@ sed -n 's/^→ /# /p' security.txt
 check "systemd-analyze rates samizdat.service's exposure at most $EXPOSURE_MAX/10" \
 	test "$status" -eq 0
 
-# The system calls the unit lets through: its allow list less its deny
-# lists, with systemd's groups expanded.
-expand() {
-	for s in "$@"; do
-		case $s in
-		@*) systemd-analyze syscall-filter "$s" |
-			sed -n 's/^    \([a-z@][a-z0-9_@-]*\)$/\1/p' | while read -r m; do expand "$m"; done ;;
-		*) echo "$s" ;;
-		esac
-	done
-}
-sed -n 's/^SystemCallFilter=\([^~].*\)/\1/p' "$unit" | tr ' ' '\n' |
-	while read -r s; do expand "$s"; done | sort -u >allowed
-sed -n 's/^SystemCallFilter=~\(.*\)/\1/p' "$unit" | tr ' ' '\n' |
-	while read -r s; do expand "$s"; done | sort -u >denied
-comm -23 allowed denied >let-through
+unit_syscalls "$unit" >let-through
 # A supervisor forking one process per face; each sets no_new_privs, a
 # Landlock rule set and a seccomp filter; the editor face runs
 # samizdat-doc under resource limits; secrets are locked in memory.
