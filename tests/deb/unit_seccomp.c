@@ -42,14 +42,18 @@ static const char *const always[] = {
 	"gettimeofday", "nanosleep", "time",
 };
 
-static int load(scmp_filter_ctx ctx, const char *what)
+/* Loads the filter ctx was built into, unless building failed (rc). */
+static int finish(scmp_filter_ctx ctx, int rc, const char *what)
 {
-	int rc = ctx ? seccomp_load(ctx) : -ENOMEM;
-	if (ctx)
+	if (ctx == NULL)
+		rc = -ENOMEM;
+	else if (rc == 0)
+		rc = seccomp_load(ctx);
+	if (ctx != NULL)
 		seccomp_release(ctx);
 	if (rc != 0)
-		fprintf(stderr, "unit_seccomp: cannot load the %s filter: %s\n",
-			what, strerror(-rc));
+		fprintf(stderr, "unit_seccomp: the %s filter: %s\n", what,
+			strerror(-rc));
 	return rc;
 }
 
@@ -79,12 +83,7 @@ static int syscall_filter(const char *path)
 	fclose(f);
 	for (size_t i = 0; rc == 0 && i < sizeof(always) / sizeof(*always); i++)
 		rc = allow_named(ctx, always[i]);
-	if (rc != 0) {
-		seccomp_release(ctx);
-		fprintf(stderr, "unit_seccomp: %s: %s\n", path, strerror(-rc));
-		return rc;
-	}
-	return load(ctx, "system-call");
+	return finish(ctx, rc, "system-call");
 }
 
 static int family_number(const char *name)
@@ -122,13 +121,7 @@ static int address_families(const int *fam, size_t n)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
 			SCMP_SYS(socket), 1,
 			SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX));
-	if (rc != 0) {
-		seccomp_release(ctx);
-		fprintf(stderr, "unit_seccomp: address families: %s\n",
-			strerror(-rc));
-		return rc;
-	}
-	return load(ctx, "address-family");
+	return finish(ctx, rc, "address-family");
 }
 
 static int memory_deny_write_execute(void)
@@ -150,13 +143,7 @@ static int memory_deny_write_execute(void)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(shmat),
 			1, SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC));
-	if (rc != 0) {
-		seccomp_release(ctx);
-		fprintf(stderr, "unit_seccomp: write-execute: %s\n",
-			strerror(-rc));
-		return rc;
-	}
-	return load(ctx, "write-execute");
+	return finish(ctx, rc, "write-execute");
 }
 
 /* No new namespaces: unshare() and clone() with a CLONE_NEW* flag fail,
@@ -185,12 +172,7 @@ static int restrict_namespaces(void)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 			SCMP_SYS(clone3), 0);
-	if (rc != 0) {
-		seccomp_release(ctx);
-		fprintf(stderr, "unit_seccomp: namespaces: %s\n", strerror(-rc));
-		return rc;
-	}
-	return load(ctx, "namespace");
+	return finish(ctx, rc, "namespace");
 }
 
 int main(int argc, char **argv)
