@@ -60,7 +60,7 @@ deb:
 	@scripts/deb $(DEB)
 
 deb-check: deb all
-	@SZ_UNIT_SECCOMP=$(BUILD)/tests/unit_seccomp tests/deb/install.sh $(DEB)
+	@SZ_UNIT_SECCOMP=$(abspath $(BUILD))/tests/unit_seccomp tests/deb/install.sh $(DEB)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
