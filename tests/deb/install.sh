@@ -115,9 +115,10 @@ for c in "" $(sed 's/^/-/' commands); do
 done
 check "a man page for samizdat and for each of its commands${missing:+ (missing:$missing)}" \
 	test -z "$missing"
+summary=$(x/usr/bin/samizdat --help | sed -n 's/^  serve  *//p')
+zcat x/usr/share/man/man1/samizdat-serve.1.gz >serve.1
 check "the man pages read as the programs' own help" sh -c "
-	zcat x/usr/share/man/man1/samizdat-serve.1.gz | grep -q 'samizdat-serve \\\\- run the web faces' &&
-	zcat x/usr/share/man/man1/samizdat-serve.1.gz | grep -q 'listen'"
+	grep -qF 'samizdat-serve \\- $summary' serve.1 && grep -q 'listen' serve.1"
 
 # --- a throw-away root: this machine's own, overlaid --------------------
 
