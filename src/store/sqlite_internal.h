@@ -46,9 +46,14 @@ int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
 	int64_t step, struct sz_err *err);
 int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
 	int64_t failures, struct sz_err *err);
+/* sqlite_inbox_page.c */
+int sz_sqlite_inbox_page(struct sz_store *s, const struct sz_inbox_query *q,
+	struct sz_inbox_page *page, struct sz_err *err);
+int sz_sqlite_inbox_counts(struct sz_store *s, struct sz_inbox_counts *c,
+	struct sz_err *err);
+int sz_sqlite_source_get(struct sz_store *s, int64_t id,
+	struct sz_source_row *row, struct sz_err *err);
 /* sqlite_inbox.c */
-int sz_sqlite_source_list(struct sz_store *s, struct sz_source_row **rows,
-	size_t *n, struct sz_err *err);
 int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
 	struct sz_item_full **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_item_get(struct sz_store *s, int64_t id,
