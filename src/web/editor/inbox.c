@@ -29,12 +29,13 @@ void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 {
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_EDITOR_SITE, title);
-	sz_buf_puts(b, "<p class=\"note\">Logged in as ");
+	/* a div, not a p: a form inside a p would close it */
+	sz_buf_puts(b, "<div class=\"note account\">Logged in as ");
 	sz_html_escape(b, s->data);
 	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <form method=\"post\" "
 		"action=\"/logout\" class=\"inline\"><input type=\"hidden\" "
 		"name=\"csrf\" value=\"%s\"><button type=\"submit\" "
-		"class=\"quiet\">Log out</button></form></p>\n", s->csrf);
+		"class=\"quiet\">Log out</button></form></div>\n", s->csrf);
 }
 
 /* What the inbox was asked for: a view, a typed designation, a place. */
@@ -159,7 +160,8 @@ static void source_rows(struct sz_buf *b, const struct sz_inbox_page *p)
 		char d[SZ_EDITOR_DESIGNATION_MAX];
 		sz_designation_name(r->designation, d, sizeof(d));
 		sz_buf_printf(b, "<tr%s><td><a href=\"/source?id=%lld\">%s</a>%s"
-			"</td><td>%s</td><td>%lld</td><td>%lld</td></tr>\n",
+			"</td><td class=\"day\">%s</td><td>%lld</td><td>%lld</td>"
+			"</tr>\n",
 			r->unread ? " class=\"unread\"" : "", (long long)r->id,
 			d, r->starred ? " <span class=\"star\" title=\"starred\">"
 			"★</span>" : "", r->last_day, (long long)r->submissions,
@@ -188,8 +190,7 @@ static void pager(struct sz_buf *b, const struct inbox_args *a,
 		struct sz_inbox_key k = { .id = p->rows[p->n - 1].id };
 		memcpy(k.day, p->rows[p->n - 1].last_day, sizeof(k.day));
 		sz_inbox_key_format(&k, key);
-		sz_buf_printf(b, "%s<a rel=\"next\" id=\"older\" href=\"",
-			p->newer ? " · " : "");
+		sz_buf_puts(b, "<a rel=\"next\" id=\"older\" href=\"");
 		inbox_link(b, a->q.view, canon, "older", key);
 		sz_buf_puts(b, "\">Older →</a>");
 	}
@@ -209,10 +210,11 @@ static void listing_note(struct sz_buf *b, const struct inbox_args *a,
 		return;
 	}
 	if (a->typed != NULL) {
-		sz_buf_printf(b, "<p id=\"found\">%lld%s source%s with the "
-			"designation %s%s. <a href=\"", (long long)p->matching,
-			what[a->q.view], p->matching == 1 ? "" : "s", a->canon,
-			a->q.designation_lo == a->q.designation_hi ? "" : "-…");
+		bool one = a->q.designation_lo == a->q.designation_hi;
+		sz_buf_printf(b, "<p id=\"found\">%lld%s source%s %s %s. <a "
+			"href=\"", (long long)p->matching, what[a->q.view],
+			p->matching == 1 ? "" : "s", one ? "with the designation" :
+			"whose designation begins with", a->canon);
 		inbox_link(b, a->q.view, NULL, NULL, NULL);
 		sz_buf_puts(b, "\">Show all</a></p>\n");
 	} else if (p->n == 0) {
@@ -360,8 +362,8 @@ int sz_editor_source(struct sz_request *rq)
 		char size[32];
 		human_size(items[i].row.padded_size, size, sizeof(size));
 		bool file = items[i].row.kind == SZ_ITEM_FILE;
-		sz_buf_printf(b, "<tr%s><td>%s</td><td>%s</td><td>%s</td><td>"
-			"<a href=\"/download?item=%lld\">%s.age</a>",
+		sz_buf_printf(b, "<tr%s><td class=\"day\">%s</td><td>%s</td>"
+			"<td>%s</td><td><a href=\"/download?item=%lld\">%s.age</a>",
 			items[i].seen ? "" : " class=\"unread\"", items[i].day,
 			file ? "file" : "message", size, (long long)items[i].id,
 			file ? "file" : "message");
