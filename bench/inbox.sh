@@ -20,22 +20,15 @@ PID=0
 trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
 cd "$DIR"
 
+SAMIZDAT=$S
+. "$here/../tests/integration/lib.sh"   # add_editor, start_face, editor_login
 "$S" init inst >/dev/null
-"$S" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$S" editor add -d inst bench --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
-mkfifo serve.fifo
-"$S" serve -d inst --face editor --listen 127.0.0.1:0 >serve.fifo 2>serve.err &
-PID=$!
-URL=$(timeout 20 head -n 1 serve.fifo | sed -n 's/^editor face: \(http[^ ]*\)\/$/\1/p')
-[ -n "$URL" ] || { cat serve.err; exit 1; }
-curl -s -c jar -b jar "$URL/" >login.html
-T=$(grep -o 'name="csrf" value="[^"]*' login.html | cut -d'"' -f4)
-s=$(curl -s -c jar -b jar -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$T" \
-	--data-urlencode name=bench --data-urlencode "password=a long editor password" \
-	--data-urlencode "code=$(oathtool --totp -b "$SECRET")" "$URL/login")
+add_editor inst bench
+start_face inst editor || exit 1
+PID=$FACE_PID
+EURL=$FACE_URL
+URL=$EURL
+s=$(editor_login jar bench 'a long editor password' "$(oathtool --totp -b "$SECRET")")
 [ "$s" = 303 ] || { echo "bench/inbox.sh: login failed ($s)"; exit 1; }
 COOKIE=$(awk '$6 == "sz_editor" { print $7 }' jar)
 

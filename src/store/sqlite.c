@@ -80,7 +80,7 @@ static const char *const migrations[] = {
 	 * (indexed, so a typed one is found without a scan) and its counts,
 	 * and one row carries the inbox's totals; triggers keep them, so no
 	 * page ever counts rows.  Partial indexes in the inbox's order serve
-	 * each view a page at a time.  Items are deleted before their
+	 * each view a page at a time, covering what a page shows.  Items are deleted before their
 	 * submission, since a cascade would delete them after it, when
 	 * their source can no longer be found. */
 	"ALTER TABLE sources ADD COLUMN designation INTEGER NOT NULL DEFAULT 0;"
@@ -101,14 +101,14 @@ static const char *const migrations[] = {
 	"INSERT INTO inbox_totals SELECT 1, count(*),"
 	"  coalesce(sum(starred <> 0), 0), coalesce(sum(unread > 0), 0),"
 	"  coalesce(sum(unread), 0) FROM sources WHERE submissions > 0;"
-	"CREATE INDEX sources_activity ON sources(last_day, id)"
-	"  WHERE submissions > 0;"
-	"CREATE INDEX sources_unread ON sources(last_day, id)"
-	"  WHERE submissions > 0 AND unread > 0;"
-	"CREATE INDEX sources_starred ON sources(last_day, id)"
-	"  WHERE submissions > 0 AND starred <> 0;"
-	"CREATE INDEX sources_designation ON sources(designation, last_day, id)"
-	"  WHERE submissions > 0;"
+	"CREATE INDEX sources_activity ON sources(last_day, id, designation,"
+	"  submissions, unread, starred) WHERE submissions > 0;"
+	"CREATE INDEX sources_unread ON sources(last_day, id, designation,"
+	"  submissions, unread, starred) WHERE submissions > 0 AND unread > 0;"
+	"CREATE INDEX sources_starred ON sources(last_day, id, designation,"
+	"  submissions, unread, starred) WHERE submissions > 0 AND starred <> 0;"
+	"CREATE INDEX sources_designation ON sources(designation, last_day, id,"
+	"  submissions, unread, starred) WHERE submissions > 0;"
 	"CREATE TRIGGER submission_added AFTER INSERT ON submissions BEGIN"
 	"  UPDATE sources SET submissions = submissions + 1"
 	"    WHERE id = NEW.source_id; END;"
@@ -197,6 +197,30 @@ void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+int sz_sqlite_row_by_id(struct sz_store *s, const char *sql, int64_t id,
+	void (*read)(sqlite3_stmt *st, void *out), void *out, const char *what,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, sql, &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		int r = sz_sqlite_step(st);
+		if (r == SQLITE_ROW)
+			read(st, out);
+		else if (r == SQLITE_DONE)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such %s", what);
+		else
+			rc = sz_err_set(err, SZ_E_IO, "database error while "
+				"reading a %s: %s", what, sqlite3_errmsg(q->db));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
 }
 
 int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,

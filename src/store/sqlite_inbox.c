@@ -63,27 +63,17 @@ int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
 	return rc;
 }
 
+static void read_one_item(sqlite3_stmt *st, void *out)
+{
+	read_item(st, out);
+}
+
 int sz_sqlite_item_get(struct sz_store *s, int64_t id, struct sz_item_full *it,
 	struct sz_err *err)
 {
-	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, ITEM_SELECT "WHERE i.id = ?", &st,
-		err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		int r = sz_sqlite_step(st);
-		if (r == SQLITE_ROW)
-			read_item(st, it);
-		else if (r == SQLITE_DONE)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such item");
-		else
-			rc = sz_sqlite_error(q->db, err, "reading an item");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&q->mu);
-	return rc;
+	memset(it, 0, sizeof(*it));
+	return sz_sqlite_row_by_id(s, ITEM_SELECT "WHERE i.id = ?", id,
+		read_one_item, it, "item", err);
 }
 
 /* Runs an UPDATE that takes one id. */

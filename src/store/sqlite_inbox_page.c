@@ -5,7 +5,9 @@
  *
  * A page past a key is two index ranges merged: the rest of the key's day
  * (last_day = ? AND id < ?), then the days before it; SQLite would scan
- * a whole crowded day for the single row-value comparison.  A typed
+ * a whole crowded day for the single row-value comparison.  The indexes
+ * cover every column a page shows, so a page never reads the table (at
+ * 100,000 sources that was two thirds of its cost).  A typed
  * designation narrows to its own index (a handful of rows) first.
  * Counts come from inbox_totals, which triggers keep (sqlite.c, migration
  * 4); nothing here walks rows in C or counts a whole table.
@@ -15,7 +17,9 @@
 
 #include "store/sqlite_internal.h"
 
-#define COLS "id, uid, designation, last_day, submissions, unread, starred"
+/* every column the indexes of migration 4 cover: a page never reads the
+ * table itself */
+#define COLS "id, designation, last_day, submissions, unread, starred"
 #define SQL_MAX 1024
 
 static const char *const view_sql[] = {
@@ -52,17 +56,16 @@ static void page_sql(char sql[SQL_MAX], const struct sz_inbox_query *q,
 			"LIMIT ?5", view, cmp, view, cmp, order);
 }
 
-static void read_source(sqlite3_stmt *st, struct sz_source_row *row)
+static void read_source(sqlite3_stmt *st, void *out)
 {
+	struct sz_source_row *row = out;
 	memset(row, 0, sizeof(*row));
 	row->id = sqlite3_column_int64(st, 0);
-	if (sqlite3_column_bytes(st, 1) == (int)sizeof(row->uid))
-		memcpy(row->uid, sqlite3_column_blob(st, 1), sizeof(row->uid));
-	row->designation = (uint32_t)sqlite3_column_int64(st, 2);
-	sz_sqlite_text(row->last_day, sizeof(row->last_day), st, 3);
-	row->submissions = sqlite3_column_int64(st, 4);
-	row->unread = sqlite3_column_int64(st, 5);
-	row->starred = sqlite3_column_int(st, 6) != 0;
+	row->designation = (uint32_t)sqlite3_column_int64(st, 1);
+	sz_sqlite_text(row->last_day, sizeof(row->last_day), st, 2);
+	row->submissions = sqlite3_column_int64(st, 3);
+	row->unread = sqlite3_column_int64(st, 4);
+	row->starred = sqlite3_column_int(st, 5) != 0;
 }
 
 /* Runs one page query; up to cap rows into rows (if not NULL), and
@@ -215,23 +218,7 @@ int sz_sqlite_inbox_counts(struct sz_store *s, struct sz_inbox_counts *c,
 int sz_sqlite_source_get(struct sz_store *s, int64_t id,
 	struct sz_source_row *row, struct sz_err *err)
 {
-	struct sqlite_store *sq = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
 	memset(row, 0, sizeof(*row));
-	pthread_mutex_lock(&sq->mu);
-	int rc = sz_sqlite_prepare(sq->db, "SELECT " COLS " FROM sources "
-		"WHERE id = ?", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		int r = sz_sqlite_step(st);
-		if (r == SQLITE_ROW)
-			read_source(st, row);
-		else if (r == SQLITE_DONE)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
-		else
-			rc = sz_sqlite_error(sq->db, err, "reading a source");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&sq->mu);
-	return rc;
+	return sz_sqlite_row_by_id(s, "SELECT " COLS " FROM sources WHERE "
+		"id = ?", id, read_source, row, "source", err);
 }

@@ -28,6 +28,11 @@ int sz_sqlite_step(sqlite3_stmt *st);
  * has not had yet, each in its own transaction. */
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
+/* Runs sql, whose one parameter is id, under the mutex, and hands its
+ * row to read; SZ_E_NOT_FOUND ("no such <what>") if there is none. */
+int sz_sqlite_row_by_id(struct sz_store *s, const char *sql, int64_t id,
+	void (*read)(sqlite3_stmt *st, void *out), void *out, const char *what,
+	struct sz_err *err);
 /* Copies a text column (bounded; "" for NULL). */
 void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 

@@ -64,8 +64,7 @@ struct sz_audit_row {
 
 struct sz_source_row {
 	int64_t id;
-	uint8_t uid[16];            /* opaque; the designation derives from it */
-	uint32_t designation;       /* sz_designation_key(uid), indexed */
+	uint32_t designation;       /* sz_designation_key() of its opaque uid */
 	char last_day[SZ_STORE_DAY_SIZE];
 	int64_t submissions;
 	int64_t unread;             /* items not yet marked seen */

@@ -6,11 +6,7 @@
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 : "${INBOX_FILL:?set INBOX_FILL to the inbox_fill test program}"
 make_instance inst
-"$SAMIZDAT" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst maria --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+add_editor inst maria
 "$INBOX_FILL" inst 120 10
 # mummified-mammogram: words 4039 and 3821 of the EFF list, the widest
 # pair in a proportional font

@@ -14,11 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 N=10000
 
 make_instance inst
-"$SAMIZDAT" keygen -o alice.key >alice.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst alice --recipient "$(cat alice.pub)" \
-	--password-file pw.txt >alice.add
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' alice.add)
+add_editor inst alice
 check "an inbox is filled with $N sources through the store" \
 	"$INBOX_FILL" inst $N 30
 start_editor inst || { not_ok "the editor face starts"; finish; }

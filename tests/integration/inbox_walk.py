@@ -21,7 +21,8 @@ import urllib.parse
 PAGE_MAX = 64 * 1024
 ROWS_MAX = 50
 ROW = re.compile(r'<tr[^>]*><td><a href="/source\?id=(\d+)">([a-z-]+)</a>'
-                 r'.*?</td><td>(\d{4}-\d\d-\d\d)</td>')
+                 r'.*?</td><td[^>]*>(\d{4}-\d\d-\d\d)</td>')
+LISTED = re.compile(r'href="/source\?id=\d+"')
 LINK = re.compile(r'id="(older|newer)" href="([^"]+)"')
 
 url, cookie, view, expected_file, map_file = sys.argv[1:6]
@@ -47,6 +48,8 @@ def get(path):
         fail("size", "%s is %d bytes" % (path, len(body)))
     text = body.decode()
     rows = [(int(i), d, day) for i, d, day in ROW.findall(text)]
+    if len(rows) != len(LISTED.findall(text)):
+        fail("size", "%s lists sources this walker cannot read" % path)
     if len(rows) > ROWS_MAX:
         fail("size", "%s lists %d sources" % (path, len(rows)))
     for i, d, day in rows:
@@ -89,6 +92,9 @@ newer = walk(last_path, "newer")
 back = [r[0] for _, rows, _ in reversed(newer) for r in rows]
 if len(back) != len(set(back)):
     fail("newer", "%d sources shown twice" % (len(back) - len(set(back))))
+if set(back) != expected:
+    fail("newer", "%d expected sources missing, %d unexpected shown" %
+         (len(expected - set(back)), len(set(back) - expected)))
 if back != ids:
     fail("newer", "walking back shows %d sources, not the same %d" %
          (len(back), len(ids)))
