@@ -280,6 +280,7 @@ int sz_editor_inbox(struct sz_request *rq)
 	pager(b, &a, &page);
 	rc = sz_html_end(b);
 out:
+	free(rows);
 	sodium_memzero(&s, sizeof(s));
 	return rc;
 }
