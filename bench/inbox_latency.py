@@ -1,22 +1,23 @@
-"""inbox_latency.py URL COOKIE KEYS IDS REQUESTS - times an editor's pages
-over one keep-alive HTTP connection, as a browser behind an onion service
-would hold one: REQUESTS inbox pages (the first page, then pages older than
-keys drawn from KEYS, across every view) and REQUESTS source pages (ids
-from IDS).  Prints "inbox P50 P99" and "source P50 P99" in milliseconds."""
+"""inbox_latency.py URL COOKIE KEYS IDS REQUESTS OUT - times an editor's
+pages over one keep-alive HTTP connection, as a browser behind an onion
+service would hold one: REQUESTS inbox pages (the first page, then pages
+older than keys drawn from KEYS, across every view) and REQUESTS source
+pages (ids from IDS).  Appends each time, in milliseconds, one per line,
+to OUT.inbox and OUT.source."""
 import http.client
 import random
 import sys
 import time
 import urllib.parse
 
-url, cookie, keys_file, ids_file, n = sys.argv[1:6]
+url, cookie, keys_file, ids_file, n, out = sys.argv[1:7]
 n = int(n)
 u = urllib.parse.urlsplit(url)
 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
 headers = {"Cookie": "sz_editor=" + cookie}
 keys = open(keys_file).read().split()
 ids = open(ids_file).read().split()
-rng = random.Random(20)
+rng = random.Random()
 
 
 def timed(path):
@@ -30,18 +31,13 @@ def timed(path):
     return took * 1000
 
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, int(len(xs) * p / 100.0 + 0.999) - 1))]
-
-
 views = ["", "show=unread&", "show=starred&"]
 inbox_paths = ["/inbox"] + ["/inbox?%solder=%s" % (rng.choice(views),
                             rng.choice(keys)) for _ in range(n - 1)]
 source_paths = ["/source?id=" + rng.choice(ids) for _ in range(n)]
-for p in inbox_paths[:20] + source_paths[:20]:   # warm up
+for p in inbox_paths[:10] + source_paths[:10]:   # warm up
     timed(p)
-inbox = [timed(p) for p in inbox_paths]
-source = [timed(p) for p in source_paths]
-print("inbox %.2f %.2f" % (pct(inbox, 50), pct(inbox, 99)))
-print("source %.2f %.2f" % (pct(source, 50), pct(source, 99)))
+with open(out + ".inbox", "a") as f:
+    f.writelines("%.3f\n" % timed(p) for p in inbox_paths)
+with open(out + ".source", "a") as f:
+    f.writelines("%.3f\n" % timed(p) for p in source_paths)
