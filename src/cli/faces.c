@@ -271,9 +271,11 @@ int sz_face_serve(const struct sz_face *face, const char *dir,
 	}
 	unsigned busy = sz_http_in_flight(srv);
 	sz_http_quiesce(srv);
-	fprintf(stderr, "samizdat serve: stopping the %s face; waiting for %u "
-		"request%s in flight (signal again to stop now)\n", face->name,
-		busy, busy == 1 ? "" : "s");
+	/* Under the supervisor, it says so once for every face. */
+	if (ready_fd < 0)
+		fprintf(stderr, "samizdat serve: stopping the %s face; waiting "
+			"for %u request%s in flight (signal again to stop now)\n",
+			face->name, busy, busy == 1 ? "" : "s");
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	while (sz_http_in_flight(srv) > 0 &&
 	       sigtimedwait(&sigs, NULL, &tick) < 0)

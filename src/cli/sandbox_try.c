@@ -211,7 +211,9 @@ int cli_sandbox_check(const char *who, const char *dir, unsigned parts,
 		!archive);
 	add(list, &n, "write archive.db", WRITE, dir, SZ_ARCHIVE_DB_FILE,
 		!archive_rw);
-	add(list, &n, "rewrite samizdat.conf", WRITE, dir, SZ_CONFIG_FILE, true);
+	char conf[4096];
+	sz_config_path(dir, conf, sizeof(conf));
+	add(list, &n, "rewrite its settings file", WRITE, NULL, conf, true);
 	add(list, &n, "create a file in the instance directory", CREATE, dir,
 		".sandbox-check", true);
 	add(list, &n, "create a file in /tmp", CREATE, NULL, tmp, true);

@@ -96,8 +96,6 @@ static int start(struct child *c, const char *dir)
 	c->ready_fd = p[0];
 	c->started = now_s();
 	c->restart_at = 0;
-	fprintf(stderr, "samizdat serve: started the %s face (pid %d)\n",
-		c->face->name, (int)pid);
 	return 0;
 }
 

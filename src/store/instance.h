@@ -1,7 +1,8 @@
 /*
  * instance.h - an instance directory and everything in it:
  *
- *   DIR/samizdat.conf   settings (core/config.h)
+ *   DIR/samizdat.conf   settings (core/config.h; or $SAMIZDAT_CONFIG, or
+ *                       for an instance without one the system-wide file)
  *   DIR/instance.key    the per-instance salt (16 bytes) and keyed-hash key
  *                       (32 bytes), mode 0600
  *   DIR/inbox.db        the SQLite database
@@ -53,7 +54,9 @@ struct sz_instance {
 	struct sz_archive *archive;
 };
 
-/* Creates a new instance in dir (which must not hold one already). */
+/* Creates a new instance in dir (which must not hold one already).  The
+ * settings template goes into dir/samizdat.conf, or into the file
+ * $SAMIZDAT_CONFIG names if that does not exist yet. */
 int sz_instance_create(const char *dir, struct sz_err *err);
 /* Opens an instance's settings and the parts asked for (SZ_PART_...).
  * The read-only archive is only made ready here (sz_archive_prepare:
