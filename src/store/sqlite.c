@@ -684,10 +684,14 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
+	/* temp_store: a locked-in face has no folder for temporary files
+	 * (sandbox/landlock.c); statement journals and sorts stay in memory,
+	 * which the store's bounded queries keep small. */
 	rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
 		"PRAGMA foreign_keys = ON;"
-		"PRAGMA secure_delete = ON;", err, "opening the database");
+		"PRAGMA secure_delete = ON;"
+		"PRAGMA temp_store = MEMORY;", err, "opening the database");
 	if (rc == SZ_OK && sqlite3_create_function(q->db, "sz_designation_key",
 		    1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 		    NULL, designation_key_sql, NULL, NULL) != SQLITE_OK)

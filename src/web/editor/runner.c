@@ -79,6 +79,7 @@ static void run_one(const char *tool, const char *dir, const char *files,
 		return;
 	pid_t pid = fork();
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);   /* as samizdat-doc expects */
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
 		char *argv[] = { (char *)tool, "release", "add", "-d", (char *)dir,
@@ -140,6 +141,14 @@ static void runner_main(int sock, pid_t parent, const char *dir)
 		_exit(0);
 	prctl(PR_SET_NAME, "samizdat-runner");
 	signal(SIGPIPE, SIG_IGN);
+	/* The face blocks its stop signals for its own loop; samizdat-doc,
+	 * which inherits the mask, must still stop on them.  A terminal's
+	 * Ctrl-C is for the face, which lets an import in flight finish: the
+	 * runner has a process group of its own. */
+	setpgid(0, 0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing of the face's but the socket. */
 	if (sock != 3 && dup2(sock, 3) < 0)
 		_exit(1);
