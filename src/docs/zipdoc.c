@@ -28,6 +28,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <libxml/entities.h>
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +210,30 @@ int zdoc_read(struct zdoc *z, zip_uint64_t i, size_t max, uint8_t **out,
 	return 0;
 }
 
+static void find_external(void *payload, void *data, const xmlChar *name)
+{
+	const xmlEntity *e = payload;
+	bool *found = data;
+	(void)name;
+	if (e->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+	    e->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+	    e->etype == XML_EXTERNAL_PARAMETER_ENTITY)
+		*found = true;
+}
+
+/* Entities that name a file or a web address: never read here, but a
+ * reader's software that resolves them would fetch what they name, and
+ * the address tells who reads the published file. */
+static bool declares_external(const xmlDoc *d)
+{
+	bool found = false;
+	if (d->intSubset != NULL && d->intSubset->entities != NULL)
+		xmlHashScan(d->intSubset->entities, find_external, &found);
+	if (d->intSubset != NULL && d->intSubset->pentities != NULL)
+		xmlHashScan(d->intSubset->pentities, find_external, &found);
+	return found;
+}
+
 int zdoc_parse(struct zdoc *z, const char *name, const uint8_t *p,
 	size_t len, bool dtd_ok, xmlDoc **doc)
 {
@@ -232,6 +258,13 @@ int zdoc_parse(struct zdoc *z, const char *name, const uint8_t *p,
 			"the member %s declares a DTD, which Office and OpenDocument "
 			"files never do (entity expansion attacks start this way)",
 			name);
+	}
+	if (declares_external(d)) {
+		xmlFreeDoc(d);
+		return sz_err_set(z->err, SZ_E_INVAL,
+			"the member %s declares an external entity (a file or a web "
+			"address a reader's software could be made to fetch): "
+			"nothing was written", name);
 	}
 	*doc = d;
 	return 0;

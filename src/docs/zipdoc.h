@@ -71,8 +71,9 @@ bool zdoc_dropped(struct zdoc *z, const char *name);
 int zdoc_read(struct zdoc *z, zip_uint64_t i, size_t max, uint8_t **out,
 	size_t *len);
 /* Parses XML: no entity substitution, no DTD loading, no network.  A part
- * that declares entities of its own (a billion laughs) is refused, and so
- * is any DTD when dtd_ok is false (Office formats allow none). */
+ * whose entities expand without end (a billion laughs) or that declares
+ * external entities is refused, and so is any DTD when dtd_ok is false
+ * (Office formats allow none). */
 int zdoc_parse(struct zdoc *z, const char *name, const uint8_t *p,
 	size_t len, bool dtd_ok, xmlDoc **doc);
 /* Adds a member to the output (a no-op when inspecting); takes data. */
