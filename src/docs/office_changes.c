@@ -317,9 +317,17 @@ static void w_element(struct acc *a, xmlNode *n, int depth)
 		if (a->changes > before && w_run_empty(n))
 			drop(a, n);
 	} else if (strcmp(ln, "trackRevisions") == 0) {
-		sz_doc_report_add(a->r, "tracked changes", "change tracking",
-			"turned off", 10);
-		a->t->settings++;
+		/* Absent means off; so does w:val="false". */
+		xmlChar *v = attr(n, "val");
+		bool on = v == NULL || (strcmp((const char *)v, "false") != 0 &&
+			strcmp((const char *)v, "0") != 0 &&
+			strcmp((const char *)v, "off") != 0);
+		xmlFree(v);
+		if (on) {
+			sz_doc_report_add(a->r, "tracked changes", "change tracking",
+				"turned off", 10);
+			a->t->settings++;
+		}
 		drop(a, n);
 	} else if (strcmp(ln, "documentProtection") == 0) {
 		/* Protection that only forces tracking goes with it. */
@@ -376,8 +384,10 @@ static void odf_record(struct acc *a, const xmlNode *rec, const char *what,
  * in the body), a deletion (its text only here) or a format change. */
 static void odf_text_changes(struct acc *a, xmlNode *n)
 {
+	/* Recording is on unless the document says false: ODF makes true the
+	 * default of text:track-changes. */
 	xmlChar *on = attr(n, "track-changes");
-	if (on && strcmp((const char *)on, "true") == 0) {
+	if (on == NULL || strcmp((const char *)on, "false") != 0) {
 		sz_doc_report_add(a->r, "tracked changes", "change tracking",
 			"turned off", 10);
 		a->t->settings++;
