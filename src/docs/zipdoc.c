@@ -175,15 +175,22 @@ static int expand_ok(struct zdoc *z, const zip_stat_t *st, size_t max)
 	return 0;
 }
 
+/* Stats member i, checking the limits before it is expanded. */
+static int stat_member(struct zdoc *z, zip_uint64_t i, size_t max,
+	zip_stat_t *st)
+{
+	if (zip_stat_index(z->src, i, 0, st) != 0)
+		return sz_err_set(z->err, SZ_E_INVAL, "the zip is corrupt");
+	return expand_ok(z, st, max);
+}
+
 int zdoc_read(struct zdoc *z, zip_uint64_t i, size_t max, uint8_t **out,
 	size_t *len)
 {
 	zip_stat_t st;
 	int rc;
 	*out = NULL;
-	if (zip_stat_index(z->src, i, 0, &st) != 0)
-		return sz_err_set(z->err, SZ_E_INVAL, "the zip is corrupt");
-	if ((rc = expand_ok(z, &st, max)) != 0)
+	if ((rc = stat_member(z, i, max, &st)) != 0)
 		return rc;
 	uint8_t *p = malloc(st.size + 1);
 	zip_file_t *f = zip_fopen_index(z->src, i, 0);
@@ -333,12 +340,8 @@ int zdoc_add_original(struct zdoc *z, zip_uint64_t i, const char *name)
 int zdoc_copy(struct zdoc *z, zip_uint64_t i, const char *name)
 {
 	zip_stat_t st;
-	int rc;
-	if (zip_stat_index(z->src, i, 0, &st) != 0)
-		return sz_err_set(z->err, SZ_E_INVAL, "the zip is corrupt");
-	if ((rc = expand_ok(z, &st, SZ_DOC_MAX_ZIP_TOTAL)) != 0)
-		return rc;
-	return zdoc_add_original(z, i, name);
+	int rc = stat_member(z, i, SZ_DOC_MAX_ZIP_TOTAL, &st);
+	return rc != 0 ? rc : zdoc_add_original(z, i, name);
 }
 
 /* Items a member's own handler reported, under "KIND in NAME". */

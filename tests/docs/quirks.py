@@ -18,44 +18,38 @@ import zipfile
 tmp = sys.argv[1]
 
 
-def copy(src, dst, change, add):
-    """Rewrites a zip member by member, changing some and adding others."""
+def copy(src, dst, inserts, add):
+    """Rewrites a zip member by member; inserts maps a member to (text,
+    closing tag): the text goes in before the tag.  add: (name, data)."""
     with zipfile.ZipFile(src) as s, zipfile.ZipFile(dst, 'w') as d:
         for info in s.infolist():
-            d.writestr(info, change(info.filename, s.read(info.filename)))
+            data = s.read(info.filename)
+            if info.filename in inserts:
+                text, close = inserts[info.filename]
+                data = data.replace(close, text + close)
+            d.writestr(info, data)
         for name, data in add:
             d.writestr(name, data, zipfile.ZIP_DEFLATED)
 
 
-def old_manifest(name, data):
-    if name == 'META-INF/manifest.xml':
-        data = data.replace(b'</manifest:manifest>',
-            b' <manifest:file-entry manifest:full-path="Configurations2/accelerator/current.xml" manifest:media-type=""/>\n'
-            b' <manifest:file-entry manifest:full-path="layout-cache" manifest:media-type="application/binary"/>\n'
-            b'</manifest:manifest>')
-    return data
-
-
-copy('memo.odt', 'old.odt', old_manifest,
+copy('memo.odt', 'old.odt',
+     {'META-INF/manifest.xml': (
+         b' <manifest:file-entry manifest:full-path="Configurations2/accelerator/current.xml" manifest:media-type=""/>\n'
+         b' <manifest:file-entry manifest:full-path="layout-cache" manifest:media-type="application/binary"/>\n',
+         b'</manifest:manifest>')},
      [('Configurations2/accelerator/current.xml', b''),
       ('Configurations2/images/Bitmaps/', b''),
       ('layout-cache', b'\x00\x01\x00\x00PLANTED layout cache\x00')])
 
-
-def web_settings(name, data):
-    if name == '[Content_Types].xml':
-        data = data.replace(b'</Types>',
-            b'<Override PartName="/word/webSettings.xml" ContentType="application/'
-            b'vnd.openxmlformats-officedocument.wordprocessingml.webSettings+xml"/></Types>')
-    if name == 'word/_rels/document.xml.rels':
-        data = data.replace(b'</Relationships>',
-            b'<Relationship Id="rIdWeb" Type="http://schemas.openxmlformats.org/'
-            b'officeDocument/2006/relationships/webSettings" Target="webSettings.xml"/>'
-            b'</Relationships>')
-    return data
-
-
-copy('letter.docx', 'empty.docx', web_settings,
+copy('letter.docx', 'empty.docx',
+     {'[Content_Types].xml': (
+         b'<Override PartName="/word/webSettings.xml" ContentType="application/'
+         b'vnd.openxmlformats-officedocument.wordprocessingml.webSettings+xml"/>',
+         b'</Types>'),
+      'word/_rels/document.xml.rels': (
+         b'<Relationship Id="rIdWeb" Type="http://schemas.openxmlformats.org/'
+         b'officeDocument/2006/relationships/webSettings" Target="webSettings.xml"/>',
+         b'</Relationships>')},
      [('word/webSettings.xml', b'')])
 
 META = (b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta '
