@@ -375,6 +375,8 @@ static int plan_encryption(struct zdoc *z)
 	return rc;
 }
 
+static const struct zformat epub_format = { epub_rules, epub_plan, false };
+
 int epub_plan(struct zdoc *z)
 {
 	if ((z->book = calloc(1, sizeof(*z->book))) == NULL)
@@ -742,7 +744,7 @@ static int spine_of(struct zdoc *z, void *ctx, const char *path)
 int epub_reading_order(zip_t *src, int (*fn)(void *ctx, const char *member),
 	void *ctx, struct sz_err *err)
 {
-	struct zdoc z = { .src = src, .rules = epub_rules, .err = err };
+	struct zdoc z = { .src = src, .fmt = &epub_format, .err = err };
 	struct spine_ctx s = { .fn = fn, .ctx = ctx };
 	int rc = each_package(&z, spine_of, &s);
 	return rc == 1 ? 0 : rc;
@@ -751,5 +753,5 @@ int epub_reading_order(zip_t *src, int (*fn)(void *ctx, const char *member),
 int doc_epub(int fd, const char *out, struct sz_doc_report *r,
 	struct sz_err *err)
 {
-	return zdoc_run(fd, out, epub_rules, epub_plan, r, err);
+	return zdoc_run(fd, out, &epub_format, r, err);
 }

@@ -1,15 +1,13 @@
 /*
- * zipdoc.c - Office Open XML (DOCX, XLSX, PPTX), OpenDocument (ODT, ODS,
- * ODP, ODG, formula) and, through epub.c, EPUB containers, rewritten with
- * libzip.  Every member is matched against a table of what it may be, and
- * the whole plan is made before anything is written, so a relationship or
+ * zipdoc.c - the zip engine of the container handlers (office.c for
+ * Office Open XML and OpenDocument, epub.c for EPUB), on libzip.  Every
+ * member is matched against its format's table of what it may be, and the
+ * whole plan is made before anything is written, so a relationship or
  * manifest entry can follow a member that is left out:
- * - property parts are replaced by empty ones; thumbnails, printer
- *   settings, signatures and the settings-only members LibreOffice and
- *   OpenOffice write (Configurations2/, layout-cache, manifest.rdf) are
- *   dropped, with the links to them;
- * - comment parts, people lists and Excel revision logs are dropped after
- *   being reported; body parts lose their comments and have their tracked
+ * - property parts are replaced by empty ones; what the table drops is
+ *   left out, with the links to it;
+ * - comment parts and Excel revision logs are dropped after being
+ *   reported; body parts lose their comments and have their tracked
  *   changes accepted (office_changes.c), then lose authors, dates and
  *   editing-session ids (officexml.c);
  * - images and sounds are scrubbed by their own handler;
@@ -19,8 +17,8 @@
  * objects, external links, scripts) stops the file, unless the caller
  * allowed unknown members.  An empty member carries nothing and is kept.
  *
- * Not here: repairing a damaged container (refused), decrypting
- * password-protected documents (refused, saying so).
+ * Not here: repairing a damaged container (refused), what each format's
+ * members are (its table, in office.c or epub.c).
  *
  * Limits: entries, decompressed size per part and in all, and the
  * compression ratio, checked before and while decompressing.
@@ -42,73 +40,6 @@
 
 #include "docs/officexml.h"
 #include "docs/zipdoc.h"
-
-static const struct zrule ooxml_rules[] = {
-	{ "[[]Content_Types].xml", A_RELS },
-	{ "_rels/.rels", A_RELS },
-	{ "*/_rels/*.rels", A_RELS },
-	{ "*/*/_rels/*.rels", A_RELS },
-	{ "docProps/core.xml", A_CORE },
-	{ "docProps/app.xml", A_APP },
-	{ "docProps/custom.xml", A_CUSTOM },
-	{ "docProps/thumbnail.*", A_DROP },
-	{ "*/printerSettings/*", A_DROP },
-	{ "customXml/*", A_DROP },
-	{ "[[]trash]/*", A_DROP },
-	{ "docMetadata/*", A_DROP },   /* sensitivity labels: tenant ids */
-	{ "_xmlsignatures/*", A_DROP }, /* the signer's certificate */
-	{ "word/comments*.xml", A_COMMENTS },   /* and Extended, Ids, Extensible */
-	{ "word/people.xml", A_COMMENTS },
-	{ "xl/comments*.xml", A_COMMENTS },
-	{ "xl/comments/*", A_COMMENTS },
-	{ "xl/threadedComments/*", A_COMMENTS },
-	{ "xl/persons/*", A_COMMENTS },
-	{ "xl/revisions/*", A_REVISIONS },
-	{ "ppt/comments/*", A_COMMENTS },
-	{ "ppt/commentAuthors.xml", A_COMMENTS },
-	{ "ppt/authors.xml", A_COMMENTS },
-	{ "xl/drawings/*.vml", A_VML },
-	{ "*/fonts/*", A_COPY },
-	{ "*/embeddings/*", A_UNKNOWN },
-	{ "xl/externalLinks/*", A_UNKNOWN },
-	{ "*.bin", A_UNKNOWN },
-	{ "*/media/*", A_MEDIA },
-	{ "word/*.xml", A_XML }, { "word/*/*.xml", A_XML },
-	{ "xl/*.xml", A_XML }, { "xl/*/*.xml", A_XML },
-	{ "ppt/*.xml", A_XML }, { "ppt/*/*.xml", A_XML },
-	{ "*.jpeg", A_MEDIA }, { "*.jpg", A_MEDIA }, { "*.png", A_MEDIA },
-	{ "*.gif", A_MEDIA }, { "*.tif", A_MEDIA }, { "*.tiff", A_MEDIA },
-	{ "*.emf", A_COPY }, { "*.wmf", A_COPY }, { "*.svg", A_XML },
-	{ "*.vml", A_XML },
-	{ NULL, A_UNKNOWN },
-};
-
-/* Folder rules end in '/' and cover everything below. */
-static const struct zrule odf_rules[] = {
-	{ "mimetype", A_COPY },
-	{ "META-INF/manifest.xml", A_RELS },
-	{ "META-INF/documentsignatures.xml", A_DROP },  /* the signer */
-	{ "META-INF/macrosignatures.xml", A_DROP },
-	{ "meta.xml", A_ODF_META },
-	{ "content.xml", A_XML },
-	{ "styles.xml", A_XML },
-	{ "settings.xml", A_XML },
-	/* What LibreOffice and OpenOffice write whatever the document:
-	 * RDF that lists the parts, a layout cache, the user interface
-	 * configuration (empty in most files, toolbars and shortcuts in
-	 * some), a thumbnail of the first page. */
-	{ "manifest.rdf", A_DROP },
-	{ "layout-cache", A_DROP },
-	{ "Configurations2/", A_DROP },
-	{ "Thumbnails/", A_DROP },
-	{ "Object */meta.xml", A_ODF_META },   /* charts and formulas */
-	{ "Object */*.xml", A_XML },
-	{ "ObjectReplacements/*", A_MEDIA },
-	{ "Pictures/*.svg", A_XML },
-	{ "Pictures/*", A_MEDIA },
-	{ "media/*", A_MEDIA },
-	{ NULL, A_UNKNOWN },
-};
 
 static bool rule_matches(const struct zrule *r, const char *name)
 {
@@ -148,7 +79,7 @@ bool zdoc_dropped(struct zdoc *z, const char *name)
 	if (i >= 0)
 		return left_out(z->acts[i]);
 	/* A folder listed in a manifest, with or without an entry. */
-	return name[0] != 0 && left_out(classify(z->rules, name));
+	return name[0] != 0 && left_out(classify(z->fmt->rules, name));
 }
 
 static int is_dropped(void *ctx, const char *name)
@@ -486,7 +417,7 @@ static size_t clean_part(struct zdoc *z, const char *name, enum zaction act,
 	if (act == A_VML)
 		changes += office_vml_drop_notes(doc);
 	changes += office_accept(doc, &z->tally, z->r);
-	if (z->rules == ooxml_rules) {
+	if (z->fmt->rels) {
 		char base[512];
 		xmlDoc *rels = part_rels(z, name, base, sizeof(base));
 		if (rels != NULL) {
@@ -620,67 +551,6 @@ static void report_tally(struct zdoc *z)
 		t->edits, t->edits == 1 ? "" : "s");
 }
 
-/* Office Open XML: every package needs [Content_Types].xml; without it no
- * office suite opens the file, and guessing one would be a repair.  A
- * sheet's VML drawing that only holds comment boxes goes with them. */
-static int ooxml_plan(struct zdoc *z)
-{
-	if (zdoc_find(z, "[Content_Types].xml") < 0) {
-		const char *kind = zdoc_find(z, "xl/workbook.xml") >= 0 ? "XLSX" :
-			zdoc_find(z, "ppt/presentation.xml") >= 0 ? "PPTX" : "DOCX";
-		return sz_err_set(z->err, SZ_E_INVAL,
-			"this %s has no [Content_Types].xml, the part every Office "
-			"Open XML file must have (it was probably re-zipped by hand); "
-			"Word and LibreOffice cannot open it either, and samizdat "
-			"does not repair documents: nothing was written", kind);
-	}
-	for (zip_int64_t i = 0; i < z->n; i++) {
-		if (z->acts[i] != A_VML)
-			continue;
-		uint8_t *p;
-		size_t len, notes, others;
-		xmlDoc *doc;
-		const char *name = zip_get_name(z->src, (zip_uint64_t)i, 0);
-		int rc = zdoc_read(z, (zip_uint64_t)i, SZ_DOC_MAX_XML_PART, &p, &len);
-		if (rc == 0 && len == 0) {
-			free(p);
-			continue;
-		}
-		if (rc == 0)
-			rc = zdoc_parse(z, name, p, len, false, &doc);
-		free(p);
-		if (rc != 0)
-			return rc;
-		office_vml_count(doc, &notes, &others);
-		xmlFreeDoc(doc);
-		if (notes == 0)
-			z->acts[i] = A_XML;
-		else if (others == 0)
-			z->acts[i] = A_DROP;
-	}
-	return 0;
-}
-
-/* OpenDocument: a password-protected document's parts are encrypted, and
- * saying so beats "not well-formed XML". */
-static int odf_plan(struct zdoc *z)
-{
-	zip_int64_t i = zdoc_find(z, "META-INF/manifest.xml");
-	uint8_t *p;
-	size_t len;
-	if (i < 0 || zdoc_read(z, (zip_uint64_t)i, SZ_DOC_MAX_XML_PART, &p,
-	    &len) != 0)
-		return 0;   /* reported when the manifest itself is read */
-	bool encrypted = memmem(p, len, "encryption-data", 15) != NULL;
-	free(p);
-	if (encrypted)
-		return sz_err_set(z->err, SZ_E_UNSUPPORTED,
-			"the document is protected by a password (its parts are "
-			"encrypted); open it, save it without a password and scrub "
-			"that copy: nothing was written");
-	return 0;
-}
-
 /* The relationships of a part that is left out go with it. */
 static void plan_rels(struct zdoc *z)
 {
@@ -767,11 +637,10 @@ static int finish_output(struct zdoc *z, const char *out_path)
 	return rc;
 }
 
-int zdoc_run(int fd, const char *out_path, const struct zrule *rules,
-	int (*plan)(struct zdoc *z), struct sz_doc_report *r,
-	struct sz_err *err)
+int zdoc_run(int fd, const char *out_path, const struct zformat *fmt,
+	struct sz_doc_report *r, struct sz_err *err)
 {
-	struct zdoc z = { .rules = rules, .r = r, .err = err };
+	struct zdoc z = { .fmt = fmt, .r = r, .err = err };
 	int rc = open_source(&z, fd);
 	if (rc != 0)
 		return rc;
@@ -794,11 +663,11 @@ int zdoc_run(int fd, const char *out_path, const struct zrule *rules,
 			rc = sz_err_set(err, SZ_E_INVAL, "the zip has a nameless entry");
 			goto out;
 		}
-		z.acts[i] = classify(rules, name);
+		z.acts[i] = classify(fmt->rules, name);
 		if (strcmp(name, "mimetype") == 0)
 			first = i;
 	}
-	if (plan != NULL && (rc = plan(&z)) != 0)
+	if (fmt->plan != NULL && (rc = fmt->plan(&z)) != 0)
 		goto out;
 	plan_rels(&z);
 	if (out_path != NULL) {
@@ -824,16 +693,4 @@ out:
 	free(z.acts);
 	epub_free(z.book);
 	return rc;
-}
-
-int doc_ooxml(int fd, const char *out, struct sz_doc_report *r,
-	struct sz_err *err)
-{
-	return zdoc_run(fd, out, ooxml_rules, ooxml_plan, r, err);
-}
-
-int doc_odf(int fd, const char *out, struct sz_doc_report *r,
-	struct sz_err *err)
-{
-	return zdoc_run(fd, out, odf_rules, odf_plan, r, err);
 }

@@ -1,5 +1,5 @@
 /*
- * zipdoc.h - the zip engine the container handlers share (zipdoc.c for
+ * zipdoc.h - the zip engine the container handlers share (office.c for
  * Office Open XML and OpenDocument, epub.c for EPUB): a plan of what
  * happens to each member, decided from its name (and, for a few, its
  * content) before anything is written; reading a member within the
@@ -36,15 +36,28 @@ enum zaction {
 };
 
 struct zrule {
-	const char *glob;     /* fnmatch pattern; "*.ext" matches in any folder */
+	const char *glob;     /* fnmatch pattern; "*.ext" matches in any folder,
+			       * "dir/" everything below dir */
 	enum zaction act;
+};
+
+struct zdoc;
+
+/* A container format: its table, first match wins (ending with
+ * { NULL, A_UNKNOWN }); a plan that may refine the table's decisions or
+ * refuse the file before anything is written (may be NULL); whether its
+ * parts refer to each other through .rels files (Office Open XML). */
+struct zformat {
+	const struct zrule *rules;
+	int (*plan)(struct zdoc *z);
+	bool rels;
 };
 
 struct epub_book;
 
 struct zdoc {
 	zip_t *src, *dst;         /* dst is NULL when only inspecting */
-	const struct zrule *rules;
+	const struct zformat *fmt;
 	enum zaction *acts;       /* the plan, by source index */
 	zip_int64_t n;
 	uint64_t total;           /* bytes decompressed so far */
@@ -54,12 +67,9 @@ struct zdoc {
 	struct sz_err *err;
 };
 
-/* Scrubs (or with out_path NULL, inspects) the zip at fd by the rules;
- * plan (may be NULL) may refine the plan or refuse the file before
- * anything is written. */
-int zdoc_run(int fd, const char *out_path, const struct zrule *rules,
-	int (*plan)(struct zdoc *z), struct sz_doc_report *r,
-	struct sz_err *err);
+/* Scrubs (or with out_path NULL, inspects) the zip at fd as fmt says. */
+int zdoc_run(int fd, const char *out_path, const struct zformat *fmt,
+	struct sz_doc_report *r, struct sz_err *err);
 
 /* The source index of a member, or -1. */
 zip_int64_t zdoc_find(struct zdoc *z, const char *name);
