@@ -8,8 +8,8 @@
 # formula; ffmpeg tags the audio; Python's zipfile gives copies of some the
 # quirks of older producers (quirks.py) and builds an EPUB (epub.py).
 # Every planted value contains PLANTED; no content does.  With EXPECTED,
-# the Writer and Calc files are also written there as they read with every
-# change accepted and every comment deleted.
+# the Writer and Calc files are also written there (accepted-NAME) as they
+# read with every change accepted and every comment deleted.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
@@ -177,7 +177,7 @@ if [ -n "$expected" ]; then
 	lo xlsx "$tmp/accepted-budget.fods" "$tmp"
 	lo ods "$tmp/accepted-accounts.fods" "$tmp"
 	for f in letter.docx memo.odt budget.xlsx accounts.ods; do
-		mv "$tmp/accepted-$f" "$expected/$f"
+		mv "$tmp/accepted-$f" "$expected/accepted-$f"
 	done
 fi
 

@@ -144,22 +144,22 @@ done
 # comment deleted: LibreOffice's own conversion of the flat source with
 # the changes accepted and the comments deleted (corpus.sh) is the
 # expected text.
-lo txt:Text txt $(for f in $writer; do echo clean/$f; done)
-lo txt:Text expected expected/letter.docx expected/memo.odt
+lo txt:Text txt $(for f in $writer; do echo clean/$f; done) \
+	expected/accepted-letter.docx expected/accepted-memo.odt
 for f in $writer; do
 	case $f in memo.odt|old.odt) want=memo ;; *) want=letter ;; esac
 	check "$f: LibreOffice reads the text with changes accepted" \
-		sh -c "test -s txt/${f%.*}.txt && cmp expected/$want.txt txt/${f%.*}.txt"
+		sh -c "test -s txt/${f%.*}.txt && cmp txt/accepted-$want.txt txt/${f%.*}.txt"
 	check "$f: ...the inserted sentence is still there" \
 		grep -q "An internal audit later found the contract had been split in two" "txt/${f%.*}.txt"
 	check "$f: ...and the deleted words are not" \
 		sh -c "! grep -q 'earlier wording\|draft paragraph' txt/${f%.*}.txt"
 done
-lo csv csv clean/budget.xlsx clean/accounts.ods
-lo csv expected expected/budget.xlsx expected/accounts.ods
+lo csv csv clean/budget.xlsx clean/accounts.ods expected/accepted-budget.xlsx \
+	expected/accepted-accounts.ods
 for f in budget.xlsx accounts.ods; do
 	check "$f: LibreOffice reads the cells with changes accepted" \
-		sh -c "test -s csv/${f%.*}.csv && cmp expected/${f%.*}.csv csv/${f%.*}.csv && \
+		sh -c "test -s csv/${f%.*}.csv && cmp csv/accepted-${f%.*}.csv csv/${f%.*}.csv && \
 		       grep -q 'Audit ordered' csv/${f%.*}.csv"
 done
 # Presentations and drawings have no change tracking: their pages read
