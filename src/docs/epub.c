@@ -73,18 +73,12 @@ static const struct zrule epub_rules[] = {
 	{ NULL, A_UNKNOWN },
 };
 
-enum font_algo { FONT_IDPF = 1, FONT_ADOBE };
-
-struct epub_font {
-	char path[PATH_MAX_LEN];
-	enum font_algo algo;
-};
+enum font_algo { FONT_NONE, FONT_IDPF, FONT_ADOBE };
 
 struct epub_book {
 	char *old_id;            /* the unique identifier as it was */
 	char new_id[64];         /* "urn:uuid:..." */
-	struct epub_font *fonts;
-	size_t nfonts;
+	unsigned char *obfuscated;  /* enum font_algo, by member index */
 };
 
 void epub_free(struct epub_book *b)
@@ -92,7 +86,7 @@ void epub_free(struct epub_book *b)
 	if (b == NULL)
 		return;
 	free(b->old_id);
-	free(b->fonts);
+	free(b->obfuscated);
 	free(b);
 }
 
@@ -331,6 +325,8 @@ static int plan_encryption(struct zdoc *z)
 	struct epub_book *b = z->book;
 	if (zdoc_find(z, "META-INF/encryption.xml") < 0)
 		return 0;
+	if ((b->obfuscated = calloc((size_t)z->n + 1, 1)) == NULL)
+		return sz_err_set(z->err, SZ_E_NOMEM, "out of memory");
 	xmlDoc *enc = read_xml(z, "META-INF/encryption.xml");
 	if (enc == NULL)
 		return z->err ? z->err->code : SZ_E_INVAL;
@@ -345,28 +341,30 @@ static int plan_encryption(struct zdoc *z)
 			"CipherReference");
 		xmlChar *algo = m ? prop(m, "Algorithm") : NULL;
 		xmlChar *uri = ref ? prop(ref, "URI") : NULL;
-		enum font_algo fa = !algo ? 0 :
+		enum font_algo fa = !algo ? FONT_NONE :
 			strcmp((const char *)algo, IDPF_FONT_ALGO) == 0 ? FONT_IDPF :
-			strcmp((const char *)algo, ADOBE_FONT_ALGO) == 0 ? FONT_ADOBE : 0;
-		struct epub_font f = { .algo = fa };
+			strcmp((const char *)algo, ADOBE_FONT_ALGO) == 0 ? FONT_ADOBE :
+			FONT_NONE;
+		char path[PATH_MAX_LEN] = "";
 		zip_int64_t k = -1;
-		if (fa == 0 || uri == NULL ||
-		    !member_of("", (const char *)uri, f.path, sizeof(f.path)) ||
-		    (k = zdoc_find(z, f.path)) < 0) {
+		if (uri != NULL)
+			member_of("", (const char *)uri, path, sizeof(path));
+		if (fa == FONT_NONE) {
 			rc = sz_err_set(z->err, SZ_E_UNSUPPORTED,
 				"the EPUB is encrypted (DRM: %s); samizdat cannot clean "
 				"what it cannot read: nothing was written",
 				algo ? (const char *)algo : "unknown method");
+		} else if ((k = zdoc_find(z, path)) < 0) {
+			rc = sz_err_set(z->err, SZ_E_INVAL, "META-INF/encryption.xml "
+				"names a file the EPUB does not hold (%s)", path);
+		} else if (z->acts[k] != A_FONT) {
+			/* Obfuscation is for fonts; a picture "obfuscated" this
+			 * way would carry its EXIF past its own scrubber. */
+			rc = sz_err_set(z->err, SZ_E_UNSUPPORTED,
+				"META-INF/encryption.xml obfuscates %s, which is not a "
+				"font: nothing was written", path);
 		} else {
-			struct epub_font *nf = realloc(b->fonts,
-				(b->nfonts + 1) * sizeof(*nf));
-			if (nf == NULL) {
-				rc = sz_err_set(z->err, SZ_E_NOMEM, "out of memory");
-			} else {
-				b->fonts = nf;
-				b->fonts[b->nfonts++] = f;
-				z->acts[k] = A_FONT;
-			}
+			b->obfuscated[k] = (unsigned char)fa;
 		}
 		xmlFree(algo);
 		xmlFree(uri);
@@ -492,7 +490,7 @@ static void remember(xmlHashTablePtr ids, const xmlNode *n, enum kept k)
 {
 	xmlChar *id = prop(n, "id");
 	if (id != NULL)
-		xmlHashUpdateEntry(ids, id, (void *)(uintptr_t)k, NULL);
+		xmlHashAddEntry(ids, id, (void *)(uintptr_t)k);
 	xmlFree(id);
 }
 
@@ -675,15 +673,12 @@ static size_t font_key(enum font_algo algo, const char *id, uint8_t key[20])
 int epub_font(struct zdoc *z, zip_uint64_t i, const char *name)
 {
 	struct epub_book *b = z->book;
-	const struct epub_font *f = NULL;
-	for (size_t k = 0; b && k < b->nfonts && f == NULL; k++)
-		if (strcmp(b->fonts[k].path, name) == 0)
-			f = &b->fonts[k];
-	if (f == NULL || (b->old_id && strcmp(b->old_id, b->new_id) == 0))
+	enum font_algo algo = b && b->obfuscated ? b->obfuscated[i] : FONT_NONE;
+	if (algo == FONT_NONE || (b->old_id && strcmp(b->old_id, b->new_id) == 0))
 		return zdoc_copy(z, i, name);
 	uint8_t old[20], new[20];
-	size_t ol = font_key(f->algo, b->old_id, old);
-	size_t nl = font_key(f->algo, b->new_id, new);
+	size_t ol = font_key(algo, b->old_id, old);
+	size_t nl = font_key(algo, b->new_id, new);
 	if (ol == 0 || ol != nl)
 		return sz_err_set(z->err, SZ_E_UNSUPPORTED,
 			"the font %s is obfuscated with an identifier samizdat cannot "
@@ -694,7 +689,7 @@ int epub_font(struct zdoc *z, zip_uint64_t i, const char *name)
 	int rc = zdoc_read(z, i, SZ_DOC_MAX_XML_PART * 4u, &p, &len);
 	if (rc != 0)
 		return rc;
-	size_t span = f->algo == FONT_IDPF ? IDPF_FONT_BYTES : ADOBE_FONT_BYTES;
+	size_t span = algo == FONT_IDPF ? IDPF_FONT_BYTES : ADOBE_FONT_BYTES;
 	for (size_t k = 0; k < len && k < span; k++)
 		p[k] ^= old[k % ol] ^ new[k % nl];
 	return zdoc_add_buffer(z, name, p, len);

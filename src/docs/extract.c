@@ -301,11 +301,14 @@ static int cmp_num(const void *a, const void *b)
 	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
 }
 
-/* One chapter of an EPUB: its XHTML through the HTML text walker. */
+/* One chapter of an EPUB: its XHTML through the HTML text walker.  A
+ * spine that names chapters again and again stops at the zip limits. */
 struct epub_text {
 	zip_t *z;
 	struct text_out *o;
 	bool first;
+	uint64_t read;      /* bytes of chapters read so far */
+	size_t chapters;
 };
 
 static int epub_chapter(void *ctx, const char *member)
@@ -314,6 +317,13 @@ static int epub_chapter(void *ctx, const char *member)
 	zip_stat_t st;
 	if (zip_stat(e->z, member, 0, &st) != 0)
 		return 0;   /* a spine entry without its file: nothing to read */
+	e->read += st.size;
+	if (++e->chapters > SZ_DOC_MAX_ZIP_ENTRIES ||
+	    e->read > SZ_DOC_MAX_ZIP_TOTAL)
+		return sz_err_set(e->o->err, SZ_E_LIMIT,
+			"the book's reading order names more than %u chapters or "
+			"%llu MiB", SZ_DOC_MAX_ZIP_ENTRIES,
+			(unsigned long long)(SZ_DOC_MAX_ZIP_TOTAL >> 20));
 	if (st.size > SZ_DOC_MAX_MARKUP)
 		return sz_err_set(e->o->err, SZ_E_LIMIT,
 			"the chapter %s is larger than %u MiB", member,

@@ -220,47 +220,51 @@ static xmlNode *next_paragraph(xmlNode *n)
 	return is(q, NS_W, "p") ? q : NULL;
 }
 
-/* A deleted paragraph mark: the paragraph's content joins the next
- * paragraph, which keeps its own properties (its mark survives).  A mark
- * before a table, at the end of a cell or carrying a section break stays,
- * since there is nothing to join or the section would be lost. */
-static void w_join_next(struct acc *a, xmlNode *p)
-{
-	xmlNode *ppr = child(p, NS_W, "pPr");
-	xmlNode *q = next_paragraph(p);
-	if (q == NULL || child(ppr, NS_W, "sectPr") != NULL)
-		return;
-	xmlNode *qpr = child(q, NS_W, "pPr");
-	xmlNode *before = qpr ? qpr->next : q->children;
-	for (xmlNode *c = p->children, *next; c != NULL; c = next) {
-		next = c->next;
-		if (c == ppr)
-			continue;
-		xmlUnlinkNode(c);
-		if (before != NULL)
-			xmlAddPrevSibling(before, c);
-		else
-			xmlAddChild(q, c);
-	}
-	drop(a, p);
-}
-
-static void w_paragraph(struct acc *a, xmlNode *p, int depth)
+/* Removes the revision marks of a paragraph mark (pPr/rPr); true if
+ * they said the mark was deleted or moved away. */
+static bool w_mark_deleted(struct acc *a, xmlNode *p)
 {
 	xmlNode *rpr = child(child(p, NS_W, "pPr"), NS_W, "rPr");
-	bool joined = false;
+	bool deleted = false;
 	for (xmlNode *c = rpr ? rpr->children : NULL, *next; c != NULL; c = next) {
 		next = c->next;
 		if (is(c, NS_W, "del") || is(c, NS_W, "moveFrom")) {
-			joined = true;
+			deleted = true;
 			drop(a, c);
 		} else if (is(c, NS_W, "ins") || is(c, NS_W, "moveTo")) {
 			drop(a, c);
 		}
 	}
+	return deleted;
+}
+
+/* A deleted paragraph mark joins the paragraph to the next one, whose
+ * mark (and so whose properties) survives, as in Word.  The next one's
+ * content moves into this one, so that a run of joined paragraphs costs
+ * one move per node.  A mark before a table, at the end of a cell or
+ * carrying a section break stays: there is nothing to join, or the
+ * section would be lost. */
+static void w_paragraph(struct acc *a, xmlNode *p, int depth)
+{
+	while (w_mark_deleted(a, p)) {
+		xmlNode *ppr = child(p, NS_W, "pPr");
+		xmlNode *q = next_paragraph(p);
+		if (q == NULL || child(ppr, NS_W, "sectPr") != NULL)
+			break;
+		xmlNode *qpr = child(q, NS_W, "pPr");
+		if (ppr != NULL)
+			drop(a, ppr);
+		for (xmlNode *c = q->children, *next; c != NULL; c = next) {
+			next = c->next;
+			xmlUnlinkNode(c);
+			if (c == qpr && p->children != NULL)
+				xmlAddPrevSibling(p->children, c);
+			else
+				xmlAddChild(p, c);
+		}
+		drop(a, q);
+	}
 	walk(a, p, depth + 1);
-	if (joined)
-		w_join_next(a, p);
 }
 
 /* A run that held only a comment reference or deleted text, and now
@@ -273,9 +277,12 @@ static bool w_run_empty(const xmlNode *r)
 	return true;
 }
 
-static void w_element(struct acc *a, xmlNode *n, int depth)
+/* Handles one WordML element; returns the sibling to go on with (a
+ * paragraph may have joined those after it). */
+static xmlNode *w_element(struct acc *a, xmlNode *n, int depth)
 {
 	const char *ln = (const char *)n->name;
+	xmlNode *next = n->next;
 	if (strcmp(ln, "del") == 0 || strcmp(ln, "moveFrom") == 0) {
 		if (w_marker_context(n))
 			drop(a, n);
@@ -284,7 +291,7 @@ static void w_element(struct acc *a, xmlNode *n, int depth)
 	} else if (strcmp(ln, "ins") == 0 || strcmp(ln, "moveTo") == 0) {
 		if (w_marker_context(n)) {
 			drop(a, n);
-			return;
+			return next;
 		}
 		char name[160];
 		xmlChar *au = attr(n, "author");
@@ -305,6 +312,7 @@ static void w_element(struct acc *a, xmlNode *n, int depth)
 		drop(a, n);
 	} else if (strcmp(ln, "p") == 0) {
 		w_paragraph(a, n, depth);
+		next = n->next;
 	} else if (strcmp(ln, "tr") == 0 &&
 		   child(child(n, NS_W, "trPr"), NS_W, "del") != NULL) {
 		w_deleted(a, n, false);
@@ -343,6 +351,7 @@ static void w_element(struct acc *a, xmlNode *n, int depth)
 	} else {
 		walk(a, n, depth + 1);
 	}
+	return next;
 }
 
 /* ---- OpenDocument ---- */
@@ -471,7 +480,7 @@ static void walk(struct acc *a, xmlNode *parent, int depth)
 		next = n->next;
 		enum ns ns = ns_of(n);
 		if (ns == NS_W)
-			w_element(a, n, depth);
+			next = w_element(a, n, depth);
 		else if (ns == NS_OFFICE || ns == NS_OOO || ns == NS_TEXT ||
 			 ns == NS_TABLE || ns == NS_CONFIG)
 			odf_element(a, n, ns, depth);

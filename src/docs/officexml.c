@@ -4,6 +4,7 @@
  * required attributes (a revision's author) are emptied rather than
  * removed, dates are set to a fixed value, optional ones are removed.
  */
+#include <libxml/hash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,39 +288,47 @@ size_t officexml_unlink(xmlDoc *doc, const char *base,
 #define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define REL_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
-/* Whether an attribute names a relationship whose target is dropped. */
-static bool dangling(const xmlAttr *a, xmlDoc *rels, const char *base,
+/* The ids of the relationships whose target is dropped, in a table
+ * (so a part full of references costs one lookup each); NULL if none. */
+static xmlHashTablePtr dropped_ids(xmlDoc *rels, const char *base,
 	officexml_dropped_fn dropped, void *ctx)
+{
+	xmlHashTablePtr ids = NULL;
+	xmlNode *root = xmlDocGetRootElement(rels);
+	for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+		if (!named(c, NULL, "Relationship"))
+			continue;
+		xmlChar *rid = xmlGetProp(c, (const xmlChar *)"Id");
+		xmlChar *t = xmlGetProp(c, (const xmlChar *)"Target");
+		xmlChar *mode = xmlGetProp(c, (const xmlChar *)"TargetMode");
+		char path[1024];
+		if (rid && t && mode == NULL) {
+			officexml_resolve(base, (const char *)t, path, sizeof(path));
+			if (dropped(ctx, path) && (ids != NULL ||
+			    (ids = xmlHashCreate(8)) != NULL))
+				xmlHashAddEntry(ids, rid, (void *)1);
+		}
+		xmlFree(rid);
+		xmlFree(t);
+		xmlFree(mode);
+	}
+	return ids;
+}
+
+/* Whether an attribute names one of those relationships. */
+static bool dangling(const xmlAttr *a, xmlHashTablePtr ids)
 {
 	if (a->ns == NULL || a->ns->href == NULL ||
 	    (strcmp((const char *)a->ns->href, REL_NS) != 0 &&
 	     strcmp((const char *)a->ns->href, REL_NS_STRICT) != 0))
 		return false;
 	xmlChar *id = xmlNodeGetContent((xmlNode *)a);
-	bool gone = false;
-	xmlNode *root = xmlDocGetRootElement(rels);
-	for (xmlNode *c = root ? root->children : NULL; id && c; c = c->next) {
-		if (!named(c, NULL, "Relationship"))
-			continue;
-		xmlChar *rid = xmlGetProp(c, (const xmlChar *)"Id");
-		xmlChar *t = xmlGetProp(c, (const xmlChar *)"Target");
-		xmlChar *mode = xmlGetProp(c, (const xmlChar *)"TargetMode");
-		if (rid && t && mode == NULL &&
-		    strcmp((const char *)rid, (const char *)id) == 0) {
-			char path[1024];
-			officexml_resolve(base, (const char *)t, path, sizeof(path));
-			gone = dropped(ctx, path);
-		}
-		xmlFree(rid);
-		xmlFree(t);
-		xmlFree(mode);
-	}
+	bool gone = id != NULL && xmlHashLookup(ids, id) != NULL;
 	xmlFree(id);
 	return gone;
 }
 
-static size_t unlink_refs(xmlNode *n, xmlDoc *rels, const char *base,
-	officexml_dropped_fn dropped, void *ctx, int depth)
+static size_t unlink_refs(xmlNode *n, xmlHashTablePtr ids, int depth)
 {
 	size_t changes = 0;
 	for (xmlNode *next; n != NULL && depth < 512; n = next) {
@@ -328,10 +337,9 @@ static size_t unlink_refs(xmlNode *n, xmlDoc *rels, const char *base,
 			continue;
 		bool gone = false;
 		for (xmlAttr *a = n->properties; a != NULL && !gone; a = a->next)
-			gone = dangling(a, rels, base, dropped, ctx);
+			gone = dangling(a, ids);
 		if (!gone) {
-			changes += unlink_refs(n->children, rels, base, dropped, ctx,
-				depth + 1);
+			changes += unlink_refs(n->children, ids, depth + 1);
 			continue;
 		}
 		/* An extension entry (<p:ext uri=...>) that only held the
@@ -353,6 +361,10 @@ static size_t unlink_refs(xmlNode *n, xmlDoc *rels, const char *base,
 size_t officexml_unlink_refs(xmlDoc *part, xmlDoc *rels, const char *base,
 	officexml_dropped_fn dropped, void *ctx)
 {
-	return unlink_refs(xmlDocGetRootElement(part), rels, base, dropped,
-		ctx, 0);
+	xmlHashTablePtr ids = dropped_ids(rels, base, dropped, ctx);
+	if (ids == NULL)
+		return 0;
+	size_t changes = unlink_refs(xmlDocGetRootElement(part), ids, 0);
+	xmlHashFree(ids, NULL);
+	return changes;
 }

@@ -164,6 +164,58 @@ with zipfile.ZipFile('orig/memo.odt') as s, zipfile.ZipFile('locked.odt', 'w') a
             data = bytes(b ^ 0x5a for b in data)
         d.writestr(i, data)
 EOF
+# Work that grows with the square of the input: every paragraph mark
+# deleted (each joins the next), 200 000 references to dropped parts, a
+# reading order naming one chapter 100 000 times.
+python3 - <<'EOF'
+import zipfile
+W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
+R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+      '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+      'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+def docx(name, body, extra=()):
+    with zipfile.ZipFile(name, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', ct)
+        z.writestr('word/document.xml', '<?xml version="1.0"?><w:document xmlns:w="%s" xmlns:r="%s">'
+                   '<w:body>%s</w:body></w:document>' % (W, R, body))
+        for n, d in extra:
+            z.writestr(n, d)
+docx('joins.docx', ''.join('<w:p><w:pPr><w:rPr><w:del w:id="%d" w:author="X"/></w:rPr></w:pPr>'
+     '<w:r><w:t>p%d </w:t></w:r></w:p>' % (i, i) for i in range(200000)) +
+     '<w:p><w:r><w:t>end</w:t></w:r></w:p>')
+docx('refs.docx', ''.join('<w:p><w:r r:id="rIdC%d"><w:t>x</w:t></w:r></w:p>' % (i % 20000)
+     for i in range(200000)),
+     [('word/_rels/document.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+       'openxmlformats.org/package/2006/relationships">' + ''.join('<Relationship Id="rIdC%d" '
+       'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" '
+       'Target="comments.xml"/>' % i for i in range(20000)) + '</Relationships>'),
+      ('word/comments.xml', '<w:comments xmlns:w="%s"/>' % W)])
+opf = ('<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+       'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier '
+       'id="id">x</dc:identifier><dc:title>T</dc:title><dc:language>en</dc:language></metadata>'
+       '<manifest><item id="c" href="c.xhtml" media-type="application/xhtml+xml"/></manifest><spine>' +
+       '<itemref idref="c"/>' * 100000 + '</spine></package>')
+with zipfile.ZipFile('spine.epub', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr(zipfile.ZipInfo('mimetype'), 'application/epub+zip', zipfile.ZIP_STORED)
+    z.writestr('META-INF/container.xml', '<?xml version="1.0"?><container version="1.0" '
+               'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile '
+               'full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
+    z.writestr('content.opf', opf)
+    z.writestr('c.xhtml', '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title></head>'
+               '<body>' + '<p/>' * 5000 + '</body></html>')
+EOF
+st=$(status timeout 120 "$S" scrub -q -o out-joins.docx joins.docx)
+check "200 000 deleted paragraph marks join in one pass, not a hang ($st)" test "$st" = 0
+check "...into one paragraph with all their text" sh -c \
+	"test \"\$(unzip -p out-joins.docx word/document.xml | grep -o '<w:p>' | wc -l)\" = 1 && \
+	 unzip -p out-joins.docx word/document.xml | grep -q 'p199999 '"
+st=$(status timeout 120 "$S" scrub -q -o out-refs.docx refs.docx)
+check "200 000 references to 20 000 dropped relationships are removed, not a hang ($st)" \
+	sh -c "test $st = 0 && ! unzip -p out-refs.docx word/document.xml | grep -q 'r:id='"
+st=$(status timeout 120 "$S" extract spine.epub)
+check "a reading order naming one chapter 100 000 times stops at a limit or ends ($st)" \
+	sh -c "test $st = 0 || test $st = 1"
 st=$(status "$S" scrub -o out-noct.docx noct.docx)
 check "a DOCX without [Content_Types].xml is refused with exit 1" test "$st" = 1
 check "...saying exactly that" grep -q 'has no \[Content_Types\].xml' .msg
