@@ -6,7 +6,8 @@
 # titles, custom properties, comments, tracked changes and an embedded
 # photo into DOCX, XLSX, PPTX, ODT, ODS, ODP, ODG and PDF, and writes a
 # formula; ffmpeg tags the audio; Python's zipfile gives copies of some the
-# quirks of older producers (quirks.py) and builds an EPUB (epub.py).
+# quirks of older producers (quirks.py) and builds an EPUB (epub.py);
+# pandoc writes another.
 # Every planted value contains PLANTED; no content does.  With EXPECTED,
 # the Writer and Calc files are also written there (accepted-NAME) as they
 # read with every change accepted and every comment deleted.
@@ -185,6 +186,26 @@ fi
 python3 "$here/quirks.py" "$tmp"
 # An EPUB 3 book as an authoring tool and a store leave it.
 python3 "$here/epub.py" photo.jpg book.epub
+# And one as pandoc writes it (its title page shows the author and date,
+# so those are content here).
+cat >"$tmp/minutes.md" <<EOF
+---
+title: Minutes of the board
+author: The board secretary
+date: 2024-03-01
+lang: en
+description: PLANTED Description
+subject: PLANTED Subject
+contributor: PLANTED Contributor
+---
+
+# Minutes
+
+The board approved the second payment for the northern bridge.
+
+![The bridge](photo.jpg)
+EOF
+pandoc -o minutes.epub "$tmp/minutes.md"
 
 # An incremental update, as exiftool (and many editors) append one.
 exiftool -q -q -overwrite_original_in_place -Author="PLANTED PdfAuthor" \

@@ -84,12 +84,12 @@ check "the scrubbed PDF keeps its text" sh -c \
 # Zip containers: fixed entry dates; mimetype first and stored where the
 # format asks for it.
 for f in letter.docx budget.xlsx deck.pptx memo.odt accounts.ods talk.odp \
-	chart.odg formula.odf old.odt empty.docx book.epub; do
+	chart.odg formula.odf old.odt empty.docx book.epub minutes.epub; do
 	check "$f: every zip entry carries the fixed date" sh -c \
 		"unzip -Z -T clean/$f | awk '/^[-d]/ {print \$7}' | sort -u | \
 		 grep -qx 19800101.000000"
 done
-for f in memo.odt chart.odg formula.odf book.epub; do
+for f in memo.odt chart.odg formula.odf book.epub minutes.epub; do
 	check "$f: mimetype is the first entry, stored" sh -c \
 		"unzip -Z -1 clean/$f | head -1 | grep -qx mimetype && \
 		 unzip -Z -v clean/$f | grep -A12 'mimetype' | grep -q 'compression method:.*none'"
@@ -194,6 +194,10 @@ check "book.epub: pandoc reads the same text before and after" \
 	sh -c "pandoc -f epub -t plain orig/book.epub >o.txt && \
 	       pandoc -f epub -t plain clean/book.epub >c.txt && \
 	       grep -q 'Officials signed both invoices' c.txt && cmp o.txt c.txt"
+check "minutes.epub (pandoc's): pandoc reads the same text before and after" \
+	sh -c "pandoc -f epub -t plain orig/minutes.epub >o.txt && \
+	       pandoc -f epub -t plain clean/minutes.epub >c.txt && \
+	       grep -q 'second payment' c.txt && cmp o.txt c.txt"
 check "book.epub: the title and language are kept" \
 	sh -c "unzip -p clean/book.epub OEBPS/content.opf | grep -q '<dc:title id=\"t1\">The northern bridge</dc:title>' && \
 	       unzip -p clean/book.epub OEBPS/content.opf | grep -q '<dc:language>en</dc:language>'"
