@@ -92,9 +92,14 @@ static void on_log(void *avcl, int level, const char *fmt, va_list vl)
 		memcpy(last_log, line, n + 1);
 }
 
-static void init_log(void)
+static bool sodium_ready;
+
+static void init_once(void)
 {
 	av_log_set_callback(on_log);
+	/* The packet hashes are libsodium's (BLAKE2b); a caller that did
+	 * not start libsodium (a fuzz target) gets it started here. */
+	sodium_ready = sodium_init() >= 0;
 }
 
 static int av_fail(struct sz_err *err, int ret, const char *what,
@@ -528,7 +533,9 @@ static int remux(int fd, const char *out_path, struct sz_doc_report *r,
 		return sz_err_set(err, SZ_E_UNSUPPORTED, "not a container samizdat "
 			"remuxes");
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, init_log);
+	pthread_once(&once, init_once);
+	if (!sodium_ready)
+		return sz_err_set(err, SZ_E_CRYPTO, "cannot initialise libsodium");
 	struct io in = { .fd = fd, .size = 0 };
 	struct io out = { .fd = -1 };
 	AVFormatContext *ic = NULL, *oc = NULL;
