@@ -187,7 +187,7 @@ int doc_torrent(int fd, const char *out_path, struct sz_doc_report *r,
 		goto out;
 	}
 	if (b.pos < len)
-		sz_doc_report_addf(r, "Torrent", "data after the end", "%zu bytes",
+		report_bytes(r, fd, "Torrent", "data after the end", b.pos,
 			len - b.pos);
 	if ((rc = wr_open(&out, out_path, err)) != 0 ||
 	    (rc = wr_put(&out, "d", 1, err)) != 0)

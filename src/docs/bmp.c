@@ -142,8 +142,8 @@ int doc_bmp(int fd, const char *out_path, struct sz_doc_report *r,
 			le16(fh + 6), le16(fh + 8));
 	}
 	if (off > head)
-		sz_doc_report_addf(r, "BMP", "bytes between the header and the "
-			"pixels", "%llu", (unsigned long long)(off - head));
+		report_bytes(r, fd, "BMP", "bytes between the header and the "
+			"pixels", head, off - head);
 	if (hsize == 64 && !zero(h + 60, 4)) {
 		sz_doc_report_add(r, "BMP", "application identifier",
 			(const char *)h + 60, 4);
@@ -186,8 +186,8 @@ int doc_bmp(int fd, const char *out_path, struct sz_doc_report *r,
 	if (prof_len > 0 && prof_at + prof_len > end)
 		end = prof_at + prof_len;
 	if (end < in->size)
-		sz_doc_report_addf(r, "BMP", "data after the image", "%llu bytes",
-			(unsigned long long)(in->size - end));
+		report_bytes(r, fd, "BMP", "data after the image", end,
+			in->size - end);
 	if (!wr_active(&out))
 		goto out;
 	uint64_t total = head + pixels + prof_len;

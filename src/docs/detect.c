@@ -132,6 +132,7 @@ static const struct {
 	{ "image/x-ms-bmp", SZ_DOC_BMP },
 	{ "image/x-portable-bitmap", SZ_DOC_PNM },
 	{ "image/x-portable-greymap", SZ_DOC_PNM },
+	{ "image/x-portable-graymap", SZ_DOC_PNM },
 	{ "image/x-portable-pixmap", SZ_DOC_PNM },
 	{ "image/x-portable-anymap", SZ_DOC_PNM },
 	{ "image/x-portable-arbitrarymap", SZ_DOC_PNM },

@@ -181,6 +181,11 @@ int bmff_box(const uint8_t *h, size_t avail, uint64_t at, uint64_t end,
 /* Reports an EXIF block (a TIFF structure, with or without the
  * "Exif\0\0" prefix) tag by tag, through libexif. */
 void report_exif(struct sz_doc_report *r, const uint8_t *p, size_t len);
+/* Reports len bytes of fd at `at` that a file hides outside its
+ * structure (between headers, after the end): their count and, made
+ * printable, how they begin. */
+void report_bytes(struct sz_doc_report *r, int fd, const char *kind,
+	const char *name, uint64_t at, uint64_t len);
 /* Reports the properties in an XMP packet (name = value). */
 void report_xmp(struct sz_doc_report *r, const char *kind,
 	const uint8_t *p, size_t len);
@@ -228,6 +233,12 @@ int doc_jxl(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err
 int doc_svg(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_torrent(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_css(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
+
+/* Whether the outermost structure of a video or audio container (of the
+ * given type; what names it in messages) lies within the file: 0, or
+ * SZ_E_INVAL saying where it is cut (outline.c). */
+int doc_outline(int fd, enum sz_doc_type type, const char *what,
+	struct sz_err *err);
 
 /* Re-reads a scrubbed file with the handler that wrote it, inspecting
  * only: it must parse and report nothing left to remove.  Handlers call

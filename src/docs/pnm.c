@@ -290,8 +290,8 @@ int doc_pnm(int fd, const char *out_path, struct sz_doc_report *r,
 		if (images > 0 && (kind != p->kind)) {
 			uint64_t at = in->off + in->pos;
 			if (at < in->size)
-				sz_doc_report_addf(r, "PNM", "data after the image",
-					"%llu bytes", (unsigned long long)(in->size - at));
+				report_bytes(r, fd, "PNM", "data after the image", at,
+					in->size - at);
 			break;
 		}
 		if (kind < 1 || kind > 7) {

@@ -207,8 +207,13 @@ static int open_input(const struct container *c, struct io *io,
 	ic->format_whitelist = av_strdup(c->demuxer);
 	last_log[0] = 0;
 	const AVInputFormat *fmt = av_find_input_format(c->demuxer);
+	/* QuickTime's XMP (a uuid or XMP_ box) is read so it can be shown;
+	 * it is never written back. */
+	AVDictionary *opts = NULL;
+	av_dict_set(&opts, "export_xmp", "1", 0);
 	int ret = ic->format_whitelist && fmt ?
-		avformat_open_input(&ic, "", fmt, NULL) : AVERROR(ENOMEM);
+		avformat_open_input(&ic, "", fmt, &opts) : AVERROR(ENOMEM);
+	av_dict_free(&opts);
 	if (ret < 0)
 		return av_fail(err, ret, "cannot open it", c->name);
 	*out = ic;
@@ -238,7 +243,7 @@ static void report_tags(struct sz_doc_report *r, const char *kind,
 {
 	const AVDictionaryEntry *t = NULL;
 	while ((t = av_dict_get(d, "", t, AV_DICT_IGNORE_SUFFIX)) != NULL) {
-		if (in(t->key, structural_tags, sizeof(structural_tags) /
+		if (t->value[0] == 0 || in(t->key, structural_tags, sizeof(structural_tags) /
 		    sizeof(structural_tags[0])) ||
 		    (strcmp(t->key, "handler_name") == 0 && in(t->value,
 		     default_handlers, sizeof(default_handlers) /
@@ -249,7 +254,12 @@ static void report_tags(struct sz_doc_report *r, const char *kind,
 		     "encoder") == 0) && in(t->value, own_values,
 		     sizeof(own_values) / sizeof(own_values[0]))))
 			continue;
-		sz_doc_report_add(r, kind, t->key, t->value, strlen(t->value));
+		if (strcmp(t->key, "xmp") == 0)
+			report_xmp(r, "XMP", (const uint8_t *)t->value,
+				strlen(t->value));
+		else
+			sz_doc_report_add(r, kind, t->key, t->value,
+				strlen(t->value));
 	}
 }
 
@@ -376,6 +386,10 @@ static int open_output(const struct container *c, const AVFormatContext *ic,
 			to->start = from->start;
 			to->end = from->end;
 			oc->chapters[oc->nb_chapters++] = to;
+			/* An empty title, not none: QuickTime's chapter track is
+			 * only written with one sample per chapter. */
+			if (av_dict_set(&to->metadata, "title", "", 0) < 0)
+				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		}
 	}
 	return 0;
@@ -546,6 +560,8 @@ static int remux(int fd, const char *out_path, struct sz_doc_report *r,
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return sz_err_set(err, SZ_E_IO, "cannot seek: %s", strerror(errno));
 	in.size = (uint64_t)io_seek(&in, 0, AVSEEK_SIZE);
+	if ((rc = doc_outline(fd, type, c->name, err)) != 0)
+		return rc;
 	deadline(&in, REMUX_OPEN_SECONDS);
 	if ((rc = open_input(c, &in, &ic, &ipb, err)) != 0)
 		goto out;

@@ -300,8 +300,8 @@ static int doc_iff(int fd, const char *out_path, struct sz_doc_report *r,
 	if (end > f.file_size)
 		end = f.file_size;
 	else if (end < f.file_size)
-		sz_doc_report_addf(r, f.what, "data after the end", "%llu bytes",
-			(unsigned long long)(f.file_size - end));
+		report_bytes(r, fd, f.what, "data after the end", end,
+			f.file_size - end);
 	if ((rc = walk(&f, end)) != 0)
 		goto out;
 	if (wr_active(&out))

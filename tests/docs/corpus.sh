@@ -4,11 +4,13 @@
 # exiftool plants EXIF, GPS, XMP, IPTC, comments and thumbnails; LibreOffice
 # converts flat OpenDocument sources that carry authors, titles, custom
 # properties, comments, tracked changes and an embedded photo into DOCX,
-# XLSX, PPTX, ODT, ODS, ODP and PDF; ffmpeg tags the audio.  Every planted
-# value contains PLANTED; no content does.
+# XLSX, PPTX, ODT, ODS, ODP and PDF; ffmpeg tags the audio; corpus_media.sh
+# adds photos, video, recordings, plain images, drawings, torrents and style
+# sheets.  Every planted value contains PLANTED; no content does.
 set -eu
 out=$1
 mkdir -p "$out"
+media=$(cd "$(dirname "$0")" && pwd)/corpus_media.sh
 cd "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sz-corpus.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -142,3 +144,6 @@ cat >page.html <<'EOF'
 <p>The ministry paid <b>twice</b>.</p></body></html>
 EOF
 printf 'The ministry paid twice for the same contract.\n' >note.txt
+
+# Photos, video, recordings, plain images, drawings, torrents, style sheets.
+"$media" .
