@@ -226,11 +226,5 @@ int doc_torrent(int fd, const char *out_path, struct sz_doc_report *r,
 	rc = wr_put(&out, "e", 1, err);
 out:
 	free(p);
-	if (rc == 0)
-		rc = wr_close(&out, err);
-	else
-		wr_close(&out, NULL);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_torrent, out_path, err);
-	return rc;
+	return doc_verify(doc_finish(NULL, &out, rc, err), doc_torrent, out_path, err);
 }

@@ -211,8 +211,6 @@ int doc_bmp(int fd, const char *out_path, struct sz_doc_report *r,
 		goto out;
 out:
 	free(palette);
-	rc = doc_finish(in, &out, rc, err);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_bmp, out_path, err);
+	rc = doc_verify(doc_finish(in, &out, rc, err), doc_bmp, out_path, err);
 	return rc;
 }

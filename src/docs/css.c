@@ -456,8 +456,6 @@ int doc_css(int fd, const char *out_path, struct sz_doc_report *r,
 		sz_err_set(err, SZ_E_IO, "cannot write the output");
 out:
 	css_filter_free(f);
-	rc = doc_finish(in, &out, rc, err);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_css, out_path, err);
+	rc = doc_verify(doc_finish(in, &out, rc, err), doc_css, out_path, err);
 	return rc;
 }

@@ -98,6 +98,49 @@ static const char *const kept_props[] = {
 	"splz", "sbpm", "iscl", "rref",
 };
 
+/* Whether a kept item other than `except` builds on id (dimg). */
+static bool input_of_kept(struct heif *h, uint32_t id, uint32_t except)
+{
+	for (uint32_t i = 0; i < h->refs.n; i++) {
+		const struct ref *rf = &h->refs.v[i];
+		if (memcmp(rf->type, "dimg", 4) != 0 || rf->from == except ||
+		    heif_dropped(h, rf->from))
+			continue;
+		for (uint32_t k = 0; k < rf->count; k++)
+			if (h->ids.v[rf->first + k] == id)
+				return true;
+	}
+	return false;
+}
+
+/* Thumbnails go, as a JPEG's EXIF thumbnail does: an editor that crops
+ * a photo may leave the thumbnail of the whole, uncropped picture.  The
+ * tiles a thumbnail grid is made of go with it. */
+static void drop_thumbnails(struct heif *h)
+{
+	for (uint32_t i = 0; i < h->refs.n; i++) {
+		const struct ref *rf = &h->refs.v[i];
+		struct item *t = heif_item(h, rf->from);
+		if (memcmp(rf->type, "thmb", 4) != 0 || t == NULL || t->drop ||
+		    t->id == h->primary || input_of_kept(h, t->id, 0))
+			continue;
+		t->drop = true;
+		sz_doc_report_addf(h->r, "HEIF", "thumbnail", "item %u (%s)",
+			t->id, t->type);
+		for (uint32_t k = 0; k < h->refs.n; k++) {
+			const struct ref *d = &h->refs.v[k];
+			if (d->from != t->id || memcmp(d->type, "dimg", 4) != 0)
+				continue;
+			for (uint32_t j = 0; j < d->count; j++) {
+				struct item *tile = heif_item(h, h->ids.v[d->first + j]);
+				if (tile != NULL && tile->id != h->primary &&
+				    !input_of_kept(h, tile->id, t->id))
+					tile->drop = true;
+			}
+		}
+	}
+}
+
 int heif_decide(struct heif *h)
 {
 	for (uint32_t i = 0; i < h->items.n; i++) {
@@ -121,6 +164,7 @@ int heif_decide(struct heif *h)
 	}
 	if (heif_item(h, h->primary) == NULL)
 		return heif_corrupt(h, "its primary item is missing");
+	drop_thumbnails(h);
 	for (uint32_t i = 0; i < h->items.n; i++) {
 		struct item *it = &h->items.v[i];
 		if (it->drop || it->loc == 0)
@@ -161,9 +205,11 @@ int heif_decide(struct heif *h)
 			pr->out = ++out;
 		} else if (memcmp(pr->type, "free", 4) != 0 &&
 		    memcmp(pr->type, "skip", 4) != 0) {
+			/* Those only dropped items used go unsaid. */
 			bool used = false;
 			for (uint32_t k = 0; k < h->assocs.n && !used; k++)
-				used = h->assocs.v[k].prop == i + 1;
+				used = h->assocs.v[k].prop == i + 1 &&
+					!heif_dropped(h, h->assocs.v[k].item);
 			if (used || memcmp(pr->type, "udes", 4) == 0)
 				sz_doc_report_addf(h->r, "HEIF", "property", "%s (%zu "
 					"bytes)", pr->type, pr->len);

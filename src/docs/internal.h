@@ -241,10 +241,12 @@ int doc_outline(int fd, enum sz_doc_type type, const char *what,
 	struct sz_err *err);
 
 /* Re-reads a scrubbed file with the handler that wrote it, inspecting
- * only: it must parse and report nothing left to remove.  Handlers call
- * it on their own output, so a file is never passed on that its own
+ * only: it must parse and report nothing left to remove.  Handlers end
+ * with it (rc is their result, passed on as it is when it is an error or
+ * when they only inspected), so a file is never passed on that its own
  * parser would refuse or find metadata in. */
-int doc_verify(doc_handler h, const char *out_path, struct sz_err *err);
+int doc_verify(int rc, doc_handler h, const char *out_path,
+	struct sz_err *err);
 
 /* Reads the whole file (at most max bytes, else SZ_E_LIMIT naming what)
  * into *p, NUL-terminated; the caller frees it. */

@@ -8,8 +8,8 @@
  * The meta box keeps what a decoder needs (hdlr, pitm, iinf, iloc, iref,
  * iprp with ipco/ipma, idat, dinf, grpl) for the kept items only: Exif,
  * `mime` (XMP) and `uri ` items go, with their references, property
- * associations and locations; item names and the handler name are
- * blanked; descriptive properties (udes) and unknown optional ones go;
+ * associations and locations; thumbnails go (they may show a picture
+ * before it was cropped); item names and the handler name are blanked; descriptive properties (udes) and unknown optional ones go;
  * every other box (udta, uuid, XML boxes, free space, unreferenced bytes
  * in mdat) goes.  Item locations are recomputed for the new layout, with
  * each construction method (file offset, idat offset, item offset) and
@@ -522,9 +522,7 @@ int doc_heif(int fd, const char *out_path, struct sz_doc_report *r,
 	if (h->writing)
 		rc = heif_write(h, in, &out);
 out:
-	rc = doc_finish(in, &out, rc, err);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_heif, out_path, err);
+	rc = doc_verify(doc_finish(in, &out, rc, err), doc_heif, out_path, err);
 	if (h != NULL) {
 		for (uint32_t i = 0; i < h->items.n; i++)
 			free(h->items.v[i].clean);

@@ -112,8 +112,6 @@ int doc_jxl(int fd, const char *out_path, struct sz_doc_report *r,
 			"(%s)", code ? "its codestream is both whole and in parts" :
 			"it has no codestream");
 out:
-	rc = doc_finish(in, &out, rc, err);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_jxl, out_path, err);
+	rc = doc_verify(doc_finish(in, &out, rc, err), doc_jxl, out_path, err);
 	return rc;
 }

@@ -339,8 +339,6 @@ int doc_pnm(int fd, const char *out_path, struct sz_doc_report *r,
 	}
 out:
 	free(p);
-	rc = doc_finish(in, &out, rc, err);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_pnm, out_path, err);
+	rc = doc_verify(doc_finish(in, &out, rc, err), doc_pnm, out_path, err);
 	return rc;
 }

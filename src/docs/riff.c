@@ -308,10 +308,8 @@ static int doc_iff(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = write_iff(&f, in, &out, h);
 out:
 	free(f.c);
-	rc = doc_finish(in, &out, rc, err);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(aiff ? doc_aiff : doc_wav, out_path, err);
-	return rc;
+	return doc_verify(doc_finish(in, &out, rc, err), aiff ? doc_aiff :
+		doc_wav, out_path, err);
 }
 
 int doc_wav(int fd, const char *out_path, struct sz_doc_report *r,

@@ -74,15 +74,18 @@ int sz_doc_scrub(int in_fd, enum sz_doc_type type, const char *out_path,
 	return handlers[type](in_fd, out_path, report, err);
 }
 
-int doc_verify(doc_handler h, const char *out_path, struct sz_err *err)
+int doc_verify(int rc, doc_handler h, const char *out_path,
+	struct sz_err *err)
 {
+	if (rc != 0 || out_path == NULL)
+		return rc;
 	int fd = open(out_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot read back the output");
 	struct sz_doc_report again;
 	sz_doc_report_init(&again);
 	struct sz_err why;
-	int rc = h(fd, NULL, &again, &why);
+	rc = h(fd, NULL, &again, &why);
 	close(fd);
 	if (rc != 0)
 		rc = sz_err_set(err, SZ_E_INVAL, "the scrubbed copy does not "

@@ -510,11 +510,5 @@ out:
 	if (d != NULL)
 		xmlFreeDoc(d);
 	free(p);
-	if (rc == 0)
-		rc = wr_close(&out, err);
-	else
-		wr_close(&out, NULL);
-	if (rc == 0 && out_path != NULL)
-		rc = doc_verify(doc_svg, out_path, err);
-	return rc;
+	return doc_verify(doc_finish(NULL, &out, rc, err), doc_svg, out_path, err);
 }

@@ -3,8 +3,9 @@
 # images, drawings, torrents and style sheets of the corpus (corpus.sh
 # runs it; the media tests run it alone), made by real producers with
 # planted identifying metadata:
-#   heif-enc: HEIC and AVIF from a JPEG that exiftool tagged (GPS, camera
-#     serial, XMP), as phones write them; exiftool tags the HEIC again;
+#   heif-enc: HEIC (with a thumbnail) and AVIF from a JPEG that exiftool
+#     tagged (GPS, camera serial, XMP), as phones write them; exiftool tags
+#     the HEIC again;
 #   cjxl + exiftool: JPEG XL, from a PNG (Exif, XMP boxes) and from the
 #     tagged JPEG (compressed Exif, JPEG reconstruction data);
 #   ffmpeg: MP4, MOV, M4A, MKV, WebM, AVI, WMV with title, artist,
@@ -33,7 +34,7 @@ et -Make="PLANTEDMake" -Model="PLANTEDModel" -SerialNumber="PLANTED123" \
 	-GPSLatitude=48.8566 -GPSLatitudeRef=N -GPSLongitude=2.3522 \
 	-GPSLongitudeRef=E -Artist="PLANTED Artist" \
 	-XMP:Creator="PLANTED XmpCreator" "$tmp/cam.jpg"
-heif-enc -q 60 -o phone.heic "$tmp/cam.jpg" >/dev/null
+heif-enc -q 60 -t 48 -o phone.heic "$tmp/cam.jpg" >/dev/null
 et -Software="PLANTED Software" -XMP:Description="PLANTED description" \
 	phone.heic
 heif-enc -A -q 60 -o phone.avif "$tmp/cam.jpg" >/dev/null

@@ -33,6 +33,8 @@ for f in phone.heic phone.avif; do
 		"heif-info orig/$f | grep -q 'Exif:' && heif-info clean/$f | sed -n '/^metadata/,\$p' | grep -q none"
 	fails "$f: exiftool finds no GPS" sh -c "exiftool -a -G1 clean/$f | grep -qi gps"
 done
+check "phone.heic: the thumbnail (which may show the uncropped photo) is gone" sh -c \
+	"heif-info orig/phone.heic | grep -q thumbnail && ! heif-info clean/phone.heic | grep -q thumbnail"
 for f in art.jxl recompressed.jxl; do
 	check "$f: djxl decodes the same pixels" sh -c \
 		"djxl orig/$f a.png >/dev/null 2>&1 && djxl clean/$f b.png >/dev/null 2>&1 && \
