@@ -17,6 +17,7 @@ struct extent {
 struct loc {
 	uint32_t id;
 	uint8_t method;      /* 0 file offset, 1 idat offset, 2 item offset */
+	uint16_t dref;       /* data reference: 0 this file, else dinf/dref */
 	uint32_t first, count;   /* into h->ext */
 };
 

@@ -9,16 +9,18 @@
  * iprp with ipco/ipma, idat, dinf, grpl) for the kept items only: Exif,
  * `mime` (XMP) and `uri ` items go, with their references, property
  * associations and locations; thumbnails go (they may show a picture
- * before it was cropped); item names and the handler name are blanked; descriptive properties (udes) and unknown optional ones go;
- * every other box (udta, uuid, XML boxes, free space, unreferenced bytes
- * in mdat) goes.  Item locations are recomputed for the new layout, with
- * each construction method (file offset, idat offset, item offset) and
- * base offsets folded in.  JPEG-coded items are scrubbed by the JPEG
- * handler.  The result is re-read before it is accepted.
+ * before it was cropped); item names and the handler name are blanked;
+ * descriptive properties (udes) and unknown optional ones go; every
+ * other box (udta, uuid, XML boxes, free space, unreferenced bytes in
+ * mdat) goes.  Item locations are recomputed for the new layout, from
+ * file offsets or offsets into idat, base offsets folded in.  JPEG-coded
+ * items are scrubbed by the JPEG handler.  The result is re-read before
+ * it is accepted.  isobmff.c parses; heif_write.c decides and writes.
  *
- * Not here: image sequences (a moov box: animated HEIF/AVIF) and
- * protected items are refused; data in other files (data references) is
- * refused.  Nothing is decoded.
+ * Not here: image sequences (a moov box: animated HEIF/AVIF), protected
+ * items, items built from other items' data (construction method 2) and
+ * data kept in other files (data references) are refused.  Nothing is
+ * decoded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,14 +124,11 @@ static int parse_iloc(struct heif *h, struct cur *c)
 		l.id = (uint32_t)cur_be(c, version < 2 ? 2 : 4);
 		if (version >= 1)
 			l.method = (uint8_t)(cur_be(c, 2) & 15);
-		uint64_t dref = cur_be(c, 2);
+		l.dref = (uint16_t)cur_be(c, 2);
 		uint64_t base = cur_be(c, base_size);
 		uint32_t count = (uint32_t)cur_be(c, 2);
 		if (c->bad)
 			break;
-		if (dref != 0)
-			return sz_err_set(h->err, SZ_E_UNSUPPORTED, "the photo keeps "
-				"an item's data in another file; samizdat cannot check it");
 		if (l.method > 2)
 			return heif_corrupt(h, "an unknown item construction method");
 		if (count == 0)
@@ -364,6 +363,45 @@ static int parse_grpl(struct heif *h, struct cur *c)
 	return 0;
 }
 
+/* Whether data reference `index` (1-based, in dinf/dref) is this very
+ * file: a `url ` entry flagged self-contained. */
+static bool self_contained(const struct heif *h, unsigned index)
+{
+	struct cur d = { h->dinf, h->dinf_len, 0, false };
+	struct bmff_box b;
+	if (d.p == NULL || bmff_box(d.p, d.len, 0, d.len, &b) != 0)
+		return false;
+	d.pos = (size_t)b.hdr;             /* into dinf: the dref box */
+	if (bmff_box(d.p + d.pos, cur_left(&d), d.pos, d.len, &b) != 0 ||
+	    memcmp(b.type, "dref", 4) != 0)
+		return false;
+	struct cur r = { d.p + d.pos + b.hdr, (size_t)(b.size - b.hdr), 0, false };
+	cur_be(&r, 4);
+	uint32_t n = (uint32_t)cur_be(&r, 4);
+	for (uint32_t k = 1; k <= n && !r.bad; k++) {
+		struct bmff_box e;
+		if (bmff_box(r.p + r.pos, cur_left(&r), r.pos, r.len, &e) != 0)
+			return false;
+		uint32_t vf = e.size >= 12 ? be32(r.p + r.pos + 8) : 0;
+		if (k == index)
+			return memcmp(e.type, "url ", 4) == 0 && (vf & 1);
+		r.pos += (size_t)e.size;
+	}
+	return false;
+}
+
+/* Items whose data another file holds are refused: samizdat cannot
+ * see, let alone scrub, it. */
+static int check_drefs(struct heif *h)
+{
+	for (uint32_t i = 0; i < h->locs.n; i++)
+		if (h->locs.v[i].dref != 0 &&
+		    !self_contained(h, h->locs.v[i].dref))
+			return sz_err_set(h->err, SZ_E_UNSUPPORTED, "the photo keeps "
+				"an item's data in another file; samizdat cannot check it");
+	return 0;
+}
+
 static int parse_meta(struct heif *h)
 {
 	struct cur m = { h->meta, h->meta_len, 0, false };
@@ -424,7 +462,10 @@ static int parse_meta(struct heif *h)
 			return rc;
 		m.pos += (size_t)b.size;
 	}
-	if (h->hdlr.p == NULL || h->hdlr.len < 8 ||
+	int rc = check_drefs(h);
+	if (rc != 0)
+		return rc;
+	if (h->hdlr.p == NULL || h->hdlr.len < 24 ||
 	    memcmp(h->hdlr.p + 8, "pict", 4) != 0)
 		return sz_err_set(h->err, SZ_E_INVAL, "not a HEIF or AVIF photo "
 			"(its meta box is not an image's)");

@@ -14,7 +14,8 @@
  * DTD may declare entities only as plain text (Illustrator names its
  * namespaces so): no external or parameter entities, no markup or
  * references inside them, at most SVG_MAX_ENTITIES, and the text they
- * expand to is bounded; anything else (XXE, billion laughs) is refused.
+ * expand to at most SVG_MAX_EXPANDED in all (Illustrator's use a few
+ * hundred bytes); anything else (XXE, billion laughs) is refused.
  * Entities are substituted and the internal subset dropped.
  *
  * Not here: scripts and external links (content, kept), CSS values
@@ -33,6 +34,7 @@
 
 #define SVG_MAX_ENTITIES 64u
 #define SVG_MAX_ENTITY_TEXT 1024u
+#define SVG_MAX_EXPANDED (1u << 20)   /* entity text substituted in all */
 
 static const char *const kept_ns[] = {
 	"http://www.w3.org/2000/svg",
@@ -103,7 +105,7 @@ static xmlEntityPtr on_get_entity(void *c, const xmlChar *name)
 	xmlEntityPtr e = s->get_entity(c, name);
 	if (e != NULL && e->content != NULL) {
 		s->expanded += strlen((const char *)e->content);
-		if (s->expanded > SZ_DOC_MAX_SVG) {
+		if (s->expanded > SVG_MAX_EXPANDED) {
 			refuse(ctxt, s, "expands to more text than samizdat takes");
 			return NULL;
 		}
