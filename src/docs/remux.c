@@ -423,7 +423,9 @@ static int copy(const struct container *c, AVFormatContext *ic,
 	AVPacket *pkt = av_packet_alloc();
 	if (pkt == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	uint64_t *counts = av_calloc(ic->nb_streams, sizeof(*counts));
+	/* map covers the streams the header announced. */
+	unsigned announced = ic->nb_streams;
+	uint64_t *counts = av_calloc(announced ? announced : 1, sizeof(*counts));
 	int ret, rc = 0;
 	if (counts == NULL) {
 		av_packet_free(&pkt);
@@ -437,8 +439,14 @@ static int copy(const struct container *c, AVFormatContext *ic,
 				c->name, si, (long long)pkt->pos);
 			break;
 		}
+		if (si >= announced) {
+			rc = sz_err_set(err, SZ_E_UNSUPPORTED, "the %s has a stream "
+				"its header does not announce; samizdat cannot check it",
+				c->name);
+			break;
+		}
 		counts[si]++;
-		if (si >= ic->nb_streams || map[si] < 0) {
+		if (map[si] < 0) {
 			av_packet_unref(pkt);
 			continue;
 		}
@@ -466,7 +474,7 @@ static int copy(const struct container *c, AVFormatContext *ic,
 	/* A QuickTime index lists every sample: fewer read means the file
 	 * is cut short. */
 	for (unsigned i = 0; rc == 0 && strcmp(c->demuxer, "mov") == 0 &&
-	     i < ic->nb_streams; i++) {
+	     i < announced; i++) {
 		int listed = avformat_index_get_entries_count(ic->streams[i]);
 		if (map[i] >= 0 && listed > 0 && counts[i] < (uint64_t)listed)
 			rc = sz_err_set(err, SZ_E_INVAL, "the %s is truncated "

@@ -167,9 +167,16 @@ static int clean_css(struct svg *s, const char *text, bool decls,
 	if (rc == 0)
 		rc = css_filter_end(f, NULL, s->err);
 	css_filter_free(f);
-	if (rc == SZ_E_INVAL)
-		rc = sz_err_set(s->err, SZ_E_INVAL, "the SVG's styles are not "
-			"CSS samizdat can read");
+	/* Sloppy styles are common in drawings: without a comment there is
+	 * nothing to take out, and they stay as they are. */
+	if (rc == SZ_E_INVAL && strstr(text, "/*") == NULL) {
+		sz_buf_free(out);
+		sz_buf_init(out, SZ_DOC_MAX_SVG);
+		rc = sz_buf_append(out, text, strlen(text));
+	} else if (rc == SZ_E_INVAL) {
+		rc = sz_err_set(s->err, SZ_E_INVAL, "the SVG's styles hold "
+			"comments in CSS samizdat cannot read");
+	}
 	return rc;
 }
 
