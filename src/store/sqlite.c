@@ -304,6 +304,7 @@ static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	*id = 0;
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT id FROM sources WHERE login_hash = ?",
 		&st, err);

@@ -248,6 +248,7 @@ static int count_rows(sqlite3 *db, const char *sql, int64_t bind1,
 	int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
+	*total = 0;
 	int rc = sz_sqlite_prepare(db, sql, &st, err);
 	if (rc != 0)
 		return rc;
@@ -603,6 +604,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
 	*n = 0;
+	*total = 0;
 	sz_archive_op_lock(a);
 	snprintf(sql, sizeof(sql), "SELECT count(*)" DOC_FROM "%s AND"
 		" (r.state = 1 OR :d)", where);

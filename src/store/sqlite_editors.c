@@ -165,6 +165,7 @@ int sz_sqlite_editor_get(struct sz_store *s, const char *name,
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	memset(e, 0, sizeof(*e));
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT " EDITOR_COLUMNS " FROM "
 		"editors WHERE name = ?", &st, err);

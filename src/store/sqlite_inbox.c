@@ -114,6 +114,7 @@ int sz_sqlite_item_get(struct sz_store *s, int64_t id, struct sz_item_full *it,
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	memset(it, 0, sizeof(*it));
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, ITEM_SELECT "WHERE i.id = ?", &st,
 		err);
@@ -169,6 +170,7 @@ int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	memset(key, 0, 32);
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT public_key FROM sources "
 		"WHERE id = ?", &st, err);

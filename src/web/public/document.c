@@ -23,6 +23,7 @@ static bool visible_doc(struct sz_request *rq, int64_t id,
 {
 	struct sz_public_app *app = rq->app;
 	struct sz_err err;
+	memset(d, 0, sizeof(*d));   /* the caller reads it whatever we say */
 	if (id == 0 || app->archive->ops->doc_get(app->archive, id, d, &err) != 0)
 		return false;
 	if (!d->published && !app->drafts) {
