@@ -73,6 +73,11 @@ static const char *const migrations[] = {
 	"  blob TEXT NOT NULL UNIQUE,"
 	"  day TEXT NOT NULL);"
 	"CREATE INDEX replies_source ON replies(source_id);",
+	/* 4: failed logins of names that are no editor (keyed hashes), so
+	 * they lock as editors' accounts do */
+	"CREATE TABLE login_failures ("
+	"  name_key BLOB PRIMARY KEY,"
+	"  failures INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -517,6 +522,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.editor_set_totp = sz_sqlite_editor_set_totp,
 	.editor_totp_used = sz_sqlite_editor_totp_used,
 	.editor_set_failures = sz_sqlite_editor_set_failures,
+	.editor_failure_charge = sz_sqlite_editor_failure_charge,
 	.source_list = sz_sqlite_source_list,
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,

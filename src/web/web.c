@@ -6,9 +6,11 @@
  */
 #include "web/web.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "web/html.h"
 
@@ -27,6 +29,18 @@ void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
 	sz_session_cookie(s, v);
 	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 		"%s=%s; Path=/; HttpOnly; SameSite=Strict", name, v);
+}
+
+bool sz_web_slot_take(sem_t *slots)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += SZ_WEB_SLOT_WAIT_S;
+	int rc;
+	while ((rc = sem_clockwait(slots, CLOCK_MONOTONIC, &until)) != 0 &&
+	    errno == EINTR)
+		;
+	return rc == 0;
 }
 
 static void pre_mac(const uint8_t key[32], const uint8_t nonce[16],

@@ -5,6 +5,7 @@
 #ifndef SZ_WEB_WEB_H
 #define SZ_WEB_WEB_H
 
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,6 +20,13 @@ bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
  * plain HTTP; Tor encrypts). */
 void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
 	const struct sz_session *s);
+
+/* Takes one of a bounded number of slots for costly work (Argon2id: each
+ * run holds tens of MiB), waiting at most SZ_WEB_SLOT_WAIT_S; false when
+ * none came free, so a flood of logins queues no further than that and
+ * gets a "busy" page instead of holding threads and memory. */
+#define SZ_WEB_SLOT_WAIT_S 10
+bool sz_web_slot_take(sem_t *slots);
 
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
