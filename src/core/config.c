@@ -51,8 +51,11 @@ static const struct setting settings[] = {
 	NUMBER(session_idle_min, 1, 1440, 30,
 		"a source is logged out after this much inactivity"),
 	NUMBER(max_sessions, 16, 1000000, 10000, "sessions kept in memory"),
-	NUMBER(login_attempts_per_min, 1, 100000, 60,
-		"codename attempts per minute, all sources together"),
+	NUMBER(login_tokens_per_min, 1, 100000, 300,
+		"login forms that may start being used per minute, all sources "
+		"together (each allows login_attempts_per_token codenames)"),
+	NUMBER(login_attempts_per_token, 1, 100, 5,
+		"codenames that may be tried with one login form"),
 	NUMBER(argon2_memlimit_mb, 8, 4096, 64,
 		"memory for deriving keys from a codename"),
 	NUMBER(argon2_opslimit, 1, 100, 3,

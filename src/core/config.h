@@ -33,7 +33,8 @@ struct sz_config {
 	uint64_t retention_days;
 	uint64_t session_idle_min;
 	uint64_t max_sessions;
-	uint64_t login_attempts_per_min; /* for all sources together */
+	uint64_t login_tokens_per_min;   /* login forms first used, per min */
+	uint64_t login_attempts_per_token; /* codenames tried with one form */
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
 };

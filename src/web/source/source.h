@@ -18,22 +18,50 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
+#include "web/web.h"
 
 #define SZ_SOURCE_SITE "samizdat"
 #define SZ_SOURCE_COOKIE "sz_source"
 #define SZ_SOURCE_PRE_COOKIE "sz_pre"
 #define SZ_SOURCE_ARGON2_SLOTS 2
+#define SZ_SOURCE_NEW_MIN 60      /* a codename shown must be confirmed
+                                     within this many minutes */
+
+/* Codename attempts, charged to the pre-login token (budget.c). */
+struct sz_source_budget {
+	pthread_mutex_t mu;
+	struct sz_source_used_token *used;   /* tokens in use, with their counts */
+	size_t cap;
+	uint64_t per_min, per_token;
+	time_t window;             /* the minute new tokens are counted in */
+	uint64_t started;          /* tokens first used in it */
+};
+
+enum sz_source_charge {
+	SZ_CHARGE_OK,      /* go on: one attempt taken */
+	SZ_CHARGE_SPENT,   /* this token has had its attempts */
+	SZ_CHARGE_BUSY,    /* too many new tokens this minute */
+};
+
+int sz_source_budget_init(struct sz_source_budget *b, uint64_t per_min,
+	uint64_t per_token, struct sz_err *err);
+void sz_source_budget_free(struct sz_source_budget *b);
+/* Takes one attempt from the token with this nonce. */
+enum sz_source_charge sz_source_budget_charge(struct sz_source_budget *b,
+	const uint8_t nonce[SZ_WEB_PRE_NONCE], time_t now);
+/* Gives one back: the attempt could not be made (no Argon2 slot). */
+void sz_source_budget_refund(struct sz_source_budget *b,
+	const uint8_t nonce[SZ_WEB_PRE_NONCE]);
 
 struct sz_source_app {
 	struct sz_instance *in;
+	/* logged-in sources only: a first visit needs no session */
 	struct sz_sessions sessions;
-	/* codename attempts, for all sources together (no addresses to
-	 * count by, by design) */
-	pthread_mutex_t attempts_mu;
-	time_t attempts_window;
-	unsigned attempts;
+	struct sz_source_budget budget;
 	/* Argon2id runs at once, each costing argon2_memlimit_mb */
 	sem_t argon2_slots;
+	/* seals the codename a first visit is shown into its own form */
+	uint8_t *seal_key;         /* sodium_malloc'd, this process only */
 };
 
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
@@ -50,8 +78,6 @@ void sz_source_error_page(struct sz_request *rq, unsigned status,
 
 /* The request's session, if its cookie names a live one. */
 bool sz_source_session(struct sz_request *rq, struct sz_session *s);
-/* The request's session, or a new one (setting the cookie). */
-int sz_source_session_or_new(struct sz_request *rq, struct sz_session *s);
 /* Sets the session cookie on the response. */
 void sz_source_set_cookie(struct sz_request *rq, const struct sz_session *s);
 /* A 303 redirect to path. */
@@ -61,13 +87,14 @@ int sz_source_redirect(struct sz_request *rq, const char *path);
  * start page costs the server no memory per visitor. */
 void sz_source_pre_token(struct sz_request *rq,
 	char out[SZ_SESSION_TOKEN_LEN + 1]);
-/* Checks a form's token against the pre-session cookie and its MAC. */
-bool sz_source_pre_token_ok(struct sz_request *rq, const char *token);
-/* Takes one codename attempt from the global budget; false when spent. */
-bool sz_source_attempt(struct sz_source_app *app);
-/* Derives a source's keys from a typed codename, under the Argon2 slots.
- * A malformed codename is still derived (from a fixed dummy), so the
- * answer and its timing do not depend on why a codename is wrong. */
+/* Checks a form's token against the pre-session cookie, its MAC and its
+ * age; hands back its nonce. */
+bool sz_source_pre_token_ok(struct sz_request *rq, const char *token,
+	uint8_t nonce[SZ_WEB_PRE_NONCE]);
+/* Derives a source's keys from a typed codename, under the Argon2 slots
+ * (SZ_E_LIMIT if none came free in time).  A malformed codename is still
+ * derived (from a fixed dummy), so the answer and its timing do not
+ * depend on why a codename is wrong. */
 int sz_source_derive(struct sz_source_app *app, const char *typed,
 	size_t len, void *keys /* struct sz_source_keys * */);
 
