@@ -35,6 +35,10 @@ struct sz_config {
 	uint64_t max_sessions;
 	uint64_t login_tokens_per_min;   /* login forms first used, per min */
 	uint64_t login_attempts_per_token; /* codenames tried with one form */
+	uint64_t source_mb_per_day;      /* what one source may send a day */
+	uint64_t source_submissions_per_day;
+	uint64_t inbox_mb_per_day;       /* all sources together */
+	uint64_t min_free_disk_mb;       /* refuse submissions below this */
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
 };

@@ -27,10 +27,13 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	app->sessions.evict_logged_in = true;
 	rc = sz_source_budget_init(&app->budget, in->cfg.login_tokens_per_min,
 		in->cfg.login_attempts_per_token, err);
+	if (rc == SZ_OK)
+		rc = sz_source_quota_init(&app->quota, in->cfg.max_sessions, err);
 	app->seal_key = sodium_malloc(crypto_secretbox_KEYBYTES);
 	if (rc == SZ_OK && app->seal_key == NULL)
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	if (rc != SZ_OK) {
+		sz_source_quota_free(&app->quota);
 		sz_source_budget_free(&app->budget);
 		sz_sessions_free(&app->sessions);
 		if (app->seal_key != NULL)
@@ -46,6 +49,7 @@ void sz_source_app_free(struct sz_source_app *app)
 {
 	sz_sessions_free(&app->sessions);
 	sz_source_budget_free(&app->budget);
+	sz_source_quota_free(&app->quota);
 	sodium_free(app->seal_key);
 	sem_destroy(&app->argon2_slots);
 }

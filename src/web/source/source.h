@@ -53,11 +53,35 @@ enum sz_source_charge sz_source_budget_charge(struct sz_source_budget *b,
 void sz_source_budget_refund(struct sz_source_budget *b,
 	const uint8_t nonce[SZ_WEB_PRE_NONCE]);
 
+/* What the inbox takes in per source and per day (quota.c). */
+struct sz_source_quota {
+	pthread_mutex_t mu;
+	char day[SZ_STORE_DAY_SIZE];   /* the UTC day the counts are for */
+	struct sz_quota_entry *v;
+	size_t cap;
+	uint64_t global_bytes;
+	uint64_t clock;
+};
+
+/* One submission's reservation. */
+struct sz_quota_hold {
+	bool active;
+	int64_t source_id;
+	char day[SZ_STORE_DAY_SIZE];
+	uint64_t bytes;          /* reserved */
+	uint64_t received;       /* arrived so far */
+};
+
+int sz_source_quota_init(struct sz_source_quota *q, size_t sessions,
+	struct sz_err *err);
+void sz_source_quota_free(struct sz_source_quota *q);
+
 struct sz_source_app {
 	struct sz_instance *in;
 	/* logged-in sources only: a first visit needs no session */
 	struct sz_sessions sessions;
 	struct sz_source_budget budget;
+	struct sz_source_quota quota;
 	/* Argon2id runs at once, each costing argon2_memlimit_mb */
 	sem_t argon2_slots;
 	/* seals the codename a first visit is shown into its own form */
@@ -97,6 +121,18 @@ bool sz_source_pre_token_ok(struct sz_request *rq, const char *token,
  * depend on why a codename is wrong. */
 int sz_source_derive(struct sz_source_app *app, const char *typed,
 	size_t len, void *keys /* struct sz_source_keys * */);
+
+/* Quotas, for the submit path: before anything is written (free disk,
+ * the source's and everyone's bytes today, the source's submissions
+ * today, from the declared length), as bytes arrive, and at the end
+ * (kept: what arrived counts; not kept: nothing does).  A refusal marks
+ * the request with a page saying which limit. */
+int sz_source_quota_begin(struct sz_request *rq, int64_t source_id,
+	struct sz_quota_hold *h);
+int sz_source_quota_more(struct sz_request *rq, struct sz_quota_hold *h,
+	size_t n);
+void sz_source_quota_end(struct sz_source_app *app, struct sz_quota_hold *h,
+	bool kept);
 
 /* Page handlers. */
 int sz_source_landing(struct sz_request *rq);
