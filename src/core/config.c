@@ -40,10 +40,15 @@ static const struct setting settings[] = {
 		"largest submission, all files together"),
 	NUMBER(max_message_kb, 1, 10240, 256, "longest message text"),
 	NUMBER(max_files, 1, 1000, 20, "files per submission"),
-	NUMBER(max_connections, 1, 100000, 256, "simultaneous connections"),
+	NUMBER(max_connections, 1, 100000, 1024, "simultaneous connections, "
+		"waiting or working; when full, the one waiting longest for a "
+		"request is closed"),
 	NUMBER(max_header_kb, 4, 1024, 32, "request line and headers"),
 	NUMBER(idle_timeout_s, 1, 3600, 30,
 		"a connection that sends nothing for this long is closed"),
+	NUMBER(header_timeout_s, 1, 600, 10,
+		"a request's headers must arrive within this long of their "
+		"first byte"),
 	NUMBER(request_timeout_s, 10, 86400, 7200,
 		"the longest a single request (an upload) may take"),
 	NUMBER(retention_days, 1, 36500, 90,

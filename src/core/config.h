@@ -29,6 +29,7 @@ struct sz_config {
 	uint64_t max_connections;
 	uint64_t max_header_kb;          /* request line and headers */
 	uint64_t idle_timeout_s;         /* a connection with no traffic */
+	uint64_t header_timeout_s;       /* first byte to end of headers */
 	uint64_t request_timeout_s;      /* one request, start to end */
 	uint64_t retention_days;
 	uint64_t session_idle_min;
