@@ -4,6 +4,7 @@
 #                 (normal and ASan+UBSan), end with "N passed, N failed"
 #   make demo     install, build, and show what samizdat does so far
 #   make bench    benchmarks against peers (bench/), each printing a ratio
+#   make soak     the source face under a 10-minute siege (tests/load/)
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / lint / clean
 
@@ -12,7 +13,7 @@ ASAN ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all check demo bench fuzz format lint clean deps-build
+.PHONY: all check demo bench fuzz format lint clean deps-build soak
 
 all: deps-build
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
@@ -42,6 +43,13 @@ bench:
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
 	ninja -C $(BUILD)
 	@for b in bench/*.sh; do sh "$$b" $(BUILD)/samizdat || exit 1; done
+
+soak:
+	@scripts/deps check
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
+	ninja -C $(BUILD)
+	SAMIZDAT=$(BUILD)/samizdat SIEGE_SECONDS=$${SIEGE_SECONDS:-600} \
+		tests/load/siege.sh
 
 fuzz:
 	@scripts/deps fuzz
