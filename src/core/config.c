@@ -69,6 +69,9 @@ static const struct setting settings[] = {
 		"what all sources together may send in a day"),
 	NUMBER(min_free_disk_mb, 0, 1073741824, 1024,
 		"submissions are refused while the disk has less free space"),
+	NUMBER(search_time_ms, 1, 60000, 2000,
+		"the longest one search of the archive may take; past it the "
+		"reader is told how to narrow it"),
 	NUMBER(argon2_memlimit_mb, 8, 4096, 64,
 		"memory for deriving keys from a codename"),
 	NUMBER(argon2_opslimit, 1, 100, 3,

@@ -40,6 +40,7 @@ struct sz_config {
 	uint64_t source_submissions_per_day;
 	uint64_t inbox_mb_per_day;       /* all sources together */
 	uint64_t min_free_disk_mb;       /* refuse submissions below this */
+	uint64_t search_time_ms;         /* the most one search may take */
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
 };

@@ -174,9 +174,12 @@ static int search(struct sz_request *rq, struct sz_public_app *app)
 		return rc;
 	}
 	sz_query_to_archive(&sq, app->drafts, &aq);
+	aq.time_ms = app->search_ms;
 	int rc = app->archive->ops->search(app->archive, &aq, offset,
 		SZ_PUBLIC_PAGE_SIZE, &res, &err);
 	sz_query_free(&sq);
+	if (rc == SZ_E_LIMIT)
+		return error(rq, 503, err.msg);
 	if (rc != 0)
 		return error(rq, 500, "the search could not run");
 	json_t *o = page_json(page, res.total), *arr = json_array();

@@ -20,6 +20,7 @@ struct sz_public_app {
 	struct sz_archive *archive;
 	bool drafts;                /* the editors' preview: drafts visible */
 	const char *prefix;         /* "" or "/preview": where links point */
+	unsigned search_ms;         /* a search's time budget (search_time_ms) */
 };
 
 int sz_public_app_init(struct sz_public_app *app, const char *dir,

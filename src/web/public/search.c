@@ -80,10 +80,16 @@ int sz_public_search(struct sz_request *rq)
 		return rc ? rc : view_end(rq);
 	}
 	sz_query_to_archive(&sq, app->drafts, &aq);
-	if (app->archive->ops->search(app->archive, &aq, offset,
-	    SZ_PUBLIC_PAGE_SIZE, &res, &err) != 0) {
-		rc = sz_buf_puts(b, "<p class=\"notice\">The search could not run; "
-			"try fewer or simpler words.</p>\n");
+	aq.time_ms = app->search_ms;
+	int src = app->archive->ops->search(app->archive, &aq, offset,
+		SZ_PUBLIC_PAGE_SIZE, &res, &err);
+	if (src != 0) {
+		rc = sz_buf_puts(b, "<p class=\"notice\" id=\"advice\">");
+		if (rc == 0)
+			rc = view_escape(b, src == SZ_E_LIMIT ? err.msg : "The search "
+				"could not run; try fewer or simpler words.");
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p>\n");
 		sz_query_free(&sq);
 		return rc ? rc : view_end(rq);
 	}
