@@ -53,7 +53,7 @@ soak:
 
 fuzz:
 	@scripts/deps fuzz
-	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) \
+	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang CXX=clang++ meson setup $(FUZZ_BUILD) \
 		-Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debugoptimized >/dev/null
 	ninja -C $(FUZZ_BUILD)

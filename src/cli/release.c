@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/child.h"
 #include "cli/publish.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
@@ -187,6 +188,7 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 		fprintf(stderr, "%s: importing e-mail\n", path);
 		rc = publish_mail(a, release, path, dk->keys, dk->sha256, &s,
 			progress, &err);
+		sz_child_progress();   /* the commit gets a clock of its own */
 		if (rc == 0)
 			rc = a->ops->commit(a, &err);
 		else
@@ -286,6 +288,7 @@ static int cmd_add(int argc, char **argv)
 		int s = add_one(a, id, argv[i], &dk);
 		if (s != 0 && status == 0)
 			status = s;
+		sz_child_progress();   /* one file done: its limits reset */
 	}
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);

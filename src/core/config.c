@@ -72,6 +72,18 @@ static const struct setting settings[] = {
 	NUMBER(search_time_ms, 1, 60000, 2000,
 		"the longest one search of the archive may take; past it the "
 		"reader is told how to narrow it"),
+	NUMBER(doc_memory_mb, 128, 1048576, 2048,
+		"address space samizdat-doc (which parses documents) may use"),
+	NUMBER(doc_cpu_s, 1, 86400, 120,
+		"CPU seconds samizdat-doc may spend on one document"),
+	NUMBER(doc_timeout_s, 1, 86400, 300,
+		"seconds samizdat-doc may take on one document before it is "
+		"stopped"),
+	NUMBER(doc_file_mb, 1, 16777216, 65536,
+		"largest file samizdat-doc may write (the archive's database "
+		"included)"),
+	NUMBER(doc_open_files, 16, 65536, 256,
+		"files samizdat-doc may have open at once"),
 	NUMBER(argon2_memlimit_mb, 8, 4096, 64,
 		"memory for deriving keys from a codename"),
 	NUMBER(argon2_opslimit, 1, 100, 3,

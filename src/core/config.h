@@ -41,6 +41,11 @@ struct sz_config {
 	uint64_t inbox_mb_per_day;       /* all sources together */
 	uint64_t min_free_disk_mb;       /* refuse submissions below this */
 	uint64_t search_time_ms;         /* the most one search may take */
+	uint64_t doc_memory_mb;          /* samizdat-doc: address space */
+	uint64_t doc_cpu_s;              /* ...CPU seconds per document */
+	uint64_t doc_timeout_s;          /* ...wall-clock seconds per document */
+	uint64_t doc_file_mb;            /* ...largest file it writes */
+	uint64_t doc_open_files;
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
 };
