@@ -82,6 +82,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 {
 	uint8_t id[SZ_SESSION_ID_SIZE];
 	size_t len = 0;
+	sodium_memzero(copy, sizeof(*copy));   /* read whatever we answer */
 	if (cookie == NULL || strlen(cookie) != SZ_SESSION_TOKEN_LEN ||
 	    sodium_base642bin(id, sizeof(id), cookie, SZ_SESSION_TOKEN_LEN,
 		    NULL, &len, NULL,
