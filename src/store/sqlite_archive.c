@@ -234,10 +234,9 @@ static int release_get(struct sz_archive *a, int64_t id,
 {
 	sqlite3_stmt *st;
 	memset(row, 0, sizeof(*row));
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = sz_sqlite_prepare(db, "SELECT " RELEASE_COLS
 		" FROM releases r WHERE r.id = ?", &st, err);
@@ -281,10 +280,9 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	*n = 0;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = count_rows(db, drafts ?
 		"SELECT count(*) FROM releases" :
@@ -502,10 +500,9 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 {
 	sqlite3_stmt *st;
 	memset(d, 0, sizeof(*d));
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.id = ?", &st, err);
@@ -528,10 +525,9 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = sz_sqlite_prepare(db,
 		"SELECT body FROM fts WHERE rowid = ?", &st, err);
@@ -558,10 +554,9 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
 	*n = 0;
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = count_rows(db, email ?
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
@@ -589,10 +584,9 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
@@ -609,10 +603,9 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
@@ -641,10 +634,9 @@ static int by_address(struct sz_archive *a, const char *addr,
 	*rows = NULL;
 	*n = 0;
 	*total = 0;
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
-		return sz_err_set(err, SZ_E_LIMIT, "the archive is busy; "
-			"try again in a moment");
+		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	snprintf(sql, sizeof(sql), "SELECT count(*)" DOC_FROM "%s AND"
 		" (r.state = 1 OR :d)", where);

@@ -59,8 +59,10 @@ bool sz_archive_in_own_tx(struct sz_archive *a);
 
 /* A connection to read with: this thread's transaction's, or one of the
  * pool (opened on first use), waiting up to SZ_ARCHIVE_READER_WAIT_S;
- * NULL if none came free.  Give it back with sz_archive_read_end. */
-struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a);
+ * NULL (err says the archive is busy) if none came free.  Give it back
+ * with sz_archive_read_end. */
+struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
+	struct sz_err *err);
 void sz_archive_read_end(struct sz_archive *a, struct sz_archive_reader *r);
 /* Interrupts what r runs past ms milliseconds from now (0: no limit). */
 void sz_archive_read_budget(struct sz_archive_reader *r, unsigned ms);

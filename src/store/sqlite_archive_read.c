@@ -71,7 +71,8 @@ void sz_archive_read_budget(struct sz_archive_reader *r, unsigned ms)
 		ms ? r : NULL);
 }
 
-struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a)
+struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
+	struct sz_err *err)
 {
 	struct sqlite_archive *q = impl(a);
 	static __thread struct sz_archive_reader own;
@@ -112,6 +113,9 @@ struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a)
 	pthread_mutex_unlock(&q->pool_mu);
 	if (r != NULL)
 		r->deadline_ms = 0;
+	else
+		sz_err_set(err, SZ_E_LIMIT, "The archive is busy. Try again in "
+			"a moment.");
 	return r;
 }
 

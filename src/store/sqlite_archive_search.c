@@ -140,11 +140,10 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	if (!search_slot(impl(a), q->time_ms))
 		return sz_err_set(err, SZ_E_LIMIT, "Many searches are running "
 			"right now. Try again in a moment.");
-	struct sz_archive_reader *r = sz_archive_read_begin(a);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL) {
 		sem_post(&impl(a)->searches);
-		return sz_err_set(err, SZ_E_LIMIT, "The archive is busy. Try "
-			"again in a moment.");
+		return SZ_E_LIMIT;
 	}
 	sqlite3 *db = r->db;
 	sz_buf_init(&expr, 1u << 20);

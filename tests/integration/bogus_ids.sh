@@ -11,11 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 make_instance inst
-"$SAMIZDAT" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst alice --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+add_editor inst alice
 # A release with a document and an e-mail, so real ids of the wrong kind
 # (an e-mail's id on /doc/, a document's on /email/) are asked too.
 rel=$("$SAMIZDAT" release create -d inst "Ids" 2>/dev/null)

@@ -117,3 +117,13 @@ We will publish the story about the bridge.
 
 MBOX
 }
+
+# add_editor DIR NAME: an editor account (key NAME.key, password 'a long
+# editor password' in pw.txt); sets SECRET to its TOTP secret.
+add_editor() {
+	"$SAMIZDAT" keygen -o "$2.key" >"$2.pub" || return 1
+	printf 'a long editor password\n' >pw.txt
+	"$SAMIZDAT" editor add -d "$1" "$2" --recipient "$(cat "$2.pub")" \
+		--password-file pw.txt >"$2.add" || return 1
+	SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' "$2.add")
+}

@@ -25,11 +25,7 @@ bounded() {
 }
 
 make_instance inst
-"$SAMIZDAT" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst alice --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+add_editor inst alice
 rel=$("$SAMIZDAT" release create -d inst "Bombs" 2>/dev/null)
 # The editor face runs samizdat-doc through peak.py, to measure it.
 cat >doc-peak.sh <<SH
