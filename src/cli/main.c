@@ -21,8 +21,8 @@ struct command {
 };
 
 /* The limits samizdat-doc runs under: the settings of the instance the
- * command names (-d DIR, --dir DIR, or $SAMIZDAT_DIR), else the
- * defaults. */
+ * command names (-d DIR, --dir DIR, or the usual places: cli.h), else
+ * the defaults. */
 static void doc_limits(int argc, char **argv, struct sz_child_limits *l)
 {
 	const char *dir = NULL;
@@ -33,10 +33,8 @@ static void doc_limits(int argc, char **argv, struct sz_child_limits *l)
 		else if (strncmp(argv[i], "--dir=", 6) == 0)
 			dir = argv[i] + 6;
 	}
-	if (dir == NULL)
-		dir = getenv("SAMIZDAT_DIR");
 	struct sz_config c;
-	if (dir == NULL || sz_config_load(&c, dir, NULL) != SZ_OK)
+	if (sz_config_load(&c, cli_instance_dir(dir), NULL) != SZ_OK)
 		sz_config_defaults(&c);
 	sz_child_limits_of(&c, l);
 }
@@ -67,10 +65,10 @@ static int run_doc_tool(int argc, char **argv)
 	free(args);
 	if (rc != SZ_OK)
 		return cli_fail(argv[0], "%s (samizdat-doc is installed beside "
-			"samizdat)", err.msg);
+			"samizdat or in %s)", err.msg, SZ_HELPER_DIR);
 	if (status == 127 && why == NULL)
 		return cli_fail(argv[0], "cannot run %s (it is installed beside "
-			"samizdat)", tool);
+			"samizdat or in %s)", tool, SZ_HELPER_DIR);
 	if (why != NULL)
 		return cli_fail(argv[0], "samizdat-doc was stopped: %s; nothing "
 			"of that document was kept", why);
@@ -82,6 +80,8 @@ static const struct command commands[] = {
 	{ "encrypt", sz_cmd_encrypt, "encrypt a file in the age format" },
 	{ "decrypt", sz_cmd_decrypt, "decrypt an age file" },
 	{ "init", sz_cmd_init, "create an instance directory" },
+	{ "config", sz_cmd_config,
+	  "check an instance's settings and say where they come from" },
 	{ "recipient", sz_cmd_recipient,
 	  "add, list or remove the editors' public keys" },
 	{ "serve", sz_cmd_serve, "run the web faces" },

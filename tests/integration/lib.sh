@@ -118,8 +118,9 @@ We will publish the story about the bridge.
 MBOX
 }
 
-# add_editor DIR NAME: an editor account (key NAME.key, password 'a long
-# editor password' in pw.txt); sets SECRET to its TOTP secret.
+# add_editor DIR NAME: an editor account with the password "a long editor
+# password" and a new age key (NAME.key, NAME.pub); sets SECRET, the TOTP
+# secret for oathtool.
 add_editor() {
 	"$SAMIZDAT" keygen -o "$2.key" >"$2.pub" || return 1
 	printf 'a long editor password\n' >pw.txt

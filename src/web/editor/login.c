@@ -36,9 +36,12 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	/* The preview shows the archive as the public will see it, drafts
 	 * included, under /preview. */
 	if (rc == SZ_OK)
-		rc = sz_public_app_init(&app->preview, in->dir, err);
+		rc = sz_archive_open(&app->preview.archive, in->dir, true, false,
+			err);
 	app->preview.drafts = true;
+	app->preview.links = SZ_LINKS_ROOTED;
 	app->preview.prefix = "/preview";
+	app->preview.search_ms = (unsigned)in->cfg.search_time_ms;
 	return rc;
 }
 
@@ -46,7 +49,9 @@ void sz_editor_app_free(struct sz_editor_app *app)
 {
 	sz_sessions_free(&app->sessions);
 	sem_destroy(&app->argon2_slots);
-	sz_public_app_free(&app->preview);
+	if (app->preview.archive != NULL)
+		app->preview.archive->ops->close(app->preview.archive);
+	app->preview.archive = NULL;
 }
 
 void sz_editor_error_page(struct sz_request *rq, unsigned status,
