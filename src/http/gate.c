@@ -7,13 +7,14 @@
  *            alive after a response);
  *   HANDED   given to libmicrohttpd, which has not started it yet;
  *   REQUEST  libmicrohttpd is running a request on it;
- *   MHD_IDLE libmicrohttpd keeps it alive itself (the gate could not take
- *            it back, or is stopping);
+ *   MHD_IDLE kept alive after a response: libmicrohttpd's thread waits
+ *            for the next request head (await_next), under the gate's
+ *            limits and check;
  *   CLOSING  the gate sent an error page and waits briefly for the client
  *            to read it before closing (closing at once could reset the
  *            connection and lose the page);
- *   ORPHAN   libmicrohttpd's side of a connection whose socket the gate
- *            took back, until libmicrohttpd lets go of it.
+ *   ORPHAN   evicted while kept alive: shut down, until libmicrohttpd lets
+ *            go of it.
  * HEAD, HANDED, REQUEST and MHD_IDLE count against max_connections.
  *
  * What it deliberately does not do: read, keep or pass on the client's
@@ -26,7 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +60,9 @@ struct slot {
 	size_t peeked;              /* bytes looked at for this head */
 	size_t drained;
 	bool shut;                  /* MHD_IDLE: shut down, closing */
+	bool checked;               /* the head libmicrohttpd reads next was
+	                               checked, and is head_len bytes long */
+	size_t head_len;
 	struct MHD_Connection *conn;
 };
 
@@ -68,7 +72,7 @@ struct sz_gate {
 	struct slot *slots;
 	size_t nslots;
 	unsigned active;            /* slots counting against the cap */
-	int listen_fd, epoll_fd, wake_fd, dead_fd;
+	int listen_fd, epoll_fd, wake_fd;
 	int family;
 	unsigned port;
 	struct MHD_Daemon *d;
@@ -127,8 +131,7 @@ static int watch(struct sz_gate *g, struct slot *s)
 	return epoll_ctl(g->epoll_fd, EPOLL_CTL_ADD, s->fd, &ev);
 }
 
-/* Under the lock: a new connection (or one taken back) starts waiting
- * for a request head. */
+/* Under the lock: a new connection starts waiting for a request head. */
 static bool hold(struct sz_gate *g, struct slot *s, int fd)
 {
 	memset(s, 0, sizeof(*s));
@@ -225,6 +228,37 @@ static void accept_all(struct sz_gate *g)
 	}
 }
 
+/* Peeks at avail bytes of fd (at most the head limit and one), and
+ * checks them as a request head; *head is its length without the empty
+ * lines it may start with (what libmicrohttpd counts).  -1 if the peek
+ * failed. */
+static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
+	size_t avail, size_t *peeked, size_t *head, const char **why)
+{
+	size_t want = avail;
+	if (want > g->conf.max_header_bytes + 1)
+		want = g->conf.max_header_bytes + 1;
+	ssize_t n = recv(fd, buf, want, MSG_PEEK | MSG_DONTWAIT);
+	if (n <= 0)
+		return n == 0 || (errno != EAGAIN && errno != EINTR) ? -1 :
+			SZ_HEAD_INCOMPLETE;
+	*peeked += (size_t)n;
+	*why = "The request was malformed.";
+	size_t len = 0;
+	enum sz_head_verdict v = sz_request_head_check(buf, (size_t)n,
+		g->conf.max_header_bytes, &len, why);
+	size_t lead = 0;
+	while (lead + 1 < len && buf[lead] == '\r' && buf[lead + 1] == '\n')
+		lead += 2;
+	*head = len - lead;
+	if (v == SZ_HEAD_INCOMPLETE &&
+	    *peeked > SZ_GATE_PEEK_FACTOR * g->conf.max_header_bytes) {
+		*why = "The request arrived in too many small pieces.";
+		return SZ_HEAD_BAD;
+	}
+	return (int)v;
+}
+
 /* Under the lock: what the client has sent of its head so far. */
 static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 {
@@ -246,30 +280,18 @@ static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 	s->last_byte = now_ms();
 	if (s->first_byte == 0)
 		s->first_byte = s->last_byte;
-	size_t want = (size_t)avail;
-	if (want > g->conf.max_header_bytes + 1)
-		want = g->conf.max_header_bytes + 1;
-	ssize_t n = recv(s->fd, g->scratch, want, MSG_PEEK | MSG_DONTWAIT);
-	if (n <= 0) {
-		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			drop(g, s);
-		return;
-	}
 	s->seen = (size_t)avail;
-	s->peeked += (size_t)n;
 	size_t head = 0;
-	const char *why = "The request was malformed.";
-	enum sz_head_verdict v = sz_request_head_check(g->scratch, (size_t)n,
-		g->conf.max_header_bytes, &head, &why);
-	if (v == SZ_HEAD_INCOMPLETE) {
-		if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			drop(g, s);   /* it stopped sending half-way */
-		else if (s->peeked > SZ_GATE_PEEK_FACTOR *
-		    g->conf.max_header_bytes)
-			answer_status(g, s, 400, "The request arrived in too many "
-				"small pieces.");
+	const char *why = NULL;
+	int v = peek_head(g, s->fd, g->scratch, (size_t)avail, &s->peeked,
+		&head, &why);
+	if (v < 0 || (v == SZ_HEAD_INCOMPLETE &&
+	    (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))) {
+		drop(g, s);   /* gone, or stopped sending half-way */
 		return;
 	}
+	if (v == SZ_HEAD_INCOMPLETE)
+		return;
 	if (v != SZ_HEAD_OK) {
 		answer_status(g, s, (unsigned)v, why);
 		return;
@@ -283,6 +305,8 @@ static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 		sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	epoll_ctl(g->epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
 	s->conn = NULL;
+	s->checked = true;
+	s->head_len = head;
 	set_state(g, s, HANDED);
 	s->since = now_ms();
 	if (MHD_add_connection(g->d, s->fd, (struct sockaddr *)&anon, alen) !=
@@ -319,8 +343,6 @@ static void sweep(struct sz_gate *g, int64_t now)
 		    (now - s->first_byte > head || now - s->last_byte > idle))
 			answer_status(g, s, 408, "The request took too long to "
 				"arrive.");
-		else if (s->state == MHD_IDLE && !s->shut && now - s->since > idle)
-			evict(g, s);
 		else if (s->state == CLOSING && now - s->since > SZ_GATE_LINGER_MS)
 			drop(g, s);
 		else if (s->state == HANDED && s->conn == NULL &&
@@ -377,8 +399,8 @@ static void *gate_main(void *arg)
 }
 
 /* More descriptors for more connections: the soft limit is raised to the
- * hard one, and the cap is kept within it (two per connection, while one
- * is being taken back). */
+ * hard one, and the cap is kept within it (with room to spare: samizdat-doc
+ * pipes, the databases, blobs being written). */
 static unsigned fit_descriptors(unsigned want)
 {
 	struct rlimit rl;
@@ -410,14 +432,14 @@ int sz_gate_open(struct sz_gate **out, const struct sockaddr *addr,
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	g->conf = *conf;
 	g->conf.max_connections = fit_descriptors(conf->max_connections);
-	g->listen_fd = g->epoll_fd = g->wake_fd = g->dead_fd = -1;
+	g->listen_fd = g->epoll_fd = g->wake_fd = -1;
 	g->family = addr->sa_family;
 	pthread_mutex_init(&g->mu, NULL);
 	sz_buf_init(&g->busy, ERROR_PAGE_MAX);
 	g->nslots = (size_t)g->conf.max_connections + SZ_GATE_RESERVE;
 	g->slots = calloc(g->nslots, sizeof(*g->slots));
 	g->scratch = malloc(conf->max_header_bytes + 1);
-	int rc = SZ_OK, one = 1, sv[2];
+	int rc = SZ_OK, one = 1;
 	if (g->slots == NULL || g->scratch == NULL) {
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
@@ -440,14 +462,6 @@ int sz_gate_open(struct sz_gate **out, const struct sockaddr *addr,
 		g->port = ntohs(bound.ss_family == AF_INET6 ?
 			((struct sockaddr_in6 *)&bound)->sin6_port :
 			((struct sockaddr_in *)&bound)->sin_port);
-	/* A socket whose other end is closed: what libmicrohttpd's
-	 * descriptor is pointed at when the gate takes a connection back. */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		rc = sz_err_set(err, SZ_E_IO, "%s", strerror(errno));
-		goto out;
-	}
-	close(sv[1]);
-	g->dead_fd = sv[0];
 	g->conf.respond(g->conf.respond_ctx, 503, "The server is busy. Please "
 		"try again in a few minutes.", &g->busy);
 	if (g->busy.data == NULL)
@@ -536,8 +550,6 @@ void sz_gate_free(struct sz_gate *g)
 		close(g->epoll_fd);
 	if (g->wake_fd >= 0)
 		close(g->wake_fd);
-	if (g->dead_fd >= 0)
-		close(g->dead_fd);
 	pthread_mutex_destroy(&g->mu);
 	sz_buf_free(&g->busy);
 	free(g->scratch);
@@ -587,24 +599,120 @@ bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn)
 	struct slot *s = slot_of(conn);
 	if (s == NULL)
 		return true;
+	/* The head libmicrohttpd has just parsed must be the one checked: a
+	 * request it read ahead (pipelined) was not. */
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+		MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	pthread_mutex_lock(&g->mu);
-	bool ours = s->state != ORPHAN;
-	if (ours)
+	bool ok = s->state != ORPHAN && s->checked &&
+		(ci == NULL || ci->header_size == s->head_len);
+	s->checked = false;
+	if (ok)
 		set_state(g, s, REQUEST);
 	pthread_mutex_unlock(&g->mu);
-	return ours;
+	return ok;
 }
 
-/* Whether the socket is still open both ways: libmicrohttpd shuts it down
- * before it tells us a request ended, when it will not keep it alive. */
-static bool still_open(int fd)
+/* Sends a whole response on fd (a blocking wait of at most the linger
+ * time), then reads and drops what the client still sends, briefly, so
+ * the close does not reset the connection and lose the page. */
+static void refuse_in_thread(struct sz_gate *g, int fd, unsigned status,
+	const char *why)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
-		return false;
-	return ti.tcpi_state == TCP_ESTABLISHED ||
-	       ti.tcpi_state == TCP_CLOSE_WAIT;
+	struct sz_buf r;
+	sz_buf_init(&r, ERROR_PAGE_MAX);
+	if (status != 0)
+		g->conf.respond(g->conf.respond_ctx, status, why, &r);
+	int64_t until = now_ms() + SZ_GATE_LINGER_MS;
+	size_t off = 0, drained = 0;
+	while (r.data != NULL && off < r.len && now_ms() < until) {
+		ssize_t n = send(fd, r.data + off, r.len - off,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0)
+			off += (size_t)n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		else
+			poll(&(struct pollfd){ fd, POLLOUT, 0 }, 1, 100);
+	}
+	sz_buf_free(&r);
+	shutdown(fd, SHUT_WR);
+	char buf[4096];
+	while (status != 0 && drained < DRAIN_MAX && now_ms() < until) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			drained += (size_t)n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		else
+			poll(&(struct pollfd){ fd, POLLIN, 0 }, 1, 100);
+	}
+	shutdown(fd, SHUT_RDWR);   /* libmicrohttpd reads the end, and lets go */
+}
+
+/*
+ * In libmicrohttpd's thread, between two requests on a kept-alive
+ * connection: waits for the next request head under the gate's limits
+ * (its first byte within idle_s, never pausing that long, the rest
+ * within header_s), and checks it the same way, peeking, before
+ * libmicrohttpd reads a byte of it.  A bad or slow head gets its page
+ * and the connection closes; an idle one just closes.  The thread was
+ * going to wait for it anyway; the gate can still evict the connection
+ * meanwhile (it shuts it down, and the wait ends).
+ */
+static void await_next(struct sz_gate *g, struct slot *s, int fd)
+{
+	uint8_t *buf = malloc(g->conf.max_header_bytes + 1);
+	int64_t idle = (int64_t)g->conf.idle_s * 1000;
+	int64_t header = (int64_t)g->conf.header_s * 1000;
+	int64_t start = now_ms(), first = 0, last = 0;
+	size_t seen = 0, peeked = 0, head = 0;
+	const char *why = "The request took too long to arrive.";
+	int v = buf ? SZ_HEAD_INCOMPLETE : -1;
+	while (v == SZ_HEAD_INCOMPLETE) {
+		int64_t now = now_ms();
+		int64_t until = first ? (first + header < last + idle ?
+			first + header : last + idle) : start + idle;
+		if (now >= until) {
+			v = first ? 408 : -1;   /* silent close when never begun */
+			break;
+		}
+		int avail = 0;
+		if (ioctl(fd, FIONREAD, &avail) != 0 || avail < 0) {
+			v = -1;
+			break;
+		}
+		if ((size_t)avail <= seen) {
+			/* Nothing new: sleep until there is (or, with part of a
+			 * head there already, look again shortly). */
+			struct pollfd p = { fd, avail ? POLLRDHUP : POLLIN | POLLRDHUP,
+				0 };
+			int64_t wait = until - now;
+			if (avail && wait > 20)
+				wait = 20;
+			if (poll(&p, 1, (int)wait) > 0 &&
+			    (p.revents & (POLLHUP | POLLERR | POLLRDHUP)) &&
+			    ioctl(fd, FIONREAD, &avail) == 0 && (size_t)avail <= seen)
+				v = -1;   /* gone (or evicted) */
+			continue;
+		}
+		last = now;
+		if (first == 0)
+			first = now;
+		seen = (size_t)avail;
+		v = peek_head(g, fd, buf, seen, &peeked, &head, &why);
+	}
+	free(buf);
+	pthread_mutex_lock(&g->mu);
+	bool evicted = s->state != MHD_IDLE;
+	if (v == SZ_HEAD_OK && !evicted) {
+		s->checked = true;
+		s->head_len = head;
+	}
+	pthread_mutex_unlock(&g->mu);
+	if (v == SZ_HEAD_OK || evicted)
+		return;
+	refuse_in_thread(g, fd, v > 0 ? (unsigned)v : 0, why);
 }
 
 void sz_gate_request_ends(struct sz_gate *g, struct MHD_Connection *conn,
@@ -614,27 +722,14 @@ void sz_gate_request_ends(struct sz_gate *g, struct MHD_Connection *conn,
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&g->mu);
-	if (s->state != REQUEST)
-		goto out;
-	s->since = now_ms();
-	set_state(g, s, MHD_IDLE);
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK || !reusable ||
-	    g->quiesced || !still_open(s->fd))
-		goto out;   /* libmicrohttpd closes it, or keeps it itself */
-	/* Take the socket back for the next request head: a copy for the
-	 * gate, and libmicrohttpd's descriptor pointed at a closed socket
-	 * (its thread reads the end there and lets go).  This runs in that
-	 * thread, between two requests: it is not reading meanwhile. */
-	struct slot *n = free_slot(g);
-	int fd = n ? fcntl(s->fd, F_DUPFD_CLOEXEC, 0) : -1;
-	if (fd < 0)
-		goto out;
-	if (dup3(g->dead_fd, s->fd, O_CLOEXEC) < 0) {
-		close(fd);
-		goto out;
+	bool wait = s->state == REQUEST && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
+		&& reusable && !g->quiesced;
+	if (s->state == REQUEST) {
+		s->since = now_ms();
+		set_state(g, s, MHD_IDLE);
 	}
-	set_state(g, s, ORPHAN);
-	hold(g, n, fd);
-out:
+	int fd = s->fd;
 	pthread_mutex_unlock(&g->mu);
+	if (wait)
+		await_next(g, s, fd);
 }

@@ -17,10 +17,10 @@
  *     sees a byte of it; a bad one gets its error page and is closed;
  *   - then the socket goes to libmicrohttpd (MHD_add_connection), whose
  *     thread runs the request;
- *   - after a response on a connection kept alive, the gate takes the
- *     socket back (libmicrohttpd's descriptor is pointed at a closed
- *     socket, so its thread ends), and the next request is checked like
- *     the first: every request head on every connection, the same way;
+ *   - after a response on a connection kept alive, that thread waits for
+ *     the next request head under the same limits and checks it the same
+ *     way, peeking, before libmicrohttpd reads it: every request head on
+ *     every connection is checked;
  *   - at most max_connections at once.  When full, the connection that has
  *     waited longest for a request head (idle, slow, or kept alive) is
  *     closed to make room; one that has sent a complete request never is.
@@ -79,11 +79,11 @@ void sz_gate_free(struct sz_gate *g);
 unsigned sz_gate_connections(struct sz_gate *g);
 
 /* libmicrohttpd's hooks: MHD_OPTION_NOTIFY_CONNECTION, and the first
- * and last calls of each request.  request_begins is false when the
- * connection's socket was taken back (a request libmicrohttpd had read
- * ahead, pipelined): drop it unanswered.  reusable says the connection
- * may carry another request (HTTP/1.1, nobody asked to close, the body
- * was read whole): only then is it taken back. */
+ * and last calls of each request.  request_begins is false when the head
+ * libmicrohttpd parsed is not the one checked (it had read a pipelined
+ * request ahead): drop it unanswered.  reusable says the connection may
+ * carry another request (HTTP/1.1, nobody asked to close, the body was
+ * read whole): only then does request_ends wait for the next head. */
 void sz_gate_notify(void *g, struct MHD_Connection *conn,
 	void **socket_context, enum MHD_ConnectionNotificationCode code);
 bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn);

@@ -219,8 +219,8 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	struct MHD_Connection *conn, const char *url, const char *method,
 	const char *version, void **con_cls)
 {
-	/* A request libmicrohttpd read ahead on a connection the gate has
-	 * taken back: its head was never checked, so it is not answered. */
+	/* A request whose head the gate did not check (libmicrohttpd read it
+	 * ahead, pipelined) is not answered. */
 	if (!sz_gate_request_begins(s->gate, conn))
 		return MHD_NO;
 	struct req_box *box = calloc(1, sizeof(*box));
