@@ -53,6 +53,9 @@ static int run_doc_tool(int argc, char **argv)
 	struct sz_err err;
 	sz_sibling_program("samizdat-doc", "SAMIZDAT_DOC", tool, sizeof(tool));
 	doc_limits(argc, argv, &l);
+	if (access(tool, X_OK) != 0)
+		return cli_fail(argv[0], "cannot run %s: %s (it is installed beside "
+			"samizdat or in %s)", tool, strerror(errno), SZ_HELPER_DIR);
 	char **args = calloc((size_t)argc + 2, sizeof(*args));
 	if (args == NULL)
 		return cli_fail(argv[0], "out of memory");
