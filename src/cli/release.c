@@ -180,6 +180,7 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 	const struct dkim_opt *dk)
 {
 	struct sz_err err;
+	sz_child_progress();   /* each file starts a document's clock */
 	int rc = a->ops->begin(a, &err);
 	if (rc != 0)
 		return cli_fail("release", "%s", err.msg);
@@ -288,7 +289,6 @@ static int cmd_add(int argc, char **argv)
 		int s = add_one(a, id, argv[i], &dk);
 		if (s != 0 && status == 0)
 			status = s;
-		sz_child_progress();   /* one file done: its limits reset */
 	}
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);

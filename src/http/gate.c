@@ -46,7 +46,7 @@
 #define TICK_MS 100                 /* deadlines are checked this often */
 #define DRAIN_MAX (1u << 20)        /* bytes read and dropped when closing */
 #define ERROR_PAGE_MAX (64u << 10)
-#define HANDED_MAX_MS 10000         /* a hand-over never started */
+#define HANDED_MAX_MS 60000         /* a hand-over never started */
 
 enum state { FREE, HEAD, HANDED, REQUEST, MHD_IDLE, CLOSING, ORPHAN };
 
@@ -596,9 +596,11 @@ void sz_gate_notify(void *cls, struct MHD_Connection *conn,
 
 bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn)
 {
+	/* Every connection comes from the gate: one it does not know, it has
+	 * not checked. */
 	struct slot *s = slot_of(conn);
 	if (s == NULL)
-		return true;
+		return false;
 	/* The head libmicrohttpd has just parsed must be the one checked: a
 	 * request it read ahead (pipelined) was not. */
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
