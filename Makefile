@@ -52,7 +52,7 @@ soak:
 	@scripts/deps check
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
 	ninja -C $(BUILD)
-	SAMIZDAT=$(BUILD)/samizdat SIEGE_SECONDS=$${SIEGE_SECONDS:-600} \
+	SAMIZDAT=$(CURDIR)/$(BUILD)/samizdat SIEGE_SECONDS=$${SIEGE_SECONDS:-600} \
 		tests/load/siege.sh
 
 fuzz:
