@@ -45,7 +45,8 @@ static void editor_free(struct sz_face_run *r)
 static int public_init(struct sz_face_run *r, struct sz_err *err)
 {
 	(void)err;
-	sz_public_app_init(&r->app.pub, r->in.archive);
+	sz_public_app_init(&r->app.pub, r->in.archive,
+		(unsigned)r->in.cfg.search_time_ms);
 	return SZ_OK;
 }
 
@@ -132,9 +133,11 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	prctl(PR_SET_NAME, face->process);
 	/* The runner's rules name the archive's files: they must exist. */
 	if (serving && (face->chores & SZ_FACE_RUNNER)) {
+		struct sz_child_limits limits;
+		sz_child_limits_of(&cfg, &limits);
 		rc = sz_archive_prepare(dir, err);
 		if (rc == SZ_OK)
-			rc = sz_doc_runner_start(&r->runner, dir, err);
+			rc = sz_doc_runner_start(&r->runner, dir, &limits, err);
 		if (rc != SZ_OK)
 			return rc;
 		r->runner_started = true;
@@ -248,6 +251,7 @@ int sz_face_serve(const struct sz_face *face, const char *dir,
 	struct sz_http_limits limits = {
 		.max_connections = (unsigned)cfg->max_connections,
 		.idle_timeout_s = (unsigned)cfg->idle_timeout_s,
+		.header_timeout_s = (unsigned)cfg->header_timeout_s,
 		.request_timeout_s = (unsigned)cfg->request_timeout_s,
 		.max_header_bytes = (size_t)cfg->max_header_kb * 1024,
 		.max_body = cfg->max_submission_mb << 20,

@@ -15,7 +15,7 @@
 
 #include "http/server.h"
 
-#define LISTEN_BACKLOG 128
+#define LISTEN_BACKLOG SOMAXCONN  /* floods queue in the kernel, not here */
 
 int sz_http_listen(const char *listen_addr, int *fd, struct sz_err *err)
 {

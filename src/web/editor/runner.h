@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "core/buf.h"
+#include "core/child.h"
 #include "core/err.h"
 
 #define SZ_RUNNER_OUTPUT_MAX 4096    /* what samizdat-doc said, kept */
@@ -36,9 +37,10 @@ struct sz_doc_runner {
 };
 
 /* Starts the runner for the instance in dir, whose archive must exist
- * (sz_archive_prepare): forks, and the child locks itself in. */
+ * (sz_archive_prepare): forks, and the child locks itself in.  Each
+ * samizdat-doc it runs is under the limits l (core/child.h). */
 int sz_doc_runner_start(struct sz_doc_runner *r, const char *dir,
-	struct sz_err *err);
+	const struct sz_child_limits *l, struct sz_err *err);
 /* Adds archive/UPLOAD/NAME to release (upload is the upload folder's
  * name, ".upload-XXXXXX"); appends what samizdat-doc said to out.
  * Returns its exit status, or -1 if it could not be run. */

@@ -22,7 +22,8 @@ struct sz_public_app {
 };
 
 /* Serves archive (the instance's, opened read-only; not owned). */
-void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive);
+void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
+	unsigned search_ms);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const char *message);
