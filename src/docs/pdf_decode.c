@@ -281,12 +281,17 @@ static int hex_value(unsigned char c)
 		c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
+static int hex_end(struct stage *s);
+
 static int hex_push(struct stage *s, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n && !s->done; i++) {
 		int v = hex_value(p[i]);
 		if (p[i] == '>') {
 			s->done = 1;
+			int rc = hex_end(s);
+			if (rc)
+				return rc;
 		} else if (v >= 0) {
 			if (s->u.hi < 0) {
 				s->u.hi = v;
@@ -304,6 +309,7 @@ static int hex_push(struct stage *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* An odd last digit: as if a 0 followed it. */
 static int hex_end(struct stage *s)
 {
 	if (s->u.hi < 0)
