@@ -17,6 +17,7 @@
  *   SZ_DOC_MAX_PDF_INFLATED    the whole document: every stream once,
  *                              plus every page's drawing
  *   SZ_DOC_MAX_PDF_FORM_DEPTH  forms drawing forms, this deep at most
+ *   SZ_PDF_MAX_FILTERS         filters one stream chains (pdf_decode.h)
  */
 #ifndef SZ_DOCS_PDF_BUDGET_H
 #define SZ_DOCS_PDF_BUDGET_H
