@@ -13,26 +13,35 @@
  * streams (qpdf read them to open the file).  Object streams are counted
  * like the others, but qpdf inflates one whole the first time an object
  * in it is looked at, and the C API cannot list the cross-reference
- * table to find them first: samizdat-doc's address-space limit is what
- * bounds that (as it bounds the cross-reference streams).  A stream
+ * table: so they are found first in the cross-reference streams
+ * themselves (from startxref along /Prev), and counted before the walk
+ * looks at any object.  Where that fails (a file whose cross-reference
+ * qpdf had to rebuild), samizdat-doc's address-space limit is what
+ * bounds them, as it bounds the cross-reference streams.  A stream
  * whose filters this cannot decode (images' DCT, JPX, JBIG2, CCITT, or
  * an unknown name) counts its raw bytes, as qpdf's "specialized" level
  * did.
  */
 #include "docs/pdf_budget.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <qpdf/qpdf-c.h>
 #include <sodium.h>
 
 #include "docs/pdf_decode.h"
 #include "docs/pdf_lex.h"
+
+#define SZ_PDF_MAX_XREF_SECTIONS 64u  /* /Prev links followed */
+#define XREF_TAIL 1024                /* where startxref is looked for */
 
 /* How the check stops (the positive codes the sinks return). */
 enum { GO = 0, LIMIT = 1, QPDF = 2, NOMEM = 3 };
@@ -330,6 +339,138 @@ static int ohs_push(struct ohs *s, qpdf_oh oh)
 	}
 	s->v[s->n++] = oh;
 	return GO;
+}
+
+/* An integer key of a dictionary, or -1. */
+static long long int_key(struct check *c, qpdf_oh dict, const char *key)
+{
+	qpdf_oh v = qpdf_oh_get_key_if_dict(c->q, dict, key);
+	long long n = qpdf_oh_is_integer(c->q, v) ?
+		qpdf_oh_get_int_value(c->q, v) : -1;
+	qpdf_oh_release(c->q, v);
+	return n;
+}
+
+/* Object stream number objstm, named by a cross-reference stream:
+ * counted once, before anything is read from it. */
+static int objstm_seen(struct check *c, long long objstm)
+{
+	if (objstm <= 0 || objstm > INT32_MAX)
+		return GO;
+	int32_t og[2] = { (int32_t)objstm, 0 };
+	bool oom = false;
+	if (map_get(c, &c->seen, og, sizeof(og), false, &oom))
+		return GO;
+	if (!map_get(c, &c->seen, og, sizeof(og), true, &oom))
+		return NOMEM;
+	if (++c->objects > c->max_objects)
+		return over(c, "it has more than %u objects", c->max_objects);
+	qpdf_oh o = qpdf_get_object_by_id(c->q, og[0], 0);
+	qpdf_oh d = qpdf_oh_is_stream(c->q, o) ? qpdf_oh_get_dict(c->q, o) :
+		qpdf_oh_new_null(c->q);
+	qpdf_oh t = qpdf_oh_get_key_if_dict(c->q, d, "/Type");
+	int rc = qpdf_oh_is_name_and_equals(c->q, t, "/ObjStm") ?
+		count_once(c, o) : GO;
+	qpdf_oh_release(c->q, t);
+	qpdf_oh_release(c->q, d);
+	qpdf_oh_release(c->q, o);
+	return rc;
+}
+
+/* The object streams one cross-reference stream names (its type 2
+ * entries); its /Prev, or -1. */
+static int xref_section(struct check *c, qpdf_oh x, long long *prev)
+{
+	*prev = -1;
+	qpdf_oh d = qpdf_oh_get_dict(c->q, x);
+	qpdf_oh w = qpdf_oh_get_key(c->q, d, "/W");
+	int wf[3] = { 0, 0, 0 };
+	bool ok = qpdf_oh_is_array(c->q, w) &&
+		qpdf_oh_get_array_n_items(c->q, w) == 3;
+	for (int i = 0; ok && i < 3; i++) {
+		qpdf_oh v = qpdf_oh_get_array_item(c->q, w, i);
+		long long n = qpdf_oh_is_integer(c->q, v) ?
+			qpdf_oh_get_int_value(c->q, v) : -1;
+		qpdf_oh_release(c->q, v);
+		ok = n >= 0 && n <= 8;
+		wf[i] = (int)n;
+	}
+	*prev = int_key(c, d, "/Prev");
+	qpdf_oh_release(c->q, w);
+	qpdf_oh_release(c->q, d);
+	size_t row = (size_t)(wf[0] + wf[1] + wf[2]);
+	if (!ok || row == 0 || wf[1] == 0)
+		return GO;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	QPDF_BOOL filtered = QPDF_FALSE;
+	if (qpdf_oh_get_stream_data(c->q, x, qpdf_dl_generalized, &filtered,
+		&buf, &len) & QPDF_ERRORS) {
+		(void)qpdf_get_error(c->q);   /* best effort: the walk goes on */
+		return GO;
+	}
+	int rc = GO;
+	for (size_t o = 0; filtered && rc == GO && o + row <= len; o += row) {
+		uint64_t f[3] = { wf[0] ? 0 : 1, 0, 0 };
+		const unsigned char *p = buf + o;
+		for (int i = 0; i < 3; i++)
+			for (int k = 0; k < wf[i]; k++)
+				f[i] = f[i] << 8 | *p++;
+		if (f[0] == 2)
+			rc = objstm_seen(c, (long long)f[1]);
+	}
+	free(buf);
+	return rc;
+}
+
+/* Object streams first, from the cross-reference streams; best effort
+ * (see the top of this file). */
+static int objstms_first(struct check *c, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return GO;
+	struct stat st;
+	char tail[XREF_TAIL + 1];
+	long long off = -1;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		off_t at = st.st_size > XREF_TAIL ? st.st_size - XREF_TAIL : 0;
+		ssize_t n = pread(fd, tail, XREF_TAIL, at);
+		tail[n > 0 ? n : 0] = '\0';
+		for (ssize_t i = n - 9; i >= 0; i--)
+			if (memcmp(tail + i, "startxref", 9) == 0) {
+				off = strtoll(tail + i + 9, NULL, 10);
+				break;
+			}
+	}
+	int rc = GO;
+	for (unsigned s = 0; rc == GO && s < SZ_PDF_MAX_XREF_SECTIONS && off >= 0;
+	     s++) {
+		char head[65];
+		ssize_t n = pread(fd, head, 64, (off_t)off);
+		head[n > 0 ? n : 0] = '\0';
+		int id = 0, gen = -1;
+		if (sscanf(head, " %d %d obj", &id, &gen) != 2 || id <= 0 ||
+		    gen < 0) {
+			/* A classic table: a hybrid file's /XRefStm, once. */
+			qpdf_oh t = qpdf_get_trailer(c->q);
+			off = s == 0 ? int_key(c, t, "/XRefStm") : -1;
+			qpdf_oh_release(c->q, t);
+			continue;
+		}
+		qpdf_oh x = qpdf_get_object_by_id(c->q, id, gen);
+		qpdf_oh d = qpdf_oh_is_stream(c->q, x) ? qpdf_oh_get_dict(c->q, x) :
+			qpdf_oh_new_null(c->q);
+		qpdf_oh t = qpdf_oh_get_key_if_dict(c->q, d, "/Type");
+		off = -1;
+		if (qpdf_oh_is_name_and_equals(c->q, t, "/XRef"))
+			rc = xref_section(c, x, &off);
+		qpdf_oh_release(c->q, t);
+		qpdf_oh_release(c->q, d);
+		qpdf_oh_release(c->q, x);
+	}
+	close(fd);
+	return rc;
 }
 
 /* Every object reachable from the trailer, once: streams counted. */
@@ -642,6 +783,8 @@ int sz_pdf_budget_check(const char *path, unsigned max_objects,
 	qpdf_silence_errors(c.q);
 	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
 	int rc = qpdf_read(c.q, path, "") & QPDF_ERRORS ? QPDF : GO;
+	if (rc == GO)
+		rc = objstms_first(&c, path);
 	if (rc == GO)
 		rc = walk(&c);
 	if (rc == GO)
