@@ -96,14 +96,20 @@ static int flush(struct stage *s)
 	return s->chain->sink->push(s->chain->sink, s->out, n);
 }
 
-static int emit(struct stage *s, const unsigned char *p, size_t n)
+/* n bytes out: from p, or n times c if p is NULL. */
+static int put(struct stage *s, const unsigned char *p, unsigned char c,
+	size_t n)
 {
 	while (n > 0) {
 		size_t room = SZ_PDF_DECODE_CHUNK - s->n;
 		size_t k = n < room ? n : room;
-		memcpy(s->out + s->n, p, k);
+		if (p) {
+			memcpy(s->out + s->n, p, k);
+			p += k;
+		} else {
+			memset(s->out + s->n, c, k);
+		}
 		s->n += k;
-		p += k;
 		n -= k;
 		if (s->n == SZ_PDF_DECODE_CHUNK) {
 			int rc = flush(s);
@@ -114,21 +120,9 @@ static int emit(struct stage *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static int emit_fill(struct stage *s, unsigned char c, size_t n)
+static int emit(struct stage *s, const unsigned char *p, size_t n)
 {
-	while (n > 0) {
-		size_t room = SZ_PDF_DECODE_CHUNK - s->n;
-		size_t k = n < room ? n : room;
-		memset(s->out + s->n, c, k);
-		s->n += k;
-		n -= k;
-		if (s->n == SZ_PDF_DECODE_CHUNK) {
-			int rc = flush(s);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
+	return put(s, p, 0, n);
 }
 
 static int flate_push(struct stage *s, const unsigned char *p, size_t n)
@@ -259,7 +253,7 @@ static int rl_push(struct stage *s, const unsigned char *p, size_t n)
 			break;
 		}
 		default:
-			rc = emit_fill(s, (unsigned char)b, s->u.rl.count);
+			rc = put(s, NULL, (unsigned char)b, s->u.rl.count);
 			s->u.rl.mode = 0;
 			break;
 		}
