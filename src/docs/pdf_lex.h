@@ -1,10 +1,11 @@
 /*
  * pdf_lex.h - reads a PDF content stream as it streams past, a chunk at a
  * time, for what drawing it costs: each "/Name Do" (a form or image
- * drawn) and the bytes of its text strings.  Comments are skipped, and
- * inline image data up to its EI.  A token split between two chunks is
- * carried over; a name longer than a PDF allows (127 bytes) draws
- * nothing.  It does not parse operands otherwise, check syntax or keep
+ * drawn) and the bytes of its text strings.  A token split between two
+ * chunks is carried over; a name longer than a PDF allows (127 bytes)
+ * draws nothing.  It over-counts rather than under-counts: a draw or a
+ * string written inside a comment or inline image data counts too (see
+ * pdf_lex.c).  It does not parse operands otherwise, check syntax or keep
  * anything but the token it is in (at most 256 bytes).
  *
  * Ownership: struct pdf_lex is the caller's, with no heap memory.
@@ -25,8 +26,9 @@ struct pdf_lex {
 	pdf_lex_draw draw;
 	void *ctx;
 	uint64_t text;             /* bytes of text strings so far */
-	int st, depth, hex, inl;
-	int escape, name_last, lt;
+	int st, depth, hex;        /* strings */
+	int escape, lt;
+	int tk, name_last;         /* tokens */
 	size_t ntok, nname;
 	unsigned char tok[16];
 	unsigned char name[256];

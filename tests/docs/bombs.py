@@ -7,6 +7,9 @@ finds nothing wrong with it) whose streams inflate far past what it is:
   nested_forms.pdf   30 forms, each drawing the next twice (2^30 draws)
   nested_filters.pdf a page stream deflated twice over, 1 GiB inside
   spread_3g.pdf      30 pages of 100 MiB each: 3 GiB across streams
+  inline_hidden.pdf  nested_forms, its two draws behind a one-byte inline
+                     image whose byte is "(": a reader that took it for a
+                     string would not see them
   objstm_200m.pdf    the catalog in an object stream that inflates to
                      200 MiB (qpdf inflates one whole to read from it)
 
@@ -97,6 +100,10 @@ for i in range(depth):
 pages_pdf(os.path.join(OUT, "nested_forms.pdf"), [4],
           [stream(b"/X0 Do /X0 Do\n")] + forms,
           resources=b"<< /XObject << /X0 5 0 R >> >>")
+
+pages_pdf(os.path.join(OUT, "inline_hidden.pdf"), [4],
+          [stream(b"BI /W 1 /H 1 /BPC 8 /CS /G ID (EI\n/X0 Do /X0 Do\n")] +
+          forms, resources=b"<< /XObject << /X0 5 0 R >> >>")
 
 # The 1 GiB stream deflated once more: a few KiB for a gigabyte.
 twice = zlib.compress(big, 9)

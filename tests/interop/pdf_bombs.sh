@@ -4,7 +4,8 @@
 # 2,000 pages sharing one 20 MB stream ran without end; through the CLI
 # and the editor's upload alike.  Each bomb (tests/docs/bombs.py: those
 # two, forms nested 30 deep, a stream deflated twice, 3 GiB across 30
-# streams, a catalog inside a 200 MiB object stream) must now end in a
+# streams, a catalog inside a 200 MiB object stream, nested forms drawn
+# after inline image data that looks like a string) must now end in a
 # clear refusal within 10 s and 512 MiB, via
 # `samizdat scrub`, `samizdat release add` and the editor face's upload.
 # And samizdat-doc runs under limits: its address space, CPU time per
@@ -40,7 +41,8 @@ check "the editor logs in" test "$s" = 303
 curl -s -b ed "$EURL/release?id=$rel" >rel.html
 T=$(csrf_of rel.html)
 
-for b in stream_1g shared_2000 nested_forms nested_filters spread_3g objstm_200m; do
+for b in stream_1g shared_2000 nested_forms nested_filters spread_3g objstm_200m \
+		inline_hidden; do
 	python3 "$PEAK" scrub.peak "$SAMIZDAT" scrub -o out.pdf bombs/$b.pdf \
 		>scrub.out 2>&1
 	check "scrub $b: refused as a decompression bomb, nothing written" sh -c "
