@@ -4,7 +4,7 @@
  * first byte cuts the input into pieces (fuzz_piece), the next two choose
  * a /Filter chain of one to four filters and their EarlyChange, the rest
  * is the raw stream.  What comes out is counted and read as a content
- * stream; past 16 MiB the sink stops it, as the check's counter stops a
+ * stream; past 1 MiB the sink stops it, as the check's counter stops a
  * bomb.  Whole PDFs reach the check through fuzz_doc's PDF target.
  */
 #include <stdint.h>
@@ -14,7 +14,7 @@
 #include "docs/pdf_lex.h"
 #include "fuzz.h"
 
-#define FUZZ_PDF_MAX_OUT (16u << 20)
+#define FUZZ_PDF_MAX_OUT (1u << 20)
 
 struct count {
 	struct pdf_sink sink;
