@@ -675,6 +675,7 @@ static int scan(struct check *c, const qpdf_oh *streams, size_t n,
 		if (!e)
 			rc = NOMEM;
 	}
+	sodium_memzero(&lex, sizeof(lex));
 	if (rc) {
 		drawing_free(d);
 		goto out;

@@ -5,10 +5,12 @@
  * fixed memory (an LZW table of 4,096 entries and a zlib window at most
  * per stage).  It decodes for counting and for reading content-stream
  * operators: it does not apply predictors or decode images (see the
- * header), and it never keeps what has gone through.
+ * header), and it never keeps what has gone through (its buffers are
+ * wiped when the chain is freed).
  */
 #include "docs/pdf_decode.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,8 +416,12 @@ void pdf_chain_free(struct pdf_chain *c)
 		struct stage *s = c->st[i];
 		if (s->f == PDF_FLATE && s->u.fl.live)
 			inflateEnd(&s->u.fl.z);
-		if (s->f == PDF_LZW)
+		/* What went through was a document's content. */
+		if (s->f == PDF_LZW && s->u.lzw) {
+			sodium_memzero(s->u.lzw, sizeof(*s->u.lzw));
 			free(s->u.lzw);
+		}
+		sodium_memzero(s, sizeof(*s));
 		free(s);
 	}
 	free(c);
