@@ -39,6 +39,7 @@
 
 #include "docs/pdf_decode.h"
 #include "docs/pdf_lex.h"
+#include "docs/pdf_map.h"
 
 #define SZ_PDF_MAX_XREF_SECTIONS 64u  /* /Prev links followed */
 #define XREF_TAIL 1024                /* where startxref is looked for */
@@ -46,23 +47,10 @@
 /* How the check stops (the positive codes the sinks return). */
 enum { GO = 0, LIMIT = 1, QPDF = 2, NOMEM = 3 };
 
-/* A hash map from byte strings to counts or drawings, keyed with a
- * random SipHash key so a PDF cannot choose colliding names. */
-struct entry {
-	unsigned char *key;
-	size_t klen;
-	uint64_t n;
-	struct drawing *d;
-};
-struct map {
-	struct entry *e;
-	size_t cap, used;
-};
-
 /* What content streams draw: bytes, text bytes, and the names drawn. */
 struct drawing {
 	uint64_t bytes, text;
-	struct map draws;
+	struct pdf_map draws;
 };
 
 struct check {
@@ -70,82 +58,26 @@ struct check {
 	unsigned char hkey[crypto_shorthash_KEYBYTES];
 	uint64_t total;
 	unsigned objects, max_objects;
-	struct map seen;     /* objects walked: id and generation */
-	struct map scanned;  /* content stream lists read, with draws */
-	struct map forms;    /* forms drawn, by form and resources */
+	struct pdf_map seen;     /* objects walked: id and generation */
+	struct pdf_map scanned;  /* content stream lists read, with draws */
+	struct pdf_map forms;    /* forms drawn, by form and resources:
+	                          * bytes and text */
 	char why[160];
 };
 
 static void drawing_free(struct drawing *d);
 
-static uint64_t hash(const struct check *c, const void *k, size_t n)
-{
-	unsigned char h[crypto_shorthash_BYTES];
-	crypto_shorthash(h, k, n, c->hkey);
-	uint64_t v;
-	memcpy(&v, h, sizeof(v));
-	return v;
-}
-
-static void map_free(struct map *m)
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		free(m->e[i].key);
-		drawing_free(m->e[i].d);
-	}
-	free(m->e);
-	memset(m, 0, sizeof(*m));
-}
-
 static void drawing_free(struct drawing *d)
 {
 	if (!d)
 		return;
-	map_free(&d->draws);
+	pdf_map_free(&d->draws, NULL);
 	free(d);
 }
 
-/* The entry for key, made (zeroed) if absent and make; NULL if absent
- * and not make, or out of memory (*oom then set). */
-static struct entry *map_get(const struct check *c, struct map *m,
-	const void *key, size_t klen, bool make, bool *oom)
+static void drawing_free_val(void *d)
 {
-	if (make && (m->used + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct entry *e = calloc(cap, sizeof(*e));
-		if (!e) {
-			*oom = true;
-			return NULL;
-		}
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->e[i].key)
-				continue;
-			size_t j = hash(c, m->e[i].key, m->e[i].klen) & (cap - 1);
-			while (e[j].key)
-				j = (j + 1) & (cap - 1);
-			e[j] = m->e[i];
-		}
-		free(m->e);
-		m->e = e;
-		m->cap = cap;
-	}
-	if (m->cap == 0)
-		return NULL;
-	size_t j = hash(c, key, klen) & (m->cap - 1);
-	for (; m->e[j].key; j = (j + 1) & (m->cap - 1))
-		if (m->e[j].klen == klen && memcmp(m->e[j].key, key, klen) == 0)
-			return &m->e[j];
-	if (!make)
-		return NULL;
-	m->e[j].key = malloc(klen ? klen : 1);
-	if (!m->e[j].key) {
-		*oom = true;
-		return NULL;
-	}
-	memcpy(m->e[j].key, key, klen);
-	m->e[j].klen = klen;
-	m->used++;
-	return &m->e[j];
+	drawing_free(d);
 }
 
 static int over(struct check *c, const char *fmt, ...)
@@ -359,9 +291,9 @@ static int objstm_seen(struct check *c, long long objstm)
 		return GO;
 	int32_t og[2] = { (int32_t)objstm, 0 };
 	bool oom = false;
-	if (map_get(c, &c->seen, og, sizeof(og), false, &oom))
+	if (pdf_map_get(c->hkey, &c->seen, og, sizeof(og), false, &oom))
 		return GO;
-	if (!map_get(c, &c->seen, og, sizeof(og), true, &oom))
+	if (!pdf_map_get(c->hkey, &c->seen, og, sizeof(og), true, &oom))
 		return NOMEM;
 	if (++c->objects > c->max_objects)
 		return over(c, "it has more than %u objects", c->max_objects);
@@ -484,11 +416,11 @@ static int walk(struct check *c)
 		if (id > 0) {
 			int32_t og[2] = { id, qpdf_oh_get_generation(c->q, o) };
 			bool oom = false;
-			if (map_get(c, &c->seen, og, sizeof(og), false, &oom)) {
+			if (pdf_map_get(c->hkey, &c->seen, og, sizeof(og), false, &oom)) {
 				qpdf_oh_release(c->q, o);
 				continue;
 			}
-			if (!map_get(c, &c->seen, og, sizeof(og), true, &oom)) {
+			if (!pdf_map_get(c->hkey, &c->seen, og, sizeof(og), true, &oom)) {
 				rc = NOMEM;
 				qpdf_oh_release(c->q, o);
 				break;
@@ -541,12 +473,12 @@ static int on_draw(void *ctx, const char *name, size_t len)
 {
 	struct names *nm = ctx;
 	bool oom = false;
-	struct entry *e = map_get(nm->c, &nm->d->draws, name, len, false, &oom);
+	struct pdf_map_entry *e = pdf_map_get(nm->c->hkey, &nm->d->draws, name, len, false, &oom);
 	if (!e) {
 		if (nm->d->draws.used >= SZ_DOC_MAX_PDF_NAMES)
 			return over(nm->c, "one of its pages names more than %u "
 				"things to draw", SZ_DOC_MAX_PDF_NAMES);
-		e = map_get(nm->c, &nm->d->draws, name, len, true, &oom);
+		e = pdf_map_get(nm->c->hkey, &nm->d->draws, name, len, true, &oom);
 		if (!e)
 			return NOMEM;
 	}
@@ -602,11 +534,11 @@ static int form(struct check *c, qpdf_oh f, qpdf_oh outer, int depth,
 	}
 	og_of(c, res, key + 2);
 	bool oom = false;
-	struct entry *e = map_get(c, &c->forms, key, sizeof(key), false, &oom);
+	struct pdf_map_entry *e = pdf_map_get(c->hkey, &c->forms, key, sizeof(key), false, &oom);
 	int rc = GO;
 	if (e) {
 		*bytes = e->n;
-		*text = e->d ? e->d->text : 0;
+		*text = e->n2;
 		goto out;
 	}
 	struct drawing d = { 0 };
@@ -619,15 +551,13 @@ static int form(struct check *c, qpdf_oh f, qpdf_oh outer, int depth,
 		goto out;
 	*bytes = d.bytes;
 	*text = d.text;
-	e = map_get(c, &c->forms, key, sizeof(key), true, &oom);
-	if (e)
-		e->d = calloc(1, sizeof(*e->d));
-	if (!e || !e->d) {
+	e = pdf_map_get(c->hkey, &c->forms, key, sizeof(key), true, &oom);
+	if (!e) {
 		rc = NOMEM;
 		goto out;
 	}
 	e->n = d.bytes;
-	e->d->text = d.text;
+	e->n2 = d.text;
 out:
 	qpdf_oh_release(c->q, res);
 	return rc;
@@ -644,10 +574,10 @@ static int scan(struct check *c, const qpdf_oh *streams, size_t n,
 		og_of(c, streams[i], key + 2 * i);
 	bool oom = false;
 	int rc = GO;
-	struct entry *e = map_get(c, &c->scanned, key, n * 2 * sizeof(*key),
+	struct pdf_map_entry *e = pdf_map_get(c->hkey, &c->scanned, key, n * 2 * sizeof(*key),
 		false, &oom);
 	if (e) {
-		*own = e->d;
+		*own = e->val;
 		goto out;
 	}
 	struct drawing *d = calloc(1, sizeof(*d));
@@ -670,7 +600,7 @@ static int scan(struct check *c, const qpdf_oh *streams, size_t n,
 	if (rc == GO)
 		rc = lex_feed(&k, " ");
 	if (rc == GO) {
-		e = map_get(c, &c->scanned, key, n * 2 * sizeof(*key), true,
+		e = pdf_map_get(c->hkey, &c->scanned, key, n * 2 * sizeof(*key), true,
 			&oom);
 		if (!e)
 			rc = NOMEM;
@@ -680,7 +610,7 @@ static int scan(struct check *c, const qpdf_oh *streams, size_t n,
 		drawing_free(d);
 		goto out;
 	}
-	e->d = d;
+	e->val = d;
 	*own = d;
 out:
 	free(key);
@@ -698,7 +628,7 @@ static int drawing(struct check *c, const qpdf_oh *streams, size_t n,
 	out->text = own->text;
 	qpdf_oh xobjects = qpdf_oh_get_key_if_dict(c->q, res, "/XObject");
 	for (size_t i = 0; rc == GO && i < own->draws.cap; i++) {
-		struct entry *e = &own->draws.e[i];
+		struct pdf_map_entry *e = &own->draws.e[i];
 		if (!e->key || !qpdf_oh_is_dictionary(c->q, xobjects))
 			continue;
 		char name[1 + SZ_PDF_MAX_NAME + 1];
@@ -807,9 +737,9 @@ int sz_pdf_budget_check(const char *path, unsigned max_objects,
 	if (rc == NOMEM)
 		ret = sz_err_set(err, SZ_E_LIMIT, "the PDF is refused: checking "
 			"it needs more memory than samizdat-doc may use");
-	map_free(&c.seen);
-	map_free(&c.scanned);
-	map_free(&c.forms);
+	pdf_map_free(&c.seen, NULL);
+	pdf_map_free(&c.scanned, drawing_free_val);
+	pdf_map_free(&c.forms, NULL);
 	qpdf_cleanup(&c.q);
 	sodium_memzero(c.hkey, sizeof(c.hkey));
 	return ret;
