@@ -146,6 +146,8 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		rq->content_type : "text/html; charset=utf-8");
 	if (rq->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie);
+	if (rq->set_cookie2[0])
+		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie2);
 	if (rq->location[0])
 		MHD_add_response_header(r, "Location", rq->location);
 	if (close)

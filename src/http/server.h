@@ -67,6 +67,9 @@ struct sz_request {
 	struct sz_buf page;
 	const char *content_type;
 	char set_cookie[SZ_HTTP_COOKIE_MAX];
+	/* a second cookie: the reader's language (web/i18n.h), which an
+	 * error page keeps */
+	char set_cookie2[SZ_HTTP_COOKIE_MAX];
 	char location[256];
 	char disposition[160];      /* Content-Disposition, for downloads */
 	int fd;                     /* if >= 0, the body is this file (owned) */
