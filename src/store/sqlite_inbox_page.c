@@ -10,7 +10,7 @@
  * 100,000 sources that was two thirds of its cost).  A typed
  * designation narrows to its own index (a handful of rows) first.
  * Counts come from inbox_totals, which triggers keep (sqlite.c, migration
- * 4), or for an editor on desks from desk_totals (migration 5); nothing
+ * 4), or for an editor on desks from desk_totals (migration 6); nothing
  * here walks rows in C or counts a whole table.  An editor's pages hold
  * only the sources its desks may read (store.h).
  */
