@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/i18n.h"
 #include "http/server.h"
 #include "store/instance.h"
 #include "web/editor/editor.h"
@@ -142,6 +143,13 @@ int sz_cmd_serve(int argc, char **argv)
 		fprintf(stderr, "samizdat serve: removed %zu incomplete "
 			"upload file%s left by an earlier stop\n", swept,
 			swept == 1 ? "" : "s");
+	/* The languages of the source and public faces, read before any
+	 * face serves (core/i18n.h: the table is read-only after). */
+	if ((want_source || want_public) &&
+	    sz_i18n_load(in.cfg.languages, &err) != SZ_OK) {
+		cli_fail("serve", "%s", err.msg);
+		goto out;
+	}
 	struct sz_http_limits limits = {
 		.max_connections = (unsigned)in.cfg.max_connections,
 		.idle_timeout_s = (unsigned)in.cfg.idle_timeout_s,
@@ -225,6 +233,7 @@ out:
 		sz_editor_app_free(&editor_app);
 	if (public_ready)
 		sz_public_app_free(&public_app);
+	sz_i18n_unload();
 	sz_instance_close(&in);
 	return status;
 }
