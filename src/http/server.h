@@ -87,7 +87,7 @@ struct sz_request {
 	uint64_t stream_size;
 	bool error;                 /* the body failed: handle() shows it */
 	unsigned error_status;
-	char error_msg[320];
+	char error_msg[1024];       /* room for a translated sentence */
 };
 
 /* A request header's value, or NULL. */

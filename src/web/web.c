@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/i18n.h"
 #include "web/html.h"
 
 bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
@@ -115,21 +116,49 @@ bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
 	return sz_web_pre_token_check(rq, key, cookie_name, token, NULL);
 }
 
+/* The title an error page has for a status. */
+static const char *error_title(unsigned status)
+{
+	return status == 404 ? N_("Page not found") :
+		status == 403 ? N_("Not allowed") :
+		status == 413 ? N_("Too large") :
+		status == 429 ? N_("Please wait") :
+		status >= 500 ? N_("Server problem") : N_("Something is wrong");
+}
+
+static void error_body(struct sz_buf *b, const struct sz_lang *L,
+	const char *title, const char *message, const char *back,
+	const char *back_label)
+{
+	sz_buf_puts(b, "<h1>");
+	sz_html_escape(b, title);
+	sz_buf_puts(b, "</h1>\n<p class=\"error\" id=\"error\">");
+	/* messages handed to sz_request_fail are msgids (marked N_) */
+	sz_html_escape(b, sz_tr(L, message));
+	sz_buf_puts(b, "</p>\n<p><a id=\"back\" href=\"");
+	sz_html_escape(b, back);
+	sz_buf_puts(b, "\">");
+	sz_html_escape(b, back_label);
+	sz_buf_puts(b, "</a></p>\n");
+}
+
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message)
 {
-	char title[64];
-	snprintf(title, sizeof(title), "%s",
-		status == 404 ? "Page not found" :
-		status == 403 ? "Not allowed" :
-		status == 413 ? "Too large" :
-		status == 429 ? "Please wait" :
-		status >= 500 ? "Server problem" : "Something is wrong");
+	const char *title = error_title(status);
 	sz_html_begin(&rq->page, site, title);
-	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\">", title);
-	sz_html_escape(&rq->page, message);
-	sz_buf_puts(&rq->page, "</p>\n<p><a href=\"/\">Back to the start "
-		"page</a></p>\n");
+	error_body(&rq->page, NULL, title, message, "/",
+		"Back to the start page");
+	sz_html_end(&rq->page);
+}
+
+void sz_web_error_frame(struct sz_request *rq, const struct sz_lang *L,
+	unsigned status, const char *message, const char *back,
+	const char *back_label, sz_web_page_open_fn open)
+{
+	const char *title = sz_tr(L, error_title(status));
+	open(rq, L, title, back);
+	error_body(&rq->page, L, title, message, back, back_label);
 	sz_html_end(&rq->page);
 }
 

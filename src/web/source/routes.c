@@ -5,6 +5,8 @@
 static const struct sz_route routes[] = {
 	{ "GET", "/", sz_source_landing, 0, NULL, NULL, NULL },
 	{ "GET", "/style.css", sz_web_style, 0, NULL, NULL, NULL },
+	{ "GET", "/logo.png", sz_source_logo, 0, NULL, NULL, NULL },
+	{ "GET", "/logo.svg", sz_source_logo, 0, NULL, NULL, NULL },
 	{ "GET", "/new", sz_source_new_get, 0, NULL, NULL, NULL },
 	{ "POST", "/new", sz_source_new_post, 4096, NULL, NULL, NULL },
 	{ "POST", "/login", sz_source_login, 4096, NULL, NULL, NULL },

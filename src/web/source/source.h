@@ -18,6 +18,8 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
+#include "web/brand.h"
+#include "web/i18n.h"
 #include "web/web.h"
 
 #define SZ_SOURCE_SITE "samizdat"
@@ -86,6 +88,8 @@ struct sz_source_app {
 	sem_t argon2_slots;
 	/* seals the codename a first visit is shown into its own form */
 	uint8_t *seal_key;         /* sodium_malloc'd, this process only */
+	/* the newsroom's name, introduction and logo */
+	struct sz_brand brand;
 };
 
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
@@ -94,11 +98,21 @@ void sz_source_app_free(struct sz_source_app *app);
 
 /* The route table. */
 const struct sz_route *sz_source_routes(size_t *n);
-/* Renders an error page in the face's look. */
+/* Renders an error page in the face's look and the reader's language
+ * (a message that is a msgid of the catalogue is shown translated), with
+ * a link back to where the source was: their own page when logged in. */
 void sz_source_error_page(struct sz_request *rq, unsigned status,
 	const char *message);
 
 /* ---- shared by the handlers (app.c) ---- */
+
+/* Opens a page of the face in language L: the newsroom's name and logo,
+ * and the language switcher, whose links lead to this page or, for a page
+ * that answers a form (which cannot be fetched again), to back. */
+int sz_source_page_begin(struct sz_request *rq, const struct sz_lang *L,
+	const char *title, const char *back);
+/* GET /logo.png, /logo.svg */
+int sz_source_logo(struct sz_request *rq);
 
 /* The request's session, if its cookie names a live one. */
 bool sz_source_session(struct sz_request *rq, struct sz_session *s);
