@@ -211,7 +211,10 @@ static const char *const migrations[] = {
 	"  unread_sources = unread_sources"
 	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
 	"  unread_items = unread_items - OLD.unread WHERE desk = OLD.desk;"
-	"  END;",
+	"  END;"
+	/* ...and a reply the source deleted after reading it stays listed
+	 * for editors, marked, its file gone */
+	"ALTER TABLE replies ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -727,6 +730,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.source_delete = sz_sqlite_source_delete,
 	.reply_add = sz_sqlite_reply_add,
 	.replies = sz_sqlite_replies,
+	.reply_delete = sz_sqlite_reply_delete,
 	.audit_add = sz_sqlite_audit_add,
 	.audit_list = sz_sqlite_audit_list,
 	.close = store_close,

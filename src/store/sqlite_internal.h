@@ -91,6 +91,9 @@ int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
 	const char *blob, struct sz_err *err);
 int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	struct sz_reply_row **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_reply_delete(struct sz_store *s, int64_t source_id,
+	int64_t reply_id, char blob[SZ_STORE_BLOB_NAME_MAX + 1],
+	struct sz_err *err);
 int sz_sqlite_source_star(struct sz_store *s, int64_t source_id,
 	struct sz_err *err);
 int sz_sqlite_source_delete(struct sz_store *s, int64_t source_id,

@@ -160,8 +160,10 @@ struct sz_item_full {
 };
 
 struct sz_reply_row {
-	char blob[SZ_STORE_BLOB_NAME_MAX + 1];
+	int64_t id;
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1];   /* "" once deleted */
 	char day[SZ_STORE_DAY_SIZE];
+	int deleted;                /* by the source, after reading it */
 };
 
 struct sz_store;
@@ -270,6 +272,13 @@ struct sz_store_ops {
 		const char *blob, struct sz_err *err);
 	int (*replies)(struct sz_store *s, int64_t source_id,
 		struct sz_reply_row **rows, size_t *n, struct sz_err *err);
+	/* A source deletes a reply it has read: the row stays, marked (so
+	 * editors see it was deleted), and its blob's name is handed back to
+	 * be removed after; SZ_E_NOT_FOUND if the source has no such reply
+	 * left. */
+	int (*reply_delete)(struct sz_store *s, int64_t source_id,
+		int64_t reply_id, char blob[SZ_STORE_BLOB_NAME_MAX + 1],
+		struct sz_err *err);
 
 	/* Desks (the comment above struct sz_desk_row).  Adding a closed
 	 * desk opens it again; SZ_E_EXISTS if one of that name is open. */

@@ -137,7 +137,8 @@ db "drop table login_failures;
 	drop table inbox_totals; alter table sources drop column designation;
 	alter table sources drop column submissions;
 	alter table sources drop column unread;
-	alter table sources drop column desk; pragma user_version = 3"
+	alter table sources drop column desk;
+	alter table replies drop column deleted; pragma user_version = 3"
 "$SAMIZDAT" purge -d inst --days 3650 >/dev/null
 check "an older inbox is migrated: designations and counts as before" \
 	sh -c "db() { sqlite3 inst/inbox.db \"\$1\"; }
