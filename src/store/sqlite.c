@@ -720,6 +720,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.desk_member = sz_sqlite_desk_member,
 	.desk_recipients = sz_sqlite_desk_recipients,
 	.desk_reader = sz_sqlite_desk_reader,
+	.source_desk_choose = sz_sqlite_source_desk_choose,
 	.source_get = sz_sqlite_source_get,
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,

@@ -2,7 +2,7 @@
  * sqlite_desks.c - desks in SQLite: their editors, who a submission to a
  * desk is encrypted to, and whether an editor may read a desk's sources
  * (store.h says what a desk promises a source).  It does not decide which
- * desk a source writes to: that comes with the source's submission.
+ * desk a source writes to, but records it: the one of its first submission.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +234,66 @@ int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk, const char *editor,
 			rc = sz_sqlite_error(q->db, err, "reading a desk");
 	}
 	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+/* One int64 from sql with int64 parameters a and b (b < 0: none); *found
+ * says whether there was a row.  Called with the mutex held. */
+static int read_id(sqlite3 *db, const char *sql, int64_t a, int64_t b,
+	int64_t *v, bool *found, struct sz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	*v = 0;
+	*found = false;
+	int rc = sz_sqlite_prepare(db, sql, &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, a);
+		if (b >= 0)
+			sqlite3_bind_int64(st, 2, b);
+		int r = sz_sqlite_step(st);
+		if (r == SQLITE_ROW) {
+			*v = sqlite3_column_int64(st, 0);
+			*found = true;
+		} else if (r != SQLITE_DONE) {
+			rc = sz_sqlite_error(db, err, "reading a source's desk");
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
+	int64_t want, int64_t *desk, struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	int64_t submissions = 0, v = 0;
+	bool found = false;
+	*desk = 0;
+	pthread_mutex_lock(&q->mu);
+	int rc = read_id(q->db, "SELECT desk FROM sources WHERE id = ?",
+		source_id, -1, desk, &found, err);
+	if (rc == SZ_OK && !found)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
+	if (rc == SZ_OK)
+		rc = read_id(q->db, "SELECT submissions FROM sources WHERE "
+			"id = ?", source_id, -1, &submissions, &found, err);
+	if (rc != SZ_OK || submissions > 0 || want == *desk)
+		goto out;   /* chosen with its first submission, for good */
+	if (want != 0) {
+		rc = read_id(q->db, "SELECT d.id FROM desks d WHERE d.id = ? AND "
+			"d.closed = 0 AND EXISTS (SELECT 1 FROM desk_editors m "
+			"WHERE m.desk_id = d.id)", want, -1, &v, &found, err);
+		if (rc == SZ_OK && !found) {
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "that desk takes "
+				"no submissions");
+			goto out;
+		}
+	}
+	if (rc == SZ_OK)
+		rc = read_id(q->db, "UPDATE sources SET desk = ? WHERE id = ? "
+			"RETURNING desk", want, source_id, desk, &found, err);
+out:
 	pthread_mutex_unlock(&q->mu);
 	return rc;
 }

@@ -67,6 +67,8 @@ int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
 	struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk,
 	const char *editor, bool *yes, struct sz_err *err);
+int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
+	int64_t want, int64_t *desk, struct sz_err *err);
 int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
 	const uint8_t name_key[32], int64_t max, int64_t *failures,
 	struct sz_err *err);

@@ -302,6 +302,12 @@ struct sz_store_ops {
 	/* Whether editor may read what was written to desk (0: yes). */
 	int (*desk_reader)(struct sz_store *s, int64_t desk,
 		const char *editor, bool *yes, struct sz_err *err);
+	/* The desk a source writes to (*desk; 0: none): want, if the source
+	 * has sent nothing yet, else the one it chose with its first
+	 * submission, for good.  SZ_E_NOT_FOUND if want is a desk that is
+	 * closed or has no editors. */
+	int (*source_desk_choose)(struct sz_store *s, int64_t source_id,
+		int64_t want, int64_t *desk, struct sz_err *err);
 
 	/* The audit log of editors' and administrators' actions.  Never
 	 * anything about a source beyond its designation. */

@@ -32,9 +32,7 @@ static void csrf_field(struct sz_buf *b, const struct sz_session *s)
 	token_field(b, s->csrf);
 }
 
-/* The login form, with the pre-login token given (the one the codename
- * attempts are charged to), or a new one (which sets its cookie). */
-static void login_form(struct sz_request *rq, const struct sz_lang *L,
+void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
 	const char *token)
 {
 	struct sz_buf *b = &rq->page;
@@ -91,7 +89,7 @@ int sz_source_landing(struct sz_request *rq)
 		"only way in."),
 		_(L, "Get a codename and start"),
 		_(L, "Coming back"));
-	login_form(rq, L, NULL);
+	sz_source_login_form(rq, L, NULL);
 	sz_buf_printf(b, "</div>\n</div>\n<h2>%s</h2>\n<ul class=\"tips\">\n"
 		"<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n"
 		"</ul>\n",
@@ -262,7 +260,7 @@ static void wrong_codename_page(struct sz_request *rq, const char *token)
 	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\" id=\"error\">"
 		"%s</p>\n", C_(L, "title", "Log in"), _(L, "That codename was not "
 		"recognised. Check each word and try again."));
-	login_form(rq, L, token);
+	sz_source_login_form(rq, L, token);
 	sz_html_end(&rq->page);
 }
 
@@ -414,6 +412,46 @@ int sz_source_logout(struct sz_request *rq)
 	return sz_html_end(b);
 }
 
+/* POST /reply/delete: a source deletes a reply it has read.  Its file
+ * goes at once; the row stays, marked, so the editors see it was read
+ * and deleted. */
+int sz_source_reply_delete(struct sz_request *rq)
+{
+	struct sz_source_app *app = rq->app;
+	struct sz_store *st = app->in->store;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1] = "";
+	int rc = checked_form(rq, &s, &form);
+	if (rc != SZ_OK)
+		goto out;
+	const struct sz_form_field *f = sz_form_get(&form, "reply");
+	char *end = NULL;
+	long long id = f != NULL ? strtoll(f->value, &end, 10) : 0;
+	if (f == NULL || end == f->value || *end != '\0' || id <= 0) {
+		rc = sz_request_fail(rq, 400, N_("There is no such reply."));
+		goto out;
+	}
+	rc = st->ops->reply_delete(st, s.user_id, id, blob, &err);
+	if (rc == SZ_E_NOT_FOUND) {
+		rc = sz_request_fail(rq, 404, N_("This reply is gone already."));
+		goto out;
+	}
+	if (rc != SZ_OK) {
+		rc = sz_request_fail(rq, 500, N_("The reply could not be deleted. "
+			"Please try again later."));
+		goto out;
+	}
+	if (blob[0] != '\0')
+		sz_blob_remove(&app->in->blobs, blob, NULL);
+	rc = sz_source_redirect(rq, "/source?deleted=1#replies");
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rc;
+}
+
 /* The replies addressed to the logged-in source (rows[0..n)), decrypted
  * in memory with the secret key its codename gave (held only in its
  * session). */
@@ -424,8 +462,11 @@ static void show_replies(struct sz_request *rq, const struct sz_lang *L,
 	struct sz_age_identity *id = NULL;
 	struct sz_err err;
 	struct sz_buf *b = &rq->page;
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++)
+		shown += !rows[i].deleted;
 	sz_buf_printf(b, "<h2 id=\"replies\">%s</h2>\n", _(L, "Replies"));
-	if (n == 0) {
+	if (shown == 0) {
 		sz_buf_printf(b, "<p class=\"note\" id=\"no-replies\">%s</p>\n",
 			_(L, "No replies yet. Our journalists will answer here; "
 			"check back in a few days."));
@@ -436,8 +477,10 @@ static void show_replies(struct sz_request *rq, const struct sz_lang *L,
 		n = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct sz_buf text;
-		sz_buf_printf(b, "<div class=\"reply\"><p class=\"note\">%s</p>",
-			rows[i].day);
+		if (rows[i].deleted)
+			continue;
+		sz_buf_printf(b, "<div class=\"reply\" id=\"reply-%lld\"><p "
+			"class=\"note\">%s</p>", (long long)rows[i].id, rows[i].day);
 		if (sz_web_open(&app->in->blobs, rows[i].blob, id,
 			    REPLY_SHOW_MAX, &text, &err) == SZ_OK) {
 			sz_buf_puts(b, "<p class=\"reply-text\" dir=\"auto\">");
@@ -448,6 +491,13 @@ static void show_replies(struct sz_request *rq, const struct sz_lang *L,
 			sz_buf_printf(b, "<p class=\"error\">%s</p>",
 				_(L, "This reply could not be read."));
 		}
+		sz_buf_puts(b, "<form method=\"post\" action=\"/reply/delete\" "
+			"class=\"inline\">\n");
+		csrf_field(b, s);
+		sz_buf_printf(b, "<input type=\"hidden\" name=\"reply\" "
+			"value=\"%lld\">\n<button type=\"submit\" class=\"quiet\">"
+			"%s</button>\n</form>\n", (long long)rows[i].id,
+			_(L, "Delete this reply"));
 		sz_buf_puts(b, "</div>\n");
 	}
 	sz_age_identity_free(id);
@@ -474,12 +524,19 @@ int sz_source_home(struct sz_request *rq)
 	struct sz_buf *b = &rq->page;
 	sz_source_page_begin(rq, L, _(L, "Send documents"), "/source");
 	/* a reply that arrived comes first, above everything else */
-	if (nreplies > 0) {
+	size_t live = 0;
+	for (size_t i = 0; i < nreplies; i++)
+		live += !replies[i].deleted;
+	const char *deleted = sz_request_query(rq, "deleted");
+	if (deleted != NULL && strcmp(deleted, "1") == 0)
+		sz_buf_printf(b, "<p class=\"ok\" id=\"reply-deleted\">%s</p>\n",
+			_(L, "The reply was deleted: it is gone from this server."));
+	if (live > 0) {
 		sz_buf_puts(b, "<p class=\"notice\" id=\"reply-arrived\">"
 			"<strong>");
 		sz_buf_printf(b, NG_(L, "A reply from our journalists has "
 			"arrived.", "%zu replies from our journalists have arrived.",
-			nreplies), nreplies);
+			live), live);
 		sz_buf_printf(b, "</strong> <a href=\"#replies\">%s</a></p>\n",
 			_(L, "Go to the replies"));
 	}
@@ -504,19 +561,7 @@ int sz_source_home(struct sz_request *rq)
 			_(L, "This inbox cannot receive anything yet: no editor has "
 			"registered a key. Please come back later; nothing you send "
 			"now could be kept."));
-	sz_buf_printf(b, "<form method=\"post\" action=\"/submit\" "
-		"enctype=\"multipart/form-data\">\n");
-	csrf_field(b, &s);
-	sz_buf_printf(b, "<label for=\"message\">%s</label>\n"
-		"<textarea id=\"message\" name=\"message\" maxlength=\"%llu\" "
-		"dir=\"auto\"></textarea>\n<label for=\"files\">", _(L, "Message"),
-		(unsigned long long)app->in->cfg.max_message_kb * 1024);
-	sz_buf_printf(b, _(L, "Files (at most %llu, each up to %llu MB)"),
-		(unsigned long long)app->in->cfg.max_files,
-		(unsigned long long)app->in->cfg.max_file_mb);
-	sz_buf_printf(b, "</label>\n<input type=\"file\" id=\"files\" "
-		"name=\"files\" multiple>\n<button type=\"submit\">%s</button>\n"
-		"</form>\n", _(L, "Send securely"));
+	sz_source_submit_form(rq, L, &s, NULL);
 	show_replies(rq, L, &s, replies, nreplies);
 	sz_buf_puts(b, "<form method=\"post\" action=\"/logout\" "
 		"class=\"inline\">\n");

@@ -14,6 +14,8 @@ static const struct sz_route routes[] = {
 	{ "POST", "/submit", sz_source_submit, 0, sz_source_submit_begin,
 	  sz_source_submit_data, sz_source_submit_cleanup },
 	{ "POST", "/logout", sz_source_logout, 4096, NULL, NULL, NULL },
+	{ "POST", "/reply/delete", sz_source_reply_delete, 4096, NULL, NULL,
+	  NULL },
 };
 
 const struct sz_route *sz_source_routes(size_t *n)

@@ -155,6 +155,23 @@ int sz_source_new_post(struct sz_request *rq);
 int sz_source_login(struct sz_request *rq);
 int sz_source_logout(struct sz_request *rq);
 int sz_source_home(struct sz_request *rq);
+int sz_source_reply_delete(struct sz_request *rq);
+/* The login form (pages.c), with the pre-login token given (the one the
+ * codename attempts are charged to), or a new one (which sets its
+ * cookie). */
+void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
+	const char *token);
+/* The submission form came back stale (form.c): the source's own page
+ * again (s logged in) or, its session gone (s NULL), the login form,
+ * either with message (NUL-terminated, or NULL) filled in and a word on
+ * the files, which a browser cannot be made to choose again. */
+int sz_source_form_again(struct sz_request *rq, const struct sz_session *s,
+	const char *message, uint64_t files);
+/* The submission form for the logged-in source s (form.c): the desks it
+ * may choose, then the message, filled in with message (NULL: empty),
+ * then the files. */
+void sz_source_submit_form(struct sz_request *rq, const struct sz_lang *L,
+	const struct sz_session *s, const char *message);
 /* The upload (submit.c). */
 int sz_source_submit_begin(struct sz_request *rq);
 int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
