@@ -15,10 +15,17 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	memset(app, 0, sizeof(*app));
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
-	struct sz_config cfg;
-	if (sz_config_load(&cfg, dir, NULL) != SZ_OK)
-		sz_config_defaults(&cfg);
-	app->site.search_ms = (unsigned)cfg.search_time_ms;
+	if (sz_config_load(&app->cfg, dir, NULL) != SZ_OK)
+		sz_config_defaults(&app->cfg);
+	app->site.search_ms = (unsigned)app->cfg.search_time_ms;
+	/* the newsroom's name, introduction (in the pages' language, English
+	 * until they are translated) and logo, as on the source face */
+	int rc = sz_brand_load(&app->brand, &app->cfg, err);
+	if (rc != SZ_OK)
+		return rc;
+	app->site.name = app->cfg.name[0] ? app->brand.name : NULL;
+	app->site.logo = app->brand.logo_url;
+	app->site.intro = sz_brand_intro(&app->brand, NULL);
 	/* Created if missing, so a new instance serves an empty archive. */
 	return sz_archive_open(&app->site.archive, dir, true, false, err);
 }
@@ -28,6 +35,15 @@ void sz_public_app_free(struct sz_public_app *app)
 	if (app->site.archive != NULL)
 		app->site.archive->ops->close(app->site.archive);
 	app->site.archive = NULL;
+	sz_brand_free(&app->brand);
+}
+
+/* The newsroom's name, for the error pages. */
+static const char *app_name(struct sz_request *rq)
+{
+	const struct sz_public_app *app = rq->app;
+	return app != NULL && app->brand.name != NULL ? app->brand.name :
+		SZ_PUBLIC_SITE;
 }
 
 void sz_public_error_page(struct sz_request *rq, unsigned status,
@@ -35,13 +51,19 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 {
 	rq->page.len = 0;
 	rq->status = status;
-	sz_web_error_page(rq, SZ_PUBLIC_SITE, status, message);
+	sz_web_error_page(rq, app_name(rq), status, message);
 }
 
 int sz_public_page(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
 	return sz_web_archive_page(rq, &app->site, sz_public_error_page);
+}
+
+int sz_public_logo(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	return sz_brand_logo(rq, &app->brand);
 }
 
 int sz_public_file(struct sz_request *rq)

@@ -13,12 +13,16 @@
 #include <stdbool.h>
 
 #include "http/server.h"
+#include "core/config.h"
 #include "web/archive/pages.h"
+#include "web/brand.h"
 
 #define SZ_PUBLIC_SITE SZ_PAGES_SITE
 
 struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
+	struct sz_config cfg;       /* the instance's settings */
+	struct sz_brand brand;      /* the newsroom's name, words and logo */
 };
 
 /* Opens the archive in dir. */
@@ -32,5 +36,7 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 /* Every page (the route's variant says which), and the file downloads. */
 int sz_public_page(struct sz_request *rq);
 int sz_public_file(struct sz_request *rq);
+/* GET /logo.png, /logo.svg: the newsroom's logo, scrubbed (web/brand.h). */
+int sz_public_logo(struct sz_request *rq);
 
 #endif
