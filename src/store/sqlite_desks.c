@@ -37,9 +37,10 @@ static int write2(struct sz_store *s, const char *sql, const char *a,
 	return rc;
 }
 
-/* Whether sql, whose one parameter is a, gives a row. */
+/* Whether sql, whose parameters are the text a and, if b >= 0, the
+ * number b, gives a row. */
 static int exists(struct sz_store *s, const char *sql, const char *a,
-	bool *yes, struct sz_err *err)
+	int64_t b, bool *yes, struct sz_err *err)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
@@ -48,6 +49,8 @@ static int exists(struct sz_store *s, const char *sql, const char *a,
 	int rc = sz_sqlite_prepare(q->db, sql, &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+		if (b >= 0)
+			sqlite3_bind_int64(st, 2, b);
 		int r = sz_sqlite_step(st);
 		if (r == SQLITE_ROW)
 			*yes = true;
@@ -152,13 +155,14 @@ int sz_sqlite_desk_member(struct sz_store *s, const char *desk,
 		return rc;
 	/* say what was wrong: the desk, the editor, or nothing to do */
 	bool found = false;
-	rc = exists(s, "SELECT 1 FROM desks WHERE name = ?", desk, &found, err);
+	rc = exists(s, "SELECT 1 FROM desks WHERE name = ?", desk, -1, &found,
+		err);
 	if (rc == SZ_OK && !found)
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no desk is named "
 			"\"%.64s\" (samizdat desk list)", desk);
 	if (rc == SZ_OK)
 		rc = exists(s, "SELECT 1 FROM editors WHERE name = ?", editor,
-			&found, err);
+			-1, &found, err);
 	if (rc == SZ_OK && !found)
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no editor is named "
 			"\"%.64s\" (samizdat editor list)", editor);
@@ -215,27 +219,12 @@ int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
 int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk, const char *editor,
 	bool *yes, struct sz_err *err)
 {
-	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
 	*yes = desk == 0;
 	if (desk == 0)
 		return SZ_OK;
-	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "SELECT 1 FROM desk_editors m JOIN "
-		"editors e ON e.id = m.editor_id WHERE m.desk_id = ? AND "
-		"e.name = ?", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_int64(st, 1, desk);
-		sqlite3_bind_text(st, 2, editor, -1, SQLITE_STATIC);
-		int r = sz_sqlite_step(st);
-		if (r == SQLITE_ROW)
-			*yes = true;
-		else if (r != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "reading a desk");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&q->mu);
-	return rc;
+	return exists(s, "SELECT 1 FROM desk_editors m JOIN editors e ON "
+		"e.id = m.editor_id WHERE e.name = ? AND m.desk_id = ?", editor,
+		desk, yes, err);
 }
 
 /* One int64 from sql with int64 parameters a and b (b < 0: none); *found
