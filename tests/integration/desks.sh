@@ -80,6 +80,10 @@ newest=$(ls -t $(find inst/blobs -name '*.age') | head -1)
 check "a source that chooses no desk is read by every editor and the instance-wide recipient" sh -c "
 	[ $s = 303 ] && age -d -i anna.key $newest >/dev/null &&
 	age -d -i boris.key $newest >/dev/null && age -d -i inst.key $newest >/dev/null"
+curl -s -c b -b b "$URL/source" >b.home2.html
+check "...and its page says so, offering no desk any more" sh -c "
+	grep -q 'Any of our editors can read what you send' b.home2.html &&
+	! grep -q 'name=\"desk\"' b.home2.html"
 curl -s -b eb "$EURL/inbox" >eb.inbox2.html
 check "...and listed for the Legal editor too" grep -q 'href="/source?id=2"' eb.inbox2.html
 new_source d

@@ -30,6 +30,16 @@ static void desk_choice(struct sz_request *rq, const struct sz_lang *L,
 	struct sz_err err;
 	if (st->ops->desk_list(st, &rows, &n, &err) != SZ_OK)
 		n = 0;
+	if (fixed && current == 0) {
+		/* wrote to no desk while there are desks: say who reads */
+		for (size_t i = 0; i < n; i++)
+			open += !rows[i].closed && rows[i].neditors > 0;
+		if (open > 0)
+			sz_buf_printf(b, "<p class=\"note\" id=\"desk\">%s</p>\n",
+				_(L, "Any of our editors can read what you send."));
+		free(rows);
+		return;
+	}
 	if (fixed) {
 		for (size_t i = 0; i < n; i++) {
 			if (rows[i].id != current)
