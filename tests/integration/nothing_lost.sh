@@ -1,8 +1,9 @@
 #!/bin/sh
 # nothing_lost.sh - what a source typed survives a stale form: an expired
 # token brings the form back with the message filled in (and a word that
-# the files must be chosen again), an ended session shows the message
-# beside the login form, and nothing of either is stored.  Error pages
+# the files must be chosen again); after an ended session the message
+# goes with the login form and comes back in the submission form; nothing
+# of either is stored until it is sent.  Error pages
 # lead back to the source's own page; a logged-in source on the start page
 # is offered to continue; a reply is announced at the top of the page,
 # and the source can delete it once read.
@@ -36,8 +37,26 @@ s=$(curl -s -o gone.html -w '%{http_code}' -F "csrf=whatever" \
 	-F "message=$MSG" -F "files=@f1.txt" "$URL/submit")
 check "a form sent after the session ended shows the message (200)" \
 	sh -c "[ $s = 200 ] && grep -q 'The director &lt;b&gt;knew' gone.html"
-check "...beside the login form" grep -q 'action="/login"' gone.html
+check "...in the login form, to go with it" \
+	grep -q '<textarea id="message" name="message" dir="auto">The director &lt;b&gt;knew' gone.html
 check "...and keeps nothing" test "$(blobs inst)" = "$((before + 1))"
+CODEA=$CODE
+curl -s -c g -b g "$URL/" >g.start.html
+s=$(curl -s -c g -b g -o g.wrong.html -w '%{http_code}' \
+	--data-urlencode "csrf=$(csrf_of g.start.html)" \
+	--data-urlencode "codename=not my codename at all" \
+	--data-urlencode "message=$MSG" "$URL/login")
+check "a wrong codename keeps the carried message in the form" sh -c "
+	[ $s = 403 ] && grep -q 'name=\"message\"[^>]*>The director &lt;b&gt;knew' g.wrong.html"
+s=$(curl -s -c g -b g -o g.in.html -w '%{http_code}' \
+	--data-urlencode "csrf=$(csrf_of g.wrong.html)" \
+	--data-urlencode "codename=$CODEA" --data-urlencode "message=$MSG" "$URL/login")
+check "logging in again brings the submission form back, the message filled in" sh -c "
+	[ $s = 200 ] && grep -q 'id=\"again\"' g.in.html &&
+	grep -q '<textarea id=\"message\"[^>]*>The director &lt;b&gt;knew' g.in.html"
+cp g.in.html g.home.html
+check "...and it sends" test "$(submit g -F "message=$MSG")" = 303
+before=$(blobs inst)
 
 curl -s -c a -b a "$URL/" >start.html
 check "a logged-in source on the start page is offered to continue" \

@@ -131,10 +131,15 @@ int sz_source_form_again(struct sz_request *rq, const struct sz_session *s,
 	sz_buf_printf(b, "<p class=\"notice\" id=\"stale\"><strong>%s</strong> ",
 		s != NULL ? _(L, "This form had expired, so nothing was sent.") :
 		_(L, "Your session ended, so nothing was sent."));
+	/* a message short enough goes with the login form, else it is shown
+	 * to be copied */
+	bool carry = typed && strlen(message) <= SZ_SOURCE_CARRY_MAX;
 	if (typed)
 		sz_buf_puts(b, s != NULL ? _(L, "Your message is filled in below.")
-			: _(L, "Your message is below, on this page only: copy it, "
-			"log in again, and paste it into the form."));
+			: carry ? _(L, "Log in again: your message is kept in the "
+			"form below and goes with it.") : _(L, "Your message is "
+			"below, on this page only: copy it, log in again, and paste "
+			"it into the form."));
 	if (files > 0) {
 		sz_buf_puts(b, " ");
 		sz_buf_printf(b, NG_(L, "Choose your file again: browsers do not "
@@ -149,13 +154,13 @@ int sz_source_form_again(struct sz_request *rq, const struct sz_session *s,
 		sz_source_submit_form(rq, L, s, message);
 		return sz_html_end(b);
 	}
-	if (typed) {
+	if (typed && !carry) {
 		sz_buf_printf(b, "<label for=\"kept\">%s</label>\n<textarea "
 			"id=\"kept\" readonly dir=\"auto\">", _(L, "Your message"));
 		sz_html_escape(b, message);
 		sz_buf_puts(b, "</textarea>\n");
 	}
 	sz_buf_printf(b, "<h1>%s</h1>\n", _(L, "Log in again"));
-	sz_source_login_form(rq, L, NULL);
+	sz_source_login_form(rq, L, NULL, carry ? message : NULL);
 	return sz_html_end(b);
 }

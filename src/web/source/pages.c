@@ -33,7 +33,7 @@ static void csrf_field(struct sz_buf *b, const struct sz_session *s)
 }
 
 void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
-	const char *token)
+	const char *token, const char *message)
 {
 	struct sz_buf *b = &rq->page;
 	char pre[SZ_SESSION_TOKEN_LEN + 1];
@@ -44,6 +44,13 @@ void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
 		token = pre;
 	}
 	token_field(b, token);
+	if (message != NULL) {
+		sz_buf_printf(b, "<label for=\"message\">%s</label>\n<textarea "
+			"id=\"message\" name=\"message\" dir=\"auto\">",
+			_(L, "Your message"));
+		sz_html_escape(b, message);
+		sz_buf_puts(b, "</textarea>\n");
+	}
 	sz_buf_printf(b, "<label for=\"codename\">%s</label>\n"
 		"<input type=\"password\" id=\"codename\" name=\"codename\" "
 		"maxlength=\"200\" autocomplete=\"off\" spellcheck=\"false\" "
@@ -89,7 +96,7 @@ int sz_source_landing(struct sz_request *rq)
 		"only way in."),
 		_(L, "Get a codename and start"),
 		_(L, "Coming back"));
-	sz_source_login_form(rq, L, NULL);
+	sz_source_login_form(rq, L, NULL, NULL);
 	sz_buf_printf(b, "</div>\n</div>\n<h2>%s</h2>\n<ul class=\"tips\">\n"
 		"<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n"
 		"</ul>\n",
@@ -226,7 +233,7 @@ static int checked_form(struct sz_request *rq, struct sz_session *s,
  * at every login, so a session id seen before is worth nothing.  A
  * session this browser had before (another source's) ends. */
 static int log_in(struct sz_request *rq, int64_t id,
-	const struct sz_source_keys *keys)
+	const struct sz_source_keys *keys, const char *message)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_session s, old;
@@ -243,6 +250,19 @@ static int log_in(struct sz_request *rq, int64_t id,
 	bool kept = sz_session_put(&app->sessions, &s);
 	if (kept)
 		sz_source_set_cookie(rq, &s);
+	if (kept && message != NULL && message[0] != '\0') {
+		/* back from an ended session: the form, filled in again */
+		const struct sz_lang *L = sz_web_lang(rq);
+		struct sz_buf *b = &rq->page;
+		sz_source_page_begin(rq, L, _(L, "Send documents"), "/source");
+		sz_buf_printf(b, "<p class=\"ok\" id=\"again\">%s</p>\n<h1>%s"
+			"</h1>\n", _(L, "You are logged in again. Your message is "
+			"filled in below: choose your files again, then send."),
+			_(L, "Send us documents or a message"));
+		sz_source_submit_form(rq, L, &s, message);
+		sodium_memzero(&s, sizeof(s));
+		return sz_html_end(b);
+	}
 	sodium_memzero(&s, sizeof(s));
 	if (!kept)
 		return sz_request_fail(rq, 503, N_("The server is busy. Please try "
@@ -250,7 +270,8 @@ static int log_in(struct sz_request *rq, int64_t id,
 	return sz_source_redirect(rq, "/source");
 }
 
-static void wrong_codename_page(struct sz_request *rq, const char *token)
+static void wrong_codename_page(struct sz_request *rq, const char *token,
+	const char *message)
 {
 	const struct sz_lang *L = sz_web_lang(rq);
 	/* One answer for every wrong codename, whatever the reason; the
@@ -260,7 +281,9 @@ static void wrong_codename_page(struct sz_request *rq, const char *token)
 	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\" id=\"error\">"
 		"%s</p>\n", C_(L, "title", "Log in"), _(L, "That codename was not "
 		"recognised. Check each word and try again."));
-	sz_source_login_form(rq, L, token);
+	/* a message carried from an ended session stays with the form */
+	sz_source_login_form(rq, L, token, message != NULL &&
+		message[0] != '\0' ? message : NULL);
 	sz_html_end(&rq->page);
 }
 
@@ -361,7 +384,8 @@ static int enter(struct sz_request *rq, bool creating)
 		rc = st->ops->source_find(st, keys->login_hash, &id, &err);
 	}
 	if (rc == SZ_E_NOT_FOUND && !creating) {
-		wrong_codename_page(rq, token);
+		const struct sz_form_field *m = sz_form_get(&form, "message");
+		wrong_codename_page(rq, token, m ? m->value : NULL);
 		rc = SZ_OK;
 	} else if (rc != SZ_OK) {
 		rc = sz_request_fail(rq, 500, creating ? N_("Your codename could "
@@ -369,7 +393,9 @@ static int enter(struct sz_request *rq, bool creating)
 			N_("Logging in failed on the server. Please try again "
 			"later."));
 	} else {
-		rc = log_in(rq, id, keys);
+		const struct sz_form_field *m = creating ? NULL :
+			sz_form_get(&form, "message");
+		rc = log_in(rq, id, keys, m ? m->value : NULL);
 	}
 out:
 	sz_form_free(&form);

@@ -156,11 +156,18 @@ int sz_source_login(struct sz_request *rq);
 int sz_source_logout(struct sz_request *rq);
 int sz_source_home(struct sz_request *rq);
 int sz_source_reply_delete(struct sz_request *rq);
+/* The most a login form may carry: a codename, or after a session ended
+ * a message too (form.c), URL-encoded (up to three bytes a byte).  A
+ * longer message is shown to be copied instead. */
+#define SZ_SOURCE_LOGIN_BODY_MAX (64 * 1024)
+#define SZ_SOURCE_CARRY_MAX (SZ_SOURCE_LOGIN_BODY_MAX / 3 - 1024)
+
 /* The login form (pages.c), with the pre-login token given (the one the
  * codename attempts are charged to), or a new one (which sets its
- * cookie). */
+ * cookie); message, if not NULL, goes with it in a text box of its own,
+ * and comes back in the submission form once logged in. */
 void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
-	const char *token);
+	const char *token, const char *message);
 /* The submission form came back stale (form.c): the source's own page
  * again (s logged in) or, its session gone (s NULL), the login form,
  * either with message (NUL-terminated, or NULL) filled in and a word on
