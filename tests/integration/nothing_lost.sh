@@ -23,8 +23,8 @@ printf 'y\n' >f2.txt
 before=$(blobs inst)
 s=$(curl -s -c a -b a -o stale.html -w '%{http_code}' -F "csrf=an-old-token" \
 	-F "message=$MSG" -F "files=@f1.txt" -F "files=@f2.txt" "$URL/submit")
-check "a form with an expired token comes back (200), nothing stored" \
-	sh -c "[ $s = 200 ] && [ \$(find inst/blobs -name '*.age' | wc -l) = $before ]"
+check "a form with an expired token comes back (403), nothing stored" \
+	sh -c "[ $s = 403 ] && [ \$(find inst/blobs -name '*.age' | wc -l) = $before ]"
 check "...saying nothing was sent" grep -q 'id="stale"' stale.html
 check "...with the message filled in, as text" \
 	grep -q '<textarea id="message"[^>]*>The director &lt;b&gt;knew&lt;/b&gt; &amp; said nothing</textarea>' stale.html
@@ -35,8 +35,8 @@ check "...with a fresh token that sends" sh -c "
 
 s=$(curl -s -o gone.html -w '%{http_code}' -F "csrf=whatever" \
 	-F "message=$MSG" -F "files=@f1.txt" "$URL/submit")
-check "a form sent after the session ended shows the message (200)" \
-	sh -c "[ $s = 200 ] && grep -q 'The director &lt;b&gt;knew' gone.html"
+check "a form sent after the session ended shows the message (403)" \
+	sh -c "[ $s = 403 ] && grep -q 'The director &lt;b&gt;knew' gone.html"
 check "...in the login form, to go with it" \
 	grep -q '<textarea id="message" name="message" dir="auto">The director &lt;b&gt;knew' gone.html
 check "...and keeps nothing" test "$(blobs inst)" = "$((before + 1))"

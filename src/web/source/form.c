@@ -126,11 +126,13 @@ int sz_source_form_again(struct sz_request *rq, const struct sz_session *s,
 	struct sz_buf *b = &rq->page;
 	bool typed = message != NULL && message[0] != '\0';
 	rq->page.len = 0;
+	rq->status = 403;   /* refused; the body is what the source needs */
 	sz_source_page_begin(rq, L, s != NULL ? _(L, "Send documents") :
 		_(L, "Log in again"), s != NULL ? "/source" : "/");
 	sz_buf_printf(b, "<p class=\"notice\" id=\"stale\"><strong>%s</strong> ",
-		s != NULL ? _(L, "This form had expired, so nothing was sent.") :
-		_(L, "Your session ended, so nothing was sent."));
+		s != NULL ? _(L, "This form is out of date, so nothing was sent.") :
+		_(L, "You are not logged in (your session may have ended), so "
+		"nothing was sent."));
 	/* a message short enough goes with the login form, else it is shown
 	 * to be copied */
 	bool carry = typed && strlen(message) <= SZ_SOURCE_CARRY_MAX;
