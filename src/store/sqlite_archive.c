@@ -63,6 +63,34 @@ static const char *const migrations[] = {
 	"CREATE INDEX recipients_addr ON recipients(addr);"
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, sender, recipients,"
 	"  tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
+	/* The change log, for incremental mirror exports: every release or
+	 * document added, changed or removed gets a row, written by triggers
+	 * so that no operation, present or future, can change the archive
+	 * without a mirror seeing it.  doc_id 0 is the release itself. */
+	"CREATE TABLE changes ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  release_id INTEGER NOT NULL,"
+	"  doc_id INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER changes_release_add AFTER INSERT ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (new.id); END;"
+	"CREATE TRIGGER changes_release_edit AFTER UPDATE ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (new.id); END;"
+	"CREATE TRIGGER changes_release_drop AFTER DELETE ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (old.id); END;"
+	"CREATE TRIGGER changes_doc_add AFTER INSERT ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_doc_edit AFTER UPDATE ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_doc_drop AFTER DELETE ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (old.release_id, old.id);"
+	"  END;"
+	"CREATE TRIGGER changes_email_edit AFTER UPDATE ON emails BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id,"
+	"  new.doc_id); END;"
+	/* an e-mail's recipients, for the mirror's recipient pages */
+	"CREATE INDEX recipients_doc ON recipients(doc_id);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -244,7 +272,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 	return rc;
 }
 
-static int count_rows(sqlite3 *db, const char *sql, int64_t bind1,
+int sz_archive_count_rows(sqlite3 *db, const char *sql, int64_t bind1,
 	int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
@@ -269,7 +297,7 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	sz_archive_op_lock(a);
-	int rc = count_rows(impl(a)->db, drafts ?
+	int rc = sz_archive_count_rows(impl(a)->db, drafts ?
 		"SELECT count(*) FROM releases" :
 		"SELECT count(*) FROM releases WHERE state = 1", 0, total, err);
 	if (rc == 0)
@@ -322,8 +350,7 @@ void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
 	sz_sqlite_text(d->dkim_detail, sizeof(d->dkim_detail), st, c + 23);
 }
 
-/* Collects up to limit rows of a prepared statement. */
-static int collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
+int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 	size_t *n, struct sz_err *err)
 {
 	*rows = calloc(limit ? limit : 1, sizeof(**rows));
@@ -534,7 +561,7 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 	*rows = NULL;
 	*n = 0;
 	sz_archive_op_lock(a);
-	int rc = count_rows(impl(a)->db, email ?
+	int rc = sz_archive_count_rows(impl(a)->db, email ?
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
 		release_id, total, err);
@@ -549,7 +576,7 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 		sqlite3_bind_int64(st, 1, release_id);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
-		rc = collect(st, limit, rows, n, err);
+		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_op_unlock(a);
@@ -565,7 +592,7 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, parent);
-		rc = collect(st, 1000, rows, n, err);
+		rc = sz_archive_collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_op_unlock(a);
@@ -583,7 +610,7 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 2, drafts);
-		rc = collect(st, 1000, rows, n, err);
+		rc = sz_archive_collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_op_unlock(a);
@@ -623,7 +650,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		sqlite3_bind_int(st, 2, drafts);
 		sqlite3_bind_int64(st, 3, (int64_t)limit);
 		sqlite3_bind_int64(st, 4, (int64_t)offset);
-		rc = collect(st, limit, rows, n, err);
+		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_op_unlock(a);
@@ -698,6 +725,12 @@ static const struct sz_archive_ops ops = {
 	.email_next_num = email_next_num,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,
+	.changes = sz_archive_sqlite_changes,
+	.doc_ids = sz_archive_sqlite_doc_ids,
+	.doc_recipients = sz_archive_sqlite_doc_recipients,
+	.months = sz_archive_sqlite_months,
+	.by_month = sz_archive_sqlite_by_month,
+	.addresses = sz_archive_sqlite_addresses,
 };
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
