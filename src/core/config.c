@@ -58,6 +58,8 @@ static const struct setting settings[] = {
 		"memory for deriving keys from a codename"),
 	NUMBER(argon2_opslimit, 1, 100, 3,
 		"passes for deriving keys from a codename"),
+	NUMBER(mirror_expiry_days, 1, 3650, 30,
+		"a mirror export's signature is valid this long"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -46,6 +46,7 @@ struct sz_config {
 	uint64_t login_attempts_per_min; /* for all sources together */
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
+	uint64_t mirror_expiry_days;     /* a signed export's validity */
 };
 
 /* Fills c with the defaults. */

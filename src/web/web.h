@@ -23,6 +23,9 @@ void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
 
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
+/* The stylesheet every face serves, appended to out (a mirror writes it
+ * as a file). */
+int sz_web_stylesheet(struct sz_buf *out);
 /* An error page with the face's name. */
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message);
