@@ -327,5 +327,9 @@ int sz_cmd_mirror(int argc, char **argv)
 		return keygen(argc, argv);
 	if (strcmp(sub, "export") == 0)
 		return export(argc, argv);
+	if (strcmp(sub, "verify") == 0)
+		return cli_mirror_verify(argc, argv);
+	if (strcmp(sub, "torrent") == 0)
+		return cli_mirror_torrent(argc, argv);
 	return cli_usage("mirror", "unknown sub-command \"%s\"", sub);
 }

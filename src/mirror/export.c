@@ -288,13 +288,15 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	x.site.links = SZ_LINKS_RELATIVE;
 	x.site.suffix = ".html";
 	rc = state_open(&x, spath, &fresh);
+	/* --rebuild: what the state knew is forgotten, and whatever is in
+	 * the folder and not made again is swept. */
 	if (rc == 0 && o->rebuild)
 		rc = state_exec(&x, "DELETE FROM files; DELETE FROM deps;"
 			"DELETE FROM meta WHERE key != 'run';");
-	if (rc == 0)
-		rc = check_folder(&x, fresh && !o->rebuild, abs);
 	if (rc == 0 && o->rebuild)
 		rc = state_meta_set_text(&x, "out", abs);
+	else if (rc == 0)
+		rc = check_folder(&x, fresh, abs);
 	bool everything = fresh || o->rebuild;
 	bool sweep = o->rebuild || (!fresh && state_meta_int(&x, "clean") == 0);
 	/* Marked unclean (and the run counted) before any file changes. */

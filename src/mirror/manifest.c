@@ -17,7 +17,7 @@
 static bool path_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || strchr("-_.@%+=,~", c) != NULL;
+		(c >= '0' && c <= '9') || (c != 0 && strchr("-_.@%+=,~", c));
 }
 
 bool sz_manifest_path_ok(const char *path, size_t len)
