@@ -17,6 +17,7 @@
 
 #include "cli/publish.h"
 #include "core/buf.h"
+#include "core/child.h"
 #include "core/io.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
@@ -55,8 +56,7 @@ static int describe(int fd, enum sz_doc_type type, struct sz_doc_row *d,
 	size_t words = 0;
 	sz_buf_init(&sum, 1u << 16);
 	int rc = 0;
-	if (type == SZ_DOC_PDF || type == SZ_DOC_TEXT || type == SZ_DOC_HTML ||
-	    type == SZ_DOC_EMAIL || (type >= SZ_DOC_DOCX && type <= SZ_DOC_ODP))
+	if (sz_doc_extractable(type))
 		rc = sz_doc_extract(fd, NULL, type, buf_sink, text, err);
 	if (rc == 0 && text->len > 0)
 		rc = sz_doc_summarize((const char *)text->data, text->len,
@@ -205,6 +205,7 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	struct mail_import *mi = ctx;
 	struct sz_doc_row d;
 	memset(&d, 0, sizeof(d));
+	sz_child_progress();   /* each message is a document: limits reset */
 	int fd = copy_raw(mi->a, m, err);
 	if (fd < 0)
 		return SZ_E_IO;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/child.h"
 #include "docs/doc.h"
 
 /* Exit status for an unsupported type, beside 0, 1 (failed) and 2 (usage). */
@@ -39,8 +40,9 @@ static const char scrub_usage[] =
 	"  -o, --output OUT   write the copy to OUT (a directory when several\n"
 	"                     files are given)\n"
 	"  -i, --in-place     replace each file with its scrubbed copy\n"
-	"  --allow-unknown    copy zip members (of Office/OpenDocument files)\n"
-	"                     that samizdat does not know, instead of refusing\n"
+	"  --allow-unknown    copy zip members (of Office, OpenDocument and\n"
+	"                     EPUB files) that samizdat does not know,\n"
+	"                     instead of refusing\n"
 	"  -q, --quiet        print only errors\n"
 	"  -h, --help         show this help\n"
 	"\n"
@@ -132,6 +134,8 @@ int sz_cmd_inspect(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		enum sz_doc_type type;
 		int st = 0;
+		if (i > 1)
+			sz_child_progress();
 		int fd = open_typed("inspect", argv[i], &type, &st);
 		if (fd < 0) {
 			status = status ? status : st;
@@ -273,6 +277,7 @@ static void *scrub_worker(void *arg)
 			return NULL;
 		}
 		scrub_one(b, i);
+		sz_child_progress();   /* one document done: its limits reset */
 	}
 }
 

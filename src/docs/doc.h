@@ -36,12 +36,36 @@ enum sz_doc_type {
 	SZ_DOC_ODT,
 	SZ_DOC_ODS,
 	SZ_DOC_ODP,
+	SZ_DOC_ODG,          /* OpenDocument drawing */
+	SZ_DOC_ODF_FORMULA,  /* OpenDocument formula (.odf) */
+	SZ_DOC_EPUB,
 	SZ_DOC_MP3,
 	SZ_DOC_FLAC,
 	SZ_DOC_OGG,
 	SZ_DOC_TEXT,
 	SZ_DOC_HTML,
 	SZ_DOC_EMAIL,   /* extraction only: e-mail is published, not scrubbed */
+	/* Photos in ISOBMFF (isobmff.c). */
+	SZ_DOC_HEIF,
+	SZ_DOC_AVIF,
+	/* Video and audio containers, remuxed by libavformat (remux.c). */
+	SZ_DOC_MP4,
+	SZ_DOC_MOV,
+	SZ_DOC_M4A,
+	SZ_DOC_3GP,
+	SZ_DOC_AVI,
+	SZ_DOC_ASF,
+	SZ_DOC_MKV,
+	SZ_DOC_WEBM,
+	/* Chunked audio (riff.c), simple images, vector and text formats. */
+	SZ_DOC_WAV,
+	SZ_DOC_AIFF,
+	SZ_DOC_BMP,
+	SZ_DOC_PNM,
+	SZ_DOC_JXL,
+	SZ_DOC_SVG,
+	SZ_DOC_TORRENT,
+	SZ_DOC_CSS,
 	SZ_DOC_TYPE_COUNT
 };
 
@@ -53,8 +77,15 @@ enum sz_doc_type {
 #define SZ_DOC_MAX_XML_PART (64u << 20)      /* one XML part, decompressed */
 #define SZ_DOC_MAX_MARKUP (64u << 20)        /* an HTML file */
 #define SZ_DOC_MAX_PDF_OBJECTS 2000000u
+/* PDF inflation limits: pdf_budget.h. */
 #define SZ_DOC_MAX_IFDS 4096u                /* TIFF directories in all */
 #define SZ_DOC_MAX_TEXT (256u << 20)         /* extracted text per document */
+#define SZ_DOC_MAX_BOXES 100000u             /* ISOBMFF/JXL boxes, RIFF/IFF chunks */
+#define SZ_DOC_MAX_ITEMS 65536u              /* HEIF items, properties, references */
+#define SZ_DOC_MAX_SVG (32u << 20)           /* an SVG file (parsed into a tree) */
+#define SZ_DOC_MAX_TORRENT (64u << 20)       /* a .torrent file */
+#define SZ_DOC_MAX_CSS (64u << 20)           /* a stylesheet */
+#define SZ_DOC_MAX_NESTING 4u                /* images inside images (SVG data: URIs) */
 
 /* Prepares the libraries for use from several threads; call once at
  * start, before any thread uses this module. */
@@ -69,6 +100,8 @@ const char *sz_doc_type_name(enum sz_doc_type t);
 const char *sz_doc_supported_list(void);
 /* The conventional extension with its dot (".jpg"), "" if none. */
 const char *sz_doc_type_ext(enum sz_doc_type t);
+/* Whether t is a zip container (Office, OpenDocument, EPUB). */
+bool sz_doc_is_zip(enum sz_doc_type t);
 
 /*
  * Detects the type of the open file fd (a regular file; its offset is
@@ -133,6 +166,8 @@ const struct sz_doc_options *sz_doc_options(void);
  * libraries that open by name (poppler).
  */
 typedef int (*sz_doc_sink)(void *ctx, const uint8_t *data, size_t len);
+/* Whether sz_doc_extract knows how to read text from type t. */
+bool sz_doc_extractable(enum sz_doc_type t);
 int sz_doc_extract(int fd, const char *path, enum sz_doc_type type,
 	sz_doc_sink sink, void *ctx, struct sz_err *err);
 

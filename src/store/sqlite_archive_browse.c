@@ -21,11 +21,13 @@ int sz_archive_sqlite_changes(struct sz_archive *a, int64_t after,
 	sqlite3_stmt *st;
 	*n = 0;
 	*last = 0;
-	sz_archive_op_lock(a);
-	int rc = sz_archive_count_rows(impl(a)->db,
+	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
+	if (rd == NULL)
+		return SZ_E_LIMIT;
+	int rc = sz_archive_count_rows(rd->db,
 		"SELECT ifnull(max(seq), 0) FROM changes", 0, last, err);
 	if (rc == 0)
-		rc = sz_sqlite_prepare(impl(a)->db, "SELECT seq, release_id, doc_id"
+		rc = sz_sqlite_prepare(rd->db, "SELECT seq, release_id, doc_id"
 			" FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, after);
@@ -39,7 +41,7 @@ int sz_archive_sqlite_changes(struct sz_archive *a, int64_t after,
 		}
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, rd);
 	return rc;
 }
 
@@ -49,10 +51,12 @@ int sz_archive_sqlite_doc_ids(struct sz_archive *a, int64_t release_id,
 {
 	sqlite3_stmt *st;
 	*n = 0;
-	sz_archive_op_lock(a);
+	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
+	if (rd == NULL)
+		return SZ_E_LIMIT;
 	/* "+release_id": walk the ids in order and filter, so each batch
 	 * starts where the last ended instead of sorting the release. */
-	int rc = sz_sqlite_prepare(impl(a)->db, release_id ?
+	int rc = sz_sqlite_prepare(rd->db, release_id ?
 		"SELECT id FROM documents WHERE id > ?1 AND +release_id = ?3"
 		" ORDER BY id LIMIT ?2" :
 		"SELECT id FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -66,7 +70,7 @@ int sz_archive_sqlite_doc_ids(struct sz_archive *a, int64_t release_id,
 			ids[(*n)++] = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, rd);
 	return rc;
 }
 
@@ -94,8 +98,10 @@ int sz_archive_sqlite_doc_recipients(struct sz_archive *a, int64_t id,
 	sqlite3_stmt *st;
 	*rows = NULL;
 	*n = 0;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT addr, count(*) FROM"
+	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
+	if (rd == NULL)
+		return SZ_E_LIMIT;
+	int rc = sz_sqlite_prepare(rd->db, "SELECT addr, count(*) FROM"
 		" recipients WHERE doc_id = ? GROUP BY addr ORDER BY addr LIMIT ?",
 		&st, err);
 	if (rc == 0) {
@@ -104,7 +110,7 @@ int sz_archive_sqlite_doc_recipients(struct sz_archive *a, int64_t id,
 		rc = count_collect(st, RECIPIENTS_MAX, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, rd);
 	return rc;
 }
 
@@ -121,14 +127,16 @@ static int count_page(struct sz_archive *a, const char *count_sql,
 	*total = 0;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, count_sql, &st, err);
+	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
+	if (rd == NULL)
+		return SZ_E_LIMIT;
+	int rc = sz_sqlite_prepare(rd->db, count_sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, drafts);
 		if (sz_sqlite_step(st) == SQLITE_ROW)
 			*total = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		rc = sz_sqlite_prepare(impl(a)->db, rows_sql, &st, err);
+		rc = sz_sqlite_prepare(rd->db, rows_sql, &st, err);
 	}
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, drafts);
@@ -137,7 +145,7 @@ static int count_page(struct sz_archive *a, const char *count_sql,
 		rc = count_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, rd);
 	return rc;
 }
 
@@ -184,8 +192,10 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no such month");
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT count(*) FROM emails e"
+	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
+	if (rd == NULL)
+		return SZ_E_LIMIT;
+	int rc = sz_sqlite_prepare(rd->db, "SELECT count(*) FROM emails e"
 		" JOIN releases r ON r.id = e.release_id WHERE e.date >= ?1 AND"
 		" e.date < ?2 AND (r.state = 1 OR ?3)", &st, err);
 	if (rc == 0) {
@@ -195,7 +205,7 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 		if (sz_sqlite_step(st) == SQLITE_ROW)
 			*total = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+		rc = sz_sqlite_prepare(rd->db, "SELECT " DOC_COLS DOC_FROM
 			" WHERE e.date >= ?1 AND e.date < ?2 AND (r.state = 1 OR ?3)"
 			" ORDER BY e.date, d.id LIMIT ?4 OFFSET ?5", &st, err);
 	}
@@ -208,7 +218,7 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, rd);
 	return rc;
 }
 
