@@ -7,6 +7,7 @@
 #include "mirror/manifest.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,17 +47,6 @@ bool sz_manifest_path_ok(const char *path, size_t len)
 	return !part_start;               /* no trailing "/" */
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int sz_manifest_line(const char *line, size_t len, uint8_t sha256[32],
 	const char **path, size_t *path_len, struct sz_err *err)
 {
@@ -66,13 +56,12 @@ int sz_manifest_line(const char *line, size_t len, uint8_t sha256[32],
 	if (len < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*'))
 		return sz_err_set(err, SZ_E_INVAL, "a line that is not \"SHA-256, "
 			"two spaces, path\"");
-	for (int i = 0; i < 32; i++) {
-		int hi = hexval(line[2 * i]), lo = hexval(line[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return sz_err_set(err, SZ_E_INVAL, "a line whose SHA-256 is "
-				"not 64 hex digits");
-		sha256[i] = (uint8_t)(hi << 4 | lo);
-	}
+	size_t got = 0;
+	const char *end = NULL;
+	if (sodium_hex2bin(sha256, 32, line, 64, NULL, &got, &end) != 0 ||
+	    got != 32 || end != line + 64)
+		return sz_err_set(err, SZ_E_INVAL, "a line whose SHA-256 is "
+			"not 64 hex digits");
 	*path = line + 66;
 	*path_len = len - 66;
 	if (!sz_manifest_path_ok(*path, *path_len))

@@ -14,23 +14,7 @@ for tool in minisign aria2c transmission-show python3; do
 	fi
 done
 
-make_instance inst
-cat >box.mbox <<'MBOX'
-From jm@example.org Mon Mar  4 10:00:00 2024
-From: Jurgen <jm@example.org>
-To: Press Desk <press@example.net>
-Subject: bridge invoice
-Date: Mon, 4 Mar 2024 10:00:00 +0100
-Message-ID: <first@example.org>
-
-The double payment for the bridge went to the contractor.
-
-MBOX
-mbox_replies >>box.mbox
-echo "A memo about the bridge." >memo.txt
-"$SAMIZDAT" release create -d inst "The Bridge Papers" >/dev/null
-"$SAMIZDAT" release add -d inst 1 memo.txt box.mbox >/dev/null 2>&1
-"$SAMIZDAT" release publish -d inst 1 >/dev/null
+bridge_papers inst
 
 # Key layouts, byte for byte but for the random parts.
 "$SAMIZDAT" mirror keygen -d inst --no-passphrase >pub.line 2>/dev/null
