@@ -198,4 +198,12 @@ serve redirect out
 expect "a redirect to file: is refused: exit 1" 1 'redirect' "$MURL"
 unserve
 expect "a URL of another scheme is no mirror: verify takes it for a folder" 1 '' file:///etc
+# On a terminal, a long export says how far it is (script(1) gives it one).
+script -qec "\"$SAMIZDAT\" mirror export -d inst tty-out" /dev/null \
+	>tty.out 2>&1
+check "on a terminal, an export shows its progress" \
+	grep -q 'export: [0-9]* of [0-9]* pages and lists, [0-9]* files written' tty.out
+"$SAMIZDAT" mirror export -d inst quiet-out >quiet.out 2>&1
+check "and prints no progress line when it is not on one" \
+	sh -c "! grep -q 'pages and lists' quiet.out"
 finish
