@@ -8,17 +8,25 @@
 # copy cannot search); then one new release with one document is
 # published and exported again, incrementally.
 # Prints both ratios: crawl time / full export time (goal >= 5) and
-# incremental / full export time (goal < 5%), and peak memory.
+# incremental / full export time (goal < 5%), peak memory, and the CPU time
+# each side used (export vs server + wget), which a shared machine distorts
+# least.
 set -eu
 S=$(realpath "${1:-build/samizdat}")
 N=${BENCH_EMAILS:-100000}
 D=${BENCH_DOCS:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
 DIR=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/samizdat-bench.XXXXXX")
-PID=0
-trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
+# PID: the public face while it runs, else empty (never 0: "kill 0" would
+# stop this script's whole process group, make bench included).
+PID=
+trap '[ -z "$PID" ] || kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
 cd "$DIR"
 now() { date +%s.%N; }
+# ticks PID: the CPU time (user + system) a process has used, in ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# cpu FILE: the user + system seconds that time(1) wrote as "... U S".
+cpu() { awk '{ print $(NF - 1) + $NF }' "$1"; }
 
 echo "generating $N e-mails and $D documents..."
 python3 "$here/gen_mail.py" mail "$N"
@@ -50,7 +58,8 @@ echo "importing..."
 
 echo "full export..."
 t0=$(now)
-/usr/bin/time -f %M -o export.rss "$S" mirror export -q -d inst out >export.log
+/usr/bin/time -f "%M %U %S" -o export.rss "$S" mirror export -q -d inst out \
+	>export.log
 t1=$(now)
 full=$(echo "$t1 - $t0" | bc)
 cat export.log
@@ -65,13 +74,15 @@ while ! grep -q '^public face: ' serve.out 2>/dev/null; do
 done
 URL=$(sed -n 's/^public face: \(http[^ ]*\)$/\1/p' serve.out)
 echo "crawling $URL with wget --mirror..."
+ticks0=$(ticks $PID)
 t0=$(now)
-wget --mirror --no-host-directories -e robots=off --reject-regex 'search' \
+/usr/bin/time -f "%U %S" -o wget.cpu wget --mirror --no-host-directories -e robots=off --reject-regex 'search' \
 	-q -P crawl "$URL" || true
 t1=$(now)
 crawl=$(echo "$t1 - $t0" | bc)
+server_cpu=$(echo "($(ticks $PID) - $ticks0) / $(getconf CLK_TCK)" | bc -l)
 kill $PID; wait $PID 2>/dev/null || true
-PID=0
+PID=
 
 echo "Addendum: one page." >addendum.txt
 "$S" release create -d inst "Addendum" >/dev/null
@@ -79,18 +90,24 @@ echo "Addendum: one page." >addendum.txt
 "$S" release publish -d inst 3 >/dev/null
 echo "incremental export after one new release..."
 t0=$(now)
-/usr/bin/time -f %M -o incr.rss "$S" mirror export -q -d inst out >incr.log
+/usr/bin/time -f "%M %U %S" -o incr.rss "$S" mirror export -q -d inst out >incr.log
 t1=$(now)
 incr=$(echo "$t1 - $t0" | bc)
 cat incr.log
 
 files=$(grep -c . out/MANIFEST)
+export_cpu=$(cpu export.rss)
+wget_cpu=$(cpu wget.cpu)
 pages=$(find crawl -type f | wc -l)
 printf 'full export: %.1f s for %d files (%.0f files/s), peak RSS %s KiB\n' \
-	"$full" "$files" "$(echo "$files / $full" | bc -l)" "$(cat export.rss)"
+	"$full" "$files" "$(echo "$files / $full" | bc -l)" "$(cut -d' ' -f1 export.rss)"
 printf 'wget --mirror of the public face: %.1f s for %d files (%.0f files/s)\n' \
 	"$crawl" "$pages" "$(echo "$pages / $crawl" | bc -l)"
 printf 'full export vs crawl: %.2fx faster (goal >= 5)\n' \
 	"$(echo "$crawl / $full" | bc -l)"
 printf 'incremental export: %.2f s, %.1f%% of the full export (goal < 5%%), peak RSS %s KiB\n' \
-	"$incr" "$(echo "100 * $incr / $full" | bc -l)" "$(cat incr.rss)"
+	"$incr" "$(echo "100 * $incr / $full" | bc -l)" "$(cut -d' ' -f1 incr.rss)"
+# CPU time is what a shared machine's load distorts least: both sides'.
+printf 'CPU time: export %.1f s; crawl %.1f s (server %.1f s + wget %.1f s): export %.2fx cheaper\n' \
+	"$export_cpu" "$(echo "$server_cpu + $wget_cpu" | bc -l)" "$server_cpu" \
+	"$wget_cpu" "$(echo "($server_cpu + $wget_cpu) / $export_cpu" | bc -l)"
