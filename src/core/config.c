@@ -122,6 +122,8 @@ static const struct setting settings[] = {
 		"the languages of the source and public faces, the first for "
 		"readers whose browser asks for none of them (empty: English, "
 		"then every language installed)"),
+	NUMBER(mirror_expiry_days, 1, 3650, 30,
+		"a mirror export's signature is valid this long"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -81,6 +81,7 @@ struct sz_config {
 		char text[SZ_CONFIG_INTRO_SIZE];
 	} intros[SZ_CONFIG_INTROS_MAX];     /* intro.LANG */
 	size_t nintros;
+	uint64_t mirror_expiry_days;     /* a signed export's validity */
 };
 
 /* Fills c with the defaults. */

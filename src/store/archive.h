@@ -104,6 +104,18 @@ struct sz_search_result {
 	size_t nrelease, ntype;
 };
 
+/* A row of the change log: a release (doc_id 0) or a document added,
+ * changed or removed.  seq only grows. */
+struct sz_archive_change {
+	int64_t seq, release_id, doc_id;
+};
+
+/* A key and how many e-mails it has: a month ("2024-03"), an address. */
+struct sz_count_row {
+	char key[SZ_ARCHIVE_NAME_MAX + 1];
+	int64_t count;
+};
+
 struct sz_archive;
 
 struct sz_archive_ops {
@@ -163,6 +175,38 @@ struct sz_archive_ops {
 	int (*search)(struct sz_archive *a, const struct sz_archive_query *q,
 		size_t offset, size_t limit, struct sz_search_result *res,
 		struct sz_err *err);
+
+	/* For mirrors and browsing (sqlite_archive_browse.c).  Lists that
+	 * a mirror walks whole are read in batches after a key (keyset),
+	 * so reading all of them costs one index walk, whatever their
+	 * size. */
+	/* Up to limit rows of the change log after seq `after`, oldest
+	 * first; *last is the newest seq in the log (0 if none). */
+	int (*changes)(struct sz_archive *a, int64_t after, size_t limit,
+		struct sz_archive_change *rows, size_t *n, int64_t *last,
+		struct sz_err *err);
+	/* Up to limit document ids after `after`, ascending: of one release,
+	 * or of all of them (release_id 0). */
+	int (*doc_ids)(struct sz_archive *a, int64_t release_id, int64_t after,
+		size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
+	/* The addresses an e-mail went to (To and Cc), as indexed for the
+	 * recipient pages (lower case), at most SZ_ARCHIVE_PAGE_MAX * 10. */
+	int (*doc_recipients)(struct sz_archive *a, int64_t id,
+		struct sz_count_row **rows, size_t *n, struct sz_err *err);
+	/* Months with e-mails ("YYYY-MM", by the e-mails' dates), newest
+	 * first, with their counts. */
+	int (*months)(struct sz_archive *a, bool drafts, size_t offset,
+		size_t limit, struct sz_count_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
+	/* The e-mails of one month ("YYYY-MM"), oldest first. */
+	int (*by_month)(struct sz_archive *a, const char *month, bool drafts,
+		size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
+	/* Senders (role "from") or recipients ("to") with their counts, by
+	 * address. */
+	int (*addresses)(struct sz_archive *a, const char *role, bool drafts,
+		size_t offset, size_t limit, struct sz_count_row **rows,
+		size_t *n, int64_t *total, struct sz_err *err);
 };
 
 struct sz_archive {
@@ -214,6 +258,10 @@ int sz_archive_address_term(const char *value, bool from, struct sz_buf *out);
  * (seconds, day-aligned; 0 for an open end): whole years, months and days,
  * so the term count stays small. */
 int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out);
+
+/* The seconds of [start, end) of a month "YYYY-MM" (UTC); false if it is
+ * not one. */
+bool sz_archive_month_range(const char *month, int64_t *start, int64_t *end);
 
 void sz_doc_row_clear(struct sz_doc_row *d);
 void sz_doc_rows_free(struct sz_doc_row *rows, size_t n);

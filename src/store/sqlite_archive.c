@@ -64,6 +64,37 @@ static const char *const migrations[] = {
 	"CREATE INDEX recipients_addr ON recipients(addr);"
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, sender, recipients,"
 	"  tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
+	/* The change log, for incremental mirror exports: every release or
+	 * document added, changed or removed gets a row, written by triggers
+	 * so that no operation, present or future, can change the archive
+	 * without a mirror seeing it.  doc_id 0 is the release itself. */
+	"CREATE TABLE changes ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  release_id INTEGER NOT NULL,"
+	"  doc_id INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER changes_release_add AFTER INSERT ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (new.id); END;"
+	"CREATE TRIGGER changes_release_edit AFTER UPDATE ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (new.id); END;"
+	"CREATE TRIGGER changes_release_drop AFTER DELETE ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (old.id); END;"
+	"CREATE TRIGGER changes_doc_add AFTER INSERT ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_doc_edit AFTER UPDATE ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_doc_drop AFTER DELETE ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (old.release_id, old.id);"
+	"  END;"
+	"CREATE TRIGGER changes_email_edit AFTER UPDATE ON emails BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id,"
+	"  new.doc_id); END;"
+	/* an e-mail's recipients, for the mirror's recipient pages */
+	"CREATE INDEX recipients_doc ON recipients(doc_id);"
+	/* a release's documents in the order its pages list them */
+	"CREATE INDEX documents_listing ON documents(release_id, email,"
+	"  parent_id IS NOT NULL, title, id);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -255,7 +286,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 	return rc;
 }
 
-static int count_rows(sqlite3 *db, const char *sql, int64_t bind1,
+int sz_archive_count_rows(sqlite3 *db, const char *sql, int64_t bind1,
 	int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
@@ -284,7 +315,7 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = count_rows(db, drafts ?
+	int rc = sz_archive_count_rows(db, drafts ?
 		"SELECT count(*) FROM releases" :
 		"SELECT count(*) FROM releases WHERE state = 1", 0, total, err);
 	if (rc == 0)
@@ -337,16 +368,29 @@ void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
 	sz_sqlite_text(d->dkim_detail, sizeof(d->dkim_detail), st, c + 23);
 }
 
-/* Collects up to limit rows of a prepared statement. */
-static int collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
+int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	*rows = calloc(limit ? limit : 1, sizeof(**rows));
+	/* Grown as rows come (a row is 3 KiB): a thread of two e-mails must
+	 * not cost the zeroing of a thousand. */
+	size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
+	*rows = calloc(cap, sizeof(**rows));
 	*n = 0;
 	if (*rows == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW)
+	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t more = cap * 2 < limit ? cap * 2 : limit;
+			struct sz_doc_row *bigger = realloc(*rows,
+				more * sizeof(**rows));
+			if (bigger == NULL)
+				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			*rows = bigger;
+			cap = more;
+		}
+		memset(&(*rows)[*n], 0, sizeof(**rows));
 		sz_archive_doc_read(st, 0, &(*rows)[(*n)++]);
+	}
 	return 0;
 }
 
@@ -558,22 +602,28 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = count_rows(db, email ?
+	int rc = sz_archive_count_rows(db, email ?
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
 		release_id, total, err);
 	if (rc == 0)
+		/* The page is picked in an index alone (the skipped rows cost
+		 * an index step each, not a sort of the release nor joins), then
+		 * its rows are read: page 5 000 of a release of 100 000 e-mails
+		 * costs what page 1 does, nearly. */
 		rc = sz_sqlite_prepare(db, email ?
-			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
-			" d.email = 1 ORDER BY e.collection, e.num LIMIT ? OFFSET ?" :
-			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
-			" d.email = 0 ORDER BY d.parent_id IS NOT NULL, d.title, d.id"
-			" LIMIT ? OFFSET ?", &st, err);
+			"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT doc_id FROM"
+			" emails WHERE release_id = ? ORDER BY collection, num"
+			" LIMIT ? OFFSET ?) ORDER BY e.collection, e.num" :
+			"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT id FROM"
+			" documents WHERE release_id = ? AND email = 0 ORDER BY"
+			" parent_id IS NOT NULL, title, id LIMIT ? OFFSET ?)"
+			" ORDER BY d.parent_id IS NOT NULL, d.title, d.id", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, release_id);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
-		rc = collect(st, limit, rows, n, err);
+		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -592,7 +642,7 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, parent);
-		rc = collect(st, 1000, rows, n, err);
+		rc = sz_archive_collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -613,7 +663,7 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 2, drafts);
-		rc = collect(st, 1000, rows, n, err);
+		rc = sz_archive_collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -657,7 +707,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		sqlite3_bind_int(st, 2, drafts);
 		sqlite3_bind_int64(st, 3, (int64_t)limit);
 		sqlite3_bind_int64(st, 4, (int64_t)offset);
-		rc = collect(st, limit, rows, n, err);
+		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -733,6 +783,12 @@ static const struct sz_archive_ops ops = {
 	.email_next_num = email_next_num,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,
+	.changes = sz_archive_sqlite_changes,
+	.doc_ids = sz_archive_sqlite_doc_ids,
+	.doc_recipients = sz_archive_sqlite_doc_recipients,
+	.months = sz_archive_sqlite_months,
+	.by_month = sz_archive_sqlite_by_month,
+	.addresses = sz_archive_sqlite_addresses,
 };
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,

@@ -81,9 +81,37 @@ void sz_archive_readers_close(struct sqlite_archive *q);
 	" LEFT JOIN emails e ON e.doc_id = d.id"
 
 void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d);
+/* Collects up to limit rows of a prepared statement (rows owned by the
+ * caller, sz_doc_rows_free). */
+int sz_archive_collect(sqlite3_stmt *st, size_t limit,
+	struct sz_doc_row **rows, size_t *n, struct sz_err *err);
+/* *total = the first column of sql's first row (bind1 bound to ?1 if it
+ * has one). */
+int sz_archive_count_rows(sqlite3 *db, const char *sql, int64_t bind1,
+	int64_t *total, struct sz_err *err);
 
 int sz_archive_sqlite_search(struct sz_archive *a,
 	const struct sz_archive_query *q, size_t offset, size_t limit,
 	struct sz_search_result *res, struct sz_err *err);
+
+/* sqlite_archive_browse.c: the change log, keyset lists and browse
+ * indexes (archive.h says what each does). */
+int sz_archive_sqlite_changes(struct sz_archive *a, int64_t after,
+	size_t limit, struct sz_archive_change *rows, size_t *n, int64_t *last,
+	struct sz_err *err);
+int sz_archive_sqlite_doc_ids(struct sz_archive *a, int64_t release_id,
+	int64_t after, size_t limit, int64_t *ids, size_t *n,
+	struct sz_err *err);
+int sz_archive_sqlite_doc_recipients(struct sz_archive *a, int64_t id,
+	struct sz_count_row **rows, size_t *n, struct sz_err *err);
+int sz_archive_sqlite_months(struct sz_archive *a, bool drafts,
+	size_t offset, size_t limit, struct sz_count_row **rows, size_t *n,
+	int64_t *total, struct sz_err *err);
+int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
+	bool drafts, size_t offset, size_t limit, struct sz_doc_row **rows,
+	size_t *n, int64_t *total, struct sz_err *err);
+int sz_archive_sqlite_addresses(struct sz_archive *a, const char *role,
+	bool drafts, size_t offset, size_t limit, struct sz_count_row **rows,
+	size_t *n, int64_t *total, struct sz_err *err);
 
 #endif

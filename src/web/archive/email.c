@@ -47,7 +47,7 @@ static int address_links(struct sz_page *pg, const char *role,
 		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", p == list ? "" : ", ",
 			pg->base, role);
 		if (rc == 0)
-			rc = view_urlencode(b, a);
+			rc = view_key(pg, b, a);
 		if (rc == 0)
 			rc = sz_buf_printf(b, "%s\">", pg->suffix);
 		char *it = item;
@@ -121,7 +121,7 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 			"<dt>From</dt><dd><a href=\"%s/from/", (long long)d.num,
 			dkim_text(d.dkim), pg->base);
 	if (rc == 0)
-		rc = view_urlencode(b, d.from_addr);
+		rc = view_key(pg, b, d.from_addr);
 	if (rc == 0)
 		rc = sz_buf_printf(b, "%s\">", pg->suffix);
 	if (rc == 0 && d.from_name[0]) {
@@ -291,7 +291,7 @@ static int address_page(struct sz_page *pg, const char *addr,
 	if (rc == 0)
 		rc = sz_buf_printf(&path, "/%s/", role);
 	if (rc == 0)
-		rc = view_urlencode(&path, addr);
+		rc = view_key(pg, &path, addr);
 	if (rc == 0)
 		rc = view_pager(pg, (const char *)path.data, NULL, total);
 	sz_buf_free(&path);

@@ -41,6 +41,11 @@ static const struct sz_route routes[] = {
 	PREVIEW("/preview/thread/:thread"),
 	PREVIEW("/preview/from/:address"),
 	PREVIEW("/preview/to/:address"),
+	PREVIEW("/preview/browse"),
+	PREVIEW("/preview/browse/months"),
+	PREVIEW("/preview/browse/month/:month"),
+	PREVIEW("/preview/browse/senders"),
+	PREVIEW("/preview/browse/recipients"),
 };
 
 const struct sz_route *sz_editor_routes(size_t *n)

@@ -24,6 +24,11 @@ static const struct sz_route routes[] = {
 	PAGE("/api/v1/releases/:id"),
 	PAGE("/api/v1/documents/:id"),
 	PAGE("/api/v1/emails/:id"),
+	PAGE("/browse"),
+	PAGE("/browse/months"),
+	PAGE("/browse/month/:month"),
+	PAGE("/browse/senders"),
+	PAGE("/browse/recipients"),
 };
 
 const struct sz_route *sz_public_routes(size_t *n)
