@@ -18,14 +18,15 @@
 
 static uint64_t input_size;
 
-static int on_attachment(void *ctx, const char *name, int fd,
+static int on_attachment(void *ctx, const struct sz_mail_part *a,
 	struct sz_err *err)
 {
 	(void)ctx;
 	(void)err;
 	struct stat st;
-	assert(name[0] != 0 && strchr(name, '/') == NULL);
-	assert(fstat(fd, &st) == 0);
+	assert(a->filename[0] != 0 && strchr(a->filename, '/') == NULL);
+	assert(sz_utf8_valid(a->filename, strlen(a->filename)));
+	assert(a->problem != NULL ? a->fd < 0 : fstat(a->fd, &st) == 0);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ static const doc_handler handlers[SZ_DOC_TYPE_COUNT] = {
 	[SZ_DOC_OGG] = doc_ogg,
 	[SZ_DOC_TEXT] = doc_text,
 	[SZ_DOC_HTML] = doc_html,
+	[SZ_DOC_EMAIL] = doc_email,
 };
 
 static struct sz_doc_options options;
