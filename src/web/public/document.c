@@ -109,8 +109,15 @@ int sz_public_file(struct sz_request *rq)
 	struct sz_doc_row d;
 	if (!visible_doc(rq, view_id(rq, "/file/"), &d))
 		return view_not_found(rq, "There is no such file.");
-	char path[4300];
-	sz_archive_file_path(app->archive, d.sha256, path, sizeof(path));
+	/* An e-mail serves the raw form chosen for it, or nothing. */
+	char path[4300], sha[SZ_ARCHIVE_SHA256_HEX];
+	uint64_t size;
+	if (!sz_archive_served(&d, sha, &size)) {
+		sz_doc_row_clear(&d);
+		return view_not_found(rq, "The raw message of this e-mail is not "
+			"published.");
+	}
+	sz_archive_file_path(app->archive, sha, path, sizeof(path));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {

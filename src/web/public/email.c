@@ -20,44 +20,36 @@ static const char *dkim_text(enum sz_dkim_state s)
 	}
 }
 
+/* A recipient list, each address linked to its page and shown with its
+ * display name: "Name" <addr>.  The link is the parsed address only. */
 static int address_links(struct sz_buf *b, const char *prefix,
 	const char *role, const char *list)
 {
-	/* "Name <a@b>, c@d" -> each address linked to its page */
-	int rc = 0;
+	char addr[SZ_ARCHIVE_NAME_MAX + 1], name[SZ_ARCHIVE_NAME_MAX + 1];
 	const char *p = list;
-	while (rc == 0 && p && *p) {
-		const char *comma = strchr(p, ',');
-		const char *lt = strchr(p, '<');
-		if (lt && comma && lt > comma)
-			lt = NULL;
-		const char *gt = lt ? strchr(lt, '>') : NULL;
-		if (lt && gt)
-			comma = strchr(gt, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char item[600], addr[600];
-		snprintf(item, sizeof(item), "%.*s", (int)(len < 599 ? len : 599), p);
-		if (lt && gt)
-			snprintf(addr, sizeof(addr), "%.*s", (int)(gt - lt - 1), lt + 1);
-		else
-			snprintf(addr, sizeof(addr), "%s", item);
-		char *a = addr;
-		while (*a == ' ')
-			a++;
-		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", p == list ? "" : ", ",
+	int rc = 0;
+	bool first = true;
+	while (rc == 0 && sz_archive_addr_next(&p, addr, sizeof(addr), name,
+	    sizeof(name))) {
+		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", first ? "" : ", ",
 			prefix, role);
+		first = false;
 		if (rc == 0)
-			rc = view_urlencode(b, a);
+			rc = view_urlencode(b, addr);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "\">");
-		char *it = item;
-		while (*it == ' ')
-			it++;
+		if (rc == 0 && name[0]) {
+			bool quote = strpbrk(name, "<>@,\"") != NULL;
+			rc = sz_buf_puts(b, quote ? "&quot;" : "");
+			if (rc == 0)
+				rc = view_escape(b, name);
+			if (rc == 0)
+				rc = sz_buf_puts(b, quote ? "&quot; &lt;" : " &lt;");
+		}
 		if (rc == 0)
-			rc = view_escape(b, it);
+			rc = view_escape(b, addr);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "</a>");
-		p = comma ? comma + 1 : NULL;
+			rc = sz_buf_puts(b, name[0] ? "&gt;</a>" : "</a>");
 	}
 	return rc;
 }
