@@ -11,7 +11,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
-#include "web/public/public.h"
+#include "web/archive/pages.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
 #define SZ_EDITOR_COOKIE "sz_editor"
@@ -20,7 +20,7 @@
 
 struct sz_editor_app {
 	struct sz_instance *in;
-	struct sz_public_app preview;   /* the archive, drafts visible */
+	struct sz_site preview;         /* the archive, drafts visible */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
 };
@@ -63,6 +63,9 @@ int sz_editor_upload_begin(struct sz_request *rq);
 int sz_editor_upload_data(struct sz_request *rq, const uint8_t *data,
 	size_t len);
 void sz_editor_upload_cleanup(struct sz_request *rq);
+/* The archive's pages with drafts, under /preview (the route's variant
+ * says which page), and their files. */
 int sz_editor_preview(struct sz_request *rq);
+int sz_editor_preview_file(struct sz_request *rq);
 
 #endif
