@@ -87,6 +87,12 @@ static int on_attachment(void *ctx, const struct sz_mail_part *part,
 		mi->stats->skipped++;
 		return 0;
 	}
+	if (part->mime_dates != NULL) {
+		finding(&mi->flags, "Attachment %s: file dates in its MIME header: %s",
+			name, part->mime_dates);
+		mi->attach_found = true;
+		mi->attach_found_pgp |= part->signed_pgp;
+	}
 	sz_doc_report_init(&found);
 	int rc = publish_file(mi->a, mi->release, part->fd, name, mi->email_id,
 		&id, &added, &found, &aerr);

@@ -318,18 +318,29 @@ int sz_charset_open(struct sz_charset_conv **out, const char *name,
 	return 0;
 }
 
-/* Passes converted text on without U+0000. */
+/* Passes converted text on without U+0000, and valid: iconv writes
+ * whole characters, but its UTF-8 decoder lets some invalid sequences
+ * through (old 5- and 6-byte forms), and what it writes then is not
+ * UTF-8; each such byte becomes U+FFFD here. */
 static int emit(struct sz_charset_conv *c, const char *p, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, run = 0;
 	int rc = 0;
-	while (n > 0 && rc == 0) {
-		const char *z = memchr(p, 0, n);
-		size_t k = z ? (size_t)(z - p) : n;
-		if (k > 0)
-			rc = c->sink(c->ctx, p, k);
-		p += k + (z != NULL);
-		n -= k + (z != NULL);
+	while (i < n && rc == 0) {
+		size_t k = sz_utf8_seq(s + i, n - i);
+		if (k != 0 && s[i] != 0) {
+			i += k;
+			continue;
+		}
+		if (i > run)
+			rc = c->sink(c->ctx, p + run, i - run);
+		if (rc == 0 && s[i] != 0)
+			rc = c->sink(c->ctx, REPLACEMENT, 3);
+		run = ++i;
 	}
+	if (rc == 0 && n > run)
+		rc = c->sink(c->ctx, p + run, n - run);
 	return rc;
 }
 

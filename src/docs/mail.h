@@ -61,6 +61,9 @@ struct sz_mail_part {
 	bool message;           /* a forwarded message (message/rfc822) */
 	bool signed_pgp;        /* inside a multipart/signed's signed part */
 	const char *problem;    /* non-NULL: it could not be unpacked, why */
+	const char *mime_dates; /* non-NULL: the file dates its MIME header
+	                           gives ("creation-date=...; ..."), which
+	                           the scrubbed form leaves out */
 };
 
 /* Called per attachment; a non-zero return stops the walk. */

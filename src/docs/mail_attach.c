@@ -131,8 +131,11 @@ static void attachment(GMimeObject *parent, GMimeObject *obj, bool in_signed,
 	char name[256];
 	safe_name(nested ? "message.eml" : g_mime_part_get_filename(GMIME_PART(obj)),
 		w->n, name, sizeof(name));
+	char dates[300];
 	struct sz_mail_part a = { .filename = name, .fd = -1, .index = w->n,
 		.message = nested, .signed_pgp = in_signed };
+	if (mime_file_dates(obj, dates, sizeof(dates)))
+		a.mime_dates = dates;
 	if (!nested && mime_is_tnef(obj)) {
 		tnef(w, GMIME_PART(obj), &a);
 		return;

@@ -34,6 +34,7 @@
 #include "docs/tnef.h"
 
 #define NESTED_MAX 3          /* forwarded messages scrubbed inside */
+#define SETTLE_ROUNDS 4       /* parse-and-write rounds to a fixed point */
 
 static _Thread_local int nesting;
 
@@ -122,8 +123,8 @@ static GMimeObject *scrubbed_part(struct scrub *s, int fd, const char *name,
 	int ofd = -1;
 	sz_doc_report_init(&sub);
 	if (sz_doc_detect(fd, &type, &mime, &e) != 0 || type == SZ_DOC_UNKNOWN) {
-		sz_doc_report_add(s->r, "Attachment", name, "cannot be scrubbed, "
-			"so it is removed", 32);
+		static const char why[] = "cannot be scrubbed, so it is removed";
+		sz_doc_report_add(s->r, "Attachment", name, why, sizeof(why) - 1);
 		res = note(name, "samizdat cannot scrub this type of file");
 		goto out;
 	}
@@ -225,8 +226,9 @@ static GMimeObject *tnef_parts(struct scrub *s, GMimePart *part,
 		sz_doc_report_add(s->r, "Attachment", name, e.msg, strlen(e.msg));
 		return note(name, e.msg);
 	}
-	sz_doc_report_add(s->r, "Attachment", name, "an Outlook (TNEF) container:"
-		" replaced by the files it holds", 63);
+	static const char what[] = "an Outlook (TNEF) container: replaced by the "
+		"files it holds";
+	sz_doc_report_add(s->r, "Attachment", name, what, sizeof(what) - 1);
 	GMimeMultipart *mp = g_mime_multipart_new_with_subtype("mixed");
 	g_mime_multipart_set_boundary(mp, "samizdat-winmail-dat");
 	const struct sz_tnef_file *f;
@@ -293,6 +295,9 @@ static void one(struct scrub *s, struct job *j)
 	for (char *c = name; *c; c++)
 		if (*c == '/' || *c == '\\')
 			*c = '_';
+	char dates[300];
+	if (mime_file_dates(j->part, dates, sizeof(dates)))
+		sz_doc_report_add(s->r, "Attachment", name, dates, strlen(dates));
 	GMimeObject *with = NULL;
 	if (!nested && mime_is_tnef(j->part)) {
 		with = tnef_parts(s, GMIME_PART(j->part), name);
@@ -324,6 +329,67 @@ static void one(struct scrub *s, struct job *j)
 		replace(j, with);
 	if (with != NULL)
 		g_object_unref(with);
+}
+
+/* Whether two files hold the same bytes. */
+static bool same_file(int a, int b)
+{
+	uint8_t x[16384], y[16384];
+	off_t at = 0;
+	for (;;) {
+		ssize_t n = pread(a, x, sizeof(x), at), m = pread(b, y, sizeof(y), at);
+		if (n != m || n < 0 || memcmp(x, y, (size_t)n) != 0)
+			return false;
+		if (n == 0)
+			return true;
+		at += n;
+	}
+}
+
+/* GMime writes what it parsed, but what it writes does not always parse
+ * back to the same message (a header block without its final line end
+ * gains one, then the blank line after it): the output is parsed and
+ * written again until it comes out the same, so scrubbing it again
+ * gives the same bytes.  A message that never settles is refused. */
+static int settle(const char *path, const char *dir, struct sz_err *err)
+{
+	char tmp[4200];
+	for (int round = 0; round < SETTLE_ROUNDS; round++) {
+		GMimeStream *in = g_mime_stream_fs_open(path, O_RDONLY, 0, NULL);
+		GMimeParser *p = in ? g_mime_parser_new_with_stream(in) : NULL;
+		GMimeMessage *m = p ? g_mime_parser_construct_message(p,
+			mime_options()) : NULL;
+		if (p != NULL)
+			g_object_unref(p);
+		if (in != NULL)
+			g_object_unref(in);
+		if (m == NULL)
+			return sz_err_set(err, SZ_E_INVAL, "the scrubbed message "
+				"cannot be read back");
+		snprintf(tmp, sizeof(tmp), "%s/.mail-settle.XXXXXX", dir);
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			g_object_unref(m);
+			return sz_err_set(err, SZ_E_IO, "cannot write in %s", dir);
+		}
+		GMimeStream *os = g_mime_stream_fs_new(dup(fd));
+		bool ok = g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, os) >= 0 &&
+			g_mime_stream_flush(os) == 0;
+		g_object_unref(os);
+		g_object_unref(m);
+		int old = open(path, O_RDONLY | O_CLOEXEC);
+		bool same = ok && old >= 0 && same_file(old, fd);
+		if (old >= 0)
+			close(old);
+		close(fd);
+		if (!ok || same || rename(tmp, path) != 0) {
+			unlink(tmp);
+			return ok ? 0 : sz_err_set(err, SZ_E_IO, "cannot write the "
+				"message");
+		}
+	}
+	return sz_err_set(err, SZ_E_INVAL, "the message does not come out the "
+		"same way twice, so it cannot be scrubbed reliably");
 }
 
 int doc_email(int fd, const char *out_path, struct sz_doc_report *r,
@@ -395,5 +461,7 @@ int doc_email(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = wr_close(&out, err);
 	}
 	g_object_unref(m);
+	if (rc == 0 && out_path != NULL)
+		rc = settle(out_path, s.dir, err);
 	return rc;
 }

@@ -78,6 +78,27 @@ void mime_walk(GMimeMessage *m, mime_walk_fn fn, void *ctx)
 		walk(GMIME_OBJECT(m), top, false, 0, fn, ctx);
 }
 
+/* The file dates of a Content-Disposition (RFC 2183 §2.4-2.6): when the
+ * sender's file was made, changed and read, into out; false if none. */
+bool mime_file_dates(GMimeObject *obj, char *out, size_t cap)
+{
+	static const char *const params[] = { "creation-date",
+		"modification-date", "read-date" };
+	GMimeContentDisposition *d = g_mime_object_get_content_disposition(obj);
+	size_t at = 0;
+	out[0] = 0;
+	for (size_t i = 0; d != NULL && i < 3; i++) {
+		const char *v = g_mime_content_disposition_get_parameter(d,
+			params[i]);
+		if (v != NULL && at < cap) {
+			int n = snprintf(out + at, cap - at, "%s%s=%s", at ? "; " : "",
+				params[i], v);
+			at = n > 0 ? at + (size_t)n : at;
+		}
+	}
+	return out[0] != 0;
+}
+
 int mime_part_read(GMimePart *part, uint64_t max,
 	int (*fn)(void *ctx, const uint8_t *p, size_t n), void *ctx, bool *cut)
 {

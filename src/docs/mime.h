@@ -29,6 +29,11 @@ bool mime_is_signature(GMimeObject *obj);
 /* application/ms-tnef, or a part named winmail.dat. */
 bool mime_is_tnef(GMimeObject *obj);
 
+/* The file dates a part's Content-Disposition gives (creation-date,
+ * modification-date, read-date: when the sender's file was made, changed
+ * and read), as "name=value; ..." into out; false if none. */
+bool mime_file_dates(GMimeObject *obj, char *out, size_t cap);
+
 /* Visits every part of m in GMime's order (g_mime_message_foreach's:
  * the top part, then depth first), telling whether it lies in the signed
  * content of a multipart/signed; at most SZ_MIME_DEPTH_MAX deep. */

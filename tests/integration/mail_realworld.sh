@@ -220,7 +220,7 @@ check "a forwarded message is published without its trace headers" \
 
 # Flagged: signed parts that identify; withheld until an editor chooses.
 check "release flagged lists what would go out" \
-	sh -c "'$S' release flagged -d inst 1 >flagged.out && grep -q 'Signed header X-Originating-IP:  *\[203.0.113.77\]' flagged.out && grep -q 'Attachment site.jpg: EXIF GPSLatitude' flagged.out"
+	sh -c "'$S' release flagged -d inst 1 >flagged.out && grep -q 'Signed header X-Originating-IP:  *\[203.0.113.77\]' flagged.out && grep -q 'Attachment site.jpg: EXIF GPSLatitude' flagged.out && grep -q 'Attachment site.jpg: file dates in its MIME header: creation-date=' flagged.out"
 check "a flagged e-mail's raw message is withheld until an editor chooses" \
 	sh -c "test $(raw dkimsignedip x.eml) = 404 && grep -q 'id=\"raw\">not published' dkimsignedip.html"
 "$S" release raw -d inst 1 "$(id_of dkimsignedip)" raw >/dev/null

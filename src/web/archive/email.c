@@ -84,9 +84,11 @@ static int raw_preview(struct sz_page *pg, const struct sz_doc_row *d)
 	struct sz_archive *a = pg->site->archive;
 	struct sz_buf *b = pg->out, flags, removed;
 	struct sz_err err;
-	static const char *const names[] = { [SZ_RAW_VERIFIABLE] = "raw, as "
-		"signed", [SZ_RAW_SCRUBBED] = "scrubbed", [SZ_RAW_WITHHELD] =
-		"none (the raw message is withheld)" };
+	static const char *const names[] = {
+		[SZ_RAW_VERIFIABLE] = "raw, as signed",
+		[SZ_RAW_SCRUBBED] = "scrubbed",
+		[SZ_RAW_WITHHELD] = "none (the raw message is withheld)",
+	};
 	sz_buf_init(&flags, SZ_ARCHIVE_NOTES_MAX + 1);
 	sz_buf_init(&removed, SZ_ARCHIVE_NOTES_MAX + 1);
 	a->ops->email_raw_notes(a, d->id, &flags, &removed, &err);
