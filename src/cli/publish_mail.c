@@ -234,8 +234,10 @@ static int signatures(struct mail_import *mi, const struct sz_mail *m,
 			"sha256 %s", detail, o->dkim_sha256);
 	else
 		snprintf(d->dkim_detail, sizeof(d->dkim_detail), "%s", detail);
-	if ((rc = sz_pgp_verify(o->pgp, m->raw_fd, m->raw_off, m->raw_len, &pr,
-	    detail, sizeof(detail), err)) != 0)
+	pr = SZ_PGP_RESULT_NONE;
+	detail[0] = 0;
+	if (m->pgp_signed && (rc = sz_pgp_verify(o->pgp, m->raw_fd, m->raw_off,
+	    m->raw_len, &pr, detail, sizeof(detail), err)) != 0)
 		return rc;
 	d->pgp = (enum sz_dkim_state)pr;
 	if (pr != SZ_PGP_RESULT_NONE && o->pgp_sha256 != NULL)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +99,21 @@ static void clean_id(const char *in, char *out, size_t cap)
 }
 
 /* One parsed message: decode what the archive shows, then call fn. */
+/* Whether a part carries a PGP signature (PGP/MIME or inline). */
+static void pgp_part(GMimeObject *parent, GMimeObject *obj, bool in_signed,
+	void *data)
+{
+	(void)parent;
+	(void)in_signed;
+	bool *found = data;
+	const char *proto = GMIME_IS_MULTIPART_SIGNED(obj) ?
+		g_mime_object_get_content_type_parameter(obj, "protocol") : NULL;
+	*found = *found || (proto && strcasecmp(proto,
+		"application/pgp-signature") == 0) || (GMIME_IS_TEXT_PART(obj) &&
+		g_mime_part_get_openpgp_data(GMIME_PART(obj)) ==
+		GMIME_OPENPGP_DATA_SIGNED);
+}
+
 static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 	int64_t index, sz_mail_fn fn, void *ctx, struct sz_err *err)
 {
@@ -163,6 +179,7 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		m.date = dt ? g_date_time_to_unix(dt) : 0;
 		m.text = text.data ? (const char *)text.data : "";
 		m.text_len = text.len;
+		mime_walk(msg, pgp_part, &m.pgp_signed);
 		rc = fn(ctx, &m, err);
 	}
 	sz_buf_free(&text);

@@ -38,6 +38,7 @@ struct sz_mail {
 	uint64_t raw_off, raw_len;   /* where the message's bytes are */
 	const char *text;            /* body text, UTF-8 */
 	size_t text_len;
+	bool pgp_signed;             /* a PGP signature is in it (pgp.h checks) */
 	void *priv;                  /* the parsed message, for attachments */
 };
 

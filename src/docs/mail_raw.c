@@ -18,6 +18,8 @@
 #include "core/io.h"
 #include "docs/mail_raw.h"
 
+#define HEAD_PIECE (64u << 10)   /* read at a time, looking for the end */
+
 static const char *const content[] = { "from", "sender", "reply-to", "to",
 	"cc", "subject", "date", "message-id", "in-reply-to", "references",
 	"mime-version", "content-type", "content-transfer-encoding",
@@ -158,17 +160,35 @@ int sz_mail_raw_filter(int fd, uint64_t off, uint64_t len, int out,
 	if (sum == NULL)
 		sum = &local;
 	memset(sum, 0, sizeof(*sum));
-	size_t cap = len < SZ_RAW_MAX_HEADER ? (size_t)len : SZ_RAW_MAX_HEADER;
-	uint8_t *b = malloc(cap ? cap : 1);
+	size_t limit = len < SZ_RAW_MAX_HEADER ? (size_t)len : SZ_RAW_MAX_HEADER;
+	size_t cap = 0;
+	uint8_t *b = malloc(1);
 	struct field *f = NULL;
 	struct names h = { 0 };
 	unsigned sig_len[SZ_RAW_MAX_SIGNED], nsig = 0, nf = 0;
-	int rc = 0;
-	if (b == NULL || read_at(fd, off, b, cap) != 0) {
-		rc = b ? sz_err_set(err, SZ_E_IO, "cannot read the message") :
-			sz_err_set(err, SZ_E_NOMEM, "out of memory");
-		goto out;
+	int rc = b ? 0 : sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	/* The header block, read a piece at a time up to its empty line. */
+	while (rc == 0 && cap < limit) {
+		size_t n = limit - cap < HEAD_PIECE ? limit - cap : HEAD_PIECE;
+		uint8_t *g = realloc(b, cap + n);
+		if (g == NULL) {
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			goto out;
+		}
+		b = g;
+		if (read_at(fd, off + cap, b + cap, n) != 0) {
+			rc = sz_err_set(err, SZ_E_IO, "cannot read the message");
+			goto out;
+		}
+		size_t from = cap > 2 ? cap - 2 : 0;
+		cap += n;
+		if ((b[0] == '\n' || (cap > 1 && b[0] == '\r' && b[1] == '\n')) ||
+		    memmem(b + from, cap - from, "\n\n", 2) != NULL ||
+		    memmem(b + from, cap - from, "\n\r\n", 3) != NULL)
+			break;
 	}
+	if (rc != 0)
+		goto out;
 	/* Split the block into fields, up to the empty line (or the first
 	 * line that is neither a field nor a continuation). */
 	size_t at = 0, body = cap;
@@ -211,7 +231,7 @@ int sz_mail_raw_filter(int fd, uint64_t off, uint64_t len, int out,
 		}
 		at = eol;
 	}
-	if (!ended && cap < len) {
+	if (!ended && cap < len && cap >= limit) {
 		rc = sz_err_set(err, SZ_E_LIMIT, "the message's header is larger "
 			"than %u MiB", SZ_RAW_MAX_HEADER >> 20);
 		goto out;
