@@ -154,22 +154,20 @@ static int extract_html(int fd, struct text_out *o)
 	rd_free(in);
 	if (size > SZ_DOC_MAX_MARKUP)
 		return sz_err_set(o->err, SZ_E_LIMIT, "the HTML is too large");
-	/* Read as a browser would: a byte-order mark, <meta charset>, else
-	 * UTF-8 if it is that, else windows-1252. */
-	char name[SZ_CHARSET_NAME_MAX];
-	uint8_t *head = malloc(SZ_CHARSET_SNIFF_MAX);
-	if (head == NULL)
-		return sz_err_set(o->err, SZ_E_NOMEM, "out of memory");
-	size_t hn = head_of(fd, head, SZ_CHARSET_SNIFF_MAX);
-	sz_charset_decide(NULL, head, hn, true, name, sizeof(name));
-	free(head);
-	lseek(fd, 0, SEEK_SET);
-	htmlDocPtr doc = htmlReadFd(fd, NULL, name, HTML_PARSE_NONET |
-		HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return sz_err_set(o->err, SZ_E_INVAL, "the HTML cannot be parsed");
-	int rc = html_walk(doc->children, o, 0);
-	xmlFreeDoc(doc);
+	/* Read as a browser would (a byte-order mark, <meta charset>, else
+	 * UTF-8 if it is that, else windows-1252), converted here. */
+	uint8_t *raw = malloc(size ? (size_t)size : 1);
+	struct sz_buf utf8;
+	sz_buf_init(&utf8, 3 * (size_t)size + 1);
+	int rc = raw == NULL ? sz_err_set(o->err, SZ_E_NOMEM, "out of memory") :
+		lseek(fd, 0, SEEK_SET) != 0 || sz_read_full(fd, raw, (size_t)size) !=
+		(ssize_t)size ? sz_err_set(o->err, SZ_E_IO, "cannot read the file") :
+		sz_charset_to_utf8(NULL, raw, (size_t)size, true, &utf8);
+	free(raw);
+	if (rc == 0)
+		rc = extract_html_mem(utf8.data ? (const char *)utf8.data : "",
+			utf8.len, "UTF-8", o);
+	sz_buf_free(&utf8);
 	return rc;
 }
 

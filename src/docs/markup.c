@@ -90,11 +90,16 @@ static void scrub_tree(xmlNode *n, struct sz_doc_report *r, int depth)
 static int html_pass(const uint8_t *p, size_t len, struct sz_doc_report *r,
 	xmlChar **out, int *out_len, struct sz_err *err)
 {
-	char name[SZ_CHARSET_NAME_MAX];
-	sz_charset_decide(NULL, p, len, true, name, sizeof(name));
-	htmlDocPtr doc = htmlReadMemory((const char *)p, (int)len, NULL, name,
+	/* Converted here, not by libxml2 through iconv: iconv refuses the
+	 * bytes windows-1252 leaves undefined, and libxml2 then gives up. */
+	struct sz_buf utf8;
+	sz_buf_init(&utf8, 3 * (size_t)len + 1);
+	int rc = sz_charset_to_utf8(NULL, p, len, true, &utf8);
+	htmlDocPtr doc = rc != 0 ? NULL : htmlReadMemory(utf8.data ?
+		(const char *)utf8.data : "", (int)utf8.len, NULL, "UTF-8",
 		HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 		HTML_PARSE_NOIMPLIED);
+	sz_buf_free(&utf8);
 	if (doc == NULL)
 		return sz_err_set(err, SZ_E_INVAL, "the HTML cannot be parsed");
 	scrub_tree(doc->children, r, 0);
