@@ -70,6 +70,30 @@ static int open_archive(const char *dir_opt, struct sz_archive **a)
 	return 0;
 }
 
+/* Opens the archive and prints every page of a listing (key: what it
+ * lists, for the page function); the status to exit with. */
+static int each_page(const char *dir, int64_t key,
+	int (*page)(struct sz_archive *a, int64_t key, size_t offset, size_t *n,
+		int64_t *total, struct sz_err *err))
+{
+	struct sz_archive *a = NULL;
+	struct sz_err err;
+	int st = open_archive(dir, &a);
+	size_t offset = 0;
+	while (st == 0) {
+		size_t n = 0;
+		int64_t total = 0;
+		if (page(a, key, offset, &n, &total, &err) != 0)
+			st = cli_fail("release", "%s", err.msg);
+		offset += n;
+		if (st != 0 || n == 0 || (int64_t)offset >= total)
+			break;
+	}
+	if (a != NULL)
+		a->ops->close(a);
+	return st;
+}
+
 static bool valid_day(const char *s)
 {
 	struct tm tm;
@@ -354,8 +378,38 @@ static int cmd_add(int argc, char **argv)
 	return status;
 }
 
-/* The e-mails of a release whose signed parts carry identifying data,
- * with what would go out if each were published raw. */
+/* Prints one page of a release's flagged e-mails, with what would go
+ * out if each were published raw. */
+static int flagged_page(struct sz_archive *a, int64_t id, size_t offset,
+	size_t *n, int64_t *total, struct sz_err *err)
+{
+	struct sz_doc_row *rows;
+	if (a->ops->email_flagged(a, id, offset, SZ_ARCHIVE_PAGE_MAX, &rows, n,
+	    total, err) != 0)
+		return err->code;
+	for (size_t i = 0; i < *n; i++) {
+		struct sz_buf flags, removed;
+		sz_buf_init(&flags, SZ_ARCHIVE_NOTES_MAX + 1);
+		sz_buf_init(&removed, SZ_ARCHIVE_NOTES_MAX + 1);
+		a->ops->email_raw_notes(a, rows[i].id, &flags, &removed, err);
+		printf("e-mail %lld\t%s #%lld\traw form: %s%s\t%s\n",
+			(long long)rows[i].id, rows[i].collection,
+			(long long)rows[i].num, form_names[rows[i].raw_form],
+			rows[i].raw_chosen ? "" : " (not chosen yet)", rows[i].title);
+		const char *p = flags.data ? (const char *)flags.data : "";
+		while (*p) {
+			size_t l = strcspn(p, "\n");
+			printf("  would go out: %.*s\n", (int)l, p);
+			p += l + (p[l] == '\n');
+		}
+		sz_buf_free(&flags);
+		sz_buf_free(&removed);
+	}
+	sz_doc_rows_free(rows, *n);
+	return 0;
+}
+
+/* The e-mails of a release whose signed parts carry identifying data. */
 static int cmd_flagged(int argc, char **argv)
 {
 	const char *dir;
@@ -365,45 +419,7 @@ static int cmd_flagged(int argc, char **argv)
 	int64_t id;
 	if (argc - optind != 1 || parse_id(argv[optind], &id) != 0)
 		return cli_usage("release", "flagged takes a release number");
-	struct sz_archive *a;
-	struct sz_err err;
-	if ((st = open_archive(dir, &a)) != 0)
-		return st;
-	size_t offset = 0;
-	for (;;) {
-		struct sz_doc_row *rows;
-		size_t n;
-		int64_t total;
-		if (a->ops->email_flagged(a, id, offset, SZ_ARCHIVE_PAGE_MAX, &rows,
-		    &n, &total, &err) != 0) {
-			st = cli_fail("release", "%s", err.msg);
-			break;
-		}
-		for (size_t i = 0; i < n; i++) {
-			struct sz_buf flags, removed;
-			sz_buf_init(&flags, SZ_ARCHIVE_NOTES_MAX + 1);
-			sz_buf_init(&removed, SZ_ARCHIVE_NOTES_MAX + 1);
-			a->ops->email_raw_notes(a, rows[i].id, &flags, &removed, &err);
-			printf("e-mail %lld\t%s #%lld\traw form: %s%s\t%s\n",
-				(long long)rows[i].id, rows[i].collection,
-				(long long)rows[i].num, form_names[rows[i].raw_form],
-				rows[i].raw_chosen ? "" : " (not chosen yet)", rows[i].title);
-			const char *p = flags.data ? (const char *)flags.data : "";
-			while (*p) {
-				size_t l = strcspn(p, "\n");
-				printf("  would go out: %.*s\n", (int)l, p);
-				p += l + (p[l] == '\n');
-			}
-			sz_buf_free(&flags);
-			sz_buf_free(&removed);
-		}
-		sz_doc_rows_free(rows, n);
-		offset += n;
-		if (n == 0 || (int64_t)offset >= total)
-			break;
-	}
-	a->ops->close(a);
-	return st;
+	return each_page(dir, id, flagged_page);
 }
 
 /* An editor's choice for one or all flagged e-mails of a release. */
@@ -459,39 +475,34 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 	return st;
 }
 
+/* Prints one page of releases from offset: how many, and of how many. */
+static int list_page(struct sz_archive *a, int64_t key, size_t offset,
+	size_t *n, int64_t *total, struct sz_err *err)
+{
+	(void)key;
+	struct sz_release_row *rows;
+	if (a->ops->release_list(a, true, offset, SZ_ARCHIVE_PAGE_MAX, &rows, n,
+	    total, err) != 0)
+		return err->code;
+	for (size_t i = 0; i < *n; i++)
+		printf("%lld\t%s\t%s\t%lld documents\t%lld e-mails\t%s\n",
+			(long long)rows[i].id, rows[i].day,
+			rows[i].state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
+			(long long)rows[i].documents, (long long)rows[i].emails,
+			rows[i].title);
+	sz_release_rows_free(rows, *n);
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	const char *dir;
 	int st = cli_dir_only(argc, argv, "release", usage, &dir);
 	if (st >= 0)
 		return st;
-	struct sz_archive *a;
-	struct sz_err err;
-	if ((st = open_archive(dir, &a)) != 0)
-		return st;
-	size_t offset = 0;
-	for (;;) {
-		struct sz_release_row *rows;
-		size_t n;
-		int64_t total;
-		if (a->ops->release_list(a, true, offset, SZ_ARCHIVE_PAGE_MAX, &rows,
-		    &n, &total, &err) != 0) {
-			st = cli_fail("release", "%s", err.msg);
-			break;
-		}
-		for (size_t i = 0; i < n; i++)
-			printf("%lld\t%s\t%s\t%lld documents\t%lld e-mails\t%s\n",
-				(long long)rows[i].id, rows[i].day,
-				rows[i].state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
-				(long long)rows[i].documents, (long long)rows[i].emails,
-				rows[i].title);
-		sz_release_rows_free(rows, n);
-		offset += n;
-		if (n == 0 || (int64_t)offset >= total)
-			break;
-	}
-	a->ops->close(a);
-	return st;
+	if (argc - optind != 0)
+		return cli_usage("release", "list takes no arguments");
+	return each_page(dir, 0, list_page);
 }
 
 int sz_cmd_release(int argc, char **argv)

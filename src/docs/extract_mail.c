@@ -45,22 +45,14 @@ static void header(struct text_out *o, int *rc, const char *name,
 	g_free(dec);
 }
 
-static int collect(void *ctx, const uint8_t *p, size_t n)
-{
-	return sz_buf_append(ctx, p, n);
-}
-
 /* winmail.dat: the body Outlook put in it, and its files by name. */
 static int tnef_text(GMimePart *p, struct text_out *o)
 {
-	struct sz_buf raw, text;
+	struct sz_buf text;
 	struct sz_tnef *t = NULL;
-	bool cut;
-	sz_buf_init(&raw, SZ_TNEF_MAX_BYTES);
+	int rc = 0;
 	sz_buf_init(&text, SZ_DOC_MAX_TEXT);
-	int rc = mime_part_read(p, SZ_TNEF_MAX_BYTES, collect, &raw, &cut);
-	if (rc == 0 && !cut && sz_tnef_open(raw.data ? raw.data :
-	    (const uint8_t *)"", raw.len, &t, NULL) == 0) {
+	if (mime_tnef_open(p, &t, NULL) == 0) {
 		(void)sz_tnef_body(t, &text);
 		rc = text_put(o, "\n", 1);
 		if (rc == 0)
@@ -76,7 +68,6 @@ static int tnef_text(GMimePart *p, struct text_out *o)
 		}
 	}
 	sz_tnef_free(t);
-	sz_buf_free(&raw);
 	sz_buf_free(&text);
 	return rc;
 }

@@ -64,30 +64,12 @@ static bool count(struct att_walk *w)
 	return false;
 }
 
-static int collect(void *ctx, const uint8_t *p, size_t n)
-{
-	return sz_buf_append(ctx, p, n);
-}
-
 /* winmail.dat: its files, each an attachment of its own. */
 static void tnef(struct att_walk *w, GMimePart *part, struct sz_mail_part *a)
 {
-	struct sz_buf raw;
-	struct sz_tnef *t = NULL;
+	struct sz_tnef *t;
 	struct sz_err terr;
-	bool cut;
-	sz_buf_init(&raw, SZ_TNEF_MAX_BYTES);
-	int rc = mime_part_read(part, SZ_TNEF_MAX_BYTES, collect, &raw, &cut);
-	if (rc == 0 && cut)
-		rc = sz_err_set(&terr, SZ_E_LIMIT, "winmail.dat is larger than "
-			"%u MiB", SZ_TNEF_MAX_BYTES >> 20);
-	else if (rc != 0)
-		sz_err_set(&terr, rc, "winmail.dat cannot be decoded");
-	if (rc == 0)
-		rc = sz_tnef_open(raw.data ? raw.data : (const uint8_t *)"",
-			raw.len, &t, &terr);
-	sz_buf_free(&raw);
-	if (rc != 0) {
+	if (mime_tnef_open(part, &t, &terr) != 0) {
 		a->problem = terr.msg;
 		w->rc = w->fn(w->ctx, a, w->err);
 		return;

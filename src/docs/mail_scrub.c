@@ -201,28 +201,13 @@ out:
 	return res;
 }
 
-static int keep(void *ctx, const uint8_t *p, size_t n)
-{
-	return sz_buf_append(ctx, p, n);
-}
-
 /* winmail.dat: a multipart/mixed of its files, scrubbed. */
 static GMimeObject *tnef_parts(struct scrub *s, GMimePart *part,
 	const char *name)
 {
-	struct sz_buf raw;
-	struct sz_tnef *t = NULL;
+	struct sz_tnef *t;
 	struct sz_err e;
-	bool cut;
-	sz_buf_init(&raw, SZ_TNEF_MAX_BYTES);
-	int rc = mime_part_read(part, SZ_TNEF_MAX_BYTES, keep, &raw, &cut);
-	if (rc == 0 && !cut)
-		rc = sz_tnef_open(raw.data ? raw.data : (const uint8_t *)"", raw.len,
-			&t, &e);
-	else
-		sz_err_set(&e, SZ_E_LIMIT, "winmail.dat is too large");
-	sz_buf_free(&raw);
-	if (rc != 0 || cut) {
+	if (mime_tnef_open(part, &t, &e) != 0) {
 		sz_doc_report_add(s->r, "Attachment", name, e.msg, strlen(e.msg));
 		return note(name, e.msg);
 	}

@@ -10,6 +10,7 @@
 #include "core/utf8.h"
 #include "docs/charset.h"
 #include "docs/mime.h"
+#include "docs/tnef.h"
 
 static GMimeParserOptions *options;
 
@@ -138,6 +139,30 @@ int mime_part_read(GMimePart *part, uint64_t max,
 	return rc;
 }
 
+static int raw_piece(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_buf_append(ctx, p, n);
+}
+
+int mime_tnef_open(GMimePart *part, struct sz_tnef **t, struct sz_err *err)
+{
+	struct sz_buf raw;
+	bool cut;
+	*t = NULL;
+	sz_buf_init(&raw, SZ_TNEF_MAX_BYTES);
+	int rc = mime_part_read(part, SZ_TNEF_MAX_BYTES, raw_piece, &raw, &cut);
+	if (rc == 0 && cut)
+		rc = sz_err_set(err, SZ_E_LIMIT, "winmail.dat is larger than %u MiB",
+			SZ_TNEF_MAX_BYTES >> 20);
+	else if (rc != 0)
+		rc = sz_err_set(err, rc, "winmail.dat cannot be decoded");
+	else
+		rc = sz_tnef_open(raw.data ? raw.data : (const uint8_t *)"", raw.len,
+			t, err);
+	sz_buf_free(&raw);
+	return rc;
+}
+
 /* Plain text: the head decides the charset, the rest streams. */
 struct plain {
 	struct sz_buf head;
@@ -180,11 +205,6 @@ static int plain_piece(void *ctx, const uint8_t *p, size_t n)
 		n -= k;
 	}
 	return n ? sz_charset_feed(pl->conv, p, n, false) : 0;
-}
-
-static int raw_piece(void *ctx, const uint8_t *p, size_t n)
-{
-	return sz_buf_append(ctx, p, n);
 }
 
 int mime_part_text(GMimePart *part, bool html, struct text_out *o)

@@ -48,6 +48,11 @@ void mime_walk(GMimeMessage *m, mime_walk_fn fn, void *ctx);
 int mime_part_read(GMimePart *part, uint64_t max,
 	int (*fn)(void *ctx, const uint8_t *p, size_t n), void *ctx, bool *cut);
 
+/* winmail.dat's contents (tnef.h), read from part: 0, or the error with
+ * err saying why (too large, damaged).  Free *t with sz_tnef_free. */
+struct sz_tnef;
+int mime_tnef_open(GMimePart *part, struct sz_tnef **t, struct sz_err *err);
+
 /* A text part's text in UTF-8 to o (HTML parts as their text). */
 int mime_part_text(GMimePart *part, bool html, struct text_out *o);
 

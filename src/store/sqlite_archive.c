@@ -576,9 +576,9 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	return rc;
 }
 
-static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
-	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
-	int64_t *total, struct sz_err *err)
+int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
+	const char *rows_sql, int64_t key, size_t offset, size_t limit,
+	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
@@ -586,19 +586,11 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 	*rows = NULL;
 	*n = 0;
 	sz_archive_op_lock(a);
-	int rc = sz_archive_count_rows(impl(a)->db, email ?
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
-		release_id, total, err);
+	int rc = sz_archive_count_rows(impl(a)->db, count_sql, key, total, err);
 	if (rc == 0)
-		rc = sz_sqlite_prepare(impl(a)->db, email ?
-			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
-			" d.email = 1 ORDER BY e.collection, e.num LIMIT ? OFFSET ?" :
-			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
-			" d.email = 0 ORDER BY d.parent_id IS NOT NULL, d.title, d.id"
-			" LIMIT ? OFFSET ?", &st, err);
+		rc = sz_sqlite_prepare(impl(a)->db, rows_sql, &st, err);
 	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, release_id);
+		sqlite3_bind_int64(st, 1, key);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
 		rc = sz_archive_collect(st, limit, rows, n, err);
@@ -606,6 +598,21 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 	}
 	sz_archive_op_unlock(a);
 	return rc;
+}
+
+static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
+	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+	int64_t *total, struct sz_err *err)
+{
+	return sz_archive_page_rows(a, email ?
+		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
+		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
+		email ?
+		"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
+		" d.email = 1 ORDER BY e.collection, e.num LIMIT ? OFFSET ?" :
+		"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
+		" d.email = 0 ORDER BY d.parent_id IS NOT NULL, d.title, d.id"
+		" LIMIT ? OFFSET ?", release_id, offset, limit, rows, n, total, err);
 }
 
 static int doc_children(struct sz_archive *a, int64_t parent,

@@ -121,27 +121,11 @@ int sz_archive_email_flagged(struct sz_archive *a, int64_t release_id,
 	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
 	int64_t *total, struct sz_err *err)
 {
-	sqlite3_stmt *st;
-	if (limit > SZ_ARCHIVE_PAGE_MAX)
-		limit = SZ_ARCHIVE_PAGE_MAX;
-	*rows = NULL;
-	*n = 0;
-	sz_archive_op_lock(a);
-	int rc = sz_archive_count_rows(impl(a)->db, "SELECT count(*) FROM emails WHERE"
-		" release_id = ? AND raw_flagged = 1", release_id, total, err);
-	if (rc == 0)
-		rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
-			" WHERE e.release_id = ? AND e.raw_flagged = 1"
-			" ORDER BY e.collection, e.num LIMIT ? OFFSET ?", &st, err);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, release_id);
-		sqlite3_bind_int64(st, 2, (int64_t)limit);
-		sqlite3_bind_int64(st, 3, (int64_t)offset);
-		rc = sz_archive_collect(st, limit, rows, n, err);
-		sqlite3_finalize(st);
-	}
-	sz_archive_op_unlock(a);
-	return rc;
+	return sz_archive_page_rows(a, "SELECT count(*) FROM emails WHERE"
+		" release_id = ? AND raw_flagged = 1", "SELECT " DOC_COLS DOC_FROM
+		" WHERE e.release_id = ? AND e.raw_flagged = 1"
+		" ORDER BY e.collection, e.num LIMIT ? OFFSET ?", release_id, offset,
+		limit, rows, n, total, err);
 }
 
 int sz_archive_email_next_num(struct sz_archive *a, int64_t release_id,

@@ -53,6 +53,12 @@ int sz_archive_collect(sqlite3_stmt *st, size_t limit,
 int sz_archive_count_rows(sqlite3 *db, const char *sql, int64_t bind1,
 	int64_t *total, struct sz_err *err);
 
+/* One page of rows: count_sql counts them (?1 = key), rows_sql selects
+ * DOC_COLS with ?1 = key, ?2 = limit, ?3 = offset. */
+int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
+	const char *rows_sql, int64_t key, size_t offset, size_t limit,
+	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err);
+
 /* sqlite_archive_email.c */
 int sz_archive_email_next_num(struct sz_archive *a, int64_t release_id,
 	const char *collection, int64_t *num, struct sz_err *err);

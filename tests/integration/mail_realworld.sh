@@ -233,11 +233,7 @@ if unshare -rmn true 2>/dev/null && command -v ip >/dev/null; then
 fi
 
 # The editor face: the same choice, with what would go out shown.
-"$S" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$S" editor add -d inst alice --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+add_editor inst alice
 start_editor inst || { not_ok "the editor face starts"; finish; }
 s=$(editor_login ed alice 'a long editor password' "$(oathtool --totp -b "$SECRET")")
 curl -s -b ed -c ed "$EURL/release?id=1" >rel.html
