@@ -34,7 +34,7 @@
 #include "docs/tnef.h"
 
 #define NESTED_MAX 3          /* forwarded messages scrubbed inside */
-#define SETTLE_ROUNDS 4       /* parse-and-write rounds to a fixed point */
+#define SETTLE_ROUNDS 4       /* scrubs of its own output to a fixed point */
 
 static _Thread_local int nesting;
 
@@ -331,53 +331,7 @@ static bool same_file(int a, int b)
 	}
 }
 
-/* GMime writes what it parsed, but what it writes does not always parse
- * back to the same message (a header block without its final line end
- * gains one, then the blank line after it): the output is parsed and
- * written again until it comes out the same, so scrubbing it again
- * gives the same bytes.  A message that never settles is refused. */
-static int settle(const char *path, const char *dir, struct sz_err *err)
-{
-	char tmp[4200];
-	for (int round = 0; round < SETTLE_ROUNDS; round++) {
-		GMimeStream *in = g_mime_stream_fs_open(path, O_RDONLY, 0, NULL);
-		GMimeParser *p = in ? g_mime_parser_new_with_stream(in) : NULL;
-		GMimeMessage *m = p ? g_mime_parser_construct_message(p,
-			mime_options()) : NULL;
-		if (p != NULL)
-			g_object_unref(p);
-		if (in != NULL)
-			g_object_unref(in);
-		if (m == NULL)
-			return sz_err_set(err, SZ_E_INVAL, "the scrubbed message "
-				"cannot be read back");
-		snprintf(tmp, sizeof(tmp), "%s/.mail-settle.XXXXXX", dir);
-		int fd = mkstemp(tmp);
-		if (fd < 0) {
-			g_object_unref(m);
-			return sz_err_set(err, SZ_E_IO, "cannot write in %s", dir);
-		}
-		GMimeStream *os = g_mime_stream_fs_new(dup(fd));
-		bool ok = g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, os) >= 0 &&
-			g_mime_stream_flush(os) == 0;
-		g_object_unref(os);
-		g_object_unref(m);
-		int old = open(path, O_RDONLY | O_CLOEXEC);
-		bool same = ok && old >= 0 && same_file(old, fd);
-		if (old >= 0)
-			close(old);
-		close(fd);
-		if (!ok || same || rename(tmp, path) != 0) {
-			unlink(tmp);
-			return ok ? 0 : sz_err_set(err, SZ_E_IO, "cannot write the "
-				"message");
-		}
-	}
-	return sz_err_set(err, SZ_E_INVAL, "the message does not come out the "
-		"same way twice, so it cannot be scrubbed reliably");
-}
-
-int doc_email(int fd, const char *out_path, struct sz_doc_report *r,
+static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
 	struct stat st;
@@ -446,7 +400,45 @@ int doc_email(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = wr_close(&out, err);
 	}
 	g_object_unref(m);
-	if (rc == 0 && out_path != NULL)
-		rc = settle(out_path, s.dir, err);
 	return rc;
+}
+
+/* What GMime writes does not always parse back to the same message (a
+ * header block without its final line end gains one, a header line with
+ * a NUL byte reads differently), so the scrub runs again on its own
+ * output until that comes out the same: then scrubbing it once more
+ * gives the same bytes.  A message that never settles is refused. */
+int doc_email(int fd, const char *out_path, struct sz_doc_report *r,
+	struct sz_err *err)
+{
+	int rc = scrub_once(fd, out_path, r, err);
+	if (rc != 0 || out_path == NULL)
+		return rc;
+	char dir[4200], tmp[4200];
+	snprintf(dir, sizeof(dir), "%s", out_path);
+	snprintf(tmp, sizeof(tmp), "%s/.mail-settle.XXXXXX", dirname(dir));
+	for (int round = 0; round < SETTLE_ROUNDS; round++) {
+		int in = open(out_path, O_RDONLY | O_CLOEXEC);
+		int t = mkstemp(tmp);
+		if (in < 0 || t < 0) {
+			if (in >= 0)
+				close(in);
+			if (t >= 0)
+				close(t);
+			return sz_err_set(err, SZ_E_IO, "cannot write beside %s",
+				out_path);
+		}
+		rc = scrub_once(in, tmp, r, err);
+		bool same = rc == 0 && same_file(in, t);
+		close(in);
+		close(t);
+		if (rc != 0 || same || rename(tmp, out_path) != 0) {
+			unlink(tmp);
+			return rc;
+		}
+		snprintf(dir, sizeof(dir), "%s", out_path);
+		snprintf(tmp, sizeof(tmp), "%s/.mail-settle.XXXXXX", dirname(dir));
+	}
+	return sz_err_set(err, SZ_E_INVAL, "the message does not come out the "
+		"same way twice, so it cannot be scrubbed reliably");
 }
