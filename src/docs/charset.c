@@ -196,7 +196,7 @@ bool sz_charset_meta(const uint8_t *p, size_t len, char *label, size_t cap)
 			bool http_ct = false, content_cs = false;
 			while (attribute(&a, end, n, sizeof(n), v, sizeof(v))) {
 				if (strcmp(n, "charset") == 0 && cs[0] == 0) {
-					snprintf(cs, sizeof(cs), "%s", v);
+					snprintf(cs, sizeof(cs), "%.*s", (int)sizeof(cs) - 1, v);
 				} else if (strcmp(n, "http-equiv") == 0) {
 					http_ct = strcasecmp(v, "content-type") == 0;
 				} else if (strcmp(n, "content") == 0 && cs[0] == 0) {
@@ -205,7 +205,8 @@ bool sz_charset_meta(const uint8_t *p, size_t len, char *label, size_t cap)
 					while (c && isspace((unsigned char)*c))
 						c++;
 					if (c && *c == '=') {
-						snprintf(cs, sizeof(cs), "%s", c + 1);
+						snprintf(cs, sizeof(cs), "%.*s",
+							(int)sizeof(cs) - 1, c + 1);
 						content_cs = true;
 					}
 				}
