@@ -357,11 +357,9 @@ static int cmd_add(int argc, char **argv)
 	if (keys_path != NULL && (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
 	    archive_file(a, keys_path, sha, &err) != 0))
 		status = cli_fail("release", "%s: %s", keys_path, err.msg);
-	if (status == 0 && sz_pgp_open(pgp_path, &pgp, &err) != 0)
-		status = cli_fail("release", "%s: %s", pgp_path ? pgp_path :
-			"GnuPG", err.msg);
 	if (status == 0 && pgp_path != NULL &&
-	    archive_file(a, pgp_path, pgp_sha, &err) != 0)
+	    (sz_pgp_open(pgp_path, &pgp, &err) != 0 ||
+	     archive_file(a, pgp_path, pgp_sha, &err) != 0))
 		status = cli_fail("release", "%s: %s", pgp_path, err.msg);
 	o.dkim = keys;
 	o.dkim_sha256 = keys ? sha : NULL;

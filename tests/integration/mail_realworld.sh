@@ -51,6 +51,10 @@ check "the private GnuPG home is gone after the import" \
 	sh -c "! ls -A tmp | grep -q ."
 check "no gpg-agent is left running for it" \
 	sh -c "! pgrep -a gpg-agent | grep -q samizdat-gnupg"
+"$S" release create -d inst "Without keys" >/dev/null
+"$S" release add -d inst 2 box.mbox >nokeys.out 2>&1
+check "without --pgp-keys, PGP-signed e-mails say the key was not supplied" \
+	grep -q 'PGP: 0 verified, 0 failed, 4 unknown key' nokeys.out
 "$S" release publish -d inst 1 >/dev/null
 
 start_face inst public || { not_ok "the public face starts"; finish; }
