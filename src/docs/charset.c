@@ -381,6 +381,8 @@ int sz_charset_feed(struct sz_charset_conv *c, const uint8_t *in, size_t len,
 {
 	int rc = 0;
 	size_t left = 0;
+	if (c == NULL)
+		return SZ_E_INVAL;
 	/* First complete a sequence cut at the end of the last piece, a
 	 * byte at a time. */
 	while (c->keep > 0 && len > 0 && rc == 0) {
