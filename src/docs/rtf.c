@@ -180,11 +180,17 @@ static void put_unicode(struct reader *r, long u)
 		e[0] = (char)(0xC0 | u >> 6);
 		e[1] = (char)(0x80 | (u & 0x3F));
 		n = 2;
-	} else {
+	} else if (u < 0x10000) {
 		e[0] = (char)(0xE0 | u >> 12);
 		e[1] = (char)(0x80 | (u >> 6 & 0x3F));
 		e[2] = (char)(0x80 | (u & 0x3F));
 		n = 3;
+	} else {
+		e[0] = (char)(0xF0 | u >> 18);
+		e[1] = (char)(0x80 | (u >> 12 & 0x3F));
+		e[2] = (char)(0x80 | (u >> 6 & 0x3F));
+		e[3] = (char)(0x80 | (u & 0x3F));
+		n = 4;
 	}
 	put(r, e, n);
 }
