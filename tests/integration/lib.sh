@@ -79,16 +79,6 @@ start_editor() {
 	EPID=$FACE_PID
 }
 
-# add_editor DIR NAME: an editor account with the password "a long editor
-# password"; sets SECRET (its TOTP secret, for oathtool).
-add_editor() {
-	"$SAMIZDAT" keygen -o "$2.key" >"$2.pub"
-	printf 'a long editor password\n' >"$2.pw"
-	"$SAMIZDAT" editor add -d "$1" "$2" --recipient "$(cat "$2.pub")" \
-		--password-file "$2.pw" >"$2.add.out"
-	SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' "$2.add.out")
-}
-
 # editor_login JAR NAME PASSWORD CODE: prints the status of the login.
 editor_login() {
 	curl -s -c "$1" -b "$1" "$EURL/" >"$1.login.html"
@@ -125,4 +115,15 @@ References: <first@example.org> <second@example.com>
 We will publish the story about the bridge.
 
 MBOX
+}
+
+# add_editor DIR NAME: an editor account with the password "a long editor
+# password" and a new age key (NAME.key, NAME.pub); sets SECRET, the TOTP
+# secret for oathtool.
+add_editor() {
+	"$SAMIZDAT" keygen -o "$2.key" >"$2.pub" || return 1
+	printf 'a long editor password\n' >pw.txt
+	"$SAMIZDAT" editor add -d "$1" "$2" --recipient "$(cat "$2.pub")" \
+		--password-file pw.txt >"$2.add" || return 1
+	SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' "$2.add")
 }
