@@ -3,21 +3,20 @@
  *
  * libytnef trusts lengths it reads (an attribute's length is allocated
  * before it is known to be there), leaks what a repeated attribute or an
- * empty property name replaces, and prints its complaints on stdout.  So
- * the stream is first walked here with the same grammar ([MS-OXTNEF]
- * §2.1.3, as libytnef reads it), and refused unless every length is
- * inside the data, each attribute appears once per message or attachment
- * and no property is of a shape libytnef mishandles; only then does
- * libytnef parse it, with stdout sent to /dev/null for the duration (the
- * importer is single-threaded there).  Compressed RTF is decompressed by
- * rtf.c, not by libytnef.
+ * empty property name replaces, and prints complaints on stdout.  So the
+ * stream is first walked here with the same grammar ([MS-OXTNEF] §2.1.3,
+ * as libytnef reads it), and refused unless every length is inside the
+ * data, each attribute appears once per message or attachment and no
+ * property is of a shape libytnef mishandles.  Debian's libytnef adds
+ * checks of its own, which may still refuse a stream this one lets
+ * through, printing a line on stdout as it does (left alone: redirecting
+ * stdout would race with the scrubber's other thread).  Compressed RTF is
+ * decompressed by rtf.c, not by libytnef.
  */
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ytnef.h>
 
@@ -194,8 +193,8 @@ static const char *check_stream(const uint8_t *p, size_t len)
 				return "it holds more than 256 attachments";
 			in_att = true;
 			memset(seen_att, 0, sizeof(seen_att));
-		} else if (id == attTnefVersion && size < 4) {
-			return "its version attribute is too short";
+		} else if (id == attTnefVersion && size != 4) {
+			return "its version attribute is not 4 bytes";
 		} else if (slot >= 0) {
 			bool *seen = attachment ? seen_att : seen_msg;
 			if (attachment && !in_att)
@@ -285,20 +284,7 @@ int sz_tnef_open(const uint8_t *p, size_t len, struct sz_tnef **out,
 	}
 	memcpy(copy, p, len);
 	TNEFInitialize(&t->t);
-	/* libytnef reports problems with printf: keep them off our stdout. */
-	fflush(stdout);
-	int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY |
-		O_CLOEXEC);
-	if (saved >= 0 && null >= 0)
-		dup2(null, STDOUT_FILENO);
 	int r = TNEFParseMemory(copy, (long)len, &t->t);
-	fflush(stdout);
-	if (saved >= 0) {
-		dup2(saved, STDOUT_FILENO);
-		close(saved);
-	}
-	if (null >= 0)
-		close(null);
 	free(copy);
 	if (r < 0) {
 		sz_tnef_free(t);
