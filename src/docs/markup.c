@@ -46,6 +46,12 @@ static bool keep_meta(xmlNode *n)
 {
 	if (xmlHasProp(n, (const xmlChar *)"charset"))
 		return true;
+	/* The viewport names no one, and a fixed-layout EPUB needs it. */
+	xmlChar *vp = xmlGetProp(n, (const xmlChar *)"name");
+	bool viewport = vp && strcasecmp((const char *)vp, "viewport") == 0;
+	xmlFree(vp);
+	if (viewport)
+		return true;
 	xmlChar *he = xmlGetProp(n, (const xmlChar *)"http-equiv");
 	bool keep = he && strcasecmp((const char *)he, "content-type") == 0;
 	xmlFree(he);
@@ -172,4 +178,9 @@ int doc_html(int fd, const char *out_path, struct sz_doc_report *r,
 	}
 	xmlFree(cur);
 	return rc;
+}
+
+void markup_scrub_tree(xmlDoc *doc, struct sz_doc_report *r)
+{
+	scrub_tree(doc->children, r, 0);
 }
