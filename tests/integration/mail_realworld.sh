@@ -59,6 +59,8 @@ check "without --pgp-keys, PGP-signed e-mails say the key was not supplied" \
 
 start_face inst public || { not_ok "the public face starts"; finish; }
 P=$FACE_URL
+PUBLIC_PID=$FACE_PID
+trap 'kill $PUBLIC_PID $EPID 2>/dev/null; rm -rf "$WORK"' EXIT
 id_of() {
 	curl -s "$P/api/v1/search?q=$1" | python3 -c \
 		'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])'
@@ -238,6 +240,7 @@ fi
 
 # The editor face: the same choice, with what would go out shown.
 add_editor inst alice
+EPID=
 start_editor inst || { not_ok "the editor face starts"; finish; }
 s=$(editor_login ed alice 'a long editor password' "$(oathtool --totp -b "$SECRET")")
 curl -s -b ed -c ed "$EURL/release?id=1" >rel.html
@@ -278,5 +281,4 @@ check "to: the fake address finds nothing, the real one finds it" \
 check "the API gives the parsed addresses, display names apart" \
 	sh -c "curl -s '$P/api/v1/emails/$(id_of fakename)' | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"to\"]==[{\"address\":\"x@evil.example\",\"name\":\"Press <press@news.example>\"}] and d[\"cc\"][0][\"address\"]==\"night@example.net\"'"
 
-kill "$FACE_PID" "$EPID"
 finish
