@@ -16,6 +16,7 @@
 
 #include "cli/publish.h"
 #include "core/buf.h"
+#include "core/child.h"
 #include "core/io.h"
 #include "docs/doc.h"
 

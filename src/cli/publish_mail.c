@@ -32,6 +32,7 @@
 
 #include "cli/publish.h"
 #include "core/buf.h"
+#include "core/child.h"
 #include "core/io.h"
 #include "docs/dkim.h"
 #include "docs/mail.h"
@@ -310,6 +311,7 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	sz_buf_free(&mi->flags);
 	sz_buf_init(&mi->flags, SZ_ARCHIVE_NOTES_MAX);
 	mi->attach_found = mi->attach_found_pgp = false;
+	sz_child_progress();   /* each message is a document: limits reset */
 	int vfd = -1, rc = signatures(mi, m, &d, err);
 	bool header_ok = true;
 	/* The verifiable form: the header filtered, keeping what a live DKIM

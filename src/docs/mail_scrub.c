@@ -428,13 +428,22 @@ int doc_email(int fd, const char *out_path, struct sz_doc_report *r,
 			return sz_err_set(err, SZ_E_IO, "cannot write beside %s",
 				out_path);
 		}
-		rc = scrub_once(in, tmp, r, err);
+		/* What the first pass found is the report; later passes read
+		 * the scrubbed copy (its attachments' new PDF IDs, say). */
+		struct sz_doc_report again;
+		sz_doc_report_init(&again);
+		rc = scrub_once(in, tmp, &again, err);
+		sz_doc_report_free(&again);
 		bool same = rc == 0 && same_file(in, t);
 		close(in);
 		close(t);
-		if (rc != 0 || same || rename(tmp, out_path) != 0) {
+		if (rc != 0 || same) {
 			unlink(tmp);
 			return rc;
+		}
+		if (rename(tmp, out_path) != 0) {
+			unlink(tmp);
+			return sz_err_set(err, SZ_E_IO, "cannot write %s", out_path);
 		}
 		snprintf(dir, sizeof(dir), "%s", out_path);
 		snprintf(tmp, sizeof(tmp), "%s/.mail-settle.XXXXXX", dirname(dir));

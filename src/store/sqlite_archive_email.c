@@ -62,8 +62,10 @@ int sz_archive_email_raw_notes(struct sz_archive *a, int64_t id,
 	struct sz_buf *flags, struct sz_buf *removed, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT raw_flags, raw_removed"
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	int rc = sz_sqlite_prepare(r->db, "SELECT raw_flags, raw_removed"
 		" FROM emails WHERE doc_id = ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
@@ -71,19 +73,19 @@ int sz_archive_email_raw_notes(struct sz_archive *a, int64_t id,
 		if (s2 == SQLITE_ROW) {
 			const void *f = sqlite3_column_text(st, 0);
 			int fl = sqlite3_column_bytes(st, 0);
-			const void *r = sqlite3_column_text(st, 1);
+			const void *rm = sqlite3_column_text(st, 1);
 			int rl = sqlite3_column_bytes(st, 1);
 			if ((f && sz_buf_append(flags, f, (size_t)fl) != 0) ||
-			    (r && sz_buf_append(removed, r, (size_t)rl) != 0))
+			    (rm && sz_buf_append(removed, rm, (size_t)rl) != 0))
 				rc = sz_err_set(err, SZ_E_LIMIT, "the notes are too long");
 		} else if (s2 == SQLITE_DONE) {
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such e-mail");
 		} else {
-			rc = sz_sqlite_error(impl(a)->db, err, "reading an e-mail");
+			rc = sz_sqlite_error(r->db, err, "reading an e-mail");
 		}
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
