@@ -1,8 +1,9 @@
 /*
  * mail_attach.c - the attachments of a parsed message (see mail.h), each
  * decoded into an unlinked temporary file: leaf parts that are not the
- * body or a signature, forwarded messages whole, and the files inside
- * Outlook's winmail.dat (tnef.h) in place of the winmail.dat itself.
+ * body or a signature, forwarded messages whole, the files inside
+ * Outlook's winmail.dat (tnef.h) in place of the winmail.dat itself, and
+ * files uuencoded inside the body's plain text (uu.h).
  * Names are cleaned of folders and control characters; no name reaches
  * the file system.
  */
@@ -10,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/io.h"
 #include "docs/mail.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
+#include "docs/uu.h"
 
 struct att_walk {
 	const char *tmpdir;
@@ -102,11 +105,47 @@ static void tnef(struct att_walk *w, GMimePart *part, struct sz_mail_part *a)
 	sz_tnef_free(t);
 }
 
+static int to_fd(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_write_all(*(int *)ctx, p, n) == 0 ? 0 : SZ_E_IO;
+}
+
+/* Files uuencoded inside the text, each an attachment of its own. */
+static void uuencoded(struct att_walk *w, GMimePart *part, bool in_signed)
+{
+	const uint8_t *t;
+	size_t n;
+	struct sz_uu_block b;
+	if (mime_part_map(part, &t, &n) != 0)
+		return;   /* the text itself reports it cannot be read */
+	for (size_t at = 0; w->rc == 0 && sz_uu_find(t, n, at, &b) && count(w);
+	     at = b.end) {
+		char name[256];
+		safe_name(b.name, w->n, name, sizeof(name));
+		struct sz_mail_part a = { .filename = name, .index = w->n,
+			.signed_pgp = in_signed, .fd = temp_file(w) };
+		if (a.fd < 0) {
+			w->rc = a.fd;
+			break;
+		}
+		if (sz_uu_decode(t, &b, to_fd, &a.fd) != 0 ||
+		    lseek(a.fd, 0, SEEK_SET) != 0)
+			w->rc = sz_err_set(w->err, SZ_E_IO, "cannot write %s", name);
+		else
+			w->rc = w->fn(w->ctx, &a, w->err);
+		close(a.fd);
+	}
+	if (n > 0)
+		munmap((void *)t, n);
+}
+
 static void attachment(GMimeObject *parent, GMimeObject *obj, bool in_signed,
 	void *data)
 {
 	(void)parent;
 	struct att_walk *w = data;
+	if (w->rc == 0 && mime_is_plain_body(obj))
+		uuencoded(w, GMIME_PART(obj), in_signed);
 	if (w->rc != 0 || !mime_is_attachment(obj) || !count(w))
 		return;
 	bool nested = GMIME_IS_MESSAGE_PART(obj);

@@ -7,7 +7,8 @@
  * parameters of the original part); an attachment that cannot be
  * scrubbed is replaced by a note saying so, a forwarded message is
  * scrubbed the same way (a few levels deep), and winmail.dat is replaced
- * by the files it holds, scrubbed.  Run without an output, it reports
+ * by the files it holds, scrubbed; a file uuencoded inside the text is
+ * replaced by a note.  Run without an output, it reports
  * what it would remove, attachments' metadata included.
  *
  * The text and HTML body are left as they are, and so is the structure
@@ -32,6 +33,7 @@
 #include "docs/mail_raw.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
+#include "docs/uu.h"
 
 #define NESTED_MAX 3          /* forwarded messages scrubbed inside */
 #define SETTLE_ROUNDS 4       /* scrubs of its own output to a fixed point */
@@ -57,7 +59,8 @@ static void collect(GMimeObject *parent, GMimeObject *part, bool in_signed,
 {
 	(void)in_signed;
 	struct scrub *s = data;
-	if (s->rc != 0 || !mime_is_attachment(part))
+	if (s->rc != 0 || (!mime_is_attachment(part) &&
+	    !mime_is_plain_body(part)))
 		return;
 	if (s->njobs >= SZ_MAIL_MAX_ATTACHMENTS) {
 		s->rc = sz_err_set(s->err, SZ_E_LIMIT, "the message has more than "
@@ -316,6 +319,71 @@ static void one(struct scrub *s, struct job *j)
 		g_object_unref(with);
 }
 
+/* A text part with files uuencoded inside it (uu.h): each file's findings
+ * are reported as an attachment's, and the text goes out with a note in
+ * the file's place (the importer publishes the file, scrubbed, as an
+ * attachment of its own). */
+static void uu_text(struct scrub *s, GMimePart *part)
+{
+	const uint8_t *t;
+	size_t n;
+	struct sz_uu_block b;
+	if (mime_part_map(part, &t, &n) != 0 || n == 0 || !sz_uu_find(t, n, 0, &b))
+		goto out;
+	GMimeStream *mem = g_mime_stream_mem_new();
+	size_t at = 0, files = 0;
+	do {
+		if (++files > SZ_MAIL_MAX_ATTACHMENTS) {
+			s->rc = sz_err_set(s->err, SZ_E_LIMIT, "the message has more "
+				"than %u attachments", SZ_MAIL_MAX_ATTACHMENTS);
+			break;
+		}
+		char name[256], line[400];
+		struct sz_buf clean;
+		sz_buf_init(&clean, sizeof(name) - 1);
+		(void)mime_header_text(b.name, &clean);
+		snprintf(name, sizeof(name), "%s", clean.data && clean.len ?
+			(const char *)clean.data : "attachment");
+		sz_buf_free(&clean);
+		int fd = memfd_create("samizdat-attachment", MFD_CLOEXEC);
+		if (fd < 0 || sz_uu_decode(t, &b, to_fd, &fd) != 0 ||
+		    lseek(fd, 0, SEEK_SET) != 0) {
+			s->rc = sz_err_set(s->err, SZ_E_IO, "cannot decode %s", name);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		struct scrub look = *s;
+		look.dir = NULL;   /* its findings only: the file itself goes */
+		GMimeObject *o = scrubbed_part(&look, fd, name, GMIME_OBJECT(part));
+		if (o != NULL)
+			g_object_unref(o);
+		close(fd);
+		s->rc = look.rc;
+		static const char why[] = "uuencoded inside the text; removed";
+		sz_doc_report_add(s->r, "Attachment", name, why, sizeof(why) - 1);
+		int len = snprintf(line, sizeof(line), "[samizdat removed the file "
+			"%s, uuencoded here; the e-mail's page lists its attachments]"
+			"\n", name);
+		g_mime_stream_write(mem, (const char *)t + at, b.start - at);
+		g_mime_stream_write(mem, line, (size_t)len < sizeof(line) ?
+			(size_t)len : sizeof(line) - 1);
+		at = b.end;
+	} while (s->rc == 0 && sz_uu_find(t, n, at, &b));
+	if (s->rc == 0 && s->dir != NULL) {
+		g_mime_stream_write(mem, (const char *)t + at, n - at);
+		g_mime_stream_reset(mem);
+		GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(mem,
+			GMIME_CONTENT_ENCODING_DEFAULT);
+		g_mime_part_set_content(part, w);
+		g_object_unref(w);
+	}
+	g_object_unref(mem);
+out:
+	if (n > 0)
+		munmap((void *)t, n);
+}
+
 /* Whether two files hold the same bytes. */
 static bool same_file(int a, int b)
 {
@@ -369,7 +437,9 @@ static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 	nesting++;
 	mime_walk(m, collect, &s);
 	for (size_t i = 0; i < s.njobs; i++) {
-		if (s.rc == 0)
+		if (s.rc == 0 && mime_is_plain_body(s.jobs[i].part))
+			uu_text(&s, GMIME_PART(s.jobs[i].part));
+		else if (s.rc == 0)
 			one(&s, &s.jobs[i]);
 		g_object_unref(s.jobs[i].parent);
 		g_object_unref(s.jobs[i].part);

@@ -2,15 +2,21 @@
  * mime.c - GMime helpers the e-mail files share (see mime.h): parser
  * options, part predicates, decoded reads and text in UTF-8.  Nothing
  * here writes a file or keeps a part's content whole in memory, except
- * an HTML part (libxml2 parses it whole, up to SZ_DOC_MAX_MARKUP).
+ * an HTML part (libxml2 parses it whole, up to SZ_DOC_MAX_MARKUP) and
+ * mime_part_map's memory file (a text part searched for uuencoded files).
  */
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/io.h"
 #include "core/utf8.h"
 #include "docs/charset.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
+#include "docs/uu.h"
 
 static GMimeParserOptions *options;
 
@@ -139,6 +145,45 @@ int mime_part_read(GMimePart *part, uint64_t max,
 	return rc;
 }
 
+bool mime_is_plain_body(GMimeObject *obj)
+{
+	if (!GMIME_IS_TEXT_PART(obj) || mime_is_attachment(obj))
+		return false;
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	return ct == NULL || g_mime_content_type_is_type(ct, "text", "plain");
+}
+
+static int to_memfd(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_write_all(*(int *)ctx, p, n) == 0 ? 0 : -1;
+}
+
+int mime_part_map(GMimePart *part, const uint8_t **p, size_t *n)
+{
+	*p = NULL;
+	*n = 0;
+	int fd = memfd_create("samizdat-text", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	bool cut;
+	struct stat st;
+	int rc = mime_part_read(part, SZ_MIME_PART_MAX, to_memfd, &fd, &cut);
+	if (rc == 0 && (cut || fstat(fd, &st) != 0))
+		rc = -1;
+	if (rc == 0 && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			fd, 0);
+		if (m == MAP_FAILED) {
+			rc = -1;
+		} else {
+			*p = m;
+			*n = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+	return rc == 0 ? 0 : -1;
+}
+
 static int raw_piece(void *ctx, const uint8_t *p, size_t n)
 {
 	return sz_buf_append(ctx, p, n);
@@ -233,7 +278,35 @@ int mime_part_text(GMimePart *part, bool html, struct text_out *o)
 	}
 	struct plain pl = { .label = label, .o = o };
 	sz_buf_init(&pl.head, SZ_CHARSET_SNIFF_MAX);
-	rc = mime_part_read(part, SZ_MIME_PART_MAX, plain_piece, &pl, &cut);
+	/* Files uuencoded inside the text are attachments, not words. */
+	const uint8_t *t;
+	size_t n;
+	struct sz_uu_block b;
+	if (mime_part_map(part, &t, &n) == 0 && n > 0 && sz_uu_find(t, n, 0, &b)) {
+		size_t at = 0;
+		rc = 0;
+		do {
+			static const char open_[] = "[attachment: ", close_[] = "]\n";
+			if (rc == 0)
+				rc = plain_piece(&pl, t + at, b.start - at);
+			if (rc == 0)
+				rc = plain_piece(&pl, (const uint8_t *)open_,
+					sizeof(open_) - 1);
+			if (rc == 0)
+				rc = plain_piece(&pl, (const uint8_t *)b.name,
+					strlen(b.name));
+			if (rc == 0)
+				rc = plain_piece(&pl, (const uint8_t *)close_,
+					sizeof(close_) - 1);
+			at = b.end;
+		} while (rc == 0 && sz_uu_find(t, n, at, &b));
+		if (rc == 0)
+			rc = plain_piece(&pl, t + at, n - at);
+	} else {
+		rc = mime_part_read(part, SZ_MIME_PART_MAX, plain_piece, &pl, &cut);
+	}
+	if (n > 0)
+		munmap((void *)t, n);
 	if (rc == 0 && pl.conv == NULL)
 		rc = plain_start(&pl);
 	if (rc == 0)

@@ -48,6 +48,15 @@ void mime_walk(GMimeMessage *m, mime_walk_fn fn, void *ctx);
 int mime_part_read(GMimePart *part, uint64_t max,
 	int (*fn)(void *ctx, const uint8_t *p, size_t n), void *ctx, bool *cut);
 
+/* A text/plain part of the body (not an attachment, not a signature):
+ * where files uuencoded inside the text hide (uu.h). */
+bool mime_is_plain_body(GMimeObject *obj);
+
+/* part's content, transfer-decoded into a memory file (memfd) and mapped
+ * read-only: 0 with *p and *n set (*p NULL when empty; munmap it), -1
+ * when it cannot be read or is larger than SZ_MIME_PART_MAX. */
+int mime_part_map(GMimePart *part, const uint8_t **p, size_t *n);
+
 /* winmail.dat's contents (tnef.h), read from part: 0, or the error with
  * err saying why (too large, damaged).  Free *t with sz_tnef_free. */
 struct sz_tnef;

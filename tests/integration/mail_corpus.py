@@ -12,8 +12,9 @@ for tests/integration/mail_realworld.sh:
   messages (opendkim-testmsg) with receiving-side trace headers added
   after signing, one whose signature covers X-Originating-IP, one whose
   signature covers a GPS-tagged photo, an unsigned message with such a
-  photo, a display name that pretends to be an address, and a forwarded
-  message carrying its own trace headers.
+  photo, the same photo uuencoded inside an unsigned message's text (as
+  Outlook Express and Eudora sent files), a display name that pretends to
+  be an address, and a forwarded message carrying its own trace headers.
 
     mail_corpus.py OUT.mbox PHOTO.jpg DKIM_PRIVATE_KEY
 
@@ -22,6 +23,7 @@ import) and "ghost@example.org" (not supplied).  Each message carries a
 unique token word, so the test can find it by searching.
 """
 import base64
+import binascii
 import re
 import struct
 import subprocess
@@ -208,6 +210,11 @@ add(b"Received: from mx.ministry.example by imap.ministry.example\r\n" +
          b"\r\nThe sender's address is signed dkimsignedip.\r\n"))
 add(trace + dkim(head(b"dkim photo", b"dkimphoto") + with_photo(b"dkimphoto")))
 add(trace + head(b"plain photo", b"plainphoto") + with_photo(b"plainphoto"))
+# Outlook Express and Eudora sent files uuencoded inside the text.
+uu = b"".join(binascii.b2a_uu(photo[i:i + 45]) for i in range(0, len(photo), 45))
+add(trace + head(b"uuencoded photo", b"uuphoto") +
+    b"\r\nThe site photo uuphoto, as Outlook Express sent it:\r\n\r\n"
+    b"begin 644 site.jpg\r\n" + crlf(uu) + b"`\r\nend\r\n\r\nRegards\r\n")
 add(b"From: Anna Signer <anna@example.org>\r\n"
     b"To: \"Press <press@news.example>\" <x@evil.example>\r\n"
     b"Cc: \"Desk, Night\" <night@example.net>\r\n"

@@ -39,7 +39,7 @@ mkdir tmp
 TMPDIR="$WORK/tmp" "$S" release add -d inst --dkim-keys keys/s1.txt \
 	--pgp-keys anna.asc 1 box.mbox >import.out 2>import.err
 check "a real-world mailbox imports, every message of it" \
-	grep -q '19 messages, 19 new' import.out
+	grep -q '20 messages, 20 new' import.out
 check "PGP signatures verify or fail as they should" \
 	grep -q 'PGP: 2 verified, 1 failed, 1 unknown key' import.out
 check "DKIM signatures still verify under the receiving side's headers" \
@@ -71,7 +71,7 @@ page() { curl -s -o "$1.html" "$P/email/$(id_of "$1")"; }
 raw() { curl -s -o "$2" -w '%{http_code}' "$P/file/$(id_of "$1")"; }
 for t in htmlcp textcp wrongutf wronglatin unknowncs eightbit metakoi \
 	pgpgood pgpaltered pgpghost pgpinline tnefbody plainphoto forwarded \
-	dkimsignedip; do
+	dkimsignedip uuphoto; do
 	page $t
 done
 
@@ -219,6 +219,15 @@ photo_of plain.eml plain.jpg
 check "an unsigned message's raw download has its photo scrubbed" \
 	sh -c "test $st = 200 && ! grep -Eiq '$trace' plain.eml && test -s plain.jpg && ! exiftool plain.jpg | grep -Eq 'GPS|CAM-PLANTED'"
 check "...its page says so" grep -q 'attachments scrubbed of metadata' plainphoto.html
+doc=$(grep -o 'href="/doc/[0-9]*">site' uuphoto.html | grep -o '[0-9][0-9]*')
+curl -s -o uu-photo.jpg "$P/file/$doc"
+check "a photo uuencoded inside the text is an attachment of its own, published scrubbed" \
+	sh -c "test -n '$doc' && head -c 2 uu-photo.jpg | od -An -tx1 | grep -q 'ff d8' && ! exiftool uu-photo.jpg | grep -Eq 'GPS|CAM-PLANTED'"
+check "...the page shows its name, not its encoded lines" \
+	sh -c "grep -q 'attachment: site.jpg' uuphoto.html && ! grep -q 'begin 644' uuphoto.html"
+st=$(raw uuphoto uu.eml)
+check "...and the raw download has it taken out of the text" \
+	sh -c "test $st = 200 && grep -q 'samizdat removed the file site.jpg' uu.eml && ! grep -q 'begin 644' uu.eml && grep -q Regards uu.eml && ! grep -Eiq '$trace' uu.eml"
 d=$(grep -o 'href="/doc/[0-9]*">message' forwarded.html | grep -o '[0-9][0-9]*')
 curl -s -o fwd.eml "$P/file/$d"
 check "a forwarded message is published without its trace headers" \
