@@ -362,9 +362,15 @@ static void uu_text(struct scrub *s, GMimePart *part)
 		s->rc = look.rc;
 		static const char why[] = "uuencoded inside the text; removed";
 		sz_doc_report_add(s->r, "Attachment", name, why, sizeof(why) - 1);
+		/* The note names the file in the text's own charset. */
+		char raw[sizeof(b.name)];
+		snprintf(raw, sizeof(raw), "%s", b.name);
+		for (char *c = raw; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '_';
 		int len = snprintf(line, sizeof(line), "[samizdat removed the file "
 			"%s, uuencoded here; the e-mail's page lists its attachments]"
-			"\n", name);
+			"\n", raw);
 		g_mime_stream_write(mem, (const char *)t + at, b.start - at);
 		g_mime_stream_write(mem, line, (size_t)len < sizeof(line) ?
 			(size_t)len : sizeof(line) - 1);
