@@ -114,6 +114,30 @@ static GMimeObject *note(const char *name, const char *why)
 	return GMIME_OBJECT(t);
 }
 
+/* part's content becomes the (decoded) bytes of mem. */
+static void set_content(GMimePart *part, GMimeStream *mem)
+{
+	g_mime_stream_reset(mem);
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(mem,
+		GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, w);
+	g_object_unref(w);
+}
+
+/* A file name for the report: readable UTF-8, no folders. */
+static void report_name(const char *in, char *out, size_t cap)
+{
+	struct sz_buf clean;
+	sz_buf_init(&clean, cap - 1);
+	(void)mime_header_text(in ? in : "", &clean);
+	snprintf(out, cap, "%s", clean.data && clean.len ?
+		(const char *)clean.data : "attachment");
+	sz_buf_free(&clean);
+	for (char *c = out; *c; c++)
+		if (*c == '/' || *c == '\\')
+			*c = '_';
+}
+
 /* Scrubs the content at fd (named name) into a new part, or a note. */
 static GMimeObject *scrubbed_part(struct scrub *s, int fd, const char *name,
 	GMimeObject *old)
@@ -180,11 +204,7 @@ static GMimeObject *scrubbed_part(struct scrub *s, int fd, const char *name,
 	GMimeStream *mem = g_mime_stream_mem_new();
 	if (st != NULL)
 		g_mime_stream_write_to_stream(st, mem);
-	g_mime_stream_reset(mem);
-	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(mem,
-		GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content(part, w);
-	g_object_unref(w);
+	set_content(part, mem);
 	g_object_unref(mem);
 	if (st != NULL)
 		g_object_unref(st);
@@ -274,15 +294,7 @@ static void one(struct scrub *s, struct job *j)
 	bool nested = GMIME_IS_MESSAGE_PART(j->part);
 	const char *fn = nested ? "message.eml" :
 		g_mime_part_get_filename(GMIME_PART(j->part));
-	struct sz_buf clean;
-	sz_buf_init(&clean, sizeof(name) - 1);
-	(void)mime_header_text(fn ? fn : "", &clean);
-	snprintf(name, sizeof(name), "%s", clean.data && clean.len ?
-		(const char *)clean.data : "attachment");
-	sz_buf_free(&clean);
-	for (char *c = name; *c; c++)
-		if (*c == '/' || *c == '\\')
-			*c = '_';
+	report_name(fn, name, sizeof(name));
 	char dates[300];
 	if (mime_file_dates(j->part, dates, sizeof(dates)))
 		sz_doc_report_add(s->r, "Attachment", name, dates, strlen(dates));
@@ -339,12 +351,7 @@ static void uu_text(struct scrub *s, GMimePart *part)
 			break;
 		}
 		char name[256], line[400];
-		struct sz_buf clean;
-		sz_buf_init(&clean, sizeof(name) - 1);
-		(void)mime_header_text(b.name, &clean);
-		snprintf(name, sizeof(name), "%s", clean.data && clean.len ?
-			(const char *)clean.data : "attachment");
-		sz_buf_free(&clean);
+		report_name(b.name, name, sizeof(name));
 		int fd = memfd_create("samizdat-attachment", MFD_CLOEXEC);
 		if (fd < 0 || sz_uu_decode(t, &b, to_fd, &fd) != 0 ||
 		    lseek(fd, 0, SEEK_SET) != 0) {
@@ -378,11 +385,7 @@ static void uu_text(struct scrub *s, GMimePart *part)
 	} while (s->rc == 0 && sz_uu_find(t, n, at, &b));
 	if (s->rc == 0 && s->dir != NULL) {
 		g_mime_stream_write(mem, (const char *)t + at, n - at);
-		g_mime_stream_reset(mem);
-		GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(mem,
-			GMIME_CONTENT_ENCODING_DEFAULT);
-		g_mime_part_set_content(part, w);
-		g_object_unref(w);
+		set_content(part, mem);
 	}
 	g_object_unref(mem);
 out:
