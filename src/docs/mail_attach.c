@@ -128,8 +128,16 @@ static void uuencoded(struct att_walk *w, GMimePart *part, bool in_signed)
 			w->rc = a.fd;
 			break;
 		}
-		if (sz_uu_decode(t, &b, to_fd, &a.fd) != 0 ||
-		    lseek(a.fd, 0, SEEK_SET) != 0)
+		int rc = sz_uu_decode(t, &b, to_fd, &a.fd);
+		if (rc == SZ_UU_TOO_LARGE) {
+			close(a.fd);
+			a.fd = -1;
+			a.problem = "its uuencoded lines are shorter than they say, "
+				"so it is not unpacked";
+			w->rc = w->fn(w->ctx, &a, w->err);
+			continue;
+		}
+		if (rc != 0 || lseek(a.fd, 0, SEEK_SET) != 0)
 			w->rc = sz_err_set(w->err, SZ_E_IO, "cannot write %s", name);
 		else
 			w->rc = w->fn(w->ctx, &a, w->err);

@@ -353,20 +353,24 @@ static void uu_text(struct scrub *s, GMimePart *part)
 		char name[256], line[400];
 		report_name(b.name, name, sizeof(name));
 		int fd = memfd_create("samizdat-attachment", MFD_CLOEXEC);
-		if (fd < 0 || sz_uu_decode(t, &b, to_fd, &fd) != 0 ||
-		    lseek(fd, 0, SEEK_SET) != 0) {
+		int rc = fd < 0 ? -1 : sz_uu_decode(t, &b, to_fd, &fd);
+		if ((rc != 0 && rc != SZ_UU_TOO_LARGE) ||
+		    (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)) {
 			s->rc = sz_err_set(s->err, SZ_E_IO, "cannot decode %s", name);
 			if (fd >= 0)
 				close(fd);
 			break;
 		}
-		struct scrub look = *s;
-		look.dir = NULL;   /* its findings only: the file itself goes */
-		GMimeObject *o = scrubbed_part(&look, fd, name, GMIME_OBJECT(part));
-		if (o != NULL)
-			g_object_unref(o);
+		if (rc == 0) {
+			struct scrub look = *s;
+			look.dir = NULL;   /* its findings only: the file itself goes */
+			GMimeObject *o = scrubbed_part(&look, fd, name,
+				GMIME_OBJECT(part));
+			if (o != NULL)
+				g_object_unref(o);
+			s->rc = look.rc;
+		}
 		close(fd);
-		s->rc = look.rc;
 		static const char why[] = "uuencoded inside the text; removed";
 		sz_doc_report_add(s->r, "Attachment", name, why, sizeof(why) - 1);
 		/* The note names the file in the text's own charset. */

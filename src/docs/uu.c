@@ -113,12 +113,15 @@ bool sz_uu_find(const uint8_t *text, size_t n, size_t from,
 int sz_uu_decode(const uint8_t *text, const struct sz_uu_block *b,
 	int (*fn)(void *ctx, const uint8_t *p, size_t n), void *ctx)
 {
-	size_t p = b->data;
+	size_t p = b->data, total = 0;
 	while (p < b->end) {
 		size_t le = line_end(text, b->end, p);
 		int count = uu_line(text + p, le - p);
 		if (count <= 0)
 			break;
+		total += (size_t)count;
+		if (total > b->end - b->data)
+			return SZ_UU_TOO_LARGE;
 		size_t len = trim_cr(text + p, le - p);
 		uint8_t out[66];   /* 63 bytes at most, in threes */
 		size_t o = 0;

@@ -28,7 +28,11 @@ bool sz_uu_find(const uint8_t *text, size_t n, size_t from,
 	struct sz_uu_block *b);
 
 /* Decodes block b of text, giving fn the bytes line by line; fn's
- * non-zero return stops and is returned. */
+ * non-zero return stops and is returned.  A line shorter than its count
+ * says reads as if the spaces a mailer strips were there, so a few bytes
+ * could stand for many: decoding stops with SZ_UU_TOO_LARGE once more
+ * bytes would come out than the block's encoded lines take. */
+#define SZ_UU_TOO_LARGE (-2)
 int sz_uu_decode(const uint8_t *text, const struct sz_uu_block *b,
 	int (*fn)(void *ctx, const uint8_t *p, size_t n), void *ctx);
 
