@@ -62,8 +62,8 @@ static bool begin_line(const uint8_t *t, size_t len, struct sz_uu_block *b)
 		return false;
 	i++;
 	size_t nlen = len - i;
-	if (nlen == 0)
-		return false;
+	if (nlen == 0 || memchr(t + i, 0, nlen) != NULL)
+		return false;   /* no name, or one no C string can hold */
 	if (nlen > SZ_UU_NAME_MAX)
 		nlen = SZ_UU_NAME_MAX;
 	memcpy(b->name, t + i, nlen);
