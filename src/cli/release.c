@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/doc_sandbox.h"
 #include "core/child.h"
 #include "cli/publish.h"
 #include "docs/dkim.h"
@@ -62,13 +63,37 @@ static const char usage[] =
 	"and metadata removed; the signature no longer verifies).  --flagged\n"
 	"makes that choice at import.\n";
 
-static int open_archive(const char *dir_opt, struct sz_archive **a)
+/* Opens the archive, then locks samizdat-doc in to it and to the
+ * inputs (n paths, and the DKIM keys file if not NULL).  Checking PGP
+ * signatures runs gpg (through GPGME, in a private GnuPG home), which
+ * the sandbox forbids (no program to run): with pgp set, the import is
+ * not locked in, and says so. */
+static int open_archive(const char *dir_opt, struct sz_archive **a,
+	char *const *inputs, int n, const char *keys, bool pgp)
 {
 	struct sz_err err;
+	struct sz_sandbox sb;
 	const char *dir = cli_instance_dir(dir_opt);
 	if (sz_archive_open(a, dir, true, false, &err) != 0)
 		return cli_fail("release", "%s", err.msg);
-	return 0;
+	if (pgp) {
+		fprintf(stderr, "samizdat release: not locked in: --pgp-keys runs "
+			"gpg, which samizdat-doc's sandbox does not allow\n");
+		return 0;
+	}
+	int rc = doc_sandbox_begin(&sb, &err);
+	if (rc == 0)
+		rc = doc_sandbox_archive(&sb, dir, &err);
+	if (rc == 0)
+		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
+	if (rc == 0 && keys != NULL)
+		rc = doc_sandbox_input(&sb, keys, &err);
+	int st = doc_sandbox_lock(&sb, "release", rc, &err);
+	if (st != 0) {
+		(*a)->ops->close(*a);
+		*a = NULL;
+	}
+	return st;
 }
 
 /* Opens the archive and prints every page of a listing (key: what it
@@ -79,7 +104,7 @@ static int each_page(const char *dir, int64_t key,
 {
 	struct sz_archive *a = NULL;
 	struct sz_err err;
-	int st = open_archive(dir, &a);
+	int st = open_archive(dir, &a, NULL, 0, NULL, false);
 	size_t offset = 0;
 	while (st == 0) {
 		size_t n = 0;
@@ -166,7 +191,7 @@ static int cmd_create(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t id;
-	int st = open_archive(dir, &a);
+	int st = open_archive(dir, &a, NULL, 0, NULL, false);
 	if (st == 0) {
 		if (a->ops->release_create(a, title, day, intro, &id, &err) != 0)
 			st = cli_fail("release", "%s", err.msg);
@@ -342,7 +367,8 @@ static int cmd_add(int argc, char **argv)
 	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
 		return cli_usage("release", "add takes a release number and files");
 	struct sz_archive *a;
-	if ((st = open_archive(dir, &a)) != 0)
+	if ((st = open_archive(dir, &a, argv + optind + 1, argc - optind - 1,
+	    keys_path, pgp_path != NULL)) != 0)
 		return st;
 	struct sz_release_row r;
 	struct sz_err err;
@@ -441,7 +467,7 @@ static int cmd_raw(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t changed;
-	if ((st = open_archive(dir, &a)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
 		return st;
 	if (a->ops->email_choose_raw(a, id, email, form, &changed, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);
@@ -465,7 +491,7 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		return cli_usage("release", "give one release number");
 	struct sz_archive *a;
 	struct sz_err err;
-	if ((st = open_archive(dir, &a)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
 		return st;
 	if (a->ops->release_set_state(a, id, state, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);
