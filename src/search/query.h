@@ -15,6 +15,9 @@
  *   release:N        release number N
  *   type:pdf         document type (pdf, docx, ..., email)
  *   after:2024-01-31 before:2024-03  e-mail date range (day, month or year)
+ *   signed:dkim signed:pgp      e-mails carrying such a signature (whether
+ *                    it verified, failed or could not be checked)
+ *   verified:dkim verified:pgp  e-mails whose signature verified
  */
 #ifndef SZ_SEARCH_QUERY_H
 #define SZ_SEARCH_QUERY_H
@@ -33,6 +36,7 @@
 struct sz_query {
 	struct sz_buf match;          /* the FTS5 expression; empty: none */
 	char from[256], to[256], type[16];
+	char signed_kind[8], verified_kind[8];   /* "dkim", "pgp" or "" */
 	int64_t release, after, before;
 	char error[240];              /* set when parsing fails */
 };

@@ -22,6 +22,9 @@ static const char help[] =
 	"<li><code>type:pdf</code>, <code>type:email</code>, "
 	"<code>release:3</code></li>"
 	"<li><code>after:2024-01 before:2024-03-15</code>: e-mail dates</li>"
+	"<li><code>signed:pgp</code>, <code>signed:dkim</code>: signed e-mails; "
+	"<code>verified:pgp</code>, <code>verified:dkim</code>: those whose "
+	"signature verified</li>"
 	"</ul></details>\n";
 
 /* A facet link: the current query with one filter added. */

@@ -27,6 +27,8 @@ static const struct sz_route routes[] = {
 	  NULL },
 	{ "POST", "/release/summary", sz_editor_release_summary, 64 * 1024,
 	  NULL, NULL, NULL },
+	{ "POST", "/release/raw", sz_editor_release_raw, 4096, NULL, NULL,
+	  NULL },
 	{ "POST", "/release/upload", sz_editor_upload, 0,
 	  sz_editor_upload_begin, sz_editor_upload_data,
 	  sz_editor_upload_cleanup },
