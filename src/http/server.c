@@ -335,8 +335,10 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 	s->limits = *limits;
 	s->error_page = error_page;
 	s->app = app;
+	/* No Date header: a response must not carry the time either. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC;
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC |
+		MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, s,

@@ -9,12 +9,15 @@
  */
 #include "store/sqlite_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,6 +121,28 @@ int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 		usleep(10000);
 	}
 	return sz_sqlite_error(db, err, what);
+}
+
+int sz_sqlite_private_files(const char *path, struct sz_err *err)
+{
+	static const char *const sidecars[] = { "-wal", "-shm", "-journal" };
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", path,
+			strerror(e));
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
+		char side[4200];
+		snprintf(side, sizeof(side), "%s%s", path, sidecars[i]);
+		if (chmod(side, 0600) != 0 && errno != ENOENT)
+			return sz_err_set(err, SZ_E_IO, "cannot restrict %s: %s",
+				side, strerror(errno));
+	}
+	return SZ_OK;
 }
 
 void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
@@ -542,7 +567,9 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	q->base.ops = &sqlite_ops;
 	pthread_mutex_init(&q->mu, NULL);
-	int rc = SZ_OK;
+	int rc = sz_sqlite_private_files(path, err);
+	if (rc != SZ_OK)
+		goto out;
 	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
 		    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	    SQLITE_OK) {

@@ -28,6 +28,10 @@ int sz_sqlite_step(sqlite3_stmt *st);
  * has not had yet, each in its own transaction. */
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
+/* Creates the database file at path if it is missing, and makes it and
+ * any -wal, -shm or -journal beside it mode 0600 whatever the umask:
+ * SQLite gives those files the database file's mode, so they follow. */
+int sz_sqlite_private_files(const char *path, struct sz_err *err);
 /* Copies a text column (bounded; "" for NULL). */
 void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 

@@ -26,6 +26,7 @@ check "the security headers are set" sh -c "
 	grep -qi '^Referrer-Policy: no-referrer' landing.h &&
 	grep -qi '^Cache-Control: no-store' landing.h &&
 	grep -qi '^X-Frame-Options: DENY' landing.h"
+check "no response carries the time (no Date header)" sh -c "! grep -qi '^Date:' landing.h"
 check "the start page creates no session, only a form token cookie" sh -c "
 	grep -qi '^Set-Cookie: sz_pre=.*HttpOnly; SameSite=Strict' landing.h &&
 	! grep -qi '^Set-Cookie: sz_source=' landing.h"
