@@ -36,6 +36,10 @@ struct sz_config {
 	uint64_t login_attempts_per_min; /* for all sources together */
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
+	uint64_t time_resolution_min;    /* a period: what a seized disk can
+	                                    tell of a submission's time */
+	uint64_t staging_mb;             /* submissions held in memory until
+	                                    their period ends */
 };
 
 /* Fills c with the defaults. */

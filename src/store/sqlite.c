@@ -76,6 +76,19 @@ static const char *const migrations[] = {
 	"  blob TEXT NOT NULL UNIQUE,"
 	"  day TEXT NOT NULL);"
 	"CREATE INDEX replies_source ON replies(source_id);",
+	/* 4: sources get random ids (53 bits), as new ones are now given when
+	 * their codename is made, so row order says nothing of when sources
+	 * came.  Their rows move in the table with their ids. */
+	"PRAGMA defer_foreign_keys = ON;"
+	"CREATE TEMP TABLE source_ids AS SELECT id AS old,"
+	"  (random() & 9007199254740991) + 1 AS new FROM sources;"
+	"UPDATE submissions SET source_id ="
+	"  (SELECT new FROM temp.source_ids WHERE old = source_id);"
+	"UPDATE replies SET source_id ="
+	"  (SELECT new FROM temp.source_ids WHERE old = source_id);"
+	"UPDATE sources SET id ="
+	"  (SELECT new FROM temp.source_ids WHERE old = sources.id);"
+	"DROP TABLE temp.source_ids;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -290,40 +303,6 @@ static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,
 	return rc;
 }
 
-static int source_create(struct sz_store *s, const uint8_t login_hash[32],
-	const uint8_t public_key[32], int64_t *id, struct sz_err *err)
-{
-	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	uint8_t uid[16];
-	char day[SZ_STORE_DAY_SIZE];
-	sz_store_today(day);
-	/* An opaque id that says nothing about when or in what order. */
-	randombytes_buf(uid, sizeof(uid));
-	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "INSERT INTO sources (uid, login_hash, "
-		"public_key, created_day, last_day) VALUES (?, ?, ?, ?, ?)",
-		&st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_blob(st, 1, uid, sizeof(uid), SQLITE_STATIC);
-		sqlite3_bind_blob(st, 2, login_hash, 32, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 3, public_key, 32, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
-		int r = sz_sqlite_step(st);
-		if (r == SQLITE_CONSTRAINT)
-			rc = sz_err_set(err, SZ_E_EXISTS, "that codename is "
-				"already in use");
-		else if (r != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "creating a source");
-		else
-			*id = sqlite3_last_insert_rowid(q->db);
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&q->mu);
-	return rc;
-}
-
 static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 	int64_t *id, struct sz_err *err)
 {
@@ -347,66 +326,85 @@ static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 	return rc;
 }
 
-static int submission_add(struct sz_store *s, int64_t source_id,
-	const struct sz_item_row *items, size_t n, struct sz_err *err)
+/* Steps a prepared insert or update once; SQLITE_DONE or an error. */
+static int step_once(sqlite3 *db, sqlite3_stmt *st, struct sz_err *err)
+{
+	int r = sz_sqlite_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? SZ_OK :
+		sz_sqlite_error(db, err, "storing submissions");
+}
+
+static int batch_add(struct sz_store *s, const struct sz_batch *b,
+	struct sz_err *err)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	char day[SZ_STORE_DAY_SIZE];
-	int64_t sub_id = 0;
-	sz_store_today(day);
+	sqlite3_stmt *src = NULL, *sub = NULL, *item = NULL, *last = NULL;
+	int64_t *ids = calloc(b->nsubs + 1, sizeof(*ids));
+	if (ids == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err, "saving a submission");
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err,
+		"storing submissions");
 	if (rc != SZ_OK)
 		goto out;
-	rc = sz_sqlite_prepare(q->db, "INSERT INTO submissions (source_id, day) "
-		"VALUES (?, ?)", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_int64(st, 1, source_id);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "saving a submission");
-		sub_id = sqlite3_last_insert_rowid(q->db);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+	rc = sz_sqlite_prepare(q->db, "INSERT INTO sources (id, uid, "
+		"login_hash, public_key, created_day, last_day) VALUES (?, ?, ?, "
+		"?, ?, ?)", &src, err);
 	if (rc == SZ_OK)
-		rc = sz_sqlite_prepare(q->db, "INSERT INTO items (submission_id, kind, "
-			"blob, meta_blob, padded_size) VALUES (?, ?, ?, ?, ?)",
-			&st, err);
-	for (size_t i = 0; rc == SZ_OK && i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, sub_id);
-		sqlite3_bind_text(st, 2, items[i].kind == SZ_ITEM_FILE ?
+		rc = sz_sqlite_prepare(q->db, "INSERT INTO submissions "
+			"(source_id, day) VALUES (?, ?)", &sub, err);
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "UPDATE sources SET last_day = "
+			"max(last_day, ?) WHERE id = ?", &last, err);
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "INSERT INTO items (submission_id, "
+			"kind, blob, padded_size) VALUES (?, ?, ?, ?)", &item, err);
+	for (size_t i = 0; rc == SZ_OK && i < b->nsources; i++) {
+		const struct sz_new_source *n = &b->sources[i];
+		sqlite3_bind_int64(src, 1, n->id);
+		sqlite3_bind_blob(src, 2, n->uid, sizeof(n->uid), SQLITE_STATIC);
+		sqlite3_bind_blob(src, 3, n->login_hash, 32, SQLITE_STATIC);
+		sqlite3_bind_blob(src, 4, n->public_key, 32, SQLITE_STATIC);
+		sqlite3_bind_text(src, 5, n->day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(src, 6, n->day, -1, SQLITE_STATIC);
+		rc = step_once(q->db, src, err);
+	}
+	for (size_t i = 0; rc == SZ_OK && i < b->nsubs; i++) {
+		sqlite3_bind_int64(sub, 1, b->subs[i].source_id);
+		sqlite3_bind_text(sub, 2, b->subs[i].day, -1, SQLITE_STATIC);
+		rc = step_once(q->db, sub, err);
+		ids[i] = sqlite3_last_insert_rowid(q->db);
+		sqlite3_bind_text(last, 1, b->subs[i].day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(last, 2, b->subs[i].source_id);
+		if (rc == SZ_OK)
+			rc = step_once(q->db, last, err);
+	}
+	for (size_t i = 0; rc == SZ_OK && i < b->nitems; i++) {
+		const struct sz_batch_item *it = &b->items[i];
+		if (it->submission >= b->nsubs) {
+			rc = sz_err_set(err, SZ_E_INVAL, "an item belongs to no "
+				"submission");
+			break;
+		}
+		sqlite3_bind_int64(item, 1, ids[it->submission]);
+		sqlite3_bind_text(item, 2, it->row.kind == SZ_ITEM_FILE ?
 			"file" : "message", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, items[i].blob, -1, SQLITE_STATIC);
-		if (items[i].meta_blob[0])
-			sqlite3_bind_text(st, 4, items[i].meta_blob, -1,
-				SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 4);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)items[i].padded_size);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "saving a submission");
+		sqlite3_bind_text(item, 3, it->row.blob, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(item, 4, (sqlite3_int64)it->row.padded_size);
+		rc = step_once(q->db, item, err);
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	sqlite3_finalize(src);
+	sqlite3_finalize(sub);
+	sqlite3_finalize(last);
+	sqlite3_finalize(item);
 	if (rc == SZ_OK)
-		rc = sz_sqlite_prepare(q->db, "UPDATE sources SET last_day = ? WHERE "
-			"id = ?", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, source_id);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "saving a submission");
-	}
-	sqlite3_finalize(st);
-	if (rc == SZ_OK)
-		rc = sz_sqlite_exec(q->db, "COMMIT", err, "saving a submission");
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "storing submissions");
 	if (rc != SZ_OK)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	pthread_mutex_unlock(&q->mu);
+	free(ids);
 	return rc;
 }
 
@@ -528,9 +526,8 @@ static const struct sz_store_ops sqlite_ops = {
 	.recipient_add = recipient_add,
 	.recipient_remove = recipient_remove,
 	.recipient_list = recipient_list,
-	.source_create = source_create,
 	.source_find = source_find,
-	.submission_add = submission_add,
+	.batch_add = batch_add,
 	.source_submission_count = source_submission_count,
 	.purge_before = purge_before,
 	.blob_referenced = blob_referenced,

@@ -36,7 +36,10 @@ enum sz_item_kind { SZ_ITEM_MESSAGE, SZ_ITEM_FILE };
 struct sz_item_row {
 	enum sz_item_kind kind;
 	char blob[SZ_STORE_BLOB_NAME_MAX + 1];       /* the ciphertext */
-	char meta_blob[SZ_STORE_BLOB_NAME_MAX + 1];  /* name and type; "" */
+	/* Items stored before the item format of store/item.h kept the
+	 * file's name and type in this second blob; "" for every item since
+	 * (the name is inside the item). */
+	char meta_blob[SZ_STORE_BLOB_NAME_MAX + 1];
 	uint64_t padded_size;
 };
 
@@ -70,6 +73,36 @@ struct sz_source_row {
 	int starred;
 };
 
+/* A period's submissions, stored in one transaction when the period
+ * ends (store/staging.h), rows in the order given: the caller shuffles
+ * them, so row ids say nothing of the order they came in. */
+struct sz_new_source {           /* a codename made during the period */
+	int64_t id;                  /* random, chosen when it was made */
+	uint8_t uid[16];
+	uint8_t login_hash[32];
+	uint8_t public_key[32];
+	char day[SZ_STORE_DAY_SIZE];
+};
+
+struct sz_batch_submission {
+	int64_t source_id;
+	char day[SZ_STORE_DAY_SIZE];
+};
+
+struct sz_batch_item {
+	size_t submission;           /* its index in the batch's subs */
+	struct sz_item_row row;
+};
+
+struct sz_batch {
+	const struct sz_new_source *sources;
+	size_t nsources;
+	const struct sz_batch_submission *subs;
+	size_t nsubs;
+	const struct sz_batch_item *items;
+	size_t nitems;
+};
+
 struct sz_item_full {
 	int64_t id;
 	int64_t source_id;
@@ -93,15 +126,14 @@ struct sz_store_ops {
 	/* *rows is malloc'd; free() it. */
 	int (*recipient_list)(struct sz_store *s, struct sz_recipient_row **rows,
 		size_t *n, struct sz_err *err);
-	/* Creates a source; SZ_E_EXISTS if the login hash is taken. */
-	int (*source_create)(struct sz_store *s, const uint8_t login_hash[32],
-		const uint8_t public_key[32], int64_t *id, struct sz_err *err);
 	/* SZ_E_NOT_FOUND when no source has this login hash. */
 	int (*source_find)(struct sz_store *s, const uint8_t login_hash[32],
 		int64_t *id, struct sz_err *err);
-	/* Records a submission of n items, dated today, in one transaction. */
-	int (*submission_add)(struct sz_store *s, int64_t source_id,
-		const struct sz_item_row *items, size_t n, struct sz_err *err);
+	/* Stores a batch: its new sources, then its submissions and their
+	 * items, each submission moving its source's last day on; all or
+	 * nothing. */
+	int (*batch_add)(struct sz_store *s, const struct sz_batch *b,
+		struct sz_err *err);
 	/* How many submissions a source has made. */
 	int (*source_submission_count)(struct sz_store *s, int64_t source_id,
 		int64_t *count, struct sz_err *err);

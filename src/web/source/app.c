@@ -6,9 +6,11 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/codename.h"
+#include "store/item.h"
 #include "web/html.h"
 #include "web/web.h"
 #include "web/source/source.h"
@@ -20,22 +22,67 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
+static void sweep_sessions(void *ctx)
+{
+	struct sz_source_app *app = ctx;
+	sz_sessions_sweep(&app->sessions);
+}
+
+/* The staging memory and its committer, on the system clock or a test's. */
+static int start_staging(struct sz_source_app *app, struct sz_err *err)
+{
+	const struct sz_config *cfg = &app->in->cfg;
+	const char *test = getenv("SAMIZDAT_TEST_CLOCK");
+	sz_clock_system(&app->clock);
+	if (test != NULL && test[0] != '\0') {
+		int rc = sz_clock_open_test(&app->clock, test, err);
+		if (rc != SZ_OK)
+			return rc;
+		fprintf(stderr, "samizdat serve: periods follow the test clock "
+			"in %s (SAMIZDAT_TEST_CLOCK: for tests only)\n", test);
+	}
+	uint64_t cap = cfg->staging_mb << 20;
+	uint64_t largest = sz_item_ciphertext_bound(cfg->max_submission_mb << 20,
+		1) + (cfg->max_files + 1) * sz_item_ciphertext_bound(0, 1);
+	if (largest > cap)
+		fprintf(stderr, "samizdat serve: staging_mb (%llu) cannot hold a "
+			"submission of max_submission_mb (%llu): sources will be "
+			"told to send large submissions in parts\n",
+			(unsigned long long)cfg->staging_mb,
+			(unsigned long long)cfg->max_submission_mb);
+	int rc = sz_staging_new(&app->staging, app->in->store, &app->in->blobs,
+		&app->clock, (unsigned)cfg->time_resolution_min * 60, cap, err);
+	if (rc == SZ_OK)
+		rc = sz_committer_start(&app->committer, app->staging,
+			sweep_sessions, app, err);
+	return rc;
+}
+
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
 	app->in = in;
+	sz_clock_system(&app->clock);
 	int rc = sz_sessions_init(&app->sessions, in->cfg.max_sessions,
 		(unsigned)in->cfg.session_idle_min * 60, err);
 	if (rc != SZ_OK)
 		return rc;
 	pthread_mutex_init(&app->attempts_mu, NULL);
 	sem_init(&app->argon2_slots, 0, SZ_SOURCE_ARGON2_SLOTS);
-	return SZ_OK;
+	rc = start_staging(app, err);
+	if (rc != SZ_OK)
+		sz_source_app_free(app);
+	return rc;
 }
 
 void sz_source_app_free(struct sz_source_app *app)
 {
+	sz_committer_stop(app->committer);   /* stores what is held */
+	app->committer = NULL;
+	sz_staging_free(app->staging);
+	app->staging = NULL;
+	sz_clock_close(&app->clock);
 	sz_sessions_free(&app->sessions);
 	pthread_mutex_destroy(&app->attempts_mu);
 	sem_destroy(&app->argon2_slots);

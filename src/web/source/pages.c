@@ -107,6 +107,7 @@ int sz_source_new_get(struct sz_request *rq)
 	}
 	sz_codename_generate(s.data, sizeof(s.data));
 	sz_session_put(&app->sessions, &s);
+	sz_request_secure_page(rq);
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_SOURCE_SITE, "Your codename");
 	sz_buf_puts(b, "<h1>Your codename</h1>\n<p>This is the only way to "
@@ -203,7 +204,6 @@ static void wrong_codename_page(struct sz_request *rq, struct sz_session *s)
 static int enter(struct sz_request *rq, bool creating)
 {
 	struct sz_source_app *app = rq->app;
-	struct sz_store *st = app->in->store;
 	struct sz_session s;
 	struct sz_form form = { 0 };
 	struct sz_err err;
@@ -236,10 +236,13 @@ static int enter(struct sz_request *rq, bool creating)
 		}
 	}
 	rc = sz_source_derive(app, typed, len, keys);
+	/* A new source is held with the period's submissions: its row
+	 * would date it. */
 	if (rc == SZ_OK)
-		rc = creating ? st->ops->source_create(st, keys->login_hash,
-				keys->public, &id, &err) :
-			st->ops->source_find(st, keys->login_hash, &id, &err);
+		rc = creating ? sz_staging_source_create(app->staging,
+				keys->login_hash, keys->public, &id, &err) :
+			sz_staging_source_find(app->staging, keys->login_hash,
+				&id, &err);
 	if (rc == SZ_E_NOT_FOUND && !creating) {
 		wrong_codename_page(rq, &s);
 		rc = SZ_OK;
@@ -348,15 +351,19 @@ int sz_source_home(struct sz_request *rq)
 	int64_t count = 0;
 	app->in->store->ops->source_submission_count(app->in->store,
 		s.user_id, &count, &err);
+	count += sz_staging_held_submissions(app->staging, s.user_id);
 	const char *sent = sz_request_query(rq, "sent");
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_SOURCE_SITE, "Send documents");
 	sz_buf_puts(b, "<h1>Send us documents or a message</h1>\n");
 	if (sent != NULL && strcmp(sent, "1") == 0)
-		sz_buf_puts(b, "<p class=\"ok\" id=\"sent\">Thank you. What you "
-			"sent has been encrypted and stored for our editors. Come "
-			"back in a few days with your codename to read any "
-			"reply.</p>\n");
+		sz_buf_printf(b, "<p class=\"ok\" id=\"sent\">Thank you. What "
+			"you sent has been encrypted for our editors; it reaches "
+			"them within %u minutes, together with everything else "
+			"sent in that time, so this server never records when you "
+			"sent it. Come back in a few days with your codename to "
+			"read any reply.</p>\n",
+			sz_staging_period(app->staging) / 60);
 	sz_buf_printf(b, "<p class=\"note\">You have sent %lld submission%s "
 		"so far.</p>\n", (long long)count, count == 1 ? "" : "s");
 	struct sz_recipient_row *rows = NULL;

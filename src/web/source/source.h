@@ -15,9 +15,11 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
+#include "store/staging.h"
 
 #define SZ_SOURCE_SITE "samizdat"
 #define SZ_SOURCE_COOKIE "sz_source"
@@ -34,10 +36,18 @@ struct sz_source_app {
 	unsigned attempts;
 	/* Argon2id runs at once, each costing argon2_memlimit_mb */
 	sem_t argon2_slots;
+	/* submissions and new sources held until their period ends, and
+	 * the thread that stores each period (store/staging.h) */
+	struct sz_clock clock;
+	struct sz_staging *staging;
+	struct sz_committer *committer;
 };
 
+/* With $SAMIZDAT_TEST_CLOCK set, periods follow the test clock in that
+ * file (core/clock.h), and serve says so. */
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	struct sz_err *err);
+/* Stores every submission held, then frees (after the faces stopped). */
 void sz_source_app_free(struct sz_source_app *app);
 
 /* The route table. */

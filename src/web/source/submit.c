@@ -2,14 +2,15 @@
  * submit.c - POST /submit: a source's message and files, encrypted to
  * every registered recipient while they stream in.
  *
- * Plaintext never touches the disk: each file goes from the multipart
- * parser straight into an age encryptor whose output is a temporary blob.
- * A file's name and type travel in a second, small age file (its "meta").
- * Only when the whole upload has arrived and every blob is fsync'd are the
- * blobs moved into the tree and the submission committed in one
- * transaction; anything less leaves nothing visible, and the temporary
- * files go.  The message is held in memory until then (bounded by
- * max_message_kb) and wiped.
+ * Nothing of a submission touches the disk while it arrives: each file
+ * goes from the multipart parser straight into an item (store/item.h: a
+ * padded tar of the file under its name, age-encrypted) held in memory
+ * (store/staging.h), and the message, kept in locked memory until the
+ * body has ended (bounded by max_message_kb), becomes an item holding
+ * message.txt.  Room for the whole body is reserved before a byte of it
+ * is read: when the staging memory is full the source is told to come
+ * back, with nothing sent in vain.  Only a whole submission is held, to
+ * be stored when its period ends; anything less is dropped and wiped.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -17,23 +18,15 @@
 #include <string.h>
 
 #include "core/utf8.h"
-#include "crypto/age.h"
 #include "http/multipart.h"
-#include "store/blobs.h"
-#include "web/seal.h"
+#include "store/item.h"
+#include "store/staging.h"
 #include "web/source/source.h"
 
 #define MAX_PARTS_EXTRA 8   /* csrf, message, and a few unknown fields */
 #define CSRF_MAX 64
 
 enum part_kind { PART_NONE, PART_CSRF, PART_MESSAGE, PART_FILE, PART_SKIP };
-
-struct pending_item {
-	enum sz_item_kind kind;
-	struct sz_blob_tmp data, meta;
-	bool has_meta, committed;
-	uint64_t padded;
-};
 
 struct submit_ctx {
 	struct sz_session session;
@@ -44,62 +37,22 @@ struct submit_ctx {
 	bool csrf_ok;
 	char csrf[CSRF_MAX + 1];
 	size_t csrf_len;
-	struct sz_buf message;
-	/* the file being received */
-	struct sz_mp_part part;
-	struct sz_age_encryptor *enc;
+	struct sz_buf message;       /* in locked memory */
+	struct sz_stage *stage;      /* the submission, held in memory */
+	char file[SZ_ITEM_NAME_MAX + 1];   /* the file being received */
 	uint64_t file_size;
 	uint64_t files;
-	struct pending_item *items;
-	size_t nitems, cap;
 };
-
-/* Padmé (Nikitin et al., PETS 2019): rounds a size up so that it leaks
- * O(log log n) bits, at most 12% overhead. */
-static uint64_t padme(uint64_t len)
-{
-	if (len < 2)
-		return len;
-	int e = 63 - __builtin_clzll(len);
-	int s = 64 - __builtin_clzll((uint64_t)e);
-	int last = e - s;
-	uint64_t mask = last > 0 ? ((uint64_t)1 << last) - 1 : 0;
-	return (len + mask) & ~mask;
-}
-
-static struct pending_item *new_item(struct submit_ctx *c)
-{
-	if (c->nitems == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		struct pending_item *more = realloc(c->items,
-			cap * sizeof(*more));
-		if (more == NULL)
-			return NULL;
-		c->items = more;
-		c->cap = cap;
-	}
-	struct pending_item *it = &c->items[c->nitems++];
-	memset(it, 0, sizeof(*it));
-	it->data.fd = it->meta.fd = -1;
-	return it;
-}
 
 static int fail(struct sz_request *rq, unsigned status, const char *msg)
 {
 	return sz_request_fail(rq, status, msg);
 }
 
-/* Encrypts a small plaintext held in memory into a new sealed blob. */
-static int encrypt_small(struct sz_request *rq, struct submit_ctx *c,
-	const uint8_t *data, size_t len, struct sz_blob_tmp *t)
+static int store_failed(struct sz_request *rq)
 {
-	struct sz_source_app *app = rq->app;
-	struct sz_err err;
-	if (sz_web_seal(&app->in->blobs, c->rcpts, c->nrcpts, data, len, t,
-		    &err) != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept; please try again later.");
-	return SZ_OK;
+	return fail(rq, 500, "The server could not keep what you sent. Nothing "
+		"was kept; please try again later.");
 }
 
 static int part_begin(void *ctx, const struct sz_mp_part *p)
@@ -120,12 +73,9 @@ static int part_begin(void *ctx, const struct sz_mp_part *p)
 		c->cur = PART_MESSAGE;
 		return SZ_OK;
 	}
-	if (strcmp(p->name, "files") != 0 || !p->has_filename) {
-		c->cur = PART_SKIP;
-		return SZ_OK;
-	}
-	if (p->filename[0] == '\0') {
-		c->cur = PART_SKIP; /* the empty part of "no file chosen" */
+	if (strcmp(p->name, "files") != 0 || !p->has_filename ||
+	    p->filename[0] == '\0') {
+		c->cur = PART_SKIP; /* an unknown field, or "no file chosen" */
 		return SZ_OK;
 	}
 	if (++c->files > app->in->cfg.max_files) {
@@ -135,17 +85,11 @@ static int part_begin(void *ctx, const struct sz_mp_part *p)
 			(unsigned long long)app->in->cfg.max_files);
 		return fail(rq, 413, msg);
 	}
-	struct pending_item *it = new_item(c);
-	if (it == NULL)
-		return fail(rq, 500, "The server ran out of memory.");
-	it->kind = SZ_ITEM_FILE;
-	c->part = *p;
+	sz_item_sanitize_name(p->filename, strlen(p->filename), c->file);
 	c->file_size = 0;
-	if (sz_blob_create(&app->in->blobs, &it->data, &err) != SZ_OK ||
-	    sz_age_encrypt_begin(&c->enc, c->rcpts, c->nrcpts, NULL,
-		    sz_blob_write, &it->data, &err) != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept; please try again later.");
+	if (sz_stage_item_begin(c->stage, SZ_ITEM_FILE, c->rcpts, c->nrcpts,
+		    c->file, &err) != SZ_OK)
+		return store_failed(rq);
 	c->cur = PART_FILE;
 	return SZ_OK;
 }
@@ -176,16 +120,16 @@ static int part_data(void *ctx, const uint8_t *data, size_t len)
 	case PART_FILE:
 		c->file_size += len;
 		if (c->file_size > app->in->cfg.max_file_mb << 20) {
-			char msg[SZ_MP_FILENAME_MAX + 128];
-			snprintf(msg, sizeof(msg), "The file \"%.200s\" is larger "
-				"than %llu MB. Nothing was kept.",
-				c->part.filename,
+			char msg[SZ_ITEM_NAME_MAX + 128];
+			snprintf(msg, sizeof(msg), "The file \"%s\" is larger "
+				"than %llu MB. Nothing was kept.", c->file,
 				(unsigned long long)app->in->cfg.max_file_mb);
-			return fail(rq, 413, msg);
+			int rc = fail(rq, 413, msg);
+			sodium_memzero(msg, sizeof(msg));
+			return rc;
 		}
-		if (sz_age_encrypt_update(c->enc, data, len, &err) != SZ_OK)
-			return fail(rq, 500, "The server could not store what "
-				"you sent. Nothing was kept.");
+		if (sz_stage_item_write(c->stage, data, len, &err) != SZ_OK)
+			return store_failed(rq);
 		return SZ_OK;
 	default:
 		return SZ_OK;
@@ -208,27 +152,9 @@ static int part_end(void *ctx)
 	}
 	if (kind != PART_FILE)
 		return SZ_OK;
-	struct pending_item *it = &c->items[c->nitems - 1];
-	int rc = sz_age_encrypt_finish(c->enc, &err);
-	sz_age_encrypt_free(c->enc);
-	c->enc = NULL;
-	if (rc == SZ_OK)
-		rc = sz_blob_seal(&it->data, &err);
-	if (rc != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept.");
-	it->padded = padme(it->data.size);
-	/* The name and type the browser gave travel encrypted, beside it. */
-	char meta[SZ_MP_FILENAME_MAX + SZ_MP_TYPE_MAX + 96];
-	int n = snprintf(meta, sizeof(meta), "name: %s\ntype: %s\nsize: %llu\n",
-		c->part.filename, c->part.content_type[0] ?
-		c->part.content_type : "application/octet-stream",
-		(unsigned long long)c->file_size);
-	rc = encrypt_small(rq, c, (const uint8_t *)meta, (size_t)n, &it->meta);
-	it->has_meta = rc == SZ_OK;
-	sodium_memzero(meta, sizeof(meta));
-	sodium_memzero(&c->part, sizeof(c->part));
-	return rc;
+	sodium_memzero(c->file, sizeof(c->file));
+	return sz_stage_item_end(c->stage, &err) == SZ_OK ? SZ_OK :
+		store_failed(rq);
 }
 
 static const struct sz_mp_handler mp_handler = {
@@ -266,6 +192,35 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 	return SZ_OK;
 }
 
+/* Reserves room for the whole body in the staging memory, before a byte
+ * of it is read. */
+static int reserve(struct sz_request *rq, struct submit_ctx *c)
+{
+	struct sz_source_app *app = rq->app;
+	struct sz_err err;
+	const char *cl = sz_request_header(rq, "Content-Length");
+	char *end = NULL;
+	unsigned long long body = cl ? strtoull(cl, &end, 10) : 0;
+	if (cl == NULL || *cl == '\0' || *end != '\0')
+		return fail(rq, 411, "Your browser did not say how large the "
+			"upload is. Send it again from the form.");
+	int rc = sz_stage_begin(app->staging, c->session.user_id, body,
+		app->in->cfg.max_files + 1, c->nrcpts, &c->stage, &err);
+	if (rc == SZ_E_BUSY) {
+		char msg[256];
+		unsigned minutes = sz_staging_period(app->staging) / 60;
+		snprintf(msg, sizeof(msg), "The server is holding as much as it "
+			"can right now. Nothing was sent; please try again in %u "
+			"minute%s.", minutes, minutes == 1 ? "" : "s");
+		return fail(rq, 503, msg);
+	}
+	if (rc == SZ_E_LIMIT)
+		return fail(rq, 413, "This is more than the server can hold at "
+			"once. Nothing was kept; send the files in several "
+			"smaller submissions.");
+	return rc == SZ_OK ? SZ_OK : store_failed(rq);
+}
+
 int sz_source_submit_begin(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
@@ -274,12 +229,14 @@ int sz_source_submit_begin(struct sz_request *rq)
 	if (c == NULL)
 		return fail(rq, 500, "The server ran out of memory.");
 	rq->handler_ctx = c;
-	sz_buf_init(&c->message, app->in->cfg.max_message_kb * 1024);
+	sz_buf_init_secure(&c->message, app->in->cfg.max_message_kb * 1024);
 	if (!sz_source_session(rq, &c->session) || c->session.user_id == 0)
 		return fail(rq, 403, "You are not logged in (your session may "
 			"have expired). Log in with your codename and send "
 			"again.");
 	int rc = load_recipients(rq, c);
+	if (rc == SZ_OK)
+		rc = reserve(rq, c);
 	if (rc != SZ_OK)
 		return rc;
 	if (sz_multipart_new(&c->mp, sz_request_header(rq, "Content-Type"),
@@ -300,47 +257,25 @@ int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
 	return rc;
 }
 
-/* Moves every sealed blob into the tree, then commits the rows; undoes
- * the moves if the commit fails. */
-static int commit(struct sz_request *rq, struct submit_ctx *c)
+/* The message, as an item of its own holding message.txt. */
+static int add_message(struct sz_request *rq, struct submit_ctx *c)
 {
-	struct sz_source_app *app = rq->app;
 	struct sz_err err;
-	struct sz_item_row *rows = calloc(c->nitems, sizeof(*rows));
-	int rc = rows ? SZ_OK : SZ_E_NOMEM;
-	for (size_t i = 0; rc == SZ_OK && i < c->nitems; i++) {
-		struct pending_item *it = &c->items[i];
-		rc = sz_blob_commit(&app->in->blobs, &it->data, &err);
-		if (rc == SZ_OK && it->has_meta)
-			rc = sz_blob_commit(&app->in->blobs, &it->meta, &err);
-		it->committed = rc == SZ_OK;
-		rows[i].kind = it->kind;
-		rows[i].padded_size = it->padded;
-		snprintf(rows[i].blob, sizeof(rows[i].blob), "%s", it->data.name);
-		if (it->has_meta)
-			snprintf(rows[i].meta_blob, sizeof(rows[i].meta_blob),
-				"%s", it->meta.name);
-	}
-	if (rc == SZ_OK)
-		rc = app->in->store->ops->submission_add(app->in->store,
-			c->session.user_id, rows, c->nitems, &err);
-	if (rc != SZ_OK) {
-		for (size_t i = 0; i < c->nitems; i++) {
-			if (!c->items[i].committed)
-				continue;
-			sz_blob_remove(&app->in->blobs, c->items[i].data.name,
-				NULL);
-			if (c->items[i].has_meta)
-				sz_blob_remove(&app->in->blobs,
-					c->items[i].meta.name, NULL);
-		}
-	}
-	free(rows);
-	return rc;
+	if (!sz_utf8_valid((const char *)c->message.data, c->message.len))
+		return fail(rq, 400, "The message is not valid text (UTF-8). "
+			"Nothing was kept.");
+	if (sz_stage_item_begin(c->stage, SZ_ITEM_MESSAGE, c->rcpts,
+		    c->nrcpts, SZ_ITEM_MESSAGE_NAME, &err) != SZ_OK ||
+	    sz_stage_item_write(c->stage, c->message.data, c->message.len,
+		    &err) != SZ_OK ||
+	    sz_stage_item_end(c->stage, &err) != SZ_OK)
+		return store_failed(rq);
+	return SZ_OK;
 }
 
 int sz_source_submit(struct sz_request *rq)
 {
+	struct sz_source_app *app = rq->app;
 	struct submit_ctx *c = rq->handler_ctx;
 	struct sz_err err;
 	if (sz_multipart_finish(c->mp, &err) != SZ_OK)
@@ -348,42 +283,23 @@ int sz_source_submit(struct sz_request *rq)
 	if (!c->csrf_ok)
 		return fail(rq, 403, "This form is out of date. Go back, reload "
 			"the page and send again.");
-	if (c->message.len > 0) {
-		if (!sz_utf8_valid((const char *)c->message.data,
-			    c->message.len))
-			return fail(rq, 400, "The message is not valid text "
-				"(UTF-8). Nothing was kept.");
-		struct pending_item *it = new_item(c);
-		if (it == NULL)
-			return fail(rq, 500, "The server ran out of memory.");
-		it->kind = SZ_ITEM_MESSAGE;
-		int rc = encrypt_small(rq, c, c->message.data, c->message.len,
-			&it->data);
-		if (rc != SZ_OK)
-			return rc;
-		it->padded = padme(it->data.size);
-	}
-	if (c->nitems == 0)
+	if (c->message.len > 0 && add_message(rq, c) != SZ_OK)
+		return SZ_E_INVAL;
+	if (sz_stage_items(c->stage) == 0)
 		return fail(rq, 400, "Nothing was sent: write a message or "
 			"choose at least one file.");
-	if (commit(rq, c) != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept; please try again later.");
-	c->nitems = 0; /* committed: the cleaner must leave them */
+	sz_stage_commit(app->staging, c->stage);
+	c->stage = NULL;   /* held now: the cleaner must leave it */
 	return sz_source_redirect(rq, "/source?sent=1");
 }
 
 void sz_source_submit_cleanup(struct sz_request *rq)
 {
+	struct sz_source_app *app = rq->app;
 	struct submit_ctx *c = rq->handler_ctx;
 	if (c == NULL)
 		return;
-	sz_age_encrypt_free(c->enc);
-	for (size_t i = 0; i < c->nitems; i++) {
-		sz_blob_abort(&c->items[i].data);
-		sz_blob_abort(&c->items[i].meta);
-	}
-	free(c->items);
+	sz_stage_abort(app->staging, c->stage);
 	for (size_t i = 0; i < c->nrcpts; i++)
 		sz_age_recipient_free(c->rcpts[i]);
 	free(c->rcpts);
