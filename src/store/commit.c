@@ -111,6 +111,26 @@ static int take(struct sz_staging *st, time_t before, struct batch *b,
 	return SZ_OK;
 }
 
+/* Leaves out submissions whose source an editor deleted while they were
+ * held (they are dropped with the batch): their rows could not be
+ * stored. */
+static void drop_orphans(struct sz_staging *st, struct batch *b)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < b->nsubs; i++) {
+		int64_t id = b->subs[i]->source_id;
+		bool known = false;
+		for (size_t j = 0; j < b->nsources && !known; j++)
+			known = b->sources[j].id == id;
+		uint8_t pk[32];
+		if (!known && st->store->ops->source_public_key(st->store, id,
+			    pk, NULL) == SZ_E_NOT_FOUND)
+			continue;
+		b->subs[o++] = b->subs[i];
+	}
+	b->nsubs = o;
+}
+
 /* Copies a held item into a new blob, dated at its period's start, and
  * moves it into the tree. */
 static int write_item(struct sz_staging *st, const struct sz_stage *s,
@@ -205,6 +225,7 @@ int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 	pthread_mutex_unlock(&st->mu);
 	if (rc != SZ_OK || b.nsubs + b.nsources == 0)
 		goto out;
+	drop_orphans(st, &b);
 	shuffle(b.subs, b.nsubs, sizeof(*b.subs));
 	shuffle(b.sources, b.nsources, sizeof(*b.sources));
 	for (size_t i = 0; i < b.nsubs; i++)

@@ -1,8 +1,12 @@
 /*
  * sqlite.c - the SQLite back end of the storage interface.
  *
- * WAL mode with synchronous=FULL, so a submission acknowledged to a source
- * survives a power cut; secure_delete, so deleted rows are overwritten;
+ * A rollback journal (not WAL) with synchronous=FULL, so what is committed
+ * survives a power cut, and so that reading leaves no trace: in WAL mode
+ * a reader may write its read mark into the -shm file, whose time would
+ * then say when a source last logged in or sent something.  Nothing a
+ * source does writes here (store/staging.h); files are opened without
+ * stamping access times.  secure_delete, so deleted rows are overwritten;
  * foreign keys on.  One connection, guarded by a mutex: SQLite serializes
  * writers anyway, and the inbox is not read-heavy.  Schema changes are
  * numbered migrations tracked in PRAGMA user_version.
@@ -136,9 +140,30 @@ int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 	return sz_sqlite_error(db, err, what);
 }
 
+/* SQLite's unix VFS opens its files itself; this takes its place, so the
+ * database and its journal are read without stamping their access time:
+ * a login (a read) must not be dated on the disk. */
+static int open_noatime(const char *path, int flags, int mode)
+{
+	int fd = open(path, flags | O_NOATIME, mode);
+	if (fd < 0 && errno == EPERM)   /* not the file's owner */
+		fd = open(path, flags, mode);
+	return fd;
+}
+
+static void use_noatime(void)
+{
+	sqlite3_vfs *vfs = sqlite3_vfs_find("unix");
+	if (vfs != NULL && vfs->iVersion >= 3 && vfs->xSetSystemCall != NULL)
+		vfs->xSetSystemCall(vfs, "open",
+			(sqlite3_syscall_ptr)(void (*)(void))open_noatime);
+}
+
 int sz_sqlite_private_files(const char *path, struct sz_err *err)
 {
 	static const char *const sidecars[] = { "-wal", "-shm", "-journal" };
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, use_noatime);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0) {
 		int e = errno;
@@ -553,6 +578,23 @@ static const struct sz_store_ops sqlite_ops = {
 	.close = store_close,
 };
 
+/* A rollback journal (see the top of this file); a database an earlier
+ * version left in WAL mode is switched, which needs it to itself. */
+static int leave_wal(sqlite3 *db, const char *path, struct sz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char mode[16] = "";
+	int rc = sz_sqlite_prepare(db, "PRAGMA journal_mode = DELETE", &st,
+		err);
+	if (rc == SZ_OK && sz_sqlite_step(st) == SQLITE_ROW)
+		sz_sqlite_text(mode, sizeof(mode), st, 0);
+	sqlite3_finalize(st);
+	if (rc == SZ_OK && strcmp(mode, "delete") != 0)
+		rc = sz_err_set(err, SZ_E_BUSY, "%s is in use by another "
+			"process in WAL mode; stop it and start again", path);
+	return rc;
+}
+
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	struct sz_err *err)
 {
@@ -575,10 +617,11 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
-		"PRAGMA synchronous = FULL;"
-		"PRAGMA foreign_keys = ON;"
-		"PRAGMA secure_delete = ON;", err, "opening the database");
+	rc = leave_wal(q->db, path, err);
+	if (rc == SZ_OK)
+		rc = sz_sqlite_exec(q->db, "PRAGMA synchronous = FULL;"
+			"PRAGMA foreign_keys = ON;"
+			"PRAGMA secure_delete = ON;", err, "opening the database");
 	if (rc == SZ_OK)
 		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
 out:

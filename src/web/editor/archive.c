@@ -74,8 +74,7 @@ static long archive_read(void *ctx, uint64_t pos, char *buf, size_t max)
 		}
 		uint64_t data = a->in_entry - BLOCK;
 		if (data < e->size) {
-			if (a->fd < 0 && (a->fd = open(e->path, O_RDONLY |
-				    O_CLOEXEC)) < 0)
+			if (a->fd < 0 && (a->fd = sz_open_noatime(e->path)) < 0)
 				return -1;
 			size_t want = e->size - data < max - out ?
 				(size_t)(e->size - data) : max - out;

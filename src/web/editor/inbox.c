@@ -225,7 +225,7 @@ int sz_editor_download(struct sz_request *rq)
 	char path[4300];
 	sz_blob_path(&app->in->blobs, meta ? it.row.meta_blob : it.row.blob,
 		path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sz_open_noatime(path);
 	struct stat stt;
 	if (fd < 0 || fstat(fd, &stt) != 0) {
 		if (fd >= 0)
