@@ -25,7 +25,7 @@ make_instance() {
 start_face() {
 	rm -f "$1.$2.fifo"
 	mkfifo "$1.$2.fifo"
-	SAMIZDAT_TEST_CLOCK="$WORK/$1.clock" \
+	SAMIZDAT_TEST_CLOCK="$PWD/$1.clock" \
 		"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
 		>"$1.$2.fifo" 2>"$1.$2.err" &
 	FACE_PID=$!
