@@ -248,6 +248,14 @@ void sz_outfile_abort(struct sz_outfile *out)
 	outfile_release(out);
 }
 
+int sz_open_noatime(const char *path, int flags, mode_t mode)
+{
+	int fd = open(path, flags | O_NOATIME, mode);
+	if (fd < 0 && errno == EPERM)   /* not the file's owner */
+		fd = open(path, flags, mode);
+	return fd;
+}
+
 void sz_sibling_program(const char *name, const char *env, char *out,
 	size_t cap)
 {

@@ -7,7 +7,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 bool sz_utf8_valid(const char *s, size_t len);
+
+/* The code point at s (len bytes left) in *cp, and how many bytes it
+ * takes; 0 if the bytes there are not UTF-8. */
+size_t sz_utf8_next(const char *s, size_t len, uint32_t *cp);
 
 #endif

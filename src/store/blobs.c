@@ -100,14 +100,6 @@ int sz_blob_seal(struct sz_blob_tmp *t, struct sz_err *err)
 	return rc;
 }
 
-int sz_open_noatime(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)   /* not the file's owner */
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd;
-}
-
 void sz_blob_path(const struct sz_blobs *b, const char *name, char *out,
 	size_t cap)
 {

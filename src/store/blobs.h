@@ -51,11 +51,6 @@ int sz_blob_commit(struct sz_blobs *b, struct sz_blob_tmp *t,
 /* Removes a temporary blob (sealed or not); safe to call twice. */
 void sz_blob_abort(struct sz_blob_tmp *t);
 
-/* Opens a file for reading without stamping its access time (the moment
- * a source reads a reply must not be written on the disk); -1 and errno
- * on failure. */
-int sz_open_noatime(const char *path);
-
 /* Path of a committed blob. */
 void sz_blob_path(const struct sz_blobs *b, const char *name, char *out,
 	size_t cap);

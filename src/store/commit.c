@@ -190,10 +190,8 @@ static int add_rows(struct sz_staging *st, const struct batch *b,
 		goto out;
 	}
 	for (size_t i = 0; i < b->nsubs; i++) {
-		struct tm tm;
 		subs[i].source_id = b->subs[i]->source_id;
-		gmtime_r(&b->subs[i]->period, &tm);
-		strftime(subs[i].day, sizeof(subs[i].day), "%Y-%m-%d", &tm);
+		sz_store_day(b->subs[i]->period, subs[i].day);
 	}
 	for (size_t i = 0; i < b->nitems; i++) {
 		items[i].submission = b->items[i].sub;

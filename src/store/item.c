@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/tar.h"
+#include "core/utf8.h"
 
 #define EXT_MAX 16                 /* bytes of an extension kept on a cut */
 #define COMPONENT_MAX 4096         /* bytes of a name looked at */
@@ -55,27 +56,6 @@ uint64_t sz_item_ciphertext_bound(uint64_t file_bytes, size_t n)
 		chunks * SZ_AGE_TAG_SIZE;
 }
 
-/* The code point at s (len bytes left) and its length, or 0 if the bytes
- * there are not UTF-8. */
-static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 :
-		(s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if (n == 0 || n > len)
-		return 0;
-	uint32_t c = n == 1 ? s[0] : s[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Characters that change how a name reads without being seen. */
 static bool invisible(uint32_t c)
 {
@@ -107,11 +87,11 @@ void sz_item_sanitize_name(const char *in, size_t len,
 	for (size_t i = 0; i < len; i++)
 		if (in[i] == '/' || in[i] == '\\')
 			start = i + 1;
-	const unsigned char *s = (const unsigned char *)in + start;
+	const char *s = in + start;
 	size_t left = len - start;
 	while (left > 0 && o < COMPONENT_MAX) {
 		uint32_t c = 0;
-		size_t n = utf8_next(s, left, &c);
+		size_t n = sz_utf8_next(s, left, &c);
 		if (n == 0) {
 			tmp[o++] = '_';
 			n = 1;

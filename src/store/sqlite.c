@@ -13,6 +13,8 @@
  */
 #include "store/sqlite_internal.h"
 
+#include "core/io.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -98,20 +100,21 @@ static const char *const migrations[] = {
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 #define BUSY_RETRIES 50
 
+void sz_store_day(time_t t, char day[SZ_STORE_DAY_SIZE])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+}
+
 void sz_store_today(char day[SZ_STORE_DAY_SIZE])
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+	sz_store_day(time(NULL), day);
 }
 
 void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE])
 {
-	time_t t = time(NULL) - (time_t)days * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+	sz_store_day(time(NULL) - (time_t)days * 86400, day);
 }
 
 struct sqlite_store *sz_sqlite_impl(struct sz_store *s)
@@ -145,10 +148,7 @@ int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
  * a login (a read) must not be dated on the disk. */
 static int open_noatime(const char *path, int flags, int mode)
 {
-	int fd = open(path, flags | O_NOATIME, mode);
-	if (fd < 0 && errno == EPERM)   /* not the file's owner */
-		fd = open(path, flags, mode);
-	return fd;
+	return sz_open_noatime(path, flags, (mode_t)mode);
 }
 
 static void use_noatime(void)

@@ -85,13 +85,6 @@ time_t sz_staging_period_of(const struct sz_staging *st, time_t t)
 	return t - t % (time_t)st->period_s;
 }
 
-static void day_of(time_t t, char day[SZ_STORE_DAY_SIZE])
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
-}
-
 /* Under st->mu: the held source of a login hash, or NULL. */
 static struct held_source *held_by_hash(struct sz_staging *st,
 	const uint8_t login_hash[32])
@@ -170,7 +163,7 @@ int sz_staging_source_create(struct sz_staging *st,
 		memcpy(h->row.login_hash, login_hash, 32);
 		memcpy(h->row.public_key, public_key, 32);
 		h->period = sz_staging_period_of(st, sz_clock_now(st->clock));
-		day_of(h->period, h->row.day);
+		sz_store_day(h->period, h->row.day);
 	}
 	pthread_mutex_unlock(&st->mu);
 	return rc;

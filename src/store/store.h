@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/err.h"
 
@@ -223,7 +224,9 @@ struct sz_store {
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	struct sz_err *err);
 
-/* Today's date in UTC as YYYY-MM-DD: the only time samizdat keeps. */
+/* The date of t in UTC as YYYY-MM-DD: the only time samizdat keeps. */
+void sz_store_day(time_t t, char day[SZ_STORE_DAY_SIZE]);
+/* Today's date in UTC as YYYY-MM-DD. */
 void sz_store_today(char day[SZ_STORE_DAY_SIZE]);
 /* The day that many days before today. */
 void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE]);

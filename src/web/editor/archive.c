@@ -15,6 +15,7 @@
 
 #include "core/tar.h"
 #include "crypto/codename.h"
+#include "core/io.h"
 #include "store/blobs.h"
 #include "web/editor/editor.h"
 
@@ -74,7 +75,8 @@ static long archive_read(void *ctx, uint64_t pos, char *buf, size_t max)
 		}
 		uint64_t data = a->in_entry - BLOCK;
 		if (data < e->size) {
-			if (a->fd < 0 && (a->fd = sz_open_noatime(e->path)) < 0)
+			if (a->fd < 0 && (a->fd = sz_open_noatime(e->path,
+				    O_RDONLY | O_CLOEXEC, 0)) < 0)
 				return -1;
 			size_t want = e->size - data < max - out ?
 				(size_t)(e->size - data) : max - out;

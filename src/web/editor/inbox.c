@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "crypto/codename.h"
+#include "core/io.h"
 #include "store/blobs.h"
 #include "web/editor/editor.h"
 #include "web/html.h"
@@ -225,7 +226,7 @@ int sz_editor_download(struct sz_request *rq)
 	char path[4300];
 	sz_blob_path(&app->in->blobs, meta ? it.row.meta_blob : it.row.blob,
 		path, sizeof(path));
-	int fd = sz_open_noatime(path);
+	int fd = sz_open_noatime(path, O_RDONLY | O_CLOEXEC, 0);
 	struct stat stt;
 	if (fd < 0 || fstat(fd, &stt) != 0) {
 		if (fd >= 0)
