@@ -41,8 +41,26 @@ int sz_codename_generate(char *out, size_t cap);
 int sz_codename_normalize(const char *in, size_t len, char *out, size_t cap);
 
 /* A source's designation for editors: two words derived from its opaque
- * id ("abacus-zebra"), stable, and unrelated to its codename. */
+ * id ("abacus-zebra"), stable, and unrelated to its codename.  Two
+ * sources may share one (there are 7,776 x 7,776 of them). */
 void sz_designation(const uint8_t uid[16], char *out, size_t cap);
+
+/* A designation as a number, first word x 7,776 + second word, so that a
+ * store can index it and find every source whose designation is typed (or
+ * starts with a typed first word) with one range lookup. */
+#define SZ_DESIGNATION_KEYS \
+	((uint32_t)SZ_CODENAME_LIST_SIZE * SZ_CODENAME_LIST_SIZE)
+#define SZ_DESIGNATION_INPUT_MAX 64  /* bytes of a typed designation */
+uint32_t sz_designation_key(const uint8_t uid[16]);
+/* The words of key (< SZ_DESIGNATION_KEYS), "first-second". */
+void sz_designation_name(uint32_t key, char *out, size_t cap);
+/* Reads what an editor typed: "abacus-zebra", "Abacus Zebra" or just the
+ * first word, "abacus".  Sets the range of keys it stands for (lo == hi
+ * for two words) and its canonical text in out ("abacus-zebra", or
+ * "abacus"; cap of at least SZ_DESIGNATION_INPUT_MAX); SZ_E_INVAL, with
+ * out empty, if it is empty, too long, or not made of listed words. */
+int sz_designation_parse(const char *in, size_t len, uint32_t *lo,
+	uint32_t *hi, char *out, size_t cap);
 
 /* Derives the keys from a normalized codename.  Costs what the limits say
  * (memory in bytes); SZ_E_NOMEM if the memory cannot be had. */

@@ -8,6 +8,7 @@
  */
 #include "http/server.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <sodium.h>
@@ -42,6 +43,22 @@ static time_t now_s(void)
 const char *sz_request_header(struct sz_request *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *sz_request_param(const struct sz_request *rq, const char *name)
+{
+	return sz_route_param(&rq->params, name);
+}
+
+int64_t sz_request_param_id(const struct sz_request *rq, const char *name)
+{
+	const char *v = sz_request_param(rq, name);
+	char *end;
+	if (v == NULL || *v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	return *end == '\0' && errno == 0 && n > 0 ? n : 0;
 }
 
 const char *sz_request_query(struct sz_request *rq, const char *name)
@@ -184,23 +201,16 @@ static enum MHD_Result send_error(struct sz_http_server *s,
 	return send_page(rq, hang_up);
 }
 
-/* A route ending in a star matches one more path segment, not
- * empty, without a slash; any other route matches exactly. */
-static bool path_matches(const char *route, const char *path)
-{
-	size_t n = strlen(route);
-	if (n == 0 || route[n - 1] != '*')
-		return strcmp(route, path) == 0;
-	return strncmp(route, path, n - 1) == 0 && path[n - 1] != 0 &&
-	       strchr(path + n - 1, '/') == NULL;
-}
-
+/* The first route whose pattern matches the path and whose method is
+ * the request's (HEAD is answered by GET routes); its captures go into
+ * params. */
 static const struct sz_route *find_route(struct sz_http_server *s,
-	const char *method, const char *path, bool *path_known)
+	const char *method, const char *path, struct sz_route_params *params,
+	bool *path_known)
 {
 	*path_known = false;
 	for (size_t i = 0; i < s->nroutes; i++) {
-		if (!path_matches(s->routes[i].path, path))
+		if (!sz_route_match(s->routes[i].path, path, params))
 			continue;
 		*path_known = true;
 		if (strcmp(s->routes[i].method, method) == 0)
@@ -233,7 +243,7 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 		return send_error(s, rq, 503, "The server is busy. Please try "
 			"again in a few minutes.", true);
 	bool known;
-	rq->route = find_route(s, method, url, &known);
+	rq->route = find_route(s, method, url, &rq->params, &known);
 	if (rq->route == NULL)
 		return send_error(s, rq, known ? 405 : 404, known ?
 			"This page cannot be used that way." :

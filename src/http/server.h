@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "http/route.h"
 
 #define SZ_HTTP_MAX_BODY_BUFFERED (64 * 1024) /* urlencoded forms */
 #define SZ_HTTP_MAX_PAGE (4 * 1024 * 1024)
@@ -34,9 +35,8 @@
 
 struct sz_request;
 
-/* A route: path is exact, or ends in '*' to take one more path segment
- * ("/release/ *" without the space answers "/release/12"; the handler
- * reads rq->path).
+/* A route: path is a pattern (http/route.h) whose ":name" segments the
+ * handler reads with sz_request_param ("/doc/:id" answers "/doc/12").
  * The handler runs once the whole request has arrived.  Routes
  * with a body either let it be buffered (up to max_body bytes: forms) or
  * stream it through body_data (uploads). */
@@ -66,6 +66,7 @@ struct sz_request {
 	const struct sz_route *route;
 	const char *method;
 	const char *path;
+	struct sz_route_params params;  /* what the route's pattern captured */
 	time_t started;             /* monotonic seconds, never stored */
 	uint64_t body_bytes;
 	struct sz_buf body;         /* buffered bodies */
@@ -94,6 +95,10 @@ struct sz_request {
 
 /* A request header's value, or NULL. */
 const char *sz_request_header(struct sz_request *rq, const char *name);
+/* A path parameter captured by the route (":name"), or NULL. */
+const char *sz_request_param(const struct sz_request *rq, const char *name);
+/* A path parameter that is a whole number from 1 up, or 0. */
+int64_t sz_request_param_id(const struct sz_request *rq, const char *name);
 /* A query argument's value, or NULL. */
 const char *sz_request_query(struct sz_request *rq, const char *name);
 /* The value of cookie name (copied into out, bounded), or false. */

@@ -9,11 +9,10 @@
  * stamping access times.  secure_delete, so deleted rows are overwritten;
  * foreign keys on.  One connection, guarded by a mutex: SQLite serializes
  * writers anyway, and the inbox is not read-heavy.  Schema changes are
- * numbered migrations tracked in PRAGMA user_version.
+ * numbered migrations tracked in PRAGMA user_version.  Counts the inbox
+ * shows are kept by triggers (migration 4), never by walking rows.
  */
 #include "store/sqlite_internal.h"
-
-#include "core/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +25,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/io.h"
+#include "crypto/codename.h"
 
 
 static const char *const migrations[] = {
@@ -82,7 +84,77 @@ static const char *const migrations[] = {
 	"  blob TEXT NOT NULL UNIQUE,"
 	"  day TEXT NOT NULL);"
 	"CREATE INDEX replies_source ON replies(source_id);",
-	/* 4: sources get random ids (53 bits), as new ones are now given when
+	/* 4: the inbox at any size.  Each source carries its designation
+	 * (indexed, so a typed one is found without a scan) and its counts,
+	 * and one row carries the inbox's totals; triggers keep them, so no
+	 * page ever counts rows.  Partial indexes in the inbox's order serve
+	 * each view a page at a time, covering what a page shows.  Items are deleted before their
+	 * submission, since a cascade would delete them after it, when
+	 * their source can no longer be found. */
+	"ALTER TABLE sources ADD COLUMN designation INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sources ADD COLUMN submissions INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sources ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE sources SET designation = sz_designation_key(uid),"
+	"  submissions = (SELECT count(*) FROM submissions b"
+	"    WHERE b.source_id = sources.id),"
+	"  unread = (SELECT count(*) FROM items i JOIN submissions b"
+	"    ON b.id = i.submission_id WHERE b.source_id = sources.id"
+	"    AND i.seen = 0);"
+	"CREATE TABLE inbox_totals ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  sources INTEGER NOT NULL,"
+	"  starred INTEGER NOT NULL,"
+	"  unread_sources INTEGER NOT NULL,"
+	"  unread_items INTEGER NOT NULL);"
+	"INSERT INTO inbox_totals SELECT 1, count(*),"
+	"  coalesce(sum(starred <> 0), 0), coalesce(sum(unread > 0), 0),"
+	"  coalesce(sum(unread), 0) FROM sources WHERE submissions > 0;"
+	"CREATE INDEX sources_activity ON sources(last_day, id, designation,"
+	"  submissions, unread, starred) WHERE submissions > 0;"
+	"CREATE INDEX sources_unread ON sources(last_day, id, designation,"
+	"  submissions, unread, starred) WHERE submissions > 0 AND unread > 0;"
+	"CREATE INDEX sources_starred ON sources(last_day, id, designation,"
+	"  submissions, unread, starred) WHERE submissions > 0 AND starred <> 0;"
+	"CREATE INDEX sources_designation ON sources(designation, last_day, id,"
+	"  submissions, unread, starred) WHERE submissions > 0;"
+	"CREATE TRIGGER submission_added AFTER INSERT ON submissions BEGIN"
+	"  UPDATE sources SET submissions = submissions + 1"
+	"    WHERE id = NEW.source_id; END;"
+	"CREATE TRIGGER submission_removed BEFORE DELETE ON submissions BEGIN"
+	"  DELETE FROM items WHERE submission_id = OLD.id;"
+	"  UPDATE sources SET submissions = submissions - 1"
+	"    WHERE id = OLD.source_id; END;"
+	"CREATE TRIGGER item_added AFTER INSERT ON items WHEN NEW.seen = 0"
+	"  BEGIN UPDATE sources SET unread = unread + 1 WHERE id ="
+	"    (SELECT source_id FROM submissions WHERE id = NEW.submission_id);"
+	"  END;"
+	"CREATE TRIGGER item_removed AFTER DELETE ON items WHEN OLD.seen = 0"
+	"  BEGIN UPDATE sources SET unread = unread - 1 WHERE id ="
+	"    (SELECT source_id FROM submissions WHERE id = OLD.submission_id);"
+	"  END;"
+	"CREATE TRIGGER item_seen AFTER UPDATE OF seen ON items"
+	"  WHEN (OLD.seen = 0) <> (NEW.seen = 0) BEGIN"
+	"  UPDATE sources SET unread = unread +"
+	"    (CASE WHEN NEW.seen = 0 THEN 1 ELSE -1 END) WHERE id ="
+	"    (SELECT source_id FROM submissions WHERE id = NEW.submission_id);"
+	"  END;"
+	"CREATE TRIGGER source_counted AFTER UPDATE OF submissions, unread,"
+	"  starred ON sources BEGIN UPDATE inbox_totals SET"
+	"  sources = sources + (NEW.submissions > 0) - (OLD.submissions > 0),"
+	"  starred = starred + (NEW.submissions > 0 AND NEW.starred <> 0)"
+	"    - (OLD.submissions > 0 AND OLD.starred <> 0),"
+	"  unread_sources = unread_sources"
+	"    + (NEW.submissions > 0 AND NEW.unread > 0)"
+	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
+	"  unread_items = unread_items + NEW.unread - OLD.unread; END;"
+	"CREATE TRIGGER source_uncounted AFTER DELETE ON sources BEGIN"
+	"  UPDATE inbox_totals SET"
+	"  sources = sources - (OLD.submissions > 0),"
+	"  starred = starred - (OLD.submissions > 0 AND OLD.starred <> 0),"
+	"  unread_sources = unread_sources"
+	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
+	"  unread_items = unread_items - OLD.unread; END;",
+	/* 5: sources get random ids (53 bits), as new ones are now given when
 	 * their codename is made, so row order says nothing of when sources
 	 * came.  Their rows move in the table with their ids. */
 	"PRAGMA defer_foreign_keys = ON;"
@@ -187,6 +259,30 @@ void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+int sz_sqlite_row_by_id(struct sz_store *s, const char *sql, int64_t id,
+	void (*read)(sqlite3_stmt *st, void *out), void *out, const char *what,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, sql, &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		int r = sz_sqlite_step(st);
+		if (r == SQLITE_ROW)
+			read(st, out);
+		else if (r == SQLITE_DONE)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such %s", what);
+		else
+			rc = sz_err_set(err, SZ_E_IO, "database error while "
+				"reading a %s: %s", what, sqlite3_errmsg(q->db));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
 }
 
 int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
@@ -374,8 +470,8 @@ static int batch_add(struct sz_store *s, const struct sz_batch *b,
 	if (rc != SZ_OK)
 		goto out;
 	rc = sz_sqlite_prepare(q->db, "INSERT INTO sources (id, uid, "
-		"login_hash, public_key, created_day, last_day) VALUES (?, ?, ?, "
-		"?, ?, ?)", &src, err);
+		"login_hash, public_key, created_day, last_day, designation) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?)", &src, err);
 	if (rc == SZ_OK)
 		rc = sz_sqlite_prepare(q->db, "INSERT INTO submissions "
 			"(source_id, day) VALUES (?, ?)", &sub, err);
@@ -393,6 +489,7 @@ static int batch_add(struct sz_store *s, const struct sz_batch *b,
 		sqlite3_bind_blob(src, 4, n->public_key, 32, SQLITE_STATIC);
 		sqlite3_bind_text(src, 5, n->day, -1, SQLITE_STATIC);
 		sqlite3_bind_text(src, 6, n->day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(src, 7, sz_designation_key(n->uid));
 		rc = step_once(q->db, src, err);
 	}
 	for (size_t i = 0; rc == SZ_OK && i < b->nsubs; i++) {
@@ -537,6 +634,21 @@ static int blob_referenced(struct sz_store *s, const char *blob,
 	return rc;
 }
 
+/* sz_designation_key(uid) in SQL, for migration 4 to fill in the
+ * designations of sources created before it. */
+static void designation_key_sql(sqlite3_context *ctx, int argc,
+	sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
+	    sqlite3_value_bytes(argv[0]) != 16) {
+		sqlite3_result_error(ctx, "a source's uid is 16 bytes", -1);
+		return;
+	}
+	sqlite3_result_int64(ctx, sz_designation_key(
+		sqlite3_value_blob(argv[0])));
+}
+
 static void store_close(struct sz_store *s)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
@@ -563,7 +675,9 @@ static const struct sz_store_ops sqlite_ops = {
 	.editor_set_totp = sz_sqlite_editor_set_totp,
 	.editor_totp_used = sz_sqlite_editor_totp_used,
 	.editor_set_failures = sz_sqlite_editor_set_failures,
-	.source_list = sz_sqlite_source_list,
+	.inbox_page = sz_sqlite_inbox_page,
+	.inbox_counts = sz_sqlite_inbox_counts,
+	.source_get = sz_sqlite_source_get,
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,
 	.item_seen = sz_sqlite_item_seen,
@@ -622,6 +736,10 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		rc = sz_sqlite_exec(q->db, "PRAGMA synchronous = FULL;"
 			"PRAGMA foreign_keys = ON;"
 			"PRAGMA secure_delete = ON;", err, "opening the database");
+	if (rc == SZ_OK && sqlite3_create_function(q->db, "sz_designation_key",
+		    1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+		    NULL, designation_key_sql, NULL, NULL) != SQLITE_OK)
+		rc = sz_sqlite_error(q->db, err, "opening the database");
 	if (rc == SZ_OK)
 		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
 out:

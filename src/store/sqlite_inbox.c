@@ -1,59 +1,13 @@
 /*
- * sqlite_inbox.c - what the editor face reads of the inbox: sources with
- * their counts, a source's items, one item, marking an item read.
+ * sqlite_inbox.c - what the editor face reads and changes of one source:
+ * its items, one item, marking items read, its replies, its star, and
+ * deleting it.  Pages of the inbox are sqlite_inbox_page.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite_internal.h"
-
-int sz_sqlite_source_list(struct sz_store *s, struct sz_source_row **rows,
-	size_t *n, struct sz_err *err)
-{
-	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	int r = SQLITE_DONE;
-	*rows = NULL;
-	*n = 0;
-	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "SELECT s.id, s.uid, s.last_day, "
-		"s.starred, (SELECT count(*) FROM submissions b WHERE "
-		"b.source_id = s.id), (SELECT count(*) FROM items i JOIN "
-		"submissions b ON b.id = i.submission_id WHERE b.source_id = "
-		"s.id AND i.seen = 0) FROM sources s WHERE EXISTS (SELECT 1 FROM "
-		"submissions b WHERE b.source_id = s.id) ORDER BY s.last_day "
-		"DESC, s.id DESC", &st, err);
-	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {
-		struct sz_source_row *more = realloc(*rows,
-			(*n + 1) * sizeof(**rows));
-		if (more == NULL) {
-			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-			break;
-		}
-		*rows = more;
-		struct sz_source_row *row = &(*rows)[(*n)++];
-		memset(row, 0, sizeof(*row));
-		row->id = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_bytes(st, 1) == (int)sizeof(row->uid))
-			memcpy(row->uid, sqlite3_column_blob(st, 1),
-				sizeof(row->uid));
-		sz_sqlite_text(row->last_day, sizeof(row->last_day), st, 2);
-		row->starred = sqlite3_column_int(st, 3);
-		row->submissions = sqlite3_column_int64(st, 4);
-		row->unread = sqlite3_column_int64(st, 5);
-	}
-	if (rc == SZ_OK && r != SQLITE_DONE)
-		rc = sz_sqlite_error(q->db, err, "listing sources");
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&q->mu);
-	if (rc != SZ_OK) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-	}
-	return rc;
-}
 
 #define ITEM_SELECT "SELECT i.id, b.source_id, b.day, i.kind, i.blob, " \
 	"i.meta_blob, i.padded_size, i.seen FROM items i JOIN submissions b " \
@@ -109,27 +63,17 @@ int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
 	return rc;
 }
 
+static void read_one_item(sqlite3_stmt *st, void *out)
+{
+	read_item(st, out);
+}
+
 int sz_sqlite_item_get(struct sz_store *s, int64_t id, struct sz_item_full *it,
 	struct sz_err *err)
 {
-	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, ITEM_SELECT "WHERE i.id = ?", &st,
-		err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		int r = sz_sqlite_step(st);
-		if (r == SQLITE_ROW)
-			read_item(st, it);
-		else if (r == SQLITE_DONE)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such item");
-		else
-			rc = sz_sqlite_error(q->db, err, "reading an item");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&q->mu);
-	return rc;
+	memset(it, 0, sizeof(*it));
+	return sz_sqlite_row_by_id(s, ITEM_SELECT "WHERE i.id = ?", id,
+		read_one_item, it, "item", err);
 }
 
 /* Runs an UPDATE that takes one id. */

@@ -32,6 +32,11 @@ int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
  * any -wal, -shm or -journal beside it mode 0600 whatever the umask:
  * SQLite gives those files the database file's mode, so they follow. */
 int sz_sqlite_private_files(const char *path, struct sz_err *err);
+/* Runs sql, whose one parameter is id, under the mutex, and hands its
+ * row to read; SZ_E_NOT_FOUND ("no such <what>") if there is none. */
+int sz_sqlite_row_by_id(struct sz_store *s, const char *sql, int64_t id,
+	void (*read)(sqlite3_stmt *st, void *out), void *out, const char *what,
+	struct sz_err *err);
 /* Copies a text column (bounded; "" for NULL). */
 void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 
@@ -50,9 +55,14 @@ int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
 	int64_t step, struct sz_err *err);
 int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
 	int64_t failures, struct sz_err *err);
+/* sqlite_inbox_page.c */
+int sz_sqlite_inbox_page(struct sz_store *s, const struct sz_inbox_query *q,
+	struct sz_inbox_page *page, struct sz_err *err);
+int sz_sqlite_inbox_counts(struct sz_store *s, struct sz_inbox_counts *c,
+	struct sz_err *err);
+int sz_sqlite_source_get(struct sz_store *s, int64_t id,
+	struct sz_source_row *row, struct sz_err *err);
 /* sqlite_inbox.c */
-int sz_sqlite_source_list(struct sz_store *s, struct sz_source_row **rows,
-	size_t *n, struct sz_err *err);
 int sz_sqlite_source_items(struct sz_store *s, int64_t source_id,
 	struct sz_item_full **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_item_get(struct sz_store *s, int64_t id,

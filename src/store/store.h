@@ -13,6 +13,7 @@
 #ifndef SZ_STORE_STORE_H
 #define SZ_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -67,7 +68,7 @@ struct sz_audit_row {
 
 struct sz_source_row {
 	int64_t id;
-	uint8_t uid[16];            /* opaque; the designation derives from it */
+	uint32_t designation;       /* sz_designation_key() of its opaque uid */
 	char last_day[SZ_STORE_DAY_SIZE];
 	int64_t submissions;
 	int64_t unread;             /* items not yet marked seen */
@@ -103,6 +104,60 @@ struct sz_batch {
 	const struct sz_batch_item *items;
 	size_t nitems;
 };
+
+/*
+ * The inbox, a page at a time.  Its order is newest activity first
+ * (last_day), then the higher id first, so every source has one place in
+ * it; a page starts after a key (the day and id of the last source shown),
+ * never at an offset, so reading page 2,000 costs what page 1 does, and a
+ * source that arrives meanwhile shifts nothing.  Only sources that have
+ * sent something are listed.
+ */
+#define SZ_INBOX_PAGE_MAX 200
+
+enum sz_inbox_view { SZ_INBOX_ALL, SZ_INBOX_UNREAD, SZ_INBOX_STARRED };
+enum sz_inbox_from {
+	SZ_INBOX_FIRST,  /* the newest */
+	SZ_INBOX_OLDER,  /* the next ones after key, going older */
+	SZ_INBOX_NEWER,  /* the ones just before key, going newer */
+};
+
+/* A place in the inbox's order. */
+struct sz_inbox_key {
+	char day[SZ_STORE_DAY_SIZE];
+	int64_t id;
+};
+
+struct sz_inbox_query {
+	enum sz_inbox_view view;
+	bool by_designation;        /* only designation keys in [lo, hi] */
+	uint32_t designation_lo, designation_hi;
+	enum sz_inbox_from from;
+	struct sz_inbox_key key;    /* for OLDER and NEWER */
+};
+
+struct sz_inbox_page {
+	struct sz_source_row *rows; /* the caller's array of limit rows */
+	size_t limit;               /* 1..SZ_INBOX_PAGE_MAX */
+	size_t n;                   /* filled, newest first */
+	bool older, newer;          /* more sources lie past either end */
+	int64_t matching;           /* sources the view and designation match */
+};
+
+/* What the inbox holds, kept by the database as rows change. */
+struct sz_inbox_counts {
+	int64_t sources;            /* that have sent something */
+	int64_t unread_sources;
+	int64_t starred_sources;
+	int64_t unread_items;
+};
+
+/* The text form of a key, "YYYY-MM-DD.ID", for links; parsing is strict
+ * (SZ_E_INVAL on anything else).  store/inbox_key.c. */
+#define SZ_INBOX_KEY_TEXT 32
+void sz_inbox_key_format(const struct sz_inbox_key *k,
+	char out[SZ_INBOX_KEY_TEXT]);
+int sz_inbox_key_parse(const char *text, struct sz_inbox_key *k);
 
 struct sz_item_full {
 	int64_t id;
@@ -173,9 +228,15 @@ struct sz_store_ops {
 	int (*editor_set_failures)(struct sz_store *s, const char *name,
 		int64_t failures, struct sz_err *err);
 
-	/* The inbox: sources, most recent activity first (*rows malloc'd). */
-	int (*source_list)(struct sz_store *s, struct sz_source_row **rows,
-		size_t *n, struct sz_err *err);
+	/* One page of the inbox (see struct sz_inbox_query): index lookups
+	 * only, whatever the number of sources. */
+	int (*inbox_page)(struct sz_store *s, const struct sz_inbox_query *q,
+		struct sz_inbox_page *page, struct sz_err *err);
+	int (*inbox_counts)(struct sz_store *s, struct sz_inbox_counts *c,
+		struct sz_err *err);
+	/* One source by id (zeroes *row first); SZ_E_NOT_FOUND if none. */
+	int (*source_get)(struct sz_store *s, int64_t id,
+		struct sz_source_row *row, struct sz_err *err);
 	/* A source's items, newest first (*rows malloc'd). */
 	int (*source_items)(struct sz_store *s, int64_t source_id,
 		struct sz_item_full **rows, size_t *n, struct sz_err *err);

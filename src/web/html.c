@@ -30,6 +30,12 @@ int sz_html_escape(struct sz_buf *b, const char *s)
 
 int sz_html_begin(struct sz_buf *b, const char *site, const char *title)
 {
+	return sz_html_open(b, site, title, "/style.css", "/");
+}
+
+int sz_html_open(struct sz_buf *b, const char *site, const char *title,
+	const char *style, const char *home)
+{
 	int rc = sz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		"<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, "
@@ -42,9 +48,16 @@ int sz_html_begin(struct sz_buf *b, const char *site, const char *title)
 	if (rc == SZ_OK)
 		rc = sz_html_escape(b, site);
 	if (rc == SZ_OK)
-		rc = sz_buf_puts(b, "</title>\n<link rel=\"stylesheet\" "
-			"href=\"/style.css\">\n</head>\n<body>\n<header><a "
-			"class=\"site\" href=\"/\">");
+		rc = sz_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+	if (rc == SZ_OK)
+		rc = sz_html_escape(b, style);
+	if (rc == SZ_OK)
+		rc = sz_buf_puts(b, "\">\n</head>\n<body>\n<header><a "
+			"class=\"site\" href=\"");
+	if (rc == SZ_OK)
+		rc = sz_html_escape(b, home);
+	if (rc == SZ_OK)
+		rc = sz_buf_puts(b, "\">");
 	if (rc == SZ_OK)
 		rc = sz_html_escape(b, site);
 	if (rc == SZ_OK)

@@ -12,6 +12,10 @@
 int sz_html_escape(struct sz_buf *b, const char *s);
 /* Opens a page: doctype, head with title and stylesheet, site header. */
 int sz_html_begin(struct sz_buf *b, const char *site, const char *title);
+/* The same with the stylesheet's and the start page's links given
+ * (relative ones, for pages read from a copy on disk). */
+int sz_html_open(struct sz_buf *b, const char *site, const char *title,
+	const char *style, const char *home);
 /* Closes a page. */
 int sz_html_end(struct sz_buf *b);
 

@@ -157,7 +157,23 @@ int sz_web_style(struct sz_request *rq)
 		".reply-text{white-space:pre-wrap}\n"
 		"form.inline{display:inline}\n"
 		"p form.inline button{margin:0;padding:.15rem .6rem;"
-		"font-size:.85rem}\n";
+		"font-size:.85rem}\n"
+		/* the editor's inbox: readable on a 390 px phone */
+		".account form.inline button{margin:0;padding:.15rem .6rem;"
+		"font-size:.85rem}\n"
+		"td.day{white-space:nowrap}\n"
+		".views{margin:1rem 0;font:.95rem system-ui,sans-serif}\n"
+		".views a{white-space:nowrap}\n"
+		".views a[aria-current]{color:var(--fg);font-weight:700;"
+		"text-decoration:none}\n"
+		".find .field{display:flex;gap:.5rem}\n"
+		".find .field input{flex:1;min-width:0}\n"
+		".find .field button{margin:0}\n"
+		".pager{display:flex;justify-content:space-between;gap:1rem;"
+		"margin:1rem 0;font:1rem system-ui,sans-serif}\n"
+		".pager a[rel=next]{margin-left:auto}\n"
+		"@media (max-width:30rem){table{font-size:.85rem}"
+		"th,td{padding:.4rem .25rem}}\n";
 	rq->content_type = "text/css; charset=utf-8";
 	return sz_buf_append(&rq->page, css, sizeof(css) - 1);
 }

@@ -1,6 +1,6 @@
 /*
- * web.h - pieces every face shares: the stylesheet, error pages, and the
- * pre-session CSRF token.
+ * web.h - pieces every face shares: the stylesheet, error pages, the
+ * pre-session CSRF token, and archive pages served on a request.
  */
 #ifndef SZ_WEB_WEB_H
 #define SZ_WEB_WEB_H
@@ -10,6 +10,7 @@
 
 #include "http/server.h"
 #include "http/session.h"
+#include "web/archive/pages.h"
 
 /* The session named by cookie `name`, if it is live (and refreshed). */
 bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
@@ -31,5 +32,16 @@ void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],
 /* Checks a form's token against the cookie and the MAC. */
 bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
 	const char *cookie, const char *token);
+
+/* Answers with the archive page that rq's route names (its pattern, less
+ * the site's prefix, is the page's path: "/preview/doc/:id" is
+ * "/doc/:id"), made from site; its parameters come from the path (":id",
+ * ":thread", ":address") and the query (q, page).  A page that does not
+ * exist gets error_page. */
+int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
+	sz_error_page_fn error_page);
+/* Answers with the stored file of document ":id", if site shows it. */
+int sz_web_archive_file(struct sz_request *rq, const struct sz_site *site,
+	sz_error_page_fn error_page);
 
 #endif

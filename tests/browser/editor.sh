@@ -4,11 +4,7 @@
 # with JavaScript off, and the source then reads the reply.
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 make_instance inst
-"$SAMIZDAT" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst maria --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+add_editor inst maria
 start_server inst || { not_ok "the source face starts"; finish; }
 start_editor inst || { not_ok "the editor face starts"; finish; }
 new_source src

@@ -10,11 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 make_instance inst
-"$SAMIZDAT" keygen -o alice.key >alice.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst alice --recipient "$(cat alice.pub)" \
-	--password-file pw.txt >alice.add
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' alice.add)
+add_editor inst alice
 "$SAMIZDAT" keygen -o bob.key >bob.pub
 "$SAMIZDAT" editor add -d inst bob --recipient "$(cat bob.pub)" \
 	--password-file pw.txt >/dev/null

@@ -10,11 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/../docs/corpus.sh" corpus >corpus.log 2>&1 || { cat corpus.log; exit 1; }
 
 make_instance inst
-"$SAMIZDAT" keygen -o ed.key >ed.pub
-printf 'a long editor password\n' >pw.txt
-"$SAMIZDAT" editor add -d inst alice --recipient "$(cat ed.pub)" \
-	--password-file pw.txt >add.out
-SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
+add_editor inst alice
 start_editor inst || { not_ok "the editor face starts"; finish; }
 start_face inst public || { not_ok "the public face starts"; finish; }
 P=$FACE_URL

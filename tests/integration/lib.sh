@@ -151,3 +151,14 @@ We will publish the story about the bridge.
 
 MBOX
 }
+
+# add_editor DIR NAME: an editor account with the password "a long editor
+# password" and a new age key (NAME.key, NAME.pub); sets SECRET, the TOTP
+# secret for oathtool.
+add_editor() {
+	"$SAMIZDAT" keygen -o "$2.key" >"$2.pub" || return 1
+	printf 'a long editor password\n' >pw.txt
+	"$SAMIZDAT" editor add -d "$1" "$2" --recipient "$(cat "$2.pub")" \
+		--password-file pw.txt >"$2.add" || return 1
+	SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' "$2.add")
+}

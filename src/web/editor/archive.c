@@ -137,26 +137,22 @@ int sz_editor_archive(struct sz_request *rq)
 	struct sz_store *st = app->in->store;
 	struct sz_session s;
 	struct sz_err err;
-	struct sz_source_row *rows = NULL, *src = NULL;
+	struct sz_source_row src;
 	struct sz_item_full *items = NULL;
-	size_t n = 0, nitems = 0;
+	size_t nitems = 0;
 	struct archive *a = NULL;
 	int rc = SZ_OK;
 	if (!sz_editor_require(rq, &s))
 		return SZ_OK;
 	const char *v = sz_request_query(rq, "id");
 	long long id = v ? strtoll(v, NULL, 10) : 0;
-	if (st->ops->source_list(st, &rows, &n, &err) == SZ_OK)
-		for (size_t i = 0; i < n; i++)
-			if (rows[i].id == id)
-				src = &rows[i];
-	if (src == NULL || st->ops->source_items(st, id, &items, &nitems,
-		    &err) != SZ_OK) {
+	if (sz_editor_source_listed(st, id, &src, &err) != SZ_OK ||
+	    st->ops->source_items(st, id, &items, &nitems, &err) != SZ_OK) {
 		rc = sz_request_fail(rq, 404, "There is no such source.");
 		goto out;
 	}
-	char d[48];
-	sz_designation(src->uid, d, sizeof(d));
+	char d[SZ_EDITOR_DESIGNATION_MAX];
+	sz_designation_name(src.designation, d, sizeof(d));
 	a = calloc(1, sizeof(*a));
 	if (a != NULL)
 		a->e = calloc(nitems * 2 + 1, sizeof(*a->e));
@@ -204,7 +200,6 @@ int sz_editor_archive(struct sz_request *rq)
 	st->ops->audit_add(st, s.data, "download", detail, NULL);
 out:
 	archive_free(a);
-	free(rows);
 	free(items);
 	sodium_memzero(&s, sizeof(s));
 	return rc;

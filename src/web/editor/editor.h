@@ -11,7 +11,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
-#include "web/public/public.h"
+#include "web/archive/pages.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
 #define SZ_EDITOR_COOKIE "sz_editor"
@@ -20,7 +20,7 @@
 
 struct sz_editor_app {
 	struct sz_instance *in;
-	struct sz_public_app preview;   /* the archive, drafts visible */
+	struct sz_site preview;         /* the archive, drafts visible */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
 };
@@ -48,6 +48,20 @@ int sz_editor_seen(struct sz_request *rq);
 int sz_editor_delete(struct sz_request *rq);
 int sz_editor_archive(struct sz_request *rq);
 
+/* Sources on a page of the inbox: small enough for a slow onion service
+ * (a page stays well under 64 KiB), enough to scan by eye. */
+#define SZ_EDITOR_INBOX_PAGE 50
+#define SZ_EDITOR_DESIGNATION_MAX 48
+
+/* A source that has sent something, by id (source_get, indexed);
+ * SZ_E_NOT_FOUND for one that does not exist or has nothing left. */
+int sz_editor_source_listed(struct sz_store *st, int64_t id,
+	struct sz_source_row *row, struct sz_err *err);
+/* A source's designation for a page or the audit log ("source N" if it
+ * is gone). */
+void sz_editor_designation_of(struct sz_store *st, int64_t id, char *out,
+	size_t cap);
+
 /* The page header with the editor's name and the face's links. */
 void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	const char *title);
@@ -63,6 +77,9 @@ int sz_editor_upload_begin(struct sz_request *rq);
 int sz_editor_upload_data(struct sz_request *rq, const uint8_t *data,
 	size_t len);
 void sz_editor_upload_cleanup(struct sz_request *rq);
+/* The archive's pages with drafts, under /preview (the route's variant
+ * says which page), and their files. */
 int sz_editor_preview(struct sz_request *rq);
+int sz_editor_preview_file(struct sz_request *rq);
 
 #endif

@@ -4,6 +4,12 @@
  * and downloads of items as the .age files they are stored as.  Editors
  * decrypt on their own machines: this face never holds a key that can,
  * and so never knows a file's name (it is inside the item).
+ *
+ * The inbox is a page of 50 at a time, reached by "older" and "newer"
+ * links that carry the place of the last source shown (never an offset),
+ * with views (all, unread, starred) and a designation to find, all plain
+ * links and one GET form: no script.  A page costs a few index lookups
+ * and stays small over Tor whatever the number of sources.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,63 +26,284 @@
 #include "web/editor/editor.h"
 #include "web/html.h"
 
-#define DESIGNATION_MAX 40
-
 void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	const char *title)
 {
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_EDITOR_SITE, title);
-	sz_buf_puts(b, "<p class=\"note\">Logged in as ");
+	/* a div, not a p: a form inside a p would close it */
+	sz_buf_puts(b, "<div class=\"note account\">Logged in as ");
 	sz_html_escape(b, s->data);
 	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <form method=\"post\" "
 		"action=\"/logout\" class=\"inline\"><input type=\"hidden\" "
 		"name=\"csrf\" value=\"%s\"><button type=\"submit\" "
-		"class=\"quiet\">Log out</button></form></p>\n", s->csrf);
+		"class=\"quiet\">Log out</button></form></div>\n", s->csrf);
+}
+
+/* What the inbox was asked for: a view, a typed designation, a place. */
+struct inbox_args {
+	struct sz_inbox_query q;
+	const char *typed;          /* the designation as typed, or NULL */
+	bool typed_ok;
+	char canon[SZ_DESIGNATION_INPUT_MAX + 1];  /* as links carry it */
+	bool bad_key;
+};
+
+static const char *const view_names[] = {
+	[SZ_INBOX_ALL] = "all",
+	[SZ_INBOX_UNREAD] = "unread",
+	[SZ_INBOX_STARRED] = "starred",
+};
+
+static void inbox_args(struct sz_request *rq, struct inbox_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	const char *show = sz_request_query(rq, "show");
+	for (size_t v = 0; show != NULL && v < 3; v++)
+		if (strcmp(show, view_names[v]) == 0)
+			a->q.view = (enum sz_inbox_view)v;
+	a->typed = sz_request_query(rq, "d");
+	if (a->typed != NULL && a->typed[strspn(a->typed, " \t")] == '\0')
+		a->typed = NULL;
+	if (a->typed != NULL) {
+		a->typed_ok = sz_designation_parse(a->typed, strlen(a->typed),
+			&a->q.designation_lo, &a->q.designation_hi, a->canon,
+			sizeof(a->canon)) == SZ_OK;
+		a->q.by_designation = true;
+	}
+	const char *older = sz_request_query(rq, "older"),
+		*newer = sz_request_query(rq, "newer");
+	if (older != NULL || newer != NULL) {
+		a->q.from = older ? SZ_INBOX_OLDER : SZ_INBOX_NEWER;
+		a->bad_key = (older && newer) ||
+			sz_inbox_key_parse(older ? older : newer, &a->q.key) !=
+			SZ_OK;
+	}
+}
+
+/* "12,345" */
+static void thousands(int64_t n, char *out, size_t cap)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%lld", (long long)n);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < cap; i++) {
+		if (i > 0 && digits[i - 1] != '-' && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+/* A link to the inbox, in an attribute: "/inbox?show=unread&amp;d=
+ * abacus-zebra&amp;older=2024-05-01.42"; each part is optional, and
+ * none needs escaping (a view's name, a canonical designation, a key). */
+static void inbox_link(struct sz_buf *b, enum sz_inbox_view view,
+	const char *canon, const char *arg, const char *value)
+{
+	const char *sep = "?";
+	sz_buf_puts(b, "/inbox");
+	if (view != SZ_INBOX_ALL) {
+		sz_buf_printf(b, "%sshow=%s", sep, view_names[view]);
+		sep = "&amp;";
+	}
+	if (canon != NULL && canon[0]) {
+		sz_buf_printf(b, "%sd=%s", sep, canon);
+		sep = "&amp;";
+	}
+	if (arg != NULL)
+		sz_buf_printf(b, "%s%s=%s", sep, arg, value);
+}
+
+static void views_nav(struct sz_buf *b, const struct inbox_args *a,
+	const struct sz_inbox_counts *c)
+{
+	static const char *const labels[] = { "All", "Unread", "Starred" };
+	int64_t counts[] = { c->sources, c->unread_sources,
+		c->starred_sources };
+	sz_buf_puts(b, "<nav class=\"views\" aria-label=\"Views\">");
+	for (size_t v = 0; v < 3; v++) {
+		char n[32];
+		thousands(counts[v], n, sizeof(n));
+		sz_buf_printf(b, "%s<a id=\"view-%s\" href=\"", v ? " · " : "",
+			view_names[v]);
+		inbox_link(b, (enum sz_inbox_view)v, a->typed_ok ? a->canon :
+			NULL, NULL, NULL);
+		sz_buf_printf(b, "\"%s>%s (%s)</a>", a->q.view == v ?
+			" aria-current=\"page\"" : "", labels[v], n);
+	}
+	sz_buf_puts(b, "</nav>\n");
+}
+
+static void find_form(struct sz_buf *b, const struct inbox_args *a)
+{
+	sz_buf_puts(b, "<form method=\"get\" action=\"/inbox\" class=\"find\" "
+		"role=\"search\">\n");
+	if (a->q.view != SZ_INBOX_ALL)
+		sz_buf_printf(b, "<input type=\"hidden\" name=\"show\" "
+			"value=\"%s\">\n", view_names[a->q.view]);
+	sz_buf_printf(b, "<label for=\"d\">Find a source by designation"
+		"</label>\n<span class=\"field\"><input type=\"text\" id=\"d\" "
+		"name=\"d\" maxlength=\"%d\" autocomplete=\"off\" "
+		"spellcheck=\"false\" placeholder=\"abacus-zebra\" value=\"",
+		SZ_DESIGNATION_INPUT_MAX);
+	if (a->typed != NULL)
+		sz_html_escape(b, a->typed);
+	sz_buf_puts(b, "\"><button type=\"submit\">Find</button></span>\n"
+		"</form>\n");
+}
+
+static void source_rows(struct sz_buf *b, const struct sz_inbox_page *p)
+{
+	sz_buf_puts(b, "<table id=\"sources\">\n<tr><th>Source</th><th>Last "
+		"active</th><th>Sent</th><th>Unread</th></tr>\n");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct sz_source_row *r = &p->rows[i];
+		char d[SZ_EDITOR_DESIGNATION_MAX];
+		sz_designation_name(r->designation, d, sizeof(d));
+		sz_buf_printf(b, "<tr%s><td><a href=\"/source?id=%lld\">%s</a>%s"
+			"</td><td class=\"day\">%s</td><td>%lld</td><td>%lld</td>"
+			"</tr>\n",
+			r->unread ? " class=\"unread\"" : "", (long long)r->id,
+			d, r->starred ? " <span class=\"star\" title=\"starred\">"
+			"★</span>" : "", r->last_day, (long long)r->submissions,
+			(long long)r->unread);
+	}
+	sz_buf_puts(b, "</table>\n");
+}
+
+static void pager(struct sz_buf *b, const struct inbox_args *a,
+	const struct sz_inbox_page *p)
+{
+	if (p->n == 0 || (!p->newer && !p->older))
+		return;
+	char key[SZ_INBOX_KEY_TEXT];
+	const char *canon = a->typed_ok ? a->canon : NULL;
+	sz_buf_puts(b, "<nav class=\"pager\" aria-label=\"Pages\">");
+	if (p->newer) {
+		struct sz_inbox_key k = { .id = p->rows[0].id };
+		memcpy(k.day, p->rows[0].last_day, sizeof(k.day));
+		sz_inbox_key_format(&k, key);
+		sz_buf_puts(b, "<a rel=\"prev\" id=\"newer\" href=\"");
+		inbox_link(b, a->q.view, canon, "newer", key);
+		sz_buf_puts(b, "\">← Newer</a>");
+	}
+	if (p->older) {
+		struct sz_inbox_key k = { .id = p->rows[p->n - 1].id };
+		memcpy(k.day, p->rows[p->n - 1].last_day, sizeof(k.day));
+		sz_inbox_key_format(&k, key);
+		sz_buf_puts(b, "<a rel=\"next\" id=\"older\" href=\"");
+		inbox_link(b, a->q.view, canon, "older", key);
+		sz_buf_puts(b, "\">Older →</a>");
+	}
+	sz_buf_puts(b, "</nav>\n");
+}
+
+/* What the page says about the sources it lists, or that there are none. */
+static void listing_note(struct sz_buf *b, const struct inbox_args *a,
+	const struct sz_inbox_page *p)
+{
+	static const char *const what[] = { "", " unread", " starred" };
+	if (a->typed != NULL && !a->typed_ok) {
+		sz_buf_puts(b, "<p class=\"error\" id=\"no-designation\">“");
+		sz_html_escape(b, a->typed);
+		sz_buf_puts(b, "” is not a designation. Type its two words, like "
+			"<i>abacus-zebra</i>, or just the first one.</p>\n");
+		return;
+	}
+	if (a->typed != NULL) {
+		bool one = a->q.designation_lo == a->q.designation_hi;
+		sz_buf_printf(b, "<p id=\"found\">%lld%s source%s %s %s. <a "
+			"href=\"", (long long)p->matching, what[a->q.view],
+			p->matching == 1 ? "" : "s", one ? "with the designation" :
+			"whose designation begins with", a->canon);
+		inbox_link(b, a->q.view, NULL, NULL, NULL);
+		sz_buf_puts(b, "\">Show all</a></p>\n");
+	} else if (p->n == 0) {
+		sz_buf_printf(b, "<p id=\"empty\">No%s sources.</p>\n",
+			a->q.view == SZ_INBOX_ALL ? "" : what[a->q.view]);
+	}
 }
 
 int sz_editor_inbox(struct sz_request *rq)
 {
 	struct sz_editor_app *app = rq->app;
+	struct sz_store *st = app->in->store;
 	struct sz_session s;
 	struct sz_err err;
+	struct inbox_args a;
+	struct sz_inbox_counts counts;
 	struct sz_source_row *rows = NULL;
-	size_t n = 0;
+	struct sz_inbox_page page = { .limit = SZ_EDITOR_INBOX_PAGE };
+	int rc = SZ_OK;
 	if (!sz_editor_require(rq, &s))
 		return SZ_OK;
-	if (app->in->store->ops->source_list(app->in->store, &rows, &n,
-		    &err) != SZ_OK) {
-		sodium_memzero(&s, sizeof(s));
-		return sz_request_fail(rq, 500, err.msg);
+	inbox_args(rq, &a);
+	if (a.bad_key) {
+		rc = sz_request_fail(rq, 400, "That inbox link is broken. Go back "
+			"to the inbox and page from there.");
+		goto out;
+	}
+	page.rows = rows = calloc(page.limit, sizeof(*rows));
+	if (rows == NULL) {
+		rc = sz_request_fail(rq, 500, "The server ran out of memory.");
+		goto out;
+	}
+	rc = st->ops->inbox_counts(st, &counts, &err);
+	if (rc == SZ_OK && (a.typed == NULL || a.typed_ok))
+		rc = st->ops->inbox_page(st, &a.q, &page, &err);
+	/* going newer ran into the top: show the top page, full */
+	if (rc == SZ_OK && a.q.from == SZ_INBOX_NEWER && !page.newer &&
+	    page.n < page.limit) {
+		a.q.from = SZ_INBOX_FIRST;
+		rc = st->ops->inbox_page(st, &a.q, &page, &err);
+	}
+	if (rc != SZ_OK) {
+		rc = sz_request_fail(rq, 500, err.msg);
+		goto out;
 	}
 	struct sz_buf *b = &rq->page;
+	char ns[32], nu[32];
+	thousands(counts.sources, ns, sizeof(ns));
+	thousands(counts.unread_items, nu, sizeof(nu));
 	sz_editor_header(rq, &s, "Inbox");
-	sz_buf_printf(b, "<h1>Inbox</h1>\n<p>%zu source%s.</p>\n", n,
-		n == 1 ? "" : "s");
+	sz_buf_printf(b, "<h1>Inbox</h1>\n<p id=\"counts\">%s source%s · %s "
+		"unread item%s.</p>\n", ns, counts.sources == 1 ? "" : "s", nu,
+		counts.unread_items == 1 ? "" : "s");
 	const char *deleted = sz_request_query(rq, "deleted");
 	if (deleted != NULL && strcmp(deleted, "1") == 0)
 		sz_buf_puts(b, "<p class=\"ok\" id=\"deleted\">The source and "
 			"everything it sent were deleted.</p>\n");
-	if (n > 0)
-		sz_buf_puts(b, "<table id=\"sources\">\n<tr><th>Source</th>"
-			"<th>Last activity</th><th>Submissions</th><th>Unread "
-			"items</th></tr>\n");
-	for (size_t i = 0; i < n; i++) {
-		char d[DESIGNATION_MAX];
-		sz_designation(rows[i].uid, d, sizeof(d));
-		sz_buf_printf(b, "<tr%s><td><a href=\"/source?id=%lld\">%s</a>%s"
-			"</td><td>%s</td><td>%lld</td><td>%lld</td></tr>\n",
-			rows[i].unread ? " class=\"unread\"" : "",
-			(long long)rows[i].id, d, rows[i].starred ?
-			" <span class=\"star\" title=\"starred\">★</span>" : "",
-			rows[i].last_day,
-			(long long)rows[i].submissions, (long long)rows[i].unread);
-	}
-	if (n > 0)
-		sz_buf_puts(b, "</table>\n");
+	views_nav(b, &a, &counts);
+	find_form(b, &a);
+	listing_note(b, &a, &page);
+	if (page.n > 0)
+		source_rows(b, &page);
+	pager(b, &a, &page);
+	rc = sz_html_end(b);
+out:
 	free(rows);
 	sodium_memzero(&s, sizeof(s));
-	return sz_html_end(b);
+	return rc;
+}
+
+int sz_editor_source_listed(struct sz_store *st, int64_t id,
+	struct sz_source_row *row, struct sz_err *err)
+{
+	int rc = st->ops->source_get(st, id, row, err);
+	if (rc == SZ_OK && row->submissions == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
+	return rc;
+}
+
+void sz_editor_designation_of(struct sz_store *st, int64_t id, char *out,
+	size_t cap)
+{
+	struct sz_source_row row;
+	if (st->ops->source_get(st, id, &row, NULL) == SZ_OK)
+		sz_designation_name(row.designation, out, cap);
+	else
+		snprintf(out, cap, "source %lld", (long long)id);
 }
 
 /* A positive id from a query argument, or 0. */
@@ -109,14 +336,11 @@ int sz_editor_source(struct sz_request *rq)
 	if (!sz_editor_require(rq, &s))
 		return SZ_OK;
 	int64_t id = query_id(rq, "id");
-	struct sz_source_row *rows = NULL, *src = NULL;
+	struct sz_source_row src;
 	struct sz_item_full *items = NULL;
-	size_t n = 0, nitems = 0;
-	int rc = st->ops->source_list(st, &rows, &n, &err);
-	for (size_t i = 0; rc == SZ_OK && i < n; i++)
-		if (rows[i].id == id)
-			src = &rows[i];
-	if (rc == SZ_OK && src == NULL) {
+	size_t nitems = 0;
+	int rc = sz_editor_source_listed(st, id, &src, &err);
+	if (rc == SZ_E_NOT_FOUND) {
 		rc = sz_request_fail(rq, 404, "There is no such source (it may "
 			"have been deleted by retention).");
 		goto out;
@@ -127,8 +351,8 @@ int sz_editor_source(struct sz_request *rq)
 		rc = sz_request_fail(rq, 500, err.msg);
 		goto out;
 	}
-	char d[DESIGNATION_MAX];
-	sz_designation(src->uid, d, sizeof(d));
+	char d[SZ_EDITOR_DESIGNATION_MAX];
+	sz_designation_name(src.designation, d, sizeof(d));
 	struct sz_buf *b = &rq->page;
 	sz_editor_header(rq, &s, d);
 	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">This server "
@@ -144,8 +368,8 @@ int sz_editor_source(struct sz_request *rq)
 		char size[32];
 		human_size(items[i].row.padded_size, size, sizeof(size));
 		bool file = items[i].row.kind == SZ_ITEM_FILE;
-		sz_buf_printf(b, "<tr%s><td>%s</td><td>%s %lld</td><td>%s</td>"
-			"<td><a href=\"/download?item=%lld\">%s-%lld.age</a>",
+		sz_buf_printf(b, "<tr%s><td class=\"day\">%s</td><td>%s %lld</td>"
+			"<td>%s</td><td><a href=\"/download?item=%lld\">%s-%lld.age</a>",
 			items[i].seen ? "" : " class=\"unread\"", items[i].day,
 			file ? "file" : "message", (long long)items[i].id, size,
 			(long long)items[i].id, d, (long long)items[i].id);
@@ -187,11 +411,10 @@ int sz_editor_source(struct sz_request *rq)
 		"name=\"confirm\" value=\"yes\" required> Delete this source "
 		"and everything it sent, for good</label>\n<button "
 		"type=\"submit\">Delete source</button>\n</form>\n", s.csrf,
-		(long long)id, src->starred ? "Remove star" : "Star this source",
+		(long long)id, src.starred ? "Remove star" : "Star this source",
 		s.csrf, (long long)id, s.csrf, (long long)id);
 	rc = sz_html_end(b);
 out:
-	free(rows);
 	free(items);
 	sodium_memzero(&s, sizeof(s));
 	return rc;
@@ -204,8 +427,6 @@ int sz_editor_download(struct sz_request *rq)
 	struct sz_session s;
 	struct sz_err err;
 	struct sz_item_full it;
-	struct sz_source_row *rows = NULL;
-	size_t n = 0;
 	if (!sz_editor_require(rq, &s))
 		return SZ_OK;
 	int64_t id = query_id(rq, "item");
@@ -218,11 +439,8 @@ int sz_editor_download(struct sz_request *rq)
 			"have been deleted by retention).");
 		goto out;
 	}
-	char d[DESIGNATION_MAX] = "source";
-	if (st->ops->source_list(st, &rows, &n, &err) == SZ_OK)
-		for (size_t i = 0; i < n; i++)
-			if (rows[i].id == it.source_id)
-				sz_designation(rows[i].uid, d, sizeof(d));
+	char d[SZ_EDITOR_DESIGNATION_MAX];
+	sz_editor_designation_of(st, it.source_id, d, sizeof(d));
 	char path[4300];
 	sz_blob_path(&app->in->blobs, meta ? it.row.meta_blob : it.row.blob,
 		path, sizeof(path));
@@ -247,7 +465,6 @@ int sz_editor_download(struct sz_request *rq)
 		meta ? " (name and type)" : "");
 	st->ops->audit_add(st, s.data, "download", detail, NULL);
 out:
-	free(rows);
 	sodium_memzero(&s, sizeof(s));
 	return rc;
 }

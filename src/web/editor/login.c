@@ -34,8 +34,10 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	/* The preview shows the archive as the public will see it, drafts
 	 * included, under /preview. */
 	if (rc == SZ_OK)
-		rc = sz_public_app_init(&app->preview, in->dir, err);
+		rc = sz_archive_open(&app->preview.archive, in->dir, true, false,
+			err);
 	app->preview.drafts = true;
+	app->preview.links = SZ_LINKS_ROOTED;
 	app->preview.prefix = "/preview";
 	return rc;
 }
@@ -43,7 +45,9 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 void sz_editor_app_free(struct sz_editor_app *app)
 {
 	sz_sessions_free(&app->sessions);
-	sz_public_app_free(&app->preview);
+	if (app->preview.archive != NULL)
+		app->preview.archive->ops->close(app->preview.archive);
+	app->preview.archive = NULL;
 }
 
 void sz_editor_error_page(struct sz_request *rq, unsigned status,

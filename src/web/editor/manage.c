@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/codename.h"
 #include "http/form.h"
 #include "store/blobs.h"
 #include "web/editor/editor.h"
@@ -42,19 +41,6 @@ static bool checked(struct sz_request *rq, struct sz_session *s,
 		return false;
 	}
 	return true;
-}
-
-static void designation_of(struct sz_store *st, int64_t id, char *out,
-	size_t cap)
-{
-	struct sz_source_row *rows = NULL;
-	size_t n = 0;
-	snprintf(out, cap, "source %lld", (long long)id);
-	if (st->ops->source_list(st, &rows, &n, NULL) == SZ_OK)
-		for (size_t i = 0; i < n; i++)
-			if (rows[i].id == id)
-				sz_designation(rows[i].uid, out, cap);
-	free(rows);
 }
 
 /* Star and mark-read: the same form, one store call each. */
@@ -112,8 +98,8 @@ int sz_editor_delete(struct sz_request *rq)
 			"source and everything it sent are to be deleted.");
 		goto out;
 	}
-	char d[48];
-	designation_of(st, id, d, sizeof(d));
+	char d[SZ_EDITOR_DESIGNATION_MAX];
+	sz_editor_designation_of(st, id, d, sizeof(d));
 	if (st->ops->source_delete(st, id, &blobs, &n, &err) != SZ_OK) {
 		rc = sz_request_fail(rq, 404, "There is no such source.");
 		goto out;

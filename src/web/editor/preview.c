@@ -1,40 +1,37 @@
 /*
- * preview.c - /preview/...: the public face's own pages, drafts included,
- * for logged-in editors: what a release will look like, exactly, before
- * it is published.  Links stay under /preview.
+ * preview.c - /preview/...: the archive's pages, drafts included, for
+ * logged-in editors: what a release will look like, exactly, before it is
+ * published.  The pages are the archive page layer's, the same the public
+ * face serves; links stay under /preview.
  */
 #include <sodium.h>
-#include <string.h>
 
 #include "web/editor/editor.h"
+#include "web/web.h"
 
-static const struct {
-	const char *prefix;
-	int (*handle)(struct sz_request *rq);
-} pages[] = {
-	{ "/release/", sz_public_release },
-	{ "/doc/", sz_public_document },
-	{ "/file/", sz_public_file },
-	{ "/email/", sz_public_email },
-	{ "/thread/", sz_public_thread },
-	{ "/from/", sz_public_sender },
-	{ "/to/", sz_public_recipient },
-	{ "/search", sz_public_search },
-	{ "/feed.atom", sz_public_feed },
-};
+/* The session, wiped at once: the preview needs only to know it is
+ * there. */
+static bool logged_in(struct sz_request *rq)
+{
+	struct sz_session s;
+	if (!sz_editor_require(rq, &s))
+		return false;
+	sodium_memzero(&s, sizeof(s));
+	return true;
+}
 
 int sz_editor_preview(struct sz_request *rq)
 {
 	struct sz_editor_app *app = rq->app;
-	struct sz_session s;
-	if (!sz_editor_require(rq, &s))
+	if (!logged_in(rq))
 		return 0;
-	sodium_memzero(&s, sizeof(s));
-	const char *path = rq->path + strlen("/preview");
-	rq->app = &app->preview;
-	rq->path = path[0] ? path : "/";
-	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
-		if (strncmp(rq->path, pages[i].prefix, strlen(pages[i].prefix)) == 0)
-			return pages[i].handle(rq);
-	return sz_public_home(rq);
+	return sz_web_archive_page(rq, &app->preview, sz_editor_error_page);
+}
+
+int sz_editor_preview_file(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	if (!logged_in(rq))
+		return 0;
+	return sz_web_archive_file(rq, &app->preview, sz_editor_error_page);
 }

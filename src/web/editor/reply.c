@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/codename.h"
 #include "http/form.h"
 #include "web/editor/editor.h"
 #include "web/seal.h"
@@ -87,14 +86,8 @@ int sz_editor_reply(struct sz_request *rq)
 			"reply. Nothing was kept.");
 		goto out;
 	}
-	char detail[64] = "";
-	struct sz_source_row *srcs = NULL;
-	size_t nsrc = 0;
-	if (st->ops->source_list(st, &srcs, &nsrc, &err) == SZ_OK)
-		for (size_t i = 0; i < nsrc; i++)
-			if (srcs[i].id == id)
-				sz_designation(srcs[i].uid, detail, sizeof(detail));
-	free(srcs);
+	char detail[SZ_EDITOR_DESIGNATION_MAX];
+	sz_editor_designation_of(st, id, detail, sizeof(detail));
 	st->ops->audit_add(st, s.data, "reply", detail, NULL);
 	rq->status = 303;
 	snprintf(rq->location, sizeof(rq->location), "/source?id=%lld&replied=1",

@@ -2,6 +2,10 @@
 #include "web/editor/editor.h"
 #include "web/web.h"
 
+/* The archive's pages, drafts included (preview.c): the path after
+ * /preview names the page (web/archive/pages.h). */
+#define PREVIEW(path) { "GET", path, sz_editor_preview, 0, NULL, NULL, NULL }
+
 static const struct sz_route routes[] = {
 	{ "GET", "/", sz_editor_login_page, 0, NULL, NULL, NULL },
 	{ "GET", "/style.css", sz_web_style, 0, NULL, NULL, NULL },
@@ -26,16 +30,17 @@ static const struct sz_route routes[] = {
 	{ "POST", "/release/upload", sz_editor_upload, 0,
 	  sz_editor_upload_begin, sz_editor_upload_data,
 	  sz_editor_upload_cleanup },
-	{ "GET", "/preview", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/search", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/feed.atom", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/release/*", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/doc/*", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/file/*", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/email/*", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/thread/*", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/from/*", sz_editor_preview, 0, NULL, NULL, NULL },
-	{ "GET", "/preview/to/*", sz_editor_preview, 0, NULL, NULL, NULL },
+	PREVIEW("/preview"),
+	PREVIEW("/preview/search"),
+	PREVIEW("/preview/feed.atom"),
+	PREVIEW("/preview/release/:id"),
+	PREVIEW("/preview/doc/:id"),
+	{ "GET", "/preview/file/:id", sz_editor_preview_file, 0, NULL, NULL,
+	  NULL },
+	PREVIEW("/preview/email/:id"),
+	PREVIEW("/preview/thread/:thread"),
+	PREVIEW("/preview/from/:address"),
+	PREVIEW("/preview/to/:address"),
 };
 
 const struct sz_route *sz_editor_routes(size_t *n)

@@ -1,4 +1,7 @@
-/* app.c - the public face's state: the archive, opened read-only. */
+/*
+ * app.c - the public face's state, the archive opened read-only, and its
+ * two handlers: every archive page through the page layer, and files.
+ */
 #include <string.h>
 
 #include "web/public/public.h"
@@ -8,16 +11,17 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
-	app->prefix = "";
+	app->site.links = SZ_LINKS_ROOTED;
+	app->site.prefix = "";
 	/* Created if missing, so a new instance serves an empty archive. */
-	return sz_archive_open(&app->archive, dir, true, false, err);
+	return sz_archive_open(&app->site.archive, dir, true, false, err);
 }
 
 void sz_public_app_free(struct sz_public_app *app)
 {
-	if (app->archive != NULL)
-		app->archive->ops->close(app->archive);
-	app->archive = NULL;
+	if (app->site.archive != NULL)
+		app->site.archive->ops->close(app->site.archive);
+	app->site.archive = NULL;
 }
 
 void sz_public_error_page(struct sz_request *rq, unsigned status,
@@ -26,4 +30,16 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 	rq->page.len = 0;
 	rq->status = status;
 	sz_web_error_page(rq, SZ_PUBLIC_SITE, status, message);
+}
+
+int sz_public_page(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	return sz_web_archive_page(rq, &app->site, sz_public_error_page);
+}
+
+int sz_public_file(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	return sz_web_archive_file(rq, &app->site, sz_public_error_page);
 }

@@ -2,23 +2,26 @@
 #include "web/public/public.h"
 #include "web/web.h"
 
+/* The archive's pages: the path names the page (web/archive/pages.h). */
+#define PAGE(path) { "GET", path, sz_public_page, 0, NULL, NULL, NULL }
+
 static const struct sz_route routes[] = {
-	{ "GET", "/", sz_public_home, 0, NULL, NULL, NULL },
+	PAGE("/"),
 	{ "GET", "/style.css", sz_web_style, 0, NULL, NULL, NULL },
-	{ "GET", "/feed.atom", sz_public_feed, 0, NULL, NULL, NULL },
-	{ "GET", "/search", sz_public_search, 0, NULL, NULL, NULL },
-	{ "GET", "/release/*", sz_public_release, 0, NULL, NULL, NULL },
-	{ "GET", "/doc/*", sz_public_document, 0, NULL, NULL, NULL },
-	{ "GET", "/file/*", sz_public_file, 0, NULL, NULL, NULL },
-	{ "GET", "/email/*", sz_public_email, 0, NULL, NULL, NULL },
-	{ "GET", "/thread/*", sz_public_thread, 0, NULL, NULL, NULL },
-	{ "GET", "/from/*", sz_public_sender, 0, NULL, NULL, NULL },
-	{ "GET", "/to/*", sz_public_recipient, 0, NULL, NULL, NULL },
-	{ "GET", "/api/v1/releases", sz_public_api, 0, NULL, NULL, NULL },
-	{ "GET", "/api/v1/search", sz_public_api, 0, NULL, NULL, NULL },
-	{ "GET", "/api/v1/releases/*", sz_public_api, 0, NULL, NULL, NULL },
-	{ "GET", "/api/v1/documents/*", sz_public_api, 0, NULL, NULL, NULL },
-	{ "GET", "/api/v1/emails/*", sz_public_api, 0, NULL, NULL, NULL },
+	PAGE("/feed.atom"),
+	PAGE("/search"),
+	PAGE("/release/:id"),
+	PAGE("/doc/:id"),
+	{ "GET", "/file/:id", sz_public_file, 0, NULL, NULL, NULL },
+	PAGE("/email/:id"),
+	PAGE("/thread/:thread"),
+	PAGE("/from/:address"),
+	PAGE("/to/:address"),
+	PAGE("/api/v1/releases"),
+	PAGE("/api/v1/search"),
+	PAGE("/api/v1/releases/:id"),
+	PAGE("/api/v1/documents/:id"),
+	PAGE("/api/v1/emails/:id"),
 };
 
 const struct sz_route *sz_public_routes(size_t *n)

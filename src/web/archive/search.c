@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "search/query.h"
-#include "web/html.h"
-#include "web/public/public.h"
+#include "web/archive/view.h"
 
 static const char help[] =
 	"<details class=\"help\"><summary>How to search</summary><ul>"
@@ -44,18 +43,18 @@ static int facet(struct sz_buf *b, const char *prefix, const char *q,
 	return rc ? rc : sz_buf_printf(b, "</a> (%lld)</li>", (long long)count);
 }
 
-int sz_public_search(struct sz_request *rq)
+int page_search(struct sz_page *pg, const struct sz_page_args *a)
 {
-	struct sz_public_app *app = rq->app;
-	const char *q = sz_request_query(rq, "q");
-	size_t page;
-	size_t offset = view_page(rq, &page);
-	struct sz_buf *b = &rq->page;
-	int rc = view_begin(rq, q && q[0] ? q : "Search");
+	struct sz_archive *arch = pg->site->archive;
+	const char *q = a->query;
+	if (!view_searchable(pg))
+		return view_not_found(pg, "A copy of the archive cannot search.");
+	struct sz_buf *b = pg->out;
+	int rc = view_begin(pg, q && q[0] ? q : "Search");
 	if (rc == 0)
 		rc = sz_buf_printf(b, "<h1>Search</h1>\n<form method=\"get\" action="
 			"\"%s/search\"><input type=\"search\" name=\"q\" size=\"50\" "
-			"aria-label=\"Search\" value=\"", app->prefix);
+			"aria-label=\"Search\" value=\"", pg->base);
 	if (rc == 0)
 		rc = view_escape(b, q ? q : "");
 	if (rc == 0)
@@ -63,7 +62,7 @@ int sz_public_search(struct sz_request *rq)
 	if (rc == 0)
 		rc = sz_buf_puts(b, help);
 	if (rc != 0 || q == NULL || q[0] == 0)
-		return rc ? rc : view_end(rq);
+		return rc ? rc : view_end(pg);
 
 	struct sz_query sq;
 	struct sz_archive_query aq;
@@ -77,15 +76,15 @@ int sz_public_search(struct sz_request *rq)
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</p>\n");
 		sz_query_free(&sq);
-		return rc ? rc : view_end(rq);
+		return rc ? rc : view_end(pg);
 	}
-	sz_query_to_archive(&sq, app->drafts, &aq);
-	if (app->archive->ops->search(app->archive, &aq, offset,
-	    SZ_PUBLIC_PAGE_SIZE, &res, &err) != 0) {
+	sz_query_to_archive(&sq, pg->site->drafts, &aq);
+	if (arch->ops->search(arch, &aq, view_offset(pg), SZ_PAGES_PER_PAGE,
+	    &res, &err) != 0) {
 		rc = sz_buf_puts(b, "<p class=\"notice\">The search could not run; "
 			"try fewer or simpler words.</p>\n");
 		sz_query_free(&sq);
-		return rc ? rc : view_end(rq);
+		return rc ? rc : view_end(pg);
 	}
 	rc = sz_buf_printf(b, "<p class=\"count\">%lld result%s</p>\n",
 		(long long)res.total, res.total == 1 ? "" : "s");
@@ -101,7 +100,7 @@ int sz_public_search(struct sz_request *rq)
 				char add[40];
 				snprintf(add, sizeof(add), "release:%lld",
 					(long long)res.by_release[i].id);
-				rc = facet(b, app->prefix, q, add, res.by_release[i].key,
+				rc = facet(b, pg->base, q, add, res.by_release[i].key,
 					res.by_release[i].count);
 			}
 			if (rc == 0)
@@ -112,7 +111,7 @@ int sz_public_search(struct sz_request *rq)
 			for (size_t i = 0; rc == 0 && i < res.ntype; i++) {
 				char add[sizeof(res.by_type[i].key) + 8];
 				snprintf(add, sizeof(add), "type:%s", res.by_type[i].key);
-				rc = facet(b, app->prefix, q, add, res.by_type[i].key,
+				rc = facet(b, pg->base, q, add, res.by_type[i].key,
 					res.by_type[i].count);
 			}
 			if (rc == 0)
@@ -124,21 +123,14 @@ int sz_public_search(struct sz_request *rq)
 	if (rc == 0 && res.nhits > 0)
 		rc = sz_buf_puts(b, "<ol class=\"results docs\">\n");
 	for (size_t i = 0; rc == 0 && i < res.nhits; i++)
-		rc = view_doc_item(b, app, &res.hits[i].doc, res.hits[i].snippet);
+		rc = view_doc_item(pg, &res.hits[i].doc, res.hits[i].snippet);
 	if (rc == 0 && res.nhits > 0)
 		rc = sz_buf_puts(b, "</ol>\n");
 	if (rc == 0 && res.nhits == 0 && res.total > 0)
 		rc = sz_buf_puts(b, "<p>No results on this page.</p>\n");
-	struct sz_buf base;
-	sz_buf_init(&base, 4 * SZ_QUERY_MAX);
 	if (rc == 0)
-		rc = sz_buf_printf(&base, "%s/search?q=", app->prefix);
-	if (rc == 0)
-		rc = view_urlencode(&base, q);
-	if (rc == 0)
-		rc = view_pager(b, (const char *)base.data, page, res.total);
-	sz_buf_free(&base);
+		rc = view_pager(pg, "/search", q, res.total);
 	sz_search_result_free(&res);
 	sz_query_free(&sq);
-	return rc ? rc : view_end(rq);
+	return rc ? rc : view_end(pg);
 }

@@ -2,37 +2,38 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "web/html.h"
-#include "web/public/public.h"
+#include "web/archive/view.h"
 
-int sz_public_home(struct sz_request *rq)
+int page_home(struct sz_page *pg, const struct sz_page_args *a)
 {
-	struct sz_public_app *app = rq->app;
+	(void)a;
+	struct sz_archive *arch = pg->site->archive;
 	struct sz_release_row *rows = NULL;
-	size_t n = 0, page;
+	size_t n = 0;
 	int64_t total = 0;
 	struct sz_err err;
-	size_t offset = view_page(rq, &page);
-	if (app->archive->ops->release_list(app->archive, app->drafts, offset,
-	    SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0) {
-		sz_public_error_page(rq, 500, "The archive cannot be read now.");
-		return 0;
-	}
-	struct sz_buf *b = &rq->page;
-	int rc = view_begin(rq, "Releases");
+	if (arch->ops->release_list(arch, pg->site->drafts, view_offset(pg),
+	    SZ_PAGES_PER_PAGE, &rows, &n, &total, &err) != 0)
+		return SZ_E_IO;
+	struct sz_buf *b = pg->out;
+	int rc = view_begin(pg, "Releases");
 	if (rc == 0)
 		rc = sz_buf_printf(b, "<h1>Releases</h1>\n<p class=\"meta\">%lld "
 			"release%s · <a href=\"%s/feed.atom\">Atom feed</a></p>\n",
-			(long long)total, total == 1 ? "" : "s", app->prefix);
+			(long long)total, total == 1 ? "" : "s", pg->base);
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, total ? "<p>No releases on this page. <a "
-			"href=\"?page=1\">First page</a>.</p>\n" :
-			"<p>Nothing has been published yet.</p>\n");
+		rc = total ? sz_buf_puts(b, "<p>No releases on this page. <a "
+			"href=\"") : sz_buf_puts(b, "<p>Nothing has been published "
+			"yet.</p>\n");
+	if (rc == 0 && n == 0 && total)
+		rc = view_link(pg, b, "/");
+	if (rc == 0 && n == 0 && total)
+		rc = sz_buf_puts(b, "\">First page</a>.</p>\n");
 	if (rc == 0 && n > 0)
 		rc = sz_buf_puts(b, "<ul class=\"releases\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = sz_buf_printf(b, "<li><a href=\"%s/release/%lld\">",
-			app->prefix, (long long)rows[i].id);
+		rc = sz_buf_printf(b, "<li><a href=\"%s/release/%lld%s\">",
+			pg->base, (long long)rows[i].id, pg->suffix);
 		if (rc == 0)
 			rc = view_escape(b, rows[i].title);
 		if (rc == 0)
@@ -44,43 +45,42 @@ int sz_public_home(struct sz_request *rq)
 	if (rc == 0 && n > 0)
 		rc = sz_buf_puts(b, "</ul>\n");
 	if (rc == 0)
-		rc = view_pager(b, "/", page, total);
+		rc = view_pager(pg, "/", NULL, total);
 	if (rc == 0)
-		rc = view_end(rq);
+		rc = view_end(pg);
 	sz_release_rows_free(rows, n);
 	return rc;
 }
 
 /* Atom wants absolute URIs in ids; the links are relative to the feed
- * (no Host header is trusted or echoed). */
-int sz_public_feed(struct sz_request *rq)
+ * (no Host header is trusted or echoed), so they hold in a copy too. */
+int page_feed(struct sz_page *pg, const struct sz_page_args *a)
 {
-	struct sz_public_app *app = rq->app;
+	(void)a;
+	struct sz_archive *arch = pg->site->archive;
 	struct sz_release_row *rows = NULL;
 	size_t n = 0;
 	int64_t total = 0;
 	struct sz_err err;
-	if (app->archive->ops->release_list(app->archive, app->drafts, 0, 20,
-	    &rows, &n, &total, &err) != 0) {
-		sz_public_error_page(rq, 500, "The archive cannot be read now.");
-		return 0;
-	}
-	struct sz_buf *b = &rq->page;
+	if (arch->ops->release_list(arch, pg->site->drafts, 0, 20, &rows, &n,
+	    &total, &err) != 0)
+		return SZ_E_IO;
+	struct sz_buf *b = pg->out;
 	int rc = sz_buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		"<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
 		"<title>%s: releases</title>\n<id>urn:samizdat:releases</id>\n"
 		"<link rel=\"self\" href=\"feed.atom\"/>\n<updated>%sT00:00:00Z"
-		"</updated>\n", SZ_PUBLIC_SITE, n ? rows[0].day : "1970-01-01");
+		"</updated>\n", SZ_PAGES_SITE, n ? rows[0].day : "1970-01-01");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = sz_buf_printf(b, "<entry>\n<id>urn:samizdat:release:%lld</id>\n"
 			"<title>", (long long)rows[i].id);
 		if (rc == 0)
 			rc = view_escape(b, rows[i].title);
 		if (rc == 0)
-			rc = sz_buf_printf(b, "</title>\n<link href=\"release/%lld\"/>\n"
-				"<updated>%sT00:00:00Z</updated>\n<author><name>%s</name>"
-				"</author>\n<summary>", (long long)rows[i].id, rows[i].day,
-				SZ_PUBLIC_SITE);
+			rc = sz_buf_printf(b, "</title>\n<link href=\"release/%lld%s\"/>"
+				"\n<updated>%sT00:00:00Z</updated>\n<author><name>%s</name>"
+				"</author>\n<summary>", (long long)rows[i].id, pg->suffix,
+				rows[i].day, SZ_PAGES_SITE);
 		if (rc == 0)
 			rc = view_escape(b, rows[i].intro);
 		if (rc == 0)
@@ -88,7 +88,7 @@ int sz_public_feed(struct sz_request *rq)
 	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</feed>\n");
-	rq->content_type = "application/atom+xml; charset=utf-8";
+	pg->content_type = "application/atom+xml; charset=utf-8";
 	sz_release_rows_free(rows, n);
 	return rc;
 }

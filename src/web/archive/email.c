@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/html.h"
-#include "web/public/public.h"
+#include "web/archive/view.h"
 
 static const char *dkim_text(enum sz_dkim_state s)
 {
@@ -20,9 +19,10 @@ static const char *dkim_text(enum sz_dkim_state s)
 	}
 }
 
-static int address_links(struct sz_buf *b, const char *prefix,
-	const char *role, const char *list)
+static int address_links(struct sz_page *pg, const char *role,
+	const char *list)
 {
+	struct sz_buf *b = pg->out;
 	/* "Name <a@b>, c@d" -> each address linked to its page */
 	int rc = 0;
 	const char *p = list;
@@ -45,11 +45,11 @@ static int address_links(struct sz_buf *b, const char *prefix,
 		while (*a == ' ')
 			a++;
 		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", p == list ? "" : ", ",
-			prefix, role);
+			pg->base, role);
 		if (rc == 0)
 			rc = view_urlencode(b, a);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "\">");
+			rc = sz_buf_printf(b, "%s\">", pg->suffix);
 		char *it = item;
 		while (*it == ' ')
 			it++;
@@ -62,9 +62,10 @@ static int address_links(struct sz_buf *b, const char *prefix,
 	return rc;
 }
 
-static int doc_list(struct sz_buf *b, const struct sz_public_app *app,
-	struct sz_doc_row *rows, size_t n, int64_t current)
+static int doc_list(struct sz_page *pg, struct sz_doc_row *rows, size_t n,
+	int64_t current)
 {
+	struct sz_buf *b = pg->out;
 	int rc = sz_buf_puts(b, "<ul class=\"docs\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (rows[i].id == current) {
@@ -76,39 +77,39 @@ static int doc_list(struct sz_buf *b, const struct sz_public_app *app,
 					"</span></li>\n");
 			continue;
 		}
-		if (!rows[i].published && !app->drafts)
+		if (!view_visible(pg, &rows[i]))
 			continue;
-		rc = view_doc_item(b, app, &rows[i], NULL);
+		rc = view_doc_item(pg, &rows[i], NULL);
 	}
 	return rc ? rc : sz_buf_puts(b, "</ul>\n");
 }
 
-int sz_public_email(struct sz_request *rq)
+int page_email(struct sz_page *pg, const struct sz_page_args *args)
 {
-	struct sz_public_app *app = rq->app;
-	struct sz_archive *a = app->archive;
+	struct sz_archive *a = pg->site->archive;
 	struct sz_doc_row d;
 	struct sz_err err;
-	int64_t id = view_id(rq, "/email/");
+	int64_t id = args->id;
+	memset(&d, 0, sizeof(d));
 	if (id == 0 || a->ops->doc_get(a, id, &d, &err) != 0)
-		return view_not_found(rq, "There is no such e-mail.");
-	if (!d.email || (!d.published && !app->drafts)) {
+		return view_not_found(pg, "There is no such e-mail.");
+	if (!d.email || !view_visible(pg, &d)) {
 		sz_doc_row_clear(&d);
-		return view_not_found(rq, "There is no such e-mail.");
+		return view_not_found(pg, "There is no such e-mail.");
 	}
-	struct sz_buf *b = &rq->page, text;
+	struct sz_buf *b = pg->out, text;
 	sz_buf_init(&text, 2u << 20);
 	a->ops->doc_text(a, d.id, &text, &err);
 	char day[40];
 	view_date(d.date, day, sizeof(day));
-	int rc = view_begin(rq, d.title);
+	int rc = view_begin(pg, d.title);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>");
 	if (rc == 0)
 		rc = view_escape(b, d.title);
 	if (rc == 0)
 		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\"><a href=\"%s/release/"
-			"%lld\">", app->prefix, (long long)d.release_id);
+			"%lld%s\">", pg->base, (long long)d.release_id, pg->suffix);
 	if (rc == 0)
 		rc = view_escape(b, d.release_title);
 	if (rc == 0)
@@ -118,11 +119,11 @@ int sz_public_email(struct sz_request *rq)
 	if (rc == 0)
 		rc = sz_buf_printf(b, " #%lld · %s</p>\n<dl class=\"headers\">"
 			"<dt>From</dt><dd><a href=\"%s/from/", (long long)d.num,
-			dkim_text(d.dkim), app->prefix);
+			dkim_text(d.dkim), pg->base);
 	if (rc == 0)
 		rc = view_urlencode(b, d.from_addr);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "\">");
+		rc = sz_buf_printf(b, "%s\">", pg->suffix);
 	if (rc == 0 && d.from_name[0]) {
 		rc = view_escape(b, d.from_name);
 		if (rc == 0)
@@ -135,14 +136,14 @@ int sz_public_email(struct sz_request *rq)
 	if (rc == 0 && d.to[0]) {
 		rc = sz_buf_puts(b, "<dt>To</dt><dd>");
 		if (rc == 0)
-			rc = address_links(b, app->prefix, "to", d.to);
+			rc = address_links(pg, "to", d.to);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</dd>");
 	}
 	if (rc == 0 && d.cc[0]) {
 		rc = sz_buf_puts(b, "<dt>Cc</dt><dd>");
 		if (rc == 0)
-			rc = address_links(b, app->prefix, "to", d.cc);
+			rc = address_links(pg, "to", d.cc);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</dd>");
 	}
@@ -166,7 +167,7 @@ int sz_public_email(struct sz_request *rq)
 		rc = sz_buf_printf(b, "<dt>SHA-256</dt><dd><code>%s</code> of the "
 			"<a href=\"%s/file/%lld\">raw message</a> (%llu bytes, kept "
 			"exactly as received)</dd></dl>\n<pre class=\"text\">", d.sha256,
-			app->prefix, (long long)d.id, (unsigned long long)d.size);
+			pg->base, (long long)d.id, (unsigned long long)d.size);
 	if (rc == 0)
 		rc = view_escape(b, text.data ? (const char *)text.data : "");
 	if (rc == 0)
@@ -177,44 +178,44 @@ int sz_public_email(struct sz_request *rq)
 	    n > 0) {
 		rc = sz_buf_printf(b, "<h2>Attachments (%zu)</h2>\n", n);
 		if (rc == 0)
-			rc = doc_list(b, app, rows, n, 0);
+			rc = doc_list(pg, rows, n, 0);
 	}
 	sz_doc_rows_free(rows, n);
 	rows = NULL;
 	n = 0;
-	if (rc == 0 && a->ops->thread(a, d.thread, app->drafts, &rows, &n,
+	if (rc == 0 && a->ops->thread(a, d.thread, pg->site->drafts, &rows, &n,
 	    &err) == 0 && n > 1) {
 		rc = sz_buf_printf(b, "<h2>Thread (%zu e-mails) · <a href=\"%s/"
-			"thread/%s\">read the whole thread</a></h2>\n", n, app->prefix,
-			d.thread);
+			"thread/%s%s\">read the whole thread</a></h2>\n", n, pg->base,
+			d.thread, pg->suffix);
 		if (rc == 0)
-			rc = doc_list(b, app, rows, n, d.id);
+			rc = doc_list(pg, rows, n, d.id);
 	}
 	sz_doc_rows_free(rows, n);
 	if (rc == 0)
-		rc = view_end(rq);
+		rc = view_end(pg);
 	sz_buf_free(&text);
 	sz_doc_row_clear(&d);
 	return rc;
 }
 
-int sz_public_thread(struct sz_request *rq)
+int page_thread(struct sz_page *pg, const struct sz_page_args *args)
 {
-	struct sz_public_app *app = rq->app;
-	struct sz_archive *a = app->archive;
-	char thread[SZ_ARCHIVE_SHA256_HEX];
+	struct sz_archive *a = pg->site->archive;
+	const char *thread = args->key;
 	struct sz_doc_row *rows = NULL;
 	size_t n = 0;
 	struct sz_err err;
-	if (!view_arg(rq, "/thread/", thread, sizeof(thread)) ||
+	if (thread == NULL || thread[0] == 0 ||
+	    strlen(thread) >= SZ_ARCHIVE_SHA256_HEX ||
 	    strspn(thread, "0123456789abcdef") != strlen(thread) ||
-	    a->ops->thread(a, thread, app->drafts, &rows, &n, &err) != 0 ||
+	    a->ops->thread(a, thread, pg->site->drafts, &rows, &n, &err) != 0 ||
 	    n == 0) {
 		sz_doc_rows_free(rows, n);
-		return view_not_found(rq, "There is no such thread.");
+		return view_not_found(pg, "There is no such thread.");
 	}
-	struct sz_buf *b = &rq->page;
-	int rc = view_begin(rq, rows[0].title);
+	struct sz_buf *b = pg->out;
+	int rc = view_begin(pg, rows[0].title);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>Thread: ");
 	if (rc == 0)
@@ -229,7 +230,7 @@ int sz_public_thread(struct sz_request *rq)
 		a->ops->doc_text(a, rows[i].id, &text, &err);
 		view_date(rows[i].date, day, sizeof(day));
 		rc = sz_buf_printf(b, "<article class=\"mail\"><h2><a href=\"%s/email/"
-			"%lld\">", app->prefix, (long long)rows[i].id);
+			"%lld%s\">", pg->base, (long long)rows[i].id, pg->suffix);
 		if (rc == 0)
 			rc = view_escape(b, rows[i].title);
 		if (rc == 0)
@@ -246,32 +247,33 @@ int sz_public_thread(struct sz_request *rq)
 		sz_buf_free(&text);
 	}
 	if (rc == 0)
-		rc = view_end(rq);
+		rc = view_end(pg);
 	sz_doc_rows_free(rows, n);
 	return rc;
 }
 
-static int address_page(struct sz_request *rq, const char *prefix,
+#define ADDRESS_MAX 300
+
+static int address_page(struct sz_page *pg, const char *addr,
 	const char *role, const char *heading)
 {
-	struct sz_public_app *app = rq->app;
-	char addr[300];
+	struct sz_archive *arch = pg->site->archive;
 	struct sz_doc_row *rows = NULL;
-	size_t n = 0, page;
+	size_t n = 0;
 	int64_t total = 0;
 	struct sz_err err;
-	size_t offset = view_page(rq, &page);
-	if (!view_arg(rq, prefix, addr, sizeof(addr)) ||
-	    app->archive->ops->by_address(app->archive, addr, role, app->drafts,
-		    offset, SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0)
-		return view_not_found(rq, "There is no such address.");
+	if (addr == NULL || addr[0] == 0 || strlen(addr) >= ADDRESS_MAX ||
+	    arch->ops->by_address(arch, addr, role, pg->site->drafts,
+		    view_offset(pg), SZ_PAGES_PER_PAGE, &rows, &n, &total,
+		    &err) != 0)
+		return view_not_found(pg, "There is no such address.");
 	if (total == 0) {
 		sz_doc_rows_free(rows, n);
-		return view_not_found(rq, "No e-mails in the archive were sent "
+		return view_not_found(pg, "No e-mails in the archive were sent "
 			"from or to that address.");
 	}
-	struct sz_buf *b = &rq->page;
-	int rc = view_begin(rq, addr);
+	struct sz_buf *b = pg->out;
+	int rc = view_begin(pg, addr);
 	if (rc == 0)
 		rc = sz_buf_printf(b, "<h1>%s ", heading);
 	if (rc == 0)
@@ -281,30 +283,30 @@ static int address_page(struct sz_request *rq, const char *prefix,
 			"first</p>\n<ul class=\"docs\">\n", (long long)total,
 			total == 1 ? "" : "s");
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = view_doc_item(b, app, &rows[i], NULL);
+		rc = view_doc_item(pg, &rows[i], NULL);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</ul>\n");
-	struct sz_buf base;
-	sz_buf_init(&base, 1024);
+	struct sz_buf path;
+	sz_buf_init(&path, 4 * ADDRESS_MAX);
 	if (rc == 0)
-		rc = sz_buf_printf(&base, "%s%s", app->prefix, prefix);
+		rc = sz_buf_printf(&path, "/%s/", role);
 	if (rc == 0)
-		rc = view_urlencode(&base, addr);
+		rc = view_urlencode(&path, addr);
 	if (rc == 0)
-		rc = view_pager(b, (const char *)base.data, page, total);
-	sz_buf_free(&base);
+		rc = view_pager(pg, (const char *)path.data, NULL, total);
+	sz_buf_free(&path);
 	if (rc == 0)
-		rc = view_end(rq);
+		rc = view_end(pg);
 	sz_doc_rows_free(rows, n);
 	return rc;
 }
 
-int sz_public_sender(struct sz_request *rq)
+int page_from(struct sz_page *pg, const struct sz_page_args *args)
 {
-	return address_page(rq, "/from/", "from", "E-mails from");
+	return address_page(pg, args->key, "from", "E-mails from");
 }
 
-int sz_public_recipient(struct sz_request *rq)
+int page_to(struct sz_page *pg, const struct sz_page_args *args)
 {
-	return address_page(rq, "/to/", "to", "E-mails to");
+	return address_page(pg, args->key, "to", "E-mails to");
 }

@@ -1,7 +1,7 @@
 /*
  * document.c - a document's page (summary, reading time, metadata, full
- * text, the scrubbed original to download) and the file downloads of
- * documents and raw e-mails.
+ * text, the scrubbed original to download) and the stored files of
+ * documents and raw e-mails, opened for download.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,47 +12,51 @@
 #include <unistd.h>
 
 #include "docs/doc.h"
-#include "web/html.h"
-#include "web/public/public.h"
+#include "web/archive/view.h"
 
 #define PAGE_TEXT_MAX (2u << 20)   /* text shown on a page; the file has all */
 
-/* Reads a visible document (published, or any in the preview). */
-static bool visible_doc(struct sz_request *rq, int64_t id,
+/* Reads a visible document (published, or any where drafts show); d is
+ * zeroed when it is not. */
+static bool visible_doc(const struct sz_site *site, int64_t id,
 	struct sz_doc_row *d)
 {
-	struct sz_public_app *app = rq->app;
 	struct sz_err err;
-	if (id == 0 || app->archive->ops->doc_get(app->archive, id, d, &err) != 0)
+	memset(d, 0, sizeof(*d));
+	if (id == 0 || site->archive->ops->doc_get(site->archive, id, d,
+	    &err) != 0) {
+		memset(d, 0, sizeof(*d));
 		return false;
-	if (!d->published && !app->drafts) {
+	}
+	if (!d->published && !site->drafts) {
 		sz_doc_row_clear(d);
+		memset(d, 0, sizeof(*d));
 		return false;
 	}
 	return true;
 }
 
-int sz_public_document(struct sz_request *rq)
+int page_document(struct sz_page *pg, const struct sz_page_args *a)
 {
-	struct sz_public_app *app = rq->app;
+	struct sz_archive *arch = pg->site->archive;
 	struct sz_doc_row d;
-	if (!visible_doc(rq, view_id(rq, "/doc/"), &d) || d.email) {
+	if (!visible_doc(pg->site, a->id, &d) || d.email) {
 		if (d.email)
 			sz_doc_row_clear(&d);
-		return view_not_found(rq, "There is no such document.");
+		return view_not_found(pg, "There is no such document.");
 	}
-	struct sz_buf *b = &rq->page, text;
+	struct sz_buf *b = pg->out, text;
 	struct sz_err err;
 	sz_buf_init(&text, PAGE_TEXT_MAX);
-	int trc = app->archive->ops->doc_text(app->archive, d.id, &text, &err);
-	int rc = view_begin(rq, d.title);
+	int trc = arch->ops->doc_text(arch, d.id, &text, &err);
+	int rc = view_begin(pg, d.title);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>");
 	if (rc == 0)
 		rc = view_escape(b, d.title);
 	if (rc == 0)
 		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\"><a href=\"%s/release/"
-			"%lld\">", app->prefix, (long long)d.release_id);
+			"%lld%s\">", pg->base, (long long)d.release_id, pg->suffix);
 	if (rc == 0)
 		rc = view_escape(b, d.release_title);
 	if (rc == 0 && d.words > 0)
@@ -80,12 +84,12 @@ int sz_public_document(struct sz_request *rq)
 			d.type, (unsigned long long)d.size, d.sha256);
 	if (rc == 0 && d.parent_id)
 		rc = sz_buf_printf(b, "<dt>Attached to</dt><dd><a href=\"%s/email/"
-			"%lld\">an e-mail</a></dd>", app->prefix,
-			(long long)d.parent_id);
+			"%lld%s\">an e-mail</a></dd>", pg->base,
+			(long long)d.parent_id, pg->suffix);
 	if (rc == 0)
 		rc = sz_buf_printf(b, "</dl>\n<p><a class=\"button\" href=\"%s/file/"
 			"%lld\">Download the file</a> <span class=\"meta\">(identifying "
-			"metadata removed)</span></p>\n", app->prefix, (long long)d.id);
+			"metadata removed)</span></p>\n", pg->base, (long long)d.id);
 	if (rc == 0 && trc == 0 && text.len > 0) {
 		rc = sz_buf_puts(b, "<h2>Full text</h2>\n<pre class=\"text\">");
 		if (rc == 0)
@@ -97,40 +101,39 @@ int sz_public_document(struct sz_request *rq)
 				"file.</p>\n");
 	}
 	if (rc == 0)
-		rc = view_end(rq);
+		rc = view_end(pg);
 	sz_buf_free(&text);
 	sz_doc_row_clear(&d);
 	return rc;
 }
 
-int sz_public_file(struct sz_request *rq)
+int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
+	uint64_t *size, char *name, size_t cap)
 {
-	struct sz_public_app *app = rq->app;
 	struct sz_doc_row d;
-	if (!visible_doc(rq, view_id(rq, "/file/"), &d))
-		return view_not_found(rq, "There is no such file.");
+	*fd = -1;
+	if (cap == 0 || !visible_doc(site, id, &d))
+		return SZ_E_NOT_FOUND;
 	char path[4300];
-	sz_archive_file_path(app->archive, d.sha256, path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	sz_archive_file_path(site->archive, d.sha256, path, sizeof(path));
+	int f = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if (f < 0 || fstat(f, &st) != 0) {
+		if (f >= 0)
+			close(f);
 		sz_doc_row_clear(&d);
-		return view_not_found(rq, "The file is missing from the archive.");
+		return SZ_E_NOT_FOUND;
 	}
 	/* A plain ASCII name: nothing in it can break the header. */
-	char name[128];
 	size_t k = 0;
-	for (const char *p = d.filename; *p && k + 1 < sizeof(name); p++)
+	for (const char *p = d.filename; *p && k + 1 < cap; p++)
 		name[k++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' &&
 			     *p != '/') ? *p : '_';
 	name[k] = 0;
-	snprintf(rq->disposition, sizeof(rq->disposition),
-		"attachment; filename=\"%s\"", k ? name : "file");
-	rq->content_type = "application/octet-stream";
-	rq->fd = fd;
-	rq->fd_size = (uint64_t)st.st_size;
+	if (k == 0)
+		snprintf(name, cap, "file");
+	*fd = f;
+	*size = (uint64_t)st.st_size;
 	sz_doc_row_clear(&d);
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "search/query.h"
-#include "web/public/public.h"
+#include "web/archive/view.h"
 
 static json_t *doc_json(const struct sz_doc_row *d, bool full)
 {
@@ -60,126 +60,140 @@ static json_t *release_json(const struct sz_release_row *r)
 static json_t *page_json(size_t page, int64_t total)
 {
 	return json_pack("{s:I, s:I, s:I}", "page", (json_int_t)page,
-		"per_page", (json_int_t)SZ_PUBLIC_PAGE_SIZE, "total",
+		"per_page", (json_int_t)SZ_PAGES_PER_PAGE, "total",
 		(json_int_t)total);
 }
 
-static int reply(struct sz_request *rq, unsigned status, json_t *o)
+/* The API answers in JSON, errors included: its status is the page's. */
+static int reply(struct sz_page *pg, unsigned status, json_t *o)
 {
 	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(o);
-	rq->status = status;
-	rq->content_type = "application/json";
-	int rc = sz_buf_puts(&rq->page, s ? s : "{\"error\":\"out of memory\"}");
+	pg->status = status;
+	pg->content_type = "application/json";
+	int rc = sz_buf_puts(pg->out, s ? s : "{\"error\":\"out of memory\"}");
 	free(s);
 	return rc;
 }
 
-static int error(struct sz_request *rq, unsigned status, const char *msg)
+static int error(struct sz_page *pg, unsigned status, const char *msg)
 {
-	return reply(rq, status, json_pack("{s:s}", "error", msg));
+	return reply(pg, status, json_pack("{s:s}", "error", msg));
 }
 
-static int releases(struct sz_request *rq, struct sz_public_app *app)
+int api_releases(struct sz_page *pg, const struct sz_page_args *a)
 {
-	size_t page, n = 0;
+	(void)a;
+	struct sz_archive *arch = pg->site->archive;
+	size_t n = 0;
 	int64_t total = 0;
 	struct sz_release_row *rows = NULL;
 	struct sz_err err;
-	size_t offset = view_page(rq, &page);
-	if (app->archive->ops->release_list(app->archive, app->drafts, offset,
-	    SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0)
-		return error(rq, 500, "the archive cannot be read now");
+	if (arch->ops->release_list(arch, pg->site->drafts, view_offset(pg),
+	    SZ_PAGES_PER_PAGE, &rows, &n, &total, &err) != 0)
+		return error(pg, 500, "the archive cannot be read now");
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, release_json(&rows[i]));
 	sz_release_rows_free(rows, n);
-	json_t *o = page_json(page, total);
+	json_t *o = page_json(pg->number, total);
 	json_object_set_new(o, "releases", arr);
-	return reply(rq, 200, o);
+	return reply(pg, 200, o);
 }
 
-static int release_one(struct sz_request *rq, struct sz_public_app *app,
-	int64_t id)
+int api_release(struct sz_page *pg, const struct sz_page_args *a)
 {
+	struct sz_archive *arch = pg->site->archive;
+	int64_t id = a->id;
 	struct sz_release_row r;
 	struct sz_err err;
-	if (app->archive->ops->release_get(app->archive, id, &r, &err) != 0)
-		return error(rq, 404, "no such release");
-	if (r.state != SZ_RELEASE_PUBLISHED && !app->drafts) {
+	memset(&r, 0, sizeof(r));
+	if (id == 0 || arch->ops->release_get(arch, id, &r, &err) != 0)
+		return error(pg, 404, "no such release");
+	if (r.state != SZ_RELEASE_PUBLISHED && !pg->site->drafts) {
 		free(r.intro);
-		return error(rq, 404, "no such release");
+		return error(pg, 404, "no such release");
 	}
 	json_t *o = release_json(&r);
 	free(r.intro);
-	size_t page;
-	size_t offset = view_page(rq, &page);
 	for (int email = 0; email < 2; email++) {
 		struct sz_doc_row *rows = NULL;
 		size_t n = 0;
 		int64_t total = 0;
-		if (app->archive->ops->doc_list(app->archive, id, email, offset,
-		    SZ_PUBLIC_PAGE_SIZE, &rows, &n, &total, &err) != 0)
+		if (arch->ops->doc_list(arch, id, email, view_offset(pg),
+		    SZ_PAGES_PER_PAGE, &rows, &n, &total, &err) != 0)
 			continue;
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, doc_json(&rows[i], false));
 		sz_doc_rows_free(rows, n);
-		json_t *part = page_json(page, total);
+		json_t *part = page_json(pg->number, total);
 		json_object_set_new(part, "items", arr);
 		json_object_set_new(o, email ? "email_page" : "document_page", part);
 	}
-	return reply(rq, 200, o);
+	return reply(pg, 200, o);
 }
 
-static int doc_one(struct sz_request *rq, struct sz_public_app *app,
-	int64_t id, bool email)
+static int doc_one(struct sz_page *pg, int64_t id, bool email)
 {
+	struct sz_archive *arch = pg->site->archive;
 	struct sz_doc_row d;
 	struct sz_err err;
-	if (app->archive->ops->doc_get(app->archive, id, &d, &err) != 0)
-		return error(rq, 404, email ? "no such e-mail" : "no such document");
-	if (d.email != email || (!d.published && !app->drafts)) {
+	memset(&d, 0, sizeof(d));
+	if (id == 0 || arch->ops->doc_get(arch, id, &d, &err) != 0)
+		return error(pg, 404, email ? "no such e-mail" : "no such document");
+	if (d.email != email || !view_visible(pg, &d)) {
 		sz_doc_row_clear(&d);
-		return error(rq, 404, email ? "no such e-mail" : "no such document");
+		return error(pg, 404, email ? "no such e-mail" : "no such document");
 	}
 	json_t *o = doc_json(&d, true);
 	struct sz_buf text;
 	sz_buf_init(&text, 8u << 20);
-	app->archive->ops->doc_text(app->archive, id, &text, &err);
+	arch->ops->doc_text(arch, id, &text, &err);
 	json_object_set_new(o, "text", json_stringn(text.data ?
 		(const char *)text.data : "", text.len));
 	sz_buf_free(&text);
-	char url[64];
-	snprintf(url, sizeof(url), "%s/file/%lld", app->prefix, (long long)id);
+	char url[SZ_PAGES_LINK_BASE + 32];
+	snprintf(url, sizeof(url), "%s/file/%lld", pg->base, (long long)id);
 	json_object_set_new(o, "download", json_string(url));
 	sz_doc_row_clear(&d);
-	return reply(rq, 200, o);
+	return reply(pg, 200, o);
 }
 
-static int search(struct sz_request *rq, struct sz_public_app *app)
+int api_document(struct sz_page *pg, const struct sz_page_args *a)
 {
-	const char *q = sz_request_query(rq, "q");
+	return doc_one(pg, a->id, false);
+}
+
+int api_email(struct sz_page *pg, const struct sz_page_args *a)
+{
+	return doc_one(pg, a->id, true);
+}
+
+int api_search(struct sz_page *pg, const struct sz_page_args *a)
+{
+	struct sz_archive *arch = pg->site->archive;
+	const char *q = a->query;
 	struct sz_query sq;
 	struct sz_archive_query aq;
 	struct sz_search_result res;
 	struct sz_err err;
-	size_t page;
-	size_t offset = view_page(rq, &page);
+	if (!view_searchable(pg))
+		return error(pg, 404, "a copy of the archive cannot search");
 	if (q == NULL || q[0] == 0)
-		return error(rq, 400, "give a query: /api/v1/search?q=words");
+		return error(pg, 400, "give a query: /api/v1/search?q=words");
 	if (sz_query_parse(&sq, q, strlen(q)) != 0) {
-		int rc = error(rq, 400, sq.error);
+		int rc = error(pg, 400, sq.error);
 		sz_query_free(&sq);
 		return rc;
 	}
-	sz_query_to_archive(&sq, app->drafts, &aq);
-	int rc = app->archive->ops->search(app->archive, &aq, offset,
-		SZ_PUBLIC_PAGE_SIZE, &res, &err);
+	sz_query_to_archive(&sq, pg->site->drafts, &aq);
+	int rc = arch->ops->search(arch, &aq, view_offset(pg),
+		SZ_PAGES_PER_PAGE, &res, &err);
 	sz_query_free(&sq);
 	if (rc != 0)
-		return error(rq, 500, "the search could not run");
-	json_t *o = page_json(page, res.total), *arr = json_array();
+		return error(pg, 500, "the search could not run");
+	json_t *o = page_json(pg->number, res.total), *arr = json_array();
 	for (size_t i = 0; i < res.nhits; i++) {
 		json_t *h = doc_json(&res.hits[i].doc, false);
 		json_object_set_new(h, "snippet", json_string(res.hits[i].snippet));
@@ -198,23 +212,5 @@ static int search(struct sz_request *rq, struct sz_public_app *app)
 	json_object_set_new(o, "facets", json_pack("{s:o, s:o}", "release", fr,
 		"type", ft));
 	sz_search_result_free(&res);
-	return reply(rq, 200, o);
-}
-
-int sz_public_api(struct sz_request *rq)
-{
-	struct sz_public_app *app = rq->app;
-	const char *p = rq->path + strlen("/api/v1/");
-	int64_t id;
-	if (strcmp(p, "releases") == 0)
-		return releases(rq, app);
-	if (strcmp(p, "search") == 0)
-		return search(rq, app);
-	if ((id = view_id(rq, "/api/v1/releases/")) > 0)
-		return release_one(rq, app, id);
-	if ((id = view_id(rq, "/api/v1/documents/")) > 0)
-		return doc_one(rq, app, id, false);
-	if ((id = view_id(rq, "/api/v1/emails/")) > 0)
-		return doc_one(rq, app, id, true);
-	return error(rq, 404, "no such API path; see /api/v1/releases");
+	return reply(pg, 200, o);
 }

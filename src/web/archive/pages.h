@@ -1,0 +1,126 @@
+/*
+ * pages.h - the archive's pages: the list of releases, a release, a
+ * document, an e-mail, a thread, the e-mails from or to an address,
+ * search results, the Atom feed and the JSON API, rendered from the
+ * archive alone into a buffer.
+ *
+ * A site says how pages are made: which archive, whether drafts show, and
+ * how links are written: rooted under a prefix ("" for the public face,
+ * "/preview" for the editors' preview), or relative to the page itself
+ * with a suffix (a mirror's files: "../doc/12.html"), so an export works
+ * under any path and from a disk.  Relative sites have no search (a
+ * static copy cannot answer one): their pages carry no search form or
+ * search links.
+ *
+ * What it deliberately does not do: know about connections, requests or
+ * faces (the caller passes a page's parameters and gets a body, a status
+ * and a content type back), read anything but the archive, or render
+ * error pages (a page that does not exist comes back as status 404 with a
+ * sentence for the reader, which the caller shows in its own style).
+ *
+ * Ownership: the site and its archive belong to the caller and must
+ * outlive every page; the body is appended to the caller's buffer.
+ */
+#ifndef SZ_WEB_ARCHIVE_PAGES_H
+#define SZ_WEB_ARCHIVE_PAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/archive.h"
+
+#define SZ_PAGES_SITE "samizdat archive"
+#define SZ_PAGES_PER_PAGE 20          /* items on one page of a list */
+#define SZ_PAGES_MAX_PAGE 100000u     /* ?page=N beyond this reads as 1 */
+#define SZ_PAGES_LINK_BASE 1024       /* bytes of a link's base */
+#define SZ_PAGES_MESSAGE 160
+
+enum sz_links {
+	SZ_LINKS_ROOTED,      /* prefix + "/doc/12" */
+	SZ_LINKS_RELATIVE,    /* "../doc/12" + suffix, from the page itself */
+};
+
+struct sz_site {
+	struct sz_archive *archive;
+	bool drafts;                  /* unpublished releases show too */
+	enum sz_links links;
+	const char *prefix;           /* rooted: "" or "/preview" */
+	const char *suffix;           /* relative: ".html" (pages only) */
+};
+
+/* Which page, and its path as a route pattern (http/route.h): a face
+ * serves these under its prefix, a mirror names its files after them.
+ * The table in render.c maps each to its path and renderer. */
+enum sz_page_kind {
+	SZ_PAGE_HOME,                 /* "/": the releases, newest first */
+	SZ_PAGE_FEED,                 /* "/feed.atom" */
+	SZ_PAGE_SEARCH,               /* "/search": args.query */
+	SZ_PAGE_RELEASE,              /* "/release/:id" */
+	SZ_PAGE_DOCUMENT,             /* "/doc/:id" */
+	SZ_PAGE_EMAIL,                /* "/email/:id" */
+	SZ_PAGE_THREAD,               /* "/thread/:thread": args.key */
+	SZ_PAGE_FROM,                 /* "/from/:address": args.key */
+	SZ_PAGE_TO,                   /* "/to/:address": args.key */
+	SZ_API_RELEASES,              /* "/api/v1/releases"; JSON from here */
+	SZ_API_RELEASE,               /* "/api/v1/releases/:id" */
+	SZ_API_DOCUMENT,              /* "/api/v1/documents/:id" */
+	SZ_API_EMAIL,                 /* "/api/v1/emails/:id" */
+	SZ_API_SEARCH,                /* "/api/v1/search": args.query */
+	SZ_PAGE_KINDS
+};
+
+/* The stored files of documents and raw e-mails: "/file/:id" (no page;
+ * see sz_page_file). */
+#define SZ_PAGE_FILE_PATH "/file/:id"
+
+/* The route pattern of a page ("/doc/:id"). */
+const char *sz_page_path(enum sz_page_kind kind);
+/* The page whose pattern is path, or SZ_PAGE_KINDS if none is. */
+enum sz_page_kind sz_page_kind_of(const char *pattern);
+
+/* A page's parameters, as its path and query gave them. */
+struct sz_page_args {
+	int64_t id;                   /* 0: none or not a number */
+	const char *key;              /* thread or address, or NULL */
+	const char *query;            /* search text, or NULL */
+	size_t number;                /* page of a list, from 1 */
+};
+
+/* One page being rendered. */
+struct sz_page {
+	const struct sz_site *site;
+	const char *path;             /* its own path, "/doc/12" */
+	size_t number;                /* page of a list, from 1 */
+	struct sz_buf *out;           /* the body, appended */
+	char base[SZ_PAGES_LINK_BASE];/* what links start with: the prefix,
+	                                 or "..", "../..", "." */
+	const char *suffix;           /* what page links end with */
+	unsigned status;              /* 200, or 404 with message */
+	const char *content_type;
+	char message[SZ_PAGES_MESSAGE];
+};
+
+/* Renders one page of site into out.  path is the page's own path (for
+ * relative links; e.g. "/release/3" or "/release/3/page/2").  Returns 0
+ * with pg->status 200 and the body in out; or 0 with another status and
+ * either pg->message saying what is wrong (nothing in out: the caller
+ * shows the message in its own style) or, for the API, a JSON body that
+ * says it; or a negative SZ_E code if the page could not be made (out of
+ * room, the archive unreadable). */
+int sz_page_render(struct sz_page *pg, const struct sz_site *site,
+	enum sz_page_kind kind, const char *path,
+	const struct sz_page_args *args, struct sz_buf *out);
+
+/* The page number in a "?page=N" value; anything else reads as 1. */
+size_t sz_page_number(const char *text);
+
+/* A stored file to download: a document or a raw e-mail, if visible on
+ * the site.  On success *fd is open for reading (the caller closes it),
+ * *size is its length and name a plain ASCII file name safe in a header.
+ * Returns 0, or SZ_E_NOT_FOUND with nothing open. */
+int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
+	uint64_t *size, char *name, size_t cap);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * view.c - what the archive's pages share: the frame, links, pagination,
+ * and a document or e-mail as one line of a list.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "web/archive/view.h"
+#include "web/html.h"
+
+bool view_searchable(const struct sz_page *pg)
+{
+	return pg->site->links == SZ_LINKS_ROOTED;
+}
+
+int view_link(struct sz_page *pg, struct sz_buf *b, const char *path)
+{
+	if (strcmp(path, "/") != 0)
+		return sz_buf_printf(b, "%s%s%s", pg->base, path, pg->suffix);
+	if (pg->site->links == SZ_LINKS_RELATIVE)
+		return sz_buf_printf(b, "%s/index%s", pg->base, pg->suffix);
+	return sz_buf_puts(b, pg->base[0] ? pg->base : "/");
+}
+
+int view_begin(struct sz_page *pg, const char *title)
+{
+	struct sz_buf style, home;
+	sz_buf_init(&style, SZ_PAGES_LINK_BASE + 16);
+	sz_buf_init(&home, SZ_PAGES_LINK_BASE + 16);
+	int rc = pg->site->links == SZ_LINKS_RELATIVE ?
+		sz_buf_printf(&style, "%s/style.css", pg->base) :
+		sz_buf_puts(&style, "/style.css");
+	if (rc == 0)
+		rc = pg->site->links == SZ_LINKS_RELATIVE ?
+			view_link(pg, &home, "/") : sz_buf_puts(&home, "/");
+	if (rc == 0)
+		rc = sz_html_open(pg->out, pg->site->drafts ?
+			SZ_PAGES_SITE " (preview)" : SZ_PAGES_SITE, title,
+			(const char *)style.data, (const char *)home.data);
+	sz_buf_free(&style);
+	sz_buf_free(&home);
+	if (rc == 0 && view_searchable(pg))
+		rc = sz_buf_printf(pg->out, "<form class=\"search\" method=\"get\" "
+			"action=\"%s/search\"><input type=\"search\" name=\"q\" "
+			"aria-label=\"Search the archive\" placeholder=\"Search the "
+			"archive\"> <button>Search</button></form>\n", pg->base);
+	pg->content_type = "text/html; charset=utf-8";
+	return rc;
+}
+
+int view_end(struct sz_page *pg)
+{
+	return sz_html_end(pg->out);
+}
+
+int view_escape(struct sz_buf *b, const char *s)
+{
+	return sz_html_escape(b, s ? s : "");
+}
+
+size_t sz_page_number(const char *p)
+{
+	char *end;
+	unsigned long v = p ? strtoul(p, &end, 10) : 1;
+	if (p == NULL || *end || v < 1 || v > SZ_PAGES_MAX_PAGE)
+		v = 1;
+	return v;
+}
+
+size_t view_offset(const struct sz_page *pg)
+{
+	return (pg->number - 1) * SZ_PAGES_PER_PAGE;
+}
+
+/* The link to page n of the list at path: "?page=n" on a live site, a
+ * path of its own ("/release/3/page/2") in a static copy. */
+static int page_link(struct sz_page *pg, struct sz_buf *b, const char *path,
+	const char *query, size_t n)
+{
+	struct sz_buf link;
+	sz_buf_init(&link, SZ_PAGES_LINK_BASE + 4 * SZ_PAGES_LINK_BASE);
+	int rc;
+	if (pg->site->links == SZ_LINKS_RELATIVE) {
+		rc = n == 1 ? view_link(pg, &link, path) :
+			sz_buf_printf(&link, "%s%s/page/%zu%s", pg->base,
+				strcmp(path, "/") == 0 ? "" : path, n, pg->suffix);
+	} else {
+		rc = view_link(pg, &link, path);
+		if (rc == 0 && query != NULL) {
+			rc = sz_buf_puts(&link, "?q=");
+			if (rc == 0)
+				rc = view_urlencode(&link, query);
+		}
+		if (rc == 0)
+			rc = sz_buf_printf(&link, "%cpage=%zu", query ? '&' : '?', n);
+	}
+	if (rc == 0)
+		rc = view_escape(b, (const char *)link.data);
+	sz_buf_free(&link);
+	return rc;
+}
+
+int view_pager(struct sz_page *pg, const char *path, const char *query,
+	int64_t total)
+{
+	struct sz_buf *b = pg->out;
+	size_t page = pg->number;
+	size_t pages = (size_t)((total + SZ_PAGES_PER_PAGE - 1) /
+		SZ_PAGES_PER_PAGE);
+	if (pages <= 1 && page <= 1)
+		return 0;
+	int rc = sz_buf_printf(b, "<nav class=\"pager\">Page %zu of %zu", page,
+		pages ? pages : 1);
+	if (rc == 0 && page > 1) {
+		rc = sz_buf_puts(b, " · <a rel=\"prev\" href=\"");
+		if (rc == 0)
+			rc = page_link(pg, b, path, query,
+				page - 1 <= pages ? page - 1 : 1);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\">previous</a>");
+	}
+	if (rc == 0 && page < pages) {
+		rc = sz_buf_puts(b, " · <a rel=\"next\" href=\"");
+		if (rc == 0)
+			rc = page_link(pg, b, path, query, page + 1);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\">next</a>");
+	}
+	return rc ? rc : sz_buf_puts(b, "</nav>\n");
+}
+
+void view_date(int64_t t, char *out, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+		snprintf(out, cap, "no date");
+		return;
+	}
+	strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+bool view_visible(const struct sz_page *pg, const struct sz_doc_row *d)
+{
+	return d->published || pg->site->drafts;
+}
+
+int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
+	const char *snippet)
+{
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_printf(b, "<li><a href=\"%s/%s/%lld%s\">", pg->base,
+		d->email ? "email" : "doc", (long long)d->id, pg->suffix);
+	if (rc == 0)
+		rc = view_escape(b, d->title);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</a> <span class=\"meta\">");
+	if (rc == 0 && d->email) {
+		char day[40];
+		view_date(d->date, day, sizeof(day));
+		rc = view_escape(b, d->from_name[0] ? d->from_name : d->from_addr);
+		if (rc == 0)
+			rc = sz_buf_printf(b, " · %s", day);
+	} else if (rc == 0) {
+		rc = sz_buf_printf(b, "%s · %llu KiB", d->type,
+			(unsigned long long)((d->size + 1023) / 1024));
+	}
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</span>");
+	if (rc == 0 && snippet != NULL && snippet[0])
+		rc = sz_buf_printf(b, "<p class=\"snippet\">%s</p>", snippet);
+	return rc ? rc : sz_buf_puts(b, "</li>\n");
+}
+
+int view_not_found(struct sz_page *pg, const char *what)
+{
+	pg->status = 404;
+	snprintf(pg->message, sizeof(pg->message), "%s", what);
+	return 0;
+}
+
+int view_urlencode(struct sz_buf *b, const char *s)
+{
+	int rc = 0;
+	for (; s && *s && rc == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@')
+			rc = sz_buf_append(b, s, 1);
+		else
+			rc = sz_buf_printf(b, "%%%02X", c);
+	}
+	return rc;
+}

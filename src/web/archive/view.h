@@ -1,0 +1,57 @@
+/*
+ * view.h - what the archive's pages share (view.c): the frame, links,
+ * pagination, and a document or e-mail as one line of a list.  Internal
+ * to src/web/archive/; the pages' interface is pages.h.
+ *
+ * Links: a page link is pg->base, the path ("/doc/12"), pg->suffix; a
+ * file link (a download, the stylesheet) has no suffix.
+ */
+#ifndef SZ_WEB_ARCHIVE_VIEW_H
+#define SZ_WEB_ARCHIVE_VIEW_H
+
+#include "web/archive/pages.h"
+
+/* Renderers, one family per file: each fills pg->out (and pg->status). */
+int page_home(struct sz_page *pg, const struct sz_page_args *a);   /* home.c */
+int page_feed(struct sz_page *pg, const struct sz_page_args *a);
+int page_release(struct sz_page *pg, const struct sz_page_args *a); /* release.c */
+int page_document(struct sz_page *pg, const struct sz_page_args *a); /* document.c */
+int page_email(struct sz_page *pg, const struct sz_page_args *a);  /* email.c */
+int page_thread(struct sz_page *pg, const struct sz_page_args *a);
+int page_from(struct sz_page *pg, const struct sz_page_args *a);
+int page_to(struct sz_page *pg, const struct sz_page_args *a);
+int page_search(struct sz_page *pg, const struct sz_page_args *a); /* search.c */
+int api_releases(struct sz_page *pg, const struct sz_page_args *a); /* api.c */
+int api_release(struct sz_page *pg, const struct sz_page_args *a);
+int api_document(struct sz_page *pg, const struct sz_page_args *a);
+int api_email(struct sz_page *pg, const struct sz_page_args *a);
+int api_search(struct sz_page *pg, const struct sz_page_args *a);
+
+/* The frame: the page's head, the site's header and, where the site can
+ * search, the search form. */
+int view_begin(struct sz_page *pg, const char *title);
+int view_end(struct sz_page *pg);
+/* The page does not exist: status 404 and what to tell the reader. */
+int view_not_found(struct sz_page *pg, const char *what);
+/* Whether the site answers searches (not a static copy). */
+bool view_searchable(const struct sz_page *pg);
+/* Appends the link to the page at path ("/" is the start page). */
+int view_link(struct sz_page *pg, struct sz_buf *b, const char *path);
+/* The offset of the page's first item in a list. */
+size_t view_offset(const struct sz_page *pg);
+/* "Page 2 of 9 · previous · next" for the list at path; query is the
+ * search text, or NULL. */
+int view_pager(struct sz_page *pg, const char *path, const char *query,
+	int64_t total);
+/* One document or e-mail in a list, with an optional snippet (HTML). */
+int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
+	const char *snippet);
+/* Whether a document or e-mail shows on this site. */
+bool view_visible(const struct sz_page *pg, const struct sz_doc_row *d);
+/* A date as YYYY-MM-DD HH:MM UTC. */
+void view_date(int64_t t, char *out, size_t cap);
+int view_escape(struct sz_buf *b, const char *s);
+/* Appends s percent-encoded for a URL path or query. */
+int view_urlencode(struct sz_buf *b, const char *s);
+
+#endif

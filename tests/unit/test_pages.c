@@ -1,0 +1,141 @@
+/* test_pages.c - the archive page layer renders from the archive alone:
+ * links rooted under the face's prefix, or relative to the page with a
+ * suffix for a copy on disk (which then has no search); drafts only
+ * where the site shows them; a missing page is a 404 with a sentence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "web/archive/pages.h"
+
+static char dir[] = "/tmp/test_pages.XXXXXX";
+static struct sz_archive *arch;
+
+static int setup(void **state)
+{
+	(void)state;
+	int64_t rel, id;
+	struct sz_doc_row d;
+	if (mkdtemp(dir) == NULL ||
+	    sz_archive_open(&arch, dir, true, false, NULL) != 0 ||
+	    arch->ops->release_create(arch, "Bridge <papers>", "2024-05-01",
+		    "About the bridge.", &rel, NULL) != 0)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	d.release_id = rel;
+	snprintf(d.title, sizeof(d.title), "memo");
+	snprintf(d.filename, sizeof(d.filename), "memo.txt");
+	snprintf(d.type, sizeof(d.type), "text");
+	memset(d.sha256, 'a', 64);
+	d.size = 11;
+	d.summary = "A memo.";
+	return arch->ops->doc_add(arch, &d, "the bridge", 10, &id, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	arch->ops->close(arch);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static int render(const struct sz_site *site, enum sz_page_kind kind,
+	const char *path, int64_t id, struct sz_buf *out, struct sz_page *pg)
+{
+	struct sz_page_args a = { .id = id, .number = 1 };
+	sz_buf_init(out, 1 << 20);
+	return sz_page_render(pg, site, kind, path, &a, out);
+}
+
+static void a_draft_shows_only_where_drafts_do(void **state)
+{
+	(void)state;
+	struct sz_site pub = { arch, false, SZ_LINKS_ROOTED, "", NULL };
+	struct sz_site preview = { arch, true, SZ_LINKS_ROOTED, "/preview",
+		NULL };
+	struct sz_buf out;
+	struct sz_page pg;
+	assert_int_equal(render(&pub, SZ_PAGE_RELEASE, "/release/1", 1, &out,
+		&pg), 0);
+	assert_int_equal(pg.status, 404);
+	assert_string_equal(pg.message, "There is no such release.");
+	assert_int_equal(out.len, 0);
+	sz_buf_free(&out);
+	assert_int_equal(render(&preview, SZ_PAGE_RELEASE, "/release/1", 1,
+		&out, &pg), 0);
+	assert_int_equal(pg.status, 200);
+	assert_non_null(strstr((char *)out.data, "Bridge &lt;papers&gt;"));
+	assert_non_null(strstr((char *)out.data, "href=\"/preview/doc/1\""));
+	assert_non_null(strstr((char *)out.data,
+		"action=\"/preview/search\""));
+	sz_buf_free(&out);
+}
+
+static void a_copy_links_relatively_and_cannot_search(void **state)
+{
+	(void)state;
+	struct sz_site copy = { arch, true, SZ_LINKS_RELATIVE, NULL, ".html" };
+	struct sz_buf out;
+	struct sz_page pg;
+	assert_int_equal(render(&copy, SZ_PAGE_RELEASE, "/release/1", 1, &out,
+		&pg), 0);
+	assert_int_equal(pg.status, 200);
+	const char *html = (const char *)out.data;
+	assert_non_null(strstr(html, "href=\"../doc/1.html\""));
+	assert_non_null(strstr(html, "href=\"../style.css\""));
+	assert_non_null(strstr(html, "href=\"../index.html\""));
+	assert_null(strstr(html, "search"));
+	assert_null(strstr(html, "href=\"/"));
+	sz_buf_free(&out);
+	assert_int_equal(render(&copy, SZ_PAGE_HOME, "/", 0, &out, &pg), 0);
+	assert_non_null(strstr((char *)out.data, "href=\"./release/1.html\""));
+	assert_non_null(strstr((char *)out.data, "href=\"./feed.atom\""));
+	sz_buf_free(&out);
+	assert_int_equal(render(&copy, SZ_PAGE_DOCUMENT, "/doc/1", 1, &out,
+		&pg), 0);
+	assert_non_null(strstr((char *)out.data, "href=\"../file/1\""));
+	assert_non_null(strstr((char *)out.data, "href=\"../release/1.html\""));
+	sz_buf_free(&out);
+	assert_int_equal(render(&copy, SZ_PAGE_SEARCH, "/search", 0, &out,
+		&pg), 0);
+	assert_int_equal(pg.status, 404);
+	sz_buf_free(&out);
+}
+
+static void pages_have_their_own_paths(void **state)
+{
+	(void)state;
+	assert_int_equal(sz_page_kind_of("/doc/:id"), SZ_PAGE_DOCUMENT);
+	assert_int_equal(sz_page_kind_of("/api/v1/emails/:id"), SZ_API_EMAIL);
+	assert_int_equal(sz_page_kind_of("/nowhere"), SZ_PAGE_KINDS);
+	for (int k = 0; k < SZ_PAGE_KINDS; k++)
+		assert_int_equal(sz_page_kind_of(sz_page_path(
+			(enum sz_page_kind)k)), k);
+	assert_int_equal(sz_page_number("3"), 3);
+	assert_int_equal(sz_page_number("0"), 1);
+	assert_int_equal(sz_page_number("x"), 1);
+	assert_int_equal(sz_page_number("99999999999"), 1);
+	assert_int_equal(sz_page_number(NULL), 1);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_draft_shows_only_where_drafts_do),
+		cmocka_unit_test(a_copy_links_relatively_and_cannot_search),
+		cmocka_unit_test(pages_have_their_own_paths),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
