@@ -122,8 +122,8 @@ check "every file samizdat made is 0600 and every directory 0700, though the uma
 	sh -c "test -z \"\$(find inst -perm /077)\""
 
 # Sources stored by earlier versions had ids in the order they came:
-# migration 5 gives them random ids, and their rows follow.
-sqlite3 inst/inbox.db "PRAGMA user_version = 4;
+# migration 6 gives them random ids, and their rows follow.
+sqlite3 inst/inbox.db "PRAGMA user_version = 5;
 	INSERT INTO sources (id, uid, login_hash, public_key, created_day, last_day)
 	VALUES (7, x'00112233445566778899aabbccddeeff', randomblob(32), randomblob(32),
 		'2020-01-01', '2020-01-01');
@@ -131,7 +131,7 @@ sqlite3 inst/inbox.db "PRAGMA user_version = 4;
 	INSERT INTO replies (source_id, blob, day) VALUES (7, 'old-reply', '2020-01-02');"
 "$SAMIZDAT" recipient list -d inst >/dev/null
 check "an older database's sources get random ids, their submissions and replies with them" sh -c "
-	test \"\$(sqlite3 inst/inbox.db 'PRAGMA user_version')\" -ge 5 &&
+	test \"\$(sqlite3 inst/inbox.db 'PRAGMA user_version')\" -ge 6 &&
 	test \"\$(sqlite3 inst/inbox.db 'select count(*) from sources where id < 1000000')\" = 0 &&
 	test \"\$(sqlite3 inst/inbox.db \"select count(*) from sources s join submissions b
 		on b.source_id = s.id join replies r on r.source_id = s.id

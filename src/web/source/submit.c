@@ -42,6 +42,7 @@ struct submit_ctx {
 	char file[SZ_ITEM_NAME_MAX + 1];   /* the file being received */
 	uint64_t file_size;
 	uint64_t files;
+	struct sz_quota_hold quota;  /* what it counts against quotas */
 };
 
 static int fail(struct sz_request *rq, unsigned status, const char *msg)
@@ -193,17 +194,19 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 }
 
 /* Reserves room for the whole body in the staging memory, before a byte
- * of it is read. */
+ * of it is read: its declared length, or, sent chunked with none, the
+ * most a body may be (max_submission_mb). */
 static int reserve(struct sz_request *rq, struct submit_ctx *c)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_err err;
 	const char *cl = sz_request_header(rq, "Content-Length");
 	char *end = NULL;
-	unsigned long long body = cl ? strtoull(cl, &end, 10) : 0;
-	if (cl == NULL || *cl == '\0' || *end != '\0')
-		return fail(rq, 411, "Your browser did not say how large the "
-			"upload is. Send it again from the form.");
+	unsigned long long body = cl ? strtoull(cl, &end, 10) :
+		app->in->cfg.max_submission_mb << 20;
+	if (cl != NULL && (*cl == '\0' || *end != '\0'))
+		return fail(rq, 400, "The upload's length is malformed. Send it "
+			"again from the form.");
 	int rc = sz_stage_begin(app->staging, c->session.user_id, body,
 		app->in->cfg.max_files + 1, c->nrcpts, &c->stage, &err);
 	if (rc == SZ_E_BUSY) {
@@ -234,7 +237,9 @@ int sz_source_submit_begin(struct sz_request *rq)
 		return fail(rq, 403, "You are not logged in (your session may "
 			"have expired). Log in with your codename and send "
 			"again.");
-	int rc = load_recipients(rq, c);
+	int rc = sz_source_quota_begin(rq, c->session.user_id, &c->quota);
+	if (rc == SZ_OK)
+		rc = load_recipients(rq, c);
 	if (rc == SZ_OK)
 		rc = reserve(rq, c);
 	if (rc != SZ_OK)
@@ -251,6 +256,8 @@ int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
 {
 	struct submit_ctx *c = rq->handler_ctx;
 	struct sz_err err;
+	if (sz_source_quota_more(rq, &c->quota, len) != SZ_OK)
+		return SZ_E_LIMIT;
 	int rc = sz_multipart_feed(c->mp, data, len, &err);
 	if (rc != SZ_OK && !rq->error)
 		fail(rq, rc == SZ_E_LIMIT ? 413 : 400, err.msg);
@@ -290,6 +297,7 @@ int sz_source_submit(struct sz_request *rq)
 			"choose at least one file.");
 	sz_stage_commit(app->staging, c->stage);
 	c->stage = NULL;   /* held now: the cleaner must leave it */
+	sz_source_quota_end(app, &c->quota, true);
 	return sz_source_redirect(rq, "/source?sent=1");
 }
 
@@ -299,6 +307,7 @@ void sz_source_submit_cleanup(struct sz_request *rq)
 	struct submit_ctx *c = rq->handler_ctx;
 	if (c == NULL)
 		return;
+	sz_source_quota_end(app, &c->quota, false);
 	sz_stage_abort(app->staging, c->stage);
 	for (size_t i = 0; i < c->nrcpts; i++)
 		sz_age_recipient_free(c->rcpts[i]);
