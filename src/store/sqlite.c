@@ -1,7 +1,8 @@
 /*
  * sqlite.c - the SQLite back end of the storage interface.
  *
- * A rollback journal (not WAL) with synchronous=FULL, so what is committed
+ * A rollback journal (not WAL; kept, and truncated after each
+ * transaction) with synchronous=FULL, so what is committed
  * survives a power cut, and so that reading leaves no trace: in WAL mode
  * a reader may write its read mark into the -shm file, whose time would
  * then say when a source last logged in or sent something.  Nothing a
@@ -717,15 +718,35 @@ static int leave_wal(sqlite3 *db, const char *path, struct sz_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char mode[16] = "";
-	int rc = sz_sqlite_prepare(db, "PRAGMA journal_mode = DELETE", &st,
+	int rc = sz_sqlite_prepare(db, "PRAGMA journal_mode = TRUNCATE", &st,
 		err);
 	if (rc == SZ_OK && sz_sqlite_step(st) == SQLITE_ROW)
 		sz_sqlite_text(mode, sizeof(mode), st, 0);
 	sqlite3_finalize(st);
-	if (rc == SZ_OK && strcmp(mode, "delete") != 0)
+	if (rc == SZ_OK && strcmp(mode, "truncate") != 0)
 		rc = sz_err_set(err, SZ_E_BUSY, "%s is in use by another "
 			"process in WAL mode; stop it and start again", path);
 	return rc;
+}
+
+/* The journal, made empty (an empty journal is never replayed) when the
+ * database is opened and kept from then on (journal_mode TRUNCATE): a
+ * face locked in to its files cannot make a file next to them. */
+static int make_journal(const char *path, struct sz_err *err)
+{
+	char journal[4200];
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	int fd = open(journal, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", journal,
+			strerror(e));
+	}
+	close(fd);
+	return SZ_OK;
 }
 
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
@@ -740,6 +761,8 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	q->base.ops = &sqlite_ops;
 	pthread_mutex_init(&q->mu, NULL);
 	int rc = sz_sqlite_private_files(path, err);
+	if (rc == SZ_OK)
+		rc = make_journal(path, err);
 	if (rc != SZ_OK)
 		goto out;
 	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
