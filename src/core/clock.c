@@ -21,7 +21,7 @@ int sz_clock_open_test(struct sz_clock *c, const char *path,
 {
 	char done[4200];
 	sz_clock_system(c);
-	snprintf(done, sizeof(done), "%s.done", path);
+	snprintf(done, sizeof(done), "%s%s", path, SZ_CLOCK_DONE_SUFFIX);
 	c->fd = open(path, O_RDONLY | O_CLOEXEC);
 	c->done_fd = open(done, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		0600);

@@ -18,6 +18,11 @@
 
 #include "core/err.h"
 
+/* The environment variable naming a test clock's file. */
+#define SZ_CLOCK_TEST_ENV "SAMIZDAT_TEST_CLOCK"
+/* What is appended to its path for the file saying what was done. */
+#define SZ_CLOCK_DONE_SUFFIX ".done"
+
 struct sz_clock {
 	int fd;          /* the test clock's file, or -1 */
 	int done_fd;     /* its ".done" file, or -1 */

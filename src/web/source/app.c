@@ -26,14 +26,14 @@ static void sweep_sessions(void *ctx)
 static int start_staging(struct sz_source_app *app, struct sz_err *err)
 {
 	const struct sz_config *cfg = &app->in->cfg;
-	const char *test = getenv("SAMIZDAT_TEST_CLOCK");
+	const char *test = getenv(SZ_CLOCK_TEST_ENV);
 	sz_clock_system(&app->clock);
 	if (test != NULL && test[0] != '\0') {
 		int rc = sz_clock_open_test(&app->clock, test, err);
 		if (rc != SZ_OK)
 			return rc;
 		fprintf(stderr, "samizdat serve: periods follow the test clock "
-			"in %s (SAMIZDAT_TEST_CLOCK: for tests only)\n", test);
+			"in %s (%s: for tests only)\n", test, SZ_CLOCK_TEST_ENV);
 	}
 	uint64_t cap = cfg->staging_mb << 20;
 	uint64_t largest = sz_item_ciphertext_bound(cfg->max_submission_mb << 20,
