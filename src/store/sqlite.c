@@ -237,11 +237,9 @@ static void use_noatime(void)
 			(sqlite3_syscall_ptr)(void (*)(void))open_noatime);
 }
 
-int sz_sqlite_private_files(const char *path, struct sz_err *err)
+/* Makes path (if it is not there) and makes it private. */
+static int create_private(const char *path, struct sz_err *err)
 {
-	static const char *const sidecars[] = { "-wal", "-shm", "-journal" };
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, use_noatime);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0) {
 		int e = errno;
@@ -251,6 +249,17 @@ int sz_sqlite_private_files(const char *path, struct sz_err *err)
 			strerror(e));
 	}
 	close(fd);
+	return SZ_OK;
+}
+
+int sz_sqlite_private_files(const char *path, struct sz_err *err)
+{
+	static const char *const sidecars[] = { "-wal", "-shm", "-journal" };
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, use_noatime);
+	int rc = create_private(path, err);
+	if (rc != SZ_OK)
+		return rc;
 	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
 		char side[4200];
 		snprintf(side, sizeof(side), "%s%s", path, sidecars[i]);
@@ -736,17 +745,7 @@ static int make_journal(const char *path, struct sz_err *err)
 {
 	char journal[4200];
 	snprintf(journal, sizeof(journal), "%s-journal", path);
-	int fd = open(journal, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", journal,
-			strerror(e));
-	}
-	close(fd);
-	return SZ_OK;
+	return create_private(journal, err);
 }
 
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
