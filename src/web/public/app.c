@@ -1,33 +1,21 @@
 /*
- * app.c - the public face's state, the archive opened read-only (with the
- * instance's settings that bound what a reader may cost), and its two
- * handlers: every archive page through the page layer, and files.
+ * app.c - the public face's state (the archive, which the instance opened
+ * read-only, and the settings that bound what a reader may cost) and its
+ * two handlers: every archive page through the page layer, and files.
  */
 #include <string.h>
 
-#include "core/config.h"
 #include "web/public/public.h"
 #include "web/web.h"
 
-int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	struct sz_err *err)
+void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
+	unsigned search_ms)
 {
 	memset(app, 0, sizeof(*app));
+	app->site.archive = archive;
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
-	struct sz_config cfg;
-	if (sz_config_load(&cfg, dir, NULL) != SZ_OK)
-		sz_config_defaults(&cfg);
-	app->site.search_ms = (unsigned)cfg.search_time_ms;
-	/* Created if missing, so a new instance serves an empty archive. */
-	return sz_archive_open(&app->site.archive, dir, true, false, err);
-}
-
-void sz_public_app_free(struct sz_public_app *app)
-{
-	if (app->site.archive != NULL)
-		app->site.archive->ops->close(app->site.archive);
-	app->site.archive = NULL;
+	app->site.search_ms = search_ms;
 }
 
 void sz_public_error_page(struct sz_request *rq, unsigned status,

@@ -21,10 +21,9 @@ struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
 };
 
-/* Opens the archive in dir. */
-int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	struct sz_err *err);
-void sz_public_app_free(struct sz_public_app *app);
+/* Serves archive (the instance's, opened read-only; not owned). */
+void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
+	unsigned search_ms);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const char *message);
