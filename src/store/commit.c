@@ -191,6 +191,7 @@ static int add_rows(struct sz_staging *st, const struct batch *b,
 	}
 	for (size_t i = 0; i < b->nsubs; i++) {
 		subs[i].source_id = b->subs[i]->source_id;
+		subs[i].desk = b->subs[i]->desk;
 		sz_store_day(b->subs[i]->period, subs[i].day);
 	}
 	for (size_t i = 0; i < b->nitems; i++) {

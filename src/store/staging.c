@@ -195,6 +195,21 @@ int64_t sz_staging_held_submissions(struct sz_staging *st,
 	return n;
 }
 
+bool sz_staging_held_desk(struct sz_staging *st, int64_t source_id,
+	int64_t *desk)
+{
+	bool found = false;
+	*desk = 0;
+	pthread_mutex_lock(&st->mu);
+	for (size_t i = 0; i < st->nheld && !found; i++)
+		if (st->held[i]->source_id == source_id) {
+			*desk = st->held[i]->desk;
+			found = true;
+		}
+	pthread_mutex_unlock(&st->mu);
+	return found;
+}
+
 int sz_stage_begin(struct sz_staging *st, int64_t source_id,
 	uint64_t body_bytes, size_t max_items, size_t nr,
 	struct sz_stage **out, struct sz_err *err)
@@ -304,6 +319,11 @@ int sz_stage_item_end(struct sz_stage *s, struct sz_err *err)
 	sz_item_free(s->w);
 	s->w = NULL;
 	return rc;
+}
+
+void sz_stage_set_desk(struct sz_stage *s, int64_t desk)
+{
+	s->desk = desk;
 }
 
 size_t sz_stage_items(const struct sz_stage *s)

@@ -29,6 +29,7 @@
 #ifndef SZ_STORE_STAGING_H
 #define SZ_STORE_STAGING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -68,6 +69,11 @@ int sz_staging_source_find(struct sz_staging *st,
 /* How many of a source's submissions are held. */
 int64_t sz_staging_held_submissions(struct sz_staging *st,
 	int64_t source_id);
+/* Whether a submission of the source is held, and if so the desk it was
+ * sent to (*desk): the source's first submission, held, fixes its desk
+ * as a stored one would (store.h, source_desk). */
+bool sz_staging_held_desk(struct sz_staging *st, int64_t source_id,
+	int64_t *desk);
 
 /* Reserves room for a submission whose body is body_bytes long, with up
  * to max_items items for nr recipients. */
@@ -81,6 +87,10 @@ int sz_stage_item_begin(struct sz_stage *s, enum sz_item_kind kind,
 int sz_stage_item_write(struct sz_stage *s, const uint8_t *data,
 	size_t len, struct sz_err *err);
 int sz_stage_item_end(struct sz_stage *s, struct sz_err *err);
+/* The desk the submission's items are encrypted for (0: none, the
+ * default), stored with it: the store makes it its source's desk if the
+ * source had sent nothing before (store.h, batch_add). */
+void sz_stage_set_desk(struct sz_stage *s, int64_t desk);
 /* Items begun so far. */
 size_t sz_stage_items(const struct sz_stage *s);
 /* The submission is whole: it is held until its period (the one it is

@@ -19,6 +19,7 @@ struct held_item {
 
 struct sz_stage {
 	int64_t source_id;
+	int64_t desk;               /* its items' readers (0: every one) */
 	int fd;                     /* memfd: memory, never a file system */
 	uint64_t reserved, used;
 	struct held_item *items;

@@ -31,6 +31,7 @@ static int fill_one(struct sz_store *st, long days, struct sz_err *err)
 	uint8_t blob[16];
 	uint64_t v;
 	memset(&src, 0, sizeof(src));
+	memset(&sub, 0, sizeof(sub));
 	memset(items, 0, sizeof(items));
 	randombytes_buf(&v, sizeof(v));
 	src.id = (int64_t)(v >> 11) + 1;   /* random, as staging gives them */

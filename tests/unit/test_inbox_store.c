@@ -38,6 +38,7 @@ static int64_t add_source(struct sz_store *st, size_t items)
 	uint8_t b[8];
 	uint64_t v;
 	memset(&src, 0, sizeof(src));
+	memset(&sub, 0, sizeof(sub));
 	memset(rows, 0, sizeof(rows));
 	randombytes_buf(&v, sizeof(v));
 	src.id = (int64_t)(v >> 11) + 1;
@@ -167,7 +168,7 @@ static void views_and_counts_follow_every_change(void **state)
 	struct sz_inbox_counts c;
 	int64_t ids[SOURCES];
 	size_t pages;
-	assert_int_equal(st->ops->inbox_counts(st, &c, NULL), 0);
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &c, NULL), 0);
 	assert_int_equal(c.sources, SOURCES);
 	assert_int_equal(c.unread_sources, SOURCES);
 	assert_int_equal(c.unread_items, (SOURCES / 3) * 6 + 1 + 2);
@@ -176,7 +177,7 @@ static void views_and_counts_follow_every_change(void **state)
 	assert_int_equal(st->ops->source_seen(st, f->ids[0], NULL), 0);
 	assert_int_equal(st->ops->source_star(st, f->ids[1], NULL), 0);
 	assert_int_equal(st->ops->source_star(st, f->ids[2], NULL), 0);
-	assert_int_equal(st->ops->inbox_counts(st, &c, NULL), 0);
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &c, NULL), 0);
 	assert_int_equal(c.unread_sources, SOURCES - 1);
 	assert_int_equal(c.unread_items, (SOURCES / 3) * 6 + 2);
 	assert_int_equal(c.starred_sources, 2);
@@ -191,7 +192,7 @@ static void views_and_counts_follow_every_change(void **state)
 	assert_int_equal(st->ops->source_delete(st, f->ids[1], &blobs, &nblobs,
 		NULL), 0);
 	free(blobs);
-	assert_int_equal(st->ops->inbox_counts(st, &c, NULL), 0);
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &c, NULL), 0);
 	assert_int_equal(c.sources, SOURCES - 1);
 	assert_int_equal(c.starred_sources, 1);
 	/* retention: everything is from before tomorrow */
@@ -201,7 +202,7 @@ static void views_and_counts_follow_every_change(void **state)
 		&nsub, NULL), 0);
 	free(blobs);
 	assert_int_equal(nsub, SOURCES - 1);
-	assert_int_equal(st->ops->inbox_counts(st, &c, NULL), 0);
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &c, NULL), 0);
 	assert_int_equal(c.sources, 0);
 	assert_int_equal(c.unread_sources, 0);
 	assert_int_equal(c.unread_items, 0);
@@ -232,6 +233,46 @@ static void a_designation_finds_its_sources_only(void **state)
 	assert_int_equal(row.id, 0);
 }
 
+/* One submission of one item by a stored source, to desk. */
+static void send_to(struct sz_store *st, int64_t id, int64_t desk)
+{
+	struct sz_batch_submission sub;
+	struct sz_batch_item item;
+	memset(&sub, 0, sizeof(sub));
+	memset(&item, 0, sizeof(item));
+	sub.source_id = id;
+	sub.desk = desk;
+	sz_store_today(sub.day);
+	uint8_t b[8];
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(item.row.blob, sizeof(item.row.blob), b, sizeof(b));
+	item.row.padded_size = 1024;
+	struct sz_batch batch = { NULL, 0, &sub, 1, &item, 1 };
+	assert_int_equal(st->ops->batch_add(st, &batch, NULL), 0);
+}
+
+/* The desk is only read by source_desk; the batch of a source's first
+ * submission writes it, and later ones leave it. */
+static void a_first_submission_fixes_the_desk(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	int64_t id = add_source(st, 0), desk = -1;
+	bool fixed = true;
+	assert_int_equal(st->ops->source_desk(st, id, &desk, &fixed, NULL), 0);
+	assert_int_equal(desk, 0);
+	assert_false(fixed);
+	send_to(st, id, 5);
+	assert_int_equal(st->ops->source_desk(st, id, &desk, &fixed, NULL), 0);
+	assert_int_equal(desk, 5);
+	assert_true(fixed);
+	send_to(st, id, 7);
+	assert_int_equal(st->ops->source_desk(st, id, &desk, &fixed, NULL), 0);
+	assert_int_equal(desk, 5);
+	assert_int_equal(st->ops->source_desk(st, 999999, &desk, &fixed, NULL),
+		SZ_E_NOT_FOUND);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -243,6 +284,8 @@ int main(void)
 			views_and_counts_follow_every_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_designation_finds_its_sources_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_first_submission_fixes_the_desk, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,16 +14,20 @@
 
 #include "http/server.h"
 #include "web/archive/pages.h"
+#include "web/brand.h"
 
 #define SZ_PUBLIC_SITE SZ_PAGES_SITE
 
 struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
+	struct sz_brand brand;      /* the newsroom's name, words and logo:
+	                               a copy of the face's, not owned */
 };
 
-/* Serves archive (the instance's, opened read-only; not owned). */
+/* Serves archive (the instance's, opened read-only; not owned) under
+ * brand (loaded before the lock-in, cli/faces.c; it must outlive app). */
 void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
-	unsigned search_ms);
+	unsigned search_ms, const struct sz_brand *brand);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const char *message);
@@ -31,5 +35,7 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 /* Every page (the route's variant says which), and the file downloads. */
 int sz_public_page(struct sz_request *rq);
 int sz_public_file(struct sz_request *rq);
+/* GET /logo.png, /logo.svg: the newsroom's logo, scrubbed (web/brand.h). */
+int sz_public_logo(struct sz_request *rq);
 
 #endif
