@@ -36,6 +36,9 @@ enum {
 	SZ_FACE_RUNNER = 1 << 2,     /* a document runner for uploads */
 	SZ_FACE_SPEAKS = 1 << 3,     /* readers' languages and the newsroom's
 	                                brand, read before the lock-in */
+	SZ_FACE_PERIODS = 1 << 4,    /* holds submissions until their period
+	                                ends (store/staging.h), on a test
+	                                clock if one is set (core/clock.h) */
 };
 
 struct sz_face_run;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -120,6 +121,10 @@ static void help(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Whatever the caller's umask, what samizdat creates (the instance's
+	 * databases with their -wal and -shm, directories, files) is for
+	 * its own user only.  Outputs meant for others set their mode. */
+	umask(077);
 	if (sodium_init() < 0) {
 		fputs("samizdat: cannot initialise libsodium\n", stderr);
 		return SZ_EXIT_FAIL;

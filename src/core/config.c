@@ -31,17 +31,20 @@ struct setting {
 	uint64_t min, max, def;
 	const char *text;
 	const char *help;
+	uint64_t divides;   /* if not 0, a value must divide this */
 };
 
 #define NUMBER(k, lo, hi, d, h) \
-	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h }
+	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h, 0 }
+#define DIVISOR(k, lo, hi, d, of, h) \
+	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h, of }
 #define ADDRESS(k, d, h) \
-	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h, 0 }
 #define USERNAME(k, d, h) \
-	{ #k, USER, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+	{ #k, USER, offsetof(struct sz_config, k), 0, 0, 0, d, h, 0 }
 #define WORDS(kind, k, example, h) \
 	{ #k, kind, offsetof(struct sz_config, k), 0, \
-	  sizeof(((struct sz_config *)0)->k), 0, example, h }
+	  sizeof(((struct sz_config *)0)->k), 0, example, h, 0 }
 
 static const struct setting settings[] = {
 	ADDRESS(listen_source, "127.0.0.1:8080",
@@ -124,6 +127,12 @@ static const struct setting settings[] = {
 		"then every language installed)"),
 	NUMBER(mirror_expiry_days, 1, 3650, 30,
 		"a mirror export's signature is valid this long"),
+	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
+		"submissions are stored together at the end of each period of "
+		"this many minutes, dated only by its start; a divisor of 1440"),
+	NUMBER(staging_mb, 16, 1048576, 4096,
+		"memory for submissions waiting for the end of their period; "
+		"when it is full, sources are asked to come back later"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -279,6 +288,11 @@ static int set_value(struct sz_config *c, const struct setting *st,
 			"line %zu: %s must be a whole number from %llu to %llu",
 			lineno, st->key, (unsigned long long)st->min,
 			(unsigned long long)st->max);
+	if (st->divides != 0 && st->divides % v != 0)
+		return sz_err_set(err, SZ_E_INVAL,
+			"line %zu: %s must divide %llu (a day, for periods "
+			"that start at midnight)", lineno, st->key,
+			(unsigned long long)st->divides);
 	*(uint64_t *)(void *)field = v;
 	return SZ_OK;
 }

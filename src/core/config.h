@@ -71,6 +71,10 @@ struct sz_config {
 	uint64_t doc_open_files;
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
+	uint64_t time_resolution_min;    /* a period: what a seized disk can
+	                                    tell of a submission's time */
+	uint64_t staging_mb;             /* submissions held in memory until
+	                                    their period ends */
 	uint64_t desk_required;          /* 1: a source must choose a desk */
 	char name[SZ_CONFIG_NAME_SIZE];  /* "" is samizdat's own */
 	char intro[SZ_CONFIG_INTRO_SIZE];

@@ -8,16 +8,18 @@
 #include <stdint.h>
 #include <string.h>
 
-size_t sz_utf8_seq(const unsigned char *s, size_t len)
+size_t sz_utf8_next(const char *str, size_t len, uint32_t *cp)
 {
+	const uint8_t *s = (const uint8_t *)str;
 	if (len == 0)
 		return 0;
 	uint8_t c = s[0];
 	size_t need;
 	uint8_t lo = 0x80, hi = 0xBF;
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
+	} else if (c >= 0xC2 && c <= 0xDF) {
 		need = 1;
 	} else if (c >= 0xE0 && c <= 0xEF) {
 		need = 2;
@@ -39,15 +41,25 @@ size_t sz_utf8_seq(const unsigned char *s, size_t len)
 	for (size_t k = 2; k <= need; k++)
 		if (s[k] < 0x80 || s[k] > 0xBF)
 			return 0;
+	uint32_t v = c & (0x3F >> need);
+	for (size_t k = 1; k <= need; k++)
+		v = v << 6 | (s[k] & 0x3F);
+	*cp = v;
 	return need + 1;
+}
+
+size_t sz_utf8_seq(const unsigned char *s, size_t len)
+{
+	uint32_t cp;
+	return sz_utf8_next((const char *)s, len, &cp);
 }
 
 bool sz_utf8_valid(const char *str, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
+	uint32_t cp;
 	while (i < len) {
-		size_t n = sz_utf8_seq(s + i, len - i);
+		size_t n = sz_utf8_next(str + i, len - i, &cp);
 		if (n == 0)
 			return false;
 		i += n;

@@ -9,13 +9,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 
 bool sz_utf8_valid(const char *s, size_t len);
 
+/* The code point at s (len bytes left) in *cp, and how many bytes it
+ * takes; 0 if the bytes there are not UTF-8. */
+size_t sz_utf8_next(const char *s, size_t len, uint32_t *cp);
+
 /* The length of the valid sequence at s[0..len) (1 to 4), or 0 when the
- * bytes there do not start one. */
+ * bytes there do not start one (sz_utf8_next without the code point). */
 size_t sz_utf8_seq(const unsigned char *s, size_t len);
 
 /* True if s is valid UTF-8 holding no control character that cleaning

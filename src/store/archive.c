@@ -25,7 +25,7 @@ int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 	bool read_only, struct sz_err *err)
 {
 	int rc = sz_archive_open_sqlite(a, dir, create, read_only, err);
-	if (rc == 0 && create && mkdir((*a)->files, 0755) != 0 &&
+	if (rc == 0 && create && mkdir((*a)->files, 0700) != 0 &&
 	    errno != EEXIST) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot create %s: %s", (*a)->files,
 			strerror(errno));
@@ -80,7 +80,7 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	if (lseek(fd, 0, SEEK_SET) != 0 || (out = mkstemp(tmp)) < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot store a file in %s: %s",
 			a->files, strerror(errno));
-	fchmod(out, 0644);
+	fchmod(out, 0600);
 	crypto_hash_sha256_init(&h);
 	for (;;) {
 		ssize_t n = sz_read_full(fd, buf, sizeof(buf));
@@ -104,7 +104,7 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	snprintf(dir, sizeof(dir), "%s/%.2s", a->files, sha256);
 	if (access(path, F_OK) == 0)
 		goto out;   /* content-addressed: it is there already */
-	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
 	    (!a->in_import && fsync(out) != 0) || rename(tmp, path) != 0) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot store a file: %s",
 			strerror(errno));

@@ -143,10 +143,10 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	const unsigned tree = rw | SZ_SB_CREATE | SZ_SB_REMOVE;
 	char path[4300];
 	int rc = SZ_OK;
-	/* The inbox's database and its WAL files, which exist while it is
-	 * open (and stay: store/sqlite.c keeps the WAL). */
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 3;
+	/* The inbox's database and its rollback journal, which exist once
+	 * it is open (and stay: store/sqlite.c keeps the journal). */
+	static const char *const suffix[] = { "", "-journal" };
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 2;
 	     i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_STORE_DB_FILE,
 			suffix[i]);

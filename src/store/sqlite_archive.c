@@ -864,7 +864,9 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 	q->read_only = read_only;
 	int flags = SQLITE_OPEN_FULLMUTEX | (read_only ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
-	int rc = 0;
+	int rc = create && !read_only ? sz_sqlite_private_files(path, err) : 0;
+	if (rc != 0)
+		goto out;
 	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot open the archive %s: %s",
 			path, q->db ? sqlite3_errmsg(q->db) : "out of memory");

@@ -35,6 +35,10 @@ int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err);
 void sz_sqlite_persist_wal(sqlite3 *db);
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
+/* Creates the database file at path if it is missing, and makes it and
+ * any -wal, -shm or -journal beside it mode 0600 whatever the umask:
+ * SQLite gives those files the database file's mode, so they follow. */
+int sz_sqlite_private_files(const char *path, struct sz_err *err);
 /* Runs sql, whose one parameter is id, under the mutex, and hands its
  * row to read; SZ_E_NOT_FOUND ("no such <what>") if there is none. */
 int sz_sqlite_row_by_id(struct sz_store *s, const char *sql, int64_t id,
@@ -71,8 +75,8 @@ int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
 	struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk,
 	const char *editor, bool *yes, struct sz_err *err);
-int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
-	int64_t want, int64_t *desk, struct sz_err *err);
+int sz_sqlite_source_desk(struct sz_store *s, int64_t source_id,
+	int64_t *desk, bool *fixed, struct sz_err *err);
 int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
 	const uint8_t name_key[32], int64_t max, int64_t *failures,
 	struct sz_err *err);

@@ -2,10 +2,13 @@
 # playing a source with curl (sourced after tests/interop/tap.sh).
 
 # make_instance DIR [key=value...]: an instance with cheap Argon2 (tests
-# only), one editor key (DIR.key), and any settings given.
+# only), one editor key (DIR.key), and any settings given.  DIR.clock is
+# the test clock its server follows (SAMIZDAT_TEST_CLOCK): now, to start
+# with; `commit DIR` moves it on.
 make_instance() {
 	dir=$1
 	shift
+	date +%s >"$dir.clock"
 	"$SAMIZDAT" init "$dir" >/dev/null || return 1
 	"$SAMIZDAT" keygen -o "$dir.key" >"$dir.pub" || return 1
 	"$SAMIZDAT" recipient add -d "$dir" editor "$(cat "$dir.pub")" >/dev/null
@@ -22,7 +25,8 @@ make_instance() {
 start_face() {
 	rm -f "$1.$2.fifo"
 	mkfifo "$1.$2.fifo"
-	"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
+	SAMIZDAT_TEST_CLOCK="$PWD/$1.clock" \
+		"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
 		>"$1.$2.fifo" 2>"$1.$2.err" &
 	FACE_PID=$!
 	timeout 20 head -n 1 "$1.$2.fifo" >"$1.$2.out"
@@ -38,6 +42,20 @@ start_server() {
 	start_face "$1" source || return 1
 	URL=$FACE_URL
 	PID=$FACE_PID
+}
+
+# commit DIR [SECONDS]: the test clock moves on by a period (or SECONDS)
+# and this waits until the source face has stored every submission held
+# for the periods that ended (20 s at most); fails if it did not.
+commit() {
+	step=${2:-$(( $(sed -n 's/^time_resolution_min = //p' "$1/samizdat.conf") * 60 ))}
+	t=$(( $(cat "$1.clock") + step ))
+	echo "$t" >"$1.clock"
+	i=0
+	while [ $i -lt 400 ] && [ "$(cat "$1.clock.done" 2>/dev/null)" != "$t" ]; do
+		i=$((i + 1)); sleep 0.05
+	done
+	[ "$(cat "$1.clock.done" 2>/dev/null)" = "$t" ]
 }
 
 stop_server() {
@@ -66,6 +84,23 @@ submit() {
 	shift
 	curl -s -c "$jar" -b "$jar" -o "$jar.submit.html" -w '%{http_code}' \
 		-F "csrf=$(csrf_of "$jar.home.html")" "$@" "$URL/submit"
+}
+
+# held PID: how many submissions a server holds in memory, being received
+# or waiting for their period to end (each is a memfd).
+held() {
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'memfd:samizdat-stage'
+}
+
+# unpack KEY DIR FILE...: each inbox item (or a source's tar of them)
+# through age and GNU tar, as an editor without samizdat would.
+unpack() {
+	key=$1 out=$2
+	shift 2
+	mkdir -p "$out"
+	for f in "$@"; do
+		age -d -i "$key" "$f" | tar -x -C "$out" || return 1
+	done
 }
 
 # blobs DIR: how many encrypted files are stored.

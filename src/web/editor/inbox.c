@@ -1,8 +1,9 @@
 /*
  * inbox.c - the inbox (sources by designation, most recent activity first,
- * with unread counts), a source's items by day and padded size, and
- * downloads of items as the .age files they are stored as.  Editors
- * decrypt on their own machines: this face never holds a key that can.
+ * with unread counts), a source's items by day, number and padded size,
+ * and downloads of items as the .age files they are stored as.  Editors
+ * decrypt on their own machines: this face never holds a key that can,
+ * and so never knows a file's name (it is inside the item).
  *
  * The inbox is a page of 50 at a time, reached by "older" and "newer"
  * links that carry the place of the last source shown (never an offset),
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "crypto/codename.h"
+#include "core/io.h"
 #include "store/blobs.h"
 #include "web/editor/editor.h"
 #include "web/html.h"
@@ -371,21 +373,25 @@ int sz_editor_source(struct sz_request *rq)
 	sz_designation_name(src.designation, d, sizeof(d));
 	struct sz_buf *b = &rq->page;
 	sz_editor_header(rq, &s, d);
-	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">Download "
-		"items and decrypt them on your own machine: <code>samizdat "
-		"decrypt -i key.txt FILE.age</code> or <code>age -d</code>. A "
-		"file's name and type are in its own small .age file.</p>\n"
+	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">This server "
+		"cannot read what sources send, file names included: each item "
+		"is an age file holding the file under its own name (a message "
+		"is <code>message.txt</code>). Download items, or all of them, "
+		"and decrypt them on your own machine: <code>samizdat decrypt "
+		"-i key.txt -C DIR FILE</code>, or <code>age -d -i key.txt "
+		"FILE.age | tar x</code>.</p>\n"
 		"<table id=\"items\">\n<tr><th>Day</th><th>Item</th><th>Size "
 		"(padded)</th><th>Download</th></tr>\n", d);
 	for (size_t i = 0; i < nitems; i++) {
 		char size[32];
 		human_size(items[i].row.padded_size, size, sizeof(size));
 		bool file = items[i].row.kind == SZ_ITEM_FILE;
-		sz_buf_printf(b, "<tr%s><td class=\"day\">%s</td><td>%s</td>"
-			"<td>%s</td><td><a href=\"/download?item=%lld\">%s.age</a>",
+		sz_buf_printf(b, "<tr%s><td class=\"day\">%s</td><td>%s %lld</td>"
+			"<td>%s</td><td><a href=\"/download?item=%lld\">%s-%lld.age</a>",
 			items[i].seen ? "" : " class=\"unread\"", items[i].day,
-			file ? "file" : "message", size, (long long)items[i].id,
-			file ? "file" : "message");
+			file ? "file" : "message", (long long)items[i].id, size,
+			(long long)items[i].id, d, (long long)items[i].id);
+		/* Items stored by earlier versions: name and type apart. */
 		if (file && items[i].row.meta_blob[0])
 			sz_buf_printf(b, " · <a href=\"/download?item=%lld&amp;"
 				"part=meta\">name and type</a>",
@@ -394,7 +400,8 @@ int sz_editor_source(struct sz_request *rq)
 	}
 	sz_buf_printf(b, "</table>\n<p><a href=\"/archive?id=%lld\" "
 		"id=\"archive\">Download all of this source's items (.tar of "
-		".age files)</a></p>\n", (long long)id);
+		".age files; <code>samizdat decrypt -C</code> takes it as it "
+		"is)</a></p>\n", (long long)id);
 	const char *replied = sz_request_query(rq, "replied");
 	if (replied != NULL && strcmp(replied, "1") == 0)
 		sz_buf_puts(b, "<p class=\"ok\" id=\"replied\">Your reply is "
@@ -459,7 +466,7 @@ int sz_editor_download(struct sz_request *rq)
 	char path[4300];
 	sz_blob_path(&app->in->blobs, meta ? it.row.meta_blob : it.row.blob,
 		path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sz_open_noatime(path, O_RDONLY | O_CLOEXEC, 0);
 	struct stat stt;
 	if (fd < 0 || fstat(fd, &stt) != 0) {
 		if (fd >= 0)
