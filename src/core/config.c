@@ -13,21 +13,30 @@
 
 #include "core/io.h"
 
-enum kind { ADDR, NUM };
+enum kind { ADDR, NUM, CHOICE };
 
 struct setting {
 	const char *key;
 	enum kind kind;
 	size_t offset;
 	uint64_t min, max, def;
-	const char *def_addr;
+	const char *def_addr;         /* an address's or a choice's default */
 	const char *help;
+	const char *choices;          /* CHOICE: "a|b|c" */
 };
 
 #define NUMBER(k, lo, hi, d, h) \
-	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h }
+	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h, NULL }
 #define ADDRESS(k, d, h) \
-	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h, NULL }
+/* The forum's settings are "forum.NAME" (field forum_NAME). */
+#define FORUM_NUMBER(k, lo, hi, d, h) FORUM_AT(#k, k, lo, hi, d, h)
+#define FORUM_AT(key, f, lo, hi, d, h) \
+	{ "forum." key, NUM, offsetof(struct sz_config, forum_##f), lo, hi, d, \
+	  NULL, h, NULL }
+#define FORUM_CHOICE(k, c, d, h) \
+	{ "forum." #k, CHOICE, offsetof(struct sz_config, forum_##k), 0, 0, 0, \
+	  d, h, c }
 
 static const struct setting settings[] = {
 	ADDRESS(listen_source, "127.0.0.1:8080",
@@ -57,6 +66,56 @@ static const struct setting settings[] = {
 		"memory for deriving keys from a codename"),
 	NUMBER(argon2_opslimit, 1, 100, 3,
 		"passes for deriving keys from a codename"),
+	/* the forum (docs/forum.md) */
+	FORUM_CHOICE(registration, "open|approval|invite", "open",
+		"who may join: anyone, anyone once a moderator approves, or "
+		"holders of an invitation (samizdat forum invite)"),
+	FORUM_NUMBER(registrations_per_hour, 1, 100000, 30,
+		"new accounts an hour, for everyone together"),
+	FORUM_NUMBER(session_idle_min, 1, 43200, 720,
+		"a member is logged out after this much inactivity"),
+	FORUM_NUMBER(edit_window_min, 0, 5256000, 60,
+		"how long after posting a member may still edit a post"),
+	FORUM_NUMBER(regular_member_posts, 1, 1000000, 30,
+		"posts that make a Regular Member"),
+	FORUM_NUMBER(senior_member_posts, 1, 1000000, 300,
+		"posts that make a Senior Member"),
+	FORUM_NUMBER(approve_first_posts, 0, 1000, 2,
+		"a new member's first posts wait for a moderator's approval"),
+	FORUM_NUMBER(trust1_read_posts, 0, 1000000, 30,
+		"posts read before a member may post links and images"),
+	FORUM_NUMBER(trust2_read_posts, 0, 1000000, 100,
+		"posts read for the highest trust level"),
+	FORUM_NUMBER(trust2_posts, 0, 1000000, 10,
+		"posts published for the highest trust level"),
+	FORUM_NUMBER(trust2_likes, 0, 1000000, 5,
+		"likes received for the highest trust level"),
+	FORUM_NUMBER(trust2_days, 0, 36500, 7,
+		"days since joining for the highest trust level"),
+	FORUM_AT("posts_per_day_new", posts_per_day[0], 1, 1000000, 5,
+		"posts a day for a new member (trust level 0)"),
+	FORUM_AT("posts_per_day_basic", posts_per_day[1], 1, 1000000, 30,
+		"posts a day at trust level 1"),
+	FORUM_AT("posts_per_day_member", posts_per_day[2], 1, 1000000, 200,
+		"posts a day at trust level 2"),
+	FORUM_AT("likes_per_day_new", likes_per_day[0], 1, 1000000, 10,
+		"likes a day for a new member"),
+	FORUM_AT("likes_per_day_basic", likes_per_day[1], 1, 1000000, 50,
+		"likes a day at trust level 1"),
+	FORUM_AT("likes_per_day_member", likes_per_day[2], 1, 1000000, 300,
+		"likes a day at trust level 2"),
+	FORUM_AT("reports_per_day_new", reports_per_day[0], 1, 1000000, 3,
+		"reports a day for a new member"),
+	FORUM_AT("reports_per_day_basic", reports_per_day[1], 1, 1000000, 10,
+		"reports a day at trust level 1"),
+	FORUM_AT("reports_per_day_member", reports_per_day[2], 1, 1000000, 30,
+		"reports a day at trust level 2"),
+	FORUM_NUMBER(posts_per_minute, 1, 1000, 3,
+		"posts a minute, for any member"),
+	FORUM_NUMBER(argon2_memlimit_mb, 8, 4096, 32,
+		"memory for checking a member's password"),
+	FORUM_NUMBER(argon2_opslimit, 1, 100, 3,
+		"passes for checking a member's password"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -68,6 +127,9 @@ void sz_config_defaults(struct sz_config *c)
 		char *field = (char *)c + settings[i].offset;
 		if (settings[i].kind == ADDR)
 			snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s",
+				settings[i].def_addr);
+		else if (settings[i].kind == CHOICE)
+			snprintf(field, SZ_CONFIG_CHOICE_SIZE, "%s",
 				settings[i].def_addr);
 		else
 			*(uint64_t *)(void *)field = settings[i].def;
@@ -101,6 +163,20 @@ static int set_value(struct sz_config *c, const struct setting *st,
 	const char *val, size_t lineno, struct sz_err *err)
 {
 	char *field = (char *)c + st->offset;
+	if (st->kind == CHOICE) {
+		size_t n = strlen(val);
+		for (const char *p = st->choices; n > 0 && p != NULL;
+		     p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL) {
+			const char *end = strchr(p, '|');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			if (len == n && memcmp(p, val, n) == 0) {
+				snprintf(field, SZ_CONFIG_CHOICE_SIZE, "%s", val);
+				return SZ_OK;
+			}
+		}
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be one "
+			"of %s", lineno, st->key, st->choices);
+	}
 	if (st->kind == ADDR) {
 		if (strlen(val) >= SZ_CONFIG_ADDR_SIZE || !valid_addr(val))
 			return sz_err_set(err, SZ_E_INVAL,
@@ -208,6 +284,10 @@ int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
 		if (settings[i].kind == ADDR)
 			n = snprintf(buf + o, cap - o, "\n# %s\n%s = %s\n",
 				settings[i].help, settings[i].key, field);
+		else if (settings[i].kind == CHOICE)
+			n = snprintf(buf + o, cap - o, "\n# %s (%s)\n%s = %s\n",
+				settings[i].help, settings[i].choices,
+				settings[i].key, field);
 		else
 			n = snprintf(buf + o, cap - o,
 				"\n# %s (%llu to %llu)\n%s = %llu\n",

@@ -17,6 +17,7 @@
 #define SZ_CONFIG_FILE "samizdat.conf"
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
 #define SZ_CONFIG_ADDR_SIZE 64
+#define SZ_CONFIG_CHOICE_SIZE 16
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
@@ -36,6 +37,25 @@ struct sz_config {
 	uint64_t login_attempts_per_min; /* for all sources together */
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
+	/* the forum (docs/forum.md): keys "forum.NAME" */
+	char forum_registration[SZ_CONFIG_CHOICE_SIZE];     /* open, approval or invite */
+	uint64_t forum_registrations_per_hour;  /* everyone together */
+	uint64_t forum_session_idle_min;
+	uint64_t forum_edit_window_min;
+	uint64_t forum_regular_member_posts;    /* titles by activity */
+	uint64_t forum_senior_member_posts;
+	uint64_t forum_approve_first_posts;     /* wait for a moderator */
+	uint64_t forum_trust1_read_posts;       /* trust levels */
+	uint64_t forum_trust2_read_posts;
+	uint64_t forum_trust2_posts;
+	uint64_t forum_trust2_likes;
+	uint64_t forum_trust2_days;
+	uint64_t forum_posts_per_day[3];        /* by trust level 0, 1, 2 */
+	uint64_t forum_likes_per_day[3];
+	uint64_t forum_reports_per_day[3];
+	uint64_t forum_posts_per_minute;
+	uint64_t forum_argon2_memlimit_mb;      /* members' passwords */
+	uint64_t forum_argon2_opslimit;
 };
 
 /* Fills c with the defaults. */

@@ -1,0 +1,763 @@
+/*
+ * sqlite_forum.c - the forum's SQLite back end: the schema (numbered
+ * migrations in PRAGMA user_version), opening one writer and a few reader
+ * connections, the statement cache, and the transaction helper.  The
+ * operations themselves live in the other sqlite_forum_*.c files
+ * (sqlite_forum_internal.h lists them).
+ *
+ * WAL mode, so the public face's readers never wait for a writer;
+ * synchronous=FULL, so a post acknowledged survives a power cut;
+ * secure_delete, so a deleted account's words are overwritten.  Every
+ * counter the pages show is kept by triggers as rows change, and so is the
+ * full-text index: a post is in it exactly while it and its thread are
+ * visible.
+ *
+ * What it deliberately does not do: keep anything about a reader (no
+ * address, no agent); a member's reading is kept only as how far they read
+ * each thread, which is what trust levels are earned by.
+ */
+#include "store/sqlite_forum_internal.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FQ_RETRIES 20
+#define FQ_BUSY_TIMEOUT_MS 5000
+#define FQ_CACHE_KIB 8192         /* page cache per connection */
+
+static const char *const migrations[] = {
+	/* 1: members, boards, threads, posts, likes, edits, reads, reports,
+	 * the moderation log, budgets, invitations; counters and the index
+	 * kept by triggers. */
+	"CREATE TABLE members ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  name_key TEXT NOT NULL UNIQUE,"
+	"  password_hash TEXT NOT NULL,"
+	"  role INTEGER NOT NULL DEFAULT 0,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  badge TEXT NOT NULL DEFAULT '',"
+	"  country TEXT NOT NULL DEFAULT '',"
+	"  joined_day TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  banned INTEGER NOT NULL DEFAULT 0,"
+	"  silenced INTEGER NOT NULL DEFAULT 0,"
+	"  posts INTEGER NOT NULL DEFAULT 0,"
+	"  approved_posts INTEGER NOT NULL DEFAULT 0,"
+	"  likes_received INTEGER NOT NULL DEFAULT 0,"
+	"  likes_given INTEGER NOT NULL DEFAULT 0,"
+	"  posts_read INTEGER NOT NULL DEFAULT 0,"
+	"  threads_entered INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX members_pending ON members(id) WHERE state = 1;"
+	"CREATE INDEX members_staff ON members(id) WHERE role > 0 AND state <> 2;"
+	"CREATE TABLE reserved (name_key TEXT PRIMARY KEY, why TEXT NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE invites (code_hash BLOB PRIMARY KEY, used_by INTEGER)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE boards ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  about TEXT NOT NULL DEFAULT '',"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  archive INTEGER NOT NULL DEFAULT 0,"
+	"  threads INTEGER NOT NULL DEFAULT 0,"
+	"  posts INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX boards_archive ON boards(archive) WHERE archive = 1;"
+	"CREATE TABLE threads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  board_id INTEGER NOT NULL REFERENCES boards(id),"
+	"  subject_kind INTEGER NOT NULL DEFAULT 0,"
+	"  subject_id INTEGER NOT NULL DEFAULT 0,"
+	"  title TEXT NOT NULL,"
+	"  author_id INTEGER NOT NULL REFERENCES members(id),"
+	"  created INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL,"
+	"  last_post_id INTEGER NOT NULL DEFAULT 0,"
+	"  last_position INTEGER NOT NULL DEFAULT 0,"
+	"  posts INTEGER NOT NULL DEFAULT 0,"
+	"  sticky INTEGER NOT NULL DEFAULT 0,"
+	"  locked INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  merged_into INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX threads_subject ON threads(subject_kind, subject_id)"
+	"  WHERE subject_kind > 0 AND state <> 2;"
+	"CREATE INDEX threads_board ON threads(board_id, sticky, last_at, id);"
+	"CREATE INDEX threads_new ON threads(created, id) WHERE state = 0;"
+	"CREATE INDEX threads_board_new ON threads(board_id, created, id)"
+	"  WHERE state = 0;"
+	"CREATE TABLE posts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads(id),"
+	"  board_id INTEGER NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  author_id INTEGER NOT NULL REFERENCES members(id),"
+	"  created INTEGER NOT NULL,"
+	"  edited INTEGER NOT NULL DEFAULT 0,"
+	"  edits INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  likes INTEGER NOT NULL DEFAULT 0,"
+	"  quote_of INTEGER NOT NULL DEFAULT 0,"
+	"  source TEXT NOT NULL,"
+	"  html TEXT NOT NULL,"
+	"  text TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX posts_position ON posts(thread_id, position);"
+	"CREATE INDEX posts_board ON posts(board_id, id) WHERE state = 0;"
+	"CREATE INDEX posts_author ON posts(author_id, id);"
+	"CREATE INDEX posts_pending ON posts(id) WHERE state = 1;"
+	"CREATE TABLE post_edits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id),"
+	"  at INTEGER NOT NULL,"
+	"  editor TEXT NOT NULL,"
+	"  source TEXT NOT NULL);"
+	"CREATE INDEX post_edits_post ON post_edits(post_id, id);"
+	"CREATE TABLE likes ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id),"
+	"  member_id INTEGER NOT NULL REFERENCES members(id),"
+	"  PRIMARY KEY (post_id, member_id)) WITHOUT ROWID;"
+	"CREATE TABLE reads ("
+	"  member_id INTEGER NOT NULL,"
+	"  thread_id INTEGER NOT NULL,"
+	"  upto INTEGER NOT NULL,"
+	"  PRIMARY KEY (member_id, thread_id)) WITHOUT ROWID;"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id),"
+	"  reporter_id INTEGER NOT NULL REFERENCES members(id),"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  open INTEGER NOT NULL DEFAULT 1,"
+	"  resolved_by TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (post_id, reporter_id));"
+	"CREATE INDEX reports_open ON reports(id) WHERE open = 1;"
+	"CREATE TABLE modlog ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target INTEGER NOT NULL,"
+	"  target_id INTEGER NOT NULL,"
+	"  about TEXT NOT NULL,"
+	"  reason TEXT NOT NULL);"
+	"CREATE TABLE budgets ("
+	"  kind INTEGER NOT NULL,"
+	"  scope INTEGER NOT NULL,"
+	"  win INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, scope, win)) WITHOUT ROWID;"
+	"CREATE TABLE totals ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  members INTEGER NOT NULL,"
+	"  threads INTEGER NOT NULL,"
+	"  posts INTEGER NOT NULL);"
+	"INSERT INTO totals VALUES (1, 0, 0, 0);"
+	"CREATE VIRTUAL TABLE post_fts USING fts5(title, body, tags,"
+	"  tokenize = 'unicode61 remove_diacritics 2', prefix = '3');"
+	/* members */
+	"CREATE TRIGGER member_added AFTER INSERT ON members BEGIN"
+	"  UPDATE totals SET members = members + 1; END;"
+	"CREATE TRIGGER member_gone AFTER UPDATE OF state ON members"
+	"  WHEN (OLD.state = 2) <> (NEW.state = 2) BEGIN"
+	"  UPDATE totals SET members = members"
+	"    + (NEW.state <> 2) - (OLD.state <> 2); END;"
+	/* posts: counts and the index follow visibility */
+	"CREATE TRIGGER post_added AFTER INSERT ON posts WHEN NEW.state = 0"
+	"  BEGIN"
+	"  UPDATE threads SET posts = posts + 1,"
+	"    last_at = max(last_at, NEW.created),"
+	"    last_post_id = max(last_post_id, NEW.id) WHERE id = NEW.thread_id;"
+	"  UPDATE members SET posts = posts + 1,"
+	"    approved_posts = approved_posts + 1 WHERE id = NEW.author_id;"
+	"  UPDATE totals SET posts = posts + 1;"
+	"  INSERT INTO post_fts (rowid, title, body, tags)"
+	"    SELECT NEW.id, title, NEW.text, 'zm' || NEW.author_id FROM threads"
+	"    WHERE id = NEW.thread_id AND state = 0;"
+	"  END;"
+	"CREATE TRIGGER post_state AFTER UPDATE OF state ON posts"
+	"  WHEN OLD.state <> NEW.state BEGIN"
+	"  UPDATE threads SET state = 0 WHERE id = NEW.thread_id AND state = 4"
+	"    AND NEW.position = 1 AND NEW.state = 0;"
+	"  UPDATE threads SET state = 2 WHERE id = NEW.thread_id AND state = 4"
+	"    AND NEW.position = 1 AND NEW.state IN (2, 3);"
+	"  UPDATE threads SET posts = posts + (NEW.state = 0) - (OLD.state = 0)"
+	"    WHERE id = NEW.thread_id AND (NEW.state = 0) <> (OLD.state = 0);"
+	"  UPDATE members SET posts = posts + (NEW.state = 0) - (OLD.state = 0),"
+	"    approved_posts = approved_posts + (OLD.state = 1 AND NEW.state = 0)"
+	"    WHERE id = NEW.author_id AND (NEW.state = 0) <> (OLD.state = 0);"
+	"  UPDATE totals SET posts = posts + (NEW.state = 0) - (OLD.state = 0);"
+	"  DELETE FROM post_fts WHERE rowid = NEW.id;"
+	"  INSERT INTO post_fts (rowid, title, body, tags)"
+	"    SELECT NEW.id, title, NEW.text, 'zm' || NEW.author_id FROM threads"
+	"    WHERE id = NEW.thread_id AND state = 0 AND NEW.state = 0;"
+	"  END;"
+	"CREATE TRIGGER post_edited AFTER UPDATE OF text ON posts"
+	"  WHEN NEW.state = 0 BEGIN"
+	"  DELETE FROM post_fts WHERE rowid = NEW.id;"
+	"  INSERT INTO post_fts (rowid, title, body, tags)"
+	"    SELECT NEW.id, title, NEW.text, 'zm' || NEW.author_id FROM threads"
+	"    WHERE id = NEW.thread_id AND state = 0;"
+	"  END;"
+	"CREATE TRIGGER post_moved AFTER UPDATE OF thread_id ON posts"
+	"  WHEN OLD.thread_id <> NEW.thread_id BEGIN"
+	"  UPDATE threads SET posts = posts - 1 WHERE id = OLD.thread_id"
+	"    AND NEW.state = 0;"
+	"  UPDATE threads SET posts = posts + 1 WHERE id = NEW.thread_id"
+	"    AND NEW.state = 0;"
+	"  UPDATE posts SET board_id = (SELECT board_id FROM threads"
+	"    WHERE id = NEW.thread_id) WHERE id = NEW.id;"
+	"  DELETE FROM post_fts WHERE rowid = NEW.id;"
+	"  INSERT INTO post_fts (rowid, title, body, tags)"
+	"    SELECT NEW.id, title, NEW.text, 'zm' || NEW.author_id FROM threads"
+	"    WHERE id = NEW.thread_id AND state = 0 AND NEW.state = 0;"
+	"  END;"
+	/* threads: boards count their visible threads and those threads'
+	 * posts */
+	"CREATE TRIGGER thread_added AFTER INSERT ON threads WHEN NEW.state = 0"
+	"  BEGIN"
+	"  UPDATE boards SET threads = threads + 1, posts = posts + NEW.posts"
+	"    WHERE id = NEW.board_id;"
+	"  UPDATE totals SET threads = threads + 1;"
+	"  END;"
+	"CREATE TRIGGER thread_counted AFTER UPDATE OF posts, state, board_id"
+	"  ON threads BEGIN"
+	"  UPDATE boards SET threads = threads - 1, posts = posts - OLD.posts"
+	"    WHERE id = OLD.board_id AND OLD.state = 0;"
+	"  UPDATE boards SET threads = threads + 1, posts = posts + NEW.posts"
+	"    WHERE id = NEW.board_id AND NEW.state = 0;"
+	"  UPDATE totals SET threads = threads + (NEW.state = 0)"
+	"    - (OLD.state = 0);"
+	"  END;"
+	"CREATE TRIGGER thread_shown AFTER UPDATE OF state ON threads"
+	"  WHEN (OLD.state = 0) <> (NEW.state = 0) BEGIN"
+	"  DELETE FROM post_fts WHERE rowid IN (SELECT id FROM posts"
+	"    WHERE thread_id = NEW.id AND state = 0);"
+	"  INSERT INTO post_fts (rowid, title, body, tags)"
+	"    SELECT id, NEW.title, text, 'zm' || author_id FROM posts"
+	"    WHERE thread_id = NEW.id AND state = 0 AND NEW.state = 0;"
+	"  END;"
+	"CREATE TRIGGER thread_moved AFTER UPDATE OF board_id ON threads"
+	"  WHEN OLD.board_id <> NEW.board_id BEGIN"
+	"  UPDATE posts SET board_id = NEW.board_id WHERE thread_id = NEW.id;"
+	"  END;"
+	/* likes */
+	"CREATE TRIGGER like_added AFTER INSERT ON likes BEGIN"
+	"  UPDATE posts SET likes = likes + 1 WHERE id = NEW.post_id;"
+	"  UPDATE members SET likes_received = likes_received + 1"
+	"    WHERE id = (SELECT author_id FROM posts WHERE id = NEW.post_id);"
+	"  UPDATE members SET likes_given = likes_given + 1"
+	"    WHERE id = NEW.member_id;"
+	"  END;"
+	"CREATE TRIGGER like_removed AFTER DELETE ON likes BEGIN"
+	"  UPDATE posts SET likes = likes - 1 WHERE id = OLD.post_id;"
+	"  UPDATE members SET likes_received = likes_received - 1"
+	"    WHERE id = (SELECT author_id FROM posts WHERE id = OLD.post_id);"
+	"  UPDATE members SET likes_given = likes_given - 1"
+	"    WHERE id = OLD.member_id;"
+	"  END;"
+	/* reading, for trust */
+	"CREATE TRIGGER read_first AFTER INSERT ON reads BEGIN"
+	"  UPDATE members SET posts_read = posts_read + NEW.upto,"
+	"    threads_entered = threads_entered + 1 WHERE id = NEW.member_id;"
+	"  END;"
+	"CREATE TRIGGER read_more AFTER UPDATE OF upto ON reads"
+	"  WHEN NEW.upto > OLD.upto BEGIN"
+	"  UPDATE members SET posts_read = posts_read + NEW.upto - OLD.upto"
+	"    WHERE id = NEW.member_id;"
+	"  END;",
+};
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+/* ---- helpers ----------------------------------------------------------- */
+
+sqlite3_stmt *fq_stmt(struct fq_conn *c, const char *sql, struct sz_err *err)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->sql[i] == sql) {
+			sqlite3_reset(c->st[i]);
+			sqlite3_clear_bindings(c->st[i]);
+			return c->st[i];
+		}
+	if (c->n == FQ_STATEMENTS) {
+		sz_err_set(err, SZ_E_LIMIT, "the forum's statement cache is full");
+		return NULL;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		sz_err_set(err, SZ_E_IO, "the forum's database cannot prepare a "
+			"statement: %s", sqlite3_errmsg(c->db));
+		return NULL;
+	}
+	c->sql[c->n] = sql;
+	c->st[c->n++] = st;
+	return st;
+}
+
+int fq_check(struct fq_conn *c, int rc, struct sz_err *err, const char *what)
+{
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+		return 0;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return FQ_BUSY;
+	return sz_err_set(err, SZ_E_IO, "the forum's database failed while %s: "
+		"%s", what, sqlite3_errmsg(c->db));
+}
+
+int fq_run(struct fq_conn *c, sqlite3_stmt *st, struct sz_err *err,
+	const char *what)
+{
+	int rc = fq_check(c, sqlite3_step(st), err, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+void fq_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
+}
+
+char *fq_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	char *s = malloc(n + 1);
+	if (s != NULL) {
+		if (n > 0)
+			memcpy(s, t, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+void *fq_grow(void **rows, size_t *n, size_t size, size_t max)
+{
+	if (*n >= max)
+		return NULL;
+	char *more = realloc(*rows, (*n + 1) * size);
+	if (more == NULL)
+		return NULL;
+	*rows = more;
+	memset(more + *n * size, 0, size);
+	return more + (*n)++ * size;
+}
+
+void fq_bind(sqlite3_stmt *st, const struct fq_value *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].text)
+			sqlite3_bind_int64(st, (int)i + 1, v[i].i);
+		else if (v[i].s != NULL)
+			sqlite3_bind_text(st, (int)i + 1, v[i].s, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, (int)i + 1);
+	}
+}
+
+struct write_one {
+	const char *sql;
+	const struct fq_value *v;
+	size_t n;
+	const char *what, *missing;
+};
+
+static int write_one_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
+{
+	struct write_one *w = ctx;
+	sqlite3_stmt *st = fq_stmt(c, w->sql, err);
+	if (st == NULL)
+		return SZ_E_IO;
+	fq_bind(st, w->v, w->n);
+	int rc = fq_run(c, st, err, w->what);
+	if (rc == 0 && w->missing != NULL && sqlite3_changes(c->db) == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "%s", w->missing);
+	return rc;
+}
+
+int fq_write(struct sqlite_forum *f, const char *sql,
+	const struct fq_value *v, size_t n, const char *what,
+	const char *missing, struct sz_err *err)
+{
+	struct write_one w = { sql, v, n, what, missing };
+	return fq_transaction(f, write_one_tx, &w, err);
+}
+
+int fq_read_one(struct sqlite_forum *f, const char *sql,
+	const struct fq_value *v, size_t n, void (*read)(sqlite3_stmt *, void *),
+	void *out, const char *missing, struct sz_err *err)
+{
+	struct fq_conn *c = fq_reader(f);
+	sqlite3_stmt *st = fq_stmt(c, sql, err);
+	int rc = SZ_E_IO;
+	if (st != NULL) {
+		fq_bind(st, v, n);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			read(st, out);
+			rc = 0;
+		} else if (r == SQLITE_DONE) {
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "%s", missing);
+		} else {
+			rc = fq_check(c, r, err, "reading");
+			if (rc == FQ_BUSY)
+				rc = sz_err_set(err, SZ_E_IO, "the forum's database "
+					"is busy");
+		}
+	}
+	fq_reader_done(f, c);
+	return rc;
+}
+
+static void reset_all(struct fq_conn *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		sqlite3_reset(c->st[i]);
+}
+
+struct fq_conn *fq_reader(struct sqlite_forum *f)
+{
+	pthread_mutex_lock(&f->rmu);
+	for (;;) {
+		for (size_t i = 0; i < FQ_READERS; i++)
+			if (!f->readers[i].busy) {
+				f->readers[i].busy = true;
+				pthread_mutex_unlock(&f->rmu);
+				return &f->readers[i];
+			}
+		pthread_cond_wait(&f->rfree, &f->rmu);
+	}
+}
+
+void fq_reader_done(struct sqlite_forum *f, struct fq_conn *c)
+{
+	/* No statement may keep its read snapshot open between uses: the
+	 * next reader would see old rows, and checkpoints would stall. */
+	reset_all(c);
+	pthread_mutex_lock(&f->rmu);
+	c->busy = false;
+	pthread_cond_signal(&f->rfree);
+	pthread_mutex_unlock(&f->rmu);
+}
+
+/* Whether the calling thread holds an open batch. */
+static _Thread_local struct sqlite_forum *batch_of_thread;
+
+int fq_transaction(struct sqlite_forum *f, fq_tx_fn fn, void *ctx,
+	struct sz_err *err)
+{
+	struct fq_conn *c = &f->writer;
+	if (batch_of_thread == f) {
+		int rc = fn(c, ctx, err);
+		reset_all(c);
+		return rc == FQ_BUSY ? sz_err_set(err, SZ_E_IO, "the forum's "
+			"database was busy during a batch") : rc;
+	}
+	pthread_mutex_lock(&f->wmu);
+	int rc = FQ_BUSY;
+	for (int i = 0; i < FQ_RETRIES && rc == FQ_BUSY; i++) {
+		if (i > 0)
+			usleep((useconds_t)(5000 * i));
+		rc = fq_check(c, sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL,
+			NULL), err, "starting a change");
+		if (rc != 0)
+			continue;
+		rc = fn(c, ctx, err);
+		reset_all(c);
+		if (rc == 0)
+			rc = fq_check(c, sqlite3_exec(c->db, "COMMIT", NULL, NULL,
+				NULL), err, "saving a change");
+		if (rc != 0)
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	pthread_mutex_unlock(&f->wmu);
+	if (rc == FQ_BUSY)
+		rc = sz_err_set(err, SZ_E_IO, "the forum's database stayed busy; "
+			"try again in a moment");
+	return rc;
+}
+
+static int batch_begin(struct sz_forum *base, struct sz_err *err)
+{
+	struct sqlite_forum *f = fq(base);
+	if (batch_of_thread == f)
+		return sz_err_set(err, SZ_E_INVAL, "a batch is open already");
+	pthread_mutex_lock(&f->wmu);
+	int rc = fq_check(&f->writer, sqlite3_exec(f->writer.db,
+		"BEGIN IMMEDIATE", NULL, NULL, NULL), err, "starting a batch");
+	if (rc != 0) {
+		pthread_mutex_unlock(&f->wmu);
+		return rc == FQ_BUSY ? sz_err_set(err, SZ_E_IO, "the forum's "
+			"database is busy") : rc;
+	}
+	batch_of_thread = f;
+	return 0;
+}
+
+static int batch_commit(struct sz_forum *base, struct sz_err *err)
+{
+	struct sqlite_forum *f = fq(base);
+	if (batch_of_thread != f)
+		return sz_err_set(err, SZ_E_INVAL, "no batch is open");
+	reset_all(&f->writer);
+	int rc = fq_check(&f->writer, sqlite3_exec(f->writer.db, "COMMIT",
+		NULL, NULL, NULL), err, "saving a batch");
+	if (rc != 0) {
+		sqlite3_exec(f->writer.db, "ROLLBACK", NULL, NULL, NULL);
+		if (rc == FQ_BUSY)
+			rc = sz_err_set(err, SZ_E_IO, "the forum's database was busy");
+	}
+	batch_of_thread = NULL;
+	pthread_mutex_unlock(&f->wmu);
+	return rc;
+}
+
+/* ---- rows shared by the files ----------------------------------------- */
+
+int fq_post_read(sqlite3_stmt *st, struct sz_forum_post *p, bool skip_html)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(st, 0);
+	p->thread_id = sqlite3_column_int64(st, 1);
+	fq_text(p->thread_title, sizeof(p->thread_title), st, 2);
+	p->position = sqlite3_column_int64(st, 3);
+	p->created = sqlite3_column_int64(st, 4);
+	p->edited = sqlite3_column_int64(st, 5);
+	p->edits = sqlite3_column_int64(st, 6);
+	p->state = (enum sz_forum_post_state)sqlite3_column_int(st, 7);
+	p->likes = sqlite3_column_int64(st, 8);
+	p->quote_of = sqlite3_column_int64(st, 9);
+	struct sz_forum_author *a = &p->author;
+	a->id = sqlite3_column_int64(st, 11);
+	fq_text(a->name, sizeof(a->name), st, 12);
+	a->role = (enum sz_forum_role)sqlite3_column_int(st, 13);
+	fq_text(a->title, sizeof(a->title), st, 14);
+	fq_text(a->badge, sizeof(a->badge), st, 15);
+	fq_text(a->country, sizeof(a->country), st, 16);
+	fq_text(a->joined_day, sizeof(a->joined_day), st, 17);
+	a->posts = sqlite3_column_int64(st, 18);
+	a->likes_received = sqlite3_column_int64(st, 19);
+	a->deleted = sqlite3_column_int(st, 20) == SZ_MEMBER_DELETED;
+	a->banned = sqlite3_column_int(st, 21) != 0;
+	if (!skip_html && (p->html = fq_dup(st, 10)) == NULL)
+		return SZ_E_NOMEM;
+	return 0;
+}
+
+void fq_thread_read(sqlite3_stmt *st, struct sz_forum_thread *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(st, 0);
+	t->board_id = sqlite3_column_int64(st, 1);
+	fq_text(t->board_name, sizeof(t->board_name), st, 2);
+	t->subject = (enum sz_forum_subject)sqlite3_column_int(st, 3);
+	t->subject_id = sqlite3_column_int64(st, 4);
+	fq_text(t->title, sizeof(t->title), st, 5);
+	t->author_id = sqlite3_column_int64(st, 6);
+	fq_text(t->author_name, sizeof(t->author_name), st, 7);
+	t->created = sqlite3_column_int64(st, 8);
+	t->last_at = sqlite3_column_int64(st, 9);
+	t->last_post_id = sqlite3_column_int64(st, 10);
+	fq_text(t->last_author, sizeof(t->last_author), st, 11);
+	t->last_position = sqlite3_column_int64(st, 12);
+	t->posts = sqlite3_column_int64(st, 13);
+	t->sticky = sqlite3_column_int(st, 14) != 0;
+	t->locked = sqlite3_column_int(st, 15) != 0;
+	t->state = (enum sz_forum_thread_state)sqlite3_column_int(st, 16);
+	t->merged_into = sqlite3_column_int64(st, 17);
+}
+
+void sz_forum_post_clear(struct sz_forum_post *p)
+{
+	if (p == NULL)
+		return;
+	free(p->source);
+	free(p->html);
+	free(p->text);
+	memset(p, 0, sizeof(*p));
+}
+
+void sz_forum_posts_free(struct sz_forum_post *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		sz_forum_post_clear(&rows[i]);
+	free(rows);
+}
+
+void sz_forum_edits_free(struct sz_forum_edit *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		free(rows[i].source);
+	free(rows);
+}
+
+void sz_forum_hits_free(struct sz_forum_hits *h)
+{
+	if (h == NULL)
+		return;
+	sz_forum_posts_free(h->rows, h->n);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static void conn_close(struct fq_conn *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		sqlite3_finalize(c->st[i]);
+	c->n = 0;
+	if (c->db != NULL)
+		sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+static void forum_close(struct sz_forum *base)
+{
+	struct sqlite_forum *f = fq(base);
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < FQ_READERS; i++)
+		conn_close(&f->readers[i]);
+	conn_close(&f->writer);
+	pthread_mutex_destroy(&f->wmu);
+	pthread_mutex_destroy(&f->rmu);
+	pthread_cond_destroy(&f->rfree);
+	free(f);
+}
+
+static int conn_open(struct fq_conn *c, const char *path, bool reader,
+	struct sz_err *err)
+{
+	char pragmas[200];
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s", path,
+			c->db ? sqlite3_errmsg(c->db) : "out of memory");
+	sqlite3_busy_timeout(c->db, FQ_BUSY_TIMEOUT_MS);
+	snprintf(pragmas, sizeof(pragmas), "PRAGMA foreign_keys = ON;"
+		"PRAGMA secure_delete = ON; PRAGMA cache_size = -%d;%s",
+		FQ_CACHE_KIB / (reader ? 4 : 1),
+		reader ? "PRAGMA query_only = ON;" :
+		"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+		return sz_err_set(err, SZ_E_IO, "cannot set up %s: %s", path,
+			sqlite3_errmsg(c->db));
+	return 0;
+}
+
+static int migrate(struct fq_conn *c, struct sz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int version = 0;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)NMIGRATIONS)
+		return sz_err_set(err, SZ_E_UNSUPPORTED, "forum.db is from a newer "
+			"samizdat (schema %d); upgrade samizdat", version);
+	for (int v = version; v < (int)NMIGRATIONS; v++) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+			    SQLITE_OK ||
+		    sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL) !=
+			    SQLITE_OK ||
+		    sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			int rc = sz_err_set(err, SZ_E_IO, "cannot bring forum.db to "
+				"schema %d: %s", v + 1, sqlite3_errmsg(c->db));
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static const struct sz_forum_ops sqlite_forum_ops = {
+	.close = forum_close,
+	.begin = batch_begin,
+	.commit = batch_commit,
+	.member_create = fq_member_create,
+	.member_get = fq_member_get,
+	.member_find = fq_member_find,
+	.member_set_password = fq_member_set_password,
+	.member_set_role = fq_member_set_role,
+	.member_set_labels = fq_member_set_labels,
+	.member_set_state = fq_member_set_state,
+	.member_set_flags = fq_member_set_flags,
+	.member_delete = fq_member_delete,
+	.member_list = fq_member_list,
+	.member_read = fq_member_read,
+	.reserve = fq_reserve,
+	.key_taken = fq_key_taken,
+	.invite_add = fq_invite_add,
+	.board_create = fq_board_create,
+	.board_get = fq_board_get,
+	.board_list = fq_board_list,
+	.thread_create = fq_thread_create,
+	.thread_get = fq_thread_get,
+	.thread_of_subject = fq_thread_of_subject,
+	.threads_page = fq_threads_page,
+	.threads_new = fq_threads_new,
+	.thread_set_flags = fq_thread_set_flags,
+	.thread_set_state = fq_thread_set_state,
+	.thread_move = fq_thread_move,
+	.thread_merge = fq_thread_merge,
+	.post_add = fq_post_add,
+	.post_get = fq_post_get,
+	.posts_page = fq_posts_page,
+	.posts_latest = fq_posts_latest,
+	.posts_by = fq_posts_by,
+	.posts_pending = fq_posts_pending,
+	.post_edit = fq_post_edit,
+	.post_edits = fq_post_edits,
+	.post_set_state = fq_post_set_state,
+	.like = fq_like,
+	.report_add = fq_report_add,
+	.reports_open = fq_reports_open,
+	.reports_resolve = fq_reports_resolve,
+	.log_add = fq_log_add,
+	.log_page = fq_log_page,
+	.budget_take = fq_budget_take,
+	.search = fq_search,
+	.totals = fq_totals,
+};
+
+int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,
+	struct sz_err *err)
+{
+	char path[4200];
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, SZ_FORUM_DB_FILE);
+	struct sqlite_forum *f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	f->base.ops = &sqlite_forum_ops;
+	pthread_mutex_init(&f->wmu, NULL);
+	pthread_mutex_init(&f->rmu, NULL);
+	pthread_cond_init(&f->rfree, NULL);
+	int rc = conn_open(&f->writer, path, false, err);
+	if (rc == 0)
+		rc = migrate(&f->writer, err);
+	for (size_t i = 0; rc == 0 && i < FQ_READERS; i++)
+		rc = conn_open(&f->readers[i], path, true, err);
+	if (rc != 0) {
+		forum_close(&f->base);
+		return rc;
+	}
+	*out = &f->base;
+	return 0;
+}
+
+int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err)
+{
+	return sz_forum_open_sqlite(f, dir, err);
+}
