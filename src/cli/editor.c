@@ -19,7 +19,9 @@
 #include "cli/cli.h"
 #include "crypto/age_keys.h"
 #include "crypto/totp.h"
+#include "store/forum.h"
 #include "store/instance.h"
+#include "web/forum/names.h"
 
 #define MIN_PASSWORD 12
 #define ACTOR "admin (command line)"
@@ -80,6 +82,19 @@ static int show_totp(const char *name, const uint8_t *secret)
 	return 0;
 }
 
+/* No member of the forum may pose as an editor: the name (and every
+ * name that looks like it) is kept from them. */
+static void reserve_in_forum(struct sz_instance *in, const char *name)
+{
+	struct sz_forum *f;
+	char key[SZ_FORUM_KEY_MAX + 1];
+	if (sz_name_key(name, strlen(name), key) != 0 ||
+	    sz_forum_open(&f, in->dir, NULL) != 0)
+		return;
+	f->ops->reserve(f, key, "an editor of the newsroom", NULL);
+	f->ops->close(f);
+}
+
 static int add(struct sz_instance *in, const char *name,
 	const char *recipient, const char *pw_file)
 {
@@ -134,6 +149,7 @@ static int add(struct sz_instance *in, const char *name,
 		goto out;
 	}
 	st->ops->audit_add(st, ACTOR, "editor add", name, NULL);
+	reserve_in_forum(in, name);
 	printf("Added editor %s; submissions are now also encrypted to %s.\n\n",
 		name, e->recipient);
 	status = show_totp(name, e->totp_secret);

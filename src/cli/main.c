@@ -53,6 +53,8 @@ static const struct command commands[] = {
 	{ "editor", sz_cmd_editor,
 	  "add, list or remove editors; reset or check their TOTP" },
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
+	{ "forum", sz_cmd_forum,
+	  "boards, roles, titles, badges and invitations of the forum" },
 	{ "inspect", run_doc_tool, "list the identifying metadata in files" },
 	{ "scrub", run_doc_tool, "copy files without identifying metadata" },
 	{ "extract", run_doc_tool, "print the text of a document" },

@@ -382,11 +382,12 @@ struct sz_forum_ops {
 	 * sz_forum_posts_free). */
 	int (*posts_page)(struct sz_forum *f, const struct sz_forum_post_query *q,
 		struct sz_forum_post **rows, size_t *n, struct sz_err *err);
-	/* The newest visible replies (position > 1) in visible threads, of
-	 * a board (0: all) or of one thread (thread_id), newest first. */
+	/* The newest visible posts in visible threads, of a board (0: all)
+	 * or of one thread (thread_id), newest first; with replies_only,
+	 * not the threads' first posts (those are new threads). */
 	int (*posts_latest)(struct sz_forum *f, int64_t board_id,
-		int64_t thread_id, size_t limit, struct sz_forum_post **rows,
-		size_t *n, struct sz_err *err);
+		int64_t thread_id, bool replies_only, size_t limit,
+		struct sz_forum_post **rows, size_t *n, struct sz_err *err);
 	/* A member's visible posts, newest first, before post id before
 	 * (0: the newest). */
 	int (*posts_by)(struct sz_forum *f, int64_t author_id, int64_t before,

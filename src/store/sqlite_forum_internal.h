@@ -196,7 +196,7 @@ int fq_post_get(struct sz_forum *f, int64_t id, bool with_source,
 int fq_posts_page(struct sz_forum *f, const struct sz_forum_post_query *q,
 	struct sz_forum_post **rows, size_t *n, struct sz_err *err);
 int fq_posts_latest(struct sz_forum *f, int64_t board_id, int64_t thread_id,
-	size_t limit, struct sz_forum_post **rows, size_t *n,
+	bool replies_only, size_t limit, struct sz_forum_post **rows, size_t *n,
 	struct sz_err *err);
 int fq_posts_by(struct sz_forum *f, int64_t author_id, int64_t before,
 	size_t limit, struct sz_forum_post **rows, size_t *n,

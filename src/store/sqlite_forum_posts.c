@@ -159,19 +159,19 @@ int fq_posts_page(struct sz_forum *f, const struct sz_forum_post_query *q,
 
 static const char SQL_LATEST[] =
 	"SELECT " FQ_POST_COLS FQ_POST_FROM
-	" WHERE p.state = 0 AND p.position > 1 AND t.state = 0"
+	" WHERE p.state = 0 AND (p.position > 1 OR NOT ?4) AND t.state = 0"
 	" ORDER BY p.id DESC LIMIT ?3";
 static const char SQL_LATEST_BOARD[] =
 	"SELECT " FQ_POST_COLS FQ_POST_FROM
-	" WHERE p.board_id = ?1 AND p.state = 0 AND p.position > 1"
+	" WHERE p.board_id = ?1 AND p.state = 0 AND (p.position > 1 OR NOT ?4)"
 	" AND t.state = 0 ORDER BY p.id DESC LIMIT ?3";
 static const char SQL_LATEST_THREAD[] =
 	"SELECT " FQ_POST_COLS FQ_POST_FROM
-	" WHERE p.thread_id = ?2 AND p.state = 0"
+	" WHERE p.thread_id = ?2 AND p.state = 0 AND (p.position > 1 OR NOT ?4)"
 	" ORDER BY p.position DESC LIMIT ?3";
 
 int fq_posts_latest(struct sz_forum *f, int64_t board_id, int64_t thread_id,
-	size_t limit, struct sz_forum_post **rows, size_t *n,
+	bool replies_only, size_t limit, struct sz_forum_post **rows, size_t *n,
 	struct sz_err *err)
 {
 	if (limit > SZ_FORUM_PAGE_MAX)
@@ -185,8 +185,9 @@ int fq_posts_latest(struct sz_forum *f, int64_t board_id, int64_t thread_id,
 		*n = 0;
 		return SZ_E_IO;
 	}
-	struct fq_value v[] = { FQ_I(board_id), FQ_I(thread_id), FQ_I(limit) };
-	fq_bind(st, v, 3);
+	struct fq_value v[] = { FQ_I(board_id), FQ_I(thread_id), FQ_I(limit),
+		FQ_I(replies_only) };
+	fq_bind(st, v, 4);
 	return read_posts(fq(f), c, st, limit, false, false, rows, n, err);
 }
 

@@ -13,6 +13,12 @@
 int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 	sz_error_page_fn error_page)
 {
+	return sz_web_archive_page_as(rq, site, NULL, error_page);
+}
+
+int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
+	const void *viewer, sz_error_page_fn error_page)
+{
 	/* The route's pattern, less the site's prefix, names the page. */
 	const char *pattern = rq->route->path;
 	size_t plen = site->prefix ? strlen(site->prefix) : 0;
@@ -30,6 +36,7 @@ int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 			sz_request_param(rq, "address"),
 		.query = sz_request_query(rq, "q"),
 		.number = sz_page_number(sz_request_query(rq, "page")),
+		.viewer = viewer,
 	};
 	int rc = sz_page_render(&pg, site, kind, rq->path, &args, &rq->page);
 	if (rc != 0) {

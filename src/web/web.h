@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "web/archive/pages.h"
+#include "web/forum/forum.h"
 
 /* The session named by cookie `name`, if it is live (and refreshed). */
 bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
@@ -39,6 +40,18 @@ bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
  * ":thread", ":address") and the query (q, page).  A page that does not
  * exist gets error_page. */
 int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
+	sz_error_page_fn error_page);
+/* The same, for a viewer the site's discussion hook is given. */
+int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
+	const void *viewer, sz_error_page_fn error_page);
+/* A forum page's parameters (serve_forum.c): from rq's path (":id",
+ * ":key", ":n") and query (after, page, quote, note). */
+void sz_web_forum_args(struct sz_request *rq, struct sz_forum_args *a);
+/* Answers with the forum page rq's route names (its pattern, less the
+ * site's prefix, is the page's), as v sees it; a missing page gets
+ * error_page.  A member's reading of a thread is noted. */
+int sz_web_forum_page(struct sz_request *rq, const struct sz_forum_site *site,
+	const struct sz_forum_viewer *v, const struct sz_forum_args *args,
 	sz_error_page_fn error_page);
 /* Answers with the stored file of document ":id", if site shows it. */
 int sz_web_archive_file(struct sz_request *rq, const struct sz_site *site,

@@ -565,18 +565,23 @@ static void latest_replies_and_a_members_posts(void **state)
 	int64_t r2 = reply(x, t2, x->ben, 4, "d");
 	struct sz_forum_post *p = NULL;
 	size_t n = 0;
-	assert_int_equal(f->ops->posts_latest(f, 0, 0, 10, &p, &n, NULL), 0);
+	assert_int_equal(f->ops->posts_latest(f, 0, 0, true, 10, &p, &n, NULL), 0);
 	assert_int_equal(n, 2);   /* first posts are threads, not replies */
 	assert_int_equal(p[0].id, r2);
 	assert_string_equal(p[0].thread_title, "two");
 	sz_forum_posts_free(p, n);
-	assert_int_equal(f->ops->posts_latest(f, x->board, 0, 10, &p, &n, NULL),
-		0);
+	assert_int_equal(f->ops->posts_latest(f, x->board, 0, true, 10, &p, &n,
+		NULL), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].id, r1);
 	sz_forum_posts_free(p, n);
-	assert_int_equal(f->ops->posts_latest(f, 0, t1, 10, &p, &n, NULL), 0);
+	assert_int_equal(f->ops->posts_latest(f, 0, t1, false, 10, &p, &n, NULL),
+		0);
 	assert_int_equal(n, 2);   /* of one thread: its first post too */
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->posts_latest(f, 0, 0, false, 10, &p, &n, NULL),
+		0);
+	assert_int_equal(n, 4);   /* everything, for a feed */
 	sz_forum_posts_free(p, n);
 	assert_int_equal(f->ops->posts_by(f, x->ben, 0, 1, &p, &n, NULL), 0);
 	assert_int_equal(n, 1);

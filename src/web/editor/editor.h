@@ -12,6 +12,7 @@
 #include "http/session.h"
 #include "store/instance.h"
 #include "web/archive/pages.h"
+#include "web/forum/forum.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
 #define SZ_EDITOR_COOKIE "sz_editor"
@@ -21,6 +22,7 @@
 struct sz_editor_app {
 	struct sz_instance *in;
 	struct sz_site preview;         /* the archive, drafts visible */
+	struct sz_forum_site forum;     /* the forum, for moderation */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
 };
@@ -81,5 +83,12 @@ void sz_editor_upload_cleanup(struct sz_request *rq);
  * says which page), and their files. */
 int sz_editor_preview(struct sz_request *rq);
 int sz_editor_preview_file(struct sz_request *rq);
+
+/* The forum, for staff (forum.c): editors moderate as the forum's
+ * administrators do, on the same pages. */
+int sz_editor_forum_open(struct sz_editor_app *app, struct sz_err *err);
+int sz_editor_forum(struct sz_request *rq);
+int sz_editor_forum_post_link(struct sz_request *rq);
+int sz_editor_forum_mod(struct sz_request *rq);
 
 #endif

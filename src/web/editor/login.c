@@ -39,6 +39,8 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	app->preview.drafts = true;
 	app->preview.links = SZ_LINKS_ROOTED;
 	app->preview.prefix = "/preview";
+	if (rc == SZ_OK)
+		rc = sz_editor_forum_open(app, err);
 	return rc;
 }
 
@@ -48,6 +50,9 @@ void sz_editor_app_free(struct sz_editor_app *app)
 	if (app->preview.archive != NULL)
 		app->preview.archive->ops->close(app->preview.archive);
 	app->preview.archive = NULL;
+	if (app->forum.forum != NULL)
+		app->forum.forum->ops->close(app->forum.forum);
+	app->forum.forum = NULL;
 }
 
 void sz_editor_error_page(struct sz_request *rq, unsigned status,

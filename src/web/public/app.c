@@ -1,7 +1,10 @@
 /*
- * app.c - the public face's state, the archive opened read-only, and its
- * two handlers: every archive page through the page layer, and files.
+ * app.c - the public face's state: the archive opened read-only, the
+ * forum read-write, members' sessions; and its two archive handlers:
+ * every archive page through the page layer (with the discussion under
+ * it), and files.
  */
+#include <sodium.h>
 #include <string.h>
 
 #include "web/public/public.h"
@@ -14,7 +17,30 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
 	/* Created if missing, so a new instance serves an empty archive. */
-	return sz_archive_open(&app->site.archive, dir, true, false, err);
+	int rc = sz_archive_open(&app->site.archive, dir, true, false, err);
+	if (rc == 0)
+		rc = sz_config_load(&app->cfg, dir, err);
+	if (rc == 0)
+		rc = sz_forum_open(&app->forum.forum, dir, err);
+	if (rc == 0)
+		rc = sz_sessions_init(&app->sessions, app->cfg.max_sessions,
+			(unsigned)app->cfg.forum_session_idle_min * 60, err);
+	if (rc == 0 && (app->slots = sz_forum_slots_new(&app->cfg,
+	    SZ_FORUM_ARGON2_SLOTS)) == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "not enough memory for Argon2id "
+			"(forum.argon2_memlimit_mb)");
+	if (rc != 0)
+		return rc;
+	app->forum.cfg = &app->cfg;
+	app->forum.links = SZ_LINKS_ROOTED;
+	app->forum.prefix = "";
+	app->forum.name = SZ_PUBLIC_SITE;
+	sz_forum_discussion(&app->discussion, &app->forum);
+	app->site.discussion = &app->discussion;
+	/* Pre-session tokens need a key; this face holds none of the
+	 * instance's secrets, so it makes one that lives as long as it. */
+	randombytes_buf(app->pre_key, sizeof(app->pre_key));
+	return 0;
 }
 
 void sz_public_app_free(struct sz_public_app *app)
@@ -22,6 +48,13 @@ void sz_public_app_free(struct sz_public_app *app)
 	if (app->site.archive != NULL)
 		app->site.archive->ops->close(app->site.archive);
 	app->site.archive = NULL;
+	if (app->forum.forum != NULL)
+		app->forum.forum->ops->close(app->forum.forum);
+	app->forum.forum = NULL;
+	sz_sessions_free(&app->sessions);
+	sz_forum_slots_free(app->slots);
+	app->slots = NULL;
+	sodium_memzero(app->pre_key, sizeof(app->pre_key));
 }
 
 void sz_public_error_page(struct sz_request *rq, unsigned status,
@@ -35,7 +68,14 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 int sz_public_page(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
-	return sz_web_archive_page(rq, &app->site, sz_public_error_page);
+	struct sz_forum_viewer v;
+	struct sz_session s;
+	sz_public_viewer(rq, &v, &s);
+	int rc = sz_web_archive_page_as(rq, &app->site, &v,
+		sz_public_error_page);
+	sodium_memzero(&s, sizeof(s));
+	sodium_memzero(&v, sizeof(v));
+	return rc;
 }
 
 int sz_public_file(struct sz_request *rq)
