@@ -300,7 +300,7 @@ static int post_actions(struct sz_forum_page *pg,
 				"value=\"%d\"><button>%s</button></form>", !p->liked,
 				p->liked ? "Unlike" : "Like");
 	}
-	if (rc == 0 && v->member && (!t->locked || v->staff) &&
+	if (rc == 0 && v->member && (!(t && t->locked) || v->staff) &&
 	    !v->m.silenced) {
 		snprintf(path, sizeof(path), "/forum/thread/%lld/reply?quote=%lld",
 			(long long)p->thread_id, (long long)p->id);

@@ -308,9 +308,9 @@ int fpage_log(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>Moderation log</h1>\n<p>Everything the "
 			"moderators do is written here, for anyone to see: who, what, "
-			"when and why.</p>\n<table class=\"log\"><thead><tr><th>When"
-			"</th><th>Who</th><th>What</th><th>About</th><th>Why</th></tr>"
-			"</thead><tbody>\n");
+			"when and why.</p>\n<div class=\"scroll\"><table class=\"log\">"
+			"<thead><tr><th>When</th><th>Who</th><th>What</th><th>About"
+			"</th><th>Why</th></tr></thead><tbody>\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char when[40];
 		fv_time(l[i].at, when, sizeof(when));
@@ -334,7 +334,7 @@ int fpage_log(struct sz_forum_page *pg, const struct sz_forum_args *a)
 			rc = sz_buf_puts(b, "</td></tr>\n");
 	}
 	if (rc == 0)
-		rc = sz_buf_puts(b, "</tbody></table>\n");
+		rc = sz_buf_puts(b, "</tbody></table></div>\n");
 	if (rc == 0 && n == 0)
 		rc = sz_buf_puts(b, "<p>Nothing yet.</p>\n");
 	if (rc == 0 && more) {
