@@ -274,12 +274,22 @@ static int html_as_text(cmark_node *node)
 	return 0;
 }
 
+/* Plain text, for the index and snippets: control characters an entity
+ * spelt (&#x2; is one) become spaces, so none reaches the index, where
+ * \x02 and \x03 mark matches. */
 static int add_text(struct sz_md *md, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (md->text.len + n > SZ_MD_TEXT_MAX)
 		n = SZ_MD_TEXT_MAX - md->text.len;
-	return n ? sz_buf_append(&md->text, s, n) : 0;
+	size_t at = md->text.len;
+	int rc = n ? sz_buf_append(&md->text, s, n) : 0;
+	for (size_t i = at; rc == 0 && i < md->text.len; i++) {
+		uint8_t c = md->text.data[i];
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			md->text.data[i] = ' ';
+	}
+	return rc;
 }
 
 struct walk {
