@@ -438,7 +438,7 @@ int sz_forum_quote(const struct sz_forum_site *site, int64_t post_id,
 			md_name(out, p.author.name);
 	if (rc == 0)
 		rc = sz_buf_printf(out, "](/forum/thread/%lld/page/%lld#p%lld) "
-			"wrote:**\n", (long long)p.thread_id,
+			"wrote:**\n>\n", (long long)p.thread_id,
 			(long long)((p.position - 1) / SZ_FORUM_PER_PAGE + 1),
 			(long long)p.id);
 	/* its own quotes are left out: quoting a quote quotes one level */
