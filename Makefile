@@ -5,14 +5,18 @@
 #   make demo     install, build, and show what samizdat does so far
 #   make bench    benchmarks against peers (bench/), each printing a ratio
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make deb      build the Debian package into $(DEB) (build-deb/)
+#   make deb-check  build it, lint it, install it into a throw-away root
+#                 and drive a submission through the installed service
 #   make format / lint / clean
 
 BUILD ?= build
 ASAN ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+DEB ?= build-deb
 
-.PHONY: all check demo bench fuzz format lint clean deps-build
+.PHONY: all check demo bench fuzz format lint clean deps-build deb deb-check
 
 all: deps-build
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
@@ -51,6 +55,13 @@ fuzz:
 	ninja -C $(FUZZ_BUILD)
 	@fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+deb:
+	@scripts/deps deb
+	@scripts/deb $(DEB)
+
+deb-check: deb all
+	@SZ_UNIT_SECCOMP=$(abspath $(BUILD))/tests/unit_seccomp tests/deb/install.sh $(DEB)
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -61,4 +72,4 @@ lint:
 		--inline-suppr -Isrc $$(git ls-files 'src/*.c')
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ_BUILD) $(DEB)

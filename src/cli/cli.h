@@ -21,6 +21,7 @@ int sz_cmd_keygen(int argc, char **argv);
 int sz_cmd_encrypt(int argc, char **argv);
 int sz_cmd_decrypt(int argc, char **argv);
 int sz_cmd_init(int argc, char **argv);
+int sz_cmd_config(int argc, char **argv);
 int sz_cmd_recipient(int argc, char **argv);
 int sz_cmd_serve(int argc, char **argv);
 int sz_cmd_purge(int argc, char **argv);

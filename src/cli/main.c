@@ -38,7 +38,7 @@ static int run_doc_tool(int argc, char **argv)
 	int e = errno;
 	free(args);
 	return cli_fail(argv[0], "cannot run %s: %s (it is installed beside "
-		"samizdat)", tool, strerror(e));
+		"samizdat or in %s)", tool, strerror(e), SZ_HELPER_DIR);
 }
 
 static const struct command commands[] = {
@@ -46,6 +46,8 @@ static const struct command commands[] = {
 	{ "encrypt", sz_cmd_encrypt, "encrypt a file in the age format" },
 	{ "decrypt", sz_cmd_decrypt, "decrypt an age file" },
 	{ "init", sz_cmd_init, "create an instance directory" },
+	{ "config", sz_cmd_config,
+	  "check an instance's settings and say where they come from" },
 	{ "recipient", sz_cmd_recipient,
 	  "add, list or remove the editors' public keys" },
 	{ "serve", sz_cmd_serve, "run the web faces" },

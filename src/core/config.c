@@ -1,5 +1,6 @@
 /*
- * config.c - the config file: a table of settings, each with its range.
+ * config.c - the config file: a table of settings, each with its range,
+ * and which file an instance reads them from.
  */
 #include "core/config.h"
 
@@ -244,16 +245,37 @@ int sz_config_parse(struct sz_config *c, const char *text, size_t len,
 	return SZ_OK;
 }
 
+bool sz_config_path(const char *dir, char *out, size_t cap)
+{
+	const char *env = getenv(SZ_CONFIG_ENV);
+	if (env != NULL && env[0] != '\0') {
+		snprintf(out, cap, "%s", env);
+		return true;
+	}
+	snprintf(out, cap, "%s/%s", dir, SZ_CONFIG_FILE);
+	if (access(out, F_OK) != 0 && errno == ENOENT &&
+	    access(SZ_CONFIG_SYSTEM, F_OK) == 0)
+		snprintf(out, cap, "%s", SZ_CONFIG_SYSTEM);
+	return false;
+}
+
 int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err)
 {
 	char path[4096], *text = NULL;
 	sz_config_defaults(c);
-	snprintf(path, sizeof(path), "%s/%s", dir, SZ_CONFIG_FILE);
+	bool from_env = sz_config_path(dir, path, sizeof(path));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && from_env)
+		return sz_err_set(err, SZ_E_IO, "cannot open %s (named by $%s): "
+			"%s", path, SZ_CONFIG_ENV, strerror(errno));
+	if (fd < 0 && errno == ENOENT)
+		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s (nor is "
+			"there a %s; is %s a samizdat instance? create one with "
+			"samizdat init)", path, strerror(errno),
+			SZ_CONFIG_SYSTEM, dir);
 	if (fd < 0)
-		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s (is %s a "
-			"samizdat instance? create one with samizdat init)",
-			path, strerror(errno), dir);
+		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s", path,
+			strerror(errno));
 	text = malloc(SZ_CONFIG_MAX_SIZE + 1);
 	ssize_t n = text ? sz_read_full(fd, text, SZ_CONFIG_MAX_SIZE + 1) : -1;
 	close(fd);

@@ -1,5 +1,7 @@
 /*
- * config.h - an instance's settings, read from DIR/samizdat.conf.
+ * config.h - an instance's settings, read from one file: $SAMIZDAT_CONFIG
+ * if set, else DIR/samizdat.conf, else (for an instance without one, as the
+ * Debian package makes) the system-wide SZ_CONFIG_SYSTEM.
  *
  * The file is "key = value" lines with '#' comments.  Every setting has a
  * default, a unit in its name where it has one, and a range: a value out of
@@ -9,12 +11,20 @@
 #ifndef SZ_CORE_CONFIG_H
 #define SZ_CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
 
 #define SZ_CONFIG_FILE "samizdat.conf"
+#define SZ_CONFIG_ENV "SAMIZDAT_CONFIG"
+/* The system-wide settings: SYSCONFDIR/samizdat/samizdat.conf, where
+ * SYSCONFDIR is Meson's (/etc for a /usr prefix). */
+#ifndef SZ_SYSCONFDIR
+#define SZ_SYSCONFDIR "/etc"
+#endif
+#define SZ_CONFIG_SYSTEM SZ_SYSCONFDIR "/samizdat/" SZ_CONFIG_FILE
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
 #define SZ_CONFIG_ADDR_SIZE 64
 #define SZ_CONFIG_CHOICE_SIZE 16
@@ -65,7 +75,13 @@ void sz_config_defaults(struct sz_config *c);
 int sz_config_parse(struct sz_config *c, const char *text, size_t len,
 	struct sz_err *err);
 
-/* Reads DIR/samizdat.conf over the defaults. */
+/* The settings file of the instance in dir, into out (cap bytes):
+ * $SAMIZDAT_CONFIG if set; else dir/samizdat.conf if it exists; else
+ * SZ_CONFIG_SYSTEM if that exists; else dir/samizdat.conf.  Returns
+ * whether the path came from $SAMIZDAT_CONFIG. */
+bool sz_config_path(const char *dir, char *out, size_t cap);
+
+/* Reads the instance's settings file (sz_config_path) over the defaults. */
 int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err);
 
 /* Writes c as a commented config file into buf (for `samizdat init`).

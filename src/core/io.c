@@ -253,16 +253,19 @@ void sz_sibling_program(const char *name, const char *env, char *out,
 {
 	char self[4096];
 	const char *v = env ? getenv(env) : NULL;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (v != NULL && v[0] != 0) {
 		snprintf(out, cap, "%s", v);
-	} else if (n > 0) {
+		return;
+	}
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
 		self[n] = 0;
 		char *slash = strrchr(self, '/');
 		if (slash != NULL)
 			*slash = 0;
 		snprintf(out, cap, "%s/%s", self, name);
-	} else {
-		snprintf(out, cap, "%s", name);
+		if (access(out, X_OK) == 0)
+			return;
 	}
+	snprintf(out, cap, "%s/%s", SZ_HELPER_DIR, name);
 }

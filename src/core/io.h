@@ -74,8 +74,15 @@ int sz_outfile_commit(struct sz_outfile *out, struct sz_err *err);
 /* Removes the temporary file and releases the struct; safe after commit. */
 void sz_outfile_abort(struct sz_outfile *out);
 
-/* The path of program `name` installed beside the running one (or the
- * value of environment variable env, if set): into out, cap bytes. */
+/* Where helper programs are installed: LIBEXECDIR/samizdat, from Meson
+ * (/usr/libexec/samizdat in the Debian package). */
+#ifndef SZ_HELPER_DIR
+#define SZ_HELPER_DIR "/usr/libexec/samizdat"
+#endif
+
+/* The path of helper program `name`, into out (cap bytes): the value of
+ * environment variable env, if set; else the program beside the running
+ * one, if there is one (a build tree); else SZ_HELPER_DIR/name. */
 void sz_sibling_program(const char *name, const char *env, char *out,
 	size_t cap);
 

@@ -17,12 +17,10 @@
 
 #define SECRETS_SIZE (SZ_INSTANCE_SALT_BYTES + SZ_INSTANCE_HASHKEY_BYTES)
 
-static int write_file(const char *dir, const char *name, const void *data,
-	size_t len, int mode, struct sz_err *err)
+static int write_file(const char *path, const void *data, size_t len,
+	int mode, struct sz_err *err)
 {
-	char path[4200];
 	struct sz_outfile f;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	int rc = sz_outfile_open(&f, path, mode, 0, err);
 	if (rc != SZ_OK)
 		return rc;
@@ -35,12 +33,24 @@ static int write_file(const char *dir, const char *name, const void *data,
 
 int sz_instance_create(const char *dir, struct sz_err *err)
 {
-	char path[4200], conf[8192];
+	char path[4200], key_path[4200], conf_path[4200], conf[8192];
 	struct sz_config cfg;
 	snprintf(path, sizeof(path), "%s/%s", dir, SZ_CONFIG_FILE);
-	if (access(path, F_OK) == 0)
+	snprintf(key_path, sizeof(key_path), "%s/%s", dir,
+		SZ_INSTANCE_SECRETS_FILE);
+	if (access(path, F_OK) == 0 || access(key_path, F_OK) == 0)
 		return sz_err_set(err, SZ_E_EXISTS, "%s already holds a "
 			"samizdat instance", dir);
+	/* Settings named by $SAMIZDAT_CONFIG (as the package's, in /etc)
+	 * are kept if they exist; otherwise they go into the instance. */
+	bool write_conf = true;
+	int conf_mode = 0600;
+	if (sz_config_path(dir, conf_path, sizeof(conf_path))) {
+		write_conf = access(conf_path, F_OK) != 0;
+		conf_mode = 0644;   /* no secrets, outside the private dir */
+	} else {
+		snprintf(conf_path, sizeof(conf_path), "%s", path);
+	}
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", dir,
 			strerror(errno));
@@ -55,12 +65,10 @@ int sz_instance_create(const char *dir, struct sz_err *err)
 	if (secrets == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	randombytes_buf(secrets, SECRETS_SIZE);
-	int rc = write_file(dir, SZ_INSTANCE_SECRETS_FILE, secrets,
-		SECRETS_SIZE, 0600, err);
+	int rc = write_file(key_path, secrets, SECRETS_SIZE, 0600, err);
 	sodium_free(secrets);
-	if (rc == SZ_OK)
-		rc = write_file(dir, SZ_CONFIG_FILE, conf, (size_t)n, 0600,
-			err);
+	if (rc == SZ_OK && write_conf)
+		rc = write_file(conf_path, conf, (size_t)n, conf_mode, err);
 	if (rc != SZ_OK)
 		return rc;
 	struct sz_instance in;

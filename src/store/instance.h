@@ -1,7 +1,8 @@
 /*
  * instance.h - an instance directory and everything in it:
  *
- *   DIR/samizdat.conf   settings (core/config.h)
+ *   DIR/samizdat.conf   settings (core/config.h; or $SAMIZDAT_CONFIG, or
+ *                       for an instance without one the system-wide file)
  *   DIR/instance.key    the per-instance salt (16 bytes) and keyed-hash key
  *                       (32 bytes), mode 0600
  *   DIR/inbox.db        the SQLite database
@@ -31,7 +32,9 @@ struct sz_instance {
 	struct sz_blobs blobs;
 };
 
-/* Creates a new instance in dir (which must not hold one already). */
+/* Creates a new instance in dir (which must not hold one already).  The
+ * settings template goes into dir/samizdat.conf, or into the file
+ * $SAMIZDAT_CONFIG names if that does not exist yet. */
 int sz_instance_create(const char *dir, struct sz_err *err);
 /* Opens an instance: settings, secrets, database, blob tree. */
 int sz_instance_open(struct sz_instance *in, const char *dir,

@@ -245,19 +245,31 @@ int sz_sqlite_step(sqlite3_stmt *st)
 	return rc;
 }
 
+int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_sqlite_prepare(db, "PRAGMA user_version", &st, err);
+	if (rc != SZ_OK)
+		return rc;
+	*version = 0;
+	if (sz_sqlite_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (*version > (int)n)
+		return sz_err_set(err, SZ_E_UNSUPPORTED, "%s is from a newer "
+			"samizdat (schema %d; this one knows %zu): install that "
+			"newer samizdat again, or restore the backup made before "
+			"it was installed", sqlite3_db_filename(db, "main"),
+			*version, n);
+	return SZ_OK;
+}
+
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err)
 {
-	sqlite3_stmt *st;
-	int version = 0, rc = sz_sqlite_prepare(db, "PRAGMA user_version", &st, err);
+	int version, rc = sz_sqlite_schema(db, n, &version, err);
 	if (rc != SZ_OK)
 		return rc;
-	if (sz_sqlite_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (version > (int)n)
-		return sz_err_set(err, SZ_E_UNSUPPORTED, "the database is from "
-			"a newer samizdat (schema %d); upgrade samizdat", version);
 	for (int v = version; v < (int)n; v++) {
 		char sql[64];
 		rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err, "migrating");

@@ -733,6 +733,15 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 			"PRAGMA foreign_keys = ON;", err, "opening the archive");
 		if (rc == 0)
 			rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+	} else if (rc == 0) {
+		/* A reader cannot migrate: it needs the schema it knows. */
+		int version;
+		rc = sz_sqlite_schema(q->db, NMIGRATIONS, &version, err);
+		if (rc == 0 && version != (int)NMIGRATIONS)
+			rc = sz_err_set(err, SZ_E_UNSUPPORTED, "%s is from an "
+				"older samizdat: open it once for writing "
+				"(samizdat serve, or samizdat release list) to "
+				"bring it up to date", path);
 	}
 out:
 	if (rc != 0) {

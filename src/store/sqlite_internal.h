@@ -24,6 +24,9 @@ int sz_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
 	struct sz_err *err);
 /* Steps, retrying while busy; returns the SQLite code. */
 int sz_sqlite_step(sqlite3_stmt *st);
+/* The database's schema version (PRAGMA user_version) into *version;
+ * refuses, with advice, one newer than the n steps this samizdat knows. */
+int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err);
 /* Applies the numbered schema steps the database (PRAGMA user_version)
  * has not had yet, each in its own transaction. */
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
