@@ -314,6 +314,20 @@ int fq_run(struct fq_conn *c, sqlite3_stmt *st, struct sz_err *err,
 	return rc;
 }
 
+int fq_exists(struct fq_conn *c, const char *sql, int64_t id,
+	const char *missing, struct sz_err *err)
+{
+	sqlite3_stmt *st = fq_stmt(c, sql, err);
+	if (st == NULL)
+		return SZ_E_IO;
+	sqlite3_bind_int64(st, 1, id);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return sz_err_set(err, SZ_E_NOT_FOUND, "%s", missing);
+	return fq_check(c, r, err, "looking something up");
+}
+
 void fq_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);

@@ -64,6 +64,11 @@ void fq_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 /* A malloc'd copy of a text column ("" for NULL); NULL out of memory. */
 char *fq_dup(sqlite3_stmt *st, int col);
 
+/* Inside a transaction: 0 if sql (its one parameter: id) has a row;
+ * SZ_E_NOT_FOUND saying missing if not. */
+int fq_exists(struct fq_conn *c, const char *sql, int64_t id,
+	const char *missing, struct sz_err *err);
+
 /* Reading: takes a reader connection (waiting if all are taken), gives
  * it back. */
 struct fq_conn *fq_reader(struct sqlite_forum *f);

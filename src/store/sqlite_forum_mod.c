@@ -21,15 +21,8 @@ static const char SQL_REPORT_ADD[] =
 static int report_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 {
 	struct report_ctx *x = ctx;
-	sqlite3_stmt *st = fq_stmt(c, SQL_POST_EXISTS, err);
-	if (st == NULL)
-		return SZ_E_IO;
-	sqlite3_bind_int64(st, 1, x->post);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r == SQLITE_DONE)
-		return sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
-	int rc = fq_check(c, r, err, "reporting a post");
+	sqlite3_stmt *st;
+	int rc = fq_exists(c, SQL_POST_EXISTS, x->post, "no such post", err);
 	if (rc != 0)
 		return rc;
 	if ((st = fq_stmt(c, SQL_REPORT_ADD, err)) == NULL)
@@ -37,7 +30,7 @@ static int report_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 	struct fq_value v[] = { FQ_I(x->post), FQ_I(x->reporter),
 		FQ_S(x->reason), FQ_I(x->at) };
 	fq_bind(st, v, 4);
-	r = sqlite3_step(st);
+	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (r == SQLITE_CONSTRAINT)
 		return sz_err_set(err, SZ_E_EXISTS, "you have reported this post "

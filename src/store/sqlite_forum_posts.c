@@ -20,15 +20,8 @@ static const char SQL_THREAD_OPEN[] =
 static int add_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 {
 	struct add_ctx *x = ctx;
-	sqlite3_stmt *st = fq_stmt(c, SQL_THREAD_OPEN, err);
-	if (st == NULL)
-		return SZ_E_IO;
-	sqlite3_bind_int64(st, 1, x->p->thread_id);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r == SQLITE_DONE)
-		return sz_err_set(err, SZ_E_NOT_FOUND, "no such thread");
-	int rc = fq_check(c, r, err, "adding a post");
+	int rc = fq_exists(c, SQL_THREAD_OPEN, x->p->thread_id, "no such thread",
+		err);
 	if (rc == 0)
 		rc = fq_insert_post(c, x->p, x->p->thread_id, &x->id,
 			&x->position, err);
@@ -370,15 +363,8 @@ static const char SQL_VISIBLE[] =
 static int like_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 {
 	struct like_ctx *x = ctx;
-	sqlite3_stmt *st = fq_stmt(c, SQL_VISIBLE, err);
-	if (st == NULL)
-		return SZ_E_IO;
-	sqlite3_bind_int64(st, 1, x->post);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r == SQLITE_DONE)
-		return sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
-	int rc = fq_check(c, r, err, "liking a post");
+	sqlite3_stmt *st;
+	int rc = fq_exists(c, SQL_VISIBLE, x->post, "no such post", err);
 	if (rc != 0)
 		return rc;
 	if ((st = fq_stmt(c, x->on ? SQL_LIKE : SQL_UNLIKE, err)) == NULL)

@@ -39,19 +39,27 @@ int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 		.viewer = viewer,
 	};
 	int rc = sz_page_render(&pg, site, kind, rq->path, &args, &rq->page);
+	return sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
+		"The archive cannot be read now. Please try again later.",
+		error_page);
+}
+
+int sz_web_rendered(struct sz_request *rq, int rc, unsigned status,
+	const char *message, const char *content_type, const char *unreadable,
+	sz_error_page_fn error_page)
+{
 	if (rc != 0) {
 		rq->page.len = 0;
-		return sz_request_fail(rq, 500, "The archive cannot be read now. "
-			"Please try again later.");
+		return sz_request_fail(rq, 500, unreadable);
 	}
-	if (pg.message[0]) {
+	if (message[0]) {
 		rq->page.len = 0;
-		rq->status = pg.status;
-		error_page(rq, pg.status, pg.message);
+		rq->status = status;
+		error_page(rq, status, message);
 		return 0;
 	}
-	rq->status = pg.status;
-	rq->content_type = pg.content_type;
+	rq->status = status;
+	rq->content_type = content_type;
 	return 0;
 }
 

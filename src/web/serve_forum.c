@@ -10,21 +10,6 @@
 
 #include "web/web.h"
 
-/* A whole number from 1 up in a query argument, or 0. */
-static int64_t query_id(struct sz_request *rq, const char *name)
-{
-	const char *v = sz_request_query(rq, name);
-	int64_t n = 0;
-	if (v == NULL || *v == '\0' || strlen(v) > 18 || *v == '0')
-		return 0;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9')
-			return 0;
-		n = n * 10 + (*v - '0');
-	}
-	return n;
-}
-
 void sz_web_forum_args(struct sz_request *rq, struct sz_forum_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -36,7 +21,7 @@ void sz_web_forum_args(struct sz_request *rq, struct sz_forum_args *a)
 	a->number = sz_page_number(n ? n : sz_request_query(rq, "page"));
 	if (n != NULL && sz_page_number(n) == 1 && strcmp(n, "1") != 0)
 		a->number = 0;   /* a page that is not a number: none */
-	a->quote = query_id(rq, "quote");
+	a->quote = sz_forum_id(sz_request_query(rq, "quote"));
 	a->note = sz_request_query(rq, "note");
 }
 
@@ -55,22 +40,11 @@ int sz_web_forum_page(struct sz_request *rq, const struct sz_forum_site *site,
 	struct sz_forum_page pg;
 	rq->page.len = 0;
 	int rc = sz_forum_render(&pg, site, v, kind, rq->path, args, &rq->page);
-	if (rc != 0) {
-		rq->page.len = 0;
-		return sz_request_fail(rq, 500, "The forum cannot be read now. "
-			"Please try again later.");
-	}
-	if (pg.message[0]) {
-		rq->page.len = 0;
-		rq->status = pg.status;
-		error_page(rq, pg.status, pg.message);
-		return 0;
-	}
-	if (rq->status == 0 || rq->status == 200)
-		rq->status = pg.status;
-	rq->content_type = pg.content_type;
-	if (v && v->member && pg.read_thread && pg.read_upto > 0)
+	rc = sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
+		"The forum cannot be read now. Please try again later.",
+		error_page);
+	if (rc == 0 && v && v->member && pg.read_thread && pg.read_upto > 0)
 		site->forum->ops->member_read(site->forum, v->m.id, pg.read_thread,
 			pg.read_upto, NULL);
-	return 0;
+	return rc;
 }

@@ -44,6 +44,12 @@ int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 /* The same, for a viewer the site's discussion hook is given. */
 int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 	const void *viewer, sz_error_page_fn error_page);
+/* Ends a request with what a page layer rendered into rq->page: rc not
+ * 0, a 500 saying unreadable; a message, error_page with status; else
+ * the page with its status and content type. */
+int sz_web_rendered(struct sz_request *rq, int rc, unsigned status,
+	const char *message, const char *content_type, const char *unreadable,
+	sz_error_page_fn error_page);
 /* A forum page's parameters (serve_forum.c): from rq's path (":id",
  * ":key", ":n") and query (after, page, quote, note). */
 void sz_web_forum_args(struct sz_request *rq, struct sz_forum_args *a);

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <semaphore.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,19 +29,7 @@ struct sz_forum_slots {
 	size_t mem;
 };
 
-static int fail(struct sz_forum_done *d, unsigned status, const char *fmt,
-	...) __attribute__((format(printf, 3, 4)));
-
-static int fail(struct sz_forum_done *d, unsigned status, const char *fmt,
-	...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
-	va_end(ap);
-	d->status = status;
-	return SZ_E_INVAL;
-}
+#define fail sz_forum_refuse
 
 struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 	unsigned n)
@@ -259,17 +246,23 @@ int sz_forum_login(const struct sz_forum_site *site,
 	return rc;
 }
 
-/* The viewer's own row, fresh, with its password hash. */
+/* The viewer's own row, fresh (in m, sodium_malloc'd: it holds the
+ * password's hash; the caller frees it in every case), once the password
+ * they typed matches it. */
 static int own_row(const struct sz_forum_site *site,
-	const struct sz_forum_viewer *v, struct sz_forum_member *m,
+	struct sz_forum_slots *slots, const struct sz_forum_viewer *v,
+	const char *password, struct sz_forum_member **m,
 	struct sz_forum_done *d)
 {
+	memset(d, 0, sizeof(*d));
+	if ((*m = sodium_malloc(sizeof(**m))) == NULL)
+		return fail(d, 503, "The server is short of memory.");
 	if (!v->member)
 		return fail(d, 403, "Log in first.");
-	if (site->forum->ops->member_get(site->forum, v->m.id, m, NULL) != 0 ||
-	    m->state == SZ_MEMBER_DELETED)
+	if (site->forum->ops->member_get(site->forum, v->m.id, *m, NULL) != 0 ||
+	    (*m)->state == SZ_MEMBER_DELETED)
 		return fail(d, 404, "Your account is gone.");
-	return 0;
+	return verify(slots, (*m)->password_hash, password ? password : "", d);
 }
 
 int sz_forum_change_password(const struct sz_forum_site *site,
@@ -277,16 +270,10 @@ int sz_forum_change_password(const struct sz_forum_site *site,
 	const char *old_password, const char *new_password,
 	struct sz_forum_done *d)
 {
-	struct sz_forum_member *m = sodium_malloc(sizeof(*m));
+	struct sz_forum_member *m = NULL;
 	char hash[SZ_FORUM_HASH_MAX + 1];
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
-	if (m == NULL)
-		return fail(d, 503, "The server is short of memory.");
-	int rc = own_row(site, v, m, d);
-	if (rc == 0)
-		rc = verify(slots, m->password_hash, old_password ? old_password :
-			"", d);
+	int rc = own_row(site, slots, v, old_password, &m, d);
 	if (rc == 0)
 		rc = check_password(new_password, d);
 	if (rc == 0)
@@ -298,7 +285,8 @@ int sz_forum_change_password(const struct sz_forum_site *site,
 	if (rc == 0)
 		snprintf(d->go, sizeof(d->go), "/forum/account?note=password");
 	sodium_memzero(hash, sizeof(hash));
-	sodium_free(m);
+	if (m != NULL)
+		sodium_free(m);
 	return rc;
 }
 
@@ -306,21 +294,17 @@ int sz_forum_delete_account(const struct sz_forum_site *site,
 	struct sz_forum_slots *slots, const struct sz_forum_viewer *v,
 	const char *password, struct sz_forum_done *d)
 {
-	struct sz_forum_member *m = sodium_malloc(sizeof(*m));
+	struct sz_forum_member *m = NULL;
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
-	if (m == NULL)
-		return fail(d, 503, "The server is short of memory.");
-	int rc = own_row(site, v, m, d);
-	if (rc == 0)
-		rc = verify(slots, m->password_hash, password ? password : "", d);
+	int rc = own_row(site, slots, v, password, &m, d);
 	if (rc == 0 && site->forum->ops->member_delete(site->forum, m->id,
 	    &err) != 0)
 		rc = fail(d, 500, "The account could not be deleted (%s).",
 			err.msg);
 	if (rc == 0)
 		snprintf(d->go, sizeof(d->go), "/forum?note=bye");
-	sodium_free(m);
+	if (m != NULL)
+		sodium_free(m);
 	return rc;
 }
 

@@ -171,6 +171,13 @@ struct sz_forum_done {
 	int64_t id;                   /* what was made: a post, a member */
 };
 
+/* Fills a refusal (status and a printf-style sentence); SZ_E_INVAL. */
+int sz_forum_refuse(struct sz_forum_done *d, unsigned status,
+	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A whole number from 1 up written plainly (digits, no sign, no leading
+ * zero, at most 18), or 0: an id a client sent. */
+int64_t sz_forum_id(const char *s);
+
 struct sz_forum_posting {
 	int64_t board_id;             /* a new thread in a board, */
 	int64_t thread_id;            /* or a reply, */

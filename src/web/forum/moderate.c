@@ -6,7 +6,6 @@
  * the public moderation log with who, what, when and why, in the same
  * request that does it.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,38 +54,12 @@ static const struct {
 };
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
 
-static int fail(struct sz_forum_done *d, unsigned status, const char *fmt,
-	...) __attribute__((format(printf, 3, 4)));
-
-static int fail(struct sz_forum_done *d, unsigned status, const char *fmt,
-	...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
-	va_end(ap);
-	d->status = status;
-	return SZ_E_INVAL;
-}
+#define fail sz_forum_refuse
 
 static int why(char *out, size_t cap, const char *msg)
 {
 	snprintf(out, cap, "%s", msg);
 	return SZ_E_INVAL;
-}
-
-/* A whole number from 1 up, digits only. */
-static int64_t number(const char *s)
-{
-	int64_t v = 0;
-	if (s == NULL || *s == '\0' || strlen(s) > 18 || *s == '0')
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
 }
 
 int sz_forum_mod_parse(const struct sz_form *form, enum sz_forum_target target,
@@ -128,10 +101,10 @@ int sz_forum_mod_parse(const struct sz_form *form, enum sz_forum_target target,
 		snprintf(mod->reason, sizeof(mod->reason), "%s", r);
 	}
 	if (mod->action == SZ_MOD_MOVE &&
-	    (mod->board_id = number(board ? board->value : NULL)) == 0)
+	    (mod->board_id = sz_forum_id(board ? board->value : NULL)) == 0)
 		return why(out, cap, "Choose the board to move the thread to.");
 	if (mod->action == SZ_MOD_MERGE &&
-	    (mod->into = number(into ? into->value : NULL)) == 0)
+	    (mod->into = sz_forum_id(into ? into->value : NULL)) == 0)
 		return why(out, cap, "Give the number of the thread to merge this "
 			"one into (in its address: /forum/thread/NUMBER).");
 	mod->to_queue = from && strcmp(from->value, "queue") == 0;

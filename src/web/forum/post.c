@@ -8,7 +8,6 @@
  * addresses to count by, so accounts are what is counted), and whether
  * it waits for approval (a new member's first posts do).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +17,7 @@
 #include "web/forum/forum.h"
 #include "web/forum/markdown.h"
 
-static int fail(struct sz_forum_done *d, unsigned status, const char *fmt,
-	...) __attribute__((format(printf, 3, 4)));
-
-static int fail(struct sz_forum_done *d, unsigned status, const char *fmt,
-	...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
-	va_end(ap);
-	d->status = status;
-	return SZ_E_INVAL;
-}
+#define fail sz_forum_refuse
 
 static int trouble(struct sz_forum_done *d, const struct sz_err *err)
 {
@@ -339,6 +326,18 @@ int sz_forum_delete_own(const struct sz_forum_site *site,
 	return rc;
 }
 
+/* A member acting on a post they see (liking, reporting): may they act
+ * at all, and is the post there for them? */
+static int act_on(const struct sz_forum_site *site,
+	const struct sz_forum_viewer *v, int64_t post_id,
+	struct sz_forum_post *p, struct sz_forum_done *d)
+{
+	memset(d, 0, sizeof(*d));
+	memset(p, 0, sizeof(*p));
+	int rc = may_post(v, d);
+	return rc ? rc : seen_post(site, v, post_id, false, p, d);
+}
+
 int sz_forum_like(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, int64_t post_id, bool on,
 	struct sz_forum_done *d)
@@ -346,10 +345,7 @@ int sz_forum_like(const struct sz_forum_site *site,
 	struct sz_forum *f = site->forum;
 	struct sz_forum_post p;
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
-	int rc = may_post(v, d);
-	if (rc == 0)
-		rc = seen_post(site, v, post_id, false, &p, d);
+	int rc = act_on(site, v, post_id, &p, d);
 	if (rc != 0)
 		return rc;
 	if (p.state != SZ_POST_VISIBLE)
@@ -374,10 +370,7 @@ int sz_forum_report(const struct sz_forum_site *site,
 	struct sz_forum *f = site->forum;
 	struct sz_forum_post p;
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
-	int rc = may_post(v, d);
-	if (rc == 0)
-		rc = seen_post(site, v, post_id, false, &p, d);
+	int rc = act_on(site, v, post_id, &p, d);
 	if (rc != 0)
 		return rc;
 	size_t chars = 0, n = reason ? strlen(reason) : 0;

@@ -5,6 +5,7 @@
  * is a forum.* setting (core/config.h); nothing here is stored: a
  * member's trust follows from their counters whenever it is asked.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +94,30 @@ bool sz_forum_country_ok(const char *code)
 			return false;
 	snprintf(path, sizeof(path), "%s/%s.png", SZ_FORUM_FLAGS_DIR, code);
 	return access(path, R_OK) == 0;
+}
+
+int sz_forum_refuse(struct sz_forum_done *d, unsigned status,
+	const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+	d->status = status;
+	return SZ_E_INVAL;
+}
+
+int64_t sz_forum_id(const char *s)
+{
+	int64_t v = 0;
+	if (s == NULL || *s == '\0' || strlen(s) > 18 || *s == '0')
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
 }
 
 void sz_forum_key_format(const struct sz_forum_key *k,

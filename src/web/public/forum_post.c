@@ -51,20 +51,6 @@ static size_t field_len(const struct ctx *c, const char *name)
 	return f ? f->value_len : 0;
 }
 
-static int64_t field_id(const struct ctx *c, const char *name)
-{
-	const char *v = field(c, name);
-	int64_t n = 0;
-	if (v == NULL || *v == '\0' || strlen(v) > 18 || *v == '0')
-		return 0;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9')
-			return 0;
-		n = n * 10 + (*v - '0');
-	}
-	return n;
-}
-
 /* The result: a redirect, or kind's form again (if there is one) with
  * the refusal and what was typed. */
 static int finish(struct sz_request *rq, struct ctx *c, int rc,
@@ -106,7 +92,7 @@ int sz_public_forum_reply(struct sz_request *rq)
 		return SZ_E_INVAL;
 	struct sz_forum_posting p = { .thread_id = sz_request_param_id(rq, "id"),
 		.text = field(&c, "text"), .text_len = field_len(&c, "text"),
-		.quote_of = field_id(&c, "quote") };
+		.quote_of = sz_forum_id(field(&c, "quote")) };
 	if (p.text == NULL)
 		p.text = "";
 	int rc = sz_forum_post(&app->forum, &c.v, &p, &c.done);
