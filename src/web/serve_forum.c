@@ -10,6 +10,8 @@
 
 #include "web/web.h"
 
+#define SZ_WEB_PAGE_RESERVE (32 * 1024)   /* a thread's page, about */
+
 void sz_web_forum_args(struct sz_request *rq, struct sz_forum_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -39,6 +41,8 @@ int sz_web_forum_page(struct sz_request *rq, const struct sz_forum_site *site,
 			"the server.");
 	struct sz_forum_page pg;
 	rq->page.len = 0;
+	/* one allocation for a typical page, not one per doubling */
+	sz_buf_reserve(&rq->page, SZ_WEB_PAGE_RESERVE);
 	int rc = sz_forum_render(&pg, site, v, kind, rq->path, args, &rq->page);
 	rc = sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
 		"The forum cannot be read now. Please try again later.",

@@ -24,7 +24,31 @@ int fv_escape(struct sz_buf *b, const char *s)
 
 int fv_link(struct sz_forum_page *pg, struct sz_buf *b, const char *path)
 {
-	return sz_buf_printf(b, "%s%s%s", pg->base, path, pg->suffix);
+	int rc = sz_buf_puts(b, pg->base);
+	if (rc == 0)
+		rc = sz_buf_puts(b, path);
+	return rc ? rc : sz_buf_puts(b, pg->suffix);
+}
+
+/* The link to a post in its thread: its page and its anchor (the
+ * thread's pages are the hottest: no printf on their way). */
+static int post_link(struct sz_forum_page *pg, struct sz_buf *b,
+	const struct sz_forum_post *p)
+{
+	int rc = sz_buf_puts(b, pg->base);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "/forum/thread/");
+	if (rc == 0)
+		rc = sz_buf_int(b, p->thread_id);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "/page/");
+	if (rc == 0)
+		rc = sz_buf_int(b, (p->position - 1) / SZ_FORUM_PER_PAGE + 1);
+	if (rc == 0)
+		rc = sz_buf_puts(b, pg->suffix);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "#p");
+	return rc ? rc : sz_buf_int(b, p->id);
 }
 
 int fv_a(struct sz_forum_page *pg, const char *path, const char *text)
@@ -43,10 +67,23 @@ void fv_time(int64_t t, char *out, size_t cap)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	if (gmtime_r(&tt, &tm) == NULL)
+	if (cap < 21 || gmtime_r(&tt, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 8099) {
 		snprintf(out, cap, "?");
-	else
-		strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm);
+		return;
+	}
+	/* "2024-05-01 14:03 UTC", by hand: strftime is slow on a hot page */
+	int v[] = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min };
+	char *o = out;
+	for (int i = 0; i < 5; i++) {
+		int width = i == 0 ? 4 : 2;
+		for (int k = width - 1; k >= 0; k--, v[i] /= 10)
+			o[k] = (char)('0' + v[i] % 10);
+		o += width;
+		*o++ = i < 2 ? '-' : i == 2 ? ' ' : i == 3 ? ':' : ' ';
+	}
+	memcpy(o, "UTC", 4);
 }
 
 int fv_missing(struct sz_forum_page *pg, unsigned status, const char *why)
@@ -58,8 +95,11 @@ int fv_missing(struct sz_forum_page *pg, unsigned status, const char *why)
 
 int fv_csrf(struct sz_forum_page *pg)
 {
-	return sz_buf_printf(pg->out, "<input type=\"hidden\" name=\"csrf\" "
-		"value=\"%s\">", pg->viewer->csrf);
+	int rc = sz_buf_puts(pg->out, "<input type=\"hidden\" name=\"csrf\" "
+		"value=\"");
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, pg->viewer->csrf);
+	return rc ? rc : sz_buf_puts(pg->out, "\">");
 }
 
 int fv_notice(struct sz_forum_page *pg, const char *text, bool error)
@@ -178,11 +218,15 @@ int fv_name(struct sz_forum_page *pg, int64_t id, const char *name,
 	if (deleted || name == NULL || name[0] == '\0')
 		return sz_buf_puts(pg->out, "<span class=\"name gone\">deleted "
 			"member</span>");
-	char path[64];
-	snprintf(path, sizeof(path), "/forum/member/%lld", (long long)id);
 	int rc = sz_buf_puts(pg->out, "<a class=\"name\" href=\"");
 	if (rc == 0)
-		rc = fv_link(pg, pg->out, path);
+		rc = sz_buf_puts(pg->out, pg->base);
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, "/forum/member/");
+	if (rc == 0)
+		rc = sz_buf_int(pg->out, id);
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, pg->suffix);
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, "\">");
 	if (rc == 0)
@@ -216,11 +260,21 @@ int fv_author(struct sz_forum_page *pg, const struct sz_forum_author *a)
 		rc = sz_buf_printf(b, "<img class=\"flag\" src=\"%s/forum/flag/%s."
 			"png\" alt=\"%s\" title=\"%s\" width=\"16\" height=\"11\">",
 			pg->base, a->country, a->country, a->country);
-	if (rc == 0 && !a->deleted)
-		rc = sz_buf_printf(b, "<dl><dt>Joined</dt><dd>%s</dd><dt>Messages"
-			"</dt><dd>%lld</dd><dt>Likes</dt><dd>%lld</dd></dl>",
-			a->joined_day, (long long)a->posts,
-			(long long)a->likes_received);
+	if (rc == 0 && !a->deleted) {
+		rc = sz_buf_puts(b, "<dl><dt>Joined</dt><dd>");
+		if (rc == 0)
+			rc = sz_buf_puts(b, a->joined_day);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd><dt>Messages</dt><dd>");
+		if (rc == 0)
+			rc = sz_buf_int(b, a->posts);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd><dt>Likes</dt><dd>");
+		if (rc == 0)
+			rc = sz_buf_int(b, a->likes_received);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd></dl>");
+	}
 	return rc ? rc : sz_buf_puts(b, "</aside>");
 }
 
@@ -283,9 +337,11 @@ static int post_actions(struct sz_forum_page *pg,
 	const struct sz_forum_viewer *v = pg->viewer;
 	struct sz_buf *b = pg->out;
 	bool mine = v->member && v->m.id == p->author.id;
-	int rc = sz_buf_printf(b, "<footer class=\"actions\"><span class=\"likes\""
-		">%lld like%s</span>", (long long)p->likes, p->likes == 1 ? "" :
-		"s");
+	int rc = sz_buf_puts(b, "<footer class=\"actions\"><span class=\"likes\">");
+	if (rc == 0)
+		rc = sz_buf_int(b, p->likes);
+	if (rc == 0)
+		rc = sz_buf_puts(b, p->likes == 1 ? " like</span>" : " likes</span>");
 	if (!fv_live(pg) || p->state != SZ_POST_VISIBLE)
 		goto staff;
 	char path[96];
@@ -347,21 +403,28 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 		" deleted" };
 	char when[40], path[96];
 	fv_time(p->created, when, sizeof(when));
-	int rc = sz_buf_printf(b, "<article class=\"post%s\" id=\"p%lld\">",
-		state_class[p->state & 3], (long long)p->id);
+	int rc = sz_buf_puts(b, "<article class=\"post");
+	if (rc == 0)
+		rc = sz_buf_puts(b, state_class[p->state & 3]);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\" id=\"p");
+	if (rc == 0)
+		rc = sz_buf_int(b, p->id);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\">");
 	if (rc == 0)
 		rc = fv_author(pg, &p->author);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<div class=\"body\"><header class=\"meta\">");
-	snprintf(path, sizeof(path), "/forum/thread/%lld/page/%lld#p%lld",
-		(long long)p->thread_id,
-		(long long)((p->position - 1) / SZ_FORUM_PER_PAGE + 1),
-		(long long)p->id);
-	if (rc == 0) {
-		char label[32];
-		snprintf(label, sizeof(label), "#%lld", (long long)p->position);
-		rc = fv_a(pg, path, label);
-	}
+		rc = sz_buf_puts(b, "<div class=\"body\"><header class=\"meta\">"
+			"<a href=\"");
+	if (rc == 0)
+		rc = post_link(pg, b, p);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\">#");
+	if (rc == 0)
+		rc = sz_buf_int(b, p->position);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</a>");
 	if (rc == 0 && p->position > 1) {
 		rc = sz_buf_puts(b, " · <span class=\"re\">Re: ");
 		if (rc == 0)
@@ -370,7 +433,11 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 			rc = sz_buf_puts(b, "</span>");
 	}
 	if (rc == 0)
-		rc = sz_buf_printf(b, " · <time>%s</time>", when);
+		rc = sz_buf_puts(b, " · <time>");
+	if (rc == 0)
+		rc = sz_buf_puts(b, when);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</time>");
 	if (rc == 0 && p->edits > 0) {
 		rc = sz_buf_puts(b, " · <span class=\"edited\">edited");
 		bool may_see = fv_live(pg) && (v->staff || (v->member &&
