@@ -6,7 +6,10 @@
 # public face.  In the same run:
 #   - wrk on the 200-post thread's page against nginx serving the same
 #     page saved as a static file: requests/s ratio (goal >= 0.5) and
-#     samizdat's p99 (goal < 20 ms);
+#     samizdat's p99 (goal < 20 ms).  Readers who are not logged in get a
+#     page made once while the forum does not change; a logged-in
+#     member's page is made on every request (their forms carry their
+#     token), and is measured too;
 #   - page 5,000 of the long thread against its page 1 (goal: as fast);
 #   - the crowded board's first page and a page 400 keys deep;
 #   - the public face's RSS, peak and now (goal < 64 MiB throughout).
@@ -46,6 +49,15 @@ while ! curl -s -o /dev/null "$SZ/forum"; do
 	sleep 0.05
 done
 
+# a member, logged in: their pages are made for them on every request
+curl -s -c member.jar -b member.jar "$SZ/forum/register" >register.html
+curl -s -c member.jar -b member.jar -o /dev/null \
+	--data-urlencode "csrf=$(grep -o 'name="csrf" value="[^"]*' register.html | head -1 | cut -d'"' -f4)" \
+	--data-urlencode name=benchmark --data-urlencode 'password=a long bench password' \
+	"$SZ/forum/register"
+COOKIE="sz_member=$(awk '$6 == "sz_member" { print $7 }' member.jar)"
+[ "$COOKIE" != "sz_member=" ] || { echo "bench/forum.sh: the member could not join"; exit 1; }
+
 # the same page, as a static file for nginx
 mkdir -p ng/logs ng/www
 curl -s "$SZ/forum/thread/1" >ng/www/thread.html
@@ -81,9 +93,16 @@ rss_sample() {
 	[ "$r" -gt "$peak" ] && peak=$r
 	echo "$r"
 }
-# wrk NAME URL: one round's requests/s and p99 (ms), added to NAME.wrk
+# wrk NAME URL [COOKIE]: one round's requests/s and p99 (ms), added to
+# NAME.wrk
 wrk_run() {
-	wrk -t2 -c"$CONN" -d"$((SECS / ROUNDS))s" --latency "$2" >wrk.out 2>&1
+	if [ -n "${3:-}" ]; then
+		wrk -t2 -c"$CONN" -d"$((SECS / ROUNDS))s" --latency \
+			-H "Cookie: $3" "$2" >wrk.out 2>&1
+	else
+		wrk -t2 -c"$CONN" -d"$((SECS / ROUNDS))s" --latency "$2" \
+			>wrk.out 2>&1
+	fi
 	rps=$(awk '/Requests\/sec/ { print $2 }' wrk.out)
 	p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
 		if (u == "us") v /= 1000; else if (u == "s") v *= 1000; print v }' wrk.out)
@@ -108,6 +127,7 @@ r=0
 while [ $r -lt "$ROUNDS" ]; do
 	wrk_run sz "$SZ/forum/thread/1"
 	wrk_run ng "$NG/thread.html"
+	wrk_run mb "$SZ/forum/thread/1" "$COOKIE"
 	wrk_run p1 "$SZ/forum/thread/2"
 	wrk_run p5k "$SZ/forum/thread/2/page/5000"
 	wrk_run b1 "$SZ/forum/board/1"
@@ -116,6 +136,7 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 set -- $(result sz); sz_rps=$1 sz_p99=$2
 set -- $(result ng); ng_rps=$1 ng_p99=$2
+set -- $(result mb); mb_rps=$1 mb_p99=$2
 set -- $(result p1); p1_rps=$1 p1_p99=$2
 set -- $(result p5k); p5k_rps=$1 p5k_p99=$2
 set -- $(result b1); b1_rps=$1 b1_p99=$2
@@ -128,9 +149,10 @@ awk -v sr="$sz_rps" -v nr="$ng_rps" -v sp="$sz_p99" -v np="$ng_p99" \
 	-v bytes="$bytes" -v p1="$p1_p99" -v p5="$p5k_p99" -v p1r="$p1_rps" \
 	-v p5r="$p5k_rps" -v b1="$b1_p99" -v bd="$bd_p99" -v b1r="$b1_rps" \
 	-v bdr="$bd_rps" -v deep="$i" -v peak="$peak" -v now="$now" \
-	-v conn="$CONN" -v secs="$SECS" 'BEGIN {
+	-v conn="$CONN" -v secs="$SECS" -v mr="$mb_rps" -v mp="$mb_p99" 'BEGIN {
 	printf "thread of 200 posts, page 1 (%d bytes), wrk -c%d, %ds each:\n", bytes, conn, secs
 	printf "  samizdat %.0f req/s (p99 %.1f ms), nginx static %.0f req/s (p99 %.1f ms): ratio %.2f (goal >= 0.5); samizdat p99 %.1f ms (goal < 20 ms)\n", sr, sp, nr, np, sr / nr, sp
+	printf "  a logged-in member (the page made on every request): %.0f req/s (p99 %.1f ms): ratio to nginx %.2f\n", mr, mp, mr / nr
 	printf "thread of 100,020 posts: page 1 %.0f req/s (p99 %.1f ms), page 5,000 %.0f req/s (p99 %.1f ms): page 5,000 / page 1 time ratio %.2f (goal: about 1)\n", p1r, p1, p5r, p5, p1r / p5r
 	printf "board of 10,000 threads: first page %.0f req/s (p99 %.1f ms), %d pages deep %.0f req/s (p99 %.1f ms)\n", b1r, b1, deep, bdr, bd
 	printf "public face RSS: peak %.1f MiB, now %.1f MiB (goal < 64 MiB)\n", peak / 1024, now / 1024

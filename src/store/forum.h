@@ -440,6 +440,10 @@ struct sz_forum_ops {
 		struct sz_err *err);
 	int (*totals)(struct sz_forum *f, struct sz_forum_totals *t,
 		struct sz_err *err);
+	/* A number that changes whenever anything in the forum changes,
+	 * whoever changed it (this process or another): what a cache of
+	 * pages is checked against. */
+	int (*version)(struct sz_forum *f, int64_t *v, struct sz_err *err);
 };
 
 struct sz_forum {

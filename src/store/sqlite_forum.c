@@ -639,6 +639,8 @@ static void forum_close(struct sz_forum *base)
 		return;
 	for (size_t i = 0; i < FQ_READERS; i++)
 		conn_close(&f->readers[i]);
+	conn_close(&f->watch);
+	pthread_mutex_destroy(&f->watch_mu);
 	conn_close(&f->writer);
 	pthread_mutex_destroy(&f->wmu);
 	pthread_mutex_destroy(&f->rmu);
@@ -695,6 +697,27 @@ static int migrate(struct fq_conn *c, struct sz_err *err)
 	return 0;
 }
 
+static const char SQL_VERSION[] = "PRAGMA data_version";
+
+static int forum_version(struct sz_forum *base, int64_t *v,
+	struct sz_err *err)
+{
+	struct sqlite_forum *f = fq(base);
+	pthread_mutex_lock(&f->watch_mu);
+	sqlite3_stmt *st = fq_stmt(&f->watch, SQL_VERSION, err);
+	int rc = st ? 0 : SZ_E_IO;
+	if (rc == 0) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*v = sqlite3_column_int64(st, 0);
+		else
+			rc = sz_err_set(err, SZ_E_IO, "the forum's database cannot say "
+				"whether it changed");
+		sqlite3_reset(st);
+	}
+	pthread_mutex_unlock(&f->watch_mu);
+	return rc;
+}
+
 static const struct sz_forum_ops sqlite_forum_ops = {
 	.close = forum_close,
 	.begin = batch_begin,
@@ -743,6 +766,7 @@ static const struct sz_forum_ops sqlite_forum_ops = {
 	.budget_take = fq_budget_take,
 	.search = fq_search,
 	.totals = fq_totals,
+	.version = forum_version,
 };
 
 int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,
@@ -758,11 +782,14 @@ int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,
 	pthread_mutex_init(&f->wmu, NULL);
 	pthread_mutex_init(&f->rmu, NULL);
 	pthread_cond_init(&f->rfree, NULL);
+	pthread_mutex_init(&f->watch_mu, NULL);
 	int rc = conn_open(&f->writer, path, false, err);
 	if (rc == 0)
 		rc = migrate(&f->writer, err);
 	for (size_t i = 0; rc == 0 && i < FQ_READERS; i++)
 		rc = conn_open(&f->readers[i], path, true, err);
+	if (rc == 0)
+		rc = conn_open(&f->watch, path, true, err);
 	if (rc != 0) {
 		forum_close(&f->base);
 		return rc;

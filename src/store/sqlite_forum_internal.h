@@ -43,6 +43,10 @@ struct sqlite_forum {
 	struct fq_conn readers[FQ_READERS];
 	pthread_mutex_t rmu;
 	pthread_cond_t rfree;
+	/* PRAGMA data_version on a connection that never writes: it changes
+	 * when any other connection commits, this process's writer too */
+	struct fq_conn watch;
+	pthread_mutex_t watch_mu;
 };
 
 static inline struct sqlite_forum *fq(struct sz_forum *f)

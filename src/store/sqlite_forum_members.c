@@ -239,10 +239,26 @@ static const char SQL_READ[] =
 	" ON CONFLICT (member_id, thread_id) DO UPDATE SET upto = excluded.upto"
 	" WHERE excluded.upto > reads.upto";
 
+static const char SQL_READ_UPTO[] =
+	"SELECT upto FROM reads WHERE member_id = ? AND thread_id = ?";
+
+static void upto_read(sqlite3_stmt *st, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
 int fq_member_read(struct sz_forum *f, int64_t member_id, int64_t thread_id,
 	int64_t upto, struct sz_err *err)
 {
+	/* A page read again writes nothing: only progress takes the writer. */
+	int64_t seen = 0;
 	struct fq_value v[] = { FQ_I(member_id), FQ_I(thread_id), FQ_I(upto) };
+	int rc = fq_read_one(fq(f), SQL_READ_UPTO, v, 2, upto_read, &seen, "",
+		err);
+	if (rc == 0 && seen >= upto)
+		return 0;
+	if (rc != 0 && rc != SZ_E_NOT_FOUND)
+		return rc;
 	return fq_write(fq(f), SQL_READ, v, 3, "noting what was read", NULL,
 		err);
 }

@@ -121,6 +121,11 @@ static const char SQL_PAGE[] =
 	" WHERE p.thread_id = ?1 AND p.position > ?2 AND p.position <= ?2 + ?3"
 	" AND (p.state = 0 OR ?5 OR (p.state = 1 AND p.author_id = ?4"
 	" AND ?4 > 0)) ORDER BY p.position";
+/* The same for a reader who is not a member: nothing of theirs to find. */
+static const char SQL_PAGE_ANON[] =
+	"SELECT " FQ_POST_COLS ", 0" FQ_POST_FROM
+	" WHERE p.thread_id = ?1 AND p.position > ?2 AND p.position <= ?2 + ?3"
+	" AND (p.state = 0 OR ?5) ORDER BY p.position";
 static const char SQL_PAGE_SOURCE[] =
 	"SELECT " FQ_POST_COLS ", EXISTS (SELECT 1 FROM likes l WHERE"
 	" l.post_id = p.id AND l.member_id = ?4), p.source, p.text" FQ_POST_FROM
@@ -138,7 +143,7 @@ int fq_posts_page(struct sz_forum *f, const struct sz_forum_post_query *q,
 			SZ_FORUM_PAGE_MAX);
 	struct fq_conn *c = fq_reader(fq(f));
 	sqlite3_stmt *st = fq_stmt(c, q->with_source ? SQL_PAGE_SOURCE :
-		SQL_PAGE, err);
+		q->viewer_id == 0 ? SQL_PAGE_ANON : SQL_PAGE, err);
 	if (st == NULL) {
 		fq_reader_done(fq(f), c);
 		return SZ_E_IO;

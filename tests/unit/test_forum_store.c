@@ -836,6 +836,26 @@ static void budgets_cannot_be_overdrawn(void **state)
 		NULL), SZ_E_LIMIT);
 }
 
+static void the_version_changes_with_every_change(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f, *other;
+	int64_t v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+	assert_int_equal(f->ops->version(f, &v0, NULL), 0);
+	assert_int_equal(f->ops->version(f, &v1, NULL), 0);
+	assert_int_equal(v0, v1);   /* reading changes nothing */
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "a", NULL);
+	assert_int_equal(f->ops->version(f, &v2, NULL), 0);
+	assert_true(v2 != v1);
+	/* another process's change shows too */
+	assert_int_equal(current->open(&other, x->dir, NULL), 0);
+	assert_int_equal(other->ops->thread_set_flags(other, t, true, true,
+		NULL), 0);
+	other->ops->close(other);
+	assert_int_equal(f->ops->version(f, &v3, NULL), 0);
+	assert_true(v3 != v2);
+}
+
 static void a_batch_is_one_transaction(void **state)
 {
 	struct fixture *x = *state;
@@ -875,6 +895,7 @@ int main(void)
 		T(reports_queue_once_per_member),
 		T(the_log_pages_newest_first),
 		T(budgets_cannot_be_overdrawn),
+		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
 	};
 	if (sodium_init() < 0)

@@ -280,6 +280,25 @@ int sz_forum_moderate(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, const struct sz_forum_mod *mod,
 	struct sz_forum_done *done);
 
+/* ---- pages for readers not logged in, while the forum is unchanged
+ * (cache.c) ---- */
+#define SZ_FORUM_CACHE_SLOTS 64
+#define SZ_FORUM_CACHE_PAGE_MAX (256 * 1024)
+#define SZ_FORUM_CACHE_PATH_MAX 256
+struct sz_forum_cache;
+struct sz_forum_cache *sz_forum_cache_new(void);
+void sz_forum_cache_free(struct sz_forum_cache *c);
+/* Appends the page kept for path at version (the store's) to out; false
+ * if there is none. */
+bool sz_forum_cache_get(struct sz_forum_cache *c, const char *path,
+	int64_t version, struct sz_buf *out, unsigned *status,
+	const char **content_type);
+/* Keeps a copy of page for path at version (pages over the bound are not
+ * kept). */
+void sz_forum_cache_put(struct sz_forum_cache *c, const char *path,
+	int64_t version, const struct sz_buf *page, unsigned status,
+	const char *content_type);
+
 /* ---- the archive's discussions (discussion.c) ---- */
 
 /* Fills an archive site's discussion hook (pages.h) with this forum:

@@ -29,6 +29,8 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	    SZ_FORUM_ARGON2_SLOTS)) == NULL)
 		rc = sz_err_set(err, SZ_E_NOMEM, "not enough memory for Argon2id "
 			"(forum.argon2_memlimit_mb)");
+	if (rc == 0 && (app->cache = sz_forum_cache_new()) == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	if (rc != 0)
 		return rc;
 	app->forum.cfg = &app->cfg;
@@ -54,6 +56,8 @@ void sz_public_app_free(struct sz_public_app *app)
 	sz_sessions_free(&app->sessions);
 	sz_forum_slots_free(app->slots);
 	app->slots = NULL;
+	sz_forum_cache_free(app->cache);
+	app->cache = NULL;
 	sodium_memzero(app->pre_key, sizeof(app->pre_key));
 }
 

@@ -98,18 +98,41 @@ int sz_public_forum_done(struct sz_request *rq,
 	return 0;
 }
 
+/* A page anyone not logged in would get alike: no forms with tokens
+ * (joining and logging in have theirs), no query that changes it. */
+static bool shared_page(struct sz_request *rq, const struct sz_forum_viewer *v,
+	bool entry)
+{
+	static const char *const args[] = { "note", "page", "after", "quote" };
+	if (v->member || entry)
+		return false;
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (sz_request_query(rq, args[i]) != NULL)
+			return false;
+	return true;
+}
+
 int sz_public_forum(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
+	struct sz_forum *f = app->forum.forum;
 	struct sz_forum_viewer v;
 	struct sz_session s;
 	struct sz_forum_args a;
 	char token[SZ_SESSION_TOKEN_LEN + 1];
+	int64_t version = 0;
 	sz_public_viewer(rq, &v, &s);
 	sz_web_forum_args(rq, &a);
 	bool entry = strcmp(rq->route->path, "/forum/register") == 0 ||
 		strcmp(rq->route->path, "/forum/login") == 0;
-	if (entry && v.member) {
+	/* Readers not logged in see the same page while the forum does not
+	 * change: it is made once for them (a flood of them costs a copy). */
+	bool shared = shared_page(rq, &v, entry) &&
+		f->ops->version(f, &version, NULL) == 0;
+	if (shared && sz_forum_cache_get(app->cache, rq->path, version,
+	    &rq->page, &rq->status, &rq->content_type)) {
+		/* served as it was made */
+	} else if (entry && v.member) {
 		rq->status = 303;
 		snprintf(rq->location, sizeof(rq->location), "/forum");
 	} else {
@@ -118,6 +141,9 @@ int sz_public_forum(struct sz_request *rq)
 			a.pre_token = token;
 		}
 		sz_web_forum_page(rq, &app->forum, &v, &a, sz_public_error_page);
+		if (shared && rq->status == 200 && !rq->error)
+			sz_forum_cache_put(app->cache, rq->path, version, &rq->page,
+				rq->status, rq->content_type);
 	}
 	sodium_memzero(&s, sizeof(s));
 	sodium_memzero(&v, sizeof(v));

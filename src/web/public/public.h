@@ -32,6 +32,7 @@ struct sz_public_app {
 	struct sz_discussion discussion;   /* under the archive's pages */
 	struct sz_sessions sessions;       /* members' */
 	struct sz_forum_slots *slots;      /* password checks at once */
+	struct sz_forum_cache *cache;      /* pages for readers not logged in */
 	uint8_t pre_key[32];        /* for pre-session tokens; memory only */
 };
 
