@@ -152,11 +152,14 @@ s=$(editor_login ed maria 'a long editor password' "$(oathtool --totp -b "$SECRE
 check "an editor logs in" test "$s" = 303
 check "the editor face shows editors the moderation queue" \
 	sh -c "curl -s -b ed '$EURL/forum/queue' | grep -q 'Moderation queue'"
+curl -s "$P/forum/thread/$T" >/dev/null   # kept for readers not logged in
+check "a reader not logged in sees the post (the page is kept for them)" \
+	sh -c "curl -s '$P/forum/thread/$T' | grep -q 'My first post.'"
 curl -s -b ed -c ed "$EURL/forum/thread/$T" >ed.html
 check "...and the threads, with every moderation form" grep -q 'action="/forum/mod/post/' ed.html
 check "an editor hides a post from the editor face" \
 	test "$(curl -s -b ed -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of ed.html)" --data-urlencode action=hide --data-urlencode 'reason=legal advice' "$EURL/forum/mod/post/$P1")" = 303
-check "...it is hidden on the public face" \
+check "...it is hidden on the public face at once: the kept page is made again" \
 	sh -c "! curl -s '$P/forum/thread/$T' | grep -q 'My first post.'"
 check "...and the public log names the editor" \
 	sh -c "curl -s '$P/forum/log' | grep -q 'maria (editors)' && curl -s '$P/forum/log' | grep -q 'legal advice'"
