@@ -1,7 +1,7 @@
 /*
  * fuzz_extract.c - text extraction and summaries on arbitrary bytes: the
- * first byte picks e-mail, HTML or plain text; the text that comes out is
- * then summarised.  Nothing may crash, hang or exceed the text limit.
+ * first byte picks e-mail, HTML, plain text or a zip document (EPUB,
+ * Office, OpenDocument); the text that comes out is then summarised.  Nothing may crash, hang or exceed the text limit.
  */
 #include <assert.h>
 #include <sys/mman.h>
@@ -22,8 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	static const enum sz_doc_type types[] = { SZ_DOC_EMAIL, SZ_DOC_HTML,
-		SZ_DOC_TEXT };
-	enum sz_doc_type t = types[data[0] % 3];
+		SZ_DOC_TEXT, SZ_DOC_EPUB, SZ_DOC_DOCX, SZ_DOC_XLSX, SZ_DOC_PPTX,
+		SZ_DOC_ODT, SZ_DOC_ODF_FORMULA, SZ_DOC_ODG };
+	enum sz_doc_type t = types[data[0] % (sizeof(types) / sizeof(types[0]))];
 	int fd = memfd_create("fuzz-extract", MFD_CLOEXEC);
 	assert(fd >= 0 && sz_write_all(fd, data + 1, size - 1) == 0);
 	struct sz_buf text, sum;

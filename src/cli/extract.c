@@ -19,7 +19,8 @@ static const char extract_usage[] =
 	"Usage: samizdat extract FILE\n"
 	"\n"
 	"Prints the text of FILE as UTF-8: PDF, DOCX, XLSX, PPTX, ODT, ODS,\n"
-	"ODP, HTML, e-mail (.eml) or plain text in any common character set.\n"
+	"ODP, ODG, ODF formula, EPUB, HTML, e-mail (.eml) or plain text in\n"
+	"any common character set.\n"
 	"The type is detected from the content.\n";
 
 static const char summarize_usage[] =

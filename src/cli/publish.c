@@ -55,8 +55,7 @@ static int describe(int fd, enum sz_doc_type type, struct sz_doc_row *d,
 	size_t words = 0;
 	sz_buf_init(&sum, 1u << 16);
 	int rc = 0;
-	if (type == SZ_DOC_PDF || type == SZ_DOC_TEXT || type == SZ_DOC_HTML ||
-	    type == SZ_DOC_EMAIL || (type >= SZ_DOC_DOCX && type <= SZ_DOC_ODP))
+	if (sz_doc_extractable(type))
 		rc = sz_doc_extract(fd, NULL, type, buf_sink, text, err);
 	if (rc == 0 && text->len > 0)
 		rc = sz_doc_summarize((const char *)text->data, text->len,

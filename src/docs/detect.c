@@ -30,6 +30,9 @@ static const struct {
 	[SZ_DOC_ODT] = { "odt", ".odt" },
 	[SZ_DOC_ODS] = { "ods", ".ods" },
 	[SZ_DOC_ODP] = { "odp", ".odp" },
+	[SZ_DOC_ODG] = { "odg", ".odg" },
+	[SZ_DOC_ODF_FORMULA] = { "odf", ".odf" },
+	[SZ_DOC_EPUB] = { "epub", ".epub" },
 	[SZ_DOC_MP3] = { "mp3", ".mp3" },
 	[SZ_DOC_FLAC] = { "flac", ".flac" },
 	[SZ_DOC_OGG] = { "ogg", ".ogg" },
@@ -51,7 +54,21 @@ const char *sz_doc_type_ext(enum sz_doc_type t)
 const char *sz_doc_supported_list(void)
 {
 	return "JPEG, PNG, GIF, TIFF, WebP, PDF, DOCX, XLSX, PPTX, ODT, ODS, "
-	       "ODP, MP3, FLAC, Ogg Vorbis/Opus, plain text and HTML";
+	       "ODP, ODG, ODF formula, EPUB, "
+	       "MP3, FLAC, Ogg Vorbis/Opus, plain text and HTML";
+}
+
+bool sz_doc_is_zip(enum sz_doc_type t)
+{
+	switch (t) {
+	case SZ_DOC_DOCX: case SZ_DOC_XLSX: case SZ_DOC_PPTX:
+	case SZ_DOC_ODT: case SZ_DOC_ODS: case SZ_DOC_ODP:
+	case SZ_DOC_ODG: case SZ_DOC_ODF_FORMULA:
+	case SZ_DOC_EPUB:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static const struct {
@@ -70,6 +87,9 @@ static const struct {
 	{ "application/vnd.oasis.opendocument.text", SZ_DOC_ODT },
 	{ "application/vnd.oasis.opendocument.spreadsheet", SZ_DOC_ODS },
 	{ "application/vnd.oasis.opendocument.presentation", SZ_DOC_ODP },
+	{ "application/vnd.oasis.opendocument.graphics", SZ_DOC_ODG },
+	{ "application/vnd.oasis.opendocument.formula", SZ_DOC_ODF_FORMULA },
+	{ "application/epub+zip", SZ_DOC_EPUB },
 	{ "audio/mpeg", SZ_DOC_MP3 },
 	{ "audio/flac", SZ_DOC_FLAC },
 	{ "audio/x-flac", SZ_DOC_FLAC },
@@ -96,11 +116,21 @@ static int zip_small(zip_t *z, const char *name, char *buf, size_t cap)
 	return 0;
 }
 
-/* Classifies a zip by its manifest: ODF's `mimetype` member, or the main
- * part OOXML's [Content_Types].xml declares.  *damaged is set when
- * libzip cannot open it at all. */
+/* Classifies a zip by its manifest: ODF's and EPUB's `mimetype` member,
+ * or the main part OOXML's [Content_Types].xml declares.  An Office file
+ * that lost its [Content_Types].xml is still recognised by its main part,
+ * so the scrubber can say exactly what is wrong with it.  *damaged is set
+ * when libzip cannot open it at all. */
 static enum sz_doc_type zip_kind(int fd, bool *damaged)
 {
+	static const struct {
+		const char *part;
+		enum sz_doc_type type;
+	} main_parts[] = {
+		{ "word/document.xml", SZ_DOC_DOCX },
+		{ "xl/workbook.xml", SZ_DOC_XLSX },
+		{ "ppt/presentation.xml", SZ_DOC_PPTX },
+	};
 	int dfd = dup(fd);
 	*damaged = false;
 	if (dfd < 0)
@@ -125,8 +155,7 @@ static enum sz_doc_type zip_kind(int fd, bool *damaged)
 	if (zip_small(z, "mimetype", buf, 128) == 0) {
 		for (size_t i = 0; i < sizeof(by_mime) / sizeof(by_mime[0]); i++)
 			if (strcmp(buf, by_mime[i].mime) == 0 &&
-			    by_mime[i].type >= SZ_DOC_ODT &&
-			    by_mime[i].type <= SZ_DOC_ODP)
+			    sz_doc_is_zip(by_mime[i].type))
 				t = by_mime[i].type;
 	} else if (zip_small(z, "[Content_Types].xml", buf, sizeof(buf)) == 0) {
 		if (strstr(buf, "wordprocessingml.document.main"))
@@ -135,6 +164,10 @@ static enum sz_doc_type zip_kind(int fd, bool *damaged)
 			t = SZ_DOC_XLSX;
 		else if (strstr(buf, "presentationml.presentation.main"))
 			t = SZ_DOC_PPTX;
+	} else {
+		for (size_t i = 0; i < sizeof(main_parts) / sizeof(main_parts[0]); i++)
+			if (zip_name_locate(z, main_parts[i].part, 0) >= 0)
+				t = main_parts[i].type;
 	}
 	zip_close(z);
 	zip_error_fini(&ze);
@@ -207,8 +240,8 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 			*type = by_mime[i].type;
 	if (*type == SZ_DOC_UNKNOWN && strncmp(got, "text/", 5) == 0)
 		*type = SZ_DOC_TEXT;
-	if (*type == SZ_DOC_UNKNOWN || (*type >= SZ_DOC_DOCX &&
-	    *type <= SZ_DOC_ODP) || strcmp(got, "application/zip") == 0 ||
+	if (*type == SZ_DOC_UNKNOWN || sz_doc_is_zip(*type) ||
+	    strcmp(got, "application/zip") == 0 ||
 	    strcmp(got, "application/octet-stream") == 0) {
 		if (strcmp(got, "application/zip") == 0 ||
 		    strncmp(got, "application/vnd.", 16) == 0 ||

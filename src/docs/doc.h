@@ -36,6 +36,9 @@ enum sz_doc_type {
 	SZ_DOC_ODT,
 	SZ_DOC_ODS,
 	SZ_DOC_ODP,
+	SZ_DOC_ODG,          /* OpenDocument drawing */
+	SZ_DOC_ODF_FORMULA,  /* OpenDocument formula (.odf) */
+	SZ_DOC_EPUB,
 	SZ_DOC_MP3,
 	SZ_DOC_FLAC,
 	SZ_DOC_OGG,
@@ -69,6 +72,8 @@ const char *sz_doc_type_name(enum sz_doc_type t);
 const char *sz_doc_supported_list(void);
 /* The conventional extension with its dot (".jpg"), "" if none. */
 const char *sz_doc_type_ext(enum sz_doc_type t);
+/* Whether t is a zip container (Office, OpenDocument, EPUB). */
+bool sz_doc_is_zip(enum sz_doc_type t);
 
 /*
  * Detects the type of the open file fd (a regular file; its offset is
@@ -133,6 +138,8 @@ const struct sz_doc_options *sz_doc_options(void);
  * libraries that open by name (poppler).
  */
 typedef int (*sz_doc_sink)(void *ctx, const uint8_t *data, size_t len);
+/* Whether sz_doc_extract knows how to read text from type t. */
+bool sz_doc_extractable(enum sz_doc_type t);
 int sz_doc_extract(int fd, const char *path, enum sz_doc_type type,
 	sz_doc_sink sink, void *ctx, struct sz_err *err);
 

@@ -19,6 +19,7 @@
 
 #include "docs/extract.h"
 #include "docs/internal.h"
+#include "docs/zipdoc.h"
 
 int text_put(struct text_out *o, const char *s, size_t len)
 {
@@ -178,7 +179,8 @@ static int extract_html(int fd, struct text_out *o)
 
 /* What counts as text in a zip document's XML (local names). */
 struct xml_rules {
-	bool text_only_in_t;          /* OOXML: only <t> holds text */
+	const char *text_in;           /* only this element holds text (OOXML's
+					* <t>), or NULL for any */
 	const char *const *paragraph;  /* ends a line */
 	const char *const *skip;       /* subtrees that are not text */
 };
@@ -190,8 +192,14 @@ static const char *const odf_para[] = { "p", "h", "list-item", NULL };
 static const char *const odf_skip[] = { "annotation", "tracked-changes",
 	"note-citation", "forms", "sequence-decls", "deletion", NULL };
 
-static const struct xml_rules ooxml = { true, ooxml_para, ooxml_skip };
-static const struct xml_rules odf = { false, odf_para, odf_skip };
+static const char *const formula_para[] = { "math", NULL };
+static const char *const no_skip[] = { NULL };
+
+static const struct xml_rules ooxml = { "t", ooxml_para, ooxml_skip };
+static const struct xml_rules odf = { NULL, odf_para, odf_skip };
+/* A formula's text is its StarMath source ("E = m c^2"), kept beside the
+ * MathML as an annotation: closer to what a reader typed than the tokens. */
+static const struct xml_rules formula = { "annotation", formula_para, no_skip };
 
 static bool in_list(const char *const *l, const char *n)
 {
@@ -250,14 +258,15 @@ static int xml_member_text(zip_t *z, const char *name,
 					skip_depth = depth;
 				continue;
 			}
-			if (strcmp(ln, "t") == 0 && !empty)
+			if (rules->text_in && strcmp(ln, rules->text_in) == 0 &&
+			    !empty)
 				t_depth = depth;
 			else if (strcmp(ln, "tab") == 0)
 				rc = text_put(o, "\t", 1);
 			else if (strcmp(ln, "br") == 0 || strcmp(ln, "line-break") == 0 ||
 				 strcmp(ln, "cr") == 0)
 				rc = text_put(o, "\n", 1);
-			else if (strcmp(ln, "s") == 0 && !rules->text_only_in_t)
+			else if (strcmp(ln, "s") == 0 && rules->text_in == NULL)
 				rc = text_put(o, " ", 1);
 			if (empty && in_list(rules->paragraph, ln))
 				rc = text_put(o, "\n", 1);
@@ -269,7 +278,7 @@ static int xml_member_text(zip_t *z, const char *name,
 		} else if (type == XML_READER_TYPE_TEXT ||
 			   type == XML_READER_TYPE_CDATA ||
 			   type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-			if (rules->text_only_in_t && t_depth < 0)
+			if (rules->text_in && t_depth < 0)
 				continue;
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 			if (v != NULL)
@@ -292,6 +301,56 @@ static int cmp_num(const void *a, const void *b)
 	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
 }
 
+/* One chapter of an EPUB: its XHTML through the HTML text walker.  A
+ * spine that names chapters again and again stops at the zip limits. */
+struct epub_text {
+	zip_t *z;
+	struct text_out *o;
+	bool first;
+	uint64_t read;      /* bytes of chapters read so far */
+	size_t chapters;
+};
+
+static int epub_chapter(void *ctx, const char *member)
+{
+	struct epub_text *e = ctx;
+	zip_stat_t st;
+	if (zip_stat(e->z, member, 0, &st) != 0)
+		return 0;   /* a spine entry without its file: nothing to read */
+	e->read += st.size;
+	if (++e->chapters > SZ_DOC_MAX_ZIP_ENTRIES ||
+	    e->read > SZ_DOC_MAX_ZIP_TOTAL)
+		return sz_err_set(e->o->err, SZ_E_LIMIT,
+			"the book's reading order names more than %u chapters or "
+			"%llu MiB", SZ_DOC_MAX_ZIP_ENTRIES,
+			(unsigned long long)(SZ_DOC_MAX_ZIP_TOTAL >> 20));
+	if (st.size > SZ_DOC_MAX_MARKUP)
+		return sz_err_set(e->o->err, SZ_E_LIMIT,
+			"the chapter %s is larger than %u MiB", member,
+			SZ_DOC_MAX_MARKUP >> 20);
+	if (st.size > (1u << 20) && st.comp_size > 0 &&
+	    st.size / st.comp_size > SZ_DOC_MAX_ZIP_RATIO)
+		return sz_err_set(e->o->err, SZ_E_LIMIT,
+			"the chapter %s expands more than %u times (a zip bomb?)",
+			member, SZ_DOC_MAX_ZIP_RATIO);
+	char *p = malloc(st.size + 1);
+	zip_file_t *f = zip_fopen(e->z, member, 0);
+	zip_int64_t got = p && f ? zip_fread(f, p, st.size) : -1;
+	if (f)
+		zip_fclose(f);
+	int rc = 0;
+	if (got != (zip_int64_t)st.size)
+		rc = sz_err_set(e->o->err, SZ_E_INVAL, "the chapter %s is corrupt",
+			member);
+	else if (!e->first)
+		rc = text_put(e->o, "\n", 1);
+	if (rc == 0)
+		rc = extract_html_mem(p, st.size, NULL, e->o);
+	e->first = false;
+	free(p);
+	return rc;
+}
+
 static int extract_zip(int fd, enum sz_doc_type type, struct text_out *o)
 {
 	int dfd = dup(fd);
@@ -311,7 +370,13 @@ static int extract_zip(int fd, enum sz_doc_type type, struct text_out *o)
 		return sz_err_set(o->err, SZ_E_INVAL, "the zip container is corrupt");
 	}
 	int rc = 0;
-	if (type >= SZ_DOC_ODT && type <= SZ_DOC_ODP) {
+	if (type == SZ_DOC_EPUB) {
+		struct epub_text e = { .z = z, .o = o, .first = true };
+		rc = epub_reading_order(z, epub_chapter, &e, o->err);
+	} else if (type == SZ_DOC_ODF_FORMULA) {
+		rc = xml_member_text(z, "content.xml", &formula, o);
+	} else if (type != SZ_DOC_DOCX && type != SZ_DOC_XLSX &&
+		   type != SZ_DOC_PPTX) {
 		rc = xml_member_text(z, "content.xml", &odf, o);
 	} else if (type == SZ_DOC_DOCX) {
 		rc = xml_member_text(z, "word/document.xml", &ooxml, o);
@@ -353,12 +418,18 @@ int sz_doc_extract(int fd, const char *path, enum sz_doc_type type,
 	case SZ_DOC_HTML: return extract_html(fd, &o);
 	case SZ_DOC_PDF: return extract_pdf(fd, &o);
 	case SZ_DOC_EMAIL: return extract_mail(fd, &o);
-	case SZ_DOC_DOCX: case SZ_DOC_XLSX: case SZ_DOC_PPTX:
-	case SZ_DOC_ODT: case SZ_DOC_ODS: case SZ_DOC_ODP:
-		return extract_zip(fd, type, &o);
 	default:
+		if (sz_doc_is_zip(type))
+			return extract_zip(fd, type, &o);
 		return sz_err_set(err, SZ_E_UNSUPPORTED,
 			"samizdat extracts text from PDF, DOCX, XLSX, PPTX, ODT, "
-			"ODS, ODP, HTML, e-mail and plain text");
+			"ODS, ODP, ODG, ODF formula, EPUB, HTML, e-mail and plain "
+			"text");
 	}
+}
+
+bool sz_doc_extractable(enum sz_doc_type t)
+{
+	return t == SZ_DOC_PDF || t == SZ_DOC_TEXT || t == SZ_DOC_HTML ||
+	       t == SZ_DOC_EMAIL || sz_doc_is_zip(t);
 }

@@ -94,8 +94,17 @@ void report_vorbis(struct sz_doc_report *r, const char *kind,
 
 /* This thread's libmagic handle for flags (MIME type or encoding),
  * loaded on first use; NULL with err set if the database cannot load. */
+#include <libxml/tree.h>
 #include <magic.h>
 magic_t doc_magic(int flags, struct sz_err *err);
+
+/* Whether sz_doc_scrub has a handler for t. */
+bool doc_has_handler(enum sz_doc_type t);
+
+/* Removes comments and <meta> tags (but the charset's) from an HTML or
+ * XHTML tree, reporting each; markup.c's scrubber, shared with the
+ * XHTML members of an EPUB, which are parsed and written as XML. */
+void markup_scrub_tree(xmlDoc *doc, struct sz_doc_report *r);
 
 /* Handlers: scrub (or with out_path NULL, inspect) one format. */
 typedef int (*doc_handler)(int fd, const char *out_path,
@@ -108,6 +117,7 @@ int doc_webp(int fd, const char *out, struct sz_doc_report *r, struct sz_err *er
 int doc_pdf(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_ooxml(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_odf(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
+int doc_epub(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_mp3(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_flac(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_ogg(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);

@@ -42,6 +42,12 @@ static bool keep_meta(xmlNode *n)
 {
 	if (xmlHasProp(n, (const xmlChar *)"charset"))
 		return true;
+	/* The viewport names no one, and a fixed-layout EPUB needs it. */
+	xmlChar *vp = xmlGetProp(n, (const xmlChar *)"name");
+	bool viewport = vp && strcasecmp((const char *)vp, "viewport") == 0;
+	xmlFree(vp);
+	if (viewport)
+		return true;
 	xmlChar *he = xmlGetProp(n, (const xmlChar *)"http-equiv");
 	bool keep = he && strcasecmp((const char *)he, "content-type") == 0;
 	xmlFree(he);
@@ -122,4 +128,9 @@ int doc_html(int fd, const char *out_path, struct sz_doc_report *r,
 out:
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+void markup_scrub_tree(xmlDoc *doc, struct sz_doc_report *r)
+{
+	scrub_tree(doc->children, r, 0);
 }

@@ -4,6 +4,7 @@
  * required attributes (a revision's author) are emptied rather than
  * removed, dates are set to a fixed value, optional ones are removed.
  */
+#include <libxml/hash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +66,13 @@ static size_t clean_attrs(xmlNode *n, struct sz_doc_report *r)
 	while (a != NULL) {
 		xmlAttr *next = a->next;
 		const char *an = (const char *)a->name;
-		bool rsid = strncmp(an, "rsid", 4) == 0;
+		/* LibreOffice's officeooo:paragraph-rsid too */
+		bool rsid = strncmp(an, "rsid", 4) == 0 ||
+			    strcmp(an, "paragraph-rsid") == 0;
 		bool who = strcmp(an, "author") == 0 || strcmp(an, "initials") == 0 ||
 			   strcmp(an, "userId") == 0 || strcmp(an, "providerId") == 0 ||
 			   strcmp(an, "displayName") == 0 ||
+			   strcmp(an, "userName") == 0 ||   /* xlsx fileSharing */
 			   (person && strcmp(an, "name") == 0);
 		bool when = strcmp(an, "dateUtc") == 0 ||
 			    (strcmp(an, "date") == 0 && n->ns != NULL) ||
@@ -91,21 +95,30 @@ static size_t clean_attrs(xmlNode *n, struct sz_doc_report *r)
 	return changes;
 }
 
-/* Elements that go whole: editing-session ids, the template path, the
- * absolute path the file was saved at, document variables, printer
- * settings in ODF settings. */
+/* Settings of LibreOffice and OpenOffice that name a machine or link
+ * drafts: the printer (its name, and a blob with its driver and queue),
+ * the fax, the editing-session ids, the address book last used.  Layout
+ * settings (PrinterIndependentLayout) stay: they decide line breaks. */
+static const char *const odf_settings_dropped[] = { "PrinterName",
+	"PrinterSetup", "PrintFaxName", "Rsid", "RsidRoot",
+	"CurrentDatabaseDataSource", "CurrentDatabaseCommand", NULL };
+
+/* Elements that go whole: editing-session ids, document ids (the same
+ * across every draft), the template path, the absolute path the file
+ * was saved at, document variables, identifying ODF settings. */
 static bool drop_element(const xmlNode *n)
 {
 	if (named(n, NULL, "rsids") || named(n, NULL, "attachedTemplate") ||
 	    named(n, NULL, "absPath") || named(n, NULL, "docVars") ||
-	    named(n, NULL, "revisionPtr"))
+	    named(n, NULL, "revisionPtr") || named(n, NULL, "docId"))
 		return true;
 	if (named(n, "config", "config-item")) {
 		xmlChar *v = xmlGetProp((xmlNode *)n, (const xmlChar *)"name");
-		bool printer = v && (strncmp((const char *)v, "Printer", 7) == 0 ||
-				     strcmp((const char *)v, "PrintFaxName") == 0);
+		bool drop = false;
+		for (size_t i = 0; v && odf_settings_dropped[i]; i++)
+			drop |= strcmp((const char *)v, odf_settings_dropped[i]) == 0;
 		xmlFree(v);
-		return printer;
+		return drop;
 	}
 	return false;
 }
@@ -131,9 +144,16 @@ static size_t walk(xmlNode *n, struct sz_doc_report *r, int depth)
 		xmlNode *next = n->next;
 		if (n->type == XML_ELEMENT_NODE) {
 			if (drop_element(n)) {
+				/* Settings are named by their config:name; an empty
+				 * one said nothing worth showing. */
 				xmlChar *v = xmlNodeGetContent(n);
-				sz_doc_report_add(r, "document", (const char *)n->name,
-					(const char *)v, v ? strlen((const char *)v) : 0);
+				xmlChar *cn = named(n, "config", "config-item") ?
+					xmlGetProp(n, (const xmlChar *)"name") : NULL;
+				if (v != NULL && v[0] != 0)
+					sz_doc_report_add(r, cn ? "settings" : "document",
+						cn ? (const char *)cn : (const char *)n->name,
+						(const char *)v, strlen((const char *)v));
+				xmlFree(cn);
 				xmlFree(v);
 				xmlUnlinkNode(n);
 				xmlFreeNode(n);
@@ -209,7 +229,7 @@ void officexml_report_props(xmlDoc *doc, const char *kind,
 }
 
 /* Resolves target (relative to base, with ../) into out. */
-static void resolve(const char *base, const char *target, char *out,
+void officexml_resolve(const char *base, const char *target, char *out,
 	size_t cap)
 {
 	if (target[0] == '/') {
@@ -252,7 +272,7 @@ size_t officexml_unlink(xmlDoc *doc, const char *base,
 			continue;
 		xmlChar *mode = xmlGetProp(c, (const xmlChar *)"TargetMode");
 		char path[1024];
-		resolve(named(c, NULL, "Relationship") ? base : "",
+		officexml_resolve(named(c, NULL, "Relationship") ? base : "",
 			(const char *)t, path, sizeof(path));
 		if (mode == NULL && dropped(ctx, path)) {
 			xmlUnlinkNode(c);
@@ -263,4 +283,88 @@ size_t officexml_unlink(xmlDoc *doc, const char *base,
 		xmlFree(t);
 	}
 	return n;
+}
+
+#define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define REL_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships"
+
+/* The ids of the relationships whose target is dropped, in a table
+ * (so a part full of references costs one lookup each); NULL if none. */
+static xmlHashTablePtr dropped_ids(xmlDoc *rels, const char *base,
+	officexml_dropped_fn dropped, void *ctx)
+{
+	xmlHashTablePtr ids = NULL;
+	xmlNode *root = xmlDocGetRootElement(rels);
+	for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+		if (!named(c, NULL, "Relationship"))
+			continue;
+		xmlChar *rid = xmlGetProp(c, (const xmlChar *)"Id");
+		xmlChar *t = xmlGetProp(c, (const xmlChar *)"Target");
+		xmlChar *mode = xmlGetProp(c, (const xmlChar *)"TargetMode");
+		char path[1024];
+		if (rid && t && mode == NULL) {
+			officexml_resolve(base, (const char *)t, path, sizeof(path));
+			if (dropped(ctx, path) && (ids != NULL ||
+			    (ids = xmlHashCreate(8)) != NULL))
+				xmlHashAddEntry(ids, rid, (void *)1);
+		}
+		xmlFree(rid);
+		xmlFree(t);
+		xmlFree(mode);
+	}
+	return ids;
+}
+
+/* Whether an attribute names one of those relationships. */
+static bool dangling(const xmlAttr *a, xmlHashTablePtr ids)
+{
+	if (a->ns == NULL || a->ns->href == NULL ||
+	    (strcmp((const char *)a->ns->href, REL_NS) != 0 &&
+	     strcmp((const char *)a->ns->href, REL_NS_STRICT) != 0))
+		return false;
+	xmlChar *id = xmlNodeGetContent((xmlNode *)a);
+	bool gone = id != NULL && xmlHashLookup(ids, id) != NULL;
+	xmlFree(id);
+	return gone;
+}
+
+static size_t unlink_refs(xmlNode *n, xmlHashTablePtr ids, int depth)
+{
+	size_t changes = 0;
+	for (xmlNode *next; n != NULL && depth < 512; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		bool gone = false;
+		for (xmlAttr *a = n->properties; a != NULL && !gone; a = a->next)
+			gone = dangling(a, ids);
+		if (!gone) {
+			changes += unlink_refs(n->children, ids, depth + 1);
+			continue;
+		}
+		/* An extension entry (<p:ext uri=...>) that only held the
+		 * reference goes with it. */
+		xmlNode *parent = n->parent;
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+		changes++;
+		if (parent != NULL && named(parent, NULL, "ext") &&
+		    xmlFirstElementChild(parent) == NULL) {
+			xmlUnlinkNode(parent);
+			xmlFreeNode(parent);
+			return changes;
+		}
+	}
+	return changes;
+}
+
+size_t officexml_unlink_refs(xmlDoc *part, xmlDoc *rels, const char *base,
+	officexml_dropped_fn dropped, void *ctx)
+{
+	xmlHashTablePtr ids = dropped_ids(rels, base, dropped, ctx);
+	if (ids == NULL)
+		return 0;
+	size_t changes = unlink_refs(xmlDocGetRootElement(part), ids, 0);
+	xmlHashFree(ids, NULL);
+	return changes;
 }

