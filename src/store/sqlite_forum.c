@@ -657,8 +657,11 @@ static int conn_open(struct fq_conn *c, const char *path, bool reader,
 		return sz_err_set(err, SZ_E_IO, "cannot open %s: %s", path,
 			c->db ? sqlite3_errmsg(c->db) : "out of memory");
 	sqlite3_busy_timeout(c->db, FQ_BUSY_TIMEOUT_MS);
+	/* temp_store: sorting never needs a file (a locked-in face may
+	 * create none) */
 	snprintf(pragmas, sizeof(pragmas), "PRAGMA foreign_keys = ON;"
-		"PRAGMA secure_delete = ON; PRAGMA cache_size = -%d;%s",
+		"PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;"
+		"PRAGMA cache_size = -%d;%s",
 		FQ_CACHE_KIB / (reader ? 4 : 1),
 		reader ? "PRAGMA query_only = ON;" :
 		"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");

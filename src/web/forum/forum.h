@@ -159,6 +159,11 @@ void sz_forum_viewer_member(struct sz_forum_viewer *v,
 void sz_forum_viewer_editor(struct sz_forum_viewer *v, const char *editor);
 /* Whether code is a flag members may choose ("de", "europeanunion"). */
 bool sz_forum_country_ok(const char *code);
+/* The flags there are, sorted (*list points into a static table); read
+ * from SZ_FORUM_FLAGS_DIR once, the first time either is called: a face
+ * calls it before it locks itself in. */
+#define SZ_FORUM_FLAGS_MAX 400
+size_t sz_forum_flags(const char (**list)[SZ_FORUM_COUNTRY_MAX + 1]);
 
 /* ---- actions (post.c, account.c, moderate.c) ---- */
 

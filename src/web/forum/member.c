@@ -3,7 +3,6 @@
  * flag, title and badge, trust level, recent posts) and their own
  * account page (password, flag, deleting the account).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,37 +105,16 @@ int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	return rc ? rc : fv_end(pg);
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The flags there are, as options of a select. */
 static int flag_options(struct sz_forum_page *pg, const char *chosen)
 {
-	DIR *d = opendir(SZ_FORUM_FLAGS_DIR);
-	char *names[400];
-	size_t n = 0;
-	struct dirent *e;
-	while (d != NULL && n < 400 && (e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len < 6 || strcmp(e->d_name + len - 4, ".png") != 0 ||
-		    len - 4 > SZ_FORUM_COUNTRY_MAX)
-			continue;
-		if ((names[n] = strndup(e->d_name, len - 4)) != NULL)
-			n++;
-	}
-	if (d != NULL)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_name);
+	const char (*list)[SZ_FORUM_COUNTRY_MAX + 1];
+	size_t n = sz_forum_flags(&list);
 	int rc = sz_buf_puts(pg->out, "<option value=\"\">none</option>");
-	for (size_t i = 0; i < n; i++) {
-		if (rc == 0 && sz_forum_country_ok(names[i]))
-			rc = sz_buf_printf(pg->out, "<option value=\"%s\"%s>%s"
-				"</option>", names[i], strcmp(names[i], chosen) == 0 ?
-				" selected" : "", names[i]);
-		free(names[i]);
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = sz_buf_printf(pg->out, "<option value=\"%s\"%s>%s</option>",
+			list[i], strcmp(list[i], chosen) == 0 ? " selected" : "",
+			list[i]);
 	return rc;
 }
 

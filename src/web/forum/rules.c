@@ -5,11 +5,13 @@
  * is a forum.* setting (core/config.h); nothing here is stored: a
  * member's trust follows from their counters whenever it is asked.
  */
+#include <dirent.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "web/forum/forum.h"
 
@@ -83,17 +85,53 @@ void sz_forum_viewer_editor(struct sz_forum_viewer *v, const char *editor)
 	snprintf(v->actor, sizeof(v->actor), "%.64s (editors)", editor);
 }
 
+/* The flags there are, read once (a face reads them before it locks
+ * itself in; afterwards a directory is not listed). */
+static pthread_once_t flags_once = PTHREAD_ONCE_INIT;
+static char flags[SZ_FORUM_FLAGS_MAX][SZ_FORUM_COUNTRY_MAX + 1];
+static size_t nflags;
+
+static int cmp_flag(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void flags_read(void)
+{
+	DIR *d = opendir(SZ_FORUM_FLAGS_DIR);
+	struct dirent *e;
+	while (d != NULL && nflags < SZ_FORUM_FLAGS_MAX &&
+	    (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || len - 4 > SZ_FORUM_COUNTRY_MAX ||
+		    strcmp(e->d_name + len - 4, ".png") != 0)
+			continue;
+		bool plain = true;
+		for (size_t i = 0; i < len - 4; i++)
+			plain = plain && e->d_name[i] >= 'a' && e->d_name[i] <= 'z';
+		if (!plain)
+			continue;
+		memcpy(flags[nflags], e->d_name, len - 4);
+		flags[nflags++][len - 4] = '\0';
+	}
+	if (d != NULL)
+		closedir(d);
+	qsort(flags, nflags, sizeof(flags[0]), cmp_flag);
+}
+
+size_t sz_forum_flags(const char (**list)[SZ_FORUM_COUNTRY_MAX + 1])
+{
+	pthread_once(&flags_once, flags_read);
+	*list = (const char (*)[SZ_FORUM_COUNTRY_MAX + 1])flags;
+	return nflags;
+}
+
 bool sz_forum_country_ok(const char *code)
 {
-	char path[128];
-	size_t n = strlen(code);
-	if (n < 2 || n > SZ_FORUM_COUNTRY_MAX)
-		return false;
-	for (const char *p = code; *p; p++)
-		if (*p < 'a' || *p > 'z')
-			return false;
-	snprintf(path, sizeof(path), "%s/%s.png", SZ_FORUM_FLAGS_DIR, code);
-	return access(path, R_OK) == 0;
+	const char (*list)[SZ_FORUM_COUNTRY_MAX + 1];
+	size_t n = sz_forum_flags(&list);
+	return strlen(code) <= SZ_FORUM_COUNTRY_MAX &&
+		bsearch(code, list, n, sizeof(list[0]), cmp_flag) != NULL;
 }
 
 int sz_forum_refuse(struct sz_forum_done *d, unsigned status,

@@ -38,6 +38,8 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	app->forum.prefix = "";
 	app->forum.name = SZ_PUBLIC_SITE;
 	sz_forum_discussion(&app->discussion, &app->forum);
+	const char (*flags)[SZ_FORUM_COUNTRY_MAX + 1];
+	sz_forum_flags(&flags);   /* read now, before any lock-in */
 	app->site.discussion = &app->discussion;
 	/* Pre-session tokens need a key; this face holds none of the
 	 * instance's secrets, so it makes one that lives as long as it. */
