@@ -6,7 +6,8 @@
  * transaction helper that retries what SQLite reports as busy, and
  * nothing else.
  *
- *   sqlite_forum.c          schema, opening, connections, transactions
+ *   sqlite_forum.c          opening, connections, transactions
+ *   sqlite_forum_schema.c   the schema, as numbered migrations
  *   sqlite_forum_members.c  members, reservations, invitations, budgets
  *   sqlite_forum_threads.c  boards and threads
  *   sqlite_forum_posts.c    posts, edits, likes
@@ -53,6 +54,10 @@ static inline struct sqlite_forum *fq(struct sz_forum *f)
 {
 	return (struct sqlite_forum *)f;
 }
+
+/* sqlite_forum_schema.c: the schema's steps, in order. */
+extern const char *const fq_migrations[];
+extern const size_t fq_nmigrations;
 
 /* A cached statement for sql (a string literal or static), reset and
  * with its bindings cleared; NULL with err set if it cannot be prepared. */
