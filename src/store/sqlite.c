@@ -267,25 +267,25 @@ int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err)
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err)
 {
-	int version, rc = sz_sqlite_schema(db, n, &version, err);
-	if (rc != SZ_OK)
-		return rc;
-	for (int v = version; v < (int)n; v++) {
+	/* One IMMEDIATE transaction with the version read inside it: two
+	 * processes opening the database at once (faces starting together)
+	 * migrate one after the other, and the second finds nothing to do. */
+	int version = 0, rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err,
+		"migrating");
+	if (rc == SZ_OK)
+		rc = sz_sqlite_schema(db, n, &version, err);
+	for (int v = version; rc == SZ_OK && v < (int)n; v++) {
 		char sql[64];
-		rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err, "migrating");
-		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, steps[v], err, "migrating");
+		rc = sz_sqlite_exec(db, steps[v], err, "migrating");
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (rc == SZ_OK)
 			rc = sz_sqlite_exec(db, sql, err, "migrating");
-		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, "COMMIT", err, "migrating");
-		if (rc != SZ_OK) {
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return rc;
-		}
 	}
-	return SZ_OK;
+	if (rc == SZ_OK)
+		rc = sz_sqlite_exec(db, "COMMIT", err, "migrating");
+	if (rc != SZ_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 static int recipient_add(struct sz_store *s, const char *name,

@@ -18,6 +18,7 @@
  * each thread, which is what trust levels are earned by.
  */
 #include "store/sqlite_forum_internal.h"
+#include "store/sqlite_internal.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -431,35 +432,6 @@ static int conn_open(struct fq_conn *c, const char *path, bool reader,
 	return 0;
 }
 
-static int migrate(struct fq_conn *c, struct sz_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int version = 0;
-	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) ==
-	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (version > (int)fq_nmigrations)
-		return sz_err_set(err, SZ_E_UNSUPPORTED, "forum.db is from a newer "
-			"samizdat (schema %d); upgrade samizdat", version);
-	for (int v = version; v < (int)fq_nmigrations; v++) {
-		char sql[64];
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-			    SQLITE_OK ||
-		    sqlite3_exec(c->db, fq_migrations[v], NULL, NULL, NULL) !=
-			    SQLITE_OK ||
-		    sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			int rc = sz_err_set(err, SZ_E_IO, "cannot bring forum.db to "
-				"schema %d: %s", v + 1, sqlite3_errmsg(c->db));
-			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-			return rc;
-		}
-	}
-	return 0;
-}
-
 static const char SQL_VERSION[] = "PRAGMA data_version";
 
 static int forum_version(struct sz_forum *base, int64_t *v,
@@ -548,7 +520,8 @@ int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,
 	pthread_mutex_init(&f->watch_mu, NULL);
 	int rc = conn_open(&f->writer, path, false, err);
 	if (rc == 0)
-		rc = migrate(&f->writer, err);
+		rc = sz_sqlite_migrate(f->writer.db, fq_migrations,
+			fq_nmigrations, err);
 	for (size_t i = 0; rc == 0 && i < FQ_READERS; i++)
 		rc = conn_open(&f->readers[i], path, true, err);
 	if (rc == 0)

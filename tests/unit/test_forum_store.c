@@ -5,8 +5,8 @@
  * threads with their first post, pages by position and by key that never
  * shift, counts that follow every change (posting, hiding, approving,
  * liking, moving, merging, deleting), edits kept, search that sees only
- * what readers may see, reports, the log, and budgets that cannot be
- * overdrawn. */
+ * what readers may see, reports, the log, budgets that cannot be
+ * overdrawn, and processes opening a new forum at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -872,6 +873,56 @@ static void a_batch_is_one_transaction(void **state)
 	assert_int_equal(hits(x, "bulk", 0), 501);
 }
 
+/* Faces start together: each process opening a new forum at once finds
+ * it ready (its schema made once), none fails on the others' tables. */
+static void processes_opening_a_new_forum_at_once_all_succeed(void **state)
+{
+	(void)state;
+	enum { OPENERS = 4 };
+	char dir[64], path[128];
+	snprintf(dir, sizeof(dir), "/tmp/sz-forum-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t pids[OPENERS];
+	for (int i = 0; i < OPENERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			char c;
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)   /* all start when it closes */
+				_exit(2);
+			struct sz_forum *f = NULL;
+			struct sz_err err;
+			if (current->open(&f, dir, &err) != 0) {
+				fprintf(stderr, "opener %d: %s\n", i, err.msg);
+				_exit(1);
+			}
+			f->ops->close(f);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (int i = 0; i < OPENERS; i++) {
+		int status = -1;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	struct sz_forum *f = NULL;
+	assert_int_equal(current->open(&f, dir, NULL), 0);
+	int64_t board = 0;
+	assert_int_equal(f->ops->board_create(f, "General", "Talk", &board,
+		NULL), 0);
+	f->ops->close(f);
+	for (const char *const *n = current->files; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -897,6 +948,8 @@ int main(void)
 		T(budgets_cannot_be_overdrawn),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
+		cmocka_unit_test(
+			processes_opening_a_new_forum_at_once_all_succeed),
 	};
 	if (sodium_init() < 0)
 		return 1;
