@@ -7,6 +7,7 @@
 # files both clean, copied BENCH_COPIES times (median of BENCH_ROUNDS,
 # alternating).
 # Goals: nothing left behind where mat2 leaves nothing; ratio >= 10.
+# The corpus holds photos, video and recordings too (corpus_media.sh).
 set -eu
 S=$(realpath "${1:-build/samizdat}")
 COPIES=${BENCH_COPIES:-20}
@@ -22,8 +23,22 @@ plain() {
 	*.docx|*.xlsx|*.pptx|*.odt|*.ods|*.odp|*.odg|*.odf|*.epub)
 		cat "$1"; unzip -p "$1" 2>/dev/null ;;
 	*.pdf) cat "$1"; qpdf --qdf --object-streams=disable "$1" - 2>/dev/null ;;
+	*.wmv) cat "$1"; strings -el "$1" ;;
 	*) cat "$1" ;;
 	esac
+}
+# frames FILE - decoded video frames and audio samples, stream by stream
+frames() { ffmpeg -v error -i "$1" -map 0:V? -map 0:a? -f framemd5 - 2>/dev/null |
+	grep -v '^#' | md5sum; }
+# pixels FILE - the picture decoded by the format's own tool
+pixels() {
+	case $1 in
+	*.heic|*.avif) heif-convert "$1" "$DIR/px.png" >/dev/null 2>&1 ;;
+	*.jxl) djxl "$1" "$DIR/px.png" >/dev/null 2>&1 ;;
+	*.svg) rsvg-convert "$1" -o "$DIR/px.png" 2>/dev/null ;;
+	*) convert "$1" "$DIR/px.png" 2>/dev/null ;;
+	esac && convert "$DIR/px.png" rgba:- | md5sum
+	rm -f "$DIR/px.png"
 }
 # left FILE ORIG - what a scrubbed file still carries: planted values seen
 # by exiftool, in the raw bytes, and whether its content changed
@@ -42,6 +57,13 @@ left() {
 	*.mp3|*.flac|*.ogg|*.opus)
 		[ "$(ffmpeg -v error -i "$o" -f s16le - | md5sum)" = \
 		  "$(ffmpeg -v error -i "$f" -f s16le - | md5sum)" ] || c=CHANGED ;;
+	*.mp4|*.mov|*.m4a|*.mkv|*.webm|*.avi|*.wmv|*.wav|*.aiff)
+		[ "$(frames "$o")" = "$(frames "$f")" ] || c=CHANGED ;;
+	*.heic|*.avif|*.jxl|*.bmp|*.ppm|*.pgm|*.svg)
+		[ "$(pixels "$o")" = "$(pixels "$f")" ] || c=CHANGED ;;
+	*.torrent)
+		[ "$(transmission-show "$o" | grep Hash:)" = \
+		  "$(transmission-show "$f" 2>/dev/null | grep Hash:)" ] || c=CHANGED ;;
 	esac
 	echo "exif:$e raw:$r content:$c"
 }

@@ -145,6 +145,7 @@ int sz_cmd_serve(int argc, char **argv)
 	struct sz_http_limits limits = {
 		.max_connections = (unsigned)in.cfg.max_connections,
 		.idle_timeout_s = (unsigned)in.cfg.idle_timeout_s,
+		.header_timeout_s = (unsigned)in.cfg.header_timeout_s,
 		.request_timeout_s = (unsigned)in.cfg.request_timeout_s,
 		.max_header_bytes = (size_t)in.cfg.max_header_kb * 1024,
 		.max_body = in.cfg.max_submission_mb << 20,

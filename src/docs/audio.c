@@ -321,3 +321,13 @@ out:
 	sz_buf_free(&kept);
 	return doc_finish(in, &out, rc, err);
 }
+
+void report_id3v2_tag(struct sz_doc_report *r, const uint8_t *p, size_t len)
+{
+	if (len < 10 || memcmp(p, "ID3", 3) != 0) {
+		sz_doc_report_addf(r, "ID3v2", "tag", "%zu bytes", len);
+		return;
+	}
+	size_t body = syncsafe(p + 6);
+	report_id3v2(r, p + 10, body < len - 10 ? body : len - 10, p[3]);
+}

@@ -39,6 +39,24 @@ static const struct {
 	[SZ_DOC_TEXT] = { "text", ".txt" },
 	[SZ_DOC_HTML] = { "html", ".html" },
 	[SZ_DOC_EMAIL] = { "email", ".eml" },
+	[SZ_DOC_HEIF] = { "heif", ".heic" },
+	[SZ_DOC_AVIF] = { "avif", ".avif" },
+	[SZ_DOC_MP4] = { "mp4", ".mp4" },
+	[SZ_DOC_MOV] = { "mov", ".mov" },
+	[SZ_DOC_M4A] = { "m4a", ".m4a" },
+	[SZ_DOC_3GP] = { "3gp", ".3gp" },
+	[SZ_DOC_AVI] = { "avi", ".avi" },
+	[SZ_DOC_ASF] = { "asf", ".wmv" },
+	[SZ_DOC_MKV] = { "mkv", ".mkv" },
+	[SZ_DOC_WEBM] = { "webm", ".webm" },
+	[SZ_DOC_WAV] = { "wav", ".wav" },
+	[SZ_DOC_AIFF] = { "aiff", ".aiff" },
+	[SZ_DOC_BMP] = { "bmp", ".bmp" },
+	[SZ_DOC_PNM] = { "pnm", ".pnm" },
+	[SZ_DOC_JXL] = { "jxl", ".jxl" },
+	[SZ_DOC_SVG] = { "svg", ".svg" },
+	[SZ_DOC_TORRENT] = { "torrent", ".torrent" },
+	[SZ_DOC_CSS] = { "css", ".css" },
 };
 
 const char *sz_doc_type_name(enum sz_doc_type t)
@@ -55,7 +73,10 @@ const char *sz_doc_supported_list(void)
 {
 	return "JPEG, PNG, GIF, TIFF, WebP, PDF, DOCX, XLSX, PPTX, ODT, ODS, "
 	       "ODP, ODG, ODF formula, EPUB, "
-	       "MP3, FLAC, Ogg Vorbis/Opus, plain text and HTML";
+	       "MP3, FLAC, Ogg Vorbis/Opus, "
+	       "HEIC/HEIF, AVIF, BMP, PPM/PGM/PBM/PAM, JPEG XL, SVG, "
+	       "MP4/MOV/M4A/3GP, AVI, WMV/ASF, MKV/WebM, WAV, AIFF, "
+	       "torrents, CSS, plain text and HTML";
 }
 
 bool sz_doc_is_zip(enum sz_doc_type t)
@@ -100,6 +121,46 @@ static const struct {
 	{ "text/html", SZ_DOC_HTML },
 	{ "message/rfc822", SZ_DOC_EMAIL },
 	{ "text/plain", SZ_DOC_TEXT },
+	{ "image/heic", SZ_DOC_HEIF },
+	{ "image/heif", SZ_DOC_HEIF },
+	{ "image/heic-sequence", SZ_DOC_HEIF },
+	{ "image/heif-sequence", SZ_DOC_HEIF },
+	{ "image/avif", SZ_DOC_AVIF },
+	{ "video/mp4", SZ_DOC_MP4 },
+	{ "video/x-m4v", SZ_DOC_MP4 },
+	{ "video/quicktime", SZ_DOC_MOV },
+	{ "audio/x-m4a", SZ_DOC_M4A },
+	{ "audio/mp4", SZ_DOC_M4A },
+	{ "video/3gpp", SZ_DOC_3GP },
+	{ "video/3gpp2", SZ_DOC_3GP },
+	{ "audio/3gpp", SZ_DOC_3GP },
+	{ "video/x-msvideo", SZ_DOC_AVI },
+	{ "video/avi", SZ_DOC_AVI },
+	{ "video/x-ms-asf", SZ_DOC_ASF },
+	{ "video/x-ms-wmv", SZ_DOC_ASF },
+	{ "audio/x-ms-wma", SZ_DOC_ASF },
+	{ "video/x-matroska", SZ_DOC_MKV },
+	{ "audio/x-matroska", SZ_DOC_MKV },
+	{ "video/webm", SZ_DOC_WEBM },
+	{ "audio/webm", SZ_DOC_WEBM },
+	{ "audio/x-wav", SZ_DOC_WAV },
+	{ "audio/wav", SZ_DOC_WAV },
+	{ "audio/vnd.wave", SZ_DOC_WAV },
+	{ "audio/x-aiff", SZ_DOC_AIFF },
+	{ "audio/aiff", SZ_DOC_AIFF },
+	{ "image/bmp", SZ_DOC_BMP },
+	{ "image/x-ms-bmp", SZ_DOC_BMP },
+	{ "image/x-portable-bitmap", SZ_DOC_PNM },
+	{ "image/x-portable-greymap", SZ_DOC_PNM },
+	{ "image/x-portable-graymap", SZ_DOC_PNM },
+	{ "image/x-portable-pixmap", SZ_DOC_PNM },
+	{ "image/x-portable-anymap", SZ_DOC_PNM },
+	{ "image/x-portable-arbitrarymap", SZ_DOC_PNM },
+	{ "image/jxl", SZ_DOC_JXL },
+	{ "image/svg+xml", SZ_DOC_SVG },
+	{ "image/svg", SZ_DOC_SVG },
+	{ "application/x-bittorrent", SZ_DOC_TORRENT },
+	{ "text/css", SZ_DOC_CSS },
 };
 
 /* Reads a small zip member (the ODF mimetype) into buf. */
@@ -240,6 +301,9 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 			*type = by_mime[i].type;
 	if (*type == SZ_DOC_UNKNOWN && strncmp(got, "text/", 5) == 0)
 		*type = SZ_DOC_TEXT;
+	/* libmagic calls a style sheet plain text (or C, by its comments). */
+	if (*type == SZ_DOC_TEXT && css_sniff(fd))
+		*type = SZ_DOC_CSS;
 	if (*type == SZ_DOC_UNKNOWN || sz_doc_is_zip(*type) ||
 	    strcmp(got, "application/zip") == 0 ||
 	    strcmp(got, "application/octet-stream") == 0) {

@@ -45,6 +45,27 @@ enum sz_doc_type {
 	SZ_DOC_TEXT,
 	SZ_DOC_HTML,
 	SZ_DOC_EMAIL,   /* extraction only: e-mail is published, not scrubbed */
+	/* Photos in ISOBMFF (isobmff.c). */
+	SZ_DOC_HEIF,
+	SZ_DOC_AVIF,
+	/* Video and audio containers, remuxed by libavformat (remux.c). */
+	SZ_DOC_MP4,
+	SZ_DOC_MOV,
+	SZ_DOC_M4A,
+	SZ_DOC_3GP,
+	SZ_DOC_AVI,
+	SZ_DOC_ASF,
+	SZ_DOC_MKV,
+	SZ_DOC_WEBM,
+	/* Chunked audio (riff.c), simple images, vector and text formats. */
+	SZ_DOC_WAV,
+	SZ_DOC_AIFF,
+	SZ_DOC_BMP,
+	SZ_DOC_PNM,
+	SZ_DOC_JXL,
+	SZ_DOC_SVG,
+	SZ_DOC_TORRENT,
+	SZ_DOC_CSS,
 	SZ_DOC_TYPE_COUNT
 };
 
@@ -56,8 +77,15 @@ enum sz_doc_type {
 #define SZ_DOC_MAX_XML_PART (64u << 20)      /* one XML part, decompressed */
 #define SZ_DOC_MAX_MARKUP (64u << 20)        /* an HTML file */
 #define SZ_DOC_MAX_PDF_OBJECTS 2000000u
+/* PDF inflation limits: pdf_budget.h. */
 #define SZ_DOC_MAX_IFDS 4096u                /* TIFF directories in all */
 #define SZ_DOC_MAX_TEXT (256u << 20)         /* extracted text per document */
+#define SZ_DOC_MAX_BOXES 100000u             /* ISOBMFF/JXL boxes, RIFF/IFF chunks */
+#define SZ_DOC_MAX_ITEMS 65536u              /* HEIF items, properties, references */
+#define SZ_DOC_MAX_SVG (32u << 20)           /* an SVG file (parsed into a tree) */
+#define SZ_DOC_MAX_TORRENT (64u << 20)       /* a .torrent file */
+#define SZ_DOC_MAX_CSS (64u << 20)           /* a stylesheet */
+#define SZ_DOC_MAX_NESTING 4u                /* images inside images (SVG data: URIs) */
 
 /* Prepares the libraries for use from several threads; call once at
  * start, before any thread uses this module. */

@@ -196,3 +196,28 @@ int doc_finish(struct rd *in, struct wr *out, int rc, struct sz_err *err)
 	rd_free(in);
 	return rc;
 }
+
+int doc_slurp(int fd, size_t max, const char *what, uint8_t **p,
+	size_t *len, struct sz_err *err)
+{
+	struct stat st;
+	*p = NULL;
+	*len = 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return sz_err_set(err, SZ_E_IO, "not a regular file");
+	if ((uint64_t)st.st_size > max)
+		return sz_err_set(err, SZ_E_LIMIT, "%s is larger than samizdat "
+			"takes (%zu MiB)", what, max >> 20);
+	uint8_t *b = malloc((size_t)st.st_size + 1);
+	if (b == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	ssize_t got = pread(fd, b, (size_t)st.st_size, 0);
+	if (got != st.st_size) {
+		free(b);
+		return sz_err_set(err, SZ_E_IO, "cannot read the file");
+	}
+	b[got] = 0;
+	*p = b;
+	*len = (size_t)got;
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/utf8.h"
 #include "docs/internal.h"
@@ -247,4 +248,17 @@ void report_xmp(struct sz_doc_report *r, const char *kind,
 	}
 	if (r != NULL && r->len == before)
 		sz_doc_report_addf(r, kind, "packet", "%zu bytes", len);
+}
+
+void report_bytes(struct sz_doc_report *r, int fd, const char *kind,
+	const char *name, uint64_t at, uint64_t len)
+{
+	char head[VALUE_MAX], v[VALUE_MAX + 64];
+	ssize_t got = pread(fd, head, len < sizeof(head) ? (size_t)len :
+		sizeof(head), (off_t)at);
+	char *text = got > 0 ? printable(head, (size_t)got) : NULL;
+	snprintf(v, sizeof(v), "%llu bytes%s%s", (unsigned long long)len,
+		text && text[0] ? ": " : "", text ? text : "");
+	free(text);
+	sz_doc_report_add(r, kind, name, v, strlen(v));
 }

@@ -2,8 +2,10 @@
  * scrub.c - dispatch from a detected type to its handler.  A type without
  * a handler is refused: nothing is ever passed through as if clean.
  */
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "docs/internal.h"
 
@@ -28,6 +30,24 @@ static const doc_handler handlers[SZ_DOC_TYPE_COUNT] = {
 	[SZ_DOC_OGG] = doc_ogg,
 	[SZ_DOC_TEXT] = doc_text,
 	[SZ_DOC_HTML] = doc_html,
+	[SZ_DOC_HEIF] = doc_heif,
+	[SZ_DOC_AVIF] = doc_heif,
+	[SZ_DOC_MP4] = doc_mp4,
+	[SZ_DOC_MOV] = doc_mov,
+	[SZ_DOC_M4A] = doc_m4a,
+	[SZ_DOC_3GP] = doc_3gp,
+	[SZ_DOC_AVI] = doc_avi,
+	[SZ_DOC_ASF] = doc_asf,
+	[SZ_DOC_MKV] = doc_mkv,
+	[SZ_DOC_WEBM] = doc_webm,
+	[SZ_DOC_WAV] = doc_wav,
+	[SZ_DOC_AIFF] = doc_aiff,
+	[SZ_DOC_BMP] = doc_bmp,
+	[SZ_DOC_PNM] = doc_pnm,
+	[SZ_DOC_JXL] = doc_jxl,
+	[SZ_DOC_SVG] = doc_svg,
+	[SZ_DOC_TORRENT] = doc_torrent,
+	[SZ_DOC_CSS] = doc_css,
 };
 
 static struct sz_doc_options options;
@@ -60,4 +80,28 @@ int sz_doc_scrub(int in_fd, enum sz_doc_type type, const char *out_path,
 			"this type of file is not supported; samizdat scrubs %s",
 			sz_doc_supported_list());
 	return handlers[type](in_fd, out_path, report, err);
+}
+
+int doc_verify(int rc, doc_handler h, const char *out_path,
+	struct sz_err *err)
+{
+	if (rc != 0 || out_path == NULL)
+		return rc;
+	int fd = open(out_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sz_err_set(err, SZ_E_IO, "cannot read back the output");
+	struct sz_doc_report again;
+	sz_doc_report_init(&again);
+	struct sz_err why;
+	rc = h(fd, NULL, &again, &why);
+	close(fd);
+	if (rc != 0)
+		rc = sz_err_set(err, SZ_E_INVAL, "the scrubbed copy does not "
+			"read back (%s); nothing was written", why.msg);
+	else if (again.len > 0)
+		rc = sz_err_set(err, SZ_E_INVAL, "the scrubbed copy still "
+			"carries %s (%s); nothing was written", again.items[0].kind,
+			again.items[0].name);
+	sz_doc_report_free(&again);
+	return rc;
 }

@@ -75,6 +75,7 @@ struct sz_doc_row {
 struct sz_archive_query {
 	const char *match;            /* an FTS5 expression */
 	bool drafts;                  /* include unpublished releases */
+	unsigned time_ms;             /* the most it may take; 0: no limit */
 };
 
 /* Results past these are not ranked (newest first instead) and get no
@@ -157,6 +158,8 @@ struct sz_archive_ops {
 	int (*email_next_num)(struct sz_archive *a, int64_t release_id,
 		const char *collection, int64_t *num, struct sz_err *err);
 
+	/* SZ_E_LIMIT when it ran past q->time_ms, or too many searches were
+	 * running to start it: err then says what to do, for the reader. */
 	int (*search)(struct sz_archive *a, const struct sz_archive_query *q,
 		size_t offset, size_t limit, struct sz_search_result *res,
 		struct sz_err *err);

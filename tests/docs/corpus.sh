@@ -7,7 +7,8 @@
 # photo into DOCX, XLSX, PPTX, ODT, ODS, ODP, ODG and PDF, and writes a
 # formula; ffmpeg tags the audio; Python's zipfile gives copies of some the
 # quirks of older producers (quirks.py) and builds an EPUB (epub.py);
-# pandoc writes another.
+# pandoc writes another; corpus_media.sh adds photos, video, recordings,
+# plain images, drawings, torrents and style sheets.
 # Every planted value contains PLANTED; no content does.  With EXPECTED,
 # the Writer and Calc files are also written there (accepted-NAME) as they
 # read with every change accepted and every comment deleted.
@@ -20,6 +21,7 @@ if [ -n "${2:-}" ]; then
 	expected=$(cd "$2" && pwd)
 fi
 mkdir -p "$out"
+media=$(cd "$(dirname "$0")" && pwd)/corpus_media.sh
 cd "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sz-corpus.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -232,3 +234,6 @@ cat >page.html <<'EOF'
 <p>The ministry paid <b>twice</b>.</p></body></html>
 EOF
 printf 'The ministry paid twice for the same contract.\n' >note.txt
+
+# Photos, video, recordings, plain images, drawings, torrents, style sheets.
+"$media" .

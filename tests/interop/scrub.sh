@@ -27,6 +27,7 @@ plain() {
 	*.docx|*.xlsx|*.pptx|*.odt|*.ods|*.odp|*.odg|*.odf|*.epub)
 		cat "$1"; unzip -p "$1" ;;
 	*.pdf) cat "$1"; qpdf --qdf --object-streams=disable "$1" - ;;
+	*.wmv) cat "$1"; strings -el "$1" ;;   # ASF text is UTF-16
 	*) cat "$1" ;;
 	esac
 }

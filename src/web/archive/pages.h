@@ -72,6 +72,8 @@ struct sz_site {
 	const char *prefix;           /* rooted: "" or "/preview" */
 	const char *suffix;           /* relative: ".html" (pages only) */
 	const struct sz_discussion *discussion;   /* NULL: none shown */
+	unsigned search_ms;           /* a search's time budget (the setting
+	                                 search_time_ms); 0: none */
 };
 
 /* Which page, and its path as a route pattern (http/route.h): a face

@@ -1,12 +1,14 @@
 /*
- * app.c - the public face's state: the archive opened read-only, the
- * forum read-write, members' sessions; and its two archive handlers:
- * every archive page through the page layer (with the discussion under
- * it), and files.
+ * app.c - the public face's state: the archive opened read-only (with the
+ * instance's settings that bound what a reader may cost), the forum
+ * read-write, members' sessions; and its two archive handlers: every
+ * archive page through the page layer (with the discussion under it),
+ * and files.
  */
 #include <sodium.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "web/public/public.h"
 #include "web/web.h"
 
@@ -20,6 +22,7 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	int rc = sz_archive_open(&app->site.archive, dir, true, false, err);
 	if (rc == 0)
 		rc = sz_config_load(&app->cfg, dir, err);
+	app->site.search_ms = (unsigned)app->cfg.search_time_ms;
 	if (rc == 0)
 		rc = sz_forum_open(&app->forum.forum, dir, err);
 	if (rc == 0)
