@@ -28,8 +28,8 @@ int sz_sqlite_step(sqlite3_stmt *st);
  * refuses, with advice, one newer than the n steps this samizdat knows. */
 int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err);
 /* Applies the numbered schema steps the database (PRAGMA user_version)
- * has not had yet, all in one transaction that reads the version first:
- * safe when several processes open the database at once. */
+ * has not had yet, each in its own transaction that reads the version
+ * first: safe when several processes open the database at once. */
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
 /* Runs sql, whose one parameter is id, under the mutex, and hands its
