@@ -88,6 +88,8 @@ static const struct command commands[] = {
 	{ "recipient", sz_cmd_recipient,
 	  "add, list or remove the editors' public keys" },
 	{ "serve", sz_cmd_serve, "run the web faces" },
+	{ "sandbox-check", sz_cmd_sandbox_check,
+	  "show that a face's sandbox stops what it must" },
 	{ "purge", sz_cmd_purge, "delete submissions past their retention" },
 	{ "editor", sz_cmd_editor,
 	  "add, list or remove editors; reset or check their TOTP" },

@@ -14,7 +14,7 @@
 
 #include "core/io.h"
 
-enum kind { ADDR, NUM, CHOICE };
+enum kind { ADDR, NUM, CHOICE, USER };
 
 struct setting {
 	const char *key;
@@ -30,6 +30,8 @@ struct setting {
 	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h, NULL }
 #define ADDRESS(k, d, h) \
 	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h, NULL }
+#define USERNAME(k, d, h) \
+	{ #k, USER, offsetof(struct sz_config, k), 0, 0, 0, d, h, NULL }
 /* The forum's settings are "forum.NAME" (field forum_NAME). */
 #define FORUM_NUMBER(k, lo, hi, d, h) FORUM_AT(#k, k, lo, hi, d, h)
 #define FORUM_AT(key, f, lo, hi, d, h) \
@@ -45,6 +47,8 @@ static const struct setting settings[] = {
 	ADDRESS(listen_editor, "127.0.0.1:8081",
 		"the editor face; an onion service with client authorization"),
 	ADDRESS(listen_public, "127.0.0.1:8082", "the public archive"),
+	USERNAME(user, "", "started as root, the faces run as this user "
+		"(empty: the owner of this directory)"),
 	NUMBER(max_file_mb, 1, 1048576, 500, "largest file a source may send"),
 	NUMBER(max_submission_mb, 1, 1048576, 2048,
 		"largest submission, all files together"),
@@ -163,11 +167,16 @@ void sz_config_defaults(struct sz_config *c)
 		else if (settings[i].kind == CHOICE)
 			snprintf(field, SZ_CONFIG_CHOICE_SIZE, "%s",
 				settings[i].def_addr);
+		else if (settings[i].kind == USER)
+			snprintf(field, SZ_CONFIG_USER_SIZE, "%s",
+				settings[i].def_addr);
 		else
 			*(uint64_t *)(void *)field = settings[i].def;
 	}
 }
 
+/* HOST:PORT; port 0 means any free port (tests start every face on
+ * one). */
 static bool valid_addr(const char *s)
 {
 	const char *colon = strrchr(s, ':');
@@ -177,7 +186,20 @@ static bool valid_addr(const char *s)
 		if (*p < '0' || *p > '9')
 			return false;
 	long port = strtol(colon + 1, NULL, 10);
-	return port > 0 && port < 65536 && strlen(colon + 1) <= 5;
+	return port >= 0 && port < 65536 && strlen(colon + 1) <= 5;
+}
+
+/* Empty, or a name as useradd takes it: a letter or _, then letters,
+ * digits, _ and -. */
+static bool valid_user(const char *s)
+{
+	if (strlen(s) >= SZ_CONFIG_USER_SIZE)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_' ||
+		      (p > s && ((*p >= '0' && *p <= '9') || *p == '-'))))
+			return false;
+	return true;
 }
 
 static char *trim(char *s)
@@ -208,6 +230,14 @@ static int set_value(struct sz_config *c, const struct setting *st,
 		}
 		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be one "
 			"of %s", lineno, st->key, st->choices);
+	}
+	if (st->kind == USER) {
+		if (!valid_user(val))
+			return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be a "
+				"user name (lower-case letters, digits, _ and -), or "
+				"nothing", lineno, st->key);
+		snprintf(field, SZ_CONFIG_USER_SIZE, "%s", val);
+		return SZ_OK;
 	}
 	if (st->kind == ADDR) {
 		if (strlen(val) >= SZ_CONFIG_ADDR_SIZE || !valid_addr(val))
@@ -334,13 +364,13 @@ int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
 	o = (size_t)n;
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const char *field = (const char *)c + settings[i].offset;
-		if (settings[i].kind == ADDR)
-			n = snprintf(buf + o, cap - o, "\n# %s\n%s = %s\n",
-				settings[i].help, settings[i].key, field);
-		else if (settings[i].kind == CHOICE)
+		if (settings[i].kind == CHOICE)
 			n = snprintf(buf + o, cap - o, "\n# %s (%s)\n%s = %s\n",
 				settings[i].help, settings[i].choices,
 				settings[i].key, field);
+		else if (settings[i].kind != NUM)
+			n = snprintf(buf + o, cap - o, "\n# %s\n%s = %s\n",
+				settings[i].help, settings[i].key, field);
 		else
 			n = snprintf(buf + o, cap - o,
 				"\n# %s (%llu to %llu)\n%s = %llu\n",

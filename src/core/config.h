@@ -28,11 +28,14 @@
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
 #define SZ_CONFIG_ADDR_SIZE 64
 #define SZ_CONFIG_CHOICE_SIZE 16
+#define SZ_CONFIG_USER_SIZE 33   /* a user name, as useradd allows */
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
 	char listen_editor[SZ_CONFIG_ADDR_SIZE];
 	char listen_public[SZ_CONFIG_ADDR_SIZE];
+	char user[SZ_CONFIG_USER_SIZE];  /* who serves when started as root;
+	                                    "": the instance's owner */
 	uint64_t max_file_mb;            /* per uploaded file */
 	uint64_t max_submission_mb;      /* per request, all files */
 	uint64_t max_message_kb;         /* the message text field */

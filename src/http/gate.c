@@ -423,45 +423,46 @@ static unsigned fit_descriptors(unsigned want)
 	return want;
 }
 
-int sz_gate_open(struct sz_gate **out, const struct sockaddr *addr,
-	socklen_t addrlen, const struct sz_gate_conf *conf, struct sz_err *err)
+int sz_gate_open(struct sz_gate **out, int listen_fd,
+	const struct sz_gate_conf *conf, struct sz_err *err)
 {
 	*out = NULL;
 	struct sz_gate *g = calloc(1, sizeof(*g));
-	if (g == NULL)
+	if (g == NULL) {
+		close(listen_fd);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
 	g->conf = *conf;
 	g->conf.max_connections = fit_descriptors(conf->max_connections);
-	g->listen_fd = g->epoll_fd = g->wake_fd = -1;
-	g->family = addr->sa_family;
+	g->listen_fd = listen_fd;
+	g->epoll_fd = g->wake_fd = -1;
 	pthread_mutex_init(&g->mu, NULL);
 	sz_buf_init(&g->busy, ERROR_PAGE_MAX);
 	g->nslots = (size_t)g->conf.max_connections + SZ_GATE_RESERVE;
 	g->slots = calloc(g->nslots, sizeof(*g->slots));
 	g->scratch = malloc(conf->max_header_bytes + 1);
-	int rc = SZ_OK, one = 1;
+	int rc = SZ_OK;
 	if (g->slots == NULL || g->scratch == NULL) {
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < g->nslots; i++)
 		g->slots[i].fd = -1;
-	g->listen_fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
-		SOCK_CLOEXEC, 0);
-	if (g->listen_fd < 0 ||
-	    setsockopt(g->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one)) != 0 ||
-	    bind(g->listen_fd, addr, addrlen) != 0 ||
-	    listen(g->listen_fd, SOMAXCONN) != 0) {
+	/* The socket is made (and its port refused if taken) by
+	 * sz_http_listen, once, by whoever outlives restarts of the face; the
+	 * gate accepts without blocking. */
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	int fl = fcntl(listen_fd, F_GETFL);
+	if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    getsockname(listen_fd, (struct sockaddr *)&bound, &blen) != 0) {
 		rc = sz_err_set(err, SZ_E_IO, "%s", strerror(errno));
 		goto out;
 	}
-	struct sockaddr_storage bound;
-	socklen_t blen = sizeof(bound);
-	if (getsockname(g->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
-		g->port = ntohs(bound.ss_family == AF_INET6 ?
-			((struct sockaddr_in6 *)&bound)->sin6_port :
-			((struct sockaddr_in *)&bound)->sin_port);
+	g->family = bound.ss_family;
+	g->port = ntohs(bound.ss_family == AF_INET6 ?
+		((struct sockaddr_in6 *)&bound)->sin6_port :
+		((struct sockaddr_in *)&bound)->sin_port);
 	g->conf.respond(g->conf.respond_ctx, 503, "The server is busy. Please "
 		"try again in a few minutes.", &g->busy);
 	if (g->busy.data == NULL)

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,35 +367,15 @@ static void gate_respond(void *ctx, unsigned status, const char *message,
 	sz_buf_free(&rq.page);
 }
 
-int sz_http_start(struct sz_http_server **out, const char *listen,
+int sz_http_start_fd(struct sz_http_server **out, int fd,
 	const struct sz_route *routes, size_t nroutes,
 	const struct sz_http_limits *limits, sz_error_page_fn error_page,
 	void *app, struct sz_err *err)
 {
-	char host[256], *port;
-	struct addrinfo hints, *ai = NULL;
 	*out = NULL;
-	snprintf(host, sizeof(host), "%s", listen);
-	port = strrchr(host, ':');
-	if (port == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "listen address \"%s\" is "
-			"not HOST:PORT", listen);
-	*port++ = '\0';
-	char *h = host;
-	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
-		h[strlen(h) - 1] = '\0';
-		h++;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if (getaddrinfo(h, port, &hints, &ai) != 0 || ai == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "cannot resolve the listen "
-			"address \"%s\"", listen);
-
 	struct sz_http_server *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		freeaddrinfo(ai);
+		close(fd);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	s->routes = routes;
@@ -413,12 +392,11 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 		.respond_ctx = s,
 	};
 	struct sz_err gerr;
-	int rc = sz_gate_open(&s->gate, ai->ai_addr, ai->ai_addrlen, &gc, &gerr);
-	freeaddrinfo(ai);
-	if (rc != SZ_OK) {
+	unsigned port = sz_http_listen_port(fd);
+	if (sz_gate_open(&s->gate, fd, &gc, &gerr) != SZ_OK) {
 		free(s);
-		return sz_err_set(err, SZ_E_IO, "cannot listen on %s: %s (in use, "
-			"or not an address of this machine?)", listen, gerr.msg);
+		return sz_err_set(err, SZ_E_IO, "cannot serve on port %u: %s",
+			port, gerr.msg);
 	}
 	/* No listening socket of its own: the gate hands over connections
 	 * whose request head it has checked.  poll(), not select(): they may
@@ -441,10 +419,22 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 			MHD_stop_daemon(s->d);
 		sz_gate_free(s->gate);
 		free(s);
-		return sz_err_set(err, SZ_E_IO, "cannot serve %s", listen);
+		return sz_err_set(err, SZ_E_IO, "cannot serve on port %u", port);
 	}
 	*out = s;
 	return SZ_OK;
+}
+
+int sz_http_start(struct sz_http_server **out, const char *listen,
+	const struct sz_route *routes, size_t nroutes,
+	const struct sz_http_limits *limits, sz_error_page_fn error_page,
+	void *app, struct sz_err *err)
+{
+	int fd;
+	*out = NULL;
+	int rc = sz_http_listen(listen, &fd, err);
+	return rc ? rc : sz_http_start_fd(out, fd, routes, nroutes, limits,
+		error_page, app, err);
 }
 
 unsigned sz_http_port(const struct sz_http_server *s)

@@ -184,6 +184,12 @@ int sz_sqlite_error(sqlite3 *db, struct sz_err *err, const char *what)
 }
 
 /* Runs fixed SQL, retrying while the database is busy. */
+void sz_sqlite_persist_wal(sqlite3 *db)
+{
+	int on = 1;
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+}
+
 int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 	const char *what)
 {
@@ -691,16 +697,22 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
+	/* temp_store: a locked-in face has no folder for temporary files
+	 * (sandbox/landlock.c); statement journals and sorts stay in memory,
+	 * which the store's bounded queries keep small. */
 	rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
 		"PRAGMA foreign_keys = ON;"
-		"PRAGMA secure_delete = ON;", err, "opening the database");
+		"PRAGMA secure_delete = ON;"
+		"PRAGMA temp_store = MEMORY;", err, "opening the database");
 	if (rc == SZ_OK && sqlite3_create_function(q->db, "sz_designation_key",
 		    1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 		    NULL, designation_key_sql, NULL, NULL) != SQLITE_OK)
 		rc = sz_sqlite_error(q->db, err, "opening the database");
 	if (rc == SZ_OK)
 		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+	if (rc == SZ_OK)
+		sz_sqlite_persist_wal(q->db);
 out:
 	if (rc != SZ_OK) {
 		store_close(&q->base);

@@ -429,6 +429,9 @@ static int conn_open(struct fq_conn *c, const char *path, bool reader,
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
 		return sz_err_set(err, SZ_E_IO, "cannot set up %s: %s", path,
 			sqlite3_errmsg(c->db));
+	/* The WAL files stay when the last connection closes: a locked-in
+	 * face may use them but not make them again (store/instance.c). */
+	sz_sqlite_persist_wal(c->db);
 	return 0;
 }
 

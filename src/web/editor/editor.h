@@ -15,6 +15,7 @@
 #include "store/instance.h"
 #include "web/archive/pages.h"
 #include "web/forum/forum.h"
+#include "web/editor/runner.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
 #define SZ_EDITOR_COOKIE "sz_editor"
@@ -27,16 +28,19 @@
 #define SZ_EDITOR_PWHASH_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
 
 struct sz_editor_app {
-	struct sz_instance *in;
+	struct sz_instance *in;         /* inbox, blobs, archive (read-write) */
 	struct sz_site preview;         /* the archive, drafts visible */
 	struct sz_forum_site forum;     /* the forum, for moderation */
+	struct sz_doc_runner *runner;   /* imports uploads (runner.h) */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
 	sem_t argon2_slots;
 };
 
+/* The face's state over an instance opened with its archive; runner runs
+ * samizdat-doc for uploads (started before the instance was opened). */
 int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
-	struct sz_err *err);
+	struct sz_doc_runner *runner, struct sz_err *err);
 void sz_editor_app_free(struct sz_editor_app *app);
 const struct sz_route *sz_editor_routes(size_t *n);
 void sz_editor_error_page(struct sz_request *rq, unsigned status,
@@ -93,8 +97,9 @@ int sz_editor_preview(struct sz_request *rq);
 int sz_editor_preview_file(struct sz_request *rq);
 
 /* The forum, for staff (forum.c): editors moderate as the forum's
- * administrators do, on the same pages. */
-int sz_editor_forum_open(struct sz_editor_app *app, struct sz_err *err);
+ * administrators do, on the same pages.  sz_editor_forum_init sets it up
+ * on the instance's forum (app->in->forum, not owned). */
+void sz_editor_forum_init(struct sz_editor_app *app);
 int sz_editor_forum(struct sz_request *rq);
 int sz_editor_forum_post_link(struct sz_request *rq);
 int sz_editor_forum_mod(struct sz_request *rq);

@@ -3,8 +3,8 @@
  * as the forum's staff (administrators) on the same pages members see,
  * with the moderation queue, the log, and every moderation form; the
  * actions are the forum layer's (web/forum/moderate.c), logged publicly
- * under the editor's name.  It opens forum.db for that, and reserves the
- * editors' names there so no member can pose as one.
+ * under the editor's name.  It works on the forum.db the instance opened
+ * for this face (SZ_PART_FORUM), and reserves the editors' names there so no member can pose as one.
  *
  * What it does not do: post, like or report (editors are not members),
  * or show anything of the inbox to the forum.
@@ -19,12 +19,10 @@
 #include "web/forum/names.h"
 #include "web/web.h"
 
-int sz_editor_forum_open(struct sz_editor_app *app, struct sz_err *err)
+void sz_editor_forum_init(struct sz_editor_app *app)
 {
 	struct sz_store *st = app->in->store;
-	int rc = sz_forum_open(&app->forum.forum, app->in->dir, err);
-	if (rc != 0)
-		return rc;
+	app->forum.forum = app->in->forum;   /* the instance opened it */
 	app->forum.cfg = &app->in->cfg;
 	app->forum.links = SZ_LINKS_ROOTED;
 	app->forum.prefix = "";
@@ -43,7 +41,6 @@ int sz_editor_forum_open(struct sz_editor_app *app, struct sz_err *err)
 		}
 		free(rows);
 	}
-	return 0;
 }
 
 /* The editor's session and their viewer; false (a redirect to the

@@ -160,8 +160,8 @@ void sz_forum_viewer_editor(struct sz_forum_viewer *v, const char *editor);
 /* Whether code is a flag members may choose ("de", "europeanunion"). */
 bool sz_forum_country_ok(const char *code);
 /* The flags there are, sorted (*list points into a static table); read
- * from SZ_FORUM_FLAGS_DIR once, the first time either is called: a face
- * calls it before it locks itself in. */
+ * from SZ_FORUM_FLAGS_DIR once, the first time either is called (a face
+ * that serves flags is let read that folder: cli/faces.c). */
 #define SZ_FORUM_FLAGS_MAX 400
 size_t sz_forum_flags(const char (**list)[SZ_FORUM_COUNTRY_MAX + 1]);
 

@@ -85,8 +85,8 @@ void sz_forum_viewer_editor(struct sz_forum_viewer *v, const char *editor)
 	snprintf(v->actor, sizeof(v->actor), "%.64s (editors)", editor);
 }
 
-/* The flags there are, read once (a face reads them before it locks
- * itself in; afterwards a directory is not listed). */
+/* The flags there are, listed once (the public face's sandbox lets it
+ * read that folder and nothing else outside the instance: cli/faces.c). */
 static pthread_once_t flags_once = PTHREAD_ONCE_INIT;
 static char flags[SZ_FORUM_FLAGS_MAX][SZ_FORUM_COUNTRY_MAX + 1];
 static size_t nflags;

@@ -1,33 +1,28 @@
 /*
- * app.c - the public face's state: the archive opened read-only (with the
- * instance's settings that bound what a reader may cost), the forum
- * read-write, members' sessions; and its two archive handlers: every
- * archive page through the page layer (with the discussion under it),
- * and files.
+ * app.c - the public face's state over what the instance opened for it
+ * (the archive read-only, the forum read-write), the settings that bound
+ * what a reader may cost, members' sessions; and its two archive
+ * handlers: every archive page through the page layer (with the
+ * discussion under it), and files.
  */
 #include <sodium.h>
 #include <string.h>
 
-#include "core/config.h"
 #include "web/public/public.h"
 #include "web/web.h"
 
-int sz_public_app_init(struct sz_public_app *app, const char *dir,
+int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 	struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
+	app->site.archive = in->archive;
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
-	/* Created if missing, so a new instance serves an empty archive. */
-	int rc = sz_archive_open(&app->site.archive, dir, true, false, err);
-	if (rc == 0)
-		rc = sz_config_load(&app->cfg, dir, err);
+	app->cfg = in->cfg;
 	app->site.search_ms = (unsigned)app->cfg.search_time_ms;
-	if (rc == 0)
-		rc = sz_forum_open(&app->forum.forum, dir, err);
-	if (rc == 0)
-		rc = sz_sessions_init(&app->sessions, app->cfg.max_sessions,
-			(unsigned)app->cfg.forum_session_idle_min * 60, err);
+	app->forum.forum = in->forum;
+	int rc = sz_sessions_init(&app->sessions, app->cfg.max_sessions,
+		(unsigned)app->cfg.forum_session_idle_min * 60, err);
 	if (rc == 0 && (app->slots = sz_forum_slots_new(&app->cfg,
 	    SZ_FORUM_ARGON2_SLOTS)) == NULL)
 		rc = sz_err_set(err, SZ_E_NOMEM, "not enough memory for Argon2id "
@@ -42,7 +37,7 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 	app->forum.name = SZ_PUBLIC_SITE;
 	sz_forum_discussion(&app->discussion, &app->forum);
 	const char (*flags)[SZ_FORUM_COUNTRY_MAX + 1];
-	sz_forum_flags(&flags);   /* read now, before any lock-in */
+	sz_forum_flags(&flags);   /* listed once, at start */
 	app->site.discussion = &app->discussion;
 	/* Pre-session tokens need a key; this face holds none of the
 	 * instance's secrets, so it makes one that lives as long as it. */
@@ -52,12 +47,8 @@ int sz_public_app_init(struct sz_public_app *app, const char *dir,
 
 void sz_public_app_free(struct sz_public_app *app)
 {
-	if (app->site.archive != NULL)
-		app->site.archive->ops->close(app->site.archive);
-	app->site.archive = NULL;
-	if (app->forum.forum != NULL)
-		app->forum.forum->ops->close(app->forum.forum);
-	app->forum.forum = NULL;
+	app->site.archive = NULL;   /* the instance's */
+	app->forum.forum = NULL;    /* the instance's */
 	sz_sessions_free(&app->sessions);
 	sz_forum_slots_free(app->slots);
 	app->slots = NULL;

@@ -5,7 +5,7 @@
  * themselves are the archive page layer's (web/archive/pages.h) and the
  * forum's (web/forum/forum.h); this face serves them.
  *
- * It opens the archive read-only, and the forum's own database read-write
+ * It has the archive read-only, and the forum's own database read-write
  * (forum.db: the only thing this face writes), and nothing else: never
  * the inbox, the blob tree or the instance's secrets (DESIGN.md §1).
  * Members' sessions live in memory only.
@@ -18,6 +18,7 @@
 #include "core/config.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/instance.h"
 #include "web/archive/pages.h"
 #include "web/forum/forum.h"
 
@@ -36,8 +37,9 @@ struct sz_public_app {
 	uint8_t pre_key[32];        /* for pre-session tokens; memory only */
 };
 
-/* Opens the archive and the forum in dir. */
-int sz_public_app_init(struct sz_public_app *app, const char *dir,
+/* Serves what the instance opened for this face (in->archive read-only,
+ * in->forum read-write; neither owned, both outlive the app). */
+int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 	struct sz_err *err);
 void sz_public_app_free(struct sz_public_app *app);
 const struct sz_route *sz_public_routes(size_t *n);
