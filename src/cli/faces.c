@@ -19,12 +19,13 @@
 
 #include "cli/cli.h"
 #include "cli/faces.h"
+#include "core/i18n.h"
 
 #define RETENTION_INTERVAL_S 3600
 
 static int source_init(struct sz_face_run *r, struct sz_err *err)
 {
-	return sz_source_app_init(&r->app.source, &r->in, err);
+	return sz_source_app_init(&r->app.source, &r->in, &r->brand, err);
 }
 
 static void source_free(struct sz_face_run *r)
@@ -44,7 +45,7 @@ static void editor_free(struct sz_face_run *r)
 
 static int public_init(struct sz_face_run *r, struct sz_err *err)
 {
-	return sz_public_app_init(&r->app.pub, &r->in, err);
+	return sz_public_app_init(&r->app.pub, &r->in, &r->brand, err);
 }
 
 static void public_free(struct sz_face_run *r)
@@ -60,7 +61,7 @@ static const struct sz_face faces[] = {
 		.init = source_init, .free = source_free,
 		.routes = sz_source_routes, .error_page = sz_source_error_page,
 		.syscalls = SZ_SYSCALLS_FACE,
-		.chores = SZ_FACE_SWEEP | SZ_FACE_RETENTION,
+		.chores = SZ_FACE_SWEEP | SZ_FACE_RETENTION | SZ_FACE_SPEAKS,
 	},
 	{
 		.name = "editor", .process = "samizdat-editor",
@@ -80,7 +81,7 @@ static const struct sz_face faces[] = {
 		.routes = sz_public_routes, .error_page = sz_public_error_page,
 		.syscalls = SZ_SYSCALLS_FACE,
 		.reads = SZ_FORUM_FLAGS_DIR,    /* members' country flags */
-		.chores = 0,
+		.chores = SZ_FACE_SPEAKS,
 	},
 };
 
@@ -148,6 +149,17 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 		rc = sweep(r, err);
 	if (rc != SZ_OK)
 		return rc;
+	/* The catalogues and the logo are read (the logo scrubbed by
+	 * samizdat-doc) while their paths are still reachable. */
+	if (face->chores & SZ_FACE_SPEAKS) {
+		rc = sz_i18n_load(r->in.cfg.languages, err);
+		if (rc == SZ_OK) {
+			r->speaks = true;
+			rc = sz_brand_load(&r->brand, &r->in.cfg, err);
+		}
+		if (rc != SZ_OK)
+			return rc;
+	}
 	char name[64];
 	snprintf(name, sizeof(name), "the %s face", face->name);
 	struct sz_sandbox sb;
@@ -180,6 +192,11 @@ void sz_face_close(struct sz_face_run *r)
 	if (r->runner_started)
 		sz_doc_runner_stop(&r->runner);
 	r->runner_started = false;
+	if (r->speaks) {
+		sz_brand_free(&r->brand);
+		sz_i18n_unload();
+	}
+	r->speaks = false;
 }
 
 /* Deletes what is past retention_days, saying only how much: nothing

@@ -25,6 +25,7 @@
 #include "http/server.h"
 #include "sandbox/sandbox.h"
 #include "store/instance.h"
+#include "web/brand.h"
 #include "web/editor/editor.h"
 #include "web/public/public.h"
 #include "web/source/source.h"
@@ -34,6 +35,8 @@ enum {
 	SZ_FACE_SWEEP = 1 << 0,      /* at start: incomplete uploads, stray blobs */
 	SZ_FACE_RETENTION = 1 << 1,  /* hourly: submissions past retention_days */
 	SZ_FACE_RUNNER = 1 << 2,     /* a document runner for uploads */
+	SZ_FACE_SPEAKS = 1 << 3,     /* readers' languages and the newsroom's
+	                                brand, read before the lock-in */
 };
 
 struct sz_face_run;
@@ -63,7 +66,8 @@ struct sz_face_run {
 		struct sz_public_app pub;
 	} app;
 	struct sz_doc_runner runner;
-	bool in_open, runner_started, app_ready;
+	struct sz_brand brand;       /* SZ_FACE_SPEAKS; the app borrows it */
+	bool in_open, runner_started, app_ready, speaks;
 };
 
 /* The table, and a row by name (NULL if none). */
@@ -75,8 +79,8 @@ const char *sz_face_listen(const struct sz_face *face,
 
 /* Readies this process to be the face: gives up root, no core dumps,
  * its process name, its runner, the parts it opens, its start-up sweep,
- * the lock-in, then what it only reads, and its state.  After it, the process reaches only what
- * the face needs.  Not serving (sandbox-check), it starts no runner and
+ * its languages and brand, the lock-in, then what it only reads, and its
+ * state.  After it, the process reaches only what the face needs.  Not serving (sandbox-check), it starts no runner and
  * does no chore: a check must not sweep a live instance's uploads. */
 int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	const char *dir, bool serving, struct sz_err *err);

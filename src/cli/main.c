@@ -96,6 +96,8 @@ static const struct command commands[] = {
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
 	{ "forum", sz_cmd_forum,
 	  "boards, roles, titles, badges and invitations of the forum" },
+	{ "desk", sz_cmd_desk,
+	  "add, list or remove desks: groups of editors a source may choose" },
 	{ "inspect", run_doc_tool, "list the identifying metadata in files" },
 	{ "scrub", run_doc_tool, "copy files without identifying metadata" },
 	{ "extract", run_doc_tool, "print the text of a document" },

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"   /* N_: the faces translate these messages */
 #include "http/request_head.h"
 
 #define EVENTS 256
@@ -243,7 +244,7 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 		return n == 0 || (errno != EAGAIN && errno != EINTR) ? -1 :
 			SZ_HEAD_INCOMPLETE;
 	*peeked += (size_t)n;
-	*why = "The request was malformed.";
+	*why = N_("The request was malformed.");
 	size_t len = 0;
 	enum sz_head_verdict v = sz_request_head_check(buf, (size_t)n,
 		g->conf.max_header_bytes, &len, why);
@@ -253,7 +254,7 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 	*head = len - lead;
 	if (v == SZ_HEAD_INCOMPLETE &&
 	    *peeked > SZ_GATE_PEEK_FACTOR * g->conf.max_header_bytes) {
-		*why = "The request arrived in too many small pieces.";
+		*why = N_("The request arrived in too many small pieces.");
 		return SZ_HEAD_BAD;
 	}
 	return (int)v;
@@ -341,8 +342,8 @@ static void sweep(struct sz_gate *g, int64_t now)
 			drop(g, s);   /* never started: nothing to answer */
 		else if (s->state == HEAD && s->first_byte != 0 &&
 		    (now - s->first_byte > head || now - s->last_byte > idle))
-			answer_status(g, s, 408, "The request took too long to "
-				"arrive.");
+			answer_status(g, s, 408, N_("The request took too long "
+				"to arrive."));
 		else if (s->state == CLOSING && now - s->since > SZ_GATE_LINGER_MS)
 			drop(g, s);
 		else if (s->state == HANDED && s->conn == NULL &&
@@ -463,8 +464,8 @@ int sz_gate_open(struct sz_gate **out, int listen_fd,
 	g->port = ntohs(bound.ss_family == AF_INET6 ?
 		((struct sockaddr_in6 *)&bound)->sin6_port :
 		((struct sockaddr_in *)&bound)->sin_port);
-	g->conf.respond(g->conf.respond_ctx, 503, "The server is busy. Please "
-		"try again in a few minutes.", &g->busy);
+	g->conf.respond(g->conf.respond_ctx, 503, N_("The server is busy. "
+		"Please try again in a few minutes."), &g->busy);
 	if (g->busy.data == NULL)
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 out:
@@ -670,7 +671,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	int64_t header = (int64_t)g->conf.header_s * 1000;
 	int64_t start = now_ms(), first = 0, last = 0;
 	size_t seen = 0, peeked = 0, head = 0;
-	const char *why = "The request took too long to arrive.";
+	const char *why = N_("The request took too long to arrive.");
 	int v = buf ? SZ_HEAD_INCOMPLETE : -1;
 	while (v == SZ_HEAD_INCOMPLETE) {
 		int64_t now = now_ms();

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"   /* N_: the faces translate these messages */
 #include "http/gate.h"
 
 #define THREAD_STACK (1u << 20)   /* per request thread (8 MiB by default) */
@@ -41,8 +42,12 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
+/* A page the gate answers before there is a request (gate_respond) has
+ * no connection: it has no headers, query or cookies either. */
 const char *sz_request_header(struct sz_request *rq, const char *name)
 {
+	if (rq->conn == NULL)
+		return NULL;
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
@@ -64,6 +69,8 @@ int64_t sz_request_param_id(const struct sz_request *rq, const char *name)
 
 const char *sz_request_query(struct sz_request *rq, const char *name)
 {
+	if (rq->conn == NULL)
+		return NULL;
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
 		name);
 }
@@ -71,8 +78,8 @@ const char *sz_request_query(struct sz_request *rq, const char *name)
 bool sz_request_cookie(struct sz_request *rq, const char *name, char *out,
 	size_t cap)
 {
-	const char *v = MHD_lookup_connection_value(rq->conn,
-		MHD_COOKIE_KIND, name);
+	const char *v = rq->conn == NULL ? NULL :
+		MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 	if (v == NULL || strlen(v) >= cap)
 		return false;
 	memcpy(out, v, strlen(v) + 1);
@@ -161,6 +168,8 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		rq->content_type : "text/html; charset=utf-8");
 	if (rq->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie);
+	if (rq->set_cookie2[0])
+		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie2);
 	if (rq->location[0])
 		MHD_add_response_header(r, "Location", rq->location);
 	if (close) {
@@ -250,8 +259,8 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	rq->route = find_route(s, method, url, &rq->params, &known);
 	if (rq->route == NULL)
 		return send_error(s, rq, known ? 405 : 404, known ?
-			"This page cannot be used that way." :
-			"There is no such page here.", !known ? false : true);
+			N_("This page cannot be used that way.") :
+			N_("There is no such page here."), !known ? false : true);
 
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		"Content-Length");
@@ -261,8 +270,8 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 		char *end;
 		unsigned long long n = strtoull(cl, &end, 10);
 		if (*end != '\0' || n > limit)
-			return send_error(s, rq, 413, "What you sent is larger "
-				"than this server accepts.", true);
+			return send_error(s, rq, 413, N_("What you sent is larger "
+				"than this server accepts."), true);
 	}
 	sz_buf_init(&rq->body, rq->route->max_body);
 	if (rq->route->body_begin && rq->route->body_begin(rq) != 0 &&
@@ -297,11 +306,11 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		if (rq->route->body_data) {
 			if (rq->route->body_data(rq, (const uint8_t *)upload_data,
 				    n) != 0)
-				sz_request_fail(rq, 400, "The upload could not "
-					"be read.");
+				sz_request_fail(rq, 400, N_("The upload could not "
+					"be read."));
 		} else if (sz_buf_append(&rq->body, upload_data, n) != 0) {
-			sz_request_fail(rq, 413, "What you sent is larger than "
-				"this server accepts.");
+			sz_request_fail(rq, 413, N_("What you sent is larger "
+				"than this server accepts."));
 		}
 		return MHD_YES;
 	}
@@ -312,8 +321,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	if (rc != 0 && rq->error)
 		return send_error(s, rq, rq->error_status, rq->error_msg, false);
 	if (rc != 0)
-		return send_error(s, rq, 500, "Something went wrong on the "
-			"server. Nothing you sent was kept.", false);
+		return send_error(s, rq, 500, N_("Something went wrong on the "
+			"server. Nothing you sent was kept."), false);
 	return send_page(rq, false);
 }
 
@@ -349,6 +358,7 @@ static void gate_respond(void *ctx, unsigned status, const char *message,
 	struct sz_request rq;
 	memset(&rq, 0, sizeof(rq));
 	rq.fd = -1;
+	rq.app = s->app;    /* the face's look; no connection, no request */
 	sz_buf_init(&rq.page, SZ_HTTP_MAX_PAGE);
 	s->error_page(&rq, status, message);
 	const char *reason = MHD_get_reason_phrase_for(status);

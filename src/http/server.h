@@ -70,6 +70,9 @@ struct sz_request {
 	struct sz_buf page;
 	const char *content_type;
 	char set_cookie[SZ_HTTP_COOKIE_MAX];
+	/* a second cookie: the reader's language (web/i18n.h), which an
+	 * error page keeps */
+	char set_cookie2[SZ_HTTP_COOKIE_MAX];
 	char location[256];
 	char disposition[160];      /* Content-Disposition, for downloads */
 	int fd;                     /* if >= 0, the body is this file (owned) */
@@ -84,7 +87,7 @@ struct sz_request {
 	uint64_t stream_size;
 	bool error;                 /* the body failed: handle() shows it */
 	unsigned error_status;
-	char error_msg[320];
+	char error_msg[1024];       /* room for a translated sentence */
 };
 
 /* A request header's value, or NULL. */

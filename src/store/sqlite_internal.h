@@ -59,14 +59,29 @@ int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
 	int64_t step, struct sz_err *err);
 int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
 	int64_t failures, struct sz_err *err);
+/* sqlite_desks.c */
+int sz_sqlite_desk_add(struct sz_store *s, const char *name,
+	struct sz_err *err);
+int sz_sqlite_desk_remove(struct sz_store *s, const char *name,
+	bool *closed, struct sz_err *err);
+int sz_sqlite_desk_list(struct sz_store *s, struct sz_desk_row **rows,
+	size_t *n, struct sz_err *err);
+int sz_sqlite_desk_member(struct sz_store *s, const char *desk,
+	const char *editor, bool on, struct sz_err *err);
+int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
+	struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk,
+	const char *editor, bool *yes, struct sz_err *err);
+int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
+	int64_t want, int64_t *desk, struct sz_err *err);
 int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
 	const uint8_t name_key[32], int64_t max, int64_t *failures,
 	struct sz_err *err);
 /* sqlite_inbox_page.c */
 int sz_sqlite_inbox_page(struct sz_store *s, const struct sz_inbox_query *q,
 	struct sz_inbox_page *page, struct sz_err *err);
-int sz_sqlite_inbox_counts(struct sz_store *s, struct sz_inbox_counts *c,
-	struct sz_err *err);
+int sz_sqlite_inbox_counts(struct sz_store *s, const char *editor,
+	struct sz_inbox_counts *c, struct sz_err *err);
 int sz_sqlite_source_get(struct sz_store *s, int64_t id,
 	struct sz_source_row *row, struct sz_err *err);
 /* sqlite_inbox.c */
@@ -83,6 +98,9 @@ int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
 	const char *blob, struct sz_err *err);
 int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	struct sz_reply_row **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_reply_delete(struct sz_store *s, int64_t source_id,
+	int64_t reply_id, char blob[SZ_STORE_BLOB_NAME_MAX + 1],
+	struct sz_err *err);
 int sz_sqlite_source_star(struct sz_store *s, int64_t source_id,
 	struct sz_err *err);
 int sz_sqlite_source_delete(struct sz_store *s, int64_t source_id,

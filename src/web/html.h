@@ -7,6 +7,20 @@
 #define SZ_WEB_HTML_H
 
 #include "core/buf.h"
+#include "core/i18n.h"
+
+/* What goes around a page's content. */
+struct sz_html_frame {
+	const char *site;            /* the name in the header */
+	const char *title;
+	const struct sz_lang *lang;  /* the page's lang= and dir=; NULL:
+	                                English */
+	const char *style, *home;    /* links; NULL: "/style.css", "/" */
+	const char *logo;            /* the logo's URL, or NULL */
+	const char *switch_to;       /* a URL ending in '?' or '&', to which
+	                                the language switcher appends
+	                                "lang=CODE"; NULL: no switcher */
+};
 
 /* Appends s with &, <, >, " and ' escaped. */
 int sz_html_escape(struct sz_buf *b, const char *s);
@@ -18,6 +32,10 @@ int sz_html_begin(struct sz_buf *b, const char *site, const char *title);
  * (relative ones, for pages read from a copy on disk). */
 int sz_html_open(struct sz_buf *b, const char *site, const char *title,
 	const char *style, const char *home);
+/* Opens a page in a frame: the header carries the site's name (with its
+ * logo) and, when there is more than one language, a link to each
+ * (no script: a plain link that sets the choice, web/i18n.h). */
+int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f);
 /* Closes a page. */
 int sz_html_end(struct sz_buf *b);
 

@@ -236,10 +236,10 @@ static void archive_pages_carry_their_discussion(void **state)
 	site_copy.forum = forum;
 	sz_forum_discussion(&hook, &live);
 	sz_forum_discussion(&hook_copy, &site_copy);
-	struct sz_site pub = { arch, false, SZ_LINKS_ROOTED, "", NULL, &hook,
-		0 };
-	struct sz_site mirror = { arch, false, SZ_LINKS_RELATIVE, NULL, ".html",
-		&hook_copy, 0 };
+	struct sz_site pub = { .archive = arch, .links = SZ_LINKS_ROOTED,
+		.prefix = "", .discussion = &hook };
+	struct sz_site mirror = { .archive = arch, .links = SZ_LINKS_RELATIVE,
+		.suffix = ".html", .discussion = &hook_copy };
 	struct sz_page pg;
 	struct sz_buf out;
 	char path[32];

@@ -74,6 +74,10 @@ struct sz_site {
 	const struct sz_discussion *discussion;   /* NULL: none shown */
 	unsigned search_ms;           /* a search's time budget (the setting
 	                                 search_time_ms); 0: none */
+	/* The newsroom's own (web/brand.h), borrowed: its name (NULL:
+	 * SZ_PAGES_SITE), the URL of its logo and its introduction, shown
+	 * on the start page (NULL: none). */
+	const char *name, *logo, *intro;
 };
 
 /* Which page, and its path as a route pattern (http/route.h): a face

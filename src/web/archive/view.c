@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "web/archive/view.h"
 #include "web/html.h"
 
@@ -36,10 +37,15 @@ int view_begin(struct sz_page *pg, const char *title)
 	if (rc == 0)
 		rc = pg->site->links == SZ_LINKS_RELATIVE ?
 			view_link(pg, &home, "/") : sz_buf_puts(&home, "/");
+	const char *name = pg->site->name ? pg->site->name : SZ_PAGES_SITE;
+	char site[SZ_CONFIG_NAME_SIZE + 16];
+	snprintf(site, sizeof(site), "%s%s", name,
+		pg->site->drafts ? " (preview)" : "");
+	struct sz_html_frame f = { .site = site, .title = title,
+		.style = (const char *)style.data,
+		.home = (const char *)home.data, .logo = pg->site->logo };
 	if (rc == 0)
-		rc = sz_html_open(pg->out, pg->site->drafts ?
-			SZ_PAGES_SITE " (preview)" : SZ_PAGES_SITE, title,
-			(const char *)style.data, (const char *)home.data);
+		rc = sz_html_frame_open(pg->out, &f);
 	sz_buf_free(&style);
 	sz_buf_free(&home);
 	if (rc == 0 && view_searchable(pg))

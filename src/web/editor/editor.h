@@ -71,6 +71,12 @@ int sz_editor_archive(struct sz_request *rq);
  * SZ_E_NOT_FOUND for one that does not exist or has nothing left. */
 int sz_editor_source_listed(struct sz_store *st, int64_t id,
 	struct sz_source_row *row, struct sz_err *err);
+/* Source id, if the editor of session s may read it (its desk is one of
+ * the editor's, or it wrote to no desk: store.h): SZ_OK with its row.
+ * Otherwise the request fails, 404 for no such source and 403 for
+ * another desk's, and the result is not SZ_OK. */
+int sz_editor_source_open(struct sz_request *rq, const struct sz_session *s,
+	int64_t id, struct sz_source_row *row);
 /* A source's designation for a page or the audit log ("source N" if it
  * is gone). */
 void sz_editor_designation_of(struct sz_store *st, int64_t id, char *out,

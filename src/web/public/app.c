@@ -12,7 +12,7 @@
 #include "web/web.h"
 
 int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
-	struct sz_err *err)
+	const struct sz_brand *brand, struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
 	app->site.archive = in->archive;
@@ -42,6 +42,13 @@ int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 	/* Pre-session tokens need a key; this face holds none of the
 	 * instance's secrets, so it makes one that lives as long as it. */
 	randombytes_buf(app->pre_key, sizeof(app->pre_key));
+	/* the newsroom's name, introduction (in English until the archive's
+	 * pages are translated) and logo, as on the source face */
+	app->brand = *brand;
+	app->site.name = app->brand.cfg != NULL && app->brand.cfg->name[0] ?
+		app->brand.name : NULL;
+	app->site.logo = app->brand.logo_url;
+	app->site.intro = sz_brand_intro(&app->brand, NULL);
 	return 0;
 }
 
@@ -57,12 +64,20 @@ void sz_public_app_free(struct sz_public_app *app)
 	sodium_memzero(app->pre_key, sizeof(app->pre_key));
 }
 
+/* The newsroom's name, for the error pages. */
+static const char *app_name(struct sz_request *rq)
+{
+	const struct sz_public_app *app = rq->app;
+	return app != NULL && app->brand.name != NULL ? app->brand.name :
+		SZ_PUBLIC_SITE;
+}
+
 void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const char *message)
 {
 	rq->page.len = 0;
 	rq->status = status;
-	sz_web_error_page(rq, SZ_PUBLIC_SITE, status, message);
+	sz_web_error_page(rq, app_name(rq), status, message);
 }
 
 int sz_public_page(struct sz_request *rq)
@@ -76,6 +91,12 @@ int sz_public_page(struct sz_request *rq)
 	sodium_memzero(&s, sizeof(s));
 	sodium_memzero(&v, sizeof(v));
 	return rc;
+}
+
+int sz_public_logo(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	return sz_brand_logo(rq, &app->brand);
 }
 
 int sz_public_file(struct sz_request *rq)

@@ -21,6 +21,7 @@
 #include "store/instance.h"
 #include "web/archive/pages.h"
 #include "web/forum/forum.h"
+#include "web/brand.h"
 
 #define SZ_PUBLIC_SITE SZ_PAGES_SITE
 #define SZ_PUBLIC_COOKIE "sz_member"
@@ -35,12 +36,15 @@ struct sz_public_app {
 	struct sz_forum_slots *slots;      /* password checks at once */
 	struct sz_forum_cache *cache;      /* pages for readers not logged in */
 	uint8_t pre_key[32];        /* for pre-session tokens; memory only */
+	struct sz_brand brand;      /* the newsroom's name, words and logo:
+	                               a copy of the face's, not owned */
 };
 
 /* Serves what the instance opened for this face (in->archive read-only,
- * in->forum read-write; neither owned, both outlive the app). */
+ * in->forum read-write; neither owned, both outlive the app) under brand
+ * (loaded before the lock-in, cli/faces.c; it must outlive app). */
 int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
-	struct sz_err *err);
+	const struct sz_brand *brand, struct sz_err *err);
 void sz_public_app_free(struct sz_public_app *app);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,
@@ -49,6 +53,8 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 /* Every page (the route's variant says which), and the file downloads. */
 int sz_public_page(struct sz_request *rq);
 int sz_public_file(struct sz_request *rq);
+/* GET /logo.png, /logo.svg: the newsroom's logo, scrubbed (web/brand.h). */
+int sz_public_logo(struct sz_request *rq);
 
 /* ---- the forum (forum.c, forum_post.c) ---- */
 
