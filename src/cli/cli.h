@@ -34,6 +34,7 @@ int sz_cmd_scrub(int argc, char **argv);
 int sz_cmd_extract(int argc, char **argv);
 int sz_cmd_summarize(int argc, char **argv);
 int sz_cmd_release(int argc, char **argv);
+int sz_cmd_mirror(int argc, char **argv);
 
 /* Parses the options of a command that takes only -d DIR and -h: returns
  * -1 to go on (with *dir set and optind at the first operand), or the exit

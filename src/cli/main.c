@@ -105,6 +105,8 @@ static const struct command commands[] = {
 	  "print a document's summary and reading time" },
 	{ "release", run_doc_tool,
 	  "create, fill, publish and list releases of the public archive" },
+	{ "mirror", sz_cmd_mirror,
+	  "export, sign, check and seed copies of the public archive" },
 };
 
 static void help(FILE *f)

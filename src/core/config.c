@@ -182,6 +182,8 @@ static const struct setting settings[] = {
 		"memory for checking a member's password"),
 	FORUM_NUMBER(argon2_opslimit, 1, 100, 3,
 		"passes for checking a member's password"),
+	NUMBER(mirror_expiry_days, 1, 3650, 30,
+		"a mirror export's signature is valid this long"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -101,6 +101,7 @@ struct sz_config {
 	uint64_t forum_posts_per_minute;
 	uint64_t forum_argon2_memlimit_mb;      /* members' passwords */
 	uint64_t forum_argon2_opslimit;
+	uint64_t mirror_expiry_days;     /* a signed export's validity */
 };
 
 /* Fills c with the defaults. */

@@ -1,14 +1,17 @@
 /*
  * extract_mail.c - the readable text of an e-mail through GMime: the main
  * headers (decoded from their encoded words), then the text parts in
- * their order, converted to UTF-8 from whatever charset they declare;
- * HTML-only parts as their text; attachments by name only.
+ * their order, converted to UTF-8 as mail clients read them (charset.h);
+ * HTML-only parts as their text; attachments by name only; signatures
+ * not at all.
  */
 #include <gmime/gmime.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "docs/extract.h"
+#include "docs/mime.h"
+#include "docs/tnef.h"
 
 #define NESTING_MAX 8   /* messages forwarded inside messages */
 
@@ -27,15 +30,46 @@ static void header(struct text_out *o, int *rc, const char *name,
 {
 	if (*rc != 0 || value == NULL || value[0] == 0)
 		return;
-	char *dec = g_mime_utils_header_decode_text(NULL, value);
+	char *dec = g_mime_utils_header_decode_text(mime_options(), value);
+	struct sz_buf clean;
+	sz_buf_init(&clean, 1u << 20);
+	(void)mime_header_text(dec ? dec : "", &clean);
 	*rc = text_put(o, name, strlen(name));
 	if (*rc == 0)
 		*rc = text_put(o, ": ", 2);
 	if (*rc == 0)
-		*rc = text_put(o, dec ? dec : value, strlen(dec ? dec : value));
+		*rc = text_put(o, (const char *)clean.data, clean.len);
 	if (*rc == 0)
 		*rc = text_put(o, "\n", 1);
+	sz_buf_free(&clean);
 	g_free(dec);
+}
+
+/* winmail.dat: the body Outlook put in it, and its files by name. */
+static int tnef_text(GMimePart *p, struct text_out *o)
+{
+	struct sz_buf text;
+	struct sz_tnef *t = NULL;
+	int rc = 0;
+	sz_buf_init(&text, SZ_DOC_MAX_TEXT);
+	if (mime_tnef_open(p, &t, NULL) == 0) {
+		(void)sz_tnef_body(t, &text);
+		rc = text_put(o, "\n", 1);
+		if (rc == 0)
+			rc = text_put(o, (const char *)text.data, text.len);
+		const struct sz_tnef_file *f;
+		size_t n = sz_tnef_files(t, &f);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			rc = text_put(o, "\n[attachment: ", 14);
+			if (rc == 0)
+				rc = text_put(o, f[i].name, strlen(f[i].name));
+			if (rc == 0)
+				rc = text_put(o, "]\n", 2);
+		}
+	}
+	sz_tnef_free(t);
+	sz_buf_free(&text);
+	return rc;
 }
 
 static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
@@ -51,9 +85,13 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 			w->rc = message_text(inner, true, w->depth + 1, w->o);
 		return;
 	}
-	if (w->rc != 0 || !GMIME_IS_PART(obj))
+	if (w->rc != 0 || !GMIME_IS_PART(obj) || mime_is_signature(obj))
 		return;
 	GMimePart *p = GMIME_PART(obj);
+	if (mime_is_tnef(obj)) {
+		w->rc = tnef_text(p, w->o);
+		return;
+	}
 	const char *fname = g_mime_part_get_filename(p);
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	bool attachment = g_mime_part_is_attachment(p);
@@ -69,17 +107,10 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	bool html = g_mime_content_type_is_type(ct, "text", "html");
 	if (html && w->have_plain)
 		return;   /* the alternative we already printed */
-	char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-	if (text == NULL)
-		return;
 	w->rc = text_put(w->o, "\n", 1);
-	if (w->rc == 0 && html)
-		w->rc = extract_html_mem(text, strlen(text), "UTF-8", w->o);
-	else if (w->rc == 0) {
-		w->rc = text_put(w->o, text, strlen(text));
-		w->have_plain = true;
-	}
-	g_free(text);
+	if (w->rc == 0)
+		w->rc = mime_part_text(p, html, w->o);
+	w->have_plain = w->have_plain || !html;
 }
 
 void mail_init(void)
@@ -89,6 +120,7 @@ void mail_init(void)
 		g_mime_init();
 		g_once_init_leave(&once, 1);
 	}
+	(void)mime_options();
 }
 
 int mail_text(GMimeMessage *m, bool headers, struct text_out *o)
@@ -122,7 +154,8 @@ int extract_mail(int fd, struct text_out *o)
 	GMimeStream *s = g_mime_stream_fs_new(dfd);   /* owns dfd */
 	GMimeParser *parser = g_mime_parser_new_with_stream(s);
 	g_object_unref(s);
-	GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+	GMimeMessage *m = g_mime_parser_construct_message(parser,
+		mime_options());
 	g_object_unref(parser);
 	if (m == NULL)
 		return sz_err_set(o->err, SZ_E_INVAL, "not an e-mail message");

@@ -283,6 +283,19 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 					*p = (char)tolower((unsigned char)*p);
 				continue;
 			}
+			if (strcasecmp(f, "signed") == 0 || strcasecmp(f, "verified") == 0) {
+				bool ver = strcasecmp(f, "verified") == 0;
+				if (strcasecmp(v, "dkim") != 0 && strcasecmp(v, "pgp") != 0) {
+					rc = fail(q, ver ? "verified: takes dkim or pgp, as in "
+						"verified:pgp." : "signed: takes dkim or pgp, as in "
+						"signed:dkim.");
+					break;
+				}
+				snprintf(ver ? q->verified_kind : q->signed_kind,
+					sizeof(q->signed_kind), "%s",
+					strcasecmp(v, "dkim") == 0 ? "dkim" : "pgp");
+				continue;
+			}
 			if (strcasecmp(f, "after") == 0 || strcasecmp(f, "before") == 0 ||
 			    strcasecmp(f, "date") == 0) {
 				if (!parse_date(v, &s0, &s1)) {
@@ -329,6 +342,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	if (rc == 0 && e == 0 && q->type[0])
 		e = sz_buf_printf(&f, "%stags : \"zt%s\"", f.len ? " AND " : "",
 			q->type);
+	if (rc == 0 && e == 0 && q->signed_kind[0])
+		e = sz_buf_printf(&f, "%stags : \"zs%s\"", f.len ? " AND " : "",
+			q->signed_kind);
+	if (rc == 0 && e == 0 && q->verified_kind[0])
+		e = sz_buf_printf(&f, "%stags : \"zv%s\"", f.len ? " AND " : "",
+			q->verified_kind);
 	if (rc == 0 && e == 0 && q->release)
 		e = sz_buf_printf(&f, "%stags : \"zr%lld\"", f.len ? " AND " : "",
 			(long long)q->release);

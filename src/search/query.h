@@ -17,6 +17,9 @@
  *   after:2024-01-31 before:2024-03  e-mail date range (day, month or year)
  *   type:post        the discussion's posts only, not the archive
  *   by:NAME          posts by that member of the forum (posts only)
+ *   signed:dkim signed:pgp      e-mails carrying such a signature (whether
+ *                    it verified, failed or could not be checked)
+ *   verified:dkim verified:pgp  e-mails whose signature verified
  */
 #ifndef SZ_SEARCH_QUERY_H
 #define SZ_SEARCH_QUERY_H
@@ -46,6 +49,7 @@ struct sz_query {
 		size_t at;
 		bool prefix, negated, or_before;
 	} terms[SZ_QUERY_MAX_TERMS];
+	char signed_kind[8], verified_kind[8];   /* "dkim", "pgp" or "" */
 	int64_t release, after, before;
 	char error[240];              /* set when parsing fails */
 };

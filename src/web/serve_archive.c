@@ -33,7 +33,9 @@ int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 		.id = sz_request_param_id(rq, "id"),
 		.key = sz_request_param(rq, "thread") ?
 			sz_request_param(rq, "thread") :
-			sz_request_param(rq, "address"),
+			sz_request_param(rq, "address") ?
+			sz_request_param(rq, "address") :
+			sz_request_param(rq, "month"),
 		.query = sz_request_query(rq, "q"),
 		.number = sz_page_number(sz_request_query(rq, "page")),
 		.viewer = viewer,

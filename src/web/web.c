@@ -162,7 +162,7 @@ void sz_web_error_frame(struct sz_request *rq, const struct sz_lang *L,
 	sz_html_end(&rq->page);
 }
 
-int sz_web_style(struct sz_request *rq)
+int sz_web_stylesheet(struct sz_buf *out)
 {
 	static const char css[] =
 		":root{--fg:#1d1d1f;--bg:#fbfbf8;--muted:#5b5b60;--accent:#7a1f1f;"
@@ -233,6 +233,7 @@ int sz_web_style(struct sz_request *rq)
 		".notice{border-inline-start:4px solid var(--accent);padding:.4rem .8rem;"
 		"background:#fff}\n"
 		"form.search{margin:.5rem 0 1rem}\n"
+		"nav.browse{margin:.5rem 0 1rem;font:1rem system-ui,sans-serif}\n"
 		"article.mail{border-top:1px solid var(--line);margin-top:1rem}\n"
 		".bad{color:#8b0000;font-weight:600}\n"
 		"table{border-collapse:collapse;width:100%;margin:1rem 0;"
@@ -312,6 +313,11 @@ int sz_web_style(struct sz_request *rq)
 		"gap:.3rem}article.post .author{flex:none}"
 		".author dl{display:flex;flex-wrap:wrap;gap:0 .5rem}"
 		".author dd{margin-right:.4rem}}\n";
+	return sz_buf_append(out, css, sizeof(css) - 1);
+}
+
+int sz_web_style(struct sz_request *rq)
+{
 	rq->content_type = "text/css; charset=utf-8";
-	return sz_buf_append(&rq->page, css, sizeof(css) - 1);
+	return sz_web_stylesheet(&rq->page);
 }

@@ -33,6 +33,9 @@ bool sz_web_slot_take(sem_t *slots);
 
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
+/* The stylesheet every face serves, appended to out (a mirror writes it
+ * as a file). */
+int sz_web_stylesheet(struct sz_buf *out);
 /* An error page with the face's name, in English. */
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message);

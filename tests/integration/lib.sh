@@ -203,4 +203,25 @@ reply() {
 # could not make from outside, such as what is stored).
 forum_sql() {
 	sqlite3 "$1/forum.db" "$2"
+# bridge_papers INST: a new instance with one published release, "The
+# Bridge Papers": a memo and a thread of three e-mails (the mirror tests'
+# archive; its files are left in the current folder).
+bridge_papers() {
+	make_instance "$1"
+	cat >box.mbox <<'MBOX'
+From jm@example.org Mon Mar  4 10:00:00 2024
+From: Jurgen <jm@example.org>
+To: Press Desk <press@example.net>
+Subject: bridge invoice
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+Message-ID: <first@example.org>
+
+The double payment for the bridge went to the contractor.
+
+MBOX
+	mbox_replies >>box.mbox
+	echo "A memo about the bridge." >memo.txt
+	"$SAMIZDAT" release create -d "$1" "The Bridge Papers" >/dev/null
+	"$SAMIZDAT" release add -d "$1" 1 memo.txt box.mbox >/dev/null 2>&1
+	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
 }

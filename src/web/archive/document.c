@@ -116,8 +116,14 @@ int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
 	*fd = -1;
 	if (cap == 0 || !visible_doc(site, id, &d))
 		return SZ_E_NOT_FOUND;
-	char path[4300];
-	sz_archive_file_path(site->archive, d.sha256, path, sizeof(path));
+	/* An e-mail serves the raw form chosen for it, or nothing. */
+	char path[4300], sha[SZ_ARCHIVE_SHA256_HEX];
+	uint64_t served;
+	if (!sz_archive_served(&d, sha, &served)) {
+		sz_doc_row_clear(&d);
+		return SZ_E_NOT_FOUND;
+	}
+	sz_archive_file_path(site->archive, sha, path, sizeof(path));
 	int f = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (f < 0 || fstat(f, &st) != 0) {

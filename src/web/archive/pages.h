@@ -9,8 +9,9 @@
  * "/preview" for the editors' preview), or relative to the page itself
  * with a suffix (a mirror's files: "../doc/12.html"), so an export works
  * under any path and from a disk.  Relative sites have no search (a
- * static copy cannot answer one): their pages carry no search form or
- * search links.
+ * static copy cannot answer one): their pages carry no search form, and
+ * their search page says so and points to the browse indexes (by
+ * release, month, sender and recipient), which every site has.
  *
  * What it deliberately does not do: know about connections, requests or
  * faces (the caller passes a page's parameters and gets a body, a status
@@ -33,6 +34,7 @@
 
 #define SZ_PAGES_SITE "samizdat archive"
 #define SZ_PAGES_PER_PAGE 20          /* items on one page of a list */
+#define SZ_PAGES_INDEX_PER_PAGE 100   /* entries on a page of an index */
 #define SZ_PAGES_MAX_PAGE 100000u     /* ?page=N beyond this reads as 1 */
 #define SZ_PAGES_LINK_BASE 1024       /* bytes of a link's base */
 #define SZ_PAGES_MESSAGE 160
@@ -98,6 +100,11 @@ enum sz_page_kind {
 	SZ_API_DOCUMENT,              /* "/api/v1/documents/:id" */
 	SZ_API_EMAIL,                 /* "/api/v1/emails/:id" */
 	SZ_API_SEARCH,                /* "/api/v1/search": args.query */
+	SZ_PAGE_BROWSE,               /* "/browse": the browse indexes; HTML */
+	SZ_PAGE_MONTHS,               /* "/browse/months" */
+	SZ_PAGE_MONTH,                /* "/browse/month/:month": args.key */
+	SZ_PAGE_SENDERS,              /* "/browse/senders" */
+	SZ_PAGE_RECIPIENTS,           /* "/browse/recipients" */
 	SZ_PAGE_KINDS
 };
 
@@ -135,6 +142,8 @@ struct sz_page {
 	                                 or "..", "../..", "." */
 	const char *suffix;           /* what page links end with */
 	unsigned status;              /* 200, or 404 with message */
+	size_t pages;                 /* how many pages its list has (1 if
+	                                 it is not a list) */
 	const char *content_type;
 	char message[SZ_PAGES_MESSAGE];
 };
@@ -149,6 +158,18 @@ struct sz_page {
 int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 	enum sz_page_kind kind, const char *path,
 	const struct sz_page_args *args, struct sz_buf *out);
+
+/* A key (an address, a thread, a month) as it is written in paths,
+ * appended to out.  Rooted sites percent-encode it.  Relative sites
+ * write it in lower case, encoded so it is one safe file name (letters,
+ * digits, "-_.@%", never starting with "."): that is the name of its
+ * file in a copy (sz_page_key_file), and links carry it encoded once
+ * more, because a web server or a browser reading a disk decodes a link
+ * once before it looks for the file. */
+int sz_page_key(const struct sz_site *site, const char *key,
+	struct sz_buf *out);
+/* The file-name form of a key in a relative site (see sz_page_key). */
+int sz_page_key_file(const char *key, struct sz_buf *out);
 
 /* The page number in a "?page=N" value; anything else reads as 1. */
 size_t sz_page_number(const char *text);

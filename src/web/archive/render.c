@@ -30,6 +30,11 @@ static const struct {
 	[SZ_API_DOCUMENT] = { "/api/v1/documents/:id", api_document },
 	[SZ_API_EMAIL] = { "/api/v1/emails/:id", api_email },
 	[SZ_API_SEARCH] = { "/api/v1/search", api_search },
+	[SZ_PAGE_BROWSE] = { "/browse", page_browse },
+	[SZ_PAGE_MONTHS] = { "/browse/months", page_months },
+	[SZ_PAGE_MONTH] = { "/browse/month/:month", page_month },
+	[SZ_PAGE_SENDERS] = { "/browse/senders", page_senders },
+	[SZ_PAGE_RECIPIENTS] = { "/browse/recipients", page_recipients },
 };
 
 const char *sz_page_path(enum sz_page_kind kind)
@@ -89,6 +94,7 @@ int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 	pg->suffix = site->links == SZ_LINKS_RELATIVE && site->suffix ?
 		site->suffix : "";
 	pg->status = 200;
+	pg->pages = 1;
 	pg->content_type = "text/html; charset=utf-8";
 	int rc = sz_links_base(site->links, site->prefix, pg->path, pg->base,
 		sizeof(pg->base));

@@ -24,6 +24,9 @@ static const char help[] =
 	"<li><code>after:2024-01 before:2024-03-15</code>: e-mail dates</li>"
 	"<li><code>type:post</code>, <code>by:anna</code>: the discussion's "
 	"posts (by a member)</li>"
+	"<li><code>signed:pgp</code>, <code>signed:dkim</code>: signed e-mails; "
+	"<code>verified:pgp</code>, <code>verified:dkim</code>: those whose "
+	"signature verified</li>"
 	"</ul></details>\n";
 
 /* A facet link: the current query with one filter added. */
@@ -45,12 +48,35 @@ static int facet(struct sz_buf *b, const char *prefix, const char *q,
 	return rc ? rc : sz_buf_printf(b, "</a> (%lld)</li>", (long long)count);
 }
 
+/* A static copy's search page: what it cannot do, and where to look. */
+static int copy_search(struct sz_page *pg)
+{
+	struct sz_buf *b = pg->out;
+	int rc = view_begin(pg, "Search");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>Search</h1>\n<p class=\"notice\">This is a "
+			"copy of the archive, made to be read anywhere: on a mirror, "
+			"from a disk, through a torrent. A copy cannot search: "
+			"searching needs the archive's live site. Here, the indexes "
+			"lead to every document and e-mail.</p>\n<ul class=\"docs\">\n"
+			"<li><a href=\"");
+	if (rc == 0)
+		rc = view_link(pg, b, "/");
+	if (rc == 0)
+		rc = sz_buf_printf(b, "\">Releases</a></li>\n<li><a href=\"%s/browse/"
+			"months%s\">E-mails by month</a></li>\n<li><a href=\"%s/browse/"
+			"senders%s\">Senders</a></li>\n<li><a href=\"%s/browse/"
+			"recipients%s\">Recipients</a></li>\n</ul>\n", pg->base,
+			pg->suffix, pg->base, pg->suffix, pg->base, pg->suffix);
+	return rc ? rc : view_end(pg);
+}
+
 int page_search(struct sz_page *pg, const struct sz_page_args *a)
 {
 	struct sz_archive *arch = pg->site->archive;
 	const char *q = a->query;
 	if (!view_searchable(pg))
-		return view_not_found(pg, "A copy of the archive cannot search.");
+		return copy_search(pg);
 	struct sz_buf *b = pg->out;
 	int rc = view_begin(pg, q && q[0] ? q : "Search");
 	if (rc == 0)

@@ -52,7 +52,13 @@ int view_begin(struct sz_page *pg, const char *title)
 		rc = sz_buf_printf(pg->out, "<form class=\"search\" method=\"get\" "
 			"action=\"%s/search\"><input type=\"search\" name=\"q\" "
 			"aria-label=\"Search the archive\" placeholder=\"Search the "
-			"archive\"> <button>Search</button></form>\n", pg->base);
+			"archive\"> <button>Search</button> <a href=\"%s/browse\">"
+			"Browse</a></form>\n", pg->base, pg->base);
+	else if (rc == 0)
+		rc = sz_buf_printf(pg->out, "<nav class=\"browse\"><a href=\"%s/"
+			"browse%s\">Browse the archive</a> · <a href=\"%s/search%s\">"
+			"Search</a></nav>\n", pg->base, pg->suffix, pg->base,
+			pg->suffix);
 	pg->content_type = "text/html; charset=utf-8";
 	return rc;
 }
@@ -112,10 +118,18 @@ static int page_link(struct sz_page *pg, struct sz_buf *b, const char *path,
 int view_pager(struct sz_page *pg, const char *path, const char *query,
 	int64_t total)
 {
+	return view_pager_of(pg, path, query, total, SZ_PAGES_PER_PAGE);
+}
+
+int view_pager_of(struct sz_page *pg, const char *path, const char *query,
+	int64_t total, size_t per_page)
+{
 	struct sz_buf *b = pg->out;
 	size_t page = pg->number;
-	size_t pages = (size_t)((total + SZ_PAGES_PER_PAGE - 1) /
-		SZ_PAGES_PER_PAGE);
+	size_t pages = (size_t)((total + (int64_t)per_page - 1) /
+		(int64_t)per_page);
+	if (pages > pg->pages)
+		pg->pages = pages;
 	if (pages <= 1 && page <= 1)
 		return 0;
 	int rc = sz_buf_printf(b, "<nav class=\"pager\">Page %zu of %zu", page,
@@ -199,4 +213,42 @@ int view_not_found(struct sz_page *pg, const char *what)
 int view_urlencode(struct sz_buf *b, const char *s)
 {
 	return sz_html_urlencode(b, s);
+}
+
+/* Percent-encoded (view_urlencode), and for a copy also: lower case, a
+ * leading "." encoded (no file is named "." or ".." or hidden), and with
+ * href set, each "%" encoded again as "%25". */
+static int key_encode(struct sz_buf *b, const char *key, bool copy,
+	bool href)
+{
+	int rc = 0;
+	for (const char *s = key ? key : ""; *s && rc == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (copy && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		bool plain = isalnum(c) || c == '-' || c == '_' || c == '@' ||
+			(c == '.' && !(copy && s == key));
+		if (plain)
+			rc = sz_buf_append(b, &c, 1);
+		else
+			rc = sz_buf_printf(b, copy && href ? "%%25%02X" : "%%%02X", c);
+	}
+	return rc;
+}
+
+int sz_page_key(const struct sz_site *site, const char *key,
+	struct sz_buf *out)
+{
+	bool copy = site->links == SZ_LINKS_RELATIVE;
+	return key_encode(out, key, copy, copy);
+}
+
+int sz_page_key_file(const char *key, struct sz_buf *out)
+{
+	return key_encode(out, key, true, false);
+}
+
+int view_key(struct sz_page *pg, struct sz_buf *b, const char *key)
+{
+	return sz_page_key(pg->site, key, b);
 }

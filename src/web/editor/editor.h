@@ -92,6 +92,7 @@ int sz_editor_release(struct sz_request *rq);
 int sz_editor_release_create(struct sz_request *rq);
 int sz_editor_release_state(struct sz_request *rq);
 int sz_editor_release_summary(struct sz_request *rq);
+int sz_editor_release_raw(struct sz_request *rq);
 int sz_editor_upload(struct sz_request *rq);
 int sz_editor_upload_begin(struct sz_request *rq);
 int sz_editor_upload_data(struct sz_request *rq, const uint8_t *data,

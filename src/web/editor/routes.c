@@ -29,6 +29,8 @@ static const struct sz_route routes[] = {
 	  NULL },
 	{ "POST", "/release/summary", sz_editor_release_summary, 64 * 1024,
 	  NULL, NULL, NULL },
+	{ "POST", "/release/raw", sz_editor_release_raw, 4096, NULL, NULL,
+	  NULL },
 	{ "POST", "/release/upload", sz_editor_upload, 0,
 	  sz_editor_upload_begin, sz_editor_upload_data,
 	  sz_editor_upload_cleanup },
@@ -62,6 +64,11 @@ static const struct sz_route routes[] = {
 	  NULL },
 	{ "POST", "/forum/mod/member/:id", sz_editor_forum_mod, 4096, NULL, NULL,
 	  NULL },
+	PREVIEW("/preview/browse"),
+	PREVIEW("/preview/browse/months"),
+	PREVIEW("/preview/browse/month/:month"),
+	PREVIEW("/preview/browse/senders"),
+	PREVIEW("/preview/browse/recipients"),
 };
 
 const struct sz_route *sz_editor_routes(size_t *n)

@@ -77,6 +77,11 @@ static const struct sz_route routes[] = {
 	POST("/forum/account/password", sz_public_forum_account, FORM_SMALL),
 	POST("/forum/account/country", sz_public_forum_account, FORM_SMALL),
 	POST("/forum/account/delete", sz_public_forum_account, FORM_SMALL),
+	PAGE("/browse"),
+	PAGE("/browse/months"),
+	PAGE("/browse/month/:month"),
+	PAGE("/browse/senders"),
+	PAGE("/browse/recipients"),
 };
 
 const struct sz_route *sz_public_routes(size_t *n)
