@@ -203,6 +203,8 @@ reply() {
 # could not make from outside, such as what is stored).
 forum_sql() {
 	sqlite3 "$1/forum.db" "$2"
+}
+
 # bridge_papers INST: a new instance with one published release, "The
 # Bridge Papers": a memo and a thread of three e-mails (the mirror tests'
 # archive; its files are left in the current folder).
