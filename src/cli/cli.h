@@ -27,6 +27,7 @@ int sz_cmd_serve(int argc, char **argv);
 int sz_cmd_purge(int argc, char **argv);
 int sz_cmd_editor(int argc, char **argv);
 int sz_cmd_audit(int argc, char **argv);
+int sz_cmd_forum(int argc, char **argv);
 int sz_cmd_desk(int argc, char **argv);
 int sz_cmd_inspect(int argc, char **argv);
 int sz_cmd_scrub(int argc, char **argv);

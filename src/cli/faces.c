@@ -49,15 +49,12 @@ static void editor_free(struct sz_face_run *r)
 
 static int public_init(struct sz_face_run *r, struct sz_err *err)
 {
-	(void)err;
-	sz_public_app_init(&r->app.pub, r->in.archive,
-		(unsigned)r->in.cfg.search_time_ms, &r->brand);
-	return SZ_OK;
+	return sz_public_app_init(&r->app.pub, &r->in, &r->brand, err);
 }
 
 static void public_free(struct sz_face_run *r)
 {
-	(void)r;
+	sz_public_app_free(&r->app.pub);
 }
 
 static const struct sz_face faces[] = {
@@ -74,7 +71,7 @@ static const struct sz_face faces[] = {
 	{
 		.name = "editor", .process = "samizdat-editor",
 		.opens = SZ_PART_SECRETS | SZ_PART_INBOX | SZ_PART_BLOBS |
-			SZ_PART_ARCHIVE,
+			SZ_PART_ARCHIVE | SZ_PART_FORUM,
 		.listen = offsetof(struct sz_config, listen_editor),
 		.init = editor_init, .free = editor_free,
 		.routes = sz_editor_routes, .error_page = sz_editor_error_page,
@@ -83,11 +80,12 @@ static const struct sz_face faces[] = {
 	},
 	{
 		.name = "public", .process = "samizdat-public",
-		.opens = SZ_PART_ARCHIVE_RO,
+		.opens = SZ_PART_ARCHIVE_RO | SZ_PART_FORUM,
 		.listen = offsetof(struct sz_config, listen_public),
 		.init = public_init, .free = public_free,
 		.routes = sz_public_routes, .error_page = sz_public_error_page,
 		.syscalls = SZ_SYSCALLS_FACE,
+		.reads = SZ_FORUM_FLAGS_DIR,    /* members' country flags */
 		.chores = SZ_FACE_SPEAKS,
 	},
 };
@@ -195,6 +193,9 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	rc = sz_instance_confine(&r->in, &sb, err);
 	if (rc == SZ_OK && serving && (face->chores & SZ_FACE_PERIODS))
 		rc = allow_test_clock(&sb, err);
+	if (rc == SZ_OK && face->reads != NULL)
+		rc = sz_sandbox_allow(&sb, face->reads, SZ_SB_READ |
+			SZ_SB_OPTIONAL, err);
 	if (rc == SZ_OK)
 		rc = sz_sandbox_apply(&sb, err);
 	sz_sandbox_free(&sb);

@@ -95,6 +95,8 @@ static const struct command commands[] = {
 	{ "editor", sz_cmd_editor,
 	  "add, list or remove editors; reset or check their TOTP" },
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
+	{ "forum", sz_cmd_forum,
+	  "boards, roles, titles, badges and invitations of the forum" },
 	{ "desk", sz_cmd_desk,
 	  "add, list or remove desks: groups of editors a source may choose" },
 	{ "inspect", run_doc_tool, "list the identifying metadata in files" },

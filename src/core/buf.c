@@ -75,6 +75,39 @@ int sz_buf_append(struct sz_buf *b, const void *p, size_t n)
 	return SZ_OK;
 }
 
+int sz_buf_reserve(struct sz_buf *b, size_t n)
+{
+	if (n > b->max - b->len || b->cap >= b->len + n + 1)
+		return SZ_OK;
+	uint8_t *d = malloc(b->len + n + 1);
+	if (d == NULL)
+		return SZ_E_NOMEM;
+	if (b->data != NULL) {
+		memcpy(d, b->data, b->len + 1);
+		sodium_memzero(b->data, b->cap);
+		free(b->data);
+	} else {
+		d[0] = 0;
+	}
+	b->data = d;
+	b->cap = b->len + n + 1;
+	return SZ_OK;
+}
+
+int sz_buf_int(struct sz_buf *b, int64_t v)
+{
+	char digits[24];
+	size_t k = sizeof(digits);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		digits[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		digits[--k] = '-';
+	return sz_buf_append(b, digits + k, sizeof(digits) - k);
+}
+
 int sz_buf_puts(struct sz_buf *b, const char *s)
 {
 	return sz_buf_append(b, s, strlen(s));

@@ -35,6 +35,14 @@ int sz_buf_puts(struct sz_buf *b, const char *s);
 int sz_buf_printf(struct sz_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Makes room for n more bytes at once (bounded by the buffer's max), so
+ * a page built piece by piece is not copied as it grows; 0 or
+ * SZ_E_NOMEM.  A buffer that cannot grow that far is left as it is. */
+int sz_buf_reserve(struct sz_buf *b, size_t n);
+
+/* Appends v in decimal (a minus sign if negative), without printf. */
+int sz_buf_int(struct sz_buf *b, int64_t v);
+
 /* Drops the first n bytes, keeping the rest. */
 void sz_buf_consume(struct sz_buf *b, size_t n);
 

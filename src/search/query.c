@@ -85,10 +85,40 @@ static void truncate_to(struct sz_buf *b, size_t len)
 		b->data[len] = 0;
 }
 
+/* Keeps a term for the forum's store too: its words (letters and digits,
+ * one space between), NUL-terminated in q->words. */
+static int keep_term(struct sz_query *q, const char *s, size_t len,
+	bool prefix, bool minus, bool or)
+{
+	if (q->nterms >= SZ_QUERY_MAX_TERMS)
+		return 0;
+	size_t at = q->words.len;
+	int words = 0;
+	for (size_t i = 0; i < len;) {
+		while (i < len && !word_byte((unsigned char)s[i]))
+			i++;
+		size_t st = i;
+		while (i < len && word_byte((unsigned char)s[i]))
+			i++;
+		if (i > st && ((words++ && sz_buf_puts(&q->words, " ") != 0) ||
+		    sz_buf_append(&q->words, s + st, i - st) != 0))
+			return -1;
+	}
+	if (sz_buf_append(&q->words, "", 1) != 0)
+		return -1;
+	q->terms[q->nterms].at = at;
+	q->terms[q->nterms].prefix = prefix;
+	q->terms[q->nterms].negated = minus;
+	q->terms[q->nterms].or_before = or && !minus;
+	q->nterms++;
+	return 0;
+}
+
 /* Appends one term (joined by OR or AND to what is there); a term without
  * words adds nothing.  Counts positive terms; -1 past the length limit. */
-static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
-	bool prefix, bool minus, int *npos, bool *or_next)
+static int add_term(struct sz_query *q, struct sz_buf *b, bool or,
+	const char *s, size_t len, bool prefix, bool minus, int *npos,
+	bool *or_next)
 {
 	size_t mark = b->len;
 	if (b->len && sz_buf_puts(b, or ? " OR " : " AND ") != 0)
@@ -98,11 +128,13 @@ static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
 		return -1;
 	if (w == 0) {
 		truncate_to(b, mark);
-	} else if (!minus) {
+		return 0;
+	}
+	if (!minus) {
 		(*npos)++;
 		*or_next = false;
 	}
-	return 0;
+	return keep_term(q, s, len, prefix, minus, or);
 }
 
 /* Letters (UTF-8 characters) in the last word of s[0..len). */
@@ -153,6 +185,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	struct sz_buf pos, neg;
 	memset(q, 0, sizeof(*q));
 	sz_buf_init(&q->match, 8 * SZ_QUERY_MAX);
+	sz_buf_init(&q->words, 2 * SZ_QUERY_MAX + SZ_QUERY_MAX_TERMS);
 	sz_buf_init(&pos, 8 * SZ_QUERY_MAX);
 	sz_buf_init(&neg, 8 * SZ_QUERY_MAX);
 	int rc = 0, terms = 0, npos = 0;
@@ -188,8 +221,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			size_t end = i;
 			if (i < len)
 				i++;   /* an unclosed quote runs to the end */
-			if (add_term(b, minus || or_next, text + st, end - st, false,
-			    minus, &npos, &or_next) != 0)
+			if (add_term(q, b, minus || or_next, text + st, end - st,
+			    false, minus, &npos, &or_next) != 0)
 				rc = fail(q, "The search is too long.");
 			continue;
 		}
@@ -212,6 +245,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				snprintf(q->to, sizeof(q->to), "%s", v);
 				continue;
 			}
+			if (strcasecmp(f, "by") == 0) {
+				/* a member of the forum: posts only */
+				snprintf(q->by, sizeof(q->by), "%s", v);
+				q->posts = true;
+				continue;
+			}
 			if (strcasecmp(f, "release") == 0) {
 				char *end;
 				long long r = strtoll(v, &end, 10);
@@ -223,6 +262,11 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				q->release = r;
 				continue;
 			}
+			if (strcasecmp(f, "type") == 0 &&
+			    strcasecmp(v, "post") == 0) {
+				q->posts = true;   /* the discussion only */
+				continue;
+			}
 			if (strcasecmp(f, "type") == 0) {
 				bool ok = false;
 				for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
@@ -230,7 +274,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				if (!ok) {
 					rc = fail(q, "type: takes a kind of document: pdf, "
 						"docx, xlsx, pptx, odt, ods, odp, html, text, "
-						"jpeg, png, mp3 or email.");
+						"jpeg, png, mp3 or email; or post, for the "
+						"discussion.");
 					break;
 				}
 				snprintf(q->type, sizeof(q->type), "%s", v);
@@ -278,8 +323,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				"or the whole word.");
 			break;
 		}
-		if (add_term(b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,
-		    minus, &npos, &or_next) != 0)
+		if (add_term(q, b, minus || or_next, tok, prefix ? tl - 1 : tl,
+		    prefix, minus, &npos, &or_next) != 0)
 			rc = fail(q, "The search is too long.");
 	}
 	if (rc == 0 && q->after && q->before && q->after >= q->before)
@@ -341,6 +386,19 @@ out:
 void sz_query_free(struct sz_query *q)
 {
 	sz_buf_free(&q->match);
+	sz_buf_free(&q->words);
+}
+
+size_t sz_query_to_forum(const struct sz_query *q,
+	struct sz_forum_term terms[SZ_QUERY_MAX_TERMS])
+{
+	for (size_t i = 0; i < q->nterms; i++) {
+		terms[i].words = (const char *)q->words.data + q->terms[i].at;
+		terms[i].prefix = q->terms[i].prefix;
+		terms[i].negated = q->terms[i].negated;
+		terms[i].or_before = q->terms[i].or_before;
+	}
+	return q->nterms;
 }
 
 void sz_query_to_archive(const struct sz_query *q, bool drafts,

@@ -414,25 +414,31 @@ int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err)
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err)
 {
-	int version, rc = sz_sqlite_schema(db, n, &version, err);
-	if (rc != SZ_OK)
-		return rc;
-	for (int v = version; v < (int)n; v++) {
-		char sql[64];
-		rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err, "migrating");
+	/* Each step in its own IMMEDIATE transaction that reads the version
+	 * first: two processes opening the database at once (faces starting
+	 * together) take the steps in turn, and none is applied twice. */
+	for (;;) {
+		int version = 0, rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err,
+			"migrating");
 		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, steps[v], err, "migrating");
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, sql, err, "migrating");
+			rc = sz_sqlite_schema(db, n, &version, err);
+		if (rc == SZ_OK && version < (int)n) {
+			char sql[64];
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+				version + 1);
+			rc = sz_sqlite_exec(db, steps[version], err, "migrating");
+			if (rc == SZ_OK)
+				rc = sz_sqlite_exec(db, sql, err, "migrating");
+		}
 		if (rc == SZ_OK)
 			rc = sz_sqlite_exec(db, "COMMIT", err, "migrating");
 		if (rc != SZ_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
 		}
+		if (version >= (int)n)
+			return SZ_OK;
 	}
-	return SZ_OK;
 }
 
 static int recipient_add(struct sz_store *s, const char *name,

@@ -27,12 +27,13 @@ int sz_sqlite_step(sqlite3_stmt *st);
 /* The database's schema version (PRAGMA user_version) into *version;
  * refuses, with advice, one newer than the n steps this samizdat knows. */
 int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err);
-/* Applies the numbered schema steps the database (PRAGMA user_version)
- * has not had yet, each in its own transaction. */
 /* Keeps the WAL and its shared-memory index when the last connection
  * closes: a sandboxed process may only open files that existed when it
  * locked itself in (sandbox/landlock.c), so they must not come and go. */
 void sz_sqlite_persist_wal(sqlite3 *db);
+/* Applies the numbered schema steps the database (PRAGMA user_version)
+ * has not had yet, each in its own transaction that reads the version
+ * first: safe when several processes open the database at once. */
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
 /* Creates the database file at path if it is missing, and makes it and

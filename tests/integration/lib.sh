@@ -164,6 +164,82 @@ add_editor() {
 	SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' "$2.add")
 }
 
+# ---- the forum ----------------------------------------------------------
+
+# forum_instance DIR [key=value...]: an instance whose members' passwords
+# are cheap to check (tests only), with a board "General" (id 1).
+forum_instance() {
+	dir=$1
+	shift
+	make_instance "$dir" forum.argon2_memlimit_mb=8 forum.argon2_opslimit=1 \
+		"$@" || return 1
+	"$SAMIZDAT" forum -d "$dir" board create General --about "Anything" \
+		>/dev/null
+}
+
+# fget JAR PATH: GETs a page of the public face ($P) into JAR.html;
+# prints the status.
+fget() {
+	curl -s -c "$1" -b "$1" -o "$1.html" -w '%{http_code}' "$P$2"
+}
+
+# fpost JAR FORM-PAGE ACTION [name=value...]: opens FORM-PAGE, then posts
+# its CSRF token and the fields to ACTION; prints the status, the page is
+# in JAR.out and the redirect in JAR.go.
+fpost() {
+	jar=$1 page=$2 action=$3
+	shift 3
+	curl -s -c "$jar" -b "$jar" -o "$jar.form" "$P$page"
+	set -- --data-urlencode "csrf=$(csrf_of "$jar.form")" "$@"
+	fsend "$jar" "$action" "$@"
+}
+
+# fsend JAR ACTION curl-args...: posts as they are.
+fsend() {
+	jar=$1 action=$2
+	shift 2
+	curl -s -c "$jar" -b "$jar" -o "$jar.out" -w '%{http_code} %{redirect_url}' \
+		"$@" "$P$action" >"$jar.status"
+	sed 's/ .*//' "$jar.status"
+	sed 's/^[0-9]* //' "$jar.status" >"$jar.go"
+}
+
+# join JAR NAME: a new member NAME (password "a long password"), logged
+# in with JAR; prints the status.
+join() {
+	fpost "$1" /forum/register /forum/register --data-urlencode "name=$2" \
+		--data-urlencode "password=a long password"
+}
+
+# login JAR NAME: logs NAME in with JAR; prints the status.
+login() {
+	fpost "$1" /forum/login /forum/login --data-urlencode "name=$2" \
+		--data-urlencode "password=${3:-a long password}"
+}
+
+# new_thread JAR BOARD TITLE TEXT: prints the status; the thread's
+# number is in JAR.thread.
+new_thread() {
+	fpost "$1" "/forum/board/$2/new" "/forum/board/$2/new" \
+		--data-urlencode "title=$3" --data-urlencode "text=$4"
+	sed -n 's|.*/forum/thread/\([0-9]*\).*|\1|p' "$1.go" >"$1.thread"
+}
+
+# reply JAR THREAD TEXT: prints the status; the post's number is in
+# JAR.post.  (The token comes from the member's account page: a thread's
+# page would count as reading it.)
+reply() {
+	fpost "$1" /forum/account "/forum/thread/$2/reply" \
+		--data-urlencode "text=$3"
+	sed -n 's|.*#p\([0-9]*\)$|\1|p' "$1.go" >"$1.post"
+}
+
+# forum_sql DIR SQL: what the forum's database says (for checks a reader
+# could not make from outside, such as what is stored).
+forum_sql() {
+	sqlite3 "$1/forum.db" "$2"
+}
+
 # bridge_papers INST: a new instance with one published release, "The
 # Bridge Papers": a memo and a thread of three e-mails (the mirror tests'
 # archive; its files are left in the current folder).

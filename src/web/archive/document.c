@@ -101,6 +101,8 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 				"file.</p>\n");
 	}
 	if (rc == 0)
+		rc = view_discussion(pg, a, SZ_DISCUSS_DOCUMENT, d.id, d.title);
+	if (rc == 0)
 		rc = view_end(pg);
 	sz_buf_free(&text);
 	sz_doc_row_clear(&d);

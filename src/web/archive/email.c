@@ -339,6 +339,8 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	}
 	sz_doc_rows_free(rows, n);
 	if (rc == 0)
+		rc = view_discussion(pg, args, SZ_DISCUSS_EMAIL, d.id, d.title);
+	if (rc == 0)
 		rc = view_end(pg);
 	sz_buf_free(&text);
 	sz_doc_row_clear(&d);

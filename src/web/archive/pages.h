@@ -44,12 +44,36 @@ enum sz_links {
 	SZ_LINKS_RELATIVE,    /* "../doc/12" + suffix, from the page itself */
 };
 
+/* The discussion of releases, documents and e-mails (DESIGN.md §6): an
+ * optional hook that a face or a mirror fills (web/forum/forum.h has
+ * one), so this layer's pages show "N comments", the latest of them and
+ * a reply form without knowing how or where the forum keeps them.  Both
+ * functions append HTML to out, their links written like the page's own
+ * (base, then the path, then suffix); viewer is what the page's args
+ * carried, passed through. */
+enum sz_discussed { SZ_DISCUSS_RELEASE = 1, SZ_DISCUSS_DOCUMENT,
+	SZ_DISCUSS_EMAIL };
+struct sz_query;
+struct sz_discussion {
+	int (*render)(const struct sz_discussion *d, const void *viewer,
+		enum sz_discussed kind, int64_t id, const char *title,
+		const char *base, const char *suffix, struct sz_buf *out);
+	/* Posts that match a search: the first few (full false), or page
+	 * number of them with a pager (full true); text is the query as
+	 * typed, for links. */
+	int (*search)(const struct sz_discussion *d, const void *viewer,
+		const struct sz_query *q, const char *text, size_t number,
+		bool full, const char *base, struct sz_buf *out);
+	const void *ctx;
+};
+
 struct sz_site {
 	struct sz_archive *archive;
 	bool drafts;                  /* unpublished releases show too */
 	enum sz_links links;
 	const char *prefix;           /* rooted: "" or "/preview" */
 	const char *suffix;           /* relative: ".html" (pages only) */
+	const struct sz_discussion *discussion;   /* NULL: none shown */
 	unsigned search_ms;           /* a search's time budget (the setting
 	                                 search_time_ms); 0: none */
 	/* The newsroom's own (web/brand.h), borrowed: its name (NULL:
@@ -88,6 +112,12 @@ enum sz_page_kind {
  * see sz_page_file). */
 #define SZ_PAGE_FILE_PATH "/file/:id"
 
+/* What links on the page at path start with (into base, cap bytes):
+ * rooted, the prefix; relative, one ".." for each folder the page's own
+ * file sits in ("/doc/12" is doc/12.html: ".."), or "." at the top. */
+int sz_links_base(enum sz_links links, const char *prefix, const char *path,
+	char *base, size_t cap);
+
 /* The route pattern of a page ("/doc/:id"). */
 const char *sz_page_path(enum sz_page_kind kind);
 /* The page whose pattern is path, or SZ_PAGE_KINDS if none is. */
@@ -99,6 +129,7 @@ struct sz_page_args {
 	const char *key;              /* thread or address, or NULL */
 	const char *query;            /* search text, or NULL */
 	size_t number;                /* page of a list, from 1 */
+	const void *viewer;           /* for the discussion hook, or NULL */
 };
 
 /* One page being rendered. */

@@ -22,6 +22,8 @@ static const char help[] =
 	"<li><code>type:pdf</code>, <code>type:email</code>, "
 	"<code>release:3</code></li>"
 	"<li><code>after:2024-01 before:2024-03-15</code>: e-mail dates</li>"
+	"<li><code>type:post</code>, <code>by:anna</code>: the discussion's "
+	"posts (by a member)</li>"
 	"<li><code>signed:pgp</code>, <code>signed:dkim</code>: signed e-mails; "
 	"<code>verified:pgp</code>, <code>verified:dkim</code>: those whose "
 	"signature verified</li>"
@@ -104,6 +106,15 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
+	const struct sz_discussion *disc = pg->site->discussion;
+	if (sq.posts) {
+		/* type:post, by:NAME: the discussion alone */
+		rc = disc ? disc->search(disc, a->viewer, &sq, q, pg->number, true,
+			pg->base, b) : sz_buf_puts(b, "<p class=\"notice\">There is "
+			"no discussion here to search.</p>\n");
+		sz_query_free(&sq);
+		return rc ? rc : view_end(pg);
+	}
 	sz_query_to_archive(&sq, pg->site->drafts, &aq);
 	aq.time_ms = pg->site->search_ms;
 	int src = arch->ops->search(arch, &aq, view_offset(pg),
@@ -162,6 +173,8 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_puts(b, "<p>No results on this page.</p>\n");
 	if (rc == 0)
 		rc = view_pager(pg, "/search", q, res.total);
+	if (rc == 0 && disc && pg->number == 1)
+		rc = disc->search(disc, a->viewer, &sq, q, 1, false, pg->base, b);
 	sz_search_result_free(&res);
 	sz_query_free(&sq);
 	return rc ? rc : view_end(pg);

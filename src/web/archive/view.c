@@ -195,6 +195,14 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	return rc ? rc : sz_buf_puts(b, "</li>\n");
 }
 
+int view_discussion(struct sz_page *pg, const struct sz_page_args *a,
+	enum sz_discussed kind, int64_t id, const char *title)
+{
+	const struct sz_discussion *d = pg->site->discussion;
+	return d == NULL ? 0 : d->render(d, a->viewer, kind, id, title, pg->base,
+		pg->suffix, pg->out);
+}
+
 int view_not_found(struct sz_page *pg, const char *what)
 {
 	pg->status = 404;
@@ -204,15 +212,7 @@ int view_not_found(struct sz_page *pg, const char *what)
 
 int view_urlencode(struct sz_buf *b, const char *s)
 {
-	int rc = 0;
-	for (; s && *s && rc == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@')
-			rc = sz_buf_append(b, s, 1);
-		else
-			rc = sz_buf_printf(b, "%%%02X", c);
-	}
-	return rc;
+	return sz_html_urlencode(b, s);
 }
 
 /* Percent-encoded (view_urlencode), and for a copy also: lower case, a

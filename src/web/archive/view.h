@@ -53,6 +53,10 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	const char *snippet);
 /* Whether a document or e-mail shows on this site. */
 bool view_visible(const struct sz_page *pg, const struct sz_doc_row *d);
+/* The discussion of a release, document or e-mail, if the site has a
+ * hook for it (pages.h). */
+int view_discussion(struct sz_page *pg, const struct sz_page_args *a,
+	enum sz_discussed kind, int64_t id, const char *title);
 /* A date as YYYY-MM-DD HH:MM UTC. */
 void view_date(int64_t t, char *out, size_t cap);
 int view_escape(struct sz_buf *b, const char *s);

@@ -34,7 +34,7 @@ void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	/* a div, not a p: a form inside a p would close it */
 	sz_buf_puts(b, "<div class=\"note account\">Logged in as ");
 	sz_html_escape(b, s->data);
-	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <form method=\"post\" "
+	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <a href=\"/forum/queue\">Forum</a> · <form method=\"post\" "
 		"action=\"/logout\" class=\"inline\"><input type=\"hidden\" "
 		"name=\"csrf\" value=\"%s\"><button type=\"submit\" "
 		"class=\"quiet\">Log out</button></form></div>\n", s->csrf);
