@@ -26,6 +26,10 @@
 #include "core/clock.h"
 
 #define RETENTION_INTERVAL_S 3600
+/* How long a stop waits for requests in flight: well under systemd's
+ * TimeoutStopSec (2 min in debian/samizdat.service), so the face ends
+ * on its own, with everything held stored, before it would be killed. */
+#define STOP_GRACE_S 60
 
 static int source_init(struct sz_face_run *r, struct sz_err *err)
 {
@@ -35,6 +39,14 @@ static int source_init(struct sz_face_run *r, struct sz_err *err)
 static void source_free(struct sz_face_run *r)
 {
 	sz_source_app_free(&r->app.source);
+}
+
+/* What sources were told is kept is stored at once: a request still in
+ * flight (a slow upload) must not hold it in memory until a service
+ * manager's kill. */
+static void source_stopping(struct sz_face_run *r)
+{
+	sz_source_app_store_held(&r->app.source);
 }
 
 static int editor_init(struct sz_face_run *r, struct sz_err *err)
@@ -63,6 +75,7 @@ static const struct sz_face faces[] = {
 		.opens = SZ_PART_SECRETS | SZ_PART_INBOX | SZ_PART_BLOBS,
 		.listen = offsetof(struct sz_config, listen_source),
 		.init = source_init, .free = source_free,
+		.stopping = source_stopping,
 		.routes = sz_source_routes, .error_page = sz_source_error_page,
 		.syscalls = SZ_SYSCALLS_FACE,
 		.chores = SZ_FACE_SWEEP | SZ_FACE_RETENTION | SZ_FACE_SPEAKS |
@@ -321,15 +334,23 @@ int sz_face_serve(const struct sz_face *face, const char *dir,
 	}
 	unsigned busy = sz_http_in_flight(srv);
 	sz_http_quiesce(srv);
+	if (face->stopping != NULL)
+		face->stopping(&r);
 	/* Under the supervisor, it says so once for every face. */
 	if (ready_fd < 0)
 		fprintf(stderr, "samizdat serve: stopping the %s face; waiting "
 			"for %u request%s in flight (signal again to stop now)\n",
 			face->name, busy, busy == 1 ? "" : "s");
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
-	while (sz_http_in_flight(srv) > 0 &&
-	       sigtimedwait(&sigs, NULL, &tick) < 0)
+	for (unsigned t = 0; sz_http_in_flight(srv) > 0 &&
+	     t < STOP_GRACE_S * 10 && sigtimedwait(&sigs, NULL, &tick) < 0;
+	     t++)
 		;
+	if (sz_http_in_flight(srv) > 0 && ready_fd < 0)
+		fprintf(stderr, "samizdat serve: the %s face stops with %u "
+			"request%s unfinished after %d s\n", face->name,
+			sz_http_in_flight(srv), sz_http_in_flight(srv) == 1 ? "" :
+			"s", STOP_GRACE_S);
 	status = 0;
 out:
 	sz_http_stop(srv, 0);

@@ -51,6 +51,9 @@ struct sz_face {
 	size_t listen;                      /* offsetof(struct sz_config, ...) */
 	int (*init)(struct sz_face_run *r, struct sz_err *err);
 	void (*free)(struct sz_face_run *r);
+	/* At the stop signal, before requests in flight are waited for
+	 * (NULL: nothing to do). */
+	void (*stopping)(struct sz_face_run *r);
 	const struct sz_route *(*routes)(size_t *n);
 	sz_error_page_fn error_page;
 	enum sz_syscalls syscalls;          /* with the paths of `opens` */

@@ -49,4 +49,29 @@ commit inst
 check "...and what was taken is stored at the period's end" \
 	test "$(blobs inst)" -eq 1
 stop_server
+
+# A stop while a slow upload is in flight: what sources were already told
+# is kept is stored at the signal, not after the upload (which a service
+# manager's kill could cut short, losing the whole period).
+start_server inst || { not_ok "the server starts again"; finish; }
+new_source jar2
+before=$(blobs inst)
+check "a source's message is taken and held" \
+	test "$(submit jar2 -F message=kept-before-the-stop)" = 303
+curl -s -o /dev/null -b jar2 --limit-rate 20k \
+	-F "csrf=$(csrf_of jar2.home.html)" -F files=@nine.bin "$URL/submit" &
+slow=$!
+i=0
+while [ $i -lt 100 ] && [ "$(held $PID)" -lt 2 ]; do i=$((i + 1)); sleep 0.05; done
+kill -TERM "$PID"
+i=0
+while [ $i -lt 200 ] && [ "$(blobs inst)" -le "$before" ]; do i=$((i + 1)); sleep 0.05; done
+check "stop_during_slow_upload_loses_nothing: the held message is stored at the stop signal, while the upload still runs" \
+	sh -c "test $(blobs inst) -gt $before && kill -0 $PID"
+kill -KILL "$PID" 2>/dev/null
+wait "$PID" 2>/dev/null
+kill $slow 2>/dev/null
+wait $slow 2>/dev/null
+check "...and it survives the kill that ends a stop taking too long" \
+	test "$(blobs inst)" -gt "$before"
 finish

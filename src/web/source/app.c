@@ -5,10 +5,12 @@
  * bounded number of Argon2id slots (each costs argon2_memlimit_mb of
  * memory).  Codename attempts are charged to tokens in budget.c.
  */
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/i18n.h"
 #include "crypto/codename.h"
@@ -88,6 +90,17 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	if (rc != SZ_OK)
 		sz_source_app_free(app);
 	return rc;
+}
+
+void sz_source_app_store_held(struct sz_source_app *app)
+{
+	struct sz_err err;
+	size_t n = 0;
+	if (app->staging != NULL &&
+	    sz_staging_store(app->staging, (time_t)LLONG_MAX, &n, &err) != SZ_OK)
+		fprintf(stderr, "samizdat serve: could not store the submissions "
+			"held in memory (tried again when the face ends): %s\n",
+			err.msg);
 }
 
 void sz_source_app_free(struct sz_source_app *app)

@@ -104,6 +104,9 @@ struct sz_source_app {
  * the test clock in that file (core/clock.h), and serve says so. */
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	const struct sz_brand *brand, struct sz_err *err);
+/* Stores every submission held now, whatever its period (at a stop
+ * signal, before requests in flight are waited for). */
+void sz_source_app_store_held(struct sz_source_app *app);
 /* Stores every submission held, then frees (after the faces stopped). */
 void sz_source_app_free(struct sz_source_app *app);
 
