@@ -168,6 +168,13 @@ check "a forged moderation on the editor face (no token) is refused" \
 check "without an editor's session, the forum pages of the editor face lead to its login" \
 	test "$(curl -s -o /dev/null -w '%{http_code}' "$EURL/forum/queue")" = 303
 
+# A public face taken over can write forum.db: HTML it plants in a post
+# must never reach an editor's browser.
+forum_sql inst "UPDATE posts SET html = '<meta http-equiv=\"refresh\" content=\"0;url=http://attacker.example/\"><p>planted</p>' WHERE thread_id = $T"
+curl -s -b ed "$EURL/forum/thread/$T" >ed-forged.html
+check "forged_post_html_never_reaches_editors: the editor face renders posts again from what their authors wrote" \
+	sh -c "! grep -q 'http-equiv\|attacker.example\|planted' ed-forged.html && grep -q 'My first post.' ed-forged.html"
+
 kill -TERM "$PPID_PUBLIC" "$EPID"
 wait "$PPID_PUBLIC" "$EPID"
 finish

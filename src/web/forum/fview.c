@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "web/forum/fview.h"
+#include "web/forum/markdown.h"
 #include "web/html.h"
 
 bool fv_live(const struct sz_forum_page *pg)
@@ -394,6 +395,34 @@ staff:
 	return rc ? rc : sz_buf_puts(b, "</footer>");
 }
 
+/* The editor face never prints HTML read from forum.db, which the public
+ * face (the most exposed process, which writes it) could have forged: it
+ * renders the post again from its Markdown, links to other sites shown
+ * as their text. */
+static int editor_post_html(struct sz_forum_page *pg,
+	const struct sz_forum_post *p)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_post full;
+	memset(&full, 0, sizeof(full));
+	const char *src = p->source;
+	if (src == NULL && f->ops->post_get(f, p->id, true, &full, NULL) == 0)
+		src = full.source;
+	struct sz_md md;
+	int rc;
+	if (src != NULL && sz_md_render(src, strlen(src), SZ_MD_NO_LINKS,
+		    &md) == 0)
+		rc = fv_post_html(pg, md.html.data ?
+			(const char *)md.html.data : "");
+	else
+		rc = sz_buf_puts(pg->out, "<p class=\"notice\">This post cannot "
+			"be shown: its text does not render.</p>");
+	if (src != NULL)
+		sz_md_free(&md);
+	sz_forum_post_clear(&full);
+	return rc;
+}
+
 int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 	const struct sz_forum_thread *t)
 {
@@ -464,7 +493,9 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 			says[p->state & 3]);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<div class=\"text\">");
-	if (rc == 0 && p->html)
+	if (rc == 0 && pg->site->editor_face)
+		rc = editor_post_html(pg, p);
+	else if (rc == 0 && p->html)
 		rc = fv_post_html(pg, p->html);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</div>");
