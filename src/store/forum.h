@@ -48,6 +48,7 @@
 #define SZ_FORUM_ACTOR_MAX 160        /* who acted, for the log */
 #define SZ_FORUM_DAY_SIZE 11          /* "YYYY-MM-DD" */
 #define SZ_FORUM_PAGE_MAX 100         /* rows a page may ask for */
+#define SZ_FORUM_EDITS_MAX 50         /* edits of one post by its author */
 #define SZ_FORUM_RANK_MAX 20000       /* search hits ranked, at most */
 
 /* Snippet markers around matched words (never in stored text: control

@@ -174,6 +174,15 @@ reply i3 "$(cat i3.thread)" 'two' >/dev/null
 check "burst: past the posts a minute, posting is refused" \
 	test "$(reply i3 "$(cat i3.thread)" 'three')" = 429
 check "...saying so" grep -q 'this minute' i3.out
+# Each edit keeps what the post said before: edits spend the same budget.
+E1=$(forum_sql inv "select min(id) from posts")
+codes=
+for n in 1 2 3; do
+	fget i3 "/forum/post/$E1/edit" >/dev/null
+	codes="$codes $(fsend i3 "/forum/post/$E1/edit" --data-urlencode "csrf=$(csrf_of i3.html)" --data-urlencode "text=edit $n")"
+done
+check "edit_flood_is_bounded: past the posts a minute, editing is refused too ($codes)" \
+	sh -c "echo '$codes' | grep -q 429"
 kill -TERM "$FACE_PID"
 wait "$FACE_PID"
 finish

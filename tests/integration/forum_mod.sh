@@ -146,6 +146,18 @@ check "the log shows the ban and its reason, to anyone" \
 check "a member cannot moderate" \
 	test "$(fpost anna "/forum/thread/$T" "/forum/mod/thread/$T" --data-urlencode action=lock)" = 403
 
+# ---- an approved text swapped for another ------------------------------------
+join cleo cleo >/dev/null
+new_thread cleo 1 'Cleo asks' 'an innocent first post' >/dev/null
+CT=$(cat cleo.thread)
+C1=$(forum_sql inst "select id from posts where thread_id = $CT")
+fpost mo /forum/queue "/forum/mod/post/$C1" --data-urlencode action=approve >/dev/null
+fget cleo "/forum/post/$C1/edit" >/dev/null
+fsend cleo "/forum/post/$C1/edit" --data-urlencode "csrf=$(csrf_of cleo.html)" \
+	--data-urlencode 'text=SWAPPED AFTER APPROVAL' >/dev/null
+check "edit_after_approval_waits_again: a member whose posts still wait for approval cannot swap an approved text unseen" \
+	sh -c "test '$(forum_sql inst "select state from posts where id = $C1")' = 1 && ! curl -s '$P/forum/thread/$CT' | grep -q 'SWAPPED AFTER APPROVAL'"
+
 # ---- the editor face ---------------------------------------------------------
 check "an editor's name is kept from members" test "$(join maria maria)" = 409
 s=$(editor_login ed maria 'a long editor password' "$(oathtool --totp -b "$SECRET")")

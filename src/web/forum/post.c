@@ -284,18 +284,35 @@ int sz_forum_edit(const struct sz_forum_site *site,
 		rc = fail(d, 403, "Posts can be edited for %llu minutes after "
 			"they are posted; that time is over for this one.",
 			(unsigned long long)site->cfg->forum_edit_window_min);
+	else if (!v->staff && p.edits >= SZ_FORUM_EDITS_MAX)
+		rc = fail(d, 403, "This post has been edited %d times, the most "
+			"a post may be: write a new one instead.", SZ_FORUM_EDITS_MAX);
 	if (rc == 0)
 		rc = render(v, text, text_len, &md, d);
-	if (rc == 0 && strcmp(text, p.source) != 0) {
+	/* Each edit keeps what the post said before: edits are counted
+	 * with posts, so history cannot fill the disk. */
+	bool changed = rc == 0 && strcmp(text, p.source) != 0;
+	if (changed)
+		rc = spend(site, v, SZ_BUDGET_BURST,
+			site->cfg->forum_posts_per_minute, 60, "posted or edited", d);
+	/* A member whose posts still wait for approval cannot swap an
+	 * approved text for another: the edit waits too. */
+	bool wait = changed && mine && !v->staff &&
+		p.state == SZ_POST_VISIBLE && (uint64_t)v->m.approved_posts <
+		site->cfg->forum_approve_first_posts;
+	if (changed && rc == 0) {
 		rc = f->ops->post_edit(f, p.id, v->actor, time(NULL), text,
 			(const char *)md.html.data, (const char *)md.text.data, &err);
+		if (rc == 0 && wait)
+			rc = f->ops->post_set_state(f, p.id, SZ_POST_PENDING, &err);
 		if (rc != 0)
 			rc = trouble(d, &err);
 		else if (!mine)
 			log_staff(site, v, "edited a post", &p);
 	}
 	if (rc == 0)
-		post_go(d, p.thread_id, p.position, p.id, "edited");
+		post_go(d, p.thread_id, p.position, p.id, wait ? "pending" :
+			"edited");
 	sz_md_free(&md);
 	sz_forum_post_clear(&p);
 	return rc;
