@@ -184,7 +184,7 @@ static void hidden_posts_show_to_staff_only(void **state)
 	struct sz_forum_viewer staff, member_v;
 	struct sz_forum_page pg;
 	struct sz_buf out;
-	sz_forum_viewer_editor(&staff, "maria");
+	sz_forum_viewer_editor(&staff);
 	sz_forum_viewer_member(&member_v, &cfg, &anna);
 	assert_int_equal(render(&site, &member_v, SZ_FPAGE_THREAD, "/forum/thread/1",
 		thread_id, 1, &out, &pg), 0);

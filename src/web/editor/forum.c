@@ -3,8 +3,10 @@
  * as the forum's staff (administrators) on the same pages members see,
  * with the moderation queue, the log, and every moderation form; the
  * actions are the forum layer's (web/forum/moderate.c), logged publicly
- * under the editor's name.  It works on the forum.db the instance opened
- * for this face (SZ_PART_FORUM), and reserves the editors' names there so no member can pose as one.
+ * as the editors' (SZ_FORUM_EDITORS_ACTOR), never under an editor's
+ * login name, which is half of what logs them in: the forum never learns
+ * it, so no one can probe it there.  It works on the forum.db the
+ * instance opened for this face (SZ_PART_FORUM).
  *
  * What it does not do: post, like or report (editors are not members),
  * or show anything of the inbox to the forum.
@@ -16,31 +18,16 @@
 
 #include "http/form.h"
 #include "web/editor/editor.h"
-#include "web/forum/names.h"
 #include "web/web.h"
 
 void sz_editor_forum_init(struct sz_editor_app *app)
 {
-	struct sz_store *st = app->in->store;
 	app->forum.forum = app->in->forum;   /* the instance opened it */
 	app->forum.cfg = &app->in->cfg;
 	app->forum.links = SZ_LINKS_ROOTED;
 	app->forum.prefix = "";
 	app->forum.name = SZ_EDITOR_SITE;
 	app->forum.editor_face = true;
-	/* editors' names are kept from members (editors made before the
-	 * forum, or with an older samizdat, included) */
-	struct sz_editor_row *rows = NULL;
-	size_t n = 0;
-	if (st->ops->editor_list(st, &rows, &n, NULL) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			char key[SZ_FORUM_KEY_MAX + 1];
-			if (sz_name_key(rows[i].name, strlen(rows[i].name), key) == 0)
-				app->forum.forum->ops->reserve(app->forum.forum, key,
-					"an editor of the newsroom", NULL);
-		}
-		free(rows);
-	}
 }
 
 /* The editor's session and their viewer; false (a redirect to the
@@ -50,7 +37,7 @@ static bool editor_viewer(struct sz_request *rq, struct sz_session *s,
 {
 	if (!sz_editor_require(rq, s))
 		return false;
-	sz_forum_viewer_editor(v, s->data);
+	sz_forum_viewer_editor(v);
 	snprintf(v->csrf, sizeof(v->csrf), "%s", s->csrf);
 	return true;
 }

@@ -155,8 +155,11 @@ const char *sz_forum_title(const struct sz_config *cfg,
 /* A viewer for a member (anonymous for NULL); actor names them. */
 void sz_forum_viewer_member(struct sz_forum_viewer *v,
 	const struct sz_config *cfg, const struct sz_forum_member *m);
-/* A viewer for an editor of the newsroom, on the editor face: staff. */
-void sz_forum_viewer_editor(struct sz_forum_viewer *v, const char *editor);
+/* A viewer for an editor of the newsroom, on the editor face: staff,
+ * acting as SZ_FORUM_EDITORS_ACTOR (the editor face's audit log says
+ * which editor). */
+#define SZ_FORUM_EDITORS_ACTOR "the editors"
+void sz_forum_viewer_editor(struct sz_forum_viewer *v);
 /* Whether code is a flag members may choose ("de", "europeanunion"). */
 bool sz_forum_country_ok(const char *code);
 /* The flags there are, sorted (*list points into a static table); read

@@ -77,12 +77,12 @@ void sz_forum_viewer_member(struct sz_forum_viewer *v,
 	snprintf(v->actor, sizeof(v->actor), "%s", m->name);
 }
 
-void sz_forum_viewer_editor(struct sz_forum_viewer *v, const char *editor)
+void sz_forum_viewer_editor(struct sz_forum_viewer *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->staff = v->admin = v->editor = true;
 	v->trust = 2;
-	snprintf(v->actor, sizeof(v->actor), "%.64s (editors)", editor);
+	snprintf(v->actor, sizeof(v->actor), "%s", SZ_FORUM_EDITORS_ACTOR);
 }
 
 /* The flags there are, listed once (the public face's sandbox lets it
