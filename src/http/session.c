@@ -174,6 +174,19 @@ void sz_session_drop(struct sz_sessions *t, const struct sz_session *copy)
 	pthread_mutex_unlock(&t->mu);
 }
 
+void sz_sessions_drop_user(struct sz_sessions *t, int64_t user_id,
+	const struct sz_session *keep)
+{
+	if (user_id == 0)
+		return;
+	pthread_mutex_lock(&t->mu);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->v[i].in_use && t->v[i].user_id == user_id && (keep == NULL ||
+		    sodium_memcmp(t->v[i].id, keep->id, SZ_SESSION_ID_SIZE) != 0))
+			sodium_memzero(&t->v[i], sizeof(t->v[i]));
+	pthread_mutex_unlock(&t->mu);
+}
+
 bool sz_session_csrf_ok(const struct sz_session *s, const char *tok)
 {
 	if (tok == NULL || strlen(tok) != SZ_SESSION_TOKEN_LEN)

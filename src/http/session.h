@@ -64,6 +64,10 @@ bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy);
 bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy);
 /* Ends a session and wipes it. */
 void sz_session_drop(struct sz_sessions *t, const struct sz_session *copy);
+/* Ends and wipes every session of user_id but keep's (NULL: all), as
+ * when its password changes. */
+void sz_sessions_drop_user(struct sz_sessions *t, int64_t user_id,
+	const struct sz_session *keep);
 /* Wipes every expired session, so a source who left without logging out
  * does not leave its secret key (or an unconfirmed codename) behind. */
 void sz_sessions_sweep(struct sz_sessions *t);

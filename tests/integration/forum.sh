@@ -168,8 +168,11 @@ check "the API says 404 in JSON for what is not there" \
 	sh -c "test \"\$(curl -s -o api.json -w '%{http_code}' '$P/api/v1/forum/posts/99999')\" = 404 && python3 -c 'import json; json.load(open(\"api.json\"))'"
 
 # ---- the account ----------------------------------------------------------
+login benx ben >/dev/null   # a second session, as a thief of the old password would have
 check "a member changes their password" \
 	test "$(fpost ben /forum/account /forum/account/password --data-urlencode 'old=a long password' --data-urlencode 'new=another long password')" = 303
+check "stolen_session_outlives_password_change: the change logs out every other session of the member" \
+	sh -c "! curl -s -b benx '$P/forum' | grep -q 'Log out' && curl -s -b ben '$P/forum' | grep -q 'Log out'"
 check "...and not with the old one" test "$(login ben2 ben 'a long password')" = 403
 check "...but with the new one" test "$(login ben3 ben 'another long password')" = 303
 fpost anna /forum /forum/logout >/dev/null

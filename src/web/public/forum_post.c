@@ -250,10 +250,13 @@ int sz_public_forum_account(struct sz_request *rq)
 		return SZ_E_INVAL;
 	const char *path = rq->route->path;
 	int rc;
-	if (strcmp(path, "/forum/account/password") == 0)
+	if (strcmp(path, "/forum/account/password") == 0) {
 		rc = sz_forum_change_password(&app->forum, app->slots, &c.v,
 			field(&c, "old"), field(&c, "new"), &c.done);
-	else if (strcmp(path, "/forum/account/country") == 0)
+		/* whoever else knew the old password is logged out */
+		if (rc == 0)
+			sz_sessions_drop_user(&app->sessions, c.s.user_id, &c.s);
+	} else if (strcmp(path, "/forum/account/country") == 0)
 		rc = sz_forum_set_country(&app->forum, &c.v, field(&c, "country"),
 			&c.done);
 	else {
@@ -261,6 +264,7 @@ int sz_public_forum_account(struct sz_request *rq)
 			field(&c, "password"), &c.done);
 		if (rc == 0) {
 			sz_session_drop(&app->sessions, &c.s);
+			sz_sessions_drop_user(&app->sessions, c.s.user_id, NULL);
 			snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 				"%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
 				SZ_PUBLIC_COOKIE);
