@@ -108,7 +108,7 @@ int sz_cmd_decrypt(int argc, char **argv)
 	int c, status;
 	bool by_passphrase = false;
 
-	while ((c = getopt_long(argc, argv, "i:o:dh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "decrypt", "i:o:dh", longopts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (sz_age_identities_load(&ids, optarg, &err) != SZ_OK) {
@@ -125,7 +125,7 @@ int sz_cmd_decrypt(int argc, char **argv)
 			return 0;
 		default:
 			sz_age_identities_free(&ids);
-			return cli_usage("decrypt", "unknown option");
+			return SZ_EXIT_USAGE;
 		}
 	}
 	if (argc - optind > 1) {

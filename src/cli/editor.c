@@ -210,13 +210,13 @@ int sz_cmd_editor(int argc, char **argv)
 	};
 	const char *dir = NULL, *recipient = NULL, *pw_file = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "editor", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_RECIPIENT: recipient = optarg; break;
 		case OPT_PWFILE: pw_file = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("editor", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "docs/dkim.h"
 #include "docs/doc.h"
 #include "store/archive.h"
+#include "store/instance.h"
 
 static const char usage[] =
 	"Usage: samizdat release create -d DIR [--date YYYY-MM-DD]\n"
@@ -46,9 +48,35 @@ static int open_archive(const char *dir_opt, struct sz_archive **a)
 {
 	struct sz_err err;
 	const char *dir = cli_instance_dir(dir_opt);
-	if (sz_archive_open(a, dir, true, false, &err) != 0)
+	if (sz_instance_check(dir, &err) != 0 ||
+	    sz_archive_open(a, dir, true, false, &err) != 0)
 		return cli_fail("release", "%s", err.msg);
 	return 0;
+}
+
+/* Writes what was done to the instance's audit log, as the editor face
+ * does for the same actions.  The change is made by then: a log that
+ * cannot be written is reported (status 1), not undone. */
+static int audit(const char *dir_opt, const char *action, const char *fmt,
+	...) __attribute__((format(printf, 3, 4)));
+static int audit(const char *dir_opt, const char *action, const char *fmt,
+	...)
+{
+	char detail[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	struct sz_instance in;
+	struct sz_err err;
+	if (sz_instance_open(&in, cli_instance_dir(dir_opt), &err) != SZ_OK)
+		return cli_fail("release", "%s (done, but not written to the "
+			"audit log)", err.msg);
+	int rc = in.store->ops->audit_add(in.store, "admin (command line)",
+		action, detail, &err);
+	sz_instance_close(&in);
+	return rc != SZ_OK ? cli_fail("release", "%s (done, but not written "
+		"to the audit log)", err.msg) : 0;
 }
 
 static bool valid_day(const char *s)
@@ -73,14 +101,14 @@ static int cmd_create(int argc, char **argv)
 	char today[11];
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 't': day = optarg; break;
 		case 'i': intro = optarg; break;
 		case 'f': intro_file = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("release", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1)
@@ -129,6 +157,8 @@ static int cmd_create(int argc, char **argv)
 		else
 			printf("%lld\n", (long long)id);
 		a->ops->close(a);
+		if (st == 0)
+			st = audit(dir, "create release", "release %lld", (long long)id);
 	}
 	free(buf);
 	return st;
@@ -240,12 +270,12 @@ static int cmd_add(int argc, char **argv)
 	const char *dir = NULL, *keys_path = NULL;
 	int c, st;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'k': keys_path = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("release", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	int64_t id;
@@ -281,14 +311,20 @@ static int cmd_add(int argc, char **argv)
 		dk.keys = keys;
 		dk.sha256 = sha;
 	}
-	int status = 0;
+	int status = 0, done = 0;
 	for (int i = optind + 1; i < argc; i++) {
 		int s = add_one(a, id, argv[i], &dk);
 		if (s != 0 && status == 0)
 			status = s;
+		done += s == 0;
 	}
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);
+	/* Counted, not named: a file's name can say who gave it. */
+	if (done > 0 && (st = audit(dir, "add to release", "release %lld: %d "
+	    "file%s or mailbox%s", (long long)id, done, done == 1 ? "" : "s",
+	    done == 1 ? "" : "es")) != 0 && status == 0)
+		status = st;
 	return status;
 }
 
@@ -311,6 +347,9 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		printf("release %lld is %s\n", (long long)id,
 			state == SZ_RELEASE_PUBLISHED ? "published" : "a draft again");
 	a->ops->close(a);
+	if (st == 0)
+		st = audit(dir, state == SZ_RELEASE_PUBLISHED ? "publish release" :
+			"unpublish release", "release %lld", (long long)id);
 	return st;
 }
 

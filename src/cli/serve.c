@@ -93,13 +93,13 @@ int sz_cmd_serve(int argc, char **argv)
 	};
 	const char *dir = NULL, *face = NULL, *listen = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "serve", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_FACE: face = optarg; break;
 		case OPT_LISTEN: listen = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("serve", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

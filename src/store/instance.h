@@ -36,7 +36,13 @@ struct sz_instance {
  * settings template goes into dir/samizdat.conf, or into the file
  * $SAMIZDAT_CONFIG names if that does not exist yet. */
 int sz_instance_create(const char *dir, struct sz_err *err);
-/* Opens an instance: settings, secrets, database, blob tree. */
+/* Whether dir holds an instance, readable by this user; if not, err
+ * says what is wrong and what to do ("... does not exist: give the
+ * instance's directory with -d DIR ..."), for every command that opens
+ * one. */
+int sz_instance_check(const char *dir, struct sz_err *err);
+/* Opens an instance (checked first): settings, secrets, database, blob
+ * tree. */
 int sz_instance_open(struct sz_instance *in, const char *dir,
 	struct sz_err *err);
 void sz_instance_close(struct sz_instance *in);
