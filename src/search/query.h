@@ -15,6 +15,13 @@
  *   release:N        release number N
  *   type:pdf         document type (pdf, docx, ..., email)
  *   after:2024-01-31 before:2024-03  e-mail date range (day, month or year)
+ *
+ * Besides an error for what cannot be searched at all, the parser notes
+ * what it could not understand but worked around (a quote left open, a
+ * word with no letters, "form:" that is no filter), so the reader is
+ * told how it was read; and it says where each term lies in the text, so
+ * a page can offer the same search without one filter, or with a word
+ * spelt as the index spells it (suggest.c).
  */
 #ifndef SZ_SEARCH_QUERY_H
 #define SZ_SEARCH_QUERY_H
@@ -27,11 +34,30 @@
 #define SZ_QUERY_MAX 1000        /* bytes of query text */
 #define SZ_QUERY_MAX_TERMS 32
 
+#define SZ_QUERY_NOTES 4          /* notes kept about one query */
+#define SZ_QUERY_NOTE_MAX 240
+
+enum sz_query_term_kind {
+	SZ_QTERM_WORD,                /* a bare word, to look for */
+	SZ_QTERM_FILTER,              /* from:, type:, release:, ... */
+	SZ_QTERM_OTHER,               /* a phrase, prefix, exclusion, OR */
+};
+
+/* Where a term lies in the text parsed: text[start, start + len). */
+struct sz_query_term {
+	uint16_t start, len;
+	enum sz_query_term_kind kind;
+};
+
 struct sz_query {
 	struct sz_buf match;          /* the FTS5 expression; empty: none */
 	char from[256], to[256], type[16];
 	int64_t release, after, before;
 	char error[240];              /* set when parsing fails */
+	struct sz_query_term terms[SZ_QUERY_MAX_TERMS];
+	size_t nterms;
+	char notes[SZ_QUERY_NOTES][SZ_QUERY_NOTE_MAX];  /* how it was read */
+	size_t nnotes;
 };
 
 /* Parses text; 0, or SZ_E_INVAL with q->error saying what to change.

@@ -63,6 +63,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX recipients_addr ON recipients(addr);"
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, sender, recipients,"
 	"  tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
+	/* What scrubbing removed from each document, for its editors (a
+	 * table of its own: writing one is no change to what readers and
+	 * mirrors see). */
+	"CREATE TABLE doc_reports ("
+	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+	"  report TEXT NOT NULL);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -698,6 +704,12 @@ static const struct sz_archive_ops ops = {
 	.email_next_num = email_next_num,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,
+	.release_update = sz_archive_sqlite_release_update,
+	.doc_remove = sz_archive_sqlite_doc_remove,
+	.doc_set_report = sz_archive_sqlite_doc_set_report,
+	.doc_report = sz_archive_sqlite_doc_report,
+	.doc_adjacent = sz_archive_sqlite_doc_adjacent,
+	.words_near = sz_archive_sqlite_words_near,
 };
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,

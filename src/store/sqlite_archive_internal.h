@@ -1,6 +1,7 @@
 /*
  * sqlite_archive_internal.h - shared by the files of the archive's SQLite
- * back end only (sqlite_archive.c, sqlite_archive_search.c): the handle,
+ * back end only (sqlite_archive.c, sqlite_archive_search.c,
+ * sqlite_archive_edit.c, sqlite_archive_words.c): the handle,
  * its locking, and reading a document row.
  */
 #ifndef SZ_STORE_SQLITE_ARCHIVE_INTERNAL_H
@@ -45,5 +46,24 @@ void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d);
 int sz_archive_sqlite_search(struct sz_archive *a,
 	const struct sz_archive_query *q, size_t offset, size_t limit,
 	struct sz_search_result *res, struct sz_err *err);
+
+/* sqlite_archive_edit.c: editors' changes, and a document's neighbours. */
+int sz_archive_sqlite_release_update(struct sz_archive *a, int64_t id,
+	const char *title, const char *day, const char *intro,
+	struct sz_err *err);
+int sz_archive_sqlite_doc_remove(struct sz_archive *a, int64_t id,
+	size_t *removed, struct sz_err *err);
+int sz_archive_sqlite_doc_set_report(struct sz_archive *a, int64_t id,
+	const char *report, struct sz_err *err);
+int sz_archive_sqlite_doc_report(struct sz_archive *a, int64_t id,
+	struct sz_buf *out, struct sz_err *err);
+int sz_archive_sqlite_doc_adjacent(struct sz_archive *a,
+	const struct sz_doc_row *d, struct sz_doc_row *prev,
+	struct sz_doc_row *next, struct sz_err *err);
+
+/* sqlite_archive_words.c: words of the index near a typed one. */
+int sz_archive_sqlite_words_near(struct sz_archive *a, const char *word,
+	struct sz_near_word *out, size_t max, size_t *n, bool *known,
+	struct sz_err *err);
 
 #endif
