@@ -1,7 +1,8 @@
 /*
  * extract_mail.c - the readable text of an e-mail through GMime: the main
  * headers (decoded from their encoded words), then the text parts in
- * their order, converted to UTF-8 from whatever charset they declare;
+ * their order, converted to UTF-8 from whatever charset they declare
+ * (format=flowed joined back into its paragraphs);
  * HTML-only parts as their text; attachments by name only.
  */
 #include <gmime/gmime.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "docs/extract.h"
+#include "docs/flowed.h"
 
 #define NESTING_MAX 8   /* messages forwarded inside messages */
 
@@ -36,6 +38,28 @@ static void header(struct text_out *o, int *rc, const char *name,
 	if (*rc == 0)
 		*rc = text_put(o, "\n", 1);
 	g_free(dec);
+}
+
+/* A plain text part as its author wrote it: format=flowed (RFC 3676)
+ * joined back into its paragraphs, any other text as it is. */
+static int plain_text(GMimeContentType *ct, const char *text,
+	struct text_out *o)
+{
+	const char *format = g_mime_content_type_get_parameter(ct, "format");
+	if (format == NULL || g_ascii_strcasecmp(format, "flowed") != 0)
+		return text_put(o, text, strlen(text));
+	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
+	size_t len = strlen(text);
+	struct sz_buf b;
+	sz_buf_init(&b, 2 * len + 1);   /* flowed.h: never more than twice */
+	int rc = sz_flowed_decode(text, len, delsp != NULL &&
+		g_ascii_strcasecmp(delsp, "yes") == 0, &b);
+	if (rc == 0 && b.len > 0)
+		rc = text_put(o, (const char *)b.data, b.len);
+	else if (rc != 0)
+		rc = sz_err_set(o->err, rc, "the e-mail's text is too large");
+	sz_buf_free(&b);
+	return rc;
 }
 
 static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
@@ -76,7 +100,7 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	if (w->rc == 0 && html)
 		w->rc = extract_html_mem(text, strlen(text), "UTF-8", w->o);
 	else if (w->rc == 0) {
-		w->rc = text_put(w->o, text, strlen(text));
+		w->rc = plain_text(ct, text, w->o);
 		w->have_plain = true;
 	}
 	g_free(text);

@@ -1,6 +1,7 @@
 /* html.c - HTML escaping and the shared page frame. */
 #include "web/html.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 int sz_html_escape(struct sz_buf *b, const char *s)
@@ -36,32 +37,50 @@ int sz_html_begin(struct sz_buf *b, const char *site, const char *title)
 int sz_html_open(struct sz_buf *b, const char *site, const char *title,
 	const char *style, const char *home)
 {
-	int rc = sz_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	struct sz_html_frame f = { .site = site, .title = title, .style = style,
+		.home = home };
+	return sz_html_frame_open(b, &f);
+}
+
+/* Appends s (escaped or not) unless an earlier piece failed: the first
+ * error is the frame's. */
+static void piece(struct sz_buf *b, int *rc, const char *s, bool escape)
+{
+	if (*rc == SZ_OK)
+		*rc = escape ? sz_html_escape(b, s) : sz_buf_puts(b, s);
+}
+
+int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f)
+{
+	int rc = SZ_OK;
+	piece(b, &rc, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		"<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, "
 		"initial-scale=1\">\n"
-		"<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
-	if (rc == SZ_OK)
-		rc = sz_html_escape(b, title);
-	if (rc == SZ_OK)
-		rc = sz_buf_puts(b, " · ");
-	if (rc == SZ_OK)
-		rc = sz_html_escape(b, site);
-	if (rc == SZ_OK)
-		rc = sz_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
-	if (rc == SZ_OK)
-		rc = sz_html_escape(b, style);
-	if (rc == SZ_OK)
-		rc = sz_buf_puts(b, "\">\n</head>\n<body>\n<header><a "
-			"class=\"site\" href=\"");
-	if (rc == SZ_OK)
-		rc = sz_html_escape(b, home);
-	if (rc == SZ_OK)
-		rc = sz_buf_puts(b, "\">");
-	if (rc == SZ_OK)
-		rc = sz_html_escape(b, site);
-	if (rc == SZ_OK)
-		rc = sz_buf_puts(b, "</a></header>\n<main>\n");
+		"<meta name=\"referrer\" content=\"no-referrer\">\n<title>", false);
+	piece(b, &rc, f->title, true);
+	piece(b, &rc, " · ", false);
+	piece(b, &rc, f->site, true);
+	piece(b, &rc, "</title>\n<link rel=\"stylesheet\" href=\"", false);
+	piece(b, &rc, f->style ? f->style : "/style.css", true);
+	piece(b, &rc, "\">\n", false);
+	if (f->feed != NULL) {
+		piece(b, &rc, "<link rel=\"alternate\" type=\"application/atom+xml"
+			"\" title=\"", false);
+		piece(b, &rc, f->site, true);
+		piece(b, &rc, ": releases\" href=\"", false);
+		piece(b, &rc, f->feed, true);
+		piece(b, &rc, "\">\n", false);
+	}
+	piece(b, &rc, "</head>\n<body>\n<header><a class=\"site\" href=\"",
+		false);
+	piece(b, &rc, f->home ? f->home : "/", true);
+	piece(b, &rc, "\">", false);
+	piece(b, &rc, f->site, true);
+	piece(b, &rc, "</a>", false);
+	if (f->nav != NULL)
+		piece(b, &rc, f->nav, false);
+	piece(b, &rc, "</header>\n<main>\n", false);
 	return rc;
 }
 

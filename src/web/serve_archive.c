@@ -30,6 +30,7 @@ int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 			sz_request_param(rq, "address"),
 		.query = sz_request_query(rq, "q"),
 		.number = sz_page_number(sz_request_query(rq, "page")),
+		.sort = sz_request_query(rq, "sort"),
 	};
 	int rc = sz_page_render(&pg, site, kind, rq->path, &args, &rq->page);
 	if (rc != 0) {

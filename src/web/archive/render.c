@@ -87,6 +87,7 @@ int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 	pg->number = args->number >= 1 && args->number <= SZ_PAGES_MAX_PAGE ?
 		args->number : 1;
 	pg->out = out;
+	pg->query = args->query;
 	pg->suffix = site->links == SZ_LINKS_RELATIVE && site->suffix ?
 		site->suffix : "";
 	pg->status = 200;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "search/query.h"
 #include "web/archive/view.h"
 #include "web/html.h"
 
@@ -25,11 +26,45 @@ int view_link(struct sz_page *pg, struct sz_buf *b, const char *path)
 	return sz_buf_puts(b, pg->base[0] ? pg->base : "/");
 }
 
+/* The search box, in the header of every page of a site that searches:
+ * the search page's own query in it. */
+static int search_box(struct sz_page *pg, struct sz_buf *b)
+{
+	int rc = sz_buf_printf(b, "<form class=\"search\" role=\"search\" "
+		"method=\"get\" action=\"%s/search\"><input type=\"search\" "
+		"name=\"q\" aria-label=\"Search the archive\" placeholder=\""
+		"Search the archive\" maxlength=\"%d\" value=\"", pg->base,
+		SZ_QUERY_MAX);
+	if (rc == 0)
+		rc = view_escape(b, pg->query ? pg->query : "");
+	return rc ? rc : sz_buf_puts(b, "\"><button type=\"submit\">Search"
+		"</button></form>");
+}
+
+/* In the editors' preview: what the page shows that the public does not
+ * see, and the way back to editing. */
+static int preview_banner(struct sz_page *pg)
+{
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_puts(b, "<p class=\"preview-banner\" id=\"preview\">"
+		"<strong>Preview</strong> · ");
+	if (rc == 0 && pg->release == 0)
+		rc = sz_buf_puts(b, "drafts are shown here; the public sees "
+			"published releases only");
+	else if (rc == 0)
+		rc = sz_buf_printf(b, "%s · <a href=\"/release?id=%lld\">Edit this "
+			"release</a>", pg->draft ? "<strong class=\"draft\">Draft</strong>"
+			", not public" : "published", (long long)pg->release);
+	return rc ? rc : sz_buf_puts(b, "</p>\n");
+}
+
 int view_begin(struct sz_page *pg, const char *title)
 {
-	struct sz_buf style, home;
+	struct sz_buf style, home, feed, nav;
 	sz_buf_init(&style, SZ_PAGES_LINK_BASE + 16);
 	sz_buf_init(&home, SZ_PAGES_LINK_BASE + 16);
+	sz_buf_init(&feed, SZ_PAGES_LINK_BASE + 16);
+	sz_buf_init(&nav, SZ_PAGES_LINK_BASE + 4 * SZ_QUERY_MAX + 512);
 	int rc = pg->site->links == SZ_LINKS_RELATIVE ?
 		sz_buf_printf(&style, "%s/style.css", pg->base) :
 		sz_buf_puts(&style, "/style.css");
@@ -37,16 +72,28 @@ int view_begin(struct sz_page *pg, const char *title)
 		rc = pg->site->links == SZ_LINKS_RELATIVE ?
 			view_link(pg, &home, "/") : sz_buf_puts(&home, "/");
 	if (rc == 0)
-		rc = sz_html_open(pg->out, pg->site->drafts ?
-			SZ_PAGES_SITE " (preview)" : SZ_PAGES_SITE, title,
-			(const char *)style.data, (const char *)home.data);
+		rc = sz_buf_printf(&feed, "%s/feed.atom", pg->base);
+	if (rc == 0 && view_searchable(pg))
+		rc = search_box(pg, &nav);
+	struct sz_html_frame f = {
+		.site = pg->site->drafts ? SZ_PAGES_SITE " (preview)" :
+			SZ_PAGES_SITE,
+		.title = title,
+		.style = (const char *)style.data,
+		.home = (const char *)home.data,
+		.feed = (const char *)feed.data,
+		.nav = (const char *)nav.data,
+	};
+	if (rc == 0)
+		rc = sz_html_frame_open(pg->out, &f);
+	/* The banner's link leads into the editor face: only where that
+	 * face serves the preview, never in a copy on disk. */
+	if (rc == 0 && pg->site->drafts && pg->site->links == SZ_LINKS_ROOTED)
+		rc = preview_banner(pg);
 	sz_buf_free(&style);
 	sz_buf_free(&home);
-	if (rc == 0 && view_searchable(pg))
-		rc = sz_buf_printf(pg->out, "<form class=\"search\" method=\"get\" "
-			"action=\"%s/search\"><input type=\"search\" name=\"q\" "
-			"aria-label=\"Search the archive\" placeholder=\"Search the "
-			"archive\"> <button>Search</button></form>\n", pg->base);
+	sz_buf_free(&feed);
+	sz_buf_free(&nav);
 	pg->content_type = "text/html; charset=utf-8";
 	return rc;
 }
@@ -93,6 +140,8 @@ static int page_link(struct sz_page *pg, struct sz_buf *b, const char *path,
 			rc = sz_buf_puts(&link, "?q=");
 			if (rc == 0)
 				rc = view_urlencode(&link, query);
+			if (rc == 0 && pg->sort != NULL)
+				rc = sz_buf_printf(&link, "&sort=%s", pg->sort);
 		}
 		if (rc == 0)
 			rc = sz_buf_printf(&link, "%cpage=%zu", query ? '&' : '?', n);
@@ -173,6 +222,42 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	if (rc == 0 && snippet != NULL && snippet[0])
 		rc = sz_buf_printf(b, "<p class=\"snippet\">%s</p>", snippet);
 	return rc ? rc : sz_buf_puts(b, "</li>\n");
+}
+
+/* One side of the previous/next links. */
+static int adjacent_link(struct sz_page *pg, const struct sz_doc_row *d,
+	bool next)
+{
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_printf(b, "<a rel=\"%s\" id=\"%s\" href=\"%s/%s/%lld%s"
+		"\"><span class=\"meta\">%s</span> ", next ? "next" : "prev",
+		next ? "next" : "previous", pg->base, d->email ? "email" : "doc",
+		(long long)d->id, pg->suffix, next ? "Next" : "Previous");
+	if (rc == 0)
+		rc = view_escape(b, d->title);
+	return rc ? rc : sz_buf_puts(b, "</a>");
+}
+
+int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d)
+{
+	struct sz_archive *a = pg->site->archive;
+	struct sz_doc_row prev, next;
+	struct sz_err err;
+	if (a->ops->doc_adjacent(a, d, &prev, &next, &err) != 0)
+		return 0;   /* the links are a help, not the page */
+	int rc = 0;
+	if (prev.id != 0 || next.id != 0)
+		rc = sz_buf_puts(pg->out, "<nav class=\"adjacent\" aria-label=\""
+			"In this release\">");
+	if (rc == 0 && prev.id != 0)
+		rc = adjacent_link(pg, &prev, false);
+	if (rc == 0 && next.id != 0)
+		rc = adjacent_link(pg, &next, true);
+	if (rc == 0 && (prev.id != 0 || next.id != 0))
+		rc = sz_buf_puts(pg->out, "</nav>\n");
+	sz_doc_row_clear(&prev);
+	sz_doc_row_clear(&next);
+	return rc;
 }
 
 int view_not_found(struct sz_page *pg, const char *what)

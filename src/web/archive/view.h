@@ -46,8 +46,16 @@ int view_pager(struct sz_page *pg, const char *path, const char *query,
 /* One document or e-mail in a list, with an optional snippet (HTML). */
 int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	const char *snippet);
+/* "← previous · next →" within d's release (documents among documents,
+ * e-mails among e-mails, in the release page's order). */
+int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d);
 /* Whether a document or e-mail shows on this site. */
 bool view_visible(const struct sz_page *pg, const struct sz_doc_row *d);
+/* The value of header field name ("Date") in the header of a raw
+ * message (its first len bytes), unfolded, printable ASCII, at most
+ * cap - 1 bytes; false if the header has none (header.c). */
+bool view_header_field(const char *head, size_t len, const char *name,
+	char *out, size_t cap);
 /* A date as YYYY-MM-DD HH:MM UTC. */
 void view_date(int64_t t, char *out, size_t cap);
 int view_escape(struct sz_buf *b, const char *s);
