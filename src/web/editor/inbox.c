@@ -27,15 +27,24 @@
 void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	const char *title)
 {
-	struct sz_buf *b = &rq->page;
-	sz_html_begin(b, SZ_EDITOR_SITE, title);
-	/* a div, not a p: a form inside a p would close it */
-	sz_buf_puts(b, "<div class=\"note account\">Logged in as ");
-	sz_html_escape(b, s->data);
-	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <form method=\"post\" "
-		"action=\"/logout\" class=\"inline\"><input type=\"hidden\" "
-		"name=\"csrf\" value=\"%s\"><button type=\"submit\" "
-		"class=\"quiet\">Log out</button></form></div>\n", s->csrf);
+	/* The face's links and "Log out" in the header, where every editor
+	 * page has them; they wrap rather than widen a narrow screen. */
+	struct sz_buf nav;
+	sz_buf_init(&nav, 4096);
+	sz_buf_puts(&nav, "<nav class=\"face\" aria-label=\"Editors\"><a href="
+		"\"/inbox\">Inbox</a><a href=\"/releases\">Releases</a><a href=\""
+		"/preview\">Preview</a><span class=\"note\">");
+	sz_html_escape(&nav, s->data);
+	sz_buf_printf(&nav, "</span><form method=\"post\" action=\"/logout\" "
+		"class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		"<button type=\"submit\" class=\"quiet\">Log out</button></form>"
+		"</nav>", s->csrf);
+	struct sz_html_frame f = { .site = SZ_EDITOR_SITE, .title = title,
+		.nav = nav.data ? (const char *)nav.data : NULL };
+	sz_html_frame_open(&rq->page, &f);
+	if (nav.data != NULL)
+		sodium_memzero(nav.data, nav.cap);
+	sz_buf_free(&nav);
 }
 
 /* What the inbox was asked for: a view, a typed designation, a place. */
