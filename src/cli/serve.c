@@ -177,7 +177,8 @@ int sz_cmd_serve(int argc, char **argv)
 	}
 	if (want_public) {
 		/* The public face reads the archive only (store/archive.h). */
-		if (sz_public_app_init(&public_app, in.dir, &err) != SZ_OK) {
+		if (sz_public_app_init(&public_app, in.dir,
+		    in.cfg.public_url, &err) != SZ_OK) {
 			cli_fail("serve", "%s", err.msg);
 			goto out;
 		}

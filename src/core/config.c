@@ -14,7 +14,7 @@
 
 #include "core/io.h"
 
-enum kind { ADDR, NUM };
+enum kind { ADDR, NUM, URL };
 
 struct setting {
 	const char *key;
@@ -29,6 +29,8 @@ struct setting {
 	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h }
 #define ADDRESS(k, d, h) \
 	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+#define WEB_URL(k, h) \
+	{ #k, URL, offsetof(struct sz_config, k), 0, 0, 0, "", h }
 
 static const struct setting settings[] = {
 	ADDRESS(listen_source, "127.0.0.1:8080",
@@ -36,6 +38,9 @@ static const struct setting settings[] = {
 	ADDRESS(listen_editor, "127.0.0.1:8081",
 		"the editor face; an onion service with client authorization"),
 	ADDRESS(listen_public, "127.0.0.1:8082", "the public archive"),
+	WEB_URL(public_url, "the public archive's address as readers reach it "
+		"(http://....onion, no / at the end): feeds link to it and take "
+		"their ids from it; empty: feeds link relative to themselves"),
 	NUMBER(max_file_mb, 1, 1048576, 500, "largest file a source may send"),
 	NUMBER(max_submission_mb, 1, 1048576, 2048,
 		"largest submission, all files together"),
@@ -70,6 +75,8 @@ void sz_config_defaults(struct sz_config *c)
 		if (settings[i].kind == ADDR)
 			snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s",
 				settings[i].def_addr);
+		else if (settings[i].kind == URL)
+			field[0] = '\0';
 		else
 			*(uint64_t *)(void *)field = settings[i].def;
 	}
@@ -85,6 +92,24 @@ static bool valid_addr(const char *s)
 			return false;
 	long port = strtol(colon + 1, NULL, 10);
 	return port > 0 && port < 65536 && strlen(colon + 1) <= 5;
+}
+
+/* http:// or https://, a host, maybe a port and a path; nothing an
+ * XML attribute or a feed reader would stumble on; no / at the end. */
+static bool valid_url(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return true;
+	const char *host = strncmp(s, "http://", 7) == 0 ? s + 7 :
+		strncmp(s, "https://", 8) == 0 ? s + 8 : NULL;
+	if (host == NULL || host[0] == '\0' || host[0] == '/' ||
+	    s[n - 1] == '/' || n >= SZ_CONFIG_URL_SIZE)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`{}|^#?", *p))
+			return false;
+	return true;
 }
 
 static char *trim(char *s)
@@ -108,6 +133,14 @@ static int set_value(struct sz_config *c, const struct setting *st,
 				"line %zu: %s must be HOST:PORT", lineno,
 				st->key);
 		snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s", val);
+		return SZ_OK;
+	}
+	if (st->kind == URL) {
+		if (!valid_url(val))
+			return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
+				"http://HOST or https://HOST (a path may follow; no / at "
+				"the end)", lineno, st->key);
+		snprintf(field, SZ_CONFIG_URL_SIZE, "%s", val);
 		return SZ_OK;
 	}
 	char *end = NULL;
@@ -230,6 +263,11 @@ int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
 		if (settings[i].kind == ADDR)
 			n = snprintf(buf + o, cap - o, "\n# %s\n%s = %s\n",
 				settings[i].help, settings[i].key, field);
+		else if (settings[i].kind == URL)
+			n = snprintf(buf + o, cap - o, "\n# %s\n%s%s = %s\n",
+				settings[i].help, field[0] ? "" : "#",
+				settings[i].key, field[0] ? field : "http://"
+				"youraddress.onion");
 		else
 			n = snprintf(buf + o, cap - o,
 				"\n# %s (%llu to %llu)\n%s = %llu\n",

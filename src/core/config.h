@@ -27,11 +27,13 @@
 #define SZ_CONFIG_SYSTEM SZ_SYSCONFDIR "/samizdat/" SZ_CONFIG_FILE
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
 #define SZ_CONFIG_ADDR_SIZE 64
+#define SZ_CONFIG_URL_SIZE 256
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
 	char listen_editor[SZ_CONFIG_ADDR_SIZE];
 	char listen_public[SZ_CONFIG_ADDR_SIZE];
+	char public_url[SZ_CONFIG_URL_SIZE];      /* "" when not set */
 	uint64_t max_file_mb;            /* per uploaded file */
 	uint64_t max_submission_mb;      /* per request, all files */
 	uint64_t max_message_kb;         /* the message text field */

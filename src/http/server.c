@@ -87,13 +87,17 @@ int sz_request_fail(struct sz_request *rq, unsigned status, const char *msg)
 	return SZ_E_INVAL;
 }
 
-static void add_security_headers(struct MHD_Response *r)
+static void add_security_headers(struct MHD_Response *r,
+	const struct sz_request *rq)
 {
 	MHD_add_response_header(r, "Content-Security-Policy",
 		"default-src 'none'; style-src 'self'; img-src 'self'; "
 		"form-action 'self'; frame-ancestors 'none'");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Cache-Control", rq->cache_control ?
+		rq->cache_control : "no-store");
+	if (rq->cache_control != NULL && rq->etag[0])
+		MHD_add_response_header(r, "ETag", rq->etag);
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
@@ -141,7 +145,7 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 	if (rq->disposition[0])
 		MHD_add_response_header(r, "Content-Disposition",
 			rq->disposition);
-	add_security_headers(r);
+	add_security_headers(r, rq);
 	MHD_add_response_header(r, "Content-Type", rq->content_type ?
 		rq->content_type : "text/html; charset=utf-8");
 	if (rq->set_cookie[0])
@@ -168,6 +172,8 @@ static enum MHD_Result send_error(struct sz_http_server *s,
 	rq->stream_read = NULL;
 	rq->stream_free = NULL;
 	rq->disposition[0] = '\0';
+	rq->cache_control = NULL;
+	rq->etag[0] = '\0';
 	rq->set_cookie[0] = '\0';
 	rq->location[0] = '\0';
 	rq->content_type = NULL;

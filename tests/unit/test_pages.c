@@ -60,9 +60,10 @@ static int render(const struct sz_site *site, enum sz_page_kind kind,
 static void a_draft_shows_only_where_drafts_do(void **state)
 {
 	(void)state;
-	struct sz_site pub = { arch, false, SZ_LINKS_ROOTED, "", NULL };
-	struct sz_site preview = { arch, true, SZ_LINKS_ROOTED, "/preview",
-		NULL };
+	struct sz_site pub = { .archive = arch, .links = SZ_LINKS_ROOTED,
+		.prefix = "" };
+	struct sz_site preview = { .archive = arch, .drafts = true,
+		.links = SZ_LINKS_ROOTED, .prefix = "/preview" };
 	struct sz_buf out;
 	struct sz_page pg;
 	assert_int_equal(render(&pub, SZ_PAGE_RELEASE, "/release/1", 1, &out,
@@ -84,7 +85,8 @@ static void a_draft_shows_only_where_drafts_do(void **state)
 static void a_copy_links_relatively_and_cannot_search(void **state)
 {
 	(void)state;
-	struct sz_site copy = { arch, true, SZ_LINKS_RELATIVE, NULL, ".html" };
+	struct sz_site copy = { .archive = arch, .drafts = true,
+		.links = SZ_LINKS_RELATIVE, .suffix = ".html" };
 	struct sz_buf out;
 	struct sz_page pg;
 	assert_int_equal(render(&copy, SZ_PAGE_RELEASE, "/release/1", 1, &out,

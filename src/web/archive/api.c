@@ -4,16 +4,54 @@
  * jansson.  The same visibility rules as the pages: drafts only in the
  * preview.
  *
+ *   GET /api/v1                       this list, as JSON
  *   GET /api/v1/releases              GET /api/v1/releases/N
  *   GET /api/v1/documents/N           GET /api/v1/emails/N
  *   GET /api/v1/search?q=...
+ *
+ * One type per field everywhere: dates are ISO 8601 strings (a day
+ * "2024-03-01", a moment "2024-03-01T09:00:00Z", null when unknown), ids
+ * and counts integers, addresses {name, address} objects (lists of
+ * them for to and cc).
  */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "search/query.h"
 #include "web/archive/view.h"
+
+/* A moment as an ISO 8601 string in UTC, or null if unknown. */
+static json_t *moment_json(int64_t t)
+{
+	if (t <= 0)
+		return json_null();
+	char out[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(out);
+}
+
+static json_t *address_json(const char *name, const char *address)
+{
+	return json_pack("{s:s, s:s}", "name", name ? name : "", "address",
+		address ? address : "");
+}
+
+/* "Name <a@b>, c@d" as [{name, address}, ...]. */
+static json_t *address_list_json(const char *list)
+{
+	json_t *arr = json_array();
+	char name[SZ_ARCHIVE_NAME_MAX + 1], addr[SZ_ARCHIVE_NAME_MAX + 1];
+	while (list != NULL && view_address_next(&list, name, sizeof(name),
+	    addr, sizeof(addr)))
+		json_array_append_new(arr, address_json(name, addr));
+	return arr;
+}
 
 static json_t *doc_json(const struct sz_doc_row *d, bool full)
 {
@@ -29,11 +67,11 @@ static json_t *doc_json(const struct sz_doc_row *d, bool full)
 	if (d->email) {
 		json_object_set_new(o, "collection", json_string(d->collection));
 		json_object_set_new(o, "number", json_integer(d->num));
-		json_object_set_new(o, "from", json_pack("{s:s, s:s}", "address",
-			d->from_addr, "name", d->from_name));
-		json_object_set_new(o, "to", json_string(d->to ? d->to : ""));
-		json_object_set_new(o, "cc", json_string(d->cc ? d->cc : ""));
-		json_object_set_new(o, "date", json_integer(d->date));
+		json_object_set_new(o, "from", address_json(d->from_name,
+			d->from_addr));
+		json_object_set_new(o, "to", address_list_json(d->to));
+		json_object_set_new(o, "cc", address_list_json(d->cc));
+		json_object_set_new(o, "date", moment_json(d->date));
 		json_object_set_new(o, "thread", json_string(d->thread));
 		if (full) {
 			json_object_set_new(o, "message_id", json_string(d->message_id));
@@ -79,6 +117,44 @@ static int reply(struct sz_page *pg, unsigned status, json_t *o)
 static int error(struct sz_page *pg, unsigned status, const char *msg)
 {
 	return reply(pg, status, json_pack("{s:s}", "error", msg));
+}
+
+/* What the API answers, so a client can find its way from /api/v1. */
+static const struct {
+	const char *path, *about, *params;
+} endpoints[] = {
+	{ "/api/v1/releases", "the releases, newest first", "page" },
+	{ "/api/v1/releases/{id}", "one release with its documents and "
+	  "e-mails", "page" },
+	{ "/api/v1/documents/{id}", "one document: its facts, text and "
+	  "download link", "" },
+	{ "/api/v1/emails/{id}", "one e-mail: its header fields, text and "
+	  "download link", "" },
+	{ "/api/v1/search", "documents and e-mails matching q (the search "
+	  "page's syntax), with facets", "q, page" },
+};
+
+int api_index(struct sz_page *pg, const struct sz_page_args *a)
+{
+	(void)a;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+		char path[SZ_PAGES_LINK_BASE + 64];
+		/* searching needs the server: a copy on disk has no search */
+		if (strcmp(endpoints[i].path, "/api/v1/search") == 0 &&
+		    !view_searchable(pg))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", pg->base, endpoints[i].path);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "path",
+			path, "description", endpoints[i].about, "parameters",
+			endpoints[i].params));
+	}
+	return reply(pg, 200, json_pack("{s:s, s:i, s:o, s:{s:s, s:s, s:s}}",
+		"name", SZ_PAGES_SITE, "version", 1, "endpoints", arr,
+		"conventions", "dates", "ISO 8601 strings: a day YYYY-MM-DD, a "
+		"moment YYYY-MM-DDTHH:MM:SSZ (UTC), null when unknown",
+		"addresses", "{name, address} objects; to and cc are lists of them",
+		"pages", "?page=N from 1; each list says page, per_page and total"));
 }
 
 int api_releases(struct sz_page *pg, const struct sz_page_args *a)

@@ -28,39 +28,26 @@ static int address_links(struct sz_page *pg, const char *role,
 	struct sz_buf *b = pg->out;
 	/* "Name <a@b>, c@d" -> each address linked to its page */
 	int rc = 0;
-	const char *p = list;
-	while (rc == 0 && p && *p) {
-		const char *comma = strchr(p, ',');
-		const char *lt = strchr(p, '<');
-		if (lt && comma && lt > comma)
-			lt = NULL;
-		const char *gt = lt ? strchr(lt, '>') : NULL;
-		if (lt && gt)
-			comma = strchr(gt, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char item[600], addr[600];
-		snprintf(item, sizeof(item), "%.*s", (int)(len < 599 ? len : 599), p);
-		if (lt && gt)
-			snprintf(addr, sizeof(addr), "%.*s", (int)(gt - lt - 1), lt + 1);
-		else
-			snprintf(addr, sizeof(addr), "%s", item);
-		char *a = addr;
-		while (*a == ' ')
-			a++;
-		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", p == list ? "" : ", ",
+	char name[600], addr[600];
+	for (bool first = true; rc == 0 && view_address_next(&list, name,
+	    sizeof(name), addr, sizeof(addr)); first = false) {
+		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", first ? "" : ", ",
 			pg->base, role);
 		if (rc == 0)
-			rc = view_urlencode(b, a);
+			rc = view_urlencode(b, addr);
 		if (rc == 0)
 			rc = sz_buf_printf(b, "%s\">", pg->suffix);
-		char *it = item;
-		while (*it == ' ')
-			it++;
+		if (rc == 0 && name[0]) {
+			rc = view_escape(b, name);
+			if (rc == 0)
+				rc = sz_buf_puts(b, " &lt;");
+		}
 		if (rc == 0)
-			rc = view_escape(b, it);
+			rc = view_escape(b, addr);
+		if (rc == 0 && name[0])
+			rc = sz_buf_puts(b, "&gt;");
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</a>");
-		p = comma ? comma + 1 : NULL;
 	}
 	return rc;
 }

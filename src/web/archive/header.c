@@ -6,6 +6,10 @@
  * is decoded: the fields asked for are ASCII (RFC 5322), so any other
  * byte shows as '?', and control characters are dropped.
  *
+ * Also the split of an address list as the archive keeps it ("Name
+ * <a@b>, c@d", decoded at import), for links and the API's {name,
+ * address} objects.
+ *
  * Not here: reading the file (email.c), or MIME: the body is never
  * looked at, nor any field the page does not ask for.
  */
@@ -74,4 +78,49 @@ bool view_header_field(const char *head, size_t len, const char *name,
 		p = eol;
 	}
 	return false;
+}
+
+/* Copies [p, q) into out (cap bytes), without surrounding spaces or
+ * quotes. */
+static void copy_trimmed(const char *p, const char *q, char *out, size_t cap)
+{
+	while (p < q && (*p == ' ' || *p == '\t' || *p == '"'))
+		p++;
+	while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '"'))
+		q--;
+	size_t n = (size_t)(q - p);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
+}
+
+bool view_address_next(const char **list, char *name, size_t ncap,
+	char *addr, size_t acap)
+{
+	const char *p = *list;
+	name[0] = addr[0] = 0;
+	while (p != NULL && (*p == ' ' || *p == ','))
+		p++;
+	if (p == NULL || *p == 0)
+		return false;
+	/* The item ends at a comma outside quotes and angle brackets. */
+	const char *q = p, *lt = NULL, *gt = NULL;
+	bool quoted = false;
+	for (; *q && (quoted || (lt != NULL && gt == NULL) || *q != ','); q++) {
+		if (*q == '"')
+			quoted = !quoted;
+		else if (*q == '<' && !quoted && lt == NULL)
+			lt = q;
+		else if (*q == '>' && !quoted && lt != NULL && gt == NULL)
+			gt = q;
+	}
+	if (lt != NULL && gt != NULL) {
+		copy_trimmed(p, lt, name, ncap);
+		copy_trimmed(lt + 1, gt, addr, acap);
+	} else {
+		copy_trimmed(p, q, addr, acap);
+	}
+	*list = *q ? q + 1 : q;
+	return true;
 }

@@ -48,6 +48,12 @@ struct sz_site {
 	enum sz_links links;
 	const char *prefix;           /* rooted: "" or "/preview" */
 	const char *suffix;           /* relative: ".html" (pages only) */
+	const char *public_url;       /* where readers reach the site
+	                                 ("http://x.onion"): feeds link to
+	                                 it and mint tag: ids from its host;
+	                                 NULL or "": feeds link relatively */
+	bool cacheable;               /* served to anyone: caches may keep
+	                                 pages (with an ETag) and files */
 };
 
 /* Which page, and its path as a route pattern (http/route.h): a face
@@ -68,6 +74,7 @@ enum sz_page_kind {
 	SZ_API_DOCUMENT,              /* "/api/v1/documents/:id" */
 	SZ_API_EMAIL,                 /* "/api/v1/emails/:id" */
 	SZ_API_SEARCH,                /* "/api/v1/search": args.query */
+	SZ_API_INDEX,                 /* "/api/v1": what the API answers */
 	SZ_PAGE_KINDS
 };
 

@@ -30,6 +30,7 @@ static const struct {
 	[SZ_API_DOCUMENT] = { "/api/v1/documents/:id", api_document },
 	[SZ_API_EMAIL] = { "/api/v1/emails/:id", api_email },
 	[SZ_API_SEARCH] = { "/api/v1/search", api_search },
+	[SZ_API_INDEX] = { "/api/v1", api_index },
 };
 
 const char *sz_page_path(enum sz_page_kind kind)

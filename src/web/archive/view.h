@@ -26,6 +26,7 @@ int api_release(struct sz_page *pg, const struct sz_page_args *a);
 int api_document(struct sz_page *pg, const struct sz_page_args *a);
 int api_email(struct sz_page *pg, const struct sz_page_args *a);
 int api_search(struct sz_page *pg, const struct sz_page_args *a);
+int api_index(struct sz_page *pg, const struct sz_page_args *a);
 
 /* The frame: the page's head, the site's header and, where the site can
  * search, the search form. */
@@ -56,6 +57,11 @@ bool view_visible(const struct sz_page *pg, const struct sz_doc_row *d);
  * cap - 1 bytes; false if the header has none (header.c). */
 bool view_header_field(const char *head, size_t len, const char *name,
 	char *out, size_t cap);
+/* The next address of a list as the archive keeps it ("Name <a@b>,
+ * c@d"): its display name ("" if none) and address, each cut to fit;
+ * *list moves past it.  False when the list is done (header.c). */
+bool view_address_next(const char **list, char *name, size_t ncap,
+	char *addr, size_t acap);
 /* A date as YYYY-MM-DD HH:MM UTC. */
 void view_date(int64_t t, char *out, size_t cap);
 int view_escape(struct sz_buf *b, const char *s);

@@ -8,11 +8,13 @@
 #include "web/web.h"
 
 int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	struct sz_err *err)
+	const char *public_url, struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
+	app->site.public_url = public_url;
+	app->site.cacheable = true;
 	/* Created if missing, so a new instance serves an empty archive. */
 	return sz_archive_open(&app->site.archive, dir, true, false, err);
 }
@@ -42,4 +44,11 @@ int sz_public_file(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
 	return sz_web_archive_file(rq, &app->site, sz_public_error_page);
+}
+
+int sz_public_style(struct sz_request *rq)
+{
+	/* The same for every reader: any cache may keep it a day. */
+	rq->cache_control = "public, max-age=86400";
+	return sz_web_style(rq);
 }

@@ -21,9 +21,10 @@ struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
 };
 
-/* Opens the archive in dir. */
+/* Opens the archive in dir; public_url (the setting, may be "") is
+ * where readers reach the face, for feeds' links and ids. */
 int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	struct sz_err *err);
+	const char *public_url, struct sz_err *err);
 void sz_public_app_free(struct sz_public_app *app);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,
@@ -32,5 +33,7 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 /* Every page (the route's variant says which), and the file downloads. */
 int sz_public_page(struct sz_request *rq);
 int sz_public_file(struct sz_request *rq);
+/* The stylesheet, cacheable (the editor and source faces' is not). */
+int sz_public_style(struct sz_request *rq);
 
 #endif

@@ -7,7 +7,7 @@
 
 static const struct sz_route routes[] = {
 	PAGE("/"),
-	{ "GET", "/style.css", sz_web_style, 0, NULL, NULL, NULL },
+	{ "GET", "/style.css", sz_public_style, 0, NULL, NULL, NULL },
 	PAGE("/feed.atom"),
 	PAGE("/search"),
 	PAGE("/release/:id"),
@@ -17,6 +17,7 @@ static const struct sz_route routes[] = {
 	PAGE("/thread/:thread"),
 	PAGE("/from/:address"),
 	PAGE("/to/:address"),
+	PAGE("/api/v1"),
 	PAGE("/api/v1/releases"),
 	PAGE("/api/v1/search"),
 	PAGE("/api/v1/releases/:id"),
