@@ -49,9 +49,15 @@ static void rewrite(const char *text, const struct sz_query *q, size_t k,
 {
 	const struct sz_query_term *t = &q->terms[k];
 	const char *rest = text + t->start + t->len;
-	if (with == NULL)   /* the space after it goes too */
+	size_t keep = t->start;
+	if (with == NULL) {  /* the space after it goes too, or before it */
 		rest += strspn(rest, " \t");
-	snprintf(out, cap, "%.*s%s%s", (int)t->start, text, with ? with : "",
+		if (*rest == 0)
+			while (keep > 0 && (text[keep - 1] == ' ' ||
+			    text[keep - 1] == '\t'))
+				keep--;
+	}
+	snprintf(out, cap, "%.*s%s%s", (int)keep, text, with ? with : "",
 		rest);
 }
 
