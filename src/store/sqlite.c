@@ -146,6 +146,9 @@ static const char *const migrations[] = {
 	"  unread_sources = unread_sources"
 	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
 	"  unread_items = unread_items - OLD.unread; END;",
+	/* 5: who wrote each reply, for the editors' view of a conversation
+	 * (the audit log says as much already; older replies say nobody). */
+	"ALTER TABLE replies ADD COLUMN editor TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
