@@ -16,7 +16,11 @@ async function fits(page) {
 }
 await withBrowser(async (context) => {
   const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 900 });
   await page.goto(url + '/');
+  check('the login page fits 390 px without scrolling sideways', await fits(page));
+  await page.screenshot({ path: `${shots}/layout-editor-390-login.png`, fullPage: true });
+  await page.setViewportSize({ width: 1000, height: 900 });
   await page.fill('#name', name);
   await page.fill('#password', password);
   await page.fill('#code', code);
