@@ -5,6 +5,7 @@
 #                 "N passed, N failed, N skipped"
 #   make demo     install, build, and show what samizdat does so far
 #   make bench    benchmarks against peers (bench/), each printing a ratio
+#   make soak     the source face under a 10-minute siege (tests/load/)
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make deb      build the Debian package into $(DEB) (build-deb/)
 #   make deb-check  build it, lint it, install it into a throw-away root
@@ -17,7 +18,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 DEB ?= build-deb
 
-.PHONY: all check demo bench fuzz format lint clean deps-build deb deb-check
+.PHONY: all check demo bench fuzz format lint clean deps-build deb deb-check soak
 
 all: deps-build
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
@@ -48,9 +49,16 @@ bench:
 	ninja -C $(BUILD)
 	@for b in bench/*.sh; do sh "$$b" $(BUILD)/samizdat || exit 1; done
 
+soak:
+	@scripts/deps check
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
+	ninja -C $(BUILD)
+	SAMIZDAT=$(CURDIR)/$(BUILD)/samizdat SIEGE_SECONDS=$${SIEGE_SECONDS:-600} \
+		tests/load/siege.sh
+
 fuzz:
 	@scripts/deps fuzz
-	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) \
+	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang CXX=clang++ meson setup $(FUZZ_BUILD) \
 		-Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debugoptimized >/dev/null
 	ninja -C $(FUZZ_BUILD)

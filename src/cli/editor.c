@@ -1,5 +1,5 @@
 /*
- * editor.c - `samizdat editor add|list|remove|reset-totp|verify` and
+ * editor.c - `samizdat editor add|list|remove|reset-totp|unlock|verify` and
  * `samizdat audit`: editors' accounts, administered on the command line
  * (never from the web), and the log of what editors and administrators did.
  *
@@ -20,6 +20,7 @@
 #include "crypto/age_keys.h"
 #include "crypto/totp.h"
 #include "store/instance.h"
+#include "web/editor/editor.h"
 
 #define MIN_PASSWORD 12
 #define ACTOR "admin (command line)"
@@ -30,6 +31,7 @@ static const char usage[] =
 	"       samizdat editor list [-d DIR]\n"
 	"       samizdat editor remove [-d DIR] NAME\n"
 	"       samizdat editor reset-totp [-d DIR] NAME\n"
+	"       samizdat editor unlock [-d DIR] NAME\n"
 	"       samizdat editor verify [-d DIR] NAME CODE\n"
 	"\n"
 	"Editors log in to the editor face with a password and a code from an\n"
@@ -38,7 +40,9 @@ static const char usage[] =
 	"shows the TOTP secret once as a QR code and an otpauth:// URI.  The\n"
 	"editor's recipient (from `samizdat keygen` on the editor's own\n"
 	"machine) is added to the instance's recipients.  `verify` checks a\n"
-	"code from the app (each code works once).\n"
+	"code from the app (each code works once).  After 5 failed logins in\n"
+	"a row an account locks; `unlock` opens it again, keeping its TOTP\n"
+	"secret (`reset-totp` makes a new one, and unlocks too).\n"
 	"\n"
 	"  -d, --dir DIR   the instance (default $SAMIZDAT_DIR, or\n"
 	"                  /var/lib/samizdat)\n";
@@ -121,9 +125,8 @@ static int add(struct sz_instance *in, const char *name,
 			"characters", MIN_PASSWORD);
 		goto out;
 	}
-	if (crypto_pwhash_str(e->password_hash, pw, len,
-		    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	if (crypto_pwhash_str(e->password_hash, pw, len, SZ_EDITOR_PWHASH_OPS,
+		    SZ_EDITOR_PWHASH_MEM) != 0) {
 		cli_fail("editor", "not enough memory to hash the password");
 		goto out;
 	}
@@ -220,15 +223,15 @@ int sz_cmd_editor(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage("editor", "say add, list, remove, reset-totp "
-			"or verify");
+		return cli_usage("editor", "say add, list, remove, reset-totp, "
+			"unlock or verify");
 	const char *verb = argv[optind++];
 	int nargs = argc - optind;
 	struct {
 		const char *verb;
 		int nargs;
 	} const shapes[] = { { "add", 1 }, { "list", 0 }, { "remove", 1 },
-		{ "reset-totp", 1 }, { "verify", 2 } };
+		{ "reset-totp", 1 }, { "verify", 2 }, { "unlock", 1 } };
 	bool known = false;
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
 		if (strcmp(verb, shapes[i].verb) == 0 && nargs == shapes[i].nargs)
@@ -256,6 +259,16 @@ int sz_cmd_editor(int argc, char **argv)
 		}
 	} else if (strcmp(verb, "reset-totp") == 0) {
 		status = reset_totp(&in, argv[optind]);
+	} else if (strcmp(verb, "unlock") == 0) {
+		if (st->ops->editor_set_failures(st, argv[optind], 0, &err) !=
+		    SZ_OK) {
+			status = cli_fail("editor", "%s", err.msg);
+		} else {
+			st->ops->audit_add(st, ACTOR, "editor unlock",
+				argv[optind], NULL);
+			printf("Unlocked editor %s; the TOTP secret is unchanged.\n",
+				argv[optind]);
+		}
 	} else if (strcmp(verb, "verify") == 0) {
 		status = verify(&in, argv[optind], argv[optind + 1]);
 	} else {

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/child.h"
+#include "core/config.h"
 #include "core/io.h"
 
 struct command {
@@ -18,27 +20,62 @@ struct command {
 	const char *summary;
 };
 
+/* The limits samizdat-doc runs under: the settings of the instance the
+ * command names (-d DIR, --dir DIR, or the usual places: cli.h), else
+ * the defaults. */
+static void doc_limits(int argc, char **argv, struct sz_child_limits *l)
+{
+	const char *dir = NULL;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if ((strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--dir") == 0) &&
+		    i + 1 < argc)
+			dir = argv[i + 1];
+		else if (strncmp(argv[i], "--dir=", 6) == 0)
+			dir = argv[i] + 6;
+	}
+	struct sz_config c;
+	if (sz_config_load(&c, cli_instance_dir(dir), NULL) != SZ_OK)
+		sz_config_defaults(&c);
+	sz_child_limits_of(&c, l);
+}
+
 /*
  * The document commands live in samizdat-doc, beside this program: they
  * parse hostile files with large libraries, in their own process (see
- * doc_main.c).  argv[0] is the command's name.
+ * doc_main.c), under limits of memory, CPU, file size and open files,
+ * and a wall-clock limit this process enforces (core/child.h).  argv[0]
+ * is the command's name.
  */
 static int run_doc_tool(int argc, char **argv)
 {
 	char tool[4200];
+	struct sz_child_limits l;
+	struct sz_err err;
 	sz_sibling_program("samizdat-doc", "SAMIZDAT_DOC", tool, sizeof(tool));
+	doc_limits(argc, argv, &l);
+	if (access(tool, X_OK) != 0)
+		return cli_fail(argv[0], "cannot run %s: %s (it is installed beside "
+			"samizdat or in %s)", tool, strerror(errno), SZ_HELPER_DIR);
 	char **args = calloc((size_t)argc + 2, sizeof(*args));
 	if (args == NULL)
 		return cli_fail(argv[0], "out of memory");
 	args[0] = tool;
 	for (int i = 0; i < argc; i++)
 		args[i + 1] = argv[i];
-	fflush(NULL);
-	execv(tool, args);
-	int e = errno;
+	int status = 0;
+	const char *why = NULL;
+	int rc = sz_child_run(args, &l, NULL, &status, &why, &err);
 	free(args);
-	return cli_fail(argv[0], "cannot run %s: %s (it is installed beside "
-		"samizdat or in %s)", tool, strerror(e), SZ_HELPER_DIR);
+	if (rc != SZ_OK)
+		return cli_fail(argv[0], "%s (samizdat-doc is installed beside "
+			"samizdat or in %s)", err.msg, SZ_HELPER_DIR);
+	if (status == 127 && why == NULL)
+		return cli_fail(argv[0], "cannot run %s (it is installed beside "
+			"samizdat or in %s)", tool, SZ_HELPER_DIR);
+	if (why != NULL)
+		return cli_fail(argv[0], "samizdat-doc was stopped: %s; nothing "
+			"of that document was kept", why);
+	return status;
 }
 
 static const struct command commands[] = {

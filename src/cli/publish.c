@@ -17,6 +17,7 @@
 
 #include "cli/publish.h"
 #include "core/buf.h"
+#include "core/child.h"
 #include "core/io.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
@@ -245,6 +246,7 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	struct mail_import *mi = ctx;
 	struct sz_doc_row d;
 	memset(&d, 0, sizeof(d));
+	sz_child_progress();   /* each message is a document: limits reset */
 	int fd = copy_raw(mi->a, m, err);
 	if (fd < 0)
 		return SZ_E_IO;

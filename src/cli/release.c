@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/child.h"
 #include "cli/publish.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
@@ -209,6 +210,7 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 	const struct dkim_opt *dk)
 {
 	struct sz_err err;
+	sz_child_progress();   /* each file starts a document's clock */
 	int rc = a->ops->begin(a, &err);
 	if (rc != 0)
 		return cli_fail("release", "%s", err.msg);
@@ -217,6 +219,7 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 		fprintf(stderr, "%s: importing e-mail\n", path);
 		rc = publish_mail(a, release, path, dk->keys, dk->sha256, &s,
 			progress, &err);
+		sz_child_progress();   /* the commit gets a clock of its own */
 		if (rc == 0)
 			rc = a->ops->commit(a, &err);
 		else

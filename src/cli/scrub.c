@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/child.h"
 #include "docs/doc.h"
 
 /* Exit status for an unsupported type, beside 0, 1 (failed) and 2 (usage). */
@@ -133,6 +134,8 @@ int sz_cmd_inspect(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		enum sz_doc_type type;
 		int st = 0;
+		if (i > 1)
+			sz_child_progress();
 		int fd = open_typed("inspect", argv[i], &type, &st);
 		if (fd < 0) {
 			status = status ? status : st;
@@ -274,6 +277,7 @@ static void *scrub_worker(void *arg)
 			return NULL;
 		}
 		scrub_one(b, i);
+		sz_child_progress();   /* one document done: its limits reset */
 	}
 }
 

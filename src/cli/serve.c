@@ -145,6 +145,7 @@ int sz_cmd_serve(int argc, char **argv)
 	struct sz_http_limits limits = {
 		.max_connections = (unsigned)in.cfg.max_connections,
 		.idle_timeout_s = (unsigned)in.cfg.idle_timeout_s,
+		.header_timeout_s = (unsigned)in.cfg.header_timeout_s,
 		.request_timeout_s = (unsigned)in.cfg.request_timeout_s,
 		.max_header_bytes = (size_t)in.cfg.max_header_kb * 1024,
 		.max_body = in.cfg.max_submission_mb << 20,
@@ -177,8 +178,7 @@ int sz_cmd_serve(int argc, char **argv)
 	}
 	if (want_public) {
 		/* The public face reads the archive only (store/archive.h). */
-		if (sz_public_app_init(&public_app, in.dir,
-		    in.cfg.public_url, &err) != SZ_OK) {
+		if (sz_public_app_init(&public_app, in.dir, &err) != SZ_OK) {
 			cli_fail("serve", "%s", err.msg);
 			goto out;
 		}

@@ -41,11 +41,23 @@ struct sz_config {
 	uint64_t max_connections;
 	uint64_t max_header_kb;          /* request line and headers */
 	uint64_t idle_timeout_s;         /* a connection with no traffic */
+	uint64_t header_timeout_s;       /* first byte to end of headers */
 	uint64_t request_timeout_s;      /* one request, start to end */
 	uint64_t retention_days;
 	uint64_t session_idle_min;
 	uint64_t max_sessions;
-	uint64_t login_attempts_per_min; /* for all sources together */
+	uint64_t login_tokens_per_min;   /* login forms first used, per min */
+	uint64_t login_attempts_per_token; /* codenames tried with one form */
+	uint64_t source_mb_per_day;      /* what one source may send a day */
+	uint64_t source_submissions_per_day;
+	uint64_t inbox_mb_per_day;       /* all sources together */
+	uint64_t min_free_disk_mb;       /* refuse submissions below this */
+	uint64_t search_time_ms;         /* the most one search may take */
+	uint64_t doc_memory_mb;          /* samizdat-doc: address space */
+	uint64_t doc_cpu_s;              /* ...CPU seconds per document */
+	uint64_t doc_timeout_s;          /* ...wall-clock seconds per document */
+	uint64_t doc_file_mb;            /* ...largest file it writes */
+	uint64_t doc_open_files;
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
 };

@@ -77,6 +77,7 @@ enum sz_doc_type {
 #define SZ_DOC_MAX_XML_PART (64u << 20)      /* one XML part, decompressed */
 #define SZ_DOC_MAX_MARKUP (64u << 20)        /* an HTML file */
 #define SZ_DOC_MAX_PDF_OBJECTS 2000000u
+/* PDF inflation limits: pdf_budget.h. */
 #define SZ_DOC_MAX_IFDS 4096u                /* TIFF directories in all */
 #define SZ_DOC_MAX_TEXT (256u << 20)         /* extracted text per document */
 #define SZ_DOC_MAX_BOXES 100000u             /* ISOBMFF/JXL boxes, RIFF/IFF chunks */

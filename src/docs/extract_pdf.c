@@ -1,17 +1,27 @@
 /*
  * extract_pdf.c - the text of a PDF, page by page, through poppler-glib.
  * A page at a time is in memory; pages are separated by a blank line.
+ * A PDF that inflates past the limits of pdf_budget.h never reaches
+ * poppler.
  */
 #include <glib.h>
+#include <stdio.h>
 #include <poppler.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "docs/doc.h"
 #include "docs/extract.h"
+#include "docs/pdf_budget.h"
 
 int extract_pdf(int fd, struct text_out *o)
 {
 	GError *gerr = NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int brc = sz_pdf_budget_check(path, SZ_DOC_MAX_PDF_OBJECTS, o->err);
+	if (brc != 0)
+		return brc;
 	int dfd = dup(fd);
 	if (dfd < 0 || lseek(dfd, 0, SEEK_SET) != 0) {
 		if (dfd >= 0)

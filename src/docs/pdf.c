@@ -8,7 +8,8 @@
  * streams are copied with their compression as it was.
  *
  * Damaged files are refused rather than repaired: what qpdf would have to
- * guess at, a reader cannot check.
+ * guess at, a reader cannot check.  So are decompression bombs, before
+ * anything else reads them (pdf_budget.h).
  */
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "docs/internal.h"
+#include "docs/pdf_budget.h"
 
 struct walk {
 	qpdf_data q;
@@ -303,9 +305,11 @@ int doc_pdf(int fd, const char *out_path, struct sz_doc_report *r,
 {
 	char in_path[64];
 	snprintf(in_path, sizeof(in_path), "/proc/self/fd/%d", fd);
+	int rc = sz_pdf_budget_check(in_path, SZ_DOC_MAX_PDF_OBJECTS, err);
+	if (rc != 0)
+		return rc;
 	struct walk w = { .r = r };
 	qpdf_data q = qpdf_init();
-	int rc = 0;
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	w.q = q;

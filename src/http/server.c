@@ -1,10 +1,10 @@
 /*
- * server.c - libmicrohttpd glue.  One thread per connection (handlers may
- * block on Argon2 or fsync without stalling other clients), a connection
- * cap, an idle timeout, a header size cap, a per-request time limit checked
- * while the body streams, and Content-Length checked before any body is
- * read.  A client over the request limit still gets a page ("busy") from
- * a small reserve of connections above it.
+ * server.c - libmicrohttpd glue.  The connection gate (gate.c) owns the
+ * listening socket and every connection while it waits for a request
+ * head; a connection with a whole, well-formed head gets a thread here
+ * (handlers may block on Argon2 or fsync without stalling other clients),
+ * with a per-request time limit checked while the body streams, and
+ * Content-Length checked before any body is read.
  */
 #include "http/server.h"
 
@@ -19,10 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONNECTION_RESERVE 64
+#include "http/gate.h"
+
+#define THREAD_STACK (1u << 20)   /* per request thread (8 MiB by default) */
 
 struct sz_http_server {
 	struct MHD_Daemon *d;
+	struct sz_gate *gate;
 	const struct sz_route *routes;
 	size_t nroutes;
 	struct sz_http_limits limits;
@@ -87,23 +90,40 @@ int sz_request_fail(struct sz_request *rq, unsigned status, const char *msg)
 	return SZ_E_INVAL;
 }
 
+/* On every response, the gate's own error pages included. */
+static const char *const security_headers[][2] = {
+	{ "Content-Security-Policy", "default-src 'none'; style-src 'self'; "
+	  "img-src 'self'; form-action 'self'; frame-ancestors 'none'" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cache-Control", "no-store" },
+	{ "X-Frame-Options", "DENY" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+	{ "Cross-Origin-Resource-Policy", "same-origin" },
+	{ "Permissions-Policy", "interest-cohort=()" },
+};
+#define NSECURITY (sizeof(security_headers) / sizeof(security_headers[0]))
+
+/* The table's headers; a face that set rq->cache_control (what anyone
+ * may read) replaces "no-store" with it, and adds its ETag. */
 static void add_security_headers(struct MHD_Response *r,
 	const struct sz_request *rq)
 {
-	MHD_add_response_header(r, "Content-Security-Policy",
-		"default-src 'none'; style-src 'self'; img-src 'self'; "
-		"form-action 'self'; frame-ancestors 'none'");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Cache-Control", rq->cache_control ?
-		rq->cache_control : "no-store");
+	for (size_t i = 0; i < NSECURITY; i++) {
+		bool cache = strcmp(security_headers[i][0], "Cache-Control") == 0;
+		MHD_add_response_header(r, security_headers[i][0],
+			cache && rq->cache_control ? rq->cache_control :
+			security_headers[i][1]);
+	}
 	if (rq->cache_control != NULL && rq->etag[0])
 		MHD_add_response_header(r, "ETag", rq->etag);
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(r, "Permissions-Policy", "interest-cohort=()");
 }
+
+/* A request and what the gate needs to know of it when it ends. */
+struct req_box {
+	struct sz_request rq;
+	bool http11, has_body, body_done, closing;
+};
 
 /* The callback's context carries its own reader: the request's fields
  * are gone by the time libmicrohttpd reads. */
@@ -152,8 +172,10 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie);
 	if (rq->location[0])
 		MHD_add_response_header(r, "Location", rq->location);
-	if (close)
+	if (close) {
 		MHD_add_response_header(r, "Connection", "close");
+		((struct req_box *)(void *)rq)->closing = true;
+	}
 	enum MHD_Result ret = MHD_queue_response(rq->conn,
 		rq->status ? rq->status : 200, r);
 	MHD_destroy_response(r);
@@ -205,13 +227,28 @@ static const struct sz_route *find_route(struct sz_http_server *s,
 
 static enum MHD_Result first_call(struct sz_http_server *s,
 	struct MHD_Connection *conn, const char *url, const char *method,
-	void **con_cls)
+	const char *version, void **con_cls)
 {
-	struct sz_request *rq = calloc(1, sizeof(*rq));
-	if (rq == NULL)
+	/* A request whose head the gate did not check (libmicrohttpd read it
+	 * ahead, pipelined) is not answered. */
+	if (!sz_gate_request_begins(s->gate, conn))
 		return MHD_NO;
-	*con_cls = rq;
+	struct req_box *box = calloc(1, sizeof(*box));
+	if (box == NULL)
+		return MHD_NO;
+	struct sz_request *rq = &box->rq;
+	*con_cls = box;
 	atomic_fetch_add(&s->in_flight, 1);
+	box->http11 = strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_CONTENT_LENGTH);
+	box->has_body = te != NULL || (len != NULL && strcmp(len, "0") != 0);
+	const char *c = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_CONNECTION);
+	if (c != NULL && strcasestr(c, "close") != NULL)
+		box->closing = true;
 	rq->conn = conn;
 	rq->fd = -1;
 	rq->app = s->app;
@@ -220,9 +257,6 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	rq->started = now_s();
 	sz_buf_init(&rq->page, SZ_HTTP_MAX_PAGE);
 
-	if (atomic_load(&s->in_flight) > s->limits.max_connections)
-		return send_error(s, rq, 503, "The server is busy. Please try "
-			"again in a few minutes.", true);
 	bool known;
 	rq->route = find_route(s, method, url, &rq->params, &known);
 	if (rq->route == NULL)
@@ -252,11 +286,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	const char *url, const char *method, const char *version,
 	const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-	(void)version;
 	struct sz_http_server *s = cls;
 	struct sz_request *rq = *con_cls;
 	if (rq == NULL)
-		return first_call(s, conn, url, method, con_cls);
+		return first_call(s, conn, url, method, version, con_cls);
 	if (rq->route == NULL)
 		return MHD_YES; /* an error page is already queued */
 
@@ -283,6 +316,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		}
 		return MHD_YES;
 	}
+	((struct req_box *)(void *)rq)->body_done = true;
 	if (rq->error)
 		return send_error(s, rq, rq->error_status, rq->error_msg, false);
 	int rc = rq->route->handle(rq);
@@ -297,11 +331,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	enum MHD_RequestTerminationCode toe)
 {
-	(void)conn, (void)toe;
 	struct sz_http_server *s = cls;
 	struct sz_request *rq = *con_cls;
 	if (rq == NULL)
 		return;
+	struct req_box *box = (struct req_box *)(void *)rq;
+	sz_gate_request_ends(s->gate, conn, toe, box->http11 && !box->closing &&
+		(!box->has_body || box->body_done));
 	if (rq->route && rq->route->cleanup)
 		rq->route->cleanup(rq);
 	sz_buf_free(&rq->body);
@@ -313,6 +349,33 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* The gate's ready responses: the face's error page with the headers
+ * every response has, and "Connection: close". */
+static void gate_respond(void *ctx, unsigned status, const char *message,
+	struct sz_buf *out)
+{
+	struct sz_http_server *s = ctx;
+	struct sz_request rq;
+	memset(&rq, 0, sizeof(rq));
+	rq.fd = -1;
+	sz_buf_init(&rq.page, SZ_HTTP_MAX_PAGE);
+	s->error_page(&rq, status, message);
+	const char *reason = MHD_get_reason_phrase_for(status);
+	int rc = sz_buf_printf(out, "HTTP/1.1 %u %s\r\nContent-Type: text/html; "
+		"charset=utf-8\r\nContent-Length: %zu\r\nConnection: close\r\n",
+		status, reason ? reason : "Error", rq.page.len);
+	for (size_t i = 0; rc == 0 && i < NSECURITY; i++)
+		rc = sz_buf_printf(out, "%s: %s\r\n", security_headers[i][0],
+			security_headers[i][1]);
+	if (rc == 0)
+		rc = sz_buf_puts(out, "\r\n");
+	if (rc == 0 && rq.page.len > 0)
+		rc = sz_buf_append(out, rq.page.data, rq.page.len);
+	if (rc != 0)
+		sz_buf_free(out);
+	sz_buf_free(&rq.page);
 }
 
 int sz_http_start(struct sz_http_server **out, const char *listen,
@@ -351,24 +414,44 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 	s->limits = *limits;
 	s->error_page = error_page;
 	s->app = app;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC;
-	if (ai->ai_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, s,
-		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-		MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)(limits->max_connections + CONNECTION_RESERVE),
-		MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, limits->max_header_bytes,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-		MHD_OPTION_END);
+	struct sz_gate_conf gc = {
+		.max_connections = limits->max_connections,
+		.idle_s = limits->idle_timeout_s,
+		.header_s = limits->header_timeout_s,
+		.max_header_bytes = limits->max_header_bytes,
+		.respond = gate_respond,
+		.respond_ctx = s,
+	};
+	struct sz_err gerr;
+	int rc = sz_gate_open(&s->gate, ai->ai_addr, ai->ai_addrlen, &gc, &gerr);
 	freeaddrinfo(ai);
-	if (s->d == NULL) {
+	if (rc != SZ_OK) {
 		free(s);
-		return sz_err_set(err, SZ_E_IO, "cannot listen on %s (in use, "
-			"or not an address of this machine?)", listen);
+		return sz_err_set(err, SZ_E_IO, "cannot listen on %s: %s (in use, "
+			"or not an address of this machine?)", listen, gerr.msg);
+	}
+	/* No listening socket of its own: the gate hands over connections
+	 * whose request head it has checked.  poll(), not select(): they may
+	 * have descriptors past FD_SETSIZE. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_POLL |
+		MHD_USE_NO_LISTEN_SOCKET;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, s,
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)(2 * (limits->max_connections + SZ_GATE_RESERVE)),
+		MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, 2 * limits->max_header_bytes,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, sz_gate_notify, s->gate,
+		MHD_OPTION_END);
+	if (s->d == NULL || sz_gate_run(s->gate, s->d, &gerr) != SZ_OK) {
+		sz_gate_halt(s->gate);
+		if (s->d != NULL)
+			MHD_stop_daemon(s->d);
+		sz_gate_free(s->gate);
+		free(s);
+		return sz_err_set(err, SZ_E_IO, "cannot serve %s", listen);
 	}
 	*out = s;
 	return SZ_OK;
@@ -376,9 +459,7 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 
 unsigned sz_http_port(const struct sz_http_server *s)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d,
-		MHD_DAEMON_INFO_BIND_PORT);
-	return i ? i->port : 0;
+	return sz_gate_port(s->gate);
 }
 
 unsigned sz_http_in_flight(struct sz_http_server *s)
@@ -386,10 +467,15 @@ unsigned sz_http_in_flight(struct sz_http_server *s)
 	return atomic_load(&s->in_flight);
 }
 
+unsigned sz_http_connections(struct sz_http_server *s)
+{
+	return sz_gate_connections(s->gate);
+}
+
 void sz_http_quiesce(struct sz_http_server *s)
 {
 	if (!s->quiesced)
-		MHD_quiesce_daemon(s->d);
+		sz_gate_quiesce(s->gate);
 	s->quiesced = true;
 }
 
@@ -401,6 +487,8 @@ void sz_http_stop(struct sz_http_server *s, unsigned grace_s)
 	time_t until = now_s() + (time_t)grace_s;
 	while (atomic_load(&s->in_flight) > 0 && now_s() < until)
 		usleep(20000);
+	sz_gate_halt(s->gate);
 	MHD_stop_daemon(s->d);
+	sz_gate_free(s->gate);
 	free(s);
 }

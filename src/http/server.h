@@ -1,8 +1,10 @@
 /*
  * server.h - an HTTP face on GNU libmicrohttpd: one static route table per
- * face, a per-request context released by one cleaner, explicit limits,
- * the same security headers on every response, and a shutdown that lets
- * requests in flight finish.
+ * face, a per-request context released by one cleaner, explicit limits
+ * (connections are held to them by the gate, gate.h, before a request
+ * head is even complete: slow and idle clients cost no thread), strict
+ * request heads, the same security headers on every response, and a
+ * shutdown that lets requests in flight finish.
  *
  * What it deliberately does not do: look at, keep or log the client's
  * address, user agent or referrer, or log requests at all.  A seized
@@ -43,8 +45,9 @@ struct sz_route {
 };
 
 struct sz_http_limits {
-	unsigned max_connections;
-	unsigned idle_timeout_s;
+	unsigned max_connections;   /* all of them, waiting or working */
+	unsigned idle_timeout_s;    /* for a request's first byte */
+	unsigned header_timeout_s;  /* from it to the end of the head */
 	unsigned request_timeout_s;
 	size_t max_header_bytes;
 	uint64_t max_body;   /* streamed bodies: Content-Length over this is
@@ -128,5 +131,7 @@ void sz_http_stop(struct sz_http_server *s, unsigned grace_s);
 
 /* Requests in flight now. */
 unsigned sz_http_in_flight(struct sz_http_server *s);
+/* Connections open now (waiting for a request head, or in one). */
+unsigned sz_http_connections(struct sz_http_server *s);
 
 #endif

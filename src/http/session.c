@@ -21,6 +21,8 @@ int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
 	memset(t->v, 0, cap * sizeof(*t->v));
 	t->cap = cap;
 	t->idle_s = idle_s;
+	t->evict_logged_in = false;
+	t->swept = 0;
 	t->now = now_s;
 	pthread_mutex_init(&t->mu, NULL);
 	return SZ_OK;
@@ -53,6 +55,18 @@ static bool expired(const struct sz_sessions *t, const struct sz_session *s,
 	return now - s->last_used > (time_t)t->idle_s;
 }
 
+/* Under the lock: wipes every expired session (a logged-in source's
+ * secret key included), at most once a second. */
+static void sweep(struct sz_sessions *t, time_t now)
+{
+	if (t->swept == now)
+		return;
+	t->swept = now;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->v[i].in_use && expired(t, &t->v[i], now))
+			sodium_memzero(&t->v[i], sizeof(t->v[i]));
+}
+
 /* Under the lock: the slot of id, or NULL. */
 static struct sz_session *find(struct sz_sessions *t, const uint8_t *id)
 {
@@ -68,6 +82,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 {
 	uint8_t id[SZ_SESSION_ID_SIZE];
 	size_t len = 0;
+	sodium_memzero(copy, sizeof(*copy));   /* read whatever we answer */
 	if (cookie == NULL || strlen(cookie) != SZ_SESSION_TOKEN_LEN ||
 	    sodium_base642bin(id, sizeof(id), cookie, SZ_SESSION_TOKEN_LEN,
 		    NULL, &len, NULL,
@@ -77,6 +92,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 	bool ok = false;
 	time_t now = t->now();
 	pthread_mutex_lock(&t->mu);
+	sweep(t, now);
 	struct sz_session *s = find(t, id);
 	if (s != NULL && expired(t, s, now)) {
 		sodium_memzero(s, sizeof(*s));
@@ -95,7 +111,8 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 	time_t now = t->now();
 	uint8_t csrf[32];
 	pthread_mutex_lock(&t->mu);
-	struct sz_session *slot = NULL, *oldest_anon = NULL;
+	sweep(t, now);
+	struct sz_session *slot = NULL, *oldest_anon = NULL, *oldest = NULL;
 	for (size_t i = 0; i < t->cap && slot == NULL; i++) {
 		struct sz_session *s = &t->v[i];
 		if (!s->in_use || expired(t, s, now))
@@ -103,9 +120,14 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 		else if (s->user_id == 0 && (oldest_anon == NULL ||
 			    s->last_used < oldest_anon->last_used))
 			oldest_anon = s;
+		else if (s->user_id != 0 && (oldest == NULL ||
+			    s->last_used < oldest->last_used))
+			oldest = s;
 	}
 	if (slot == NULL)
 		slot = oldest_anon;
+	if (slot == NULL && t->evict_logged_in)
+		slot = oldest;
 	if (slot == NULL) {
 		pthread_mutex_unlock(&t->mu);
 		return sz_err_set(err, SZ_E_LIMIT, "too many sessions");

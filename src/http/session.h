@@ -6,7 +6,9 @@
  * token, and, for a logged-in source, the source's id and X25519 secret
  * key (derived from the codename; wiped when the session ends).  The table
  * is bounded: when full, expired sessions go first, then the oldest
- * anonymous one.  Callers work on copies, which they wipe.
+ * anonymous one, then (if the table allows it) the logged-in one idle
+ * longest.  Expired sessions are wiped within a second of expiring, on
+ * the next use of the table.  Callers work on copies, which they wipe.
  */
 #ifndef SZ_HTTP_SESSION_H
 #define SZ_HTTP_SESSION_H
@@ -39,6 +41,9 @@ struct sz_sessions {
 	struct sz_session *v;   /* sodium_malloc'd */
 	size_t cap;
 	unsigned idle_s;
+	bool evict_logged_in;   /* when full, the least recently used
+	                           logged-in session makes room */
+	time_t swept;           /* when expired sessions were last wiped */
 	time_t (*now)(void);    /* monotonic seconds; tests may replace it */
 };
 

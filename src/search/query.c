@@ -106,6 +106,20 @@ static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
 	return 0;
 }
 
+/* Letters (UTF-8 characters) in the last word of s[0..len). */
+static size_t last_word_chars(const char *s, size_t len)
+{
+	size_t end = len, n = 0;
+	while (end > 0 && !word_byte((unsigned char)s[end - 1]))
+		end--;
+	while (end > 0 && word_byte((unsigned char)s[end - 1])) {
+		if (((unsigned char)s[end - 1] & 0xc0) != 0x80)
+			n++;
+		end--;
+	}
+	return n;
+}
+
 static int fail(struct sz_query *q, const char *msg)
 {
 	snprintf(q->error, sizeof(q->error), "%s", msg);
@@ -371,6 +385,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		}
 		size_t tl = strlen(tok);
 		bool prefix = tl > 1 && tok[tl - 1] == '*';
+		if (prefix && last_word_chars(tok, tl - 1) < SZ_QUERY_MIN_PREFIX) {
+			rc = fail(q, "Give at least 3 letters before a *: a shorter "
+				"beginning matches too many words. Write more of the word, "
+				"or the whole word.");
+			break;
+		}
 		size_t before = b->len;
 		bool plain = !minus && !prefix && !or_next;
 		if (add_term(b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,

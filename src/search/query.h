@@ -8,7 +8,7 @@
  *   words            all must appear (any order)
  *   "a phrase"       the words together, in order
  *   -word, -"a b"    must not appear
- *   pref*            any word starting with pref
+ *   pref*            any word starting with pref (3 letters at least)
  *   a OR b           either (AND binds tighter: a b OR c is (a b) OR c)
  *   from:x to:x      sender / recipient: an address or a domain exactly
  *                    (from:ministry.example), a name by its words
@@ -33,6 +33,9 @@
 
 #define SZ_QUERY_MAX 1000        /* bytes of query text */
 #define SZ_QUERY_MAX_TERMS 32
+/* Letters before a '*': "a*" would make the index merge every word that
+ * starts with a (32 of them cost 2 s a query). */
+#define SZ_QUERY_MIN_PREFIX 3
 
 #define SZ_QUERY_NOTES 4          /* notes kept about one query */
 #define SZ_QUERY_NOTE_MAX 240

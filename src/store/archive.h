@@ -82,6 +82,7 @@ enum sz_archive_order {
 struct sz_archive_query {
 	const char *match;            /* an FTS5 expression */
 	bool drafts;                  /* include unpublished releases */
+	unsigned time_ms;             /* the most it may take; 0: no limit */
 	enum sz_archive_order order;
 	bool count_only;              /* the total only: no hits, no facets */
 };
@@ -186,6 +187,8 @@ struct sz_archive_ops {
 	int (*email_next_num)(struct sz_archive *a, int64_t release_id,
 		const char *collection, int64_t *num, struct sz_err *err);
 
+	/* SZ_E_LIMIT when it ran past q->time_ms, or too many searches were
+	 * running to start it: err then says what to do, for the reader. */
 	int (*search)(struct sz_archive *a, const struct sz_archive_query *q,
 		size_t offset, size_t limit, struct sz_search_result *res,
 		struct sz_err *err);

@@ -146,7 +146,12 @@ static const char *const migrations[] = {
 	"  unread_sources = unread_sources"
 	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
 	"  unread_items = unread_items - OLD.unread; END;",
-	/* 5: who wrote each reply, for the editors' view of a conversation
+	/* 5: failed logins of names that are no editor (keyed hashes), so
+	 * they lock as editors' accounts do */
+	"CREATE TABLE login_failures ("
+	"  name_key BLOB PRIMARY KEY,"
+	"  failures INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 6: who wrote each reply, for the editors' view of a conversation
 	 * (the audit log says as much already; older replies say nobody). */
 	"ALTER TABLE replies ADD COLUMN editor TEXT NOT NULL DEFAULT '';",
 };
@@ -417,6 +422,7 @@ static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	*id = 0;
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT id FROM sources WHERE login_hash = ?",
 		&st, err);
@@ -644,6 +650,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.editor_set_totp = sz_sqlite_editor_set_totp,
 	.editor_totp_used = sz_sqlite_editor_totp_used,
 	.editor_set_failures = sz_sqlite_editor_set_failures,
+	.editor_failure_charge = sz_sqlite_editor_failure_charge,
 	.inbox_page = sz_sqlite_inbox_page,
 	.inbox_counts = sz_sqlite_inbox_counts,
 	.source_get = sz_sqlite_source_get,

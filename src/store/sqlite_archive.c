@@ -2,8 +2,9 @@
  * sqlite_archive.c - the archive's SQLite back end: the schema,
  * transactions, releases, documents and e-mails (searching them is
  * sqlite_archive_search.c), and an FTS5 index (unicode61, diacritics folded, prefix
- * indexes for "word*").  One connection per process, serialised by a
- * mutex; WAL so readers (the public face) never wait for an import.
+ * indexes for "word*").  Writes go through one connection, serialised by
+ * a mutex; reads through a pool of their own (sqlite_archive_read.c);
+ * WAL, so readers never wait for each other or for an import.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,7 @@ static int tx_begin(struct sz_archive *a, struct sz_err *err)
 		return rc;
 	}
 	impl(a)->in_tx = true;
+	impl(a)->tx_owner = pthread_self();
 	a->in_import = true;
 	return 0;   /* the lock is held until commit or rollback */
 }
@@ -153,17 +155,23 @@ static void tx_rollback(struct sz_archive *a)
 	unlock(a);
 }
 
-/* Operations lock unless inside the caller's transaction (same thread:
- * the transaction holds the lock). */
+/* Writes lock unless inside this thread's own transaction (which holds
+ * the lock); another thread's writes wait for its commit. */
+bool sz_archive_in_own_tx(struct sz_archive *a)
+{
+	return impl(a)->in_tx && pthread_equal(impl(a)->tx_owner,
+		pthread_self());
+}
+
 void sz_archive_op_lock(struct sz_archive *a)
 {
-	if (!impl(a)->in_tx)
+	if (!sz_archive_in_own_tx(a))
 		lock(a);
 }
 
 void sz_archive_op_unlock(struct sz_archive *a)
 {
-	if (!impl(a)->in_tx)
+	if (!sz_archive_in_own_tx(a))
 		unlock(a);
 }
 
@@ -232,8 +240,11 @@ static int release_get(struct sz_archive *a, int64_t id,
 {
 	sqlite3_stmt *st;
 	memset(row, 0, sizeof(*row));
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " RELEASE_COLS
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = sz_sqlite_prepare(db, "SELECT " RELEASE_COLS
 		" FROM releases r WHERE r.id = ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
@@ -243,10 +254,10 @@ static int release_get(struct sz_archive *a, int64_t id,
 		else if (s == SQLITE_DONE)
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such release");
 		else
-			rc = sz_sqlite_error(impl(a)->db, err, "reading a release");
+			rc = sz_sqlite_error(db, err, "reading a release");
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -254,6 +265,7 @@ static int count_rows(sqlite3 *db, const char *sql, int64_t bind1,
 	int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
+	*total = 0;
 	int rc = sz_sqlite_prepare(db, sql, &st, err);
 	if (rc != 0)
 		return rc;
@@ -274,12 +286,15 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	*n = 0;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	sz_archive_op_lock(a);
-	int rc = count_rows(impl(a)->db, drafts ?
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = count_rows(db, drafts ?
 		"SELECT count(*) FROM releases" :
 		"SELECT count(*) FROM releases WHERE state = 1", 0, total, err);
 	if (rc == 0)
-		rc = sz_sqlite_prepare(impl(a)->db, drafts ?
+		rc = sz_sqlite_prepare(db, drafts ?
 			"SELECT " RELEASE_COLS " FROM releases r"
 			" ORDER BY r.day DESC, r.id DESC LIMIT ? OFFSET ?" :
 			"SELECT " RELEASE_COLS " FROM releases r WHERE r.state = 1"
@@ -294,7 +309,7 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 			release_read(st, &(*rows)[(*n)++]);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -491,8 +506,11 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 {
 	sqlite3_stmt *st;
 	memset(d, 0, sizeof(*d));
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.id = ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
@@ -502,10 +520,10 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 		else if (s == SQLITE_DONE)
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such document");
 		else
-			rc = sz_sqlite_error(impl(a)->db, err, "reading a document");
+			rc = sz_sqlite_error(db, err, "reading a document");
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -513,8 +531,11 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db,
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = sz_sqlite_prepare(db,
 		"SELECT body FROM fts WHERE rowid = ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
@@ -526,7 +547,7 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 		}
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -539,13 +560,16 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
 	*n = 0;
-	sz_archive_op_lock(a);
-	int rc = count_rows(impl(a)->db, email ?
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = count_rows(db, email ?
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
 		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
 		release_id, total, err);
 	if (rc == 0)
-		rc = sz_sqlite_prepare(impl(a)->db, email ?
+		rc = sz_sqlite_prepare(db, email ?
 			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
 			" d.email = 1 ORDER BY e.collection, e.num LIMIT ? OFFSET ?" :
 			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
@@ -558,7 +582,7 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 		rc = collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -566,15 +590,18 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, parent);
 		rc = collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -582,8 +609,11 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT " DOC_COLS DOC_FROM
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
+	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
 		" LIMIT 1000", &st, err);
 	if (rc == 0) {
@@ -592,7 +622,7 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 		rc = collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -609,10 +639,14 @@ static int by_address(struct sz_archive *a, const char *addr,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
 	*n = 0;
-	sz_archive_op_lock(a);
+	*total = 0;
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
 	snprintf(sql, sizeof(sql), "SELECT count(*)" DOC_FROM "%s AND"
 		" (r.state = 1 OR :d)", where);
-	int rc = sz_sqlite_prepare(impl(a)->db, sql, &st, err);
+	int rc = sz_sqlite_prepare(db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 2, drafts);
@@ -622,7 +656,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		snprintf(sql, sizeof(sql), "SELECT " DOC_COLS DOC_FROM "%s AND"
 			" (r.state = 1 OR :d) ORDER BY e.date DESC, d.id LIMIT :l"
 			" OFFSET :o", where);
-		rc = sz_sqlite_prepare(impl(a)->db, sql, &st, err);
+		rc = sz_sqlite_prepare(db, sql, &st, err);
 	}
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
@@ -632,7 +666,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		rc = collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	return rc;
 }
 
@@ -680,6 +714,7 @@ static void archive_close(struct sz_archive *a)
 {
 	if (a == NULL)
 		return;
+	sz_archive_readers_close(impl(a));
 	sqlite3_close_v2(impl(a)->db);
 	pthread_mutex_destroy(&impl(a)->mu);
 	free(a);
@@ -727,6 +762,9 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 	snprintf(q->base.files, sizeof(q->base.files), "%s/%s", dir,
 		SZ_ARCHIVE_DIR);
 	pthread_mutex_init(&q->mu, NULL);
+	sz_archive_readers_init(q);
+	snprintf(q->path, sizeof(q->path), "%s", path);
+	q->read_only = read_only;
 	int flags = SQLITE_OPEN_FULLMUTEX | (read_only ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
 	int rc = 0;

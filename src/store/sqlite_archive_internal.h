@@ -1,23 +1,49 @@
 /*
  * sqlite_archive_internal.h - shared by the files of the archive's SQLite
  * back end only (sqlite_archive.c, sqlite_archive_search.c,
- * sqlite_archive_edit.c, sqlite_archive_words.c): the handle,
- * its locking, and reading a document row.
+ * sqlite_archive_read.c, sqlite_archive_edit.c, sqlite_archive_words.c):
+ * the handle, its locking, its pool of read connections, and reading a
+ * document row.
  */
 #ifndef SZ_STORE_SQLITE_ARCHIVE_INTERNAL_H
 #define SZ_STORE_SQLITE_ARCHIVE_INTERNAL_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <sqlite3.h>
 
 #include "store/archive.h"
 #include "store/sqlite_internal.h"
 
+/* Read connections: each page reads through one of its own (WAL: readers
+ * never wait for each other or for a writer), and a search may run only
+ * on SZ_ARCHIVE_SEARCHES of them at once, so pages always find one. */
+#define SZ_ARCHIVE_READERS 8
+#define SZ_ARCHIVE_SEARCHES 4
+#define SZ_ARCHIVE_READER_CACHE_KB 16384   /* page cache per reader */
+#define SZ_ARCHIVE_READER_WAIT_S 10
+
+struct sz_archive_reader {
+	sqlite3 *db;
+	bool writer;             /* the writer connection, locked for us */
+	int64_t deadline_ms;     /* for the progress handler, 0: none */
+};
+
 struct sqlite_archive {
 	struct sz_archive base;
-	sqlite3 *db;
+	sqlite3 *db;             /* the writer (and imports' reader) */
 	pthread_mutex_t mu;
 	bool in_tx;
+	pthread_t tx_owner;      /* the thread holding the transaction */
+	char path[4096];
+	bool read_only;
+	/* the pool (sqlite_archive_read.c) */
+	pthread_mutex_t pool_mu;
+	pthread_cond_t pool_cv;
+	struct sz_archive_reader readers[SZ_ARCHIVE_READERS];
+	bool busy[SZ_ARCHIVE_READERS];
+	size_t nreaders;
+	sem_t searches;
 };
 
 static inline struct sqlite_archive *impl(struct sz_archive *a)
@@ -26,9 +52,23 @@ static inline struct sqlite_archive *impl(struct sz_archive *a)
 }
 
 /* Take the archive's lock unless inside the caller's import transaction
- * (same thread: the transaction holds it). */
+ * (same thread: the transaction holds it).  For writes. */
 void sz_archive_op_lock(struct sz_archive *a);
 void sz_archive_op_unlock(struct sz_archive *a);
+/* True if this thread holds the import transaction. */
+bool sz_archive_in_own_tx(struct sz_archive *a);
+
+/* A connection to read with: this thread's transaction's, or one of the
+ * pool (opened on first use), waiting up to SZ_ARCHIVE_READER_WAIT_S;
+ * NULL (err says the archive is busy) if none came free.  Give it back
+ * with sz_archive_read_end. */
+struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
+	struct sz_err *err);
+void sz_archive_read_end(struct sz_archive *a, struct sz_archive_reader *r);
+/* Interrupts what r runs past ms milliseconds from now (0: no limit). */
+void sz_archive_read_budget(struct sz_archive_reader *r, unsigned ms);
+void sz_archive_readers_init(struct sqlite_archive *q);
+void sz_archive_readers_close(struct sqlite_archive *q);
 
 /* The columns of a document row (documents, releases, emails), and the
  * joins they come from; sz_archive_doc_read reads them from column c. */

@@ -4,7 +4,11 @@
  * index's doclists, a page ranked by BM25 (newest first past
  * SZ_ARCHIVE_RANK_MAX matches), snippets with the matches marked, and
  * facets by release and type (up to SZ_ARCHIVE_FACET_MAX matches).
+ * At most SZ_ARCHIVE_SEARCHES run at once, each on a read connection of
+ * its own and within the query's time budget: an expensive search is cut
+ * off with advice instead of holding the archive.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,20 +142,51 @@ static int full_expression(sqlite3 *db, const struct sz_archive_query *q,
 	return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
 }
 
+/* A search slot, waiting at most the query's own budget for one. */
+static bool search_slot(struct sqlite_archive *q, unsigned ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms ? ms / 1000 + 1 : SZ_ARCHIVE_READER_WAIT_S;
+	int rc;
+	while ((rc = sem_clockwait(&q->searches, CLOCK_MONOTONIC, &until)) != 0 &&
+	    errno == EINTR)
+		;
+	return rc == 0;
+}
+
+/* What a step that did not finish means for the reader. */
+static int step_failed(sqlite3 *db, int s, struct sz_err *err)
+{
+	if (s == SQLITE_INTERRUPT)
+		return sz_err_set(err, SZ_E_LIMIT, "This search takes too long "
+			"to answer. Use longer or rarer words, fewer of them, or a "
+			"filter such as type:, release: or after:.");
+	return sz_sqlite_error(db, err, "searching");
+}
+
 int sz_archive_sqlite_search(struct sz_archive *a,
 	const struct sz_archive_query *q, size_t offset, size_t limit,
 	struct sz_search_result *res, struct sz_err *err)
 {
-	sqlite3 *db = impl(a)->db;
 	sqlite3_stmt *st = NULL, *get = NULL;
 	struct sz_buf expr;
 	memset(res, 0, sizeof(*res));
-	sz_buf_init(&expr, 1u << 20);
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	if (q->match == NULL || q->match[0] == 0)
 		return 0;
-	sz_archive_op_lock(a);
+	if (!search_slot(impl(a), q->time_ms))
+		return sz_err_set(err, SZ_E_LIMIT, "Many searches are running "
+			"right now. Try again in a moment.");
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL) {
+		sem_post(&impl(a)->searches);
+		return SZ_E_LIMIT;
+	}
+	sqlite3 *db = r->db;
+	sz_buf_init(&expr, 1u << 20);
+	sz_archive_read_budget(r, q->time_ms);
 	int rc = full_expression(db, q, &expr, err), s;
 	if (rc != 0)
 		goto out;
@@ -171,7 +206,7 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 		goto out;
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	if ((s = sz_sqlite_step(st)) != SQLITE_ROW) {
-		rc = sz_sqlite_error(db, err, "searching");
+		rc = step_failed(db, s, err);
 		goto out;
 	}
 	res->total = sqlite3_column_int64(st, 0);
@@ -202,7 +237,7 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 		sqlite3_reset(get);
 	}
 	if (s != SQLITE_ROW && s != SQLITE_DONE) {
-		rc = sz_sqlite_error(db, err, "searching");
+		rc = step_failed(db, s, err);
 		goto out;
 	}
 	sqlite3_finalize(st);
@@ -240,6 +275,11 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 		if (months != NULL)
 			facet_add(months, &nmonths, month, 0, n);
 	}
+	if (s == SQLITE_INTERRUPT) {   /* out of time: results, no facets */
+		free(months);
+		res->nrelease = res->ntype = res->ndate = 0;
+		goto out;
+	}
 	/* One year only: its months say more. */
 	if (res->ndate == 1 && months != NULL && !more_months) {
 		free(res->by_date);
@@ -271,7 +311,8 @@ out:
 	if (get != NULL)
 		sqlite3_finalize(get);
 	sz_buf_free(&expr);
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
+	sem_post(&impl(a)->searches);
 	if (rc != 0)
 		sz_search_result_free(res);
 	return rc;

@@ -165,6 +165,7 @@ int sz_sqlite_editor_get(struct sz_store *s, const char *name,
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	memset(e, 0, sizeof(*e));
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT " EDITOR_COLUMNS " FROM "
 		"editors WHERE name = ?", &st, err);
@@ -302,8 +303,89 @@ int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
 		sqlite3_bind_int64(st, 1, failures);
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		rc = run_write(q, st, err, "recording a login");
+		if (rc == SZ_OK && sqlite3_changes(q->db) == 0)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no editor is named "
+				"\"%.64s\"", name);
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+/* Runs a counting statement (bound by the caller) whose RETURNING gives
+ * the new count: 1 and *count if a row changed, 0 if none, < 0 on error. */
+static int counted(struct sqlite_store *q, sqlite3_stmt *st, int64_t *count,
+	struct sz_err *err)
+{
+	int r = sz_sqlite_step(st);
+	if (r == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		return 1;
+	}
+	return r == SQLITE_DONE ? 0 : sz_sqlite_error(q->db, err,
+		"recording a login");
+}
+
+/*
+ * One transaction: the editor's own counter if the name is an editor's,
+ * else the counter of its keyed hash.  The UPDATE ... WHERE failures < max
+ * RETURNING is the check and the charge at once: no read-then-write.
+ */
+int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
+	const uint8_t name_key[32], int64_t max, int64_t *failures,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	int got = 0;
+	*failures = max;
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err,
+		"recording a login");
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "UPDATE editors SET failures = "
+			"failures + 1 WHERE name = ? AND failures < ? RETURNING "
+			"failures", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, max);
+		got = counted(q, st, failures, err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	bool editor = got == 1;
+	if (rc == SZ_OK && got == 0) {
+		rc = sz_sqlite_prepare(q->db, "SELECT 1 FROM editors WHERE "
+			"name = ?", &st, err);
+		if (rc == SZ_OK) {
+			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+			editor = sz_sqlite_step(st) == SQLITE_ROW;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc == SZ_OK && got == 0 && !editor) {
+		rc = sz_sqlite_prepare(q->db, "INSERT INTO login_failures "
+			"(name_key, failures) VALUES (?1, 1) ON CONFLICT (name_key) "
+			"DO UPDATE SET failures = failures + 1 WHERE failures < ?2 "
+			"RETURNING failures", &st, err);
+		if (rc == SZ_OK) {
+			sqlite3_bind_blob(st, 1, name_key, 32, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, max);
+			got = counted(q, st, failures, err);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == SZ_OK && got < 0)
+		rc = got;
+	if (rc == SZ_OK)
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "recording a login");
+	if (rc != SZ_OK)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&q->mu);
+	if (rc == SZ_OK && got == 0) {
+		*failures = max;
+		return SZ_E_LIMIT;
+	}
 	return rc;
 }

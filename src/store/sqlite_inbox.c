@@ -113,6 +113,7 @@ int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
+	memset(key, 0, 32);
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "SELECT public_key FROM sources "
 		"WHERE id = ?", &st, err);

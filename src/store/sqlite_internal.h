@@ -54,6 +54,9 @@ int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
 	int64_t step, struct sz_err *err);
 int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
 	int64_t failures, struct sz_err *err);
+int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
+	const uint8_t name_key[32], int64_t max, int64_t *failures,
+	struct sz_err *err);
 /* sqlite_inbox_page.c */
 int sz_sqlite_inbox_page(struct sz_store *s, const struct sz_inbox_query *q,
 	struct sz_inbox_page *page, struct sz_err *err);

@@ -193,9 +193,19 @@ struct sz_store_ops {
 	int (*editor_totp_used)(struct sz_store *s, const char *name,
 		int64_t step, struct sz_err *err);
 
-	/* Sets an editor's count of failed logins in a row. */
+	/* Sets an editor's count of failed logins in a row (0 unlocks);
+	 * SZ_E_NOT_FOUND if there is no such editor. */
 	int (*editor_set_failures)(struct sz_store *s, const char *name,
 		int64_t failures, struct sz_err *err);
+	/* Charges one failed login to a name before its password is tried,
+	 * atomically (so parallel guesses cannot all be checked before the
+	 * lock): SZ_OK with *failures the new count, or SZ_E_LIMIT if the
+	 * name has max failures already (locked).  A name that is no editor
+	 * is counted the same way, under name_key (a keyed hash of it), so
+	 * an unknown name locks exactly as a real one does. */
+	int (*editor_failure_charge)(struct sz_store *s, const char *name,
+		const uint8_t name_key[32], int64_t max, int64_t *failures,
+		struct sz_err *err);
 
 	/* One page of the inbox (see struct sz_inbox_query): index lookups
 	 * only, whatever the number of sources. */

@@ -6,9 +6,11 @@
  */
 #include "web/web.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "web/html.h"
 
@@ -29,13 +31,35 @@ void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
 		"%s=%s; Path=/; HttpOnly; SameSite=Strict", name, v);
 }
 
-static void pre_mac(const uint8_t key[32], const uint8_t nonce[16],
+bool sz_web_slot_take(sem_t *slots)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += SZ_WEB_SLOT_WAIT_S;
+	int rc;
+	while ((rc = sem_clockwait(slots, CLOCK_MONOTONIC, &until)) != 0 &&
+	    errno == EINTR)
+		;
+	return rc == 0;
+}
+
+/* A token is nonce (12 bytes) | minute it was made (4, big-endian) |
+ * MAC of both (16): 32 bytes, 43 in base64url. */
+#define PRE_MINUTE 12
+#define PRE_MAC 16
+
+static uint32_t minute_now(void)
+{
+	return (uint32_t)(time(NULL) / 60);
+}
+
+static void pre_mac(const uint8_t key[32], const uint8_t body[PRE_MAC],
 	uint8_t mac[16])
 {
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, key, 32, 16);
-	crypto_generichash_update(&st, (const uint8_t *)"sz-pre-csrf", 11);
-	crypto_generichash_update(&st, nonce, 16);
+	crypto_generichash_update(&st, (const uint8_t *)"sz-pre-csrf-2", 13);
+	crypto_generichash_update(&st, body, PRE_MAC);
 	crypto_generichash_final(&st, mac, 16);
 }
 
@@ -43,16 +67,22 @@ void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],
 	const char *cookie, char out[SZ_SESSION_TOKEN_LEN + 1])
 {
 	uint8_t raw[32];
-	randombytes_buf(raw, 16);
-	pre_mac(key, raw, raw + 16);
+	uint32_t m = minute_now();
+	randombytes_buf(raw, PRE_MINUTE);
+	raw[PRE_MINUTE] = (uint8_t)(m >> 24);
+	raw[PRE_MINUTE + 1] = (uint8_t)(m >> 16);
+	raw[PRE_MINUTE + 2] = (uint8_t)(m >> 8);
+	raw[PRE_MINUTE + 3] = (uint8_t)m;
+	pre_mac(key, raw, raw + PRE_MAC);
 	sodium_bin2base64(out, SZ_SESSION_TOKEN_LEN + 1, raw, sizeof(raw),
 		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 		"%s=%s; Path=/; HttpOnly; SameSite=Strict", cookie, out);
 }
 
-bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
-	const char *cookie_name, const char *token)
+bool sz_web_pre_token_check(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie_name, const char *token,
+	uint8_t nonce[SZ_WEB_PRE_NONCE])
 {
 	char cookie[SZ_SESSION_TOKEN_LEN + 2];
 	uint8_t raw[32], mac[16];
@@ -66,7 +96,23 @@ bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
 	    len != sizeof(raw))
 		return false;
 	pre_mac(key, raw, mac);
-	return sodium_memcmp(mac, raw + 16, sizeof(mac)) == 0;
+	if (sodium_memcmp(mac, raw + PRE_MAC, sizeof(mac)) != 0)
+		return false;
+	uint32_t made = (uint32_t)raw[PRE_MINUTE] << 24 |
+		(uint32_t)raw[PRE_MINUTE + 1] << 16 |
+		(uint32_t)raw[PRE_MINUTE + 2] << 8 | raw[PRE_MINUTE + 3];
+	uint32_t now = minute_now();
+	if (made > now || now - made > SZ_WEB_PRE_TOKEN_MIN)
+		return false;
+	if (nonce != NULL)
+		memcpy(nonce, raw, SZ_WEB_PRE_NONCE);
+	return true;
+}
+
+bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie_name, const char *token)
+{
+	return sz_web_pre_token_check(rq, key, cookie_name, token, NULL);
 }
 
 void sz_web_error_page(struct sz_request *rq, const char *site,

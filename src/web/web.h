@@ -5,6 +5,7 @@
 #ifndef SZ_WEB_WEB_H
 #define SZ_WEB_WEB_H
 
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,17 +22,33 @@ bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
 void sz_web_set_session_cookie(struct sz_request *rq, const char *name,
 	const struct sz_session *s);
 
+/* Takes one of a bounded number of slots for costly work (Argon2id: each
+ * run holds tens of MiB), waiting at most SZ_WEB_SLOT_WAIT_S; false when
+ * none came free, so a flood of logins queues no further than that and
+ * gets a "busy" page instead of holding threads and memory. */
+#define SZ_WEB_SLOT_WAIT_S 10
+bool sz_web_slot_take(sem_t *slots);
+
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
 /* An error page with the face's name. */
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message);
-/* A token for a visitor without a session; sets cookie. */
+/* A token for a visitor without a session; sets cookie.  It carries a
+ * random nonce and the minute it was made (only in the token: nothing is
+ * kept on the server), and is good for SZ_WEB_PRE_TOKEN_MIN minutes. */
+#define SZ_WEB_PRE_TOKEN_MIN 60
+#define SZ_WEB_PRE_NONCE 12
 void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],
 	const char *cookie, char out[SZ_SESSION_TOKEN_LEN + 1]);
-/* Checks a form's token against the cookie and the MAC. */
+/* Checks a form's token against the cookie, the MAC and its age. */
 bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
 	const char *cookie, const char *token);
+/* The same, handing back the token's nonce (what the source face counts
+ * codename attempts under). */
+bool sz_web_pre_token_check(struct sz_request *rq, const uint8_t key[32],
+	const char *cookie, const char *token,
+	uint8_t nonce[SZ_WEB_PRE_NONCE]);
 
 /* Answers with the archive page that rq's route names (its pattern, less
  * the site's prefix, is the page's path: "/preview/doc/:id" is

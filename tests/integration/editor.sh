@@ -37,7 +37,7 @@ CODE=$(oathtool --totp -b "$SECRET")
 s=$(editor_login ed alice 'a long editor password' "$CODE")
 check "the right password and oathtool's code log in" test "$s" = 303
 s=$(editor_login ed2 alice 'a long editor password' "$CODE")
-check "the same code cannot log in twice" sh -c "test $s = 403 && grep -q 'used already' ed2.after.html"
+check "the same code cannot log in twice" sh -c "test $s = 403 && grep -q 'Wrong name, password or code' ed2.after.html"
 curl -s -b ed "$EURL/inbox" >inbox.html
 check "the inbox lists the source by a two-word designation" \
 	grep -q 'href="/source?id=1">[a-z-]*-[a-z-]*</a>' inbox.html
@@ -128,7 +128,7 @@ check "after logging out the inbox is closed" \
 	test "$(curl -s -b ed -o /dev/null -w '%{http_code}' "$EURL/inbox")" = 303
 
 for i in 1 2 3 4 5; do s=$(editor_login eb bob 'not it' 123456); done
-check "five failures in a row lock the account, saying so" grep -q 'now locked' eb.after.html
+check "five failures in a row lock the account, saying so" grep -q 'is locked' eb.after.html
 s=$(editor_login eb bob 'a long editor password' 123456)
 check "a locked account stays locked" sh -c "test $s = 403 && grep -q 'locked' eb.after.html"
 s=$(editor_login ex nobody 'a long editor password' 123456)

@@ -55,7 +55,8 @@ new_source() {
 	curl -s -c "$1" -b "$1" "$URL/new" >"$1.new.html"
 	CODE=$(grep -o 'id="codename">[^<]*' "$1.new.html" | cut -d'>' -f2)
 	curl -s -c "$1" -b "$1" -o /dev/null -d "csrf=$(csrf_of "$1.new.html")" \
-		"$URL/new"
+		-d "sealed=$(grep -o 'name="sealed" value="[^"]*' "$1.new.html" |
+			cut -d'"' -f4)" "$URL/new"
 	curl -s -c "$1" -b "$1" "$URL/source" >"$1.home.html"
 }
 

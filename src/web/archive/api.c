@@ -264,9 +264,12 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 		return rc;
 	}
 	sz_query_to_archive(&sq, pg->site->drafts, &aq);
+	aq.time_ms = pg->site->search_ms;
 	int rc = arch->ops->search(arch, &aq, view_offset(pg),
 		SZ_PAGES_PER_PAGE, &res, &err);
 	sz_query_free(&sq);
+	if (rc == SZ_E_LIMIT)
+		return error(pg, 503, err.msg);
 	if (rc != 0)
 		return error(pg, 500, "the search could not run");
 	json_t *o = page_json(pg->number, res.total), *arr = json_array();

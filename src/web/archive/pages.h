@@ -48,6 +48,8 @@ struct sz_site {
 	enum sz_links links;
 	const char *prefix;           /* rooted: "" or "/preview" */
 	const char *suffix;           /* relative: ".html" (pages only) */
+	unsigned search_ms;           /* a search's time budget (the setting
+	                                 search_time_ms); 0: none */
 	const char *public_url;       /* where readers reach the site
 	                                 ("http://x.onion"): feeds link to
 	                                 it and mint tag: ids from its host;

@@ -255,12 +255,18 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	}
 	sz_query_to_archive(&sq, pg->site->drafts, &aq);
 	aq.order = order;
+	aq.time_ms = pg->site->search_ms;
 	pg->sort = order == SZ_ORDER_RELEVANCE ? NULL : order_names[order];
 	rc = notes(pg, &sq);
-	if (rc == 0 && arch->ops->search(arch, &aq, view_offset(pg),
-	    SZ_PAGES_PER_PAGE, &res, &err) != 0) {
-		rc = sz_buf_puts(b, "<p class=\"notice\">The search could not run; "
-			"try fewer or simpler words.</p>\n");
+	int src = rc ? 0 : arch->ops->search(arch, &aq, view_offset(pg),
+		SZ_PAGES_PER_PAGE, &res, &err);
+	if (src != 0) {
+		rc = sz_buf_puts(b, "<p class=\"notice\" id=\"advice\">");
+		if (rc == 0)
+			rc = view_escape(b, src == SZ_E_LIMIT ? err.msg : "The search "
+				"could not run; try fewer or simpler words.");
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p>\n");
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}

@@ -8,6 +8,8 @@
 #ifndef SZ_WEB_EDITOR_H
 #define SZ_WEB_EDITOR_H
 
+#include <semaphore.h>
+
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
@@ -17,12 +19,18 @@
 #define SZ_EDITOR_COOKIE "sz_editor"
 #define SZ_EDITOR_PRE_COOKIE "sz_editor_pre"
 #define SZ_EDITOR_MAX_FAILURES 5
+#define SZ_EDITOR_ARGON2_SLOTS 2   /* Argon2id runs at once (64 MiB each) */
+/* What `samizdat editor add` hashes passwords with, and what an unknown
+ * name is checked against: the same cost, so timing says nothing. */
+#define SZ_EDITOR_PWHASH_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define SZ_EDITOR_PWHASH_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
 
 struct sz_editor_app {
 	struct sz_instance *in;
 	struct sz_site preview;         /* the archive, drafts visible */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
+	sem_t argon2_slots;
 };
 
 int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,

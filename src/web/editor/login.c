@@ -1,9 +1,11 @@
 /*
- * login.c - editors' login: a password (Argon2id) and a TOTP code, both
- * required, each code accepted once; after SZ_EDITOR_MAX_FAILURES failures
- * in a row the account locks until an administrator resets it.  A wrong
- * name costs the same time as a wrong password.  Logins, failures and
- * lock-outs go to the audit log.
+ * login.c - editors' login: a password (Argon2id, at most
+ * SZ_EDITOR_ARGON2_SLOTS at once) and a TOTP code, both required, each
+ * code accepted once; after SZ_EDITOR_MAX_FAILURES failures in a row the
+ * account locks until an administrator unlocks it (`samizdat editor
+ * unlock`).  An unknown name looks, answers and locks exactly like a real
+ * one.  Logins, failures and lock-outs of real accounts go to the audit
+ * log.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -23,10 +25,10 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	uint8_t junk[32];
 	randombytes_buf(junk, sizeof(junk));
 	if (crypto_pwhash_str(app->dummy_hash, (const char *)junk, sizeof(junk),
-		    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		    SZ_EDITOR_PWHASH_OPS, SZ_EDITOR_PWHASH_MEM) != 0)
 		return sz_err_set(err, SZ_E_NOMEM, "not enough memory for "
 			"Argon2id");
+	sem_init(&app->argon2_slots, 0, SZ_EDITOR_ARGON2_SLOTS);
 	int rc = sz_totp_init(err);
 	if (rc == SZ_OK)
 		rc = sz_sessions_init(&app->sessions, 1024,
@@ -39,12 +41,14 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	app->preview.drafts = true;
 	app->preview.links = SZ_LINKS_ROOTED;
 	app->preview.prefix = "/preview";
+	app->preview.search_ms = (unsigned)in->cfg.search_time_ms;
 	return rc;
 }
 
 void sz_editor_app_free(struct sz_editor_app *app)
 {
 	sz_sessions_free(&app->sessions);
+	sem_destroy(&app->argon2_slots);
 	if (app->preview.archive != NULL)
 		app->preview.archive->ops->close(app->preview.archive);
 	app->preview.archive = NULL;
@@ -110,17 +114,80 @@ int sz_editor_login_page(struct sz_request *rq)
 	return SZ_OK;
 }
 
-int sz_editor_login(struct sz_request *rq)
+/* A keyed hash of a typed name: what an unknown name's failures are
+ * counted under (never the name itself: it may be anything). */
+static void name_key(struct sz_editor_app *app, const char *name,
+	uint8_t key[32])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, sz_instance_hash_key(app->in), 32, 32);
+	crypto_generichash_update(&st, (const uint8_t *)"sz-editor-name", 14);
+	crypto_generichash_update(&st, (const uint8_t *)name, strlen(name));
+	crypto_generichash_final(&st, key, 32);
+}
+
+static const char locked_msg[] = "This account is locked after repeated "
+	"failed logins. An administrator can unlock it with: samizdat editor "
+	"unlock NAME";
+
+/*
+ * Checks a name, password and code.  Every answer but success is one of
+ * two messages, chosen only by the count of failures charged to the typed
+ * name, so nothing tells a real editor's name from an unknown one, a
+ * wrong password from a used code, or an unknown name from a locked one:
+ * an unknown name is counted (and locks) exactly like a real one, and is
+ * checked against a dummy hash of the same cost.  The failure is charged
+ * before the password is tried, atomically: parallel guesses get at most
+ * SZ_EDITOR_MAX_FAILURES checks, and a locked account's password is never
+ * tried at all.
+ */
+static int check_login(struct sz_request *rq, const char *name,
+	const struct sz_form_field *pw, const char *code, int64_t *failures)
 {
 	struct sz_editor_app *app = rq->app;
 	struct sz_store *st = app->in->store;
+	struct sz_err err;
+	uint8_t key[32];
+	name_key(app, name, key);
+	int rc = st->ops->editor_failure_charge(st, name, key,
+		SZ_EDITOR_MAX_FAILURES, failures, &err);
+	if (rc != SZ_OK && rc != SZ_E_LIMIT)
+		return rc;
+	bool open = rc == SZ_OK;
+	struct sz_editor_row *e = sodium_malloc(sizeof(*e));
+	if (e == NULL)
+		return SZ_E_NOMEM;
+	memset(e, 0, sizeof(*e));
+	bool known = st->ops->editor_get(st, name, e, &err) == SZ_OK;
+	if (known && !open)
+		st->ops->audit_add(st, name, "login refused", "account locked",
+			NULL);
+	known = known && open;
+	bool ok = crypto_pwhash_str_verify(known ? e->password_hash :
+		app->dummy_hash, pw->value, pw->value_len) == 0 && known;
+	int64_t step = e->totp_last;
+	if (ok)
+		ok = sz_totp_verify(e->totp_secret, SZ_TOTP_SECRET_SIZE, code,
+			time(NULL), &step) == SZ_OK &&
+			st->ops->editor_totp_used(st, name, step, &err) == SZ_OK;
+	if (known)
+		st->ops->audit_add(st, name, ok ? "login" : "login failed", ok ?
+			"" : *failures >= SZ_EDITOR_MAX_FAILURES ?
+			"account now locked" : "", NULL);
+	if (ok)
+		st->ops->editor_set_failures(st, name, 0, NULL);
+	else if (!open)
+		*failures = SZ_EDITOR_MAX_FAILURES;
+	sodium_free(e);
+	return ok ? SZ_OK : SZ_E_INVAL;
+}
+
+int sz_editor_login(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
 	struct sz_form form;
 	struct sz_err err;
-	struct sz_editor_row *e = sodium_malloc(sizeof(*e));
 	int rc = SZ_OK;
-	memset(&form, 0, sizeof(form));
-	if (e == NULL)
-		return sz_request_fail(rq, 500, "The server ran out of memory.");
 	if (sz_form_parse(&form, (const char *)rq->body.data, rq->body.len,
 		    &err) != SZ_OK) {
 		rc = sz_request_fail(rq, 400, err.msg);
@@ -136,49 +203,32 @@ int sz_editor_login(struct sz_request *rq)
 			"(or cookies are off). Reload the page and try again.");
 		goto out;
 	}
-	if (name == NULL || pw == NULL || code == NULL) {
+	if (name == NULL || pw == NULL || code == NULL ||
+	    name->value_len == 0 || name->value_len > SZ_STORE_NAME_MAX) {
 		rc = sz_request_fail(rq, 400, "Give your name, password and "
 			"code.");
 		goto out;
 	}
-	bool known = st->ops->editor_get(st, name->value, e, &err) == SZ_OK;
-	if (known && e->failures >= SZ_EDITOR_MAX_FAILURES) {
-		st->ops->audit_add(st, name->value, "login refused",
-			"account locked", NULL);
-		rq->status = 403;
-		login_form(rq, "This account is locked after repeated failed "
-			"logins. An administrator can unlock it with: samizdat "
-			"editor reset-totp NAME");
+	/* A slot before anything is charged: a login turned away for lack of
+	 * one costs its account no failure. */
+	if (!sz_web_slot_take(&app->argon2_slots)) {
+		rc = sz_request_fail(rq, 503, "Many logins are being checked "
+			"right now. Wait a minute, then try again.");
 		goto out;
 	}
-	/* An unknown name is checked against a real hash too: the same
-	 * time as a wrong password. */
-	bool ok = crypto_pwhash_str_verify(known ? e->password_hash :
-			app->dummy_hash, pw->value, pw->value_len) == 0 && known;
-	int64_t step = known ? e->totp_last : -1;
-	int code_rc = known ? sz_totp_verify(e->totp_secret,
-			SZ_TOTP_SECRET_SIZE, code->value, time(NULL), &step) :
-		SZ_E_INVAL;
-	if (ok && code_rc == SZ_OK)
-		code_rc = st->ops->editor_totp_used(st, name->value, step, &err);
-	if (!ok || code_rc != SZ_OK) {
-		const char *why = "Wrong name, password or code.";
-		if (ok && code_rc == SZ_E_EXISTS)
-			why = "That code was used already. Wait for the next "
-				"one, then try again.";
-		if (known) {
-			int64_t f = e->failures + 1;
-			st->ops->editor_set_failures(st, name->value, f, NULL);
-			st->ops->audit_add(st, name->value, "login failed",
-				f >= SZ_EDITOR_MAX_FAILURES ? "account now locked" :
-				"", NULL);
-			if (f >= SZ_EDITOR_MAX_FAILURES)
-				why = "Wrong name, password or code. This account "
-					"is now locked; an administrator can unlock "
-					"it.";
-		}
+	int64_t failures = 0;
+	int ok = check_login(rq, name->value, pw, code->value, &failures);
+	sem_post(&app->argon2_slots);
+	if (ok != SZ_OK && ok != SZ_E_INVAL) {
+		rc = sz_request_fail(rq, 500, "The login could not be checked; "
+			"please try again.");
+		goto out;
+	}
+	if (ok != SZ_OK) {
 		rq->status = 403;
-		login_form(rq, why);
+		login_form(rq, failures >= SZ_EDITOR_MAX_FAILURES ? locked_msg :
+			"Wrong name, password or code (each code works once: "
+			"if you just used it, wait for the next).");
 		goto out;
 	}
 	struct sz_session s;
@@ -190,15 +240,12 @@ int sz_editor_login(struct sz_request *rq)
 	s.user_id = 1;
 	snprintf(s.data, sizeof(s.data), "%s", name->value);
 	sz_session_put(&app->sessions, &s);
-	st->ops->editor_set_failures(st, name->value, 0, NULL);
-	st->ops->audit_add(st, name->value, "login", "", NULL);
 	sz_web_set_session_cookie(rq, SZ_EDITOR_COOKIE, &s);
 	rq->status = 303;
 	snprintf(rq->location, sizeof(rq->location), "/inbox");
 	sodium_memzero(&s, sizeof(s));
 out:
 	sz_form_free(&form);
-	sodium_free(e);
 	return rc;
 }
 

@@ -10,16 +10,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/child.h"
 #include "core/io.h"
 #include "http/multipart.h"
 #include "web/editor/editor.h"
@@ -28,8 +26,6 @@
 #define UPLOAD_MAX_FILES 100
 #define UPLOAD_NAME_MAX 200
 #define TOOL_OUTPUT_MAX 4096
-
-extern char **environ;
 
 struct upload_ctx {
 	struct sz_multipart *mp;
@@ -190,43 +186,33 @@ void sz_editor_upload_cleanup(struct sz_request *rq)
 	rq->handler_ctx = NULL;
 }
 
-/* Runs samizdat-doc release add on one file; its exit status, and what
- * it said, in out. */
+/* Runs samizdat-doc release add on one file, under the instance's
+ * doc_* limits (core/child.h); its exit status, and what it said (or
+ * which limit stopped it), in out. */
 static int add_file(struct sz_editor_app *app, struct upload_ctx *c,
 	const char *name, struct sz_buf *out)
 {
 	char tool[4200], path[4500], id[24];
+	struct sz_child_limits l;
+	struct sz_err err;
 	sz_sibling_program("samizdat-doc", "SAMIZDAT_DOC", tool, sizeof(tool));
+	sz_child_limits_of(&app->in->cfg, &l);
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	snprintf(id, sizeof(id), "%lld", (long long)c->release);
 	char *argv[] = { tool, "release", "add", "-d", app->in->dir, id, path,
 		NULL };
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
-		return -1;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-	pid_t pid;
-	int rc = posix_spawn(&pid, tool, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	if (rc != 0) {
-		close(pipefd[0]);
+	int status = 0;
+	const char *why = NULL;
+	if (sz_child_run(argv, &l, out, &status, &why, &err) != SZ_OK) {
 		sz_buf_printf(out, "%s: cannot run samizdat-doc\n", name);
 		return -1;
 	}
-	char buf[1024];
-	ssize_t n;
-	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0)
-		if (out->len + (size_t)n < TOOL_OUTPUT_MAX)
-			sz_buf_append(out, buf, (size_t)n);
-	close(pipefd[0]);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (why != NULL) {
+		sz_buf_printf(out, "%s: it was not added: samizdat-doc %s.\n",
+			name, why);
+		return -1;
+	}
+	return status;
 }
 
 int sz_editor_upload(struct sz_request *rq)

@@ -1,19 +1,27 @@
 /*
- * app.c - the public face's state, the archive opened read-only, and its
- * two handlers: every archive page through the page layer, and files.
+ * app.c - the public face's state, the archive opened read-only (with the
+ * instance's settings that bound what a reader may cost), and its two
+ * handlers: every archive page through the page layer, and files.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "web/public/public.h"
 #include "web/web.h"
 
 int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	const char *public_url, struct sz_err *err)
+	struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
-	app->site.public_url = public_url;
+	struct sz_config cfg;
+	if (sz_config_load(&cfg, dir, NULL) != SZ_OK)
+		sz_config_defaults(&cfg);
+	app->site.search_ms = (unsigned)cfg.search_time_ms;
+	snprintf(app->public_url, sizeof(app->public_url), "%s", cfg.public_url);
+	app->site.public_url = app->public_url;
 	app->site.cacheable = true;
 	/* Created if missing, so a new instance serves an empty archive. */
 	return sz_archive_open(&app->site.archive, dir, true, false, err);

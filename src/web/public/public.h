@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "core/config.h"
 #include "http/server.h"
 #include "web/archive/pages.h"
 
@@ -19,12 +20,14 @@
 
 struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
+	char public_url[SZ_CONFIG_URL_SIZE];   /* site.public_url's */
 };
 
-/* Opens the archive in dir; public_url (the setting, may be "") is
- * where readers reach the face, for feeds' links and ids. */
+/* Opens the archive in dir, with the instance's settings for it (the
+ * search budget; public_url, where readers reach the face, for feeds'
+ * links and ids). */
 int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	const char *public_url, struct sz_err *err);
+	struct sz_err *err);
 void sz_public_app_free(struct sz_public_app *app);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,

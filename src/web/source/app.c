@@ -1,8 +1,8 @@
 /*
  * app.c - the source face's state and the helpers its handlers share:
- * sessions and their cookie, the global budget of codename attempts, and
- * key derivation under a bounded number of Argon2id slots (each costs
- * argon2_memlimit_mb of memory).
+ * sessions and their cookie, pre-login tokens, and key derivation under a
+ * bounded number of Argon2id slots (each costs argon2_memlimit_mb of
+ * memory).  Codename attempts are charged to tokens in budget.c.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -13,13 +13,6 @@
 #include "web/web.h"
 #include "web/source/source.h"
 
-static time_t now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	struct sz_err *err)
 {
@@ -29,7 +22,25 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 		(unsigned)in->cfg.session_idle_min * 60, err);
 	if (rc != SZ_OK)
 		return rc;
-	pthread_mutex_init(&app->attempts_mu, NULL);
+	/* Only logged-in sources have sessions: when the table is full the
+	 * one idle longest goes, so logging in never stops working. */
+	app->sessions.evict_logged_in = true;
+	rc = sz_source_budget_init(&app->budget, in->cfg.login_tokens_per_min,
+		in->cfg.login_attempts_per_token, err);
+	if (rc == SZ_OK)
+		rc = sz_source_quota_init(&app->quota, in->cfg.max_sessions, err);
+	app->seal_key = sodium_malloc(crypto_secretbox_KEYBYTES);
+	if (rc == SZ_OK && app->seal_key == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	if (rc != SZ_OK) {
+		sz_source_quota_free(&app->quota);
+		sz_source_budget_free(&app->budget);
+		sz_sessions_free(&app->sessions);
+		if (app->seal_key != NULL)
+			sodium_free(app->seal_key);
+		return rc;
+	}
+	crypto_secretbox_keygen(app->seal_key);
 	sem_init(&app->argon2_slots, 0, SZ_SOURCE_ARGON2_SLOTS);
 	return SZ_OK;
 }
@@ -37,7 +48,9 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 void sz_source_app_free(struct sz_source_app *app)
 {
 	sz_sessions_free(&app->sessions);
-	pthread_mutex_destroy(&app->attempts_mu);
+	sz_source_budget_free(&app->budget);
+	sz_source_quota_free(&app->quota);
+	sodium_free(app->seal_key);
 	sem_destroy(&app->argon2_slots);
 }
 
@@ -58,21 +71,6 @@ void sz_source_set_cookie(struct sz_request *rq, const struct sz_session *s)
 	sz_web_set_session_cookie(rq, SZ_SOURCE_COOKIE, s);
 }
 
-int sz_source_session_or_new(struct sz_request *rq, struct sz_session *s)
-{
-	struct sz_source_app *app = rq->app;
-	if (sz_source_session(rq, s))
-		return SZ_OK;
-	struct sz_err err;
-	int rc = sz_session_new(&app->sessions, s, &err);
-	if (rc == SZ_OK)
-		sz_source_set_cookie(rq, s);
-	else
-		sz_request_fail(rq, 503, "The server is busy. Please try again "
-			"in a few minutes.");
-	return rc;
-}
-
 int sz_source_redirect(struct sz_request *rq, const char *path)
 {
 	rq->status = 303;
@@ -88,27 +86,12 @@ void sz_source_pre_token(struct sz_request *rq,
 		out);
 }
 
-bool sz_source_pre_token_ok(struct sz_request *rq, const char *token)
+bool sz_source_pre_token_ok(struct sz_request *rq, const char *token,
+	uint8_t nonce[SZ_WEB_PRE_NONCE])
 {
 	struct sz_source_app *app = rq->app;
-	return sz_web_pre_token_ok(rq, sz_instance_hash_key(app->in),
-		SZ_SOURCE_PRE_COOKIE, token);
-}
-
-bool sz_source_attempt(struct sz_source_app *app)
-{
-	bool ok;
-	time_t now = now_s();
-	pthread_mutex_lock(&app->attempts_mu);
-	if (now - app->attempts_window >= 60) {
-		app->attempts_window = now;
-		app->attempts = 0;
-	}
-	ok = app->attempts < app->in->cfg.login_attempts_per_min;
-	if (ok)
-		app->attempts++;
-	pthread_mutex_unlock(&app->attempts_mu);
-	return ok;
+	return sz_web_pre_token_check(rq, sz_instance_hash_key(app->in),
+		SZ_SOURCE_PRE_COOKIE, token, nonce);
 }
 
 int sz_source_derive(struct sz_source_app *app, const char *typed,
@@ -117,7 +100,10 @@ int sz_source_derive(struct sz_source_app *app, const char *typed,
 	char norm[SZ_CODENAME_MAX + 1];
 	if (sz_codename_normalize(typed, len, norm, sizeof(norm)) != SZ_OK)
 		snprintf(norm, sizeof(norm), "%s", "not a codename");
-	sem_wait(&app->argon2_slots);
+	if (!sz_web_slot_take(&app->argon2_slots)) {
+		sodium_memzero(norm, sizeof(norm));
+		return SZ_E_LIMIT;
+	}
 	int rc = sz_codename_derive(norm, sz_instance_salt(app->in),
 		sz_instance_hash_key(app->in), app->in->cfg.argon2_opslimit,
 		(size_t)app->in->cfg.argon2_memlimit_mb << 20, keys);

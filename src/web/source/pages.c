@@ -2,13 +2,15 @@
  * pages.c - the source's pages: the start page, a new codename, logging
  * in and out, and the logged-in page with the submission form.
  *
- * A codename is shown once, kept only in the server's memory for the
- * session until the source confirms it, and never written anywhere.
+ * A codename is shown once, travels sealed in its own confirmation form
+ * (the server keeps nothing for a first visit), and is never written
+ * anywhere.
  */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto/age_keys.h"
 #include "crypto/codename.h"
@@ -30,20 +32,19 @@ static void csrf_field(struct sz_buf *b, const struct sz_session *s)
 	token_field(b, s->csrf);
 }
 
-/* The login form, with the session's token, or without a session a
- * pre-session token (which sets its cookie). */
-static void login_form(struct sz_request *rq, const struct sz_session *s)
+/* The login form, with the pre-login token given (the one the codename
+ * attempts are charged to), or a new one (which sets its cookie). */
+static void login_form(struct sz_request *rq, const char *token)
 {
 	struct sz_buf *b = &rq->page;
 	char pre[SZ_SESSION_TOKEN_LEN + 1];
 	sz_buf_puts(b, "<form method=\"post\" action=\"/login\" "
 		"autocomplete=\"off\">\n");
-	if (s != NULL) {
-		csrf_field(b, s);
-	} else {
+	if (token == NULL) {
 		sz_source_pre_token(rq, pre);
-		token_field(b, pre);
+		token = pre;
 	}
+	token_field(b, token);
 	sz_buf_puts(b, "<label for=\"codename\">Your codename</label>\n"
 		"<input type=\"password\" id=\"codename\" name=\"codename\" "
 		"maxlength=\"200\" autocomplete=\"off\" spellcheck=\"false\" "
@@ -55,7 +56,8 @@ int sz_source_landing(struct sz_request *rq)
 	struct sz_session s;
 	/* No session is made here: the start page costs no server memory,
 	 * so crawling it cannot push real sources' sessions out. */
-	bool has = sz_source_session(rq, &s);
+	bool in = sz_source_session(rq, &s) && s.user_id != 0;
+	sodium_memzero(&s, sizeof(s));
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_SOURCE_SITE, "Share documents safely");
 	sz_buf_puts(b,
@@ -71,8 +73,10 @@ int sz_source_landing(struct sz_request *rq)
 		"and send more. It is the only way in.</p>\n"
 		"<a class=\"button\" href=\"/new\">Get a codename and start</a>\n"
 		"</div>\n<div class=\"way\">\n<h2>Coming back</h2>\n");
-	login_form(rq, has ? &s : NULL);
-	sodium_memzero(&s, sizeof(s));
+	if (in)
+		sz_buf_puts(b, "<p>You are logged in: <a href=\"/source\">send "
+			"more or read replies</a>.</p>\n");
+	login_form(rq, NULL);
 	sz_buf_puts(b, "</div>\n</div>\n"
 		"<h2>How to stay safe</h2>\n<ul class=\"tips\">\n"
 		"<li>Use <strong>Tor Browser</strong>, ideally set to its "
@@ -91,22 +95,72 @@ int sz_source_landing(struct sz_request *rq)
 		"<li>Do not tell anyone that you are sending us material, and do "
 		"not write your codename down anywhere it could be found.</li>\n"
 		"</ul>\n");
-	sodium_memzero(&s, sizeof(s));
 	return sz_html_end(b);
+}
+
+/* A new codename travels in its own form, sealed (XSalsa20-Poly1305
+ * under a key this process made and holds only in memory) with the
+ * minute it was made: a first visit needs no session, so a flood of them
+ * fills nothing.  The page shows the same codename in the clear anyway;
+ * the seal only makes the confirmation unforgeable and short-lived. */
+#define SEALED_PLAIN (4 + SZ_CODENAME_MAX + 1)
+#define SEALED_RAW (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + \
+	SEALED_PLAIN)
+#define SEALED_TEXT (SEALED_RAW * 4 / 3 + 4)
+
+static void seal_codename(struct sz_source_app *app, const char *codename,
+	char out[SEALED_TEXT])
+{
+	uint8_t plain[SEALED_PLAIN], raw[SEALED_RAW];
+	uint32_t m = (uint32_t)(time(NULL) / 60);
+	memset(plain, 0, sizeof(plain));
+	memcpy(plain, &m, 4);
+	snprintf((char *)plain + 4, SZ_CODENAME_MAX + 1, "%s", codename);
+	randombytes_buf(raw, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(raw + crypto_secretbox_NONCEBYTES, plain,
+		sizeof(plain), raw, app->seal_key);
+	sodium_bin2base64(out, SEALED_TEXT, raw, sizeof(raw),
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(plain, sizeof(plain));
+}
+
+/* The codename a /new form carries, if its seal is whole and fresh. */
+static bool unseal_codename(struct sz_source_app *app, const char *text,
+	char out[SZ_CODENAME_MAX + 1])
+{
+	uint8_t plain[SEALED_PLAIN], raw[SEALED_RAW];
+	size_t len = 0;
+	uint32_t made, now = (uint32_t)(time(NULL) / 60);
+	bool ok = text != NULL &&
+		sodium_base642bin(raw, sizeof(raw), text, strlen(text), NULL,
+			&len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+		len == sizeof(raw) &&
+		crypto_secretbox_open_easy(plain, raw + crypto_secretbox_NONCEBYTES,
+			sizeof(raw) - crypto_secretbox_NONCEBYTES, raw,
+			app->seal_key) == 0;
+	if (ok) {
+		memcpy(&made, plain, 4);
+		ok = made <= now && now - made <= SZ_SOURCE_NEW_MIN &&
+			plain[SEALED_PLAIN - 1] == 0;
+	}
+	if (ok)
+		snprintf(out, SZ_CODENAME_MAX + 1, "%s", (const char *)plain + 4);
+	sodium_memzero(plain, sizeof(plain));
+	return ok;
 }
 
 int sz_source_new_get(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_session s;
-	if (sz_source_session_or_new(rq, &s) != SZ_OK)
-		return SZ_E_LIMIT;
-	if (s.user_id != 0) {
-		sodium_memzero(&s, sizeof(s));
+	bool in = sz_source_session(rq, &s) && s.user_id != 0;
+	sodium_memzero(&s, sizeof(s));
+	if (in)
 		return sz_source_redirect(rq, "/source");
-	}
-	sz_codename_generate(s.data, sizeof(s.data));
-	sz_session_put(&app->sessions, &s);
+	char codename[SZ_CODENAME_MAX + 1], sealed[SEALED_TEXT];
+	char pre[SZ_SESSION_TOKEN_LEN + 1];
+	sz_codename_generate(codename, sizeof(codename));
+	seal_codename(app, codename, sealed);
 	struct sz_buf *b = &rq->page;
 	sz_html_begin(b, SZ_SOURCE_SITE, "Your codename");
 	sz_buf_puts(b, "<h1>Your codename</h1>\n<p>This is the only way to "
@@ -114,25 +168,26 @@ int sz_source_new_get(struct sz_request *rq)
 		"<strong>Memorise it.</strong> We cannot show it again or reset "
 		"it: it is not stored anywhere.</p>\n<p class=\"codename\" "
 		"id=\"codename\">");
-	sz_html_escape(b, s.data);
+	sz_html_escape(b, codename);
 	sz_buf_puts(b, "</p>\n<p class=\"note\">If you must write it down, "
 		"keep it somewhere only you can reach, and destroy it once you "
 		"remember it.</p>\n<form method=\"post\" action=\"/new\">\n");
-	csrf_field(b, &s);
+	sz_source_pre_token(rq, pre);
+	token_field(b, pre);
+	sz_buf_printf(b, "<input type=\"hidden\" name=\"sealed\" value=\"%s\">\n",
+		sealed);
 	sz_buf_puts(b, "<button type=\"submit\">I have memorised it: "
 		"continue</button>\n</form>\n");
-	sodium_memzero(&s, sizeof(s));
+	sodium_memzero(codename, sizeof(codename));
+	sodium_memzero(sealed, sizeof(sealed));
 	return sz_html_end(b);
 }
 
 /* Loads the request's session and checks the form's CSRF token; on
- * failure the request is marked with a clear message.  With pre_ok, a
- * visitor without a session may pass with a valid pre-session token, and
- * gets a new session. */
-static int checked_form_ex(struct sz_request *rq, struct sz_session *s,
-	struct sz_form *form, bool pre_ok)
+ * failure the request is marked with a clear message. */
+static int checked_form(struct sz_request *rq, struct sz_session *s,
+	struct sz_form *form)
 {
-	struct sz_source_app *app = rq->app;
 	struct sz_err err;
 	memset(form, 0, sizeof(*form));
 	bool has = sz_source_session(rq, s);
@@ -143,12 +198,6 @@ static int checked_form_ex(struct sz_request *rq, struct sz_session *s,
 	const char *t = tok ? tok->value : NULL;
 	if (has && sz_session_csrf_ok(s, t))
 		return SZ_OK;
-	if (pre_ok && sz_source_pre_token_ok(rq, t)) {
-		if (sz_session_new(&app->sessions, s, &err) != SZ_OK)
-			return sz_request_fail(rq, 503, "The server is busy. "
-				"Please try again in a few minutes.");
-		return SZ_OK;
-	}
 	if (!has)
 		return sz_request_fail(rq, 403, "Your session has expired (or "
 			"cookies are off). Go back to the start page and try "
@@ -157,78 +206,120 @@ static int checked_form_ex(struct sz_request *rq, struct sz_session *s,
 		"back to the start page and try again.");
 }
 
-static int checked_form(struct sz_request *rq, struct sz_session *s,
-	struct sz_form *form)
-{
-	return checked_form_ex(rq, s, form, false);
-}
-
-static int log_in(struct sz_request *rq, struct sz_session *s, int64_t id,
+/* A new session, logged in as source id with its secret key: a new id
+ * at every login, so a session id seen before is worth nothing.  A
+ * session this browser had before (another source's) ends. */
+static int log_in(struct sz_request *rq, int64_t id,
 	const struct sz_source_keys *keys)
 {
 	struct sz_source_app *app = rq->app;
-	s->user_id = id;
-	memcpy(s->secret, keys->secret, sizeof(s->secret));
-	s->has_secret = true;
-	sodium_memzero(s->data, sizeof(s->data));
-	/* A new id at login: a session id seen before it is worth nothing. */
-	if (!sz_session_renew(&app->sessions, s))
-		return sz_request_fail(rq, 403, "Your session has expired. Go "
-			"back to the start page and try again.");
-	sz_source_set_cookie(rq, s);
+	struct sz_session s, old;
+	struct sz_err err;
+	if (sz_source_session(rq, &old))
+		sz_session_drop(&app->sessions, &old);
+	sodium_memzero(&old, sizeof(old));
+	if (sz_session_new(&app->sessions, &s, &err) != SZ_OK)
+		return sz_request_fail(rq, 503, "The server is busy. Please try "
+			"again in a few minutes.");
+	s.user_id = id;
+	memcpy(s.secret, keys->secret, sizeof(s.secret));
+	s.has_secret = true;
+	bool kept = sz_session_put(&app->sessions, &s);
+	if (kept)
+		sz_source_set_cookie(rq, &s);
+	sodium_memzero(&s, sizeof(s));
+	if (!kept)
+		return sz_request_fail(rq, 503, "The server is busy. Please try "
+			"again in a few minutes.");
 	return sz_source_redirect(rq, "/source");
 }
 
-static void wrong_codename_page(struct sz_request *rq, struct sz_session *s)
+static void wrong_codename_page(struct sz_request *rq, const char *token)
 {
-	struct sz_source_app *app = rq->app;
-	/* One answer for every wrong codename, whatever the reason. */
+	/* One answer for every wrong codename, whatever the reason; the
+	 * same token, so its attempts keep counting. */
 	rq->status = 403;
 	sz_html_begin(&rq->page, SZ_SOURCE_SITE, "Log in");
 	sz_buf_puts(&rq->page, "<h1>Log in</h1>\n<p class=\"error\">That "
 		"codename was not recognised. Check each word and try "
 		"again.</p>\n");
-	sz_session_put(&app->sessions, s);
-	sz_source_set_cookie(rq, s);
-	login_form(rq, s);
+	login_form(rq, token);
 	sz_html_end(&rq->page);
+}
+
+/* Charges one attempt to the form's token; false (with the page set)
+ * when the token is not good or has no attempt left. */
+static bool charge(struct sz_request *rq, const char *token,
+	uint8_t nonce[SZ_WEB_PRE_NONCE])
+{
+	struct sz_source_app *app = rq->app;
+	struct timespec ts;
+	if (!sz_source_pre_token_ok(rq, token, nonce)) {
+		sz_request_fail(rq, 403, "This page is out of date (or cookies "
+			"are off). Go back to the start page and try again.");
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	switch (sz_source_budget_charge(&app->budget, nonce, ts.tv_sec)) {
+	case SZ_CHARGE_OK:
+		return true;
+	case SZ_CHARGE_SPENT:
+		sz_request_fail(rq, 429, "That was the last try with this page. "
+			"Go back to the start page to try again, and check each "
+			"word of your codename.");
+		return false;
+	default:
+		sz_request_fail(rq, 429, "Too many people are logging in right "
+			"now. Wait a minute, then try again.");
+		return false;
+	}
 }
 
 /*
  * Both ways in: confirming the codename just shown (creating, from the
- * session's copy of it) or typing one (logging in, from the form, against
- * the global attempt budget).  Either way the keys are derived, the source
- * is created or found, and the session is logged in.
+ * sealed copy in the form) or typing one (logging in).  Either costs one
+ * attempt of the form's pre-login token, then the keys are derived, the
+ * source is created or found, and a session is made, logged in.
  */
 static int enter(struct sz_request *rq, bool creating)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_store *st = app->in->store;
-	struct sz_session s;
-	struct sz_form form = { 0 };
+	struct sz_form form;
 	struct sz_err err;
+	uint8_t nonce[SZ_WEB_PRE_NONCE];
+	char shown[SZ_CODENAME_MAX + 1] = "";
 	int64_t id = 0;
 	struct sz_source_keys *keys = sodium_malloc(sizeof(*keys));
-	int rc = keys ? checked_form_ex(rq, &s, &form, !creating) : SZ_E_NOMEM;
-	if (rc != SZ_OK)
+	int rc = keys ? sz_form_parse(&form, (const char *)rq->body.data,
+		rq->body.len, &err) : SZ_E_NOMEM;
+	if (keys == NULL) {
+		memset(&form, 0, sizeof(form));
+		rc = sz_request_fail(rq, 500, "The server ran out of memory.");
 		goto out;
+	}
+	if (rc != SZ_OK) {
+		rc = sz_request_fail(rq, 400, err.msg);
+		goto out;
+	}
+	const struct sz_form_field *tok = sz_form_get(&form, "csrf");
+	const char *token = tok ? tok->value : NULL;
+	if (!charge(rq, token, nonce)) {
+		rc = SZ_E_LIMIT;
+		goto out;
+	}
 	const char *typed = "";
 	size_t len = 0;
 	if (creating) {
-		if (s.data[0] == '\0') {
-			rc = sz_request_fail(rq, 400, "There is no codename to "
-				"confirm. Start again from the start page.");
+		const struct sz_form_field *sealed = sz_form_get(&form, "sealed");
+		if (!unseal_codename(app, sealed ? sealed->value : NULL, shown)) {
+			rc = sz_request_fail(rq, 400, "This codename page is out of "
+				"date. Get a new codename from the start page.");
 			goto out;
 		}
-		typed = s.data;
-		len = strlen(s.data);
+		typed = shown;
+		len = strlen(shown);
 	} else {
-		if (!sz_source_attempt(app)) {
-			rc = sz_request_fail(rq, 429, "Too many people are trying "
-				"to log in right now. Wait a minute, then try "
-				"again.");
-			goto out;
-		}
 		const struct sz_form_field *cn = sz_form_get(&form, "codename");
 		if (cn != NULL) {
 			typed = cn->value;
@@ -236,12 +327,22 @@ static int enter(struct sz_request *rq, bool creating)
 		}
 	}
 	rc = sz_source_derive(app, typed, len, keys);
-	if (rc == SZ_OK)
-		rc = creating ? st->ops->source_create(st, keys->login_hash,
-				keys->public, &id, &err) :
-			st->ops->source_find(st, keys->login_hash, &id, &err);
+	if (rc == SZ_E_LIMIT) {
+		sz_source_budget_refund(&app->budget, nonce);
+		rc = sz_request_fail(rq, 503, "Many people are logging in right "
+			"now. Wait a minute, then try again.");
+		goto out;
+	}
+	if (rc == SZ_OK && creating) {
+		rc = st->ops->source_create(st, keys->login_hash, keys->public,
+			&id, &err);
+		if (rc == SZ_E_EXISTS)   /* confirmed twice: it is theirs */
+			rc = st->ops->source_find(st, keys->login_hash, &id, &err);
+	} else if (rc == SZ_OK) {
+		rc = st->ops->source_find(st, keys->login_hash, &id, &err);
+	}
 	if (rc == SZ_E_NOT_FOUND && !creating) {
-		wrong_codename_page(rq, &s);
+		wrong_codename_page(rq, token);
 		rc = SZ_OK;
 	} else if (rc != SZ_OK) {
 		rc = sz_request_fail(rq, 500, creating ? "Your codename could "
@@ -249,11 +350,11 @@ static int enter(struct sz_request *rq, bool creating)
 			"Logging in failed on the server. Please try again "
 			"later.");
 	} else {
-		rc = log_in(rq, &s, id, keys);
+		rc = log_in(rq, id, keys);
 	}
 out:
 	sz_form_free(&form);
-	sodium_memzero(&s, sizeof(s));
+	sodium_memzero(shown, sizeof(shown));
 	if (keys != NULL)
 		sodium_free(keys);
 	return rc;

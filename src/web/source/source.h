@@ -18,22 +18,74 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
+#include "web/web.h"
 
 #define SZ_SOURCE_SITE "samizdat"
 #define SZ_SOURCE_COOKIE "sz_source"
 #define SZ_SOURCE_PRE_COOKIE "sz_pre"
 #define SZ_SOURCE_ARGON2_SLOTS 2
+#define SZ_SOURCE_NEW_MIN 60      /* a codename shown must be confirmed
+                                     within this many minutes */
+
+/* Codename attempts, charged to the pre-login token (budget.c). */
+struct sz_source_budget {
+	pthread_mutex_t mu;
+	struct sz_source_used_token *used;   /* tokens in use, with their counts */
+	size_t cap;
+	uint64_t per_min, per_token;
+	time_t window;             /* the minute new tokens are counted in */
+	uint64_t started;          /* tokens first used in it */
+};
+
+enum sz_source_charge {
+	SZ_CHARGE_OK,      /* go on: one attempt taken */
+	SZ_CHARGE_SPENT,   /* this token has had its attempts */
+	SZ_CHARGE_BUSY,    /* too many new tokens this minute */
+};
+
+int sz_source_budget_init(struct sz_source_budget *b, uint64_t per_min,
+	uint64_t per_token, struct sz_err *err);
+void sz_source_budget_free(struct sz_source_budget *b);
+/* Takes one attempt from the token with this nonce. */
+enum sz_source_charge sz_source_budget_charge(struct sz_source_budget *b,
+	const uint8_t nonce[SZ_WEB_PRE_NONCE], time_t now);
+/* Gives one back: the attempt could not be made (no Argon2 slot). */
+void sz_source_budget_refund(struct sz_source_budget *b,
+	const uint8_t nonce[SZ_WEB_PRE_NONCE]);
+
+/* What the inbox takes in per source and per day (quota.c). */
+struct sz_source_quota {
+	pthread_mutex_t mu;
+	char day[SZ_STORE_DAY_SIZE];   /* the UTC day the counts are for */
+	struct sz_quota_entry *v;
+	size_t cap;
+	uint64_t global_bytes;
+	uint64_t clock;
+};
+
+/* One submission's reservation. */
+struct sz_quota_hold {
+	bool active;
+	int64_t source_id;
+	char day[SZ_STORE_DAY_SIZE];
+	uint64_t bytes;          /* reserved */
+	uint64_t received;       /* arrived so far */
+};
+
+int sz_source_quota_init(struct sz_source_quota *q, size_t sessions,
+	struct sz_err *err);
+void sz_source_quota_free(struct sz_source_quota *q);
 
 struct sz_source_app {
 	struct sz_instance *in;
+	/* logged-in sources only: a first visit needs no session */
 	struct sz_sessions sessions;
-	/* codename attempts, for all sources together (no addresses to
-	 * count by, by design) */
-	pthread_mutex_t attempts_mu;
-	time_t attempts_window;
-	unsigned attempts;
+	struct sz_source_budget budget;
+	struct sz_source_quota quota;
 	/* Argon2id runs at once, each costing argon2_memlimit_mb */
 	sem_t argon2_slots;
+	/* seals the codename a first visit is shown into its own form */
+	uint8_t *seal_key;         /* sodium_malloc'd, this process only */
 };
 
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
@@ -50,8 +102,6 @@ void sz_source_error_page(struct sz_request *rq, unsigned status,
 
 /* The request's session, if its cookie names a live one. */
 bool sz_source_session(struct sz_request *rq, struct sz_session *s);
-/* The request's session, or a new one (setting the cookie). */
-int sz_source_session_or_new(struct sz_request *rq, struct sz_session *s);
 /* Sets the session cookie on the response. */
 void sz_source_set_cookie(struct sz_request *rq, const struct sz_session *s);
 /* A 303 redirect to path. */
@@ -61,15 +111,28 @@ int sz_source_redirect(struct sz_request *rq, const char *path);
  * start page costs the server no memory per visitor. */
 void sz_source_pre_token(struct sz_request *rq,
 	char out[SZ_SESSION_TOKEN_LEN + 1]);
-/* Checks a form's token against the pre-session cookie and its MAC. */
-bool sz_source_pre_token_ok(struct sz_request *rq, const char *token);
-/* Takes one codename attempt from the global budget; false when spent. */
-bool sz_source_attempt(struct sz_source_app *app);
-/* Derives a source's keys from a typed codename, under the Argon2 slots.
- * A malformed codename is still derived (from a fixed dummy), so the
- * answer and its timing do not depend on why a codename is wrong. */
+/* Checks a form's token against the pre-session cookie, its MAC and its
+ * age; hands back its nonce. */
+bool sz_source_pre_token_ok(struct sz_request *rq, const char *token,
+	uint8_t nonce[SZ_WEB_PRE_NONCE]);
+/* Derives a source's keys from a typed codename, under the Argon2 slots
+ * (SZ_E_LIMIT if none came free in time).  A malformed codename is still
+ * derived (from a fixed dummy), so the answer and its timing do not
+ * depend on why a codename is wrong. */
 int sz_source_derive(struct sz_source_app *app, const char *typed,
 	size_t len, void *keys /* struct sz_source_keys * */);
+
+/* Quotas, for the submit path: before anything is written (free disk,
+ * the source's and everyone's bytes today, the source's submissions
+ * today, from the declared length), as bytes arrive, and at the end
+ * (kept: what arrived counts; not kept: nothing does).  A refusal marks
+ * the request with a page saying which limit. */
+int sz_source_quota_begin(struct sz_request *rq, int64_t source_id,
+	struct sz_quota_hold *h);
+int sz_source_quota_more(struct sz_request *rq, struct sz_quota_hold *h,
+	size_t n);
+void sz_source_quota_end(struct sz_source_app *app, struct sz_quota_hold *h,
+	bool kept);
 
 /* Page handlers. */
 int sz_source_landing(struct sz_request *rq);

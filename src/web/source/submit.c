@@ -52,6 +52,7 @@ struct submit_ctx {
 	uint64_t files;
 	struct pending_item *items;
 	size_t nitems, cap;
+	struct sz_quota_hold quota;
 };
 
 /* Padmé (Nikitin et al., PETS 2019): rounds a size up so that it leaks
@@ -279,7 +280,10 @@ int sz_source_submit_begin(struct sz_request *rq)
 		return fail(rq, 403, "You are not logged in (your session may "
 			"have expired). Log in with your codename and send "
 			"again.");
-	int rc = load_recipients(rq, c);
+	int rc = sz_source_quota_begin(rq, c->session.user_id, &c->quota);
+	if (rc != SZ_OK)
+		return rc;
+	rc = load_recipients(rq, c);
 	if (rc != SZ_OK)
 		return rc;
 	if (sz_multipart_new(&c->mp, sz_request_header(rq, "Content-Type"),
@@ -294,6 +298,8 @@ int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
 {
 	struct submit_ctx *c = rq->handler_ctx;
 	struct sz_err err;
+	if (sz_source_quota_more(rq, &c->quota, len) != SZ_OK)
+		return SZ_E_LIMIT;
 	int rc = sz_multipart_feed(c->mp, data, len, &err);
 	if (rc != SZ_OK && !rq->error)
 		fail(rq, rc == SZ_E_LIMIT ? 413 : 400, err.msg);
@@ -370,6 +376,7 @@ int sz_source_submit(struct sz_request *rq)
 		return fail(rq, 500, "The server could not store what you sent. "
 			"Nothing was kept; please try again later.");
 	c->nitems = 0; /* committed: the cleaner must leave them */
+	sz_source_quota_end(rq->app, &c->quota, true);
 	return sz_source_redirect(rq, "/source?sent=1");
 }
 
@@ -378,6 +385,7 @@ void sz_source_submit_cleanup(struct sz_request *rq)
 	struct submit_ctx *c = rq->handler_ctx;
 	if (c == NULL)
 		return;
+	sz_source_quota_end(rq->app, &c->quota, false);
 	sz_age_encrypt_free(c->enc);
 	for (size_t i = 0; i < c->nitems; i++) {
 		sz_blob_abort(&c->items[i].data);

@@ -1,0 +1,50 @@
+#!/bin/sh
+# request_smuggling.sh - the attack: libmicrohttpd took the first of two
+# Content-Lengths and accepted folded header lines, bare LF and NUL, so a
+# front end reading the same bytes differently could be made to see two
+# requests where the server saw one.  Each such head is now refused with
+# 400 (501 for an unknown transfer coding) and the connection closed:
+# sent as a connection's first request, and as the next request on a
+# connection kept alive, over a raw socket.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/tap.sh"
+. "$here/lib.sh"
+
+make_instance inst
+start_server inst || { not_ok "the server starts"; finish; }
+PORT=${URL##*:}
+raw() { python3 "$here/raw.py" "$PORT" "$@"; }
+
+printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >good
+printf 'GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n' >good2
+check "a good request, and another on the same connection, are answered" \
+	test "$(raw good good2)" = "200 200 open"
+
+printf 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\ncsrf' >dup_cl
+printf 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' >cl_te
+printf 'POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n\r\n0\r\n\r\n' >two_te
+printf 'GET / HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n' >obs_fold
+printf 'GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n' >folded_te
+printf 'GET / HTTP/1.1\nHost: x\n\n' >bare_lf
+printf 'GET / HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n' >one_bare_lf
+printf 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\000b\r\n\r\n' >nul_value
+printf 'GET / HTTP/1.1\r\nHo\000st: x\r\n\r\n' >nul_name
+printf 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello' >space_colon
+printf 'POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n' >gzip_te
+
+for case in dup_cl:400 cl_te:400 two_te:400 obs_fold:400 folded_te:400 \
+    bare_lf:400 one_bare_lf:400 nul_value:400 nul_name:400 space_colon:400 \
+    gzip_te:501; do
+	f=${case%%:*} want=${case#*:}
+	check "$f: refused with $want and the connection closed" \
+		test "$(raw "$f")" = "$want closed"
+	check "$f as the next request on a kept-alive connection: the same" \
+		test "$(raw good "$f")" = "200 $want closed"
+done
+check "each refusal is a page saying what was wrong" sh -c "
+	printf 'GET / HTTP/1.1\r\nHost: x\nX: y\r\n\r\n' |
+	timeout 5 curl -s telnet://127.0.0.1:$PORT 2>/dev/null | grep -q 'CR LF'"
+check "the server is still serving" \
+	test "$(curl -s -o /dev/null -w '%{http_code}' "$URL/")" = 200
+stop_server
+finish
