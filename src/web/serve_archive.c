@@ -12,10 +12,12 @@
 
 #include "web/web.h"
 
-/* How long a cache may keep what anyone can read before asking again
- * (with the ETag, a page that has not changed costs a 304). */
-#define PAGE_MAX_AGE "public, max-age=300"
-#define FILE_MAX_AGE "public, max-age=86400"
+/* Anyone may keep a page or a file, but must ask again before showing
+ * it: a document an editor removes (it may say who leaked it) is gone
+ * from readers' caches at once, and asking costs a 304 without a body
+ * while it has not changed (ETag). */
+#define PAGE_MAX_AGE "public, no-cache"
+#define FILE_MAX_AGE "public, no-cache"
 
 /* Whether the client holds this version already (If-None-Match). */
 static bool client_has(struct sz_request *rq)
