@@ -251,8 +251,16 @@ int sz_editor_release(struct sz_request *rq)
 	if (a->ops->doc_list(a, id, true, 0, 1, &docs, &n, &total, &err) == 0 &&
 	    total > 0)
 		sz_buf_printf(b, "<h2>E-mails</h2>\n<p>%lld e-mails; <a href=\""
-			"/preview/release/%lld\">read them in the preview</a>.</p>\n",
-			(long long)total, (long long)id);
+			"/preview/release/%lld\">read them in the preview</a>.</p>\n"
+			"<form method=\"post\" action=\"/release/remove\" class=\"remove\" "
+			"id=\"remove-email\"><input type=\"hidden\" name=\"csrf\" value="
+			"\"%s\"><input type=\"hidden\" name=\"release\" value=\"%lld\">"
+			"<label for=\"remove-id\">Remove an e-mail (with its "
+			"attachments) by its number, the N of its preview's address "
+			"<code>/preview/email/N</code></label><input id=\"remove-id\" "
+			"name=\"id\" type=\"number\" min=\"1\" required><button type=\""
+			"submit\" class=\"quiet\">Remove from the release</button></form>"
+			"\n", (long long)total, (long long)id, s.csrf, (long long)id);
 	sz_doc_rows_free(docs, n);
 	free(r.intro);
 	sodium_memzero(&s, sizeof(s));
@@ -388,9 +396,17 @@ int sz_editor_release_remove(struct sz_request *rq)
 	if (!posted(rq, &s, &form))
 		goto out;
 	int64_t id = field_id(&form, "id"), release = field_id(&form, "release");
-	if (id == 0 || release == 0 || a->ops->doc_remove(a, id, &removed,
+	/* Only from the release it was asked of: a number typed wrong must
+	 * not take a document from another release. */
+	struct sz_doc_row d;
+	memset(&d, 0, sizeof(d));
+	bool here = id != 0 && a->ops->doc_get(a, id, &d, &err) == 0 &&
+		d.release_id == release;
+	sz_doc_row_clear(&d);
+	if (!here || release == 0 || a->ops->doc_remove(a, id, &removed,
 	    &err) != 0) {
-		sz_request_fail(rq, 404, "There is no such document.");
+		sz_request_fail(rq, 404, "This release has no document or e-mail "
+			"with that number.");
 		goto out;
 	}
 	done(rq, &s, "remove from release", "document", id, release);
