@@ -259,6 +259,20 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 			err.msg), 3) : cli_fail("release", "%s: %s", path, err.msg);
 	printf("%s: document %lld%s\n", path, (long long)id,
 		added ? "" : " (already in the release)");
+	/* What scrubbing removed, as kept with the document. */
+	struct sz_buf report;
+	sz_buf_init(&report, 64u << 10);
+	if (added && a->ops->doc_report(a, id, &report, &err) == 0) {
+		const char *p = report.len ? (const char *)report.data : NULL;
+		if (p == NULL)
+			printf("  scrubbing found nothing to remove\n");
+		while (p != NULL && *p) {
+			size_t n = strcspn(p, "\n");
+			printf("  removed %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	sz_buf_free(&report);
 	return 0;
 }
 

@@ -63,13 +63,19 @@ check "the audit log records each administrative action" sh -c "
 # Releases made on the command line are in the same log.
 echo 'a memo' >memo.txt
 R=$("$S" release create -d inst 'Memos')
-"$S" release add -d inst "$R" memo.txt >/dev/null
+"$S" release add -d inst "$R" memo.txt >add.out
+convert -size 20x20 xc:navy photo.png
+exiftool -q -overwrite_original -Artist='Jane Leaker' photo.png
+"$S" release add -d inst "$R" photo.png >>add.out
+check "release add says what scrubbing removed from each file, never the values" sh -c "
+	grep -q '^  scrubbing found nothing to remove' add.out &&
+	grep -q '^  removed PNG text: .*Artist' add.out && ! grep -q Leaker add.out"
 "$S" release publish -d inst "$R" >/dev/null
 "$S" release unpublish -d inst "$R" >/dev/null
 check "release create, add, publish and unpublish are in the audit log" sh -c "
 	'$S' audit -d inst >audit.txt &&
 	grep -q 'create release  *release $R\$' audit.txt &&
-	grep -q 'add to release  *release $R: 1 file' audit.txt &&
+	grep -q 'add to release  *release $R: 1 file or mailbox\$' audit.txt &&
 	grep -q 'publish release  *release $R\$' audit.txt &&
 	grep -q 'unpublish release  *release $R\$' audit.txt &&
 	! grep -q memo.txt audit.txt"
