@@ -142,6 +142,12 @@ check "addresses are {name, address} objects, lists for to and cc" json mail.jso
 		{'name': '', 'address': 'audit@example.com'}] and
 	j['to'] == [{'name': 'Press Desk', 'address': 'press@example.net'}]"
 
+get '/api/v1/search?q=minutes&sort=newest' >newest.json
+get '/api/v1/search?q=bridge' >facets.json
+check "the API sorts by date" json newest.json "[r['id'] for r in j['results']] == [5, 2]"
+check "...and has the date facet too" json facets.json \
+	"j['facets']['date'] == [{'date': '2024-03', 'count': 1}]"
+
 # Caching.
 curl -sI "$P/release/1" >page.h
 check "public pages are cacheable, with an ETag" sh -c "

@@ -131,7 +131,8 @@ static const struct {
 	{ "/api/v1/emails/{id}", "one e-mail: its header fields, text and "
 	  "download link", "" },
 	{ "/api/v1/search", "documents and e-mails matching q (the search "
-	  "page's syntax), with facets", "q, page" },
+	  "page's syntax), with facets by release, type and date; sort: "
+	  "relevance, newest or oldest", "q, sort, page" },
 };
 
 int api_index(struct sz_page *pg, const struct sz_page_args *a)
@@ -265,6 +266,7 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 	}
 	sz_query_to_archive(&sq, pg->site->drafts, &aq);
 	aq.time_ms = pg->site->search_ms;
+	aq.order = view_order_of(a->sort);
 	int rc = arch->ops->search(arch, &aq, view_offset(pg),
 		SZ_PAGES_PER_PAGE, &res, &err);
 	sz_query_free(&sq);
@@ -288,8 +290,12 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 	for (size_t i = 0; i < res.ntype; i++)
 		json_array_append_new(ft, json_pack("{s:s, s:I}", "type",
 			res.by_type[i].key, "count", (json_int_t)res.by_type[i].count));
-	json_object_set_new(o, "facets", json_pack("{s:o, s:o}", "release", fr,
-		"type", ft));
+	json_t *fd = json_array();
+	for (size_t i = 0; i < res.ndate; i++)
+		json_array_append_new(fd, json_pack("{s:s, s:I}", "date",
+			res.by_date[i].key, "count", (json_int_t)res.by_date[i].count));
+	json_object_set_new(o, "facets", json_pack("{s:o, s:o, s:o}", "release",
+		fr, "type", ft, "date", fd));
 	sz_search_result_free(&res);
 	return reply(pg, 200, o);
 }

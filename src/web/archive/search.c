@@ -38,15 +38,6 @@ static int help(struct sz_buf *b, bool open)
 	return rc ? rc : sz_buf_puts(b, "</ul></details>\n");
 }
 
-static enum sz_archive_order order_of(const char *sort)
-{
-	if (sort != NULL && strcmp(sort, "newest") == 0)
-		return SZ_ORDER_NEWEST;
-	if (sort != NULL && strcmp(sort, "oldest") == 0)
-		return SZ_ORDER_OLDEST;
-	return SZ_ORDER_RELEVANCE;
-}
-
 static const char *const order_names[] = {
 	[SZ_ORDER_RELEVANCE] = "relevance",
 	[SZ_ORDER_NEWEST] = "newest",
@@ -225,7 +216,7 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 {
 	struct sz_archive *arch = pg->site->archive;
 	const char *q = a->query;
-	enum sz_archive_order order = order_of(a->sort);
+	enum sz_archive_order order = view_order_of(a->sort);
 	if (!view_searchable(pg))
 		return view_not_found(pg, "A copy of the archive cannot search.");
 	struct sz_buf *b = pg->out;

@@ -58,6 +58,15 @@ static int preview_banner(struct sz_page *pg)
 	return rc ? rc : sz_buf_puts(b, "</p>\n");
 }
 
+enum sz_archive_order view_order_of(const char *sort)
+{
+	if (sort != NULL && strcmp(sort, "newest") == 0)
+		return SZ_ORDER_NEWEST;
+	if (sort != NULL && strcmp(sort, "oldest") == 0)
+		return SZ_ORDER_OLDEST;
+	return SZ_ORDER_RELEVANCE;
+}
+
 int view_begin(struct sz_page *pg, const char *title)
 {
 	struct sz_buf style, home, feed, nav;

@@ -62,6 +62,9 @@ bool view_header_field(const char *head, size_t len, const char *name,
  * *list moves past it.  False when the list is done (header.c). */
 bool view_address_next(const char **list, char *name, size_t ncap,
 	char *addr, size_t acap);
+/* A search's order from ?sort= ("newest", "oldest"; anything else is
+ * relevance). */
+enum sz_archive_order view_order_of(const char *sort);
 /* A date as YYYY-MM-DD HH:MM UTC. */
 void view_date(int64_t t, char *out, size_t cap);
 int view_escape(struct sz_buf *b, const char *s);
