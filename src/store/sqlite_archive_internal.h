@@ -101,7 +101,11 @@ int sz_archive_sqlite_doc_adjacent(struct sz_archive *a,
 	const struct sz_doc_row *d, struct sz_doc_row *prev,
 	struct sz_doc_row *next, struct sz_err *err);
 
-/* sqlite_archive_words.c: words of the index near a typed one. */
+/* sqlite_archive_words.c: words of the index near a typed one, read
+ * through this view of the index's vocabulary; made on each connection
+ * before it turns query_only (a reader cannot make it later). */
+#define SZ_ARCHIVE_WORDS_SQL "CREATE VIRTUAL TABLE IF NOT EXISTS" \
+	" temp.sz_fts_words USING fts5vocab(main, fts, col)"
 int sz_archive_sqlite_words_near(struct sz_archive *a, const char *word,
 	struct sz_near_word *out, size_t max, size_t *n, bool *known,
 	struct sz_err *err);

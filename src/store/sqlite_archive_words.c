@@ -270,17 +270,21 @@ int sz_archive_sqlite_words_near(struct sz_archive *a, const char *word,
 	*known = false;
 	if (max == 0 || strlen(word) > SZ_ARCHIVE_WORD_MAX)
 		return 0;
-	sz_archive_op_lock(a);
-	sqlite3 *db = impl(a)->db;
+	/* A read connection of the pool, as searches use: a reader's
+	 * suggestions never wait on an editor's import. */
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	sqlite3 *db = r->db;
 	int rc = 0;
 	if (!fold(db, word, folded, sizeof(folded)) ||
 	    (nr.nw = chars(folded, strlen(folded), nr.w)) < 2)
 		goto out;
 	nr.word = folded;
 	nr.limit = nr.nw <= SZ_ARCHIVE_NEAR_SHORT ? 1 : 2;
-	rc = sz_sqlite_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS"
-		" temp.sz_fts_words USING fts5vocab(main, fts, col)", err,
-		"reading the index's words");
+	if (r->writer)   /* readers have it from their start */
+		rc = sz_sqlite_exec(db, SZ_ARCHIVE_WORDS_SQL, err,
+			"reading the index's words");
 	/* A word the index holds is no misspelling. */
 	if (rc == 0)
 		rc = holds(db, &nr, err);
@@ -299,7 +303,7 @@ int sz_archive_sqlite_words_near(struct sz_archive *a, const char *word,
 	if (rc == 0 && (nr.n == 0 || nr.out[0].distance > 1))
 		rc = scan(db, &nr, folded, one, err);
 out:
-	sz_archive_op_unlock(a);
+	sz_archive_read_end(a, r);
 	*n = rc == 0 ? nr.n : 0;
 	*known = nr.known;
 	return rc;
