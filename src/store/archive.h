@@ -212,7 +212,9 @@ struct sz_archive_ops {
 	 * by the public face). */
 	int (*doc_set_report)(struct sz_archive *a, int64_t id,
 		const char *report, struct sz_err *err);
-	/* Appends the report to out ("" if there is none). */
+	/* Appends the report to out (it may be "": nothing was removed);
+	 * SZ_E_NOT_FOUND if none was kept (e-mails, and documents added
+	 * before reports were). */
 	int (*doc_report)(struct sz_archive *a, int64_t id, struct sz_buf *out,
 		struct sz_err *err);
 	/* The document (or e-mail) before and after d in its release's list

@@ -193,9 +193,11 @@ int sz_archive_sqlite_doc_report(struct sz_archive *a, int64_t id,
 		" WHERE doc_id = ?", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
-		if (sz_sqlite_step(st) == SQLITE_ROW &&
-		    sz_buf_append(out, sqlite3_column_text(st, 0),
-			    (size_t)sqlite3_column_bytes(st, 0)) != 0)
+		if (sz_sqlite_step(st) != SQLITE_ROW)
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no report is kept for "
+				"document %lld", (long long)id);
+		else if (sz_buf_append(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0)) != 0)
 			rc = sz_err_set(err, SZ_E_LIMIT, "the report is too long");
 		sqlite3_finalize(st);
 	}
