@@ -6,8 +6,8 @@
  *
  * Every stream anything here decodes (content, forms, fonts, metadata;
  * not images, which neither the scrub nor text extraction decodes) is
- * inflated once through qpdf's own decoders into a counter that keeps
- * nothing, and each page's drawing is added up as poppler would run it:
+ * inflated once, in fixed-size chunks (pdf_decode.h), into a counter that
+ * keeps nothing, and each page's drawing is added up as poppler would run it:
  * its content streams, and each form XObject as many times as it is drawn
  * (through nested forms too).  Refused with a sentence saying which limit:
  *
@@ -17,16 +17,10 @@
  *   SZ_DOC_MAX_PDF_INFLATED    the whole document: every stream once,
  *                              plus every page's drawing
  *   SZ_DOC_MAX_PDF_FORM_DEPTH  forms drawing forms, this deep at most
- *
- * (C++, for qpdf's Pipeline: the C API can only hand back a stream's data
- * whole, in memory.)
+ *   SZ_PDF_MAX_FILTERS         filters one stream chains (pdf_decode.h)
  */
 #ifndef SZ_DOCS_PDF_BUDGET_H
 #define SZ_DOCS_PDF_BUDGET_H
-
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 #include "core/err.h"
 
@@ -42,9 +36,5 @@ extern "C" {
  * read. */
 int sz_pdf_budget_check(const char *path, unsigned max_objects,
 	struct sz_err *err);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif

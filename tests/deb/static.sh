@@ -21,8 +21,8 @@ control=$repo/debian/control
 sed -n '/^Build-Depends:/,/^[A-Z]/p' "$control" | sed '1s/^Build-Depends://' |
 	grep -v '^[A-Z]' | tr ',' '\n' | sed 's/[<(].*//; s/[[:space:]]//g' |
 	grep . | sort -u >build-depends
-# gcc and g++ are build-essential, which Debian never lists.
-"$repo/scripts/deps" --list build | grep -vx -e gcc -e g++ >deps-build
+# gcc is build-essential, which Debian never lists.
+"$repo/scripts/deps" --list build | grep -vx -e gcc >deps-build
 "$repo/scripts/deps" --list build deb >deps-all
 check "debian/control builds with every package scripts/deps lists for a build" \
 	sh -c "comm -23 deps-build build-depends | sed 's/^/missing in Build-Depends: /' | grep . && exit 1 || exit 0"

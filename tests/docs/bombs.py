@@ -7,6 +7,11 @@ finds nothing wrong with it) whose streams inflate far past what it is:
   nested_forms.pdf   30 forms, each drawing the next twice (2^30 draws)
   nested_filters.pdf a page stream deflated twice over, 1 GiB inside
   spread_3g.pdf      30 pages of 100 MiB each: 3 GiB across streams
+  inline_hidden.pdf  nested_forms, its two draws behind a one-byte inline
+                     image whose byte is "(": a reader that took it for a
+                     string would not see them
+  objstm_200m.pdf    the catalog in an object stream that inflates to
+                     200 MiB (qpdf inflates one whole to read from it)
 
 The inflated data is drawing operators (a line, stroked), so whatever
 decodes it has real work to do; it compresses about a thousandfold."""
@@ -19,11 +24,12 @@ os.makedirs(OUT, exist_ok=True)
 LINE = b"0 0 m 100 100 l S\n"
 
 
-def deflated(total, level=9):
-    """LINE repeated to `total` bytes, deflated, without holding it."""
+def deflated(total, level=9, prefix=b""):
+    """prefix, then LINE repeated to `total` bytes, deflated, without
+    holding it."""
     chunk = LINE * (1048576 // len(LINE))
     c = zlib.compressobj(level)
-    out, left = [], total
+    out, left = [c.compress(prefix)], total
     while left > 0:
         piece = chunk if left >= len(chunk) else chunk[:left]
         out.append(c.compress(piece))
@@ -95,6 +101,10 @@ pages_pdf(os.path.join(OUT, "nested_forms.pdf"), [4],
           [stream(b"/X0 Do /X0 Do\n")] + forms,
           resources=b"<< /XObject << /X0 5 0 R >> >>")
 
+pages_pdf(os.path.join(OUT, "inline_hidden.pdf"), [4],
+          [stream(b"BI /W 1 /H 1 /BPC 8 /CS /G ID (EI\n/X0 Do /X0 Do\n")] +
+          forms, resources=b"<< /XObject << /X0 5 0 R >> >>")
+
 # The 1 GiB stream deflated once more: a few KiB for a gigabyte.
 twice = zlib.compress(big, 9)
 pages_pdf(os.path.join(OUT, "nested_filters.pdf"), [4],
@@ -104,5 +114,34 @@ pages_pdf(os.path.join(OUT, "nested_filters.pdf"), [4],
 hundred = deflated(100 << 20)
 pages_pdf(os.path.join(OUT, "spread_3g.pdf"), list(range(33, 63)),
           [stream(hundred, b"/Filter /FlateDecode ")] * 30)
+# Objects 1 (catalog) and 2 (pages) in object stream 5, whose data runs
+# on for 200 MiB past them; 3 page, 4 content, 6 the cross-reference stream.
+objs = b"<< /Type /Catalog /Pages 2 0 R >>\n"
+objs2 = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>\n"
+head = b"1 0 2 %d " % len(objs)
+head = head.ljust(16)
+objstm = deflated(200 << 20, prefix=head + objs + objs2)
+data = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+offsets = {}
+for num, body in (
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << >> /Contents 4 0 R >>"),
+        (4, stream(LINE)),
+        (5, stream(objstm, b"/Type /ObjStm /N 2 /First %d "
+                   b"/Filter /FlateDecode " % len(head)))):
+    offsets[num] = len(data)
+    data += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+offsets[6] = len(data)
+rows = [b"\x00\x00\x00\x00\x00\xff\xff",
+        b"\x02" + (5).to_bytes(4, "big") + (0).to_bytes(2, "big"),
+        b"\x02" + (5).to_bytes(4, "big") + (1).to_bytes(2, "big")]
+rows += [b"\x01" + offsets[n].to_bytes(4, "big") + b"\x00\x00"
+         for n in (3, 4, 5, 6)]
+data += (b"6 0 obj\n" + stream(b"".join(rows), b"/Type /XRef /Size 7 "
+         b"/W [1 4 2] /Root 1 0 R ") + b"\nendobj\n")
+data += b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+with open(os.path.join(OUT, "objstm_200m.pdf"), "wb") as f:
+    f.write(data)
+
 for name in sorted(os.listdir(OUT)):
     print(name, os.path.getsize(os.path.join(OUT, name)))

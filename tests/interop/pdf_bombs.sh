@@ -4,7 +4,9 @@
 # 2,000 pages sharing one 20 MB stream ran without end; through the CLI
 # and the editor's upload alike.  Each bomb (tests/docs/bombs.py: those
 # two, forms nested 30 deep, a stream deflated twice, 3 GiB across 30
-# streams) must now end in a clear refusal within 10 s and 512 MiB, via
+# streams, a catalog inside a 200 MiB object stream, nested forms drawn
+# after inline image data that looks like a string) must now end in a
+# clear refusal within 10 s and 512 MiB, via
 # `samizdat scrub`, `samizdat release add` and the editor face's upload.
 # And samizdat-doc runs under limits: its address space, CPU time per
 # document, file size and open files, and a wall-clock limit per
@@ -39,7 +41,8 @@ check "the editor logs in" test "$s" = 303
 curl -s -b ed "$EURL/release?id=$rel" >rel.html
 T=$(csrf_of rel.html)
 
-for b in stream_1g shared_2000 nested_forms nested_filters spread_3g; do
+for b in stream_1g shared_2000 nested_forms nested_filters spread_3g objstm_200m \
+		inline_hidden; do
 	python3 "$PEAK" scrub.peak "$SAMIZDAT" scrub -o out.pdf bombs/$b.pdf \
 		>scrub.out 2>&1
 	check "scrub $b: refused as a decompression bomb, nothing written" sh -c "
@@ -62,6 +65,12 @@ for b in stream_1g shared_2000 nested_forms nested_filters spread_3g; do
 	check "...within 10 s and 512 MiB (the page in $took s; samizdat-doc $(tail -1 upload.peak | awk '{print $1 " s, " int($2 / 1024) " MiB"}'))" \
 		test $ok = 1
 done
+# Encrypted (AES-256, empty user password): the check reads streams as
+# qpdf decrypts them, so the bomb inside is still found.
+qpdf --encrypt "" owner 256 -- bombs/stream_1g.pdf encrypted_1g.pdf
+"$SAMIZDAT" scrub -o out.pdf encrypted_1g.pdf >scrub.out 2>&1
+check "scrub an encrypted bomb: refused as a decompression bomb" sh -c "
+	grep -q 'refused as a likely decompression bomb' scrub.out && ! test -e out.pdf"
 check "no bomb reached the archive" test "$(sqlite3 inst/archive.db 'select count(*) from documents')" = 0
 
 # The limits themselves, seen from inside: a stand-in for samizdat-doc
