@@ -208,14 +208,22 @@ static int release_set_state(struct sz_archive *a, int64_t id,
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, (int)state);
 		sqlite3_bind_int64(st, 2, id);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(impl(a)->db, err, "changing a release");
-		else if (sqlite3_changes(impl(a)->db) == 0)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no release %lld",
-				(long long)id);
-		sqlite3_finalize(st);
+		rc = sz_archive_release_changed(impl(a)->db, st, id, err);
 	}
 	sz_archive_op_unlock(a);
+	return rc;
+}
+
+int sz_archive_release_changed(sqlite3 *db, sqlite3_stmt *st, int64_t id,
+	struct sz_err *err)
+{
+	int rc = 0;
+	if (sz_sqlite_step(st) != SQLITE_DONE)
+		rc = sz_sqlite_error(db, err, "changing a release");
+	else if (sqlite3_changes(db) == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no release %lld",
+			(long long)id);
+	sqlite3_finalize(st);
 	return rc;
 }
 

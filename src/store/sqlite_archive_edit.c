@@ -33,12 +33,7 @@ int sz_archive_sqlite_release_update(struct sz_archive *a, int64_t id,
 		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, intro ? intro : "", -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 4, id);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(impl(a)->db, err, "changing a release");
-		else if (sqlite3_changes(impl(a)->db) == 0)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no release %lld",
-				(long long)id);
-		sqlite3_finalize(st);
+		rc = sz_archive_release_changed(impl(a)->db, st, id, err);
 	}
 	sz_archive_op_unlock(a);
 	return rc;

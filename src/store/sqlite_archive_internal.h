@@ -87,6 +87,11 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	const struct sz_archive_query *q, size_t offset, size_t limit,
 	struct sz_search_result *res, struct sz_err *err);
 
+/* Steps st, an UPDATE of release id, and finalizes it: 0, or
+ * SZ_E_NOT_FOUND if there is no such release (sqlite_archive.c). */
+int sz_archive_release_changed(sqlite3 *db, sqlite3_stmt *st, int64_t id,
+	struct sz_err *err);
+
 /* sqlite_archive_edit.c: editors' changes, and a document's neighbours. */
 int sz_archive_sqlite_release_update(struct sz_archive *a, int64_t id,
 	const char *title, const char *day, const char *intro,
