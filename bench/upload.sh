@@ -8,6 +8,9 @@
 # samizdat's peak RSS (goal < 64 MiB).  Then wrk on the start page
 # against nginx serving the same bytes as a static file: requests/s ratio
 # (goal >= 0.5).  UPLOAD_ROUNDS (default 2) alternating rounds, best kept.
+# Then the same uploads and wrk against the source face with its sandbox
+# on and off: the sandbox should cost no more than noise (BENCH_SANDBOX=0
+# skips this part).
 set -eu
 S=$(realpath "${1:-build/samizdat}")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -142,6 +145,46 @@ wrk_rps() { wrk -t2 -c32 -d5s "$1" 2>/dev/null | awk '/Requests\/sec/ {print $2}
 ws=$(wrk_rps "$SZ_URL/")
 wn=$(wrk_rps "$NG_URL/index.html")
 
+# The sandbox's cost: the same source face with the sandbox off
+# (SAMIZDAT_BENCH_UNSANDBOXED, which exists for this comparison only),
+# alternating with the sandboxed one, best of ROUNDS each.
+if [ "${BENCH_SANDBOX:-1}" = 1 ]; then
+	kill "$SZ_PID"; wait "$SZ_PID" 2>/dev/null
+	export SAMIZDAT_BENCH_UNSANDBOXED=1
+	start_server inst
+	unset SAMIZDAT_BENCH_UNSANDBOXED
+	OFF_PID=$PID; OFF_URL=$URL
+	new_source jar
+	OFF_CSRF=$(csrf_of jar.home.html)
+	start_server inst
+	SZ_PID=$PID; SZ_URL=$URL
+	cp jar jar.off; cp jar.home.html jar.off.home.html
+	new_source jar
+	ON_CSRF=$(csrf_of jar.home.html)
+	cp jar jar.on
+	o1= f1= o8= f8=
+	r=0
+	on_round() {
+		cp jar.on jar; CSRF=$ON_CSRF
+		o1=$(min "$(one_upload "$SZ_URL" big.bin)" "$o1"); purge_samizdat
+		o8=$(min "$(eight "$SZ_URL")" "$o8"); purge_samizdat
+	}
+	off_round() {
+		cp jar.off jar; CSRF=$OFF_CSRF
+		f1=$(min "$(one_upload "$OFF_URL" big.bin)" "$f1"); purge_samizdat
+		f8=$(min "$(eight "$OFF_URL")" "$f8"); purge_samizdat
+	}
+	# Which goes first alternates: the first to touch memory pays more.
+	while [ $r -lt "$ROUNDS" ]; do
+		if [ $((r % 2)) = 0 ]; then on_round; off_round
+		else off_round; on_round; fi
+		r=$((r + 1))
+	done
+	won=$(wrk_rps "$SZ_URL/")
+	woff=$(wrk_rps "$OFF_URL/")
+	kill "$OFF_PID"; wait "$OFF_PID" 2>/dev/null
+fi
+
 awk -v s1="$s1" -v n1="$n1" -v s8="$s8" -v n8="$n8" -v mb="$UPLOAD_MB" \
     -v cmb="$CONC_MB" -v rss="$rss" -v ws="$ws" -v wn="$wn" -v dd="$dd_s" 'BEGIN {
 	printf "bench/upload: over loopback with curl, samizdat encrypting to one editor\n"
@@ -151,3 +194,12 @@ awk -v s1="$s1" -v n1="$n1" -v s8="$s8" -v n8="$n8" -v mb="$UPLOAD_MB" \
 	printf "  samizdat peak RSS: %.1f MiB (goal < 64 MiB)\n", rss/1024
 	printf "  wrk start page: samizdat %.0f req/s, nginx static %.0f req/s, ratio %.2f (goal >= 0.5)\n", ws, wn, ws/wn
 }'
+if [ "${BENCH_SANDBOX:-1}" = 1 ]; then
+	awk -v o1="$o1" -v f1="$f1" -v o8="$o8" -v f8="$f8" -v mb="$UPLOAD_MB" \
+	    -v cmb="$CONC_MB" -v won="$won" -v woff="$woff" 'BEGIN {
+	printf "bench/upload: the sandbox (Landlock + seccomp) on and off, same source face\n"
+	printf "  1 x %d MiB:  sandboxed %.0f MiB/s, unsandboxed %.0f MiB/s, ratio on/off %.2f (goal: noise, ~1.0)\n", mb, mb/o1, mb/f1, f1/o1
+	printf "  8 x %d MiB:  sandboxed %.0f MiB/s, unsandboxed %.0f MiB/s, ratio on/off %.2f (goal: noise, ~1.0)\n", cmb, 8*cmb/o8, 8*cmb/f8, f8/o8
+	printf "  wrk start page: sandboxed %.0f req/s, unsandboxed %.0f req/s, ratio on/off %.2f (goal: noise, ~1.0)\n", won, woff, won/woff
+	}'
+fi

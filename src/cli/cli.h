@@ -27,6 +27,7 @@ int sz_cmd_serve(int argc, char **argv);
 int sz_cmd_purge(int argc, char **argv);
 int sz_cmd_editor(int argc, char **argv);
 int sz_cmd_audit(int argc, char **argv);
+int sz_cmd_desk(int argc, char **argv);
 int sz_cmd_inspect(int argc, char **argv);
 int sz_cmd_scrub(int argc, char **argv);
 int sz_cmd_extract(int argc, char **argv);
@@ -97,5 +98,19 @@ int cli_passphrase(const char *file, bool confirm, char *buf, size_t cap,
 
 /* How many worker threads a stream may use here (1 or 2). */
 unsigned cli_threads(void);
+
+/* Locks the calling process in as a process under check would be. */
+typedef int (*cli_lock_fn)(void *ctx, struct sz_err *err);
+/* `sandbox-check`: in a child of its own for each, locks in with lock
+ * and tries what the process must not do (read the instance's secrets,
+ * write outside its folders, connect out, execve, ptrace, and the parts
+ * of the instance in dir it does not hold: parts are SZ_PART_...), and
+ * what it must (the parts it holds, its input if not NULL).  Prints one
+ * line each; 0 if every forbidden attempt was stopped and every other
+ * worked, else SZ_EXIT_FAIL (sandbox_try.c). */
+int cli_sandbox_check(const char *who, const char *dir, unsigned parts,
+	const char *input, cli_lock_fn lock, void *ctx);
+int sz_cmd_sandbox_check(int argc, char **argv);
+int sz_cmd_doc_sandbox_check(int argc, char **argv);
 
 #endif

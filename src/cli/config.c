@@ -28,8 +28,9 @@ static const char usage[] =
 	"      --defaults  print every setting with its default and range, as\n"
 	"                  `samizdat init` writes them\n";
 
-/* Large enough for every setting with its comment. */
-#define CONFIG_TEXT_MAX 8192
+/* Large enough for every setting with its comment, and every
+ * introduction at its longest. */
+#define CONFIG_TEXT_MAX (SZ_CONFIG_MAX_SIZE + 16384)
 
 int sz_cmd_config(int argc, char **argv)
 {
@@ -57,9 +58,10 @@ int sz_cmd_config(int argc, char **argv)
 	if (defaults && dir != NULL)
 		return cli_usage("config", "--defaults takes no instance");
 
-	struct sz_config cfg;
+	static struct sz_config cfg;
+	static char text[CONFIG_TEXT_MAX];
 	struct sz_err err;
-	char path[4096], text[CONFIG_TEXT_MAX];
+	char path[4096];
 	if (defaults) {
 		sz_config_defaults(&cfg);
 	} else {

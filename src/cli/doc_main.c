@@ -21,6 +21,7 @@ static const struct {
 	{ "extract", sz_cmd_extract },
 	{ "summarize", sz_cmd_summarize },
 	{ "release", sz_cmd_release },
+	{ "sandbox-check", sz_cmd_doc_sandbox_check },
 };
 
 int main(int argc, char **argv)

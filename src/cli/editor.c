@@ -27,7 +27,7 @@
 
 static const char usage[] =
 	"Usage: samizdat editor add [-d DIR] NAME --recipient age1…\n"
-	"                           [--password-file FILE]\n"
+	"                           [--password-file FILE] [--desk DESK]...\n"
 	"       samizdat editor list [-d DIR]\n"
 	"       samizdat editor remove [-d DIR] NAME\n"
 	"       samizdat editor reset-totp [-d DIR] NAME\n"
@@ -39,10 +39,12 @@ static const char usage[] =
 	"characters) on the terminal, or reads the first line of FILE, and\n"
 	"shows the TOTP secret once as a QR code and an otpauth:// URI.  The\n"
 	"editor's recipient (from `samizdat keygen` on the editor's own\n"
-	"machine) is added to the instance's recipients.  `verify` checks a\n"
-	"code from the app (each code works once).  After 5 failed logins in\n"
-	"a row an account locks; `unlock` opens it again, keeping its TOTP\n"
-	"secret (`reset-totp` makes a new one, and unlocks too).\n"
+	"machine) is added to the instance's recipients.  --desk puts the\n"
+	"editor on a desk (samizdat desk), so it also reads the sources that\n"
+	"write to that desk.  `verify` checks a code from the app (each code\n"
+	"works once).  After 5 failed logins in a row an account locks;\n"
+	"`unlock` opens it again, keeping its TOTP secret (`reset-totp` makes\n"
+	"a new one, and unlocks too).\n"
 	"\n"
 	"  -d, --dir DIR   the instance (default $SAMIZDAT_DIR, or\n"
 	"                  /var/lib/samizdat)\n";
@@ -84,8 +86,34 @@ static int show_totp(const char *name, const uint8_t *secret)
 	return 0;
 }
 
+/* Whether every desk named exists (before an editor is made for them). */
+static bool desks_exist(struct sz_store *st, char **desks, size_t n)
+{
+	struct sz_desk_row *rows = NULL;
+	size_t nrows = 0;
+	struct sz_err err;
+	if (n == 0)
+		return true;
+	if (st->ops->desk_list(st, &rows, &nrows, &err) != SZ_OK) {
+		cli_fail("editor", "%s", err.msg);
+		return false;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++) {
+		ok = false;
+		for (size_t k = 0; k < nrows && !ok; k++)
+			ok = strcmp(rows[k].name, desks[i]) == 0;
+		if (!ok)
+			cli_fail("editor", "there is no desk named \"%.64s\" "
+				"(samizdat desk add %.64s)", desks[i], desks[i]);
+	}
+	free(rows);
+	return ok;
+}
+
 static int add(struct sz_instance *in, const char *name,
-	const char *recipient, const char *pw_file)
+	const char *recipient, const char *pw_file, char **desks,
+	size_t ndesks)
 {
 	struct sz_store *st = in->store;
 	struct sz_age_recipient *r;
@@ -113,6 +141,10 @@ static int add(struct sz_instance *in, const char *name,
 		cli_fail("editor", "%s", err.msg);
 		goto out;
 	}
+	if (!desks_exist(st, desks, ndesks)) {
+		sz_age_recipient_free(r);
+		goto out;
+	}
 	sz_age_recipient_format(r, e->recipient);
 	sz_age_recipient_free(r);
 	if (cli_passphrase(pw_file, true, pw, SZ_AGE_MAX_PASSPHRASE + 1, &len,
@@ -137,9 +169,27 @@ static int add(struct sz_instance *in, const char *name,
 		goto out;
 	}
 	st->ops->audit_add(st, ACTOR, "editor add", name, NULL);
-	printf("Added editor %s; submissions are now also encrypted to %s.\n\n",
+	printf("Added editor %s; submissions are now also encrypted to %s.\n",
 		name, e->recipient);
+	/* the account exists now: its TOTP secret is shown whatever else
+	 * fails, or it could never log in */
+	bool desks_ok = true;
+	for (size_t i = 0; i < ndesks; i++) {
+		char detail[2 * SZ_STORE_NAME_MAX + 8];
+		if (st->ops->desk_member(st, desks[i], name, true, &err) !=
+		    SZ_OK) {
+			cli_fail("editor", "%s (samizdat desk join)", err.msg);
+			desks_ok = false;
+			continue;
+		}
+		snprintf(detail, sizeof(detail), "%s: %s", desks[i], name);
+		st->ops->audit_add(st, ACTOR, "desk join", detail, NULL);
+		printf("%s is on the %s desk.\n", name, desks[i]);
+	}
+	putchar('\n');
 	status = show_totp(name, e->totp_secret);
+	if (status == 0 && !desks_ok)
+		status = SZ_EXIT_FAIL;
 out:
 	if (e != NULL)
 		sodium_free(e);
@@ -203,21 +253,30 @@ out:
 
 int sz_cmd_editor(int argc, char **argv)
 {
-	enum { OPT_RECIPIENT = 256, OPT_PWFILE };
+	enum { OPT_RECIPIENT = 256, OPT_PWFILE, OPT_DESK };
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "recipient", required_argument, NULL, OPT_RECIPIENT },
 		{ "password-file", required_argument, NULL, OPT_PWFILE },
+		{ "desk", required_argument, NULL, OPT_DESK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *recipient = NULL, *pw_file = NULL;
+	char *desks[SZ_STORE_DESKS_MAX];
+	size_t ndesks = 0;
 	int c;
 	while ((c = cli_getopt(argc, argv, "editor", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_RECIPIENT: recipient = optarg; break;
 		case OPT_PWFILE: pw_file = optarg; break;
+		case OPT_DESK:
+			if (ndesks == SZ_STORE_DESKS_MAX)
+				return cli_usage("editor", "more than %d desks",
+					SZ_STORE_DESKS_MAX);
+			desks[ndesks++] = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return SZ_EXIT_USAGE;
 		}
@@ -247,7 +306,8 @@ int sz_cmd_editor(int argc, char **argv)
 	struct sz_store *st = in.store;
 	int status = 0;
 	if (strcmp(verb, "add") == 0) {
-		status = add(&in, argv[optind], recipient, pw_file);
+		status = add(&in, argv[optind], recipient, pw_file, desks,
+			ndesks);
 	} else if (strcmp(verb, "remove") == 0) {
 		if (st->ops->editor_remove(st, argv[optind], &err) != SZ_OK) {
 			status = cli_fail("editor", "%s", err.msg);

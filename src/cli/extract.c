@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/doc_sandbox.h"
 #include "core/buf.h"
 #include "docs/doc.h"
 
@@ -57,6 +58,17 @@ static int stdout_sink(void *ctx, const uint8_t *data, size_t len)
 	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
 }
 
+/* Locks samizdat-doc in to reading the one document. */
+static int lock_in(const char *cmd, const char *path)
+{
+	struct sz_sandbox sb;
+	struct sz_err err;
+	int rc = doc_sandbox_begin(&sb, &err);
+	if (rc == 0)
+		rc = doc_sandbox_input(&sb, path, &err);
+	return doc_sandbox_lock(&sb, cmd, rc, &err);
+}
+
 int sz_cmd_extract(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
@@ -66,6 +78,9 @@ int sz_cmd_extract(int argc, char **argv)
 	}
 	if (argc != 2)
 		return cli_usage("extract", "give exactly one file");
+	int st = lock_in("extract", argv[1]);
+	if (st != 0)
+		return st;
 	enum sz_doc_type t;
 	int fd = open_doc("extract", argv[1], &t);
 	if (fd < 0)
@@ -115,6 +130,8 @@ int sz_cmd_summarize(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage("summarize", "give exactly one file");
 	const char *path = argv[optind];
+	if ((c = lock_in("summarize", path)) != 0)
+		return c;
 	enum sz_doc_type t;
 	int fd = open_doc("summarize", path, &t);
 	if (fd < 0)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/doc_sandbox.h"
 #include "core/child.h"
 #include "cli/publish.h"
 #include "docs/dkim.h"
@@ -45,14 +46,30 @@ static const char usage[] =
 	"                    never against live DNS, and the file is archived\n"
 	"                    so the check can be repeated\n";
 
-static int open_archive(const char *dir_opt, struct sz_archive **a)
+/* Opens the archive, then locks samizdat-doc in to it and to the
+ * inputs (n paths, and the DKIM keys file if not NULL). */
+static int open_archive(const char *dir_opt, struct sz_archive **a,
+	char *const *inputs, int n, const char *keys)
 {
 	struct sz_err err;
+	struct sz_sandbox sb;
 	const char *dir = cli_instance_dir(dir_opt);
 	if (sz_instance_check(dir, &err) != 0 ||
 	    sz_archive_open(a, dir, true, false, &err) != 0)
 		return cli_fail("release", "%s", err.msg);
-	return 0;
+	int rc = doc_sandbox_begin(&sb, &err);
+	if (rc == 0)
+		rc = doc_sandbox_archive(&sb, dir, &err);
+	if (rc == 0)
+		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
+	if (rc == 0 && keys != NULL)
+		rc = doc_sandbox_input(&sb, keys, &err);
+	int st = doc_sandbox_lock(&sb, "release", rc, &err);
+	if (st != 0) {
+		(*a)->ops->close(*a);
+		*a = NULL;
+	}
+	return st;
 }
 
 /* Writes what was done to the instance's audit log, as the editor face
@@ -151,7 +168,7 @@ static int cmd_create(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t id;
-	int st = open_archive(dir, &a);
+	int st = open_archive(dir, &a, NULL, 0, NULL);
 	if (st == 0) {
 		if (a->ops->release_create(a, title, day, intro, &id, &err) != 0)
 			st = cli_fail("release", "%s", err.msg);
@@ -299,7 +316,8 @@ static int cmd_add(int argc, char **argv)
 	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
 		return cli_usage("release", "add takes a release number and files");
 	struct sz_archive *a;
-	if ((st = open_archive(dir, &a)) != 0)
+	if ((st = open_archive(dir, &a, argv + optind + 1, argc - optind - 1,
+	    keys_path)) != 0)
 		return st;
 	struct sz_release_row r;
 	struct sz_err err;
@@ -356,7 +374,7 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		return cli_usage("release", "give one release number");
 	struct sz_archive *a;
 	struct sz_err err;
-	if ((st = open_archive(dir, &a)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL)) != 0)
 		return st;
 	if (a->ops->release_set_state(a, id, state, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);
@@ -378,7 +396,7 @@ static int cmd_list(int argc, char **argv)
 		return st;
 	struct sz_archive *a;
 	struct sz_err err;
-	if ((st = open_archive(dir, &a)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL)) != 0)
 		return st;
 	size_t offset = 0;
 	for (;;) {

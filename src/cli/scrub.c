@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/doc_sandbox.h"
 #include "core/child.h"
 #include "docs/doc.h"
 
@@ -130,7 +131,13 @@ int sz_cmd_inspect(int argc, char **argv)
 	}
 	if (argc < 2)
 		return cli_usage("inspect", "no file given");
-	int status = 0;
+	struct sz_sandbox sb;
+	struct sz_err lock_err;
+	int status = doc_sandbox_begin(&sb, &lock_err);
+	if (status == 0)
+		status = doc_sandbox_inputs(&sb, argv + 1, argc - 1, &lock_err);
+	if ((status = doc_sandbox_lock(&sb, "inspect", status, &lock_err)) != 0)
+		return status;
 	for (int i = 1; i < argc; i++) {
 		enum sz_doc_type type;
 		int st = 0;
@@ -281,6 +288,25 @@ static void *scrub_worker(void *arg)
 	}
 }
 
+/* Locks samizdat-doc in: the inputs to read, the folders their copies
+ * go to. */
+static int lock_in(char **files, int n, const char *out_opt, bool in_place,
+	bool dir)
+{
+	struct sz_sandbox sb;
+	struct sz_err err;
+	int rc = doc_sandbox_begin(&sb, &err);
+	if (rc == 0)
+		rc = doc_sandbox_inputs(&sb, files, n, &err);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		char *dest = destination(files[i], out_opt, in_place, dir);
+		rc = dest ? doc_sandbox_output(&sb, dest, &err) :
+			sz_err_set(&err, SZ_E_NOMEM, "out of memory");
+		free(dest);
+	}
+	return doc_sandbox_lock(&sb, "scrub", rc, &err);
+}
+
 int sz_cmd_scrub(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -316,6 +342,9 @@ int sz_cmd_scrub(int argc, char **argv)
 		return cli_usage("scrub",
 			"with several files, -o must name a directory");
 	sz_doc_set_options(&opts);
+	if ((c = lock_in(argv + optind, argc - optind, out_opt, in_place,
+	    dir)) != 0)
+		return c;
 	/* Files are independent: scrubbed on up to two threads (the
 	 * machine's cores), reported in the order given. */
 	struct scrub_batch b = { .argv = argv + optind, .n = argc - optind,

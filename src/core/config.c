@@ -5,6 +5,7 @@
 #include "core/config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,15 +14,22 @@
 #include <unistd.h>
 
 #include "core/io.h"
+#include "core/langtag.h"
+#include "core/utf8.h"
 
-enum kind { ADDR, NUM, URL };
+/* ADDR: HOST:PORT; NUM: a whole number in [min, max]; TEXT: one line of
+ * UTF-8, shorter than max bytes; PATH: an absolute path; USER: a user
+ * name, or nothing; LANGS: language
+ * codes.  For the last three, text is an example the template shows
+ * (commented out) while the value is empty. */
+enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, URL };   /* URL: http(s) */
 
 struct setting {
 	const char *key;
 	enum kind kind;
 	size_t offset;
 	uint64_t min, max, def;
-	const char *def_addr;
+	const char *text;
 	const char *help;
 };
 
@@ -29,8 +37,11 @@ struct setting {
 	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h }
 #define ADDRESS(k, d, h) \
 	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h }
-#define WEB_URL(k, h) \
-	{ #k, URL, offsetof(struct sz_config, k), 0, 0, 0, "", h }
+#define USERNAME(k, d, h) \
+	{ #k, USER, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+#define WORDS(kind, k, example, h) \
+	{ #k, kind, offsetof(struct sz_config, k), 0, \
+	  sizeof(((struct sz_config *)0)->k), 0, example, h }
 
 static const struct setting settings[] = {
 	ADDRESS(listen_source, "127.0.0.1:8080",
@@ -38,9 +49,8 @@ static const struct setting settings[] = {
 	ADDRESS(listen_editor, "127.0.0.1:8081",
 		"the editor face; an onion service with client authorization"),
 	ADDRESS(listen_public, "127.0.0.1:8082", "the public archive"),
-	WEB_URL(public_url, "the public archive's address as readers reach it "
-		"(http://....onion, no / at the end): feeds link to it and take "
-		"their ids from it; empty: feeds link relative to themselves"),
+	USERNAME(user, "", "started as root, the faces run as this user "
+		"(empty: the owner of this directory)"),
 	NUMBER(max_file_mb, 1, 1048576, 500, "largest file a source may send"),
 	NUMBER(max_submission_mb, 1, 1048576, 2048,
 		"largest submission, all files together"),
@@ -94,6 +104,28 @@ static const struct setting settings[] = {
 		"memory for deriving keys from a codename"),
 	NUMBER(argon2_opslimit, 1, 100, 3,
 		"passes for deriving keys from a codename"),
+	NUMBER(desk_required, 0, 1, 0,
+		"1: when there are desks (samizdat desk), a source must choose "
+		"one; 0: a source may choose none, and every editor reads it"),
+	WORDS(TEXT, name, "The Daily Example",
+		"the newsroom's name, at the top of the source and public faces "
+		"(empty: samizdat)"),
+	WORDS(TEXT, intro, "We are a newsroom of twelve journalists. We read "
+		"everything you send, and we protect our sources.",
+		"a short introduction on the source face's start page and the "
+		"archive's home page; intro.LL = the same in language LL "
+		"(intro.ru, intro.ar, intro.zh_CN)"),
+	WORDS(PATH, logo, "/etc/samizdat/logo.png",
+		"a PNG or SVG logo, scrubbed of its metadata when a face starts "
+		"and shown beside the name (at most 256 KiB)"),
+	WORDS(LANGS, languages, "en ar ru zh_CN",
+		"the languages of the source and public faces, the first for "
+		"readers whose browser asks for none of them (empty: English, "
+		"then every language installed)"),
+	WORDS(URL, public_url, "http://youraddress.onion",
+		"the public archive's address as readers reach it (no / at the "
+		"end): feeds link to it and take their ids from it; empty: feeds "
+		"link relative to themselves"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -105,14 +137,17 @@ void sz_config_defaults(struct sz_config *c)
 		char *field = (char *)c + settings[i].offset;
 		if (settings[i].kind == ADDR)
 			snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s",
-				settings[i].def_addr);
-		else if (settings[i].kind == URL)
-			field[0] = '\0';
-		else
+				settings[i].text);
+		else if (settings[i].kind == USER)
+			snprintf(field, SZ_CONFIG_USER_SIZE, "%s",
+				settings[i].text);
+		else if (settings[i].kind == NUM)
 			*(uint64_t *)(void *)field = settings[i].def;
 	}
 }
 
+/* HOST:PORT; port 0 means any free port (tests start every face on
+ * one). */
 static bool valid_addr(const char *s)
 {
 	const char *colon = strrchr(s, ':');
@@ -122,23 +157,18 @@ static bool valid_addr(const char *s)
 		if (*p < '0' || *p > '9')
 			return false;
 	long port = strtol(colon + 1, NULL, 10);
-	return port > 0 && port < 65536 && strlen(colon + 1) <= 5;
+	return port >= 0 && port < 65536 && strlen(colon + 1) <= 5;
 }
 
-/* http:// or https://, a host, maybe a port and a path; nothing an
- * XML attribute or a feed reader would stumble on; no / at the end. */
-static bool valid_url(const char *s)
+/* Empty, or a name as useradd takes it: a letter or _, then letters,
+ * digits, _ and -. */
+static bool valid_user(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0)
-		return true;
-	const char *host = strncmp(s, "http://", 7) == 0 ? s + 7 :
-		strncmp(s, "https://", 8) == 0 ? s + 8 : NULL;
-	if (host == NULL || host[0] == '\0' || host[0] == '/' ||
-	    s[n - 1] == '/' || n >= SZ_CONFIG_URL_SIZE)
+	if (strlen(s) >= SZ_CONFIG_USER_SIZE)
 		return false;
 	for (const char *p = s; *p; p++)
-		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`{}|^#?", *p))
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_' ||
+		      (p > s && ((*p >= '0' && *p <= '9') || *p == '-'))))
 			return false;
 	return true;
 }
@@ -154,24 +184,115 @@ static char *trim(char *s)
 	return s;
 }
 
+/* One line of text: valid UTF-8 without control characters. */
+static bool valid_text(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return sz_utf8_valid(s, strlen(s));
+}
+
+static bool valid_langs(const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, " ,\t");
+		if (n > 0 && !sz_langtag_is_code(p, n))
+			return false;
+		p += n + (p[n] != '\0');
+	}
+	return true;
+}
+
+/* http:// or https://, a host, maybe a port and a path; nothing an
+ * XML attribute or a feed reader would stumble on; no / at the end. */
+static bool valid_url(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return true;
+	const char *host = strncmp(s, "http://", 7) == 0 ? s + 7 :
+		strncmp(s, "https://", 8) == 0 ? s + 8 : NULL;
+	if (host == NULL || host[0] == '\0' || host[0] == '/' ||
+	    s[n - 1] == '/')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`{}|^#?", *p))
+			return false;
+	return true;
+}
+
+static int set_words(char *field, size_t cap, const char *key,
+	enum kind kind, const char *val, size_t lineno, struct sz_err *err)
+{
+	if (strlen(val) >= cap)
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s is longer than "
+			"%zu bytes", lineno, key, cap - 1);
+	if (!valid_text(val))
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be one "
+			"line of UTF-8 text", lineno, key);
+	if (kind == PATH && val[0] != '\0' && val[0] != '/')
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be an "
+			"absolute path", lineno, key);
+	if (kind == URL && !valid_url(val))
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
+			"http://HOST or https://HOST (a path may follow; no / at the "
+			"end)", lineno, key);
+	if (kind == LANGS && !valid_langs(val))
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
+			"language codes (en, ru, zh_CN) separated by spaces",
+			lineno, key);
+	snprintf(field, cap, "%s", val);
+	return SZ_OK;
+}
+
+/* intro.LL = text */
+static int set_intro(struct sz_config *c, const char *key, const char *val,
+	size_t lineno, struct sz_err *err)
+{
+	const char *code = key + 6;
+	size_t i;
+	if (!sz_langtag_is_code(code, strlen(code)))
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: \"%.64s\" names "
+			"no language (intro.ru, intro.zh_CN)", lineno, key);
+	for (i = 0; i < c->nintros; i++)
+		if (strcmp(c->intros[i].lang, code) == 0)
+			break;
+	if (i == SZ_CONFIG_INTROS_MAX)
+		return sz_err_set(err, SZ_E_LIMIT, "line %zu: more than %d "
+			"introductions", lineno, SZ_CONFIG_INTROS_MAX);
+	int rc = set_words(c->intros[i].text, sizeof(c->intros[i].text), key,
+		TEXT, val, lineno, err);
+	if (rc == SZ_OK && i == c->nintros) {
+		snprintf(c->intros[i].lang, sizeof(c->intros[i].lang), "%s",
+			code);
+		c->nintros++;
+	}
+	return rc;
+}
+
 static int set_value(struct sz_config *c, const struct setting *st,
 	const char *val, size_t lineno, struct sz_err *err)
 {
 	char *field = (char *)c + st->offset;
+	if (st->kind == USER) {
+		if (!valid_user(val))
+			return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be a "
+				"user name (lower-case letters, digits, _ and -), or "
+				"nothing", lineno, st->key);
+		snprintf(field, SZ_CONFIG_USER_SIZE, "%s", val);
+		return SZ_OK;
+	}
+	if (st->kind == TEXT || st->kind == PATH || st->kind == LANGS ||
+	    st->kind == URL)
+		return set_words(field, st->max, st->key, st->kind, val,
+			lineno, err);
 	if (st->kind == ADDR) {
 		if (strlen(val) >= SZ_CONFIG_ADDR_SIZE || !valid_addr(val))
 			return sz_err_set(err, SZ_E_INVAL,
 				"line %zu: %s must be HOST:PORT", lineno,
 				st->key);
 		snprintf(field, SZ_CONFIG_ADDR_SIZE, "%s", val);
-		return SZ_OK;
-	}
-	if (st->kind == URL) {
-		if (!valid_url(val))
-			return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
-				"http://HOST or https://HOST (a path may follow; no / at "
-				"the end)", lineno, st->key);
-		snprintf(field, SZ_CONFIG_URL_SIZE, "%s", val);
 		return SZ_OK;
 	}
 	char *end = NULL;
@@ -195,7 +316,7 @@ int sz_config_parse(struct sz_config *c, const char *text, size_t len,
 			"the config file is larger than %d bytes",
 			SZ_CONFIG_MAX_SIZE);
 	size_t lineno = 0, pos = 0;
-	char line[512];
+	char line[SZ_CONFIG_INTRO_SIZE + 128];
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -218,6 +339,12 @@ int sz_config_parse(struct sz_config *c, const char *text, size_t len,
 				"line %zu: expected \"key = value\"", lineno);
 		*eq = '\0';
 		char *key = trim(s), *val = trim(eq + 1);
+		if (strncmp(key, "intro.", 6) == 0) {
+			int rc = set_intro(c, key, val, lineno, err);
+			if (rc != SZ_OK)
+				return rc;
+			continue;
+		}
 		const struct setting *st = NULL;
 		for (size_t i = 0; i < NSETTINGS && st == NULL; i++)
 			if (strcmp(settings[i].key, key) == 0)
@@ -281,36 +408,67 @@ int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err)
 	return rc;
 }
 
+const char *sz_config_intro(const struct sz_config *c, const char *code)
+{
+	size_t lang = strcspn(code, "_");
+	const char *alone = NULL;
+	for (size_t i = 0; i < c->nintros; i++) {
+		if (strcmp(c->intros[i].lang, code) == 0)
+			return c->intros[i].text;
+		if (strlen(c->intros[i].lang) == lang &&
+		    strncmp(c->intros[i].lang, code, lang) == 0)
+			alone = c->intros[i].text;
+	}
+	return alone ? alone : c->intro;
+}
+
+/* Appends printf-style text at *o; false if it does not fit. */
+static bool emit(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool emit(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *o, cap - *o, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap - *o)
+		return false;
+	*o += (size_t)n;
+	return true;
+}
+
 int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
 {
 	size_t o = 0;
-	int n = snprintf(buf, cap, "# samizdat instance settings.  Each line "
-		"is \"key = value\"; see docs/operations.md.\n");
-	if (n < 0 || (size_t)n >= cap)
+	if (!emit(buf, cap, &o, "# samizdat instance settings.  Each line "
+		    "is \"key = value\"; see docs/operations.md.\n"))
 		return -1;
-	o = (size_t)n;
 	for (size_t i = 0; i < NSETTINGS; i++) {
-		const char *field = (const char *)c + settings[i].offset;
-		if (settings[i].kind == ADDR)
-			n = snprintf(buf + o, cap - o, "\n# %s\n%s = %s\n",
-				settings[i].help, settings[i].key, field);
-		else if (settings[i].kind == URL)
-			n = snprintf(buf + o, cap - o, "\n# %s\n%s%s = %s\n",
-				settings[i].help, field[0] ? "" : "#",
-				settings[i].key, field[0] ? field : "http://"
-				"youraddress.onion");
-		else
-			n = snprintf(buf + o, cap - o,
-				"\n# %s (%llu to %llu)\n%s = %llu\n",
-				settings[i].help,
-				(unsigned long long)settings[i].min,
-				(unsigned long long)settings[i].max,
-				settings[i].key,
+		const struct setting *st = &settings[i];
+		const char *field = (const char *)c + st->offset;
+		bool ok;
+		if (st->kind == NUM)
+			ok = emit(buf, cap, &o, "\n# %s (%llu to %llu)\n%s = "
+				"%llu\n", st->help, (unsigned long long)st->min,
+				(unsigned long long)st->max, st->key,
 				(unsigned long long)*(const uint64_t *)(
 					const void *)field);
-		if (n < 0 || (size_t)n >= cap - o)
+		else if (st->kind == ADDR || st->kind == USER ||
+		    field[0] != '\0')
+			ok = emit(buf, cap, &o, "\n# %s\n%s = %s\n", st->help,
+				st->key, field);
+		else
+			ok = emit(buf, cap, &o, "\n# %s\n# %s = %s\n", st->help,
+				st->key, st->text);
+		if (!ok)
 			return -1;
-		o += (size_t)n;
+		if (strcmp(st->key, "intro") != 0)
+			continue;
+		for (size_t k = 0; k < c->nintros; k++)
+			if (!emit(buf, cap, &o, "intro.%s = %s\n",
+				    c->intros[k].lang, c->intros[k].text))
+				return -1;
 	}
 	return (int)o;
 }

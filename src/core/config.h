@@ -4,9 +4,10 @@
  * Debian package makes) the system-wide SZ_CONFIG_SYSTEM.
  *
  * The file is "key = value" lines with '#' comments.  Every setting has a
- * default, a unit in its name where it has one, and a range: a value out of
- * range, an unknown key or a malformed line is an error that names the
- * line, so a typo never silently changes how the server behaves.
+ * default, a unit in its name where it has one, and a range (for text, a
+ * length, valid UTF-8 with no control characters): a value out of range,
+ * an unknown key or a malformed line is an error that names the line, so
+ * a typo never silently changes how the server behaves.
  */
 #ifndef SZ_CORE_CONFIG_H
 #define SZ_CORE_CONFIG_H
@@ -27,13 +28,24 @@
 #define SZ_CONFIG_SYSTEM SZ_SYSCONFDIR "/samizdat/" SZ_CONFIG_FILE
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
 #define SZ_CONFIG_ADDR_SIZE 64
+#define SZ_CONFIG_USER_SIZE 33   /* a user name, as useradd allows */
+/* The newsroom's own words (web/brand.h): its name, its introduction (in
+ * any number of languages, "intro.ru = ..."), a logo, and the languages
+ * the faces speak. */
+#define SZ_CONFIG_NAME_SIZE 96
+#define SZ_CONFIG_INTRO_SIZE 1024
+#define SZ_CONFIG_INTROS_MAX 16
+#define SZ_CONFIG_LANG_SIZE 16
+#define SZ_CONFIG_PATH_SIZE 512
+#define SZ_CONFIG_LIST_SIZE 256
 #define SZ_CONFIG_URL_SIZE 256
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
 	char listen_editor[SZ_CONFIG_ADDR_SIZE];
 	char listen_public[SZ_CONFIG_ADDR_SIZE];
-	char public_url[SZ_CONFIG_URL_SIZE];      /* "" when not set */
+	char user[SZ_CONFIG_USER_SIZE];  /* who serves when started as root;
+	                                    "": the instance's owner */
 	uint64_t max_file_mb;            /* per uploaded file */
 	uint64_t max_submission_mb;      /* per request, all files */
 	uint64_t max_message_kb;         /* the message text field */
@@ -60,6 +72,17 @@ struct sz_config {
 	uint64_t doc_open_files;
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
+	uint64_t desk_required;          /* 1: a source must choose a desk */
+	char public_url[SZ_CONFIG_URL_SIZE];  /* "" when not set */
+	char name[SZ_CONFIG_NAME_SIZE];  /* "" is samizdat's own */
+	char intro[SZ_CONFIG_INTRO_SIZE];
+	char logo[SZ_CONFIG_PATH_SIZE];  /* an absolute path, or "" */
+	char languages[SZ_CONFIG_LIST_SIZE]; /* "" is all (core/i18n.h) */
+	struct sz_config_intro {
+		char lang[SZ_CONFIG_LANG_SIZE];  /* "ru", "zh_CN" */
+		char text[SZ_CONFIG_INTRO_SIZE];
+	} intros[SZ_CONFIG_INTROS_MAX];     /* intro.LANG */
+	size_t nintros;
 };
 
 /* Fills c with the defaults. */
@@ -77,6 +100,10 @@ bool sz_config_path(const char *dir, char *out, size_t cap);
 
 /* Reads the instance's settings file (sz_config_path) over the defaults. */
 int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err);
+
+/* The introduction for language code (intro.CODE, else one for its
+ * language alone, else intro); "" if there is none. */
+const char *sz_config_intro(const struct sz_config *c, const char *code);
 
 /* Writes c as a commented config file into buf (for `samizdat init`).
  * Returns the length, or -1 if cap is too small. */

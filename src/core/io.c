@@ -248,6 +248,19 @@ void sz_outfile_abort(struct sz_outfile *out)
 	outfile_release(out);
 }
 
+bool sz_program_dir(char *out, size_t cap)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return false;
+	self[n] = 0;
+	char *slash = strrchr(self, '/');
+	if (slash != NULL)
+		*slash = 0;
+	return (size_t)snprintf(out, cap, "%s", self) < cap;
+}
+
 void sz_sibling_program(const char *name, const char *env, char *out,
 	size_t cap)
 {
@@ -257,12 +270,7 @@ void sz_sibling_program(const char *name, const char *env, char *out,
 		snprintf(out, cap, "%s", v);
 		return;
 	}
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = 0;
-		char *slash = strrchr(self, '/');
-		if (slash != NULL)
-			*slash = 0;
+	if (sz_program_dir(self, sizeof(self))) {
 		snprintf(out, cap, "%s/%s", self, name);
 		if (access(out, X_OK) == 0)
 			return;

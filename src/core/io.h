@@ -80,6 +80,9 @@ void sz_outfile_abort(struct sz_outfile *out);
 #define SZ_HELPER_DIR "/usr/libexec/samizdat"
 #endif
 
+/* The folder of the running program, into out; false if unknown. */
+bool sz_program_dir(char *out, size_t cap);
+
 /* The path of helper program `name`, into out (cap bytes): the value of
  * environment variable env, if set; else the program beside the running
  * one, if there is one (a build tree); else SZ_HELPER_DIR/name. */

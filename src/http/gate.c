@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"   /* N_: the faces translate these messages */
 #include "http/request_head.h"
 
 #define EVENTS 256
@@ -243,7 +244,7 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 		return n == 0 || (errno != EAGAIN && errno != EINTR) ? -1 :
 			SZ_HEAD_INCOMPLETE;
 	*peeked += (size_t)n;
-	*why = "The request was malformed.";
+	*why = N_("The request was malformed.");
 	size_t len = 0;
 	enum sz_head_verdict v = sz_request_head_check(buf, (size_t)n,
 		g->conf.max_header_bytes, &len, why);
@@ -253,7 +254,7 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 	*head = len - lead;
 	if (v == SZ_HEAD_INCOMPLETE &&
 	    *peeked > SZ_GATE_PEEK_FACTOR * g->conf.max_header_bytes) {
-		*why = "The request arrived in too many small pieces.";
+		*why = N_("The request arrived in too many small pieces.");
 		return SZ_HEAD_BAD;
 	}
 	return (int)v;
@@ -341,8 +342,8 @@ static void sweep(struct sz_gate *g, int64_t now)
 			drop(g, s);   /* never started: nothing to answer */
 		else if (s->state == HEAD && s->first_byte != 0 &&
 		    (now - s->first_byte > head || now - s->last_byte > idle))
-			answer_status(g, s, 408, "The request took too long to "
-				"arrive.");
+			answer_status(g, s, 408, N_("The request took too long "
+				"to arrive."));
 		else if (s->state == CLOSING && now - s->since > SZ_GATE_LINGER_MS)
 			drop(g, s);
 		else if (s->state == HANDED && s->conn == NULL &&
@@ -423,47 +424,48 @@ static unsigned fit_descriptors(unsigned want)
 	return want;
 }
 
-int sz_gate_open(struct sz_gate **out, const struct sockaddr *addr,
-	socklen_t addrlen, const struct sz_gate_conf *conf, struct sz_err *err)
+int sz_gate_open(struct sz_gate **out, int listen_fd,
+	const struct sz_gate_conf *conf, struct sz_err *err)
 {
 	*out = NULL;
 	struct sz_gate *g = calloc(1, sizeof(*g));
-	if (g == NULL)
+	if (g == NULL) {
+		close(listen_fd);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
 	g->conf = *conf;
 	g->conf.max_connections = fit_descriptors(conf->max_connections);
-	g->listen_fd = g->epoll_fd = g->wake_fd = -1;
-	g->family = addr->sa_family;
+	g->listen_fd = listen_fd;
+	g->epoll_fd = g->wake_fd = -1;
 	pthread_mutex_init(&g->mu, NULL);
 	sz_buf_init(&g->busy, ERROR_PAGE_MAX);
 	g->nslots = (size_t)g->conf.max_connections + SZ_GATE_RESERVE;
 	g->slots = calloc(g->nslots, sizeof(*g->slots));
 	g->scratch = malloc(conf->max_header_bytes + 1);
-	int rc = SZ_OK, one = 1;
+	int rc = SZ_OK;
 	if (g->slots == NULL || g->scratch == NULL) {
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < g->nslots; i++)
 		g->slots[i].fd = -1;
-	g->listen_fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
-		SOCK_CLOEXEC, 0);
-	if (g->listen_fd < 0 ||
-	    setsockopt(g->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one)) != 0 ||
-	    bind(g->listen_fd, addr, addrlen) != 0 ||
-	    listen(g->listen_fd, SOMAXCONN) != 0) {
+	/* The socket is made (and its port refused if taken) by
+	 * sz_http_listen, once, by whoever outlives restarts of the face; the
+	 * gate accepts without blocking. */
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	int fl = fcntl(listen_fd, F_GETFL);
+	if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    getsockname(listen_fd, (struct sockaddr *)&bound, &blen) != 0) {
 		rc = sz_err_set(err, SZ_E_IO, "%s", strerror(errno));
 		goto out;
 	}
-	struct sockaddr_storage bound;
-	socklen_t blen = sizeof(bound);
-	if (getsockname(g->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
-		g->port = ntohs(bound.ss_family == AF_INET6 ?
-			((struct sockaddr_in6 *)&bound)->sin6_port :
-			((struct sockaddr_in *)&bound)->sin_port);
-	g->conf.respond(g->conf.respond_ctx, 503, "The server is busy. Please "
-		"try again in a few minutes.", &g->busy);
+	g->family = bound.ss_family;
+	g->port = ntohs(bound.ss_family == AF_INET6 ?
+		((struct sockaddr_in6 *)&bound)->sin6_port :
+		((struct sockaddr_in *)&bound)->sin_port);
+	g->conf.respond(g->conf.respond_ctx, 503, N_("The server is busy. "
+		"Please try again in a few minutes."), &g->busy);
 	if (g->busy.data == NULL)
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 out:
@@ -669,7 +671,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	int64_t header = (int64_t)g->conf.header_s * 1000;
 	int64_t start = now_ms(), first = 0, last = 0;
 	size_t seen = 0, peeked = 0, head = 0;
-	const char *why = "The request took too long to arrive.";
+	const char *why = N_("The request took too long to arrive.");
 	int v = buf ? SZ_HEAD_INCOMPLETE : -1;
 	while (v == SZ_HEAD_INCOMPLETE) {
 		int64_t now = now_ms();

@@ -62,9 +62,10 @@ struct sz_gate_conf {
 	void *respond_ctx;
 };
 
-/* Binds and listens on addr (a taken port is an error). */
-int sz_gate_open(struct sz_gate **out, const struct sockaddr *addr,
-	socklen_t addrlen, const struct sz_gate_conf *conf, struct sz_err *err);
+/* Takes over listen_fd, a listening socket from sz_http_listen (which
+ * refuses a taken port), and closes it in sz_gate_free (or on failure). */
+int sz_gate_open(struct sz_gate **out, int listen_fd,
+	const struct sz_gate_conf *conf, struct sz_err *err);
 /* Starts the gate's thread, handing connections to d (started with
  * MHD_USE_NO_LISTEN_SOCKET and the hooks below). */
 int sz_gate_run(struct sz_gate *g, struct MHD_Daemon *d, struct sz_err *err);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"   /* N_: the faces translate these messages */
 #include "http/gate.h"
 
 #define THREAD_STACK (1u << 20)   /* per request thread (8 MiB by default) */
@@ -42,8 +42,12 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
+/* A page the gate answers before there is a request (gate_respond) has
+ * no connection: it has no headers, query or cookies either. */
 const char *sz_request_header(struct sz_request *rq, const char *name)
 {
+	if (rq->conn == NULL)
+		return NULL;
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
@@ -65,6 +69,8 @@ int64_t sz_request_param_id(const struct sz_request *rq, const char *name)
 
 const char *sz_request_query(struct sz_request *rq, const char *name)
 {
+	if (rq->conn == NULL)
+		return NULL;
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
 		name);
 }
@@ -72,8 +78,8 @@ const char *sz_request_query(struct sz_request *rq, const char *name)
 bool sz_request_cookie(struct sz_request *rq, const char *name, char *out,
 	size_t cap)
 {
-	const char *v = MHD_lookup_connection_value(rq->conn,
-		MHD_COOKIE_KIND, name);
+	const char *v = rq->conn == NULL ? NULL :
+		MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 	if (v == NULL || strlen(v) >= cap)
 		return false;
 	memcpy(out, v, strlen(v) + 1);
@@ -170,6 +176,8 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		rq->content_type : "text/html; charset=utf-8");
 	if (rq->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie);
+	if (rq->set_cookie2[0])
+		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie2);
 	if (rq->location[0])
 		MHD_add_response_header(r, "Location", rq->location);
 	if (close) {
@@ -261,8 +269,8 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	rq->route = find_route(s, method, url, &rq->params, &known);
 	if (rq->route == NULL)
 		return send_error(s, rq, known ? 405 : 404, known ?
-			"This page cannot be used that way." :
-			"There is no such page here.", !known ? false : true);
+			N_("This page cannot be used that way.") :
+			N_("There is no such page here."), !known ? false : true);
 
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		"Content-Length");
@@ -272,8 +280,8 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 		char *end;
 		unsigned long long n = strtoull(cl, &end, 10);
 		if (*end != '\0' || n > limit)
-			return send_error(s, rq, 413, "What you sent is larger "
-				"than this server accepts.", true);
+			return send_error(s, rq, 413, N_("What you sent is larger "
+				"than this server accepts."), true);
 	}
 	sz_buf_init(&rq->body, rq->route->max_body);
 	if (rq->route->body_begin && rq->route->body_begin(rq) != 0 &&
@@ -308,11 +316,11 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		if (rq->route->body_data) {
 			if (rq->route->body_data(rq, (const uint8_t *)upload_data,
 				    n) != 0)
-				sz_request_fail(rq, 400, "The upload could not "
-					"be read.");
+				sz_request_fail(rq, 400, N_("The upload could not "
+					"be read."));
 		} else if (sz_buf_append(&rq->body, upload_data, n) != 0) {
-			sz_request_fail(rq, 413, "What you sent is larger than "
-				"this server accepts.");
+			sz_request_fail(rq, 413, N_("What you sent is larger "
+				"than this server accepts."));
 		}
 		return MHD_YES;
 	}
@@ -323,8 +331,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	if (rc != 0 && rq->error)
 		return send_error(s, rq, rq->error_status, rq->error_msg, false);
 	if (rc != 0)
-		return send_error(s, rq, 500, "Something went wrong on the "
-			"server. Nothing you sent was kept.", false);
+		return send_error(s, rq, 500, N_("Something went wrong on the "
+			"server. Nothing you sent was kept."), false);
 	return send_page(rq, false);
 }
 
@@ -360,6 +368,7 @@ static void gate_respond(void *ctx, unsigned status, const char *message,
 	struct sz_request rq;
 	memset(&rq, 0, sizeof(rq));
 	rq.fd = -1;
+	rq.app = s->app;    /* the face's look; no connection, no request */
 	sz_buf_init(&rq.page, SZ_HTTP_MAX_PAGE);
 	s->error_page(&rq, status, message);
 	const char *reason = MHD_get_reason_phrase_for(status);
@@ -378,35 +387,15 @@ static void gate_respond(void *ctx, unsigned status, const char *message,
 	sz_buf_free(&rq.page);
 }
 
-int sz_http_start(struct sz_http_server **out, const char *listen,
+int sz_http_start_fd(struct sz_http_server **out, int fd,
 	const struct sz_route *routes, size_t nroutes,
 	const struct sz_http_limits *limits, sz_error_page_fn error_page,
 	void *app, struct sz_err *err)
 {
-	char host[256], *port;
-	struct addrinfo hints, *ai = NULL;
 	*out = NULL;
-	snprintf(host, sizeof(host), "%s", listen);
-	port = strrchr(host, ':');
-	if (port == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "listen address \"%s\" is "
-			"not HOST:PORT", listen);
-	*port++ = '\0';
-	char *h = host;
-	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
-		h[strlen(h) - 1] = '\0';
-		h++;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if (getaddrinfo(h, port, &hints, &ai) != 0 || ai == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "cannot resolve the listen "
-			"address \"%s\"", listen);
-
 	struct sz_http_server *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		freeaddrinfo(ai);
+		close(fd);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	s->routes = routes;
@@ -423,12 +412,11 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 		.respond_ctx = s,
 	};
 	struct sz_err gerr;
-	int rc = sz_gate_open(&s->gate, ai->ai_addr, ai->ai_addrlen, &gc, &gerr);
-	freeaddrinfo(ai);
-	if (rc != SZ_OK) {
+	unsigned port = sz_http_listen_port(fd);
+	if (sz_gate_open(&s->gate, fd, &gc, &gerr) != SZ_OK) {
 		free(s);
-		return sz_err_set(err, SZ_E_IO, "cannot listen on %s: %s (in use, "
-			"or not an address of this machine?)", listen, gerr.msg);
+		return sz_err_set(err, SZ_E_IO, "cannot serve on port %u: %s",
+			port, gerr.msg);
 	}
 	/* No listening socket of its own: the gate hands over connections
 	 * whose request head it has checked.  poll(), not select(): they may
@@ -451,10 +439,22 @@ int sz_http_start(struct sz_http_server **out, const char *listen,
 			MHD_stop_daemon(s->d);
 		sz_gate_free(s->gate);
 		free(s);
-		return sz_err_set(err, SZ_E_IO, "cannot serve %s", listen);
+		return sz_err_set(err, SZ_E_IO, "cannot serve on port %u", port);
 	}
 	*out = s;
 	return SZ_OK;
+}
+
+int sz_http_start(struct sz_http_server **out, const char *listen,
+	const struct sz_route *routes, size_t nroutes,
+	const struct sz_http_limits *limits, sz_error_page_fn error_page,
+	void *app, struct sz_err *err)
+{
+	int fd;
+	*out = NULL;
+	int rc = sz_http_listen(listen, &fd, err);
+	return rc ? rc : sz_http_start_fd(out, fd, routes, nroutes, limits,
+		error_page, app, err);
 }
 
 unsigned sz_http_port(const struct sz_http_server *s)

@@ -70,6 +70,9 @@ struct sz_request {
 	struct sz_buf page;
 	const char *content_type;
 	char set_cookie[SZ_HTTP_COOKIE_MAX];
+	/* a second cookie: the reader's language (web/i18n.h), which an
+	 * error page keeps */
+	char set_cookie2[SZ_HTTP_COOKIE_MAX];
 	char location[256];
 	char disposition[160];      /* Content-Disposition, for downloads */
 	/* Cache-Control: NULL is "no-store" (every face's default; error
@@ -88,7 +91,7 @@ struct sz_request {
 	uint64_t stream_size;
 	bool error;                 /* the body failed: handle() shows it */
 	unsigned error_status;
-	char error_msg[320];
+	char error_msg[1024];       /* room for a translated sentence */
 };
 
 /* A request header's value, or NULL. */
@@ -113,8 +116,20 @@ typedef void (*sz_error_page_fn)(struct sz_request *rq, unsigned status,
 
 struct sz_http_server;
 
-/* Starts listening on host:port ("127.0.0.1:8080").  routes must live as
- * long as the server. */
+/* A listening socket on host:port ("127.0.0.1:8080", port 0 for any
+ * free one), close-on-exec, into *fd.  A port in use is an error that
+ * names it (SZ_E_EXISTS): it is never shared with another server. */
+int sz_http_listen(const char *listen, int *fd, struct sz_err *err);
+/* The port a listening socket is bound to. */
+unsigned sz_http_listen_port(int fd);
+
+/* Starts serving on the listening socket fd (which the server then owns
+ * and closes).  routes must live as long as the server. */
+int sz_http_start_fd(struct sz_http_server **out, int fd,
+	const struct sz_route *routes, size_t nroutes,
+	const struct sz_http_limits *limits, sz_error_page_fn error_page,
+	void *app, struct sz_err *err);
+/* The same on a new listening socket on host:port. */
 int sz_http_start(struct sz_http_server **out, const char *listen,
 	const struct sz_route *routes, size_t nroutes,
 	const struct sz_http_limits *limits, sz_error_page_fn error_page,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/io.h"
+#include "sandbox/sandbox.h"
 #include "store/archive.h"
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
@@ -31,6 +32,33 @@ int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 		*a = NULL;
 	}
 	return rc;
+}
+
+int sz_archive_prepare(const char *dir, struct sz_err *err)
+{
+	struct sz_archive *a = NULL;
+	int rc = sz_archive_open(&a, dir, true, false, err);
+	if (rc == 0)
+		a->ops->close(a);
+	return rc;
+}
+
+int sz_archive_confine(const char *dir, bool read_only,
+	struct sz_sandbox *sb, struct sz_err *err)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	const unsigned rw = SZ_SB_READ | SZ_SB_WRITE;
+	char path[4300];
+	int rc = SZ_OK;
+	for (int i = 0; rc == SZ_OK && i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", dir, SZ_ARCHIVE_DB_FILE,
+			suffix[i]);
+		rc = sz_sandbox_allow(sb, path, read_only && i < 2 ? SZ_SB_READ :
+			rw, err);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, SZ_ARCHIVE_DIR);
+	return rc ? rc : sz_sandbox_allow(sb, path, read_only ? SZ_SB_READ :
+		rw | SZ_SB_CREATE | SZ_SB_REMOVE, err);
 }
 
 void sz_archive_file_path(const struct sz_archive *a, const char *sha256,

@@ -240,9 +240,24 @@ struct sz_archive {
 	                                 synced once, at commit */
 };
 
-/* Opens (creating if asked) the archive in the instance directory dir. */
+/* Opens (creating if asked) the archive in the instance directory dir.
+ * A read-only archive must exist with its WAL files (sz_archive_prepare):
+ * a reader that cannot write cannot make them. */
 int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 	bool read_only, struct sz_err *err);
+/* Makes sure the archive in dir exists at the current schema with the
+ * files a read-only reader needs: the WAL and its shared-memory index,
+ * which stay when the last writer closes (the WAL is persistent). */
+int sz_archive_prepare(const char *dir, struct sz_err *err);
+
+/* Adds to sb the archive's files in the instance directory dir with what
+ * a locked-in process may do to them: read and write the database and its
+ * WAL files, make, move and remove in the file tree; or, read_only, read
+ * them (and write the shared-memory index, where readers take their
+ * locks).  They must exist (sz_archive_prepare). */
+struct sz_sandbox;
+int sz_archive_confine(const char *dir, bool read_only,
+	struct sz_sandbox *sb, struct sz_err *err);
 
 /* Stores the file at fd (read from its start) content-addressed under
  * files/; sha256 receives its hex digest.  Already there: nothing written.

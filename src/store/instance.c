@@ -1,5 +1,6 @@
 /*
- * instance.c - creating and opening an instance directory.  The secrets
+ * instance.c - creating and opening an instance directory, part by part,
+ * and what each opened part lets a locked-in process reach.  The secrets
  * file is written once, atomically, and read into locked memory.
  */
 #include "store/instance.h"
@@ -134,27 +135,76 @@ int sz_instance_check(const char *dir, struct sz_err *err)
 	}
 }
 
-int sz_instance_open(struct sz_instance *in, const char *dir,
-	struct sz_err *err)
+int sz_instance_open_parts(struct sz_instance *in, const char *dir,
+	unsigned parts, struct sz_err *err)
 {
 	memset(in, 0, sizeof(*in));
 	snprintf(in->dir, sizeof(in->dir), "%s", dir);
+	in->parts = parts;
 	int rc = sz_instance_check(dir, err);
 	if (rc == SZ_OK)
 		rc = sz_config_load(&in->cfg, dir, err);
-	if (rc == SZ_OK)
+	if (rc == SZ_OK && (parts & SZ_PART_SECRETS))
 		rc = read_secrets(in, err);
-	if (rc == SZ_OK)
+	if (rc == SZ_OK && (parts & SZ_PART_INBOX))
 		rc = sz_store_open_sqlite(&in->store, dir, err);
-	if (rc == SZ_OK)
+	if (rc == SZ_OK && (parts & SZ_PART_BLOBS))
 		rc = sz_blobs_open(&in->blobs, dir, err);
+	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE))
+		rc = sz_archive_open(&in->archive, dir, true, false, err);
+	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO))
+		rc = sz_archive_prepare(dir, err);
 	if (rc != SZ_OK)
 		sz_instance_close(in);
 	return rc;
 }
 
+int sz_instance_open_readers(struct sz_instance *in, struct sz_err *err)
+{
+	if (!(in->parts & SZ_PART_ARCHIVE_RO) || in->archive != NULL)
+		return SZ_OK;
+	return sz_archive_open(&in->archive, in->dir, false, true, err);
+}
+
+int sz_instance_open(struct sz_instance *in, const char *dir,
+	struct sz_err *err)
+{
+	return sz_instance_open_parts(in, dir, SZ_PARTS_INBOX, err);
+}
+
+int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
+	struct sz_err *err)
+{
+	const unsigned rw = SZ_SB_READ | SZ_SB_WRITE;
+	const unsigned tree = rw | SZ_SB_CREATE | SZ_SB_REMOVE;
+	char path[4300];
+	int rc = SZ_OK;
+	/* The inbox's database and its WAL files, which exist while it is
+	 * open (and stay: store/sqlite.c keeps the WAL). */
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 3;
+	     i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_STORE_DB_FILE,
+			suffix[i]);
+		rc = sz_sandbox_allow(sb, path, rw, err);
+	}
+	static const char *const blob_dirs[] = { "blobs", "tmp" };
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_BLOBS) && i < 2;
+	     i++) {
+		snprintf(path, sizeof(path), "%s/%s", in->dir, blob_dirs[i]);
+		rc = sz_sandbox_allow(sb, path, tree, err);
+	}
+	if (rc == SZ_OK && (in->parts & (SZ_PART_ARCHIVE | SZ_PART_ARCHIVE_RO)))
+		rc = sz_archive_confine(in->dir,
+			(in->parts & SZ_PART_ARCHIVE) == 0, sb, err);
+	return rc;
+}
+
 void sz_instance_close(struct sz_instance *in)
 {
+	if (in->archive != NULL)
+		in->archive->ops->close(in->archive);
+	in->archive = NULL;
 	if (in->store != NULL)
 		in->store->ops->close(in->store);
 	in->store = NULL;

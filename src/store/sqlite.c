@@ -151,7 +151,71 @@ static const char *const migrations[] = {
 	"CREATE TABLE login_failures ("
 	"  name_key BLOB PRIMARY KEY,"
 	"  failures INTEGER NOT NULL) WITHOUT ROWID;",
-	/* 6: who wrote each reply, for the editors' view of a conversation
+	/* 6: desks (store.h): groups of editors a source may write to.  A
+	 * source's desk is 0 for none.  desk_totals keeps the inbox's counts
+	 * per desk, as inbox_totals does for all, so an editor's counts
+	 * cover only what that editor may read; the inbox's indexes cover
+	 * the desk too, so a desk-filtered page still never reads the
+	 * table. */
+	"CREATE TABLE desks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  closed INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE desk_editors ("
+	"  desk_id INTEGER NOT NULL REFERENCES desks(id) ON DELETE CASCADE,"
+	"  editor_id INTEGER NOT NULL REFERENCES editors(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (desk_id, editor_id)) WITHOUT ROWID;"
+	"CREATE INDEX desk_editors_editor ON desk_editors(editor_id, desk_id);"
+	"ALTER TABLE sources ADD COLUMN desk INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE desk_totals ("
+	"  desk INTEGER PRIMARY KEY,"
+	"  sources INTEGER NOT NULL,"
+	"  starred INTEGER NOT NULL,"
+	"  unread_sources INTEGER NOT NULL,"
+	"  unread_items INTEGER NOT NULL);"
+	"INSERT INTO desk_totals SELECT 0, sources, starred, unread_sources,"
+	"  unread_items FROM inbox_totals;"
+	"DROP INDEX sources_activity;"
+	"DROP INDEX sources_unread;"
+	"DROP INDEX sources_starred;"
+	"DROP INDEX sources_designation;"
+	"CREATE INDEX sources_activity ON sources(last_day, id, designation,"
+	"  submissions, unread, starred, desk) WHERE submissions > 0;"
+	"CREATE INDEX sources_unread ON sources(last_day, id, designation,"
+	"  submissions, unread, starred, desk) WHERE submissions > 0"
+	"  AND unread > 0;"
+	"CREATE INDEX sources_starred ON sources(last_day, id, designation,"
+	"  submissions, unread, starred, desk) WHERE submissions > 0"
+	"  AND starred <> 0;"
+	"CREATE INDEX sources_designation ON sources(designation, last_day,"
+	"  id, submissions, unread, starred, desk) WHERE submissions > 0;"
+	"CREATE TRIGGER source_desk_counted AFTER UPDATE OF submissions,"
+	"  unread, starred, desk ON sources BEGIN"
+	"  INSERT OR IGNORE INTO desk_totals VALUES (NEW.desk, 0, 0, 0, 0);"
+	"  UPDATE desk_totals SET"
+	"  sources = sources - (OLD.submissions > 0),"
+	"  starred = starred - (OLD.submissions > 0 AND OLD.starred <> 0),"
+	"  unread_sources = unread_sources"
+	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
+	"  unread_items = unread_items - OLD.unread WHERE desk = OLD.desk;"
+	"  UPDATE desk_totals SET"
+	"  sources = sources + (NEW.submissions > 0),"
+	"  starred = starred + (NEW.submissions > 0 AND NEW.starred <> 0),"
+	"  unread_sources = unread_sources"
+	"    + (NEW.submissions > 0 AND NEW.unread > 0),"
+	"  unread_items = unread_items + NEW.unread WHERE desk = NEW.desk; END;"
+	"CREATE TRIGGER source_desk_uncounted AFTER DELETE ON sources BEGIN"
+	"  UPDATE desk_totals SET"
+	"  sources = sources - (OLD.submissions > 0),"
+	"  starred = starred - (OLD.submissions > 0 AND OLD.starred <> 0),"
+	"  unread_sources = unread_sources"
+	"    - (OLD.submissions > 0 AND OLD.unread > 0),"
+	"  unread_items = unread_items - OLD.unread WHERE desk = OLD.desk;"
+	"  END;"
+	/* ...and a reply the source deleted after reading it stays listed
+	 * for editors, marked, its file gone */
+	"ALTER TABLE replies ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
+	/* 7: who wrote each reply, for the editors' view of a conversation
 	 * (the audit log says as much already; older replies say nobody). */
 	"ALTER TABLE replies ADD COLUMN editor TEXT NOT NULL DEFAULT '';",
 };
@@ -187,6 +251,12 @@ int sz_sqlite_error(sqlite3 *db, struct sz_err *err, const char *what)
 }
 
 /* Runs fixed SQL, retrying while the database is busy. */
+void sz_sqlite_persist_wal(sqlite3 *db)
+{
+	int on = 1;
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+}
+
 int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 	const char *what)
 {
@@ -653,6 +723,13 @@ static const struct sz_store_ops sqlite_ops = {
 	.editor_failure_charge = sz_sqlite_editor_failure_charge,
 	.inbox_page = sz_sqlite_inbox_page,
 	.inbox_counts = sz_sqlite_inbox_counts,
+	.desk_add = sz_sqlite_desk_add,
+	.desk_remove = sz_sqlite_desk_remove,
+	.desk_list = sz_sqlite_desk_list,
+	.desk_member = sz_sqlite_desk_member,
+	.desk_recipients = sz_sqlite_desk_recipients,
+	.desk_reader = sz_sqlite_desk_reader,
+	.source_desk_choose = sz_sqlite_source_desk_choose,
 	.source_get = sz_sqlite_source_get,
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,
@@ -663,6 +740,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.source_delete = sz_sqlite_source_delete,
 	.reply_add = sz_sqlite_reply_add,
 	.replies = sz_sqlite_replies,
+	.reply_delete = sz_sqlite_reply_delete,
 	.audit_add = sz_sqlite_audit_add,
 	.audit_list = sz_sqlite_audit_list,
 	.close = store_close,
@@ -688,16 +766,22 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
+	/* temp_store: a locked-in face has no folder for temporary files
+	 * (sandbox/landlock.c); statement journals and sorts stay in memory,
+	 * which the store's bounded queries keep small. */
 	rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
 		"PRAGMA foreign_keys = ON;"
-		"PRAGMA secure_delete = ON;", err, "opening the database");
+		"PRAGMA secure_delete = ON;"
+		"PRAGMA temp_store = MEMORY;", err, "opening the database");
 	if (rc == SZ_OK && sqlite3_create_function(q->db, "sz_designation_key",
 		    1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 		    NULL, designation_key_sql, NULL, NULL) != SQLITE_OK)
 		rc = sz_sqlite_error(q->db, err, "opening the database");
 	if (rc == SZ_OK)
 		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+	if (rc == SZ_OK)
+		sz_sqlite_persist_wal(q->db);
 out:
 	if (rc != SZ_OK) {
 		store_close(&q->base);

@@ -782,15 +782,19 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	/* Readers of a large index: a bigger page cache, and mapped reads. */
+	/* Readers of a large index: a bigger page cache, and mapped reads.
+	 * No temporary files: a locked-in face has no folder for them. */
 	rc = sz_sqlite_exec(q->db, "PRAGMA cache_size = -65536;"
-		"PRAGMA mmap_size = 1073741824;", err, "opening the archive");
+		"PRAGMA mmap_size = 1073741824;"
+		"PRAGMA temp_store = MEMORY;", err, "opening the archive");
 	if (rc == 0 && !read_only) {
 		rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
 			"PRAGMA synchronous = FULL;"
 			"PRAGMA foreign_keys = ON;", err, "opening the archive");
 		if (rc == 0)
 			rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
+		if (rc == 0)
+			sz_sqlite_persist_wal(q->db);
 	} else if (rc == 0) {
 		/* A reader cannot migrate: it needs the schema it knows. */
 		int version;

@@ -164,7 +164,7 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	*rows = NULL;
 	*n = 0;
 	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "SELECT blob, day, editor, id "
+	int rc = sz_sqlite_prepare(q->db, "SELECT id, blob, day, deleted, editor "
 		"FROM replies WHERE source_id = ? ORDER BY id", &st, err);
 	if (rc == SZ_OK)
 		sqlite3_bind_int64(st, 1, source_id);
@@ -176,12 +176,14 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 			break;
 		}
 		*rows = more;
-		sz_sqlite_text((*rows)[*n].blob, sizeof((*rows)[*n].blob), st, 0);
-		sz_sqlite_text((*rows)[*n].day, sizeof((*rows)[*n].day), st, 1);
-		sz_sqlite_text((*rows)[*n].editor, sizeof((*rows)[*n].editor), st,
-			2);
-		(*rows)[*n].id = sqlite3_column_int64(st, 3);
-		(*n)++;
+		struct sz_reply_row *row = &(*rows)[(*n)++];
+		memset(row, 0, sizeof(*row));
+		row->id = sqlite3_column_int64(st, 0);
+		row->deleted = sqlite3_column_int(st, 3) != 0;
+		if (!row->deleted)
+			sz_sqlite_text(row->blob, sizeof(row->blob), st, 1);
+		sz_sqlite_text(row->day, sizeof(row->day), st, 2);
+		sz_sqlite_text(row->editor, sizeof(row->editor), st, 4);
 	}
 	if (rc == SZ_OK && r != SQLITE_DONE)
 		rc = sz_sqlite_error(q->db, err, "reading replies");
@@ -192,6 +194,48 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 		*rows = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int sz_sqlite_reply_delete(struct sz_store *s, int64_t source_id,
+	int64_t reply_id, char blob[SZ_STORE_BLOB_NAME_MAX + 1],
+	struct sz_err *err)
+{
+	static const char *const sql[] = {
+		"SELECT blob FROM replies WHERE id = ?1 AND source_id = ?2 AND "
+		"deleted = 0",
+		/* the row keeps a name no blob has, so the file it named is no
+		 * longer referenced: a crash before the file goes leaves an
+		 * orphan that start-up sweeps */
+		"UPDATE replies SET deleted = 1, blob = 'deleted-' || id "
+		"WHERE id = ?1 AND source_id = ?2",
+	};
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	blob[0] = '\0';
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err,
+		"deleting a reply");
+	for (size_t i = 0; rc == SZ_OK && i < 2; i++) {
+		sqlite3_stmt *st = NULL;
+		rc = sz_sqlite_prepare(q->db, sql[i], &st, err);
+		if (rc == SZ_OK) {
+			sqlite3_bind_int64(st, 1, reply_id);
+			sqlite3_bind_int64(st, 2, source_id);
+			int r = sz_sqlite_step(st);
+			if (i == 0 && r == SQLITE_ROW)
+				sz_sqlite_text(blob, SZ_STORE_BLOB_NAME_MAX + 1, st, 0);
+			else if (i == 0 && r == SQLITE_DONE)
+				rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such reply");
+			else if (r != SQLITE_DONE)
+				rc = sz_sqlite_error(q->db, err, "deleting a reply");
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == SZ_OK)
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "deleting a reply");
+	if (rc != SZ_OK)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&q->mu);
 	return rc;
 }
 

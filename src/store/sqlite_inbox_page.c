@@ -10,7 +10,9 @@
  * 100,000 sources that was two thirds of its cost).  A typed
  * designation narrows to its own index (a handful of rows) first.
  * Counts come from inbox_totals, which triggers keep (sqlite.c, migration
- * 4); nothing here walks rows in C or counts a whole table.
+ * 4), or for an editor on desks from desk_totals (migration 6); nothing
+ * here walks rows in C or counts a whole table.  An editor's pages hold
+ * only the sources its desks may read (store.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +21,11 @@
 
 /* every column the indexes of migration 4 cover: a page never reads the
  * table itself */
-#define COLS "id, designation, last_day, submissions, unread, starred"
-#define SQL_MAX 1024
+#define COLS "id, designation, last_day, submissions, unread, starred, desk"
+#define SQL_MAX 2048
+/* the desks ?6, an editor, may read: none (0) and its own */
+#define READABLE "SELECT 0 UNION ALL SELECT m.desk_id FROM desk_editors m " \
+	"JOIN editors e ON e.id = m.editor_id WHERE e.name = ?6"
 
 static const char *const view_sql[] = {
 	[SZ_INBOX_ALL] = "",
@@ -30,11 +35,13 @@ static const char *const view_sql[] = {
 
 /* The SELECT for the rows from the top (FIRST) or past ?1/?2 going
  * `from`, in that direction's order, at most ?5 of them; ?3/?4 bound
- * the designation. */
+ * the designation; ?6 is the editor whose desks bound them. */
 static void page_sql(char sql[SQL_MAX], const struct sz_inbox_query *q,
 	enum sz_inbox_from from)
 {
-	const char *view = view_sql[q->view];
+	char view[256];
+	snprintf(view, sizeof(view), "%s%s", view_sql[q->view], q->editor ?
+		" AND desk IN (" READABLE ")" : "");
 	const char *order = from == SZ_INBOX_NEWER ? "last_day, id" :
 		"last_day DESC, id DESC";
 	char cmp = from == SZ_INBOX_NEWER ? '>' : '<';
@@ -66,6 +73,7 @@ static void read_source(sqlite3_stmt *st, void *out)
 	row->submissions = sqlite3_column_int64(st, 3);
 	row->unread = sqlite3_column_int64(st, 4);
 	row->starred = sqlite3_column_int(st, 5) != 0;
+	row->desk = sqlite3_column_int64(st, 6);
 }
 
 /* Runs one page query; up to cap rows into rows (if not NULL), and
@@ -87,6 +95,8 @@ static int run_page(sqlite3 *db, const struct sz_inbox_query *q,
 		sqlite3_bind_int64(st, 3, q->designation_lo);
 		sqlite3_bind_int64(st, 4, q->designation_hi);
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)cap + 1);
+		if (q->editor != NULL)
+			sqlite3_bind_text(st, 6, q->editor, -1, SQLITE_STATIC);
 	}
 	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -103,10 +113,11 @@ static int run_page(sqlite3 *db, const struct sz_inbox_query *q,
 	return rc;
 }
 
-/* Runs SQL that yields one row of integers into out[0..n). */
+/* Runs SQL that yields one row of integers into out[0..n); ?3/?4 are
+ * q's designations, ?6 the editor. */
 static int integers(sqlite3 *db, const char *sql,
-	const struct sz_inbox_query *q, int64_t *out, int n,
-	struct sz_err *err)
+	const struct sz_inbox_query *q, const char *editor, int64_t *out,
+	int n, struct sz_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sz_sqlite_prepare(db, sql, &st, err);
@@ -114,6 +125,8 @@ static int integers(sqlite3 *db, const char *sql,
 		sqlite3_bind_int64(st, 3, q->designation_lo);
 		sqlite3_bind_int64(st, 4, q->designation_hi);
 	}
+	if (rc == SZ_OK && editor != NULL)
+		sqlite3_bind_text(st, 6, editor, -1, SQLITE_STATIC);
 	if (rc == SZ_OK) {
 		if (sz_sqlite_step(st) == SQLITE_ROW)
 			for (int i = 0; i < n; i++)
@@ -125,11 +138,17 @@ static int integers(sqlite3 *db, const char *sql,
 	return rc;
 }
 
-static int totals(sqlite3 *db, struct sz_inbox_counts *c, struct sz_err *err)
+/* The counts of everything, or of what editor may read (desk_totals). */
+static int totals(sqlite3 *db, const char *editor, struct sz_inbox_counts *c,
+	struct sz_err *err)
 {
 	int64_t v[4] = { 0 };
-	int rc = integers(db, "SELECT sources, unread_sources, starred, "
-		"unread_items FROM inbox_totals", NULL, v, 4, err);
+	int rc = integers(db, editor == NULL ? "SELECT sources, "
+		"unread_sources, starred, unread_items FROM inbox_totals" :
+		"SELECT coalesce(sum(sources), 0), coalesce(sum(unread_sources), "
+		"0), coalesce(sum(starred), 0), coalesce(sum(unread_items), 0) "
+		"FROM desk_totals WHERE desk IN (" READABLE ")", NULL, editor, v,
+		4, err);
 	c->sources = v[0];
 	c->unread_sources = v[1];
 	c->starred_sources = v[2];
@@ -145,11 +164,12 @@ static int matching(sqlite3 *db, const struct sz_inbox_query *q,
 		char sql[SQL_MAX];
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM sources "
 			"INDEXED BY sources_designation WHERE submissions > 0%s "
-			"AND designation BETWEEN ?3 AND ?4", view_sql[q->view]);
-		return integers(db, sql, q, out, 1, err);
+			"AND designation BETWEEN ?3 AND ?4%s", view_sql[q->view],
+			q->editor ? " AND desk IN (" READABLE ")" : "");
+		return integers(db, sql, q, q->editor, out, 1, err);
 	}
 	struct sz_inbox_counts c;
-	int rc = totals(db, &c, err);
+	int rc = totals(db, q->editor, &c, err);
 	*out = q->view == SZ_INBOX_UNREAD ? c.unread_sources :
 		q->view == SZ_INBOX_STARRED ? c.starred_sources : c.sources;
 	return rc;
@@ -204,13 +224,13 @@ out:
 	return rc;
 }
 
-int sz_sqlite_inbox_counts(struct sz_store *s, struct sz_inbox_counts *c,
-	struct sz_err *err)
+int sz_sqlite_inbox_counts(struct sz_store *s, const char *editor,
+	struct sz_inbox_counts *c, struct sz_err *err)
 {
 	struct sqlite_store *sq = sz_sqlite_impl(s);
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_lock(&sq->mu);
-	int rc = totals(sq->db, c, err);
+	int rc = totals(sq->db, editor, c, err);
 	pthread_mutex_unlock(&sq->mu);
 	return rc;
 }

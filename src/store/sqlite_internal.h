@@ -29,6 +29,10 @@ int sz_sqlite_step(sqlite3_stmt *st);
 int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err);
 /* Applies the numbered schema steps the database (PRAGMA user_version)
  * has not had yet, each in its own transaction. */
+/* Keeps the WAL and its shared-memory index when the last connection
+ * closes: a sandboxed process may only open files that existed when it
+ * locked itself in (sandbox/landlock.c), so they must not come and go. */
+void sz_sqlite_persist_wal(sqlite3 *db);
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
 /* Runs sql, whose one parameter is id, under the mutex, and hands its
@@ -54,14 +58,29 @@ int sz_sqlite_editor_totp_used(struct sz_store *s, const char *name,
 	int64_t step, struct sz_err *err);
 int sz_sqlite_editor_set_failures(struct sz_store *s, const char *name,
 	int64_t failures, struct sz_err *err);
+/* sqlite_desks.c */
+int sz_sqlite_desk_add(struct sz_store *s, const char *name,
+	struct sz_err *err);
+int sz_sqlite_desk_remove(struct sz_store *s, const char *name,
+	bool *closed, struct sz_err *err);
+int sz_sqlite_desk_list(struct sz_store *s, struct sz_desk_row **rows,
+	size_t *n, struct sz_err *err);
+int sz_sqlite_desk_member(struct sz_store *s, const char *desk,
+	const char *editor, bool on, struct sz_err *err);
+int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
+	struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk,
+	const char *editor, bool *yes, struct sz_err *err);
+int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
+	int64_t want, int64_t *desk, struct sz_err *err);
 int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
 	const uint8_t name_key[32], int64_t max, int64_t *failures,
 	struct sz_err *err);
 /* sqlite_inbox_page.c */
 int sz_sqlite_inbox_page(struct sz_store *s, const struct sz_inbox_query *q,
 	struct sz_inbox_page *page, struct sz_err *err);
-int sz_sqlite_inbox_counts(struct sz_store *s, struct sz_inbox_counts *c,
-	struct sz_err *err);
+int sz_sqlite_inbox_counts(struct sz_store *s, const char *editor,
+	struct sz_inbox_counts *c, struct sz_err *err);
 int sz_sqlite_source_get(struct sz_store *s, int64_t id,
 	struct sz_source_row *row, struct sz_err *err);
 /* sqlite_inbox.c */
@@ -78,6 +97,9 @@ int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
 	const char *blob, const char *editor, struct sz_err *err);
 int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	struct sz_reply_row **rows, size_t *n, struct sz_err *err);
+int sz_sqlite_reply_delete(struct sz_store *s, int64_t source_id,
+	int64_t reply_id, char blob[SZ_STORE_BLOB_NAME_MAX + 1],
+	struct sz_err *err);
 int sz_sqlite_source_star(struct sz_store *s, int64_t source_id,
 	struct sz_err *err);
 int sz_sqlite_source_delete(struct sz_store *s, int64_t source_id,

@@ -69,6 +69,30 @@ struct sz_source_row {
 	int64_t submissions;
 	int64_t unread;             /* items not yet marked seen */
 	int starred;
+	int64_t desk;               /* the desk it wrote to; 0: none */
+};
+
+/*
+ * Desks (`samizdat desk`): groups of editors a source may address.  A
+ * source writing to a desk is read by that desk's editors only: its
+ * submissions are encrypted to their recipients alone, and only they see
+ * it in the inbox.  A source writing to no desk is read by everyone: every
+ * editor and every instance-wide recipient (`samizdat recipient add`, a
+ * key that belongs to no editor, such as an offline archive key).  So an
+ * instance-wide recipient never receives a desk's submissions: a desk is
+ * a promise to the source about who can read.
+ */
+#define SZ_STORE_DESKS_MAX 64
+#define SZ_STORE_DESK_EDITORS_TEXT 256
+
+struct sz_desk_row {
+	int64_t id;
+	char name[SZ_STORE_NAME_MAX + 1];
+	int closed;                 /* removed while sources had chosen it:
+	                               kept for them, offered to no one new */
+	int64_t sources;            /* that chose it */
+	char editors[SZ_STORE_DESK_EDITORS_TEXT + 1]; /* "anna, boris" */
+	int64_t neditors;
 };
 
 /*
@@ -95,6 +119,8 @@ struct sz_inbox_key {
 };
 
 struct sz_inbox_query {
+	const char *editor;         /* only what this editor's desks may read
+	                               (NULL: everything) */
 	enum sz_inbox_view view;
 	bool by_designation;        /* only designation keys in [lo, hi] */
 	uint32_t designation_lo, designation_hi;
@@ -135,8 +161,9 @@ struct sz_item_full {
 
 struct sz_reply_row {
 	int64_t id;
-	char blob[SZ_STORE_BLOB_NAME_MAX + 1];
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1];   /* "" once deleted */
 	char day[SZ_STORE_DAY_SIZE];
+	int deleted;                /* by the source, after reading it */
 	char editor[SZ_STORE_NAME_MAX + 1];   /* who wrote it; "" if unknown */
 };
 
@@ -211,8 +238,9 @@ struct sz_store_ops {
 	 * only, whatever the number of sources. */
 	int (*inbox_page)(struct sz_store *s, const struct sz_inbox_query *q,
 		struct sz_inbox_page *page, struct sz_err *err);
-	int (*inbox_counts)(struct sz_store *s, struct sz_inbox_counts *c,
-		struct sz_err *err);
+	/* The counts of what editor may read (NULL: everything). */
+	int (*inbox_counts)(struct sz_store *s, const char *editor,
+		struct sz_inbox_counts *c, struct sz_err *err);
 	/* One source by id (zeroes *row first); SZ_E_NOT_FOUND if none. */
 	int (*source_get)(struct sz_store *s, int64_t id,
 		struct sz_source_row *row, struct sz_err *err);
@@ -246,6 +274,42 @@ struct sz_store_ops {
 		const char *blob, const char *editor, struct sz_err *err);
 	int (*replies)(struct sz_store *s, int64_t source_id,
 		struct sz_reply_row **rows, size_t *n, struct sz_err *err);
+	/* A source deletes a reply it has read: the row stays, marked (so
+	 * editors see it was deleted), and its blob's name is handed back to
+	 * be removed after; SZ_E_NOT_FOUND if the source has no such reply
+	 * left. */
+	int (*reply_delete)(struct sz_store *s, int64_t source_id,
+		int64_t reply_id, char blob[SZ_STORE_BLOB_NAME_MAX + 1],
+		struct sz_err *err);
+
+	/* Desks (the comment above struct sz_desk_row).  Adding a closed
+	 * desk opens it again; SZ_E_EXISTS if one of that name is open. */
+	int (*desk_add)(struct sz_store *s, const char *name,
+		struct sz_err *err);
+	/* Removes a desk that no source chose, or closes one that sources
+	 * chose (*closed says which); SZ_E_NOT_FOUND if there is none. */
+	int (*desk_remove)(struct sz_store *s, const char *name, bool *closed,
+		struct sz_err *err);
+	/* Every desk, open ones first, by name (*rows malloc'd). */
+	int (*desk_list)(struct sz_store *s, struct sz_desk_row **rows,
+		size_t *n, struct sz_err *err);
+	/* Puts an editor on a desk (on) or takes it off. */
+	int (*desk_member)(struct sz_store *s, const char *desk,
+		const char *editor, bool on, struct sz_err *err);
+	/* Who a submission to desk (0: none) is encrypted to: that desk's
+	 * editors, or for none every recipient (*rows malloc'd; none at all
+	 * for a closed desk or one without editors). */
+	int (*desk_recipients)(struct sz_store *s, int64_t desk,
+		struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
+	/* Whether editor may read what was written to desk (0: yes). */
+	int (*desk_reader)(struct sz_store *s, int64_t desk,
+		const char *editor, bool *yes, struct sz_err *err);
+	/* The desk a source writes to (*desk; 0: none): want, if the source
+	 * has sent nothing yet, else the one it chose with its first
+	 * submission, for good.  SZ_E_NOT_FOUND if want is a desk that is
+	 * closed or has no editors. */
+	int (*source_desk_choose)(struct sz_store *s, int64_t source_id,
+		int64_t want, int64_t *desk, struct sz_err *err);
 
 	/* The audit log of editors' and administrators' actions.  Never
 	 * anything about a source beyond its designation. */

@@ -42,46 +42,61 @@ int sz_html_open(struct sz_buf *b, const char *site, const char *title,
 	return sz_html_frame_open(b, &f);
 }
 
-/* Appends s (escaped or not) unless an earlier piece failed: the first
- * error is the frame's. */
-static void piece(struct sz_buf *b, int *rc, const char *s, bool escape)
+/* A link per language to switch to, the current one marked. */
+static void switcher(struct sz_buf *b, const struct sz_html_frame *f,
+	const struct sz_lang *cur)
 {
-	if (*rc == SZ_OK)
-		*rc = escape ? sz_html_escape(b, s) : sz_buf_puts(b, s);
+	size_t n;
+	const struct sz_lang *langs = sz_i18n_langs(&n);
+	if (f->switch_to == NULL || n < 2)
+		return;
+	/* TRANSLATORS: the label of the list of languages to read the page
+	 * in, for screen readers. */
+	sz_buf_puts(b, "<nav class=\"langs\" aria-label=\"");
+	sz_html_escape(b, _(cur, "Language"));
+	sz_buf_puts(b, "\">");
+	for (size_t i = 0; i < n; i++) {
+		sz_buf_puts(b, "<a href=\"");
+		sz_html_escape(b, f->switch_to);
+		sz_buf_printf(b, "lang=%s\" hreflang=\"%s\" lang=\"%s\" "
+			"dir=\"%s\"%s>", langs[i].code, langs[i].tag, langs[i].tag,
+			langs[i].rtl ? "rtl" : "ltr", &langs[i] == cur ?
+			" aria-current=\"true\"" : "");
+		sz_html_escape(b, langs[i].name);
+		sz_buf_puts(b, "</a>");
+	}
+	sz_buf_puts(b, "</nav>");
 }
 
 int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f)
 {
-	int rc = SZ_OK;
-	piece(b, &rc, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		"<meta charset=\"utf-8\">\n"
+	const struct sz_lang *l = f->lang ? f->lang : sz_i18n_default();
+	sz_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n"
+		"<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, "
 		"initial-scale=1\">\n"
-		"<meta name=\"referrer\" content=\"no-referrer\">\n<title>", false);
-	piece(b, &rc, f->title, true);
-	piece(b, &rc, " · ", false);
-	piece(b, &rc, f->site, true);
-	piece(b, &rc, "</title>\n<link rel=\"stylesheet\" href=\"", false);
-	piece(b, &rc, f->style ? f->style : "/style.css", true);
-	piece(b, &rc, "\">\n", false);
-	if (f->feed != NULL) {
-		piece(b, &rc, "<link rel=\"alternate\" type=\"application/atom+xml"
-			"\" title=\"", false);
-		piece(b, &rc, f->site, true);
-		piece(b, &rc, ": releases\" href=\"", false);
-		piece(b, &rc, f->feed, true);
-		piece(b, &rc, "\">\n", false);
+		"<meta name=\"referrer\" content=\"no-referrer\">\n<title>",
+		f->lang ? l->tag : "en", f->lang && l->rtl ? "rtl" : "ltr");
+	sz_html_escape(b, f->title);
+	sz_buf_puts(b, " · ");
+	sz_html_escape(b, f->site);
+	sz_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+	sz_html_escape(b, f->style ? f->style : "/style.css");
+	sz_buf_puts(b, "\">\n</head>\n<body>\n<header><a class=\"site\" "
+		"href=\"");
+	sz_html_escape(b, f->home ? f->home : "/");
+	sz_buf_puts(b, "\">");
+	if (f->logo != NULL) {
+		sz_buf_puts(b, "<img class=\"logo\" src=\"");
+		sz_html_escape(b, f->logo);
+		sz_buf_puts(b, "\" alt=\"\">");
 	}
-	piece(b, &rc, "</head>\n<body>\n<header><a class=\"site\" href=\"",
-		false);
-	piece(b, &rc, f->home ? f->home : "/", true);
-	piece(b, &rc, "\">", false);
-	piece(b, &rc, f->site, true);
-	piece(b, &rc, "</a>", false);
-	if (f->nav != NULL)
-		piece(b, &rc, f->nav, false);
-	piece(b, &rc, "</header>\n<main>\n", false);
-	return rc;
+	sz_html_escape(b, f->site);
+	sz_buf_puts(b, "</a>");
+	if (f->lang != NULL)
+		switcher(b, f, l);
+	/* sticky: one check of the whole frame */
+	return sz_buf_puts(b, "</header>\n<main>\n");
 }
 
 int sz_html_end(struct sz_buf *b)

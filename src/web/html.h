@@ -7,12 +7,20 @@
 #define SZ_WEB_HTML_H
 
 #include "core/buf.h"
+#include "core/i18n.h"
+
 
 /* What goes around a page's content. */
 struct sz_html_frame {
 	const char *site;            /* the name in the header */
 	const char *title;
+	const struct sz_lang *lang;  /* the page's lang= and dir=; NULL:
+	                                English */
 	const char *style, *home;    /* links; NULL: "/style.css", "/" */
+	const char *logo;            /* the logo's URL, or NULL */
+	const char *switch_to;       /* a URL ending in '?' or '&', to which
+	                                the language switcher appends
+	                                "lang=CODE"; NULL: no switcher */
 	const char *feed;            /* the Atom feed to announce in the
 	                                head (autodiscovery), or NULL */
 	const char *nav;             /* HTML (the caller's, escaped) put in
@@ -28,8 +36,9 @@ int sz_html_begin(struct sz_buf *b, const char *site, const char *title);
  * (relative ones, for pages read from a copy on disk). */
 int sz_html_open(struct sz_buf *b, const char *site, const char *title,
 	const char *style, const char *home);
-/* Opens a page in a frame (sz_html_begin and sz_html_open are frames
- * with only a name, a title and links). */
+/* Opens a page in a frame: the header carries the site's name (with its
+ * logo) and, when there is more than one language, a link to each
+ * (no script: a plain link that sets the choice, web/i18n.h). */
 int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f);
 /* Closes a page. */
 int sz_html_end(struct sz_buf *b);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/i18n.h"
 #include "web/html.h"
 
 bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
@@ -115,21 +116,49 @@ bool sz_web_pre_token_ok(struct sz_request *rq, const uint8_t key[32],
 	return sz_web_pre_token_check(rq, key, cookie_name, token, NULL);
 }
 
+/* The title an error page has for a status. */
+static const char *error_title(unsigned status)
+{
+	return status == 404 ? N_("Page not found") :
+		status == 403 ? N_("Not allowed") :
+		status == 413 ? N_("Too large") :
+		status == 429 ? N_("Please wait") :
+		status >= 500 ? N_("Server problem") : N_("Something is wrong");
+}
+
+static void error_body(struct sz_buf *b, const struct sz_lang *L,
+	const char *title, const char *message, const char *back,
+	const char *back_label)
+{
+	sz_buf_puts(b, "<h1>");
+	sz_html_escape(b, title);
+	sz_buf_puts(b, "</h1>\n<p class=\"error\" id=\"error\">");
+	/* messages handed to sz_request_fail are msgids (marked N_) */
+	sz_html_escape(b, sz_tr(L, message));
+	sz_buf_puts(b, "</p>\n<p><a id=\"back\" href=\"");
+	sz_html_escape(b, back);
+	sz_buf_puts(b, "\">");
+	sz_html_escape(b, back_label);
+	sz_buf_puts(b, "</a></p>\n");
+}
+
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message)
 {
-	char title[64];
-	snprintf(title, sizeof(title), "%s",
-		status == 404 ? "Page not found" :
-		status == 403 ? "Not allowed" :
-		status == 413 ? "Too large" :
-		status == 429 ? "Please wait" :
-		status >= 500 ? "Server problem" : "Something is wrong");
+	const char *title = error_title(status);
 	sz_html_begin(&rq->page, site, title);
-	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\">", title);
-	sz_html_escape(&rq->page, message);
-	sz_buf_puts(&rq->page, "</p>\n<p><a href=\"/\">Back to the start "
-		"page</a></p>\n");
+	error_body(&rq->page, NULL, title, message, "/",
+		"Back to the start page");
+	sz_html_end(&rq->page);
+}
+
+void sz_web_error_frame(struct sz_request *rq, const struct sz_lang *L,
+	unsigned status, const char *message, const char *back,
+	const char *back_label, sz_web_page_open_fn open)
+{
+	const char *title = sz_tr(L, error_title(status));
+	open(rq, L, title, back);
+	error_body(&rq->page, L, title, message, back, back_label);
 	sz_html_end(&rq->page);
 }
 
@@ -141,9 +170,22 @@ int sz_web_style(struct sz_request *rq)
 		"*{box-sizing:border-box}\n"
 		"body{margin:0;font:17px/1.55 Georgia,'DejaVu Serif',serif;"
 		"color:var(--fg);background:var(--bg)}\n"
-		"header{border-bottom:1px solid var(--line);padding:.8rem 1rem}\n"
+		"header{border-bottom:1px solid var(--line);padding:.8rem 1rem;"
+		"display:flex;flex-wrap:wrap;align-items:center;"
+		"justify-content:space-between;gap:.5rem 1rem}\n"
 		"header .site{font:bold 1.1rem/1 system-ui,sans-serif;"
-		"color:var(--accent);text-decoration:none;letter-spacing:.05em}\n"
+		"color:var(--accent);text-decoration:none;letter-spacing:.05em;"
+		"display:flex;align-items:center;gap:.5rem;min-width:0;"
+		"overflow-wrap:anywhere}\n"
+		"header .logo{height:2rem;width:auto;max-width:8rem}\n"
+		/* the language switcher: plain links, no script */
+		"nav.langs{display:flex;flex-wrap:wrap;gap:.2rem .8rem;"
+		"font:.9rem system-ui,sans-serif}\n"
+		"nav.langs a{text-decoration:none}\n"
+		"nav.langs a[aria-current]{color:var(--fg);font-weight:700}\n"
+		/* Arabic and others right to left: logical properties above, and
+		 * letters that are not spaced apart */
+		"[dir=rtl] header .site{letter-spacing:0}\n"
 		"main{max-width:42rem;margin:0 auto;padding:1rem 1rem 4rem}\n"
 		"h1{font-size:1.7rem;line-height:1.2;margin:1.2rem 0 .6rem}\n"
 		"h2{font-size:1.2rem;margin:2rem 0 .4rem}\n"
@@ -169,12 +211,12 @@ int sz_web_style(struct sz_request *rq)
 		"word-spacing:.3em}\n"
 		".note{color:var(--muted);font-size:.95rem}\n"
 		".error{color:#8b0000;font-weight:600}\n"
-		".ok{border-left:4px solid #2e6b2e;padding:.4rem .8rem;"
+		".ok{border-inline-start:4px solid #2e6b2e;padding:.4rem .8rem;"
 		"background:#eef6ee}\n"
 		"ul.tips li{margin:.3rem 0}\n"
 		/* the public face */
 		".meta{color:var(--muted);font-size:.92rem}\n"
-		"ul.docs,ul.releases,ol.results{padding-left:1.2rem}\n"
+		"ul.docs,ul.releases,ol.results{padding-inline-start:1.2rem}\n"
 		"ul.docs li,ul.releases li,ol.results li{margin:.45rem 0}\n"
 		".snippet{margin:.2rem 0 .8rem;color:var(--fg)}\n"
 		"mark{background:#f3e27a;padding:0 .1em}\n"
@@ -185,20 +227,20 @@ int sz_web_style(struct sz_request *rq)
 		"gap:.2rem 1rem}\n"
 		"dl.facts dt,dl.headers dt{font-weight:600}\n"
 		"dl.facts dd,dl.headers dd{margin:0;overflow-wrap:anywhere}\n"
-		".facets{font-size:.92rem;border-left:3px solid var(--line);"
-		"padding-left:.8rem;margin:1rem 0}\n"
-		".facets ul{padding-left:1rem;margin:.2rem 0}\n"
-		".notice{border-left:4px solid var(--accent);padding:.4rem .8rem;"
+		".facets{font-size:.92rem;border-inline-start:3px solid var(--line);"
+		"padding-inline-start:.8rem;margin:1rem 0}\n"
+		".facets ul{padding-inline-start:1rem;margin:.2rem 0}\n"
+		".notice{border-inline-start:4px solid var(--accent);padding:.4rem .8rem;"
 		"background:#fff}\n"
 		"form.search{margin:.5rem 0 1rem}\n"
 		"article.mail{border-top:1px solid var(--line);margin-top:1rem}\n"
 		".bad{color:#8b0000;font-weight:600}\n"
 		"table{border-collapse:collapse;width:100%;margin:1rem 0;"
 		"font:.95rem system-ui,sans-serif}\n"
-		"th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px "
+		"th,td{text-align:start;padding:.4rem .5rem;border-bottom:1px "
 		"solid var(--line)}\n"
 		".unread{font-weight:700}\n"
-		".reply{border-left:4px solid var(--accent);background:#fff;"
+		".reply{border-inline-start:4px solid var(--accent);background:#fff;"
 		"padding:.2rem 1rem;margin:1rem 0}\n"
 		".reply-text{white-space:pre-wrap}\n"
 		"form.inline{display:inline}\n"
@@ -217,7 +259,7 @@ int sz_web_style(struct sz_request *rq)
 		".find .field button{margin:0}\n"
 		".pager{display:flex;justify-content:space-between;gap:1rem;"
 		"margin:1rem 0;font:1rem system-ui,sans-serif}\n"
-		".pager a[rel=next]{margin-left:auto}\n"
+		".pager a[rel=next]{margin-inline-start:auto}\n"
 		/* every input looks the same, typed or not */
 		"input:not([type]),input[type=date],input[type=search],"
 		"input[type=email],input[type=number]{width:100%;max-width:100%;"

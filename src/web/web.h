@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/i18n.h"
 #include "http/server.h"
 #include "http/session.h"
 #include "web/archive/pages.h"
@@ -31,9 +32,19 @@ bool sz_web_slot_take(sem_t *slots);
 
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
-/* An error page with the face's name. */
+/* An error page with the face's name, in English. */
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message);
+/* Opens a page of a face in language L (its frame: name, logo, switcher);
+ * back is where the switcher leads when rq answers a form. */
+typedef int (*sz_web_page_open_fn)(struct sz_request *rq,
+	const struct sz_lang *L, const char *title, const char *back);
+/* An error page in language L, opened by open: a title for the status,
+ * the message (looked up in L's catalogue: what handlers give
+ * sz_request_fail is marked N_, core/i18n.h) and a link to back. */
+void sz_web_error_frame(struct sz_request *rq, const struct sz_lang *L,
+	unsigned status, const char *message, const char *back,
+	const char *back_label, sz_web_page_open_fn open);
 /* A token for a visitor without a session; sets cookie.  It carries a
  * random nonce and the minute it was made (only in the token: nothing is
  * kept on the server), and is good for SZ_WEB_PRE_TOKEN_MIN minutes. */

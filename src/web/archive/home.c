@@ -21,6 +21,14 @@ int page_home(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_printf(b, "<h1>Releases</h1>\n<p class=\"meta\">%lld "
 			"release%s · <a href=\"%s/feed.atom\">Atom feed</a></p>\n",
 			(long long)total, total == 1 ? "" : "s", pg->base);
+	if (rc == 0 && pg->site->intro != NULL && pg->site->intro[0] != '\0' &&
+	    pg->number == 1) {
+		rc = sz_buf_puts(b, "<p class=\"intro\" id=\"intro\">");
+		if (rc == 0)
+			rc = view_escape(b, pg->site->intro);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p>\n");
+	}
 	if (rc == 0 && n == 0)
 		rc = total ? sz_buf_puts(b, "<p>No releases on this page. <a "
 			"href=\"") : sz_buf_puts(b, "<p>Nothing has been published "

@@ -50,6 +50,10 @@ struct sz_site {
 	const char *suffix;           /* relative: ".html" (pages only) */
 	unsigned search_ms;           /* a search's time budget (the setting
 	                                 search_time_ms); 0: none */
+	/* The newsroom's own (web/brand.h), borrowed: its name (NULL:
+	 * SZ_PAGES_SITE), the URL of its logo and its introduction, shown
+	 * on the start page (NULL: none). */
+	const char *name, *logo, *intro;
 	const char *public_url;       /* where readers reach the site
 	                                 ("http://x.onion"): feeds link to
 	                                 it and mint tag: ids from its host;

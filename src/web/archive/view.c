@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "search/query.h"
+#include "core/config.h"
 #include "web/archive/view.h"
 #include "web/html.h"
 
@@ -80,19 +81,19 @@ int view_begin(struct sz_page *pg, const char *title)
 	if (rc == 0)
 		rc = pg->site->links == SZ_LINKS_RELATIVE ?
 			view_link(pg, &home, "/") : sz_buf_puts(&home, "/");
+	const char *name = pg->site->name ? pg->site->name : SZ_PAGES_SITE;
+	char site[SZ_CONFIG_NAME_SIZE + 16];
+	snprintf(site, sizeof(site), "%s%s", name,
+		pg->site->drafts ? " (preview)" : "");
+	struct sz_html_frame f = { .site = site, .title = title,
+		.style = (const char *)style.data,
+		.home = (const char *)home.data, .logo = pg->site->logo };
 	if (rc == 0)
 		rc = sz_buf_printf(&feed, "%s/feed.atom", pg->base);
 	if (rc == 0 && view_searchable(pg))
 		rc = search_box(pg, &nav);
-	struct sz_html_frame f = {
-		.site = pg->site->drafts ? SZ_PAGES_SITE " (preview)" :
-			SZ_PAGES_SITE,
-		.title = title,
-		.style = (const char *)style.data,
-		.home = (const char *)home.data,
-		.feed = (const char *)feed.data,
-		.nav = (const char *)nav.data,
-	};
+	f.feed = (const char *)feed.data;
+	f.nav = (const char *)nav.data;
 	if (rc == 0)
 		rc = sz_html_frame_open(pg->out, &f);
 	/* The banner's link leads into the editor face: only where that

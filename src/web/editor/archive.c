@@ -164,8 +164,11 @@ int sz_editor_archive(struct sz_request *rq)
 		return SZ_OK;
 	const char *v = sz_request_query(rq, "id");
 	long long id = v ? strtoll(v, NULL, 10) : 0;
-	if (sz_editor_source_listed(st, id, &src, &err) != SZ_OK ||
-	    st->ops->source_items(st, id, &items, &nitems, &err) != SZ_OK) {
+	if (sz_editor_source_open(rq, &s, id, &src) != SZ_OK) {
+		rc = SZ_E_INVAL;
+		goto out;
+	}
+	if (st->ops->source_items(st, id, &items, &nitems, &err) != SZ_OK) {
 		rc = sz_request_fail(rq, 404, "There is no such source.");
 		goto out;
 	}

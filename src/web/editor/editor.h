@@ -14,6 +14,7 @@
 #include "http/session.h"
 #include "store/instance.h"
 #include "web/archive/pages.h"
+#include "web/editor/runner.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
 #define SZ_EDITOR_COOKIE "sz_editor"
@@ -26,15 +27,18 @@
 #define SZ_EDITOR_PWHASH_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
 
 struct sz_editor_app {
-	struct sz_instance *in;
+	struct sz_instance *in;         /* inbox, blobs, archive (read-write) */
 	struct sz_site preview;         /* the archive, drafts visible */
+	struct sz_doc_runner *runner;   /* imports uploads (runner.h) */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
 	sem_t argon2_slots;
 };
 
+/* The face's state over an instance opened with its archive; runner runs
+ * samizdat-doc for uploads (started before the instance was opened). */
 int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
-	struct sz_err *err);
+	struct sz_doc_runner *runner, struct sz_err *err);
 void sz_editor_app_free(struct sz_editor_app *app);
 const struct sz_route *sz_editor_routes(size_t *n);
 void sz_editor_error_page(struct sz_request *rq, unsigned status,
@@ -65,6 +69,12 @@ int sz_editor_archive(struct sz_request *rq);
  * SZ_E_NOT_FOUND for one that does not exist or has nothing left. */
 int sz_editor_source_listed(struct sz_store *st, int64_t id,
 	struct sz_source_row *row, struct sz_err *err);
+/* Source id, if the editor of session s may read it (its desk is one of
+ * the editor's, or it wrote to no desk: store.h): SZ_OK with its row.
+ * Otherwise the request fails, 404 for no such source and 403 for
+ * another desk's, and the result is not SZ_OK. */
+int sz_editor_source_open(struct sz_request *rq, const struct sz_session *s,
+	int64_t id, struct sz_source_row *row);
 /* A source's designation for a page or the audit log ("source N" if it
  * is gone). */
 void sz_editor_designation_of(struct sz_store *st, int64_t id, char *out,

@@ -256,7 +256,8 @@ int sz_editor_inbox(struct sz_request *rq)
 		rc = sz_request_fail(rq, 500, "The server ran out of memory.");
 		goto out;
 	}
-	rc = st->ops->inbox_counts(st, &counts, &err);
+	a.q.editor = s.data;    /* only what this editor's desks may read */
+	rc = st->ops->inbox_counts(st, s.data, &counts, &err);
 	if (rc == SZ_OK && (a.typed == NULL || a.typed_ok))
 		rc = st->ops->inbox_page(st, &a.q, &page, &err);
 	/* going newer ran into the top: show the top page, full */
@@ -292,6 +293,27 @@ out:
 	free(rows);
 	sodium_memzero(&s, sizeof(s));
 	return rc;
+}
+
+int sz_editor_source_open(struct sz_request *rq, const struct sz_session *s,
+	int64_t id, struct sz_source_row *row)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_store *st = app->in->store;
+	struct sz_err err;
+	bool yes = false;
+	int rc = sz_editor_source_listed(st, id, row, &err);
+	if (rc == SZ_E_NOT_FOUND)
+		return sz_request_fail(rq, 404, "There is no such source (it may "
+			"have been deleted by retention).");
+	if (rc == SZ_OK)
+		rc = st->ops->desk_reader(st, row->desk, s->data, &yes, &err);
+	if (rc != SZ_OK)
+		return sz_request_fail(rq, 500, err.msg);
+	if (!yes)
+		return sz_request_fail(rq, 403, "This source wrote to a desk you "
+			"are not on: only that desk's editors can read it.");
+	return SZ_OK;
 }
 
 int sz_editor_source_listed(struct sz_store *st, int64_t id,
@@ -370,9 +392,13 @@ static void conversation(struct sz_buf *b, const struct sz_item_full *items,
 				sz_html_escape(b, re->editor);
 			else
 				sz_buf_puts(b, "an editor");
-			sz_buf_printf(b, "</span> <a href=\"/download?reply=%lld&amp;"
-				"source=%lld\">reply.age</a></li>\n", (long long)re->id,
-				(long long)source);
+			if (re->deleted || re->blob[0] == 0)
+				sz_buf_puts(b, "</span> <span class=\"note\">deleted by the "
+					"source after reading it</span></li>\n");
+			else
+				sz_buf_printf(b, "</span> <a href=\"/download?reply=%lld&amp;"
+					"source=%lld\">reply.age</a></li>\n", (long long)re->id,
+					(long long)source);
 		}
 	}
 	sz_buf_puts(b, "</ol>\n");
@@ -391,14 +417,10 @@ int sz_editor_source(struct sz_request *rq)
 	struct sz_item_full *items = NULL;
 	struct sz_reply_row *replies = NULL;
 	size_t nitems = 0, nreplies = 0;
-	int rc = sz_editor_source_listed(st, id, &src, &err);
-	if (rc == SZ_E_NOT_FOUND) {
-		rc = sz_request_fail(rq, 404, "There is no such source (it may "
-			"have been deleted by retention).");
+	int rc = sz_editor_source_open(rq, &s, id, &src);
+	if (rc != SZ_OK)
 		goto out;
-	}
-	if (rc == SZ_OK)
-		rc = st->ops->source_items(st, id, &items, &nitems, &err);
+	rc = st->ops->source_items(st, id, &items, &nitems, &err);
 	if (rc == SZ_OK)
 		rc = st->ops->replies(st, id, &replies, &nreplies, &err);
 	if (rc != SZ_OK) {
@@ -465,10 +487,13 @@ static int download_reply(struct sz_request *rq, const struct sz_session *s)
 	size_t n = 0;
 	int64_t id = query_id(rq, "reply"), source = query_id(rq, "source");
 	const struct sz_reply_row *re = NULL;
-	if (source != 0 && st->ops->replies(st, source, &rows, &n, &err) ==
-	    SZ_OK)
+	struct sz_source_row src;
+	/* the same rule as the source's page: its desk's editors only */
+	if (sz_editor_source_open(rq, s, source, &src) != SZ_OK)
+		return SZ_OK;
+	if (st->ops->replies(st, source, &rows, &n, &err) == SZ_OK)
 		for (size_t i = 0; i < n && re == NULL; i++)
-			if (rows[i].id == id)
+			if (rows[i].id == id && !rows[i].deleted && rows[i].blob[0])
 				re = &rows[i];
 	int fd = -1;
 	struct stat stt;
@@ -522,6 +547,10 @@ int sz_editor_download(struct sz_request *rq)
 			"have been deleted by retention).");
 		goto out;
 	}
+	struct sz_source_row src;
+	rc = sz_editor_source_open(rq, &s, it.source_id, &src);
+	if (rc != SZ_OK)
+		goto out;
 	char d[SZ_EDITOR_DESIGNATION_MAX];
 	sz_editor_designation_of(st, it.source_id, d, sizeof(d));
 	char path[4300];

@@ -19,9 +19,10 @@
 #include "web/web.h"
 
 int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
-	struct sz_err *err)
+	struct sz_doc_runner *runner, struct sz_err *err)
 {
 	app->in = in;
+	app->runner = runner;
 	uint8_t junk[32];
 	randombytes_buf(junk, sizeof(junk));
 	if (crypto_pwhash_str(app->dummy_hash, (const char *)junk, sizeof(junk),
@@ -35,9 +36,7 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 			(unsigned)in->cfg.session_idle_min * 60, err);
 	/* The preview shows the archive as the public will see it, drafts
 	 * included, under /preview. */
-	if (rc == SZ_OK)
-		rc = sz_archive_open(&app->preview.archive, in->dir, true, false,
-			err);
+	app->preview.archive = in->archive;
 	app->preview.drafts = true;
 	app->preview.links = SZ_LINKS_ROOTED;
 	app->preview.prefix = "/preview";
@@ -49,9 +48,7 @@ void sz_editor_app_free(struct sz_editor_app *app)
 {
 	sz_sessions_free(&app->sessions);
 	sem_destroy(&app->argon2_slots);
-	if (app->preview.archive != NULL)
-		app->preview.archive->ops->close(app->preview.archive);
-	app->preview.archive = NULL;
+	app->preview.archive = NULL;   /* the instance's */
 }
 
 void sz_editor_error_page(struct sz_request *rq, unsigned status,

@@ -40,7 +40,8 @@ static bool checked(struct sz_request *rq, struct sz_session *s,
 		sz_request_fail(rq, 404, "There is no such source.");
 		return false;
 	}
-	return true;
+	struct sz_source_row row;
+	return sz_editor_source_open(rq, s, *id, &row) == SZ_OK;
 }
 
 /* Star and mark-read: the same form, one store call each. */

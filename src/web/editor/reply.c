@@ -47,8 +47,15 @@ int sz_editor_reply(struct sz_request *rq)
 	}
 	char *end = NULL;
 	long long id = idf ? strtoll(idf->value, &end, 10) : 0;
-	if (idf == NULL || *end != '\0' || id <= 0 ||
-	    st->ops->source_public_key(st, id, pk, &err) != SZ_OK) {
+	struct sz_source_row src;
+	if (idf == NULL || *end != '\0' || id <= 0) {
+		rc = sz_request_fail(rq, 404, "There is no such source.");
+		goto out;
+	}
+	rc = sz_editor_source_open(rq, &s, id, &src);
+	if (rc != SZ_OK)
+		goto out;
+	if (st->ops->source_public_key(st, id, pk, &err) != SZ_OK) {
 		rc = sz_request_fail(rq, 404, "There is no such source.");
 		goto out;
 	}
@@ -56,7 +63,10 @@ int sz_editor_reply(struct sz_request *rq)
 		rc = sz_request_fail(rq, 400, "Write a reply of at most 64 KB.");
 		goto out;
 	}
-	if (st->ops->recipient_list(st, &rows, &nrows, &err) != SZ_OK ||
+	/* the source, and whoever reads what it writes (its desk's editors,
+	 * or with no desk everyone) */
+	if (st->ops->desk_recipients(st, src.desk, &rows, &nrows, &err) !=
+		SZ_OK ||
 	    (r = calloc(nrows + 1, sizeof(*r))) == NULL) {
 		rc = sz_request_fail(rq, 500, "The server could not store the "
 			"reply.");

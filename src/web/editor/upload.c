@@ -3,9 +3,10 @@
  * release.  The body streams into a private temporary folder inside the
  * archive (these are reviewed documents meant for publication, never a
  * source's submission), then each file goes through `samizdat-doc release
- * add` in a process of its own: scrubbing parses hostile formats, and a
- * fault there must not take the editor face (or its sessions) with it.
- * The folder is removed whatever happens.
+ * add` in a process of its own, started by the face's document runner
+ * (runner.h): scrubbing parses hostile formats, and a fault there must not
+ * take the editor face (or its sessions) with it, and the face itself
+ * cannot start programs.  The folder is removed whatever happens.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,15 +18,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/child.h"
 #include "core/io.h"
 #include "http/multipart.h"
 #include "web/editor/editor.h"
 #include "web/html.h"
 
 #define UPLOAD_MAX_FILES 100
-#define UPLOAD_NAME_MAX 200
-#define TOOL_OUTPUT_MAX 4096
+#define UPLOAD_NAME_MAX SZ_RUNNER_NAME_MAX
+#define TOOL_OUTPUT_MAX SZ_RUNNER_OUTPUT_MAX
 
 struct upload_ctx {
 	struct sz_multipart *mp;
@@ -148,8 +148,8 @@ int sz_editor_upload_begin(struct sz_request *rq)
 	c->release = id ? strtoll(id, &end, 10) : 0;
 	if (id == NULL || *end || c->release <= 0)
 		return sz_request_fail(rq, 404, "There is no such release.");
-	snprintf(c->dir, sizeof(c->dir), "%s/.upload-XXXXXX",
-		app->preview.archive->files);
+	snprintf(c->dir, sizeof(c->dir), "%s/%sXXXXXX",
+		app->preview.archive->files, SZ_RUNNER_UPLOAD_PREFIX);
 	if (mkdtemp(c->dir) == NULL) {
 		c->dir[0] = 0;
 		return sz_request_fail(rq, 500, "The upload cannot be stored.");
@@ -186,33 +186,14 @@ void sz_editor_upload_cleanup(struct sz_request *rq)
 	rq->handler_ctx = NULL;
 }
 
-/* Runs samizdat-doc release add on one file, under the instance's
- * doc_* limits (core/child.h); its exit status, and what it said (or
- * which limit stopped it), in out. */
+/* Adds one file through the document runner (runner.h); its exit
+ * status, and what samizdat-doc said, in out. */
 static int add_file(struct sz_editor_app *app, struct upload_ctx *c,
 	const char *name, struct sz_buf *out)
 {
-	char tool[4200], path[4500], id[24];
-	struct sz_child_limits l;
-	struct sz_err err;
-	sz_sibling_program("samizdat-doc", "SAMIZDAT_DOC", tool, sizeof(tool));
-	sz_child_limits_of(&app->in->cfg, &l);
-	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
-	snprintf(id, sizeof(id), "%lld", (long long)c->release);
-	char *argv[] = { tool, "release", "add", "-d", app->in->dir, id, path,
-		NULL };
-	int status = 0;
-	const char *why = NULL;
-	if (sz_child_run(argv, &l, out, &status, &why, &err) != SZ_OK) {
-		sz_buf_printf(out, "%s: cannot run samizdat-doc\n", name);
-		return -1;
-	}
-	if (why != NULL) {
-		sz_buf_printf(out, "%s: it was not added: samizdat-doc %s.\n",
-			name, why);
-		return -1;
-	}
-	return status;
+	const char *folder = strrchr(c->dir, '/');
+	return sz_doc_runner_add(app->runner, c->release,
+		folder ? folder + 1 : c->dir, name, out);
 }
 
 int sz_editor_upload(struct sz_request *rq)

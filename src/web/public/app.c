@@ -1,37 +1,41 @@
 /*
- * app.c - the public face's state, the archive opened read-only (with the
- * instance's settings that bound what a reader may cost), and its two
- * handlers: every archive page through the page layer, and files.
+ * app.c - the public face's state (the archive, which the instance opened
+ * read-only, and the settings that bound what a reader may cost) and its
+ * two handlers: every archive page through the page layer, and files.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "core/config.h"
 #include "web/public/public.h"
 #include "web/web.h"
 
-int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	struct sz_err *err)
+void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
+	unsigned search_ms, const struct sz_brand *brand)
 {
 	memset(app, 0, sizeof(*app));
+	app->site.archive = archive;
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
-	struct sz_config cfg;
-	if (sz_config_load(&cfg, dir, NULL) != SZ_OK)
-		sz_config_defaults(&cfg);
-	app->site.search_ms = (unsigned)cfg.search_time_ms;
-	snprintf(app->public_url, sizeof(app->public_url), "%s", cfg.public_url);
-	app->site.public_url = app->public_url;
+	app->site.search_ms = search_ms;
+	/* the newsroom's name, introduction (in English until the archive's
+	 * pages are translated) and logo, as on the source face */
+	app->brand = *brand;
+	app->site.name = app->brand.cfg != NULL && app->brand.cfg->name[0] ?
+		app->brand.name : NULL;
+	app->site.logo = app->brand.logo_url;
+	app->site.intro = sz_brand_intro(&app->brand, NULL);
+	/* where readers reach the face, for feeds' links and ids */
+	app->site.public_url = app->brand.cfg != NULL ?
+		app->brand.cfg->public_url : NULL;
 	app->site.cacheable = true;
-	/* Created if missing, so a new instance serves an empty archive. */
-	return sz_archive_open(&app->site.archive, dir, true, false, err);
 }
 
-void sz_public_app_free(struct sz_public_app *app)
+/* The newsroom's name, for the error pages. */
+static const char *app_name(struct sz_request *rq)
 {
-	if (app->site.archive != NULL)
-		app->site.archive->ops->close(app->site.archive);
-	app->site.archive = NULL;
+	const struct sz_public_app *app = rq->app;
+	return app != NULL && app->brand.name != NULL ? app->brand.name :
+		SZ_PUBLIC_SITE;
 }
 
 void sz_public_error_page(struct sz_request *rq, unsigned status,
@@ -39,13 +43,19 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 {
 	rq->page.len = 0;
 	rq->status = status;
-	sz_web_error_page(rq, SZ_PUBLIC_SITE, status, message);
+	sz_web_error_page(rq, app_name(rq), status, message);
 }
 
 int sz_public_page(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
 	return sz_web_archive_page(rq, &app->site, sz_public_error_page);
+}
+
+int sz_public_logo(struct sz_request *rq)
+{
+	struct sz_public_app *app = rq->app;
+	return sz_brand_logo(rq, &app->brand);
 }
 
 int sz_public_file(struct sz_request *rq)

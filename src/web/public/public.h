@@ -15,20 +15,20 @@
 #include "core/config.h"
 #include "http/server.h"
 #include "web/archive/pages.h"
+#include "web/brand.h"
 
 #define SZ_PUBLIC_SITE SZ_PAGES_SITE
 
 struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
-	char public_url[SZ_CONFIG_URL_SIZE];   /* site.public_url's */
+	struct sz_brand brand;      /* the newsroom's name, words and logo:
+	                               a copy of the face's, not owned */
 };
 
-/* Opens the archive in dir, with the instance's settings for it (the
- * search budget; public_url, where readers reach the face, for feeds'
- * links and ids). */
-int sz_public_app_init(struct sz_public_app *app, const char *dir,
-	struct sz_err *err);
-void sz_public_app_free(struct sz_public_app *app);
+/* Serves archive (the instance's, opened read-only; not owned) under
+ * brand (loaded before the lock-in, cli/faces.c; it must outlive app). */
+void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
+	unsigned search_ms, const struct sz_brand *brand);
 const struct sz_route *sz_public_routes(size_t *n);
 void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const char *message);
@@ -36,6 +36,8 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 /* Every page (the route's variant says which), and the file downloads. */
 int sz_public_page(struct sz_request *rq);
 int sz_public_file(struct sz_request *rq);
+/* GET /logo.png, /logo.svg: the newsroom's logo, scrubbed (web/brand.h). */
+int sz_public_logo(struct sz_request *rq);
 /* The stylesheet, cacheable (the editor and source faces' is not). */
 int sz_public_style(struct sz_request *rq);
 

@@ -8,6 +8,8 @@
 static const struct sz_route routes[] = {
 	PAGE("/"),
 	{ "GET", "/style.css", sz_public_style, 0, NULL, NULL, NULL },
+	{ "GET", "/logo.png", sz_public_logo, 0, NULL, NULL, NULL },
+	{ "GET", "/logo.svg", sz_public_logo, 0, NULL, NULL, NULL },
 	PAGE("/feed.atom"),
 	PAGE("/search"),
 	PAGE("/release/:id"),

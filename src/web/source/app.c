@@ -8,13 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "crypto/codename.h"
 #include "web/html.h"
 #include "web/web.h"
 #include "web/source/source.h"
 
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
-	struct sz_err *err)
+	const struct sz_brand *brand, struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
 	app->in = in;
@@ -42,6 +43,7 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	}
 	crypto_secretbox_keygen(app->seal_key);
 	sem_init(&app->argon2_slots, 0, SZ_SOURCE_ARGON2_SLOTS);
+	app->brand = *brand;
 	return SZ_OK;
 }
 
@@ -54,10 +56,40 @@ void sz_source_app_free(struct sz_source_app *app)
 	sem_destroy(&app->argon2_slots);
 }
 
+int sz_source_page_begin(struct sz_request *rq, const struct sz_lang *L,
+	const char *title, const char *back)
+{
+	struct sz_source_app *app = rq->app;
+	char here[SZ_PAGES_LINK_BASE];
+	sz_web_switch_url(rq, back, here, sizeof(here));
+	struct sz_html_frame f = { .site = app->brand.name, .title = title,
+		.lang = L, .logo = app->brand.logo_url, .switch_to = here };
+	return sz_html_frame_open(&rq->page, &f);
+}
+
+int sz_source_logo(struct sz_request *rq)
+{
+	struct sz_source_app *app = rq->app;
+	return sz_brand_logo(rq, &app->brand);
+}
+
 void sz_source_error_page(struct sz_request *rq, unsigned status,
 	const char *message)
 {
-	sz_web_error_page(rq, SZ_SOURCE_SITE, status, message);
+	struct sz_session s;
+	const struct sz_lang *L = sz_web_lang(rq);
+	bool in = sz_source_session(rq, &s) && s.user_id != 0;
+	sodium_memzero(&s, sizeof(s));
+	/* where the source was: their page, or the page that holds the form
+	 * that failed */
+	const char *back = in ? "/source" : rq->route != NULL &&
+		strcmp(rq->route->path, "/new") == 0 ? "/new" : "/";
+	const char *back_label = in ? _(L, "Back to your page") :
+		strcmp(back, "/new") == 0 ? _(L, "Get a new codename") :
+		_(L, "Back to the start page");
+	rq->page.len = 0;
+	sz_web_error_frame(rq, L, status, message, back, back_label,
+		sz_source_page_begin);
 }
 
 bool sz_source_session(struct sz_request *rq, struct sz_session *s)

@@ -32,9 +32,8 @@ static void csrf_field(struct sz_buf *b, const struct sz_session *s)
 	token_field(b, s->csrf);
 }
 
-/* The login form, with the pre-login token given (the one the codename
- * attempts are charged to), or a new one (which sets its cookie). */
-static void login_form(struct sz_request *rq, const char *token)
+void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
+	const char *token, const char *message)
 {
 	struct sz_buf *b = &rq->page;
 	char pre[SZ_SESSION_TOKEN_LEN + 1];
@@ -45,56 +44,78 @@ static void login_form(struct sz_request *rq, const char *token)
 		token = pre;
 	}
 	token_field(b, token);
-	sz_buf_puts(b, "<label for=\"codename\">Your codename</label>\n"
+	if (message != NULL) {
+		sz_buf_printf(b, "<label for=\"message\">%s</label>\n<textarea "
+			"id=\"message\" name=\"message\" dir=\"auto\">",
+			_(L, "Your message"));
+		sz_html_escape(b, message);
+		sz_buf_puts(b, "</textarea>\n");
+	}
+	sz_buf_printf(b, "<label for=\"codename\">%s</label>\n"
 		"<input type=\"password\" id=\"codename\" name=\"codename\" "
 		"maxlength=\"200\" autocomplete=\"off\" spellcheck=\"false\" "
-		"required>\n<button type=\"submit\">Log in</button>\n</form>\n");
+		"required>\n<button type=\"submit\">%s</button>\n</form>\n",
+		_(L, "Your codename"), C_(L, "button", "Log in"));
 }
 
 int sz_source_landing(struct sz_request *rq)
 {
+	struct sz_source_app *app = rq->app;
 	struct sz_session s;
+	const struct sz_lang *L = sz_web_lang(rq);
 	/* No session is made here: the start page costs no server memory,
 	 * so crawling it cannot push real sources' sessions out. */
 	bool in = sz_source_session(rq, &s) && s.user_id != 0;
 	sodium_memzero(&s, sizeof(s));
 	struct sz_buf *b = &rq->page;
-	sz_html_begin(b, SZ_SOURCE_SITE, "Share documents safely");
-	sz_buf_puts(b,
-		"<h1>Share documents with our newsroom, safely</h1>\n"
-		"<p>This service lets you send documents and messages to our "
+	sz_source_page_begin(rq, L, _(L, "Share documents safely"), "/");
+	sz_buf_printf(b, "<h1>%s</h1>\n",
+		_(L, "Share documents with our newsroom, safely"));
+	const char *intro = sz_brand_intro(&app->brand, L);
+	if (intro[0] != '\0') {
+		sz_buf_puts(b, "<p class=\"intro\" id=\"intro\">");
+		sz_html_escape(b, intro);
+		sz_buf_puts(b, "</p>\n");
+	}
+	if (in)
+		sz_buf_printf(b, "<p class=\"ok\" id=\"logged-in\">%s "
+			"<a class=\"button\" id=\"continue\" href=\"/source\">%s"
+			"</a></p>\n", _(L, "You are still logged in."),
+			_(L, "Continue where you left off"));
+	sz_buf_printf(b, "<p>%s</p>\n<div class=\"ways\">\n<div class=\"way\">\n"
+		"<h2>%s</h2>\n<p>%s</p>\n<a class=\"button\" href=\"/new\">%s</a>\n"
+		"</div>\n<div class=\"way\">\n<h2>%s</h2>\n",
+		_(L, "This service lets you send documents and messages to our "
 		"journalists without telling us who you are. Everything you send "
 		"is encrypted on arrival so that only our editors can read it, "
 		"and this server keeps no record of your address, your browser "
-		"or the time you visited.</p>\n"
-		"<div class=\"ways\">\n<div class=\"way\">\n"
-		"<h2>First time here</h2>\n<p>You will get a <strong>codename"
-		"</strong>: seven words that let you come back, read our replies "
-		"and send more. It is the only way in.</p>\n"
-		"<a class=\"button\" href=\"/new\">Get a codename and start</a>\n"
-		"</div>\n<div class=\"way\">\n<h2>Coming back</h2>\n");
-	if (in)
-		sz_buf_puts(b, "<p>You are logged in: <a href=\"/source\">send "
-			"more or read replies</a>.</p>\n");
-	login_form(rq, NULL);
-	sz_buf_puts(b, "</div>\n</div>\n"
-		"<h2>How to stay safe</h2>\n<ul class=\"tips\">\n"
-		"<li>Use <strong>Tor Browser</strong>, ideally set to its "
+		"or the time you visited."),
+		_(L, "First time here"),
+		_(L, "You will get a <strong>codename</strong>: seven words that "
+		"let you come back, read our replies and send more. It is the "
+		"only way in."),
+		_(L, "Get a codename and start"),
+		_(L, "Coming back"));
+	sz_source_login_form(rq, L, NULL, NULL);
+	sz_buf_printf(b, "</div>\n</div>\n<h2>%s</h2>\n<ul class=\"tips\">\n"
+		"<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n"
+		"</ul>\n",
+		_(L, "How to stay safe"),
+		_(L, "Use <strong>Tor Browser</strong>, ideally set to its "
 		"<em>Safest</em> security level. This site works without "
-		"JavaScript.</li>\n"
-		"<li>Do not use a computer, phone or network that belongs to "
-		"your employer, or that your employer can monitor.</li>\n"
-		"<li>Documents carry <strong>metadata</strong>: author names, "
+		"JavaScript."),
+		_(L, "Do not use a computer, phone or network that belongs to "
+		"your employer, or that your employer can monitor."),
+		_(L, "Documents carry <strong>metadata</strong>: author names, "
 		"printer serial numbers, GPS positions in photos, tracked "
 		"changes. We remove it before anything is published, but it can "
 		"identify you to us and to anyone who intercepts the file. If "
 		"you can, send a copy rather than the original, or a photo of "
-		"a screen.</li>\n"
-		"<li>Few people may have seen the documents you hold. Think about "
-		"who could be suspected if they are published.</li>\n"
-		"<li>Do not tell anyone that you are sending us material, and do "
-		"not write your codename down anywhere it could be found.</li>\n"
-		"</ul>\n");
+		"a screen."),
+		_(L, "Few people may have seen the documents you hold. Think "
+		"about who could be suspected if they are published."),
+		_(L, "Do not tell anyone that you are sending us material, and do "
+		"not write your codename down anywhere it could be found."));
 	return sz_html_end(b);
 }
 
@@ -153,6 +174,7 @@ int sz_source_new_get(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_session s;
+	const struct sz_lang *L = sz_web_lang(rq);
 	bool in = sz_source_session(rq, &s) && s.user_id != 0;
 	sodium_memzero(&s, sizeof(s));
 	if (in)
@@ -162,22 +184,24 @@ int sz_source_new_get(struct sz_request *rq)
 	sz_codename_generate(codename, sizeof(codename));
 	seal_codename(app, codename, sealed);
 	struct sz_buf *b = &rq->page;
-	sz_html_begin(b, SZ_SOURCE_SITE, "Your codename");
-	sz_buf_puts(b, "<h1>Your codename</h1>\n<p>This is the only way to "
-		"come back, read replies from our journalists and send more. "
-		"<strong>Memorise it.</strong> We cannot show it again or reset "
-		"it: it is not stored anywhere.</p>\n<p class=\"codename\" "
-		"id=\"codename\">");
+	sz_source_page_begin(rq, L, _(L, "Your codename"), "/new");
+	/* the words are English whatever the page's language */
+	sz_buf_printf(b, "<h1>%s</h1>\n<p>%s</p>\n<p class=\"codename\" "
+		"lang=\"en\" dir=\"ltr\" id=\"codename\">", _(L, "Your codename"),
+		_(L, "This is the only way to come back, read replies from our "
+		"journalists and send more. <strong>Memorise it.</strong> We "
+		"cannot show it again or reset it: it is not stored anywhere."));
 	sz_html_escape(b, codename);
-	sz_buf_puts(b, "</p>\n<p class=\"note\">If you must write it down, "
-		"keep it somewhere only you can reach, and destroy it once you "
-		"remember it.</p>\n<form method=\"post\" action=\"/new\">\n");
+	sz_buf_printf(b, "</p>\n<p class=\"note\">%s</p>\n<form method=\"post\" "
+		"action=\"/new\">\n", _(L, "If you must write it down, keep it "
+		"somewhere only you can reach, and destroy it once you remember "
+		"it."));
 	sz_source_pre_token(rq, pre);
 	token_field(b, pre);
 	sz_buf_printf(b, "<input type=\"hidden\" name=\"sealed\" value=\"%s\">\n",
 		sealed);
-	sz_buf_puts(b, "<button type=\"submit\">I have memorised it: "
-		"continue</button>\n</form>\n");
+	sz_buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n",
+		_(L, "I have memorised it: continue"));
 	sodium_memzero(codename, sizeof(codename));
 	sodium_memzero(sealed, sizeof(sealed));
 	return sz_html_end(b);
@@ -199,18 +223,17 @@ static int checked_form(struct sz_request *rq, struct sz_session *s,
 	if (has && sz_session_csrf_ok(s, t))
 		return SZ_OK;
 	if (!has)
-		return sz_request_fail(rq, 403, "Your session has expired (or "
-			"cookies are off). Go back to the start page and try "
-			"again.");
-	return sz_request_fail(rq, 403, "This form is out of date. Go "
-		"back to the start page and try again.");
+		return sz_request_fail(rq, 403, N_("Your session has expired (or "
+			"cookies are off). Log in again with your codename."));
+	return sz_request_fail(rq, 403, N_("This form is out of date. Go back, "
+		"reload the page and try again."));
 }
 
 /* A new session, logged in as source id with its secret key: a new id
  * at every login, so a session id seen before is worth nothing.  A
  * session this browser had before (another source's) ends. */
 static int log_in(struct sz_request *rq, int64_t id,
-	const struct sz_source_keys *keys)
+	const struct sz_source_keys *keys, const char *message)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_session s, old;
@@ -219,31 +242,48 @@ static int log_in(struct sz_request *rq, int64_t id,
 		sz_session_drop(&app->sessions, &old);
 	sodium_memzero(&old, sizeof(old));
 	if (sz_session_new(&app->sessions, &s, &err) != SZ_OK)
-		return sz_request_fail(rq, 503, "The server is busy. Please try "
-			"again in a few minutes.");
+		return sz_request_fail(rq, 503, N_("The server is busy. Please try "
+			"again in a few minutes."));
 	s.user_id = id;
 	memcpy(s.secret, keys->secret, sizeof(s.secret));
 	s.has_secret = true;
 	bool kept = sz_session_put(&app->sessions, &s);
 	if (kept)
 		sz_source_set_cookie(rq, &s);
+	if (kept && message != NULL && message[0] != '\0') {
+		/* back from an ended session: the form, filled in again */
+		const struct sz_lang *L = sz_web_lang(rq);
+		struct sz_buf *b = &rq->page;
+		sz_source_page_begin(rq, L, _(L, "Send documents"), "/source");
+		sz_buf_printf(b, "<p class=\"ok\" id=\"again\">%s</p>\n<h1>%s"
+			"</h1>\n", _(L, "You are logged in again. Your message is "
+			"filled in below: choose your files again, then send."),
+			_(L, "Send us documents or a message"));
+		sz_source_submit_form(rq, L, &s, message);
+		sodium_memzero(&s, sizeof(s));
+		return sz_html_end(b);
+	}
 	sodium_memzero(&s, sizeof(s));
 	if (!kept)
-		return sz_request_fail(rq, 503, "The server is busy. Please try "
-			"again in a few minutes.");
+		return sz_request_fail(rq, 503, N_("The server is busy. Please try "
+			"again in a few minutes."));
 	return sz_source_redirect(rq, "/source");
 }
 
-static void wrong_codename_page(struct sz_request *rq, const char *token)
+static void wrong_codename_page(struct sz_request *rq, const char *token,
+	const char *message)
 {
+	const struct sz_lang *L = sz_web_lang(rq);
 	/* One answer for every wrong codename, whatever the reason; the
 	 * same token, so its attempts keep counting. */
 	rq->status = 403;
-	sz_html_begin(&rq->page, SZ_SOURCE_SITE, "Log in");
-	sz_buf_puts(&rq->page, "<h1>Log in</h1>\n<p class=\"error\">That "
-		"codename was not recognised. Check each word and try "
-		"again.</p>\n");
-	login_form(rq, token);
+	sz_source_page_begin(rq, L, C_(L, "title", "Log in"), "/");
+	sz_buf_printf(&rq->page, "<h1>%s</h1>\n<p class=\"error\" id=\"error\">"
+		"%s</p>\n", C_(L, "title", "Log in"), _(L, "That codename was not "
+		"recognised. Check each word and try again."));
+	/* a message carried from an ended session stays with the form */
+	sz_source_login_form(rq, L, token, message != NULL &&
+		message[0] != '\0' ? message : NULL);
 	sz_html_end(&rq->page);
 }
 
@@ -255,8 +295,9 @@ static bool charge(struct sz_request *rq, const char *token,
 	struct sz_source_app *app = rq->app;
 	struct timespec ts;
 	if (!sz_source_pre_token_ok(rq, token, nonce)) {
-		sz_request_fail(rq, 403, "This page is out of date (or cookies "
-			"are off). Go back to the start page and try again.");
+		sz_request_fail(rq, 403, N_("This page is out of date (or "
+			"cookies are off). Go back to the start page and try "
+			"again."));
 		return false;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -264,13 +305,13 @@ static bool charge(struct sz_request *rq, const char *token,
 	case SZ_CHARGE_OK:
 		return true;
 	case SZ_CHARGE_SPENT:
-		sz_request_fail(rq, 429, "That was the last try with this page. "
-			"Go back to the start page to try again, and check each "
-			"word of your codename.");
+		sz_request_fail(rq, 429, N_("That was the last try with this "
+			"page. Go back to the start page to try again, and check "
+			"each word of your codename."));
 		return false;
 	default:
-		sz_request_fail(rq, 429, "Too many people are logging in right "
-			"now. Wait a minute, then try again.");
+		sz_request_fail(rq, 429, N_("Too many people are logging in "
+			"right now. Wait a minute, then try again."));
 		return false;
 	}
 }
@@ -295,7 +336,8 @@ static int enter(struct sz_request *rq, bool creating)
 		rq->body.len, &err) : SZ_E_NOMEM;
 	if (keys == NULL) {
 		memset(&form, 0, sizeof(form));
-		rc = sz_request_fail(rq, 500, "The server ran out of memory.");
+		rc = sz_request_fail(rq, 500, N_("The server ran out of "
+			"memory."));
 		goto out;
 	}
 	if (rc != SZ_OK) {
@@ -313,8 +355,8 @@ static int enter(struct sz_request *rq, bool creating)
 	if (creating) {
 		const struct sz_form_field *sealed = sz_form_get(&form, "sealed");
 		if (!unseal_codename(app, sealed ? sealed->value : NULL, shown)) {
-			rc = sz_request_fail(rq, 400, "This codename page is out of "
-				"date. Get a new codename from the start page.");
+			rc = sz_request_fail(rq, 400, N_("This codename page is out "
+				"of date. Get a new codename."));
 			goto out;
 		}
 		typed = shown;
@@ -329,8 +371,8 @@ static int enter(struct sz_request *rq, bool creating)
 	rc = sz_source_derive(app, typed, len, keys);
 	if (rc == SZ_E_LIMIT) {
 		sz_source_budget_refund(&app->budget, nonce);
-		rc = sz_request_fail(rq, 503, "Many people are logging in right "
-			"now. Wait a minute, then try again.");
+		rc = sz_request_fail(rq, 503, N_("Many people are logging in "
+			"right now. Wait a minute, then try again."));
 		goto out;
 	}
 	if (rc == SZ_OK && creating) {
@@ -342,15 +384,18 @@ static int enter(struct sz_request *rq, bool creating)
 		rc = st->ops->source_find(st, keys->login_hash, &id, &err);
 	}
 	if (rc == SZ_E_NOT_FOUND && !creating) {
-		wrong_codename_page(rq, token);
+		const struct sz_form_field *m = sz_form_get(&form, "message");
+		wrong_codename_page(rq, token, m ? m->value : NULL);
 		rc = SZ_OK;
 	} else if (rc != SZ_OK) {
-		rc = sz_request_fail(rq, 500, creating ? "Your codename could "
-			"not be set up. Nothing was kept; please try again." :
-			"Logging in failed on the server. Please try again "
-			"later.");
+		rc = sz_request_fail(rq, 500, creating ? N_("Your codename could "
+			"not be set up. Nothing was kept; please try again.") :
+			N_("Logging in failed on the server. Please try again "
+			"later."));
 	} else {
-		rc = log_in(rq, id, keys);
+		const struct sz_form_field *m = creating ? NULL :
+			sz_form_get(&form, "message");
+		rc = log_in(rq, id, keys, m ? m->value : NULL);
 	}
 out:
 	sz_form_free(&form);
@@ -384,112 +429,172 @@ int sz_source_logout(struct sz_request *rq)
 	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 		"%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
 		SZ_SOURCE_COOKIE);
+	const struct sz_lang *L = sz_web_lang(rq);
 	struct sz_buf *b = &rq->page;
-	sz_html_begin(b, SZ_SOURCE_SITE, "Logged out");
-	sz_buf_puts(b, "<h1>You are logged out</h1>\n<p>Thank you. To leave "
-		"no trace on this computer, close Tor Browser now: it forgets "
-		"everything from this visit.</p>\n");
+	sz_source_page_begin(rq, L, _(L, "Logged out"), "/");
+	sz_buf_printf(b, "<h1>%s</h1>\n<p>%s</p>\n", _(L, "You are logged out"),
+		_(L, "Thank you. To leave no trace on this computer, close Tor "
+		"Browser now: it forgets everything from this visit."));
 	return sz_html_end(b);
 }
 
-/* The replies addressed to the logged-in source, decrypted in memory with
- * the secret key its codename gave (held only in its session). */
-static void show_replies(struct sz_request *rq, const struct sz_session *s)
+/* POST /reply/delete: a source deletes a reply it has read.  Its file
+ * goes at once; the row stays, marked, so the editors see it was read
+ * and deleted. */
+int sz_source_reply_delete(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
 	struct sz_store *st = app->in->store;
-	struct sz_reply_row *rows = NULL;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1] = "";
+	int rc = checked_form(rq, &s, &form);
+	if (rc != SZ_OK)
+		goto out;
+	const struct sz_form_field *f = sz_form_get(&form, "reply");
+	char *end = NULL;
+	long long id = f != NULL ? strtoll(f->value, &end, 10) : 0;
+	if (f == NULL || end == f->value || *end != '\0' || id <= 0) {
+		rc = sz_request_fail(rq, 400, N_("There is no such reply."));
+		goto out;
+	}
+	rc = st->ops->reply_delete(st, s.user_id, id, blob, &err);
+	if (rc == SZ_E_NOT_FOUND) {
+		rc = sz_request_fail(rq, 404, N_("This reply is gone already."));
+		goto out;
+	}
+	if (rc != SZ_OK) {
+		rc = sz_request_fail(rq, 500, N_("The reply could not be deleted. "
+			"Please try again later."));
+		goto out;
+	}
+	if (blob[0] != '\0')
+		sz_blob_remove(&app->in->blobs, blob, NULL);
+	rc = sz_source_redirect(rq, "/source?deleted=1#replies");
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rc;
+}
+
+/* The replies addressed to the logged-in source (rows[0..n)), decrypted
+ * in memory with the secret key its codename gave (held only in its
+ * session). */
+static void show_replies(struct sz_request *rq, const struct sz_lang *L,
+	const struct sz_session *s, const struct sz_reply_row *rows, size_t n)
+{
+	struct sz_source_app *app = rq->app;
 	struct sz_age_identity *id = NULL;
 	struct sz_err err;
-	size_t n = 0;
 	struct sz_buf *b = &rq->page;
-	if (st->ops->replies(st, s->user_id, &rows, &n, &err) != SZ_OK)
-		n = 0;
-	if (n == 0) {
-		sz_buf_puts(b, "<p class=\"note\" id=\"replies\">No replies "
-			"yet. Our journalists will answer here; check back in a "
-			"few days.</p>\n");
-		free(rows);
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++)
+		shown += !rows[i].deleted;
+	sz_buf_printf(b, "<h2 id=\"replies\">%s</h2>\n", _(L, "Replies"));
+	if (shown == 0) {
+		sz_buf_printf(b, "<p class=\"note\" id=\"no-replies\">%s</p>\n",
+			_(L, "No replies yet. Our journalists will answer here; "
+			"check back in a few days."));
 		return;
 	}
 	if (!s->has_secret ||
 	    sz_age_identity_from_key(s->secret, &id, &err) != SZ_OK)
 		n = 0;
-	sz_buf_puts(b, "<div id=\"replies\">\n");
 	for (size_t i = 0; i < n; i++) {
 		struct sz_buf text;
-		sz_buf_printf(b, "<div class=\"reply\"><p class=\"note\">%s</p>",
-			rows[i].day);
+		if (rows[i].deleted)
+			continue;
+		sz_buf_printf(b, "<div class=\"reply\" id=\"reply-%lld\"><p "
+			"class=\"note\">%s</p>", (long long)rows[i].id, rows[i].day);
 		if (sz_web_open(&app->in->blobs, rows[i].blob, id,
 			    REPLY_SHOW_MAX, &text, &err) == SZ_OK) {
-			sz_buf_puts(b, "<p class=\"reply-text\">");
+			sz_buf_puts(b, "<p class=\"reply-text\" dir=\"auto\">");
 			sz_html_escape(b, (const char *)text.data);
 			sz_buf_puts(b, "</p>");
 			sz_buf_free(&text);
 		} else {
-			sz_buf_puts(b, "<p class=\"error\">This reply could not "
-				"be read.</p>");
+			sz_buf_printf(b, "<p class=\"error\">%s</p>",
+				_(L, "This reply could not be read."));
 		}
+		sz_buf_puts(b, "<form method=\"post\" action=\"/reply/delete\" "
+			"class=\"inline\">\n");
+		csrf_field(b, s);
+		sz_buf_printf(b, "<input type=\"hidden\" name=\"reply\" "
+			"value=\"%lld\">\n<button type=\"submit\" class=\"quiet\">"
+			"%s</button>\n</form>\n", (long long)rows[i].id,
+			_(L, "Delete this reply"));
 		sz_buf_puts(b, "</div>\n");
 	}
-	sz_buf_puts(b, "</div>\n");
 	sz_age_identity_free(id);
-	free(rows);
 }
 
 int sz_source_home(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
+	struct sz_store *st = app->in->store;
 	struct sz_session s;
 	struct sz_err err;
+	struct sz_reply_row *replies = NULL;
+	size_t nreplies = 0;
 	if (!sz_source_session(rq, &s) || s.user_id == 0) {
 		sodium_memzero(&s, sizeof(s));
 		return sz_source_redirect(rq, "/");
 	}
+	const struct sz_lang *L = sz_web_lang(rq);
 	int64_t count = 0;
-	app->in->store->ops->source_submission_count(app->in->store,
-		s.user_id, &count, &err);
+	st->ops->source_submission_count(st, s.user_id, &count, &err);
+	if (st->ops->replies(st, s.user_id, &replies, &nreplies, &err) != SZ_OK)
+		nreplies = 0;
 	const char *sent = sz_request_query(rq, "sent");
 	struct sz_buf *b = &rq->page;
-	sz_html_begin(b, SZ_SOURCE_SITE, "Send documents");
-	sz_buf_puts(b, "<h1>Send us documents or a message</h1>\n");
+	sz_source_page_begin(rq, L, _(L, "Send documents"), "/source");
+	/* a reply that arrived comes first, above everything else */
+	size_t live = 0;
+	for (size_t i = 0; i < nreplies; i++)
+		live += !replies[i].deleted;
+	const char *deleted = sz_request_query(rq, "deleted");
+	if (deleted != NULL && strcmp(deleted, "1") == 0)
+		sz_buf_printf(b, "<p class=\"ok\" id=\"reply-deleted\">%s</p>\n",
+			_(L, "The reply was deleted: it is gone from this server."));
+	if (live > 0) {
+		sz_buf_puts(b, "<p class=\"notice\" id=\"reply-arrived\">"
+			"<strong>");
+		sz_buf_printf(b, NG_(L, "A reply from our journalists has "
+			"arrived.", "%zu replies from our journalists have arrived.",
+			live), live);
+		sz_buf_printf(b, "</strong> <a href=\"#replies\">%s</a></p>\n",
+			_(L, "Go to the replies"));
+	}
+	sz_buf_printf(b, "<h1>%s</h1>\n", _(L, "Send us documents or a message"));
 	if (sent != NULL && strcmp(sent, "1") == 0)
-		sz_buf_puts(b, "<p class=\"ok\" id=\"sent\">Thank you. What you "
-			"sent has been encrypted and stored for our editors. Come "
-			"back in a few days with your codename to read any "
-			"reply.</p>\n");
-	sz_buf_printf(b, "<p class=\"note\">You have sent %lld submission%s "
-		"so far.</p>\n", (long long)count, count == 1 ? "" : "s");
+		sz_buf_printf(b, "<p class=\"ok\" id=\"sent\">%s</p>\n",
+			_(L, "Thank you. What you sent has been encrypted and stored "
+			"for our editors. Come back in a few days with your "
+			"codename to read any reply."));
+	sz_buf_printf(b, "<p class=\"note\" id=\"count\">");
+	sz_buf_printf(b, NG_(L, "You have sent %lld submission so far.",
+		"You have sent %lld submissions so far.", (unsigned long)count),
+		(long long)count);
+	sz_buf_puts(b, "</p>\n");
 	struct sz_recipient_row *rows = NULL;
 	size_t nrcpt = 0;
-	if (app->in->store->ops->recipient_list(app->in->store, &rows, &nrcpt,
-		    &err) != SZ_OK)
+	if (st->ops->recipient_list(st, &rows, &nrcpt, &err) != SZ_OK)
 		nrcpt = 0;
 	free(rows);
 	if (nrcpt == 0)
-		sz_buf_puts(b, "<p class=\"error\" id=\"not-ready\">This inbox "
-			"cannot receive anything yet: no editor has registered a "
-			"key. Please come back later; nothing you send now could "
-			"be kept.</p>\n");
-	sz_buf_printf(b, "<form method=\"post\" action=\"/submit\" "
-		"enctype=\"multipart/form-data\">\n");
-	csrf_field(b, &s);
-	sz_buf_printf(b, "<label for=\"message\">Message</label>\n"
-		"<textarea id=\"message\" name=\"message\" maxlength=\"%llu\">"
-		"</textarea>\n<label for=\"files\">Files (up to %llu, each up "
-		"to %llu MB)</label>\n<input type=\"file\" id=\"files\" "
-		"name=\"files\" multiple>\n<button type=\"submit\">Send "
-		"securely</button>\n</form>\n",
-		(unsigned long long)app->in->cfg.max_message_kb * 1024,
-		(unsigned long long)app->in->cfg.max_files,
-		(unsigned long long)app->in->cfg.max_file_mb);
-	sz_buf_puts(b, "<h2>Replies</h2>\n");
-	show_replies(rq, &s);
+		sz_buf_printf(b, "<p class=\"error\" id=\"not-ready\">%s</p>\n",
+			_(L, "This inbox cannot receive anything yet: no editor has "
+			"registered a key. Please come back later; nothing you send "
+			"now could be kept."));
+	sz_source_submit_form(rq, L, &s, NULL);
+	show_replies(rq, L, &s, replies, nreplies);
 	sz_buf_puts(b, "<form method=\"post\" action=\"/logout\" "
 		"class=\"inline\">\n");
 	csrf_field(b, &s);
-	sz_buf_puts(b, "<button type=\"submit\" class=\"quiet\">Log out</button>"
-		"\n</form>\n");
+	sz_buf_printf(b, "<button type=\"submit\" class=\"quiet\">%s</button>"
+		"\n</form>\n", C_(L, "button", "Log out"));
+	free(replies);
 	sodium_memzero(&s, sizeof(s));
 	return sz_html_end(b);
 }

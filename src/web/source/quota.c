@@ -117,33 +117,37 @@ static int reserve(struct sz_request *rq, struct sz_source_quota *q,
 {
 	struct sz_source_app *app = rq->app;
 	const struct sz_config *cfg = &app->in->cfg;
-	char msg[240];
+	const struct sz_lang *L = sz_web_lang(rq);
+	char msg[1024];
 	roll(q);
 	if (strcmp(h->day, q->day) != 0 && !first)
 		h->bytes = 0;   /* yesterday's reservation went with the day */
 	struct sz_quota_entry *e = entry(q, h->source_id);
 	if (e == NULL)
-		return refuse(rq, 503, "The server is busy. Please try again in a "
-			"few minutes. Nothing was kept.");
+		return refuse(rq, 503, N_("The server is busy. Please try again "
+			"in a few minutes. Nothing was kept."));
 	uint64_t per_source = cfg->source_mb_per_day << 20;
 	uint64_t global = cfg->inbox_mb_per_day << 20;
 	if (first && e->submissions >= cfg->source_submissions_per_day) {
-		snprintf(msg, sizeof(msg), "You have sent %llu submissions today, "
-			"the most one source may send in a day. Please send the rest "
-			"tomorrow. Nothing was kept.",
+		snprintf(msg, sizeof(msg), NG_(L, "You have sent %llu submission "
+			"today, the most one source may send in a day. Please send "
+			"the rest tomorrow. Nothing was kept.", "You have sent %llu "
+			"submissions today, the most one source may send in a day. "
+			"Please send the rest tomorrow. Nothing was kept.",
+			(unsigned long)e->submissions),
 			(unsigned long long)e->submissions);
 		return refuse(rq, 429, msg);
 	}
 	if (e->bytes + n > per_source) {
-		snprintf(msg, sizeof(msg), "This would take what you have sent "
-			"today past %llu MB, the most one source may send in a day. "
-			"Please send the rest tomorrow. Nothing was kept.",
+		snprintf(msg, sizeof(msg), _(L, "This would take what you have "
+			"sent today past %llu MB, the most one source may send in a "
+			"day. Please send the rest tomorrow. Nothing was kept."),
 			(unsigned long long)cfg->source_mb_per_day);
 		return refuse(rq, 429, msg);
 	}
 	if (q->global_bytes + n > global)
-		return refuse(rq, 503, "The inbox has taken in all it can for "
-			"today. Please try again tomorrow. Nothing was kept.");
+		return refuse(rq, 503, N_("The inbox has taken in all it can for "
+			"today. Please try again tomorrow. Nothing was kept."));
 	e->bytes += n;
 	e->last = ++q->clock;
 	q->global_bytes += n;
@@ -160,9 +164,9 @@ static int disk_ok(struct sz_request *rq, uint64_t more)
 	uint64_t floor = app->in->cfg.min_free_disk_mb << 20;
 	uint64_t have = free_bytes(app);
 	if (have != UINT64_MAX && (have < floor || have - floor < more))
-		return refuse(rq, 507, "The server is short of disk space and "
+		return refuse(rq, 507, N_("The server is short of disk space and "
 			"cannot take this now. Please try again in a few days. "
-			"Nothing was kept.");
+			"Nothing was kept."));
 	return SZ_OK;
 }
 

@@ -18,6 +18,8 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
+#include "web/brand.h"
+#include "web/i18n.h"
 #include "web/web.h"
 
 #define SZ_SOURCE_SITE "samizdat"
@@ -86,19 +88,33 @@ struct sz_source_app {
 	sem_t argon2_slots;
 	/* seals the codename a first visit is shown into its own form */
 	uint8_t *seal_key;         /* sodium_malloc'd, this process only */
+	/* the newsroom's name, introduction and logo: a copy of the face's
+	 * (loaded before the lock-in, cli/faces.c), not owned */
+	struct sz_brand brand;
 };
 
+/* brand must outlive app. */
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
-	struct sz_err *err);
+	const struct sz_brand *brand, struct sz_err *err);
 void sz_source_app_free(struct sz_source_app *app);
 
 /* The route table. */
 const struct sz_route *sz_source_routes(size_t *n);
-/* Renders an error page in the face's look. */
+/* Renders an error page in the face's look and the reader's language
+ * (a message that is a msgid of the catalogue is shown translated), with
+ * a link back to where the source was: their own page when logged in. */
 void sz_source_error_page(struct sz_request *rq, unsigned status,
 	const char *message);
 
 /* ---- shared by the handlers (app.c) ---- */
+
+/* Opens a page of the face in language L: the newsroom's name and logo,
+ * and the language switcher, whose links lead to this page or, for a page
+ * that answers a form (which cannot be fetched again), to back. */
+int sz_source_page_begin(struct sz_request *rq, const struct sz_lang *L,
+	const char *title, const char *back);
+/* GET /logo.png, /logo.svg */
+int sz_source_logo(struct sz_request *rq);
 
 /* The request's session, if its cookie names a live one. */
 bool sz_source_session(struct sz_request *rq, struct sz_session *s);
@@ -141,6 +157,30 @@ int sz_source_new_post(struct sz_request *rq);
 int sz_source_login(struct sz_request *rq);
 int sz_source_logout(struct sz_request *rq);
 int sz_source_home(struct sz_request *rq);
+int sz_source_reply_delete(struct sz_request *rq);
+/* The most a login form may carry: a codename, or after a session ended
+ * a message too (form.c), URL-encoded (up to three bytes a byte).  A
+ * longer message is shown to be copied instead. */
+#define SZ_SOURCE_LOGIN_BODY_MAX (64 * 1024)
+#define SZ_SOURCE_CARRY_MAX (SZ_SOURCE_LOGIN_BODY_MAX / 3 - 1024)
+
+/* The login form (pages.c), with the pre-login token given (the one the
+ * codename attempts are charged to), or a new one (which sets its
+ * cookie); message, if not NULL, goes with it in a text box of its own,
+ * and comes back in the submission form once logged in. */
+void sz_source_login_form(struct sz_request *rq, const struct sz_lang *L,
+	const char *token, const char *message);
+/* The submission form came back stale (form.c): the source's own page
+ * again (s logged in) or, its session gone (s NULL), the login form,
+ * either with message (NUL-terminated, or NULL) filled in and a word on
+ * the files, which a browser cannot be made to choose again. */
+int sz_source_form_again(struct sz_request *rq, const struct sz_session *s,
+	const char *message, uint64_t files);
+/* The submission form for the logged-in source s (form.c): the desks it
+ * may choose, then the message, filled in with message (NULL: empty),
+ * then the files. */
+void sz_source_submit_form(struct sz_request *rq, const struct sz_lang *L,
+	const struct sz_session *s, const char *message);
 /* The upload (submit.c). */
 int sz_source_submit_begin(struct sz_request *rq);
 int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,

@@ -10,6 +10,14 @@
  * transaction; anything less leaves nothing visible, and the temporary
  * files go.  The message is held in memory until then (bounded by
  * max_message_kb) and wiped.
+ *
+ * The files are encrypted to the readers of the desk the source writes
+ * to (store.h): the form's desk field comes before the files, and the
+ * keys are fetched when the first file or the message needs them.
+ *
+ * A stale form (its token expired, or the session gone) is read to the
+ * end all the same, its files dropped unread, so that the page can come
+ * back with the message filled in (form.c): nothing typed is lost.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -25,8 +33,10 @@
 
 #define MAX_PARTS_EXTRA 8   /* csrf, message, and a few unknown fields */
 #define CSRF_MAX 64
+#define DESK_FIELD_MAX 20   /* digits of a desk id */
 
-enum part_kind { PART_NONE, PART_CSRF, PART_MESSAGE, PART_FILE, PART_SKIP };
+enum part_kind { PART_NONE, PART_CSRF, PART_DESK, PART_MESSAGE, PART_FILE,
+	PART_SKIP };
 
 struct pending_item {
 	enum sz_item_kind kind;
@@ -42,8 +52,14 @@ struct submit_ctx {
 	struct sz_multipart *mp;
 	enum part_kind cur;
 	bool csrf_ok;
+	bool stale;        /* token or session expired: read, keep nothing */
+	bool expired;      /* no session at all */
+	uint64_t dropped;  /* files of a stale form, dropped unread */
 	char csrf[CSRF_MAX + 1];
 	size_t csrf_len;
+	char desk[DESK_FIELD_MAX + 1];
+	size_t desk_len;
+	bool rcpts_loaded;
 	struct sz_buf message;
 	/* the file being received */
 	struct sz_mp_part part;
@@ -90,6 +106,8 @@ static int fail(struct sz_request *rq, unsigned status, const char *msg)
 	return sz_request_fail(rq, status, msg);
 }
 
+static int load_recipients(struct sz_request *rq, struct submit_ctx *c);
+
 /* Encrypts a small plaintext held in memory into a new sealed blob. */
 static int encrypt_small(struct sz_request *rq, struct submit_ctx *c,
 	const uint8_t *data, size_t len, struct sz_blob_tmp *t)
@@ -98,8 +116,8 @@ static int encrypt_small(struct sz_request *rq, struct submit_ctx *c,
 	struct sz_err err;
 	if (sz_web_seal(&app->in->blobs, c->rcpts, c->nrcpts, data, len, t,
 		    &err) != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept; please try again later.");
+		return fail(rq, 500, N_("The server could not store what you sent. "
+			"Nothing was kept; please try again later."));
 	return SZ_OK;
 }
 
@@ -115,10 +133,17 @@ static int part_begin(void *ctx, const struct sz_mp_part *p)
 		return SZ_OK;
 	}
 	if (!c->csrf_ok)
-		return fail(rq, 403, "This form is out of date. Go back, reload "
-			"the page and send again.");
+		c->stale = true;   /* no token came first */
 	if (strcmp(p->name, "message") == 0 && !p->has_filename) {
 		c->cur = PART_MESSAGE;
+		return SZ_OK;
+	}
+	if (strcmp(p->name, "desk") == 0 && !p->has_filename) {
+		if (c->rcpts_loaded && !c->stale)
+			return fail(rq, 400, N_("The desk must be chosen before "
+				"the files. Nothing was kept."));
+		c->cur = PART_DESK;
+		c->desk_len = 0;
 		return SZ_OK;
 	}
 	if (strcmp(p->name, "files") != 0 || !p->has_filename) {
@@ -129,24 +154,32 @@ static int part_begin(void *ctx, const struct sz_mp_part *p)
 		c->cur = PART_SKIP; /* the empty part of "no file chosen" */
 		return SZ_OK;
 	}
+	if (c->stale) {
+		c->dropped++;
+		c->cur = PART_SKIP;
+		return SZ_OK;
+	}
+	int rc = load_recipients(rq, c);
+	if (rc != SZ_OK)
+		return rc;
 	if (++c->files > app->in->cfg.max_files) {
-		char msg[128];
-		snprintf(msg, sizeof(msg), "You can send at most %llu files at "
-			"once. Send the rest in another submission.",
-			(unsigned long long)app->in->cfg.max_files);
+		char msg[512];
+		snprintf(msg, sizeof(msg), _(sz_web_lang(rq), "You can send at "
+			"most %llu files at once. Send the rest in another "
+			"submission."), (unsigned long long)app->in->cfg.max_files);
 		return fail(rq, 413, msg);
 	}
 	struct pending_item *it = new_item(c);
 	if (it == NULL)
-		return fail(rq, 500, "The server ran out of memory.");
+		return fail(rq, 500, N_("The server ran out of memory."));
 	it->kind = SZ_ITEM_FILE;
 	c->part = *p;
 	c->file_size = 0;
 	if (sz_blob_create(&app->in->blobs, &it->data, &err) != SZ_OK ||
 	    sz_age_encrypt_begin(&c->enc, c->rcpts, c->nrcpts, NULL,
 		    sz_blob_write, &it->data, &err) != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept; please try again later.");
+		return fail(rq, 500, N_("The server could not store what you sent. "
+			"Nothing was kept; please try again later."));
 	c->cur = PART_FILE;
 	return SZ_OK;
 }
@@ -159,17 +192,27 @@ static int part_data(void *ctx, const uint8_t *data, size_t len)
 	struct sz_err err;
 	switch (c->cur) {
 	case PART_CSRF:
-		if (c->csrf_len + len > CSRF_MAX)
-			return fail(rq, 403, "This form is out of date.");
+		if (c->csrf_len + len > CSRF_MAX) {
+			c->stale = true;
+			return SZ_OK;
+		}
 		memcpy(c->csrf + c->csrf_len, data, len);
 		c->csrf_len += len;
 		c->csrf[c->csrf_len] = '\0';
 		return SZ_OK;
+	case PART_DESK:
+		if (c->desk_len + len > DESK_FIELD_MAX)
+			return fail(rq, 400, N_("There is no such desk. Nothing "
+				"was kept."));
+		memcpy(c->desk + c->desk_len, data, len);
+		c->desk_len += len;
+		c->desk[c->desk_len] = '\0';
+		return SZ_OK;
 	case PART_MESSAGE:
 		if (sz_buf_append(&c->message, data, len) != SZ_OK) {
-			char msg[128];
-			snprintf(msg, sizeof(msg), "The message is longer than "
-				"%llu KB. Send it as a file instead.",
+			char msg[512];
+			snprintf(msg, sizeof(msg), _(sz_web_lang(rq), "The message "
+				"is longer than %llu KB. Send it as a file instead."),
 				(unsigned long long)app->in->cfg.max_message_kb);
 			return fail(rq, 413, msg);
 		}
@@ -177,16 +220,16 @@ static int part_data(void *ctx, const uint8_t *data, size_t len)
 	case PART_FILE:
 		c->file_size += len;
 		if (c->file_size > app->in->cfg.max_file_mb << 20) {
-			char msg[SZ_MP_FILENAME_MAX + 128];
-			snprintf(msg, sizeof(msg), "The file \"%.200s\" is larger "
-				"than %llu MB. Nothing was kept.",
+			char msg[SZ_MP_FILENAME_MAX + 512];
+			snprintf(msg, sizeof(msg), _(sz_web_lang(rq), "The file "
+				"\"%.200s\" is larger than %llu MB. Nothing was kept."),
 				c->part.filename,
 				(unsigned long long)app->in->cfg.max_file_mb);
 			return fail(rq, 413, msg);
 		}
 		if (sz_age_encrypt_update(c->enc, data, len, &err) != SZ_OK)
-			return fail(rq, 500, "The server could not store what "
-				"you sent. Nothing was kept.");
+			return fail(rq, 500, N_("The server could not store what "
+				"you sent. Nothing was kept."));
 		return SZ_OK;
 	default:
 		return SZ_OK;
@@ -201,10 +244,10 @@ static int part_end(void *ctx)
 	enum part_kind kind = c->cur;
 	c->cur = PART_NONE;
 	if (kind == PART_CSRF) {
-		c->csrf_ok = sz_session_csrf_ok(&c->session, c->csrf);
-		if (!c->csrf_ok)
-			return fail(rq, 403, "This form is out of date. Go back, "
-				"reload the page and send again.");
+		c->csrf_ok = !c->expired && !c->stale &&
+			sz_session_csrf_ok(&c->session, c->csrf);
+		c->stale = !c->csrf_ok;
+		sodium_memzero(c->csrf, sizeof(c->csrf));
 		return SZ_OK;
 	}
 	if (kind != PART_FILE)
@@ -216,8 +259,8 @@ static int part_end(void *ctx)
 	if (rc == SZ_OK)
 		rc = sz_blob_seal(&it->data, &err);
 	if (rc != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept.");
+		return fail(rq, 500, N_("The server could not store what you sent. "
+			"Nothing was kept."));
 	it->padded = padme(it->data.size);
 	/* The name and type the browser gave travel encrypted, beside it. */
 	char meta[SZ_MP_FILENAME_MAX + SZ_MP_TYPE_MAX + 96];
@@ -236,24 +279,59 @@ static const struct sz_mp_handler mp_handler = {
 	part_begin, part_data, part_end,
 };
 
+/* The keys of whoever reads what this source writes: the desk it chose
+ * with its first submission, or the one this form chooses, or none (every
+ * recipient).  Once per upload, before the first thing is encrypted. */
 static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 {
 	struct sz_source_app *app = rq->app;
+	struct sz_store *st = app->in->store;
 	struct sz_recipient_row *rows = NULL;
 	size_t n = 0;
 	struct sz_err err;
-	if (app->in->store->ops->recipient_list(app->in->store, &rows, &n,
-		    &err) != SZ_OK)
-		return fail(rq, 500, "The server cannot accept submissions "
-			"right now. Please try again later.");
+	if (c->rcpts_loaded)
+		return SZ_OK;
+	c->rcpts_loaded = true;
+	int64_t want = 0, desk = 0;
+	if (c->desk_len > 0) {
+		char *end = NULL;
+		long long v = strtoll(c->desk, &end, 10);
+		if (end == c->desk || *end != '\0' || v < 0)
+			return fail(rq, 400, N_("There is no such desk. Nothing "
+				"was kept."));
+		want = v;
+	}
+	int rc = st->ops->source_desk_choose(st, c->session.user_id, want,
+		&desk, &err);
+	if (rc == SZ_E_NOT_FOUND)
+		return fail(rq, 400, N_("The desk you chose no longer takes "
+			"submissions. Go back and choose another. Nothing was "
+			"kept."));
+	if (rc != SZ_OK)
+		return fail(rq, 500, N_("The server cannot accept submissions "
+			"right now. Please try again later."));
+	if (desk == 0 && app->in->cfg.desk_required) {
+		struct sz_desk_row *desks = NULL;
+		size_t ndesks = 0, open = 0;
+		if (st->ops->desk_list(st, &desks, &ndesks, &err) == SZ_OK)
+			for (size_t i = 0; i < ndesks; i++)
+				open += !desks[i].closed && desks[i].neditors > 0;
+		free(desks);
+		if (open > 0)
+			return fail(rq, 400, N_("Choose who should read what you "
+				"send: one of the desks. Nothing was kept."));
+	}
+	if (st->ops->desk_recipients(st, desk, &rows, &n, &err) != SZ_OK)
+		return fail(rq, 500, N_("The server cannot accept submissions "
+			"right now. Please try again later."));
 	if (n == 0) {
 		free(rows);
-		return fail(rq, 503, "This inbox is not ready to receive "
+		return fail(rq, 503, N_("This inbox is not ready to receive "
 			"anything yet: no editor's key is registered. Nothing was "
-			"kept. Please try again later.");
+			"kept. Please try again later."));
 	}
 	c->rcpts = calloc(n, sizeof(*c->rcpts));
-	int rc = c->rcpts ? SZ_OK : SZ_E_NOMEM;
+	rc = c->rcpts ? SZ_OK : SZ_E_NOMEM;
 	for (size_t i = 0; rc == SZ_OK && i < n; i++) {
 		rc = sz_age_recipient_parse(rows[i].recipient, &c->rcpts[i],
 			&err);
@@ -262,8 +340,8 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 	}
 	free(rows);
 	if (rc != SZ_OK)
-		return fail(rq, 500, "The server's recipient list is damaged. "
-			"Nothing was kept.");
+		return fail(rq, 500, N_("The server's recipient list is damaged. "
+			"Nothing was kept."));
 	return SZ_OK;
 }
 
@@ -273,19 +351,18 @@ int sz_source_submit_begin(struct sz_request *rq)
 	struct sz_err err;
 	struct submit_ctx *c = calloc(1, sizeof(*c));
 	if (c == NULL)
-		return fail(rq, 500, "The server ran out of memory.");
+		return fail(rq, 500, N_("The server ran out of memory."));
 	rq->handler_ctx = c;
 	sz_buf_init(&c->message, app->in->cfg.max_message_kb * 1024);
-	if (!sz_source_session(rq, &c->session) || c->session.user_id == 0)
-		return fail(rq, 403, "You are not logged in (your session may "
-			"have expired). Log in with your codename and send "
-			"again.");
-	int rc = sz_source_quota_begin(rq, c->session.user_id, &c->quota);
-	if (rc != SZ_OK)
-		return rc;
-	rc = load_recipients(rq, c);
-	if (rc != SZ_OK)
-		return rc;
+	if (!sz_source_session(rq, &c->session) || c->session.user_id == 0) {
+		/* read on, keeping nothing, to give the message back */
+		c->expired = c->stale = true;
+	} else {
+		int rc = sz_source_quota_begin(rq, c->session.user_id,
+			&c->quota);
+		if (rc != SZ_OK)
+			return rc;
+	}
 	if (sz_multipart_new(&c->mp, sz_request_header(rq, "Content-Type"),
 		    &mp_handler, rq, app->in->cfg.max_files + MAX_PARTS_EXTRA,
 		    &err) != SZ_OK)
@@ -298,7 +375,7 @@ int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
 {
 	struct submit_ctx *c = rq->handler_ctx;
 	struct sz_err err;
-	if (sz_source_quota_more(rq, &c->quota, len) != SZ_OK)
+	if (!c->expired && sz_source_quota_more(rq, &c->quota, len) != SZ_OK)
 		return SZ_E_LIMIT;
 	int rc = sz_multipart_feed(c->mp, data, len, &err);
 	if (rc != SZ_OK && !rq->error)
@@ -351,30 +428,34 @@ int sz_source_submit(struct sz_request *rq)
 	struct sz_err err;
 	if (sz_multipart_finish(c->mp, &err) != SZ_OK)
 		return fail(rq, 400, err.msg);
-	if (!c->csrf_ok)
-		return fail(rq, 403, "This form is out of date. Go back, reload "
-			"the page and send again.");
+	bool text = c->message.len == 0 || sz_utf8_valid(
+		(const char *)c->message.data, c->message.len);
+	if (c->stale || !c->csrf_ok)   /* nothing kept; the message goes back */
+		return sz_source_form_again(rq, c->expired ? NULL : &c->session,
+			text ? (const char *)c->message.data : NULL, c->dropped);
 	if (c->message.len > 0) {
-		if (!sz_utf8_valid((const char *)c->message.data,
-			    c->message.len))
-			return fail(rq, 400, "The message is not valid text "
-				"(UTF-8). Nothing was kept.");
+		if (!text)
+			return fail(rq, 400, N_("The message is not valid text "
+				"(UTF-8). Nothing was kept."));
+		int rc = load_recipients(rq, c);
+		if (rc != SZ_OK)
+			return rc;
 		struct pending_item *it = new_item(c);
 		if (it == NULL)
-			return fail(rq, 500, "The server ran out of memory.");
+			return fail(rq, 500, N_("The server ran out of memory."));
 		it->kind = SZ_ITEM_MESSAGE;
-		int rc = encrypt_small(rq, c, c->message.data, c->message.len,
+		rc = encrypt_small(rq, c, c->message.data, c->message.len,
 			&it->data);
 		if (rc != SZ_OK)
 			return rc;
 		it->padded = padme(it->data.size);
 	}
 	if (c->nitems == 0)
-		return fail(rq, 400, "Nothing was sent: write a message or "
-			"choose at least one file.");
+		return fail(rq, 400, N_("Nothing was sent: write a message or "
+			"choose at least one file."));
 	if (commit(rq, c) != SZ_OK)
-		return fail(rq, 500, "The server could not store what you sent. "
-			"Nothing was kept; please try again later.");
+		return fail(rq, 500, N_("The server could not store what you sent. "
+			"Nothing was kept; please try again later."));
 	c->nitems = 0; /* committed: the cleaner must leave them */
 	sz_source_quota_end(rq->app, &c->quota, true);
 	return sz_source_redirect(rq, "/source?sent=1");

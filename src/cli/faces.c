@@ -1,0 +1,309 @@
+/*
+ * faces.c - the face table and one face's life in its process: open what
+ * its row lists, lock in, serve, stop (faces.h).  Order matters and is
+ * kept in one place, sz_face_open: root is given up before anything is
+ * opened (files made belong to the instance's user), the document runner
+ * is forked before anything of the instance is in memory, the lock-in
+ * comes after every file the face will write is open or exists, and
+ * before the first thread; what it only reads is opened after the lock-in,
+ * so no descriptor keeps a write access the lock-in took away.
+ *
+ * It prints where it listens and nothing about any request.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/faces.h"
+#include "core/i18n.h"
+
+#define RETENTION_INTERVAL_S 3600
+
+static int source_init(struct sz_face_run *r, struct sz_err *err)
+{
+	return sz_source_app_init(&r->app.source, &r->in, &r->brand, err);
+}
+
+static void source_free(struct sz_face_run *r)
+{
+	sz_source_app_free(&r->app.source);
+}
+
+static int editor_init(struct sz_face_run *r, struct sz_err *err)
+{
+	return sz_editor_app_init(&r->app.editor, &r->in, &r->runner, err);
+}
+
+static void editor_free(struct sz_face_run *r)
+{
+	sz_editor_app_free(&r->app.editor);
+}
+
+static int public_init(struct sz_face_run *r, struct sz_err *err)
+{
+	(void)err;
+	sz_public_app_init(&r->app.pub, r->in.archive,
+		(unsigned)r->in.cfg.search_time_ms, &r->brand);
+	return SZ_OK;
+}
+
+static void public_free(struct sz_face_run *r)
+{
+	(void)r;
+}
+
+static const struct sz_face faces[] = {
+	{
+		.name = "source", .process = "samizdat-source",
+		.opens = SZ_PART_SECRETS | SZ_PART_INBOX | SZ_PART_BLOBS,
+		.listen = offsetof(struct sz_config, listen_source),
+		.init = source_init, .free = source_free,
+		.routes = sz_source_routes, .error_page = sz_source_error_page,
+		.syscalls = SZ_SYSCALLS_FACE,
+		.chores = SZ_FACE_SWEEP | SZ_FACE_RETENTION | SZ_FACE_SPEAKS,
+	},
+	{
+		.name = "editor", .process = "samizdat-editor",
+		.opens = SZ_PART_SECRETS | SZ_PART_INBOX | SZ_PART_BLOBS |
+			SZ_PART_ARCHIVE,
+		.listen = offsetof(struct sz_config, listen_editor),
+		.init = editor_init, .free = editor_free,
+		.routes = sz_editor_routes, .error_page = sz_editor_error_page,
+		.syscalls = SZ_SYSCALLS_FACE,
+		.chores = SZ_FACE_RUNNER,
+	},
+	{
+		.name = "public", .process = "samizdat-public",
+		.opens = SZ_PART_ARCHIVE_RO,
+		.listen = offsetof(struct sz_config, listen_public),
+		.init = public_init, .free = public_free,
+		.routes = sz_public_routes, .error_page = sz_public_error_page,
+		.syscalls = SZ_SYSCALLS_FACE,
+		.chores = SZ_FACE_SPEAKS,
+	},
+};
+
+const struct sz_face *sz_faces(size_t *n)
+{
+	*n = sizeof(faces) / sizeof(faces[0]);
+	return faces;
+}
+
+const struct sz_face *sz_face_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(faces) / sizeof(faces[0]); i++)
+		if (strcmp(faces[i].name, name) == 0)
+			return &faces[i];
+	return NULL;
+}
+
+const char *sz_face_listen(const struct sz_face *face,
+	const struct sz_config *cfg)
+{
+	return (const char *)cfg + face->listen;
+}
+
+/* Incomplete uploads and blobs without a row, left by a crash. */
+static int sweep(struct sz_face_run *r, struct sz_err *err)
+{
+	size_t swept = 0;
+	int rc = sz_blobs_sweep(&r->in.blobs, r->in.store, &swept, err);
+	if (rc == SZ_OK && swept > 0)
+		fprintf(stderr, "samizdat serve: removed %zu incomplete upload "
+			"file%s left by an earlier stop\n", swept,
+			swept == 1 ? "" : "s");
+	return rc;
+}
+
+int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
+	const char *dir, bool serving, struct sz_err *err)
+{
+	struct sz_config cfg;
+	memset(r, 0, sizeof(*r));
+	r->face = face;
+	int rc = sz_config_load(&cfg, dir, err);
+	if (rc == SZ_OK)
+		rc = sz_sandbox_drop_root(cfg.user, dir, err);
+	if (rc != SZ_OK)
+		return rc;
+	sz_sandbox_no_dumps();
+	prctl(PR_SET_NAME, face->process);
+	/* The runner's rules name the archive's files: they must exist. */
+	if (serving && (face->chores & SZ_FACE_RUNNER)) {
+		struct sz_child_limits limits;
+		sz_child_limits_of(&cfg, &limits);
+		rc = sz_archive_prepare(dir, err);
+		if (rc == SZ_OK)
+			rc = sz_doc_runner_start(&r->runner, dir, &limits, err);
+		if (rc != SZ_OK)
+			return rc;
+		r->runner_started = true;
+	}
+	rc = sz_instance_open_parts(&r->in, dir, face->opens, err);
+	if (rc != SZ_OK)
+		return rc;
+	r->in_open = true;
+	if (serving && (face->chores & SZ_FACE_SWEEP))
+		rc = sweep(r, err);
+	if (rc != SZ_OK)
+		return rc;
+	/* The catalogues and the logo are read (the logo scrubbed by
+	 * samizdat-doc) while their paths are still reachable. */
+	if (face->chores & SZ_FACE_SPEAKS) {
+		rc = sz_i18n_load(r->in.cfg.languages, err);
+		if (rc == SZ_OK) {
+			r->speaks = true;
+			rc = sz_brand_load(&r->brand, &r->in.cfg, err);
+		}
+		if (rc != SZ_OK)
+			return rc;
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "the %s face", face->name);
+	struct sz_sandbox sb;
+	sz_sandbox_init(&sb, name, face->syscalls);
+	rc = sz_instance_confine(&r->in, &sb, err);
+	if (rc == SZ_OK)
+		rc = sz_sandbox_apply(&sb, err);
+	sz_sandbox_free(&sb);
+	/* Locked in: what is read-only is opened now, and read-only. */
+	if (rc == SZ_OK)
+		rc = sz_instance_open_readers(&r->in, err);
+	if (rc == SZ_OK)
+		rc = face->init(r, err);
+	if (rc == SZ_OK)
+		r->app_ready = true;
+	return rc;
+}
+
+void sz_face_close(struct sz_face_run *r)
+{
+	if (r->app_ready)
+		r->face->free(r);
+	r->app_ready = false;
+	if (r->in_open)
+		sz_instance_close(&r->in);
+	r->in_open = false;
+	if (r->runner_started)
+		sz_doc_runner_stop(&r->runner);
+	r->runner_started = false;
+	if (r->speaks) {
+		sz_brand_free(&r->brand);
+		sz_i18n_unload();
+	}
+	r->speaks = false;
+}
+
+/* Deletes what is past retention_days, saying only how much: nothing
+ * about whose it was or when it came. */
+static void retention(struct sz_instance *in)
+{
+	struct sz_err err;
+	size_t subs = 0, files = 0;
+	if (sz_instance_purge(in, 0, &subs, &files, &err) != SZ_OK)
+		fprintf(stderr, "samizdat serve: retention: %s\n", err.msg);
+	else if (subs > 0) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "%zu submissions older than "
+			"%llu days", subs,
+			(unsigned long long)in->cfg.retention_days);
+		in->store->ops->audit_add(in->store, "server", "retention",
+			detail, NULL);
+		fprintf(stderr, "samizdat serve: retention: deleted %zu "
+			"submission%s (%zu file%s) older than %llu days\n", subs,
+			subs == 1 ? "" : "s", files, files == 1 ? "" : "s",
+			(unsigned long long)in->cfg.retention_days);
+	}
+}
+
+/* "NAME face: http://HOST:PORT/" on stdout, or to the supervisor. */
+static void announce(const struct sz_face *face, const char *addr,
+	unsigned port, int ready_fd)
+{
+	char host[SZ_CONFIG_ADDR_SIZE], line[SZ_CONFIG_ADDR_SIZE + 64];
+	snprintf(host, sizeof(host), "%s", addr);
+	char *colon = strrchr(host, ':');
+	if (colon)
+		*colon = '\0';
+	int n = snprintf(line, sizeof(line), "%s face: http://%s:%u/\n",
+		face->name, host, port);
+	if (ready_fd < 0) {
+		fputs(line, stdout);
+		fflush(stdout);
+	} else {
+		if (write(ready_fd, line, (size_t)n) != n)
+			fprintf(stderr, "samizdat serve: cannot tell the "
+				"supervisor that the %s face is up\n", face->name);
+		close(ready_fd);
+	}
+}
+
+int sz_face_serve(const struct sz_face *face, const char *dir,
+	int listen_fd, const char *listen_addr, int ready_fd)
+{
+	/* Signals are taken by sigtimedwait below, in this thread only:
+	 * blocked before any thread starts, so every thread inherits it. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct sz_face_run r;
+	struct sz_http_server *srv = NULL;
+	struct sz_err err;
+	int status = SZ_EXIT_FAIL;
+	if (sz_face_open(&r, face, dir, true, &err) != SZ_OK) {
+		close(listen_fd);
+		cli_fail("serve", "the %s face: %s", face->name, err.msg);
+		goto out;
+	}
+	const struct sz_config *cfg = &r.in.cfg;
+	struct sz_http_limits limits = {
+		.max_connections = (unsigned)cfg->max_connections,
+		.idle_timeout_s = (unsigned)cfg->idle_timeout_s,
+		.header_timeout_s = (unsigned)cfg->header_timeout_s,
+		.request_timeout_s = (unsigned)cfg->request_timeout_s,
+		.max_header_bytes = (size_t)cfg->max_header_kb * 1024,
+		.max_body = cfg->max_submission_mb << 20,
+	};
+	size_t nroutes;
+	const struct sz_route *routes = face->routes(&nroutes);
+	if (sz_http_start_fd(&srv, listen_fd, routes, nroutes, &limits,
+	    face->error_page, &r.app, &err) != SZ_OK) {
+		cli_fail("serve", "the %s face: %s", face->name, err.msg);
+		goto out;
+	}
+	announce(face, listen_addr, sz_http_port(srv), ready_fd);
+
+	/* Chores (retention: at start-up, then hourly) until a signal. */
+	for (;;) {
+		if (face->chores & SZ_FACE_RETENTION)
+			retention(&r.in);
+		struct timespec hour = { RETENTION_INTERVAL_S, 0 };
+		if (sigtimedwait(&sigs, NULL, &hour) >= 0)
+			break;
+	}
+	unsigned busy = sz_http_in_flight(srv);
+	sz_http_quiesce(srv);
+	/* Under the supervisor, it says so once for every face. */
+	if (ready_fd < 0)
+		fprintf(stderr, "samizdat serve: stopping the %s face; waiting "
+			"for %u request%s in flight (signal again to stop now)\n",
+			face->name, busy, busy == 1 ? "" : "s");
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	while (sz_http_in_flight(srv) > 0 &&
+	       sigtimedwait(&sigs, NULL, &tick) < 0)
+		;
+	status = 0;
+out:
+	sz_http_stop(srv, 0);
+	sz_face_close(&r);
+	return status;
+}

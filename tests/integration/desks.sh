@@ -1,0 +1,107 @@
+#!/bin/sh
+# desks.sh - a source writing to one desk is read by that desk's editors
+# only: every file it leaves on the server decrypts (`age -d`) with their
+# keys and with no other desk's, nor with the instance-wide recipient's;
+# the other desk's editors do not see the source in their inbox and get a
+# 403 when they open it by its address.  A source that chooses no desk is
+# read by everyone; with desk_required it must choose.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/tap.sh"
+. "$here/lib.sh"
+
+make_instance inst
+add_editor inst anna && ANNA=$SECRET
+add_editor inst boris && BORIS=$SECRET
+"$SAMIZDAT" desk add -d inst Investigations anna >/dev/null
+"$SAMIZDAT" desk add -d inst Legal boris >/dev/null
+start_server inst || { not_ok "the source face starts"; finish; }
+start_editor inst || { not_ok "the editor face starts"; finish; }
+
+new_source a
+check "the submission form offers each desk as a radio button" sh -c "
+	grep -q 'name=\"desk\" value=\"[0-9]*\"[^>]*> Investigations' a.home.html &&
+	grep -q 'name=\"desk\" value=\"[0-9]*\"[^>]*> Legal' a.home.html"
+check "...and, by default, any editor" \
+	grep -q 'name="desk" value="0" checked' a.home.html
+INV=$(grep -o 'name="desk" value="[0-9]*"[^>]*> Investigations' a.home.html |
+	grep -o 'value="[0-9]*"' | grep -o '[0-9]*')
+printf 'the minister signed it\n' >memo.txt
+s=$(submit a -F "desk=$INV" -F "message=for the investigations desk" \
+	-F "files=@memo.txt;type=text/plain")
+check "a source sends a message and a file to the Investigations desk" test "$s" = 303
+
+n=0 anna_ok=0 others=0
+for f in $(find inst/blobs -name '*.age'); do
+	n=$((n + 1))
+	age -d -i anna.key "$f" >/dev/null 2>&1 && anna_ok=$((anna_ok + 1))
+	age -d -i boris.key "$f" >/dev/null 2>&1 && others=$((others + 1))
+	age -d -i inst.key "$f" >/dev/null 2>&1 && others=$((others + 1))
+done
+check "every file stored ($n) decrypts with the desk's editor's key" \
+	sh -c "[ $n -ge 3 ] && [ $anna_ok = $n ]"
+check "...and none with the other desk's editor's key or the instance-wide recipient's" \
+	test "$others" = 0
+
+curl -s -c a -b a "$URL/source" >a.home2.html
+check "the source's page names its desk and offers no other" sh -c "
+	grep -q 'id=\"desk\"' a.home2.html && grep -q 'Investigations' a.home2.html &&
+	! grep -q 'name=\"desk\"' a.home2.html"
+printf 'more\n' >more.txt
+LEGAL=$(grep -o 'name="desk" value="[0-9]*"[^>]*> Legal' a.home.html |
+	grep -o 'value="[0-9]*"' | grep -o '[0-9]*')
+cp a.home2.html a.home.html
+s=$(submit a -F "desk=$LEGAL" -F "files=@more.txt;type=text/plain")
+newest=$(ls -t $(find inst/blobs -name '*.age') | head -1)
+check "a later submission naming another desk still goes to the first" sh -c "
+	[ $s = 303 ] && age -d -i anna.key $newest >/dev/null 2>&1 &&
+	! age -d -i boris.key $newest >/dev/null 2>&1"
+
+s=$(editor_login eb boris 'a long editor password' "$(oathtool --totp -b "$BORIS")")
+check "the Legal desk's editor logs in" test "$s" = 303
+curl -s -b eb "$EURL/inbox" >eb.inbox.html
+check "...and does not see the Investigations source in the inbox" \
+	sh -c "! grep -q 'href=\"/source?id=1\"' eb.inbox.html"
+check "...nor open it by its address (403)" \
+	test "$(curl -s -b eb -o eb.src.html -w '%{http_code}' "$EURL/source?id=1")" = 403
+check "...nor download its items" \
+	sh -c "[ \"\$(curl -s -b eb -o dl -w '%{http_code}' '$EURL/download?item=1')\" != 200 ] &&
+	! age -d -i anna.key dl >/dev/null 2>&1"
+
+s=$(editor_login ea anna 'a long editor password' "$(oathtool --totp -b "$ANNA")")
+curl -s -b ea "$EURL/inbox" >ea.inbox.html
+check "the Investigations editor sees the source" \
+	grep -q 'href="/source?id=1"' ea.inbox.html
+check "...and opens it" \
+	test "$(curl -s -b ea -o /dev/null -w '%{http_code}' "$EURL/source?id=1")" = 200
+
+new_source b
+s=$(submit b -F "desk=0" -F "message=for anyone")
+newest=$(ls -t $(find inst/blobs -name '*.age') | head -1)
+check "a source that chooses no desk is read by every editor and the instance-wide recipient" sh -c "
+	[ $s = 303 ] && age -d -i anna.key $newest >/dev/null &&
+	age -d -i boris.key $newest >/dev/null && age -d -i inst.key $newest >/dev/null"
+curl -s -c b -b b "$URL/source" >b.home2.html
+check "...and its page says so, offering no desk any more" sh -c "
+	grep -q 'Any of our editors can read what you send' b.home2.html &&
+	! grep -q 'name=\"desk\"' b.home2.html"
+curl -s -b eb "$EURL/inbox" >eb.inbox2.html
+check "...and listed for the Legal editor too" grep -q 'href="/source?id=2"' eb.inbox2.html
+new_source d
+before=$(blobs inst)
+s=$(submit d -F "desk=999" -F "message=to a desk that is not there")
+check "a desk that does not exist is refused, nothing kept" \
+	sh -c "[ $s = 400 ] && [ \$(find inst/blobs -name '*.age' | wc -l) = $before ]"
+
+stop_server
+kill -TERM "$EPID" 2>/dev/null
+wait "$EPID" 2>/dev/null
+sed -i 's/^desk_required = .*/desk_required = 1/' inst/samizdat.conf
+start_server inst || { not_ok "the source face starts again"; finish; }
+new_source c
+check "with desk_required the form offers no 'any editor' choice" \
+	sh -c "! grep -q 'name=\"desk\" value=\"0\"' c.home.html && grep -q 'name=\"desk\"[^>]*required' c.home.html"
+s=$(submit c -F "message=to nobody in particular")
+check "...and a submission without a desk is refused with a clear message" \
+	sh -c "[ $s = 400 ] && grep -q 'Choose who should read what you send' c.submit.html"
+stop_server
+finish
