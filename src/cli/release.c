@@ -46,6 +46,9 @@ static const char usage[] =
 	"                    never against live DNS, and the file is archived\n"
 	"                    so the check can be repeated\n";
 
+static struct sz_instance audit_in;   /* for the audit log */
+static bool audit_open;
+
 /* Opens the archive, then locks samizdat-doc in to it and to the
  * inputs (n paths, and the DKIM keys file if not NULL). */
 static int open_archive(const char *dir_opt, struct sz_archive **a,
@@ -57,6 +60,18 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	if (sz_instance_check(dir, &err) != 0 ||
 	    sz_archive_open(a, dir, true, false, &err) != 0)
 		return cli_fail("release", "%s", err.msg);
+	/* The audit log is written after the lock-in, through a store
+	 * opened (and read once, so its journal is open too) before it. */
+	struct sz_audit_row *rows = NULL;
+	size_t nrows = 0;
+	if (sz_instance_open(&audit_in, dir, &err) != SZ_OK) {
+		(*a)->ops->close(*a);
+		*a = NULL;
+		return cli_fail("release", "%s", err.msg);
+	}
+	audit_open = true;
+	audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows, NULL);
+	free(rows);
 	int rc = doc_sandbox_begin(&sb, &err);
 	if (rc == 0)
 		rc = doc_sandbox_archive(&sb, dir, &err);
@@ -85,14 +100,15 @@ static int audit(const char *dir_opt, const char *action, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	struct sz_instance in;
+	(void)dir_opt;
 	struct sz_err err;
-	if (sz_instance_open(&in, cli_instance_dir(dir_opt), &err) != SZ_OK)
-		return cli_fail("release", "%s (done, but not written to the "
-			"audit log)", err.msg);
-	int rc = in.store->ops->audit_add(in.store, "admin (command line)",
-		action, detail, &err);
-	sz_instance_close(&in);
+	if (!audit_open)
+		return cli_fail("release", "the audit log is not open (done, but "
+			"not written to it)");
+	int rc = audit_in.store->ops->audit_add(audit_in.store,
+		"admin (command line)", action, detail, &err);
+	sz_instance_close(&audit_in);
+	audit_open = false;
 	return rc != SZ_OK ? cli_fail("release", "%s (done, but not written "
 		"to the audit log)", err.msg) : 0;
 }

@@ -80,6 +80,9 @@ int sz_cmd_serve(int argc, char **argv)
 		return cli_usage("serve", "unexpected argument \"%s\"",
 			argv[optind]);
 	dir = cli_instance_dir(dir);
+	struct sz_err err;
+	if (sz_instance_check(dir, &err) != SZ_OK)
+		return cli_fail("serve", "%s", err.msg);
 	if (face_name == NULL) {
 		if (listen != NULL || listen_fd >= 0)
 			return cli_usage("serve", "--listen needs --face");
@@ -91,7 +94,6 @@ int sz_cmd_serve(int argc, char **argv)
 			"public", face_name);
 
 	struct sz_config cfg;
-	struct sz_err err;
 	if (sz_config_load(&cfg, dir, &err) != SZ_OK)
 		return cli_fail("serve", "%s", err.msg);
 	if (listen == NULL)

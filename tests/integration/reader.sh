@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 S=$SAMIZDAT
 
 make_instance inst
-sed -i 's|^#public_url = .*|public_url = http://archive.example.onion|' inst/samizdat.conf
+sed -i 's|^# *public_url = .*|public_url = http://archive.example.onion|' inst/samizdat.conf
 printf 'The contractor invoiced the bridge twice.\nThe ministry paid the double payment.\n' >memo.txt
 printf 'Minutes of the bridge committee.\nThe tender was never advertised.\n' >minutes.txt
 convert -size 60x40 gradient:navy-gold photo.png
