@@ -27,12 +27,14 @@ int sz_cmd_serve(int argc, char **argv);
 int sz_cmd_purge(int argc, char **argv);
 int sz_cmd_editor(int argc, char **argv);
 int sz_cmd_audit(int argc, char **argv);
+int sz_cmd_forum(int argc, char **argv);
 int sz_cmd_desk(int argc, char **argv);
 int sz_cmd_inspect(int argc, char **argv);
 int sz_cmd_scrub(int argc, char **argv);
 int sz_cmd_extract(int argc, char **argv);
 int sz_cmd_summarize(int argc, char **argv);
 int sz_cmd_release(int argc, char **argv);
+int sz_cmd_mirror(int argc, char **argv);
 
 /* getopt_long for every command: getopt prints nothing itself; an
  * unknown option, or one missing its value, is reported once, naming it

@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "docs/doc.h"
@@ -26,6 +27,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	umask(077);   /* as samizdat: the archive it writes is private */
 	if (sodium_init() < 0) {
 		fputs("samizdat: cannot initialise libsodium\n", stderr);
 		return SZ_EXIT_FAIL;

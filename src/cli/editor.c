@@ -19,7 +19,9 @@
 #include "cli/cli.h"
 #include "crypto/age_keys.h"
 #include "crypto/totp.h"
+#include "store/forum.h"
 #include "store/instance.h"
+#include "web/forum/names.h"
 #include "web/editor/editor.h"
 
 #define MIN_PASSWORD 12
@@ -84,6 +86,19 @@ static int show_totp(const char *name, const uint8_t *secret)
 	printf("\n%s\n", uri);
 	sodium_memzero(uri, sizeof(uri));
 	return 0;
+}
+
+/* No member of the forum may pose as an editor: the name (and every
+ * name that looks like it) is kept from them. */
+static void reserve_in_forum(struct sz_instance *in, const char *name)
+{
+	struct sz_forum *f;
+	char key[SZ_FORUM_KEY_MAX + 1];
+	if (sz_name_key(name, strlen(name), key) != 0 ||
+	    sz_forum_open(&f, in->dir, NULL) != 0)
+		return;
+	f->ops->reserve(f, key, "an editor of the newsroom", NULL);
+	f->ops->close(f);
 }
 
 /* Whether every desk named exists (before an editor is made for them). */
@@ -169,6 +184,7 @@ static int add(struct sz_instance *in, const char *name,
 		goto out;
 	}
 	st->ops->audit_add(st, ACTOR, "editor add", name, NULL);
+	reserve_in_forum(in, name);
 	printf("Added editor %s; submissions are now also encrypted to %s.\n",
 		name, e->recipient);
 	/* the account exists now: its TOTP secret is shown whatever else

@@ -10,8 +10,11 @@
  *
  * It prints where it listens and nothing about any request.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -20,6 +23,7 @@
 #include "cli/cli.h"
 #include "cli/faces.h"
 #include "core/i18n.h"
+#include "core/clock.h"
 
 #define RETENTION_INTERVAL_S 3600
 
@@ -45,15 +49,12 @@ static void editor_free(struct sz_face_run *r)
 
 static int public_init(struct sz_face_run *r, struct sz_err *err)
 {
-	(void)err;
-	sz_public_app_init(&r->app.pub, r->in.archive,
-		(unsigned)r->in.cfg.search_time_ms, &r->brand);
-	return SZ_OK;
+	return sz_public_app_init(&r->app.pub, &r->in, &r->brand, err);
 }
 
 static void public_free(struct sz_face_run *r)
 {
-	(void)r;
+	sz_public_app_free(&r->app.pub);
 }
 
 static const struct sz_face faces[] = {
@@ -64,12 +65,13 @@ static const struct sz_face faces[] = {
 		.init = source_init, .free = source_free,
 		.routes = sz_source_routes, .error_page = sz_source_error_page,
 		.syscalls = SZ_SYSCALLS_FACE,
-		.chores = SZ_FACE_SWEEP | SZ_FACE_RETENTION | SZ_FACE_SPEAKS,
+		.chores = SZ_FACE_SWEEP | SZ_FACE_RETENTION | SZ_FACE_SPEAKS |
+			SZ_FACE_PERIODS,
 	},
 	{
 		.name = "editor", .process = "samizdat-editor",
 		.opens = SZ_PART_SECRETS | SZ_PART_INBOX | SZ_PART_BLOBS |
-			SZ_PART_ARCHIVE,
+			SZ_PART_ARCHIVE | SZ_PART_FORUM,
 		.listen = offsetof(struct sz_config, listen_editor),
 		.init = editor_init, .free = editor_free,
 		.routes = sz_editor_routes, .error_page = sz_editor_error_page,
@@ -78,11 +80,12 @@ static const struct sz_face faces[] = {
 	},
 	{
 		.name = "public", .process = "samizdat-public",
-		.opens = SZ_PART_ARCHIVE_RO,
+		.opens = SZ_PART_ARCHIVE_RO | SZ_PART_FORUM,
 		.listen = offsetof(struct sz_config, listen_public),
 		.init = public_init, .free = public_free,
 		.routes = sz_public_routes, .error_page = sz_public_error_page,
 		.syscalls = SZ_SYSCALLS_FACE,
+		.reads = SZ_FORUM_FLAGS_DIR,    /* members' country flags */
 		.chores = SZ_FACE_SPEAKS,
 	},
 };
@@ -116,6 +119,27 @@ static int sweep(struct sz_face_run *r, struct sz_err *err)
 		fprintf(stderr, "samizdat serve: removed %zu incomplete upload "
 			"file%s left by an earlier stop\n", swept,
 			swept == 1 ? "" : "s");
+	return rc;
+}
+
+/* A test clock (core/clock.h; tests only) is a file outside the
+ * instance: the face reads it once locked in, and writes the file beside
+ * it that says what has been stored, made here while it still can be. */
+static int allow_test_clock(struct sz_sandbox *sb, struct sz_err *err)
+{
+	const char *path = getenv(SZ_CLOCK_TEST_ENV);
+	char done[SZ_SANDBOX_PATH_MAX];
+	if (path == NULL || path[0] == '\0')
+		return SZ_OK;
+	snprintf(done, sizeof(done), "%s%s", path, SZ_CLOCK_DONE_SUFFIX);
+	int fd = open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", done,
+			strerror(errno));
+	close(fd);
+	int rc = sz_sandbox_allow(sb, path, SZ_SB_READ, err);
+	if (rc == SZ_OK)
+		rc = sz_sandbox_allow(sb, done, SZ_SB_READ | SZ_SB_WRITE, err);
 	return rc;
 }
 
@@ -167,6 +191,11 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	struct sz_sandbox sb;
 	sz_sandbox_init(&sb, name, face->syscalls);
 	rc = sz_instance_confine(&r->in, &sb, err);
+	if (rc == SZ_OK && serving && (face->chores & SZ_FACE_PERIODS))
+		rc = allow_test_clock(&sb, err);
+	if (rc == SZ_OK && face->reads != NULL)
+		rc = sz_sandbox_allow(&sb, face->reads, SZ_SB_READ |
+			SZ_SB_OPTIONAL, err);
 	if (rc == SZ_OK)
 		rc = sz_sandbox_apply(&sb, err);
 	sz_sandbox_free(&sb);

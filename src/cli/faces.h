@@ -10,10 +10,11 @@
  * What a face opens (DESIGN.md §1):
  *   source  the inbox, blobs and tmp, the instance's secrets
  *   editor  the inbox, blobs and tmp, the secrets, the archive read-write
- *           (and a document runner, started before anything is opened)
- *   public  the archive, read-only; nothing of the inbox
- * The forum, when it comes, is one more part (its database) in the
- * public and editor rows.
+ *           (and a document runner, started before anything is opened),
+ *           the forum's database (staff moderate there)
+ *   public  the archive, read-only, and the forum's database read-write
+ *           (members post there); nothing of the inbox; besides, the
+ *           country flags members may choose (read-only)
  */
 #ifndef SZ_CLI_FACES_H
 #define SZ_CLI_FACES_H
@@ -36,6 +37,9 @@ enum {
 	SZ_FACE_RUNNER = 1 << 2,     /* a document runner for uploads */
 	SZ_FACE_SPEAKS = 1 << 3,     /* readers' languages and the newsroom's
 	                                brand, read before the lock-in */
+	SZ_FACE_PERIODS = 1 << 4,    /* holds submissions until their period
+	                                ends (store/staging.h), on a test
+	                                clock if one is set (core/clock.h) */
 };
 
 struct sz_face_run;
@@ -50,6 +54,8 @@ struct sz_face {
 	const struct sz_route *(*routes)(size_t *n);
 	sz_error_page_fn error_page;
 	enum sz_syscalls syscalls;          /* with the paths of `opens` */
+	const char *reads;                  /* a folder outside the instance
+	                                       it reads (or NULL) */
 	unsigned chores;                    /* SZ_FACE_... */
 };
 

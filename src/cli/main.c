@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -94,6 +95,8 @@ static const struct command commands[] = {
 	{ "editor", sz_cmd_editor,
 	  "add, list or remove editors; reset or check their TOTP" },
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
+	{ "forum", sz_cmd_forum,
+	  "boards, roles, titles, badges and invitations of the forum" },
 	{ "desk", sz_cmd_desk,
 	  "add, list or remove desks: groups of editors a source may choose" },
 	{ "inspect", run_doc_tool, "list the identifying metadata in files" },
@@ -103,6 +106,8 @@ static const struct command commands[] = {
 	  "print a document's summary and reading time" },
 	{ "release", run_doc_tool,
 	  "create, fill, publish and list releases of the public archive" },
+	{ "mirror", sz_cmd_mirror,
+	  "export, sign, check and seed copies of the public archive" },
 };
 
 static void help(FILE *f)
@@ -118,6 +123,10 @@ static void help(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Whatever the caller's umask, what samizdat creates (the instance's
+	 * databases with their -wal and -shm, directories, files) is for
+	 * its own user only.  Outputs meant for others set their mode. */
+	umask(077);
 	if (sodium_init() < 0) {
 		fputs("samizdat: cannot initialise libsodium\n", stderr);
 		return SZ_EXIT_FAIL;

@@ -23,15 +23,20 @@
 #include "cli/publish.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
+#include "docs/pgp.h"
 #include "store/archive.h"
 #include "store/instance.h"
 
 static const char usage[] =
 	"Usage: samizdat release create -d DIR [--date YYYY-MM-DD]\n"
 	"                               [--intro TEXT | --intro-file FILE] TITLE\n"
-	"       samizdat release add -d DIR [--dkim-keys FILE] ID FILE|MBOX|MAILDIR|EML...\n"
+	"       samizdat release add -d DIR [--dkim-keys FILE] [--pgp-keys FILE]\n"
+	"                                [--flagged none|raw|scrubbed]\n"
+	"                                ID FILE|MBOX|MAILDIR|EML...\n"
 	"       samizdat release publish|unpublish -d DIR ID\n"
 	"       samizdat release list -d DIR\n"
+	"       samizdat release flagged -d DIR ID\n"
+	"       samizdat release raw -d DIR ID EMAIL|all none|raw|scrubbed\n"
 	"\n"
 	"Releases of the public archive.  `create` prints the new release's\n"
 	"number; it starts as a draft that only editors see.  `add` puts files\n"
@@ -44,16 +49,33 @@ static const char usage[] =
 	"                    opendkim-genkey writes them, or NAME VALUE lines):\n"
 	"                    each e-mail's signature is checked against them,\n"
 	"                    never against live DNS, and the file is archived\n"
-	"                    so the check can be repeated\n";
+	"                    so the check can be repeated\n"
+	"  --pgp-keys FILE   OpenPGP public keys (gpg --export) to check PGP/MIME\n"
+	"                    and inline signatures with, in a private GnuPG home\n"
+	"                    (no keyserver, no network); archived like the DKIM keys\n"
+	"\n"
+	"Raw e-mails are published without the trace and routing headers the\n"
+	"mail system added (Received, Delivered-To, X-Originating-IP, ...),\n"
+	"keeping what a DKIM signature covers so it still verifies.  An e-mail\n"
+	"whose signed parts carry identifying data (a signed trace header, an\n"
+	"attachment with metadata) is flagged: `flagged` lists them with what\n"
+	"would go out, and `raw` chooses what each publishes: none (the raw\n"
+	"message is withheld; the default), raw (as signed: the signature\n"
+	"verifies, the identifying data goes out) or scrubbed (trace headers\n"
+	"and metadata removed; the signature no longer verifies).  --flagged\n"
+	"makes that choice at import.\n";
 
 static struct sz_instance audit_in;   /* for the audit log */
 static bool audit_open;
 static char audit_why[SZ_ERR_MSG_SIZE];   /* why it is not */
 
 /* Opens the archive, then locks samizdat-doc in to it and to the
- * inputs (n paths, and the DKIM keys file if not NULL). */
+ * inputs (n paths, and the DKIM keys file if not NULL).  Checking PGP
+ * signatures runs gpg (through GPGME, in a private GnuPG home), which
+ * the sandbox forbids (no program to run): with pgp set, the import is
+ * not locked in, and says so. */
 static int open_archive(const char *dir_opt, struct sz_archive **a,
-	char *const *inputs, int n, const char *keys)
+	char *const *inputs, int n, const char *keys, bool pgp)
 {
 	struct sz_err err;
 	struct sz_sandbox sb;
@@ -76,6 +98,11 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	} else {
 		snprintf(audit_why, sizeof(audit_why), "%s", err.msg);
 	}
+	if (pgp) {
+		fprintf(stderr, "samizdat release: not locked in: --pgp-keys runs "
+			"gpg, which samizdat-doc's sandbox does not allow\n");
+		return 0;
+	}
 	int rc = doc_sandbox_begin(&sb, &err);
 	if (rc == 0)
 		rc = doc_sandbox_archive(&sb, dir, &err);
@@ -83,6 +110,15 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
 	if (rc == 0 && keys != NULL)
 		rc = doc_sandbox_input(&sb, keys, &err);
+	/* The audit log's database and its rollback journal (which SQLite
+	 * opens anew for each write), those two files only: as the store
+	 * opened before the lock-in could write them anyway. */
+	for (int i = 0; rc == 0 && audit_open && i < 2; i++) {
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/%s%s", dir, SZ_STORE_DB_FILE,
+			i ? "-journal" : "");
+		rc = sz_sandbox_allow(&sb, path, SZ_SB_READ | SZ_SB_WRITE, &err);
+	}
 	int st = doc_sandbox_lock(&sb, "release", rc, &err);
 	if (st != 0) {
 		(*a)->ops->close(*a);
@@ -117,6 +153,30 @@ static int audit(const char *dir_opt, const char *action, const char *fmt,
 	audit_open = false;
 	return rc != SZ_OK ? cli_fail("release", "%s (done, but not written "
 		"to the audit log)", err.msg) : 0;
+}
+
+/* Opens the archive and prints every page of a listing (key: what it
+ * lists, for the page function); the status to exit with. */
+static int each_page(const char *dir, int64_t key,
+	int (*page)(struct sz_archive *a, int64_t key, size_t offset, size_t *n,
+		int64_t *total, struct sz_err *err))
+{
+	struct sz_archive *a = NULL;
+	struct sz_err err;
+	int st = open_archive(dir, &a, NULL, 0, NULL, false);
+	size_t offset = 0;
+	while (st == 0) {
+		size_t n = 0;
+		int64_t total = 0;
+		if (page(a, key, offset, &n, &total, &err) != 0)
+			st = cli_fail("release", "%s", err.msg);
+		offset += n;
+		if (st != 0 || n == 0 || (int64_t)offset >= total)
+			break;
+	}
+	if (a != NULL)
+		a->ops->close(a);
+	return st;
 }
 
 static bool valid_day(const char *s)
@@ -190,7 +250,7 @@ static int cmd_create(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t id;
-	int st = open_archive(dir, &a, NULL, 0, NULL);
+	int st = open_archive(dir, &a, NULL, 0, NULL, false);
 	if (st == 0) {
 		if (a->ops->release_create(a, title, day, intro, &id, &err) != 0)
 			st = cli_fail("release", "%s", err.msg);
@@ -212,6 +272,20 @@ static int parse_id(const char *s, int64_t *id)
 		return -1;
 	*id = v;
 	return 0;
+}
+
+/* The raw forms by the names the CLI and the editor face use. */
+static const char *const form_names[] = { [SZ_RAW_VERIFIABLE] = "raw",
+	[SZ_RAW_SCRUBBED] = "scrubbed", [SZ_RAW_WITHHELD] = "none" };
+
+static int parse_form(const char *s, enum sz_raw_form *f)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, form_names[i]) == 0) {
+			*f = (enum sz_raw_form)i;
+			return 0;
+		}
+	return -1;
 }
 
 static void progress(const struct publish_stats *s)
@@ -240,13 +314,8 @@ static bool is_mail(const char *path)
 	return mbox || t == SZ_DOC_EMAIL;
 }
 
-struct dkim_opt {
-	const struct sz_dkim_keys *keys;
-	const char *sha256;
-};
-
 static int add_one(struct sz_archive *a, int64_t release, const char *path,
-	const struct dkim_opt *dk)
+	const struct publish_mail_options *o)
 {
 	struct sz_err err;
 	sz_child_progress();   /* each file starts a document's clock */
@@ -256,8 +325,7 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 	if (is_mail(path)) {
 		struct publish_stats s = { 0 };
 		fprintf(stderr, "%s: importing e-mail\n", path);
-		rc = publish_mail(a, release, path, dk->keys, dk->sha256, &s,
-			progress, &err);
+		rc = publish_mail(a, release, path, o, &s, progress, &err);
 		sz_child_progress();   /* the commit gets a clock of its own */
 		if (rc == 0)
 			rc = a->ops->commit(a, &err);
@@ -275,7 +343,19 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 			printf("; DKIM: %lld verified, %lld failed, %lld could not be "
 				"checked", (long long)s.dkim_pass, (long long)s.dkim_fail,
 				(long long)s.dkim_unknown);
+		if (s.pgp_pass + s.pgp_fail + s.pgp_unknown > 0)
+			printf("; PGP: %lld verified, %lld failed, %lld unknown key",
+				(long long)s.pgp_pass, (long long)s.pgp_fail,
+				(long long)s.pgp_unknown);
+		if (s.scrubbed > 0)
+			printf("; %lld raw e-mails published with attachments scrubbed",
+				(long long)s.scrubbed);
 		printf("\n");
+		if (s.flagged > 0)
+			printf("%s: %lld e-mails flagged: their signed parts carry "
+				"identifying data; see `samizdat release flagged -d DIR "
+				"%lld` and choose with `samizdat release raw`\n", path,
+				(long long)s.flagged, (long long)release);
 		return 0;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -287,7 +367,8 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 	snprintf(copy, sizeof(copy), "%s", path);
 	int64_t id;
 	bool added;
-	rc = publish_file(a, release, fd, basename(copy), 0, &id, &added, &err);
+	rc = publish_file(a, release, fd, basename(copy), 0, &id, &added, NULL,
+		&err);
 	close(fd);
 	if (rc == 0)
 		rc = a->ops->commit(a, &err);
@@ -315,21 +396,44 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 	return 0;
 }
 
+/* Stores a key file in the archive (content-addressed): its hash in sha. */
+static int archive_file(struct sz_archive *a, const char *path, char *sha,
+	struct sz_err *err)
+{
+	uint64_t size;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sz_err_set(err, SZ_E_IO, "%s", strerror(errno));
+	int rc = sz_archive_put_file(a, fd, sha, &size, err);
+	close(fd);
+	return rc;
+}
+
 static int cmd_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "dkim-keys", required_argument, NULL, 'k' },
+		{ "pgp-keys", required_argument, NULL, 'p' },
+		{ "flagged", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *keys_path = NULL;
+	const char *dir = NULL, *keys_path = NULL, *pgp_path = NULL;
+	struct publish_mail_options o = { .flagged_form = SZ_RAW_WITHHELD };
 	int c, st;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'k': keys_path = optarg; break;
+		case 'p': pgp_path = optarg; break;
+		case 'f':
+			if (parse_form(optarg, &o.flagged_form) != 0)
+				return cli_usage("release", "--flagged takes none, raw or "
+					"scrubbed");
+			o.flagged_chosen = true;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return SZ_EXIT_USAGE;
 		}
@@ -339,7 +443,7 @@ static int cmd_add(int argc, char **argv)
 		return cli_usage("release", "add takes a release number and files");
 	struct sz_archive *a;
 	if ((st = open_archive(dir, &a, argv + optind + 1, argc - optind - 1,
-	    keys_path)) != 0)
+	    keys_path, pgp_path != NULL)) != 0)
 		return st;
 	struct sz_release_row r;
 	struct sz_err err;
@@ -349,32 +453,29 @@ static int cmd_add(int argc, char **argv)
 	}
 	free(r.intro);
 	struct sz_dkim_keys *keys = NULL;
-	char sha[SZ_ARCHIVE_SHA256_HEX] = "";
-	struct dkim_opt dk = { NULL, NULL };
-	if (keys_path != NULL) {
-		/* Parsed first (a bad file stops here), then archived. */
-		int kfd = -1;
-		uint64_t ksize;
-		if (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
-		    (kfd = open(keys_path, O_RDONLY | O_CLOEXEC)) < 0 ||
-		    sz_archive_put_file(a, kfd, sha, &ksize, &err) != 0) {
-			if (kfd >= 0)
-				close(kfd);
-			sz_dkim_keys_free(keys);
-			a->ops->close(a);
-			return cli_fail("release", "%s: %s", keys_path, err.msg);
-		}
-		close(kfd);
-		dk.keys = keys;
-		dk.sha256 = sha;
-	}
+	struct sz_pgp *pgp = NULL;
+	char sha[SZ_ARCHIVE_SHA256_HEX] = "", pgp_sha[SZ_ARCHIVE_SHA256_HEX] = "";
 	int status = 0, done = 0;
-	for (int i = optind + 1; i < argc; i++) {
-		int s = add_one(a, id, argv[i], &dk);
+	/* Key files are parsed first (a bad file stops here), then archived
+	 * so the checks can be repeated. */
+	if (keys_path != NULL && (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
+	    archive_file(a, keys_path, sha, &err) != 0))
+		status = cli_fail("release", "%s: %s", keys_path, err.msg);
+	if (status == 0 && pgp_path != NULL &&
+	    (sz_pgp_open(pgp_path, &pgp, &err) != 0 ||
+	     archive_file(a, pgp_path, pgp_sha, &err) != 0))
+		status = cli_fail("release", "%s: %s", pgp_path, err.msg);
+	o.dkim = keys;
+	o.dkim_sha256 = keys ? sha : NULL;
+	o.pgp = pgp;
+	o.pgp_sha256 = pgp_path ? pgp_sha : NULL;
+	for (int i = optind + 1; status == 0 && i < argc; i++) {
+		int s = add_one(a, id, argv[i], &o);
 		if (s != 0 && status == 0)
 			status = s;
 		done += s == 0;
 	}
+	sz_pgp_close(pgp);
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);
 	/* Counted, not named: a file's name can say who gave it. */
@@ -383,6 +484,85 @@ static int cmd_add(int argc, char **argv)
 	    done == 1 ? "" : "es")) != 0 && status == 0)
 		status = st;
 	return status;
+}
+
+/* Prints one page of a release's flagged e-mails, with what would go
+ * out if each were published raw. */
+static int flagged_page(struct sz_archive *a, int64_t id, size_t offset,
+	size_t *n, int64_t *total, struct sz_err *err)
+{
+	struct sz_doc_row *rows;
+	if (a->ops->email_flagged(a, id, offset, SZ_ARCHIVE_PAGE_MAX, &rows, n,
+	    total, err) != 0)
+		return err->code;
+	for (size_t i = 0; i < *n; i++) {
+		struct sz_buf flags, removed;
+		sz_buf_init(&flags, SZ_ARCHIVE_NOTES_MAX + 1);
+		sz_buf_init(&removed, SZ_ARCHIVE_NOTES_MAX + 1);
+		a->ops->email_raw_notes(a, rows[i].id, &flags, &removed, err);
+		printf("e-mail %lld\t%s #%lld\traw form: %s%s\t%s\n",
+			(long long)rows[i].id, rows[i].collection,
+			(long long)rows[i].num, form_names[rows[i].raw_form],
+			rows[i].raw_chosen ? "" : " (not chosen yet)", rows[i].title);
+		const char *p = flags.data ? (const char *)flags.data : "";
+		while (*p) {
+			size_t l = strcspn(p, "\n");
+			printf("  would go out: %.*s\n", (int)l, p);
+			p += l + (p[l] == '\n');
+		}
+		sz_buf_free(&flags);
+		sz_buf_free(&removed);
+	}
+	sz_doc_rows_free(rows, *n);
+	return 0;
+}
+
+/* The e-mails of a release whose signed parts carry identifying data. */
+static int cmd_flagged(int argc, char **argv)
+{
+	const char *dir;
+	int st = cli_dir_only(argc, argv, "release", usage, &dir);
+	if (st >= 0)
+		return st;
+	int64_t id;
+	if (argc - optind != 1 || parse_id(argv[optind], &id) != 0)
+		return cli_usage("release", "flagged takes a release number");
+	return each_page(dir, id, flagged_page);
+}
+
+/* An editor's choice for one or all flagged e-mails of a release. */
+static int cmd_raw(int argc, char **argv)
+{
+	const char *dir;
+	int st = cli_dir_only(argc, argv, "release", usage, &dir);
+	if (st >= 0)
+		return st;
+	int64_t id, email = 0;
+	enum sz_raw_form form;
+	if (argc - optind != 3 || parse_id(argv[optind], &id) != 0 ||
+	    (strcmp(argv[optind + 1], "all") != 0 &&
+	     parse_id(argv[optind + 1], &email) != 0) ||
+	    parse_form(argv[optind + 2], &form) != 0)
+		return cli_usage("release", "raw takes a release number, an e-mail "
+			"number or \"all\", and none, raw or scrubbed");
+	struct sz_archive *a;
+	struct sz_err err;
+	int64_t changed;
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
+		return st;
+	if (a->ops->email_choose_raw(a, id, email, form, &changed, &err) != 0)
+		st = cli_fail("release", "%s", err.msg);
+	else
+		printf("%lld flagged e-mails now publish %s\n", (long long)changed,
+			form == SZ_RAW_VERIFIABLE ? "their raw message as signed" :
+			form == SZ_RAW_SCRUBBED ? "their raw message scrubbed" :
+			"no raw message");
+	a->ops->close(a);
+	if (st == 0 && changed > 0)
+		st = audit(dir, "choose raw form", "release %lld: %lld e-mail%s "
+			"publish %s", (long long)id, (long long)changed,
+			changed == 1 ? "" : "s", form_names[form]);
+	return st;
 }
 
 static int cmd_state(int argc, char **argv, enum sz_release_state state)
@@ -396,7 +576,7 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		return cli_usage("release", "give one release number");
 	struct sz_archive *a;
 	struct sz_err err;
-	if ((st = open_archive(dir, &a, NULL, 0, NULL)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
 		return st;
 	if (a->ops->release_set_state(a, id, state, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);
@@ -410,39 +590,34 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 	return st;
 }
 
+/* Prints one page of releases from offset: how many, and of how many. */
+static int list_page(struct sz_archive *a, int64_t key, size_t offset,
+	size_t *n, int64_t *total, struct sz_err *err)
+{
+	(void)key;
+	struct sz_release_row *rows;
+	if (a->ops->release_list(a, true, offset, SZ_ARCHIVE_PAGE_MAX, &rows, n,
+	    total, err) != 0)
+		return err->code;
+	for (size_t i = 0; i < *n; i++)
+		printf("%lld\t%s\t%s\t%lld documents\t%lld e-mails\t%s\n",
+			(long long)rows[i].id, rows[i].day,
+			rows[i].state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
+			(long long)rows[i].documents, (long long)rows[i].emails,
+			rows[i].title);
+	sz_release_rows_free(rows, *n);
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	const char *dir;
 	int st = cli_dir_only(argc, argv, "release", usage, &dir);
 	if (st >= 0)
 		return st;
-	struct sz_archive *a;
-	struct sz_err err;
-	if ((st = open_archive(dir, &a, NULL, 0, NULL)) != 0)
-		return st;
-	size_t offset = 0;
-	for (;;) {
-		struct sz_release_row *rows;
-		size_t n;
-		int64_t total;
-		if (a->ops->release_list(a, true, offset, SZ_ARCHIVE_PAGE_MAX, &rows,
-		    &n, &total, &err) != 0) {
-			st = cli_fail("release", "%s", err.msg);
-			break;
-		}
-		for (size_t i = 0; i < n; i++)
-			printf("%lld\t%s\t%s\t%lld documents\t%lld e-mails\t%s\n",
-				(long long)rows[i].id, rows[i].day,
-				rows[i].state == SZ_RELEASE_PUBLISHED ? "published" : "draft",
-				(long long)rows[i].documents, (long long)rows[i].emails,
-				rows[i].title);
-		sz_release_rows_free(rows, n);
-		offset += n;
-		if (n == 0 || (int64_t)offset >= total)
-			break;
-	}
-	a->ops->close(a);
-	return st;
+	if (argc - optind != 0)
+		return cli_usage("release", "list takes no arguments");
+	return each_page(dir, 0, list_page);
 }
 
 int sz_cmd_release(int argc, char **argv)
@@ -463,5 +638,9 @@ int sz_cmd_release(int argc, char **argv)
 		return cmd_state(argc - 1, argv + 1, SZ_RELEASE_DRAFT);
 	if (strcmp(sub, "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(sub, "flagged") == 0)
+		return cmd_flagged(argc - 1, argv + 1);
+	if (strcmp(sub, "raw") == 0)
+		return cmd_raw(argc - 1, argv + 1);
 	return cli_usage("release", "unknown sub-command \"%s\"", sub);
 }

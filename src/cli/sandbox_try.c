@@ -211,6 +211,8 @@ int cli_sandbox_check(const char *who, const char *dir, unsigned parts,
 		!archive);
 	add(list, &n, "write archive.db", WRITE, dir, SZ_ARCHIVE_DB_FILE,
 		!archive_rw);
+	add(list, &n, "write forum.db", WRITE, dir, SZ_FORUM_DB_FILE,
+		!(parts & SZ_PART_FORUM));
 	char conf[4096];
 	sz_config_path(dir, conf, sizeof(conf));
 	add(list, &n, "rewrite its settings file", WRITE, NULL, conf, true);

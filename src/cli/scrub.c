@@ -110,7 +110,7 @@ static int open_typed(const char *cmd, const char *path,
 		*status = cli_fail(cmd, "%s: %s", path, err.msg);
 		return -1;
 	}
-	if (*type == SZ_DOC_UNKNOWN || *type == SZ_DOC_EMAIL) {
+	if (*type == SZ_DOC_UNKNOWN) {
 		cli_fail(cmd, "%s: unsupported type (%s); samizdat scrubs %s",
 			path, mime ? mime : "unknown", sz_doc_supported_list());
 		*status = EXIT_UNSUPPORTED;
@@ -234,7 +234,7 @@ static int open_job(const char *path, struct scrub_job *j)
 	int rc = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ?
 		sz_err_set(&j->err, SZ_E_IO, "not a regular file") :
 		sz_doc_detect(fd, &j->type, &mime, &j->err);
-	if (rc == 0 && (j->type == SZ_DOC_UNKNOWN || j->type == SZ_DOC_EMAIL)) {
+	if (rc == 0 && j->type == SZ_DOC_UNKNOWN) {
 		sz_err_set(&j->err, SZ_E_UNSUPPORTED, "unsupported type (%s); "
 			"samizdat scrubs %s", mime ? mime : "unknown",
 			sz_doc_supported_list());

@@ -21,8 +21,9 @@
  * UTF-8, shorter than max bytes; PATH: an absolute path; USER: a user
  * name, or nothing; LANGS: language
  * codes.  For the last three, text is an example the template shows
- * (commented out) while the value is empty. */
-enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, URL };   /* URL: http(s) */
+ * (commented out) while the value is empty.  URL: an http(s) address.
+ * CHOICE: one of the words in choices ("a|b|c"), text its default. */
+enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, URL, CHOICE };
 
 struct setting {
 	const char *key;
@@ -31,17 +32,29 @@ struct setting {
 	uint64_t min, max, def;
 	const char *text;
 	const char *help;
+	const char *choices;          /* CHOICE: "a|b|c" */
+	uint64_t divides;             /* if not 0, a value must divide this */
 };
 
 #define NUMBER(k, lo, hi, d, h) \
-	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h }
+	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h, NULL, 0 }
+#define DIVISOR(k, lo, hi, d, of, h) \
+	{ #k, NUM, offsetof(struct sz_config, k), lo, hi, d, NULL, h, NULL, of }
 #define ADDRESS(k, d, h) \
-	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+	{ #k, ADDR, offsetof(struct sz_config, k), 0, 0, 0, d, h, NULL, 0 }
 #define USERNAME(k, d, h) \
-	{ #k, USER, offsetof(struct sz_config, k), 0, 0, 0, d, h }
+	{ #k, USER, offsetof(struct sz_config, k), 0, 0, 0, d, h, NULL, 0 }
 #define WORDS(kind, k, example, h) \
 	{ #k, kind, offsetof(struct sz_config, k), 0, \
-	  sizeof(((struct sz_config *)0)->k), 0, example, h }
+	  sizeof(((struct sz_config *)0)->k), 0, example, h, NULL, 0 }
+/* The forum's settings are "forum.NAME" (field forum_NAME). */
+#define FORUM_NUMBER(k, lo, hi, d, h) FORUM_AT(#k, k, lo, hi, d, h)
+#define FORUM_AT(key, f, lo, hi, d, h) \
+	{ "forum." key, NUM, offsetof(struct sz_config, forum_##f), lo, hi, d, \
+	  NULL, h, NULL, 0 }
+#define FORUM_CHOICE(k, c, d, h) \
+	{ "forum." #k, CHOICE, offsetof(struct sz_config, forum_##k), 0, 0, 0, \
+	  d, h, c, 0 }
 
 static const struct setting settings[] = {
 	ADDRESS(listen_source, "127.0.0.1:8080",
@@ -126,6 +139,64 @@ static const struct setting settings[] = {
 		"the public archive's address as readers reach it (no / at the "
 		"end): feeds link to it and take their ids from it; empty: feeds "
 		"link relative to themselves"),
+	/* the forum (docs/forum.md) */
+	FORUM_CHOICE(registration, "open|approval|invite", "open",
+		"who may join: anyone, anyone once a moderator approves, or "
+		"holders of an invitation (samizdat forum invite)"),
+	FORUM_NUMBER(registrations_per_hour, 1, 100000, 30,
+		"new accounts an hour, for everyone together"),
+	FORUM_NUMBER(session_idle_min, 1, 43200, 720,
+		"a member is logged out after this much inactivity"),
+	FORUM_NUMBER(edit_window_min, 0, 5256000, 60,
+		"how long after posting a member may still edit a post"),
+	FORUM_NUMBER(regular_member_posts, 1, 1000000, 30,
+		"posts that make a Regular Member"),
+	FORUM_NUMBER(senior_member_posts, 1, 1000000, 300,
+		"posts that make a Senior Member"),
+	FORUM_NUMBER(approve_first_posts, 0, 1000, 2,
+		"a new member's first posts wait for a moderator's approval"),
+	FORUM_NUMBER(trust1_read_posts, 0, 1000000, 30,
+		"posts read before a member may post links and images"),
+	FORUM_NUMBER(trust2_read_posts, 0, 1000000, 100,
+		"posts read for the highest trust level"),
+	FORUM_NUMBER(trust2_posts, 0, 1000000, 10,
+		"posts published for the highest trust level"),
+	FORUM_NUMBER(trust2_likes, 0, 1000000, 5,
+		"likes received for the highest trust level"),
+	FORUM_NUMBER(trust2_days, 0, 36500, 7,
+		"days since joining for the highest trust level"),
+	FORUM_AT("posts_per_day_new", posts_per_day[0], 1, 1000000, 5,
+		"posts a day for a new member (trust level 0)"),
+	FORUM_AT("posts_per_day_basic", posts_per_day[1], 1, 1000000, 30,
+		"posts a day at trust level 1"),
+	FORUM_AT("posts_per_day_member", posts_per_day[2], 1, 1000000, 200,
+		"posts a day at trust level 2"),
+	FORUM_AT("likes_per_day_new", likes_per_day[0], 1, 1000000, 10,
+		"likes a day for a new member"),
+	FORUM_AT("likes_per_day_basic", likes_per_day[1], 1, 1000000, 50,
+		"likes a day at trust level 1"),
+	FORUM_AT("likes_per_day_member", likes_per_day[2], 1, 1000000, 300,
+		"likes a day at trust level 2"),
+	FORUM_AT("reports_per_day_new", reports_per_day[0], 1, 1000000, 3,
+		"reports a day for a new member"),
+	FORUM_AT("reports_per_day_basic", reports_per_day[1], 1, 1000000, 10,
+		"reports a day at trust level 1"),
+	FORUM_AT("reports_per_day_member", reports_per_day[2], 1, 1000000, 30,
+		"reports a day at trust level 2"),
+	FORUM_NUMBER(posts_per_minute, 1, 1000, 3,
+		"posts a minute, for any member"),
+	FORUM_NUMBER(argon2_memlimit_mb, 8, 4096, 32,
+		"memory for checking a member's password"),
+	FORUM_NUMBER(argon2_opslimit, 1, 100, 3,
+		"passes for checking a member's password"),
+	NUMBER(mirror_expiry_days, 1, 3650, 30,
+		"a mirror export's signature is valid this long"),
+	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
+		"submissions are stored together at the end of each period of "
+		"this many minutes, dated only by its start; a divisor of 1440"),
+	NUMBER(staging_mb, 16, 1048576, 4096,
+		"memory for submissions waiting for the end of their period; "
+		"when it is full, sources are asked to come back later"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -140,6 +211,9 @@ void sz_config_defaults(struct sz_config *c)
 				settings[i].text);
 		else if (settings[i].kind == USER)
 			snprintf(field, SZ_CONFIG_USER_SIZE, "%s",
+				settings[i].text);
+		else if (settings[i].kind == CHOICE)
+			snprintf(field, SZ_CONFIG_CHOICE_SIZE, "%s",
 				settings[i].text);
 		else if (settings[i].kind == NUM)
 			*(uint64_t *)(void *)field = settings[i].def;
@@ -275,6 +349,20 @@ static int set_value(struct sz_config *c, const struct setting *st,
 	const char *val, size_t lineno, struct sz_err *err)
 {
 	char *field = (char *)c + st->offset;
+	if (st->kind == CHOICE) {
+		size_t n = strlen(val);
+		for (const char *p = st->choices; n > 0 && p != NULL;
+		     p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL) {
+			const char *end = strchr(p, '|');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			if (len == n && memcmp(p, val, n) == 0) {
+				snprintf(field, SZ_CONFIG_CHOICE_SIZE, "%s", val);
+				return SZ_OK;
+			}
+		}
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be one "
+			"of %s", lineno, st->key, st->choices);
+	}
 	if (st->kind == USER) {
 		if (!valid_user(val))
 			return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be a "
@@ -304,6 +392,11 @@ static int set_value(struct sz_config *c, const struct setting *st,
 			"line %zu: %s must be a whole number from %llu to %llu",
 			lineno, st->key, (unsigned long long)st->min,
 			(unsigned long long)st->max);
+	if (st->divides != 0 && st->divides % v != 0)
+		return sz_err_set(err, SZ_E_INVAL,
+			"line %zu: %s must divide %llu (a day, for periods "
+			"that start at midnight)", lineno, st->key,
+			(unsigned long long)st->divides);
 	*(uint64_t *)(void *)field = v;
 	return SZ_OK;
 }
@@ -454,6 +547,9 @@ int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
 				(unsigned long long)st->max, st->key,
 				(unsigned long long)*(const uint64_t *)(
 					const void *)field);
+		else if (st->kind == CHOICE)
+			ok = emit(buf, cap, &o, "\n# %s (%s)\n%s = %s\n", st->help,
+				st->choices, st->key, field);
 		else if (st->kind == ADDR || st->kind == USER ||
 		    field[0] != '\0')
 			ok = emit(buf, cap, &o, "\n# %s\n%s = %s\n", st->help,

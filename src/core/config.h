@@ -28,6 +28,7 @@
 #define SZ_CONFIG_SYSTEM SZ_SYSCONFDIR "/samizdat/" SZ_CONFIG_FILE
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
 #define SZ_CONFIG_ADDR_SIZE 64
+#define SZ_CONFIG_CHOICE_SIZE 16
 #define SZ_CONFIG_USER_SIZE 33   /* a user name, as useradd allows */
 /* The newsroom's own words (web/brand.h): its name, its introduction (in
  * any number of languages, "intro.ru = ..."), a logo, and the languages
@@ -72,6 +73,10 @@ struct sz_config {
 	uint64_t doc_open_files;
 	uint64_t argon2_memlimit_mb;     /* codename derivation cost */
 	uint64_t argon2_opslimit;
+	uint64_t time_resolution_min;    /* a period: what a seized disk can
+	                                    tell of a submission's time */
+	uint64_t staging_mb;             /* submissions held in memory until
+	                                    their period ends */
 	uint64_t desk_required;          /* 1: a source must choose a desk */
 	char public_url[SZ_CONFIG_URL_SIZE];  /* "" when not set */
 	char name[SZ_CONFIG_NAME_SIZE];  /* "" is samizdat's own */
@@ -83,6 +88,26 @@ struct sz_config {
 		char text[SZ_CONFIG_INTRO_SIZE];
 	} intros[SZ_CONFIG_INTROS_MAX];     /* intro.LANG */
 	size_t nintros;
+	/* the forum (docs/forum.md): keys "forum.NAME" */
+	char forum_registration[SZ_CONFIG_CHOICE_SIZE];     /* open, approval or invite */
+	uint64_t forum_registrations_per_hour;  /* everyone together */
+	uint64_t forum_session_idle_min;
+	uint64_t forum_edit_window_min;
+	uint64_t forum_regular_member_posts;    /* titles by activity */
+	uint64_t forum_senior_member_posts;
+	uint64_t forum_approve_first_posts;     /* wait for a moderator */
+	uint64_t forum_trust1_read_posts;       /* trust levels */
+	uint64_t forum_trust2_read_posts;
+	uint64_t forum_trust2_posts;
+	uint64_t forum_trust2_likes;
+	uint64_t forum_trust2_days;
+	uint64_t forum_posts_per_day[3];        /* by trust level 0, 1, 2 */
+	uint64_t forum_likes_per_day[3];
+	uint64_t forum_reports_per_day[3];
+	uint64_t forum_posts_per_minute;
+	uint64_t forum_argon2_memlimit_mb;      /* members' passwords */
+	uint64_t forum_argon2_opslimit;
+	uint64_t mirror_expiry_days;     /* a signed export's validity */
 };
 
 /* Fills c with the defaults. */

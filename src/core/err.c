@@ -42,6 +42,7 @@ const char *sz_err_name(int code)
 	case SZ_E_ARMOR: return "armor failure";
 	case SZ_E_UNSUPPORTED: return "unsupported";
 	case SZ_E_CRYPTO: return "crypto failure";
+	case SZ_E_BUSY: return "busy";
 	case SZ_E_NOT_FOUND: return "not found";
 	case SZ_E_EXISTS: return "exists";
 	default: return "unknown error";

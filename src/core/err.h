@@ -23,6 +23,7 @@ enum sz_err_code {
 	SZ_E_ARMOR = -9,       /* age: the ASCII armor is malformed */
 	SZ_E_UNSUPPORTED = -10, /* a valid but unsupported input */
 	SZ_E_CRYPTO = -11,     /* a primitive failed (should not happen) */
+	SZ_E_BUSY = -12,       /* no room just now: try again later */
 	SZ_E_NOT_FOUND = -20,  /* no such thing */
 	SZ_E_EXISTS = -21,     /* it exists already, or was used already */
 };

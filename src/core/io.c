@@ -261,6 +261,14 @@ bool sz_program_dir(char *out, size_t cap)
 	return (size_t)snprintf(out, cap, "%s", self) < cap;
 }
 
+int sz_open_noatime(const char *path, int flags, mode_t mode)
+{
+	int fd = open(path, flags | O_NOATIME, mode);
+	if (fd < 0 && errno == EPERM)   /* not the file's owner */
+		fd = open(path, flags, mode);
+	return fd;
+}
+
 void sz_sibling_program(const char *name, const char *env, char *out,
 	size_t cap)
 {

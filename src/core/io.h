@@ -74,6 +74,11 @@ int sz_outfile_commit(struct sz_outfile *out, struct sz_err *err);
 /* Removes the temporary file and releases the struct; safe after commit. */
 void sz_outfile_abort(struct sz_outfile *out);
 
+/* open(2) without stamping the file's access time (O_NOATIME), falling
+ * back to a plain open when the caller does not own the file: reading a
+ * file must not date the reader (a source reading a reply, a login). */
+int sz_open_noatime(const char *path, int flags, mode_t mode);
+
 /* Where helper programs are installed: LIBEXECDIR/samizdat, from Meson
  * (/usr/libexec/samizdat in the Debian package). */
 #ifndef SZ_HELPER_DIR

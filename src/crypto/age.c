@@ -37,7 +37,17 @@ struct sz_age_encryptor {
 	sz_age_sink sink;  /* where ciphertext goes: the user's or the armor */
 	void *ctx;
 	int failed;
+	/* with opts->sink_at: chunk 0 held back (sodium_malloc'd, with room
+	 * for its tag), the payload key to seal it, and where it goes */
+	sz_age_sink_at sink_at;
+	uint8_t *first;
+	size_t first_len;
+	uint8_t *key;
+	uint64_t first_at;
+	bool first_placed;  /* a placeholder for it is written: not last */
 };
+
+#define FIRST_SLOT (SZ_AGE_CHUNK_SIZE + SZ_AGE_TAG_SIZE)
 
 int sz_age_encrypt_begin(struct sz_age_encryptor **out,
 	struct sz_age_recipient *const *recipients, size_t n,
@@ -72,6 +82,20 @@ int sz_age_encrypt_begin(struct sz_age_encryptor **out,
 		goto out;
 	}
 	e->armored = opts != NULL && opts->armor;
+	e->sink_at = opts != NULL ? opts->sink_at : NULL;
+	if (e->sink_at != NULL && e->armored) {
+		rc = sz_err_set(err, SZ_E_INVAL, "a held-back first chunk "
+			"cannot be armored");
+		goto out;
+	}
+	if (e->sink_at != NULL) {
+		e->first = sodium_malloc(FIRST_SLOT);
+		e->key = sodium_malloc(32);
+		if (e->first == NULL || e->key == NULL) {
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
 	if (e->armored) {
 		sz_armor_enc_init(&e->armor, sink, ctx);
 		e->sink = sz_armor_enc_write;
@@ -104,6 +128,11 @@ int sz_age_encrypt_begin(struct sz_age_encryptor **out,
 	payload_key(file_key, nonce, key);
 	rc = sz_age_stream_new(&e->stream, key, false, opt_threads(opts),
 		e->sink, e->ctx, err);
+	if (rc == SZ_OK && e->sink_at != NULL) {
+		memcpy(e->key, key, 32);
+		e->first_at = header.len + sizeof(nonce);
+		sz_age_stream_start_at(e->stream, 1);
+	}
 out:
 	sodium_memzero(file_key, sizeof(file_key));
 	sodium_memzero(key, sizeof(key));
@@ -119,22 +148,75 @@ out:
 	return SZ_OK;
 }
 
+/* Fills the held-back first chunk; once it is full and more follows, it
+ * is known not to be the last: a placeholder takes its place in the
+ * output, and the rest goes to the stream (from chunk 1). */
+static int hold_first(struct sz_age_encryptor *e, const uint8_t **data,
+	size_t *len, struct sz_err *err)
+{
+	size_t take = SZ_AGE_CHUNK_SIZE - e->first_len;
+	if (take > *len)
+		take = *len;
+	memcpy(e->first + e->first_len, *data, take);
+	e->first_len += take;
+	*data += take;
+	*len -= take;
+	if (*len == 0)
+		return SZ_OK;
+	static const uint8_t zeros[FIRST_SLOT];
+	int rc = e->sink(e->ctx, zeros, sizeof(zeros));
+	if (rc != SZ_OK)
+		return sz_err_set(err, rc, "cannot write the output");
+	e->first_placed = true;
+	return SZ_OK;
+}
+
 int sz_age_encrypt_update(struct sz_age_encryptor *e, const uint8_t *data,
 	size_t len, struct sz_err *err)
 {
 	if (e->failed)
 		return sz_err_set(err, e->failed, "encryption already failed");
-	int rc = sz_age_stream_update(e->stream, data, len, err);
+	int rc = SZ_OK;
+	if (e->first != NULL && !e->first_placed)
+		rc = hold_first(e, &data, &len, err);
+	if (rc == SZ_OK && len > 0)
+		rc = sz_age_stream_update(e->stream, data, len, err);
 	if (rc != SZ_OK)
 		e->failed = rc;
 	return rc;
+}
+
+uint8_t *sz_age_encrypt_first(struct sz_age_encryptor *e, size_t *len)
+{
+	*len = e->first_len;
+	return e->first;
+}
+
+/* Seals the held-back chunk 0 and writes it: at its place after the
+ * stream's chunks, or, when it is the only chunk, as the last. */
+static int finish_first(struct sz_age_encryptor *e, struct sz_err *err)
+{
+	int rc = SZ_OK;
+	if (e->first_placed)
+		rc = sz_age_stream_finish(e->stream, err);
+	if (rc != SZ_OK)
+		return rc;
+	sz_age_seal_chunk(e->key, 0, !e->first_placed, e->first,
+		e->first_len);
+	size_t n = e->first_len + SZ_AGE_TAG_SIZE;
+	rc = e->first_placed ? e->sink_at(e->ctx, e->first_at, e->first, n) :
+		e->sink(e->ctx, e->first, n);
+	sodium_memzero(e->first, FIRST_SLOT);
+	return rc == SZ_OK ? SZ_OK :
+		sz_err_set(err, rc, "cannot write the output");
 }
 
 int sz_age_encrypt_finish(struct sz_age_encryptor *e, struct sz_err *err)
 {
 	if (e->failed)
 		return sz_err_set(err, e->failed, "encryption already failed");
-	int rc = sz_age_stream_finish(e->stream, err);
+	int rc = e->first != NULL ? finish_first(e, err) :
+		sz_age_stream_finish(e->stream, err);
 	if (rc == SZ_OK && e->armored) {
 		rc = sz_armor_enc_finish(&e->armor);
 		if (rc != SZ_OK)
@@ -150,6 +232,10 @@ void sz_age_encrypt_free(struct sz_age_encryptor *e)
 	if (e == NULL)
 		return;
 	sz_age_stream_free(e->stream);
+	if (e->first != NULL)
+		sodium_free(e->first);
+	if (e->key != NULL)
+		sodium_free(e->key);
 	sodium_memzero(e, sizeof(*e));
 	free(e);
 }

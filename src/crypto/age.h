@@ -26,10 +26,20 @@
 #include "crypto/age_keys.h"
 #include "crypto/age_stream.h"
 
+/* Writes len bytes at offset of the output already written. */
+typedef int (*sz_age_sink_at)(void *ctx, uint64_t offset,
+	const uint8_t *data, size_t len);
+
 struct sz_age_opts {
 	bool armor;        /* encrypt: write the ASCII armor; decrypt: the
 	                      input must be armored (otherwise detected) */
 	unsigned threads;  /* 1 (default when 0) or 2 cores per stream */
+	/* encrypt: hold the first chunk's plaintext back (in locked memory)
+	 * until finish, so the caller may still rewrite it with
+	 * sz_age_encrypt_first() (a header whose size is known only at the
+	 * end); finish seals it and writes it in its place with this, into
+	 * the same ctx as the sink.  Not with armor. */
+	sz_age_sink_at sink_at;
 };
 
 struct sz_age_encryptor;
@@ -43,6 +53,9 @@ int sz_age_encrypt_begin(struct sz_age_encryptor **out,
 	struct sz_err *err);
 int sz_age_encrypt_update(struct sz_age_encryptor *e, const uint8_t *data,
 	size_t len, struct sz_err *err);
+/* With opts->sink_at: the first chunk's plaintext so far (*len bytes, at
+ * most SZ_AGE_CHUNK_SIZE), which the caller may rewrite until finish. */
+uint8_t *sz_age_encrypt_first(struct sz_age_encryptor *e, size_t *len);
 /* Writes the final chunk (and armor footer). */
 int sz_age_encrypt_finish(struct sz_age_encryptor *e, struct sz_err *err);
 void sz_age_encrypt_free(struct sz_age_encryptor *e);

@@ -99,10 +99,8 @@ static void process_chunk(const struct sz_age_stream *s, struct batch *b,
 	uint8_t *slot = b->buf + (size_t)j * SLOT_SIZE;
 	size_t n = b->fill[j];
 	bool last = b->last && j == b->n - 1;
-	make_nonce(nonce, b->counter + j, last);
 	if (!s->decrypt) {
-		crypto_aead_chacha20poly1305_ietf_encrypt_detached(slot,
-			slot + n, NULL, slot, n, NULL, 0, NULL, nonce, s->key);
+		sz_age_seal_chunk(s->key, b->counter + j, last, slot, n);
 		b->fill[j] = n + SZ_AGE_TAG_SIZE;
 		b->status[j] = 0;
 		return;
@@ -111,6 +109,7 @@ static void process_chunk(const struct sz_age_stream *s, struct batch *b,
 		b->status[j] = -1;
 		return;
 	}
+	make_nonce(nonce, b->counter + j, last);
 	size_t m = n - SZ_AGE_TAG_SIZE;
 	b->fill[j] = m;
 	b->status[j] = open_in_place(s, slot, m, nonce);
@@ -321,6 +320,20 @@ int sz_age_stream_new(struct sz_age_stream **out,
 	s->ctx = ctx;
 	*out = s;
 	return SZ_OK;
+}
+
+void sz_age_stream_start_at(struct sz_age_stream *s, uint64_t counter)
+{
+	s->counter = counter;
+}
+
+void sz_age_seal_chunk(const uint8_t key[SZ_AGE_STREAM_KEY_SIZE],
+	uint64_t counter, bool last, uint8_t *buf, size_t len)
+{
+	uint8_t nonce[12];
+	make_nonce(nonce, counter, last);
+	crypto_aead_chacha20poly1305_ietf_encrypt_detached(buf, buf + len,
+		NULL, buf, len, NULL, 0, NULL, nonce, key);
 }
 
 int sz_age_stream_update(struct sz_age_stream *s, const uint8_t *data,

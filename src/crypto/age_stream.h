@@ -39,6 +39,16 @@ int sz_age_stream_new(struct sz_age_stream **out,
 	const uint8_t key[SZ_AGE_STREAM_KEY_SIZE], bool decrypt,
 	unsigned threads, sz_age_sink sink, void *ctx, struct sz_err *err);
 
+/* Makes an encrypting stream start at chunk index counter instead of 0;
+ * before the first byte.  (age.c seals chunk 0 itself when it holds it
+ * back; see sz_age_encrypt_first.) */
+void sz_age_stream_start_at(struct sz_age_stream *s, uint64_t counter);
+
+/* Seals one chunk of len bytes in place, as chunk index counter (last:
+ * the final chunk); buf holds len + SZ_AGE_TAG_SIZE bytes. */
+void sz_age_seal_chunk(const uint8_t key[SZ_AGE_STREAM_KEY_SIZE],
+	uint64_t counter, bool last, uint8_t *buf, size_t len);
+
 /* Feeds len bytes. */
 int sz_age_stream_update(struct sz_age_stream *s, const uint8_t *data,
 	size_t len, struct sz_err *err);

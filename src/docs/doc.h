@@ -44,7 +44,7 @@ enum sz_doc_type {
 	SZ_DOC_OGG,
 	SZ_DOC_TEXT,
 	SZ_DOC_HTML,
-	SZ_DOC_EMAIL,   /* extraction only: e-mail is published, not scrubbed */
+	SZ_DOC_EMAIL,   /* scrubbed: trace headers out, attachments scrubbed */
 	/* Photos in ISOBMFF (isobmff.c). */
 	SZ_DOC_HEIF,
 	SZ_DOC_AVIF,

@@ -1,7 +1,7 @@
 /*
  * extract.c - the text of a document, in reading order, as UTF-8: plain
- * text (any common charset, converted with iconv), HTML (libxml2's HTML
- * parser), Office Open XML and OpenDocument (libzip + libxml2's streaming
+ * text (any common charset, decided and converted by charset.c), HTML
+ * (libxml2's HTML parser, in the charset a browser would read it in), Office Open XML and OpenDocument (libzip + libxml2's streaming
  * reader, so a large part is never held whole), PDF and e-mail in their
  * own files.  Deleted revisions, comments and field codes are not text.
  */
@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "docs/charset.h"
 #include "docs/extract.h"
 #include "docs/internal.h"
 #include "docs/zipdoc.h"
@@ -35,36 +36,54 @@ int text_put(struct text_out *o, const char *s, size_t len)
 	return 0;
 }
 
-/* The charset libmagic sees in the first bytes; "utf-8" if unsure. */
-static void text_charset(int fd, char *out, size_t cap)
+/* The charset libmagic names for the file's first bytes, or "" when it
+ * names none worth following (ASCII, UTF-8 and binary are decided by
+ * charset.c from the bytes themselves). */
+static void magic_label(int fd, char *out, size_t cap)
 {
-	snprintf(out, cap, "utf-8");
+	out[0] = 0;
 	magic_t m = doc_magic(MAGIC_MIME_ENCODING, NULL);
 	if (m == NULL)
 		return;
 	lseek(fd, 0, SEEK_SET);
 	const char *e = magic_descriptor(m, fd);
-	if (e != NULL && strcmp(e, "binary") != 0 && strcmp(e, "us-ascii") != 0)
-		/* libmagic says unknown-8bit for the Windows code pages */
-		snprintf(out, cap, "%s", strcmp(e, "unknown-8bit") == 0 ?
-			"windows-1252" : e);
+	if (e != NULL && strcmp(e, "binary") != 0 && strcmp(e, "us-ascii") != 0 &&
+	    strcmp(e, "utf-8") != 0 && strcmp(e, "unknown-8bit") != 0)
+		snprintf(out, cap, "%s", e);
 	lseek(fd, 0, SEEK_SET);
+}
+
+/* The first bytes of fd (its offset restored to 0), for sniffing. */
+static size_t head_of(int fd, uint8_t *head, size_t cap)
+{
+	ssize_t n = pread(fd, head, cap, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+static int to_text(void *ctx, const char *p, size_t n)
+{
+	return text_put(ctx, p, n);
 }
 
 static int extract_text(int fd, struct text_out *o)
 {
-	char cs[64];
-	text_charset(fd, cs, sizeof(cs));
-	bool utf8 = strcasecmp(cs, "utf-8") == 0;
-	iconv_t cd = utf8 ? (iconv_t)-1 : iconv_open("UTF-8", cs);
-	if (!utf8 && cd == (iconv_t)-1)
-		return sz_err_set(o->err, SZ_E_UNSUPPORTED,
-			"the text's character set (%s) is not supported", cs);
-	char in[16384], out[65536];
-	size_t keep = 0;
-	int rc = 0;
+	char label[64], name[SZ_CHARSET_NAME_MAX];
+	uint8_t *head = malloc(SZ_CHARSET_SNIFF_MAX);
+	if (head == NULL)
+		return sz_err_set(o->err, SZ_E_NOMEM, "out of memory");
+	magic_label(fd, label, sizeof(label));
+	size_t hn = head_of(fd, head, SZ_CHARSET_SNIFF_MAX);
+	size_t skip = sz_charset_decide(label, head, hn, false, name,
+		sizeof(name));
+	free(head);
+	struct sz_charset_conv *c;
+	int rc = sz_charset_open(&c, name, to_text, o, o->err);
+	if (rc != 0)
+		return rc;
+	char in[16384];
+	uint64_t at = skip;
 	for (;;) {
-		ssize_t n = read(fd, in + keep, sizeof(in) - keep);
+		ssize_t n = pread(fd, in, sizeof(in), (off_t)at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -72,43 +91,12 @@ static int extract_text(int fd, struct text_out *o)
 				strerror(errno));
 			break;
 		}
-		size_t have = keep + (size_t)n;
-		if (have == 0)
+		if ((rc = sz_charset_feed(c, (const uint8_t *)in, (size_t)n,
+		    n == 0)) != 0 || n == 0)
 			break;
-		if (utf8) {
-			/* Skip a byte-order mark at the very start. */
-			size_t skip = o->total == 0 && have >= 3 &&
-				memcmp(in, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-			if ((rc = text_put(o, in + skip, have - skip)) != 0)
-				break;
-			keep = 0;
-		} else {
-			char *ip = in, *op = out;
-			size_t il = have, ol = sizeof(out);
-			size_t r = iconv(cd, &ip, &il, &op, &ol);
-			if (r == (size_t)-1 && errno == EILSEQ) {
-				/* An invalid byte: show U+FFFD and go on. */
-				ip++;
-				il--;
-				if (ol >= 3) {
-					memcpy(op, "\xef\xbf\xbd", 3);
-					op += 3;
-				}
-			}
-			if ((rc = text_put(o, out, (size_t)(op - out))) != 0)
-				break;
-			memmove(in, ip, il);
-			keep = il;
-			if (n == 0 && keep > 0) {
-				rc = text_put(o, "\xef\xbf\xbd", 3);
-				break;
-			}
-		}
-		if (n == 0)
-			break;
+		at += (uint64_t)n;
 	}
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
+	sz_charset_close(c);
 	return rc;
 }
 
@@ -167,13 +155,20 @@ static int extract_html(int fd, struct text_out *o)
 	rd_free(in);
 	if (size > SZ_DOC_MAX_MARKUP)
 		return sz_err_set(o->err, SZ_E_LIMIT, "the HTML is too large");
-	lseek(fd, 0, SEEK_SET);
-	htmlDocPtr doc = htmlReadFd(fd, NULL, NULL, HTML_PARSE_NONET |
-		HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return sz_err_set(o->err, SZ_E_INVAL, "the HTML cannot be parsed");
-	int rc = html_walk(doc->children, o, 0);
-	xmlFreeDoc(doc);
+	/* Read as a browser would (a byte-order mark, <meta charset>, else
+	 * UTF-8 if it is that, else windows-1252), converted here. */
+	uint8_t *raw = malloc(size ? (size_t)size : 1);
+	struct sz_buf utf8;
+	sz_buf_init(&utf8, 3 * (size_t)size + 1);
+	int rc = raw == NULL ? sz_err_set(o->err, SZ_E_NOMEM, "out of memory") :
+		lseek(fd, 0, SEEK_SET) != 0 || sz_read_full(fd, raw, (size_t)size) !=
+		(ssize_t)size ? sz_err_set(o->err, SZ_E_IO, "cannot read the file") :
+		sz_charset_to_utf8(NULL, raw, (size_t)size, true, &utf8);
+	free(raw);
+	if (rc == 0)
+		rc = extract_html_mem(utf8.data ? (const char *)utf8.data : "",
+			utf8.len, "UTF-8", o);
+	sz_buf_free(&utf8);
 	return rc;
 }
 

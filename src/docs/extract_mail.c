@@ -1,9 +1,9 @@
 /*
  * extract_mail.c - the readable text of an e-mail through GMime: the main
  * headers (decoded from their encoded words), then the text parts in
- * their order, converted to UTF-8 from whatever charset they declare
- * (format=flowed joined back into its paragraphs);
- * HTML-only parts as their text; attachments by name only.
+ * their order, converted to UTF-8 as mail clients read them (charset.h;
+ * format=flowed joined back into its paragraphs); HTML-only parts as
+ * their text; attachments by name only; signatures not at all.
  */
 #include <gmime/gmime.h>
 #include <string.h>
@@ -11,6 +11,8 @@
 
 #include "docs/extract.h"
 #include "docs/flowed.h"
+#include "docs/mime.h"
+#include "docs/tnef.h"
 
 #define NESTING_MAX 8   /* messages forwarded inside messages */
 
@@ -29,36 +31,78 @@ static void header(struct text_out *o, int *rc, const char *name,
 {
 	if (*rc != 0 || value == NULL || value[0] == 0)
 		return;
-	char *dec = g_mime_utils_header_decode_text(NULL, value);
+	char *dec = g_mime_utils_header_decode_text(mime_options(), value);
+	struct sz_buf clean;
+	sz_buf_init(&clean, 1u << 20);
+	(void)mime_header_text(dec ? dec : "", &clean);
 	*rc = text_put(o, name, strlen(name));
 	if (*rc == 0)
 		*rc = text_put(o, ": ", 2);
 	if (*rc == 0)
-		*rc = text_put(o, dec ? dec : value, strlen(dec ? dec : value));
+		*rc = text_put(o, (const char *)clean.data, clean.len);
 	if (*rc == 0)
 		*rc = text_put(o, "\n", 1);
+	sz_buf_free(&clean);
 	g_free(dec);
+}
+
+/* Collects a part's text, converted to UTF-8, to decode it whole. */
+static int collect(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_buf_append(ctx, p, n);
 }
 
 /* A plain text part as its author wrote it: format=flowed (RFC 3676)
  * joined back into its paragraphs, any other text as it is. */
-static int plain_text(GMimeContentType *ct, const char *text,
-	struct text_out *o)
+static int plain_text(GMimePart *p, GMimeContentType *ct, struct text_out *o)
 {
 	const char *format = g_mime_content_type_get_parameter(ct, "format");
 	if (format == NULL || g_ascii_strcasecmp(format, "flowed") != 0)
-		return text_put(o, text, strlen(text));
+		return mime_part_text(p, false, o);
 	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
-	size_t len = strlen(text);
-	struct sz_buf b;
-	sz_buf_init(&b, 2 * len + 1);   /* flowed.h: never more than twice */
-	int rc = sz_flowed_decode(text, len, delsp != NULL &&
-		g_ascii_strcasecmp(delsp, "yes") == 0, &b);
-	if (rc == 0 && b.len > 0)
-		rc = text_put(o, (const char *)b.data, b.len);
-	else if (rc != 0)
-		rc = sz_err_set(o->err, rc, "the e-mail's text is too large");
+	struct sz_buf raw, b;
+	sz_buf_init(&raw, SZ_DOC_MAX_TEXT);
+	sz_buf_init(&b, 0);
+	struct text_out c = { .sink = collect, .ctx = &raw, .err = o->err };
+	int rc = mime_part_text(p, false, &c);
+	if (rc == 0 && raw.len > 0) {
+		sz_buf_init(&b, 2 * raw.len + 1);   /* flowed.h: never more */
+		rc = sz_flowed_decode((const char *)raw.data, raw.len,
+			delsp != NULL && g_ascii_strcasecmp(delsp, "yes") == 0, &b);
+		if (rc == 0)
+			rc = text_put(o, (const char *)b.data, b.len);
+		else
+			rc = sz_err_set(o->err, rc, "the e-mail's text is too large");
+	}
+	sz_buf_free(&raw);
 	sz_buf_free(&b);
+	return rc;
+}
+
+/* winmail.dat: the body Outlook put in it, and its files by name. */
+static int tnef_text(GMimePart *p, struct text_out *o)
+{
+	struct sz_buf text;
+	struct sz_tnef *t = NULL;
+	int rc = 0;
+	sz_buf_init(&text, SZ_DOC_MAX_TEXT);
+	if (mime_tnef_open(p, &t, NULL) == 0) {
+		(void)sz_tnef_body(t, &text);
+		rc = text_put(o, "\n", 1);
+		if (rc == 0)
+			rc = text_put(o, (const char *)text.data, text.len);
+		const struct sz_tnef_file *f;
+		size_t n = sz_tnef_files(t, &f);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			rc = text_put(o, "\n[attachment: ", 14);
+			if (rc == 0)
+				rc = text_put(o, f[i].name, strlen(f[i].name));
+			if (rc == 0)
+				rc = text_put(o, "]\n", 2);
+		}
+	}
+	sz_tnef_free(t);
+	sz_buf_free(&text);
 	return rc;
 }
 
@@ -75,9 +119,13 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 			w->rc = message_text(inner, true, w->depth + 1, w->o);
 		return;
 	}
-	if (w->rc != 0 || !GMIME_IS_PART(obj))
+	if (w->rc != 0 || !GMIME_IS_PART(obj) || mime_is_signature(obj))
 		return;
 	GMimePart *p = GMIME_PART(obj);
+	if (mime_is_tnef(obj)) {
+		w->rc = tnef_text(p, w->o);
+		return;
+	}
 	const char *fname = g_mime_part_get_filename(p);
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	bool attachment = g_mime_part_is_attachment(p);
@@ -93,17 +141,12 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	bool html = g_mime_content_type_is_type(ct, "text", "html");
 	if (html && w->have_plain)
 		return;   /* the alternative we already printed */
-	char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-	if (text == NULL)
-		return;
 	w->rc = text_put(w->o, "\n", 1);
 	if (w->rc == 0 && html)
-		w->rc = extract_html_mem(text, strlen(text), "UTF-8", w->o);
-	else if (w->rc == 0) {
-		w->rc = plain_text(ct, text, w->o);
-		w->have_plain = true;
-	}
-	g_free(text);
+		w->rc = mime_part_text(p, true, w->o);
+	else if (w->rc == 0)
+		w->rc = plain_text(p, ct, w->o);
+	w->have_plain = w->have_plain || !html;
 }
 
 void mail_init(void)
@@ -113,6 +156,7 @@ void mail_init(void)
 		g_mime_init();
 		g_once_init_leave(&once, 1);
 	}
+	(void)mime_options();
 }
 
 int mail_text(GMimeMessage *m, bool headers, struct text_out *o)
@@ -146,7 +190,8 @@ int extract_mail(int fd, struct text_out *o)
 	GMimeStream *s = g_mime_stream_fs_new(dfd);   /* owns dfd */
 	GMimeParser *parser = g_mime_parser_new_with_stream(s);
 	g_object_unref(s);
-	GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+	GMimeMessage *m = g_mime_parser_construct_message(parser,
+		mime_options());
 	g_object_unref(parser);
 	if (m == NULL)
 		return sz_err_set(o->err, SZ_E_INVAL, "not an e-mail message");

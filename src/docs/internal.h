@@ -226,6 +226,7 @@ int doc_flac(int fd, const char *out, struct sz_doc_report *r, struct sz_err *er
 int doc_ogg(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_text(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_html(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
+int doc_email(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_heif(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_mp4(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);
 int doc_mov(int fd, const char *out, struct sz_doc_report *r, struct sz_err *err);

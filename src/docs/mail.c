@@ -11,13 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/io.h"
+#include "core/utf8.h"
 #include "docs/extract.h"
 #include "docs/mail.h"
+#include "docs/mime.h"
 
 static int buf_sink(void *ctx, const uint8_t *p, size_t n)
 {
@@ -28,11 +31,55 @@ static int buf_sink(void *ctx, const uint8_t *p, size_t n)
 	return sz_buf_append(b, p, n) == 0 ? 0 : 0;
 }
 
+/* One address per line, "address<TAB>name", from GMime's parsed list
+ * (groups flattened): a display name is only ever shown, never taken
+ * for an address. */
+static int address_lines(InternetAddressList *l, struct sz_buf *out,
+	int depth, unsigned *count)
+{
+	int rc = 0;
+	int n = l ? internet_address_list_length(l) : 0;
+	for (int i = 0; i < n && rc == 0 && depth < 4; i++) {
+		InternetAddress *a = internet_address_list_get_address(l, i);
+		if (INTERNET_ADDRESS_IS_GROUP(a)) {
+			rc = address_lines(internet_address_group_get_members(
+				INTERNET_ADDRESS_GROUP(a)), out, depth + 1, count);
+			continue;
+		}
+		if (!INTERNET_ADDRESS_IS_MAILBOX(a) || ++*count > SZ_MAIL_MAX_ADDRESSES)
+			continue;
+		const char *addr = internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(a));
+		const char *name = internet_address_get_name(a);
+		if (addr == NULL || addr[0] == 0)
+			continue;
+		rc = sz_utf8_clean(out, addr, strlen(addr), false);
+		if (rc == 0)
+			rc = sz_buf_puts(out, "\t");
+		if (rc == 0 && name != NULL)
+			rc = mime_header_text(name, out);
+		if (rc == 0)
+			rc = sz_buf_puts(out, "\n");
+	}
+	return rc;
+}
+
 static char *addresses(InternetAddressList *l)
 {
-	char *s = l ? internet_address_list_to_string(l, NULL, FALSE) : NULL;
-	char *out = strdup(s ? s : "");
-	g_free(s);
+	struct sz_buf b;
+	unsigned count = 0;
+	sz_buf_init(&b, SZ_MAIL_MAX_ADDRESS_TEXT);
+	/* Past the bound, the list ends at the last whole line. */
+	(void)address_lines(l, &b, 0, &count);
+	const char *nl = b.data ? strrchr((const char *)b.data, '\n') : NULL;
+	size_t last = nl ? (size_t)(nl - (const char *)b.data) + 1 : 0;
+	char *out = malloc(last + 1);
+	if (out != NULL) {
+		if (last)
+			memcpy(out, b.data, last);
+		out[last] = 0;
+	}
+	sz_buf_free(&b);
 	return out;
 }
 
@@ -52,6 +99,21 @@ static void clean_id(const char *in, char *out, size_t cap)
 }
 
 /* One parsed message: decode what the archive shows, then call fn. */
+/* Whether a part carries a PGP signature (PGP/MIME or inline). */
+static void pgp_part(GMimeObject *parent, GMimeObject *obj, bool in_signed,
+	void *data)
+{
+	(void)parent;
+	(void)in_signed;
+	bool *found = data;
+	const char *proto = GMIME_IS_MULTIPART_SIGNED(obj) ?
+		g_mime_object_get_content_type_parameter(obj, "protocol") : NULL;
+	*found = *found || (proto && strcasecmp(proto,
+		"application/pgp-signature") == 0) || (GMIME_IS_TEXT_PART(obj) &&
+		g_mime_part_get_openpgp_data(GMIME_PART(obj)) ==
+		GMIME_OPENPGP_DATA_SIGNED);
+}
+
 static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 	int64_t index, sz_mail_fn fn, void *ctx, struct sz_err *err)
 {
@@ -85,12 +147,21 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 			snprintf(from_addr, sizeof(from_addr), "%s",
 				internet_address_mailbox_get_addr(
 					INTERNET_ADDRESS_MAILBOX(a)));
-		snprintf(from_name, sizeof(from_name), "%s", name ? name : "");
+		struct sz_buf nb;
+		sz_buf_init(&nb, sizeof(from_name) - 1);
+		(void)mime_header_text(name ? name : "", &nb);
+		snprintf(from_name, sizeof(from_name), "%s",
+			nb.data ? (const char *)nb.data : "");
+		sz_buf_free(&nb);
+		sz_utf8_clean_field(from_addr, sizeof(from_addr));
 	}
 	char *to = addresses(g_mime_message_get_to(msg));
 	char *cc = addresses(g_mime_message_get_cc(msg));
 	GDateTime *dt = g_mime_message_get_date(msg);
-	const char *subject = g_mime_message_get_subject(msg);
+	struct sz_buf subject;
+	sz_buf_init(&subject, SZ_MAIL_MAX_SUBJECT);
+	(void)mime_header_text(g_mime_message_get_subject(msg) ?
+		g_mime_message_get_subject(msg) : "", &subject);
 	struct sz_buf text;
 	sz_buf_init(&text, SZ_MAIL_MAX_TEXT);
 	struct text_out out = { .sink = buf_sink, .ctx = &text, .err = err };
@@ -100,7 +171,7 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 	if (rc == 0) {
 		m.message_id = id;
 		m.thread_root = root;
-		m.subject = subject ? subject : "";
+		m.subject = subject.data ? (const char *)subject.data : "";
 		m.from_addr = from_addr;
 		m.from_name = from_name;
 		m.to = to;
@@ -108,9 +179,11 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		m.date = dt ? g_date_time_to_unix(dt) : 0;
 		m.text = text.data ? (const char *)text.data : "";
 		m.text_len = text.len;
+		mime_walk(msg, pgp_part, &m.pgp_signed);
 		rc = fn(ctx, &m, err);
 	}
 	sz_buf_free(&text);
+	sz_buf_free(&subject);
 	free(to);
 	free(cc);
 	return rc;
@@ -131,7 +204,8 @@ static int walk_stream(int fd, bool mbox, sz_mail_fn fn, void *ctx,
 	struct stat st;
 	fstat(fd, &st);
 	while (rc == 0 && !g_mime_parser_eos(p)) {
-		GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
+		GMimeMessage *msg = g_mime_parser_construct_message(p,
+			mime_options());
 		if (msg == NULL) {
 			if (*index == 0 || !mbox)
 				rc = sz_err_set(err, SZ_E_INVAL, mbox ?
@@ -227,89 +301,4 @@ int sz_mail_each(const char *path, sz_mail_fn fn, void *ctx,
 	int rc = walk_stream(fd, mbox, fn, ctx, &index, err);
 	close(fd);
 	return rc;
-}
-
-struct att_walk {
-	const char *tmpdir;
-	sz_mail_attachment_fn fn;
-	void *ctx;
-	struct sz_err *err;
-	unsigned n;
-	int rc;
-};
-
-/* A file name without directories or control characters. */
-static void safe_name(const char *in, unsigned n, char *out, size_t cap)
-{
-	const char *base = in ? strrchr(in, '/') : NULL;
-	base = base ? base + 1 : in;
-	size_t k = 0;
-	for (const char *p = base; p && *p && k + 1 < cap; p++)
-		if ((unsigned char)*p >= 0x20 && *p != '\\' && *p != 0x7f)
-			out[k++] = *p;
-	out[k] = 0;
-	if (k == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
-		snprintf(out, cap, "attachment-%u", n);
-}
-
-static void attachment(GMimeObject *parent, GMimeObject *obj, gpointer data)
-{
-	(void)parent;
-	struct att_walk *w = data;
-	if (w->rc != 0)
-		return;
-	bool nested = GMIME_IS_MESSAGE_PART(obj);
-	if (!GMIME_IS_PART(obj) && !nested)
-		return;
-	if (!nested && GMIME_IS_TEXT_PART(obj) &&
-	    !g_mime_part_is_attachment(GMIME_PART(obj)))
-		return;   /* the body itself */
-	if (++w->n > SZ_MAIL_MAX_ATTACHMENTS) {
-		w->rc = sz_err_set(w->err, SZ_E_LIMIT,
-			"a message has more than %u attachments",
-			SZ_MAIL_MAX_ATTACHMENTS);
-		return;
-	}
-	char name[256];
-	safe_name(nested ? "message.eml" : g_mime_part_get_filename(GMIME_PART(obj)),
-		w->n, name, sizeof(name));
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/.attachment.XXXXXX", w->tmpdir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		w->rc = sz_err_set(w->err, SZ_E_IO, "cannot write in %s: %s",
-			w->tmpdir, strerror(errno));
-		return;
-	}
-	unlink(path);   /* gone when closed, whatever happens */
-	GMimeStream *s = g_mime_stream_fs_new(dup(fd));
-	gssize written = -1;
-	if (nested) {
-		GMimeMessage *m = g_mime_message_part_get_message(
-			GMIME_MESSAGE_PART(obj));
-		written = m ? g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, s)
-			    : -1;
-	} else {
-		GMimeDataWrapper *c = g_mime_part_get_content(GMIME_PART(obj));
-		written = c ? g_mime_data_wrapper_write_to_stream(c, s) : 0;
-	}
-	g_mime_stream_flush(s);
-	g_object_unref(s);
-	if (written < 0)
-		w->rc = sz_err_set(w->err, SZ_E_INVAL,
-			"the attachment %s cannot be decoded", name);
-	else if (lseek(fd, 0, SEEK_SET) != 0)
-		w->rc = sz_err_set(w->err, SZ_E_IO, "cannot read back %s", name);
-	else
-		w->rc = w->fn(w->ctx, name, fd, w->err);
-	close(fd);
-}
-
-int sz_mail_attachments(const struct sz_mail *m, const char *tmpdir,
-	sz_mail_attachment_fn fn, void *ctx, struct sz_err *err)
-{
-	struct att_walk w = { .tmpdir = tmpdir, .fn = fn, .ctx = ctx,
-		.err = err };
-	g_mime_message_foreach((GMimeMessage *)m->priv, attachment, &w);
-	return w.rc;
 }

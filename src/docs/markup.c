@@ -1,7 +1,8 @@
 /*
  * markup.c - plain text (nothing to remove: checked to be text and copied)
  * and HTML without <meta> tags (author, generator, description, dates;
- * the charset is kept) and without comments, re-serialised by libxml2.
+ * the charset is kept) and without comments, re-serialised by libxml2
+ * until the result is a fixed point (doc_html says why).
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -10,7 +11,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "docs/charset.h"
 #include "docs/internal.h"
+
+#define SZ_HTML_MAX_PASSES 8   /* serialise-and-parse rounds to settle */
 
 int doc_text(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
@@ -86,12 +90,51 @@ static void scrub_tree(xmlNode *n, struct sz_doc_report *r, int depth)
 	}
 }
 
+/* One pass of the scrubber over HTML in memory: parsed as a browser
+ * would read its bytes (charset.c), comments and <meta> removed,
+ * serialised by libxml2 into *out. */
+static int html_pass(const uint8_t *p, size_t len, struct sz_doc_report *r,
+	xmlChar **out, int *out_len, struct sz_err *err)
+{
+	/* Converted here, not by libxml2 through iconv: iconv refuses the
+	 * bytes windows-1252 leaves undefined, and libxml2 then gives up. */
+	struct sz_buf utf8;
+	sz_buf_init(&utf8, 3 * (size_t)len + 1);
+	int rc = sz_charset_to_utf8(NULL, p, len, true, &utf8);
+	htmlDocPtr doc = rc != 0 ? NULL : htmlReadMemory(utf8.data ?
+		(const char *)utf8.data : "", (int)utf8.len, NULL, "UTF-8",
+		HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		HTML_PARSE_NOIMPLIED);
+	sz_buf_free(&utf8);
+	if (doc == NULL)
+		return sz_err_set(err, SZ_E_INVAL, "the HTML cannot be parsed");
+	scrub_tree(doc->children, r, 0);
+	*out = NULL;
+	*out_len = 0;
+	htmlDocDumpMemoryFormat(doc, out, out_len, 0);
+	xmlFreeDoc(doc);
+	if (*out == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "cannot serialise the HTML");
+	if ((size_t)*out_len > SZ_DOC_MAX_MARKUP) {
+		xmlFree(*out);
+		*out = NULL;
+		return sz_err_set(err, SZ_E_LIMIT, "the HTML grows past %u MiB",
+			SZ_DOC_MAX_MARKUP >> 20);
+	}
+	return 0;
+}
+
+/* libxml2 repairs malformed HTML, and what it writes can parse into a
+ * slightly different tree again; so passes repeat until one changes
+ * nothing, and that fixed point is the result: scrubbing it again gives
+ * the same bytes.  What never settles is refused. */
 int doc_html(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
 	struct rd *in = rd_new(fd, err);
 	struct wr out;
-	int rc;
+	xmlChar *cur = NULL;
+	int cur_len = 0, rc;
 	if (in == NULL)
 		return err ? err->code : SZ_E_IO;
 	uint64_t size = in->size;
@@ -99,34 +142,41 @@ int doc_html(int fd, const char *out_path, struct sz_doc_report *r,
 	if (size > SZ_DOC_MAX_MARKUP)
 		return sz_err_set(err, SZ_E_LIMIT,
 			"the HTML file is larger than %u MiB", SZ_DOC_MAX_MARKUP >> 20);
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		return sz_err_set(err, SZ_E_IO, "cannot read the file");
-	htmlDocPtr doc = htmlReadFd(fd, NULL, NULL, HTML_PARSE_NONET |
-		HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
-	if (doc == NULL)
-		return sz_err_set(err, SZ_E_INVAL, "the HTML cannot be parsed");
-	scrub_tree(doc->children, r, 0);
-	if ((rc = wr_open(&out, out_path, err)) != 0)
-		goto out;
-	if (out_path != NULL) {
-		xmlChar *mem = NULL;
-		int len = 0;
-		htmlDocDumpMemoryFormat(doc, &mem, &len, 0);
-		if (mem == NULL) {
-			rc = sz_err_set(err, SZ_E_NOMEM, "cannot serialise the HTML");
-			wr_close(&out, NULL);
-			goto out;
+	uint8_t *src = malloc(size ? (size_t)size : 1);
+	if (src == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	if (lseek(fd, 0, SEEK_SET) != 0 ||
+	    sz_read_full(fd, src, (size_t)size) != (ssize_t)size)
+		rc = sz_err_set(err, SZ_E_IO, "cannot read the file");
+	else
+		rc = html_pass(src, (size_t)size, r, &cur, &cur_len, err);
+	free(src);
+	for (int round = 1; rc == 0; round++) {
+		xmlChar *next = NULL;
+		int next_len = 0;
+		if (round > SZ_HTML_MAX_PASSES) {
+			rc = sz_err_set(err, SZ_E_INVAL, "the HTML is too malformed to "
+				"come out the same way twice, so it cannot be scrubbed "
+				"reliably");
+			break;
 		}
-		rc = wr_put(&out, mem, (size_t)len, err);
-		xmlFree(mem);
-		if (rc != 0) {
-			wr_close(&out, NULL);
-			goto out;
-		}
+		if ((rc = html_pass(cur, (size_t)cur_len, r, &next, &next_len,
+		    err)) != 0)
+			break;
+		bool same = next_len == cur_len && memcmp(next, cur,
+			(size_t)cur_len) == 0;
+		xmlFree(cur);
+		cur = next;
+		cur_len = next_len;
+		if (same)
+			break;
 	}
-	rc = wr_close(&out, err);
-out:
-	xmlFreeDoc(doc);
+	if (rc == 0 && (rc = wr_open(&out, out_path, err)) == 0) {
+		rc = wr_put(&out, cur, (size_t)cur_len, err);
+		int wrc = wr_close(&out, rc ? NULL : err);
+		rc = rc ? rc : wrc;
+	}
+	xmlFree(cur);
 	return rc;
 }
 

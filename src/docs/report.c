@@ -30,7 +30,7 @@ void sz_doc_report_init(struct sz_doc_report *r)
 static char *printable(const char *s, size_t len)
 {
 	size_t cap = (len < VALUE_MAX ? len : VALUE_MAX) + 4;
-	char *out = malloc(cap + 1), *o = out;
+	char *out = malloc(cap + 4), *o = out;   /* room for "..." */
 	if (out == NULL)
 		return NULL;
 	size_t i = 0;

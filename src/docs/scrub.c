@@ -30,6 +30,7 @@ static const doc_handler handlers[SZ_DOC_TYPE_COUNT] = {
 	[SZ_DOC_OGG] = doc_ogg,
 	[SZ_DOC_TEXT] = doc_text,
 	[SZ_DOC_HTML] = doc_html,
+	[SZ_DOC_EMAIL] = doc_email,
 	[SZ_DOC_HEIF] = doc_heif,
 	[SZ_DOC_AVIF] = doc_heif,
 	[SZ_DOC_MP4] = doc_mp4,

@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +253,9 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 	while (lead + 1 < len && buf[lead] == '\r' && buf[lead + 1] == '\n')
 		lead += 2;
 	*head = len - lead;
+	/* What was peeked may go past the head into a body (a codename, a
+	 * message): it does not stay in the buffer for later requests. */
+	sodium_memzero(buf, (size_t)n);
 	if (v == SZ_HEAD_INCOMPLETE &&
 	    *peeked > SZ_GATE_PEEK_FACTOR * g->conf.max_header_bytes) {
 		*why = N_("The request arrived in too many small pieces.");
@@ -326,6 +330,7 @@ static void linger_read(struct sz_gate *g, struct slot *s)
 			continue;
 		if (n == 0 || n > 0 || (errno != EAGAIN && errno != EINTR))
 			drop(g, s);
+		sodium_memzero(buf, sizeof(buf));   /* a body's bytes, perhaps */
 		return;
 	}
 }
@@ -651,6 +656,7 @@ static void refuse_in_thread(struct sz_gate *g, int fd, unsigned status,
 		else
 			poll(&(struct pollfd){ fd, POLLIN, 0 }, 1, 100);
 	}
+	sodium_memzero(buf, sizeof(buf));
 	shutdown(fd, SHUT_RDWR);   /* libmicrohttpd reads the end, and lets go */
 }
 

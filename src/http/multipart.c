@@ -8,6 +8,7 @@
  */
 #include "http/multipart.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,12 +135,27 @@ static void consume(struct sz_multipart *m, size_t n)
 {
 	memmove(m->buf, m->buf + n, m->len - n);
 	m->len -= n;
+	sodium_memzero(m->buf + m->len, n);   /* no stale copy of the body */
 }
 
+static int parse_lines(struct sz_multipart *m, size_t hlen,
+	struct sz_mp_part *part, char *line, struct sz_err *err);
+
+/* The line buffer lives on this thread's stack, which outlives the
+ * request (glibc reuses thread stacks): it holds a file's name, so it is
+ * wiped before it goes. */
 static int parse_headers(struct sz_multipart *m, size_t hlen,
 	struct sz_mp_part *part, struct sz_err *err)
 {
 	char line[SZ_MP_MAX_HEADER + 1];
+	int rc = parse_lines(m, hlen, part, line, err);
+	sodium_memzero(line, sizeof(line));
+	return rc;
+}
+
+static int parse_lines(struct sz_multipart *m, size_t hlen,
+	struct sz_mp_part *part, char *line, struct sz_err *err)
+{
 	bool disposition = false;
 	size_t pos = 0;
 	memset(part, 0, sizeof(*part));
@@ -255,6 +271,7 @@ static int process(struct sz_multipart *m, struct sz_err *err)
 			int rc = parse_headers(m, hlen, &part, err);
 			if (rc == SZ_OK && m->h->begin)
 				rc = m->h->begin(m->ctx, &part);
+			sodium_memzero(&part, sizeof(part));
 			if (rc != SZ_OK)
 				return rc;
 			consume(m, hlen + 2);
@@ -321,5 +338,8 @@ int sz_multipart_finish(struct sz_multipart *m, struct sz_err *err)
 
 void sz_multipart_free(struct sz_multipart *m)
 {
+	if (m == NULL)
+		return;
+	sodium_memzero(m, sizeof(*m));   /* the body passed through it */
 	free(m);
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,13 @@ bool sz_request_cookie(struct sz_request *rq, const char *name, char *out,
 	return true;
 }
 
+void sz_request_secure_page(struct sz_request *rq)
+{
+	size_t max = rq->page.max;
+	sz_buf_free(&rq->page);
+	sz_buf_init_secure(&rq->page, max);
+}
+
 int sz_request_fail(struct sz_request *rq, unsigned status, const char *msg)
 {
 	if (!rq->error) {
@@ -148,6 +156,16 @@ static ssize_t stream_cb(void *cls, uint64_t pos, char *buf, size_t max)
 	return (ssize_t)n;
 }
 
+static void release_page(void *page)
+{
+	sz_buf_release_data(page, 0);
+}
+
+static void release_secure_page(void *page)
+{
+	sz_buf_release_data(page, 1);
+}
+
 static enum MHD_Result send_page(struct sz_request *rq, bool close)
 {
 	struct MHD_Response *r;
@@ -163,8 +181,15 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		if (r != NULL)
 			rq->fd = -1;
 	} else {
-		r = MHD_create_response_from_buffer(rq->page.len,
-			rq->page.data, MHD_RESPMEM_MUST_COPY);
+		/* libmicrohttpd takes the page itself, and wipes it when it is
+		 * sent: a copy would keep whatever it showed (a codename). */
+		size_t len;
+		int secure;
+		uint8_t *page = sz_buf_take(&rq->page, &len, &secure);
+		r = MHD_create_response_from_buffer_with_free_callback(len, page,
+			secure ? release_secure_page : release_page);
+		if (r == NULL)
+			sz_buf_release_data(page, secure);
 	}
 	if (r == NULL)
 		return MHD_NO;
@@ -193,7 +218,7 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 static enum MHD_Result send_error(struct sz_http_server *s,
 	struct sz_request *rq, unsigned status, const char *msg, bool hang_up)
 {
-	rq->page.len = 0;
+	sz_buf_free(&rq->page);   /* wipes what the handler had built */
 	if (rq->fd >= 0)
 		close(rq->fd);
 	rq->fd = -1;
@@ -336,6 +361,18 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	return send_page(rq, false);
 }
 
+/*
+ * Handlers keep secrets on the stack for a moment (a file name being
+ * parsed, a session's copy), and this is a connection's own thread,
+ * whose stack glibc keeps and hands to a later connection: once a request
+ * is done, the stack below this frame, where the handlers ran, is wiped.
+ */
+static void __attribute__((noinline)) scrub_stack(void)
+{
+	uint8_t below[SZ_HTTP_STACK_SCRUB];
+	sodium_memzero(below, sizeof(below));
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	enum MHD_RequestTerminationCode toe)
 {
@@ -354,9 +391,11 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		close(rq->fd);
 	if (rq->stream_free != NULL)
 		rq->stream_free(rq->stream_ctx);
+	sodium_memzero(rq, sizeof(*rq));   /* its error message may name a file */
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
+	scrub_stack();
 }
 
 /* The gate's ready responses: the face's error page with the headers
@@ -423,12 +462,14 @@ int sz_http_start_fd(struct sz_http_server **out, int fd,
 	 * have descriptors past FD_SETSIZE. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_POLL |
-		MHD_USE_NO_LISTEN_SOCKET;
+		MHD_USE_NO_LISTEN_SOCKET | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, s,
 		MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)(2 * (limits->max_connections + SZ_GATE_RESERVE)),
 		MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, 2 * limits->max_header_bytes,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, 2 * limits->max_header_bytes >
+			SZ_HTTP_POOL_MIN ? 2 * limits->max_header_bytes :
+			(size_t)SZ_HTTP_POOL_MIN,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, sz_gate_notify, s->gate,

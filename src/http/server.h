@@ -25,6 +25,15 @@
 #define SZ_HTTP_MAX_BODY_BUFFERED (64 * 1024) /* urlencoded forms */
 #define SZ_HTTP_MAX_PAGE (4 * 1024 * 1024)
 #define SZ_HTTP_COOKIE_MAX 256
+/* libmicrohttpd keeps each connection's request (headers and the body as
+ * it arrives: a codename typed at login, a message) in a memory pool.
+ * Pools of 32 KiB or less come from malloc and go back to it unwiped;
+ * larger ones are mapped and unmapped, so the kernel takes the bytes
+ * away when the connection closes (and a pool is zeroed between two
+ * requests on one connection).  So a pool is never smaller than this. */
+#define SZ_HTTP_POOL_MIN (48 * 1024)
+/* Bytes of a connection thread's stack wiped after each request. */
+#define SZ_HTTP_STACK_SCRUB (256 * 1024)
 
 struct sz_request;
 
@@ -105,6 +114,9 @@ const char *sz_request_query(struct sz_request *rq, const char *name);
 /* The value of cookie name (copied into out, bounded), or false. */
 bool sz_request_cookie(struct sz_request *rq, const char *name, char *out,
 	size_t cap);
+/* The page will show a secret (a codename): it is built in locked
+ * memory from here on (core/buf.h), and wiped when sent. */
+void sz_request_secure_page(struct sz_request *rq);
 /* Marks the body as failed: handle() will see rq->error. */
 int sz_request_fail(struct sz_request *rq, unsigned status,
 	const char *msg);

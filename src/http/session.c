@@ -180,3 +180,13 @@ bool sz_session_csrf_ok(const struct sz_session *s, const char *tok)
 		return false;
 	return sodium_memcmp(s->csrf, tok, SZ_SESSION_TOKEN_LEN) == 0;
 }
+
+void sz_sessions_sweep(struct sz_sessions *t)
+{
+	time_t now = t->now();
+	pthread_mutex_lock(&t->mu);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->v[i].in_use && expired(t, &t->v[i], now))
+			sodium_memzero(&t->v[i], sizeof(t->v[i]));
+	pthread_mutex_unlock(&t->mu);
+}

@@ -64,6 +64,9 @@ bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy);
 bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy);
 /* Ends a session and wipes it. */
 void sz_session_drop(struct sz_sessions *t, const struct sz_session *copy);
+/* Wipes every expired session, so a source who left without logging out
+ * does not leave its secret key (or an unconfirmed codename) behind. */
+void sz_sessions_sweep(struct sz_sessions *t);
 
 /* The cookie value of a session (base64url of its id). */
 void sz_session_cookie(const struct sz_session *s,

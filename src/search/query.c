@@ -86,10 +86,40 @@ static void truncate_to(struct sz_buf *b, size_t len)
 		b->data[len] = 0;
 }
 
+/* Keeps a term for the forum's store too: its words (letters and digits,
+ * one space between), NUL-terminated in q->words. */
+static int keep_term(struct sz_query *q, const char *s, size_t len,
+	bool prefix, bool minus, bool or)
+{
+	if (q->nterms >= SZ_QUERY_MAX_TERMS)
+		return 0;
+	size_t at = q->words.len;
+	int words = 0;
+	for (size_t i = 0; i < len;) {
+		while (i < len && !word_byte((unsigned char)s[i]))
+			i++;
+		size_t st = i;
+		while (i < len && word_byte((unsigned char)s[i]))
+			i++;
+		if (i > st && ((words++ && sz_buf_puts(&q->words, " ") != 0) ||
+		    sz_buf_append(&q->words, s + st, i - st) != 0))
+			return -1;
+	}
+	if (sz_buf_append(&q->words, "", 1) != 0)
+		return -1;
+	q->terms[q->nterms].at = at;
+	q->terms[q->nterms].prefix = prefix;
+	q->terms[q->nterms].negated = minus;
+	q->terms[q->nterms].or_before = or && !minus;
+	q->nterms++;
+	return 0;
+}
+
 /* Appends one term (joined by OR or AND to what is there); a term without
  * words adds nothing.  Counts positive terms; -1 past the length limit. */
-static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
-	bool prefix, bool minus, int *npos, bool *or_next)
+static int add_term(struct sz_query *q, struct sz_buf *b, bool or,
+	const char *s, size_t len, bool prefix, bool minus, int *npos,
+	bool *or_next)
 {
 	size_t mark = b->len;
 	if (b->len && sz_buf_puts(b, or ? " OR " : " AND ") != 0)
@@ -99,11 +129,13 @@ static int add_term(struct sz_buf *b, bool or, const char *s, size_t len,
 		return -1;
 	if (w == 0) {
 		truncate_to(b, mark);
-	} else if (!minus) {
+		return 0;
+	}
+	if (!minus) {
 		(*npos)++;
 		*or_next = false;
 	}
-	return 0;
+	return keep_term(q, s, len, prefix, minus, or);
 }
 
 /* Letters (UTF-8 characters) in the last word of s[0..len). */
@@ -153,8 +185,8 @@ static void note(struct sz_query *q, const char *term, size_t len,
 static void term_at(struct sz_query *q, size_t start, size_t len,
 	enum sz_query_term_kind kind)
 {
-	if (q->nterms < SZ_QUERY_MAX_TERMS && start + len <= SZ_QUERY_MAX)
-		q->terms[q->nterms++] = (struct sz_query_term){
+	if (q->nspans < SZ_QUERY_MAX_TERMS && start + len <= SZ_QUERY_MAX)
+		q->spans[q->nspans++] = (struct sz_query_term){
 			(uint16_t)start, (uint16_t)len, kind };
 }
 
@@ -200,7 +232,8 @@ static const struct {
 	{ "from", "from:anna" }, { "to", "to:press@example.net" },
 	{ "type", "type:pdf" }, { "release", "release:3" },
 	{ "after", "after:2024-01" }, { "before", "before:2024-03-15" },
-	{ "date", "date:2024-03" },
+	{ "date", "date:2024-03" }, { "by", "by:anna" },
+	{ "signed", "signed:dkim" }, { "verified", "verified:pgp" },
 };
 
 static bool known_filter(const char *name)
@@ -229,6 +262,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	struct sz_buf pos, neg;
 	memset(q, 0, sizeof(*q));
 	sz_buf_init(&q->match, 8 * SZ_QUERY_MAX);
+	sz_buf_init(&q->words, 2 * SZ_QUERY_MAX + SZ_QUERY_MAX_TERMS);
 	sz_buf_init(&pos, 8 * SZ_QUERY_MAX);
 	sz_buf_init(&neg, 8 * SZ_QUERY_MAX);
 	int rc = 0, terms = 0, npos = 0;
@@ -291,7 +325,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 					"words to the end were looked for together.");
 			term_at(q, at, i - at, SZ_QTERM_OTHER);
 			size_t before = b->len;
-			if (add_term(b, minus || or_next, text + st, end - st, false,
+			if (add_term(q, b, minus || or_next, text + st, end - st, false,
 			    minus, &npos, &or_next) != 0)
 				rc = fail(q, "The search is too long.");
 			else if (b->len == before)
@@ -327,6 +361,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				snprintf(q->to, sizeof(q->to), "%s", v);
 				continue;
 			}
+			if (strcasecmp(f, "by") == 0) {
+				/* a member of the forum: posts only */
+				snprintf(q->by, sizeof(q->by), "%s", v);
+				q->posts = true;
+				continue;
+			}
 			if (strcasecmp(f, "release") == 0) {
 				char *end;
 				long long r = strtoll(v, &end, 10);
@@ -338,6 +378,11 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				q->release = r;
 				continue;
 			}
+			if (strcasecmp(f, "type") == 0 &&
+			    strcasecmp(v, "post") == 0) {
+				q->posts = true;   /* the discussion only */
+				continue;
+			}
 			if (strcasecmp(f, "type") == 0) {
 				bool ok = false;
 				for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
@@ -345,12 +390,26 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				if (!ok) {
 					rc = fail(q, "type: takes a kind of document: pdf, "
 						"docx, xlsx, pptx, odt, ods, odp, html, text, "
-						"jpeg, png, mp3 or email.");
+						"jpeg, png, mp3 or email; or post, for the "
+						"discussion.");
 					break;
 				}
 				snprintf(q->type, sizeof(q->type), "%s", v);
 				for (char *p = q->type; *p; p++)
 					*p = (char)tolower((unsigned char)*p);
+				continue;
+			}
+			if (strcasecmp(f, "signed") == 0 || strcasecmp(f, "verified") == 0) {
+				bool ver = strcasecmp(f, "verified") == 0;
+				if (strcasecmp(v, "dkim") != 0 && strcasecmp(v, "pgp") != 0) {
+					rc = fail(q, ver ? "verified: takes dkim or pgp, as in "
+						"verified:pgp." : "signed: takes dkim or pgp, as in "
+						"signed:dkim.");
+					break;
+				}
+				snprintf(ver ? q->verified_kind : q->signed_kind,
+					sizeof(q->signed_kind), "%s",
+					strcasecmp(v, "dkim") == 0 ? "dkim" : "pgp");
 				continue;
 			}
 			if (strcasecmp(f, "after") == 0 || strcasecmp(f, "before") == 0 ||
@@ -393,7 +452,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		}
 		size_t before = b->len;
 		bool plain = !minus && !prefix && !or_next;
-		if (add_term(b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,
+		if (add_term(q, b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,
 		    minus, &npos, &or_next) != 0) {
 			rc = fail(q, "The search is too long.");
 		} else if (b->len == before) {
@@ -422,6 +481,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	if (rc == 0 && e == 0 && q->type[0])
 		e = sz_buf_printf(&f, "%stags : \"zt%s\"", f.len ? " AND " : "",
 			q->type);
+	if (rc == 0 && e == 0 && q->signed_kind[0])
+		e = sz_buf_printf(&f, "%stags : \"zs%s\"", f.len ? " AND " : "",
+			q->signed_kind);
+	if (rc == 0 && e == 0 && q->verified_kind[0])
+		e = sz_buf_printf(&f, "%stags : \"zv%s\"", f.len ? " AND " : "",
+			q->verified_kind);
 	if (rc == 0 && e == 0 && q->release)
 		e = sz_buf_printf(&f, "%stags : \"zr%lld\"", f.len ? " AND " : "",
 			(long long)q->release);
@@ -436,7 +501,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	if (rc == 0 && npos == 0 && f.len == 0 && neg.len > 0)
 		rc = fail(q, "Add a word to look for: a search cannot consist of "
 			"exclusions (-word) alone.");
-	if (rc == 0 && npos == 0 && f.len == 0 && neg.len == 0)
+	if (rc == 0 && npos == 0 && f.len == 0 && neg.len == 0 && !q->by[0])
 		rc = fail(q, "There is nothing to look for in this search: type "
 			"words, \"a phrase\", or a filter such as from:anna.");
 	if (rc == 0 && (pos.len > 0 || f.len > 0)) {
@@ -463,6 +528,19 @@ out:
 void sz_query_free(struct sz_query *q)
 {
 	sz_buf_free(&q->match);
+	sz_buf_free(&q->words);
+}
+
+size_t sz_query_to_forum(const struct sz_query *q,
+	struct sz_forum_term terms[SZ_QUERY_MAX_TERMS])
+{
+	for (size_t i = 0; i < q->nterms; i++) {
+		terms[i].words = (const char *)q->words.data + q->terms[i].at;
+		terms[i].prefix = q->terms[i].prefix;
+		terms[i].negated = q->terms[i].negated;
+		terms[i].or_before = q->terms[i].or_before;
+	}
+	return q->nterms;
 }
 
 void sz_query_to_archive(const struct sz_query *q, bool drafts,

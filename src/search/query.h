@@ -15,6 +15,11 @@
  *   release:N        release number N
  *   type:pdf         document type (pdf, docx, ..., email)
  *   after:2024-01-31 before:2024-03  e-mail date range (day, month or year)
+ *   type:post        the discussion's posts only, not the archive
+ *   by:NAME          posts by that member of the forum (posts only)
+ *   signed:dkim signed:pgp      e-mails carrying such a signature (whether
+ *                    it verified, failed or could not be checked)
+ *   verified:dkim verified:pgp  e-mails whose signature verified
  *
  * Besides an error for what cannot be searched at all, the parser notes
  * what it could not understand but worked around (a quote left open, a
@@ -30,6 +35,7 @@
 
 #include "core/buf.h"
 #include "store/archive.h"
+#include "store/forum.h"
 
 #define SZ_QUERY_MAX 1000        /* bytes of query text */
 #define SZ_QUERY_MAX_TERMS 32
@@ -55,10 +61,22 @@ struct sz_query_term {
 struct sz_query {
 	struct sz_buf match;          /* the FTS5 expression; empty: none */
 	char from[256], to[256], type[16];
+	char by[SZ_FORUM_NAME_MAX + 1];   /* by:NAME */
+	bool posts;                   /* type:post or by:: posts only */
+	/* the terms, structured for the forum's store (sz_query_to_forum):
+	 * each term's words at terms[i].at in words */
+	struct sz_buf words;
+	size_t nterms;
+	struct {
+		size_t at;
+		bool prefix, negated, or_before;
+	} terms[SZ_QUERY_MAX_TERMS];
+	char signed_kind[8], verified_kind[8];   /* "dkim", "pgp" or "" */
 	int64_t release, after, before;
 	char error[240];              /* set when parsing fails */
-	struct sz_query_term terms[SZ_QUERY_MAX_TERMS];
-	size_t nterms;
+	/* where each term lies in the text, for suggestions (suggest.c) */
+	struct sz_query_term spans[SZ_QUERY_MAX_TERMS];
+	size_t nspans;
 	char notes[SZ_QUERY_NOTES][SZ_QUERY_NOTE_MAX];  /* how it was read */
 	size_t nnotes;
 };
@@ -67,6 +85,10 @@ struct sz_query {
  * Release with sz_query_free. */
 int sz_query_parse(struct sz_query *q, const char *text, size_t len);
 void sz_query_free(struct sz_query *q);
+/* The terms as the forum's store searches them (pointing into q, valid
+ * while q lives); returns how many. */
+size_t sz_query_to_forum(const struct sz_query *q,
+	struct sz_forum_term terms[SZ_QUERY_MAX_TERMS]);
 /* Fills an archive query that points into q (valid while q lives). */
 void sz_query_to_archive(const struct sz_query *q, bool drafts,
 	struct sz_archive_query *aq);

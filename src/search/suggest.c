@@ -47,7 +47,7 @@ static int64_t count(struct checker *c, const char *text)
 static void rewrite(const char *text, const struct sz_query *q, size_t k,
 	const char *with, char *out, size_t cap)
 {
-	const struct sz_query_term *t = &q->terms[k];
+	const struct sz_query_term *t = &q->spans[k];
 	const char *rest = text + t->start + t->len;
 	size_t keep = t->start;
 	if (with == NULL) {  /* the space after it goes too, or before it */
@@ -70,7 +70,7 @@ static void spell(const char *text, const struct sz_query *q,
 	char piece[SZ_QUERY_MAX + 1];
 	snprintf(out, cap, "%s", text);
 	/* Right to left, so the places of earlier terms hold. */
-	for (size_t j = q->nterms; j-- > 0;) {
+	for (size_t j = q->nspans; j-- > 0;) {
 		if (nnear[j] == 0)
 			continue;
 		snprintf(piece, sizeof(piece), "%s", out);
@@ -88,8 +88,8 @@ static void respell(struct checker *c, const char *text,
 	struct sz_near_word near[SZ_QUERY_MAX_TERMS][NEAR_PER_WORD];
 	size_t nnear[SZ_QUERY_MAX_TERMS];
 	bool any = false;
-	for (size_t k = 0; k < q->nterms; k++) {
-		const struct sz_query_term *t = &q->terms[k];
+	for (size_t k = 0; k < q->nspans; k++) {
+		const struct sz_query_term *t = &q->spans[k];
 		char word[SZ_ARCHIVE_WORD_MAX + 1];
 		bool known;
 		nnear[k] = 0;
@@ -122,9 +122,9 @@ static void respell(struct checker *c, const char *text,
 			continue;
 		}
 		k = alt > 0 ? k + 1 : 0;
-		while (k < q->nterms && nnear[k] < 2)
+		while (k < q->nspans && nnear[k] < 2)
 			k++;
-		if (k >= q->nterms)
+		if (k >= q->nspans)
 			return;
 		alt = 1;
 	}
@@ -139,8 +139,8 @@ void sz_query_suggest(struct sz_archive *a, const char *text,
 	if (strlen(text) > SZ_QUERY_MAX)
 		return;
 	respell(&c, text, q, out, max, n);
-	for (size_t k = 0; k < q->nterms && *n < max && c.tries > 0; k++) {
-		const struct sz_query_term *t = &q->terms[k];
+	for (size_t k = 0; k < q->nspans && *n < max && c.tries > 0; k++) {
+		const struct sz_query_term *t = &q->spans[k];
 		if (t->kind != SZ_QTERM_FILTER)
 			continue;
 		char without[SZ_QUERY_MAX + 1];

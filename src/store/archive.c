@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/io.h"
+#include "core/utf8.h"
 #include "sandbox/sandbox.h"
 #include "store/archive.h"
 
@@ -24,7 +25,7 @@ int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 	bool read_only, struct sz_err *err)
 {
 	int rc = sz_archive_open_sqlite(a, dir, create, read_only, err);
-	if (rc == 0 && create && mkdir((*a)->files, 0755) != 0 &&
+	if (rc == 0 && create && mkdir((*a)->files, 0700) != 0 &&
 	    errno != EEXIST) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot create %s: %s", (*a)->files,
 			strerror(errno));
@@ -79,7 +80,7 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	if (lseek(fd, 0, SEEK_SET) != 0 || (out = mkstemp(tmp)) < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot store a file in %s: %s",
 			a->files, strerror(errno));
-	fchmod(out, 0644);
+	fchmod(out, 0600);
 	crypto_hash_sha256_init(&h);
 	for (;;) {
 		ssize_t n = sz_read_full(fd, buf, sizeof(buf));
@@ -103,7 +104,7 @@ int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	snprintf(dir, sizeof(dir), "%s/%.2s", a->files, sha256);
 	if (access(path, F_OK) == 0)
 		goto out;   /* content-addressed: it is there already */
-	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
 	    (!a->in_import && fsync(out) != 0) || rename(tmp, path) != 0) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot store a file: %s",
 			strerror(errno));
@@ -116,6 +117,27 @@ out:
 	if (tmp[0])
 		unlink(tmp);
 	return rc;
+}
+
+int sz_archive_hash_range(int fd, uint64_t off, uint64_t len, char *sha256,
+	struct sz_err *err)
+{
+	crypto_hash_sha256_state h;
+	uint8_t buf[65536], digest[32];
+	crypto_hash_sha256_init(&h);
+	while (len > 0) {
+		size_t want = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, (off_t)off);
+		if (n <= 0)
+			return sz_err_set(err, SZ_E_IO, "cannot read: %s",
+				n < 0 ? strerror(errno) : "the file is shorter");
+		crypto_hash_sha256_update(&h, buf, (size_t)n);
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(sha256, SZ_ARCHIVE_SHA256_HEX, digest, sizeof(digest));
+	return 0;
 }
 
 /* Letters and digits of s, lowercased, appended to out (an address as
@@ -147,27 +169,60 @@ static int address_terms(struct sz_buf *out, const char *addr, size_t n,
 	return rc;
 }
 
-/* The addresses of a "Name <a@b>, c@d" list. */
+static void copy_cut(char *out, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
+bool sz_archive_addr_next(const char **pp, char *addr, size_t acap,
+	char *name, size_t ncap)
+{
+	const char *p = *pp;
+	addr[0] = name[0] = 0;
+	while (p != NULL && (*p == '\n' || *p == ' ' || *p == ','))
+		p++;
+	if (p == NULL || *p == 0) {
+		*pp = p;
+		return false;
+	}
+	const char *nl = strchr(p, '\n'), *tab = strchr(p, '\t');
+	if (tab != NULL && (nl == NULL || tab < nl)) {
+		const char *end = nl ? nl : p + strlen(p);
+		copy_cut(addr, acap, p, (size_t)(tab - p));
+		copy_cut(name, ncap, tab + 1, (size_t)(end - tab - 1));
+		*pp = end;
+		return true;
+	}
+	/* An older list: "Name <a@b>, c@d". */
+	const char *lt = strchr(p, '<'), *comma = strchr(p, ','), *gt;
+	if (lt != NULL && (comma == NULL || lt < comma) &&
+	    (gt = strchr(lt, '>')) != NULL) {
+		const char *ne = lt;
+		while (ne > p && ne[-1] == ' ')
+			ne--;
+		copy_cut(name, ncap, p, (size_t)(ne - p));
+		copy_cut(addr, acap, lt + 1, (size_t)(gt - lt - 1));
+		comma = strchr(gt, ',');
+	} else {
+		const char *e = comma ? comma : p + strlen(p);
+		copy_cut(addr, acap, p, (size_t)(e - p));
+	}
+	*pp = comma ? comma + 1 : p + strlen(p);
+	return true;
+}
+
+/* The addresses of a stored recipient list. */
 static int list_terms(struct sz_buf *out, const char *list)
 {
 	int rc = 0, count = 0;
+	char addr[SZ_ARCHIVE_NAME_MAX + 1], name[SZ_ARCHIVE_NAME_MAX + 1];
 	const char *p = list;
-	while (rc == 0 && p != NULL && *p && count++ < 100) {
-		const char *lt = strchr(p, '<'), *comma = strchr(p, ',');
-		const char *b, *e;
-		if (lt != NULL && (comma == NULL || lt < comma) &&
-		    (e = strchr(lt, '>')) != NULL) {
-			b = lt + 1;
-			comma = strchr(e, ',');
-		} else {
-			b = p;
-			e = comma ? comma : p + strlen(p);
-		}
-		while (b < e && *b == ' ')
-			b++;
-		rc = address_terms(out, b, (size_t)(e - b), "zo", "zp");
-		p = comma ? comma + 1 : NULL;
-	}
+	while (rc == 0 && count++ < 1000 &&
+	    sz_archive_addr_next(&p, addr, sizeof(addr), name, sizeof(name)))
+		rc = address_terms(out, addr, strlen(addr), "zo", "zp");
 	return rc;
 }
 
@@ -193,6 +248,15 @@ int sz_archive_tags(const struct sz_doc_row *d, struct sz_buf *out)
 		rc = list_terms(out, d->to);
 	if (rc == 0 && d->email && d->cc)
 		rc = list_terms(out, d->cc);
+	/* Signed (any outcome) and verified, per kind. */
+	static const char *const kind[2] = { "dkim", "pgp" };
+	for (int k = 0; rc == 0 && d->email && k < 2; k++) {
+		enum sz_dkim_state st = k ? d->pgp : d->dkim;
+		if (st != SZ_DKIM_NONE)
+			rc = sz_buf_printf(out, " zs%s", kind[k]);
+		if (rc == 0 && st == SZ_DKIM_PASS)
+			rc = sz_buf_printf(out, " zv%s", kind[k]);
+	}
 	return rc;
 }
 
@@ -261,4 +325,93 @@ int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out)
 	if (rc == 0 && first)
 		rc = sz_buf_puts(out, "\"zd00000000\"");   /* an empty range */
 	return rc ? rc : sz_buf_puts(out, ")");
+}
+
+bool sz_archive_served(const struct sz_doc_row *d, char *sha256,
+	uint64_t *size)
+{
+	const char *s = d->sha256;
+	uint64_t n = d->size;
+	if (d->email && d->raw_form == SZ_RAW_WITHHELD)
+		return false;
+	if (d->email && d->raw_form == SZ_RAW_SCRUBBED) {
+		s = d->scrubbed_sha256;
+		n = d->scrubbed_size;
+	}
+	if (s[0] == 0)
+		return false;
+	snprintf(sha256, SZ_ARCHIVE_SHA256_HEX, "%s", s);
+	*size = n;
+	return true;
+}
+
+int sz_archive_clean_str(const char *s, size_t len, bool multiline,
+	const char **out, size_t *out_len, char **own)
+{
+	*own = NULL;
+	*out = s ? s : "";
+	*out_len = s ? len : 0;
+	if (s == NULL || sz_utf8_is_clean(s, len, multiline))
+		return 0;
+	struct sz_buf b;
+	/* U+FFFD is three bytes: room for every byte to become one. */
+	sz_buf_init(&b, len > SIZE_MAX / 3 - 1 ? SIZE_MAX / 3 : 3 * len + 1);
+	int rc = sz_utf8_clean(&b, s, len, multiline);
+	if (rc != 0) {
+		sz_buf_free(&b);
+		return rc;
+	}
+	if (b.data == NULL) {
+		*out = "";
+		*out_len = 0;
+		return 0;
+	}
+	*own = (char *)b.data;   /* the buffer's contents, handed over */
+	*out = *own;
+	*out_len = b.len;
+	return 0;
+}
+
+int sz_archive_clean_row(const struct sz_doc_row *d, const char *text,
+	size_t text_len, struct sz_clean_row *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->row = *d;
+	struct sz_doc_row *r = &c->row;
+	char *fields[] = { r->title, r->filename, r->type, r->collection,
+		r->message_id, r->thread, r->from_addr, r->from_name,
+		r->dkim_detail, r->pgp_detail, r->release_title };
+	size_t caps[] = { sizeof(r->title), sizeof(r->filename),
+		sizeof(r->type), sizeof(r->collection), sizeof(r->message_id),
+		sizeof(r->thread), sizeof(r->from_addr), sizeof(r->from_name),
+		sizeof(r->dkim_detail), sizeof(r->pgp_detail),
+		sizeof(r->release_title) };
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		sz_utf8_clean_field(fields[i], caps[i]);
+	const char *out;
+	size_t len;
+	int rc = sz_archive_clean_str(d->summary, d->summary ?
+		strlen(d->summary) : 0, true, &out, &len, &c->own[0]);
+	r->summary = (char *)out;
+	if (rc == 0)
+		rc = sz_archive_clean_str(d->to, d->to ? strlen(d->to) : 0, true,
+			&out, &len, &c->own[1]);
+	r->to = (char *)out;
+	if (rc == 0)
+		rc = sz_archive_clean_str(d->cc, d->cc ? strlen(d->cc) : 0, true,
+			&out, &len, &c->own[2]);
+	r->cc = (char *)out;
+	if (rc == 0)
+		rc = sz_archive_clean_str(text, text_len, true, &c->text,
+			&c->text_len, &c->own[3]);
+	if (rc != 0)
+		sz_archive_clean_free(c);
+	return rc;
+}
+
+void sz_archive_clean_free(struct sz_clean_row *c)
+{
+	for (size_t i = 0; i < sizeof(c->own) / sizeof(c->own[0]); i++)
+		free(c->own[i]);
+	memset(c, 0, sizeof(*c));
 }

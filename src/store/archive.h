@@ -40,7 +40,22 @@ struct sz_release_row {
 	int64_t documents, emails;    /* counts */
 };
 
+/* A signature's state, DKIM's or PGP's. */
 enum sz_dkim_state { SZ_DKIM_NONE, SZ_DKIM_PASS, SZ_DKIM_FAIL, SZ_DKIM_UNKNOWN };
+
+/* What /file/N serves of an e-mail.  A leaked mailbox's messages carry
+ * what the mail system added on the way to its owner, and attachments
+ * with metadata; both can name the leaker (docs/mail_raw.h). */
+enum sz_raw_form {
+	SZ_RAW_VERIFIABLE,   /* header cut to what the message says plus what
+	                        a live DKIM signature covers; body exact, so
+	                        the signatures still verify */
+	SZ_RAW_SCRUBBED,     /* header cut to what the message says, and
+	                        attachments scrubbed: signatures no longer
+	                        verify */
+	SZ_RAW_WITHHELD,     /* no raw message is published */
+};
+#define SZ_ARCHIVE_NOTES_MAX (16u << 10)   /* editors' notes on a raw form */
 
 struct sz_doc_row {
 	int64_t id, release_id;
@@ -63,10 +78,35 @@ struct sz_doc_row {
 	int64_t date;                 /* seconds since the epoch, 0 if none */
 	char from_addr[SZ_ARCHIVE_NAME_MAX + 1];
 	char from_name[SZ_ARCHIVE_NAME_MAX + 1];
-	char *to;                     /* owned: "Name <addr>, ..." */
-	char *cc;                     /* owned */
+	/* owned: one recipient per line, "address\tname\n" (see
+	 * sz_archive_addr_next) */
+	char *to;
+	char *cc;
 	enum sz_dkim_state dkim;
 	char dkim_detail[SZ_ARCHIVE_NAME_MAX + 1];
+	enum sz_dkim_state pgp;
+	char pgp_detail[SZ_ARCHIVE_NAME_MAX + 1];
+	/* the raw message: sha256 and size above are its verifiable form
+	 * (the e-mail's identity, stored only when it may be served) */
+	enum sz_raw_form raw_form;    /* what is served */
+	bool raw_flagged;             /* signed parts carry identifying data:
+	                                 an editor chooses the form */
+	bool raw_chosen;              /* an editor chose raw_form */
+	char scrubbed_sha256[SZ_ARCHIVE_SHA256_HEX];   /* "" if none made */
+	uint64_t scrubbed_size;
+};
+
+/* What may be published of an e-mail's raw message, known once its
+ * attachments are: see email_set_raw. */
+struct sz_email_raw {
+	enum sz_raw_form form;
+	bool flagged, chosen;
+	char scrubbed_sha256[SZ_ARCHIVE_SHA256_HEX];
+	uint64_t scrubbed_size;
+	const char *flags;            /* for editors: what identifies, in the
+	                                 signed parts, one finding per line */
+	const char *removed;          /* for editors: the header fields left
+	                                 out ("Received (3), Delivered-To") */
 };
 
 /* The order of search results. */
@@ -132,6 +172,17 @@ struct sz_near_word {
  * at per word, so a suggestion costs the same in any archive. */
 #define SZ_ARCHIVE_NEAR_SHORT 4
 #define SZ_ARCHIVE_NEAR_SCAN 4000
+/* A row of the change log: a release (doc_id 0) or a document added,
+ * changed or removed.  seq only grows. */
+struct sz_archive_change {
+	int64_t seq, release_id, doc_id;
+};
+
+/* A key and how many e-mails it has: a month ("2024-03"), an address. */
+struct sz_count_row {
+	char key[SZ_ARCHIVE_NAME_MAX + 1];
+	int64_t count;
+};
 
 struct sz_archive;
 
@@ -183,6 +234,23 @@ struct sz_archive_ops {
 	/* Replaces a document's summary (an editor's edit). */
 	int (*doc_set_summary)(struct sz_archive *a, int64_t id,
 		const char *summary, struct sz_err *err);
+	/* Records what may be published of an e-mail's raw message. */
+	int (*email_set_raw)(struct sz_archive *a, int64_t id,
+		const struct sz_email_raw *r, struct sz_err *err);
+	/* The editors' notes on an e-mail's raw message (appended to flags
+	 * and removed); never shown to the public. */
+	int (*email_raw_notes)(struct sz_archive *a, int64_t id,
+		struct sz_buf *flags, struct sz_buf *removed, struct sz_err *err);
+	/* An editor's choice for flagged e-mails of a release: one (id) or
+	 * all of them (id 0); *changed says how many.  SZ_E_NOT_FOUND when
+	 * id is not a flagged e-mail of that release. */
+	int (*email_choose_raw)(struct sz_archive *a, int64_t release_id,
+		int64_t id, enum sz_raw_form form, int64_t *changed,
+		struct sz_err *err);
+	/* The flagged e-mails of a release, by collection and number. */
+	int (*email_flagged)(struct sz_archive *a, int64_t release_id,
+		size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
 	/* The next free number in an e-mail collection. */
 	int (*email_next_num)(struct sz_archive *a, int64_t release_id,
 		const char *collection, int64_t *num, struct sz_err *err);
@@ -231,6 +299,37 @@ struct sz_archive_ops {
 	int (*words_near)(struct sz_archive *a, const char *word,
 		struct sz_near_word *out, size_t max, size_t *n, bool *known,
 		struct sz_err *err);
+	/* For mirrors and browsing (sqlite_archive_browse.c).  Lists that
+	 * a mirror walks whole are read in batches after a key (keyset),
+	 * so reading all of them costs one index walk, whatever their
+	 * size. */
+	/* Up to limit rows of the change log after seq `after`, oldest
+	 * first; *last is the newest seq in the log (0 if none). */
+	int (*changes)(struct sz_archive *a, int64_t after, size_t limit,
+		struct sz_archive_change *rows, size_t *n, int64_t *last,
+		struct sz_err *err);
+	/* Up to limit document ids after `after`, ascending: of one release,
+	 * or of all of them (release_id 0). */
+	int (*doc_ids)(struct sz_archive *a, int64_t release_id, int64_t after,
+		size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
+	/* The addresses an e-mail went to (To and Cc), as indexed for the
+	 * recipient pages (lower case), at most SZ_ARCHIVE_PAGE_MAX * 10. */
+	int (*doc_recipients)(struct sz_archive *a, int64_t id,
+		struct sz_count_row **rows, size_t *n, struct sz_err *err);
+	/* Months with e-mails ("YYYY-MM", by the e-mails' dates), newest
+	 * first, with their counts. */
+	int (*months)(struct sz_archive *a, bool drafts, size_t offset,
+		size_t limit, struct sz_count_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
+	/* The e-mails of one month ("YYYY-MM"), oldest first. */
+	int (*by_month)(struct sz_archive *a, const char *month, bool drafts,
+		size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+		int64_t *total, struct sz_err *err);
+	/* Senders (role "from") or recipients ("to") with their counts, by
+	 * address. */
+	int (*addresses)(struct sz_archive *a, const char *role, bool drafts,
+		size_t offset, size_t limit, struct sz_count_row **rows,
+		size_t *n, int64_t *total, struct sz_err *err);
 };
 
 struct sz_archive {
@@ -265,6 +364,9 @@ int sz_archive_confine(const char *dir, bool read_only,
  * for all of them), otherwise at once. */
 int sz_archive_put_file(struct sz_archive *a, int fd, char *sha256,
 	uint64_t *size, struct sz_err *err);
+/* The SHA-256 (hex, into sha256) of the len bytes of fd at off. */
+int sz_archive_hash_range(int fd, uint64_t off, uint64_t len, char *sha256,
+	struct sz_err *err);
 /* The path of a stored file (into path, cap bytes). */
 void sz_archive_file_path(const struct sz_archive *a, const char *sha256,
 	char *path, size_t cap);
@@ -272,8 +374,9 @@ void sz_archive_file_path(const struct sz_archive *a, const char *sha256,
 /* The tags column of a document, appended to out: its type, release and,
  * for e-mails, date, sender and recipients as index terms ("zt<type>
  * zr<release> zy<YYYY> zm<YYYYMM> zd<YYYYMMDD>", "zf<address> zg<domain>"
- * for the sender, "zo"/"zp" for each recipient), so filters are lookups
- * in the index. */
+ * for the sender, "zo"/"zp" for each recipient, "zsdkim"/"zspgp" when
+ * signed and "zvdkim"/"zvpgp" when the signature verified), so filters
+ * are lookups in the index. */
 int sz_archive_tags(const struct sz_doc_row *d, struct sz_buf *out);
 /* The filter term for from: (or to:) value when it is an address or a
  * domain (appended to out); 1 if it is neither (a name). */
@@ -282,6 +385,42 @@ int sz_archive_address_term(const char *value, bool from, struct sz_buf *out);
  * (seconds, day-aligned; 0 for an open end): whole years, months and days,
  * so the term count stays small. */
 int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out);
+
+/* The seconds of [start, end) of a month "YYYY-MM" (UTC); false if it is
+ * not one. */
+bool sz_archive_month_range(const char *month, int64_t *start, int64_t *end);
+
+/* The next recipient of a stored To or Cc list (*p advances; false at
+ * its end): one per line, "address\tname", as the importer writes them
+ * from GMime's parsed lists (a display name is never an address); lists
+ * stored before that ("Name <addr>, ...") are read as well as they can
+ * be.  addr and name are cut to their caps. */
+bool sz_archive_addr_next(const char **p, char *addr, size_t acap,
+	char *name, size_t ncap);
+
+/* The file /file/N serves of a document or e-mail (into sha256, with its
+ * size); false when none is (an e-mail whose raw form is withheld). */
+bool sz_archive_served(const struct sz_doc_row *d, char *sha256,
+	uint64_t *size);
+
+/* A copy of a row and its text in which every string is clean UTF-8
+ * (core/utf8.h: invalid bytes U+FFFD, no control characters): what every
+ * back end stores, so nothing else reaches a page, a feed, JSON or the
+ * index.  Strings already clean are not copied.  Free with
+ * sz_archive_clean_free. */
+struct sz_clean_row {
+	struct sz_doc_row row;        /* owned pointers are the copies' */
+	const char *text;
+	size_t text_len;
+	char *own[4];
+};
+int sz_archive_clean_row(const struct sz_doc_row *d, const char *text,
+	size_t text_len, struct sz_clean_row *c);
+void sz_archive_clean_free(struct sz_clean_row *c);
+/* Cleans a string into a new allocation when it needs it: *out is s
+ * itself when clean, else the copy (*own, to free). */
+int sz_archive_clean_str(const char *s, size_t len, bool multiline,
+	const char **out, size_t *out_len, char **own);
 
 void sz_doc_row_clear(struct sz_doc_row *d);
 void sz_doc_rows_free(struct sz_doc_row *rows, size_t n);

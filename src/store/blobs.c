@@ -74,6 +74,15 @@ int sz_blob_write(void *ctx, const uint8_t *data, size_t len)
 	return SZ_OK;
 }
 
+int sz_blob_date(struct sz_blob_tmp *t, time_t when, struct sz_err *err)
+{
+	const struct timespec ts[2] = { { when, 0 }, { when, 0 } };
+	if (sz_writer_flush(&t->out) != SZ_OK || futimens(t->fd, ts) != 0)
+		return sz_err_set(err, SZ_E_IO, "cannot write a file: %s",
+			strerror(errno));
+	return SZ_OK;
+}
+
 int sz_blob_seal(struct sz_blob_tmp *t, struct sz_err *err)
 {
 	int rc = SZ_OK;

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "core/io.h"
@@ -39,6 +40,9 @@ int sz_blob_create(struct sz_blobs *b, struct sz_blob_tmp *t,
 	struct sz_err *err);
 /* A sink (sz_age_sink) that appends to the blob; ctx is the sz_blob_tmp. */
 int sz_blob_write(void *t, const uint8_t *data, size_t len);
+/* Sets the file's modification and access times to when (what it has
+ * been written so far is flushed first; write nothing after). */
+int sz_blob_date(struct sz_blob_tmp *t, time_t when, struct sz_err *err);
 /* fsyncs and closes the temporary file (still invisible). */
 int sz_blob_seal(struct sz_blob_tmp *t, struct sz_err *err);
 /* Moves a sealed blob into the tree and fsyncs the directory. */

@@ -154,6 +154,8 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 		rc = sz_archive_open(&in->archive, dir, true, false, err);
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO))
 		rc = sz_archive_prepare(dir, err);
+	if (rc == SZ_OK && (parts & SZ_PART_FORUM))
+		rc = sz_forum_open(&in->forum, dir, err);
 	if (rc != SZ_OK)
 		sz_instance_close(in);
 	return rc;
@@ -179,10 +181,10 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	const unsigned tree = rw | SZ_SB_CREATE | SZ_SB_REMOVE;
 	char path[4300];
 	int rc = SZ_OK;
-	/* The inbox's database and its WAL files, which exist while it is
-	 * open (and stay: store/sqlite.c keeps the WAL). */
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 3;
+	/* The inbox's database and its rollback journal, which exist once
+	 * it is open (and stay: store/sqlite.c keeps the journal). */
+	static const char *const suffix[] = { "", "-journal" };
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 2;
 	     i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_STORE_DB_FILE,
 			suffix[i]);
@@ -197,6 +199,15 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	if (rc == SZ_OK && (in->parts & (SZ_PART_ARCHIVE | SZ_PART_ARCHIVE_RO)))
 		rc = sz_archive_confine(in->dir,
 			(in->parts & SZ_PART_ARCHIVE) == 0, sb, err);
+	/* The forum's database and its WAL files, kept like the inbox's
+	 * (store/sqlite_forum.c). */
+	static const char *const wal[] = { "", "-wal", "-shm" };
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_FORUM) && i < 3;
+	     i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_FORUM_DB_FILE,
+			wal[i]);
+		rc = sz_sandbox_allow(sb, path, rw, err);
+	}
 	return rc;
 }
 
@@ -205,6 +216,9 @@ void sz_instance_close(struct sz_instance *in)
 	if (in->archive != NULL)
 		in->archive->ops->close(in->archive);
 	in->archive = NULL;
+	if (in->forum != NULL)
+		in->forum->ops->close(in->forum);
+	in->forum = NULL;
 	if (in->store != NULL)
 		in->store->ops->close(in->store);
 	in->store = NULL;

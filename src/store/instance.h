@@ -8,13 +8,14 @@
  *   DIR/inbox.db        the SQLite database
  *   DIR/blobs/, tmp/    encrypted files (store/blobs.h)
  *   DIR/archive.db, archive/   the public archive (store/archive.h)
+ *   DIR/forum.db        the forum (store/forum.h)
  *
  * The directory is mode 0700: only the samizdat user reads it.
  *
  * A process opens only the parts it needs (a face's "opens", DESIGN.md
  * §1), and sz_instance_confine() lists what those parts let it do once
- * it is locked in: the public face opens the archive read-only and
- * nothing else, so its sandbox holds no path to the inbox at all.
+ * it is locked in: the public face opens the archive read-only and the
+ * forum, nothing else, so its sandbox holds no path to the inbox at all.
  */
 #ifndef SZ_STORE_INSTANCE_H
 #define SZ_STORE_INSTANCE_H
@@ -26,6 +27,7 @@
 #include "sandbox/sandbox.h"
 #include "store/archive.h"
 #include "store/blobs.h"
+#include "store/forum.h"
 #include "store/store.h"
 
 #define SZ_INSTANCE_SECRETS_FILE "instance.key"
@@ -40,6 +42,7 @@ enum {
 	SZ_PART_BLOBS = 1 << 2,      /* blobs/ and tmp/: the ciphertext */
 	SZ_PART_ARCHIVE = 1 << 3,    /* archive.db and archive/, read-write */
 	SZ_PART_ARCHIVE_RO = 1 << 4, /* the same, read-only */
+	SZ_PART_FORUM = 1 << 5,      /* forum.db, read-write */
 };
 /* What the command-line tools open with sz_instance_open(). */
 #define SZ_PARTS_INBOX (SZ_PART_SECRETS | SZ_PART_INBOX | SZ_PART_BLOBS)
@@ -52,6 +55,7 @@ struct sz_instance {
 	struct sz_store *store;
 	struct sz_blobs blobs;
 	struct sz_archive *archive;
+	struct sz_forum *forum;
 };
 
 /* Creates a new instance in dir (which must not hold one already).  The
@@ -80,7 +84,8 @@ void sz_instance_close(struct sz_instance *in);
 
 /* Adds to sb the paths of the open parts with what may be done to them:
  * the inbox's database files read-write, blobs/ and tmp/ for writing,
- * moving and removing ciphertext, the archive read-write or read-only.
+ * moving and removing ciphertext, the archive read-write or read-only,
+ * the forum's database files read-write.
  * The secrets and the settings were read already: no path for them. */
 int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	struct sz_err *err);

@@ -1,8 +1,13 @@
 /*
  * sqlite.c - the SQLite back end of the storage interface.
  *
- * WAL mode with synchronous=FULL, so a submission acknowledged to a source
- * survives a power cut; secure_delete, so deleted rows are overwritten;
+ * A rollback journal (not WAL; kept, and truncated after each
+ * transaction) with synchronous=FULL, so what is committed
+ * survives a power cut, and so that reading leaves no trace: in WAL mode
+ * a reader may write its read mark into the -shm file, whose time would
+ * then say when a source last logged in or sent something.  Nothing a
+ * source does writes here (store/staging.h); files are opened without
+ * stamping access times.  secure_delete, so deleted rows are overwritten;
  * foreign keys on.  One connection, guarded by a mutex: SQLite serializes
  * writers anyway, and the inbox is not read-heavy.  Schema changes are
  * numbered migrations tracked in PRAGMA user_version.  Counts the inbox
@@ -10,16 +15,20 @@
  */
 #include "store/sqlite_internal.h"
 
-#include "crypto/codename.h"
-
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/io.h"
+#include "crypto/codename.h"
 
 
 static const char *const migrations[] = {
@@ -151,7 +160,20 @@ static const char *const migrations[] = {
 	"CREATE TABLE login_failures ("
 	"  name_key BLOB PRIMARY KEY,"
 	"  failures INTEGER NOT NULL) WITHOUT ROWID;",
-	/* 6: desks (store.h): groups of editors a source may write to.  A
+	/* 6: sources get random ids (53 bits), as new ones are now given when
+	 * their codename is made, so row order says nothing of when sources
+	 * came.  Their rows move in the table with their ids. */
+	"PRAGMA defer_foreign_keys = ON;"
+	"CREATE TEMP TABLE source_ids AS SELECT id AS old,"
+	"  (random() & 9007199254740991) + 1 AS new FROM sources;"
+	"UPDATE submissions SET source_id ="
+	"  (SELECT new FROM temp.source_ids WHERE old = source_id);"
+	"UPDATE replies SET source_id ="
+	"  (SELECT new FROM temp.source_ids WHERE old = source_id);"
+	"UPDATE sources SET id ="
+	"  (SELECT new FROM temp.source_ids WHERE old = sources.id);"
+	"DROP TABLE temp.source_ids;",
+	/* 7: desks (store.h): groups of editors a source may write to.  A
 	 * source's desk is 0 for none.  desk_totals keeps the inbox's counts
 	 * per desk, as inbox_totals does for all, so an editor's counts
 	 * cover only what that editor may read; the inbox's indexes cover
@@ -215,7 +237,7 @@ static const char *const migrations[] = {
 	/* ...and a reply the source deleted after reading it stays listed
 	 * for editors, marked, its file gone */
 	"ALTER TABLE replies ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
-	/* 7: who wrote each reply, for the editors' view of a conversation
+	/* 8: who wrote each reply, for the editors' view of a conversation
 	 * (the audit log says as much already; older replies say nobody). */
 	"ALTER TABLE replies ADD COLUMN editor TEXT NOT NULL DEFAULT '';",
 };
@@ -223,20 +245,21 @@ static const char *const migrations[] = {
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 #define BUSY_RETRIES 50
 
+void sz_store_day(time_t t, char day[SZ_STORE_DAY_SIZE])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+}
+
 void sz_store_today(char day[SZ_STORE_DAY_SIZE])
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+	sz_store_day(time(NULL), day);
 }
 
 void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE])
 {
-	time_t t = time(NULL) - (time_t)days * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(day, SZ_STORE_DAY_SIZE, "%Y-%m-%d", &tm);
+	sz_store_day(time(NULL) - (time_t)days * 86400, day);
 }
 
 struct sqlite_store *sz_sqlite_impl(struct sz_store *s)
@@ -269,6 +292,55 @@ int sz_sqlite_exec(sqlite3 *db, const char *sql, struct sz_err *err,
 		usleep(10000);
 	}
 	return sz_sqlite_error(db, err, what);
+}
+
+/* SQLite's unix VFS opens its files itself; this takes its place, so the
+ * database and its journal are read without stamping their access time:
+ * a login (a read) must not be dated on the disk. */
+static int open_noatime(const char *path, int flags, int mode)
+{
+	return sz_open_noatime(path, flags, (mode_t)mode);
+}
+
+static void use_noatime(void)
+{
+	sqlite3_vfs *vfs = sqlite3_vfs_find("unix");
+	if (vfs != NULL && vfs->iVersion >= 3 && vfs->xSetSystemCall != NULL)
+		vfs->xSetSystemCall(vfs, "open",
+			(sqlite3_syscall_ptr)(void (*)(void))open_noatime);
+}
+
+/* Makes path (if it is not there) and makes it private. */
+static int create_private(const char *path, struct sz_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return sz_err_set(err, SZ_E_IO, "cannot create %s: %s", path,
+			strerror(e));
+	}
+	close(fd);
+	return SZ_OK;
+}
+
+int sz_sqlite_private_files(const char *path, struct sz_err *err)
+{
+	static const char *const sidecars[] = { "-wal", "-shm", "-journal" };
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, use_noatime);
+	int rc = create_private(path, err);
+	if (rc != SZ_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
+		char side[4200];
+		snprintf(side, sizeof(side), "%s%s", path, sidecars[i]);
+		if (chmod(side, 0600) != 0 && errno != ENOENT)
+			return sz_err_set(err, SZ_E_IO, "cannot restrict %s: %s",
+				side, strerror(errno));
+	}
+	return SZ_OK;
 }
 
 void sz_sqlite_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
@@ -345,25 +417,31 @@ int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err)
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err)
 {
-	int version, rc = sz_sqlite_schema(db, n, &version, err);
-	if (rc != SZ_OK)
-		return rc;
-	for (int v = version; v < (int)n; v++) {
-		char sql[64];
-		rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err, "migrating");
+	/* Each step in its own IMMEDIATE transaction that reads the version
+	 * first: two processes opening the database at once (faces starting
+	 * together) take the steps in turn, and none is applied twice. */
+	for (;;) {
+		int version = 0, rc = sz_sqlite_exec(db, "BEGIN IMMEDIATE", err,
+			"migrating");
 		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, steps[v], err, "migrating");
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (rc == SZ_OK)
-			rc = sz_sqlite_exec(db, sql, err, "migrating");
+			rc = sz_sqlite_schema(db, n, &version, err);
+		if (rc == SZ_OK && version < (int)n) {
+			char sql[64];
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+				version + 1);
+			rc = sz_sqlite_exec(db, steps[version], err, "migrating");
+			if (rc == SZ_OK)
+				rc = sz_sqlite_exec(db, sql, err, "migrating");
+		}
 		if (rc == SZ_OK)
 			rc = sz_sqlite_exec(db, "COMMIT", err, "migrating");
 		if (rc != SZ_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
 		}
+		if (version >= (int)n)
+			return SZ_OK;
 	}
-	return SZ_OK;
 }
 
 static int recipient_add(struct sz_store *s, const char *name,
@@ -452,41 +530,6 @@ static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,
 	return rc;
 }
 
-static int source_create(struct sz_store *s, const uint8_t login_hash[32],
-	const uint8_t public_key[32], int64_t *id, struct sz_err *err)
-{
-	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	uint8_t uid[16];
-	char day[SZ_STORE_DAY_SIZE];
-	sz_store_today(day);
-	/* An opaque id that says nothing about when or in what order. */
-	randombytes_buf(uid, sizeof(uid));
-	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "INSERT INTO sources (uid, login_hash, "
-		"public_key, created_day, last_day, designation) VALUES (?, ?, "
-		"?, ?, ?, ?)", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_blob(st, 1, uid, sizeof(uid), SQLITE_STATIC);
-		sqlite3_bind_blob(st, 2, login_hash, 32, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 3, public_key, 32, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, sz_designation_key(uid));
-		int r = sz_sqlite_step(st);
-		if (r == SQLITE_CONSTRAINT)
-			rc = sz_err_set(err, SZ_E_EXISTS, "that codename is "
-				"already in use");
-		else if (r != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "creating a source");
-		else
-			*id = sqlite3_last_insert_rowid(q->db);
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&q->mu);
-	return rc;
-}
-
 static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 	int64_t *id, struct sz_err *err)
 {
@@ -511,66 +554,99 @@ static int source_find(struct sz_store *s, const uint8_t login_hash[32],
 	return rc;
 }
 
-static int submission_add(struct sz_store *s, int64_t source_id,
-	const struct sz_item_row *items, size_t n, struct sz_err *err)
+/* Steps a prepared insert or update once; SQLITE_DONE or an error. */
+static int step_once(sqlite3 *db, sqlite3_stmt *st, struct sz_err *err)
+{
+	int r = sz_sqlite_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? SZ_OK :
+		sz_sqlite_error(db, err, "storing submissions");
+}
+
+static int batch_add(struct sz_store *s, const struct sz_batch *b,
+	struct sz_err *err)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
-	sqlite3_stmt *st = NULL;
-	char day[SZ_STORE_DAY_SIZE];
-	int64_t sub_id = 0;
-	sz_store_today(day);
+	sqlite3_stmt *src = NULL, *sub = NULL, *item = NULL, *last = NULL,
+		*desk = NULL;
+	int64_t *ids = calloc(b->nsubs + 1, sizeof(*ids));
+	if (ids == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err, "saving a submission");
+	int rc = sz_sqlite_exec(q->db, "BEGIN IMMEDIATE", err,
+		"storing submissions");
 	if (rc != SZ_OK)
 		goto out;
-	rc = sz_sqlite_prepare(q->db, "INSERT INTO submissions (source_id, day) "
-		"VALUES (?, ?)", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_int64(st, 1, source_id);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "saving a submission");
-		sub_id = sqlite3_last_insert_rowid(q->db);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+	rc = sz_sqlite_prepare(q->db, "INSERT INTO sources (id, uid, "
+		"login_hash, public_key, created_day, last_day, designation) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?)", &src, err);
 	if (rc == SZ_OK)
-		rc = sz_sqlite_prepare(q->db, "INSERT INTO items (submission_id, kind, "
-			"blob, meta_blob, padded_size) VALUES (?, ?, ?, ?, ?)",
-			&st, err);
-	for (size_t i = 0; rc == SZ_OK && i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, sub_id);
-		sqlite3_bind_text(st, 2, items[i].kind == SZ_ITEM_FILE ?
+		rc = sz_sqlite_prepare(q->db, "INSERT INTO submissions "
+			"(source_id, day) VALUES (?, ?)", &sub, err);
+	/* a source's first submission fixes its desk, for good */
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "UPDATE sources SET desk = ? "
+			"WHERE id = ? AND submissions = 0 AND desk <> ?", &desk,
+			err);
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "UPDATE sources SET last_day = "
+			"max(last_day, ?) WHERE id = ?", &last, err);
+	if (rc == SZ_OK)
+		rc = sz_sqlite_prepare(q->db, "INSERT INTO items (submission_id, "
+			"kind, blob, padded_size) VALUES (?, ?, ?, ?)", &item, err);
+	for (size_t i = 0; rc == SZ_OK && i < b->nsources; i++) {
+		const struct sz_new_source *n = &b->sources[i];
+		sqlite3_bind_int64(src, 1, n->id);
+		sqlite3_bind_blob(src, 2, n->uid, sizeof(n->uid), SQLITE_STATIC);
+		sqlite3_bind_blob(src, 3, n->login_hash, 32, SQLITE_STATIC);
+		sqlite3_bind_blob(src, 4, n->public_key, 32, SQLITE_STATIC);
+		sqlite3_bind_text(src, 5, n->day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(src, 6, n->day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(src, 7, sz_designation_key(n->uid));
+		rc = step_once(q->db, src, err);
+	}
+	for (size_t i = 0; rc == SZ_OK && i < b->nsubs; i++) {
+		sqlite3_bind_int64(desk, 1, b->subs[i].desk);
+		sqlite3_bind_int64(desk, 2, b->subs[i].source_id);
+		sqlite3_bind_int64(desk, 3, b->subs[i].desk);
+		rc = step_once(q->db, desk, err);
+		if (rc != SZ_OK)
+			break;
+		sqlite3_bind_int64(sub, 1, b->subs[i].source_id);
+		sqlite3_bind_text(sub, 2, b->subs[i].day, -1, SQLITE_STATIC);
+		rc = step_once(q->db, sub, err);
+		ids[i] = sqlite3_last_insert_rowid(q->db);
+		sqlite3_bind_text(last, 1, b->subs[i].day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(last, 2, b->subs[i].source_id);
+		if (rc == SZ_OK)
+			rc = step_once(q->db, last, err);
+	}
+	for (size_t i = 0; rc == SZ_OK && i < b->nitems; i++) {
+		const struct sz_batch_item *it = &b->items[i];
+		if (it->submission >= b->nsubs) {
+			rc = sz_err_set(err, SZ_E_INVAL, "an item belongs to no "
+				"submission");
+			break;
+		}
+		sqlite3_bind_int64(item, 1, ids[it->submission]);
+		sqlite3_bind_text(item, 2, it->row.kind == SZ_ITEM_FILE ?
 			"file" : "message", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, items[i].blob, -1, SQLITE_STATIC);
-		if (items[i].meta_blob[0])
-			sqlite3_bind_text(st, 4, items[i].meta_blob, -1,
-				SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 4);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)items[i].padded_size);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "saving a submission");
+		sqlite3_bind_text(item, 3, it->row.blob, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(item, 4, (sqlite3_int64)it->row.padded_size);
+		rc = step_once(q->db, item, err);
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	sqlite3_finalize(src);
+	sqlite3_finalize(sub);
+	sqlite3_finalize(desk);
+	sqlite3_finalize(last);
+	sqlite3_finalize(item);
 	if (rc == SZ_OK)
-		rc = sz_sqlite_prepare(q->db, "UPDATE sources SET last_day = ? WHERE "
-			"id = ?", &st, err);
-	if (rc == SZ_OK) {
-		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, source_id);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(q->db, err, "saving a submission");
-	}
-	sqlite3_finalize(st);
-	if (rc == SZ_OK)
-		rc = sz_sqlite_exec(q->db, "COMMIT", err, "saving a submission");
+		rc = sz_sqlite_exec(q->db, "COMMIT", err, "storing submissions");
 	if (rc != SZ_OK)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	pthread_mutex_unlock(&q->mu);
+	free(ids);
 	return rc;
 }
 
@@ -707,9 +783,8 @@ static const struct sz_store_ops sqlite_ops = {
 	.recipient_add = recipient_add,
 	.recipient_remove = recipient_remove,
 	.recipient_list = recipient_list,
-	.source_create = source_create,
 	.source_find = source_find,
-	.submission_add = submission_add,
+	.batch_add = batch_add,
 	.source_submission_count = source_submission_count,
 	.purge_before = purge_before,
 	.blob_referenced = blob_referenced,
@@ -729,7 +804,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.desk_member = sz_sqlite_desk_member,
 	.desk_recipients = sz_sqlite_desk_recipients,
 	.desk_reader = sz_sqlite_desk_reader,
-	.source_desk_choose = sz_sqlite_source_desk_choose,
+	.source_desk = sz_sqlite_source_desk,
 	.source_get = sz_sqlite_source_get,
 	.source_items = sz_sqlite_source_items,
 	.item_get = sz_sqlite_item_get,
@@ -746,6 +821,33 @@ static const struct sz_store_ops sqlite_ops = {
 	.close = store_close,
 };
 
+/* A rollback journal (see the top of this file); a database an earlier
+ * version left in WAL mode is switched, which needs it to itself. */
+static int leave_wal(sqlite3 *db, const char *path, struct sz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char mode[16] = "";
+	int rc = sz_sqlite_prepare(db, "PRAGMA journal_mode = TRUNCATE", &st,
+		err);
+	if (rc == SZ_OK && sz_sqlite_step(st) == SQLITE_ROW)
+		sz_sqlite_text(mode, sizeof(mode), st, 0);
+	sqlite3_finalize(st);
+	if (rc == SZ_OK && strcmp(mode, "truncate") != 0)
+		rc = sz_err_set(err, SZ_E_BUSY, "%s is in use by another "
+			"process in WAL mode; stop it and start again", path);
+	return rc;
+}
+
+/* The journal, made empty (an empty journal is never replayed) when the
+ * database is opened and kept from then on (journal_mode TRUNCATE): a
+ * face locked in to its files cannot make a file next to them. */
+static int make_journal(const char *path, struct sz_err *err)
+{
+	char journal[4200];
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	return create_private(journal, err);
+}
+
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	struct sz_err *err)
 {
@@ -757,7 +859,11 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	q->base.ops = &sqlite_ops;
 	pthread_mutex_init(&q->mu, NULL);
-	int rc = SZ_OK;
+	int rc = sz_sqlite_private_files(path, err);
+	if (rc == SZ_OK)
+		rc = make_journal(path, err);
+	if (rc != SZ_OK)
+		goto out;
 	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
 		    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	    SQLITE_OK) {
@@ -766,22 +872,21 @@ int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
+	rc = leave_wal(q->db, path, err);
 	/* temp_store: a locked-in face has no folder for temporary files
 	 * (sandbox/landlock.c); statement journals and sorts stay in memory,
 	 * which the store's bounded queries keep small. */
-	rc = sz_sqlite_exec(q->db, "PRAGMA journal_mode = WAL;"
-		"PRAGMA synchronous = FULL;"
-		"PRAGMA foreign_keys = ON;"
-		"PRAGMA secure_delete = ON;"
-		"PRAGMA temp_store = MEMORY;", err, "opening the database");
+	if (rc == SZ_OK)
+		rc = sz_sqlite_exec(q->db, "PRAGMA synchronous = FULL;"
+			"PRAGMA foreign_keys = ON;"
+			"PRAGMA secure_delete = ON;"
+			"PRAGMA temp_store = MEMORY;", err, "opening the database");
 	if (rc == SZ_OK && sqlite3_create_function(q->db, "sz_designation_key",
 		    1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 		    NULL, designation_key_sql, NULL, NULL) != SQLITE_OK)
 		rc = sz_sqlite_error(q->db, err, "opening the database");
 	if (rc == SZ_OK)
 		rc = sz_sqlite_migrate(q->db, migrations, NMIGRATIONS, err);
-	if (rc == SZ_OK)
-		sz_sqlite_persist_wal(q->db);
 out:
 	if (rc != SZ_OK) {
 		store_close(&q->base);

@@ -64,7 +64,57 @@ static const char *const migrations[] = {
 	"CREATE INDEX recipients_addr ON recipients(addr);"
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, sender, recipients,"
 	"  tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');",
-	/* What scrubbing removed from each document, for its editors (a
+	/* 2: PGP signatures, and what of each raw message may be published.
+	 * Raw messages imported before were published as received, trace
+	 * headers and all: they are withheld until imported again. */
+	"ALTER TABLE emails ADD COLUMN pgp INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE emails ADD COLUMN pgp_detail TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE emails ADD COLUMN raw_form INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE emails ADD COLUMN raw_flagged INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE emails ADD COLUMN raw_chosen INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE emails ADD COLUMN scrubbed_sha256 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE emails ADD COLUMN scrubbed_size INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE emails ADD COLUMN raw_flags TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE emails ADD COLUMN raw_removed TEXT NOT NULL DEFAULT '';"
+	"UPDATE emails SET raw_form = 2, raw_removed = 'imported before trace "
+	"headers were removed: import it again to publish its raw message';"
+	"CREATE INDEX emails_flagged ON emails(release_id, raw_flagged);"
+	"UPDATE fts SET tags = tags || ' zsdkim' WHERE rowid IN"
+	"  (SELECT doc_id FROM emails WHERE dkim != 0);"
+	"UPDATE fts SET tags = tags || ' zvdkim' WHERE rowid IN"
+	"  (SELECT doc_id FROM emails WHERE dkim = 1);",
+	/* 3: the change log, for incremental mirror exports: every release or
+	 * document added, changed or removed gets a row, written by triggers
+	 * so that no operation, present or future, can change the archive
+	 * without a mirror seeing it.  doc_id 0 is the release itself. */
+	"CREATE TABLE changes ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  release_id INTEGER NOT NULL,"
+	"  doc_id INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER changes_release_add AFTER INSERT ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (new.id); END;"
+	"CREATE TRIGGER changes_release_edit AFTER UPDATE ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (new.id); END;"
+	"CREATE TRIGGER changes_release_drop AFTER DELETE ON releases BEGIN"
+	"  INSERT INTO changes (release_id) VALUES (old.id); END;"
+	"CREATE TRIGGER changes_doc_add AFTER INSERT ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_doc_edit AFTER UPDATE ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_doc_drop AFTER DELETE ON documents BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (old.release_id, old.id);"
+	"  END;"
+	"CREATE TRIGGER changes_email_edit AFTER UPDATE ON emails BEGIN"
+	"  INSERT INTO changes (release_id, doc_id) VALUES (new.release_id,"
+	"  new.doc_id); END;"
+	/* an e-mail's recipients, for the mirror's recipient pages */
+	"CREATE INDEX recipients_doc ON recipients(doc_id);"
+	/* a release's documents in the order its pages list them */
+	"CREATE INDEX documents_listing ON documents(release_id, email,"
+	"  parent_id IS NOT NULL, title, id);",
+	/* 4: what scrubbing removed from each document, for its editors (a
 	 * table of its own: writing one is no change to what readers and
 	 * mirrors see). */
 	"CREATE TABLE doc_reports ("
@@ -181,13 +231,22 @@ static int release_create(struct sz_archive *a, const char *title,
 	const char *day, const char *intro, int64_t *id, struct sz_err *err)
 {
 	sqlite3_stmt *st;
+	const char *t, *in;
+	size_t tl, il;
+	char *own_t = NULL, *own_i = NULL;
+	if (sz_archive_clean_str(title, strlen(title), false, &t, &tl,
+	    &own_t) != 0 || sz_archive_clean_str(intro ? intro : "", intro ?
+	    strlen(intro) : 0, true, &in, &il, &own_i) != 0) {
+		free(own_t);
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
 	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db, "INSERT INTO releases"
 		" (title, day, intro) VALUES (?, ?, ?)", &st, err);
 	if (rc == 0) {
-		sqlite3_bind_text(st, 1, title, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, t, (int)tl, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, intro ? intro : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, in, (int)il, SQLITE_TRANSIENT);
 		if (sz_sqlite_step(st) != SQLITE_DONE)
 			rc = sz_sqlite_error(impl(a)->db, err, "creating a release");
 		else
@@ -195,6 +254,8 @@ static int release_create(struct sz_archive *a, const char *title,
 		sqlite3_finalize(st);
 	}
 	sz_archive_op_unlock(a);
+	free(own_t);
+	free(own_i);
 	return rc;
 }
 
@@ -269,7 +330,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 	return rc;
 }
 
-static int count_rows(sqlite3 *db, const char *sql, int64_t bind1,
+int sz_archive_count_rows(sqlite3 *db, const char *sql, int64_t bind1,
 	int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
@@ -298,7 +359,7 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = count_rows(db, drafts ?
+	int rc = sz_archive_count_rows(db, drafts ?
 		"SELECT count(*) FROM releases" :
 		"SELECT count(*) FROM releases WHERE state = 1", 0, total, err);
 	if (rc == 0)
@@ -349,23 +410,45 @@ void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
 	d->cc = text_dup(st, c + 21);
 	d->dkim = (enum sz_dkim_state)sqlite3_column_int(st, c + 22);
 	sz_sqlite_text(d->dkim_detail, sizeof(d->dkim_detail), st, c + 23);
+	d->pgp = (enum sz_dkim_state)sqlite3_column_int(st, c + 24);
+	sz_sqlite_text(d->pgp_detail, sizeof(d->pgp_detail), st, c + 25);
+	int form = sqlite3_column_int(st, c + 26);
+	d->raw_form = form == SZ_RAW_SCRUBBED ? SZ_RAW_SCRUBBED :
+		form == SZ_RAW_VERIFIABLE ? SZ_RAW_VERIFIABLE : SZ_RAW_WITHHELD;
+	d->raw_flagged = sqlite3_column_int(st, c + 27) != 0;
+	d->raw_chosen = sqlite3_column_int(st, c + 28) != 0;
+	sz_sqlite_text(d->scrubbed_sha256, sizeof(d->scrubbed_sha256), st, c + 29);
+	d->scrubbed_size = (uint64_t)sqlite3_column_int64(st, c + 30);
 }
 
-/* Collects up to limit rows of a prepared statement. */
-static int collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
+int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	*rows = calloc(limit ? limit : 1, sizeof(**rows));
+	/* Grown as rows come (a row is 3 KiB): a thread of two e-mails must
+	 * not cost the zeroing of a thousand. */
+	size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
+	*rows = calloc(cap, sizeof(**rows));
 	*n = 0;
 	if (*rows == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW)
+	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t more = cap * 2 < limit ? cap * 2 : limit;
+			struct sz_doc_row *bigger = realloc(*rows,
+				more * sizeof(**rows));
+			if (bigger == NULL)
+				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+			*rows = bigger;
+			cap = more;
+		}
+		memset(&(*rows)[*n], 0, sizeof(**rows));
 		sz_archive_doc_read(st, 0, &(*rows)[(*n)++]);
+	}
 	return 0;
 }
 
-/* Addresses in "Name <addr>, ..." lists, one row each, for the
- * recipient pages. */
+/* The addresses of a recipient list, one row each, for the recipient
+ * pages. */
 static int add_recipients(sqlite3 *db, int64_t id, const char *list,
 	struct sz_err *err)
 {
@@ -374,38 +457,42 @@ static int add_recipients(sqlite3 *db, int64_t id, const char *list,
 		" VALUES (?, lower(?))", &st, err);
 	if (rc != 0)
 		return rc;
+	char addr[SZ_ARCHIVE_NAME_MAX + 1], name[SZ_ARCHIVE_NAME_MAX + 1];
 	const char *p = list;
-	while (p != NULL && *p) {
-		const char *lt = strchr(p, '<'), *comma = strchr(p, ',');
-		const char *b, *e;
-		if (lt != NULL && (comma == NULL || lt < comma)) {
-			b = lt + 1;
-			e = strchr(b, '>');
-			if (e == NULL)
-				break;
-			comma = strchr(e, ',');
-		} else {
-			b = p;
-			e = comma ? comma : p + strlen(p);
+	unsigned count = 0;
+	while (count++ < 1000 &&
+	    sz_archive_addr_next(&p, addr, sizeof(addr), name, sizeof(name))) {
+		if (strchr(addr, '@') == NULL)
+			continue;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, addr, -1, SQLITE_TRANSIENT);
+		if (sz_sqlite_step(st) != SQLITE_DONE) {
+			rc = sz_sqlite_error(db, err, "indexing recipients");
+			break;
 		}
-		while (b < e && *b == ' ')
-			b++;
-		if (e > b && memchr(b, '@', (size_t)(e - b))) {
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_text(st, 2, b, (int)(e - b), SQLITE_TRANSIENT);
-			if (sz_sqlite_step(st) != SQLITE_DONE) {
-				rc = sz_sqlite_error(db, err, "indexing recipients");
-				break;
-			}
-			sqlite3_reset(st);
-		}
-		p = comma ? comma + 1 : NULL;
+		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
+/* Every string is stored clean (sz_archive_clean_row): this is the one
+ * place text enters the archive. */
+static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
+	const char *text, size_t text_len, int64_t *id, struct sz_err *err);
+
 static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
+	const char *text, size_t text_len, int64_t *id, struct sz_err *err)
+{
+	struct sz_clean_row c;
+	if (sz_archive_clean_row(d, text, text_len, &c) != 0)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	int rc = doc_add_clean(a, &c.row, c.text, c.text_len, id, err);
+	sz_archive_clean_free(&c);
+	return rc;
+}
+
+static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 	const char *text, size_t text_len, int64_t *id, struct sz_err *err)
 {
 	sqlite3 *db = impl(a)->db;
@@ -450,8 +537,10 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 	if (rc == 0 && d->email) {
 		rc = sz_sqlite_prepare(db, "INSERT INTO emails (doc_id, release_id,"
 			" collection, num, message_id, thread, date, from_addr,"
-			" from_name, to_addrs, cc_addrs, dkim, dkim_detail)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?, ?)", &st, err);
+			" from_name, to_addrs, cc_addrs, dkim, dkim_detail, pgp,"
+			" pgp_detail, raw_form, raw_flagged, raw_chosen,"
+			" scrubbed_sha256, scrubbed_size) VALUES (?, ?, ?, ?, ?, ?, ?,"
+			" lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
 		if (rc == 0) {
 			sqlite3_bind_int64(st, 1, *id);
 			sqlite3_bind_int64(st, 2, d->release_id);
@@ -466,6 +555,14 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 			sqlite3_bind_text(st, 11, d->cc ? d->cc : "", -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int(st, 12, (int)d->dkim);
 			sqlite3_bind_text(st, 13, d->dkim_detail, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 14, (int)d->pgp);
+			sqlite3_bind_text(st, 15, d->pgp_detail, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 16, (int)d->raw_form);
+			sqlite3_bind_int(st, 17, d->raw_flagged);
+			sqlite3_bind_int(st, 18, d->raw_chosen);
+			sqlite3_bind_text(st, 19, d->scrubbed_sha256, -1,
+				SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 20, (int64_t)d->scrubbed_size);
 			if (sz_sqlite_step(st) != SQLITE_DONE)
 				rc = sz_sqlite_error(db, err, "adding an e-mail");
 			sqlite3_finalize(st);
@@ -559,9 +656,9 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	return rc;
 }
 
-static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
-	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
-	int64_t *total, struct sz_err *err)
+int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
+	const char *rows_sql, int64_t key, size_t offset, size_t limit,
+	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err)
 {
 	sqlite3_stmt *st;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
@@ -571,27 +668,40 @@ static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
 	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
 		return SZ_E_LIMIT;
-	sqlite3 *db = r->db;
-	int rc = count_rows(db, email ?
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
-		release_id, total, err);
+	int rc = sz_archive_count_rows(r->db, count_sql, key, total, err);
 	if (rc == 0)
-		rc = sz_sqlite_prepare(db, email ?
-			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
-			" d.email = 1 ORDER BY e.collection, e.num LIMIT ? OFFSET ?" :
-			"SELECT " DOC_COLS DOC_FROM " WHERE d.release_id = ? AND"
-			" d.email = 0 ORDER BY d.parent_id IS NOT NULL, d.title, d.id"
-			" LIMIT ? OFFSET ?", &st, err);
+		rc = sz_sqlite_prepare(r->db, rows_sql, &st, err);
 	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, release_id);
+		sqlite3_bind_int64(st, 1, key);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
-		rc = collect(st, limit, rows, n, err);
+		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
+}
+
+static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
+	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+	int64_t *total, struct sz_err *err)
+{
+	return sz_archive_page_rows(a, email ?
+		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
+		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
+		/* The page is picked in an index alone (the skipped rows cost
+		 * an index step each, not a sort of the release nor joins), then
+		 * its rows are read: page 5 000 of a release of 100 000 e-mails
+		 * costs what page 1 does, nearly. */
+		email ?
+		"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT doc_id FROM"
+		" emails WHERE release_id = ? ORDER BY collection, num"
+		" LIMIT ? OFFSET ?) ORDER BY e.collection, e.num" :
+		"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT id FROM"
+		" documents WHERE release_id = ? AND email = 0 ORDER BY"
+		" parent_id IS NOT NULL, title, id LIMIT ? OFFSET ?)"
+		" ORDER BY d.parent_id IS NOT NULL, d.title, d.id",
+		release_id, offset, limit, rows, n, total, err);
 }
 
 static int doc_children(struct sz_archive *a, int64_t parent,
@@ -606,7 +716,7 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, parent);
-		rc = collect(st, 1000, rows, n, err);
+		rc = sz_archive_collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -627,7 +737,7 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 2, drafts);
-		rc = collect(st, 1000, rows, n, err);
+		rc = sz_archive_collect(st, 1000, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -671,7 +781,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		sqlite3_bind_int(st, 2, drafts);
 		sqlite3_bind_int64(st, 3, (int64_t)limit);
 		sqlite3_bind_int64(st, 4, (int64_t)offset);
-		rc = collect(st, limit, rows, n, err);
+		rc = sz_archive_collect(st, limit, rows, n, err);
 		sqlite3_finalize(st);
 	}
 	sz_archive_read_end(a, r);
@@ -682,11 +792,17 @@ static int doc_set_summary(struct sz_archive *a, int64_t id,
 	const char *summary, struct sz_err *err)
 {
 	sqlite3_stmt *st;
+	const char *sum;
+	size_t sl;
+	char *own = NULL;
+	if (sz_archive_clean_str(summary, strlen(summary), true, &sum, &sl,
+	    &own) != 0)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db,
 		"UPDATE documents SET summary = ? WHERE id = ?", &st, err);
 	if (rc == 0) {
-		sqlite3_bind_text(st, 1, summary, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, sum, (int)sl, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, id);
 		if (sz_sqlite_step(st) != SQLITE_DONE)
 			rc = sz_sqlite_error(impl(a)->db, err, "saving a summary");
@@ -695,24 +811,7 @@ static int doc_set_summary(struct sz_archive *a, int64_t id,
 		sqlite3_finalize(st);
 	}
 	sz_archive_op_unlock(a);
-	return rc;
-}
-
-static int email_next_num(struct sz_archive *a, int64_t release_id,
-	const char *collection, int64_t *num, struct sz_err *err)
-{
-	sqlite3_stmt *st;
-	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT ifnull(max(num), 0) + 1"
-		" FROM emails WHERE release_id = ? AND collection = ?", &st, err);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, release_id);
-		sqlite3_bind_text(st, 2, collection, -1, SQLITE_TRANSIENT);
-		*num = sz_sqlite_step(st) == SQLITE_ROW ?
-			sqlite3_column_int64(st, 0) : 1;
-		sqlite3_finalize(st);
-	}
-	sz_archive_op_unlock(a);
+	free(own);
 	return rc;
 }
 
@@ -744,7 +843,11 @@ static const struct sz_archive_ops ops = {
 	.doc_children = doc_children,
 	.thread = thread_list,
 	.by_address = by_address,
-	.email_next_num = email_next_num,
+	.email_next_num = sz_archive_email_next_num,
+	.email_set_raw = sz_archive_email_set_raw,
+	.email_raw_notes = sz_archive_email_raw_notes,
+	.email_choose_raw = sz_archive_email_choose_raw,
+	.email_flagged = sz_archive_email_flagged,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,
 	.release_update = sz_archive_sqlite_release_update,
@@ -753,6 +856,12 @@ static const struct sz_archive_ops ops = {
 	.doc_report = sz_archive_sqlite_doc_report,
 	.doc_adjacent = sz_archive_sqlite_doc_adjacent,
 	.words_near = sz_archive_sqlite_words_near,
+	.changes = sz_archive_sqlite_changes,
+	.doc_ids = sz_archive_sqlite_doc_ids,
+	.doc_recipients = sz_archive_sqlite_doc_recipients,
+	.months = sz_archive_sqlite_months,
+	.by_month = sz_archive_sqlite_by_month,
+	.addresses = sz_archive_sqlite_addresses,
 };
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
@@ -775,7 +884,9 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 	q->read_only = read_only;
 	int flags = SQLITE_OPEN_FULLMUTEX | (read_only ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
-	int rc = 0;
+	int rc = create && !read_only ? sz_sqlite_private_files(path, err) : 0;
+	if (rc != 0)
+		goto out;
 	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot open the archive %s: %s",
 			path, q->db ? sqlite3_errmsg(q->db) : "out of memory");

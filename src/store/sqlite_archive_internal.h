@@ -77,11 +77,42 @@ void sz_archive_readers_close(struct sqlite_archive *q);
 	" r.title, r.state, ifnull(e.collection, ''), ifnull(e.num, 0)," \
 	" ifnull(e.message_id, ''), ifnull(e.thread, ''), ifnull(e.date, 0)," \
 	" ifnull(e.from_addr, ''), ifnull(e.from_name, ''), ifnull(e.to_addrs, '')," \
-	" ifnull(e.cc_addrs, ''), ifnull(e.dkim, 0), ifnull(e.dkim_detail, '')"
+	" ifnull(e.cc_addrs, ''), ifnull(e.dkim, 0), ifnull(e.dkim_detail, '')," \
+	" ifnull(e.pgp, 0), ifnull(e.pgp_detail, ''), ifnull(e.raw_form, 0)," \
+	" ifnull(e.raw_flagged, 0), ifnull(e.raw_chosen, 0)," \
+	" ifnull(e.scrubbed_sha256, ''), ifnull(e.scrubbed_size, 0)"
 #define DOC_FROM " FROM documents d JOIN releases r ON r.id = d.release_id" \
 	" LEFT JOIN emails e ON e.doc_id = d.id"
 
 void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d);
+/* Collects up to limit rows of a prepared statement (rows owned by the
+ * caller, sz_doc_rows_free). */
+int sz_archive_collect(sqlite3_stmt *st, size_t limit,
+	struct sz_doc_row **rows, size_t *n, struct sz_err *err);
+/* *total = the first column of sql's first row (bind1 bound to ?1 if it
+ * has one). */
+int sz_archive_count_rows(sqlite3 *db, const char *sql, int64_t bind1,
+	int64_t *total, struct sz_err *err);
+
+/* One page of rows: count_sql counts them (?1 = key), rows_sql selects
+ * DOC_COLS with ?1 = key, ?2 = limit, ?3 = offset. */
+int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
+	const char *rows_sql, int64_t key, size_t offset, size_t limit,
+	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err);
+
+/* sqlite_archive_email.c */
+int sz_archive_email_next_num(struct sz_archive *a, int64_t release_id,
+	const char *collection, int64_t *num, struct sz_err *err);
+int sz_archive_email_set_raw(struct sz_archive *a, int64_t id,
+	const struct sz_email_raw *r, struct sz_err *err);
+int sz_archive_email_raw_notes(struct sz_archive *a, int64_t id,
+	struct sz_buf *flags, struct sz_buf *removed, struct sz_err *err);
+int sz_archive_email_choose_raw(struct sz_archive *a, int64_t release_id,
+	int64_t id, enum sz_raw_form form, int64_t *changed,
+	struct sz_err *err);
+int sz_archive_email_flagged(struct sz_archive *a, int64_t release_id,
+	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
+	int64_t *total, struct sz_err *err);
 
 int sz_archive_sqlite_search(struct sz_archive *a,
 	const struct sz_archive_query *q, size_t offset, size_t limit,
@@ -114,5 +145,24 @@ int sz_archive_sqlite_doc_adjacent(struct sz_archive *a,
 int sz_archive_sqlite_words_near(struct sz_archive *a, const char *word,
 	struct sz_near_word *out, size_t max, size_t *n, bool *known,
 	struct sz_err *err);
+/* sqlite_archive_browse.c: the change log, keyset lists and browse
+ * indexes (archive.h says what each does). */
+int sz_archive_sqlite_changes(struct sz_archive *a, int64_t after,
+	size_t limit, struct sz_archive_change *rows, size_t *n, int64_t *last,
+	struct sz_err *err);
+int sz_archive_sqlite_doc_ids(struct sz_archive *a, int64_t release_id,
+	int64_t after, size_t limit, int64_t *ids, size_t *n,
+	struct sz_err *err);
+int sz_archive_sqlite_doc_recipients(struct sz_archive *a, int64_t id,
+	struct sz_count_row **rows, size_t *n, struct sz_err *err);
+int sz_archive_sqlite_months(struct sz_archive *a, bool drafts,
+	size_t offset, size_t limit, struct sz_count_row **rows, size_t *n,
+	int64_t *total, struct sz_err *err);
+int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
+	bool drafts, size_t offset, size_t limit, struct sz_doc_row **rows,
+	size_t *n, int64_t *total, struct sz_err *err);
+int sz_archive_sqlite_addresses(struct sz_archive *a, const char *role,
+	bool drafts, size_t offset, size_t limit, struct sz_count_row **rows,
+	size_t *n, int64_t *total, struct sz_err *err);
 
 #endif

@@ -31,26 +31,44 @@ void sz_search_result_free(struct sz_search_result *r)
 
 
 /* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
- * put around matches into <mark> ... </mark>. */
+ * put around matches into <mark> ... </mark>, always balanced: the text
+ * holds no control characters (doc_add cleans it), and a stray marker or
+ * one left open still cannot unbalance the page. */
 static char *mark_snippet(const char *s)
 {
 	struct sz_buf b;
+	bool open = false;
 	sz_buf_init(&b, 1u << 16);
 	for (; s && *s; s++) {
-		int rc;
+		int rc = 0;
 		switch (*s) {
-		case 1: rc = sz_buf_puts(&b, "<mark>"); break;
-		case 2: rc = sz_buf_puts(&b, "</mark>"); break;
+		case 1:
+			/* Opened only with room left to close it. */
+			if (!open && b.max - b.len > 32) {
+				rc = sz_buf_puts(&b, "<mark>");
+				open = true;
+			}
+			break;
+		case 2:
+			if (open)
+				rc = sz_buf_puts(&b, "</mark>");
+			open = false;
+			break;
 		case '<': rc = sz_buf_puts(&b, "&lt;"); break;
 		case '>': rc = sz_buf_puts(&b, "&gt;"); break;
 		case '&': rc = sz_buf_puts(&b, "&amp;"); break;
 		case '"': rc = sz_buf_puts(&b, "&quot;"); break;
 		case '\n': case '\r': case '\t': rc = sz_buf_puts(&b, " "); break;
-		default: rc = sz_buf_append(&b, s, 1); break;
+		default:
+			if ((unsigned char)*s >= 0x20)
+				rc = sz_buf_append(&b, s, 1);
+			break;
 		}
-		if (rc != 0)
+		if (rc != 0 || (open && b.max - b.len <= 16))
 			break;
 	}
+	if (open)
+		(void)sz_buf_puts(&b, "</mark>");
 	if (b.data == NULL)
 		return strdup("");
 	return (char *)b.data;

@@ -2,7 +2,8 @@
  * sqlite_desks.c - desks in SQLite: their editors, who a submission to a
  * desk is encrypted to, and whether an editor may read a desk's sources
  * (store.h says what a desk promises a source).  It does not decide which
- * desk a source writes to, but records it: the one of its first submission.
+ * desk a source writes to, nor write it: the batch of its first
+ * submission does (sqlite.c's batch_add).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,13 +253,14 @@ static int read_id(sqlite3 *db, const char *sql, int64_t a, int64_t b,
 	return rc;
 }
 
-int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
-	int64_t want, int64_t *desk, struct sz_err *err)
+int sz_sqlite_source_desk(struct sz_store *s, int64_t source_id,
+	int64_t *desk, bool *fixed, struct sz_err *err)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
-	int64_t submissions = 0, v = 0;
+	int64_t submissions = 0;
 	bool found = false;
 	*desk = 0;
+	*fixed = false;
 	pthread_mutex_lock(&q->mu);
 	int rc = read_id(q->db, "SELECT desk FROM sources WHERE id = ?",
 		source_id, -1, desk, &found, err);
@@ -267,22 +269,8 @@ int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
 	if (rc == SZ_OK)
 		rc = read_id(q->db, "SELECT submissions FROM sources WHERE "
 			"id = ?", source_id, -1, &submissions, &found, err);
-	if (rc != SZ_OK || submissions > 0 || want == *desk)
-		goto out;   /* chosen with its first submission, for good */
-	if (want != 0) {
-		rc = read_id(q->db, "SELECT d.id FROM desks d WHERE d.id = ? AND "
-			"d.closed = 0 AND EXISTS (SELECT 1 FROM desk_editors m "
-			"WHERE m.desk_id = d.id)", want, -1, &v, &found, err);
-		if (rc == SZ_OK && !found) {
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "that desk takes "
-				"no submissions");
-			goto out;
-		}
-	}
 	if (rc == SZ_OK)
-		rc = read_id(q->db, "UPDATE sources SET desk = ? WHERE id = ? "
-			"RETURNING desk", want, source_id, desk, &found, err);
-out:
+		*fixed = submissions > 0;
 	pthread_mutex_unlock(&q->mu);
 	return rc;
 }

@@ -27,14 +27,19 @@ int sz_sqlite_step(sqlite3_stmt *st);
 /* The database's schema version (PRAGMA user_version) into *version;
  * refuses, with advice, one newer than the n steps this samizdat knows. */
 int sz_sqlite_schema(sqlite3 *db, size_t n, int *version, struct sz_err *err);
-/* Applies the numbered schema steps the database (PRAGMA user_version)
- * has not had yet, each in its own transaction. */
 /* Keeps the WAL and its shared-memory index when the last connection
  * closes: a sandboxed process may only open files that existed when it
  * locked itself in (sandbox/landlock.c), so they must not come and go. */
 void sz_sqlite_persist_wal(sqlite3 *db);
+/* Applies the numbered schema steps the database (PRAGMA user_version)
+ * has not had yet, each in its own transaction that reads the version
+ * first: safe when several processes open the database at once. */
 int sz_sqlite_migrate(sqlite3 *db, const char *const *steps, size_t n,
 	struct sz_err *err);
+/* Creates the database file at path if it is missing, and makes it and
+ * any -wal, -shm or -journal beside it mode 0600 whatever the umask:
+ * SQLite gives those files the database file's mode, so they follow. */
+int sz_sqlite_private_files(const char *path, struct sz_err *err);
 /* Runs sql, whose one parameter is id, under the mutex, and hands its
  * row to read; SZ_E_NOT_FOUND ("no such <what>") if there is none. */
 int sz_sqlite_row_by_id(struct sz_store *s, const char *sql, int64_t id,
@@ -71,8 +76,8 @@ int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
 	struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_desk_reader(struct sz_store *s, int64_t desk,
 	const char *editor, bool *yes, struct sz_err *err);
-int sz_sqlite_source_desk_choose(struct sz_store *s, int64_t source_id,
-	int64_t want, int64_t *desk, struct sz_err *err);
+int sz_sqlite_source_desk(struct sz_store *s, int64_t source_id,
+	int64_t *desk, bool *fixed, struct sz_err *err);
 int sz_sqlite_editor_failure_charge(struct sz_store *s, const char *name,
 	const uint8_t name_key[32], int64_t max, int64_t *failures,
 	struct sz_err *err);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/err.h"
 
@@ -37,7 +38,10 @@ enum sz_item_kind { SZ_ITEM_MESSAGE, SZ_ITEM_FILE };
 struct sz_item_row {
 	enum sz_item_kind kind;
 	char blob[SZ_STORE_BLOB_NAME_MAX + 1];       /* the ciphertext */
-	char meta_blob[SZ_STORE_BLOB_NAME_MAX + 1];  /* name and type; "" */
+	/* Items stored before the item format of store/item.h kept the
+	 * file's name and type in this second blob; "" for every item since
+	 * (the name is inside the item). */
+	char meta_blob[SZ_STORE_BLOB_NAME_MAX + 1];
 	uint64_t padded_size;
 };
 
@@ -93,6 +97,39 @@ struct sz_desk_row {
 	int64_t sources;            /* that chose it */
 	char editors[SZ_STORE_DESK_EDITORS_TEXT + 1]; /* "anna, boris" */
 	int64_t neditors;
+};
+
+/* A period's submissions, stored in one transaction when the period
+ * ends (store/staging.h), rows in the order given: the caller shuffles
+ * them, so row ids say nothing of the order they came in. */
+struct sz_new_source {           /* a codename made during the period */
+	int64_t id;                  /* random, chosen when it was made */
+	uint8_t uid[16];
+	uint8_t login_hash[32];
+	uint8_t public_key[32];
+	char day[SZ_STORE_DAY_SIZE];
+};
+
+struct sz_batch_submission {
+	int64_t source_id;
+	char day[SZ_STORE_DAY_SIZE];
+	int64_t desk;                /* the desk it was encrypted for (0:
+	                                none): becomes its source's, if the
+	                                source had no submission yet */
+};
+
+struct sz_batch_item {
+	size_t submission;           /* its index in the batch's subs */
+	struct sz_item_row row;
+};
+
+struct sz_batch {
+	const struct sz_new_source *sources;
+	size_t nsources;
+	const struct sz_batch_submission *subs;
+	size_t nsubs;
+	const struct sz_batch_item *items;
+	size_t nitems;
 };
 
 /*
@@ -177,15 +214,14 @@ struct sz_store_ops {
 	/* *rows is malloc'd; free() it. */
 	int (*recipient_list)(struct sz_store *s, struct sz_recipient_row **rows,
 		size_t *n, struct sz_err *err);
-	/* Creates a source; SZ_E_EXISTS if the login hash is taken. */
-	int (*source_create)(struct sz_store *s, const uint8_t login_hash[32],
-		const uint8_t public_key[32], int64_t *id, struct sz_err *err);
 	/* SZ_E_NOT_FOUND when no source has this login hash. */
 	int (*source_find)(struct sz_store *s, const uint8_t login_hash[32],
 		int64_t *id, struct sz_err *err);
-	/* Records a submission of n items, dated today, in one transaction. */
-	int (*submission_add)(struct sz_store *s, int64_t source_id,
-		const struct sz_item_row *items, size_t n, struct sz_err *err);
+	/* Stores a batch: its new sources, then its submissions and their
+	 * items, each submission moving its source's last day on and fixing
+	 * its source's desk if it is the source's first; all or nothing. */
+	int (*batch_add)(struct sz_store *s, const struct sz_batch *b,
+		struct sz_err *err);
 	/* How many submissions a source has made. */
 	int (*source_submission_count)(struct sz_store *s, int64_t source_id,
 		int64_t *count, struct sz_err *err);
@@ -304,12 +340,14 @@ struct sz_store_ops {
 	/* Whether editor may read what was written to desk (0: yes). */
 	int (*desk_reader)(struct sz_store *s, int64_t desk,
 		const char *editor, bool *yes, struct sz_err *err);
-	/* The desk a source writes to (*desk; 0: none): want, if the source
-	 * has sent nothing yet, else the one it chose with its first
-	 * submission, for good.  SZ_E_NOT_FOUND if want is a desk that is
-	 * closed or has no editors. */
-	int (*source_desk_choose)(struct sz_store *s, int64_t source_id,
-		int64_t want, int64_t *desk, struct sz_err *err);
+	/* The desk a stored source writes to (*desk; 0: none) and whether
+	 * it is fixed (*fixed: chosen with its first submission, for good);
+	 * SZ_E_NOT_FOUND if no such source is stored.  It only reads: the
+	 * choice is written with the source's first submission, by
+	 * batch_add (struct sz_batch_submission's desk), since a write when
+	 * a source sends would date it (store/staging.h). */
+	int (*source_desk)(struct sz_store *s, int64_t source_id,
+		int64_t *desk, bool *fixed, struct sz_err *err);
 
 	/* The audit log of editors' and administrators' actions.  Never
 	 * anything about a source beyond its designation. */
@@ -329,7 +367,9 @@ struct sz_store {
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	struct sz_err *err);
 
-/* Today's date in UTC as YYYY-MM-DD: the only time samizdat keeps. */
+/* The date of t in UTC as YYYY-MM-DD: the only time samizdat keeps. */
+void sz_store_day(time_t t, char day[SZ_STORE_DAY_SIZE]);
+/* Today's date in UTC as YYYY-MM-DD. */
 void sz_store_today(char day[SZ_STORE_DAY_SIZE]);
 /* The day that many days before today. */
 void sz_store_days_ago(unsigned days, char day[SZ_STORE_DAY_SIZE]);

@@ -2,6 +2,7 @@
 #include "web/html.h"
 
 #include <stdbool.h>
+#include <ctype.h>
 #include <string.h>
 
 int sz_html_escape(struct sz_buf *b, const char *s)
@@ -25,6 +26,19 @@ int sz_html_escape(struct sz_buf *b, const char *s)
 		if (rc == SZ_OK)
 			rc = sz_buf_puts(b, rep);
 		run = p + 1;
+	}
+	return rc;
+}
+
+int sz_html_urlencode(struct sz_buf *b, const char *s)
+{
+	int rc = SZ_OK;
+	for (; s && *s && rc == SZ_OK; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@')
+			rc = sz_buf_append(b, s, 1);
+		else
+			rc = sz_buf_printf(b, "%%%02X", c);
 	}
 	return rc;
 }

@@ -30,6 +30,8 @@ struct sz_html_frame {
 
 /* Appends s with &, <, >, " and ' escaped. */
 int sz_html_escape(struct sz_buf *b, const char *s);
+/* Appends s percent-encoded for a URL's path or query. */
+int sz_html_urlencode(struct sz_buf *b, const char *s);
 /* Opens a page: doctype, head with title and stylesheet, site header. */
 int sz_html_begin(struct sz_buf *b, const char *site, const char *title);
 /* The same with the stylesheet's and the start page's links given

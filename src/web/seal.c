@@ -42,7 +42,7 @@ int sz_web_open(struct sz_blobs *blobs, const char *name,
 	struct sz_age_decryptor *d = NULL;
 	sz_buf_init(out, max);
 	sz_blob_path(blobs, name, path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sz_open_noatime(path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot open a stored file: %s",
 			strerror(errno));

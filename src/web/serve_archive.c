@@ -54,6 +54,12 @@ static void cache_page(struct sz_request *rq)
 int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 	sz_error_page_fn error_page)
 {
+	return sz_web_archive_page_as(rq, site, NULL, error_page);
+}
+
+int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
+	const void *viewer, sz_error_page_fn error_page)
+{
 	/* The route's pattern, less the site's prefix, names the page. */
 	const char *pattern = rq->route->path;
 	size_t plen = site->prefix ? strlen(site->prefix) : 0;
@@ -68,27 +74,39 @@ int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 		.id = sz_request_param_id(rq, "id"),
 		.key = sz_request_param(rq, "thread") ?
 			sz_request_param(rq, "thread") :
-			sz_request_param(rq, "address"),
+			sz_request_param(rq, "address") ?
+			sz_request_param(rq, "address") :
+			sz_request_param(rq, "month"),
 		.query = sz_request_query(rq, "q"),
 		.number = sz_page_number(sz_request_query(rq, "page")),
 		.sort = sz_request_query(rq, "sort"),
+		.viewer = viewer,
 	};
 	int rc = sz_page_render(&pg, site, kind, rq->path, &args, &rq->page);
+	rc = sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
+		"The archive cannot be read now. Please try again later.",
+		error_page);
+	if (rc == 0 && site->cacheable && rq->status == 200)
+		cache_page(rq);
+	return rc;
+}
+
+int sz_web_rendered(struct sz_request *rq, int rc, unsigned status,
+	const char *message, const char *content_type, const char *unreadable,
+	sz_error_page_fn error_page)
+{
 	if (rc != 0) {
 		rq->page.len = 0;
-		return sz_request_fail(rq, 500, "The archive cannot be read now. "
-			"Please try again later.");
+		return sz_request_fail(rq, 500, unreadable);
 	}
-	if (pg.message[0]) {
+	if (message[0]) {
 		rq->page.len = 0;
-		rq->status = pg.status;
-		error_page(rq, pg.status, pg.message);
+		rq->status = status;
+		error_page(rq, status, message);
 		return 0;
 	}
-	rq->status = pg.status;
-	rq->content_type = pg.content_type;
-	if (site->cacheable && pg.status == 200)
-		cache_page(rq);
+	rq->status = status;
+	rq->content_type = content_type;
 	return 0;
 }
 

@@ -162,7 +162,7 @@ void sz_web_error_frame(struct sz_request *rq, const struct sz_lang *L,
 	sz_html_end(&rq->page);
 }
 
-int sz_web_style(struct sz_request *rq)
+int sz_web_stylesheet(struct sz_buf *out)
 {
 	static const char css[] =
 		":root{--fg:#1d1d1f;--bg:#fbfbf8;--muted:#5b5b60;--accent:#7a1f1f;"
@@ -233,6 +233,7 @@ int sz_web_style(struct sz_request *rq)
 		".notice{border-inline-start:4px solid var(--accent);padding:.4rem .8rem;"
 		"background:#fff}\n"
 		"form.search{margin:.5rem 0 1rem}\n"
+		"nav.browse{margin:.5rem 0 1rem;font:1rem system-ui,sans-serif}\n"
 		"article.mail{border-top:1px solid var(--line);margin-top:1rem}\n"
 		".bad{color:#8b0000;font-weight:600}\n"
 		"table{border-collapse:collapse;width:100%;margin:1rem 0;"
@@ -276,6 +277,8 @@ int sz_web_style(struct sz_request *rq)
 		"header form.search input{flex:1;min-width:0;width:auto;"
 		"padding:.4rem .6rem;border-right:0}\n"
 		"header form.search button{margin:0;padding:.4rem .9rem}\n"
+		"header a.browse,header nav.browse{font:.95rem system-ui,"
+		"sans-serif}\n"
 		".account{font:.95rem system-ui,sans-serif;margin:0 0 .5rem}\n"
 		"nav.face{display:flex;flex-wrap:wrap;gap:.3rem 1rem;"
 		"align-items:center;font:.95rem system-ui,sans-serif}\n"
@@ -312,7 +315,62 @@ int sz_web_style(struct sz_request *rq)
 		"pre,code{overflow-wrap:anywhere}\n"
 		"main{overflow-wrap:break-word}\n"
 		"@media (max-width:30rem){table{font-size:.85rem}"
-		"th,td{padding:.4rem .25rem}}\n";
+		"th,td{padding:.4rem .25rem}}\n"
+		/* the forum: posts beside their authors, as forums show them;
+		 * the author's block above the post on a phone */
+		".forum-nav{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center;"
+		"font:.95rem system-ui,sans-serif;margin:.5rem 0 1rem}\n"
+		".forum-nav .me{margin-left:auto}\n"
+		"form.inline button{margin:0;padding:.15rem .6rem;font-size:.85rem}\n"
+		"ul.boards,ul.threads,ul.posts{padding-left:1.2rem}\n"
+		"ul.boards li,ul.threads li,ul.posts li{margin:.45rem 0}\n"
+		".columns{display:flex;flex-wrap:wrap;gap:0 2rem}\n"
+		".columns>section{flex:1 1 16rem;min-width:0}\n"
+		".crumbs{font:.92rem system-ui,sans-serif;margin:.8rem 0 0;"
+		"color:var(--muted)}\n"
+		"article.post{display:flex;gap:1rem;border-top:1px solid var(--line);"
+		"padding:1rem 0}\n"
+		"article.post .author{flex:0 0 10rem;font:.85rem/1.4 system-ui,"
+		"sans-serif}\n"
+		".author .name{font-weight:700;overflow-wrap:anywhere}\n"
+		".author .title{display:block;color:var(--muted)}\n"
+		".author dl{display:grid;grid-template-columns:max-content 1fr;"
+		"gap:0 .4rem;margin:.4rem 0 0}\n"
+		".author dt{color:var(--muted)}.author dd{margin:0;"
+		"white-space:nowrap}\n"
+		".badge{display:inline-block;font:700 .7rem system-ui,sans-serif;"
+		"background:var(--accent);color:#fff;padding:.05rem .35rem;"
+		"letter-spacing:.04em}\n"
+		".flag{vertical-align:middle;margin-left:.3rem}\n"
+		"article.post .body{flex:1;min-width:0}\n"
+		"article.post header.meta{border:0;padding:0}\n"
+		"article.post .text{overflow-wrap:anywhere}\n"
+		"article.post .text pre{white-space:pre-wrap}\n"
+		"article.post .text blockquote{border-left:3px solid var(--line);"
+		"margin:.5rem 0;padding:0 .8rem;color:#333}\n"
+		"article.post .text img{max-width:100%}\n"
+		".actions{font:.85rem system-ui,sans-serif;color:var(--muted);"
+		"display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}\n"
+		"article.pending,article.hidden,article.deleted{opacity:.75}\n"
+		"form.mod{font:.85rem system-ui,sans-serif;margin:.4rem 0;width:100%;"
+		"display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}\n"
+		"form.mod select{max-width:100%}\n"
+		"form.mod input[type=text]{flex:1 1 8rem;min-width:0;padding:.2rem}\n"
+		"form.mod button{margin:0;padding:.15rem .6rem;font-size:.85rem}\n"
+		".tag{font:700 .75rem system-ui,sans-serif;color:var(--accent)}\n"
+		"section.discussion{border-top:2px solid var(--accent);"
+		"margin-top:2rem}\n"
+		".scroll{overflow-x:auto}\n"
+		"table.log td{vertical-align:top;overflow-wrap:anywhere}\n"
+		"@media (max-width:30rem){article.post{flex-direction:column;"
+		"gap:.3rem}article.post .author{flex:none}"
+		".author dl{display:flex;flex-wrap:wrap;gap:0 .5rem}"
+		".author dd{margin-right:.4rem}}\n";
+	return sz_buf_append(out, css, sizeof(css) - 1);
+}
+
+int sz_web_style(struct sz_request *rq)
+{
 	rq->content_type = "text/css; charset=utf-8";
-	return sz_buf_append(&rq->page, css, sizeof(css) - 1);
+	return sz_web_stylesheet(&rq->page);
 }

@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "web/archive/pages.h"
+#include "web/forum/forum.h"
 
 /* The session named by cookie `name`, if it is live (and refreshed). */
 bool sz_web_session(struct sz_request *rq, struct sz_sessions *t,
@@ -32,6 +33,9 @@ bool sz_web_slot_take(sem_t *slots);
 
 /* GET /style.css */
 int sz_web_style(struct sz_request *rq);
+/* The stylesheet every face serves, appended to out (a mirror writes it
+ * as a file). */
+int sz_web_stylesheet(struct sz_buf *out);
 /* An error page with the face's name, in English. */
 void sz_web_error_page(struct sz_request *rq, const char *site,
 	unsigned status, const char *message);
@@ -67,6 +71,24 @@ bool sz_web_pre_token_check(struct sz_request *rq, const uint8_t key[32],
  * ":thread", ":address") and the query (q, page).  A page that does not
  * exist gets error_page. */
 int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
+	sz_error_page_fn error_page);
+/* The same, for a viewer the site's discussion hook is given. */
+int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
+	const void *viewer, sz_error_page_fn error_page);
+/* Ends a request with what a page layer rendered into rq->page: rc not
+ * 0, a 500 saying unreadable; a message, error_page with status; else
+ * the page with its status and content type. */
+int sz_web_rendered(struct sz_request *rq, int rc, unsigned status,
+	const char *message, const char *content_type, const char *unreadable,
+	sz_error_page_fn error_page);
+/* A forum page's parameters (serve_forum.c): from rq's path (":id",
+ * ":key", ":n") and query (after, page, quote, note). */
+void sz_web_forum_args(struct sz_request *rq, struct sz_forum_args *a);
+/* Answers with the forum page rq's route names (its pattern, less the
+ * site's prefix, is the page's), as v sees it; a missing page gets
+ * error_page.  A member's reading of a thread is noted. */
+int sz_web_forum_page(struct sz_request *rq, const struct sz_forum_site *site,
+	const struct sz_forum_viewer *v, const struct sz_forum_args *args,
 	sz_error_page_fn error_page);
 /* Answers with the stored file of document ":id", if site shows it. */
 int sz_web_archive_file(struct sz_request *rq, const struct sz_site *site,

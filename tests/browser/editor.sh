@@ -11,6 +11,7 @@ new_source src
 printf 'memo\n' >memo.txt
 s=$(submit src -F "message=hello" -F files=@memo.txt)
 check "a source has submitted" test "$s" = 303
+commit inst
 run_browser editor.mjs "$EURL" "$SHOTS" maria 'a long editor password' \
 	"$(oathtool --totp -b "$SECRET")"
 check "the source reads the editor's reply" \

@@ -113,8 +113,13 @@ check "...and says it was not DKIM-signed" grep -q 'not DKIM-signed' page.html
 curl -s -o raw.eml "$P/file/$email"
 check "the raw e-mail downloads with the SHA-256 shown" \
 	grep -q "$(sha256sum raw.eml | cut -c1-64)" page.html
-check "...and is byte for byte the message in the mbox" \
-	sh -c "python3 -c 'import sys; sys.exit(0 if open(\"raw.eml\",\"rb\").read() in open(\"box.mbox\",\"rb\").read() else 1)'"
+check "...with its attachment scrubbed, since no signature covers it" \
+	sh -c "grep -q 'attachments scrubbed of metadata' page.html && python3 -c 'import email,sys; m=email.message_from_binary_file(open(\"raw.eml\",\"rb\")); sys.exit(0 if [p for p in m.walk() if p.get_filename()==\"report.pdf\" and b\"PLANTED\" not in p.get_payload(decode=True) and p.get_payload(decode=True).startswith(b\"%PDF\")] else 1)'"
+reply=$(curl -s "$P/api/v1/search?q=zebracrossing" | python3 -c \
+	'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
+curl -s -o reply.eml "$P/file/$reply"
+check "a raw e-mail without attachments is the message as received, byte for byte" \
+	sh -c "python3 -c 'import sys; sys.exit(0 if open(\"reply.eml\",\"rb\").read() in open(\"box.mbox\",\"rb\").read() else 1)'"
 att=$(sed -n '/Attachments (1)/,/<\/ul>/p' page.html | grep -o '/doc/[0-9]*' | head -1)
 curl -s -o att.pdf "$P/file/${att#/doc/}"
 check "the attached PDF is published scrubbed" \

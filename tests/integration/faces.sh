@@ -53,6 +53,8 @@ check "...but holds the archive and its log, read-only" sh -c "
 	grep -q '^lr-x.*inst/archive.db\$' public.fd &&
 	grep -q '^lr-x.*inst/archive.db-wal\$' public.fd &&
 	! grep -q '^l.w.*inst/archive.db\(-wal\)\{0,1\}\$' public.fd"
+check "...and the forum's database, read-write (members post there)" \
+	grep -q '^lrwx.*inst/forum\.db$' public.fd
 check "the source face holds the inbox and nothing of the archive" \
 	sh -c "ls -l /proc/$S/fd | grep -q inbox.db && ! ls -l /proc/$S/fd | grep -q archive"
 check "the public face serves the archive" \

@@ -85,7 +85,7 @@ done
 # Probe only once all three are being written, so the probe cannot be
 # the request that turns one of them away.
 i=0
-while [ $i -lt 200 ] && [ "$(ls inst/tmp | wc -l)" -lt 3 ]; do
+while [ $i -lt 200 ] && [ "$(held $PID)" -lt 3 ]; do
 	i=$((i + 1)); sleep 0.05
 done
 s=$(curl -s -o busy.html -w '%{http_code}' "$URL/")
@@ -99,6 +99,7 @@ while [ $i -lt 50 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/")" != 
 done
 check "the server keeps serving after all of this" \
 	test "$(curl -s -o /dev/null -w '%{http_code}' "$URL/")" = 200
+commit inst
 check "no half-written submission became visible" test "$(blobs inst)" -eq 0
 check "...and no row either" test "$(sqlite3 inst/inbox.db 'select count(*) from items')" = 0
 i=0

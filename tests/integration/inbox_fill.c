@@ -1,8 +1,8 @@
 /*
  * inbox_fill.c - fills an instance's inbox with N more sources, quickly
- * and through the store's own operations (source_create, submission_add,
- * source_seen, source_star), for the tests and the benchmark of the
- * inbox at scale.  Test-only: it is never installed.
+ * and through the store's own operations (batch_add, as the committer
+ * stores a period; source_seen, source_star), for the tests and the
+ * benchmark of the inbox at scale.  Test-only: it is never installed.
  *
  *   inbox_fill DIR N [DAYS]
  *
@@ -23,29 +23,39 @@
 #define FILL_MAX 10000000L
 #define DAYS_MAX 3650L
 
-static int fill_one(struct sz_store *st, struct sz_err *err)
+static int fill_one(struct sz_store *st, long days, struct sz_err *err)
 {
-	uint8_t login[32], pub[32], blob[16];
-	struct sz_item_row items[3];
-	int64_t id = 0;
-	randombytes_buf(login, sizeof(login));
-	randombytes_buf(pub, sizeof(pub));
-	int rc = st->ops->source_create(st, login, pub, &id, err);
-	size_t n = 1 + randombytes_uniform(3);
+	struct sz_new_source src;
+	struct sz_batch_submission sub;
+	struct sz_batch_item items[3];
+	uint8_t blob[16];
+	uint64_t v;
+	memset(&src, 0, sizeof(src));
+	memset(&sub, 0, sizeof(sub));
 	memset(items, 0, sizeof(items));
+	randombytes_buf(&v, sizeof(v));
+	src.id = (int64_t)(v >> 11) + 1;   /* random, as staging gives them */
+	randombytes_buf(src.uid, sizeof(src.uid));
+	randombytes_buf(src.login_hash, sizeof(src.login_hash));
+	randombytes_buf(src.public_key, sizeof(src.public_key));
+	sz_store_days_ago(days > 0 ? randombytes_uniform((uint32_t)days) : 0,
+		src.day);
+	sub.source_id = src.id;
+	memcpy(sub.day, src.day, sizeof(sub.day));
+	size_t n = 1 + randombytes_uniform(3);
 	for (size_t i = 0; i < n; i++) {
-		items[i].kind = i == 0 ? SZ_ITEM_MESSAGE : SZ_ITEM_FILE;
+		items[i].row.kind = i == 0 ? SZ_ITEM_MESSAGE : SZ_ITEM_FILE;
 		randombytes_buf(blob, sizeof(blob));
-		sodium_bin2hex(items[i].blob, sizeof(items[i].blob), blob,
-			sizeof(blob));
-		items[i].padded_size = 1024u << randombytes_uniform(8);
+		sodium_bin2hex(items[i].row.blob, sizeof(items[i].row.blob),
+			blob, sizeof(blob));
+		items[i].row.padded_size = 1024u << randombytes_uniform(8);
 	}
-	if (rc == SZ_OK)
-		rc = st->ops->submission_add(st, id, items, n, err);
+	struct sz_batch b = { &src, 1, &sub, 1, items, n };
+	int rc = st->ops->batch_add(st, &b, err);
 	if (rc == SZ_OK && randombytes_uniform(3) != 0)
-		rc = st->ops->source_seen(st, id, err);
+		rc = st->ops->source_seen(st, src.id, err);
 	if (rc == SZ_OK && randombytes_uniform(7) == 0)
-		rc = st->ops->source_star(st, id, err);
+		rc = st->ops->source_star(st, src.id, err);
 	return rc;
 }
 
@@ -70,26 +80,8 @@ int main(int argc, char **argv)
 	sqlite3 *db = sz_sqlite_impl(st)->db;
 	int rc = sz_sqlite_exec(db, "PRAGMA synchronous = OFF", &err,
 		"speeding up the fill");
-	sqlite3_int64 first = 0;
-	sqlite3_stmt *q = NULL;
-	if (rc == SZ_OK && sz_sqlite_prepare(db, "SELECT coalesce(max(id), 0) "
-		    "FROM sources", &q, &err) == SZ_OK &&
-	    sz_sqlite_step(q) == SQLITE_ROW)
-		first = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
 	for (long i = 0; rc == SZ_OK && i < n; i++)
-		rc = fill_one(st, &err);
-	if (rc == SZ_OK && days > 0) {
-		/* back-date the new sources: the store only ever writes today */
-		char sql[512];
-		snprintf(sql, sizeof(sql), "BEGIN; UPDATE sources SET last_day = "
-			"date('now', '-' || (abs(random()) %% %ld) || ' days') "
-			"WHERE id > %lld; UPDATE submissions SET day = (SELECT "
-			"last_day FROM sources WHERE id = source_id) WHERE "
-			"source_id > %lld; COMMIT", days, (long long)first,
-			(long long)first);
-		rc = sz_sqlite_exec(db, sql, &err, "spreading the days");
-	}
+		rc = fill_one(st, days, &err);
 	st->ops->close(st);
 	if (rc != SZ_OK) {
 		fprintf(stderr, "inbox_fill: %s\n", err.msg);

@@ -2,10 +2,13 @@
 # playing a source with curl (sourced after tests/interop/tap.sh).
 
 # make_instance DIR [key=value...]: an instance with cheap Argon2 (tests
-# only), one editor key (DIR.key), and any settings given.
+# only), one editor key (DIR.key), and any settings given.  DIR.clock is
+# the test clock its server follows (SAMIZDAT_TEST_CLOCK): now, to start
+# with; `commit DIR` moves it on.
 make_instance() {
 	dir=$1
 	shift
+	date +%s >"$dir.clock"
 	"$SAMIZDAT" init "$dir" >/dev/null || return 1
 	"$SAMIZDAT" keygen -o "$dir.key" >"$dir.pub" || return 1
 	"$SAMIZDAT" recipient add -d "$dir" editor "$(cat "$dir.pub")" >/dev/null
@@ -22,7 +25,8 @@ make_instance() {
 start_face() {
 	rm -f "$1.$2.fifo"
 	mkfifo "$1.$2.fifo"
-	"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
+	SAMIZDAT_TEST_CLOCK="$PWD/$1.clock" \
+		"$SAMIZDAT" serve -d "$1" --face "$2" --listen 127.0.0.1:0 \
 		>"$1.$2.fifo" 2>"$1.$2.err" &
 	FACE_PID=$!
 	timeout 20 head -n 1 "$1.$2.fifo" >"$1.$2.out"
@@ -38,6 +42,20 @@ start_server() {
 	start_face "$1" source || return 1
 	URL=$FACE_URL
 	PID=$FACE_PID
+}
+
+# commit DIR [SECONDS]: the test clock moves on by a period (or SECONDS)
+# and this waits until the source face has stored every submission held
+# for the periods that ended (20 s at most); fails if it did not.
+commit() {
+	step=${2:-$(( $(sed -n 's/^time_resolution_min = //p' "$1/samizdat.conf") * 60 ))}
+	t=$(( $(cat "$1.clock") + step ))
+	echo "$t" >"$1.clock"
+	i=0
+	while [ $i -lt 400 ] && [ "$(cat "$1.clock.done" 2>/dev/null)" != "$t" ]; do
+		i=$((i + 1)); sleep 0.05
+	done
+	[ "$(cat "$1.clock.done" 2>/dev/null)" = "$t" ]
 }
 
 stop_server() {
@@ -66,6 +84,23 @@ submit() {
 	shift
 	curl -s -c "$jar" -b "$jar" -o "$jar.submit.html" -w '%{http_code}' \
 		-F "csrf=$(csrf_of "$jar.home.html")" "$@" "$URL/submit"
+}
+
+# held PID: how many submissions a server holds in memory, being received
+# or waiting for their period to end (each is a memfd).
+held() {
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'memfd:samizdat-stage'
+}
+
+# unpack KEY DIR FILE...: each inbox item (or a source's tar of them)
+# through age and GNU tar, as an editor without samizdat would.
+unpack() {
+	key=$1 out=$2
+	shift 2
+	mkdir -p "$out"
+	for f in "$@"; do
+		age -d -i "$key" "$f" | tar -x -C "$out" || return 1
+	done
 }
 
 # blobs DIR: how many encrypted files are stored.
@@ -127,4 +162,103 @@ add_editor() {
 	"$SAMIZDAT" editor add -d "$1" "$2" --recipient "$(cat "$2.pub")" \
 		--password-file pw.txt >"$2.add" || return 1
 	SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' "$2.add")
+}
+
+# ---- the forum ----------------------------------------------------------
+
+# forum_instance DIR [key=value...]: an instance whose members' passwords
+# are cheap to check (tests only), with a board "General" (id 1).
+forum_instance() {
+	dir=$1
+	shift
+	make_instance "$dir" forum.argon2_memlimit_mb=8 forum.argon2_opslimit=1 \
+		"$@" || return 1
+	"$SAMIZDAT" forum -d "$dir" board create General --about "Anything" \
+		>/dev/null
+}
+
+# fget JAR PATH: GETs a page of the public face ($P) into JAR.html;
+# prints the status.
+fget() {
+	curl -s -c "$1" -b "$1" -o "$1.html" -w '%{http_code}' "$P$2"
+}
+
+# fpost JAR FORM-PAGE ACTION [name=value...]: opens FORM-PAGE, then posts
+# its CSRF token and the fields to ACTION; prints the status, the page is
+# in JAR.out and the redirect in JAR.go.
+fpost() {
+	jar=$1 page=$2 action=$3
+	shift 3
+	curl -s -c "$jar" -b "$jar" -o "$jar.form" "$P$page"
+	set -- --data-urlencode "csrf=$(csrf_of "$jar.form")" "$@"
+	fsend "$jar" "$action" "$@"
+}
+
+# fsend JAR ACTION curl-args...: posts as they are.
+fsend() {
+	jar=$1 action=$2
+	shift 2
+	curl -s -c "$jar" -b "$jar" -o "$jar.out" -w '%{http_code} %{redirect_url}' \
+		"$@" "$P$action" >"$jar.status"
+	sed 's/ .*//' "$jar.status"
+	sed 's/^[0-9]* //' "$jar.status" >"$jar.go"
+}
+
+# join JAR NAME: a new member NAME (password "a long password"), logged
+# in with JAR; prints the status.
+join() {
+	fpost "$1" /forum/register /forum/register --data-urlencode "name=$2" \
+		--data-urlencode "password=a long password"
+}
+
+# login JAR NAME: logs NAME in with JAR; prints the status.
+login() {
+	fpost "$1" /forum/login /forum/login --data-urlencode "name=$2" \
+		--data-urlencode "password=${3:-a long password}"
+}
+
+# new_thread JAR BOARD TITLE TEXT: prints the status; the thread's
+# number is in JAR.thread.
+new_thread() {
+	fpost "$1" "/forum/board/$2/new" "/forum/board/$2/new" \
+		--data-urlencode "title=$3" --data-urlencode "text=$4"
+	sed -n 's|.*/forum/thread/\([0-9]*\).*|\1|p' "$1.go" >"$1.thread"
+}
+
+# reply JAR THREAD TEXT: prints the status; the post's number is in
+# JAR.post.  (The token comes from the member's account page: a thread's
+# page would count as reading it.)
+reply() {
+	fpost "$1" /forum/account "/forum/thread/$2/reply" \
+		--data-urlencode "text=$3"
+	sed -n 's|.*#p\([0-9]*\)$|\1|p' "$1.go" >"$1.post"
+}
+
+# forum_sql DIR SQL: what the forum's database says (for checks a reader
+# could not make from outside, such as what is stored).
+forum_sql() {
+	sqlite3 "$1/forum.db" "$2"
+}
+
+# bridge_papers INST: a new instance with one published release, "The
+# Bridge Papers": a memo and a thread of three e-mails (the mirror tests'
+# archive; its files are left in the current folder).
+bridge_papers() {
+	make_instance "$1"
+	cat >box.mbox <<'MBOX'
+From jm@example.org Mon Mar  4 10:00:00 2024
+From: Jurgen <jm@example.org>
+To: Press Desk <press@example.net>
+Subject: bridge invoice
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+Message-ID: <first@example.org>
+
+The double payment for the bridge went to the contractor.
+
+MBOX
+	mbox_replies >>box.mbox
+	echo "A memo about the bridge." >memo.txt
+	"$SAMIZDAT" release create -d "$1" "The Bridge Papers" >/dev/null
+	"$SAMIZDAT" release add -d "$1" 1 memo.txt box.mbox >/dev/null 2>&1
+	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
 }

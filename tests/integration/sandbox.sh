@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 make_instance inst
 "$SAMIZDAT" release create -d inst "The Papers" >/dev/null   # an archive
+"$SAMIZDAT" forum -d inst board create "General" >/dev/null   # a forum
 printf 'a memo about the bridge\n' >memo.txt
 
 for f in source editor public; do
@@ -30,6 +31,10 @@ check "...nor run a program" denied "public face" "execve /bin/true" public.txt
 check "...nor trace a process" denied "public face" "ptrace its parent" public.txt
 check "...and still reads the archive" \
 	grep -q '^public face: read archive.db: allowed' public.txt
+check "...and writes the forum's database, where members post" \
+	grep -q '^public face: write forum.db: allowed' public.txt
+check "the source face cannot write the forum's database" \
+	denied "source face" "write forum.db" source.txt
 check "the source face cannot read the archive nor the secret key file" sh -c "
 	grep -q '^source face: read archive.db: denied' source.txt &&
 	grep -q \"^source face: read the instance's secret key: denied\" source.txt"

@@ -384,6 +384,57 @@ static void non_ascii_bytes_in_base64_are_refused(void **state)
 	assert_int_equal(sz_age_b64_decode("hjab////", 8, out, sizeof(out)), 6);
 }
 
+static int buf_sink_at(void *ctx, uint64_t off, const uint8_t *d, size_t n)
+{
+	struct sz_buf *b = ctx;
+	if (off + n > b->len)
+		return SZ_E_INVAL;
+	memcpy(b->data + off, d, n);
+	return 0;
+}
+
+/* The inbox writes a tar header whose size it learns only at the end: the
+ * first chunk is held back, rewritten, and sealed last, in its place. */
+static void a_held_first_chunk_is_rewritten_and_sealed_in_place(void **state)
+{
+	struct keys *k = *state;
+	const size_t sizes[] = { 0, 1, 100, 65535, 65536, 65537, 200000,
+		SZ_AGE_STREAM_BATCH * (size_t)SZ_AGE_CHUNK_SIZE + 3 };
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		size_t n = sizes[i];
+		uint8_t *plain = random_bytes(n);
+		struct sz_age_opts opts = { .sink_at = buf_sink_at };
+		struct sz_age_encryptor *e;
+		struct sz_buf c, p;
+		struct sz_err err;
+		size_t first_len;
+		sz_buf_init(&c, MAX_OUT);
+		assert_int_equal(sz_age_encrypt_begin(&e, k->r, 2, &opts,
+			buf_sink, &c, &err), 0);
+		for (size_t off = 0; off < n; off += 4099) {
+			size_t m = n - off < 4099 ? n - off : 4099;
+			assert_int_equal(sz_age_encrypt_update(e, plain + off, m,
+				&err), 0);
+		}
+		uint8_t *first = sz_age_encrypt_first(e, &first_len);
+		assert_int_equal(first_len, n < SZ_AGE_CHUNK_SIZE ? n :
+			SZ_AGE_CHUNK_SIZE);
+		if (n > 0) {
+			first[0] ^= 0x5a;
+			plain[0] ^= 0x5a;
+		}
+		assert_int_equal(sz_age_encrypt_finish(e, &err), 0);
+		sz_age_encrypt_free(e);
+		assert_int_equal(decrypt_with(&k->id[1], 1, c.data, c.len, 7777,
+			1, &p, &err), 0);
+		assert_int_equal(p.len, n);
+		assert_true(n == 0 || memcmp(p.data, plain, n) == 0);
+		sz_buf_free(&p);
+		sz_buf_free(&c);
+		free(plain);
+	}
+}
+
 static void a_failing_sink_stops_the_stream(void **state)
 {
 	struct keys *k = *state;
@@ -412,6 +463,7 @@ int main(void)
 		cmocka_unit_test(not_an_age_file_fails_early),
 		cmocka_unit_test(non_ascii_bytes_in_base64_are_refused),
 		cmocka_unit_test(a_failing_sink_stops_the_stream),
+		cmocka_unit_test(a_held_first_chunk_is_rewritten_and_sealed_in_place),
 	};
 	return cmocka_run_group_tests(tests, keys_setup, keys_teardown);
 }

@@ -1,6 +1,7 @@
 /* test_inbox_store.c - the inbox operations of the storage interface, as
  * any back end must honour them (run here against SQLite): pages by key
- * show every source once in both directions, ties on a day broken by id;
+ * show every source once in both directions, ties on a day broken by id
+ * (random, as the committer gives them);
  * views and designations narrow them; counts follow every change (a new
  * submission, reading, starring, deleting, retention); a source is found
  * by id. */
@@ -27,24 +28,42 @@ struct fixture {
 	int64_t ids[SOURCES];
 };
 
+/* A source as the committer stores one (with a random id), with a
+ * submission of that many items, today. */
 static int64_t add_source(struct sz_store *st, size_t items)
 {
-	uint8_t login[32], pub[32], b[8];
-	struct sz_item_row rows[4];
-	int64_t id = 0;
-	randombytes_buf(login, sizeof(login));
-	randombytes_buf(pub, sizeof(pub));
-	assert_int_equal(st->ops->source_create(st, login, pub, &id, NULL), 0);
+	struct sz_new_source src;
+	struct sz_batch_submission sub;
+	struct sz_batch_item rows[4];
+	uint8_t b[8];
+	uint64_t v;
+	memset(&src, 0, sizeof(src));
+	memset(&sub, 0, sizeof(sub));
 	memset(rows, 0, sizeof(rows));
+	randombytes_buf(&v, sizeof(v));
+	src.id = (int64_t)(v >> 11) + 1;
+	randombytes_buf(src.uid, sizeof(src.uid));
+	randombytes_buf(src.login_hash, sizeof(src.login_hash));
+	randombytes_buf(src.public_key, sizeof(src.public_key));
+	sz_store_today(src.day);
+	sub.source_id = src.id;
+	memcpy(sub.day, src.day, sizeof(sub.day));
 	for (size_t i = 0; i < items; i++) {
 		randombytes_buf(b, sizeof(b));
-		sodium_bin2hex(rows[i].blob, sizeof(rows[i].blob), b, sizeof(b));
-		rows[i].padded_size = 1024;
+		sodium_bin2hex(rows[i].row.blob, sizeof(rows[i].row.blob), b,
+			sizeof(b));
+		rows[i].row.padded_size = 1024;
 	}
-	if (items > 0)
-		assert_int_equal(st->ops->submission_add(st, id, rows, items,
-			NULL), 0);
-	return id;
+	struct sz_batch batch = { &src, 1, &sub, items > 0 ? 1 : 0, rows,
+		items };
+	assert_int_equal(st->ops->batch_add(st, &batch, NULL), 0);
+	return src.id;
+}
+
+static int by_id_desc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
 }
 
 static int setup(void **state)
@@ -135,8 +154,11 @@ static void pages_show_every_source_once_both_ways(void **state)
 	size_t pages;
 	assert_int_equal(walk(f->st, q, ids, &pages), SOURCES);
 	assert_int_equal(pages, (SOURCES + PAGE - 1) / PAGE);
-	for (size_t i = 0; i < SOURCES; i++)   /* newest (highest id) first */
-		assert_int_equal(ids[i], f->ids[SOURCES - 1 - i]);
+	int64_t want[SOURCES];   /* all of a day: the higher (random) id first */
+	memcpy(want, f->ids, sizeof(want));
+	qsort(want, SOURCES, sizeof(*want), by_id_desc);
+	for (size_t i = 0; i < SOURCES; i++)
+		assert_int_equal(ids[i], want[i]);
 }
 
 static void views_and_counts_follow_every_change(void **state)
@@ -161,7 +183,7 @@ static void views_and_counts_follow_every_change(void **state)
 	assert_int_equal(c.starred_sources, 2);
 	struct sz_inbox_query q = { .view = SZ_INBOX_STARRED };
 	assert_int_equal(walk(st, q, ids, &pages), 2);
-	assert_int_equal(ids[0], f->ids[2]);
+	assert_int_equal(ids[0], f->ids[1] > f->ids[2] ? f->ids[1] : f->ids[2]);
 	q.view = SZ_INBOX_UNREAD;
 	assert_int_equal(walk(st, q, ids, &pages), SOURCES - 1);
 
@@ -211,6 +233,46 @@ static void a_designation_finds_its_sources_only(void **state)
 	assert_int_equal(row.id, 0);
 }
 
+/* One submission of one item by a stored source, to desk. */
+static void send_to(struct sz_store *st, int64_t id, int64_t desk)
+{
+	struct sz_batch_submission sub;
+	struct sz_batch_item item;
+	memset(&sub, 0, sizeof(sub));
+	memset(&item, 0, sizeof(item));
+	sub.source_id = id;
+	sub.desk = desk;
+	sz_store_today(sub.day);
+	uint8_t b[8];
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(item.row.blob, sizeof(item.row.blob), b, sizeof(b));
+	item.row.padded_size = 1024;
+	struct sz_batch batch = { NULL, 0, &sub, 1, &item, 1 };
+	assert_int_equal(st->ops->batch_add(st, &batch, NULL), 0);
+}
+
+/* The desk is only read by source_desk; the batch of a source's first
+ * submission writes it, and later ones leave it. */
+static void a_first_submission_fixes_the_desk(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	int64_t id = add_source(st, 0), desk = -1;
+	bool fixed = true;
+	assert_int_equal(st->ops->source_desk(st, id, &desk, &fixed, NULL), 0);
+	assert_int_equal(desk, 0);
+	assert_false(fixed);
+	send_to(st, id, 5);
+	assert_int_equal(st->ops->source_desk(st, id, &desk, &fixed, NULL), 0);
+	assert_int_equal(desk, 5);
+	assert_true(fixed);
+	send_to(st, id, 7);
+	assert_int_equal(st->ops->source_desk(st, id, &desk, &fixed, NULL), 0);
+	assert_int_equal(desk, 5);
+	assert_int_equal(st->ops->source_desk(st, 999999, &desk, &fixed, NULL),
+		SZ_E_NOT_FOUND);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -222,6 +284,8 @@ int main(void)
 			views_and_counts_follow_every_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_designation_finds_its_sources_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_first_submission_fixes_the_desk, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

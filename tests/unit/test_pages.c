@@ -96,7 +96,9 @@ static void a_copy_links_relatively_and_cannot_search(void **state)
 	assert_non_null(strstr(html, "href=\"../doc/1.html\""));
 	assert_non_null(strstr(html, "href=\"../style.css\""));
 	assert_non_null(strstr(html, "href=\"../index.html\""));
-	assert_null(strstr(html, "search"));
+	assert_null(strstr(html, "<form"));
+	assert_null(strstr(html, "search?"));
+	assert_non_null(strstr(html, "href=\"../browse.html\""));
 	assert_null(strstr(html, "href=\"/"));
 	sz_buf_free(&out);
 	assert_int_equal(render(&copy, SZ_PAGE_HOME, "/", 0, &out, &pg), 0);
@@ -110,6 +112,62 @@ static void a_copy_links_relatively_and_cannot_search(void **state)
 	sz_buf_free(&out);
 	assert_int_equal(render(&copy, SZ_PAGE_SEARCH, "/search", 0, &out,
 		&pg), 0);
+	assert_int_equal(pg.status, 200);
+	assert_non_null(strstr((char *)out.data, "cannot search"));
+	assert_non_null(strstr((char *)out.data,
+		"href=\"./browse/senders.html\""));
+	assert_null(strstr((char *)out.data, "<form"));
+	sz_buf_free(&out);
+}
+
+/* An e-mail from and to addresses that are hostile as file names: each
+ * one's page in a copy is one safe file name, linked so that a server
+ * decoding the link once finds that file. */
+static void a_copy_names_address_pages_safely(void **state)
+{
+	(void)state;
+	struct sz_site copy = { .archive = arch, .links = SZ_LINKS_RELATIVE,
+		.suffix = ".html" };
+	struct sz_site live = { .archive = arch, .links = SZ_LINKS_ROOTED,
+		.prefix = "" };
+	struct sz_buf b;
+	sz_buf_init(&b, 1024);
+	assert_int_equal(sz_page_key_file("../Etc/Pass wd", &b), 0);
+	assert_string_equal((char *)b.data, "%2E.%2Fetc%2Fpass%20wd");
+	b.len = 0;
+	assert_int_equal(sz_page_key(&copy, "../Etc/Pass wd", &b), 0);
+	assert_string_equal((char *)b.data, "%252E.%252Fetc%252Fpass%2520wd");
+	b.len = 0;
+	assert_int_equal(sz_page_key(&live, "A+b@x.org", &b), 0);
+	assert_string_equal((char *)b.data, "A%2Bb@x.org");
+	sz_buf_free(&b);
+}
+
+/* The browse indexes list what is published, and nothing of a draft. */
+static void browse_indexes_show_only_what_is_published(void **state)
+{
+	(void)state;
+	struct sz_site pub = { .archive = arch, .links = SZ_LINKS_ROOTED,
+		.prefix = "" };
+	struct sz_site copy = { .archive = arch, .drafts = true,
+		.links = SZ_LINKS_RELATIVE, .suffix = ".html" };
+	struct sz_buf out;
+	struct sz_page pg;
+	assert_int_equal(render(&pub, SZ_PAGE_BROWSE, "/browse", 0, &out, &pg),
+		0);
+	assert_int_equal(pg.status, 200);
+	assert_non_null(strstr((char *)out.data, "href=\"/browse/senders\""));
+	assert_non_null(strstr((char *)out.data, "0 months"));
+	sz_buf_free(&out);
+	assert_int_equal(render(&copy, SZ_PAGE_MONTHS, "/browse/months", 0,
+		&out, &pg), 0);
+	assert_int_equal(pg.status, 200);
+	assert_int_equal(pg.pages, 1);
+	sz_buf_free(&out);
+	struct sz_page_args a = { .key = "2024-13", .number = 1 };
+	sz_buf_init(&out, 1 << 20);
+	assert_int_equal(sz_page_render(&pg, &copy, SZ_PAGE_MONTH,
+		"/browse/month/2024-13", &a, &out), 0);
 	assert_int_equal(pg.status, 404);
 	sz_buf_free(&out);
 }
@@ -138,6 +196,8 @@ int main(void)
 		cmocka_unit_test(a_draft_shows_only_where_drafts_do),
 		cmocka_unit_test(a_copy_links_relatively_and_cannot_search),
 		cmocka_unit_test(pages_have_their_own_paths),
+		cmocka_unit_test(a_copy_names_address_pages_safely),
+		cmocka_unit_test(browse_indexes_show_only_what_is_published),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -115,6 +115,8 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 	if (rc == 0)
 		rc = view_adjacent(pg, &d);
 	if (rc == 0)
+		rc = view_discussion(pg, a, SZ_DISCUSS_DOCUMENT, d.id, d.title);
+	if (rc == 0)
 		rc = view_end(pg);
 	sz_buf_free(&text);
 	sz_doc_row_clear(&d);
@@ -147,8 +149,14 @@ int sz_page_file_open(const struct sz_site *site, int64_t id,
 	f->fd = -1;
 	if (!visible_doc(site, id, &d))
 		return SZ_E_NOT_FOUND;
-	char path[4300];
-	sz_archive_file_path(site->archive, d.sha256, path, sizeof(path));
+	/* An e-mail serves the raw form chosen for it, or nothing. */
+	char path[4300], sha[SZ_ARCHIVE_SHA256_HEX];
+	uint64_t served;
+	if (!sz_archive_served(&d, sha, &served)) {
+		sz_doc_row_clear(&d);
+		return SZ_E_NOT_FOUND;
+	}
+	sz_archive_file_path(site->archive, sha, path, sizeof(path));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
@@ -165,7 +173,7 @@ int sz_page_file_open(const struct sz_site *site, int64_t id,
 	f->name[k] = 0;
 	if (k == 0)
 		snprintf(f->name, sizeof(f->name), "file");
-	memcpy(f->sha256, d.sha256, sizeof(f->sha256));
+	memcpy(f->sha256, sha, sizeof(f->sha256));
 	f->mime = d.email ? NULL : sz_page_image_type(d.type);
 	f->fd = fd;
 	f->size = (uint64_t)st.st_size;

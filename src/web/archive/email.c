@@ -1,7 +1,11 @@
 /*
- * email.c - an e-mail's page (headers, body, attachments, its thread, the
- * SHA-256 of its raw bytes, whether its DKIM signature verified), its
- * thread, and the e-mails from or to one address.
+ * email.c - an e-mail's page (headers, body, attachments, its thread,
+ * whether its DKIM and PGP signatures verified, and its raw message as
+ * published, with the SHA-256 of what the download holds), its thread,
+ * and the e-mails from or to one address.  In the editors' preview the
+ * page also shows what the raw message will publish: its header as it
+ * will go out, the trace fields left out, and for a flagged e-mail what
+ * its signed parts would give away.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +15,8 @@
 
 #include "core/io.h"
 #include "web/archive/view.h"
+
+#define PREVIEW_HEADER_MAX (64u << 10)   /* bytes of a header shown */
 
 static const char *dkim_text(enum sz_dkim_state s)
 {
@@ -22,32 +28,168 @@ static const char *dkim_text(enum sz_dkim_state s)
 	}
 }
 
+static const char *pgp_text(enum sz_dkim_state s)
+{
+	switch (s) {
+	case SZ_DKIM_PASS: return "<span class=\"ok\">PGP signature verified</span>";
+	case SZ_DKIM_FAIL: return "<span class=\"bad\">PGP signature failed</span>";
+	case SZ_DKIM_UNKNOWN: return "PGP-signed by a key not supplied";
+	default: return "not PGP-signed";
+	}
+}
+
+/* The signatures the raw form keeps verifiable, or breaks. */
+static const char *signed_by(const struct sz_doc_row *d)
+{
+	bool dk = d->dkim != SZ_DKIM_NONE, pg = d->pgp != SZ_DKIM_NONE;
+	return dk && pg ? "DKIM and PGP signatures" : dk ? "DKIM signature" :
+	       pg ? "PGP signature" : NULL;
+}
+
+/* The download of the raw message, saying which form it is. */
+static int raw_message(struct sz_page *pg, const struct sz_doc_row *d)
+{
+	struct sz_buf *b = pg->out;
+	char sha[SZ_ARCHIVE_SHA256_HEX];
+	uint64_t size;
+	const char *sigs = signed_by(d);
+	if (!sz_archive_served(d, sha, &size))
+		return sz_buf_puts(b, "<dt>Raw message</dt><dd id=\"raw\">not "
+			"published</dd>");
+	int rc = sz_buf_printf(b, "<dt>Raw message</dt><dd id=\"raw\"><a href="
+		"\"%s/file/%lld\">download the %s</a> (%llu bytes): ", pg->base,
+		(long long)d->id, d->raw_form == SZ_RAW_SCRUBBED ? "message, "
+		"scrubbed" : "raw message", (unsigned long long)size);
+	if (rc == 0 && d->raw_form == SZ_RAW_SCRUBBED)
+		rc = sz_buf_printf(b, "without the trace and routing headers the "
+			"mail system added, its attachments scrubbed of metadata%s%s",
+			sigs ? "; its " : "", sigs ? sigs : "");
+	else if (rc == 0)
+		rc = sz_buf_printf(b, "as received, without the trace and routing "
+			"headers the mail system added%s%s", sigs ? "; its " : "",
+			sigs ? sigs : "");
+	if (rc == 0 && sigs)
+		rc = sz_buf_puts(b, d->raw_form == SZ_RAW_SCRUBBED ?
+			" no longer verifies" : " can still be checked");
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</dd><dt>SHA-256</dt><dd><code>%s</code> of "
+			"the download</dd>", sha);
+	return rc;
+}
+
+/* Editors only: the header the raw message will publish (read from the
+ * stored form), what was left out, and for a flagged e-mail what its
+ * signed parts would give away if published raw. */
+static int raw_preview(struct sz_page *pg, const struct sz_doc_row *d)
+{
+	struct sz_archive *a = pg->site->archive;
+	struct sz_buf *b = pg->out, flags, removed;
+	struct sz_err err;
+	static const char *const names[] = {
+		[SZ_RAW_VERIFIABLE] = "raw, as signed",
+		[SZ_RAW_SCRUBBED] = "scrubbed",
+		[SZ_RAW_WITHHELD] = "none (the raw message is withheld)",
+	};
+	sz_buf_init(&flags, SZ_ARCHIVE_NOTES_MAX + 1);
+	sz_buf_init(&removed, SZ_ARCHIVE_NOTES_MAX + 1);
+	a->ops->email_raw_notes(a, d->id, &flags, &removed, &err);
+	int rc = sz_buf_puts(b, "<section class=\"editors\" id=\"raw-preview\">"
+		"<h2>What the raw message publishes (editors only)</h2>\n");
+	if (rc == 0 && d->raw_flagged)
+		rc = sz_buf_printf(b, "<p class=\"bad\" id=\"flagged\">Flagged: "
+			"its signed parts carry identifying data. Published form: "
+			"<strong>%s</strong>%s. Choose on the release's page.</p>\n",
+			names[d->raw_form], d->raw_chosen ? "" : " (not chosen yet)");
+	if (rc == 0 && flags.len > 0) {
+		rc = sz_buf_printf(b, "<p>%s</p>\n<ul id=\"would-go-out\">",
+			d->raw_flagged ? "Published raw, this would go out too:" :
+			"Found:");
+		const char *p = (const char *)flags.data;
+		while (rc == 0 && *p) {
+			size_t l = strcspn(p, "\n");
+			char line[512];
+			snprintf(line, sizeof(line), "%.*s", (int)(l < 511 ? l : 511), p);
+			rc = sz_buf_puts(b, "<li>");
+			if (rc == 0)
+				rc = view_escape(b, line);
+			if (rc == 0)
+				rc = sz_buf_puts(b, "</li>");
+			p += l + (p[l] == '\n');
+		}
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</ul>\n");
+	}
+	if (rc == 0 && removed.len > 0) {
+		rc = sz_buf_puts(b, "<p id=\"removed\">Left out of every form: ");
+		if (rc == 0)
+			rc = view_escape(b, (const char *)removed.data);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p>\n");
+	}
+	char sha[SZ_ARCHIVE_SHA256_HEX], path[4300];
+	uint64_t size;
+	if (rc == 0 && sz_archive_served(d, sha, &size)) {
+		sz_archive_file_path(a, sha, path, sizeof(path));
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		char *head = malloc(PREVIEW_HEADER_MAX + 1);
+		ssize_t n = fd >= 0 && head ? pread(fd, head, PREVIEW_HEADER_MAX, 0)
+			: -1;
+		if (n > 0) {
+			head[n] = 0;
+			char *end = strstr(head, "\n\n"), *crlf = strstr(head,
+				"\r\n\r\n");
+			if (crlf && (!end || crlf < end))
+				end = crlf;
+			if (end)
+				*end = 0;
+			rc = sz_buf_puts(b, "<p>Its header, as it goes out:</p><pre "
+				"id=\"raw-header\">");
+			if (rc == 0)
+				rc = view_escape(b, head);
+			if (rc == 0)
+				rc = sz_buf_puts(b, "</pre>\n");
+		}
+		free(head);
+		if (fd >= 0)
+			close(fd);
+	}
+	sz_buf_free(&flags);
+	sz_buf_free(&removed);
+	return rc ? rc : sz_buf_puts(b, "</section>\n");
+}
+
+/* A recipient list, each address linked to its page and shown with its
+ * display name: "Name" <addr>.  The link is the parsed address only: a
+ * display name is never taken for one. */
 static int address_links(struct sz_page *pg, const char *role,
 	const char *list)
 {
 	struct sz_buf *b = pg->out;
-	/* "Name <a@b>, c@d" -> each address linked to its page */
+	char addr[SZ_ARCHIVE_NAME_MAX + 1], name[SZ_ARCHIVE_NAME_MAX + 1];
+	const char *p = list;
 	int rc = 0;
-	char name[600], addr[600];
-	for (bool first = true; rc == 0 && view_address_next(&list, name,
-	    sizeof(name), addr, sizeof(addr)); first = false) {
+	bool first = true;
+	while (rc == 0 && sz_archive_addr_next(&p, addr, sizeof(addr), name,
+	    sizeof(name))) {
 		rc = sz_buf_printf(b, "%s<a href=\"%s/%s/", first ? "" : ", ",
 			pg->base, role);
+		first = false;
 		if (rc == 0)
-			rc = view_urlencode(b, addr);
+			rc = view_key(pg, b, addr);
 		if (rc == 0)
 			rc = sz_buf_printf(b, "%s\">", pg->suffix);
 		if (rc == 0 && name[0]) {
-			rc = view_escape(b, name);
+			bool quote = strpbrk(name, "<>@,\"") != NULL;
+			rc = sz_buf_puts(b, quote ? "&quot;" : "");
 			if (rc == 0)
-				rc = sz_buf_puts(b, " &lt;");
+				rc = view_escape(b, name);
+			if (rc == 0)
+				rc = sz_buf_puts(b, quote ? "&quot; &lt;" : " &lt;");
 		}
 		if (rc == 0)
 			rc = view_escape(b, addr);
-		if (rc == 0 && name[0])
-			rc = sz_buf_puts(b, "&gt;");
 		if (rc == 0)
-			rc = sz_buf_puts(b, "</a>");
+			rc = sz_buf_puts(b, name[0] ? "&gt;</a>" : "</a>");
 	}
 	return rc;
 }
@@ -132,17 +274,21 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	if (rc == 0)
 		rc = view_escape(b, d.collection);
 	if (rc == 0)
-		rc = sz_buf_printf(b, " #%lld · %s</p>\n<dl class=\"headers\">"
+		rc = sz_buf_printf(b, " #%lld · %s%s%s</p>\n<dl class=\"headers\">"
 			"<dt>From</dt><dd><a href=\"%s/from/", (long long)d.num,
-			dkim_text(d.dkim), pg->base);
+			dkim_text(d.dkim), d.pgp != SZ_DKIM_NONE ? " · " : "",
+			d.pgp != SZ_DKIM_NONE ? pgp_text(d.pgp) : "", pg->base);
 	if (rc == 0)
-		rc = view_urlencode(b, d.from_addr);
+		rc = view_key(pg, b, d.from_addr);
 	if (rc == 0)
 		rc = sz_buf_printf(b, "%s\">", pg->suffix);
 	if (rc == 0 && d.from_name[0]) {
-		rc = view_escape(b, d.from_name);
+		bool quote = strpbrk(d.from_name, "<>@,\"") != NULL;
+		rc = sz_buf_puts(b, quote ? "&quot;" : "");
 		if (rc == 0)
-			rc = sz_buf_puts(b, " &lt;");
+			rc = view_escape(b, d.from_name);
+		if (rc == 0)
+			rc = sz_buf_puts(b, quote ? "&quot; &lt;" : " &lt;");
 	}
 	if (rc == 0)
 		rc = view_escape(b, d.from_addr);
@@ -181,6 +327,14 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</dd>");
 	}
+	if (rc == 0 && d.pgp != SZ_DKIM_NONE) {
+		rc = sz_buf_printf(b, "<dt>PGP</dt><dd id=\"pgp\">%s: ",
+			pgp_text(d.pgp));
+		if (rc == 0)
+			rc = view_escape(b, d.pgp_detail);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</dd>");
+	}
 	if (rc == 0 && d.message_id[0]) {
 		rc = sz_buf_puts(b, "<dt>Message-ID</dt><dd><code>");
 		if (rc == 0)
@@ -189,10 +343,13 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 			rc = sz_buf_puts(b, "</code></dd>");
 	}
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<dt>SHA-256</dt><dd><code>%s</code> of the "
-			"<a href=\"%s/file/%lld\">raw message</a> (%llu bytes, kept "
-			"exactly as received)</dd></dl>\n<pre class=\"text\">", d.sha256,
-			pg->base, (long long)d.id, (unsigned long long)d.size);
+		rc = raw_message(pg, &d);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</dl>\n");
+	if (rc == 0 && pg->site->drafts)
+		rc = raw_preview(pg, &d);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<pre class=\"text\">");
 	if (rc == 0)
 		rc = view_escape(b, text.data ? (const char *)text.data : "");
 	if (rc == 0)
@@ -219,6 +376,8 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	sz_doc_rows_free(rows, n);
 	if (rc == 0)
 		rc = view_adjacent(pg, &d);
+	if (rc == 0)
+		rc = view_discussion(pg, args, SZ_DISCUSS_EMAIL, d.id, d.title);
 	if (rc == 0)
 		rc = view_end(pg);
 	sz_buf_free(&text);
@@ -318,7 +477,7 @@ static int address_page(struct sz_page *pg, const char *addr,
 	if (rc == 0)
 		rc = sz_buf_printf(&path, "/%s/", role);
 	if (rc == 0)
-		rc = view_urlencode(&path, addr);
+		rc = view_key(pg, &path, addr);
 	if (rc == 0)
 		rc = view_pager(pg, (const char *)path.data, NULL, total);
 	sz_buf_free(&path);

@@ -9,8 +9,9 @@
  * "/preview" for the editors' preview), or relative to the page itself
  * with a suffix (a mirror's files: "../doc/12.html"), so an export works
  * under any path and from a disk.  Relative sites have no search (a
- * static copy cannot answer one): their pages carry no search form or
- * search links.
+ * static copy cannot answer one): their pages carry no search form, and
+ * their search page says so and points to the browse indexes (by
+ * release, month, sender and recipient), which every site has.
  *
  * What it deliberately does not do: know about connections, requests or
  * faces (the caller passes a page's parameters and gets a body, a status
@@ -33,6 +34,7 @@
 
 #define SZ_PAGES_SITE "samizdat archive"
 #define SZ_PAGES_PER_PAGE 20          /* items on one page of a list */
+#define SZ_PAGES_INDEX_PER_PAGE 100   /* entries on a page of an index */
 #define SZ_PAGES_MAX_PAGE 100000u     /* ?page=N beyond this reads as 1 */
 #define SZ_PAGES_LINK_BASE 1024       /* bytes of a link's base */
 #define SZ_PAGES_MESSAGE 160
@@ -42,12 +44,36 @@ enum sz_links {
 	SZ_LINKS_RELATIVE,    /* "../doc/12" + suffix, from the page itself */
 };
 
+/* The discussion of releases, documents and e-mails (DESIGN.md §6): an
+ * optional hook that a face or a mirror fills (web/forum/forum.h has
+ * one), so this layer's pages show "N comments", the latest of them and
+ * a reply form without knowing how or where the forum keeps them.  Both
+ * functions append HTML to out, their links written like the page's own
+ * (base, then the path, then suffix); viewer is what the page's args
+ * carried, passed through. */
+enum sz_discussed { SZ_DISCUSS_RELEASE = 1, SZ_DISCUSS_DOCUMENT,
+	SZ_DISCUSS_EMAIL };
+struct sz_query;
+struct sz_discussion {
+	int (*render)(const struct sz_discussion *d, const void *viewer,
+		enum sz_discussed kind, int64_t id, const char *title,
+		const char *base, const char *suffix, struct sz_buf *out);
+	/* Posts that match a search: the first few (full false), or page
+	 * number of them with a pager (full true); text is the query as
+	 * typed, for links. */
+	int (*search)(const struct sz_discussion *d, const void *viewer,
+		const struct sz_query *q, const char *text, size_t number,
+		bool full, const char *base, struct sz_buf *out);
+	const void *ctx;
+};
+
 struct sz_site {
 	struct sz_archive *archive;
 	bool drafts;                  /* unpublished releases show too */
 	enum sz_links links;
 	const char *prefix;           /* rooted: "" or "/preview" */
 	const char *suffix;           /* relative: ".html" (pages only) */
+	const struct sz_discussion *discussion;   /* NULL: none shown */
 	unsigned search_ms;           /* a search's time budget (the setting
 	                                 search_time_ms); 0: none */
 	/* The newsroom's own (web/brand.h), borrowed: its name (NULL:
@@ -81,12 +107,23 @@ enum sz_page_kind {
 	SZ_API_EMAIL,                 /* "/api/v1/emails/:id" */
 	SZ_API_SEARCH,                /* "/api/v1/search": args.query */
 	SZ_API_INDEX,                 /* "/api/v1": what the API answers */
+	SZ_PAGE_BROWSE,               /* "/browse": the browse indexes; HTML */
+	SZ_PAGE_MONTHS,               /* "/browse/months" */
+	SZ_PAGE_MONTH,                /* "/browse/month/:month": args.key */
+	SZ_PAGE_SENDERS,              /* "/browse/senders" */
+	SZ_PAGE_RECIPIENTS,           /* "/browse/recipients" */
 	SZ_PAGE_KINDS
 };
 
 /* The stored files of documents and raw e-mails: "/file/:id" (no page;
  * see sz_page_file). */
 #define SZ_PAGE_FILE_PATH "/file/:id"
+
+/* What links on the page at path start with (into base, cap bytes):
+ * rooted, the prefix; relative, one ".." for each folder the page's own
+ * file sits in ("/doc/12" is doc/12.html: ".."), or "." at the top. */
+int sz_links_base(enum sz_links links, const char *prefix, const char *path,
+	char *base, size_t cap);
 
 /* The route pattern of a page ("/doc/:id"). */
 const char *sz_page_path(enum sz_page_kind kind);
@@ -101,6 +138,7 @@ struct sz_page_args {
 	size_t number;                /* page of a list, from 1 */
 	const char *sort;             /* search order: "relevance" (or
 	                                 NULL), "newest", "oldest" */
+	const void *viewer;           /* for the discussion hook, or NULL */
 };
 
 /* One page being rendered. */
@@ -120,6 +158,8 @@ struct sz_page {
 	                                 0: the preview links to its editing */
 	bool draft;                   /* ... and it is not published */
 	unsigned status;              /* 200, or 404 with message */
+	size_t pages;                 /* how many pages its list has (1 if
+	                                 it is not a list) */
 	const char *content_type;
 	char message[SZ_PAGES_MESSAGE];
 };
@@ -134,6 +174,18 @@ struct sz_page {
 int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 	enum sz_page_kind kind, const char *path,
 	const struct sz_page_args *args, struct sz_buf *out);
+
+/* A key (an address, a thread, a month) as it is written in paths,
+ * appended to out.  Rooted sites percent-encode it.  Relative sites
+ * write it in lower case, encoded so it is one safe file name (letters,
+ * digits, "-_.@%", never starting with "."): that is the name of its
+ * file in a copy (sz_page_key_file), and links carry it encoded once
+ * more, because a web server or a browser reading a disk decodes a link
+ * once before it looks for the file. */
+int sz_page_key(const struct sz_site *site, const char *key,
+	struct sz_buf *out);
+/* The file-name form of a key in a relative site (see sz_page_key). */
+int sz_page_key_file(const char *key, struct sz_buf *out);
 
 /* The page number in a "?page=N" value; anything else reads as 1. */
 size_t sz_page_number(const char *text);

@@ -84,6 +84,8 @@ int page_release(struct sz_page *pg, const struct sz_page_args *a)
 	if (rc == 0)
 		rc = list(pg, id, true, "E-mails");
 	if (rc == 0)
+		rc = view_discussion(pg, a, SZ_DISCUSS_RELEASE, id, r.title);
+	if (rc == 0)
 		rc = view_end(pg);
 	free(r.intro);
 	return rc;

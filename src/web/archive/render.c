@@ -31,6 +31,11 @@ static const struct {
 	[SZ_API_EMAIL] = { "/api/v1/emails/:id", api_email },
 	[SZ_API_SEARCH] = { "/api/v1/search", api_search },
 	[SZ_API_INDEX] = { "/api/v1", api_index },
+	[SZ_PAGE_BROWSE] = { "/browse", page_browse },
+	[SZ_PAGE_MONTHS] = { "/browse/months", page_months },
+	[SZ_PAGE_MONTH] = { "/browse/month/:month", page_month },
+	[SZ_PAGE_SENDERS] = { "/browse/senders", page_senders },
+	[SZ_PAGE_RECIPIENTS] = { "/browse/recipients", page_recipients },
 };
 
 const char *sz_page_path(enum sz_page_kind kind)
@@ -50,30 +55,29 @@ enum sz_page_kind sz_page_kind_of(const char *pattern)
 	return SZ_PAGE_KINDS;
 }
 
-/* Rooted: the prefix.  Relative: one ".." for each folder the page's
- * own file sits in ("/doc/12" is doc/12.html: ".."), or "." at the top. */
-static int link_base(struct sz_page *pg)
+int sz_links_base(enum sz_links links, const char *prefix, const char *path,
+	char *base, size_t cap)
 {
-	const struct sz_site *site = pg->site;
-	if (site->links == SZ_LINKS_ROOTED) {
-		int n = snprintf(pg->base, sizeof(pg->base), "%s",
-			site->prefix ? site->prefix : "");
-		return n >= 0 && (size_t)n < sizeof(pg->base) ? 0 : SZ_E_LIMIT;
+	if (links == SZ_LINKS_ROOTED) {
+		int n = snprintf(base, cap, "%s", prefix ? prefix : "");
+		return n >= 0 && (size_t)n < cap ? 0 : SZ_E_LIMIT;
 	}
 	size_t depth = 0, k = 0;
-	for (const char *p = pg->path + 1; *p; p++)
+	for (const char *p = path + 1; *p; p++)
 		depth += *p == '/';
-	if (depth == 0)
-		pg->base[k++] = '.';
+	if (depth == 0 && k + 2 <= cap)
+		base[k++] = '.';
 	for (size_t i = 0; i < depth; i++) {
-		if (k + 4 > sizeof(pg->base))
+		if (k + 4 > cap)
 			return SZ_E_LIMIT;
 		if (i > 0)
-			pg->base[k++] = '/';
-		pg->base[k++] = '.';
-		pg->base[k++] = '.';
+			base[k++] = '/';
+		base[k++] = '.';
+		base[k++] = '.';
 	}
-	pg->base[k] = '\0';
+	if (k >= cap)
+		return SZ_E_LIMIT;
+	base[k] = '\0';
 	return 0;
 }
 
@@ -92,7 +96,9 @@ int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 	pg->suffix = site->links == SZ_LINKS_RELATIVE && site->suffix ?
 		site->suffix : "";
 	pg->status = 200;
+	pg->pages = 1;
 	pg->content_type = "text/html; charset=utf-8";
-	int rc = link_base(pg);
+	int rc = sz_links_base(site->links, site->prefix, pg->path, pg->base,
+		sizeof(pg->base));
 	return rc ? rc : pages[kind].render(pg, args);
 }

@@ -25,7 +25,12 @@ static const char help_items[] =
 	"<li><code>type:pdf</code>, <code>type:email</code>, "
 	"<code>release:3</code></li>"
 	"<li><code>after:2024-01 before:2024-03-15</code>, "
-	"<code>date:2024-03</code>: e-mail dates</li>";
+	"<code>date:2024-03</code>: e-mail dates</li>"
+	"<li><code>type:post</code>, <code>by:anna</code>: the discussion's "
+	"posts (by a member)</li>"
+	"<li><code>signed:pgp</code>, <code>signed:dkim</code>: signed e-mails; "
+	"<code>verified:pgp</code>, <code>verified:dkim</code>: those whose "
+	"signature verified</li>";
 
 /* How to search, folded away unless open (after a query that could not
  * be read, or on an empty search page). */
@@ -212,13 +217,36 @@ static int suggestions(struct sz_page *pg, const char *q,
 	return rc;
 }
 
+/* A static copy's search page: what it cannot do, and where to look. */
+static int copy_search(struct sz_page *pg)
+{
+	struct sz_buf *b = pg->out;
+	int rc = view_begin(pg, "Search");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>Search</h1>\n<p class=\"notice\">This is a "
+			"copy of the archive, made to be read anywhere: on a mirror, "
+			"from a disk, through a torrent. A copy cannot search: "
+			"searching needs the archive's live site. Here, the indexes "
+			"lead to every document and e-mail.</p>\n<ul class=\"docs\">\n"
+			"<li><a href=\"");
+	if (rc == 0)
+		rc = view_link(pg, b, "/");
+	if (rc == 0)
+		rc = sz_buf_printf(b, "\">Releases</a></li>\n<li><a href=\"%s/browse/"
+			"months%s\">E-mails by month</a></li>\n<li><a href=\"%s/browse/"
+			"senders%s\">Senders</a></li>\n<li><a href=\"%s/browse/"
+			"recipients%s\">Recipients</a></li>\n</ul>\n", pg->base,
+			pg->suffix, pg->base, pg->suffix, pg->base, pg->suffix);
+	return rc ? rc : view_end(pg);
+}
+
 int page_search(struct sz_page *pg, const struct sz_page_args *a)
 {
 	struct sz_archive *arch = pg->site->archive;
 	const char *q = a->query;
 	enum sz_archive_order order = view_order_of(a->sort);
 	if (!view_searchable(pg))
-		return view_not_found(pg, "A copy of the archive cannot search.");
+		return copy_search(pg);
 	struct sz_buf *b = pg->out;
 	int rc = view_begin(pg, q && q[0] ? q : "Search");
 	if (rc == 0)
@@ -241,6 +269,15 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 			rc = sz_buf_puts(b, "</p></div>\n");
 		if (rc == 0)
 			rc = help(b, true);
+		sz_query_free(&sq);
+		return rc ? rc : view_end(pg);
+	}
+	const struct sz_discussion *disc = pg->site->discussion;
+	if (sq.posts) {
+		/* type:post, by:NAME: the discussion alone */
+		rc = disc ? disc->search(disc, a->viewer, &sq, q, pg->number, true,
+			pg->base, b) : sz_buf_puts(b, "<p class=\"notice\">There is "
+			"no discussion here to search.</p>\n");
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
@@ -288,6 +325,8 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		rc = view_pager(pg, "/search", q, res.total);
 	if (rc == 0)
 		rc = help(b, false);
+	if (rc == 0 && disc && pg->number == 1)
+		rc = disc->search(disc, a->viewer, &sq, q, 1, false, pg->base, b);
 	sz_search_result_free(&res);
 	sz_query_free(&sq);
 	return rc ? rc : view_end(pg);

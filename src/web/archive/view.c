@@ -38,8 +38,9 @@ static int search_box(struct sz_page *pg, struct sz_buf *b)
 		SZ_QUERY_MAX);
 	if (rc == 0)
 		rc = view_escape(b, pg->query ? pg->query : "");
-	return rc ? rc : sz_buf_puts(b, "\"><button type=\"submit\">Search"
-		"</button></form>");
+	return rc ? rc : sz_buf_printf(b, "\"><button type=\"submit\">Search"
+		"</button></form><a class=\"browse\" href=\"%s/browse\">Browse</a>",
+		pg->base);
 }
 
 /* In the editors' preview: what the page shows that the public does not
@@ -92,6 +93,11 @@ int view_begin(struct sz_page *pg, const char *title)
 		rc = sz_buf_printf(&feed, "%s/feed.atom", pg->base);
 	if (rc == 0 && view_searchable(pg))
 		rc = search_box(pg, &nav);
+	else if (rc == 0)   /* a mirror: its own browse and search pages */
+		rc = sz_buf_printf(&nav, "<nav class=\"browse\"><a href=\"%s/"
+			"browse%s\">Browse the archive</a> · <a href=\"%s/search%s\">"
+			"Search</a></nav>", pg->base, pg->suffix, pg->base,
+			pg->suffix);
 	f.feed = (const char *)feed.data;
 	f.nav = (const char *)nav.data;
 	if (rc == 0)
@@ -165,10 +171,18 @@ static int page_link(struct sz_page *pg, struct sz_buf *b, const char *path,
 int view_pager(struct sz_page *pg, const char *path, const char *query,
 	int64_t total)
 {
+	return view_pager_of(pg, path, query, total, SZ_PAGES_PER_PAGE);
+}
+
+int view_pager_of(struct sz_page *pg, const char *path, const char *query,
+	int64_t total, size_t per_page)
+{
 	struct sz_buf *b = pg->out;
 	size_t page = pg->number;
-	size_t pages = (size_t)((total + SZ_PAGES_PER_PAGE - 1) /
-		SZ_PAGES_PER_PAGE);
+	size_t pages = (size_t)((total + (int64_t)per_page - 1) /
+		(int64_t)per_page);
+	if (pages > pg->pages)
+		pg->pages = pages;
 	if (pages <= 1 && page <= 1)
 		return 0;
 	int rc = sz_buf_printf(b, "<nav class=\"pager\">Page %zu of %zu", page,
@@ -270,6 +284,14 @@ int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d)
 	return rc;
 }
 
+int view_discussion(struct sz_page *pg, const struct sz_page_args *a,
+	enum sz_discussed kind, int64_t id, const char *title)
+{
+	const struct sz_discussion *d = pg->site->discussion;
+	return d == NULL ? 0 : d->render(d, a->viewer, kind, id, title, pg->base,
+		pg->suffix, pg->out);
+}
+
 int view_not_found(struct sz_page *pg, const char *what)
 {
 	pg->status = 404;
@@ -279,13 +301,43 @@ int view_not_found(struct sz_page *pg, const char *what)
 
 int view_urlencode(struct sz_buf *b, const char *s)
 {
+	return sz_html_urlencode(b, s);
+}
+
+/* Percent-encoded (view_urlencode), and for a copy also: lower case, a
+ * leading "." encoded (no file is named "." or ".." or hidden), and with
+ * href set, each "%" encoded again as "%25". */
+static int key_encode(struct sz_buf *b, const char *key, bool copy,
+	bool href)
+{
 	int rc = 0;
-	for (; s && *s && rc == 0; s++) {
+	for (const char *s = key ? key : ""; *s && rc == 0; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@')
-			rc = sz_buf_append(b, s, 1);
+		if (copy && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		bool plain = isalnum(c) || c == '-' || c == '_' || c == '@' ||
+			(c == '.' && !(copy && s == key));
+		if (plain)
+			rc = sz_buf_append(b, &c, 1);
 		else
-			rc = sz_buf_printf(b, "%%%02X", c);
+			rc = sz_buf_printf(b, copy && href ? "%%25%02X" : "%%%02X", c);
 	}
 	return rc;
+}
+
+int sz_page_key(const struct sz_site *site, const char *key,
+	struct sz_buf *out)
+{
+	bool copy = site->links == SZ_LINKS_RELATIVE;
+	return key_encode(out, key, copy, copy);
+}
+
+int sz_page_key_file(const char *key, struct sz_buf *out)
+{
+	return key_encode(out, key, true, false);
+}
+
+int view_key(struct sz_page *pg, struct sz_buf *b, const char *key)
+{
+	return sz_page_key(pg->site, key, b);
 }

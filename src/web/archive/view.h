@@ -27,6 +27,11 @@ int api_document(struct sz_page *pg, const struct sz_page_args *a);
 int api_email(struct sz_page *pg, const struct sz_page_args *a);
 int api_search(struct sz_page *pg, const struct sz_page_args *a);
 int api_index(struct sz_page *pg, const struct sz_page_args *a);
+int page_browse(struct sz_page *pg, const struct sz_page_args *a); /* browse.c */
+int page_months(struct sz_page *pg, const struct sz_page_args *a);
+int page_month(struct sz_page *pg, const struct sz_page_args *a);
+int page_senders(struct sz_page *pg, const struct sz_page_args *a);
+int page_recipients(struct sz_page *pg, const struct sz_page_args *a);
 
 /* The frame: the page's head, the site's header and, where the site can
  * search, the search form. */
@@ -65,10 +70,21 @@ bool view_address_next(const char **list, char *name, size_t ncap,
 /* A search's order from ?sort= ("newest", "oldest"; anything else is
  * relevance). */
 enum sz_archive_order view_order_of(const char *sort);
+/* The discussion of a release, document or e-mail, if the site has a
+ * hook for it (pages.h). */
+int view_discussion(struct sz_page *pg, const struct sz_page_args *a,
+	enum sz_discussed kind, int64_t id, const char *title);
 /* A date as YYYY-MM-DD HH:MM UTC. */
 void view_date(int64_t t, char *out, size_t cap);
 int view_escape(struct sz_buf *b, const char *s);
 /* Appends s percent-encoded for a URL path or query. */
 int view_urlencode(struct sz_buf *b, const char *s);
+/* Appends a key (an address) as this site writes it in paths
+ * (sz_page_key). */
+int view_key(struct sz_page *pg, struct sz_buf *b, const char *key);
+/* "Page 2 of 9 · previous · next" for a list of total entries shown
+ * per_page at a time. */
+int view_pager_of(struct sz_page *pg, const char *path, const char *query,
+	int64_t total, size_t per_page);
 
 #endif

@@ -13,11 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/tar.h"
 #include "crypto/codename.h"
+#include "core/io.h"
 #include "store/blobs.h"
 #include "web/editor/editor.h"
 
-#define BLOCK 512
+#define BLOCK SZ_TAR_BLOCK   /* names here are short ASCII: one block */
 
 struct entry {
 	char path[4300];     /* the blob on disk */
@@ -38,26 +40,6 @@ struct archive {
 static uint64_t padded(uint64_t n)
 {
 	return (n + BLOCK - 1) / BLOCK * BLOCK;
-}
-
-static void header(const struct entry *e, char h[BLOCK])
-{
-	memset(h, 0, BLOCK);
-	snprintf(h, 100, "%s", e->name);
-	memcpy(h + 100, "0000600", 8);
-	memcpy(h + 108, "0000000", 8);
-	memcpy(h + 116, "0000000", 8);
-	snprintf(h + 124, 12, "%011llo", (unsigned long long)e->size);
-	memcpy(h + 136, "00000000000", 12);
-	memset(h + 148, ' ', 8);
-	h[156] = '0';
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	unsigned sum = 0;
-	for (int i = 0; i < BLOCK; i++)
-		sum += (unsigned char)h[i];
-	snprintf(h + 148, 8, "%06o", sum);
-	h[155] = ' ';
 }
 
 /* Writes the archive sequentially into buf; 0 at the end, -1 on error. */
@@ -81,8 +63,8 @@ static long archive_read(void *ctx, uint64_t pos, char *buf, size_t max)
 		}
 		struct entry *e = &a->e[a->cur];
 		if (a->in_entry < BLOCK) {
-			char h[BLOCK];
-			header(e, h);
+			uint8_t h[BLOCK];
+			sz_tar_header(e->name, e->size, h);
 			size_t k = BLOCK - (size_t)a->in_entry;
 			if (k > max - out)
 				k = max - out;
@@ -93,8 +75,8 @@ static long archive_read(void *ctx, uint64_t pos, char *buf, size_t max)
 		}
 		uint64_t data = a->in_entry - BLOCK;
 		if (data < e->size) {
-			if (a->fd < 0 && (a->fd = open(e->path, O_RDONLY |
-				    O_CLOEXEC)) < 0)
+			if (a->fd < 0 && (a->fd = sz_open_noatime(e->path,
+				    O_RDONLY | O_CLOEXEC, 0)) < 0)
 				return -1;
 			size_t want = e->size - data < max - out ?
 				(size_t)(e->size - data) : max - out;

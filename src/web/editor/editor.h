@@ -14,6 +14,7 @@
 #include "http/session.h"
 #include "store/instance.h"
 #include "web/archive/pages.h"
+#include "web/forum/forum.h"
 #include "web/editor/runner.h"
 
 #define SZ_EDITOR_SITE "samizdat · editors"
@@ -29,6 +30,7 @@
 struct sz_editor_app {
 	struct sz_instance *in;         /* inbox, blobs, archive (read-write) */
 	struct sz_site preview;         /* the archive, drafts visible */
+	struct sz_forum_site forum;     /* the forum, for moderation */
 	struct sz_doc_runner *runner;   /* imports uploads (runner.h) */
 	struct sz_sessions sessions;
 	char dummy_hash[SZ_STORE_HASH_MAX + 1];  /* for unknown names */
@@ -92,6 +94,7 @@ int sz_editor_release_state(struct sz_request *rq);
 int sz_editor_release_summary(struct sz_request *rq);
 int sz_editor_release_edit(struct sz_request *rq);
 int sz_editor_release_remove(struct sz_request *rq);
+int sz_editor_release_raw(struct sz_request *rq);
 int sz_editor_upload(struct sz_request *rq);
 int sz_editor_upload_begin(struct sz_request *rq);
 int sz_editor_upload_data(struct sz_request *rq, const uint8_t *data,
@@ -101,5 +104,13 @@ void sz_editor_upload_cleanup(struct sz_request *rq);
  * says which page), and their files. */
 int sz_editor_preview(struct sz_request *rq);
 int sz_editor_preview_file(struct sz_request *rq);
+
+/* The forum, for staff (forum.c): editors moderate as the forum's
+ * administrators do, on the same pages.  sz_editor_forum_init sets it up
+ * on the instance's forum (app->in->forum, not owned). */
+void sz_editor_forum_init(struct sz_editor_app *app);
+int sz_editor_forum(struct sz_request *rq);
+int sz_editor_forum_post_link(struct sz_request *rq);
+int sz_editor_forum_mod(struct sz_request *rq);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * inbox.c - the inbox (sources by designation, most recent activity first,
- * with unread counts), a source's items by day and padded size, and
- * downloads of items as the .age files they are stored as.  Editors
- * decrypt on their own machines: this face never holds a key that can.
+ * with unread counts), a source's items by day, number and padded size,
+ * and downloads of items as the .age files they are stored as.  Editors
+ * decrypt on their own machines: this face never holds a key that can,
+ * and so never knows a file's name (it is inside the item).
  *
  * The inbox is a page of 50 at a time, reached by "older" and "newer"
  * links that carry the place of the last source shown (never an offset),
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "crypto/codename.h"
+#include "core/io.h"
 #include "store/blobs.h"
 #include "web/editor/editor.h"
 #include "web/html.h"
@@ -33,7 +35,8 @@ void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	sz_buf_init(&nav, 4096);
 	sz_buf_puts(&nav, "<nav class=\"face\" aria-label=\"Editors\"><a href="
 		"\"/inbox\">Inbox</a><a href=\"/releases\">Releases</a><a href=\""
-		"/preview\">Preview</a><span class=\"note\">");
+		"/preview\">Preview</a><a href=\"/forum/queue\">Forum</a>"
+		"<span class=\"note\">");
 	sz_html_escape(&nav, s->data);
 	sz_buf_printf(&nav, "</span><form method=\"post\" action=\"/logout\" "
 		"class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -362,7 +365,7 @@ static void human_size(uint64_t n, char *out, size_t cap)
  * wrote it and the way to read it. */
 static void conversation(struct sz_buf *b, const struct sz_item_full *items,
 	size_t nitems, const struct sz_reply_row *replies, size_t nreplies,
-	int64_t source)
+	int64_t source, const char *d)
 {
 	sz_buf_puts(b, "<h2>Conversation</h2>\n<ol class=\"conversation\" "
 		"id=\"conversation\">\n");
@@ -376,10 +379,12 @@ static void conversation(struct sz_buf *b, const struct sz_item_full *items,
 			human_size(it->row.padded_size, size, sizeof(size));
 			bool file = it->row.kind == SZ_ITEM_FILE;
 			sz_buf_printf(b, "<li class=\"from-source%s\"><span class=\"meta"
-				"\">%s · the source sent a %s (%s padded)</span> <a href=\""
-				"/download?item=%lld\">%s.age</a>", it->seen ? "" : " unread",
-				it->day, file ? "file" : "message", size, (long long)it->id,
-				file ? "file" : "message");
+				"\">%s · the source sent %s %lld (%s padded)</span> <a href=\""
+				"/download?item=%lld\">%s-%lld.age</a>", it->seen ? "" :
+				" unread", it->day, file ? "file" : "message",
+				(long long)it->id, size, (long long)it->id, d,
+				(long long)it->id);
+			/* Items stored by earlier versions: name and type apart. */
 			if (file && it->row.meta_blob[0])
 				sz_buf_printf(b, " · <a href=\"/download?item=%lld&amp;"
 					"part=meta\">name and type</a>", (long long)it->id);
@@ -431,14 +436,18 @@ int sz_editor_source(struct sz_request *rq)
 	sz_designation_name(src.designation, d, sizeof(d));
 	struct sz_buf *b = &rq->page;
 	sz_editor_header(rq, &s, d);
-	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">Download "
-		"items and replies and decrypt them on your own machine: <code>"
-		"samizdat decrypt -i key.txt FILE.age</code> or <code>age -d</code>."
-		" A file's name and type are in its own small .age file.</p>\n", d);
-	conversation(b, items, nitems, replies, nreplies, id);
+	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">This server "
+		"cannot read what sources send, file names included: each item "
+		"is an age file holding the file under its own name (a message "
+		"is <code>message.txt</code>). Download items and replies, or all "
+		"of the items, and decrypt them on your own machine: <code>"
+		"samizdat decrypt -i key.txt -C DIR FILE</code>, or <code>age -d "
+		"-i key.txt FILE.age | tar x</code>.</p>\n", d);
+	conversation(b, items, nitems, replies, nreplies, id, d);
 	sz_buf_printf(b, "<p><a href=\"/archive?id=%lld\" "
 		"id=\"archive\">Download all of this source's items (.tar of "
-		".age files)</a></p>\n", (long long)id);
+		".age files; <code>samizdat decrypt -C</code> takes it as it "
+		"is)</a></p>\n", (long long)id);
 	const char *replied = sz_request_query(rq, "replied");
 	if (replied != NULL && strcmp(replied, "1") == 0)
 		sz_buf_puts(b, "<p class=\"ok\" id=\"replied\">Your reply is "
@@ -556,7 +565,7 @@ int sz_editor_download(struct sz_request *rq)
 	char path[4300];
 	sz_blob_path(&app->in->blobs, meta ? it.row.meta_blob : it.row.blob,
 		path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sz_open_noatime(path, O_RDONLY | O_CLOEXEC, 0);
 	struct stat stt;
 	if (fd < 0 || fstat(fd, &stt) != 0) {
 		if (fd >= 0)

@@ -41,6 +41,8 @@ int sz_editor_app_init(struct sz_editor_app *app, struct sz_instance *in,
 	app->preview.links = SZ_LINKS_ROOTED;
 	app->preview.prefix = "/preview";
 	app->preview.search_ms = (unsigned)in->cfg.search_time_ms;
+	if (rc == SZ_OK)
+		sz_editor_forum_init(app);
 	return rc;
 }
 
@@ -49,6 +51,7 @@ void sz_editor_app_free(struct sz_editor_app *app)
 	sz_sessions_free(&app->sessions);
 	sem_destroy(&app->argon2_slots);
 	app->preview.archive = NULL;   /* the instance's */
+	app->forum.forum = NULL;       /* the instance's */
 }
 
 void sz_editor_error_page(struct sz_request *rq, unsigned status,

@@ -1,9 +1,11 @@
 /*
  * releases.c - releases of the public archive, for editors: the list
  * (drafts too), a new release, one release's documents with their
- * summaries to edit, publishing and unpublishing.  Uploads are upload.c,
- * the preview exactly as the public will see it is preview.c.  Every
- * change needs the session's CSRF token and goes into the audit log.
+ * summaries to edit, its flagged e-mails (signed parts that carry
+ * identifying data) and what each publishes of its raw message,
+ * publishing and unpublishing.  Uploads are upload.c, the preview exactly
+ * as the public will see it is preview.c.  Every change needs the
+ * session's CSRF token and goes into the audit log.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -156,6 +158,94 @@ static void doc_tools(struct sz_request *rq, struct sz_archive *a,
 		(long long)d->id, (long long)release);
 }
 
+/* The three choices for a flagged e-mail's raw message, as form values
+ * (the same words as `samizdat release raw`). */
+static const struct {
+	const char *value, *label;
+	enum sz_raw_form form;
+} raw_choices[] = {
+	{ "none", "Publish without its raw message", SZ_RAW_WITHHELD },
+	{ "scrubbed", "Publish it scrubbed (its signature no longer verifies)",
+	  SZ_RAW_SCRUBBED },
+	{ "raw", "Publish it raw, as signed (what is listed goes out)",
+	  SZ_RAW_VERIFIABLE },
+};
+
+static void raw_form_fields(struct sz_buf *b, const char *csrf,
+	int64_t release, const char *email, const char *button)
+{
+	sz_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		"<input type=\"hidden\" name=\"release\" value=\"%lld\">"
+		"<input type=\"hidden\" name=\"email\" value=\"%s\"><select "
+		"name=\"form\" aria-label=\"What to publish\">", csrf,
+		(long long)release, email);
+	for (size_t i = 0; i < sizeof(raw_choices) / sizeof(raw_choices[0]); i++)
+		sz_buf_printf(b, "<option value=\"%s\">%s</option>",
+			raw_choices[i].value, raw_choices[i].label);
+	sz_buf_printf(b, "</select> <button type=\"submit\">%s</button>", button);
+}
+
+/* The release's flagged e-mails: what their signed parts would give away,
+ * what each publishes now, and the forms to choose. */
+static void flagged_section(struct sz_request *rq, struct sz_archive *a,
+	int64_t id, const char *csrf)
+{
+	struct sz_buf *b = &rq->page;
+	struct sz_doc_row *rows = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	struct sz_err err;
+	if (a->ops->email_flagged(a, id, 0, SZ_ARCHIVE_PAGE_MAX, &rows, &n,
+	    &total, &err) != 0 || total == 0) {
+		sz_doc_rows_free(rows, n);
+		return;
+	}
+	sz_buf_printf(b, "<h2 id=\"flagged\">Flagged e-mails (%lld)</h2>\n<p "
+		"class=\"note\">Their signatures (DKIM or PGP) cover data that can "
+		"identify where they leaked from: a signed trace header, or an "
+		"attachment with metadata. Published raw, the signature still "
+		"verifies but that data goes out; scrubbed, it is removed but the "
+		"signature no longer verifies; or the raw message is not published "
+		"at all (the default until you choose). Their text, headers and "
+		"scrubbed attachments are published in every case.</p>\n<form "
+		"method=\"post\" action=\"/release/raw\" id=\"raw-all\">",
+		(long long)total);
+	raw_form_fields(b, csrf, id, "all", "Apply to every flagged e-mail");
+	sz_buf_puts(b, "</form>\n<ul class=\"flagged\">\n");
+	for (size_t i = 0; i < n; i++) {
+		const char *now = "?";
+		for (size_t k = 0; k < sizeof(raw_choices) / sizeof(raw_choices[0]);
+		    k++)
+			if (raw_choices[k].form == rows[i].raw_form)
+				now = raw_choices[k].value;
+		sz_buf_printf(b, "<li id=\"flagged-%lld\"><a href=\"/preview/email/"
+			"%lld\">", (long long)rows[i].id, (long long)rows[i].id);
+		sz_html_escape(b, rows[i].title);
+		sz_buf_printf(b, "</a> <span class=\"note\">publishes: %s%s</span>\n",
+			now, rows[i].raw_chosen ? "" : " (not chosen yet)");
+		struct sz_buf flags, removed;
+		sz_buf_init(&flags, SZ_ARCHIVE_NOTES_MAX + 1);
+		sz_buf_init(&removed, SZ_ARCHIVE_NOTES_MAX + 1);
+		a->ops->email_raw_notes(a, rows[i].id, &flags, &removed, &err);
+		sz_buf_puts(b, "<pre class=\"would-go-out\">");
+		sz_html_escape(b, flags.data ? (const char *)flags.data : "");
+		sz_buf_printf(b, "</pre><form method=\"post\" action=\"/release/"
+			"raw\">");
+		char email[24];
+		snprintf(email, sizeof(email), "%lld", (long long)rows[i].id);
+		raw_form_fields(b, csrf, id, email, "Choose");
+		sz_buf_puts(b, "</form></li>\n");
+		sz_buf_free(&flags);
+		sz_buf_free(&removed);
+	}
+	sz_buf_puts(b, "</ul>\n");
+	if (total > (int64_t)n)
+		sz_buf_printf(b, "<p class=\"note\">The first %zu of %lld are listed; "
+			"the form above applies to all of them.</p>\n", n,
+			(long long)total);
+	sz_doc_rows_free(rows, n);
+}
+
 int sz_editor_release(struct sz_request *rq)
 {
 	struct sz_editor_app *app = rq->app;
@@ -262,6 +352,7 @@ int sz_editor_release(struct sz_request *rq)
 			"submit\" class=\"quiet\">Remove from the release</button></form>"
 			"\n", (long long)total, (long long)id, s.csrf, (long long)id);
 	sz_doc_rows_free(docs, n);
+	flagged_section(rq, a, id, s.csrf);
 	free(r.intro);
 	sodium_memzero(&s, sizeof(s));
 	return sz_html_end(b);
@@ -412,6 +503,46 @@ int sz_editor_release_remove(struct sz_request *rq)
 	done(rq, &s, "remove from release", "document", id, release);
 	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld&"
 		"removed=%zu", (long long)release, removed);
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rq->error ? SZ_E_INVAL : 0;
+}
+
+int sz_editor_release_raw(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	if (!posted(rq, &s, &form))
+		goto out;
+	int64_t release = field_id(&form, "release"), email = 0, changed;
+	const struct sz_form_field *e = sz_form_get(&form, "email"),
+		*f = sz_form_get(&form, "form");
+	size_t k = 0;
+	while (f && k < sizeof(raw_choices) / sizeof(raw_choices[0]) &&
+	    strcmp(f->value, raw_choices[k].value) != 0)
+		k++;
+	bool all = e && strcmp(e->value, "all") == 0;
+	if (!all)
+		email = field_id(&form, "email");
+	if (release == 0 || (!all && email == 0) || f == NULL ||
+	    k == sizeof(raw_choices) / sizeof(raw_choices[0])) {
+		sz_request_fail(rq, 400, "Choose what to publish of a flagged "
+			"e-mail.");
+		goto out;
+	}
+	if (a->ops->email_choose_raw(a, release, email, raw_choices[k].form,
+	    &changed, &err) != 0) {
+		sz_request_fail(rq, 404, err.msg);
+		goto out;
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "raw %s, %s", raw_choices[k].value,
+		all ? "every flagged e-mail of release" : "e-mail");
+	done(rq, &s, "choose raw e-mail", what, all ? release : email, release);
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));

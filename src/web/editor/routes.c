@@ -5,6 +5,8 @@
 /* The archive's pages, drafts included (preview.c): the path after
  * /preview names the page (web/archive/pages.h). */
 #define PREVIEW(path) { "GET", path, sz_editor_preview, 0, NULL, NULL, NULL }
+/* The forum's pages, for staff (forum.c). */
+#define FORUM(path) { "GET", path, sz_editor_forum, 0, NULL, NULL, NULL }
 
 static const struct sz_route routes[] = {
 	{ "GET", "/", sz_editor_login_page, 0, NULL, NULL, NULL },
@@ -31,6 +33,8 @@ static const struct sz_route routes[] = {
 	  NULL, NULL },
 	{ "POST", "/release/remove", sz_editor_release_remove, 4096, NULL,
 	  NULL, NULL },
+	{ "POST", "/release/raw", sz_editor_release_raw, 4096, NULL, NULL,
+	  NULL },
 	{ "POST", "/release/upload", sz_editor_upload, 0,
 	  sz_editor_upload_begin, sz_editor_upload_data,
 	  sz_editor_upload_cleanup },
@@ -45,6 +49,30 @@ static const struct sz_route routes[] = {
 	PREVIEW("/preview/thread/:thread"),
 	PREVIEW("/preview/from/:address"),
 	PREVIEW("/preview/to/:address"),
+	FORUM("/forum"),
+	FORUM("/forum/queue"),
+	FORUM("/forum/log"),
+	FORUM("/forum/log/older/:key"),
+	FORUM("/forum/board/:id"),
+	FORUM("/forum/board/:id/older/:key"),
+	FORUM("/forum/board/:id/newer/:key"),
+	FORUM("/forum/thread/:id"),
+	FORUM("/forum/thread/:id/page/:n"),
+	FORUM("/forum/member/:id"),
+	FORUM("/forum/post/:id/history"),
+	{ "GET", "/forum/post/:id", sz_editor_forum_post_link, 0, NULL, NULL,
+	  NULL },
+	{ "POST", "/forum/mod/post/:id", sz_editor_forum_mod, 4096, NULL, NULL,
+	  NULL },
+	{ "POST", "/forum/mod/thread/:id", sz_editor_forum_mod, 4096, NULL, NULL,
+	  NULL },
+	{ "POST", "/forum/mod/member/:id", sz_editor_forum_mod, 4096, NULL, NULL,
+	  NULL },
+	PREVIEW("/preview/browse"),
+	PREVIEW("/preview/browse/months"),
+	PREVIEW("/preview/browse/month/:month"),
+	PREVIEW("/preview/browse/senders"),
+	PREVIEW("/preview/browse/recipients"),
 };
 
 const struct sz_route *sz_editor_routes(size_t *n)

@@ -1,22 +1,48 @@
 /*
- * app.c - the public face's state (the archive, which the instance opened
- * read-only, and the settings that bound what a reader may cost) and its
- * two handlers: every archive page through the page layer, and files.
+ * app.c - the public face's state over what the instance opened for it
+ * (the archive read-only, the forum read-write), the settings that bound
+ * what a reader may cost, members' sessions; and its two archive
+ * handlers: every archive page through the page layer (with the
+ * discussion under it), and files.
  */
 #include <stdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "web/public/public.h"
 #include "web/web.h"
 
-void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
-	unsigned search_ms, const struct sz_brand *brand)
+int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
+	const struct sz_brand *brand, struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
-	app->site.archive = archive;
+	app->site.archive = in->archive;
 	app->site.links = SZ_LINKS_ROOTED;
 	app->site.prefix = "";
-	app->site.search_ms = search_ms;
+	app->cfg = in->cfg;
+	app->site.search_ms = (unsigned)app->cfg.search_time_ms;
+	app->forum.forum = in->forum;
+	int rc = sz_sessions_init(&app->sessions, app->cfg.max_sessions,
+		(unsigned)app->cfg.forum_session_idle_min * 60, err);
+	if (rc == 0 && (app->slots = sz_forum_slots_new(&app->cfg,
+	    SZ_FORUM_ARGON2_SLOTS)) == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "not enough memory for Argon2id "
+			"(forum.argon2_memlimit_mb)");
+	if (rc == 0 && (app->cache = sz_forum_cache_new()) == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	if (rc != 0)
+		return rc;
+	app->forum.cfg = &app->cfg;
+	app->forum.links = SZ_LINKS_ROOTED;
+	app->forum.prefix = "";
+	app->forum.name = SZ_PUBLIC_SITE;
+	sz_forum_discussion(&app->discussion, &app->forum);
+	const char (*flags)[SZ_FORUM_COUNTRY_MAX + 1];
+	sz_forum_flags(&flags);   /* listed once, at start */
+	app->site.discussion = &app->discussion;
+	/* Pre-session tokens need a key; this face holds none of the
+	 * instance's secrets, so it makes one that lives as long as it. */
+	randombytes_buf(app->pre_key, sizeof(app->pre_key));
 	/* the newsroom's name, introduction (in English until the archive's
 	 * pages are translated) and logo, as on the source face */
 	app->brand = *brand;
@@ -28,6 +54,19 @@ void sz_public_app_init(struct sz_public_app *app, struct sz_archive *archive,
 	app->site.public_url = app->brand.cfg != NULL ?
 		app->brand.cfg->public_url : NULL;
 	app->site.cacheable = true;
+	return 0;
+}
+
+void sz_public_app_free(struct sz_public_app *app)
+{
+	app->site.archive = NULL;   /* the instance's */
+	app->forum.forum = NULL;    /* the instance's */
+	sz_sessions_free(&app->sessions);
+	sz_forum_slots_free(app->slots);
+	app->slots = NULL;
+	sz_forum_cache_free(app->cache);
+	app->cache = NULL;
+	sodium_memzero(app->pre_key, sizeof(app->pre_key));
 }
 
 /* The newsroom's name, for the error pages. */
@@ -49,7 +88,17 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 int sz_public_page(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
-	return sz_web_archive_page(rq, &app->site, sz_public_error_page);
+	struct sz_forum_viewer v;
+	struct sz_session s;
+	sz_public_viewer(rq, &v, &s);
+	/* A member's page carries their session's forms: theirs alone, never
+	 * in a shared cache. */
+	struct sz_site site = app->site;
+	site.cacheable = app->site.cacheable && !v.member;
+	int rc = sz_web_archive_page_as(rq, &site, &v, sz_public_error_page);
+	sodium_memzero(&s, sizeof(s));
+	sodium_memzero(&v, sizeof(v));
+	return rc;
 }
 
 int sz_public_logo(struct sz_request *rq)

@@ -1,24 +1,64 @@
 /*
  * app.c - the source face's state and the helpers its handlers share:
- * sessions and their cookie, pre-login tokens, and key derivation under a
+ * sessions and their cookie, pre-login tokens, the staging memory and its
+ * committer (store/staging.h), and key derivation under a
  * bounded number of Argon2id slots (each costs argon2_memlimit_mb of
  * memory).  Codename attempts are charged to tokens in budget.c.
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/i18n.h"
 #include "crypto/codename.h"
+#include "store/item.h"
 #include "web/html.h"
 #include "web/web.h"
 #include "web/source/source.h"
+
+static void sweep_sessions(void *ctx)
+{
+	struct sz_source_app *app = ctx;
+	sz_sessions_sweep(&app->sessions);
+}
+
+/* The staging memory and its committer, on the system clock or a test's. */
+static int start_staging(struct sz_source_app *app, struct sz_err *err)
+{
+	const struct sz_config *cfg = &app->in->cfg;
+	const char *test = getenv(SZ_CLOCK_TEST_ENV);
+	sz_clock_system(&app->clock);
+	if (test != NULL && test[0] != '\0') {
+		int rc = sz_clock_open_test(&app->clock, test, err);
+		if (rc != SZ_OK)
+			return rc;
+		fprintf(stderr, "samizdat serve: periods follow the test clock "
+			"in %s (%s: for tests only)\n", test, SZ_CLOCK_TEST_ENV);
+	}
+	uint64_t cap = cfg->staging_mb << 20;
+	uint64_t largest = sz_item_ciphertext_bound(cfg->max_submission_mb << 20,
+		1) + (cfg->max_files + 1) * sz_item_ciphertext_bound(0, 1);
+	if (largest > cap)
+		fprintf(stderr, "samizdat serve: staging_mb (%llu) cannot hold a "
+			"submission of max_submission_mb (%llu): sources will be "
+			"told to send large submissions in parts\n",
+			(unsigned long long)cfg->staging_mb,
+			(unsigned long long)cfg->max_submission_mb);
+	int rc = sz_staging_new(&app->staging, app->in->store, &app->in->blobs,
+		&app->clock, (unsigned)cfg->time_resolution_min * 60, cap, err);
+	if (rc == SZ_OK)
+		rc = sz_committer_start(&app->committer, app->staging,
+			sweep_sessions, app, err);
+	return rc;
+}
 
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	const struct sz_brand *brand, struct sz_err *err)
 {
 	memset(app, 0, sizeof(*app));
 	app->in = in;
+	sz_clock_system(&app->clock);
 	int rc = sz_sessions_init(&app->sessions, in->cfg.max_sessions,
 		(unsigned)in->cfg.session_idle_min * 60, err);
 	if (rc != SZ_OK)
@@ -44,11 +84,19 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	crypto_secretbox_keygen(app->seal_key);
 	sem_init(&app->argon2_slots, 0, SZ_SOURCE_ARGON2_SLOTS);
 	app->brand = *brand;
-	return SZ_OK;
+	rc = start_staging(app, err);
+	if (rc != SZ_OK)
+		sz_source_app_free(app);
+	return rc;
 }
 
 void sz_source_app_free(struct sz_source_app *app)
 {
+	sz_committer_stop(app->committer);   /* stores what is held */
+	app->committer = NULL;
+	sz_staging_free(app->staging);
+	app->staging = NULL;
+	sz_clock_close(&app->clock);
 	sz_sessions_free(&app->sessions);
 	sz_source_budget_free(&app->budget);
 	sz_source_quota_free(&app->quota);

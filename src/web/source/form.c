@@ -88,22 +88,41 @@ static void desk_choice(struct sz_request *rq, const struct sz_lang *L,
 	free(rows);
 }
 
+int sz_source_desk(struct sz_source_app *app, int64_t source_id,
+	int64_t *desk, bool *fixed, struct sz_err *err)
+{
+	struct sz_store *st = app->in->store;
+	/* held first: a submission leaves the staging only once stored */
+	if (sz_staging_held_desk(app->staging, source_id, desk)) {
+		*fixed = true;
+		return SZ_OK;
+	}
+	int rc = st->ops->source_desk(st, source_id, desk, fixed, err);
+	if (rc == SZ_E_NOT_FOUND) {   /* a new source, held until stored */
+		*desk = 0;
+		*fixed = false;
+		return SZ_OK;
+	}
+	return rc;
+}
+
 void sz_source_submit_form(struct sz_request *rq, const struct sz_lang *L,
 	const struct sz_session *s, const char *message)
 {
 	struct sz_source_app *app = rq->app;
-	struct sz_store *st = app->in->store;
 	struct sz_buf *b = &rq->page;
-	struct sz_source_row src;
+	int64_t desk = 0;
+	bool fixed = false;
 	struct sz_err err;
-	memset(&src, 0, sizeof(src));
-	if (st->ops->source_get(st, s->user_id, &src, &err) != SZ_OK)
-		memset(&src, 0, sizeof(src));
+	if (sz_source_desk(app, s->user_id, &desk, &fixed, &err) != SZ_OK) {
+		desk = 0;
+		fixed = false;
+	}
 	sz_buf_printf(b, "<form method=\"post\" action=\"/submit\" "
 		"enctype=\"multipart/form-data\">\n");
 	sz_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
 		s->csrf);
-	desk_choice(rq, L, src.desk, src.submissions > 0);
+	desk_choice(rq, L, desk, fixed);
 	sz_buf_printf(b, "<label for=\"message\">%s</label>\n"
 		"<textarea id=\"message\" name=\"message\" maxlength=\"%llu\" "
 		"dir=\"auto\">", _(L, "Message"),

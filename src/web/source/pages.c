@@ -181,6 +181,7 @@ int sz_source_new_get(struct sz_request *rq)
 		return sz_source_redirect(rq, "/source");
 	char codename[SZ_CODENAME_MAX + 1], sealed[SEALED_TEXT];
 	char pre[SZ_SESSION_TOKEN_LEN + 1];
+	sz_request_secure_page(rq);   /* it shows the codename */
 	sz_codename_generate(codename, sizeof(codename));
 	seal_codename(app, codename, sealed);
 	struct sz_buf *b = &rq->page;
@@ -325,7 +326,6 @@ static bool charge(struct sz_request *rq, const char *token,
 static int enter(struct sz_request *rq, bool creating)
 {
 	struct sz_source_app *app = rq->app;
-	struct sz_store *st = app->in->store;
 	struct sz_form form;
 	struct sz_err err;
 	uint8_t nonce[SZ_WEB_PRE_NONCE];
@@ -375,18 +375,25 @@ static int enter(struct sz_request *rq, bool creating)
 			"right now. Wait a minute, then try again."));
 		goto out;
 	}
+	/* A new source is held with the period's submissions: its row
+	 * would date it. */
 	if (rc == SZ_OK && creating) {
-		rc = st->ops->source_create(st, keys->login_hash, keys->public,
-			&id, &err);
+		rc = sz_staging_source_create(app->staging, keys->login_hash,
+			keys->public, &id, &err);
 		if (rc == SZ_E_EXISTS)   /* confirmed twice: it is theirs */
-			rc = st->ops->source_find(st, keys->login_hash, &id, &err);
+			rc = sz_staging_source_find(app->staging, keys->login_hash,
+				&id, &err);
 	} else if (rc == SZ_OK) {
-		rc = st->ops->source_find(st, keys->login_hash, &id, &err);
+		rc = sz_staging_source_find(app->staging, keys->login_hash, &id,
+			&err);
 	}
 	if (rc == SZ_E_NOT_FOUND && !creating) {
 		const struct sz_form_field *m = sz_form_get(&form, "message");
 		wrong_codename_page(rq, token, m ? m->value : NULL);
 		rc = SZ_OK;
+	} else if (rc == SZ_E_BUSY) {
+		rc = sz_request_fail(rq, 503, N_("The server is busy. Nothing "
+			"was kept; please try again in a few minutes."));
 	} else if (rc != SZ_OK) {
 		rc = sz_request_fail(rq, 500, creating ? N_("Your codename could "
 			"not be set up. Nothing was kept; please try again.") :
@@ -544,6 +551,7 @@ int sz_source_home(struct sz_request *rq)
 	const struct sz_lang *L = sz_web_lang(rq);
 	int64_t count = 0;
 	st->ops->source_submission_count(st, s.user_id, &count, &err);
+	count += sz_staging_held_submissions(app->staging, s.user_id);
 	if (st->ops->replies(st, s.user_id, &replies, &nreplies, &err) != SZ_OK)
 		nreplies = 0;
 	const char *sent = sz_request_query(rq, "sent");
@@ -567,11 +575,21 @@ int sz_source_home(struct sz_request *rq)
 			_(L, "Go to the replies"));
 	}
 	sz_buf_printf(b, "<h1>%s</h1>\n", _(L, "Send us documents or a message"));
-	if (sent != NULL && strcmp(sent, "1") == 0)
-		sz_buf_printf(b, "<p class=\"ok\" id=\"sent\">%s</p>\n",
-			_(L, "Thank you. What you sent has been encrypted and stored "
-			"for our editors. Come back in a few days with your "
-			"codename to read any reply."));
+	if (sent != NULL && strcmp(sent, "1") == 0) {
+		unsigned minutes = sz_staging_period(app->staging) / 60;
+		sz_buf_puts(b, "<p class=\"ok\" id=\"sent\">");
+		sz_buf_printf(b, NG_(L, "Thank you. What you sent has been "
+			"encrypted for our editors; it reaches them within %u "
+			"minute, together with everything else sent in that time, "
+			"so this server never records when you sent it. Come back "
+			"in a few days with your codename to read any reply.",
+			"Thank you. What you sent has been encrypted for our "
+			"editors; it reaches them within %u minutes, together with "
+			"everything else sent in that time, so this server never "
+			"records when you sent it. Come back in a few days with "
+			"your codename to read any reply.", minutes), minutes);
+		sz_buf_puts(b, "</p>\n");
+	}
 	sz_buf_printf(b, "<p class=\"note\" id=\"count\">");
 	sz_buf_printf(b, NG_(L, "You have sent %lld submission so far.",
 		"You have sent %lld submissions so far.", (unsigned long)count),

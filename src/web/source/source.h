@@ -15,11 +15,13 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "http/server.h"
 #include "http/session.h"
 #include "store/instance.h"
 #include "web/brand.h"
 #include "web/i18n.h"
+#include "store/staging.h"
 #include "web/web.h"
 
 #define SZ_SOURCE_SITE "samizdat"
@@ -86,6 +88,11 @@ struct sz_source_app {
 	struct sz_source_quota quota;
 	/* Argon2id runs at once, each costing argon2_memlimit_mb */
 	sem_t argon2_slots;
+	/* submissions and new sources held until their period ends, and
+	 * the thread that stores each period (store/staging.h) */
+	struct sz_clock clock;
+	struct sz_staging *staging;
+	struct sz_committer *committer;
 	/* seals the codename a first visit is shown into its own form */
 	uint8_t *seal_key;         /* sodium_malloc'd, this process only */
 	/* the newsroom's name, introduction and logo: a copy of the face's
@@ -93,9 +100,11 @@ struct sz_source_app {
 	struct sz_brand brand;
 };
 
-/* brand must outlive app. */
+/* brand must outlive app.  With $SAMIZDAT_TEST_CLOCK set, periods follow
+ * the test clock in that file (core/clock.h), and serve says so. */
 int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	const struct sz_brand *brand, struct sz_err *err);
+/* Stores every submission held, then frees (after the faces stopped). */
 void sz_source_app_free(struct sz_source_app *app);
 
 /* The route table. */
@@ -143,6 +152,12 @@ int sz_source_derive(struct sz_source_app *app, const char *typed,
  * today, from the declared length), as bytes arrive, and at the end
  * (kept: what arrived counts; not kept: nothing does).  A refusal marks
  * the request with a page saying which limit. */
+/* The desk a source writes to (*desk; 0: none) and whether it is fixed
+ * (*fixed): chosen with its first submission, stored or still held
+ * (store/staging.h).  It only reads (form.c). */
+int sz_source_desk(struct sz_source_app *app, int64_t source_id,
+	int64_t *desk, bool *fixed, struct sz_err *err);
+
 int sz_source_quota_begin(struct sz_request *rq, int64_t source_id,
 	struct sz_quota_hold *h);
 int sz_source_quota_more(struct sz_request *rq, struct sz_quota_hold *h,

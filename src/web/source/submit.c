@@ -2,18 +2,23 @@
  * submit.c - POST /submit: a source's message and files, encrypted to
  * every registered recipient while they stream in.
  *
- * Plaintext never touches the disk: each file goes from the multipart
- * parser straight into an age encryptor whose output is a temporary blob.
- * A file's name and type travel in a second, small age file (its "meta").
- * Only when the whole upload has arrived and every blob is fsync'd are the
- * blobs moved into the tree and the submission committed in one
- * transaction; anything less leaves nothing visible, and the temporary
- * files go.  The message is held in memory until then (bounded by
- * max_message_kb) and wiped.
+ * Nothing of a submission touches the disk while it arrives: each file
+ * goes from the multipart parser straight into an item (store/item.h: a
+ * padded tar of the file under its name, age-encrypted) held in memory
+ * (store/staging.h), and the message, kept in locked memory until the
+ * body has ended (bounded by max_message_kb), becomes an item holding
+ * message.txt.  Room for the whole body is reserved before a byte of it
+ * is read: when the staging memory is full the source is told to come
+ * back, with nothing sent in vain.  Only a whole submission is held, to
+ * be stored when its period ends; anything less is dropped and wiped.
  *
- * The files are encrypted to the readers of the desk the source writes
+ * The items are encrypted to the readers of the desk the source writes
  * to (store.h): the form's desk field comes before the files, and the
- * keys are fetched when the first file or the message needs them.
+ * keys are fetched when the first file or the message needs them.  The
+ * desk is only read here (the source's own, fixed by its first
+ * submission, stored or held; else the one chosen, which must be open):
+ * it is held with the submission and becomes the source's with the
+ * period's batch, since a write now would date the submission.
  *
  * A stale form (its token expired, or the session gone) is read to the
  * end all the same, its files dropped unread, so that the page can come
@@ -25,10 +30,10 @@
 #include <string.h>
 
 #include "core/utf8.h"
-#include "crypto/age.h"
 #include "http/multipart.h"
-#include "store/blobs.h"
-#include "web/seal.h"
+#include "store/item.h"
+#include "store/staging.h"
+#include "web/web.h"
 #include "web/source/source.h"
 
 #define MAX_PARTS_EXTRA 8   /* csrf, message, and a few unknown fields */
@@ -38,17 +43,11 @@
 enum part_kind { PART_NONE, PART_CSRF, PART_DESK, PART_MESSAGE, PART_FILE,
 	PART_SKIP };
 
-struct pending_item {
-	enum sz_item_kind kind;
-	struct sz_blob_tmp data, meta;
-	bool has_meta, committed;
-	uint64_t padded;
-};
-
 struct submit_ctx {
 	struct sz_session session;
 	struct sz_age_recipient **rcpts;
 	size_t nrcpts;
+	size_t max_rcpts;            /* what the staging reserved for */
 	struct sz_multipart *mp;
 	enum part_kind cur;
 	bool csrf_ok;
@@ -60,66 +59,26 @@ struct submit_ctx {
 	char desk[DESK_FIELD_MAX + 1];
 	size_t desk_len;
 	bool rcpts_loaded;
-	struct sz_buf message;
-	/* the file being received */
-	struct sz_mp_part part;
-	struct sz_age_encryptor *enc;
+	struct sz_buf message;       /* in locked memory */
+	struct sz_stage *stage;      /* the submission, held in memory */
+	char file[SZ_ITEM_NAME_MAX + 1];   /* the file being received */
 	uint64_t file_size;
 	uint64_t files;
-	struct pending_item *items;
-	size_t nitems, cap;
-	struct sz_quota_hold quota;
+	struct sz_quota_hold quota;  /* what it counts against quotas */
 };
-
-/* Padmé (Nikitin et al., PETS 2019): rounds a size up so that it leaks
- * O(log log n) bits, at most 12% overhead. */
-static uint64_t padme(uint64_t len)
-{
-	if (len < 2)
-		return len;
-	int e = 63 - __builtin_clzll(len);
-	int s = 64 - __builtin_clzll((uint64_t)e);
-	int last = e - s;
-	uint64_t mask = last > 0 ? ((uint64_t)1 << last) - 1 : 0;
-	return (len + mask) & ~mask;
-}
-
-static struct pending_item *new_item(struct submit_ctx *c)
-{
-	if (c->nitems == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		struct pending_item *more = realloc(c->items,
-			cap * sizeof(*more));
-		if (more == NULL)
-			return NULL;
-		c->items = more;
-		c->cap = cap;
-	}
-	struct pending_item *it = &c->items[c->nitems++];
-	memset(it, 0, sizeof(*it));
-	it->data.fd = it->meta.fd = -1;
-	return it;
-}
 
 static int fail(struct sz_request *rq, unsigned status, const char *msg)
 {
 	return sz_request_fail(rq, status, msg);
 }
 
-static int load_recipients(struct sz_request *rq, struct submit_ctx *c);
-
-/* Encrypts a small plaintext held in memory into a new sealed blob. */
-static int encrypt_small(struct sz_request *rq, struct submit_ctx *c,
-	const uint8_t *data, size_t len, struct sz_blob_tmp *t)
+static int store_failed(struct sz_request *rq)
 {
-	struct sz_source_app *app = rq->app;
-	struct sz_err err;
-	if (sz_web_seal(&app->in->blobs, c->rcpts, c->nrcpts, data, len, t,
-		    &err) != SZ_OK)
-		return fail(rq, 500, N_("The server could not store what you sent. "
-			"Nothing was kept; please try again later."));
-	return SZ_OK;
+	return fail(rq, 500, N_("The server could not keep what you sent. "
+		"Nothing was kept; please try again later."));
 }
+
+static int load_recipients(struct sz_request *rq, struct submit_ctx *c);
 
 static int part_begin(void *ctx, const struct sz_mp_part *p)
 {
@@ -146,12 +105,9 @@ static int part_begin(void *ctx, const struct sz_mp_part *p)
 		c->desk_len = 0;
 		return SZ_OK;
 	}
-	if (strcmp(p->name, "files") != 0 || !p->has_filename) {
-		c->cur = PART_SKIP;
-		return SZ_OK;
-	}
-	if (p->filename[0] == '\0') {
-		c->cur = PART_SKIP; /* the empty part of "no file chosen" */
+	if (strcmp(p->name, "files") != 0 || !p->has_filename ||
+	    p->filename[0] == '\0') {
+		c->cur = PART_SKIP; /* an unknown field, or "no file chosen" */
 		return SZ_OK;
 	}
 	if (c->stale) {
@@ -169,17 +125,11 @@ static int part_begin(void *ctx, const struct sz_mp_part *p)
 			"submission."), (unsigned long long)app->in->cfg.max_files);
 		return fail(rq, 413, msg);
 	}
-	struct pending_item *it = new_item(c);
-	if (it == NULL)
-		return fail(rq, 500, N_("The server ran out of memory."));
-	it->kind = SZ_ITEM_FILE;
-	c->part = *p;
+	sz_item_sanitize_name(p->filename, strlen(p->filename), c->file);
 	c->file_size = 0;
-	if (sz_blob_create(&app->in->blobs, &it->data, &err) != SZ_OK ||
-	    sz_age_encrypt_begin(&c->enc, c->rcpts, c->nrcpts, NULL,
-		    sz_blob_write, &it->data, &err) != SZ_OK)
-		return fail(rq, 500, N_("The server could not store what you sent. "
-			"Nothing was kept; please try again later."));
+	if (sz_stage_item_begin(c->stage, SZ_ITEM_FILE, c->rcpts, c->nrcpts,
+		    c->file, &err) != SZ_OK)
+		return store_failed(rq);
 	c->cur = PART_FILE;
 	return SZ_OK;
 }
@@ -220,16 +170,17 @@ static int part_data(void *ctx, const uint8_t *data, size_t len)
 	case PART_FILE:
 		c->file_size += len;
 		if (c->file_size > app->in->cfg.max_file_mb << 20) {
-			char msg[SZ_MP_FILENAME_MAX + 512];
+			char msg[SZ_ITEM_NAME_MAX + 512];
 			snprintf(msg, sizeof(msg), _(sz_web_lang(rq), "The file "
 				"\"%.200s\" is larger than %llu MB. Nothing was kept."),
-				c->part.filename,
+				c->file,
 				(unsigned long long)app->in->cfg.max_file_mb);
-			return fail(rq, 413, msg);
+			int rc = fail(rq, 413, msg);
+			sodium_memzero(msg, sizeof(msg));
+			return rc;
 		}
-		if (sz_age_encrypt_update(c->enc, data, len, &err) != SZ_OK)
-			return fail(rq, 500, N_("The server could not store what "
-				"you sent. Nothing was kept."));
+		if (sz_stage_item_write(c->stage, data, len, &err) != SZ_OK)
+			return store_failed(rq);
 		return SZ_OK;
 	default:
 		return SZ_OK;
@@ -252,36 +203,33 @@ static int part_end(void *ctx)
 	}
 	if (kind != PART_FILE)
 		return SZ_OK;
-	struct pending_item *it = &c->items[c->nitems - 1];
-	int rc = sz_age_encrypt_finish(c->enc, &err);
-	sz_age_encrypt_free(c->enc);
-	c->enc = NULL;
-	if (rc == SZ_OK)
-		rc = sz_blob_seal(&it->data, &err);
-	if (rc != SZ_OK)
-		return fail(rq, 500, N_("The server could not store what you sent. "
-			"Nothing was kept."));
-	it->padded = padme(it->data.size);
-	/* The name and type the browser gave travel encrypted, beside it. */
-	char meta[SZ_MP_FILENAME_MAX + SZ_MP_TYPE_MAX + 96];
-	int n = snprintf(meta, sizeof(meta), "name: %s\ntype: %s\nsize: %llu\n",
-		c->part.filename, c->part.content_type[0] ?
-		c->part.content_type : "application/octet-stream",
-		(unsigned long long)c->file_size);
-	rc = encrypt_small(rq, c, (const uint8_t *)meta, (size_t)n, &it->meta);
-	it->has_meta = rc == SZ_OK;
-	sodium_memzero(meta, sizeof(meta));
-	sodium_memzero(&c->part, sizeof(c->part));
-	return rc;
+	sodium_memzero(c->file, sizeof(c->file));
+	return sz_stage_item_end(c->stage, &err) == SZ_OK ? SZ_OK :
+		store_failed(rq);
 }
 
 static const struct sz_mp_handler mp_handler = {
 	part_begin, part_data, part_end,
 };
 
+/* Whether some desk takes submissions: open, with an editor. */
+static bool desks_open(struct sz_store *st)
+{
+	struct sz_desk_row *desks = NULL;
+	size_t ndesks = 0, open = 0;
+	struct sz_err err;
+	if (st->ops->desk_list(st, &desks, &ndesks, &err) == SZ_OK)
+		for (size_t i = 0; i < ndesks; i++)
+			open += !desks[i].closed && desks[i].neditors > 0;
+	free(desks);
+	return open > 0;
+}
+
 /* The keys of whoever reads what this source writes: the desk it chose
- * with its first submission, or the one this form chooses, or none (every
- * recipient).  Once per upload, before the first thing is encrypted. */
+ * with its first submission (stored or held), or the one this form
+ * chooses, or none (every recipient).  Once per upload, before the first
+ * thing is encrypted.  Nothing is written: the choice is held with the
+ * submission (sz_stage_set_desk) and stored with it. */
 static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 {
 	struct sz_source_app *app = rq->app;
@@ -293,6 +241,7 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 		return SZ_OK;
 	c->rcpts_loaded = true;
 	int64_t want = 0, desk = 0;
+	bool fixed = false;
 	if (c->desk_len > 0) {
 		char *end = NULL;
 		long long v = strtoll(c->desk, &end, 10);
@@ -301,29 +250,23 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 				"was kept."));
 		want = v;
 	}
-	int rc = st->ops->source_desk_choose(st, c->session.user_id, want,
-		&desk, &err);
-	if (rc == SZ_E_NOT_FOUND)
-		return fail(rq, 400, N_("The desk you chose no longer takes "
-			"submissions. Go back and choose another. Nothing was "
-			"kept."));
-	if (rc != SZ_OK)
+	if (sz_source_desk(app, c->session.user_id, &desk, &fixed, &err) !=
+	    SZ_OK)
 		return fail(rq, 500, N_("The server cannot accept submissions "
 			"right now. Please try again later."));
-	if (desk == 0 && app->in->cfg.desk_required) {
-		struct sz_desk_row *desks = NULL;
-		size_t ndesks = 0, open = 0;
-		if (st->ops->desk_list(st, &desks, &ndesks, &err) == SZ_OK)
-			for (size_t i = 0; i < ndesks; i++)
-				open += !desks[i].closed && desks[i].neditors > 0;
-		free(desks);
-		if (open > 0)
-			return fail(rq, 400, N_("Choose who should read what you "
-				"send: one of the desks. Nothing was kept."));
-	}
+	if (!fixed)
+		desk = want;
+	if (!fixed && desk == 0 && app->in->cfg.desk_required &&
+	    desks_open(st))
+		return fail(rq, 400, N_("Choose who should read what you "
+			"send: one of the desks. Nothing was kept."));
 	if (st->ops->desk_recipients(st, desk, &rows, &n, &err) != SZ_OK)
 		return fail(rq, 500, N_("The server cannot accept submissions "
 			"right now. Please try again later."));
+	if (n == 0 && !fixed && desk != 0)   /* closed, or no editors */
+		return fail(rq, 400, N_("The desk you chose no longer takes "
+			"submissions. Go back and choose another. Nothing was "
+			"kept."));
 	if (n == 0) {
 		free(rows);
 		return fail(rq, 503, N_("This inbox is not ready to receive "
@@ -331,7 +274,7 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 			"kept. Please try again later."));
 	}
 	c->rcpts = calloc(n, sizeof(*c->rcpts));
-	rc = c->rcpts ? SZ_OK : SZ_E_NOMEM;
+	int rc = c->rcpts ? SZ_OK : SZ_E_NOMEM;
 	for (size_t i = 0; rc == SZ_OK && i < n; i++) {
 		rc = sz_age_recipient_parse(rows[i].recipient, &c->rcpts[i],
 			&err);
@@ -342,7 +285,74 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 	if (rc != SZ_OK)
 		return fail(rq, 500, N_("The server's recipient list is damaged. "
 			"Nothing was kept."));
+	if (c->nrcpts > c->max_rcpts)   /* a key added since the upload began */
+		return fail(rq, 503, N_("The server cannot accept submissions "
+			"right now. Please try again later."));
+	sz_stage_set_desk(c->stage, desk);
 	return SZ_OK;
+}
+
+/* The most recipients any desk's submission may be encrypted to (what
+ * the staging reserves for, before the desk is known): every recipient,
+ * or the editors of the largest desk. */
+static int recipients_bound(struct sz_request *rq, size_t *bound)
+{
+	struct sz_source_app *app = rq->app;
+	struct sz_store *st = app->in->store;
+	struct sz_recipient_row *rows = NULL;
+	struct sz_desk_row *desks = NULL;
+	size_t n = 0, ndesks = 0;
+	struct sz_err err;
+	*bound = 0;
+	if (st->ops->desk_recipients(st, 0, &rows, &n, &err) != SZ_OK ||
+	    st->ops->desk_list(st, &desks, &ndesks, &err) != SZ_OK) {
+		free(rows);
+		return fail(rq, 500, N_("The server cannot accept submissions "
+			"right now. Please try again later."));
+	}
+	free(rows);
+	*bound = n;
+	for (size_t i = 0; i < ndesks; i++)
+		if (desks[i].neditors > 0 && (size_t)desks[i].neditors > *bound)
+			*bound = (size_t)desks[i].neditors;
+	free(desks);
+	return SZ_OK;
+}
+
+/* Reserves room for the whole body in the staging memory, before a byte
+ * of it is read: its declared length, or, sent chunked with none, the
+ * most a body may be (max_submission_mb). */
+static int reserve(struct sz_request *rq, struct submit_ctx *c)
+{
+	struct sz_source_app *app = rq->app;
+	struct sz_err err;
+	const char *cl = sz_request_header(rq, "Content-Length");
+	char *end = NULL;
+	unsigned long long body = cl ? strtoull(cl, &end, 10) :
+		app->in->cfg.max_submission_mb << 20;
+	if (cl != NULL && (*cl == '\0' || *end != '\0'))
+		return fail(rq, 400, N_("The upload's length is malformed. Send "
+			"it again from the form."));
+	int rc = recipients_bound(rq, &c->max_rcpts);
+	if (rc != SZ_OK)
+		return rc;
+	rc = sz_stage_begin(app->staging, c->session.user_id, body,
+		app->in->cfg.max_files + 1, c->max_rcpts, &c->stage, &err);
+	if (rc == SZ_E_BUSY) {
+		char msg[512];
+		unsigned minutes = sz_staging_period(app->staging) / 60;
+		snprintf(msg, sizeof(msg), NG_(sz_web_lang(rq), "The server is "
+			"holding as much as it can right now. Nothing was sent; "
+			"please try again in %u minute.", "The server is holding "
+			"as much as it can right now. Nothing was sent; please try "
+			"again in %u minutes.", minutes), minutes);
+		return fail(rq, 503, msg);
+	}
+	if (rc == SZ_E_LIMIT)
+		return fail(rq, 413, N_("This is more than the server can hold at "
+			"once. Nothing was kept; send the files in several "
+			"smaller submissions."));
+	return rc == SZ_OK ? SZ_OK : store_failed(rq);
 }
 
 int sz_source_submit_begin(struct sz_request *rq)
@@ -353,13 +363,15 @@ int sz_source_submit_begin(struct sz_request *rq)
 	if (c == NULL)
 		return fail(rq, 500, N_("The server ran out of memory."));
 	rq->handler_ctx = c;
-	sz_buf_init(&c->message, app->in->cfg.max_message_kb * 1024);
+	sz_buf_init_secure(&c->message, app->in->cfg.max_message_kb * 1024);
 	if (!sz_source_session(rq, &c->session) || c->session.user_id == 0) {
 		/* read on, keeping nothing, to give the message back */
 		c->expired = c->stale = true;
 	} else {
 		int rc = sz_source_quota_begin(rq, c->session.user_id,
 			&c->quota);
+		if (rc == SZ_OK)
+			rc = reserve(rq, c);
 		if (rc != SZ_OK)
 			return rc;
 	}
@@ -383,47 +395,25 @@ int sz_source_submit_data(struct sz_request *rq, const uint8_t *data,
 	return rc;
 }
 
-/* Moves every sealed blob into the tree, then commits the rows; undoes
- * the moves if the commit fails. */
-static int commit(struct sz_request *rq, struct submit_ctx *c)
+/* The message, as an item of its own holding message.txt. */
+static int add_message(struct sz_request *rq, struct submit_ctx *c)
 {
-	struct sz_source_app *app = rq->app;
 	struct sz_err err;
-	struct sz_item_row *rows = calloc(c->nitems, sizeof(*rows));
-	int rc = rows ? SZ_OK : SZ_E_NOMEM;
-	for (size_t i = 0; rc == SZ_OK && i < c->nitems; i++) {
-		struct pending_item *it = &c->items[i];
-		rc = sz_blob_commit(&app->in->blobs, &it->data, &err);
-		if (rc == SZ_OK && it->has_meta)
-			rc = sz_blob_commit(&app->in->blobs, &it->meta, &err);
-		it->committed = rc == SZ_OK;
-		rows[i].kind = it->kind;
-		rows[i].padded_size = it->padded;
-		snprintf(rows[i].blob, sizeof(rows[i].blob), "%s", it->data.name);
-		if (it->has_meta)
-			snprintf(rows[i].meta_blob, sizeof(rows[i].meta_blob),
-				"%s", it->meta.name);
-	}
-	if (rc == SZ_OK)
-		rc = app->in->store->ops->submission_add(app->in->store,
-			c->session.user_id, rows, c->nitems, &err);
-	if (rc != SZ_OK) {
-		for (size_t i = 0; i < c->nitems; i++) {
-			if (!c->items[i].committed)
-				continue;
-			sz_blob_remove(&app->in->blobs, c->items[i].data.name,
-				NULL);
-			if (c->items[i].has_meta)
-				sz_blob_remove(&app->in->blobs,
-					c->items[i].meta.name, NULL);
-		}
-	}
-	free(rows);
-	return rc;
+	int rc = load_recipients(rq, c);
+	if (rc != SZ_OK)
+		return rc;
+	if (sz_stage_item_begin(c->stage, SZ_ITEM_MESSAGE, c->rcpts,
+		    c->nrcpts, SZ_ITEM_MESSAGE_NAME, &err) != SZ_OK ||
+	    sz_stage_item_write(c->stage, c->message.data, c->message.len,
+		    &err) != SZ_OK ||
+	    sz_stage_item_end(c->stage, &err) != SZ_OK)
+		return store_failed(rq);
+	return SZ_OK;
 }
 
 int sz_source_submit(struct sz_request *rq)
 {
+	struct sz_source_app *app = rq->app;
 	struct submit_ctx *c = rq->handler_ctx;
 	struct sz_err err;
 	if (sz_multipart_finish(c->mp, &err) != SZ_OK)
@@ -433,46 +423,28 @@ int sz_source_submit(struct sz_request *rq)
 	if (c->stale || !c->csrf_ok)   /* nothing kept; the message goes back */
 		return sz_source_form_again(rq, c->expired ? NULL : &c->session,
 			text ? (const char *)c->message.data : NULL, c->dropped);
-	if (c->message.len > 0) {
-		if (!text)
-			return fail(rq, 400, N_("The message is not valid text "
-				"(UTF-8). Nothing was kept."));
-		int rc = load_recipients(rq, c);
-		if (rc != SZ_OK)
-			return rc;
-		struct pending_item *it = new_item(c);
-		if (it == NULL)
-			return fail(rq, 500, N_("The server ran out of memory."));
-		it->kind = SZ_ITEM_MESSAGE;
-		rc = encrypt_small(rq, c, c->message.data, c->message.len,
-			&it->data);
-		if (rc != SZ_OK)
-			return rc;
-		it->padded = padme(it->data.size);
-	}
-	if (c->nitems == 0)
+	if (!text)
+		return fail(rq, 400, N_("The message is not valid text (UTF-8). "
+			"Nothing was kept."));
+	if (c->message.len > 0 && add_message(rq, c) != SZ_OK)
+		return SZ_E_INVAL;
+	if (sz_stage_items(c->stage) == 0)
 		return fail(rq, 400, N_("Nothing was sent: write a message or "
 			"choose at least one file."));
-	if (commit(rq, c) != SZ_OK)
-		return fail(rq, 500, N_("The server could not store what you sent. "
-			"Nothing was kept; please try again later."));
-	c->nitems = 0; /* committed: the cleaner must leave them */
-	sz_source_quota_end(rq->app, &c->quota, true);
+	sz_stage_commit(app->staging, c->stage);
+	c->stage = NULL;   /* held now: the cleaner must leave it */
+	sz_source_quota_end(app, &c->quota, true);
 	return sz_source_redirect(rq, "/source?sent=1");
 }
 
 void sz_source_submit_cleanup(struct sz_request *rq)
 {
+	struct sz_source_app *app = rq->app;
 	struct submit_ctx *c = rq->handler_ctx;
 	if (c == NULL)
 		return;
-	sz_source_quota_end(rq->app, &c->quota, false);
-	sz_age_encrypt_free(c->enc);
-	for (size_t i = 0; i < c->nitems; i++) {
-		sz_blob_abort(&c->items[i].data);
-		sz_blob_abort(&c->items[i].meta);
-	}
-	free(c->items);
+	sz_source_quota_end(app, &c->quota, false);
+	sz_stage_abort(app->staging, c->stage);
 	for (size_t i = 0; i < c->nrcpts; i++)
 		sz_age_recipient_free(c->rcpts[i]);
 	free(c->rcpts);

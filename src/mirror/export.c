@@ -1,0 +1,330 @@
+/*
+ * export.c - one run of `samizdat mirror export` (export.h): check that
+ * the folder is the one this state describes, queue what changed (or
+ * everything), render the queued owners stage by stage, sweep what an
+ * interrupted run left, then sign and put the MANIFEST in place.
+ *
+ * The order of what reaches the disk is what keeps a copy consistent:
+ * pages first (each renamed into place), then syncfs, then the state
+ * (committed, naming the MANIFEST about to be written), then MANIFEST
+ * and its signature.  An interruption anywhere leaves either the old
+ * MANIFEST or the new one, and a state that the next run can continue
+ * from.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/io.h"
+#include "mirror/export_internal.h"
+
+/* Where pages come from.  The forum's boards and threads join the
+ * archive here as a second source (see export_internal.h). */
+static const struct export_source *const sources[] = {
+	&export_archive,
+};
+#define NSOURCES (sizeof(sources) / sizeof(sources[0]))
+
+static int render_owner(struct export *x, const char *owner)
+{
+	const char *colon = strchr(owner, ':');
+	size_t klen = colon ? (size_t)(colon - owner) : strlen(owner);
+	for (size_t s = 0; s < NSOURCES; s++)
+		for (size_t k = 0; k < sources[s]->nkinds; k++) {
+			const struct export_kind *kind = &sources[s]->kinds[k];
+			if (strlen(kind->name) != klen ||
+			    memcmp(kind->name, owner, klen) != 0)
+				continue;
+			snprintf(x->owner, sizeof(x->owner), "%s", owner);
+			int rc = kind->render(x, colon ? colon + 1 : NULL);
+			if (rc == 0)
+				rc = state_owner_end(x);
+			x->stats->owners++;
+			return rc;
+		}
+	return 0;   /* a kind no source knows any more: nothing to make */
+}
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress(struct export *x, bool last)
+{
+	if (!x->o->progress || (!last && since(&x->last_progress) < 1.0))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &x->last_progress);
+	fprintf(stderr, "\rexport: %llu of %llu pages and lists, %llu files "
+		"written, %llu unchanged, %llu removed%s",
+		(unsigned long long)x->stats->owners,
+		(unsigned long long)state_dirty_count(x),
+		(unsigned long long)x->stats->written,
+		(unsigned long long)x->stats->unchanged,
+		(unsigned long long)x->stats->removed, last ? "\n" : "");
+	fflush(stderr);
+}
+
+static int render_queued(struct export *x)
+{
+	char *names = malloc((size_t)EXPORT_BATCH * EXPORT_OWNER_MAX);
+	int rc = names ? 0 : sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
+	for (int s = 0; rc == 0 && s < STAGE_COUNT; s++) {
+		char after[EXPORT_OWNER_MAX] = "";
+		size_t n;
+		x->stage = (enum export_stage)s;
+		do {
+			rc = state_dirty_batch(x, x->stage, after, names, &n);
+			for (size_t i = 0; rc == 0 && i < n; i++) {
+				rc = render_owner(x, names + i * EXPORT_OWNER_MAX);
+				progress(x, false);
+			}
+			if (n > 0)
+				memcpy(after, names + (n - 1) * EXPORT_OWNER_MAX,
+					EXPORT_OWNER_MAX);
+		} while (rc == 0 && n == EXPORT_BATCH);
+	}
+	free(names);
+	progress(x, true);
+	return rc;
+}
+
+/* The SHA-256 (hex) of OUT/name, or "" if there is none. */
+static int file_sha256(int dir, const char *name, char hex[65])
+{
+	crypto_hash_sha256_state h;
+	uint8_t buf[65536], sha[32];
+	hex[0] = 0;
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : SZ_E_IO;
+	crypto_hash_sha256_init(&h);
+	ssize_t got;
+	while ((got = sz_read_full(fd, buf, sizeof(buf))) > 0)
+		crypto_hash_sha256_update(&h, buf, (size_t)got);
+	close(fd);
+	if (got < 0)
+		return SZ_E_IO;
+	crypto_hash_sha256_final(&h, sha);
+	sodium_bin2hex(hex, 65, sha, sizeof(sha));
+	return 0;
+}
+
+/* The version the copy in OUT was signed with (0 if none can be read):
+ * a state lost with its instance must not sign an older version. */
+static uint64_t signed_version(int dir)
+{
+	char text[SZ_MINISIGN_FILE_MAX + 1];
+	struct sz_minisign_sig sig;
+	struct sz_manifest_claim claim;
+	int fd = openat(dir, SZ_MANIFEST_SIG_FILE, O_RDONLY | O_NOFOLLOW |
+		O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = sz_read_full(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0 || sz_minisign_sig_parse(text, (size_t)n, &sig, NULL) != 0 ||
+	    sz_manifest_claim_parse(sig.trusted, &claim, NULL) != 0)
+		return 0;
+	return claim.version;
+}
+
+/* Whether OUT is the folder this state wrote last; err says otherwise. */
+static int check_folder(struct export *x, bool fresh, const char *abs)
+{
+	char known[PATH_MAX], have[65], last[65], next[65];
+	if (fresh) {
+		if (files_nonempty(x->out))
+			return sz_err_set(x->err, SZ_E_EXISTS, "%s is not empty and "
+				"was not exported to from this instance: export into an "
+				"empty folder, or add --rebuild to replace what is in it",
+				x->o->out);
+		return state_meta_set_text(x, "out", abs);
+	}
+	state_meta_text(x, "out", known, sizeof(known));
+	if (strcmp(known, abs) != 0)
+		return sz_err_set(x->err, SZ_E_INVAL, "this export state belongs "
+			"to %s, not %s", known, abs);
+	if (file_sha256(x->out, SZ_MANIFEST_FILE, have) != 0)
+		return sz_err_set(x->err, SZ_E_IO, "cannot read %s/" SZ_MANIFEST_FILE
+			": %s", x->o->out, strerror(errno));
+	state_meta_text(x, "manifest", last, sizeof(last));
+	state_meta_text(x, "manifest_next", next, sizeof(next));
+	if (strcmp(have, last) != 0 && strcmp(have, next) != 0)
+		return sz_err_set(x->err, SZ_E_EXISTS, "%s was changed since "
+			"samizdat last exported there (its MANIFEST is not the one "
+			"written): add --rebuild to export everything again",
+			x->o->out);
+	return 0;
+}
+
+/* DIR/mirror/<first 16 hex digits of SHA-256(abs)>.db */
+static int state_path(const struct sz_export_opts *o, const char *abs,
+	char *out, size_t cap, struct sz_err *err)
+{
+	uint8_t h[32];
+	char hex[65];
+	if (o->state != NULL) {
+		snprintf(out, cap, "%s", o->state);
+		return 0;
+	}
+	snprintf(out, cap, "%s/%s", o->instance, SZ_EXPORT_STATE_DIR);
+	if (mkdir(out, 0700) != 0 && errno != EEXIST)
+		return sz_err_set(err, SZ_E_IO, "cannot make %s: %s", out,
+			strerror(errno));
+	crypto_hash_sha256(h, (const uint8_t *)abs, strlen(abs));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	int n = snprintf(out, cap, "%s/%s/%.16s.db", o->instance,
+		SZ_EXPORT_STATE_DIR, hex);
+	return n > 0 && (size_t)n < cap ? 0 :
+		sz_err_set(err, SZ_E_LIMIT, "the instance's path is too long");
+}
+
+/* Queues this run's work; *seqs receive each source's new position. */
+static int queue(struct export *x, bool everything, int64_t *seqs)
+{
+	int rc = 0;
+	for (size_t s = 0; rc == 0 && s < NSOURCES; s++) {
+		char key[64];
+		snprintf(key, sizeof(key), "%s_seq", sources[s]->name);
+		seqs[s] = everything ? 0 : state_meta_int(x, key);
+		rc = everything ? sources[s]->queue_all(x, &seqs[s]) :
+			sources[s]->queue_changes(x, &seqs[s]);
+		if (rc == 0)
+			rc = sources[s]->queue_always(x);
+	}
+	return rc;
+}
+
+/* Signs, records and puts the MANIFEST in place (see the file's top). */
+static int finish(struct export *x, const int64_t *seqs, bool sweep)
+{
+	char trusted[SZ_MINISIGN_TRUSTED_MAX], sha[SZ_ARCHIVE_SHA256_HEX];
+	struct sz_manifest_claim c;
+	int rc = sweep ? files_sweep(x) : 0;
+	uint64_t v = (uint64_t)state_meta_int(x, "version"),
+		sv = signed_version(x->out);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.archive, sizeof(c.archive), "%s", x->o->archive_name);
+	c.version = (v > sv ? v : sv) + 1;
+	c.expires = (int64_t)time(NULL) + (int64_t)x->o->expiry_days * 86400;
+	if (rc == 0 && sz_manifest_claim_format(&c, trusted, sizeof(trusted)))
+		rc = sz_err_set(x->err, SZ_E_INVAL, "the archive's name cannot be "
+			"signed: one line of plain text, at most %d bytes",
+			SZ_MANIFEST_ARCHIVE_MAX);
+	if (rc == 0)
+		rc = files_manifest(x, trusted, sha);
+	for (size_t s = 0; rc == 0 && s < NSOURCES; s++) {
+		char key[64];
+		snprintf(key, sizeof(key), "%s_seq", sources[s]->name);
+		rc = state_meta_set_int(x, key, seqs[s]);
+	}
+	if (rc == 0)
+		rc = state_meta_set_int(x, "version", (int64_t)c.version);
+	if (rc == 0)
+		rc = state_meta_set_text(x, "manifest_next", sha);
+	if (rc == 0)
+		rc = state_meta_set_int(x, "clean", 1);
+	if (rc == 0)
+		rc = state_exec(x, "COMMIT");
+	/* The state now names both; the folder gets the new one. */
+	if (rc == 0 && (renameat(x->out, EXPORT_TMP_MANIFEST, x->out,
+	    SZ_MANIFEST_FILE) != 0 || renameat(x->out, EXPORT_TMP_SIG, x->out,
+	    SZ_MANIFEST_SIG_FILE) != 0 || fsync(x->out) != 0))
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot put the MANIFEST in "
+			"place: %s", strerror(errno));
+	if (rc == 0)
+		rc = state_meta_set_text(x, "manifest", sha);
+	x->stats->version = c.version;
+	x->stats->expires = c.expires;
+	return rc;
+}
+
+int sz_mirror_export(const struct sz_export_opts *o,
+	struct sz_export_stats *stats, struct sz_err *err)
+{
+	struct export x;
+	char abs[PATH_MAX], spath[PATH_MAX + 64];
+	int64_t seqs[NSOURCES];
+	bool fresh = false, in_tx = false;
+	int rc = 0;
+	memset(&x, 0, sizeof(x));
+	memset(stats, 0, sizeof(*stats));
+	x.o = o;
+	x.stats = stats;
+	x.err = err;
+	x.out = -1;
+	sz_buf_init(&x.page, SZ_EXPORT_PAGE_MAX);
+	if (!sz_manifest_archive_ok(o->archive_name))
+		return sz_err_set(err, SZ_E_INVAL, "the archive's name must be one "
+			"line of plain text, at most %d bytes", SZ_MANIFEST_ARCHIVE_MAX);
+	if (o->expiry_days < 1 || o->expiry_days > SZ_EXPORT_EXPIRY_DAYS_MAX)
+		return sz_err_set(err, SZ_E_INVAL, "the expiry is 1 to %d days",
+			SZ_EXPORT_EXPIRY_DAYS_MAX);
+	if (mkdir(o->out, 0755) != 0 && errno != EEXIST)
+		return sz_err_set(err, SZ_E_IO, "cannot make %s: %s", o->out,
+			strerror(errno));
+	x.out = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x.out < 0 || realpath(o->out, abs) == NULL) {
+		rc = sz_err_set(err, SZ_E_IO, "cannot open %s: %s", o->out,
+			strerror(errno));
+		goto out;
+	}
+	rc = state_path(o, abs, spath, sizeof(spath), err);
+	if (rc == 0)
+		rc = sz_archive_open(&x.site.archive, o->instance, false, true, err);
+	if (rc != 0)
+		goto out;
+	x.site.links = SZ_LINKS_RELATIVE;
+	x.site.suffix = ".html";
+	rc = state_open(&x, spath, &fresh);
+	/* --rebuild: what the state knew is forgotten, and whatever is in
+	 * the folder and not made again is swept. */
+	if (rc == 0 && o->rebuild)
+		rc = state_exec(&x, "DELETE FROM files; DELETE FROM deps;"
+			"DELETE FROM meta WHERE key != 'run';");
+	if (rc == 0 && o->rebuild)
+		rc = state_meta_set_text(&x, "out", abs);
+	else if (rc == 0)
+		rc = check_folder(&x, fresh, abs);
+	bool everything = fresh || o->rebuild;
+	bool sweep = o->rebuild || (!fresh && state_meta_int(&x, "clean") == 0);
+	/* Marked unclean (and the run counted) before any file changes. */
+	x.run = state_meta_int(&x, "run") + 1;
+	if (rc == 0)
+		rc = state_meta_set_int(&x, "clean", 0);
+	if (rc == 0)
+		rc = state_meta_set_int(&x, "run", x.run);
+	if (rc == 0 && (rc = state_exec(&x, "BEGIN")) == 0)
+		in_tx = true;
+	if (rc == 0)
+		rc = queue(&x, everything, seqs);
+	if (rc == 0)
+		rc = render_queued(&x);
+	if (rc == 0)
+		rc = finish(&x, seqs, sweep);
+	if (rc == 0)
+		in_tx = false;      /* committed by finish */
+	stats->full = everything;
+out:
+	if (in_tx)
+		state_exec(&x, "ROLLBACK");
+	if (x.db != NULL)
+		state_close(&x);
+	if (x.site.archive != NULL)
+		x.site.archive->ops->close(x.site.archive);
+	if (x.out >= 0)
+		close(x.out);
+	sz_buf_free(&x.page);
+	return rc;
+}

@@ -1,0 +1,348 @@
+/*
+ * export_files.c - the export's files on disk: each written under a
+ * temporary name beside its final one and renamed (a reader never sees
+ * half a file), left alone when its bytes did not change, removed with
+ * the folders it leaves empty; the sweep that removes what no owner
+ * made; and the MANIFEST with its signature, made durable after every
+ * file and replaced last.
+ *
+ * It does not decide what to write: export_pages.c does.  Files are
+ * public pages: mode 0644, folders 0755.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/io.h"
+#include "mirror/export_internal.h"
+#include "mirror/minisign.h"
+#include "store/sqlite_internal.h"
+
+#define COPY_CHUNK (256u << 10)
+#define SWEEP_DEPTH_MAX (SZ_MANIFEST_DEPTH_MAX + 4)
+
+/* Makes the folders of path's parent (mkdir -p), remembering the last. */
+static int make_parents(struct export *x, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	if (n == 0 || (strlen(x->last_dir) == n &&
+	    memcmp(x->last_dir, path, n) == 0))
+		return 0;
+	char dir[SZ_MANIFEST_PATH_MAX + 1];
+	if (n >= sizeof(dir))
+		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
+	memcpy(dir, path, n);
+	dir[n] = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (dir[i] != '/' && dir[i] != 0)
+			continue;
+		char c = dir[i];
+		dir[i] = 0;
+		if (mkdirat(x->out, dir, 0755) != 0 && errno != EEXIST)
+			return sz_err_set(x->err, SZ_E_IO, "cannot make the folder %s "
+				"in the export: %s", dir, strerror(errno));
+		dir[i] = c;
+	}
+	memcpy(x->last_dir, dir, n + 1);
+	return 0;
+}
+
+/* The temporary name of path: ".NAME.tmp" in the same folder. */
+static int temp_name(const char *path, char *tmp, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	int n = slash ? snprintf(tmp, cap, "%.*s/.%s.tmp", (int)(slash - path),
+		path, slash + 1) : snprintf(tmp, cap, ".%s.tmp", path);
+	return n > 0 && (size_t)n < cap ? 0 : SZ_E_LIMIT;
+}
+
+/* Opens path's temporary file for writing (tmp receives its name). */
+static int open_temp(struct export *x, const char *path, char *tmp,
+	size_t cap, int *fd)
+{
+	int rc = make_parents(x, path);
+	if (rc == 0 && temp_name(path, tmp, cap) != 0)
+		rc = sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
+	if (rc != 0)
+		return rc;
+	*fd = openat(x->out, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		O_CLOEXEC, 0644);
+	if (*fd < 0 || fchmod(*fd, 0644) != 0) {
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s in the export: "
+			"%s", tmp, strerror(errno));
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+/* Closes a written temporary file and renames it to path, or removes
+ * it when its bytes equal what the state knows path holds. */
+static int settle(struct export *x, const char *path, const char *tmp,
+	int fd, const uint8_t sha[32], uint64_t size)
+{
+	uint8_t old[32];
+	int rc = 0;
+	if (close(fd) != 0)
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
+			strerror(errno));
+	if (rc == 0 && state_file_get(x, path, old) &&
+	    memcmp(old, sha, 32) == 0) {
+		unlinkat(x->out, tmp, 0);
+		x->stats->unchanged++;
+		return state_file_put(x, path, sha, size);
+	}
+	if (rc == 0 && renameat(x->out, tmp, x->out, path) != 0)
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot put %s in place: %s",
+			path, strerror(errno));
+	if (rc != 0) {
+		unlinkat(x->out, tmp, 0);
+		return rc;
+	}
+	x->stats->written++;
+	return state_file_put(x, path, sha, size);
+}
+
+int files_write(struct export *x, const char *path, const void *data,
+	size_t len)
+{
+	uint8_t sha[32], old[32];
+	char tmp[SZ_MANIFEST_PATH_MAX + 16];
+	int fd;
+	crypto_hash_sha256(sha, data, len);
+	/* Same bytes as last time: the file stays as it is (its time too,
+	 * so rsync and web caches see nothing new). */
+	if (state_file_get(x, path, old) && memcmp(old, sha, 32) == 0) {
+		x->stats->unchanged++;
+		return state_file_put(x, path, sha, len);
+	}
+	int rc = open_temp(x, path, tmp, sizeof(tmp), &fd);
+	if (rc != 0)
+		return rc;
+	if (sz_write_all(fd, data, len) != 0) {
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
+			strerror(errno));
+		close(fd);
+		unlinkat(x->out, tmp, 0);
+		return rc;
+	}
+	return settle(x, path, tmp, fd, sha, len);
+}
+
+int files_copy(struct export *x, const char *path, int in)
+{
+	char tmp[SZ_MANIFEST_PATH_MAX + 16];
+	crypto_hash_sha256_state h;
+	uint8_t sha[32];
+	uint64_t size = 0;
+	int fd = -1, rc = open_temp(x, path, tmp, sizeof(tmp), &fd);
+	uint8_t *buf = rc == 0 ? malloc(COPY_CHUNK) : NULL;
+	if (rc == 0 && buf == NULL)
+		rc = sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
+	crypto_hash_sha256_init(&h);
+	while (rc == 0) {
+		ssize_t got = sz_read_full(in, buf, COPY_CHUNK);
+		if (got < 0)
+			rc = sz_err_set(x->err, SZ_E_IO, "cannot read the archive's "
+				"file for %s: %s", path, strerror(errno));
+		if (got <= 0)
+			break;
+		crypto_hash_sha256_update(&h, buf, (size_t)got);
+		size += (uint64_t)got;
+		if (sz_write_all(fd, buf, (size_t)got) != 0)
+			rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
+				strerror(errno));
+	}
+	free(buf);
+	close(in);
+	crypto_hash_sha256_final(&h, sha);
+	if (rc != 0) {
+		if (fd >= 0) {
+			close(fd);
+			unlinkat(x->out, tmp, 0);
+		}
+		return rc;
+	}
+	return settle(x, path, tmp, fd, sha, size);
+}
+
+void files_remove(struct export *x, const char *path)
+{
+	char dir[SZ_MANIFEST_PATH_MAX + 1];
+	unlinkat(x->out, path, 0);
+	snprintf(dir, sizeof(dir), "%s", path);
+	x->last_dir[0] = 0;
+	for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+		*slash = 0;
+		if (unlinkat(x->out, dir, AT_REMOVEDIR) != 0)
+			break;        /* not empty: its parents are not either */
+	}
+}
+
+bool files_nonempty(int out)
+{
+	int fd = dup(out);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return true;
+	}
+	bool any = false;
+	struct dirent *e;
+	while (!any && (e = readdir(d)) != NULL)
+		any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+			strcmp(e->d_name, SZ_MANIFEST_FILE) != 0 &&
+			strcmp(e->d_name, SZ_MANIFEST_SIG_FILE) != 0;
+	closedir(d);
+	return any;
+}
+
+/* One folder of the sweep: path (len bytes, "" at the top) is open as
+ * dfd, which this closes. */
+static int sweep_dir(struct export *x, int dfd, char *path, size_t len,
+	int depth)
+{
+	DIR *d = fdopendir(dfd);
+	if (d == NULL) {
+		close(dfd);
+		return sz_err_set(x->err, SZ_E_IO, "cannot read the export's "
+			"folder %s: %s", len ? path : ".", strerror(errno));
+	}
+	int rc = 0;
+	struct dirent *e;
+	uint8_t sha[32];
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		const char *name = e->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+		    (len == 0 && (strcmp(name, SZ_MANIFEST_FILE) == 0 ||
+		     strcmp(name, SZ_MANIFEST_SIG_FILE) == 0)))
+			continue;
+		size_t n = strlen(name);
+		if (len + n + 2 > SZ_MANIFEST_PATH_MAX + 64) {
+			unlinkat(dirfd(d), name, 0);
+			continue;
+		}
+		size_t at = len;
+		if (len)
+			path[at++] = '/';
+		memcpy(path + at, name, n + 1);
+		struct stat st;
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			rc = sz_err_set(x->err, SZ_E_IO, "cannot look at %s in the "
+				"export: %s", path, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && depth < SWEEP_DEPTH_MAX) {
+			int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY |
+				O_NOFOLLOW | O_CLOEXEC);
+			rc = sub < 0 ? sz_err_set(x->err, SZ_E_IO, "cannot open %s: "
+				"%s", path, strerror(errno)) :
+				sweep_dir(x, sub, path, at + n, depth + 1);
+			if (rc == 0)
+				unlinkat(dirfd(d), name, AT_REMOVEDIR);  /* if empty */
+		} else if (!S_ISREG(st.st_mode) || !state_file_get(x, path, sha)) {
+			if (unlinkat(dirfd(d), name, S_ISDIR(st.st_mode) ?
+			    AT_REMOVEDIR : 0) == 0)
+				x->stats->removed++;
+		}
+		path[len] = 0;
+	}
+	closedir(d);
+	return rc;
+}
+
+int files_sweep(struct export *x)
+{
+	char path[SZ_MANIFEST_PATH_MAX + 64 + 1] = "";
+	int dfd = dup(x->out);
+	if (dfd < 0)
+		return sz_err_set(x->err, SZ_E_IO, "cannot read the export: %s",
+			strerror(errno));
+	x->last_dir[0] = 0;
+	return sweep_dir(x, dfd, path, 0, 0);
+}
+
+int files_manifest(struct export *x, const char *trusted,
+	char sha256[SZ_ARCHIVE_SHA256_HEX])
+{
+	static const char tmp_m[] = EXPORT_TMP_MANIFEST;
+	static const char tmp_s[] = EXPORT_TMP_SIG;
+	struct sz_minisign_hash pre;
+	crypto_hash_sha256_state h;
+	struct sz_writer w;
+	struct sz_buf sig;
+	sqlite3_stmt *st = NULL;
+	uint8_t digest[SZ_MINISIGN_PREHASH], sha[32];
+	int sfd = -1, rc = 0;
+	int mfd = openat(x->out, tmp_m, O_WRONLY | O_CREAT | O_TRUNC |
+		O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (mfd < 0 || fchmod(mfd, 0644) != 0)
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot write the MANIFEST: %s",
+			strerror(errno));
+	sz_writer_init(&w, mfd);
+	sz_buf_init(&sig, SZ_MINISIGN_FILE_MAX);
+	sz_minisign_hash_init(&pre);
+	crypto_hash_sha256_init(&h);
+	x->stats->files = 0;
+	if (rc == 0)
+		rc = sz_sqlite_prepare(x->db, "SELECT path, sha256 FROM files"
+			" ORDER BY path", &st, x->err);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		char line[SZ_MANIFEST_LINE_MAX + 2], path[SZ_MANIFEST_PATH_MAX + 1];
+		sz_sqlite_text(path, sizeof(path), st, 0);
+		if (sqlite3_column_bytes(st, 1) != 32 ||
+		    !sz_manifest_path_ok(path, strlen(path)))
+			continue;
+		size_t n = sz_manifest_format_line(sqlite3_column_blob(st, 1), path,
+			line);
+		sz_minisign_hash_update(&pre, line, n);
+		crypto_hash_sha256_update(&h, (const uint8_t *)line, n);
+		if (sz_writer_write(&w, (const uint8_t *)line, n) != 0)
+			rc = sz_err_set(x->err, SZ_E_IO, "cannot write the MANIFEST: "
+				"%s", strerror(errno));
+		x->stats->files++;
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && sz_writer_flush(&w) != 0)
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot write the MANIFEST: %s",
+			strerror(errno));
+	sz_writer_free(&w);
+	sz_minisign_hash_final(&pre, digest);
+	crypto_hash_sha256_final(&h, sha);
+	if (rc == 0)
+		rc = sz_minisign_sign(x->o->key, digest, "signature from samizdat "
+			"mirror export", trusted, &sig, x->err);
+	if (rc == 0) {
+		sfd = openat(x->out, tmp_s, O_WRONLY | O_CREAT | O_TRUNC |
+			O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (sfd < 0 || fchmod(sfd, 0644) != 0 ||
+		    sz_write_all(sfd, sig.data, sig.len) != 0)
+			rc = sz_err_set(x->err, SZ_E_IO, "cannot write the "
+				"signature: %s", strerror(errno));
+	}
+	/* Every page reaches the disk before the MANIFEST naming it. */
+	if (rc == 0 && syncfs(x->out) != 0)
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot sync the export: %s",
+			strerror(errno));
+	if (rc == 0 && (fsync(mfd) != 0 || fsync(sfd) != 0))
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot sync the MANIFEST: %s",
+			strerror(errno));
+	if (mfd >= 0)
+		close(mfd);
+	if (sfd >= 0)
+		close(sfd);
+	if (rc != 0) {
+		unlinkat(x->out, tmp_m, 0);
+		unlinkat(x->out, tmp_s, 0);
+	}
+	sz_buf_free(&sig);
+	sodium_bin2hex(sha256, SZ_ARCHIVE_SHA256_HEX, sha, sizeof(sha));
+	return rc;
+}

@@ -1,0 +1,151 @@
+/*
+ * export_internal.h - shared by the export's files only: export.c (the
+ * run), export_state.c (what the last run wrote, and what waits to be
+ * rendered), export_files.c (files on disk, the MANIFEST) and
+ * export_pages.c (the page sources).
+ *
+ * Owners: every file of an export belongs to one owner, "kind:key" or a
+ * bare kind ("doc:12", "thread:ab12...", "home").  Rendering an owner
+ * writes all of its files; whatever it wrote last time and did not write
+ * now is removed.  Owners wait in the state's dirty table, in stages:
+ * changed documents first (they say which other owners they touch), then
+ * threads (which touch their e-mails' pages), then everything else.
+ */
+#ifndef SZ_MIRROR_EXPORT_INTERNAL_H
+#define SZ_MIRROR_EXPORT_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "mirror/export.h"
+#include "mirror/manifest.h"
+#include "web/archive/pages.h"
+
+#define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
+#define EXPORT_BATCH 256              /* owners read from the state at once */
+
+enum export_stage {
+	STAGE_CHANGED,                /* a document that changed: renders and
+	                                 says which owners it touches */
+	STAGE_THREAD,                 /* a thread: its e-mails' pages too */
+	STAGE_PAGE,                   /* a document whose page shows others */
+	STAGE_LIST,                   /* lists, indexes, the site's pages */
+	STAGE_COUNT
+};
+
+struct export {
+	const struct sz_export_opts *o;
+	struct sz_export_stats *stats;
+	struct sz_site site;          /* relative links, ".html" */
+	int out;                      /* the export's folder */
+	sqlite3 *db;                  /* the state */
+	sqlite3_stmt *st_get, *st_put, *st_stale, *st_drop, *st_dirty,
+		*st_dep, *st_deps, *st_undep;
+	int64_t run;                  /* this run's number */
+	enum export_stage stage;      /* the stage being rendered */
+	struct sz_buf page;           /* the page being written */
+	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
+	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* made last */
+	struct timespec last_progress;
+	uint64_t todo, done;          /* for the progress line */
+	struct sz_err *err;
+};
+
+/* ---- export_state.c -------------------------------------------------- */
+
+/* Opens (creating) the state database at path; *fresh says it is new. */
+int state_open(struct export *x, const char *path, bool *fresh);
+void state_close(struct export *x);
+int state_exec(struct export *x, const char *sql);
+/* A value of the meta table (0 or "" when absent). */
+int64_t state_meta_int(struct export *x, const char *key);
+void state_meta_text(struct export *x, const char *key, char *out,
+	size_t cap);
+int state_meta_set_int(struct export *x, const char *key, int64_t v);
+int state_meta_set_text(struct export *x, const char *key, const char *v);
+/* Queues an owner at a stage (an owner queued twice keeps the earlier). */
+int state_dirty(struct export *x, const char *owner, enum export_stage s);
+/* Up to EXPORT_BATCH owners of a stage after `after` (by name), into
+ * names (EXPORT_BATCH * EXPORT_OWNER_MAX bytes); *n how many. */
+int state_dirty_batch(struct export *x, enum export_stage s,
+	const char *after, char *names, size_t *n);
+uint64_t state_dirty_count(struct export *x);
+/* The owners a document showed up in last time (each queued), then
+ * forgotten; state_dep records one for this time. */
+int state_deps_requeue(struct export *x, int64_t doc);
+int state_dep(struct export *x, int64_t doc, const char *owner);
+/* The SHA-256 a path had last time: true if it is known. */
+bool state_file_get(struct export *x, const char *path, uint8_t sha[32]);
+/* Records a file as written (or found unchanged) by x->owner this run. */
+int state_file_put(struct export *x, const char *path,
+	const uint8_t sha[32], uint64_t size);
+/* Keeps a file of x->owner as it is (rendered before, unchanged):
+ * SZ_E_NOT_FOUND if the state does not list it. */
+int state_file_keep(struct export *x, const char *path);
+/* Removes the files of x->owner that this run did not write. */
+int state_owner_end(struct export *x);
+
+/* ---- export_files.c -------------------------------------------------- */
+
+/* Writes bytes as path (relative to the export) for x->owner, unless
+ * the file already holds exactly them. */
+int files_write(struct export *x, const char *path, const void *data,
+	size_t len);
+/* Copies an open file (read from its start, closed here) as path. */
+int files_copy(struct export *x, const char *path, int fd);
+/* Removes a file and the folders it leaves empty. */
+void files_remove(struct export *x, const char *path);
+/* Whether the export's folder holds anything but a MANIFEST and its
+ * signature (true on error: the caller refuses then). */
+bool files_nonempty(int out);
+/* Removes every file below the export that the state does not list
+ * (left by an interrupted run, or by someone else). */
+int files_sweep(struct export *x);
+/* Writes MANIFEST and MANIFEST.minisig from the state under their
+ * temporary names (EXPORT_TMP_MANIFEST, EXPORT_TMP_SIG), after every
+ * file of the export reached the disk; sha256 (hex) is the MANIFEST's.
+ * The caller renames them into place. */
+#define EXPORT_TMP_MANIFEST "." SZ_MANIFEST_FILE ".tmp"
+#define EXPORT_TMP_SIG "." SZ_MANIFEST_SIG_FILE ".tmp"
+int files_manifest(struct export *x, const char *trusted,
+	char sha256[SZ_ARCHIVE_SHA256_HEX]);
+
+/* ---- page sources ---------------------------------------------------- */
+
+/* A kind of owner: "doc" owns "doc:12"; a kind without keys owns itself
+ * ("home"). */
+struct export_kind {
+	const char *name;
+	int (*render)(struct export *x, const char *key);  /* NULL key: bare */
+};
+
+/* Where pages come from: the archive (export_pages.c); the forum's
+ * boards and threads are a second source of the same shape.  Each keeps
+ * its own place in its own change log (meta "<name>_seq"). */
+struct export_source {
+	const char *name;
+	const struct export_kind *kinds;
+	size_t nkinds;
+	/* Queues everything it has (a first or rebuilt export); *seq
+	 * receives its change log's position, read before anything else. */
+	int (*queue_all)(struct export *x, int64_t *seq);
+	/* Queues what changed after *seq; advances *seq. */
+	int (*queue_changes)(struct export *x, int64_t *seq);
+	/* Queues the owners every run renders again (cheap, always current:
+	 * the stylesheet, the browse and search pages). */
+	int (*queue_always)(struct export *x);
+};
+
+extern const struct export_source export_archive;   /* export_pages.c */
+
+/* Renders a page of the site into x->page and writes it as file (the
+ * page's path, without its leading "/", plus ext; "index.html" for "/"),
+ * unless it does not exist (404: nothing written).  *pages (if not NULL)
+ * receives how many pages its list has. */
+int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
+	const struct sz_page_args *args, const char *ext, size_t *pages);
+
+#endif

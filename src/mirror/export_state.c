@@ -1,0 +1,307 @@
+/*
+ * export_state.c - what an export remembers between runs, in a SQLite
+ * file of its own: every file it wrote (path, owner, SHA-256, size, the
+ * run that last wrote it), which owners each document showed up in, and
+ * a few values (the archive's change-log position, the signed version,
+ * the MANIFEST it wrote).  Owners waiting to be rendered in this run are
+ * a temporary table, so a million of them cost disk, not memory.
+ *
+ * It holds no secret and nothing about anyone's connection: only what
+ * the public export itself shows.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mirror/export_internal.h"
+#include "store/sqlite_internal.h"
+
+static const char schema[] =
+	"PRAGMA journal_mode = DELETE;"
+	"PRAGMA synchronous = NORMAL;"
+	"PRAGMA cache_size = -16384;"
+	"PRAGMA temp_store = FILE;"
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY,"
+	"  owner TEXT NOT NULL, sha256 BLOB NOT NULL, size INTEGER NOT NULL,"
+	"  run INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS files_owner ON files(owner, run);"
+	"CREATE TABLE IF NOT EXISTS deps (doc INTEGER NOT NULL,"
+	"  owner TEXT NOT NULL, PRIMARY KEY (doc, owner)) WITHOUT ROWID;"
+	"CREATE TEMP TABLE dirty (stage INTEGER NOT NULL, owner TEXT NOT NULL,"
+	"  PRIMARY KEY (owner)) WITHOUT ROWID;"
+	"CREATE INDEX temp.dirty_stage ON dirty(stage, owner);";
+
+static int prepare(struct export *x, const char *sql, sqlite3_stmt **st)
+{
+	return sz_sqlite_prepare(x->db, sql, st, x->err);
+}
+
+int state_open(struct export *x, const char *path, bool *fresh)
+{
+	int rc = 0;
+	if (sqlite3_open_v2(path, &x->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		return sz_err_set(x->err, SZ_E_IO, "cannot open the export's state "
+			"%s: %s", path, x->db ? sqlite3_errmsg(x->db) :
+			"out of memory");
+	sqlite3_busy_timeout(x->db, 5000);
+	rc = sz_sqlite_exec(x->db, schema, x->err, "opening the export's state");
+	if (rc == 0)
+		rc = prepare(x, "SELECT sha256 FROM files WHERE path = ?",
+			&x->st_get);
+	if (rc == 0)
+		rc = prepare(x, "INSERT INTO files (path, owner, sha256, size, run)"
+			" VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+			" owner = excluded.owner, sha256 = excluded.sha256,"
+			" size = excluded.size, run = excluded.run", &x->st_put);
+	if (rc == 0)
+		rc = prepare(x, "SELECT path FROM files WHERE owner = ? AND run != ?"
+			" LIMIT 256", &x->st_stale);
+	if (rc == 0)
+		rc = prepare(x, "DELETE FROM files WHERE path = ?", &x->st_drop);
+	if (rc == 0)
+		rc = prepare(x, "INSERT INTO dirty (owner, stage) VALUES (?, ?)"
+			" ON CONFLICT (owner) DO UPDATE SET"
+			" stage = min(stage, excluded.stage)", &x->st_dirty);
+	if (rc == 0)
+		rc = prepare(x, "INSERT OR IGNORE INTO deps (doc, owner) VALUES"
+			" (?, ?)", &x->st_dep);
+	if (rc == 0)
+		rc = prepare(x, "SELECT owner FROM deps WHERE doc = ?", &x->st_deps);
+	if (rc == 0)
+		rc = prepare(x, "DELETE FROM deps WHERE doc = ?", &x->st_undep);
+	*fresh = rc == 0 && state_meta_int(x, "run") == 0;
+	return rc;
+}
+
+void state_close(struct export *x)
+{
+	sqlite3_stmt *all[] = { x->st_get, x->st_put, x->st_stale, x->st_drop,
+		x->st_dirty, x->st_dep, x->st_deps, x->st_undep };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		sqlite3_finalize(all[i]);
+	if (x->db != NULL)
+		sqlite3_close_v2(x->db);
+	x->db = NULL;
+}
+
+int state_exec(struct export *x, const char *sql)
+{
+	return sz_sqlite_exec(x->db, sql, x->err, "updating the export's state");
+}
+
+int64_t state_meta_int(struct export *x, const char *key)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(x->db, "SELECT value FROM meta WHERE key = ?", -1,
+	    &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+void state_meta_text(struct export *x, const char *key, char *out,
+	size_t cap)
+{
+	sqlite3_stmt *st;
+	out[0] = 0;
+	if (sqlite3_prepare_v2(x->db, "SELECT value FROM meta WHERE key = ?", -1,
+	    &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sz_sqlite_text(out, cap, st, 0);
+	sqlite3_finalize(st);
+}
+
+static int meta_set(struct export *x, const char *key, const char *text,
+	int64_t v)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(x, "INSERT OR REPLACE INTO meta (key, value) VALUES"
+		" (?, ?)", &st);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (text != NULL)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 2, v);
+	if (sz_sqlite_step(st) != SQLITE_DONE)
+		rc = sz_sqlite_error(x->db, x->err, "updating the export's state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int state_meta_set_int(struct export *x, const char *key, int64_t v)
+{
+	return meta_set(x, key, NULL, v);
+}
+
+int state_meta_set_text(struct export *x, const char *key, const char *v)
+{
+	return meta_set(x, key, v, 0);
+}
+
+/* Runs a prepared statement to its end, reset for the next use. */
+static int run(struct export *x, sqlite3_stmt *st, const char *what)
+{
+	int s = sz_sqlite_step(st);
+	int rc = s == SQLITE_DONE || s == SQLITE_ROW ? 0 :
+		sz_sqlite_error(x->db, x->err, what);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int state_dirty(struct export *x, const char *owner, enum export_stage s)
+{
+	if (strlen(owner) >= EXPORT_OWNER_MAX)
+		return 0;   /* no page can carry such a key: nothing to render */
+	sqlite3_bind_text(x->st_dirty, 1, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int(x->st_dirty, 2, (int)s);
+	return run(x, x->st_dirty, "queueing a page");
+}
+
+int state_dirty_batch(struct export *x, enum export_stage s,
+	const char *after, char *names, size_t *n)
+{
+	sqlite3_stmt *st;
+	*n = 0;
+	int rc = prepare(x, "SELECT owner FROM dirty WHERE stage = ? AND"
+		" owner > ? ORDER BY owner LIMIT ?", &st);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, (int)s);
+	sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, EXPORT_BATCH);
+	while (*n < EXPORT_BATCH && sz_sqlite_step(st) == SQLITE_ROW) {
+		sz_sqlite_text(names + *n * EXPORT_OWNER_MAX, EXPORT_OWNER_MAX, st,
+			0);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+uint64_t state_dirty_count(struct export *x)
+{
+	sqlite3_stmt *st;
+	uint64_t n = 0;
+	if (sqlite3_prepare_v2(x->db, "SELECT count(*) FROM dirty", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Threads render their e-mails' pages; a document's page shows other
+ * documents (an e-mail its attachments); the rest are lists. */
+static enum export_stage stage_of(const char *owner)
+{
+	if (strncmp(owner, "thread:", 7) == 0)
+		return STAGE_THREAD;
+	if (strncmp(owner, "doc:", 4) == 0)
+		return STAGE_PAGE;
+	return STAGE_LIST;
+}
+
+int state_deps_requeue(struct export *x, int64_t doc)
+{
+	char owner[EXPORT_OWNER_MAX];
+	int rc = 0;
+	/* Queueing writes the dirty table while this reads deps: SQLite
+	 * allows that on one connection. */
+	sqlite3_bind_int64(x->st_deps, 1, doc);
+	while (rc == 0 && sz_sqlite_step(x->st_deps) == SQLITE_ROW) {
+		sz_sqlite_text(owner, sizeof(owner), x->st_deps, 0);
+		rc = state_dirty(x, owner, stage_of(owner));
+	}
+	sqlite3_reset(x->st_deps);
+	if (rc == 0) {
+		sqlite3_bind_int64(x->st_undep, 1, doc);
+		rc = run(x, x->st_undep, "forgetting a document's pages");
+	}
+	return rc;
+}
+
+int state_dep(struct export *x, int64_t doc, const char *owner)
+{
+	if (strlen(owner) >= EXPORT_OWNER_MAX)
+		return 0;
+	sqlite3_bind_int64(x->st_dep, 1, doc);
+	sqlite3_bind_text(x->st_dep, 2, owner, -1, SQLITE_STATIC);
+	int rc = run(x, x->st_dep, "recording a document's pages");
+	return rc ? rc : state_dirty(x, owner, stage_of(owner));
+}
+
+bool state_file_get(struct export *x, const char *path, uint8_t sha[32])
+{
+	bool found = false;
+	sqlite3_bind_text(x->st_get, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(x->st_get) == SQLITE_ROW &&
+	    sqlite3_column_bytes(x->st_get, 0) == 32) {
+		memcpy(sha, sqlite3_column_blob(x->st_get, 0), 32);
+		found = true;
+	}
+	sqlite3_reset(x->st_get);
+	sqlite3_clear_bindings(x->st_get);
+	return found;
+}
+
+int state_file_put(struct export *x, const char *path, const uint8_t sha[32],
+	uint64_t size)
+{
+	sqlite3_bind_text(x->st_put, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x->st_put, 2, x->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(x->st_put, 3, sha, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(x->st_put, 4, (int64_t)size);
+	sqlite3_bind_int64(x->st_put, 5, x->run);
+	return run(x, x->st_put, "recording a file");
+}
+
+int state_file_keep(struct export *x, const char *path)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(x, "UPDATE files SET run = ?, owner = ? WHERE path = ?",
+		&st);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, x->run);
+	sqlite3_bind_text(st, 2, x->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC);
+	rc = run(x, st, "keeping a file");
+	if (rc == 0 && sqlite3_changes(x->db) == 0)
+		rc = SZ_E_NOT_FOUND;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int state_owner_end(struct export *x)
+{
+	char paths[256][SZ_MANIFEST_PATH_MAX + 1];
+	size_t n;
+	int rc = 0;
+	do {
+		n = 0;
+		sqlite3_bind_text(x->st_stale, 1, x->owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x->st_stale, 2, x->run);
+		while (n < 256 && sqlite3_step(x->st_stale) == SQLITE_ROW)
+			sz_sqlite_text(paths[n++], sizeof(paths[0]), x->st_stale, 0);
+		sqlite3_reset(x->st_stale);
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			files_remove(x, paths[i]);
+			x->stats->removed++;
+			sqlite3_bind_text(x->st_drop, 1, paths[i], -1, SQLITE_STATIC);
+			rc = run(x, x->st_drop, "forgetting a file");
+		}
+	} while (rc == 0 && n == 256);
+	return rc;
+}

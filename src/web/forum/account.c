@@ -1,0 +1,326 @@
+/*
+ * account.c - members' accounts: joining with a name and a password only
+ * (no e-mail: nothing to subpoena, nothing to recover), logging in,
+ * changing the password, choosing a flag, deleting the account, and
+ * invitations.  Passwords are Argon2id strings (libsodium) checked under
+ * a bounded number of slots, each costing forum.argon2_memlimit_mb; a
+ * name nobody has is checked against a real hash too, so the answer's
+ * time says nothing.  Joining spends the forum's hourly registration
+ * budget (everyone together: there are no addresses to count by), and
+ * each account has its own budget of login tries.
+ */
+#include <errno.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "web/forum/forum.h"
+#include "web/forum/names.h"
+
+#define SLOT_WAIT_S 10
+
+struct sz_forum_slots {
+	sem_t sem;
+	char dummy[SZ_FORUM_HASH_MAX + 1];   /* for names nobody has */
+	unsigned long long ops;
+	size_t mem;
+};
+
+#define fail sz_forum_refuse
+
+struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
+	unsigned n)
+{
+	struct sz_forum_slots *s = calloc(1, sizeof(*s));
+	uint8_t junk[32];
+	if (s == NULL)
+		return NULL;
+	s->ops = cfg->forum_argon2_opslimit;
+	s->mem = (size_t)cfg->forum_argon2_memlimit_mb << 20;
+	randombytes_buf(junk, sizeof(junk));
+	if (sem_init(&s->sem, 0, n) != 0 ||
+	    crypto_pwhash_str(s->dummy, (const char *)junk, sizeof(junk), s->ops,
+		    s->mem) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sz_forum_slots_free(struct sz_forum_slots *s)
+{
+	if (s == NULL)
+		return;
+	sem_destroy(&s->sem);
+	free(s);
+}
+
+/* Waits for a slot, at most SLOT_WAIT_S: a flood of logins queues no
+ * further than that and gets a "busy" page. */
+static bool slot_take(struct sz_forum_slots *s)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SLOT_WAIT_S;
+	while (sem_timedwait(&s->sem, &until) != 0)
+		if (errno != EINTR)
+			return false;
+	return true;
+}
+
+static int hash_password(struct sz_forum_slots *s, const char *pw,
+	char out[SZ_FORUM_HASH_MAX + 1], struct sz_forum_done *d)
+{
+	if (!slot_take(s))
+		return fail(d, 503, "The server is busy; please try again in a "
+			"minute.");
+	int rc = crypto_pwhash_str(out, pw, strlen(pw), s->ops, s->mem);
+	sem_post(&s->sem);
+	return rc ? fail(d, 503, "The server is short of memory; please try "
+		"again in a minute.") : 0;
+}
+
+/* 0 if pw matches hash (or, with hash NULL, after the same work). */
+static int verify(struct sz_forum_slots *s, const char *hash, const char *pw,
+	struct sz_forum_done *d)
+{
+	if (!slot_take(s))
+		return fail(d, 503, "The server is busy; please try again in a "
+			"minute.");
+	int ok = crypto_pwhash_str_verify(hash && hash[0] ? hash : s->dummy, pw,
+		strlen(pw)) == 0 && hash && hash[0];
+	sem_post(&s->sem);
+	return ok ? 0 : fail(d, 403, "Wrong name or password.");
+}
+
+static int check_password(const char *pw, struct sz_forum_done *d)
+{
+	size_t n = pw ? strlen(pw) : 0;
+	if (n < SZ_FORUM_PASSWORD_MIN)
+		return fail(d, 400, "A password has %d characters at least: a "
+			"few words you remember are best.", SZ_FORUM_PASSWORD_MIN);
+	if (n > SZ_FORUM_PASSWORD_MAX)
+		return fail(d, 400, "A password can be at most %d characters.",
+			SZ_FORUM_PASSWORD_MAX);
+	return 0;
+}
+
+/* An invitation code's hash: letters and digits only, lowercase. */
+static int invite_hash(const char *code, uint8_t hash[32])
+{
+	char clean[64];
+	size_t k = 0;
+	for (const char *p = code; p && *p && k + 1 < sizeof(clean); p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))
+			clean[k++] = c;
+		else if (c != '-' && c != ' ')
+			return SZ_E_INVAL;
+	}
+	if (k != 16)
+		return SZ_E_INVAL;
+	crypto_generichash(hash, 32, (const uint8_t *)clean, k,
+		(const uint8_t *)"sz-forum-invite", 15);
+	return 0;
+}
+
+int sz_forum_invite(struct sz_forum *f, char code[SZ_FORUM_INVITE_CHARS + 1],
+	struct sz_err *err)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	uint8_t raw[16], hash[32];
+	randombytes_buf(raw, sizeof(raw));
+	size_t k = 0;
+	for (size_t i = 0; i < 16; i++) {
+		if (i > 0 && i % 4 == 0)
+			code[k++] = '-';
+		code[k++] = alphabet[raw[i] & 31];
+	}
+	code[k] = '\0';
+	sodium_memzero(raw, sizeof(raw));
+	invite_hash(code, hash);
+	return f->ops->invite_add(f, hash, err);
+}
+
+int sz_forum_register(const struct sz_forum_site *site,
+	struct sz_forum_slots *slots, const char *name, const char *password,
+	const char *invite, struct sz_forum_done *d)
+{
+	struct sz_forum *f = site->forum;
+	const char *mode = site->cfg->forum_registration;
+	struct sz_forum_member m;
+	struct sz_err err;
+	uint8_t code[32];
+	char why[240];
+	memset(d, 0, sizeof(*d));
+	memset(&m, 0, sizeof(m));
+	bool invited = strcmp(mode, "invite") == 0;
+	if (sz_name_check(name ? name : "", name ? strlen(name) : 0, m.name,
+	    m.key, why, sizeof(why)) != 0)
+		return fail(d, 400, "%s", why);
+	int rc = check_password(password, d);
+	if (rc == 0 && invited && (invite == NULL || invite_hash(invite,
+	    code) != 0))
+		rc = fail(d, 400, "Joining takes an invitation code (four groups "
+			"of four letters and digits) from the forum's staff.");
+	if (rc != 0)
+		return rc;
+	int taken = f->ops->key_taken(f, m.key, &err);
+	if (taken == 1)
+		return fail(d, 409, "That name is taken, or looks too much like "
+			"one that is; choose another.");
+	if (taken < 0)
+		return fail(d, 500, "The forum cannot be read now (%s).", err.msg);
+	/* The budget is spent before Argon2 runs: a flood costs no CPU. */
+	rc = f->ops->budget_take(f, SZ_BUDGET_REGISTER, 0, time(NULL) / 3600,
+		(int64_t)site->cfg->forum_registrations_per_hour, &err);
+	if (rc == SZ_E_LIMIT)
+		return fail(d, 429, "Many people joined in the last hour, more than "
+			"this forum takes; please come back in an hour.");
+	if (rc != 0)
+		return fail(d, 500, "The forum cannot count now (%s).", err.msg);
+	if ((rc = hash_password(slots, password, m.password_hash, d)) != 0)
+		return rc;
+	m.role = SZ_FORUM_MEMBER;
+	m.state = strcmp(mode, "approval") == 0 ? SZ_MEMBER_PENDING :
+		SZ_MEMBER_ACTIVE;
+	struct tm tm;
+	time_t now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(m.joined_day, sizeof(m.joined_day), "%Y-%m-%d", &tm);
+	int64_t id = 0;
+	rc = f->ops->member_create(f, &m, invited ? code : NULL, &id, &err);
+	sodium_memzero(m.password_hash, sizeof(m.password_hash));
+	if (rc == SZ_E_EXISTS)
+		return fail(d, 409, "That name is taken, or looks too much like "
+			"one that is; choose another.");
+	if (rc == SZ_E_NOT_FOUND)
+		return fail(d, 403, "That invitation code is unknown or used "
+			"already.");
+	if (rc != 0)
+		return fail(d, 500, "The account could not be saved (%s).", err.msg);
+	d->id = id;
+	snprintf(d->go, sizeof(d->go), m.state == SZ_MEMBER_PENDING ?
+		"/forum/login?note=approval" : "/forum?note=welcome");
+	return 0;
+}
+
+int sz_forum_login(const struct sz_forum_site *site,
+	struct sz_forum_slots *slots, const char *name, const char *password,
+	struct sz_forum_done *d)
+{
+	struct sz_forum *f = site->forum;
+	struct sz_forum_member *m = sodium_malloc(sizeof(*m));
+	char key[SZ_FORUM_KEY_MAX + 1];
+	memset(d, 0, sizeof(*d));
+	if (m == NULL)
+		return fail(d, 503, "The server is short of memory.");
+	memset(m, 0, sizeof(*m));
+	bool known = name && password &&
+		sz_name_key(name, strlen(name), key) == 0 &&
+		f->ops->member_find(f, key, m, NULL) == 0 &&
+		m->state != SZ_MEMBER_DELETED;
+	int rc = 0;
+	/* each account has its own budget of tries: guessing one member's
+	 * password is slow, and slows no one else */
+	if (known && f->ops->budget_take(f, SZ_BUDGET_LOGIN, m->id,
+	    time(NULL) / 3600, SZ_FORUM_LOGINS_PER_HOUR, NULL) != 0)
+		rc = fail(d, 429, "Too many tries for this account in the last "
+			"hour; please wait.");
+	if (rc == 0)
+		rc = verify(slots, known ? m->password_hash : NULL,
+			password ? password : "", d);
+	if (rc == 0 && m->banned)
+		rc = fail(d, 403, "This account is banned.");
+	else if (rc == 0 && m->state == SZ_MEMBER_PENDING)
+		rc = fail(d, 403, "Your account waits for a moderator's approval; "
+			"log in once it is approved.");
+	if (rc == 0)
+		d->id = m->id;
+	sodium_free(m);
+	return rc;
+}
+
+/* The viewer's own row, fresh (in m, sodium_malloc'd: it holds the
+ * password's hash; the caller frees it in every case), once the password
+ * they typed matches it. */
+static int own_row(const struct sz_forum_site *site,
+	struct sz_forum_slots *slots, const struct sz_forum_viewer *v,
+	const char *password, struct sz_forum_member **m,
+	struct sz_forum_done *d)
+{
+	memset(d, 0, sizeof(*d));
+	if ((*m = sodium_malloc(sizeof(**m))) == NULL)
+		return fail(d, 503, "The server is short of memory.");
+	if (!v->member)
+		return fail(d, 403, "Log in first.");
+	if (site->forum->ops->member_get(site->forum, v->m.id, *m, NULL) != 0 ||
+	    (*m)->state == SZ_MEMBER_DELETED)
+		return fail(d, 404, "Your account is gone.");
+	return verify(slots, (*m)->password_hash, password ? password : "", d);
+}
+
+int sz_forum_change_password(const struct sz_forum_site *site,
+	struct sz_forum_slots *slots, const struct sz_forum_viewer *v,
+	const char *old_password, const char *new_password,
+	struct sz_forum_done *d)
+{
+	struct sz_forum_member *m = NULL;
+	char hash[SZ_FORUM_HASH_MAX + 1];
+	struct sz_err err;
+	int rc = own_row(site, slots, v, old_password, &m, d);
+	if (rc == 0)
+		rc = check_password(new_password, d);
+	if (rc == 0)
+		rc = hash_password(slots, new_password, hash, d);
+	if (rc == 0 && site->forum->ops->member_set_password(site->forum,
+	    m->id, hash, &err) != 0)
+		rc = fail(d, 500, "The password could not be saved (%s).",
+			err.msg);
+	if (rc == 0)
+		snprintf(d->go, sizeof(d->go), "/forum/account?note=password");
+	sodium_memzero(hash, sizeof(hash));
+	if (m != NULL)
+		sodium_free(m);
+	return rc;
+}
+
+int sz_forum_delete_account(const struct sz_forum_site *site,
+	struct sz_forum_slots *slots, const struct sz_forum_viewer *v,
+	const char *password, struct sz_forum_done *d)
+{
+	struct sz_forum_member *m = NULL;
+	struct sz_err err;
+	int rc = own_row(site, slots, v, password, &m, d);
+	if (rc == 0 && site->forum->ops->member_delete(site->forum, m->id,
+	    &err) != 0)
+		rc = fail(d, 500, "The account could not be deleted (%s).",
+			err.msg);
+	if (rc == 0)
+		snprintf(d->go, sizeof(d->go), "/forum?note=bye");
+	if (m != NULL)
+		sodium_free(m);
+	return rc;
+}
+
+int sz_forum_set_country(const struct sz_forum_site *site,
+	const struct sz_forum_viewer *v, const char *code,
+	struct sz_forum_done *d)
+{
+	struct sz_err err;
+	memset(d, 0, sizeof(*d));
+	if (!v->member)
+		return fail(d, 403, "Log in first.");
+	if (code == NULL || (code[0] && !sz_forum_country_ok(code)))
+		return fail(d, 400, "There is no such flag.");
+	if (site->forum->ops->member_set_labels(site->forum, v->m.id, NULL, NULL,
+	    code, &err) != 0)
+		return fail(d, 500, "The flag could not be saved (%s).", err.msg);
+	snprintf(d->go, sizeof(d->go), "/forum/account?note=country");
+	return 0;
+}

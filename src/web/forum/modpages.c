@@ -1,0 +1,353 @@
+/*
+ * modpages.c - the pages around a post and around moderation: editing a
+ * post, its history (its author and staff only), reporting it, the
+ * staff's queue (posts and members awaiting approval, open reports), and
+ * the public moderation log (who, what, when, why).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/forum/fview.h"
+
+/* A post the viewer may see, with its source if asked; else 0 with p
+ * zeroed. */
+static bool visible_post(struct sz_forum_page *pg, int64_t id, bool source,
+	struct sz_forum_post *p)
+{
+	struct sz_forum *f = pg->site->forum;
+	const struct sz_forum_viewer *v = pg->viewer;
+	if (id == 0 || f->ops->post_get(f, id, source, p, NULL) != 0)
+		return false;
+	bool mine = v->member && v->m.id == p->author.id;
+	if (p->state == SZ_POST_VISIBLE || v->staff ||
+	    (p->state == SZ_POST_PENDING && mine))
+		return true;
+	sz_forum_post_clear(p);
+	return false;
+}
+
+int fpage_edit(struct sz_forum_page *pg, const struct sz_forum_args *a)
+{
+	struct sz_forum_post p;
+	if (!visible_post(pg, a->id, true, &p))
+		return fv_missing(pg, 404, "There is no such post.");
+	if (!fv_may_edit(pg, &p)) {
+		sz_forum_post_clear(&p);
+		return fv_missing(pg, 403, "Only its author (for a while after "
+			"posting) and the moderators may edit a post.");
+	}
+	char action[64];
+	snprintf(action, sizeof(action), "/forum/post/%lld/edit",
+		(long long)p.id);
+	int rc = fv_begin(pg, "Edit a post");
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, "<p class=\"crumbs\">");
+	char back[96];
+	snprintf(back, sizeof(back), "/forum/thread/%lld", (long long)p.thread_id);
+	if (rc == 0)
+		rc = fv_a(pg, back, p.thread_title);
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, " ›</p>\n");
+	if (rc == 0 && a->error)
+		rc = fv_notice(pg, a->error, true);
+	struct fv_form form = { action, "Edit the post", "Save the change",
+		false, NULL, a->draft ? a->draft : p.source, 0, NULL, NULL };
+	if (rc == 0)
+		rc = fv_post_form(pg, &form);
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, "<p class=\"note\">What the post says now "
+			"is kept in its history, which you and the moderators can "
+			"see.</p>\n");
+	sz_forum_post_clear(&p);
+	return rc ? rc : fv_end(pg);
+}
+
+int fpage_history(struct sz_forum_page *pg, const struct sz_forum_args *a)
+{
+	struct sz_forum *f = pg->site->forum;
+	const struct sz_forum_viewer *v = pg->viewer;
+	struct sz_forum_post p;
+	if (!visible_post(pg, a->id, true, &p))
+		return fv_missing(pg, 404, "There is no such post.");
+	if (!v->staff && !(v->member && v->m.id == p.author.id)) {
+		sz_forum_post_clear(&p);
+		return fv_missing(pg, 403, "A post's history is for its author "
+			"and the moderators.");
+	}
+	struct sz_forum_edit *e = NULL;
+	size_t n = 0;
+	if (f->ops->post_edits(f, p.id, &e, &n, NULL) != 0) {
+		sz_forum_post_clear(&p);
+		return SZ_E_IO;
+	}
+	struct sz_buf *b = pg->out;
+	char back[96], when[40];
+	snprintf(back, sizeof(back), "/forum/thread/%lld/page/%lld#p%lld",
+		(long long)p.thread_id,
+		(long long)((p.position - 1) / SZ_FORUM_PER_PAGE + 1),
+		(long long)p.id);
+	int rc = fv_begin(pg, "A post's history");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>A post's history</h1>\n<p>");
+	if (rc == 0)
+		rc = fv_a(pg, back, p.thread_title);
+	if (rc == 0)
+		rc = sz_buf_printf(b, " #%lld, edited %lld time%s. Oldest first; "
+			"the post itself says what it says now.</p>\n<ol class=\""
+			"history\">\n", (long long)p.position, (long long)n,
+			n == 1 ? "" : "s");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		fv_time(e[i].at, when, sizeof(when));
+		rc = sz_buf_printf(b, "<li><p class=\"meta\">Before the edit of %s "
+			"by ", when);
+		if (rc == 0)
+			rc = fv_escape(b, e[i].editor);
+		if (rc == 0)
+			rc = sz_buf_puts(b, ":</p><pre class=\"text\">");
+		if (rc == 0)
+			rc = fv_escape(b, e[i].source);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</pre></li>\n");
+	}
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</ol>\n<h2>Now</h2>\n<pre class=\"text\">");
+	if (rc == 0)
+		rc = fv_escape(b, p.source);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</pre>\n");
+	sz_forum_edits_free(e, n);
+	sz_forum_post_clear(&p);
+	return rc ? rc : fv_end(pg);
+}
+
+int fpage_report(struct sz_forum_page *pg, const struct sz_forum_args *a)
+{
+	const struct sz_forum_viewer *v = pg->viewer;
+	struct sz_forum_post p;
+	if (!visible_post(pg, a->id, false, &p) || p.state != SZ_POST_VISIBLE) {
+		sz_forum_post_clear(&p);
+		return fv_missing(pg, 404, "There is no such post.");
+	}
+	if (!v->member) {
+		sz_forum_post_clear(&p);
+		return fv_missing(pg, 403, "Log in to report a post.");
+	}
+	struct sz_buf *b = pg->out;
+	int rc = fv_begin(pg, "Report a post");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>Report a post</h1>\n");
+	if (rc == 0 && a->error)
+		rc = fv_notice(pg, a->error, true);
+	if (rc == 0)
+		rc = fv_post(pg, &p, NULL);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<form method=\"post\" action=\"%s/forum/post/"
+			"%lld/report\">", pg->base, (long long)p.id);
+	if (rc == 0)
+		rc = fv_csrf(pg);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<label for=\"reason\">What is wrong with it?"
+			"</label><textarea id=\"reason\" name=\"reason\" rows=\"3\" "
+			"maxlength=\"%d\" required>", SZ_FORUM_REASON_CHARS * 4);
+	if (rc == 0)
+		rc = fv_escape(b, a->draft);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</textarea><p class=\"note\">The moderators "
+			"see your report and your name; nobody else does.</p><button>"
+			"Report it</button></form>\n");
+	sz_forum_post_clear(&p);
+	return rc ? rc : fv_end(pg);
+}
+
+static int queue_members(struct sz_forum_page *pg)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_member *m = NULL;
+	size_t n = 0;
+	if (f->ops->member_list(f, true, 50, &m, &n, NULL) != 0)
+		return SZ_E_IO;
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_printf(b, "<h2>Members awaiting approval (%zu)</h2>\n"
+		"<ul class=\"queue\">\n", n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = sz_buf_puts(b, "<li>");
+		if (rc == 0)
+			rc = fv_name(pg, m[i].id, m[i].name, false);
+		if (rc == 0)
+			rc = sz_buf_printf(b, " <span class=\"meta\">joined %s</span> "
+				"<form class=\"mod\" method=\"post\" action=\"%s/forum/mod/"
+				"member/%lld\">", m[i].joined_day, pg->base,
+				(long long)m[i].id);
+		if (rc == 0)
+			rc = fv_csrf(pg);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "<input type=\"hidden\" name=\"from\" value="
+				"\"queue\"><select name=\"action\" aria-label=\"Moderation\">"
+				"<option value=\"approve_member\">Approve</option><option "
+				"value=\"reject_member\">Reject</option></select> <input "
+				"type=\"text\" name=\"reason\" maxlength=\"500\" "
+				"placeholder=\"Why\" aria-label=\"Why\"> <button>Moderate"
+				"</button></form></li>\n");
+	}
+	if (rc == 0 && n == 0)
+		rc = sz_buf_puts(b, "<li>None.</li>\n");
+	free(m);
+	return rc ? rc : sz_buf_puts(b, "</ul>\n");
+}
+
+static int queue_reports(struct sz_forum_page *pg)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_report *r = NULL;
+	size_t n = 0;
+	if (f->ops->reports_open(f, 50, &r, &n, NULL) != 0)
+		return SZ_E_IO;
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_printf(b, "<h2>Reports (%zu)</h2>\n", n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char when[40];
+		fv_time(r[i].at, when, sizeof(when));
+		rc = sz_buf_puts(b, "<div class=\"report\"><p class=\"meta\">");
+		if (rc == 0)
+			rc = fv_name(pg, r[i].reporter_id, r[i].reporter, false);
+		if (rc == 0)
+			rc = sz_buf_printf(b, " reported on %s: <q>", when);
+		if (rc == 0)
+			rc = fv_escape(b, r[i].reason);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</q></p>");
+		struct sz_forum_post p;
+		if (rc == 0 && f->ops->post_get(f, r[i].post_id, false, &p,
+		    NULL) == 0) {
+			rc = fv_post(pg, &p, NULL);
+			sz_forum_post_clear(&p);
+		}
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</div>\n");
+	}
+	if (rc == 0 && n == 0)
+		rc = sz_buf_puts(b, "<p>None open.</p>\n");
+	free(r);
+	return rc;
+}
+
+int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
+{
+	struct sz_forum *f = pg->site->forum;
+	if (!pg->viewer->staff)
+		return fv_missing(pg, 403, "The moderation queue is for the "
+			"forum's staff.");
+	struct sz_forum_post *posts = NULL;
+	size_t n = 0;
+	if (f->ops->posts_pending(f, 50, &posts, &n, NULL) != 0)
+		return SZ_E_IO;
+	pg->in_queue = true;
+	struct sz_buf *b = pg->out;
+	int rc = fv_begin(pg, "Moderation queue");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>Moderation queue</h1>\n");
+	if (rc == 0 && fv_note(a->note))
+		rc = fv_notice(pg, fv_note(a->note), false);
+	if (rc == 0 && a->error)
+		rc = fv_notice(pg, a->error, true);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<h2>Posts awaiting approval (%zu)</h2>\n", n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = fv_post(pg, &posts[i], NULL);
+	if (rc == 0 && n == 0)
+		rc = sz_buf_puts(b, "<p>None.</p>\n");
+	if (rc == 0)
+		rc = queue_members(pg);
+	if (rc == 0)
+		rc = queue_reports(pg);
+	sz_forum_posts_free(posts, n);
+	return rc ? rc : fv_end(pg);
+}
+
+#define LOG_PAGE 50
+
+static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
+{
+	char path[64];
+	switch (l->target) {
+	case SZ_TARGET_THREAD:
+		snprintf(path, sizeof(path), "/forum/thread/%lld",
+			(long long)l->target_id);
+		return fv_a(pg, path, l->about);
+	case SZ_TARGET_MEMBER:
+		snprintf(path, sizeof(path), "/forum/member/%lld",
+			(long long)l->target_id);
+		return fv_a(pg, path, l->about);
+	case SZ_TARGET_POST:
+		if (fv_live(pg)) {
+			snprintf(path, sizeof(path), "/forum/post/%lld",
+				(long long)l->target_id);
+			return fv_a(pg, path, l->about);
+		}
+		return fv_escape(pg->out, l->about);
+	default:
+		return fv_escape(pg->out, l->about);
+	}
+}
+
+int fpage_log(struct sz_forum_page *pg, const struct sz_forum_args *a)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_key key = { 0, 0 };
+	if (pg->kind == SZ_FPAGE_LOG_OLDER && sz_forum_key_parse(a->key,
+	    &key) != 0)
+		return fv_missing(pg, 404, "That page of the log does not exist.");
+	struct sz_forum_log *l = NULL;
+	size_t n = 0;
+	bool more = false;
+	if (f->ops->log_page(f, key.id, LOG_PAGE, &l, &n, &more, NULL) != 0)
+		return SZ_E_IO;
+	struct sz_buf *b = pg->out;
+	int rc = fv_begin(pg, "Moderation log");
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<h1>Moderation log</h1>\n<p>Everything the "
+			"moderators do is written here, for anyone to see: who, what, "
+			"when and why.</p>\n<div class=\"scroll\"><table class=\"log\">"
+			"<thead><tr><th>When</th><th>Who</th><th>What</th><th>About"
+			"</th><th>Why</th></tr></thead><tbody>\n");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char when[40];
+		fv_time(l[i].at, when, sizeof(when));
+		rc = sz_buf_printf(b, "<tr><td class=\"day\">%s</td><td>", when);
+		if (rc == 0)
+			rc = fv_escape(b, l[i].actor);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</td><td>");
+		if (rc == 0)
+			rc = fv_escape(b, l[i].action);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</td><td>");
+		if (rc == 0)
+			rc = log_about(pg, &l[i]);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</td><td>");
+		if (rc == 0)
+			rc = fv_escape(b, l[i].reason[0] ? l[i].reason :
+				"(no reason given)");
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</td></tr>\n");
+	}
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</tbody></table></div>\n");
+	if (rc == 0 && n == 0)
+		rc = sz_buf_puts(b, "<p>Nothing yet.</p>\n");
+	if (rc == 0 && more) {
+		char k[SZ_FORUM_KEY_TEXT], path[96];
+		struct sz_forum_key last = { l[n - 1].at, l[n - 1].id };
+		sz_forum_key_format(&last, k);
+		snprintf(path, sizeof(path), "/forum/log/older/%s", k);
+		rc = sz_buf_puts(b, "<nav class=\"pager\"><a rel=\"next\" href=\"");
+		if (rc == 0)
+			rc = fv_link(pg, b, path);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\">older</a></nav>\n");
+	}
+	free(l);
+	return rc ? rc : fv_end(pg);
+}

@@ -1,0 +1,209 @@
+#!/bin/sh
+# mirror.sh - a mirror export follows the archive (a new release adds its
+# pages and touches nothing else; an unpublished one is removed), and
+# every attack on `samizdat mirror verify` fails clearly, with its own
+# exit status, in bounded time and memory: tampered, missing and extra
+# files, MANIFEST paths that climb out or are absolute, a symbolic link,
+# a replayed older export, an expired one, another key's signature,
+# truncated and garbage signatures, and mirrors over HTTP that serve
+# 10 GB, never answer, or redirect to file:.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/tap.sh"
+. "$here/lib.sh"
+for tool in minisign python3; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		not_ok "$tool is installed (scripts/deps check)"
+		finish
+	fi
+done
+
+bridge_papers inst
+"$SAMIZDAT" mirror keygen -d inst --no-passphrase >/dev/null 2>&1
+
+# verify_status TARGET [OPTIONS...]: runs verify with the newsroom's key
+# (at most 60 s), its output in v.out; prints its exit status.
+verify_status() {
+	target=$1
+	shift
+	timeout 60 "$SAMIZDAT" mirror verify -p inst/mirror.pub --state seen \
+		"$@" "$target" >v.out 2>&1
+	echo $?
+}
+# expect WHAT STATUS PATTERN TARGET [OPTIONS...]: verify exits with
+# STATUS and, if PATTERN is not empty, says it.
+expect() {
+	what=$1 want=$2 pattern=$3
+	shift 3
+	got=$(verify_status "$@")
+	if [ "$got" -eq "$want" ] && { [ -z "$pattern" ] || grep -q "$pattern" v.out; }
+	then ok "$what"
+	else
+		not_ok "$what (exit $got)"
+		sed 's/^/# /' v.out | head -5
+	fi
+}
+# resign DIR COMMENT: signs DIR/MANIFEST again, with the newsroom's key,
+# as a malicious signer (or a stolen key) would.
+resign() {
+	minisign -S -s inst/mirror.key -m "$1/MANIFEST" -t "$2" >/dev/null 2>&1
+}
+later=$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)
+
+"$SAMIZDAT" mirror export -q -d inst out >export1.out 2>&1
+check "a first export renders everything" \
+	grep -q 'everything rendered), version 1,' export1.out
+expect "mirror verify accepts it" 0 '' out
+check "and says which archive and version it checked" \
+	grep -q '^verified: samizdat archive, version 1, valid until' v.out
+
+# ---- incremental ---------------------------------------------------------
+before=$(stat -c %Y out/email/2.html)
+sleep 1
+"$SAMIZDAT" mirror export -q -d inst out >export2.out 2>&1
+check "an export with nothing new writes nothing" \
+	grep -q '(0 written, .* unchanged, 0 removed), version 2,' export2.out
+echo "A second memo." >memo2.txt
+"$SAMIZDAT" release create -d inst "Second" >/dev/null
+"$SAMIZDAT" release add -d inst 2 memo2.txt >/dev/null 2>&1
+"$SAMIZDAT" release publish -d inst 2 >/dev/null
+"$SAMIZDAT" mirror export -q -d inst out >export3.out 2>&1
+written=$(sed -n 's/.*files (\([0-9]*\) written.*/\1/p' export3.out)
+check "a new release writes its pages and the lists it joins, no more" \
+	test "$written" -ge 5 -a "$written" -le 12
+new=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["document_page"]["items"][0]["id"])' out/api/v1/releases/2.json)
+check "its document is in the copy" test -s out/doc/$new.html
+check "its file is in the copy" test -s out/file/$new
+check "pages it does not touch are left as they were" \
+	test "$(stat -c %Y out/email/2.html)" -eq "$before"
+expect "the copy verifies" 0 '' out
+"$SAMIZDAT" release unpublish -d inst 2 >/dev/null
+"$SAMIZDAT" mirror export -q -d inst out >export4.out 2>&1
+check "an unpublished release's files are removed" \
+	sh -c "! test -e out/doc/$new.html && ! test -e out/file/$new && ! test -e out/release/2.html"
+check "the export says it removed them" \
+	grep -Eq ' [1-9][0-9]* removed\)' export4.out
+expect "the copy still verifies, with nothing unlisted left" 0 '' out
+check "and sha256sum -c agrees" sh -c 'cd out && sha256sum -c --quiet MANIFEST'
+check "an export refuses a folder it did not write" \
+	sh -c 'mkdir other && echo x >other/x && ! "$SAMIZDAT" mirror export -q -d inst other 2>err && grep -q "not empty" err'
+
+# ---- attacks on a folder -------------------------------------------------
+cp -a out t1
+printf 'XXXX' | dd of=t1/email/2.html bs=1 seek=100 conv=notrunc 2>/dev/null
+expect "a tampered file: exit 7, naming it" 7 '^TAMPERED: email/2.html' t1
+cp -a out t2
+rm t2/file/1
+expect "a missing file: exit 8, naming it" 8 '^MISSING: file/1' t2
+cp -a out t3
+echo '<script>evil()</script>' >t3/extra.html
+expect "a file that is not listed: exit 9, naming it" 9 '^NOT LISTED: extra.html' t3
+check "sha256sum alone would not have seen it" \
+	sh -c 'cd t3 && sha256sum -c --quiet MANIFEST'
+cp -a out t4
+{ echo "$(sha256sum /etc/hostname | cut -c1-64)  ../../etc/hostname"
+  cat out/MANIFEST; } >t4/MANIFEST
+resign t4 "archive:samizdat archive	version:1000	expires:$later"
+expect "a signed MANIFEST with a path that climbs out: exit 6, nothing read" 6 'climbs out' t4 --no-record
+cp -a out t5
+{ echo "$(sha256sum /etc/hostname | cut -c1-64)  /etc/hostname"
+  cat out/MANIFEST; } >t5/MANIFEST
+resign t5 "archive:samizdat archive	version:1000	expires:$later"
+expect "a signed MANIFEST with an absolute path: exit 6" 6 '' t5 --no-record
+cp -a out t6
+rm t6/file/1
+ln -s /etc/passwd t6/file/1
+expect "a symbolic link in the copy: exit 6, never followed" 6 'symbolic link' t6
+cp -a out t6b
+mv t6b/email t6b/elsewhere
+ln -s elsewhere t6b/email
+expect "a symbolic link to a folder of the copy: exit 6" 6 '' t6b
+cp -a out old
+"$SAMIZDAT" mirror export -q -d inst out >/dev/null 2>&1
+expect "the next export verifies (and its version is remembered)" 0 '' out
+expect "a replayed older export: exit 5, rolled back" 5 'rolled back' old
+check "minisign alone would have accepted the replay" \
+	sh -c 'cd old && minisign -Vqm MANIFEST -p ../inst/mirror.pub'
+cp -a out t8
+resign t8 "archive:samizdat archive	version:1000	expires:2020-01-01T00:00:00Z"
+expect "an expired export: exit 4, frozen" 4 'expired' t8 --no-record
+cp -a out t9
+minisign -G -W -p other.pub -s other.key >/dev/null 2>&1
+minisign -S -s other.key -m t9/MANIFEST \
+	-t "archive:samizdat archive	version:1000	expires:$later" >/dev/null 2>&1
+expect "a signature by another key: exit 3" 3 'not by the given key' t9
+cp -a out t10
+head -c 100 out/MANIFEST.minisig >t10/MANIFEST.minisig
+expect "a truncated signature: exit 3" 3 '' t10
+cp -a out t11
+head -c 300 /dev/urandom >t11/MANIFEST.minisig
+expect "a garbage signature: exit 3" 3 '' t11
+cp -a out t12
+rm t12/MANIFEST.minisig
+expect "no signature at all: exit 3" 3 '' t12
+cp -a out t13
+echo "$(sha256sum out/index.html | cut -c1-64)  zz-added.html" >>t13/MANIFEST
+cp out/index.html t13/zz-added.html
+expect "a MANIFEST altered after signing: exit 3" 3 '' t13
+
+# ---- over HTTP -----------------------------------------------------------
+# serve MODE DIR: a mirror on loopback (mirror_server.py); sets MURL, MPID.
+serve() {
+	rm -f srv.fifo
+	mkfifo srv.fifo
+	python3 "$here/mirror_server.py" "$1" "$2" >srv.fifo 2>srv.err &
+	MPID=$!
+	MURL=$(timeout 20 head -n 1 srv.fifo)
+}
+unserve() {
+	kill "$MPID" 2>/dev/null
+	wait "$MPID" 2>/dev/null
+}
+# rss_status URL OPTIONS...: verify's exit status and its peak memory
+# (KiB), "STATUS KIB".
+rss_status() {
+	python3 - "$SAMIZDAT" "$@" <<'PY'
+import resource, subprocess, sys
+r = subprocess.run([sys.argv[1], "mirror", "verify", "-p", "inst/mirror.pub",
+    "--state", "seen"] + sys.argv[3:] + [sys.argv[2]],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+}
+serve honest out
+expect "a mirror over HTTP verifies" 0 '' "$MURL"
+unserve
+cp -a out t1h
+printf 'XXXX' | dd of=t1h/email/2.html bs=1 seek=100 conv=notrunc 2>/dev/null
+serve honest t1h
+expect "a tampered mirror over HTTP: exit 7, naming the file" 7 \
+	'^TAMPERED: email/2.html' "$MURL"
+unserve
+serve huge out
+set -- $(rss_status "$MURL" --max-file-mb 4 --max-manifest-mb 4)
+check "a mirror serving 10 GB files: exit 1, each stopped at the cap" \
+	test "$1" -eq 1
+check "in bounded memory (peak $2 KiB)" test "$2" -lt 120000
+start=$(date +%s)
+set -- $(rss_status "$MURL" --max-file-mb 4 --max-manifest-mb 4 --max-total-mb 8)
+check "with a total cap, it stops after that much in all (exit 1)" \
+	test "$1" -eq 1 -a $(( $(date +%s) - start )) -lt 30
+unserve
+serve silent out
+start=$(date +%s)
+expect "a mirror that never answers: exit 1" 1 '' "$MURL" --timeout 2
+check "after the timeout, not forever ($(( $(date +%s) - start )) s)" \
+	test $(( $(date +%s) - start )) -lt 20
+unserve
+serve redirect out
+expect "a redirect to file: is refused: exit 1" 1 'redirect' "$MURL"
+unserve
+expect "a URL of another scheme is no mirror: verify takes it for a folder" 1 '' file:///etc
+# On a terminal, a long export says how far it is (script(1) gives it one).
+script -qec "\"$SAMIZDAT\" mirror export -d inst tty-out" /dev/null \
+	>tty.out 2>&1
+check "on a terminal, an export shows its progress" \
+	grep -q 'export: [0-9]* of [0-9]* pages and lists, [0-9]* files written' tty.out
+"$SAMIZDAT" mirror export -d inst quiet-out >quiet.out 2>&1
+check "and prints no progress line when it is not on one" \
+	sh -c "! grep -q 'pages and lists' quiet.out"
+finish

@@ -1,0 +1,963 @@
+/* test_forum_store.c - the forum's storage interface as every back end
+ * must honour it.  It speaks only through struct sz_forum_ops and is run
+ * once per back end in the table `backends` (SQLite here; a PostgreSQL
+ * back end adds a row): members and their keys, invitations used once,
+ * threads with their first post, pages by position and by key that never
+ * shift, counts that follow every change (posting, hiding, approving,
+ * liking, moving, merging, deleting), edits kept, search that sees only
+ * what readers may see, reports, the log, budgets that cannot be
+ * overdrawn, and processes opening a new forum at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "store/forum.h"
+
+/* ---- back ends ---------------------------------------------------------- */
+
+struct backend {
+	const char *name;
+	int (*open)(struct sz_forum **f, const char *dir, struct sz_err *err);
+	const char *const *files;     /* what it leaves in dir, to clean up */
+};
+
+static const char *const sqlite_files[] = { "forum.db", "forum.db-wal",
+	"forum.db-shm", NULL };
+
+static const struct backend backends[] = {
+	{ "sqlite", sz_forum_open_sqlite, sqlite_files },
+};
+
+static const struct backend *current;
+
+struct fixture {
+	char dir[64];
+	struct sz_forum *f;
+	int64_t anna, ben, board;
+};
+
+static int64_t add_member(struct sz_forum *f, const char *name)
+{
+	struct sz_forum_member m;
+	int64_t id = 0;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	snprintf(m.key, sizeof(m.key), "key:%s", name);
+	snprintf(m.password_hash, sizeof(m.password_hash), "$argon2id$x");
+	snprintf(m.joined_day, sizeof(m.joined_day), "2024-05-01");
+	assert_int_equal(f->ops->member_create(f, &m, NULL, &id, NULL), 0);
+	return id;
+}
+
+static int setup(void **state)
+{
+	struct fixture *x = calloc(1, sizeof(*x));
+	snprintf(x->dir, sizeof(x->dir), "/tmp/sz-forum-XXXXXX");
+	assert_non_null(mkdtemp(x->dir));
+	struct sz_err err;
+	if (current->open(&x->f, x->dir, &err) != 0)
+		fail_msg("%s: %s", current->name, err.msg);
+	x->anna = add_member(x->f, "anna");
+	x->ben = add_member(x->f, "ben");
+	assert_int_equal(x->f->ops->board_create(x->f, "General", "Talk",
+		&x->board, NULL), 0);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *x = *state;
+	char path[128];
+	x->f->ops->close(x->f);
+	for (const char *const *n = current->files; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", x->dir, *n);
+		unlink(path);
+	}
+	rmdir(x->dir);
+	free(x);
+	return 0;
+}
+
+static struct sz_forum_post_new post_by(int64_t author, int64_t when,
+	const char *text)
+{
+	struct sz_forum_post_new p = { 0, author, when, SZ_POST_VISIBLE, 0,
+		text, text, text };
+	return p;
+}
+
+static int64_t new_thread(struct fixture *x, int64_t board, const char *title,
+	int64_t author, int64_t when, const char *text, int64_t *post)
+{
+	struct sz_forum_thread_new t = { board, SZ_SUBJECT_NONE, 0, title };
+	struct sz_forum_post_new p = post_by(author, when, text);
+	int64_t id = 0, pid = 0;
+	assert_int_equal(x->f->ops->thread_create(x->f, &t, &p, &id, &pid,
+		NULL), 0);
+	if (post)
+		*post = pid;
+	return id;
+}
+
+static int64_t reply(struct fixture *x, int64_t thread, int64_t author,
+	int64_t when, const char *text)
+{
+	struct sz_forum_post_new p = post_by(author, when, text);
+	int64_t id = 0, pos = 0;
+	p.thread_id = thread;
+	assert_int_equal(x->f->ops->post_add(x->f, &p, &id, &pos, NULL), 0);
+	return id;
+}
+
+static struct sz_forum_member member(struct fixture *x, int64_t id)
+{
+	struct sz_forum_member m;
+	assert_int_equal(x->f->ops->member_get(x->f, id, &m, NULL), 0);
+	return m;
+}
+
+static struct sz_forum_thread thread(struct fixture *x, int64_t id)
+{
+	struct sz_forum_thread t;
+	assert_int_equal(x->f->ops->thread_get(x->f, id, &t, NULL), 0);
+	return t;
+}
+
+static struct sz_forum_board board(struct fixture *x, int64_t id)
+{
+	struct sz_forum_board b;
+	assert_int_equal(x->f->ops->board_get(x->f, id, &b, NULL), 0);
+	return b;
+}
+
+static int64_t hits(struct fixture *x, const char *words, int64_t author)
+{
+	struct sz_forum_term t = { words, false, false, false };
+	struct sz_forum_search q = { &t, words ? 1 : 0, author };
+	struct sz_forum_hits h;
+	assert_int_equal(x->f->ops->search(x->f, &q, 0, 20, &h, NULL), 0);
+	int64_t n = h.total;
+	sz_forum_hits_free(&h);
+	return n;
+}
+
+/* ---- members ------------------------------------------------------------ */
+
+static void member_keys_are_unique_and_reserved_keys_taken(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct sz_forum_member m, got;
+	struct sz_err err;
+	int64_t id = 0;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.name, sizeof(m.name), "Anna");
+	snprintf(m.key, sizeof(m.key), "key:anna");
+	snprintf(m.joined_day, sizeof(m.joined_day), "2024-05-02");
+	assert_int_equal(f->ops->member_create(f, &m, NULL, &id, &err),
+		SZ_E_EXISTS);
+	assert_int_equal(f->ops->reserve(f, "admin", "staff word", NULL), 0);
+	assert_int_equal(f->ops->reserve(f, "admin", "twice", NULL), 0);
+	snprintf(m.key, sizeof(m.key), "admin");
+	assert_int_equal(f->ops->member_create(f, &m, NULL, &id, &err),
+		SZ_E_EXISTS);
+	assert_int_equal(f->ops->key_taken(f, "admin", NULL), 1);
+	assert_int_equal(f->ops->key_taken(f, "key:anna", NULL), 1);
+	assert_int_equal(f->ops->key_taken(f, "free", NULL), 0);
+	assert_int_equal(f->ops->member_find(f, "key:ben", &got, NULL), 0);
+	assert_int_equal(got.id, x->ben);
+	assert_string_equal(got.name, "ben");
+	assert_int_equal(f->ops->member_find(f, "nobody", &got, NULL),
+		SZ_E_NOT_FOUND);
+	assert_int_equal(got.id, 0);   /* zeroed when not found */
+}
+
+static void an_invitation_is_used_once_with_the_account(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	uint8_t code[32], other[32];
+	randombytes_buf(code, sizeof(code));
+	randombytes_buf(other, sizeof(other));
+	assert_int_equal(f->ops->invite_add(f, code, NULL), 0);
+	struct sz_forum_member m, got;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.name, sizeof(m.name), "carla");
+	snprintf(m.key, sizeof(m.key), "key:carla");
+	snprintf(m.joined_day, sizeof(m.joined_day), "2024-05-02");
+	int64_t id = 0;
+	assert_int_equal(f->ops->member_create(f, &m, other, &id, NULL),
+		SZ_E_NOT_FOUND);
+	/* the failed invitation took the account with it */
+	assert_int_equal(f->ops->member_find(f, "key:carla", &got, NULL),
+		SZ_E_NOT_FOUND);
+	assert_int_equal(f->ops->member_create(f, &m, code, &id, NULL), 0);
+	snprintf(m.key, sizeof(m.key), "key:dora");
+	assert_int_equal(f->ops->member_create(f, &m, code, &id, NULL),
+		SZ_E_NOT_FOUND);
+}
+
+static void member_settings_and_deletion(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	assert_int_equal(f->ops->member_set_role(f, x->anna, SZ_FORUM_ADMIN,
+		NULL), 0);
+	assert_int_equal(f->ops->member_set_labels(f, x->anna, "The Chairman",
+		"STAFF", "de", NULL), 0);
+	assert_int_equal(f->ops->member_set_labels(f, x->anna, NULL, NULL, "",
+		NULL), 0);
+	assert_int_equal(f->ops->member_set_flags(f, x->ben, false, true, NULL),
+		0);
+	assert_int_equal(f->ops->member_set_password(f, x->ben, "$new", NULL),
+		0);
+	struct sz_forum_member a = member(x, x->anna), b = member(x, x->ben);
+	assert_int_equal(a.role, SZ_FORUM_ADMIN);
+	assert_string_equal(a.title, "The Chairman");
+	assert_string_equal(a.badge, "STAFF");
+	assert_string_equal(a.country, "");
+	assert_true(b.silenced && !b.banned);
+	assert_string_equal(b.password_hash, "$new");
+	struct sz_forum_member *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->member_list(f, false, 10, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, x->anna);
+	free(rows);
+	assert_int_equal(f->ops->member_set_state(f, x->ben, SZ_MEMBER_PENDING,
+		NULL), 0);
+	assert_int_equal(f->ops->member_list(f, true, 10, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, x->ben);
+	free(rows);
+
+	/* deleting: the posts stay, the name and password go, the key stays
+	 * taken */
+	int64_t t = new_thread(x, x->board, "Hello", x->ben, 100, "hi", NULL);
+	struct sz_forum_totals before, after;
+	assert_int_equal(f->ops->totals(f, &before, NULL), 0);
+	assert_int_equal(f->ops->member_delete(f, x->ben, NULL), 0);
+	b = member(x, x->ben);
+	assert_int_equal(b.state, SZ_MEMBER_DELETED);
+	assert_string_equal(b.name, "");
+	assert_string_equal(b.password_hash, "");
+	assert_int_equal(f->ops->key_taken(f, "key:ben", NULL), 1);
+	assert_int_equal(f->ops->totals(f, &after, NULL), 0);
+	assert_int_equal(after.members, before.members - 1);
+	struct sz_forum_post *p = NULL;
+	size_t np = 0;
+	struct sz_forum_post_query q = { t, 0, 20, 0, false, false };
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &np, NULL), 0);
+	assert_int_equal(np, 1);
+	assert_true(p[0].author.deleted);
+	assert_string_equal(p[0].author.name, "");
+	sz_forum_posts_free(p, np);
+	assert_int_equal(f->ops->member_delete(f, x->ben, NULL), SZ_E_NOT_FOUND);
+}
+
+static void reading_counts_only_what_is_new(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "a", NULL);
+	assert_int_equal(f->ops->member_read(f, x->ben, t, 20, NULL), 0);
+	assert_int_equal(f->ops->member_read(f, x->ben, t, 10, NULL), 0);
+	assert_int_equal(f->ops->member_read(f, x->ben, t, 25, NULL), 0);
+	struct sz_forum_member b = member(x, x->ben);
+	assert_int_equal(b.posts_read, 25);
+	assert_int_equal(b.threads_entered, 1);
+}
+
+/* ---- threads and posts ------------------------------------------------- */
+
+static void a_thread_starts_with_its_post_and_counts_follow(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t first = 0;
+	int64_t t = new_thread(x, x->board, "Welcome", x->anna, 1000, "hello",
+		&first);
+	int64_t r = reply(x, t, x->ben, 1100, "hi there");
+	struct sz_forum_thread th = thread(x, t);
+	assert_int_equal(th.posts, 2);
+	assert_int_equal(th.last_position, 2);
+	assert_int_equal(th.last_post_id, r);
+	assert_int_equal(th.last_at, 1100);
+	assert_string_equal(th.last_author, "ben");
+	assert_string_equal(th.author_name, "anna");
+	assert_string_equal(th.board_name, "General");
+	struct sz_forum_board b = board(x, x->board);
+	assert_int_equal(b.threads, 1);
+	assert_int_equal(b.posts, 2);
+	assert_int_equal(member(x, x->anna).posts, 1);
+	struct sz_forum_totals tot;
+	assert_int_equal(f->ops->totals(f, &tot, NULL), 0);
+	assert_int_equal(tot.threads, 1);
+	assert_int_equal(tot.posts, 2);
+	assert_int_equal(tot.members, 2);
+
+	/* hiding the reply: every count follows, and the thread's last post
+	 * is the first again */
+	assert_int_equal(f->ops->post_set_state(f, r, SZ_POST_HIDDEN, NULL), 0);
+	th = thread(x, t);
+	assert_int_equal(th.posts, 1);
+	assert_int_equal(th.last_post_id, first);
+	assert_int_equal(board(x, x->board).posts, 1);
+	assert_int_equal(member(x, x->ben).posts, 0);
+	assert_int_equal(f->ops->post_set_state(f, r, SZ_POST_VISIBLE, NULL), 0);
+	assert_int_equal(thread(x, t).posts, 2);
+	assert_int_equal(member(x, x->ben).posts, 1);
+	assert_int_equal(member(x, x->ben).approved_posts, 1);
+
+	/* a hidden thread leaves its board's counts */
+	assert_int_equal(f->ops->thread_set_state(f, t, SZ_THREAD_HIDDEN, NULL),
+		0);
+	b = board(x, x->board);
+	assert_int_equal(b.threads, 0);
+	assert_int_equal(b.posts, 0);
+	assert_int_equal(f->ops->totals(f, &tot, NULL), 0);
+	assert_int_equal(tot.threads, 0);
+	assert_int_equal(f->ops->thread_set_state(f, t, SZ_THREAD_VISIBLE, NULL),
+		0);
+	assert_int_equal(board(x, x->board).posts, 2);
+
+	struct sz_forum_post_new p = post_by(x->ben, 1, "x");
+	int64_t id, pos;
+	p.thread_id = 999999;
+	assert_int_equal(f->ops->post_add(f, &p, &id, &pos, NULL),
+		SZ_E_NOT_FOUND);
+}
+
+static void a_subject_has_one_discussion_on_the_archive_board(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct sz_forum_thread_new t = { 0, SZ_SUBJECT_DOCUMENT, 12,
+		"Re: report.pdf" };
+	struct sz_forum_post_new p = post_by(x->anna, 10, "first comment");
+	int64_t id = 0, pid = 0, again = 0;
+	assert_int_equal(f->ops->thread_create(f, &t, &p, &id, &pid, NULL), 0);
+	p = post_by(x->ben, 11, "second");
+	assert_int_equal(f->ops->thread_create(f, &t, &p, &again, &pid, NULL),
+		SZ_E_EXISTS);
+	assert_int_equal(again, id);
+	struct sz_forum_thread th;
+	assert_int_equal(f->ops->thread_of_subject(f, SZ_SUBJECT_DOCUMENT, 12,
+		&th, NULL), 0);
+	assert_int_equal(th.id, id);
+	struct sz_forum_board b = board(x, th.board_id);
+	assert_int_equal(f->ops->thread_of_subject(f, SZ_SUBJECT_EMAIL, 12,
+		&th, NULL), SZ_E_NOT_FOUND);
+	assert_int_equal(th.id, 0);
+	assert_true(b.archive);
+	/* a second subject lands on the same board */
+	t.subject_id = 13;
+	p = post_by(x->ben, 12, "other");
+	int64_t id2 = 0;
+	assert_int_equal(f->ops->thread_create(f, &t, &p, &id2, &pid, NULL), 0);
+	assert_int_equal(thread(x, id2).board_id, b.id);
+	struct sz_forum_board *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->board_list(f, &rows, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_true(rows[0].archive);   /* position 0: first */
+	free(rows);
+	/* a deleted discussion frees its subject for a new one */
+	assert_int_equal(f->ops->thread_set_state(f, id, SZ_THREAD_DELETED,
+		NULL), 0);
+	t.subject_id = 12;
+	assert_int_equal(f->ops->thread_create(f, &t, &p, &again, &pid, NULL),
+		0);
+	assert_true(again != id);
+}
+
+static void thread_pages_are_positions_and_never_shift(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t t = new_thread(x, x->board, "Long", x->anna, 1, "post 1", NULL);
+	int64_t ids[250];
+	for (int i = 2; i <= 250; i++) {
+		char text[32];
+		snprintf(text, sizeof(text), "post %d", i);
+		ids[i - 1] = reply(x, t, i % 2 ? x->anna : x->ben, i, text);
+	}
+	/* post 205 hidden: page 11 (positions 201..220) shows 19, in order */
+	assert_int_equal(f->ops->post_set_state(f, ids[204], SZ_POST_HIDDEN,
+		NULL), 0);
+	struct sz_forum_post_query q = { t, 200, 20, 0, false, true };
+	struct sz_forum_post *p = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &n, NULL), 0);
+	assert_int_equal(n, 19);
+	assert_int_equal(p[0].position, 201);
+	assert_string_equal(p[0].source, "post 201");
+	assert_int_equal(p[4].position, 206);
+	assert_int_equal(p[18].position, 220);
+	sz_forum_posts_free(p, n);
+	/* staff see it, marked */
+	q.staff = true;
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &n, NULL), 0);
+	assert_int_equal(n, 20);
+	assert_int_equal(p[4].state, SZ_POST_HIDDEN);
+	sz_forum_posts_free(p, n);
+	/* the last page */
+	q.after = 240;
+	q.staff = false;
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &n, NULL), 0);
+	assert_int_equal(n, 10);
+	sz_forum_posts_free(p, n);
+	q.after = 260;
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	q.limit = 0;
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &n, NULL), SZ_E_INVAL);
+}
+
+static void a_pending_post_shows_to_its_author_and_staff_only(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "a", NULL);
+	struct sz_forum_post_new p = post_by(x->ben, 2, "waiting");
+	int64_t id, pos;
+	p.thread_id = t;
+	p.state = SZ_POST_PENDING;
+	assert_int_equal(f->ops->post_add(f, &p, &id, &pos, NULL), 0);
+	assert_int_equal(thread(x, t).posts, 1);
+	assert_int_equal(hits(x, "waiting", 0), 0);
+	struct sz_forum_post_query q = { t, 0, 20, 0, false, false };
+	struct sz_forum_post *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->posts_page(f, &q, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	sz_forum_posts_free(rows, n);
+	q.viewer_id = x->ben;
+	assert_int_equal(f->ops->posts_page(f, &q, &rows, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[1].state, SZ_POST_PENDING);
+	sz_forum_posts_free(rows, n);
+	assert_int_equal(f->ops->posts_pending(f, 10, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, id);
+	sz_forum_posts_free(rows, n);
+	assert_int_equal(f->ops->post_set_state(f, id, SZ_POST_VISIBLE, NULL), 0);
+	assert_int_equal(thread(x, t).posts, 2);
+	assert_int_equal(member(x, x->ben).approved_posts, 1);
+	assert_int_equal(hits(x, "waiting", 0), 1);
+	assert_int_equal(f->ops->posts_pending(f, 10, &rows, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+}
+
+static void a_thread_whose_first_post_waits_is_not_listed(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct sz_forum_thread_new t = { x->board, SZ_SUBJECT_NONE, 0, "New" };
+	struct sz_forum_post_new p = post_by(x->ben, 5, "spam or not");
+	p.state = SZ_POST_PENDING;
+	int64_t id, pid;
+	assert_int_equal(f->ops->thread_create(f, &t, &p, &id, &pid, NULL), 0);
+	assert_int_equal(thread(x, id).state, SZ_THREAD_PENDING);
+	assert_int_equal(board(x, x->board).threads, 0);
+	struct sz_forum_thread_query q = { x->board, false, false,
+		SZ_FORUM_FIRST, { 0, 0 }, 10 };
+	struct sz_forum_threads page;
+	assert_int_equal(f->ops->threads_page(f, &q, &page, NULL), 0);
+	assert_int_equal(page.n, 0);
+	free(page.rows);
+	q.staff = true;
+	assert_int_equal(f->ops->threads_page(f, &q, &page, NULL), 0);
+	assert_int_equal(page.n, 1);
+	free(page.rows);
+	assert_int_equal(f->ops->post_set_state(f, pid, SZ_POST_VISIBLE, NULL),
+		0);
+	assert_int_equal(thread(x, id).state, SZ_THREAD_VISIBLE);
+	struct sz_forum_board b = board(x, x->board);
+	assert_int_equal(b.threads, 1);
+	assert_int_equal(b.posts, 1);
+	assert_int_equal(hits(x, "spam", 0), 1);
+	/* a rejected first post takes its thread with it */
+	p.state = SZ_POST_PENDING;
+	assert_int_equal(f->ops->thread_create(f, &t, &p, &id, &pid, NULL), 0);
+	assert_int_equal(f->ops->post_set_state(f, pid, SZ_POST_DELETED, NULL),
+		0);
+	assert_int_equal(thread(x, id).state, SZ_THREAD_DELETED);
+}
+
+static void board_pages_by_key_in_both_directions(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t ids[23];
+	for (int i = 0; i < 23; i++)
+		ids[i] = new_thread(x, x->board, "t", x->anna, 1000 + i / 2, "x",
+			NULL);  /* pairs share a time: ids break the tie */
+	int64_t sticky = new_thread(x, x->board, "rules", x->anna, 1, "x", NULL);
+	assert_int_equal(f->ops->thread_set_flags(f, sticky, true, false, NULL),
+		0);
+	struct sz_forum_thread_query q = { x->board, false, false,
+		SZ_FORUM_FIRST, { 0, 0 }, 5 };
+	struct sz_forum_threads page;
+	int64_t seen[23];
+	size_t nseen = 0;
+	for (int round = 0; round < 10; round++) {
+		assert_int_equal(f->ops->threads_page(f, &q, &page, NULL), 0);
+		assert_true(page.n <= 5);
+		for (size_t i = 0; i < page.n; i++)
+			seen[nseen++] = page.rows[i].id;
+		assert_int_equal(page.newer, round > 0);
+		bool older = page.older;
+		if (page.n > 0) {
+			q.from = SZ_FORUM_OLDER;
+			q.key.at = page.rows[page.n - 1].last_at;
+			q.key.id = page.rows[page.n - 1].id;
+		}
+		free(page.rows);
+		if (!older)
+			break;
+	}
+	assert_int_equal(nseen, 23);
+	for (size_t i = 0; i < 23; i++)
+		assert_int_equal(seen[i], ids[22 - i]);   /* newest first */
+	/* back from the oldest: the page before it */
+	q.from = SZ_FORUM_NEWER;
+	q.key.at = 1000;
+	q.key.id = ids[1];
+	assert_int_equal(f->ops->threads_page(f, &q, &page, NULL), 0);
+	assert_int_equal(page.n, 5);
+	assert_int_equal(page.rows[0].id, ids[6]);
+	assert_int_equal(page.rows[4].id, ids[2]);
+	assert_true(page.newer && page.older);
+	free(page.rows);
+	q.sticky = true;
+	q.from = SZ_FORUM_FIRST;
+	assert_int_equal(f->ops->threads_page(f, &q, &page, NULL), 0);
+	assert_int_equal(page.n, 1);
+	assert_int_equal(page.rows[0].id, sticky);
+	assert_true(page.rows[0].sticky);
+	free(page.rows);
+	assert_int_equal(f->ops->threads_new(f, x->board, 3, &page, NULL), 0);
+	assert_int_equal(page.n, 3);
+	assert_int_equal(page.rows[0].id, ids[22]);  /* by when created */
+	free(page.rows);
+}
+
+static void latest_replies_and_a_members_posts(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t other = 0;
+	assert_int_equal(f->ops->board_create(f, "Other", "", &other, NULL), 0);
+	int64_t t1 = new_thread(x, x->board, "one", x->anna, 1, "a", NULL);
+	int64_t t2 = new_thread(x, other, "two", x->anna, 2, "b", NULL);
+	int64_t r1 = reply(x, t1, x->ben, 3, "c");
+	int64_t r2 = reply(x, t2, x->ben, 4, "d");
+	struct sz_forum_post *p = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->posts_latest(f, 0, 0, true, 10, &p, &n, NULL), 0);
+	assert_int_equal(n, 2);   /* first posts are threads, not replies */
+	assert_int_equal(p[0].id, r2);
+	assert_string_equal(p[0].thread_title, "two");
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->posts_latest(f, x->board, 0, true, 10, &p, &n,
+		NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].id, r1);
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->posts_latest(f, 0, t1, false, 10, &p, &n, NULL),
+		0);
+	assert_int_equal(n, 2);   /* of one thread: its first post too */
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->posts_latest(f, 0, 0, false, 10, &p, &n, NULL),
+		0);
+	assert_int_equal(n, 4);   /* everything, for a feed */
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->posts_by(f, x->ben, 0, 1, &p, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].id, r2);
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->posts_by(f, x->ben, r2, 10, &p, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].id, r1);
+	sz_forum_posts_free(p, n);
+}
+
+static void likes_count_once_and_only_on_visible_posts(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t post = 0;
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "a", &post);
+	assert_int_equal(f->ops->like(f, post, x->ben, true, NULL), 0);
+	assert_int_equal(f->ops->like(f, post, x->ben, true, NULL), 0);
+	assert_int_equal(member(x, x->anna).likes_received, 1);
+	assert_int_equal(member(x, x->ben).likes_given, 1);
+	struct sz_forum_post_query q = { t, 0, 20, x->ben, false, false };
+	struct sz_forum_post *p = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->posts_page(f, &q, &p, &n, NULL), 0);
+	assert_int_equal(p[0].likes, 1);
+	assert_true(p[0].liked);
+	assert_int_equal(p[0].author.likes_received, 1);
+	sz_forum_posts_free(p, n);
+	assert_int_equal(f->ops->like(f, post, x->ben, false, NULL), 0);
+	assert_int_equal(member(x, x->anna).likes_received, 0);
+	assert_int_equal(f->ops->post_set_state(f, post, SZ_POST_HIDDEN, NULL),
+		0);
+	assert_int_equal(f->ops->like(f, post, x->ben, true, NULL),
+		SZ_E_NOT_FOUND);
+	assert_int_equal(f->ops->like(f, 999999, x->ben, true, NULL),
+		SZ_E_NOT_FOUND);
+}
+
+static void edits_keep_their_history(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t post = 0;
+	new_thread(x, x->board, "T", x->anna, 1, "the first words", &post);
+	assert_int_equal(f->ops->post_edit(f, post, "anna", 50, "second words",
+		"<p>second words</p>", "second words", NULL), 0);
+	assert_int_equal(f->ops->post_edit(f, post, "moderator mo", 60,
+		"third words", "<p>third words</p>", "third words", NULL), 0);
+	struct sz_forum_post p;
+	assert_int_equal(f->ops->post_get(f, post, true, &p, NULL), 0);
+	assert_string_equal(p.source, "third words");
+	assert_string_equal(p.html, "<p>third words</p>");
+	assert_int_equal(p.edits, 2);
+	assert_int_equal(p.edited, 60);
+	sz_forum_post_clear(&p);
+	struct sz_forum_edit *e = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->post_edits(f, post, &e, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(e[0].source, "the first words");
+	assert_string_equal(e[0].editor, "anna");
+	assert_string_equal(e[1].source, "second words");
+	assert_int_equal(e[1].at, 60);
+	sz_forum_edits_free(e, n);
+	assert_int_equal(hits(x, "third", 0), 1);
+	assert_int_equal(hits(x, "first", 0), 0);
+	assert_int_equal(f->ops->post_edit(f, 999999, "x", 1, "a", "a", "a",
+		NULL), SZ_E_NOT_FOUND);
+}
+
+static void search_sees_what_readers_may_see(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t first = 0;
+	int64_t t = new_thread(x, x->board, "Bridge invoices", x->anna, 1,
+		"The contractor was paid twice", &first);
+	int64_t r = reply(x, t, x->ben, 2, "Twice? The ministry denies it");
+	reply(x, t, x->ben, 3, "contracting is hard");
+	int64_t hidden = new_thread(x, x->board, "Secret", x->anna, 4,
+		"contractor gossip", NULL);
+	assert_int_equal(hits(x, "contractor", 0), 2);
+	assert_int_equal(f->ops->thread_set_state(f, hidden, SZ_THREAD_HIDDEN,
+		NULL), 0);
+	assert_int_equal(hits(x, "contractor", 0), 1);
+	assert_int_equal(hits(x, "bridge", 0), 3);   /* the thread's title */
+	assert_int_equal(hits(x, "twice", x->ben), 1);
+	assert_int_equal(hits(x, NULL, x->ben), 2);
+	/* quotes, operators and column names typed are only words */
+	assert_int_equal(hits(x, "\"twice\" OR tags:zm1 NEAR(", 0), 0);
+
+	struct sz_forum_term terms[] = {
+		{ "contract", true, false, false },     /* contract* */
+		{ "ministry", false, true, false },     /* -ministry */
+	};
+	struct sz_forum_search q = { terms, 2, 0 };
+	struct sz_forum_hits h;
+	assert_int_equal(f->ops->search(f, &q, 0, 10, &h, NULL), 0);
+	assert_int_equal(h.total, 2);
+	assert_true(h.ranked);
+	assert_non_null(strchr(h.rows[0].text, SZ_FORUM_MARK_START));
+	assert_non_null(strchr(h.rows[0].text, SZ_FORUM_MARK_END));
+	assert_null(h.rows[0].html);
+	sz_forum_hits_free(&h);
+	struct sz_forum_term either[] = {
+		{ "denies", false, false, false },
+		{ "hard", false, false, true },         /* denies OR hard */
+	};
+	q.terms = either;
+	assert_int_equal(f->ops->search(f, &q, 0, 10, &h, NULL), 0);
+	assert_int_equal(h.total, 2);
+	sz_forum_hits_free(&h);
+	q.nterms = 0;
+	assert_int_equal(f->ops->search(f, &q, 0, 10, &h, NULL), SZ_E_INVAL);
+	assert_int_equal(f->ops->post_set_state(f, r, SZ_POST_DELETED, NULL), 0);
+	assert_int_equal(hits(x, "ministry", 0), 0);
+	(void)first;
+}
+
+static void moving_and_merging_keep_counts_and_order(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t other = 0;
+	assert_int_equal(f->ops->board_create(f, "Other", "", &other, NULL), 0);
+	int64_t a = new_thread(x, x->board, "A", x->anna, 10, "a1", NULL);
+	reply(x, a, x->ben, 30, "a2");
+	int64_t b = new_thread(x, other, "B", x->ben, 20, "b1", NULL);
+	reply(x, b, x->anna, 40, "b2");
+	assert_int_equal(f->ops->thread_move(f, a, other, NULL), 0);
+	assert_int_equal(board(x, x->board).posts, 0);
+	assert_int_equal(board(x, other).threads, 2);
+	assert_int_equal(board(x, other).posts, 4);
+	assert_int_equal(f->ops->thread_move(f, a, 999999, NULL),
+		SZ_E_NOT_FOUND);
+	/* an archive discussion merged into a board thread hands over its
+	 * subject */
+	struct sz_forum_thread_new st = { 0, SZ_SUBJECT_RELEASE, 7, "Release" };
+	struct sz_forum_post_new p = post_by(x->anna, 25, "r1");
+	int64_t r = 0, pid = 0;
+	assert_int_equal(f->ops->thread_create(f, &st, &p, &r, &pid, NULL), 0);
+	assert_int_equal(f->ops->thread_merge(f, a, b, NULL), 0);
+	assert_int_equal(f->ops->thread_merge(f, r, b, NULL), 0);
+	struct sz_forum_thread tb = thread(x, b);
+	assert_int_equal(tb.posts, 5);
+	assert_int_equal(tb.last_position, 5);
+	assert_int_equal(tb.subject, SZ_SUBJECT_RELEASE);
+	assert_int_equal(thread(x, a).state, SZ_THREAD_MERGED);
+	assert_int_equal(thread(x, a).merged_into, b);
+	assert_int_equal(board(x, other).threads, 1);
+	assert_int_equal(board(x, other).posts, 5);
+	struct sz_forum_post_query q = { b, 0, 20, 0, false, true };
+	struct sz_forum_post *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->posts_page(f, &q, &rows, &n, NULL), 0);
+	assert_int_equal(n, 5);
+	const char *order[] = { "a1", "b1", "r1", "a2", "b2" };
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(rows[i].source, order[i]);
+		assert_int_equal(rows[i].position, (int64_t)i + 1);
+	}
+	sz_forum_posts_free(rows, n);
+	struct sz_forum_thread found;
+	assert_int_equal(f->ops->thread_of_subject(f, SZ_SUBJECT_RELEASE, 7,
+		&found, NULL), 0);
+	assert_int_equal(found.id, b);
+	assert_int_equal(hits(x, "a1", 0), 1);
+	assert_int_equal(f->ops->thread_merge(f, a, b, NULL), SZ_E_NOT_FOUND);
+	assert_int_equal(f->ops->thread_merge(f, b, b, NULL), SZ_E_INVAL);
+}
+
+/* ---- moderation and abuse ---------------------------------------------- */
+
+static void reports_queue_once_per_member(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t post = 0;
+	new_thread(x, x->board, "T", x->anna, 1, "rude", &post);
+	assert_int_equal(f->ops->report_add(f, post, x->ben, "rude", 5, NULL),
+		0);
+	assert_int_equal(f->ops->report_add(f, post, x->ben, "again", 6, NULL),
+		SZ_E_EXISTS);
+	assert_int_equal(f->ops->report_add(f, 999999, x->ben, "x", 6, NULL),
+		SZ_E_NOT_FOUND);
+	struct sz_forum_report *r = NULL;
+	size_t n = 0;
+	assert_int_equal(f->ops->reports_open(f, 10, &r, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].reason, "rude");
+	assert_string_equal(r[0].reporter, "ben");
+	assert_string_equal(r[0].thread_title, "T");
+	free(r);
+	assert_int_equal(f->ops->reports_resolve(f, post, "mo", NULL), 0);
+	assert_int_equal(f->ops->reports_open(f, 10, &r, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	free(r);
+}
+
+static void the_log_pages_newest_first(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	for (int i = 0; i < 7; i++) {
+		struct sz_forum_log l;
+		memset(&l, 0, sizeof(l));
+		l.at = 100 + i;
+		snprintf(l.actor, sizeof(l.actor), "mo");
+		snprintf(l.action, sizeof(l.action), "hid a post");
+		l.target = SZ_TARGET_POST;
+		l.target_id = i;
+		snprintf(l.reason, sizeof(l.reason), "reason %d", i);
+		assert_int_equal(f->ops->log_add(f, &l, NULL), 0);
+	}
+	struct sz_forum_log *rows = NULL;
+	size_t n = 0;
+	bool more = false;
+	assert_int_equal(f->ops->log_page(f, 0, 5, &rows, &n, &more, NULL), 0);
+	assert_int_equal(n, 5);
+	assert_true(more);
+	assert_string_equal(rows[0].reason, "reason 6");
+	int64_t last = rows[4].id;
+	free(rows);
+	assert_int_equal(f->ops->log_page(f, last, 5, &rows, &n, &more, NULL),
+		0);
+	assert_int_equal(n, 2);
+	assert_false(more);
+	assert_string_equal(rows[1].reason, "reason 0");
+	free(rows);
+}
+
+static void budgets_cannot_be_overdrawn(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 7, 3,
+			NULL), 0);
+	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 7, 3,
+		NULL), SZ_E_LIMIT);
+	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 7, 3,
+		NULL), SZ_E_LIMIT);
+	/* another member, another kind, the next window: their own */
+	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->anna, 7, 3,
+		NULL), 0);
+	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_LIKE, x->ben, 7, 3,
+		NULL), 0);
+	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 8, 3,
+		NULL), 0);
+	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 9, 0,
+		NULL), SZ_E_LIMIT);
+}
+
+static void the_version_changes_with_every_change(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f, *other;
+	int64_t v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+	assert_int_equal(f->ops->version(f, &v0, NULL), 0);
+	assert_int_equal(f->ops->version(f, &v1, NULL), 0);
+	assert_int_equal(v0, v1);   /* reading changes nothing */
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "a", NULL);
+	assert_int_equal(f->ops->version(f, &v2, NULL), 0);
+	assert_true(v2 != v1);
+	/* another process's change shows too */
+	assert_int_equal(current->open(&other, x->dir, NULL), 0);
+	assert_int_equal(other->ops->thread_set_flags(other, t, true, true,
+		NULL), 0);
+	other->ops->close(other);
+	assert_int_equal(f->ops->version(f, &v3, NULL), 0);
+	assert_true(v3 != v2);
+}
+
+static void a_batch_is_one_transaction(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	assert_int_equal(f->ops->begin(f, NULL), 0);
+	assert_int_equal(f->ops->begin(f, NULL), SZ_E_INVAL);
+	int64_t t = new_thread(x, x->board, "Bulk", x->anna, 1, "1", NULL);
+	for (int i = 0; i < 500; i++)
+		reply(x, t, x->ben, 2 + i, "bulk");
+	assert_int_equal(f->ops->commit(f, NULL), 0);
+	assert_int_equal(f->ops->commit(f, NULL), SZ_E_INVAL);
+	assert_int_equal(thread(x, t).posts, 501);
+	assert_int_equal(board(x, x->board).posts, 501);
+	assert_int_equal(hits(x, "bulk", 0), 501);
+}
+
+/* Faces start together: each process opening a new forum at once finds
+ * it ready (its schema made once), none fails on the others' tables. */
+static void processes_opening_a_new_forum_at_once_all_succeed(void **state)
+{
+	(void)state;
+	enum { OPENERS = 4 };
+	char dir[64], path[128];
+	snprintf(dir, sizeof(dir), "/tmp/sz-forum-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t pids[OPENERS];
+	for (int i = 0; i < OPENERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			char c;
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)   /* all start when it closes */
+				_exit(2);
+			struct sz_forum *f = NULL;
+			struct sz_err err;
+			if (current->open(&f, dir, &err) != 0) {
+				fprintf(stderr, "opener %d: %s\n", i, err.msg);
+				_exit(1);
+			}
+			f->ops->close(f);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (int i = 0; i < OPENERS; i++) {
+		int status = -1;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	struct sz_forum *f = NULL;
+	assert_int_equal(current->open(&f, dir, NULL), 0);
+	int64_t board = 0;
+	assert_int_equal(f->ops->board_create(f, "General", "Talk", &board,
+		NULL), 0);
+	f->ops->close(f);
+	for (const char *const *n = current->files; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(member_keys_are_unique_and_reserved_keys_taken),
+		T(an_invitation_is_used_once_with_the_account),
+		T(member_settings_and_deletion),
+		T(reading_counts_only_what_is_new),
+		T(a_thread_starts_with_its_post_and_counts_follow),
+		T(a_subject_has_one_discussion_on_the_archive_board),
+		T(thread_pages_are_positions_and_never_shift),
+		T(a_pending_post_shows_to_its_author_and_staff_only),
+		T(a_thread_whose_first_post_waits_is_not_listed),
+		T(board_pages_by_key_in_both_directions),
+		T(latest_replies_and_a_members_posts),
+		T(likes_count_once_and_only_on_visible_posts),
+		T(edits_keep_their_history),
+		T(search_sees_what_readers_may_see),
+		T(moving_and_merging_keep_counts_and_order),
+		T(reports_queue_once_per_member),
+		T(the_log_pages_newest_first),
+		T(budgets_cannot_be_overdrawn),
+		T(the_version_changes_with_every_change),
+		T(a_batch_is_one_transaction),
+		cmocka_unit_test(
+			processes_opening_a_new_forum_at_once_all_succeed),
+	};
+	if (sodium_init() < 0)
+		return 1;
+	int failed = 0;
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		current = &backends[i];
+		failed |= _cmocka_run_group_tests(current->name, tests,
+			sizeof(tests) / sizeof(tests[0]), NULL, NULL);
+	}
+	return failed;
+}
