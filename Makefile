@@ -1,7 +1,8 @@
 # samizdat - a thin wrapper around Meson and Ninja.
 #   make          build build/samizdat
 #   make check    install test dependencies, build, run every test twice
-#                 (normal and ASan+UBSan), end with "N passed, N failed"
+#                 (normal and ASan+UBSan), end with
+#                 "N passed, N failed, N skipped"
 #   make demo     install, build, and show what samizdat does so far
 #   make bench    benchmarks against peers (bench/), each printing a ratio
 #   make soak     the source face under a 10-minute siege (tests/load/)

@@ -14,6 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (sz_config_parse(&c, (const char *)in, size, &err) == 0) {
 		assert(c.max_file_mb >= 1 && c.argon2_memlimit_mb >= 8);
 		assert(strchr(c.listen_source, ':') != NULL);
+		/* public_url goes into feeds' attributes as it is */
+		assert(c.public_url[0] == '\0' ||
+			strncmp(c.public_url, "http", 4) == 0);
+		assert(strpbrk(c.public_url, "\"'<> ") == NULL);
 	} else {
 		assert(err.msg[0] != '\0');
 	}

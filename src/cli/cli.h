@@ -36,6 +36,16 @@ int sz_cmd_summarize(int argc, char **argv);
 int sz_cmd_release(int argc, char **argv);
 int sz_cmd_mirror(int argc, char **argv);
 
+/* getopt_long for every command: getopt prints nothing itself; an
+ * unknown option, or one missing its value, is reported once, naming it
+ * ("unknown option --bogus", "option -d needs a value"), with the pointer
+ * to --help.  Returns the option, -1 after the last, or '?' once the
+ * error is printed (the caller returns SZ_EXIT_USAGE).  opts may start
+ * with '+' (stop at the first operand). */
+struct option;
+int cli_getopt(int argc, char **argv, const char *cmd, const char *opts,
+	const struct option *longopts);
+
 /* Parses the options of a command that takes only -d DIR and -h: returns
  * -1 to go on (with *dir set and optind at the first operand), or the exit
  * status to return (after --help, or a usage error). */

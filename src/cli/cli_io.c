@@ -252,6 +252,40 @@ const char *cli_instance_dir(const char *opt)
 	return env != NULL && env[0] ? env : "/var/lib/samizdat";
 }
 
+int cli_getopt(int argc, char **argv, const char *cmd, const char *opts,
+	const struct option *longopts)
+{
+	/* A leading ':' (after '+', which stops at the first operand) makes
+	 * getopt tell a missing value (':') from an unknown option ('?'),
+	 * and opterr = 0 keeps its own English line off stderr. */
+	char spec[64];
+	bool stop = opts[0] == '+';
+	if (snprintf(spec, sizeof(spec), "%s:%s", stop ? "+" : "",
+	    opts + stop) >= (int)sizeof(spec))
+		return cli_usage(cmd, "too many options"), '?';
+	opterr = 0;
+	int c = getopt_long(argc, argv, spec, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	/* argv[optind - 1] is the word getopt stopped at ("--bogus",
+	 * "-d"); for short options bundled in one word, optopt says which. */
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	bool long_opt = strncmp(word, "--", 2) == 0;
+	char shown[80];
+	if (long_opt)
+		snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(word, "="),
+			word);
+	else
+		snprintf(shown, sizeof(shown), "-%c", optopt ? optopt : '?');
+	if (c == ':')
+		cli_usage(cmd, "option %s needs a value", shown);
+	else if (long_opt && strchr(word, '=') != NULL && optopt != 0)
+		cli_usage(cmd, "option %s takes no value", shown);
+	else
+		cli_usage(cmd, "unknown option %s", shown);
+	return '?';
+}
+
 int cli_dir_only(int argc, char **argv, const char *cmd, const char *usage,
 	const char **dir)
 {
@@ -262,11 +296,11 @@ int cli_dir_only(int argc, char **argv, const char *cmd, const char *usage,
 	};
 	int c;
 	*dir = NULL;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, cmd, "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': *dir = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage(cmd, "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	return -1;

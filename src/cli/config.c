@@ -44,12 +44,12 @@ int sz_cmd_config(int argc, char **argv)
 	const char *dir = NULL;
 	bool defaults = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "config", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_DEFAULTS: defaults = true; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("config", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

@@ -293,7 +293,7 @@ int sz_cmd_decrypt(int argc, char **argv)
 	int c, status;
 	bool by_passphrase = false;
 
-	while ((c = getopt_long(argc, argv, "i:o:C:dh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "decrypt", "i:o:C:dh", longopts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (sz_age_identities_load(&ids, optarg, &err) != SZ_OK) {
@@ -311,7 +311,7 @@ int sz_cmd_decrypt(int argc, char **argv)
 			return 0;
 		default:
 			sz_age_identities_free(&ids);
-			return cli_usage("decrypt", "unknown option");
+			return SZ_EXIT_USAGE;
 		}
 	}
 	if (dir != NULL && (out_path != NULL || optind == argc)) {

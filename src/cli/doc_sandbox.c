@@ -106,11 +106,11 @@ int sz_cmd_doc_sandbox_check(int argc, char **argv)
 	struct doc_lock l = { NULL, NULL };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "sandbox-check", "d:", longopts)) != -1) {
 		switch (c) {
 		case 'd': l.dir = optarg; break;
 		case 'i': l.input = optarg; break;
-		default: return cli_usage("sandbox-check", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	l.dir = cli_instance_dir(l.dir);

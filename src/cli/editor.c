@@ -266,7 +266,7 @@ int sz_cmd_editor(int argc, char **argv)
 	char *desks[SZ_STORE_DESKS_MAX];
 	size_t ndesks = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "editor", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_RECIPIENT: recipient = optarg; break;
@@ -278,7 +278,7 @@ int sz_cmd_editor(int argc, char **argv)
 			desks[ndesks++] = optarg;
 			break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("editor", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)

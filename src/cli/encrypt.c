@@ -127,8 +127,7 @@ int sz_cmd_encrypt(int argc, char **argv)
 	memset(&job, 0, sizeof(job));
 	job.opts.threads = cli_threads();
 
-	while ((c = getopt_long(argc, argv, "r:R:i:pao:h", longopts,
-			NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "encrypt", "r:R:i:pao:h", longopts)) != -1) {
 		struct sz_age_recipient *r;
 		int rc = SZ_OK;
 		switch (c) {
@@ -153,7 +152,7 @@ int sz_cmd_encrypt(int argc, char **argv)
 			return 0;
 		default:
 			sz_age_recipients_free(&job.rcpts);
-			return cli_usage("encrypt", "unknown option");
+			return SZ_EXIT_USAGE;
 		}
 		if (rc != SZ_OK) {
 			sz_age_recipients_free(&job.rcpts);

@@ -112,7 +112,7 @@ int sz_cmd_summarize(int argc, char **argv)
 	unsigned n = 3;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "summarize", "n:h", longopts)) != -1) {
 		switch (c) {
 		case 'n': {
 			char *end;
@@ -124,7 +124,7 @@ int sz_cmd_summarize(int argc, char **argv)
 			break;
 		}
 		case 'h': fputs(summarize_usage, stdout); return 0;
-		default: return cli_usage("summarize", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1)

@@ -151,7 +151,7 @@ int sz_cmd_purge(int argc, char **argv)
 	long days = 0;
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "purge", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_DAYS:
@@ -161,7 +161,7 @@ int sz_cmd_purge(int argc, char **argv)
 					"number from 1 to 36500");
 			break;
 		case 'h': fputs(purge_usage, stdout); return 0;
-		default: return cli_usage("purge", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

@@ -59,12 +59,12 @@ int sz_cmd_keygen(int argc, char **argv)
 	};
 	const char *out_path = NULL;
 	int to_public = 0, c;
-	while ((c = getopt_long(argc, argv, "+o:yh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "keygen", "+o:yh", longopts)) != -1) {
 		switch (c) {
 		case 'o': out_path = optarg; break;
 		case 'y': to_public = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("keygen", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (to_public) {

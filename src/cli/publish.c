@@ -22,6 +22,7 @@
 
 #define SUMMARY_SENTENCES 3
 #define INDEX_TEXT_MAX (64u << 20)   /* text kept in the index per document */
+#define REPORT_TEXT_MAX (16u << 10)  /* a scrub report kept per document */
 
 static int buf_sink(void *ctx, const uint8_t *p, size_t n)
 {
@@ -46,6 +47,37 @@ int publish_temp_fd(struct sz_archive *a, char *path, size_t cap,
 }
 
 /* Text, summary and word count of the file at fd. */
+/* What scrubbing removed, as editors read it: one "Kind: name, name"
+ * line per kind, in the order found, each name once; never the values
+ * (they are what would identify someone).  Bounded by REPORT_TEXT_MAX. */
+static void report_summary(const struct sz_doc_report *r, struct sz_buf *out)
+{
+	for (size_t i = 0; i < r->len; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(r->items[j].kind, r->items[i].kind) == 0;
+		if (seen)
+			continue;
+		if (out->len > 0)
+			sz_buf_puts(out, "\n");
+		sz_buf_printf(out, "%s: ", r->items[i].kind);
+		size_t names = 0;
+		for (size_t j = i; j < r->len; j++) {
+			if (strcmp(r->items[j].kind, r->items[i].kind) != 0)
+				continue;
+			bool again = false;
+			for (size_t k = i; k < j && !again; k++)
+				again = strcmp(r->items[k].kind, r->items[i].kind) == 0 &&
+					strcmp(r->items[k].name, r->items[j].name) == 0;
+			if (!again)
+				sz_buf_printf(out, "%s%s", names++ ? ", " : "",
+					r->items[j].name);
+		}
+	}
+	if (r->truncated)
+		sz_buf_puts(out, "\n(and more: the list was cut short)");
+}
+
 static int describe(int fd, enum sz_doc_type type, struct sz_doc_row *d,
 	struct sz_buf *text, struct sz_err *err)
 {
@@ -75,8 +107,10 @@ int publish_file(struct sz_archive *a, int64_t release, int fd,
 	struct sz_buf text;
 	char tmp[4200] = "";
 	int out = -1;
+	struct sz_buf removed;
 	memset(&d, 0, sizeof(d));
 	sz_buf_init(&text, INDEX_TEXT_MAX);
+	sz_buf_init(&removed, REPORT_TEXT_MAX);
 	*added = false;
 	int rc = sz_doc_detect(fd, &type, NULL, err);
 	if (rc != 0)
@@ -98,7 +132,10 @@ int publish_file(struct sz_archive *a, int64_t release, int fd,
 			rc = SZ_E_IO;
 			goto out;
 		}
-		rc = sz_doc_scrub(fd, type, tmp, found ? found : &r, err);
+		struct sz_doc_report *rep = found ? found : &r;
+		rc = sz_doc_scrub(fd, type, tmp, rep, err);
+		if (rc == 0)
+			report_summary(rep, &removed);
 		sz_doc_report_free(&r);
 		if (rc != 0)
 			goto out;
@@ -128,7 +165,12 @@ int publish_file(struct sz_archive *a, int64_t release, int fd,
 		rc = 0;
 	else if (rc == 0)
 		*added = true;
+	/* Kept with the document for its editors (the release page). */
+	if (rc == 0 && *added && type != SZ_DOC_EMAIL)
+		rc = a->ops->doc_set_report(a, *id, removed.data ?
+			(const char *)removed.data : "", err);
 out:
+	sz_buf_free(&removed);
 	if (out >= 0)
 		close(out);
 	if (tmp[0])

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "docs/doc.h"
 #include "docs/pgp.h"
 #include "store/archive.h"
+#include "store/instance.h"
 
 static const char usage[] =
 	"Usage: samizdat release create -d DIR [--date YYYY-MM-DD]\n"
@@ -63,6 +65,10 @@ static const char usage[] =
 	"and metadata removed; the signature no longer verifies).  --flagged\n"
 	"makes that choice at import.\n";
 
+static struct sz_instance audit_in;   /* for the audit log */
+static bool audit_open;
+static char audit_why[SZ_ERR_MSG_SIZE];   /* why it is not */
+
 /* Opens the archive, then locks samizdat-doc in to it and to the
  * inputs (n paths, and the DKIM keys file if not NULL).  Checking PGP
  * signatures runs gpg (through GPGME, in a private GnuPG home), which
@@ -74,8 +80,24 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	struct sz_err err;
 	struct sz_sandbox sb;
 	const char *dir = cli_instance_dir(dir_opt);
-	if (sz_archive_open(a, dir, true, false, &err) != 0)
+	if (sz_instance_check(dir, &err) != 0 ||
+	    sz_archive_open(a, dir, true, false, &err) != 0)
 		return cli_fail("release", "%s", err.msg);
+	/* The audit log is written after the lock-in, through a store
+	 * opened (and read once, so its journal is open too) before it. */
+	struct sz_audit_row *rows = NULL;
+	size_t nrows = 0;
+	/* Run by the editor face (which audits the upload itself), the
+	 * face's own lock-in may keep the inbox out of reach: then this
+	 * process writes no audit line, and says why. */
+	if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
+		audit_open = true;
+		audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows,
+			NULL);
+		free(rows);
+	} else {
+		snprintf(audit_why, sizeof(audit_why), "%s", err.msg);
+	}
 	if (pgp) {
 		fprintf(stderr, "samizdat release: not locked in: --pgp-keys runs "
 			"gpg, which samizdat-doc's sandbox does not allow\n");
@@ -88,12 +110,49 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
 	if (rc == 0 && keys != NULL)
 		rc = doc_sandbox_input(&sb, keys, &err);
+	/* The audit log's database and its rollback journal (which SQLite
+	 * opens anew for each write), those two files only: as the store
+	 * opened before the lock-in could write them anyway. */
+	for (int i = 0; rc == 0 && audit_open && i < 2; i++) {
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/%s%s", dir, SZ_STORE_DB_FILE,
+			i ? "-journal" : "");
+		rc = sz_sandbox_allow(&sb, path, SZ_SB_READ | SZ_SB_WRITE, &err);
+	}
 	int st = doc_sandbox_lock(&sb, "release", rc, &err);
 	if (st != 0) {
 		(*a)->ops->close(*a);
 		*a = NULL;
 	}
 	return st;
+}
+
+/* Writes what was done to the instance's audit log, as the editor face
+ * does for the same actions.  The change is made by then: a log that
+ * cannot be written is reported (status 1), not undone. */
+static int audit(const char *dir_opt, const char *action, const char *fmt,
+	...) __attribute__((format(printf, 3, 4)));
+static int audit(const char *dir_opt, const char *action, const char *fmt,
+	...)
+{
+	char detail[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	(void)dir_opt;
+	struct sz_err err;
+	if (!audit_open) {
+		fprintf(stderr, "samizdat release: not written to the audit log: "
+			"%s\n", audit_why);
+		return 0;
+	}
+	int rc = audit_in.store->ops->audit_add(audit_in.store,
+		"admin (command line)", action, detail, &err);
+	sz_instance_close(&audit_in);
+	audit_open = false;
+	return rc != SZ_OK ? cli_fail("release", "%s (done, but not written "
+		"to the audit log)", err.msg) : 0;
 }
 
 /* Opens the archive and prints every page of a listing (key: what it
@@ -142,14 +201,14 @@ static int cmd_create(int argc, char **argv)
 	char today[11];
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 't': day = optarg; break;
 		case 'i': intro = optarg; break;
 		case 'f': intro_file = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("release", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1)
@@ -198,6 +257,8 @@ static int cmd_create(int argc, char **argv)
 		else
 			printf("%lld\n", (long long)id);
 		a->ops->close(a);
+		if (st == 0)
+			st = audit(dir, "create release", "release %lld", (long long)id);
 	}
 	free(buf);
 	return st;
@@ -318,6 +379,20 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 			err.msg), 3) : cli_fail("release", "%s: %s", path, err.msg);
 	printf("%s: document %lld%s\n", path, (long long)id,
 		added ? "" : " (already in the release)");
+	/* What scrubbing removed, as kept with the document. */
+	struct sz_buf report;
+	sz_buf_init(&report, 64u << 10);
+	if (added && a->ops->doc_report(a, id, &report, &err) == 0) {
+		const char *p = report.len ? (const char *)report.data : NULL;
+		if (p == NULL)
+			printf("  scrubbing found nothing to remove\n");
+		while (p != NULL && *p) {
+			size_t n = strcspn(p, "\n");
+			printf("  removed %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	sz_buf_free(&report);
 	return 0;
 }
 
@@ -348,7 +423,7 @@ static int cmd_add(int argc, char **argv)
 	struct publish_mail_options o = { .flagged_form = SZ_RAW_WITHHELD };
 	int c, st;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'k': keys_path = optarg; break;
@@ -360,7 +435,7 @@ static int cmd_add(int argc, char **argv)
 			o.flagged_chosen = true;
 			break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("release", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	int64_t id;
@@ -380,7 +455,7 @@ static int cmd_add(int argc, char **argv)
 	struct sz_dkim_keys *keys = NULL;
 	struct sz_pgp *pgp = NULL;
 	char sha[SZ_ARCHIVE_SHA256_HEX] = "", pgp_sha[SZ_ARCHIVE_SHA256_HEX] = "";
-	int status = 0;
+	int status = 0, done = 0;
 	/* Key files are parsed first (a bad file stops here), then archived
 	 * so the checks can be repeated. */
 	if (keys_path != NULL && (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
@@ -398,10 +473,16 @@ static int cmd_add(int argc, char **argv)
 		int s = add_one(a, id, argv[i], &o);
 		if (s != 0 && status == 0)
 			status = s;
+		done += s == 0;
 	}
 	sz_pgp_close(pgp);
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);
+	/* Counted, not named: a file's name can say who gave it. */
+	if (done > 0 && (st = audit(dir, "add to release", "release %lld: %d "
+	    "file%s or mailbox%s", (long long)id, done, done == 1 ? "" : "s",
+	    done == 1 ? "" : "es")) != 0 && status == 0)
+		status = st;
 	return status;
 }
 
@@ -477,6 +558,10 @@ static int cmd_raw(int argc, char **argv)
 			form == SZ_RAW_SCRUBBED ? "their raw message scrubbed" :
 			"no raw message");
 	a->ops->close(a);
+	if (st == 0 && changed > 0)
+		st = audit(dir, "choose raw form", "release %lld: %lld e-mail%s "
+			"publish %s", (long long)id, (long long)changed,
+			changed == 1 ? "" : "s", form_names[form]);
 	return st;
 }
 
@@ -499,6 +584,9 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		printf("release %lld is %s\n", (long long)id,
 			state == SZ_RELEASE_PUBLISHED ? "published" : "a draft again");
 	a->ops->close(a);
+	if (st == 0)
+		st = audit(dir, state == SZ_RELEASE_PUBLISHED ? "publish release" :
+			"unpublish release", "release %lld", (long long)id);
 	return st;
 }
 

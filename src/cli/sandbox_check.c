@@ -57,13 +57,13 @@ int sz_cmd_sandbox_check(int argc, char **argv)
 	};
 	const char *dir = NULL, *name = NULL, *input = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "sandbox-check", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_FACE: name = optarg; break;
 		case OPT_INPUT: input = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("sandbox-check", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (name == NULL || optind != argc)

@@ -322,14 +322,14 @@ int sz_cmd_scrub(int argc, char **argv)
 	struct sz_doc_options opts = { 0 };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:iqh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "scrub", "o:iqh", longopts)) != -1) {
 		switch (c) {
 		case 'o': out_opt = optarg; break;
 		case 'i': in_place = true; break;
 		case 'u': opts.allow_unknown_members = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(scrub_usage, stdout); return 0;
-		default: return cli_usage("scrub", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)

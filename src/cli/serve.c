@@ -59,7 +59,7 @@ int sz_cmd_serve(int argc, char **argv)
 	};
 	const char *dir = NULL, *face_name = NULL, *listen = NULL;
 	int listen_fd = -1, ready_fd = -1, c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "serve", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_FACE: face_name = optarg; break;
@@ -73,13 +73,16 @@ int sz_cmd_serve(int argc, char **argv)
 				return cli_usage("serve", "bad --ready-fd");
 			break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("serve", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
 		return cli_usage("serve", "unexpected argument \"%s\"",
 			argv[optind]);
 	dir = cli_instance_dir(dir);
+	struct sz_err err;
+	if (sz_instance_check(dir, &err) != SZ_OK)
+		return cli_fail("serve", "%s", err.msg);
 	if (face_name == NULL) {
 		if (listen != NULL || listen_fd >= 0)
 			return cli_usage("serve", "--listen needs --face");
@@ -91,7 +94,6 @@ int sz_cmd_serve(int argc, char **argv)
 			"public", face_name);
 
 	struct sz_config cfg;
-	struct sz_err err;
 	if (sz_config_load(&cfg, dir, &err) != SZ_OK)
 		return cli_fail("serve", "%s", err.msg);
 	if (listen == NULL)

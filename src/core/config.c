@@ -21,9 +21,9 @@
  * UTF-8, shorter than max bytes; PATH: an absolute path; USER: a user
  * name, or nothing; LANGS: language
  * codes.  For the last three, text is an example the template shows
- * (commented out) while the value is empty.  CHOICE: one of the words in
- * choices ("a|b|c"), text its default. */
-enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, CHOICE };
+ * (commented out) while the value is empty.  URL: an http(s) address.
+ * CHOICE: one of the words in choices ("a|b|c"), text its default. */
+enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, URL, CHOICE };
 
 struct setting {
 	const char *key;
@@ -135,6 +135,10 @@ static const struct setting settings[] = {
 		"the languages of the source and public faces, the first for "
 		"readers whose browser asks for none of them (empty: English, "
 		"then every language installed)"),
+	WORDS(URL, public_url, "http://youraddress.onion",
+		"the public archive's address as readers reach it (no / at the "
+		"end): feeds link to it and take their ids from it; empty: feeds "
+		"link relative to themselves"),
 	/* the forum (docs/forum.md) */
 	FORUM_CHOICE(registration, "open|approval|invite", "open",
 		"who may join: anyone, anyone once a moderator approves, or "
@@ -274,6 +278,24 @@ static bool valid_langs(const char *s)
 	return true;
 }
 
+/* http:// or https://, a host, maybe a port and a path; nothing an
+ * XML attribute or a feed reader would stumble on; no / at the end. */
+static bool valid_url(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return true;
+	const char *host = strncmp(s, "http://", 7) == 0 ? s + 7 :
+		strncmp(s, "https://", 8) == 0 ? s + 8 : NULL;
+	if (host == NULL || host[0] == '\0' || host[0] == '/' ||
+	    s[n - 1] == '/')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`{}|^#?", *p))
+			return false;
+	return true;
+}
+
 static int set_words(char *field, size_t cap, const char *key,
 	enum kind kind, const char *val, size_t lineno, struct sz_err *err)
 {
@@ -286,6 +308,10 @@ static int set_words(char *field, size_t cap, const char *key,
 	if (kind == PATH && val[0] != '\0' && val[0] != '/')
 		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be an "
 			"absolute path", lineno, key);
+	if (kind == URL && !valid_url(val))
+		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
+			"http://HOST or https://HOST (a path may follow; no / at the "
+			"end)", lineno, key);
 	if (kind == LANGS && !valid_langs(val))
 		return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
 			"language codes (en, ru, zh_CN) separated by spaces",
@@ -345,7 +371,8 @@ static int set_value(struct sz_config *c, const struct setting *st,
 		snprintf(field, SZ_CONFIG_USER_SIZE, "%s", val);
 		return SZ_OK;
 	}
-	if (st->kind == TEXT || st->kind == PATH || st->kind == LANGS)
+	if (st->kind == TEXT || st->kind == PATH || st->kind == LANGS ||
+	    st->kind == URL)
 		return set_words(field, st->max, st->key, st->kind, val,
 			lineno, err);
 	if (st->kind == ADDR) {

@@ -39,6 +39,7 @@
 #define SZ_CONFIG_LANG_SIZE 16
 #define SZ_CONFIG_PATH_SIZE 512
 #define SZ_CONFIG_LIST_SIZE 256
+#define SZ_CONFIG_URL_SIZE 256
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
@@ -77,6 +78,7 @@ struct sz_config {
 	uint64_t staging_mb;             /* submissions held in memory until
 	                                    their period ends */
 	uint64_t desk_required;          /* 1: a source must choose a desk */
+	char public_url[SZ_CONFIG_URL_SIZE];  /* "" when not set */
 	char name[SZ_CONFIG_NAME_SIZE];  /* "" is samizdat's own */
 	char intro[SZ_CONFIG_INTRO_SIZE];
 	char logo[SZ_CONFIG_PATH_SIZE];  /* an absolute path, or "" */

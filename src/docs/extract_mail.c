@@ -1,15 +1,16 @@
 /*
  * extract_mail.c - the readable text of an e-mail through GMime: the main
  * headers (decoded from their encoded words), then the text parts in
- * their order, converted to UTF-8 as mail clients read them (charset.h);
- * HTML-only parts as their text; attachments by name only; signatures
- * not at all.
+ * their order, converted to UTF-8 as mail clients read them (charset.h;
+ * format=flowed joined back into its paragraphs); HTML-only parts as
+ * their text; attachments by name only; signatures not at all.
  */
 #include <gmime/gmime.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "docs/extract.h"
+#include "docs/flowed.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
 
@@ -43,6 +44,39 @@ static void header(struct text_out *o, int *rc, const char *name,
 		*rc = text_put(o, "\n", 1);
 	sz_buf_free(&clean);
 	g_free(dec);
+}
+
+/* Collects a part's text, converted to UTF-8, to decode it whole. */
+static int collect(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_buf_append(ctx, p, n);
+}
+
+/* A plain text part as its author wrote it: format=flowed (RFC 3676)
+ * joined back into its paragraphs, any other text as it is. */
+static int plain_text(GMimePart *p, GMimeContentType *ct, struct text_out *o)
+{
+	const char *format = g_mime_content_type_get_parameter(ct, "format");
+	if (format == NULL || g_ascii_strcasecmp(format, "flowed") != 0)
+		return mime_part_text(p, false, o);
+	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
+	struct sz_buf raw, b;
+	sz_buf_init(&raw, SZ_DOC_MAX_TEXT);
+	sz_buf_init(&b, 0);
+	struct text_out c = { .sink = collect, .ctx = &raw, .err = o->err };
+	int rc = mime_part_text(p, false, &c);
+	if (rc == 0 && raw.len > 0) {
+		sz_buf_init(&b, 2 * raw.len + 1);   /* flowed.h: never more */
+		rc = sz_flowed_decode((const char *)raw.data, raw.len,
+			delsp != NULL && g_ascii_strcasecmp(delsp, "yes") == 0, &b);
+		if (rc == 0)
+			rc = text_put(o, (const char *)b.data, b.len);
+		else
+			rc = sz_err_set(o->err, rc, "the e-mail's text is too large");
+	}
+	sz_buf_free(&raw);
+	sz_buf_free(&b);
+	return rc;
 }
 
 /* winmail.dat: the body Outlook put in it, and its files by name. */
@@ -108,8 +142,10 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	if (html && w->have_plain)
 		return;   /* the alternative we already printed */
 	w->rc = text_put(w->o, "\n", 1);
-	if (w->rc == 0)
-		w->rc = mime_part_text(p, html, w->o);
+	if (w->rc == 0 && html)
+		w->rc = mime_part_text(p, true, w->o);
+	else if (w->rc == 0)
+		w->rc = plain_text(p, ct, w->o);
 	w->have_plain = w->have_plain || !html;
 }
 

@@ -118,11 +118,19 @@ static const char *const security_headers[][2] = {
 };
 #define NSECURITY (sizeof(security_headers) / sizeof(security_headers[0]))
 
-static void add_security_headers(struct MHD_Response *r)
+/* The table's headers; a face that set rq->cache_control (what anyone
+ * may read) replaces "no-store" with it, and adds its ETag. */
+static void add_security_headers(struct MHD_Response *r,
+	const struct sz_request *rq)
 {
-	for (size_t i = 0; i < NSECURITY; i++)
+	for (size_t i = 0; i < NSECURITY; i++) {
+		bool cache = strcmp(security_headers[i][0], "Cache-Control") == 0;
 		MHD_add_response_header(r, security_headers[i][0],
+			cache && rq->cache_control ? rq->cache_control :
 			security_headers[i][1]);
+	}
+	if (rq->cache_control != NULL && rq->etag[0])
+		MHD_add_response_header(r, "ETag", rq->etag);
 }
 
 /* A request and what the gate needs to know of it when it ends. */
@@ -188,7 +196,7 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 	if (rq->disposition[0])
 		MHD_add_response_header(r, "Content-Disposition",
 			rq->disposition);
-	add_security_headers(r);
+	add_security_headers(r, rq);
 	MHD_add_response_header(r, "Content-Type", rq->content_type ?
 		rq->content_type : "text/html; charset=utf-8");
 	if (rq->set_cookie[0])
@@ -219,6 +227,8 @@ static enum MHD_Result send_error(struct sz_http_server *s,
 	rq->stream_read = NULL;
 	rq->stream_free = NULL;
 	rq->disposition[0] = '\0';
+	rq->cache_control = NULL;
+	rq->etag[0] = '\0';
 	rq->set_cookie[0] = '\0';
 	rq->location[0] = '\0';
 	rq->content_type = NULL;

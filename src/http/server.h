@@ -84,6 +84,10 @@ struct sz_request {
 	char set_cookie2[SZ_HTTP_COOKIE_MAX];
 	char location[256];
 	char disposition[160];      /* Content-Disposition, for downloads */
+	/* Cache-Control: NULL is "no-store" (every face's default; error
+	 * pages always); a face sets it for what anyone may keep. */
+	const char *cache_control;
+	char etag[72];              /* ETag, quoted; "" for none */
 	int fd;                     /* if >= 0, the body is this file (owned) */
 	uint64_t fd_size;
 	/* or, if stream_read is set, the body is generated: stream_size bytes

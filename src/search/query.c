@@ -4,6 +4,7 @@
  * digits only, so the output is always valid FTS5 whatever the input.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,55 @@ static int fail(struct sz_query *q, const char *msg)
 	return SZ_E_INVAL;
 }
 
+/* Keeps a note about how the text was read (at most SZ_QUERY_NOTES);
+ * the term it is about is quoted, cut to a few words. */
+__attribute__((format(printf, 4, 5)))
+static void note(struct sz_query *q, const char *term, size_t len,
+	const char *fmt, ...)
+{
+	if (q->nnotes == SZ_QUERY_NOTES)
+		return;
+	char *out = q->notes[q->nnotes++];
+	if (len > 40) {
+		len = 40;
+		while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
+			len--;   /* not in the middle of a character */
+	}
+	int n = snprintf(out, SZ_QUERY_NOTE_MAX, "“%.*s%s” ", (int)len, term,
+		len == 40 ? "…" : "");
+	va_list ap;
+	va_start(ap, fmt);
+	if (n > 0 && n < SZ_QUERY_NOTE_MAX)
+		vsnprintf(out + n, SZ_QUERY_NOTE_MAX - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* Records where a term lies in the text. */
+static void term_at(struct sz_query *q, size_t start, size_t len,
+	enum sz_query_term_kind kind)
+{
+	if (q->nspans < SZ_QUERY_MAX_TERMS && start + len <= SZ_QUERY_MAX)
+		q->spans[q->nspans++] = (struct sz_query_term){
+			(uint16_t)start, (uint16_t)len, kind };
+}
+
+/* Whether s looks like a word meant as a filter's name ("form", not
+ * "http" of a link). */
+static bool filter_like(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 12 || strcasecmp(s, "http") == 0 ||
+	    strcasecmp(s, "https") == 0 || strcasecmp(s, "mailto") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static const char filters_list[] = "from:, to:, type:, release:, after:, "
+	"before: and date:";
+
 /* from:/to: an address or a domain is one index term; a name is the
  * words of the sender or recipients column. */
 static int person_filter(struct sz_query *q, struct sz_buf *f,
@@ -175,6 +225,33 @@ static int person_filter(struct sz_query *q, struct sz_buf *f,
 	return e ? fail(q, "The search is too long.") : 0;
 }
 
+/* The filters, and how each is written. */
+static const struct {
+	const char *name, *example;
+} filters[] = {
+	{ "from", "from:anna" }, { "to", "to:press@example.net" },
+	{ "type", "type:pdf" }, { "release", "release:3" },
+	{ "after", "after:2024-01" }, { "before", "before:2024-03-15" },
+	{ "date", "date:2024-03" }, { "by", "by:anna" },
+	{ "signed", "signed:dkim" }, { "verified", "verified:pgp" },
+};
+
+static bool known_filter(const char *name)
+{
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (strcasecmp(name, filters[i].name) == 0)
+			return true;
+	return false;
+}
+
+static const char *filter_example(const char *name)
+{
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (strcasecmp(name, filters[i].name) == 0)
+			return filters[i].example;
+	return "";
+}
+
 static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
 	"ods", "odp", "jpeg", "png", "gif", "tiff", "webp", "mp3", "flac",
 	"ogg", "text", "html", "email" };
@@ -190,6 +267,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	sz_buf_init(&neg, 8 * SZ_QUERY_MAX);
 	int rc = 0, terms = 0, npos = 0;
 	bool or_next = false;   /* "a OR b": the next word is an alternative */
+	bool not_next = false;  /* "NOT a": the next word is left out */
 	if (len > SZ_QUERY_MAX) {
 		rc = fail(q, "The search is too long: use at most 1000 characters.");
 		goto out;
@@ -204,15 +282,36 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			rc = fail(q, "Too many terms: use at most 32 words or filters.");
 			break;
 		}
+		size_t at = i;
 		if (len - i >= 2 && memcmp(text + i, "OR", 2) == 0 &&
 		    (len - i == 2 || isspace((unsigned char)text[i + 2]))) {
-			or_next = npos > 0;
+			term_at(q, at, 2, SZ_QTERM_OTHER);
 			i += 2;
+			size_t next = i;
+			while (next < len && isspace((unsigned char)text[next]))
+				next++;
+			if (npos == 0 || next == len || or_next)
+				note(q, "OR", 2, "needs a word on each side, as in "
+					"invoice OR receipt; it was left out.");
+			or_next = npos > 0 && next < len;
+			continue;
+		}
+		if (len - i >= 3 && (memcmp(text + i, "AND", 3) == 0 ||
+		    memcmp(text + i, "NOT", 3) == 0) &&
+		    (len - i == 3 || isspace((unsigned char)text[i + 3]))) {
+			not_next = text[i] == 'N';
+			term_at(q, at, 3, SZ_QTERM_OTHER);
+			note(q, text + i, 3, not_next ? "was read as a minus: the word "
+				"after it is left out (write -draft)." :
+				"was left out: every word must appear anyway.");
+			i += 3;
 			continue;
 		}
 		bool minus = text[i] == '-';
 		if (minus)
 			i++;
+		minus = minus || not_next;
+		not_next = false;
 		struct sz_buf *b = minus ? &neg : &pos;
 		if (i < len && text[i] == '"') {
 			size_t st = ++i;
@@ -221,9 +320,17 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			size_t end = i;
 			if (i < len)
 				i++;   /* an unclosed quote runs to the end */
-			if (add_term(q, b, minus || or_next, text + st, end - st,
-			    false, minus, &npos, &or_next) != 0)
+			else
+				note(q, text + st, end - st, "has no closing quote: the "
+					"words to the end were looked for together.");
+			term_at(q, at, i - at, SZ_QTERM_OTHER);
+			size_t before = b->len;
+			if (add_term(q, b, minus || or_next, text + st, end - st, false,
+			    minus, &npos, &or_next) != 0)
 				rc = fail(q, "The search is too long.");
+			else if (b->len == before)
+				note(q, text + at, i - at, "has no letters or digits, so "
+					"it was left out.");
 			continue;
 		}
 		size_t st = i;
@@ -233,10 +340,19 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		memcpy(tok, text + st, i - st);
 		tok[i - st] = 0;
 		char *colon = strchr(tok, ':');
-		if (!minus && colon != NULL && colon != tok && colon[1] != 0) {
+		if (!minus && colon != NULL && colon != tok) {
 			*colon = 0;
 			const char *f = tok, *v = colon + 1;
 			int64_t s0, s1;
+			if (known_filter(f) && v[0] == 0) {
+				char msg[128];
+				snprintf(msg, sizeof(msg), "%.12s: needs something after "
+					"it, with no space, as in %.24s.", f, filter_example(f));
+				rc = fail(q, msg);
+				break;
+			}
+			if (known_filter(f))
+				term_at(q, at, i - at, SZ_QTERM_FILTER);
 			if (strcasecmp(f, "from") == 0) {
 				snprintf(q->from, sizeof(q->from), "%s", v);
 				continue;
@@ -313,7 +429,18 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				}
 				continue;
 			}
+			if (filter_like(f))
+				note(q, text + st, i - st, "was looked for as words: %s: "
+					"is not a filter (the filters are %s).", f,
+					filters_list);
 			*colon = ':';   /* not a filter: search the words */
+		} else if (minus && colon != NULL && colon != tok) {
+			*colon = 0;
+			if (known_filter(tok))
+				note(q, text + at, i - at, "was read as words to leave "
+					"out: a filter cannot be turned around with a "
+					"minus.");
+			*colon = ':';
 		}
 		size_t tl = strlen(tok);
 		bool prefix = tl > 1 && tok[tl - 1] == '*';
@@ -323,9 +450,21 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				"or the whole word.");
 			break;
 		}
-		if (add_term(q, b, minus || or_next, tok, prefix ? tl - 1 : tl,
-		    prefix, minus, &npos, &or_next) != 0)
+		size_t before = b->len;
+		bool plain = !minus && !prefix && !or_next;
+		if (add_term(q, b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,
+		    minus, &npos, &or_next) != 0) {
 			rc = fail(q, "The search is too long.");
+		} else if (b->len == before) {
+			note(q, text + at, i - at, "has no letters or digits, so it "
+				"was left out.");
+		} else {
+			/* One word only, as typed, can be spelt otherwise. */
+			bool one = plain && colon == NULL;
+			for (size_t k = 0; one && k < tl; k++)
+				one = word_byte((unsigned char)tok[k]);
+			term_at(q, at, i - at, one ? SZ_QTERM_WORD : SZ_QTERM_OTHER);
+		}
 	}
 	if (rc == 0 && q->after && q->before && q->after >= q->before)
 		rc = fail(q, "The date range is empty: 'after' must come before "
@@ -362,6 +501,9 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	if (rc == 0 && npos == 0 && f.len == 0 && neg.len > 0)
 		rc = fail(q, "Add a word to look for: a search cannot consist of "
 			"exclusions (-word) alone.");
+	if (rc == 0 && npos == 0 && f.len == 0 && neg.len == 0 && !q->by[0])
+		rc = fail(q, "There is nothing to look for in this search: type "
+			"words, \"a phrase\", or a filter such as from:anna.");
 	if (rc == 0 && (pos.len > 0 || f.len > 0)) {
 		e = 0;
 		if (pos.len > 0)

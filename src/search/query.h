@@ -20,6 +20,13 @@
  *   signed:dkim signed:pgp      e-mails carrying such a signature (whether
  *                    it verified, failed or could not be checked)
  *   verified:dkim verified:pgp  e-mails whose signature verified
+ *
+ * Besides an error for what cannot be searched at all, the parser notes
+ * what it could not understand but worked around (a quote left open, a
+ * word with no letters, "form:" that is no filter), so the reader is
+ * told how it was read; and it says where each term lies in the text, so
+ * a page can offer the same search without one filter, or with a word
+ * spelt as the index spells it (suggest.c).
  */
 #ifndef SZ_SEARCH_QUERY_H
 #define SZ_SEARCH_QUERY_H
@@ -35,6 +42,21 @@
 /* Letters before a '*': "a*" would make the index merge every word that
  * starts with a (32 of them cost 2 s a query). */
 #define SZ_QUERY_MIN_PREFIX 3
+
+#define SZ_QUERY_NOTES 4          /* notes kept about one query */
+#define SZ_QUERY_NOTE_MAX 240
+
+enum sz_query_term_kind {
+	SZ_QTERM_WORD,                /* a bare word, to look for */
+	SZ_QTERM_FILTER,              /* from:, type:, release:, ... */
+	SZ_QTERM_OTHER,               /* a phrase, prefix, exclusion, OR */
+};
+
+/* Where a term lies in the text parsed: text[start, start + len). */
+struct sz_query_term {
+	uint16_t start, len;
+	enum sz_query_term_kind kind;
+};
 
 struct sz_query {
 	struct sz_buf match;          /* the FTS5 expression; empty: none */
@@ -52,6 +74,11 @@ struct sz_query {
 	char signed_kind[8], verified_kind[8];   /* "dkim", "pgp" or "" */
 	int64_t release, after, before;
 	char error[240];              /* set when parsing fails */
+	/* where each term lies in the text, for suggestions (suggest.c) */
+	struct sz_query_term spans[SZ_QUERY_MAX_TERMS];
+	size_t nspans;
+	char notes[SZ_QUERY_NOTES][SZ_QUERY_NOTE_MAX];  /* how it was read */
+	size_t nnotes;
 };
 
 /* Parses text; 0, or SZ_E_INVAL with q->error saying what to change.

@@ -109,6 +109,13 @@ struct sz_email_raw {
 	                                 out ("Received (3), Delivered-To") */
 };
 
+/* The order of search results. */
+enum sz_archive_order {
+	SZ_ORDER_RELEVANCE,           /* BM25, the title weighing most */
+	SZ_ORDER_NEWEST,              /* by date: an e-mail's, else its release's */
+	SZ_ORDER_OLDEST,
+};
+
 /* A search, already translated (search/query.h makes one from user text):
  * one FTS5 expression, filters included (they are indexed as terms of the
  * tags column, see sz_archive_tags), so the index alone answers it. */
@@ -116,6 +123,8 @@ struct sz_archive_query {
 	const char *match;            /* an FTS5 expression */
 	bool drafts;                  /* include unpublished releases */
 	unsigned time_ms;             /* the most it may take; 0: no limit */
+	enum sz_archive_order order;
+	bool count_only;              /* the total only: no hits, no facets */
 };
 
 /* Results past these are not ranked (newest first instead) and get no
@@ -129,10 +138,13 @@ struct sz_search_hit {
 };
 
 struct sz_facet {
-	char key[SZ_ARCHIVE_TITLE_MAX + 1];   /* release title, or type */
-	int64_t id;                           /* release id, 0 for a type */
+	char key[SZ_ARCHIVE_TITLE_MAX + 1];   /* release title, type, or a
+	                                         year "2024" or month
+	                                         "2024-03" of e-mails */
+	int64_t id;                           /* release id, 0 otherwise */
 	int64_t count;
 };
+#define SZ_ARCHIVE_FACETS 50              /* keys kept per facet */
 
 struct sz_search_result {
 	int64_t total;
@@ -142,8 +154,24 @@ struct sz_search_result {
 	size_t nhits;
 	struct sz_facet *by_release, *by_type;
 	size_t nrelease, ntype;
+	/* E-mails' dates: by year, newest first, or by month when they all
+	 * fall in one year (the date: filter narrows either way). */
+	struct sz_facet *by_date;
+	size_t ndate;
 };
 
+/* A word of the index near one a reader typed (words_near). */
+#define SZ_ARCHIVE_WORD_MAX 64            /* bytes of a word considered */
+struct sz_near_word {
+	char word[SZ_ARCHIVE_WORD_MAX + 1];   /* as the index folds it */
+	unsigned distance;                    /* edits from the typed word */
+	int64_t docs;                         /* documents holding it */
+};
+/* Edits allowed between a typed word and a suggestion: 1 for words of
+ * up to 4 letters, 2 for longer ones; and the most index entries looked
+ * at per word, so a suggestion costs the same in any archive. */
+#define SZ_ARCHIVE_NEAR_SHORT 4
+#define SZ_ARCHIVE_NEAR_SCAN 4000
 /* A row of the change log: a release (doc_id 0) or a document added,
  * changed or removed.  seq only grows. */
 struct sz_archive_change {
@@ -233,6 +261,44 @@ struct sz_archive_ops {
 		size_t offset, size_t limit, struct sz_search_result *res,
 		struct sz_err *err);
 
+	/* Editors' changes (sqlite_archive_edit.c). */
+	/* A release's title, date (YYYY-MM-DD) and introduction. */
+	int (*release_update)(struct sz_archive *a, int64_t id,
+		const char *title, const char *day, const char *intro,
+		struct sz_err *err);
+	/* Removes a document or e-mail (with the attachments that came in
+	 * it) from its release and the index, and its stored file when no
+	 * other document holds the same one.  It is gone from the public
+	 * face at once, and from mirrors at their next export (the change
+	 * is recorded like any other).  *removed says how many documents
+	 * went. */
+	int (*doc_remove)(struct sz_archive *a, int64_t id, size_t *removed,
+		struct sz_err *err);
+	/* What scrubbing removed from a document, kept for its editors: one
+	 * "Kind: name, name" line per kind, never the values (a value is
+	 * what would have identified someone, and the archive is readable
+	 * by the public face). */
+	int (*doc_set_report)(struct sz_archive *a, int64_t id,
+		const char *report, struct sz_err *err);
+	/* Appends the report to out (it may be "": nothing was removed);
+	 * SZ_E_NOT_FOUND if none was kept (e-mails, and documents added
+	 * before reports were). */
+	int (*doc_report)(struct sz_archive *a, int64_t id, struct sz_buf *out,
+		struct sz_err *err);
+	/* The document (or e-mail) before and after d in its release's list
+	 * (the order doc_list gives); a row's id is 0 where there is none.
+	 * The caller clears both rows. */
+	int (*doc_adjacent)(struct sz_archive *a, const struct sz_doc_row *d,
+		struct sz_doc_row *prev, struct sz_doc_row *next,
+		struct sz_err *err);
+	/* Words of the index within the allowed edits of word (folded as
+	 * the index folds text), closest first and then the most common,
+	 * at most max; *known says word itself is in the index.  Drafts'
+	 * words count too: a caller shows a suggestion only after a search
+	 * with it finds something (sqlite_archive_words.c). */
+	int (*words_near)(struct sz_archive *a, const char *word,
+		struct sz_near_word *out, size_t max, size_t *n, bool *known,
+		struct sz_err *err);
 	/* For mirrors and browsing (sqlite_archive_browse.c).  Lists that
 	 * a mirror walks whole are read in batches after a key (keyset),
 	 * so reading all of them costs one index walk, whatever their

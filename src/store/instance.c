@@ -101,13 +101,49 @@ static int read_secrets(struct sz_instance *in, struct sz_err *err)
 	return SZ_OK;
 }
 
+int sz_instance_check(const char *dir, struct sz_err *err)
+{
+	static const char how[] = "give the instance's directory with -d DIR "
+		"(or $SAMIZDAT_DIR), or create an instance with `samizdat init "
+		"DIR`";
+	char key[4200];
+	struct stat st;
+	snprintf(key, sizeof(key), "%s/%s", dir, SZ_INSTANCE_SECRETS_FILE);
+	int e = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR :
+		access(key, F_OK) != 0 ? errno : 0;
+	switch (e) {
+	case 0:
+		return SZ_OK;
+	case ENOENT:
+		if (stat(dir, &st) != 0)
+			return sz_err_set(err, SZ_E_NOT_FOUND, "%s does not exist: "
+				"%s", dir, how);
+		return sz_err_set(err, SZ_E_NOT_FOUND, "%s is not a samizdat "
+			"instance (it has no %s): %s", dir,
+			SZ_INSTANCE_SECRETS_FILE, how);
+	case ENOTDIR:
+		return sz_err_set(err, SZ_E_INVAL, "%s is not a directory: %s",
+			dir, how);
+	case EACCES:
+		return sz_err_set(err, SZ_E_IO, "%s cannot be read by this user "
+			"(permission denied): run the command as the user that owns "
+			"the instance (installed from the Debian package: sudo -u "
+			"samizdat samizdat ...)", dir);
+	default:
+		return sz_err_set(err, SZ_E_IO, "cannot read %s: %s", dir,
+			strerror(e));
+	}
+}
+
 int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	unsigned parts, struct sz_err *err)
 {
 	memset(in, 0, sizeof(*in));
 	snprintf(in->dir, sizeof(in->dir), "%s", dir);
 	in->parts = parts;
-	int rc = sz_config_load(&in->cfg, dir, err);
+	int rc = sz_instance_check(dir, err);
+	if (rc == SZ_OK)
+		rc = sz_config_load(&in->cfg, dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_SECRETS))
 		rc = read_secrets(in, err);
 	if (rc == SZ_OK && (parts & SZ_PART_INBOX))

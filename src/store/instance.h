@@ -62,6 +62,11 @@ struct sz_instance {
  * settings template goes into dir/samizdat.conf, or into the file
  * $SAMIZDAT_CONFIG names if that does not exist yet. */
 int sz_instance_create(const char *dir, struct sz_err *err);
+/* Whether dir holds an instance, readable by this user; if not, err
+ * says what is wrong and what to do ("... does not exist: give the
+ * instance's directory with -d DIR ..."), for every command that opens
+ * one (sz_instance_open_parts checks first). */
+int sz_instance_check(const char *dir, struct sz_err *err);
 /* Opens an instance's settings and the parts asked for (SZ_PART_...).
  * The read-only archive is only made ready here (sz_archive_prepare:
  * created or brought to the current schema if needed, so that it can be

@@ -237,6 +237,9 @@ static const char *const migrations[] = {
 	/* ...and a reply the source deleted after reading it stays listed
 	 * for editors, marked, its file gone */
 	"ALTER TABLE replies ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
+	/* 8: who wrote each reply, for the editors' view of a conversation
+	 * (the audit log says as much already; older replies say nobody). */
+	"ALTER TABLE replies ADD COLUMN editor TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -114,6 +114,12 @@ static const char *const migrations[] = {
 	/* a release's documents in the order its pages list them */
 	"CREATE INDEX documents_listing ON documents(release_id, email,"
 	"  parent_id IS NOT NULL, title, id);",
+	/* 4: what scrubbing removed from each document, for its editors (a
+	 * table of its own: writing one is no change to what readers and
+	 * mirrors see). */
+	"CREATE TABLE doc_reports ("
+	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+	"  report TEXT NOT NULL);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -263,14 +269,22 @@ static int release_set_state(struct sz_archive *a, int64_t id,
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, (int)state);
 		sqlite3_bind_int64(st, 2, id);
-		if (sz_sqlite_step(st) != SQLITE_DONE)
-			rc = sz_sqlite_error(impl(a)->db, err, "changing a release");
-		else if (sqlite3_changes(impl(a)->db) == 0)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no release %lld",
-				(long long)id);
-		sqlite3_finalize(st);
+		rc = sz_archive_release_changed(impl(a)->db, st, id, err);
 	}
 	sz_archive_op_unlock(a);
+	return rc;
+}
+
+int sz_archive_release_changed(sqlite3 *db, sqlite3_stmt *st, int64_t id,
+	struct sz_err *err)
+{
+	int rc = 0;
+	if (sz_sqlite_step(st) != SQLITE_DONE)
+		rc = sz_sqlite_error(db, err, "changing a release");
+	else if (sqlite3_changes(db) == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no release %lld",
+			(long long)id);
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -836,6 +850,12 @@ static const struct sz_archive_ops ops = {
 	.email_flagged = sz_archive_email_flagged,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,
+	.release_update = sz_archive_sqlite_release_update,
+	.doc_remove = sz_archive_sqlite_doc_remove,
+	.doc_set_report = sz_archive_sqlite_doc_set_report,
+	.doc_report = sz_archive_sqlite_doc_report,
+	.doc_adjacent = sz_archive_sqlite_doc_adjacent,
+	.words_near = sz_archive_sqlite_words_near,
 	.changes = sz_archive_sqlite_changes,
 	.doc_ids = sz_archive_sqlite_doc_ids,
 	.doc_recipients = sz_archive_sqlite_doc_recipients,

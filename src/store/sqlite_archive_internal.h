@@ -1,8 +1,9 @@
 /*
  * sqlite_archive_internal.h - shared by the files of the archive's SQLite
  * back end only (sqlite_archive.c, sqlite_archive_search.c,
- * sqlite_archive_read.c): the handle, its locking, its pool of read
- * connections, and reading a document row.
+ * sqlite_archive_read.c, sqlite_archive_edit.c, sqlite_archive_words.c):
+ * the handle, its locking, its pool of read connections, and reading a
+ * document row.
  */
 #ifndef SZ_STORE_SQLITE_ARCHIVE_INTERNAL_H
 #define SZ_STORE_SQLITE_ARCHIVE_INTERNAL_H
@@ -117,6 +118,33 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	const struct sz_archive_query *q, size_t offset, size_t limit,
 	struct sz_search_result *res, struct sz_err *err);
 
+/* Steps st, an UPDATE of release id, and finalizes it: 0, or
+ * SZ_E_NOT_FOUND if there is no such release (sqlite_archive.c). */
+int sz_archive_release_changed(sqlite3 *db, sqlite3_stmt *st, int64_t id,
+	struct sz_err *err);
+
+/* sqlite_archive_edit.c: editors' changes, and a document's neighbours. */
+int sz_archive_sqlite_release_update(struct sz_archive *a, int64_t id,
+	const char *title, const char *day, const char *intro,
+	struct sz_err *err);
+int sz_archive_sqlite_doc_remove(struct sz_archive *a, int64_t id,
+	size_t *removed, struct sz_err *err);
+int sz_archive_sqlite_doc_set_report(struct sz_archive *a, int64_t id,
+	const char *report, struct sz_err *err);
+int sz_archive_sqlite_doc_report(struct sz_archive *a, int64_t id,
+	struct sz_buf *out, struct sz_err *err);
+int sz_archive_sqlite_doc_adjacent(struct sz_archive *a,
+	const struct sz_doc_row *d, struct sz_doc_row *prev,
+	struct sz_doc_row *next, struct sz_err *err);
+
+/* sqlite_archive_words.c: words of the index near a typed one, read
+ * through this view of the index's vocabulary; made on each connection
+ * before it turns query_only (a reader cannot make it later). */
+#define SZ_ARCHIVE_WORDS_SQL "CREATE VIRTUAL TABLE IF NOT EXISTS" \
+	" temp.sz_fts_words USING fts5vocab(main, fts, col)"
+int sz_archive_sqlite_words_near(struct sz_archive *a, const char *word,
+	struct sz_near_word *out, size_t max, size_t *n, bool *known,
+	struct sz_err *err);
 /* sqlite_archive_browse.c: the change log, keyset lists and browse
  * indexes (archive.h says what each does). */
 int sz_archive_sqlite_changes(struct sz_archive *a, int64_t after,

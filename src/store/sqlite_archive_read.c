@@ -50,7 +50,8 @@ static sqlite3 *open_reader(struct sqlite_archive *q)
 	snprintf(sql, sizeof(sql), "PRAGMA query_only = 1; PRAGMA cache_size = "
 		"-%d; PRAGMA mmap_size = 1073741824;", SZ_ARCHIVE_READER_CACHE_KB);
 	if (sqlite3_open_v2(q->path, &db, flags, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(db, SZ_ARCHIVE_WORDS_SQL, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_close_v2(db);
 		return NULL;
 	}

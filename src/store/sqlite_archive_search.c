@@ -25,6 +25,7 @@ void sz_search_result_free(struct sz_search_result *r)
 	free(r->hits);
 	free(r->by_release);
 	free(r->by_type);
+	free(r->by_date);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -73,7 +74,8 @@ static char *mark_snippet(const char *s)
 	return (char *)b.data;
 }
 
-/* Adds count to the facet keyed (key, id); at most 50 keys. */
+/* Adds count to the facet keyed (key, id); at most SZ_ARCHIVE_FACETS
+ * keys. */
 static void facet_add(struct sz_facet *f, size_t *n, const char *key,
 	int64_t id, int64_t count)
 {
@@ -82,7 +84,7 @@ static void facet_add(struct sz_facet *f, size_t *n, const char *key,
 			f[i].count += count;
 			return;
 		}
-	if (*n >= 50)
+	if (*n >= SZ_ARCHIVE_FACETS)
 		return;
 	snprintf(f[*n].key, sizeof(f[*n].key), "%s", key);
 	f[*n].id = id;
@@ -95,6 +97,43 @@ static int by_count(const void *a, const void *b)
 	const struct sz_facet *x = a, *y = b;
 	return x->count != y->count ? (x->count > y->count ? -1 : 1) :
 		strcmp(x->key, y->key);
+}
+
+/* Dates newest first. */
+static int by_key_desc(const void *a, const void *b)
+{
+	const struct sz_facet *x = a, *y = b;
+	return strcmp(y->key, x->key);
+}
+
+/* A page of results in the order asked for: ranked or sorted by date
+ * (an e-mail's own, else its release's) when there are few enough
+ * matches to order them all; otherwise by when they were added. */
+static const char *page_sql(enum sz_archive_order order, bool few)
+{
+#define HIT "SELECT fts.rowid, snippet(fts, 1, char(1), char(2), '…', 24)"
+#define BY_DATE HIT " FROM fts CROSS JOIN documents d ON d.id = fts.rowid" \
+	" JOIN releases r ON r.id = d.release_id LEFT JOIN emails e" \
+	" ON e.doc_id = d.id WHERE fts MATCH ?1 ORDER BY" \
+	" coalesce(nullif(e.date, 0), unixepoch(r.day))"
+	static const char *const sql[3][2] = {
+		[SZ_ORDER_RELEVANCE] = {
+			HIT " FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC"
+			" LIMIT ?2 OFFSET ?3",
+			HIT " FROM fts WHERE fts MATCH ?1 ORDER BY"
+			" bm25(fts, 10.0, 1.0, 3.0, 2.0, 0.0) LIMIT ?2 OFFSET ?3" },
+		[SZ_ORDER_NEWEST] = {
+			HIT " FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC"
+			" LIMIT ?2 OFFSET ?3",
+			BY_DATE " DESC, d.id DESC LIMIT ?2 OFFSET ?3" },
+		[SZ_ORDER_OLDEST] = {
+			HIT " FROM fts WHERE fts MATCH ?1 ORDER BY rowid"
+			" LIMIT ?2 OFFSET ?3",
+			BY_DATE ", d.id LIMIT ?2 OFFSET ?3" },
+	};
+#undef BY_DATE
+#undef HIT
+	return sql[order <= SZ_ORDER_OLDEST ? order : 0][few];
 }
 
 /* The reader's expression, minus drafts unless they are wanted: draft
@@ -170,10 +209,12 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	if (rc != 0)
 		goto out;
 	const char *m = (const char *)expr.data;
-	res->by_release = calloc(50, sizeof(*res->by_release));
-	res->by_type = calloc(50, sizeof(*res->by_type));
+	res->by_release = calloc(SZ_ARCHIVE_FACETS, sizeof(*res->by_release));
+	res->by_type = calloc(SZ_ARCHIVE_FACETS, sizeof(*res->by_type));
+	res->by_date = calloc(SZ_ARCHIVE_FACETS, sizeof(*res->by_date));
 	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
-	if (res->by_release == NULL || res->by_type == NULL || res->hits == NULL) {
+	if (res->by_release == NULL || res->by_type == NULL ||
+	    res->by_date == NULL || res->hits == NULL) {
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -189,17 +230,13 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	res->total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (res->total == 0)
+	if (res->total == 0 || q->count_only)
 		goto out;
-	/* Ranked by BM25 (the title weighs most) up to SZ_ARCHIVE_RANK_MAX
-	 * matches; past that, newest first: ranking costs per match. */
+	/* Ranked by BM25 (the title weighs most) or ordered by date up to
+	 * SZ_ARCHIVE_RANK_MAX matches; past that, newest (or oldest) added
+	 * first: ranking and sorting cost per match. */
 	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
-	if ((rc = sz_sqlite_prepare(db, res->ranked ?
-	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
-	    " WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 1.0, 3.0, 2.0, 0.0)"
-	    " LIMIT ? OFFSET ?" :
-	    "SELECT rowid, snippet(fts, 1, char(1), char(2), '…', 24) FROM fts"
-	    " WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", &st,
+	if ((rc = sz_sqlite_prepare(db, page_sql(q->order, res->ranked), &st,
 	    err)) != 0 ||
 	    (rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
 		" WHERE d.id = ?", &get, err)) != 0)
@@ -226,24 +263,49 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	/* Facets for result sets small enough to group quickly. */
 	if (res->total > SZ_ARCHIVE_FACET_MAX)
 		goto out;
-	/* One lookup per match (documents only); the few release titles
-	 * afterwards. */
-	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, d.type, count(*)"
+	/* One lookup per match (documents, and e-mails' dates); the few
+	 * release titles afterwards. */
+	if ((rc = sz_sqlite_prepare(db, "SELECT d.release_id, d.type,"
+	    " strftime('%Y-%m', nullif(e.date, 0), 'unixepoch'), count(*)"
 	    " FROM fts CROSS JOIN documents d ON d.id = fts.rowid"
-	    " WHERE fts MATCH ? GROUP BY d.release_id, d.type", &st, err)) != 0)
+	    " LEFT JOIN emails e ON e.doc_id = d.id"
+	    " WHERE fts MATCH ? GROUP BY 1, 2, 3", &st, err)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	struct sz_facet *months = calloc(SZ_ARCHIVE_FACETS, sizeof(*months));
+	size_t nmonths = 0;
+	bool more_months = false;
 	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(st, 2);
+		int64_t n = sqlite3_column_int64(st, 3);
 		const char *type = (const char *)sqlite3_column_text(st, 1);
+		const char *month = (const char *)sqlite3_column_text(st, 2);
 		facet_add(res->by_release, &res->nrelease, "",
 			sqlite3_column_int64(st, 0), n);
 		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
+		if (month == NULL || strlen(month) != 7)
+			continue;
+		char year[5];
+		memcpy(year, month, 4);
+		year[4] = 0;
+		facet_add(res->by_date, &res->ndate, year, 0, n);
+		if (months != NULL && nmonths == SZ_ARCHIVE_FACETS)
+			more_months = true;
+		if (months != NULL)
+			facet_add(months, &nmonths, month, 0, n);
 	}
 	if (s == SQLITE_INTERRUPT) {   /* out of time: results, no facets */
-		res->nrelease = res->ntype = 0;
+		free(months);
+		res->nrelease = res->ntype = res->ndate = 0;
 		goto out;
 	}
+	/* One year only: its months say more. */
+	if (res->ndate == 1 && months != NULL && !more_months) {
+		free(res->by_date);
+		res->by_date = months;
+		res->ndate = nmonths;
+		months = NULL;
+	}
+	free(months);
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((rc = sz_sqlite_prepare(db, "SELECT title FROM releases WHERE id = ?",
@@ -259,6 +321,7 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
 		by_count);
 	qsort(res->by_type, res->ntype, sizeof(*res->by_type), by_count);
+	qsort(res->by_date, res->ndate, sizeof(*res->by_date), by_key_desc);
 	res->faceted = true;
 out:
 	if (st != NULL)

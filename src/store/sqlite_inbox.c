@@ -133,7 +133,7 @@ int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
 }
 
 int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
-	const char *blob, struct sz_err *err)
+	const char *blob, const char *editor, struct sz_err *err)
 {
 	struct sqlite_store *q = sz_sqlite_impl(s);
 	sqlite3_stmt *st = NULL;
@@ -141,11 +141,12 @@ int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
 	sz_store_today(day);
 	pthread_mutex_lock(&q->mu);
 	int rc = sz_sqlite_prepare(q->db, "INSERT INTO replies (source_id, "
-		"blob, day) VALUES (?, ?, ?)", &st, err);
+		"blob, day, editor) VALUES (?, ?, ?, ?)", &st, err);
 	if (rc == SZ_OK) {
 		sqlite3_bind_int64(st, 1, source_id);
 		sqlite3_bind_text(st, 2, blob, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, editor ? editor : "", -1, SQLITE_STATIC);
 		if (sz_sqlite_step(st) != SQLITE_DONE)
 			rc = sz_sqlite_error(q->db, err, "saving a reply");
 	}
@@ -163,8 +164,8 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	*rows = NULL;
 	*n = 0;
 	pthread_mutex_lock(&q->mu);
-	int rc = sz_sqlite_prepare(q->db, "SELECT id, blob, day, deleted FROM "
-		"replies WHERE source_id = ? ORDER BY id", &st, err);
+	int rc = sz_sqlite_prepare(q->db, "SELECT id, blob, day, deleted, editor "
+		"FROM replies WHERE source_id = ? ORDER BY id", &st, err);
 	if (rc == SZ_OK)
 		sqlite3_bind_int64(st, 1, source_id);
 	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {
@@ -182,6 +183,7 @@ int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 		if (!row->deleted)
 			sz_sqlite_text(row->blob, sizeof(row->blob), st, 1);
 		sz_sqlite_text(row->day, sizeof(row->day), st, 2);
+		sz_sqlite_text(row->editor, sizeof(row->editor), st, 4);
 	}
 	if (rc == SZ_OK && r != SQLITE_DONE)
 		rc = sz_sqlite_error(q->db, err, "reading replies");

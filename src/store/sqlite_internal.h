@@ -99,7 +99,7 @@ int sz_sqlite_source_seen(struct sz_store *s, int64_t source_id,
 int sz_sqlite_source_public_key(struct sz_store *s, int64_t source_id,
 	uint8_t key[32], struct sz_err *err);
 int sz_sqlite_reply_add(struct sz_store *s, int64_t source_id,
-	const char *blob, struct sz_err *err);
+	const char *blob, const char *editor, struct sz_err *err);
 int sz_sqlite_replies(struct sz_store *s, int64_t source_id,
 	struct sz_reply_row **rows, size_t *n, struct sz_err *err);
 int sz_sqlite_reply_delete(struct sz_store *s, int64_t source_id,

@@ -201,6 +201,7 @@ struct sz_reply_row {
 	char blob[SZ_STORE_BLOB_NAME_MAX + 1];   /* "" once deleted */
 	char day[SZ_STORE_DAY_SIZE];
 	int deleted;                /* by the source, after reading it */
+	char editor[SZ_STORE_NAME_MAX + 1];   /* who wrote it; "" if unknown */
 };
 
 struct sz_store;
@@ -300,12 +301,13 @@ struct sz_store_ops {
 		char (**blobs)[SZ_STORE_BLOB_NAME_MAX + 1], size_t *nblobs,
 		struct sz_err *err);
 
-	/* Replies: the source's public key to encrypt to, a reply's blob,
-	 * and a source's replies (*rows malloc'd, oldest first). */
+	/* Replies: the source's public key to encrypt to, a reply's blob
+	 * and the editor who wrote it, and a source's replies (*rows
+	 * malloc'd, oldest first). */
 	int (*source_public_key)(struct sz_store *s, int64_t source_id,
 		uint8_t key[32], struct sz_err *err);
 	int (*reply_add)(struct sz_store *s, int64_t source_id,
-		const char *blob, struct sz_err *err);
+		const char *blob, const char *editor, struct sz_err *err);
 	int (*replies)(struct sz_store *s, int64_t source_id,
 		struct sz_reply_row **rows, size_t *n, struct sz_err *err);
 	/* A source deletes a reply it has read: the row stays, marked (so

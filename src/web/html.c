@@ -1,6 +1,7 @@
 /* html.c - HTML escaping and the shared page frame. */
 #include "web/html.h"
 
+#include <stdbool.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -95,7 +96,16 @@ int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f)
 	sz_html_escape(b, f->site);
 	sz_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
 	sz_html_escape(b, f->style ? f->style : "/style.css");
-	sz_buf_puts(b, "\">\n</head>\n<body>\n<header><a class=\"site\" "
+	sz_buf_puts(b, "\">\n");
+	if (f->feed != NULL) {   /* feed autodiscovery */
+		sz_buf_puts(b, "<link rel=\"alternate\" type=\"application/"
+			"atom+xml\" title=\"");
+		sz_html_escape(b, f->site);
+		sz_buf_puts(b, ": releases\" href=\"");
+		sz_html_escape(b, f->feed);
+		sz_buf_puts(b, "\">\n");
+	}
+	sz_buf_puts(b, "</head>\n<body>\n<header><a class=\"site\" "
 		"href=\"");
 	sz_html_escape(b, f->home ? f->home : "/");
 	sz_buf_puts(b, "\">");
@@ -106,6 +116,8 @@ int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f)
 	}
 	sz_html_escape(b, f->site);
 	sz_buf_puts(b, "</a>");
+	if (f->nav != NULL)      /* the caller's, escaped */
+		sz_buf_puts(b, f->nav);
 	if (f->lang != NULL)
 		switcher(b, f, l);
 	/* sticky: one check of the whole frame */

@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/i18n.h"
 
+
 /* What goes around a page's content. */
 struct sz_html_frame {
 	const char *site;            /* the name in the header */
@@ -20,6 +21,11 @@ struct sz_html_frame {
 	const char *switch_to;       /* a URL ending in '?' or '&', to which
 	                                the language switcher appends
 	                                "lang=CODE"; NULL: no switcher */
+	const char *feed;            /* the Atom feed to announce in the
+	                                head (autodiscovery), or NULL */
+	const char *nav;             /* HTML (the caller's, escaped) put in
+	                                the header after the name: a face's
+	                                navigation, a search box; or NULL */
 };
 
 /* Appends s with &, <, >, " and ' escaped. */

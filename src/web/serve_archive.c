@@ -5,10 +5,51 @@
  * by the public face and the editors' preview, so neither includes the
  * other.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "web/web.h"
+
+/* Anyone may keep a page or a file, but must ask again before showing
+ * it: a document an editor removes (it may say who leaked it) is gone
+ * from readers' caches at once, and asking costs a 304 without a body
+ * while it has not changed (ETag). */
+#define PAGE_MAX_AGE "public, no-cache"
+#define FILE_MAX_AGE "public, no-cache"
+
+/* Whether the client holds this version already (If-None-Match). */
+static bool client_has(struct sz_request *rq)
+{
+	const char *inm = sz_request_header(rq, "If-None-Match");
+	if (inm == NULL || rq->etag[0] == 0)
+		return false;
+	if (strcmp(inm, "*") == 0)
+		return true;
+	/* a list of tags, maybe weak ("W/"): one equal to ours will do */
+	size_t n = strlen(rq->etag);
+	for (const char *p = strstr(inm, rq->etag); p != NULL;
+	    p = strstr(p + 1, rq->etag))
+		if ((p[n] == 0 || p[n] == ',' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* A page anyone may read: cacheable, tagged with a hash of its bytes. */
+static void cache_page(struct sz_request *rq)
+{
+	uint8_t h[16];
+	char hex[33];
+	crypto_generichash(h, sizeof(h), rq->page.data, rq->page.len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(rq->etag, sizeof(rq->etag), "\"%s\"", hex);
+	rq->cache_control = PAGE_MAX_AGE;
+	if (client_has(rq)) {
+		rq->status = 304;
+		rq->page.len = 0;
+	}
+}
 
 int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 	sz_error_page_fn error_page)
@@ -38,12 +79,16 @@ int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 			sz_request_param(rq, "month"),
 		.query = sz_request_query(rq, "q"),
 		.number = sz_page_number(sz_request_query(rq, "page")),
+		.sort = sz_request_query(rq, "sort"),
 		.viewer = viewer,
 	};
 	int rc = sz_page_render(&pg, site, kind, rq->path, &args, &rq->page);
-	return sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
+	rc = sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
 		"The archive cannot be read now. Please try again later.",
 		error_page);
+	if (rc == 0 && site->cacheable && rq->status == 200)
+		cache_page(rq);
+	return rc;
 }
 
 int sz_web_rendered(struct sz_request *rq, int rc, unsigned status,
@@ -68,19 +113,28 @@ int sz_web_rendered(struct sz_request *rq, int rc, unsigned status,
 int sz_web_archive_file(struct sz_request *rq, const struct sz_site *site,
 	sz_error_page_fn error_page)
 {
-	char name[128];
-	int fd;
-	uint64_t size;
-	if (sz_page_file(site, sz_request_param_id(rq, "id"), &fd, &size, name,
-	    sizeof(name)) != 0) {
+	struct sz_page_file_info f;
+	if (sz_page_file_open(site, sz_request_param_id(rq, "id"), &f) != 0) {
 		rq->status = 404;
 		error_page(rq, 404, "There is no such file.");
 		return 0;
 	}
-	snprintf(rq->disposition, sizeof(rq->disposition),
-		"attachment; filename=\"%s\"", name);
-	rq->content_type = "application/octet-stream";
-	rq->fd = fd;
-	rq->fd_size = size;
+	/* An image a browser shows is shown (the document page has it in an
+	 * <img>); anything else is a download. */
+	snprintf(rq->disposition, sizeof(rq->disposition), "%s; filename=\"%s\"",
+		f.mime ? "inline" : "attachment", f.name);
+	rq->content_type = f.mime ? f.mime : "application/octet-stream";
+	if (site->cacheable) {
+		/* The same bytes always have the same hash. */
+		snprintf(rq->etag, sizeof(rq->etag), "\"%s\"", f.sha256);
+		rq->cache_control = FILE_MAX_AGE;
+		if (client_has(rq)) {
+			close(f.fd);
+			rq->status = 304;
+			return 0;
+		}
+	}
+	rq->fd = f.fd;
+	rq->fd_size = f.size;
 	return 0;
 }

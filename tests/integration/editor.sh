@@ -49,7 +49,7 @@ curl -s -b ed "$EURL/source?id=$SID" >source.html
 check "the source's page lists its items by day, number and padded size" \
 	sh -c "test \$(grep -c 'download?item=' source.html) -eq 2 &&
 	grep -q \"$(date -u -d @$(cat inst.clock) +%F)\" source.html &&
-	grep -q '<td>message [0-9]*</td><td>2.0 KiB</td>' source.html"
+	grep -q 'the source sent message [0-9]* (2.0 KiB padded)' source.html"
 check "...and no file name: the face cannot read them" \
 	sh -c "! grep -q -e memo -e 'name and type' source.html"
 got=0

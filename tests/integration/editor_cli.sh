@@ -59,4 +59,55 @@ check "the audit log records each administrative action" sh -c "
 	grep -q 'editor reset-totp  *alice' audit.txt &&
 	grep -q 'editor remove  *alice' audit.txt &&
 	grep -q '^[0-9-]* [0-9][0-9]:[0-9][0-9]  admin' audit.txt"
+
+# Releases made on the command line are in the same log.
+echo 'a memo' >memo.txt
+R=$("$S" release create -d inst 'Memos')
+"$S" release add -d inst "$R" memo.txt >add.out
+convert -size 20x20 xc:navy photo.png
+exiftool -q -overwrite_original -Artist='Jane Leaker' photo.png
+"$S" release add -d inst "$R" photo.png >>add.out
+check "release add says what scrubbing removed from each file, never the values" sh -c "
+	grep -q '^  scrubbing found nothing to remove' add.out &&
+	grep -q '^  removed PNG text: .*Artist' add.out && ! grep -q Leaker add.out"
+"$S" release publish -d inst "$R" >/dev/null
+"$S" release unpublish -d inst "$R" >/dev/null
+check "release create, add, publish and unpublish are in the audit log" sh -c "
+	'$S' audit -d inst >audit.txt &&
+	grep -q 'create release  *release $R\$' audit.txt &&
+	grep -q 'add to release  *release $R: 1 file or mailbox\$' audit.txt &&
+	grep -q 'publish release  *release $R\$' audit.txt &&
+	grep -q 'unpublish release  *release $R\$' audit.txt &&
+	! grep -q memo.txt audit.txt"
+
+# Usage errors: one line naming what is wrong, never getopt's own line
+# followed by a second, wrong one.
+usage_error() { # what, expected line, command...
+	what=$1 want=$2; shift 2
+	"$@" >/dev/null 2>err.txt
+	st=$?
+	check "$what" sh -c "test $st -eq 2 && grep -qx \"$want\" err.txt &&
+		test \$(grep -c . err.txt) -eq 2 && ! grep -q 'unrecognized\|invalid option' err.txt"
+}
+usage_error "an unknown long option is named once" \
+	"samizdat release: unknown option --bogus" "$S" release create --bogus x
+usage_error "an unknown short option is named once" \
+	"samizdat serve: unknown option -x" "$S" serve -x
+usage_error "an option missing its value says so" \
+	"samizdat audit: option -d needs a value" "$S" audit -d
+usage_error "a value given to a flag says so" \
+	"samizdat audit: option --help takes no value" "$S" audit --help=yes
+
+# Opening an instance that is not there says what is wrong and what to do.
+"$S" release publish -d /nonexistent 1 2>err.txt
+check "a missing instance directory is named, with what to do" sh -c "
+	grep -q '/nonexistent does not exist: give the instance.s directory with -d DIR' err.txt &&
+	! grep -q 'unable to open database' err.txt"
+mkdir notinst
+for cmd in "release list" "audit" "editor list" "serve" "purge"; do
+	# shellcheck disable=SC2086
+	"$S" $cmd -d notinst 2>err.txt >/dev/null
+	check "$cmd in a directory that is no instance says so" \
+		grep -q 'notinst is not a samizdat instance' err.txt
+done
 finish

@@ -81,5 +81,21 @@ s=$(curl -s -b ed -c ed -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$T
 	--data "id=1&state=draft" "$EURL/release/state")
 check "unpublishing hides it again" \
 	test "$(curl -s -o /dev/null -w '%{http_code}' "$P/release/1")" = 404
+
+# Removing: only from the release it was asked of.
+"$SAMIZDAT" release create -d inst 'Other' >/dev/null
+s=$(curl -s -b ed -c ed -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$T" \
+	--data "id=1&release=2" "$EURL/release/remove")
+check "a document cannot be removed through another release" test "$s" = 404
+check "...and it is still there" \
+	test "$(curl -s -b ed -o /dev/null -w '%{http_code}' "$EURL/preview/doc/1")" = 200
+s=$(curl -s -b ed -c ed -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode "csrf=$T" \
+	--data "id=1&release=1" "$EURL/release/remove")
+check "removing a document from its release says so" test "$s" = "303 $EURL/release?id=1&removed=1"
+check "...it is gone, its file too" sh -c "
+	test \$(curl -s -b ed -o /dev/null -w '%{http_code}' '$EURL/preview/doc/1') = 404 &&
+	test \$(curl -s -b ed -o /dev/null -w '%{http_code}' '$EURL/preview/file/1') = 404"
+check "...and the audit log has it" sh -c \
+	"'$SAMIZDAT' audit -d inst | grep -q 'remove from release  *document 1'"
 kill "$EPID" "$FACE_PID"
 finish

@@ -4,9 +4,15 @@
  * jansson.  The same visibility rules as the pages: drafts only in the
  * preview.
  *
+ *   GET /api/v1                       this list, as JSON
  *   GET /api/v1/releases              GET /api/v1/releases/N
  *   GET /api/v1/documents/N           GET /api/v1/emails/N
  *   GET /api/v1/search?q=...
+ *
+ * One type per field everywhere: dates are ISO 8601 strings (a day
+ * "2024-03-01", a moment "2024-03-01T09:00:00Z", null when unknown), ids
+ * and counts integers, addresses {name, address} objects (lists of
+ * them for to and cc).
  *
  * Every answer is valid JSON with the status it deserves: 404 for what
  * does not exist, 400 for a query that cannot be read, 500 (saying so)
@@ -15,6 +21,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/utf8.h"
 #include "search/query.h"
@@ -95,6 +102,24 @@ static void jpush(struct jb *j, json_t *arr, json_t *v)
 	}
 }
 
+/* A moment as an ISO 8601 string in UTC, or null if unknown. */
+static json_t *jmoment(struct jb *j, int64_t t)
+{
+	char out[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return jstr(j, out);
+}
+
+/* A day (YYYY-MM-DD) as it is, or null if unknown. */
+static json_t *jday(struct jb *j, const char *day)
+{
+	return day != NULL && day[0] ? jstr(j, day) : json_null();
+}
+
 static const char *state_name(enum sz_dkim_state s)
 {
 	static const char *const names[] = { "none", "pass", "fail", "unknown" };
@@ -146,7 +171,7 @@ static json_t *doc_json(struct jb *j, struct sz_page *pg,
 		jset(j, o, "from", from);
 		jset(j, o, "to", people(j, d->to));
 		jset(j, o, "cc", people(j, d->cc));
-		jset(j, o, "date", jint(j, d->date));
+		jset(j, o, "date", jmoment(j, d->date));
 		jset(j, o, "thread", jstr(j, d->thread));
 		jset(j, o, "dkim", jstr(j, state_name(d->dkim)));
 		jset(j, o, "pgp", jstr(j, state_name(d->pgp)));
@@ -173,7 +198,7 @@ static json_t *release_json(struct jb *j, const struct sz_release_row *r)
 	json_t *o = jobj(j);
 	jset(j, o, "id", jint(j, r->id));
 	jset(j, o, "title", jstr(j, r->title));
-	jset(j, o, "date", jstr(j, r->day));
+	jset(j, o, "date", jday(j, r->day));
 	jset(j, o, "introduction", jstr(j, r->intro));
 	jset(j, o, "state", jstr(j, r->state == SZ_RELEASE_PUBLISHED ?
 		"published" : "draft"));
@@ -214,6 +239,56 @@ static int error(struct sz_page *pg, unsigned status, const char *msg)
 	json_t *o = jobj(&j);
 	jset(&j, o, "error", jstr(&j, msg));
 	return reply(pg, status, &j, o);
+}
+
+/* What the API answers, so a client can find its way from /api/v1. */
+static const struct {
+	const char *path, *about, *params;
+} endpoints[] = {
+	{ "/api/v1/releases", "the releases, newest first", "page" },
+	{ "/api/v1/releases/{id}", "one release with its documents and "
+	  "e-mails", "page" },
+	{ "/api/v1/documents/{id}", "one document: its facts, text and "
+	  "download link", "" },
+	{ "/api/v1/emails/{id}", "one e-mail: its header fields, text and "
+	  "download link", "" },
+	{ "/api/v1/search", "documents and e-mails matching q (the search "
+	  "page's syntax), with facets by release, type and date; sort: "
+	  "relevance, newest or oldest", "q, sort, page" },
+};
+
+int api_index(struct sz_page *pg, const struct sz_page_args *a)
+{
+	(void)a;
+	struct jb j = { false };
+	json_t *arr = jarr(&j);
+	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+		char path[SZ_PAGES_LINK_BASE + 64];
+		/* searching needs the server: a copy on disk has no search */
+		if (strcmp(endpoints[i].path, "/api/v1/search") == 0 &&
+		    !view_searchable(pg))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", pg->base, endpoints[i].path);
+		json_t *e = jobj(&j);
+		jset(&j, e, "path", jstr(&j, path));
+		jset(&j, e, "description", jstr(&j, endpoints[i].about));
+		jset(&j, e, "parameters", jstr(&j, endpoints[i].params));
+		jpush(&j, arr, e);
+	}
+	json_t *o = jobj(&j), *conv = jobj(&j);
+	jset(&j, conv, "dates", jstr(&j, "ISO 8601 strings: a day YYYY-MM-DD, "
+		"a moment YYYY-MM-DDTHH:MM:SSZ (UTC), null when unknown"));
+	jset(&j, conv, "addresses", jstr(&j, "{name, address} objects; to and "
+		"cc are lists of them"));
+	jset(&j, conv, "pages", jstr(&j, "?page=N from 1; each list says page, "
+		"per_page and total"));
+	jset(&j, conv, "errors", jstr(&j, "{error} with the status that says "
+		"what happened: 400, 404, 500, 503"));
+	jset(&j, o, "name", jstr(&j, SZ_PAGES_SITE));
+	jset(&j, o, "version", jint(&j, 1));
+	jset(&j, o, "endpoints", arr);
+	jset(&j, o, "conventions", conv);
+	return reply(pg, 200, &j, o);
 }
 
 int api_releases(struct sz_page *pg, const struct sz_page_args *a)
@@ -330,6 +405,7 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 	}
 	sz_query_to_archive(&sq, pg->site->drafts, &aq);
 	aq.time_ms = pg->site->search_ms;
+	aq.order = view_order_of(a->sort);
 	int rc = arch->ops->search(arch, &aq, view_offset(pg),
 		SZ_PAGES_PER_PAGE, &res, &err);
 	sz_query_free(&sq);
@@ -360,8 +436,16 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 		jset(&j, f, "count", jint(&j, res.by_type[i].count));
 		jpush(&j, ft, f);
 	}
+	json_t *fd = jarr(&j);
+	for (size_t i = 0; i < res.ndate; i++) {
+		json_t *f = jobj(&j);
+		jset(&j, f, "date", jstr(&j, res.by_date[i].key));
+		jset(&j, f, "count", jint(&j, res.by_date[i].count));
+		jpush(&j, fd, f);
+	}
 	jset(&j, facets, "release", fr);
 	jset(&j, facets, "type", ft);
+	jset(&j, facets, "date", fd);
 	jset(&j, o, "facets", facets);
 	sz_search_result_free(&res);
 	return reply(pg, 200, &j, o);

@@ -49,6 +49,8 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 	struct sz_err err;
 	sz_buf_init(&text, PAGE_TEXT_MAX);
 	int trc = arch->ops->doc_text(arch, d.id, &text, &err);
+	pg->release = d.release_id;
+	pg->draft = !d.published;
 	int rc = view_begin(pg, d.title);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>");
@@ -66,6 +68,16 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_puts(b, "</a>");
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</p>\n");
+	if (rc == 0 && sz_page_image_type(d.type) != NULL) {
+		/* The scrubbed file itself, as the image it is. */
+		rc = sz_buf_printf(b, "<figure class=\"image\"><a href=\"%s/file/"
+			"%lld\"><img src=\"%s/file/%lld\" alt=\"", pg->base,
+			(long long)d.id, pg->base, (long long)d.id);
+		if (rc == 0)
+			rc = view_escape(b, d.title);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\"></a></figure>\n");
+	}
 	if (rc == 0 && d.summary[0]) {
 		rc = sz_buf_puts(b, "<h2>Summary</h2>\n<p class=\"summary\">");
 		if (rc == 0)
@@ -101,6 +113,8 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 				"file.</p>\n");
 	}
 	if (rc == 0)
+		rc = view_adjacent(pg, &d);
+	if (rc == 0)
 		rc = view_discussion(pg, a, SZ_DISCUSS_DOCUMENT, d.id, d.title);
 	if (rc == 0)
 		rc = view_end(pg);
@@ -109,12 +123,31 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 	return rc;
 }
 
-int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
-	uint64_t *size, char *name, size_t cap)
+const char *sz_page_image_type(const char *type)
+{
+	static const struct {
+		const char *type, *mime;
+	} images[] = {
+		{ "jpeg", "image/jpeg" }, { "png", "image/png" },
+		{ "gif", "image/gif" }, { "webp", "image/webp" },
+		{ "avif", "image/avif" }, { "bmp", "image/bmp" },
+		/* in an <img>, an SVG runs no script and loads nothing */
+		{ "svg", "image/svg+xml" },
+	};
+	for (size_t i = 0; type != NULL && i < sizeof(images) / sizeof(images[0]);
+	    i++)
+		if (strcmp(type, images[i].type) == 0)
+			return images[i].mime;
+	return NULL;
+}
+
+int sz_page_file_open(const struct sz_site *site, int64_t id,
+	struct sz_page_file_info *f)
 {
 	struct sz_doc_row d;
-	*fd = -1;
-	if (cap == 0 || !visible_doc(site, id, &d))
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	if (!visible_doc(site, id, &d))
 		return SZ_E_NOT_FOUND;
 	/* An e-mail serves the raw form chosen for it, or nothing. */
 	char path[4300], sha[SZ_ARCHIVE_SHA256_HEX];
@@ -124,24 +157,39 @@ int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
 		return SZ_E_NOT_FOUND;
 	}
 	sz_archive_file_path(site->archive, sha, path, sizeof(path));
-	int f = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (f < 0 || fstat(f, &st) != 0) {
-		if (f >= 0)
-			close(f);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
 		sz_doc_row_clear(&d);
 		return SZ_E_NOT_FOUND;
 	}
 	/* A plain ASCII name: nothing in it can break the header. */
 	size_t k = 0;
-	for (const char *p = d.filename; *p && k + 1 < cap; p++)
-		name[k++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' &&
-			     *p != '/') ? *p : '_';
-	name[k] = 0;
+	for (const char *p = d.filename; *p && k + 1 < sizeof(f->name); p++)
+		f->name[k++] = (*p >= 0x20 && *p < 0x7f && *p != '"' &&
+			*p != '\\' && *p != '/') ? *p : '_';
+	f->name[k] = 0;
 	if (k == 0)
-		snprintf(name, cap, "file");
-	*fd = f;
-	*size = (uint64_t)st.st_size;
+		snprintf(f->name, sizeof(f->name), "file");
+	memcpy(f->sha256, sha, sizeof(f->sha256));
+	f->mime = d.email ? NULL : sz_page_image_type(d.type);
+	f->fd = fd;
+	f->size = (uint64_t)st.st_size;
 	sz_doc_row_clear(&d);
+	return 0;
+}
+
+int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
+	uint64_t *size, char *name, size_t cap)
+{
+	struct sz_page_file_info f;
+	*fd = -1;
+	if (cap == 0 || sz_page_file_open(site, id, &f) != 0)
+		return SZ_E_NOT_FOUND;
+	snprintf(name, cap, "%s", f.name);
+	*fd = f.fd;
+	*size = f.size;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/io.h"
 #include "web/archive/view.h"
 
 #define PREVIEW_HEADER_MAX (64u << 10)   /* bytes of a header shown */
@@ -193,6 +194,28 @@ static int address_links(struct sz_page *pg, const char *role,
 	return rc;
 }
 
+#define RAW_HEAD_MAX (64u << 10)   /* bytes of a raw message read for its
+                                     header */
+
+/* The Date field as the message carries it ("Tue, 5 Mar 2024 09:00:00
+ * +0100"), from the raw message kept in the archive; "" if it has none
+ * or cannot be read. */
+static void original_date(struct sz_page *pg, const struct sz_doc_row *d,
+	char *out, size_t cap)
+{
+	char path[4300];
+	out[0] = 0;
+	sz_archive_file_path(pg->site->archive, d->sha256, path, sizeof(path));
+	char *head = malloc(RAW_HEAD_MAX);
+	int fd = head ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	ssize_t n = fd >= 0 ? sz_read_full(fd, head, RAW_HEAD_MAX) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0)
+		view_header_field(head, (size_t)n, "Date", out, cap);
+	free(head);
+}
+
 static int doc_list(struct sz_page *pg, struct sz_doc_row *rows, size_t n,
 	int64_t current)
 {
@@ -231,8 +254,11 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	struct sz_buf *b = pg->out, text;
 	sz_buf_init(&text, 2u << 20);
 	a->ops->doc_text(a, d.id, &text, &err);
-	char day[40];
+	char day[40], sent[200];
 	view_date(d.date, day, sizeof(day));
+	original_date(pg, &d, sent, sizeof(sent));
+	pg->release = d.release_id;
+	pg->draft = !d.published;
 	int rc = view_begin(pg, d.title);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>");
@@ -282,8 +308,18 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</dd>");
 	}
-	if (rc == 0)
+	/* As its author's software wrote it, with the time zone, and as the
+	 * archive sorts it. */
+	if (rc == 0 && sent[0]) {
+		rc = sz_buf_puts(b, "<dt>Date</dt><dd><span class=\"sent\">");
+		if (rc == 0)
+			rc = view_escape(b, sent);
+		if (rc == 0)
+			rc = sz_buf_printf(b, "</span> <span class=\"meta\">(%s)</span>"
+				"</dd>", day);
+	} else if (rc == 0) {
 		rc = sz_buf_printf(b, "<dt>Date</dt><dd>%s</dd>", day);
+	}
 	if (rc == 0 && d.dkim != SZ_DKIM_NONE) {
 		rc = sz_buf_printf(b, "<dt>DKIM</dt><dd>%s: ", dkim_text(d.dkim));
 		if (rc == 0)
@@ -338,6 +374,8 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 			rc = doc_list(pg, rows, n, d.id);
 	}
 	sz_doc_rows_free(rows, n);
+	if (rc == 0)
+		rc = view_adjacent(pg, &d);
 	if (rc == 0)
 		rc = view_discussion(pg, args, SZ_DISCUSS_EMAIL, d.id, d.title);
 	if (rc == 0)

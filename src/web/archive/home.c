@@ -60,8 +60,23 @@ int page_home(struct sz_page *pg, const struct sz_page_args *a)
 	return rc;
 }
 
-/* Atom wants absolute URIs in ids; the links are relative to the feed
- * (no Host header is trusted or echoed), so they hold in a copy too. */
+/* The host of an http(s) URL ("x.onion"), for tag: ids (RFC 4151);
+ * "" if there is none. */
+static void url_host(const char *url, char *out, size_t cap)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	size_t n = strcspn(h, ":/");
+	snprintf(out, cap, "%.*s", (int)n, h);
+}
+
+/* With a public URL set, every link is absolute (xml:base says so too)
+ * and every id a tag: URI minted from its host and the release's date
+ * (tag:x.onion,2024-03-01:release/3), unique to this archive; the
+ * feed's id is its own address.  Without
+ * one, links are relative to the feed (no Host header is trusted or
+ * echoed), so they hold in a copy too, and ids are the archive's own
+ * URNs. */
 int page_feed(struct sz_page *pg, const struct sz_page_args *a)
 {
 	(void)a;
@@ -73,22 +88,50 @@ int page_feed(struct sz_page *pg, const struct sz_page_args *a)
 	if (arch->ops->release_list(arch, pg->site->drafts, 0, 20, &rows, &n,
 	    &total, &err) != 0)
 		return SZ_E_IO;
+	const char *url = pg->site->public_url && pg->site->public_url[0] ?
+		pg->site->public_url : NULL;
+	char host[256] = "", base[300] = "";
+	if (url != NULL) {
+		url_host(url, host, sizeof(host));
+		snprintf(base, sizeof(base), "%s/", url);
+	}
 	struct sz_buf *b = pg->out;
 	int rc = sz_buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		"<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-		"<title>%s: releases</title>\n<id>urn:samizdat:releases</id>\n"
-		"<link rel=\"self\" href=\"feed.atom\"/>\n<updated>%sT00:00:00Z"
-		"</updated>\n", SZ_PAGES_SITE, n ? rows[0].day : "1970-01-01");
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	if (rc == 0 && url != NULL) {
+		rc = sz_buf_puts(b, " xml:base=\"");
+		if (rc == 0)
+			rc = view_escape(b, base);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\"");
+	}
+	if (rc == 0)
+		rc = sz_buf_printf(b, ">\n<title>%s: releases</title>\n",
+			SZ_PAGES_SITE);
+	if (rc == 0 && url != NULL)   /* the feed's own address is its id */
+		rc = sz_buf_printf(b, "<id>%sfeed.atom</id>\n", base);
+	else if (rc == 0)
+		rc = sz_buf_puts(b, "<id>urn:samizdat:releases</id>\n");
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<link rel=\"self\" href=\"%sfeed.atom\"/>\n"
+			"<link rel=\"alternate\" type=\"text/html\" href=\"%s%s\"/>\n"
+			"<updated>%sT00:00:00Z</updated>\n", base, base[0] ? base : "./",
+			pg->suffix[0] ? "index.html" : "", n ? rows[0].day : "1970-01-01");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = sz_buf_printf(b, "<entry>\n<id>urn:samizdat:release:%lld</id>\n"
-			"<title>", (long long)rows[i].id);
+		if (url != NULL)
+			rc = sz_buf_printf(b, "<entry>\n<id>tag:%s,%s:release/%lld</id>\n"
+				"<title>", host, rows[i].day, (long long)rows[i].id);
+		else
+			rc = sz_buf_printf(b, "<entry>\n<id>urn:samizdat:release:%lld"
+				"</id>\n<title>", (long long)rows[i].id);
 		if (rc == 0)
 			rc = view_escape(b, rows[i].title);
 		if (rc == 0)
-			rc = sz_buf_printf(b, "</title>\n<link href=\"release/%lld%s\"/>"
-				"\n<updated>%sT00:00:00Z</updated>\n<author><name>%s</name>"
-				"</author>\n<summary>", (long long)rows[i].id, pg->suffix,
-				rows[i].day, SZ_PAGES_SITE);
+			rc = sz_buf_printf(b, "</title>\n<link rel=\"alternate\" type=\""
+				"text/html\" href=\"%srelease/%lld%s\"/>\n<updated>%sT00:00:00Z"
+				"</updated>\n<author><name>%s</name></author>\n<summary>",
+				base, (long long)rows[i].id, pg->suffix, rows[i].day,
+				SZ_PAGES_SITE);
 		if (rc == 0)
 			rc = view_escape(b, rows[i].intro);
 		if (rc == 0)

@@ -80,6 +80,12 @@ struct sz_site {
 	 * SZ_PAGES_SITE), the URL of its logo and its introduction, shown
 	 * on the start page (NULL: none). */
 	const char *name, *logo, *intro;
+	const char *public_url;       /* where readers reach the site
+	                                 ("http://x.onion"): feeds link to
+	                                 it and mint tag: ids from its host;
+	                                 NULL or "": feeds link relatively */
+	bool cacheable;               /* served to anyone: caches may keep
+	                                 pages (with an ETag) and files */
 };
 
 /* Which page, and its path as a route pattern (http/route.h): a face
@@ -100,6 +106,7 @@ enum sz_page_kind {
 	SZ_API_DOCUMENT,              /* "/api/v1/documents/:id" */
 	SZ_API_EMAIL,                 /* "/api/v1/emails/:id" */
 	SZ_API_SEARCH,                /* "/api/v1/search": args.query */
+	SZ_API_INDEX,                 /* "/api/v1": what the API answers */
 	SZ_PAGE_BROWSE,               /* "/browse": the browse indexes; HTML */
 	SZ_PAGE_MONTHS,               /* "/browse/months" */
 	SZ_PAGE_MONTH,                /* "/browse/month/:month": args.key */
@@ -129,6 +136,8 @@ struct sz_page_args {
 	const char *key;              /* thread or address, or NULL */
 	const char *query;            /* search text, or NULL */
 	size_t number;                /* page of a list, from 1 */
+	const char *sort;             /* search order: "relevance" (or
+	                                 NULL), "newest", "oldest" */
 	const void *viewer;           /* for the discussion hook, or NULL */
 };
 
@@ -141,6 +150,13 @@ struct sz_page {
 	char base[SZ_PAGES_LINK_BASE];/* what links start with: the prefix,
 	                                 or "..", "../..", "." */
 	const char *suffix;           /* what page links end with */
+	const char *query;            /* the search, shown in the header's
+	                                 search box; or NULL */
+	const char *sort;             /* the search's order, for its pages'
+	                                 links; NULL: by relevance */
+	int64_t release;              /* the release the page belongs to, or
+	                                 0: the preview links to its editing */
+	bool draft;                   /* ... and it is not published */
 	unsigned status;              /* 200, or 404 with message */
 	size_t pages;                 /* how many pages its list has (1 if
 	                                 it is not a list) */
@@ -180,5 +196,22 @@ size_t sz_page_number(const char *text);
  * Returns 0, or SZ_E_NOT_FOUND with nothing open. */
 int sz_page_file(const struct sz_site *site, int64_t id, int *fd,
 	uint64_t *size, char *name, size_t cap);
+
+/* The same, with what a server says about the file: its SHA-256 (an
+ * ETag that never changes for the same bytes) and, for images a browser
+ * shows, their type (an image document's page shows it inline). */
+struct sz_page_file_info {
+	int fd;                       /* open for reading (the caller's) */
+	uint64_t size;
+	char name[128];               /* plain ASCII, safe in a header */
+	char sha256[SZ_ARCHIVE_SHA256_HEX];
+	const char *mime;             /* "image/png"..., or NULL */
+};
+int sz_page_file_open(const struct sz_site *site, int64_t id,
+	struct sz_page_file_info *f);
+
+/* The media type of a document type ("png") that browsers show in an
+ * <img>, or NULL. */
+const char *sz_page_image_type(const char *type);
 
 #endif

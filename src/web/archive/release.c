@@ -50,6 +50,8 @@ int page_release(struct sz_page *pg, const struct sz_page_args *a)
 		return view_not_found(pg, "There is no such release.");
 	}
 	struct sz_buf *b = pg->out;
+	pg->release = id;
+	pg->draft = r.state != SZ_RELEASE_PUBLISHED;
 	int rc = view_begin(pg, r.title);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>");

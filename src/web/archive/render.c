@@ -30,6 +30,7 @@ static const struct {
 	[SZ_API_DOCUMENT] = { "/api/v1/documents/:id", api_document },
 	[SZ_API_EMAIL] = { "/api/v1/emails/:id", api_email },
 	[SZ_API_SEARCH] = { "/api/v1/search", api_search },
+	[SZ_API_INDEX] = { "/api/v1", api_index },
 	[SZ_PAGE_BROWSE] = { "/browse", page_browse },
 	[SZ_PAGE_MONTHS] = { "/browse/months", page_months },
 	[SZ_PAGE_MONTH] = { "/browse/month/:month", page_month },
@@ -91,6 +92,7 @@ int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 	pg->number = args->number >= 1 && args->number <= SZ_PAGES_MAX_PAGE ?
 		args->number : 1;
 	pg->out = out;
+	pg->query = args->query;
 	pg->suffix = site->links == SZ_LINKS_RELATIVE && site->suffix ?
 		site->suffix : "";
 	pg->status = 200;

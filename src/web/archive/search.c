@@ -1,16 +1,19 @@
 /*
- * search.c - /search?q=...: results ranked by BM25 with the matched words
- * highlighted, the count, facets by release and type, and pages.  A query
- * that cannot be understood gets the translator's advice, not an error.
+ * search.c - /search?q=...&sort=...: results ranked by BM25 (or sorted by
+ * date) with the matched words highlighted, the count, facets by release,
+ * type and date, and pages.  What the translator could not understand is
+ * explained with how to write it, never answered with "0 results"; a
+ * search that finds nothing comes with searches that would (suggest.h).
+ * The search box itself is in every page's header (view.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "search/query.h"
+#include "search/suggest.h"
 #include "web/archive/view.h"
 
-static const char help[] =
-	"<details class=\"help\"><summary>How to search</summary><ul>"
+static const char help_items[] =
 	"<li><code>bridge invoice</code>: both words</li>"
 	"<li><code>\"double payment\"</code>: the words together</li>"
 	"<li><code>-draft</code>: without the word</li>"
@@ -21,31 +24,197 @@ static const char help[] =
 	"address or a domain)</li>"
 	"<li><code>type:pdf</code>, <code>type:email</code>, "
 	"<code>release:3</code></li>"
-	"<li><code>after:2024-01 before:2024-03-15</code>: e-mail dates</li>"
+	"<li><code>after:2024-01 before:2024-03-15</code>, "
+	"<code>date:2024-03</code>: e-mail dates</li>"
 	"<li><code>type:post</code>, <code>by:anna</code>: the discussion's "
 	"posts (by a member)</li>"
 	"<li><code>signed:pgp</code>, <code>signed:dkim</code>: signed e-mails; "
 	"<code>verified:pgp</code>, <code>verified:dkim</code>: those whose "
-	"signature verified</li>"
-	"</ul></details>\n";
+	"signature verified</li>";
 
-/* A facet link: the current query with one filter added. */
-static int facet(struct sz_buf *b, const char *prefix, const char *q,
-	const char *add, const char *label, int64_t count)
+/* How to search, folded away unless open (after a query that could not
+ * be read, or on an empty search page). */
+static int help(struct sz_buf *b, bool open)
 {
-	int rc = sz_buf_printf(b, "<li><a href=\"%s/search?q=", prefix);
-	struct sz_buf nq;
+	int rc = sz_buf_printf(b, "<details class=\"help\"%s><summary>How to "
+		"search</summary><ul>", open ? " open" : "");
+	if (rc == 0)
+		rc = sz_buf_puts(b, help_items);
+	return rc ? rc : sz_buf_puts(b, "</ul></details>\n");
+}
+
+static const char *const order_names[] = {
+	[SZ_ORDER_RELEVANCE] = "relevance",
+	[SZ_ORDER_NEWEST] = "newest",
+	[SZ_ORDER_OLDEST] = "oldest",
+};
+
+/* The link to a search for q, in the order asked (relevance: none
+ * written). */
+static int search_link(struct sz_page *pg, struct sz_buf *b, const char *q,
+	enum sz_archive_order order)
+{
+	int rc = sz_buf_printf(b, "%s/search?q=", pg->base);
+	if (rc == 0)
+		rc = view_urlencode(b, q);
+	if (rc == 0 && order != SZ_ORDER_RELEVANCE)
+		rc = sz_buf_printf(b, "&amp;sort=%s", order_names[order]);
+	return rc;
+}
+
+/* A facet: the current query with one filter added, and its count. */
+static int facet(struct sz_page *pg, const char *q, const char *add,
+	const char *label, int64_t count, enum sz_archive_order order)
+{
+	struct sz_buf *b = pg->out, nq;
 	sz_buf_init(&nq, 2 * SZ_QUERY_MAX);
+	int rc = sz_buf_printf(&nq, "%s %s", q, add);
 	if (rc == 0)
-		rc = sz_buf_printf(&nq, "%s %s", q, add);
+		rc = sz_buf_puts(b, "<li><a href=\"");
 	if (rc == 0)
-		rc = view_urlencode(b, (const char *)nq.data);
+		rc = search_link(pg, b, (const char *)nq.data, order);
 	sz_buf_free(&nq);
 	if (rc == 0)
 		rc = sz_buf_puts(b, "\">");
 	if (rc == 0)
 		rc = view_escape(b, label);
-	return rc ? rc : sz_buf_printf(b, "</a> (%lld)</li>", (long long)count);
+	return rc ? rc : sz_buf_printf(b, "</a> <span class=\"meta\">%lld</span>"
+		"</li>", (long long)count);
+}
+
+/* One group of facets, when it can still narrow the search. */
+static int facet_group(struct sz_page *pg, const char *q, const char *name,
+	const char *filter, const struct sz_facet *f, size_t n,
+	enum sz_archive_order order)
+{
+	struct sz_buf *b = pg->out;
+	if (n == 0)
+		return 0;
+	int rc = sz_buf_printf(b, "<div class=\"facet\" id=\"facet-%s\"><h2>By "
+		"%s</h2><ul>", filter, name);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char add[SZ_ARCHIVE_TITLE_MAX + 32];
+		if (f[i].id != 0)
+			snprintf(add, sizeof(add), "%s:%lld", filter,
+				(long long)f[i].id);
+		else
+			snprintf(add, sizeof(add), "%s:%s", filter, f[i].key);
+		rc = facet(pg, q, add, f[i].key, f[i].count, order);
+	}
+	return rc ? rc : sz_buf_puts(b, "</ul></div>\n");
+}
+
+static int facets(struct sz_page *pg, const char *q, const struct sz_query *sq,
+	const struct sz_search_result *res, enum sz_archive_order order)
+{
+	struct sz_buf *b = pg->out;
+	/* A group with one key narrows nothing, unless the search has no
+	 * filter of that kind yet: then it says where everything is. */
+	bool release = res->nrelease > 1 || (res->nrelease == 1 && !sq->release);
+	bool type = res->ntype > 1 || (res->ntype == 1 && !sq->type[0]);
+	bool date = res->ndate > 1 || (res->ndate == 1 && !sq->after &&
+		!sq->before);
+	if (!release && !type && !date)
+		return 0;
+	int rc = sz_buf_puts(b, "<aside class=\"facets\" aria-label=\"Narrow "
+		"the search\">\n");
+	if (rc == 0 && release)
+		rc = facet_group(pg, q, "release", "release", res->by_release,
+			res->nrelease, order);
+	if (rc == 0 && date)
+		rc = facet_group(pg, q, "date", "date", res->by_date, res->ndate,
+			order);
+	if (rc == 0 && type)
+		rc = facet_group(pg, q, "type", "type", res->by_type, res->ntype,
+			order);
+	return rc ? rc : sz_buf_puts(b, "</aside>\n");
+}
+
+/* "Sort by: relevance · newest · oldest", the current one not a link. */
+static int sort_links(struct sz_page *pg, const char *q,
+	enum sz_archive_order order)
+{
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_puts(b, "<nav class=\"sort\" aria-label=\"Order\">Sort "
+		"by: ");
+	static const char *const labels[] = { "relevance", "newest first",
+		"oldest first" };
+	for (int o = 0; rc == 0 && o <= SZ_ORDER_OLDEST; o++) {
+		if (o > 0)
+			rc = sz_buf_puts(b, " · ");
+		if (rc == 0 && (enum sz_archive_order)o == order) {
+			rc = sz_buf_printf(b, "<strong aria-current=\"true\">%s</strong>",
+				labels[o]);
+			continue;
+		}
+		if (rc == 0)
+			rc = sz_buf_printf(b, "<a id=\"sort-%s\" href=\"",
+				order_names[o]);
+		if (rc == 0)
+			rc = search_link(pg, b, q, (enum sz_archive_order)o);
+		if (rc == 0)
+			rc = sz_buf_printf(b, "\">%s</a>", labels[o]);
+	}
+	return rc ? rc : sz_buf_puts(b, "</nav>\n");
+}
+
+/* How the query was read, where the translator worked around something. */
+static int notes(struct sz_page *pg, const struct sz_query *sq)
+{
+	struct sz_buf *b = pg->out;
+	if (sq->nnotes == 0)
+		return 0;
+	int rc = sz_buf_puts(b, "<div class=\"notice\" id=\"read-as\"><p>How "
+		"your search was read:</p><ul>");
+	for (size_t i = 0; rc == 0 && i < sq->nnotes; i++) {
+		rc = sz_buf_puts(b, "<li>");
+		if (rc == 0)
+			rc = view_escape(b, sq->notes[i]);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</li>");
+	}
+	return rc ? rc : sz_buf_puts(b, "</ul></div>\n");
+}
+
+/* Nothing found: searches that would find something, each a link. */
+static int suggestions(struct sz_page *pg, const char *q,
+	const struct sz_query *sq, const struct sz_archive_query *aq,
+	enum sz_archive_order order)
+{
+	struct sz_buf *b = pg->out;
+	struct sz_suggestion s[SZ_SUGGEST_MAX];
+	size_t n;
+	sz_query_suggest(pg->site->archive, q, sq, aq, s, SZ_SUGGEST_MAX, &n);
+	int rc = sz_buf_puts(b, "<div class=\"suggestions\" id=\"suggestions\">"
+		"<p>Nothing matches this search.</p><ul>");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		bool drop = s[i].kind == SZ_SUGGEST_DROP;
+		rc = sz_buf_printf(b, "<li class=\"%s\">", drop ? "drop" : "spelling");
+		if (rc == 0 && drop) {
+			rc = sz_buf_puts(b, "Without <code>");
+			if (rc == 0)
+				rc = view_escape(b, s[i].dropped);
+			if (rc == 0)
+				rc = sz_buf_puts(b, "</code>: <a href=\"");
+		} else if (rc == 0) {
+			rc = sz_buf_puts(b, "Did you mean <a href=\"");
+		}
+		if (rc == 0)
+			rc = search_link(pg, b, s[i].query, order);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "\">");
+		if (rc == 0)
+			rc = view_escape(b, s[i].query);
+		if (rc == 0)
+			rc = sz_buf_printf(b, "</a>%s <span class=\"meta\">(%lld "
+				"result%s)</span></li>", drop ? "" : "?",
+				(long long)s[i].total, s[i].total == 1 ? "" : "s");
+	}
+	if (rc == 0)
+		rc = sz_buf_puts(b, "<li>Fewer or other words find more; a word "
+			"with a * finds the words it begins (<code>contract*</code>)."
+			"</li></ul></div>\n");
+	return rc;
 }
 
 /* A static copy's search page: what it cannot do, and where to look. */
@@ -75,22 +244,15 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 {
 	struct sz_archive *arch = pg->site->archive;
 	const char *q = a->query;
+	enum sz_archive_order order = view_order_of(a->sort);
 	if (!view_searchable(pg))
 		return copy_search(pg);
 	struct sz_buf *b = pg->out;
 	int rc = view_begin(pg, q && q[0] ? q : "Search");
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<h1>Search</h1>\n<form method=\"get\" action="
-			"\"%s/search\"><input type=\"search\" name=\"q\" size=\"50\" "
-			"aria-label=\"Search\" value=\"", pg->base);
-	if (rc == 0)
-		rc = view_escape(b, q ? q : "");
-	if (rc == 0)
-		rc = sz_buf_puts(b, "\"> <button>Search</button></form>\n");
-	if (rc == 0)
-		rc = sz_buf_puts(b, help);
+		rc = sz_buf_puts(b, "<h1>Search</h1>\n");
 	if (rc != 0 || q == NULL || q[0] == 0)
-		return rc ? rc : view_end(pg);
+		return rc ? rc : (rc = help(b, true)) ? rc : view_end(pg);
 
 	struct sz_query sq;
 	struct sz_archive_query aq;
@@ -98,11 +260,15 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	struct sz_err err;
 	memset(&res, 0, sizeof(res));
 	if (sz_query_parse(&sq, q, strlen(q)) != 0) {
-		rc = sz_buf_puts(b, "<p class=\"notice\">");
+		/* Explained, with how to write it: not "0 results". */
+		rc = sz_buf_puts(b, "<div class=\"notice\" id=\"not-understood\"><p>"
+			"This search could not be understood: ");
 		if (rc == 0)
 			rc = view_escape(b, sq.error);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "</p>\n");
+			rc = sz_buf_puts(b, "</p></div>\n");
+		if (rc == 0)
+			rc = help(b, true);
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
@@ -116,8 +282,11 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		return rc ? rc : view_end(pg);
 	}
 	sz_query_to_archive(&sq, pg->site->drafts, &aq);
+	aq.order = order;
 	aq.time_ms = pg->site->search_ms;
-	int src = arch->ops->search(arch, &aq, view_offset(pg),
+	pg->sort = order == SZ_ORDER_RELEVANCE ? NULL : order_names[order];
+	rc = notes(pg, &sq);
+	int src = rc ? 0 : arch->ops->search(arch, &aq, view_offset(pg),
 		SZ_PAGES_PER_PAGE, &res, &err);
 	if (src != 0) {
 		rc = sz_buf_puts(b, "<p class=\"notice\" id=\"advice\">");
@@ -129,40 +298,21 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
-	rc = sz_buf_printf(b, "<p class=\"count\">%lld result%s</p>\n",
-		(long long)res.total, res.total == 1 ? "" : "s");
+	if (rc == 0)
+		rc = sz_buf_printf(b, "<p class=\"count\">%lld result%s</p>\n",
+			(long long)res.total, res.total == 1 ? "" : "s");
+	if (rc == 0 && res.total == 0)
+		rc = suggestions(pg, q, &sq, &aq, order);
+	if (rc == 0 && res.total > 1)
+		rc = sort_links(pg, q, order);
 	if (rc == 0 && !res.ranked && res.total > 0)
-		rc = sz_buf_puts(b, "<p class=\"note\">Too many matches to rank by "
-			"relevance: the newest come first. Add words or filters to "
-			"narrow the search.</p>\n");
-	if (rc == 0 && (res.nrelease > 1 || res.ntype > 1)) {
-		rc = sz_buf_puts(b, "<aside class=\"facets\">");
-		if (rc == 0 && res.nrelease > 1) {
-			rc = sz_buf_puts(b, "<h2>By release</h2><ul>");
-			for (size_t i = 0; rc == 0 && i < res.nrelease; i++) {
-				char add[40];
-				snprintf(add, sizeof(add), "release:%lld",
-					(long long)res.by_release[i].id);
-				rc = facet(b, pg->base, q, add, res.by_release[i].key,
-					res.by_release[i].count);
-			}
-			if (rc == 0)
-				rc = sz_buf_puts(b, "</ul>");
-		}
-		if (rc == 0 && res.ntype > 1) {
-			rc = sz_buf_puts(b, "<h2>By type</h2><ul>");
-			for (size_t i = 0; rc == 0 && i < res.ntype; i++) {
-				char add[sizeof(res.by_type[i].key) + 8];
-				snprintf(add, sizeof(add), "type:%s", res.by_type[i].key);
-				rc = facet(b, pg->base, q, add, res.by_type[i].key,
-					res.by_type[i].count);
-			}
-			if (rc == 0)
-				rc = sz_buf_puts(b, "</ul>");
-		}
-		if (rc == 0)
-			rc = sz_buf_puts(b, "</aside>\n");
-	}
+		rc = sz_buf_printf(b, "<p class=\"note\">Too many matches to %s: "
+			"the %s added come first. Add words or filters to narrow the "
+			"search.</p>\n", order == SZ_ORDER_RELEVANCE ? "rank by "
+			"relevance" : "sort by date", order == SZ_ORDER_OLDEST ?
+			"first" : "last");
+	if (rc == 0 && res.faceted)
+		rc = facets(pg, q, &sq, &res, order);
 	if (rc == 0 && res.nhits > 0)
 		rc = sz_buf_puts(b, "<ol class=\"results docs\">\n");
 	for (size_t i = 0; rc == 0 && i < res.nhits; i++)
@@ -173,6 +323,8 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_puts(b, "<p>No results on this page.</p>\n");
 	if (rc == 0)
 		rc = view_pager(pg, "/search", q, res.total);
+	if (rc == 0)
+		rc = help(b, false);
 	if (rc == 0 && disc && pg->number == 1)
 		rc = disc->search(disc, a->viewer, &sq, q, 1, false, pg->base, b);
 	sz_search_result_free(&res);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "search/query.h"
 #include "core/config.h"
 #include "web/archive/view.h"
 #include "web/html.h"
@@ -26,11 +27,55 @@ int view_link(struct sz_page *pg, struct sz_buf *b, const char *path)
 	return sz_buf_puts(b, pg->base[0] ? pg->base : "/");
 }
 
+/* The search box, in the header of every page of a site that searches:
+ * the search page's own query in it. */
+static int search_box(struct sz_page *pg, struct sz_buf *b)
+{
+	int rc = sz_buf_printf(b, "<form class=\"search\" role=\"search\" "
+		"method=\"get\" action=\"%s/search\"><input type=\"search\" "
+		"name=\"q\" aria-label=\"Search the archive\" placeholder=\""
+		"Search the archive\" maxlength=\"%d\" value=\"", pg->base,
+		SZ_QUERY_MAX);
+	if (rc == 0)
+		rc = view_escape(b, pg->query ? pg->query : "");
+	return rc ? rc : sz_buf_printf(b, "\"><button type=\"submit\">Search"
+		"</button></form><a class=\"browse\" href=\"%s/browse\">Browse</a>",
+		pg->base);
+}
+
+/* In the editors' preview: what the page shows that the public does not
+ * see, and the way back to editing. */
+static int preview_banner(struct sz_page *pg)
+{
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_puts(b, "<p class=\"preview-banner\" id=\"preview\">"
+		"<strong>Preview</strong> · ");
+	if (rc == 0 && pg->release == 0)
+		rc = sz_buf_puts(b, "drafts are shown here; the public sees "
+			"published releases only");
+	else if (rc == 0)
+		rc = sz_buf_printf(b, "%s · <a href=\"/release?id=%lld\">Edit this "
+			"release</a>", pg->draft ? "<strong class=\"draft\">Draft</strong>"
+			", not public" : "published", (long long)pg->release);
+	return rc ? rc : sz_buf_puts(b, "</p>\n");
+}
+
+enum sz_archive_order view_order_of(const char *sort)
+{
+	if (sort != NULL && strcmp(sort, "newest") == 0)
+		return SZ_ORDER_NEWEST;
+	if (sort != NULL && strcmp(sort, "oldest") == 0)
+		return SZ_ORDER_OLDEST;
+	return SZ_ORDER_RELEVANCE;
+}
+
 int view_begin(struct sz_page *pg, const char *title)
 {
-	struct sz_buf style, home;
+	struct sz_buf style, home, feed, nav;
 	sz_buf_init(&style, SZ_PAGES_LINK_BASE + 16);
 	sz_buf_init(&home, SZ_PAGES_LINK_BASE + 16);
+	sz_buf_init(&feed, SZ_PAGES_LINK_BASE + 16);
+	sz_buf_init(&nav, SZ_PAGES_LINK_BASE + 4 * SZ_QUERY_MAX + 512);
 	int rc = pg->site->links == SZ_LINKS_RELATIVE ?
 		sz_buf_printf(&style, "%s/style.css", pg->base) :
 		sz_buf_puts(&style, "/style.css");
@@ -45,20 +90,26 @@ int view_begin(struct sz_page *pg, const char *title)
 		.style = (const char *)style.data,
 		.home = (const char *)home.data, .logo = pg->site->logo };
 	if (rc == 0)
+		rc = sz_buf_printf(&feed, "%s/feed.atom", pg->base);
+	if (rc == 0 && view_searchable(pg))
+		rc = search_box(pg, &nav);
+	else if (rc == 0)   /* a mirror: its own browse and search pages */
+		rc = sz_buf_printf(&nav, "<nav class=\"browse\"><a href=\"%s/"
+			"browse%s\">Browse the archive</a> · <a href=\"%s/search%s\">"
+			"Search</a></nav>", pg->base, pg->suffix, pg->base,
+			pg->suffix);
+	f.feed = (const char *)feed.data;
+	f.nav = (const char *)nav.data;
+	if (rc == 0)
 		rc = sz_html_frame_open(pg->out, &f);
+	/* The banner's link leads into the editor face: only where that
+	 * face serves the preview, never in a copy on disk. */
+	if (rc == 0 && pg->site->drafts && pg->site->links == SZ_LINKS_ROOTED)
+		rc = preview_banner(pg);
 	sz_buf_free(&style);
 	sz_buf_free(&home);
-	if (rc == 0 && view_searchable(pg))
-		rc = sz_buf_printf(pg->out, "<form class=\"search\" method=\"get\" "
-			"action=\"%s/search\"><input type=\"search\" name=\"q\" "
-			"aria-label=\"Search the archive\" placeholder=\"Search the "
-			"archive\"> <button>Search</button> <a href=\"%s/browse\">"
-			"Browse</a></form>\n", pg->base, pg->base);
-	else if (rc == 0)
-		rc = sz_buf_printf(pg->out, "<nav class=\"browse\"><a href=\"%s/"
-			"browse%s\">Browse the archive</a> · <a href=\"%s/search%s\">"
-			"Search</a></nav>\n", pg->base, pg->suffix, pg->base,
-			pg->suffix);
+	sz_buf_free(&feed);
+	sz_buf_free(&nav);
 	pg->content_type = "text/html; charset=utf-8";
 	return rc;
 }
@@ -105,6 +156,8 @@ static int page_link(struct sz_page *pg, struct sz_buf *b, const char *path,
 			rc = sz_buf_puts(&link, "?q=");
 			if (rc == 0)
 				rc = view_urlencode(&link, query);
+			if (rc == 0 && pg->sort != NULL)
+				rc = sz_buf_printf(&link, "&sort=%s", pg->sort);
 		}
 		if (rc == 0)
 			rc = sz_buf_printf(&link, "%cpage=%zu", query ? '&' : '?', n);
@@ -193,6 +246,42 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	if (rc == 0 && snippet != NULL && snippet[0])
 		rc = sz_buf_printf(b, "<p class=\"snippet\">%s</p>", snippet);
 	return rc ? rc : sz_buf_puts(b, "</li>\n");
+}
+
+/* One side of the previous/next links. */
+static int adjacent_link(struct sz_page *pg, const struct sz_doc_row *d,
+	bool next)
+{
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_printf(b, "<a rel=\"%s\" id=\"%s\" href=\"%s/%s/%lld%s"
+		"\"><span class=\"meta\">%s</span> ", next ? "next" : "prev",
+		next ? "next" : "previous", pg->base, d->email ? "email" : "doc",
+		(long long)d->id, pg->suffix, next ? "Next" : "Previous");
+	if (rc == 0)
+		rc = view_escape(b, d->title);
+	return rc ? rc : sz_buf_puts(b, "</a>");
+}
+
+int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d)
+{
+	struct sz_archive *a = pg->site->archive;
+	struct sz_doc_row prev, next;
+	struct sz_err err;
+	if (a->ops->doc_adjacent(a, d, &prev, &next, &err) != 0)
+		return 0;   /* the links are a help, not the page */
+	int rc = 0;
+	if (prev.id != 0 || next.id != 0)
+		rc = sz_buf_puts(pg->out, "<nav class=\"adjacent\" aria-label=\""
+			"In this release\">");
+	if (rc == 0 && prev.id != 0)
+		rc = adjacent_link(pg, &prev, false);
+	if (rc == 0 && next.id != 0)
+		rc = adjacent_link(pg, &next, true);
+	if (rc == 0 && (prev.id != 0 || next.id != 0))
+		rc = sz_buf_puts(pg->out, "</nav>\n");
+	sz_doc_row_clear(&prev);
+	sz_doc_row_clear(&next);
+	return rc;
 }
 
 int view_discussion(struct sz_page *pg, const struct sz_page_args *a,

@@ -26,6 +26,7 @@ int api_release(struct sz_page *pg, const struct sz_page_args *a);
 int api_document(struct sz_page *pg, const struct sz_page_args *a);
 int api_email(struct sz_page *pg, const struct sz_page_args *a);
 int api_search(struct sz_page *pg, const struct sz_page_args *a);
+int api_index(struct sz_page *pg, const struct sz_page_args *a);
 int page_browse(struct sz_page *pg, const struct sz_page_args *a); /* browse.c */
 int page_months(struct sz_page *pg, const struct sz_page_args *a);
 int page_month(struct sz_page *pg, const struct sz_page_args *a);
@@ -51,8 +52,24 @@ int view_pager(struct sz_page *pg, const char *path, const char *query,
 /* One document or e-mail in a list, with an optional snippet (HTML). */
 int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	const char *snippet);
+/* "← previous · next →" within d's release (documents among documents,
+ * e-mails among e-mails, in the release page's order). */
+int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d);
 /* Whether a document or e-mail shows on this site. */
 bool view_visible(const struct sz_page *pg, const struct sz_doc_row *d);
+/* The value of header field name ("Date") in the header of a raw
+ * message (its first len bytes), unfolded, printable ASCII, at most
+ * cap - 1 bytes; false if the header has none (header.c). */
+bool view_header_field(const char *head, size_t len, const char *name,
+	char *out, size_t cap);
+/* The next address of a list as the archive keeps it ("Name <a@b>,
+ * c@d"): its display name ("" if none) and address, each cut to fit;
+ * *list moves past it.  False when the list is done (header.c). */
+bool view_address_next(const char **list, char *name, size_t ncap,
+	char *addr, size_t acap);
+/* A search's order from ?sort= ("newest", "oldest"; anything else is
+ * relevance). */
+enum sz_archive_order view_order_of(const char *sort);
 /* The discussion of a release, document or e-mail, if the site has a
  * hook for it (pages.h). */
 int view_discussion(struct sz_page *pg, const struct sz_page_args *a,

@@ -92,6 +92,8 @@ int sz_editor_release(struct sz_request *rq);
 int sz_editor_release_create(struct sz_request *rq);
 int sz_editor_release_state(struct sz_request *rq);
 int sz_editor_release_summary(struct sz_request *rq);
+int sz_editor_release_edit(struct sz_request *rq);
+int sz_editor_release_remove(struct sz_request *rq);
 int sz_editor_release_raw(struct sz_request *rq);
 int sz_editor_upload(struct sz_request *rq);
 int sz_editor_upload_begin(struct sz_request *rq);

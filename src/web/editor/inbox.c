@@ -29,15 +29,25 @@
 void sz_editor_header(struct sz_request *rq, const struct sz_session *s,
 	const char *title)
 {
-	struct sz_buf *b = &rq->page;
-	sz_html_begin(b, SZ_EDITOR_SITE, title);
-	/* a div, not a p: a form inside a p would close it */
-	sz_buf_puts(b, "<div class=\"note account\">Logged in as ");
-	sz_html_escape(b, s->data);
-	sz_buf_printf(b, ". <a href=\"/inbox\">Inbox</a> · <a href=\"/releases\">Releases</a> · <a href=\"/forum/queue\">Forum</a> · <form method=\"post\" "
-		"action=\"/logout\" class=\"inline\"><input type=\"hidden\" "
-		"name=\"csrf\" value=\"%s\"><button type=\"submit\" "
-		"class=\"quiet\">Log out</button></form></div>\n", s->csrf);
+	/* The face's links and "Log out" in the header, where every editor
+	 * page has them; they wrap rather than widen a narrow screen. */
+	struct sz_buf nav;
+	sz_buf_init(&nav, 4096);
+	sz_buf_puts(&nav, "<nav class=\"face\" aria-label=\"Editors\"><a href="
+		"\"/inbox\">Inbox</a><a href=\"/releases\">Releases</a><a href=\""
+		"/preview\">Preview</a><a href=\"/forum/queue\">Forum</a>"
+		"<span class=\"note\">");
+	sz_html_escape(&nav, s->data);
+	sz_buf_printf(&nav, "</span><form method=\"post\" action=\"/logout\" "
+		"class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		"<button type=\"submit\" class=\"quiet\">Log out</button></form>"
+		"</nav>", s->csrf);
+	struct sz_html_frame f = { .site = SZ_EDITOR_SITE, .title = title,
+		.nav = nav.data ? (const char *)nav.data : NULL };
+	sz_html_frame_open(&rq->page, &f);
+	if (nav.data != NULL)
+		sodium_memzero(nav.data, nav.cap);
+	sz_buf_free(&nav);
 }
 
 /* What the inbox was asked for: a view, a typed designation, a place. */
@@ -349,6 +359,56 @@ static void human_size(uint64_t n, char *out, size_t cap)
 		snprintf(out, cap, "%.1f MiB", n / 1048576.0);
 }
 
+/* The conversation with a source in one list, in order: what it sent
+ * and what editors replied, day by day (the day is all that is kept:
+ * never a time), a day's items before the day's replies, each with who
+ * wrote it and the way to read it. */
+static void conversation(struct sz_buf *b, const struct sz_item_full *items,
+	size_t nitems, const struct sz_reply_row *replies, size_t nreplies,
+	int64_t source, const char *d)
+{
+	sz_buf_puts(b, "<h2>Conversation</h2>\n<ol class=\"conversation\" "
+		"id=\"conversation\">\n");
+	size_t i = 0, r = 0;
+	while (i < nitems || r < nreplies) {
+		bool item = r >= nreplies || (i < nitems &&
+			strcmp(items[i].day, replies[r].day) <= 0);
+		if (item) {
+			const struct sz_item_full *it = &items[i++];
+			char size[32];
+			human_size(it->row.padded_size, size, sizeof(size));
+			bool file = it->row.kind == SZ_ITEM_FILE;
+			sz_buf_printf(b, "<li class=\"from-source%s\"><span class=\"meta"
+				"\">%s · the source sent %s %lld (%s padded)</span> <a href=\""
+				"/download?item=%lld\">%s-%lld.age</a>", it->seen ? "" :
+				" unread", it->day, file ? "file" : "message",
+				(long long)it->id, size, (long long)it->id, d,
+				(long long)it->id);
+			/* Items stored by earlier versions: name and type apart. */
+			if (file && it->row.meta_blob[0])
+				sz_buf_printf(b, " · <a href=\"/download?item=%lld&amp;"
+					"part=meta\">name and type</a>", (long long)it->id);
+			sz_buf_puts(b, "</li>\n");
+		} else {
+			const struct sz_reply_row *re = &replies[r++];
+			sz_buf_printf(b, "<li class=\"from-editor\"><span class=\"meta\">"
+				"%s · reply by ", re->day);
+			if (re->editor[0])
+				sz_html_escape(b, re->editor);
+			else
+				sz_buf_puts(b, "an editor");
+			if (re->deleted || re->blob[0] == 0)
+				sz_buf_puts(b, "</span> <span class=\"note\">deleted by the "
+					"source after reading it</span></li>\n");
+			else
+				sz_buf_printf(b, "</span> <a href=\"/download?reply=%lld&amp;"
+					"source=%lld\">reply.age</a></li>\n", (long long)re->id,
+					(long long)source);
+		}
+	}
+	sz_buf_puts(b, "</ol>\n");
+}
+
 int sz_editor_source(struct sz_request *rq)
 {
 	struct sz_editor_app *app = rq->app;
@@ -360,11 +420,14 @@ int sz_editor_source(struct sz_request *rq)
 	int64_t id = query_id(rq, "id");
 	struct sz_source_row src;
 	struct sz_item_full *items = NULL;
-	size_t nitems = 0;
+	struct sz_reply_row *replies = NULL;
+	size_t nitems = 0, nreplies = 0;
 	int rc = sz_editor_source_open(rq, &s, id, &src);
 	if (rc != SZ_OK)
 		goto out;
 	rc = st->ops->source_items(st, id, &items, &nitems, &err);
+	if (rc == SZ_OK)
+		rc = st->ops->replies(st, id, &replies, &nreplies, &err);
 	if (rc != SZ_OK) {
 		rc = sz_request_fail(rq, 500, err.msg);
 		goto out;
@@ -376,29 +439,12 @@ int sz_editor_source(struct sz_request *rq)
 	sz_buf_printf(b, "<h1>Source %s</h1>\n<p class=\"note\">This server "
 		"cannot read what sources send, file names included: each item "
 		"is an age file holding the file under its own name (a message "
-		"is <code>message.txt</code>). Download items, or all of them, "
-		"and decrypt them on your own machine: <code>samizdat decrypt "
-		"-i key.txt -C DIR FILE</code>, or <code>age -d -i key.txt "
-		"FILE.age | tar x</code>.</p>\n"
-		"<table id=\"items\">\n<tr><th>Day</th><th>Item</th><th>Size "
-		"(padded)</th><th>Download</th></tr>\n", d);
-	for (size_t i = 0; i < nitems; i++) {
-		char size[32];
-		human_size(items[i].row.padded_size, size, sizeof(size));
-		bool file = items[i].row.kind == SZ_ITEM_FILE;
-		sz_buf_printf(b, "<tr%s><td class=\"day\">%s</td><td>%s %lld</td>"
-			"<td>%s</td><td><a href=\"/download?item=%lld\">%s-%lld.age</a>",
-			items[i].seen ? "" : " class=\"unread\"", items[i].day,
-			file ? "file" : "message", (long long)items[i].id, size,
-			(long long)items[i].id, d, (long long)items[i].id);
-		/* Items stored by earlier versions: name and type apart. */
-		if (file && items[i].row.meta_blob[0])
-			sz_buf_printf(b, " · <a href=\"/download?item=%lld&amp;"
-				"part=meta\">name and type</a>",
-				(long long)items[i].id);
-		sz_buf_puts(b, "</td></tr>\n");
-	}
-	sz_buf_printf(b, "</table>\n<p><a href=\"/archive?id=%lld\" "
+		"is <code>message.txt</code>). Download items and replies, or all "
+		"of the items, and decrypt them on your own machine: <code>"
+		"samizdat decrypt -i key.txt -C DIR FILE</code>, or <code>age -d "
+		"-i key.txt FILE.age | tar x</code>.</p>\n", d);
+	conversation(b, items, nitems, replies, nreplies, id, d);
+	sz_buf_printf(b, "<p><a href=\"/archive?id=%lld\" "
 		"id=\"archive\">Download all of this source's items (.tar of "
 		".age files; <code>samizdat decrypt -C</code> takes it as it "
 		"is)</a></p>\n", (long long)id);
@@ -434,8 +480,56 @@ int sz_editor_source(struct sz_request *rq)
 	rc = sz_html_end(b);
 out:
 	free(items);
+	free(replies);
 	sodium_memzero(&s, sizeof(s));
 	return rc;
+}
+
+/* A reply, encrypted to the source and the editors, for an editor to
+ * read what a colleague wrote. */
+static int download_reply(struct sz_request *rq, const struct sz_session *s)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_store *st = app->in->store;
+	struct sz_err err;
+	struct sz_reply_row *rows = NULL;
+	size_t n = 0;
+	int64_t id = query_id(rq, "reply"), source = query_id(rq, "source");
+	const struct sz_reply_row *re = NULL;
+	struct sz_source_row src;
+	/* the same rule as the source's page: its desk's editors only */
+	if (sz_editor_source_open(rq, s, source, &src) != SZ_OK)
+		return SZ_OK;
+	if (st->ops->replies(st, source, &rows, &n, &err) == SZ_OK)
+		for (size_t i = 0; i < n && re == NULL; i++)
+			if (rows[i].id == id && !rows[i].deleted && rows[i].blob[0])
+				re = &rows[i];
+	int fd = -1;
+	struct stat stt;
+	if (re != NULL) {
+		char path[4300];
+		sz_blob_path(&app->in->blobs, re->blob, path, sizeof(path));
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &stt) != 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	free(rows);
+	if (fd < 0)
+		return sz_request_fail(rq, 404, "There is no such reply (it may "
+			"have been deleted with its source).");
+	char d[SZ_EDITOR_DESIGNATION_MAX];
+	sz_editor_designation_of(st, source, d, sizeof(d));
+	rq->fd = fd;
+	rq->fd_size = (uint64_t)stt.st_size;
+	rq->content_type = "application/octet-stream";
+	snprintf(rq->disposition, sizeof(rq->disposition),
+		"attachment; filename=\"%s-reply-%lld.age\"", d, (long long)id);
+	char detail[96];
+	snprintf(detail, sizeof(detail), "%s reply %lld", d, (long long)id);
+	st->ops->audit_add(st, s->data, "download", detail, NULL);
+	return SZ_OK;
 }
 
 int sz_editor_download(struct sz_request *rq)
@@ -447,6 +541,11 @@ int sz_editor_download(struct sz_request *rq)
 	struct sz_item_full it;
 	if (!sz_editor_require(rq, &s))
 		return SZ_OK;
+	if (sz_request_query(rq, "reply") != NULL) {
+		int rc = download_reply(rq, &s);
+		sodium_memzero(&s, sizeof(s));
+		return rc;
+	}
 	int64_t id = query_id(rq, "item");
 	const char *part = sz_request_query(rq, "part");
 	bool meta = part != NULL && strcmp(part, "meta") == 0;

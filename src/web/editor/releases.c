@@ -125,6 +125,39 @@ int sz_editor_releases(struct sz_request *rq)
 	return sz_html_end(b);
 }
 
+/* Under a document on the release page: what scrubbing removed from it
+ * (kept since its upload), and removing it from the release. */
+static void doc_tools(struct sz_request *rq, struct sz_archive *a,
+	const struct sz_session *s, const struct sz_doc_row *d, int64_t release)
+{
+	struct sz_buf *b = &rq->page, report;
+	struct sz_err err;
+	sz_buf_init(&report, 64u << 10);
+	sz_buf_printf(b, "<div class=\"doc-tools\" id=\"tools-%lld\">",
+		(long long)d->id);
+	if (a->ops->doc_report(a, d->id, &report, &err) == 0) {
+		if (report.len == 0) {
+			sz_buf_puts(b, "<p class=\"note scrub-report\">Scrubbing found "
+				"nothing to remove.</p>");
+		} else {
+			sz_buf_puts(b, "<details class=\"scrub-report\"><summary>What "
+				"scrubbing removed</summary><pre class=\"text\">");
+			sz_buf_append(&report, "", 1);
+			sz_html_escape(b, (const char *)report.data);
+			sz_buf_puts(b, "</pre></details>");
+		}
+	}
+	sz_buf_free(&report);
+	sz_buf_printf(b, "<form method=\"post\" action=\"/release/remove\" "
+		"class=\"remove\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		"<input type=\"hidden\" name=\"id\" value=\"%lld\"><input type=\""
+		"hidden\" name=\"release\" value=\"%lld\"><button type=\"submit\" "
+		"class=\"quiet\">Remove from the release</button> <span class=\"note"
+		"\">unpublishes it: gone from the public face at once, from mirrors "
+		"at their next export</span></form></div>\n", s->csrf,
+		(long long)d->id, (long long)release);
+}
+
 /* The three choices for a flagged e-mail's raw message, as form values
  * (the same words as `samizdat release raw`). */
 static const struct {
@@ -239,13 +272,35 @@ int sz_editor_release(struct sz_request *rq)
 	const char *msg = sz_request_query(rq, "added");
 	if (msg != NULL)
 		sz_buf_puts(b, "<p class=\"ok\" id=\"added\">The files were scrubbed "
-			"and added.</p>\n");
+			"and added. What scrubbing removed from each is listed with it "
+			"below.</p>\n");
+	if ((msg = sz_request_query(rq, "removed")) != NULL)
+		sz_buf_printf(b, "<p class=\"ok\" id=\"removed\">Removed (%u "
+			"document%s, attachments included). It is gone from the public "
+			"face now, and from mirrors when they next export.</p>\n",
+			(unsigned)strtoul(msg, NULL, 10), strcmp(msg, "1") == 0 ? "" :
+			"s");
 	sz_buf_printf(b, "<form method=\"post\" action=\"/release/state\">"
 		"<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type="
 		"\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" "
 		"name=\"state\" value=\"%s\"><button type=\"submit\">%s</button>"
 		"</form>\n", s.csrf, (long long)id, pub ? "draft" : "published",
 		pub ? "Unpublish" : "Publish");
+	sz_buf_printf(b, "<details class=\"edit\" id=\"edit\"><summary>Edit "
+		"the title, date and introduction</summary><form method=\"post\" "
+		"action=\"/release/edit\"><input type=\"hidden\" name=\"csrf\" "
+		"value=\"%s\"><input type=\"hidden\" name=\"id\" value=\"%lld\">\n"
+		"<label for=\"title\">Title</label>\n<input id=\"title\" name=\""
+		"title\" required maxlength=\"%d\" value=\"", s.csrf, (long long)id,
+		SZ_ARCHIVE_TITLE_MAX);
+	sz_html_escape(b, r.title);
+	sz_buf_printf(b, "\">\n<label for=\"day\">Date</label>\n<input id=\"day\""
+		" name=\"day\" type=\"date\" value=\"%s\">\n<label for=\"intro\">"
+		"Introduction</label>\n<textarea id=\"intro\" name=\"intro\" rows="
+		"\"6\" maxlength=\"%d\">", r.day, SZ_ARCHIVE_INTRO_MAX);
+	sz_html_escape(b, r.intro ? r.intro : "");
+	sz_buf_puts(b, "</textarea>\n<button type=\"submit\">Save the release"
+		"</button></form></details>\n");
 	sz_buf_printf(b, "<h2>Add files</h2>\n<p class=\"note\">Each file is "
 		"scrubbed of identifying metadata, its text extracted, summarised "
 		"and indexed. A file that cannot be scrubbed is refused. E-mail "
@@ -277,6 +332,7 @@ int sz_editor_release(struct sz_request *rq)
 			sz_html_escape(b, docs[i].summary);
 			sz_buf_puts(b, "</textarea><button type=\"submit\">Save the "
 				"summary</button></form>\n");
+			doc_tools(rq, a, &s, &docs[i], id);
 		}
 	}
 	sz_doc_rows_free(docs, n);
@@ -285,13 +341,45 @@ int sz_editor_release(struct sz_request *rq)
 	if (a->ops->doc_list(a, id, true, 0, 1, &docs, &n, &total, &err) == 0 &&
 	    total > 0)
 		sz_buf_printf(b, "<h2>E-mails</h2>\n<p>%lld e-mails; <a href=\""
-			"/preview/release/%lld\">read them in the preview</a>.</p>\n",
-			(long long)total, (long long)id);
+			"/preview/release/%lld\">read them in the preview</a>.</p>\n"
+			"<form method=\"post\" action=\"/release/remove\" class=\"remove\" "
+			"id=\"remove-email\"><input type=\"hidden\" name=\"csrf\" value="
+			"\"%s\"><input type=\"hidden\" name=\"release\" value=\"%lld\">"
+			"<label for=\"remove-id\">Remove an e-mail (with its "
+			"attachments) by its number, the N of its preview's address "
+			"<code>/preview/email/N</code></label><input id=\"remove-id\" "
+			"name=\"id\" type=\"number\" min=\"1\" required><button type=\""
+			"submit\" class=\"quiet\">Remove from the release</button></form>"
+			"\n", (long long)total, (long long)id, s.csrf, (long long)id);
 	sz_doc_rows_free(docs, n);
 	flagged_section(rq, a, id, s.csrf);
 	free(r.intro);
 	sodium_memzero(&s, sizeof(s));
 	return sz_html_end(b);
+}
+
+/* A release's title, date and introduction from a form; false (the
+ * request failed with what to change) if one is missing or wrong. */
+static bool release_fields(struct sz_request *rq, const struct sz_form *form,
+	const struct sz_form_field **t, const struct sz_form_field **d,
+	const struct sz_form_field **i)
+{
+	*t = sz_form_get(form, "title");
+	*d = sz_form_get(form, "day");
+	*i = sz_form_get(form, "intro");
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = *d ? strptime((*d)->value, "%Y-%m-%d", &tm) : NULL;
+	if (*t == NULL || (*t)->value_len == 0 ||
+	    (*t)->value_len > SZ_ARCHIVE_TITLE_MAX)
+		return sz_request_fail(rq, 400, "Give the release a title."), false;
+	if (end == NULL || *end != 0 || (*d)->value_len != 10)
+		return sz_request_fail(rq, 400, "Give the date as YYYY-MM-DD."),
+			false;
+	if (*i != NULL && (*i)->value_len > SZ_ARCHIVE_INTRO_MAX)
+		return sz_request_fail(rq, 413, "The introduction is too long."),
+			false;
+	return true;
 }
 
 int sz_editor_release_create(struct sz_request *rq)
@@ -302,25 +390,9 @@ int sz_editor_release_create(struct sz_request *rq)
 	struct sz_form form;
 	struct sz_err err;
 	int64_t id;
-	if (!posted(rq, &s, &form))
+	const struct sz_form_field *t, *d, *i;
+	if (!posted(rq, &s, &form) || !release_fields(rq, &form, &t, &d, &i))
 		goto out;
-	const struct sz_form_field *t = sz_form_get(&form, "title"),
-		*d = sz_form_get(&form, "day"), *i = sz_form_get(&form, "intro");
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = d ? strptime(d->value, "%Y-%m-%d", &tm) : NULL;
-	if (t == NULL || t->value_len == 0 || t->value_len > SZ_ARCHIVE_TITLE_MAX) {
-		sz_request_fail(rq, 400, "Give the release a title.");
-		goto out;
-	}
-	if (end == NULL || *end != 0 || d->value_len != 10) {
-		sz_request_fail(rq, 400, "Give the date as YYYY-MM-DD.");
-		goto out;
-	}
-	if (i != NULL && i->value_len > SZ_ARCHIVE_INTRO_MAX) {
-		sz_request_fail(rq, 413, "The introduction is too long.");
-		goto out;
-	}
 	if (a->ops->release_create(a, t->value, d->value, i ? i->value : "",
 	    &id, &err) != 0) {
 		sz_request_fail(rq, 500, err.msg);
@@ -375,6 +447,62 @@ int sz_editor_release_summary(struct sz_request *rq)
 		goto out;
 	}
 	done(rq, &s, "edit summary", "document", id, release);
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rq->error ? SZ_E_INVAL : 0;
+}
+
+int sz_editor_release_edit(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	const struct sz_form_field *t, *d, *i;
+	if (!posted(rq, &s, &form) || !release_fields(rq, &form, &t, &d, &i))
+		goto out;
+	int64_t id = field_id(&form, "id");
+	if (id == 0 || a->ops->release_update(a, id, t->value, d->value,
+	    i ? i->value : "", &err) != 0) {
+		sz_request_fail(rq, 404, "There is no such release.");
+		goto out;
+	}
+	done(rq, &s, "edit release", "release", id, id);
+out:
+	sz_form_free(&form);
+	sodium_memzero(&s, sizeof(s));
+	return rq->error ? SZ_E_INVAL : 0;
+}
+
+int sz_editor_release_remove(struct sz_request *rq)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_archive *a = app->preview.archive;
+	struct sz_session s;
+	struct sz_form form;
+	struct sz_err err;
+	size_t removed = 0;
+	if (!posted(rq, &s, &form))
+		goto out;
+	int64_t id = field_id(&form, "id"), release = field_id(&form, "release");
+	/* Only from the release it was asked of: a number typed wrong must
+	 * not take a document from another release. */
+	struct sz_doc_row d;
+	memset(&d, 0, sizeof(d));
+	bool here = id != 0 && a->ops->doc_get(a, id, &d, &err) == 0 &&
+		d.release_id == release;
+	sz_doc_row_clear(&d);
+	if (!here || release == 0 || a->ops->doc_remove(a, id, &removed,
+	    &err) != 0) {
+		sz_request_fail(rq, 404, "This release has no document or e-mail "
+			"with that number.");
+		goto out;
+	}
+	done(rq, &s, "remove from release", "document", id, release);
+	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld&"
+		"removed=%zu", (long long)release, removed);
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));

@@ -86,7 +86,7 @@ int sz_editor_reply(struct sz_request *rq)
 	if (rc == SZ_OK)
 		rc = sz_blob_commit(&app->in->blobs, &t, &err);
 	if (rc == SZ_OK) {
-		rc = st->ops->reply_add(st, id, t.name, &err);
+		rc = st->ops->reply_add(st, id, t.name, s.data, &err);
 		if (rc != SZ_OK)
 			sz_blob_remove(&app->in->blobs, t.name, NULL);
 	}

@@ -14,8 +14,22 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "web/forum/fview.h"
+
+/* A moment as an ISO 8601 string in UTC, or null (never, not known), as
+ * every date of /api/v1 is written. */
+static json_t *moment_json(int64_t t)
+{
+	char out[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(out);
+}
 
 static int reply(struct sz_forum_page *pg, unsigned status, json_t *o)
 {
@@ -52,22 +66,22 @@ static json_t *post_json(const struct sz_forum_page *pg,
 {
 	static const char *const states[] = { "visible", "pending", "hidden",
 		"deleted" };
-	return json_pack("{s:I, s:I, s:I, s:s, s:o, s:I, s:I, s:I, s:s, s:s}",
+	return json_pack("{s:I, s:I, s:I, s:s, s:o, s:o, s:o, s:I, s:s, s:s}",
 		"id", (json_int_t)p->id, "thread", (json_int_t)p->thread_id,
 		"position", (json_int_t)p->position, "title", p->thread_title,
 		"author", author_json(pg, &p->author),
-		"created", (json_int_t)p->created, "edited", (json_int_t)p->edited,
+		"created", moment_json(p->created), "edited", moment_json(p->edited),
 		"likes", (json_int_t)p->likes, "state", states[p->state & 3],
 		"html", p->html ? p->html : "");
 }
 
 static json_t *thread_json(const struct sz_forum_thread *t)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:b, "
+	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:o, s:o, s:I, s:b, "
 		"s:b}", "id", (json_int_t)t->id, "board", (json_int_t)t->board_id,
 		"title", t->title, "author", (json_int_t)t->author_id,
-		"author_name", t->author_name, "created", (json_int_t)t->created,
-		"last_activity", (json_int_t)t->last_at,
+		"author_name", t->author_name, "created", moment_json(t->created),
+		"last_activity", moment_json(t->last_at),
 		"posts", (json_int_t)t->posts, "sticky", t->sticky,
 		"locked", t->locked);
 	static const char *const kinds[] = { NULL, "release", "document",

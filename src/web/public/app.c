@@ -5,6 +5,7 @@
  * handlers: every archive page through the page layer (with the
  * discussion under it), and files.
  */
+#include <stdio.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -49,6 +50,10 @@ int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 		app->brand.name : NULL;
 	app->site.logo = app->brand.logo_url;
 	app->site.intro = sz_brand_intro(&app->brand, NULL);
+	/* where readers reach the face, for feeds' links and ids */
+	app->site.public_url = app->brand.cfg != NULL ?
+		app->brand.cfg->public_url : NULL;
+	app->site.cacheable = true;
 	return 0;
 }
 
@@ -86,8 +91,11 @@ int sz_public_page(struct sz_request *rq)
 	struct sz_forum_viewer v;
 	struct sz_session s;
 	sz_public_viewer(rq, &v, &s);
-	int rc = sz_web_archive_page_as(rq, &app->site, &v,
-		sz_public_error_page);
+	/* A member's page carries their session's forms: theirs alone, never
+	 * in a shared cache. */
+	struct sz_site site = app->site;
+	site.cacheable = app->site.cacheable && !v.member;
+	int rc = sz_web_archive_page_as(rq, &site, &v, sz_public_error_page);
 	sodium_memzero(&s, sizeof(s));
 	sodium_memzero(&v, sizeof(v));
 	return rc;
@@ -103,4 +111,11 @@ int sz_public_file(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
 	return sz_web_archive_file(rq, &app->site, sz_public_error_page);
+}
+
+int sz_public_style(struct sz_request *rq)
+{
+	/* The same for every reader: any cache may keep it a day. */
+	rq->cache_control = "public, max-age=86400";
+	return sz_web_style(rq);
 }

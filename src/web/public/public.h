@@ -55,6 +55,8 @@ int sz_public_page(struct sz_request *rq);
 int sz_public_file(struct sz_request *rq);
 /* GET /logo.png, /logo.svg: the newsroom's logo, scrubbed (web/brand.h). */
 int sz_public_logo(struct sz_request *rq);
+/* The stylesheet, cacheable (the editor and source faces' is not). */
+int sz_public_style(struct sz_request *rq);
 
 /* ---- the forum (forum.c, forum_post.c) ---- */
 

@@ -14,7 +14,7 @@
 
 static const struct sz_route routes[] = {
 	PAGE("/"),
-	{ "GET", "/style.css", sz_web_style, 0, NULL, NULL, NULL },
+	{ "GET", "/style.css", sz_public_style, 0, NULL, NULL, NULL },
 	{ "GET", "/logo.png", sz_public_logo, 0, NULL, NULL, NULL },
 	{ "GET", "/logo.svg", sz_public_logo, 0, NULL, NULL, NULL },
 	PAGE("/feed.atom"),
@@ -26,6 +26,7 @@ static const struct sz_route routes[] = {
 	PAGE("/thread/:thread"),
 	PAGE("/from/:address"),
 	PAGE("/to/:address"),
+	PAGE("/api/v1"),
 	PAGE("/api/v1/releases"),
 	PAGE("/api/v1/search"),
 	PAGE("/api/v1/releases/:id"),
