@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -75,7 +76,7 @@ static void what_is_not_a_designation_is_refused(void **state)
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		strcpy(canon, "x");
+		snprintf(canon, sizeof(canon), "x");
 		assert_int_not_equal(parse(bad[i], &lo, &hi, canon), 0);
 		assert_string_equal(canon, "");
 	}

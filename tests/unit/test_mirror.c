@@ -153,9 +153,10 @@ static void manifest_paths_never_leave_the_export(void **state)
 		assert_true(sz_manifest_path_ok(good[i], strlen(good[i])));
 	assert_false(sz_manifest_path_ok("a\0b", 3));
 	char deep[200] = "";
+	size_t o = 0;
 	for (int i = 0; i < SZ_MANIFEST_DEPTH_MAX + 1; i++)
-		strcat(deep, "d/");
-	strcat(deep, "f");
+		o += (size_t)snprintf(deep + o, sizeof(deep) - o, "d/");
+	snprintf(deep + o, sizeof(deep) - o, "f");
 	assert_false(sz_manifest_path_ok(deep, strlen(deep)));
 
 	uint8_t sha[32], back[32];
