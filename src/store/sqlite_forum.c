@@ -426,7 +426,15 @@ static int conn_open(struct fq_conn *c, const char *path, bool reader,
 		FQ_CACHE_KIB / (reader ? 4 : 1),
 		reader ? "PRAGMA query_only = ON;" :
 		"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+	/* Switching a new database to WAL while another process does the
+	 * same can answer SQLITE_BUSY at once, without the busy handler
+	 * (SQLite's deadlock avoidance): try again a few times. */
+	int r = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
+	for (int i = 1; r == SQLITE_BUSY && i < FQ_RETRIES; i++) {
+		usleep((useconds_t)(5000 * i));
+		r = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
+	}
+	if (r != SQLITE_OK)
 		return sz_err_set(err, SZ_E_IO, "cannot set up %s: %s", path,
 			sqlite3_errmsg(c->db));
 	/* The WAL files stay when the last connection closes: a locked-in
