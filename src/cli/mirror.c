@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/mirror.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "mirror/export.h"
 #include "mirror/minisign.h"
 #include "web/archive/pages.h"
@@ -279,6 +280,13 @@ static int export(int argc, char **argv)
 				SZ_EXPORT_EXPIRY_DAYS_MAX);
 		o.expiry_days = (unsigned)v;
 	}
+	/* A copy is written in the instance's default language (the first
+	 * of its languages): a page on a disk cannot ask the reader's. */
+	char first[SZ_I18N_CODE_MAX];
+	snprintf(first, sizeof(first), "%.*s",
+		(int)strcspn(cfg.languages, " ,"), cfg.languages);
+	if (first[0] && sz_i18n_load(first, &err) != 0)
+		return cli_fail("mirror", "%s", err.msg);
 	char skd[4200];
 	snprintf(skd, sizeof(skd), "%s/mirror.key", o.instance);
 	struct sz_minisign_key *key = NULL;

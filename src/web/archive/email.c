@@ -347,7 +347,7 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 		if (rc == 0)
 			rc = view_escape(b, sent);
 		if (rc == 0)
-			rc = sz_buf_printf(b, "</span> <span class=\"meta\">(%s)</span>"
+			rc = sz_buf_printf(b, "</span> <span class=\"meta\">(<bdi>%s</bdi>)</span>"
 				"</dd>", day);
 	} else if (rc == 0) {
 		rc = sz_buf_printf(b, "<dt>%s</dt><dd>%s</dd>",
@@ -477,7 +477,7 @@ int page_thread(struct sz_page *pg, const struct sz_page_args *args)
 			rc = view_escape(b, rows[i].from_name[0] ? rows[i].from_name :
 				rows[i].from_addr);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " · %s</p><pre class=\"text\">", day);
+			rc = sz_buf_printf(b, " · <bdi>%s</bdi></p><pre class=\"text\">", day);
 		if (rc == 0)
 			rc = view_escape(b, text.data ? (const char *)text.data : "");
 		if (rc == 0)

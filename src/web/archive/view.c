@@ -254,7 +254,7 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 		view_date(pg, d->date, day, sizeof(day));
 		rc = view_escape(b, d->from_name[0] ? d->from_name : d->from_addr);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " · %s", day);
+			rc = sz_buf_printf(b, " · <bdi>%s</bdi>", day);
 	} else if (rc == 0) {
 		rc = sz_buf_printf(b, "%s · ", d->type);
 		/* TRANSLATORS: a file's size in kibibytes */
