@@ -66,7 +66,7 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_puts(b, "</a> · ");
 	if (rc == 0 && d.words > 0) {
 		unsigned m = sz_doc_reading_minutes((size_t)d.words);
-		rc = sz_buf_printf(b, NG_(L, "%u minute read", "%u minutes read",
+		rc = sz_buf_printf(b, NG_(L, "%u minute read", "%u minute read",
 			m), m);
 		if (rc == 0)
 			rc = sz_buf_puts(b, " (");
