@@ -38,6 +38,10 @@ struct sz_release_row {
 	char *intro;                  /* owned, may be "" */
 	enum sz_release_state state;
 	int64_t documents, emails;    /* counts */
+	char tag_day[11];             /* its date when first published, kept
+	                                 when the date is edited: what its
+	                                 feed id is minted from; "" while it
+	                                 never was */
 };
 
 /* A signature's state, DKIM's or PGP's. */

@@ -91,7 +91,9 @@ static void url_host(const char *url, char *out, size_t cap)
 
 /* With a public URL set, every link is absolute (xml:base says so too)
  * and every id a tag: URI minted from its host and the release's date
- * (tag:x.onion,2024-03-01:release/3), unique to this archive; the
+ * when it was first published (tag:x.onion,2024-03-01:release/3),
+ * unique to this archive and the same for the entry's life however its
+ * date is edited later (RFC 4287 §4.2.6); the
  * feed's id is its own address.  Without
  * one, links are relative to the feed (no Host header is trusted or
  * echoed), so they hold in a copy too, and ids are the archive's own
@@ -139,7 +141,8 @@ int page_feed(struct sz_page *pg, const struct sz_page_args *a)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (url != NULL)
 			rc = sz_buf_printf(b, "<entry>\n<id>tag:%s,%s:release/%lld</id>\n"
-				"<title>", host, rows[i].day, (long long)rows[i].id);
+				"<title>", host, rows[i].tag_day[0] ? rows[i].tag_day :
+				rows[i].day, (long long)rows[i].id);
 		else
 			rc = sz_buf_printf(b, "<entry>\n<id>urn:samizdat:release:%lld"
 				"</id>\n<title>", (long long)rows[i].id);
