@@ -154,7 +154,8 @@ static int keygen(int argc, char **argv)
 	const char *dir = NULL, *sk_path = NULL, *pk_path = NULL, *pfile = NULL;
 	bool force = false, nopass = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:s:p:fh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "mirror", "d:s:p:fh",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 's': sk_path = optarg; break;
@@ -163,7 +164,7 @@ static int keygen(int argc, char **argv)
 		case OPT_NOPASS: nopass = true; break;
 		case OPT_PASSFILE: pfile = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("mirror", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
@@ -249,7 +250,8 @@ static int export(int argc, char **argv)
 	int c;
 	memset(&o, 0, sizeof(o));
 	o.archive_name = SZ_PAGES_SITE;
-	while ((c = getopt_long(argc, argv, "d:s:qh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "mirror", "d:s:qh",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'd': o.instance = optarg; break;
 		case 's': sk_path = optarg; break;
@@ -260,7 +262,7 @@ static int export(int argc, char **argv)
 		case OPT_STATE: o.state = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("mirror", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)
