@@ -856,6 +856,7 @@ static const struct sz_archive_ops ops = {
 	.email_set_raw = sz_archive_email_set_raw,
 	.email_raw_notes = sz_archive_email_raw_notes,
 	.email_choose_raw = sz_archive_email_choose_raw,
+	.email_by_message_id = sz_archive_email_by_message_id,
 	.email_flagged = sz_archive_email_flagged,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,
