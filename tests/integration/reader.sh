@@ -131,6 +131,10 @@ json() {
 }
 check "/api/v1 lists its endpoints" json index.json \
 	"{'/api/v1/releases', '/api/v1/search'} <= {e['path'] for e in j['endpoints']}"
+curl -s -H 'Accept-Language: ru' "$P/api/v1" >index.ru.json
+check "...described for people in their language, the paths and names the same" \
+	json index.ru.json "j['endpoints'][0]['description'] == 'публикации, сначала новые' and
+	j['endpoints'][0]['path'] == '/api/v1/releases' and 'dates' in j['conventions']"
 get /api/v1/emails/4 >mail.json
 get /api/v1/releases/1 >release.json
 check "an e-mail's date is an ISO 8601 string" \
