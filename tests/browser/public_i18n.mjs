@@ -12,15 +12,10 @@
 // comparison; so is the discussion, which is the forum's.  Then the
 // switcher keeps a search while it changes the language.
 import { readFileSync } from 'node:fs';
+import { walkLanguages } from './langs.mjs';
 import { check, withBrowser } from './run.mjs';
 
 const [url, shots, pot] = process.argv.slice(2);
-const langs = [
-  { code: 'en', header: 'en-US,en;q=0.9', dir: 'ltr' },
-  { code: 'zh-CN', header: 'zh', dir: 'ltr' },
-  { code: 'ru', header: 'ru-RU,ru;q=0.9,en;q=0.5', dir: 'ltr' },
-  { code: 'ar', header: 'ar-EG,ar;q=0.9', dir: 'rtl' },
-];
 const widths = [1280, 390];
 
 // The interface's English words, from every msgid of the catalogue.
@@ -54,12 +49,6 @@ async function lines(page) {
   });
   return text.split('\n').map((l) => l.trim()).filter((l) => !names.has(l) &&
     (l.toLowerCase().match(/\p{L}{3,}/gu) || []).some((w) => vocabulary.has(w)));
-}
-
-async function fits(page) {
-  const [scroll, client] = await page.evaluate(() =>
-    [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  return scroll <= client;
 }
 
 // A reader's visit, page by page; calls at(name) on each.
@@ -97,46 +86,11 @@ async function visit(page, at) {
 
 await withBrowser(async (first) => {
   const browser = first.browser();
-  const english = {};
-  let pages = 0;
-  for (const width of widths) {
-    for (const lang of langs) {
-      const context = await browser.newContext({ javaScriptEnabled: false,
-        viewport: { width, height: 900 },
-        extraHTTPHeaders: { 'Accept-Language': lang.header } });
-      const page = await context.newPage();
-      let step = 0;
-      const bad = [], untranslated = [], wrongLang = [];
-      await visit(page, async (name) => {
-        step++;
-        await page.screenshot({ path: `${shots}/public-${lang.code}-${width}-${step}-${name}.png`,
-          fullPage: true });
-        if (!(await fits(page))) bad.push(name);
-        const [l, d] = await page.evaluate(() =>
-          [document.documentElement.lang, document.documentElement.dir]);
-        if (l !== lang.code || (d || 'ltr') !== lang.dir) wrongLang.push(`${name}: ${l} ${d}`);
-        const got = await lines(page);
-        if (lang.code === 'en') {
-          english[name] = new Set(got);
-        } else {
-          for (const line of got)
-            if (english[name] && english[name].has(line)) untranslated.push(`${name}: ${line}`);
-        }
-      });
-      pages = step;
-      check(`${lang.code} at ${width} px: all ${step} pages of the visit fit without sideways scrolling${bad.length ? ' (not: ' + bad.join(', ') + ')' : ''}`,
-        step === 14 && bad.length === 0);
-      check(`${lang.code} at ${width} px: every page says lang="${lang.code}" dir="${lang.dir}"${wrongLang.length ? ' (not: ' + wrongLang.join('; ') + ')' : ''}`,
-        wrongLang.length === 0);
-      if (lang.code !== 'en')
-        check(`${lang.code} at ${width} px: no English sentence is left on any page${untranslated.length ? ' (left: ' + untranslated.slice(0, 8).join(' | ') + ')' : ''}`,
-          untranslated.length === 0);
-      await context.close();
-    }
-  }
+  const english = await walkLanguages(browser, { shots, prefix: 'public',
+    widths, steps: 14, visit, lines });
   const empty = Object.keys(english).filter((k) => english[k].size === 0);
   check(`the English pages had interface text to compare against${empty.length ? ' (not: ' + empty.join(', ') + ')' : ''}`,
-    pages === 14 && empty.length === 0);
+    Object.keys(english).length === 14 && empty.length === 0);
 
   // The switcher: a plain link, and a search kept through it.
   const context = await browser.newContext({ javaScriptEnabled: false,
