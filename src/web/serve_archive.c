@@ -129,7 +129,10 @@ int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 	rc = sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
 		"The archive cannot be read now. Please try again later.",
 		error_page);
-	if (rc == 0 && site->cacheable && rq->status == 200)
+	/* A page that sets the reader's language cookie (?lang=) is theirs
+	 * alone: no shared cache may hand the cookie to another reader. */
+	if (rc == 0 && site->cacheable && rq->status == 200 &&
+	    rq->set_cookie2[0] == '\0')
 		cache_page(rq);
 	return rc;
 }

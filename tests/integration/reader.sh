@@ -159,6 +159,14 @@ check "public pages are cacheable, with an ETag" sh -c "
 etag=$(sed -n 's/^[Ee][Tt][Aa][Gg]: \(.*\)\r$/\1/p' page.h)
 check "...and a page the reader has already is a 304" sh -c "
 	test \$(curl -s -o /dev/null -w '%{http_code}' -H 'If-None-Match: $etag' '$P/release/1') = 304"
+curl -s -D ru.h -o ru.html -H 'Accept-Language: ru' "$P/release/1"
+check "a page in another language has its own ETag, so a cache that kept one gives the other reader theirs" sh -c "
+	grep -q 'lang=\"ru\"' ru.html && grep -qi '^etag: \"' ru.h &&
+	! grep -qi '^etag: $etag' ru.h &&
+	test \$(curl -s -o /dev/null -w '%{http_code}' -H 'If-None-Match: $etag' -H 'Accept-Language: ru' '$P/release/1') = 200"
+curl -sI "$P/release/1?lang=ar" >lang.h
+check "a page that sets the language cookie is kept by no shared cache" sh -c "
+	grep -qi '^set-cookie: sz_lang=ar' lang.h && ! grep -qi '^cache-control: public' lang.h"
 check "files and the stylesheet are cacheable (a file by its SHA-256)" sh -c "
 	curl -sI '$P/file/1' | grep -qi '^cache-control: public' &&
 	curl -sI '$P/file/1' | grep -qi '^etag: \"[0-9a-f]\{64\}\"' &&
