@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,12 +73,12 @@ static bool audit_open;
 static char audit_why[SZ_ERR_MSG_SIZE];   /* why it is not */
 
 /* Opens the archive, then locks samizdat-doc in to it and to the
- * inputs (n paths, and the DKIM keys file if not NULL).  Checking PGP
- * signatures runs gpg (through GPGME, in a private GnuPG home), which
- * the sandbox forbids (no program to run): with pgp set, the import is
- * not locked in, and says so. */
+ * inputs (n paths, and the key files if not NULL).  Checking PGP
+ * signatures (pgp not NULL) adds its private GnuPG home and gpg, the
+ * one program it may run (doc_sandbox_pgp). */
 static int open_archive(const char *dir_opt, struct sz_archive **a,
-	char *const *inputs, int n, const char *keys, bool pgp)
+	char *const *inputs, int n, const char *keys, const char *pgp_keys,
+	const struct sz_pgp *pgp)
 {
 	struct sz_err err;
 	struct sz_sandbox sb;
@@ -98,11 +101,6 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	} else {
 		snprintf(audit_why, sizeof(audit_why), "%s", err.msg);
 	}
-	if (pgp) {
-		fprintf(stderr, "samizdat release: not locked in: --pgp-keys runs "
-			"gpg, which samizdat-doc's sandbox does not allow\n");
-		return 0;
-	}
 	int rc = doc_sandbox_begin(&sb, &err);
 	if (rc == 0)
 		rc = doc_sandbox_archive(&sb, dir, &err);
@@ -110,6 +108,10 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
 	if (rc == 0 && keys != NULL)
 		rc = doc_sandbox_input(&sb, keys, &err);
+	if (rc == 0 && pgp_keys != NULL)
+		rc = doc_sandbox_input(&sb, pgp_keys, &err);
+	if (rc == 0 && pgp != NULL)
+		rc = doc_sandbox_pgp(&sb, pgp, &err);
 	/* The audit log's database and its rollback journal (which SQLite
 	 * opens anew for each write), those two files only: as the store
 	 * opened before the lock-in could write them anyway. */
@@ -163,7 +165,7 @@ static int each_page(const char *dir, int64_t key,
 {
 	struct sz_archive *a = NULL;
 	struct sz_err err;
-	int st = open_archive(dir, &a, NULL, 0, NULL, false);
+	int st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL);
 	size_t offset = 0;
 	while (st == 0) {
 		size_t n = 0;
@@ -250,7 +252,7 @@ static int cmd_create(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t id;
-	int st = open_archive(dir, &a, NULL, 0, NULL, false);
+	int st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL);
 	if (st == 0) {
 		if (a->ops->release_create(a, title, day, intro, &id, &err) != 0)
 			st = cli_fail("release", "%s", err.msg);
@@ -409,6 +411,11 @@ static int archive_file(struct sz_archive *a, const char *path, char *sha,
 	return rc;
 }
 
+static int wait_import(pid_t pid);
+static int add_all(const char *dir, int64_t id, char **files, int nfiles,
+	const char *keys_path, const char *pgp_path, struct sz_pgp *pgp,
+	struct publish_mail_options *o);
+
 static int cmd_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -441,9 +448,56 @@ static int cmd_add(int argc, char **argv)
 	int64_t id;
 	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
 		return cli_usage("release", "add takes a release number and files");
+	struct sz_pgp *pgp = NULL;
+	struct sz_err err;
+	/* Checking PGP signatures: the private GnuPG home is made here,
+	 * before the lock-in, and the import runs in a child locked in to
+	 * it; the home is removed here after (a locked-in process may empty
+	 * it but not remove the folder from $TMPDIR). */
+	if (pgp_path != NULL) {
+		if (sz_pgp_begin(&pgp, &err) != 0)
+			return cli_fail("release", "%s: %s", pgp_path, err.msg);
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid != 0) {
+			st = pid < 0 ? cli_fail("release", "cannot fork: %s",
+				strerror(errno)) : wait_import(pid);
+			sz_pgp_close(pgp);
+			return st;
+		}
+		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* dies with its parent */
+	}
+	st = add_all(dir, id, argv + optind + 1, argc - optind - 1, keys_path,
+		pgp_path, pgp, &o);
+	sz_pgp_close(pgp);
+	return st;
+}
+
+/* The parent of a PGP import: waits for the child that does it; its
+ * exit status. */
+static int wait_import(pid_t pid)
+{
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return cli_fail("release", "cannot wait for the import: %s",
+				strerror(errno));
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	return cli_fail("release", "the import was stopped by signal %d%s",
+		WTERMSIG(ws), WTERMSIG(ws) == SIGSYS ? " (a system call its "
+		"sandbox does not allow)" : "");
+}
+
+/* add: each file into release id, locked in (open_archive). */
+static int add_all(const char *dir, int64_t id, char **files, int nfiles,
+	const char *keys_path, const char *pgp_path, struct sz_pgp *pgp,
+	struct publish_mail_options *o)
+{
 	struct sz_archive *a;
-	if ((st = open_archive(dir, &a, argv + optind + 1, argc - optind - 1,
-	    keys_path, pgp_path != NULL)) != 0)
+	int st;
+	if ((st = open_archive(dir, &a, files, nfiles, keys_path, pgp_path,
+	    pgp)) != 0)
 		return st;
 	struct sz_release_row r;
 	struct sz_err err;
@@ -453,7 +507,6 @@ static int cmd_add(int argc, char **argv)
 	}
 	free(r.intro);
 	struct sz_dkim_keys *keys = NULL;
-	struct sz_pgp *pgp = NULL;
 	char sha[SZ_ARCHIVE_SHA256_HEX] = "", pgp_sha[SZ_ARCHIVE_SHA256_HEX] = "";
 	int status = 0, done = 0;
 	/* Key files are parsed first (a bad file stops here), then archived
@@ -462,20 +515,19 @@ static int cmd_add(int argc, char **argv)
 	    archive_file(a, keys_path, sha, &err) != 0))
 		status = cli_fail("release", "%s: %s", keys_path, err.msg);
 	if (status == 0 && pgp_path != NULL &&
-	    (sz_pgp_open(pgp_path, &pgp, &err) != 0 ||
+	    (sz_pgp_import(pgp, pgp_path, &err) != 0 ||
 	     archive_file(a, pgp_path, pgp_sha, &err) != 0))
 		status = cli_fail("release", "%s: %s", pgp_path, err.msg);
-	o.dkim = keys;
-	o.dkim_sha256 = keys ? sha : NULL;
-	o.pgp = pgp;
-	o.pgp_sha256 = pgp_path ? pgp_sha : NULL;
-	for (int i = optind + 1; status == 0 && i < argc; i++) {
-		int s = add_one(a, id, argv[i], &o);
+	o->dkim = keys;
+	o->dkim_sha256 = keys ? sha : NULL;
+	o->pgp = pgp;
+	o->pgp_sha256 = pgp_path ? pgp_sha : NULL;
+	for (int i = 0; status == 0 && i < nfiles; i++) {
+		int s = add_one(a, id, files[i], o);
 		if (s != 0 && status == 0)
 			status = s;
 		done += s == 0;
 	}
-	sz_pgp_close(pgp);
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);
 	/* Counted, not named: a file's name can say who gave it. */
@@ -548,7 +600,7 @@ static int cmd_raw(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t changed;
-	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (a->ops->email_choose_raw(a, id, email, form, &changed, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);
@@ -576,7 +628,7 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		return cli_usage("release", "give one release number");
 	struct sz_archive *a;
 	struct sz_err err;
-	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (a->ops->release_set_state(a, id, state, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);

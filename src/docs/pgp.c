@@ -31,6 +31,8 @@ static const char gpg_conf[] = "no-autostart\ntrust-model always\n"
 
 struct sz_pgp {
 	char home[4096];
+	char gpg[4096];       /* the programs GPGME runs */
+	char gpgconf[4096];
 	unsigned keys;
 };
 
@@ -91,8 +93,7 @@ static int import_keys(struct sz_pgp *pgp, const char *path,
 	return rc;
 }
 
-int sz_pgp_open(const char *keys_path, struct sz_pgp **out,
-	struct sz_err *err)
+int sz_pgp_begin(struct sz_pgp **out, struct sz_err *err)
 {
 	*out = NULL;
 	mail_init();
@@ -117,18 +118,53 @@ int sz_pgp_open(const char *keys_path, struct sz_pgp **out,
 		sz_err_set(err, SZ_E_IO, "cannot write %s", conf) : 0;
 	if (fd >= 0)
 		close(fd);
-	if (rc == 0 && gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, NULL,
-	    pgp->home) != 0)
+	gpgme_engine_info_t info = NULL;
+	if (rc == 0 && (gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, NULL,
+	    pgp->home) != 0 || gpgme_get_engine_info(&info) != 0))
 		rc = sz_err_set(err, SZ_E_IO, "cannot start GnuPG (is gpg "
 			"installed?)");
-	if (rc == 0 && keys_path != NULL)
-		rc = import_keys(pgp, keys_path, err);
+	/* The programs GPGME runs, found now (GPGME asks gpgconf once, and
+	 * remembers): the engine for OpenPGP, and gpgconf itself. */
+	for (; rc == 0 && info != NULL; info = info->next)
+		if (info->protocol == GPGME_PROTOCOL_OpenPGP && info->file_name)
+			snprintf(pgp->gpg, sizeof(pgp->gpg), "%s", info->file_name);
+	const char *gpgconf = gpgme_get_dirinfo("gpgconf-name");
+	snprintf(pgp->gpgconf, sizeof(pgp->gpgconf), "%s", gpgconf ? gpgconf : "");
+	if (rc == 0 && pgp->gpg[0] == 0)
+		rc = sz_err_set(err, SZ_E_IO, "cannot find gpg (is it installed?)");
 	if (rc != 0) {
 		sz_pgp_close(pgp);
 		return rc;
 	}
 	*out = pgp;
 	return 0;
+}
+
+int sz_pgp_import(struct sz_pgp *pgp, const char *keys_path,
+	struct sz_err *err)
+{
+	return keys_path != NULL ? import_keys(pgp, keys_path, err) : 0;
+}
+
+int sz_pgp_open(const char *keys_path, struct sz_pgp **out,
+	struct sz_err *err)
+{
+	int rc = sz_pgp_begin(out, err);
+	if (rc == 0 && (rc = sz_pgp_import(*out, keys_path, err)) != 0) {
+		sz_pgp_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+const char *sz_pgp_home(const struct sz_pgp *pgp)
+{
+	return pgp->home;
+}
+
+const char *sz_pgp_program(const struct sz_pgp *pgp, int which)
+{
+	return which == 0 ? pgp->gpg : pgp->gpgconf[0] ? pgp->gpgconf : NULL;
 }
 
 unsigned sz_pgp_key_count(const struct sz_pgp *pgp)
