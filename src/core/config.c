@@ -87,9 +87,11 @@ static const struct setting settings[] = {
 	NUMBER(max_sessions, 16, 1000000, 10000, "sessions kept in memory"),
 	NUMBER(login_tokens_per_min, 1, 100000, 300,
 		"login forms that may start being used per minute, all sources "
-		"together (each allows login_attempts_per_token codenames)"),
+		"together (each allows login_attempts_per_token codenames); the "
+		"forum's login forms, likewise, on the public face"),
 	NUMBER(login_attempts_per_token, 1, 100, 5,
-		"codenames that may be tried with one login form"),
+		"codenames (or forum passwords) that may be tried with one login "
+		"form"),
 	NUMBER(source_mb_per_day, 1, 1048576, 4096,
 		"what one source may send in a day, all submissions together"),
 	NUMBER(source_submissions_per_day, 1, 100000, 50,
