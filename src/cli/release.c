@@ -72,6 +72,26 @@ static struct sz_instance audit_in;   /* for the audit log */
 static bool audit_open;
 static char audit_why[SZ_ERR_MSG_SIZE];   /* why it is not */
 
+/* Opens the instance's store for the audit log; the log is written after
+ * the lock-in, through the store opened (and read once, so its journal
+ * is open too) before it.  Run by the editor face (which audits the
+ * upload itself), the face's own lock-in may keep the inbox out of
+ * reach: then this process writes no audit line, and says why. */
+static void open_audit(const char *dir)
+{
+	struct sz_err err;
+	struct sz_audit_row *rows = NULL;
+	size_t nrows = 0;
+	if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
+		audit_open = true;
+		audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows,
+			NULL);
+		free(rows);
+	} else {
+		snprintf(audit_why, sizeof(audit_why), "%s", err.msg);
+	}
+}
+
 /* Opens the archive, then locks samizdat-doc in to it and to the
  * inputs (n paths, and the key files if not NULL).  Checking PGP
  * signatures (pgp not NULL) adds its private GnuPG home and gpg, the
@@ -86,21 +106,10 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	if (sz_instance_check(dir, &err) != 0 ||
 	    sz_archive_open(a, dir, true, false, &err) != 0)
 		return cli_fail("release", "%s", err.msg);
-	/* The audit log is written after the lock-in, through a store
-	 * opened (and read once, so its journal is open too) before it. */
-	struct sz_audit_row *rows = NULL;
-	size_t nrows = 0;
-	/* Run by the editor face (which audits the upload itself), the
-	 * face's own lock-in may keep the inbox out of reach: then this
-	 * process writes no audit line, and says why. */
-	if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
-		audit_open = true;
-		audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows,
-			NULL);
-		free(rows);
-	} else {
-		snprintf(audit_why, sizeof(audit_why), "%s", err.msg);
-	}
+	/* Checking PGP signatures, the import runs in a child that leaves
+	 * the audit log to its parent: gpg's process holds no inbox. */
+	if (pgp == NULL)
+		open_audit(dir);
 	int rc = doc_sandbox_begin(&sb, &err);
 	if (rc == 0)
 		rc = doc_sandbox_archive(&sb, dir, &err);
@@ -411,10 +420,10 @@ static int archive_file(struct sz_archive *a, const char *path, char *sha,
 	return rc;
 }
 
-static int wait_import(pid_t pid);
+static int wait_import(pid_t pid, int count, const char *dir, int64_t id);
 static int add_all(const char *dir, int64_t id, char **files, int nfiles,
 	const char *keys_path, const char *pgp_path, struct sz_pgp *pgp,
-	struct publish_mail_options *o);
+	struct publish_mail_options *o, int count);
 
 static int cmd_add(int argc, char **argv)
 {
@@ -454,45 +463,71 @@ static int cmd_add(int argc, char **argv)
 	 * before the lock-in, and the import runs in a child locked in to
 	 * it; the home is removed here after (a locked-in process may empty
 	 * it but not remove the folder from $TMPDIR). */
+	int count[2] = { -1, -1 };   /* the child tells how many it added */
 	if (pgp_path != NULL) {
 		if (sz_pgp_begin(&pgp, &err) != 0)
 			return cli_fail("release", "%s: %s", pgp_path, err.msg);
+		if (pipe2(count, O_CLOEXEC) != 0) {
+			sz_pgp_close(pgp);
+			return cli_fail("release", "cannot make a pipe: %s",
+				strerror(errno));
+		}
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid != 0) {
+			close(count[1]);
 			st = pid < 0 ? cli_fail("release", "cannot fork: %s",
-				strerror(errno)) : wait_import(pid);
+				strerror(errno)) : wait_import(pid, count[0], dir, id);
+			close(count[0]);
 			sz_pgp_close(pgp);
 			return st;
 		}
+		close(count[0]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* dies with its parent */
 	}
 	st = add_all(dir, id, argv + optind + 1, argc - optind - 1, keys_path,
-		pgp_path, pgp, &o);
+		pgp_path, pgp, &o, count[1]);
 	sz_pgp_close(pgp);
 	return st;
 }
 
-/* The parent of a PGP import: waits for the child that does it; its
- * exit status. */
-static int wait_import(pid_t pid)
+/* Writes "add to release" to the audit log: done files. */
+static int audit_add(const char *dir, int64_t id, int done)
 {
-	int ws = 0;
+	return audit(dir, "add to release", "release %lld: %d file%s or "
+		"mailbox%s", (long long)id, done, done == 1 ? "" : "s",
+		done == 1 ? "" : "es");
+}
+
+/* The parent of a PGP import: waits for the child that does it, then
+ * writes the audit line for what it added (the child, locked in with
+ * gpg, holds no inbox); the exit status. */
+static int wait_import(pid_t pid, int count, const char *dir, int64_t id)
+{
+	int ws = 0, done = 0;
+	if (sz_read_full(count, &done, sizeof(done)) != (ssize_t)sizeof(done))
+		done = 0;   /* it ended before saying: nothing to log */
 	while (waitpid(pid, &ws, 0) < 0)
 		if (errno != EINTR)
 			return cli_fail("release", "cannot wait for the import: %s",
 				strerror(errno));
-	if (WIFEXITED(ws))
-		return WEXITSTATUS(ws);
-	return cli_fail("release", "the import was stopped by signal %d%s",
-		WTERMSIG(ws), WTERMSIG(ws) == SIGSYS ? " (a system call its "
-		"sandbox does not allow)" : "");
+	int st = WIFEXITED(ws) ? WEXITSTATUS(ws) : cli_fail("release", "the "
+		"import was stopped by signal %d%s", WTERMSIG(ws),
+		WTERMSIG(ws) == SIGSYS ? " (a system call its sandbox does not "
+		"allow)" : "");
+	if (done > 0) {
+		open_audit(cli_instance_dir(dir));
+		int a = audit_add(dir, id, done);
+		if (a != 0 && st == 0)
+			st = a;
+	}
+	return st;
 }
 
 /* add: each file into release id, locked in (open_archive). */
 static int add_all(const char *dir, int64_t id, char **files, int nfiles,
 	const char *keys_path, const char *pgp_path, struct sz_pgp *pgp,
-	struct publish_mail_options *o)
+	struct publish_mail_options *o, int count)
 {
 	struct sz_archive *a;
 	int st;
@@ -530,11 +565,16 @@ static int add_all(const char *dir, int64_t id, char **files, int nfiles,
 	}
 	sz_dkim_keys_free(keys);
 	a->ops->close(a);
-	/* Counted, not named: a file's name can say who gave it. */
-	if (done > 0 && (st = audit(dir, "add to release", "release %lld: %d "
-	    "file%s or mailbox%s", (long long)id, done, done == 1 ? "" : "s",
-	    done == 1 ? "" : "es")) != 0 && status == 0)
+	/* Counted, not named: a file's name can say who gave it.  A PGP
+	 * import's parent writes it (count: the pipe to it). */
+	if (count >= 0) {
+		if (write(count, &done, sizeof(done)) != (ssize_t)sizeof(done))
+			fprintf(stderr, "samizdat release: not written to the audit "
+				"log: %s\n", strerror(errno));
+	} else if (done > 0 && (st = audit_add(dir, id, done)) != 0 &&
+	    status == 0) {
 		status = st;
+	}
 	return status;
 }
 
