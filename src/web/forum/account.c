@@ -61,9 +61,13 @@ struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 	randombytes_buf(s->name_key, sizeof(s->name_key));
 	/* As the source face's codename budget: sized for the most tokens
 	 * the per-minute limit lets in over a token's life; names, for every
-	 * try those tokens may make in an hour. */
+	 * try those tokens may make in an hour, up to SZ_FORUM_LOGIN_NAMES_MAX
+	 * (past it, every login waits alike: "many people are logging in"). */
 	size_t tokens = (size_t)cfg->login_tokens_per_min *
 		(SZ_WEB_PRE_TOKEN_MIN + 1);
+	size_t names = tokens * cfg->login_attempts_per_token;
+	if (names > SZ_FORUM_LOGIN_NAMES_MAX)
+		names = SZ_FORUM_LOGIN_NAMES_MAX;
 	struct sz_err err;
 	if (sem_init(&s->sem, 0, n) != 0) {
 		free(s);
@@ -73,8 +77,8 @@ struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 		    s->mem) != 0 ||
 	    sz_budget_init(&s->tokens, tokens, cfg->login_tokens_per_min,
 		    cfg->login_attempts_per_token, TOKEN_LIFE_S, &err) != SZ_OK ||
-	    sz_budget_init(&s->names, tokens * cfg->login_attempts_per_token, 0,
-		    SZ_FORUM_LOGINS_PER_HOUR, NAME_LIFE_S, &err) != SZ_OK ||
+	    sz_budget_init(&s->names, names, 0, SZ_FORUM_LOGINS_PER_HOUR,
+		    NAME_LIFE_S, &err) != SZ_OK ||
 	    sz_budget_init(&s->joins, 1, 0, cfg->forum_registrations_per_hour,
 		    3600, &err) != SZ_OK) {
 		sz_forum_slots_free(s);

@@ -41,6 +41,8 @@
 #define SZ_FORUM_ARGON2_SLOTS 2       /* password checks at once */
 #define SZ_FORUM_LOGINS_PER_HOUR 20   /* tries on one name, whether an
                                          account has it or not */
+#define SZ_FORUM_LOGIN_NAMES_MAX (1u << 18)   /* names counted at once
+                                         (8 MiB); past it, logins wait */
 #define SZ_FORUM_LOGIN_TOKEN_BYTES 12 /* the login form token's nonce
                                          (SZ_WEB_PRE_NONCE) */
 #define SZ_FORUM_FLAGS_DIR "/usr/share/flags/countries/16x11"
