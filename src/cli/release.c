@@ -420,77 +420,6 @@ static int archive_file(struct sz_archive *a, const char *path, char *sha,
 	return rc;
 }
 
-static int wait_import(pid_t pid, int count, const char *dir, int64_t id);
-static int add_all(const char *dir, int64_t id, char **files, int nfiles,
-	const char *keys_path, const char *pgp_path, struct sz_pgp *pgp,
-	struct publish_mail_options *o, int count);
-
-static int cmd_add(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "dkim-keys", required_argument, NULL, 'k' },
-		{ "pgp-keys", required_argument, NULL, 'p' },
-		{ "flagged", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL, *keys_path = NULL, *pgp_path = NULL;
-	struct publish_mail_options o = { .flagged_form = SZ_RAW_WITHHELD };
-	int c, st;
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'k': keys_path = optarg; break;
-		case 'p': pgp_path = optarg; break;
-		case 'f':
-			if (parse_form(optarg, &o.flagged_form) != 0)
-				return cli_usage("release", "--flagged takes none, raw or "
-					"scrubbed");
-			o.flagged_chosen = true;
-			break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: return SZ_EXIT_USAGE;
-		}
-	}
-	int64_t id;
-	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
-		return cli_usage("release", "add takes a release number and files");
-	struct sz_pgp *pgp = NULL;
-	struct sz_err err;
-	/* Checking PGP signatures: the private GnuPG home is made here,
-	 * before the lock-in, and the import runs in a child locked in to
-	 * it; the home is removed here after (a locked-in process may empty
-	 * it but not remove the folder from $TMPDIR). */
-	int count[2] = { -1, -1 };   /* the child tells how many it added */
-	if (pgp_path != NULL) {
-		if (sz_pgp_begin(&pgp, &err) != 0)
-			return cli_fail("release", "%s: %s", pgp_path, err.msg);
-		if (pipe2(count, O_CLOEXEC) != 0) {
-			sz_pgp_close(pgp);
-			return cli_fail("release", "cannot make a pipe: %s",
-				strerror(errno));
-		}
-		fflush(NULL);
-		pid_t pid = fork();
-		if (pid != 0) {
-			close(count[1]);
-			st = pid < 0 ? cli_fail("release", "cannot fork: %s",
-				strerror(errno)) : wait_import(pid, count[0], dir, id);
-			close(count[0]);
-			sz_pgp_close(pgp);
-			return st;
-		}
-		close(count[0]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* dies with its parent */
-	}
-	st = add_all(dir, id, argv + optind + 1, argc - optind - 1, keys_path,
-		pgp_path, pgp, &o, count[1]);
-	sz_pgp_close(pgp);
-	return st;
-}
-
 /* Writes "add to release" to the audit log: done files. */
 static int audit_add(const char *dir, int64_t id, int done)
 {
@@ -576,6 +505,72 @@ static int add_all(const char *dir, int64_t id, char **files, int nfiles,
 		status = st;
 	}
 	return status;
+}
+
+static int cmd_add(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "dkim-keys", required_argument, NULL, 'k' },
+		{ "pgp-keys", required_argument, NULL, 'p' },
+		{ "flagged", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *keys_path = NULL, *pgp_path = NULL;
+	struct publish_mail_options o = { .flagged_form = SZ_RAW_WITHHELD };
+	int c, st;
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, "release", "d:h", longopts)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'k': keys_path = optarg; break;
+		case 'p': pgp_path = optarg; break;
+		case 'f':
+			if (parse_form(optarg, &o.flagged_form) != 0)
+				return cli_usage("release", "--flagged takes none, raw or "
+					"scrubbed");
+			o.flagged_chosen = true;
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return SZ_EXIT_USAGE;
+		}
+	}
+	int64_t id;
+	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
+		return cli_usage("release", "add takes a release number and files");
+	struct sz_pgp *pgp = NULL;
+	struct sz_err err;
+	/* Checking PGP signatures: the private GnuPG home is made here,
+	 * before the lock-in, and the import runs in a child locked in to
+	 * it; the home is removed here after (a locked-in process may empty
+	 * it but not remove the folder from $TMPDIR). */
+	int count[2] = { -1, -1 };   /* the child tells how many it added */
+	if (pgp_path != NULL) {
+		if (sz_pgp_begin(&pgp, &err) != 0)
+			return cli_fail("release", "%s: %s", pgp_path, err.msg);
+		if (pipe2(count, O_CLOEXEC) != 0) {
+			sz_pgp_close(pgp);
+			return cli_fail("release", "cannot make a pipe: %s",
+				strerror(errno));
+		}
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid != 0) {
+			close(count[1]);
+			st = pid < 0 ? cli_fail("release", "cannot fork: %s",
+				strerror(errno)) : wait_import(pid, count[0], dir, id);
+			close(count[0]);
+			sz_pgp_close(pgp);
+			return st;
+		}
+		close(count[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* dies with its parent */
+	}
+	st = add_all(dir, id, argv + optind + 1, argc - optind - 1, keys_path,
+		pgp_path, pgp, &o, count[1]);
+	sz_pgp_close(pgp);
+	return st;
 }
 
 /* Prints one page of a release's flagged e-mails, with what would go
