@@ -332,7 +332,7 @@ struct sz_store_ops {
 		struct sz_err *err);
 	/* Deletes the closed desks that no stored source chose and that are
 	 * not among held (n desk ids the submissions still held in memory
-	 * were sent to).  The staging batch calls it after storing a period. */
+	 * were sent to).  The staging batch calls it on each pass. */
 	int (*desk_purge)(struct sz_store *s, const int64_t *held, size_t n,
 		struct sz_err *err);
 	/* Every desk, open ones first, by name (*rows malloc'd). */
