@@ -28,6 +28,24 @@
  * keys the editor supplied are the ones trusted, nothing else. */
 static const char gpg_conf[] = "no-autostart\ntrust-model always\n"
 	"no-auto-key-retrieve\nno-auto-key-locate\n";
+/* GnuPG 2.4 writes "use-keyboxd" into a new home's common.conf, and
+ * keyboxd is a daemon it must start: a common.conf of our own, without
+ * it, keeps the keys in pubring.kbx (2.2 reads no common.conf). */
+static const char common_conf[] = "# no use-keyboxd: keys in pubring.kbx\n";
+
+/* Writes text into a new file of the home. */
+static int home_file(const char *home, const char *name, const char *text,
+	size_t len, struct sz_err *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", home, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int rc = fd < 0 || sz_write_all(fd, text, len) != 0 ?
+		sz_err_set(err, SZ_E_IO, "cannot write %s", path) : 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
 
 struct sz_pgp {
 	char home[4096];
@@ -111,13 +129,11 @@ int sz_pgp_begin(struct sz_pgp **out, struct sz_err *err)
 		return sz_err_set(err, SZ_E_IO, "cannot make a GnuPG home: %s",
 			strerror(e));
 	}
-	char conf[4200];
-	snprintf(conf, sizeof(conf), "%s/gpg.conf", pgp->home);
-	int fd = open(conf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	int rc = fd < 0 || sz_write_all(fd, gpg_conf, sizeof(gpg_conf) - 1) != 0 ?
-		sz_err_set(err, SZ_E_IO, "cannot write %s", conf) : 0;
-	if (fd >= 0)
-		close(fd);
+	int rc = home_file(pgp->home, "gpg.conf", gpg_conf,
+		sizeof(gpg_conf) - 1, err);
+	if (rc == 0)
+		rc = home_file(pgp->home, "common.conf", common_conf,
+			sizeof(common_conf) - 1, err);
 	gpgme_engine_info_t info = NULL;
 	if (rc == 0 && (gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, NULL,
 	    pgp->home) != 0 || gpgme_get_engine_info(&info) != 0))
