@@ -702,7 +702,7 @@ static int cmd_remove(int argc, char **argv)
 	struct sz_doc_row d;
 	size_t removed = 0;
 	memset(&d, 0, sizeof(d));
-	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (!by_number && a->ops->email_by_message_id(a, release, which, &id,
 	    &count, &err) != 0)
