@@ -264,6 +264,7 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	x.stats = stats;
 	x.err = err;
 	x.out = -1;
+	x.dir = -1;
 	sz_buf_init(&x.page, SZ_EXPORT_PAGE_MAX);
 	if (!sz_manifest_archive_ok(o->archive_name))
 		return sz_err_set(err, SZ_E_INVAL, "the archive's name must be one "
@@ -323,6 +324,7 @@ out:
 		state_close(&x);
 	if (x.site.archive != NULL)
 		x.site.archive->ops->close(x.site.archive);
+	files_close(&x);
 	if (x.out >= 0)
 		close(x.out);
 	sz_buf_free(&x.page);

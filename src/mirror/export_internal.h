@@ -48,7 +48,8 @@ struct export {
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
-	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* made last */
+	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* opened last */
+	int dir;                      /* last_dir, open (-1: none) */
 	struct timespec last_progress;
 	uint64_t todo, done;          /* for the progress line */
 	struct sz_err *err;
@@ -101,6 +102,8 @@ void files_remove(struct export *x, const char *path);
 /* Whether the export's folder holds anything but a MANIFEST and its
  * signature (true on error: the caller refuses then). */
 bool files_nonempty(int out);
+/* Closes the folder the last file went to (at the end of an export). */
+void files_close(struct export *x);
 /* Removes every file below the export that the state does not list
  * (left by an interrupted run, or by someone else). */
 int files_sweep(struct export *x);

@@ -206,4 +206,26 @@ check "on a terminal, an export shows its progress" \
 "$SAMIZDAT" mirror export -d inst quiet-out >quiet.out 2>&1
 check "and prints no progress line when it is not on one" \
 	sh -c "! grep -q 'pages and lists' quiet.out"
+
+# The attack: whoever may write where an export is served (a web
+# server's user, a sync tool) swaps a folder of it for a link to a
+# folder of theirs elsewhere; the next export (run as the newsroom,
+# often root from cron) must not write, rename or remove through it.
+"$SAMIZDAT" mirror export -q -d inst planted >/dev/null 2>&1
+mkdir victim
+mv planted/release planted-release
+ln -s "$PWD/victim" planted/release
+"$SAMIZDAT" release create -d inst "Third" >/dev/null
+"$SAMIZDAT" release add -d inst 3 memo2.txt >/dev/null 2>&1
+"$SAMIZDAT" release publish -d inst 3 >/dev/null
+"$SAMIZDAT" mirror export -q -d inst planted >planted.out 2>&1
+st=$?
+check "export_through_planted_symlink: nothing is written outside the export" \
+	test -z "$(ls -A victim)"
+check "...and the export fails, naming the folder that is a link" sh -c "
+	test $st -ne 0 && grep -q 'release in the export is not a folder' planted.out"
+"$SAMIZDAT" release unpublish -d inst 3 >/dev/null
+rm planted/release
+"$SAMIZDAT" mirror export -q -d inst planted >planted2.out 2>&1
+check "...nor removed through it when a release goes" test -z "$(ls -A victim)"
 finish
