@@ -25,10 +25,11 @@
 #include "core/io.h"
 #include "mirror/export_internal.h"
 
-/* Where pages come from.  The forum's boards and threads join the
- * archive here as a second source (see export_internal.h). */
+/* Where pages come from (see export_internal.h): the archive, then the
+ * forum's boards and threads. */
 static const struct export_source *const sources[] = {
 	&export_archive,
+	&export_forum,
 };
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
 
@@ -190,6 +191,31 @@ static int state_path(const struct sz_export_opts *o, const char *abs,
 		sz_err_set(err, SZ_E_LIMIT, "the instance's path is too long");
 }
 
+/* The instance's forum, if it has one, for its pages and the comments
+ * under the archive's (the same rules and links as the public face's,
+ * for a reader who is not logged in). */
+static int open_forum(struct export *x)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", x->o->instance, SZ_FORUM_DB_FILE);
+	if (access(path, F_OK) != 0)
+		return 0;
+	int rc = sz_config_load(&x->cfg, x->o->instance, x->err);
+	if (rc == 0)
+		rc = sz_forum_open(&x->forum, x->o->instance, x->err);
+	if (rc != 0)
+		return rc;
+	x->fsite.forum = x->forum;
+	x->fsite.cfg = &x->cfg;
+	x->fsite.links = SZ_LINKS_RELATIVE;
+	x->fsite.prefix = "";
+	x->fsite.suffix = x->site.suffix;
+	x->fsite.name = x->site.name ? x->site.name : SZ_PAGES_SITE;
+	sz_forum_discussion(&x->disc, &x->fsite);
+	x->site.discussion = &x->disc;
+	return 0;
+}
+
 /* Queues this run's work; *seqs receive each source's new position. */
 static int queue(struct export *x, bool everything, int64_t *seqs)
 {
@@ -197,8 +223,13 @@ static int queue(struct export *x, bool everything, int64_t *seqs)
 	for (size_t s = 0; rc == 0 && s < NSOURCES; s++) {
 		char key[64];
 		snprintf(key, sizeof(key), "%s_seq", sources[s]->name);
-		seqs[s] = everything ? 0 : state_meta_int(x, key);
-		rc = everything ? sources[s]->queue_all(x, &seqs[s]) :
+		/* a source this state never followed (the forum, to an export
+		 * made before it was a source) is read whole */
+		char had[32];
+		state_meta_text(x, key, had, sizeof(had));
+		bool all = everything || had[0] == '\0';
+		seqs[s] = all ? 0 : state_meta_int(x, key);
+		rc = all ? sources[s]->queue_all(x, &seqs[s]) :
 			sources[s]->queue_changes(x, &seqs[s]);
 		if (rc == 0)
 			rc = sources[s]->queue_always(x);
@@ -287,6 +318,8 @@ int sz_mirror_export(const struct sz_export_opts *o,
 		goto out;
 	x.site.links = SZ_LINKS_RELATIVE;
 	x.site.suffix = ".html";
+	if (rc == 0)
+		rc = open_forum(&x);
 	rc = state_open(&x, spath, &fresh);
 	/* --rebuild: what the state knew is forgotten, and whatever is in
 	 * the folder and not made again is swept. */
@@ -323,6 +356,8 @@ out:
 		state_close(&x);
 	if (x.site.archive != NULL)
 		x.site.archive->ops->close(x.site.archive);
+	if (x.forum != NULL)
+		x.forum->ops->close(x.forum);
 	if (x.out >= 0)
 		close(x.out);
 	sz_buf_free(&x.page);

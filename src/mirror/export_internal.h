@@ -2,7 +2,7 @@
  * export_internal.h - shared by the export's files only: export.c (the
  * run), export_state.c (what the last run wrote, and what waits to be
  * rendered), export_files.c (files on disk, the MANIFEST) and
- * export_pages.c (the page sources).
+ * export_pages.c and export_forum.c (the page sources).
  *
  * Owners: every file of an export belongs to one owner, "kind:key" or a
  * bare kind ("doc:12", "thread:ab12...", "home").  Rendering an owner
@@ -22,7 +22,9 @@
 #include "core/buf.h"
 #include "mirror/export.h"
 #include "mirror/manifest.h"
+#include "core/config.h"
 #include "web/archive/pages.h"
+#include "web/forum/forum.h"
 
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
 #define EXPORT_BATCH 256              /* owners read from the state at once */
@@ -40,6 +42,10 @@ struct export {
 	const struct sz_export_opts *o;
 	struct sz_export_stats *stats;
 	struct sz_site site;          /* relative links, ".html" */
+	struct sz_config cfg;         /* the instance's (the forum's rules) */
+	struct sz_forum *forum;       /* NULL: the instance has no forum */
+	struct sz_forum_site fsite;   /* the forum's pages, linked alike */
+	struct sz_discussion disc;    /* comments under the archive's pages */
 	int out;                      /* the export's folder */
 	sqlite3 *db;                  /* the state */
 	sqlite3_stmt *st_get, *st_put, *st_stale, *st_drop, *st_dirty,
@@ -140,6 +146,7 @@ struct export_source {
 };
 
 extern const struct export_source export_archive;   /* export_pages.c */
+extern const struct export_source export_forum;     /* export_forum.c */
 
 /* Renders a page of the site into x->page and writes it as file (the
  * page's path, without its leading "/", plus ext; "index.html" for "/"),

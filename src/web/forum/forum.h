@@ -107,7 +107,8 @@ enum sz_fpage sz_fpage_kind_of(const char *pattern);
 struct sz_forum_args {
 	int64_t id;                   /* ":id", 0 if none or not a number */
 	const char *key;              /* ":key" of a keyset page */
-	size_t number;                /* ":n", a page of a thread, from 1 */
+	size_t number;                /* ":n", a page of a thread, from 1; a
+	                                 mirror also numbers a board's pages */
 	int64_t quote;                /* ?quote=: the post a reply quotes */
 	const char *note;             /* ?note=: a fixed notice's code */
 	/* a form shown again after a refusal */
