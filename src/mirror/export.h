@@ -35,11 +35,12 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "mirror/manifest.h"
 #include "mirror/minisign.h"
 
 #define SZ_EXPORT_PAGE_MAX (16u << 20)      /* one rendered page */
 #define SZ_EXPORT_EXPIRY_DAYS 30            /* default validity */
-#define SZ_EXPORT_EXPIRY_DAYS_MAX 3650
+#define SZ_EXPORT_EXPIRY_DAYS_MAX SZ_MANIFEST_EXPIRY_DAYS_MAX  /* manifest.h */
 #define SZ_EXPORT_STATE_DIR "mirror"        /* in the instance directory */
 
 struct sz_export_opts {
