@@ -41,6 +41,15 @@ fpost anna /forum/account /forum/comment --data-urlencode subject=document:1 \
 C=$(forum_sql inst "select id from threads where subject_kind = 2 and subject_id = 1")
 check "the posts were made on the live face" test -n "$T" -a -n "$HIDE" -a -n "$C"
 
+n0=$(forum_sql inst "select count(*) from changes")
+fget mo "/forum/thread/$T" >/dev/null
+fget anna "/forum/board/1" >/dev/null
+check "reading (a member's read position kept) leaves no trace in the forum's change log" \
+	test "$(forum_sql inst "select count(*) from changes")" = "$n0" -a \
+	"$(forum_sql inst "select count(*) from reads")" -gt 0
+check "the change log holds no time" \
+	sh -c "test \"\$(sqlite3 inst/forum.db 'select group_concat(name) from pragma_table_info(\"changes\")')\" = 'seq,kind,id'"
+
 links() {
 	python3 "$here/../browser/linkcheck.py" out >links.out 2>&1
 	grep -q ' 0 broken$' links.out || sed 's/^/# /' links.out | tail -5
