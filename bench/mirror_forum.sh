@@ -31,6 +31,7 @@ for kv in forum.argon2_memlimit_mb=8 forum.argon2_opslimit=1 \
 done
 echo "filling the forum with $POSTS posts..."
 "$FILL" inst "$POSTS" 2>fill.log
+"$S" release create -d inst "A draft" >/dev/null   # an archive to open
 "$S" mirror keygen -d inst --no-passphrase >/dev/null 2>&1
 
 echo "full export..."

@@ -45,26 +45,10 @@ static int fwrite_page(struct export *x, enum sz_fpage kind,
 	const char *path, const struct sz_forum_args *args, const char *ext)
 {
 	struct sz_forum_page pg;
-	char file[SZ_MANIFEST_PATH_MAX + 1];
 	x->page.len = 0;
 	int rc = sz_forum_render(&pg, &x->fsite, &anonymous, kind, path, args,
 		&x->page);
-	if (rc == SZ_E_LIMIT) {
-		fprintf(stderr, "samizdat mirror export: %s is larger than %u MiB: "
-			"left out\n", path, SZ_EXPORT_PAGE_MAX >> 20);
-		x->stats->skipped++;
-		return 0;
-	}
-	if (rc != 0)
-		return sz_err_set(x->err, SZ_E_IO, "cannot render %s: the forum "
-			"cannot be read", path);
-	if (pg.status != 200)
-		return 0;
-	int n = snprintf(file, sizeof(file), "%s%s", path + 1, ext);
-	if (n < 0 || (size_t)n >= sizeof(file) ||
-	    !sz_manifest_path_ok(file, (size_t)n))
-		return 0;
-	return files_write(x, file, x->page.data, x->page.len);
+	return pages_put(x, rc, rc == 0 ? pg.status : 0, path, ext, "forum");
 }
 
 static int render_forum(struct export *x, const char *key)

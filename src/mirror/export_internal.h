@@ -148,6 +148,13 @@ struct export_source {
 extern const struct export_source export_archive;   /* export_pages.c */
 extern const struct export_source export_forum;     /* export_forum.c */
 
+/* Writes the page a page layer rendered into x->page (rc and status as
+ * it returned them) as path's file: path without its leading "/", plus
+ * ext ("index" for "/"); nothing for a status other than 200, a warning
+ * for a page over SZ_EXPORT_PAGE_MAX; source ("archive", "forum") names
+ * what could not be read. */
+int pages_put(struct export *x, int rc, unsigned status, const char *path,
+	const char *ext, const char *source);
 /* Renders a page of the site into x->page and writes it as file (the
  * page's path, without its leading "/", plus ext; "index.html" for "/"),
  * unless it does not exist (404: nothing written).  *pages (if not NULL)
