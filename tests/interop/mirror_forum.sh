@@ -39,6 +39,17 @@ HIDE=$(cat mo.post)
 fpost anna /forum/account /forum/comment --data-urlencode subject=document:1 \
 	--data-urlencode 'text=This memo names the contractor.' >/dev/null
 C=$(forum_sql inst "select id from threads where subject_kind = 2 and subject_id = 1")
+# 52 lines of moderation: the public log has an older page
+fget mo /forum/account >/dev/null
+tok=$(csrf_of mo.html)
+i=0
+while [ $i -lt 26 ]; do
+	fsend mo "/forum/mod/thread/$T" --data-urlencode "csrf=$tok" \
+		--data-urlencode action=pin >/dev/null
+	fsend mo "/forum/mod/thread/$T" --data-urlencode "csrf=$tok" \
+		--data-urlencode action=unpin >/dev/null
+	i=$((i + 1))
+done
 check "the posts were made on the live face" test -n "$T" -a -n "$HIDE" -a -n "$C"
 
 n0=$(forum_sql inst "select count(*) from changes")
@@ -80,6 +91,8 @@ check "no page of the copy has a form, a CSRF token or a login link" \
 	sh -c "! grep -rlE '<form|csrf|forum/login|forum/register' out --include='*.html'"
 check "sha256sum -c and minisign pass" verifies
 check "a link checker over the whole export finds no broken link" links
+check "the moderation log's older page is in the copy" \
+	sh -c 'ls out/forum/log/older/*.html >/dev/null 2>&1'
 check "the MANIFEST lists the forum's pages" \
 	grep -q "  forum/thread/$T.html\$" out/MANIFEST
 

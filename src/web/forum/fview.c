@@ -25,12 +25,13 @@ int fv_escape(struct sz_buf *b, const char *s)
 
 int fv_link(struct sz_forum_page *pg, struct sz_buf *b, const char *path)
 {
-	/* the suffix names a page's file ("feed.atom" is a file already):
-	 * it goes before an anchor */
+	/* the suffix names a page's file (a feed is a file already; keys
+	 * of keyset pages have dots too): it goes before an anchor */
+	static const char feed[] = ".atom";
 	const char *hash = strchr(path, '#');
 	size_t n = hash ? (size_t)(hash - path) : strlen(path);
-	const char *last = memrchr(path, '/', n);
-	bool file = last && memchr(last, '.', n - (size_t)(last - path));
+	bool file = n >= sizeof(feed) - 1 &&
+		memcmp(path + n - (sizeof(feed) - 1), feed, sizeof(feed) - 1) == 0;
 	int rc = sz_buf_puts(b, pg->base);
 	if (rc == 0)
 		rc = sz_buf_append(b, path, n);
