@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,25 +77,88 @@ static void progress(struct export *x, bool last)
 	fflush(stderr);
 }
 
+/* The second worker: every other owner of a batch, from the second. */
+struct helper {
+	struct export x;
+	struct sz_export_stats stats;
+	struct sz_err err;
+	const char *names;
+	size_t n;
+	int rc;
+};
+
+static void *help(void *p)
+{
+	struct helper *h = p;
+	for (size_t i = 1; h->rc == 0 && i < h->n; i += EXPORT_WORKERS)
+		h->rc = render_owner(&h->x, h->names + i * EXPORT_OWNER_MAX);
+	return NULL;
+}
+
+static void add_stats(struct sz_export_stats *to, struct sz_export_stats *s)
+{
+	to->owners += s->owners;
+	to->written += s->written;
+	to->unchanged += s->unchanged;
+	to->removed += s->removed;
+	to->skipped += s->skipped;
+	memset(s, 0, sizeof(*s));
+}
+
+/* Renders the queued owners stage by stage, a batch at a time, in two
+ * workers (the machine's cores; the page layers are thread-safe, as the
+ * faces serve from many threads): this thread takes the even places of
+ * a batch, a helper thread the odd ones; owners of a stage never write
+ * each other's files.  Without a second thread it renders alone. */
 static int render_queued(struct export *x)
 {
 	char *names = malloc((size_t)EXPORT_BATCH * EXPORT_OWNER_MAX);
-	int rc = names ? 0 : sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
+	struct helper *h = calloc(1, sizeof(*h));
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int rc = names && h ? 0 : sz_err_set(x->err, SZ_E_NOMEM,
+		"out of memory");
+	if (rc == 0) {
+		h->x = *x;
+		h->x.stats = &h->stats;
+		h->x.err = &h->err;
+		h->x.last_dir[0] = '\0';
+		sz_buf_init(&h->x.page, SZ_EXPORT_PAGE_MAX);
+		h->names = names;
+		x->state_mu = h->x.state_mu = &mu;
+	}
 	for (int s = 0; rc == 0 && s < STAGE_COUNT; s++) {
 		char after[EXPORT_OWNER_MAX] = "";
 		size_t n;
-		x->stage = (enum export_stage)s;
+		x->stage = h->x.stage = (enum export_stage)s;
 		do {
 			rc = state_dirty_batch(x, x->stage, after, names, &n);
-			for (size_t i = 0; rc == 0 && i < n; i++) {
+			pthread_t t;
+			h->n = n;
+			h->rc = 0;
+			bool two = rc == 0 && n > 1 &&
+				pthread_create(&t, NULL, help, h) == 0;
+			size_t step = two ? EXPORT_WORKERS : 1;
+			for (size_t i = 0; rc == 0 && i < n; i += step) {
 				rc = render_owner(x, names + i * EXPORT_OWNER_MAX);
 				progress(x, false);
+			}
+			if (two)
+				pthread_join(t, NULL);
+			add_stats(x->stats, &h->stats);
+			if (rc == 0 && h->rc != 0) {
+				rc = h->rc;
+				if (x->err != NULL)
+					*x->err = h->err;
 			}
 			if (n > 0)
 				memcpy(after, names + (n - 1) * EXPORT_OWNER_MAX,
 					EXPORT_OWNER_MAX);
 		} while (rc == 0 && n == EXPORT_BATCH);
 	}
+	x->state_mu = NULL;
+	if (h != NULL)
+		sz_buf_free(&h->x.page);
+	free(h);
 	free(names);
 	progress(x, true);
 	return rc;
@@ -212,6 +276,8 @@ static int open_forum(struct export *x)
 	x->fsite.suffix = x->site.suffix;
 	x->fsite.name = x->site.name ? x->site.name : SZ_PAGES_SITE;
 	sz_forum_discussion(&x->disc, &x->fsite);
+	const char (*flags)[SZ_FORUM_COUNTRY_MAX + 1];
+	sz_forum_flags(&flags);   /* listed once, before the workers start */
 	x->site.discussion = &x->disc;
 	return 0;
 }

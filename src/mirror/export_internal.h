@@ -14,6 +14,7 @@
 #ifndef SZ_MIRROR_EXPORT_INTERNAL_H
 #define SZ_MIRROR_EXPORT_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
 #define EXPORT_BATCH 256              /* owners read from the state at once */
+#define EXPORT_WORKERS 2              /* owners rendered side by side */
 
 enum export_stage {
 	STAGE_CHANGED,                /* a document that changed: renders and
@@ -38,6 +40,10 @@ enum export_stage {
 	STAGE_COUNT
 };
 
+/* One run, as each render worker sees it: a worker renders into its own
+ * page, owner, folder cache, stats and err, and shares the rest (the
+ * archive and the forum are read through their own thread-safe
+ * connections; the state through state_mu). */
 struct export {
 	const struct sz_export_opts *o;
 	struct sz_export_stats *stats;
@@ -48,6 +54,7 @@ struct export {
 	struct sz_discussion disc;    /* comments under the archive's pages */
 	int out;                      /* the export's folder */
 	sqlite3 *db;                  /* the state */
+	pthread_mutex_t *state_mu;    /* held for it while workers render */
 	sqlite3_stmt *st_get, *st_put, *st_stale, *st_drop, *st_dirty,
 		*st_dep, *st_deps, *st_undep;
 	int64_t run;                  /* this run's number */
