@@ -22,8 +22,9 @@
  * MANIFEST and then its signature replace the old ones, last.
  *
  * Memory stays bounded whatever the archive's size: owners waiting to be
- * rendered live in the state database, and one page is in memory at a
- * time (SZ_EXPORT_PAGE_MAX; a larger page is left out with a warning).
+ * rendered live in the state database, and one page per render worker
+ * (EXPORT_WORKERS, 2) is in memory at a time (SZ_EXPORT_PAGE_MAX; a
+ * larger page is left out with a warning).
  *
  * What it deliberately does not do: serve, upload or sync the copy to
  * mirrors (rsync, a web server or a torrent client do), or search.
