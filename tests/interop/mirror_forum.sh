@@ -6,11 +6,11 @@
 # boards; a second export after a moderator hides a post, and a third
 # after a thread is hidden, rewrite only what changed and remove what is
 # gone, while sha256sum -c, minisign and a link checker over the whole
-# copy still pass.  Posts are made through the public face, over HTTP.
+# copy still pass; the torrent carries the forum too.  Posts are made through the public face, over HTTP.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tap.sh"
 . "$here/../integration/lib.sh"
-for tool in minisign python3 curl; do
+for tool in minisign python3 curl transmission-show; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		not_ok "$tool is installed (scripts/deps check)"
 		finish
@@ -95,6 +95,11 @@ check "the moderation log's older page is in the copy" \
 	sh -c 'ls out/forum/log/older/*.html >/dev/null 2>&1'
 check "the MANIFEST lists the forum's pages" \
 	grep -q "  forum/thread/$T.html\$" out/MANIFEST
+
+"$S" mirror torrent out -o forum.torrent >/dev/null 2>&1
+transmission-show forum.torrent >show.out 2>&1
+check "the torrent of the export carries the forum's pages" \
+	grep -q "out/forum/thread/$T.html" show.out
 
 before=$(stat -c %Y out/email/2.html)
 sleep 1
