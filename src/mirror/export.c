@@ -255,6 +255,29 @@ static int state_path(const struct sz_export_opts *o, const char *abs,
 		sz_err_set(err, SZ_E_LIMIT, "the instance's path is too long");
 }
 
+/* Whether the copy has a page for a thread's subject: published. */
+static bool subject_shown(const struct sz_forum_site *fsite,
+	enum sz_forum_subject subject, int64_t id)
+{
+	const struct export *x = fsite->subject_ctx;
+	struct sz_archive *a = x->site.archive;
+	struct sz_err ignore;
+	bool shown = false;
+	if (subject == SZ_SUBJECT_RELEASE) {
+		struct sz_release_row r;
+		memset(&r, 0, sizeof(r));
+		shown = a->ops->release_get(a, id, &r, &ignore) == 0 &&
+			r.state == SZ_RELEASE_PUBLISHED;
+		free(r.intro);
+	} else {
+		struct sz_doc_row d;
+		memset(&d, 0, sizeof(d));
+		shown = a->ops->doc_get(a, id, &d, &ignore) == 0 && d.published;
+		sz_doc_row_clear(&d);
+	}
+	return shown;
+}
+
 /* The instance's forum, if it has one, for its pages and the comments
  * under the archive's (the same rules and links as the public face's,
  * for a reader who is not logged in). */
@@ -275,6 +298,8 @@ static int open_forum(struct export *x)
 	x->fsite.prefix = "";
 	x->fsite.suffix = x->site.suffix;
 	x->fsite.name = x->site.name ? x->site.name : SZ_PAGES_SITE;
+	x->fsite.subject_shown = subject_shown;
+	x->fsite.subject_ctx = x;
 	sz_forum_discussion(&x->disc, &x->fsite);
 	const char (*flags)[SZ_FORUM_COUNTRY_MAX + 1];
 	sz_forum_flags(&flags);   /* listed once, before the workers start */

@@ -194,6 +194,18 @@ static int render_flag(struct export *x, const char *key)
 
 /* ---- what to render -------------------------------------------------- */
 
+int forum_queue_subject(struct export *x, enum sz_forum_subject subject,
+	int64_t id)
+{
+	struct sz_forum_thread t;
+	char owner[48];
+	if (x->forum == NULL || x->forum->ops->thread_of_subject(x->forum,
+	    subject, id, &t, NULL) != 0)
+		return 0;
+	snprintf(owner, sizeof(owner), "fthread:%" PRId64, t.id);
+	return state_dirty(x, owner, STAGE_PAGE);
+}
+
 static int queue_ids(struct export *x, enum sz_forum_target kind,
 	const char *prefix)
 {

@@ -154,6 +154,10 @@ struct export_source {
 
 extern const struct export_source export_archive;   /* export_pages.c */
 extern const struct export_source export_forum;     /* export_forum.c */
+/* Queues the forum's thread about a release, document or e-mail, if
+ * there is one (its page links the subject while it is published). */
+int forum_queue_subject(struct export *x, enum sz_forum_subject subject,
+	int64_t id);
 
 /* Writes the page a page layer rendered into x->page (rc and status as
  * it returned them) as path's file: path without its leading "/", plus

@@ -188,6 +188,11 @@ static int render_doc(struct export *x, const char *key)
 	 * gone now, or moved. */
 	if (changed)
 		rc = state_deps_requeue(x, id);
+	/* its discussion's page links it only while it is published */
+	if (rc == 0 && changed)
+		rc = forum_queue_subject(x, SZ_SUBJECT_DOCUMENT, id);
+	if (rc == 0 && changed)
+		rc = forum_queue_subject(x, SZ_SUBJECT_EMAIL, id);
 	memset(&d, 0, sizeof(d));
 	if (rc != 0 || id <= 0 || a->ops->doc_get(a, id, &d, &ignore) != 0 ||
 	    !d.published) {
@@ -410,6 +415,9 @@ static int queue_changes(struct export *x, int64_t *seq)
 			rc = state_dirty(x, owner, STAGE_LIST);
 			if (rc == 0)
 				rc = state_dirty(x, "home", STAGE_LIST);
+			if (rc == 0)
+				rc = forum_queue_subject(x, SZ_SUBJECT_RELEASE,
+					rows[i].release_id);
 			bool done = false;
 			for (size_t k = 0; k < nseen; k++)
 				done |= seen[k] == rows[i].release_id;

@@ -132,6 +132,12 @@ check "and no link points at what was removed" links
 "$S" mirror export -q -d inst out >export4.out 2>&1
 check "an export with nothing new in the forum writes nothing" \
 	grep -q '(0 written, ' export4.out
+
+"$S" release unpublish -d inst 1 >/dev/null
+"$S" mirror export -q -d inst out >export5.out 2>&1
+check "a discussion outlives its unpublished document, which it no longer links" \
+	sh -c "grep -q 'no longer published' out/forum/thread/$C.html && ! grep -q 'doc/1.html' out/forum/thread/$C.html"
+check "and no link of the copy points at the unpublished pages" links
 kill $FPID 2>/dev/null
 wait $FPID 2>/dev/null
 finish

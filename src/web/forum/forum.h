@@ -51,6 +51,12 @@ struct sz_forum_site {
 	const char *suffix;           /* relative: ".html" */
 	const char *name;             /* the site's name in page headers */
 	bool editor_face;             /* staff pages of the editor face */
+	/* Whether the archive shows a thread's subject (a mirror's copy has
+	 * no page for what was unpublished, so its thread names it without
+	 * a link); NULL: always linked. */
+	bool (*subject_shown)(const struct sz_forum_site *site,
+		enum sz_forum_subject subject, int64_t id);
+	const void *subject_ctx;      /* for subject_shown */
 };
 
 /* Who is looking.  Built by the face for each request (a member's row
