@@ -249,7 +249,13 @@ const char *const fq_migrations[] = {
 	"  UPDATE members SET posts_read = posts_read + NEW.upto - OLD.upto"
 	"    WHERE id = NEW.member_id;"
 	"  END;",
-	/* 2: a change log for mirrors (store/forum.h, changes): which thread,
+	/* 2: no time of a member's activity on disk.  Rate budgets moved to
+	 * the public face's memory (their rows said when each member posted,
+	 * liked, reported or tried to log in, to the minute); a report keeps
+	 * only its day. */
+	"DROP TABLE budgets;"
+	"UPDATE reports SET at = at - at % 86400;",
+	/* 3: a change log for mirrors (store/forum.h, changes): which thread,
 	 * board, member or line of the moderation log changed, in the order
 	 * it happened, and no time (a seized disk must not date activity
 	 * beyond what the posts already say).  Reading (reads, posts_read)
