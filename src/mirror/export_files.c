@@ -105,6 +105,15 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
 	*fd = openat(x->dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		O_CLOEXEC, 0644);
+	if (*fd < 0 && errno == ENOENT) {
+		/* the other worker removed the folder it emptied: make it again */
+		x->last_dir[0] = '\0';
+		rc = make_parents(x, path);
+		if (rc != 0)
+			return rc;
+		*fd = openat(x->out, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+			O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
 	if (*fd < 0 || fchmod(*fd, 0644) != 0) {
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s in the export: "
 			"%s", path, strerror(errno));
