@@ -23,6 +23,7 @@
 #include "cli/publish.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
+#include "docs/mail.h"
 #include "docs/pgp.h"
 #include "store/archive.h"
 #include "store/instance.h"
@@ -305,8 +306,7 @@ static bool is_mail(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	char head[5];
-	bool mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	bool mbox = sz_mail_is_box(fd);
 	enum sz_doc_type t = SZ_DOC_UNKNOWN;
 	if (!mbox)
 		sz_doc_detect(fd, &t, NULL, NULL);
