@@ -3,7 +3,9 @@
  * headers (decoded from their encoded words), then the text parts in
  * their order, converted to UTF-8 as mail clients read them (charset.h;
  * format=flowed joined back into its paragraphs); HTML-only parts as
- * their text; attachments by name only; signatures not at all.
+ * their text; attachments by name only; signatures not at all.  Lines
+ * in which Eudora named the mailbox owner's files become markers naming
+ * the file only (mail_local.h).
  */
 #include <gmime/gmime.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include "docs/extract.h"
 #include "docs/flowed.h"
+#include "docs/mail_local.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
 
@@ -106,6 +109,31 @@ static int tnef_text(GMimePart *p, struct text_out *o)
 	return rc;
 }
 
+static int to_text(void *ctx, const uint8_t *p, size_t n)
+{
+	return text_put(ctx, (const char *)p, n);
+}
+
+static int to_local(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_mail_local_write(ctx, p, n);
+}
+
+/* A body part's text, Eudora's lines naming the owner's files made
+ * markers (mail_local.h). */
+static int body_text(GMimePart *p, GMimeContentType *ct, bool html,
+	struct text_out *o)
+{
+	struct sz_mail_local f;
+	sz_mail_local_init(&f, to_text, o);
+	struct text_out fo = { .sink = to_local, .ctx = &f, .err = o->err };
+	int rc = html ? mime_part_text(p, true, &fo) : plain_text(p, ct, &fo);
+	if (rc == 0)
+		rc = sz_mail_local_end(&f);
+	o->mail_traces += f.replaced;
+	return rc;
+}
+
 static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 {
 	(void)parent;
@@ -142,10 +170,8 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	if (html && w->have_plain)
 		return;   /* the alternative we already printed */
 	w->rc = text_put(w->o, "\n", 1);
-	if (w->rc == 0 && html)
-		w->rc = mime_part_text(p, true, w->o);
-	else if (w->rc == 0)
-		w->rc = plain_text(p, ct, w->o);
+	if (w->rc == 0)
+		w->rc = body_text(p, ct, html, w->o);
 	w->have_plain = w->have_plain || !html;
 }
 

@@ -190,6 +190,7 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		m.text = text.data ? (const char *)text.data : "";
 		m.text_len = text.len;
 		mime_walk(msg, pgp_part, &m.pgp_signed);
+		m.traces = out.mail_traces;
 		rc = fn(ctx, &m, err);
 	}
 	sz_buf_free(&text);

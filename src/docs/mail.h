@@ -39,6 +39,10 @@ struct sz_mail {
 	const char *text;            /* body text, UTF-8 */
 	size_t text_len;
 	bool pgp_signed;             /* a PGP signature is in it (pgp.h checks) */
+	/* Lines naming the mailbox owner's files (mail_local.h) and trace
+	 * fields inside reports, left out of text: the raw form must be the
+	 * scrubbed one, which leaves them out too. */
+	unsigned traces;
 	void *priv;                  /* the parsed message, for attachments */
 };
 

@@ -8,7 +8,8 @@
  * scrubbed is replaced by a note saying so, a forwarded message is
  * scrubbed the same way (a few levels deep), and winmail.dat is replaced
  * by the files it holds, scrubbed; a file uuencoded inside the text is
- * replaced by a note.  Run without an output, it reports
+ * replaced by a note, and so is a line in which Eudora named the owner's
+ * copy of an attachment (mail_local.h).  Run without an output, it reports
  * what it would remove, attachments' metadata included.
  *
  * The text and HTML body are left as they are, and so is the structure
@@ -30,6 +31,7 @@
 #include "core/io.h"
 #include "docs/internal.h"
 #include "docs/mail.h"
+#include "docs/mail_local.h"
 #include "docs/mail_raw.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
@@ -54,13 +56,20 @@ struct scrub {
 	int rc;
 };
 
+static bool html_body(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	return GMIME_IS_TEXT_PART(obj) && !mime_is_attachment(obj) &&
+		ct != NULL && g_mime_content_type_is_type(ct, "text", "html");
+}
+
 static void collect(GMimeObject *parent, GMimeObject *part, bool in_signed,
 	void *data)
 {
 	(void)in_signed;
 	struct scrub *s = data;
 	if (s->rc != 0 || (!mime_is_attachment(part) &&
-	    !mime_is_plain_body(part)))
+	    !mime_is_plain_body(part) && !html_body(part)))
 		return;
 	if (s->njobs >= SZ_MAIL_MAX_ATTACHMENTS) {
 		s->rc = sz_err_set(s->err, SZ_E_LIMIT, "the message has more than "
@@ -397,6 +406,41 @@ out:
 		munmap((void *)t, n);
 }
 
+static int to_stream(void *ctx, const uint8_t *p, size_t n)
+{
+	return g_mime_stream_write(ctx, (const char *)p, n) == (ssize_t)n ? 0 : -1;
+}
+
+static void local_found(void *ctx, const char *path, const char *name)
+{
+	sz_doc_report_add(ctx, "Attachment path", name[0] ? name : "(no name)",
+		path, strlen(path));
+}
+
+/* A body part in which Eudora named the owner's files (mail_local.h):
+ * those lines become markers, each reported with the path it gave. */
+static void local_text(struct scrub *s, GMimePart *part)
+{
+	const uint8_t *t;
+	size_t n;
+	if (mime_part_map(part, &t, &n) != 0 || n == 0)
+		return;
+	GMimeStream *mem = g_mime_stream_mem_new();
+	struct sz_mail_local f;
+	sz_mail_local_init(&f, to_stream, mem);
+	f.found = local_found;
+	f.found_ctx = s->r;
+	int rc = sz_mail_local_write(&f, t, n);
+	if (rc == 0)
+		rc = sz_mail_local_end(&f);
+	if (rc != 0)
+		s->rc = sz_err_set(s->err, SZ_E_NOMEM, "out of memory");
+	else if (f.replaced > 0 && s->dir != NULL)
+		set_content(part, mem);
+	g_object_unref(mem);
+	munmap((void *)t, n);
+}
+
 /* Whether two files hold the same bytes. */
 static bool same_file(int a, int b)
 {
@@ -452,6 +496,9 @@ static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 	for (size_t i = 0; i < s.njobs; i++) {
 		if (s.rc == 0 && mime_is_plain_body(s.jobs[i].part))
 			uu_text(&s, GMIME_PART(s.jobs[i].part));
+		if (s.rc == 0 && (mime_is_plain_body(s.jobs[i].part) ||
+		    html_body(s.jobs[i].part)))
+			local_text(&s, GMIME_PART(s.jobs[i].part));
 		else if (s.rc == 0)
 			one(&s, &s.jobs[i]);
 		g_object_unref(s.jobs[i].parent);
