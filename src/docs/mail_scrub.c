@@ -9,7 +9,8 @@
  * scrubbed the same way (a few levels deep), and winmail.dat is replaced
  * by the files it holds, scrubbed; a file uuencoded inside the text is
  * replaced by a note, and so is a line in which Eudora named the owner's
- * copy of an attachment (mail_local.h).  Run without an output, it reports
+ * copy of an attachment (mail_local.h); a report's status fields and
+ * returned header lose their trace fields (mail_report.h).  Run without an output, it reports
  * what it would remove, attachments' metadata included.
  *
  * The text and HTML body are left as they are, and so is the structure
@@ -69,7 +70,8 @@ static void collect(GMimeObject *parent, GMimeObject *part, bool in_signed,
 	(void)in_signed;
 	struct scrub *s = data;
 	if (s->rc != 0 || (!mime_is_attachment(part) &&
-	    !mime_is_plain_body(part) && !html_body(part)))
+	    !mime_is_plain_body(part) && !html_body(part) &&
+	    mime_report_kind(part) == SZ_MAIL_REPORT_NONE))
 		return;
 	if (s->njobs >= SZ_MAIL_MAX_ATTACHMENTS) {
 		s->rc = sz_err_set(s->err, SZ_E_LIMIT, "the message has more than "
@@ -441,6 +443,41 @@ static void local_text(struct scrub *s, GMimePart *part)
 	munmap((void *)t, n);
 }
 
+/* A report's machine-readable part, its trace fields left out (and
+ * reported, as a header's are). */
+static void report_part(struct scrub *s, GMimePart *part)
+{
+	const uint8_t *t;
+	size_t n;
+	if (mime_part_map(part, &t, &n) != 0) {
+		s->rc = sz_err_set(s->err, SZ_E_INVAL, "a report part cannot be "
+			"decoded");
+		return;
+	}
+	unsigned removed = 0;
+	int fd = memfd_create("samizdat-report", MFD_CLOEXEC);
+	int rc = fd < 0 ? sz_err_set(s->err, SZ_E_IO, "cannot hold a report "
+		"part") : sz_mail_report_filter(mime_report_kind(GMIME_OBJECT(part)),
+		t, n, fd, &removed, s->r, s->err);
+	if (n > 0)
+		munmap((void *)t, n);
+	if (rc == 0 && removed > 0 && s->dir != NULL &&
+	    lseek(fd, 0, SEEK_SET) == 0) {
+		GMimeStream *st = g_mime_stream_fs_new(dup(fd));
+		GMimeStream *mem = g_mime_stream_mem_new();
+		if (g_mime_stream_reset(st) != 0 ||
+		    g_mime_stream_write_to_stream(st, mem) < 0)
+			rc = sz_err_set(s->err, SZ_E_IO, "cannot read a report part");
+		else
+			set_content(part, mem);
+		g_object_unref(mem);
+		g_object_unref(st);
+	}
+	if (fd >= 0)
+		close(fd);
+	s->rc = rc;
+}
+
 /* Whether two files hold the same bytes. */
 static bool same_file(int a, int b)
 {
@@ -494,12 +531,16 @@ static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 	nesting++;
 	mime_walk(m, collect, &s);
 	for (size_t i = 0; i < s.njobs; i++) {
-		if (s.rc == 0 && mime_is_plain_body(s.jobs[i].part))
-			uu_text(&s, GMIME_PART(s.jobs[i].part));
-		if (s.rc == 0 && (mime_is_plain_body(s.jobs[i].part) ||
-		    html_body(s.jobs[i].part)))
-			local_text(&s, GMIME_PART(s.jobs[i].part));
-		else if (s.rc == 0)
+		GMimeObject *part = s.jobs[i].part;
+		bool text = mime_is_plain_body(part) || html_body(part);
+		if (s.rc == 0 && mime_report_kind(part) != SZ_MAIL_REPORT_NONE)
+			report_part(&s, GMIME_PART(part));
+		else if (s.rc == 0 && text) {
+			if (mime_is_plain_body(part))
+				uu_text(&s, GMIME_PART(part));
+			if (s.rc == 0)
+				local_text(&s, GMIME_PART(part));
+		} else if (s.rc == 0)
 			one(&s, &s.jobs[i]);
 		g_object_unref(s.jobs[i].parent);
 		g_object_unref(s.jobs[i].part);
