@@ -8,9 +8,9 @@
  * hold) into an unlinked temporary file, streamed, never slurped.
  *
  * It does not unquote mboxrd's ">From " lines (mboxo and mboxrd cannot be
- * told apart, and a reader sees the quoting their own client shows), and
- * it does not read Content-Length (mboxcl): "From " lines inside bodies
- * are quoted by every writer of those formats too.
+ * told apart, and a reader sees the quoting their own client shows).
+ * MMDF is split by mail_box.c, not by GMime's GMIME_FORMAT_MMDF, which
+ * never returned on an MMDF file written by Python's mailbox module.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -212,6 +212,10 @@ static int walk_stream(int fd, bool mbox, off_t start, off_t stop,
 	GMimeParser *p = g_mime_parser_new_with_stream(s);
 	g_object_unref(s);
 	g_mime_parser_set_format(p, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+	/* mboxcl/mboxcl2 (Solaris, some MTAs) leave "From " lines in bodies
+	 * unquoted and count the body in Content-Length; GMime follows the
+	 * count only where a From_ line or the end is found after it. */
+	g_mime_parser_set_respect_content_length(p, TRUE);
 	g_mime_parser_set_persist_stream(p, TRUE);
 	int rc = 0;
 	struct stat st;
