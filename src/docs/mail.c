@@ -200,11 +200,35 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 	return rc;
 }
 
-/* The messages of fd[start, stop) (stop -1: the end of the file), an
- * mbox or one message. */
-static int walk_stream(int fd, bool mbox, off_t start, off_t stop,
-	sz_mail_fn fn, void *ctx, int64_t *index, struct sz_err *err)
+/* Where the next line starting with "From " begins in fd[from, limit),
+ * or -1. */
+static off_t next_from_line(int fd, off_t from, off_t limit)
 {
+	char buf[8192];
+	while (from < limit) {
+		size_t want = limit - from < (off_t)sizeof(buf) ?
+			(size_t)(limit - from) : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, from);
+		if (n <= 0)
+			return -1;
+		const char *hit = memmem(buf, (size_t)n, "\nFrom ", 6);
+		if (hit != NULL)
+			return from + (hit - buf) + 1;
+		if (n < 6)
+			return -1;
+		from += n - 5;   /* a match may straddle two pieces */
+	}
+	return -1;
+}
+
+/* The messages of fd[start, stop) (stop -1: the end of the file), an
+ * mbox or one message.  *resume: -1, or where to go on in an mbox after
+ * a "From " line GMime could read no message from. */
+static int walk_part(int fd, bool mbox, off_t start, off_t stop,
+	sz_mail_fn fn, void *ctx, int64_t *index, off_t *resume,
+	struct sz_err *err)
+{
+	*resume = -1;
 	int dfd = dup(fd);
 	if (dfd < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot read: %s", strerror(errno));
@@ -225,6 +249,16 @@ static int walk_stream(int fd, bool mbox, off_t start, off_t stop,
 	while (rc == 0 && !g_mime_parser_eos(p)) {
 		GMimeMessage *msg = g_mime_parser_construct_message(p,
 			mime_options());
+		if (msg == NULL && mbox && *index > 0) {
+			/* An unquoted "From " line in a body (an mboxo written
+			 * carelessly) starts a "message" GMime cannot read, and
+			 * it reads no further: the walk goes on at the next
+			 * From_ line, so the messages after it are not lost. */
+			off_t at = g_mime_parser_tell(p);
+			*resume = next_from_line(fd, at > start ? at - 1 : start,
+				limit);
+			break;
+		}
 		if (msg == NULL) {
 			if (*index == 0 || !mbox)
 				rc = sz_err_set(err, SZ_E_INVAL, mbox ?
@@ -255,6 +289,17 @@ static int walk_stream(int fd, bool mbox, off_t start, off_t stop,
 			break;
 	}
 	g_object_unref(p);
+	return rc;
+}
+
+static int walk_stream(int fd, bool mbox, off_t start, off_t stop,
+	sz_mail_fn fn, void *ctx, int64_t *index, struct sz_err *err)
+{
+	off_t resume;
+	int rc;
+	while ((rc = walk_part(fd, mbox, start, stop, fn, ctx, index, &resume,
+	    err)) == 0 && resume > start)
+		start = resume;
 	return rc;
 }
 

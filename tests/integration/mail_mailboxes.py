@@ -15,6 +15,7 @@ for tests/integration/mail_mailboxes.sh, into the current directory:
   thunderbird.mbox  X-Mozilla-Status/-Status2/-Keys, ">From " quoting
   takeout.mbox   Gmail Takeout: X-GM-THRID, X-Gmail-Labels (private)
   cl.mbox        mboxcl2: Content-Length, "From " in a body unquoted
+  mboxo.mbox     an unquoted "From " line in a body, no Content-Length
   bounce.mbox    a Postfix bounce (multipart/report): delivery-status and
                  text/rfc822-headers naming hosts and addresses
 Each message's subject says which mailbox and which message it is.
@@ -122,6 +123,11 @@ def cl(subject, body):
 open("cl.mbox", "wb").write(
     cl(b"cl 1", b"line one\nFrom the start we knew\nend\n") +
     cl(b"cl 2", b"second\n"))
+
+# mboxo written carelessly: a body's "From " line left unquoted.
+open("mboxo.mbox", "wb").write(
+    FROM + raw(b"mboxo 1", b"body one\n\nFrom the start we knew\nend\n") +
+    b"\n" + FROM + raw(b"mboxo 2", b"body two\n") + b"\n")
 
 returned = (b"Received: from [192.168.1.23] (dsl-84-12-3-4.example.net "
             b"[84.12.3.4])\n\tby mail.victim-corp.example (Postfix) with ESMTP"

@@ -74,6 +74,8 @@ imports takeout.mbox 2 'takeout 1|takeout 2|' "a Gmail Takeout mbox"
 imports cl.mbox 2 'cl 1|cl 2|' "an mboxcl2 mailbox (Content-Length)"
 check "...an unquoted 'From ' line stays in its body" \
 	has cl.mbox 'cl 1' 'From the start we knew'
+imports mboxo.mbox 2 'mboxo 1|mboxo 2|' \
+	"an mbox with an unquoted 'From ' line in a body"
 imports bounce.mbox 1 'bounce 1|' "a bounce report"
 check "...which says why delivery failed" has bounce.mbox 'bounce 1' '^Status: 5\.1\.1$'
 check "...and which message came back" has bounce.mbox 'bounce 1' '^Subject: the minutes$'
