@@ -48,6 +48,12 @@ def raw(subject, body, extra=b""):
 
 FROM = b"From ???@??? Mon Mar 03 10:00:00 2003\n"
 
+
+def mbox(name, messages, from_line=FROM, line_end=b"\n"):
+    """Writes messages (LF-ended bytes) as an mbox, in line_end."""
+    data = b"".join(from_line + m + b"\n" for m in messages)
+    open(name, "wb").write(data.replace(b"\n", line_end))
+
 # Classic Mac OS Eudora: CR only.
 mac = [raw(b"mac one", b"The budget is attached.\n"
            b"Attachment converted: Macintosh HD:Eudora Folder:Attachments "
@@ -56,8 +62,7 @@ mac = [raw(b"mac one", b"The budget is attached.\n"
            b"Macintosh HD:Eudora Folder:Attachments Folder:budget.xls "
            b"(XLS8/XCEL) (0001A2B3)\nThanks, reading it now.\n"),
        raw(b"mac three", b"Last one, plain text.\n")]
-open("mac.mbox", "wb").write(b"".join(FROM + m + b"\n" for m in mac)
-                             .replace(b"\n", b"\r"))
+mbox("mac.mbox", mac, line_end=b"\r")
 open("mac.eml", "wb").write(raw(b"mac single", b"A lone message from a Mac.\n"
                                 b"Second line.\n").replace(b"\n", b"\r"))
 
@@ -68,8 +73,7 @@ win = [raw(b"win one", b"See the report.\n"
            b"Embedded Content: logo.gif: 00000001,2d5f4ee8,00000000,"
            b"00000000\n"),
        raw(b"win two", b"Nothing attached.\n")]
-open("win.mbox", "wb").write(b"".join(FROM + m + b"\n" for m in win)
-                             .replace(b"\n", b"\r\n"))
+mbox("win.mbox", win, line_end=b"\r\n")
 
 bodies = ["mmdf first body\n", "mmdf second body\nFrom the start\n",
           "mmdf third body\n"]
@@ -85,34 +89,32 @@ seen.set_subdir("cur")
 seen.add_flag("S")
 md.add(seen)
 
-one = FROM + raw(b"bom 1", b"after a byte-order mark\n") + b"\n"
-two = FROM + raw(b"bom 2", b"second of them\n") + b"\n"
-open("bom.mbox", "wb").write(b"\xef\xbb\xbf\n\n" + one + two)
+mbox("bom.mbox", [raw(b"bom 1", b"after a byte-order mark\n"),
+                  raw(b"bom 2", b"second of them\n")])
+data = open("bom.mbox", "rb").read()
+open("bom.mbox", "wb").write(b"\xef\xbb\xbf\n\n" + data)
 
 open("nonl.mbox", "wb").write(
     FROM + raw(b"nonl 1", b"first\n") + b"\n" +
     FROM + raw(b"nonl 2", b"the last line has no end"))
 
-open("nul.mbox", "wb").write(
-    FROM + raw(b"nul 1", b"before\0after nul\n") + b"\n" +
-    FROM + raw(b"nul 2", b"clean\n") + b"\n")
+mbox("nul.mbox", [raw(b"nul 1", b"before\0after nul\n"),
+                  raw(b"nul 2", b"clean\n")])
 
 tb = [raw(b"thunderbird 1", b"first\n>From the quoted line\n",
           b"X-Mozilla-Status: 0001\nX-Mozilla-Status2: 00800000\n"
           b"X-Mozilla-Keys: $label1 secretproject\n"),
       raw(b"thunderbird 2", b"second\n",
           b"X-Mozilla-Status: 0011\nX-Mozilla-Status2: 00000000\n")]
-open("thunderbird.mbox", "wb").write(
-    b"".join(b"From - Mon Mar 03 10:00:00 2003\n" + m + b"\n" for m in tb))
+mbox("thunderbird.mbox", tb, b"From - Mon Mar 03 10:00:00 2003\n")
 
 gm = [raw(b"takeout 1", b"labelled mail\n",
           b"X-GM-THRID: 1234567890123456789\n"
           b"X-Gmail-Labels: Inbox,Important,Opened,Whistleblower-Contact\n"),
       raw(b"takeout 2", b"another\n",
           b"X-GM-THRID: 1234567890123456790\nX-Gmail-Labels: Archived\n")]
-open("takeout.mbox", "wb").write(
-    b"".join(b"From 1234567890123456789@xxx Mon Mar 03 10:00:00 +0000 2003\n"
-             + m + b"\n" for m in gm))
+mbox("takeout.mbox", gm,
+     b"From 1234567890123456789@xxx Mon Mar 03 10:00:00 +0000 2003\n")
 
 
 def cl(subject, body):
@@ -125,9 +127,8 @@ open("cl.mbox", "wb").write(
     cl(b"cl 2", b"second\n"))
 
 # mboxo written carelessly: a body's "From " line left unquoted.
-open("mboxo.mbox", "wb").write(
-    FROM + raw(b"mboxo 1", b"body one\n\nFrom the start we knew\nend\n") +
-    b"\n" + FROM + raw(b"mboxo 2", b"body two\n") + b"\n")
+mbox("mboxo.mbox", [raw(b"mboxo 1", b"body one\n\nFrom the start we knew\n"
+                        b"end\n"), raw(b"mboxo 2", b"body two\n")])
 
 returned = (b"Received: from [192.168.1.23] (dsl-84-12-3-4.example.net "
             b"[84.12.3.4])\n\tby mail.victim-corp.example (Postfix) with ESMTP"
