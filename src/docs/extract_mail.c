@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/utf8.h"
 #include "docs/extract.h"
 #include "docs/flowed.h"
+#include "docs/mail.h"
+#include "docs/mail_box.h"
 #include "docs/mail_local.h"
 #include "docs/mail_report.h"
 #include "docs/mime.h"
@@ -278,10 +281,20 @@ static int message_text(GMimeMessage *m, bool headers, int depth,
 int extract_mail(int fd, struct text_out *o)
 {
 	mail_init();
-	int dfd = dup(fd);
-	if (dfd < 0 || lseek(dfd, 0, SEEK_SET) != 0) {
-		if (dfd >= 0)
-			close(dfd);
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return sz_err_set(o->err, SZ_E_IO, "cannot read the e-mail");
+	if ((uint64_t)st.st_size > SZ_MAIL_MAX_MESSAGE)
+		return sz_err_set(o->err, SZ_E_LIMIT, "the e-mail is larger than "
+			"%llu MiB", (unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
+	/* Classic Mac OS line ends (a bare CR) are read as LF (mail_box.h). */
+	int dfd;
+	bool translated;
+	int rc = sz_mail_box_lf(fd, NULL, &dfd, &translated, o->err);
+	if (rc != 0)
+		return rc;
+	if (lseek(dfd, 0, SEEK_SET) != 0) {
+		close(dfd);
 		return sz_err_set(o->err, SZ_E_IO, "cannot read the e-mail");
 	}
 	GMimeStream *s = g_mime_stream_fs_new(dfd);   /* owns dfd */
@@ -292,7 +305,7 @@ int extract_mail(int fd, struct text_out *o)
 	g_object_unref(parser);
 	if (m == NULL)
 		return sz_err_set(o->err, SZ_E_INVAL, "not an e-mail message");
-	int rc = mail_text(m, true, o);
+	rc = mail_text(m, true, o);
 	g_object_unref(m);
 	return rc;
 }

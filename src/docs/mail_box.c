@@ -9,7 +9,9 @@
  * copied with each bare CR made an LF; the copy has the same length, so
  * what GMime finds in it is where it is in the file.  The copy lives in
  * an unlinked file under the caller's directory (the one the importer
- * writes attachments to), never in memory, whatever the mailbox's size.
+ * writes attachments to), never in memory, whatever the mailbox's size;
+ * one message on its own (the scrubber's, bounded by SZ_MAIL_MAX_MESSAGE)
+ * is copied into a memory file.
  *
  * It does not guess a line convention per message: a mailbox is written
  * by one client, and the first SZ_MAIL_SNIFF_BYTES tell which.
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/io.h"
@@ -69,42 +72,45 @@ static int translate(int fd, int out, uint8_t *buf, struct sz_err *err)
 	}
 }
 
-int sz_mail_box_open(const char *path, const char *tmpdir, int *out,
-	bool *translated, struct sz_err *err)
+int sz_mail_box_lf(int fd, const char *tmpdir, int *out, bool *translated,
+	struct sz_err *err)
 {
 	*out = -1;
 	*translated = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sz_err_set(err, SZ_E_IO, "%s: %s", path, strerror(errno));
 	uint8_t *buf = malloc(PIECE);
 	int rc = 0, copy = -1;
-	if (buf == NULL) {
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-		goto out;
-	}
+	if (buf == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	ssize_t n = pread(fd, buf, PIECE, 0);
 	if (n < 0) {
-		rc = sz_err_set(err, SZ_E_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!cr_only(buf, (size_t)n, (size_t)n < PIECE)) {
-		*out = fd;
-		fd = -1;
-		goto out;
-	}
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s/.mailbox.XXXXXX", tmpdir ? tmpdir : "/tmp");
-	copy = mkstemp(tmp);
-	if (copy < 0) {
-		rc = sz_err_set(err, SZ_E_IO, "cannot write in %s: %s", tmpdir,
+		rc = sz_err_set(err, SZ_E_IO, "cannot read the mail: %s",
 			strerror(errno));
 		goto out;
 	}
-	unlink(tmp);   /* gone when closed, whatever happens */
+	if (!cr_only(buf, (size_t)n, (size_t)n < PIECE)) {
+		*out = dup(fd);
+		if (*out < 0)
+			rc = sz_err_set(err, SZ_E_IO, "cannot read the mail: %s",
+				strerror(errno));
+		goto out;
+	}
+	if (tmpdir != NULL) {
+		char tmp[4200];
+		snprintf(tmp, sizeof(tmp), "%s/.mailbox.XXXXXX", tmpdir);
+		copy = mkstemp(tmp);
+		if (copy >= 0)
+			unlink(tmp);   /* gone when closed, whatever happens */
+	} else {
+		copy = memfd_create("samizdat-mail-lf", MFD_CLOEXEC);
+	}
+	if (copy < 0) {
+		rc = sz_err_set(err, SZ_E_IO, "cannot write a copy of the mail in "
+			"%s: %s", tmpdir ? tmpdir : "memory", strerror(errno));
+		goto out;
+	}
 	rc = translate(fd, copy, buf, err);
 	if (rc == 0 && lseek(copy, 0, SEEK_SET) != 0)
-		rc = sz_err_set(err, SZ_E_IO, "cannot read the copy of the mailbox");
+		rc = sz_err_set(err, SZ_E_IO, "cannot read the copy of the mail");
 	if (rc == 0) {
 		*out = copy;
 		*translated = true;
@@ -112,10 +118,22 @@ int sz_mail_box_open(const char *path, const char *tmpdir, int *out,
 	}
 out:
 	free(buf);
-	if (fd >= 0)
-		close(fd);
 	if (copy >= 0)
 		close(copy);
+	return rc;
+}
+
+int sz_mail_box_open(const char *path, const char *tmpdir, int *out,
+	bool *translated, struct sz_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*out = -1;
+		*translated = false;
+		return sz_err_set(err, SZ_E_IO, "%s: %s", path, strerror(errno));
+	}
+	int rc = sz_mail_box_lf(fd, tmpdir, out, translated, err);
+	close(fd);
 	return rc;
 }
 

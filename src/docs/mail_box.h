@@ -19,6 +19,14 @@
 
 enum sz_mail_layout { SZ_MAIL_ONE, SZ_MAIL_MBOX, SZ_MAIL_MMDF };
 
+/* fd as GMime can read it: *out is a new descriptor of fd's file (dup),
+ * or, when its lines end in a bare CR, of a copy with each bare CR made
+ * an LF (so *translated): an unlinked file under tmpdir, or a memory
+ * file when tmpdir is NULL (for one message, whose size the caller has
+ * bounded).  Close *out when done. */
+int sz_mail_box_lf(int fd, const char *tmpdir, int *out, bool *translated,
+	struct sz_err *err);
+
 /* Opens path for GMime: *fd is the file itself, or, when its lines end
  * in a bare CR, an unlinked copy under tmpdir with each bare CR made an
  * LF (so *translated).  Close *fd when done. */

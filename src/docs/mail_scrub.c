@@ -32,6 +32,7 @@
 #include "core/io.h"
 #include "docs/internal.h"
 #include "docs/mail.h"
+#include "docs/mail_box.h"
 #include "docs/mail_local.h"
 #include "docs/mail_raw.h"
 #include "docs/mime.h"
@@ -493,15 +494,12 @@ static bool same_file(int a, int b)
 	}
 }
 
-static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
+static int scrub_lf(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0)
 		return sz_err_set(err, SZ_E_IO, "cannot read the message");
-	if ((uint64_t)st.st_size > SZ_MAIL_MAX_MESSAGE)
-		return sz_err_set(err, SZ_E_LIMIT, "the message is larger than "
-			"%llu MiB", (unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
 	if (nesting >= NESTED_MAX)
 		return sz_err_set(err, SZ_E_LIMIT, "messages are forwarded more "
 			"than %d deep", NESTED_MAX);
@@ -571,6 +569,28 @@ static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = wr_close(&out, err);
 	}
 	g_object_unref(m);
+	return rc;
+}
+
+static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
+	struct sz_err *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return sz_err_set(err, SZ_E_IO, "cannot read the message");
+	if ((uint64_t)st.st_size > SZ_MAIL_MAX_MESSAGE)
+		return sz_err_set(err, SZ_E_LIMIT, "the message is larger than "
+			"%llu MiB", (unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
+	/* Classic Mac OS line ends (a bare CR) are read as LF: GMime splits
+	 * no line on a bare CR, so the whole message would be one header
+	 * field, kept or dropped whole. */
+	int lf;
+	bool translated;
+	int rc = sz_mail_box_lf(fd, NULL, &lf, &translated, err);
+	if (rc != 0)
+		return rc;
+	rc = scrub_lf(lf, out_path, r, err);
+	close(lf);
 	return rc;
 }
 

@@ -5,6 +5,7 @@ for tests/integration/mail_mailboxes.sh, into the current directory:
   mac.mbox       classic Mac OS Eudora: CR-only line ends, "Attachment
                  converted:" lines with a Mac disk's path, quoted too
   mac.eml        one message with CR-only line ends
+  mac-trace.eml  the same with trace fields, for `samizdat scrub`
   win.mbox       Windows Eudora: CRLF, "Attachment Converted:" with a
                  C:\\Documents and Settings\\<user> path, "Embedded Content:"
   box.mmdf       MMDF (^A^A^A^A separators), written by Python's mailbox
@@ -63,6 +64,10 @@ mac = [raw(b"mac one", b"The budget is attached.\n"
            b"(XLS8/XCEL) (0001A2B3)\nThanks, reading it now.\n"),
        raw(b"mac three", b"Last one, plain text.\n")]
 mbox("mac.mbox", mac, line_end=b"\r")
+open("mac-trace.eml", "wb").write((
+    b"Received: from [192.168.1.23] by mail.victim-corp.example\n"
+    b"X-Originating-IP: [84.12.3.4]\n" + raw(b"mac traced", b"Kept body.\n"))
+    .replace(b"\n", b"\r"))
 open("mac.eml", "wb").write(raw(b"mac single", b"A lone message from a Mac.\n"
                                 b"Second line.\n").replace(b"\n", b"\r"))
 

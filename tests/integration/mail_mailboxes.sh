@@ -50,6 +50,13 @@ check "...and a quoted one keeps its quoting" \
 	has mac.mbox 'mac two' '^> \[attachment not in the mailbox: budget\.xls\]$'
 imports mac.eml 1 'mac single|' "a message with CR line ends"
 check "...its two lines of text intact" has mac.eml 'mac single' '^Second line\.$'
+"$S" scrub -o scrubbed.eml mac-trace.eml >scrub.out 2>&1
+check "samizdat scrub reads a CR-only message line by line: its trace fields go" \
+	sh -c "! grep -q -e 84.12.3.4 -e 192.168.1.23 scrubbed.eml &&
+		grep -q 'Removed header' scrub.out"
+check "...and its header and body stay" \
+	sh -c "grep -qx 'Subject: mac traced' scrubbed.eml &&
+		grep -qx 'Kept body.' scrubbed.eml"
 imports win.mbox 2 'win one|win two|' "a Windows Eudora mailbox (CRLF)"
 check "...its attachment line becomes a marker" \
 	has win.mbox 'win one' '^\[attachment not in the mailbox: report\.doc\]$'
