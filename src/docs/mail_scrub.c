@@ -426,7 +426,12 @@ static void local_text(struct scrub *s, GMimePart *part)
 {
 	const uint8_t *t;
 	size_t n;
-	if (mime_part_map(part, &t, &n) != 0 || n == 0)
+	if (mime_part_map(part, &t, &n) != 0) {
+		s->rc = sz_err_set(s->err, SZ_E_INVAL, "a text part cannot be "
+			"decoded to check it for local paths");
+		return;
+	}
+	if (n == 0)
 		return;
 	GMimeStream *mem = g_mime_stream_mem_new();
 	struct sz_mail_local f;
