@@ -26,6 +26,7 @@
 #include "cli/publish.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
+#include "docs/mail.h"
 #include "docs/pgp.h"
 #include "store/archive.h"
 #include "store/instance.h"
@@ -46,12 +47,12 @@ static const char usage[] =
 	"number; it starts as a draft that only editors see.  `add` puts files\n"
 	"through the document pipeline (type detection, scrubbing, text\n"
 	"extraction, summary, index) and imports e-mail collections (mbox,\n"
-	"Maildir, .eml) with their attachments; a file that cannot be scrubbed\n"
-	"is not published.  `publish` makes a release public.  `remove` takes\n"
-	"a document or e-mail (with the attachments that came in it) out of a\n"
-	"release, by its number (the N of /doc/N or /email/N) or an e-mail's\n"
-	"Message-ID: it is gone from the public face at once, from mirrors at\n"
-	"their next export.\n"
+	"MMDF, Maildir, .eml; any line ends) with their attachments; a file\n"
+	"that cannot be scrubbed is not published.  `publish` makes a release\n"
+	"public.  `remove` takes a document or e-mail (with the attachments\n"
+	"that came in it) out of a release, by its number (the N of /doc/N or\n"
+	"/email/N) or an e-mail's Message-ID: it is gone from the public face\n"
+	"at once, from mirrors at their next export.\n"
 	"\n"
 	"  --dkim-keys FILE  DNS TXT records of the senders' DKIM keys (as\n"
 	"                    opendkim-genkey writes them, or NAME VALUE lines):\n"
@@ -321,8 +322,7 @@ static bool is_mail(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	char head[5];
-	bool mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	bool mbox = sz_mail_is_box(fd);
 	enum sz_doc_type t = SZ_DOC_UNKNOWN;
 	if (!mbox)
 		sz_doc_detect(fd, &t, NULL, NULL);

@@ -120,9 +120,14 @@ int page_browse(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_printf(b, "</span></li>\n<li><a href=\"%s/browse/senders"
 			"%s\">%s</a> <span class=\"meta\">%lld</span></li>\n<li><a "
 			"href=\"%s/browse/recipients%s\">%s</a> <span class=\"meta\">"
-			"%lld</span></li>\n</ul>\n", pg->base, pg->suffix,
+			"%lld</span></li>\n", pg->base, pg->suffix,
 			_(L, "Senders"), (long long)senders, pg->base, pg->suffix,
 			_(L, "Recipients"), (long long)recipients);
+	if (rc == 0 && pg->site->discussion != NULL)
+		rc = sz_buf_printf(b, "<li><a href=\"%s/forum%s\">%s</a></li>\n",
+			pg->base, pg->suffix, _(L, "The discussion's boards"));
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</ul>\n");
 	return rc ? rc : view_end(pg);
 }
 

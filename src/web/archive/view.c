@@ -110,9 +110,13 @@ int view_begin(struct sz_page *pg, const char *title)
 		rc = search_box(pg, &nav);
 	else if (rc == 0)   /* a mirror: its own browse and search pages */
 		rc = sz_buf_printf(&nav, "<nav class=\"browse\"><a href=\"%s/"
-			"browse%s\">%s</a> · <a href=\"%s/search%s\">%s</a></nav>",
+			"browse%s\">%s</a> · <a href=\"%s/search%s\">%s</a>",
 			pg->base, pg->suffix, _(pg->lang, "Browse the archive"),
 			pg->base, pg->suffix, C_(pg->lang, "link", "Search"));
+	if (rc == 0 && !view_searchable(pg))   /* and its discussion's boards */
+		rc = pg->site->discussion == NULL ? sz_buf_puts(&nav, "</nav>") :
+			sz_buf_printf(&nav, " · <a href=\"%s/forum%s\">%s</a></nav>",
+			pg->base, pg->suffix, _(pg->lang, "Discussion"));
 	f.feed = (const char *)feed.data;
 	f.nav = (const char *)nav.data;
 	if (rc == 0)
