@@ -10,21 +10,12 @@
 
 #include "web/forum/fview.h"
 
-/* A post the viewer may see, with its source if asked; else 0 with p
- * zeroed. */
+/* A post the viewer may see (sz_forum_post_seen: its thread too), with
+ * its source if asked; else false with p zeroed. */
 static bool visible_post(struct sz_forum_page *pg, int64_t id, bool source,
 	struct sz_forum_post *p)
 {
-	struct sz_forum *f = pg->site->forum;
-	const struct sz_forum_viewer *v = pg->viewer;
-	if (id == 0 || f->ops->post_get(f, id, source, p, NULL) != 0)
-		return false;
-	bool mine = v->member && v->m.id == p->author.id;
-	if (p->state == SZ_POST_VISIBLE || v->staff ||
-	    (p->state == SZ_POST_PENDING && mine))
-		return true;
-	sz_forum_post_clear(p);
-	return false;
+	return sz_forum_post_seen(pg->site, pg->viewer, id, source, p) == 0;
 }
 
 int fpage_edit(struct sz_forum_page *pg, const struct sz_forum_args *a)
