@@ -22,6 +22,7 @@ int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
 	t->cap = cap;
 	t->idle_s = idle_s;
 	t->evict_logged_in = false;
+	t->per_user_max = 0;
 	t->swept = 0;
 	t->now = now_s;
 	pthread_mutex_init(&t->mu, NULL);
@@ -143,10 +144,36 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 	return SZ_OK;
 }
 
+/* Under the lock: as s becomes user_id's, ends that user's other
+ * sessions idle longest until at most per_user_max remain with s. */
+static void cap_user(struct sz_sessions *t, int64_t user_id,
+	const struct sz_session *s)
+{
+	if (user_id == 0 || t->per_user_max == 0)
+		return;
+	for (;;) {
+		size_t n = 1;
+		struct sz_session *oldest = NULL;
+		for (size_t i = 0; i < t->cap; i++) {
+			struct sz_session *o = &t->v[i];
+			if (o == s || !o->in_use || o->user_id != user_id)
+				continue;
+			n++;
+			if (oldest == NULL || o->last_used < oldest->last_used)
+				oldest = o;
+		}
+		if (n <= t->per_user_max || oldest == NULL)
+			return;
+		sodium_memzero(oldest, sizeof(*oldest));
+	}
+}
+
 bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy)
 {
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
+	if (s != NULL && copy->user_id != s->user_id)
+		cap_user(t, copy->user_id, s);
 	if (s != NULL)
 		*s = *copy;
 	pthread_mutex_unlock(&t->mu);
@@ -158,6 +185,8 @@ bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy)
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
 	if (s != NULL) {
+		if (copy->user_id != s->user_id)
+			cap_user(t, copy->user_id, s);
 		randombytes_buf(copy->id, sizeof(copy->id));
 		*s = *copy;
 	}

@@ -7,7 +7,10 @@
  * key (derived from the codename; wiped when the session ends).  The table
  * is bounded: when full, expired sessions go first, then the oldest
  * anonymous one, then (if the table allows it) the logged-in one idle
- * longest.  Expired sessions are wiped within a second of expiring, on
+ * longest.  A table may also cap the sessions of one user (per_user_max):
+ * a user logging in beyond it ends their own session idle longest, so a
+ * few accounts cannot fill the table.  Expired sessions are wiped within
+ * a second of expiring, on
  * the next use of the table.  Callers work on copies, which they wipe.
  */
 #ifndef SZ_HTTP_SESSION_H
@@ -43,6 +46,8 @@ struct sz_sessions {
 	unsigned idle_s;
 	bool evict_logged_in;   /* when full, the least recently used
 	                           logged-in session makes room */
+	size_t per_user_max;    /* 0: no cap; else a user's sessions at
+	                           most (their least recently used ends) */
 	time_t swept;           /* when expired sessions were last wiped */
 	time_t (*now)(void);    /* monotonic seconds; tests may replace it */
 };
