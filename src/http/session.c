@@ -24,6 +24,7 @@ int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
 	t->evict_logged_in = false;
 	t->per_user_max = 0;
 	t->swept = 0;
+	t->uses = 0;
 	t->now = now_s;
 	pthread_mutex_init(&t->mu, NULL);
 	return SZ_OK;
@@ -99,6 +100,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 		sodium_memzero(s, sizeof(*s));
 	} else if (s != NULL) {
 		s->last_used = now;
+		s->use = ++t->uses;
 		*copy = *s;
 		ok = true;
 	}
@@ -119,10 +121,10 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 		if (!s->in_use || expired(t, s, now))
 			slot = s;
 		else if (s->user_id == 0 && (oldest_anon == NULL ||
-			    s->last_used < oldest_anon->last_used))
+			    s->use < oldest_anon->use))
 			oldest_anon = s;
 		else if (s->user_id != 0 && (oldest == NULL ||
-			    s->last_used < oldest->last_used))
+			    s->use < oldest->use))
 			oldest = s;
 	}
 	if (slot == NULL)
@@ -139,6 +141,7 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 	token(slot->csrf, csrf);
 	slot->in_use = true;
 	slot->last_used = now;
+	slot->use = ++t->uses;
 	*copy = *slot;
 	pthread_mutex_unlock(&t->mu);
 	return SZ_OK;
@@ -159,7 +162,7 @@ static void cap_user(struct sz_sessions *t, int64_t user_id,
 			if (o == s || !o->in_use || o->user_id != user_id)
 				continue;
 			n++;
-			if (oldest == NULL || o->last_used < oldest->last_used)
+			if (oldest == NULL || o->use < oldest->use)
 				oldest = o;
 		}
 		if (n <= t->per_user_max || oldest == NULL)
@@ -174,8 +177,11 @@ bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy)
 	struct sz_session *s = find(t, copy->id);
 	if (s != NULL && copy->user_id != s->user_id)
 		cap_user(t, copy->user_id, s);
-	if (s != NULL)
+	if (s != NULL) {
+		uint64_t use = s->use;   /* the copy's may be older */
 		*s = *copy;
+		s->use = use;
+	}
 	pthread_mutex_unlock(&t->mu);
 	return s != NULL;
 }
@@ -188,7 +194,9 @@ bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy)
 		if (copy->user_id != s->user_id)
 			cap_user(t, copy->user_id, s);
 		randombytes_buf(copy->id, sizeof(copy->id));
+		uint64_t use = s->use;
 		*s = *copy;
+		s->use = use;
 	}
 	pthread_mutex_unlock(&t->mu);
 	return s != NULL;

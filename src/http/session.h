@@ -32,6 +32,8 @@ struct sz_session {
 	uint8_t id[SZ_SESSION_ID_SIZE];
 	char csrf[SZ_SESSION_TOKEN_LEN + 1];
 	time_t last_used;
+	uint64_t use;                    /* the table's count at the last use:
+	                                    orders uses within a second */
 	bool in_use;
 	int64_t user_id;                 /* 0: not logged in */
 	bool has_secret;
@@ -49,6 +51,7 @@ struct sz_sessions {
 	size_t per_user_max;    /* 0: no cap; else a user's sessions at
 	                           most (their least recently used ends) */
 	time_t swept;           /* when expired sessions were last wiped */
+	uint64_t uses;          /* counts uses, for least recently used */
 	time_t (*now)(void);    /* monotonic seconds; tests may replace it */
 };
 
