@@ -259,9 +259,38 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 
 #define LOG_PAGE 50
 
+/* Whether the public may read the title of thread id: a thread hidden
+ * or deleted since keeps its title out of the log but for staff. */
+static bool title_shown(struct sz_forum_page *pg, int64_t id)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_thread t;
+	if (pg->viewer->staff)
+		return true;
+	return f->ops->thread_get(f, id, &t, NULL) == 0 &&
+		(t.state == SZ_THREAD_VISIBLE || t.state == SZ_THREAD_MERGED);
+}
+
+/* The thread of post id, or 0. */
+static int64_t thread_of(struct sz_forum_page *pg, int64_t id)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_post p;
+	if (f->ops->post_get(f, id, false, &p, NULL) != 0)
+		return 0;
+	int64_t t = p.thread_id;
+	sz_forum_post_clear(&p);
+	return t;
+}
+
 static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	char path[64];
+	if (l->target == SZ_TARGET_THREAD && !title_shown(pg, l->target_id))
+		return sz_buf_puts(pg->out, "a hidden thread");
+	if (l->target == SZ_TARGET_POST &&
+	    !title_shown(pg, thread_of(pg, l->target_id)))
+		return sz_buf_puts(pg->out, "a post in a hidden thread");
 	switch (l->target) {
 	case SZ_TARGET_THREAD:
 		snprintf(path, sizeof(path), "/forum/thread/%lld",
