@@ -259,16 +259,21 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 
 #define LOG_PAGE 50
 
-/* Whether the public may read the title of thread id: a thread hidden
- * or deleted since keeps its title out of the log but for staff. */
-static bool title_shown(struct sz_forum_page *pg, int64_t id)
+/* Whether thread id is there for the public (visible, or merged into
+ * another: its page says where). */
+static bool thread_public(struct sz_forum_page *pg, int64_t id)
 {
 	struct sz_forum *f = pg->site->forum;
 	struct sz_forum_thread t;
-	if (pg->viewer->staff)
-		return true;
 	return f->ops->thread_get(f, id, &t, NULL) == 0 &&
 		(t.state == SZ_THREAD_VISIBLE || t.state == SZ_THREAD_MERGED);
+}
+
+/* Whether the viewer may read the title of thread id: a thread hidden
+ * or deleted since keeps its title out of the log but for staff. */
+static bool title_shown(struct sz_forum_page *pg, int64_t id)
+{
+	return pg->viewer->staff || thread_public(pg, id);
 }
 
 /* The thread of post id, or 0. */
@@ -283,6 +288,20 @@ static int64_t thread_of(struct sz_forum_page *pg, int64_t id)
 	return t;
 }
 
+/* Whether a mirror's copy has a page for what a log line is about (a
+ * live site links anyway: staff may see it). */
+static bool copied(struct sz_forum_page *pg, const struct sz_forum_log *l)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_member m;
+	if (fv_live(pg))
+		return true;
+	if (l->target == SZ_TARGET_THREAD)
+		return thread_public(pg, l->target_id);
+	return f->ops->member_get(f, l->target_id, &m, NULL) == 0 &&
+		m.state == SZ_MEMBER_ACTIVE;
+}
+
 static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	char path[64];
@@ -291,6 +310,9 @@ static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 	if (l->target == SZ_TARGET_POST &&
 	    !title_shown(pg, thread_of(pg, l->target_id)))
 		return sz_buf_puts(pg->out, "a post in a hidden thread");
+	if ((l->target == SZ_TARGET_THREAD || l->target == SZ_TARGET_MEMBER) &&
+	    !copied(pg, l))
+		return fv_escape(pg->out, l->about);
 	switch (l->target) {
 	case SZ_TARGET_THREAD:
 		snprintf(path, sizeof(path), "/forum/thread/%lld",
