@@ -40,6 +40,7 @@
 #define SZ_CONFIG_PATH_SIZE 512
 #define SZ_CONFIG_LIST_SIZE 256
 #define SZ_CONFIG_URL_SIZE 256
+#define SZ_CONFIG_DATABASE_SIZE 512 /* "sqlite" or a libpq conninfo */
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
@@ -108,6 +109,9 @@ struct sz_config {
 	uint64_t forum_argon2_memlimit_mb;      /* members' passwords */
 	uint64_t forum_argon2_opslimit;
 	uint64_t mirror_expiry_days;     /* a signed export's validity */
+	/* "sqlite" (the files in the instance's directory), or PostgreSQL:
+	 * a postgresql:// URI or a libpq key=value conninfo */
+	char database[SZ_CONFIG_DATABASE_SIZE];
 };
 
 /* Fills c with the defaults. */
@@ -132,6 +136,10 @@ const char *sz_config_intro(const struct sz_config *c, const char *code);
 
 /* Writes c as a commented config file into buf (for `samizdat init`).
  * Returns the length, or -1 if cap is too small. */
+/* Whether the database setting names PostgreSQL (anything but
+ * "sqlite"); the conninfo is then c->database, as libpq takes it. */
+bool sz_config_postgres(const struct sz_config *c);
+
 int sz_config_format(const struct sz_config *c, char *buf, size_t cap);
 
 #endif

@@ -155,7 +155,7 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO))
 		rc = sz_archive_prepare(dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_FORUM))
-		rc = sz_forum_open(&in->forum, dir, err);
+		rc = sz_forum_open_config(&in->forum, dir, &in->cfg, err);
 	if (rc != SZ_OK)
 		sz_instance_close(in);
 	return rc;

@@ -1,0 +1,346 @@
+/*
+ * postgres_forum_members.c - members, reserved names, invitations and
+ * rate budgets in the forum's PostgreSQL back end.  Taking a name and
+ * using an invitation happen in one serializable transaction, so two
+ * registrations racing for a name or a code cannot both win; a budget's
+ * count goes up in SQL, only while under its limit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/postgres_forum_internal.h"
+
+#define MEMBER_COLS "id, name, name_key, password_hash, role, title, badge," \
+	" country, joined_day, state, banned, silenced, posts, approved_posts," \
+	" likes_received, likes_given, posts_read, threads_entered"
+
+static void member_read(const PGresult *r, int row, struct sz_forum_member *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = fp_int(r, row, 0);
+	fp_text(m->name, sizeof(m->name), r, row, 1);
+	fp_text(m->key, sizeof(m->key), r, row, 2);
+	fp_text(m->password_hash, sizeof(m->password_hash), r, row, 3);
+	m->role = (enum sz_forum_role)fp_int(r, row, 4);
+	fp_text(m->title, sizeof(m->title), r, row, 5);
+	fp_text(m->badge, sizeof(m->badge), r, row, 6);
+	fp_text(m->country, sizeof(m->country), r, row, 7);
+	fp_text(m->joined_day, sizeof(m->joined_day), r, row, 8);
+	m->state = (enum sz_forum_member_state)fp_int(r, row, 9);
+	m->banned = fp_int(r, row, 10) != 0;
+	m->silenced = fp_int(r, row, 11) != 0;
+	m->posts = fp_int(r, row, 12);
+	m->approved_posts = fp_int(r, row, 13);
+	m->likes_received = fp_int(r, row, 14);
+	m->likes_given = fp_int(r, row, 15);
+	m->posts_read = fp_int(r, row, 16);
+	m->threads_entered = fp_int(r, row, 17);
+}
+
+struct create_ctx {
+	const struct sz_forum_member *m;
+	const uint8_t *invite;
+	int64_t id;
+};
+
+static const char SQL_KEY_TAKEN[] =
+	"SELECT 1 FROM members WHERE name_key = $1::text"
+	" UNION ALL SELECT 1 FROM reserved WHERE name_key = $1::text";
+static const char SQL_INVITE_USE[] =
+	"UPDATE invites SET used_by = $2::bigint WHERE code_hash = $1::bytea"
+	" AND used_by IS NULL";
+static const char SQL_MEMBER_INSERT[] =
+	"INSERT INTO members (name, name_key, password_hash, role, title, badge,"
+	" country, joined_day, state) VALUES ($1::text, $2::text, $3::text,"
+	" $4::integer, $5::text, $6::text, $7::text, $8::text, $9::integer)"
+	" RETURNING id";
+
+static int create_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+{
+	struct create_ctx *x = ctx;
+	const struct sz_forum_member *m = x->m;
+	int64_t taken = 0, used = 0;
+	struct fp_value k[] = { FP_S(m->key) };
+	int rc = fp_int_of(c, SQL_KEY_TAKEN, k, 1, &taken, "checking a name",
+		err);
+	if (rc == 0 && taken)
+		return sz_err_set(err, SZ_E_EXISTS, "that name is taken");
+	struct fp_value v[] = { FP_S(m->name), FP_S(m->key),
+		FP_S(m->password_hash), FP_I(m->role), FP_S(m->title),
+		FP_S(m->badge), FP_S(m->country), FP_S(m->joined_day),
+		FP_I(m->state) };
+	if (rc == 0)
+		rc = fp_int_of(c, SQL_MEMBER_INSERT, v, 9, &x->id,
+			"adding a member", err);
+	if (rc == SZ_E_EXISTS)
+		return sz_err_set(err, SZ_E_EXISTS, "that name is taken");
+	if (rc != 0 || x->invite == NULL)
+		return rc;
+	struct fp_value iv[] = { FP_B(x->invite, 32), FP_I(x->id) };
+	rc = fp_run(c, SQL_INVITE_USE, iv, 2, &used, "using an invitation",
+		err);
+	if (rc == 0 && used == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "that invitation code is "
+			"unknown or used already");
+	return rc;
+}
+
+int fp_member_create(struct sz_forum *f, const struct sz_forum_member *m,
+	const uint8_t *invite, int64_t *id, struct sz_err *err)
+{
+	struct create_ctx x = { m, invite, 0 };
+	int rc = fp_transaction(fp(f), create_tx, &x, err);
+	if (rc == 0)
+		*id = x.id;
+	return rc;
+}
+
+/* Reads one member by sql (one parameter); SZ_E_NOT_FOUND saying missing. */
+static int member_one(struct sz_forum *f, const char *sql,
+	struct fp_value v, struct sz_forum_member *m, const char *missing,
+	struct sz_err *err)
+{
+	int rc;
+	memset(m, 0, sizeof(*m));
+	PGresult *res = fp_read(fp(f), sql, &v, 1, &rc, "reading a member",
+		err);
+	if (res == NULL)
+		return rc;
+	if (PQntuples(res) > 0)
+		member_read(res, 0, m);
+	else
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "%s", missing);
+	PQclear(res);
+	return rc;
+}
+
+static const char SQL_MEMBER_GET[] =
+	"SELECT " MEMBER_COLS " FROM members WHERE id = $1::bigint";
+static const char SQL_MEMBER_FIND[] =
+	"SELECT " MEMBER_COLS " FROM members WHERE name_key = $1::text";
+
+int fp_member_get(struct sz_forum *f, int64_t id, struct sz_forum_member *m,
+	struct sz_err *err)
+{
+	return member_one(f, SQL_MEMBER_GET, FP_I(id), m, "no such member",
+		err);
+}
+
+int fp_member_find(struct sz_forum *f, const char *key,
+	struct sz_forum_member *m, struct sz_err *err)
+{
+	return member_one(f, SQL_MEMBER_FIND, FP_S(key), m,
+		"no member has that name", err);
+}
+
+static const char SQL_SET_PASSWORD[] =
+	"UPDATE members SET password_hash = $2::text WHERE id = $1::bigint"
+	" AND state <> 2";
+static const char SQL_SET_ROLE[] =
+	"UPDATE members SET role = $2::integer WHERE id = $1::bigint"
+	" AND state <> 2";
+static const char SQL_SET_LABELS[] =
+	"UPDATE members SET title = coalesce($2::text, title),"
+	" badge = coalesce($3::text, badge), country = coalesce($4::text,"
+	" country) WHERE id = $1::bigint AND state <> 2";
+static const char SQL_SET_STATE[] =
+	"UPDATE members SET state = $2::integer WHERE id = $1::bigint"
+	" AND state <> 2";
+static const char SQL_SET_FLAGS[] =
+	"UPDATE members SET banned = $2::integer, silenced = $3::integer"
+	" WHERE id = $1::bigint";
+/* What goes: the name shown, the password, the labels; the key stays
+ * taken, so nobody can sign posts with a deleted member's name. */
+static const char SQL_DELETE[] =
+	"UPDATE members SET name = '', password_hash = '', title = '',"
+	" badge = '', country = '', role = 0, state = 2 WHERE id = $1::bigint"
+	" AND state <> 2";
+
+int fp_member_set_password(struct sz_forum *f, int64_t id, const char *hash,
+	struct sz_err *err)
+{
+	struct fp_value v[] = { FP_I(id), FP_S(hash) };
+	return fp_write(fp(f), SQL_SET_PASSWORD, v, 2, "changing a password",
+		"no such member", err);
+}
+
+int fp_member_set_role(struct sz_forum *f, int64_t id,
+	enum sz_forum_role role, struct sz_err *err)
+{
+	struct fp_value v[] = { FP_I(id), FP_I(role) };
+	return fp_write(fp(f), SQL_SET_ROLE, v, 2, "changing a role",
+		"no such member", err);
+}
+
+int fp_member_set_labels(struct sz_forum *f, int64_t id, const char *title,
+	const char *badge, const char *country, struct sz_err *err)
+{
+	struct fp_value v[] = { FP_I(id), FP_S(title), FP_S(badge),
+		FP_S(country) };
+	return fp_write(fp(f), SQL_SET_LABELS, v, 4, "changing a profile",
+		"no such member", err);
+}
+
+int fp_member_set_state(struct sz_forum *f, int64_t id,
+	enum sz_forum_member_state state, struct sz_err *err)
+{
+	if (state == SZ_MEMBER_DELETED)
+		return fp_member_delete(f, id, err);
+	struct fp_value v[] = { FP_I(id), FP_I(state) };
+	return fp_write(fp(f), SQL_SET_STATE, v, 2, "changing a member",
+		"no such member", err);
+}
+
+int fp_member_set_flags(struct sz_forum *f, int64_t id, bool banned,
+	bool silenced, struct sz_err *err)
+{
+	struct fp_value v[] = { FP_I(id), FP_I(banned), FP_I(silenced) };
+	return fp_write(fp(f), SQL_SET_FLAGS, v, 3, "changing a member",
+		"no such member", err);
+}
+
+int fp_member_delete(struct sz_forum *f, int64_t id, struct sz_err *err)
+{
+	struct fp_value v[] = { FP_I(id) };
+	return fp_write(fp(f), SQL_DELETE, v, 1, "deleting an account",
+		"no such member", err);
+}
+
+static const char SQL_LIST_PENDING[] =
+	"SELECT " MEMBER_COLS " FROM members WHERE state = 1 ORDER BY id"
+	" LIMIT $1::bigint";
+static const char SQL_LIST_STAFF[] =
+	"SELECT " MEMBER_COLS " FROM members WHERE role > 0 AND state <> 2"
+	" ORDER BY id LIMIT $1::bigint";
+
+int fp_member_list(struct sz_forum *f, bool pending, size_t limit,
+	struct sz_forum_member **rows, size_t *n, struct sz_err *err)
+{
+	int rc;
+	*rows = NULL;
+	*n = 0;
+	struct fp_value v[] = { FP_I(limit) };
+	PGresult *res = fp_read(fp(f), pending ? SQL_LIST_PENDING :
+		SQL_LIST_STAFF, v, 1, &rc, "listing members", err);
+	if (res == NULL)
+		return rc;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		struct sz_forum_member *m = fp_grow((void **)rows, n,
+			sizeof(**rows), limit);
+		if (m == NULL)
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		else
+			member_read(res, i, m);
+	}
+	PQclear(res);
+	if (rc != 0) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static const char SQL_READ[] =
+	"INSERT INTO reads (member_id, thread_id, upto) VALUES ($1::bigint,"
+	" $2::bigint, $3::bigint) ON CONFLICT (member_id, thread_id) DO UPDATE"
+	" SET upto = excluded.upto WHERE excluded.upto > reads.upto";
+static const char SQL_READ_UPTO[] =
+	"SELECT upto FROM reads WHERE member_id = $1::bigint"
+	" AND thread_id = $2::bigint";
+
+int fp_member_read(struct sz_forum *f, int64_t member_id, int64_t thread_id,
+	int64_t upto, struct sz_err *err)
+{
+	/* A page read again writes nothing: only progress is a change. */
+	int rc;
+	struct fp_value v[] = { FP_I(member_id), FP_I(thread_id), FP_I(upto) };
+	PGresult *res = fp_read(fp(f), SQL_READ_UPTO, v, 2, &rc,
+		"noting what was read", err);
+	if (res == NULL)
+		return rc;
+	bool seen = PQntuples(res) > 0 && fp_int(res, 0, 0) >= upto;
+	PQclear(res);
+	if (seen)
+		return 0;
+	return fp_write(fp(f), SQL_READ, v, 3, "noting what was read", NULL,
+		err);
+}
+
+static const char SQL_RESERVE[] =
+	"INSERT INTO reserved (name_key, why) VALUES ($1::text, $2::text)"
+	" ON CONFLICT (name_key) DO NOTHING";
+
+int fp_reserve(struct sz_forum *f, const char *key, const char *why,
+	struct sz_err *err)
+{
+	struct fp_value v[] = { FP_S(key), FP_S(why) };
+	return fp_write(fp(f), SQL_RESERVE, v, 2, "reserving a name", NULL, err);
+}
+
+int fp_key_taken(struct sz_forum *f, const char *key, struct sz_err *err)
+{
+	int rc;
+	struct fp_value v[] = { FP_S(key) };
+	PGresult *res = fp_read(fp(f), SQL_KEY_TAKEN, v, 1, &rc,
+		"checking a name", err);
+	if (res == NULL)
+		return rc;
+	rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}
+
+static const char SQL_INVITE_ADD[] =
+	"INSERT INTO invites (code_hash) VALUES ($1::bytea)";
+
+int fp_invite_add(struct sz_forum *f, const uint8_t hash[32],
+	struct sz_err *err)
+{
+	struct fp_value v[] = { FP_B(hash, 32) };
+	return fp_write(fp(f), SQL_INVITE_ADD, v, 1, "adding an invitation",
+		NULL, err);
+}
+
+struct budget_ctx {
+	struct fp_value v[4];
+	bool spent;
+};
+
+/* The count goes up in SQL, and only while under the limit: two
+ * requests at once cannot both take the last use. */
+static const char SQL_BUDGET_TAKE[] =
+	"INSERT INTO budgets AS b (kind, scope, win, n) VALUES ($1::integer,"
+	" $2::bigint, $3::bigint, 1) ON CONFLICT (kind, scope, win) DO UPDATE"
+	" SET n = b.n + 1 WHERE b.n < $4::bigint RETURNING n";
+static const char SQL_BUDGET_FORGET[] =
+	"DELETE FROM budgets WHERE kind = $1::integer AND scope = $2::bigint"
+	" AND win < $3::bigint";
+
+static int budget_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+{
+	struct budget_ctx *x = ctx;
+	int rc = fp_run(c, SQL_BUDGET_FORGET, x->v, 3, NULL, "counting", err);
+	if (rc != 0)
+		return rc;
+	PGresult *res = fp_exec(c, SQL_BUDGET_TAKE, x->v, 4, &rc, "counting",
+		err);
+	if (res == NULL)
+		return rc;
+	x->spent = PQntuples(res) == 0;
+	PQclear(res);
+	return 0;
+}
+
+int fp_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
+	int64_t scope, int64_t window, int64_t limit, struct sz_err *err)
+{
+	if (limit <= 0)
+		return sz_err_set(err, SZ_E_LIMIT, "no uses allowed");
+	struct budget_ctx x = { { FP_I(kind), FP_I(scope), FP_I(window),
+		FP_I(limit) }, false };
+	int rc = fp_transaction(fp(f), budget_tx, &x, err);
+	if (rc == 0 && x.spent)
+		rc = sz_err_set(err, SZ_E_LIMIT, "the limit for now is reached");
+	return rc;
+}
