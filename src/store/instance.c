@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/io.h"
+#include "store/postgres.h"
 
 #define SECRETS_SIZE (SZ_INSTANCE_SALT_BYTES + SZ_INSTANCE_HASHKEY_BYTES)
 
@@ -199,11 +200,16 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	if (rc == SZ_OK && (in->parts & (SZ_PART_ARCHIVE | SZ_PART_ARCHIVE_RO)))
 		rc = sz_archive_confine(in->dir,
 			(in->parts & SZ_PART_ARCHIVE) == 0, sb, err);
-	/* The forum's database and its WAL files, kept like the inbox's
-	 * (store/sqlite_forum.c). */
+	/* The forum on PostgreSQL: what libpq needs to connect again. */
+	bool pg_forum = (in->parts & SZ_PART_FORUM) &&
+		sz_config_postgres(&in->cfg);
+	if (rc == SZ_OK && pg_forum)
+		rc = sz_pg_confine(in->cfg.database, sb, err);
+	/* On SQLite, the forum's database and its WAL files, kept like the
+	 * inbox's (store/sqlite_forum.c). */
 	static const char *const wal[] = { "", "-wal", "-shm" };
-	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_FORUM) && i < 3;
-	     i++) {
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_FORUM) &&
+	     !pg_forum && i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_FORUM_DB_FILE,
 			wal[i]);
 		rc = sz_sandbox_allow(sb, path, rw, err);

@@ -55,7 +55,9 @@ static int result_error(struct fp_conn *c, PGresult *res, const char *what,
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
 		NULL;
 	int rc;
-	if (state != NULL && (strcmp(state, "40001") == 0 ||
+	if (PQstatus(c->pg) == CONNECTION_BAD)
+		rc = FP_LOST;
+	else if (state != NULL && (strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0))
 		rc = FP_RETRY;
 	else if (state != NULL && strcmp(state, "23505") == 0)
@@ -231,9 +233,13 @@ PGresult *fp_read(struct pg_forum *f, const char *sql,
 {
 	struct fp_conn *c = fp_acquire(f);
 	PGresult *res = fp_exec(c, sql, v, n, rc, what, err);
+	/* the server went away (a restart): once more, connected again */
+	if (res == NULL && *rc == FP_LOST && conn_ok(c))
+		res = fp_exec(c, sql, v, n, rc, what, err);
 	fp_release(f, c);
-	if (res == NULL && *rc == FP_RETRY)
-		*rc = sz_err_set(err, SZ_E_IO, "the forum's database is busy");
+	if (res == NULL && (*rc == FP_RETRY || *rc == FP_LOST))
+		*rc = sz_err_set(err, SZ_E_IO, "the forum's database cannot be "
+			"reached; try again in a moment");
 	return res;
 }
 
@@ -255,14 +261,17 @@ int fp_transaction(struct pg_forum *f, fp_tx_fn fn, void *ctx,
 {
 	if (batch_of_thread == f) {
 		int rc = fn(f->batch, ctx, err);
-		return rc == FP_RETRY ? sz_err_set(err, SZ_E_IO, "the forum's "
-			"database had a conflict during a batch") : rc;
+		return rc == FP_RETRY || rc == FP_LOST ? sz_err_set(err, SZ_E_IO,
+			"the forum's database failed during a batch") : rc;
 	}
 	struct fp_conn *c = fp_acquire(f);
 	int rc = FP_RETRY;
-	for (int i = 0; i < FP_RETRIES && rc == FP_RETRY; i++) {
+	for (int i = 0; i < FP_RETRIES && (rc == FP_RETRY || rc == FP_LOST);
+	     i++) {
 		if (i > 0)
 			usleep((useconds_t)(2000 * i));
+		if (rc == FP_LOST && !conn_ok(c))
+			break;
 		rc = plain(c, "BEGIN ISOLATION LEVEL SERIALIZABLE",
 			"starting a change", err);
 		if (rc != 0)
@@ -271,15 +280,27 @@ int fp_transaction(struct pg_forum *f, fp_tx_fn fn, void *ctx,
 		if (rc == 0)
 			rc = fp_run(c, SQL_BUMP, NULL, 0, NULL, "saving a change",
 				err);
-		if (rc == 0)
+		if (rc == 0) {
 			rc = plain(c, "COMMIT", "saving a change", err);
-		if (rc != 0)
+			/* gone while committing: saved or not, nobody can say,
+			 * and doing it again might do it twice */
+			if (rc == FP_LOST) {
+				rc = sz_err_set(err, SZ_E_IO, "the forum's database "
+					"went away while saving a change; look whether it "
+					"was saved before trying again");
+				break;
+			}
+		}
+		if (rc != 0 && PQstatus(c->pg) == CONNECTION_OK)
 			PQclear(PQexec(c->pg, "ROLLBACK"));
 	}
 	fp_release(f, c);
 	if (rc == FP_RETRY)
 		rc = sz_err_set(err, SZ_E_IO, "the forum's database kept "
 			"conflicting; try again in a moment");
+	else if (rc == FP_LOST)
+		rc = sz_err_set(err, SZ_E_IO, "the forum's database cannot be "
+			"reached; try again in a moment");
 	return rc;
 }
 
@@ -317,8 +338,8 @@ static int batch_begin(struct sz_forum *base, struct sz_err *err)
 		"starting a batch", err);
 	if (rc != 0) {
 		fp_release(f, c);
-		return rc == FP_RETRY ? sz_err_set(err, SZ_E_IO, "the forum's "
-			"database is busy") : rc;
+		return rc == FP_RETRY || rc == FP_LOST ? sz_err_set(err, SZ_E_IO,
+			"the forum's database cannot be reached") : rc;
 	}
 	f->batch = c;
 	batch_of_thread = f;
@@ -336,7 +357,7 @@ static int batch_commit(struct sz_forum *base, struct sz_err *err)
 		rc = plain(c, "COMMIT", "saving a batch", err);
 	if (rc != 0) {
 		PQclear(PQexec(c->pg, "ROLLBACK"));
-		if (rc == FP_RETRY)
+		if (rc == FP_RETRY || rc == FP_LOST)
 			rc = sz_err_set(err, SZ_E_IO, "the forum's database had a "
 				"conflict; the batch was not saved");
 	}
@@ -482,8 +503,8 @@ static int migrate(struct fp_conn *c, struct sz_err *err)
 	snprintf(lock, sizeof(lock), "SELECT pg_advisory_unlock(%lld)",
 		FP_MIGRATION_LOCK);
 	PQclear(PQexec(c->pg, lock));
-	return rc == FP_RETRY ? sz_err_set(err, SZ_E_IO, "the forum's schema "
-		"could not be updated") : rc;
+	return rc == FP_RETRY || rc == FP_LOST ? sz_err_set(err, SZ_E_IO,
+		"the forum's schema could not be updated") : rc;
 }
 
 static const struct sz_forum_ops postgres_forum_ops = {

@@ -25,6 +25,7 @@
 #define FP_STATEMENTS 96      /* statements a connection prepares */
 #define FP_PARAMS 16          /* parameters of one statement, at most */
 #define FP_RETRY 1            /* serialization failure or deadlock */
+#define FP_LOST 2             /* the connection to the server was lost */
 
 struct fp_conn {
 	PGconn *pg;
