@@ -155,12 +155,7 @@ int fp_int_of(struct fp_conn *c, const char *sql, const struct fp_value *v,
 
 int64_t fp_int(const PGresult *r, int row, int col)
 {
-	const char *s = PQgetvalue(r, row, col);
-	if (s[0] == 't')
-		return 1;            /* a boolean column */
-	if (s[0] == 'f')
-		return 0;
-	return strtoll(s, NULL, 10);
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
 void fp_text(char *dst, size_t cap, const PGresult *r, int row, int col)
@@ -181,18 +176,6 @@ char *fp_dup(const PGresult *r, int row, int col)
 		s[n] = '\0';
 	}
 	return s;
-}
-
-void *fp_grow(void **rows, size_t *n, size_t size, size_t max)
-{
-	if (*n >= max)
-		return NULL;
-	char *more = realloc(*rows, (*n + 1) * size);
-	if (more == NULL)
-		return NULL;
-	*rows = more;
-	memset(more + *n * size, 0, size);
-	return more + (*n)++ * size;
 }
 
 /* ---- the pool and transactions ---------------------------------------- */

@@ -20,6 +20,7 @@
 #include <pthread.h>
 
 #include "store/forum.h"
+#include "store/forum_backend.h"
 
 #define FP_CONNS 4            /* connections a process keeps */
 #define FP_STATEMENTS 96      /* statements a connection prepares */
@@ -104,10 +105,6 @@ int fp_transaction(struct pg_forum *f, fp_tx_fn fn, void *ctx,
  * changes no row fails with SZ_E_NOT_FOUND saying missing. */
 int fp_write(struct pg_forum *f, const char *sql, const struct fp_value *v,
 	size_t n, const char *what, const char *missing, struct sz_err *err);
-
-/* Grows a malloc'd array by one zeroed row; NULL out of memory or past
- * max. */
-void *fp_grow(void **rows, size_t *n, size_t size, size_t max);
 
 /* Post and thread columns, as fp_post_read and fp_thread_read read them. */
 #define FP_POST_COLS "p.id, p.thread_id, t.title, p.position, p.created," \

@@ -225,7 +225,7 @@ int fp_member_list(struct sz_forum *f, bool pending, size_t limit,
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_member *m = fp_grow((void **)rows, n,
+		struct sz_forum_member *m = sz_forum_grow((void **)rows, n,
 			sizeof(**rows), limit);
 		if (m == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");

@@ -61,7 +61,7 @@ static int read_posts(struct pg_forum *f, const char *sql,
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_post *p = fp_grow((void **)rows, n, sizeof(**rows),
+		struct sz_forum_post *p = sz_forum_grow((void **)rows, n, sizeof(**rows),
 			max);
 		int col = FP_POST_NCOLS;
 		if (p == NULL || fp_post_read(res, i, p, false) != 0) {
@@ -116,7 +116,7 @@ int fp_post_get(struct sz_forum *f, int64_t id, bool with_source,
 	" AND (p.state = 0 OR $5::integer <> 0 OR (p.state = 1" \
 	" AND p.author_id = $4::bigint AND $4::bigint > 0)) ORDER BY p.position"
 #define LIKED ", EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id" \
-	" AND l.member_id = $4::bigint)"
+	" AND l.member_id = $4::bigint)::integer"
 static const char SQL_PAGE[] =
 	"SELECT " FP_POST_COLS LIKED FP_POST_FROM PAGE_WHERE;
 static const char SQL_PAGE_SOURCE[] =
@@ -137,21 +137,22 @@ int fp_posts_page(struct sz_forum *f, const struct sz_forum_post_query *q,
 		v, 5, q->limit, true, q->with_source, rows, n, err);
 }
 
+/* $1: the board or thread (none for all), $2: how many, $3: replies
+ * only. */
 static const char SQL_LATEST[] =
 	"SELECT " FP_POST_COLS FP_POST_FROM
-	" WHERE p.state = 0 AND (p.position > 1 OR $4::integer = 0)"
-	" AND t.state = 0 AND $1::bigint = 0 AND $2::bigint = 0"
-	" ORDER BY p.id DESC LIMIT $3::bigint";
+	" WHERE p.state = 0 AND (p.position > 1 OR $2::integer = 0)"
+	" AND t.state = 0 ORDER BY p.id DESC LIMIT $1::bigint";
 static const char SQL_LATEST_BOARD[] =
 	"SELECT " FP_POST_COLS FP_POST_FROM
-	" WHERE p.board_id = $1::bigint AND p.state = 0"
-	" AND (p.position > 1 OR $4::integer = 0) AND t.state = 0"
-	" AND $2::bigint = 0 ORDER BY p.id DESC LIMIT $3::bigint";
+	" WHERE p.board_id = $3::bigint AND p.state = 0"
+	" AND (p.position > 1 OR $2::integer = 0) AND t.state = 0"
+	" ORDER BY p.id DESC LIMIT $1::bigint";
 static const char SQL_LATEST_THREAD[] =
 	"SELECT " FP_POST_COLS FP_POST_FROM
-	" WHERE p.thread_id = $2::bigint AND p.state = 0"
-	" AND (p.position > 1 OR $4::integer = 0) AND $1::bigint = $1::bigint"
-	" ORDER BY p.position DESC LIMIT $3::bigint";
+	" WHERE p.thread_id = $3::bigint AND p.state = 0"
+	" AND (p.position > 1 OR $2::integer = 0)"
+	" ORDER BY p.position DESC LIMIT $1::bigint";
 
 int fp_posts_latest(struct sz_forum *f, int64_t board_id, int64_t thread_id,
 	bool replies_only, size_t limit, struct sz_forum_post **rows, size_t *n,
@@ -159,11 +160,11 @@ int fp_posts_latest(struct sz_forum *f, int64_t board_id, int64_t thread_id,
 {
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(board_id), FP_I(thread_id), FP_I(limit),
-		FP_I(replies_only) };
+	struct fp_value v[] = { FP_I(limit), FP_I(replies_only),
+		FP_I(thread_id ? thread_id : board_id) };
 	return read_posts(fp(f), thread_id ? SQL_LATEST_THREAD : board_id ?
-		SQL_LATEST_BOARD : SQL_LATEST, v, 4, limit, false, false, rows, n,
-		err);
+		SQL_LATEST_BOARD : SQL_LATEST, v, thread_id || board_id ? 3 : 2,
+		limit, false, false, rows, n, err);
 }
 
 static const char SQL_BY[] =
@@ -250,7 +251,7 @@ int fp_post_edits(struct sz_forum *f, int64_t post_id,
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_edit *e = fp_grow((void **)rows, n, sizeof(**rows),
+		struct sz_forum_edit *e = sz_forum_grow((void **)rows, n, sizeof(**rows),
 			1000);
 		if (e == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -398,7 +399,7 @@ int fp_reports_open(struct sz_forum *f, size_t limit,
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_report *x = fp_grow((void **)rows, n,
+		struct sz_forum_report *x = sz_forum_grow((void **)rows, n,
 			sizeof(**rows), limit);
 		if (x == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -473,7 +474,7 @@ int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 	*more = (size_t)PQntuples(res) > limit;
 	for (int i = 0; rc == 0 && i < PQntuples(res) && (size_t)i < limit;
 	     i++) {
-		struct sz_forum_log *l = fp_grow((void **)rows, n, sizeof(**rows),
+		struct sz_forum_log *l = sz_forum_grow((void **)rows, n, sizeof(**rows),
 			limit);
 		if (l == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");

@@ -14,69 +14,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
+#include "store/forum_backend.h"
 #include "store/postgres_forum_internal.h"
 
 #define EXPR_MAX 16384
 
-static bool word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		(c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
-/* 'w1' <-> 'w2':* ; 0 words appends nothing. */
-static int phrase(struct sz_buf *b, const char *s, bool prefix, int *words)
-{
-	size_t mark = b->len;
-	int rc = 0;
-	*words = 0;
-	for (const char *p = s; rc == 0 && p && *p;) {
-		while (*p && !word_byte((unsigned char)*p))
-			p++;
-		const char *st = p;
-		while (*p && word_byte((unsigned char)*p))
-			p++;
-		if (p == st)
-			continue;
-		rc = sz_buf_puts(b, *words ? " <-> '" : "('");
-		if (rc == 0)
-			rc = sz_buf_append(b, st, (size_t)(p - st));
-		if (rc == 0)
-			rc = sz_buf_puts(b, "'");
-		(*words)++;
-	}
-	if (rc == 0 && *words)
-		rc = sz_buf_puts(b, prefix ? ":*)" : ")");
-	if (rc != 0) {
-		b->len = mark;
-		if (b->data)
-			b->data[mark] = '\0';
-	}
-	return rc;
-}
+/* tsquery: each word quoted, the words of a phrase in a row (<->); :*
+ * makes the last word a prefix. */
+static const struct sz_forum_syntax tsquery = {
+	.open = "('", .between = "' <-> '", .close = "')",
+	.close_prefix = "':*)", .and_ = " & ", .or_ = " | ",
+};
 
 static int compile(const struct sz_forum_search *q, struct sz_buf *out)
 {
 	struct sz_buf pos, neg;
 	sz_buf_init(&pos, EXPR_MAX);
 	sz_buf_init(&neg, EXPR_MAX);
-	int rc = 0, w;
-	for (size_t i = 0; rc == 0 && i < q->nterms; i++) {
-		const struct sz_forum_term *t = &q->terms[i];
-		struct sz_buf *b = t->negated ? &neg : &pos;
-		size_t mark = b->len;
-		if (b->len)
-			rc = sz_buf_puts(b, t->negated || t->or_before ? " | " :
-				" & ");
-		if (rc == 0)
-			rc = phrase(b, t->words, t->prefix, &w);
-		if (rc == 0 && w == 0) {
-			b->len = mark;
-			if (b->data)
-				b->data[mark] = '\0';
-		}
-	}
+	int rc = sz_forum_terms(q, &tsquery, &pos, &neg);
 	if (rc == 0 && pos.len)
 		rc = sz_buf_printf(out, "(%s)", (const char *)pos.data);
 	if (rc == 0 && out->len == 0 && q->author_id == 0)
@@ -137,7 +92,7 @@ int fp_search(struct sz_forum *f, const struct sz_forum_search *q,
 			&rc, "searching", err);
 	}
 	for (int i = 0; res != NULL && rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_post *p = fp_grow((void **)&out->rows, &out->n,
+		struct sz_forum_post *p = sz_forum_grow((void **)&out->rows, &out->n,
 			sizeof(*out->rows), limit);
 		if (p == NULL || fp_post_read(res, i, p, true) != 0 ||
 		    (p->text = fp_dup(res, i, FP_POST_NCOLS)) == NULL)

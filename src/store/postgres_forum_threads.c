@@ -88,7 +88,7 @@ int fp_board_list(struct sz_forum *f, struct sz_forum_board **rows,
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_board *b = fp_grow((void **)rows, n,
+		struct sz_forum_board *b = sz_forum_grow((void **)rows, n,
 			sizeof(**rows), 1000);
 		if (b == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -233,7 +233,7 @@ static int read_threads(struct pg_forum *f, const char *sql,
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		struct sz_forum_thread *t = fp_grow((void **)&out->rows, &out->n,
+		struct sz_forum_thread *t = sz_forum_grow((void **)&out->rows, &out->n,
 			sizeof(*out->rows), max);
 		if (t == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -323,33 +323,18 @@ int fp_threads_page(struct sz_forum *f, const struct sz_forum_thread_query *q,
 		SQL_THREADS_OLDER, v, 6, q->limit + 1, out, err);
 	if (rc != 0)
 		return rc;
-	bool more = out->n > q->limit;
-	if (more)
-		out->n = q->limit;
-	if (newer) {
-		/* read oldest first: the page shows newest first */
-		for (size_t i = 0; i < out->n / 2; i++) {
-			struct sz_forum_thread tmp = out->rows[i];
-			out->rows[i] = out->rows[out->n - 1 - i];
-			out->rows[out->n - 1 - i] = tmp;
-		}
-		out->newer = more;
-		out->older = true;
-	} else {
-		out->older = more;
-		out->newer = q->from == SZ_FORUM_OLDER;
-	}
+	sz_forum_threads_settle(out, q);
 	return 0;
 }
 
+/* $1: how many, $2: the board. */
 static const char SQL_THREADS_NEW[] =
 	"SELECT " FP_THREAD_COLS FP_THREAD_FROM
-	" WHERE t.state = 0 AND $1::bigint = 0"
-	" ORDER BY t.created DESC, t.id DESC LIMIT $2::bigint";
+	" WHERE t.state = 0 ORDER BY t.created DESC, t.id DESC LIMIT $1::bigint";
 static const char SQL_THREADS_NEW_BOARD[] =
 	"SELECT " FP_THREAD_COLS FP_THREAD_FROM
-	" WHERE t.board_id = $1::bigint AND t.state = 0"
-	" ORDER BY t.created DESC, t.id DESC LIMIT $2::bigint";
+	" WHERE t.board_id = $2::bigint AND t.state = 0"
+	" ORDER BY t.created DESC, t.id DESC LIMIT $1::bigint";
 
 int fp_threads_new(struct sz_forum *f, int64_t board_id, size_t limit,
 	struct sz_forum_threads *out, struct sz_err *err)
@@ -357,9 +342,9 @@ int fp_threads_new(struct sz_forum *f, int64_t board_id, size_t limit,
 	memset(out, 0, sizeof(*out));
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(board_id), FP_I(limit) };
+	struct fp_value v[] = { FP_I(limit), FP_I(board_id) };
 	return read_threads(fp(f), board_id ? SQL_THREADS_NEW_BOARD :
-		SQL_THREADS_NEW, v, 2, limit, out, err);
+		SQL_THREADS_NEW, v, board_id ? 2 : 1, limit, out, err);
 }
 
 /* ---- moderating threads ------------------------------------------------ */

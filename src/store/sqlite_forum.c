@@ -113,18 +113,6 @@ char *fq_dup(sqlite3_stmt *st, int col)
 	return s;
 }
 
-void *fq_grow(void **rows, size_t *n, size_t size, size_t max)
-{
-	if (*n >= max)
-		return NULL;
-	char *more = realloc(*rows, (*n + 1) * size);
-	if (more == NULL)
-		return NULL;
-	*rows = more;
-	memset(more + *n * size, 0, size);
-	return more + (*n)++ * size;
-}
-
 void fq_bind(sqlite3_stmt *st, const struct fq_value *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
