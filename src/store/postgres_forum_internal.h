@@ -16,31 +16,13 @@
 #ifndef SZ_STORE_POSTGRES_FORUM_INTERNAL_H
 #define SZ_STORE_POSTGRES_FORUM_INTERNAL_H
 
-#include <libpq-fe.h>
-#include <pthread.h>
-
 #include "store/forum.h"
 #include "store/forum_backend.h"
-
-#define FP_CONNS 4            /* connections a process keeps */
-#define FP_STATEMENTS 96      /* statements a connection prepares */
-#define FP_PARAMS 16          /* parameters of one statement, at most */
-#define FP_RETRY 1            /* serialization failure or deadlock */
-#define FP_LOST 2             /* the connection to the server was lost */
-
-struct fp_conn {
-	PGconn *pg;
-	size_t n;
-	const char *sql[FP_STATEMENTS];   /* prepared as "s<index>" */
-	bool busy;
-};
+#include "store/postgres_pool.h"
 
 struct pg_forum {
 	struct sz_forum base;
-	struct fp_conn conns[FP_CONNS];
-	pthread_mutex_t mu;
-	pthread_cond_t free;
-	struct fp_conn *batch;    /* held by begin until commit */
+	struct pg_pool pool;
 };
 
 static inline struct pg_forum *fp(struct sz_forum *f)
@@ -48,63 +30,14 @@ static inline struct pg_forum *fp(struct sz_forum *f)
 	return (struct pg_forum *)f;
 }
 
+static inline struct pg_pool *fpool(struct sz_forum *f)
+{
+	return &fp(f)->pool;
+}
+
 /* postgres_forum_schema.c: the schema's steps, in order. */
 extern const char *const fp_migrations[];
 extern const size_t fp_nmigrations;
-
-/* A value bound to a parameter: a whole number, text (NULL is SQL NULL)
- * or bytes. */
-struct fp_value {
-	enum { FP_INT, FP_TEXT, FP_BYTES } kind;
-	int64_t i;
-	const char *s;
-	size_t len;
-};
-#define FP_I(x) ((struct fp_value){ FP_INT, (int64_t)(x), NULL, 0 })
-#define FP_S(x) ((struct fp_value){ FP_TEXT, 0, (x), 0 })
-#define FP_B(x, n) ((struct fp_value){ FP_BYTES, 0, (const char *)(x), (n) })
-
-/* Runs sql (a static string: the cache is keyed by its address) with
- * values on c, preparing it the first time.  Returns the result (free
- * with PQclear) or NULL with *rc set: FP_RETRY, SZ_E_EXISTS for a unique
- * violation, SZ_E_IO otherwise (err says what failed while doing what). */
-PGresult *fp_exec(struct fp_conn *c, const char *sql,
-	const struct fp_value *v, size_t n, int *rc, const char *what,
-	struct sz_err *err);
-/* The same, for statements whose rows are not needed; *changed (if not
- * NULL) is the number of rows changed. */
-int fp_run(struct fp_conn *c, const char *sql, const struct fp_value *v,
-	size_t n, int64_t *changed, const char *what, struct sz_err *err);
-/* The first column of the first row as a number; 0 if there is none. */
-int fp_int_of(struct fp_conn *c, const char *sql, const struct fp_value *v,
-	size_t n, int64_t *out, const char *what, struct sz_err *err);
-
-/* Columns of a result row. */
-int64_t fp_int(const PGresult *r, int row, int col);
-void fp_text(char *dst, size_t cap, const PGresult *r, int row, int col);
-char *fp_dup(const PGresult *r, int row, int col);   /* malloc'd */
-
-/* A connection from the pool (waiting while all are taken), given back
- * with fp_release.  One that lost its server is connected again first. */
-struct fp_conn *fp_acquire(struct pg_forum *f);
-void fp_release(struct pg_forum *f, struct fp_conn *c);
-
-/* Reading outside a transaction: one statement on a pooled connection. */
-PGresult *fp_read(struct pg_forum *f, const char *sql,
-	const struct fp_value *v, size_t n, int *rc, const char *what,
-	struct sz_err *err);
-
-/* Writing: runs fn inside one SERIALIZABLE transaction, committing if it
- * returns 0, rolling back otherwise; when fn or the commit returns
- * FP_RETRY the whole transaction is tried again (a bounded number of
- * times).  Inside a batch, fn joins it. */
-typedef int (*fp_tx_fn)(struct fp_conn *c, void *ctx, struct sz_err *err);
-int fp_transaction(struct pg_forum *f, fp_tx_fn fn, void *ctx,
-	struct sz_err *err);
-/* One statement in a transaction of its own; with missing set, one that
- * changes no row fails with SZ_E_NOT_FOUND saying missing. */
-int fp_write(struct pg_forum *f, const char *sql, const struct fp_value *v,
-	size_t n, const char *what, const char *missing, struct sz_err *err);
 
 /* Post and thread columns, as fp_post_read and fp_thread_read read them. */
 #define FP_POST_COLS "p.id, p.thread_id, t.title, p.position, p.created," \
@@ -182,9 +115,9 @@ int fp_thread_move(struct sz_forum *f, int64_t id, int64_t board_id,
 	struct sz_err *err);
 int fp_thread_merge(struct sz_forum *f, int64_t from, int64_t into,
 	struct sz_err *err);
-int fp_insert_post(struct fp_conn *c, const struct sz_forum_post_new *p,
+int fp_insert_post(struct pg_conn *c, const struct sz_forum_post_new *p,
 	int64_t thread_id, int64_t *id, int64_t *position, struct sz_err *err);
-int fp_thread_refresh(struct fp_conn *c, int64_t thread_id,
+int fp_thread_refresh(struct pg_conn *c, int64_t thread_id,
 	struct sz_err *err);
 
 /* postgres_forum_posts.c */

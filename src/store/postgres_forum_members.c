@@ -17,24 +17,24 @@
 static void member_read(const PGresult *r, int row, struct sz_forum_member *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->id = fp_int(r, row, 0);
-	fp_text(m->name, sizeof(m->name), r, row, 1);
-	fp_text(m->key, sizeof(m->key), r, row, 2);
-	fp_text(m->password_hash, sizeof(m->password_hash), r, row, 3);
-	m->role = (enum sz_forum_role)fp_int(r, row, 4);
-	fp_text(m->title, sizeof(m->title), r, row, 5);
-	fp_text(m->badge, sizeof(m->badge), r, row, 6);
-	fp_text(m->country, sizeof(m->country), r, row, 7);
-	fp_text(m->joined_day, sizeof(m->joined_day), r, row, 8);
-	m->state = (enum sz_forum_member_state)fp_int(r, row, 9);
-	m->banned = fp_int(r, row, 10) != 0;
-	m->silenced = fp_int(r, row, 11) != 0;
-	m->posts = fp_int(r, row, 12);
-	m->approved_posts = fp_int(r, row, 13);
-	m->likes_received = fp_int(r, row, 14);
-	m->likes_given = fp_int(r, row, 15);
-	m->posts_read = fp_int(r, row, 16);
-	m->threads_entered = fp_int(r, row, 17);
+	m->id = pg_int(r, row, 0);
+	pg_text(m->name, sizeof(m->name), r, row, 1);
+	pg_text(m->key, sizeof(m->key), r, row, 2);
+	pg_text(m->password_hash, sizeof(m->password_hash), r, row, 3);
+	m->role = (enum sz_forum_role)pg_int(r, row, 4);
+	pg_text(m->title, sizeof(m->title), r, row, 5);
+	pg_text(m->badge, sizeof(m->badge), r, row, 6);
+	pg_text(m->country, sizeof(m->country), r, row, 7);
+	pg_text(m->joined_day, sizeof(m->joined_day), r, row, 8);
+	m->state = (enum sz_forum_member_state)pg_int(r, row, 9);
+	m->banned = pg_int(r, row, 10) != 0;
+	m->silenced = pg_int(r, row, 11) != 0;
+	m->posts = pg_int(r, row, 12);
+	m->approved_posts = pg_int(r, row, 13);
+	m->likes_received = pg_int(r, row, 14);
+	m->likes_given = pg_int(r, row, 15);
+	m->posts_read = pg_int(r, row, 16);
+	m->threads_entered = pg_int(r, row, 17);
 }
 
 struct create_ctx {
@@ -55,29 +55,29 @@ static const char SQL_MEMBER_INSERT[] =
 	" $4::integer, $5::text, $6::text, $7::text, $8::text, $9::integer)"
 	" RETURNING id";
 
-static int create_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int create_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct create_ctx *x = ctx;
 	const struct sz_forum_member *m = x->m;
 	int64_t taken = 0, used = 0;
-	struct fp_value k[] = { FP_S(m->key) };
-	int rc = fp_int_of(c, SQL_KEY_TAKEN, k, 1, &taken, "checking a name",
+	struct pg_value k[] = { PG_S(m->key) };
+	int rc = pg_int_of(c, SQL_KEY_TAKEN, k, 1, &taken, "checking a name",
 		err);
 	if (rc == 0 && taken)
 		return sz_err_set(err, SZ_E_EXISTS, "that name is taken");
-	struct fp_value v[] = { FP_S(m->name), FP_S(m->key),
-		FP_S(m->password_hash), FP_I(m->role), FP_S(m->title),
-		FP_S(m->badge), FP_S(m->country), FP_S(m->joined_day),
-		FP_I(m->state) };
+	struct pg_value v[] = { PG_S(m->name), PG_S(m->key),
+		PG_S(m->password_hash), PG_I(m->role), PG_S(m->title),
+		PG_S(m->badge), PG_S(m->country), PG_S(m->joined_day),
+		PG_I(m->state) };
 	if (rc == 0)
-		rc = fp_int_of(c, SQL_MEMBER_INSERT, v, 9, &x->id,
+		rc = pg_int_of(c, SQL_MEMBER_INSERT, v, 9, &x->id,
 			"adding a member", err);
 	if (rc == SZ_E_EXISTS)
 		return sz_err_set(err, SZ_E_EXISTS, "that name is taken");
 	if (rc != 0 || x->invite == NULL)
 		return rc;
-	struct fp_value iv[] = { FP_B(x->invite, 32), FP_I(x->id) };
-	rc = fp_run(c, SQL_INVITE_USE, iv, 2, &used, "using an invitation",
+	struct pg_value iv[] = { PG_B(x->invite, 32), PG_I(x->id) };
+	rc = pg_run(c, SQL_INVITE_USE, iv, 2, &used, "using an invitation",
 		err);
 	if (rc == 0 && used == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "that invitation code is "
@@ -89,7 +89,7 @@ int fp_member_create(struct sz_forum *f, const struct sz_forum_member *m,
 	const uint8_t *invite, int64_t *id, struct sz_err *err)
 {
 	struct create_ctx x = { m, invite, 0 };
-	int rc = fp_transaction(fp(f), create_tx, &x, err);
+	int rc = pg_transaction(fpool(f), create_tx, &x, err);
 	if (rc == 0)
 		*id = x.id;
 	return rc;
@@ -97,12 +97,12 @@ int fp_member_create(struct sz_forum *f, const struct sz_forum_member *m,
 
 /* Reads one member by sql (one parameter); SZ_E_NOT_FOUND saying missing. */
 static int member_one(struct sz_forum *f, const char *sql,
-	struct fp_value v, struct sz_forum_member *m, const char *missing,
+	struct pg_value v, struct sz_forum_member *m, const char *missing,
 	struct sz_err *err)
 {
 	int rc;
 	memset(m, 0, sizeof(*m));
-	PGresult *res = fp_read(fp(f), sql, &v, 1, &rc, "reading a member",
+	PGresult *res = pg_read(fpool(f), sql, &v, 1, &rc, "reading a member",
 		err);
 	if (res == NULL)
 		return rc;
@@ -122,14 +122,14 @@ static const char SQL_MEMBER_FIND[] =
 int fp_member_get(struct sz_forum *f, int64_t id, struct sz_forum_member *m,
 	struct sz_err *err)
 {
-	return member_one(f, SQL_MEMBER_GET, FP_I(id), m, "no such member",
+	return member_one(f, SQL_MEMBER_GET, PG_I(id), m, "no such member",
 		err);
 }
 
 int fp_member_find(struct sz_forum *f, const char *key,
 	struct sz_forum_member *m, struct sz_err *err)
 {
-	return member_one(f, SQL_MEMBER_FIND, FP_S(key), m,
+	return member_one(f, SQL_MEMBER_FIND, PG_S(key), m,
 		"no member has that name", err);
 }
 
@@ -159,25 +159,25 @@ static const char SQL_DELETE[] =
 int fp_member_set_password(struct sz_forum *f, int64_t id, const char *hash,
 	struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id), FP_S(hash) };
-	return fp_write(fp(f), SQL_SET_PASSWORD, v, 2, "changing a password",
+	struct pg_value v[] = { PG_I(id), PG_S(hash) };
+	return pg_write(fpool(f), SQL_SET_PASSWORD, v, 2, "changing a password",
 		"no such member", err);
 }
 
 int fp_member_set_role(struct sz_forum *f, int64_t id,
 	enum sz_forum_role role, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id), FP_I(role) };
-	return fp_write(fp(f), SQL_SET_ROLE, v, 2, "changing a role",
+	struct pg_value v[] = { PG_I(id), PG_I(role) };
+	return pg_write(fpool(f), SQL_SET_ROLE, v, 2, "changing a role",
 		"no such member", err);
 }
 
 int fp_member_set_labels(struct sz_forum *f, int64_t id, const char *title,
 	const char *badge, const char *country, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id), FP_S(title), FP_S(badge),
-		FP_S(country) };
-	return fp_write(fp(f), SQL_SET_LABELS, v, 4, "changing a profile",
+	struct pg_value v[] = { PG_I(id), PG_S(title), PG_S(badge),
+		PG_S(country) };
+	return pg_write(fpool(f), SQL_SET_LABELS, v, 4, "changing a profile",
 		"no such member", err);
 }
 
@@ -186,23 +186,23 @@ int fp_member_set_state(struct sz_forum *f, int64_t id,
 {
 	if (state == SZ_MEMBER_DELETED)
 		return fp_member_delete(f, id, err);
-	struct fp_value v[] = { FP_I(id), FP_I(state) };
-	return fp_write(fp(f), SQL_SET_STATE, v, 2, "changing a member",
+	struct pg_value v[] = { PG_I(id), PG_I(state) };
+	return pg_write(fpool(f), SQL_SET_STATE, v, 2, "changing a member",
 		"no such member", err);
 }
 
 int fp_member_set_flags(struct sz_forum *f, int64_t id, bool banned,
 	bool silenced, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id), FP_I(banned), FP_I(silenced) };
-	return fp_write(fp(f), SQL_SET_FLAGS, v, 3, "changing a member",
+	struct pg_value v[] = { PG_I(id), PG_I(banned), PG_I(silenced) };
+	return pg_write(fpool(f), SQL_SET_FLAGS, v, 3, "changing a member",
 		"no such member", err);
 }
 
 int fp_member_delete(struct sz_forum *f, int64_t id, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id) };
-	return fp_write(fp(f), SQL_DELETE, v, 1, "deleting an account",
+	struct pg_value v[] = { PG_I(id) };
+	return pg_write(fpool(f), SQL_DELETE, v, 1, "deleting an account",
 		"no such member", err);
 }
 
@@ -219,8 +219,8 @@ int fp_member_list(struct sz_forum *f, bool pending, size_t limit,
 	int rc;
 	*rows = NULL;
 	*n = 0;
-	struct fp_value v[] = { FP_I(limit) };
-	PGresult *res = fp_read(fp(f), pending ? SQL_LIST_PENDING :
+	struct pg_value v[] = { PG_I(limit) };
+	PGresult *res = pg_read(fpool(f), pending ? SQL_LIST_PENDING :
 		SQL_LIST_STAFF, v, 1, &rc, "listing members", err);
 	if (res == NULL)
 		return rc;
@@ -254,16 +254,16 @@ int fp_member_read(struct sz_forum *f, int64_t member_id, int64_t thread_id,
 {
 	/* A page read again writes nothing: only progress is a change. */
 	int rc;
-	struct fp_value v[] = { FP_I(member_id), FP_I(thread_id), FP_I(upto) };
-	PGresult *res = fp_read(fp(f), SQL_READ_UPTO, v, 2, &rc,
+	struct pg_value v[] = { PG_I(member_id), PG_I(thread_id), PG_I(upto) };
+	PGresult *res = pg_read(fpool(f), SQL_READ_UPTO, v, 2, &rc,
 		"noting what was read", err);
 	if (res == NULL)
 		return rc;
-	bool seen = PQntuples(res) > 0 && fp_int(res, 0, 0) >= upto;
+	bool seen = PQntuples(res) > 0 && pg_int(res, 0, 0) >= upto;
 	PQclear(res);
 	if (seen)
 		return 0;
-	return fp_write(fp(f), SQL_READ, v, 3, "noting what was read", NULL,
+	return pg_write(fpool(f), SQL_READ, v, 3, "noting what was read", NULL,
 		err);
 }
 
@@ -274,15 +274,15 @@ static const char SQL_RESERVE[] =
 int fp_reserve(struct sz_forum *f, const char *key, const char *why,
 	struct sz_err *err)
 {
-	struct fp_value v[] = { FP_S(key), FP_S(why) };
-	return fp_write(fp(f), SQL_RESERVE, v, 2, "reserving a name", NULL, err);
+	struct pg_value v[] = { PG_S(key), PG_S(why) };
+	return pg_write(fpool(f), SQL_RESERVE, v, 2, "reserving a name", NULL, err);
 }
 
 int fp_key_taken(struct sz_forum *f, const char *key, struct sz_err *err)
 {
 	int rc;
-	struct fp_value v[] = { FP_S(key) };
-	PGresult *res = fp_read(fp(f), SQL_KEY_TAKEN, v, 1, &rc,
+	struct pg_value v[] = { PG_S(key) };
+	PGresult *res = pg_read(fpool(f), SQL_KEY_TAKEN, v, 1, &rc,
 		"checking a name", err);
 	if (res == NULL)
 		return rc;
@@ -297,13 +297,13 @@ static const char SQL_INVITE_ADD[] =
 int fp_invite_add(struct sz_forum *f, const uint8_t hash[32],
 	struct sz_err *err)
 {
-	struct fp_value v[] = { FP_B(hash, 32) };
-	return fp_write(fp(f), SQL_INVITE_ADD, v, 1, "adding an invitation",
+	struct pg_value v[] = { PG_B(hash, 32) };
+	return pg_write(fpool(f), SQL_INVITE_ADD, v, 1, "adding an invitation",
 		NULL, err);
 }
 
 struct budget_ctx {
-	struct fp_value v[4];
+	struct pg_value v[4];
 	bool spent;
 };
 
@@ -317,13 +317,13 @@ static const char SQL_BUDGET_FORGET[] =
 	"DELETE FROM budgets WHERE kind = $1::integer AND scope = $2::bigint"
 	" AND win < $3::bigint";
 
-static int budget_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int budget_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct budget_ctx *x = ctx;
-	int rc = fp_run(c, SQL_BUDGET_FORGET, x->v, 3, NULL, "counting", err);
+	int rc = pg_run(c, SQL_BUDGET_FORGET, x->v, 3, NULL, "counting", err);
 	if (rc != 0)
 		return rc;
-	PGresult *res = fp_exec(c, SQL_BUDGET_TAKE, x->v, 4, &rc, "counting",
+	PGresult *res = pg_exec(c, SQL_BUDGET_TAKE, x->v, 4, &rc, "counting",
 		err);
 	if (res == NULL)
 		return rc;
@@ -337,9 +337,9 @@ int fp_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
 {
 	if (limit <= 0)
 		return sz_err_set(err, SZ_E_LIMIT, "no uses allowed");
-	struct budget_ctx x = { { FP_I(kind), FP_I(scope), FP_I(window),
-		FP_I(limit) }, false };
-	int rc = fp_transaction(fp(f), budget_tx, &x, err);
+	struct budget_ctx x = { { PG_I(kind), PG_I(scope), PG_I(window),
+		PG_I(limit) }, false };
+	int rc = pg_transaction(fpool(f), budget_tx, &x, err);
 	if (rc == 0 && x.spent)
 		rc = sz_err_set(err, SZ_E_LIMIT, "the limit for now is reached");
 	return rc;

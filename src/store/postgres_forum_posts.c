@@ -20,12 +20,12 @@ struct add_ctx {
 static const char SQL_THREAD_OPEN[] =
 	"SELECT id FROM threads WHERE id = $1::bigint AND state IN (0, 1, 4)";
 
-static int add_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int add_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct add_ctx *x = ctx;
 	int64_t open = 0;
-	struct fp_value v[] = { FP_I(x->p->thread_id) };
-	int rc = fp_int_of(c, SQL_THREAD_OPEN, v, 1, &open, "adding a post",
+	struct pg_value v[] = { PG_I(x->p->thread_id) };
+	int rc = pg_int_of(c, SQL_THREAD_OPEN, v, 1, &open, "adding a post",
 		err);
 	if (rc == 0 && open == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such thread");
@@ -39,7 +39,7 @@ int fp_post_add(struct sz_forum *f, const struct sz_forum_post_new *p,
 	int64_t *id, int64_t *position, struct sz_err *err)
 {
 	struct add_ctx x = { p, 0, 0 };
-	int rc = fp_transaction(fp(f), add_tx, &x, err);
+	int rc = pg_transaction(fpool(f), add_tx, &x, err);
 	if (rc == 0) {
 		*id = x.id;
 		*position = x.position;
@@ -49,15 +49,15 @@ int fp_post_add(struct sz_forum *f, const struct sz_forum_post_new *p,
 
 /* Reads the posts a query returns (FP_POST_COLS, then: liked if
  * liked_col, source and text after it if source_cols). */
-static int read_posts(struct pg_forum *f, const char *sql,
-	const struct fp_value *v, size_t nv, size_t max, bool liked_col,
+static int read_posts(struct pg_pool *f, const char *sql,
+	const struct pg_value *v, size_t nv, size_t max, bool liked_col,
 	bool source_cols, struct sz_forum_post **rows, size_t *n,
 	struct sz_err *err)
 {
 	int rc;
 	*rows = NULL;
 	*n = 0;
-	PGresult *res = fp_read(f, sql, v, nv, &rc, "reading posts", err);
+	PGresult *res = pg_read(f, sql, v, nv, &rc, "reading posts", err);
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
@@ -69,9 +69,9 @@ static int read_posts(struct pg_forum *f, const char *sql,
 			break;
 		}
 		if (liked_col)
-			p->liked = fp_int(res, i, col++) != 0;
-		if (source_cols && ((p->source = fp_dup(res, i, col)) == NULL ||
-		    (p->text = fp_dup(res, i, col + 1)) == NULL))
+			p->liked = pg_int(res, i, col++) != 0;
+		if (source_cols && ((p->source = pg_dup(res, i, col)) == NULL ||
+		    (p->text = pg_dup(res, i, col + 1)) == NULL))
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	PQclear(res);
@@ -95,8 +95,8 @@ int fp_post_get(struct sz_forum *f, int64_t id, bool with_source,
 	memset(p, 0, sizeof(*p));
 	struct sz_forum_post *rows = NULL;
 	size_t n = 0;
-	struct fp_value v[] = { FP_I(id) };
-	int rc = read_posts(fp(f), with_source ? SQL_POST_GET :
+	struct pg_value v[] = { PG_I(id) };
+	int rc = read_posts(fpool(f), with_source ? SQL_POST_GET :
 		SQL_POST_GET_BARE, v, 1, 1, false, with_source, &rows, &n, err);
 	if (rc == 0 && n == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
@@ -131,9 +131,9 @@ int fp_posts_page(struct sz_forum *f, const struct sz_forum_post_query *q,
 	if (q->limit < 1 || q->limit > SZ_FORUM_PAGE_MAX || q->after < 0)
 		return sz_err_set(err, SZ_E_INVAL, "a page holds 1 to %d posts",
 			SZ_FORUM_PAGE_MAX);
-	struct fp_value v[] = { FP_I(q->thread_id), FP_I(q->after),
-		FP_I(q->limit), FP_I(q->viewer_id), FP_I(q->staff) };
-	return read_posts(fp(f), q->with_source ? SQL_PAGE_SOURCE : SQL_PAGE,
+	struct pg_value v[] = { PG_I(q->thread_id), PG_I(q->after),
+		PG_I(q->limit), PG_I(q->viewer_id), PG_I(q->staff) };
+	return read_posts(fpool(f), q->with_source ? SQL_PAGE_SOURCE : SQL_PAGE,
 		v, 5, q->limit, true, q->with_source, rows, n, err);
 }
 
@@ -160,9 +160,9 @@ int fp_posts_latest(struct sz_forum *f, int64_t board_id, int64_t thread_id,
 {
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(limit), FP_I(replies_only),
-		FP_I(thread_id ? thread_id : board_id) };
-	return read_posts(fp(f), thread_id ? SQL_LATEST_THREAD : board_id ?
+	struct pg_value v[] = { PG_I(limit), PG_I(replies_only),
+		PG_I(thread_id ? thread_id : board_id) };
+	return read_posts(fpool(f), thread_id ? SQL_LATEST_THREAD : board_id ?
 		SQL_LATEST_BOARD : SQL_LATEST, v, thread_id || board_id ? 3 : 2,
 		limit, false, false, rows, n, err);
 }
@@ -178,9 +178,9 @@ int fp_posts_by(struct sz_forum *f, int64_t author_id, int64_t before,
 {
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(author_id),
-		FP_I(before > 0 ? before : INT64_MAX), FP_I(limit) };
-	return read_posts(fp(f), SQL_BY, v, 3, limit, false, false, rows, n,
+	struct pg_value v[] = { PG_I(author_id),
+		PG_I(before > 0 ? before : INT64_MAX), PG_I(limit) };
+	return read_posts(fpool(f), SQL_BY, v, 3, limit, false, false, rows, n,
 		err);
 }
 
@@ -193,8 +193,8 @@ int fp_posts_pending(struct sz_forum *f, size_t limit,
 {
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(limit) };
-	return read_posts(fp(f), SQL_PENDING, v, 1, limit, false, false, rows,
+	struct pg_value v[] = { PG_I(limit) };
+	return read_posts(fpool(f), SQL_PENDING, v, 1, limit, false, false, rows,
 		n, err);
 }
 
@@ -211,20 +211,20 @@ static const char SQL_EDIT[] =
 	"UPDATE posts SET source = $2::text, html = $3::text, text = $4::text,"
 	" edited = $5::bigint, edits = edits + 1 WHERE id = $1::bigint";
 
-static int edit_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int edit_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct edit_ctx *x = ctx;
 	int64_t kept = 0;
-	struct fp_value old[] = { FP_I(x->id), FP_I(x->at), FP_S(x->editor) };
-	int rc = fp_run(c, SQL_KEEP_OLD, old, 3, &kept,
+	struct pg_value old[] = { PG_I(x->id), PG_I(x->at), PG_S(x->editor) };
+	int rc = pg_run(c, SQL_KEEP_OLD, old, 3, &kept,
 		"keeping a post's history", err);
 	if (rc == 0 && kept == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
 	if (rc != 0)
 		return rc;
-	struct fp_value v[] = { FP_I(x->id), FP_S(x->source), FP_S(x->html),
-		FP_S(x->text), FP_I(x->at) };
-	return fp_run(c, SQL_EDIT, v, 5, NULL, "editing a post", err);
+	struct pg_value v[] = { PG_I(x->id), PG_S(x->source), PG_S(x->html),
+		PG_S(x->text), PG_I(x->at) };
+	return pg_run(c, SQL_EDIT, v, 5, NULL, "editing a post", err);
 }
 
 int fp_post_edit(struct sz_forum *f, int64_t id, const char *editor,
@@ -232,7 +232,7 @@ int fp_post_edit(struct sz_forum *f, int64_t id, const char *editor,
 	struct sz_err *err)
 {
 	struct edit_ctx x = { id, at, editor, source, html, text };
-	return fp_transaction(fp(f), edit_tx, &x, err);
+	return pg_transaction(fpool(f), edit_tx, &x, err);
 }
 
 static const char SQL_EDITS[] =
@@ -245,8 +245,8 @@ int fp_post_edits(struct sz_forum *f, int64_t post_id,
 	int rc;
 	*rows = NULL;
 	*n = 0;
-	struct fp_value v[] = { FP_I(post_id) };
-	PGresult *res = fp_read(fp(f), SQL_EDITS, v, 1, &rc,
+	struct pg_value v[] = { PG_I(post_id) };
+	PGresult *res = pg_read(fpool(f), SQL_EDITS, v, 1, &rc,
 		"reading a post's history", err);
 	if (res == NULL)
 		return rc;
@@ -257,11 +257,11 @@ int fp_post_edits(struct sz_forum *f, int64_t post_id,
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 			break;
 		}
-		e->id = fp_int(res, i, 0);
-		e->post_id = fp_int(res, i, 1);
-		e->at = fp_int(res, i, 2);
-		fp_text(e->editor, sizeof(e->editor), res, i, 3);
-		if ((e->source = fp_dup(res, i, 4)) == NULL)
+		e->id = pg_int(res, i, 0);
+		e->post_id = pg_int(res, i, 1);
+		e->at = pg_int(res, i, 2);
+		pg_text(e->editor, sizeof(e->editor), res, i, 3);
+		if ((e->source = pg_dup(res, i, 4)) == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	PQclear(res);
@@ -282,12 +282,12 @@ static const char SQL_POST_STATE[] =
 	"UPDATE posts SET state = $2::integer WHERE id = $1::bigint"
 	" RETURNING thread_id";
 
-static int state_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int state_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct state_ctx *x = ctx;
 	int64_t thread = 0;
-	struct fp_value v[] = { FP_I(x->id), FP_I(x->state) };
-	int rc = fp_int_of(c, SQL_POST_STATE, v, 2, &thread, "changing a post",
+	struct pg_value v[] = { PG_I(x->id), PG_I(x->state) };
+	int rc = pg_int_of(c, SQL_POST_STATE, v, 2, &thread, "changing a post",
 		err);
 	if (rc == 0 && thread == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
@@ -300,7 +300,7 @@ int fp_post_set_state(struct sz_forum *f, int64_t id,
 	enum sz_forum_post_state state, struct sz_err *err)
 {
 	struct state_ctx x = { id, state };
-	return fp_transaction(fp(f), state_tx, &x, err);
+	return pg_transaction(fpool(f), state_tx, &x, err);
 }
 
 struct like_ctx {
@@ -317,17 +317,17 @@ static const char SQL_UNLIKE[] =
 static const char SQL_VISIBLE[] =
 	"SELECT 1 FROM posts WHERE id = $1::bigint AND state = 0";
 
-static int like_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int like_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct like_ctx *x = ctx;
 	int64_t visible = 0;
-	struct fp_value v[] = { FP_I(x->post), FP_I(x->member) };
-	int rc = fp_int_of(c, SQL_VISIBLE, v, 1, &visible, "liking a post",
+	struct pg_value v[] = { PG_I(x->post), PG_I(x->member) };
+	int rc = pg_int_of(c, SQL_VISIBLE, v, 1, &visible, "liking a post",
 		err);
 	if (rc == 0 && visible == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
 	if (rc == 0)
-		rc = fp_run(c, x->on ? SQL_LIKE : SQL_UNLIKE, v, 2, NULL,
+		rc = pg_run(c, x->on ? SQL_LIKE : SQL_UNLIKE, v, 2, NULL,
 			"liking a post", err);
 	return rc;
 }
@@ -336,7 +336,7 @@ int fp_like(struct sz_forum *f, int64_t post_id, int64_t member_id, bool on,
 	struct sz_err *err)
 {
 	struct like_ctx x = { post_id, member_id, on };
-	return fp_transaction(fp(f), like_tx, &x, err);
+	return pg_transaction(fpool(f), like_tx, &x, err);
 }
 
 /* ---- reports and the log ----------------------------------------------- */
@@ -352,18 +352,18 @@ static const char SQL_REPORT_ADD[] =
 	"INSERT INTO reports (post_id, reporter_id, reason, at)"
 	" VALUES ($1::bigint, $2::bigint, $3::text, $4::bigint)";
 
-static int report_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int report_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct report_ctx *x = ctx;
 	int64_t exists = 0;
-	struct fp_value v[] = { FP_I(x->post), FP_I(x->reporter),
-		FP_S(x->reason), FP_I(x->at) };
-	int rc = fp_int_of(c, SQL_POST_EXISTS, v, 1, &exists,
+	struct pg_value v[] = { PG_I(x->post), PG_I(x->reporter),
+		PG_S(x->reason), PG_I(x->at) };
+	int rc = pg_int_of(c, SQL_POST_EXISTS, v, 1, &exists,
 		"reporting a post", err);
 	if (rc == 0 && exists == 0)
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
 	if (rc == 0)
-		rc = fp_run(c, SQL_REPORT_ADD, v, 4, NULL, "reporting a post",
+		rc = pg_run(c, SQL_REPORT_ADD, v, 4, NULL, "reporting a post",
 			err);
 	if (rc == SZ_E_EXISTS)
 		rc = sz_err_set(err, SZ_E_EXISTS, "you have reported this post "
@@ -375,7 +375,7 @@ int fp_report_add(struct sz_forum *f, int64_t post_id, int64_t reporter_id,
 	const char *reason, int64_t at, struct sz_err *err)
 {
 	struct report_ctx x = { post_id, reporter_id, at, reason };
-	return fp_transaction(fp(f), report_tx, &x, err);
+	return pg_transaction(fpool(f), report_tx, &x, err);
 }
 
 static const char SQL_REPORTS_OPEN[] =
@@ -393,8 +393,8 @@ int fp_reports_open(struct sz_forum *f, size_t limit,
 	*n = 0;
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(limit) };
-	PGresult *res = fp_read(fp(f), SQL_REPORTS_OPEN, v, 1, &rc,
+	struct pg_value v[] = { PG_I(limit) };
+	PGresult *res = pg_read(fpool(f), SQL_REPORTS_OPEN, v, 1, &rc,
 		"reading reports", err);
 	if (res == NULL)
 		return rc;
@@ -405,16 +405,16 @@ int fp_reports_open(struct sz_forum *f, size_t limit,
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 			break;
 		}
-		x->id = fp_int(res, i, 0);
-		x->post_id = fp_int(res, i, 1);
-		x->thread_id = fp_int(res, i, 2);
-		fp_text(x->thread_title, sizeof(x->thread_title), res, i, 3);
-		x->reporter_id = fp_int(res, i, 4);
-		fp_text(x->reporter, sizeof(x->reporter), res, i, 5);
-		fp_text(x->reason, sizeof(x->reason), res, i, 6);
-		x->at = fp_int(res, i, 7);
-		x->open = fp_int(res, i, 8) != 0;
-		fp_text(x->resolved_by, sizeof(x->resolved_by), res, i, 9);
+		x->id = pg_int(res, i, 0);
+		x->post_id = pg_int(res, i, 1);
+		x->thread_id = pg_int(res, i, 2);
+		pg_text(x->thread_title, sizeof(x->thread_title), res, i, 3);
+		x->reporter_id = pg_int(res, i, 4);
+		pg_text(x->reporter, sizeof(x->reporter), res, i, 5);
+		pg_text(x->reason, sizeof(x->reason), res, i, 6);
+		x->at = pg_int(res, i, 7);
+		x->open = pg_int(res, i, 8) != 0;
+		pg_text(x->resolved_by, sizeof(x->resolved_by), res, i, 9);
 	}
 	PQclear(res);
 	if (rc != 0) {
@@ -432,8 +432,8 @@ static const char SQL_RESOLVE[] =
 int fp_reports_resolve(struct sz_forum *f, int64_t post_id, const char *by,
 	struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(post_id), FP_S(by) };
-	return fp_write(fp(f), SQL_RESOLVE, v, 2, "closing reports", NULL, err);
+	struct pg_value v[] = { PG_I(post_id), PG_S(by) };
+	return pg_write(fpool(f), SQL_RESOLVE, v, 2, "closing reports", NULL, err);
 }
 
 static const char SQL_LOG_ADD[] =
@@ -444,10 +444,10 @@ static const char SQL_LOG_ADD[] =
 int fp_log_add(struct sz_forum *f, const struct sz_forum_log *l,
 	struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(l->at), FP_S(l->actor), FP_S(l->action),
-		FP_I(l->target), FP_I(l->target_id), FP_S(l->about),
-		FP_S(l->reason) };
-	return fp_write(fp(f), SQL_LOG_ADD, v, 7, "writing the moderation log",
+	struct pg_value v[] = { PG_I(l->at), PG_S(l->actor), PG_S(l->action),
+		PG_I(l->target), PG_I(l->target_id), PG_S(l->about),
+		PG_S(l->reason) };
+	return pg_write(fpool(f), SQL_LOG_ADD, v, 7, "writing the moderation log",
 		NULL, err);
 }
 
@@ -465,9 +465,9 @@ int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 	if (limit < 1 || limit > SZ_FORUM_PAGE_MAX)
 		return sz_err_set(err, SZ_E_INVAL, "a page holds 1 to %d lines",
 			SZ_FORUM_PAGE_MAX);
-	struct fp_value v[] = { FP_I(before > 0 ? before : INT64_MAX),
-		FP_I(limit + 1) };
-	PGresult *res = fp_read(fp(f), SQL_LOG_PAGE, v, 2, &rc,
+	struct pg_value v[] = { PG_I(before > 0 ? before : INT64_MAX),
+		PG_I(limit + 1) };
+	PGresult *res = pg_read(fpool(f), SQL_LOG_PAGE, v, 2, &rc,
 		"reading the moderation log", err);
 	if (res == NULL)
 		return rc;
@@ -480,14 +480,14 @@ int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 			break;
 		}
-		l->id = fp_int(res, i, 0);
-		l->at = fp_int(res, i, 1);
-		fp_text(l->actor, sizeof(l->actor), res, i, 2);
-		fp_text(l->action, sizeof(l->action), res, i, 3);
-		l->target = (enum sz_forum_target)fp_int(res, i, 4);
-		l->target_id = fp_int(res, i, 5);
-		fp_text(l->about, sizeof(l->about), res, i, 6);
-		fp_text(l->reason, sizeof(l->reason), res, i, 7);
+		l->id = pg_int(res, i, 0);
+		l->at = pg_int(res, i, 1);
+		pg_text(l->actor, sizeof(l->actor), res, i, 2);
+		pg_text(l->action, sizeof(l->action), res, i, 3);
+		l->target = (enum sz_forum_target)pg_int(res, i, 4);
+		l->target_id = pg_int(res, i, 5);
+		pg_text(l->about, sizeof(l->about), res, i, 6);
+		pg_text(l->reason, sizeof(l->reason), res, i, 7);
 	}
 	PQclear(res);
 	if (rc != 0) {

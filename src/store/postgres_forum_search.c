@@ -81,21 +81,21 @@ int fp_search(struct sz_forum *f, const struct sz_forum_search *q,
 	}
 	int rc;
 	const char *text = expr.data ? (const char *)expr.data : "";
-	struct fp_value v[] = { FP_S(text), FP_I(q->author_id), FP_I(limit),
-		FP_I(offset), FP_S(HEADLINE) };
-	PGresult *res = fp_read(fp(f), SQL_COUNT, v, 2, &rc, "searching", err);
+	struct pg_value v[] = { PG_S(text), PG_I(q->author_id), PG_I(limit),
+		PG_I(offset), PG_S(HEADLINE) };
+	PGresult *res = pg_read(fpool(f), SQL_COUNT, v, 2, &rc, "searching", err);
 	if (res != NULL) {
-		out->total = PQntuples(res) > 0 ? fp_int(res, 0, 0) : 0;
+		out->total = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
 		PQclear(res);
 		out->ranked = out->total <= SZ_FORUM_RANK_MAX;
-		res = fp_read(fp(f), out->ranked ? SQL_RANKED : SQL_NEWEST, v, 5,
+		res = pg_read(fpool(f), out->ranked ? SQL_RANKED : SQL_NEWEST, v, 5,
 			&rc, "searching", err);
 	}
 	for (int i = 0; res != NULL && rc == 0 && i < PQntuples(res); i++) {
 		struct sz_forum_post *p = sz_forum_grow((void **)&out->rows, &out->n,
 			sizeof(*out->rows), limit);
 		if (p == NULL || fp_post_read(res, i, p, true) != 0 ||
-		    (p->text = fp_dup(res, i, FP_POST_NCOLS)) == NULL)
+		    (p->text = pg_dup(res, i, FP_POST_NCOLS)) == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	PQclear(res);
@@ -113,14 +113,14 @@ int fp_totals(struct sz_forum *f, struct sz_forum_totals *t,
 {
 	int rc;
 	memset(t, 0, sizeof(*t));
-	PGresult *res = fp_read(fp(f), SQL_TOTALS, NULL, 0, &rc,
+	PGresult *res = pg_read(fpool(f), SQL_TOTALS, NULL, 0, &rc,
 		"reading its totals", err);
 	if (res == NULL)
 		return rc;
 	if (PQntuples(res) > 0) {
-		t->members = fp_int(res, 0, 0);
-		t->threads = fp_int(res, 0, 1);
-		t->posts = fp_int(res, 0, 2);
+		t->members = pg_int(res, 0, 0);
+		t->threads = pg_int(res, 0, 1);
+		t->posts = pg_int(res, 0, 2);
 	} else {
 		rc = sz_err_set(err, SZ_E_IO, "the forum has no totals");
 	}

@@ -16,13 +16,13 @@
 static void board_read(const PGresult *r, int row, struct sz_forum_board *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->id = fp_int(r, row, 0);
-	fp_text(b->name, sizeof(b->name), r, row, 1);
-	fp_text(b->about, sizeof(b->about), r, row, 2);
-	b->position = fp_int(r, row, 3);
-	b->archive = fp_int(r, row, 4) != 0;
-	b->threads = fp_int(r, row, 5);
-	b->posts = fp_int(r, row, 6);
+	b->id = pg_int(r, row, 0);
+	pg_text(b->name, sizeof(b->name), r, row, 1);
+	pg_text(b->about, sizeof(b->about), r, row, 2);
+	b->position = pg_int(r, row, 3);
+	b->archive = pg_int(r, row, 4) != 0;
+	b->threads = pg_int(r, row, 5);
+	b->posts = pg_int(r, row, 6);
 }
 
 /* ---- boards ------------------------------------------------------------ */
@@ -36,11 +36,11 @@ static const char SQL_BOARD_ADD[] =
 	"INSERT INTO boards (name, about, position) VALUES ($1::text, $2::text,"
 	" (SELECT coalesce(max(position), 0) + 1 FROM boards)) RETURNING id";
 
-static int board_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int board_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct board_ctx *x = ctx;
-	struct fp_value v[] = { FP_S(x->name), FP_S(x->about ? x->about : "") };
-	return fp_int_of(c, SQL_BOARD_ADD, v, 2, &x->id, "creating a board",
+	struct pg_value v[] = { PG_S(x->name), PG_S(x->about ? x->about : "") };
+	return pg_int_of(c, SQL_BOARD_ADD, v, 2, &x->id, "creating a board",
 		err);
 }
 
@@ -48,7 +48,7 @@ int fp_board_create(struct sz_forum *f, const char *name, const char *about,
 	int64_t *id, struct sz_err *err)
 {
 	struct board_ctx x = { name, about, 0 };
-	int rc = fp_transaction(fp(f), board_tx, &x, err);
+	int rc = pg_transaction(fpool(f), board_tx, &x, err);
 	if (rc == 0)
 		*id = x.id;
 	return rc;
@@ -64,8 +64,8 @@ int fp_board_get(struct sz_forum *f, int64_t id, struct sz_forum_board *b,
 {
 	int rc;
 	memset(b, 0, sizeof(*b));
-	struct fp_value v[] = { FP_I(id) };
-	PGresult *res = fp_read(fp(f), SQL_BOARD_GET, v, 1, &rc,
+	struct pg_value v[] = { PG_I(id) };
+	PGresult *res = pg_read(fpool(f), SQL_BOARD_GET, v, 1, &rc,
 		"reading a board", err);
 	if (res == NULL)
 		return rc;
@@ -83,7 +83,7 @@ int fp_board_list(struct sz_forum *f, struct sz_forum_board **rows,
 	int rc;
 	*rows = NULL;
 	*n = 0;
-	PGresult *res = fp_read(fp(f), SQL_BOARD_LIST, NULL, 0, &rc,
+	PGresult *res = pg_read(fpool(f), SQL_BOARD_LIST, NULL, 0, &rc,
 		"listing boards", err);
 	if (res == NULL)
 		return rc;
@@ -115,12 +115,12 @@ static const char SQL_POST_INSERT[] =
 	" $3::bigint, $4::bigint, $5::bigint, $6::integer, $7::bigint, $8::text,"
 	" $9::text, $10::text) RETURNING id";
 
-int fp_insert_post(struct fp_conn *c, const struct sz_forum_post_new *p,
+int fp_insert_post(struct pg_conn *c, const struct sz_forum_post_new *p,
 	int64_t thread_id, int64_t *id, int64_t *position, struct sz_err *err)
 {
 	int rc;
-	struct fp_value t[] = { FP_I(thread_id) };
-	PGresult *res = fp_exec(c, SQL_NEXT_POSITION, t, 1, &rc,
+	struct pg_value t[] = { PG_I(thread_id) };
+	PGresult *res = pg_exec(c, SQL_NEXT_POSITION, t, 1, &rc,
 		"adding a post", err);
 	if (res == NULL)
 		return rc;
@@ -128,12 +128,12 @@ int fp_insert_post(struct fp_conn *c, const struct sz_forum_post_new *p,
 		PQclear(res);
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no such thread");
 	}
-	int64_t pos = fp_int(res, 0, 0), board = fp_int(res, 0, 1);
+	int64_t pos = pg_int(res, 0, 0), board = pg_int(res, 0, 1);
 	PQclear(res);
-	struct fp_value v[] = { FP_I(thread_id), FP_I(board), FP_I(pos),
-		FP_I(p->author_id), FP_I(p->created), FP_I(p->state),
-		FP_I(p->quote_of), FP_S(p->source), FP_S(p->html), FP_S(p->text) };
-	rc = fp_int_of(c, SQL_POST_INSERT, v, 10, id, "adding a post", err);
+	struct pg_value v[] = { PG_I(thread_id), PG_I(board), PG_I(pos),
+		PG_I(p->author_id), PG_I(p->created), PG_I(p->state),
+		PG_I(p->quote_of), PG_S(p->source), PG_S(p->html), PG_S(p->text) };
+	rc = pg_int_of(c, SQL_POST_INSERT, v, 10, id, "adding a post", err);
 	if (rc == 0)
 		*position = pos;
 	return rc;
@@ -163,21 +163,21 @@ struct thread_ctx {
 	int64_t thread_id, post_id;
 };
 
-static int thread_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int thread_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct thread_ctx *x = ctx;
 	const struct sz_forum_thread_new *t = x->t;
 	int64_t board = 0, existing = 0, pos = 0;
 	int rc;
 	if (t->board_id == 0) {
-		rc = fp_run(c, SQL_ARCHIVE_BOARD_MAKE, NULL, 0, NULL,
+		rc = pg_run(c, SQL_ARCHIVE_BOARD_MAKE, NULL, 0, NULL,
 			"making the archive's board", err);
 		if (rc == 0)
-			rc = fp_int_of(c, SQL_ARCHIVE_BOARD, NULL, 0, &board,
+			rc = pg_int_of(c, SQL_ARCHIVE_BOARD, NULL, 0, &board,
 				"finding the archive's board", err);
 	} else {
-		struct fp_value v[] = { FP_I(t->board_id) };
-		rc = fp_int_of(c, SQL_BOARD_EXISTS, v, 1, &board,
+		struct pg_value v[] = { PG_I(t->board_id) };
+		rc = pg_int_of(c, SQL_BOARD_EXISTS, v, 1, &board,
 			"finding a board", err);
 	}
 	if (rc != 0)
@@ -185,8 +185,8 @@ static int thread_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
 	if (board == 0)
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no such board");
 	if (t->subject != SZ_SUBJECT_NONE) {
-		struct fp_value v[] = { FP_I(t->subject), FP_I(t->subject_id) };
-		rc = fp_int_of(c, SQL_SUBJECT_THREAD, v, 2, &existing,
+		struct pg_value v[] = { PG_I(t->subject), PG_I(t->subject_id) };
+		rc = pg_int_of(c, SQL_SUBJECT_THREAD, v, 2, &existing,
 			"finding a discussion", err);
 		if (rc != 0)
 			return rc;
@@ -197,12 +197,12 @@ static int thread_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
 		}
 	}
 	const struct sz_forum_post_new *p = x->first;
-	struct fp_value v[] = { FP_I(board), FP_I(t->subject),
-		FP_I(t->subject_id), FP_S(t->title), FP_I(p->author_id),
-		FP_I(p->created), FP_I(p->created),
-		FP_I(p->state == SZ_POST_VISIBLE ? SZ_THREAD_VISIBLE :
+	struct pg_value v[] = { PG_I(board), PG_I(t->subject),
+		PG_I(t->subject_id), PG_S(t->title), PG_I(p->author_id),
+		PG_I(p->created), PG_I(p->created),
+		PG_I(p->state == SZ_POST_VISIBLE ? SZ_THREAD_VISIBLE :
 			SZ_THREAD_PENDING) };
-	rc = fp_int_of(c, SQL_THREAD_INSERT, v, 8, &x->thread_id,
+	rc = pg_int_of(c, SQL_THREAD_INSERT, v, 8, &x->thread_id,
 		"creating a thread", err);
 	if (rc != 0)
 		return rc;
@@ -214,7 +214,7 @@ int fp_thread_create(struct sz_forum *f, const struct sz_forum_thread_new *t,
 	int64_t *post_id, struct sz_err *err)
 {
 	struct thread_ctx x = { t, first, 0, 0 };
-	int rc = fp_transaction(fp(f), thread_tx, &x, err);
+	int rc = pg_transaction(fpool(f), thread_tx, &x, err);
 	*thread_id = x.thread_id;   /* the existing one, with SZ_E_EXISTS */
 	if (rc == 0)
 		*post_id = x.post_id;
@@ -224,12 +224,12 @@ int fp_thread_create(struct sz_forum *f, const struct sz_forum_thread_new *t,
 /* ---- reading threads --------------------------------------------------- */
 
 /* Reads up to max threads of a query into out->rows. */
-static int read_threads(struct pg_forum *f, const char *sql,
-	const struct fp_value *v, size_t nv, size_t max,
+static int read_threads(struct pg_pool *f, const char *sql,
+	const struct pg_value *v, size_t nv, size_t max,
 	struct sz_forum_threads *out, struct sz_err *err)
 {
 	int rc;
-	PGresult *res = fp_read(f, sql, v, nv, &rc, "listing threads", err);
+	PGresult *res = pg_read(f, sql, v, nv, &rc, "listing threads", err);
 	if (res == NULL)
 		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
@@ -257,11 +257,11 @@ static const char SQL_THREAD_SUBJECT[] =
 	" AND t.state <> 2";
 
 static int thread_one(struct sz_forum *f, const char *sql,
-	const struct fp_value *v, size_t nv, struct sz_forum_thread *t,
+	const struct pg_value *v, size_t nv, struct sz_forum_thread *t,
 	const char *missing, struct sz_err *err)
 {
 	struct sz_forum_threads one = { 0 };
-	int rc = read_threads(fp(f), sql, v, nv, 1, &one, err);
+	int rc = read_threads(fpool(f), sql, v, nv, 1, &one, err);
 	memset(t, 0, sizeof(*t));
 	if (rc == 0 && one.n == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "%s", missing);
@@ -274,7 +274,7 @@ static int thread_one(struct sz_forum *f, const char *sql,
 int fp_thread_get(struct sz_forum *f, int64_t id, struct sz_forum_thread *t,
 	struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id) };
+	struct pg_value v[] = { PG_I(id) };
 	return thread_one(f, SQL_THREAD_GET, v, 1, t, "no such thread", err);
 }
 
@@ -283,7 +283,7 @@ int fp_thread_get(struct sz_forum *f, int64_t id, struct sz_forum_thread *t,
 int fp_thread_of_subject(struct sz_forum *f, enum sz_forum_subject subject,
 	int64_t subject_id, struct sz_forum_thread *t, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(subject), FP_I(subject_id) };
+	struct pg_value v[] = { PG_I(subject), PG_I(subject_id) };
 	int rc = thread_one(f, SQL_THREAD_SUBJECT, v, 2, t, "no discussion yet",
 		err);
 	/* A merged discussion goes on where it was merged into. */
@@ -317,9 +317,9 @@ int fp_threads_page(struct sz_forum *f, const struct sz_forum_thread_query *q,
 	struct sz_forum_key key = q->key;
 	if (q->from == SZ_FORUM_FIRST)
 		key.at = key.id = INT64_MAX;
-	struct fp_value v[] = { FP_I(q->board_id), FP_I(q->sticky),
-		FP_I(q->staff), FP_I(key.at), FP_I(key.id), FP_I(q->limit + 1) };
-	int rc = read_threads(fp(f), newer ? SQL_THREADS_NEWER :
+	struct pg_value v[] = { PG_I(q->board_id), PG_I(q->sticky),
+		PG_I(q->staff), PG_I(key.at), PG_I(key.id), PG_I(q->limit + 1) };
+	int rc = read_threads(fpool(f), newer ? SQL_THREADS_NEWER :
 		SQL_THREADS_OLDER, v, 6, q->limit + 1, out, err);
 	if (rc != 0)
 		return rc;
@@ -342,8 +342,8 @@ int fp_threads_new(struct sz_forum *f, int64_t board_id, size_t limit,
 	memset(out, 0, sizeof(*out));
 	if (limit > SZ_FORUM_PAGE_MAX)
 		limit = SZ_FORUM_PAGE_MAX;
-	struct fp_value v[] = { FP_I(limit), FP_I(board_id) };
-	return read_threads(fp(f), board_id ? SQL_THREADS_NEW_BOARD :
+	struct pg_value v[] = { PG_I(limit), PG_I(board_id) };
+	return read_threads(fpool(f), board_id ? SQL_THREADS_NEW_BOARD :
 		SQL_THREADS_NEW, v, board_id ? 2 : 1, limit, out, err);
 }
 
@@ -358,16 +358,16 @@ static const char SQL_THREAD_STATE[] =
 int fp_thread_set_flags(struct sz_forum *f, int64_t id, bool sticky,
 	bool locked, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id), FP_I(sticky), FP_I(locked) };
-	return fp_write(fp(f), SQL_THREAD_FLAGS, v, 3, "changing a thread",
+	struct pg_value v[] = { PG_I(id), PG_I(sticky), PG_I(locked) };
+	return pg_write(fpool(f), SQL_THREAD_FLAGS, v, 3, "changing a thread",
 		"no such thread", err);
 }
 
 int fp_thread_set_state(struct sz_forum *f, int64_t id,
 	enum sz_forum_thread_state state, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(id), FP_I(state) };
-	int rc = fp_write(fp(f), SQL_THREAD_STATE, v, 2, "changing a thread",
+	struct pg_value v[] = { PG_I(id), PG_I(state) };
+	int rc = pg_write(fpool(f), SQL_THREAD_STATE, v, 2, "changing a thread",
 		"no such thread", err);
 	if (rc == SZ_E_EXISTS)
 		rc = sz_err_set(err, SZ_E_EXISTS, "what this thread discussed has "
@@ -382,19 +382,19 @@ struct move_ctx {
 static const char SQL_THREAD_MOVE[] =
 	"UPDATE threads SET board_id = $2::bigint WHERE id = $1::bigint";
 
-static int move_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int move_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct move_ctx *x = ctx;
 	int64_t board = 0, changed = 0;
-	struct fp_value b[] = { FP_I(x->board) };
-	int rc = fp_int_of(c, SQL_BOARD_EXISTS, b, 1, &board, "moving a thread",
+	struct pg_value b[] = { PG_I(x->board) };
+	int rc = pg_int_of(c, SQL_BOARD_EXISTS, b, 1, &board, "moving a thread",
 		err);
 	if (rc != 0)
 		return rc;
 	if (board == 0)
 		return sz_err_set(err, SZ_E_NOT_FOUND, "no such board");
-	struct fp_value v[] = { FP_I(x->id), FP_I(x->board) };
-	rc = fp_run(c, SQL_THREAD_MOVE, v, 2, &changed, "moving a thread", err);
+	struct pg_value v[] = { PG_I(x->id), PG_I(x->board) };
+	rc = pg_run(c, SQL_THREAD_MOVE, v, 2, &changed, "moving a thread", err);
 	if (rc == 0 && changed == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such thread");
 	return rc;
@@ -404,7 +404,7 @@ int fp_thread_move(struct sz_forum *f, int64_t id, int64_t board_id,
 	struct sz_err *err)
 {
 	struct move_ctx x = { id, board_id };
-	return fp_transaction(fp(f), move_tx, &x, err);
+	return pg_transaction(fpool(f), move_tx, &x, err);
 }
 
 static const char SQL_REFRESH[] =
@@ -415,10 +415,10 @@ static const char SQL_REFRESH[] =
 	"   $1::bigint AND state = 0 ORDER BY position DESC LIMIT 1), created)"
 	" WHERE id = $1::bigint";
 
-int fp_thread_refresh(struct fp_conn *c, int64_t thread_id, struct sz_err *err)
+int fp_thread_refresh(struct pg_conn *c, int64_t thread_id, struct sz_err *err)
 {
-	struct fp_value v[] = { FP_I(thread_id) };
-	return fp_run(c, SQL_REFRESH, v, 1, NULL, "updating a thread", err);
+	struct pg_value v[] = { PG_I(thread_id) };
+	return pg_run(c, SQL_REFRESH, v, 1, NULL, "updating a thread", err);
 }
 
 static const char SQL_MERGE_CHECK[] =
@@ -450,25 +450,25 @@ static const char SQL_MERGE_DONE[] =
 	"UPDATE threads SET state = 3, merged_into = $2::bigint, sticky = 0"
 	" WHERE id = $1::bigint";
 
-static int subject_of(struct fp_conn *c, int64_t id, int64_t *kind,
+static int subject_of(struct pg_conn *c, int64_t id, int64_t *kind,
 	int64_t *sid, struct sz_err *err)
 {
 	int rc;
-	struct fp_value v[] = { FP_I(id) };
+	struct pg_value v[] = { PG_I(id) };
 	*kind = *sid = 0;
-	PGresult *res = fp_exec(c, SQL_SUBJECT_OF, v, 1, &rc,
+	PGresult *res = pg_exec(c, SQL_SUBJECT_OF, v, 1, &rc,
 		"merging threads", err);
 	if (res == NULL)
 		return rc;
 	if (PQntuples(res) > 0) {
-		*kind = fp_int(res, 0, 0);
-		*sid = fp_int(res, 0, 1);
+		*kind = pg_int(res, 0, 0);
+		*sid = pg_int(res, 0, 1);
 	}
 	PQclear(res);
 	return 0;
 }
 
-static int hand_subject(struct fp_conn *c, int64_t from, int64_t into,
+static int hand_subject(struct pg_conn *c, int64_t from, int64_t into,
 	struct sz_err *err)
 {
 	int64_t fk, fid, ik, iid;
@@ -477,11 +477,11 @@ static int hand_subject(struct fp_conn *c, int64_t from, int64_t into,
 		rc = subject_of(c, into, &ik, &iid, err);
 	if (rc != 0 || fk == 0 || ik != 0)
 		return rc;
-	struct fp_value none[] = { FP_I(from), FP_I(0), FP_I(0) };
-	struct fp_value given[] = { FP_I(into), FP_I(fk), FP_I(fid) };
-	rc = fp_run(c, SQL_SET_SUBJECT, none, 3, NULL, "merging threads", err);
+	struct pg_value none[] = { PG_I(from), PG_I(0), PG_I(0) };
+	struct pg_value given[] = { PG_I(into), PG_I(fk), PG_I(fid) };
+	rc = pg_run(c, SQL_SET_SUBJECT, none, 3, NULL, "merging threads", err);
 	if (rc == 0)
-		rc = fp_run(c, SQL_SET_SUBJECT, given, 3, NULL, "merging threads",
+		rc = pg_run(c, SQL_SET_SUBJECT, given, 3, NULL, "merging threads",
 			err);
 	return rc;
 }
@@ -490,12 +490,12 @@ struct merge_ctx {
 	int64_t from, into;
 };
 
-static int merge_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
+static int merge_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct merge_ctx *x = ctx;
 	int64_t alive = 0;
-	struct fp_value both[] = { FP_I(x->from), FP_I(x->into) };
-	int rc = fp_int_of(c, SQL_MERGE_CHECK, both, 2, &alive,
+	struct pg_value both[] = { PG_I(x->from), PG_I(x->into) };
+	int rc = pg_int_of(c, SQL_MERGE_CHECK, both, 2, &alive,
 		"merging threads", err);
 	if (rc != 0)
 		return rc;
@@ -505,7 +505,7 @@ static int merge_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
 	struct {
 		const char *sql;
 		size_t n;
-		const struct fp_value *v;
+		const struct pg_value *v;
 	} steps[] = {
 		{ SQL_MERGE_PARK, 1, both + 1 },
 		{ SQL_MERGE_MOVE, 2, both },
@@ -515,7 +515,7 @@ static int merge_tx(struct fp_conn *c, void *ctx, struct sz_err *err)
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]);
 	     i++)
-		rc = fp_run(c, steps[i].sql, steps[i].v, steps[i].n, NULL,
+		rc = pg_run(c, steps[i].sql, steps[i].v, steps[i].n, NULL,
 			"merging threads", err);
 	if (rc == 0)
 		rc = hand_subject(c, x->from, x->into, err);
@@ -531,5 +531,5 @@ int fp_thread_merge(struct sz_forum *f, int64_t from, int64_t into,
 		return sz_err_set(err, SZ_E_INVAL, "a thread cannot be merged into "
 			"itself");
 	struct merge_ctx x = { from, into };
-	return fp_transaction(fp(f), merge_tx, &x, err);
+	return pg_transaction(fpool(f), merge_tx, &x, err);
 }

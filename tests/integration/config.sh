@@ -80,5 +80,5 @@ check "a database that is neither sqlite nor PostgreSQL is refused" sh -c "
 sed -i 's|^database = mysql.*|database = host=/nonexistent dbname=samizdat|' db.conf
 check "a PostgreSQL it cannot reach stops the forum, saying why" sh -c "
 	SAMIZDAT_CONFIG='$WORK/db.conf' '$SAMIZDAT' forum invite -d pkg 2>&1 |
-	grep -q 'cannot connect to the forum.s PostgreSQL database (the database setting)'"
+	grep -q 'cannot connect to the forum.s database (PostgreSQL, the database setting)'"
 finish
