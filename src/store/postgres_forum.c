@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FP_MIGRATION_LOCK 0x737a666fLL   /* "szfo": one migrator at a time */
-
 static const char SQL_BUMP[] =
 	"UPDATE forum_meta SET version = version + 1";
 
@@ -178,8 +176,8 @@ int sz_forum_open_postgres(struct sz_forum **out, const char *conninfo,
 	int rc = pg_pool_open(&f->pool, conninfo, "the forum's database",
 		SQL_BUMP, err);
 	if (rc == 0)
-		rc = pg_migrate(&f->pool, fp_migrations, fp_nmigrations,
-			FP_MIGRATION_LOCK, err);
+		rc = pg_migrate(&f->pool, "forum", fp_migrations, fp_nmigrations,
+			err);
 	if (rc != 0) {
 		forum_close(&f->base);
 		return rc;

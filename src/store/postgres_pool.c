@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #define PG_RETRIES 20
+/* One migrator at a time, whatever the part: "szmg" */
+#define PG_MIGRATION_LOCK 0x737a6d67LL
 
 /* ---- statements -------------------------------------------------------- */
 
@@ -230,8 +232,10 @@ static int plain(struct pg_conn *c, const char *sql, const char *what,
 	return 0;
 }
 
-int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
-	struct sz_err *err)
+/* A transaction begun with begin; bump: run the pool's bump before
+ * COMMIT. */
+static int transaction(struct pg_pool *f, const char *begin, bool bump,
+	pg_tx_fn fn, void *ctx, struct sz_err *err)
 {
 	if (batch_of_thread == f) {
 		int rc = fn(f->batch, ctx, err);
@@ -246,12 +250,11 @@ int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
 			usleep((useconds_t)(2000 * i));
 		if (rc == PG_LOST && !conn_ok(c))
 			break;
-		rc = plain(c, "BEGIN ISOLATION LEVEL SERIALIZABLE",
-			"starting a change", err);
+		rc = plain(c, begin, "starting a change", err);
 		if (rc != 0)
 			continue;
 		rc = fn(c, ctx, err);
-		if (rc == 0 && f->bump != NULL)
+		if (rc == 0 && bump && f->bump != NULL)
 			rc = pg_run(c, f->bump, NULL, 0, NULL, "saving a change",
 				err);
 		if (rc == 0) {
@@ -276,6 +279,20 @@ int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
 		rc = sz_err_set(err, SZ_E_IO, "%s cannot be reached; try "
 			"again in a moment", f->name);
 	return rc;
+}
+
+int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
+	struct sz_err *err)
+{
+	return transaction(f, "BEGIN ISOLATION LEVEL SERIALIZABLE", true, fn,
+		ctx, err);
+}
+
+int pg_snapshot(struct pg_pool *f, pg_tx_fn fn, void *ctx,
+	struct sz_err *err)
+{
+	return transaction(f, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+		false, fn, ctx, err);
 }
 
 struct write_one {
@@ -340,46 +357,47 @@ int pg_batch_commit(struct pg_pool *f, struct sz_err *err)
 	return rc;
 }
 
+/* One row per part (the forum, the inbox), which may share a database. */
 static const char SQL_SCHEMA_TABLE[] =
-	"CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)";
+	"CREATE TABLE IF NOT EXISTS schema_version (part text PRIMARY KEY,"
+	" version integer NOT NULL)";
 static const char SQL_SCHEMA_GET[] =
-	"SELECT coalesce(max(version), 0) FROM schema_version";
-static const char SQL_SCHEMA_CLEAR[] = "DELETE FROM schema_version";
+	"SELECT coalesce(max(version), 0) FROM schema_version"
+	" WHERE part = $1::text";
 static const char SQL_SCHEMA_SET[] =
-	"INSERT INTO schema_version VALUES ($1::integer)";
+	"INSERT INTO schema_version VALUES ($1::text, $2::integer)"
+	" ON CONFLICT (part) DO UPDATE SET version = excluded.version";
 
-int pg_migrate(struct pg_pool *f, const char *const *steps, size_t nsteps,
-	int64_t lock_id, struct sz_err *err)
+int pg_migrate(struct pg_pool *f, const char *part,
+	const char *const *steps, size_t nsteps, struct sz_err *err)
 {
 	struct pg_conn *c = &f->conns[0];
 	char lock[96];
 	int rc = 0;
 	snprintf(lock, sizeof(lock), "SELECT pg_advisory_lock(%lld)",
-		(long long)lock_id);
+		PG_MIGRATION_LOCK);
 	PGresult *res = PQexec(c->pg, lock);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return result_error(c, res, "opening the database", err);
 	PQclear(res);
+	struct pg_value key = PG_S(part);
 	rc = plain(c, SQL_SCHEMA_TABLE, "opening the database", err);
 	int64_t have = 0;
 	if (rc == 0)
-		rc = pg_int_of(c, SQL_SCHEMA_GET, NULL, 0, &have,
+		rc = pg_int_of(c, SQL_SCHEMA_GET, &key, 1, &have,
 			"reading the schema version", err);
 	if (rc == 0 && have > (int64_t)nsteps)
 		rc = sz_err_set(err, SZ_E_UNSUPPORTED, "%s was made by a newer "
 			"samizdat (schema %lld, this one knows %zu): upgrade samizdat",
 			f->name, (long long)have, nsteps);
 	for (size_t i = (size_t)have; rc == 0 && i < nsteps; i++) {
-		struct pg_value v[] = { PG_I(i + 1) };
+		struct pg_value v[] = { PG_S(part), PG_I(i + 1) };
 		rc = plain(c, "BEGIN", "updating the schema", err);
 		if (rc == 0)
 			rc = plain(c, steps[i], "updating the schema",
 				err);
 		if (rc == 0)
-			rc = pg_run(c, SQL_SCHEMA_CLEAR, NULL, 0, NULL,
-				"updating the schema", err);
-		if (rc == 0)
-			rc = pg_run(c, SQL_SCHEMA_SET, v, 1, NULL,
+			rc = pg_run(c, SQL_SCHEMA_SET, v, 2, NULL,
 				"updating the schema", err);
 		if (rc == 0)
 			rc = plain(c, "COMMIT", "updating the schema", err);
@@ -387,7 +405,7 @@ int pg_migrate(struct pg_pool *f, const char *const *steps, size_t nsteps,
 			PQclear(PQexec(c->pg, "ROLLBACK"));
 	}
 	snprintf(lock, sizeof(lock), "SELECT pg_advisory_unlock(%lld)",
-		(long long)lock_id);
+		PG_MIGRATION_LOCK);
 	PQclear(PQexec(c->pg, lock));
 	return rc == PG_RETRY || rc == PG_LOST ? sz_err_set(err, SZ_E_IO,
 		"%s: the schema could not be updated", f->name) : rc;

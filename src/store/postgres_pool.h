@@ -47,11 +47,12 @@ struct pg_pool {
 int pg_pool_open(struct pg_pool *f, const char *conninfo, const char *name,
 	const char *bump, struct sz_err *err);
 void pg_pool_close(struct pg_pool *f);
-/* Applies the steps schema_version says are missing, each with its
- * number in one transaction, one process at a time (advisory lock
- * lock_id); a database from a newer samizdat is refused with advice. */
-int pg_migrate(struct pg_pool *f, const char *const *steps, size_t nsteps,
-	int64_t lock_id, struct sz_err *err);
+/* Applies the steps schema_version says part ("forum", "inbox") is
+ * missing, each with its number in one transaction, one process at a
+ * time (an advisory lock); a database from a newer samizdat is refused
+ * with advice. */
+int pg_migrate(struct pg_pool *f, const char *part,
+	const char *const *steps, size_t nsteps, struct sz_err *err);
 
 /* A value bound to a parameter: a whole number, text (NULL is SQL NULL)
  * or bytes. */
@@ -103,6 +104,10 @@ PGresult *pg_read(struct pg_pool *f, const char *sql,
  * times).  Inside the calling thread's batch, fn joins it. */
 typedef int (*pg_tx_fn)(struct pg_conn *c, void *ctx, struct sz_err *err);
 int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
+	struct sz_err *err);
+/* Reading several statements that must agree: fn inside one READ ONLY
+ * REPEATABLE READ transaction (one snapshot), retried as above. */
+int pg_snapshot(struct pg_pool *f, pg_tx_fn fn, void *ctx,
 	struct sz_err *err);
 /* One statement in a transaction of its own; with missing set, one that
  * changes no row fails with SZ_E_NOT_FOUND saying missing. */

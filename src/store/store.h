@@ -366,6 +366,10 @@ struct sz_store {
 /* Opens (creating and migrating as needed) DIR/inbox.db. */
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	struct sz_err *err);
+/* Opens (creating and migrating as needed) the inbox in the PostgreSQL
+ * database conninfo names (store/postgres_inbox.c). */
+int sz_store_open_postgres(struct sz_store **out, const char *conninfo,
+	struct sz_err *err);
 
 /* The date of t in UTC as YYYY-MM-DD: the only time samizdat keeps. */
 void sz_store_day(time_t t, char day[SZ_STORE_DAY_SIZE]);
