@@ -198,6 +198,11 @@ static const struct setting settings[] = {
 	  "directory), or PostgreSQL for several processes per face: a "
 	  "postgresql://... URI or a libpq conninfo such as \"host=/run/"
 	  "postgresql dbname=samizdat\" (docs/operations.md)", NULL, 0 },
+	{ "inbox_database", DATABASE, offsetof(struct sz_config, inbox_database),
+	  0, SZ_CONFIG_DATABASE_SIZE, 0, "sqlite", "the inbox's: sqlite "
+	  "(inbox.db in this directory), or a PostgreSQL conninfo for a "
+	  "database and role of its own, which the public face never reaches "
+	  "(docs/operations.md)", NULL, 0 },
 	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
 		"submissions are stored together at the end of each period of "
 		"this many minutes, dated only by its start; a divisor of 1440"),
@@ -318,6 +323,11 @@ static bool valid_database(const char *s)
 bool sz_config_postgres(const struct sz_config *c)
 {
 	return strcmp(c->database, "sqlite") != 0;
+}
+
+bool sz_config_postgres_inbox(const struct sz_config *c)
+{
+	return strcmp(c->inbox_database, "sqlite") != 0;
 }
 
 static int set_words(char *field, size_t cap, const char *key,
@@ -484,6 +494,13 @@ int sz_config_parse(struct sz_config *c, const char *text, size_t len,
 		if (rc != SZ_OK)
 			return rc;
 	}
+	/* One conninfo for both would give the public face, which holds the
+	 * forum's, the inbox too. */
+	if (sz_config_postgres_inbox(c) &&
+	    strcmp(c->inbox_database, c->database) == 0)
+		return sz_err_set(err, SZ_E_INVAL, "inbox_database names the "
+			"forum's database (database): the public face would reach "
+			"the inbox; give the inbox a database and role of its own");
 	return SZ_OK;
 }
 

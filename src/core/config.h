@@ -112,6 +112,10 @@ struct sz_config {
 	/* "sqlite" (the files in the instance's directory), or PostgreSQL:
 	 * a postgresql:// URI or a libpq key=value conninfo */
 	char database[SZ_CONFIG_DATABASE_SIZE];
+	/* the inbox's: "sqlite" (inbox.db), or a conninfo that must name
+	 * another role than database's (the public face reaches the forum's
+	 * database, never the inbox's) */
+	char inbox_database[SZ_CONFIG_DATABASE_SIZE];
 };
 
 /* Fills c with the defaults. */
@@ -139,6 +143,8 @@ const char *sz_config_intro(const struct sz_config *c, const char *code);
 /* Whether the database setting names PostgreSQL (anything but
  * "sqlite"); the conninfo is then c->database, as libpq takes it. */
 bool sz_config_postgres(const struct sz_config *c);
+/* The same for the inbox's database (inbox_database). */
+bool sz_config_postgres_inbox(const struct sz_config *c);
 
 int sz_config_format(const struct sz_config *c, char *buf, size_t cap);
 

@@ -148,7 +148,7 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	if (rc == SZ_OK && (parts & SZ_PART_SECRETS))
 		rc = read_secrets(in, err);
 	if (rc == SZ_OK && (parts & SZ_PART_INBOX))
-		rc = sz_store_open_sqlite(&in->store, dir, err);
+		rc = sz_store_open_config(&in->store, dir, &in->cfg, err);
 	if (rc == SZ_OK && (parts & SZ_PART_BLOBS))
 		rc = sz_blobs_open(&in->blobs, dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE))
@@ -182,11 +182,16 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	const unsigned tree = rw | SZ_SB_CREATE | SZ_SB_REMOVE;
 	char path[4300];
 	int rc = SZ_OK;
-	/* The inbox's database and its rollback journal, which exist once
-	 * it is open (and stay: store/sqlite.c keeps the journal). */
+	/* The inbox on PostgreSQL: what libpq needs to connect again;
+	 * on SQLite, its database and its rollback journal, which exist
+	 * once it is open (and stay: store/sqlite.c keeps the journal). */
+	bool pg_inbox = (in->parts & SZ_PART_INBOX) &&
+		sz_config_postgres_inbox(&in->cfg);
+	if (pg_inbox)
+		rc = sz_pg_confine(in->cfg.inbox_database, sb, err);
 	static const char *const suffix[] = { "", "-journal" };
-	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 2;
-	     i++) {
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) &&
+	     !pg_inbox && i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_STORE_DB_FILE,
 			suffix[i]);
 		rc = sz_sandbox_allow(sb, path, rw, err);
