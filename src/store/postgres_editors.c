@@ -6,6 +6,7 @@
  * editor's recipient is a row of recipients too, under the editor's
  * name, so submissions are encrypted to every editor.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,6 @@ static const char SQL_EDITOR_GET[] =
 static void read_editor(const PGresult *r, int row, struct sz_editor_row *e,
 	bool secrets)
 {
-	memset(e, 0, sizeof(*e));
 	pg_text(e->name, sizeof(e->name), r, row, 0);
 	pg_text(e->recipient, sizeof(e->recipient), r, row, 1);
 	pg_text(e->created_day, sizeof(e->created_day), r, row, 2);
@@ -114,24 +114,17 @@ static void read_editor(const PGresult *r, int row, struct sz_editor_row *e,
 	}
 }
 
+/* An editor as listed: no password hash, no TOTP secret. */
+static void read_listed(const PGresult *r, int row, void *dst)
+{
+	read_editor(r, row, dst, false);
+}
+
 int pi_editor_list(struct sz_store *s, struct sz_editor_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	int rc;
-	*rows = NULL;
-	*n = 0;
-	PGresult *res = pg_read(ipool(s), SQL_EDITOR_LIST, NULL, 0, &rc,
-		"listing editors", err);
-	if (res == NULL)
-		return rc;
-	int count = PQntuples(res);
-	*rows = count ? calloc((size_t)count, sizeof(**rows)) : NULL;
-	if (count && *rows == NULL)
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	for (int i = 0; rc == SZ_OK && i < count; i++)
-		read_editor(res, i, &(*rows)[(*n)++], false);
-	PQclear(res);
-	return rc;
+	return pg_read_rows(ipool(s), SQL_EDITOR_LIST, NULL, 0, sizeof(**rows),
+		SIZE_MAX, read_listed, (void **)rows, n, "listing editors", err);
 }
 
 int pi_editor_get(struct sz_store *s, const char *name,
@@ -293,29 +286,21 @@ int pi_audit_add(struct sz_store *s, const char *actor, const char *action,
 		NULL, err);
 }
 
+static void read_audit(const PGresult *res, int i, void *dst)
+{
+	struct sz_audit_row *a = dst;
+	pg_text(a->at, sizeof(a->at), res, i, 0);
+	pg_text(a->actor, sizeof(a->actor), res, i, 1);
+	pg_text(a->action, sizeof(a->action), res, i, 2);
+	pg_text(a->detail, sizeof(a->detail), res, i, 3);
+}
+
 int pi_audit_list(struct sz_store *s, struct sz_audit_row **rows, size_t *n,
 	struct sz_err *err)
 {
-	int rc;
-	*rows = NULL;
-	*n = 0;
-	PGresult *res = pg_read(ipool(s), SQL_AUDIT_LIST, NULL, 0, &rc,
-		"reading the audit log", err);
-	if (res == NULL)
-		return rc;
-	int count = PQntuples(res);
-	*rows = count ? calloc((size_t)count, sizeof(**rows)) : NULL;
-	if (count && *rows == NULL)
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	for (int i = 0; rc == SZ_OK && i < count; i++) {
-		struct sz_audit_row *a = &(*rows)[(*n)++];
-		pg_text(a->at, sizeof(a->at), res, i, 0);
-		pg_text(a->actor, sizeof(a->actor), res, i, 1);
-		pg_text(a->action, sizeof(a->action), res, i, 2);
-		pg_text(a->detail, sizeof(a->detail), res, i, 3);
-	}
-	PQclear(res);
-	return rc;
+	return pg_read_rows(ipool(s), SQL_AUDIT_LIST, NULL, 0, sizeof(**rows),
+		SIZE_MAX, read_audit, (void **)rows, n, "reading the audit log",
+		err);
 }
 
 /* ---- desks --------------------------------------------------------------- */

@@ -15,6 +15,7 @@
  */
 #include "store/postgres_inbox_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,38 +236,20 @@ static int recipient_remove(struct sz_store *s, const char *name,
 		"removing a recipient", missing, err);
 }
 
-/* Reads name, recipient, day rows into a malloc'd list. */
-static int recipient_rows(const PGresult *res, struct sz_recipient_row **rows,
-	size_t *n, struct sz_err *err)
+static void read_recipient(const PGresult *res, int i, void *dst)
 {
-	int count = PQntuples(res);
-	*rows = count ? calloc((size_t)count, sizeof(**rows)) : NULL;
-	if (count && *rows == NULL)
-		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	for (int i = 0; i < count; i++) {
-		struct sz_recipient_row *r = &(*rows)[i];
-		pg_text(r->name, sizeof(r->name), res, i, 0);
-		pg_text(r->recipient, sizeof(r->recipient), res, i, 1);
-		pg_text(r->added_day, sizeof(r->added_day), res, i, 2);
-	}
-	*n = (size_t)count;
-	return SZ_OK;
+	struct sz_recipient_row *r = dst;
+	pg_text(r->name, sizeof(r->name), res, i, 0);
+	pg_text(r->recipient, sizeof(r->recipient), res, i, 1);
+	pg_text(r->added_day, sizeof(r->added_day), res, i, 2);
 }
 
 int pi_recipient_query(struct sz_store *s, const char *sql,
 	const struct pg_value *v, size_t nv, struct sz_recipient_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	int rc;
-	*rows = NULL;
-	*n = 0;
-	PGresult *res = pg_read(ipool(s), sql, v, nv, &rc, "listing recipients",
-		err);
-	if (res == NULL)
-		return rc;
-	rc = recipient_rows(res, rows, n, err);
-	PQclear(res);
-	return rc;
+	return pg_read_rows(ipool(s), sql, v, nv, sizeof(**rows), SIZE_MAX,
+		read_recipient, (void **)rows, n, "listing recipients", err);
 }
 
 static int recipient_list(struct sz_store *s, struct sz_recipient_row **rows,

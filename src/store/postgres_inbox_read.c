@@ -40,8 +40,9 @@ static const char SQL_MATCHING[] =
 /* a day after every day: the top of the inbox */
 #define TOP_DAY "9999-99-99"
 
-static void read_source(const PGresult *r, int row, struct sz_source_row *s)
+static void read_source(const PGresult *r, int row, void *dst)
 {
+	struct sz_source_row *s = dst;
 	memset(s, 0, sizeof(*s));
 	s->id = pg_int(r, row, 0);
 	s->designation = (uint32_t)pg_int(r, row, 1);
@@ -204,19 +205,9 @@ static const char SQL_SOURCE_GET[] =
 int pi_source_get(struct sz_store *s, int64_t id, struct sz_source_row *row,
 	struct sz_err *err)
 {
-	int rc;
-	memset(row, 0, sizeof(*row));
 	struct pg_value v[] = { PG_I(id) };
-	PGresult *res = pg_read(ipool(s), SQL_SOURCE_GET, v, 1, &rc,
-		"reading a source", err);
-	if (res == NULL)
-		return rc;
-	if (PQntuples(res) > 0)
-		read_source(res, 0, row);
-	else
-		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such source");
-	PQclear(res);
-	return rc;
+	return pg_read_row(ipool(s), SQL_SOURCE_GET, v, 1, row, sizeof(*row),
+		read_source, "no such source", "reading a source", err);
 }
 
 /* ---- items --------------------------------------------------------------- */
@@ -228,8 +219,9 @@ static const char SQL_ITEMS[] =
 	ITEM_SELECT "WHERE b.source_id = $1::bigint ORDER BY i.id DESC";
 static const char SQL_ITEM[] = ITEM_SELECT "WHERE i.id = $1::bigint";
 
-static void read_item(const PGresult *r, int row, struct sz_item_full *it)
+static void read_item(const PGresult *r, int row, void *dst)
 {
+	struct sz_item_full *it = dst;
 	memset(it, 0, sizeof(*it));
 	it->id = pg_int(r, row, 0);
 	it->source_id = pg_int(r, row, 1);
@@ -245,40 +237,17 @@ static void read_item(const PGresult *r, int row, struct sz_item_full *it)
 int pi_source_items(struct sz_store *s, int64_t source_id,
 	struct sz_item_full **rows, size_t *n, struct sz_err *err)
 {
-	int rc;
-	*rows = NULL;
-	*n = 0;
 	struct pg_value v[] = { PG_I(source_id) };
-	PGresult *res = pg_read(ipool(s), SQL_ITEMS, v, 1, &rc,
-		"listing items", err);
-	if (res == NULL)
-		return rc;
-	int count = PQntuples(res);
-	*rows = count ? calloc((size_t)count, sizeof(**rows)) : NULL;
-	if (count && *rows == NULL)
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	for (int i = 0; rc == SZ_OK && i < count; i++)
-		read_item(res, i, &(*rows)[(*n)++]);
-	PQclear(res);
-	return rc;
+	return pg_read_rows(ipool(s), SQL_ITEMS, v, 1, sizeof(**rows),
+		SIZE_MAX, read_item, (void **)rows, n, "listing items", err);
 }
 
 int pi_item_get(struct sz_store *s, int64_t id, struct sz_item_full *it,
 	struct sz_err *err)
 {
-	int rc;
-	memset(it, 0, sizeof(*it));
 	struct pg_value v[] = { PG_I(id) };
-	PGresult *res = pg_read(ipool(s), SQL_ITEM, v, 1, &rc,
-		"reading an item", err);
-	if (res == NULL)
-		return rc;
-	if (PQntuples(res) > 0)
-		read_item(res, 0, it);
-	else
-		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such item");
-	PQclear(res);
-	return rc;
+	return pg_read_row(ipool(s), SQL_ITEM, v, 1, it, sizeof(*it), read_item,
+		"no such item", "reading an item", err);
 }
 
 static const char SQL_ITEM_SEEN[] =
@@ -411,32 +380,23 @@ int pi_reply_add(struct sz_store *s, int64_t source_id, const char *blob,
 		err);
 }
 
+static void read_reply(const PGresult *res, int i, void *dst)
+{
+	struct sz_reply_row *r = dst;
+	r->id = pg_int(res, i, 0);
+	r->deleted = pg_int(res, i, 3) != 0;
+	if (!r->deleted)
+		pg_text(r->blob, sizeof(r->blob), res, i, 1);
+	pg_text(r->day, sizeof(r->day), res, i, 2);
+	pg_text(r->editor, sizeof(r->editor), res, i, 4);
+}
+
 int pi_replies(struct sz_store *s, int64_t source_id,
 	struct sz_reply_row **rows, size_t *n, struct sz_err *err)
 {
-	int rc;
-	*rows = NULL;
-	*n = 0;
 	struct pg_value v[] = { PG_I(source_id) };
-	PGresult *res = pg_read(ipool(s), SQL_REPLIES, v, 1, &rc,
-		"reading replies", err);
-	if (res == NULL)
-		return rc;
-	int count = PQntuples(res);
-	*rows = count ? calloc((size_t)count, sizeof(**rows)) : NULL;
-	if (count && *rows == NULL)
-		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	for (int i = 0; rc == SZ_OK && i < count; i++) {
-		struct sz_reply_row *r = &(*rows)[(*n)++];
-		r->id = pg_int(res, i, 0);
-		r->deleted = pg_int(res, i, 3) != 0;
-		if (!r->deleted)
-			pg_text(r->blob, sizeof(r->blob), res, i, 1);
-		pg_text(r->day, sizeof(r->day), res, i, 2);
-		pg_text(r->editor, sizeof(r->editor), res, i, 4);
-	}
-	PQclear(res);
-	return rc;
+	return pg_read_rows(ipool(s), SQL_REPLIES, v, 1, sizeof(**rows),
+		SIZE_MAX, read_reply, (void **)rows, n, "reading replies", err);
 }
 
 struct reply_delete_ctx {

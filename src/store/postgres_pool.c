@@ -232,6 +232,50 @@ static int plain(struct pg_conn *c, const char *sql, const char *what,
 	return 0;
 }
 
+int pg_read_rows(struct pg_pool *f, const char *sql,
+	const struct pg_value *v, size_t nv, size_t size, size_t max,
+	pg_fill_fn fill, void **rows, size_t *n, const char *what,
+	struct sz_err *err)
+{
+	int rc;
+	*rows = NULL;
+	*n = 0;
+	PGresult *res = pg_read(f, sql, v, nv, &rc, what, err);
+	if (res == NULL)
+		return rc;
+	size_t count = (size_t)PQntuples(res);
+	if (count > max)
+		count = max;
+	char *out = count ? calloc(count, size) : NULL;
+	if (count && out == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	for (size_t i = 0; rc == SZ_OK && i < count; i++)
+		fill(res, (int)i, out + i * size);
+	PQclear(res);
+	if (rc == SZ_OK) {
+		*rows = out;
+		*n = count;
+	}
+	return rc;
+}
+
+int pg_read_row(struct pg_pool *f, const char *sql, const struct pg_value *v,
+	size_t nv, void *out, size_t size, pg_fill_fn fill, const char *missing,
+	const char *what, struct sz_err *err)
+{
+	int rc;
+	memset(out, 0, size);
+	PGresult *res = pg_read(f, sql, v, nv, &rc, what, err);
+	if (res == NULL)
+		return rc;
+	if (PQntuples(res) > 0)
+		fill(res, 0, out);
+	else
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "%s", missing);
+	PQclear(res);
+	return rc;
+}
+
 /* A transaction begun with begin; bump: run the pool's bump before
  * COMMIT. */
 static int transaction(struct pg_pool *f, const char *begin, bool bump,

@@ -98,6 +98,19 @@ PGresult *pg_read(struct pg_pool *f, const char *sql,
 	const struct pg_value *v, size_t n, int *rc, const char *what,
 	struct sz_err *err);
 
+/* Reads every row of a query into a calloc'd array of n rows of size
+ * bytes, each filled by fill (free() the array); at most max rows. */
+typedef void (*pg_fill_fn)(const PGresult *r, int row, void *dst);
+int pg_read_rows(struct pg_pool *f, const char *sql,
+	const struct pg_value *v, size_t nv, size_t size, size_t max,
+	pg_fill_fn fill, void **rows, size_t *n, const char *what,
+	struct sz_err *err);
+/* Reads the first row of a query into out with fill (out is zeroed
+ * first, size bytes); SZ_E_NOT_FOUND saying missing if there is none. */
+int pg_read_row(struct pg_pool *f, const char *sql, const struct pg_value *v,
+	size_t nv, void *out, size_t size, pg_fill_fn fill, const char *missing,
+	const char *what, struct sz_err *err);
+
 /* Writing: runs fn inside one SERIALIZABLE transaction, committing if it
  * returns 0, rolling back otherwise; when fn or the commit returns
  * PG_RETRY the whole transaction is tried again (a bounded number of

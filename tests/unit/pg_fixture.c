@@ -5,9 +5,15 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 const char *pg_fixture_cluster(void)
 {
@@ -65,4 +71,40 @@ bool pg_fixture_create(const char *dir)
 void pg_fixture_drop(const char *dir)
 {
 	admin("DROP DATABASE IF EXISTS", dir);
+}
+
+#define NAME_MAX_LEN 128
+
+int pg_fixture_run(const char *group, const struct CMUnitTest *cases,
+	size_t ncases, const char *const *engine, void *const *state,
+	const bool *absent, size_t nengines)
+{
+	struct CMUnitTest *tests = calloc(ncases * nengines + 1,
+		sizeof(*tests));
+	char (*names)[NAME_MAX_LEN] = calloc(ncases * nengines + 1,
+		sizeof(*names));
+	size_t n = 0;
+	if (tests == NULL || names == NULL)
+		return 1;
+	for (size_t e = 0; e < nengines; e++) {
+		if (absent[e]) {
+			printf("# %s: every case left out: SAMIZDAT_TEST_PG is not "
+				"set and no cluster was started (PostgreSQL is not "
+				"installed: scripts/deps check installs it)\n",
+				engine[e]);
+			continue;
+		}
+		for (size_t i = 0; i < ncases; i++, n++) {
+			tests[n] = cases[i];
+			snprintf(names[n], NAME_MAX_LEN, "%s: %s", engine[e],
+				cases[i].name);
+			tests[n].name = names[n];
+			tests[n].initial_state = state[e];
+		}
+	}
+	fflush(stdout);
+	int failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+	free(tests);
+	free(names);
+	return failed;
 }

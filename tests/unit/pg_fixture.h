@@ -21,4 +21,14 @@ bool pg_fixture_create(const char *dir);
 /* Drops it; every connection to it must be closed. */
 void pg_fixture_drop(const char *dir);
 
+/* Runs every case once per engine, as one cmocka group (one TAP plan),
+ * named "engine: case", each case's initial state its engine's state
+ * (state[i]); an engine that absent[i] says is missing is left out, with
+ * a TAP comment saying why (cmocka 1.1 reports skipped cases as
+ * failures).  Returns what cmocka returns. */
+struct CMUnitTest;
+int pg_fixture_run(const char *group, const struct CMUnitTest *cases,
+	size_t ncases, const char *const *engine, void *const *state,
+	const bool *absent, size_t nengines);
+
 #endif

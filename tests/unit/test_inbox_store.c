@@ -563,29 +563,17 @@ int main(void)
 		T(desks_choose_who_reads),
 		T(replies_deleting_and_retention_hand_back_blobs),
 	};
-	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
-	/* One group (one TAP plan): every case on every back end. */
-	static struct CMUnitTest tests[NBACKENDS * NCASES];
-	static char names[NBACKENDS * NCASES][128];
+	const char *engine[NBACKENDS];
+	void *state[NBACKENDS];
+	bool absent[NBACKENDS];
 	if (sodium_init() < 0)
 		return 1;
-	size_t n = 0;
 	for (size_t b = 0; b < NBACKENDS; b++) {
-		if (backends[b].absent != NULL && backends[b].absent()) {
-			printf("# %s: every case left out: SAMIZDAT_TEST_PG is not "
-				"set and no cluster was started (PostgreSQL is not "
-				"installed: scripts/deps check installs it)\n",
-				backends[b].name);
-			continue;
-		}
-		for (size_t i = 0; i < NCASES; i++, n++) {
-			tests[n] = cases[i];
-			snprintf(names[n], sizeof(names[0]), "%s: %s",
-				backends[b].name, cases[i].name);
-			tests[n].name = names[n];
-			tests[n].initial_state = (void *)&backends[b];
-		}
+		engine[b] = backends[b].name;
+		state[b] = (void *)&backends[b];
+		absent[b] = backends[b].absent != NULL && backends[b].absent();
 	}
-	fflush(stdout);
-	return _cmocka_run_group_tests("inbox store", tests, n, NULL, NULL);
+	return pg_fixture_run("inbox store", cases,
+		sizeof(cases) / sizeof(cases[0]), engine, state, absent,
+		NBACKENDS);
 }
