@@ -2,7 +2,9 @@
 # tests/pg/cluster.sh - a throw-away PostgreSQL cluster for the tests.
 #
 #   tests/pg/cluster.sh start DIR   initdb + pg_ctl start in DIR (created,
-#                                   or empty); prints a libpq conninfo
+#                                   or empty; as root, its parent must be
+#                                   reachable by nobody, as /tmp is);
+#                                   prints a libpq conninfo
 #   tests/pg/cluster.sh env DIR     prints SAMIZDAT_TEST_PG=<conninfo>
 #   tests/pg/cluster.sh stop DIR    stops the server and removes DIR
 #   tests/pg/cluster.sh available   exit 0 if PostgreSQL is installed;
