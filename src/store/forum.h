@@ -1,8 +1,9 @@
 /*
  * forum.h - the discussion forum's storage: members, boards, threads,
- * posts, likes, edits, reports, the moderation log, rate budgets and
- * invitations, behind one table of operations (DESIGN.md §6, §8).  The
- * SQLite back end is sqlite_forum*.c (DIR/forum.db), the PostgreSQL one
+ * posts, likes, edits, reports, the moderation log and invitations
+ * (rate budgets are not stored: web/budget.h keeps them in memory),
+ * behind one table of operations (DESIGN.md §6, §8).  The SQLite back
+ * end is sqlite_forum*.c (DIR/forum.db), the PostgreSQL one
  * postgres_forum*.c (database = postgresql://... in the settings); both
  * pass tests/unit/test_forum_store.c, which speaks only through it.
  *
@@ -273,11 +274,18 @@ struct sz_forum_hits {
 	size_t n;
 };
 
-/* Rate budgets: at most limit uses per window (a number the caller
- * derives from the time, e.g. the hour), per scope (a member's id, or 0
- * for everyone together). */
-enum sz_forum_budget { SZ_BUDGET_REGISTER, SZ_BUDGET_POST, SZ_BUDGET_BURST,
-	SZ_BUDGET_LIKE, SZ_BUDGET_REPORT, SZ_BUDGET_LOGIN };
+/* A row of the change log that mirrors follow (seq only grows): a
+ * thread (its posts, likes, moderation, or an author's name, title,
+ * badge, flag or ban beside them), a board, a member's page, or a line
+ * of the moderation log changed.  Nothing says when: no times. */
+enum sz_forum_changed { SZ_CHANGED_THREAD = 1, SZ_CHANGED_BOARD,
+	SZ_CHANGED_MEMBER, SZ_CHANGED_LOG };
+struct sz_forum_change {
+	int64_t seq;
+	enum sz_forum_changed kind;
+	int64_t id;
+};
+#define SZ_FORUM_IDS_MAX 10000        /* ids a list may ask for at once */
 
 struct sz_forum;
 
@@ -412,7 +420,8 @@ struct sz_forum_ops {
 		bool on, struct sz_err *err);
 
 	/* ---- moderation ---- */
-	/* SZ_E_EXISTS if this member reported this post already. */
+	/* SZ_E_EXISTS if this member reported this post already.  Only the
+	 * day of at is kept: when a member reported is not for a seized disk. */
 	int (*report_add)(struct sz_forum *f, int64_t post_id,
 		int64_t reporter_id, const char *reason, int64_t at,
 		struct sz_err *err);
@@ -429,12 +438,6 @@ struct sz_forum_ops {
 		struct sz_forum_log **rows, size_t *n, bool *more,
 		struct sz_err *err);
 
-	/* ---- abuse ---- */
-	/* Takes one use of a budget: 0, or SZ_E_LIMIT when the window's
-	 * limit is spent (nothing taken).  Old windows are forgotten. */
-	int (*budget_take)(struct sz_forum *f, enum sz_forum_budget kind,
-		int64_t scope, int64_t window, int64_t limit, struct sz_err *err);
-
 	/* ---- reading ---- */
 	int (*search)(struct sz_forum *f, const struct sz_forum_search *q,
 		size_t offset, size_t limit, struct sz_forum_hits *out,
@@ -445,6 +448,19 @@ struct sz_forum_ops {
 	 * whoever changed it (this process or another): what a cache of
 	 * pages is checked against. */
 	int (*version)(struct sz_forum *f, int64_t *v, struct sz_err *err);
+
+	/* ---- mirrors ---- */
+	/* Up to limit rows of the change log after seq `after`, oldest
+	 * first (rows: the caller's array of limit); *last is the newest
+	 * seq there is (0 if none), read first. */
+	int (*changes)(struct sz_forum *f, int64_t after, size_t limit,
+		struct sz_forum_change *rows, size_t *n, int64_t *last,
+		struct sz_err *err);
+	/* Up to limit (1..SZ_FORUM_IDS_MAX) ids after `after`, ascending,
+	 * of what an anonymous reader may see: visible (or merged) threads
+	 * (SZ_TARGET_THREAD) or active members (SZ_TARGET_MEMBER). */
+	int (*ids)(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
+		size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
 };
 
 struct sz_forum {

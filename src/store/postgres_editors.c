@@ -334,27 +334,29 @@ int pi_desk_add(struct sz_store *s, const char *name, struct sz_err *err)
 	return pg_transaction(ipool(s), desk_add_tx, &x, err);
 }
 
-static const char SQL_DESK_DELETE[] =
-	"DELETE FROM desks WHERE name = $1::text AND NOT EXISTS"
-	" (SELECT 1 FROM sources WHERE desk = desks.id)";
+/* Closed, never deleted here: a source's first submission to it may be
+ * held in the source face's memory, and its batch will write this desk's
+ * id (pi_desk_purge deletes it once nothing does). */
 static const char SQL_DESK_CLOSE[] =
 	"UPDATE desks SET closed = 1 WHERE name = $1::text";
+static const char SQL_DESK_CHOSEN[] =
+	"SELECT 1 FROM sources s JOIN desks d ON d.id = s.desk"
+	" WHERE d.name = $1::text LIMIT 1";
 
 static int desk_remove_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct desk_ctx *x = ctx;
-	int64_t changed = 0;
+	int64_t changed = 0, chosen = 0;
 	struct pg_value v[] = { PG_S(x->name) };
-	x->closed = false;
-	int rc = pg_run(c, SQL_DESK_DELETE, v, 1, &changed, "removing a desk",
+	int rc = pg_run(c, SQL_DESK_CLOSE, v, 1, &changed, "closing a desk",
 		err);
-	if (rc != SZ_OK || changed > 0)
-		return rc;
-	rc = pg_run(c, SQL_DESK_CLOSE, v, 1, &changed, "closing a desk", err);
-	x->closed = changed > 0;
 	if (rc == SZ_OK && changed == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no desk is named \"%.64s\"",
 			x->name);
+	if (rc == SZ_OK)
+		rc = pg_int_of(c, SQL_DESK_CHOSEN, v, 1, &chosen, "closing a desk",
+			err);
+	x->closed = chosen != 0;
 	return rc;
 }
 
@@ -364,6 +366,33 @@ int pi_desk_remove(struct sz_store *s, const char *name, bool *closed,
 	struct desk_ctx x = { name, NULL, false, false };
 	int rc = pg_transaction(ipool(s), desk_remove_tx, &x, err);
 	*closed = rc == SZ_OK && x.closed;
+	return rc;
+}
+
+/* $1: the held desks' ids as an array. */
+static const char SQL_DESK_PURGE[] =
+	"DELETE FROM desks WHERE closed = 1 AND NOT EXISTS (SELECT 1 FROM"
+	" sources WHERE desk = desks.id) AND NOT (id = ANY ($1::bigint[]))";
+
+int pi_desk_purge(struct sz_store *s, const int64_t *held, size_t n,
+	struct sz_err *err)
+{
+	/* the ids in an array's text form, a parameter like any value; n is
+	 * bounded by the desks there are */
+	size_t cap = 3 + n * 21;
+	char *list = malloc(cap);
+	if (list == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	size_t o = 0;
+	list[o++] = '{';
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(list + o, cap - o, "%s%lld", i ? "," : "",
+			(long long)held[i]);
+	snprintf(list + o, cap - o, "}");
+	struct pg_value v[] = { PG_S(list) };
+	int rc = pg_write(ipool(s), SQL_DESK_PURGE, v, 1,
+		"deleting closed desks", NULL, err);
+	free(list);
 	return rc;
 }
 
@@ -452,8 +481,8 @@ static const char SQL_ALL_RECIPIENTS[] =
 	"SELECT name, recipient, added_day FROM recipients ORDER BY id";
 static const char SQL_DESK_RECIPIENTS[] =
 	"SELECT e.name, e.recipient, e.created_day FROM desk_editors m"
-	" JOIN editors e ON e.id = m.editor_id JOIN desks d ON d.id = m.desk_id"
-	" WHERE m.desk_id = $1::bigint AND d.closed = 0 ORDER BY e.id";
+	" JOIN editors e ON e.id = m.editor_id"
+	" WHERE m.desk_id = $1::bigint ORDER BY e.id";
 
 int pi_desk_recipients(struct sz_store *s, int64_t desk,
 	struct sz_recipient_row **rows, size_t *n, struct sz_err *err)

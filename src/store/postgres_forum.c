@@ -159,7 +159,6 @@ static const struct sz_forum_ops postgres_forum_ops = {
 	.reports_resolve = fp_reports_resolve,
 	.log_add = fp_log_add,
 	.log_page = fp_log_page,
-	.budget_take = fp_budget_take,
 	.search = fp_search,
 	.totals = fp_totals,
 	.version = forum_version,

@@ -8,7 +8,7 @@
  *
  *   postgres_forum.c          connections, transactions, opening
  *   postgres_forum_schema.c   the schema, as numbered migrations
- *   postgres_forum_members.c  members, reservations, invitations, budgets
+ *   postgres_forum_members.c  members, reservations, invitations
  *   postgres_forum_threads.c  boards and threads
  *   postgres_forum_posts.c    posts, edits, likes, reports, the log
  *   postgres_forum_search.c   searching posts (tsvector), totals
@@ -86,8 +86,6 @@ int fp_reserve(struct sz_forum *f, const char *key, const char *why,
 int fp_key_taken(struct sz_forum *f, const char *key, struct sz_err *err);
 int fp_invite_add(struct sz_forum *f, const uint8_t hash[32],
 	struct sz_err *err);
-int fp_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
-	int64_t scope, int64_t window, int64_t limit, struct sz_err *err);
 
 /* postgres_forum_threads.c */
 int fp_board_create(struct sz_forum *f, const char *name, const char *about,

@@ -1,9 +1,9 @@
 /*
- * postgres_forum_members.c - members, reserved names, invitations and
- * rate budgets in the forum's PostgreSQL back end.  Taking a name and
- * using an invitation happen in one serializable transaction, so two
- * registrations racing for a name or a code cannot both win; a budget's
- * count goes up in SQL, only while under its limit.
+ * postgres_forum_members.c - members, reserved names and invitations in
+ * the forum's PostgreSQL back end.  Taking a name and using an invitation
+ * happen in one serializable transaction, so two registrations racing
+ * for a name or a code cannot both win.  (Rate budgets are not stored:
+ * web/budget.h keeps them in the public face's memory.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -300,47 +300,4 @@ int fp_invite_add(struct sz_forum *f, const uint8_t hash[32],
 	struct pg_value v[] = { PG_B(hash, 32) };
 	return pg_write(fpool(f), SQL_INVITE_ADD, v, 1, "adding an invitation",
 		NULL, err);
-}
-
-struct budget_ctx {
-	struct pg_value v[4];
-	bool spent;
-};
-
-/* The count goes up in SQL, and only while under the limit: two
- * requests at once cannot both take the last use. */
-static const char SQL_BUDGET_TAKE[] =
-	"INSERT INTO budgets AS b (kind, scope, win, n) VALUES ($1::integer,"
-	" $2::bigint, $3::bigint, 1) ON CONFLICT (kind, scope, win) DO UPDATE"
-	" SET n = b.n + 1 WHERE b.n < $4::bigint RETURNING n";
-static const char SQL_BUDGET_FORGET[] =
-	"DELETE FROM budgets WHERE kind = $1::integer AND scope = $2::bigint"
-	" AND win < $3::bigint";
-
-static int budget_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
-{
-	struct budget_ctx *x = ctx;
-	int rc = pg_run(c, SQL_BUDGET_FORGET, x->v, 3, NULL, "counting", err);
-	if (rc != 0)
-		return rc;
-	PGresult *res = pg_exec(c, SQL_BUDGET_TAKE, x->v, 4, &rc, "counting",
-		err);
-	if (res == NULL)
-		return rc;
-	x->spent = PQntuples(res) == 0;
-	PQclear(res);
-	return 0;
-}
-
-int fp_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
-	int64_t scope, int64_t window, int64_t limit, struct sz_err *err)
-{
-	if (limit <= 0)
-		return sz_err_set(err, SZ_E_LIMIT, "no uses allowed");
-	struct budget_ctx x = { { PG_I(kind), PG_I(scope), PG_I(window),
-		PG_I(limit) }, false };
-	int rc = pg_transaction(fpool(f), budget_tx, &x, err);
-	if (rc == 0 && x.spent)
-		rc = sz_err_set(err, SZ_E_LIMIT, "the limit for now is reached");
-	return rc;
 }

@@ -16,7 +16,9 @@
 #include "store/postgres_forum_internal.h"
 
 const char *const fp_migrations[] = {
-	/* 1: the tables, their counters and the search vector. */
+	/* 1: the tables, their counters and the search vector (what the
+	 * SQLite schema's two steps end with: no rate budgets, which live in
+	 * the public face's memory). */
 	"CREATE TABLE forum_meta (version bigint NOT NULL);"
 	"INSERT INTO forum_meta VALUES (0);"
 	"CREATE TABLE members ("
@@ -129,12 +131,6 @@ const char *const fp_migrations[] = {
 	"  target_id bigint NOT NULL,"
 	"  about text NOT NULL,"
 	"  reason text NOT NULL);"
-	"CREATE TABLE budgets ("
-	"  kind integer NOT NULL,"
-	"  scope bigint NOT NULL,"
-	"  win bigint NOT NULL,"
-	"  n bigint NOT NULL,"
-	"  PRIMARY KEY (kind, scope, win));"
 	"CREATE TABLE totals ("
 	"  id integer PRIMARY KEY CHECK (id = 1),"
 	"  members bigint NOT NULL,"

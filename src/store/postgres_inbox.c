@@ -469,6 +469,7 @@ static const struct sz_store_ops postgres_inbox_ops = {
 	.inbox_counts = pi_inbox_counts,
 	.desk_add = pi_desk_add,
 	.desk_remove = pi_desk_remove,
+	.desk_purge = pi_desk_purge,
 	.desk_list = pi_desk_list,
 	.desk_member = pi_desk_member,
 	.desk_recipients = pi_desk_recipients,

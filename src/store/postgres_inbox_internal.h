@@ -89,6 +89,8 @@ int pi_audit_list(struct sz_store *s, struct sz_audit_row **rows, size_t *n,
 int pi_desk_add(struct sz_store *s, const char *name, struct sz_err *err);
 int pi_desk_remove(struct sz_store *s, const char *name, bool *closed,
 	struct sz_err *err);
+int pi_desk_purge(struct sz_store *s, const int64_t *held, size_t n,
+	struct sz_err *err);
 int pi_desk_list(struct sz_store *s, struct sz_desk_row **rows, size_t *n,
 	struct sz_err *err);
 int pi_desk_member(struct sz_store *s, const char *desk, const char *editor,

@@ -465,10 +465,11 @@ static const struct sz_forum_ops sqlite_forum_ops = {
 	.reports_resolve = fq_reports_resolve,
 	.log_add = fq_log_add,
 	.log_page = fq_log_page,
-	.budget_take = fq_budget_take,
 	.search = fq_search,
 	.totals = fq_totals,
 	.version = forum_version,
+	.changes = fq_changes,
+	.ids = fq_ids,
 };
 
 int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,

@@ -8,11 +8,12 @@
  *
  *   sqlite_forum.c          opening, connections, transactions
  *   sqlite_forum_schema.c   the schema, as numbered migrations
- *   sqlite_forum_members.c  members, reservations, invitations, budgets
+ *   sqlite_forum_members.c  members, reservations, invitations
  *   sqlite_forum_threads.c  boards and threads
  *   sqlite_forum_posts.c    posts, edits, likes
  *   sqlite_forum_mod.c      reports and the moderation log
  *   sqlite_forum_search.c   searching posts, totals
+ *   sqlite_forum_changes.c  the change log and id lists mirrors follow
  */
 #ifndef SZ_STORE_SQLITE_FORUM_INTERNAL_H
 #define SZ_STORE_SQLITE_FORUM_INTERNAL_H
@@ -163,8 +164,6 @@ int fq_reserve(struct sz_forum *f, const char *key, const char *why,
 int fq_key_taken(struct sz_forum *f, const char *key, struct sz_err *err);
 int fq_invite_add(struct sz_forum *f, const uint8_t hash[32],
 	struct sz_err *err);
-int fq_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
-	int64_t scope, int64_t window, int64_t limit, struct sz_err *err);
 
 /* sqlite_forum_threads.c */
 int fq_board_create(struct sz_forum *f, const char *name, const char *about,
@@ -242,5 +241,12 @@ int fq_search(struct sz_forum *f, const struct sz_forum_search *q,
 	struct sz_err *err);
 int fq_totals(struct sz_forum *f, struct sz_forum_totals *t,
 	struct sz_err *err);
+
+/* sqlite_forum_changes.c */
+int fq_changes(struct sz_forum *f, int64_t after, size_t limit,
+	struct sz_forum_change *rows, size_t *n, int64_t *last,
+	struct sz_err *err);
+int fq_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
+	size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
 
 #endif

@@ -419,8 +419,8 @@ static void logins_lock_at_the_limit_and_codes_work_once(void **state)
 	assert_int_equal(st->ops->editor_totp_used(st, "boris", 50, NULL), 0);
 }
 
-/* A desk is read by its editors only; one no source chose is removed,
- * one a source chose is closed, and adding it again opens it. */
+/* A desk is read by its editors only, closed or not; adding a closed
+ * one again opens it. */
 static void desks_choose_who_reads(void **state)
 {
 	struct fixture *f = *state;
@@ -464,21 +464,18 @@ static void desks_choose_who_reads(void **state)
 	assert_int_equal(st->ops->inbox_counts(st, NULL, &all, NULL), 0);
 	assert_int_equal(st->ops->inbox_counts(st, "boris", &boris, NULL), 0);
 	assert_int_equal(all.sources, boris.sources + 1);
-	bool closed = false;
-	assert_int_equal(st->ops->desk_remove(st, "politics", &closed, NULL), 0);
-	assert_true(closed);
+	/* closed, a desk keeps its editors: its sources are still read */
+	bool sources = false;
+	assert_int_equal(st->ops->desk_remove(st, "politics", &sources, NULL),
+		0);
+	assert_true(sources);
 	assert_int_equal(st->ops->desk_recipients(st, desk, &rows, &n, NULL), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(n, 1);
 	free(rows);
 	assert_int_equal(st->ops->desk_add(st, "politics", NULL), 0);
 	assert_int_equal(st->ops->desk_list(st, &desks, &n, NULL), 0);
 	assert_false(desks[0].closed);
 	free(desks);
-	assert_int_equal(st->ops->desk_add(st, "sport", NULL), 0);
-	assert_int_equal(st->ops->desk_remove(st, "sport", &closed, NULL), 0);
-	assert_false(closed);
-	assert_int_equal(st->ops->desk_remove(st, "sport", &closed, NULL),
-		SZ_E_NOT_FOUND);
 }
 
 /* Replies are kept in order, a source deletes one it read (the row stays,
@@ -549,6 +546,63 @@ static void replies_deleting_and_retention_hand_back_blobs(void **state)
 	assert_int_equal(after.unread_items, 0);
 }
 
+/* Finds desk name in desk_list: its id and whether it is closed; false
+ * if it is not there. */
+static bool desk_find(struct sz_store *st, const char *name, int64_t *id,
+	bool *closed)
+{
+	struct sz_desk_row *rows = NULL;
+	size_t n = 0;
+	bool found = false;
+	assert_int_equal(st->ops->desk_list(st, &rows, &n, NULL), 0);
+	for (size_t i = 0; i < n && !found; i++)
+		if (strcmp(rows[i].name, name) == 0) {
+			*id = rows[i].id;
+			*closed = rows[i].closed != 0;
+			found = true;
+		}
+	free(rows);
+	return found;
+}
+
+/* desk remove closes; the staging batch's desk_purge deletes what is
+ * closed, chosen by no stored source and named by no held submission. */
+static void a_removed_desk_stays_while_anything_refers_to_it(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	int64_t legal = 0, empty = 0, id = add_source(st, 0);
+	bool closed = true, sources = true;
+	assert_int_equal(st->ops->desk_add(st, "Legal", NULL), 0);
+	assert_int_equal(st->ops->desk_add(st, "Empty", NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_false(closed);
+	assert_int_equal(st->ops->desk_remove(st, "Legal", &sources, NULL), 0);
+	assert_false(sources);
+	assert_int_equal(st->ops->desk_remove(st, "Empty", &sources, NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_true(closed);
+	assert_true(desk_find(st, "Empty", &empty, &closed));
+	assert_true(closed);
+	/* a submission to Legal is held: Legal stays, Empty goes */
+	assert_int_equal(st->ops->desk_purge(st, &legal, 1, NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_false(desk_find(st, "Empty", &empty, &closed));
+	/* its batch writes it; then it stays because the source chose it */
+	send_to(st, id, legal);
+	assert_int_equal(st->ops->desk_purge(st, NULL, 0, NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_true(closed);
+	assert_int_equal(st->ops->desk_remove(st, "Legal", &sources, NULL), 0);
+	assert_true(sources);
+	/* adding it again opens it */
+	assert_int_equal(st->ops->desk_add(st, "Legal", NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_false(closed);
+	assert_int_equal(st->ops->desk_remove(st, "Nowhere", &sources, NULL),
+		SZ_E_NOT_FOUND);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -562,6 +616,7 @@ int main(void)
 		T(logins_lock_at_the_limit_and_codes_work_once),
 		T(desks_choose_who_reads),
 		T(replies_deleting_and_retention_hand_back_blobs),
+		T(a_removed_desk_stays_while_anything_refers_to_it),
 	};
 	const char *engine[NBACKENDS];
 	void *state[NBACKENDS];
