@@ -198,9 +198,33 @@ int fp_posts_pending(struct sz_forum *f, size_t limit,
 		n, err);
 }
 
+struct state_ctx {
+	int64_t id;
+	enum sz_forum_post_state state;
+};
+
+static const char SQL_POST_STATE[] =
+	"UPDATE posts SET state = $2::integer WHERE id = $1::bigint"
+	" RETURNING thread_id";
+
+static int state_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	struct state_ctx *x = ctx;
+	int64_t thread = 0;
+	struct pg_value v[] = { PG_I(x->id), PG_I(x->state) };
+	int rc = pg_int_of(c, SQL_POST_STATE, v, 2, &thread, "changing a post",
+		err);
+	if (rc == 0 && thread == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
+	if (rc == 0)
+		rc = fp_thread_refresh(c, thread, err);
+	return rc;
+}
+
 struct edit_ctx {
 	int64_t id, at;
 	const char *editor, *source, *html, *text;
+	bool hold;
 };
 
 static const char SQL_KEEP_OLD[] =
@@ -215,6 +239,14 @@ static int edit_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct edit_ctx *x = ctx;
 	int64_t kept = 0;
+	/* held first: the new text is never a visible post's, not for a
+	 * moment */
+	struct state_ctx held = { x->id, SZ_POST_PENDING };
+	if (x->hold) {
+		int rc = state_tx(c, &held, err);
+		if (rc != 0)
+			return rc;
+	}
 	struct pg_value old[] = { PG_I(x->id), PG_I(x->at), PG_S(x->editor) };
 	int rc = pg_run(c, SQL_KEEP_OLD, old, 3, &kept,
 		"keeping a post's history", err);
@@ -229,9 +261,9 @@ static int edit_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 
 int fp_post_edit(struct sz_forum *f, int64_t id, const char *editor,
 	int64_t at, const char *source, const char *html, const char *text,
-	struct sz_err *err)
+	bool hold, struct sz_err *err)
 {
-	struct edit_ctx x = { id, at, editor, source, html, text };
+	struct edit_ctx x = { id, at, editor, source, html, text, hold };
 	return pg_transaction(fpool(f), edit_tx, &x, err);
 }
 
@@ -270,29 +302,6 @@ int fp_post_edits(struct sz_forum *f, int64_t post_id,
 		*rows = NULL;
 		*n = 0;
 	}
-	return rc;
-}
-
-struct state_ctx {
-	int64_t id;
-	enum sz_forum_post_state state;
-};
-
-static const char SQL_POST_STATE[] =
-	"UPDATE posts SET state = $2::integer WHERE id = $1::bigint"
-	" RETURNING thread_id";
-
-static int state_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
-{
-	struct state_ctx *x = ctx;
-	int64_t thread = 0;
-	struct pg_value v[] = { PG_I(x->id), PG_I(x->state) };
-	int rc = pg_int_of(c, SQL_POST_STATE, v, 2, &thread, "changing a post",
-		err);
-	if (rc == 0 && thread == 0)
-		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such post");
-	if (rc == 0)
-		rc = fp_thread_refresh(c, thread, err);
 	return rc;
 }
 
