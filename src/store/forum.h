@@ -2,10 +2,10 @@
  * forum.h - the discussion forum's storage: members, boards, threads,
  * posts, likes, edits, reports, the moderation log and invitations
  * (rate budgets are not stored: web/budget.h keeps them in memory),
- * behind one table of operations (DESIGN.md §6, §8).  The
- * SQLite back end is sqlite_forum*.c (DIR/forum.db); a PostgreSQL one can
- * implement the same table and pass tests/unit/test_forum_store.c, which
- * speaks only through it.
+ * behind one table of operations (DESIGN.md §6, §8).  The SQLite back
+ * end is sqlite_forum*.c (DIR/forum.db), the PostgreSQL one
+ * postgres_forum*.c (database = postgresql://... in the settings); both
+ * pass tests/unit/test_forum_store.c, which speaks only through it.
  *
  * The forum has its own database on purpose: the public face writes to it,
  * and that write access must never reach the archive or the inbox.
@@ -473,8 +473,17 @@ struct sz_forum {
 /* Opens (creating and migrating as needed) DIR/forum.db with SQLite. */
 int sz_forum_open_sqlite(struct sz_forum **f, const char *dir,
 	struct sz_err *err);
-/* Opens the forum of the instance in dir with its configured back end. */
+/* Opens (creating and migrating as needed) the forum in the PostgreSQL
+ * database conninfo names (a postgresql:// URI or key=value pairs, as
+ * libpq takes them). */
+int sz_forum_open_postgres(struct sz_forum **f, const char *conninfo,
+	struct sz_err *err);
+/* Opens the forum of the instance in dir with its configured back end
+ * (the database setting: sqlite, or PostgreSQL). */
 int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err);
+struct sz_config;
+int sz_forum_open_config(struct sz_forum **f, const char *dir,
+	const struct sz_config *cfg, struct sz_err *err);
 
 void sz_forum_post_clear(struct sz_forum_post *p);
 void sz_forum_posts_free(struct sz_forum_post *rows, size_t n);

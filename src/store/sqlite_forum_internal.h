@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "store/forum.h"
+#include "store/forum_backend.h"
 
 #define FQ_READERS 4          /* reader connections */
 #define FQ_STATEMENTS 96      /* distinct statements a connection caches */
@@ -111,10 +112,6 @@ int fq_write(struct sqlite_forum *f, const char *sql,
 int fq_read_one(struct sqlite_forum *f, const char *sql,
 	const struct fq_value *v, size_t n, void (*read)(sqlite3_stmt *, void *),
 	void *out, const char *missing, struct sz_err *err);
-
-/* A list being read into a malloc'd array: grows it by one row (zeroed);
- * NULL when out of memory or past max. */
-void *fq_grow(void **rows, size_t *n, size_t size, size_t max);
 
 /* The columns of a post with its author and thread title, as
  * fq_post_read reads them (from column 0). */

@@ -50,7 +50,7 @@ static int read_posts(struct sqlite_forum *f, struct fq_conn *c,
 	*rows = NULL;
 	*n = 0;
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_post *p = fq_grow((void **)rows, n, sizeof(**rows),
+		struct sz_forum_post *p = sz_forum_grow((void **)rows, n, sizeof(**rows),
 			max);
 		if (p == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -306,7 +306,7 @@ int fq_post_edits(struct sz_forum *f, int64_t post_id,
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, post_id);
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_edit *e = fq_grow((void **)rows, n, sizeof(**rows),
+		struct sz_forum_edit *e = sz_forum_grow((void **)rows, n, sizeof(**rows),
 			1000);
 		if (e == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
