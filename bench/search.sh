@@ -14,9 +14,11 @@ N=${BENCH_EMAILS:-1000000}
 REPEAT=${BENCH_REPEAT:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 DIR=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/samizdat-bench.XXXXXX")
-trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
+# PID: the public face while it runs, else empty (never 0: "kill 0" would
+# stop this script's whole process group, make bench included).
+PID=
+trap '[ -z "$PID" ] || kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
 cd "$DIR"
-PID=0
 
 echo "generating $N e-mails..."
 python3 "$here/gen_mail.py" mail "$N"

@@ -88,7 +88,15 @@ static void open_audit(const char *dir)
 	struct sz_err err;
 	struct sz_audit_row *rows = NULL;
 	size_t nrows = 0;
-	if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
+	/* An inbox on PostgreSQL is out of reach: samizdat-doc locks itself
+	 * in with no network at all. */
+	struct sz_config cfg;
+	if (sz_config_load(&cfg, dir, &err) == SZ_OK &&
+	    sz_config_postgres_inbox(&cfg)) {
+		snprintf(audit_why, sizeof(audit_why), "the inbox is on "
+			"PostgreSQL (inbox_database), which samizdat-doc, locked in "
+			"with no network, does not reach");
+	} else if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
 		audit_open = true;
 		audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows,
 			NULL);

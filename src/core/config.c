@@ -22,8 +22,10 @@
  * name, or nothing; LANGS: language
  * codes.  For the last three, text is an example the template shows
  * (commented out) while the value is empty.  URL: an http(s) address.
- * CHOICE: one of the words in choices ("a|b|c"), text its default. */
-enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, URL, CHOICE };
+ * CHOICE: one of the words in choices ("a|b|c"), text its default.
+ * DATABASE: "sqlite", a postgresql:// (or postgres://) URI or a libpq
+ * key=value conninfo; libpq itself checks the rest when it connects. */
+enum kind { ADDR, NUM, USER, TEXT, PATH, LANGS, URL, CHOICE, DATABASE };
 
 struct setting {
 	const char *key;
@@ -193,6 +195,16 @@ static const struct setting settings[] = {
 		"passes for checking a member's password"),
 	NUMBER(mirror_expiry_days, 1, 400, 30,   /* SZ_MANIFEST_EXPIRY_DAYS_MAX */
 		"a mirror export's signature is valid this long"),
+	{ "database", DATABASE, offsetof(struct sz_config, database), 0,
+	  SZ_CONFIG_DATABASE_SIZE, 0, "sqlite", "sqlite (the files in this "
+	  "directory), or PostgreSQL for several processes per face: a "
+	  "postgresql://... URI or a libpq conninfo such as \"host=/run/"
+	  "postgresql dbname=samizdat\" (docs/operations.md)", NULL, 0 },
+	{ "inbox_database", DATABASE, offsetof(struct sz_config, inbox_database),
+	  0, SZ_CONFIG_DATABASE_SIZE, 0, "sqlite", "the inbox's: sqlite "
+	  "(inbox.db in this directory), or a PostgreSQL conninfo for a "
+	  "database and role of its own, which the public face never reaches "
+	  "(docs/operations.md)", NULL, 0 },
 	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
 		"submissions are stored together at the end of each period of "
 		"this many minutes, dated only by its start; a divisor of 1440"),
@@ -218,6 +230,9 @@ void sz_config_defaults(struct sz_config *c)
 				settings[i].text);
 		else if (settings[i].kind == CHOICE)
 			snprintf(field, SZ_CONFIG_CHOICE_SIZE, "%s",
+				settings[i].text);
+		else if (settings[i].kind == DATABASE)
+			snprintf(field, SZ_CONFIG_DATABASE_SIZE, "%s",
 				settings[i].text);
 		else if (settings[i].kind == NUM)
 			*(uint64_t *)(void *)field = settings[i].def;
@@ -300,6 +315,25 @@ static bool valid_url(const char *s)
 	return true;
 }
 
+/* "sqlite", a URI of libpq's schemes, or key=value pairs. */
+static bool valid_database(const char *s)
+{
+	return strcmp(s, "sqlite") == 0 ||
+		strncmp(s, "postgresql://", 13) == 0 ||
+		strncmp(s, "postgres://", 11) == 0 ||
+		(strchr(s, '=') != NULL && s[0] != '=');
+}
+
+bool sz_config_postgres(const struct sz_config *c)
+{
+	return strcmp(c->database, "sqlite") != 0;
+}
+
+bool sz_config_postgres_inbox(const struct sz_config *c)
+{
+	return strcmp(c->inbox_database, "sqlite") != 0;
+}
+
 static int set_words(char *field, size_t cap, const char *key,
 	enum kind kind, const char *val, size_t lineno, struct sz_err *err)
 {
@@ -379,6 +413,16 @@ static int set_value(struct sz_config *c, const struct setting *st,
 	    st->kind == URL)
 		return set_words(field, st->max, st->key, st->kind, val,
 			lineno, err);
+	if (st->kind == DATABASE) {
+		if (strlen(val) >= st->max || !valid_text(val) ||
+		    !valid_database(val))
+			return sz_err_set(err, SZ_E_INVAL, "line %zu: %s must be "
+				"sqlite, a postgresql://... URI or a libpq conninfo "
+				"(host=... dbname=...), shorter than %llu bytes",
+				lineno, st->key, (unsigned long long)st->max);
+		snprintf(field, (size_t)st->max, "%s", val);
+		return SZ_OK;
+	}
 	if (st->kind == ADDR) {
 		if (strlen(val) >= SZ_CONFIG_ADDR_SIZE || !valid_addr(val))
 			return sz_err_set(err, SZ_E_INVAL,
@@ -454,6 +498,13 @@ int sz_config_parse(struct sz_config *c, const char *text, size_t len,
 		if (rc != SZ_OK)
 			return rc;
 	}
+	/* One conninfo for both would give the public face, which holds the
+	 * forum's, the inbox too. */
+	if (sz_config_postgres_inbox(c) &&
+	    strcmp(c->inbox_database, c->database) == 0)
+		return sz_err_set(err, SZ_E_INVAL, "inbox_database names the "
+			"forum's database (database): the public face would reach "
+			"the inbox; give the inbox a database and role of its own");
 	return SZ_OK;
 }
 
@@ -587,6 +638,7 @@ int sz_config_format(const struct sz_config *c, char *buf, size_t cap)
 			ok = emit(buf, cap, &o, "\n# %s (%s)\n%s = %s\n", st->help,
 				st->choices, st->key, field);
 		else if (st->kind == ADDR || st->kind == USER ||
+		    st->kind == DATABASE ||
 		    field[0] != '\0')
 			ok = emit(buf, cap, &o, "\n# %s\n%s = %s\n", st->help,
 				st->key, field);

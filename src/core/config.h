@@ -47,6 +47,7 @@
 #define SZ_CONFIG_PATH_SIZE 512
 #define SZ_CONFIG_LIST_SIZE 256
 #define SZ_CONFIG_URL_SIZE 256
+#define SZ_CONFIG_DATABASE_SIZE 512 /* "sqlite" or a libpq conninfo */
 
 struct sz_config {
 	char listen_source[SZ_CONFIG_ADDR_SIZE];   /* host:port */
@@ -118,6 +119,13 @@ struct sz_config {
 	uint64_t forum_argon2_memlimit_mb;      /* members' passwords */
 	uint64_t forum_argon2_opslimit;
 	uint64_t mirror_expiry_days;     /* a signed export's validity */
+	/* "sqlite" (the files in the instance's directory), or PostgreSQL:
+	 * a postgresql:// URI or a libpq key=value conninfo */
+	char database[SZ_CONFIG_DATABASE_SIZE];
+	/* the inbox's: "sqlite" (inbox.db), or a conninfo that must name
+	 * another role than database's (the public face reaches the forum's
+	 * database, never the inbox's) */
+	char inbox_database[SZ_CONFIG_DATABASE_SIZE];
 };
 
 /* Fills c with the defaults. */
@@ -149,6 +157,12 @@ const char *sz_config_intro(const struct sz_config *c, const char *code);
 
 /* Writes c as a commented config file into buf (for `samizdat init`).
  * Returns the length, or -1 if cap is too small. */
+/* Whether the database setting names PostgreSQL (anything but
+ * "sqlite"); the conninfo is then c->database, as libpq takes it. */
+bool sz_config_postgres(const struct sz_config *c);
+/* The same for the inbox's database (inbox_database). */
+bool sz_config_postgres_inbox(const struct sz_config *c);
+
 int sz_config_format(const struct sz_config *c, char *buf, size_t cap);
 
 #endif

@@ -2,8 +2,9 @@
  * landlock.c - the file-system half of the lock-in: a Landlock rule set
  * that handles every access right this kernel knows (so anything not
  * granted is refused) and grants each listed path what it was given.
- * On a kernel with network rules (ABI 4) no TCP bind or connect is
- * granted at all; with scopes (ABI 6) the process can neither signal nor
+ * On a kernel with network rules (ABI 4) no TCP bind is granted, and
+ * TCP connect only to the ports a face's database listens on (none
+ * unless its conninfo names a host); with scopes (ABI 6) the process can neither signal nor
  * reach an abstract Unix socket outside its own domain.
  *
  * What it does not do: anything on a kernel without Landlock (or with
@@ -31,6 +32,7 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
+#define RULE_NET_PORT 2
 #define NET_BIND_TCP (1ULL << 0)
 #define NET_CONNECT_TCP (1ULL << 1)
 #define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
@@ -109,6 +111,12 @@ static uint64_t rights_of(unsigned access)
 	return r;
 }
 
+/* struct landlock_net_port_attr (ABI 4), which Debian 12's header lacks. */
+struct net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
+} __attribute__((packed));
+
 /* Adds one path's rule. */
 static int add_path(int rs, const struct sz_sandbox *sb, const char *path,
 	unsigned access, uint64_t handled, struct sz_err *err)
@@ -163,6 +171,13 @@ int sz_sandbox_landlock(const struct sz_sandbox *sb, struct sz_err *err)
 	for (size_t i = 0; i < sb->npaths && rc == SZ_OK; i++)
 		rc = add_path(rs, sb, sb->paths[i].path, sb->paths[i].access,
 			attr.handled_access_fs, err);
+	for (size_t i = 0; rc == SZ_OK && abi >= 4 && i < sb->nports; i++) {
+		struct net_port_attr np = { NET_CONNECT_TCP, sb->ports[i] };
+		if (syscall(SYS_landlock_add_rule, rs, RULE_NET_PORT, &np, 0) != 0)
+			rc = sz_err_set(err, SZ_E_IO, "cannot allow %s to reach TCP "
+				"port %u: %s", sb->name, (unsigned)sb->ports[i],
+				strerror(errno));
+	}
 	/* LeakSanitizer's tracer reads the process's maps and threads; the
 	 * runner's programs are processes of their own, with their own
 	 * /proc/PID, which this rule set binds too. */

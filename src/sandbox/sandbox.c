@@ -28,6 +28,25 @@ void sz_sandbox_free(struct sz_sandbox *sb)
 	sb->npaths = sb->cap = 0;
 }
 
+int sz_sandbox_allow_connect(struct sz_sandbox *sb, unsigned kind,
+	uint16_t port, struct sz_err *err)
+{
+	if (sb->syscalls != SZ_SYSCALLS_FACE)
+		return sz_err_set(err, SZ_E_INVAL, "%s may not open connections",
+			sb->name);
+	sb->net |= kind & (SZ_SB_NET_UNIX | SZ_SB_NET_TCP);
+	if (!(kind & SZ_SB_NET_TCP))
+		return SZ_OK;
+	for (size_t i = 0; i < sb->nports; i++)
+		if (sb->ports[i] == port)
+			return SZ_OK;
+	if (sb->nports == SZ_SANDBOX_PORTS_MAX)
+		return sz_err_set(err, SZ_E_LIMIT, "%s would reach more than %d "
+			"ports", sb->name, SZ_SANDBOX_PORTS_MAX);
+	sb->ports[sb->nports++] = port;
+	return SZ_OK;
+}
+
 int sz_sandbox_allow(struct sz_sandbox *sb, const char *path,
 	unsigned access, struct sz_err *err)
 {
@@ -138,6 +157,6 @@ int sz_sandbox_apply(const struct sz_sandbox *sb, struct sz_err *err)
 			"for %s", sb->name);
 	int rc = sz_sandbox_landlock(sb, err);
 	if (rc == SZ_OK)
-		rc = sz_sandbox_seccomp(sb->syscalls, err);
+		rc = sz_sandbox_seccomp(sb->syscalls, sb->net, err);
 	return rc;
 }

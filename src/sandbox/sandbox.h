@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -76,9 +77,22 @@ struct sz_sandbox_path {
 	unsigned access;
 };
 
+/* New connections a locked-in face may open (a PostgreSQL database's,
+ * made again after the server restarts): none unless allowed. */
+enum {
+	SZ_SB_NET_UNIX = 1 << 0,  /* socket(AF_UNIX) and connect */
+	SZ_SB_NET_TCP = 1 << 1,   /* socket(AF_INET, AF_INET6) and connect,
+	                             to the ports listed only where Landlock
+	                             has network rules (ABI 4) */
+};
+#define SZ_SANDBOX_PORTS_MAX 8
+
 struct sz_sandbox {
 	const char *name;         /* for messages: "the public face" */
 	enum sz_syscalls syscalls;
+	unsigned net;             /* SZ_SB_NET_... */
+	uint16_t ports[SZ_SANDBOX_PORTS_MAX];   /* TCP ports it may reach */
+	size_t nports;
 	size_t npaths, cap;
 	struct sz_sandbox_path *paths;
 };
@@ -90,6 +104,12 @@ void sz_sandbox_free(struct sz_sandbox *sb);
  * access (SZ_SB_...) once locked in; the path must exist by then. */
 int sz_sandbox_allow(struct sz_sandbox *sb, const char *path,
 	unsigned access, struct sz_err *err);
+/* Lets a face open connections once locked in: kind SZ_SB_NET_UNIX, or
+ * SZ_SB_NET_TCP to port.  Only a face's system-call list can take them
+ * (the runner and samizdat-doc never connect anywhere). */
+int sz_sandbox_allow_connect(struct sz_sandbox *sb, unsigned kind,
+	uint16_t port, struct sz_err *err);
+
 /* What every dynamically linked program reads: its shared libraries and
  * their data (/usr, the loader's cache), read-only. */
 int sz_sandbox_allow_system(struct sz_sandbox *sb, struct sz_err *err);
@@ -124,6 +144,7 @@ void sz_sandbox_no_dumps(void);
 
 /* Internal to src/sandbox/. */
 int sz_sandbox_landlock(const struct sz_sandbox *sb, struct sz_err *err);
-int sz_sandbox_seccomp(enum sz_syscalls syscalls, struct sz_err *err);
+int sz_sandbox_seccomp(enum sz_syscalls syscalls, unsigned net,
+	struct sz_err *err);
 
 #endif

@@ -17,9 +17,14 @@
  * set*uid and set*gid (privileges were dropped before), chown and
  * lchown by path.
  *
- * A future back end that talks to PostgreSQL over the network will need
- * socket and connect for its address only: a group of its own, with the
- * domain filtered here and the port filtered by a Landlock network rule.
+ * The one exception: a face whose database is PostgreSQL keeps socket,
+ * for the address families its conninfo needs only (AF_UNIX for a socket
+ * directory; AF_INET and AF_INET6 for a host), and connect, so that
+ * libpq can connect again after the server restarts or fails over.
+ * Where Landlock has network rules (ABI 4), TCP reaches the database's
+ * ports and no other (landlock.c); a Unix socket's path is not something
+ * Landlock rules on, so that connect is bounded by the files' own
+ * permissions (docs/operations.md says so).
  */
 #include <errno.h>
 #include <linux/sched.h>
@@ -28,6 +33,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
@@ -142,9 +148,26 @@ static int allow_all(scmp_filter_ctx ctx, const char *const *names,
 	return 0;
 }
 
+/* A database's connections (struct sz_sandbox's net): socket for the
+ * families allowed, connect, and getting at the socket's state. */
+static int allow_connect(scmp_filter_ctx ctx, unsigned net)
+{
+	static const int inet[] = { AF_INET, AF_INET6 };
+	int rc = 0;
+	if (net & SZ_SB_NET_UNIX)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_UNIX));
+	for (size_t i = 0; rc == 0 && (net & SZ_SB_NET_TCP) && i < 2; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)inet[i]));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+	return rc;
+}
+
 #define ALLOW(ctx, list) allow_all(ctx, list, sizeof(list) / sizeof(list[0]))
 
-static int build(scmp_filter_ctx ctx, enum sz_syscalls kind)
+static int build(scmp_filter_ctx ctx, enum sz_syscalls kind, unsigned net)
 {
 	bool runner = kind == SZ_SYSCALLS_RUNNER;
 	bool pgp = kind == SZ_SYSCALLS_DOC_PGP;
@@ -154,6 +177,8 @@ static int build(scmp_filter_ctx ctx, enum sz_syscalls kind)
 		rc = ALLOW(ctx, file_calls);
 	if (rc == 0 && kind == SZ_SYSCALLS_FACE)
 		rc = ALLOW(ctx, serve_calls);
+	if (rc == 0 && kind == SZ_SYSCALLS_FACE && net != 0)
+		rc = allow_connect(ctx, net);
 	if (rc == 0 && runner)
 		rc = ALLOW(ctx, runner_calls);
 	if (rc == 0 && pgp)
@@ -196,7 +221,8 @@ static int build(scmp_filter_ctx ctx, enum sz_syscalls kind)
 	return rc;
 }
 
-int sz_sandbox_seccomp(enum sz_syscalls kind, struct sz_err *err)
+int sz_sandbox_seccomp(enum sz_syscalls kind, unsigned net,
+	struct sz_err *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (ctx == NULL)
@@ -208,7 +234,7 @@ int sz_sandbox_seccomp(enum sz_syscalls kind, struct sz_err *err)
 	if (rc == 0)
 		(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
-		rc = build(ctx, kind);
+		rc = build(ctx, kind, net);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -2,10 +2,10 @@
  * forum.h - the discussion forum's storage: members, boards, threads,
  * posts, likes, edits, reports, the moderation log and invitations
  * (rate budgets are not stored: web/budget.h keeps them in memory),
- * behind one table of operations (DESIGN.md §6, §8).  The
- * SQLite back end is sqlite_forum*.c (DIR/forum.db); a PostgreSQL one can
- * implement the same table and pass tests/unit/test_forum_store.c, which
- * speaks only through it.
+ * behind one table of operations (DESIGN.md §6, §8).  The SQLite back
+ * end is sqlite_forum*.c (DIR/forum.db), the PostgreSQL one
+ * postgres_forum*.c (database = postgresql://... in the settings); both
+ * pass tests/unit/test_forum_store.c, which speaks only through it.
  *
  * The forum has its own database on purpose: the public face writes to it,
  * and that write access must never reach the archive or the inbox.
@@ -406,10 +406,13 @@ struct sz_forum_ops {
 	int (*posts_pending)(struct sz_forum *f, size_t limit,
 		struct sz_forum_post **rows, size_t *n, struct sz_err *err);
 	/* Replaces a post's text, keeping what it said before in the
-	 * post's history under editor (a name for the history). */
+	 * post's history under editor (a name for the history).  With hold,
+	 * the post becomes SZ_POST_PENDING in the same transaction (an edit
+	 * awaiting approval): the new text is never visible or searchable
+	 * before a moderator approves it. */
 	int (*post_edit)(struct sz_forum *f, int64_t id, const char *editor,
 		int64_t at, const char *source, const char *html,
-		const char *text, struct sz_err *err);
+		const char *text, bool hold, struct sz_err *err);
 	int (*post_edits)(struct sz_forum *f, int64_t post_id,
 		struct sz_forum_edit **rows, size_t *n, struct sz_err *err);
 	int (*post_set_state)(struct sz_forum *f, int64_t id,
@@ -470,8 +473,17 @@ struct sz_forum {
 /* Opens (creating and migrating as needed) DIR/forum.db with SQLite. */
 int sz_forum_open_sqlite(struct sz_forum **f, const char *dir,
 	struct sz_err *err);
-/* Opens the forum of the instance in dir with its configured back end. */
+/* Opens (creating and migrating as needed) the forum in the PostgreSQL
+ * database conninfo names (a postgresql:// URI or key=value pairs, as
+ * libpq takes them). */
+int sz_forum_open_postgres(struct sz_forum **f, const char *conninfo,
+	struct sz_err *err);
+/* Opens the forum of the instance in dir with its configured back end
+ * (the database setting: sqlite, or PostgreSQL). */
 int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err);
+struct sz_config;
+int sz_forum_open_config(struct sz_forum **f, const char *dir,
+	const struct sz_config *cfg, struct sz_err *err);
 
 void sz_forum_post_clear(struct sz_forum_post *p);
 void sz_forum_posts_free(struct sz_forum_post *rows, size_t n);

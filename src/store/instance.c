@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/io.h"
+#include "store/postgres.h"
 
 #define SECRETS_SIZE (SZ_INSTANCE_SALT_BYTES + SZ_INSTANCE_HASHKEY_BYTES)
 
@@ -147,7 +148,7 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	if (rc == SZ_OK && (parts & SZ_PART_SECRETS))
 		rc = read_secrets(in, err);
 	if (rc == SZ_OK && (parts & SZ_PART_INBOX))
-		rc = sz_store_open_sqlite(&in->store, dir, err);
+		rc = sz_store_open_config(&in->store, dir, &in->cfg, err);
 	if (rc == SZ_OK && (parts & SZ_PART_BLOBS))
 		rc = sz_blobs_open(&in->blobs, dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE))
@@ -155,7 +156,7 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO))
 		rc = sz_archive_prepare(dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_FORUM))
-		rc = sz_forum_open(&in->forum, dir, err);
+		rc = sz_forum_open_config(&in->forum, dir, &in->cfg, err);
 	if (rc != SZ_OK)
 		sz_instance_close(in);
 	return rc;
@@ -181,11 +182,16 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	const unsigned tree = rw | SZ_SB_CREATE | SZ_SB_REMOVE;
 	char path[4300];
 	int rc = SZ_OK;
-	/* The inbox's database and its rollback journal, which exist once
-	 * it is open (and stay: store/sqlite.c keeps the journal). */
+	/* The inbox on PostgreSQL: what libpq needs to connect again;
+	 * on SQLite, its database and its rollback journal, which exist
+	 * once it is open (and stay: store/sqlite.c keeps the journal). */
+	bool pg_inbox = (in->parts & SZ_PART_INBOX) &&
+		sz_config_postgres_inbox(&in->cfg);
+	if (pg_inbox)
+		rc = sz_pg_confine(in->cfg.inbox_database, sb, err);
 	static const char *const suffix[] = { "", "-journal" };
-	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) && i < 2;
-	     i++) {
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_INBOX) &&
+	     !pg_inbox && i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_STORE_DB_FILE,
 			suffix[i]);
 		rc = sz_sandbox_allow(sb, path, rw, err);
@@ -199,11 +205,16 @@ int sz_instance_confine(const struct sz_instance *in, struct sz_sandbox *sb,
 	if (rc == SZ_OK && (in->parts & (SZ_PART_ARCHIVE | SZ_PART_ARCHIVE_RO)))
 		rc = sz_archive_confine(in->dir,
 			(in->parts & SZ_PART_ARCHIVE) == 0, sb, err);
-	/* The forum's database and its WAL files, kept like the inbox's
-	 * (store/sqlite_forum.c). */
+	/* The forum on PostgreSQL: what libpq needs to connect again. */
+	bool pg_forum = (in->parts & SZ_PART_FORUM) &&
+		sz_config_postgres(&in->cfg);
+	if (rc == SZ_OK && pg_forum)
+		rc = sz_pg_confine(in->cfg.database, sb, err);
+	/* On SQLite, the forum's database and its WAL files, kept like the
+	 * inbox's (store/sqlite_forum.c). */
 	static const char *const wal[] = { "", "-wal", "-shm" };
-	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_FORUM) && i < 3;
-	     i++) {
+	for (int i = 0; rc == SZ_OK && (in->parts & SZ_PART_FORUM) &&
+	     !pg_forum && i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", in->dir, SZ_FORUM_DB_FILE,
 			wal[i]);
 		rc = sz_sandbox_allow(sb, path, rw, err);

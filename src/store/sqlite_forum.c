@@ -113,18 +113,6 @@ char *fq_dup(sqlite3_stmt *st, int col)
 	return s;
 }
 
-void *fq_grow(void **rows, size_t *n, size_t size, size_t max)
-{
-	if (*n >= max)
-		return NULL;
-	char *more = realloc(*rows, (*n + 1) * size);
-	if (more == NULL)
-		return NULL;
-	*rows = more;
-	memset(more + *n * size, 0, size);
-	return more + (*n)++ * size;
-}
-
 void fq_bind(sqlite3_stmt *st, const struct fq_value *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -349,38 +337,6 @@ void fq_thread_read(sqlite3_stmt *st, struct sz_forum_thread *t)
 	t->merged_into = sqlite3_column_int64(st, 17);
 }
 
-void sz_forum_post_clear(struct sz_forum_post *p)
-{
-	if (p == NULL)
-		return;
-	free(p->source);
-	free(p->html);
-	free(p->text);
-	memset(p, 0, sizeof(*p));
-}
-
-void sz_forum_posts_free(struct sz_forum_post *rows, size_t n)
-{
-	for (size_t i = 0; rows != NULL && i < n; i++)
-		sz_forum_post_clear(&rows[i]);
-	free(rows);
-}
-
-void sz_forum_edits_free(struct sz_forum_edit *rows, size_t n)
-{
-	for (size_t i = 0; rows != NULL && i < n; i++)
-		free(rows[i].source);
-	free(rows);
-}
-
-void sz_forum_hits_free(struct sz_forum_hits *h)
-{
-	if (h == NULL)
-		return;
-	sz_forum_posts_free(h->rows, h->n);
-	memset(h, 0, sizeof(*h));
-}
-
 /* ---- opening ----------------------------------------------------------- */
 
 static void conn_close(struct fq_conn *c)
@@ -544,9 +500,4 @@ int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,
 	}
 	*out = &f->base;
 	return 0;
-}
-
-int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err)
-{
-	return sz_forum_open_sqlite(f, dir, err);
 }

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "store/forum.h"
+#include "store/forum_backend.h"
 
 #define FQ_READERS 4          /* reader connections */
 #define FQ_STATEMENTS 96      /* distinct statements a connection caches */
@@ -111,10 +112,6 @@ int fq_write(struct sqlite_forum *f, const char *sql,
 int fq_read_one(struct sqlite_forum *f, const char *sql,
 	const struct fq_value *v, size_t n, void (*read)(sqlite3_stmt *, void *),
 	void *out, const char *missing, struct sz_err *err);
-
-/* A list being read into a malloc'd array: grows it by one row (zeroed);
- * NULL when out of memory or past max. */
-void *fq_grow(void **rows, size_t *n, size_t size, size_t max);
 
 /* The columns of a post with its author and thread title, as
  * fq_post_read reads them (from column 0). */
@@ -218,7 +215,7 @@ int fq_posts_pending(struct sz_forum *f, size_t limit,
 	struct sz_forum_post **rows, size_t *n, struct sz_err *err);
 int fq_post_edit(struct sz_forum *f, int64_t id, const char *editor,
 	int64_t at, const char *source, const char *html, const char *text,
-	struct sz_err *err);
+	bool hold, struct sz_err *err);
 int fq_post_edits(struct sz_forum *f, int64_t post_id,
 	struct sz_forum_edit **rows, size_t *n, struct sz_err *err);
 int fq_post_set_state(struct sz_forum *f, int64_t id,

@@ -216,7 +216,7 @@ int fq_member_list(struct sz_forum *f, bool pending, size_t limit,
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, (int64_t)limit);
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_member *m = fq_grow((void **)rows, n,
+		struct sz_forum_member *m = sz_forum_grow((void **)rows, n,
 			sizeof(**rows), limit);
 		if (m == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");

@@ -66,7 +66,7 @@ int fq_reports_open(struct sz_forum *f, size_t limit,
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, (int64_t)limit);
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_report *x = fq_grow((void **)rows, n,
+		struct sz_forum_report *x = sz_forum_grow((void **)rows, n,
 			sizeof(**rows), limit);
 		if (x == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -145,7 +145,7 @@ int fq_log_page(struct sz_forum *f, int64_t before, size_t limit,
 			*more = true;
 			continue;
 		}
-		struct sz_forum_log *l = fq_grow((void **)rows, n, sizeof(**rows),
+		struct sz_forum_log *l = sz_forum_grow((void **)rows, n, sizeof(**rows),
 			limit);
 		if (l == NULL) {
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");

@@ -12,66 +12,24 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/forum_backend.h"
 #include "store/sqlite_forum_internal.h"
 
 #define EXPR_MAX 16384
 
-static bool word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		(c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
-/* {title body} : "w1 w2" (*): 0 words appends nothing (returns 0). */
-static int phrase(struct sz_buf *b, const char *s, bool prefix, int *words)
-{
-	size_t mark = b->len;
-	int rc = 0;
-	*words = 0;
-	for (const char *p = s; rc == 0 && p && *p;) {
-		while (*p && !word_byte((unsigned char)*p))
-			p++;
-		const char *st = p;
-		while (*p && word_byte((unsigned char)*p))
-			p++;
-		if (p == st)
-			continue;
-		rc = sz_buf_puts(b, *words ? " " : "{title body} : \"");
-		if (rc == 0)
-			rc = sz_buf_append(b, st, (size_t)(p - st));
-		(*words)++;
-	}
-	if (rc == 0 && *words)
-		rc = sz_buf_puts(b, prefix ? "\" *" : "\"");
-	if (rc != 0) {
-		b->len = mark;
-		if (b->data)
-			b->data[mark] = '\0';
-	}
-	return rc;
-}
+/* FTS5: a phrase is quoted, matched in title and body; * after the
+ * quote makes its last word a prefix. */
+static const struct sz_forum_syntax fts5 = {
+	.open = "{title body} : \"", .between = " ", .close = "\"",
+	.close_prefix = "\" *", .and_ = " AND ", .or_ = " OR ",
+};
 
 static int compile(const struct sz_forum_search *q, struct sz_buf *out)
 {
 	struct sz_buf pos, neg;
 	sz_buf_init(&pos, EXPR_MAX);
 	sz_buf_init(&neg, EXPR_MAX);
-	int rc = 0, w;
-	for (size_t i = 0; rc == 0 && i < q->nterms; i++) {
-		const struct sz_forum_term *t = &q->terms[i];
-		struct sz_buf *b = t->negated ? &neg : &pos;
-		size_t mark = b->len;
-		if (b->len)
-			rc = sz_buf_puts(b, t->negated || t->or_before ? " OR " :
-				" AND ");
-		if (rc == 0)
-			rc = phrase(b, t->words, t->prefix, &w);
-		if (rc == 0 && w == 0) {
-			b->len = mark;
-			if (b->data)
-				b->data[mark] = '\0';
-		}
-	}
+	int rc = sz_forum_terms(q, &fts5, &pos, &neg);
 	if (rc == 0 && pos.len)
 		rc = sz_buf_printf(out, "(%s)", (const char *)pos.data);
 	if (rc == 0 && q->author_id > 0)
@@ -134,7 +92,7 @@ int fq_search(struct sz_forum *f, const struct sz_forum_search *q,
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
 	}
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_post *p = fq_grow((void **)&out->rows, &out->n,
+		struct sz_forum_post *p = sz_forum_grow((void **)&out->rows, &out->n,
 			sizeof(*out->rows), limit);
 		if (p == NULL || fq_post_read(st, p, true) != 0 ||
 		    (p->text = fq_dup(st, FQ_POST_NCOLS)) == NULL)

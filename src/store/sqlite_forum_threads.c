@@ -83,7 +83,7 @@ int fq_board_list(struct sz_forum *f, struct sz_forum_board **rows,
 	sqlite3_stmt *st = fq_stmt(c, SQL_BOARD_LIST, err);
 	int rc = st ? 0 : SZ_E_IO, r = SQLITE_DONE;
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_board *b = fq_grow((void **)rows, n,
+		struct sz_forum_board *b = sz_forum_grow((void **)rows, n,
 			sizeof(**rows), 1000);
 		if (b == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -292,7 +292,7 @@ static int read_threads(struct fq_conn *c, sqlite3_stmt *st, size_t max,
 {
 	int r, rc = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sz_forum_thread *t = fq_grow((void **)&out->rows, &out->n,
+		struct sz_forum_thread *t = sz_forum_grow((void **)&out->rows, &out->n,
 			sizeof(*out->rows), max);
 		if (t == NULL)
 			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
@@ -331,22 +331,7 @@ int fq_threads_page(struct sz_forum *f, const struct sz_forum_thread_query *q,
 		memset(out, 0, sizeof(*out));
 		return rc;
 	}
-	bool more = out->n > q->limit;
-	if (more)
-		out->n = q->limit;
-	if (newer) {
-		/* read oldest first: the page shows newest first */
-		for (size_t i = 0; i < out->n / 2; i++) {
-			struct sz_forum_thread tmp = out->rows[i];
-			out->rows[i] = out->rows[out->n - 1 - i];
-			out->rows[out->n - 1 - i] = tmp;
-		}
-		out->newer = more;
-		out->older = true;
-	} else {
-		out->older = more;
-		out->newer = q->from == SZ_FORUM_OLDER;
-	}
+	sz_forum_threads_settle(out, q);
 	return 0;
 }
 

@@ -6,7 +6,8 @@
  * What is kept about a source, by design (DESIGN.md §2): an opaque id, the
  * keyed hash of its login identifier, its public key, and the day (never
  * the time) and padded size of each item.  Nothing here can name a source.
- * The SQLite back end is sqlite.c; SQL lives only there.
+ * The SQLite back end is sqlite*.c, the PostgreSQL one postgres_inbox*.c
+ * and postgres_editors.c; SQL lives only there.
  *
  * Every operation may be called from several threads at once.
  */
@@ -377,6 +378,15 @@ struct sz_store {
 /* Opens (creating and migrating as needed) DIR/inbox.db. */
 int sz_store_open_sqlite(struct sz_store **out, const char *dir,
 	struct sz_err *err);
+/* Opens (creating and migrating as needed) the inbox in the PostgreSQL
+ * database conninfo names (store/postgres_inbox.c). */
+int sz_store_open_postgres(struct sz_store **out, const char *conninfo,
+	struct sz_err *err);
+/* Opens the inbox of the instance in dir with the back end its settings
+ * name (inbox_database: sqlite, or PostgreSQL). */
+struct sz_config;
+int sz_store_open_config(struct sz_store **out, const char *dir,
+	const struct sz_config *cfg, struct sz_err *err);
 
 /* The date of t in UTC as YYYY-MM-DD: the only time samizdat keeps. */
 void sz_store_day(time_t t, char day[SZ_STORE_DAY_SIZE]);

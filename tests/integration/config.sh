@@ -68,4 +68,17 @@ sqlite3 inst/archive.db 'PRAGMA user_version = 999'
 check "so is an archive from a newer samizdat" sh -c "
 	'$SAMIZDAT' release list -d inst 2>&1 |
 	grep -q 'archive.db is from a newer samizdat (schema 999'"
+
+# database: sqlite by default; PostgreSQL as a URI or libpq's key=value.
+check "the database is sqlite unless the settings say otherwise" \
+	grep -qx 'database = sqlite' defaults
+cp defaults db.conf
+echo 'database = mysql://example' >>db.conf
+check "a database that is neither sqlite nor PostgreSQL is refused" sh -c "
+	SAMIZDAT_CONFIG='$WORK/db.conf' '$SAMIZDAT' config -d pkg 2>&1 |
+	grep -q 'database must be sqlite, a postgresql://... URI or a libpq conninfo'"
+sed -i 's|^database = mysql.*|database = host=/nonexistent dbname=samizdat|' db.conf
+check "a PostgreSQL it cannot reach stops the forum, saying why" sh -c "
+	SAMIZDAT_CONFIG='$WORK/db.conf' '$SAMIZDAT' forum invite -d pkg 2>&1 |
+	grep -q 'cannot connect to the forum.s database (PostgreSQL, the database setting)'"
 finish

@@ -1,7 +1,8 @@
 /* test_forum_store.c - the forum's storage interface as every back end
  * must honour it.  It speaks only through struct sz_forum_ops and is run
- * once per back end in the table `backends` (SQLite here; a PostgreSQL
- * back end adds a row): members and their keys, invitations used once,
+ * once per back end in the table `backends` (SQLite, and PostgreSQL on the
+ * throw-away cluster of tests/pg/ when SAMIZDAT_TEST_PG names one; its
+ * cases skip, saying why, when it does not): members and their keys, invitations used once,
  * threads with their first post, pages by position and by key that never
  * shift, counts that follow every change (posting, hiding, approving,
  * liking, moving, merging, deleting), edits kept, search that sees only
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "pg_fixture.h"
 #include "store/forum.h"
 
 /* ---- back ends ---------------------------------------------------------- */
@@ -28,14 +30,39 @@
 struct backend {
 	const char *name;
 	int (*open)(struct sz_forum **f, const char *dir, struct sz_err *err);
-	const char *const *files;     /* what it leaves in dir, to clean up */
+	bool (*make)(const char *dir);     /* before a first open, or NULL */
+	void (*drop)(const char *dir);     /* after the last close */
+	bool (*absent)(void);              /* true: skip (it says why) */
 };
 
-static const char *const sqlite_files[] = { "forum.db", "forum.db-wal",
-	"forum.db-shm", NULL };
+static void sqlite_drop(const char *dir)
+{
+	static const char *const files[] = { "forum.db", "forum.db-wal",
+		"forum.db-shm", NULL };
+	char path[128];
+	for (const char *const *n = files; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+}
+
+/* PostgreSQL: a database per test, named after its directory. */
+static int pg_open(struct sz_forum **f, const char *dir, struct sz_err *err)
+{
+	char conninfo[1200];
+	pg_fixture_conninfo(dir, conninfo, sizeof(conninfo));
+	return sz_forum_open_postgres(f, conninfo, err);
+}
+
+static bool pg_absent(void)
+{
+	return pg_fixture_cluster() == NULL;
+}
 
 static const struct backend backends[] = {
-	{ "sqlite", sz_forum_open_sqlite, sqlite_files },
+	{ "sqlite", sz_forum_open_sqlite, NULL, sqlite_drop, NULL },
+	{ "postgresql", pg_open, pg_fixture_create, pg_fixture_drop,
+	  pg_absent },
 };
 
 static const struct backend *current;
@@ -59,12 +86,23 @@ static int64_t add_member(struct sz_forum *f, const char *name)
 	return id;
 }
 
+/* Every case runs once per back end: its initial state names it. */
+static int choose(void **state)
+{
+	current = *state;
+	return 0;
+}
+
+
 static int setup(void **state)
 {
+	choose(state);
 	struct fixture *x = calloc(1, sizeof(*x));
 	snprintf(x->dir, sizeof(x->dir), "/tmp/sz-forum-XXXXXX");
 	assert_non_null(mkdtemp(x->dir));
 	struct sz_err err;
+	if (current->make != NULL)
+		assert_true(current->make(x->dir));
 	if (current->open(&x->f, x->dir, &err) != 0)
 		fail_msg("%s: %s", current->name, err.msg);
 	x->anna = add_member(x->f, "anna");
@@ -78,12 +116,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	char path[128];
 	x->f->ops->close(x->f);
-	for (const char *const *n = current->files; *n; n++) {
-		snprintf(path, sizeof(path), "%s/%s", x->dir, *n);
-		unlink(path);
-	}
+	current->drop(x->dir);
 	rmdir(x->dir);
 	free(x);
 	return 0;
@@ -630,9 +664,10 @@ static void edits_keep_their_history(void **state)
 	int64_t post = 0;
 	new_thread(x, x->board, "T", x->anna, 1, "the first words", &post);
 	assert_int_equal(f->ops->post_edit(f, post, "anna", 50, "second words",
-		"<p>second words</p>", "second words", NULL), 0);
+		"<p>second words</p>", "second words", false, NULL), 0);
 	assert_int_equal(f->ops->post_edit(f, post, "moderator mo", 60,
-		"third words", "<p>third words</p>", "third words", NULL), 0);
+		"third words", "<p>third words</p>", "third words", false, NULL),
+		0);
 	struct sz_forum_post p;
 	assert_int_equal(f->ops->post_get(f, post, true, &p, NULL), 0);
 	assert_string_equal(p.source, "third words");
@@ -652,7 +687,36 @@ static void edits_keep_their_history(void **state)
 	assert_int_equal(hits(x, "third", 0), 1);
 	assert_int_equal(hits(x, "first", 0), 0);
 	assert_int_equal(f->ops->post_edit(f, 999999, "x", 1, "a", "a", "a",
-		NULL), SZ_E_NOT_FOUND);
+		false, NULL), SZ_E_NOT_FOUND);
+	assert_int_equal(f->ops->post_edit(f, 999999, "x", 1, "a", "a", "a",
+		true, NULL), SZ_E_NOT_FOUND);
+}
+
+/* An unreviewed edit published through the gap between writing it and
+ * holding it: a held edit is one step, so its text is never visible or
+ * searchable before approval. */
+static void unreviewed_edit_is_never_live(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t post = 0;
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "harmless words",
+		&post);
+	reply(x, t, x->ben, 2, "a reply");
+	assert_int_equal(f->ops->post_edit(f, post, "anna", 50, "spamlink now",
+		"<p>spamlink now</p>", "spamlink now", true, NULL), 0);
+	struct sz_forum_post p;
+	assert_int_equal(f->ops->post_get(f, post, true, &p, NULL), 0);
+	assert_int_equal(p.state, SZ_POST_PENDING);
+	assert_string_equal(p.source, "spamlink now");
+	assert_int_equal(p.edits, 1);
+	sz_forum_post_clear(&p);
+	assert_int_equal(hits(x, "spamlink", 0), 0);
+	assert_int_equal(hits(x, "harmless", 0), 0);
+	/* approved, it is what readers find */
+	assert_int_equal(f->ops->post_set_state(f, post, SZ_POST_VISIBLE, NULL),
+		0);
+	assert_int_equal(hits(x, "spamlink", 0), 1);
 }
 
 static void search_sees_what_readers_may_see(void **state)
@@ -858,9 +922,11 @@ static void processes_opening_a_new_forum_at_once_all_succeed(void **state)
 {
 	(void)state;
 	enum { OPENERS = 4 };
-	char dir[64], path[128];
+	char dir[64];
 	snprintf(dir, sizeof(dir), "/tmp/sz-forum-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	if (current->make != NULL)
+		assert_true(current->make(dir));
 	int go[2];
 	assert_int_equal(pipe(go), 0);
 	pid_t pids[OPENERS];
@@ -895,18 +961,16 @@ static void processes_opening_a_new_forum_at_once_all_succeed(void **state)
 	assert_int_equal(f->ops->board_create(f, "General", "Talk", &board,
 		NULL), 0);
 	f->ops->close(f);
-	for (const char *const *n = current->files; *n; n++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, *n);
-		unlink(path);
-	}
+	current->drop(dir);
 	rmdir(dir);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest cases[] = {
 		T(member_keys_are_unique_and_reserved_keys_taken),
 		T(an_invitation_is_used_once_with_the_account),
 		T(member_settings_and_deletion),
@@ -920,22 +984,27 @@ int main(void)
 		T(latest_replies_and_a_members_posts),
 		T(likes_count_once_and_only_on_visible_posts),
 		T(edits_keep_their_history),
+		T(unreviewed_edit_is_never_live),
 		T(search_sees_what_readers_may_see),
 		T(moving_and_merging_keep_counts_and_order),
 		T(reports_queue_once_per_member),
 		T(the_log_pages_newest_first),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
-		cmocka_unit_test(
-			processes_opening_a_new_forum_at_once_all_succeed),
+		cmocka_unit_test_setup(
+			processes_opening_a_new_forum_at_once_all_succeed, choose),
 	};
+	const char *engine[NBACKENDS];
+	void *state[NBACKENDS];
+	bool absent[NBACKENDS];
 	if (sodium_init() < 0)
 		return 1;
-	int failed = 0;
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
-		current = &backends[i];
-		failed |= _cmocka_run_group_tests(current->name, tests,
-			sizeof(tests) / sizeof(tests[0]), NULL, NULL);
+	for (size_t b = 0; b < NBACKENDS; b++) {
+		engine[b] = backends[b].name;
+		state[b] = (void *)&backends[b];
+		absent[b] = backends[b].absent != NULL && backends[b].absent();
 	}
-	return failed;
+	return pg_fixture_run("forum store", cases,
+		sizeof(cases) / sizeof(cases[0]), engine, state, absent,
+		NBACKENDS);
 }

@@ -1,11 +1,13 @@
 /* test_inbox_store.c - the inbox operations of the storage interface, as
- * any back end must honour them (run here against SQLite): pages by key
+ * any back end must honour them, run on every back end in `backends`
+ * (SQLite, and PostgreSQL on tests/pg/'s throw-away cluster when
+ * SAMIZDAT_TEST_PG names one; its cases are left out, saying why, when it
+ * does not): pages by key
  * show every source once in both directions, ties on a day broken by id
  * (random, as the committer gives them);
  * views and designations narrow them; counts follow every change (a new
  * submission, reading, starring, deleting, retention); a source is found
- * by id; a removed desk is closed, and deleted only once no source chose
- * it and no held submission names it. */
+ * by id. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "pg_fixture.h"
 #include "store/store.h"
 
 #define SOURCES 23
@@ -67,12 +71,59 @@ static int by_id_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* ---- back ends ---------------------------------------------------------- */
+
+struct backend {
+	const char *name;
+	int (*open)(struct sz_store **s, const char *dir, struct sz_err *err);
+	bool (*make)(const char *dir);     /* before the open, or NULL */
+	void (*drop)(const char *dir);     /* after the close */
+	bool (*absent)(void);              /* true: left out (main says why) */
+};
+
+static void sqlite_drop(const char *dir)
+{
+	char path[128];
+	for (const char *const *x = (const char *const[]){ "inbox.db",
+		     "inbox.db-wal", "inbox.db-shm", "inbox.db-journal", NULL };
+	     *x; x++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *x);
+		unlink(path);
+	}
+}
+
+static int pg_open(struct sz_store **s, const char *dir, struct sz_err *err)
+{
+	char conninfo[1200];
+	pg_fixture_conninfo(dir, conninfo, sizeof(conninfo));
+	return sz_store_open_postgres(s, conninfo, err);
+}
+
+static bool pg_absent(void)
+{
+	return pg_fixture_cluster() == NULL;
+}
+
+static const struct backend backends[] = {
+	{ "sqlite", sz_store_open_sqlite, NULL, sqlite_drop, NULL },
+	{ "postgresql", pg_open, pg_fixture_create, pg_fixture_drop,
+	  pg_absent },
+};
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+
+static const struct backend *current;
+
 static int setup(void **state)
 {
+	current = *state;
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct sz_err err;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/sz-inbox-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	assert_int_equal(sz_store_open_sqlite(&f->st, f->dir, NULL), 0);
+	if (current->make != NULL)
+		assert_true(current->make(f->dir));
+	if (current->open(&f->st, f->dir, &err) != 0)
+		fail_msg("%s: %s", current->name, err.msg);
 	/* all on one day (the store writes today): the id breaks the ties */
 	for (size_t i = 0; i < SOURCES; i++)
 		f->ids[i] = add_source(f->st, 1 + i % 3);
@@ -84,13 +135,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 	f->st->ops->close(f->st);
-	for (const char *const *x = (const char *const[]){ "inbox.db",
-		     "inbox.db-wal", "inbox.db-shm", NULL }; *x; x++) {
-		snprintf(path, sizeof(path), "%s/%s", f->dir, *x);
-		unlink(path);
-	}
+	current->drop(f->dir);
 	rmdir(f->dir);
 	free(f);
 	return 0;
@@ -274,6 +320,232 @@ static void a_first_submission_fixes_the_desk(void **state)
 		SZ_E_NOT_FOUND);
 }
 
+static void add_editor(struct sz_store *st, const char *name,
+	const char *recipient)
+{
+	struct sz_editor_row e;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.name, sizeof(e.name), "%s", name);
+	snprintf(e.password_hash, sizeof(e.password_hash), "$argon2id$%s", name);
+	memset(e.totp_secret, 0x5a, sizeof(e.totp_secret));
+	snprintf(e.recipient, sizeof(e.recipient), "%s", recipient);
+	assert_int_equal(st->ops->editor_add(st, &e, NULL), 0);
+}
+
+static bool has_recipient(struct sz_store *st, const char *name)
+{
+	struct sz_recipient_row *rows = NULL;
+	size_t n = 0;
+	bool found = false;
+	assert_int_equal(st->ops->recipient_list(st, &rows, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		found |= strcmp(rows[i].name, name) == 0;
+	free(rows);
+	return found;
+}
+
+/* An editor's key is a recipient while the editor exists; the list
+ * never carries secrets; names and keys are unique. */
+static void editors_bring_and_take_their_recipients(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	add_editor(st, "anna", "age1anna");
+	assert_true(has_recipient(st, "anna"));
+	struct sz_editor_row e;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.name, sizeof(e.name), "anna");
+	snprintf(e.recipient, sizeof(e.recipient), "age1other");
+	assert_int_equal(st->ops->editor_add(st, &e, NULL), SZ_E_EXISTS);
+	assert_int_equal(st->ops->editor_get(st, "anna", &e, NULL), 0);
+	assert_string_equal(e.password_hash, "$argon2id$anna");
+	assert_int_equal(e.totp_secret[19], 0x5a);
+	assert_int_equal(e.totp_last, -1);
+	struct sz_editor_row *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(st->ops->editor_list(st, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].password_hash, "");
+	assert_int_equal(rows[0].totp_secret[0], 0);
+	free(rows);
+	assert_int_equal(st->ops->recipient_add(st, "archive", "age1anna",
+		NULL), SZ_E_EXISTS);
+	assert_int_equal(st->ops->editor_remove(st, "anna", NULL), 0);
+	assert_false(has_recipient(st, "anna"));
+	assert_int_equal(st->ops->editor_remove(st, "anna", NULL),
+		SZ_E_NOT_FOUND);
+	assert_int_equal(st->ops->editor_get(st, "anna", &e, NULL),
+		SZ_E_NOT_FOUND);
+}
+
+/* Failed logins are charged before a password is tried and stop at the
+ * limit, for an editor and for a name that is none alike; a one-time
+ * code is taken once. */
+static void logins_lock_at_the_limit_and_codes_work_once(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	uint8_t key[32];
+	int64_t n = 0;
+	add_editor(st, "boris", "age1boris");
+	memset(key, 1, sizeof(key));
+	for (int64_t i = 1; i <= 3; i++) {
+		assert_int_equal(st->ops->editor_failure_charge(st, "boris", key, 3,
+			&n, NULL), 0);
+		assert_int_equal(n, i);
+		assert_int_equal(st->ops->editor_failure_charge(st, "nobody", key,
+			3, &n, NULL), 0);
+		assert_int_equal(n, i);
+	}
+	assert_int_equal(st->ops->editor_failure_charge(st, "boris", key, 3, &n,
+		NULL), SZ_E_LIMIT);
+	assert_int_equal(st->ops->editor_failure_charge(st, "nobody", key, 3,
+		&n, NULL), SZ_E_LIMIT);
+	assert_int_equal(st->ops->editor_set_failures(st, "boris", 0, NULL), 0);
+	assert_int_equal(st->ops->editor_failure_charge(st, "boris", key, 3, &n,
+		NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(st->ops->editor_set_failures(st, "nobody", 0, NULL),
+		SZ_E_NOT_FOUND);
+	assert_int_equal(st->ops->editor_totp_used(st, "boris", 100, NULL), 0);
+	assert_int_equal(st->ops->editor_totp_used(st, "boris", 100, NULL),
+		SZ_E_EXISTS);
+	assert_int_equal(st->ops->editor_totp_used(st, "boris", 99, NULL),
+		SZ_E_EXISTS);
+	assert_int_equal(st->ops->editor_totp_used(st, "boris", 101, NULL), 0);
+	uint8_t secret[SZ_STORE_TOTP_SECRET] = { 7 };
+	assert_int_equal(st->ops->editor_set_totp(st, "boris", secret, NULL),
+		0);
+	assert_int_equal(st->ops->editor_totp_used(st, "boris", 50, NULL), 0);
+}
+
+/* A desk is read by its editors only, closed or not; adding a closed
+ * one again opens it. */
+static void desks_choose_who_reads(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	add_editor(st, "anna", "age1anna");
+	add_editor(st, "boris", "age1boris");
+	assert_int_equal(st->ops->recipient_add(st, "archive", "age1archive",
+		NULL), 0);
+	assert_int_equal(st->ops->desk_add(st, "politics", NULL), 0);
+	assert_int_equal(st->ops->desk_add(st, "politics", NULL), SZ_E_EXISTS);
+	assert_int_equal(st->ops->desk_member(st, "politics", "anna", true,
+		NULL), 0);
+	assert_int_equal(st->ops->desk_member(st, "sport", "anna", true, NULL),
+		SZ_E_NOT_FOUND);
+	assert_int_equal(st->ops->desk_member(st, "politics", "carla", true,
+		NULL), SZ_E_NOT_FOUND);
+	struct sz_desk_row *desks = NULL;
+	size_t n = 0;
+	assert_int_equal(st->ops->desk_list(st, &desks, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(desks[0].editors, "anna");
+	int64_t desk = desks[0].id;
+	free(desks);
+	struct sz_recipient_row *rows = NULL;
+	assert_int_equal(st->ops->desk_recipients(st, desk, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].recipient, "age1anna");
+	free(rows);
+	assert_int_equal(st->ops->desk_recipients(st, 0, &rows, &n, NULL), 0);
+	assert_int_equal(n, 3);
+	free(rows);
+	bool yes = false;
+	assert_int_equal(st->ops->desk_reader(st, desk, "anna", &yes, NULL), 0);
+	assert_true(yes);
+	assert_int_equal(st->ops->desk_reader(st, desk, "boris", &yes, NULL), 0);
+	assert_false(yes);
+	/* boris's inbox leaves out what the desk's source sent */
+	int64_t id = add_source(st, 0);
+	send_to(st, id, desk);
+	struct sz_inbox_counts all, boris;
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &all, NULL), 0);
+	assert_int_equal(st->ops->inbox_counts(st, "boris", &boris, NULL), 0);
+	assert_int_equal(all.sources, boris.sources + 1);
+	/* closed, a desk keeps its editors: its sources are still read */
+	bool sources = false;
+	assert_int_equal(st->ops->desk_remove(st, "politics", &sources, NULL),
+		0);
+	assert_true(sources);
+	assert_int_equal(st->ops->desk_recipients(st, desk, &rows, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	free(rows);
+	assert_int_equal(st->ops->desk_add(st, "politics", NULL), 0);
+	assert_int_equal(st->ops->desk_list(st, &desks, &n, NULL), 0);
+	assert_false(desks[0].closed);
+	free(desks);
+}
+
+/* Replies are kept in order, a source deletes one it read (the row stays,
+ * marked); deleting a source and retention hand back every blob. */
+static void replies_deleting_and_retention_hand_back_blobs(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	int64_t id = f->ids[0];
+	struct sz_item_full *items = NULL;
+	size_t nitems = 0;
+	assert_int_equal(st->ops->source_items(st, id, &items, &nitems, NULL),
+		0);
+	assert_int_equal(nitems, 1);
+	assert_int_equal(st->ops->blob_referenced(st, items[0].row.blob, NULL),
+		1);
+	uint8_t key[32];
+	assert_int_equal(st->ops->source_public_key(st, id, key, NULL), 0);
+	assert_int_equal(st->ops->reply_add(st, id, "reply-one", "anna", NULL),
+		0);
+	assert_int_equal(st->ops->reply_add(st, id, "reply-two", "boris", NULL),
+		0);
+	struct sz_reply_row *replies = NULL;
+	size_t n = 0;
+	assert_int_equal(st->ops->replies(st, id, &replies, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(replies[1].editor, "boris");
+	char blob[SZ_STORE_BLOB_NAME_MAX + 1];
+	assert_int_equal(st->ops->reply_delete(st, id, replies[0].id, blob,
+		NULL), 0);
+	assert_string_equal(blob, "reply-one");
+	assert_int_equal(st->ops->reply_delete(st, id, replies[0].id, blob,
+		NULL), SZ_E_NOT_FOUND);
+	free(replies);
+	assert_int_equal(st->ops->replies(st, id, &replies, &n, NULL), 0);
+	assert_true(replies[0].deleted);
+	assert_string_equal(replies[0].blob, "");
+	free(replies);
+	assert_int_equal(st->ops->blob_referenced(st, "reply-one", NULL), 0);
+	char (*blobs)[SZ_STORE_BLOB_NAME_MAX + 1] = NULL;
+	size_t nblobs = 0, nsubs = 0;
+	struct sz_inbox_counts before, after;
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &before, NULL), 0);
+	assert_int_equal(st->ops->source_delete(st, id, &blobs, &nblobs, NULL),
+		0);
+	bool item_blob = false, reply_blob = false;
+	for (size_t i = 0; i < nblobs; i++) {
+		item_blob |= strcmp(blobs[i], items[0].row.blob) == 0;
+		reply_blob |= strcmp(blobs[i], "reply-two") == 0;
+	}
+	assert_true(item_blob && reply_blob);
+	free(blobs);
+	free(items);
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &after, NULL), 0);
+	assert_int_equal(after.sources, before.sources - 1);
+	assert_int_equal(st->ops->source_delete(st, id, &blobs, &nblobs, NULL),
+		SZ_E_NOT_FOUND);
+	/* retention: everything before tomorrow goes */
+	char tomorrow[SZ_STORE_DAY_SIZE];
+	sz_store_day(time(NULL) + 86400, tomorrow);
+	assert_int_equal(st->ops->purge_before(st, tomorrow, &blobs, &nblobs,
+		&nsubs, NULL), 0);
+	assert_int_equal(nsubs, SOURCES - 1);
+	assert_true(nblobs >= SOURCES - 1);
+	free(blobs);
+	assert_int_equal(st->ops->inbox_counts(st, NULL, &after, NULL), 0);
+	assert_int_equal(after.sources, 0);
+	assert_int_equal(after.unread_items, 0);
+}
+
 /* Finds desk name in desk_list: its id and whether it is closed; false
  * if it is not there. */
 static bool desk_find(struct sz_store *st, const char *name, int64_t *id,
@@ -331,22 +603,32 @@ static void a_removed_desk_stays_while_anything_refers_to_it(void **state)
 		SZ_E_NOT_FOUND);
 }
 
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
+	const struct CMUnitTest cases[] = {
+		T(pages_show_every_source_once_both_ways),
+		T(views_and_counts_follow_every_change),
+		T(a_designation_finds_its_sources_only),
+		T(a_first_submission_fixes_the_desk),
+		T(editors_bring_and_take_their_recipients),
+		T(logins_lock_at_the_limit_and_codes_work_once),
+		T(desks_choose_who_reads),
+		T(replies_deleting_and_retention_hand_back_blobs),
+		T(a_removed_desk_stays_while_anything_refers_to_it),
+	};
+	const char *engine[NBACKENDS];
+	void *state[NBACKENDS];
+	bool absent[NBACKENDS];
 	if (sodium_init() < 0)
 		return 1;
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-			pages_show_every_source_once_both_ways, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			views_and_counts_follow_every_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			a_designation_finds_its_sources_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			a_first_submission_fixes_the_desk, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			a_removed_desk_stays_while_anything_refers_to_it, setup,
-			teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (size_t b = 0; b < NBACKENDS; b++) {
+		engine[b] = backends[b].name;
+		state[b] = (void *)&backends[b];
+		absent[b] = backends[b].absent != NULL && backends[b].absent();
+	}
+	return pg_fixture_run("inbox store", cases,
+		sizeof(cases) / sizeof(cases[0]), engine, state, absent,
+		NBACKENDS);
 }

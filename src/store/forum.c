@@ -1,0 +1,155 @@
+/*
+ * forum.c - what the forum's back ends share: choosing one from the
+ * instance's settings (database = sqlite, or PostgreSQL), freeing the
+ * rows they hand out, and the engine-neutral helpers of
+ * store/forum_backend.h.  No SQL here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "store/forum.h"
+#include "store/forum_backend.h"
+
+int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err)
+{
+	struct sz_config cfg;
+	*f = NULL;
+	int rc = sz_config_load(&cfg, dir, err);
+	if (rc != 0)
+		return rc;
+	return sz_forum_open_config(f, dir, &cfg, err);
+}
+
+int sz_forum_open_config(struct sz_forum **f, const char *dir,
+	const struct sz_config *cfg, struct sz_err *err)
+{
+	if (sz_config_postgres(cfg))
+		return sz_forum_open_postgres(f, cfg->database, err);
+	return sz_forum_open_sqlite(f, dir, err);
+}
+
+void sz_forum_post_clear(struct sz_forum_post *p)
+{
+	if (p == NULL)
+		return;
+	free(p->source);
+	free(p->html);
+	free(p->text);
+	memset(p, 0, sizeof(*p));
+}
+
+void sz_forum_posts_free(struct sz_forum_post *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		sz_forum_post_clear(&rows[i]);
+	free(rows);
+}
+
+void sz_forum_edits_free(struct sz_forum_edit *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		free(rows[i].source);
+	free(rows);
+}
+
+void sz_forum_hits_free(struct sz_forum_hits *h)
+{
+	if (h == NULL)
+		return;
+	sz_forum_posts_free(h->rows, h->n);
+	memset(h, 0, sizeof(*h));
+}
+
+
+void *sz_forum_grow(void **rows, size_t *n, size_t size, size_t max)
+{
+	if (*n >= max)
+		return NULL;
+	char *more = realloc(*rows, (*n + 1) * size);
+	if (more == NULL)
+		return NULL;
+	*rows = more;
+	memset(more + *n * size, 0, size);
+	return more + (*n)++ * size;
+}
+
+void sz_forum_threads_settle(struct sz_forum_threads *out,
+	const struct sz_forum_thread_query *q)
+{
+	bool more = out->n > q->limit;
+	if (more)
+		out->n = q->limit;
+	if (q->from == SZ_FORUM_NEWER) {
+		/* read oldest first: the page shows newest first */
+		for (size_t i = 0; i < out->n / 2; i++) {
+			struct sz_forum_thread tmp = out->rows[i];
+			out->rows[i] = out->rows[out->n - 1 - i];
+			out->rows[out->n - 1 - i] = tmp;
+		}
+		out->newer = more;
+		out->older = true;
+	} else {
+		out->older = more;
+		out->newer = q->from == SZ_FORUM_OLDER;
+	}
+}
+
+static bool word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		(c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* One term's words as a phrase; 0 words appends nothing. */
+static int phrase(struct sz_buf *b, const char *s, bool prefix,
+	const struct sz_forum_syntax *syn, int *words)
+{
+	size_t mark = b->len;
+	int rc = 0;
+	*words = 0;
+	for (const char *p = s; rc == 0 && p && *p;) {
+		while (*p && !word_byte((unsigned char)*p))
+			p++;
+		const char *st = p;
+		while (*p && word_byte((unsigned char)*p))
+			p++;
+		if (p == st)
+			continue;
+		rc = sz_buf_puts(b, *words ? syn->between : syn->open);
+		if (rc == 0)
+			rc = sz_buf_append(b, st, (size_t)(p - st));
+		(*words)++;
+	}
+	if (rc == 0 && *words)
+		rc = sz_buf_puts(b, prefix ? syn->close_prefix : syn->close);
+	if (rc != 0) {
+		b->len = mark;
+		if (b->data)
+			b->data[mark] = '\0';
+	}
+	return rc;
+}
+
+int sz_forum_terms(const struct sz_forum_search *q,
+	const struct sz_forum_syntax *syntax, struct sz_buf *pos,
+	struct sz_buf *neg)
+{
+	int rc = 0, w;
+	for (size_t i = 0; rc == 0 && i < q->nterms; i++) {
+		const struct sz_forum_term *t = &q->terms[i];
+		struct sz_buf *b = t->negated ? neg : pos;
+		size_t mark = b->len;
+		if (b->len)
+			rc = sz_buf_puts(b, t->negated || t->or_before ?
+				syntax->or_ : syntax->and_);
+		if (rc == 0)
+			rc = phrase(b, t->words, t->prefix, syntax, &w);
+		if (rc == 0 && w == 0) {
+			b->len = mark;
+			if (b->data)
+				b->data[mark] = '\0';
+		}
+	}
+	return rc;
+}
