@@ -2,7 +2,8 @@
  * sqlite_archive_search.c - searching the archive: the reader's FTS5
  * expression (drafts excluded by their release's tag), a count from the
  * index's doclists, a page ranked by BM25 (newest first past
- * SZ_ARCHIVE_RANK_MAX matches), snippets with the matches marked, and
+ * SZ_ARCHIVE_RANK_MAX matches), snippets as text with the matches
+ * between the markers of store/search.h (never HTML: the web escapes), and
  * facets by release and type (up to SZ_ARCHIVE_FACET_MAX matches).
  * At most SZ_ARCHIVE_SEARCHES run at once, each on a read connection of
  * its own and within the query's time budget: an expensive search is cut
@@ -29,50 +30,6 @@ void sz_search_result_free(struct sz_search_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-
-/* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
- * put around matches into <mark> ... </mark>, always balanced: the text
- * holds no control characters (doc_add cleans it), and a stray marker or
- * one left open still cannot unbalance the page. */
-static char *mark_snippet(const char *s)
-{
-	struct sz_buf b;
-	bool open = false;
-	sz_buf_init(&b, 1u << 16);
-	for (; s && *s; s++) {
-		int rc = 0;
-		switch (*s) {
-		case 1:
-			/* Opened only with room left to close it. */
-			if (!open && b.max - b.len > 32) {
-				rc = sz_buf_puts(&b, "<mark>");
-				open = true;
-			}
-			break;
-		case 2:
-			if (open)
-				rc = sz_buf_puts(&b, "</mark>");
-			open = false;
-			break;
-		case '<': rc = sz_buf_puts(&b, "&lt;"); break;
-		case '>': rc = sz_buf_puts(&b, "&gt;"); break;
-		case '&': rc = sz_buf_puts(&b, "&amp;"); break;
-		case '"': rc = sz_buf_puts(&b, "&quot;"); break;
-		case '\n': case '\r': case '\t': rc = sz_buf_puts(&b, " "); break;
-		default:
-			if ((unsigned char)*s >= 0x20)
-				rc = sz_buf_append(&b, s, 1);
-			break;
-		}
-		if (rc != 0 || (open && b.max - b.len <= 16))
-			break;
-	}
-	if (open)
-		(void)sz_buf_puts(&b, "</mark>");
-	if (b.data == NULL)
-		return strdup("");
-	return (char *)b.data;
-}
 
 /* Adds count to the facet keyed (key, id); at most SZ_ARCHIVE_FACETS
  * keys. */
@@ -111,7 +68,9 @@ static int by_key_desc(const void *a, const void *b)
  * matches to order them all; otherwise by when they were added. */
 static const char *page_sql(enum sz_archive_order order, bool few)
 {
-#define HIT "SELECT fts.rowid, snippet(fts, 1, char(1), char(2), '…', 24)"
+_Static_assert(SZ_SEARCH_MARK_START == '\x02' && SZ_SEARCH_MARK_END == '\x03',
+	"snippet() below marks matches with char(2) and char(3)");
+#define HIT "SELECT fts.rowid, snippet(fts, 1, char(2), char(3), '…', 24)"
 #define BY_DATE HIT " FROM fts CROSS JOIN documents d ON d.id = fts.rowid" \
 	" JOIN releases r ON r.id = d.release_id LEFT JOIN emails e" \
 	" ON e.doc_id = d.id WHERE fts MATCH ?1 ORDER BY" \
@@ -136,13 +95,17 @@ static const char *page_sql(enum sz_archive_order order, bool few)
 	return sql[order <= SZ_ORDER_OLDEST ? order : 0][few];
 }
 
-/* The reader's expression, minus drafts unless they are wanted: draft
+/* The reader's search as FTS5, minus drafts unless they are wanted: draft
  * releases are few, so excluding their tags is cheap. */
 static int full_expression(sqlite3 *db, const struct sz_archive_query *q,
 	struct sz_buf *expr, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = sz_buf_printf(expr, "(%s)", q->match);
+	int rc = sz_buf_puts(expr, "(");
+	if (rc == 0)
+		rc = sz_search_fts5(q->search, expr);
+	if (rc == 0)
+		rc = sz_buf_puts(expr, ")");
 	if (rc != 0 || q->drafts)
 		return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
 	if ((rc = sz_sqlite_prepare(db, "SELECT id FROM releases WHERE state = 0",
@@ -192,7 +155,7 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	memset(res, 0, sizeof(*res));
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	if (q->match == NULL || q->match[0] == 0)
+	if (q->search == NULL)
 		return 0;
 	if (!search_slot(impl(a), q->time_ms))
 		return sz_err_set(err, SZ_E_LIMIT, "Many searches are running "
@@ -249,8 +212,12 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 		if (sz_sqlite_step(get) == SQLITE_ROW) {
 			struct sz_search_hit *h = &res->hits[res->nhits++];
 			sz_archive_doc_read(get, 0, &h->doc);
-			h->snippet = mark_snippet(
-				(const char *)sqlite3_column_text(st, 1));
+			const char *sn = (const char *)sqlite3_column_text(st, 1);
+			if ((h->snippet = strdup(sn ? sn : "")) == NULL) {
+				sqlite3_reset(get);
+				rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+				goto out;
+			}
 		}
 		sqlite3_reset(get);
 	}

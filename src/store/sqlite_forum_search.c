@@ -12,44 +12,10 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/search.h"
 #include "store/sqlite_forum_internal.h"
 
 #define EXPR_MAX 16384
-
-static bool word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		(c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
-/* {title body} : "w1 w2" (*): 0 words appends nothing (returns 0). */
-static int phrase(struct sz_buf *b, const char *s, bool prefix, int *words)
-{
-	size_t mark = b->len;
-	int rc = 0;
-	*words = 0;
-	for (const char *p = s; rc == 0 && p && *p;) {
-		while (*p && !word_byte((unsigned char)*p))
-			p++;
-		const char *st = p;
-		while (*p && word_byte((unsigned char)*p))
-			p++;
-		if (p == st)
-			continue;
-		rc = sz_buf_puts(b, *words ? " " : "{title body} : \"");
-		if (rc == 0)
-			rc = sz_buf_append(b, st, (size_t)(p - st));
-		(*words)++;
-	}
-	if (rc == 0 && *words)
-		rc = sz_buf_puts(b, prefix ? "\" *" : "\"");
-	if (rc != 0) {
-		b->len = mark;
-		if (b->data)
-			b->data[mark] = '\0';
-	}
-	return rc;
-}
 
 static int compile(const struct sz_forum_search *q, struct sz_buf *out)
 {
@@ -65,7 +31,8 @@ static int compile(const struct sz_forum_search *q, struct sz_buf *out)
 			rc = sz_buf_puts(b, t->negated || t->or_before ? " OR " :
 				" AND ");
 		if (rc == 0)
-			rc = phrase(b, t->words, t->prefix, &w);
+			rc = sz_search_fts5_phrase(b, "{title body} : ", t->words,
+				t->prefix, &w);
 		if (rc == 0 && w == 0) {
 			b->len = mark;
 			if (b->data)
