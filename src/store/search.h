@@ -117,6 +117,12 @@ struct sz_tsquery {
 	"($1 = '' OR words @@ to_tsquery('" config "', $1))" \
 	" AND ($2 = '' OR tags @@ to_tsquery('" config "', $2))"
 
+/* A column's text as its tsvector should read it, appended to out: every
+ * run of bytes that are not word bytes (sz_search_word_byte) becomes one
+ * space.  PostgreSQL's parser then splits words where the reader's words
+ * were split, as FTS5's does, instead of keeping e-mail addresses, hosts
+ * and URLs whole (tokens no reader's word could match). */
+int sz_search_tsvector_text(struct sz_buf *out, const char *text, size_t len);
 /* Fills q (sz_tsquery_free releases it, also after a failure). */
 int sz_search_tsquery(const struct sz_search *s, struct sz_tsquery *q);
 void sz_tsquery_free(struct sz_tsquery *q);

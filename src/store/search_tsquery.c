@@ -147,6 +147,23 @@ int sz_search_tsquery(const struct sz_search *s, struct sz_tsquery *q)
 	return rc ? SZ_E_LIMIT : 0;
 }
 
+int sz_search_tsvector_text(struct sz_buf *out, const char *text, size_t len)
+{
+	int rc = 0;
+	size_t i = 0;
+	while (rc == 0 && i < len) {
+		size_t st = i;
+		while (i < len && sz_search_word_byte((unsigned char)text[i]))
+			i++;
+		rc = sz_buf_append(out, text + st, i - st);
+		if (rc == 0 && i < len)
+			rc = sz_buf_puts(out, " ");
+		while (i < len && !sz_search_word_byte((unsigned char)text[i]))
+			i++;
+	}
+	return rc;
+}
+
 void sz_tsquery_free(struct sz_tsquery *q)
 {
 	sz_buf_free(&q->words);
