@@ -435,4 +435,27 @@ void sz_doc_rows_free(struct sz_doc_row *rows, size_t n);
 void sz_release_rows_free(struct sz_release_row *rows, size_t n);
 void sz_search_result_free(struct sz_search_result *r);
 
+/* Facets, assembled the same way by every back end (archive_search.c):
+ * sz_facets_begin allocates them in res, sz_facets_add counts one group
+ * of n matches (a release, a type, an e-mail month "YYYY-MM" or NULL),
+ * sz_facets_end folds years into months when there is one year (complete
+ * false: the counting was cut short, no facets); the back end then names
+ * the releases (by_release[i].key) and sz_facets_sort orders them all and
+ * marks res faceted.  res owns everything (sz_search_result_free). */
+struct sz_facet_counter {
+	struct sz_facet *months;
+	size_t nmonths;
+	bool more_months;
+};
+int sz_facets_begin(struct sz_search_result *res, struct sz_facet_counter *c);
+void sz_facets_add(struct sz_search_result *res, struct sz_facet_counter *c,
+	int64_t release_id, const char *type, const char *month, int64_t n);
+void sz_facets_end(struct sz_search_result *res, struct sz_facet_counter *c,
+	bool complete);
+void sz_facets_sort(struct sz_search_result *res);
+/* What a reader is told, whatever the engine, when a search ran out of
+ * its time budget, or when too many run at once: SZ_E_LIMIT. */
+int sz_search_too_slow(struct sz_err *err);
+int sz_search_busy(struct sz_err *err);
+
 #endif

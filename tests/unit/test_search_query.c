@@ -3,8 +3,10 @@
  * archive has always run and the tsquery text PostgreSQL is given, and
  * both must find the same documents of a small archive.  FTS5 runs here
  * on an in-memory table shaped like the archive's; PostgreSQL runs when
- * SZ_TEST_PG holds a libpq connection string (a throw-away server),
- * otherwise that test is skipped and says so. */
+ * SAMIZDAT_TEST_PG holds a libpq connection string (a throw-away
+ * cluster, tests/pg/), in one transaction rolled back at the end, so
+ * nothing is left and runs at once do not meet; without it that test is
+ * left out of the plan and a comment says so. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -266,20 +268,16 @@ static char *indexed(const char *text)
 static void postgresql_finds_what_fts5_finds(void **state)
 {
 	(void)state;
-	const char *conninfo = getenv("SZ_TEST_PG");
-	if (conninfo == NULL || conninfo[0] == 0) {
-		print_message("no SZ_TEST_PG: PostgreSQL is not checked here\n");
-		skip();
-	}
+	const char *conninfo = getenv("SAMIZDAT_TEST_PG");
 	PGconn *pg = PQconnectdb(conninfo);
 	if (PQstatus(pg) != CONNECTION_OK)
 		fail_msg("cannot connect: %s", PQerrorMessage(pg));
-	/* The configuration as a back end's migration makes it; the
-	 * documents in a table gone with the session. */
-	PQclear(pg_exec(pg, "SET client_min_messages = warning", 0, NULL));
-	PQclear(pg_exec(pg, "CREATE EXTENSION IF NOT EXISTS unaccent", 0, NULL));
-	PQclear(pg_exec(pg, "DROP TEXT SEARCH CONFIGURATION IF EXISTS "
-		SZ_TSQUERY_CONFIG, 0, NULL));
+	/* The configuration as a back end's migration makes it, and the
+	 * documents, all rolled back at the end. */
+	PQclear(pg_exec(pg, "SET client_min_messages = warning; BEGIN;"
+		" CREATE EXTENSION IF NOT EXISTS unaccent;"
+		" DROP TEXT SEARCH CONFIGURATION IF EXISTS " SZ_TSQUERY_CONFIG ";",
+		0, NULL));
 	PQclear(pg_exec(pg, SZ_TSQUERY_CONFIG_SQL, 0, NULL));
 	PQclear(pg_exec(pg, "CREATE TEMPORARY TABLE d (id int, words tsvector,"
 		" tags tsvector)", 0, NULL));
@@ -321,6 +319,7 @@ static void postgresql_finds_what_fts5_finds(void **state)
 		sz_tsquery_free(&t);
 		sz_query_free(&q);
 	}
+	PQclear(pg_exec(pg, "ROLLBACK", 0, NULL));
 	PQfinish(pg);
 }
 
@@ -332,5 +331,11 @@ int main(void)
 		cmocka_unit_test(fts5_finds_the_documents_each_query_means),
 		cmocka_unit_test(postgresql_finds_what_fts5_finds),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const char *pg = getenv("SAMIZDAT_TEST_PG");
+	size_t n = sizeof(tests) / sizeof(tests[0]);
+	if (pg == NULL || pg[0] == 0) {
+		printf("# PostgreSQL not checked: SAMIZDAT_TEST_PG is not set\n");
+		n--;
+	}
+	return _cmocka_run_group_tests("search_query", tests, n, NULL, NULL);
 }
