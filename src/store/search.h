@@ -2,7 +2,7 @@
  * search.h - a reader's search as plain data: what crosses the store
  * interface, and what each back end compiles into its own engine's
  * language, FTS5 for SQLite (search_fts5.c) and a tsquery for
- * PostgreSQL (search_tsquery.c).  The search translator (search/query.c)
+ * PostgreSQL (search_tsquery.c); search.c builds one.  The search translator (search/query.c)
  * fills one from a reader's text; nothing here reads text, and no
  * engine's syntax ever leaves the back end that compiles it.
  *
@@ -73,6 +73,22 @@ bool sz_search_filtered(const struct sz_search *s);
 bool sz_search_positive(const struct sz_search *s);
 /* Whether c is part of a word (letters, digits, any byte >= 0x80). */
 bool sz_search_word_byte(unsigned char c);
+
+/* How an engine writes a search, for the shared writers below: the
+ * operators between terms, one term (its words as in sz_search_term), and
+ * the shape of "any of these dates" around tags terms. */
+struct sz_search_syntax {
+	const char *and, *or;
+	int (*phrase)(struct sz_buf *out, const char *words, bool prefix);
+	const char *dates_open, *dates_or, *dates_close;
+};
+/* Appends s's terms, the negated ones or the others, joined (AND, or OR
+ * before an alternative; OR between negated ones). */
+int sz_search_join_terms(const struct sz_search *s, bool negated,
+	const struct sz_search_syntax *syn, struct sz_buf *out);
+/* Appends s's date range as its tags terms (sz_archive_date_terms). */
+int sz_search_join_dates(const struct sz_search *s,
+	const struct sz_search_syntax *syn, struct sz_buf *out);
 
 /*
  * FTS5 (search_fts5.c).  The archive's table has the columns title, body,

@@ -44,24 +44,15 @@ int sz_search_tsquery_phrase(struct sz_buf *out, const char *words,
 	return rc;
 }
 
-/* The reader's terms, negated ones or the others, joined. */
-static int terms(const struct sz_search *s, bool negated, struct sz_buf *out)
+static int phrase(struct sz_buf *out, const char *words, bool prefix)
 {
-	int rc = 0;
-	bool first = true;
-	for (size_t i = 0; rc == 0 && i < s->nterms; i++) {
-		const struct sz_search_term *t = &s->terms[i];
-		if (t->negated != negated)
-			continue;
-		if (!first)
-			rc = sz_buf_puts(out, negated || t->or_before ? " | " : " & ");
-		if (rc == 0)
-			rc = sz_search_tsquery_phrase(out, s->words + t->at, t->prefix,
-				"");
-		first = false;
-	}
-	return rc;
+	return sz_search_tsquery_phrase(out, words, prefix, "");
 }
+
+static const struct sz_search_syntax tsquery = {
+	.and = " & ", .or = " | ", .phrase = phrase,
+	.dates_open = "('", .dates_or = "' | '", .dates_close = "')",
+};
 
 /* from:/to: an address or a domain is one tags lexeme; a name is the
  * words of the sender (weight C) or recipients (D). */
@@ -86,23 +77,6 @@ static int person(struct sz_tsquery *q, const char *value, bool from)
 		from ? "C" : "D");
 }
 
-/* ('zy2024' | 'zm202501') */
-static int dates(struct sz_buf *out, int64_t after, int64_t before)
-{
-	struct sz_buf t;
-	sz_buf_init(&t, 16 * SZ_ARCHIVE_DATE_TERMS);
-	int rc = sz_archive_date_terms(after, before, &t);
-	if (rc == 0)
-		rc = sz_buf_puts(out, out->len ? " & ('" : "('");
-	for (size_t i = 0; rc == 0 && i < t.len; i++)
-		rc = t.data[i] == ' ' ? sz_buf_puts(out, "' | '") :
-			sz_buf_append(out, t.data + i, 1);
-	if (rc == 0)
-		rc = sz_buf_puts(out, "')");
-	sz_buf_free(&t);
-	return rc;
-}
-
 /* One tags lexeme, kind and value: 'ztpdf'. */
 static int tag(struct sz_buf *out, const char *kind, const char *value)
 {
@@ -118,9 +92,9 @@ int sz_search_tsquery(const struct sz_search *s, struct sz_tsquery *q)
 	sz_buf_init(&q->tags, 32 * SZ_ARCHIVE_DATE_TERMS);
 	sz_buf_init(&pos, 16 * SZ_SEARCH_WORDS_MAX);
 	sz_buf_init(&neg, 16 * SZ_SEARCH_WORDS_MAX);
-	int rc = terms(s, false, &pos);
+	int rc = sz_search_join_terms(s, false, &tsquery, &pos);
 	if (rc == 0)
-		rc = terms(s, true, &neg);
+		rc = sz_search_join_terms(s, true, &tsquery, &neg);
 	if (rc == 0 && pos.len)
 		rc = sz_buf_printf(&q->words, "(%s)", (const char *)pos.data);
 	if (rc == 0 && s->from[0])
@@ -137,8 +111,10 @@ int sz_search_tsquery(const struct sz_search *s, struct sz_tsquery *q)
 	snprintf(release, sizeof(release), "%lld", (long long)s->release);
 	if (rc == 0 && s->release)
 		rc = tag(&q->tags, "zr", release);
+	if (rc == 0 && (s->after || s->before) && q->tags.len)
+		rc = sz_buf_puts(&q->tags, " & ");
 	if (rc == 0 && (s->after || s->before))
-		rc = dates(&q->tags, s->after, s->before);
+		rc = sz_search_join_dates(s, &tsquery, &q->tags);
 	if (rc == 0 && (q->words.len || q->tags.len) && neg.len)
 		rc = sz_buf_printf(&q->words, "%s!(%s)", q->words.len ? " & " : "",
 			(const char *)neg.data);
