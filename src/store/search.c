@@ -6,6 +6,7 @@
  * search_tsquery.c, say which shape).  It parses no text: search/query.c
  * does.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/archive.h"
@@ -96,4 +97,25 @@ int sz_search_join_dates(const struct sz_search *s,
 		rc = sz_buf_puts(out, syn->dates_close);
 	sz_buf_free(&t);
 	return rc;
+}
+
+char *sz_search_snippet_dup(const char *s)
+{
+	static const char ellipsis[] = "…";
+	size_t n = s ? strlen(s) : 0;
+	bool cut = n > SZ_SEARCH_SNIPPET_MAX;
+	if (cut) {
+		n = SZ_SEARCH_SNIPPET_MAX - sizeof(ellipsis);
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;   /* never inside a character */
+	}
+	char *out = malloc(n + sizeof(ellipsis));
+	if (out == NULL)
+		return NULL;
+	if (n)
+		memcpy(out, s, n);
+	out[n] = '\0';
+	if (cut)
+		memcpy(out + n, ellipsis, sizeof(ellipsis));
+	return out;
 }

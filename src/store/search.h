@@ -39,6 +39,14 @@
  * when written), so a marker cannot be forged by what a document says. */
 #define SZ_SEARCH_MARK_START '\x02'
 #define SZ_SEARCH_MARK_END '\x03'
+/* Bytes of a snippet a store returns: an engine's snippet is a few words,
+ * but one "word" of a hostile document can be megabytes long. */
+#define SZ_SEARCH_SNIPPET_MAX 4096
+
+/* A copy of an engine's snippet (NULL: ""), cut to SZ_SEARCH_SNIPPET_MAX
+ * bytes on a character boundary, ending in "…" when cut; the caller
+ * frees it.  NULL when out of memory. */
+char *sz_search_snippet_dup(const char *s);
 
 struct sz_search_term {
 	uint16_t at;          /* its words: words + at, NUL-terminated, one

@@ -159,8 +159,8 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 		if (sz_sqlite_step(get) == SQLITE_ROW) {
 			struct sz_search_hit *h = &res->hits[res->nhits++];
 			sz_archive_doc_read(get, 0, &h->doc);
-			const char *sn = (const char *)sqlite3_column_text(st, 1);
-			if ((h->snippet = strdup(sn ? sn : "")) == NULL) {
+			if ((h->snippet = sz_search_snippet_dup(
+			    (const char *)sqlite3_column_text(st, 1))) == NULL) {
 				sqlite3_reset(get);
 				rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 				goto out;

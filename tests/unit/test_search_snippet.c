@@ -2,8 +2,9 @@
  * with match markers and only the web layer makes HTML of them: a
  * document that carries a <script> and the marker characters themselves
  * (and the private-use characters a marker might have been) shows them
- * escaped, with the one matched word marked and nothing else; and the
- * renderer keeps <mark> balanced whatever markers a text holds. */
+ * escaped, with the one matched word marked and nothing else; a word of
+ * a megabyte makes a snippet of a few KiB; and the renderer keeps <mark>
+ * balanced whatever markers a text holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,7 +47,22 @@ static int setup(void **state)
 	snprintf(d.type, sizeof(d.type), "text");
 	memset(d.sha256, 'a', 64);
 	d.size = sizeof(body) - 1;
-	return arch->ops->doc_add(arch, &d, body, sizeof(body) - 1, &id, NULL);
+	if (arch->ops->doc_add(arch, &d, body, sizeof(body) - 1, &id, NULL) != 0)
+		return -1;
+	/* A second document: one word of a megabyte after the one looked for. */
+	size_t n = 1u << 20;
+	char *huge = malloc(n + 16);
+	if (huge == NULL)
+		return -1;
+	memcpy(huge, "causeway ", 9);
+	for (size_t i = 9; i < n; i += 2)
+		memcpy(huge + i, "\xc3\xa9", 2);   /* é */
+	snprintf(d.title, sizeof(d.title), "long");
+	memset(d.sha256, 'b', 64);
+	d.size = n;
+	int rc = arch->ops->doc_add(arch, &d, huge, n, &id, NULL);
+	free(huge);
+	return rc;
 }
 
 static int teardown(void **state)
@@ -112,6 +128,28 @@ static void a_document_cannot_inject_script_or_forge_marks_in_a_snippet(
 	sz_buf_free(&out);
 }
 
+static void a_megabyte_word_gives_a_bounded_snippet(void **state)
+{
+	(void)state;
+	struct sz_query q;
+	struct sz_archive_query aq;
+	struct sz_search_result res;
+	assert_int_equal(sz_query_parse(&q, "causeway", 8), 0);
+	sz_query_to_archive(&q, false, &aq);
+	assert_int_equal(arch->ops->search(arch, &aq, 0, 10, &res, NULL), 0);
+	assert_int_equal(res.nhits, 1);
+	const char *s = res.hits[0].snippet;
+	size_t n = strlen(s);
+	assert_true(n <= SZ_SEARCH_SNIPPET_MAX);
+	assert_true(n > 3 && strcmp(s + n - 3, "…") == 0);
+	assert_non_null(strstr(s, "\x02" "causeway\x03 \xc3\xa9"));
+	assert_true(((unsigned char)s[n - 4] & 0xc0) == 0x80 ||
+		(unsigned char)s[n - 4] < 0x80);   /* a whole é before it */
+	assert_int_equal((unsigned char)s[n - 5], 0xc3);
+	sz_search_result_free(&res);
+	sz_query_free(&q);
+}
+
 static void stray_markers_never_unbalance_the_page(void **state)
 {
 	(void)state;
@@ -140,6 +178,7 @@ int main(void)
 		cmocka_unit_test(the_store_returns_text_with_markers_not_html),
 		cmocka_unit_test(
 			a_document_cannot_inject_script_or_forge_marks_in_a_snippet),
+		cmocka_unit_test(a_megabyte_word_gives_a_bounded_snippet),
 		cmocka_unit_test(stray_markers_never_unbalance_the_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
