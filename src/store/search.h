@@ -119,7 +119,9 @@ int sz_search_fts5_phrase(struct sz_buf *out, const char *scope,
  * words gets "(terms) & !(exclusions)", with from:/to: names limited to
  * weights C and D; tags gets the filters AND-ed.  Either may be empty,
  * when that side has nothing to check (the SQL then skips it:
- * SZ_TSQUERY_WHERE).  Both empty: nothing to look for.
+ * SZ_TSQUERY_WHERE).  Both empty: nothing to look for.  A search of
+ * exclusions alone gives "!(...)", which PostgreSQL answers (all but
+ * those); whether that is a search is the caller's to decide.
  */
 struct sz_tsquery {
 	struct sz_buf words, tags;

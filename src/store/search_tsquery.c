@@ -115,7 +115,9 @@ int sz_search_tsquery(const struct sz_search *s, struct sz_tsquery *q)
 		rc = sz_buf_puts(&q->tags, " & ");
 	if (rc == 0 && (s->after || s->before))
 		rc = sz_search_join_dates(s, &tsquery, &q->tags);
-	if (rc == 0 && (q->words.len || q->tags.len) && neg.len)
+	/* ! stands alone in a tsquery: exclusions need no other term here
+	 * (a forum's author filter is SQL, not a term) */
+	if (rc == 0 && neg.len)
 		rc = sz_buf_printf(&q->words, "%s!(%s)", q->words.len ? " & " : "",
 			(const char *)neg.data);
 	sz_buf_free(&pos);

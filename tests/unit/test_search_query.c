@@ -188,6 +188,30 @@ static void each_query_compiles_to_a_tsquery(void **state)
 	}
 }
 
+/* A store's own filter (the forum's author) is SQL, not a term: a search
+ * of exclusions alone then still compiles to what PostgreSQL can run;
+ * FTS5's NOT needs a left side, so it gives nothing to run. */
+static void exclusions_alone_compile_for_a_store_filter(void **state)
+{
+	(void)state;
+	struct sz_search s;
+	struct sz_tsquery t;
+	struct sz_buf m;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(sz_search_add(&s, "draft", 5, false, true, false), 1);
+	assert_int_equal(sz_search_add(&s, "old copy", 8, true, true, true), 1);
+	assert_false(s.terms[1].or_before);   /* never on an exclusion */
+	assert_int_equal(sz_search_tsquery(&s, &t), 0);
+	assert_string_equal((const char *)t.words.data,
+		"!('draft' | 'old' <-> 'copy':*)");
+	assert_int_equal(t.tags.len, 0);
+	sz_tsquery_free(&t);
+	sz_buf_init(&m, 1024);
+	assert_int_equal(sz_search_fts5(&s, &m), 0);
+	assert_int_equal(m.len, 0);
+	sz_buf_free(&m);
+}
+
 /* What FTS5 finds, as bits of docs. */
 static unsigned fts5_found(sqlite3 *db, const char *match)
 {
@@ -328,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(each_query_compiles_to_fts5_as_before),
 		cmocka_unit_test(each_query_compiles_to_a_tsquery),
+		cmocka_unit_test(exclusions_alone_compile_for_a_store_filter),
 		cmocka_unit_test(fts5_finds_the_documents_each_query_means),
 		cmocka_unit_test(postgresql_finds_what_fts5_finds),
 	};
