@@ -35,7 +35,14 @@ cat >doc-peak.sh <<SH
 exec python3 "$PEAK" "$PWD/upload.peak" "$(dirname "$SAMIZDAT")/samizdat-doc" "\$@"
 SH
 chmod +x doc-peak.sh
-SAMIZDAT_DOC=$PWD/doc-peak.sh start_editor inst || { not_ok "the editor face starts"; finish; }
+# Under ASan memory is not measured, so the editor face runs the real
+# samizdat-doc, locked in as in production, with no interpreter between.
+if [ $ASAN = 1 ]; then
+	start_editor inst || { not_ok "the editor face starts"; finish; }
+else
+	SAMIZDAT_DOC=$PWD/doc-peak.sh start_editor inst ||
+		{ not_ok "the editor face starts"; finish; }
+fi
 s=$(editor_login ed alice 'a long editor password' "$(oathtool --totp -b "$SECRET")")
 check "the editor logs in" test "$s" = 303
 curl -s -b ed "$EURL/release?id=$rel" >rel.html
@@ -59,11 +66,18 @@ for b in stream_1g shared_2000 nested_forms nested_filters spread_3g objstm_200m
 		-F "csrf=$T" -F "files=@bombs/$b.pdf" "$EURL/release/upload?id=$rel")
 	s=$1 took=$2
 	check "editor upload $b: refused with a page naming it" sh -c "
-		test $s = 400 && grep -q '$b.pdf.*decompression bomb' up.html"
+		test $s = 400 && grep -q '$b.pdf.*decompression bomb' up.html || {
+		echo 'the page ($s):'; sed 's/<[^>]*>//g' up.html | grep -v '^ *$' | tail -8
+		exit 1; }"
 	ok=0
-	bounded upload.peak && awk -v t="$took" 'BEGIN { exit !(t < 10) }' && ok=1
-	check "...within 10 s and 512 MiB (the page in $took s; samizdat-doc $(tail -1 upload.peak | awk '{print $1 " s, " int($2 / 1024) " MiB"}'))" \
-		test $ok = 1
+	if [ $ASAN = 1 ]; then
+		awk -v t="$took" 'BEGIN { exit !(t < 10) }' && ok=1
+		doc=""
+	else
+		bounded upload.peak && awk -v t="$took" 'BEGIN { exit !(t < 10) }' && ok=1
+		doc="; samizdat-doc $(tail -1 upload.peak 2>/dev/null | awk '{print $1 " s, " int($2 / 1024) " MiB"}')"
+	fi
+	check "...within 10 s and 512 MiB (the page in $took s$doc)" test $ok = 1
 done
 # Encrypted (AES-256, empty user password): the check reads streams as
 # qpdf decrypts them, so the bomb inside is still found.
