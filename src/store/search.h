@@ -105,11 +105,6 @@ int sz_search_join_dates(const struct sz_search *s,
  * has neither a positive term nor a filter.  SZ_E_LIMIT past out's cap.
  */
 int sz_search_fts5(const struct sz_search *s, struct sz_buf *out);
-/* One term as an FTS5 phrase, "w1 w2" (then " *" for a prefix), after
- * scope (a column filter such as "{title body} : ", or ""); nothing when
- * words is empty.  Sets *n to the words written. */
-int sz_search_fts5_phrase(struct sz_buf *out, const char *scope,
-	const char *words, bool prefix, int *n);
 
 /*
  * PostgreSQL (search_tsquery.c): to_tsquery text, given to the database

@@ -11,23 +11,18 @@
 #include "store/archive.h"
 #include "store/search.h"
 
-int sz_search_fts5_phrase(struct sz_buf *out, const char *scope,
-	const char *words, bool prefix, int *n)
+/* One term as an FTS5 phrase, "w1 w2" (then " *" for a prefix), after
+ * scope (a column filter such as "sender : ", or ""). */
+static int scoped_phrase(struct sz_buf *out, const char *scope,
+	const char *words, bool prefix)
 {
-	*n = 0;
-	if (words[0] == '\0')
-		return 0;
-	*n = 1;
-	for (const char *p = words; *p; p++)
-		*n += *p == ' ';
 	int rc = sz_buf_printf(out, "%s\"%s\"", scope, words);
 	return rc == 0 && prefix ? sz_buf_puts(out, " *") : rc;
 }
 
 static int phrase(struct sz_buf *out, const char *words, bool prefix)
 {
-	int n;
-	return sz_search_fts5_phrase(out, "", words, prefix, &n);
+	return scoped_phrase(out, "", words, prefix);
 }
 
 static const struct sz_search_syntax fts5 = {
@@ -49,7 +44,6 @@ static void cut(struct sz_buf *b, size_t mark)
 static int person(struct sz_buf *out, const char *value, bool from)
 {
 	struct sz_search one;
-	int n;
 	size_t mark = out->len;
 	int rc = sz_buf_puts(out, "tags : \"");
 	int e = rc ? rc : sz_archive_address_term(value, from, out);
@@ -61,8 +55,8 @@ static int person(struct sz_buf *out, const char *value, bool from)
 	memset(&one, 0, sizeof(one));
 	if (sz_search_add(&one, value, strlen(value), false, false, false) <= 0)
 		return 0;   /* a name with no words: the parser refuses it */
-	return sz_search_fts5_phrase(out, from ? "sender : " : "recipients : ",
-		one.words, false, &n);
+	return scoped_phrase(out, from ? "sender : " : "recipients : ",
+		one.words, false);
 }
 
 /* The filters, AND-ed, in a fixed order. */

@@ -1,49 +1,77 @@
 /*
  * sqlite_forum_search.c - searching posts in the forum's SQLite back end:
  * a structured query (struct sz_forum_search) compiled here, and only
- * here, into an FTS5 expression, with the archive's writers
- * (store/search.h).  Every word is quoted after being cut down to letters
- * and digits, so nothing a reader typed can change the expression's
- * shape; words match titles and bodies, an author is an index term of the
- * tags column ("zm" and the member's id).  Also the forum's totals.
+ * here, into an FTS5 expression.  Every word is quoted after being cut
+ * down to letters and digits, so nothing a reader typed can change the
+ * expression's shape; words match titles and bodies, an author is an
+ * index term of the tags column ("zm" and the member's id).  Also the
+ * forum's totals.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
-#include "store/search.h"
 #include "store/sqlite_forum_internal.h"
 
 #define EXPR_MAX 16384
 
-static int phrase(struct sz_buf *out, const char *words, bool prefix)
+static bool word_byte(unsigned char c)
 {
-	int n;
-	return sz_search_fts5_phrase(out, "{title body} : ", words, prefix, &n);
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		(c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
-/* Words match titles and bodies; an author is a tags term. */
-static const struct sz_search_syntax forum_fts5 = {
-	.and = " AND ", .or = " OR ", .phrase = phrase,
-};
+/* {title body} : "w1 w2" (*): 0 words appends nothing (returns 0). */
+static int phrase(struct sz_buf *b, const char *s, bool prefix, int *words)
+{
+	size_t mark = b->len;
+	int rc = 0;
+	*words = 0;
+	for (const char *p = s; rc == 0 && p && *p;) {
+		while (*p && !word_byte((unsigned char)*p))
+			p++;
+		const char *st = p;
+		while (*p && word_byte((unsigned char)*p))
+			p++;
+		if (p == st)
+			continue;
+		rc = sz_buf_puts(b, *words ? " " : "{title body} : \"");
+		if (rc == 0)
+			rc = sz_buf_append(b, st, (size_t)(p - st));
+		(*words)++;
+	}
+	if (rc == 0 && *words)
+		rc = sz_buf_puts(b, prefix ? "\" *" : "\"");
+	if (rc != 0) {
+		b->len = mark;
+		if (b->data)
+			b->data[mark] = '\0';
+	}
+	return rc;
+}
 
 static int compile(const struct sz_forum_search *q, struct sz_buf *out)
 {
 	struct sz_buf pos, neg;
-	struct sz_search s;
-	memset(&s, 0, sizeof(s));
-	for (size_t i = 0; i < q->nterms; i++) {
-		const struct sz_forum_term *t = &q->terms[i];
-		if (sz_search_add(&s, t->words, strlen(t->words), t->prefix,
-		    t->negated, t->or_before) < 0)
-			return SZ_E_LIMIT;
-	}
 	sz_buf_init(&pos, EXPR_MAX);
 	sz_buf_init(&neg, EXPR_MAX);
-	int rc = sz_search_join_terms(&s, false, &forum_fts5, &pos);
-	if (rc == 0)
-		rc = sz_search_join_terms(&s, true, &forum_fts5, &neg);
+	int rc = 0, w;
+	for (size_t i = 0; rc == 0 && i < q->nterms; i++) {
+		const struct sz_forum_term *t = &q->terms[i];
+		struct sz_buf *b = t->negated ? &neg : &pos;
+		size_t mark = b->len;
+		if (b->len)
+			rc = sz_buf_puts(b, t->negated || t->or_before ? " OR " :
+				" AND ");
+		if (rc == 0)
+			rc = phrase(b, t->words, t->prefix, &w);
+		if (rc == 0 && w == 0) {
+			b->len = mark;
+			if (b->data)
+				b->data[mark] = '\0';
+		}
+	}
 	if (rc == 0 && pos.len)
 		rc = sz_buf_printf(out, "(%s)", (const char *)pos.data);
 	if (rc == 0 && q->author_id > 0)
