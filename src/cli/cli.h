@@ -107,11 +107,17 @@ typedef int (*cli_lock_fn)(void *ctx, struct sz_err *err);
  * and tries what the process must not do (read the instance's secrets,
  * write outside its folders, connect out, execve, ptrace, and the parts
  * of the instance in dir it does not hold: parts are SZ_PART_...), and
- * what it must (the parts it holds, its input if not NULL).  Prints one
- * line each; 0 if every forbidden attempt was stopped and every other
- * worked, else SZ_EXIT_FAIL (sandbox_try.c). */
+ * what it must (the parts it holds, its input if not NULL, and, if
+ * not NULL, the one program it may run and the folder it may write).
+ * Prints one line each; 0 if every forbidden attempt was stopped and
+ * every other worked, else SZ_EXIT_FAIL (sandbox_try.c). */
+struct cli_may {
+	const char *input;        /* a file it reads */
+	const char *program;      /* the one program it may execute */
+	const char *folder;       /* a folder of its own it writes */
+};
 int cli_sandbox_check(const char *who, const char *dir, unsigned parts,
-	const char *input, cli_lock_fn lock, void *ctx);
+	const struct cli_may *may, cli_lock_fn lock, void *ctx);
 int sz_cmd_sandbox_check(int argc, char **argv);
 int sz_cmd_doc_sandbox_check(int argc, char **argv);
 

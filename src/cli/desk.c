@@ -122,7 +122,11 @@ int sz_cmd_desk(int argc, char **argv)
 			printf(closed ? "Closed the %s desk: sources chose it, so "
 				"it stays theirs and its editors keep reading them; "
 				"no new source can choose it.\n" :
-				"Removed the %s desk.\n", desk);
+				"Removed the %s desk: no new source can choose it. The "
+				"source face deletes it on its next pass over what it "
+				"holds in memory (at the latest when the period ends), "
+				"unless a submission held there was sent to it: then it "
+				"stays, closed, for that source.\n", desk);
 		}
 	} else {
 		status = members(st, desk, argv + optind + 1, nargs - 1,

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,27 +72,16 @@ static struct sz_instance audit_in;   /* for the audit log */
 static bool audit_open;
 static char audit_why[SZ_ERR_MSG_SIZE];   /* why it is not */
 
-/* Opens the archive, then locks samizdat-doc in to it and to the
- * inputs (n paths, and the DKIM keys file if not NULL).  Checking PGP
- * signatures runs gpg (through GPGME, in a private GnuPG home), which
- * the sandbox forbids (no program to run): with pgp set, the import is
- * not locked in, and says so. */
-static int open_archive(const char *dir_opt, struct sz_archive **a,
-	char *const *inputs, int n, const char *keys, bool pgp)
+/* Opens the instance's store for the audit log; the log is written after
+ * the lock-in, through the store opened (and read once, so its journal
+ * is open too) before it.  Run by the editor face (which audits the
+ * upload itself), the face's own lock-in may keep the inbox out of
+ * reach: then this process writes no audit line, and says why. */
+static void open_audit(const char *dir)
 {
 	struct sz_err err;
-	struct sz_sandbox sb;
-	const char *dir = cli_instance_dir(dir_opt);
-	if (sz_instance_check(dir, &err) != 0 ||
-	    sz_archive_open(a, dir, true, false, &err) != 0)
-		return cli_fail("release", "%s", err.msg);
-	/* The audit log is written after the lock-in, through a store
-	 * opened (and read once, so its journal is open too) before it. */
 	struct sz_audit_row *rows = NULL;
 	size_t nrows = 0;
-	/* Run by the editor face (which audits the upload itself), the
-	 * face's own lock-in may keep the inbox out of reach: then this
-	 * process writes no audit line, and says why. */
 	if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
 		audit_open = true;
 		audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows,
@@ -98,11 +90,26 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	} else {
 		snprintf(audit_why, sizeof(audit_why), "%s", err.msg);
 	}
-	if (pgp) {
-		fprintf(stderr, "samizdat release: not locked in: --pgp-keys runs "
-			"gpg, which samizdat-doc's sandbox does not allow\n");
-		return 0;
-	}
+}
+
+/* Opens the archive, then locks samizdat-doc in to it and to the
+ * inputs (n paths, and the key files if not NULL).  Checking PGP
+ * signatures (pgp not NULL) adds its private GnuPG home and gpg, the
+ * one program it may run (doc_sandbox_pgp). */
+static int open_archive(const char *dir_opt, struct sz_archive **a,
+	char *const *inputs, int n, const char *keys, const char *pgp_keys,
+	const struct sz_pgp *pgp)
+{
+	struct sz_err err;
+	struct sz_sandbox sb;
+	const char *dir = cli_instance_dir(dir_opt);
+	if (sz_instance_check(dir, &err) != 0 ||
+	    sz_archive_open(a, dir, true, false, &err) != 0)
+		return cli_fail("release", "%s", err.msg);
+	/* Checking PGP signatures, the import runs in a child that leaves
+	 * the audit log to its parent: gpg's process holds no inbox. */
+	if (pgp == NULL)
+		open_audit(dir);
 	int rc = doc_sandbox_begin(&sb, &err);
 	if (rc == 0)
 		rc = doc_sandbox_archive(&sb, dir, &err);
@@ -110,6 +117,10 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 		rc = doc_sandbox_inputs(&sb, inputs, n, &err);
 	if (rc == 0 && keys != NULL)
 		rc = doc_sandbox_input(&sb, keys, &err);
+	if (rc == 0 && pgp_keys != NULL)
+		rc = doc_sandbox_input(&sb, pgp_keys, &err);
+	if (rc == 0 && pgp != NULL)
+		rc = doc_sandbox_pgp(&sb, pgp, &err);
 	/* The audit log's database and its rollback journal (which SQLite
 	 * opens anew for each write), those two files only: as the store
 	 * opened before the lock-in could write them anyway. */
@@ -163,7 +174,7 @@ static int each_page(const char *dir, int64_t key,
 {
 	struct sz_archive *a = NULL;
 	struct sz_err err;
-	int st = open_archive(dir, &a, NULL, 0, NULL, false);
+	int st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL);
 	size_t offset = 0;
 	while (st == 0) {
 		size_t n = 0;
@@ -250,7 +261,7 @@ static int cmd_create(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t id;
-	int st = open_archive(dir, &a, NULL, 0, NULL, false);
+	int st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL);
 	if (st == 0) {
 		if (a->ops->release_create(a, title, day, intro, &id, &err) != 0)
 			st = cli_fail("release", "%s", err.msg);
@@ -409,6 +420,93 @@ static int archive_file(struct sz_archive *a, const char *path, char *sha,
 	return rc;
 }
 
+/* Writes "add to release" to the audit log: done files. */
+static int audit_add(const char *dir, int64_t id, int done)
+{
+	return audit(dir, "add to release", "release %lld: %d file%s or "
+		"mailbox%s", (long long)id, done, done == 1 ? "" : "s",
+		done == 1 ? "" : "es");
+}
+
+/* The parent of a PGP import: waits for the child that does it, then
+ * writes the audit line for what it added (the child, locked in with
+ * gpg, holds no inbox); the exit status. */
+static int wait_import(pid_t pid, int count, const char *dir, int64_t id)
+{
+	int ws = 0, done = 0;
+	if (sz_read_full(count, &done, sizeof(done)) != (ssize_t)sizeof(done))
+		done = 0;   /* it ended before saying: nothing to log */
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return cli_fail("release", "cannot wait for the import: %s",
+				strerror(errno));
+	int st = WIFEXITED(ws) ? WEXITSTATUS(ws) : cli_fail("release", "the "
+		"import was stopped by signal %d%s", WTERMSIG(ws),
+		WTERMSIG(ws) == SIGSYS ? " (a system call its sandbox does not "
+		"allow)" : "");
+	if (done > 0) {
+		open_audit(cli_instance_dir(dir));
+		int a = audit_add(dir, id, done);
+		if (a != 0 && st == 0)
+			st = a;
+	}
+	return st;
+}
+
+/* add: each file into release id, locked in (open_archive). */
+static int add_all(const char *dir, int64_t id, char **files, int nfiles,
+	const char *keys_path, const char *pgp_path, struct sz_pgp *pgp,
+	struct publish_mail_options *o, int count)
+{
+	struct sz_archive *a;
+	int st;
+	if ((st = open_archive(dir, &a, files, nfiles, keys_path, pgp_path,
+	    pgp)) != 0)
+		return st;
+	struct sz_release_row r;
+	struct sz_err err;
+	if (a->ops->release_get(a, id, &r, &err) != 0) {
+		a->ops->close(a);
+		return cli_fail("release", "release %lld: %s", (long long)id, err.msg);
+	}
+	free(r.intro);
+	struct sz_dkim_keys *keys = NULL;
+	char sha[SZ_ARCHIVE_SHA256_HEX] = "", pgp_sha[SZ_ARCHIVE_SHA256_HEX] = "";
+	int status = 0, done = 0;
+	/* Key files are parsed first (a bad file stops here), then archived
+	 * so the checks can be repeated. */
+	if (keys_path != NULL && (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
+	    archive_file(a, keys_path, sha, &err) != 0))
+		status = cli_fail("release", "%s: %s", keys_path, err.msg);
+	if (status == 0 && pgp_path != NULL &&
+	    (sz_pgp_import(pgp, pgp_path, &err) != 0 ||
+	     archive_file(a, pgp_path, pgp_sha, &err) != 0))
+		status = cli_fail("release", "%s: %s", pgp_path, err.msg);
+	o->dkim = keys;
+	o->dkim_sha256 = keys ? sha : NULL;
+	o->pgp = pgp;
+	o->pgp_sha256 = pgp_path ? pgp_sha : NULL;
+	for (int i = 0; status == 0 && i < nfiles; i++) {
+		int s = add_one(a, id, files[i], o);
+		if (s != 0 && status == 0)
+			status = s;
+		done += s == 0;
+	}
+	sz_dkim_keys_free(keys);
+	a->ops->close(a);
+	/* Counted, not named: a file's name can say who gave it.  A PGP
+	 * import's parent writes it (count: the pipe to it). */
+	if (count >= 0) {
+		if (write(count, &done, sizeof(done)) != (ssize_t)sizeof(done))
+			fprintf(stderr, "samizdat release: not written to the audit "
+				"log: %s\n", strerror(errno));
+	} else if (done > 0 && (st = audit_add(dir, id, done)) != 0 &&
+	    status == 0) {
+		status = st;
+	}
+	return status;
+}
+
 static int cmd_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -441,49 +539,38 @@ static int cmd_add(int argc, char **argv)
 	int64_t id;
 	if (argc - optind < 2 || parse_id(argv[optind], &id) != 0)
 		return cli_usage("release", "add takes a release number and files");
-	struct sz_archive *a;
-	if ((st = open_archive(dir, &a, argv + optind + 1, argc - optind - 1,
-	    keys_path, pgp_path != NULL)) != 0)
-		return st;
-	struct sz_release_row r;
-	struct sz_err err;
-	if (a->ops->release_get(a, id, &r, &err) != 0) {
-		a->ops->close(a);
-		return cli_fail("release", "release %lld: %s", (long long)id, err.msg);
-	}
-	free(r.intro);
-	struct sz_dkim_keys *keys = NULL;
 	struct sz_pgp *pgp = NULL;
-	char sha[SZ_ARCHIVE_SHA256_HEX] = "", pgp_sha[SZ_ARCHIVE_SHA256_HEX] = "";
-	int status = 0, done = 0;
-	/* Key files are parsed first (a bad file stops here), then archived
-	 * so the checks can be repeated. */
-	if (keys_path != NULL && (sz_dkim_keys_load(keys_path, &keys, &err) != 0 ||
-	    archive_file(a, keys_path, sha, &err) != 0))
-		status = cli_fail("release", "%s: %s", keys_path, err.msg);
-	if (status == 0 && pgp_path != NULL &&
-	    (sz_pgp_open(pgp_path, &pgp, &err) != 0 ||
-	     archive_file(a, pgp_path, pgp_sha, &err) != 0))
-		status = cli_fail("release", "%s: %s", pgp_path, err.msg);
-	o.dkim = keys;
-	o.dkim_sha256 = keys ? sha : NULL;
-	o.pgp = pgp;
-	o.pgp_sha256 = pgp_path ? pgp_sha : NULL;
-	for (int i = optind + 1; status == 0 && i < argc; i++) {
-		int s = add_one(a, id, argv[i], &o);
-		if (s != 0 && status == 0)
-			status = s;
-		done += s == 0;
+	struct sz_err err;
+	/* Checking PGP signatures: the private GnuPG home is made here,
+	 * before the lock-in, and the import runs in a child locked in to
+	 * it; the home is removed here after (a locked-in process may empty
+	 * it but not remove the folder from $TMPDIR). */
+	int count[2] = { -1, -1 };   /* the child tells how many it added */
+	if (pgp_path != NULL) {
+		if (sz_pgp_begin(&pgp, &err) != 0)
+			return cli_fail("release", "%s: %s", pgp_path, err.msg);
+		if (pipe2(count, O_CLOEXEC) != 0) {
+			sz_pgp_close(pgp);
+			return cli_fail("release", "cannot make a pipe: %s",
+				strerror(errno));
+		}
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid != 0) {
+			close(count[1]);
+			st = pid < 0 ? cli_fail("release", "cannot fork: %s",
+				strerror(errno)) : wait_import(pid, count[0], dir, id);
+			close(count[0]);
+			sz_pgp_close(pgp);
+			return st;
+		}
+		close(count[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* dies with its parent */
 	}
+	st = add_all(dir, id, argv + optind + 1, argc - optind - 1, keys_path,
+		pgp_path, pgp, &o, count[1]);
 	sz_pgp_close(pgp);
-	sz_dkim_keys_free(keys);
-	a->ops->close(a);
-	/* Counted, not named: a file's name can say who gave it. */
-	if (done > 0 && (st = audit(dir, "add to release", "release %lld: %d "
-	    "file%s or mailbox%s", (long long)id, done, done == 1 ? "" : "s",
-	    done == 1 ? "" : "es")) != 0 && status == 0)
-		status = st;
-	return status;
+	return st;
 }
 
 /* Prints one page of a release's flagged e-mails, with what would go
@@ -548,7 +635,7 @@ static int cmd_raw(int argc, char **argv)
 	struct sz_archive *a;
 	struct sz_err err;
 	int64_t changed;
-	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (a->ops->email_choose_raw(a, id, email, form, &changed, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);
@@ -576,7 +663,7 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		return cli_usage("release", "give one release number");
 	struct sz_archive *a;
 	struct sz_err err;
-	if ((st = open_archive(dir, &a, NULL, 0, NULL, false)) != 0)
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (a->ops->release_set_state(a, id, state, &err) != 0)
 		st = cli_fail("release", "%s", err.msg);

@@ -21,12 +21,14 @@
 
 static const char usage[] =
 	"Usage: samizdat sandbox-check --face source|editor|public [-d DIR]\n"
-	"       samizdat sandbox-check --face doc [-d DIR] [--input FILE]\n"
+	"       samizdat sandbox-check --face doc [-d DIR] [--input FILE] [--pgp]\n"
 	"\n"
 	"Locks a process in as the face would be (or samizdat-doc, with the\n"
 	"archive of DIR and FILE as its input), then tries what it must not\n"
-	"do: read the instance's secret key and the parts of the instance the\n"
-	"face does not hold (the public face: inbox.db, the blob tree),\n"
+	"do (--pgp: samizdat-doc as it checks PGP signatures, which may run\n"
+	"gpg and nothing else): read the instance's secret key and the parts\n"
+	"of the instance the face does not hold (the public face: inbox.db,\n"
+	"the blob tree),\n"
 	"write outside its folders, connect out, execute a program, trace\n"
 	"another process.  Each attempt runs in a process of its own and is\n"
 	"reported as denied (and how: an error, or killed by seccomp) or\n"
@@ -47,21 +49,24 @@ static int lock_face(void *ctx, struct sz_err *err)
 
 int sz_cmd_sandbox_check(int argc, char **argv)
 {
-	enum { OPT_FACE = 256, OPT_INPUT };
+	enum { OPT_FACE = 256, OPT_INPUT, OPT_PGP };
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "face", required_argument, NULL, OPT_FACE },
 		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "pgp", no_argument, NULL, OPT_PGP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *name = NULL, *input = NULL;
+	bool pgp = false;
 	int c;
 	while ((c = cli_getopt(argc, argv, "sandbox-check", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_FACE: name = optarg; break;
 		case OPT_INPUT: input = optarg; break;
+		case OPT_PGP: pgp = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return SZ_EXIT_USAGE;
 		}
@@ -73,8 +78,14 @@ int sz_cmd_sandbox_check(int argc, char **argv)
 		char tool[4200];
 		sz_sibling_program("samizdat-doc", "SAMIZDAT_DOC", tool,
 			sizeof(tool));
-		char *args[] = { tool, "sandbox-check", "-d", (char *)dir,
-			input ? "--input" : NULL, (char *)input, NULL };
+		char *args[7] = { tool, "sandbox-check", "-d", (char *)dir };
+		int k = 4;
+		if (pgp)
+			args[k++] = "--pgp";
+		if (input != NULL) {
+			args[k++] = "--input";
+			args[k++] = (char *)input;
+		}
 		fflush(NULL);
 		execv(tool, args);
 		return cli_fail("sandbox-check", "cannot run %s: %s", tool,
@@ -84,8 +95,9 @@ int sz_cmd_sandbox_check(int argc, char **argv)
 	if (face == NULL)
 		return cli_usage("sandbox-check", "unknown face %s: source, "
 			"editor, public or doc", name);
-	if (input != NULL)
-		return cli_usage("sandbox-check", "--input is for --face doc");
+	if (input != NULL || pgp)
+		return cli_usage("sandbox-check", "--input and --pgp are for "
+			"--face doc");
 	/* Root is given up here, once, as serve does before it starts the
 	 * faces. */
 	struct sz_config cfg;
@@ -96,5 +108,6 @@ int sz_cmd_sandbox_check(int argc, char **argv)
 	char who[64];
 	snprintf(who, sizeof(who), "%s face", face->name);
 	struct face_lock l = { face, dir };
-	return cli_sandbox_check(who, dir, face->opens, NULL, lock_face, &l);
+	struct cli_may may = { NULL, NULL, NULL };
+	return cli_sandbox_check(who, dir, face->opens, &may, lock_face, &l);
 }

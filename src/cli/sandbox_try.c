@@ -75,7 +75,11 @@ static int attempt(const struct attempt *a, const struct target *t)
 		break;
 	}
 	case EXEC:
-		execl("/bin/true", "true", (char *)NULL);
+		/* Its output is not the checker's: the program only has to
+		 * start (a child that exits without a word ran it). */
+		close(STDOUT_FILENO);
+		close(STDERR_FILENO);
+		execl(a->path, a->path, "--version", (char *)NULL);
 		return errno;
 	case PTRACE:
 		if (ptrace(PTRACE_ATTACH, t->parent, NULL, NULL) != 0)
@@ -170,7 +174,7 @@ static void add(struct attempt *list, size_t *n, const char *what,
 	a->forbidden = forbidden;
 }
 
-#define MAX_ATTEMPTS 16
+#define MAX_ATTEMPTS 20
 
 /* A listening socket on 127.0.0.1 and a free port; -1 on error. */
 static int loopback_listener(int *port)
@@ -191,7 +195,7 @@ static int loopback_listener(int *port)
 }
 
 int cli_sandbox_check(const char *who, const char *dir, unsigned parts,
-	const char *input, cli_lock_fn lock, void *ctx)
+	const struct cli_may *may, cli_lock_fn lock, void *ctx)
 {
 	struct attempt *list = calloc(MAX_ATTEMPTS, sizeof(*list));
 	if (list == NULL)
@@ -220,11 +224,17 @@ int cli_sandbox_check(const char *who, const char *dir, unsigned parts,
 		".sandbox-check", true);
 	add(list, &n, "create a file in /tmp", CREATE, NULL, tmp, true);
 	add(list, &n, "read /etc/passwd", READ, NULL, "/etc/passwd", true);
-	if (input != NULL)
-		add(list, &n, "read its input", READ, NULL, input, false);
+	if (may->input != NULL)
+		add(list, &n, "read its input", READ, NULL, may->input, false);
+	if (may->folder != NULL)
+		add(list, &n, "create a file in its own folder", CREATE,
+			may->folder, ".sandbox-check", false);
 	add(list, &n, "connect() out (to 127.0.0.1)", CONNECT, NULL, NULL,
 		true);
-	add(list, &n, "execve /bin/true", EXEC, NULL, NULL, true);
+	add(list, &n, "execve /bin/true", EXEC, NULL, "/bin/true", true);
+	if (may->program != NULL)
+		add(list, &n, "execute its one program", EXEC, NULL, may->program,
+			false);
 	add(list, &n, "ptrace its parent", PTRACE, NULL, NULL, true);
 
 	/* Something to connect to: a listener of the checker's, so that a

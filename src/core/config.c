@@ -87,9 +87,11 @@ static const struct setting settings[] = {
 	NUMBER(max_sessions, 16, 1000000, 10000, "sessions kept in memory"),
 	NUMBER(login_tokens_per_min, 1, 100000, 300,
 		"login forms that may start being used per minute, all sources "
-		"together (each allows login_attempts_per_token codenames)"),
+		"together (each allows login_attempts_per_token codenames); the "
+		"forum's login forms, likewise, on the public face"),
 	NUMBER(login_attempts_per_token, 1, 100, 5,
-		"codenames that may be tried with one login form"),
+		"codenames (or forum passwords) that may be tried with one login "
+		"form"),
 	NUMBER(source_mb_per_day, 1, 1048576, 4096,
 		"what one source may send in a day, all submissions together"),
 	NUMBER(source_submissions_per_day, 1, 100000, 50,
@@ -194,9 +196,11 @@ static const struct setting settings[] = {
 	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
 		"submissions are stored together at the end of each period of "
 		"this many minutes, dated only by its start; a divisor of 1440"),
-	NUMBER(staging_mb, 16, 1048576, 4096,
+	NUMBER(staging_mb, 0, 1048576, 0,
 		"memory for submissions waiting for the end of their period; "
-		"when it is full, sources are asked to come back later"),
+		"when it is full, sources are asked to come back later; 0: a "
+		"quarter of the machine's memory, at most 4096; at most half of "
+		"it"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -467,6 +471,35 @@ bool sz_config_path(const char *dir, char *out, size_t cap)
 	return false;
 }
 
+uint64_t sz_config_machine_mb(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	if (pages <= 0 || size <= 0)
+		return 0;   /* unknown: nothing to compare with */
+	return (uint64_t)pages * (uint64_t)size >> 20;
+}
+
+int sz_config_staging(struct sz_config *c, uint64_t machine_mb,
+	struct sz_err *err)
+{
+	if (c->staging_mb == 0) {
+		uint64_t mb = machine_mb ? machine_mb / SZ_STAGING_AUTO_DIVISOR :
+			SZ_STAGING_AUTO_MAX_MB;
+		c->staging_mb = mb < 16 ? 16 : mb > SZ_STAGING_AUTO_MAX_MB ?
+			SZ_STAGING_AUTO_MAX_MB : mb;
+		return SZ_OK;
+	}
+	if (machine_mb != 0 && c->staging_mb > machine_mb / SZ_STAGING_MAX_DIVISOR)
+		return sz_err_set(err, SZ_E_INVAL, "staging_mb = %llu is more "
+			"than half of this machine's memory (%llu MiB): submissions "
+			"held that long would push it into swap or the OOM killer; set "
+			"staging_mb to %llu or less, or to 0 for a quarter of the "
+			"memory", (unsigned long long)c->staging_mb,
+			(unsigned long long)machine_mb,
+			(unsigned long long)(machine_mb / SZ_STAGING_MAX_DIVISOR));
+	return SZ_OK;
+}
+
 int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err)
 {
 	char path[4096], *text = NULL;
@@ -492,7 +525,10 @@ int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err)
 		rc = sz_err_set(err, SZ_E_IO, "cannot read %s", path);
 	else
 		rc = sz_config_parse(c, text, (size_t)n, err);
-	if (rc != SZ_OK && err != NULL && strncmp(err->msg, "line", 4) == 0) {
+	if (rc == SZ_OK)
+		rc = sz_config_staging(c, sz_config_machine_mb(), err);
+	if (rc != SZ_OK && err != NULL && (strncmp(err->msg, "line", 4) == 0 ||
+	    strncmp(err->msg, "staging_mb", 10) == 0)) {
 		char msg[SZ_ERR_MSG_SIZE];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		sz_err_set(err, rc, "%s %s", path, msg);

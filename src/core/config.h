@@ -27,6 +27,13 @@
 #endif
 #define SZ_CONFIG_SYSTEM SZ_SYSCONFDIR "/samizdat/" SZ_CONFIG_FILE
 #define SZ_CONFIG_MAX_SIZE (64 * 1024)
+/* staging_mb against the machine's physical memory: the default (0) is
+ * a quarter of it, at most SZ_STAGING_AUTO_MAX_MB; a setting above half
+ * of it is refused, since held submissions would then push the machine
+ * into swap (a disk) or the OOM killer (losing them). */
+#define SZ_STAGING_AUTO_DIVISOR 4
+#define SZ_STAGING_AUTO_MAX_MB 4096
+#define SZ_STAGING_MAX_DIVISOR 2
 #define SZ_CONFIG_ADDR_SIZE 64
 #define SZ_CONFIG_CHOICE_SIZE 16
 #define SZ_CONFIG_USER_SIZE 33   /* a user name, as useradd allows */
@@ -76,7 +83,10 @@ struct sz_config {
 	uint64_t time_resolution_min;    /* a period: what a seized disk can
 	                                    tell of a submission's time */
 	uint64_t staging_mb;             /* submissions held in memory until
-	                                    their period ends */
+	                                    their period ends; 0 in the file:
+	                                    SZ_STAGING_AUTO_DIVISOR of the
+	                                    machine's memory (sz_config_load
+	                                    resolves it) */
 	uint64_t desk_required;          /* 1: a source must choose a desk */
 	char public_url[SZ_CONFIG_URL_SIZE];  /* "" when not set */
 	char name[SZ_CONFIG_NAME_SIZE];  /* "" is samizdat's own */
@@ -123,7 +133,14 @@ int sz_config_parse(struct sz_config *c, const char *text, size_t len,
  * whether the path came from $SAMIZDAT_CONFIG. */
 bool sz_config_path(const char *dir, char *out, size_t cap);
 
-/* Reads the instance's settings file (sz_config_path) over the defaults. */
+/* The machine's physical memory in MiB (0 if it cannot be told). */
+uint64_t sz_config_machine_mb(void);
+/* staging_mb against machine_mb (0: unknown): 0 becomes the default, a
+ * setting above SZ_STAGING_MAX_DIVISOR of it is refused, naming the key. */
+int sz_config_staging(struct sz_config *c, uint64_t machine_mb,
+	struct sz_err *err);
+/* Reads the instance's settings file (sz_config_path) over the defaults,
+ * then sz_config_staging with this machine's memory. */
 int sz_config_load(struct sz_config *c, const char *dir, struct sz_err *err);
 
 /* The introduction for language code (intro.CODE, else one for its

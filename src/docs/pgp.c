@@ -28,9 +28,29 @@
  * keys the editor supplied are the ones trusted, nothing else. */
 static const char gpg_conf[] = "no-autostart\ntrust-model always\n"
 	"no-auto-key-retrieve\nno-auto-key-locate\n";
+/* GnuPG 2.4 writes "use-keyboxd" into a new home's common.conf, and
+ * keyboxd is a daemon it must start: a common.conf of our own, without
+ * it, keeps the keys in pubring.kbx (2.2 reads no common.conf). */
+static const char common_conf[] = "# no use-keyboxd: keys in pubring.kbx\n";
+
+/* Writes text into a new file of the home. */
+static int home_file(const char *home, const char *name, const char *text,
+	size_t len, struct sz_err *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", home, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int rc = fd < 0 || sz_write_all(fd, text, len) != 0 ?
+		sz_err_set(err, SZ_E_IO, "cannot write %s", path) : 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
 
 struct sz_pgp {
 	char home[4096];
+	char gpg[4096];       /* the programs GPGME runs */
+	char gpgconf[4096];
 	unsigned keys;
 };
 
@@ -91,8 +111,7 @@ static int import_keys(struct sz_pgp *pgp, const char *path,
 	return rc;
 }
 
-int sz_pgp_open(const char *keys_path, struct sz_pgp **out,
-	struct sz_err *err)
+int sz_pgp_begin(struct sz_pgp **out, struct sz_err *err)
 {
 	*out = NULL;
 	mail_init();
@@ -110,25 +129,58 @@ int sz_pgp_open(const char *keys_path, struct sz_pgp **out,
 		return sz_err_set(err, SZ_E_IO, "cannot make a GnuPG home: %s",
 			strerror(e));
 	}
-	char conf[4200];
-	snprintf(conf, sizeof(conf), "%s/gpg.conf", pgp->home);
-	int fd = open(conf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	int rc = fd < 0 || sz_write_all(fd, gpg_conf, sizeof(gpg_conf) - 1) != 0 ?
-		sz_err_set(err, SZ_E_IO, "cannot write %s", conf) : 0;
-	if (fd >= 0)
-		close(fd);
-	if (rc == 0 && gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, NULL,
-	    pgp->home) != 0)
+	int rc = home_file(pgp->home, "gpg.conf", gpg_conf,
+		sizeof(gpg_conf) - 1, err);
+	if (rc == 0)
+		rc = home_file(pgp->home, "common.conf", common_conf,
+			sizeof(common_conf) - 1, err);
+	gpgme_engine_info_t info = NULL;
+	if (rc == 0 && (gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, NULL,
+	    pgp->home) != 0 || gpgme_get_engine_info(&info) != 0))
 		rc = sz_err_set(err, SZ_E_IO, "cannot start GnuPG (is gpg "
 			"installed?)");
-	if (rc == 0 && keys_path != NULL)
-		rc = import_keys(pgp, keys_path, err);
+	/* The programs GPGME runs, found now (GPGME asks gpgconf once, and
+	 * remembers): the engine for OpenPGP, and gpgconf itself. */
+	for (; rc == 0 && info != NULL; info = info->next)
+		if (info->protocol == GPGME_PROTOCOL_OpenPGP && info->file_name)
+			snprintf(pgp->gpg, sizeof(pgp->gpg), "%s", info->file_name);
+	const char *gpgconf = gpgme_get_dirinfo("gpgconf-name");
+	snprintf(pgp->gpgconf, sizeof(pgp->gpgconf), "%s", gpgconf ? gpgconf : "");
+	if (rc == 0 && pgp->gpg[0] == 0)
+		rc = sz_err_set(err, SZ_E_IO, "cannot find gpg (is it installed?)");
 	if (rc != 0) {
 		sz_pgp_close(pgp);
 		return rc;
 	}
 	*out = pgp;
 	return 0;
+}
+
+int sz_pgp_import(struct sz_pgp *pgp, const char *keys_path,
+	struct sz_err *err)
+{
+	return keys_path != NULL ? import_keys(pgp, keys_path, err) : 0;
+}
+
+int sz_pgp_open(const char *keys_path, struct sz_pgp **out,
+	struct sz_err *err)
+{
+	int rc = sz_pgp_begin(out, err);
+	if (rc == 0 && (rc = sz_pgp_import(*out, keys_path, err)) != 0) {
+		sz_pgp_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+const char *sz_pgp_home(const struct sz_pgp *pgp)
+{
+	return pgp->home;
+}
+
+const char *sz_pgp_program(const struct sz_pgp *pgp, int which)
+{
+	return which == 0 ? pgp->gpg : pgp->gpgconf[0] ? pgp->gpgconf : NULL;
 }
 
 unsigned sz_pgp_key_count(const struct sz_pgp *pgp)

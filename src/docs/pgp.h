@@ -32,14 +32,31 @@ enum sz_pgp_result {
 
 struct sz_pgp;
 
-/* Makes the private GNUPGHOME (under $TMPDIR) and imports the public keys
+/* Makes the private GNUPGHOME (under $TMPDIR, mode 0700, with a
+ * gpg.conf that starts no agent) and finds the programs GPGME will run;
+ * imports no key yet.  A process that locks itself in calls this first,
+ * then allows sz_pgp_home read-write and sz_pgp_program execute. */
+int sz_pgp_begin(struct sz_pgp **pgp, struct sz_err *err);
+/* Imports the public keys in keys_path (NULL: none); SZ_E_INVAL when the
+ * file holds no public key.  Runs gpg. */
+int sz_pgp_import(struct sz_pgp *pgp, const char *keys_path,
+	struct sz_err *err);
+/* The GNUPGHOME; owned by pgp. */
+const char *sz_pgp_home(const struct sz_pgp *pgp);
+/* The programs GPGME runs: 0, gpg (always); 1, gpgconf (NULL if GPGME
+ * does not know it).  Owned by pgp. */
+const char *sz_pgp_program(const struct sz_pgp *pgp, int which);
+
+/* sz_pgp_begin then sz_pgp_import: makes the private GNUPGHOME and imports the public keys
  * in keys_path (NULL: none, every signature is then "unknown key").
  * SZ_E_INVAL when the file holds no public key. */
 int sz_pgp_open(const char *keys_path, struct sz_pgp **pgp,
 	struct sz_err *err);
 /* How many keys the file held. */
 unsigned sz_pgp_key_count(const struct sz_pgp *pgp);
-/* Removes the GNUPGHOME and everything in it; accepts NULL. */
+/* Removes the GNUPGHOME and everything in it (what it may: a process
+ * locked in to the home's contents leaves the folder itself to its
+ * parent's sz_pgp_close); accepts NULL. */
 void sz_pgp_close(struct sz_pgp *pgp);
 
 /* Checks the PGP signatures of the message at [off, off+len) of fd:

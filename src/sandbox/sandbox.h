@@ -65,6 +65,10 @@ enum sz_syscalls {
 	SZ_SYSCALLS_RUNNER,       /* the editor's document runner: what
 	                             samizdat-doc needs, plus fork and exec */
 	SZ_SYSCALLS_DOC,          /* samizdat-doc: files and threads only */
+	SZ_SYSCALLS_DOC_PGP,      /* samizdat-doc checking PGP signatures:
+	                             as DOC, plus running gpg (which
+	                             Landlock narrows to gpg alone); socket()
+	                             fails, so gpg finds no agent */
 };
 
 struct sz_sandbox_path {

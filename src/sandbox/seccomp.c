@@ -10,7 +10,8 @@
  * listen (no new connection in or out: a face only serves what arrives
  * on the listening socket it was given), execve (except the editor's
  * document runner, whose Landlock rules let it execute samizdat-doc and
- * nothing else), ptrace and process_vm_* (no reading another process),
+ * nothing else, and samizdat-doc checking PGP signatures, which may
+ * execute gpg alone), ptrace and process_vm_* (no reading another process),
  * mount, pivot_root, chroot, unshare, setns, bpf, keyctl, add_key,
  * perf_event_open, userfaultfd, io_uring_*, kexec_*, *_module, personality,
  * set*uid and set*gid (privileges were dropped before), chown and
@@ -100,6 +101,17 @@ static const char *const runner_calls[] = {
 	"landlock_restrict_self",
 };
 
+/* samizdat-doc checking PGP signatures: GPGME starts gpg (fork, execve
+ * of the one program Landlock lets it execute, waiting, killing it when
+ * it hangs); gpg takes its lock files with link(), turns off its core
+ * dumps, and locks its secure memory (mlock, in core_calls).  socket()
+ * is not allowed but answers EACCES (below): gpg then finds no agent,
+ * which no-autostart already told it not to start. */
+static const char *const pgp_calls[] = {
+	"fork", "vfork", "execve", "wait4", "waitid", "kill", "link", "linkat",
+	"setrlimit",
+};
+
 /* LeakSanitizer, in sanitizer builds only: at exit it stops every
  * thread from a forked tracer that attaches with ptrace, and asks the
  * kernel (prctl) to let it. */
@@ -135,6 +147,7 @@ static int allow_all(scmp_filter_ctx ctx, const char *const *names,
 static int build(scmp_filter_ctx ctx, enum sz_syscalls kind)
 {
 	bool runner = kind == SZ_SYSCALLS_RUNNER;
+	bool pgp = kind == SZ_SYSCALLS_DOC_PGP;
 	bool unfiltered = runner || SZ_SANITIZED;
 	int rc = ALLOW(ctx, core_calls);
 	if (rc == 0)
@@ -143,13 +156,18 @@ static int build(scmp_filter_ctx ctx, enum sz_syscalls kind)
 		rc = ALLOW(ctx, serve_calls);
 	if (rc == 0 && runner)
 		rc = ALLOW(ctx, runner_calls);
+	if (rc == 0 && pgp)
+		rc = ALLOW(ctx, pgp_calls);
+	if (rc == 0 && pgp)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket),
+			0);
 	if (rc == 0 && SZ_SANITIZED)
 		rc = ALLOW(ctx, sanitizer_calls);
 	/* Threads (clone with CLONE_THREAD) but no new processes, except
 	 * for the runner and LeakSanitizer's tracer.  clone3 hides its
 	 * flags from seccomp: it answers ENOSYS, and glibc uses clone. */
 	if (rc == 0)
-		rc = unfiltered ?
+		rc = unfiltered || pgp ?
 			seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 0) :
 			seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,

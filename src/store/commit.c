@@ -213,6 +213,37 @@ out:
 	return rc;
 }
 
+/* Deletes the desks removed (closed) that no stored source chose and no
+ * held submission was sent to; while an upload is being received (its
+ * desk perhaps just chosen) it waits for a later batch.  A failure only
+ * leaves a closed desk for the next batch to delete. */
+static void purge_desks(struct sz_staging *st)
+{
+	int64_t held[SZ_STORE_DESKS_MAX];
+	size_t n = 0;
+	bool busy = false;
+	pthread_mutex_lock(&st->mu);
+	busy = st->receiving > 0;
+	for (size_t i = 0; !busy && i < st->nheld; i++) {
+		int64_t d = st->held[i]->desk;
+		size_t k = 0;
+		while (k < n && held[k] != d)
+			k++;
+		if (d == 0 || k < n)
+			continue;
+		if (n == SZ_STORE_DESKS_MAX)
+			busy = true;   /* more desks than there can be: keep all */
+		else
+			held[n++] = d;
+	}
+	pthread_mutex_unlock(&st->mu);
+	struct sz_err err;
+	if (!busy && st->store->ops->desk_purge(st->store, held, n, &err) !=
+	    SZ_OK)
+		fprintf(stderr, "samizdat serve: closed desks not deleted (tried "
+			"again after the next period): %s\n", err.msg);
+}
+
 int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 	struct sz_err *err)
 {
@@ -247,6 +278,8 @@ int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 	pthread_mutex_unlock(&st->mu);
 out:
 	batch_free(&b);
+	if (rc == SZ_OK)
+		purge_desks(st);
 	pthread_mutex_unlock(&st->store_mu);
 	return rc;
 }

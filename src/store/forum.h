@@ -1,7 +1,8 @@
 /*
  * forum.h - the discussion forum's storage: members, boards, threads,
- * posts, likes, edits, reports, the moderation log, rate budgets and
- * invitations, behind one table of operations (DESIGN.md §6, §8).  The
+ * posts, likes, edits, reports, the moderation log and invitations
+ * (rate budgets are not stored: web/budget.h keeps them in memory),
+ * behind one table of operations (DESIGN.md §6, §8).  The
  * SQLite back end is sqlite_forum*.c (DIR/forum.db); a PostgreSQL one can
  * implement the same table and pass tests/unit/test_forum_store.c, which
  * speaks only through it.
@@ -274,12 +275,6 @@ struct sz_forum_hits {
 	size_t n;
 };
 
-/* Rate budgets: at most limit uses per window (a number the caller
- * derives from the time, e.g. the hour), per scope (a member's id, or 0
- * for everyone together). */
-enum sz_forum_budget { SZ_BUDGET_REGISTER, SZ_BUDGET_POST, SZ_BUDGET_BURST,
-	SZ_BUDGET_LIKE, SZ_BUDGET_REPORT, SZ_BUDGET_LOGIN };
-
 struct sz_forum;
 
 struct sz_forum_ops {
@@ -413,7 +408,8 @@ struct sz_forum_ops {
 		bool on, struct sz_err *err);
 
 	/* ---- moderation ---- */
-	/* SZ_E_EXISTS if this member reported this post already. */
+	/* SZ_E_EXISTS if this member reported this post already.  Only the
+	 * day of at is kept: when a member reported is not for a seized disk. */
 	int (*report_add)(struct sz_forum *f, int64_t post_id,
 		int64_t reporter_id, const char *reason, int64_t at,
 		struct sz_err *err);
@@ -429,12 +425,6 @@ struct sz_forum_ops {
 	int (*log_page)(struct sz_forum *f, int64_t before, size_t limit,
 		struct sz_forum_log **rows, size_t *n, bool *more,
 		struct sz_err *err);
-
-	/* ---- abuse ---- */
-	/* Takes one use of a budget: 0, or SZ_E_LIMIT when the window's
-	 * limit is spent (nothing taken).  Old windows are forgotten. */
-	int (*budget_take)(struct sz_forum *f, enum sz_forum_budget kind,
-		int64_t scope, int64_t window, int64_t limit, struct sz_err *err);
 
 	/* ---- reading ---- */
 	int (*search)(struct sz_forum *f, const struct sz_forum_search *q,

@@ -800,6 +800,7 @@ static const struct sz_store_ops sqlite_ops = {
 	.inbox_counts = sz_sqlite_inbox_counts,
 	.desk_add = sz_sqlite_desk_add,
 	.desk_remove = sz_sqlite_desk_remove,
+	.desk_purge = sz_sqlite_desk_purge,
 	.desk_list = sz_sqlite_desk_list,
 	.desk_member = sz_sqlite_desk_member,
 	.desk_recipients = sz_sqlite_desk_recipients,

@@ -82,17 +82,48 @@ int sz_sqlite_desk_remove(struct sz_store *s, const char *name, bool *closed,
 {
 	int changed = 0;
 	*closed = false;
-	int rc = write2(s, "DELETE FROM desks WHERE name = ? AND NOT EXISTS "
-		"(SELECT 1 FROM sources WHERE desk = desks.id)", name, NULL,
-		&changed, "removing a desk", err);
-	if (rc == SZ_OK && changed == 0) {
-		rc = write2(s, "UPDATE desks SET closed = 1 WHERE name = ?", name,
-			NULL, &changed, "closing a desk", err);
-		*closed = changed > 0;
-		if (rc == SZ_OK && changed == 0)
-			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no desk is named "
-				"\"%.64s\"", name);
+	/* Closed, never deleted here: a source's first submission to it may
+	 * be held in the source face's memory, and its batch will write this
+	 * desk's id (sz_sqlite_desk_purge deletes it once nothing does). */
+	int rc = write2(s, "UPDATE desks SET closed = 1 WHERE name = ?", name,
+		NULL, &changed, "closing a desk", err);
+	if (rc == SZ_OK && changed == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no desk is named \"%.64s\"",
+			name);
+	if (rc == SZ_OK)
+		rc = exists(s, "SELECT 1 FROM sources s JOIN desks d ON d.id = "
+			"s.desk WHERE d.name = ?", name, -1, closed, err);
+	return rc;
+}
+
+int sz_sqlite_desk_purge(struct sz_store *s, const int64_t *held, size_t n,
+	struct sz_err *err)
+{
+	struct sqlite_store *q = sz_sqlite_impl(s);
+	sqlite3_stmt *st = NULL;
+	/* The ids as a JSON array: n is bounded by the desks there are. */
+	size_t cap = 3 + n * 21;   /* "[", ",-9223372036854775808"..., "]", NUL */
+	char *list = malloc(cap);
+	if (list == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	size_t o = 0;
+	list[o++] = '[';
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(list + o, cap - o, "%s%lld", i ? "," : "",
+			(long long)held[i]);
+	snprintf(list + o, cap - o, "]");
+	pthread_mutex_lock(&q->mu);
+	int rc = sz_sqlite_prepare(q->db, "DELETE FROM desks WHERE closed = 1 "
+		"AND NOT EXISTS (SELECT 1 FROM sources WHERE desk = desks.id) "
+		"AND id NOT IN (SELECT value FROM json_each(?))", &st, err);
+	if (rc == SZ_OK) {
+		sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+		if (sz_sqlite_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(q->db, err, "deleting closed desks");
 	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&q->mu);
+	free(list);
 	return rc;
 }
 
@@ -184,8 +215,7 @@ int sz_sqlite_desk_recipients(struct sz_store *s, int64_t desk,
 		"SELECT name, recipient, added_day FROM recipients ORDER BY id" :
 		"SELECT e.name, e.recipient, e.created_day FROM desk_editors m "
 		"JOIN editors e ON e.id = m.editor_id JOIN desks d ON "
-		"d.id = m.desk_id WHERE m.desk_id = ? AND d.closed = 0 "
-		"ORDER BY e.id", &st, err);
+		"d.id = m.desk_id WHERE m.desk_id = ? ORDER BY e.id", &st, err);
 	if (rc == SZ_OK && desk != 0)
 		sqlite3_bind_int64(st, 1, desk);
 	while (rc == SZ_OK && (r = sz_sqlite_step(st)) == SQLITE_ROW) {

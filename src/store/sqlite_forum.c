@@ -509,7 +509,6 @@ static const struct sz_forum_ops sqlite_forum_ops = {
 	.reports_resolve = fq_reports_resolve,
 	.log_add = fq_log_add,
 	.log_page = fq_log_page,
-	.budget_take = fq_budget_take,
 	.search = fq_search,
 	.totals = fq_totals,
 	.version = forum_version,

@@ -8,7 +8,7 @@
  *
  *   sqlite_forum.c          opening, connections, transactions
  *   sqlite_forum_schema.c   the schema, as numbered migrations
- *   sqlite_forum_members.c  members, reservations, invitations, budgets
+ *   sqlite_forum_members.c  members, reservations, invitations
  *   sqlite_forum_threads.c  boards and threads
  *   sqlite_forum_posts.c    posts, edits, likes
  *   sqlite_forum_mod.c      reports and the moderation log
@@ -166,8 +166,6 @@ int fq_reserve(struct sz_forum *f, const char *key, const char *why,
 int fq_key_taken(struct sz_forum *f, const char *key, struct sz_err *err);
 int fq_invite_add(struct sz_forum *f, const uint8_t hash[32],
 	struct sz_err *err);
-int fq_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
-	int64_t scope, int64_t window, int64_t limit, struct sz_err *err);
 
 /* sqlite_forum_threads.c */
 int fq_board_create(struct sz_forum *f, const char *name, const char *about,

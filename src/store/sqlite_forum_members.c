@@ -1,6 +1,7 @@
 /*
- * sqlite_forum_members.c - members, reserved names, invitations and rate
- * budgets in the forum's SQLite back end.  A member's key (the normalised
+ * sqlite_forum_members.c - members, reserved names and invitations in
+ * the forum's SQLite back end (rate budgets are kept in the public face's
+ * memory, web/budget.h: a budget row would date a member's activity).  A member's key (the normalised
  * name) is unique among members and reserved names together; taking one
  * and using an invitation happen in one transaction, so two registrations
  * racing for a name or a code cannot both win.
@@ -311,51 +312,4 @@ int fq_invite_add(struct sz_forum *f, const uint8_t hash[32],
 {
 	struct invite_ctx x = { hash };
 	return fq_transaction(fq(f), invite_tx, &x, err);
-}
-
-struct budget_ctx {
-	struct fq_value v[4];
-	bool spent;
-};
-
-/* The count goes up in SQL, and only while under the limit: two
- * requests at once cannot both take the last use. */
-static const char SQL_BUDGET_TAKE[] =
-	"INSERT INTO budgets (kind, scope, win, n) VALUES (?1, ?2, ?3, 1)"
-	" ON CONFLICT (kind, scope, win) DO UPDATE SET n = n + 1 WHERE n < ?4"
-	" RETURNING n";
-static const char SQL_BUDGET_FORGET[] =
-	"DELETE FROM budgets WHERE kind = ?1 AND scope = ?2 AND win < ?3";
-
-static int budget_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
-{
-	struct budget_ctx *x = ctx;
-	sqlite3_stmt *st = fq_stmt(c, SQL_BUDGET_FORGET, err);
-	if (st == NULL)
-		return SZ_E_IO;
-	fq_bind(st, x->v, 3);
-	int rc = fq_run(c, st, err, "counting");
-	if (rc != 0)
-		return rc;
-	if ((st = fq_stmt(c, SQL_BUDGET_TAKE, err)) == NULL)
-		return SZ_E_IO;
-	fq_bind(st, x->v, 4);
-	int r = sqlite3_step(st);
-	x->spent = r == SQLITE_DONE;
-	rc = fq_check(c, r, err, "counting");
-	sqlite3_reset(st);
-	return rc;
-}
-
-int fq_budget_take(struct sz_forum *f, enum sz_forum_budget kind,
-	int64_t scope, int64_t window, int64_t limit, struct sz_err *err)
-{
-	if (limit <= 0)
-		return sz_err_set(err, SZ_E_LIMIT, "no uses allowed");
-	struct budget_ctx x = { { FQ_I(kind), FQ_I(scope), FQ_I(window),
-		FQ_I(limit) }, false };
-	int rc = fq_transaction(fq(f), budget_tx, &x, err);
-	if (rc == 0 && x.spent)
-		rc = sz_err_set(err, SZ_E_LIMIT, "the limit for now is reached");
-	return rc;
 }

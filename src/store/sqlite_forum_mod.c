@@ -41,7 +41,8 @@ static int report_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 int fq_report_add(struct sz_forum *f, int64_t post_id, int64_t reporter_id,
 	const char *reason, int64_t at, struct sz_err *err)
 {
-	struct report_ctx x = { post_id, reporter_id, at, reason };
+	/* Its day only: who reported what is private, and so is when. */
+	struct report_ctx x = { post_id, reporter_id, at - at % 86400, reason };
 	return fq_transaction(fq(f), report_tx, &x, err);
 }
 

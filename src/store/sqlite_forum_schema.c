@@ -249,6 +249,12 @@ const char *const fq_migrations[] = {
 	"  UPDATE members SET posts_read = posts_read + NEW.upto - OLD.upto"
 	"    WHERE id = NEW.member_id;"
 	"  END;",
+	/* 2: no time of a member's activity on disk.  Rate budgets moved to
+	 * the public face's memory (their rows said when each member posted,
+	 * liked, reported or tried to log in, to the minute); a report keeps
+	 * only its day. */
+	"DROP TABLE budgets;"
+	"UPDATE reports SET at = at - at % 86400;",
 };
 const size_t fq_nmigrations = sizeof(fq_migrations) /
 	sizeof(fq_migrations[0]);

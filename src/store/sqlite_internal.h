@@ -68,6 +68,8 @@ int sz_sqlite_desk_add(struct sz_store *s, const char *name,
 	struct sz_err *err);
 int sz_sqlite_desk_remove(struct sz_store *s, const char *name,
 	bool *closed, struct sz_err *err);
+int sz_sqlite_desk_purge(struct sz_store *s, const int64_t *held, size_t n,
+	struct sz_err *err);
 int sz_sqlite_desk_list(struct sz_store *s, struct sz_desk_row **rows,
 	size_t *n, struct sz_err *err);
 int sz_sqlite_desk_member(struct sz_store *s, const char *desk,

@@ -92,8 +92,10 @@ struct sz_source_row {
 struct sz_desk_row {
 	int64_t id;
 	char name[SZ_STORE_NAME_MAX + 1];
-	int closed;                 /* removed while sources had chosen it:
-	                               kept for them, offered to no one new */
+	int closed;                 /* removed: offered to no one new, kept
+	                               for the sources that chose it (one
+	                               no source chose is deleted by the next
+	                               batch that holds nothing for it) */
 	int64_t sources;            /* that chose it */
 	char editors[SZ_STORE_DESK_EDITORS_TEXT + 1]; /* "anna, boris" */
 	int64_t neditors;
@@ -322,9 +324,16 @@ struct sz_store_ops {
 	 * desk opens it again; SZ_E_EXISTS if one of that name is open. */
 	int (*desk_add)(struct sz_store *s, const char *name,
 		struct sz_err *err);
-	/* Removes a desk that no source chose, or closes one that sources
-	 * chose (*closed says which); SZ_E_NOT_FOUND if there is none. */
+	/* Closes a desk: no new source may choose it; its sources and
+	 * editors stay.  *closed: stored sources chose it, so it stays, closed,
+	 * for good; else desk_purge deletes it once no held submission is for
+	 * it.  SZ_E_NOT_FOUND if there is none. */
 	int (*desk_remove)(struct sz_store *s, const char *name, bool *closed,
+		struct sz_err *err);
+	/* Deletes the closed desks that no stored source chose and that are
+	 * not among held (n desk ids the submissions still held in memory
+	 * were sent to).  The staging batch calls it on each pass. */
+	int (*desk_purge)(struct sz_store *s, const int64_t *held, size_t n,
 		struct sz_err *err);
 	/* Every desk, open ones first, by name (*rows malloc'd). */
 	int (*desk_list)(struct sz_store *s, struct sz_desk_row **rows,
@@ -334,7 +343,9 @@ struct sz_store_ops {
 		const char *editor, bool on, struct sz_err *err);
 	/* Who a submission to desk (0: none) is encrypted to: that desk's
 	 * editors, or for none every recipient (*rows malloc'd; none at all
-	 * for a closed desk or one without editors). */
+	 * for a desk without editors).  A closed desk still has its editors:
+	 * its sources write to them and are answered; whether a new source
+	 * may choose a desk is desk_list's closed. */
 	int (*desk_recipients)(struct sz_store *s, int64_t desk,
 		struct sz_recipient_row **rows, size_t *n, struct sz_err *err);
 	/* Whether editor may read what was written to desk (0: yes). */

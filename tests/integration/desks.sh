@@ -126,6 +126,47 @@ s=$(submit d -F "desk=999" -F "message=to a desk that is not there")
 check "a desk that does not exist is refused, nothing kept" \
 	sh -c "[ $s = 400 ] && [ \$(find inst/blobs -name '*.age' | wc -l) = $before ]"
 
+# ---- a desk removed while a first submission to it is held ----------------------
+"$SAMIZDAT" desk add -d inst Sports boris >/dev/null
+new_source e
+SPORTS=$(grep -o 'name="desk" value="[0-9]*"[^>]*> Sports' e.home.html |
+	grep -o 'value="[0-9]*"' | grep -o '[0-9]*')
+find inst/blobs -name '*.age' | sort >before.list
+s=$(submit e -F "desk=$SPORTS" -F "message=the match was fixed")
+"$SAMIZDAT" desk remove -d inst Sports >rm.out
+check "desk_removed_while_first_submission_held: the removal (the submission still held) closes the desk" \
+	sh -c "[ $s = 303 ] && grep -q 'Removed the Sports desk' rm.out &&
+	[ \"\$(sqlite3 inst/inbox.db \"select closed from desks where id = $SPORTS\")\" = 1 ]"
+new_source f
+check "...the form offers it to no new source" sh -c "! grep -q '> Sports' f.home.html"
+check "...and a new source naming it anyway is refused" \
+	test "$(submit f -F "desk=$SPORTS" -F "message=me too")" = 400
+commit inst
+SE=$(sqlite3 inst/inbox.db "select id from sources where desk = $SPORTS")
+newest=$(new_files before.list)
+check "...the batch stores the held submission with its desk, which still exists" \
+	sh -c "[ -n '$SE' ] && [ -n '$newest' ] && age -d -i boris.key $newest >/dev/null &&
+	[ \"\$(sqlite3 inst/inbox.db \"select count(*) from desks where id = $SPORTS\")\" = 1 ]"
+"$SAMIZDAT" desk list -d inst >list.out
+check "...listed, closed, with its source and its editor" \
+	grep -q "^Sports	closed	1 source	boris\$" list.out
+curl -s -b eb "$EURL/inbox" >eb.inbox3.html
+check "...and its editor sees the source in the inbox" \
+	grep -q "href=\"/source?id=$SE\"" eb.inbox3.html
+curl -s -c e -b e "$URL/source" >e.home.html
+find inst/blobs -name '*.age' | sort >before.list
+s=$(submit e -F "message=one more thing")
+commit inst
+newest=$(new_files before.list)
+check "...the source of a closed desk still writes to its editors" \
+	sh -c "[ $s = 303 ] && [ -n '$newest' ] && age -d -i boris.key $newest >/dev/null &&
+	! age -d -i anna.key $newest >/dev/null 2>&1"
+"$SAMIZDAT" desk add -d inst Weather boris >/dev/null
+"$SAMIZDAT" desk remove -d inst Weather >/dev/null
+commit inst
+check "a removed desk that nothing was sent to is deleted by the next batch" \
+	test "$(sqlite3 inst/inbox.db "select count(*) from desks where name = 'Weather'")" = 0
+
 stop_server
 kill -TERM "$EPID" 2>/dev/null
 wait "$EPID" 2>/dev/null

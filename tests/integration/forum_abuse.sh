@@ -137,6 +137,28 @@ check "...the post is as it was" \
 kill -TERM "$PUB"
 wait "$PUB"
 
+# ---- a seized forum.db ------------------------------------------------------------
+# After all that activity (joining, logging in, reading, posting, liking,
+# reporting, moderating), every column of forum.db is read: a value that
+# looks like a time (a Unix time from 2001 on) must be a whole day, except
+# in the columns that hold public times (posts, edits, threads, the
+# public moderation log).
+public_times=' threads.created threads.last_at posts.created posts.edited post_edits.at modlog.at '
+fine_times=
+for t in $(sqlite3 inst/forum.db "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%fts%' and sql not like '%VIRTUAL%'"); do
+	for c in $(sqlite3 inst/forum.db "select name from pragma_table_info('$t')"); do
+		case "$public_times" in *" $t.$c "*) continue ;; esac
+		n=$(sqlite3 inst/forum.db "select count(*) from \"$t\" where typeof(\"$c\") = 'integer' and \"$c\" between 1000000000 and 4000000000 and \"$c\" % 86400 <> 0")
+		[ "$n" = 0 ] || fine_times="$fine_times $t.$c"
+	done
+done
+check "forum_db_keeps_no_activity_time_finer_than_a_day: a seized forum.db says no hour of any member's logins, reads, likes or reports (${fine_times:-none})" \
+	test -z "$fine_times"
+check "...and has no table of rate budgets" \
+	test "$(forum_sql inst "select count(*) from sqlite_master where name = 'budgets'")" = 0
+check "...while the report itself is kept, by its day" \
+	test "$(forum_sql inst "select count(*) from reports where at % 86400 = 0")" -ge 1
+
 # ---- approval mode -------------------------------------------------------------
 forum_instance appr forum.registration=approval || exit 1
 add_editor appr maria || exit 1

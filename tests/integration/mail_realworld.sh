@@ -47,6 +47,10 @@ check "DKIM signatures still verify under the receiving side's headers" \
 check "two e-mails are flagged at import" grep -q '2 e-mails flagged' import.out
 check "signature parts are not offered as documents" \
 	sh -c "! grep -q 'signature.asc' import.err"
+check "the PGP import runs locked in (nothing says otherwise)" \
+	sh -c "! grep -qi 'not locked in\|sandbox' import.err"
+check "...and its parent writes the audit line (the locked-in import holds no inbox)" \
+	sh -c "'$S' audit -d inst | grep -q 'add to release  *release 1: 1 file or mailbox\$'"
 check "the private GnuPG home is gone after the import" \
 	sh -c "! ls -A tmp | grep -q ."
 check "no gpg-agent is left running for it" \

@@ -57,6 +57,30 @@ check "...and reads its input and writes the archive" sh -c "
 	grep -q '^samizdat-doc: read its input: allowed' doc.txt &&
 	grep -q '^samizdat-doc: write archive.db: allowed' doc.txt"
 
+# A hostile e-mail imported with --pgp-keys is parsed by a samizdat-doc
+# that may run gpg: locked in as it is, it still cannot reach the inbox
+# nor the network, nor run anything but gpg.
+mkdir gtmp
+TMPDIR="$PWD/gtmp" "$SAMIZDAT" sandbox-check -d inst --face doc --pgp \
+	--input memo.txt >pgp.txt 2>pgp.err
+check "every forbidden attempt by samizdat-doc checking PGP is stopped" \
+	test $? = 0
+sed 's/^/# /' pgp.txt
+d="samizdat-doc (PGP)"
+check "hostile document under the PGP profile cannot read the inbox" sh -c "
+	grep -q '^$d: read inbox.db: denied' pgp.txt &&
+	grep -q '^$d: list the blob tree: denied' pgp.txt &&
+	grep -q \"^$d: read the instance's secret key: denied\" pgp.txt"
+check "hostile document under the PGP profile cannot reach the network" \
+	grep -q "^$d: connect() out (to 127.0.0.1): denied" pgp.txt
+check "...nor run any program but gpg, which it may run" sh -c "
+	grep -q '^$d: execve /bin/true: denied' pgp.txt &&
+	grep -q '^$d: execute its one program: allowed' pgp.txt"
+check "...and writes only its own GnuPG home, which is removed after" sh -c "
+	grep -q '^$d: create a file in its own folder: allowed' pgp.txt &&
+	grep -q '^$d: create a file in /tmp: denied' pgp.txt &&
+	! ls -A gtmp | grep -q ."
+
 SAMIZDAT_BENCH_UNSANDBOXED=1 "$SAMIZDAT" sandbox-check -d inst --face public \
 	>off.txt 2>off.err
 st=$?

@@ -74,4 +74,22 @@ kill $slow 2>/dev/null
 wait $slow 2>/dev/null
 check "...and it survives the kill that ends a stop taking too long" \
 	test "$(blobs inst)" -gt "$before"
+
+# ---- staging_mb against the machine's memory ------------------------------------
+mem_mb=$(($(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 1048576))
+make_instance big staging_mb=$((mem_mb * 2))
+"$SAMIZDAT" config -d big >big.out 2>big.err
+st=$?
+check "staging_mb above the machine's memory is refused at start, naming the key" \
+	sh -c "[ $st != 0 ] && grep -q 'staging_mb = $((mem_mb * 2)) is more than half of this machine' big.err"
+timeout 20 "$SAMIZDAT" serve -d big --face source --listen 127.0.0.1:0 \
+	>bigserve.out 2>bigserve.err
+st=$?
+check "...and serve will not start with it" \
+	sh -c "[ $st != 0 ] && [ $st != 124 ] && grep -q 'staging_mb' bigserve.err"
+make_instance auto
+want=$((mem_mb / 4))
+[ "$want" -gt 4096 ] && want=4096
+check "the default staging_mb is a quarter of the machine's memory, at most 4096 ($want)" \
+	sh -c "grep -q '^staging_mb = 0' auto/samizdat.conf && \"$SAMIZDAT\" config -d auto | grep -q '^staging_mb = $want\$'"
 finish

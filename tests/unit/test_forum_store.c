@@ -5,8 +5,9 @@
  * threads with their first post, pages by position and by key that never
  * shift, counts that follow every change (posting, hiding, approving,
  * liking, moving, merging, deleting), edits kept, search that sees only
- * what readers may see, reports, the log, budgets that cannot be
- * overdrawn, and processes opening a new forum at once. */
+ * what readers may see, reports (kept by the day), the log, no table of
+ * budgets (they live in memory: web/budget.h), and processes opening a
+ * new forum at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -815,28 +816,6 @@ static void the_log_pages_newest_first(void **state)
 	free(rows);
 }
 
-static void budgets_cannot_be_overdrawn(void **state)
-{
-	struct fixture *x = *state;
-	struct sz_forum *f = x->f;
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 7, 3,
-			NULL), 0);
-	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 7, 3,
-		NULL), SZ_E_LIMIT);
-	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 7, 3,
-		NULL), SZ_E_LIMIT);
-	/* another member, another kind, the next window: their own */
-	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->anna, 7, 3,
-		NULL), 0);
-	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_LIKE, x->ben, 7, 3,
-		NULL), 0);
-	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 8, 3,
-		NULL), 0);
-	assert_int_equal(f->ops->budget_take(f, SZ_BUDGET_POST, x->ben, 9, 0,
-		NULL), SZ_E_LIMIT);
-}
-
 static void the_version_changes_with_every_change(void **state)
 {
 	struct fixture *x = *state;
@@ -945,7 +924,6 @@ int main(void)
 		T(moving_and_merging_keep_counts_and_order),
 		T(reports_queue_once_per_member),
 		T(the_log_pages_newest_first),
-		T(budgets_cannot_be_overdrawn),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
 		cmocka_unit_test(

@@ -4,7 +4,8 @@
  * (random, as the committer gives them);
  * views and designations narrow them; counts follow every change (a new
  * submission, reading, starring, deleting, retention); a source is found
- * by id. */
+ * by id; a removed desk is closed, and deleted only once no source chose
+ * it and no held submission names it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -273,6 +274,63 @@ static void a_first_submission_fixes_the_desk(void **state)
 		SZ_E_NOT_FOUND);
 }
 
+/* Finds desk name in desk_list: its id and whether it is closed; false
+ * if it is not there. */
+static bool desk_find(struct sz_store *st, const char *name, int64_t *id,
+	bool *closed)
+{
+	struct sz_desk_row *rows = NULL;
+	size_t n = 0;
+	bool found = false;
+	assert_int_equal(st->ops->desk_list(st, &rows, &n, NULL), 0);
+	for (size_t i = 0; i < n && !found; i++)
+		if (strcmp(rows[i].name, name) == 0) {
+			*id = rows[i].id;
+			*closed = rows[i].closed != 0;
+			found = true;
+		}
+	free(rows);
+	return found;
+}
+
+/* desk remove closes; the staging batch's desk_purge deletes what is
+ * closed, chosen by no stored source and named by no held submission. */
+static void a_removed_desk_stays_while_anything_refers_to_it(void **state)
+{
+	struct fixture *f = *state;
+	struct sz_store *st = f->st;
+	int64_t legal = 0, empty = 0, id = add_source(st, 0);
+	bool closed = true, sources = true;
+	assert_int_equal(st->ops->desk_add(st, "Legal", NULL), 0);
+	assert_int_equal(st->ops->desk_add(st, "Empty", NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_false(closed);
+	assert_int_equal(st->ops->desk_remove(st, "Legal", &sources, NULL), 0);
+	assert_false(sources);
+	assert_int_equal(st->ops->desk_remove(st, "Empty", &sources, NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_true(closed);
+	assert_true(desk_find(st, "Empty", &empty, &closed));
+	assert_true(closed);
+	/* a submission to Legal is held: Legal stays, Empty goes */
+	assert_int_equal(st->ops->desk_purge(st, &legal, 1, NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_false(desk_find(st, "Empty", &empty, &closed));
+	/* its batch writes it; then it stays because the source chose it */
+	send_to(st, id, legal);
+	assert_int_equal(st->ops->desk_purge(st, NULL, 0, NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_true(closed);
+	assert_int_equal(st->ops->desk_remove(st, "Legal", &sources, NULL), 0);
+	assert_true(sources);
+	/* adding it again opens it */
+	assert_int_equal(st->ops->desk_add(st, "Legal", NULL), 0);
+	assert_true(desk_find(st, "Legal", &legal, &closed));
+	assert_false(closed);
+	assert_int_equal(st->ops->desk_remove(st, "Nowhere", &sources, NULL),
+		SZ_E_NOT_FOUND);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -286,6 +344,9 @@ int main(void)
 			a_designation_finds_its_sources_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_first_submission_fixes_the_desk, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_removed_desk_stays_while_anything_refers_to_it, setup,
+			teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,13 @@
  * a bounded number of slots, each costing forum.argon2_memlimit_mb; a
  * name nobody has is checked against a real hash too, so the answer's
  * time says nothing.  Joining spends the forum's hourly registration
- * budget (everyone together: there are no addresses to count by), and
- * each account has its own budget of login tries.
+ * budget (everyone together: there are no addresses to count by).  A
+ * login try is charged to the login form's token (tokens are free, but
+ * only so many may start a minute: that bounds the Argon2 work anyone
+ * can ask for) and to the name tried, under a keyed hash, whether a
+ * member has it or not: running out looks the same for both, so the
+ * answer never says which names exist.  Budgets live in memory only
+ * (web/budget.h): forum.db keeps no time of anyone's tries.
  */
 #include <errno.h>
 #include <semaphore.h>
@@ -17,16 +22,28 @@
 #include <string.h>
 #include <time.h>
 
+#include "web/budget.h"
 #include "web/forum/forum.h"
 #include "web/forum/names.h"
+#include "web/web.h"
 
 #define SLOT_WAIT_S 10
+#define NAME_LIFE_S 3600       /* SZ_FORUM_LOGINS_PER_HOUR */
+#define TOKEN_LIFE_S ((time_t)SZ_WEB_PRE_TOKEN_MIN * 60 + 60)
+
+_Static_assert(SZ_FORUM_LOGIN_TOKEN_BYTES == SZ_WEB_PRE_NONCE,
+	"the login token is the pre-login token's nonce");
 
 struct sz_forum_slots {
 	sem_t sem;
 	char dummy[SZ_FORUM_HASH_MAX + 1];   /* for names nobody has */
 	unsigned long long ops;
 	size_t mem;
+	struct sz_budget tokens;   /* login tries per form token */
+	struct sz_budget names;    /* login tries per name tried */
+	struct sz_budget joins;    /* registrations, everyone together */
+	struct sz_budget spent[SZ_BUDGET_KINDS];   /* members' posts, ... */
+	uint8_t name_key[crypto_generichash_KEYBYTES];   /* hashes names */
 };
 
 #define fail sz_forum_refuse
@@ -41,13 +58,52 @@ struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 	s->ops = cfg->forum_argon2_opslimit;
 	s->mem = (size_t)cfg->forum_argon2_memlimit_mb << 20;
 	randombytes_buf(junk, sizeof(junk));
-	if (sem_init(&s->sem, 0, n) != 0 ||
-	    crypto_pwhash_str(s->dummy, (const char *)junk, sizeof(junk), s->ops,
-		    s->mem) != 0) {
+	randombytes_buf(s->name_key, sizeof(s->name_key));
+	/* As the source face's codename budget: sized for the most tokens
+	 * the per-minute limit lets in over a token's life; names, for every
+	 * try those tokens may make in an hour, up to SZ_FORUM_LOGIN_NAMES_MAX
+	 * (past it, every login waits alike: "many people are logging in"). */
+	size_t tokens = (size_t)cfg->login_tokens_per_min *
+		(SZ_WEB_PRE_TOKEN_MIN + 1);
+	size_t names = tokens * cfg->login_attempts_per_token;
+	if (names > SZ_FORUM_LOGIN_NAMES_MAX)
+		names = SZ_FORUM_LOGIN_NAMES_MAX;
+	struct sz_err err;
+	if (sem_init(&s->sem, 0, n) != 0) {
 		free(s);
 		return NULL;
 	}
+	if (crypto_pwhash_str(s->dummy, (const char *)junk, sizeof(junk), s->ops,
+		    s->mem) != 0 ||
+	    sz_budget_init(&s->tokens, tokens, cfg->login_tokens_per_min,
+		    cfg->login_attempts_per_token, TOKEN_LIFE_S, &err) != SZ_OK ||
+	    sz_budget_init(&s->names, names, 0, SZ_FORUM_LOGINS_PER_HOUR,
+		    NAME_LIFE_S, &err) != SZ_OK ||
+	    sz_budget_init(&s->joins, 1, 0, cfg->forum_registrations_per_hour,
+		    3600, &err) != SZ_OK) {
+		sz_forum_slots_free(s);
+		return NULL;
+	}
+	for (int k = 0; k < SZ_BUDGET_KINDS; k++)
+		if (sz_budget_init(&s->spent[k], SZ_FORUM_BUDGET_KEYS, 0, 0,
+		    k == SZ_BUDGET_BURST ? 60 : 86400, &err) != SZ_OK) {
+			sz_forum_slots_free(s);
+			return NULL;
+		}
 	return s;
+}
+
+int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
+	int64_t member, uint64_t limit)
+{
+	uint8_t key[SZ_BUDGET_KEY] = { 0 };
+	memcpy(key, &member, sizeof(member));
+	switch (sz_budget_charge_upto(&s->spent[kind], key, sz_budget_now(),
+	    limit)) {
+	case SZ_CHARGE_OK: return 0;
+	case SZ_CHARGE_SPENT: return SZ_E_LIMIT;
+	default: return SZ_E_BUSY;
+	}
 }
 
 void sz_forum_slots_free(struct sz_forum_slots *s)
@@ -55,6 +111,12 @@ void sz_forum_slots_free(struct sz_forum_slots *s)
 	if (s == NULL)
 		return;
 	sem_destroy(&s->sem);
+	sz_budget_free(&s->tokens);
+	sz_budget_free(&s->names);
+	sz_budget_free(&s->joins);
+	for (int k = 0; k < SZ_BUDGET_KINDS; k++)
+		sz_budget_free(&s->spent[k]);
+	sodium_memzero(s->name_key, sizeof(s->name_key));
 	free(s);
 }
 
@@ -177,13 +239,11 @@ int sz_forum_register(const struct sz_forum_site *site,
 	if (taken < 0)
 		return fail(d, 500, "The forum cannot be read now (%s).", err.msg);
 	/* The budget is spent before Argon2 runs: a flood costs no CPU. */
-	rc = f->ops->budget_take(f, SZ_BUDGET_REGISTER, 0, time(NULL) / 3600,
-		(int64_t)site->cfg->forum_registrations_per_hour, &err);
-	if (rc == SZ_E_LIMIT)
+	static const uint8_t everyone[SZ_BUDGET_KEY];
+	if (sz_budget_charge(&slots->joins, everyone, sz_budget_now()) !=
+	    SZ_CHARGE_OK)
 		return fail(d, 429, "Many people joined in the last hour, more than "
 			"this forum takes; please come back in an hour.");
-	if (rc != 0)
-		return fail(d, 500, "The forum cannot count now (%s).", err.msg);
 	if ((rc = hash_password(slots, password, m.password_hash, d)) != 0)
 		return rc;
 	m.role = SZ_FORUM_MEMBER;
@@ -210,31 +270,66 @@ int sz_forum_register(const struct sz_forum_site *site,
 	return 0;
 }
 
-int sz_forum_login(const struct sz_forum_site *site,
-	struct sz_forum_slots *slots, const char *name, const char *password,
+/* One try from the login form's token and one from the name tried (its
+ * normalised key, or the name as typed if it has none), hashed with a
+ * key of this process; the same refusal, whatever the name. */
+static int charge_login(struct sz_forum_slots *s,
+	const uint8_t token[SZ_FORUM_LOGIN_TOKEN_BYTES], const char *typed,
+	const char *key, uint8_t name_hash[SZ_BUDGET_KEY],
 	struct sz_forum_done *d)
+{
+	uint8_t tok[SZ_BUDGET_KEY] = { 0 };
+	memcpy(tok, token, SZ_FORUM_LOGIN_TOKEN_BYTES);
+	const char *n = key[0] ? key : typed ? typed : "";
+	crypto_generichash(name_hash, SZ_BUDGET_KEY, (const uint8_t *)n,
+		strlen(n), s->name_key, sizeof(s->name_key));
+	time_t now = sz_budget_now();
+	enum sz_budget_charge c = sz_budget_charge(&s->tokens, tok, now);
+	if (c == SZ_CHARGE_SPENT)
+		return fail(d, 429, "That was the last try with this page: "
+			"reload it to try again, and check the name and password.");
+	if (c == SZ_CHARGE_OK) {
+		c = sz_budget_charge(&s->names, name_hash, now);
+		if (c != SZ_CHARGE_OK)
+			sz_budget_refund(&s->tokens, tok);
+	}
+	if (c == SZ_CHARGE_SPENT)
+		return fail(d, 429, "Too many tries for this name in the last "
+			"hour; please wait, then try again.");
+	return c == SZ_CHARGE_OK ? 0 : fail(d, 429, "Many people are logging "
+		"in right now; please wait a minute, then try again.");
+}
+
+int sz_forum_login(const struct sz_forum_site *site,
+	struct sz_forum_slots *slots,
+	const uint8_t token[SZ_FORUM_LOGIN_TOKEN_BYTES], const char *name,
+	const char *password, struct sz_forum_done *d)
 {
 	struct sz_forum *f = site->forum;
 	struct sz_forum_member *m = sodium_malloc(sizeof(*m));
-	char key[SZ_FORUM_KEY_MAX + 1];
+	char key[SZ_FORUM_KEY_MAX + 1] = "";
+	uint8_t name_hash[SZ_BUDGET_KEY];
 	memset(d, 0, sizeof(*d));
 	if (m == NULL)
 		return fail(d, 503, "The server is short of memory.");
 	memset(m, 0, sizeof(*m));
-	bool known = name && password &&
-		sz_name_key(name, strlen(name), key) == 0 &&
+	if (name == NULL || sz_name_key(name, strlen(name), key) != 0)
+		key[0] = '\0';
+	/* Charged before the name is looked up: nothing below depends on
+	 * whether it exists until the answer, which is the same for both. */
+	int rc = charge_login(slots, token, name, key, name_hash, d);
+	bool known = rc == 0 && key[0] && password &&
 		f->ops->member_find(f, key, m, NULL) == 0 &&
 		m->state != SZ_MEMBER_DELETED;
-	int rc = 0;
-	/* each account has its own budget of tries: guessing one member's
-	 * password is slow, and slows no one else */
-	if (known && f->ops->budget_take(f, SZ_BUDGET_LOGIN, m->id,
-	    time(NULL) / 3600, SZ_FORUM_LOGINS_PER_HOUR, NULL) != 0)
-		rc = fail(d, 429, "Too many tries for this account in the last "
-			"hour; please wait.");
 	if (rc == 0)
 		rc = verify(slots, known ? m->password_hash : NULL,
 			password ? password : "", d);
+	if (rc != 0 && d->status == 503) {   /* no slot: the try was not made */
+		uint8_t tok[SZ_BUDGET_KEY] = { 0 };
+		memcpy(tok, token, SZ_FORUM_LOGIN_TOKEN_BYTES);
+		sz_budget_refund(&slots->tokens, tok);
+		sz_budget_refund(&slots->names, name_hash);
+	}
 	if (rc == 0 && m->banned)
 		rc = fail(d, 403, "This account is banned.");
 	else if (rc == 0 && m->state == SZ_MEMBER_PENDING)
@@ -242,6 +337,7 @@ int sz_forum_login(const struct sz_forum_site *site,
 			"log in once it is approved.");
 	if (rc == 0)
 		d->id = m->id;
+	sodium_memzero(key, sizeof(key));
 	sodium_free(m);
 	return rc;
 }

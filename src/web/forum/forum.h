@@ -39,7 +39,12 @@
 #define SZ_FORUM_PASSWORD_MIN 10      /* bytes of a member's password */
 #define SZ_FORUM_PASSWORD_MAX 1024
 #define SZ_FORUM_ARGON2_SLOTS 2       /* password checks at once */
-#define SZ_FORUM_LOGINS_PER_HOUR 20   /* tries on one account */
+#define SZ_FORUM_LOGINS_PER_HOUR 20   /* tries on one name, whether an
+                                         account has it or not */
+#define SZ_FORUM_LOGIN_NAMES_MAX (1u << 18)   /* names counted at once
+                                         (8 MiB); past it, logins wait */
+#define SZ_FORUM_LOGIN_TOKEN_BYTES 12 /* the login form token's nonce
+                                         (SZ_WEB_PRE_NONCE) */
 #define SZ_FORUM_FLAGS_DIR "/usr/share/flags/countries/16x11"
 #define SZ_FORUM_INVITE_CHARS 19      /* "xxxx-xxxx-xxxx-xxxx" */
 
@@ -51,6 +56,8 @@ struct sz_forum_site {
 	const char *suffix;           /* relative: ".html" */
 	const char *name;             /* the site's name in page headers */
 	bool editor_face;             /* staff pages of the editor face */
+	struct sz_forum_slots *slots; /* the public face's Argon2 slots and
+	                                 budgets; NULL where only staff act */
 };
 
 /* Who is looking.  Built by the face for each request (a member's row
@@ -225,19 +232,34 @@ int sz_forum_post_path(const struct sz_forum_site *site,
 	size_t cap);
 
 /* Accounts.  Password checks run under slots (a semaphore the face
- * owns: Argon2id costs forum.argon2_memlimit_mb each). */
+ * owns: Argon2id costs forum.argon2_memlimit_mb each), which also hold
+ * the budgets of logins and registrations, in memory (web/budget.h). */
 struct sz_forum_slots;
 struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 	unsigned n);
 void sz_forum_slots_free(struct sz_forum_slots *s);
 
+/* Members' rate budgets, in memory with the slots (web/budget.h): at most
+ * limit uses per window_s seconds (a day, or a minute for bursts),
+ * counted from the first.  0, SZ_E_LIMIT when spent, SZ_E_BUSY when the
+ * table is full (SZ_FORUM_BUDGET_KEYS members at once). */
+enum sz_forum_budget { SZ_BUDGET_POST, SZ_BUDGET_BURST, SZ_BUDGET_LIKE,
+	SZ_BUDGET_REPORT, SZ_BUDGET_KINDS };
+#define SZ_FORUM_BUDGET_KEYS 20000
+int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
+	int64_t member, uint64_t limit);
+
 int sz_forum_register(const struct sz_forum_site *site,
 	struct sz_forum_slots *slots, const char *name, const char *password,
 	const char *invite, struct sz_forum_done *done);
-/* Logs in: done->id is the member's id. */
+/* Logs in: done->id is the member's id.  Each try is charged to the
+ * login form's token (its nonce) and to the name tried, before any
+ * Argon2 runs; a name nobody has costs and answers the same as a real
+ * one, whatever the budgets say. */
 int sz_forum_login(const struct sz_forum_site *site,
-	struct sz_forum_slots *slots, const char *name, const char *password,
-	struct sz_forum_done *done);
+	struct sz_forum_slots *slots,
+	const uint8_t token[SZ_FORUM_LOGIN_TOKEN_BYTES], const char *name,
+	const char *password, struct sz_forum_done *done);
 int sz_forum_change_password(const struct sz_forum_site *site,
 	struct sz_forum_slots *slots, const struct sz_forum_viewer *v,
 	const char *old_password, const char *new_password,

@@ -208,6 +208,7 @@ static int queue_reports(struct sz_forum_page *pg)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char when[40];
 		fv_time(r[i].at, when, sizeof(when));
+		when[strcspn(when, " ")] = '\0';   /* a report keeps its day only */
 		rc = sz_buf_puts(b, "<div class=\"report\"><p class=\"meta\">");
 		if (rc == 0)
 			rc = fv_name(pg, r[i].reporter_id, r[i].reporter, false);

@@ -38,7 +38,8 @@ static int may_post(const struct sz_forum_viewer *v, struct sz_forum_done *d)
 	return 0;
 }
 
-/* One use of a daily or per-minute budget; staff are not counted. */
+/* One use of a daily or per-minute budget (kept in the face's memory,
+ * never in forum.db); staff are not counted. */
 static int spend(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, enum sz_forum_budget kind,
 	uint64_t limit, int64_t window_s, const char *what,
@@ -46,17 +47,16 @@ static int spend(const struct sz_forum_site *site,
 {
 	if (v->staff)
 		return 0;
-	struct sz_err err;
-	struct sz_forum *f = site->forum;
-	int rc = f->ops->budget_take(f, kind, v->m.id, time(NULL) / window_s,
-		(int64_t)limit, &err);
+	int rc = site->slots ? sz_forum_spend(site->slots, kind, v->m.id,
+		limit) : SZ_E_BUSY;
 	if (rc == SZ_E_LIMIT)
 		return fail(d, 429, "You have %s %llu time%s %s, the most a member "
 			"at trust level %d may: please wait. Limits rise as you "
 			"take part.", what, (unsigned long long)limit,
 			limit == 1 ? "" : "s", window_s == 60 ? "this minute" :
 			"today", v->trust);
-	return rc ? trouble(d, &err) : 0;
+	return rc ? fail(d, 503, "The forum is busy; please try again in a "
+		"minute.") : 0;
 }
 
 /* A title: trimmed, 1 to SZ_FORUM_TITLE_CHARS characters of text. */

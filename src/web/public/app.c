@@ -33,6 +33,7 @@ int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 	if (rc != 0)
 		return rc;
 	app->forum.cfg = &app->cfg;
+	app->forum.slots = app->slots;
 	app->forum.links = SZ_LINKS_ROOTED;
 	app->forum.prefix = "";
 	app->forum.name = SZ_PUBLIC_SITE;

@@ -212,8 +212,10 @@ static bool start_session(struct sz_request *rq, int64_t member_id)
 	return true;
 }
 
-/* Joining and logging in: the pre-session token, then the fields. */
-static bool entry_form(struct sz_request *rq, struct sz_form *form)
+/* Joining and logging in: the pre-session token (its nonce into nonce,
+ * if not NULL), then the fields. */
+static bool entry_form(struct sz_request *rq, struct sz_form *form,
+	uint8_t *nonce)
 {
 	struct sz_public_app *app = rq->app;
 	struct sz_err err;
@@ -224,8 +226,9 @@ static bool entry_form(struct sz_request *rq, struct sz_form *form)
 		return false;
 	}
 	const struct sz_form_field *tok = sz_form_get(form, "csrf");
-	if (!sz_web_pre_token_ok(rq, app->pre_key, SZ_PUBLIC_PRE_COOKIE,
-	    tok ? tok->value : NULL)) {
+	uint8_t unused[SZ_WEB_PRE_NONCE];
+	if (!sz_web_pre_token_check(rq, app->pre_key, SZ_PUBLIC_PRE_COOKIE,
+	    tok ? tok->value : NULL, nonce ? nonce : unused)) {
 		sz_request_fail(rq, 403, "This form is out of date or did not come "
 			"from this site (or cookies are off). Reload the page and "
 			"try again.");
@@ -263,7 +266,7 @@ int sz_public_forum_register(struct sz_request *rq)
 	struct sz_public_app *app = rq->app;
 	struct sz_form form;
 	struct sz_forum_done done;
-	if (!entry_form(rq, &form)) {
+	if (!entry_form(rq, &form, NULL)) {
 		sz_form_free(&form);
 		return SZ_E_INVAL;
 	}
@@ -287,12 +290,13 @@ int sz_public_forum_login(struct sz_request *rq)
 	struct sz_public_app *app = rq->app;
 	struct sz_form form;
 	struct sz_forum_done done;
-	if (!entry_form(rq, &form)) {
+	uint8_t nonce[SZ_WEB_PRE_NONCE];
+	if (!entry_form(rq, &form, nonce)) {
 		sz_form_free(&form);
 		return SZ_E_INVAL;
 	}
 	const char *name = field(&form, "name");
-	if (sz_forum_login(&app->forum, app->slots, name,
+	if (sz_forum_login(&app->forum, app->slots, nonce, name,
 	    field(&form, "password"), &done) != 0)
 		entry_again(rq, SZ_FPAGE_LOGIN, name, &done);
 	else if (!start_session(rq, done.id))

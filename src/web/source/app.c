@@ -3,7 +3,7 @@
  * sessions and their cookie, pre-login tokens, the staging memory and its
  * committer (store/staging.h), and key derivation under a
  * bounded number of Argon2id slots (each costs argon2_memlimit_mb of
- * memory).  Codename attempts are charged to tokens in budget.c.
+ * memory).  Codename attempts are charged to tokens in web/budget.c.
  */
 #include <limits.h>
 #include <sodium.h>
@@ -68,8 +68,12 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 	/* Only logged-in sources have sessions: when the table is full the
 	 * one idle longest goes, so logging in never stops working. */
 	app->sessions.evict_logged_in = true;
-	rc = sz_source_budget_init(&app->budget, in->cfg.login_tokens_per_min,
-		in->cfg.login_attempts_per_token, err);
+	/* Sized for the most tokens the per-minute limit lets in over a
+	 * token's life: none is forgotten early. */
+	rc = sz_budget_init(&app->budget, (size_t)in->cfg.login_tokens_per_min *
+		(SZ_WEB_PRE_TOKEN_MIN + 1), in->cfg.login_tokens_per_min,
+		in->cfg.login_attempts_per_token,
+		(time_t)SZ_WEB_PRE_TOKEN_MIN * 60 + 60, err);
 	if (rc == SZ_OK)
 		rc = sz_source_quota_init(&app->quota, in->cfg.max_sessions, err);
 	app->seal_key = sodium_malloc(crypto_secretbox_KEYBYTES);
@@ -77,7 +81,7 @@ int sz_source_app_init(struct sz_source_app *app, struct sz_instance *in,
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	if (rc != SZ_OK) {
 		sz_source_quota_free(&app->quota);
-		sz_source_budget_free(&app->budget);
+		sz_budget_free(&app->budget);
 		sz_sessions_free(&app->sessions);
 		if (app->seal_key != NULL)
 			sodium_free(app->seal_key);
@@ -111,7 +115,7 @@ void sz_source_app_free(struct sz_source_app *app)
 	app->staging = NULL;
 	sz_clock_close(&app->clock);
 	sz_sessions_free(&app->sessions);
-	sz_source_budget_free(&app->budget);
+	sz_budget_free(&app->budget);
 	sz_source_quota_free(&app->quota);
 	sodium_free(app->seal_key);
 	sem_destroy(&app->argon2_slots);
@@ -177,6 +181,13 @@ void sz_source_pre_token(struct sz_request *rq,
 	struct sz_source_app *app = rq->app;
 	sz_web_pre_token(rq, sz_instance_hash_key(app->in), SZ_SOURCE_PRE_COOKIE,
 		out);
+}
+
+void sz_source_budget_key(const uint8_t nonce[SZ_WEB_PRE_NONCE],
+	uint8_t key[SZ_BUDGET_KEY])
+{
+	memset(key, 0, SZ_BUDGET_KEY);
+	memcpy(key, nonce, SZ_WEB_PRE_NONCE);
 }
 
 bool sz_source_pre_token_ok(struct sz_request *rq, const char *token,

@@ -294,15 +294,15 @@ static bool charge(struct sz_request *rq, const char *token,
 	uint8_t nonce[SZ_WEB_PRE_NONCE])
 {
 	struct sz_source_app *app = rq->app;
-	struct timespec ts;
+	uint8_t key[SZ_BUDGET_KEY];
 	if (!sz_source_pre_token_ok(rq, token, nonce)) {
 		sz_request_fail(rq, 403, N_("This page is out of date (or "
 			"cookies are off). Go back to the start page and try "
 			"again."));
 		return false;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	switch (sz_source_budget_charge(&app->budget, nonce, ts.tv_sec)) {
+	sz_source_budget_key(nonce, key);
+	switch (sz_budget_charge(&app->budget, key, sz_budget_now())) {
 	case SZ_CHARGE_OK:
 		return true;
 	case SZ_CHARGE_SPENT:
@@ -370,7 +370,9 @@ static int enter(struct sz_request *rq, bool creating)
 	}
 	rc = sz_source_derive(app, typed, len, keys);
 	if (rc == SZ_E_LIMIT) {
-		sz_source_budget_refund(&app->budget, nonce);
+		uint8_t key[SZ_BUDGET_KEY];
+		sz_source_budget_key(nonce, key);
+		sz_budget_refund(&app->budget, key);
 		rc = sz_request_fail(rq, 503, N_("Many people are logging in "
 			"right now. Wait a minute, then try again."));
 		goto out;

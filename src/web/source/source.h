@@ -22,6 +22,7 @@
 #include "web/brand.h"
 #include "web/i18n.h"
 #include "store/staging.h"
+#include "web/budget.h"
 #include "web/web.h"
 
 #define SZ_SOURCE_SITE "samizdat"
@@ -31,31 +32,10 @@
 #define SZ_SOURCE_NEW_MIN 60      /* a codename shown must be confirmed
                                      within this many minutes */
 
-/* Codename attempts, charged to the pre-login token (budget.c). */
-struct sz_source_budget {
-	pthread_mutex_t mu;
-	struct sz_source_used_token *used;   /* tokens in use, with their counts */
-	size_t cap;
-	uint64_t per_min, per_token;
-	time_t window;             /* the minute new tokens are counted in */
-	uint64_t started;          /* tokens first used in it */
-};
-
-enum sz_source_charge {
-	SZ_CHARGE_OK,      /* go on: one attempt taken */
-	SZ_CHARGE_SPENT,   /* this token has had its attempts */
-	SZ_CHARGE_BUSY,    /* too many new tokens this minute */
-};
-
-int sz_source_budget_init(struct sz_source_budget *b, uint64_t per_min,
-	uint64_t per_token, struct sz_err *err);
-void sz_source_budget_free(struct sz_source_budget *b);
-/* Takes one attempt from the token with this nonce. */
-enum sz_source_charge sz_source_budget_charge(struct sz_source_budget *b,
-	const uint8_t nonce[SZ_WEB_PRE_NONCE], time_t now);
-/* Gives one back: the attempt could not be made (no Argon2 slot). */
-void sz_source_budget_refund(struct sz_source_budget *b,
-	const uint8_t nonce[SZ_WEB_PRE_NONCE]);
+/* Codename attempts are charged to the pre-login token (web/budget.h):
+ * the token's nonce, zero-padded, is the key. */
+void sz_source_budget_key(const uint8_t nonce[SZ_WEB_PRE_NONCE],
+	uint8_t key[SZ_BUDGET_KEY]);
 
 /* What the inbox takes in per source and per day (quota.c). */
 struct sz_source_quota {
@@ -84,7 +64,7 @@ struct sz_source_app {
 	struct sz_instance *in;
 	/* logged-in sources only: a first visit needs no session */
 	struct sz_sessions sessions;
-	struct sz_source_budget budget;
+	struct sz_budget budget;
 	struct sz_source_quota quota;
 	/* Argon2id runs at once, each costing argon2_memlimit_mb */
 	sem_t argon2_slots;

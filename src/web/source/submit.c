@@ -212,15 +212,18 @@ static const struct sz_mp_handler mp_handler = {
 	part_begin, part_data, part_end,
 };
 
-/* Whether some desk takes submissions: open, with an editor. */
-static bool desks_open(struct sz_store *st)
+/* Whether a new source may choose desk (0: whether any desk takes
+ * submissions): open, with an editor.  A closed desk keeps the sources
+ * that chose it, and takes no new one. */
+static bool desks_open(struct sz_store *st, int64_t desk)
 {
 	struct sz_desk_row *desks = NULL;
 	size_t ndesks = 0, open = 0;
 	struct sz_err err;
 	if (st->ops->desk_list(st, &desks, &ndesks, &err) == SZ_OK)
 		for (size_t i = 0; i < ndesks; i++)
-			open += !desks[i].closed && desks[i].neditors > 0;
+			open += !desks[i].closed && desks[i].neditors > 0 &&
+				(desk == 0 || desks[i].id == desk);
 	free(desks);
 	return open > 0;
 }
@@ -257,16 +260,18 @@ static int load_recipients(struct sz_request *rq, struct submit_ctx *c)
 	if (!fixed)
 		desk = want;
 	if (!fixed && desk == 0 && app->in->cfg.desk_required &&
-	    desks_open(st))
+	    desks_open(st, 0))
 		return fail(rq, 400, N_("Choose who should read what you "
 			"send: one of the desks. Nothing was kept."));
 	if (st->ops->desk_recipients(st, desk, &rows, &n, &err) != SZ_OK)
 		return fail(rq, 500, N_("The server cannot accept submissions "
 			"right now. Please try again later."));
-	if (n == 0 && !fixed && desk != 0)   /* closed, or no editors */
+	if (!fixed && desk != 0 && (n == 0 || !desks_open(st, desk))) {
+		free(rows);   /* closed, or no editors */
 		return fail(rq, 400, N_("The desk you chose no longer takes "
 			"submissions. Go back and choose another. Nothing was "
 			"kept."));
+	}
 	if (n == 0) {
 		free(rows);
 		return fail(rq, 503, N_("This inbox is not ready to receive "
