@@ -25,8 +25,9 @@ cd "$DIR"
 now() { date +%s.%N; }
 # ticks PID: the CPU time (user + system) a process has used, in ticks.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# cpu FILE: the user + system seconds that time(1) wrote as "... U S".
-cpu() { awk '{ print $(NF - 1) + $NF }' "$1"; }
+# cpu FILE: the user + system seconds that time(1) wrote as "... U S" on
+# its last line (a first one says when the command exited non-zero).
+cpu() { awk 'END { print $(NF - 1) + $NF }' "$1"; }
 
 echo "generating $N e-mails and $D documents..."
 python3 "$here/gen_mail.py" mail "$N"

@@ -52,8 +52,11 @@ static const char verify_usage[] =
 	"mirror); 5 older than a version seen before (a rolled-back mirror);\n"
 	"6 unsafe (a path that climbs out or is absolute, a symbolic link, a\n"
 	"malformed MANIFEST); 7 a file was altered; 8 a listed file is\n"
-	"missing; 9 a file is there but not listed.  When several are found,\n"
-	"the status is the first of: 3, 6, 5, 4, 7, 8, 1, 9.\n";
+	"missing; 9 a file is there but not listed; 10 implausible (signed,\n"
+	"but valid for more than 400 days, or a version more than 2^32 above\n"
+	"the last seen: a stolen or misused key; not remembered).  When\n"
+	"several are found, the status is the first of: 3, 10, 6, 5, 4, 7, 8,\n"
+	"1, 9.\n";
 
 static const char torrent_usage[] =
 	"Usage: samizdat mirror torrent [-o FILE] [--name NAME] [--web-seed URL]...\n"
@@ -74,7 +77,7 @@ static const char torrent_usage[] =
 
 struct reporting {
 	bool quiet;
-	unsigned shown[10];
+	unsigned shown[11];      /* by verdict */
 };
 
 static const char *verdict_name(enum sz_verify_verdict v)
@@ -89,6 +92,7 @@ static const char *verdict_name(enum sz_verify_verdict v)
 	case SZ_VERIFY_TAMPERED: return "TAMPERED";
 	case SZ_VERIFY_MISSING: return "MISSING";
 	case SZ_VERIFY_EXTRA: return "NOT LISTED";
+	case SZ_VERIFY_IMPLAUSIBLE: return "IMPLAUSIBLE";
 	}
 	return "?";
 }
@@ -97,7 +101,7 @@ static void report(void *ctx, enum sz_verify_verdict v, const char *path,
 	const char *why)
 {
 	struct reporting *rep = ctx;
-	if (rep->quiet || (unsigned)v >= 10 || rep->shown[v]++ >= REPORT_MAX)
+	if (rep->quiet || (unsigned)v >= 11 || rep->shown[v]++ >= REPORT_MAX)
 		return;
 	printf("%s: %s%s%s\n", verdict_name(v), path ? path : "",
 		path ? ": " : "", why);

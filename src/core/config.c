@@ -191,7 +191,7 @@ static const struct setting settings[] = {
 		"memory for checking a member's password"),
 	FORUM_NUMBER(argon2_opslimit, 1, 100, 3,
 		"passes for checking a member's password"),
-	NUMBER(mirror_expiry_days, 1, 3650, 30,
+	NUMBER(mirror_expiry_days, 1, 400, 30,   /* SZ_MANIFEST_EXPIRY_DAYS_MAX */
 		"a mirror export's signature is valid this long"),
 	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
 		"submissions are stored together at the end of each period of "

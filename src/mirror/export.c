@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +26,11 @@
 #include "core/io.h"
 #include "mirror/export_internal.h"
 
-/* Where pages come from.  The forum's boards and threads join the
- * archive here as a second source (see export_internal.h). */
+/* Where pages come from (see export_internal.h): the archive, then the
+ * forum's boards and threads. */
 static const struct export_source *const sources[] = {
 	&export_archive,
+	&export_forum,
 };
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
 
@@ -75,25 +77,91 @@ static void progress(struct export *x, bool last)
 	fflush(stderr);
 }
 
+/* The second worker: every other owner of a batch, from the second. */
+struct helper {
+	struct export x;
+	struct sz_export_stats stats;
+	struct sz_err err;
+	const char *names;
+	size_t n;
+	int rc;
+};
+
+static void *help(void *p)
+{
+	struct helper *h = p;
+	for (size_t i = 1; h->rc == 0 && i < h->n; i += EXPORT_WORKERS)
+		h->rc = render_owner(&h->x, h->names + i * EXPORT_OWNER_MAX);
+	return NULL;
+}
+
+static void add_stats(struct sz_export_stats *to, struct sz_export_stats *s)
+{
+	to->owners += s->owners;
+	to->written += s->written;
+	to->unchanged += s->unchanged;
+	to->removed += s->removed;
+	to->skipped += s->skipped;
+	memset(s, 0, sizeof(*s));
+}
+
+/* Renders the queued owners stage by stage, a batch at a time, in two
+ * workers (the machine's cores; the page layers are thread-safe, as the
+ * faces serve from many threads): this thread takes the even places of
+ * a batch, a helper thread the odd ones; owners of a stage never write
+ * each other's files.  Without a second thread it renders alone. */
 static int render_queued(struct export *x)
 {
 	char *names = malloc((size_t)EXPORT_BATCH * EXPORT_OWNER_MAX);
-	int rc = names ? 0 : sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
+	struct helper *h = calloc(1, sizeof(*h));
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int rc = names && h ? 0 : sz_err_set(x->err, SZ_E_NOMEM,
+		"out of memory");
+	if (rc == 0) {
+		h->x = *x;
+		h->x.stats = &h->stats;
+		h->x.err = &h->err;
+		h->x.last_dir[0] = '\0';
+		h->x.dir = -1;             /* its own folder cache */
+		sz_buf_init(&h->x.page, SZ_EXPORT_PAGE_MAX);
+		h->names = names;
+		x->state_mu = h->x.state_mu = &mu;
+	}
 	for (int s = 0; rc == 0 && s < STAGE_COUNT; s++) {
 		char after[EXPORT_OWNER_MAX] = "";
 		size_t n;
-		x->stage = (enum export_stage)s;
+		x->stage = h->x.stage = (enum export_stage)s;
 		do {
 			rc = state_dirty_batch(x, x->stage, after, names, &n);
-			for (size_t i = 0; rc == 0 && i < n; i++) {
+			pthread_t t;
+			h->n = n;
+			h->rc = 0;
+			bool two = rc == 0 && n > 1 &&
+				pthread_create(&t, NULL, help, h) == 0;
+			size_t step = two ? EXPORT_WORKERS : 1;
+			for (size_t i = 0; rc == 0 && i < n; i += step) {
 				rc = render_owner(x, names + i * EXPORT_OWNER_MAX);
 				progress(x, false);
+			}
+			if (two)
+				pthread_join(t, NULL);
+			add_stats(x->stats, &h->stats);
+			if (rc == 0 && h->rc != 0) {
+				rc = h->rc;
+				if (x->err != NULL)
+					*x->err = h->err;
 			}
 			if (n > 0)
 				memcpy(after, names + (n - 1) * EXPORT_OWNER_MAX,
 					EXPORT_OWNER_MAX);
 		} while (rc == 0 && n == EXPORT_BATCH);
 	}
+	x->state_mu = NULL;
+	if (h != NULL) {
+		files_close(&h->x);
+		sz_buf_free(&h->x.page);
+	}
+	free(h);
 	free(names);
 	progress(x, true);
 	return rc;
@@ -190,6 +258,58 @@ static int state_path(const struct sz_export_opts *o, const char *abs,
 		sz_err_set(err, SZ_E_LIMIT, "the instance's path is too long");
 }
 
+/* Whether the copy has a page for a thread's subject: published. */
+static bool subject_shown(const struct sz_forum_site *fsite,
+	enum sz_forum_subject subject, int64_t id)
+{
+	const struct export *x = fsite->subject_ctx;
+	struct sz_archive *a = x->site.archive;
+	struct sz_err ignore;
+	bool shown = false;
+	if (subject == SZ_SUBJECT_RELEASE) {
+		struct sz_release_row r;
+		memset(&r, 0, sizeof(r));
+		shown = a->ops->release_get(a, id, &r, &ignore) == 0 &&
+			r.state == SZ_RELEASE_PUBLISHED;
+		free(r.intro);
+	} else {
+		struct sz_doc_row d;
+		memset(&d, 0, sizeof(d));
+		shown = a->ops->doc_get(a, id, &d, &ignore) == 0 && d.published;
+		sz_doc_row_clear(&d);
+	}
+	return shown;
+}
+
+/* The instance's forum, if it has one, for its pages and the comments
+ * under the archive's (the same rules and links as the public face's,
+ * for a reader who is not logged in). */
+static int open_forum(struct export *x)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", x->o->instance, SZ_FORUM_DB_FILE);
+	if (access(path, F_OK) != 0)
+		return 0;
+	int rc = sz_config_load(&x->cfg, x->o->instance, x->err);
+	if (rc == 0)
+		rc = sz_forum_open(&x->forum, x->o->instance, x->err);
+	if (rc != 0)
+		return rc;
+	x->fsite.forum = x->forum;
+	x->fsite.cfg = &x->cfg;
+	x->fsite.links = SZ_LINKS_RELATIVE;
+	x->fsite.prefix = "";
+	x->fsite.suffix = x->site.suffix;
+	x->fsite.name = x->site.name ? x->site.name : SZ_PAGES_SITE;
+	x->fsite.subject_shown = subject_shown;
+	x->fsite.subject_ctx = x;
+	sz_forum_discussion(&x->disc, &x->fsite);
+	const char (*flags)[SZ_FORUM_COUNTRY_MAX + 1];
+	sz_forum_flags(&flags);   /* listed once, before the workers start */
+	x->site.discussion = &x->disc;
+	return 0;
+}
+
 /* Queues this run's work; *seqs receive each source's new position. */
 static int queue(struct export *x, bool everything, int64_t *seqs)
 {
@@ -197,8 +317,13 @@ static int queue(struct export *x, bool everything, int64_t *seqs)
 	for (size_t s = 0; rc == 0 && s < NSOURCES; s++) {
 		char key[64];
 		snprintf(key, sizeof(key), "%s_seq", sources[s]->name);
-		seqs[s] = everything ? 0 : state_meta_int(x, key);
-		rc = everything ? sources[s]->queue_all(x, &seqs[s]) :
+		/* a source this state never followed (the forum, to an export
+		 * made before it was a source) is read whole */
+		char had[32];
+		state_meta_text(x, key, had, sizeof(had));
+		bool all = everything || had[0] == '\0';
+		seqs[s] = all ? 0 : state_meta_int(x, key);
+		rc = all ? sources[s]->queue_all(x, &seqs[s]) :
 			sources[s]->queue_changes(x, &seqs[s]);
 		if (rc == 0)
 			rc = sources[s]->queue_always(x);
@@ -264,6 +389,7 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	x.stats = stats;
 	x.err = err;
 	x.out = -1;
+	x.dir = -1;
 	sz_buf_init(&x.page, SZ_EXPORT_PAGE_MAX);
 	if (!sz_manifest_archive_ok(o->archive_name))
 		return sz_err_set(err, SZ_E_INVAL, "the archive's name must be one "
@@ -287,6 +413,8 @@ int sz_mirror_export(const struct sz_export_opts *o,
 		goto out;
 	x.site.links = SZ_LINKS_RELATIVE;
 	x.site.suffix = ".html";
+	if (rc == 0)
+		rc = open_forum(&x);
 	rc = state_open(&x, spath, &fresh);
 	/* --rebuild: what the state knew is forgotten, and whatever is in
 	 * the folder and not made again is swept. */
@@ -323,6 +451,9 @@ out:
 		state_close(&x);
 	if (x.site.archive != NULL)
 		x.site.archive->ops->close(x.site.archive);
+	files_close(&x);
+	if (x.forum != NULL)
+		x.forum->ops->close(x.forum);
 	if (x.out >= 0)
 		close(x.out);
 	sz_buf_free(&x.page);

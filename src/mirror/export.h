@@ -22,8 +22,9 @@
  * MANIFEST and then its signature replace the old ones, last.
  *
  * Memory stays bounded whatever the archive's size: owners waiting to be
- * rendered live in the state database, and one page is in memory at a
- * time (SZ_EXPORT_PAGE_MAX; a larger page is left out with a warning).
+ * rendered live in the state database, and one page per render worker
+ * (EXPORT_WORKERS, 2) is in memory at a time (SZ_EXPORT_PAGE_MAX; a
+ * larger page is left out with a warning).
  *
  * What it deliberately does not do: serve, upload or sync the copy to
  * mirrors (rsync, a web server or a torrent client do), or search.
@@ -35,11 +36,12 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "mirror/manifest.h"
 #include "mirror/minisign.h"
 
 #define SZ_EXPORT_PAGE_MAX (16u << 20)      /* one rendered page */
 #define SZ_EXPORT_EXPIRY_DAYS 30            /* default validity */
-#define SZ_EXPORT_EXPIRY_DAYS_MAX 3650
+#define SZ_EXPORT_EXPIRY_DAYS_MAX SZ_MANIFEST_EXPIRY_DAYS_MAX  /* manifest.h */
 #define SZ_EXPORT_STATE_DIR "mirror"        /* in the instance directory */
 
 struct sz_export_opts {

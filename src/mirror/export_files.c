@@ -27,56 +27,96 @@
 #define COPY_CHUNK (256u << 10)
 #define SWEEP_DEPTH_MAX (SZ_MANIFEST_DEPTH_MAX + 4)
 
-/* Makes the folders of path's parent (mkdir -p), remembering the last. */
-static int make_parents(struct export *x, const char *path)
+void files_close(struct export *x)
+{
+	if (x->dir >= 0 && x->dir != x->out)
+		close(x->dir);
+	x->dir = -1;
+	x->last_dir[0] = 0;
+}
+
+/* Opens path's folder in the export (making what is missing) one part at
+ * a time, never following a symbolic link: a link planted in the export
+ * by whoever may write where it is served (a web server's user, a sync
+ * tool) cannot send a write, a rename or a removal outside it (make:
+ * makes the folders that are missing).  x->dir is
+ * the folder, kept open for the next file in it; *base is path's last
+ * part. */
+static int open_parent(struct export *x, const char *path, const char **base,
+	bool make)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : 0;
-	if (n == 0 || (strlen(x->last_dir) == n &&
-	    memcmp(x->last_dir, path, n) == 0))
+	*base = slash ? slash + 1 : path;
+	if (x->dir >= 0 && strlen(x->last_dir) == n &&
+	    memcmp(x->last_dir, path, n) == 0)
 		return 0;
+	files_close(x);
+	if (n == 0) {
+		x->dir = x->out;
+		return 0;
+	}
 	char dir[SZ_MANIFEST_PATH_MAX + 1];
 	if (n >= sizeof(dir))
 		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
 	memcpy(dir, path, n);
 	dir[n] = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (dir[i] != '/' && dir[i] != 0)
-			continue;
-		char c = dir[i];
-		dir[i] = 0;
-		if (mkdirat(x->out, dir, 0755) != 0 && errno != EEXIST)
-			return sz_err_set(x->err, SZ_E_IO, "cannot make the folder %s "
-				"in the export: %s", dir, strerror(errno));
-		dir[i] = c;
+	int fd = x->out;
+	for (char *part = dir, *end; part != NULL; part = end) {
+		end = strchr(part, '/');
+		if (end != NULL)
+			*end++ = 0;
+		if (make && mkdirat(fd, part, 0755) != 0 && errno != EEXIST) {
+			int e = errno;
+			if (fd != x->out)
+				close(fd);
+			return sz_err_set(x->err, SZ_E_IO, "cannot make the folder "
+				"%s in the export: %s", part, strerror(e));
+		}
+		int sub = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+		int e = errno;
+		if (fd != x->out)
+			close(fd);
+		if (sub < 0)
+			return sz_err_set(x->err, SZ_E_IO, "the folder %s in the "
+				"export is not a folder (a link?): %s", part,
+				e == ELOOP || e == ENOTDIR ? "refused" : strerror(e));
+		fd = sub;
 	}
-	memcpy(x->last_dir, dir, n + 1);
+	x->dir = fd;
+	memcpy(x->last_dir, path, n);
+	x->last_dir[n] = 0;
 	return 0;
 }
 
-/* The temporary name of path: ".NAME.tmp" in the same folder. */
-static int temp_name(const char *path, char *tmp, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	int n = slash ? snprintf(tmp, cap, "%.*s/.%s.tmp", (int)(slash - path),
-		path, slash + 1) : snprintf(tmp, cap, ".%s.tmp", path);
-	return n > 0 && (size_t)n < cap ? 0 : SZ_E_LIMIT;
-}
-
-/* Opens path's temporary file for writing (tmp receives its name). */
+/* Opens path's temporary file (".NAME.tmp" beside it) for writing in
+ * x->dir; tmp receives its name there. */
 static int open_temp(struct export *x, const char *path, char *tmp,
 	size_t cap, int *fd)
 {
-	int rc = make_parents(x, path);
-	if (rc == 0 && temp_name(path, tmp, cap) != 0)
-		rc = sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
+	const char *base;
+	*fd = -1;
+	int rc = open_parent(x, path, &base, true);
 	if (rc != 0)
 		return rc;
-	*fd = openat(x->out, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	int n = snprintf(tmp, cap, ".%s.tmp", base);
+	if (n < 0 || (size_t)n >= cap)
+		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
+	*fd = openat(x->dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		O_CLOEXEC, 0644);
+	if (*fd < 0 && errno == ENOENT) {
+		/* the other worker removed the folder it emptied: make it again */
+		x->last_dir[0] = '\0';
+		rc = make_parents(x, path);
+		if (rc != 0)
+			return rc;
+		*fd = openat(x->out, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+			O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
 	if (*fd < 0 || fchmod(*fd, 0644) != 0) {
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s in the export: "
-			"%s", tmp, strerror(errno));
+			"%s", path, strerror(errno));
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
@@ -91,20 +131,22 @@ static int settle(struct export *x, const char *path, const char *tmp,
 {
 	uint8_t old[32];
 	int rc = 0;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
 	if (close(fd) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
 			strerror(errno));
 	if (rc == 0 && state_file_get(x, path, old) &&
 	    memcmp(old, sha, 32) == 0) {
-		unlinkat(x->out, tmp, 0);
+		unlinkat(x->dir, tmp, 0);
 		x->stats->unchanged++;
 		return state_file_put(x, path, sha, size);
 	}
-	if (rc == 0 && renameat(x->out, tmp, x->out, path) != 0)
+	if (rc == 0 && renameat(x->dir, tmp, x->dir, base) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot put %s in place: %s",
 			path, strerror(errno));
 	if (rc != 0) {
-		unlinkat(x->out, tmp, 0);
+		unlinkat(x->dir, tmp, 0);
 		return rc;
 	}
 	x->stats->written++;
@@ -131,7 +173,7 @@ int files_write(struct export *x, const char *path, const void *data,
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
 			strerror(errno));
 		close(fd);
-		unlinkat(x->out, tmp, 0);
+		unlinkat(x->dir, tmp, 0);
 		return rc;
 	}
 	return settle(x, path, tmp, fd, sha, len);
@@ -167,7 +209,7 @@ int files_copy(struct export *x, const char *path, int in)
 	if (rc != 0) {
 		if (fd >= 0) {
 			close(fd);
-			unlinkat(x->out, tmp, 0);
+			unlinkat(x->dir, tmp, 0);
 		}
 		return rc;
 	}
@@ -177,9 +219,17 @@ int files_copy(struct export *x, const char *path, int in)
 void files_remove(struct export *x, const char *path)
 {
 	char dir[SZ_MANIFEST_PATH_MAX + 1];
-	unlinkat(x->out, path, 0);
+	const char *base;
+	if (open_parent(x, path, &base, false) != 0) {
+		sz_err_clear(x->err);
+		files_close(x);
+		return;                   /* gone already, or not ours */
+	}
+	unlinkat(x->dir, base, 0);
 	snprintf(dir, sizeof(dir), "%s", path);
-	x->last_dir[0] = 0;
+	files_close(x);
+	/* Its folders, if that emptied them (rmdir removes only an empty
+	 * folder, so a link swapped in meanwhile costs nothing but that). */
 	for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
 		*slash = 0;
 		if (unlinkat(x->out, dir, AT_REMOVEDIR) != 0)
@@ -265,7 +315,7 @@ int files_sweep(struct export *x)
 	if (dfd < 0)
 		return sz_err_set(x->err, SZ_E_IO, "cannot read the export: %s",
 			strerror(errno));
-	x->last_dir[0] = 0;
+	files_close(x);
 	return sweep_dir(x, dfd, path, 0, 0);
 }
 

@@ -2,7 +2,7 @@
  * export_internal.h - shared by the export's files only: export.c (the
  * run), export_state.c (what the last run wrote, and what waits to be
  * rendered), export_files.c (files on disk, the MANIFEST) and
- * export_pages.c (the page sources).
+ * export_pages.c and export_forum.c (the page sources).
  *
  * Owners: every file of an export belongs to one owner, "kind:key" or a
  * bare kind ("doc:12", "thread:ab12...", "home").  Rendering an owner
@@ -14,6 +14,7 @@
 #ifndef SZ_MIRROR_EXPORT_INTERNAL_H
 #define SZ_MIRROR_EXPORT_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,10 +23,13 @@
 #include "core/buf.h"
 #include "mirror/export.h"
 #include "mirror/manifest.h"
+#include "core/config.h"
 #include "web/archive/pages.h"
+#include "web/forum/forum.h"
 
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
 #define EXPORT_BATCH 256              /* owners read from the state at once */
+#define EXPORT_WORKERS 2              /* owners rendered side by side */
 
 enum export_stage {
 	STAGE_CHANGED,                /* a document that changed: renders and
@@ -36,19 +40,29 @@ enum export_stage {
 	STAGE_COUNT
 };
 
+/* One run, as each render worker sees it: a worker renders into its own
+ * page, owner, folder cache, stats and err, and shares the rest (the
+ * archive and the forum are read through their own thread-safe
+ * connections; the state through state_mu). */
 struct export {
 	const struct sz_export_opts *o;
 	struct sz_export_stats *stats;
 	struct sz_site site;          /* relative links, ".html" */
+	struct sz_config cfg;         /* the instance's (the forum's rules) */
+	struct sz_forum *forum;       /* NULL: the instance has no forum */
+	struct sz_forum_site fsite;   /* the forum's pages, linked alike */
+	struct sz_discussion disc;    /* comments under the archive's pages */
 	int out;                      /* the export's folder */
 	sqlite3 *db;                  /* the state */
+	pthread_mutex_t *state_mu;    /* held for it while workers render */
 	sqlite3_stmt *st_get, *st_put, *st_stale, *st_drop, *st_dirty,
 		*st_dep, *st_deps, *st_undep;
 	int64_t run;                  /* this run's number */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
-	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* made last */
+	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* opened last */
+	int dir;                      /* last_dir, open (-1: none) */
 	struct timespec last_progress;
 	uint64_t todo, done;          /* for the progress line */
 	struct sz_err *err;
@@ -101,6 +115,8 @@ void files_remove(struct export *x, const char *path);
 /* Whether the export's folder holds anything but a MANIFEST and its
  * signature (true on error: the caller refuses then). */
 bool files_nonempty(int out);
+/* Closes the folder the last file went to (at the end of an export). */
+void files_close(struct export *x);
 /* Removes every file below the export that the state does not list
  * (left by an interrupted run, or by someone else). */
 int files_sweep(struct export *x);
@@ -140,7 +156,19 @@ struct export_source {
 };
 
 extern const struct export_source export_archive;   /* export_pages.c */
+extern const struct export_source export_forum;     /* export_forum.c */
+/* Queues the forum's thread about a release, document or e-mail, if
+ * there is one (its page links the subject while it is published). */
+int forum_queue_subject(struct export *x, enum sz_forum_subject subject,
+	int64_t id);
 
+/* Writes the page a page layer rendered into x->page (rc and status as
+ * it returned them) as path's file: path without its leading "/", plus
+ * ext ("index" for "/"); nothing for a status other than 200, a warning
+ * for a page over SZ_EXPORT_PAGE_MAX; source ("archive", "forum") names
+ * what could not be read. */
+int pages_put(struct export *x, int rc, unsigned status, const char *path,
+	const char *ext, const char *source);
 /* Renders a page of the site into x->page and writes it as file (the
  * page's path, without its leading "/", plus ext; "index.html" for "/"),
  * unless it does not exist (404: nothing written).  *pages (if not NULL)

@@ -31,15 +31,10 @@
 
 #define IDS_BATCH 1000
 
-int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
-	const struct sz_page_args *args, const char *ext, size_t *pages)
+int pages_put(struct export *x, int rc, unsigned status, const char *path,
+	const char *ext, const char *source)
 {
-	struct sz_page pg;
 	char file[SZ_MANIFEST_PATH_MAX + 1];
-	if (pages != NULL)
-		*pages = 0;
-	x->page.len = 0;
-	int rc = sz_page_render(&pg, &x->site, kind, path, args, &x->page);
 	if (rc == SZ_E_LIMIT) {
 		fprintf(stderr, "samizdat mirror export: %s is larger than %u MiB: "
 			"left out\n", path, SZ_EXPORT_PAGE_MAX >> 20);
@@ -47,12 +42,10 @@ int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
 		return 0;
 	}
 	if (rc != 0)
-		return sz_err_set(x->err, SZ_E_IO, "cannot render %s: the archive "
-			"cannot be read", path);
-	if (pg.status != 200)
+		return sz_err_set(x->err, SZ_E_IO, "cannot render %s: the %s "
+			"cannot be read", path, source);
+	if (status != 200)
 		return 0;
-	if (pages != NULL)
-		*pages = pg.pages;
 	int n = snprintf(file, sizeof(file), "%s%s", strcmp(path, "/") == 0 ?
 		"index" : path + 1, ext);
 	if (n < 0 || (size_t)n >= sizeof(file) ||
@@ -63,6 +56,17 @@ int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
 		return 0;
 	}
 	return files_write(x, file, x->page.data, x->page.len);
+}
+
+int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
+	const struct sz_page_args *args, const char *ext, size_t *pages)
+{
+	struct sz_page pg;
+	x->page.len = 0;
+	int rc = sz_page_render(&pg, &x->site, kind, path, args, &x->page);
+	if (pages != NULL)
+		*pages = rc == 0 && pg.status == 200 ? pg.pages : 0;
+	return pages_put(x, rc, rc == 0 ? pg.status : 0, path, ext, "archive");
 }
 
 /* Every page of a list: base ("/release/3"), then base/page/N up to the
@@ -184,6 +188,11 @@ static int render_doc(struct export *x, const char *key)
 	 * gone now, or moved. */
 	if (changed)
 		rc = state_deps_requeue(x, id);
+	/* its discussion's page links it only while it is published */
+	if (rc == 0 && changed)
+		rc = forum_queue_subject(x, SZ_SUBJECT_DOCUMENT, id);
+	if (rc == 0 && changed)
+		rc = forum_queue_subject(x, SZ_SUBJECT_EMAIL, id);
 	memset(&d, 0, sizeof(d));
 	if (rc != 0 || id <= 0 || a->ops->doc_get(a, id, &d, &ignore) != 0 ||
 	    !d.published) {
@@ -406,6 +415,9 @@ static int queue_changes(struct export *x, int64_t *seq)
 			rc = state_dirty(x, owner, STAGE_LIST);
 			if (rc == 0)
 				rc = state_dirty(x, "home", STAGE_LIST);
+			if (rc == 0)
+				rc = forum_queue_subject(x, SZ_SUBJECT_RELEASE,
+					rows[i].release_id);
 			bool done = false;
 			for (size_t k = 0; k < nseen; k++)
 				done |= seen[k] == rows[i].release_id;

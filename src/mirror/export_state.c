@@ -32,6 +32,19 @@ static const char schema[] =
 	"  PRIMARY KEY (owner)) WITHOUT ROWID;"
 	"CREATE INDEX temp.dirty_stage ON dirty(stage, owner);";
 
+/* Render workers (export.c) share this connection and its statements. */
+static void lock(struct export *x)
+{
+	if (x->state_mu != NULL)
+		pthread_mutex_lock(x->state_mu);
+}
+
+static void unlock(struct export *x)
+{
+	if (x->state_mu != NULL)
+		pthread_mutex_unlock(x->state_mu);
+}
+
 static int prepare(struct export *x, const char *sql, sqlite3_stmt **st)
 {
 	return sz_sqlite_prepare(x->db, sql, st, x->err);
@@ -159,7 +172,8 @@ static int run(struct export *x, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
-int state_dirty(struct export *x, const char *owner, enum export_stage s)
+static int state_dirty_locked(struct export *x, const char *owner,
+	enum export_stage s)
 {
 	if (strlen(owner) >= EXPORT_OWNER_MAX)
 		return 0;   /* no page can carry such a key: nothing to render */
@@ -189,7 +203,7 @@ int state_dirty_batch(struct export *x, enum export_stage s,
 	return 0;
 }
 
-uint64_t state_dirty_count(struct export *x)
+static uint64_t state_dirty_count_locked(struct export *x)
 {
 	sqlite3_stmt *st;
 	uint64_t n = 0;
@@ -213,7 +227,7 @@ static enum export_stage stage_of(const char *owner)
 	return STAGE_LIST;
 }
 
-int state_deps_requeue(struct export *x, int64_t doc)
+static int state_deps_requeue_locked(struct export *x, int64_t doc)
 {
 	char owner[EXPORT_OWNER_MAX];
 	int rc = 0;
@@ -222,7 +236,7 @@ int state_deps_requeue(struct export *x, int64_t doc)
 	sqlite3_bind_int64(x->st_deps, 1, doc);
 	while (rc == 0 && sz_sqlite_step(x->st_deps) == SQLITE_ROW) {
 		sz_sqlite_text(owner, sizeof(owner), x->st_deps, 0);
-		rc = state_dirty(x, owner, stage_of(owner));
+		rc = state_dirty_locked(x, owner, stage_of(owner));
 	}
 	sqlite3_reset(x->st_deps);
 	if (rc == 0) {
@@ -232,17 +246,18 @@ int state_deps_requeue(struct export *x, int64_t doc)
 	return rc;
 }
 
-int state_dep(struct export *x, int64_t doc, const char *owner)
+static int state_dep_locked(struct export *x, int64_t doc, const char *owner)
 {
 	if (strlen(owner) >= EXPORT_OWNER_MAX)
 		return 0;
 	sqlite3_bind_int64(x->st_dep, 1, doc);
 	sqlite3_bind_text(x->st_dep, 2, owner, -1, SQLITE_STATIC);
 	int rc = run(x, x->st_dep, "recording a document's pages");
-	return rc ? rc : state_dirty(x, owner, stage_of(owner));
+	return rc ? rc : state_dirty_locked(x, owner, stage_of(owner));
 }
 
-bool state_file_get(struct export *x, const char *path, uint8_t sha[32])
+static bool state_file_get_locked(struct export *x, const char *path,
+	uint8_t sha[32])
 {
 	bool found = false;
 	sqlite3_bind_text(x->st_get, 1, path, -1, SQLITE_STATIC);
@@ -256,7 +271,8 @@ bool state_file_get(struct export *x, const char *path, uint8_t sha[32])
 	return found;
 }
 
-int state_file_put(struct export *x, const char *path, const uint8_t sha[32],
+static int state_file_put_locked(struct export *x, const char *path,
+	const uint8_t sha[32],
 	uint64_t size)
 {
 	sqlite3_bind_text(x->st_put, 1, path, -1, SQLITE_STATIC);
@@ -267,7 +283,7 @@ int state_file_put(struct export *x, const char *path, const uint8_t sha[32],
 	return run(x, x->st_put, "recording a file");
 }
 
-int state_file_keep(struct export *x, const char *path)
+static int state_file_keep_locked(struct export *x, const char *path)
 {
 	sqlite3_stmt *st;
 	int rc = prepare(x, "UPDATE files SET run = ?, owner = ? WHERE path = ?",
@@ -284,7 +300,7 @@ int state_file_keep(struct export *x, const char *path)
 	return rc;
 }
 
-int state_owner_end(struct export *x)
+static int state_owner_end_locked(struct export *x)
 {
 	char paths[256][SZ_MANIFEST_PATH_MAX + 1];
 	size_t n;
@@ -304,4 +320,72 @@ int state_owner_end(struct export *x)
 		}
 	} while (rc == 0 && n == 256);
 	return rc;
+}
+
+/* ---- the same, one thread at a time (render workers share the state)
+ */
+
+int state_dirty(struct export *x, const char *owner, enum export_stage s)
+{
+	lock(x);
+	int r = state_dirty_locked(x, owner, s);
+	unlock(x);
+	return r;
+}
+
+uint64_t state_dirty_count(struct export *x)
+{
+	lock(x);
+	uint64_t r = state_dirty_count_locked(x);
+	unlock(x);
+	return r;
+}
+
+int state_deps_requeue(struct export *x, int64_t doc)
+{
+	lock(x);
+	int r = state_deps_requeue_locked(x, doc);
+	unlock(x);
+	return r;
+}
+
+int state_dep(struct export *x, int64_t doc, const char *owner)
+{
+	lock(x);
+	int r = state_dep_locked(x, doc, owner);
+	unlock(x);
+	return r;
+}
+
+bool state_file_get(struct export *x, const char *path, uint8_t sha[32])
+{
+	lock(x);
+	bool r = state_file_get_locked(x, path, sha);
+	unlock(x);
+	return r;
+}
+
+int state_file_put(struct export *x, const char *path, const uint8_t sha[32],
+	uint64_t size)
+{
+	lock(x);
+	int r = state_file_put_locked(x, path, sha, size);
+	unlock(x);
+	return r;
+}
+
+int state_file_keep(struct export *x, const char *path)
+{
+	lock(x);
+	int r = state_file_keep_locked(x, path);
+	unlock(x);
+	return r;
+}
+
+int state_owner_end(struct export *x)
+{
+	lock(x);
+	int r = state_owner_end_locked(x);
+	unlock(x);
+	return r;
 }

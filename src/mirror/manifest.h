@@ -33,6 +33,17 @@
 #define SZ_MANIFEST_DEPTH_MAX 12      /* folders a path passes through */
 #define SZ_MANIFEST_LINE_MAX (64 + 2 + SZ_MANIFEST_PATH_MAX + 1)
 #define SZ_MANIFEST_ARCHIVE_MAX 200   /* bytes of an archive's name */
+/* What no genuine export claims, so that a stolen or misused key cannot
+ * sign a copy that never expires, or a version that locks every later
+ * genuine one out of readers' memory (seen.h): an expiry more than
+ * SZ_MANIFEST_EXPIRY_DAYS_MAX days after signing (a reader allows one
+ * day more, for clocks that disagree), or a version more than
+ * SZ_MANIFEST_VERSION_STEP_MAX above the highest a reader saw before for
+ * that key (0 if none: a first version is at most that).  Exports count
+ * versions one by one, so no archive comes near either. */
+#define SZ_MANIFEST_EXPIRY_DAYS_MAX 400
+#define SZ_MANIFEST_EXPIRY_SLACK_S 86400
+#define SZ_MANIFEST_VERSION_STEP_MAX (UINT64_C(1) << 32)
 
 /* Whether path (len bytes) may be listed: relative; folders and a file
  * name separated by single "/"; each part non-empty, not starting with

@@ -59,14 +59,15 @@ static int rank(enum sz_verify_verdict v)
 {
 	switch (v) {
 	case SZ_VERIFY_SIGNATURE: return 0;
-	case SZ_VERIFY_UNSAFE: return 1;
-	case SZ_VERIFY_ROLLBACK: return 2;
-	case SZ_VERIFY_EXPIRED: return 3;
-	case SZ_VERIFY_TAMPERED: return 4;
-	case SZ_VERIFY_MISSING: return 5;
-	case SZ_VERIFY_UNREADABLE: return 6;
-	case SZ_VERIFY_EXTRA: return 7;
-	default: return 8;
+	case SZ_VERIFY_IMPLAUSIBLE: return 1;
+	case SZ_VERIFY_UNSAFE: return 2;
+	case SZ_VERIFY_ROLLBACK: return 3;
+	case SZ_VERIFY_EXPIRED: return 4;
+	case SZ_VERIFY_TAMPERED: return 5;
+	case SZ_VERIFY_MISSING: return 6;
+	case SZ_VERIFY_UNREADABLE: return 7;
+	case SZ_VERIFY_EXTRA: return 8;
+	default: return 9;
 	}
 }
 
@@ -269,11 +270,36 @@ static bool check_signature(struct verify *v)
 	return true;
 }
 
-/* Rolled back?  Expired?  Then remember the version. */
+/* Whether a claim is one no genuine export makes (manifest.h); msg
+ * says why. */
+static bool implausible(const struct verify *v, const struct
+	sz_manifest_claim *c, char *msg, size_t cap)
+{
+	int64_t ahead = c->expires - v->o->now;
+	if (ahead > (int64_t)SZ_MANIFEST_EXPIRY_DAYS_MAX * 86400 +
+	    SZ_MANIFEST_EXPIRY_SLACK_S) {
+		snprintf(msg, cap, "it claims to stay valid for %lld days, more "
+			"than the %d any export signs: a stolen or misused key",
+			(long long)(ahead / 86400), SZ_MANIFEST_EXPIRY_DAYS_MAX);
+		return true;
+	}
+	if (c->version > v->r->seen_before &&
+	    c->version - v->r->seen_before > SZ_MANIFEST_VERSION_STEP_MAX) {
+		snprintf(msg, cap, "version %llu is more than 2^32 above version "
+			"%llu, the last seen: a stolen or misused key, which would "
+			"lock every later genuine version out",
+			(unsigned long long)c->version,
+			(unsigned long long)v->r->seen_before);
+		return true;
+	}
+	return false;
+}
+
+/* Implausible?  Rolled back?  Expired?  Then remember the version. */
 static void check_claim(struct verify *v, const char *keyb64)
 {
 	const struct sz_manifest_claim *c = &v->r->claim;
-	char file[4096], msg[160];
+	char file[4096], msg[320];
 	struct sz_err why;
 	if (v->o->seen_file != NULL)
 		snprintf(file, sizeof(file), "%s", v->o->seen_file);
@@ -284,6 +310,10 @@ static void check_claim(struct verify *v, const char *keyb64)
 	if (sz_seen_get(file, keyb64, &v->r->seen_before, &why) != 0) {
 		flag(v, SZ_VERIFY_UNREADABLE, NULL, why.msg);
 		return;
+	}
+	if (implausible(v, c, msg, sizeof(msg))) {
+		flag(v, SZ_VERIFY_IMPLAUSIBLE, NULL, msg);
+		return;             /* nothing of it is remembered */
 	}
 	bool rolled_back = c->version < v->r->seen_before;
 	if (rolled_back) {

@@ -40,6 +40,11 @@ enum sz_verify_verdict {
 	SZ_VERIFY_TAMPERED = 7,       /* a file's SHA-256 differs */
 	SZ_VERIFY_MISSING = 8,        /* a listed file is not there */
 	SZ_VERIFY_EXTRA = 9,          /* a file there is not listed */
+	SZ_VERIFY_IMPLAUSIBLE = 10,   /* signed, but claims what no genuine
+	                                 export does (manifest.h): an expiry
+	                                 too far ahead, a version too far
+	                                 above the last seen; a stolen or
+	                                 misused key.  Not remembered. */
 };
 
 #define SZ_VERIFY_MANIFEST_MAX (512ull << 20)
@@ -80,7 +85,7 @@ int sz_verify_open(int dir, const char *path, size_t len);
 void sz_verify_defaults(struct sz_verify_opts *o);
 
 /* Checks a copy; returns the verdict (r->verdict too).  The most
- * serious comes first: signature, unsafe, rolled back, expired,
+ * serious comes first: signature, implausible, unsafe, rolled back, expired,
  * tampered, missing, unreadable, extra. */
 enum sz_verify_verdict sz_mirror_verify(const struct sz_verify_opts *o,
 	struct sz_verify_result *r);

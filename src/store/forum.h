@@ -275,6 +275,19 @@ struct sz_forum_hits {
 	size_t n;
 };
 
+/* A row of the change log that mirrors follow (seq only grows): a
+ * thread (its posts, likes, moderation, or an author's name, title,
+ * badge, flag or ban beside them), a board, a member's page, or a line
+ * of the moderation log changed.  Nothing says when: no times. */
+enum sz_forum_changed { SZ_CHANGED_THREAD = 1, SZ_CHANGED_BOARD,
+	SZ_CHANGED_MEMBER, SZ_CHANGED_LOG };
+struct sz_forum_change {
+	int64_t seq;
+	enum sz_forum_changed kind;
+	int64_t id;
+};
+#define SZ_FORUM_IDS_MAX 10000        /* ids a list may ask for at once */
+
 struct sz_forum;
 
 struct sz_forum_ops {
@@ -436,6 +449,19 @@ struct sz_forum_ops {
 	 * whoever changed it (this process or another): what a cache of
 	 * pages is checked against. */
 	int (*version)(struct sz_forum *f, int64_t *v, struct sz_err *err);
+
+	/* ---- mirrors ---- */
+	/* Up to limit rows of the change log after seq `after`, oldest
+	 * first (rows: the caller's array of limit); *last is the newest
+	 * seq there is (0 if none), read first. */
+	int (*changes)(struct sz_forum *f, int64_t after, size_t limit,
+		struct sz_forum_change *rows, size_t *n, int64_t *last,
+		struct sz_err *err);
+	/* Up to limit (1..SZ_FORUM_IDS_MAX) ids after `after`, ascending,
+	 * of what an anonymous reader may see: visible (or merged) threads
+	 * (SZ_TARGET_THREAD) or active members (SZ_TARGET_MEMBER). */
+	int (*ids)(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
+		size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
 };
 
 struct sz_forum {

@@ -615,8 +615,8 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
-		" WHERE d.id = ?", &st, err);
+	static const char sql[] = "SELECT " DOC_COLS DOC_FROM " WHERE d.id = ?";
+	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
@@ -626,7 +626,7 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such document");
 		else
 			rc = sz_sqlite_error(db, err, "reading a document");
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -668,15 +668,21 @@ int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
 	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
 		return SZ_E_LIMIT;
-	int rc = sz_archive_count_rows(r->db, count_sql, key, total, err);
-	if (rc == 0)
-		rc = sz_sqlite_prepare(r->db, rows_sql, &st, err);
+	int rc = sz_archive_stmt(r->stmts, r->db, count_sql, &st, err);
+	if (rc == 0) {
+		*total = 0;
+		sqlite3_bind_int64(st, 1, key);
+		if (sz_sqlite_step(st) == SQLITE_ROW)
+			*total = sqlite3_column_int64(st, 0);
+		sz_archive_stmt_done(r->stmts, st);
+		rc = sz_archive_stmt(r->stmts, r->db, rows_sql, &st, err);
+	}
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, key);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
 		rc = sz_archive_collect(st, limit, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -712,12 +718,13 @@ static int doc_children(struct sz_archive *a, int64_t parent,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
-		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000", &st, err);
+	static const char sql[] = "SELECT " DOC_COLS DOC_FROM
+		" WHERE d.parent_id = ? ORDER BY d.id LIMIT 1000";
+	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, parent);
 		rc = sz_archive_collect(st, 1000, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -731,28 +738,39 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db, "SELECT " DOC_COLS DOC_FROM
+	static const char sql[] = "SELECT " DOC_COLS DOC_FROM
 		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
-		" LIMIT 1000", &st, err);
+		" LIMIT 1000";
+	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 2, drafts);
 		rc = sz_archive_collect(st, 1000, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
 }
 
+#define FROM_ADDR " WHERE e.from_addr = lower(:a)"
+#define TO_ADDR " WHERE d.id IN (SELECT doc_id FROM recipients WHERE" \
+	" addr = lower(:a))"
+#define ADDR_COUNT(where) "SELECT count(*)" DOC_FROM where " AND" \
+	" (r.state = 1 OR :d)"
+#define ADDR_ROWS(where) "SELECT " DOC_COLS DOC_FROM where " AND" \
+	" (r.state = 1 OR :d) ORDER BY e.date DESC, d.id LIMIT :l OFFSET :o"
+
 static int by_address(struct sz_archive *a, const char *addr,
 	const char *role, bool drafts, size_t offset, size_t limit,
 	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err)
 {
+	/* static texts: the reader keeps them prepared (sz_archive_stmt) */
+	static const char *const sql[2][2] = {
+		{ ADDR_COUNT(TO_ADDR), ADDR_ROWS(TO_ADDR) },
+		{ ADDR_COUNT(FROM_ADDR), ADDR_ROWS(FROM_ADDR) },
+	};
 	sqlite3_stmt *st;
 	bool from = strcmp(role, "from") == 0;
-	const char *where = from ? " WHERE e.from_addr = lower(:a)" :
-		" WHERE d.id IN (SELECT doc_id FROM recipients WHERE addr = lower(:a))";
-	char sql[2048];
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	*rows = NULL;
@@ -762,19 +780,14 @@ static int by_address(struct sz_archive *a, const char *addr,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	snprintf(sql, sizeof(sql), "SELECT count(*)" DOC_FROM "%s AND"
-		" (r.state = 1 OR :d)", where);
-	int rc = sz_sqlite_prepare(db, sql, &st, err);
+	int rc = sz_archive_stmt(r->stmts, db, sql[from][0], &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 2, drafts);
 		*total = sz_sqlite_step(st) == SQLITE_ROW ?
 			sqlite3_column_int64(st, 0) : 0;
-		sqlite3_finalize(st);
-		snprintf(sql, sizeof(sql), "SELECT " DOC_COLS DOC_FROM "%s AND"
-			" (r.state = 1 OR :d) ORDER BY e.date DESC, d.id LIMIT :l"
-			" OFFSET :o", where);
-		rc = sz_sqlite_prepare(db, sql, &st, err);
+		sz_archive_stmt_done(r->stmts, st);
+		rc = sz_archive_stmt(r->stmts, db, sql[from][1], &st, err);
 	}
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
@@ -782,7 +795,7 @@ static int by_address(struct sz_archive *a, const char *addr,
 		sqlite3_bind_int64(st, 3, (int64_t)limit);
 		sqlite3_bind_int64(st, 4, (int64_t)offset);
 		rc = sz_archive_collect(st, limit, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -822,6 +835,7 @@ static void archive_close(struct sz_archive *a)
 	if (a == NULL)
 		return;
 	sz_archive_readers_close(impl(a));
+	sz_archive_stmts_free(&impl(a)->wstmts);
 	sqlite3_close_v2(impl(a)->db);
 	pthread_mutex_destroy(&impl(a)->mu);
 	free(a);

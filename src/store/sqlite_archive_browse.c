@@ -101,14 +101,14 @@ int sz_archive_sqlite_doc_recipients(struct sz_archive *a, int64_t id,
 	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
 	if (rd == NULL)
 		return SZ_E_LIMIT;
-	int rc = sz_sqlite_prepare(rd->db, "SELECT addr, count(*) FROM"
-		" recipients WHERE doc_id = ? GROUP BY addr ORDER BY addr LIMIT ?",
-		&st, err);
+	static const char sql[] = "SELECT addr, count(*) FROM recipients"
+		" WHERE doc_id = ? GROUP BY addr ORDER BY addr LIMIT ?";
+	int rc = sz_archive_stmt(rd->stmts, rd->db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, RECIPIENTS_MAX);
 		rc = count_collect(st, RECIPIENTS_MAX, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(rd->stmts, st);
 	}
 	sz_archive_read_end(a, rd);
 	return rc;
@@ -130,20 +130,21 @@ static int count_page(struct sz_archive *a, const char *count_sql,
 	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
 	if (rd == NULL)
 		return SZ_E_LIMIT;
-	int rc = sz_sqlite_prepare(rd->db, count_sql, &st, err);
+	/* the callers' SQL texts are literals: kept prepared */
+	int rc = sz_archive_stmt(rd->stmts, rd->db, count_sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, drafts);
 		if (sz_sqlite_step(st) == SQLITE_ROW)
 			*total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		rc = sz_sqlite_prepare(rd->db, rows_sql, &st, err);
+		sz_archive_stmt_done(rd->stmts, st);
+		rc = sz_archive_stmt(rd->stmts, rd->db, rows_sql, &st, err);
 	}
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, drafts);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
 		sqlite3_bind_int64(st, 3, (int64_t)offset);
 		rc = count_collect(st, limit, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(rd->stmts, st);
 	}
 	sz_archive_read_end(a, rd);
 	return rc;

@@ -23,8 +23,21 @@
 #define SZ_ARCHIVE_READER_CACHE_KB 16384   /* page cache per reader */
 #define SZ_ARCHIVE_READER_WAIT_S 10
 
+/* Prepared statements kept on one connection for the pages' hot reads,
+ * keyed by the address of their SQL (a string with static storage):
+ * prepared once (SQLITE_PREPARE_PERSISTENT), reset after each use.  Not
+ * for FTS5 queries: FTS5 keeps statements of its own behind a cursor,
+ * and those must not outlive the query. */
+#define SZ_ARCHIVE_STMTS 40
+struct sz_archive_stmts {
+	size_t n;
+	const char *sql[SZ_ARCHIVE_STMTS];
+	sqlite3_stmt *st[SZ_ARCHIVE_STMTS];
+};
+
 struct sz_archive_reader {
 	sqlite3 *db;
+	struct sz_archive_stmts *stmts;   /* this connection's */
 	bool writer;             /* the writer connection, locked for us */
 	int64_t deadline_ms;     /* for the progress handler, 0: none */
 };
@@ -32,6 +45,7 @@ struct sz_archive_reader {
 struct sqlite_archive {
 	struct sz_archive base;
 	sqlite3 *db;             /* the writer (and imports' reader) */
+	struct sz_archive_stmts wstmts;   /* the writer's, used under mu */
 	pthread_mutex_t mu;
 	bool in_tx;
 	pthread_t tx_owner;      /* the thread holding the transaction */
@@ -41,6 +55,7 @@ struct sqlite_archive {
 	pthread_mutex_t pool_mu;
 	pthread_cond_t pool_cv;
 	struct sz_archive_reader readers[SZ_ARCHIVE_READERS];
+	struct sz_archive_stmts rstmts[SZ_ARCHIVE_READERS];
 	bool busy[SZ_ARCHIVE_READERS];
 	size_t nreaders;
 	sem_t searches;
@@ -68,6 +83,16 @@ void sz_archive_read_end(struct sz_archive *a, struct sz_archive_reader *r);
 /* Interrupts what r runs past ms milliseconds from now (0: no limit). */
 void sz_archive_read_budget(struct sz_archive_reader *r, unsigned ms);
 void sz_archive_readers_init(struct sqlite_archive *q);
+/* A statement for sql (static storage: its address is the key) on db,
+ * from c: give it back with sz_archive_stmt_done, never finalize it.
+ * When c is full the statement is prepared for this use alone, and
+ * done finalizes it. */
+int sz_archive_stmt(struct sz_archive_stmts *c, sqlite3 *db, const char *sql,
+	sqlite3_stmt **st, struct sz_err *err);
+/* Resets st (its bindings cleared), or finalizes one c does not keep. */
+void sz_archive_stmt_done(struct sz_archive_stmts *c, sqlite3_stmt *st);
+/* Finalizes what c keeps (before its connection closes). */
+void sz_archive_stmts_free(struct sz_archive_stmts *c);
 void sz_archive_readers_close(struct sqlite_archive *q);
 
 /* The columns of a document row (documents, releases, emails), and the

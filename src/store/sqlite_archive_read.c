@@ -31,10 +31,50 @@ void sz_archive_readers_init(struct sqlite_archive *q)
 	sem_init(&q->searches, 0, SZ_ARCHIVE_SEARCHES);
 }
 
+int sz_archive_stmt(struct sz_archive_stmts *c, sqlite3 *db, const char *sql,
+	sqlite3_stmt **st, struct sz_err *err)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->sql[i] == sql) {
+			*st = c->st[i];
+			return 0;
+		}
+	bool keep = c->n < SZ_ARCHIVE_STMTS;
+	if (sqlite3_prepare_v3(db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0,
+	    st, NULL) != SQLITE_OK)
+		return sz_sqlite_error(db, err, "preparing a statement");
+	if (keep) {
+		c->sql[c->n] = sql;
+		c->st[c->n++] = *st;
+	}
+	return 0;
+}
+
+void sz_archive_stmt_done(struct sz_archive_stmts *c, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->st[i] == st) {
+			/* reset: no read transaction stays open behind it */
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+void sz_archive_stmts_free(struct sz_archive_stmts *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		sqlite3_finalize(c->st[i]);
+	c->n = 0;
+}
+
 void sz_archive_readers_close(struct sqlite_archive *q)
 {
-	for (size_t i = 0; i < q->nreaders; i++)
+	for (size_t i = 0; i < q->nreaders; i++) {
+		sz_archive_stmts_free(&q->rstmts[i]);
 		sqlite3_close_v2(q->readers[i].db);
+	}
 	q->nreaders = 0;
 	pthread_mutex_destroy(&q->pool_mu);
 	pthread_cond_destroy(&q->pool_cv);
@@ -79,6 +119,7 @@ struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
 	static __thread struct sz_archive_reader own;
 	if (sz_archive_in_own_tx(a)) {
 		own.db = q->db;
+		own.stmts = &q->wstmts;   /* the transaction holds the lock */
 		own.writer = true;
 		own.deadline_ms = 0;
 		return &own;
@@ -106,6 +147,7 @@ struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
 		if (db != NULL) {
 			size_t i = q->nreaders++;
 			q->readers[i].db = db;
+			q->readers[i].stmts = &q->rstmts[i];
 			q->readers[i].writer = false;
 			q->busy[i] = true;
 			r = &q->readers[i];

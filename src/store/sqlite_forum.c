@@ -512,6 +512,8 @@ static const struct sz_forum_ops sqlite_forum_ops = {
 	.search = fq_search,
 	.totals = fq_totals,
 	.version = forum_version,
+	.changes = fq_changes,
+	.ids = fq_ids,
 };
 
 int sz_forum_open_sqlite(struct sz_forum **out, const char *dir,

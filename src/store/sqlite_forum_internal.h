@@ -13,6 +13,7 @@
  *   sqlite_forum_posts.c    posts, edits, likes
  *   sqlite_forum_mod.c      reports and the moderation log
  *   sqlite_forum_search.c   searching posts, totals
+ *   sqlite_forum_changes.c  the change log and id lists mirrors follow
  */
 #ifndef SZ_STORE_SQLITE_FORUM_INTERNAL_H
 #define SZ_STORE_SQLITE_FORUM_INTERNAL_H
@@ -243,5 +244,12 @@ int fq_search(struct sz_forum *f, const struct sz_forum_search *q,
 	struct sz_err *err);
 int fq_totals(struct sz_forum *f, struct sz_forum_totals *t,
 	struct sz_err *err);
+
+/* sqlite_forum_changes.c */
+int fq_changes(struct sz_forum *f, int64_t after, size_t limit,
+	struct sz_forum_change *rows, size_t *n, int64_t *last,
+	struct sz_err *err);
+int fq_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
+	size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
 
 #endif

@@ -255,6 +255,55 @@ const char *const fq_migrations[] = {
 	 * only its day. */
 	"DROP TABLE budgets;"
 	"UPDATE reports SET at = at - at % 86400;",
+	/* 3: a change log for mirrors (store/forum.h, changes): which thread,
+	 * board, member or line of the moderation log changed, in the order
+	 * it happened, and no time (a seized disk must not date activity
+	 * beyond what the posts already say).  Reading (reads, posts_read)
+	 * never writes here. */
+	"CREATE TABLE changes ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind INTEGER NOT NULL,"
+	"  id INTEGER NOT NULL);"
+	"CREATE TRIGGER changes_post_add AFTER INSERT ON posts BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (1, NEW.thread_id); END;"
+	"CREATE TRIGGER changes_post_edit AFTER UPDATE ON posts BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (1, NEW.thread_id);"
+	"  INSERT INTO changes (kind, id) SELECT 1, OLD.thread_id"
+	"    WHERE OLD.thread_id <> NEW.thread_id;"
+	"  INSERT INTO changes (kind, id) SELECT 3, NEW.author_id"
+	"    WHERE OLD.thread_id <> NEW.thread_id; END;"
+	"CREATE TRIGGER changes_thread_add AFTER INSERT ON threads BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (1, NEW.id), (2, NEW.board_id);"
+	"  END;"
+	"CREATE TRIGGER changes_thread_edit AFTER UPDATE ON threads BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (1, NEW.id), (2, NEW.board_id);"
+	"  INSERT INTO changes (kind, id) SELECT 2, OLD.board_id"
+	"    WHERE OLD.board_id <> NEW.board_id; END;"
+	/* a member's page lists their posts in visible threads */
+	"CREATE TRIGGER changes_thread_shown AFTER UPDATE OF state, title"
+	"  ON threads BEGIN"
+	"  INSERT INTO changes (kind, id) SELECT DISTINCT 3, author_id"
+	"    FROM posts WHERE thread_id = NEW.id; END;"
+	"CREATE TRIGGER changes_board_add AFTER INSERT ON boards BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (2, NEW.id); END;"
+	"CREATE TRIGGER changes_board_edit AFTER UPDATE ON boards BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (2, NEW.id); END;"
+	"CREATE TRIGGER changes_board_drop AFTER DELETE ON boards BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (2, OLD.id); END;"
+	"CREATE TRIGGER changes_member_add AFTER INSERT ON members BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (3, NEW.id); END;"
+	/* counts show on the member's own page only */
+	"CREATE TRIGGER changes_member_counts AFTER UPDATE OF posts,"
+	"  approved_posts, likes_received ON members BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (3, NEW.id); END;"
+	/* what shows beside each of their posts: every thread they wrote in */
+	"CREATE TRIGGER changes_member_shown AFTER UPDATE OF name, role, title,"
+	"  badge, country, state, banned ON members BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (3, NEW.id);"
+	"  INSERT INTO changes (kind, id) SELECT DISTINCT 1, thread_id"
+	"    FROM posts WHERE author_id = NEW.id; END;"
+	"CREATE TRIGGER changes_log_add AFTER INSERT ON modlog BEGIN"
+	"  INSERT INTO changes (kind, id) VALUES (4, NEW.id); END;",
 };
 const size_t fq_nmigrations = sizeof(fq_migrations) /
 	sizeof(fq_migrations[0]);

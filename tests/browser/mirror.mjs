@@ -1,6 +1,7 @@
 // mirror.mjs URL SHOTS FILEURL - a reader's visit to a static copy of the
 // archive in headless Chromium with JavaScript off, served under a
-// sub-path: home → release → document → e-mail → thread → sender, the
+// sub-path: home → release → document → e-mail → thread, the e-mail's
+// discussion → its board → the forum → back to the e-mail → sender, the
 // browse indexes and the search page; no page along the way is missing.
 // Then the same copy opened from the disk (FILEURL).  Prints TAP;
 // screenshots in SHOTS.
@@ -29,6 +30,22 @@ await withBrowser(async (context) => {
   await page.screenshot({ path: `${shots}/mirror-2-email.png`, fullPage: true });
   await page.click('a:has-text("read the whole thread")');
   check('the thread shows three e-mails', (await page.$$('article.mail')).length === 3);
+  await page.goBack();
+  check('the e-mail page shows its comment',
+    (await page.textContent('section.discussion')).includes('The contractor was paid twice.'));
+  check('a copy shows no comment form', (await page.$$('section.discussion form')).length === 0);
+  await page.click('section.discussion header.meta a');
+  check("the comment leads to the discussion's thread",
+    (await page.textContent('h1')).includes('Grüße zur Brücke') &&
+    (await page.textContent('main')).includes('The contractor was paid twice.'));
+  await page.click('p.crumbs a >> nth=1');
+  check('the thread leads to its board, which lists it',
+    (await page.textContent('ul.threads')).includes('Grüße zur Brücke'));
+  await page.screenshot({ path: `${shots}/mirror-4-board.png`, fullPage: true });
+  await page.click('p.crumbs a:has-text("Forum")');
+  check("the forum's start page lists its boards", (await page.$$('ul.boards li')).length >= 1);
+  await page.goBack();
+  await page.goBack();
   await page.goBack();
   await page.click('dl.headers a:has-text("O\'Brien")');
   check('a recipient with a quote and a plus in the address has a page',

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mirror.sh - a mirror export served by nginx under a sub-path, walked by
-# a reader in Chromium with JavaScript off (mirror.mjs), read from the
-# disk too; and a link checker over the whole export finds no broken
+# a reader in Chromium with JavaScript off (mirror.mjs) from the archive
+# into the discussion of an e-mail and its board, read from the disk too; and a link checker over the whole export finds no broken
 # link.
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx; then
@@ -26,6 +26,19 @@ printf '<html><body><h1>Bridge report</h1><p>The bridge cost twice what was paid
 	"The Bridge Papers" >/dev/null
 "$SAMIZDAT" release add -d inst 1 report.html box.mbox >/dev/null 2>&1
 "$SAMIZDAT" release publish -d inst 1 >/dev/null
+# A comment on the e-mail, made on the live public face: the copy walks
+# from it to its thread and board.
+for kv in forum.argon2_memlimit_mb=8 forum.argon2_opslimit=1 \
+    forum.approve_first_posts=0 forum.trust1_read_posts=0; do
+	sed -i "s/^${kv%%=*} = .*/${kv%%=*} = ${kv#*=}/" inst/samizdat.conf
+done
+start_face inst public || exit 1
+P=$FACE_URL
+join anna anna >/dev/null
+fpost anna /forum/account /forum/comment --data-urlencode subject=email:2 \
+	--data-urlencode 'text=The contractor was paid twice.' >/dev/null
+kill $FACE_PID 2>/dev/null
+wait $FACE_PID 2>/dev/null
 "$SAMIZDAT" mirror keygen -d inst --no-passphrase >/dev/null 2>&1
 "$SAMIZDAT" mirror export -q -d inst out >/dev/null 2>&1
 check "the export was written" test -s out/MANIFEST.minisig

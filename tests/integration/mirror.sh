@@ -4,7 +4,8 @@
 # every attack on `samizdat mirror verify` fails clearly, with its own
 # exit status, in bounded time and memory: tampered, missing and extra
 # files, MANIFEST paths that climb out or are absolute, a symbolic link,
-# a replayed older export, an expired one, another key's signature,
+# a replayed older export, an expired one, claims a stolen key would make
+# (an expiry decades ahead, a version near 2^63), another key's signature,
 # truncated and garbage signatures, and mirrors over HTTP that serve
 # 10 GB, never answer, or redirect to file:.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -126,6 +127,23 @@ check "minisign alone would have accepted the replay" \
 cp -a out t8
 resign t8 "archive:samizdat archive	version:1000	expires:2020-01-01T00:00:00Z"
 expect "an expired export: exit 4, frozen" 4 'expired' t8 --no-record
+# A stolen or misused key: claims no genuine export makes are refused,
+# and never remembered, so they lock no later genuine copy out.
+cp -a out t8b
+resign t8b "archive:samizdat archive	version:1000	expires:$(date -u -d '+20 years' +%Y-%m-%dT%H:%M:%SZ)"
+expect "stolen key signs a copy that never expires: exit 10, implausible" 10 'stolen or misused' t8b
+cp -a out t8c
+resign t8c "archive:samizdat archive	version:9223372036854775000	expires:$later"
+expect "stolen key signs a version near 2^63 to lock genuine ones out: exit 10" 10 'more than 2^32 above' t8c
+expect "...and was not remembered: the genuine copy still verifies" 0 '' out
+check "the state kept the genuine version" \
+	sh -c '! grep -q 9223372036854775000 seen'
+fails "mirror export never signs an expiry beyond 400 days" \
+	"$SAMIZDAT" mirror export -q -d inst --expiry-days 401 out
+sed -i 's/^mirror_expiry_days = .*/mirror_expiry_days = 3650/' inst/samizdat.conf
+fails "nor with mirror_expiry_days set beyond it" \
+	"$SAMIZDAT" mirror export -q -d inst out
+sed -i 's/^mirror_expiry_days = .*/mirror_expiry_days = 30/' inst/samizdat.conf
 cp -a out t9
 minisign -G -W -p other.pub -s other.key >/dev/null 2>&1
 minisign -S -s other.key -m t9/MANIFEST \
@@ -206,4 +224,26 @@ check "on a terminal, an export shows its progress" \
 "$SAMIZDAT" mirror export -d inst quiet-out >quiet.out 2>&1
 check "and prints no progress line when it is not on one" \
 	sh -c "! grep -q 'pages and lists' quiet.out"
+
+# The attack: whoever may write where an export is served (a web
+# server's user, a sync tool) swaps a folder of it for a link to a
+# folder of theirs elsewhere; the next export (run as the newsroom,
+# often root from cron) must not write, rename or remove through it.
+"$SAMIZDAT" mirror export -q -d inst planted >/dev/null 2>&1
+mkdir victim
+mv planted/release planted-release
+ln -s "$PWD/victim" planted/release
+"$SAMIZDAT" release create -d inst "Third" >/dev/null
+"$SAMIZDAT" release add -d inst 3 memo2.txt >/dev/null 2>&1
+"$SAMIZDAT" release publish -d inst 3 >/dev/null
+"$SAMIZDAT" mirror export -q -d inst planted >planted.out 2>&1
+st=$?
+check "export_through_planted_symlink: nothing is written outside the export" \
+	test -z "$(ls -A victim)"
+check "...and the export fails, naming the folder that is a link" sh -c "
+	test $st -ne 0 && grep -q 'release in the export is not a folder' planted.out"
+"$SAMIZDAT" release unpublish -d inst 3 >/dev/null
+rm planted/release
+"$SAMIZDAT" mirror export -q -d inst planted >planted2.out 2>&1
+check "...nor removed through it when a release goes" test -z "$(ls -A victim)"
 finish

@@ -114,7 +114,7 @@ static int teardown(void **state)
 }
 
 static const struct sz_forum_site copy = { NULL, &cfg, SZ_LINKS_RELATIVE,
-	NULL, ".html", "samizdat archive", false, NULL };
+	NULL, ".html", "samizdat archive", false, NULL, NULL, NULL };
 
 static int render(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, enum sz_fpage kind, const char *path,
@@ -180,7 +180,7 @@ static void hidden_posts_show_to_staff_only(void **state)
 {
 	(void)state;
 	struct sz_forum_site site = { forum, &cfg, SZ_LINKS_ROOTED, "", NULL,
-		"samizdat archive", false, NULL };
+		"samizdat archive", false, NULL, NULL, NULL };
 	struct sz_forum_viewer staff, member_v;
 	struct sz_forum_page pg;
 	struct sz_buf out;
@@ -229,7 +229,7 @@ static void archive_pages_carry_their_discussion(void **state)
 {
 	(void)state;
 	struct sz_forum_site live = { forum, &cfg, SZ_LINKS_ROOTED, "", NULL,
-		"samizdat archive", false, NULL };
+		"samizdat archive", false, NULL, NULL, NULL };
 	struct sz_forum_site site_copy = copy;
 	struct sz_discussion hook, hook_copy;
 	struct sz_forum_viewer v;

@@ -72,10 +72,15 @@ int page_browse(struct sz_page *pg, const struct sz_page_args *a)
 			"</li>\n<li><a href=\"%s/browse/senders%s\">Senders</a> <span "
 			"class=\"meta\">%lld</span></li>\n<li><a href=\"%s/browse/"
 			"recipients%s\">Recipients</a> <span class=\"meta\">%lld</span>"
-			"</li>\n</ul>\n", (long long)releases, pg->base, pg->suffix,
+			"</li>\n", (long long)releases, pg->base, pg->suffix,
 			(long long)months, months == 1 ? "" : "s", pg->base, pg->suffix,
 			(long long)senders, pg->base, pg->suffix,
 			(long long)recipients);
+	if (rc == 0 && pg->site->discussion != NULL)
+		rc = sz_buf_printf(b, "<li><a href=\"%s/forum%s\">The discussion's "
+			"boards</a></li>\n", pg->base, pg->suffix);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</ul>\n");
 	return rc ? rc : view_end(pg);
 }
 

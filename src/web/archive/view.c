@@ -96,8 +96,11 @@ int view_begin(struct sz_page *pg, const char *title)
 	else if (rc == 0)   /* a mirror: its own browse and search pages */
 		rc = sz_buf_printf(&nav, "<nav class=\"browse\"><a href=\"%s/"
 			"browse%s\">Browse the archive</a> · <a href=\"%s/search%s\">"
-			"Search</a></nav>", pg->base, pg->suffix, pg->base,
-			pg->suffix);
+			"Search</a>", pg->base, pg->suffix, pg->base, pg->suffix);
+	if (rc == 0 && !view_searchable(pg))   /* and its discussion's boards */
+		rc = pg->site->discussion == NULL ? sz_buf_puts(&nav, "</nav>") :
+			sz_buf_printf(&nav, " · <a href=\"%s/forum%s\">Discussion</a>"
+			"</nav>", pg->base, pg->suffix);
 	f.feed = (const char *)feed.data;
 	f.nav = (const char *)nav.data;
 	if (rc == 0)

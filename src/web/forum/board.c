@@ -10,15 +10,25 @@
 
 #include "web/forum/fview.h"
 
+/* A live site pages by key; a mirror's copy, whose pages are written
+ * in order, by number (args.number: this page's), so that every page has
+ * one file whichever way a reader came to it. */
 static int keyset_link(struct sz_forum_page *pg, int64_t board,
 	const char *dir, const struct sz_forum_thread *t, const char *rel,
-	const char *label)
+	const char *label, size_t number)
 {
 	char key[SZ_FORUM_KEY_TEXT], path[128];
 	struct sz_forum_key k = { t->last_at, t->id };
 	sz_forum_key_format(&k, key);
-	snprintf(path, sizeof(path), "/forum/board/%lld/%s/%s", (long long)board,
-		dir, key);
+	size_t to = strcmp(dir, "older") == 0 ? number + 1 : number - 1;
+	if (fv_live(pg) || number == 0)
+		snprintf(path, sizeof(path), "/forum/board/%lld/%s/%s",
+			(long long)board, dir, key);
+	else if (to <= 1)
+		snprintf(path, sizeof(path), "/forum/board/%lld", (long long)board);
+	else
+		snprintf(path, sizeof(path), "/forum/board/%lld/page/%zu",
+			(long long)board, to);
 	int rc = sz_buf_printf(pg->out, "<a rel=\"%s\" href=\"", rel);
 	if (rc == 0)
 		rc = fv_link(pg, pg->out, path);
@@ -115,10 +125,11 @@ int fpage_board(struct sz_forum_page *pg, const struct sz_forum_args *a)
 		rc = sz_buf_puts(b, "<nav class=\"pager\">");
 		if (rc == 0 && page.newer)
 			rc = keyset_link(pg, board.id, "newer", &page.rows[0], "prev",
-				"newer threads");
+				"newer threads", a->number);
 		if (rc == 0 && page.older)
 			rc = keyset_link(pg, board.id, "older",
-				&page.rows[page.n - 1], "next", "older threads");
+				&page.rows[page.n - 1], "next", "older threads",
+				a->number);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</nav>\n");
 	}

@@ -58,6 +58,12 @@ struct sz_forum_site {
 	bool editor_face;             /* staff pages of the editor face */
 	struct sz_forum_slots *slots; /* the public face's Argon2 slots and
 	                                 budgets; NULL where only staff act */
+	/* Whether the archive shows a thread's subject (a mirror's copy has
+	 * no page for what was unpublished, so its thread names it without
+	 * a link); NULL: always linked. */
+	bool (*subject_shown)(const struct sz_forum_site *site,
+		enum sz_forum_subject subject, int64_t id);
+	const void *subject_ctx;      /* for subject_shown */
 };
 
 /* Who is looking.  Built by the face for each request (a member's row
@@ -114,7 +120,8 @@ enum sz_fpage sz_fpage_kind_of(const char *pattern);
 struct sz_forum_args {
 	int64_t id;                   /* ":id", 0 if none or not a number */
 	const char *key;              /* ":key" of a keyset page */
-	size_t number;                /* ":n", a page of a thread, from 1 */
+	size_t number;                /* ":n", a page of a thread, from 1; a
+	                                 mirror also numbers a board's pages */
 	int64_t quote;                /* ?quote=: the post a reply quotes */
 	const char *note;             /* ?note=: a fixed notice's code */
 	/* a form shown again after a refusal */

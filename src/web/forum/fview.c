@@ -25,10 +25,19 @@ int fv_escape(struct sz_buf *b, const char *s)
 
 int fv_link(struct sz_forum_page *pg, struct sz_buf *b, const char *path)
 {
+	/* the suffix names a page's file (a feed is a file already; keys
+	 * of keyset pages have dots too): it goes before an anchor */
+	static const char feed[] = ".atom";
+	const char *hash = strchr(path, '#');
+	size_t n = hash ? (size_t)(hash - path) : strlen(path);
+	bool file = n >= sizeof(feed) - 1 &&
+		memcmp(path + n - (sizeof(feed) - 1), feed, sizeof(feed) - 1) == 0;
 	int rc = sz_buf_puts(b, pg->base);
 	if (rc == 0)
-		rc = sz_buf_puts(b, path);
-	return rc ? rc : sz_buf_puts(b, pg->suffix);
+		rc = sz_buf_append(b, path, n);
+	if (rc == 0 && !file)
+		rc = sz_buf_puts(b, pg->suffix);
+	return rc || hash == NULL ? rc : sz_buf_puts(b, hash);
 }
 
 /* The link to a post in its thread: its page and its anchor (the
@@ -235,9 +244,16 @@ int fv_name(struct sz_forum_page *pg, int64_t id, const char *name,
 	return rc ? rc : sz_buf_puts(pg->out, "</a>");
 }
 
+/* A mirror's copy shows beside a post only what changes when the
+ * author's thread pages are written again (forum.db's change log):
+ * name, staff title, badge, flag, ban and join date.  Counts and titles
+ * earned by activity change with every post they write anywhere; they
+ * are on the member's own page. */
 int fv_author(struct sz_forum_page *pg, const struct sz_forum_author *a)
 {
 	struct sz_buf *b = pg->out;
+	bool live = fv_live(pg);
+	bool titled = live || a->title[0] || a->role != SZ_FORUM_MEMBER;
 	int rc = sz_buf_puts(b, "<aside class=\"author\">");
 	if (rc == 0)
 		rc = fv_name(pg, a->id, a->name, a->deleted);
@@ -248,9 +264,9 @@ int fv_author(struct sz_forum_page *pg, const struct sz_forum_author *a)
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</span>");
 	}
-	if (rc == 0 && !a->deleted) {
+	if (rc == 0 && !a->deleted && (titled || a->banned)) {
 		rc = sz_buf_puts(b, "<span class=\"title\">");
-		if (rc == 0)
+		if (rc == 0 && titled)
 			rc = fv_escape(b, sz_forum_title(pg->site->cfg, a));
 		if (rc == 0 && a->banned)
 			rc = sz_buf_puts(b, " · banned");
@@ -265,8 +281,11 @@ int fv_author(struct sz_forum_page *pg, const struct sz_forum_author *a)
 		rc = sz_buf_puts(b, "<dl><dt>Joined</dt><dd>");
 		if (rc == 0)
 			rc = sz_buf_puts(b, a->joined_day);
-		if (rc == 0)
-			rc = sz_buf_puts(b, "</dd><dt>Messages</dt><dd>");
+		if (rc == 0 && !live)
+			rc = sz_buf_puts(b, "</dd></dl>");
+	}
+	if (rc == 0 && !a->deleted && live) {
+		rc = sz_buf_puts(b, "</dd><dt>Messages</dt><dd>");
 		if (rc == 0)
 			rc = sz_buf_int(b, a->posts);
 		if (rc == 0)

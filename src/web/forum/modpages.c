@@ -268,9 +268,28 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 
 #define LOG_PAGE 50
 
+/* Whether a mirror's copy has a page for what a log line is about (a
+ * live site links anyway: staff may see it). */
+static bool copied(struct sz_forum_page *pg, const struct sz_forum_log *l)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_thread t;
+	struct sz_forum_member m;
+	if (fv_live(pg))
+		return true;
+	if (l->target == SZ_TARGET_THREAD)
+		return f->ops->thread_get(f, l->target_id, &t, NULL) == 0 &&
+			(t.state == SZ_THREAD_VISIBLE || t.state == SZ_THREAD_MERGED);
+	return f->ops->member_get(f, l->target_id, &m, NULL) == 0 &&
+		m.state == SZ_MEMBER_ACTIVE;
+}
+
 static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	char path[64];
+	if ((l->target == SZ_TARGET_THREAD || l->target == SZ_TARGET_MEMBER) &&
+	    !copied(pg, l))
+		return fv_escape(pg->out, l->about);
 	switch (l->target) {
 	case SZ_TARGET_THREAD:
 		snprintf(path, sizeof(path), "/forum/thread/%lld",

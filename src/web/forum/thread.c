@@ -178,13 +178,16 @@ int fpage_thread(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	}
 	if (rc == 0 && t.subject != SZ_SUBJECT_NONE) {
 		char sub[64];
+		const char *what = t.subject == SZ_SUBJECT_RELEASE ? "a release" :
+			t.subject == SZ_SUBJECT_DOCUMENT ? "a document" : "an e-mail";
+		bool shown = pg->site->subject_shown == NULL ||
+			pg->site->subject_shown(pg->site, t.subject, t.subject_id);
 		snprintf(sub, sizeof(sub), "/%s/%lld", subject_kind(t.subject),
 			(long long)t.subject_id);
 		rc = sz_buf_puts(b, "<p class=\"subject\">The discussion of ");
 		if (rc == 0)
-			rc = fv_a(pg, sub, t.subject == SZ_SUBJECT_RELEASE ?
-				"a release" : t.subject == SZ_SUBJECT_DOCUMENT ?
-				"a document" : "an e-mail");
+			rc = shown ? fv_a(pg, sub, what) : sz_buf_printf(b, "%s (no "
+				"longer published)", what);
 		if (rc == 0)
 			rc = sz_buf_puts(b, " of the archive.</p>\n");
 	}
