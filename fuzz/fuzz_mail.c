@@ -1,6 +1,7 @@
 /*
  * fuzz_mail.c - the e-mail importer on arbitrary bytes (as an mbox when
- * they start with "From ", else as one message): every message found has
+ * they start with "From ", an MMDF file with four Ctrl-A, else as one
+ * message; in LF, CRLF or CR-only line ends): every message found has
  * its raw bytes inside the input, clean UTF-8 headers, recipients as
  * "address<TAB>name" lines, text, and its attachments written out and
  * read back; its header filtered for publication (mail_raw.c) is no
@@ -108,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	input_size = size;
 	struct sz_err err;
-	(void)sz_mail_each(path, on_mail, dir, &err);
+	(void)sz_mail_each(path, dir, on_mail, dir, &err);
 	unlink(path);
 	rmdir(dir);
 	return 0;

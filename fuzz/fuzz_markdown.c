@@ -79,15 +79,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 {
 	if (size == 0)
 		return 0;
-	unsigned flags = in[0] & 1 ? SZ_MD_NO_LINKS : 0;
+	unsigned flags = (in[0] & 1 ? SZ_MD_NO_LINKS : 0) |
+		(in[0] & 2 ? SZ_MD_LINKS_AS_TEXT : 0);
 	struct sz_md md;
 	int rc = sz_md_render((const char *)in + 1, size - 1, flags, &md);
 	if (rc == 0) {
 		check_html((const char *)md.html.data);
 		for (const unsigned char *t = md.text.data; *t; t++)
 			assert(*t >= 0x20 || *t == '\n' || *t == '\t' || *t == '\r');
-		if (flags & SZ_MD_NO_LINKS)
+		if (flags & (SZ_MD_NO_LINKS | SZ_MD_LINKS_AS_TEXT))
 			assert(md.images == 0);
+		if (flags & SZ_MD_LINKS_AS_TEXT)
+			assert(strstr((const char *)md.html.data, "<img") == NULL);
 	} else {
 		assert(md.error[0] != '\0');
 	}

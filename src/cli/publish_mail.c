@@ -313,6 +313,15 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	mi->attach_found = mi->attach_found_pgp = false;
 	sz_child_progress();   /* each message is a document: limits reset */
 	int vfd = -1, rc = signatures(mi, m, &d, err);
+	if (m->traces > 0) {
+		/* Paths of the owner's files, a report's trace fields: the
+		 * verifiable form would publish them, the scrubbed one not. */
+		finding(&mi->flags, "The body names %u local file path(s) or trace "
+			"field(s) of the mailbox's side; left out of the text and of "
+			"the scrubbed form", m->traces);
+		mi->attach_found = true;
+		mi->attach_found_pgp = m->pgp_signed;
+	}
 	bool header_ok = true;
 	/* The verifiable form: the header filtered, keeping what a live DKIM
 	 * signature covers. */
@@ -423,7 +432,7 @@ int publish_mail(struct sz_archive *a, int64_t release, const char *path,
 	struct mail_import mi = { .o = o, .a = a, .release = release,
 		.collection = collection, .stats = stats, .progress = progress };
 	sz_buf_init(&mi.flags, SZ_ARCHIVE_NOTES_MAX);
-	int rc = sz_mail_each(path, on_mail, &mi, err);
+	int rc = sz_mail_each(path, a->files, on_mail, &mi, err);
 	sz_buf_free(&mi.flags);
 	return rc;
 }

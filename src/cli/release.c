@@ -26,6 +26,7 @@
 #include "cli/publish.h"
 #include "docs/dkim.h"
 #include "docs/doc.h"
+#include "docs/mail.h"
 #include "docs/pgp.h"
 #include "store/archive.h"
 #include "store/instance.h"
@@ -45,8 +46,9 @@ static const char usage[] =
 	"number; it starts as a draft that only editors see.  `add` puts files\n"
 	"through the document pipeline (type detection, scrubbing, text\n"
 	"extraction, summary, index) and imports e-mail collections (mbox,\n"
-	"Maildir, .eml) with their attachments; a file that cannot be scrubbed\n"
-	"is not published.  `publish` makes a release public.\n"
+	"MMDF, Maildir, .eml; any line ends) with their attachments; a file\n"
+	"that cannot be scrubbed is not published.  `publish` makes a release\n"
+	"public.\n"
 	"\n"
 	"  --dkim-keys FILE  DNS TXT records of the senders' DKIM keys (as\n"
 	"                    opendkim-genkey writes them, or NAME VALUE lines):\n"
@@ -316,8 +318,7 @@ static bool is_mail(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	char head[5];
-	bool mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
+	bool mbox = sz_mail_is_box(fd);
 	enum sz_doc_type t = SZ_DOC_UNKNOWN;
 	if (!mbox)
 		sz_doc_detect(fd, &t, NULL, NULL);

@@ -16,6 +16,8 @@ struct text_out {
 	void *ctx;
 	uint64_t total;
 	struct sz_err *err;
+	unsigned mail_traces;   /* e-mail: lines naming the owner's files and
+	                           trace fields of reports, left out */
 };
 int text_put(struct text_out *o, const char *s, size_t len);
 

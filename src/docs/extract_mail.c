@@ -3,14 +3,25 @@
  * headers (decoded from their encoded words), then the text parts in
  * their order, converted to UTF-8 as mail clients read them (charset.h;
  * format=flowed joined back into its paragraphs); HTML-only parts as
- * their text; attachments by name only; signatures not at all.
+ * their text; attachments by name only; signatures not at all.  Lines
+ * in which Eudora named the mailbox owner's files become markers naming
+ * the file only (mail_local.h); a report's status fields and returned
+ * header only as far as they say what happened (mail_report.h).
  */
 #include <gmime/gmime.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/utf8.h"
 #include "docs/extract.h"
 #include "docs/flowed.h"
+#include "docs/mail.h"
+#include "docs/mail_box.h"
+#include "docs/mail_local.h"
+#include "docs/mail_report.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
 
@@ -106,6 +117,91 @@ static int tnef_text(GMimePart *p, struct text_out *o)
 	return rc;
 }
 
+static int to_text(void *ctx, const uint8_t *p, size_t n)
+{
+	return text_put(ctx, (const char *)p, n);
+}
+
+static int to_local(void *ctx, const uint8_t *p, size_t n)
+{
+	return sz_mail_local_write(ctx, p, n);
+}
+
+/* A body part's text, Eudora's lines naming the owner's files made
+ * markers (mail_local.h). */
+static int body_text(GMimePart *p, GMimeContentType *ct, bool html,
+	struct text_out *o)
+{
+	struct sz_mail_local f;
+	sz_mail_local_init(&f, to_text, o);
+	struct text_out fo = { .sink = to_local, .ctx = &f, .err = o->err };
+	int rc = html ? mime_part_text(p, true, &fo) : plain_text(p, ct, &fo);
+	if (rc == 0)
+		rc = sz_mail_local_end(&f);
+	o->mail_traces += f.replaced;
+	return rc;
+}
+
+/* A status part's fields as filtered, cleaned to UTF-8. */
+static int status_text(int fd, struct text_out *o)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size <= 0)
+		return 0;
+	char *b = malloc((size_t)size);
+	struct sz_buf clean;
+	sz_buf_init(&clean, (size_t)size * 3 + 1);
+	int rc = b == NULL ? sz_err_set(o->err, SZ_E_NOMEM, "out of memory") : 0;
+	if (rc == 0 && pread(fd, b, (size_t)size, 0) == size &&
+	    sz_utf8_clean(&clean, b, (size_t)size, true) == 0)
+		rc = text_put(o, (const char *)clean.data, clean.len);
+	free(b);
+	sz_buf_free(&clean);
+	return rc;
+}
+
+/* A report's machine-readable part (mail_report.h), what it says only:
+ * status fields filtered, a returned header read as a message's. */
+static int report_text(GMimePart *p, enum sz_mail_report kind, int depth,
+	struct text_out *o)
+{
+	const uint8_t *t;
+	size_t n;
+	if (mime_part_map(p, &t, &n) != 0) {
+		o->mail_traces++;   /* unread: the raw form is scrubbed */
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	unsigned removed = 0;
+	struct sz_err ferr;
+	int fd = memfd_create("samizdat-report", MFD_CLOEXEC);
+	int rc = 0, f = fd < 0 ? SZ_E_IO :
+		sz_mail_report_filter(kind, t, n, fd, &removed, NULL, &ferr);
+	munmap((void *)t, n);
+	o->mail_traces += removed + (f != 0);
+	if (f == 0 && kind == SZ_MAIL_REPORT_STATUS) {
+		rc = text_put(o, "\n", 1);
+		if (rc == 0)
+			rc = status_text(fd, o);
+	} else if (f == 0 && lseek(fd, 0, SEEK_SET) == 0) {
+		GMimeStream *s = g_mime_stream_fs_new(dup(fd));
+		GMimeParser *parser = g_mime_parser_new_with_stream(s);
+		g_object_unref(s);
+		GMimeMessage *m = g_mime_parser_construct_message(parser,
+			mime_options());
+		g_object_unref(parser);
+		rc = text_put(o, "\n", 1);
+		if (rc == 0 && m != NULL)
+			rc = message_text(m, true, depth + 1, o);
+		if (m != NULL)
+			g_object_unref(m);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 {
 	(void)parent;
@@ -122,6 +218,12 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	if (w->rc != 0 || !GMIME_IS_PART(obj) || mime_is_signature(obj))
 		return;
 	GMimePart *p = GMIME_PART(obj);
+	enum sz_mail_report kind = mime_report_kind(obj);
+	if (kind != SZ_MAIL_REPORT_NONE) {
+		w->rc = w->depth < NESTING_MAX ? report_text(p, kind, w->depth,
+			w->o) : 0;
+		return;
+	}
 	if (mime_is_tnef(obj)) {
 		w->rc = tnef_text(p, w->o);
 		return;
@@ -142,10 +244,8 @@ static void part(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	if (html && w->have_plain)
 		return;   /* the alternative we already printed */
 	w->rc = text_put(w->o, "\n", 1);
-	if (w->rc == 0 && html)
-		w->rc = mime_part_text(p, true, w->o);
-	else if (w->rc == 0)
-		w->rc = plain_text(p, ct, w->o);
+	if (w->rc == 0)
+		w->rc = body_text(p, ct, html, w->o);
 	w->have_plain = w->have_plain || !html;
 }
 
@@ -181,10 +281,20 @@ static int message_text(GMimeMessage *m, bool headers, int depth,
 int extract_mail(int fd, struct text_out *o)
 {
 	mail_init();
-	int dfd = dup(fd);
-	if (dfd < 0 || lseek(dfd, 0, SEEK_SET) != 0) {
-		if (dfd >= 0)
-			close(dfd);
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return sz_err_set(o->err, SZ_E_IO, "cannot read the e-mail");
+	if ((uint64_t)st.st_size > SZ_MAIL_MAX_MESSAGE)
+		return sz_err_set(o->err, SZ_E_LIMIT, "the e-mail is larger than "
+			"%llu MiB", (unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
+	/* Classic Mac OS line ends (a bare CR) are read as LF (mail_box.h). */
+	int dfd;
+	bool translated;
+	int rc = sz_mail_box_lf(fd, NULL, &dfd, &translated, o->err);
+	if (rc != 0)
+		return rc;
+	if (lseek(dfd, 0, SEEK_SET) != 0) {
+		close(dfd);
 		return sz_err_set(o->err, SZ_E_IO, "cannot read the e-mail");
 	}
 	GMimeStream *s = g_mime_stream_fs_new(dfd);   /* owns dfd */
@@ -195,7 +305,7 @@ int extract_mail(int fd, struct text_out *o)
 	g_object_unref(parser);
 	if (m == NULL)
 		return sz_err_set(o->err, SZ_E_INVAL, "not an e-mail message");
-	int rc = mail_text(m, true, o);
+	rc = mail_text(m, true, o);
 	g_object_unref(m);
 	return rc;
 }

@@ -1,7 +1,16 @@
 /*
- * mail.c - walking mbox files, Maildirs and single messages with GMime
- * (see mail.h).  The raw bytes of each message are located by the
- * parser's offsets, so what is archived is exactly what was received.
+ * mail.c - walking mbox files, MMDF files, Maildirs and single messages
+ * with GMime (see mail.h).  The raw bytes of each message are located by
+ * the parser's offsets, so what is archived is exactly what was received,
+ * except for one thing: a file with classic Mac OS line ends (CR only:
+ * Eudora, Outlook Express for the Mac), which no MIME parser reads, is
+ * first copied with each CR made an LF (the same length, so offsets still
+ * hold) into an unlinked temporary file, streamed, never slurped.
+ *
+ * It does not unquote mboxrd's ">From " lines (mboxo and mboxrd cannot be
+ * told apart, and a reader sees the quoting their own client shows).
+ * MMDF is split by mail_box.c, not by GMime's GMIME_FORMAT_MMDF, which
+ * never returned on an MMDF file written by Python's mailbox module.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +29,7 @@
 #include "core/utf8.h"
 #include "docs/extract.h"
 #include "docs/mail.h"
+#include "docs/mail_box.h"
 #include "docs/mime.h"
 
 static int buf_sink(void *ctx, const uint8_t *p, size_t n)
@@ -180,6 +190,7 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		m.text = text.data ? (const char *)text.data : "";
 		m.text_len = text.len;
 		mime_walk(msg, pgp_part, &m.pgp_signed);
+		m.traces = out.mail_traces;
 		rc = fn(ctx, &m, err);
 	}
 	sz_buf_free(&text);
@@ -189,23 +200,65 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 	return rc;
 }
 
-static int walk_stream(int fd, bool mbox, sz_mail_fn fn, void *ctx,
-	int64_t *index, struct sz_err *err)
+/* Where the next line starting with "From " begins in fd[from, limit),
+ * or -1. */
+static off_t next_from_line(int fd, off_t from, off_t limit)
 {
+	char buf[8192];
+	while (from < limit) {
+		size_t want = limit - from < (off_t)sizeof(buf) ?
+			(size_t)(limit - from) : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, from);
+		if (n <= 0)
+			return -1;
+		const char *hit = memmem(buf, (size_t)n, "\nFrom ", 6);
+		if (hit != NULL)
+			return from + (hit - buf) + 1;
+		if (n < 6)
+			return -1;
+		from += n - 5;   /* a match may straddle two pieces */
+	}
+	return -1;
+}
+
+/* The messages of fd[start, stop) (stop -1: the end of the file), an
+ * mbox or one message.  *resume: -1, or where to go on in an mbox after
+ * a "From " line GMime could read no message from. */
+static int walk_part(int fd, bool mbox, off_t start, off_t stop,
+	sz_mail_fn fn, void *ctx, int64_t *index, off_t *resume,
+	struct sz_err *err)
+{
+	*resume = -1;
 	int dfd = dup(fd);
 	if (dfd < 0)
 		return sz_err_set(err, SZ_E_IO, "cannot read: %s", strerror(errno));
-	GMimeStream *s = g_mime_stream_fs_new(dfd);
+	GMimeStream *s = g_mime_stream_fs_new_with_bounds(dfd, start, stop);
 	GMimeParser *p = g_mime_parser_new_with_stream(s);
 	g_object_unref(s);
 	g_mime_parser_set_format(p, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+	/* mboxcl/mboxcl2 (Solaris, some MTAs) leave "From " lines in bodies
+	 * unquoted and count the body in Content-Length; GMime follows the
+	 * count only where a From_ line or the end is found after it. */
+	g_mime_parser_set_respect_content_length(p, TRUE);
 	g_mime_parser_set_persist_stream(p, TRUE);
 	int rc = 0;
 	struct stat st;
-	fstat(fd, &st);
+	if (fstat(fd, &st) != 0)
+		st.st_size = 0;
+	gint64 limit = stop >= 0 && stop < st.st_size ? stop : st.st_size;
 	while (rc == 0 && !g_mime_parser_eos(p)) {
 		GMimeMessage *msg = g_mime_parser_construct_message(p,
 			mime_options());
+		if (msg == NULL && mbox && *index > 0) {
+			/* An unquoted "From " line in a body (an mboxo written
+			 * carelessly) starts a "message" GMime cannot read, and
+			 * it reads no further: the walk goes on at the next
+			 * From_ line, so the messages after it are not lost. */
+			off_t at = g_mime_parser_tell(p);
+			*resume = next_from_line(fd, at > start ? at - 1 : start,
+				limit);
+			break;
+		}
 		if (msg == NULL) {
 			if (*index == 0 || !mbox)
 				rc = sz_err_set(err, SZ_E_INVAL, mbox ?
@@ -215,8 +268,8 @@ static int walk_stream(int fd, bool mbox, sz_mail_fn fn, void *ctx,
 		}
 		gint64 begin = g_mime_parser_get_headers_begin(p);
 		gint64 end = g_mime_parser_tell(p);
-		if (!mbox || end > st.st_size)
-			end = st.st_size;
+		if (!mbox || end > limit)
+			end = limit;
 		if (begin < 0 || end < begin) {
 			rc = sz_err_set(err, SZ_E_INVAL,
 				"message %lld cannot be located in the file",
@@ -239,13 +292,67 @@ static int walk_stream(int fd, bool mbox, sz_mail_fn fn, void *ctx,
 	return rc;
 }
 
+static int walk_stream(int fd, bool mbox, off_t start, off_t stop,
+	sz_mail_fn fn, void *ctx, int64_t *index, struct sz_err *err)
+{
+	off_t resume;
+	int rc;
+	while ((rc = walk_part(fd, mbox, start, stop, fn, ctx, index, &resume,
+	    err)) == 0 && resume > start)
+		start = resume;
+	return rc;
+}
+
+struct mmdf_walk {
+	int fd;
+	sz_mail_fn fn;
+	void *ctx;
+	int64_t *index;
+	struct sz_err *err;
+};
+
+static int mmdf_message(void *ctx, off_t start, off_t stop)
+{
+	struct mmdf_walk *w = ctx;
+	return walk_stream(w->fd, false, start, stop, w->fn, w->ctx, w->index,
+		w->err);
+}
+
+/* One file: an mbox, an MMDF file or one message, in whatever line ends
+ * its client wrote (mail_box.h). */
+static int walk_file(const char *path, const char *tmpdir, sz_mail_fn fn,
+	void *ctx, int64_t *index, struct sz_err *err)
+{
+	int fd;
+	bool translated;
+	int rc = sz_mail_box_open(path, tmpdir, &fd, &translated, err);
+	if (rc != 0)
+		return rc;
+	off_t start;
+	enum sz_mail_layout l = sz_mail_box_layout(fd, &start);
+	if (l == SZ_MAIL_MMDF) {
+		int64_t before = *index;
+		struct mmdf_walk w = { .fd = fd, .fn = fn, .ctx = ctx,
+			.index = index, .err = err };
+		rc = sz_mail_box_mmdf(fd, start, mmdf_message, &w, err);
+		if (rc == 0 && *index == before)
+			rc = sz_err_set(err, SZ_E_INVAL, "not an MMDF mailbox (no "
+				"message found)");
+	} else {
+		rc = walk_stream(fd, l == SZ_MAIL_MBOX, start, -1, fn, ctx, index,
+			err);
+	}
+	close(fd);
+	return rc;
+}
+
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int walk_maildir(const char *dir, sz_mail_fn fn, void *ctx,
-	struct sz_err *err)
+static int walk_maildir(const char *dir, const char *tmpdir, sz_mail_fn fn,
+	void *ctx, struct sz_err *err)
 {
 	int64_t index = 0;
 	int rc = 0;
@@ -260,14 +367,7 @@ static int walk_maildir(const char *dir, sz_mail_fn fn, void *ctx,
 				char file[8192];
 				snprintf(file, sizeof(file), "%s/%s", path,
 					list[i]->d_name);
-				int fd = open(file, O_RDONLY | O_CLOEXEC);
-				if (fd < 0)
-					rc = sz_err_set(err, SZ_E_IO, "cannot read %s: %s",
-						file, strerror(errno));
-				else {
-					rc = walk_stream(fd, false, fn, ctx, &index, err);
-					close(fd);
-				}
+				rc = walk_file(file, tmpdir, fn, ctx, &index, err);
 			}
 			free(list[i]);
 		}
@@ -276,8 +376,14 @@ static int walk_maildir(const char *dir, sz_mail_fn fn, void *ctx,
 	return rc;
 }
 
-int sz_mail_each(const char *path, sz_mail_fn fn, void *ctx,
-	struct sz_err *err)
+bool sz_mail_is_box(int fd)
+{
+	off_t start;
+	return sz_mail_box_layout(fd, &start) != SZ_MAIL_ONE;
+}
+
+int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
+	void *ctx, struct sz_err *err)
 {
 	mail_init();
 	struct stat st;
@@ -290,15 +396,8 @@ int sz_mail_each(const char *path, sz_mail_fn fn, void *ctx,
 		if (access(cur, F_OK) != 0 && access(nw, F_OK) != 0)
 			return sz_err_set(err, SZ_E_INVAL,
 				"%s is not a Maildir (no cur/ or new/)", path);
-		return walk_maildir(path, fn, ctx, err);
+		return walk_maildir(path, tmpdir, fn, ctx, err);
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sz_err_set(err, SZ_E_IO, "%s: %s", path, strerror(errno));
-	char head[5] = { 0 };
-	bool mbox = pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
 	int64_t index = 0;
-	int rc = walk_stream(fd, mbox, fn, ctx, &index, err);
-	close(fd);
-	return rc;
+	return walk_file(path, tmpdir, fn, ctx, &index, err);
 }

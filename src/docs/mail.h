@@ -1,5 +1,5 @@
 /*
- * mail.h - e-mail collections read with GMime: an mbox file, a Maildir
+ * mail.h - e-mail collections read with GMime: an mbox or MMDF file, a Maildir
  * (cur/ and new/, in name order) or a single message, one message at a
  * time, with its raw bytes located exactly (never re-serialised), its
  * headers decoded from encoded words and legacy charsets, its text, and
@@ -39,6 +39,10 @@ struct sz_mail {
 	const char *text;            /* body text, UTF-8 */
 	size_t text_len;
 	bool pgp_signed;             /* a PGP signature is in it (pgp.h checks) */
+	/* Lines naming the mailbox owner's files (mail_local.h) and trace
+	 * fields inside reports, left out of text: the raw form must be the
+	 * scrubbed one, which leaves them out too. */
+	unsigned traces;
 	void *priv;                  /* the parsed message, for attachments */
 };
 
@@ -47,9 +51,16 @@ typedef int (*sz_mail_fn)(void *ctx, const struct sz_mail *m,
 	struct sz_err *err);
 
 /* Walks path: a Maildir if it is a directory with cur/ or new/, an mbox
- * if it starts with "From ", else one message. */
-int sz_mail_each(const char *path, sz_mail_fn fn, void *ctx,
-	struct sz_err *err);
+ * if it starts with "From " (after a byte-order mark or blank lines), an
+ * MMDF file if with four Ctrl-A, else one message; in LF, CRLF or
+ * classic Mac OS CR line ends (a CR-only file is read through an unlinked
+ * copy in tmpdir, with LF ends: m->raw_fd is that copy). */
+int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
+	void *ctx, struct sz_err *err);
+
+/* Whether fd holds an mbox or MMDF mailbox (as sz_mail_each reads it:
+ * after a byte-order mark or blank lines, in any line ends). */
+bool sz_mail_is_box(int fd);
 
 /* One attachment, its decoded content in a temporary file. */
 struct sz_mail_part {

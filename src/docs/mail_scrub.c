@@ -8,7 +8,9 @@
  * scrubbed is replaced by a note saying so, a forwarded message is
  * scrubbed the same way (a few levels deep), and winmail.dat is replaced
  * by the files it holds, scrubbed; a file uuencoded inside the text is
- * replaced by a note.  Run without an output, it reports
+ * replaced by a note, and so is a line in which Eudora named the owner's
+ * copy of an attachment (mail_local.h); a report's status fields and
+ * returned header lose their trace fields (mail_report.h).  Run without an output, it reports
  * what it would remove, attachments' metadata included.
  *
  * The text and HTML body are left as they are, and so is the structure
@@ -30,6 +32,8 @@
 #include "core/io.h"
 #include "docs/internal.h"
 #include "docs/mail.h"
+#include "docs/mail_box.h"
+#include "docs/mail_local.h"
 #include "docs/mail_raw.h"
 #include "docs/mime.h"
 #include "docs/tnef.h"
@@ -54,13 +58,21 @@ struct scrub {
 	int rc;
 };
 
+static bool html_body(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	return GMIME_IS_TEXT_PART(obj) && !mime_is_attachment(obj) &&
+		ct != NULL && g_mime_content_type_is_type(ct, "text", "html");
+}
+
 static void collect(GMimeObject *parent, GMimeObject *part, bool in_signed,
 	void *data)
 {
 	(void)in_signed;
 	struct scrub *s = data;
 	if (s->rc != 0 || (!mime_is_attachment(part) &&
-	    !mime_is_plain_body(part)))
+	    !mime_is_plain_body(part) && !html_body(part) &&
+	    mime_report_kind(part) == SZ_MAIL_REPORT_NONE))
 		return;
 	if (s->njobs >= SZ_MAIL_MAX_ATTACHMENTS) {
 		s->rc = sz_err_set(s->err, SZ_E_LIMIT, "the message has more than "
@@ -397,6 +409,81 @@ out:
 		munmap((void *)t, n);
 }
 
+static int to_stream(void *ctx, const uint8_t *p, size_t n)
+{
+	return g_mime_stream_write(ctx, (const char *)p, n) == (ssize_t)n ? 0 : -1;
+}
+
+static void local_found(void *ctx, const char *path, const char *name)
+{
+	sz_doc_report_add(ctx, "Attachment path", name[0] ? name : "(no name)",
+		path, strlen(path));
+}
+
+/* A body part in which Eudora named the owner's files (mail_local.h):
+ * those lines become markers, each reported with the path it gave. */
+static void local_text(struct scrub *s, GMimePart *part)
+{
+	const uint8_t *t;
+	size_t n;
+	if (mime_part_map(part, &t, &n) != 0) {
+		s->rc = sz_err_set(s->err, SZ_E_INVAL, "a text part cannot be "
+			"decoded to check it for local paths");
+		return;
+	}
+	if (n == 0)
+		return;
+	GMimeStream *mem = g_mime_stream_mem_new();
+	struct sz_mail_local f;
+	sz_mail_local_init(&f, to_stream, mem);
+	f.found = local_found;
+	f.found_ctx = s->r;
+	int rc = sz_mail_local_write(&f, t, n);
+	if (rc == 0)
+		rc = sz_mail_local_end(&f);
+	if (rc != 0)
+		s->rc = sz_err_set(s->err, SZ_E_NOMEM, "out of memory");
+	else if (f.replaced > 0 && s->dir != NULL)
+		set_content(part, mem);
+	g_object_unref(mem);
+	munmap((void *)t, n);
+}
+
+/* A report's machine-readable part, its trace fields left out (and
+ * reported, as a header's are). */
+static void report_part(struct scrub *s, GMimePart *part)
+{
+	const uint8_t *t;
+	size_t n;
+	if (mime_part_map(part, &t, &n) != 0) {
+		s->rc = sz_err_set(s->err, SZ_E_INVAL, "a report part cannot be "
+			"decoded");
+		return;
+	}
+	unsigned removed = 0;
+	int fd = memfd_create("samizdat-report", MFD_CLOEXEC);
+	int rc = fd < 0 ? sz_err_set(s->err, SZ_E_IO, "cannot hold a report "
+		"part") : sz_mail_report_filter(mime_report_kind(GMIME_OBJECT(part)),
+		t, n, fd, &removed, s->r, s->err);
+	if (n > 0)
+		munmap((void *)t, n);
+	if (rc == 0 && removed > 0 && s->dir != NULL &&
+	    lseek(fd, 0, SEEK_SET) == 0) {
+		GMimeStream *st = g_mime_stream_fs_new(dup(fd));
+		GMimeStream *mem = g_mime_stream_mem_new();
+		if (g_mime_stream_reset(st) != 0 ||
+		    g_mime_stream_write_to_stream(st, mem) < 0)
+			rc = sz_err_set(s->err, SZ_E_IO, "cannot read a report part");
+		else
+			set_content(part, mem);
+		g_object_unref(mem);
+		g_object_unref(st);
+	}
+	if (fd >= 0)
+		close(fd);
+	s->rc = rc;
+}
+
 /* Whether two files hold the same bytes. */
 static bool same_file(int a, int b)
 {
@@ -412,15 +499,12 @@ static bool same_file(int a, int b)
 	}
 }
 
-static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
+static int scrub_lf(int fd, const char *out_path, struct sz_doc_report *r,
 	struct sz_err *err)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0)
 		return sz_err_set(err, SZ_E_IO, "cannot read the message");
-	if ((uint64_t)st.st_size > SZ_MAIL_MAX_MESSAGE)
-		return sz_err_set(err, SZ_E_LIMIT, "the message is larger than "
-			"%llu MiB", (unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
 	if (nesting >= NESTED_MAX)
 		return sz_err_set(err, SZ_E_LIMIT, "messages are forwarded more "
 			"than %d deep", NESTED_MAX);
@@ -450,9 +534,16 @@ static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 	nesting++;
 	mime_walk(m, collect, &s);
 	for (size_t i = 0; i < s.njobs; i++) {
-		if (s.rc == 0 && mime_is_plain_body(s.jobs[i].part))
-			uu_text(&s, GMIME_PART(s.jobs[i].part));
-		else if (s.rc == 0)
+		GMimeObject *part = s.jobs[i].part;
+		bool text = mime_is_plain_body(part) || html_body(part);
+		if (s.rc == 0 && mime_report_kind(part) != SZ_MAIL_REPORT_NONE)
+			report_part(&s, GMIME_PART(part));
+		else if (s.rc == 0 && text) {
+			if (mime_is_plain_body(part))
+				uu_text(&s, GMIME_PART(part));
+			if (s.rc == 0)
+				local_text(&s, GMIME_PART(part));
+		} else if (s.rc == 0)
 			one(&s, &s.jobs[i]);
 		g_object_unref(s.jobs[i].parent);
 		g_object_unref(s.jobs[i].part);
@@ -483,6 +574,28 @@ static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = wr_close(&out, err);
 	}
 	g_object_unref(m);
+	return rc;
+}
+
+static int scrub_once(int fd, const char *out_path, struct sz_doc_report *r,
+	struct sz_err *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return sz_err_set(err, SZ_E_IO, "cannot read the message");
+	if ((uint64_t)st.st_size > SZ_MAIL_MAX_MESSAGE)
+		return sz_err_set(err, SZ_E_LIMIT, "the message is larger than "
+			"%llu MiB", (unsigned long long)(SZ_MAIL_MAX_MESSAGE >> 20));
+	/* Classic Mac OS line ends (a bare CR) are read as LF: GMime splits
+	 * no line on a bare CR, so the whole message would be one header
+	 * field, kept or dropped whole. */
+	int lf;
+	bool translated;
+	int rc = sz_mail_box_lf(fd, NULL, &lf, &translated, err);
+	if (rc != 0)
+		return rc;
+	rc = scrub_lf(lf, out_path, r, err);
+	close(lf);
 	return rc;
 }
 

@@ -54,11 +54,21 @@ bool mime_is_tnef(GMimeObject *obj)
 	       (name && strcasecmp(name, "winmail.dat") == 0);
 }
 
+enum sz_mail_report mime_report_kind(GMimeObject *obj)
+{
+	GMimeContentType *ct = GMIME_IS_PART(obj) ?
+		g_mime_object_get_content_type(obj) : NULL;
+	return ct == NULL ? SZ_MAIL_REPORT_NONE : sz_mail_report_kind(
+		g_mime_content_type_get_media_type(ct),
+		g_mime_content_type_get_media_subtype(ct));
+}
+
 bool mime_is_attachment(GMimeObject *obj)
 {
 	if (GMIME_IS_MESSAGE_PART(obj))
 		return true;
-	if (!GMIME_IS_PART(obj) || mime_is_signature(obj))
+	if (!GMIME_IS_PART(obj) || mime_is_signature(obj) ||
+	    mime_report_kind(obj) != SZ_MAIL_REPORT_NONE)
 		return false;
 	return !GMIME_IS_TEXT_PART(obj) ||
 	       g_mime_part_is_attachment(GMIME_PART(obj));

@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "docs/extract.h"
+#include "docs/mail_report.h"
 
 #define SZ_MIME_PART_MAX (256ull << 20)   /* decoded bytes read of one part */
 
@@ -24,6 +25,9 @@ GMimeParserOptions *mime_options(void);
 /* A leaf part or a forwarded message that the archive treats as an
  * attachment (not the body, not a signature). */
 bool mime_is_attachment(GMimeObject *obj);
+/* Which machine-readable part of a report obj is (mail_report.h): such
+ * a part is neither the body nor an attachment. */
+enum sz_mail_report mime_report_kind(GMimeObject *obj);
 /* application/pgp-signature and the S/MIME signature types. */
 bool mime_is_signature(GMimeObject *obj);
 /* application/ms-tnef, or a part named winmail.dat. */

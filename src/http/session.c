@@ -22,7 +22,9 @@ int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
 	t->cap = cap;
 	t->idle_s = idle_s;
 	t->evict_logged_in = false;
+	t->per_user_max = 0;
 	t->swept = 0;
+	t->uses = 0;
 	t->now = now_s;
 	pthread_mutex_init(&t->mu, NULL);
 	return SZ_OK;
@@ -98,6 +100,7 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 		sodium_memzero(s, sizeof(*s));
 	} else if (s != NULL) {
 		s->last_used = now;
+		s->use = ++t->uses;
 		*copy = *s;
 		ok = true;
 	}
@@ -118,10 +121,10 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 		if (!s->in_use || expired(t, s, now))
 			slot = s;
 		else if (s->user_id == 0 && (oldest_anon == NULL ||
-			    s->last_used < oldest_anon->last_used))
+			    s->use < oldest_anon->use))
 			oldest_anon = s;
 		else if (s->user_id != 0 && (oldest == NULL ||
-			    s->last_used < oldest->last_used))
+			    s->use < oldest->use))
 			oldest = s;
 	}
 	if (slot == NULL)
@@ -138,17 +141,47 @@ int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 	token(slot->csrf, csrf);
 	slot->in_use = true;
 	slot->last_used = now;
+	slot->use = ++t->uses;
 	*copy = *slot;
 	pthread_mutex_unlock(&t->mu);
 	return SZ_OK;
+}
+
+/* Under the lock: as s becomes user_id's, ends that user's other
+ * sessions idle longest until at most per_user_max remain with s. */
+static void cap_user(struct sz_sessions *t, int64_t user_id,
+	const struct sz_session *s)
+{
+	if (user_id == 0 || t->per_user_max == 0)
+		return;
+	for (;;) {
+		size_t n = 1;
+		struct sz_session *oldest = NULL;
+		for (size_t i = 0; i < t->cap; i++) {
+			struct sz_session *o = &t->v[i];
+			if (o == s || !o->in_use || o->user_id != user_id)
+				continue;
+			n++;
+			if (oldest == NULL || o->use < oldest->use)
+				oldest = o;
+		}
+		if (n <= t->per_user_max || oldest == NULL)
+			return;
+		sodium_memzero(oldest, sizeof(*oldest));
+	}
 }
 
 bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy)
 {
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
-	if (s != NULL)
+	if (s != NULL && copy->user_id != s->user_id)
+		cap_user(t, copy->user_id, s);
+	if (s != NULL) {
+		uint64_t use = s->use;   /* the copy's may be older */
 		*s = *copy;
+		s->use = use;
+	}
 	pthread_mutex_unlock(&t->mu);
 	return s != NULL;
 }
@@ -158,8 +191,12 @@ bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy)
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
 	if (s != NULL) {
+		if (copy->user_id != s->user_id)
+			cap_user(t, copy->user_id, s);
 		randombytes_buf(copy->id, sizeof(copy->id));
+		uint64_t use = s->use;
 		*s = *copy;
+		s->use = use;
 	}
 	pthread_mutex_unlock(&t->mu);
 	return s != NULL;

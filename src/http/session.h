@@ -7,7 +7,10 @@
  * key (derived from the codename; wiped when the session ends).  The table
  * is bounded: when full, expired sessions go first, then the oldest
  * anonymous one, then (if the table allows it) the logged-in one idle
- * longest.  Expired sessions are wiped within a second of expiring, on
+ * longest.  A table may also cap the sessions of one user (per_user_max):
+ * a user logging in beyond it ends their own session idle longest, so a
+ * few accounts cannot fill the table.  Expired sessions are wiped within
+ * a second of expiring, on
  * the next use of the table.  Callers work on copies, which they wipe.
  */
 #ifndef SZ_HTTP_SESSION_H
@@ -29,6 +32,8 @@ struct sz_session {
 	uint8_t id[SZ_SESSION_ID_SIZE];
 	char csrf[SZ_SESSION_TOKEN_LEN + 1];
 	time_t last_used;
+	uint64_t use;                    /* the table's count at the last use:
+	                                    orders uses within a second */
 	bool in_use;
 	int64_t user_id;                 /* 0: not logged in */
 	bool has_secret;
@@ -43,7 +48,10 @@ struct sz_sessions {
 	unsigned idle_s;
 	bool evict_logged_in;   /* when full, the least recently used
 	                           logged-in session makes room */
+	size_t per_user_max;    /* 0: no cap; else a user's sessions at
+	                           most (their least recently used ends) */
 	time_t swept;           /* when expired sessions were last wiped */
+	uint64_t uses;          /* counts uses, for least recently used */
 	time_t (*now)(void);    /* monotonic seconds; tests may replace it */
 };
 

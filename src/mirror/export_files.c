@@ -107,11 +107,11 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 		O_CLOEXEC, 0644);
 	if (*fd < 0 && errno == ENOENT) {
 		/* the other worker removed the folder it emptied: make it again */
-		x->last_dir[0] = '\0';
-		rc = make_parents(x, path);
+		files_close(x);
+		rc = open_parent(x, path, &base, true);
 		if (rc != 0)
 			return rc;
-		*fd = openat(x->out, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+		*fd = openat(x->dir, tmp, O_WRONLY | O_CREAT | O_TRUNC |
 			O_NOFOLLOW | O_CLOEXEC, 0644);
 	}
 	if (*fd < 0 || fchmod(*fd, 0644) != 0) {

@@ -407,10 +407,13 @@ struct sz_forum_ops {
 	int (*posts_pending)(struct sz_forum *f, size_t limit,
 		struct sz_forum_post **rows, size_t *n, struct sz_err *err);
 	/* Replaces a post's text, keeping what it said before in the
-	 * post's history under editor (a name for the history). */
+	 * post's history under editor (a name for the history).  With hold,
+	 * the post becomes SZ_POST_PENDING in the same transaction (an edit
+	 * awaiting approval): the new text is never visible or searchable
+	 * before a moderator approves it. */
 	int (*post_edit)(struct sz_forum *f, int64_t id, const char *editor,
 		int64_t at, const char *source, const char *html,
-		const char *text, struct sz_err *err);
+		const char *text, bool hold, struct sz_err *err);
 	int (*post_edits)(struct sz_forum *f, int64_t post_id,
 		struct sz_forum_edit **rows, size_t *n, struct sz_err *err);
 	int (*post_set_state)(struct sz_forum *f, int64_t id,

@@ -3,7 +3,8 @@
  * archive's SQLite back end: the change log (filled by triggers, see the
  * migrations in sqlite_archive.c), document ids in keyset batches, an
  * e-mail's indexed recipients, and the browse indexes: months, e-mails
- * of a month, senders and recipients with their counts.
+ * of a month, senders and recipients with their counts (the last two
+ * kept whole with each connection while the archive does not change).
  *
  * It writes nothing: the change log is written by the triggers alone.
  */
@@ -223,20 +224,132 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 	return rc;
 }
 
+/* The whole index in c, read with st (its ?2/?3 bound to all rows); on
+ * failure or when it is larger than SZ_ARCHIVE_COUNTS_BYTES, c stays
+ * invalid and the caller reads its page from SQL. */
+static void counts_load(struct sz_archive_counts *c, sqlite3_stmt *st,
+	bool drafts, int64_t version)
+{
+	size_t cap = 0, used = 0, room = 0;
+	sz_archive_counts_free(c);
+	sqlite3_bind_int(st, 1, drafts);
+	sqlite3_bind_int64(st, 2, -1);
+	sqlite3_bind_int64(st, 3, 0);
+	int s;
+	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		size_t len = k ? strlen(k) : 0;
+		if (len > SZ_ARCHIVE_NAME_MAX)
+			len = SZ_ARCHIVE_NAME_MAX;
+		if (used + len + 1 > room || c->n == cap) {
+			size_t nroom = room ? room * 2 : 64u << 10;
+			size_t ncap = cap ? cap * 2 : 1024;
+			if (nroom + ncap * (sizeof(size_t) + sizeof(int64_t)) >
+			    SZ_ARCHIVE_COUNTS_BYTES)
+				break;
+			char *nk = realloc(c->keys, nroom);
+			if (nk != NULL)
+				c->keys = nk;
+			size_t *na = nk ? realloc(c->at, ncap * sizeof(*na)) : NULL;
+			if (na != NULL)
+				c->at = na;
+			int64_t *nc = na ? realloc(c->count, ncap * sizeof(*nc)) : NULL;
+			if (nc == NULL)
+				break;
+			c->count = nc;
+			room = nroom;
+			cap = ncap;
+		}
+		memcpy(c->keys + used, k ? k : "", len);
+		c->keys[used + len] = 0;
+		c->at[c->n] = used;
+		c->count[c->n++] = sqlite3_column_int64(st, 1);
+		used += len + 1;
+	}
+	if (s != SQLITE_DONE) {
+		sz_archive_counts_free(c);
+		return;
+	}
+	c->valid = true;
+	c->drafts = drafts;
+	c->version = version;
+}
+
+/* PRAGMA data_version of db: changes when another connection commits. */
+static int64_t data_version(struct sz_archive_reader *rd)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sz_archive_stmt(rd->stmts, rd->db, "PRAGMA data_version", &st,
+	    NULL) != 0)
+		return -1;
+	if (sz_sqlite_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sz_archive_stmt_done(rd->stmts, st);
+	return v;
+}
+
+/* A page of an address index: from the kept copy when the connection
+ * has one of this state of the archive, else counted by SQL. */
+static int address_page(struct sz_archive *a, int which, const char *count_sql,
+	const char *rows_sql, bool drafts, size_t offset, size_t limit,
+	struct sz_count_row **rows, size_t *n, int64_t *total,
+	struct sz_err *err)
+{
+	*rows = NULL;
+	*n = 0;
+	*total = 0;
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
+	if (rd == NULL)
+		return SZ_E_LIMIT;
+	/* the writer's own commits do not move its data_version */
+	struct sz_archive_counts *c = rd->writer ? NULL :
+		&rd->stmts->counts[which];
+	int64_t v = c ? data_version(rd) : -1;
+	if (c != NULL && v >= 0 && (!c->valid || c->version != v ||
+	    c->drafts != drafts)) {
+		sqlite3_stmt *st;
+		if (sz_archive_stmt(rd->stmts, rd->db, rows_sql, &st, NULL) == 0) {
+			counts_load(c, st, drafts, v);
+			sz_archive_stmt_done(rd->stmts, st);
+		}
+	}
+	int rc = 0;
+	if (c != NULL && v >= 0 && c->valid && c->version == v &&
+	    c->drafts == drafts) {
+		*total = (int64_t)c->n;
+		*rows = calloc(limit ? limit : 1, sizeof(**rows));
+		if (*rows == NULL)
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		for (size_t i = offset; rc == 0 && i < c->n && *n < limit; i++) {
+			snprintf((*rows)[*n].key, sizeof((*rows)[*n].key), "%s",
+				c->keys + c->at[i]);
+			(*rows)[(*n)++].count = c->count[i];
+		}
+		sz_archive_read_end(a, rd);
+		return rc;
+	}
+	sz_archive_read_end(a, rd);
+	return count_page(a, count_sql, rows_sql, drafts, offset, limit, rows,
+		n, total, err);
+}
+
 int sz_archive_sqlite_addresses(struct sz_archive *a, const char *role,
 	bool drafts, size_t offset, size_t limit, struct sz_count_row **rows,
 	size_t *n, int64_t *total, struct sz_err *err)
 {
 	if (strcmp(role, "from") == 0)
-		return count_page(a, "SELECT count(DISTINCT e.from_addr) FROM emails"
-			" e JOIN releases r ON r.id = e.release_id WHERE"
+		return address_page(a, 0, "SELECT count(DISTINCT e.from_addr) FROM"
+			" emails e JOIN releases r ON r.id = e.release_id WHERE"
 			" e.from_addr != '' AND (r.state = 1 OR ?1)",
 			"SELECT e.from_addr, count(*) FROM emails e JOIN releases r ON"
 			" r.id = e.release_id WHERE e.from_addr != '' AND"
 			" (r.state = 1 OR ?1) GROUP BY e.from_addr ORDER BY e.from_addr"
 			" LIMIT ?2 OFFSET ?3", drafts, offset, limit, rows, n, total,
 			err);
-	return count_page(a, "SELECT count(DISTINCT c.addr) FROM recipients c"
+	return address_page(a, 1, "SELECT count(DISTINCT c.addr) FROM recipients c"
 		" JOIN documents d ON d.id = c.doc_id JOIN releases r ON"
 		" r.id = d.release_id WHERE (r.state = 1 OR ?1)",
 		"SELECT c.addr, count(DISTINCT c.doc_id) FROM recipients c"

@@ -29,11 +29,31 @@
  * for FTS5 queries: FTS5 keeps statements of its own behind a cursor,
  * and those must not outlive the query. */
 #define SZ_ARCHIVE_STMTS 40
+/* A browse index of addresses (senders or recipients with their
+ * counts), read whole once and kept with a connection while the archive
+ * does not change (PRAGMA data_version): a copy or a reader pages through
+ * it in order, and each page would otherwise count every address again.
+ * One larger than SZ_ARCHIVE_COUNTS_BYTES is not kept. */
+#define SZ_ARCHIVE_COUNTS_BYTES (8u << 20)
+struct sz_archive_counts {
+	bool valid;
+	bool drafts;
+	int64_t version;         /* the data_version it was read at */
+	size_t n;
+	char *keys;              /* n keys, each ended by a NUL */
+	size_t *at;              /* where each key starts in keys */
+	int64_t *count;
+};
+
 struct sz_archive_stmts {
 	size_t n;
 	const char *sql[SZ_ARCHIVE_STMTS];
 	sqlite3_stmt *st[SZ_ARCHIVE_STMTS];
+	struct sz_archive_counts counts[2];   /* senders, recipients */
 };
+
+/* Forgets a kept index (its memory freed). */
+void sz_archive_counts_free(struct sz_archive_counts *c);
 
 struct sz_archive_reader {
 	sqlite3 *db;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,11 +63,21 @@ void sz_archive_stmt_done(struct sz_archive_stmts *c, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
+void sz_archive_counts_free(struct sz_archive_counts *c)
+{
+	free(c->keys);
+	free(c->at);
+	free(c->count);
+	memset(c, 0, sizeof(*c));
+}
+
 void sz_archive_stmts_free(struct sz_archive_stmts *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		sqlite3_finalize(c->st[i]);
 	c->n = 0;
+	sz_archive_counts_free(&c->counts[0]);
+	sz_archive_counts_free(&c->counts[1]);
 }
 
 void sz_archive_readers_close(struct sqlite_archive *q)

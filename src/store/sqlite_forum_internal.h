@@ -218,7 +218,7 @@ int fq_posts_pending(struct sz_forum *f, size_t limit,
 	struct sz_forum_post **rows, size_t *n, struct sz_err *err);
 int fq_post_edit(struct sz_forum *f, int64_t id, const char *editor,
 	int64_t at, const char *source, const char *html, const char *text,
-	struct sz_err *err);
+	bool hold, struct sz_err *err);
 int fq_post_edits(struct sz_forum *f, int64_t post_id,
 	struct sz_forum_edit **rows, size_t *n, struct sz_err *err);
 int fq_post_set_state(struct sz_forum *f, int64_t id,

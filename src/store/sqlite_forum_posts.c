@@ -238,7 +238,10 @@ int fq_posts_pending(struct sz_forum *f, size_t limit,
 struct edit_ctx {
 	int64_t id, at;
 	const char *editor, *source, *html, *text;
+	bool hold;
 };
+
+static int state_tx(struct fq_conn *c, void *ctx, struct sz_err *err);
 
 static const char SQL_KEEP_OLD[] =
 	"INSERT INTO post_edits (post_id, at, editor, source)"
@@ -247,9 +250,21 @@ static const char SQL_EDIT[] =
 	"UPDATE posts SET source = ?2, html = ?3, text = ?4, edited = ?5,"
 	" edits = edits + 1 WHERE id = ?1";
 
+struct state_ctx {
+	int64_t id;
+	enum sz_forum_post_state state;
+};
+
 static int edit_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 {
 	struct edit_ctx *x = ctx;
+	/* held first: the new text is never indexed as a visible post's */
+	struct state_ctx held = { x->id, SZ_POST_PENDING };
+	if (x->hold) {
+		int rc = state_tx(c, &held, err);
+		if (rc != 0)
+			return rc;
+	}
 	sqlite3_stmt *st = fq_stmt(c, SQL_KEEP_OLD, err);
 	if (st == NULL)
 		return SZ_E_IO;
@@ -270,9 +285,9 @@ static int edit_tx(struct fq_conn *c, void *ctx, struct sz_err *err)
 
 int fq_post_edit(struct sz_forum *f, int64_t id, const char *editor,
 	int64_t at, const char *source, const char *html, const char *text,
-	struct sz_err *err)
+	bool hold, struct sz_err *err)
 {
-	struct edit_ctx x = { id, at, editor, source, html, text };
+	struct edit_ctx x = { id, at, editor, source, html, text, hold };
 	return fq_transaction(fq(f), edit_tx, &x, err);
 }
 
@@ -315,11 +330,6 @@ int fq_post_edits(struct sz_forum *f, int64_t post_id,
 	}
 	return rc;
 }
-
-struct state_ctx {
-	int64_t id;
-	enum sz_forum_post_state state;
-};
 
 static const char SQL_POST_STATE[] =
 	"UPDATE posts SET state = ?2 WHERE id = ?1 RETURNING thread_id";

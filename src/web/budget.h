@@ -24,6 +24,7 @@
 #define SZ_WEB_BUDGET_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -65,6 +66,11 @@ enum sz_budget_charge sz_budget_charge_upto(struct sz_budget *b,
 	const uint8_t key[SZ_BUDGET_KEY], time_t now, uint64_t max);
 /* Gives one back: the attempt could not be made. */
 void sz_budget_refund(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY]);
+/* Whether key has had its attempts, without taking one; true too for a
+ * key not counted yet that would find the table full (whatever cannot be
+ * counted is treated as spent). */
+bool sz_budget_over(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY],
+	time_t now);
 /* Monotonic seconds, for now above. */
 time_t sz_budget_now(void);
 

@@ -182,6 +182,7 @@ check "the Atom feed is well-formed and lists the release" \
 	sh -c "curl -s '$P/feed.atom' | python3 -c 'import sys,xml.dom.minidom as m; d=m.parseString(sys.stdin.read()); assert d.getElementsByTagName(\"entry\")'"
 
 # DKIM: keys made by opendkim-genkey, mail signed by opendkim-testmsg.
+curl -s "$P/browse/senders" >senders1.html
 mkdir keys
 opendkim-genkey -D keys -d example.org -s s1 -h sha1
 opendkim-genkey -D keys -d example.org -s s2 -h sha1
@@ -213,7 +214,16 @@ check "the API reports the DKIM state" sh -c \
 	"curl -s '$P/api/v1/search?q=verified' | python3 -c 'import json,sys; i=json.load(sys.stdin)[\"results\"][0][\"id\"]; print(i)' >id2 && \
 	 curl -s '$P/api/v1/emails/'\$(cat id2) | grep -q '\"dkim\":\"pass\"'"
 
+# The senders index is kept whole by each reading connection while the
+# archive stays as it is; a release published by another process shows.
+jm_count() { sed 's/<[^>]*>/ /g' "$1" | grep -o 'jm@example.org *[0-9]*' | grep -o '[0-9]*$'; }
+curl -s "$P/browse/senders" >senders2.html
+check "the senders index counts a new release's e-mails at once ($(jm_count senders1.html) then $(jm_count senders2.html))" \
+	test "$(jm_count senders2.html)" -eq $(( $(jm_count senders1.html) + 4 ))
 "$S" release unpublish -d inst 1 >/dev/null
+curl -s "$P/browse/senders" >senders3.html
+check "...and forgets an unpublished one's ($(jm_count senders3.html))" \
+	test "$(jm_count senders3.html)" -eq 4
 check "unpublishing hides the release again" test "$(get /release/1)" = 404
 kill "$FACE_PID"
 finish

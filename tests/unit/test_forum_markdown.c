@@ -289,6 +289,35 @@ static void new_members_post_no_links_to_other_sites(void **state)
 	sz_md_free(&md);
 }
 
+/* The editor face shows every post, a link or image in it too: as its
+ * text and address, which nobody's browser follows or fetches. */
+static void links_and_images_as_text_for_the_editors(void **state)
+{
+	(void)state;
+	struct sz_md md;
+	const char *s = "See [the leak](https://spy.example/x?a=1&b=2) and "
+		"![a photo](https://tracker.example/p.png) or "
+		"[thread](/forum/thread/3) <b>bold</b>";
+	assert_int_equal(sz_md_render(s, strlen(s), SZ_MD_LINKS_AS_TEXT, &md),
+		0);
+	const char *h = (const char *)md.html.data;
+	assert_non_null(strstr(h, "the leak (https://spy.example/x?a=1&amp;b=2)"));
+	assert_non_null(strstr(h, "a photo (https://tracker.example/p.png)"));
+	assert_null(strstr(h, "href=\"https:"));
+	assert_null(strstr(h, "<img"));
+	assert_null(strstr(h, "src="));
+	assert_non_null(strstr(h, "href=\"/forum/thread/3\""));   /* ours */
+	assert_non_null(strstr(h, "&lt;b&gt;"));
+	assert_int_equal(md.images, 0);
+	sz_md_free(&md);
+	/* an address that is itself markup stays text */
+	s = "[x](<https://e.example/\"><script>>)";
+	assert_int_equal(sz_md_render(s, strlen(s), SZ_MD_LINKS_AS_TEXT, &md),
+		0);
+	assert_null(strstr((const char *)md.html.data, "<script"));
+	sz_md_free(&md);
+}
+
 static void url_schemes_as_browsers_read_them(void **state)
 {
 	(void)state;
@@ -336,6 +365,7 @@ int main(void)
 		cmocka_unit_test(control_characters_and_bad_utf8_are_refused),
 		cmocka_unit_test(ordinary_posts_read_as_written),
 		cmocka_unit_test(new_members_post_no_links_to_other_sites),
+		cmocka_unit_test(links_and_images_as_text_for_the_editors),
 		cmocka_unit_test(url_schemes_as_browsers_read_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -630,9 +630,10 @@ static void edits_keep_their_history(void **state)
 	int64_t post = 0;
 	new_thread(x, x->board, "T", x->anna, 1, "the first words", &post);
 	assert_int_equal(f->ops->post_edit(f, post, "anna", 50, "second words",
-		"<p>second words</p>", "second words", NULL), 0);
+		"<p>second words</p>", "second words", false, NULL), 0);
 	assert_int_equal(f->ops->post_edit(f, post, "moderator mo", 60,
-		"third words", "<p>third words</p>", "third words", NULL), 0);
+		"third words", "<p>third words</p>", "third words", false, NULL),
+		0);
 	struct sz_forum_post p;
 	assert_int_equal(f->ops->post_get(f, post, true, &p, NULL), 0);
 	assert_string_equal(p.source, "third words");
@@ -652,7 +653,36 @@ static void edits_keep_their_history(void **state)
 	assert_int_equal(hits(x, "third", 0), 1);
 	assert_int_equal(hits(x, "first", 0), 0);
 	assert_int_equal(f->ops->post_edit(f, 999999, "x", 1, "a", "a", "a",
-		NULL), SZ_E_NOT_FOUND);
+		false, NULL), SZ_E_NOT_FOUND);
+	assert_int_equal(f->ops->post_edit(f, 999999, "x", 1, "a", "a", "a",
+		true, NULL), SZ_E_NOT_FOUND);
+}
+
+/* An unreviewed edit published through the gap between writing it and
+ * holding it: a held edit is one step, so its text is never visible or
+ * searchable before approval. */
+static void unreviewed_edit_is_never_live(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t post = 0;
+	int64_t t = new_thread(x, x->board, "T", x->anna, 1, "harmless words",
+		&post);
+	reply(x, t, x->ben, 2, "a reply");
+	assert_int_equal(f->ops->post_edit(f, post, "anna", 50, "spamlink now",
+		"<p>spamlink now</p>", "spamlink now", true, NULL), 0);
+	struct sz_forum_post p;
+	assert_int_equal(f->ops->post_get(f, post, true, &p, NULL), 0);
+	assert_int_equal(p.state, SZ_POST_PENDING);
+	assert_string_equal(p.source, "spamlink now");
+	assert_int_equal(p.edits, 1);
+	sz_forum_post_clear(&p);
+	assert_int_equal(hits(x, "spamlink", 0), 0);
+	assert_int_equal(hits(x, "harmless", 0), 0);
+	/* approved, it is what readers find */
+	assert_int_equal(f->ops->post_set_state(f, post, SZ_POST_VISIBLE, NULL),
+		0);
+	assert_int_equal(hits(x, "spamlink", 0), 1);
 }
 
 static void search_sees_what_readers_may_see(void **state)
@@ -920,6 +950,7 @@ int main(void)
 		T(latest_replies_and_a_members_posts),
 		T(likes_count_once_and_only_on_visible_posts),
 		T(edits_keep_their_history),
+		T(unreviewed_edit_is_never_live),
 		T(search_sees_what_readers_may_see),
 		T(moving_and_merging_keep_counts_and_order),
 		T(reports_queue_once_per_member),

@@ -105,6 +105,55 @@ static void a_full_table_of_logins_evicts_the_idlest(void **state)
 	sz_sessions_free(&t);
 }
 
+/* Session-table exhaustion: one member logging in again and again ends
+ * their own idlest session, never another member's. */
+static void session_flood_by_one_member_ends_only_their_own(void **state)
+{
+	(void)state;
+	struct sz_sessions t;
+	struct sz_session bob, a[6], got;
+	char cookie[SZ_SESSION_TOKEN_LEN + 1];
+	setup_table(&t, 8);
+	t.evict_logged_in = true;
+	t.per_user_max = 3;
+	assert_int_equal(sz_session_new(&t, &bob, NULL), 0);
+	bob.user_id = 2;
+	assert_true(sz_session_put(&t, &bob));
+	for (int i = 0; i < 6; i++) {
+		fake_now++;
+		assert_int_equal(sz_session_new(&t, &a[i], NULL), 0);
+		a[i].user_id = 1;
+		assert_true(sz_session_put(&t, &a[i]));
+	}
+	for (int i = 0; i < 6; i++) {
+		sz_session_cookie(&a[i], cookie);
+		assert_int_equal(sz_session_get(&t, cookie, &got), i >= 3);
+	}
+	sz_session_cookie(&bob, cookie);
+	assert_true(sz_session_get(&t, cookie, &got));  /* idlest, yet kept */
+	/* a renewed login counts the same way: a[3] is now the idlest */
+	for (int i = 3; i <= 5; i++) {
+		fake_now++;
+		sz_session_cookie(&a[i], cookie);
+		assert_true(sz_session_get(&t, cookie, &got));
+	}
+	fake_now++;
+	sz_session_cookie(&a[5], cookie);
+	assert_true(sz_session_get(&t, cookie, &got));
+	fake_now++;
+	struct sz_session r;
+	assert_int_equal(sz_session_new(&t, &r, NULL), 0);
+	r.user_id = 1;
+	assert_true(sz_session_renew(&t, &r));
+	sz_session_cookie(&a[3], cookie);
+	assert_false(sz_session_get(&t, cookie, &got));
+	sz_session_cookie(&a[4], cookie);
+	assert_true(sz_session_get(&t, cookie, &got));
+	sz_session_cookie(&r, cookie);
+	assert_true(sz_session_get(&t, cookie, &got));
+	sz_sessions_free(&t);
+}
+
 /* An expired session's secret key is wiped on the next use of the table,
  * not whenever its slot happens to be reused. */
 static void an_expired_session_is_wiped_promptly(void **state)
@@ -163,6 +212,7 @@ int main(void)
 		cmocka_unit_test(an_idle_session_expires),
 		cmocka_unit_test(a_full_table_evicts_anonymous_sessions_only),
 		cmocka_unit_test(a_full_table_of_logins_evicts_the_idlest),
+		cmocka_unit_test(session_flood_by_one_member_ends_only_their_own),
 		cmocka_unit_test(an_expired_session_is_wiped_promptly),
 		cmocka_unit_test(tokens_must_match_exactly),
 	};

@@ -9,10 +9,14 @@
  * budget (everyone together: there are no addresses to count by).  A
  * login try is charged to the login form's token (tokens are free, but
  * only so many may start a minute: that bounds the Argon2 work anyone
- * can ask for) and to the name tried, under a keyed hash, whether a
- * member has it or not: running out looks the same for both, so the
- * answer never says which names exist.  Budgets live in memory only
- * (web/budget.h): forum.db keeps no time of anyone's tries.
+ * can ask for).  Failed tries are counted against the name tried, under
+ * a keyed hash, whether a member has it or not; past
+ * SZ_FORUM_LOGINS_PER_HOUR every check on that name is slowed alike
+ * (SZ_FORUM_LOGIN_SLOW_S) but never refused: strangers cannot lock an
+ * owner out, and nothing says which names exist.  Changing the password
+ * and deleting the account check it under the same name budget.  Budgets
+ * live in memory only (web/budget.h): forum.db keeps no time of anyone's
+ * tries.
  */
 #include <errno.h>
 #include <semaphore.h>
@@ -270,32 +274,49 @@ int sz_forum_register(const struct sz_forum_site *site,
 	return 0;
 }
 
-/* One try from the login form's token and one from the name tried (its
- * normalised key, or the name as typed if it has none), hashed with a
- * key of this process; the same refusal, whatever the name. */
+/* A name's key under this process's key (the name as typed if it has no
+ * normalised key): what its failed tries are counted by. */
+static void name_hash_of(const struct sz_forum_slots *s, const char *typed,
+	const char *key, uint8_t name_hash[SZ_BUDGET_KEY])
+{
+	const char *n = key[0] ? key : typed ? typed : "";
+	crypto_generichash(name_hash, SZ_BUDGET_KEY, (const uint8_t *)n,
+		strlen(n), s->name_key, sizeof(s->name_key));
+}
+
+/* A password check on a name: once the name has had
+ * SZ_FORUM_LOGINS_PER_HOUR failed tries in the hour (by anyone), every
+ * check on it waits SZ_FORUM_LOGIN_SLOW_S first, right password or wrong,
+ * name taken or not; it is never refused, so strangers cannot lock its
+ * owner out.  A failure is then counted against the name. */
+static int verify_name(struct sz_forum_slots *s,
+	const uint8_t name_hash[SZ_BUDGET_KEY], const char *hash,
+	const char *pw, struct sz_forum_done *d)
+{
+	if (sz_budget_over(&s->names, name_hash, sz_budget_now())) {
+		struct timespec slow = { SZ_FORUM_LOGIN_SLOW_S, 0 };
+		while (nanosleep(&slow, &slow) != 0 && errno == EINTR)
+			;
+	}
+	int rc = verify(s, hash, pw, d);
+	if (rc != 0 && d->status == 403)
+		(void)sz_budget_charge(&s->names, name_hash, sz_budget_now());
+	return rc;
+}
+
+/* One try from the login form's token: the same refusal, whatever the
+ * name. */
 static int charge_login(struct sz_forum_slots *s,
-	const uint8_t token[SZ_FORUM_LOGIN_TOKEN_BYTES], const char *typed,
-	const char *key, uint8_t name_hash[SZ_BUDGET_KEY],
+	const uint8_t token[SZ_FORUM_LOGIN_TOKEN_BYTES],
 	struct sz_forum_done *d)
 {
 	uint8_t tok[SZ_BUDGET_KEY] = { 0 };
 	memcpy(tok, token, SZ_FORUM_LOGIN_TOKEN_BYTES);
-	const char *n = key[0] ? key : typed ? typed : "";
-	crypto_generichash(name_hash, SZ_BUDGET_KEY, (const uint8_t *)n,
-		strlen(n), s->name_key, sizeof(s->name_key));
-	time_t now = sz_budget_now();
-	enum sz_budget_charge c = sz_budget_charge(&s->tokens, tok, now);
+	enum sz_budget_charge c = sz_budget_charge(&s->tokens, tok,
+		sz_budget_now());
 	if (c == SZ_CHARGE_SPENT)
 		return fail(d, 429, "That was the last try with this page: "
 			"reload it to try again, and check the name and password.");
-	if (c == SZ_CHARGE_OK) {
-		c = sz_budget_charge(&s->names, name_hash, now);
-		if (c != SZ_CHARGE_OK)
-			sz_budget_refund(&s->tokens, tok);
-	}
-	if (c == SZ_CHARGE_SPENT)
-		return fail(d, 429, "Too many tries for this name in the last "
-			"hour; please wait, then try again.");
 	return c == SZ_CHARGE_OK ? 0 : fail(d, 429, "Many people are logging "
 		"in right now; please wait a minute, then try again.");
 }
@@ -315,20 +336,20 @@ int sz_forum_login(const struct sz_forum_site *site,
 	memset(m, 0, sizeof(*m));
 	if (name == NULL || sz_name_key(name, strlen(name), key) != 0)
 		key[0] = '\0';
+	name_hash_of(slots, name, key, name_hash);
 	/* Charged before the name is looked up: nothing below depends on
 	 * whether it exists until the answer, which is the same for both. */
-	int rc = charge_login(slots, token, name, key, name_hash, d);
+	int rc = charge_login(slots, token, d);
 	bool known = rc == 0 && key[0] && password &&
 		f->ops->member_find(f, key, m, NULL) == 0 &&
 		m->state != SZ_MEMBER_DELETED;
 	if (rc == 0)
-		rc = verify(slots, known ? m->password_hash : NULL,
+		rc = verify_name(slots, name_hash, known ? m->password_hash : NULL,
 			password ? password : "", d);
 	if (rc != 0 && d->status == 503) {   /* no slot: the try was not made */
 		uint8_t tok[SZ_BUDGET_KEY] = { 0 };
 		memcpy(tok, token, SZ_FORUM_LOGIN_TOKEN_BYTES);
 		sz_budget_refund(&slots->tokens, tok);
-		sz_budget_refund(&slots->names, name_hash);
 	}
 	if (rc == 0 && m->banned)
 		rc = fail(d, 403, "This account is banned.");
@@ -358,7 +379,12 @@ static int own_row(const struct sz_forum_site *site,
 	if (site->forum->ops->member_get(site->forum, v->m.id, *m, NULL) != 0 ||
 	    (*m)->state == SZ_MEMBER_DELETED)
 		return fail(d, 404, "Your account is gone.");
-	return verify(slots, (*m)->password_hash, password ? password : "", d);
+	/* the same budget as logging in: a stolen session cannot guess the
+	 * password faster than a login could */
+	uint8_t name_hash[SZ_BUDGET_KEY];
+	name_hash_of(slots, (*m)->name, (*m)->key, name_hash);
+	return verify_name(slots, name_hash, (*m)->password_hash,
+		password ? password : "", d);
 }
 
 int sz_forum_change_password(const struct sz_forum_site *site,

@@ -39,8 +39,11 @@
 #define SZ_FORUM_PASSWORD_MIN 10      /* bytes of a member's password */
 #define SZ_FORUM_PASSWORD_MAX 1024
 #define SZ_FORUM_ARGON2_SLOTS 2       /* password checks at once */
-#define SZ_FORUM_LOGINS_PER_HOUR 20   /* tries on one name, whether an
-                                         account has it or not */
+#define SZ_FORUM_LOGINS_PER_HOUR 20   /* failed tries on one name, whether
+                                         an account has it or not, before
+                                         each check on it is slowed */
+#define SZ_FORUM_LOGIN_SLOW_S 3       /* the wait of every check on such a
+                                         name, right or wrong */
 #define SZ_FORUM_LOGIN_NAMES_MAX (1u << 18)   /* names counted at once
                                          (8 MiB); past it, logins wait */
 #define SZ_FORUM_LOGIN_TOKEN_BYTES 12 /* the login form token's nonce
@@ -231,6 +234,14 @@ int sz_forum_report(const struct sz_forum_site *site,
  * its own quotes left out (appended to out). */
 int sz_forum_quote(const struct sz_forum_site *site, int64_t post_id,
 	struct sz_buf *out);
+/* The one check of who sees a post, for every path that fetches one by
+ * id: staff see all; others a visible post in a visible thread, or
+ * their own pending post in a visible or their own pending thread.  0
+ * with p filled (the caller clears it with sz_forum_post_clear), else
+ * SZ_E_NOT_FOUND with p zeroed. */
+int sz_forum_post_seen(const struct sz_forum_site *site,
+	const struct sz_forum_viewer *v, int64_t id, bool source,
+	struct sz_forum_post *p);
 /* The path of the page of a thread that shows post_id, with its anchor
  * ("/forum/thread/3/page/2#p41"); SZ_E_NOT_FOUND if the viewer may not
  * see it. */
@@ -260,9 +271,11 @@ int sz_forum_register(const struct sz_forum_site *site,
 	struct sz_forum_slots *slots, const char *name, const char *password,
 	const char *invite, struct sz_forum_done *done);
 /* Logs in: done->id is the member's id.  Each try is charged to the
- * login form's token (its nonce) and to the name tried, before any
- * Argon2 runs; a name nobody has costs and answers the same as a real
- * one, whatever the budgets say. */
+ * login form's token (its nonce) before any Argon2 runs; failed tries
+ * count against the name tried, and past SZ_FORUM_LOGINS_PER_HOUR an
+ * hour every try on it waits SZ_FORUM_LOGIN_SLOW_S but is still checked,
+ * so the owner's right password still logs in.  A name nobody has costs
+ * and answers the same as a real one, whatever the budgets say. */
 int sz_forum_login(const struct sz_forum_site *site,
 	struct sz_forum_slots *slots,
 	const uint8_t token[SZ_FORUM_LOGIN_TOKEN_BYTES], const char *name,

@@ -416,8 +416,8 @@ staff:
 
 /* The editor face never prints HTML read from forum.db, which the public
  * face (the most exposed process, which writes it) could have forged: it
- * renders the post again from its Markdown, links to other sites shown
- * as their text. */
+ * renders the post again from its Markdown, links to other sites and
+ * images shown as their text and address, never followed. */
 static int editor_post_html(struct sz_forum_page *pg,
 	const struct sz_forum_post *p)
 {
@@ -429,7 +429,7 @@ static int editor_post_html(struct sz_forum_page *pg,
 		src = full.source;
 	struct sz_md md;
 	int rc;
-	if (src != NULL && sz_md_render(src, strlen(src), SZ_MD_NO_LINKS,
+	if (src != NULL && sz_md_render(src, strlen(src), SZ_MD_LINKS_AS_TEXT,
 		    &md) == 0)
 		rc = fv_post_html(pg, md.html.data ?
 			(const char *)md.html.data : "");

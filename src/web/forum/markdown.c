@@ -256,6 +256,29 @@ static int link_inline(cmark_node *link)
 	return 0;
 }
 
+/* A link or image shown as text: its own text, then " (address)"
+ * (plain text, escaped when rendered), never a link. */
+static int link_as_text(cmark_node *node)
+{
+	const char *url = cmark_node_get_url(node);
+	if (url && *url) {
+		struct sz_buf b;
+		sz_buf_init(&b, 16384);
+		int rc = sz_buf_printf(&b, " (%s)", url);
+		cmark_node *t = rc == 0 ? cmark_node_new(CMARK_NODE_TEXT) : NULL;
+		if (t == NULL || !cmark_node_set_literal(t, (const char *)b.data) ||
+		    !cmark_node_append_child(node, t)) {
+			if (t)
+				cmark_node_free(t);
+			sz_buf_free(&b);
+			return SZ_E_NOMEM;
+		}
+		sz_buf_free(&b);
+	}
+	unwrap(node);
+	return 0;
+}
+
 /* Raw HTML is shown as the text it is: inline as text, a block as a
  * code block. */
 static int html_as_text(cmark_node *node)
@@ -403,6 +426,12 @@ static int apply(struct walk *w, unsigned flags, struct sz_md *md)
 		if (!sz_md_url_allowed(url ? url : "", &internal)) {
 			md->dropped++;
 			unwrap(n);
+			continue;
+		}
+		if ((flags & SZ_MD_LINKS_AS_TEXT) && (t == CMARK_NODE_IMAGE ||
+		    !internal)) {
+			if (link_as_text(n) != 0)
+				return SZ_E_NOMEM;
 			continue;
 		}
 		if ((flags & SZ_MD_NO_LINKS) && (t == CMARK_NODE_IMAGE ||

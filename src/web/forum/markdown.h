@@ -36,6 +36,11 @@ enum {
 	SZ_MD_NO_LINKS = 1 << 0,      /* links to other sites and images are
 	                                 refused; links within the forum
 	                                 ("/forum/...") stay allowed */
+	SZ_MD_LINKS_AS_TEXT = 1 << 1, /* links to other sites and images
+	                                 become visible text: their text (an
+	                                 image's description), then the
+	                                 address in brackets, never a link;
+	                                 links within the forum stay */
 };
 
 struct sz_md {

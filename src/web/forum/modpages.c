@@ -10,21 +10,12 @@
 
 #include "web/forum/fview.h"
 
-/* A post the viewer may see, with its source if asked; else 0 with p
- * zeroed. */
+/* A post the viewer may see (sz_forum_post_seen: its thread too), with
+ * its source if asked; else false with p zeroed. */
 static bool visible_post(struct sz_forum_page *pg, int64_t id, bool source,
 	struct sz_forum_post *p)
 {
-	struct sz_forum *f = pg->site->forum;
-	const struct sz_forum_viewer *v = pg->viewer;
-	if (id == 0 || f->ops->post_get(f, id, source, p, NULL) != 0)
-		return false;
-	bool mine = v->member && v->m.id == p->author.id;
-	if (p->state == SZ_POST_VISIBLE || v->staff ||
-	    (p->state == SZ_POST_PENDING && mine))
-		return true;
-	sz_forum_post_clear(p);
-	return false;
+	return sz_forum_post_seen(pg->site, pg->viewer, id, source, p) == 0;
 }
 
 int fpage_edit(struct sz_forum_page *pg, const struct sz_forum_args *a)
@@ -268,18 +259,45 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 
 #define LOG_PAGE 50
 
+/* Whether thread id is there for the public (visible, or merged into
+ * another: its page says where). */
+static bool thread_public(struct sz_forum_page *pg, int64_t id)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_thread t;
+	return f->ops->thread_get(f, id, &t, NULL) == 0 &&
+		(t.state == SZ_THREAD_VISIBLE || t.state == SZ_THREAD_MERGED);
+}
+
+/* Whether the viewer may read the title of thread id: a thread hidden
+ * or deleted since keeps its title out of the log but for staff. */
+static bool title_shown(struct sz_forum_page *pg, int64_t id)
+{
+	return pg->viewer->staff || thread_public(pg, id);
+}
+
+/* The thread of post id, or 0. */
+static int64_t thread_of(struct sz_forum_page *pg, int64_t id)
+{
+	struct sz_forum *f = pg->site->forum;
+	struct sz_forum_post p;
+	if (f->ops->post_get(f, id, false, &p, NULL) != 0)
+		return 0;
+	int64_t t = p.thread_id;
+	sz_forum_post_clear(&p);
+	return t;
+}
+
 /* Whether a mirror's copy has a page for what a log line is about (a
  * live site links anyway: staff may see it). */
 static bool copied(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	struct sz_forum *f = pg->site->forum;
-	struct sz_forum_thread t;
 	struct sz_forum_member m;
 	if (fv_live(pg))
 		return true;
 	if (l->target == SZ_TARGET_THREAD)
-		return f->ops->thread_get(f, l->target_id, &t, NULL) == 0 &&
-			(t.state == SZ_THREAD_VISIBLE || t.state == SZ_THREAD_MERGED);
+		return thread_public(pg, l->target_id);
 	return f->ops->member_get(f, l->target_id, &m, NULL) == 0 &&
 		m.state == SZ_MEMBER_ACTIVE;
 }
@@ -287,6 +305,11 @@ static bool copied(struct sz_forum_page *pg, const struct sz_forum_log *l)
 static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	char path[64];
+	if (l->target == SZ_TARGET_THREAD && !title_shown(pg, l->target_id))
+		return sz_buf_puts(pg->out, "a hidden thread");
+	if (l->target == SZ_TARGET_POST &&
+	    !title_shown(pg, thread_of(pg, l->target_id)))
+		return sz_buf_puts(pg->out, "a post in a hidden thread");
 	if ((l->target == SZ_TARGET_THREAD || l->target == SZ_TARGET_MEMBER) &&
 	    !copied(pg, l))
 		return fv_escape(pg->out, l->about);

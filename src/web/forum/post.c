@@ -172,8 +172,8 @@ int sz_forum_post(const struct sz_forum_site *site,
 	}
 	struct sz_forum_post q;
 	int64_t quote = 0;
-	if (p->quote_of && f->ops->post_get(f, p->quote_of, false, &q,
-	    NULL) == 0) {
+	if (p->quote_of && sz_forum_post_seen(site, v, p->quote_of, false,
+	    &q) == 0) {
 		quote = q.state == SZ_POST_VISIBLE ? q.id : 0;
 		sz_forum_post_clear(&q);
 	}
@@ -204,15 +204,17 @@ int sz_forum_post(const struct sz_forum_site *site,
 	return 0;
 }
 
-/* A post as the viewer may see it (its source too); 404 otherwise. */
-static int seen_post(const struct sz_forum_site *site,
+int sz_forum_post_seen(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, int64_t id, bool source,
-	struct sz_forum_post *p, struct sz_forum_done *d)
+	struct sz_forum_post *p)
 {
 	struct sz_forum *f = site->forum;
 	struct sz_forum_thread t;
-	if (id == 0 || f->ops->post_get(f, id, source, p, NULL) != 0)
-		return fail(d, 404, "There is no such post.");
+	memset(p, 0, sizeof(*p));
+	if (id == 0 || f->ops->post_get(f, id, source, p, NULL) != 0) {
+		sz_forum_post_clear(p);
+		return SZ_E_NOT_FOUND;
+	}
 	bool mine = v->member && v->m.id == p->author.id;
 	bool ok = v->staff || p->state == SZ_POST_VISIBLE ||
 		(p->state == SZ_POST_PENDING && mine);
@@ -222,8 +224,18 @@ static int seen_post(const struct sz_forum_site *site,
 		ok = false;
 	if (!ok) {
 		sz_forum_post_clear(p);
-		return fail(d, 404, "There is no such post.");
+		return SZ_E_NOT_FOUND;
 	}
+	return 0;
+}
+
+/* A post as the viewer may see it (its source too); 404 otherwise. */
+static int seen_post(const struct sz_forum_site *site,
+	const struct sz_forum_viewer *v, int64_t id, bool source,
+	struct sz_forum_post *p, struct sz_forum_done *d)
+{
+	if (sz_forum_post_seen(site, v, id, source, p) != 0)
+		return fail(d, 404, "There is no such post.");
 	return 0;
 }
 
@@ -301,10 +313,10 @@ int sz_forum_edit(const struct sz_forum_site *site,
 		p.state == SZ_POST_VISIBLE && (uint64_t)v->m.approved_posts <
 		site->cfg->forum_approve_first_posts;
 	if (changed && rc == 0) {
+		/* one transaction: the held text is never live, even briefly */
 		rc = f->ops->post_edit(f, p.id, v->actor, time(NULL), text,
-			(const char *)md.html.data, (const char *)md.text.data, &err);
-		if (rc == 0 && wait)
-			rc = f->ops->post_set_state(f, p.id, SZ_POST_PENDING, &err);
+			(const char *)md.html.data, (const char *)md.text.data, wait,
+			&err);
 		if (rc != 0)
 			rc = trouble(d, &err);
 		else if (!mine)

@@ -24,6 +24,12 @@ int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 	app->forum.forum = in->forum;
 	int rc = sz_sessions_init(&app->sessions, app->cfg.max_sessions,
 		(unsigned)app->cfg.forum_session_idle_min * 60, err);
+	/* every public session is a member's: a full table ends the one idle
+	 * longest rather than refusing every login, and a member keeps at
+	 * most a few, so a handful of accounts cannot fill it (or churn
+	 * others out faster than they use the forum) */
+	app->sessions.evict_logged_in = true;
+	app->sessions.per_user_max = SZ_PUBLIC_SESSIONS_PER_MEMBER;
 	if (rc == 0 && (app->slots = sz_forum_slots_new(&app->cfg,
 	    SZ_FORUM_ARGON2_SLOTS)) == NULL)
 		rc = sz_err_set(err, SZ_E_NOMEM, "not enough memory for Argon2id "

@@ -26,6 +26,9 @@
 #define SZ_PUBLIC_SITE SZ_PAGES_SITE
 #define SZ_PUBLIC_COOKIE "sz_member"
 #define SZ_PUBLIC_PRE_COOKIE "sz_member_pre"
+/* A member's sessions at most (logged in from so many browsers): one
+ * more login ends their session idle longest. */
+#define SZ_PUBLIC_SESSIONS_PER_MEMBER 5
 
 struct sz_public_app {
 	struct sz_site site;        /* the archive, read-only, no drafts */
