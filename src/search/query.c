@@ -1,7 +1,10 @@
 /*
- * query.c - the translator from a reader's words to FTS5 (see query.h).
- * Every term becomes a double-quoted FTS5 string built from letters and
- * digits only, so the output is always valid FTS5 whatever the input.
+ * query.c - the parser of a reader's search (see query.h): text in, a
+ * structured search (store/search.h) out, with advice about what it could
+ * not understand.  It writes no engine's syntax: each store back end
+ * compiles the structure (FTS5, tsquery).  Every limit (bytes, terms) is
+ * checked before anything is kept, and terms live in fixed arrays, so a
+ * query allocates nothing.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -11,37 +14,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "search/query.h"
-
-static bool word_byte(unsigned char c)
-{
-	return isalnum(c) || c >= 0x80;
-}
-
-/* Appends "w1 w2 ..." (the word characters of s, split at anything else)
- * as one FTS5 phrase; returns how many words it held. */
-static int phrase(struct sz_buf *b, const char *s, size_t len, bool prefix)
-{
-	int words = 0;
-	size_t i = 0;
-	while (i < len) {
-		while (i < len && !word_byte((unsigned char)s[i]))
-			i++;
-		size_t st = i;
-		while (i < len && word_byte((unsigned char)s[i]))
-			i++;
-		if (i == st)
-			continue;
-		if (sz_buf_puts(b, words ? " " : "\"") != 0 ||
-		    sz_buf_append(b, s + st, i - st) != 0)
-			return -1;
-		words++;
-	}
-	if (words > 0 && (sz_buf_puts(b, "\"") != 0 ||
-	    (prefix && sz_buf_puts(b, " *") != 0)))
-		return -1;
-	return words;
-}
 
 /* Parses YYYY, YYYY-MM or YYYY-MM-DD into the first second of that
  * period (*start) and the first second after it (*end). */
@@ -77,74 +52,25 @@ static bool parse_date(const char *s, int64_t *start, int64_t *end)
 	return true;
 }
 
-/* Drops what a term added when it held no word (the buffer stays
- * NUL-terminated: a fuzz finding). */
-static void truncate_to(struct sz_buf *b, size_t len)
+/* Adds a term to the search; counts positive ones.  -1 when full. */
+static int add_term(struct sz_query *q, const char *s, size_t len,
+	bool prefix, bool minus, int *npos, bool *or_next)
 {
-	b->len = len;
-	if (b->data != NULL)
-		b->data[len] = 0;
-}
-
-/* Keeps a term for the forum's store too: its words (letters and digits,
- * one space between), NUL-terminated in q->words. */
-static int keep_term(struct sz_query *q, const char *s, size_t len,
-	bool prefix, bool minus, bool or)
-{
-	if (q->nterms >= SZ_QUERY_MAX_TERMS)
-		return 0;
-	size_t at = q->words.len;
-	int words = 0;
-	for (size_t i = 0; i < len;) {
-		while (i < len && !word_byte((unsigned char)s[i]))
-			i++;
-		size_t st = i;
-		while (i < len && word_byte((unsigned char)s[i]))
-			i++;
-		if (i > st && ((words++ && sz_buf_puts(&q->words, " ") != 0) ||
-		    sz_buf_append(&q->words, s + st, i - st) != 0))
-			return -1;
-	}
-	if (sz_buf_append(&q->words, "", 1) != 0)
-		return -1;
-	q->terms[q->nterms].at = at;
-	q->terms[q->nterms].prefix = prefix;
-	q->terms[q->nterms].negated = minus;
-	q->terms[q->nterms].or_before = or && !minus;
-	q->nterms++;
-	return 0;
-}
-
-/* Appends one term (joined by OR or AND to what is there); a term without
- * words adds nothing.  Counts positive terms; -1 past the length limit. */
-static int add_term(struct sz_query *q, struct sz_buf *b, bool or,
-	const char *s, size_t len, bool prefix, bool minus, int *npos,
-	bool *or_next)
-{
-	size_t mark = b->len;
-	if (b->len && sz_buf_puts(b, or ? " OR " : " AND ") != 0)
-		return -1;
-	int w = phrase(b, s, len, prefix);
-	if (w < 0)
-		return -1;
-	if (w == 0) {
-		truncate_to(b, mark);
-		return 0;
-	}
-	if (!minus) {
+	int added = sz_search_add(&q->search, s, len, prefix, minus, *or_next);
+	if (added > 0 && !minus) {
 		(*npos)++;
 		*or_next = false;
 	}
-	return keep_term(q, s, len, prefix, minus, or);
+	return added < 0 ? -1 : 0;
 }
 
 /* Letters (UTF-8 characters) in the last word of s[0..len). */
 static size_t last_word_chars(const char *s, size_t len)
 {
 	size_t end = len, n = 0;
-	while (end > 0 && !word_byte((unsigned char)s[end - 1]))
+	while (end > 0 && !sz_search_word_byte((unsigned char)s[end - 1]))
 		end--;
-	while (end > 0 && word_byte((unsigned char)s[end - 1])) {
+	while (end > 0 && sz_search_word_byte((unsigned char)s[end - 1])) {
 		if (((unsigned char)s[end - 1] & 0xc0) != 0x80)
 			n++;
 		end--;
@@ -207,22 +133,18 @@ static bool filter_like(const char *s)
 static const char filters_list[] = "from:, to:, type:, release:, after:, "
 	"before: and date:";
 
-/* from:/to: an address or a domain is one index term; a name is the
- * words of the sender or recipients column. */
-static int person_filter(struct sz_query *q, struct sz_buf *f,
-	const char *v, bool from)
+/* from:/to: an address or a domain is a filter term of its own; a name
+ * is looked for by its words, so it needs one. */
+static int person_check(struct sz_query *q, const char *v, bool from)
 {
-	if (f->len && sz_buf_puts(f, " AND ") != 0)
-		return fail(q, "The search is too long.");
-	int e = sz_archive_address_term(v, from, f);
-	if (e == 1) {
-		e = sz_buf_puts(f, from ? "sender : " : "recipients : ");
-		if (e == 0 && phrase(f, v, strlen(v), false) <= 0)
-			return fail(q, from ? "from: takes a name or an address, as "
-				"in from:anna or from:press@example.net." :
-				"to: takes a name or an address, as in to:anna.");
-	}
-	return e ? fail(q, "The search is too long.") : 0;
+	if (strchr(v, '@') != NULL || strchr(v, '.') != NULL)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if (sz_search_word_byte((unsigned char)*p))
+			return 0;
+	return fail(q, from ? "from: takes a name or an address, as in "
+		"from:anna or from:press@example.net." :
+		"to: takes a name or an address, as in to:anna.");
 }
 
 /* The filters, and how each is written. */
@@ -259,18 +181,14 @@ static const char *const types[] = { "pdf", "docx", "xlsx", "pptx", "odt",
 
 int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 {
-	struct sz_buf pos, neg;
+	struct sz_search *s = &q->search;
 	memset(q, 0, sizeof(*q));
-	sz_buf_init(&q->match, 8 * SZ_QUERY_MAX);
-	sz_buf_init(&q->words, 2 * SZ_QUERY_MAX + SZ_QUERY_MAX_TERMS);
-	sz_buf_init(&pos, 8 * SZ_QUERY_MAX);
-	sz_buf_init(&neg, 8 * SZ_QUERY_MAX);
 	int rc = 0, terms = 0, npos = 0;
 	bool or_next = false;   /* "a OR b": the next word is an alternative */
 	bool not_next = false;  /* "NOT a": the next word is left out */
 	if (len > SZ_QUERY_MAX) {
-		rc = fail(q, "The search is too long: use at most 1000 characters.");
-		goto out;
+		return fail(q, "The search is too long: use at most 1000 "
+			"characters.");
 	}
 	size_t i = 0;
 	while (i < len && rc == 0) {
@@ -312,7 +230,6 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			i++;
 		minus = minus || not_next;
 		not_next = false;
-		struct sz_buf *b = minus ? &neg : &pos;
 		if (i < len && text[i] == '"') {
 			size_t st = ++i;
 			while (i < len && text[i] != '"')
@@ -324,11 +241,11 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				note(q, text + st, end - st, "has no closing quote: the "
 					"words to the end were looked for together.");
 			term_at(q, at, i - at, SZ_QTERM_OTHER);
-			size_t before = b->len;
-			if (add_term(q, b, minus || or_next, text + st, end - st, false,
-			    minus, &npos, &or_next) != 0)
+			size_t before = s->nterms;
+			if (add_term(q, text + st, end - st, false, minus, &npos,
+			    &or_next) != 0)
 				rc = fail(q, "The search is too long.");
-			else if (b->len == before)
+			else if (s->nterms == before)
 				note(q, text + at, i - at, "has no letters or digits, so "
 					"it was left out.");
 			continue;
@@ -354,11 +271,11 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			if (known_filter(f))
 				term_at(q, at, i - at, SZ_QTERM_FILTER);
 			if (strcasecmp(f, "from") == 0) {
-				snprintf(q->from, sizeof(q->from), "%s", v);
+				snprintf(s->from, sizeof(s->from), "%s", v);
 				continue;
 			}
 			if (strcasecmp(f, "to") == 0) {
-				snprintf(q->to, sizeof(q->to), "%s", v);
+				snprintf(s->to, sizeof(s->to), "%s", v);
 				continue;
 			}
 			if (strcasecmp(f, "by") == 0) {
@@ -375,7 +292,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 						"as in release:3.");
 					break;
 				}
-				q->release = r;
+				s->release = r;
 				continue;
 			}
 			if (strcasecmp(f, "type") == 0 &&
@@ -394,8 +311,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 						"discussion.");
 					break;
 				}
-				snprintf(q->type, sizeof(q->type), "%s", v);
-				for (char *p = q->type; *p; p++)
+				snprintf(s->type, sizeof(s->type), "%s", v);
+				for (char *p = s->type; *p; p++)
 					*p = (char)tolower((unsigned char)*p);
 				continue;
 			}
@@ -407,8 +324,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 						"signed:dkim.");
 					break;
 				}
-				snprintf(ver ? q->verified_kind : q->signed_kind,
-					sizeof(q->signed_kind), "%s",
+				snprintf(ver ? s->verified_kind : s->signed_kind,
+					sizeof(s->signed_kind), "%s",
 					strcasecmp(v, "dkim") == 0 ? "dkim" : "pgp");
 				continue;
 			}
@@ -420,12 +337,12 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 					break;
 				}
 				if (strcasecmp(f, "after") == 0)
-					q->after = s0;
+					s->after = s0;
 				else if (strcasecmp(f, "before") == 0)
-					q->before = s0;
+					s->before = s0;
 				else {
-					q->after = s0;
-					q->before = s1;
+					s->after = s0;
+					s->before = s1;
 				}
 				continue;
 			}
@@ -450,103 +367,68 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				"or the whole word.");
 			break;
 		}
-		size_t before = b->len;
+		size_t before = s->nterms;
 		bool plain = !minus && !prefix && !or_next;
-		if (add_term(q, b, minus || or_next, tok, prefix ? tl - 1 : tl, prefix,
-		    minus, &npos, &or_next) != 0) {
+		if (add_term(q, tok, prefix ? tl - 1 : tl, prefix, minus, &npos,
+		    &or_next) != 0) {
 			rc = fail(q, "The search is too long.");
-		} else if (b->len == before) {
+		} else if (s->nterms == before) {
 			note(q, text + at, i - at, "has no letters or digits, so it "
 				"was left out.");
 		} else {
 			/* One word only, as typed, can be spelt otherwise. */
 			bool one = plain && colon == NULL;
 			for (size_t k = 0; one && k < tl; k++)
-				one = word_byte((unsigned char)tok[k]);
+				one = sz_search_word_byte((unsigned char)tok[k]);
 			term_at(q, at, i - at, one ? SZ_QTERM_WORD : SZ_QTERM_OTHER);
 		}
 	}
-	if (rc == 0 && q->after && q->before && q->after >= q->before)
+	if (rc == 0 && s->after && s->before && s->after >= s->before)
 		rc = fail(q, "The date range is empty: 'after' must come before "
 			"'before'.");
-	/* Filters are index terms too (columns sender and recipients, and
-	 * the tags the archive indexes), so the index alone answers. */
-	struct sz_buf f;
-	sz_buf_init(&f, 64 * SZ_QUERY_MAX);
-	int e = 0;
-	if (rc == 0 && q->from[0])
-		rc = person_filter(q, &f, q->from, true);
-	if (rc == 0 && q->to[0])
-		rc = person_filter(q, &f, q->to, false);
-	if (rc == 0 && e == 0 && q->type[0])
-		e = sz_buf_printf(&f, "%stags : \"zt%s\"", f.len ? " AND " : "",
-			q->type);
-	if (rc == 0 && e == 0 && q->signed_kind[0])
-		e = sz_buf_printf(&f, "%stags : \"zs%s\"", f.len ? " AND " : "",
-			q->signed_kind);
-	if (rc == 0 && e == 0 && q->verified_kind[0])
-		e = sz_buf_printf(&f, "%stags : \"zv%s\"", f.len ? " AND " : "",
-			q->verified_kind);
-	if (rc == 0 && e == 0 && q->release)
-		e = sz_buf_printf(&f, "%stags : \"zr%lld\"", f.len ? " AND " : "",
-			(long long)q->release);
-	if (rc == 0 && e == 0 && (q->after || q->before)) {
-		if (f.len)
-			e = sz_buf_puts(&f, " AND ");
-		if (e == 0)
-			e = sz_archive_date_terms(q->after, q->before, &f);
-	}
-	if (rc == 0 && e != 0)
-		rc = fail(q, "The search is too long.");
-	if (rc == 0 && npos == 0 && f.len == 0 && neg.len > 0)
+	if (rc == 0 && s->from[0])
+		rc = person_check(q, s->from, true);
+	if (rc == 0 && s->to[0])
+		rc = person_check(q, s->to, false);
+	bool negs = s->nterms > (size_t)npos;
+	if (rc == 0 && npos == 0 && !sz_search_filtered(s) && negs)
 		rc = fail(q, "Add a word to look for: a search cannot consist of "
 			"exclusions (-word) alone.");
-	if (rc == 0 && npos == 0 && f.len == 0 && neg.len == 0 && !q->by[0])
+	if (rc == 0 && npos == 0 && !sz_search_filtered(s) && !negs && !q->by[0])
 		rc = fail(q, "There is nothing to look for in this search: type "
 			"words, \"a phrase\", or a filter such as from:anna.");
-	if (rc == 0 && (pos.len > 0 || f.len > 0)) {
-		e = 0;
-		if (pos.len > 0)
-			e = sz_buf_printf(&q->match, "(%.*s)", (int)pos.len,
-				(const char *)pos.data);
-		if (e == 0 && f.len > 0)
-			e = sz_buf_printf(&q->match, "%s%.*s", pos.len ? " AND " : "",
-				(int)f.len, (const char *)f.data);
-		if (e == 0 && neg.len > 0)
-			e = sz_buf_printf(&q->match, " NOT (%.*s)", (int)neg.len,
-				(const char *)neg.data);
-		if (e != 0)
-			rc = fail(q, "The search is too long.");
-	}
-	sz_buf_free(&f);
-out:
-	sz_buf_free(&pos);
-	sz_buf_free(&neg);
 	return rc;
 }
 
 void sz_query_free(struct sz_query *q)
 {
-	sz_buf_free(&q->match);
-	sz_buf_free(&q->words);
+	/* What a reader looked for is theirs: nothing of it outlives the
+	 * request, not even in freed stack. */
+	sodium_memzero(q, sizeof(*q));
+}
+
+bool sz_query_archive(const struct sz_query *q)
+{
+	return sz_search_positive(&q->search) || sz_search_filtered(&q->search);
 }
 
 size_t sz_query_to_forum(const struct sz_query *q,
 	struct sz_forum_term terms[SZ_QUERY_MAX_TERMS])
 {
-	for (size_t i = 0; i < q->nterms; i++) {
-		terms[i].words = (const char *)q->words.data + q->terms[i].at;
-		terms[i].prefix = q->terms[i].prefix;
-		terms[i].negated = q->terms[i].negated;
-		terms[i].or_before = q->terms[i].or_before;
+	const struct sz_search *s = &q->search;
+	for (size_t i = 0; i < s->nterms; i++) {
+		terms[i].words = s->words + s->terms[i].at;
+		terms[i].prefix = s->terms[i].prefix;
+		terms[i].negated = s->terms[i].negated;
+		terms[i].or_before = s->terms[i].or_before;
 	}
-	return q->nterms;
+	return s->nterms;
 }
 
 void sz_query_to_archive(const struct sz_query *q, bool drafts,
 	struct sz_archive_query *aq)
 {
 	memset(aq, 0, sizeof(*aq));
-	aq->match = q->match.len ? (const char *)q->match.data : NULL;
+	aq->search = sz_query_archive(q) ? &q->search : NULL;
 	aq->drafts = drafts;
 }

@@ -1,9 +1,12 @@
 /*
- * query.h - a reader's search, translated into FTS5 and filters.  User
- * text is never passed to FTS5 as it is: words are quoted one by one, so
- * no operator, quote or column name a reader types can change the query's
- * shape or make it fail.  What cannot be understood gets a message that
- * says how to write it, never an error page.
+ * query.h - a reader's search parsed into a structured search
+ * (store/search.h: terms, phrases, prefixes, exclusions, OR, filters),
+ * which each store back end compiles for its engine (FTS5, tsquery).
+ * User text never reaches an engine as it is: words are cut down to
+ * letters and digits, so no operator, quote or column name a reader types
+ * can change the query's shape or make it fail.  What cannot be
+ * understood gets a message that says how to write it, never an error
+ * page.
  *
  *   words            all must appear (any order)
  *   "a phrase"       the words together, in order
@@ -35,10 +38,11 @@
 
 #include "core/buf.h"
 #include "store/archive.h"
+#include "store/search.h"
 #include "store/forum.h"
 
-#define SZ_QUERY_MAX 1000        /* bytes of query text */
-#define SZ_QUERY_MAX_TERMS 32
+#define SZ_QUERY_MAX SZ_SEARCH_TEXT_MAX        /* bytes of query text */
+#define SZ_QUERY_MAX_TERMS SZ_SEARCH_MAX_TERMS
 /* Letters before a '*': "a*" would make the index merge every word that
  * starts with a (32 of them cost 2 s a query). */
 #define SZ_QUERY_MIN_PREFIX 3
@@ -59,20 +63,9 @@ struct sz_query_term {
 };
 
 struct sz_query {
-	struct sz_buf match;          /* the FTS5 expression; empty: none */
-	char from[256], to[256], type[16];
+	struct sz_search search;      /* what the stores compile */
 	char by[SZ_FORUM_NAME_MAX + 1];   /* by:NAME */
 	bool posts;                   /* type:post or by:: posts only */
-	/* the terms, structured for the forum's store (sz_query_to_forum):
-	 * each term's words at terms[i].at in words */
-	struct sz_buf words;
-	size_t nterms;
-	struct {
-		size_t at;
-		bool prefix, negated, or_before;
-	} terms[SZ_QUERY_MAX_TERMS];
-	char signed_kind[8], verified_kind[8];   /* "dkim", "pgp" or "" */
-	int64_t release, after, before;
 	char error[240];              /* set when parsing fails */
 	/* where each term lies in the text, for suggestions (suggest.c) */
 	struct sz_query_term spans[SZ_QUERY_MAX_TERMS];
@@ -82,14 +75,18 @@ struct sz_query {
 };
 
 /* Parses text; 0, or SZ_E_INVAL with q->error saying what to change.
- * Release with sz_query_free. */
+ * Allocates nothing; sz_query_free wipes q once it is used. */
 int sz_query_parse(struct sz_query *q, const char *text, size_t len);
 void sz_query_free(struct sz_query *q);
+/* Whether the archive has anything to look for (a word or a filter; a
+ * by: search looks at posts only). */
+bool sz_query_archive(const struct sz_query *q);
 /* The terms as the forum's store searches them (pointing into q, valid
  * while q lives); returns how many. */
 size_t sz_query_to_forum(const struct sz_query *q,
 	struct sz_forum_term terms[SZ_QUERY_MAX_TERMS]);
-/* Fills an archive query that points into q (valid while q lives). */
+/* Fills an archive query that points into q (valid while q lives);
+ * its search is NULL when the archive has nothing to look for. */
 void sz_query_to_archive(const struct sz_query *q, bool drafts,
 	struct sz_archive_query *aq);
 

@@ -31,9 +31,9 @@ static int64_t count(struct checker *c, const char *text)
 	c->tries--;
 	if (sz_query_parse(&q, text, strlen(text)) == 0) {
 		aq = *c->base;
-		aq.match = q.match.len ? (const char *)q.match.data : NULL;
+		aq.search = sz_query_archive(&q) ? &q.search : NULL;
 		aq.count_only = true;
-		if (aq.match != NULL && c->a->ops->search(c->a, &aq, 0, 0, &res,
+		if (aq.search != NULL && c->a->ops->search(c->a, &aq, 0, 0, &res,
 		    &err) == 0) {
 			total = res.total;
 			sz_search_result_free(&res);

@@ -265,11 +265,9 @@ int sz_archive_address_term(const char *value, bool from, struct sz_buf *out)
 	bool addr = strchr(value, '@') != NULL;
 	if (!addr && strchr(value, '.') == NULL)
 		return 1;   /* a name: the caller searches its words */
-	int rc = sz_buf_printf(out, "tags : \"%s", addr ? (from ? "zf" : "zo") :
+	int rc = sz_buf_puts(out, addr ? (from ? "zf" : "zo") :
 		(from ? "zg" : "zp"));
-	if (rc == 0)
-		rc = squeeze(out, value, strlen(value));
-	return rc ? rc : sz_buf_puts(out, "\"");
+	return rc ? rc : squeeze(out, value, strlen(value));
 }
 
 static int64_t add_months(struct tm *tm, int months)
@@ -295,10 +293,10 @@ int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out)
 		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 		hi = (int64_t)timegm(&tm);
 	}
-	int rc = sz_buf_puts(out, "tags : (");
+	int rc = 0;
 	bool first = true;
 	unsigned terms = 0;
-	while (rc == 0 && lo < hi && terms < 2000) {
+	while (rc == 0 && lo < hi && terms < SZ_ARCHIVE_DATE_TERMS) {
 		time_t t = (time_t)lo;
 		gmtime_r(&t, &tm);
 		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
@@ -307,24 +305,24 @@ int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out)
 		int64_t step;
 		if (tm.tm_mon == 0 && tm.tm_mday == 1 &&
 		    (step = add_months(&next, 12)) <= hi) {
-			strftime(term, sizeof(term), "\"zy%Y\"", &tm);
+			strftime(term, sizeof(term), "zy%Y", &tm);
 		} else if (tm.tm_mday == 1 && (next = tm,
 			   step = add_months(&next, 1)) <= hi) {
-			strftime(term, sizeof(term), "\"zm%Y%m\"", &tm);
+			strftime(term, sizeof(term), "zm%Y%m", &tm);
 		} else {
 			next = tm;
 			next.tm_mday++;
 			step = (int64_t)timegm(&next);
-			strftime(term, sizeof(term), "\"zd%Y%m%d\"", &tm);
+			strftime(term, sizeof(term), "zd%Y%m%d", &tm);
 		}
-		rc = sz_buf_printf(out, "%s%s", first ? "" : " OR ", term);
+		rc = sz_buf_printf(out, "%s%s", first ? "" : " ", term);
 		first = false;
 		terms++;
 		lo = step;
 	}
 	if (rc == 0 && first)
-		rc = sz_buf_puts(out, "\"zd00000000\"");   /* an empty range */
-	return rc ? rc : sz_buf_puts(out, ")");
+		rc = sz_buf_puts(out, "zd00000000");   /* an empty range */
+	return rc;
 }
 
 bool sz_archive_served(const struct sz_doc_row *d, char *sha256,

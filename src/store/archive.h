@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "store/search.h"
 #include "core/err.h"
 
 #define SZ_ARCHIVE_DB_FILE "archive.db"
@@ -120,11 +121,12 @@ enum sz_archive_order {
 	SZ_ORDER_OLDEST,
 };
 
-/* A search, already translated (search/query.h makes one from user text):
- * one FTS5 expression, filters included (they are indexed as terms of the
- * tags column, see sz_archive_tags), so the index alone answers it. */
+/* A search, already parsed (search/query.h makes one from user text):
+ * a structured query (store/search.h) that the back end compiles for its
+ * engine, filters included (they are indexed as terms of the tags
+ * column, see sz_archive_tags), so the index alone answers it. */
 struct sz_archive_query {
-	const char *match;            /* an FTS5 expression */
+	const struct sz_search *search;   /* NULL: nothing to look for */
 	bool drafts;                  /* include unpublished releases */
 	unsigned time_ms;             /* the most it may take; 0: no limit */
 	enum sz_archive_order order;
@@ -138,7 +140,9 @@ struct sz_archive_query {
 
 struct sz_search_hit {
 	struct sz_doc_row doc;
-	char *snippet;                /* owned: HTML-escaped, matches in <mark> */
+	char *snippet;                /* owned: text, the matches between
+	                                 SZ_SEARCH_MARK_START and _END
+	                                 (store/search.h); not HTML */
 };
 
 struct sz_facet {
@@ -389,12 +393,16 @@ void sz_archive_file_path(const struct sz_archive *a, const char *sha256,
  * signed and "zvdkim"/"zvpgp" when the signature verified), so filters
  * are lookups in the index. */
 int sz_archive_tags(const struct sz_doc_row *d, struct sz_buf *out);
-/* The filter term for from: (or to:) value when it is an address or a
- * domain (appended to out); 1 if it is neither (a name). */
+/* The tags term for from: (or to:) value when it is an address or a
+ * domain ("zfpressexamplenet", appended to out); 1 if it is neither (a
+ * name). */
 int sz_archive_address_term(const char *value, bool from, struct sz_buf *out);
-/* An FTS5 expression on the tags column for dates in [after, before)
- * (seconds, day-aligned; 0 for an open end): whole years, months and days,
- * so the term count stays small. */
+/* The tags terms for dates in [after, before) (seconds, day-aligned; 0 for
+ * an open end), one space between two, any of which matches: whole years,
+ * months and days, so the count stays small (at most
+ * SZ_ARCHIVE_DATE_TERMS; "zd00000000", which no document has, for an
+ * empty range). */
+#define SZ_ARCHIVE_DATE_TERMS 2000
 int sz_archive_date_terms(int64_t after, int64_t before, struct sz_buf *out);
 
 /* The seconds of [start, end) of a month "YYYY-MM" (UTC); false if it is
@@ -437,5 +445,28 @@ void sz_doc_row_clear(struct sz_doc_row *d);
 void sz_doc_rows_free(struct sz_doc_row *rows, size_t n);
 void sz_release_rows_free(struct sz_release_row *rows, size_t n);
 void sz_search_result_free(struct sz_search_result *r);
+
+/* Facets, assembled the same way by every back end (archive_search.c):
+ * sz_facets_begin allocates them in res, sz_facets_add counts one group
+ * of n matches (a release, a type, an e-mail month "YYYY-MM" or NULL),
+ * sz_facets_end folds years into months when there is one year (complete
+ * false: the counting was cut short, no facets); the back end then names
+ * the releases (by_release[i].key) and sz_facets_sort orders them all and
+ * marks res faceted.  res owns everything (sz_search_result_free). */
+struct sz_facet_counter {
+	struct sz_facet *months;
+	size_t nmonths;
+	bool more_months;
+};
+int sz_facets_begin(struct sz_search_result *res, struct sz_facet_counter *c);
+void sz_facets_add(struct sz_search_result *res, struct sz_facet_counter *c,
+	int64_t release_id, const char *type, const char *month, int64_t n);
+void sz_facets_end(struct sz_search_result *res, struct sz_facet_counter *c,
+	bool complete);
+void sz_facets_sort(struct sz_search_result *res);
+/* What a reader is told, whatever the engine, when a search ran out of
+ * its time budget, or when too many run at once: SZ_E_LIMIT. */
+int sz_search_too_slow(struct sz_err *err);
+int sz_search_busy(struct sz_err *err);
 
 #endif

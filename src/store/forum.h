@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/search.h"
 
 #define SZ_FORUM_DB_FILE "forum.db"
 
@@ -53,9 +54,9 @@
 #define SZ_FORUM_RANK_MAX 20000       /* search hits ranked, at most */
 
 /* Snippet markers around matched words (never in stored text: control
- * characters are not allowed in posts). */
-#define SZ_FORUM_MARK_START '\x02'
-#define SZ_FORUM_MARK_END '\x03'
+ * characters are not allowed in posts): the archive's (store/search.h). */
+#define SZ_FORUM_MARK_START SZ_SEARCH_MARK_START
+#define SZ_FORUM_MARK_END SZ_SEARCH_MARK_END
 
 enum sz_forum_role { SZ_FORUM_MEMBER, SZ_FORUM_MODERATOR, SZ_FORUM_ADMIN };
 

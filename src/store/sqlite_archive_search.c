@@ -2,7 +2,8 @@
  * sqlite_archive_search.c - searching the archive: the reader's FTS5
  * expression (drafts excluded by their release's tag), a count from the
  * index's doclists, a page ranked by BM25 (newest first past
- * SZ_ARCHIVE_RANK_MAX matches), snippets with the matches marked, and
+ * SZ_ARCHIVE_RANK_MAX matches), snippets as text with the matches
+ * between the markers of store/search.h (never HTML: the web escapes), and
  * facets by release and type (up to SZ_ARCHIVE_FACET_MAX matches).
  * At most SZ_ARCHIVE_SEARCHES run at once, each on a read connection of
  * its own and within the query's time budget: an expensive search is cut
@@ -16,102 +17,14 @@
 
 #include "store/sqlite_archive_internal.h"
 
-void sz_search_result_free(struct sz_search_result *r)
-{
-	for (size_t i = 0; r->hits != NULL && i < r->nhits; i++) {
-		sz_doc_row_clear(&r->hits[i].doc);
-		free(r->hits[i].snippet);
-	}
-	free(r->hits);
-	free(r->by_release);
-	free(r->by_type);
-	free(r->by_date);
-	memset(r, 0, sizeof(*r));
-}
-
-
-/* Escapes text for HTML, turning the \x01 ... \x02 markers snippet()
- * put around matches into <mark> ... </mark>, always balanced: the text
- * holds no control characters (doc_add cleans it), and a stray marker or
- * one left open still cannot unbalance the page. */
-static char *mark_snippet(const char *s)
-{
-	struct sz_buf b;
-	bool open = false;
-	sz_buf_init(&b, 1u << 16);
-	for (; s && *s; s++) {
-		int rc = 0;
-		switch (*s) {
-		case 1:
-			/* Opened only with room left to close it. */
-			if (!open && b.max - b.len > 32) {
-				rc = sz_buf_puts(&b, "<mark>");
-				open = true;
-			}
-			break;
-		case 2:
-			if (open)
-				rc = sz_buf_puts(&b, "</mark>");
-			open = false;
-			break;
-		case '<': rc = sz_buf_puts(&b, "&lt;"); break;
-		case '>': rc = sz_buf_puts(&b, "&gt;"); break;
-		case '&': rc = sz_buf_puts(&b, "&amp;"); break;
-		case '"': rc = sz_buf_puts(&b, "&quot;"); break;
-		case '\n': case '\r': case '\t': rc = sz_buf_puts(&b, " "); break;
-		default:
-			if ((unsigned char)*s >= 0x20)
-				rc = sz_buf_append(&b, s, 1);
-			break;
-		}
-		if (rc != 0 || (open && b.max - b.len <= 16))
-			break;
-	}
-	if (open)
-		(void)sz_buf_puts(&b, "</mark>");
-	if (b.data == NULL)
-		return strdup("");
-	return (char *)b.data;
-}
-
-/* Adds count to the facet keyed (key, id); at most SZ_ARCHIVE_FACETS
- * keys. */
-static void facet_add(struct sz_facet *f, size_t *n, const char *key,
-	int64_t id, int64_t count)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (f[i].id == id && strcmp(f[i].key, key) == 0) {
-			f[i].count += count;
-			return;
-		}
-	if (*n >= SZ_ARCHIVE_FACETS)
-		return;
-	snprintf(f[*n].key, sizeof(f[*n].key), "%s", key);
-	f[*n].id = id;
-	f[*n].count = count;
-	(*n)++;
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const struct sz_facet *x = a, *y = b;
-	return x->count != y->count ? (x->count > y->count ? -1 : 1) :
-		strcmp(x->key, y->key);
-}
-
-/* Dates newest first. */
-static int by_key_desc(const void *a, const void *b)
-{
-	const struct sz_facet *x = a, *y = b;
-	return strcmp(y->key, x->key);
-}
-
 /* A page of results in the order asked for: ranked or sorted by date
  * (an e-mail's own, else its release's) when there are few enough
  * matches to order them all; otherwise by when they were added. */
 static const char *page_sql(enum sz_archive_order order, bool few)
 {
-#define HIT "SELECT fts.rowid, snippet(fts, 1, char(1), char(2), '…', 24)"
+_Static_assert(SZ_SEARCH_MARK_START == '\x02' && SZ_SEARCH_MARK_END == '\x03',
+	"snippet() below marks matches with char(2) and char(3)");
+#define HIT "SELECT fts.rowid, snippet(fts, 1, char(2), char(3), '…', 24)"
 #define BY_DATE HIT " FROM fts CROSS JOIN documents d ON d.id = fts.rowid" \
 	" JOIN releases r ON r.id = d.release_id LEFT JOIN emails e" \
 	" ON e.doc_id = d.id WHERE fts MATCH ?1 ORDER BY" \
@@ -136,13 +49,17 @@ static const char *page_sql(enum sz_archive_order order, bool few)
 	return sql[order <= SZ_ORDER_OLDEST ? order : 0][few];
 }
 
-/* The reader's expression, minus drafts unless they are wanted: draft
+/* The reader's search as FTS5, minus drafts unless they are wanted: draft
  * releases are few, so excluding their tags is cheap. */
 static int full_expression(sqlite3 *db, const struct sz_archive_query *q,
 	struct sz_buf *expr, struct sz_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = sz_buf_printf(expr, "(%s)", q->match);
+	int rc = sz_buf_puts(expr, "(");
+	if (rc == 0)
+		rc = sz_search_fts5(q->search, expr);
+	if (rc == 0)
+		rc = sz_buf_puts(expr, ")");
 	if (rc != 0 || q->drafts)
 		return rc ? sz_err_set(err, SZ_E_LIMIT, "the search is too long") : 0;
 	if ((rc = sz_sqlite_prepare(db, "SELECT id FROM releases WHERE state = 0",
@@ -177,9 +94,7 @@ static bool search_slot(struct sqlite_archive *q, unsigned ms)
 static int step_failed(sqlite3 *db, int s, struct sz_err *err)
 {
 	if (s == SQLITE_INTERRUPT)
-		return sz_err_set(err, SZ_E_LIMIT, "This search takes too long "
-			"to answer. Use longer or rarer words, fewer of them, or a "
-			"filter such as type:, release: or after:.");
+		return sz_search_too_slow(err);
 	return sz_sqlite_error(db, err, "searching");
 }
 
@@ -192,11 +107,10 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	memset(res, 0, sizeof(*res));
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	if (q->match == NULL || q->match[0] == 0)
+	if (q->search == NULL)
 		return 0;
 	if (!search_slot(impl(a), q->time_ms))
-		return sz_err_set(err, SZ_E_LIMIT, "Many searches are running "
-			"right now. Try again in a moment.");
+		return sz_search_busy(err);
 	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL) {
 		sem_post(&impl(a)->searches);
@@ -209,12 +123,8 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	if (rc != 0)
 		goto out;
 	const char *m = (const char *)expr.data;
-	res->by_release = calloc(SZ_ARCHIVE_FACETS, sizeof(*res->by_release));
-	res->by_type = calloc(SZ_ARCHIVE_FACETS, sizeof(*res->by_type));
-	res->by_date = calloc(SZ_ARCHIVE_FACETS, sizeof(*res->by_date));
 	res->hits = calloc(limit ? limit : 1, sizeof(*res->hits));
-	if (res->by_release == NULL || res->by_type == NULL ||
-	    res->by_date == NULL || res->hits == NULL) {
+	if (res->hits == NULL) {
 		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -249,8 +159,12 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 		if (sz_sqlite_step(get) == SQLITE_ROW) {
 			struct sz_search_hit *h = &res->hits[res->nhits++];
 			sz_archive_doc_read(get, 0, &h->doc);
-			h->snippet = mark_snippet(
-				(const char *)sqlite3_column_text(st, 1));
+			if ((h->snippet = sz_search_snippet_dup(
+			    (const char *)sqlite3_column_text(st, 1))) == NULL) {
+				sqlite3_reset(get);
+				rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+				goto out;
+			}
 		}
 		sqlite3_reset(get);
 	}
@@ -272,40 +186,21 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 	    " WHERE fts MATCH ? GROUP BY 1, 2, 3", &st, err)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-	struct sz_facet *months = calloc(SZ_ARCHIVE_FACETS, sizeof(*months));
-	size_t nmonths = 0;
-	bool more_months = false;
-	while ((s = sz_sqlite_step(st)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(st, 3);
-		const char *type = (const char *)sqlite3_column_text(st, 1);
-		const char *month = (const char *)sqlite3_column_text(st, 2);
-		facet_add(res->by_release, &res->nrelease, "",
-			sqlite3_column_int64(st, 0), n);
-		facet_add(res->by_type, &res->ntype, type ? type : "", 0, n);
-		if (month == NULL || strlen(month) != 7)
-			continue;
-		char year[5];
-		memcpy(year, month, 4);
-		year[4] = 0;
-		facet_add(res->by_date, &res->ndate, year, 0, n);
-		if (months != NULL && nmonths == SZ_ARCHIVE_FACETS)
-			more_months = true;
-		if (months != NULL)
-			facet_add(months, &nmonths, month, 0, n);
-	}
-	if (s == SQLITE_INTERRUPT) {   /* out of time: results, no facets */
-		free(months);
-		res->nrelease = res->ntype = res->ndate = 0;
+	struct sz_facet_counter fc;
+	if ((rc = sz_facets_begin(res, &fc)) != 0) {
+		sz_facets_end(res, &fc, false);
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
 		goto out;
 	}
-	/* One year only: its months say more. */
-	if (res->ndate == 1 && months != NULL && !more_months) {
-		free(res->by_date);
-		res->by_date = months;
-		res->ndate = nmonths;
-		months = NULL;
-	}
-	free(months);
+	while ((s = sz_sqlite_step(st)) == SQLITE_ROW)
+		sz_facets_add(res, &fc, sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2),
+			sqlite3_column_int64(st, 3));
+	/* Out of time: results, no facets. */
+	sz_facets_end(res, &fc, s != SQLITE_INTERRUPT);
+	if (s == SQLITE_INTERRUPT)
+		goto out;
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((rc = sz_sqlite_prepare(db, "SELECT title FROM releases WHERE id = ?",
@@ -318,11 +213,7 @@ int sz_archive_sqlite_search(struct sz_archive *a,
 				sizeof(res->by_release[i].key), st, 0);
 		sqlite3_reset(st);
 	}
-	qsort(res->by_release, res->nrelease, sizeof(*res->by_release),
-		by_count);
-	qsort(res->by_type, res->ntype, sizeof(*res->by_type), by_count);
-	qsort(res->by_date, res->ndate, sizeof(*res->by_date), by_key_desc);
-	res->faceted = true;
+	sz_facets_sort(res);
 out:
 	if (st != NULL)
 		sqlite3_finalize(st);

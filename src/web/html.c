@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/search.h"
+
 int sz_html_escape(struct sz_buf *b, const char *s)
 {
 	int rc = SZ_OK;
@@ -31,6 +33,42 @@ int sz_html_escape(struct sz_buf *b, const char *s)
 		run = p + 1;
 	}
 	return rc;
+}
+
+int sz_html_snippet(struct sz_buf *b, const char *text)
+{
+	int rc = SZ_OK;
+	bool open = false;
+	const char *run = text;
+	for (const char *p = text; rc == SZ_OK; p++) {
+		unsigned char c = (unsigned char)*p;
+		const char *rep;
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		case '\n': case '\r': case '\t': rep = " "; break;
+		case SZ_SEARCH_MARK_START: rep = open ? "" : "<mark>"; break;
+		case SZ_SEARCH_MARK_END: rep = open ? "</mark>" : ""; break;
+		case '\0': rep = ""; break;
+		default:
+			if (c >= 0x20)
+				continue;
+			rep = "";   /* no other control character */
+			break;
+		}
+		rc = sz_buf_append(b, run, (size_t)(p - run));
+		if (c == 0)
+			break;
+		if (c == SZ_SEARCH_MARK_START || c == SZ_SEARCH_MARK_END)
+			open = c == SZ_SEARCH_MARK_START;
+		if (rc == SZ_OK)
+			rc = sz_buf_puts(b, rep);
+		run = p + 1;
+	}
+	return rc == SZ_OK && open ? sz_buf_puts(b, "</mark>") : rc;
 }
 
 int sz_html_urlencode(struct sz_buf *b, const char *s)

@@ -30,6 +30,12 @@ struct sz_html_frame {
 
 /* Appends s with &, <, >, " and ' escaped. */
 int sz_html_escape(struct sz_buf *b, const char *s);
+/* Appends a search snippet (text from a store, the matches between
+ * SZ_SEARCH_MARK_START and SZ_SEARCH_MARK_END: store/search.h) as HTML:
+ * everything escaped, the matches in <mark>, always balanced whatever
+ * markers the text holds; line breaks and tabs become spaces, other
+ * control characters are dropped. */
+int sz_html_snippet(struct sz_buf *b, const char *text);
 /* Appends s percent-encoded for a URL's path or query. */
 int sz_html_urlencode(struct sz_buf *b, const char *s);
 /* Opens a page: doctype, head with title and stylesheet, site header. */

@@ -26,6 +26,7 @@
 #include "core/utf8.h"
 #include "search/query.h"
 #include "web/archive/view.h"
+#include "web/html.h"
 
 /*
  * A JSON answer is built with these: strings go in cleaned (the archive
@@ -423,7 +424,15 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 	json_t *o = page_json(&j, pg->number, res.total), *arr = jarr(&j);
 	for (size_t i = 0; i < res.nhits; i++) {
 		json_t *h = doc_json(&j, pg, &res.hits[i].doc, false);
-		jset(&j, h, "snippet", jstr(&j, res.hits[i].snippet));
+		/* HTML, as on the page: escaped, the matches in <mark> (a byte
+		 * becomes 7 at most: a marker's "</mark>") */
+		struct sz_buf sn;
+		const char *text = res.hits[i].snippet ? res.hits[i].snippet : "";
+		sz_buf_init(&sn, 7 * strlen(text) + 8);
+		if (sz_html_snippet(&sn, text) != 0)
+			j.failed = true;
+		jset(&j, h, "snippet", jstrn(&j, (const char *)sn.data, sn.len));
+		sz_buf_free(&sn);
 		jpush(&j, arr, h);
 	}
 	jset(&j, o, "results", arr);

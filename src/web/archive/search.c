@@ -124,10 +124,10 @@ static int facets(struct sz_page *pg, const char *q, const struct sz_query *sq,
 	struct sz_buf *b = pg->out;
 	/* A group with one key narrows nothing, unless the search has no
 	 * filter of that kind yet: then it says where everything is. */
-	bool release = res->nrelease > 1 || (res->nrelease == 1 && !sq->release);
-	bool type = res->ntype > 1 || (res->ntype == 1 && !sq->type[0]);
-	bool date = res->ndate > 1 || (res->ndate == 1 && !sq->after &&
-		!sq->before);
+	bool release = res->nrelease > 1 || (res->nrelease == 1 && !sq->search.release);
+	bool type = res->ntype > 1 || (res->ntype == 1 && !sq->search.type[0]);
+	bool date = res->ndate > 1 || (res->ndate == 1 && !sq->search.after &&
+		!sq->search.before);
 	if (!release && !type && !date)
 		return 0;
 	int rc = sz_buf_printf(b, "<aside class=\"facets\" aria-label=\"%s\">\n",

@@ -268,8 +268,13 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</span>");
-	if (rc == 0 && snippet != NULL && snippet[0])
-		rc = sz_buf_printf(b, "<p class=\"snippet\">%s</p>", snippet);
+	if (rc == 0 && snippet != NULL && snippet[0]) {
+		rc = sz_buf_puts(b, "<p class=\"snippet\">");
+		if (rc == 0)
+			rc = sz_html_snippet(b, snippet);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p>");
+	}
 	return rc ? rc : sz_buf_puts(b, "</li>\n");
 }
 

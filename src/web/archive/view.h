@@ -50,7 +50,8 @@ size_t view_offset(const struct sz_page *pg);
  * search text, or NULL. */
 int view_pager(struct sz_page *pg, const char *path, const char *query,
 	int64_t total);
-/* One document or e-mail in a list, with an optional snippet (HTML). */
+/* One document or e-mail in a list, with an optional snippet (text with
+ * match markers, store/search.h; escaped here). */
 int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 	const char *snippet);
 /* "← previous · next →" within d's release (documents among documents,

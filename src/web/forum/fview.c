@@ -557,32 +557,6 @@ int fv_thread_row(struct sz_forum_page *pg, const struct sz_forum_thread *t)
 	return rc ? rc : sz_buf_puts(b, "</span></li>\n");
 }
 
-int fv_snippet(struct sz_buf *b, const char *text)
-{
-	int rc = 0;
-	const char *run = text;
-	for (const char *p = text; rc == 0; p++) {
-		if (*p != SZ_FORUM_MARK_START && *p != SZ_FORUM_MARK_END &&
-		    *p != '\0')
-			continue;
-		char piece[4096];
-		const char *q = run;
-		while (rc == 0 && q < p) {
-			size_t n = (size_t)(p - q) < sizeof(piece) - 1 ?
-				(size_t)(p - q) : sizeof(piece) - 1;
-			memcpy(piece, q, n);
-			piece[n] = '\0';
-			rc = sz_html_escape(b, piece);
-			q += n;
-		}
-		if (*p == '\0' || rc != 0)
-			break;
-		rc = sz_buf_puts(b, *p == SZ_FORUM_MARK_START ? "<mark>" : "</mark>");
-		run = p + 1;
-	}
-	return rc;
-}
-
 int fv_excerpt(struct sz_buf *b, const char *text, size_t n)
 {
 	size_t len = strlen(text);
@@ -624,7 +598,7 @@ int fv_post_line(struct sz_forum_page *pg, const struct sz_forum_post *p,
 	if (rc == 0 && excerpt && excerpt[0]) {
 		rc = sz_buf_puts(b, "<p class=\"snippet\">");
 		if (rc == 0)
-			rc = snippet ? fv_snippet(b, excerpt) :
+			rc = snippet ? sz_html_snippet(b, excerpt) :
 				fv_excerpt(b, excerpt, 200);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</p>");

@@ -106,8 +106,6 @@ int fv_post_form(struct sz_forum_page *pg, const struct fv_form *form);
 /* The "log in or register to ..." line for an anonymous reader. */
 int fv_login_to(struct sz_forum_page *pg, const char *what);
 
-/* A post's text with match markers as HTML: escaped, marks in <mark>. */
-int fv_snippet(struct sz_buf *b, const char *text);
 /* The first n characters or so of text, escaped, on a word boundary. */
 int fv_excerpt(struct sz_buf *b, const char *text, size_t n);
 
