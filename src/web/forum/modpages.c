@@ -239,8 +239,8 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	int rc = fv_begin(pg, "Moderation queue");
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<h1>Moderation queue</h1>\n");
-	if (rc == 0 && fv_note(a->note))
-		rc = fv_notice(pg, fv_note(a->note), false);
+	if (rc == 0 && fv_note(pg, a->note))
+		rc = fv_notice(pg, fv_note(pg, a->note), false);
 	if (rc == 0 && a->error)
 		rc = fv_notice(pg, a->error, true);
 	if (rc == 0)
