@@ -41,14 +41,21 @@ static void member_viewer(struct sz_request *rq, struct sz_forum_viewer *v,
 	snprintf(v->csrf, sizeof(v->csrf), "%s", s->csrf);
 }
 
-/* The session's member (if any), reading in their language, with the
- * switcher leading back to the page (a form's answer: to the forum). */
+/* The reader's language, and where the switcher leads: the page, or
+ * for a form's answer, fallback. */
+static void in_language(struct sz_request *rq, struct sz_forum_viewer *v,
+	const char *fallback)
+{
+	v->lang = sz_web_lang(rq);
+	sz_web_switch_url(rq, fallback, v->switch_to, sizeof(v->switch_to));
+}
+
+/* The session's member (if any), reading in their language. */
 void sz_public_viewer(struct sz_request *rq, struct sz_forum_viewer *v,
 	struct sz_session *s)
 {
 	member_viewer(rq, v, s);
-	v->lang = sz_web_lang(rq);
-	sz_web_switch_url(rq, "/forum", v->switch_to, sizeof(v->switch_to));
+	in_language(rq, v, "/forum");
 }
 
 bool sz_public_forum_form(struct sz_request *rq, struct sz_form *form,
@@ -269,6 +276,7 @@ static int entry_again(struct sz_request *rq, enum sz_fpage kind,
 	char token[SZ_SESSION_TOKEN_LEN + 1];
 	memset(&a, 0, sizeof(a));
 	sz_forum_viewer_member(&v, &app->cfg, NULL);
+	in_language(rq, &v, rq->path);   /* the form again, empty */
 	sz_web_pre_token(rq, app->pre_key, SZ_PUBLIC_PRE_COOKIE, token);
 	a.pre_token = token;
 	a.error = done->message;

@@ -1,0 +1,34 @@
+#!/bin/sh
+# forum_i18n.sh - runs forum_i18n.mjs against a real public face with a
+# published release and a forum with a board, a thread and its replies:
+# the forum's pages a reader meets (home, a board, a thread, a member,
+# joining and logging in with a refusal shown, a document's discussion,
+# a search the parser could not read and one it read its own way) in
+# English, Chinese, Russian and Arabic at 1280 and 390 px (screenshots in
+# $SHOTS/forum-LANG-WIDTH-*), none overflowing, none with English left,
+# Arabic right to left.
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+pot=$browser_here/../../po/samizdat.pot
+forum_instance inst forum.approve_first_posts=0 forum.trust1_read_posts=0 \
+	forum.posts_per_minute=100
+printf 'The ministry paid the contractor twice for the bridge.\n' >memo.txt
+"$SAMIZDAT" release create -d inst --intro "Files." "The Bridge Papers" >/dev/null
+"$SAMIZDAT" release add -d inst 1 memo.txt >/dev/null 2>&1
+"$SAMIZDAT" release publish -d inst 1 >/dev/null
+start_face inst public || { not_ok "the public face starts"; finish; }
+P=$FACE_URL
+join anna 'Anna Berg' >/dev/null
+join ben ben >/dev/null
+new_thread anna 1 'The bridge contract' 'Who signed the **second** invoice?' \
+	>/dev/null
+T=$(cat anna.thread)
+reply ben "$T" 'The same official, a week apart.' >/dev/null
+reply anna "$T" 'Then the tender committee knew.' >/dev/null
+fpost anna /doc/1 /forum/comment --data-urlencode subject=document:1 \
+	--data-urlencode 'text=Twice? Who approved this?' >/dev/null
+run_browser forum_i18n.mjs "$P" "$SHOTS" "$pot" "$T"
+check "screenshots of the Arabic forum at 390 px were saved" \
+	test -s "$SHOTS/forum-ar-390-3-thread.png"
+kill -TERM "$FACE_PID"
+wait "$FACE_PID"
+finish
