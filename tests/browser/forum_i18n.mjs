@@ -1,7 +1,7 @@
 // forum_i18n.mjs URL SHOTS POT THREAD - the forum's pages in each
 // language (chosen by the browser's Accept-Language), at 1280 and 390 px,
 // JavaScript off: the forum's home, a board, a thread with replies, a
-// member's page, the join form and the same form refusing a name, the
+// member's page, the moderation log, the join form and the same form refusing a name, the
 // login form and the same form refusing a password, a document with its
 // discussion, a search the parser could not read and one it read its own
 // way.  As public_i18n.mjs: a screenshot of each, none scrolls sideways,
@@ -50,6 +50,8 @@ async function visit(page, at) {
   await at('thread');
   await page.click('article.post a.name');
   await at('member');
+  await page.goto(url + '/forum/log');
+  await at('log');
   await page.goto(url + '/forum/register');
   await at('join');
   await page.fill('#name', 'ab');
@@ -73,10 +75,10 @@ async function visit(page, at) {
 await withBrowser(async (first) => {
   const browser = first.browser();
   const english = await walkLanguages(browser, { shots, prefix: 'forum',
-    widths, steps: 11, visit, lines });
+    widths, steps: 12, visit, lines });
   const empty = Object.keys(english).filter((k) => english[k].size === 0);
   check(`the English forum pages had interface text to compare against${empty.length ? ' (not: ' + empty.join(', ') + ')' : ''}`,
-    Object.keys(english).length === 11 && empty.length === 0);
+    Object.keys(english).length === 12 && empty.length === 0);
 
   const context = await browser.newContext({ javaScriptEnabled: false,
     viewport: { width: 390, height: 900 },

@@ -2,6 +2,7 @@
 # forum_i18n.sh - runs forum_i18n.mjs against a real public face with a
 # published release and a forum with a board, a thread and its replies:
 # the forum's pages a reader meets (home, a board, a thread, a member,
+# the moderation log,
 # joining and logging in with a refusal shown, a document's discussion,
 # a search the parser could not read and one it read its own way) in
 # English, Chinese, Russian and Arabic at 1280 and 390 px (screenshots in
