@@ -178,30 +178,37 @@ static int queue_members(struct sz_forum_page *pg)
 	if (f->ops->member_list(f, true, 50, &m, &n, NULL) != 0)
 		return SZ_E_IO;
 	struct sz_buf *b = pg->out;
-	int rc = sz_buf_printf(b, "<h2>Members awaiting approval (%zu)</h2>\n"
-		"<ul class=\"queue\">\n", n);
+	int rc = sz_buf_puts(b, "<h2>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Members awaiting approval (%zu)"),
+			n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</h2>\n<ul class=\"queue\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = sz_buf_puts(b, "<li>");
 		if (rc == 0)
 			rc = fv_name(pg, m[i].id, m[i].name, false);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " <span class=\"meta\">joined %s</span> "
+			rc = sz_buf_printf(b, " <span class=\"meta\">%s %s</span> "
 				"<form class=\"mod\" method=\"post\" action=\"%s/forum/mod/"
-				"member/%lld\">", m[i].joined_day, pg->base,
-				(long long)m[i].id);
+				"member/%lld\">", _(pg->lang, "Joined"), m[i].joined_day,
+				pg->base, (long long)m[i].id);
 		if (rc == 0)
 			rc = fv_csrf(pg);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "<input type=\"hidden\" name=\"from\" value="
-				"\"queue\"><select name=\"action\" aria-label=\"Moderation\">"
-				"<option value=\"approve_member\">Approve</option><option "
-				"value=\"reject_member\">Reject</option></select> <input "
-				"type=\"text\" name=\"reason\" maxlength=\"500\" "
-				"placeholder=\"Why\" aria-label=\"Why\"> <button>Moderate"
-				"</button></form></li>\n");
+			rc = sz_buf_printf(b, "<input type=\"hidden\" name=\"from\" "
+				"value=\"queue\"><select name=\"action\" aria-label=\"%s\">"
+				"<option value=\"approve_member\">%s</option><option "
+				"value=\"reject_member\">%s</option></select>",
+				_(pg->lang, "Moderation"), _(pg->lang, "Approve"),
+				_(pg->lang, "Reject"));
+		if (rc == 0)
+			rc = fv_mod_reason(pg);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</li>\n");
 	}
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<li>None.</li>\n");
+		rc = sz_buf_printf(b, "<li>%s</li>\n", _(pg->lang, "None."));
 	free(m);
 	return rc ? rc : sz_buf_puts(b, "</ul>\n");
 }
@@ -214,7 +221,11 @@ static int queue_reports(struct sz_forum_page *pg)
 	if (f->ops->reports_open(f, 50, &r, &n, NULL) != 0)
 		return SZ_E_IO;
 	struct sz_buf *b = pg->out;
-	int rc = sz_buf_printf(b, "<h2>Reports (%zu)</h2>\n", n);
+	int rc = sz_buf_puts(b, "<h2>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Reports (%zu)"), n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</h2>\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char when[40];
 		fv_time(r[i].at, when, sizeof(when));
@@ -223,7 +234,12 @@ static int queue_reports(struct sz_forum_page *pg)
 		if (rc == 0)
 			rc = fv_name(pg, r[i].reporter_id, r[i].reporter, false);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " reported on %s: <q>", when);
+			rc = sz_buf_puts(b, " ");
+		/* TRANSLATORS: after the reporter's name; a day, 2024-05-01 */
+		if (rc == 0)
+			rc = sz_buf_printf(b, _(pg->lang, "reported on %s:"), when);
+		if (rc == 0)
+			rc = sz_buf_puts(b, " <q>");
 		if (rc == 0)
 			rc = fv_escape(b, r[i].reason);
 		if (rc == 0)
@@ -238,7 +254,7 @@ static int queue_reports(struct sz_forum_page *pg)
 			rc = sz_buf_puts(b, "</div>\n");
 	}
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<p>None open.</p>\n");
+		rc = sz_buf_printf(b, "<p>%s</p>\n", _(pg->lang, "None open."));
 	free(r);
 	return rc;
 }
@@ -247,27 +263,33 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 {
 	struct sz_forum *f = pg->site->forum;
 	if (!pg->viewer->staff)
-		return fv_missing(pg, 403, "The moderation queue is for the "
-			"forum's staff.");
+		return fv_missing(pg, 403, _(pg->lang, "The moderation queue is "
+			"for the forum's staff."));
 	struct sz_forum_post *posts = NULL;
 	size_t n = 0;
 	if (f->ops->posts_pending(f, 50, &posts, &n, NULL) != 0)
 		return SZ_E_IO;
 	pg->in_queue = true;
 	struct sz_buf *b = pg->out;
-	int rc = fv_begin(pg, "Moderation queue");
+	int rc = fv_begin(pg, _(pg->lang, "Moderation queue"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Moderation queue</h1>\n");
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n",
+			_(pg->lang, "Moderation queue"));
 	if (rc == 0 && fv_note(pg, a->note))
 		rc = fv_notice(pg, fv_note(pg, a->note), false);
 	if (rc == 0 && a->error)
 		rc = fv_notice(pg, _(pg->lang, a->error), true);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<h2>Posts awaiting approval (%zu)</h2>\n", n);
+		rc = sz_buf_puts(b, "<h2>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Posts awaiting approval (%zu)"),
+			n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</h2>\n");
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = fv_post(pg, &posts[i], NULL);
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<p>None.</p>\n");
+		rc = sz_buf_printf(b, "<p>%s</p>\n", _(pg->lang, "None."));
 	if (rc == 0)
 		rc = queue_members(pg);
 	if (rc == 0)
