@@ -9,37 +9,18 @@
 // carries a word of the interface's English.  What members wrote (names,
 // titles, posts, boards) and what the archive holds are left out.  Then
 // the switcher turns a thread Arabic and the choice holds in the forum.
-import { readFileSync } from 'node:fs';
-import { walkLanguages } from './langs.mjs';
+import { interfaceLines, vocabularyOf, walkLanguages } from './langs.mjs';
 import { check, withBrowser } from './run.mjs';
 
 const [url, shots, pot, thread] = process.argv.slice(2);
 const widths = [1280, 390];
 
-const vocabulary = new Set();
-for (const m of readFileSync(pot, 'utf8').matchAll(/^msgid(?:_plural)? "(.*)"$/gm))
-  for (const w of m[1].toLowerCase().match(/\p{L}{3,}/gu) || [])
-    vocabulary.add(w);
-
-async function lines(page) {
-  const text = await page.evaluate(() => {
-    const main = document.querySelector('main').cloneNode(true);
-    const data = ['h1', 'time', '.post .text', 'a.name', '.re',
-      'ul.threads li > a', 'ul.posts li > a', 'ul.boards li > a',
-      'ul.boards li p', 'p.crumbs a', 'p.about', 'p.snippet', 'mark',
-      'pre', 'code', '.intro', '.snippet', '.summary', 'dl.facts dd',
-      'dl.headers dd a', 'nav.adjacent a', 'h2 bdi', 'bdi', 'li.current',
-      'ul.docs', 'ol.docs', '.facet li a', 'textarea'];
-    for (const sel of data)
-      for (const e of main.querySelectorAll(sel)) e.remove();
-    document.body.appendChild(main);
-    const t = main.innerText;
-    main.remove();
-    return t;
-  });
-  return text.split('\n').map((l) => l.trim()).filter((l) =>
-    (l.toLowerCase().match(/\p{L}{3,}/gu) || []).some((w) => vocabulary.has(w)));
-}
+const lines = interfaceLines(['h1', 'time', '.post .text', 'a.name', '.re',
+  'ul.threads li > a', 'ul.posts li > a', 'ul.boards li > a',
+  'ul.boards li p', 'p.crumbs a', 'p.about', 'p.snippet', 'mark', 'pre',
+  'code', '.intro', '.snippet', '.summary', 'dl.facts dd', 'dl.headers dd a',
+  'nav.adjacent a', 'bdi', 'li.current', 'ul.docs', 'ol.docs',
+  '.facet li a', 'textarea'], vocabularyOf(pot));
 
 async function visit(page, at) {
   await page.goto(url + '/forum');

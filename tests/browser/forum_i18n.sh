@@ -10,14 +10,7 @@
 # Arabic right to left.
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 pot=$browser_here/../../po/samizdat.pot
-forum_instance inst forum.approve_first_posts=0 forum.trust1_read_posts=0 \
-	forum.posts_per_minute=100
-printf 'The ministry paid the contractor twice for the bridge.\n' >memo.txt
-"$SAMIZDAT" release create -d inst --intro "Files." "The Bridge Papers" >/dev/null
-"$SAMIZDAT" release add -d inst 1 memo.txt >/dev/null 2>&1
-"$SAMIZDAT" release publish -d inst 1 >/dev/null
-start_face inst public || { not_ok "the public face starts"; finish; }
-P=$FACE_URL
+memo_forum inst || { not_ok "the public face starts"; finish; }
 join anna 'Anna Berg' >/dev/null
 join ben ben >/dev/null
 new_thread anna 1 'The bridge contract' 'Who signed the **second** invoice?' \
