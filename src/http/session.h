@@ -49,6 +49,9 @@ struct sz_session {
 	bool has_secret;
 	uint8_t secret[32];              /* the source's X25519 secret */
 	char data[SZ_SESSION_DATA_MAX];  /* e.g. a codename being shown */
+	int64_t sent_floor;              /* a source's submissions, stored or
+	                                    held by any process, at its last
+	                                    one (0: none known) */
 };
 
 /* Expiry times in a store are multiples of this (seconds): a row says
@@ -58,7 +61,7 @@ struct sz_session {
 #define SZ_SESSION_USER_HASH_SIZE 16
 /* A sealed row: nonce, the session's fields, MAC. */
 #define SZ_SESSION_PLAIN_SIZE (SZ_SESSION_TOKEN_LEN + 8 + 1 + 32 + \
-	SZ_SESSION_DATA_MAX)
+	SZ_SESSION_DATA_MAX + 8)
 #define SZ_SESSION_SEALED_SIZE (24 + SZ_SESSION_PLAIN_SIZE + 16)
 
 /* A shared store of sealed sessions.  Each operation returns SZ_OK or an

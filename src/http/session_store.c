@@ -7,7 +7,8 @@
  * It does not talk to any database (the store's ops do, e.g.
  * store/postgres_sessions.c), nor read the session key (session_key.c).
  * What goes in a row: the CSRF token, the user's id, the source's secret
- * key and the data (a codename being shown), all sealed; plaintext is
+ * key, the data (a codename being shown) and a source's count of
+ * submissions, all sealed; plaintext is
  * wiped from every buffer before it is left.
  */
 #include "http/session_internal.h"
@@ -85,6 +86,9 @@ static void seal(const struct sz_session_store *s, const uint8_t *hid,
 	memcpy(p, c->secret, 32);
 	p += 32;
 	memcpy(p, c->data, SZ_SESSION_DATA_MAX);
+	p += SZ_SESSION_DATA_MAX;
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)((uint64_t)c->sent_floor >> (8 * i));
 	subkey(s, KEY_SEAL, k);
 	ad_of(s, hid, ad);
 	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
@@ -119,6 +123,11 @@ static bool unseal(const struct sz_session_store *s, const uint8_t *hid,
 		p += 32;
 		memcpy(c->data, p, SZ_SESSION_DATA_MAX);
 		c->data[SZ_SESSION_DATA_MAX - 1] = '\0';
+		p += SZ_SESSION_DATA_MAX;
+		u = 0;
+		for (int i = 0; i < 8; i++)
+			u |= (uint64_t)*p++ << (8 * i);
+		c->sent_floor = (int64_t)u;
 		c->in_use = true;
 	}
 	sodium_memzero(plain, sizeof(plain));
