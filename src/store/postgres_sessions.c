@@ -99,6 +99,17 @@ static const char SQL_INSERT[] =
 	"INSERT INTO sessions (kind, hid, uhash, sealed, expires)"
 	" VALUES ($1::smallint, $2::bytea, $3::bytea, $4::bytea, $5::bigint)";
 
+/* Inserts r's row (hid, uhash, sealed, expires). */
+static int insert_row(struct pg_conn *c, const struct row *r,
+	const char *what, struct sz_err *err)
+{
+	struct pg_value v[] = { PG_I(r->kind), PG_B(r->hid,
+		SZ_SESSION_HASH_SIZE), PG_B(r->uhash, r->uhash != NULL ?
+		SZ_SESSION_USER_HASH_SIZE : 0), PG_B(r->sealed,
+		SZ_SESSION_SEALED_SIZE), PG_I(r->expires) };
+	return pg_run(c, SQL_INSERT, v, 5, NULL, what, err);
+}
+
 static int insert_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	const struct row *r = ctx;
@@ -116,12 +127,8 @@ static int insert_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		if (rc == SZ_OK && gone < need)
 			rc = SZ_E_LIMIT;
 	}
-	struct pg_value v[] = { PG_I(r->kind), PG_B(r->hid,
-		SZ_SESSION_HASH_SIZE), PG_B(r->uhash, r->uhash != NULL ?
-		SZ_SESSION_USER_HASH_SIZE : 0), PG_B(r->sealed,
-		SZ_SESSION_SEALED_SIZE), PG_I(r->expires) };
 	if (rc == SZ_OK)
-		rc = pg_run(c, SQL_INSERT, v, 5, NULL, "starting a session", err);
+		rc = insert_row(c, r, "starting a session", err);
 	return rc;
 }
 
@@ -152,12 +159,8 @@ static int replace_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	int rc = pg_run(c, SQL_DROP, d, 2, &gone, "changing a session", err);
 	if (rc == SZ_OK && gone == 0)
 		rc = SZ_E_NOT_FOUND;
-	struct pg_value v[] = { PG_I(r->kind), PG_B(r->hid,
-		SZ_SESSION_HASH_SIZE), PG_B(r->uhash, r->uhash != NULL ?
-		SZ_SESSION_USER_HASH_SIZE : 0), PG_B(r->sealed,
-		SZ_SESSION_SEALED_SIZE), PG_I(r->expires) };
 	if (rc == SZ_OK)
-		rc = pg_run(c, SQL_INSERT, v, 5, NULL, "changing a session", err);
+		rc = insert_row(c, r, "changing a session", err);
 	if (rc == SZ_OK && r->uhash != NULL && r->per_user > 0) {
 		struct pg_value t[] = { PG_I(r->kind), PG_B(r->uhash,
 			SZ_SESSION_USER_HASH_SIZE), PG_B(r->hid,
