@@ -203,8 +203,30 @@ static int read_session_key(struct sz_face_run *r, struct sz_err *err)
 		&r->session_key, err);
 }
 
-/* Moves the face's sessions into the database, sealed under the session
- * key, and makes the keys its forms are sealed and signed with the ones
+/* The source face's codename budget, counted in the database for every
+ * process of the face; a database out of reach makes the attempt wait
+ * (and the face answer 503). */
+static enum sz_budget_charge shared_charge(void *ctx,
+	const uint8_t key[SZ_BUDGET_KEY], uint64_t per_key, uint64_t per_min,
+	time_t life_s)
+{
+	struct sz_err err;
+	int out = 0;
+	if (sz_session_store_charge(ctx, key, per_key, per_min,
+		    (int64_t)life_s, &out, &err) != SZ_OK)
+		return SZ_CHARGE_BUSY;
+	return out == 0 ? SZ_CHARGE_OK : out == 1 ? SZ_CHARGE_SPENT :
+		SZ_CHARGE_BUSY;
+}
+
+static void shared_refund(void *ctx, const uint8_t key[SZ_BUDGET_KEY])
+{
+	struct sz_err err;
+	(void)sz_session_store_refund(ctx, key, &err);
+}
+
+/* Moves the face's sessions (and the source face's codename budget) into
+ * the database, sealed under the session key, and makes the keys its forms are sealed and signed with the ones
  * every process of the face derives from it. */
 static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 {
@@ -218,9 +240,14 @@ static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 	if (rc != SZ_OK)
 		return rc;
 	sz_sessions_use_store(t, r->session_store);
-	if (kind == SZ_SESSION_KIND_SOURCE)
+	if (kind == SZ_SESSION_KIND_SOURCE) {
 		sz_session_key_derive(r->session_key, "codename",
 			r->app.source.seal_key, crypto_secretbox_KEYBYTES);
+		r->budget_store = (struct sz_budget_store){ .charge =
+			shared_charge, .refund = shared_refund,
+			.ctx = r->session_store };
+		r->app.source.budget.store = &r->budget_store;
+	}
 	else if (kind == SZ_SESSION_KIND_FORUM)
 		sz_session_key_derive(r->session_key, "pre-csrf",
 			r->app.pub.pre_key, sizeof(r->app.pub.pre_key));

@@ -77,6 +77,8 @@ struct sz_face_run {
 	 * store the face's sessions live in (http/session.h) */
 	uint8_t *session_key;
 	struct sz_session_store *session_store;
+	struct sz_budget_store budget_store;   /* the source face's codename
+	                                          attempts, in that store */
 	bool in_open, runner_started, app_ready, speaks;
 };
 

@@ -21,7 +21,9 @@ static time_t wall_s(void)
 void sz_sessions_use_store(struct sz_sessions *t,
 	const struct sz_session_store *store)
 {
+	pthread_mutex_lock(&t->mu);   /* the source face's committer sweeps */
 	t->store = store;
+	pthread_mutex_unlock(&t->mu);
 }
 
 int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
@@ -266,7 +268,10 @@ bool sz_session_csrf_ok(const struct sz_session *s, const char *tok)
 
 void sz_sessions_sweep(struct sz_sessions *t)
 {
-	if (t->store != NULL) {
+	pthread_mutex_lock(&t->mu);   /* set while the committer runs */
+	bool stored = t->store != NULL;
+	pthread_mutex_unlock(&t->mu);
+	if (stored) {
 		sz_store_sessions_sweep(t);
 		return;
 	}

@@ -2,7 +2,9 @@
  * postgres_sessions.c - sealed sessions in PostgreSQL (sessions.h): one
  * table, shared by the faces of a database, each row a face's kind, the
  * keyed hash of a cookie's id, the keyed hash of its user (or NULL), the
- * sealed session and an expiry bucket.
+ * sealed session and an expiry bucket; and the face's attempt budgets
+ * (the source face's codename attempts), by keyed hash of each key, with
+ * the minute each key's life ends and a count of new keys a minute.
  *
  * It never sees a cookie, a user's id, a time finer than the bucket or
  * anything unsealed: http/session_store.c hashes and seals before it
@@ -11,8 +13,10 @@
  */
 #include "store/sessions.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/postgres_pool.h"
 
@@ -27,6 +31,20 @@ static const char *const migrations[] = {
 	"CREATE INDEX sessions_expires ON sessions (kind, expires);"
 	"CREATE INDEX sessions_user ON sessions (kind, uhash)"
 	"  WHERE uhash IS NOT NULL;",
+	/* 2: attempt budgets shared by a face's processes: a keyed hash of
+	 * each key, its count, the minute its life ends; new keys a minute */
+	"CREATE TABLE budgets ("
+	"  kind smallint NOT NULL,"
+	"  khash bytea NOT NULL,"
+	"  attempts bigint NOT NULL,"
+	"  expires bigint NOT NULL,"
+	"  PRIMARY KEY (kind, khash));"
+	"CREATE INDEX budgets_expires ON budgets (kind, expires);"
+	"CREATE TABLE budget_minutes ("
+	"  kind smallint NOT NULL,"
+	"  minute bigint NOT NULL,"
+	"  started bigint NOT NULL,"
+	"  PRIMARY KEY (kind, minute));",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -221,6 +239,122 @@ static int sweep(void *ctx, int64_t now, struct sz_err *err)
 	struct pg_value v[] = { PG_I(kind_of(ctx)), PG_I(now) };
 	return pg_write(spool(ctx), SQL_SWEEP, v, 2, "sweeping sessions",
 		NULL, err);
+}
+
+/* ---- attempt budgets ---------------------------------------------------- */
+
+struct charge {
+	int kind;
+	uint8_t khash[SZ_SESSION_HASH_SIZE];
+	uint64_t per_key, per_min;
+	int64_t life_s, now;
+	int out;
+};
+
+static void key_hash(const struct sz_session_store *s, const uint8_t *key,
+	uint8_t out[SZ_SESSION_HASH_SIZE])
+{
+	uint8_t k[32];
+	crypto_kdf_derive_from_key(k, sizeof(k), 4, "szbudgt1", s->key);
+	crypto_generichash(out, SZ_SESSION_HASH_SIZE, key, 16, k, sizeof(k));
+	sodium_memzero(k, sizeof(k));
+}
+
+static const char SQL_BUDGET_SWEEP[] =
+	"DELETE FROM budgets WHERE kind = $1::smallint AND expires <= $2::bigint";
+static const char SQL_MINUTES_SWEEP[] =
+	"DELETE FROM budget_minutes WHERE kind = $1::smallint"
+	" AND minute < $2::bigint";
+static const char SQL_BUDGET_GET[] =
+	"SELECT attempts FROM budgets WHERE kind = $1::smallint"
+	" AND khash = $2::bytea";
+static const char SQL_BUDGET_TAKE[] =
+	"UPDATE budgets SET attempts = attempts + 1 WHERE kind = $1::smallint"
+	" AND khash = $2::bytea AND attempts < $3::bigint";
+static const char SQL_MINUTE_GET[] =
+	"SELECT started FROM budget_minutes WHERE kind = $1::smallint"
+	" AND minute = $2::bigint";
+static const char SQL_MINUTE_ADD[] =
+	"INSERT INTO budget_minutes (kind, minute, started)"
+	" VALUES ($1::smallint, $2::bigint, 1) ON CONFLICT (kind, minute)"
+	" DO UPDATE SET started = budget_minutes.started + 1";
+static const char SQL_BUDGET_ADD[] =
+	"INSERT INTO budgets (kind, khash, attempts, expires)"
+	" VALUES ($1::smallint, $2::bytea, 1, $3::bigint)";
+
+static int charge_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	struct charge *x = ctx;
+	int64_t minute = x->now / 60, found = -1, changed = 0, started = 0;
+	struct pg_value sw[] = { PG_I(x->kind), PG_I(minute) };
+	struct pg_value k[] = { PG_I(x->kind), PG_B(x->khash,
+		SZ_SESSION_HASH_SIZE), PG_I(x->per_key) };
+	int rc = pg_run(c, SQL_BUDGET_SWEEP, sw, 2, NULL, "counting attempts",
+		err);
+	if (rc == SZ_OK)
+		rc = pg_run(c, SQL_MINUTES_SWEEP, sw, 2, NULL,
+			"counting attempts", err);
+	PGresult *res = rc == SZ_OK ? pg_exec(c, SQL_BUDGET_GET, k, 2, &rc,
+		"counting attempts", err) : NULL;
+	if (res != NULL) {
+		if (PQntuples(res) > 0)
+			found = pg_int(res, 0, 0);
+		PQclear(res);
+	}
+	x->out = 0;
+	if (rc == SZ_OK && found >= 0) {
+		rc = pg_run(c, SQL_BUDGET_TAKE, k, 3, &changed,
+			"counting attempts", err);
+		if (rc == SZ_OK && changed == 0)
+			x->out = 1;   /* spent */
+		return rc;
+	}
+	/* a key's first attempt: the one thing limited for everyone */
+	if (rc == SZ_OK && x->per_min > 0)
+		rc = pg_int_of(c, SQL_MINUTE_GET, sw, 2, &started,
+			"counting attempts", err);
+	if (rc == SZ_OK && x->per_min > 0 && started >= (int64_t)x->per_min) {
+		x->out = 2;
+		return SZ_OK;
+	}
+	if (rc == SZ_OK)
+		rc = pg_run(c, SQL_MINUTE_ADD, sw, 2, NULL, "counting attempts",
+			err);
+	/* the life's end, to the minute: no finer time is kept */
+	struct pg_value a[] = { PG_I(x->kind), PG_B(x->khash,
+		SZ_SESSION_HASH_SIZE), PG_I((x->now + x->life_s) / 60 + 1) };
+	if (rc == SZ_OK && x->per_key == 0)
+		x->out = 1;
+	else if (rc == SZ_OK)
+		rc = pg_run(c, SQL_BUDGET_ADD, a, 3, NULL, "counting attempts",
+			err);
+	return rc;
+}
+
+int sz_session_store_charge(struct sz_session_store *s, const uint8_t *key,
+	uint64_t per_key, uint64_t per_min, int64_t life_s, int *out,
+	struct sz_err *err)
+{
+	struct charge x = { .kind = s->kind, .per_key = per_key,
+		.per_min = per_min, .life_s = life_s, .now = (int64_t)time(NULL) };
+	key_hash(s, key, x.khash);
+	int rc = pg_transaction(spool(s->ctx), charge_tx, &x, err);
+	*out = x.out;
+	return rc;
+}
+
+static const char SQL_BUDGET_REFUND[] =
+	"UPDATE budgets SET attempts = attempts - 1 WHERE kind = $1::smallint"
+	" AND khash = $2::bytea AND attempts > 0";
+
+int sz_session_store_refund(struct sz_session_store *s, const uint8_t *key,
+	struct sz_err *err)
+{
+	uint8_t h[SZ_SESSION_HASH_SIZE];
+	key_hash(s, key, h);
+	struct pg_value v[] = { PG_I(s->kind), PG_B(h, sizeof(h)) };
+	return pg_write(spool(s->ctx), SQL_BUDGET_REFUND, v, 2,
+		"giving an attempt back", NULL, err);
 }
 
 static const struct sz_session_store_ops postgres_session_ops = {

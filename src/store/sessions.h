@@ -24,4 +24,17 @@ int sz_session_store_open_postgres(struct sz_session_store **out,
 	struct sz_err *err);
 void sz_session_store_close(struct sz_session_store *s);
 
+/* The face's attempt budget, shared by its processes (the source face's
+ * codename attempts, web/budget.h): charges one attempt to key (16
+ * bytes, kept only as a keyed hash) good for per_key attempts over
+ * life_s seconds, with at most per_min new keys a minute for everyone.
+ * SZ_OK and *out 0 (taken), 1 (the key is spent) or 2 (too many new
+ * keys this minute); or an error. */
+int sz_session_store_charge(struct sz_session_store *s, const uint8_t *key,
+	uint64_t per_key, uint64_t per_min, int64_t life_s, int *out,
+	struct sz_err *err);
+/* Gives one attempt back to key. */
+int sz_session_store_refund(struct sz_session_store *s, const uint8_t *key,
+	struct sz_err *err);
+
 #endif

@@ -8,7 +8,8 @@
 # until its period ends; a submission whose new source another process
 # holds waits for that source to be stored, and is not lost; an editor sees the submission and replies; the
 # source reads the reply through either; a public search through either
-# finds a newly published release.  The archive is not on PostgreSQL
+# finds a newly published release; codename attempts are counted once
+# for every process.  The archive is not on PostgreSQL
 # yet: the two public processes share the instance's archive.db file.
 # Needs SAMIZDAT_TEST_PG (tests/pg/with-cluster.sh sets it) and nginx.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -157,6 +158,24 @@ check "through the load balancer, every request finds the session" sh -c "
 check "...served by both source processes in turn" sh -c "
 	grep -c '$(hostport "$S1")' access.log | grep -qx 2 &&
 	grep -c '$(hostport "$S2")' access.log | grep -qx 2"
+
+# Guessing codenames through both source processes: one token's five
+# attempts are counted once, in the database, wherever they land.
+curl -s -c g -b g "$S1/" >g.start
+G=$(csrf_of g.start)
+bad=0
+for i in 1 2 3 4 5; do
+	[ $((i % 2)) = 1 ] && u=$S1 || u=$S2
+	s=$(curl -s -c g -b g -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$G" \
+		--data-urlencode "codename=wrong guess $i" "$u/login")
+	[ "$s" = 403 ] || bad=$((bad + 1))
+done
+check "five wrong codenames with one token, through both processes, are refused as wrong" test $bad = 0
+check "...and the sixth, through either, is the token's last (codename guessing across processes)" sh -c "
+	test \$(curl -s -b g -o /dev/null -w '%{http_code}' --data-urlencode 'csrf=$G' \
+		--data-urlencode 'codename=one more' '$S1/login') = 429 &&
+	test \$(curl -s -b g -o /dev/null -w '%{http_code}' --data-urlencode 'csrf=$G' \
+		--data-urlencode 'codename=one more' '$S2/login') = 429"
 
 # An editor publishes a release; a search through either public process
 # finds it.

@@ -2,7 +2,8 @@
  * test_session_store.c - sessions kept in PostgreSQL (http/session.h with
  * store/sessions.h), as two processes of a face see them: what one
  * starts the other finds, a seized database holds nothing usable, and
- * expiry, renewal, caps and log-outs hold across processes.  Runs on the
+ * expiry, renewal, caps and log-outs hold across processes, and so does
+ * the budget of codename attempts.  Runs on the
  * throw-away cluster of tests/pg/ (SAMIZDAT_TEST_PG); without one every
  * case is left out, saying why.
  */
@@ -292,6 +293,52 @@ static void flood_of_new_sessions_stays_within_the_cap(void **state)
 	assert_false(sz_sessions_down(&x->a.t));
 }
 
+static void codename_guessing_through_many_processes_shares_one_budget(
+	void **state)
+{
+	struct fx *x = *state;
+	struct sz_err err;
+	uint8_t k1[16], k2[16], k3[16];
+	int out = -1;
+	memset(k1, 1, sizeof(k1));
+	memset(k2, 2, sizeof(k2));
+	memset(k3, 3, sizeof(k3));
+	/* three attempts per token, wherever they land */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sz_session_store_charge(i % 2 ? x->b.store :
+			x->a.store, k1, 3, 2, 360, &out, &err), SZ_OK);
+		assert_int_equal(out, 0);
+	}
+	assert_int_equal(sz_session_store_charge(x->b.store, k1, 3, 2, 360,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	/* an attempt that could not be made is given back, for both */
+	assert_int_equal(sz_session_store_refund(x->a.store, k1, &err), SZ_OK);
+	assert_int_equal(sz_session_store_charge(x->b.store, k1, 3, 2, 360,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+	/* two new tokens a minute for everyone: the third waits */
+	assert_int_equal(sz_session_store_charge(x->b.store, k2, 3, 2, 360,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+	assert_int_equal(sz_session_store_charge(x->a.store, k3, 3, 2, 360,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 2);
+	/* the database holds no token */
+	PGconn *c = PQconnectdb(x->conninfo);
+	PGresult *r = PQexecParams(c, "SELECT khash FROM budgets", 0, NULL,
+		NULL, NULL, NULL, 1);
+	assert_int_equal(PQntuples(r), 2);
+	for (int i = 0; i < PQntuples(r); i++) {
+		const uint8_t *v = (const uint8_t *)PQgetvalue(r, i, 0);
+		size_t n = (size_t)PQgetlength(r, i, 0);
+		assert_false(contains(v, n, k1, 8));
+		assert_false(contains(v, n, k2, 8));
+	}
+	PQclear(r);
+	PQfinish(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -307,6 +354,7 @@ int main(void)
 		T(password_change_logs_out_the_users_other_sessions),
 		T(one_member_cannot_hold_more_than_their_share),
 		T(flood_of_new_sessions_stays_within_the_cap),
+		T(codename_guessing_through_many_processes_shares_one_budget),
 	};
 	const char *engine[] = { "postgresql" };
 	void *state[] = { NULL };
