@@ -133,6 +133,17 @@ check "and no link points at what was removed" links
 check "an export with nothing new in the forum writes nothing" \
 	grep -q '(0 written, ' export4.out
 
+# A copy speaks the instance's first language: the forum's pages and the
+# discussion under a document too, not English beside a Russian archive.
+cp inst/samizdat.conf conf.saved
+echo "languages = ru en" >>inst/samizdat.conf
+"$S" mirror export -q -d inst out_ru >export_ru.out 2>&1
+check "a copy of an instance whose first language is Russian has its forum in Russian" \
+	sh -c "grep -q 'lang=\"ru\"' out_ru/forum/thread/$C.html && grep -q 'lang=\"ru\"' out_ru/forum.html"
+check "...the discussion under a document too" \
+	sh -c "! grep -q 'Discussion' out_ru/doc/1.html && grep -q 'lang=\"ru\"' out_ru/doc/1.html"
+cp conf.saved inst/samizdat.conf
+
 "$S" release unpublish -d inst 1 >/dev/null
 "$S" mirror export -q -d inst out >export5.out 2>&1
 check "a discussion outlives its unpublished document, which it no longer links" \

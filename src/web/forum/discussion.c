@@ -26,7 +26,7 @@ static void as_page(struct sz_forum_page *pg, const struct sz_discussion *d,
 	memset(pg, 0, sizeof(*pg));
 	pg->site = d->ctx;
 	pg->viewer = viewer ? viewer : &anonymous;
-	pg->lang = pg->viewer->lang;
+	pg->lang = pg->viewer->lang ? pg->viewer->lang : sz_i18n_default();
 	pg->out = out;
 	pg->suffix = suffix ? suffix : "";
 	pg->status = 200;

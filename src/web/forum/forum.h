@@ -81,8 +81,9 @@ struct sz_forum_viewer {
 	int trust;                    /* 0..2 (sz_forum_trust) */
 	char actor[SZ_FORUM_ACTOR_MAX + 1];   /* for the log and histories */
 	char csrf[SZ_SESSION_TOKEN_LEN + 1];  /* the session's, for forms */
-	/* The reader's language (core/i18n.h; NULL: English, as on the
-	 * editor face and in a copy) and where the language switcher's
+	/* The reader's language (core/i18n.h; NULL: the default one loaded,
+	 * the first of `languages` in a mirror's copy, English on the editor
+	 * face, which loads none) and where the language switcher's
 	 * links lead ("PATH?", web/i18n.h; empty: no switcher). */
 	const struct sz_lang *lang;
 	char switch_to[SZ_FORUM_SWITCH_MAX];

@@ -71,7 +71,7 @@ int sz_forum_render(struct sz_forum_page *pg, const struct sz_forum_site *site,
 	memset(pg, 0, sizeof(*pg));
 	pg->site = site;
 	pg->viewer = viewer ? viewer : &anonymous;
-	pg->lang = pg->viewer->lang;
+	pg->lang = pg->viewer->lang ? pg->viewer->lang : sz_i18n_default();
 	pg->kind = kind;
 	pg->path = path && path[0] == '/' ? path : "/forum";
 	pg->out = out;
