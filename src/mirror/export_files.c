@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,9 +126,10 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 }
 
 /* Closes a written temporary file and renames it to path, or removes
- * it when its bytes equal what the state knows path holds. */
+ * it when its bytes equal what the state knows path holds (checked:
+ * the caller knew its hash before writing, and looked already). */
 static int settle(struct export *x, const char *path, const char *tmp,
-	int fd, const uint8_t sha[32], uint64_t size)
+	int fd, const uint8_t sha[32], uint64_t size, bool checked)
 {
 	uint8_t old[32];
 	int rc = 0;
@@ -136,7 +138,7 @@ static int settle(struct export *x, const char *path, const char *tmp,
 	if (close(fd) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
 			strerror(errno));
-	if (rc == 0 && state_file_get(x, path, old) &&
+	if (rc == 0 && !checked && state_file_get(x, path, old) &&
 	    memcmp(old, sha, 32) == 0) {
 		unlinkat(x->dir, tmp, 0);
 		x->stats->unchanged++;
@@ -176,7 +178,74 @@ int files_write(struct export *x, const char *path, const void *data,
 		unlinkat(x->dir, tmp, 0);
 		return rc;
 	}
-	return settle(x, path, tmp, fd, sha, len);
+	return settle(x, path, tmp, fd, sha, len, true);
+}
+
+/* Copies in to fd in the kernel (copy_file_range, then sendfile),
+ * *size receiving how many bytes: false, with nothing copied, where
+ * neither can (another file system on an old kernel, a pipe). */
+static bool copy_in_kernel(int in, int fd, uint64_t *size, int *err)
+{
+	bool range = true;
+	*size = 0;
+	*err = 0;
+	for (;;) {
+		ssize_t got = range ? copy_file_range(in, NULL, fd, NULL,
+			COPY_CHUNK, 0) : sendfile(fd, in, NULL, COPY_CHUNK);
+		if (got > 0) {
+			*size += (uint64_t)got;
+			continue;
+		}
+		if (got == 0)
+			return true;
+		if (errno == EINTR)
+			continue;
+		if (*size == 0 && range && (errno == EXDEV || errno == ENOSYS ||
+		    errno == EINVAL || errno == EOPNOTSUPP || errno == EBADF)) {
+			range = false;         /* sendfile, from the start */
+			continue;
+		}
+		if (*size == 0 && !range && (errno == ENOSYS ||
+		    errno == EINVAL))
+			return false;
+		*err = errno;
+		return true;
+	}
+}
+
+int files_copy_known(struct export *x, const char *path, int in,
+	const uint8_t sha[32], uint64_t size)
+{
+	char tmp[SZ_MANIFEST_PATH_MAX + 16];
+	uint8_t old[32];
+	uint64_t got = 0;
+	int e = 0;
+	/* The archive's file is named by its SHA-256: the same name as last
+	 * time is the same bytes, left as they are. */
+	if (state_file_get(x, path, old) && memcmp(old, sha, 32) == 0) {
+		close(in);
+		x->stats->unchanged++;
+		return state_file_put(x, path, sha, size);
+	}
+	int fd = -1, rc = open_temp(x, path, tmp, sizeof(tmp), &fd);
+	if (rc != 0) {
+		close(in);
+		return rc;
+	}
+	if (!copy_in_kernel(in, fd, &got, &e)) {
+		close(fd);
+		unlinkat(x->dir, tmp, 0);
+		return files_copy(x, path, in);   /* hashed as it is read */
+	}
+	close(in);
+	if (e != 0 || got != size) {
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot copy the archive's file "
+			"for %s: %s", path, e ? strerror(e) : "its size changed");
+		close(fd);
+		unlinkat(x->dir, tmp, 0);
+		return rc;
+	}
+	return settle(x, path, tmp, fd, sha, size, true);
 }
 
 int files_copy(struct export *x, const char *path, int in)
@@ -213,7 +282,7 @@ int files_copy(struct export *x, const char *path, int in)
 		}
 		return rc;
 	}
-	return settle(x, path, tmp, fd, sha, size);
+	return settle(x, path, tmp, fd, sha, size, false);
 }
 
 void files_remove(struct export *x, const char *path)

@@ -30,6 +30,7 @@
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
 #define EXPORT_BATCH 256              /* owners read from the state at once */
 #define EXPORT_WORKERS 2              /* owners rendered side by side */
+#define EXPORT_QUEUED_SLOTS 1024      /* owners remembered as queued */
 
 enum export_stage {
 	STAGE_CHANGED,                /* a document that changed: renders and
@@ -38,6 +39,12 @@ enum export_stage {
 	STAGE_PAGE,                   /* a document whose page shows others */
 	STAGE_LIST,                   /* lists, indexes, the site's pages */
 	STAGE_COUNT
+};
+
+/* An owner this run queued, and at which stage (-1: an empty slot). */
+struct export_queued {
+	char owner[EXPORT_OWNER_MAX];
+	int stage;
 };
 
 /* One run, as each render worker sees it: a worker renders into its own
@@ -57,6 +64,8 @@ struct export {
 	pthread_mutex_t *state_mu;    /* held for it while workers render */
 	sqlite3_stmt *st_get, *st_put, *st_stale, *st_drop, *st_dirty,
 		*st_dep, *st_deps, *st_undep;
+	struct export_queued *queued; /* EXPORT_QUEUED_SLOTS, by owner's
+	                                 hash: queueing them again is skipped */
 	int64_t run;                  /* this run's number */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
@@ -110,6 +119,11 @@ int files_write(struct export *x, const char *path, const void *data,
 	size_t len);
 /* Copies an open file (read from its start, closed here) as path. */
 int files_copy(struct export *x, const char *path, int fd);
+/* The same for a file of the archive's, whose SHA-256 and size the
+ * archive knows (it names the file by them): copied in the kernel and
+ * not hashed again; nothing copied when the state knows path holds it. */
+int files_copy_known(struct export *x, const char *path, int fd,
+	const uint8_t sha[32], uint64_t size);
 /* Removes a file and the folders it leaves empty. */
 void files_remove(struct export *x, const char *path);
 /* Whether the export's folder holds anything but a MANIFEST and its

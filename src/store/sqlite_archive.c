@@ -639,9 +639,13 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
 		return SZ_E_LIMIT;
-	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db,
-		"SELECT body FROM fts WHERE rowid = ?", &st, err);
+	/* The body as the index stores it, read from FTS5's own content
+	 * table (fts_content: id is the rowid, c1 the second column, body)
+	 * by its primary key: a plain B-tree lookup, so its statement can
+	 * stay prepared, which a statement on the FTS5 table itself cannot
+	 * (FTS5 keeps statements of its own behind each cursor). */
+	static const char sql[] = "SELECT c1 FROM fts_content WHERE id = ?";
+	int rc = sz_archive_stmt(r->stmts, r->db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sz_sqlite_step(st) == SQLITE_ROW) {
@@ -650,7 +654,7 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 			if (t != NULL && sz_buf_append(out, t, (size_t)len) != 0)
 				rc = sz_err_set(err, SZ_E_LIMIT, "the text is too long");
 		}
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
