@@ -45,7 +45,15 @@ static int render_owner(struct export *x, const char *owner)
 			    memcmp(kind->name, owner, klen) != 0)
 				continue;
 			snprintf(x->owner, sizeof(x->owner), "%s", owner);
-			int rc = kind->render(x, colon ? colon + 1 : NULL);
+			/* An owner's pages read one snapshot of the archive, on
+			 * one connection, without a lock per statement. */
+			struct sz_archive *a = x->site.archive;
+			int rc = sz_archive_hold_reads(a, true, x->err);
+			if (rc == 0)
+				rc = kind->render(x, colon ? colon + 1 : NULL);
+			int end = sz_archive_hold_reads(a, false, x->err);
+			if (rc == 0)
+				rc = end;
 			if (rc == 0)
 				rc = state_owner_end(x);
 			x->stats->owners++;

@@ -882,6 +882,11 @@ static const struct sz_archive_ops ops = {
 	.addresses = sz_archive_sqlite_addresses,
 };
 
+bool sz_archive_is_sqlite(const struct sz_archive *a)
+{
+	return a->ops == &ops;
+}
+
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 	bool create, bool read_only, struct sz_err *err);
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,

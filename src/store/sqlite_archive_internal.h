@@ -92,6 +92,8 @@ void sz_archive_op_lock(struct sz_archive *a);
 void sz_archive_op_unlock(struct sz_archive *a);
 /* True if this thread holds the import transaction. */
 bool sz_archive_in_own_tx(struct sz_archive *a);
+/* Whether a is this engine's (sz_archive_hold_reads acts only there). */
+bool sz_archive_is_sqlite(const struct sz_archive *a);
 
 /* A connection to read with: this thread's transaction's, or one of the
  * pool (opened on first use), waiting up to SZ_ARCHIVE_READER_WAIT_S;
