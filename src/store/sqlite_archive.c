@@ -313,8 +313,9 @@ static int release_get(struct sz_archive *a, int64_t id,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db, "SELECT " RELEASE_COLS
-		" FROM releases r WHERE r.id = ?", &st, err);
+	static const char sql[] = "SELECT " RELEASE_COLS
+		" FROM releases r WHERE r.id = ?";
+	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
@@ -324,7 +325,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such release");
 		else
 			rc = sz_sqlite_error(db, err, "reading a release");
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
