@@ -131,6 +131,7 @@ static int render_queued(struct export *x)
 		h->x.err = &h->err;
 		h->x.last_dir[0] = '\0';
 		h->x.dir = -1;             /* its own folder cache */
+		memset(h->x.dirs, 0, sizeof(h->x.dirs));
 		sz_buf_init(&h->x.page, SZ_EXPORT_PAGE_MAX);
 		h->names = names;
 		x->state_mu = h->x.state_mu = &mu;

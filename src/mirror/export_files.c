@@ -42,10 +42,45 @@ static void sha256_bytes(const void *data, size_t len, uint8_t sha[32])
 
 void files_close(struct export *x)
 {
-	if (x->dir >= 0 && x->dir != x->out)
-		close(x->dir);
+	for (size_t i = 0; i < EXPORT_DIRS; i++)
+		if (x->dirs[i].used) {
+			close(x->dirs[i].fd);
+			x->dirs[i].used = false;
+		}
 	x->dir = -1;
 	x->last_dir[0] = 0;
+}
+
+/* Makes the folder path (n bytes) the current one if it is open. */
+static bool dir_cached(struct export *x, const char *path, size_t n)
+{
+	for (size_t i = 0; i < EXPORT_DIRS; i++) {
+		struct export_dir *d = &x->dirs[i];
+		if (d->used && strlen(d->path) == n &&
+		    memcmp(d->path, path, n) == 0) {
+			x->dir = d->fd;
+			memcpy(x->last_dir, path, n);
+			x->last_dir[n] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Keeps fd open as the folder path (n bytes), closing the one whose
+ * slot it takes, and makes it the current one. */
+static void dir_keep(struct export *x, const char *path, size_t n, int fd)
+{
+	struct export_dir *d = &x->dirs[x->dir_next++ % EXPORT_DIRS];
+	if (d->used)
+		close(d->fd);
+	memcpy(d->path, path, n);
+	d->path[n] = 0;
+	d->fd = fd;
+	d->used = true;
+	x->dir = fd;
+	memcpy(x->last_dir, path, n);
+	x->last_dir[n] = 0;
 }
 
 /* Opens path's folder in the export (making what is missing) one part at
@@ -64,11 +99,15 @@ static int open_parent(struct export *x, const char *path, const char **base,
 	if (x->dir >= 0 && strlen(x->last_dir) == n &&
 	    memcmp(x->last_dir, path, n) == 0)
 		return 0;
-	files_close(x);
 	if (n == 0) {
 		x->dir = x->out;
+		x->last_dir[0] = 0;
 		return 0;
 	}
+	/* Kept open: the folders of a document's page, its JSON and its
+	 * file are walked to once, not for every file. */
+	if (dir_cached(x, path, n))
+		return 0;
 	char dir[SZ_MANIFEST_PATH_MAX + 1];
 	if (n >= sizeof(dir))
 		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
@@ -97,9 +136,7 @@ static int open_parent(struct export *x, const char *path, const char **base,
 				e == ELOOP || e == ENOTDIR ? "refused" : strerror(e));
 		fd = sub;
 	}
-	x->dir = fd;
-	memcpy(x->last_dir, path, n);
-	x->last_dir[n] = 0;
+	dir_keep(x, path, n, fd);
 	return 0;
 }
 

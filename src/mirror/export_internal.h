@@ -31,6 +31,7 @@
 #define EXPORT_BATCH 256              /* owners read from the state at once */
 #define EXPORT_WORKERS 2              /* owners rendered side by side */
 #define EXPORT_QUEUED_SLOTS 1024      /* owners remembered as queued */
+#define EXPORT_DIRS 16                /* folders a worker keeps open */
 
 enum export_stage {
 	STAGE_CHANGED,                /* a document that changed: renders and
@@ -45,6 +46,14 @@ enum export_stage {
 struct export_queued {
 	char owner[EXPORT_OWNER_MAX];
 	int stage;
+};
+
+/* A folder of the export a worker keeps open (used: the slot holds
+ * one), walked to without following a link (export_files.c). */
+struct export_dir {
+	char path[SZ_MANIFEST_PATH_MAX + 1];
+	int fd;
+	bool used;
 };
 
 /* One run, as each render worker sees it: a worker renders into its own
@@ -72,6 +81,9 @@ struct export {
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
 	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* opened last */
 	int dir;                      /* last_dir, open (-1: none) */
+	struct export_dir dirs[EXPORT_DIRS];   /* open folders, dir among them
+	                                 (a page's, its JSON's, its file's) */
+	unsigned dir_next;            /* the slot the next one takes */
 	struct timespec last_progress;
 	uint64_t todo, done;          /* for the progress line */
 	struct sz_err *err;
