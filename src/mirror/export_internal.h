@@ -32,6 +32,8 @@
 #define EXPORT_WORKERS 2              /* owners rendered side by side */
 #define EXPORT_QUEUED_SLOTS 1024      /* owners remembered as queued */
 #define EXPORT_DIRS 16                /* folders a worker keeps open */
+#define EXPORT_TRIM_BYTES (64 << 20)  /* freed heap kept (M_TRIM_THRESHOLD) */
+#define EXPORT_MMAP_BYTES (32 << 20)  /* larger allocations are mapped */
 
 enum export_stage {
 	STAGE_CHANGED,                /* a document that changed: renders and
