@@ -82,10 +82,11 @@ static int count_collect(sqlite3_stmt *st, size_t limit,
 	/* Grown as rows come, as sz_archive_collect's: an e-mail's few
 	 * recipients must not cost zeroing room for RECIPIENTS_MAX. */
 	size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
-	*rows = calloc(cap, sizeof(**rows));
+	*rows = malloc(cap * sizeof(**rows));
 	*n = 0;
 	if (*rows == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	memset(*rows, 0, sizeof(**rows));    /* each row is zeroed below */
 	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
 		if (*n == cap) {
 			size_t more = cap * 2 < limit ? cap * 2 : limit;
