@@ -422,32 +422,53 @@ void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
 	d->scrubbed_size = (uint64_t)sqlite3_column_int64(st, c + 30);
 }
 
+void *sz_archive_rows_alloc(size_t limit, size_t size, size_t *cap)
+{
+	/* Grown as rows come (a document's row is 3 KiB): a thread of two
+	 * e-mails must not cost the zeroing of a thousand.  Each row is
+	 * zeroed as it is filled (sz_archive_row_next), the first also when
+	 * none comes: zeroing all of them up front was 8% of an export's
+	 * instructions. */
+	*cap = limit < 16 ? (limit ? limit : 1) : 16;
+	void *rows = malloc(*cap * size);
+	if (rows != NULL)
+		memset(rows, 0, size);
+	return rows;
+}
+
+void *sz_archive_row_next(void **rows, size_t *cap, size_t n, size_t limit,
+	size_t size)
+{
+	if (n == *cap) {
+		size_t more = *cap * 2 < limit ? *cap * 2 : limit;
+		void *bigger = realloc(*rows, more * size);
+		if (bigger == NULL)
+			return NULL;
+		*rows = bigger;
+		*cap = more;
+	}
+	unsigned char *row = (unsigned char *)*rows + n * size;
+	memset(row, 0, size);
+	return row;
+}
+
 int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	/* Grown as rows come (a row is 3 KiB): a thread of two e-mails must
-	 * not cost the zeroing of a thousand. */
-	size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
-	*rows = malloc(cap * sizeof(**rows));
+	size_t cap;
+	void *all = sz_archive_rows_alloc(limit, sizeof(**rows), &cap);
+	*rows = all;
 	*n = 0;
-	if (*rows == NULL)
+	if (all == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	/* Each row is zeroed as it is filled (below), the first also when
-	 * none comes: zeroing all of them up front was 8% of an export's
-	 * instructions. */
-	memset(*rows, 0, sizeof(**rows));
 	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t more = cap * 2 < limit ? cap * 2 : limit;
-			struct sz_doc_row *bigger = realloc(*rows,
-				more * sizeof(**rows));
-			if (bigger == NULL)
-				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-			*rows = bigger;
-			cap = more;
-		}
-		memset(&(*rows)[*n], 0, sizeof(**rows));
-		sz_archive_doc_read(st, 0, &(*rows)[(*n)++]);
+		struct sz_doc_row *row = sz_archive_row_next(&all, &cap, *n, limit,
+			sizeof(**rows));
+		*rows = all;
+		if (row == NULL)
+			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		sz_archive_doc_read(st, 0, row);
+		(*n)++;
 	}
 	return 0;
 }

@@ -81,25 +81,20 @@ static int count_collect(sqlite3_stmt *st, size_t limit,
 {
 	/* Grown as rows come, as sz_archive_collect's: an e-mail's few
 	 * recipients must not cost zeroing room for RECIPIENTS_MAX. */
-	size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
-	*rows = malloc(cap * sizeof(**rows));
+	size_t cap;
+	void *all = sz_archive_rows_alloc(limit, sizeof(**rows), &cap);
+	*rows = all;
 	*n = 0;
-	if (*rows == NULL)
+	if (all == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-	memset(*rows, 0, sizeof(**rows));    /* each row is zeroed below */
 	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t more = cap * 2 < limit ? cap * 2 : limit;
-			struct sz_count_row *bigger = realloc(*rows,
-				more * sizeof(**rows));
-			if (bigger == NULL)
-				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-			*rows = bigger;
-			cap = more;
-		}
-		memset(&(*rows)[*n], 0, sizeof(**rows));
-		sz_sqlite_text((*rows)[*n].key, sizeof((*rows)[*n].key), st, 0);
-		(*rows)[*n].count = sqlite3_column_int64(st, 1);
+		struct sz_count_row *row = sz_archive_row_next(&all, &cap, *n,
+			limit, sizeof(**rows));
+		*rows = all;
+		if (row == NULL)
+			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		sz_sqlite_text(row->key, sizeof(row->key), st, 0);
+		row->count = sqlite3_column_int64(st, 1);
 		(*n)++;
 	}
 	return 0;
