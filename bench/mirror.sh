@@ -20,7 +20,7 @@ DIR=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/samizdat-bench.XXXXXX")
 # PID: the public face while it runs, else empty (never 0: "kill 0" would
 # stop this script's whole process group, make bench included).
 PID=
-trap '[ -z "$PID" ] || kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+trap '[ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DIR"' EXIT
 cd "$DIR"
 now() { date +%s.%N; }
 # ticks PID: the CPU time (user + system) a process has used, in ticks.
