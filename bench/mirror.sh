@@ -5,8 +5,9 @@
 # public face, in the same run: a full export (everything rendered into
 # an empty folder), then the same archive crawled over HTTP (every page
 # and file a reader can reach by links; search results left out, as a
-# copy cannot search); then one new release with one document is
-# published and exported again, incrementally.
+# copy cannot search, and the language switcher's ?lang= links, as a
+# copy is in the instance's first language); then one new release with
+# one document is published and exported again, incrementally.
 # Prints both ratios: crawl time / full export time (goal >= 5) and
 # incremental / full export time (goal < 5%), peak memory, and the CPU time
 # each side used (export vs server + wget), which a shared machine distorts
@@ -20,7 +21,7 @@ DIR=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/samizdat-bench.XXXXXX")
 # PID: the public face while it runs, else empty (never 0: "kill 0" would
 # stop this script's whole process group, make bench included).
 PID=
-trap '[ -z "$PID" ] || kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+trap '[ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DIR"' EXIT
 cd "$DIR"
 now() { date +%s.%N; }
 # ticks PID: the CPU time (user + system) a process has used, in ticks.
@@ -77,7 +78,7 @@ URL=$(sed -n 's/^public face: \(http[^ ]*\)$/\1/p' serve.out)
 echo "crawling $URL with wget --mirror..."
 ticks0=$(ticks $PID)
 t0=$(now)
-/usr/bin/time -f "%U %S" -o wget.cpu wget --mirror --no-host-directories -e robots=off --reject-regex 'search' \
+/usr/bin/time -f "%U %S" -o wget.cpu wget --mirror --no-host-directories -e robots=off --reject-regex 'search|[?&]lang=' \
 	-q -P crawl "$URL" || true
 t1=$(now)
 crawl=$(echo "$t1 - $t0" | bc)

@@ -12,10 +12,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,14 +27,60 @@
 #include "store/sqlite_internal.h"
 
 #define COPY_CHUNK (256u << 10)
+
+/* Every file's SHA-256 for the MANIFEST, with nettle's: it uses the
+ * CPU's SHA instructions where there are some (five times libsodium's
+ * portable code here, which was a sixth of an export's instructions). */
+static void sha256_bytes(const void *data, size_t len, uint8_t sha[32])
+{
+	struct sha256_ctx h;
+	sha256_init(&h);
+	sha256_update(&h, len, data);
+	sha256_digest(&h, SHA256_DIGEST_SIZE, sha);
+}
 #define SWEEP_DEPTH_MAX (SZ_MANIFEST_DEPTH_MAX + 4)
 
 void files_close(struct export *x)
 {
-	if (x->dir >= 0 && x->dir != x->out)
-		close(x->dir);
+	for (size_t i = 0; i < EXPORT_DIRS; i++)
+		if (x->dirs[i].used) {
+			close(x->dirs[i].fd);
+			x->dirs[i].used = false;
+		}
 	x->dir = -1;
 	x->last_dir[0] = 0;
+}
+
+/* Makes the folder path (n bytes) the current one if it is open. */
+static bool dir_cached(struct export *x, const char *path, size_t n)
+{
+	for (size_t i = 0; i < EXPORT_DIRS; i++) {
+		struct export_dir *d = &x->dirs[i];
+		if (d->used && strlen(d->path) == n &&
+		    memcmp(d->path, path, n) == 0) {
+			x->dir = d->fd;
+			memcpy(x->last_dir, path, n);
+			x->last_dir[n] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Keeps fd open as the folder path (n bytes), closing the one whose
+ * slot it takes, and makes it the current one. */
+static void dir_keep(struct export *x, const char *path, size_t n, int fd)
+{
+	struct export_dir *d = &x->dirs[x->dir_next++ % EXPORT_DIRS];
+	if (d->used)
+		close(d->fd);
+	memcpy(d->path, path, n);
+	d->path[n] = 0;
+	d->fd = fd;
+	d->used = true;
+	x->dir = fd;
+	memcpy(x->last_dir, path, n);
+	x->last_dir[n] = 0;
 }
 
 /* Opens path's folder in the export (making what is missing) one part at
@@ -51,11 +99,15 @@ static int open_parent(struct export *x, const char *path, const char **base,
 	if (x->dir >= 0 && strlen(x->last_dir) == n &&
 	    memcmp(x->last_dir, path, n) == 0)
 		return 0;
-	files_close(x);
 	if (n == 0) {
 		x->dir = x->out;
+		x->last_dir[0] = 0;
 		return 0;
 	}
+	/* Kept open: the folders of a document's page, its JSON and its
+	 * file are walked to once, not for every file. */
+	if (dir_cached(x, path, n))
+		return 0;
 	char dir[SZ_MANIFEST_PATH_MAX + 1];
 	if (n >= sizeof(dir))
 		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
@@ -84,9 +136,7 @@ static int open_parent(struct export *x, const char *path, const char **base,
 				e == ELOOP || e == ENOTDIR ? "refused" : strerror(e));
 		fd = sub;
 	}
-	x->dir = fd;
-	memcpy(x->last_dir, path, n);
-	x->last_dir[n] = 0;
+	dir_keep(x, path, n, fd);
 	return 0;
 }
 
@@ -125,9 +175,10 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 }
 
 /* Closes a written temporary file and renames it to path, or removes
- * it when its bytes equal what the state knows path holds. */
+ * it when its bytes equal what the state knows path holds (checked:
+ * the caller knew its hash before writing, and looked already). */
 static int settle(struct export *x, const char *path, const char *tmp,
-	int fd, const uint8_t sha[32], uint64_t size)
+	int fd, const uint8_t sha[32], uint64_t size, bool checked)
 {
 	uint8_t old[32];
 	int rc = 0;
@@ -136,7 +187,7 @@ static int settle(struct export *x, const char *path, const char *tmp,
 	if (close(fd) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
 			strerror(errno));
-	if (rc == 0 && state_file_get(x, path, old) &&
+	if (rc == 0 && !checked && state_file_get(x, path, old) &&
 	    memcmp(old, sha, 32) == 0) {
 		unlinkat(x->dir, tmp, 0);
 		x->stats->unchanged++;
@@ -159,7 +210,7 @@ int files_write(struct export *x, const char *path, const void *data,
 	uint8_t sha[32], old[32];
 	char tmp[SZ_MANIFEST_PATH_MAX + 16];
 	int fd;
-	crypto_hash_sha256(sha, data, len);
+	sha256_bytes(data, len, sha);
 	/* Same bytes as last time: the file stays as it is (its time too,
 	 * so rsync and web caches see nothing new). */
 	if (state_file_get(x, path, old) && memcmp(old, sha, 32) == 0) {
@@ -176,20 +227,87 @@ int files_write(struct export *x, const char *path, const void *data,
 		unlinkat(x->dir, tmp, 0);
 		return rc;
 	}
-	return settle(x, path, tmp, fd, sha, len);
+	return settle(x, path, tmp, fd, sha, len, true);
+}
+
+/* Copies in to fd in the kernel (copy_file_range, then sendfile),
+ * *size receiving how many bytes: false, with nothing copied, where
+ * neither can (another file system on an old kernel, a pipe). */
+static bool copy_in_kernel(int in, int fd, uint64_t *size, int *err)
+{
+	bool range = true;
+	*size = 0;
+	*err = 0;
+	for (;;) {
+		ssize_t got = range ? copy_file_range(in, NULL, fd, NULL,
+			COPY_CHUNK, 0) : sendfile(fd, in, NULL, COPY_CHUNK);
+		if (got > 0) {
+			*size += (uint64_t)got;
+			continue;
+		}
+		if (got == 0)
+			return true;
+		if (errno == EINTR)
+			continue;
+		if (*size == 0 && range && (errno == EXDEV || errno == ENOSYS ||
+		    errno == EINVAL || errno == EOPNOTSUPP || errno == EBADF)) {
+			range = false;         /* sendfile, from the start */
+			continue;
+		}
+		if (*size == 0 && !range && (errno == ENOSYS ||
+		    errno == EINVAL))
+			return false;
+		*err = errno;
+		return true;
+	}
+}
+
+int files_copy_known(struct export *x, const char *path, int in,
+	const uint8_t sha[32], uint64_t size)
+{
+	char tmp[SZ_MANIFEST_PATH_MAX + 16];
+	uint8_t old[32];
+	uint64_t got = 0;
+	int e = 0;
+	/* The archive's file is named by its SHA-256: the same name as last
+	 * time is the same bytes, left as they are. */
+	if (state_file_get(x, path, old) && memcmp(old, sha, 32) == 0) {
+		close(in);
+		x->stats->unchanged++;
+		return state_file_put(x, path, sha, size);
+	}
+	int fd = -1, rc = open_temp(x, path, tmp, sizeof(tmp), &fd);
+	if (rc != 0) {
+		close(in);
+		return rc;
+	}
+	if (!copy_in_kernel(in, fd, &got, &e)) {
+		close(fd);
+		unlinkat(x->dir, tmp, 0);
+		return files_copy(x, path, in);   /* hashed as it is read */
+	}
+	close(in);
+	if (e != 0 || got != size) {
+		rc = sz_err_set(x->err, SZ_E_IO, "cannot copy the archive's file "
+			"for %s: %s", path, e ? strerror(e) : "its size changed");
+		close(fd);
+		unlinkat(x->dir, tmp, 0);
+		return rc;
+	}
+	return settle(x, path, tmp, fd, sha, size, true);
 }
 
 int files_copy(struct export *x, const char *path, int in)
 {
 	char tmp[SZ_MANIFEST_PATH_MAX + 16];
-	crypto_hash_sha256_state h;
+	struct sha256_ctx h;
 	uint8_t sha[32];
 	uint64_t size = 0;
 	int fd = -1, rc = open_temp(x, path, tmp, sizeof(tmp), &fd);
 	uint8_t *buf = rc == 0 ? malloc(COPY_CHUNK) : NULL;
 	if (rc == 0 && buf == NULL)
 		rc = sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
-	crypto_hash_sha256_init(&h);
+	sha256_init(&h);
 	while (rc == 0) {
 		ssize_t got = sz_read_full(in, buf, COPY_CHUNK);
 		if (got < 0)
@@ -197,7 +315,7 @@ int files_copy(struct export *x, const char *path, int in)
 				"file for %s: %s", path, strerror(errno));
 		if (got <= 0)
 			break;
-		crypto_hash_sha256_update(&h, buf, (size_t)got);
+		sha256_update(&h, (size_t)got, buf);
 		size += (uint64_t)got;
 		if (sz_write_all(fd, buf, (size_t)got) != 0)
 			rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
@@ -205,7 +323,7 @@ int files_copy(struct export *x, const char *path, int in)
 	}
 	free(buf);
 	close(in);
-	crypto_hash_sha256_final(&h, sha);
+	sha256_digest(&h, sizeof(sha), sha);
 	if (rc != 0) {
 		if (fd >= 0) {
 			close(fd);
@@ -213,7 +331,7 @@ int files_copy(struct export *x, const char *path, int in)
 		}
 		return rc;
 	}
-	return settle(x, path, tmp, fd, sha, size);
+	return settle(x, path, tmp, fd, sha, size, false);
 }
 
 void files_remove(struct export *x, const char *path)

@@ -30,6 +30,10 @@
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
 #define EXPORT_BATCH 256              /* owners read from the state at once */
 #define EXPORT_WORKERS 2              /* owners rendered side by side */
+#define EXPORT_QUEUED_SLOTS 1024      /* owners remembered as queued */
+#define EXPORT_DIRS 16                /* folders a worker keeps open */
+#define EXPORT_TRIM_BYTES (64 << 20)  /* freed heap kept (M_TRIM_THRESHOLD) */
+#define EXPORT_MMAP_BYTES (32 << 20)  /* larger allocations are mapped */
 
 enum export_stage {
 	STAGE_CHANGED,                /* a document that changed: renders and
@@ -38,6 +42,20 @@ enum export_stage {
 	STAGE_PAGE,                   /* a document whose page shows others */
 	STAGE_LIST,                   /* lists, indexes, the site's pages */
 	STAGE_COUNT
+};
+
+/* An owner this run queued, and at which stage (-1: an empty slot). */
+struct export_queued {
+	char owner[EXPORT_OWNER_MAX];
+	int stage;
+};
+
+/* A folder of the export a worker keeps open (used: the slot holds
+ * one), walked to without following a link (export_files.c). */
+struct export_dir {
+	char path[SZ_MANIFEST_PATH_MAX + 1];
+	int fd;
+	bool used;
 };
 
 /* One run, as each render worker sees it: a worker renders into its own
@@ -57,12 +75,17 @@ struct export {
 	pthread_mutex_t *state_mu;    /* held for it while workers render */
 	sqlite3_stmt *st_get, *st_put, *st_stale, *st_drop, *st_dirty,
 		*st_dep, *st_deps, *st_undep;
+	struct export_queued *queued; /* EXPORT_QUEUED_SLOTS, by owner's
+	                                 hash: queueing them again is skipped */
 	int64_t run;                  /* this run's number */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
 	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* opened last */
 	int dir;                      /* last_dir, open (-1: none) */
+	struct export_dir dirs[EXPORT_DIRS];   /* open folders, dir among them
+	                                 (a page's, its JSON's, its file's) */
+	unsigned dir_next;            /* the slot the next one takes */
 	struct timespec last_progress;
 	uint64_t todo, done;          /* for the progress line */
 	struct sz_err *err;
@@ -110,6 +133,11 @@ int files_write(struct export *x, const char *path, const void *data,
 	size_t len);
 /* Copies an open file (read from its start, closed here) as path. */
 int files_copy(struct export *x, const char *path, int fd);
+/* The same for a file of the archive's, whose SHA-256 and size the
+ * archive knows (it names the file by them): copied in the kernel and
+ * not hashed again; nothing copied when the state knows path holds it. */
+int files_copy_known(struct export *x, const char *path, int fd,
+	const uint8_t sha[32], uint64_t size);
 /* Removes a file and the folders it leaves empty. */
 void files_remove(struct export *x, const char *path);
 /* Whether the export's folder holds anything but a MANIFEST and its

@@ -19,6 +19,7 @@
  * What it deliberately does not render: search results (a copy cannot
  * search) and drafts.
  */
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,11 +212,15 @@ static int render_doc(struct export *x, const char *key)
 			&args, ".json", NULL);
 	snprintf(file, sizeof(file), "file/%lld", (long long)id);
 	if (rc == 0 && (changed || state_file_keep(x, file) != 0)) {
-		char name[128];
-		int fd;
-		uint64_t size;
-		if (sz_page_file(&x->site, id, &fd, &size, name, sizeof(name)) == 0)
-			rc = files_copy(x, file, fd);
+		struct sz_page_file_info f;
+		uint8_t sha[32];
+		size_t len = 0;
+		if (sz_page_file_open(&x->site, id, &f) == 0)
+			rc = sodium_hex2bin(sha, sizeof(sha), f.sha256,
+				strlen(f.sha256), NULL, &len, NULL) == 0 &&
+				len == sizeof(sha) ?
+				files_copy_known(x, file, f.fd, sha, f.size) :
+				files_copy(x, file, f.fd);
 	}
 	if (rc == 0 && changed)
 		rc = doc_deps(x, &d);

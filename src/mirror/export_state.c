@@ -10,6 +10,7 @@
  * the public export itself shows.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mirror/export_internal.h"
@@ -84,6 +85,13 @@ int state_open(struct export *x, const char *path, bool *fresh)
 		rc = prepare(x, "SELECT owner FROM deps WHERE doc = ?", &x->st_deps);
 	if (rc == 0)
 		rc = prepare(x, "DELETE FROM deps WHERE doc = ?", &x->st_undep);
+	if (rc == 0) {
+		x->queued = malloc(EXPORT_QUEUED_SLOTS * sizeof(*x->queued));
+		if (x->queued == NULL)
+			rc = sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
+		for (size_t i = 0; rc == 0 && i < EXPORT_QUEUED_SLOTS; i++)
+			x->queued[i].stage = -1;
+	}
 	*fresh = rc == 0 && state_meta_int(x, "run") == 0;
 	return rc;
 }
@@ -94,6 +102,8 @@ void state_close(struct export *x)
 		x->st_dirty, x->st_dep, x->st_deps, x->st_undep };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
+	free(x->queued);
+	x->queued = NULL;
 	if (x->db != NULL)
 		sqlite3_close_v2(x->db);
 	x->db = NULL;
@@ -172,14 +182,37 @@ static int run(struct export *x, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
+/* The slot of the queued cache an owner goes to (FNV-1a). */
+static size_t queued_slot(const char *owner)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)owner; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % EXPORT_QUEUED_SLOTS;
+}
+
 static int state_dirty_locked(struct export *x, const char *owner,
 	enum export_stage s)
 {
 	if (strlen(owner) >= EXPORT_OWNER_MAX)
 		return 0;   /* no page can carry such a key: nothing to render */
+	/* Queued already at this stage or an earlier one (the dirty table
+	 * only grows during a run, and keeps the earlier stage): the
+	 * statement would change nothing.  Every e-mail queues the home
+	 * page, the browse indexes, its release, sender and month. */
+	struct export_queued *q = x->queued ? &x->queued[queued_slot(owner)] :
+		NULL;
+	if (q != NULL && q->stage >= 0 && q->stage <= (int)s &&
+	    strcmp(q->owner, owner) == 0)
+		return 0;
 	sqlite3_bind_text(x->st_dirty, 1, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int(x->st_dirty, 2, (int)s);
-	return run(x, x->st_dirty, "queueing a page");
+	int rc = run(x, x->st_dirty, "queueing a page");
+	if (rc == 0 && q != NULL) {
+		snprintf(q->owner, sizeof(q->owner), "%s", owner);
+		q->stage = (int)s;
+	}
+	return rc;
 }
 
 int state_dirty_batch(struct export *x, enum export_stage s,

@@ -364,6 +364,16 @@ int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
  * which stay when the last writer closes (the WAL is persistent). */
 int sz_archive_prepare(const char *dir, struct sz_err *err);
 
+/* Holds one read snapshot of the archive for the calling thread (on),
+ * or lets it go (off): every read the thread makes between the two sees
+ * the same archive and goes through one connection, in one transaction,
+ * instead of taking and dropping the database's lock for each statement
+ * (a mirror export renders an owner's pages between them).  Keep it
+ * short: a writer's checkpoint waits behind it.  Engines without such a
+ * transaction need none: 0, nothing held. */
+int sz_archive_hold_reads(struct sz_archive *a, bool on,
+	struct sz_err *err);
+
 /* Adds to sb the archive's files in the instance directory dir with what
  * a locked-in process may do to them: read and write the database and its
  * WAL files, make, move and remove in the file tree; or, read_only, read

@@ -322,8 +322,9 @@ static int release_get(struct sz_archive *a, int64_t id,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db, "SELECT " RELEASE_COLS
-		" FROM releases r WHERE r.id = ?", &st, err);
+	static const char sql[] = "SELECT " RELEASE_COLS
+		" FROM releases r WHERE r.id = ?";
+	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
@@ -333,7 +334,7 @@ static int release_get(struct sz_archive *a, int64_t id,
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such release");
 		else
 			rc = sz_sqlite_error(db, err, "reading a release");
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -430,28 +431,53 @@ void sz_archive_doc_read(sqlite3_stmt *st, int c, struct sz_doc_row *d)
 	d->scrubbed_size = (uint64_t)sqlite3_column_int64(st, c + 30);
 }
 
+void *sz_archive_rows_alloc(size_t limit, size_t size, size_t *cap)
+{
+	/* Grown as rows come (a document's row is 3 KiB): a thread of two
+	 * e-mails must not cost the zeroing of a thousand.  Each row is
+	 * zeroed as it is filled (sz_archive_row_next), the first also when
+	 * none comes: zeroing all of them up front was 8% of an export's
+	 * instructions. */
+	*cap = limit < 16 ? (limit ? limit : 1) : 16;
+	void *rows = malloc(*cap * size);
+	if (rows != NULL)
+		memset(rows, 0, size);
+	return rows;
+}
+
+void *sz_archive_row_next(void **rows, size_t *cap, size_t n, size_t limit,
+	size_t size)
+{
+	if (n == *cap) {
+		size_t more = *cap * 2 < limit ? *cap * 2 : limit;
+		void *bigger = realloc(*rows, more * size);
+		if (bigger == NULL)
+			return NULL;
+		*rows = bigger;
+		*cap = more;
+	}
+	unsigned char *row = (unsigned char *)*rows + n * size;
+	memset(row, 0, size);
+	return row;
+}
+
 int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 	size_t *n, struct sz_err *err)
 {
-	/* Grown as rows come (a row is 3 KiB): a thread of two e-mails must
-	 * not cost the zeroing of a thousand. */
-	size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
-	*rows = calloc(cap, sizeof(**rows));
+	size_t cap;
+	void *all = sz_archive_rows_alloc(limit, sizeof(**rows), &cap);
+	*rows = all;
 	*n = 0;
-	if (*rows == NULL)
+	if (all == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t more = cap * 2 < limit ? cap * 2 : limit;
-			struct sz_doc_row *bigger = realloc(*rows,
-				more * sizeof(**rows));
-			if (bigger == NULL)
-				return sz_err_set(err, SZ_E_NOMEM, "out of memory");
-			*rows = bigger;
-			cap = more;
-		}
-		memset(&(*rows)[*n], 0, sizeof(**rows));
-		sz_archive_doc_read(st, 0, &(*rows)[(*n)++]);
+		struct sz_doc_row *row = sz_archive_row_next(&all, &cap, *n, limit,
+			sizeof(**rows));
+		*rows = all;
+		if (row == NULL)
+			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		sz_archive_doc_read(st, 0, row);
+		(*n)++;
 	}
 	return 0;
 }
@@ -648,9 +674,13 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
 	if (r == NULL)
 		return SZ_E_LIMIT;
-	sqlite3 *db = r->db;
-	int rc = sz_sqlite_prepare(db,
-		"SELECT body FROM fts WHERE rowid = ?", &st, err);
+	/* The body as the index stores it, read from FTS5's own content
+	 * table (fts_content: id is the rowid, c1 the second column, body)
+	 * by its primary key: a plain B-tree lookup, so its statement can
+	 * stay prepared, which a statement on the FTS5 table itself cannot
+	 * (FTS5 keeps statements of its own behind each cursor). */
+	static const char sql[] = "SELECT c1 FROM fts_content WHERE id = ?";
+	int rc = sz_archive_stmt(r->stmts, r->db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sz_sqlite_step(st) == SQLITE_ROW) {
@@ -659,7 +689,7 @@ static int doc_text(struct sz_archive *a, int64_t id, struct sz_buf *out,
 			if (t != NULL && sz_buf_append(out, t, (size_t)len) != 0)
 				rc = sz_err_set(err, SZ_E_LIMIT, "the text is too long");
 		}
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(r->stmts, st);
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -887,6 +917,11 @@ static const struct sz_archive_ops ops = {
 	.by_month = sz_archive_sqlite_by_month,
 	.addresses = sz_archive_sqlite_addresses,
 };
+
+bool sz_archive_is_sqlite(const struct sz_archive *a)
+{
+	return a->ops == &ops;
+}
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 	bool create, bool read_only, struct sz_err *err);

@@ -79,13 +79,22 @@ int sz_archive_sqlite_doc_ids(struct sz_archive *a, int64_t release_id,
 static int count_collect(sqlite3_stmt *st, size_t limit,
 	struct sz_count_row **rows, size_t *n, struct sz_err *err)
 {
-	*rows = calloc(limit ? limit : 1, sizeof(**rows));
+	/* Grown as rows come, as sz_archive_collect's: an e-mail's few
+	 * recipients must not cost zeroing room for RECIPIENTS_MAX. */
+	size_t cap;
+	void *all = sz_archive_rows_alloc(limit, sizeof(**rows), &cap);
+	*rows = all;
 	*n = 0;
-	if (*rows == NULL)
+	if (all == NULL)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	while (*n < limit && sz_sqlite_step(st) == SQLITE_ROW) {
-		sz_sqlite_text((*rows)[*n].key, sizeof((*rows)[*n].key), st, 0);
-		(*rows)[*n].count = sqlite3_column_int64(st, 1);
+		struct sz_count_row *row = sz_archive_row_next(&all, &cap, *n,
+			limit, sizeof(**rows));
+		*rows = all;
+		if (row == NULL)
+			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		sz_sqlite_text(row->key, sizeof(row->key), st, 0);
+		row->count = sqlite3_column_int64(st, 1);
 		(*n)++;
 	}
 	return 0;
@@ -197,19 +206,21 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 	struct sz_archive_reader *rd = sz_archive_read_begin(a, err);
 	if (rd == NULL)
 		return SZ_E_LIMIT;
-	int rc = sz_sqlite_prepare(rd->db, "SELECT count(*) FROM emails e"
+	static const char count_sql[] = "SELECT count(*) FROM emails e"
 		" JOIN releases r ON r.id = e.release_id WHERE e.date >= ?1 AND"
-		" e.date < ?2 AND (r.state = 1 OR ?3)", &st, err);
+		" e.date < ?2 AND (r.state = 1 OR ?3)";
+	static const char rows_sql[] = "SELECT " DOC_COLS DOC_FROM
+		" WHERE e.date >= ?1 AND e.date < ?2 AND (r.state = 1 OR ?3)"
+		" ORDER BY e.date, d.id LIMIT ?4 OFFSET ?5";
+	int rc = sz_archive_stmt(rd->stmts, rd->db, count_sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, start);
 		sqlite3_bind_int64(st, 2, end);
 		sqlite3_bind_int(st, 3, drafts);
 		if (sz_sqlite_step(st) == SQLITE_ROW)
 			*total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		rc = sz_sqlite_prepare(rd->db, "SELECT " DOC_COLS DOC_FROM
-			" WHERE e.date >= ?1 AND e.date < ?2 AND (r.state = 1 OR ?3)"
-			" ORDER BY e.date, d.id LIMIT ?4 OFFSET ?5", &st, err);
+		sz_archive_stmt_done(rd->stmts, st);
+		rc = sz_archive_stmt(rd->stmts, rd->db, rows_sql, &st, err);
 	}
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, start);
@@ -218,7 +229,7 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 		sqlite3_bind_int64(st, 4, (int64_t)limit);
 		sqlite3_bind_int64(st, 5, (int64_t)offset);
 		rc = sz_archive_collect(st, limit, rows, n, err);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(rd->stmts, st);
 	}
 	sz_archive_read_end(a, rd);
 	return rc;

@@ -92,6 +92,15 @@ void sz_archive_op_lock(struct sz_archive *a);
 void sz_archive_op_unlock(struct sz_archive *a);
 /* True if this thread holds the import transaction. */
 bool sz_archive_in_own_tx(struct sz_archive *a);
+/* Room for a list of at most limit rows of size bytes, grown as rows
+ * come: sz_archive_rows_alloc gives the first *cap (the first zeroed),
+ * sz_archive_row_next row n zeroed, growing *rows (NULL when out of
+ * memory; *rows stays the caller's to free). */
+void *sz_archive_rows_alloc(size_t limit, size_t size, size_t *cap);
+void *sz_archive_row_next(void **rows, size_t *cap, size_t n, size_t limit,
+	size_t size);
+/* Whether a is this engine's (sz_archive_hold_reads acts only there). */
+bool sz_archive_is_sqlite(const struct sz_archive *a);
 
 /* A connection to read with: this thread's transaction's, or one of the
  * pool (opened on first use), waiting up to SZ_ARCHIVE_READER_WAIT_S;

@@ -123,6 +123,13 @@ void sz_archive_read_budget(struct sz_archive_reader *r, unsigned ms)
 		ms ? r : NULL);
 }
 
+/* The reader this thread holds in a read transaction
+ * (sz_archive_hold_reads), and whose archive it is. */
+static __thread struct {
+	struct sz_archive *a;
+	struct sz_archive_reader *r;
+} held;
+
 struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
 	struct sz_err *err)
 {
@@ -134,6 +141,12 @@ struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
 		own.writer = true;
 		own.deadline_ms = 0;
 		return &own;
+	}
+	/* Like the writer's own transaction above: nested reads share the
+	 * connection and its statements. */
+	if (held.r != NULL && held.a == a) {
+		held.r->deadline_ms = 0;
+		return held.r;
 	}
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -179,8 +192,59 @@ void sz_archive_read_end(struct sz_archive *a, struct sz_archive_reader *r)
 	if (r == NULL || r->writer)
 		return;
 	sz_archive_read_budget(r, 0);
+	if (r == held.r)
+		return;                   /* sz_archive_hold_reads gives it back */
 	pthread_mutex_lock(&q->pool_mu);
 	q->busy[r - q->readers] = false;
 	pthread_cond_signal(&q->pool_cv);
 	pthread_mutex_unlock(&q->pool_mu);
+}
+
+/* Runs BEGIN or COMMIT through r's kept statements (the pair runs once
+ * per exported owner: compiling them each time showed in a profile). */
+static int tx_step(struct sz_archive_reader *r, const char *sql,
+	struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sz_archive_stmt(r->stmts, r->db, sql, &st, err);
+	if (rc == 0) {
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = sz_sqlite_error(r->db, err, "reading the archive");
+		sz_archive_stmt_done(r->stmts, st);
+	}
+	return rc;
+}
+
+int sz_archive_hold_reads(struct sz_archive *a, bool on, struct sz_err *err)
+{
+	static const char begin[] = "BEGIN", commit[] = "COMMIT";
+	if (!sz_archive_is_sqlite(a) || sz_archive_in_own_tx(a))
+		return 0;
+	if (!on) {
+		struct sz_archive_reader *r = held.a == a ? held.r : NULL;
+		if (r == NULL)
+			return 0;
+		held.r = NULL;
+		held.a = NULL;
+		/* Only read: ending it cannot lose anything. */
+		int rc = tx_step(r, commit, err);
+		if (!sqlite3_get_autocommit(r->db))
+			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		sz_archive_read_end(a, r);
+		return rc;
+	}
+	if (held.r != NULL)
+		return 0;                 /* held already (by this thread) */
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	/* Deferred: the snapshot is taken by the first read. */
+	int rc = tx_step(r, begin, err);
+	if (rc != 0) {
+		sz_archive_read_end(a, r);
+		return rc;
+	}
+	held.a = a;
+	held.r = r;
+	return 0;
 }
