@@ -118,6 +118,12 @@ static const char *const pgp_calls[] = {
 	"setrlimit",
 };
 
+/* Connections opened before the lock-in (SZ_SB_NET_OPEN): libpq sends
+ * and receives on its socket; nothing opens a new one. */
+static const char *const open_calls[] = {
+	"recvfrom", "recvmsg", "sendto", "sendmsg", "getsockopt",
+};
+
 /* LeakSanitizer, in sanitizer builds only: at exit it stops every
  * thread from a forked tracer that attaches with ptrace, and asks the
  * kernel (prctl) to let it. */
@@ -177,8 +183,12 @@ static int build(scmp_filter_ctx ctx, enum sz_syscalls kind, unsigned net)
 		rc = ALLOW(ctx, file_calls);
 	if (rc == 0 && kind == SZ_SYSCALLS_FACE)
 		rc = ALLOW(ctx, serve_calls);
-	if (rc == 0 && kind == SZ_SYSCALLS_FACE && net != 0)
+	if (rc == 0 && (kind == SZ_SYSCALLS_FACE || runner) &&
+	    (net & (SZ_SB_NET_UNIX | SZ_SB_NET_TCP)))
 		rc = allow_connect(ctx, net);
+	if (rc == 0 && kind != SZ_SYSCALLS_FACE && !runner &&
+	    (net & SZ_SB_NET_OPEN))
+		rc = ALLOW(ctx, open_calls);
 	if (rc == 0 && runner)
 		rc = ALLOW(ctx, runner_calls);
 	if (rc == 0 && pgp)
