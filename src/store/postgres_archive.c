@@ -107,6 +107,13 @@ static int tx_begin(struct sz_archive *a, struct sz_err *err)
 	return rc;
 }
 
+static int vocab_flush_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	(void)ctx;
+	return pg_run(c, PA_SQL_VOCAB_FLUSH, NULL, 0, NULL,
+		"counting the index's words", err);
+}
+
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
 {
 	/* The import's files reach the disk before the rows that name them. */
@@ -116,6 +123,9 @@ static int tx_commit(struct sz_archive *a, struct sz_err *err)
 			strerror(errno));
 	if (dfd >= 0)
 		close(dfd);
+	/* the import's words, counted at once (joins the batch) */
+	if (rc == 0)
+		rc = pg_transaction(papool(a), vocab_flush_tx, NULL, err);
 	if (rc == 0)
 		rc = pg_batch_commit(papool(a), err);
 	else
@@ -261,6 +271,8 @@ static const char SQL_RECIPIENT_ADD[] = "INSERT INTO recipients (doc_id, addr)"
 	" VALUES ($1::bigint, lower($2::text))";
 #define TSV(n, w) "setweight(to_tsvector('" SZ_TSQUERY_CONFIG "', $" #n \
 	"::text), '" w "')"
+static const char SQL_VOCAB_PENDING[] = "INSERT INTO vocab_pending (doc_id)"
+	" VALUES ($1::bigint)";
 static const char SQL_FTS_ADD[] = "INSERT INTO fts (doc_id, body, words,"
 	" tags) VALUES ($1::bigint, $2::text, " TSV(3, "A") " || " TSV(4, "B")
 	" || " TSV(5, "C") " || " TSV(6, "D") ", to_tsvector('"
@@ -275,6 +287,7 @@ struct doc_new {
 	struct sz_buf title, body, sender, rcpt, tags;
 	int64_t id;
 	bool existed;
+	bool in_import;       /* its words are counted at the commit */
 };
 
 static int add_recipients(struct pg_conn *c, int64_t id, const char *list,
@@ -346,6 +359,12 @@ static int doc_add_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 			PG_S(buf_str(&x->tags)) };
 		rc = pg_run(c, SQL_FTS_ADD, t, 7, NULL, "indexing a document", err);
 	}
+	struct pg_value id = PG_I(x->id);
+	if (rc == 0)
+		rc = pg_run(c, SQL_VOCAB_PENDING, &id, 1, NULL, "indexing a document",
+			err);
+	if (rc == 0 && !x->in_import)
+		rc = vocab_flush_tx(c, NULL, err);
 	return rc;
 }
 
@@ -394,7 +413,7 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *row,
 	if (sz_archive_clean_row(row, text, text_len, &c) != 0)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	struct doc_new x = { .d = &c.row, .text = c.text ? c.text : "",
-		.text_len = c.text ? c.text_len : 0 };
+		.text_len = c.text ? c.text_len : 0, .in_import = a->in_import };
 	int rc = doc_texts(&x);
 	if (rc != 0)
 		rc = sz_err_set(err, SZ_E_LIMIT, "too many addresses to index");

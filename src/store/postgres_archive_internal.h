@@ -74,6 +74,8 @@ int pa_doc_rows(struct sz_archive *a, const char *sql,
 /* postgres_archive_schema.c: the numbered steps of the schema. */
 extern const char *const *pa_migrations;
 extern const size_t pa_nmigrations;
+/* Counts the documents waiting in vocab_pending into vocab. */
+extern const char PA_SQL_VOCAB_FLUSH[];
 
 /* postgres_archive_edit.c */
 int pa_release_update(struct sz_archive *a, int64_t id, const char *title,

@@ -65,8 +65,12 @@ static const char SQL_FACETS[] = "SELECT d.release_id, d.type,"
 	" ON e.doc_id = d.id" HITS_WHERE " GROUP BY 1, 2, 3";
 static const char SQL_RELEASE_TITLE[] = "SELECT title FROM releases"
 	" WHERE id = $1::bigint";
+/* The time budget; and plans made for each search's own values: a
+ * generic plan cannot know that '' turns a condition off, and would
+ * leave the GIN indexes unused. */
 static const char SQL_BUDGET[] = "SELECT set_config('statement_timeout',"
-	" $1::text, true)";
+	" $1::text, true), set_config('plan_cache_mode', 'force_custom_plan',"
+	" true)";
 
 static const char *page_sql(enum sz_archive_order order, bool few)
 {
