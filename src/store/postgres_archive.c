@@ -77,22 +77,30 @@ int pa_doc_rows(struct sz_archive *a, const char *sql,
 	return rc;
 }
 
+int pa_count(struct sz_archive *a, const char *sql, const struct pg_value *v,
+	size_t nv, int64_t *n, struct sz_err *err)
+{
+	int rc;
+	*n = 0;
+	PGresult *res = pg_read(papool(a), sql, v, nv, &rc, "counting", err);
+	if (res == NULL)
+		return rc;
+	*n = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
+	PQclear(res);
+	return 0;
+}
+
 int pa_page_rows(struct sz_archive *a, const char *count_sql,
 	const char *rows_sql, struct pg_value key, size_t offset, size_t limit,
 	struct sz_doc_row **rows, size_t *n, int64_t *total, struct sz_err *err)
 {
-	int rc;
 	*rows = NULL;
 	*n = 0;
-	*total = 0;
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
-	PGresult *res = pg_read(papool(a), count_sql, &key, 1, &rc,
-		"counting documents", err);
-	if (res == NULL)
+	int rc = pa_count(a, count_sql, &key, 1, total, err);
+	if (rc != 0)
 		return rc;
-	*total = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
 	struct pg_value v[] = { key, PG_I(limit), PG_I(offset) };
 	return pa_doc_rows(a, rows_sql, v, 3, limit, rows, n, err);
 }
@@ -235,13 +243,9 @@ static int release_list(struct sz_archive *a, bool drafts, size_t offset,
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	struct pg_value v[] = { PG_I(drafts), PG_I(limit), PG_I(offset) };
-	int rc;
-	PGresult *res = pg_read(papool(a), SQL_RELEASE_COUNT, v, 1, &rc,
-		"counting releases", err);
-	if (res == NULL)
+	int rc = pa_count(a, SQL_RELEASE_COUNT, v, 1, total, err);
+	if (rc != 0)
 		return rc;
-	*total = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
 	void *out = NULL;
 	rc = pg_read_rows(papool(a), SQL_RELEASE_LIST, v, 3, sizeof(**rows),
 		limit, release_fill, &out, n, "listing releases", err);
@@ -527,14 +531,8 @@ static int by_address(struct sz_archive *a, const char *addr,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	struct pg_value v[] = { PG_S(addr), PG_I(drafts), PG_I(limit),
 		PG_I(offset) };
-	int rc;
-	PGresult *res = pg_read(papool(a), sql[from][0], v, 2, &rc,
-		"counting e-mails", err);
-	if (res == NULL)
-		return rc;
-	*total = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
-	return pa_doc_rows(a, sql[from][1], v, 4, limit, rows, n, err);
+	int rc = pa_count(a, sql[from][0], v, 2, total, err);
+	return rc ? rc : pa_doc_rows(a, sql[from][1], v, 4, limit, rows, n, err);
 }
 
 static const char SQL_SUMMARY[] = "UPDATE documents SET summary = $1::text"
@@ -679,14 +677,7 @@ static int email_next_num(struct sz_archive *a, int64_t release_id,
 	const char *collection, int64_t *num, struct sz_err *err)
 {
 	struct pg_value v[] = { PG_I(release_id), PG_S(collection) };
-	int rc;
-	PGresult *res = pg_read(papool(a), SQL_NEXT_NUM, v, 2, &rc,
-		"numbering an e-mail", err);
-	if (res == NULL)
-		return rc;
-	*num = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 1;
-	PQclear(res);
-	return 0;
+	return pa_count(a, SQL_NEXT_NUM, v, 2, num, err);
 }
 
 /* ---- opening ------------------------------------------------------------------ */

@@ -222,16 +222,12 @@ int pa_changes(struct sz_archive *a, int64_t after, size_t limit,
 	struct sz_archive_change *rows, size_t *n, int64_t *last,
 	struct sz_err *err)
 {
-	int rc;
 	*n = 0;
-	*last = 0;
-	PGresult *res = pg_read(papool(a), SQL_CHANGES_LAST, NULL, 0, &rc,
-		"reading the change log", err);
-	if (res == NULL)
+	int rc = pa_count(a, SQL_CHANGES_LAST, NULL, 0, last, err);
+	if (rc != 0)
 		return rc;
-	*last = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
 	struct pg_value v[] = { PG_I(after), PG_I(limit) };
+	PGresult *res;
 	if ((res = pg_read(papool(a), SQL_CHANGES, v, 2, &rc,
 	    "reading the change log", err)) == NULL)
 		return rc;
@@ -301,13 +297,9 @@ static int count_page(struct sz_archive *a, const char *count_sql,
 	if (limit > SZ_ARCHIVE_PAGE_MAX)
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	struct pg_value v[] = { PG_I(drafts), PG_I(limit), PG_I(offset) };
-	int rc;
-	PGresult *res = pg_read(papool(a), count_sql, v, 1, &rc, "counting",
-		err);
-	if (res == NULL)
+	int rc = pa_count(a, count_sql, v, 1, total, err);
+	if (rc != 0)
 		return rc;
-	*total = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
 	void *out = NULL;
 	rc = pg_read_rows(papool(a), rows_sql, v, 3, sizeof(**rows), limit,
 		count_fill, &out, n, "reading an index", err);
@@ -353,14 +345,8 @@ int pa_by_month(struct sz_archive *a, const char *month, bool drafts,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	struct pg_value v[] = { PG_I(start), PG_I(end), PG_I(drafts),
 		PG_I(limit), PG_I(offset) };
-	int rc;
-	PGresult *res = pg_read(papool(a), SQL_MONTH_COUNT, v, 3, &rc,
-		"counting e-mails", err);
-	if (res == NULL)
-		return rc;
-	*total = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
-	return pa_doc_rows(a, SQL_MONTH, v, 5, limit, rows, n, err);
+	int rc = pa_count(a, SQL_MONTH_COUNT, v, 3, total, err);
+	return rc ? rc : pa_doc_rows(a, SQL_MONTH, v, 5, limit, rows, n, err);
 }
 
 static const char SQL_SENDERS_COUNT[] = "SELECT count(DISTINCT e.from_addr)"

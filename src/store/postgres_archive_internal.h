@@ -61,6 +61,9 @@ static inline struct pg_pool *papool(struct sz_archive *a)
  * is 0: pa_doc_fill). */
 void pa_doc_read(const PGresult *r, int row, int c, struct sz_doc_row *d);
 void pa_doc_fill(const PGresult *r, int row, void *dst);
+/* *n = the first column of sql's first row (0 if none). */
+int pa_count(struct sz_archive *a, const char *sql, const struct pg_value *v,
+	size_t nv, int64_t *n, struct sz_err *err);
 /* One page: count_sql counts ($1 = key), rows_sql selects PA_DOC_COLS
  * with $1 = key, $2 = limit, $3 = offset. */
 int pa_page_rows(struct sz_archive *a, const char *count_sql,

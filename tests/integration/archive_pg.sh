@@ -38,18 +38,7 @@ trap cleanup EXIT
 "$CORPUS_SH" corpus >corpus.log 2>&1 || { cat corpus.log; exit 1; }
 make_instance inst || exit 1
 sed -i "s|^database = .*|database = $CONN|" inst/samizdat.conf
-cat >box.mbox <<'MBOX'
-From jm@example.org Mon Mar  4 10:00:00 2024
-From: Jurgen <jm@example.org>
-To: Press Desk <press@example.net>
-Subject: bridge invoice
-Date: Mon, 4 Mar 2024 10:00:00 +0100
-Message-ID: <first@example.org>
-
-The double payment for the bridge went to the contractor.
-
-MBOX
-mbox_replies >>box.mbox
+bridge_mbox
 
 "$S" release create -d inst --date 2024-05-01 \
 	--intro "Files on the northern bridge contract." "The Bridge Papers" >id
