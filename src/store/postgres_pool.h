@@ -20,7 +20,7 @@
 
 #define PG_CONNS 4            /* connections a process keeps per database */
 #define PG_STATEMENTS 96      /* statements a connection prepares */
-#define PG_PARAMS 24          /* parameters of one statement, at most */
+#define PG_PARAMS 40          /* parameters of one statement, at most */
 #define PG_RETRY 1            /* serialization failure or deadlock */
 #define PG_LOST 2             /* the connection to the server was lost */
 #define PG_CANCELED 3         /* cancelled: it ran past statement_timeout */
