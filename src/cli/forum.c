@@ -195,12 +195,12 @@ int sz_cmd_forum(int argc, char **argv)
 	};
 	const char *dir = NULL, *about = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "forum", "d:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case OPT_ABOUT: about = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("forum", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/mirror.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "mirror/export.h"
 #include "mirror/minisign.h"
 #include "web/archive/pages.h"
@@ -153,7 +154,8 @@ static int keygen(int argc, char **argv)
 	const char *dir = NULL, *sk_path = NULL, *pk_path = NULL, *pfile = NULL;
 	bool force = false, nopass = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:s:p:fh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "mirror", "d:s:p:fh",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 's': sk_path = optarg; break;
@@ -162,7 +164,7 @@ static int keygen(int argc, char **argv)
 		case OPT_NOPASS: nopass = true; break;
 		case OPT_PASSFILE: pfile = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("mirror", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
@@ -248,7 +250,8 @@ static int export(int argc, char **argv)
 	int c;
 	memset(&o, 0, sizeof(o));
 	o.archive_name = SZ_PAGES_SITE;
-	while ((c = getopt_long(argc, argv, "d:s:qh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "mirror", "d:s:qh",
+	    longopts)) != -1) {
 		switch (c) {
 		case 'd': o.instance = optarg; break;
 		case 's': sk_path = optarg; break;
@@ -259,7 +262,7 @@ static int export(int argc, char **argv)
 		case OPT_STATE: o.state = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage("mirror", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)
@@ -279,6 +282,13 @@ static int export(int argc, char **argv)
 				SZ_EXPORT_EXPIRY_DAYS_MAX);
 		o.expiry_days = (unsigned)v;
 	}
+	/* A copy is written in the instance's default language (the first
+	 * of its languages): a page on a disk cannot ask the reader's. */
+	char first[SZ_I18N_CODE_MAX];
+	snprintf(first, sizeof(first), "%.*s",
+		(int)strcspn(cfg.languages, " ,"), cfg.languages);
+	if (first[0] && sz_i18n_load(first, &err) != 0)
+		return cli_fail("mirror", "%s", err.msg);
 	char skd[4200];
 	snprintf(skd, sizeof(skd), "%s/mirror.key", o.instance);
 	struct sz_minisign_key *key = NULL;

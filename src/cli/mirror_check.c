@@ -151,7 +151,7 @@ int cli_mirror_verify(int argc, char **argv)
 	const char *pk_file = NULL, *pk_text = NULL;
 	int c, bad = 0;
 	sz_verify_defaults(&o);
-	while ((c = getopt_long(argc, argv, "p:P:qh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "mirror", "p:P:qh", longopts)) != -1) {
 		switch (c) {
 		case 'p': pk_file = optarg; break;
 		case 'P': pk_text = optarg; break;
@@ -165,7 +165,7 @@ int cli_mirror_verify(int argc, char **argv)
 		case OPT_PROXY: o.fetch.proxy = optarg; break;
 		case 'q': rep.quiet = true; break;
 		case 'h': fputs(verify_usage, stdout); return 0;
-		default: return cli_usage("mirror", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (bad)
@@ -243,7 +243,7 @@ int cli_mirror_torrent(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.seeds = seeds;
 	o.trackers = trackers;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "mirror", "o:h", longopts)) != -1) {
 		switch (c) {
 		case 'o': o.out = optarg; break;
 		case OPT_NAME: o.name = optarg; break;
@@ -260,7 +260,7 @@ int cli_mirror_torrent(int argc, char **argv)
 			trackers[o.ntrackers++] = optarg;
 			break;
 		case 'h': fputs(torrent_usage, stdout); return 0;
-		default: return cli_usage("mirror", "unknown option");
+		default: return SZ_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)

@@ -41,6 +41,7 @@ static const char usage[] =
 	"       samizdat release list -d DIR\n"
 	"       samizdat release flagged -d DIR ID\n"
 	"       samizdat release raw -d DIR ID EMAIL|all none|raw|scrubbed\n"
+	"       samizdat release remove -d DIR ID DOCUMENT|EMAIL|MESSAGE-ID\n"
 	"\n"
 	"Releases of the public archive.  `create` prints the new release's\n"
 	"number; it starts as a draft that only editors see.  `add` puts files\n"
@@ -48,7 +49,10 @@ static const char usage[] =
 	"extraction, summary, index) and imports e-mail collections (mbox,\n"
 	"MMDF, Maildir, .eml; any line ends) with their attachments; a file\n"
 	"that cannot be scrubbed is not published.  `publish` makes a release\n"
-	"public.\n"
+	"public.  `remove` takes a document or e-mail (with the attachments\n"
+	"that came in it) out of a release, by its number (the N of /doc/N or\n"
+	"/email/N) or an e-mail's Message-ID: it is gone from the public face\n"
+	"at once, from mirrors at their next export.\n"
 	"\n"
 	"  --dkim-keys FILE  DNS TXT records of the senders' DKIM keys (as\n"
 	"                    opendkim-genkey writes them, or NAME VALUE lines):\n"
@@ -686,6 +690,55 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 	return st;
 }
 
+/* `release remove ID DOC|MESSAGE-ID`: a number names a document or an
+ * e-mail of that release (never of another: a mistyped number must not
+ * take one from elsewhere); anything else is an e-mail's Message-ID. */
+static int cmd_remove(int argc, char **argv)
+{
+	const char *dir;
+	int st = cli_dir_only(argc, argv, "release", usage, &dir);
+	if (st >= 0)
+		return st;
+	int64_t release, id = 0, count = 1;
+	if (argc - optind != 2 || parse_id(argv[optind], &release) != 0)
+		return cli_usage("release", "remove takes a release number and a "
+			"document or e-mail number or an e-mail's Message-ID");
+	const char *which = argv[optind + 1];
+	bool by_number = parse_id(which, &id) == 0;
+	struct sz_archive *a;
+	struct sz_err err;
+	struct sz_doc_row d;
+	size_t removed = 0;
+	memset(&d, 0, sizeof(d));
+	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
+		return st;
+	if (!by_number && a->ops->email_by_message_id(a, release, which, &id,
+	    &count, &err) != 0)
+		st = cli_fail("release", "%s", err.msg);
+	else if (count > 1)
+		st = cli_fail("release", "%lld e-mails of release %lld have that "
+			"Message-ID: give the number of the one to remove",
+			(long long)count, (long long)release);
+	else if (a->ops->doc_get(a, id, &d, &err) != 0 ||
+	    d.release_id != release)
+		st = cli_fail("release", "release %lld has no document or e-mail "
+			"%lld", (long long)release, (long long)id);
+	else if (a->ops->doc_remove(a, id, &removed, &err) != 0)
+		st = cli_fail("release", "%s", err.msg);
+	else
+		printf("removed %s %lld \"%s\" from release %lld (%zu document%s "
+			"with its attachments)\n", d.email ? "e-mail" : "document",
+			(long long)id, d.title, (long long)release, removed,
+			removed == 1 ? "" : "s");
+	bool email = d.email;
+	sz_doc_row_clear(&d);
+	a->ops->close(a);
+	if (st == 0)
+		st = audit(dir, "remove from release", "%s %lld", email ? "e-mail" :
+			"document", (long long)id);
+	return st;
+}
+
 /* Prints one page of releases from offset: how many, and of how many. */
 static int list_page(struct sz_archive *a, int64_t key, size_t offset,
 	size_t *n, int64_t *total, struct sz_err *err)
@@ -738,5 +791,7 @@ int sz_cmd_release(int argc, char **argv)
 		return cmd_flagged(argc - 1, argv + 1);
 	if (strcmp(sub, "raw") == 0)
 		return cmd_raw(argc - 1, argv + 1);
+	if (strcmp(sub, "remove") == 0)
+		return cmd_remove(argc - 1, argv + 1);
 	return cli_usage("release", "unknown sub-command \"%s\"", sub);
 }

@@ -39,6 +39,10 @@ struct sz_release_row {
 	char *intro;                  /* owned, may be "" */
 	enum sz_release_state state;
 	int64_t documents, emails;    /* counts */
+	char tag_day[11];             /* its date when first published, kept
+	                                 when the date is edited: what its
+	                                 feed id is minted from; "" while it
+	                                 never was */
 };
 
 /* A signature's state, DKIM's or PGP's. */
@@ -255,6 +259,13 @@ struct sz_archive_ops {
 	int (*email_flagged)(struct sz_archive *a, int64_t release_id,
 		size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
 		int64_t *total, struct sz_err *err);
+	/* The e-mail of a release with this Message-ID (with or without its
+	 * angle brackets): *id its number, *count how many of the release's
+	 * e-mails carry it (a mailbox may hold copies: then *id is the
+	 * first).  SZ_E_NOT_FOUND when none does. */
+	int (*email_by_message_id)(struct sz_archive *a, int64_t release_id,
+		const char *message_id, int64_t *id, int64_t *count,
+		struct sz_err *err);
 	/* The next free number in an e-mail collection. */
 	int (*email_next_num)(struct sz_archive *a, int64_t release_id,
 		const char *collection, int64_t *num, struct sz_err *err);

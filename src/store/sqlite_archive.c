@@ -120,6 +120,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE doc_reports ("
 	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
 	"  report TEXT NOT NULL);",
+	/* 5: the day a release's feed id is minted from (RFC 4287 §4.2.6:
+	 * an entry's id never changes), fixed when it is first published:
+	 * its date then.  Releases published before keep the id the feed
+	 * gave them, minted from their date as it is now. */
+	"ALTER TABLE releases ADD COLUMN tag_day TEXT NOT NULL DEFAULT '';"
+	"UPDATE releases SET tag_day = day WHERE state = 1;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -265,7 +271,8 @@ static int release_set_state(struct sz_archive *a, int64_t id,
 	sqlite3_stmt *st;
 	sz_archive_op_lock(a);
 	int rc = sz_sqlite_prepare(impl(a)->db,
-		"UPDATE releases SET state = ? WHERE id = ?", &st, err);
+		"UPDATE releases SET state = ?1, tag_day = CASE WHEN ?1 = 1 AND"
+		" tag_day = '' THEN day ELSE tag_day END WHERE id = ?2", &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, (int)state);
 		sqlite3_bind_int64(st, 2, id);
@@ -290,7 +297,8 @@ int sz_archive_release_changed(sqlite3 *db, sqlite3_stmt *st, int64_t id,
 
 #define RELEASE_COLS "r.id, r.title, r.day, r.intro, r.state," \
 	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id AND d.email = 0)," \
-	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id AND d.email = 1)"
+	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id AND d.email = 1)," \
+	" r.tag_day"
 
 static void release_read(sqlite3_stmt *st, struct sz_release_row *r)
 {
@@ -302,6 +310,7 @@ static void release_read(sqlite3_stmt *st, struct sz_release_row *r)
 		SZ_RELEASE_DRAFT;
 	r->documents = sqlite3_column_int64(st, 5);
 	r->emails = sqlite3_column_int64(st, 6);
+	sz_sqlite_text(r->tag_day, sizeof(r->tag_day), st, 7);
 }
 
 static int release_get(struct sz_archive *a, int64_t id,
@@ -861,6 +870,7 @@ static const struct sz_archive_ops ops = {
 	.email_set_raw = sz_archive_email_set_raw,
 	.email_raw_notes = sz_archive_email_raw_notes,
 	.email_choose_raw = sz_archive_email_choose_raw,
+	.email_by_message_id = sz_archive_email_by_message_id,
 	.email_flagged = sz_archive_email_flagged,
 	.doc_set_summary = doc_set_summary,
 	.search = sz_archive_sqlite_search,

@@ -89,6 +89,44 @@ int sz_archive_email_raw_notes(struct sz_archive *a, int64_t id,
 	return rc;
 }
 
+int sz_archive_email_by_message_id(struct sz_archive *a,
+	int64_t release_id, const char *message_id, int64_t *id,
+	int64_t *count, struct sz_err *err)
+{
+	sqlite3_stmt *st;
+	*id = 0;
+	*count = 0;
+	/* kept as the header gives it, less its angle brackets */
+	const char *m = message_id + (message_id[0] == '<');
+	size_t n = strlen(m);
+	if (n > 0 && m[n - 1] == '>' && message_id[0] == '<')
+		n--;
+	if (n == 0 || n > SZ_ARCHIVE_NAME_MAX)
+		return sz_err_set(err, SZ_E_NOT_FOUND, "no e-mail of release %lld "
+			"has that Message-ID", (long long)release_id);
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	int rc = sz_sqlite_prepare(r->db, "SELECT min(doc_id), count(*) FROM"
+		" emails WHERE release_id = ? AND message_id = ?", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, release_id);
+		sqlite3_bind_text(st, 2, m, (int)n, SQLITE_TRANSIENT);
+		if (sz_sqlite_step(st) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(st, 0);
+			*count = sqlite3_column_int64(st, 1);
+		} else {
+			rc = sz_sqlite_error(r->db, err, "finding an e-mail");
+		}
+		sqlite3_finalize(st);
+	}
+	sz_archive_read_end(a, r);
+	if (rc == 0 && *count == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no e-mail of release %lld "
+			"has that Message-ID", (long long)release_id);
+	return rc;
+}
+
 int sz_archive_email_choose_raw(struct sz_archive *a, int64_t release_id,
 	int64_t id, enum sz_raw_form form, int64_t *changed, struct sz_err *err)
 {

@@ -152,6 +152,9 @@ int sz_archive_email_set_raw(struct sz_archive *a, int64_t id,
 	const struct sz_email_raw *r, struct sz_err *err);
 int sz_archive_email_raw_notes(struct sz_archive *a, int64_t id,
 	struct sz_buf *flags, struct sz_buf *removed, struct sz_err *err);
+int sz_archive_email_by_message_id(struct sz_archive *a,
+	int64_t release_id, const char *message_id, int64_t *id,
+	int64_t *count, struct sz_err *err);
 int sz_archive_email_choose_raw(struct sz_archive *a, int64_t release_id,
 	int64_t id, enum sz_raw_form form, int64_t *changed,
 	struct sz_err *err);

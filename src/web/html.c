@@ -1,8 +1,11 @@
 /* html.c - HTML escaping and the shared page frame. */
 #include "web/html.h"
 
+#define SZ_HTML_FEED_TITLE 256   /* bytes of the feed link's title */
+
 #include <stdbool.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store/search.h"
@@ -136,10 +139,13 @@ int sz_html_frame_open(struct sz_buf *b, const struct sz_html_frame *f)
 	sz_html_escape(b, f->style ? f->style : "/style.css");
 	sz_buf_puts(b, "\">\n");
 	if (f->feed != NULL) {   /* feed autodiscovery */
+		char title[SZ_HTML_FEED_TITLE];
+		/* TRANSLATORS: the title of the Atom feed; %s is the site */
+		snprintf(title, sizeof(title), _(l, "%s: releases"), f->site);
 		sz_buf_puts(b, "<link rel=\"alternate\" type=\"application/"
 			"atom+xml\" title=\"");
-		sz_html_escape(b, f->site);
-		sz_buf_puts(b, ": releases\" href=\"");
+		sz_html_escape(b, title);
+		sz_buf_puts(b, "\" href=\"");
 		sz_html_escape(b, f->feed);
 		sz_buf_puts(b, "\">\n");
 	}

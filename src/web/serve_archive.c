@@ -10,7 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "search/query.h"
+#include "web/html.h"
+#include "web/i18n.h"
 #include "web/web.h"
+
+#define SWITCH_URL_MAX (SZ_PAGES_LINK_BASE + 4 * SZ_QUERY_MAX + 64)
 
 /* Anyone may keep a page or a file, but must ask again before showing
  * it: a document an editor removes (it may say who leaked it) is gone
@@ -51,6 +56,36 @@ static void cache_page(struct sz_request *rq)
 	}
 }
 
+/* The page itself, with its search (q and sort) if any, ready for
+ * "lang=CODE" (web/i18n.h). */
+static void switch_url(struct sz_request *rq, char *out, size_t cap)
+{
+	const char *q = sz_request_query(rq, "q"),
+		*sort = sz_request_query(rq, "sort");
+	struct sz_buf b;
+	sz_buf_init(&b, cap - 1);
+	int rc = sz_buf_puts(&b, rq->path ? rq->path : "/");
+	if (rc == 0 && q != NULL) {
+		rc = sz_buf_puts(&b, "?q=");
+		if (rc == 0)
+			rc = sz_html_urlencode(&b, q);
+		if (rc == 0 && sort != NULL) {
+			rc = sz_buf_puts(&b, "&sort=");
+			if (rc == 0)
+				rc = sz_html_urlencode(&b, sort);
+		}
+		if (rc == 0)
+			rc = sz_buf_puts(&b, "&");
+	} else if (rc == 0) {
+		rc = sz_buf_puts(&b, "?");
+	}
+	if (rc == 0 && b.len < cap)
+		snprintf(out, cap, "%.*s", (int)b.len, (const char *)b.data);
+	else   /* too long to keep: the page without its search */
+		sz_web_switch_url(rq, "/", out, cap);
+	sz_buf_free(&b);
+}
+
 int sz_web_archive_page(struct sz_request *rq, const struct sz_site *site,
 	sz_error_page_fn error_page)
 {
@@ -70,6 +105,12 @@ int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 		return sz_request_fail(rq, 500, "This page is not set up right "
 			"on the server.");
 	struct sz_page pg;
+	/* In the reader's language (a page's ETag is its bytes', so a cache
+	 * that keeps one language asks again and gets the other); the
+	 * switcher's links lead back to the same page, a search kept. */
+	const struct sz_lang *L = sz_web_lang(rq);
+	char switch_to[SWITCH_URL_MAX];
+	switch_url(rq, switch_to, sizeof(switch_to));
 	struct sz_page_args args = {
 		.id = sz_request_param_id(rq, "id"),
 		.key = sz_request_param(rq, "thread") ?
@@ -81,12 +122,17 @@ int sz_web_archive_page_as(struct sz_request *rq, const struct sz_site *site,
 		.number = sz_page_number(sz_request_query(rq, "page")),
 		.sort = sz_request_query(rq, "sort"),
 		.viewer = viewer,
+		.lang = L,
+		.switch_to = switch_to,
 	};
 	int rc = sz_page_render(&pg, site, kind, rq->path, &args, &rq->page);
 	rc = sz_web_rendered(rq, rc, pg.status, pg.message, pg.content_type,
 		"The archive cannot be read now. Please try again later.",
 		error_page);
-	if (rc == 0 && site->cacheable && rq->status == 200)
+	/* A page that sets the reader's language cookie (?lang=) is theirs
+	 * alone: no shared cache may hand the cookie to another reader. */
+	if (rc == 0 && site->cacheable && rq->status == 200 &&
+	    rq->set_cookie2[0] == '\0')
 		cache_page(rq);
 	return rc;
 }

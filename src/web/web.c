@@ -183,6 +183,10 @@ int sz_web_stylesheet(struct sz_buf *out)
 		"font:.9rem system-ui,sans-serif}\n"
 		"nav.langs a{text-decoration:none}\n"
 		"nav.langs a[aria-current]{color:var(--fg);font-weight:700}\n"
+		/* what the archive holds (bodies, addresses, titles, dates as
+		 * written) keeps its own direction on a right-to-left page */
+		"pre.text,.sent,code,dl.headers dd a,ul.docs li>a,ol.docs li>a"
+		"{unicode-bidi:plaintext}\n"
 		/* Arabic and others right to left: logical properties above, and
 		 * letters that are not spaced apart */
 		"[dir=rtl] header .site{letter-spacing:0}\n"

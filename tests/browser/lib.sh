@@ -31,3 +31,28 @@ run_browser() {
 		not_ok "the browser run succeeds"
 	fi
 }
+
+# bridge_papers DIR: release 1 of instance DIR, published: a PDF and a
+# DOCX from the document corpus and a threaded mbox (a sender's name in
+# RFC 2047, a Latin-1 subject), what a reader's pages are tested on.
+bridge_papers() {
+	"$browser_here/../docs/corpus.sh" corpus >corpus.log 2>&1 ||
+		{ cat corpus.log; return 1; }
+	cat >box.mbox <<'MBOX'
+From jm@example.org Mon Mar  4 10:00:00 2024
+From: =?UTF-8?B?SsO8cmdlbiBNw7xsbGVy?= <jm@example.org>
+To: Press Desk <press@example.net>
+Subject: =?ISO-8859-1?Q?Gr=FC=DFe_zur_Br=FCcke?=
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+Message-ID: <first@example.org>
+
+The double payment for the bridge went to the contractor.
+
+MBOX
+	mbox_replies >>box.mbox
+	"$SAMIZDAT" release create -d "$1" --intro "Files on the northern bridge." \
+		"The Bridge Papers" >/dev/null &&
+	"$SAMIZDAT" release add -d "$1" 1 corpus/report.pdf corpus/letter.docx \
+		box.mbox >/dev/null &&
+	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
+}

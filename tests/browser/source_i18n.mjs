@@ -6,15 +6,10 @@
 // page in English), lang and dir on <html> (rtl for Arabic).  Then the
 // switcher: a plain link changes the language, and the choice holds
 // through the codename form's POST and redirect.
+import { walkLanguages } from './langs.mjs';
 import { check, withBrowser } from './run.mjs';
 
 const [url, shots, file] = process.argv.slice(2);
-const langs = [
-  { code: 'en', header: 'en-US,en;q=0.9', dir: 'ltr' },
-  { code: 'zh-CN', header: 'zh', dir: 'ltr' },
-  { code: 'ru', header: 'ru-RU,ru;q=0.9,en;q=0.5', dir: 'ltr' },
-  { code: 'ar', header: 'ar-EG,ar;q=0.9', dir: 'rtl' },
-];
 const widths = [1280, 390];
 // Data, not words of the interface: the same in every language.
 const data = new Set(['Investigations', 'Legal', 'UTF-8']);
@@ -24,12 +19,6 @@ async function lines(page) {
   const text = await page.evaluate(() => document.querySelector('main').innerText);
   return text.split('\n').map((l) => l.trim())
     .filter((l) => /\p{L}{2}/u.test(l) && !data.has(l));
-}
-
-async function fits(page) {
-  const [scroll, client] = await page.evaluate(() =>
-    [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  return scroll <= client;
 }
 
 // A source's visit, page by page; calls at(name) on each.
@@ -62,41 +51,8 @@ async function visit(page, at) {
 
 await withBrowser(async (first) => {
   const browser = first.browser();
-  const english = {};
-  for (const width of widths) {
-    for (const lang of langs) {
-      const context = await browser.newContext({ javaScriptEnabled: false,
-        viewport: { width, height: 900 },
-        extraHTTPHeaders: { 'Accept-Language': lang.header } });
-      const page = await context.newPage();
-      let step = 0;
-      const bad = [], untranslated = [], wrongLang = [];
-      await visit(page, async (name) => {
-        step++;
-        await page.screenshot({ path: `${shots}/source-${lang.code}-${width}-${step}-${name}.png`,
-          fullPage: true });
-        if (!(await fits(page))) bad.push(name);
-        const [l, d] = await page.evaluate(() =>
-          [document.documentElement.lang, document.documentElement.dir]);
-        if (l !== lang.code || (d || 'ltr') !== lang.dir) wrongLang.push(`${name}: ${l} ${d}`);
-        const got = await lines(page);
-        if (lang.code === 'en') {
-          english[name] = new Set(got);
-        } else {
-          for (const line of got)
-            if (english[name] && english[name].has(line)) untranslated.push(`${name}: ${line}`);
-        }
-      });
-      check(`${lang.code} at ${width} px: all ${step} pages of the visit fit without sideways scrolling${bad.length ? ' (not: ' + bad.join(', ') + ')' : ''}`,
-        step === 8 && bad.length === 0);
-      check(`${lang.code} at ${width} px: every page says lang="${lang.code}" dir="${lang.dir}"${wrongLang.length ? ' (not: ' + wrongLang.join('; ') + ')' : ''}`,
-        wrongLang.length === 0);
-      if (lang.code !== 'en')
-        check(`${lang.code} at ${width} px: no English sentence is left on any page${untranslated.length ? ' (left: ' + untranslated.slice(0, 5).join(' | ') + ')' : ''}`,
-          untranslated.length === 0);
-      await context.close();
-    }
-  }
+  await walkLanguages(browser, { shots, prefix: 'source', widths, steps: 8,
+    visit, lines });
 
   // The switcher: plain links, a cookie, through a POST and a redirect.
   const context = await browser.newContext({ javaScriptEnabled: false,

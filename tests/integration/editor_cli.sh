@@ -97,6 +97,17 @@ usage_error "an option missing its value says so" \
 	"samizdat audit: option -d needs a value" "$S" audit -d
 usage_error "a value given to a flag says so" \
 	"samizdat audit: option --help takes no value" "$S" audit --help=yes
+# forum and mirror parse options like every other command
+usage_error "forum: an unknown option is named once" \
+	"samizdat forum: unknown option --bogus" "$S" forum --bogus board
+usage_error "mirror keygen: an option missing its value says so" \
+	"samizdat mirror: option -d needs a value" "$S" mirror keygen -d
+usage_error "mirror export: an unknown option is named once" \
+	"samizdat mirror: unknown option --bogus" "$S" mirror export --bogus x
+usage_error "mirror verify: an option missing its value says so" \
+	"samizdat mirror: option -p needs a value" "$S" mirror verify -p
+usage_error "mirror torrent: an unknown short option is named once" \
+	"samizdat mirror: unknown option -z" "$S" mirror torrent -z
 
 # Opening an instance that is not there says what is wrong and what to do.
 "$S" release publish -d /nonexistent 1 2>err.txt

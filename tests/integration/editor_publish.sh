@@ -97,5 +97,54 @@ check "...it is gone, its file too" sh -c "
 	test \$(curl -s -b ed -o /dev/null -w '%{http_code}' '$EURL/preview/file/1') = 404"
 check "...and the audit log has it" sh -c \
 	"'$SAMIZDAT' audit -d inst | grep -q 'remove from release  *document 1'"
+
+# Removing an e-mail: found by its subject and sender on the release's
+# page, asked before it goes, written to the audit log; on the command
+# line by its Message-ID.
+cat >two.mbox <<'MBOX'
+From anna@example.org Mon Mar  4 10:00:00 2024
+From: Anna Berg <anna@example.org>
+Subject: The tender, first draft
+Message-ID: <tender-1@example.org>
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+
+First.
+
+From boris@example.org Tue Mar  5 10:00:00 2024
+From: boris@example.org
+Subject: Re: The tender
+Message-ID: <tender-2@example.org>
+Date: Tue, 5 Mar 2024 10:00:00 +0100
+
+Second.
+MBOX
+"$SAMIZDAT" release add -d inst 2 two.mbox >/dev/null 2>&1
+curl -s -b ed "$EURL/release?id=2" >rel2.html
+check "the release's page lists its e-mails with subject and sender, each with a way to remove it" sh -c "
+	grep -q 'The tender, first draft</a> <span class=\"note\">Anna Berg &lt;anna@example.org&gt;' rel2.html &&
+	grep -q 'href=\"/release/remove?id=[0-9]*&amp;release=2\">Remove' rel2.html"
+M=$(sed -n 's/.*<li id="email-\([0-9]*\)"><a[^>]*>The tender, first draft.*/\1/p' rel2.html)
+curl -s -b ed "$EURL/release/remove?id=$M&release=2" >ask.html
+check "removing one asks first, showing what goes" sh -c "
+	grep -q 'Remove this e-mail from the release?' ask.html &&
+	grep -q 'Anna Berg &lt;anna@example.org&gt;' ask.html &&
+	grep -q 'tender-1@example.org' ask.html && grep -q 'id=\"confirm-remove\"' ask.html"
+check "...and only from the release it was asked of" test \
+	"$(curl -s -b ed -o /dev/null -w '%{http_code}' "$EURL/release/remove?id=$M&release=1")" = 404
+check "...nothing is removed by asking" \
+	test "$(curl -s -b ed -o /dev/null -w '%{http_code}' "$EURL/preview/email/$M")" = 200
+s=$(curl -s -b ed -c ed -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$T" \
+	--data "id=$M&release=2" "$EURL/release/remove")
+check "confirmed, the e-mail is gone, and the audit log says it was an e-mail" sh -c "
+	test $s = 303 &&
+	test \$(curl -s -b ed -o /dev/null -w '%{http_code}' '$EURL/preview/email/$M') = 404 &&
+	'$SAMIZDAT' audit -d inst | grep -q 'remove from release  *e-mail $M'"
+check "the command line removes an e-mail by its Message-ID" sh -c "
+	'$SAMIZDAT' release remove -d inst 2 '<tender-2@example.org>' | grep -q 'removed e-mail [0-9]* \"Re: The tender\"' &&
+	! curl -s -b ed '$EURL/release?id=2' | grep -q 'Re: The tender' &&
+	'$SAMIZDAT' audit -d inst | tail -n 1 | grep -q 'remove from release  *e-mail'"
+check "...and says so when no e-mail has it" sh -c "
+	! '$SAMIZDAT' release remove -d inst 2 nobody@example.org 2>err.txt &&
+	grep -q 'no e-mail of release 2 has that Message-ID' err.txt"
 kill "$EPID" "$FACE_PID"
 finish

@@ -131,6 +131,10 @@ json() {
 }
 check "/api/v1 lists its endpoints" json index.json \
 	"{'/api/v1/releases', '/api/v1/search'} <= {e['path'] for e in j['endpoints']}"
+curl -s -H 'Accept-Language: ru' "$P/api/v1" >index.ru.json
+check "...described for people in their language, the paths and names the same" \
+	json index.ru.json "j['endpoints'][0]['description'] == 'публикации, сначала новые' and
+	j['endpoints'][0]['path'] == '/api/v1/releases' and 'dates' in j['conventions']"
 get /api/v1/emails/4 >mail.json
 get /api/v1/releases/1 >release.json
 check "an e-mail's date is an ISO 8601 string" \
@@ -155,6 +159,14 @@ check "public pages are cacheable, with an ETag" sh -c "
 etag=$(sed -n 's/^[Ee][Tt][Aa][Gg]: \(.*\)\r$/\1/p' page.h)
 check "...and a page the reader has already is a 304" sh -c "
 	test \$(curl -s -o /dev/null -w '%{http_code}' -H 'If-None-Match: $etag' '$P/release/1') = 304"
+curl -s -D ru.h -o ru.html -H 'Accept-Language: ru' "$P/release/1"
+check "a page in another language has its own ETag, so a cache that kept one gives the other reader theirs" sh -c "
+	grep -q 'lang=\"ru\"' ru.html && grep -qi '^etag: \"' ru.h &&
+	! grep -qi '^etag: $etag' ru.h &&
+	test \$(curl -s -o /dev/null -w '%{http_code}' -H 'If-None-Match: $etag' -H 'Accept-Language: ru' '$P/release/1') = 200"
+curl -sI "$P/release/1?lang=ar" >lang.h
+check "a page that sets the language cookie is kept by no shared cache" sh -c "
+	grep -qi '^set-cookie: sz_lang=ar' lang.h && ! grep -qi '^cache-control: public' lang.h"
 check "files and the stylesheet are cacheable (a file by its SHA-256)" sh -c "
 	curl -sI '$P/file/1' | grep -qi '^cache-control: public' &&
 	curl -sI '$P/file/1' | grep -qi '^etag: \"[0-9a-f]\{64\}\"' &&

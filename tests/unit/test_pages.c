@@ -188,6 +188,46 @@ static void pages_have_their_own_paths(void **state)
 	assert_int_equal(sz_page_number(NULL), 1);
 }
 
+/* RFC 4287 §4.2.6: an entry's id never changes.  A feed reader that
+ * saw the entry must not see a new one when an editor corrects the
+ * release's date after publishing it. */
+static void feed_id_outlives_an_edited_date(void **state)
+{
+	(void)state;
+	struct sz_site pub = { .archive = arch, .links = SZ_LINKS_ROOTED,
+		.prefix = "", .public_url = "http://archive.example.onion" };
+	struct sz_buf out;
+	struct sz_page pg;
+	int64_t rel;
+	char id[128];
+	assert_int_equal(arch->ops->release_create(arch, "Dates", "2024-05-02",
+		"", &rel, NULL), 0);
+	snprintf(id, sizeof(id), "<id>tag:archive.example.onion,2024-05-02:"
+		"release/%lld</id>", (long long)rel);
+	assert_int_equal(arch->ops->release_set_state(arch, rel,
+		SZ_RELEASE_PUBLISHED, NULL), 0);
+	assert_int_equal(render(&pub, SZ_PAGE_FEED, "/feed.atom", 0, &out,
+		&pg), 0);
+	assert_non_null(strstr((char *)out.data, id));
+	sz_buf_free(&out);
+	/* the date edited, the release taken down and published again */
+	assert_int_equal(arch->ops->release_update(arch, rel, "Dates",
+		"2024-09-09", "", NULL), 0);
+	assert_int_equal(arch->ops->release_set_state(arch, rel,
+		SZ_RELEASE_DRAFT, NULL), 0);
+	assert_int_equal(arch->ops->release_set_state(arch, rel,
+		SZ_RELEASE_PUBLISHED, NULL), 0);
+	assert_int_equal(render(&pub, SZ_PAGE_FEED, "/feed.atom", 0, &out,
+		&pg), 0);
+	assert_non_null(strstr((char *)out.data, id));
+	/* the entry says when it was updated, with the new date */
+	assert_non_null(strstr((char *)out.data, "<updated>2024-09-09"));
+	assert_null(strstr((char *)out.data, ",2024-09-09:release/"));
+	sz_buf_free(&out);
+	assert_int_equal(arch->ops->release_set_state(arch, rel,
+		SZ_RELEASE_DRAFT, NULL), 0);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -198,6 +238,7 @@ int main(void)
 		cmocka_unit_test(pages_have_their_own_paths),
 		cmocka_unit_test(a_copy_names_address_pages_safely),
 		cmocka_unit_test(browse_indexes_show_only_what_is_published),
+		cmocka_unit_test(feed_id_outlives_an_edited_date),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

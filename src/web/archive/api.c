@@ -246,16 +246,19 @@ static int error(struct sz_page *pg, unsigned status, const char *msg)
 static const struct {
 	const char *path, *about, *params;
 } endpoints[] = {
-	{ "/api/v1/releases", "the releases, newest first", "page" },
-	{ "/api/v1/releases/{id}", "one release with its documents and "
-	  "e-mails", "page" },
-	{ "/api/v1/documents/{id}", "one document: its facts, text and "
-	  "download link", "" },
-	{ "/api/v1/emails/{id}", "one e-mail: its header fields, text and "
-	  "download link", "" },
-	{ "/api/v1/search", "documents and e-mails matching q (the search "
+	/* TRANSLATORS: descriptions in the API's index, for the people who
+	 * write programs against it; keep the names in code (q, sort, page,
+	 * relevance, newest, oldest) as they are */
+	{ "/api/v1/releases", N_("the releases, newest first"), "page" },
+	{ "/api/v1/releases/{id}", N_("one release with its documents and "
+	  "e-mails"), "page" },
+	{ "/api/v1/documents/{id}", N_("one document: its facts, text and "
+	  "download link"), "" },
+	{ "/api/v1/emails/{id}", N_("one e-mail: its header fields, text and "
+	  "download link"), "" },
+	{ "/api/v1/search", N_("documents and e-mails matching q (the search "
 	  "page's syntax), with facets by release, type and date; sort: "
-	  "relevance, newest or oldest", "q, sort, page" },
+	  "relevance, newest or oldest"), "q, sort, page" },
 };
 
 int api_index(struct sz_page *pg, const struct sz_page_args *a)
@@ -272,19 +275,22 @@ int api_index(struct sz_page *pg, const struct sz_page_args *a)
 		snprintf(path, sizeof(path), "%s%s", pg->base, endpoints[i].path);
 		json_t *e = jobj(&j);
 		jset(&j, e, "path", jstr(&j, path));
-		jset(&j, e, "description", jstr(&j, endpoints[i].about));
+		jset(&j, e, "description", jstr(&j, sz_tr(pg->lang,
+			endpoints[i].about)));
 		jset(&j, e, "parameters", jstr(&j, endpoints[i].params));
 		jpush(&j, arr, e);
 	}
 	json_t *o = jobj(&j), *conv = jobj(&j);
-	jset(&j, conv, "dates", jstr(&j, "ISO 8601 strings: a day YYYY-MM-DD, "
-		"a moment YYYY-MM-DDTHH:MM:SSZ (UTC), null when unknown"));
-	jset(&j, conv, "addresses", jstr(&j, "{name, address} objects; to and "
-		"cc are lists of them"));
-	jset(&j, conv, "pages", jstr(&j, "?page=N from 1; each list says page, "
-		"per_page and total"));
-	jset(&j, conv, "errors", jstr(&j, "{error} with the status that says "
-		"what happened: 400, 404, 500, 503"));
+	const struct sz_lang *L = pg->lang;
+	jset(&j, conv, "dates", jstr(&j, _(L, "ISO 8601 strings: a day "
+		"YYYY-MM-DD, a moment YYYY-MM-DDTHH:MM:SSZ (UTC), null when "
+		"unknown")));
+	jset(&j, conv, "addresses", jstr(&j, _(L, "{name, address} objects; "
+		"to and cc are lists of them")));
+	jset(&j, conv, "pages", jstr(&j, _(L, "?page=N from 1; each list says "
+		"page, per_page and total")));
+	jset(&j, conv, "errors", jstr(&j, _(L, "{error} with the status that "
+		"says what happened: 400, 404, 500, 503")));
 	jset(&j, o, "name", jstr(&j, SZ_PAGES_SITE));
 	jset(&j, o, "version", jint(&j, 1));
 	jset(&j, o, "endpoints", arr);

@@ -43,9 +43,10 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 	if (!visible_doc(pg->site, a->id, &d) || d.email) {
 		if (d.email)
 			sz_doc_row_clear(&d);
-		return view_not_found(pg, "There is no such document.");
+		return view_not_found(pg, N_("There is no such document."));
 	}
 	struct sz_buf *b = pg->out, text;
+	const struct sz_lang *L = pg->lang;
 	struct sz_err err;
 	sz_buf_init(&text, PAGE_TEXT_MAX);
 	int trc = arch->ops->doc_text(arch, d.id, &text, &err);
@@ -62,10 +63,21 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 	if (rc == 0)
 		rc = view_escape(b, d.release_title);
 	if (rc == 0 && d.words > 0)
-		rc = sz_buf_printf(b, "</a> · %u minute read (%lld words)",
-			sz_doc_reading_minutes((size_t)d.words), (long long)d.words);
-	else if (rc == 0)
+		rc = sz_buf_puts(b, "</a> · ");
+	if (rc == 0 && d.words > 0) {
+		unsigned m = sz_doc_reading_minutes((size_t)d.words);
+		rc = sz_buf_printf(b, NG_(L, "%u minute read", "%u minute read",
+			m), m);
+		if (rc == 0)
+			rc = sz_buf_puts(b, " (");
+		if (rc == 0)
+			rc = sz_buf_printf(b, NG_(L, "%lld word", "%lld words",
+				(unsigned long)d.words), (long long)d.words);
+		if (rc == 0)
+			rc = sz_buf_puts(b, ")");
+	} else if (rc == 0) {
 		rc = sz_buf_puts(b, "</a>");
+	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</p>\n");
 	if (rc == 0 && sz_page_image_type(d.type) != NULL) {
@@ -79,38 +91,46 @@ int page_document(struct sz_page *pg, const struct sz_page_args *a)
 			rc = sz_buf_puts(b, "\"></a></figure>\n");
 	}
 	if (rc == 0 && d.summary[0]) {
-		rc = sz_buf_puts(b, "<h2>Summary</h2>\n<p class=\"summary\">");
+		rc = sz_buf_printf(b, "<h2>%s</h2>\n<p class=\"summary\">",
+			_(L, "Summary"));
 		if (rc == 0)
 			rc = view_escape(b, d.summary);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</p>\n");
 	}
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h2>About this file</h2>\n<dl class=\"facts\">"
-			"<dt>File</dt><dd>");
+		rc = sz_buf_printf(b, "<h2>%s</h2>\n<dl class=\"facts\"><dt>%s</dt>"
+			"<dd>", _(L, "About this file"), _(L, "File"));
 	if (rc == 0)
 		rc = view_escape(b, d.filename);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "</dd><dt>Type</dt><dd>%s</dd><dt>Size</dt>"
-			"<dd>%llu bytes</dd><dt>SHA-256</dt><dd><code>%s</code></dd>",
-			d.type, (unsigned long long)d.size, d.sha256);
+		rc = sz_buf_printf(b, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>",
+			_(L, "Type"), d.type, _(L, "Size"));
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(L, "%llu byte", "%llu bytes",
+			(unsigned long)d.size), (unsigned long long)d.size);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</dd><dt>SHA-256</dt><dd><code>%s</code></dd>",
+			d.sha256);
 	if (rc == 0 && d.parent_id)
-		rc = sz_buf_printf(b, "<dt>Attached to</dt><dd><a href=\"%s/email/"
-			"%lld%s\">an e-mail</a></dd>", pg->base,
-			(long long)d.parent_id, pg->suffix);
+		rc = sz_buf_printf(b, "<dt>%s</dt><dd><a href=\"%s/email/%lld%s\">"
+			"%s</a></dd>", _(L, "Attached to"), pg->base,
+			(long long)d.parent_id, pg->suffix, _(L, "an e-mail"));
 	if (rc == 0)
 		rc = sz_buf_printf(b, "</dl>\n<p><a class=\"button\" href=\"%s/file/"
-			"%lld\">Download the file</a> <span class=\"meta\">(identifying "
-			"metadata removed)</span></p>\n", pg->base, (long long)d.id);
+			"%lld\">%s</a> <span class=\"meta\">(%s)</span></p>\n", pg->base,
+			(long long)d.id, _(L, "Download the file"),
+			_(L, "identifying metadata removed"));
 	if (rc == 0 && trc == 0 && text.len > 0) {
-		rc = sz_buf_puts(b, "<h2>Full text</h2>\n<pre class=\"text\">");
+		rc = sz_buf_printf(b, "<h2>%s</h2>\n<pre class=\"text\">",
+			_(L, "Full text"));
 		if (rc == 0)
 			rc = view_escape(b, (const char *)text.data);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</pre>\n");
 		if (rc == 0 && text.len >= PAGE_TEXT_MAX)
-			rc = sz_buf_puts(b, "<p class=\"meta\">The text continues in the "
-				"file.</p>\n");
+			rc = sz_buf_printf(b, "<p class=\"meta\">%s</p>\n",
+				_(L, "The text continues in the file."));
 	}
 	if (rc == 0)
 		rc = view_adjacent(pg, &d);

@@ -18,62 +18,85 @@
 
 #define PREVIEW_HEADER_MAX (64u << 10)   /* bytes of a header shown */
 
-static const char *dkim_text(enum sz_dkim_state s)
+/* What a signature's check says, in the page's language, marked ok or
+ * bad where it verified or failed. */
+static int signature_text(struct sz_page *pg, enum sz_dkim_state s,
+	bool pgp)
 {
+	const struct sz_lang *L = pg->lang;
+	const char *text, *cls = NULL;
 	switch (s) {
-	case SZ_DKIM_PASS: return "<span class=\"ok\">DKIM signature verified</span>";
-	case SZ_DKIM_FAIL: return "<span class=\"bad\">DKIM signature failed</span>";
-	case SZ_DKIM_UNKNOWN: return "DKIM signature could not be checked";
-	default: return "not DKIM-signed (or not checked)";
+	case SZ_DKIM_PASS:
+		text = pgp ? _(L, "PGP signature verified") :
+			_(L, "DKIM signature verified");
+		cls = "ok";
+		break;
+	case SZ_DKIM_FAIL:
+		text = pgp ? _(L, "PGP signature failed") :
+			_(L, "DKIM signature failed");
+		cls = "bad";
+		break;
+	case SZ_DKIM_UNKNOWN:
+		text = pgp ? _(L, "PGP-signed by a key not supplied") :
+			_(L, "DKIM signature could not be checked");
+		break;
+	default:
+		text = pgp ? _(L, "not PGP-signed") :
+			_(L, "not DKIM-signed (or not checked)");
 	}
+	int rc = cls ? sz_buf_printf(pg->out, "<span class=\"%s\">", cls) : 0;
+	if (rc == 0)
+		rc = view_escape(pg->out, text);
+	return rc == 0 && cls ? sz_buf_puts(pg->out, "</span>") : rc;
 }
 
-static const char *pgp_text(enum sz_dkim_state s)
+/* What becomes of the signatures in the raw form served: kept
+ * verifiable (raw) or broken (scrubbed); NULL if it has none. */
+static const char *signatures_fate(const struct sz_page *pg,
+	const struct sz_doc_row *d)
 {
-	switch (s) {
-	case SZ_DKIM_PASS: return "<span class=\"ok\">PGP signature verified</span>";
-	case SZ_DKIM_FAIL: return "<span class=\"bad\">PGP signature failed</span>";
-	case SZ_DKIM_UNKNOWN: return "PGP-signed by a key not supplied";
-	default: return "not PGP-signed";
-	}
-}
-
-/* The signatures the raw form keeps verifiable, or breaks. */
-static const char *signed_by(const struct sz_doc_row *d)
-{
-	bool dk = d->dkim != SZ_DKIM_NONE, pg = d->pgp != SZ_DKIM_NONE;
-	return dk && pg ? "DKIM and PGP signatures" : dk ? "DKIM signature" :
-	       pg ? "PGP signature" : NULL;
+	const struct sz_lang *L = pg->lang;
+	bool dk = d->dkim != SZ_DKIM_NONE, gp = d->pgp != SZ_DKIM_NONE;
+	if (d->raw_form == SZ_RAW_SCRUBBED)
+		return dk && gp ? _(L, "its DKIM and PGP signatures no longer "
+			"verify") : dk ? _(L, "its DKIM signature no longer verifies") :
+			gp ? _(L, "its PGP signature no longer verifies") : NULL;
+	return dk && gp ? _(L, "its DKIM and PGP signatures can still be "
+		"checked") : dk ? _(L, "its DKIM signature can still be checked") :
+		gp ? _(L, "its PGP signature can still be checked") : NULL;
 }
 
 /* The download of the raw message, saying which form it is. */
 static int raw_message(struct sz_page *pg, const struct sz_doc_row *d)
 {
 	struct sz_buf *b = pg->out;
+	const struct sz_lang *L = pg->lang;
 	char sha[SZ_ARCHIVE_SHA256_HEX];
 	uint64_t size;
-	const char *sigs = signed_by(d);
+	const char *sigs = signatures_fate(pg, d);
+	bool scrubbed = d->raw_form == SZ_RAW_SCRUBBED;
 	if (!sz_archive_served(d, sha, &size))
-		return sz_buf_puts(b, "<dt>Raw message</dt><dd id=\"raw\">not "
-			"published</dd>");
-	int rc = sz_buf_printf(b, "<dt>Raw message</dt><dd id=\"raw\"><a href="
-		"\"%s/file/%lld\">download the %s</a> (%llu bytes): ", pg->base,
-		(long long)d->id, d->raw_form == SZ_RAW_SCRUBBED ? "message, "
-		"scrubbed" : "raw message", (unsigned long long)size);
-	if (rc == 0 && d->raw_form == SZ_RAW_SCRUBBED)
-		rc = sz_buf_printf(b, "without the trace and routing headers the "
-			"mail system added, its attachments scrubbed of metadata%s%s",
-			sigs ? "; its " : "", sigs ? sigs : "");
-	else if (rc == 0)
-		rc = sz_buf_printf(b, "as received, without the trace and routing "
-			"headers the mail system added%s%s", sigs ? "; its " : "",
-			sigs ? sigs : "");
-	if (rc == 0 && sigs)
-		rc = sz_buf_puts(b, d->raw_form == SZ_RAW_SCRUBBED ?
-			" no longer verifies" : " can still be checked");
+		return sz_buf_printf(b, "<dt>%s</dt><dd id=\"raw\">%s</dd>",
+			_(L, "Raw message"), _(L, "not published"));
+	int rc = sz_buf_printf(b, "<dt>%s</dt><dd id=\"raw\"><a href=\"%s/file/"
+		"%lld\">%s</a> (", _(L, "Raw message"), pg->base, (long long)d->id,
+		scrubbed ? _(L, "download the message, scrubbed") :
+		_(L, "download the raw message"));
 	if (rc == 0)
-		rc = sz_buf_printf(b, "</dd><dt>SHA-256</dt><dd><code>%s</code> of "
-			"the download</dd>", sha);
+		rc = sz_buf_printf(b, NG_(L, "%llu byte", "%llu bytes",
+			(unsigned long)size), (unsigned long long)size);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "): %s", scrubbed ? _(L, "without the trace "
+			"and routing headers the mail system added, its attachments "
+			"scrubbed of metadata") : _(L, "as received, without the trace "
+			"and routing headers the mail system added"));
+	if (rc == 0 && sigs)
+		rc = sz_buf_printf(b, "; %s", sigs);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</dd><dt>SHA-256</dt><dd><code>%s</code> ",
+			sha);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "%s</dd>", _(L, "of the download"));
 	return rc;
 }
 
@@ -227,8 +250,8 @@ static int doc_list(struct sz_page *pg, struct sz_doc_row *rows, size_t n,
 			if (rc == 0)
 				rc = view_escape(b, rows[i].title);
 			if (rc == 0)
-				rc = sz_buf_puts(b, " <span class=\"meta\">(this e-mail)"
-					"</span></li>\n");
+				rc = sz_buf_printf(b, " <span class=\"meta\">(%s)</span>"
+					"</li>\n", _(pg->lang, "this e-mail"));
 			continue;
 		}
 		if (!view_visible(pg, &rows[i]))
@@ -246,16 +269,17 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	int64_t id = args->id;
 	memset(&d, 0, sizeof(d));
 	if (id == 0 || a->ops->doc_get(a, id, &d, &err) != 0)
-		return view_not_found(pg, "There is no such e-mail.");
+		return view_not_found(pg, N_("There is no such e-mail."));
 	if (!d.email || !view_visible(pg, &d)) {
 		sz_doc_row_clear(&d);
-		return view_not_found(pg, "There is no such e-mail.");
+		return view_not_found(pg, N_("There is no such e-mail."));
 	}
 	struct sz_buf *b = pg->out, text;
+	const struct sz_lang *L = pg->lang;
 	sz_buf_init(&text, 2u << 20);
 	a->ops->doc_text(a, d.id, &text, &err);
 	char day[40], sent[200];
-	view_date(d.date, day, sizeof(day));
+	view_date(pg, d.date, day, sizeof(day));
 	original_date(pg, &d, sent, sizeof(sent));
 	pg->release = d.release_id;
 	pg->draft = !d.published;
@@ -270,14 +294,21 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	if (rc == 0)
 		rc = view_escape(b, d.release_title);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "</a> · e-mail ");
+		rc = sz_buf_printf(b, "</a> · %s ", _(L, "e-mail"));
 	if (rc == 0)
 		rc = view_escape(b, d.collection);
 	if (rc == 0)
-		rc = sz_buf_printf(b, " #%lld · %s%s%s</p>\n<dl class=\"headers\">"
-			"<dt>From</dt><dd><a href=\"%s/from/", (long long)d.num,
-			dkim_text(d.dkim), d.pgp != SZ_DKIM_NONE ? " · " : "",
-			d.pgp != SZ_DKIM_NONE ? pgp_text(d.pgp) : "", pg->base);
+		rc = sz_buf_printf(b, " #%lld · ", (long long)d.num);
+	if (rc == 0)
+		rc = signature_text(pg, d.dkim, false);
+	if (rc == 0 && d.pgp != SZ_DKIM_NONE)
+		rc = sz_buf_puts(b, " · ");
+	if (rc == 0 && d.pgp != SZ_DKIM_NONE)
+		rc = signature_text(pg, d.pgp, true);
+	/* TRANSLATORS: the e-mail header fields From, To, Cc and Date */
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</p>\n<dl class=\"headers\"><dt>%s</dt><dd>"
+			"<a href=\"%s/from/", C_(L, "header", "From"), pg->base);
 	if (rc == 0)
 		rc = view_key(pg, b, d.from_addr);
 	if (rc == 0)
@@ -295,14 +326,14 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	if (rc == 0)
 		rc = sz_buf_printf(b, "%s</a></dd>", d.from_name[0] ? "&gt;" : "");
 	if (rc == 0 && d.to[0]) {
-		rc = sz_buf_puts(b, "<dt>To</dt><dd>");
+		rc = sz_buf_printf(b, "<dt>%s</dt><dd>", C_(L, "header", "To"));
 		if (rc == 0)
 			rc = address_links(pg, "to", d.to);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</dd>");
 	}
 	if (rc == 0 && d.cc[0]) {
-		rc = sz_buf_puts(b, "<dt>Cc</dt><dd>");
+		rc = sz_buf_printf(b, "<dt>%s</dt><dd>", C_(L, "header", "Cc"));
 		if (rc == 0)
 			rc = address_links(pg, "to", d.cc);
 		if (rc == 0)
@@ -311,25 +342,34 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	/* As its author's software wrote it, with the time zone, and as the
 	 * archive sorts it. */
 	if (rc == 0 && sent[0]) {
-		rc = sz_buf_puts(b, "<dt>Date</dt><dd><span class=\"sent\">");
+		rc = sz_buf_printf(b, "<dt>%s</dt><dd><span class=\"sent\">",
+			C_(L, "header", "Date"));
 		if (rc == 0)
 			rc = view_escape(b, sent);
 		if (rc == 0)
-			rc = sz_buf_printf(b, "</span> <span class=\"meta\">(%s)</span>"
+			rc = sz_buf_printf(b, "</span> <span class=\"meta\">(<bdi>%s</bdi>)</span>"
 				"</dd>", day);
 	} else if (rc == 0) {
-		rc = sz_buf_printf(b, "<dt>Date</dt><dd>%s</dd>", day);
+		rc = sz_buf_printf(b, "<dt>%s</dt><dd>%s</dd>",
+			C_(L, "header", "Date"), day);
 	}
 	if (rc == 0 && d.dkim != SZ_DKIM_NONE) {
-		rc = sz_buf_printf(b, "<dt>DKIM</dt><dd>%s: ", dkim_text(d.dkim));
+		rc = sz_buf_puts(b, "<dt>DKIM</dt><dd>");
+		if (rc == 0)
+			rc = signature_text(pg, d.dkim, false);
+		if (rc == 0)
+			rc = sz_buf_puts(b, ": ");
 		if (rc == 0)
 			rc = view_escape(b, d.dkim_detail);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</dd>");
 	}
 	if (rc == 0 && d.pgp != SZ_DKIM_NONE) {
-		rc = sz_buf_printf(b, "<dt>PGP</dt><dd id=\"pgp\">%s: ",
-			pgp_text(d.pgp));
+		rc = sz_buf_puts(b, "<dt>PGP</dt><dd id=\"pgp\">");
+		if (rc == 0)
+			rc = signature_text(pg, d.pgp, true);
+		if (rc == 0)
+			rc = sz_buf_puts(b, ": ");
 		if (rc == 0)
 			rc = view_escape(b, d.pgp_detail);
 		if (rc == 0)
@@ -358,7 +398,8 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	size_t n = 0;
 	if (rc == 0 && a->ops->doc_children(a, d.id, &rows, &n, &err) == 0 &&
 	    n > 0) {
-		rc = sz_buf_printf(b, "<h2>Attachments (%zu)</h2>\n", n);
+		rc = sz_buf_printf(b, "<h2>%s (%zu)</h2>\n", _(L, "Attachments"),
+			n);
 		if (rc == 0)
 			rc = doc_list(pg, rows, n, 0);
 	}
@@ -367,9 +408,14 @@ int page_email(struct sz_page *pg, const struct sz_page_args *args)
 	n = 0;
 	if (rc == 0 && a->ops->thread(a, d.thread, pg->site->drafts, &rows, &n,
 	    &err) == 0 && n > 1) {
-		rc = sz_buf_printf(b, "<h2>Thread (%zu e-mails) · <a href=\"%s/"
-			"thread/%s%s\">read the whole thread</a></h2>\n", n, pg->base,
-			d.thread, pg->suffix);
+		rc = sz_buf_puts(b, "<h2>");
+		if (rc == 0)
+			rc = sz_buf_printf(b, NG_(L, "Thread (%zu e-mail)",
+				"Thread (%zu e-mails)", n), n);
+		if (rc == 0)
+			rc = sz_buf_printf(b, " · <a href=\"%s/thread/%s%s\">%s</a>"
+				"</h2>\n", pg->base, d.thread, pg->suffix,
+				_(L, "read the whole thread"));
 		if (rc == 0)
 			rc = doc_list(pg, rows, n, d.id);
 	}
@@ -398,23 +444,29 @@ int page_thread(struct sz_page *pg, const struct sz_page_args *args)
 	    a->ops->thread(a, thread, pg->site->drafts, &rows, &n, &err) != 0 ||
 	    n == 0) {
 		sz_doc_rows_free(rows, n);
-		return view_not_found(pg, "There is no such thread.");
+		return view_not_found(pg, N_("There is no such thread."));
 	}
 	struct sz_buf *b = pg->out;
+	const struct sz_lang *L = pg->lang;
 	int rc = view_begin(pg, rows[0].title);
+	/* TRANSLATORS: the heading of a thread's page, before its subject */
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Thread: ");
+		rc = sz_buf_printf(b, "<h1>%s ", _(L, "Thread:"));
 	if (rc == 0)
 		rc = view_escape(b, rows[0].title);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\">%zu e-mails, oldest "
-			"first</p>\n", n);
+		rc = sz_buf_puts(b, "</h1>\n<p class=\"meta\">");
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(L, "%zu e-mail, oldest first",
+			"%zu e-mails, oldest first", n), n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</p>\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct sz_buf text;
 		char day[40];
 		sz_buf_init(&text, 256u << 10);
 		a->ops->doc_text(a, rows[i].id, &text, &err);
-		view_date(rows[i].date, day, sizeof(day));
+		view_date(pg, rows[i].date, day, sizeof(day));
 		rc = sz_buf_printf(b, "<article class=\"mail\"><h2><a href=\"%s/email/"
 			"%lld%s\">", pg->base, (long long)rows[i].id, pg->suffix);
 		if (rc == 0)
@@ -425,7 +477,7 @@ int page_thread(struct sz_page *pg, const struct sz_page_args *args)
 			rc = view_escape(b, rows[i].from_name[0] ? rows[i].from_name :
 				rows[i].from_addr);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " · %s</p><pre class=\"text\">", day);
+			rc = sz_buf_printf(b, " · <bdi>%s</bdi></p><pre class=\"text\">", day);
 		if (rc == 0)
 			rc = view_escape(b, text.data ? (const char *)text.data : "");
 		if (rc == 0)
@@ -452,22 +504,27 @@ static int address_page(struct sz_page *pg, const char *addr,
 	    arch->ops->by_address(arch, addr, role, pg->site->drafts,
 		    view_offset(pg), SZ_PAGES_PER_PAGE, &rows, &n, &total,
 		    &err) != 0)
-		return view_not_found(pg, "There is no such address.");
+		return view_not_found(pg, N_("There is no such address."));
 	if (total == 0) {
 		sz_doc_rows_free(rows, n);
-		return view_not_found(pg, "No e-mails in the archive were sent "
-			"from or to that address.");
+		return view_not_found(pg, N_("No e-mails in the archive were sent "
+			"from or to that address."));
 	}
 	struct sz_buf *b = pg->out;
+	const struct sz_lang *L = pg->lang;
 	int rc = view_begin(pg, addr);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<h1>%s ", heading);
+		rc = sz_buf_printf(b, "<h1>%s ", _(L, heading));
 	if (rc == 0)
 		rc = view_escape(b, addr);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\">%lld e-mail%s, newest "
-			"first</p>\n<ul class=\"docs\">\n", (long long)total,
-			total == 1 ? "" : "s");
+		rc = sz_buf_puts(b, "</h1>\n<p class=\"meta\">");
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(L, "%lld e-mail, newest first",
+			"%lld e-mails, newest first", (unsigned long)total),
+			(long long)total);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</p>\n<ul class=\"docs\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = view_doc_item(pg, &rows[i], NULL);
 	if (rc == 0)
@@ -489,10 +546,12 @@ static int address_page(struct sz_page *pg, const char *addr,
 
 int page_from(struct sz_page *pg, const struct sz_page_args *args)
 {
-	return address_page(pg, args->key, "from", "E-mails from");
+	/* TRANSLATORS: a heading, followed by an e-mail address */
+	return address_page(pg, args->key, "from", N_("E-mails from"));
 }
 
 int page_to(struct sz_page *pg, const struct sz_page_args *args)
 {
-	return address_page(pg, args->key, "to", "E-mails to");
+	/* TRANSLATORS: a heading, followed by an e-mail address */
+	return address_page(pg, args->key, "to", N_("E-mails to"));
 }

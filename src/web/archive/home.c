@@ -16,11 +16,17 @@ int page_home(struct sz_page *pg, const struct sz_page_args *a)
 	    SZ_PAGES_PER_PAGE, &rows, &n, &total, &err) != 0)
 		return SZ_E_IO;
 	struct sz_buf *b = pg->out;
-	int rc = view_begin(pg, "Releases");
+	const struct sz_lang *L = pg->lang;
+	int rc = view_begin(pg, _(L, "Releases"));
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<h1>Releases</h1>\n<p class=\"meta\">%lld "
-			"release%s · <a href=\"%s/feed.atom\">Atom feed</a></p>\n",
-			(long long)total, total == 1 ? "" : "s", pg->base);
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n<p class=\"meta\">",
+			_(L, "Releases"));
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(L, "%lld release", "%lld releases",
+			(unsigned long)total), (long long)total);
+	if (rc == 0)
+		rc = sz_buf_printf(b, " · <a href=\"%s/feed.atom\">%s</a></p>\n",
+			pg->base, _(L, "Atom feed"));
 	if (rc == 0 && pg->site->intro != NULL && pg->site->intro[0] != '\0' &&
 	    pg->number == 1) {
 		rc = sz_buf_puts(b, "<p class=\"intro\" id=\"intro\">");
@@ -30,13 +36,14 @@ int page_home(struct sz_page *pg, const struct sz_page_args *a)
 			rc = sz_buf_puts(b, "</p>\n");
 	}
 	if (rc == 0 && n == 0)
-		rc = total ? sz_buf_puts(b, "<p>No releases on this page. <a "
-			"href=\"") : sz_buf_puts(b, "<p>Nothing has been published "
-			"yet.</p>\n");
+		rc = total ? sz_buf_printf(b, "<p>%s <a href=\"",
+			_(L, "No releases on this page.")) :
+			sz_buf_printf(b, "<p>%s</p>\n",
+				_(L, "Nothing has been published yet."));
 	if (rc == 0 && n == 0 && total)
 		rc = view_link(pg, b, "/");
 	if (rc == 0 && n == 0 && total)
-		rc = sz_buf_puts(b, "\">First page</a>.</p>\n");
+		rc = sz_buf_printf(b, "\">%s</a></p>\n", _(L, "First page"));
 	if (rc == 0 && n > 0)
 		rc = sz_buf_puts(b, "<ul class=\"releases\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -45,10 +52,22 @@ int page_home(struct sz_page *pg, const struct sz_page_args *a)
 		if (rc == 0)
 			rc = view_escape(b, rows[i].title);
 		if (rc == 0)
-			rc = sz_buf_printf(b, "</a> <span class=\"meta\">%s · %lld "
-				"documents · %lld e-mails%s</span></li>\n", rows[i].day,
-				(long long)rows[i].documents, (long long)rows[i].emails,
-				rows[i].state == SZ_RELEASE_DRAFT ? " · draft" : "");
+			rc = sz_buf_printf(b, "</a> <span class=\"meta\">%s · ",
+				rows[i].day);
+		if (rc == 0)
+			rc = sz_buf_printf(b, NG_(L, "%lld document", "%lld documents",
+				(unsigned long)rows[i].documents),
+				(long long)rows[i].documents);
+		if (rc == 0)
+			rc = sz_buf_puts(b, " · ");
+		if (rc == 0)
+			rc = sz_buf_printf(b, NG_(L, "%lld e-mail", "%lld e-mails",
+				(unsigned long)rows[i].emails), (long long)rows[i].emails);
+		/* TRANSLATORS: a release not yet published (editors' preview) */
+		if (rc == 0)
+			rc = sz_buf_printf(b, "%s%s</span></li>\n",
+				rows[i].state == SZ_RELEASE_DRAFT ? " · " : "",
+				rows[i].state == SZ_RELEASE_DRAFT ? _(L, "draft") : "");
 	}
 	if (rc == 0 && n > 0)
 		rc = sz_buf_puts(b, "</ul>\n");
@@ -72,7 +91,9 @@ static void url_host(const char *url, char *out, size_t cap)
 
 /* With a public URL set, every link is absolute (xml:base says so too)
  * and every id a tag: URI minted from its host and the release's date
- * (tag:x.onion,2024-03-01:release/3), unique to this archive; the
+ * when it was first published (tag:x.onion,2024-03-01:release/3),
+ * unique to this archive and the same for the entry's life however its
+ * date is edited later (RFC 4287 §4.2.6); the
  * feed's id is its own address.  Without
  * one, links are relative to the feed (no Host header is trusted or
  * echoed), so they hold in a copy too, and ids are the archive's own
@@ -120,7 +141,8 @@ int page_feed(struct sz_page *pg, const struct sz_page_args *a)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (url != NULL)
 			rc = sz_buf_printf(b, "<entry>\n<id>tag:%s,%s:release/%lld</id>\n"
-				"<title>", host, rows[i].day, (long long)rows[i].id);
+				"<title>", host, rows[i].tag_day[0] ? rows[i].tag_day :
+				rows[i].day, (long long)rows[i].id);
 		else
 			rc = sz_buf_printf(b, "<entry>\n<id>urn:samizdat:release:%lld"
 				"</id>\n<title>", (long long)rows[i].id);

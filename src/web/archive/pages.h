@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "store/archive.h"
 
 #define SZ_PAGES_SITE "samizdat archive"
@@ -139,6 +140,12 @@ struct sz_page_args {
 	const char *sort;             /* search order: "relevance" (or
 	                                 NULL), "newest", "oldest" */
 	const void *viewer;           /* for the discussion hook, or NULL */
+	const struct sz_lang *lang;   /* the language the page is written
+	                                 in (a request's, web/i18n.h); NULL:
+	                                 the instance's default (a mirror) */
+	const char *switch_to;        /* the language switcher's links (a URL
+	                                 ending in '?', sz_html_frame); NULL:
+	                                 none (a copy on disk cannot switch) */
 };
 
 /* One page being rendered. */
@@ -161,7 +168,10 @@ struct sz_page {
 	size_t pages;                 /* how many pages its list has (1 if
 	                                 it is not a list) */
 	const char *content_type;
-	char message[SZ_PAGES_MESSAGE];
+	char message[SZ_PAGES_MESSAGE];   /* an English msgid (marked N_):
+	                                     the caller shows it translated */
+	const struct sz_lang *lang;   /* never NULL */
+	const char *switch_to;        /* or NULL */
 };
 
 /* Renders one page of site into out.  path is the page's own path (for

@@ -20,11 +20,12 @@ static int list(struct sz_page *pg, int64_t id, bool email,
 	int rc = 0;
 	if (total > 0) {
 		rc = sz_buf_printf(b, "<h2>%s (%lld)</h2>\n<ul class=\"docs\">\n",
-			heading, (long long)total);
+			_(pg->lang, heading), (long long)total);
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			rc = view_doc_item(pg, &rows[i], NULL);
 		if (rc == 0 && n == 0)
-			rc = sz_buf_puts(b, "<li>Nothing on this page.</li>\n");
+			rc = sz_buf_printf(b, "<li>%s</li>\n",
+				_(pg->lang, "Nothing on this page."));
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</ul>\n");
 		char path[64];
@@ -44,12 +45,13 @@ int page_release(struct sz_page *pg, const struct sz_page_args *a)
 	struct sz_err err;
 	memset(&r, 0, sizeof(r));
 	if (id == 0 || arch->ops->release_get(arch, id, &r, &err) != 0)
-		return view_not_found(pg, "There is no such release.");
+		return view_not_found(pg, N_("There is no such release."));
 	if (r.state != SZ_RELEASE_PUBLISHED && !pg->site->drafts) {
 		free(r.intro);
-		return view_not_found(pg, "There is no such release.");
+		return view_not_found(pg, N_("There is no such release."));
 	}
 	struct sz_buf *b = pg->out;
+	const struct sz_lang *L = pg->lang;
 	pg->release = id;
 	pg->draft = r.state != SZ_RELEASE_PUBLISHED;
 	int rc = view_begin(pg, r.title);
@@ -58,12 +60,14 @@ int page_release(struct sz_page *pg, const struct sz_page_args *a)
 	if (rc == 0)
 		rc = view_escape(b, r.title);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "</h1>\n<p class=\"meta\">Released %s%s",
-			r.day, r.state == SZ_RELEASE_DRAFT ? " · draft, not public" :
-			"");
+		rc = sz_buf_puts(b, "</h1>\n<p class=\"meta\">");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(L, "Released %s"), r.day);
+	if (rc == 0 && r.state == SZ_RELEASE_DRAFT)
+		rc = sz_buf_printf(b, " · %s", _(L, "draft, not public"));
 	if (rc == 0 && view_searchable(pg))
 		rc = sz_buf_printf(b, " · <a href=\"%s/search?q=release:%lld\">"
-			"search this release</a>", pg->base, (long long)id);
+			"%s</a>", pg->base, (long long)id, _(L, "search this release"));
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</p>\n<div class=\"intro\"><p>");
 	/* The introduction: paragraphs at blank lines. */
@@ -80,9 +84,9 @@ int page_release(struct sz_page *pg, const struct sz_page_args *a)
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</p></div>\n");
 	if (rc == 0)
-		rc = list(pg, id, false, "Documents");
+		rc = list(pg, id, false, N_("Documents"));
 	if (rc == 0)
-		rc = list(pg, id, true, "E-mails");
+		rc = list(pg, id, true, N_("E-mails"));
 	if (rc == 0)
 		rc = view_discussion(pg, a, SZ_DISCUSS_RELEASE, id, r.title);
 	if (rc == 0)

@@ -93,6 +93,8 @@ int sz_page_render(struct sz_page *pg, const struct sz_site *site,
 		args->number : 1;
 	pg->out = out;
 	pg->query = args->query;
+	pg->lang = args->lang ? args->lang : sz_i18n_default();
+	pg->switch_to = args->switch_to;
 	pg->suffix = site->links == SZ_LINKS_RELATIVE && site->suffix ?
 		site->suffix : "";
 	pg->status = 200;

@@ -13,33 +13,47 @@
 #include "search/suggest.h"
 #include "web/archive/view.h"
 
-static const char help_items[] =
-	"<li><code>bridge invoice</code>: both words</li>"
-	"<li><code>\"double payment\"</code>: the words together</li>"
-	"<li><code>-draft</code>: without the word</li>"
-	"<li><code>contract*</code>: words starting with it</li>"
-	"<li><code>invoice OR receipt</code>: either word</li>"
-	"<li><code>from:anna</code>, <code>to:press@example.net</code>, "
-	"<code>from:ministry.example</code>: sender, recipient (a name, an "
-	"address or a domain)</li>"
-	"<li><code>type:pdf</code>, <code>type:email</code>, "
-	"<code>release:3</code></li>"
-	"<li><code>after:2024-01 before:2024-03-15</code>, "
-	"<code>date:2024-03</code>: e-mail dates</li>"
-	"<li><code>type:post</code>, <code>by:anna</code>: the discussion's "
-	"posts (by a member)</li>"
-	"<li><code>signed:pgp</code>, <code>signed:dkim</code>: signed e-mails; "
-	"<code>verified:pgp</code>, <code>verified:dkim</code>: those whose "
-	"signature verified</li>";
+/* The search syntax, by example: what is typed (HTML, the same in every
+ * language) and what it finds (translated; NULL: nothing to say). */
+static const struct {
+	const char *example, *meaning;
+} help_items[] = {
+	{ "<code>bridge invoice</code>", N_("both words") },
+	{ "<code>\"double payment\"</code>", N_("the words together") },
+	{ "<code>-draft</code>", N_("without the word") },
+	{ "<code>contract*</code>", N_("words starting with it") },
+	{ "<code>invoice OR receipt</code>", N_("either word") },
+	{ "<code>from:anna</code>, <code>to:press@example.net</code>, "
+	  "<code>from:ministry.example</code>", N_("sender, recipient (a "
+	  "name, an address or a domain)") },
+	{ "<code>type:pdf</code>, <code>type:email</code>, "
+	  "<code>release:3</code>", NULL },
+	{ "<code>after:2024-01 before:2024-03-15</code>, "
+	  "<code>date:2024-03</code>", N_("e-mail dates") },
+	{ "<code>type:post</code>, <code>by:anna</code>",
+	  N_("the discussion's posts (by a member)") },
+	{ "<code>signed:pgp</code>, <code>signed:dkim</code>",
+	  N_("signed e-mails") },
+	{ "<code>verified:pgp</code>, <code>verified:dkim</code>",
+	  N_("signed e-mails whose signature verified") },
+};
 
 /* How to search, folded away unless open (after a query that could not
  * be read, or on an empty search page). */
-static int help(struct sz_buf *b, bool open)
+static int help(struct sz_page *pg, bool open)
 {
-	int rc = sz_buf_printf(b, "<details class=\"help\"%s><summary>How to "
-		"search</summary><ul>", open ? " open" : "");
-	if (rc == 0)
-		rc = sz_buf_puts(b, help_items);
+	struct sz_buf *b = pg->out;
+	int rc = sz_buf_printf(b, "<details class=\"help\"%s><summary>%s"
+		"</summary><ul>", open ? " open" : "", _(pg->lang, "How to search"));
+	for (size_t i = 0; rc == 0 &&
+	    i < sizeof(help_items) / sizeof(help_items[0]); i++) {
+		rc = sz_buf_printf(b, "<li>%s", help_items[i].example);
+		if (rc == 0 && help_items[i].meaning != NULL)
+			rc = sz_buf_printf(b, ": %s", sz_tr(pg->lang,
+				help_items[i].meaning));
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</li>");
+	}
 	return rc ? rc : sz_buf_puts(b, "</ul></details>\n");
 }
 
@@ -90,8 +104,8 @@ static int facet_group(struct sz_page *pg, const char *q, const char *name,
 	struct sz_buf *b = pg->out;
 	if (n == 0)
 		return 0;
-	int rc = sz_buf_printf(b, "<div class=\"facet\" id=\"facet-%s\"><h2>By "
-		"%s</h2><ul>", filter, name);
+	int rc = sz_buf_printf(b, "<div class=\"facet\" id=\"facet-%s\"><h2>%s"
+		"</h2><ul>", filter, sz_tr(pg->lang, name));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char add[SZ_ARCHIVE_TITLE_MAX + 32];
 		if (f[i].id != 0)
@@ -116,17 +130,18 @@ static int facets(struct sz_page *pg, const char *q, const struct sz_query *sq,
 		!sq->search.before);
 	if (!release && !type && !date)
 		return 0;
-	int rc = sz_buf_puts(b, "<aside class=\"facets\" aria-label=\"Narrow "
-		"the search\">\n");
+	int rc = sz_buf_printf(b, "<aside class=\"facets\" aria-label=\"%s\">\n",
+		_(pg->lang, "Narrow the search"));
+	/* TRANSLATORS: headings of the search's facets */
 	if (rc == 0 && release)
-		rc = facet_group(pg, q, "release", "release", res->by_release,
-			res->nrelease, order);
+		rc = facet_group(pg, q, N_("By release"), "release",
+			res->by_release, res->nrelease, order);
 	if (rc == 0 && date)
-		rc = facet_group(pg, q, "date", "date", res->by_date, res->ndate,
-			order);
+		rc = facet_group(pg, q, N_("By date"), "date", res->by_date,
+			res->ndate, order);
 	if (rc == 0 && type)
-		rc = facet_group(pg, q, "type", "type", res->by_type, res->ntype,
-			order);
+		rc = facet_group(pg, q, N_("By type"), "type", res->by_type,
+			res->ntype, order);
 	return rc ? rc : sz_buf_puts(b, "</aside>\n");
 }
 
@@ -135,10 +150,11 @@ static int sort_links(struct sz_page *pg, const char *q,
 	enum sz_archive_order order)
 {
 	struct sz_buf *b = pg->out;
-	int rc = sz_buf_puts(b, "<nav class=\"sort\" aria-label=\"Order\">Sort "
-		"by: ");
-	static const char *const labels[] = { "relevance", "newest first",
-		"oldest first" };
+	const struct sz_lang *L = pg->lang;
+	int rc = sz_buf_printf(b, "<nav class=\"sort\" aria-label=\"%s\">%s ",
+		_(L, "Order"), _(L, "Sort by:"));
+	const char *const labels[] = { _(L, "relevance"),
+		_(L, "newest first"), _(L, "oldest first") };
 	for (int o = 0; rc == 0 && o <= SZ_ORDER_OLDEST; o++) {
 		if (o > 0)
 			rc = sz_buf_puts(b, " · ");
@@ -164,8 +180,8 @@ static int notes(struct sz_page *pg, const struct sz_query *sq)
 	struct sz_buf *b = pg->out;
 	if (sq->nnotes == 0)
 		return 0;
-	int rc = sz_buf_puts(b, "<div class=\"notice\" id=\"read-as\"><p>How "
-		"your search was read:</p><ul>");
+	int rc = sz_buf_printf(b, "<div class=\"notice\" id=\"read-as\"><p>%s"
+		"</p><ul>", _(pg->lang, "How your search was read:"));
 	for (size_t i = 0; rc == 0 && i < sq->nnotes; i++) {
 		rc = sz_buf_puts(b, "<li>");
 		if (rc == 0)
@@ -185,19 +201,22 @@ static int suggestions(struct sz_page *pg, const char *q,
 	struct sz_suggestion s[SZ_SUGGEST_MAX];
 	size_t n;
 	sz_query_suggest(pg->site->archive, q, sq, aq, s, SZ_SUGGEST_MAX, &n);
-	int rc = sz_buf_puts(b, "<div class=\"suggestions\" id=\"suggestions\">"
-		"<p>Nothing matches this search.</p><ul>");
+	const struct sz_lang *L = pg->lang;
+	int rc = sz_buf_printf(b, "<div class=\"suggestions\" id=\"suggestions\">"
+		"<p>%s</p><ul>", _(L, "Nothing matches this search."));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		bool drop = s[i].kind == SZ_SUGGEST_DROP;
 		rc = sz_buf_printf(b, "<li class=\"%s\">", drop ? "drop" : "spelling");
 		if (rc == 0 && drop) {
-			rc = sz_buf_puts(b, "Without <code>");
+			/* TRANSLATORS: followed by a part of the search, then a
+			 * link to the search without it */
+			rc = sz_buf_printf(b, "%s <code>", _(L, "Without"));
 			if (rc == 0)
 				rc = view_escape(b, s[i].dropped);
 			if (rc == 0)
 				rc = sz_buf_puts(b, "</code>: <a href=\"");
 		} else if (rc == 0) {
-			rc = sz_buf_puts(b, "Did you mean <a href=\"");
+			rc = sz_buf_printf(b, "%s <a href=\"", _(L, "Did you mean"));
 		}
 		if (rc == 0)
 			rc = search_link(pg, b, s[i].query, order);
@@ -205,15 +224,20 @@ static int suggestions(struct sz_page *pg, const char *q,
 			rc = sz_buf_puts(b, "\">");
 		if (rc == 0)
 			rc = view_escape(b, s[i].query);
+		/* TRANSLATORS: ends the question "Did you mean ...?" */
 		if (rc == 0)
-			rc = sz_buf_printf(b, "</a>%s <span class=\"meta\">(%lld "
-				"result%s)</span></li>", drop ? "" : "?",
-				(long long)s[i].total, s[i].total == 1 ? "" : "s");
+			rc = sz_buf_printf(b, "</a>%s <span class=\"meta\">(",
+				drop ? "" : _(L, "?"));
+		if (rc == 0)
+			rc = sz_buf_printf(b, NG_(L, "%lld result", "%lld results",
+				(unsigned long)s[i].total), (long long)s[i].total);
+		if (rc == 0)
+			rc = sz_buf_puts(b, ")</span></li>");
 	}
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<li>Fewer or other words find more; a word "
-			"with a * finds the words it begins (<code>contract*</code>)."
-			"</li></ul></div>\n");
+		rc = sz_buf_printf(b, "<li>%s (<code>contract*</code>).</li></ul>"
+			"</div>\n", _(L, "Fewer or other words find more; a word with "
+			"a * finds the words it begins"));
 	return rc;
 }
 
@@ -221,22 +245,26 @@ static int suggestions(struct sz_page *pg, const char *q,
 static int copy_search(struct sz_page *pg)
 {
 	struct sz_buf *b = pg->out;
-	int rc = view_begin(pg, "Search");
+	const struct sz_lang *L = pg->lang;
+	/* TRANSLATORS: the title of the search page */
+	int rc = view_begin(pg, C_(L, "title", "Search"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Search</h1>\n<p class=\"notice\">This is a "
-			"copy of the archive, made to be read anywhere: on a mirror, "
-			"from a disk, through a torrent. A copy cannot search: "
-			"searching needs the archive's live site. Here, the indexes "
-			"lead to every document and e-mail.</p>\n<ul class=\"docs\">\n"
-			"<li><a href=\"");
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n<p class=\"notice\">%s</p>\n"
+			"<ul class=\"docs\">\n<li><a href=\"",
+			C_(L, "title", "Search"), _(L, "This is a copy of the "
+			"archive, made to be read anywhere: on a mirror, from a disk, "
+			"through a torrent. A copy cannot search: searching needs the "
+			"archive's live site. Here, the indexes lead to every "
+			"document and e-mail."));
 	if (rc == 0)
 		rc = view_link(pg, b, "/");
 	if (rc == 0)
-		rc = sz_buf_printf(b, "\">Releases</a></li>\n<li><a href=\"%s/browse/"
-			"months%s\">E-mails by month</a></li>\n<li><a href=\"%s/browse/"
-			"senders%s\">Senders</a></li>\n<li><a href=\"%s/browse/"
-			"recipients%s\">Recipients</a></li>\n</ul>\n", pg->base,
-			pg->suffix, pg->base, pg->suffix, pg->base, pg->suffix);
+		rc = sz_buf_printf(b, "\">%s</a></li>\n<li><a href=\"%s/browse/"
+			"months%s\">%s</a></li>\n<li><a href=\"%s/browse/senders%s\">%s"
+			"</a></li>\n<li><a href=\"%s/browse/recipients%s\">%s</a></li>\n"
+			"</ul>\n", _(L, "Releases"), pg->base, pg->suffix,
+			_(L, "E-mails by month"), pg->base, pg->suffix, _(L, "Senders"),
+			pg->base, pg->suffix, _(L, "Recipients"));
 	return rc ? rc : view_end(pg);
 }
 
@@ -248,11 +276,12 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	if (!view_searchable(pg))
 		return copy_search(pg);
 	struct sz_buf *b = pg->out;
-	int rc = view_begin(pg, q && q[0] ? q : "Search");
+	const struct sz_lang *L = pg->lang;
+	int rc = view_begin(pg, q && q[0] ? q : C_(L, "title", "Search"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Search</h1>\n");
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n", C_(L, "title", "Search"));
 	if (rc != 0 || q == NULL || q[0] == 0)
-		return rc ? rc : (rc = help(b, true)) ? rc : view_end(pg);
+		return rc ? rc : (rc = help(pg, true)) ? rc : view_end(pg);
 
 	struct sz_query sq;
 	struct sz_archive_query aq;
@@ -261,14 +290,14 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	memset(&res, 0, sizeof(res));
 	if (sz_query_parse(&sq, q, strlen(q)) != 0) {
 		/* Explained, with how to write it: not "0 results". */
-		rc = sz_buf_puts(b, "<div class=\"notice\" id=\"not-understood\"><p>"
-			"This search could not be understood: ");
+		rc = sz_buf_printf(b, "<div class=\"notice\" id=\"not-understood\">"
+			"<p>%s ", _(L, "This search could not be understood:"));
 		if (rc == 0)
 			rc = view_escape(b, sq.error);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</p></div>\n");
 		if (rc == 0)
-			rc = help(b, true);
+			rc = help(pg, true);
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
@@ -276,8 +305,8 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	if (sq.posts) {
 		/* type:post, by:NAME: the discussion alone */
 		rc = disc ? disc->search(disc, a->viewer, &sq, q, pg->number, true,
-			pg->base, b) : sz_buf_puts(b, "<p class=\"notice\">There is "
-			"no discussion here to search.</p>\n");
+			pg->base, b) : sz_buf_printf(b, "<p class=\"notice\">%s</p>\n",
+			_(L, "There is no discussion here to search."));
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
@@ -291,26 +320,33 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	if (src != 0) {
 		rc = sz_buf_puts(b, "<p class=\"notice\" id=\"advice\">");
 		if (rc == 0)
-			rc = view_escape(b, src == SZ_E_LIMIT ? err.msg : "The search "
-				"could not run; try fewer or simpler words.");
+			rc = view_escape(b, src == SZ_E_LIMIT ? err.msg : _(L, "The "
+				"search could not run; try fewer or simpler words."));
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</p>\n");
 		sz_query_free(&sq);
 		return rc ? rc : view_end(pg);
 	}
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<p class=\"count\">%lld result%s</p>\n",
-			(long long)res.total, res.total == 1 ? "" : "s");
+		rc = sz_buf_puts(b, "<p class=\"count\">");
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(L, "%lld result", "%lld results",
+			(unsigned long)res.total), (long long)res.total);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</p>\n");
 	if (rc == 0 && res.total == 0)
 		rc = suggestions(pg, q, &sq, &aq, order);
 	if (rc == 0 && res.total > 1)
 		rc = sort_links(pg, q, order);
 	if (rc == 0 && !res.ranked && res.total > 0)
-		rc = sz_buf_printf(b, "<p class=\"note\">Too many matches to %s: "
-			"the %s added come first. Add words or filters to narrow the "
-			"search.</p>\n", order == SZ_ORDER_RELEVANCE ? "rank by "
-			"relevance" : "sort by date", order == SZ_ORDER_OLDEST ?
-			"first" : "last");
+		rc = sz_buf_printf(b, "<p class=\"note\">%s</p>\n",
+			order == SZ_ORDER_RELEVANCE ? _(L, "Too many matches to rank "
+			"by relevance: the last added come first. Add words or filters "
+			"to narrow the search.") : order == SZ_ORDER_OLDEST ?
+			_(L, "Too many matches to sort by date: the first added come "
+			"first. Add words or filters to narrow the search.") :
+			_(L, "Too many matches to sort by date: the last added come "
+			"first. Add words or filters to narrow the search."));
 	if (rc == 0 && res.faceted)
 		rc = facets(pg, q, &sq, &res, order);
 	if (rc == 0 && res.nhits > 0)
@@ -320,11 +356,11 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	if (rc == 0 && res.nhits > 0)
 		rc = sz_buf_puts(b, "</ol>\n");
 	if (rc == 0 && res.nhits == 0 && res.total > 0)
-		rc = sz_buf_puts(b, "<p>No results on this page.</p>\n");
+		rc = sz_buf_printf(b, "<p>%s</p>\n", _(L, "No results on this page."));
 	if (rc == 0)
 		rc = view_pager(pg, "/search", q, res.total);
 	if (rc == 0)
-		rc = help(b, false);
+		rc = help(pg, false);
 	if (rc == 0 && disc && pg->number == 1)
 		rc = disc->search(disc, a->viewer, &sq, q, 1, false, pg->base, b);
 	sz_search_result_free(&res);

@@ -31,16 +31,30 @@ int view_link(struct sz_page *pg, struct sz_buf *b, const char *path)
  * the search page's own query in it. */
 static int search_box(struct sz_page *pg, struct sz_buf *b)
 {
+	const struct sz_lang *L = pg->lang;
+	const char *label = _(L, "Search the archive");
 	int rc = sz_buf_printf(b, "<form class=\"search\" role=\"search\" "
 		"method=\"get\" action=\"%s/search\"><input type=\"search\" "
-		"name=\"q\" aria-label=\"Search the archive\" placeholder=\""
-		"Search the archive\" maxlength=\"%d\" value=\"", pg->base,
-		SZ_QUERY_MAX);
+		"name=\"q\" aria-label=\"", pg->base);
+	if (rc == 0)
+		rc = view_escape(b, label);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "\" placeholder=\"");
+	if (rc == 0)
+		rc = view_escape(b, label);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "\" maxlength=\"%d\" value=\"",
+			SZ_QUERY_MAX);
 	if (rc == 0)
 		rc = view_escape(b, pg->query ? pg->query : "");
-	return rc ? rc : sz_buf_printf(b, "\"><button type=\"submit\">Search"
-		"</button></form><a class=\"browse\" href=\"%s/browse\">Browse</a>",
-		pg->base);
+	/* TRANSLATORS: the button of the search box */
+	if (rc == 0)
+		rc = sz_buf_printf(b, "\"><button type=\"submit\">%s</button>"
+			"</form><a class=\"browse\" href=\"%s/browse\">%s</a>",
+			C_(L, "button", "Search"), pg->base,
+			/* TRANSLATORS: a link to the archive's indexes */
+			C_(L, "link", "Browse"));
+	return rc;
 }
 
 /* In the editors' preview: what the page shows that the public does not
@@ -88,19 +102,21 @@ int view_begin(struct sz_page *pg, const char *title)
 		pg->site->drafts ? " (preview)" : "");
 	struct sz_html_frame f = { .site = site, .title = title,
 		.style = (const char *)style.data,
-		.home = (const char *)home.data, .logo = pg->site->logo };
+		.home = (const char *)home.data, .logo = pg->site->logo,
+		.lang = pg->lang, .switch_to = pg->switch_to };
 	if (rc == 0)
 		rc = sz_buf_printf(&feed, "%s/feed.atom", pg->base);
 	if (rc == 0 && view_searchable(pg))
 		rc = search_box(pg, &nav);
 	else if (rc == 0)   /* a mirror: its own browse and search pages */
 		rc = sz_buf_printf(&nav, "<nav class=\"browse\"><a href=\"%s/"
-			"browse%s\">Browse the archive</a> · <a href=\"%s/search%s\">"
-			"Search</a>", pg->base, pg->suffix, pg->base, pg->suffix);
+			"browse%s\">%s</a> · <a href=\"%s/search%s\">%s</a>",
+			pg->base, pg->suffix, _(pg->lang, "Browse the archive"),
+			pg->base, pg->suffix, C_(pg->lang, "link", "Search"));
 	if (rc == 0 && !view_searchable(pg))   /* and its discussion's boards */
 		rc = pg->site->discussion == NULL ? sz_buf_puts(&nav, "</nav>") :
-			sz_buf_printf(&nav, " · <a href=\"%s/forum%s\">Discussion</a>"
-			"</nav>", pg->base, pg->suffix);
+			sz_buf_printf(&nav, " · <a href=\"%s/forum%s\">%s</a></nav>",
+			pg->base, pg->suffix, _(pg->lang, "Discussion"));
 	f.feed = (const char *)feed.data;
 	f.nav = (const char *)nav.data;
 	if (rc == 0)
@@ -188,32 +204,35 @@ int view_pager_of(struct sz_page *pg, const char *path, const char *query,
 		pg->pages = pages;
 	if (pages <= 1 && page <= 1)
 		return 0;
-	int rc = sz_buf_printf(b, "<nav class=\"pager\">Page %zu of %zu", page,
-		pages ? pages : 1);
+	int rc = sz_buf_puts(b, "<nav class=\"pager\">");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Page %zu of %zu"), page,
+			pages ? pages : 1);
 	if (rc == 0 && page > 1) {
 		rc = sz_buf_puts(b, " · <a rel=\"prev\" href=\"");
 		if (rc == 0)
 			rc = page_link(pg, b, path, query,
 				page - 1 <= pages ? page - 1 : 1);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "\">previous</a>");
+			rc = sz_buf_printf(b, "\">%s</a>",
+				C_(pg->lang, "page", "previous"));
 	}
 	if (rc == 0 && page < pages) {
 		rc = sz_buf_puts(b, " · <a rel=\"next\" href=\"");
 		if (rc == 0)
 			rc = page_link(pg, b, path, query, page + 1);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "\">next</a>");
+			rc = sz_buf_printf(b, "\">%s</a>", C_(pg->lang, "page", "next"));
 	}
 	return rc ? rc : sz_buf_puts(b, "</nav>\n");
 }
 
-void view_date(int64_t t, char *out, size_t cap)
+void view_date(const struct sz_page *pg, int64_t t, char *out, size_t cap)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
-		snprintf(out, cap, "no date");
+		snprintf(out, cap, "%s", _(pg->lang, "no date"));
 		return;
 	}
 	strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm);
@@ -236,13 +255,16 @@ int view_doc_item(struct sz_page *pg, const struct sz_doc_row *d,
 		rc = sz_buf_puts(b, "</a> <span class=\"meta\">");
 	if (rc == 0 && d->email) {
 		char day[40];
-		view_date(d->date, day, sizeof(day));
+		view_date(pg, d->date, day, sizeof(day));
 		rc = view_escape(b, d->from_name[0] ? d->from_name : d->from_addr);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " · %s", day);
+			rc = sz_buf_printf(b, " · <bdi>%s</bdi>", day);
 	} else if (rc == 0) {
-		rc = sz_buf_printf(b, "%s · %llu KiB", d->type,
-			(unsigned long long)((d->size + 1023) / 1024));
+		rc = sz_buf_printf(b, "%s · ", d->type);
+		/* TRANSLATORS: a file's size in kibibytes */
+		if (rc == 0)
+			rc = sz_buf_printf(b, _(pg->lang, "%llu KiB"),
+				(unsigned long long)((d->size + 1023) / 1024));
 	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</span>");
@@ -264,7 +286,8 @@ static int adjacent_link(struct sz_page *pg, const struct sz_doc_row *d,
 	int rc = sz_buf_printf(b, "<a rel=\"%s\" id=\"%s\" href=\"%s/%s/%lld%s"
 		"\"><span class=\"meta\">%s</span> ", next ? "next" : "prev",
 		next ? "next" : "previous", pg->base, d->email ? "email" : "doc",
-		(long long)d->id, pg->suffix, next ? "Next" : "Previous");
+		(long long)d->id, pg->suffix, next ? _(pg->lang, "Next") :
+		_(pg->lang, "Previous"));
 	if (rc == 0)
 		rc = view_escape(b, d->title);
 	return rc ? rc : sz_buf_puts(b, "</a>");
@@ -279,8 +302,8 @@ int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d)
 		return 0;   /* the links are a help, not the page */
 	int rc = 0;
 	if (prev.id != 0 || next.id != 0)
-		rc = sz_buf_puts(pg->out, "<nav class=\"adjacent\" aria-label=\""
-			"In this release\">");
+		rc = sz_buf_printf(pg->out, "<nav class=\"adjacent\" aria-label=\""
+			"%s\">", _(pg->lang, "In this release"));
 	if (rc == 0 && prev.id != 0)
 		rc = adjacent_link(pg, &prev, false);
 	if (rc == 0 && next.id != 0)

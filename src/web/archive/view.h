@@ -37,7 +37,8 @@ int page_recipients(struct sz_page *pg, const struct sz_page_args *a);
  * search, the search form. */
 int view_begin(struct sz_page *pg, const char *title);
 int view_end(struct sz_page *pg);
-/* The page does not exist: status 404 and what to tell the reader. */
+/* The page does not exist: status 404 and what to tell the reader (an
+ * English msgid marked N_: the face's error page translates it). */
 int view_not_found(struct sz_page *pg, const char *what);
 /* Whether the site answers searches (not a static copy). */
 bool view_searchable(const struct sz_page *pg);
@@ -76,7 +77,7 @@ enum sz_archive_order view_order_of(const char *sort);
 int view_discussion(struct sz_page *pg, const struct sz_page_args *a,
 	enum sz_discussed kind, int64_t id, const char *title);
 /* A date as YYYY-MM-DD HH:MM UTC. */
-void view_date(int64_t t, char *out, size_t cap);
+void view_date(const struct sz_page *pg, int64_t t, char *out, size_t cap);
 int view_escape(struct sz_buf *b, const char *s);
 /* Appends s percent-encoded for a URL path or query. */
 int view_urlencode(struct sz_buf *b, const char *s);

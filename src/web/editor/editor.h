@@ -94,6 +94,13 @@ int sz_editor_release_state(struct sz_request *rq);
 int sz_editor_release_summary(struct sz_request *rq);
 int sz_editor_release_edit(struct sz_request *rq);
 int sz_editor_release_remove(struct sz_request *rq);
+/* GET /release/remove?id=N&release=R: what would go, and the button
+ * (release_emails.c). */
+int sz_editor_release_remove_ask(struct sz_request *rq);
+/* The e-mails of release on its editing page, ?emails=N a page of them,
+ * each with a link to remove it (release_emails.c). */
+void sz_editor_release_emails(struct sz_request *rq, struct sz_archive *a,
+	int64_t release);
 int sz_editor_release_raw(struct sz_request *rq);
 int sz_editor_upload(struct sz_request *rq);
 int sz_editor_upload_begin(struct sz_request *rq);

@@ -338,20 +338,7 @@ int sz_editor_release(struct sz_request *rq)
 	sz_doc_rows_free(docs, n);
 	docs = NULL;
 	n = 0;
-	if (a->ops->doc_list(a, id, true, 0, 1, &docs, &n, &total, &err) == 0 &&
-	    total > 0)
-		sz_buf_printf(b, "<h2>E-mails</h2>\n<p>%lld e-mails; <a href=\""
-			"/preview/release/%lld\">read them in the preview</a>.</p>\n"
-			"<form method=\"post\" action=\"/release/remove\" class=\"remove\" "
-			"id=\"remove-email\"><input type=\"hidden\" name=\"csrf\" value="
-			"\"%s\"><input type=\"hidden\" name=\"release\" value=\"%lld\">"
-			"<label for=\"remove-id\">Remove an e-mail (with its "
-			"attachments) by its number, the N of its preview's address "
-			"<code>/preview/email/N</code></label><input id=\"remove-id\" "
-			"name=\"id\" type=\"number\" min=\"1\" required><button type=\""
-			"submit\" class=\"quiet\">Remove from the release</button></form>"
-			"\n", (long long)total, (long long)id, s.csrf, (long long)id);
-	sz_doc_rows_free(docs, n);
+	sz_editor_release_emails(rq, a, id);
 	flagged_section(rq, a, id, s.csrf);
 	free(r.intro);
 	sodium_memzero(&s, sizeof(s));
@@ -492,7 +479,7 @@ int sz_editor_release_remove(struct sz_request *rq)
 	struct sz_doc_row d;
 	memset(&d, 0, sizeof(d));
 	bool here = id != 0 && a->ops->doc_get(a, id, &d, &err) == 0 &&
-		d.release_id == release;
+		d.release_id == release, email = d.email;
 	sz_doc_row_clear(&d);
 	if (!here || release == 0 || a->ops->doc_remove(a, id, &removed,
 	    &err) != 0) {
@@ -500,7 +487,8 @@ int sz_editor_release_remove(struct sz_request *rq)
 			"with that number.");
 		goto out;
 	}
-	done(rq, &s, "remove from release", "document", id, release);
+	done(rq, &s, "remove from release", email ? "e-mail" : "document", id,
+		release);
 	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld&"
 		"removed=%zu", (long long)release, removed);
 out:

@@ -31,6 +31,8 @@ static const struct sz_route routes[] = {
 	  NULL, NULL, NULL },
 	{ "POST", "/release/edit", sz_editor_release_edit, 64 * 1024, NULL,
 	  NULL, NULL },
+	{ "GET", "/release/remove", sz_editor_release_remove_ask, 0, NULL,
+		NULL, NULL },
 	{ "POST", "/release/remove", sz_editor_release_remove, 4096, NULL,
 	  NULL, NULL },
 	{ "POST", "/release/raw", sz_editor_release_raw, 4096, NULL, NULL,

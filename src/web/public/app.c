@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "web/public/public.h"
+#include "web/html.h"
+#include "web/i18n.h"
 #include "web/web.h"
 
 int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
@@ -50,8 +52,8 @@ int sz_public_app_init(struct sz_public_app *app, struct sz_instance *in,
 	/* Pre-session tokens need a key; this face holds none of the
 	 * instance's secrets, so it makes one that lives as long as it. */
 	randombytes_buf(app->pre_key, sizeof(app->pre_key));
-	/* the newsroom's name, introduction (in English until the archive's
-	 * pages are translated) and logo, as on the source face */
+	/* the newsroom's name, introduction (each reader's language is
+	 * picked per page, sz_public_page) and logo, as on the source face */
 	app->brand = *brand;
 	app->site.name = app->brand.cfg != NULL && app->brand.cfg->name[0] ?
 		app->brand.name : NULL;
@@ -84,12 +86,28 @@ static const char *app_name(struct sz_request *rq)
 		SZ_PUBLIC_SITE;
 }
 
+/* An error page's frame: the newsroom's name and logo, and the language
+ * switcher, as on the archive's pages. */
+static int error_open(struct sz_request *rq, const struct sz_lang *L,
+	const char *title, const char *back)
+{
+	const struct sz_public_app *app = rq->app;
+	char switch_to[SZ_PAGES_LINK_BASE];
+	sz_web_switch_url(rq, back, switch_to, sizeof(switch_to));
+	struct sz_html_frame f = { .site = app_name(rq), .title = title,
+		.lang = L, .logo = app ? app->brand.logo_url : NULL,
+		.switch_to = switch_to };
+	return sz_html_frame_open(&rq->page, &f);
+}
+
 void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const char *message)
 {
+	const struct sz_lang *L = sz_web_lang(rq);
 	rq->page.len = 0;
 	rq->status = status;
-	sz_web_error_page(rq, app_name(rq), status, message);
+	sz_web_error_frame(rq, L, status, message, "/",
+		_(L, "Back to the start page"), error_open);
 }
 
 int sz_public_page(struct sz_request *rq)
@@ -102,6 +120,7 @@ int sz_public_page(struct sz_request *rq)
 	 * in a shared cache. */
 	struct sz_site site = app->site;
 	site.cacheable = app->site.cacheable && !v.member;
+	site.intro = sz_brand_intro(&app->brand, sz_web_lang(rq));
 	int rc = sz_web_archive_page_as(rq, &site, &v, sz_public_error_page);
 	sodium_memzero(&s, sizeof(s));
 	sodium_memzero(&v, sizeof(v));
