@@ -188,7 +188,9 @@ static int release_create(struct sz_archive *a, const char *title,
 }
 
 static const char SQL_RELEASE_STATE[] =
-	"UPDATE releases SET state = $1::integer WHERE id = $2::bigint";
+	"UPDATE releases SET state = $1::integer, tag_day = CASE WHEN"
+	" $1::integer = 1 AND tag_day = '' THEN day ELSE tag_day END"
+	" WHERE id = $2::bigint";
 
 static int release_set_state(struct sz_archive *a, int64_t id,
 	enum sz_release_state state, struct sz_err *err)
@@ -202,7 +204,7 @@ static int release_set_state(struct sz_archive *a, int64_t id,
 	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id" \
 	" AND d.email = 0)," \
 	" (SELECT count(*) FROM documents d WHERE d.release_id = r.id" \
-	" AND d.email = 1)"
+	" AND d.email = 1), r.tag_day"
 
 static void release_fill(const PGresult *res, int row, void *dst)
 {
@@ -214,6 +216,7 @@ static void release_fill(const PGresult *res, int row, void *dst)
 	r->state = pg_int(res, row, 4) ? SZ_RELEASE_PUBLISHED : SZ_RELEASE_DRAFT;
 	r->documents = pg_int(res, row, 5);
 	r->emails = pg_int(res, row, 6);
+	pg_text(r->tag_day, sizeof(r->tag_day), res, row, 7);
 }
 
 static const char SQL_RELEASE_GET[] = "SELECT " RELEASE_COLS
@@ -614,6 +617,42 @@ static int email_raw_notes(struct sz_archive *a, int64_t id,
 	return rc;
 }
 
+static const char SQL_BY_MESSAGE_ID[] = "SELECT coalesce(min(doc_id), 0),"
+	" count(*) FROM emails WHERE release_id = $1::bigint AND"
+	" message_id = $2::text";
+
+static int email_by_message_id(struct sz_archive *a, int64_t release_id,
+	const char *message_id, int64_t *id, int64_t *count, struct sz_err *err)
+{
+	*id = 0;
+	*count = 0;
+	/* kept as the header gives it, less its angle brackets */
+	const char *m = message_id + (message_id[0] == '<');
+	size_t n = strlen(m);
+	if (n > 0 && m[n - 1] == '>' && message_id[0] == '<')
+		n--;
+	int rc = 0;
+	if (n > 0 && n <= SZ_ARCHIVE_NAME_MAX) {
+		char key[SZ_ARCHIVE_NAME_MAX + 1];
+		memcpy(key, m, n);
+		key[n] = 0;
+		struct pg_value v[] = { PG_I(release_id), PG_S(key) };
+		PGresult *res = pg_read(papool(a), SQL_BY_MESSAGE_ID, v, 2, &rc,
+			"finding an e-mail", err);
+		if (res == NULL)
+			return rc;
+		if (PQntuples(res) > 0) {
+			*id = pg_int(res, 0, 0);
+			*count = pg_int(res, 0, 1);
+		}
+		PQclear(res);
+	}
+	if (*count == 0)
+		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no e-mail of release %lld "
+			"has that Message-ID", (long long)release_id);
+	return rc;
+}
+
 /* Only flagged e-mails are the editors' to choose. */
 static const char SQL_CHOOSE_RAW[] = "UPDATE emails SET raw_form = $1::integer,"
 	" raw_chosen = 1 WHERE release_id = $2::bigint AND raw_flagged = 1 AND"
@@ -699,6 +738,7 @@ static const struct sz_archive_ops ops = {
 	.email_set_raw = email_set_raw,
 	.email_raw_notes = email_raw_notes,
 	.email_choose_raw = email_choose_raw,
+	.email_by_message_id = email_by_message_id,
 	.email_flagged = email_flagged,
 	.doc_set_summary = doc_set_summary,
 	.search = pa_search,

@@ -36,7 +36,10 @@ static const char *const steps[] = {
 	"  title text NOT NULL,"
 	"  day text NOT NULL,"
 	"  intro text NOT NULL DEFAULT '',"
-	"  state integer NOT NULL DEFAULT 0);"
+	"  state integer NOT NULL DEFAULT 0,"
+	/* the day its feed id is minted from: its date when first
+	 * published (sqlite_archive.c's migration 5) */
+	"  tag_day text NOT NULL DEFAULT '');"
 	"CREATE TABLE documents ("
 	"  id bigserial PRIMARY KEY,"
 	"  release_id bigint NOT NULL REFERENCES releases(id) ON DELETE CASCADE,"

@@ -128,6 +128,8 @@ static int64_t add_mail(struct sz_archive *a, int64_t rel, int64_t num,
 	snprintf(d.collection, sizeof(d.collection), "inbox");
 	d.num = num;
 	snprintf(d.thread, sizeof(d.thread), "%s", thread);
+	snprintf(d.message_id, sizeof(d.message_id), "m%lld.%lld@example.org",
+		(long long)rel, (long long)num);
 	d.date = date;
 	snprintf(d.from_addr, sizeof(d.from_addr), "%s", from);
 	snprintf(d.from_name, sizeof(d.from_name), "Someone");
@@ -249,6 +251,30 @@ static void a_draft_is_seen_only_when_asked_and_publishing_shows_it(
 	sz_release_rows_free(rows, n);
 	assert_int_equal(a->ops->release_set_state(a, 999, SZ_RELEASE_PUBLISHED,
 		&err), SZ_E_NOT_FOUND);
+	/* the feed id's day is the date when first published, kept when the
+	 * date is edited */
+	struct sz_release_row r;
+	assert_int_equal(a->ops->release_update(a, x->rel, "Budget papers",
+		"2024-06-30", "", &err), 0);
+	assert_int_equal(a->ops->release_get(a, x->rel, &r, &err), 0);
+	assert_string_equal(r.day, "2024-06-30");
+	assert_string_equal(r.tag_day, "2024-04-01");
+	free(r.intro);
+}
+
+static void an_email_is_found_by_its_message_id(void **state)
+{
+	struct fixture *x = *state;
+	int64_t id, count;
+	struct sz_err err;
+	char mid[64];
+	snprintf(mid, sizeof(mid), "<m%lld.2@example.org>", (long long)x->rel);
+	assert_int_equal(x->a->ops->email_by_message_id(x->a, x->rel, mid, &id,
+		&count, &err), 0);
+	assert_int_equal(id, x->mail[1]);
+	assert_int_equal(count, 1);
+	assert_int_equal(x->a->ops->email_by_message_id(x->a, x->draft, mid, &id,
+		&count, &err), SZ_E_NOT_FOUND);
 }
 
 static void every_engine_finds_the_same_documents(void **state)
@@ -529,6 +555,7 @@ int main(void)
 		T(the_newest_comes_first_when_asked),
 		T(browse_indexes_count_published_mail),
 		T(a_repeated_file_is_not_added_twice),
+		T(an_email_is_found_by_its_message_id),
 		T(an_import_rolled_back_leaves_nothing),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
