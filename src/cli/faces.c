@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 #include "cli/faces.h"
 #include "core/i18n.h"
 #include "core/clock.h"
+#include "http/session_key.h"
+#include "store/sessions.h"
 
 #define RETENTION_INTERVAL_S 3600
 /* How long a stop waits for requests in flight: well under systemd's
@@ -156,6 +159,101 @@ static int allow_test_clock(struct sz_sandbox *sb, struct sz_err *err)
 	return rc;
 }
 
+/* The face's session table, the database its sessions may live in (NULL
+ * for SQLite) and its kind; false for a face without sessions. */
+static bool sessions_of(struct sz_face_run *r, struct sz_sessions **t,
+	const char **conninfo, int *kind)
+{
+	const struct sz_config *cfg = &r->in.cfg;
+	if (r->face->init == source_init || r->face->init == editor_init) {
+		*t = r->face->init == source_init ? &r->app.source.sessions :
+			&r->app.editor.sessions;
+		*kind = r->face->init == source_init ? SZ_SESSION_KIND_SOURCE :
+			SZ_SESSION_KIND_EDITOR;
+		*conninfo = sz_config_postgres_inbox(cfg) ?
+			cfg->inbox_database : NULL;
+		return true;
+	}
+	if (r->face->init == public_init) {
+		*t = &r->app.pub.sessions;
+		*kind = SZ_SESSION_KIND_FORUM;
+		*conninfo = sz_config_postgres(cfg) ? cfg->database : NULL;
+		return true;
+	}
+	return false;
+}
+
+/* Reads session_key_file (before the lock-in), for a face with
+ * sessions on PostgreSQL. */
+static int read_session_key(struct sz_face_run *r, struct sz_err *err)
+{
+	struct sz_sessions *t;
+	const char *conninfo;
+	int kind;
+	if (!sessions_of(r, &t, &conninfo, &kind) || conninfo == NULL)
+		return SZ_OK;
+	if (r->in.cfg.session_key_file[0] == '\0') {
+		fprintf(stderr, "samizdat serve: the %s face keeps its sessions "
+			"in this process (no session_key_file): behind a load "
+			"balancer, keep each visitor on one process\n",
+			r->face->name);
+		return SZ_OK;
+	}
+	return sz_session_key_load(r->in.cfg.session_key_file,
+		&r->session_key, err);
+}
+
+/* The source face's codename budget, counted in the database for every
+ * process of the face; a database out of reach makes the attempt wait
+ * (and the face answer 503). */
+static enum sz_budget_charge shared_charge(void *ctx,
+	const uint8_t key[SZ_BUDGET_KEY], uint64_t per_key, uint64_t per_min,
+	time_t life_s)
+{
+	struct sz_err err;
+	int out = 0;
+	if (sz_session_store_charge(ctx, key, per_key, per_min,
+		    (int64_t)life_s, &out, &err) != SZ_OK)
+		return SZ_CHARGE_BUSY;
+	return out == 0 ? SZ_CHARGE_OK : out == 1 ? SZ_CHARGE_SPENT :
+		SZ_CHARGE_BUSY;
+}
+
+static void shared_refund(void *ctx, const uint8_t key[SZ_BUDGET_KEY])
+{
+	struct sz_err err;
+	(void)sz_session_store_refund(ctx, key, &err);
+}
+
+/* Moves the face's sessions (and the source face's codename budget) into
+ * the database, sealed under the session key, and makes the keys its forms are sealed and signed with the ones
+ * every process of the face derives from it. */
+static int share_sessions(struct sz_face_run *r, struct sz_err *err)
+{
+	struct sz_sessions *t;
+	const char *conninfo;
+	int kind;
+	if (r->session_key == NULL || !sessions_of(r, &t, &conninfo, &kind))
+		return SZ_OK;
+	int rc = sz_session_store_open_postgres(&r->session_store, conninfo,
+		kind, r->session_key, err);
+	if (rc != SZ_OK)
+		return rc;
+	sz_sessions_use_store(t, r->session_store);
+	if (kind == SZ_SESSION_KIND_SOURCE) {
+		sz_session_key_derive(r->session_key, "codename",
+			r->app.source.seal_key, crypto_secretbox_KEYBYTES);
+		r->budget_store = (struct sz_budget_store){ .charge =
+			shared_charge, .refund = shared_refund,
+			.ctx = r->session_store };
+		r->app.source.budget.store = &r->budget_store;
+	}
+	else if (kind == SZ_SESSION_KIND_FORUM)
+		sz_session_key_derive(r->session_key, "pre-csrf",
+			r->app.pub.pre_key, sizeof(r->app.pub.pre_key));
+	return SZ_OK;
+}
+
 int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	const char *dir, bool serving, struct sz_err *err)
 {
@@ -199,6 +297,11 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 		if (rc != SZ_OK)
 			return rc;
 	}
+	if (serving) {
+		rc = read_session_key(r, err);
+		if (rc != SZ_OK)
+			return rc;
+	}
 	char name[64];
 	snprintf(name, sizeof(name), "the %s face", face->name);
 	struct sz_sandbox sb;
@@ -219,6 +322,8 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 		rc = face->init(r, err);
 	if (rc == SZ_OK)
 		r->app_ready = true;
+	if (rc == SZ_OK)
+		rc = share_sessions(r, err);
 	return rc;
 }
 
@@ -227,6 +332,10 @@ void sz_face_close(struct sz_face_run *r)
 	if (r->app_ready)
 		r->face->free(r);
 	r->app_ready = false;
+	sz_session_store_close(r->session_store);
+	r->session_store = NULL;
+	sz_session_key_free(r->session_key);
+	r->session_key = NULL;
 	if (r->in_open)
 		sz_instance_close(&r->in);
 	r->in_open = false;

@@ -73,6 +73,12 @@ struct sz_face_run {
 	} app;
 	struct sz_doc_runner runner;
 	struct sz_brand brand;       /* SZ_FACE_SPEAKS; the app borrows it */
+	/* session_key_file's key (sodium_malloc'd) and, on PostgreSQL, the
+	 * store the face's sessions live in (http/session.h) */
+	uint8_t *session_key;
+	struct sz_session_store *session_store;
+	struct sz_budget_store budget_store;   /* the source face's codename
+	                                          attempts, in that store */
 	bool in_open, runner_started, app_ready, speaks;
 };
 

@@ -205,6 +205,12 @@ static const struct setting settings[] = {
 	  "(inbox.db in this directory), or a PostgreSQL conninfo for a "
 	  "database and role of its own, which the public face never reaches "
 	  "(docs/operations.md)", NULL, 0 },
+	WORDS(PATH, session_key_file, "/run/samizdat/session.key",
+		"with PostgreSQL, a file on tmpfs (32 random bytes, mode 600) "
+		"that every process of the deployment reads: sessions then live "
+		"in the database, sealed under it, and any process of a face "
+		"serves any request (docs/operations.md); empty: each process "
+		"keeps its own sessions (a load balancer must be sticky)"),
 	DIVISOR(time_resolution_min, 1, 1440, 60, 1440,
 		"submissions are stored together at the end of each period of "
 		"this many minutes, dated only by its start; a divisor of 1440"),

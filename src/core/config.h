@@ -126,6 +126,9 @@ struct sz_config {
 	 * another role than database's (the public face reaches the forum's
 	 * database, never the inbox's) */
 	char inbox_database[SZ_CONFIG_DATABASE_SIZE];
+	/* a file on tmpfs holding the key that seals sessions kept in
+	 * PostgreSQL (http/session_key.h); "" keeps them in each process */
+	char session_key_file[SZ_CONFIG_PATH_SIZE];
 };
 
 /* Fills c with the defaults. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"   /* N_: the faces translate these messages */
+#include "core/unreachable.h"
 #include "http/gate.h"
 
 #define THREAD_STACK (1u << 20)   /* per request thread (8 MiB by default) */
@@ -205,6 +206,11 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		MHD_add_response_header(r, "Set-Cookie", rq->set_cookie2);
 	if (rq->location[0])
 		MHD_add_response_header(r, "Location", rq->location);
+	if (rq->retry_after > 0) {
+		char v[24];
+		snprintf(v, sizeof(v), "%u", rq->retry_after);
+		MHD_add_response_header(r, "Retry-After", v);
+	}
 	if (close) {
 		MHD_add_response_header(r, "Connection", "close");
 		((struct req_box *)(void *)rq)->closing = true;
@@ -258,6 +264,21 @@ static const struct sz_route *find_route(struct sz_http_server *s,
 	return NULL;
 }
 
+/* The answer when the database went away during the request (the
+ * calling thread noted it, core/unreachable.h): whatever the handler
+ * made of it (an error, or a page missing what it could not read, a
+ * visitor seemingly logged out), a clear 503 that asks to come back.
+ * Writes are transactions, so nothing half-done is visible. */
+static enum MHD_Result send_unreachable(struct sz_http_server *s,
+	struct sz_request *rq, bool hang_up)
+{
+	sz_unreachable_clear();
+	rq->retry_after = SZ_UNREACHABLE_RETRY_S;
+	return send_error(s, rq, 503, N_("The service is briefly unavailable. "
+		"Nothing you sent was kept; please try again in a minute."),
+		hang_up);
+}
+
 static enum MHD_Result first_call(struct sz_http_server *s,
 	struct MHD_Connection *conn, const char *url, const char *method,
 	const char *version, void **con_cls)
@@ -271,6 +292,7 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 		return MHD_NO;
 	struct sz_request *rq = &box->rq;
 	*con_cls = box;
+	sz_unreachable_clear();   /* this connection's thread: its request */
 	atomic_fetch_add(&s->in_flight, 1);
 	box->http11 = strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
 	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -310,7 +332,9 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	}
 	sz_buf_init(&rq->body, rq->route->max_body);
 	if (rq->route->body_begin && rq->route->body_begin(rq) != 0 &&
-	    rq->error)
+	    sz_unreachable())
+		return send_unreachable(s, rq, true);
+	if (rq->route->body_begin && rq->error)
 		return send_error(s, rq, rq->error_status, rq->error_msg, true);
 	return MHD_YES;
 }
@@ -350,9 +374,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	((struct req_box *)(void *)rq)->body_done = true;
+	if (sz_unreachable())
+		return send_unreachable(s, rq, false);
 	if (rq->error)
 		return send_error(s, rq, rq->error_status, rq->error_msg, false);
 	int rc = rq->route->handle(rq);
+	if (sz_unreachable())
+		return send_unreachable(s, rq, false);
 	if (rc != 0 && rq->error)
 		return send_error(s, rq, rq->error_status, rq->error_msg, false);
 	if (rc != 0)

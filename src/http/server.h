@@ -83,6 +83,7 @@ struct sz_request {
 	 * error page keeps */
 	char set_cookie2[SZ_HTTP_COOKIE_MAX];
 	char location[256];
+	unsigned retry_after;        /* seconds; 0: no Retry-After */
 	char disposition[160];      /* Content-Disposition, for downloads */
 	/* Cache-Control: NULL is "no-store" (every face's default; error
 	 * pages always); a face sets it for what anyone may keep. */

@@ -1,6 +1,7 @@
 /* session.c - the in-memory session table (a bounded array; linear search
- * is cheap at these sizes and keeps the code obvious). */
-#include "http/session.h"
+ * is cheap at these sizes and keeps the code obvious).  A table given a
+ * store hands every operation to session_store.c instead. */
+#include "http/session_internal.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -10,6 +11,19 @@ static time_t now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
+}
+
+static time_t wall_s(void)
+{
+	return time(NULL);
+}
+
+void sz_sessions_use_store(struct sz_sessions *t,
+	const struct sz_session_store *store)
+{
+	pthread_mutex_lock(&t->mu);   /* the source face's committer sweeps */
+	t->store = store;
+	pthread_mutex_unlock(&t->mu);
 }
 
 int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
@@ -26,6 +40,8 @@ int sz_sessions_init(struct sz_sessions *t, size_t cap, unsigned idle_s,
 	t->swept = 0;
 	t->uses = 0;
 	t->now = now_s;
+	t->store = NULL;
+	t->wall = wall_s;
 	pthread_mutex_init(&t->mu, NULL);
 	return SZ_OK;
 }
@@ -91,6 +107,11 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    len != sizeof(id))
 		return false;
+	if (t->store != NULL) {
+		bool found = sz_store_session_get(t, id, copy);
+		sodium_memzero(id, sizeof(id));
+		return found;
+	}
 	bool ok = false;
 	time_t now = t->now();
 	pthread_mutex_lock(&t->mu);
@@ -111,6 +132,8 @@ bool sz_session_get(struct sz_sessions *t, const char *cookie,
 int sz_session_new(struct sz_sessions *t, struct sz_session *copy,
 	struct sz_err *err)
 {
+	if (t->store != NULL)
+		return sz_store_session_new(t, copy, err);
 	time_t now = t->now();
 	uint8_t csrf[32];
 	pthread_mutex_lock(&t->mu);
@@ -173,6 +196,8 @@ static void cap_user(struct sz_sessions *t, int64_t user_id,
 
 bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy)
 {
+	if (t->store != NULL)
+		return sz_store_session_put(t, copy);
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
 	if (s != NULL && copy->user_id != s->user_id)
@@ -188,6 +213,8 @@ bool sz_session_put(struct sz_sessions *t, const struct sz_session *copy)
 
 bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy)
 {
+	if (t->store != NULL)
+		return sz_store_session_renew(t, copy);
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
 	if (s != NULL) {
@@ -204,6 +231,10 @@ bool sz_session_renew(struct sz_sessions *t, struct sz_session *copy)
 
 void sz_session_drop(struct sz_sessions *t, const struct sz_session *copy)
 {
+	if (t->store != NULL) {
+		sz_store_session_drop(t, copy);
+		return;
+	}
 	pthread_mutex_lock(&t->mu);
 	struct sz_session *s = find(t, copy->id);
 	if (s != NULL)
@@ -216,6 +247,10 @@ void sz_sessions_drop_user(struct sz_sessions *t, int64_t user_id,
 {
 	if (user_id == 0)
 		return;
+	if (t->store != NULL) {
+		sz_store_sessions_drop_user(t, user_id, keep);
+		return;
+	}
 	pthread_mutex_lock(&t->mu);
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->v[i].in_use && t->v[i].user_id == user_id && (keep == NULL ||
@@ -233,6 +268,13 @@ bool sz_session_csrf_ok(const struct sz_session *s, const char *tok)
 
 void sz_sessions_sweep(struct sz_sessions *t)
 {
+	pthread_mutex_lock(&t->mu);   /* set while the committer runs */
+	bool stored = t->store != NULL;
+	pthread_mutex_unlock(&t->mu);
+	if (stored) {
+		sz_store_sessions_sweep(t);
+		return;
+	}
 	time_t now = t->now();
 	pthread_mutex_lock(&t->mu);
 	for (size_t i = 0; i < t->cap; i++)

@@ -111,10 +111,14 @@ static int take(struct sz_staging *st, time_t before, struct batch *b,
 	return SZ_OK;
 }
 
-/* Leaves out submissions whose source an editor deleted while they were
- * held (they are dropped with the batch): their rows could not be
- * stored. */
-static void drop_orphans(struct sz_staging *st, struct batch *b)
+/* Leaves out submissions whose source is not stored and not in this
+ * batch.  Of the period just ended, they stay held for the next batch:
+ * with several processes of the source face, the source may have been
+ * made through another process, which stores it at its own moment of
+ * this period.  Older ones are dropped with the batch: an editor deleted
+ * their source while they were held, so their rows could not be stored. */
+static void drop_orphans(struct sz_staging *st, struct batch *b,
+	time_t before)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < b->nsubs; i++) {
@@ -124,8 +128,14 @@ static void drop_orphans(struct sz_staging *st, struct batch *b)
 			known = b->sources[j].id == id;
 		uint8_t pk[32];
 		if (!known && st->store->ops->source_public_key(st->store, id,
-			    pk, NULL) == SZ_E_NOT_FOUND)
+			    pk, NULL) == SZ_E_NOT_FOUND) {
+			if (b->subs[i]->period >= before - st->period_s) {
+				pthread_mutex_lock(&st->mu);
+				b->subs[i]->taken = false;   /* held still */
+				pthread_mutex_unlock(&st->mu);
+			}
 			continue;
+		}
 		b->subs[o++] = b->subs[i];
 	}
 	b->nsubs = o;
@@ -255,7 +265,7 @@ int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 	pthread_mutex_unlock(&st->mu);
 	if (rc != SZ_OK || b.nsubs + b.nsources == 0)
 		goto out;
-	drop_orphans(st, &b);
+	drop_orphans(st, &b, before);
 	shuffle(b.subs, b.nsubs, sizeof(*b.subs));
 	shuffle(b.sources, b.nsources, sizeof(*b.sources));
 	for (size_t i = 0; i < b.nsubs; i++)

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/unreachable.h"
+
 #define PG_RETRIES 20
 /* One migrator at a time, whatever the part: "szmg" */
 #define PG_MIGRATION_LOCK 0x737a6d67LL
@@ -42,7 +44,12 @@ static bool conn_ok(struct pg_conn *c)
 		return true;
 	forget_prepared(c);
 	PQreset(c->pg);
-	return PQstatus(c->pg) == CONNECTION_OK;
+	if (PQstatus(c->pg) == CONNECTION_OK) {
+		sz_unreachable_clear();   /* back: what failed is retried */
+		return true;
+	}
+	sz_unreachable_note();   /* the face answers 503 (core/unreachable.h) */
+	return false;
 }
 
 static int result_error(struct pg_conn *c, PGresult *res, const char *what,
@@ -51,7 +58,10 @@ static int result_error(struct pg_conn *c, PGresult *res, const char *what,
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
 		NULL;
 	int rc;
-	if (PQstatus(c->pg) == CONNECTION_BAD)
+	/* a lost connection, or a server shutting down (class 57P: an
+	 * administrator's stop) or refusing connections (class 08) */
+	if (PQstatus(c->pg) == CONNECTION_BAD || (state != NULL &&
+	    (strncmp(state, "57P", 3) == 0 || strncmp(state, "08", 2) == 0)))
 		rc = PG_LOST;
 	else if (state != NULL && (strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0))
@@ -64,6 +74,8 @@ static int result_error(struct pg_conn *c, PGresult *res, const char *what,
 	else
 		rc = sz_err_set(err, SZ_E_IO, "%s failed while "
 			"%s: %s", c->name, what, PQerrorMessage(c->pg));
+	if (rc == PG_LOST)
+		sz_unreachable_note();
 	PQclear(res);
 	return rc;
 }

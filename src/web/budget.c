@@ -71,6 +71,9 @@ void sz_budget_free(struct sz_budget *b)
 enum sz_budget_charge sz_budget_charge(struct sz_budget *b,
 	const uint8_t key[SZ_BUDGET_KEY], time_t now)
 {
+	if (b->store != NULL)
+		return b->store->charge(b->store->ctx, key, b->per_key,
+			b->per_min, b->life_s);
 	return sz_budget_charge_upto(b, key, now, b->per_key);
 }
 
@@ -116,6 +119,10 @@ out:
 
 void sz_budget_refund(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY])
 {
+	if (b->store != NULL) {
+		b->store->refund(b->store->ctx, key);
+		return;
+	}
 	pthread_mutex_lock(&b->mu);
 	for (size_t i = 0; i < b->cap; i++) {
 		struct sz_budget_entry *u = &b->used[i];

@@ -35,8 +35,12 @@
 
 struct sz_budget_entry;
 
+struct sz_budget_store;
+
 struct sz_budget {
 	pthread_mutex_t mu;
+	/* NULL: the table below; else every charge and refund goes to it */
+	const struct sz_budget_store *store;
 	struct sz_budget_entry *used;   /* keys in their life, with counts */
 	size_t cap;
 	uint64_t per_min;          /* new keys a minute; 0: no limit */
@@ -50,6 +54,17 @@ enum sz_budget_charge {
 	SZ_CHARGE_OK,      /* go on: one attempt taken */
 	SZ_CHARGE_SPENT,   /* this key has had its attempts */
 	SZ_CHARGE_BUSY,    /* too many new keys this minute, or no room */
+};
+
+/* A budget shared by every process of a face (store/sessions.h keeps one
+ * in PostgreSQL): charge and refund as below, on wall-clock time; a store
+ * that cannot be reached answers SZ_CHARGE_BUSY (and the face 503). */
+struct sz_budget_store {
+	enum sz_budget_charge (*charge)(void *ctx,
+		const uint8_t key[SZ_BUDGET_KEY], uint64_t per_key,
+		uint64_t per_min, time_t life_s);
+	void (*refund)(void *ctx, const uint8_t key[SZ_BUDGET_KEY]);
+	void *ctx;
 };
 
 /* cap keys at most, each good for per_key attempts over life_s seconds;

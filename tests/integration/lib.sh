@@ -1,6 +1,11 @@
 # lib.sh - starting a real samizdat server on loopback for a test, and
 # playing a source with curl (sourced after tests/interop/tap.sh).
 
+# sqlite3 ...: the tests' reads of an instance's databases wait for a
+# writer (a face's batch or sweep committing meanwhile) instead of failing
+# at once with "database is locked", as sqlite3(1) does by default.
+sqlite3() { command sqlite3 -cmd '.timeout 10000' "$@"; }
+
 # make_instance DIR [key=value...]: an instance with cheap Argon2 (tests
 # only), one editor key (DIR.key), and any settings given.  DIR.clock is
 # the test clock its server follows (SAMIZDAT_TEST_CLOCK): now, to start

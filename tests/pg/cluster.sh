@@ -7,6 +7,9 @@
 #                                   prints a libpq conninfo
 #   tests/pg/cluster.sh env DIR     prints SAMIZDAT_TEST_PG=<conninfo>
 #   tests/pg/cluster.sh stop DIR    stops the server and removes DIR
+#   tests/pg/cluster.sh halt DIR    stops the server (pg_ctl stop -m fast),
+#                                   keeping DIR: a database gone away
+#   tests/pg/cluster.sh resume DIR  starts a halted server again
 #   tests/pg/cluster.sh available   exit 0 if PostgreSQL is installed;
 #                                   else says why on stderr, exit 77
 #
@@ -45,6 +48,16 @@ as_owner() {
 	fi
 }
 
+# Starts the server of DIR (initdb'd already).
+serve() {
+	as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w \
+		-o "-c listen_addresses='' -c unix_socket_directories='$1' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+		start >/dev/null || {
+		cat "$1/server.log" >&2
+		exit 1
+	}
+}
+
 conninfo() {
 	echo "host=$1 port=5432 user=postgres dbname=postgres"
 }
@@ -72,13 +85,14 @@ start)
 		cat "$dir/initdb.log" >&2
 		exit 1
 	}
-	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-		-o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-		start >/dev/null || {
-		cat "$dir/server.log" >&2
-		exit 1
-	}
+	serve "$dir"
 	conninfo "$dir" ;;
+halt)
+	dir=${2:?usage: cluster.sh halt DIR}
+	as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+resume)
+	dir=${2:?usage: cluster.sh resume DIR}
+	serve "$(cd "$dir" && pwd)" ;;
 env)
 	dir=${2:?usage: cluster.sh env DIR}
 	dir=$(cd "$dir" && pwd)
@@ -89,6 +103,6 @@ stop)
 		-w stop >/dev/null 2>&1 || true
 	rm -rf "$dir" ;;
 *)
-	echo "usage: tests/pg/cluster.sh start|stop|env DIR | available" >&2
+	echo "usage: tests/pg/cluster.sh start|stop|halt|resume|env DIR | available" >&2
 	exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 /* test_session.c - sessions expire when idle, the table stays bounded
- * without pushing out logged-in users, and tokens are checked exactly. */
+ * without pushing out logged-in users, and tokens are checked exactly;
+ * the session key is read only from a private file on tmpfs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +10,15 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
+
 #include "http/session.h"
+#include "http/session_key.h"
 
 static time_t fake_now;
 
@@ -204,6 +213,69 @@ static void tokens_must_match_exactly(void **state)
 	sz_sessions_free(&t);
 }
 
+/* Writes n bytes of data to path with mode; the key's load result. */
+static int load_key(const char *path, const void *data, size_t n,
+	mode_t mode, uint8_t **key)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+	struct sz_err err;
+	int rc = sz_session_key_load(path, key, &err);
+	unlink(path);
+	return rc;
+}
+
+static void session_key_is_read_only_from_a_private_file_on_tmpfs(
+	void **state)
+{
+	(void)state;
+	char dir[] = "/dev/shm/sz-key-test-XXXXXX", path[64];
+	struct statfs fs;
+	uint8_t *key = NULL, raw[32];
+	if (mkdtemp(dir) == NULL) {
+		print_message("# no /dev/shm: left out\n");
+		return;
+	}
+	if (statfs(dir, &fs) != 0 || fs.f_type != TMPFS_MAGIC) {
+		print_message("# /dev/shm is not tmpfs: left out\n");
+		rmdir(dir);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/key", dir);
+	randombytes_buf(raw, sizeof(raw));
+	assert_int_equal(load_key(path, raw, 32, 0600, &key), SZ_OK);
+	assert_memory_equal(key, raw, 32);
+	sz_session_key_free(key);
+	char hex[66];
+	sodium_bin2hex(hex, sizeof(hex), raw, 32);
+	hex[64] = '\n';
+	assert_int_equal(load_key(path, hex, 65, 0600, &key), SZ_OK);
+	assert_memory_equal(key, raw, 32);
+	sz_session_key_free(key);
+	/* readable by others, too short, too long, not hex: refused */
+	assert_int_equal(load_key(path, raw, 32, 0644, &key), SZ_E_INVAL);
+	assert_null(key);
+	assert_int_equal(load_key(path, raw, 31, 0600, &key), SZ_E_INVAL);
+	assert_int_equal(load_key(path, hex, 66, 0600, &key), SZ_E_INVAL);
+	hex[3] = 'z';
+	assert_int_equal(load_key(path, hex, 64, 0600, &key), SZ_E_INVAL);
+	rmdir(dir);
+	/* a file on a disk is refused: the key must never reach one */
+	char disk[] = "sz-key-disk-XXXXXX";
+	assert_non_null(mkdtemp(disk));
+	if (statfs(disk, &fs) == 0 && fs.f_type != TMPFS_MAGIC &&
+	    fs.f_type != RAMFS_MAGIC) {
+		snprintf(path, sizeof(path), "%s/key", disk);
+		assert_int_equal(load_key(path, raw, 32, 0600, &key),
+			SZ_E_INVAL);
+		assert_null(key);
+	}
+	rmdir(disk);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -215,6 +287,8 @@ int main(void)
 		cmocka_unit_test(session_flood_by_one_member_ends_only_their_own),
 		cmocka_unit_test(an_expired_session_is_wiped_promptly),
 		cmocka_unit_test(tokens_must_match_exactly),
+		cmocka_unit_test(
+			session_key_is_read_only_from_a_private_file_on_tmpfs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -538,6 +538,21 @@ static void show_replies(struct sz_request *rq, const struct sz_lang *L,
 	sz_age_identity_free(id);
 }
 
+int64_t sz_source_sent_count(struct sz_source_app *app,
+	const struct sz_session *s)
+{
+	struct sz_store *st = app->in->store;
+	struct sz_err err;
+	int64_t count = 0;
+	if (st->ops->source_submission_count(st, s->user_id, &count, &err) !=
+	    SZ_OK)
+		count = 0;
+	count += sz_staging_held_submissions(app->staging, s->user_id);
+	/* what another process of the face holds until its period's end
+	 * is not here yet; the session remembers it */
+	return count > s->sent_floor ? count : s->sent_floor;
+}
+
 int sz_source_home(struct sz_request *rq)
 {
 	struct sz_source_app *app = rq->app;
@@ -551,9 +566,7 @@ int sz_source_home(struct sz_request *rq)
 		return sz_source_redirect(rq, "/");
 	}
 	const struct sz_lang *L = sz_web_lang(rq);
-	int64_t count = 0;
-	st->ops->source_submission_count(st, s.user_id, &count, &err);
-	count += sz_staging_held_submissions(app->staging, s.user_id);
+	int64_t count = sz_source_sent_count(app, &s);
 	if (st->ops->replies(st, s.user_id, &replies, &nreplies, &err) != SZ_OK)
 		nreplies = 0;
 	const char *sent = sz_request_query(rq, "sent");

@@ -155,6 +155,11 @@ int sz_source_new_post(struct sz_request *rq);
 int sz_source_login(struct sz_request *rq);
 int sz_source_logout(struct sz_request *rq);
 int sz_source_home(struct sz_request *rq);
+/* The submissions a logged-in source has made: stored, held by this
+ * process, or (the session's floor) held by another process of the face
+ * until its period ends. */
+int64_t sz_source_sent_count(struct sz_source_app *app,
+	const struct sz_session *s);
 int sz_source_reply_delete(struct sz_request *rq);
 /* The most a login form may carry: a codename, or after a session ended
  * a message too (form.c), URL-encoded (up to three bytes a byte).  A

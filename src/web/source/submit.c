@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "core/unreachable.h"
 #include "http/multipart.h"
 #include "store/item.h"
 #include "store/staging.h"
@@ -439,6 +440,13 @@ int sz_source_submit(struct sz_request *rq)
 	sz_stage_commit(app->staging, c->stage);
 	c->stage = NULL;   /* held now: the cleaner must leave it */
 	sz_source_quota_end(app, &c->quota, true);
+	/* The session remembers the count, so a page served by another
+	 * process of the face (which does not hold this submission) still
+	 * counts it.  A courtesy: the submission is held whatever the
+	 * database says, so a database gone away here is no failure. */
+	c->session.sent_floor = sz_source_sent_count(app, &c->session);
+	sz_session_put(&app->sessions, &c->session);
+	sz_unreachable_clear();
 	return sz_source_redirect(rq, "/source?sent=1");
 }
 
