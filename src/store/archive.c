@@ -78,6 +78,13 @@ int sz_archive_confine(const char *dir, bool read_only,
 	if (pg && (sb->syscalls == SZ_SYSCALLS_FACE ||
 	    sb->syscalls == SZ_SYSCALLS_RUNNER))
 		rc = sz_pg_confine(cfg.database, sb, err);
+	/* The samizdat-doc the runner starts opens the archive under the
+	 * runner's lock-in, and reads the settings to find it (a face never
+	 * may: they name the inbox's database too). */
+	char conf[4300];
+	sz_config_path(dir, conf, sizeof(conf));
+	if (rc == SZ_OK && sb->syscalls == SZ_SYSCALLS_RUNNER)
+		rc = sz_sandbox_allow(sb, conf, SZ_SB_READ | SZ_SB_OPTIONAL, err);
 	else if (pg)
 		sz_sandbox_keep_connections(sb);
 	for (int i = 0; rc == SZ_OK && !pg && i < 3; i++) {
