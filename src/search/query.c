@@ -7,7 +7,6 @@
  * query allocates nothing.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "core/i18n.h"
 #include "search/query.h"
 
 /* Parses YYYY, YYYY-MM or YYYY-MM-DD into the first second of that
@@ -84,15 +84,16 @@ static int fail(struct sz_query *q, const char *msg)
 	return SZ_E_INVAL;
 }
 
-/* Keeps a note about how the text was read (at most SZ_QUERY_NOTES);
- * the term it is about is quoted, cut to a few words. */
-__attribute__((format(printf, 4, 5)))
+/* Keeps a note about how the text was read (at most SZ_QUERY_NOTES):
+ * the term it is about, quoted and cut to a few words, then says (a
+ * fixed sentence marked N_(), which a page translates: note_says). */
 static void note(struct sz_query *q, const char *term, size_t len,
-	const char *fmt, ...)
+	const char *says)
 {
 	if (q->nnotes == SZ_QUERY_NOTES)
 		return;
-	char *out = q->notes[q->nnotes++];
+	size_t k = q->nnotes++;
+	char *out = q->notes[k];
 	if (len > 40) {
 		len = 40;
 		while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
@@ -100,11 +101,10 @@ static void note(struct sz_query *q, const char *term, size_t len,
 	}
 	int n = snprintf(out, SZ_QUERY_NOTE_MAX, "“%.*s%s” ", (int)len, term,
 		len == 40 ? "…" : "");
-	va_list ap;
-	va_start(ap, fmt);
-	if (n > 0 && n < SZ_QUERY_NOTE_MAX)
-		vsnprintf(out + n, SZ_QUERY_NOTE_MAX - (size_t)n, fmt, ap);
-	va_end(ap);
+	if (n > 0 && n < SZ_QUERY_NOTE_MAX) {
+		q->note_says[k] = (uint16_t)n;
+		snprintf(out + n, SZ_QUERY_NOTE_MAX - (size_t)n, "%s", says);
+	}
 }
 
 /* Records where a term lies in the text. */
@@ -130,9 +130,6 @@ static bool filter_like(const char *s)
 	return true;
 }
 
-static const char filters_list[] = "from:, to:, type:, release:, after:, "
-	"before: and date:";
-
 /* from:/to: an address or a domain is a filter term of its own; a name
  * is looked for by its words, so it needs one. */
 static int person_check(struct sz_query *q, const char *v, bool from)
@@ -142,9 +139,9 @@ static int person_check(struct sz_query *q, const char *v, bool from)
 	for (const char *p = v; *p; p++)
 		if (sz_search_word_byte((unsigned char)*p))
 			return 0;
-	return fail(q, from ? "from: takes a name or an address, as in "
-		"from:anna or from:press@example.net." :
-		"to: takes a name or an address, as in to:anna.");
+	return fail(q, from ? N_("from: takes a name or an address, as in "
+		"from:anna or from:press@example.net.") :
+		N_("to: takes a name or an address, as in to:anna."));
 }
 
 /* The filters, and how each is written. */
@@ -187,8 +184,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 	bool or_next = false;   /* "a OR b": the next word is an alternative */
 	bool not_next = false;  /* "NOT a": the next word is left out */
 	if (len > SZ_QUERY_MAX) {
-		return fail(q, "The search is too long: use at most 1000 "
-			"characters.");
+		return fail(q, N_("The search is too long: use at most 1000 "
+			"characters."));
 	}
 	size_t i = 0;
 	while (i < len && rc == 0) {
@@ -197,7 +194,7 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		if (i >= len)
 			break;
 		if (++terms > SZ_QUERY_MAX_TERMS) {
-			rc = fail(q, "Too many terms: use at most 32 words or filters.");
+			rc = fail(q, N_("Too many terms: use at most 32 words or filters."));
 			break;
 		}
 		size_t at = i;
@@ -209,8 +206,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			while (next < len && isspace((unsigned char)text[next]))
 				next++;
 			if (npos == 0 || next == len || or_next)
-				note(q, "OR", 2, "needs a word on each side, as in "
-					"invoice OR receipt; it was left out.");
+				note(q, "OR", 2, N_("needs a word on each side, as in "
+					"invoice OR receipt; it was left out."));
 			or_next = npos > 0 && next < len;
 			continue;
 		}
@@ -219,9 +216,9 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		    (len - i == 3 || isspace((unsigned char)text[i + 3]))) {
 			not_next = text[i] == 'N';
 			term_at(q, at, 3, SZ_QTERM_OTHER);
-			note(q, text + i, 3, not_next ? "was read as a minus: the word "
-				"after it is left out (write -draft)." :
-				"was left out: every word must appear anyway.");
+			note(q, text + i, 3, not_next ? N_("was read as a minus: the "
+				"word after it is left out (write -draft).") :
+				N_("was left out: every word must appear anyway."));
 			i += 3;
 			continue;
 		}
@@ -238,16 +235,16 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			if (i < len)
 				i++;   /* an unclosed quote runs to the end */
 			else
-				note(q, text + st, end - st, "has no closing quote: the "
-					"words to the end were looked for together.");
+				note(q, text + st, end - st, N_("has no closing quote: the "
+					"words to the end were looked for together."));
 			term_at(q, at, i - at, SZ_QTERM_OTHER);
 			size_t before = s->nterms;
 			if (add_term(q, text + st, end - st, false, minus, &npos,
 			    &or_next) != 0)
-				rc = fail(q, "The search is too long.");
+				rc = fail(q, N_("The search is too long."));
 			else if (s->nterms == before)
-				note(q, text + at, i - at, "has no letters or digits, so "
-					"it was left out.");
+				note(q, text + at, i - at, N_("has no letters or digits, so "
+					"it was left out."));
 			continue;
 		}
 		size_t st = i;
@@ -288,8 +285,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				char *end;
 				long long r = strtoll(v, &end, 10);
 				if (*end || r <= 0) {
-					rc = fail(q, "release: takes a release number, "
-						"as in release:3.");
+					rc = fail(q, N_("release: takes a release number, "
+						"as in release:3."));
 					break;
 				}
 				s->release = r;
@@ -305,10 +302,10 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
 					ok = ok || strcasecmp(v, types[k]) == 0;
 				if (!ok) {
-					rc = fail(q, "type: takes a kind of document: pdf, "
+					rc = fail(q, N_("type: takes a kind of document: pdf, "
 						"docx, xlsx, pptx, odt, ods, odp, html, text, "
 						"jpeg, png, mp3 or email; or post, for the "
-						"discussion.");
+						"discussion."));
 					break;
 				}
 				snprintf(s->type, sizeof(s->type), "%s", v);
@@ -319,9 +316,9 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			if (strcasecmp(f, "signed") == 0 || strcasecmp(f, "verified") == 0) {
 				bool ver = strcasecmp(f, "verified") == 0;
 				if (strcasecmp(v, "dkim") != 0 && strcasecmp(v, "pgp") != 0) {
-					rc = fail(q, ver ? "verified: takes dkim or pgp, as in "
-						"verified:pgp." : "signed: takes dkim or pgp, as in "
-						"signed:dkim.");
+					rc = fail(q, ver ? N_("verified: takes dkim or pgp, as "
+						"in verified:pgp.") : N_("signed: takes dkim or pgp, "
+						"as in signed:dkim."));
 					break;
 				}
 				snprintf(ver ? s->verified_kind : s->signed_kind,
@@ -332,8 +329,8 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 			if (strcasecmp(f, "after") == 0 || strcasecmp(f, "before") == 0 ||
 			    strcasecmp(f, "date") == 0) {
 				if (!parse_date(v, &s0, &s1)) {
-					rc = fail(q, "Dates are written 2024, 2024-03 or "
-						"2024-03-31, as in after:2024-01 before:2024-03-15.");
+					rc = fail(q, N_("Dates are written 2024, 2024-03 or "
+						"2024-03-31, as in after:2024-01 before:2024-03-15."));
 					break;
 				}
 				if (strcasecmp(f, "after") == 0)
@@ -347,34 +344,34 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 				continue;
 			}
 			if (filter_like(f))
-				note(q, text + st, i - st, "was looked for as words: %s: "
-					"is not a filter (the filters are %s).", f,
-					filters_list);
+				note(q, text + st, i - st, N_("was looked for as words: "
+					"it is not a filter (the filters are from:, to:, type:, "
+					"release:, after:, before: and date:)."));
 			*colon = ':';   /* not a filter: search the words */
 		} else if (minus && colon != NULL && colon != tok) {
 			*colon = 0;
 			if (known_filter(tok))
-				note(q, text + at, i - at, "was read as words to leave "
+				note(q, text + at, i - at, N_("was read as words to leave "
 					"out: a filter cannot be turned around with a "
-					"minus.");
+					"minus."));
 			*colon = ':';
 		}
 		size_t tl = strlen(tok);
 		bool prefix = tl > 1 && tok[tl - 1] == '*';
 		if (prefix && last_word_chars(tok, tl - 1) < SZ_QUERY_MIN_PREFIX) {
-			rc = fail(q, "Give at least 3 letters before a *: a shorter "
+			rc = fail(q, N_("Give at least 3 letters before a *: a shorter "
 				"beginning matches too many words. Write more of the word, "
-				"or the whole word.");
+				"or the whole word."));
 			break;
 		}
 		size_t before = s->nterms;
 		bool plain = !minus && !prefix && !or_next;
 		if (add_term(q, tok, prefix ? tl - 1 : tl, prefix, minus, &npos,
 		    &or_next) != 0) {
-			rc = fail(q, "The search is too long.");
+			rc = fail(q, N_("The search is too long."));
 		} else if (s->nterms == before) {
-			note(q, text + at, i - at, "has no letters or digits, so it "
-				"was left out.");
+			note(q, text + at, i - at, N_("has no letters or digits, so it "
+				"was left out."));
 		} else {
 			/* One word only, as typed, can be spelt otherwise. */
 			bool one = plain && colon == NULL;
@@ -384,19 +381,19 @@ int sz_query_parse(struct sz_query *q, const char *text, size_t len)
 		}
 	}
 	if (rc == 0 && s->after && s->before && s->after >= s->before)
-		rc = fail(q, "The date range is empty: 'after' must come before "
-			"'before'.");
+		rc = fail(q, N_("The date range is empty: 'after' must come before "
+			"'before'."));
 	if (rc == 0 && s->from[0])
 		rc = person_check(q, s->from, true);
 	if (rc == 0 && s->to[0])
 		rc = person_check(q, s->to, false);
 	bool negs = s->nterms > (size_t)npos;
 	if (rc == 0 && npos == 0 && !sz_search_filtered(s) && negs)
-		rc = fail(q, "Add a word to look for: a search cannot consist of "
-			"exclusions (-word) alone.");
+		rc = fail(q, N_("Add a word to look for: a search cannot consist of "
+			"exclusions (-word) alone."));
 	if (rc == 0 && npos == 0 && !sz_search_filtered(s) && !negs && !q->by[0])
-		rc = fail(q, "There is nothing to look for in this search: type "
-			"words, \"a phrase\", or a filter such as from:anna.");
+		rc = fail(q, N_("There is nothing to look for in this search: type "
+			"words, \"a phrase\", or a filter such as from:anna."));
 	return rc;
 }
 

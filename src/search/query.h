@@ -66,11 +66,16 @@ struct sz_query {
 	struct sz_search search;      /* what the stores compile */
 	char by[SZ_FORUM_NAME_MAX + 1];   /* by:NAME */
 	bool posts;                   /* type:post or by:: posts only */
-	char error[240];              /* set when parsing fails */
+	char error[240];              /* set when parsing fails: a sentence
+	                                 marked N_() (core/i18n.h), which
+	                                 a page translates as it is */
 	/* where each term lies in the text, for suggestions (suggest.c) */
 	struct sz_query_term spans[SZ_QUERY_MAX_TERMS];
 	size_t nspans;
 	char notes[SZ_QUERY_NOTES][SZ_QUERY_NOTE_MAX];  /* how it was read */
+	/* where each note's sentence starts (after the quoted term): a
+	 * sentence marked N_(), for a page to translate */
+	uint16_t note_says[SZ_QUERY_NOTES];
 	size_t nnotes;
 };
 

@@ -187,6 +187,11 @@ int sz_web_stylesheet(struct sz_buf *out)
 		 * written) keeps its own direction on a right-to-left page */
 		"pre.text,.sent,code,dl.headers dd a,ul.docs li>a,ol.docs li>a"
 		"{unicode-bidi:plaintext}\n"
+		/* and what members wrote: names, thread titles, posts */
+		"a.name,ul.threads li>a,ul.posts li>a,.post .text>*,h1 bdi"
+		"{unicode-bidi:plaintext}\n"
+		/* a post's time reads "2024-05-01 14:03 UTC" in any script */
+		".post time{direction:ltr;unicode-bidi:isolate}\n"
 		/* Arabic and others right to left: logical properties above, and
 		 * letters that are not spaced apart */
 		"[dir=rtl] header .site{letter-spacing:0}\n"

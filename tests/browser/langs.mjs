@@ -1,9 +1,11 @@
 // langs.mjs - what the language tests share (source_i18n.mjs,
-// public_i18n.mjs): the languages and the browser headers that ask for
+// public_i18n.mjs, forum_i18n.mjs): the languages and the browser headers that ask for
 // them, and a visit walked in each of them at each width, JavaScript off,
 // checking every page as it goes: a screenshot, no sideways scrolling,
 // lang and dir on <html>, and no line of a translated page that is a line
-// of the same page in English (lines(page) says which lines count).
+// of the same page in English (lines(page) says which lines count; the
+// interface's lines: interfaceLines).
+import { readFileSync } from 'node:fs';
 import { check } from './run.mjs';
 
 export const langs = [
@@ -61,4 +63,34 @@ export async function walkLanguages(browser, { shots, prefix, widths, steps,
     }
   }
   return english;
+}
+
+// The interface's English words: those of every msgid of the catalogue
+// template (pot).
+export function vocabularyOf(pot) {
+  const words = new Set();
+  for (const m of readFileSync(pot, 'utf8').matchAll(/^msgid(?:_plural)? "(.*)"$/gm))
+    for (const w of m[1].toLowerCase().match(/\p{L}{3,}/gu) || [])
+      words.add(w);
+  return words;
+}
+
+// lines(page) for walkLanguages: the visible lines of the page's main
+// part, less what matches the selectors of data (what the archive or
+// the members wrote) and the lines in names, that carry a word of
+// vocabulary.
+export function interfaceLines(data, vocabulary, names = new Set()) {
+  return async (page) => {
+    const text = await page.evaluate((sels) => {
+      const main = document.querySelector('main').cloneNode(true);
+      for (const sel of sels)
+        for (const e of main.querySelectorAll(sel)) e.remove();
+      document.body.appendChild(main);   // innerText needs it laid out
+      const t = main.innerText;
+      main.remove();
+      return t;
+    }, data);
+    return text.split('\n').map((l) => l.trim()).filter((l) => !names.has(l) &&
+      (l.toLowerCase().match(/\p{L}{3,}/gu) || []).some((w) => vocabulary.has(w)));
+  };
 }

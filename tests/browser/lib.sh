@@ -56,3 +56,17 @@ MBOX
 		box.mbox >/dev/null &&
 	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
 }
+
+# memo_forum DIR: an instance with a forum (a board, posting unthrottled)
+# and release 1 published with a memo, served by a public face ($P).
+memo_forum() {
+	forum_instance "$1" forum.approve_first_posts=0 \
+		forum.trust1_read_posts=0 forum.posts_per_minute=100
+	printf 'The ministry paid the contractor twice for the bridge.\n' >memo.txt
+	"$SAMIZDAT" release create -d "$1" --intro "Files." "The Bridge Papers" \
+		>/dev/null
+	"$SAMIZDAT" release add -d "$1" 1 memo.txt >/dev/null 2>&1
+	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
+	start_face "$1" public || return 1
+	P=$FACE_URL
+}

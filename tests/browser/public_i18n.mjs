@@ -11,45 +11,24 @@
 // snippets) is the same in every language and left out of the
 // comparison; so is the discussion, which is the forum's.  Then the
 // switcher keeps a search while it changes the language.
-import { readFileSync } from 'node:fs';
-import { walkLanguages } from './langs.mjs';
+import { interfaceLines, vocabularyOf, walkLanguages } from './langs.mjs';
 import { check, withBrowser } from './run.mjs';
 
 const [url, shots, pot] = process.argv.slice(2);
 const widths = [1280, 390];
 
-// The interface's English words, from every msgid of the catalogue.
-const vocabulary = new Set();
-for (const m of readFileSync(pot, 'utf8').matchAll(/^msgid(?:_plural)? "(.*)"$/gm))
-  for (const w of m[1].toLowerCase().match(/\p{L}{3,}/gu) || [])
-    vocabulary.add(w);
-
-// Names of standards, the same in every language.
+// Names of standards, the same in every language; and what the archive
+// holds (titles, texts, names, addresses), left out.
 const names = new Set(['Message-ID', 'SHA-256', 'DKIM', 'PGP']);
-
-// The visible lines of the page's main part, less what the archive holds.
-async function lines(page) {
-  const text = await page.evaluate(() => {
-    const main = document.querySelector('main').cloneNode(true);
-    const data = ['pre', 'code', 'mark', '.snippet', '.summary', '.intro',
-      'h1', '.sent',
-      '.discussion', '.facet li a', 'nav.adjacent a',
-      'dl.headers dd a', 'dl.facts dd', 'ul.releases li > a',
-      'li:has(> a[href*="/doc/"]) .meta', 'li:has(> a[href*="/email/"]) .meta',
-      'li > a[href*="/doc/"]', 'li > a[href*="/email/"]',
-      'article.mail h2 a', 'article.mail p.meta',
-      'p.meta a[href*="/release/"]', 'a[href*="/from/"]', 'a[href*="/to/"]',
-      'li.current'];
-    for (const sel of data)
-      for (const e of main.querySelectorAll(sel)) e.remove();
-    document.body.appendChild(main);   // innerText needs it laid out
-    const t = main.innerText;
-    main.remove();
-    return t;
-  });
-  return text.split('\n').map((l) => l.trim()).filter((l) => !names.has(l) &&
-    (l.toLowerCase().match(/\p{L}{3,}/gu) || []).some((w) => vocabulary.has(w)));
-}
+const lines = interfaceLines(['pre', 'code', 'mark', '.snippet', '.summary',
+  '.intro', 'h1', '.sent',
+  '.discussion', '.facet li a', 'nav.adjacent a',
+  'dl.headers dd a', 'dl.facts dd', 'ul.releases li > a',
+  'li:has(> a[href*="/doc/"]) .meta', 'li:has(> a[href*="/email/"]) .meta',
+  'li > a[href*="/doc/"]', 'li > a[href*="/email/"]',
+  'article.mail h2 a', 'article.mail p.meta',
+  'p.meta a[href*="/release/"]', 'a[href*="/from/"]', 'a[href*="/to/"]',
+  'li.current'], vocabularyOf(pot), names);
 
 // A reader's visit, page by page; calls at(name) on each.
 async function visit(page, at) {

@@ -126,7 +126,7 @@ printf 'The ministry paid the contractor twice for the northern bridge.\n' >memo
 "$S" release add -d inst 1 memo.txt >/dev/null 2>&1
 "$S" release publish -d inst 1 >/dev/null
 check "a document's page invites anonymous readers to log in to comment" \
-	sh -c "curl -s '$P/doc/1' | grep -q '0 comments on' && curl -s '$P/doc/1' | grep -q 'to say what you think'"
+	sh -c "curl -s '$P/doc/1' | grep -q '0 comments on' && curl -s '$P/doc/1' | grep -q 'Members can say what they think.'"
 check "...and asks members: So what do you think?" \
 	sh -c "curl -s -b anna '$P/doc/1' | grep -q 'So what do you think?'"
 check "a member comments on the document" \

@@ -183,9 +183,21 @@ static int notes(struct sz_page *pg, const struct sz_query *sq)
 	int rc = sz_buf_printf(b, "<div class=\"notice\" id=\"read-as\"><p>%s"
 		"</p><ul>", _(pg->lang, "How your search was read:"));
 	for (size_t i = 0; rc == 0 && i < sq->nnotes; i++) {
+		/* the term as typed, then what the parser says of it, a
+		 * sentence marked N_() in search/query.c */
+		const char *n = sq->notes[i];
+		size_t at = sq->note_says[i];
 		rc = sz_buf_puts(b, "<li>");
+		char term[SZ_QUERY_NOTE_MAX];
+		snprintf(term, sizeof(term), "%.*s", (int)at, n);
+		if (rc == 0 && at > 0)
+			rc = sz_buf_puts(b, "<bdi>");
+		if (rc == 0 && at > 0)
+			rc = view_escape(b, term);
+		if (rc == 0 && at > 0)
+			rc = sz_buf_puts(b, "</bdi>");
 		if (rc == 0)
-			rc = view_escape(b, sq->notes[i]);
+			rc = view_escape(b, at > 0 ? _(pg->lang, n + at) : n);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</li>");
 	}
@@ -293,7 +305,7 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 		rc = sz_buf_printf(b, "<div class=\"notice\" id=\"not-understood\">"
 			"<p>%s ", _(L, "This search could not be understood:"));
 		if (rc == 0)
-			rc = view_escape(b, sq.error);
+			rc = view_escape(b, _(L, sq.error));   /* marked N_() */
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</p></div>\n");
 		if (rc == 0)

@@ -141,12 +141,12 @@ static int hash_password(struct sz_forum_slots *s, const char *pw,
 	char out[SZ_FORUM_HASH_MAX + 1], struct sz_forum_done *d)
 {
 	if (!slot_take(s))
-		return fail(d, 503, "The server is busy; please try again in a "
-			"minute.");
+		return fail(d, 503, N_("The server is busy; please try again in a "
+			"minute."));
 	int rc = crypto_pwhash_str(out, pw, strlen(pw), s->ops, s->mem);
 	sem_post(&s->sem);
-	return rc ? fail(d, 503, "The server is short of memory; please try "
-		"again in a minute.") : 0;
+	return rc ? fail(d, 503, N_("The server is short of memory; please try "
+		"again in a minute.")) : 0;
 }
 
 /* 0 if pw matches hash (or, with hash NULL, after the same work). */
@@ -154,12 +154,12 @@ static int verify(struct sz_forum_slots *s, const char *hash, const char *pw,
 	struct sz_forum_done *d)
 {
 	if (!slot_take(s))
-		return fail(d, 503, "The server is busy; please try again in a "
-			"minute.");
+		return fail(d, 503, N_("The server is busy; please try again in a "
+			"minute."));
 	int ok = crypto_pwhash_str_verify(hash && hash[0] ? hash : s->dummy, pw,
 		strlen(pw)) == 0 && hash && hash[0];
 	sem_post(&s->sem);
-	return ok ? 0 : fail(d, 403, "Wrong name or password.");
+	return ok ? 0 : fail(d, 403, N_("Wrong name or password."));
 }
 
 static int check_password(const char *pw, struct sz_forum_done *d)
@@ -232,22 +232,22 @@ int sz_forum_register(const struct sz_forum_site *site,
 	int rc = check_password(password, d);
 	if (rc == 0 && invited && (invite == NULL || invite_hash(invite,
 	    code) != 0))
-		rc = fail(d, 400, "Joining takes an invitation code (four groups "
-			"of four letters and digits) from the forum's staff.");
+		rc = fail(d, 400, N_("Joining takes an invitation code (four groups "
+			"of four letters and digits) from the forum's staff."));
 	if (rc != 0)
 		return rc;
 	int taken = f->ops->key_taken(f, m.key, &err);
 	if (taken == 1)
-		return fail(d, 409, "That name is taken, or looks too much like "
-			"one that is; choose another.");
+		return fail(d, 409, N_("That name is taken, or looks too much like "
+			"one that is; choose another."));
 	if (taken < 0)
 		return fail(d, 500, "The forum cannot be read now (%s).", err.msg);
 	/* The budget is spent before Argon2 runs: a flood costs no CPU. */
 	static const uint8_t everyone[SZ_BUDGET_KEY];
 	if (sz_budget_charge(&slots->joins, everyone, sz_budget_now()) !=
 	    SZ_CHARGE_OK)
-		return fail(d, 429, "Many people joined in the last hour, more than "
-			"this forum takes; please come back in an hour.");
+		return fail(d, 429, N_("Many people joined in the last hour, more than "
+			"this forum takes; please come back in an hour."));
 	if ((rc = hash_password(slots, password, m.password_hash, d)) != 0)
 		return rc;
 	m.role = SZ_FORUM_MEMBER;
@@ -261,11 +261,11 @@ int sz_forum_register(const struct sz_forum_site *site,
 	rc = f->ops->member_create(f, &m, invited ? code : NULL, &id, &err);
 	sodium_memzero(m.password_hash, sizeof(m.password_hash));
 	if (rc == SZ_E_EXISTS)
-		return fail(d, 409, "That name is taken, or looks too much like "
-			"one that is; choose another.");
+		return fail(d, 409, N_("That name is taken, or looks too much like "
+			"one that is; choose another."));
 	if (rc == SZ_E_NOT_FOUND)
-		return fail(d, 403, "That invitation code is unknown or used "
-			"already.");
+		return fail(d, 403, N_("That invitation code is unknown or used "
+			"already."));
 	if (rc != 0)
 		return fail(d, 500, "The account could not be saved (%s).", err.msg);
 	d->id = id;
@@ -315,10 +315,10 @@ static int charge_login(struct sz_forum_slots *s,
 	enum sz_budget_charge c = sz_budget_charge(&s->tokens, tok,
 		sz_budget_now());
 	if (c == SZ_CHARGE_SPENT)
-		return fail(d, 429, "That was the last try with this page: "
-			"reload it to try again, and check the name and password.");
-	return c == SZ_CHARGE_OK ? 0 : fail(d, 429, "Many people are logging "
-		"in right now; please wait a minute, then try again.");
+		return fail(d, 429, N_("That was the last try with this page: "
+			"reload it to try again, and check the name and password."));
+	return c == SZ_CHARGE_OK ? 0 : fail(d, 429, N_("Many people are logging "
+		"in right now; please wait a minute, then try again."));
 }
 
 int sz_forum_login(const struct sz_forum_site *site,
@@ -332,7 +332,7 @@ int sz_forum_login(const struct sz_forum_site *site,
 	uint8_t name_hash[SZ_BUDGET_KEY];
 	memset(d, 0, sizeof(*d));
 	if (m == NULL)
-		return fail(d, 503, "The server is short of memory.");
+		return fail(d, 503, N_("The server is short of memory."));
 	memset(m, 0, sizeof(*m));
 	if (name == NULL || sz_name_key(name, strlen(name), key) != 0)
 		key[0] = '\0';
@@ -352,10 +352,10 @@ int sz_forum_login(const struct sz_forum_site *site,
 		sz_budget_refund(&slots->tokens, tok);
 	}
 	if (rc == 0 && m->banned)
-		rc = fail(d, 403, "This account is banned.");
+		rc = fail(d, 403, N_("This account is banned."));
 	else if (rc == 0 && m->state == SZ_MEMBER_PENDING)
-		rc = fail(d, 403, "Your account waits for a moderator's approval; "
-			"log in once it is approved.");
+		rc = fail(d, 403, N_("Your account waits for a moderator's approval; "
+			"log in once it is approved."));
 	if (rc == 0)
 		d->id = m->id;
 	sodium_memzero(key, sizeof(key));
@@ -373,12 +373,12 @@ static int own_row(const struct sz_forum_site *site,
 {
 	memset(d, 0, sizeof(*d));
 	if ((*m = sodium_malloc(sizeof(**m))) == NULL)
-		return fail(d, 503, "The server is short of memory.");
+		return fail(d, 503, N_("The server is short of memory."));
 	if (!v->member)
-		return fail(d, 403, "Log in first.");
+		return fail(d, 403, N_("Log in first."));
 	if (site->forum->ops->member_get(site->forum, v->m.id, *m, NULL) != 0 ||
 	    (*m)->state == SZ_MEMBER_DELETED)
-		return fail(d, 404, "Your account is gone.");
+		return fail(d, 404, N_("Your account is gone."));
 	/* the same budget as logging in: a stolen session cannot guess the
 	 * password faster than a login could */
 	uint8_t name_hash[SZ_BUDGET_KEY];
@@ -437,9 +437,9 @@ int sz_forum_set_country(const struct sz_forum_site *site,
 	struct sz_err err;
 	memset(d, 0, sizeof(*d));
 	if (!v->member)
-		return fail(d, 403, "Log in first.");
+		return fail(d, 403, N_("Log in first."));
 	if (code == NULL || (code[0] && !sz_forum_country_ok(code)))
-		return fail(d, 400, "There is no such flag.");
+		return fail(d, 400, N_("There is no such flag."));
 	if (site->forum->ops->member_set_labels(site->forum, v->m.id, NULL, NULL,
 	    code, &err) != 0)
 		return fail(d, 500, "The flag could not be saved (%s).", err.msg);

@@ -55,7 +55,7 @@ static json_t *author_json(const struct sz_forum_page *pg,
 		return json_pack("{s:b}", "deleted", 1);
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
 		"id", (json_int_t)a->id, "name", a->name,
-		"title", sz_forum_title(pg->site->cfg, a), "badge", a->badge,
+		"title", sz_forum_title(pg->site->cfg, NULL, a), "badge", a->badge,
 		"country", a->country, "joined", a->joined_day,
 		"messages", (json_int_t)a->posts,
 		"likes", (json_int_t)a->likes_received);

@@ -42,14 +42,14 @@ int fpage_board(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	struct sz_forum_thread_query q;
 	memset(&q, 0, sizeof(q));
 	if (a->id == 0 || f->ops->board_get(f, a->id, &board, NULL) != 0)
-		return fv_missing(pg, 404, "There is no such board.");
+		return fv_missing(pg, 404, _(pg->lang, "There is no such board."));
 	q.board_id = a->id;
 	q.staff = pg->viewer->staff;
 	q.limit = SZ_FORUM_THREADS_PER_PAGE;
 	if (pg->kind != SZ_FPAGE_BOARD) {
 		if (sz_forum_key_parse(a->key, &q.key) != 0)
-			return fv_missing(pg, 404, "That page of the board does not "
-				"exist.");
+			return fv_missing(pg, 404, _(pg->lang, "That page of the board "
+				"does not exist."));
 		q.from = pg->kind == SZ_FPAGE_BOARD_OLDER ? SZ_FORUM_OLDER :
 			SZ_FORUM_NEWER;
 	}
@@ -71,7 +71,7 @@ int fpage_board(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<p class=\"crumbs\">");
 	if (rc == 0)
-		rc = fv_a(pg, "/forum", "Forum");
+		rc = fv_a(pg, "/forum", _(pg->lang, "Forum"));
 	if (rc == 0)
 		rc = sz_buf_puts(b, " ›</p>\n<h1>");
 	if (rc == 0)
@@ -88,10 +88,13 @@ int fpage_board(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	snprintf(path, sizeof(path), "/forum/board/%lld/feed.atom",
 		(long long)board.id);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<p class=\"meta\">%lld threads · %lld posts · ",
-			(long long)board.threads, (long long)board.posts);
+		rc = sz_buf_puts(b, "<p class=\"meta\">");
 	if (rc == 0)
-		rc = fv_a(pg, path, "Atom feed");
+		rc = fv_counts(pg, board.threads, board.posts);
+	if (rc == 0)
+		rc = sz_buf_puts(b, " · ");
+	if (rc == 0)
+		rc = fv_a(pg, path, _(pg->lang, "Atom feed"));
 	if (rc == 0 && fv_live(pg) && pg->viewer->member &&
 	    !pg->viewer->m.silenced) {
 		snprintf(path, sizeof(path), "/forum/board/%lld/new",
@@ -100,12 +103,13 @@ int fpage_board(struct sz_forum_page *pg, const struct sz_forum_args *a)
 		if (rc == 0)
 			rc = fv_link(pg, b, path);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "\">Start a thread</a>");
+			rc = sz_buf_printf(b, "\">%s</a>", _(pg->lang,
+				"Start a thread"));
 	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</p>\n");
 	if (rc == 0 && fv_live(pg) && !pg->viewer->member && !pg->viewer->editor)
-		rc = fv_login_to(pg, "start a thread");
+		rc = fv_login_to(pg, _(pg->lang, "Members can start threads."));
 	if (rc == 0 && sticky.n > 0) {
 		rc = sz_buf_puts(b, "<ul class=\"threads sticky\">\n");
 		for (size_t i = 0; rc == 0 && i < sticky.n; i++)
@@ -118,18 +122,19 @@ int fpage_board(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	for (size_t i = 0; rc == 0 && i < page.n; i++)
 		rc = fv_thread_row(pg, &page.rows[i]);
 	if (rc == 0 && page.n == 0)
-		rc = sz_buf_puts(b, "<li>No threads here.</li>\n");
+		rc = sz_buf_printf(b, "<li>%s</li>\n", _(pg->lang,
+			"No threads here."));
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</ul>\n");
 	if (rc == 0 && page.n > 0 && (page.newer || page.older)) {
 		rc = sz_buf_puts(b, "<nav class=\"pager\">");
 		if (rc == 0 && page.newer)
 			rc = keyset_link(pg, board.id, "newer", &page.rows[0], "prev",
-				"newer threads", a->number);
+				_(pg->lang, "newer threads"), a->number);
 		if (rc == 0 && page.older)
 			rc = keyset_link(pg, board.id, "older",
-				&page.rows[page.n - 1], "next", "older threads",
-				a->number);
+				&page.rows[page.n - 1], "next",
+				_(pg->lang, "older threads"), a->number);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</nav>\n");
 	}
@@ -153,14 +158,15 @@ int fpage_new_thread(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	struct sz_forum *f = pg->site->forum;
 	struct sz_forum_board board;
 	if (a->id == 0 || f->ops->board_get(f, a->id, &board, NULL) != 0)
-		return fv_missing(pg, 404, "There is no such board.");
+		return fv_missing(pg, 404, _(pg->lang, "There is no such board."));
 	if (!pg->viewer->member)
-		return fv_missing(pg, 403, "Log in to start a thread.");
+		return fv_missing(pg, 403, _(pg->lang,
+			"Log in to start a thread."));
 	char action[64], back[64];
 	snprintf(action, sizeof(action), "/forum/board/%lld/new",
 		(long long)board.id);
 	snprintf(back, sizeof(back), "/forum/board/%lld", (long long)board.id);
-	int rc = fv_begin(pg, "Start a thread");
+	int rc = fv_begin(pg, _(pg->lang, "Start a thread"));
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, "<p class=\"crumbs\">");
 	if (rc == 0)
@@ -168,8 +174,9 @@ int fpage_new_thread(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, " ›</p>\n");
 	if (rc == 0 && a->error)
-		rc = fv_notice(pg, a->error, true);
-	struct fv_form form = { action, "Start a thread", "Post the thread",
+		rc = fv_notice(pg, _(pg->lang, a->error), true);
+	struct fv_form form = { action, _(pg->lang, "Start a thread"),
+		_(pg->lang, "Post the thread"),
 		true, a->title, a->draft, 0, NULL, NULL };
 	if (rc == 0)
 		rc = fv_post_form(pg, &form);

@@ -26,6 +26,7 @@ static void as_page(struct sz_forum_page *pg, const struct sz_discussion *d,
 	memset(pg, 0, sizeof(*pg));
 	pg->site = d->ctx;
 	pg->viewer = viewer ? viewer : &anonymous;
+	pg->lang = pg->viewer->lang;
 	pg->out = out;
 	pg->suffix = suffix ? suffix : "";
 	pg->status = 200;
@@ -39,17 +40,20 @@ static int comment_form(struct sz_forum_page *pg, enum sz_discussed kind,
 	if (!fv_live(pg) || v->editor)
 		return 0;
 	if (t && t->locked && !v->staff)
-		return sz_buf_puts(pg->out, "<p class=\"notice\">The discussion is "
-			"locked.</p>\n");
+		return sz_buf_printf(pg->out, "<p class=\"notice\">%s</p>\n",
+			_(pg->lang, "The discussion is locked."));
 	if (!v->member)
-		return fv_login_to(pg, "say what you think");
+		return fv_login_to(pg, _(pg->lang,
+			"Members can say what they think."));
 	if (v->m.silenced)
 		return 0;
 	static const char *const kinds[] = { "", "release", "document", "email" };
 	char value[48];
 	snprintf(value, sizeof(value), "%s:%lld", kinds[kind & 3], (long long)id);
-	struct fv_form form = { "/forum/comment", "So what do you think?",
-		"Post the comment", false, NULL, NULL, 0, "subject", value };
+	struct fv_form form = { "/forum/comment",
+		_(pg->lang, "So what do you think?"),
+		_(pg->lang, "Post the comment"), false, NULL, NULL, 0, "subject",
+		value };
 	return fv_post_form(pg, &form);
 }
 
@@ -69,11 +73,24 @@ static int render(const struct sz_discussion *d, const void *viewer,
 	if (has && f->ops->posts_latest(f, 0, t.id, false, SZ_FORUM_COMMENTS,
 	    &posts, &n, NULL) != 0)
 		return SZ_E_IO;
-	int rc = sz_buf_printf(out, "<section class=\"discussion\" id=\""
-		"discussion\">\n<h2>%lld comment%s on ", has ? (long long)t.posts :
-		0LL, has && t.posts == 1 ? "" : "s");
+	long long count = has ? (long long)t.posts : 0LL;
+	struct sz_buf on;
+	sz_buf_init(&on, 4 * SZ_FORUM_TITLE_MAX + 16);
+	int rc = sz_buf_puts(&on, "<bdi>");
 	if (rc == 0)
-		rc = fv_escape(out, title);
+		rc = fv_escape(&on, title);
+	if (rc == 0)
+		rc = sz_buf_puts(&on, "</bdi>");
+	if (rc == 0)
+		rc = sz_buf_puts(out, "<section class=\"discussion\" id=\""
+			"discussion\">\n<h2>");
+	/* TRANSLATORS: the heading of the comments under a release, a
+	 * document or an e-mail; the second is its title. */
+	if (rc == 0)
+		rc = sz_buf_printf(out, NG_(pg.lang, "%lld comment on %s",
+			"%lld comments on %s", (unsigned long)count), count,
+			(const char *)on.data);
+	sz_buf_free(&on);
 	if (rc == 0)
 		rc = sz_buf_puts(out, "</h2>\n");
 	/* the latest few, oldest of them first */
@@ -84,7 +101,7 @@ static int render(const struct sz_discussion *d, const void *viewer,
 		snprintf(path, sizeof(path), "/forum/thread/%lld", (long long)t.id);
 		rc = sz_buf_puts(out, "<p>");
 		if (rc == 0)
-			rc = fv_a(&pg, path, "Read the whole discussion");
+			rc = fv_a(&pg, path, _(pg.lang, "Read the whole discussion"));
 		if (rc == 0)
 			rc = sz_buf_puts(out, "</p>\n");
 	}
@@ -108,8 +125,13 @@ static int all_posts_link(struct sz_forum_page *pg, const char *text,
 	if (rc == 0)
 		rc = sz_html_urlencode(pg->out, (const char *)q.data);
 	sz_buf_free(&q);
-	return rc ? rc : sz_buf_printf(pg->out, "\">All %lld matching post%s"
-		"</a></p>\n", (long long)total, total == 1 ? "" : "s");
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, "\">");
+	if (rc == 0)
+		rc = sz_buf_printf(pg->out, NG_(pg->lang, "%lld matching post",
+			"All %lld matching posts", (unsigned long)total),
+			(long long)total);
+	return rc ? rc : sz_buf_puts(pg->out, "</a></p>\n");
 }
 
 static int pager(struct sz_forum_page *pg, const char *text, size_t number,
@@ -119,8 +141,10 @@ static int pager(struct sz_forum_page *pg, const char *text, size_t number,
 		SZ_PAGES_PER_PAGE);
 	if (pages <= 1)
 		return 0;
-	int rc = sz_buf_printf(pg->out, "<nav class=\"pager\">Page %zu of %zu",
-		number, pages);
+	int rc = sz_buf_puts(pg->out, "<nav class=\"pager\">");
+	if (rc == 0)
+		rc = sz_buf_printf(pg->out, _(pg->lang, "Page %zu of %zu"), number,
+			pages);
 	for (int dir = -1; rc == 0 && dir <= 1; dir += 2) {
 		size_t to = dir < 0 ? number - 1 : number + 1;
 		if (to < 1 || to > pages)
@@ -131,7 +155,8 @@ static int pager(struct sz_forum_page *pg, const char *text, size_t number,
 			rc = sz_html_urlencode(pg->out, text);
 		if (rc == 0)
 			rc = sz_buf_printf(pg->out, "&amp;page=%zu\">%s</a>", to,
-				dir < 0 ? "previous" : "next");
+				dir < 0 ? C_(pg->lang, "page", "previous") :
+				C_(pg->lang, "page", "next"));
 	}
 	return rc ? rc : sz_buf_puts(pg->out, "</nav>\n");
 }
@@ -151,28 +176,43 @@ static int search(const struct sz_discussion *d, const void *viewer,
 		if (sz_name_key(q->by, strlen(q->by), key) != 0 ||
 		    f->ops->member_find(f, key, &m, NULL) != 0 ||
 		    m.state != SZ_MEMBER_ACTIVE) {
-			int rc = sz_buf_puts(out, "<p class=\"notice\">No member of the "
-				"forum is called ");
+			struct sz_buf who;
+			sz_buf_init(&who, 4 * SZ_QUERY_MAX + 16);
+			int rc = sz_buf_puts(&who, "<bdi>");
 			if (rc == 0)
-				rc = fv_escape(out, q->by);
-			return rc ? rc : sz_buf_puts(out, ".</p>\n");
+				rc = fv_escape(&who, q->by);
+			if (rc == 0)
+				rc = sz_buf_puts(&who, "</bdi>");
+			if (rc == 0)
+				rc = sz_buf_puts(out, "<p class=\"notice\">");
+			if (rc == 0)
+				rc = sz_buf_printf(out, _(pg.lang, "No member of the "
+					"forum is called %s."), (const char *)who.data);
+			sz_buf_free(&who);
+			return rc ? rc : sz_buf_puts(out, "</p>\n");
 		}
 		fs.author_id = m.id;
 	}
 	if (fs.nterms == 0 && fs.author_id == 0)
-		return full ? sz_buf_puts(out, "<p class=\"notice\">Add a word to "
-			"look for in the discussion.</p>\n") : 0;
+		return full ? sz_buf_printf(out, "<p class=\"notice\">%s</p>\n",
+			_(pg.lang, "Add a word to look for in the discussion.")) : 0;
 	size_t per = full ? SZ_PAGES_PER_PAGE : SEARCH_SHORT;
 	size_t offset = full ? (number - 1) * SZ_PAGES_PER_PAGE : 0;
 	struct sz_forum_hits h;
 	if (f->ops->search(f, &fs, offset, per, &h, NULL) != 0)
-		return sz_buf_puts(out, "<p class=\"notice\">The discussion could not "
-			"be searched with these words; try simpler ones.</p>\n");
+		return sz_buf_printf(out, "<p class=\"notice\">%s</p>\n",
+			_(pg.lang, "The discussion could not be searched with these "
+			"words; try simpler ones."));
 	int rc = 0;
-	if (full || h.total > 0)
-		rc = sz_buf_printf(out, "<section class=\"discussion\"><h2>In the "
-			"discussion</h2>\n<p class=\"count\">%lld post%s</p>\n",
-			(long long)h.total, h.total == 1 ? "" : "s");
+	if (full || h.total > 0) {
+		rc = sz_buf_printf(out, "<section class=\"discussion\"><h2>%s</h2>\n"
+			"<p class=\"count\">", _(pg.lang, "In the discussion"));
+		if (rc == 0)
+			rc = sz_buf_printf(out, NG_(pg.lang, "%lld post", "%lld posts",
+				(unsigned long)h.total), (long long)h.total);
+		if (rc == 0)
+			rc = sz_buf_puts(out, "</p>\n");
+	}
 	if (rc == 0 && h.n > 0)
 		rc = sz_buf_puts(out, "<ol class=\"results posts\">\n");
 	for (size_t i = 0; rc == 0 && i < h.n; i++)

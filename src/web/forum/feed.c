@@ -31,7 +31,8 @@ static int entry(struct sz_forum_page *pg, const struct sz_forum_post *p)
 		(long long)((p->position - 1) / SZ_FORUM_PER_PAGE + 1),
 		(long long)p->id);
 	int rc = sz_buf_printf(b, "<entry>\n<id>urn:samizdat:forum:post:%lld"
-		"</id>\n<title>%s", (long long)p->id, p->position > 1 ? "Re: " : "");
+		"</id>\n<title>%s%s", (long long)p->id, p->position > 1 ?
+		_(pg->lang, "Re:") : "", p->position > 1 ? " " : "");
 	if (rc == 0)
 		rc = fv_escape(b, p->thread_title);
 	if (rc == 0)
@@ -63,13 +64,16 @@ int fpage_feed(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	struct sz_forum *f = pg->site->forum;
 	int64_t board = 0, thread = 0;
 	char title[SZ_FORUM_TITLE_MAX + 64], id[64], self[96];
-	snprintf(title, sizeof(title), "%s: forum", pg->site->name);
+	/* TRANSLATORS: a feed's title: the newsroom's name, then this. */
+	snprintf(title, sizeof(title), _(pg->lang, "%s: forum"),
+		pg->site->name);
 	snprintf(id, sizeof(id), "urn:samizdat:forum");
 	snprintf(self, sizeof(self), "/forum/feed.atom");
 	if (pg->kind == SZ_FPAGE_BOARD_FEED) {
 		struct sz_forum_board bd;
 		if (a->id == 0 || f->ops->board_get(f, a->id, &bd, NULL) != 0)
-			return fv_missing(pg, 404, "There is no such board.");
+			return fv_missing(pg, 404, _(pg->lang,
+				"There is no such board."));
 		board = bd.id;
 		snprintf(title, sizeof(title), "%s: %s", pg->site->name, bd.name);
 		snprintf(id, sizeof(id), "urn:samizdat:forum:board:%lld",
@@ -80,7 +84,8 @@ int fpage_feed(struct sz_forum_page *pg, const struct sz_forum_args *a)
 		struct sz_forum_thread t;
 		if (a->id == 0 || f->ops->thread_get(f, a->id, &t, NULL) != 0 ||
 		    t.state != SZ_THREAD_VISIBLE)
-			return fv_missing(pg, 404, "There is no such thread.");
+			return fv_missing(pg, 404, C_(pg->lang, "forum",
+				"There is no such thread."));
 		thread = t.id;
 		snprintf(title, sizeof(title), "%s: %s", pg->site->name, t.title);
 		snprintf(id, sizeof(id), "urn:samizdat:forum:thread:%lld",

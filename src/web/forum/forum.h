@@ -35,6 +35,7 @@
 #define SZ_FORUM_LATEST 8             /* latest replies, new threads */
 #define SZ_FORUM_COMMENTS 5           /* latest comments on an archive page */
 #define SZ_FORUM_TITLE_CHARS 120      /* a new thread's title */
+#define SZ_FORUM_SWITCH_MAX 512       /* the language switcher's link */
 #define SZ_FORUM_REASON_CHARS 500     /* a report's or moderation's why */
 #define SZ_FORUM_PASSWORD_MIN 10      /* bytes of a member's password */
 #define SZ_FORUM_PASSWORD_MAX 1024
@@ -80,6 +81,11 @@ struct sz_forum_viewer {
 	int trust;                    /* 0..2 (sz_forum_trust) */
 	char actor[SZ_FORUM_ACTOR_MAX + 1];   /* for the log and histories */
 	char csrf[SZ_SESSION_TOKEN_LEN + 1];  /* the session's, for forms */
+	/* The reader's language (core/i18n.h; NULL: English, as on the
+	 * editor face and in a copy) and where the language switcher's
+	 * links lead ("PATH?", web/i18n.h; empty: no switcher). */
+	const struct sz_lang *lang;
+	char switch_to[SZ_FORUM_SWITCH_MAX];
 };
 
 /* The forum's pages.  Each has a route pattern (http/route.h) under the
@@ -138,6 +144,7 @@ struct sz_forum_args {
 struct sz_forum_page {
 	const struct sz_forum_site *site;
 	const struct sz_forum_viewer *viewer;
+	const struct sz_lang *lang;   /* the viewer's: the page's language */
 	enum sz_fpage kind;
 	const char *path;
 	struct sz_buf *out;
@@ -166,9 +173,10 @@ int sz_forum_render(struct sz_forum_page *pg, const struct sz_forum_site *site,
 int sz_forum_trust(const struct sz_config *cfg,
 	const struct sz_forum_member *m, bool staff);
 /* The title shown under a name: a staff title if an admin set one, else
- * by activity: "New Member", "Regular Member", "Senior Member". */
+ * by activity: "New Member", "Regular Member", "Senior Member"; in
+ * lang (NULL: English, as the API gives it). */
 const char *sz_forum_title(const struct sz_config *cfg,
-	const struct sz_forum_author *a);
+	const struct sz_lang *lang, const struct sz_forum_author *a);
 /* A viewer for a member (anonymous for NULL); actor names them. */
 void sz_forum_viewer_member(struct sz_forum_viewer *v,
 	const struct sz_config *cfg, const struct sz_forum_member *m);

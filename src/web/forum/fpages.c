@@ -71,6 +71,7 @@ int sz_forum_render(struct sz_forum_page *pg, const struct sz_forum_site *site,
 	memset(pg, 0, sizeof(*pg));
 	pg->site = site;
 	pg->viewer = viewer ? viewer : &anonymous;
+	pg->lang = pg->viewer->lang;
 	pg->kind = kind;
 	pg->path = path && path[0] == '/' ? path : "/forum";
 	pg->out = out;
@@ -79,7 +80,8 @@ int sz_forum_render(struct sz_forum_page *pg, const struct sz_forum_site *site,
 	pg->status = 200;
 	pg->content_type = "text/html; charset=utf-8";
 	if (pages[kind].live && site->links != SZ_LINKS_ROOTED)
-		return fv_missing(pg, 404, "A copy of the forum has no forms.");
+		return fv_missing(pg, 404, _(pg->lang,
+			"A copy of the forum has no forms."));
 	int rc = sz_links_base(site->links, site->prefix, pg->path, pg->base,
 		sizeof(pg->base));
 	return rc ? rc : pages[kind].render(pg, args);

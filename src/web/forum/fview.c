@@ -121,30 +121,30 @@ int fv_notice(struct sz_forum_page *pg, const char *text, bool error)
 	return rc ? rc : sz_buf_puts(pg->out, "</p>\n");
 }
 
-const char *fv_note(const char *code)
+const char *fv_note(const struct sz_forum_page *pg, const char *code)
 {
 	static const struct {
 		const char *code, *text;
 	} notes[] = {
-		{ "pending", "Your post waits for a moderator's approval: it "
-		  "appears once approved. A new member's first posts do." },
-		{ "welcome", "Welcome! You are logged in." },
-		{ "approval", "Your account waits for a moderator's approval. "
-		  "Log in once it is approved." },
-		{ "reported", "Thank you: the moderators will look at your "
-		  "report." },
-		{ "password", "Your password is changed." },
-		{ "deleted", "The post is deleted." },
-		{ "edited", "The post is changed; what it said before is kept "
-		  "in its history." },
-		{ "done", "Done: the moderation log says so." },
-		{ "country", "Your flag is changed." },
-		{ "bye", "Your account is deleted. Your posts stay, signed by a "
-		  "deleted member." },
+		{ "pending", N_("Your post waits for a moderator's approval: it "
+		  "appears once approved. A new member's first posts do.") },
+		{ "welcome", N_("Welcome! You are logged in.") },
+		{ "approval", N_("Your account waits for a moderator's approval. "
+		  "Log in once it is approved.") },
+		{ "reported", N_("Thank you: the moderators will look at your "
+		  "report.") },
+		{ "password", N_("Your password is changed.") },
+		{ "deleted", N_("The post is deleted.") },
+		{ "edited", N_("The post is changed; what it said before is kept "
+		  "in its history.") },
+		{ "done", N_("Done: the moderation log says so.") },
+		{ "country", N_("Your flag is changed.") },
+		{ "bye", N_("Your account is deleted. Your posts stay, signed by a "
+		  "deleted member.") },
 	};
 	for (size_t i = 0; code && i < sizeof(notes) / sizeof(notes[0]); i++)
 		if (strcmp(code, notes[i].code) == 0)
-			return notes[i].text;
+			return _(pg->lang, notes[i].text);
 	return NULL;
 }
 
@@ -154,15 +154,15 @@ static int nav(struct sz_forum_page *pg)
 	struct sz_buf *b = pg->out;
 	int rc = sz_buf_puts(b, "<nav class=\"forum-nav\">");
 	if (rc == 0)
-		rc = fv_a(pg, "/forum", "Forum");
+		rc = fv_a(pg, "/forum", _(pg->lang, "Forum"));
 	if (rc == 0)
 		rc = sz_buf_puts(b, " · ");
 	if (rc == 0)
-		rc = fv_a(pg, "/forum/log", "Moderation log");
+		rc = fv_a(pg, "/forum/log", _(pg->lang, "Moderation log"));
 	if (rc == 0 && v->staff && fv_live(pg)) {
 		rc = sz_buf_puts(b, " · ");
 		if (rc == 0)
-			rc = fv_a(pg, "/forum/queue", "Moderation queue");
+			rc = fv_a(pg, "/forum/queue", _(pg->lang, "Moderation queue"));
 	}
 	if (rc == 0 && fv_live(pg) && v->editor)
 		rc = sz_buf_puts(b, " · <a href=\"/inbox\">Inbox</a>");
@@ -173,23 +173,23 @@ static int nav(struct sz_forum_page *pg)
 		if (rc == 0)
 			rc = sz_buf_puts(b, " · ");
 		if (rc == 0)
-			rc = fv_a(pg, "/forum/account", "Account");
+			rc = fv_a(pg, "/forum/account", _(pg->lang, "Account"));
 		if (rc == 0)
 			rc = sz_buf_printf(b, " <form class=\"inline\" method=\"post\" "
 				"action=\"%s/forum/logout\">", pg->base);
 		if (rc == 0)
 			rc = fv_csrf(pg);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "<button class=\"quiet\">Log out</button>"
-				"</form></span>");
+			rc = sz_buf_printf(b, "<button class=\"quiet\">%s</button>"
+				"</form></span>", C_(pg->lang, "button", "Log out"));
 	} else if (rc == 0 && fv_live(pg) && !v->editor) {
 		rc = sz_buf_puts(b, "<span class=\"me\">");
 		if (rc == 0)
-			rc = fv_a(pg, "/forum/login", "Log in");
+			rc = fv_a(pg, "/forum/login", _(pg->lang, "Log in"));
 		if (rc == 0)
 			rc = sz_buf_puts(b, " · ");
 		if (rc == 0)
-			rc = fv_a(pg, "/forum/register", "Register");
+			rc = fv_a(pg, "/forum/register", _(pg->lang, "Join the forum"));
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</span>");
 	}
@@ -207,13 +207,18 @@ int fv_begin(struct sz_forum_page *pg, const char *title)
 		snprintf(home, sizeof(home), "%s/index%s", pg->base, pg->suffix);
 	}
 	pg->content_type = "text/html; charset=utf-8";
-	int rc = sz_html_open(pg->out, pg->site->name, title, style, home);
+	const char *what = _(pg->lang, "Search the archive and the forum");
+	struct sz_html_frame f = { .site = pg->site->name, .title = title,
+		.lang = pg->lang, .style = style, .home = home,
+		.switch_to = pg->viewer->switch_to[0] ? pg->viewer->switch_to :
+		NULL };
+	int rc = sz_html_frame_open(pg->out, &f);
 	if (rc == 0 && fv_live(pg) && !pg->viewer->editor)
 		rc = sz_buf_printf(pg->out, "<form class=\"search\" method=\"get\" "
 			"action=\"%s/search\"><input type=\"search\" name=\"q\" "
-			"aria-label=\"Search the archive and the forum\" placeholder="
-			"\"Search the archive and the forum\"> <button>Search</button>"
-			"</form>\n", pg->base);
+			"aria-label=\"%s\" placeholder=\"%s\"> <button>%s</button>"
+			"</form>\n", pg->base, what, what,
+			C_(pg->lang, "button", "Search"));
 	return rc ? rc : nav(pg);
 }
 
@@ -226,8 +231,8 @@ int fv_name(struct sz_forum_page *pg, int64_t id, const char *name,
 	bool deleted)
 {
 	if (deleted || name == NULL || name[0] == '\0')
-		return sz_buf_puts(pg->out, "<span class=\"name gone\">deleted "
-			"member</span>");
+		return sz_buf_printf(pg->out, "<span class=\"name gone\">%s</span>",
+			_(pg->lang, "deleted member"));
 	int rc = sz_buf_puts(pg->out, "<a class=\"name\" href=\"");
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, pg->base);
@@ -239,7 +244,7 @@ int fv_name(struct sz_forum_page *pg, int64_t id, const char *name,
 		rc = sz_buf_puts(pg->out, pg->suffix);
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, "\">");
-	if (rc == 0)
+	if (rc == 0)   /* its own direction: a.name in the stylesheet */
 		rc = fv_escape(pg->out, name);
 	return rc ? rc : sz_buf_puts(pg->out, "</a>");
 }
@@ -267,9 +272,9 @@ int fv_author(struct sz_forum_page *pg, const struct sz_forum_author *a)
 	if (rc == 0 && !a->deleted && (titled || a->banned)) {
 		rc = sz_buf_puts(b, "<span class=\"title\">");
 		if (rc == 0 && titled)
-			rc = fv_escape(b, sz_forum_title(pg->site->cfg, a));
+			rc = fv_escape(b, sz_forum_title(pg->site->cfg, pg->lang, a));
 		if (rc == 0 && a->banned)
-			rc = sz_buf_puts(b, " · banned");
+			rc = sz_buf_printf(b, " · %s", _(pg->lang, "banned"));
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</span>");
 	}
@@ -278,18 +283,20 @@ int fv_author(struct sz_forum_page *pg, const struct sz_forum_author *a)
 			"png\" alt=\"%s\" title=\"%s\" width=\"16\" height=\"11\">",
 			pg->base, a->country, a->country, a->country);
 	if (rc == 0 && !a->deleted) {
-		rc = sz_buf_puts(b, "<dl><dt>Joined</dt><dd>");
+		rc = sz_buf_printf(b, "<dl><dt>%s</dt><dd>", _(pg->lang, "Joined"));
 		if (rc == 0)
 			rc = sz_buf_puts(b, a->joined_day);
 		if (rc == 0 && !live)
 			rc = sz_buf_puts(b, "</dd></dl>");
 	}
 	if (rc == 0 && !a->deleted && live) {
-		rc = sz_buf_puts(b, "</dd><dt>Messages</dt><dd>");
+		rc = sz_buf_printf(b, "</dd><dt>%s</dt><dd>",
+			_(pg->lang, "Messages"));
 		if (rc == 0)
 			rc = sz_buf_int(b, a->posts);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "</dd><dt>Likes</dt><dd>");
+			rc = sz_buf_printf(b, "</dd><dt>%s</dt><dd>",
+				_(pg->lang, "Likes"));
 		if (rc == 0)
 			rc = sz_buf_int(b, a->likes_received);
 		if (rc == 0)
@@ -359,9 +366,10 @@ static int post_actions(struct sz_forum_page *pg,
 	bool mine = v->member && v->m.id == p->author.id;
 	int rc = sz_buf_puts(b, "<footer class=\"actions\"><span class=\"likes\">");
 	if (rc == 0)
-		rc = sz_buf_int(b, p->likes);
+		rc = sz_buf_printf(b, NG_(pg->lang, "%lld like", "%lld likes",
+			(unsigned long)p->likes), (long long)p->likes);
 	if (rc == 0)
-		rc = sz_buf_puts(b, p->likes == 1 ? " like</span>" : " likes</span>");
+		rc = sz_buf_puts(b, "</span>");
 	if (!fv_live(pg) || p->state != SZ_POST_VISIBLE)
 		goto staff;
 	char path[96];
@@ -374,7 +382,7 @@ static int post_actions(struct sz_forum_page *pg,
 		if (rc == 0)
 			rc = sz_buf_printf(b, "<input type=\"hidden\" name=\"on\" "
 				"value=\"%d\"><button>%s</button></form>", !p->liked,
-				p->liked ? "Unlike" : "Like");
+				p->liked ? _(pg->lang, "Unlike") : _(pg->lang, "Like"));
 	}
 	if (rc == 0 && v->member && (!(t && t->locked) || v->staff) &&
 	    !v->m.silenced) {
@@ -382,21 +390,21 @@ static int post_actions(struct sz_forum_page *pg,
 			(long long)p->thread_id, (long long)p->id);
 		rc = sz_buf_puts(b, " · ");
 		if (rc == 0)
-			rc = fv_a(pg, path, "Quote");
+			rc = fv_a(pg, path, _(pg->lang, "Quote"));
 	}
 	if (rc == 0 && v->member && !mine) {
 		snprintf(path, sizeof(path), "/forum/post/%lld/report",
 			(long long)p->id);
 		rc = sz_buf_puts(b, " · ");
 		if (rc == 0)
-			rc = fv_a(pg, path, "Report");
+			rc = fv_a(pg, path, _(pg->lang, "Report"));
 	}
 	if (rc == 0 && fv_may_edit(pg, p)) {
 		snprintf(path, sizeof(path), "/forum/post/%lld/edit",
 			(long long)p->id);
 		rc = sz_buf_puts(b, " · ");
 		if (rc == 0)
-			rc = fv_a(pg, path, "Edit");
+			rc = fv_a(pg, path, _(pg->lang, "Edit"));
 	}
 	if (rc == 0 && mine) {
 		rc = sz_buf_printf(b, " · <form class=\"inline\" method=\"post\" "
@@ -405,8 +413,8 @@ static int post_actions(struct sz_forum_page *pg,
 		if (rc == 0)
 			rc = fv_csrf(pg);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "<button class=\"quiet\">Delete</button>"
-				"</form>");
+			rc = sz_buf_printf(b, "<button class=\"quiet\">%s</button>"
+				"</form>", _(pg->lang, "Delete"));
 	}
 staff:
 	if (rc == 0 && fv_live(pg) && v->staff)
@@ -434,8 +442,9 @@ static int editor_post_html(struct sz_forum_page *pg,
 		rc = fv_post_html(pg, md.html.data ?
 			(const char *)md.html.data : "");
 	else
-		rc = sz_buf_puts(pg->out, "<p class=\"notice\">This post cannot "
-			"be shown: its text does not render.</p>");
+		rc = sz_buf_printf(pg->out, "<p class=\"notice\">%s</p>",
+			_(pg->lang, "This post cannot be shown: its text does not "
+			"render."));
 	if (src != NULL)
 		sz_md_free(&md);
 	sz_forum_post_clear(&full);
@@ -474,7 +483,8 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</a>");
 	if (rc == 0 && p->position > 1) {
-		rc = sz_buf_puts(b, " · <span class=\"re\">Re: ");
+		rc = sz_buf_printf(b, " · <span class=\"re\">%s ",
+			_(pg->lang, "Re:"));
 		if (rc == 0)
 			rc = fv_escape(b, t ? t->title : p->thread_title);
 		if (rc == 0)
@@ -487,7 +497,8 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</time>");
 	if (rc == 0 && p->edits > 0) {
-		rc = sz_buf_puts(b, " · <span class=\"edited\">edited");
+		rc = sz_buf_printf(b, " · <span class=\"edited\">%s",
+			_(pg->lang, "edited"));
 		bool may_see = fv_live(pg) && (v->staff || (v->member &&
 			v->m.id == p->author.id));
 		if (rc == 0 && may_see) {
@@ -495,7 +506,7 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 				(long long)p->id);
 			rc = sz_buf_puts(b, " (");
 			if (rc == 0)
-				rc = fv_a(pg, path, "history");
+				rc = fv_a(pg, path, _(pg->lang, "history"));
 			if (rc == 0)
 				rc = sz_buf_puts(b, ")");
 		}
@@ -505,11 +516,11 @@ int fv_post(struct sz_forum_page *pg, const struct sz_forum_post *p,
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</header>");
 	static const char *const says[] = { NULL,
-		"Waits for a moderator's approval: only you and the moderators "
-		"see it.", "Hidden by a moderator.", "Deleted." };
+		N_("Waits for a moderator's approval: only you and the moderators "
+		"see it."), N_("Hidden by a moderator."), N_("Deleted.") };
 	if (rc == 0 && p->state != SZ_POST_VISIBLE)
 		rc = sz_buf_printf(b, "<p class=\"notice\">%s</p>",
-			says[p->state & 3]);
+			_(pg->lang, says[p->state & 3]));
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<div class=\"text\">");
 	if (rc == 0 && pg->site->editor_face)
@@ -531,29 +542,52 @@ int fv_thread_row(struct sz_forum_page *pg, const struct sz_forum_thread *t)
 	fv_time(t->last_at, when, sizeof(when));
 	int rc = sz_buf_puts(b, "<li>");
 	if (rc == 0 && t->sticky)
-		rc = sz_buf_puts(b, "<span class=\"tag\">Sticky</span> ");
+		rc = sz_buf_printf(b, "<span class=\"tag\">%s</span> ",
+			_(pg->lang, "Sticky"));
 	if (rc == 0 && t->locked)
-		rc = sz_buf_puts(b, "<span class=\"tag\">Locked</span> ");
+		rc = sz_buf_printf(b, "<span class=\"tag\">%s</span> ",
+			_(pg->lang, "Locked"));
 	if (rc == 0 && t->state == SZ_THREAD_HIDDEN)
-		rc = sz_buf_puts(b, "<span class=\"tag\">Hidden</span> ");
+		rc = sz_buf_printf(b, "<span class=\"tag\">%s</span> ",
+			_(pg->lang, "Hidden"));
 	if (rc == 0 && t->state == SZ_THREAD_PENDING)
-		rc = sz_buf_puts(b, "<span class=\"tag\">Waiting</span> ");
+		rc = sz_buf_printf(b, "<span class=\"tag\">%s</span> ",
+			_(pg->lang, "Waiting"));
 	if (rc == 0)
 		rc = fv_a(pg, path, t->title);
 	if (rc == 0)
-		rc = sz_buf_puts(b, " <span class=\"meta\">by ");
+		rc = sz_buf_puts(b, " <span class=\"meta\">");
+	long long replies = t->posts > 0 ? (long long)t->posts - 1 : 0;
+	struct sz_buf name, last;
+	sz_buf_init(&name, 4 * SZ_FORUM_NAME_MAX + 16);
+	sz_buf_init(&last, 4 * SZ_FORUM_NAME_MAX + 16);
 	if (rc == 0)
-		rc = fv_escape(b, t->author_name[0] ? t->author_name :
-			"deleted member");
+		rc = sz_buf_puts(&name, "<bdi>");
 	if (rc == 0)
-		rc = sz_buf_printf(b, " · %lld repl%s · last %s", (long long)(
-			t->posts > 0 ? t->posts - 1 : 0), t->posts == 2 ? "y" : "ies",
-			when);
+		rc = fv_escape(&name, t->author_name[0] ? t->author_name :
+			_(pg->lang, "deleted member"));
+	if (rc == 0)
+		rc = sz_buf_puts(&name, "</bdi>");
 	if (rc == 0 && t->last_author[0] && t->posts > 1) {
-		rc = sz_buf_puts(b, " by ");
+		rc = sz_buf_puts(&last, "<bdi>");
 		if (rc == 0)
-			rc = fv_escape(b, t->last_author);
+			rc = fv_escape(&last, t->last_author);
+		if (rc == 0)
+			rc = sz_buf_puts(&last, "</bdi>");
 	}
+	/* TRANSLATORS: a thread in a list: its author, how many replies,
+	 * and when the last one came (a date). */
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(pg->lang, "by %s · %lld reply · last %s",
+			"by %s · %lld replies · last %s", (unsigned long)replies),
+			(const char *)name.data, replies, when);
+	if (rc == 0 && last.len > 0)
+		/* TRANSLATORS: after the date of a thread's last reply: its
+		 * author. */
+		rc = sz_buf_printf(b, _(pg->lang, " by %s"),
+			(const char *)last.data);
+	sz_buf_free(&name);
+	sz_buf_free(&last);
 	return rc ? rc : sz_buf_puts(b, "</span></li>\n");
 }
 
@@ -632,13 +666,17 @@ int fv_thread_pager(struct sz_forum_page *pg, int64_t thread_id, size_t page,
 	if (pages <= 1)
 		return 0;
 	struct sz_buf *b = pg->out;
-	int rc = sz_buf_printf(b, "<nav class=\"pager\"><span>Page %zu of %zu"
-		"</span><span>", page, pages);
+	int rc = sz_buf_puts(b, "<nav class=\"pager\"><span>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Page %zu of %zu"), page, pages);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</span><span>");
 	char num[24];
 	if (rc == 0 && page > 1)
-		rc = page_link(pg, thread_id, 1, NULL, "first");
+		rc = page_link(pg, thread_id, 1, NULL, _(pg->lang, "first"));
 	if (rc == 0 && page > 1)
-		rc = page_link(pg, thread_id, page - 1, "prev", "previous");
+		rc = page_link(pg, thread_id, page - 1, "prev",
+			C_(pg->lang, "page", "previous"));
 	for (size_t n = page > 2 ? page - 2 : 1; rc == 0 && n <= page + 2 &&
 	     n <= pages; n++) {
 		snprintf(num, sizeof(num), "%zu", n);
@@ -646,9 +684,10 @@ int fv_thread_pager(struct sz_forum_page *pg, int64_t thread_id, size_t page,
 			page_link(pg, thread_id, n, NULL, num);
 	}
 	if (rc == 0 && page < pages)
-		rc = page_link(pg, thread_id, page + 1, "next", "next");
+		rc = page_link(pg, thread_id, page + 1, "next",
+			C_(pg->lang, "page", "next"));
 	if (rc == 0 && page < pages)
-		rc = page_link(pg, thread_id, pages, NULL, "last");
+		rc = page_link(pg, thread_id, pages, NULL, _(pg->lang, "last"));
 	return rc ? rc : sz_buf_puts(b, "</span></nav>\n");
 }
 
@@ -662,43 +701,53 @@ static int mod_open(struct sz_forum_page *pg, const char *what, int64_t id)
 	if (rc == 0 && to_queue)
 		rc = sz_buf_puts(pg->out, "<input type=\"hidden\" name=\"from\" "
 			"value=\"queue\">");
-	return rc ? rc : sz_buf_puts(pg->out, "<select name=\"action\" "
-		"aria-label=\"Moderation\">");
+	return rc ? rc : sz_buf_printf(pg->out, "<select name=\"action\" "
+		"aria-label=\"%s\">", _(pg->lang, "Moderation"));
 }
 
-static int mod_close(struct sz_forum_page *pg)
+int fv_mod_reason(struct sz_forum_page *pg)
 {
-	return sz_buf_puts(pg->out, " <input type=\"text\" "
-		"name=\"reason\" maxlength=\"500\" placeholder=\"Why (shown in "
-		"the moderation log)\" aria-label=\"Why\"> <button>Moderate</button>"
-		"</form>");
+	const char *why = _(pg->lang, "Why (shown in the moderation log)");
+	return sz_buf_printf(pg->out, " <input type=\"text\" name=\"reason\" "
+		"maxlength=\"%d\" placeholder=\"%s\" aria-label=\"%s\"> <button>%s"
+		"</button></form>", SZ_FORUM_REASON_CHARS, why, why,
+		_(pg->lang, "Moderate"));
+}
+
+/* One choice of a staff form, its label in the page's language. */
+static int option(struct sz_forum_page *pg, const char *value,
+	const char *label)
+{
+	return sz_buf_printf(pg->out, "<option value=\"%s\">%s</option>", value,
+		_(pg->lang, label));
 }
 
 int fv_mod_post_form(struct sz_forum_page *pg, const struct sz_forum_post *p)
 {
 	int rc = mod_open(pg, "post", p->id);
-	struct sz_buf *b = pg->out;
 	if (rc == 0 && p->state == SZ_POST_PENDING)
-		rc = sz_buf_puts(b, "<option value=\"approve\">Approve</option>"
-			"<option value=\"reject\">Reject</option>");
+		rc = option(pg, "approve", N_("Approve"));
+	if (rc == 0 && p->state == SZ_POST_PENDING)
+		rc = option(pg, "reject", N_("Reject"));
 	if (rc == 0 && pg->in_queue && p->state != SZ_POST_PENDING)
-		rc = sz_buf_puts(b, "<option value=\"dismiss\">Dismiss the "
-			"reports</option>");
+		rc = option(pg, "dismiss", N_("Dismiss the reports"));
 	if (rc == 0 && p->state == SZ_POST_VISIBLE)
-		rc = sz_buf_puts(b, "<option value=\"hide\">Hide</option>");
+		rc = option(pg, "hide", N_("Hide"));
 	if (rc == 0 && p->state == SZ_POST_HIDDEN)
-		rc = sz_buf_puts(b, "<option value=\"unhide\">Unhide</option>");
+		rc = option(pg, "unhide", N_("Unhide"));
 	if (rc == 0 && p->state != SZ_POST_DELETED)
-		rc = sz_buf_puts(b, "<option value=\"delete\">Delete</option>");
+		rc = option(pg, "delete", N_("Delete"));
 	if (rc == 0 && p->state == SZ_POST_DELETED)
-		rc = sz_buf_puts(b, "<option value=\"unhide\">Restore</option>");
+		rc = option(pg, "unhide", N_("Restore"));
 	if (rc == 0 && pg->viewer->admin && !p->author.deleted &&
-	    (pg->viewer->editor || p->author.id != pg->viewer->m.id))
-		rc = sz_buf_puts(b, "<option value=\"silence\">Silence the author"
-			"</option><option value=\"ban\">Ban the author</option>");
+	    (pg->viewer->editor || p->author.id != pg->viewer->m.id)) {
+		rc = option(pg, "silence", N_("Silence the author"));
+		if (rc == 0)
+			rc = option(pg, "ban", N_("Ban the author"));
+	}
 	if (rc == 0)
-		rc = sz_buf_puts(b, "</select>");
-	return rc ? rc : mod_close(pg);
+		rc = sz_buf_puts(pg->out, "</select>");
+	return rc ? rc : fv_mod_reason(pg);
 }
 
 int fv_mod_thread_form(struct sz_forum_page *pg,
@@ -707,25 +756,29 @@ int fv_mod_thread_form(struct sz_forum_page *pg,
 	struct sz_buf *b = pg->out;
 	int rc = mod_open(pg, "thread", t->id);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<option value=\"%s\">%s</option>"
-			"<option value=\"%s\">%s</option>",
-			t->locked ? "unlock" : "lock", t->locked ? "Unlock" : "Lock",
-			t->sticky ? "unpin" : "pin", t->sticky ? "Unpin" : "Pin");
+		rc = t->locked ? option(pg, "unlock", N_("Unlock")) :
+			option(pg, "lock", N_("Lock"));
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<option value=\"%s\">%s</option>",
-			t->state == SZ_THREAD_HIDDEN ? "unhide_thread" : "hide_thread",
-			t->state == SZ_THREAD_HIDDEN ? "Unhide the thread" :
-			"Hide the thread");
+		rc = t->sticky ? option(pg, "unpin", N_("Unpin")) :
+			option(pg, "pin", N_("Pin"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<option value=\"delete_thread\">Delete the "
-			"thread</option><option value=\"move\">Move to the board"
-			"</option><option value=\"merge\">Merge into the thread"
-			"</option></select> ");
+		rc = t->state == SZ_THREAD_HIDDEN ?
+			option(pg, "unhide_thread", N_("Unhide the thread")) :
+			option(pg, "hide_thread", N_("Hide the thread"));
+	if (rc == 0)
+		rc = option(pg, "delete_thread", N_("Delete the thread"));
+	if (rc == 0)
+		rc = option(pg, "move", N_("Move to the board"));
+	if (rc == 0)
+		rc = option(pg, "merge", N_("Merge into the thread"));
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</select> ");
 	struct sz_forum_board *boards = NULL;
 	size_t n = 0;
 	struct sz_forum *f = pg->site->forum;
 	if (rc == 0 && f->ops->board_list(f, &boards, &n, NULL) == 0 && n > 0) {
-		rc = sz_buf_puts(b, "<select name=\"board\" aria-label=\"Board\">");
+		rc = sz_buf_printf(b, "<select name=\"board\" aria-label=\"%s\">",
+			_(pg->lang, "Board"));
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			rc = sz_buf_printf(b, "<option value=\"%lld\"%s>",
 				(long long)boards[i].id, boards[i].id == t->board_id ?
@@ -740,8 +793,19 @@ int fv_mod_thread_form(struct sz_forum_page *pg,
 	}
 	free(boards);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<input type=\"text\" name=\"into\" "
-			"inputmode=\"numeric\" size=\"8\" placeholder=\"thread number\" "
-			"aria-label=\"Merge into thread number\">");
-	return rc ? rc : mod_close(pg);
+		rc = sz_buf_printf(b, "<input type=\"text\" name=\"into\" "
+			"inputmode=\"numeric\" size=\"8\" placeholder=\"%s\" "
+			"aria-label=\"%s\">", _(pg->lang, "thread number"),
+			_(pg->lang, "Merge into thread number"));
+	return rc ? rc : fv_mod_reason(pg);
+}
+
+int fv_counts(struct sz_forum_page *pg, int64_t threads, int64_t posts)
+{
+	int rc = sz_buf_printf(pg->out, NG_(pg->lang, "%lld thread",
+		"%lld threads", (unsigned long)threads), (long long)threads);
+	if (rc == 0)
+		rc = sz_buf_puts(pg->out, " · ");
+	return rc ? rc : sz_buf_printf(pg->out, NG_(pg->lang, "%lld post",
+		"%lld posts", (unsigned long)posts), (long long)posts);
 }

@@ -56,7 +56,7 @@ int fv_csrf(struct sz_forum_page *pg);
 /* A notice above a page's content; error ones are marked. */
 int fv_notice(struct sz_forum_page *pg, const char *text, bool error);
 /* The fixed notice of a ?note= code, or NULL. */
-const char *fv_note(const char *code);
+const char *fv_note(const struct sz_forum_page *pg, const char *code);
 
 /* A member's name, linked to their profile ("deleted member" unlinked). */
 int fv_name(struct sz_forum_page *pg, int64_t id, const char *name,
@@ -87,6 +87,8 @@ int fv_thread_pager(struct sz_forum_page *pg, int64_t thread_id,
 int fv_mod_post_form(struct sz_forum_page *pg, const struct sz_forum_post *p);
 int fv_mod_thread_form(struct sz_forum_page *pg,
 	const struct sz_forum_thread *t);
+/* What ends every staff form: the reason field, its button, </form>. */
+int fv_mod_reason(struct sz_forum_page *pg);
 /* The boxes of the home and board pages (home.c): latest replies, new
  * threads, of a board or (0) of the whole forum. */
 int fv_latest_replies(struct sz_forum_page *pg, int64_t board_id);
@@ -103,9 +105,12 @@ struct fv_form {
 	const char *hidden_name, *hidden_value;   /* one more field */
 };
 int fv_post_form(struct sz_forum_page *pg, const struct fv_form *form);
-/* The "log in or register to ..." line for an anonymous reader. */
-int fv_login_to(struct sz_forum_page *pg, const char *what);
+/* For an anonymous reader: why (a whole sentence, translated: "Members
+ * can reply."), then links to log in and to join. */
+int fv_login_to(struct sz_forum_page *pg, const char *why);
 
+/* "12 threads · 340 posts", in the page's language. */
+int fv_counts(struct sz_forum_page *pg, int64_t threads, int64_t posts);
 /* The first n characters or so of text, escaped, on a word boundary. */
 int fv_excerpt(struct sz_buf *b, const char *text, size_t n);
 

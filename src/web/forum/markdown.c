@@ -6,6 +6,7 @@
  * change, followed by the changes (cmark's iterator allows no changes
  * while it walks) and the rendering.
  */
+#include "core/i18n.h"
 #include "web/forum/markdown.h"
 
 #include <cmark.h>
@@ -106,8 +107,8 @@ static int prescan(const char *s, size_t len, struct sz_md *md)
 		return refuse(md, SZ_E_LIMIT, "A post can be at most %d bytes "
 			"long; this one has %zu.", SZ_MD_SOURCE_MAX, len);
 	if (!sz_utf8_valid(s, len))
-		return refuse(md, SZ_E_INVAL, "The post is not valid UTF-8 "
-			"text.");
+		return refuse(md, SZ_E_INVAL, N_("The post is not valid UTF-8 "
+			"text."));
 	size_t brackets = 0, deepest = 0, fence_len = 0;
 	char fence_ch = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -465,7 +466,7 @@ int sz_md_render(const char *src, size_t len, unsigned flags,
 	cmark_node *doc = cmark_parse_document(src, len,
 		CMARK_OPT_VALIDATE_UTF8);
 	if (doc == NULL)
-		return refuse(md, SZ_E_NOMEM, "The server ran out of memory.");
+		return refuse(md, SZ_E_NOMEM, N_("The server ran out of memory."));
 	rc = walk(doc, &w, md);
 	if (rc == 0)
 		rc = apply(&w, flags, md);

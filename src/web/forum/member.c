@@ -10,7 +10,9 @@
 #include "web/forum/fview.h"
 #include "web/html.h"
 
-static const char *const trust_names[] = { "new", "basic", "member" };
+/* TRANSLATORS: a member's trust level, after its number: "1 (basic)". */
+static const char *const trust_names[] = { N_("new"), N_("basic"),
+	N_("member") };
 
 int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 {
@@ -19,7 +21,7 @@ int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (a->id == 0 || f->ops->member_get(f, a->id, &m, NULL) != 0 ||
 	    m.state == SZ_MEMBER_DELETED ||
 	    (m.state == SZ_MEMBER_PENDING && !pg->viewer->staff))
-		return fv_missing(pg, 404, "There is no such member.");
+		return fv_missing(pg, 404, _(pg->lang, "There is no such member."));
 	memset(m.password_hash, 0, sizeof(m.password_hash));
 	struct sz_forum_post *posts = NULL;
 	size_t n = 0;
@@ -34,9 +36,11 @@ int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	struct sz_buf *b = pg->out;
 	int rc = fv_begin(pg, m.name);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>");
+		rc = sz_buf_puts(b, "<h1><bdi>");
 	if (rc == 0)
 		rc = fv_escape(b, m.name);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</bdi>");
 	if (rc == 0 && m.badge[0]) {
 		rc = sz_buf_puts(b, " <span class=\"badge\">");
 		if (rc == 0)
@@ -51,16 +55,20 @@ int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</h1>\n<p class=\"title\">");
 	if (rc == 0)
-		rc = fv_escape(b, sz_forum_title(pg->site->cfg, &au));
+		rc = fv_escape(b, sz_forum_title(pg->site->cfg, pg->lang, &au));
 	if (rc == 0)
-		rc = sz_buf_printf(b, "%s%s</p>\n<dl class=\"facts\"><dt>Joined</dt>"
-			"<dd>%s</dd><dt>Messages</dt><dd>%lld</dd><dt>Likes received"
-			"</dt><dd>%lld</dd><dt>Trust level</dt><dd>%d (%s)</dd></dl>\n",
-			m.banned ? " · banned" : "", m.silenced ? " · silenced" : "",
-			m.joined_day, (long long)m.posts, (long long)m.likes_received,
+		rc = sz_buf_printf(b, "%s%s%s%s</p>\n<dl class=\"facts\"><dt>%s</dt>"
+			"<dd>%s</dd><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd>"
+			"<dt>%s</dt><dd>%d (%s)</dd></dl>\n",
+			m.banned ? " · " : "", m.banned ? _(pg->lang, "banned") : "",
+			m.silenced ? " · " : "",
+			m.silenced ? _(pg->lang, "silenced") : "",
+			_(pg->lang, "Joined"), m.joined_day, _(pg->lang, "Messages"),
+			(long long)m.posts, _(pg->lang, "Likes received"),
+			(long long)m.likes_received, _(pg->lang, "Trust level"),
 			sz_forum_trust(pg->site->cfg, &m, m.role != SZ_FORUM_MEMBER),
-			trust_names[sz_forum_trust(pg->site->cfg, &m,
-				m.role != SZ_FORUM_MEMBER)]);
+			_(pg->lang, trust_names[sz_forum_trust(pg->site->cfg, &m,
+				m.role != SZ_FORUM_MEMBER)]));
 	if (rc == 0 && fv_live(pg) && pg->viewer->admin &&
 	    (pg->viewer->editor || pg->viewer->m.id != m.id)) {
 		rc = sz_buf_printf(b, "<form class=\"mod\" method=\"post\" action=\""
@@ -69,24 +77,29 @@ int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 			rc = fv_csrf(pg);
 		if (rc == 0)
 			rc = sz_buf_printf(b, "<select name=\"action\" aria-label=\""
-				"Moderation\"><option value=\"%s\">%s</option><option "
-				"value=\"%s\">%s</option>%s</select> <input type=\"text\" "
-				"name=\"reason\" maxlength=\"500\" placeholder=\"Why (shown "
-				"in the moderation log)\" aria-label=\"Why\"> <button>"
-				"Moderate</button></form>\n",
-				m.banned ? "unban" : "ban", m.banned ? "Unban" : "Ban",
-				m.silenced ? "unsilence" : "silence",
-				m.silenced ? "Let them post again" : "Silence",
-				m.state == SZ_MEMBER_PENDING ? "<option value=\""
-				"approve_member\">Approve</option><option value=\""
-				"reject_member\">Reject</option>" : "");
+				"%s\"><option value=\"%s\">%s</option><option "
+				"value=\"%s\">%s</option>",
+				_(pg->lang, "Moderation"),
+				m.banned ? "unban" : "ban", m.banned ? _(pg->lang, "Unban") :
+				_(pg->lang, "Ban"), m.silenced ? "unsilence" : "silence",
+				m.silenced ? _(pg->lang, "Let them post again") :
+				_(pg->lang, "Silence"));
+		if (rc == 0 && m.state == SZ_MEMBER_PENDING)
+			rc = sz_buf_printf(b, "<option value=\"approve_member\">%s"
+				"</option><option value=\"reject_member\">%s</option>",
+				_(pg->lang, "Approve"), _(pg->lang, "Reject"));
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</select>");
+		if (rc == 0)
+			rc = fv_mod_reason(pg);
 	}
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h2>Recent posts</h2>\n<ul class=\"posts\">\n");
+		rc = sz_buf_printf(b, "<h2>%s</h2>\n<ul class=\"posts\">\n",
+			_(pg->lang, "Recent posts"));
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = fv_post_line(pg, &posts[i], NULL, false);
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<li>None yet.</li>\n");
+		rc = sz_buf_printf(b, "<li>%s</li>\n", _(pg->lang, "None yet."));
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</ul>\n");
 	if (rc == 0 && fv_live(pg)) {
@@ -99,7 +112,8 @@ int fpage_member(struct sz_forum_page *pg, const struct sz_forum_args *a)
 		if (rc == 0)
 			rc = sz_html_urlencode(b, name);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "\">Search their posts</a></p>\n");
+			rc = sz_buf_printf(b, "\">%s</a></p>\n",
+				_(pg->lang, "Search their posts"));
 	}
 	sz_forum_posts_free(posts, n);
 	return rc ? rc : fv_end(pg);
@@ -122,64 +136,84 @@ int fpage_account(struct sz_forum_page *pg, const struct sz_forum_args *a)
 {
 	const struct sz_forum_viewer *v = pg->viewer;
 	if (!v->member)
-		return fv_missing(pg, 403, "Log in to see your account.");
+		return fv_missing(pg, 403, _(pg->lang,
+			"Log in to see your account."));
 	const struct sz_config *cfg = pg->site->cfg;
 	struct sz_buf *b = pg->out;
 	int t = v->trust;
-	int rc = fv_begin(pg, "Your account");
+	const struct sz_lang *L = pg->lang;
+	int rc = fv_begin(pg, _(L, "Your account"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Your account</h1>\n");
-	if (rc == 0 && fv_note(a->note))
-		rc = fv_notice(pg, fv_note(a->note), false);
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n", _(L, "Your account"));
+	if (rc == 0 && fv_note(pg, a->note))
+		rc = fv_notice(pg, fv_note(pg, a->note), false);
 	if (rc == 0 && a->error)
-		rc = fv_notice(pg, a->error, true);
+		rc = fv_notice(pg, _(pg->lang, a->error), true);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<p>Trust level %d (%s): you have read %lld "
-			"posts in %lld threads. You may post %llu times, like %llu "
-			"posts and report %llu a day.%s</p>\n", t, trust_names[t],
-			(long long)v->m.posts_read, (long long)v->m.threads_entered,
+		rc = sz_buf_puts(b, "<p>");
+	/* TRANSLATORS: the level's number, its name, then what the member
+	 * has read; the counts are often large, so a plural of their own
+	 * is not asked for: write a form that reads well with any number. */
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(L, "Trust level %d (%s): you have read "
+			"posts: %lld, in threads: %lld."), t, _(L, trust_names[t]),
+			(long long)v->m.posts_read, (long long)v->m.threads_entered);
+	if (rc == 0)
+		rc = sz_buf_puts(b, " ");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(L, "Each day you may post %llu times, like "
+			"%llu posts and report %llu."),
 			(unsigned long long)cfg->forum_posts_per_day[t],
 			(unsigned long long)cfg->forum_likes_per_day[t],
-			(unsigned long long)cfg->forum_reports_per_day[t],
-			t == 0 ? " Links to other sites and images come at level 1." :
-			"");
+			(unsigned long long)cfg->forum_reports_per_day[t]);
+	if (rc == 0 && t == 0)
+		rc = sz_buf_printf(b, " %s", _(L, "Links to other sites and images "
+			"come at level 1."));
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</p>\n");
 	if (rc == 0)
 		rc = sz_buf_printf(b, "<form method=\"post\" action=\"%s/forum/"
-			"account/country\"><h2>Flag</h2>", pg->base);
+			"account/country\"><h2>%s</h2>", pg->base, _(L, "Flag"));
 	if (rc == 0)
 		rc = fv_csrf(pg);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<label for=\"country\">Shown beside your posts "
-			"(optional)</label><select id=\"country\" name=\"country\">");
+		rc = sz_buf_printf(b, "<label for=\"country\">%s</label><select "
+			"id=\"country\" name=\"country\">", _(L, "Shown beside your "
+			"posts (optional)"));
 	if (rc == 0)
 		rc = flag_options(pg, v->m.country);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "</select> <button>Save</button></form>\n"
+		rc = sz_buf_printf(b, "</select> <button>%s</button></form>\n"
 			"<form method=\"post\" action=\"%s/forum/account/password\">"
-			"<h2>Password</h2>", pg->base);
+			"<h2>%s</h2>", _(L, "Save"), pg->base, _(L, "Password"));
 	if (rc == 0)
 		rc = fv_csrf(pg);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<label for=\"old\">Your password</label>"
+		rc = sz_buf_printf(b, "<label for=\"old\">%s</label>"
 			"<input type=\"password\" id=\"old\" name=\"old\" maxlength="
 			"\"%d\" required autocomplete=\"current-password\"><label for="
-			"\"new\">A new password (%d characters at least)</label><input "
-			"type=\"password\" id=\"new\" name=\"new\" maxlength=\"%d\" "
-			"required autocomplete=\"new-password\"><button>Change the "
-			"password</button></form>\n", SZ_FORUM_PASSWORD_MAX,
-			SZ_FORUM_PASSWORD_MIN, SZ_FORUM_PASSWORD_MAX);
+			"\"new\">", _(L, "Your password"), SZ_FORUM_PASSWORD_MAX);
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(L, "A new password (%d characters at "
+			"least)"), SZ_FORUM_PASSWORD_MIN);
+	if (rc == 0)
+		rc = sz_buf_printf(b, "</label><input type=\"password\" id=\"new\" "
+			"name=\"new\" maxlength=\"%d\" required autocomplete=\""
+			"new-password\"><button>%s</button></form>\n",
+			SZ_FORUM_PASSWORD_MAX, _(L, "Change the password"));
 	if (rc == 0)
 		rc = sz_buf_printf(b, "<form method=\"post\" action=\"%s/forum/"
-			"account/delete\"><h2>Delete your account</h2><p>Your name "
-			"and password go; your posts stay, signed by a deleted member. "
-			"Nobody can take your name after you.</p>", pg->base);
+			"account/delete\"><h2>%s</h2><p>%s</p>", pg->base,
+			_(L, "Delete your account"), _(L, "Your name and password go; "
+			"your posts stay, signed by a deleted member. Nobody can take "
+			"your name after you."));
 	if (rc == 0)
 		rc = fv_csrf(pg);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<label for=\"confirm\">Your password, to "
-			"confirm</label><input type=\"password\" id=\"confirm\" name="
-			"\"password\" maxlength=\"%d\" required autocomplete=\""
-			"current-password\"><button>Delete my account</button></form>\n",
-			SZ_FORUM_PASSWORD_MAX);
+		rc = sz_buf_printf(b, "<label for=\"confirm\">%s</label><input "
+			"type=\"password\" id=\"confirm\" name=\"password\" maxlength="
+			"\"%d\" required autocomplete=\"current-password\"><button>%s"
+			"</button></form>\n", _(L, "Your password, to confirm"),
+			SZ_FORUM_PASSWORD_MAX, _(L, "Delete my account"));
 	return rc ? rc : fv_end(pg);
 }

@@ -22,16 +22,16 @@ int fpage_edit(struct sz_forum_page *pg, const struct sz_forum_args *a)
 {
 	struct sz_forum_post p;
 	if (!visible_post(pg, a->id, true, &p))
-		return fv_missing(pg, 404, "There is no such post.");
+		return fv_missing(pg, 404, _(pg->lang, "There is no such post."));
 	if (!fv_may_edit(pg, &p)) {
 		sz_forum_post_clear(&p);
-		return fv_missing(pg, 403, "Only its author (for a while after "
-			"posting) and the moderators may edit a post.");
+		return fv_missing(pg, 403, _(pg->lang, "Only its author (for a "
+			"while after posting) and the moderators may edit a post."));
 	}
 	char action[64];
 	snprintf(action, sizeof(action), "/forum/post/%lld/edit",
 		(long long)p.id);
-	int rc = fv_begin(pg, "Edit a post");
+	int rc = fv_begin(pg, _(pg->lang, "Edit a post"));
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, "<p class=\"crumbs\">");
 	char back[96];
@@ -41,15 +41,16 @@ int fpage_edit(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (rc == 0)
 		rc = sz_buf_puts(pg->out, " ›</p>\n");
 	if (rc == 0 && a->error)
-		rc = fv_notice(pg, a->error, true);
-	struct fv_form form = { action, "Edit the post", "Save the change",
+		rc = fv_notice(pg, _(pg->lang, a->error), true);
+	struct fv_form form = { action, _(pg->lang, "Edit the post"),
+		_(pg->lang, "Save the change"),
 		false, NULL, a->draft ? a->draft : p.source, 0, NULL, NULL };
 	if (rc == 0)
 		rc = fv_post_form(pg, &form);
 	if (rc == 0)
-		rc = sz_buf_puts(pg->out, "<p class=\"note\">What the post says now "
-			"is kept in its history, which you and the moderators can "
-			"see.</p>\n");
+		rc = sz_buf_printf(pg->out, "<p class=\"note\">%s</p>\n",
+			_(pg->lang, "What the post says now is kept in its history, "
+			"which you and the moderators can see."));
 	sz_forum_post_clear(&p);
 	return rc ? rc : fv_end(pg);
 }
@@ -60,11 +61,11 @@ int fpage_history(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	const struct sz_forum_viewer *v = pg->viewer;
 	struct sz_forum_post p;
 	if (!visible_post(pg, a->id, true, &p))
-		return fv_missing(pg, 404, "There is no such post.");
+		return fv_missing(pg, 404, _(pg->lang, "There is no such post."));
 	if (!v->staff && !(v->member && v->m.id == p.author.id)) {
 		sz_forum_post_clear(&p);
-		return fv_missing(pg, 403, "A post's history is for its author "
-			"and the moderators.");
+		return fv_missing(pg, 403, _(pg->lang, "A post's history is for "
+			"its author and the moderators."));
 	}
 	struct sz_forum_edit *e = NULL;
 	size_t n = 0;
@@ -78,31 +79,47 @@ int fpage_history(struct sz_forum_page *pg, const struct sz_forum_args *a)
 		(long long)p.thread_id,
 		(long long)((p.position - 1) / SZ_FORUM_PER_PAGE + 1),
 		(long long)p.id);
-	int rc = fv_begin(pg, "A post's history");
+	int rc = fv_begin(pg, _(pg->lang, "A post's history"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>A post's history</h1>\n<p>");
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n<p>",
+			_(pg->lang, "A post's history"));
 	if (rc == 0)
 		rc = fv_a(pg, back, p.thread_title);
 	if (rc == 0)
-		rc = sz_buf_printf(b, " #%lld, edited %lld time%s. Oldest first; "
-			"the post itself says what it says now.</p>\n<ol class=\""
-			"history\">\n", (long long)p.position, (long long)n,
-			n == 1 ? "" : "s");
+		rc = sz_buf_printf(b, " #%lld. ", (long long)p.position);
+	if (rc == 0)
+		rc = sz_buf_printf(b, NG_(pg->lang, "Edited %lld time. Oldest first; "
+			"the post itself says what it says now.", "Edited %lld times. "
+			"Oldest first; the post itself says what it says now.",
+			(unsigned long)n), (long long)n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</p>\n<ol class=\"history\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		fv_time(e[i].at, when, sizeof(when));
-		rc = sz_buf_printf(b, "<li><p class=\"meta\">Before the edit of %s "
-			"by ", when);
+		struct sz_buf who;
+		sz_buf_init(&who, 4 * SZ_FORUM_ACTOR_MAX + 16);
+		rc = sz_buf_puts(&who, "<bdi>");
 		if (rc == 0)
-			rc = fv_escape(b, e[i].editor);
+			rc = fv_escape(&who, e[i].editor);
 		if (rc == 0)
-			rc = sz_buf_puts(b, ":</p><pre class=\"text\">");
+			rc = sz_buf_puts(&who, "</bdi>");
+		if (rc == 0)
+			rc = sz_buf_puts(b, "<li><p class=\"meta\">");
+		/* TRANSLATORS: a time ("2024-05-01 14:03 UTC"), then who edited */
+		if (rc == 0)
+			rc = sz_buf_printf(b, _(pg->lang, "Before the edit of %s by %s:"),
+				when, (const char *)who.data);
+		sz_buf_free(&who);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</p><pre class=\"text\">");
 		if (rc == 0)
 			rc = fv_escape(b, e[i].source);
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</pre></li>\n");
 	}
 	if (rc == 0)
-		rc = sz_buf_puts(b, "</ol>\n<h2>Now</h2>\n<pre class=\"text\">");
+		rc = sz_buf_printf(b, "</ol>\n<h2>%s</h2>\n<pre class=\"text\">",
+			_(pg->lang, "Now"));
 	if (rc == 0)
 		rc = fv_escape(b, p.source);
 	if (rc == 0)
@@ -118,18 +135,18 @@ int fpage_report(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	struct sz_forum_post p;
 	if (!visible_post(pg, a->id, false, &p) || p.state != SZ_POST_VISIBLE) {
 		sz_forum_post_clear(&p);
-		return fv_missing(pg, 404, "There is no such post.");
+		return fv_missing(pg, 404, _(pg->lang, "There is no such post."));
 	}
 	if (!v->member) {
 		sz_forum_post_clear(&p);
-		return fv_missing(pg, 403, "Log in to report a post.");
+		return fv_missing(pg, 403, _(pg->lang, "Log in to report a post."));
 	}
 	struct sz_buf *b = pg->out;
-	int rc = fv_begin(pg, "Report a post");
+	int rc = fv_begin(pg, _(pg->lang, "Report a post"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Report a post</h1>\n");
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n", _(pg->lang, "Report a post"));
 	if (rc == 0 && a->error)
-		rc = fv_notice(pg, a->error, true);
+		rc = fv_notice(pg, _(pg->lang, a->error), true);
 	if (rc == 0)
 		rc = fv_post(pg, &p, NULL);
 	if (rc == 0)
@@ -138,15 +155,17 @@ int fpage_report(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	if (rc == 0)
 		rc = fv_csrf(pg);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<label for=\"reason\">What is wrong with it?"
-			"</label><textarea id=\"reason\" name=\"reason\" rows=\"3\" "
-			"maxlength=\"%d\" required>", SZ_FORUM_REASON_CHARS * 4);
+		rc = sz_buf_printf(b, "<label for=\"reason\">%s</label><textarea "
+			"id=\"reason\" name=\"reason\" rows=\"3\" maxlength=\"%d\" "
+			"required>", _(pg->lang, "What is wrong with it?"),
+			SZ_FORUM_REASON_CHARS * 4);
 	if (rc == 0)
 		rc = fv_escape(b, a->draft);
 	if (rc == 0)
-		rc = sz_buf_puts(b, "</textarea><p class=\"note\">The moderators "
-			"see your report and your name; nobody else does.</p><button>"
-			"Report it</button></form>\n");
+		rc = sz_buf_printf(b, "</textarea><p class=\"note\">%s</p><button>"
+			"%s</button></form>\n", _(pg->lang, "The moderators see your "
+			"report and your name; nobody else does."),
+			_(pg->lang, "Report it"));
 	sz_forum_post_clear(&p);
 	return rc ? rc : fv_end(pg);
 }
@@ -159,30 +178,37 @@ static int queue_members(struct sz_forum_page *pg)
 	if (f->ops->member_list(f, true, 50, &m, &n, NULL) != 0)
 		return SZ_E_IO;
 	struct sz_buf *b = pg->out;
-	int rc = sz_buf_printf(b, "<h2>Members awaiting approval (%zu)</h2>\n"
-		"<ul class=\"queue\">\n", n);
+	int rc = sz_buf_puts(b, "<h2>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Members awaiting approval (%zu)"),
+			n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</h2>\n<ul class=\"queue\">\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = sz_buf_puts(b, "<li>");
 		if (rc == 0)
 			rc = fv_name(pg, m[i].id, m[i].name, false);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " <span class=\"meta\">joined %s</span> "
+			rc = sz_buf_printf(b, " <span class=\"meta\">%s %s</span> "
 				"<form class=\"mod\" method=\"post\" action=\"%s/forum/mod/"
-				"member/%lld\">", m[i].joined_day, pg->base,
-				(long long)m[i].id);
+				"member/%lld\">", _(pg->lang, "Joined"), m[i].joined_day,
+				pg->base, (long long)m[i].id);
 		if (rc == 0)
 			rc = fv_csrf(pg);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "<input type=\"hidden\" name=\"from\" value="
-				"\"queue\"><select name=\"action\" aria-label=\"Moderation\">"
-				"<option value=\"approve_member\">Approve</option><option "
-				"value=\"reject_member\">Reject</option></select> <input "
-				"type=\"text\" name=\"reason\" maxlength=\"500\" "
-				"placeholder=\"Why\" aria-label=\"Why\"> <button>Moderate"
-				"</button></form></li>\n");
+			rc = sz_buf_printf(b, "<input type=\"hidden\" name=\"from\" "
+				"value=\"queue\"><select name=\"action\" aria-label=\"%s\">"
+				"<option value=\"approve_member\">%s</option><option "
+				"value=\"reject_member\">%s</option></select>",
+				_(pg->lang, "Moderation"), _(pg->lang, "Approve"),
+				_(pg->lang, "Reject"));
+		if (rc == 0)
+			rc = fv_mod_reason(pg);
+		if (rc == 0)
+			rc = sz_buf_puts(b, "</li>\n");
 	}
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<li>None.</li>\n");
+		rc = sz_buf_printf(b, "<li>%s</li>\n", _(pg->lang, "None."));
 	free(m);
 	return rc ? rc : sz_buf_puts(b, "</ul>\n");
 }
@@ -195,7 +221,11 @@ static int queue_reports(struct sz_forum_page *pg)
 	if (f->ops->reports_open(f, 50, &r, &n, NULL) != 0)
 		return SZ_E_IO;
 	struct sz_buf *b = pg->out;
-	int rc = sz_buf_printf(b, "<h2>Reports (%zu)</h2>\n", n);
+	int rc = sz_buf_puts(b, "<h2>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Reports (%zu)"), n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</h2>\n");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char when[40];
 		fv_time(r[i].at, when, sizeof(when));
@@ -204,7 +234,12 @@ static int queue_reports(struct sz_forum_page *pg)
 		if (rc == 0)
 			rc = fv_name(pg, r[i].reporter_id, r[i].reporter, false);
 		if (rc == 0)
-			rc = sz_buf_printf(b, " reported on %s: <q>", when);
+			rc = sz_buf_puts(b, " ");
+		/* TRANSLATORS: after the reporter's name; a day, 2024-05-01 */
+		if (rc == 0)
+			rc = sz_buf_printf(b, _(pg->lang, "reported on %s:"), when);
+		if (rc == 0)
+			rc = sz_buf_puts(b, " <q>");
 		if (rc == 0)
 			rc = fv_escape(b, r[i].reason);
 		if (rc == 0)
@@ -219,7 +254,7 @@ static int queue_reports(struct sz_forum_page *pg)
 			rc = sz_buf_puts(b, "</div>\n");
 	}
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<p>None open.</p>\n");
+		rc = sz_buf_printf(b, "<p>%s</p>\n", _(pg->lang, "None open."));
 	free(r);
 	return rc;
 }
@@ -228,27 +263,33 @@ int fpage_queue(struct sz_forum_page *pg, const struct sz_forum_args *a)
 {
 	struct sz_forum *f = pg->site->forum;
 	if (!pg->viewer->staff)
-		return fv_missing(pg, 403, "The moderation queue is for the "
-			"forum's staff.");
+		return fv_missing(pg, 403, _(pg->lang, "The moderation queue is "
+			"for the forum's staff."));
 	struct sz_forum_post *posts = NULL;
 	size_t n = 0;
 	if (f->ops->posts_pending(f, 50, &posts, &n, NULL) != 0)
 		return SZ_E_IO;
 	pg->in_queue = true;
 	struct sz_buf *b = pg->out;
-	int rc = fv_begin(pg, "Moderation queue");
+	int rc = fv_begin(pg, _(pg->lang, "Moderation queue"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Moderation queue</h1>\n");
-	if (rc == 0 && fv_note(a->note))
-		rc = fv_notice(pg, fv_note(a->note), false);
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n",
+			_(pg->lang, "Moderation queue"));
+	if (rc == 0 && fv_note(pg, a->note))
+		rc = fv_notice(pg, fv_note(pg, a->note), false);
 	if (rc == 0 && a->error)
-		rc = fv_notice(pg, a->error, true);
+		rc = fv_notice(pg, _(pg->lang, a->error), true);
 	if (rc == 0)
-		rc = sz_buf_printf(b, "<h2>Posts awaiting approval (%zu)</h2>\n", n);
+		rc = sz_buf_puts(b, "<h2>");
+	if (rc == 0)
+		rc = sz_buf_printf(b, _(pg->lang, "Posts awaiting approval (%zu)"),
+			n);
+	if (rc == 0)
+		rc = sz_buf_puts(b, "</h2>\n");
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = fv_post(pg, &posts[i], NULL);
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<p>None.</p>\n");
+		rc = sz_buf_printf(b, "<p>%s</p>\n", _(pg->lang, "None."));
 	if (rc == 0)
 		rc = queue_members(pg);
 	if (rc == 0)
@@ -306,10 +347,10 @@ static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	char path[64];
 	if (l->target == SZ_TARGET_THREAD && !title_shown(pg, l->target_id))
-		return sz_buf_puts(pg->out, "a hidden thread");
+		return fv_escape(pg->out, _(pg->lang, "a hidden thread"));
 	if (l->target == SZ_TARGET_POST &&
 	    !title_shown(pg, thread_of(pg, l->target_id)))
-		return sz_buf_puts(pg->out, "a post in a hidden thread");
+		return fv_escape(pg->out, _(pg->lang, "a post in a hidden thread"));
 	if ((l->target == SZ_TARGET_THREAD || l->target == SZ_TARGET_MEMBER) &&
 	    !copied(pg, l))
 		return fv_escape(pg->out, l->about);
@@ -340,20 +381,24 @@ int fpage_log(struct sz_forum_page *pg, const struct sz_forum_args *a)
 	struct sz_forum_key key = { 0, 0 };
 	if (pg->kind == SZ_FPAGE_LOG_OLDER && sz_forum_key_parse(a->key,
 	    &key) != 0)
-		return fv_missing(pg, 404, "That page of the log does not exist.");
+		return fv_missing(pg, 404, _(pg->lang,
+			"That page of the log does not exist."));
 	struct sz_forum_log *l = NULL;
 	size_t n = 0;
 	bool more = false;
 	if (f->ops->log_page(f, key.id, LOG_PAGE, &l, &n, &more, NULL) != 0)
 		return SZ_E_IO;
 	struct sz_buf *b = pg->out;
-	int rc = fv_begin(pg, "Moderation log");
+	const struct sz_lang *L = pg->lang;
+	int rc = fv_begin(pg, _(L, "Moderation log"));
 	if (rc == 0)
-		rc = sz_buf_puts(b, "<h1>Moderation log</h1>\n<p>Everything the "
-			"moderators do is written here, for anyone to see: who, what, "
-			"when and why.</p>\n<div class=\"scroll\"><table class=\"log\">"
-			"<thead><tr><th>When</th><th>Who</th><th>What</th><th>About"
-			"</th><th>Why</th></tr></thead><tbody>\n");
+		rc = sz_buf_printf(b, "<h1>%s</h1>\n<p>%s</p>\n<div class=\"scroll\">"
+			"<table class=\"log\"><thead><tr><th>%s</th><th>%s</th><th>%s"
+			"</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+			_(L, "Moderation log"), _(L, "Everything the moderators do is "
+			"written here, for anyone to see: who, what, when and why."),
+			C_(L, "log", "When"), C_(L, "log", "Who"), C_(L, "log", "What"),
+			C_(L, "log", "About"), C_(L, "log", "Why"));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char when[40];
 		fv_time(l[i].at, when, sizeof(when));
@@ -372,14 +417,14 @@ int fpage_log(struct sz_forum_page *pg, const struct sz_forum_args *a)
 			rc = sz_buf_puts(b, "</td><td>");
 		if (rc == 0)
 			rc = fv_escape(b, l[i].reason[0] ? l[i].reason :
-				"(no reason given)");
+				_(L, "(no reason given)"));
 		if (rc == 0)
 			rc = sz_buf_puts(b, "</td></tr>\n");
 	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "</tbody></table></div>\n");
 	if (rc == 0 && n == 0)
-		rc = sz_buf_puts(b, "<p>Nothing yet.</p>\n");
+		rc = sz_buf_printf(b, "<p>%s</p>\n", _(L, "Nothing yet."));
 	if (rc == 0 && more) {
 		char k[SZ_FORUM_KEY_TEXT], path[96];
 		struct sz_forum_key last = { l[n - 1].at, l[n - 1].id };
@@ -389,7 +434,8 @@ int fpage_log(struct sz_forum_page *pg, const struct sz_forum_args *a)
 		if (rc == 0)
 			rc = fv_link(pg, b, path);
 		if (rc == 0)
-			rc = sz_buf_puts(b, "\">older</a></nav>\n");
+			rc = sz_buf_printf(b, "\">%s</a></nav>\n",
+				C_(L, "log", "older"));
 	}
 	free(l);
 	return rc ? rc : fv_end(pg);

@@ -18,6 +18,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
+#include "core/i18n.h"
 #include "core/utf8.h"
 
 #define U16_MAX 512                   /* UTF-16 units worked on */
@@ -167,17 +168,17 @@ int sz_name_check(const char *typed, size_t len,
 	UErrorCode st = U_ZERO_ERROR;
 	shown[0] = key[0] = '\0';
 	if (!ready())
-		return why(out, cap, "Names cannot be checked on this server "
-			"(ICU's data is missing).");
+		return why(out, cap, N_("Names cannot be checked on this server "
+			"(ICU's data is missing)."));
 	if (len == 0)
-		return why(out, cap, "Choose a name.");
+		return why(out, cap, N_("Choose a name."));
 	if (len > SZ_NAME_MAX * 4 || !sz_utf8_valid(typed, len))
-		return why(out, cap, "A name can be at most 32 characters.");
+		return why(out, cap, N_("A name can be at most 32 characters."));
 	u_strFromUTF8(in, U16_MAX, &n, typed, (int32_t)len, &st);
 	if (U_SUCCESS(st))
 		nn = unorm2_normalize(nfc, in, n, norm, U16_MAX, &st);
 	if (U_FAILURE(st))
-		return why(out, cap, "That name cannot be read as text.");
+		return why(out, cap, N_("That name cannot be read as text."));
 	int32_t chars = 0;
 	UChar32 prev = 0;
 	for (int32_t i = 0; i < nn; chars++) {
@@ -190,43 +191,43 @@ int sz_name_check(const char *typed, size_t len,
 		    t == U_PARAGRAPH_SEPARATOR ||
 		    u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
 		    (u_isUWhiteSpace(c) && c != ' '))
-			return why(out, cap, "A name cannot hold invisible or "
+			return why(out, cap, N_("A name cannot hold invisible or "
 				"control characters (zero-width spaces, direction "
 				"marks and the like), or spaces other than the "
-				"plain one.");
+				"plain one."));
 		if (!allowed(c, prev))
-			return why(out, cap, "A name can hold letters, digits, "
-				"spaces and - _ . only.");
+			return why(out, cap, N_("A name can hold letters, digits, "
+				"spaces and - _ . only."));
 		if (c == ' ' && (i == U16_LENGTH(c) || i == nn || prev == ' '))
-			return why(out, cap, "A name cannot start or end with a "
-				"space, or hold two spaces in a row.");
+			return why(out, cap, N_("A name cannot start or end with a "
+				"space, or hold two spaces in a row."));
 		prev = c;
 	}
 	if (chars < SZ_NAME_MIN || chars > SZ_NAME_MAX)
-		return why(out, cap, "A name has 3 to 32 characters.");
+		return why(out, cap, N_("A name has 3 to 32 characters."));
 	int32_t checks = uspoof_check2(checker, norm, nn, NULL, &st);
 	if (U_FAILURE(st))
-		return why(out, cap, "That name cannot be checked.");
+		return why(out, cap, N_("That name cannot be checked."));
 	if (checks & USPOOF_RESTRICTION_LEVEL)
-		return why(out, cap, "A name is written in one alphabet (Latin "
+		return why(out, cap, N_("A name is written in one alphabet (Latin "
 			"may go with one other, but not with Cyrillic or Greek): "
-			"mixed, it could pass for someone else's.");
+			"mixed, it could pass for someone else's."));
 	if (checks & (USPOOF_INVISIBLE | USPOOF_MIXED_NUMBERS))
-		return why(out, cap, "A name cannot repeat invisible marks or mix "
-			"digits of different scripts.");
+		return why(out, cap, N_("A name cannot repeat invisible marks or mix "
+			"digits of different scripts."));
 	int32_t written = 0;
 	u_strToUTF8(shown, SZ_FORUM_NAME_MAX + 1, &written, norm, nn, &st);
 	if (U_FAILURE(st) || written > SZ_FORUM_NAME_MAX) {
 		shown[0] = '\0';
-		return why(out, cap, "A name can be at most 32 characters.");
+		return why(out, cap, N_("A name can be at most 32 characters."));
 	}
 	if (key_of(shown, (size_t)written, key, SZ_FORUM_KEY_MAX + 1) != 0)
-		return why(out, cap, "A name needs a letter or a digit.");
+		return why(out, cap, N_("A name needs a letter or a digit."));
 	if (sz_name_staff_looking(key, shown)) {
 		shown[0] = key[0] = '\0';
-		return why(out, cap, "That name looks like the staff's (admin, "
+		return why(out, cap, N_("That name looks like the staff's (admin, "
 			"moderator, staff and the like, in any spelling); choose "
-			"another.");
+			"another."));
 	}
 	return 0;
 }

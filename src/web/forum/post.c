@@ -29,12 +29,12 @@ static int trouble(struct sz_forum_done *d, const struct sz_err *err)
 static int may_post(const struct sz_forum_viewer *v, struct sz_forum_done *d)
 {
 	if (!v->member)
-		return fail(d, 403, "Log in to post.");
+		return fail(d, 403, N_("Log in to post."));
 	if (v->m.banned)
-		return fail(d, 403, "This account is banned.");
+		return fail(d, 403, N_("This account is banned."));
 	if (v->m.silenced)
-		return fail(d, 403, "You are silenced: a moderator has stopped you "
-			"from posting, liking and reporting. You can still read.");
+		return fail(d, 403, N_("You are silenced: a moderator has stopped you "
+			"from posting, liking and reporting. You can still read."));
 	return 0;
 }
 
@@ -55,8 +55,8 @@ static int spend(const struct sz_forum_site *site,
 			"take part.", what, (unsigned long long)limit,
 			limit == 1 ? "" : "s", window_s == 60 ? "this minute" :
 			"today", v->trust);
-	return rc ? fail(d, 503, "The forum is busy; please try again in a "
-		"minute.") : 0;
+	return rc ? fail(d, 503, N_("The forum is busy; please try again in a "
+		"minute.")) : 0;
 }
 
 /* A title: trimmed, 1 to SZ_FORUM_TITLE_CHARS characters of text. */
@@ -72,11 +72,11 @@ static int check_title(const char *in, char *out, size_t cap,
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (c < 0x20 || c == 0x7f)
-			return fail(d, 400, "A title is one line of text.");
+			return fail(d, 400, N_("A title is one line of text."));
 		chars += (c & 0xc0) != 0x80;
 	}
 	if (chars == 0)
-		return fail(d, 400, "Give the thread a title.");
+		return fail(d, 400, N_("Give the thread a title."));
 	if (chars > SZ_FORUM_TITLE_CHARS || n >= cap || !sz_utf8_valid(in, n))
 		return fail(d, 400, "A title can be at most %d characters.",
 			SZ_FORUM_TITLE_CHARS);
@@ -94,7 +94,7 @@ static int render(const struct sz_forum_viewer *v, const char *text,
 		i++;
 	if (i == len) {
 		sz_md_render("", 0, 0, md);
-		return fail(d, 400, "Write something first.");
+		return fail(d, 400, N_("Write something first."));
 	}
 	int rc = sz_md_render(text, len, v->trust == 0 && !v->staff ?
 		SZ_MD_NO_LINKS : 0, md);
@@ -119,9 +119,9 @@ static int reply_target(const struct sz_forum_site *site,
 	if (f->ops->thread_get(f, id, t, NULL) != 0 ||
 	    (t->state != SZ_THREAD_VISIBLE && !v->staff) ||
 	    t->state == SZ_THREAD_MERGED || t->state == SZ_THREAD_DELETED)
-		return fail(d, 404, "There is no such thread.");
+		return fail(d, 404, N_("There is no such thread."));
 	if (t->locked && !v->staff)
-		return fail(d, 403, "This thread is locked: no more replies.");
+		return fail(d, 403, N_("This thread is locked: no more replies."));
 	return 0;
 }
 
@@ -153,7 +153,7 @@ int sz_forum_post(const struct sz_forum_site *site,
 			rc = check_title(p->title, title, sizeof(title), d);
 	} else if (rc == 0) {
 		if (f->ops->board_get(f, p->board_id, &board, NULL) != 0)
-			rc = fail(d, 404, "There is no such board.");
+			rc = fail(d, 404, N_("There is no such board."));
 		if (rc == 0)
 			rc = check_title(p->title ? p->title : "", title,
 				sizeof(title), d);
@@ -235,7 +235,7 @@ static int seen_post(const struct sz_forum_site *site,
 	struct sz_forum_post *p, struct sz_forum_done *d)
 {
 	if (sz_forum_post_seen(site, v, id, source, p) != 0)
-		return fail(d, 404, "There is no such post.");
+		return fail(d, 404, N_("There is no such post."));
 	return 0;
 }
 
@@ -281,15 +281,15 @@ int sz_forum_edit(const struct sz_forum_site *site,
 	memset(d, 0, sizeof(*d));
 	memset(&md, 0, sizeof(md));
 	if (!v->member && !v->staff)
-		return fail(d, 403, "Log in to edit your posts.");
+		return fail(d, 403, N_("Log in to edit your posts."));
 	int rc = seen_post(site, v, post_id, true, &p, d);
 	if (rc != 0)
 		return rc;
 	bool mine = v->member && v->m.id == p.author.id;
 	uint64_t window = site->cfg->forum_edit_window_min * 60;
 	if (!v->staff && !mine)
-		rc = fail(d, 403, "Only its author and the moderators may edit a "
-			"post.");
+		rc = fail(d, 403, N_("Only its author and the moderators may edit a "
+			"post."));
 	else if (!v->staff && v->m.silenced)
 		rc = may_post(v, d);
 	else if (!v->staff && (uint64_t)(time(NULL) - p.created) >= window)
@@ -339,13 +339,13 @@ int sz_forum_delete_own(const struct sz_forum_site *site,
 	struct sz_err err;
 	memset(d, 0, sizeof(*d));
 	if (!v->member)
-		return fail(d, 403, "Log in to delete your posts.");
+		return fail(d, 403, N_("Log in to delete your posts."));
 	int rc = seen_post(site, v, post_id, false, &p, d);
 	if (rc != 0)
 		return rc;
 	if (p.author.id != v->m.id)
-		rc = fail(d, 403, "Only its author may delete a post (moderators "
-			"hide or delete others' posts, and say why in the log).");
+		rc = fail(d, 403, N_("Only its author may delete a post (moderators "
+			"hide or delete others' posts, and say why in the log)."));
 	else if (f->ops->post_set_state(f, p.id, SZ_POST_DELETED, &err) != 0)
 		rc = trouble(d, &err);
 	if (rc == 0)
@@ -378,9 +378,9 @@ int sz_forum_like(const struct sz_forum_site *site,
 	if (rc != 0)
 		return rc;
 	if (p.state != SZ_POST_VISIBLE)
-		rc = fail(d, 404, "There is no such post.");
+		rc = fail(d, 404, N_("There is no such post."));
 	else if (p.author.id == v->m.id)
-		rc = fail(d, 403, "You cannot like your own post.");
+		rc = fail(d, 403, N_("You cannot like your own post."));
 	if (rc == 0 && on)
 		rc = spend(site, v, SZ_BUDGET_LIKE,
 			site->cfg->forum_likes_per_day[v->trust], 86400, "liked", d);
@@ -406,10 +406,10 @@ int sz_forum_report(const struct sz_forum_site *site,
 	for (size_t i = 0; i < n; i++)
 		chars += ((unsigned char)reason[i] & 0xc0) != 0x80;
 	if (p.author.id == v->m.id)
-		rc = fail(d, 403, "You cannot report your own post; edit or delete "
-			"it instead.");
+		rc = fail(d, 403, N_("You cannot report your own post; edit or delete "
+			"it instead."));
 	else if (chars == 0)
-		rc = fail(d, 400, "Say what is wrong with the post.");
+		rc = fail(d, 400, N_("Say what is wrong with the post."));
 	else if (chars > SZ_FORUM_REASON_CHARS || n > SZ_FORUM_REASON_MAX ||
 	    !sz_utf8_valid(reason, n))
 		rc = fail(d, 400, "A report can be at most %d characters.",
@@ -422,7 +422,7 @@ int sz_forum_report(const struct sz_forum_site *site,
 		int r = f->ops->report_add(f, p.id, v->m.id, reason, time(NULL),
 			&err);
 		if (r == SZ_E_EXISTS)
-			rc = fail(d, 409, "You have reported this post already.");
+			rc = fail(d, 409, N_("You have reported this post already."));
 		else if (r != 0)
 			rc = trouble(d, &err);
 	}

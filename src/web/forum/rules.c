@@ -46,19 +46,19 @@ int sz_forum_trust(const struct sz_config *cfg,
 }
 
 const char *sz_forum_title(const struct sz_config *cfg,
-	const struct sz_forum_author *a)
+	const struct sz_lang *lang, const struct sz_forum_author *a)
 {
 	if (a->title[0])
 		return a->title;
 	if (a->role == SZ_FORUM_ADMIN)
-		return "Administrator";
+		return _(lang, "Administrator");
 	if (a->role == SZ_FORUM_MODERATOR)
-		return "Moderator";
+		return _(lang, "Moderator");
 	if ((uint64_t)a->posts >= cfg->forum_senior_member_posts)
-		return "Senior Member";
+		return _(lang, "Senior Member");
 	if ((uint64_t)a->posts >= cfg->forum_regular_member_posts)
-		return "Regular Member";
-	return "New Member";
+		return _(lang, "Regular Member");
+	return _(lang, "New Member");
 }
 
 void sz_forum_viewer_member(struct sz_forum_viewer *v,

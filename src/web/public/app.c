@@ -106,7 +106,8 @@ void sz_public_error_page(struct sz_request *rq, unsigned status,
 	const struct sz_lang *L = sz_web_lang(rq);
 	rq->page.len = 0;
 	rq->status = status;
-	sz_web_error_frame(rq, L, status, message, "/",
+	/* a forum action's refusal is an English sentence marked N_() */
+	sz_web_error_frame(rq, L, status, _(L, message), "/",
 		_(L, "Back to the start page"), error_open);
 }
 

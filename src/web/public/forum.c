@@ -14,10 +14,11 @@
 #include <unistd.h>
 
 #include "http/form.h"
+#include "web/i18n.h"
 #include "web/public/public.h"
 #include "web/web.h"
 
-void sz_public_viewer(struct sz_request *rq, struct sz_forum_viewer *v,
+static void member_viewer(struct sz_request *rq, struct sz_forum_viewer *v,
 	struct sz_session *s)
 {
 	struct sz_public_app *app = rq->app;
@@ -38,6 +39,23 @@ void sz_public_viewer(struct sz_request *rq, struct sz_forum_viewer *v,
 	sz_forum_viewer_member(v, &app->cfg, &m);
 	sodium_memzero(m.password_hash, sizeof(m.password_hash));
 	snprintf(v->csrf, sizeof(v->csrf), "%s", s->csrf);
+}
+
+/* The reader's language, and where the switcher leads: the page, or
+ * for a form's answer, fallback. */
+static void in_language(struct sz_request *rq, struct sz_forum_viewer *v,
+	const char *fallback)
+{
+	v->lang = sz_web_lang(rq);
+	sz_web_switch_url(rq, fallback, v->switch_to, sizeof(v->switch_to));
+}
+
+/* The session's member (if any), reading in their language. */
+void sz_public_viewer(struct sz_request *rq, struct sz_forum_viewer *v,
+	struct sz_session *s)
+{
+	member_viewer(rq, v, s);
+	in_language(rq, v, "/forum");
 }
 
 bool sz_public_forum_form(struct sz_request *rq, struct sz_form *form,
@@ -103,7 +121,8 @@ int sz_public_forum_done(struct sz_request *rq,
 static bool shared_page(struct sz_request *rq, const struct sz_forum_viewer *v,
 	bool entry)
 {
-	static const char *const args[] = { "note", "page", "after", "quote" };
+	static const char *const args[] = { "note", "page", "after", "quote",
+		SZ_WEB_LANG_PARAM };
 	if (v->member || entry)
 		return false;
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
@@ -129,7 +148,10 @@ int sz_public_forum(struct sz_request *rq)
 	 * change: it is made once for them (a flood of them costs a copy). */
 	bool shared = shared_page(rq, &v, entry) &&
 		f->ops->version(f, &version, NULL) == 0;
-	if (shared && sz_forum_cache_get(app->cache, rq->path, version,
+	/* kept once per language: the path, then the language's code */
+	char key[SZ_FORUM_CACHE_PATH_MAX + SZ_I18N_CODE_MAX + 2];
+	snprintf(key, sizeof(key), "%s?%s", rq->path, v.lang->code);
+	if (shared && sz_forum_cache_get(app->cache, key, version,
 	    &rq->page, &rq->status, &rq->content_type)) {
 		/* served as it was made */
 	} else if (entry && v.member) {
@@ -142,7 +164,7 @@ int sz_public_forum(struct sz_request *rq)
 		}
 		sz_web_forum_page(rq, &app->forum, &v, &a, sz_public_error_page);
 		if (shared && rq->status == 200 && !rq->error)
-			sz_forum_cache_put(app->cache, rq->path, version, &rq->page,
+			sz_forum_cache_put(app->cache, key, version, &rq->page,
 				rq->status, rq->content_type);
 	}
 	sodium_memzero(&s, sizeof(s));
@@ -254,6 +276,7 @@ static int entry_again(struct sz_request *rq, enum sz_fpage kind,
 	char token[SZ_SESSION_TOKEN_LEN + 1];
 	memset(&a, 0, sizeof(a));
 	sz_forum_viewer_member(&v, &app->cfg, NULL);
+	in_language(rq, &v, rq->path);   /* the form again, empty */
 	sz_web_pre_token(rq, app->pre_key, SZ_PUBLIC_PRE_COOKIE, token);
 	a.pre_token = token;
 	a.error = done->message;
