@@ -84,6 +84,9 @@ enum {
 	SZ_SB_NET_TCP = 1 << 1,   /* socket(AF_INET, AF_INET6) and connect,
 	                             to the ports listed only where Landlock
 	                             has network rules (ABI 4) */
+	SZ_SB_NET_OPEN = 1 << 2,  /* sending and receiving on connections
+	                             opened before the lock-in, and no new
+	                             one (samizdat-doc's database) */
 };
 #define SZ_SANDBOX_PORTS_MAX 8
 
@@ -105,10 +108,14 @@ void sz_sandbox_free(struct sz_sandbox *sb);
 int sz_sandbox_allow(struct sz_sandbox *sb, const char *path,
 	unsigned access, struct sz_err *err);
 /* Lets a face open connections once locked in: kind SZ_SB_NET_UNIX, or
- * SZ_SB_NET_TCP to port.  Only a face's system-call list can take them
- * (the runner and samizdat-doc never connect anywhere). */
+ * SZ_SB_NET_TCP to port.  Only a face's and the runner's system-call
+ * lists can take them (the runner's samizdat-doc connects to an archive
+ * on PostgreSQL before it locks itself in, and then opens none). */
 int sz_sandbox_allow_connect(struct sz_sandbox *sb, unsigned kind,
 	uint16_t port, struct sz_err *err);
+/* Lets any process keep using the connections it opened before locking
+ * itself in (SZ_SB_NET_OPEN); it opens no new one. */
+void sz_sandbox_keep_connections(struct sz_sandbox *sb);
 
 /* What every dynamically linked program reads: its shared libraries and
  * their data (/usr, the loader's cache), read-only. */

@@ -118,6 +118,12 @@ static const char *const pgp_calls[] = {
 	"setrlimit",
 };
 
+/* Connections opened before the lock-in (SZ_SB_NET_OPEN): libpq sends
+ * and receives on its socket; nothing opens a new one. */
+static const char *const open_calls[] = {
+	"recvfrom", "recvmsg", "sendto", "sendmsg", "getsockopt",
+};
+
 /* LeakSanitizer, in sanitizer builds only: at exit it stops every
  * thread from a forked tracer that attaches with ptrace, and asks the
  * kernel (prctl) to let it. */
@@ -148,6 +154,10 @@ static int allow_all(scmp_filter_ctx ctx, const char *const *names,
 	return 0;
 }
 
+static const char *const socket_state_calls[] = {
+	"getsockopt", "setsockopt", "getsockname", "getpeername",
+};
+
 /* A database's connections (struct sz_sandbox's net): socket for the
  * families allowed, connect, and getting at the socket's state. */
 static int allow_connect(scmp_filter_ctx ctx, unsigned net)
@@ -162,6 +172,11 @@ static int allow_connect(scmp_filter_ctx ctx, unsigned net)
 			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)inet[i]));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+	/* what libpq asks of the socket it connects (the runner's
+	 * samizdat-doc; a face has these already) */
+	if (rc == 0)
+		rc = allow_all(ctx, socket_state_calls,
+			sizeof(socket_state_calls) / sizeof(socket_state_calls[0]));
 	return rc;
 }
 
@@ -177,8 +192,12 @@ static int build(scmp_filter_ctx ctx, enum sz_syscalls kind, unsigned net)
 		rc = ALLOW(ctx, file_calls);
 	if (rc == 0 && kind == SZ_SYSCALLS_FACE)
 		rc = ALLOW(ctx, serve_calls);
-	if (rc == 0 && kind == SZ_SYSCALLS_FACE && net != 0)
+	if (rc == 0 && (kind == SZ_SYSCALLS_FACE || runner) &&
+	    (net & (SZ_SB_NET_UNIX | SZ_SB_NET_TCP)))
 		rc = allow_connect(ctx, net);
+	if (rc == 0 && kind != SZ_SYSCALLS_FACE && !runner &&
+	    (net & SZ_SB_NET_OPEN))
+		rc = ALLOW(ctx, open_calls);
 	if (rc == 0 && runner)
 		rc = ALLOW(ctx, runner_calls);
 	if (rc == 0 && pgp)

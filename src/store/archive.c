@@ -1,5 +1,7 @@
 /*
- * archive.c - opening the archive (the SQLite back end for now) and its
+ * archive.c - opening the archive (on SQLite, or on PostgreSQL when the
+ * instance's database setting names it: the archive and the forum are
+ * both the public face's, and share that database) and its
  * content-addressed file tree: DIR/archive/xx/SHA256, written through a
  * temporary file, fsync'd and renamed, so a file is whole or absent.
  */
@@ -13,10 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/io.h"
 #include "core/utf8.h"
 #include "sandbox/sandbox.h"
 #include "store/archive.h"
+#include "store/postgres.h"
 
 int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 	bool create, bool read_only, struct sz_err *err);
@@ -24,7 +28,21 @@ int sz_archive_open_sqlite(struct sz_archive **out, const char *dir,
 int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 	bool read_only, struct sz_err *err)
 {
-	int rc = sz_archive_open_sqlite(a, dir, create, read_only, err);
+	struct sz_config cfg;
+	*a = NULL;
+	int rc = sz_config_load(&cfg, dir, err);
+	if (rc == 0)
+		rc = sz_archive_open_config(a, dir, &cfg, create, read_only, err);
+	return rc;
+}
+
+int sz_archive_open_config(struct sz_archive **a, const char *dir,
+	const struct sz_config *cfg, bool create, bool read_only,
+	struct sz_err *err)
+{
+	int rc = sz_config_postgres(cfg) ?
+		sz_archive_open_postgres(a, dir, cfg->database, err) :
+		sz_archive_open_sqlite(a, dir, create, read_only, err);
 	if (rc == 0 && create && mkdir((*a)->files, 0700) != 0 &&
 	    errno != EEXIST) {
 		rc = sz_err_set(err, SZ_E_IO, "cannot create %s: %s", (*a)->files,
@@ -50,8 +68,26 @@ int sz_archive_confine(const char *dir, bool read_only,
 	static const char *const suffix[] = { "", "-wal", "-shm" };
 	const unsigned rw = SZ_SB_READ | SZ_SB_WRITE;
 	char path[4300];
-	int rc = SZ_OK;
-	for (int i = 0; rc == SZ_OK && i < 3; i++) {
+	struct sz_config cfg;
+	int rc = sz_config_load(&cfg, dir, err);
+	/* On PostgreSQL no database file: a face keeps what libpq needs
+	 * to connect again, and the runner, for the samizdat-doc it starts;
+	 * samizdat-doc keeps the connections it opened before locking
+	 * itself in, and opens none. */
+	bool pg = rc == SZ_OK && sz_config_postgres(&cfg);
+	if (pg && (sb->syscalls == SZ_SYSCALLS_FACE ||
+	    sb->syscalls == SZ_SYSCALLS_RUNNER))
+		rc = sz_pg_confine(cfg.database, sb, err);
+	/* The samizdat-doc the runner starts opens the archive under the
+	 * runner's lock-in, and reads the settings to find it (a face never
+	 * may: they name the inbox's database too). */
+	char conf[4300];
+	sz_config_path(dir, conf, sizeof(conf));
+	if (rc == SZ_OK && sb->syscalls == SZ_SYSCALLS_RUNNER)
+		rc = sz_sandbox_allow(sb, conf, SZ_SB_READ | SZ_SB_OPTIONAL, err);
+	else if (pg)
+		sz_sandbox_keep_connections(sb);
+	for (int i = 0; rc == SZ_OK && !pg && i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", dir, SZ_ARCHIVE_DB_FILE,
 			suffix[i]);
 		rc = sz_sandbox_allow(sb, path, read_only && i < 2 ? SZ_SB_READ :

@@ -1,7 +1,7 @@
 /*
  * archive.h - the public archive: releases, their documents and e-mails,
  * and the full-text index, behind one table of operations (the SQLite back
- * end is sqlite_archive.c; PostgreSQL can implement the same).
+ * end is sqlite_archive*.c, the PostgreSQL one postgres_archive*.c).
  *
  * The archive is separate from the inbox on purpose: its own database
  * (DIR/archive.db) and file tree (DIR/archive/), holding only what editors
@@ -359,6 +359,17 @@ struct sz_archive {
  * a reader that cannot write cannot make them. */
 int sz_archive_open(struct sz_archive **a, const char *dir, bool create,
 	bool read_only, struct sz_err *err);
+/* The same with the instance's settings already read: the back end is
+ * the one database names (sqlite: DIR/archive.db; PostgreSQL: that
+ * database, one for the archive and the forum, with the file tree still
+ * in DIR/archive). */
+struct sz_config;
+int sz_archive_open_config(struct sz_archive **a, const char *dir,
+	const struct sz_config *cfg, bool create, bool read_only,
+	struct sz_err *err);
+/* The PostgreSQL back end itself (postgres_archive.c). */
+int sz_archive_open_postgres(struct sz_archive **a, const char *dir,
+	const char *conninfo, struct sz_err *err);
 /* Makes sure the archive in dir exists at the current schema with the
  * files a read-only reader needs: the WAL and its shared-memory index,
  * which stay when the last writer closes (the WAL is persistent). */
@@ -375,6 +386,7 @@ int sz_archive_hold_reads(struct sz_archive *a, bool on,
 	struct sz_err *err);
 
 /* Adds to sb the archive's files in the instance directory dir with what
+ * (on PostgreSQL: what libpq needs to connect, and the file tree)
  * a locked-in process may do to them: read and write the database and its
  * WAL files, make, move and remove in the file tree; or, read_only, read
  * them (and write the shared-memory index, where readers take their

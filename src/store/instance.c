@@ -152,7 +152,8 @@ int sz_instance_open_parts(struct sz_instance *in, const char *dir,
 	if (rc == SZ_OK && (parts & SZ_PART_BLOBS))
 		rc = sz_blobs_open(&in->blobs, dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE))
-		rc = sz_archive_open(&in->archive, dir, true, false, err);
+		rc = sz_archive_open_config(&in->archive, dir, &in->cfg, true,
+			false, err);
 	if (rc == SZ_OK && (parts & SZ_PART_ARCHIVE_RO))
 		rc = sz_archive_prepare(dir, err);
 	if (rc == SZ_OK && (parts & SZ_PART_FORUM))
@@ -166,7 +167,8 @@ int sz_instance_open_readers(struct sz_instance *in, struct sz_err *err)
 {
 	if (!(in->parts & SZ_PART_ARCHIVE_RO) || in->archive != NULL)
 		return SZ_OK;
-	return sz_archive_open(&in->archive, in->dir, false, true, err);
+	return sz_archive_open_config(&in->archive, in->dir, &in->cfg, false,
+		true, err);
 }
 
 int sz_instance_open(struct sz_instance *in, const char *dir,

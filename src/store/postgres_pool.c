@@ -66,6 +66,8 @@ static int result_error(struct pg_conn *c, PGresult *res, const char *what,
 	else if (state != NULL && (strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0))
 		rc = PG_RETRY;
+	else if (state != NULL && strcmp(state, "57014") == 0)
+		rc = PG_CANCELED;
 	else if (state != NULL && strcmp(state, "23505") == 0)
 		rc = sz_err_set(err, SZ_E_EXISTS, "%s refused a duplicate while %s",
 			c->name, what);
@@ -411,6 +413,18 @@ int pg_batch_commit(struct pg_pool *f, struct sz_err *err)
 	f->batch = NULL;
 	pg_release(f, c);
 	return rc;
+}
+
+void pg_batch_rollback(struct pg_pool *f)
+{
+	if (batch_of_thread != f)
+		return;
+	struct pg_conn *c = f->batch;
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+	batch_of_thread = NULL;
+	f->batch = NULL;
+	pg_release(f, c);
 }
 
 /* One row per part (the forum, the inbox), which may share a database. */

@@ -20,9 +20,10 @@
 
 #define PG_CONNS 4            /* connections a process keeps per database */
 #define PG_STATEMENTS 96      /* statements a connection prepares */
-#define PG_PARAMS 16          /* parameters of one statement, at most */
+#define PG_PARAMS 40          /* parameters of one statement, at most */
 #define PG_RETRY 1            /* serialization failure or deadlock */
 #define PG_LOST 2             /* the connection to the server was lost */
+#define PG_CANCELED 3         /* cancelled: it ran past statement_timeout */
 
 struct pg_conn {
 	PGconn *pg;
@@ -131,5 +132,7 @@ int pg_write(struct pg_pool *f, const char *sql, const struct pg_value *v,
  * commit joins one. */
 int pg_batch_begin(struct pg_pool *f, struct sz_err *err);
 int pg_batch_commit(struct pg_pool *f, struct sz_err *err);
+/* Undoes the calling thread's batch, if it holds one. */
+void pg_batch_rollback(struct pg_pool *f);
 
 #endif

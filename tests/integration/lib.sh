@@ -250,6 +250,15 @@ forum_sql() {
 # archive; its files are left in the current folder).
 bridge_papers() {
 	make_instance "$1"
+	bridge_mbox
+	echo "A memo about the bridge." >memo.txt
+	"$SAMIZDAT" release create -d "$1" "The Bridge Papers" >/dev/null
+	"$SAMIZDAT" release add -d "$1" 1 memo.txt box.mbox >/dev/null 2>&1
+	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
+}
+
+# bridge_mbox: box.mbox, the Bridge Papers' thread of three e-mails.
+bridge_mbox() {
 	cat >box.mbox <<'MBOX'
 From jm@example.org Mon Mar  4 10:00:00 2024
 From: Jurgen <jm@example.org>
@@ -262,8 +271,4 @@ The double payment for the bridge went to the contractor.
 
 MBOX
 	mbox_replies >>box.mbox
-	echo "A memo about the bridge." >memo.txt
-	"$SAMIZDAT" release create -d "$1" "The Bridge Papers" >/dev/null
-	"$SAMIZDAT" release add -d "$1" 1 memo.txt box.mbox >/dev/null 2>&1
-	"$SAMIZDAT" release publish -d "$1" 1 >/dev/null
 }

@@ -1,0 +1,304 @@
+/*
+ * postgres_archive_search.c - searching the archive's PostgreSQL back
+ * end: the structured query compiled to tsquery texts (search_tsquery.c),
+ * given as parameters, never pasted into SQL; a count, a page ranked by
+ * ts_rank with the title weighing most (newest first past
+ * SZ_ARCHIVE_RANK_MAX matches) or ordered by date; snippets by
+ * ts_headline between the markers of store/search.h (text, never HTML);
+ * facets by release, type and month up to SZ_ARCHIVE_FACET_MAX matches.
+ * Each search is one snapshot under statement_timeout (the query's time
+ * budget), at most PA_SEARCHES at once: an expensive search is cut off
+ * with the same advice as SQLite's.  Also "did you mean": the typed word
+ * folded by the index's own configuration, and the vocab table's words.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/near_words.h"
+#include "store/postgres_archive_internal.h"
+
+#define CFG "'" SZ_TSQUERY_CONFIG "'"
+/* $1 the words query, $2 the tags query, $3 drafts too */
+#define HITS_FROM " FROM fts f JOIN documents d ON d.id = f.doc_id" \
+	" JOIN releases r ON r.id = d.release_id"
+#define HITS_WHERE " WHERE (r.state = 1 OR $3::integer = 1)" \
+	" AND ($1::text = '' OR f.words @@ to_tsquery(" CFG ", $1::text))" \
+	" AND ($2::text = '' OR f.tags @@ to_tsquery(" CFG ", $2::text))"
+static const char SQL_COUNT[] = "SELECT count(*)" HITS_FROM HITS_WHERE;
+
+/* ts_rank's weights, {D, C, B, A}: recipients, sender, body, title, as
+ * the SQLite back end's bm25 weighs its columns (2, 3, 1, 10). */
+#define RANK "ts_rank('{0.2, 0.3, 0.1, 1.0}', f.words," \
+	" to_tsquery(" CFG ", $1::text))"
+#define DATE_KEY "coalesce(nullif(e.date, 0), extract(epoch FROM" \
+	" to_date(r.day, 'YYYY-MM-DD'))::bigint)"
+/* ts_headline's options: the markers, and about as many words as the
+ * SQLite back end's snippets. */
+_Static_assert(SZ_SEARCH_MARK_START == '\x02' && SZ_SEARCH_MARK_END == '\x03',
+	"HEADLINE marks matches with \\x02 and \\x03");
+static const char HEADLINE[] = "StartSel=\x02, StopSel=\x03, MaxWords=24,"
+	" MinWords=8, ShortWord=0, MaxFragments=1, FragmentDelimiter=…";
+#define PA_TEXT_MAX_S "262144"
+_Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
+/* The page picked by its key first (the headline only for its rows). */
+#define PAGE(key, dir) "SELECT " PA_DOC_COLS ", CASE WHEN $1::text = ''" \
+	" THEN left(h.body, 200) ELSE ts_headline(" CFG ", left(h.body, " \
+	PA_TEXT_MAX_S "), to_tsquery(" CFG ", $1::text), $6::text) END" \
+	" FROM (SELECT f.doc_id, f.body, " key " AS k" HITS_FROM \
+	" LEFT JOIN emails e ON e.doc_id = d.id" HITS_WHERE " ORDER BY k " dir \
+	", f.doc_id " dir " LIMIT $4::bigint OFFSET $5::bigint) h" \
+	" JOIN documents d ON d.id = h.doc_id JOIN releases r" \
+	" ON r.id = d.release_id LEFT JOIN emails e ON e.doc_id = d.id" \
+	" ORDER BY h.k " dir ", h.doc_id " dir
+static const char SQL_RANKED[] = PAGE(RANK, "DESC");
+static const char SQL_ADDED_DESC[] = PAGE("f.doc_id", "DESC");
+static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC");
+static const char SQL_DATE_DESC[] = PAGE(DATE_KEY, "DESC");
+static const char SQL_DATE_ASC[] = PAGE(DATE_KEY, "ASC");
+
+static const char SQL_FACETS[] = "SELECT d.release_id, d.type,"
+	" to_char(to_timestamp(nullif(e.date, 0)) AT TIME ZONE 'UTC',"
+	" 'YYYY-MM'), count(*)" HITS_FROM " LEFT JOIN emails e"
+	" ON e.doc_id = d.id" HITS_WHERE " GROUP BY 1, 2, 3";
+static const char SQL_RELEASE_TITLE[] = "SELECT title FROM releases"
+	" WHERE id = $1::bigint";
+/* The time budget; and plans made for each search's own values: a
+ * generic plan cannot know that '' turns a condition off, and would
+ * leave the GIN indexes unused. */
+static const char SQL_BUDGET[] = "SELECT set_config('statement_timeout',"
+	" $1::text, true), set_config('plan_cache_mode', 'force_custom_plan',"
+	" true)";
+
+static const char *page_sql(enum sz_archive_order order, bool few)
+{
+	if (order == SZ_ORDER_NEWEST)
+		return few ? SQL_DATE_DESC : SQL_ADDED_DESC;
+	if (order == SZ_ORDER_OLDEST)
+		return few ? SQL_DATE_ASC : SQL_ADDED_ASC;
+	return few ? SQL_RANKED : SQL_ADDED_DESC;
+}
+
+struct search {
+	const struct sz_archive_query *q;
+	struct pg_value v[6];
+	size_t limit;
+	struct sz_search_result *res;
+};
+
+/* What a statement that did not finish means for the reader. */
+static int failed(int rc, struct sz_err *err)
+{
+	return rc == PG_CANCELED ? sz_search_too_slow(err) : rc;
+}
+
+static int facets(struct pg_conn *c, struct search *s, struct sz_err *err)
+{
+	struct sz_search_result *res = s->res;
+	struct sz_facet_counter fc;
+	int rc;
+	if (sz_facets_begin(res, &fc) != 0) {
+		sz_facets_end(res, &fc, false);
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	PGresult *r = pg_exec(c, SQL_FACETS, s->v, 3, &rc, "searching", err);
+	for (int i = 0; r != NULL && i < PQntuples(r); i++)
+		sz_facets_add(res, &fc, pg_int(r, i, 0), PQgetvalue(r, i, 1),
+			PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2),
+			pg_int(r, i, 3));
+	PQclear(r);
+	/* out of time: results, no facets */
+	sz_facets_end(res, &fc, r != NULL);
+	if (r == NULL)
+		return rc == PG_CANCELED ? PG_CANCELED : rc;
+	for (size_t i = 0; i < res->nrelease; i++) {
+		struct pg_value id = PG_I(res->by_release[i].id);
+		if ((r = pg_exec(c, SQL_RELEASE_TITLE, &id, 1, &rc, "searching",
+		    err)) == NULL)
+			return rc;
+		if (PQntuples(r) > 0)
+			pg_text(res->by_release[i].key, sizeof(res->by_release[i].key),
+				r, 0, 0);
+		PQclear(r);
+	}
+	sz_facets_sort(res);
+	return 0;
+}
+
+static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	struct search *s = ctx;
+	struct sz_search_result *res = s->res;
+	int rc;
+	sz_search_result_free(res);
+	memset(res, 0, sizeof(*res));
+	char ms[24];
+	snprintf(ms, sizeof(ms), "%u", s->q->time_ms);
+	struct pg_value b = PG_S(ms);
+	PGresult *r = pg_exec(c, SQL_BUDGET, &b, 1, &rc, "searching", err);
+	if (r == NULL)
+		return rc;
+	PQclear(r);
+	if ((r = pg_exec(c, SQL_COUNT, s->v, 3, &rc, "searching", err)) == NULL)
+		return failed(rc, err);
+	res->total = PQntuples(r) > 0 ? pg_int(r, 0, 0) : 0;
+	PQclear(r);
+	if (res->total == 0 || s->q->count_only)
+		return 0;
+	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
+	if ((r = pg_exec(c, page_sql(s->q->order, res->ranked), s->v, 6, &rc,
+	    "searching", err)) == NULL)
+		return failed(rc, err);
+	int n = PQntuples(r);
+	if ((size_t)n > s->limit)
+		n = (int)s->limit;
+	res->hits = calloc(n ? (size_t)n : 1, sizeof(*res->hits));
+	if (res->hits == NULL)
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	for (int i = 0; rc == 0 && i < n; i++) {
+		struct sz_search_hit *h = &res->hits[res->nhits++];
+		pa_doc_read(r, i, 0, &h->doc);
+		if ((h->snippet = sz_search_snippet_dup(PQgetvalue(r, i,
+		    PA_DOC_NCOLS))) == NULL)
+			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	PQclear(r);
+	if (rc != 0 || res->total > SZ_ARCHIVE_FACET_MAX)
+		return rc;
+	/* The facets in a savepoint: cut off, the results stay. */
+	PQclear(PQexec(c->pg, "SAVEPOINT facets"));
+	rc = facets(c, s, err);
+	if (rc == PG_CANCELED) {
+		PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT facets"));
+		rc = 0;
+	}
+	return rc;
+}
+
+/* A search slot, waiting at most the query's own budget for one. */
+static bool search_slot(struct pg_archive *q, unsigned ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms ? ms / 1000 + 1 : PA_SEARCH_WAIT_S;
+	int rc;
+	while ((rc = sem_timedwait(&q->searches, &until)) != 0 && errno == EINTR)
+		;
+	return rc == 0;
+}
+
+int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
+	size_t offset, size_t limit, struct sz_search_result *res,
+	struct sz_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	if (limit > SZ_ARCHIVE_PAGE_MAX)
+		limit = SZ_ARCHIVE_PAGE_MAX;
+	if (q->search == NULL)
+		return 0;
+	struct sz_tsquery tq;
+	if (sz_search_tsquery(q->search, &tq) != 0) {
+		sz_tsquery_free(&tq);
+		return sz_err_set(err, SZ_E_LIMIT, "the search is too long");
+	}
+	const char *words = tq.words.data ? (const char *)tq.words.data : "";
+	const char *tags = tq.tags.data ? (const char *)tq.tags.data : "";
+	if (*words == 0 && *tags == 0) {
+		sz_tsquery_free(&tq);
+		return 0;   /* nothing to look for */
+	}
+	if (!search_slot(pa(a), q->time_ms)) {
+		sz_tsquery_free(&tq);
+		return sz_search_busy(err);
+	}
+	struct search s = { .q = q, .limit = limit, .res = res,
+		.v = { PG_S(words), PG_S(tags), PG_I(q->drafts), PG_I(limit),
+			PG_I(offset), PG_S(HEADLINE) } };
+	int rc = pg_snapshot(papool(a), search_tx, &s, err);
+	if (rc == PG_CANCELED)
+		rc = sz_search_too_slow(err);
+	sem_post(&pa(a)->searches);
+	sz_tsquery_free(&tq);
+	if (rc != 0)
+		sz_search_result_free(res);
+	return rc;
+}
+
+/* ---- did you mean ------------------------------------------------------------ */
+
+static const char SQL_FOLD[] = "SELECT lexeme FROM unnest(to_tsvector(" CFG
+	", $1::text))";
+static const char SQL_HOLDS[] = "SELECT 1 FROM vocab WHERE word = $1::text"
+	" AND docs > 0";
+static const char SQL_SCAN[] = "SELECT key, docs FROM vocab WHERE"
+	" key >= $1::bytea AND key < $2::bytea AND docs > 0 ORDER BY key"
+	" LIMIT $3::bigint";
+
+static int holds(void *ctx, const char *word, bool *known, struct sz_err *err)
+{
+	struct pg_value v = PG_S(word);
+	int rc;
+	PGresult *r = pg_read(ctx, SQL_HOLDS, &v, 1, &rc,
+		"reading the index's words", err);
+	if (r == NULL)
+		return rc;
+	if (PQntuples(r) > 0)
+		*known = true;
+	PQclear(r);
+	return 0;
+}
+
+static int scan(void *ctx, struct sz_near *nr, const char *lo,
+	const char *hi, size_t len, struct sz_err *err)
+{
+	struct pg_value v[] = { PG_B(lo, len), PG_B(hi, len),
+		PG_I(SZ_ARCHIVE_NEAR_SCAN) };
+	int rc;
+	/* bytea comes back as text ("\x..."): read it as the bytes it is */
+	PGresult *r = pg_read(ctx, SQL_SCAN, v, 3, &rc,
+		"reading the index's words", err);
+	if (r == NULL)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++) {
+		size_t n = 0;
+		unsigned char *w = PQunescapeBytea(
+			(const unsigned char *)PQgetvalue(r, i, 0), &n);
+		if (w == NULL)
+			continue;
+		sz_near_consider(nr, (const char *)w, n, pg_int(r, i, 1));
+		PQfreemem(w);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int pa_words_near(struct sz_archive *a, const char *word,
+	struct sz_near_word *out, size_t max, size_t *n, bool *known,
+	struct sz_err *err)
+{
+	char folded[4 * SZ_ARCHIVE_WORD_MAX + 1];
+	*n = 0;
+	*known = false;
+	if (max == 0 || strlen(word) > SZ_ARCHIVE_WORD_MAX)
+		return 0;
+	/* folded as the index folds text: one lexeme, or no suggestion */
+	struct sz_buf t;
+	sz_buf_init(&t, 4 * SZ_ARCHIVE_WORD_MAX + 16);
+	int rc = sz_search_tsvector_text(&t, word, strlen(word));
+	struct pg_value v = PG_S(t.data ? (const char *)t.data : "");
+	PGresult *r = rc == 0 ? pg_read(papool(a), SQL_FOLD, &v, 1, &rc,
+		"reading the index's words", err) : NULL;
+	sz_buf_free(&t);
+	if (r == NULL)
+		return rc == SZ_E_LIMIT ? 0 : rc;
+	bool one = PQntuples(r) == 1 && PQgetlength(r, 0, 0) > 0;
+	if (one)
+		pg_text(folded, sizeof(folded), r, 0, 0);
+	PQclear(r);
+	if (!one)
+		return 0;
+	struct sz_near_source src = { holds, scan, papool(a) };
+	return sz_near_words(folded, &src, out, max, n, known, err);
+}
