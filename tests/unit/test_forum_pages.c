@@ -56,7 +56,8 @@ static int setup(void **state)
 	struct sz_doc_row d;
 	sz_config_defaults(&cfg);
 	if (mkdtemp(dir) == NULL ||
-	    sz_archive_open(&arch, dir, true, false, NULL) != 0 ||
+	    sz_archive_open_config(&arch, dir, &cfg, true, false,
+		    NULL) != 0 ||
 	    arch->ops->release_create(arch, "Bridge papers", "2024-05-01",
 		    "About the bridge.", &rel, NULL) != 0 ||
 	    arch->ops->release_set_state(arch, rel, SZ_RELEASE_PUBLISHED,
