@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "core/config.h"
 #include "search/query.h"
 #include "web/archive/pages.h"
 #include "web/html.h"
@@ -33,8 +34,10 @@ static int setup(void **state)
 	(void)state;
 	int64_t rel, id;
 	struct sz_doc_row d;
+	struct sz_config cfg;   /* the defaults: the fixture has no file */
+	sz_config_defaults(&cfg);
 	if (mkdtemp(dir) == NULL ||
-	    sz_archive_open(&arch, dir, true, false, NULL) != 0 ||
+	    sz_archive_open_config(&arch, dir, &cfg, true, false, NULL) != 0 ||
 	    arch->ops->release_create(arch, "Leak", "2024-05-01", "", &rel,
 		    NULL) != 0 ||
 	    arch->ops->release_set_state(arch, rel, SZ_RELEASE_PUBLISHED,
