@@ -82,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	unsigned flags = (in[0] & 1 ? SZ_MD_NO_LINKS : 0) |
 		(in[0] & 2 ? SZ_MD_LINKS_AS_TEXT : 0);
 	struct sz_md md;
-	int rc = sz_md_render((const char *)in + 1, size - 1, flags, &md);
+	int rc = sz_md_render((const char *)in + 1, size - 1, flags, NULL,
+		&md);
 	if (rc == 0) {
 		check_html((const char *)md.html.data);
 		for (const unsigned char *t = md.text.data; *t; t++)

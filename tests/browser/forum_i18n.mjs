@@ -1,7 +1,9 @@
 // forum_i18n.mjs URL SHOTS POT THREAD - the forum's pages in each
 // language (chosen by the browser's Accept-Language), at 1280 and 390 px,
 // JavaScript off: the forum's home, a board, a thread with replies, a
-// member's page, the moderation log, the join form and the same form refusing a name, the
+// member's page, the moderation log, the join form and the same form
+// refusing a name, then a password too short (a refusal that carries a
+// number, made by the join action in the reader's language), the
 // login form and the same form refusing a password, a document with its
 // discussion, a search the parser could not read and one it read its own
 // way.  As public_i18n.mjs: a screenshot of each, none scrolls sideways,
@@ -39,6 +41,10 @@ async function visit(page, at) {
   await page.fill('#password', 'a long password');
   await page.click('button[type=submit]');
   await at('join-refused');
+  await page.fill('#name', 'newcomer');
+  await page.fill('#password', 'short');
+  await page.click('button[type=submit]');
+  await at('join-short-password');
   await page.goto(url + '/forum/login');
   await at('login');
   await page.fill('#name', 'nobody at all');
@@ -56,10 +62,14 @@ async function visit(page, at) {
 await withBrowser(async (first) => {
   const browser = first.browser();
   const english = await walkLanguages(browser, { shots, prefix: 'forum',
-    widths, steps: 12, visit, lines });
+    widths, steps: 13, visit, lines });
   const empty = Object.keys(english).filter((k) => english[k].size === 0);
   check(`the English forum pages had interface text to compare against${empty.length ? ' (not: ' + empty.join(', ') + ')' : ''}`,
-    Object.keys(english).length === 12 && empty.length === 0);
+    Object.keys(english).length === 13 && empty.length === 0);
+
+  check('the English join form refused the short password with its length',
+    [...(english['join-short-password'] || [])].some((l) =>
+      l.includes('10 characters at least')));
 
   const context = await browser.newContext({ javaScriptEnabled: false,
     viewport: { width: 390, height: 900 },

@@ -3,7 +3,8 @@
 # published release and a forum with a board, a thread and its replies:
 # the forum's pages a reader meets (home, a board, a thread, a member,
 # the moderation log,
-# joining and logging in with a refusal shown, a document's discussion,
+# joining (a name refused, then a password too short: a refusal with a
+# number in it) and logging in with a refusal shown, a document's discussion,
 # a search the parser could not read and one it read its own way) in
 # English, Chinese, Russian and Arabic at 1280 and 390 px (screenshots in
 # $SHOTS/forum-LANG-WIDTH-*), none overflowing, none with English left,

@@ -17,7 +17,7 @@
 
 static const char *html_of(struct sz_md *md, const char *src, unsigned flags)
 {
-	int rc = sz_md_render(src, strlen(src), flags, md);
+	int rc = sz_md_render(src, strlen(src), flags, NULL, md);
 	if (rc != 0)
 		fail_msg("refused: %s", md->error);
 	return (const char *)md->html.data;
@@ -129,7 +129,7 @@ static char *repeat(const char *unit, size_t times, const char *tail)
 static void refused(const char *src, int code, const char *says)
 {
 	struct sz_md md;
-	int rc = sz_md_render(src, strlen(src), 0, &md);
+	int rc = sz_md_render(src, strlen(src), 0, NULL, &md);
 	if (rc != code)
 		fail_msg("expected %d, got %d (%s)", code, rc, md.error);
 	if (strstr(md.error, says) == NULL)
@@ -198,12 +198,12 @@ static void hundred_thousand_nested_lists_are_refused(void **state)
 	/* sixteen deep is fine */
 	s = repeat("> ", 16, "x");
 	struct sz_md md;
-	assert_int_equal(sz_md_render(s, strlen(s), 0, &md), 0);
+	assert_int_equal(sz_md_render(s, strlen(s), 0, NULL, &md), 0);
 	sz_md_free(&md);
 	free(s);
 	/* a long rule is a rule, not a list */
 	s = repeat("- ", 40, "\n\ntext");
-	assert_int_equal(sz_md_render(s, strlen(s), 0, &md), 0);
+	assert_int_equal(sz_md_render(s, strlen(s), 0, NULL, &md), 0);
 	assert_non_null(strstr((const char *)md.html.data, "<hr />"));
 	sz_md_free(&md);
 	free(s);
@@ -218,7 +218,7 @@ static void deep_emphasis_and_brackets_are_bounded(void **state)
 	free(s);
 	s = repeat("*a **a ", 3000, "");
 	struct sz_md md;
-	int rc = sz_md_render(s, strlen(s), 0, &md);
+	int rc = sz_md_render(s, strlen(s), 0, NULL, &md);
 	assert_true(rc == 0 || rc == SZ_E_LIMIT);
 	sz_md_free(&md);
 	free(s);
@@ -272,18 +272,19 @@ static void new_members_post_no_links_to_other_sites(void **state)
 	(void)state;
 	struct sz_md md;
 	assert_int_equal(sz_md_render("[spam](https://spam.example)", 28,
-		SZ_MD_NO_LINKS, &md), SZ_E_INVAL);
+		SZ_MD_NO_LINKS, NULL, &md), SZ_E_INVAL);
 	assert_non_null(strstr(md.error, "New members cannot post links"));
 	sz_md_free(&md);
-	assert_int_equal(sz_md_render("![x](/file/1)", 13, SZ_MD_NO_LINKS, &md),
-		SZ_E_INVAL);
+	assert_int_equal(sz_md_render("![x](/file/1)", 13, SZ_MD_NO_LINKS, NULL,
+		&md), SZ_E_INVAL);
 	sz_md_free(&md);
 	assert_int_equal(sz_md_render("[x](//spam.example/forum/)", 26,
-		SZ_MD_NO_LINKS, &md), SZ_E_INVAL);
+		SZ_MD_NO_LINKS, NULL, &md), SZ_E_INVAL);
 	sz_md_free(&md);
 	/* a quote's link back to the forum is fine */
 	const char *q = "> **[anna](/forum/thread/3/page/1#p7) wrote:**\n> hi\n";
-	assert_int_equal(sz_md_render(q, strlen(q), SZ_MD_NO_LINKS, &md), 0);
+	assert_int_equal(sz_md_render(q, strlen(q), SZ_MD_NO_LINKS, NULL, &md),
+		0);
 	assert_non_null(strstr((const char *)md.html.data,
 		"href=\"/forum/thread/3/page/1#p7\""));
 	sz_md_free(&md);
@@ -298,8 +299,8 @@ static void links_and_images_as_text_for_the_editors(void **state)
 	const char *s = "See [the leak](https://spy.example/x?a=1&b=2) and "
 		"![a photo](https://tracker.example/p.png) or "
 		"[thread](/forum/thread/3) <b>bold</b>";
-	assert_int_equal(sz_md_render(s, strlen(s), SZ_MD_LINKS_AS_TEXT, &md),
-		0);
+	assert_int_equal(sz_md_render(s, strlen(s), SZ_MD_LINKS_AS_TEXT, NULL,
+		&md), 0);
 	const char *h = (const char *)md.html.data;
 	assert_non_null(strstr(h, "the leak (https://spy.example/x?a=1&amp;b=2)"));
 	assert_non_null(strstr(h, "a photo (https://tracker.example/p.png)"));
@@ -312,8 +313,8 @@ static void links_and_images_as_text_for_the_editors(void **state)
 	sz_md_free(&md);
 	/* an address that is itself markup stays text */
 	s = "[x](<https://e.example/\"><script>>)";
-	assert_int_equal(sz_md_render(s, strlen(s), SZ_MD_LINKS_AS_TEXT, &md),
-		0);
+	assert_int_equal(sz_md_render(s, strlen(s), SZ_MD_LINKS_AS_TEXT, NULL,
+		&md), 0);
 	assert_null(strstr((const char *)md.html.data, "<script"));
 	sz_md_free(&md);
 }

@@ -17,7 +17,6 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "core/config.h"
 #include "web/archive/pages.h"
 #include "web/forum/forum.h"
 
@@ -56,11 +55,9 @@ static int setup(void **state)
 	int64_t rel, board, a, pid;
 	struct sz_doc_row d;
 	sz_config_defaults(&cfg);
-	/* a bare folder: no samizdat.conf, so the defaults (SQLite) */
-	struct sz_config defaults;
-	sz_config_defaults(&defaults);
 	if (mkdtemp(dir) == NULL ||
-	    sz_archive_open_config(&arch, dir, &defaults, true, false, NULL) != 0 ||
+	    sz_archive_open_config(&arch, dir, &cfg, true, false,
+		    NULL) != 0 ||
 	    arch->ops->release_create(arch, "Bridge papers", "2024-05-01",
 		    "About the bridge.", &rel, NULL) != 0 ||
 	    arch->ops->release_set_state(arch, rel, SZ_RELEASE_PUBLISHED,

@@ -34,11 +34,10 @@ static int setup(void **state)
 	(void)state;
 	int64_t rel, id;
 	struct sz_doc_row d;
-	/* a bare folder: no samizdat.conf, so the defaults (SQLite) */
-	struct sz_config defaults;
-	sz_config_defaults(&defaults);
+	struct sz_config cfg;   /* the defaults: the fixture has no file */
+	sz_config_defaults(&cfg);
 	if (mkdtemp(dir) == NULL ||
-	    sz_archive_open_config(&arch, dir, &defaults, true, false, NULL) != 0 ||
+	    sz_archive_open_config(&arch, dir, &cfg, true, false, NULL) != 0 ||
 	    arch->ops->release_create(arch, "Leak", "2024-05-01", "", &rel,
 		    NULL) != 0 ||
 	    arch->ops->release_set_state(arch, rel, SZ_RELEASE_PUBLISHED,

@@ -166,11 +166,14 @@ static int check_password(const char *pw, struct sz_forum_done *d)
 {
 	size_t n = pw ? strlen(pw) : 0;
 	if (n < SZ_FORUM_PASSWORD_MIN)
-		return fail(d, 400, "A password has %d characters at least: a "
-			"few words you remember are best.", SZ_FORUM_PASSWORD_MIN);
+		return fail(d, 400, NG_(d->lang, "A password has %d character at "
+			"least: a few words you remember are best.", "A password "
+			"has %d characters at least: a few words you remember are "
+			"best.", SZ_FORUM_PASSWORD_MIN), SZ_FORUM_PASSWORD_MIN);
 	if (n > SZ_FORUM_PASSWORD_MAX)
-		return fail(d, 400, "A password can be at most %d characters.",
-			SZ_FORUM_PASSWORD_MAX);
+		return fail(d, 400, NG_(d->lang, "A password can be at most %d "
+			"character.", "A password can be at most %d characters.",
+			SZ_FORUM_PASSWORD_MAX), SZ_FORUM_PASSWORD_MAX);
 	return 0;
 }
 
@@ -223,7 +226,7 @@ int sz_forum_register(const struct sz_forum_site *site,
 	struct sz_err err;
 	uint8_t code[32];
 	char why[240];
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, d->lang);
 	memset(&m, 0, sizeof(m));
 	bool invited = strcmp(mode, "invite") == 0;
 	if (sz_name_check(name ? name : "", name ? strlen(name) : 0, m.name,
@@ -241,7 +244,8 @@ int sz_forum_register(const struct sz_forum_site *site,
 		return fail(d, 409, N_("That name is taken, or looks too much like "
 			"one that is; choose another."));
 	if (taken < 0)
-		return fail(d, 500, "The forum cannot be read now (%s).", err.msg);
+		return fail(d, 500, _(d->lang,
+			"The forum cannot be read now (%s)."), err.msg);
 	/* The budget is spent before Argon2 runs: a flood costs no CPU. */
 	static const uint8_t everyone[SZ_BUDGET_KEY];
 	if (sz_budget_charge(&slots->joins, everyone, sz_budget_now()) !=
@@ -267,7 +271,8 @@ int sz_forum_register(const struct sz_forum_site *site,
 		return fail(d, 403, N_("That invitation code is unknown or used "
 			"already."));
 	if (rc != 0)
-		return fail(d, 500, "The account could not be saved (%s).", err.msg);
+		return fail(d, 500, _(d->lang,
+			"The account could not be saved (%s)."), err.msg);
 	d->id = id;
 	snprintf(d->go, sizeof(d->go), m.state == SZ_MEMBER_PENDING ?
 		"/forum/login?note=approval" : "/forum?note=welcome");
@@ -330,7 +335,7 @@ int sz_forum_login(const struct sz_forum_site *site,
 	struct sz_forum_member *m = sodium_malloc(sizeof(*m));
 	char key[SZ_FORUM_KEY_MAX + 1] = "";
 	uint8_t name_hash[SZ_BUDGET_KEY];
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, d->lang);
 	if (m == NULL)
 		return fail(d, 503, N_("The server is short of memory."));
 	memset(m, 0, sizeof(*m));
@@ -371,7 +376,7 @@ static int own_row(const struct sz_forum_site *site,
 	const char *password, struct sz_forum_member **m,
 	struct sz_forum_done *d)
 {
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	if ((*m = sodium_malloc(sizeof(**m))) == NULL)
 		return fail(d, 503, N_("The server is short of memory."));
 	if (!v->member)
@@ -402,7 +407,8 @@ int sz_forum_change_password(const struct sz_forum_site *site,
 		rc = hash_password(slots, new_password, hash, d);
 	if (rc == 0 && site->forum->ops->member_set_password(site->forum,
 	    m->id, hash, &err) != 0)
-		rc = fail(d, 500, "The password could not be saved (%s).",
+		rc = fail(d, 500, _(d->lang,
+			"The password could not be saved (%s)."),
 			err.msg);
 	if (rc == 0)
 		snprintf(d->go, sizeof(d->go), "/forum/account?note=password");
@@ -421,7 +427,8 @@ int sz_forum_delete_account(const struct sz_forum_site *site,
 	int rc = own_row(site, slots, v, password, &m, d);
 	if (rc == 0 && site->forum->ops->member_delete(site->forum, m->id,
 	    &err) != 0)
-		rc = fail(d, 500, "The account could not be deleted (%s).",
+		rc = fail(d, 500, _(d->lang,
+			"The account could not be deleted (%s)."),
 			err.msg);
 	if (rc == 0)
 		snprintf(d->go, sizeof(d->go), "/forum?note=bye");
@@ -435,14 +442,15 @@ int sz_forum_set_country(const struct sz_forum_site *site,
 	struct sz_forum_done *d)
 {
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	if (!v->member)
 		return fail(d, 403, N_("Log in first."));
 	if (code == NULL || (code[0] && !sz_forum_country_ok(code)))
 		return fail(d, 400, N_("There is no such flag."));
 	if (site->forum->ops->member_set_labels(site->forum, v->m.id, NULL, NULL,
 	    code, &err) != 0)
-		return fail(d, 500, "The flag could not be saved (%s).", err.msg);
+		return fail(d, 500, _(d->lang,
+			"The flag could not be saved (%s)."), err.msg);
 	snprintf(d->go, sizeof(d->go), "/forum/account?note=country");
 	return 0;
 }

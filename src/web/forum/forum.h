@@ -197,15 +197,23 @@ size_t sz_forum_flags(const char (**list)[SZ_FORUM_COUNTRY_MAX + 1]);
 /* ---- actions (post.c, account.c, moderate.c) ---- */
 
 /* What an action did: status 0 and where to go next (a path under the
- * site's prefix), or an HTTP status and a sentence for the member. */
+ * site's prefix), or an HTTP status and a sentence for the member.  A
+ * sentence with a number or an error in it is written in lang; a fixed
+ * one is the English marked N_(), translated where it is shown. */
 struct sz_forum_done {
 	unsigned status;
 	char message[320];
 	char go[256];
 	int64_t id;                   /* what was made: a post, a member */
+	const struct sz_lang *lang;   /* the member's (NULL: English) */
 };
 
-/* Fills a refusal (status and a printf-style sentence); SZ_E_INVAL. */
+/* Clears d for an action, keeping lang as given: an action with a
+ * viewer passes the viewer's; register and login, which have none, pass
+ * d->lang, which their caller sets. */
+void sz_forum_done_start(struct sz_forum_done *d, const struct sz_lang *lang);
+/* Fills a refusal (status and a printf-style sentence, already in
+ * d->lang); SZ_E_INVAL. */
 int sz_forum_refuse(struct sz_forum_done *d, unsigned status,
 	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A whole number from 1 up written plainly (digits, no sign, no leading
@@ -276,6 +284,7 @@ enum sz_forum_budget { SZ_BUDGET_POST, SZ_BUDGET_BURST, SZ_BUDGET_LIKE,
 int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
 	int64_t member, uint64_t limit);
 
+/* register and login refuse in done->lang: set it before the call. */
 int sz_forum_register(const struct sz_forum_site *site,
 	struct sz_forum_slots *slots, const char *name, const char *password,
 	const char *invite, struct sz_forum_done *done);

@@ -438,7 +438,7 @@ static int editor_post_html(struct sz_forum_page *pg,
 	struct sz_md md;
 	int rc;
 	if (src != NULL && sz_md_render(src, strlen(src), SZ_MD_LINKS_AS_TEXT,
-		    &md) == 0)
+		    pg->lang, &md) == 0)
 		rc = fv_post_html(pg, md.html.data ?
 			(const char *)md.html.data : "");
 	else

@@ -104,8 +104,9 @@ static size_t line_depth(const char *s, size_t n)
 static int prescan(const char *s, size_t len, struct sz_md *md)
 {
 	if (len > SZ_MD_SOURCE_MAX)
-		return refuse(md, SZ_E_LIMIT, "A post can be at most %d bytes "
-			"long; this one has %zu.", SZ_MD_SOURCE_MAX, len);
+		return refuse(md, SZ_E_LIMIT, _(md->lang, "A post can be at "
+			"most %d bytes long; this one has %zu."),
+			SZ_MD_SOURCE_MAX, len);
 	if (!sz_utf8_valid(s, len))
 		return refuse(md, SZ_E_INVAL, N_("The post is not valid UTF-8 "
 			"text."));
@@ -114,14 +115,15 @@ static int prescan(const char *s, size_t len, struct sz_md *md)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-			return refuse(md, SZ_E_INVAL, "The post contains a control "
-				"character (byte %zu); only text can be posted.", i + 1);
+			return refuse(md, SZ_E_INVAL, _(md->lang, "The post contains "
+				"a control character (byte %zu); only text can be "
+				"posted."), i + 1);
 		brackets += c == '[';
 	}
 	if (brackets > SZ_MD_BRACKETS_MAX)
-		return refuse(md, SZ_E_LIMIT, "A post can hold at most %d "
-			"brackets ([); this one has %zu.", SZ_MD_BRACKETS_MAX,
-			brackets);
+		return refuse(md, SZ_E_LIMIT, _(md->lang, "A post can hold at "
+			"most %d brackets ([); this one has %zu."),
+			SZ_MD_BRACKETS_MAX, brackets);
 	for (size_t st = 0; st < len;) {
 		const char *nl = memchr(s + st, '\n', len - st);
 		size_t n = nl ? (size_t)(nl - (s + st)) : len - st;
@@ -141,9 +143,9 @@ static int prescan(const char *s, size_t len, struct sz_md *md)
 		st += n + 1;
 	}
 	if (deepest > SZ_MD_DEPTH_MAX)
-		return refuse(md, SZ_E_LIMIT, "Quotes and lists can be nested "
-			"%d deep at most; this post nests them up to %zu deep.",
-			SZ_MD_DEPTH_MAX, deepest);
+		return refuse(md, SZ_E_LIMIT, _(md->lang, "Quotes and lists can "
+			"be nested %d deep at most; this post nests them up to %zu "
+			"deep."), SZ_MD_DEPTH_MAX, deepest);
 	return 0;
 }
 
@@ -352,8 +354,9 @@ static int walk(cmark_node *doc, struct walk *w, struct sz_md *md)
 			continue;
 		}
 		if (++w->nodes > SZ_MD_NODES_MAX)
-			rc = refuse(md, SZ_E_LIMIT, "The post has too many parts "
-				"(more than %d); make it simpler.", SZ_MD_NODES_MAX);
+			rc = refuse(md, SZ_E_LIMIT, _(md->lang, "The post has too "
+				"many parts (more than %d); make it simpler."),
+				SZ_MD_NODES_MAX);
 		if (!leaf) {
 			w->depth++;
 			w->nest += nesting(t);
@@ -394,13 +397,13 @@ static int walk(cmark_node *doc, struct walk *w, struct sz_md *md)
 	}
 	cmark_iter_free(it);
 	if (rc == 0 && w->deepest_nest > SZ_MD_DEPTH_MAX)
-		rc = refuse(md, SZ_E_LIMIT, "Quotes and lists can be nested %d "
-			"deep at most; this post nests them %zu deep.",
+		rc = refuse(md, SZ_E_LIMIT, _(md->lang, "Quotes and lists can be "
+			"nested %d deep at most; this post nests them %zu deep."),
 			SZ_MD_DEPTH_MAX, w->deepest_nest);
 	if (rc == 0 && w->deepest > SZ_MD_TREE_DEPTH_MAX)
-		rc = refuse(md, SZ_E_LIMIT, "Emphasis, links, quotes and lists "
-			"can be nested %d deep at most; this post nests them %zu "
-			"deep.", SZ_MD_TREE_DEPTH_MAX, w->deepest);
+		rc = refuse(md, SZ_E_LIMIT, _(md->lang, "Emphasis, links, quotes "
+			"and lists can be nested %d deep at most; this post nests "
+			"them %zu deep."), SZ_MD_TREE_DEPTH_MAX, w->deepest);
 	return rc;
 }
 
@@ -437,10 +440,10 @@ static int apply(struct walk *w, unsigned flags, struct sz_md *md)
 		}
 		if ((flags & SZ_MD_NO_LINKS) && (t == CMARK_NODE_IMAGE ||
 		    !internal))
-			return refuse(md, SZ_E_INVAL, "New members cannot post links "
-				"to other sites or images yet (this post has %zu); "
-				"they come with trust: read, take part, and they will "
-				"be yours.", i + 1);
+			return refuse(md, SZ_E_INVAL, _(md->lang, "New members "
+				"cannot post links to other sites or images yet (this "
+				"post has %zu); they come with trust: read, take part, "
+				"and they will be yours."), i + 1);
 		if (t == CMARK_NODE_IMAGE) {
 			md->images++;
 			continue;
@@ -453,9 +456,10 @@ static int apply(struct walk *w, unsigned flags, struct sz_md *md)
 }
 
 int sz_md_render(const char *src, size_t len, unsigned flags,
-	struct sz_md *md)
+	const struct sz_lang *lang, struct sz_md *md)
 {
 	memset(md, 0, sizeof(*md));
+	md->lang = lang;
 	sz_buf_init(&md->html, SZ_MD_HTML_MAX);
 	sz_buf_init(&md->text, SZ_MD_TEXT_MAX + 1);
 	int rc = prescan(src, len, md);
@@ -466,7 +470,8 @@ int sz_md_render(const char *src, size_t len, unsigned flags,
 	cmark_node *doc = cmark_parse_document(src, len,
 		CMARK_OPT_VALIDATE_UTF8);
 	if (doc == NULL)
-		return refuse(md, SZ_E_NOMEM, N_("The server ran out of memory."));
+		return refuse(md, SZ_E_NOMEM, "%s", _(md->lang,
+			"The server ran out of memory."));
 	rc = walk(doc, &w, md);
 	if (rc == 0)
 		rc = apply(&w, flags, md);
@@ -478,16 +483,16 @@ int sz_md_render(const char *src, size_t len, unsigned flags,
 		if (html == NULL)
 			rc = SZ_E_NOMEM;
 		else if (n > SZ_MD_HTML_MAX)
-			rc = refuse(md, SZ_E_LIMIT, "The post makes a page of more "
-				"than %d bytes (%zu); make it shorter.", SZ_MD_HTML_MAX,
-				n);
+			rc = refuse(md, SZ_E_LIMIT, _(md->lang, "The post makes a "
+				"page of more than %d bytes (%zu); make it shorter."),
+				SZ_MD_HTML_MAX, n);
 		else
 			rc = sz_buf_append(&md->html, html, n);
 		free(html);
 	}
 	if (rc == SZ_E_NOMEM && md->error[0] == '\0')
-		snprintf(md->error, sizeof(md->error), "The server ran out of "
-			"memory.");
+		snprintf(md->error, sizeof(md->error), "%s", _(md->lang,
+			"The server ran out of memory."));
 	if (rc == 0 && md->text.len == 0)
 		rc = sz_buf_puts(&md->text, "");
 	free(w.change);

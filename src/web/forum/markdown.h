@@ -49,14 +49,15 @@ struct sz_md {
 	size_t links, images;         /* kept */
 	size_t dropped;               /* links or images with a refused scheme,
 	                                 shown as their text */
-	char error[240];              /* why a post was refused */
+	char error[240];              /* why a post was refused, in lang */
+	const struct sz_lang *lang;   /* the writer's (NULL: English) */
 };
 
 /* Renders len bytes of src.  0, or SZ_E_INVAL / SZ_E_LIMIT with
- * md->error saying what to change.  Release md with sz_md_free in every
- * case. */
+ * md->error saying what to change, in lang (core/i18n.h; NULL:
+ * English).  Release md with sz_md_free in every case. */
 int sz_md_render(const char *src, size_t len, unsigned flags,
-	struct sz_md *md);
+	const struct sz_lang *lang, struct sz_md *md);
 void sz_md_free(struct sz_md *md);
 
 /* Whether a link's address may appear on a page: http:, https: or a

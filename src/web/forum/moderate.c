@@ -74,7 +74,7 @@ int sz_forum_mod_parse(const struct sz_form *form, enum sz_forum_target target,
 		*into = sz_form_get(form, "into"),
 		*from = sz_form_get(form, "from");
 	if (id <= 0)
-		return why(out, cap, "There is nothing to moderate there.");
+		return why(out, cap, N_("There is nothing to moderate there."));
 	for (size_t i = 0; act && i < NACTIONS; i++) {
 		bool on_author = target == SZ_TARGET_POST &&
 			actions[i].target == SZ_TARGET_MEMBER &&
@@ -85,28 +85,31 @@ int sz_forum_mod_parse(const struct sz_form *form, enum sz_forum_target target,
 			mod->action = actions[i].action;
 	}
 	if (mod->action == SZ_MOD_NONE)
-		return why(out, cap, "Choose what to do.");
+		return why(out, cap, N_("Choose what to do."));
 	if (reason != NULL) {
 		const char *r = reason->value;
 		size_t chars = 0, n = strlen(r);
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)r[i];
 			if (c < 0x20 || c == 0x7f)
-				return why(out, cap, "A reason is one line of text.");
+				return why(out, cap, N_("A reason is one line of "
+					"text."));
 			chars += (c & 0xc0) != 0x80;
 		}
 		if (chars > SZ_FORUM_REASON_CHARS || n > SZ_FORUM_REASON_MAX ||
 		    !sz_utf8_valid(r, n))
-			return why(out, cap, "A reason can be at most 500 characters.");
+			return why(out, cap, N_("A reason can be at most 500 "
+				"characters."));
 		snprintf(mod->reason, sizeof(mod->reason), "%s", r);
 	}
 	if (mod->action == SZ_MOD_MOVE &&
 	    (mod->board_id = sz_forum_id(board ? board->value : NULL)) == 0)
-		return why(out, cap, "Choose the board to move the thread to.");
+		return why(out, cap, N_("Choose the board to move the thread "
+			"to."));
 	if (mod->action == SZ_MOD_MERGE &&
 	    (mod->into = sz_forum_id(into ? into->value : NULL)) == 0)
-		return why(out, cap, "Give the number of the thread to merge this "
-			"one into (in its address: /forum/thread/NUMBER).");
+		return why(out, cap, N_("Give the number of the thread to merge "
+			"this one into (in its address: /forum/thread/NUMBER)."));
 	mod->to_queue = from && strcmp(from->value, "queue") == 0;
 	return 0;
 }
@@ -139,11 +142,11 @@ static int on_member(const struct sz_forum_site *site,
 	int rc = 0;
 	if (f->ops->member_get(f, member_id, &m, NULL) != 0 ||
 	    m.state == SZ_MEMBER_DELETED)
-		return fail(d, 404, "There is no such member.");
+		return fail(d, 404, N_("There is no such member."));
 	if (v->member && m.id == v->m.id)
-		return fail(d, 403, "Staff do not moderate themselves.");
+		return fail(d, 403, N_("Staff do not moderate themselves."));
 	if (m.role != SZ_FORUM_MEMBER && !v->editor && !v->admin)
-		return fail(d, 403, "Only an administrator acts on staff.");
+		return fail(d, 403, N_("Only an administrator acts on staff."));
 	bool ban = m.banned, silence = m.silenced;
 	switch (mod->action) {
 	case SZ_MOD_BAN: ban = true; break;
@@ -153,18 +156,20 @@ static int on_member(const struct sz_forum_site *site,
 	case SZ_MOD_APPROVE_MEMBER:
 	case SZ_MOD_REJECT_MEMBER:
 		if (m.state != SZ_MEMBER_PENDING)
-			return fail(d, 409, "That member is not waiting for approval.");
+			return fail(d, 409, N_("That member is not waiting for "
+				"approval."));
 		rc = mod->action == SZ_MOD_APPROVE_MEMBER ?
 			f->ops->member_set_state(f, m.id, SZ_MEMBER_ACTIVE, &err) :
 			f->ops->member_delete(f, m.id, &err);
 		break;
 	default:
-		return fail(d, 400, "That cannot be done to a member.");
+		return fail(d, 400, N_("That cannot be done to a member."));
 	}
 	if (rc == 0 && (ban != m.banned || silence != m.silenced))
 		rc = f->ops->member_set_flags(f, m.id, ban, silence, &err);
 	if (rc != 0)
-		return fail(d, 500, "That could not be saved (%s).", err.msg);
+		return fail(d, 500, _(d->lang, "That could not be saved (%s)."),
+			err.msg);
 	write_log(site, v, mod, SZ_TARGET_MEMBER, m.id, m.name);
 	if (!mod->to_queue)
 		snprintf(d->go, sizeof(d->go), "/forum/member/%lld?note=done",
@@ -180,7 +185,7 @@ static int on_post(const struct sz_forum_site *site,
 	struct sz_forum_post p;
 	struct sz_err err;
 	if (f->ops->post_get(f, mod->id, false, &p, NULL) != 0)
-		return fail(d, 404, "There is no such post.");
+		return fail(d, 404, N_("There is no such post."));
 	char about[SZ_FORUM_TITLE_MAX + 1];
 	snprintf(about, sizeof(about), "#%lld in %.300s", (long long)p.position,
 		p.thread_title);
@@ -189,7 +194,8 @@ static int on_post(const struct sz_forum_site *site,
 	sz_forum_post_clear(&p);
 	if (mod->action == SZ_MOD_BAN || mod->action == SZ_MOD_SILENCE) {
 		if (!v->admin)
-			return fail(d, 403, "Only an administrator bans or silences.");
+			return fail(d, 403, N_("Only an administrator bans or "
+				"silences."));
 		int rc = on_member(site, v, mod, author, d);
 		if (rc == 0 && !mod->to_queue)
 			snprintf(d->go, sizeof(d->go), "/forum/thread/%lld/page/%lld"
@@ -205,16 +211,18 @@ static int on_post(const struct sz_forum_site *site,
 	case SZ_MOD_APPROVE:
 	case SZ_MOD_REJECT:
 		if (was != SZ_POST_PENDING)
-			return fail(d, 409, "That post is not waiting for approval.");
+			return fail(d, 409, N_("That post is not waiting for "
+				"approval."));
 		to = mod->action == SZ_MOD_APPROVE ? SZ_POST_VISIBLE :
 			SZ_POST_DELETED;
 		break;
 	case SZ_MOD_DISMISS: break;
 	default:
-		return fail(d, 400, "That cannot be done to a post.");
+		return fail(d, 400, N_("That cannot be done to a post."));
 	}
 	if (to != was && f->ops->post_set_state(f, mod->id, to, &err) != 0)
-		return fail(d, 500, "That could not be saved (%s).", err.msg);
+		return fail(d, 500, _(d->lang, "That could not be saved (%s)."),
+			err.msg);
 	/* a post dealt with closes its reports */
 	if (mod->action != SZ_MOD_UNHIDE)
 		f->ops->reports_resolve(f, mod->id, v->actor, NULL);
@@ -237,7 +245,8 @@ static int on_thread(const struct sz_forum_site *site,
 	int rc = 0;
 	if (f->ops->thread_get(f, mod->id, &t, NULL) != 0 ||
 	    t.state == SZ_THREAD_MERGED)
-		return fail(d, 404, "There is no such thread.");
+		return fail(d, 404, "%s", C_(d->lang, "forum",
+			"There is no such thread."));
 	int64_t go = t.id;
 	switch (mod->action) {
 	case SZ_MOD_LOCK:
@@ -253,13 +262,14 @@ static int on_thread(const struct sz_forum_site *site,
 	case SZ_MOD_MOVE:
 		rc = f->ops->thread_move(f, t.id, mod->board_id, &err);
 		if (rc == SZ_E_NOT_FOUND)
-			return fail(d, 404, "There is no such board.");
+			return fail(d, 404, N_("There is no such board."));
 		break;
 	case SZ_MOD_MERGE:
 		rc = f->ops->thread_merge(f, t.id, mod->into, &err);
 		if (rc == SZ_E_NOT_FOUND || rc == SZ_E_INVAL)
-			return fail(d, 400, "The thread cannot be merged into thread "
-				"%lld: %s.", (long long)mod->into, err.msg);
+			return fail(d, 400, _(d->lang, "The thread cannot be "
+				"merged into thread %lld: %s."), (long long)mod->into,
+				err.msg);
 		go = mod->into;
 		break;
 	case SZ_MOD_HIDE_THREAD:
@@ -272,12 +282,16 @@ static int on_thread(const struct sz_forum_site *site,
 		rc = f->ops->thread_set_state(f, t.id, SZ_THREAD_DELETED, &err);
 		break;
 	default:
-		return fail(d, 400, "That cannot be done to a thread.");
+		return fail(d, 400, N_("That cannot be done to a thread."));
 	}
+	/* the store's one conflict here: a thread unhidden whose subject
+	 * has been given a newer discussion meanwhile */
 	if (rc == SZ_E_EXISTS)
-		return fail(d, 409, "%s", err.msg);
+		return fail(d, 409, N_("What this thread discussed has a newer "
+			"discussion now: merge the two instead."));
 	if (rc != 0)
-		return fail(d, 500, "That could not be saved (%s).", err.msg);
+		return fail(d, 500, _(d->lang, "That could not be saved (%s)."),
+			err.msg);
 	write_log(site, v, mod, SZ_TARGET_THREAD, t.id, t.title);
 	if (mod->action == SZ_MOD_DELETE_THREAD)
 		snprintf(d->go, sizeof(d->go), "/forum/board/%lld?note=done",
@@ -292,19 +306,20 @@ int sz_forum_moderate(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, const struct sz_forum_mod *mod,
 	struct sz_forum_done *d)
 {
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	if (!v->staff)
-		return fail(d, 403, "Moderation is for the forum's staff.");
+		return fail(d, 403, N_("Moderation is for the forum's staff."));
 	for (size_t i = 0; i < NACTIONS; i++)
 		if (actions[i].action == mod->action && actions[i].admin &&
 		    !v->admin)
-			return fail(d, 403, "Only an administrator bans or silences.");
+			return fail(d, 403, N_("Only an administrator bans or "
+				"silences."));
 	int rc;
 	switch (mod->target) {
 	case SZ_TARGET_POST: rc = on_post(site, v, mod, d); break;
 	case SZ_TARGET_THREAD: rc = on_thread(site, v, mod, d); break;
 	case SZ_TARGET_MEMBER: rc = on_member(site, v, mod, mod->id, d); break;
-	default: rc = fail(d, 400, "There is nothing to moderate there.");
+	default: rc = fail(d, 400, N_("There is nothing to moderate there."));
 	}
 	if (rc == 0 && mod->to_queue)
 		snprintf(d->go, sizeof(d->go), "/forum/queue?note=done");

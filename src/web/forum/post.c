@@ -21,8 +21,8 @@
 
 static int trouble(struct sz_forum_done *d, const struct sz_err *err)
 {
-	return fail(d, 500, "The forum could not save that (%s). Please try "
-		"again.", err->msg);
+	return fail(d, 500, _(d->lang, "The forum could not save that (%s). "
+		"Please try again."), err->msg);
 }
 
 /* May this member post at all? */
@@ -38,23 +38,53 @@ static int may_post(const struct sz_forum_viewer *v, struct sz_forum_done *d)
 	return 0;
 }
 
-/* One use of a daily or per-minute budget (kept in the face's memory,
- * never in forum.db); staff are not counted. */
+/* The sentence for a spent budget, in d->lang: limit uses counted, and
+ * the member's trust level. */
+static int spent(struct sz_forum_done *d, enum sz_forum_budget kind,
+	unsigned long long limit, int trust)
+{
+	const struct sz_lang *l = d->lang;
+	switch (kind) {
+	case SZ_BUDGET_POST:
+		return fail(d, 429, NG_(l, "You have posted %llu time today, the "
+			"most a member at trust level %d may: please wait. Limits "
+			"rise as you take part.", "You have posted %llu times today, "
+			"the most a member at trust level %d may: please wait. "
+			"Limits rise as you take part.", limit), limit, trust);
+	case SZ_BUDGET_BURST:
+		return fail(d, 429, NG_(l, "You have posted or edited %llu time "
+			"this minute, the most a member at trust level %d may: "
+			"please wait. Limits rise as you take part.", "You have "
+			"posted or edited %llu times this minute, the most a member "
+			"at trust level %d may: please wait. Limits rise as you take "
+			"part.", limit), limit, trust);
+	case SZ_BUDGET_LIKE:
+		return fail(d, 429, NG_(l, "You have liked %llu post today, the "
+			"most a member at trust level %d may: please wait. Limits "
+			"rise as you take part.", "You have liked %llu posts today, "
+			"the most a member at trust level %d may: please wait. "
+			"Limits rise as you take part.", limit), limit, trust);
+	default:
+		return fail(d, 429, NG_(l, "You have reported %llu post today, the "
+			"most a member at trust level %d may: please wait. Limits "
+			"rise as you take part.", "You have reported %llu posts "
+			"today, the most a member at trust level %d may: please "
+			"wait. Limits rise as you take part.", limit), limit, trust);
+	}
+}
+
+/* One use of a daily (or, for SZ_BUDGET_BURST, per-minute) budget (kept
+ * in the face's memory, never in forum.db); staff are not counted. */
 static int spend(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, enum sz_forum_budget kind,
-	uint64_t limit, int64_t window_s, const char *what,
-	struct sz_forum_done *d)
+	uint64_t limit, struct sz_forum_done *d)
 {
 	if (v->staff)
 		return 0;
 	int rc = site->slots ? sz_forum_spend(site->slots, kind, v->m.id,
 		limit) : SZ_E_BUSY;
 	if (rc == SZ_E_LIMIT)
-		return fail(d, 429, "You have %s %llu time%s %s, the most a member "
-			"at trust level %d may: please wait. Limits rise as you "
-			"take part.", what, (unsigned long long)limit,
-			limit == 1 ? "" : "s", window_s == 60 ? "this minute" :
-			"today", v->trust);
+		return spent(d, kind, (unsigned long long)limit, v->trust);
 	return rc ? fail(d, 503, N_("The forum is busy; please try again in a "
 		"minute.")) : 0;
 }
@@ -78,8 +108,9 @@ static int check_title(const char *in, char *out, size_t cap,
 	if (chars == 0)
 		return fail(d, 400, N_("Give the thread a title."));
 	if (chars > SZ_FORUM_TITLE_CHARS || n >= cap || !sz_utf8_valid(in, n))
-		return fail(d, 400, "A title can be at most %d characters.",
-			SZ_FORUM_TITLE_CHARS);
+		return fail(d, 400, NG_(d->lang, "A title can be at most %d "
+			"character.", "A title can be at most %d characters.",
+			SZ_FORUM_TITLE_CHARS), SZ_FORUM_TITLE_CHARS);
 	memcpy(out, in, n);
 	out[n] = '\0';
 	return 0;
@@ -93,11 +124,11 @@ static int render(const struct sz_forum_viewer *v, const char *text,
 	    text[i] == '\t'))
 		i++;
 	if (i == len) {
-		sz_md_render("", 0, 0, md);
+		sz_md_render("", 0, 0, d->lang, md);
 		return fail(d, 400, N_("Write something first."));
 	}
 	int rc = sz_md_render(text, len, v->trust == 0 && !v->staff ?
-		SZ_MD_NO_LINKS : 0, md);
+		SZ_MD_NO_LINKS : 0, d->lang, md);
 	return rc ? fail(d, rc == SZ_E_LIMIT ? 413 : 400, "%s", md->error) : 0;
 }
 
@@ -119,7 +150,8 @@ static int reply_target(const struct sz_forum_site *site,
 	if (f->ops->thread_get(f, id, t, NULL) != 0 ||
 	    (t->state != SZ_THREAD_VISIBLE && !v->staff) ||
 	    t->state == SZ_THREAD_MERGED || t->state == SZ_THREAD_DELETED)
-		return fail(d, 404, N_("There is no such thread."));
+		return fail(d, 404, "%s", C_(d->lang, "forum",
+			"There is no such thread."));
 	if (t->locked && !v->staff)
 		return fail(d, 403, N_("This thread is locked: no more replies."));
 	return 0;
@@ -136,7 +168,7 @@ int sz_forum_post(const struct sz_forum_site *site,
 	struct sz_md md;
 	struct sz_err err;
 	char title[SZ_FORUM_TITLE_MAX + 1];
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	memset(&md, 0, sizeof(md));
 	int rc = may_post(v, d);
 	bool reply = p->thread_id != 0;
@@ -162,10 +194,10 @@ int sz_forum_post(const struct sz_forum_site *site,
 		rc = render(v, p->text, p->text_len, &md, d);
 	if (rc == 0)
 		rc = spend(site, v, SZ_BUDGET_POST,
-			cfg->forum_posts_per_day[v->trust], 86400, "posted", d);
+			cfg->forum_posts_per_day[v->trust], d);
 	if (rc == 0)
-		rc = spend(site, v, SZ_BUDGET_BURST, cfg->forum_posts_per_minute, 60,
-			"posted", d);
+		rc = spend(site, v, SZ_BUDGET_BURST, cfg->forum_posts_per_minute,
+			d);
 	if (rc != 0) {
 		sz_md_free(&md);
 		return rc;
@@ -278,7 +310,7 @@ int sz_forum_edit(const struct sz_forum_site *site,
 	struct sz_forum_post p;
 	struct sz_md md;
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	memset(&md, 0, sizeof(md));
 	if (!v->member && !v->staff)
 		return fail(d, 403, N_("Log in to edit your posts."));
@@ -293,12 +325,17 @@ int sz_forum_edit(const struct sz_forum_site *site,
 	else if (!v->staff && v->m.silenced)
 		rc = may_post(v, d);
 	else if (!v->staff && (uint64_t)(time(NULL) - p.created) >= window)
-		rc = fail(d, 403, "Posts can be edited for %llu minutes after "
-			"they are posted; that time is over for this one.",
+		rc = fail(d, 403, NG_(d->lang, "Posts can be edited for %llu "
+			"minute after they are posted; that time is over for this "
+			"one.", "Posts can be edited for %llu minutes after they are "
+			"posted; that time is over for this one.",
+			site->cfg->forum_edit_window_min),
 			(unsigned long long)site->cfg->forum_edit_window_min);
 	else if (!v->staff && p.edits >= SZ_FORUM_EDITS_MAX)
-		rc = fail(d, 403, "This post has been edited %d times, the most "
-			"a post may be: write a new one instead.", SZ_FORUM_EDITS_MAX);
+		rc = fail(d, 403, NG_(d->lang, "This post has been edited %d time, "
+			"the most a post may be: write a new one instead.", "This "
+			"post has been edited %d times, the most a post may be: write "
+			"a new one instead.", SZ_FORUM_EDITS_MAX), SZ_FORUM_EDITS_MAX);
 	if (rc == 0)
 		rc = render(v, text, text_len, &md, d);
 	/* Each edit keeps what the post said before: edits are counted
@@ -306,7 +343,7 @@ int sz_forum_edit(const struct sz_forum_site *site,
 	bool changed = rc == 0 && strcmp(text, p.source) != 0;
 	if (changed)
 		rc = spend(site, v, SZ_BUDGET_BURST,
-			site->cfg->forum_posts_per_minute, 60, "posted or edited", d);
+			site->cfg->forum_posts_per_minute, d);
 	/* A member whose posts still wait for approval cannot swap an
 	 * approved text for another: the edit waits too. */
 	bool wait = changed && mine && !v->staff &&
@@ -337,7 +374,7 @@ int sz_forum_delete_own(const struct sz_forum_site *site,
 	struct sz_forum *f = site->forum;
 	struct sz_forum_post p;
 	struct sz_err err;
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	if (!v->member)
 		return fail(d, 403, N_("Log in to delete your posts."));
 	int rc = seen_post(site, v, post_id, false, &p, d);
@@ -361,7 +398,7 @@ static int act_on(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, int64_t post_id,
 	struct sz_forum_post *p, struct sz_forum_done *d)
 {
-	memset(d, 0, sizeof(*d));
+	sz_forum_done_start(d, v->lang);
 	memset(p, 0, sizeof(*p));
 	int rc = may_post(v, d);
 	return rc ? rc : seen_post(site, v, post_id, false, p, d);
@@ -383,7 +420,7 @@ int sz_forum_like(const struct sz_forum_site *site,
 		rc = fail(d, 403, N_("You cannot like your own post."));
 	if (rc == 0 && on)
 		rc = spend(site, v, SZ_BUDGET_LIKE,
-			site->cfg->forum_likes_per_day[v->trust], 86400, "liked", d);
+			site->cfg->forum_likes_per_day[v->trust], d);
 	if (rc == 0 && f->ops->like(f, p.id, v->m.id, on, &err) != 0)
 		rc = trouble(d, &err);
 	if (rc == 0)
@@ -412,12 +449,12 @@ int sz_forum_report(const struct sz_forum_site *site,
 		rc = fail(d, 400, N_("Say what is wrong with the post."));
 	else if (chars > SZ_FORUM_REASON_CHARS || n > SZ_FORUM_REASON_MAX ||
 	    !sz_utf8_valid(reason, n))
-		rc = fail(d, 400, "A report can be at most %d characters.",
-			SZ_FORUM_REASON_CHARS);
+		rc = fail(d, 400, NG_(d->lang, "A report can be at most %d "
+			"character.", "A report can be at most %d characters.",
+			SZ_FORUM_REASON_CHARS), SZ_FORUM_REASON_CHARS);
 	if (rc == 0)
 		rc = spend(site, v, SZ_BUDGET_REPORT,
-			site->cfg->forum_reports_per_day[v->trust], 86400,
-			"reported", d);
+			site->cfg->forum_reports_per_day[v->trust], d);
 	if (rc == 0) {
 		int r = f->ops->report_add(f, p.id, v->m.id, reason, time(NULL),
 			&err);

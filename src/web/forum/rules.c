@@ -134,6 +134,12 @@ bool sz_forum_country_ok(const char *code)
 		bsearch(code, list, n, sizeof(list[0]), cmp_flag) != NULL;
 }
 
+void sz_forum_done_start(struct sz_forum_done *d, const struct sz_lang *lang)
+{
+	memset(d, 0, sizeof(*d));
+	d->lang = lang;
+}
+
 int sz_forum_refuse(struct sz_forum_done *d, unsigned status,
 	const char *fmt, ...)
 {

@@ -96,7 +96,8 @@ int sz_public_forum_again(struct sz_request *rq, enum sz_fpage kind,
 		&rq->page);
 	if (rc != 0 || pg.message[0]) {
 		sz_public_error_page(rq, pg.message[0] ? pg.status : 500,
-			pg.message[0] ? pg.message : "The forum cannot be read now.");
+			pg.message[0] ? pg.message :
+			N_("The forum cannot be read now."));
 		return 0;
 	}
 	rq->status = status;
@@ -288,7 +289,7 @@ int sz_public_forum_register(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
 	struct sz_form form;
-	struct sz_forum_done done;
+	struct sz_forum_done done = { .lang = sz_web_lang(rq) };
 	if (!entry_form(rq, &form, NULL)) {
 		sz_form_free(&form);
 		return SZ_E_INVAL;
@@ -300,8 +301,8 @@ int sz_public_forum_register(struct sz_request *rq)
 		entry_again(rq, SZ_FPAGE_REGISTER, name, &done);
 	else if (strcmp(app->cfg.forum_registration, "approval") != 0 &&
 	    !start_session(rq, done.id))
-		sz_public_error_page(rq, 503, "You are registered, but the server "
-			"is too busy to log you in: log in a little later.");
+		sz_public_error_page(rq, 503, N_("You are registered, but the "
+			"server is too busy to log you in: log in a little later."));
 	else
 		sz_public_forum_done(rq, &done);
 	sz_form_free(&form);
@@ -312,7 +313,7 @@ int sz_public_forum_login(struct sz_request *rq)
 {
 	struct sz_public_app *app = rq->app;
 	struct sz_form form;
-	struct sz_forum_done done;
+	struct sz_forum_done done = { .lang = sz_web_lang(rq) };
 	uint8_t nonce[SZ_WEB_PRE_NONCE];
 	if (!entry_form(rq, &form, nonce)) {
 		sz_form_free(&form);
@@ -323,8 +324,8 @@ int sz_public_forum_login(struct sz_request *rq)
 	    field(&form, "password"), &done) != 0)
 		entry_again(rq, SZ_FPAGE_LOGIN, name, &done);
 	else if (!start_session(rq, done.id))
-		sz_public_error_page(rq, 503, "The server is too busy to log you "
-			"in; please try again in a minute.");
+		sz_public_error_page(rq, 503, N_("The server is too busy to log "
+			"you in; please try again in a minute."));
 	else {
 		rq->status = 303;
 		snprintf(rq->location, sizeof(rq->location), "/forum");

@@ -33,8 +33,10 @@ static void ctx_free(struct ctx *c)
 static bool begin(struct sz_request *rq, struct ctx *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (sz_public_forum_form(rq, &c->form, &c->v, &c->s))
+	if (sz_public_forum_form(rq, &c->form, &c->v, &c->s)) {
+		c->done.lang = c->v.lang;   /* what the form refuses, too */
 		return true;
+	}
 	ctx_free(c);
 	return false;
 }
@@ -162,8 +164,9 @@ int sz_public_forum_comment(struct sz_request *rq)
 	if (subject_of(app, field(&c, "subject"), &p.subject, &p.subject_id,
 	    title, sizeof(title)) != 0) {
 		c.done.status = 404;
-		snprintf(c.done.message, sizeof(c.done.message), "There is no such "
-			"release, document or e-mail to comment on.");
+		snprintf(c.done.message, sizeof(c.done.message), "%s",
+			N_("There is no such release, document or e-mail to "
+			"comment on."));
 		rc = SZ_E_NOT_FOUND;
 	} else {
 		rc = sz_forum_post(&app->forum, &c.v, &p, &c.done);
