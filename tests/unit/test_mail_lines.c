@@ -108,8 +108,9 @@ static void a_line_too_long_to_be_eudoras_passes_whole(void **state)
 	size_t n = SZ_MAIL_LOCAL_LINE_MAX + 100;
 	char *in = malloc(n + 40);
 	assert_non_null(in);
-	strcpy(in, "Attachment Converted: \"");
-	memset(in + 23, 'a', n - 23);
+	static const char head[] = "Attachment Converted: \"";
+	memcpy(in, head, sizeof(head) - 1);
+	memset(in + sizeof(head) - 1, 'a', n - (sizeof(head) - 1));
 	memcpy(in + n, "\"\nnext\n", 8);
 	check(in, in, 0);
 	free(in);
