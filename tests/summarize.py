@@ -2,12 +2,17 @@
 
 A test that printed no TAP line but failed (a crash, a missing tool)
 counts as one failure, so nothing is lost from the total.
+
+The failed cases are listed again just above the total (at most 25
+lines), so that the tail of a long log, which is often all a CI page
+keeps, names what failed.
 """
 import json
 import re
 import sys
 
 passed = failed = skipped = 0
+failures = []
 for build in sys.argv[1:]:
     try:
         with open(f"{build}/meson-logs/testlog.json") as f:
@@ -24,6 +29,7 @@ for build in sys.argv[1:]:
                 if re.search(r"#\s*TODO", line, re.I):
                     continue
                 nok += 1
+                failures.append(f"{build}: {t.get('name')}: {line[:160]}")
             elif re.match(r"^ok\b", line):
                 if re.search(r"#\s*SKIP", line, re.I):
                     skip += 1
@@ -31,9 +37,13 @@ for build in sys.argv[1:]:
                     ok += 1
         if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and nok == 0:
             nok = 1
-            print(f"summarize: {build}: {t.get('name')} failed: {t.get('result')}")
+            failures.append(f"{build}: {t.get('name')} failed: {t.get('result')}")
         passed += ok
         failed += nok
         skipped += skip
+for line in failures[:25]:
+    print(f"summarize: {line}")
+if len(failures) > 25:
+    print(f"summarize: ... and {len(failures) - 25} more")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed else 0)
