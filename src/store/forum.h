@@ -1,7 +1,8 @@
 /*
  * forum.h - the discussion forum's storage: members, boards, threads,
  * posts, likes, edits, reports, the moderation log and invitations
- * (rate budgets are not stored: web/budget.h keeps them in memory),
+ * (rate budgets are not stored here: web/budget.h keeps them in memory,
+ * or store/sessions.h in PostgreSQL for every public process),
  * behind one table of operations (DESIGN.md §6, §8).  The SQLite back
  * end is sqlite_forum*.c (DIR/forum.db), the PostgreSQL one
  * postgres_forum*.c (database = postgresql://... in the settings); both
