@@ -7,9 +7,13 @@
  * the version, and the rows the other postgres_forum_*.c files share.
  *
  * Counters are kept by triggers in the database, as in the SQLite
- * schema.  Every committed change also counts up forum_meta.version in
- * the same transaction: that is the forum's version, seen by every
- * process on the database at once.
+ * schema, on rows of their own (a thread's, a member's); the forum's
+ * totals and a board's counts are sums of rows each change inserts
+ * (tallies), so writers to different threads share no row.  Every
+ * committed change also inserts a row into forum_bumps in the same
+ * transaction: their sum is the forum's version, seen by every process
+ * on the database at once.  Reading the version folds both into a few
+ * rows when they have grown.
  *
  * What it deliberately does not do: keep anything about a reader, and
  * choose where the database lives (the conninfo does; docs/operations.md).
@@ -19,8 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every change inserts a row of 1: the version is their sum.  An insert
+ * reads no row, so concurrent writers never wait on, or conflict over,
+ * a common one (schema step 2). */
 static const char SQL_BUMP[] =
-	"UPDATE forum_meta SET version = version + 1";
+	"INSERT INTO forum_bumps DEFAULT VALUES";
 
 static int batch_begin(struct sz_forum *base, struct sz_err *err)
 {
@@ -99,7 +106,40 @@ static void forum_close(struct sz_forum *base)
 	free(f);
 }
 
-static const char SQL_VERSION[] = "SELECT version FROM forum_meta";
+static const char SQL_VERSION[] =
+	"SELECT coalesce(sum(n), 0), count(*) FROM forum_bumps";
+/* Folding: each a single statement outside any SERIALIZABLE transaction,
+ * so it is atomic (a reader sees the rows before or after, with the
+ * same sums) and a writer's insert still in flight, not seen, is left
+ * for the next fold; two folds at once each move only the rows they
+ * delete. */
+static const char SQL_FOLD_BUMPS[] =
+	"WITH gone AS (DELETE FROM forum_bumps RETURNING n)"
+	" INSERT INTO forum_bumps (n) SELECT sum(n) FROM gone"
+	" HAVING count(*) > 0";
+static const char SQL_FOLD_TALLIES[] =
+	"WITH gone AS (DELETE FROM tallies"
+	"  RETURNING board_id, members, threads, posts)"
+	" INSERT INTO tallies (board_id, members, threads, posts)"
+	" SELECT board_id, sum(members), sum(threads), sum(posts) FROM gone"
+	" GROUP BY board_id";
+
+/* Folds the version's rows into one, and the tallies into one a board,
+ * once changes have added FP_FOLD_AFTER rows: what the sums read stays
+ * small. */
+static void fold(struct sz_forum *base)
+{
+	int rc;
+	struct sz_err err;
+	PGresult *res = pg_read(fpool(base), SQL_FOLD_TALLIES, NULL, 0, &rc,
+		"folding its counts", &err);
+	if (res != NULL)
+		PQclear(res);
+	res = pg_read(fpool(base), SQL_FOLD_BUMPS, NULL, 0, &rc,
+		"folding its version", &err);
+	if (res != NULL)
+		PQclear(res);
+}
 
 static int forum_version(struct sz_forum *base, int64_t *v,
 	struct sz_err *err)
@@ -110,7 +150,10 @@ static int forum_version(struct sz_forum *base, int64_t *v,
 	if (res == NULL)
 		return rc;
 	*v = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
+	bool many = PQntuples(res) > 0 && pg_int(res, 0, 1) > FP_FOLD_AFTER;
 	PQclear(res);
+	if (many)
+		fold(base);
 	return 0;
 }
 

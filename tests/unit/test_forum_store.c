@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "pg_fixture.h"
@@ -916,6 +917,98 @@ static void a_batch_is_one_transaction(void **state)
 	assert_int_equal(hits(x, "bulk", 0), 501);
 }
 
+/* Rolled-back transactions in the test's PostgreSQL database so far (a
+ * writer retried after a serialization failure rolls back once); 0 on
+ * SQLite, whose writers wait for each other instead. */
+static long pg_rollbacks(const char *dir)
+{
+	if (current->make == NULL)
+		return 0;
+	char conninfo[1200];
+	pg_fixture_conninfo(dir, conninfo, sizeof(conninfo));
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQexec(c, "SELECT xact_rollback FROM pg_stat_database"
+		" WHERE datname = current_database()");
+	long n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ?
+		atol(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
+/* Posters in different threads at once, each in a process of its own (as
+ * public processes behind a load balancer): every post is kept and
+ * counted, and on PostgreSQL none of them had to be retried, because no
+ * row (the version, the totals, the board's counts) is common to them. */
+static void concurrent_posters_in_different_threads_never_conflict(
+	void **state)
+{
+	struct fixture *x = *state;
+	enum { POSTERS = 4, POSTS = 60 };
+	int64_t threads[POSTERS], authors[POSTERS], v0 = 0, v1 = 0;
+	struct sz_forum_totals t0, t1;
+	char name[16];
+	for (int i = 0; i < POSTERS; i++) {
+		snprintf(name, sizeof(name), "poster%d", i);
+		authors[i] = add_member(x->f, name);
+		threads[i] = new_thread(x, x->board, name, authors[i], 1, "start",
+			NULL);
+	}
+	assert_int_equal(x->f->ops->totals(x->f, &t0, NULL), 0);
+	assert_int_equal(x->f->ops->version(x->f, &v0, NULL), 0);
+	long before = pg_rollbacks(x->dir);
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t pids[POSTERS];
+	for (int i = 0; i < POSTERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			char c;
+			struct sz_forum *f = NULL;
+			struct sz_err err;
+			close(go[1]);
+			if (current->open(&f, x->dir, &err) != 0 ||
+			    read(go[0], &c, 1) != 0)   /* all start when it closes */
+				_exit(1);
+			for (int k = 0; k < POSTS; k++) {
+				struct sz_forum_post_new p = post_by(authors[i], 2 + k,
+					"at once");
+				int64_t id = 0, pos = 0;
+				p.thread_id = threads[i];
+				if (f->ops->post_add(f, &p, &id, &pos, &err) != 0) {
+					fprintf(stderr, "poster %d: %s\n", i, err.msg);
+					_exit(1);
+				}
+			}
+			f->ops->close(f);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	usleep(200 * 1000);   /* every child connected */
+	close(go[1]);
+	for (int i = 0; i < POSTERS; i++) {
+		int status = -1;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	for (int i = 0; i < POSTERS; i++)
+		assert_int_equal(thread(x, threads[i]).posts, 1 + POSTS);
+	assert_int_equal(board(x, x->board).posts, POSTERS * (1 + POSTS));
+	assert_int_equal(board(x, x->board).threads, POSTERS);
+	assert_int_equal(x->f->ops->totals(x->f, &t1, NULL), 0);
+	assert_int_equal(t1.posts - t0.posts, POSTERS * POSTS);
+	assert_int_equal(t1.threads, t0.threads);
+	assert_int_equal(x->f->ops->version(x->f, &v1, NULL), 0);
+	assert_true(v1 != v0);
+	long after = pg_rollbacks(x->dir);
+	if (after != before)
+		fprintf(stderr, "%s: %ld transactions rolled back\n",
+			current->name, after - before);
+	assert_int_equal(after, before);
+}
+
 /* Faces start together: each process opening a new forum at once finds
  * it ready (its schema made once), none fails on the others' tables. */
 static void processes_opening_a_new_forum_at_once_all_succeed(void **state)
@@ -991,6 +1084,7 @@ int main(void)
 		T(the_log_pages_newest_first),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
+		T(concurrent_posters_in_different_threads_never_conflict),
 		cmocka_unit_test_setup(
 			processes_opening_a_new_forum_at_once_all_succeed, choose),
 	};
