@@ -29,14 +29,85 @@
 static const char SQL_BUMP[] =
 	"INSERT INTO forum_bumps DEFAULT VALUES";
 
+/* A batch counts its posts at its end (schema step 3): its posts are
+ * noted in a temporary table (this connection's alone: no other
+ * transaction sees or locks it), and applied to each thread and member
+ * once before the commit. */
+static const char SQL_BATCH_TABLE[] =
+	"CREATE TEMPORARY TABLE IF NOT EXISTS forum_batch_posts ("
+	"  thread_id bigint NOT NULL, author_id bigint NOT NULL,"
+	"  post_id bigint NOT NULL, created bigint NOT NULL,"
+	"  position bigint NOT NULL, visible integer NOT NULL)"
+	" ON COMMIT DELETE ROWS";
+static const char SQL_BATCH_ON[] =
+	"SELECT set_config('samizdat.forum_batch', 'on', true)";
+static const char SQL_BATCH_THREADS[] =
+	"UPDATE threads t SET posts = t.posts + d.posts,"
+	" last_at = greatest(t.last_at, d.last_at),"
+	" last_post_id = greatest(t.last_post_id, d.last_post_id),"
+	" last_position = greatest(t.last_position, d.last_position)"
+	" FROM (SELECT thread_id, sum(visible) AS posts,"
+	"  max(created) FILTER (WHERE visible = 1) AS last_at,"
+	"  max(post_id) FILTER (WHERE visible = 1) AS last_post_id,"
+	"  max(position) AS last_position"
+	"  FROM forum_batch_posts GROUP BY thread_id) d"
+	" WHERE t.id = d.thread_id";
+static const char SQL_BATCH_MEMBERS[] =
+	"UPDATE members m SET posts = m.posts + d.n,"
+	" approved_posts = m.approved_posts + d.n"
+	" FROM (SELECT author_id, sum(visible) AS n FROM forum_batch_posts"
+	"  GROUP BY author_id HAVING sum(visible) > 0) d"
+	" WHERE m.id = d.author_id";
+static const char SQL_BATCH_OFF[] =
+	"SELECT set_config('samizdat.forum_batch', 'off', true)";
+
+static int batch_on_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	(void)ctx;
+	int rc = pg_run(c, SQL_BATCH_TABLE, NULL, 0, NULL, "starting a batch",
+		err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_BATCH_ON, NULL, 0, NULL, "starting a batch",
+			err);
+	return rc;
+}
+
+static int batch_apply_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	(void)ctx;
+	int rc = pg_run(c, SQL_BATCH_OFF, NULL, 0, NULL, "counting a batch",
+		err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_BATCH_THREADS, NULL, 0, NULL,
+			"counting a batch", err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_BATCH_MEMBERS, NULL, 0, NULL,
+			"counting a batch", err);
+	return rc;
+}
+
 static int batch_begin(struct sz_forum *base, struct sz_err *err)
 {
-	return pg_batch_begin(fpool(base), err);
+	int rc = pg_batch_begin(fpool(base), err);
+	if (rc == 0 && (rc = pg_transaction(fpool(base), batch_on_tx, NULL,
+	    err)) != 0)
+		pg_batch_rollback(fpool(base));
+	return rc;
 }
+
+static void fold(struct sz_forum *base);
 
 static int batch_commit(struct sz_forum *base, struct sz_err *err)
 {
-	return pg_batch_commit(fpool(base), err);
+	int rc = pg_transaction(fpool(base), batch_apply_tx, NULL, err);
+	if (rc != 0) {
+		pg_batch_rollback(fpool(base));
+		return rc;
+	}
+	rc = pg_batch_commit(fpool(base), err);
+	if (rc == 0)
+		fold(base);   /* a batch adds many tallies at once */
+	return rc;
 }
 
 /* ---- rows shared by the files ----------------------------------------- */
