@@ -210,8 +210,13 @@ struct sz_forum_log {
 	char action[64];
 	enum sz_forum_target target;
 	int64_t target_id;
-	char about[SZ_FORUM_TITLE_MAX + 1];   /* what it was: a title, a name */
+	char about[SZ_FORUM_TITLE_MAX + 1];   /* what it was: a title, a name;
+	                                         for a post, its thread's title */
 	char reason[SZ_FORUM_REASON_MAX + 1];
+	/* for a post: its number in its thread and the thread, then (what
+	 * the log shows, in the reader's language: "#5 in TITLE"); 0
+	 * otherwise */
+	int64_t position, thread_id;
 };
 
 struct sz_forum_totals {

@@ -439,23 +439,24 @@ int fp_reports_resolve(struct sz_forum *f, int64_t post_id, const char *by,
 }
 
 static const char SQL_LOG_ADD[] =
-	"INSERT INTO modlog (at, actor, action, target, target_id, about, reason)"
-	" VALUES ($1::bigint, $2::text, $3::text, $4::integer, $5::bigint,"
-	" $6::text, $7::text)";
+	"INSERT INTO modlog (at, actor, action, target, target_id, about, reason,"
+	" position, thread_id) VALUES ($1::bigint, $2::text, $3::text,"
+	" $4::integer, $5::bigint, $6::text, $7::text, $8::bigint, $9::bigint)";
 
 int fp_log_add(struct sz_forum *f, const struct sz_forum_log *l,
 	struct sz_err *err)
 {
 	struct pg_value v[] = { PG_I(l->at), PG_S(l->actor), PG_S(l->action),
 		PG_I(l->target), PG_I(l->target_id), PG_S(l->about),
-		PG_S(l->reason) };
-	return pg_write(fpool(f), SQL_LOG_ADD, v, 7, "writing the moderation log",
+		PG_S(l->reason), PG_I(l->position), PG_I(l->thread_id) };
+	return pg_write(fpool(f), SQL_LOG_ADD, v, 9, "writing the moderation log",
 		NULL, err);
 }
 
 static const char SQL_LOG_PAGE[] =
-	"SELECT id, at, actor, action, target, target_id, about, reason"
-	" FROM modlog WHERE id < $1::bigint ORDER BY id DESC LIMIT $2::bigint";
+	"SELECT id, at, actor, action, target, target_id, about, reason,"
+	" position, thread_id FROM modlog WHERE id < $1::bigint"
+	" ORDER BY id DESC LIMIT $2::bigint";
 
 int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 	struct sz_forum_log **rows, size_t *n, bool *more, struct sz_err *err)
@@ -490,6 +491,8 @@ int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 		l->target_id = pg_int(res, i, 5);
 		pg_text(l->about, sizeof(l->about), res, i, 6);
 		pg_text(l->reason, sizeof(l->reason), res, i, 7);
+		l->position = pg_int(res, i, 8);
+		l->thread_id = pg_int(res, i, 9);
 	}
 	PQclear(res);
 	if (rc != 0) {

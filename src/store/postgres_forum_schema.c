@@ -389,6 +389,18 @@ const char *const fp_migrations[] = {
 	"   INSERT INTO tallies (board_id, posts) VALUES (0, 1);"
 	"  END IF;"
 	"  RETURN NULL; END $$;",
+	/* 4: a post's line in the moderation log keeps its number and
+	 * thread, not an English sentence ("#5 in TITLE"): the page says it
+	 * in the reader's language.  Lines written before are taken apart
+	 * (their thread, the post's now, where it still exists). */
+	"ALTER TABLE modlog ADD COLUMN position bigint NOT NULL DEFAULT 0,"
+	"  ADD COLUMN thread_id bigint NOT NULL DEFAULT 0;"
+	"UPDATE modlog SET"
+	"  position = substring(about FROM '^#([0-9]+) in ')::bigint,"
+	"  thread_id = coalesce((SELECT thread_id FROM posts"
+	"   WHERE posts.id = modlog.target_id), 0),"
+	"  about = substring(about FROM '^#[0-9]+ in (.*)$')"
+	"  WHERE target = 1 AND about ~ '^#[0-9]+ in ';",
 };
 const size_t fp_nmigrations = sizeof(fp_migrations) /
 	sizeof(fp_migrations[0]);

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "pg_fixture.h"
 #include "store/forum.h"
@@ -881,6 +882,97 @@ static void the_log_pages_newest_first(void **state)
 	free(rows);
 }
 
+/* Runs sql on the test's database directly (what an older samizdat left
+ * there), outside the store. */
+static void raw_sql(struct fixture *x, const char *sqlite_sql,
+	const char *pg_sql)
+{
+	if (current->make == NULL) {
+		char path[128];
+		sqlite3 *db = NULL;
+		snprintf(path, sizeof(path), "%s/forum.db", x->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		char *msg = NULL;
+		if (sqlite3_exec(db, sqlite_sql, NULL, NULL, &msg) != SQLITE_OK)
+			fail_msg("%s", msg);
+		sqlite3_close(db);
+		return;
+	}
+	char conninfo[1200];
+	pg_fixture_conninfo(x->dir, conninfo, sizeof(conninfo));
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQexec(c, pg_sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* A post's line in the moderation log keeps the post's number and thread
+ * (the page says "#N in TITLE" in the reader's language); a line an
+ * older samizdat wrote as English text is taken apart when the schema
+ * is brought up to date, and reads the same. */
+static void a_posts_log_line_keeps_its_number_and_thread(void **state)
+{
+	struct fixture *x = *state;
+	int64_t t = new_thread(x, x->board, "The ledger", x->anna, 1, "a", NULL);
+	int64_t p = reply(x, t, x->ben, 2, "b");
+	struct sz_forum_log l;
+	memset(&l, 0, sizeof(l));
+	l.at = 100;
+	snprintf(l.actor, sizeof(l.actor), "mo");
+	snprintf(l.action, sizeof(l.action), "hid a post");
+	l.target = SZ_TARGET_POST;
+	l.target_id = p;
+	snprintf(l.about, sizeof(l.about), "The ledger");
+	l.position = 2;
+	l.thread_id = t;
+	assert_int_equal(x->f->ops->log_add(x->f, &l, NULL), 0);
+	struct sz_forum_log *rows = NULL;
+	size_t n = 0;
+	bool more = false;
+	assert_int_equal(x->f->ops->log_page(x->f, 0, 5, &rows, &n, &more,
+		NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].position, 2);
+	assert_int_equal(rows[0].thread_id, t);
+	assert_string_equal(rows[0].about, "The ledger");
+	free(rows);
+	/* the forum as the schema before it left it, with a line of text */
+	x->f->ops->close(x->f);
+	x->f = NULL;
+	char sqlite_sql[512], pg_sql[512];
+	snprintf(sqlite_sql, sizeof(sqlite_sql),
+		"DELETE FROM modlog; ALTER TABLE modlog DROP COLUMN position;"
+		" ALTER TABLE modlog DROP COLUMN thread_id;"
+		" INSERT INTO modlog (at, actor, action, target, target_id, about,"
+		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
+		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
+		" %lld, '#3 in a title', ''); PRAGMA user_version = 3;",
+		(long long)p, (long long)t);
+	snprintf(pg_sql, sizeof(pg_sql),
+		"DELETE FROM modlog; ALTER TABLE modlog DROP COLUMN position,"
+		" DROP COLUMN thread_id;"
+		" INSERT INTO modlog (at, actor, action, target, target_id, about,"
+		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
+		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
+		" %lld, '#3 in a title', '');"
+		" UPDATE schema_version SET version = 3 WHERE part = 'forum';",
+		(long long)p, (long long)t);
+	raw_sql(x, sqlite_sql, pg_sql);
+	assert_int_equal(current->open(&x->f, x->dir, NULL), 0);
+	assert_int_equal(x->f->ops->log_page(x->f, 0, 5, &rows, &n, &more,
+		NULL), 0);
+	assert_int_equal(n, 2);
+	/* a thread's title that looks like a post's line is left alone */
+	assert_int_equal(rows[0].position, 0);
+	assert_string_equal(rows[0].about, "#3 in a title");
+	assert_int_equal(rows[1].position, 2);
+	assert_int_equal(rows[1].thread_id, t);
+	assert_string_equal(rows[1].about, "The ledger in winter");
+	free(rows);
+}
+
 static void the_version_changes_with_every_change(void **state)
 {
 	struct fixture *x = *state;
@@ -1082,6 +1174,7 @@ int main(void)
 		T(moving_and_merging_keep_counts_and_order),
 		T(reports_queue_once_per_member),
 		T(the_log_pages_newest_first),
+		T(a_posts_log_line_keeps_its_number_and_thread),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
 		T(concurrent_posters_in_different_threads_never_conflict),
