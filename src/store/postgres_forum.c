@@ -29,7 +29,7 @@
 static const char SQL_BUMP[] =
 	"INSERT INTO forum_bumps DEFAULT VALUES";
 
-/* A batch counts its posts at its end (schema step 3): its posts are
+/* A batch counts its posts at its end (schema step 2): its posts are
  * noted in a temporary table (this connection's alone: no other
  * transaction sees or locks it), and applied to each thread and member
  * once before the commit. */

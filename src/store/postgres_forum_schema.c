@@ -296,18 +296,39 @@ const char *const fp_migrations[] = {
 	"   INSERT INTO tallies (board_id, members) VALUES (0,"
 	"    (NEW.state <> 2)::int - (OLD.state <> 2)::int);"
 	"  END IF; RETURN NULL; END $$;"
+	/* And a bulk import counts posts once, at its end.  Updating a
+	 * thread's row for every post of one transaction leaves a version of
+	 * the row per post, which the next update walks: a batch of n posts
+	 * to one thread cost n^2.  In a batch (the setting
+	 * samizdat.forum_batch, postgres_forum.c) the trigger notes each post
+	 * in the connection's temporary forum_batch_posts instead, and the
+	 * batch's commit applies them to each thread and member once; a
+	 * post's position comes from the thread's locked row and the posts'
+	 * index (postgres_forum_threads.c), not from a counter updated per
+	 * post. */
 	"CREATE OR REPLACE FUNCTION post_added() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$"
 	" BEGIN"
-	"  IF NEW.state = 0 THEN"
+	"  IF current_setting('samizdat.forum_batch', true) = 'on' THEN"
+	"   INSERT INTO forum_batch_posts (thread_id, author_id, post_id,"
+	"    created, position, visible) VALUES (NEW.thread_id, NEW.author_id,"
+	"    NEW.id, NEW.created, NEW.position, (NEW.state = 0)::int);"
+	"  ELSIF NEW.state = 0 THEN"
 	"   UPDATE threads SET posts = posts + 1,"
 	"    last_at = greatest(last_at, NEW.created),"
-	"    last_post_id = greatest(last_post_id, NEW.id)"
+	"    last_post_id = greatest(last_post_id, NEW.id),"
+	"    last_position = greatest(last_position, NEW.position)"
 	"    WHERE id = NEW.thread_id;"
 	"   UPDATE members SET posts = posts + 1,"
 	"    approved_posts = approved_posts + 1 WHERE id = NEW.author_id;"
+	"  ELSE"
+	"   UPDATE threads SET last_position = greatest(last_position,"
+	"    NEW.position) WHERE id = NEW.thread_id;"
+	"  END IF;"
+	"  IF NEW.state = 0 THEN"
 	"   INSERT INTO tallies (board_id, posts) VALUES (0, 1);"
-	"  END IF; RETURN NULL; END $$;"
+	"  END IF;"
+	"  RETURN NULL; END $$;"
 	"CREATE OR REPLACE FUNCTION post_state() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$"
 	" DECLARE d int := (NEW.state = 0)::int - (OLD.state = 0)::int;"
@@ -356,40 +377,7 @@ const char *const fp_migrations[] = {
 	"    VALUES (0, (NEW.state = 0)::int - (OLD.state = 0)::int);"
 	"  END IF;"
 	"  RETURN NULL; END $$;",
-	/* 3: a bulk import counts posts once, at its end.  Updating a
-	 * thread's row for every post of one transaction leaves a version of
-	 * the row per post, which the next update walks: a batch of n posts
-	 * to one thread cost n^2.  In a batch (the setting
-	 * samizdat.forum_batch, postgres_forum.c) the trigger notes each post
-	 * in the connection's temporary forum_batch_posts instead, and the
-	 * batch's commit applies them to each thread and member once; a
-	 * post's position comes from the thread's locked row and the posts'
-	 * index (postgres_forum_threads.c), not from a counter updated per
-	 * post. */
-	"CREATE OR REPLACE FUNCTION post_added() RETURNS trigger"
-	" LANGUAGE plpgsql AS $$"
-	" BEGIN"
-	"  IF current_setting('samizdat.forum_batch', true) = 'on' THEN"
-	"   INSERT INTO forum_batch_posts (thread_id, author_id, post_id,"
-	"    created, position, visible) VALUES (NEW.thread_id, NEW.author_id,"
-	"    NEW.id, NEW.created, NEW.position, (NEW.state = 0)::int);"
-	"  ELSIF NEW.state = 0 THEN"
-	"   UPDATE threads SET posts = posts + 1,"
-	"    last_at = greatest(last_at, NEW.created),"
-	"    last_post_id = greatest(last_post_id, NEW.id),"
-	"    last_position = greatest(last_position, NEW.position)"
-	"    WHERE id = NEW.thread_id;"
-	"   UPDATE members SET posts = posts + 1,"
-	"    approved_posts = approved_posts + 1 WHERE id = NEW.author_id;"
-	"  ELSE"
-	"   UPDATE threads SET last_position = greatest(last_position,"
-	"    NEW.position) WHERE id = NEW.thread_id;"
-	"  END IF;"
-	"  IF NEW.state = 0 THEN"
-	"   INSERT INTO tallies (board_id, posts) VALUES (0, 1);"
-	"  END IF;"
-	"  RETURN NULL; END $$;",
-	/* 4: a post's line in the moderation log keeps its number and
+	/* 3: a post's line in the moderation log keeps its number and
 	 * thread, not an English sentence ("#5 in TITLE"): the page says it
 	 * in the reader's language.  Lines written before are taken apart
 	 * (their thread, the post's now, where it still exists). */

@@ -117,7 +117,7 @@ int fp_board_list(struct sz_forum *f, struct sz_forum_board **rows,
  * retries after): a thread deleted or merged meanwhile takes no post.
  * The next position follows the thread's last (kept by the post_added
  * trigger) and the posts already there (a batch updates the thread only
- * at its end: schema step 3); locking a row this transaction locked
+ * at its end: schema step 2); locking a row this transaction locked
  * already costs nothing. */
 static const char SQL_NEXT_POSITION[] =
 	"SELECT greatest(t.last_position, coalesce((SELECT max(p.position)"

@@ -347,7 +347,7 @@ static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
 	char path[64], post[SZ_FORUM_TITLE_MAX + 64];
 	/* a post's line: its number and its thread's title, said in the
-	 * reader's language (lines from before schema 4 that could not be
+	 * reader's language (lines an older samizdat wrote that could not be
 	 * taken apart keep their text) */
 	const char *about = l->about;
 	if (l->target == SZ_TARGET_POST && l->position > 0) {
