@@ -200,8 +200,20 @@ static int read_session_key(struct sz_face_run *r, struct sz_err *err)
 			r->face->name);
 		return SZ_OK;
 	}
-	return sz_session_key_load(r->in.cfg.session_key_file,
+	int rc = sz_session_key_load(r->in.cfg.session_key_file,
 		&r->session_key, err);
+	if (rc != SZ_OK)
+		return rc;
+	/* Each face keeps only a key of its own, derived from the file's
+	 * (the same in every process of that face): the public face, the
+	 * most exposed one, must not hold what unseals the source face's
+	 * sessions (a logged-in source's secret key, a codename being
+	 * shown) or signs its forms. */
+	uint8_t own[SZ_SESSION_KEY_SIZE];
+	sz_session_key_derive(r->session_key, r->face->name, own, sizeof(own));
+	memcpy(r->session_key, own, sizeof(own));
+	sodium_memzero(own, sizeof(own));
+	return SZ_OK;
 }
 
 /* The source face's codename budget, counted in the database for every
