@@ -252,9 +252,16 @@ static enum sz_budget_charge shared_spend(void *ctx, int what,
 	return out == 0 ? SZ_CHARGE_OK : SZ_CHARGE_SPENT;
 }
 
+static void shared_unspend(void *ctx, int what,
+	const uint8_t key[SZ_BUDGET_KEY], time_t window_s)
+{
+	struct sz_err err;
+	(void)sz_session_store_unspend(ctx, what, key, (int64_t)window_s, &err);
+}
+
 /* Moves the face's sessions (and the source face's codename budget, the
  * forum's login token, daily post, like, report and hourly registration
- * budgets) into the
+ * budgets and the failed login tries per name an hour) into the
  * database, sealed under the session key, and makes the keys its forms
  * are sealed and signed with the ones every process of the face derives
  * from it. */
@@ -272,7 +279,7 @@ static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 	sz_sessions_use_store(t, r->session_store);
 	r->budget_store = (struct sz_budget_store){ .charge = shared_charge,
 		.refund = shared_refund, .spend = shared_spend,
-		.ctx = r->session_store };
+		.unspend = shared_unspend, .ctx = r->session_store };
 	if (kind == SZ_SESSION_KIND_SOURCE) {
 		sz_session_key_derive(r->session_key, "codename",
 			r->app.source.seal_key, crypto_secretbox_KEYBYTES);
@@ -280,7 +287,11 @@ static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 	} else if (kind == SZ_SESSION_KIND_FORUM) {
 		sz_session_key_derive(r->session_key, "pre-csrf",
 			r->app.pub.pre_key, sizeof(r->app.pub.pre_key));
-		sz_forum_slots_share(r->app.pub.slots, &r->budget_store);
+		uint8_t names[SZ_FORUM_NAME_KEY];
+		sz_session_key_derive(r->session_key, "names", names,
+			sizeof(names));
+		sz_forum_slots_share(r->app.pub.slots, &r->budget_store, names);
+		sodium_memzero(names, sizeof(names));
 	}
 	return SZ_OK;
 }

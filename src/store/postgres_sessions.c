@@ -429,6 +429,29 @@ int sz_session_store_spend(struct sz_session_store *s, int what,
 	return rc;
 }
 
+/* Gives one use back to the current window: the use was taken before an
+ * attempt that then succeeded or was not made (the forum's failed login
+ * tries, taken before the password is checked so that parallel guesses
+ * cannot all pass under the limit).  Never below nothing; a window gone
+ * by is not touched. */
+static const char SQL_UNSPEND[] =
+	"UPDATE spends SET used = used - 1 WHERE kind = $1::smallint"
+	" AND what = $2::smallint AND khash = $3::bytea AND win = $4::bigint"
+	" AND used > 0";
+
+int sz_session_store_unspend(struct sz_session_store *s, int what,
+	const uint8_t *key, int64_t window_s, struct sz_err *err)
+{
+	assert(what >= 0 && what < SZ_SESSION_SPEND_KINDS && window_s > 0);
+	struct pg_sessions *q = (struct pg_sessions *)s;
+	uint8_t h[SZ_SESSION_HASH_SIZE];
+	key_hash(s, key, h);
+	struct pg_value v[] = { PG_I(s->kind), PG_I(what), PG_B(h, sizeof(h)),
+		PG_I((int64_t)time(NULL) / window_s) };
+	return pg_write(&q->pool, SQL_UNSPEND, v, 4, "giving a use back", NULL,
+		err);
+}
+
 static const struct sz_session_store_ops postgres_session_ops = {
 	.load = load, .insert = insert, .replace = replace, .touch = touch,
 	.drop = drop, .drop_user = drop_user, .sweep = sweep,

@@ -46,6 +46,11 @@ int sz_session_store_charge(struct sz_session_store *s, const uint8_t *key,
 int sz_session_store_spend(struct sz_session_store *s, int what,
 	const uint8_t *key, int64_t window_s, uint64_t max, int *out,
 	struct sz_err *err);
+/* Gives back one use of kind what that key took in the current window
+ * (an attempt charged before it was made that succeeded or was not
+ * made); nothing when it has none. */
+int sz_session_store_unspend(struct sz_session_store *s, int what,
+	const uint8_t *key, int64_t window_s, struct sz_err *err);
 /* Gives one attempt back to key. */
 int sz_session_store_refund(struct sz_session_store *s, const uint8_t *key,
 	struct sz_err *err);

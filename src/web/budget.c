@@ -134,23 +134,3 @@ void sz_budget_refund(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY])
 	}
 	pthread_mutex_unlock(&b->mu);
 }
-
-bool sz_budget_over(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY],
-	time_t now)
-{
-	bool over = false, room = false, seen = false;
-	pthread_mutex_lock(&b->mu);
-	for (size_t i = 0; i < b->cap && !seen; i++) {
-		struct sz_budget_entry *u = &b->used[i];
-		if (u->until != 0 && u->until <= now)
-			sodium_memzero(u, sizeof(*u));   /* its life has ended */
-		if (u->until == 0) {
-			room = true;
-		} else if (sodium_memcmp(u->key, key, SZ_BUDGET_KEY) == 0) {
-			seen = true;
-			over = u->attempts >= b->per_key;
-		}
-	}
-	pthread_mutex_unlock(&b->mu);
-	return seen ? over : !room;
-}

@@ -70,6 +70,10 @@ struct sz_budget_store {
 	 * spend takes one use of at most max in the window. */
 	enum sz_budget_charge (*spend)(void *ctx, int what,
 		const uint8_t key[SZ_BUDGET_KEY], time_t window_s, uint64_t max);
+	/* Gives back one use that spend took in the current window (the
+	 * attempt it paid for succeeded, or was not made). */
+	void (*unspend)(void *ctx, int what, const uint8_t key[SZ_BUDGET_KEY],
+		time_t window_s);
 	void *ctx;
 };
 #define SZ_BUDGET_STORE_KINDS 8
@@ -88,11 +92,6 @@ enum sz_budget_charge sz_budget_charge_upto(struct sz_budget *b,
 	const uint8_t key[SZ_BUDGET_KEY], time_t now, uint64_t max);
 /* Gives one back: the attempt could not be made. */
 void sz_budget_refund(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY]);
-/* Whether key has had its attempts, without taking one; true too for a
- * key not counted yet that would find the table full (whatever cannot be
- * counted is treated as spent). */
-bool sz_budget_over(struct sz_budget *b, const uint8_t key[SZ_BUDGET_KEY],
-	time_t now);
 /* Monotonic seconds, for now above. */
 time_t sz_budget_now(void);
 

@@ -4,7 +4,9 @@
 # members' sessions (sealed under session_key_file on tmpfs) and, with
 # them, every budget.  A member who posts alternately through both is
 # refused at the day's limit, not at twice it; registrations, counted
-# for everyone together, likewise.  What the database keeps of it is a
+# for everyone together, likewise; and a name's failed login tries an
+# hour, so guessing a member's password through both processes is
+# slowed after the same tries as through one.  What the database keeps of it is a
 # keyed hash and the number of the day or hour, in an UNLOGGED table.
 # Needs SAMIZDAT_TEST_PG (tests/pg/with-cluster.sh sets it).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -88,6 +90,34 @@ check "the thread shows the four posts anna made and ben's" sh -c "
 	grep -q 'Post number 4' t.html && grep -q 'I have page one' t.html &&
 	! grep -q 'Post number 5' t.html"
 
+# failed logins: twenty tries on a name an hour, wherever they arrive;
+# past them every try on the name waits SZ_FORUM_LOGIN_SLOW_S (3 s)
+# first, through either process, but is still checked.
+# timed_login JAR NAME PASSWORD: prints the status and the milliseconds.
+timed_login() {
+	t0=$(date +%s%N)
+	st=$(login "$@")
+	echo "$st $(( ($(date +%s%N) - t0) / 1000000 ))"
+}
+codes=
+for i in $(seq 1 10); do
+	P=$P1; codes="$codes $(login g1 "Anna Berg" "guess one $i")"
+	P=$P2; codes="$codes $(login g2 "Anna Berg" "guess two $i")"
+done
+check "twenty wrong guesses on a member's name, ten through each process, each refused" \
+	test "$codes" = "$(printf ' 403%.0s' $(seq 1 20))"
+P=$P1; set -- $(timed_login g1 'Anna Berg' 'guess one more')
+echo "# the 21st guess through the first process: $1 after $2 ms"
+check "password_guessing_through_every_process: the 21st guess waits 3 s, not the 41st" \
+	test "$1" = 403 -a "$2" -ge 3000
+P=$P2; set -- $(timed_login g2 'Anna Berg' 'guess two more')
+echo "# the 22nd guess through the second process: $1 after $2 ms"
+check "...through the other process too" test "$1" = 403 -a "$2" -ge 3000
+P=$P2; set -- $(timed_login own 'Anna Berg')
+echo "# anna's own password through the second process: $1 after $2 ms"
+check "...while the owner's right password still logs her in, slowly" \
+	test "$1" = 303 -a "$2" -ge 3000
+
 # What the database keeps: hashes and the window's number, unlogged.
 psql -qAt "$SAMIZDAT_TEST_PG dbname=$db" -c "SELECT relpersistence FROM
 	pg_class WHERE relname = 'spends'" >persist
@@ -96,6 +126,6 @@ check "the budgets' table is UNLOGGED (no WAL, no replica keeps it)" \
 psql -qAt "$SAMIZDAT_TEST_PG dbname=$db" -c "SELECT DISTINCT win FROM spends" \
 	>wins
 day=$(( $(date +%s) / 86400 )) hour=$(( $(date +%s) / 3600 ))
-check "it keeps the day (the hour for registrations), no finer time" sh -c "
+check "it keeps the day (the hour for registrations and login tries), no finer time" sh -c "
 	test -s wins && ! grep -vx -e '$day' -e '$hour' wins"
 finish

@@ -2,8 +2,9 @@
  * test_session_store.c - sessions kept in PostgreSQL (http/session.h with
  * store/sessions.h), as two processes of a face see them: what one
  * starts the other finds, a seized database holds nothing usable, and
- * expiry, renewal, caps and log-outs hold across processes, and so does
- * the budget of codename attempts.  Runs on the
+ * expiry, renewal, caps and log-outs hold across processes, and so do
+ * the budget of codename attempts and the forum's use budgets and
+ * failed login tries per name.  Runs on the
  * throw-away cluster of tests/pg/ (SAMIZDAT_TEST_PG); without one every
  * case is left out, saying why.
  */
@@ -399,6 +400,57 @@ static void posting_through_many_processes_shares_one_budget(void **state)
 	PQfinish(c);
 }
 
+/* The forum's failed login tries per name (web/forum/account.c): a try
+ * is taken before the password is checked and given back when it was
+ * right, so guesses through two processes reach the hour's limit
+ * together, a right password costs nothing, and giving back never goes
+ * below nothing (a given-back name still has only its limit). */
+static void password_guessing_through_many_processes_shares_one_lockout(
+	void **state)
+{
+	struct fx *x = *state;
+	struct sz_err err;
+	uint8_t name[16] = { 0 }, other[16] = { 0 };
+	int out = -1;
+	name[0] = 51;
+	other[0] = 52;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sz_session_store_spend(i % 2 ? x->b.store :
+			x->a.store, 5, name, 3600, 3, &out, &err), SZ_OK);
+		assert_int_equal(out, 0);
+	}
+	assert_int_equal(sz_session_store_spend(x->b.store, 5, name, 3600, 3,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	/* the owner's right password: taken, then given back */
+	assert_int_equal(sz_session_store_unspend(x->a.store, 5, name, 3600,
+		&err), SZ_OK);
+	assert_int_equal(sz_session_store_spend(x->b.store, 5, name, 3600, 3,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+	assert_int_equal(sz_session_store_spend(x->a.store, 5, name, 3600, 3,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	/* given back more than taken: still only the limit */
+	assert_int_equal(sz_session_store_spend(x->a.store, 5, other, 3600, 3,
+		&out, &err), SZ_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(sz_session_store_unspend(i % 2 ? x->b.store :
+			x->a.store, 5, other, 3600, &err), SZ_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sz_session_store_spend(x->b.store, 5, other,
+			3600, 3, &out, &err), SZ_OK);
+		assert_int_equal(out, 0);
+	}
+	assert_int_equal(sz_session_store_spend(x->a.store, 5, other, 3600, 3,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	/* another kind's budget for the same key is its own */
+	assert_int_equal(sz_session_store_spend(x->a.store, 4, name, 3600, 3,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -416,6 +468,7 @@ int main(void)
 		T(flood_of_new_sessions_stays_within_the_cap),
 		T(codename_guessing_through_many_processes_shares_one_budget),
 		T(posting_through_many_processes_shares_one_budget),
+		T(password_guessing_through_many_processes_shares_one_lockout),
 	};
 	const char *engine[] = { "postgresql" };
 	void *state[] = { NULL };

@@ -22,10 +22,11 @@
  * counted there instead (sz_forum_slots_share), so N processes do not
  * give N times the limits: by keyed hash, in UTC days (registrations,
  * everyone's together, in hours; tokens, anonymous, to the minute), in
- * an UNLOGGED table (store/sessions.h).  What would date one member's
- * activity finer than a day stays in each process's memory: the burst
- * limit per minute and the failed tries per name an hour (so with N
- * processes, a name is slowed after up to N times the tries).
+ * an UNLOGGED table (store/sessions.h); so are the failed tries per name,
+ * by keyed hash in UTC hours (failed tries are anyone's, whether the
+ * name is a member's or not), so N processes slow a name after the same
+ * tries as one.  The burst limit per minute stays in each process's
+ * memory: it would date one member's activity finer than a day.
  */
 #include <errno.h>
 #include <semaphore.h>
@@ -59,13 +60,18 @@ struct sz_forum_slots {
 	/* NULL: the budgets above, in this process; else the day's and the
 	 * hour's budgets are counted in this store, for every process */
 	const struct sz_budget_store *shared;
-	uint8_t name_key[crypto_generichash_KEYBYTES];   /* hashes names */
+	uint8_t name_key[SZ_FORUM_NAME_KEY];   /* hashes names */
 };
+_Static_assert(SZ_FORUM_NAME_KEY >= crypto_generichash_KEYBYTES_MIN &&
+	SZ_FORUM_NAME_KEY <= crypto_generichash_KEYBYTES_MAX,
+	"a name key is a BLAKE2b key");
 
 /* The kind of use the shared store counts registrations as, beside enum
  * sz_forum_budget's */
 #define SHARED_JOINS SZ_BUDGET_KINDS
-_Static_assert(SHARED_JOINS < SZ_BUDGET_STORE_KINDS,
+/* and failed login tries per name */
+#define SHARED_NAMES (SZ_BUDGET_KINDS + 1)
+_Static_assert(SHARED_NAMES < SZ_BUDGET_STORE_KINDS,
 	"every shared forum budget has a kind in the store");
 
 /* The window a member's budget of kind counts in: a day, or a minute for
@@ -123,10 +129,12 @@ struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 }
 
 void sz_forum_slots_share(struct sz_forum_slots *s,
-	const struct sz_budget_store *store)
+	const struct sz_budget_store *store,
+	const uint8_t name_key[SZ_FORUM_NAME_KEY])
 {
 	s->shared = store;
 	s->tokens.store = store;
+	memcpy(s->name_key, name_key, sizeof(s->name_key));
 }
 
 int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
@@ -319,8 +327,8 @@ int sz_forum_register(const struct sz_forum_site *site,
 	return 0;
 }
 
-/* A name's key under this process's key (the name as typed if it has no
- * normalised key): what its failed tries are counted by. */
+/* A name's hash under the slots' name key (the name as typed if it has
+ * no normalised key): what its failed tries are counted by. */
 static void name_hash_of(const struct sz_forum_slots *s, const char *typed,
 	const char *key, uint8_t name_hash[SZ_BUDGET_KEY])
 {
@@ -329,23 +337,50 @@ static void name_hash_of(const struct sz_forum_slots *s, const char *typed,
 		strlen(n), s->name_key, sizeof(s->name_key));
 }
 
+/* Takes one try from the name's hour: in the shared store (the UTC
+ * hour, for every process) or in this process's memory (the hour from
+ * its first failed try).  Anything but SZ_CHARGE_OK means the name has
+ * had its tries, or cannot be counted: treated alike. */
+static bool name_take(struct sz_forum_slots *s,
+	const uint8_t name_hash[SZ_BUDGET_KEY])
+{
+	if (s->shared != NULL)
+		return s->shared->spend(s->shared->ctx, SHARED_NAMES, name_hash,
+			NAME_LIFE_S, SZ_FORUM_LOGINS_PER_HOUR) == SZ_CHARGE_OK;
+	return sz_budget_charge(&s->names, name_hash, sz_budget_now()) ==
+		SZ_CHARGE_OK;
+}
+
+static void name_give_back(struct sz_forum_slots *s,
+	const uint8_t name_hash[SZ_BUDGET_KEY])
+{
+	if (s->shared != NULL)
+		s->shared->unspend(s->shared->ctx, SHARED_NAMES, name_hash,
+			NAME_LIFE_S);
+	else
+		sz_budget_refund(&s->names, name_hash);
+}
+
 /* A password check on a name: once the name has had
- * SZ_FORUM_LOGINS_PER_HOUR failed tries in the hour (by anyone), every
- * check on it waits SZ_FORUM_LOGIN_SLOW_S first, right password or wrong,
- * name taken or not; it is never refused, so strangers cannot lock its
- * owner out.  A failure is then counted against the name. */
+ * SZ_FORUM_LOGINS_PER_HOUR failed tries in the hour (by anyone, through
+ * any process), every check on it waits SZ_FORUM_LOGIN_SLOW_S first,
+ * right password or wrong, name taken or not; it is never refused, so
+ * strangers cannot lock its owner out.  The try is taken from the name
+ * before the check, atomically, so parallel guesses cannot all pass
+ * under the limit, and given back unless it failed. */
 static int verify_name(struct sz_forum_slots *s,
 	const uint8_t name_hash[SZ_BUDGET_KEY], const char *hash,
 	const char *pw, struct sz_forum_done *d)
 {
-	if (sz_budget_over(&s->names, name_hash, sz_budget_now())) {
+	bool taken = name_take(s, name_hash);
+	if (!taken) {
 		struct timespec slow = { SZ_FORUM_LOGIN_SLOW_S, 0 };
 		while (nanosleep(&slow, &slow) != 0 && errno == EINTR)
 			;
 	}
 	int rc = verify(s, hash, pw, d);
-	if (rc != 0 && d->status == 403)
-		(void)sz_budget_charge(&s->names, name_hash, sz_budget_now());
+	if (taken && !(rc != 0 && d->status == 403))
+		name_give_back(s, name_hash);
 	return rc;
 }
 

@@ -285,14 +285,19 @@ enum sz_forum_budget { SZ_BUDGET_POST, SZ_BUDGET_BURST, SZ_BUDGET_LIKE,
 #define SZ_FORUM_BUDGET_KEYS 20000
 int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
 	int64_t member, uint64_t limit);
-/* From now on the slots' login tokens, registrations and members' daily
- * posts, likes and reports are counted in store, which every process of
- * the face shares (borrowed: it must outlive the slots).  Bursts (a
- * minute) and failed tries per name (an hour) stay in this process: the
- * store would date a member's activity finer than a day. */
+/* From now on the slots' login tokens, registrations, members' daily
+ * posts, likes and reports, and the failed login tries per name an hour
+ * are counted in store, which every process of the face shares
+ * (borrowed: it must outlive the slots).  Names are counted by a hash
+ * under name_key (copied), which must be the same in every process (the
+ * store hashes it again under its own key).  Bursts (a minute) stay in
+ * this process: the store would date a member's activity finer than a
+ * day. */
 struct sz_budget_store;
+#define SZ_FORUM_NAME_KEY 32
 void sz_forum_slots_share(struct sz_forum_slots *s,
-	const struct sz_budget_store *store);
+	const struct sz_budget_store *store,
+	const uint8_t name_key[SZ_FORUM_NAME_KEY]);
 
 /* register and login refuse in done->lang: set it before the call. */
 int sz_forum_register(const struct sz_forum_site *site,
