@@ -339,7 +339,7 @@ static void name_hash_of(const struct sz_forum_slots *s, const char *typed,
 
 /* Takes one try from the name's hour: in the shared store (the UTC
  * hour, for every process) or in this process's memory (the hour from
- * its first failed try).  Anything but SZ_CHARGE_OK means the name has
+ * the first try on it).  Anything but SZ_CHARGE_OK means the name has
  * had its tries, or cannot be counted: treated alike. */
 static bool name_take(struct sz_forum_slots *s,
 	const uint8_t name_hash[SZ_BUDGET_KEY])
