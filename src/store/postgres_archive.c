@@ -71,6 +71,10 @@ int pa_doc_rows(struct sz_archive *a, const char *sql,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	void *out = NULL;
+	*rows = NULL;
+	*n = 0;
+	if (pa_raw_flush(a, err) != 0)
+		return SZ_E_IO;
 	int rc = pg_read_rows(papool(a), sql, v, nv, sizeof(**rows), max,
 		pa_doc_fill, &out, n, "reading documents", err);
 	*rows = out;
@@ -110,8 +114,10 @@ int pa_page_rows(struct sz_archive *a, const char *count_sql,
 static int tx_begin(struct sz_archive *a, struct sz_err *err)
 {
 	int rc = pg_batch_begin(papool(a), err);
-	if (rc == 0)
+	if (rc == 0) {
+		pa(a)->importer = pthread_self();
 		a->in_import = true;
+	}
 	return rc;
 }
 
@@ -124,9 +130,12 @@ static int vocab_flush_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
 {
-	/* The import's files reach the disk before the rows that name them. */
-	int rc = 0, dfd = open(a->files, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || syncfs(dfd) != 0)
+	/* The raw forms that wait join the batch; the import's files reach
+	 * the disk before the rows that name them. */
+	int rc = pa_raw_flush(a, err), dfd = -1;
+	pa_raw_forget(a);
+	if (rc == 0 && ((dfd = open(a->files, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0 || syncfs(dfd) != 0))
 		rc = sz_err_set(err, SZ_E_IO, "cannot sync the archive's files: %s",
 			strerror(errno));
 	if (dfd >= 0)
@@ -144,6 +153,7 @@ static int tx_commit(struct sz_archive *a, struct sz_err *err)
 
 static void tx_rollback(struct sz_archive *a)
 {
+	pa_raw_forget(a);
 	pg_batch_rollback(papool(a));
 	a->in_import = false;
 }
@@ -431,6 +441,9 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 	struct sz_err *err)
 {
 	struct pg_value v = PG_I(id);
+	memset(d, 0, sizeof(*d));
+	if (pa_raw_flush(a, err) != 0)
+		return SZ_E_IO;
 	return pg_read_row(papool(a), SQL_DOC_GET, &v, 1, d, sizeof(*d),
 		pa_doc_fill, "no such document", "reading a document", err);
 }
@@ -587,7 +600,8 @@ static int email_set_raw(struct sz_archive *a, int64_t id,
 		struct pg_value v[] = { PG_I(r->form), PG_I(r->flagged),
 			PG_I(r->chosen), PG_S(r->scrubbed_sha256),
 			PG_I(r->scrubbed_size), PG_S(flags), PG_S(removed), PG_I(id) };
-		rc = pg_write(papool(a), SQL_SET_RAW, v, 8, "saving an e-mail",
+		rc = pa_raw_batching(a) ? pa_raw_queue(a, id, r, flags, removed,
+			err) : pg_write(papool(a), SQL_SET_RAW, v, 8, "saving an e-mail",
 			"no such e-mail", err);
 	}
 	free(own_f);
@@ -602,7 +616,9 @@ static int email_raw_notes(struct sz_archive *a, int64_t id,
 	struct sz_buf *flags, struct sz_buf *removed, struct sz_err *err)
 {
 	struct pg_value v = PG_I(id);
-	int rc;
+	int rc = pa_raw_flush(a, err);
+	if (rc != 0)
+		return rc;
 	PGresult *res = pg_read(papool(a), SQL_RAW_NOTES, &v, 1, &rc,
 		"reading an e-mail", err);
 	if (res == NULL)
@@ -674,7 +690,9 @@ static int email_choose_raw(struct sz_archive *a, int64_t release_id,
 	int64_t id, enum sz_raw_form form, int64_t *changed, struct sz_err *err)
 {
 	struct choose x = { { PG_I(form), PG_I(release_id), PG_I(id) }, 0 };
-	int rc = pg_transaction(papool(a), choose_tx, &x, err);
+	int rc = pa_raw_flush(a, err);
+	if (rc == 0)
+		rc = pg_transaction(papool(a), choose_tx, &x, err);
 	*changed = rc == 0 ? x.changed : 0;
 	if (rc == 0 && id != 0 && x.changed == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "e-mail %lld is not a "
@@ -713,6 +731,7 @@ static void archive_close(struct sz_archive *a)
 {
 	if (a == NULL)
 		return;
+	pa_raw_forget(a);
 	pg_pool_close(papool(a));
 	sem_destroy(&pa(a)->searches);
 	free(a);

@@ -198,6 +198,8 @@ int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	if (q->search == NULL)
 		return 0;
+	if (pa_raw_flush(a, err) != 0)   /* inside an import: what it decided */
+		return SZ_E_IO;
 	struct sz_tsquery tq;
 	if (sz_search_tsquery(q->search, &tq) != 0) {
 		sz_tsquery_free(&tq);
