@@ -116,6 +116,7 @@ static int tx_begin(struct sz_archive *a, struct sz_err *err)
 	int rc = pg_batch_begin(papool(a), err);
 	if (rc == 0) {
 		pa(a)->importer = pthread_self();
+		pa(a)->import_added = 0;
 		a->in_import = true;
 	}
 	return rc;
@@ -126,6 +127,19 @@ static int vocab_flush_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	(void)ctx;
 	return pg_run(c, PA_SQL_VOCAB_FLUSH, NULL, 0, NULL,
 		"counting the index's words", err);
+}
+
+/* After a large import: the grown tables vacuumed (visibility map: a
+ * count reads the index alone) and analyzed (plans that use the GIN
+ * indexes).  Outside any transaction, as VACUUM must be; a failure
+ * (another owner, the server gone) leaves it to autovacuum, and the
+ * import stands. */
+static void tables_tidy(struct sz_archive *a)
+{
+	struct pg_conn *c = pg_acquire(papool(a));
+	PQclear(PQexec(c->pg, "VACUUM (ANALYZE) fts, documents, emails,"
+		" recipients, vocab"));
+	pg_release(papool(a), c);
 }
 
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
@@ -148,6 +162,8 @@ static int tx_commit(struct sz_archive *a, struct sz_err *err)
 	else
 		pg_batch_rollback(papool(a));
 	a->in_import = false;
+	if (rc == 0 && pa(a)->import_added >= PA_ANALYZE_MIN_DOCS)
+		tables_tidy(a);
 	return rc;
 }
 
@@ -428,6 +444,8 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *row,
 		*id = x.id;
 		if (x.existed)
 			rc = SZ_E_EXISTS;
+		else
+			pa(a)->import_added += a->in_import;
 	}
 	doc_texts_free(&x);
 	sz_archive_clean_free(&c);

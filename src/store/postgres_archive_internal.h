@@ -30,6 +30,11 @@
  * at most this many e-mails, or this many bytes of their notes. */
 #define PA_RAW_BATCH 500u
 #define PA_RAW_BATCH_BYTES (4u << 20)
+/* An import that added at least this many documents has the tables it
+ * grew vacuumed and analyzed once it commits: the planner's statistics
+ * of an archive that grew tenfold send searches down sequential scans,
+ * and a vacuumed table lets a count read the GIN index alone. */
+#define PA_ANALYZE_MIN_DOCS 1000u
 
 struct pg_archive {
 	struct sz_archive base;
@@ -38,6 +43,7 @@ struct pg_archive {
 	pthread_t importer;      /* the thread holding the import's batch */
 	void *raw_rows;          /* its waiting raw forms (a json_t array) */
 	size_t raw_bytes;
+	size_t import_added;     /* documents the import added */
 };
 
 static inline struct pg_archive *pa(struct sz_archive *a)
