@@ -169,6 +169,8 @@ void sz_release_rows_free(struct sz_release_row *rows, size_t n)
 
 /* ---- transactions ---------------------------------------------------- */
 
+static void tx_rollback(struct sz_archive *a);
+
 static int tx_begin(struct sz_archive *a, struct sz_err *err)
 {
 	lock(a);
@@ -181,22 +183,29 @@ static int tx_begin(struct sz_archive *a, struct sz_err *err)
 	impl(a)->in_tx = true;
 	impl(a)->tx_owner = pthread_self();
 	a->in_import = true;
-	return 0;   /* the lock is held until commit or rollback */
+	rc = sz_archive_index_begin(a, err);
+	if (rc != 0)
+		tx_rollback(a);
+	return rc;   /* the lock is held until commit or rollback */
 }
 
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
 {
-	/* The import's files reach the disk before the rows that name them. */
-	int rc = 0, dfd = open(a->files, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || syncfs(dfd) != 0)
+	/* What waits for the index enters it; the import's files reach the
+	 * disk before the rows that name them. */
+	int rc = sz_archive_index_flush(a, err), dfd = -1;
+	if (rc == 0 && ((dfd = open(a->files, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0 || syncfs(dfd) != 0))
 		rc = sz_err_set(err, SZ_E_IO, "cannot sync the archive's files: %s",
 			strerror(errno));
 	if (dfd >= 0)
 		close(dfd);
 	if (rc == 0)
 		rc = sz_sqlite_exec(impl(a)->db, "COMMIT", err, "saving the import");
-	if (rc != 0)
+	if (rc != 0) {
 		sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
+		sz_archive_index_forget(a);
+	}
 	impl(a)->in_tx = false;
 	a->in_import = false;
 	unlock(a);
@@ -206,6 +215,7 @@ static int tx_commit(struct sz_archive *a, struct sz_err *err)
 static void tx_rollback(struct sz_archive *a)
 {
 	sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
+	sz_archive_index_forget(a);
 	impl(a)->in_tx = false;
 	a->in_import = false;
 	unlock(a);
@@ -484,12 +494,14 @@ int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 
 /* The addresses of a recipient list, one row each, for the recipient
  * pages. */
-static int add_recipients(sqlite3 *db, int64_t id, const char *list,
-	struct sz_err *err)
+static int add_recipients(struct sz_archive *a, int64_t id,
+	const char *list, struct sz_err *err)
 {
+	static const char sql[] = "INSERT INTO recipients (doc_id, addr)"
+		" VALUES (?, lower(?))";
+	sqlite3 *db = impl(a)->db;
 	sqlite3_stmt *st;
-	int rc = sz_sqlite_prepare(db, "INSERT INTO recipients (doc_id, addr)"
-		" VALUES (?, lower(?))", &st, err);
+	int rc = sz_archive_stmt(&impl(a)->wstmts, db, sql, &st, err);
 	if (rc != 0)
 		return rc;
 	char addr[SZ_ARCHIVE_NAME_MAX + 1], name[SZ_ARCHIVE_NAME_MAX + 1];
@@ -507,7 +519,7 @@ static int add_recipients(sqlite3 *db, int64_t id, const char *list,
 		}
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	sz_archive_stmt_done(&impl(a)->wstmts, st);
 	return rc;
 }
 
@@ -527,15 +539,26 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 	return rc;
 }
 
+static const char SQL_DOC_FIND[] = "SELECT id FROM documents WHERE"
+	" release_id = ? AND sha256 = ? AND ifnull(parent_id, 0) = ?";
+static const char SQL_DOC_INSERT[] = "INSERT INTO documents (release_id,"
+	" email, title, filename, type, sha256, size, summary, words,"
+	" parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))";
+static const char SQL_EMAIL_INSERT[] = "INSERT INTO emails (doc_id,"
+	" release_id, collection, num, message_id, thread, date, from_addr,"
+	" from_name, to_addrs, cc_addrs, dkim, dkim_detail, pgp, pgp_detail,"
+	" raw_form, raw_flagged, raw_chosen, scrubbed_sha256, scrubbed_size)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?)";
+
 static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 	const char *text, size_t text_len, int64_t *id, struct sz_err *err)
 {
 	sqlite3 *db = impl(a)->db;
+	struct sz_archive_stmts *ws = &impl(a)->wstmts;   /* under the lock */
 	sqlite3_stmt *st = NULL;
 	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(db, "SELECT id FROM documents WHERE"
-		" release_id = ? AND sha256 = ? AND ifnull(parent_id, 0) = ?",
-		&st, err);
+	int rc = sz_archive_stmt(ws, db, SQL_DOC_FIND, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, d->release_id);
 		sqlite3_bind_text(st, 2, d->sha256, -1, SQLITE_TRANSIENT);
@@ -544,13 +567,10 @@ static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 			*id = sqlite3_column_int64(st, 0);
 			rc = SZ_E_EXISTS;
 		}
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(ws, st);
 	}
 	if (rc == 0)
-		rc = sz_sqlite_prepare(db, "INSERT INTO documents (release_id,"
-			" email, title, filename, type, sha256, size, summary, words,"
-			" parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
-			&st, err);
+		rc = sz_archive_stmt(ws, db, SQL_DOC_INSERT, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, d->release_id);
 		sqlite3_bind_int(st, 2, d->email);
@@ -567,15 +587,10 @@ static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 			rc = sz_sqlite_error(db, err, "adding a document");
 		else
 			*id = sqlite3_last_insert_rowid(db);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(ws, st);
 	}
 	if (rc == 0 && d->email) {
-		rc = sz_sqlite_prepare(db, "INSERT INTO emails (doc_id, release_id,"
-			" collection, num, message_id, thread, date, from_addr,"
-			" from_name, to_addrs, cc_addrs, dkim, dkim_detail, pgp,"
-			" pgp_detail, raw_form, raw_flagged, raw_chosen,"
-			" scrubbed_sha256, scrubbed_size) VALUES (?, ?, ?, ?, ?, ?, ?,"
-			" lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+		rc = sz_archive_stmt(ws, db, SQL_EMAIL_INSERT, &st, err);
 		if (rc == 0) {
 			sqlite3_bind_int64(st, 1, *id);
 			sqlite3_bind_int64(st, 2, d->release_id);
@@ -600,43 +615,15 @@ static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 			sqlite3_bind_int64(st, 20, (int64_t)d->scrubbed_size);
 			if (sz_sqlite_step(st) != SQLITE_DONE)
 				rc = sz_sqlite_error(db, err, "adding an e-mail");
-			sqlite3_finalize(st);
+			sz_archive_stmt_done(ws, st);
 		}
 		if (rc == 0)
-			rc = add_recipients(db, *id, d->to, err);
+			rc = add_recipients(a, *id, d->to, err);
 		if (rc == 0)
-			rc = add_recipients(db, *id, d->cc, err);
+			rc = add_recipients(a, *id, d->cc, err);
 	}
-	if (rc == 0) {
-		rc = sz_sqlite_prepare(db, "INSERT INTO fts (rowid, title, body,"
-			" sender, recipients, tags) VALUES (?, ?, ?, ?, ?, ?)", &st, err);
-		if (rc == 0) {
-			char sender[2 * SZ_ARCHIVE_NAME_MAX + 4];
-			snprintf(sender, sizeof(sender), "%s %s", d->from_name,
-				d->from_addr);
-			char *rcpt = NULL;
-			if (asprintf(&rcpt, "%s %s", d->to ? d->to : "",
-			    d->cc ? d->cc : "") < 0)
-				rcpt = NULL;
-			sqlite3_bind_int64(st, 1, *id);
-			sqlite3_bind_text(st, 2, d->title, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 3, text ? text : "", (int)text_len,
-				SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 4, sender, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 5, rcpt ? rcpt : "", -1, SQLITE_TRANSIENT);
-			struct sz_buf tags;
-			sz_buf_init(&tags, 64u << 10);
-			if (sz_archive_tags(d, &tags) != 0)
-				rc = sz_err_set(err, SZ_E_LIMIT, "too many addresses");
-			sqlite3_bind_text(st, 6, tags.data ? (const char *)tags.data : "",
-				(int)tags.len, SQLITE_TRANSIENT);
-			if (rc == 0 && sz_sqlite_step(st) != SQLITE_DONE)
-				rc = sz_sqlite_error(db, err, "indexing a document");
-			sz_buf_free(&tags);
-			free(rcpt);
-			sqlite3_finalize(st);
-		}
-	}
+	if (rc == 0)
+		rc = sz_archive_index_add(a, *id, d, text, text_len, err);
 	sz_archive_op_unlock(a);
 	return rc;
 }

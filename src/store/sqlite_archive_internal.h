@@ -68,6 +68,7 @@ struct sqlite_archive {
 	struct sz_archive_stmts wstmts;   /* the writer's, used under mu */
 	pthread_mutex_t mu;
 	bool in_tx;
+	size_t fts_pending;      /* index rows the import holds back */
 	pthread_t tx_owner;      /* the thread holding the transaction */
 	char path[4096];
 	bool read_only;
@@ -123,6 +124,20 @@ void sz_archive_stmt_done(struct sz_archive_stmts *c, sqlite3_stmt *st);
 /* Finalizes what c keeps (before its connection closes). */
 void sz_archive_stmts_free(struct sz_archive_stmts *c);
 void sz_archive_readers_close(struct sqlite_archive *q);
+
+/* sqlite_archive_index.c: a document's index row.  Inside this thread's
+ * import transaction rows wait in a temporary table and enter the FTS5
+ * index SZ_ARCHIVE_INDEX_BATCH at a time (each write statement of an
+ * import otherwise makes FTS5 write out a segment of its own); flush
+ * adds what waits (the commit, a read or a removal inside the import
+ * call it), forget drops the count after a rollback. */
+#define SZ_ARCHIVE_INDEX_BATCH 1000
+int sz_archive_index_begin(struct sz_archive *a, struct sz_err *err);
+int sz_archive_index_add(struct sz_archive *a, int64_t id,
+	const struct sz_doc_row *d, const char *text, size_t text_len,
+	struct sz_err *err);
+int sz_archive_index_flush(struct sz_archive *a, struct sz_err *err);
+void sz_archive_index_forget(struct sz_archive *a);
 
 /* The columns of a document row (documents, releases, emails), and the
  * joins they come from; sz_archive_doc_read reads them from column c. */

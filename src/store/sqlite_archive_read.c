@@ -136,6 +136,9 @@ struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
 	struct sqlite_archive *q = impl(a);
 	static __thread struct sz_archive_reader own;
 	if (sz_archive_in_own_tx(a)) {
+		/* a read inside an import sees the index rows it waits with */
+		if (sz_archive_index_flush(a, err) != 0)
+			return NULL;
 		own.db = q->db;
 		own.stmts = &q->wstmts;   /* the transaction holds the lock */
 		own.writer = true;

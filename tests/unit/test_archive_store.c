@@ -450,6 +450,42 @@ static void an_import_rolled_back_leaves_nothing(void **state)
 	assert_int_equal(search(x, "zebra", true, NULL, NULL), 1);
 }
 
+/* An import larger than the batch SQLite holds its index rows back in
+ * (SZ_ARCHIVE_INDEX_BATCH, 1000): every message is found after the
+ * commit, one removed inside the import is not, and the same import
+ * rolled back leaves nothing. */
+#define BIG_IMPORT 1100
+static void a_large_import_is_found_whole(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	size_t removed;
+	int64_t id = 0;
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(a->ops->begin(a, &err), 0);
+		for (int64_t i = 0; i < BIG_IMPORT; i++) {
+			char text[64];
+			snprintf(text, sizeof(text), "walrus number w%lld",
+				(long long)i);
+			id = add_mail(a, x->rel, 100 + i, "Walrus census",
+				"zoo@example.org", "keeper@example.org", 1712000000,
+				"t9", text);
+		}
+		if (round == 0) {
+			a->ops->rollback(a);
+			assert_int_equal(search(x, "walrus", true, NULL, NULL), 0);
+			continue;
+		}
+		assert_int_equal(a->ops->doc_remove(a, id, &removed, &err), 0);
+		assert_int_equal(a->ops->commit(a, &err), 0);
+	}
+	assert_int_equal(search(x, "walrus", true, NULL, NULL), BIG_IMPORT - 1);
+	assert_int_equal(search(x, "w0", true, NULL, NULL), 1);
+	assert_int_equal(search(x, "w1098", true, NULL, NULL), 1);
+	assert_int_equal(search(x, "w1099", true, NULL, NULL), 0);
+}
+
 static void mirrors_see_every_change_and_removal(void **state)
 {
 	struct fixture *x = *state;
@@ -557,6 +593,7 @@ int main(void)
 		T(a_repeated_file_is_not_added_twice),
 		T(an_email_is_found_by_its_message_id),
 		T(an_import_rolled_back_leaves_nothing),
+		T(a_large_import_is_found_whole),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),
