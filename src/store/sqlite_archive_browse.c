@@ -286,8 +286,7 @@ static void counts_load(struct sz_archive_counts *c, sqlite3_stmt *st,
 	c->version = version;
 }
 
-/* PRAGMA data_version of db: changes when another connection commits. */
-static int64_t data_version(struct sz_archive_reader *rd)
+int64_t sz_archive_data_version(struct sz_archive_reader *rd)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
@@ -318,7 +317,7 @@ static int address_page(struct sz_archive *a, int which, const char *count_sql,
 	/* the writer's own commits do not move its data_version */
 	struct sz_archive_counts *c = rd->writer ? NULL :
 		&rd->stmts->counts[which];
-	int64_t v = c ? data_version(rd) : -1;
+	int64_t v = c ? sz_archive_data_version(rd) : -1;
 	if (c != NULL && v >= 0 && (!c->valid || c->version != v ||
 	    c->drafts != drafts)) {
 		sqlite3_stmt *st;
