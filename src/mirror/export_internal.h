@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -78,6 +79,9 @@ struct export {
 	struct export_queued *queued; /* EXPORT_QUEUED_SLOTS, by owner's
 	                                 hash: queueing them again is skipped */
 	int64_t run;                  /* this run's number */
+	bool direct;                  /* the folder was empty: files are
+	                                 made under their own names */
+	mode_t umask;                 /* the process's, read at the start */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
