@@ -104,12 +104,33 @@ static const char emails_sql[] = "SELECT " DOC_COLS DOC_FROM
 	" ORDER BY collection, num LIMIT ?2 OFFSET ?3)"
 	" ORDER BY e.collection, e.num";
 /* The page after a known e-mail: one seek in (release_id, collection,
- * num), the e-mails' unique index. */
+ * num), the e-mails' unique index, to the e-mail's key, read first (a
+ * key in a subquery would seek on the collection alone, then step). */
+static const char email_key_sql[] = "SELECT collection, num FROM emails"
+	" WHERE doc_id = ?";
 static const char emails_after_sql[] = "SELECT " DOC_COLS DOC_FROM
 	" WHERE d.id IN (SELECT doc_id FROM emails WHERE release_id = ?1"
-	" AND (collection, num) > (SELECT collection, num FROM emails"
-	" WHERE doc_id = ?3) ORDER BY collection, num LIMIT ?2)"
+	" AND (collection, num) > (?3, ?4) ORDER BY collection, num LIMIT ?2)"
 	" ORDER BY e.collection, e.num";
+
+/* Binds the key of the e-mail `after` as ?3, ?4 of st (false: gone). */
+static bool bind_key(struct sz_archive_reader *rd, sqlite3_stmt *st,
+	int64_t after)
+{
+	sqlite3_stmt *k;
+	bool found = false;
+	if (sz_archive_stmt(rd->stmts, rd->db, email_key_sql, &k, NULL) != 0)
+		return false;
+	sqlite3_bind_int64(k, 1, after);
+	if (sz_sqlite_step(k) == SQLITE_ROW) {
+		sqlite3_bind_text(st, 3, (const char *)sqlite3_column_text(k, 0),
+			sqlite3_column_bytes(k, 0), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, sqlite3_column_int64(k, 1));
+		found = true;
+	}
+	sz_archive_stmt_done(rd->stmts, k);
+	return found;
+}
 
 int sz_archive_sqlite_doc_list(struct sz_archive *a, int64_t release_id,
 	bool email, size_t offset, size_t limit, struct sz_doc_row **rows,
@@ -137,14 +158,21 @@ int sz_archive_sqlite_doc_list(struct sz_archive *a, int64_t release_id,
 	for (int i = 0; w != NULL && email && offset > 0 && i < 2; i++)
 		if (w->mark_offset[i] == offset)
 			after = w->mark_after[i];
-	const char *sql = !email ? docs_sql : after ? emails_after_sql :
-		emails_sql;
-	if (rc == 0)
-		rc = sz_archive_stmt(rd->stmts, rd->db, sql, &st, err);
+	if (rc == 0 && after) {
+		rc = sz_archive_stmt(rd->stmts, rd->db, emails_after_sql, &st, err);
+		if (rc == 0 && !bind_key(rd, st, after)) {
+			sz_archive_stmt_done(rd->stmts, st);
+			after = 0;          /* cannot be: counted from the start */
+		}
+	}
+	if (rc == 0 && !after)
+		rc = sz_archive_stmt(rd->stmts, rd->db, email ? emails_sql :
+			docs_sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, release_id);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
-		sqlite3_bind_int64(st, 3, after ? after : (int64_t)offset);
+		if (!after)
+			sqlite3_bind_int64(st, 3, (int64_t)offset);
 		rc = sz_archive_collect(st, limit, rows, n, err);
 		sz_archive_stmt_done(rd->stmts, st);
 	}
