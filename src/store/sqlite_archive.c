@@ -766,8 +766,8 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	static const char sql[] = "SELECT " DOC_COLS DOC_FROM
-		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
-		" LIMIT 1000";
+		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date,"
+		" e.doc_id LIMIT 1000";   /* e.doc_id: emails_thread's order */
 	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
