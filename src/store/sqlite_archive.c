@@ -660,8 +660,17 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
+	/* A copy's page of a document, its JSON and the export itself each
+	 * ask for it: the connection keeps the last one read. */
+	int64_t v = 0;
+	int rc = sz_archive_doc_kept(r, id, d, &v);
+	if (rc != SZ_E_NOT_FOUND) {
+		sz_archive_read_end(a, r);
+		return rc == 0 ? 0 : sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	rc = 0;
 	static const char sql[] = "SELECT " DOC_COLS DOC_FROM " WHERE d.id = ?";
-	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
+	rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
@@ -673,6 +682,8 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 			rc = sz_sqlite_error(db, err, "reading a document");
 		sz_archive_stmt_done(r->stmts, st);
 	}
+	if (rc == 0)
+		sz_archive_doc_keep(r, d, v);
 	sz_archive_read_end(a, r);
 	return rc;
 }

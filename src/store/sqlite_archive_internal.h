@@ -69,6 +69,9 @@ struct sz_archive_stmts {
 	struct sz_archive_counts counts[2];   /* senders, recipients */
 	struct sz_archive_walk walks[SZ_ARCHIVE_WALKS];
 	unsigned walk_next;                  /* the slot taken next */
+	struct sz_doc_row doc;               /* the last read by doc_get */
+	int64_t doc_version;                 /* ... at this data_version */
+	bool doc_valid;
 };
 
 /* PRAGMA data_version of r's connection (-1 if it cannot be read): it
@@ -79,6 +82,15 @@ int64_t sz_archive_data_version(struct sz_archive_reader *r);
  * remembered with r's connection while the archive does not change. */
 int sz_archive_release_counts(struct sz_archive_reader *r, int64_t id,
 	int64_t *docs, int64_t *emails, struct sz_err *err);
+/* A copy of the document id into d when the connection kept it at
+ * this state of the archive: 0; SZ_E_NOMEM; else SZ_E_NOT_FOUND and *v
+ * is the state to give sz_archive_doc_keep, which keeps a copy of d (a
+ * copy, a reader and the export ask for one document several times in
+ * a row).  Nothing is kept on the writer. */
+int sz_archive_doc_kept(struct sz_archive_reader *r, int64_t id,
+	struct sz_doc_row *d, int64_t *v);
+void sz_archive_doc_keep(struct sz_archive_reader *r,
+	const struct sz_doc_row *d, int64_t v);
 /* The op doc_list (sqlite_archive_list.c). */
 int sz_archive_sqlite_doc_list(struct sz_archive *a, int64_t release_id,
 	bool email, size_t offset, size_t limit, struct sz_doc_row **rows,

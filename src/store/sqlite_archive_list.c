@@ -9,6 +9,9 @@
  * change: the counts, and the e-mail each page ended at, so the next page
  * starts after it with one index seek.  The rows are the same either way.
  *
+ * The last document doc_get read is kept the same way: a copy's page of
+ * an e-mail, its JSON and the export itself each read it.
+ *
  * It writes nothing, and keeps nothing on the writer's connection (its
  * own commits do not move its data_version).
  */
@@ -186,4 +189,46 @@ int sz_archive_sqlite_doc_list(struct sz_archive *a, int64_t release_id,
 	}
 	sz_archive_read_end(a, rd);
 	return rc;
+}
+
+/* ---- the last document read ----------------------------------------- */
+
+/* A deep copy of a row (its three owned strings): false when out of
+ * memory, to cleared. */
+static bool row_copy(struct sz_doc_row *to, const struct sz_doc_row *from)
+{
+	*to = *from;
+	to->summary = from->summary ? strdup(from->summary) : NULL;
+	to->to = from->to ? strdup(from->to) : NULL;
+	to->cc = from->cc ? strdup(from->cc) : NULL;
+	if ((from->summary && !to->summary) || (from->to && !to->to) ||
+	    (from->cc && !to->cc)) {
+		sz_doc_row_clear(to);
+		return false;
+	}
+	return true;
+}
+
+int sz_archive_doc_kept(struct sz_archive_reader *rd, int64_t id,
+	struct sz_doc_row *d, int64_t *v)
+{
+	*v = -1;
+	if (rd->writer)
+		return SZ_E_NOT_FOUND;
+	*v = sz_archive_data_version(rd);
+	struct sz_archive_stmts *c = rd->stmts;
+	if (*v < 0 || !c->doc_valid || c->doc_version != *v || c->doc.id != id)
+		return SZ_E_NOT_FOUND;
+	return row_copy(d, &c->doc) ? 0 : SZ_E_NOMEM;
+}
+
+void sz_archive_doc_keep(struct sz_archive_reader *rd,
+	const struct sz_doc_row *d, int64_t v)
+{
+	struct sz_archive_stmts *c = rd->stmts;
+	if (rd->writer || v < 0)
+		return;
+	sz_doc_row_clear(&c->doc);
+	c->doc_valid = row_copy(&c->doc, d);
+	c->doc_version = v;
 }
