@@ -332,8 +332,11 @@ static int release_get(struct sz_archive *a, int64_t id,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	static const char sql[] = "SELECT " RELEASE_COLS
-		" FROM releases r WHERE r.id = ?";
+	/* RELEASE_COLS with the counts left to sz_archive_release_counts,
+	 * which remembers them while the archive does not change: each page
+	 * of a release asks. */
+	static const char sql[] = "SELECT r.id, r.title, r.day, r.intro,"
+		" r.state, 0, 0, r.tag_day FROM releases r WHERE r.id = ?";
 	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
@@ -345,6 +348,13 @@ static int release_get(struct sz_archive *a, int64_t id,
 		else
 			rc = sz_sqlite_error(db, err, "reading a release");
 		sz_archive_stmt_done(r->stmts, st);
+	}
+	if (rc == 0)
+		rc = sz_archive_release_counts(r, id, &row->documents,
+			&row->emails, err);
+	if (rc != 0) {
+		free(row->intro);
+		memset(row, 0, sizeof(*row));
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -637,8 +647,17 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
+	/* A copy's page of a document, its JSON and the export itself each
+	 * ask for it: the connection keeps the last one read. */
+	int64_t v = 0;
+	int rc = sz_archive_doc_kept(r, id, d, &v);
+	if (rc != SZ_E_NOT_FOUND) {
+		sz_archive_read_end(a, r);
+		return rc == 0 ? 0 : sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	rc = 0;
 	static const char sql[] = "SELECT " DOC_COLS DOC_FROM " WHERE d.id = ?";
-	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
+	rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
@@ -650,6 +669,8 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 			rc = sz_sqlite_error(db, err, "reading a document");
 		sz_archive_stmt_done(r->stmts, st);
 	}
+	if (rc == 0)
+		sz_archive_doc_keep(r, d, v);
 	sz_archive_read_end(a, r);
 	return rc;
 }
@@ -714,28 +735,6 @@ int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
 	return rc;
 }
 
-static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
-	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
-	int64_t *total, struct sz_err *err)
-{
-	return sz_archive_page_rows(a, email ?
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
-		/* The page is picked in an index alone (the skipped rows cost
-		 * an index step each, not a sort of the release nor joins), then
-		 * its rows are read: page 5 000 of a release of 100 000 e-mails
-		 * costs what page 1 does, nearly. */
-		email ?
-		"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT doc_id FROM"
-		" emails WHERE release_id = ? ORDER BY collection, num"
-		" LIMIT ? OFFSET ?) ORDER BY e.collection, e.num" :
-		"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT id FROM"
-		" documents WHERE release_id = ? AND email = 0 ORDER BY"
-		" parent_id IS NOT NULL, title, id LIMIT ? OFFSET ?)"
-		" ORDER BY d.parent_id IS NOT NULL, d.title, d.id",
-		release_id, offset, limit, rows, n, total, err);
-}
-
 static int doc_children(struct sz_archive *a, int64_t parent,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
@@ -765,8 +764,8 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	static const char sql[] = "SELECT " DOC_COLS DOC_FROM
-		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
-		" LIMIT 1000";
+		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date,"
+		" e.doc_id LIMIT 1000";   /* e.doc_id: emails_thread's order */
 	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
@@ -879,7 +878,7 @@ static const struct sz_archive_ops ops = {
 	.doc_add = doc_add,
 	.doc_get = doc_get,
 	.doc_text = doc_text,
-	.doc_list = doc_list,
+	.doc_list = sz_archive_sqlite_doc_list,
 	.doc_children = doc_children,
 	.thread = thread_list,
 	.by_address = by_address,

@@ -45,12 +45,56 @@ struct sz_archive_counts {
 	int64_t *count;
 };
 
+/* A release's lists walked page by page (a copy writes every page of
+ * each, a reader pages through them), kept with a connection while the
+ * archive does not change: the counts of its documents and e-mails
+ * (each page and the release itself show them, and counting costs a
+ * step per row), and, for its e-mails, where the last page read ended,
+ * so that the next one starts there with one index seek instead of
+ * stepping over every row before it (sqlite_archive_list.c). */
+#define SZ_ARCHIVE_WALKS 2
+struct sz_archive_walk {
+	bool valid;
+	int64_t version;         /* the data_version it was read at */
+	int64_t release_id;
+	int64_t count[2];        /* documents (email 0), e-mails (email 1) */
+	size_t mark_offset[2];   /* offsets a page of e-mails may start at */
+	int64_t mark_after[2];   /* ... after the e-mail with this id */
+};
+
 struct sz_archive_stmts {
 	size_t n;
 	const char *sql[SZ_ARCHIVE_STMTS];
 	sqlite3_stmt *st[SZ_ARCHIVE_STMTS];
 	struct sz_archive_counts counts[2];   /* senders, recipients */
+	struct sz_archive_walk walks[SZ_ARCHIVE_WALKS];
+	unsigned walk_next;                  /* the slot taken next */
+	struct sz_doc_row doc;               /* the last read by doc_get */
+	int64_t doc_version;                 /* ... at this data_version */
+	bool doc_valid;
 };
+
+/* PRAGMA data_version of r's connection (-1 if it cannot be read): it
+ * changes when another connection commits. */
+struct sz_archive_reader;
+int64_t sz_archive_data_version(struct sz_archive_reader *r);
+/* The number of documents and e-mails of a release (sqlite_archive_list.c):
+ * remembered with r's connection while the archive does not change. */
+int sz_archive_release_counts(struct sz_archive_reader *r, int64_t id,
+	int64_t *docs, int64_t *emails, struct sz_err *err);
+/* A copy of the document id into d when the connection kept it at
+ * this state of the archive: 0; SZ_E_NOMEM; else SZ_E_NOT_FOUND and *v
+ * is the state to give sz_archive_doc_keep, which keeps a copy of d (a
+ * copy, a reader and the export ask for one document several times in
+ * a row).  Nothing is kept on the writer. */
+int sz_archive_doc_kept(struct sz_archive_reader *r, int64_t id,
+	struct sz_doc_row *d, int64_t *v);
+void sz_archive_doc_keep(struct sz_archive_reader *r,
+	const struct sz_doc_row *d, int64_t v);
+/* The op doc_list (sqlite_archive_list.c). */
+int sz_archive_sqlite_doc_list(struct sz_archive *a, int64_t release_id,
+	bool email, size_t offset, size_t limit, struct sz_doc_row **rows,
+	size_t *n, int64_t *total, struct sz_err *err);
 
 /* Forgets a kept index (its memory freed). */
 void sz_archive_counts_free(struct sz_archive_counts *c);

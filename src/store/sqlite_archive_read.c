@@ -78,6 +78,9 @@ void sz_archive_stmts_free(struct sz_archive_stmts *c)
 	c->n = 0;
 	sz_archive_counts_free(&c->counts[0]);
 	sz_archive_counts_free(&c->counts[1]);
+	memset(c->walks, 0, sizeof(c->walks));
+	sz_doc_row_clear(&c->doc);
+	c->doc_valid = false;
 }
 
 void sz_archive_readers_close(struct sqlite_archive *q)
