@@ -159,22 +159,25 @@ second() {
 	serve pg2
 	PGURL2=$URL
 }
-# rate URL...: searches per second over BENCH_THROUGHPUT requests
+# rate URL...: searches per second over BENCH_THROUGHPUT requests.  The
+# load comes from ONE curl process (--parallel, 4 transfers at once,
+# the URLs in a config file written beforehand): a process per request
+# (xargs curl) spent more of the 2 cores than the faces it measured.
 rate() {
-	: >urls
-	k=0
 	total=${BENCH_THROUGHPUT:-400}
-	while [ $k -lt "$total" ]; do
-		for u in "$@"; do
-			q=$(sed -n "$((k % $(wc -l <queries.txt) + 1))p" queries.txt)
-			python3 -c 'import sys,urllib.parse; print(sys.argv[1] + "/api/v1/search?q=" + urllib.parse.quote(sys.argv[2]))' "$u" "$q" >>urls
-			k=$((k + 1))
-		done
-	done
+	python3 - "$total" "$@" >urls.cfg <<'PY'
+import sys, urllib.parse
+total, bases = int(sys.argv[1]), sys.argv[2:]
+qs = [l.rstrip('\n') for l in open('queries.txt') if l.strip()]
+for k in range(total):
+    u = bases[k % len(bases)] + '/api/v1/search?q=' + urllib.parse.quote(qs[k % len(qs)])
+    print('url = "%s"\noutput = "/dev/null"' % u)
+PY
 	a=$(now)
-	xargs -P 4 -n 1 curl -s -o /dev/null <urls
+	curl -s --no-progress-meter --parallel --parallel-immediate \
+		--parallel-max 4 -K urls.cfg
 	b=$(now)
-	echo "$(wc -l <urls) / ($b - $a)" | bc -l
+	echo "$total / ($b - $a)" | bc -l
 }
 one=$(rate "$PGURL")
 second

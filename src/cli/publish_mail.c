@@ -48,6 +48,11 @@ struct mail_import {
 	const char *collection;
 	struct publish_stats *stats;
 	void (*progress)(const struct publish_stats *s);
+	int64_t next_num;            /* the collection's next number, 0 until
+	                                read: one query per import, not per
+	                                message (the import holds the
+	                                transaction, so nothing else numbers
+	                                in this collection meanwhile) */
 	/* the message being imported */
 	int64_t email_id;
 	struct sz_buf flags;         /* findings, one per line */
@@ -365,9 +370,10 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	snprintf(d.title, sizeof(d.title), "%s",
 		m->subject[0] ? m->subject : "(no subject)");
 	snprintf(d.collection, sizeof(d.collection), "%s", mi->collection);
-	if ((rc = mi->a->ops->email_next_num(mi->a, mi->release, mi->collection,
-	    &d.num, err)) != 0)
+	if (mi->next_num == 0 && (rc = mi->a->ops->email_next_num(mi->a,
+	    mi->release, mi->collection, &mi->next_num, err)) != 0)
 		goto out;
+	d.num = mi->next_num;
 	snprintf(d.filename, sizeof(d.filename), "%s-%lld.eml", mi->collection,
 		(long long)d.num);
 	snprintf(d.message_id, sizeof(d.message_id), "%s", m->message_id);
@@ -397,6 +403,7 @@ static int on_mail(void *ctx, const struct sz_mail *m, struct sz_err *err)
 	}
 	if (rc != 0)
 		goto out;
+	mi->next_num++;
 	mi->stats->added++;
 	mi->stats->dkim_pass += d.dkim == SZ_DKIM_PASS;
 	mi->stats->dkim_fail += d.dkim == SZ_DKIM_FAIL;

@@ -406,6 +406,8 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	 * tenth of an export's CPU).  Freed memory up to EXPORT_TRIM_BYTES
 	 * stays; an allocation of a page's size (SZ_EXPORT_PAGE_MAX) comes
 	 * from the heap. */
+	x.umask = umask(0);   /* read once, before any thread starts */
+	umask(x.umask);
 	mallopt(M_TRIM_THRESHOLD, EXPORT_TRIM_BYTES);
 	mallopt(M_MMAP_THRESHOLD, EXPORT_MMAP_BYTES);
 	sz_buf_init(&x.page, SZ_EXPORT_PAGE_MAX);
@@ -443,6 +445,11 @@ int sz_mirror_export(const struct sz_export_opts *o,
 		rc = state_meta_set_text(&x, "out", abs);
 	else if (rc == 0)
 		rc = check_folder(&x, fresh, abs);
+	/* A first export into a folder with nothing in it, not even a
+	 * MANIFEST: no file to replace under a reader, so none is renamed. */
+	x.direct = rc == 0 && fresh && !o->rebuild &&
+		faccessat(x.out, SZ_MANIFEST_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
+		faccessat(x.out, SZ_MANIFEST_SIG_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
 	bool everything = fresh || o->rebuild;
 	bool sweep = o->rebuild || (!fresh && state_meta_int(&x, "clean") == 0);
 	/* Marked unclean (and the run counted) before any file changes. */

@@ -141,7 +141,11 @@ static int open_parent(struct export *x, const char *path, const char **base,
 }
 
 /* Opens path's temporary file (".NAME.tmp" beside it) for writing in
- * x->dir; tmp receives its name there. */
+ * x->dir; tmp receives its name there.  Into a folder that was empty
+ * (x->direct) the file is made under its own name (O_EXCL: nothing,
+ * not even a link planted meanwhile, is followed or replaced), and tmp
+ * is "": a first export has no MANIFEST that a reader could check a half
+ * file against until every file is written. */
 static int open_temp(struct export *x, const char *path, char *tmp,
 	size_t cap, int *fd)
 {
@@ -150,21 +154,23 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 	int rc = open_parent(x, path, &base, true);
 	if (rc != 0)
 		return rc;
-	int n = snprintf(tmp, cap, ".%s.tmp", base);
+	int n = x->direct ? snprintf(tmp, cap, "%s", "") :
+		snprintf(tmp, cap, ".%s.tmp", base);
 	if (n < 0 || (size_t)n >= cap)
 		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
-	*fd = openat(x->dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		O_CLOEXEC, 0644);
+	int how = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+		(x->direct ? O_EXCL : O_TRUNC);
+	*fd = openat(x->dir, x->direct ? base : tmp, how, 0644);
 	if (*fd < 0 && errno == ENOENT) {
 		/* the other worker removed the folder it emptied: make it again */
 		files_close(x);
 		rc = open_parent(x, path, &base, true);
 		if (rc != 0)
 			return rc;
-		*fd = openat(x->dir, tmp, O_WRONLY | O_CREAT | O_TRUNC |
-			O_NOFOLLOW | O_CLOEXEC, 0644);
+		*fd = openat(x->dir, x->direct ? base : tmp, how, 0644);
 	}
-	if (*fd < 0 || fchmod(*fd, 0644) != 0) {
+	/* the mode the umask let through, made public (0644) if it was not */
+	if (*fd < 0 || ((x->umask & 0644) != 0 && fchmod(*fd, 0644) != 0)) {
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s in the export: "
 			"%s", path, strerror(errno));
 		if (*fd >= 0)
@@ -193,7 +199,7 @@ static int settle(struct export *x, const char *path, const char *tmp,
 		x->stats->unchanged++;
 		return state_file_put(x, path, sha, size);
 	}
-	if (rc == 0 && renameat(x->dir, tmp, x->dir, base) != 0)
+	if (rc == 0 && tmp[0] && renameat(x->dir, tmp, x->dir, base) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot put %s in place: %s",
 			path, strerror(errno));
 	if (rc != 0) {

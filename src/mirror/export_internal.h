@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -78,6 +79,9 @@ struct export {
 	struct export_queued *queued; /* EXPORT_QUEUED_SLOTS, by owner's
 	                                 hash: queueing them again is skipped */
 	int64_t run;                  /* this run's number */
+	bool direct;                  /* the folder was empty: files are
+	                                 made under their own names */
+	mode_t umask;                 /* the process's, read at the start */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
@@ -110,8 +114,10 @@ int state_dirty(struct export *x, const char *owner, enum export_stage s);
 int state_dirty_batch(struct export *x, enum export_stage s,
 	const char *after, char *names, size_t *n);
 uint64_t state_dirty_count(struct export *x);
-/* The owners a document showed up in last time (each queued), then
- * forgotten; state_dep records one for this time. */
+/* The owners a document showed up in last time (each queued, with the
+ * index its release, sender, recipient or month is listed in), then
+ * forgotten; state_dep records one for this time (the home page and
+ * those indexes it only queues: they are implied by the others). */
 int state_deps_requeue(struct export *x, int64_t doc);
 int state_dep(struct export *x, int64_t doc, const char *owner);
 /* The SHA-256 a path had last time: true if it is known. */

@@ -71,6 +71,10 @@ int pa_doc_rows(struct sz_archive *a, const char *sql,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
 	void *out = NULL;
+	*rows = NULL;
+	*n = 0;
+	if (pa_raw_flush(a, err) != 0)
+		return SZ_E_IO;
 	int rc = pg_read_rows(papool(a), sql, v, nv, sizeof(**rows), max,
 		pa_doc_fill, &out, n, "reading documents", err);
 	*rows = out;
@@ -110,8 +114,11 @@ int pa_page_rows(struct sz_archive *a, const char *count_sql,
 static int tx_begin(struct sz_archive *a, struct sz_err *err)
 {
 	int rc = pg_batch_begin(papool(a), err);
-	if (rc == 0)
+	if (rc == 0) {
+		pa(a)->importer = pthread_self();
+		pa(a)->import_added = 0;
 		a->in_import = true;
+	}
 	return rc;
 }
 
@@ -122,11 +129,27 @@ static int vocab_flush_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		"counting the index's words", err);
 }
 
+/* After a large import: the grown tables vacuumed (visibility map: a
+ * count reads the index alone) and analyzed (plans that use the GIN
+ * indexes).  Outside any transaction, as VACUUM must be; a failure
+ * (another owner, the server gone) leaves it to autovacuum, and the
+ * import stands. */
+static void tables_tidy(struct sz_archive *a)
+{
+	struct pg_conn *c = pg_acquire(papool(a));
+	PQclear(PQexec(c->pg, "VACUUM (ANALYZE) fts, documents, emails,"
+		" recipients, vocab"));
+	pg_release(papool(a), c);
+}
+
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
 {
-	/* The import's files reach the disk before the rows that name them. */
-	int rc = 0, dfd = open(a->files, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || syncfs(dfd) != 0)
+	/* The raw forms that wait join the batch; the import's files reach
+	 * the disk before the rows that name them. */
+	int rc = pa_raw_flush(a, err), dfd = -1;
+	pa_raw_forget(a);
+	if (rc == 0 && ((dfd = open(a->files, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0 || syncfs(dfd) != 0))
 		rc = sz_err_set(err, SZ_E_IO, "cannot sync the archive's files: %s",
 			strerror(errno));
 	if (dfd >= 0)
@@ -139,11 +162,14 @@ static int tx_commit(struct sz_archive *a, struct sz_err *err)
 	else
 		pg_batch_rollback(papool(a));
 	a->in_import = false;
+	if (rc == 0 && pa(a)->import_added >= PA_ANALYZE_MIN_DOCS)
+		tables_tidy(a);
 	return rc;
 }
 
 static void tx_rollback(struct sz_archive *a)
 {
+	pa_raw_forget(a);
 	pg_batch_rollback(papool(a));
 	a->in_import = false;
 }
@@ -418,6 +444,8 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *row,
 		*id = x.id;
 		if (x.existed)
 			rc = SZ_E_EXISTS;
+		else
+			pa(a)->import_added += a->in_import;
 	}
 	doc_texts_free(&x);
 	sz_archive_clean_free(&c);
@@ -431,6 +459,9 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 	struct sz_err *err)
 {
 	struct pg_value v = PG_I(id);
+	memset(d, 0, sizeof(*d));
+	if (pa_raw_flush(a, err) != 0)
+		return SZ_E_IO;
 	return pg_read_row(papool(a), SQL_DOC_GET, &v, 1, d, sizeof(*d),
 		pa_doc_fill, "no such document", "reading a document", err);
 }
@@ -587,7 +618,8 @@ static int email_set_raw(struct sz_archive *a, int64_t id,
 		struct pg_value v[] = { PG_I(r->form), PG_I(r->flagged),
 			PG_I(r->chosen), PG_S(r->scrubbed_sha256),
 			PG_I(r->scrubbed_size), PG_S(flags), PG_S(removed), PG_I(id) };
-		rc = pg_write(papool(a), SQL_SET_RAW, v, 8, "saving an e-mail",
+		rc = pa_raw_batching(a) ? pa_raw_queue(a, id, r, flags, removed,
+			err) : pg_write(papool(a), SQL_SET_RAW, v, 8, "saving an e-mail",
 			"no such e-mail", err);
 	}
 	free(own_f);
@@ -602,7 +634,9 @@ static int email_raw_notes(struct sz_archive *a, int64_t id,
 	struct sz_buf *flags, struct sz_buf *removed, struct sz_err *err)
 {
 	struct pg_value v = PG_I(id);
-	int rc;
+	int rc = pa_raw_flush(a, err);
+	if (rc != 0)
+		return rc;
 	PGresult *res = pg_read(papool(a), SQL_RAW_NOTES, &v, 1, &rc,
 		"reading an e-mail", err);
 	if (res == NULL)
@@ -674,7 +708,9 @@ static int email_choose_raw(struct sz_archive *a, int64_t release_id,
 	int64_t id, enum sz_raw_form form, int64_t *changed, struct sz_err *err)
 {
 	struct choose x = { { PG_I(form), PG_I(release_id), PG_I(id) }, 0 };
-	int rc = pg_transaction(papool(a), choose_tx, &x, err);
+	int rc = pa_raw_flush(a, err);
+	if (rc == 0)
+		rc = pg_transaction(papool(a), choose_tx, &x, err);
 	*changed = rc == 0 ? x.changed : 0;
 	if (rc == 0 && id != 0 && x.changed == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "e-mail %lld is not a "
@@ -713,6 +749,7 @@ static void archive_close(struct sz_archive *a)
 {
 	if (a == NULL)
 		return;
+	pa_raw_forget(a);
 	pg_pool_close(papool(a));
 	sem_destroy(&pa(a)->searches);
 	free(a);

@@ -10,6 +10,7 @@
 #ifndef SZ_STORE_POSTGRES_ARCHIVE_INTERNAL_H
 #define SZ_STORE_POSTGRES_ARCHIVE_INTERNAL_H
 
+#include <pthread.h>
 #include <semaphore.h>
 
 #include "store/archive.h"
@@ -25,10 +26,24 @@
 /* Addresses of one To or Cc list indexed for the recipient pages. */
 #define PA_RECIPIENTS_MAX 1000u
 
+/* An import's raw-form decisions written together (postgres_archive_raw.c):
+ * at most this many e-mails, or this many bytes of their notes. */
+#define PA_RAW_BATCH 500u
+#define PA_RAW_BATCH_BYTES (4u << 20)
+/* An import that added at least this many documents has the tables it
+ * grew vacuumed and analyzed once it commits: the planner's statistics
+ * of an archive that grew tenfold send searches down sequential scans,
+ * and a vacuumed table lets a count read the GIN index alone. */
+#define PA_ANALYZE_MIN_DOCS 1000u
+
 struct pg_archive {
 	struct sz_archive base;
 	struct pg_pool pool;
 	sem_t searches;
+	pthread_t importer;      /* the thread holding the import's batch */
+	void *raw_rows;          /* its waiting raw forms (a json_t array) */
+	size_t raw_bytes;
+	size_t import_added;     /* documents the import added */
 };
 
 static inline struct pg_archive *pa(struct sz_archive *a)
@@ -73,6 +88,17 @@ int pa_page_rows(struct sz_archive *a, const char *count_sql,
 int pa_doc_rows(struct sz_archive *a, const char *sql,
 	const struct pg_value *v, size_t nv, size_t max,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err);
+
+/* postgres_archive_raw.c: inside this thread's import, email_set_raw
+ * queues (pa_raw_queue, the notes already cut); flush writes what waits
+ * (the commit and every read of e-mail rows inside the import call it;
+ * a no-op elsewhere), forget drops it (a rollback, the close). */
+bool pa_raw_batching(struct sz_archive *a);
+int pa_raw_queue(struct sz_archive *a, int64_t id,
+	const struct sz_email_raw *r, const char *flags, const char *removed,
+	struct sz_err *err);
+int pa_raw_flush(struct sz_archive *a, struct sz_err *err);
+void pa_raw_forget(struct sz_archive *a);
 
 /* postgres_archive_schema.c: the numbered steps of the schema. */
 extern const char *const *pa_migrations;

@@ -21,13 +21,22 @@
 #include "store/postgres_archive_internal.h"
 
 #define CFG "'" SZ_TSQUERY_CONFIG "'"
-/* $1 the words query, $2 the tags query, $3 drafts too */
+/* $1 the words query, $2 the tags query, $3 the tags of the releases
+ * left out (the drafts, "zr2 | zr7"; '' for none): each index row
+ * carries its release's tag, so the matches are found in fts alone, a
+ * count reads no other table, and the GIN indexes find the rows
+ * (search_tx turns sequential scans off: the planner does not see
+ * that a tsvector match on a sequential scan unpacks every row's
+ * words, and chose it for common words). */
 #define HITS_FROM " FROM fts f JOIN documents d ON d.id = f.doc_id" \
 	" JOIN releases r ON r.id = d.release_id"
-#define HITS_WHERE " WHERE (r.state = 1 OR $3::integer = 1)" \
-	" AND ($1::text = '' OR f.words @@ to_tsquery(" CFG ", $1::text))" \
-	" AND ($2::text = '' OR f.tags @@ to_tsquery(" CFG ", $2::text))"
-static const char SQL_COUNT[] = "SELECT count(*)" HITS_FROM HITS_WHERE;
+#define HITS_WHERE " WHERE" \
+	" ($1::text = '' OR f.words @@ to_tsquery(" CFG ", $1::text))" \
+	" AND ($2::text = '' OR f.tags @@ to_tsquery(" CFG ", $2::text))" \
+	" AND ($3::text = '' OR NOT f.tags @@ to_tsquery(" CFG ", $3::text))"
+static const char SQL_COUNT[] = "SELECT count(*) FROM fts f" HITS_WHERE;
+static const char SQL_LEFT_OUT[] = "SELECT coalesce(string_agg('zr' || id,"
+	" ' | '), '') FROM releases WHERE state = 0";
 
 /* ts_rank's weights, {D, C, B, A}: recipients, sender, body, title, as
  * the SQLite back end's bm25 weighs its columns (2, 3, 1, 10). */
@@ -44,20 +53,21 @@ static const char HEADLINE[] = "StartSel=\x02, StopSel=\x03, MaxWords=24,"
 #define PA_TEXT_MAX_S "262144"
 _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
 /* The page picked by its key first (the headline only for its rows). */
-#define PAGE(key, dir) "SELECT " PA_DOC_COLS ", CASE WHEN $1::text = ''" \
-	" THEN left(h.body, 200) ELSE ts_headline(" CFG ", left(h.body, " \
+#define PAGE(key, dir, from) "SELECT " PA_DOC_COLS ", CASE WHEN $1::text" \
+	" = '' THEN left(h.body, 200) ELSE ts_headline(" CFG ", left(h.body, " \
 	PA_TEXT_MAX_S "), to_tsquery(" CFG ", $1::text), $6::text) END" \
-	" FROM (SELECT f.doc_id, f.body, " key " AS k" HITS_FROM \
-	" LEFT JOIN emails e ON e.doc_id = d.id" HITS_WHERE " ORDER BY k " dir \
+	" FROM (SELECT f.doc_id, f.body, " key " AS k" from \
+	HITS_WHERE " ORDER BY k " dir \
 	", f.doc_id " dir " LIMIT $4::bigint OFFSET $5::bigint) h" \
 	" JOIN documents d ON d.id = h.doc_id JOIN releases r" \
 	" ON r.id = d.release_id LEFT JOIN emails e ON e.doc_id = d.id" \
 	" ORDER BY h.k " dir ", h.doc_id " dir
-static const char SQL_RANKED[] = PAGE(RANK, "DESC");
-static const char SQL_ADDED_DESC[] = PAGE("f.doc_id", "DESC");
-static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC");
-static const char SQL_DATE_DESC[] = PAGE(DATE_KEY, "DESC");
-static const char SQL_DATE_ASC[] = PAGE(DATE_KEY, "ASC");
+#define DATE_FROM HITS_FROM " LEFT JOIN emails e ON e.doc_id = d.id"
+static const char SQL_RANKED[] = PAGE(RANK, "DESC", " FROM fts f");
+static const char SQL_ADDED_DESC[] = PAGE("f.doc_id", "DESC", " FROM fts f");
+static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC", " FROM fts f");
+static const char SQL_DATE_DESC[] = PAGE(DATE_KEY, "DESC", DATE_FROM);
+static const char SQL_DATE_ASC[] = PAGE(DATE_KEY, "ASC", DATE_FROM);
 
 static const char SQL_FACETS[] = "SELECT d.release_id, d.type,"
 	" to_char(to_timestamp(nullif(e.date, 0)) AT TIME ZONE 'UTC',"
@@ -67,10 +77,13 @@ static const char SQL_RELEASE_TITLE[] = "SELECT title FROM releases"
 	" WHERE id = $1::bigint";
 /* The time budget; and plans made for each search's own values: a
  * generic plan cannot know that '' turns a condition off, and would
- * leave the GIN indexes unused. */
+ * leave the GIN indexes unused; sequential scans off (HITS_WHERE), and
+ * with them JIT compilation, which the cost of a scan turned off would
+ * start (hundreds of milliseconds to compile a query of a few). */
 static const char SQL_BUDGET[] = "SELECT set_config('statement_timeout',"
 	" $1::text, true), set_config('plan_cache_mode', 'force_custom_plan',"
-	" true)";
+	" true), set_config('enable_seqscan', 'off', true),"
+	" set_config('jit', 'off', true)";
 
 static const char *page_sql(enum sz_archive_order order, bool few)
 {
@@ -84,6 +97,7 @@ static const char *page_sql(enum sz_archive_order order, bool few)
 struct search {
 	const struct sz_archive_query *q;
 	struct pg_value v[6];
+	char *left_out;              /* $3, read in the search's snapshot */
 	size_t limit;
 	struct sz_search_result *res;
 };
@@ -141,6 +155,19 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	if (r == NULL)
 		return rc;
 	PQclear(r);
+	free(s->left_out);
+	s->left_out = NULL;
+	if (!s->q->drafts) {
+		if ((r = pg_exec(c, SQL_LEFT_OUT, NULL, 0, &rc, "searching",
+		    err)) == NULL)
+			return failed(rc, err);
+		s->left_out = PQntuples(r) > 0 ? strdup(PQgetvalue(r, 0, 0)) :
+			strdup("");
+		PQclear(r);
+		if (s->left_out == NULL)
+			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	s->v[2] = PG_S(s->left_out ? s->left_out : "");
 	if ((r = pg_exec(c, SQL_COUNT, s->v, 3, &rc, "searching", err)) == NULL)
 		return failed(rc, err);
 	res->total = PQntuples(r) > 0 ? pg_int(r, 0, 0) : 0;
@@ -198,6 +225,8 @@ int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
 		limit = SZ_ARCHIVE_PAGE_MAX;
 	if (q->search == NULL)
 		return 0;
+	if (pa_raw_flush(a, err) != 0)   /* inside an import: what it decided */
+		return SZ_E_IO;
 	struct sz_tsquery tq;
 	if (sz_search_tsquery(q->search, &tq) != 0) {
 		sz_tsquery_free(&tq);
@@ -214,9 +243,10 @@ int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
 		return sz_search_busy(err);
 	}
 	struct search s = { .q = q, .limit = limit, .res = res,
-		.v = { PG_S(words), PG_S(tags), PG_I(q->drafts), PG_I(limit),
+		.v = { PG_S(words), PG_S(tags), PG_S(""), PG_I(limit),
 			PG_I(offset), PG_S(HEADLINE) } };
 	int rc = pg_snapshot(papool(a), search_tx, &s, err);
+	free(s.left_out);
 	if (rc == PG_CANCELED)
 		rc = sz_search_too_slow(err);
 	sem_post(&pa(a)->searches);

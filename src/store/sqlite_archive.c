@@ -169,6 +169,8 @@ void sz_release_rows_free(struct sz_release_row *rows, size_t n)
 
 /* ---- transactions ---------------------------------------------------- */
 
+static void tx_rollback(struct sz_archive *a);
+
 static int tx_begin(struct sz_archive *a, struct sz_err *err)
 {
 	lock(a);
@@ -181,22 +183,29 @@ static int tx_begin(struct sz_archive *a, struct sz_err *err)
 	impl(a)->in_tx = true;
 	impl(a)->tx_owner = pthread_self();
 	a->in_import = true;
-	return 0;   /* the lock is held until commit or rollback */
+	rc = sz_archive_index_begin(a, err);
+	if (rc != 0)
+		tx_rollback(a);
+	return rc;   /* the lock is held until commit or rollback */
 }
 
 static int tx_commit(struct sz_archive *a, struct sz_err *err)
 {
-	/* The import's files reach the disk before the rows that name them. */
-	int rc = 0, dfd = open(a->files, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || syncfs(dfd) != 0)
+	/* What waits for the index enters it; the import's files reach the
+	 * disk before the rows that name them. */
+	int rc = sz_archive_index_flush(a, err), dfd = -1;
+	if (rc == 0 && ((dfd = open(a->files, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0 || syncfs(dfd) != 0))
 		rc = sz_err_set(err, SZ_E_IO, "cannot sync the archive's files: %s",
 			strerror(errno));
 	if (dfd >= 0)
 		close(dfd);
 	if (rc == 0)
 		rc = sz_sqlite_exec(impl(a)->db, "COMMIT", err, "saving the import");
-	if (rc != 0)
+	if (rc != 0) {
 		sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
+		sz_archive_index_forget(a);
+	}
 	impl(a)->in_tx = false;
 	a->in_import = false;
 	unlock(a);
@@ -206,6 +215,7 @@ static int tx_commit(struct sz_archive *a, struct sz_err *err)
 static void tx_rollback(struct sz_archive *a)
 {
 	sqlite3_exec(impl(a)->db, "ROLLBACK", NULL, NULL, NULL);
+	sz_archive_index_forget(a);
 	impl(a)->in_tx = false;
 	a->in_import = false;
 	unlock(a);
@@ -322,8 +332,11 @@ static int release_get(struct sz_archive *a, int64_t id,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
-	static const char sql[] = "SELECT " RELEASE_COLS
-		" FROM releases r WHERE r.id = ?";
+	/* RELEASE_COLS with the counts left to sz_archive_release_counts,
+	 * which remembers them while the archive does not change: each page
+	 * of a release asks. */
+	static const char sql[] = "SELECT r.id, r.title, r.day, r.intro,"
+		" r.state, 0, 0, r.tag_day FROM releases r WHERE r.id = ?";
 	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
@@ -335,6 +348,13 @@ static int release_get(struct sz_archive *a, int64_t id,
 		else
 			rc = sz_sqlite_error(db, err, "reading a release");
 		sz_archive_stmt_done(r->stmts, st);
+	}
+	if (rc == 0)
+		rc = sz_archive_release_counts(r, id, &row->documents,
+			&row->emails, err);
+	if (rc != 0) {
+		free(row->intro);
+		memset(row, 0, sizeof(*row));
 	}
 	sz_archive_read_end(a, r);
 	return rc;
@@ -484,12 +504,14 @@ int sz_archive_collect(sqlite3_stmt *st, size_t limit, struct sz_doc_row **rows,
 
 /* The addresses of a recipient list, one row each, for the recipient
  * pages. */
-static int add_recipients(sqlite3 *db, int64_t id, const char *list,
-	struct sz_err *err)
+static int add_recipients(struct sz_archive *a, int64_t id,
+	const char *list, struct sz_err *err)
 {
+	static const char sql[] = "INSERT INTO recipients (doc_id, addr)"
+		" VALUES (?, lower(?))";
+	sqlite3 *db = impl(a)->db;
 	sqlite3_stmt *st;
-	int rc = sz_sqlite_prepare(db, "INSERT INTO recipients (doc_id, addr)"
-		" VALUES (?, lower(?))", &st, err);
+	int rc = sz_archive_stmt(&impl(a)->wstmts, db, sql, &st, err);
 	if (rc != 0)
 		return rc;
 	char addr[SZ_ARCHIVE_NAME_MAX + 1], name[SZ_ARCHIVE_NAME_MAX + 1];
@@ -507,7 +529,7 @@ static int add_recipients(sqlite3 *db, int64_t id, const char *list,
 		}
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	sz_archive_stmt_done(&impl(a)->wstmts, st);
 	return rc;
 }
 
@@ -527,15 +549,26 @@ static int doc_add(struct sz_archive *a, const struct sz_doc_row *d,
 	return rc;
 }
 
+static const char SQL_DOC_FIND[] = "SELECT id FROM documents WHERE"
+	" release_id = ? AND sha256 = ? AND ifnull(parent_id, 0) = ?";
+static const char SQL_DOC_INSERT[] = "INSERT INTO documents (release_id,"
+	" email, title, filename, type, sha256, size, summary, words,"
+	" parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))";
+static const char SQL_EMAIL_INSERT[] = "INSERT INTO emails (doc_id,"
+	" release_id, collection, num, message_id, thread, date, from_addr,"
+	" from_name, to_addrs, cc_addrs, dkim, dkim_detail, pgp, pgp_detail,"
+	" raw_form, raw_flagged, raw_chosen, scrubbed_sha256, scrubbed_size)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?)";
+
 static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 	const char *text, size_t text_len, int64_t *id, struct sz_err *err)
 {
 	sqlite3 *db = impl(a)->db;
+	struct sz_archive_stmts *ws = &impl(a)->wstmts;   /* under the lock */
 	sqlite3_stmt *st = NULL;
 	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(db, "SELECT id FROM documents WHERE"
-		" release_id = ? AND sha256 = ? AND ifnull(parent_id, 0) = ?",
-		&st, err);
+	int rc = sz_archive_stmt(ws, db, SQL_DOC_FIND, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, d->release_id);
 		sqlite3_bind_text(st, 2, d->sha256, -1, SQLITE_TRANSIENT);
@@ -544,13 +577,10 @@ static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 			*id = sqlite3_column_int64(st, 0);
 			rc = SZ_E_EXISTS;
 		}
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(ws, st);
 	}
 	if (rc == 0)
-		rc = sz_sqlite_prepare(db, "INSERT INTO documents (release_id,"
-			" email, title, filename, type, sha256, size, summary, words,"
-			" parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
-			&st, err);
+		rc = sz_archive_stmt(ws, db, SQL_DOC_INSERT, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, d->release_id);
 		sqlite3_bind_int(st, 2, d->email);
@@ -567,15 +597,10 @@ static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 			rc = sz_sqlite_error(db, err, "adding a document");
 		else
 			*id = sqlite3_last_insert_rowid(db);
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(ws, st);
 	}
 	if (rc == 0 && d->email) {
-		rc = sz_sqlite_prepare(db, "INSERT INTO emails (doc_id, release_id,"
-			" collection, num, message_id, thread, date, from_addr,"
-			" from_name, to_addrs, cc_addrs, dkim, dkim_detail, pgp,"
-			" pgp_detail, raw_form, raw_flagged, raw_chosen,"
-			" scrubbed_sha256, scrubbed_size) VALUES (?, ?, ?, ?, ?, ?, ?,"
-			" lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+		rc = sz_archive_stmt(ws, db, SQL_EMAIL_INSERT, &st, err);
 		if (rc == 0) {
 			sqlite3_bind_int64(st, 1, *id);
 			sqlite3_bind_int64(st, 2, d->release_id);
@@ -600,43 +625,15 @@ static int doc_add_clean(struct sz_archive *a, const struct sz_doc_row *d,
 			sqlite3_bind_int64(st, 20, (int64_t)d->scrubbed_size);
 			if (sz_sqlite_step(st) != SQLITE_DONE)
 				rc = sz_sqlite_error(db, err, "adding an e-mail");
-			sqlite3_finalize(st);
+			sz_archive_stmt_done(ws, st);
 		}
 		if (rc == 0)
-			rc = add_recipients(db, *id, d->to, err);
+			rc = add_recipients(a, *id, d->to, err);
 		if (rc == 0)
-			rc = add_recipients(db, *id, d->cc, err);
+			rc = add_recipients(a, *id, d->cc, err);
 	}
-	if (rc == 0) {
-		rc = sz_sqlite_prepare(db, "INSERT INTO fts (rowid, title, body,"
-			" sender, recipients, tags) VALUES (?, ?, ?, ?, ?, ?)", &st, err);
-		if (rc == 0) {
-			char sender[2 * SZ_ARCHIVE_NAME_MAX + 4];
-			snprintf(sender, sizeof(sender), "%s %s", d->from_name,
-				d->from_addr);
-			char *rcpt = NULL;
-			if (asprintf(&rcpt, "%s %s", d->to ? d->to : "",
-			    d->cc ? d->cc : "") < 0)
-				rcpt = NULL;
-			sqlite3_bind_int64(st, 1, *id);
-			sqlite3_bind_text(st, 2, d->title, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 3, text ? text : "", (int)text_len,
-				SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 4, sender, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 5, rcpt ? rcpt : "", -1, SQLITE_TRANSIENT);
-			struct sz_buf tags;
-			sz_buf_init(&tags, 64u << 10);
-			if (sz_archive_tags(d, &tags) != 0)
-				rc = sz_err_set(err, SZ_E_LIMIT, "too many addresses");
-			sqlite3_bind_text(st, 6, tags.data ? (const char *)tags.data : "",
-				(int)tags.len, SQLITE_TRANSIENT);
-			if (rc == 0 && sz_sqlite_step(st) != SQLITE_DONE)
-				rc = sz_sqlite_error(db, err, "indexing a document");
-			sz_buf_free(&tags);
-			free(rcpt);
-			sqlite3_finalize(st);
-		}
-	}
+	if (rc == 0)
+		rc = sz_archive_index_add(a, *id, d, text, text_len, err);
 	sz_archive_op_unlock(a);
 	return rc;
 }
@@ -650,8 +647,17 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 	if (r == NULL)
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
+	/* A copy's page of a document, its JSON and the export itself each
+	 * ask for it: the connection keeps the last one read. */
+	int64_t v = 0;
+	int rc = sz_archive_doc_kept(r, id, d, &v);
+	if (rc != SZ_E_NOT_FOUND) {
+		sz_archive_read_end(a, r);
+		return rc == 0 ? 0 : sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	}
+	rc = 0;
 	static const char sql[] = "SELECT " DOC_COLS DOC_FROM " WHERE d.id = ?";
-	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
+	rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		int s = sz_sqlite_step(st);
@@ -663,6 +669,8 @@ static int doc_get(struct sz_archive *a, int64_t id, struct sz_doc_row *d,
 			rc = sz_sqlite_error(db, err, "reading a document");
 		sz_archive_stmt_done(r->stmts, st);
 	}
+	if (rc == 0)
+		sz_archive_doc_keep(r, d, v);
 	sz_archive_read_end(a, r);
 	return rc;
 }
@@ -727,28 +735,6 @@ int sz_archive_page_rows(struct sz_archive *a, const char *count_sql,
 	return rc;
 }
 
-static int doc_list(struct sz_archive *a, int64_t release_id, bool email,
-	size_t offset, size_t limit, struct sz_doc_row **rows, size_t *n,
-	int64_t *total, struct sz_err *err)
-{
-	return sz_archive_page_rows(a, email ?
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 1" :
-		"SELECT count(*) FROM documents WHERE release_id = ? AND email = 0",
-		/* The page is picked in an index alone (the skipped rows cost
-		 * an index step each, not a sort of the release nor joins), then
-		 * its rows are read: page 5 000 of a release of 100 000 e-mails
-		 * costs what page 1 does, nearly. */
-		email ?
-		"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT doc_id FROM"
-		" emails WHERE release_id = ? ORDER BY collection, num"
-		" LIMIT ? OFFSET ?) ORDER BY e.collection, e.num" :
-		"SELECT " DOC_COLS DOC_FROM " WHERE d.id IN (SELECT id FROM"
-		" documents WHERE release_id = ? AND email = 0 ORDER BY"
-		" parent_id IS NOT NULL, title, id LIMIT ? OFFSET ?)"
-		" ORDER BY d.parent_id IS NOT NULL, d.title, d.id",
-		release_id, offset, limit, rows, n, total, err);
-}
-
 static int doc_children(struct sz_archive *a, int64_t parent,
 	struct sz_doc_row **rows, size_t *n, struct sz_err *err)
 {
@@ -778,8 +764,8 @@ static int thread_list(struct sz_archive *a, const char *thread, bool drafts,
 		return SZ_E_LIMIT;
 	sqlite3 *db = r->db;
 	static const char sql[] = "SELECT " DOC_COLS DOC_FROM
-		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date, d.id"
-		" LIMIT 1000";
+		" WHERE e.thread = ? AND (r.state = 1 OR ?) ORDER BY e.date,"
+		" e.doc_id LIMIT 1000";   /* e.doc_id: emails_thread's order */
 	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, thread, -1, SQLITE_TRANSIENT);
@@ -892,7 +878,7 @@ static const struct sz_archive_ops ops = {
 	.doc_add = doc_add,
 	.doc_get = doc_get,
 	.doc_text = doc_text,
-	.doc_list = doc_list,
+	.doc_list = sz_archive_sqlite_doc_list,
 	.doc_children = doc_children,
 	.thread = thread_list,
 	.by_address = by_address,

@@ -209,9 +209,11 @@ int sz_archive_sqlite_by_month(struct sz_archive *a, const char *month,
 	static const char count_sql[] = "SELECT count(*) FROM emails e"
 		" JOIN releases r ON r.id = e.release_id WHERE e.date >= ?1 AND"
 		" e.date < ?2 AND (r.state = 1 OR ?3)";
+	/* By e.doc_id (d.id: the same order), which emails_date holds
+	 * after each date: no sort of the whole month for each page. */
 	static const char rows_sql[] = "SELECT " DOC_COLS DOC_FROM
 		" WHERE e.date >= ?1 AND e.date < ?2 AND (r.state = 1 OR ?3)"
-		" ORDER BY e.date, d.id LIMIT ?4 OFFSET ?5";
+		" ORDER BY e.date, e.doc_id LIMIT ?4 OFFSET ?5";
 	int rc = sz_archive_stmt(rd->stmts, rd->db, count_sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, start);
@@ -286,8 +288,7 @@ static void counts_load(struct sz_archive_counts *c, sqlite3_stmt *st,
 	c->version = version;
 }
 
-/* PRAGMA data_version of db: changes when another connection commits. */
-static int64_t data_version(struct sz_archive_reader *rd)
+int64_t sz_archive_data_version(struct sz_archive_reader *rd)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
@@ -318,7 +319,7 @@ static int address_page(struct sz_archive *a, int which, const char *count_sql,
 	/* the writer's own commits do not move its data_version */
 	struct sz_archive_counts *c = rd->writer ? NULL :
 		&rd->stmts->counts[which];
-	int64_t v = c ? data_version(rd) : -1;
+	int64_t v = c ? sz_archive_data_version(rd) : -1;
 	if (c != NULL && v >= 0 && (!c->valid || c->version != v ||
 	    c->drafts != drafts)) {
 		sqlite3_stmt *st;

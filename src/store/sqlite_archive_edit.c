@@ -115,7 +115,10 @@ int sz_archive_sqlite_doc_remove(struct sz_archive *a, int64_t id,
 	if (rc == 0 && nfiles == 0)
 		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no document %lld",
 			(long long)id);
-	/* The index first: its rows are found by the documents' ids. */
+	/* The index first: its rows are found by the documents' ids (an
+	 * import's rows that still wait entered it first). */
+	if (rc == 0 && sz_archive_in_own_tx(a))
+		rc = sz_archive_index_flush(a, err);
 	if (rc == 0)
 		rc = tree_exec(db, TREE "DELETE FROM fts WHERE rowid IN"
 			" (SELECT id FROM tree)", id, err);

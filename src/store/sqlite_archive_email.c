@@ -33,10 +33,11 @@ int sz_archive_email_set_raw(struct sz_archive *a, int64_t id,
 	while (rl > 0 && rl < strlen(removed) && (removed[rl] & 0xC0) == 0x80)
 		rl--;
 	sz_archive_op_lock(a);
-	rc = sz_sqlite_prepare(impl(a)->db, "UPDATE emails SET raw_form = ?,"
+	static const char sql[] = "UPDATE emails SET raw_form = ?,"
 		" raw_flagged = ?, raw_chosen = ?, scrubbed_sha256 = ?,"
 		" scrubbed_size = ?, raw_flags = ?, raw_removed = ?"
-		" WHERE doc_id = ?", &st, err);
+		" WHERE doc_id = ?";
+	rc = sz_archive_stmt(&impl(a)->wstmts, impl(a)->db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int(st, 1, (int)r->form);
 		sqlite3_bind_int(st, 2, r->flagged);
@@ -50,7 +51,7 @@ int sz_archive_email_set_raw(struct sz_archive *a, int64_t id,
 			rc = sz_sqlite_error(impl(a)->db, err, "saving an e-mail");
 		else if (sqlite3_changes(impl(a)->db) == 0)
 			rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such e-mail");
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(&impl(a)->wstmts, st);
 	}
 	sz_archive_op_unlock(a);
 	free(own_f);
@@ -173,14 +174,15 @@ int sz_archive_email_next_num(struct sz_archive *a, int64_t release_id,
 {
 	sqlite3_stmt *st;
 	sz_archive_op_lock(a);
-	int rc = sz_sqlite_prepare(impl(a)->db, "SELECT ifnull(max(num), 0) + 1"
-		" FROM emails WHERE release_id = ? AND collection = ?", &st, err);
+	static const char sql[] = "SELECT ifnull(max(num), 0) + 1"
+		" FROM emails WHERE release_id = ? AND collection = ?";
+	int rc = sz_archive_stmt(&impl(a)->wstmts, impl(a)->db, sql, &st, err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, release_id);
 		sqlite3_bind_text(st, 2, collection, -1, SQLITE_TRANSIENT);
 		*num = sz_sqlite_step(st) == SQLITE_ROW ?
 			sqlite3_column_int64(st, 0) : 1;
-		sqlite3_finalize(st);
+		sz_archive_stmt_done(&impl(a)->wstmts, st);
 	}
 	sz_archive_op_unlock(a);
 	return rc;

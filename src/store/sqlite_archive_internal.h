@@ -45,12 +45,56 @@ struct sz_archive_counts {
 	int64_t *count;
 };
 
+/* A release's lists walked page by page (a copy writes every page of
+ * each, a reader pages through them), kept with a connection while the
+ * archive does not change: the counts of its documents and e-mails
+ * (each page and the release itself show them, and counting costs a
+ * step per row), and, for its e-mails, where the last page read ended,
+ * so that the next one starts there with one index seek instead of
+ * stepping over every row before it (sqlite_archive_list.c). */
+#define SZ_ARCHIVE_WALKS 2
+struct sz_archive_walk {
+	bool valid;
+	int64_t version;         /* the data_version it was read at */
+	int64_t release_id;
+	int64_t count[2];        /* documents (email 0), e-mails (email 1) */
+	size_t mark_offset[2];   /* offsets a page of e-mails may start at */
+	int64_t mark_after[2];   /* ... after the e-mail with this id */
+};
+
 struct sz_archive_stmts {
 	size_t n;
 	const char *sql[SZ_ARCHIVE_STMTS];
 	sqlite3_stmt *st[SZ_ARCHIVE_STMTS];
 	struct sz_archive_counts counts[2];   /* senders, recipients */
+	struct sz_archive_walk walks[SZ_ARCHIVE_WALKS];
+	unsigned walk_next;                  /* the slot taken next */
+	struct sz_doc_row doc;               /* the last read by doc_get */
+	int64_t doc_version;                 /* ... at this data_version */
+	bool doc_valid;
 };
+
+/* PRAGMA data_version of r's connection (-1 if it cannot be read): it
+ * changes when another connection commits. */
+struct sz_archive_reader;
+int64_t sz_archive_data_version(struct sz_archive_reader *r);
+/* The number of documents and e-mails of a release (sqlite_archive_list.c):
+ * remembered with r's connection while the archive does not change. */
+int sz_archive_release_counts(struct sz_archive_reader *r, int64_t id,
+	int64_t *docs, int64_t *emails, struct sz_err *err);
+/* A copy of the document id into d when the connection kept it at
+ * this state of the archive: 0; SZ_E_NOMEM; else SZ_E_NOT_FOUND and *v
+ * is the state to give sz_archive_doc_keep, which keeps a copy of d (a
+ * copy, a reader and the export ask for one document several times in
+ * a row).  Nothing is kept on the writer. */
+int sz_archive_doc_kept(struct sz_archive_reader *r, int64_t id,
+	struct sz_doc_row *d, int64_t *v);
+void sz_archive_doc_keep(struct sz_archive_reader *r,
+	const struct sz_doc_row *d, int64_t v);
+/* The op doc_list (sqlite_archive_list.c). */
+int sz_archive_sqlite_doc_list(struct sz_archive *a, int64_t release_id,
+	bool email, size_t offset, size_t limit, struct sz_doc_row **rows,
+	size_t *n, int64_t *total, struct sz_err *err);
 
 /* Forgets a kept index (its memory freed). */
 void sz_archive_counts_free(struct sz_archive_counts *c);
@@ -68,6 +112,7 @@ struct sqlite_archive {
 	struct sz_archive_stmts wstmts;   /* the writer's, used under mu */
 	pthread_mutex_t mu;
 	bool in_tx;
+	size_t fts_pending;      /* index rows the import holds back */
 	pthread_t tx_owner;      /* the thread holding the transaction */
 	char path[4096];
 	bool read_only;
@@ -123,6 +168,20 @@ void sz_archive_stmt_done(struct sz_archive_stmts *c, sqlite3_stmt *st);
 /* Finalizes what c keeps (before its connection closes). */
 void sz_archive_stmts_free(struct sz_archive_stmts *c);
 void sz_archive_readers_close(struct sqlite_archive *q);
+
+/* sqlite_archive_index.c: a document's index row.  Inside this thread's
+ * import transaction rows wait in a temporary table and enter the FTS5
+ * index SZ_ARCHIVE_INDEX_BATCH at a time (each write statement of an
+ * import otherwise makes FTS5 write out a segment of its own); flush
+ * adds what waits (the commit, a read or a removal inside the import
+ * call it), forget drops the count after a rollback. */
+#define SZ_ARCHIVE_INDEX_BATCH 1000
+int sz_archive_index_begin(struct sz_archive *a, struct sz_err *err);
+int sz_archive_index_add(struct sz_archive *a, int64_t id,
+	const struct sz_doc_row *d, const char *text, size_t text_len,
+	struct sz_err *err);
+int sz_archive_index_flush(struct sz_archive *a, struct sz_err *err);
+void sz_archive_index_forget(struct sz_archive *a);
 
 /* The columns of a document row (documents, releases, emails), and the
  * joins they come from; sz_archive_doc_read reads them from column c. */

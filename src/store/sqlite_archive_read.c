@@ -78,6 +78,9 @@ void sz_archive_stmts_free(struct sz_archive_stmts *c)
 	c->n = 0;
 	sz_archive_counts_free(&c->counts[0]);
 	sz_archive_counts_free(&c->counts[1]);
+	memset(c->walks, 0, sizeof(c->walks));
+	sz_doc_row_clear(&c->doc);
+	c->doc_valid = false;
 }
 
 void sz_archive_readers_close(struct sqlite_archive *q)
@@ -136,6 +139,9 @@ struct sz_archive_reader *sz_archive_read_begin(struct sz_archive *a,
 	struct sqlite_archive *q = impl(a);
 	static __thread struct sz_archive_reader own;
 	if (sz_archive_in_own_tx(a)) {
+		/* a read inside an import sees the index rows it waits with */
+		if (sz_archive_index_flush(a, err) != 0)
+			return NULL;
 		own.db = q->db;
 		own.stmts = &q->wstmts;   /* the transaction holds the lock */
 		own.writer = true;

@@ -419,6 +419,71 @@ static void browse_indexes_count_published_mail(void **state)
 	sz_doc_rows_free(docs, n);
 }
 
+/* The ids of a release's e-mails read a page of one at a time, at the
+ * offsets given (a copy reads each page twice, HTML then JSON), with the
+ * total each page says. */
+static void page_ids(struct sz_archive *a, int64_t rel, const size_t *offs,
+	size_t n, int64_t *ids, int64_t *total)
+{
+	struct sz_err err;
+	for (size_t i = 0; i < n; i++) {
+		struct sz_doc_row *docs;
+		size_t got;
+		assert_int_equal(a->ops->doc_list(a, rel, true, offs[i], 1, &docs,
+			&got, total, &err), 0);
+		ids[i] = got == 1 ? docs[0].id : 0;
+		sz_doc_rows_free(docs, got);
+	}
+}
+
+/* A copy pages through a release while the newsroom adds to it: each
+ * page, count and document is the archive as it is now, never as a page
+ * read before it left it. */
+static void a_release_paged_through_shows_every_change(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_release_row r;
+	struct sz_doc_row d;
+	struct sz_err err;
+	static const size_t offs[] = { 0, 0, 1, 1, 2, 2, 3 };
+	int64_t ids[7], total;
+	page_ids(a, x->rel, offs, 7, ids, &total);
+	assert_int_equal(total, 3);
+	assert_int_equal(ids[0], x->mail[0]);
+	assert_int_equal(ids[1], x->mail[0]);
+	assert_int_equal(ids[2], x->mail[1]);
+	assert_int_equal(ids[3], x->mail[1]);
+	assert_int_equal(ids[5], x->mail[2]);
+	assert_int_equal(ids[6], 0);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(a->ops->doc_get(a, x->mail[1], &d, &err), 0);
+	assert_string_equal(d.summary, "");
+	sz_doc_row_clear(&d);
+	assert_int_equal(a->ops->release_get(a, x->rel, &r, &err), 0);
+	assert_int_equal(r.emails, 3);
+	assert_int_equal(r.documents, 2);
+	free(r.intro);
+	/* a new e-mail, between two known ones in the release's order */
+	int64_t added = add_mail(a, x->rel, 0, "Agenda", "anna@example.org",
+		"ben@example.net", 1709200000, "t4", "The agenda.");
+	assert_int_equal(a->ops->doc_set_summary(a, x->mail[1], "Friday.",
+		&err), 0);
+	page_ids(a, x->rel, offs, 7, ids, &total);
+	assert_int_equal(total, 4);
+	assert_int_equal(ids[0], added);
+	assert_int_equal(ids[2], x->mail[0]);
+	assert_int_equal(ids[4], x->mail[1]);
+	assert_int_equal(ids[6], x->mail[2]);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(a->ops->doc_get(a, x->mail[1], &d, &err), 0);
+	assert_string_equal(d.summary, "Friday.");
+	sz_doc_row_clear(&d);
+	assert_int_equal(a->ops->release_get(a, x->rel, &r, &err), 0);
+	assert_int_equal(r.emails, 4);
+	free(r.intro);
+}
+
 static void a_repeated_file_is_not_added_twice(void **state)
 {
 	struct fixture *x = *state;
@@ -448,6 +513,42 @@ static void an_import_rolled_back_leaves_nothing(void **state)
 	add_doc(a, x->rel, "A whole import", "pdf", "dd44", "zebra crossing");
 	assert_int_equal(a->ops->commit(a, &err), 0);
 	assert_int_equal(search(x, "zebra", true, NULL, NULL), 1);
+}
+
+/* An import larger than the batch SQLite holds its index rows back in
+ * (SZ_ARCHIVE_INDEX_BATCH, 1000): every message is found after the
+ * commit, one removed inside the import is not, and the same import
+ * rolled back leaves nothing. */
+#define BIG_IMPORT 1100
+static void a_large_import_is_found_whole(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	size_t removed;
+	int64_t id = 0;
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(a->ops->begin(a, &err), 0);
+		for (int64_t i = 0; i < BIG_IMPORT; i++) {
+			char text[64];
+			snprintf(text, sizeof(text), "walrus number w%lld",
+				(long long)i);
+			id = add_mail(a, x->rel, 100 + i, "Walrus census",
+				"zoo@example.org", "keeper@example.org", 1712000000,
+				"t9", text);
+		}
+		if (round == 0) {
+			a->ops->rollback(a);
+			assert_int_equal(search(x, "walrus", true, NULL, NULL), 0);
+			continue;
+		}
+		assert_int_equal(a->ops->doc_remove(a, id, &removed, &err), 0);
+		assert_int_equal(a->ops->commit(a, &err), 0);
+	}
+	assert_int_equal(search(x, "walrus", true, NULL, NULL), BIG_IMPORT - 1);
+	assert_int_equal(search(x, "w0", true, NULL, NULL), 1);
+	assert_int_equal(search(x, "w1098", true, NULL, NULL), 1);
+	assert_int_equal(search(x, "w1099", true, NULL, NULL), 0);
 }
 
 static void mirrors_see_every_change_and_removal(void **state)
@@ -554,9 +655,11 @@ int main(void)
 		T(the_title_ranks_first_and_snippets_mark_matches),
 		T(the_newest_comes_first_when_asked),
 		T(browse_indexes_count_published_mail),
+		T(a_release_paged_through_shows_every_change),
 		T(a_repeated_file_is_not_added_twice),
 		T(an_email_is_found_by_its_message_id),
 		T(an_import_rolled_back_leaves_nothing),
+		T(a_large_import_is_found_whole),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),
