@@ -58,7 +58,7 @@ check "logging in again brings the submission form back, the message filled in" 
 cp g.in.html g.home.html
 check "...and it sends" test "$(submit g -F "message=$MSG")" = 303
 commit inst
-SA=$(sqlite3 inst/inbox.db 'select id from sources where submissions > 0')
+SA=$("$SAMIZDAT" inbox list -d inst | cut -f1)
 before=$(blobs inst)
 
 curl -s -c a -b a "$URL/" >start.html
