@@ -75,20 +75,55 @@ db_rows() {
 	fi
 }
 
-# seized DIR: the paths a seizure of instance DIR takes, to grep for
-# what must never be stored: DIR itself and, on PostgreSQL, a dump of its
-# two databases (DIR.seized/, made now).
-seized() {
+# db_dump DIR: a text dump of every database of instance DIR (its .db
+# files, or its two PostgreSQL databases), to grep for what must never
+# be stored.
+db_dump() {
 	if [ "$SZ_TEST_ENGINE" = pg ]; then
 		db=$(pg_name "$1")
-		mkdir -p "$1.seized"
-		pg_dump "$SAMIZDAT_TEST_PG dbname=$db" >"$1.seized/database.sql" &&
-			pg_dump "$SAMIZDAT_TEST_PG dbname=${db}_i" >"$1.seized/inbox.sql" ||
-			return 1
+		pg_dump "$SAMIZDAT_TEST_PG dbname=$db" &&
+			pg_dump "$SAMIZDAT_TEST_PG dbname=${db}_i"
+	else
+		for f in "$1"/*.db; do
+			[ -e "$f" ] && { sqlite3 "$f" .dump || return 1; }
+		done
+		return 0
+	fi
+}
+
+# seized DIR: the paths a seizure of instance DIR takes, to grep for
+# what must never be stored: DIR itself and, on PostgreSQL, a dump of its
+# databases (DIR.seized, made now).
+seized() {
+	if [ "$SZ_TEST_ENGINE" = pg ]; then
+		db_dump "$1" >"$1.seized" || return 1
 		echo "$1 $1.seized"
 	else
 		echo "$1"
 	fi
+}
+
+# api_docs URL RELEASE: every document (attachments too) and e-mail of
+# a published release, as the public face's JSON API lists them, one per
+# line: id, kind (document or email), collection and number in it (empty
+# for a document), title; tab-separated.
+api_docs() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys, urllib.request
+base, release = sys.argv[1], sys.argv[2]
+for part in ("document_page", "email_page"):
+    page = 1
+    while True:
+        url = f"{base}/api/v1/releases/{release}?page={page}"
+        with urllib.request.urlopen(url) as r:
+            p = json.load(r)[part]
+        for d in p["items"]:
+            print("\t".join(str(d.get(k, "")) for k in
+                  ("id", "kind", "collection", "number", "title")))
+        if page * p["per_page"] >= p["total"]:
+            break
+        page += 1
+PY
 }
 
 # init_instance DIR: `samizdat init DIR` and nothing else, on the test's
