@@ -267,6 +267,22 @@ static void one_member_cannot_hold_more_than_their_share(void **state)
 	assert_true(sz_session_get(&x->a.t, c[2], &got));
 }
 
+/* Logins within one expiry bucket: the member's newest stay, as in a
+ * single process's memory (the rows keep no time finer than the bucket,
+ * so the order comes from which row was written last). */
+static void a_members_newest_logins_stay_within_one_bucket(void **state)
+{
+	struct fx *x = *state;
+	x->a.t.per_user_max = 3;
+	x->b.t.per_user_max = 3;
+	struct sz_session s[16], got;
+	char c[16][SZ_SESSION_TOKEN_LEN + 1];
+	for (int i = 0; i < 16; i++)
+		log_in(i % 2 ? &x->b : &x->a, &s[i], c[i]);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(sz_session_get(&x->a.t, c[i], &got), i >= 13);
+}
+
 static void flood_of_new_sessions_stays_within_the_cap(void **state)
 {
 	struct fx *x = *state;
@@ -353,6 +369,7 @@ int main(void)
 		T(renewed_session_leaves_the_old_cookie_dead),
 		T(password_change_logs_out_the_users_other_sessions),
 		T(one_member_cannot_hold_more_than_their_share),
+		T(a_members_newest_logins_stay_within_one_bucket),
 		T(flood_of_new_sessions_stays_within_the_cap),
 		T(codename_guessing_through_many_processes_shares_one_budget),
 	};
