@@ -59,6 +59,16 @@ pg_instance() {
 		echo "session_key_file = $keydir/session.key" >>"$1/samizdat.conf"
 }
 
+# pg_conn DIR PART: the conninfo of the PostgreSQL database that holds
+# PART (inbox, archive or forum) of instance DIR.
+pg_conn() {
+	if [ "$2" = inbox ]; then
+		echo "$SAMIZDAT_TEST_PG dbname=$(pg_name "$1")_i"
+	else
+		echo "$SAMIZDAT_TEST_PG dbname=$(pg_name "$1")"
+	fi
+}
+
 # db_rows DIR PART SQL: the rows PART (inbox, archive or forum) of the
 # instance DIR stores, one per line, columns split by '|', on either
 # engine.  A STORAGE check, for what a seized disk or database holds (no
@@ -67,9 +77,7 @@ pg_instance() {
 # both engines (each back end's schema has the same tables and columns).
 db_rows() {
 	if [ "$SZ_TEST_ENGINE" = pg ]; then
-		db=$(pg_name "$1")
-		[ "$2" = inbox ] && db=${db}_i
-		psql -qAtX -v ON_ERROR_STOP=1 "$SAMIZDAT_TEST_PG dbname=$db" -c "$3"
+		psql -qAtX -v ON_ERROR_STOP=1 "$(pg_conn "$1" "$2")" -c "$3"
 	else
 		sqlite3 "$1/$2.db" "$3"
 	fi
@@ -80,9 +88,7 @@ db_rows() {
 # be stored.
 db_dump() {
 	if [ "$SZ_TEST_ENGINE" = pg ]; then
-		db=$(pg_name "$1")
-		pg_dump "$SAMIZDAT_TEST_PG dbname=$db" &&
-			pg_dump "$SAMIZDAT_TEST_PG dbname=${db}_i"
+		pg_dump "$(pg_conn "$1" archive)" && pg_dump "$(pg_conn "$1" inbox)"
 	else
 		for f in "$1"/*.db; do
 			[ -e "$f" ] && { sqlite3 "$f" .dump || return 1; }
