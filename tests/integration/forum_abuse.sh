@@ -95,7 +95,7 @@ check "...saying the limit and that it rises with trust" \
 for i in 1 2 3; do reply anna "$T" "more $i" >/dev/null; done
 check "limits rise with trust: the fourth post of the day at level 1 goes through" \
 	test "$(reply anna "$T" 'more 4')" = 303
-posts=$(forum_sql inst "select id from posts where thread_id = $T and author_id = (select id from members where name = 'moderna') order by id")
+posts=$(thread_posts anon "$T" | awk -F'\t' '$4 == "moderna" { print $1 }' | sort -n)
 set -- $posts
 fpost c1 /forum/account "/forum/post/$1/like" --data-urlencode on=1 >/dev/null
 fpost c1 /forum/account "/forum/post/$2/like" --data-urlencode on=1 >/dev/null

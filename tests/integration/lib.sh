@@ -389,8 +389,30 @@ reply() {
 	sed -n 's|.*#p\([0-9]*\)$|\1|p' "$1.go" >"$1.post"
 }
 
-# forum_sql DIR SQL: what the forum's database says (for checks a reader
-# could not make from outside, such as what is stored).
+# thread_posts JAR THREAD: the posts of a thread the member of JAR (or
+# anyone, for a JAR never logged in) may see, as the forum's JSON API on
+# the public face ($P) lists them, one per line: post id, position,
+# author id, author name, state (visible, pending, ...), tab-separated.
+thread_posts() {
+	page=1
+	while :; do
+		curl -s -b "$1" "$P/api/v1/forum/threads/$2?page=$page" |
+			python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for p in d["posts"]:
+    a = p["author"]
+    print("%d\t%d\t%s\t%s\t%s" % (p["id"], p["position"], a.get("id", ""),
+                                 a.get("name", ""), p["state"]))
+print(d["pages"], file=sys.stderr)' 2>"$1.pages" || return 1
+		[ "$page" -ge "$(cat "$1.pages")" ] && return 0
+		page=$((page + 1))
+	done
+}
+
+# forum_sql DIR SQL: what the forum's database says, on either engine
+# (db_rows): for checks a reader could not make from outside, such as
+# what is stored or a moderation state.
 forum_sql() {
 	db_rows "$1" forum "$2"
 }
