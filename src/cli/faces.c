@@ -26,6 +26,7 @@
 #include "core/i18n.h"
 #include "core/clock.h"
 #include "http/session_key.h"
+#include "store/postgres.h"
 #include "store/sessions.h"
 
 #define RETENTION_INTERVAL_S 3600
@@ -199,8 +200,20 @@ static int read_session_key(struct sz_face_run *r, struct sz_err *err)
 			r->face->name);
 		return SZ_OK;
 	}
-	return sz_session_key_load(r->in.cfg.session_key_file,
+	int rc = sz_session_key_load(r->in.cfg.session_key_file,
 		&r->session_key, err);
+	if (rc != SZ_OK)
+		return rc;
+	/* Each face keeps only a key of its own, derived from the file's
+	 * (the same in every process of that face): the public face, the
+	 * most exposed one, must not hold what unseals the source face's
+	 * sessions (a logged-in source's secret key, a codename being
+	 * shown) or signs its forms. */
+	uint8_t own[SZ_SESSION_KEY_SIZE];
+	sz_session_key_derive(r->session_key, r->face->name, own, sizeof(own));
+	memcpy(r->session_key, own, sizeof(own));
+	sodium_memzero(own, sizeof(own));
+	return SZ_OK;
 }
 
 /* The source face's codename budget, counted in the database for every
@@ -252,6 +265,31 @@ static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 		sz_session_key_derive(r->session_key, "pre-csrf",
 			r->app.pub.pre_key, sizeof(r->app.pub.pre_key));
 	return SZ_OK;
+}
+
+/* A face that does not open the inbox, locked in, tries to log in to
+ * the inbox's PostgreSQL database: if it can, a bug in it reaches every
+ * submission's record whatever the sandbox says (one operating-system
+ * user for every face, so peer authentication, trust, or one password
+ * file for both roles let it in).  Said at every start, on the journal;
+ * docs/operations.md ("PostgreSQL") says how to close it.  Only where
+ * the face's own database is PostgreSQL too: otherwise its sandbox
+ * keeps no connection to allow. */
+static void warn_inbox_reach(const struct sz_face_run *r)
+{
+	const struct sz_config *cfg = &r->in.cfg;
+	char role[64];
+	if ((r->face->opens & SZ_PART_INBOX) || !sz_config_postgres_inbox(cfg) ||
+	    !sz_config_postgres(cfg) ||
+	    !sz_pg_logs_in(cfg->inbox_database, role, sizeof(role)))
+		return;
+	fprintf(stderr, "samizdat serve: WARNING: the %s face, locked in, "
+		"can log in to the inbox's database (inbox_database, as role "
+		"\"%s\"): a bug in it would reach every source's record. Give "
+		"the inbox's role a password in a file only inbox_database names "
+		"(passfile=), require it in pg_hba.conf (scram-sha-256, no peer "
+		"or trust for that role), as docs/operations.md says under "
+		"\"PostgreSQL\".\n", r->face->name, role);
 }
 
 int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
@@ -315,6 +353,8 @@ int sz_face_open(struct sz_face_run *r, const struct sz_face *face,
 	if (rc == SZ_OK)
 		rc = sz_sandbox_apply(&sb, err);
 	sz_sandbox_free(&sb);
+	if (rc == SZ_OK && serving)
+		warn_inbox_reach(r);
 	/* Locked in: what is read-only is opened now, and read-only. */
 	if (rc == SZ_OK)
 		rc = sz_instance_open_readers(&r->in, err);

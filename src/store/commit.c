@@ -5,7 +5,8 @@
  * dated (mtime and atime) at its period's start, then adds the rows in
  * one transaction, also shuffled.  A file's birth and change times are
  * then the moment of the commit, the same for the whole period, and
- * nothing on the disk orders the period's submissions.
+ * nothing on the disk orders the period's submissions.  The replies
+ * sources deleted during the period go then too, after the rows.
  *
  * What it does not do: hold anything (staging.c), or say anything about
  * what it stored beyond an error.
@@ -50,6 +51,8 @@ struct batch {
 	size_t nsources;
 	struct out_item *items;
 	size_t nitems;
+	struct held_delete *deletes;
+	size_t ndeletes;
 };
 
 static void shuffle(void *base, size_t n, size_t size)
@@ -72,6 +75,7 @@ static void batch_free(struct batch *b)
 		sodium_memzero(b->sources, b->nsources * sizeof(*b->sources));
 	free(b->sources);
 	free(b->items);
+	free(b->deletes);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -81,7 +85,7 @@ static int take(struct sz_staging *st, time_t before, struct batch *b,
 	struct sz_err *err)
 {
 	memset(b, 0, sizeof(*b));
-	size_t nsubs = 0, nsrc = 0, nitems = 0;
+	size_t nsubs = 0, nsrc = 0, nitems = 0, ndel = 0;
 	for (size_t i = 0; i < st->nheld; i++)
 		if (st->held[i]->period < before) {
 			nsubs++;
@@ -89,12 +93,16 @@ static int take(struct sz_staging *st, time_t before, struct batch *b,
 		}
 	for (size_t i = 0; i < st->nsources; i++)
 		nsrc += st->sources[i].period < before;
-	if (nsubs + nsrc == 0)
+	for (size_t i = 0; i < st->ndeletes; i++)
+		ndel += st->deletes[i].period < before;
+	if (nsubs + nsrc + ndel == 0)
 		return SZ_OK;
 	b->subs = calloc(nsubs + 1, sizeof(*b->subs));
 	b->sources = calloc(nsrc + 1, sizeof(*b->sources));
 	b->items = calloc(nitems + 1, sizeof(*b->items));
-	if (b->subs == NULL || b->sources == NULL || b->items == NULL) {
+	b->deletes = calloc(ndel + 1, sizeof(*b->deletes));
+	if (b->subs == NULL || b->sources == NULL || b->items == NULL ||
+	    b->deletes == NULL) {
 		batch_free(b);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
@@ -107,6 +115,11 @@ static int take(struct sz_staging *st, time_t before, struct batch *b,
 		if (st->sources[i].period < before) {
 			st->sources[i].taken = true;
 			b->sources[b->nsources++] = st->sources[i].row;
+		}
+	for (size_t i = 0; i < st->ndeletes; i++)
+		if (st->deletes[i].period < before) {
+			st->deletes[i].taken = true;
+			b->deletes[b->ndeletes++] = st->deletes[i];
 		}
 	return SZ_OK;
 }
@@ -223,6 +236,32 @@ out:
 	return rc;
 }
 
+/* Carries out the batch's reply deletions: each row marked, its file
+ * removed.  One that fails (not one already gone) is held again for the
+ * next batch; the rest are done whatever happens to it. */
+static void delete_replies(struct sz_staging *st, const struct batch *b)
+{
+	for (size_t i = 0; i < b->ndeletes; i++) {
+		const struct held_delete *d = &b->deletes[i];
+		char blob[SZ_STORE_BLOB_NAME_MAX + 1] = "";
+		struct sz_err err;
+		int rc = st->store->ops->reply_delete(st->store, d->source_id,
+			d->reply_id, blob, &err);
+		if (rc == SZ_OK && blob[0] != '\0')
+			sz_blob_remove(st->blobs, blob, NULL);
+		if (rc == SZ_OK || rc == SZ_E_NOT_FOUND)
+			continue;
+		fprintf(stderr, "samizdat serve: a reply's deletion waits for "
+			"the next period: %s\n", err.msg);
+		pthread_mutex_lock(&st->mu);
+		for (size_t j = 0; j < st->ndeletes; j++)
+			if (st->deletes[j].reply_id == d->reply_id &&
+			    st->deletes[j].source_id == d->source_id)
+				st->deletes[j].taken = false;
+		pthread_mutex_unlock(&st->mu);
+	}
+}
+
 /* Deletes the desks removed (closed) that no stored source chose and no
  * held submission was sent to; while an upload is being received (its
  * desk perhaps just chosen) it waits for a later batch.  A failure only
@@ -263,7 +302,7 @@ int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 	pthread_mutex_lock(&st->mu);
 	int rc = take(st, before, &b, err);
 	pthread_mutex_unlock(&st->mu);
-	if (rc != SZ_OK || b.nsubs + b.nsources == 0)
+	if (rc != SZ_OK || b.nsubs + b.nsources + b.ndeletes == 0)
 		goto out;
 	drop_orphans(st, &b, before);
 	shuffle(b.subs, b.nsubs, sizeof(*b.subs));
@@ -276,13 +315,15 @@ int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 		}
 	shuffle(b.items, b.nitems, sizeof(*b.items));
 	rc = write_files(st, &b, err);
-	if (rc == SZ_OK)
+	if (rc == SZ_OK && b.nsubs + b.nsources > 0)
 		rc = add_rows(st, &b, err);
 	for (size_t i = 0; rc != SZ_OK && i < b.nitems; i++)
 		if (b.items[i].blob[0])
 			sz_blob_remove(st->blobs, b.items[i].blob, NULL);
-	if (rc == SZ_OK)
+	if (rc == SZ_OK) {
 		*stored = b.nsubs;
+		delete_replies(st, &b);
+	}
 	pthread_mutex_lock(&st->mu);
 	sz_staging_untake(st, rc == SZ_OK);
 	pthread_mutex_unlock(&st->mu);

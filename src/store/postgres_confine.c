@@ -4,8 +4,9 @@
  * fails over (postgres.h): read from the conninfo with libpq's own
  * parser, so the sandbox allows exactly the sockets libpq will open.
  *
- * It does not connect, and it allows nothing for a database the conninfo
- * does not name.
+ * It does not connect (but for sz_pg_logs_in, which tries a login and
+ * nothing more), and it allows nothing for a database the conninfo does
+ * not name.
  */
 #include "store/postgres.h"
 
@@ -113,4 +114,17 @@ int sz_pg_confine(const char *conninfo, struct sz_sandbox *sb,
 			err);
 	PQconninfoFree(opts);
 	return rc;
+}
+
+bool sz_pg_logs_in(const char *conninfo, char *role, size_t cap)
+{
+	/* the conninfo expanded, then a bound on the wait that overrides it */
+	const char *const keys[] = { "dbname", "connect_timeout", NULL };
+	const char *const vals[] = { conninfo, "5", NULL };
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	bool in = c != NULL && PQstatus(c) == CONNECTION_OK;
+	if (in && role != NULL && cap > 0)
+		snprintf(role, cap, "%s", PQuser(c) ? PQuser(c) : "?");
+	PQfinish(c);
+	return in;
 }

@@ -70,6 +70,7 @@ void sz_staging_free(struct sz_staging *st)
 	if (st->sources != NULL)
 		sodium_memzero(st->sources, st->nsources * sizeof(*st->sources));
 	free(st->sources);
+	free(st->deletes);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->store_mu);
 	free(st);
@@ -362,6 +363,50 @@ void sz_stage_abort(struct sz_staging *st, struct sz_stage *s)
 	sz_stage_free(s);
 }
 
+int sz_staging_reply_delete(struct sz_staging *st, int64_t source_id,
+	int64_t reply_id, struct sz_err *err)
+{
+	int rc = SZ_OK;
+	pthread_mutex_lock(&st->mu);
+	for (size_t i = 0; i < st->ndeletes; i++)
+		if (st->deletes[i].reply_id == reply_id &&
+		    st->deletes[i].source_id == source_id) {
+			rc = sz_err_set(err, SZ_E_NOT_FOUND, "this reply is deleted "
+				"already");
+			goto out;
+		}
+	if (st->ndeletes >= SZ_STAGING_MAX_DELETES) {
+		rc = sz_err_set(err, SZ_E_BUSY, "too many deletions are waiting");
+		goto out;
+	}
+	struct held_delete *more = realloc(st->deletes, (st->ndeletes + 1) *
+		sizeof(*st->deletes));
+	if (more == NULL) {
+		rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		goto out;
+	}
+	st->deletes = more;
+	st->deletes[st->ndeletes++] = (struct held_delete){
+		.source_id = source_id, .reply_id = reply_id,
+		.period = sz_staging_period_of(st, sz_clock_now(st->clock)),
+	};
+out:
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+bool sz_staging_reply_deleted(struct sz_staging *st, int64_t source_id,
+	int64_t reply_id)
+{
+	bool held = false;
+	pthread_mutex_lock(&st->mu);
+	for (size_t i = 0; i < st->ndeletes && !held; i++)
+		held = st->deletes[i].reply_id == reply_id &&
+			st->deletes[i].source_id == source_id;
+	pthread_mutex_unlock(&st->mu);
+	return held;
+}
+
 void sz_staging_untake(struct sz_staging *st, bool stored)
 {
 	size_t o = 0;
@@ -387,4 +432,12 @@ void sz_staging_untake(struct sz_staging *st, bool stored)
 		sodium_memzero(st->sources + o, (st->nsources - o) *
 			sizeof(*st->sources));
 	st->nsources = o;
+	o = 0;
+	for (size_t i = 0; i < st->ndeletes; i++) {
+		if (st->deletes[i].taken && stored)
+			continue;
+		st->deletes[i].taken = false;
+		st->deletes[o++] = st->deletes[i];
+	}
+	st->ndeletes = o;
 }

@@ -42,6 +42,7 @@
 
 #define SZ_STAGING_MAX_SOURCES 100000      /* new codenames per period */
 #define SZ_STAGING_MAX_SUBMISSIONS 20000   /* held at once */
+#define SZ_STAGING_MAX_DELETES 20000       /* reply deletions held */
 
 struct sz_staging;
 struct sz_stage;        /* a submission being received */
@@ -100,9 +101,22 @@ void sz_stage_commit(struct sz_staging *st, struct sz_stage *s);
  * Consumes s. */
 void sz_stage_abort(struct sz_staging *st, struct sz_stage *s);
 
+/* A source deletes one of its replies: held, like a submission, until
+ * the period ends, since removing its file and marking its row at once
+ * would date the source's visit on the disk (the directory's and the
+ * database's change times).  SZ_E_NOT_FOUND if the deletion is held
+ * already, SZ_E_BUSY if too many are.  The caller has checked that the
+ * reply is the source's. */
+int sz_staging_reply_delete(struct sz_staging *st, int64_t source_id,
+	int64_t reply_id, struct sz_err *err);
+/* Whether the source's deletion of a reply is held. */
+bool sz_staging_reply_deleted(struct sz_staging *st, int64_t source_id,
+	int64_t reply_id);
+
 /* Stores every submission (and new source) held whose period started
  * before `before`: all or nothing; on failure they stay held, to be
- * tried again.  *stored counts the submissions stored. */
+ * tried again.  *stored counts the submissions stored.  Held reply
+ * deletions of those periods are carried out after them. */
 int sz_staging_store(struct sz_staging *st, time_t before, size_t *stored,
 	struct sz_err *err);
 

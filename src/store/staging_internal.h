@@ -35,6 +35,13 @@ struct held_source {
 	bool taken;                 /* in the batch being stored */
 };
 
+/* A reply its source deleted, removed when the period ends. */
+struct held_delete {
+	int64_t source_id, reply_id;
+	time_t period;
+	bool taken;                 /* in the batch being stored */
+};
+
 struct sz_staging {
 	pthread_mutex_t mu;         /* everything below */
 	pthread_mutex_t store_mu;   /* one sz_staging_store at a time */
@@ -48,14 +55,17 @@ struct sz_staging {
 	size_t nsources;
 	struct sz_stage **held;     /* whole, waiting for their period's end */
 	size_t nheld;
+	struct held_delete *deletes;
+	size_t ndeletes;
 };
 
 /* The start of the period t falls in. */
 time_t sz_staging_period_of(const struct sz_staging *st, time_t t);
 /* Closes a stage's memfd and frees it (no accounting). */
 void sz_stage_free(struct sz_stage *s);
-/* Under st->mu: forgets the held submissions and sources taken for the
- * batch just stored (stored) or puts them back (!stored). */
+/* Under st->mu: forgets the held submissions, sources and reply
+ * deletions taken for the batch just stored (stored) or puts them back
+ * (!stored). */
 void sz_staging_untake(struct sz_staging *st, bool stored);
 
 #endif

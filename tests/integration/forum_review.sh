@@ -86,6 +86,19 @@ check "...the image as its description and address, never fetched" \
 check "...the link as text, never followed" \
 	sh -c "! grep -q 'href=\"https://spy.example' ed.html"
 
+# ---- a title that turns its line around (security review 2) ----------------------
+# U+202E (right-to-left override), never closed, turned the rest of every
+# line the title was shown on around: the author's name, the counts.
+rlo=$(printf '\342\200\256')
+lri=$(printf '\342\201\246')
+new_thread m 1 "${rlo}Gnidaelsim${lri} title" 'body' >/dev/null
+R=$(cat m.thread)
+curl -s "$P/forum/board/1" >rlo.html
+check "bidi_override_title: direction overrides and isolates are taken out of a thread's title" \
+	sh -c "[ -n '$R' ] && grep -q '>Gnidaelsim title</a>' rlo.html && ! grep -q '$rlo' rlo.html && ! grep -q '$lri' rlo.html"
+check "...and a title of nothing else is refused" \
+	test "$(fpost m /forum/board/1/new /forum/board/1/new --data-urlencode "title=$rlo$rlo" --data-urlencode 'text=x')" = 400
+
 # ---- session-table exhaustion (max_sessions = 16) ---------------------------------
 codes=
 for i in $(seq 1 16); do codes="$codes $(login al$i alice)"; done

@@ -3,8 +3,17 @@
 
 # sqlite3 ...: the tests' reads of an instance's databases wait for a
 # writer (a face's batch or sweep committing meanwhile) instead of failing
-# at once with "database is locked", as sqlite3(1) does by default.
-sqlite3() { command sqlite3 -cmd '.timeout 10000' "$@"; }
+# at once with "database is locked", as sqlite3(1) does by default.  A
+# wrapper first on PATH, not a shell function: the checks run their
+# commands in `sh -c`, where a function of this shell does not exist.
+if sz_real_sqlite3=$(command -v sqlite3); then
+	mkdir -p "$WORK/.bin"
+	printf '#!/bin/sh\nexec %s -cmd ".timeout 10000" "$@"\n' \
+		"$sz_real_sqlite3" >"$WORK/.bin/sqlite3"
+	chmod +x "$WORK/.bin/sqlite3"
+	PATH=$WORK/.bin:$PATH
+	export PATH
+fi
 
 # ---- the engine -----------------------------------------------------------
 # SZ_TEST_ENGINE=pg (tests/pg/engine.sh sets it, with SAMIZDAT_TEST_PG,

@@ -2,7 +2,8 @@
 """memscan.py PID STRING... - reads every readable mapping of a running
 process (/proc/PID/maps and /proc/PID/mem, which needs root or ptrace
 rights over it) and prints where any STRING occurs; exits 1 if one does,
-2 if the memory cannot be read at all.  Mappings larger than 4 GiB are
+2 if the memory cannot be read at all.  A STRING written hex:DIGITS is
+looked for as the bytes those hex digits spell (a binary key).  Mappings larger than 4 GiB are
 address-space reservations (AddressSanitizer's shadow), not data, and are
 skipped."""
 import sys
@@ -23,7 +24,8 @@ def regions(pid):
 
 def main(argv):
     pid = int(argv[1])
-    needles = [s.encode() for s in argv[2:]]
+    needles = [bytes.fromhex(s[4:]) if s.startswith("hex:") else s.encode()
+               for s in argv[2:]]
     longest = max(len(n) for n in needles)
     found = 0
     read = 0

@@ -79,14 +79,38 @@ check "a reply that arrived is announced at the top of the source's page" sh -c 
 	[ \$(grep -n 'reply-arrived' a.home.html | cut -d: -f1) -lt \$(grep -n '<h1>' a.home.html | cut -d: -f1) ]"
 RID=$(grep -o 'name="reply" value="[0-9]*"' a.home.html | head -1 | grep -o '[0-9]*')
 rblobs=$(blobs inst)
+# The attack (a seized disk dating a source's visit): deleting the reply
+# at once marked its row and removed its file, so the database's and the
+# blob directory's change times told, to the nanosecond, when the source
+# was there.  The deletion now waits for the period's end, like a
+# submission.
+disk_times() {
+	find inst -path inst/tmp -prune -o -print0 | sort -z |
+		xargs -0 stat -c '%n %Y.%y %Z.%z'
+}
+disk_times >times.before
+db=$(sha256sum <inst/inbox.db)
 s=$(curl -s -c a -b a -o /dev/null -w '%{http_code} %{redirect_url}' \
 	-d "csrf=$(csrf_of a.home.html)" -d "reply=$RID" "$URL/reply/delete")
 check "the source deletes the reply it read" \
 	sh -c "echo '$s' | grep -q '^303 .*/source?deleted=1'"
 curl -s -c a -b a "$URL/source" >a.home3.html
-check "...it is gone from the page and its file from the server" sh -c "
-	! grep -q 'Where did you find it' a.home3.html &&
-	[ \$(find inst/blobs -name '*.age' | wc -l) = $((rblobs - 1)) ]"
+check "...it is gone from the page at once" \
+	sh -c "! grep -q 'Where did you find it' a.home3.html"
+disk_times >times.after
+check "reply_deletion_dates_no_visit: nothing on the disk changes when the source deletes it (no file, directory or database time)" \
+	sh -c "[ '$(sha256sum <inst/inbox.db)' = '$db' ] && cmp -s times.before times.after && [ \$(find inst/blobs -name '*.age' | wc -l) = $rblobs ]"
+s=$(curl -s -c a -b a -o /dev/null -w '%{http_code}' \
+	-d "csrf=$(csrf_of a.home.html)" -d "reply=$RID" "$URL/reply/delete")
+check "...deleting it again while it waits is a 404" test "$s" = 404
+commit inst
+check "...and when the period ends, its file is gone from the server" \
+	test "$(find inst/blobs -name '*.age' | wc -l)" = $((rblobs - 1))
+check "...its row marked deleted for the editors" \
+	test "$(sqlite3 inst/inbox.db "select deleted from replies where id = $RID")" = 1
+curl -s -c a -b a "$URL/source" >a.home4.html
+check "...and the page still does not show it" \
+	sh -c "! grep -q 'Where did you find it' a.home4.html"
 s=$(curl -s -c a -b a -o /dev/null -w '%{http_code}' \
 	-d "csrf=$(csrf_of a.home.html)" -d "reply=$RID" "$URL/reply/delete")
 check "...and deleting it again is a 404" test "$s" = 404

@@ -319,6 +319,37 @@ static void links_and_images_as_text_for_the_editors(void **state)
 	sz_md_free(&md);
 }
 
+/* The attack: a trusted member posts ![](https://tracker.example/p.png);
+ * every reader of the thread on a mirror (no Content-Security-Policy
+ * there) or in a feed reader would fetch it, telling the tracker who
+ * reads what, and when.  An image from another site is a link to it; an
+ * image of this site stays an image. */
+static void tracking_pixels_from_other_sites_become_links(void **state)
+{
+	(void)state;
+	static const char *const other[] = {
+		"![pix](https://tracker.example/p.png?u=1)",
+		"![pix](HTTP://tracker.example/p.png)",
+		"![pix](//tracker.example/p.png)",
+		"![pix](/\\tracker.example/p.png)",
+		"![pix](/\t/tracker.example/p.png)",
+		"[![pix](https://tracker.example/p.png)](/doc/1)",
+	};
+	struct sz_md md;
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		const char *h = html_of(&md, other[i], 0);
+		if (strstr(h, "<img") || strstr(h, "src=") ||
+		    strstr(h, "tracker.example") == NULL)
+			fail_msg("%s: %s", other[i], h);
+		assert_int_equal(md.images, 0);
+		sz_md_free(&md);
+	}
+	const char *h = html_of(&md, "![the memo, page 1](/doc/1/original)", 0);
+	assert_non_null(strstr(h, "<img src=\"/doc/1/original\""));
+	assert_int_equal(md.images, 1);
+	sz_md_free(&md);
+}
+
 static void url_schemes_as_browsers_read_them(void **state)
 {
 	(void)state;
@@ -368,6 +399,7 @@ int main(void)
 		cmocka_unit_test(new_members_post_no_links_to_other_sites),
 		cmocka_unit_test(links_and_images_as_text_for_the_editors),
 		cmocka_unit_test(url_schemes_as_browsers_read_them),
+		cmocka_unit_test(tracking_pixels_from_other_sites_become_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

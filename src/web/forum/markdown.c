@@ -179,6 +179,28 @@ bool sz_md_url_allowed(const char *url, bool *internal)
 	return true;   /* no scheme: relative */
 }
 
+/* A relative address (url already allowed): on whatever site shows the
+ * page, never another one.  "//host/x" and "/\\host/x" are other sites
+ * to a browser, as is anything with a scheme. */
+static bool on_this_site(const char *url)
+{
+	const char *p = url ? url : "";
+	char first[2] = { 0, 0 };
+	size_t k = 0;
+	while (*p && (unsigned char)*p <= 0x20)
+		p++;
+	for (const char *q = p; *q && *q != '/' && *q != '?' && *q != '#';
+	     q++)
+		if (*q == ':')
+			return false;
+	/* what a browser does: tabs and newlines go wherever they are */
+	for (const char *q = p; *q && k < 2; q++)
+		if (*q != '\t' && *q != '\n' && *q != '\r')
+			first[k++] = *q;
+	return !((first[0] == '/' || first[0] == '\\') &&
+		(first[1] == '/' || first[1] == '\\'));
+}
+
 /* The address in an attribute: what is not plainly safe is
  * percent-encoded, & is an entity. */
 static int href_escape(struct sz_buf *b, const char *url)
@@ -444,10 +466,14 @@ static int apply(struct walk *w, unsigned flags, struct sz_md *md)
 				"cannot post links to other sites or images yet (this "
 				"post has %zu); they come with trust: read, take part, "
 				"and they will be yours."), i + 1);
-		if (t == CMARK_NODE_IMAGE) {
+		if (t == CMARK_NODE_IMAGE && on_this_site(url)) {
 			md->images++;
 			continue;
 		}
+		/* An image from another site becomes a link to it: shown, it
+		 * would tell that site the address and the time of every
+		 * reader of the page, on mirrors and in feed readers too,
+		 * where no Content-Security-Policy of ours stops it. */
 		md->links++;
 		if (link_inline(n) != 0)
 			return SZ_E_NOMEM;

@@ -111,8 +111,28 @@ static int check_title(const char *in, char *out, size_t cap,
 		return fail(d, 400, NG_(d->lang, "A title can be at most %d "
 			"character.", "A title can be at most %d characters.",
 			SZ_FORUM_TITLE_CHARS), SZ_FORUM_TITLE_CHARS);
-	memcpy(out, in, n);
-	out[n] = '\0';
+	/* Direction overrides, embeddings and isolates (U+202A-U+202E,
+	 * U+2066-U+2069) go: not closed, they would turn the rest of every
+	 * line the title is shown on (its author, counts, dates) around. */
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *u = (const unsigned char *)in + i;
+		if (i + 2 < n && u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa &&
+		    u[2] <= 0xae) || (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))) {
+			i += 2;
+			continue;
+		}
+		out[o++] = in[i];
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	size_t lead = 0;
+	while (lead < o && out[lead] == ' ')
+		lead++;
+	memmove(out, out + lead, o - lead);
+	out[o - lead] = '\0';
+	if (o == lead)
+		return fail(d, 400, N_("Give the thread a title."));
 	return 0;
 }
 
