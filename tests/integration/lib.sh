@@ -92,6 +92,20 @@ db_rows() {
 	fi
 }
 
+# inbox_state DIR: a hash of what the inbox of DIR stores, to tell that
+# a request wrote nothing (SQLite: the whole file; PostgreSQL: the inbox's
+# own tables, since its database also keeps the faces' sessions, which a
+# request does change).  A storage check.
+inbox_state() {
+	if [ "$SZ_TEST_ENGINE" = pg ]; then
+		for t in sources submissions items replies desks desk_editors; do
+			db_rows "$1" inbox "select * from $t order by 1"
+		done | sha256sum
+	else
+		sha256sum <"$1/inbox.db"
+	fi
+}
+
 # db_dump DIR: a text dump of every database of instance DIR (its .db
 # files, or its two PostgreSQL databases), to grep for what must never
 # be stored.
