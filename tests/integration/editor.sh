@@ -144,6 +144,15 @@ check "...its files are removed from disk (items, reply)" \
 	test "$(blobs inst)" -eq $((before - 4))
 check "...it is gone from the inbox" \
 	sh -c "! curl -s -b ed '$EURL/inbox' | grep -q 'source?id=$SID\"'"
+"$SAMIZDAT" inbox items -d inst "$SID" >gone.out 2>gone.err
+st=$?
+check "...and samizdat inbox items says there is no such source" \
+	sh -c "[ $st = 1 ] && [ ! -s gone.out ] && grep -q '^samizdat inbox: ' gone.err &&
+	! '$SAMIZDAT' inbox list -d inst | grep -q '^$SID	'"
+"$SAMIZDAT" inbox items -d inst 12abc >/dev/null 2>bad.err
+st=$?
+check "samizdat inbox items refuses a source that is not a number, saying what it wants" \
+	sh -c "[ $st = 2 ] && grep -q 'SOURCE is a source.s id' bad.err"
 curl -s -c jz -b jz "$URL/" >lz.html
 curl -s -c jz -b jz -o lz2.html --data-urlencode "csrf=$(csrf_of lz.html)" \
 	--data-urlencode "codename=$CODENAME1" "$URL/login"
