@@ -238,9 +238,26 @@ static void shared_refund(void *ctx, const uint8_t key[SZ_BUDGET_KEY])
 	(void)sz_session_store_refund(ctx, key, &err);
 }
 
-/* Moves the face's sessions (and the source face's codename budget) into
- * the database, sealed under the session key, and makes the keys its forms are sealed and signed with the ones
- * every process of the face derives from it. */
+/* The forum's use budgets (posts, likes, reports, registrations), counted
+ * in the database for every public process; a database out of reach
+ * refuses the use for now (the forum answers "busy"). */
+static enum sz_budget_charge shared_spend(void *ctx, int what,
+	const uint8_t key[SZ_BUDGET_KEY], time_t window_s, uint64_t max)
+{
+	struct sz_err err;
+	int out = 1;
+	if (sz_session_store_spend(ctx, what, key, (int64_t)window_s, max,
+		    &out, &err) != SZ_OK)
+		return SZ_CHARGE_BUSY;
+	return out == 0 ? SZ_CHARGE_OK : SZ_CHARGE_SPENT;
+}
+
+/* Moves the face's sessions (and the source face's codename budget, the
+ * forum's login token, daily post, like, report and hourly registration
+ * budgets) into the
+ * database, sealed under the session key, and makes the keys its forms
+ * are sealed and signed with the ones every process of the face derives
+ * from it. */
 static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 {
 	struct sz_sessions *t;
@@ -253,17 +270,18 @@ static int share_sessions(struct sz_face_run *r, struct sz_err *err)
 	if (rc != SZ_OK)
 		return rc;
 	sz_sessions_use_store(t, r->session_store);
+	r->budget_store = (struct sz_budget_store){ .charge = shared_charge,
+		.refund = shared_refund, .spend = shared_spend,
+		.ctx = r->session_store };
 	if (kind == SZ_SESSION_KIND_SOURCE) {
 		sz_session_key_derive(r->session_key, "codename",
 			r->app.source.seal_key, crypto_secretbox_KEYBYTES);
-		r->budget_store = (struct sz_budget_store){ .charge =
-			shared_charge, .refund = shared_refund,
-			.ctx = r->session_store };
 		r->app.source.budget.store = &r->budget_store;
-	}
-	else if (kind == SZ_SESSION_KIND_FORUM)
+	} else if (kind == SZ_SESSION_KIND_FORUM) {
 		sz_session_key_derive(r->session_key, "pre-csrf",
 			r->app.pub.pre_key, sizeof(r->app.pub.pre_key));
+		sz_forum_slots_share(r->app.pub.slots, &r->budget_store);
+	}
 	return SZ_OK;
 }
 

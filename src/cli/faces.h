@@ -78,7 +78,8 @@ struct sz_face_run {
 	uint8_t *session_key;
 	struct sz_session_store *session_store;
 	struct sz_budget_store budget_store;   /* the source face's codename
-	                                          attempts, in that store */
+	                                          attempts, the forum's
+	                                          budgets, in that store */
 	bool in_open, runner_started, app_ready, speaks;
 };
 

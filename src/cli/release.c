@@ -76,27 +76,25 @@ static const char usage[] =
 
 static struct sz_instance audit_in;   /* for the audit log */
 static bool audit_open;
+static bool audit_pg;    /* the log is in PostgreSQL (inbox_database) */
 static char audit_why[SZ_ERR_MSG_SIZE];   /* why it is not */
 
 /* Opens the instance's store for the audit log; the log is written after
  * the lock-in, through the store opened (and read once, so its journal
- * is open too) before it.  Run by the editor face (which audits the
- * upload itself), the face's own lock-in may keep the inbox out of
- * reach: then this process writes no audit line, and says why. */
+ * is open too, or its connections made) before it: on PostgreSQL the
+ * lock-in keeps those connections and opens no other.  Run by the editor
+ * face (which audits the upload itself), the face's own lock-in may keep
+ * the inbox out of reach: then this process writes no audit line, and
+ * says why. */
 static void open_audit(const char *dir)
 {
 	struct sz_err err;
 	struct sz_audit_row *rows = NULL;
 	size_t nrows = 0;
-	/* An inbox on PostgreSQL is out of reach: samizdat-doc locks itself
-	 * in with no network at all. */
 	struct sz_config cfg;
-	if (sz_config_load(&cfg, dir, &err) == SZ_OK &&
-	    sz_config_postgres_inbox(&cfg)) {
-		snprintf(audit_why, sizeof(audit_why), "the inbox is on "
-			"PostgreSQL (inbox_database), which samizdat-doc, locked in "
-			"with no network, does not reach");
-	} else if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
+	audit_pg = sz_config_load(&cfg, dir, &err) == SZ_OK &&
+		sz_config_postgres_inbox(&cfg);
+	if (sz_instance_open(&audit_in, dir, &err) == SZ_OK) {
 		audit_open = true;
 		audit_in.store->ops->audit_list(audit_in.store, &rows, &nrows,
 			NULL);
@@ -137,8 +135,11 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 		rc = doc_sandbox_pgp(&sb, pgp, &err);
 	/* The audit log's database and its rollback journal (which SQLite
 	 * opens anew for each write), those two files only: as the store
-	 * opened before the lock-in could write them anyway. */
-	for (int i = 0; rc == 0 && audit_open && i < 2; i++) {
+	 * opened before the lock-in could write them anyway.  On PostgreSQL,
+	 * the store's connections, made already. */
+	if (rc == 0 && audit_open && audit_pg)
+		sz_sandbox_keep_connections(&sb);
+	for (int i = 0; rc == 0 && audit_open && !audit_pg && i < 2; i++) {
 		char path[4300];
 		snprintf(path, sizeof(path), "%s/%s%s", dir, SZ_STORE_DB_FILE,
 			i ? "-journal" : "");

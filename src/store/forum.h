@@ -1,7 +1,8 @@
 /*
  * forum.h - the discussion forum's storage: members, boards, threads,
  * posts, likes, edits, reports, the moderation log and invitations
- * (rate budgets are not stored: web/budget.h keeps them in memory),
+ * (rate budgets are not stored here: web/budget.h keeps them in memory,
+ * or store/sessions.h in PostgreSQL for every public process),
  * behind one table of operations (DESIGN.md §6, §8).  The SQLite back
  * end is sqlite_forum*.c (DIR/forum.db), the PostgreSQL one
  * postgres_forum*.c (database = postgresql://... in the settings); both
@@ -209,8 +210,13 @@ struct sz_forum_log {
 	char action[64];
 	enum sz_forum_target target;
 	int64_t target_id;
-	char about[SZ_FORUM_TITLE_MAX + 1];   /* what it was: a title, a name */
+	char about[SZ_FORUM_TITLE_MAX + 1];   /* what it was: a title, a name;
+	                                         for a post, its thread's title */
 	char reason[SZ_FORUM_REASON_MAX + 1];
+	/* for a post: its number in its thread and the thread, then (what
+	 * the log shows, in the reader's language: "#5 in TITLE"); 0
+	 * otherwise */
+	int64_t position, thread_id;
 };
 
 struct sz_forum_totals {

@@ -7,9 +7,13 @@
  * the version, and the rows the other postgres_forum_*.c files share.
  *
  * Counters are kept by triggers in the database, as in the SQLite
- * schema.  Every committed change also counts up forum_meta.version in
- * the same transaction: that is the forum's version, seen by every
- * process on the database at once.
+ * schema, on rows of their own (a thread's, a member's); the forum's
+ * totals and a board's counts are sums of rows each change inserts
+ * (tallies), so writers to different threads share no row.  Every
+ * committed change also inserts a row into forum_bumps in the same
+ * transaction: their sum is the forum's version, seen by every process
+ * on the database at once.  Reading the version folds both into a few
+ * rows when they have grown.
  *
  * What it deliberately does not do: keep anything about a reader, and
  * choose where the database lives (the conninfo does; docs/operations.md).
@@ -19,17 +23,91 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every change inserts a row of 1: the version is their sum.  An insert
+ * reads no row, so concurrent writers never wait on, or conflict over,
+ * a common one (schema step 2). */
 static const char SQL_BUMP[] =
-	"UPDATE forum_meta SET version = version + 1";
+	"INSERT INTO forum_bumps DEFAULT VALUES";
+
+/* A batch counts its posts at its end (schema step 2): its posts are
+ * noted in a temporary table (this connection's alone: no other
+ * transaction sees or locks it), and applied to each thread and member
+ * once before the commit. */
+static const char SQL_BATCH_TABLE[] =
+	"CREATE TEMPORARY TABLE IF NOT EXISTS forum_batch_posts ("
+	"  thread_id bigint NOT NULL, author_id bigint NOT NULL,"
+	"  post_id bigint NOT NULL, created bigint NOT NULL,"
+	"  position bigint NOT NULL, visible integer NOT NULL)"
+	" ON COMMIT DELETE ROWS";
+static const char SQL_BATCH_ON[] =
+	"SELECT set_config('samizdat.forum_batch', 'on', true)";
+static const char SQL_BATCH_THREADS[] =
+	"UPDATE threads t SET posts = t.posts + d.posts,"
+	" last_at = greatest(t.last_at, d.last_at),"
+	" last_post_id = greatest(t.last_post_id, d.last_post_id),"
+	" last_position = greatest(t.last_position, d.last_position)"
+	" FROM (SELECT thread_id, sum(visible) AS posts,"
+	"  max(created) FILTER (WHERE visible = 1) AS last_at,"
+	"  max(post_id) FILTER (WHERE visible = 1) AS last_post_id,"
+	"  max(position) AS last_position"
+	"  FROM forum_batch_posts GROUP BY thread_id) d"
+	" WHERE t.id = d.thread_id";
+static const char SQL_BATCH_MEMBERS[] =
+	"UPDATE members m SET posts = m.posts + d.n,"
+	" approved_posts = m.approved_posts + d.n"
+	" FROM (SELECT author_id, sum(visible) AS n FROM forum_batch_posts"
+	"  GROUP BY author_id HAVING sum(visible) > 0) d"
+	" WHERE m.id = d.author_id";
+static const char SQL_BATCH_OFF[] =
+	"SELECT set_config('samizdat.forum_batch', 'off', true)";
+
+static int batch_on_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	(void)ctx;
+	int rc = pg_run(c, SQL_BATCH_TABLE, NULL, 0, NULL, "starting a batch",
+		err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_BATCH_ON, NULL, 0, NULL, "starting a batch",
+			err);
+	return rc;
+}
+
+static int batch_apply_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	(void)ctx;
+	int rc = pg_run(c, SQL_BATCH_OFF, NULL, 0, NULL, "counting a batch",
+		err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_BATCH_THREADS, NULL, 0, NULL,
+			"counting a batch", err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_BATCH_MEMBERS, NULL, 0, NULL,
+			"counting a batch", err);
+	return rc;
+}
 
 static int batch_begin(struct sz_forum *base, struct sz_err *err)
 {
-	return pg_batch_begin(fpool(base), err);
+	int rc = pg_batch_begin(fpool(base), err);
+	if (rc == 0 && (rc = pg_transaction(fpool(base), batch_on_tx, NULL,
+	    err)) != 0)
+		pg_batch_rollback(fpool(base));
+	return rc;
 }
+
+static void fold(struct sz_forum *base);
 
 static int batch_commit(struct sz_forum *base, struct sz_err *err)
 {
-	return pg_batch_commit(fpool(base), err);
+	int rc = pg_transaction(fpool(base), batch_apply_tx, NULL, err);
+	if (rc != 0) {
+		pg_batch_rollback(fpool(base));
+		return rc;
+	}
+	rc = pg_batch_commit(fpool(base), err);
+	if (rc == 0)
+		fold(base);   /* a batch adds many tallies at once */
+	return rc;
 }
 
 /* ---- rows shared by the files ----------------------------------------- */
@@ -99,7 +177,40 @@ static void forum_close(struct sz_forum *base)
 	free(f);
 }
 
-static const char SQL_VERSION[] = "SELECT version FROM forum_meta";
+static const char SQL_VERSION[] =
+	"SELECT coalesce(sum(n), 0), count(*) FROM forum_bumps";
+/* Folding: each a single statement outside any SERIALIZABLE transaction,
+ * so it is atomic (a reader sees the rows before or after, with the
+ * same sums) and a writer's insert still in flight, not seen, is left
+ * for the next fold; two folds at once each move only the rows they
+ * delete. */
+static const char SQL_FOLD_BUMPS[] =
+	"WITH gone AS (DELETE FROM forum_bumps RETURNING n)"
+	" INSERT INTO forum_bumps (n) SELECT sum(n) FROM gone"
+	" HAVING count(*) > 0";
+static const char SQL_FOLD_TALLIES[] =
+	"WITH gone AS (DELETE FROM tallies"
+	"  RETURNING board_id, members, threads, posts)"
+	" INSERT INTO tallies (board_id, members, threads, posts)"
+	" SELECT board_id, sum(members), sum(threads), sum(posts) FROM gone"
+	" GROUP BY board_id";
+
+/* Folds the version's rows into one, and the tallies into one a board,
+ * once changes have added FP_FOLD_AFTER rows: what the sums read stays
+ * small. */
+static void fold(struct sz_forum *base)
+{
+	int rc;
+	struct sz_err err;
+	PGresult *res = pg_read(fpool(base), SQL_FOLD_TALLIES, NULL, 0, &rc,
+		"folding its counts", &err);
+	if (res != NULL)
+		PQclear(res);
+	res = pg_read(fpool(base), SQL_FOLD_BUMPS, NULL, 0, &rc,
+		"folding its version", &err);
+	if (res != NULL)
+		PQclear(res);
+}
 
 static int forum_version(struct sz_forum *base, int64_t *v,
 	struct sz_err *err)
@@ -110,7 +221,10 @@ static int forum_version(struct sz_forum *base, int64_t *v,
 	if (res == NULL)
 		return rc;
 	*v = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
+	bool many = PQntuples(res) > 0 && pg_int(res, 0, 1) > FP_FOLD_AFTER;
 	PQclear(res);
+	if (many)
+		fold(base);
 	return 0;
 }
 

@@ -35,6 +35,10 @@ static inline struct pg_pool *fpool(struct sz_forum *f)
 	return &fp(f)->pool;
 }
 
+/* Rows of the version (forum_bumps) past which reading it folds them,
+ * and the tallies, into a few (postgres_forum.c). */
+#define FP_FOLD_AFTER 256
+
 /* postgres_forum_schema.c: the schema's steps, in order. */
 extern const char *const fp_migrations[];
 extern const size_t fp_nmigrations;

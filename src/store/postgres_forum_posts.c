@@ -17,29 +17,21 @@ struct add_ctx {
 	int64_t id, position;
 };
 
-static const char SQL_THREAD_OPEN[] =
-	"SELECT id FROM threads WHERE id = $1::bigint AND state IN (0, 1, 4)";
-
+/* fp_insert_post checks the thread takes posts under its row's lock, so
+ * a reply runs at READ COMMITTED (pg_transaction_locked): repliers to
+ * different threads share no row (schema step 2) and never conflict. */
 static int add_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
 	struct add_ctx *x = ctx;
-	int64_t open = 0;
-	struct pg_value v[] = { PG_I(x->p->thread_id) };
-	int rc = pg_int_of(c, SQL_THREAD_OPEN, v, 1, &open, "adding a post",
+	return fp_insert_post(c, x->p, x->p->thread_id, &x->id, &x->position,
 		err);
-	if (rc == 0 && open == 0)
-		rc = sz_err_set(err, SZ_E_NOT_FOUND, "no such thread");
-	if (rc == 0)
-		rc = fp_insert_post(c, x->p, x->p->thread_id, &x->id,
-			&x->position, err);
-	return rc;
 }
 
 int fp_post_add(struct sz_forum *f, const struct sz_forum_post_new *p,
 	int64_t *id, int64_t *position, struct sz_err *err)
 {
 	struct add_ctx x = { p, 0, 0 };
-	int rc = pg_transaction(fpool(f), add_tx, &x, err);
+	int rc = pg_transaction_locked(fpool(f), add_tx, &x, err);
 	if (rc == 0) {
 		*id = x.id;
 		*position = x.position;
@@ -447,23 +439,24 @@ int fp_reports_resolve(struct sz_forum *f, int64_t post_id, const char *by,
 }
 
 static const char SQL_LOG_ADD[] =
-	"INSERT INTO modlog (at, actor, action, target, target_id, about, reason)"
-	" VALUES ($1::bigint, $2::text, $3::text, $4::integer, $5::bigint,"
-	" $6::text, $7::text)";
+	"INSERT INTO modlog (at, actor, action, target, target_id, about, reason,"
+	" position, thread_id) VALUES ($1::bigint, $2::text, $3::text,"
+	" $4::integer, $5::bigint, $6::text, $7::text, $8::bigint, $9::bigint)";
 
 int fp_log_add(struct sz_forum *f, const struct sz_forum_log *l,
 	struct sz_err *err)
 {
 	struct pg_value v[] = { PG_I(l->at), PG_S(l->actor), PG_S(l->action),
 		PG_I(l->target), PG_I(l->target_id), PG_S(l->about),
-		PG_S(l->reason) };
-	return pg_write(fpool(f), SQL_LOG_ADD, v, 7, "writing the moderation log",
+		PG_S(l->reason), PG_I(l->position), PG_I(l->thread_id) };
+	return pg_write(fpool(f), SQL_LOG_ADD, v, 9, "writing the moderation log",
 		NULL, err);
 }
 
 static const char SQL_LOG_PAGE[] =
-	"SELECT id, at, actor, action, target, target_id, about, reason"
-	" FROM modlog WHERE id < $1::bigint ORDER BY id DESC LIMIT $2::bigint";
+	"SELECT id, at, actor, action, target, target_id, about, reason,"
+	" position, thread_id FROM modlog WHERE id < $1::bigint"
+	" ORDER BY id DESC LIMIT $2::bigint";
 
 int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 	struct sz_forum_log **rows, size_t *n, bool *more, struct sz_err *err)
@@ -498,6 +491,8 @@ int fp_log_page(struct sz_forum *f, int64_t before, size_t limit,
 		l->target_id = pg_int(res, i, 5);
 		pg_text(l->about, sizeof(l->about), res, i, 6);
 		pg_text(l->reason, sizeof(l->reason), res, i, 7);
+		l->position = pg_int(res, i, 8);
+		l->thread_id = pg_int(res, i, 9);
 	}
 	PQclear(res);
 	if (rc != 0) {

@@ -257,6 +257,138 @@ const char *const fp_migrations[] = {
 	"  END IF; RETURN NULL; END $$;"
 	"CREATE TRIGGER read_more AFTER INSERT OR UPDATE OF upto ON reads"
 	"  FOR EACH ROW EXECUTE FUNCTION read_more();",
+	/* 2: writers to different threads share no row.  The version was
+	 * one row every change updated, the totals one row and a board's
+	 * counts its row, every post: concurrent posters conflicted on them
+	 * and were retried.  Now each change only inserts: a row of 1 into
+	 * forum_bumps (the version is their sum) and rows of differences
+	 * into tallies (board 0: the forum's totals; others: a board's
+	 * visible threads and their posts), summed when read and folded
+	 * into one row each now and then (postgres_forum.c).  An insert
+	 * reads nothing, so it neither waits for nor conflicts with another;
+	 * the sums keep what the old rows said. */
+	"CREATE TABLE forum_bumps ("
+	"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  n bigint NOT NULL DEFAULT 1);"
+	"INSERT INTO forum_bumps (n) SELECT version FROM forum_meta;"
+	"DROP TABLE forum_meta;"
+	"CREATE TABLE tallies ("
+	"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  board_id bigint NOT NULL,"
+	"  members bigint NOT NULL DEFAULT 0,"
+	"  threads bigint NOT NULL DEFAULT 0,"
+	"  posts bigint NOT NULL DEFAULT 0);"
+	"CREATE INDEX tallies_board ON tallies (board_id);"
+	"INSERT INTO tallies (board_id, members, threads, posts)"
+	"  SELECT 0, members, threads, posts FROM totals;"
+	"INSERT INTO tallies (board_id, threads, posts)"
+	"  SELECT id, threads, posts FROM boards;"
+	"DROP TABLE totals;"
+	"ALTER TABLE boards DROP COLUMN threads, DROP COLUMN posts;"
+	"CREATE OR REPLACE FUNCTION member_added() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN INSERT INTO tallies (board_id, members) VALUES (0, 1);"
+	" RETURN NULL; END $$;"
+	"CREATE OR REPLACE FUNCTION member_gone() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF (OLD.state = 2) <> (NEW.state = 2) THEN"
+	"   INSERT INTO tallies (board_id, members) VALUES (0,"
+	"    (NEW.state <> 2)::int - (OLD.state <> 2)::int);"
+	"  END IF; RETURN NULL; END $$;"
+	/* And a bulk import counts posts once, at its end.  Updating a
+	 * thread's row for every post of one transaction leaves a version of
+	 * the row per post, which the next update walks: a batch of n posts
+	 * to one thread cost n^2.  In a batch (the setting
+	 * samizdat.forum_batch, postgres_forum.c) the trigger notes each post
+	 * in the connection's temporary forum_batch_posts instead, and the
+	 * batch's commit applies them to each thread and member once; a
+	 * post's position comes from the thread's locked row and the posts'
+	 * index (postgres_forum_threads.c), not from a counter updated per
+	 * post. */
+	"CREATE OR REPLACE FUNCTION post_added() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF current_setting('samizdat.forum_batch', true) = 'on' THEN"
+	"   INSERT INTO forum_batch_posts (thread_id, author_id, post_id,"
+	"    created, position, visible) VALUES (NEW.thread_id, NEW.author_id,"
+	"    NEW.id, NEW.created, NEW.position, (NEW.state = 0)::int);"
+	"  ELSIF NEW.state = 0 THEN"
+	"   UPDATE threads SET posts = posts + 1,"
+	"    last_at = greatest(last_at, NEW.created),"
+	"    last_post_id = greatest(last_post_id, NEW.id),"
+	"    last_position = greatest(last_position, NEW.position)"
+	"    WHERE id = NEW.thread_id;"
+	"   UPDATE members SET posts = posts + 1,"
+	"    approved_posts = approved_posts + 1 WHERE id = NEW.author_id;"
+	"  ELSE"
+	"   UPDATE threads SET last_position = greatest(last_position,"
+	"    NEW.position) WHERE id = NEW.thread_id;"
+	"  END IF;"
+	"  IF NEW.state = 0 THEN"
+	"   INSERT INTO tallies (board_id, posts) VALUES (0, 1);"
+	"  END IF;"
+	"  RETURN NULL; END $$;"
+	"CREATE OR REPLACE FUNCTION post_state() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" DECLARE d int := (NEW.state = 0)::int - (OLD.state = 0)::int;"
+	" BEGIN"
+	"  IF OLD.state = NEW.state THEN RETURN NULL; END IF;"
+	"  UPDATE threads SET state = 0 WHERE id = NEW.thread_id AND state = 4"
+	"   AND NEW.position = 1 AND NEW.state = 0;"
+	"  UPDATE threads SET state = 2 WHERE id = NEW.thread_id AND state = 4"
+	"   AND NEW.position = 1 AND NEW.state IN (2, 3);"
+	"  IF d <> 0 THEN"
+	"   UPDATE threads SET posts = posts + d WHERE id = NEW.thread_id;"
+	"   UPDATE members SET posts = posts + d,"
+	"    approved_posts = approved_posts"
+	"     + (OLD.state = 1 AND NEW.state = 0)::int"
+	"    WHERE id = NEW.author_id;"
+	"   INSERT INTO tallies (board_id, posts) VALUES (0, d);"
+	"  END IF; RETURN NULL; END $$;"
+	"CREATE OR REPLACE FUNCTION thread_added() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF NEW.state = 0 THEN"
+	"   INSERT INTO tallies (board_id, threads, posts)"
+	"    VALUES (NEW.board_id, 1, NEW.posts), (0, 1, 0);"
+	"  END IF; RETURN NULL; END $$;"
+	"CREATE OR REPLACE FUNCTION thread_counted() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF OLD.state = 0 AND NEW.state = 0"
+	"   AND OLD.board_id = NEW.board_id THEN"
+	"   IF NEW.posts <> OLD.posts THEN"
+	"    INSERT INTO tallies (board_id, posts)"
+	"     VALUES (NEW.board_id, NEW.posts - OLD.posts);"
+	"   END IF;"
+	"   RETURN NULL;"
+	"  END IF;"
+	"  IF OLD.state = 0 THEN"
+	"   INSERT INTO tallies (board_id, threads, posts)"
+	"    VALUES (OLD.board_id, -1, -OLD.posts);"
+	"  END IF;"
+	"  IF NEW.state = 0 THEN"
+	"   INSERT INTO tallies (board_id, threads, posts)"
+	"    VALUES (NEW.board_id, 1, NEW.posts);"
+	"  END IF;"
+	"  IF (NEW.state = 0) <> (OLD.state = 0) THEN"
+	"   INSERT INTO tallies (board_id, threads)"
+	"    VALUES (0, (NEW.state = 0)::int - (OLD.state = 0)::int);"
+	"  END IF;"
+	"  RETURN NULL; END $$;",
+	/* 3: a post's line in the moderation log keeps its number and
+	 * thread, not an English sentence ("#5 in TITLE"): the page says it
+	 * in the reader's language.  Lines written before are taken apart
+	 * (their thread, the post's now, where it still exists). */
+	"ALTER TABLE modlog ADD COLUMN position bigint NOT NULL DEFAULT 0,"
+	"  ADD COLUMN thread_id bigint NOT NULL DEFAULT 0;"
+	"UPDATE modlog SET"
+	"  position = substring(about FROM '^#([0-9]+) in ')::bigint,"
+	"  thread_id = coalesce((SELECT thread_id FROM posts"
+	"   WHERE posts.id = modlog.target_id), 0),"
+	"  about = substring(about FROM '^#[0-9]+ in (.*)$')"
+	"  WHERE target = 1 AND about ~ '^#[0-9]+ in ';",
 };
 const size_t fp_nmigrations = sizeof(fp_migrations) /
 	sizeof(fp_migrations[0]);

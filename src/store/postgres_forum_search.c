@@ -106,7 +106,8 @@ int fp_search(struct sz_forum *f, const struct sz_forum_search *q,
 }
 
 static const char SQL_TOTALS[] =
-	"SELECT members, threads, posts FROM totals WHERE id = 1";
+	"SELECT coalesce(sum(members), 0), coalesce(sum(threads), 0),"
+	" coalesce(sum(posts), 0) FROM tallies WHERE board_id = 0";
 
 int fp_totals(struct sz_forum *f, struct sz_forum_totals *t,
 	struct sz_err *err)

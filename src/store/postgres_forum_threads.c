@@ -11,7 +11,13 @@
 
 #include "store/postgres_forum_internal.h"
 
-#define BOARD_COLS "id, name, about, position, archive, threads, posts"
+/* a board's counts are the sums of its tallies (postgres_forum_schema.c,
+ * step 2) */
+#define BOARD_COLS "id, name, about, position, archive," \
+	" (SELECT coalesce(sum(threads), 0) FROM tallies t" \
+	"  WHERE t.board_id = boards.id)," \
+	" (SELECT coalesce(sum(posts), 0) FROM tallies t" \
+	"  WHERE t.board_id = boards.id)"
 
 static void board_read(const PGresult *r, int row, struct sz_forum_board *b)
 {
@@ -106,9 +112,18 @@ int fp_board_list(struct sz_forum *f, struct sz_forum_board **rows,
 
 /* ---- creating threads and posts ---------------------------------------- */
 
+/* The thread's row, locked until the transaction ends, is what orders
+ * posts to it and what a moderator's change to the thread waits on (or
+ * retries after): a thread deleted or merged meanwhile takes no post.
+ * The next position follows the thread's last (kept by the post_added
+ * trigger) and the posts already there (a batch updates the thread only
+ * at its end: schema step 2); locking a row this transaction locked
+ * already costs nothing. */
 static const char SQL_NEXT_POSITION[] =
-	"UPDATE threads SET last_position = last_position + 1"
-	" WHERE id = $1::bigint RETURNING last_position, board_id";
+	"SELECT greatest(t.last_position, coalesce((SELECT max(p.position)"
+	"  FROM posts p WHERE p.thread_id = t.id), 0)) + 1, t.board_id"
+	" FROM threads t WHERE t.id = $1::bigint AND t.state IN (0, 1, 4)"
+	" FOR UPDATE OF t";
 static const char SQL_POST_INSERT[] =
 	"INSERT INTO posts (thread_id, board_id, position, author_id, created,"
 	" state, quote_of, source, html, text) VALUES ($1::bigint, $2::bigint,"

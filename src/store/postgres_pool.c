@@ -346,6 +346,13 @@ int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
 		ctx, err);
 }
 
+int pg_transaction_locked(struct pg_pool *f, pg_tx_fn fn, void *ctx,
+	struct sz_err *err)
+{
+	return transaction(f, "BEGIN ISOLATION LEVEL READ COMMITTED", true, fn,
+		ctx, err);
+}
+
 int pg_snapshot(struct pg_pool *f, pg_tx_fn fn, void *ctx,
 	struct sz_err *err)
 {

@@ -119,6 +119,15 @@ int pg_read_row(struct pg_pool *f, const char *sql, const struct pg_value *v,
 typedef int (*pg_tx_fn)(struct pg_conn *c, void *ctx, struct sz_err *err);
 int pg_transaction(struct pg_pool *f, pg_tx_fn fn, void *ctx,
 	struct sz_err *err);
+/* The same at READ COMMITTED, for a change whose every check is made
+ * under the row lock of the write it guards (an UPDATE ... WHERE check
+ * RETURNING): such writers wait on each other's rows only, and never
+ * fail SERIALIZABLE's page-level conflict checks, which took writers to
+ * different rows of one table for a conflict and retried them.  Its
+ * writes still conflict, as they should, with SERIALIZABLE transactions
+ * that update the same rows. */
+int pg_transaction_locked(struct pg_pool *f, pg_tx_fn fn, void *ctx,
+	struct sz_err *err);
 /* Reading several statements that must agree: fn inside one READ ONLY
  * REPEATABLE READ transaction (one snapshot), retried as above. */
 int pg_snapshot(struct pg_pool *f, pg_tx_fn fn, void *ctx,

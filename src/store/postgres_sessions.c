@@ -4,7 +4,10 @@
  * keyed hash of a cookie's id, the keyed hash of its user (or NULL), the
  * sealed session and an expiry bucket; and the face's attempt budgets
  * (the source face's codename attempts), by keyed hash of each key, with
- * the minute each key's life ends and a count of new keys a minute.
+ * the minute each key's life ends and a count of new keys a minute; and
+ * use budgets (the forum's posts, likes, reports and registrations), by
+ * keyed hash of the key and the number of the day, hour or minute they
+ * count in, in an UNLOGGED table.
  *
  * It never sees a cookie, a user's id, a time finer than the bucket or
  * anything unsealed: http/session_store.c hashes and seals before it
@@ -13,7 +16,9 @@
  */
 #include "store/sessions.h"
 
+#include <assert.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,12 +50,28 @@ static const char *const migrations[] = {
 	"  minute bigint NOT NULL,"
 	"  started bigint NOT NULL,"
 	"  PRIMARY KEY (kind, minute));",
+	/* 3: use budgets shared by a face's processes (the forum's posts,
+	 * likes, reports a member makes, registrations): a keyed hash of the
+	 * key, the window's number (the day, hour or minute since the epoch:
+	 * no finer time) and the uses in it.  UNLOGGED: nothing of it goes
+	 * to the write-ahead log, so neither a replica nor an archived WAL
+	 * keeps a history of who was active when; a crash forgets it. */
+	"CREATE UNLOGGED TABLE spends ("
+	"  kind smallint NOT NULL,"
+	"  what smallint NOT NULL,"
+	"  khash bytea NOT NULL,"
+	"  win bigint NOT NULL,"
+	"  used bigint NOT NULL,"
+	"  PRIMARY KEY (kind, what, khash, win));"
+	"CREATE INDEX spends_win ON spends (kind, what, win);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 struct pg_sessions {
 	struct sz_session_store base;   /* first: the store is this */
 	struct pg_pool pool;
+	/* per kind of use budget, the last window swept of older rows */
+	_Atomic int64_t swept[SZ_SESSION_SPEND_KINDS];
 };
 
 static struct pg_pool *spool(void *ctx)
@@ -360,6 +381,57 @@ int sz_session_store_refund(struct sz_session_store *s, const uint8_t *key,
 	struct pg_value v[] = { PG_I(s->kind), PG_B(h, sizeof(h)) };
 	return pg_write(spool(s->ctx), SQL_BUDGET_REFUND, v, 2,
 		"giving an attempt back", NULL, err);
+}
+
+/* ---- use budgets -------------------------------------------------------- */
+
+/* One statement: a window's first use makes the row, the others add one
+ * while under max; no row back means spent.  The row is locked by the
+ * upsert, so processes charging the same key wait for each other
+ * instead of both reading the same count. */
+static const char SQL_SPEND[] =
+	"INSERT INTO spends (kind, what, khash, win, used)"
+	" VALUES ($1::smallint, $2::smallint, $3::bytea, $4::bigint, 1)"
+	" ON CONFLICT (kind, what, khash, win) DO UPDATE"
+	" SET used = spends.used + 1 WHERE spends.used < $5::bigint"
+	" RETURNING used";
+static const char SQL_SPENDS_SWEEP[] =
+	"DELETE FROM spends WHERE kind = $1::smallint AND what = $2::smallint"
+	" AND win < $3::bigint";
+
+int sz_session_store_spend(struct sz_session_store *s, int what,
+	const uint8_t *key, int64_t window_s, uint64_t max, int *out,
+	struct sz_err *err)
+{
+	assert(what >= 0 && what < SZ_SESSION_SPEND_KINDS && window_s > 0);
+	struct pg_sessions *q = (struct pg_sessions *)s;
+	int64_t win = (int64_t)time(NULL) / window_s;
+	int rc = SZ_OK;
+	*out = 1;
+	if (max == 0)
+		return SZ_OK;
+	/* the windows gone by, once per window and process: what was used
+	 * in them no longer counts, and is not kept */
+	int64_t last = q->swept[what];
+	if (last != win && atomic_compare_exchange_strong(&q->swept[what],
+	    &last, win)) {
+		struct pg_value sw[] = { PG_I(s->kind), PG_I(what), PG_I(win) };
+		rc = pg_write(&q->pool, SQL_SPENDS_SWEEP, sw, 3,
+			"forgetting old uses", NULL, err);
+		if (rc != SZ_OK)
+			return rc;
+	}
+	uint8_t h[SZ_SESSION_HASH_SIZE];
+	key_hash(s, key, h);
+	struct pg_value v[] = { PG_I(s->kind), PG_I(what), PG_B(h, sizeof(h)),
+		PG_I(win), PG_I(max > INT64_MAX ? INT64_MAX : (int64_t)max) };
+	PGresult *res = pg_read(&q->pool, SQL_SPEND, v, 5, &rc,
+		"counting uses", err);
+	if (res != NULL) {
+		*out = PQntuples(res) > 0 ? 0 : 1;
+		PQclear(res);
+	}
+	return rc;
 }
 
 static const struct sz_session_store_ops postgres_session_ops = {

@@ -33,6 +33,19 @@ void sz_session_store_close(struct sz_session_store *s);
 int sz_session_store_charge(struct sz_session_store *s, const uint8_t *key,
 	uint64_t per_key, uint64_t per_min, int64_t life_s, int *out,
 	struct sz_err *err);
+/* Kinds of use budget (what below), each counted apart. */
+#define SZ_SESSION_SPEND_KINDS 8
+/* A use budget shared by the face's processes (the forum's posts, likes,
+ * reports, registrations: web/forum/forum.h): takes one use of kind what
+ * from key (16 bytes, kept only as a keyed hash) in the current window
+ * of window_s seconds (windows start at multiples of window_s since the
+ * epoch: a day's budget is the UTC day's), at most max in a window.
+ * Only the window's number is kept, never a finer time, and rows of past
+ * windows are deleted.  SZ_OK and *out 0 (taken) or 1 (spent); or an
+ * error (*out 1). */
+int sz_session_store_spend(struct sz_session_store *s, int what,
+	const uint8_t *key, int64_t window_s, uint64_t max, int *out,
+	struct sz_err *err);
 /* Gives one attempt back to key. */
 int sz_session_store_refund(struct sz_session_store *s, const uint8_t *key,
 	struct sz_err *err);

@@ -107,22 +107,23 @@ int fq_reports_resolve(struct sz_forum *f, int64_t post_id, const char *by,
 }
 
 static const char SQL_LOG_ADD[] =
-	"INSERT INTO modlog (at, actor, action, target, target_id, about, reason)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?)";
+	"INSERT INTO modlog (at, actor, action, target, target_id, about, reason,"
+	" position, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int fq_log_add(struct sz_forum *f, const struct sz_forum_log *l,
 	struct sz_err *err)
 {
 	struct fq_value v[] = { FQ_I(l->at), FQ_S(l->actor), FQ_S(l->action),
 		FQ_I(l->target), FQ_I(l->target_id), FQ_S(l->about),
-		FQ_S(l->reason) };
-	return fq_write(fq(f), SQL_LOG_ADD, v, 7, "writing the moderation log",
+		FQ_S(l->reason), FQ_I(l->position), FQ_I(l->thread_id) };
+	return fq_write(fq(f), SQL_LOG_ADD, v, 9, "writing the moderation log",
 		NULL, err);
 }
 
 static const char SQL_LOG_PAGE[] =
-	"SELECT id, at, actor, action, target, target_id, about, reason"
-	" FROM modlog WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+	"SELECT id, at, actor, action, target, target_id, about, reason,"
+	" position, thread_id FROM modlog WHERE id < ?1 ORDER BY id DESC"
+	" LIMIT ?2";
 
 int fq_log_page(struct sz_forum *f, int64_t before, size_t limit,
 	struct sz_forum_log **rows, size_t *n, bool *more, struct sz_err *err)
@@ -159,6 +160,8 @@ int fq_log_page(struct sz_forum *f, int64_t before, size_t limit,
 		l->target_id = sqlite3_column_int64(st, 5);
 		fq_text(l->about, sizeof(l->about), st, 6);
 		fq_text(l->reason, sizeof(l->reason), st, 7);
+		l->position = sqlite3_column_int64(st, 8);
+		l->thread_id = sqlite3_column_int64(st, 9);
 	}
 	if (rc == 0 && r != SQLITE_DONE)
 		rc = sz_err_set(err, SZ_E_IO, "the forum's database failed while "

@@ -304,6 +304,18 @@ const char *const fq_migrations[] = {
 	"    FROM posts WHERE author_id = NEW.id; END;"
 	"CREATE TRIGGER changes_log_add AFTER INSERT ON modlog BEGIN"
 	"  INSERT INTO changes (kind, id) VALUES (4, NEW.id); END;",
+	/* 4: a post's line in the moderation log keeps its number and
+	 * thread, not an English sentence ("#5 in TITLE"): the page says it
+	 * in the reader's language.  Lines written before are taken apart
+	 * (their thread, the post's now, where it still exists). */
+	"ALTER TABLE modlog ADD COLUMN position INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE modlog ADD COLUMN thread_id INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE modlog SET"
+	"  position = CAST(substr(about, 2, instr(about, ' in ') - 2) AS INTEGER),"
+	"  thread_id = coalesce((SELECT thread_id FROM posts"
+	"   WHERE posts.id = modlog.target_id), 0),"
+	"  about = substr(about, instr(about, ' in ') + 4)"
+	"  WHERE target = 1 AND about GLOB '#[0-9]* in *';",
 };
 const size_t fq_nmigrations = sizeof(fq_migrations) /
 	sizeof(fq_migrations[0]);

@@ -64,8 +64,15 @@ struct sz_budget_store {
 		const uint8_t key[SZ_BUDGET_KEY], uint64_t per_key,
 		uint64_t per_min, time_t life_s);
 	void (*refund)(void *ctx, const uint8_t key[SZ_BUDGET_KEY]);
+	/* Use budgets counted in fixed windows of window_s seconds (the UTC
+	 * day, hour or minute: the store keeps the window's number, never a
+	 * finer time), each kind (what, below SZ_BUDGET_STORE_KINDS) apart:
+	 * spend takes one use of at most max in the window. */
+	enum sz_budget_charge (*spend)(void *ctx, int what,
+		const uint8_t key[SZ_BUDGET_KEY], time_t window_s, uint64_t max);
 	void *ctx;
 };
+#define SZ_BUDGET_STORE_KINDS 8
 
 /* cap keys at most, each good for per_key attempts over life_s seconds;
  * per_min new keys a minute at most (0: no limit but cap). */

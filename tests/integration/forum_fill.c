@@ -13,6 +13,8 @@
  *            thread 2, 100,020 posts (page 5,000 is full)
  * and 2,000 members.  Words are drawn from a small vocabulary with a
  * Zipf-like skew, 6 to 30 to a post, so the index looks like a forum's.
+ * The forum is the instance's, on its configured back end (forum.db, or
+ * the PostgreSQL database its `database` setting names).
  * What it does not do: hash passwords (nobody logs in), or fsync.
  */
 #include <sodium.h>
@@ -111,7 +113,7 @@ int main(int argc, char **argv)
 	struct sz_forum *f;
 	struct sz_err err;
 	int64_t board1, board2, t, crowded[THREADS];
-	if (sz_forum_open_sqlite(&f, argv[1], &err) != 0) {
+	if (sz_forum_open(&f, argv[1], &err) != 0) {
 		fprintf(stderr, "forum_fill: %s\n", err.msg);
 		return 1;
 	}

@@ -93,6 +93,10 @@ check "hiding a post closed its report" \
 	sh -c "curl -s -b mo '$P/forum/queue' | grep -q 'Reports (0)'"
 check "the moderation log says who, what, about what and why" \
 	sh -c "curl -s '$P/forum/log' | grep -A6 '>moira<' | grep -q 'hid a post' && curl -s '$P/forum/log' | grep -q 'private details'"
+check "...naming the post by its number and thread, in the reader's language" sh -c "
+	curl -s '$P/forum/log' | grep -q '#[0-9]* in [^<]*' &&
+	curl -s '$P/forum/log?lang=ru' | grep -q '№[0-9]* в теме «' &&
+	! curl -s '$P/forum/log?lang=ru' | grep -q '#[0-9]* in '"
 fpost mo "/forum/thread/$T" "/forum/mod/post/$P4" --data-urlencode action=unhide >/dev/null
 check "unhidden, it is back" sh -c "curl -s '$P/forum/thread/$T' | grep -q 'fourth, at once'"
 

@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "pg_fixture.h"
 #include "store/forum.h"
@@ -880,6 +882,97 @@ static void the_log_pages_newest_first(void **state)
 	free(rows);
 }
 
+/* Runs sql on the test's database directly (what an older samizdat left
+ * there), outside the store. */
+static void raw_sql(struct fixture *x, const char *sqlite_sql,
+	const char *pg_sql)
+{
+	if (current->make == NULL) {
+		char path[128];
+		sqlite3 *db = NULL;
+		snprintf(path, sizeof(path), "%s/forum.db", x->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		char *msg = NULL;
+		if (sqlite3_exec(db, sqlite_sql, NULL, NULL, &msg) != SQLITE_OK)
+			fail_msg("%s", msg);
+		sqlite3_close(db);
+		return;
+	}
+	char conninfo[1200];
+	pg_fixture_conninfo(x->dir, conninfo, sizeof(conninfo));
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQexec(c, pg_sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* A post's line in the moderation log keeps the post's number and thread
+ * (the page says "#N in TITLE" in the reader's language); a line an
+ * older samizdat wrote as English text is taken apart when the schema
+ * is brought up to date, and reads the same. */
+static void a_posts_log_line_keeps_its_number_and_thread(void **state)
+{
+	struct fixture *x = *state;
+	int64_t t = new_thread(x, x->board, "The ledger", x->anna, 1, "a", NULL);
+	int64_t p = reply(x, t, x->ben, 2, "b");
+	struct sz_forum_log l;
+	memset(&l, 0, sizeof(l));
+	l.at = 100;
+	snprintf(l.actor, sizeof(l.actor), "mo");
+	snprintf(l.action, sizeof(l.action), "hid a post");
+	l.target = SZ_TARGET_POST;
+	l.target_id = p;
+	snprintf(l.about, sizeof(l.about), "The ledger");
+	l.position = 2;
+	l.thread_id = t;
+	assert_int_equal(x->f->ops->log_add(x->f, &l, NULL), 0);
+	struct sz_forum_log *rows = NULL;
+	size_t n = 0;
+	bool more = false;
+	assert_int_equal(x->f->ops->log_page(x->f, 0, 5, &rows, &n, &more,
+		NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].position, 2);
+	assert_int_equal(rows[0].thread_id, t);
+	assert_string_equal(rows[0].about, "The ledger");
+	free(rows);
+	/* the forum as the schema before it left it, with a line of text */
+	x->f->ops->close(x->f);
+	x->f = NULL;
+	char sqlite_sql[512], pg_sql[512];
+	snprintf(sqlite_sql, sizeof(sqlite_sql),
+		"DELETE FROM modlog; ALTER TABLE modlog DROP COLUMN position;"
+		" ALTER TABLE modlog DROP COLUMN thread_id;"
+		" INSERT INTO modlog (at, actor, action, target, target_id, about,"
+		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
+		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
+		" %lld, '#3 in a title', ''); PRAGMA user_version = 3;",
+		(long long)p, (long long)t);
+	snprintf(pg_sql, sizeof(pg_sql),
+		"DELETE FROM modlog; ALTER TABLE modlog DROP COLUMN position,"
+		" DROP COLUMN thread_id;"
+		" INSERT INTO modlog (at, actor, action, target, target_id, about,"
+		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
+		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
+		" %lld, '#3 in a title', '');"
+		" UPDATE schema_version SET version = 2 WHERE part = 'forum';",
+		(long long)p, (long long)t);
+	raw_sql(x, sqlite_sql, pg_sql);
+	assert_int_equal(current->open(&x->f, x->dir, NULL), 0);
+	assert_int_equal(x->f->ops->log_page(x->f, 0, 5, &rows, &n, &more,
+		NULL), 0);
+	assert_int_equal(n, 2);
+	/* a thread's title that looks like a post's line is left alone */
+	assert_int_equal(rows[0].position, 0);
+	assert_string_equal(rows[0].about, "#3 in a title");
+	assert_int_equal(rows[1].position, 2);
+	assert_int_equal(rows[1].thread_id, t);
+	assert_string_equal(rows[1].about, "The ledger in winter");
+	free(rows);
+}
+
 static void the_version_changes_with_every_change(void **state)
 {
 	struct fixture *x = *state;
@@ -914,6 +1007,98 @@ static void a_batch_is_one_transaction(void **state)
 	assert_int_equal(thread(x, t).posts, 501);
 	assert_int_equal(board(x, x->board).posts, 501);
 	assert_int_equal(hits(x, "bulk", 0), 501);
+}
+
+/* Rolled-back transactions in the test's PostgreSQL database so far (a
+ * writer retried after a serialization failure rolls back once); 0 on
+ * SQLite, whose writers wait for each other instead. */
+static long pg_rollbacks(const char *dir)
+{
+	if (current->make == NULL)
+		return 0;
+	char conninfo[1200];
+	pg_fixture_conninfo(dir, conninfo, sizeof(conninfo));
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQexec(c, "SELECT xact_rollback FROM pg_stat_database"
+		" WHERE datname = current_database()");
+	long n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ?
+		atol(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
+/* Posters in different threads at once, each in a process of its own (as
+ * public processes behind a load balancer): every post is kept and
+ * counted, and on PostgreSQL none of them had to be retried, because no
+ * row (the version, the totals, the board's counts) is common to them. */
+static void concurrent_posters_in_different_threads_never_conflict(
+	void **state)
+{
+	struct fixture *x = *state;
+	enum { POSTERS = 4, POSTS = 60 };
+	int64_t threads[POSTERS], authors[POSTERS], v0 = 0, v1 = 0;
+	struct sz_forum_totals t0, t1;
+	char name[16];
+	for (int i = 0; i < POSTERS; i++) {
+		snprintf(name, sizeof(name), "poster%d", i);
+		authors[i] = add_member(x->f, name);
+		threads[i] = new_thread(x, x->board, name, authors[i], 1, "start",
+			NULL);
+	}
+	assert_int_equal(x->f->ops->totals(x->f, &t0, NULL), 0);
+	assert_int_equal(x->f->ops->version(x->f, &v0, NULL), 0);
+	long before = pg_rollbacks(x->dir);
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t pids[POSTERS];
+	for (int i = 0; i < POSTERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			char c;
+			struct sz_forum *f = NULL;
+			struct sz_err err;
+			close(go[1]);
+			if (current->open(&f, x->dir, &err) != 0 ||
+			    read(go[0], &c, 1) != 0)   /* all start when it closes */
+				_exit(1);
+			for (int k = 0; k < POSTS; k++) {
+				struct sz_forum_post_new p = post_by(authors[i], 2 + k,
+					"at once");
+				int64_t id = 0, pos = 0;
+				p.thread_id = threads[i];
+				if (f->ops->post_add(f, &p, &id, &pos, &err) != 0) {
+					fprintf(stderr, "poster %d: %s\n", i, err.msg);
+					_exit(1);
+				}
+			}
+			f->ops->close(f);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	usleep(200 * 1000);   /* every child connected */
+	close(go[1]);
+	for (int i = 0; i < POSTERS; i++) {
+		int status = -1;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	for (int i = 0; i < POSTERS; i++)
+		assert_int_equal(thread(x, threads[i]).posts, 1 + POSTS);
+	assert_int_equal(board(x, x->board).posts, POSTERS * (1 + POSTS));
+	assert_int_equal(board(x, x->board).threads, POSTERS);
+	assert_int_equal(x->f->ops->totals(x->f, &t1, NULL), 0);
+	assert_int_equal(t1.posts - t0.posts, POSTERS * POSTS);
+	assert_int_equal(t1.threads, t0.threads);
+	assert_int_equal(x->f->ops->version(x->f, &v1, NULL), 0);
+	assert_true(v1 != v0);
+	long after = pg_rollbacks(x->dir);
+	if (after != before)
+		fprintf(stderr, "%s: %ld transactions rolled back\n",
+			current->name, after - before);
+	assert_int_equal(after, before);
 }
 
 /* Faces start together: each process opening a new forum at once finds
@@ -989,8 +1174,10 @@ int main(void)
 		T(moving_and_merging_keep_counts_and_order),
 		T(reports_queue_once_per_member),
 		T(the_log_pages_newest_first),
+		T(a_posts_log_line_keeps_its_number_and_thread),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
+		T(concurrent_posters_in_different_threads_never_conflict),
 		cmocka_unit_test_setup(
 			processes_opening_a_new_forum_at_once_all_succeed, choose),
 	};

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -356,6 +357,65 @@ static void codename_guessing_through_many_processes_shares_one_budget(
 	PQfinish(c);
 }
 
+/* The forum's budgets (web/forum/account.c) through two processes: the
+ * limit holds for both together, kinds and windows count apart, and the
+ * table keeps a keyed hash and the window's number, no member id. */
+static void posting_through_many_processes_shares_one_budget(void **state)
+{
+	struct fx *x = *state;
+	struct sz_err err;
+	uint8_t m1[16] = { 0 }, m2[16] = { 0 };
+	int out = -1;
+	m1[0] = 41;
+	m2[0] = 42;
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(sz_session_store_spend(i % 2 ? x->b.store :
+			x->a.store, 0, m1, 86400, 4, &out, &err), SZ_OK);
+		assert_int_equal(out, 0);
+	}
+	assert_int_equal(sz_session_store_spend(x->b.store, 0, m1, 86400, 4,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	assert_int_equal(sz_session_store_spend(x->a.store, 0, m1, 86400, 4,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	/* another member, another kind: their own counts */
+	assert_int_equal(sz_session_store_spend(x->b.store, 0, m2, 86400, 4,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+	assert_int_equal(sz_session_store_spend(x->b.store, 2, m1, 86400, 4,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+	assert_int_equal(sz_session_store_spend(x->b.store, 3, m1, 86400, 1,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 0);
+	/* a limit of nothing takes nothing */
+	assert_int_equal(sz_session_store_spend(x->a.store, 1, m2, 60, 0,
+		&out, &err), SZ_OK);
+	assert_int_equal(out, 1);
+	/* stored: hashes, whole days, nothing finer */
+	PGconn *c = PQconnectdb(x->conninfo);
+	PGresult *r = PQexecParams(c, "SELECT khash, win,"
+		" (SELECT relpersistence FROM pg_class WHERE relname = 'spends')"
+		" FROM spends", 0, NULL, NULL, NULL, NULL, 1);
+	assert_int_equal(PQntuples(r), 4);
+	int64_t today = (int64_t)time(NULL) / 86400;
+	for (int i = 0; i < PQntuples(r); i++) {
+		const uint8_t *v = (const uint8_t *)PQgetvalue(r, i, 0);
+		size_t n = (size_t)PQgetlength(r, i, 0);
+		assert_false(contains(v, n, m1, 8));
+		assert_false(contains(v, n, m2, 8));
+		uint64_t win = 0;
+		for (int b = 0; b < 8; b++)
+			win = win << 8 | (uint8_t)PQgetvalue(r, i, 1)[b];
+		assert_true((int64_t)win == today || (int64_t)win == today + 1);
+		/* unlogged: no write-ahead log (and no replica) keeps it */
+		assert_int_equal(PQgetvalue(r, i, 2)[0], 'u');
+	}
+	PQclear(r);
+	PQfinish(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -373,6 +433,7 @@ int main(void)
 		T(a_members_newest_logins_stay_within_one_bucket),
 		T(flood_of_new_sessions_stays_within_the_cap),
 		T(codename_guessing_through_many_processes_shares_one_budget),
+		T(posting_through_many_processes_shares_one_budget),
 	};
 	const char *engine[] = { "postgresql" };
 	void *state[] = { NULL };

@@ -15,8 +15,17 @@
  * (SZ_FORUM_LOGIN_SLOW_S) but never refused: strangers cannot lock an
  * owner out, and nothing says which names exist.  Changing the password
  * and deleting the account check it under the same name budget.  Budgets
- * live in memory only (web/budget.h): forum.db keeps no time of anyone's
- * tries.
+ * live in memory (web/budget.h): forum.db keeps no time of anyone's
+ * tries.  With several public processes on one PostgreSQL (sessions in
+ * the database, cli/faces.c), the login tokens' budget, the hour's
+ * registrations and the members' daily posts, likes and reports are
+ * counted there instead (sz_forum_slots_share), so N processes do not
+ * give N times the limits: by keyed hash, in UTC days (registrations,
+ * everyone's together, in hours; tokens, anonymous, to the minute), in
+ * an UNLOGGED table (store/sessions.h).  What would date one member's
+ * activity finer than a day stays in each process's memory: the burst
+ * limit per minute and the failed tries per name an hour (so with N
+ * processes, a name is slowed after up to N times the tries).
  */
 #include <errno.h>
 #include <semaphore.h>
@@ -47,8 +56,24 @@ struct sz_forum_slots {
 	struct sz_budget names;    /* login tries per name tried */
 	struct sz_budget joins;    /* registrations, everyone together */
 	struct sz_budget spent[SZ_BUDGET_KINDS];   /* members' posts, ... */
+	/* NULL: the budgets above, in this process; else the day's and the
+	 * hour's budgets are counted in this store, for every process */
+	const struct sz_budget_store *shared;
 	uint8_t name_key[crypto_generichash_KEYBYTES];   /* hashes names */
 };
+
+/* The kind of use the shared store counts registrations as, beside enum
+ * sz_forum_budget's */
+#define SHARED_JOINS SZ_BUDGET_KINDS
+_Static_assert(SHARED_JOINS < SZ_BUDGET_STORE_KINDS,
+	"every shared forum budget has a kind in the store");
+
+/* The window a member's budget of kind counts in: a day, or a minute for
+ * bursts. */
+static time_t window_of(enum sz_forum_budget kind)
+{
+	return kind == SZ_BUDGET_BURST ? 60 : 86400;
+}
 
 #define fail sz_forum_refuse
 
@@ -90,11 +115,18 @@ struct sz_forum_slots *sz_forum_slots_new(const struct sz_config *cfg,
 	}
 	for (int k = 0; k < SZ_BUDGET_KINDS; k++)
 		if (sz_budget_init(&s->spent[k], SZ_FORUM_BUDGET_KEYS, 0, 0,
-		    k == SZ_BUDGET_BURST ? 60 : 86400, &err) != SZ_OK) {
+		    window_of((enum sz_forum_budget)k), &err) != SZ_OK) {
 			sz_forum_slots_free(s);
 			return NULL;
 		}
 	return s;
+}
+
+void sz_forum_slots_share(struct sz_forum_slots *s,
+	const struct sz_budget_store *store)
+{
+	s->shared = store;
+	s->tokens.store = store;
 }
 
 int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
@@ -102,8 +134,13 @@ int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
 {
 	uint8_t key[SZ_BUDGET_KEY] = { 0 };
 	memcpy(key, &member, sizeof(member));
-	switch (sz_budget_charge_upto(&s->spent[kind], key, sz_budget_now(),
-	    limit)) {
+	/* a burst's minute stays in this process: a member's activity is
+	 * never stored finer than the day */
+	bool shared = s->shared != NULL && kind != SZ_BUDGET_BURST;
+	enum sz_budget_charge c = shared ? s->shared->spend(s->shared->ctx,
+		(int)kind, key, window_of(kind), limit) :
+		sz_budget_charge_upto(&s->spent[kind], key, sz_budget_now(), limit);
+	switch (c) {
 	case SZ_CHARGE_OK: return 0;
 	case SZ_CHARGE_SPENT: return SZ_E_LIMIT;
 	default: return SZ_E_BUSY;
@@ -248,8 +285,11 @@ int sz_forum_register(const struct sz_forum_site *site,
 			"The forum cannot be read now (%s)."), err.msg);
 	/* The budget is spent before Argon2 runs: a flood costs no CPU. */
 	static const uint8_t everyone[SZ_BUDGET_KEY];
-	if (sz_budget_charge(&slots->joins, everyone, sz_budget_now()) !=
-	    SZ_CHARGE_OK)
+	enum sz_budget_charge joined = slots->shared ? slots->shared->spend(
+		slots->shared->ctx, SHARED_JOINS, everyone, 3600,
+		slots->joins.per_key) : sz_budget_charge(&slots->joins, everyone,
+		sz_budget_now());
+	if (joined != SZ_CHARGE_OK)
 		return fail(d, 429, N_("Many people joined in the last hour, more than "
 			"this forum takes; please come back in an hour."));
 	if ((rc = hash_password(slots, password, m.password_hash, d)) != 0)

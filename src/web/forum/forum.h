@@ -277,12 +277,22 @@ void sz_forum_slots_free(struct sz_forum_slots *s);
 /* Members' rate budgets, in memory with the slots (web/budget.h): at most
  * limit uses per window_s seconds (a day, or a minute for bursts),
  * counted from the first.  0, SZ_E_LIMIT when spent, SZ_E_BUSY when the
- * table is full (SZ_FORUM_BUDGET_KEYS members at once). */
+ * table is full (SZ_FORUM_BUDGET_KEYS members at once).  Shared (below):
+ * the daily ones counted in the store, in the UTC day; SZ_E_BUSY when
+ * the store cannot be reached. */
 enum sz_forum_budget { SZ_BUDGET_POST, SZ_BUDGET_BURST, SZ_BUDGET_LIKE,
 	SZ_BUDGET_REPORT, SZ_BUDGET_KINDS };
 #define SZ_FORUM_BUDGET_KEYS 20000
 int sz_forum_spend(struct sz_forum_slots *s, enum sz_forum_budget kind,
 	int64_t member, uint64_t limit);
+/* From now on the slots' login tokens, registrations and members' daily
+ * posts, likes and reports are counted in store, which every process of
+ * the face shares (borrowed: it must outlive the slots).  Bursts (a
+ * minute) and failed tries per name (an hour) stay in this process: the
+ * store would date a member's activity finer than a day. */
+struct sz_budget_store;
+void sz_forum_slots_share(struct sz_forum_slots *s,
+	const struct sz_budget_store *store);
 
 /* register and login refuse in done->lang: set it before the call. */
 int sz_forum_register(const struct sz_forum_site *site,

@@ -114,9 +114,12 @@ int sz_forum_mod_parse(const struct sz_form *form, enum sz_forum_target target,
 	return 0;
 }
 
+/* about: a title or a name; for a post (position > 0), its thread's
+ * title, the page saying "#position in title" in the reader's language */
 static void write_log(const struct sz_forum_site *site,
 	const struct sz_forum_viewer *v, const struct sz_forum_mod *mod,
-	enum sz_forum_target target, int64_t target_id, const char *about)
+	enum sz_forum_target target, int64_t target_id, const char *about,
+	int64_t position, int64_t thread_id)
 {
 	struct sz_forum_log l;
 	memset(&l, 0, sizeof(l));
@@ -129,6 +132,8 @@ static void write_log(const struct sz_forum_site *site,
 	l.target_id = target_id;
 	snprintf(l.about, sizeof(l.about), "%s", about);
 	snprintf(l.reason, sizeof(l.reason), "%s", mod->reason);
+	l.position = position;
+	l.thread_id = thread_id;
 	site->forum->ops->log_add(site->forum, &l, NULL);
 }
 
@@ -170,7 +175,7 @@ static int on_member(const struct sz_forum_site *site,
 	if (rc != 0)
 		return fail(d, 500, _(d->lang, "That could not be saved (%s)."),
 			err.msg);
-	write_log(site, v, mod, SZ_TARGET_MEMBER, m.id, m.name);
+	write_log(site, v, mod, SZ_TARGET_MEMBER, m.id, m.name, 0, 0);
 	if (!mod->to_queue)
 		snprintf(d->go, sizeof(d->go), "/forum/member/%lld?note=done",
 			(long long)m.id);
@@ -187,8 +192,7 @@ static int on_post(const struct sz_forum_site *site,
 	if (f->ops->post_get(f, mod->id, false, &p, NULL) != 0)
 		return fail(d, 404, N_("There is no such post."));
 	char about[SZ_FORUM_TITLE_MAX + 1];
-	snprintf(about, sizeof(about), "#%lld in %.300s", (long long)p.position,
-		p.thread_title);
+	snprintf(about, sizeof(about), "%s", p.thread_title);
 	int64_t author = p.author.id, thread = p.thread_id, pos = p.position;
 	enum sz_forum_post_state was = p.state, to = was;
 	sz_forum_post_clear(&p);
@@ -226,7 +230,7 @@ static int on_post(const struct sz_forum_site *site,
 	/* a post dealt with closes its reports */
 	if (mod->action != SZ_MOD_UNHIDE)
 		f->ops->reports_resolve(f, mod->id, v->actor, NULL);
-	write_log(site, v, mod, SZ_TARGET_POST, mod->id, about);
+	write_log(site, v, mod, SZ_TARGET_POST, mod->id, about, pos, thread);
 	if (!mod->to_queue)
 		snprintf(d->go, sizeof(d->go), "/forum/thread/%lld/page/%lld"
 			"?note=done#p%lld", (long long)thread,
@@ -292,7 +296,7 @@ static int on_thread(const struct sz_forum_site *site,
 	if (rc != 0)
 		return fail(d, 500, _(d->lang, "That could not be saved (%s)."),
 			err.msg);
-	write_log(site, v, mod, SZ_TARGET_THREAD, t.id, t.title);
+	write_log(site, v, mod, SZ_TARGET_THREAD, t.id, t.title, 0, 0);
 	if (mod->action == SZ_MOD_DELETE_THREAD)
 		snprintf(d->go, sizeof(d->go), "/forum/board/%lld?note=done",
 			(long long)t.board_id);

@@ -345,7 +345,18 @@ static bool copied(struct sz_forum_page *pg, const struct sz_forum_log *l)
 
 static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 {
-	char path[64];
+	char path[64], post[SZ_FORUM_TITLE_MAX + 64];
+	/* a post's line: its number and its thread's title, said in the
+	 * reader's language (lines an older samizdat wrote that could not be
+	 * taken apart keep their text) */
+	const char *about = l->about;
+	if (l->target == SZ_TARGET_POST && l->position > 0) {
+		/* TRANSLATORS: the moderation log's line about a post: its
+		 * number in its thread, then the thread's title */
+		snprintf(post, sizeof(post), _(pg->lang, "#%lld in %s"),
+			(long long)l->position, l->about);
+		about = post;
+	}
 	if (l->target == SZ_TARGET_THREAD && !title_shown(pg, l->target_id))
 		return fv_escape(pg->out, _(pg->lang, "a hidden thread"));
 	if (l->target == SZ_TARGET_POST &&
@@ -353,25 +364,25 @@ static int log_about(struct sz_forum_page *pg, const struct sz_forum_log *l)
 		return fv_escape(pg->out, _(pg->lang, "a post in a hidden thread"));
 	if ((l->target == SZ_TARGET_THREAD || l->target == SZ_TARGET_MEMBER) &&
 	    !copied(pg, l))
-		return fv_escape(pg->out, l->about);
+		return fv_escape(pg->out, about);
 	switch (l->target) {
 	case SZ_TARGET_THREAD:
 		snprintf(path, sizeof(path), "/forum/thread/%lld",
 			(long long)l->target_id);
-		return fv_a(pg, path, l->about);
+		return fv_a(pg, path, about);
 	case SZ_TARGET_MEMBER:
 		snprintf(path, sizeof(path), "/forum/member/%lld",
 			(long long)l->target_id);
-		return fv_a(pg, path, l->about);
+		return fv_a(pg, path, about);
 	case SZ_TARGET_POST:
 		if (fv_live(pg)) {
 			snprintf(path, sizeof(path), "/forum/post/%lld",
 				(long long)l->target_id);
-			return fv_a(pg, path, l->about);
+			return fv_a(pg, path, about);
 		}
-		return fv_escape(pg->out, l->about);
+		return fv_escape(pg->out, about);
 	default:
-		return fv_escape(pg->out, l->about);
+		return fv_escape(pg->out, about);
 	}
 }
 

@@ -317,8 +317,9 @@ static int log_staff(const struct sz_forum_site *site,
 	snprintf(l.action, sizeof(l.action), "%s", action);
 	l.target = SZ_TARGET_POST;
 	l.target_id = p->id;
-	snprintf(l.about, sizeof(l.about), "#%lld in %.300s",
-		(long long)p->position, p->thread_title);
+	snprintf(l.about, sizeof(l.about), "%s", p->thread_title);
+	l.position = p->position;
+	l.thread_id = p->thread_id;
 	return site->forum->ops->log_add(site->forum, &l, NULL);
 }
 
