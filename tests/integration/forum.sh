@@ -192,5 +192,5 @@ wait "$FACE_PID"
 stored=inst/forum.db
 [ "$SZ_TEST_ENGINE" = pg ] && stored=$(seized inst | cut -d' ' -f2)
 check "nothing about readers' addresses or agents is in the forum's database" \
-	sh -c "! grep -aq '127.0.0.1\|curl/' $stored"
+	sh -c "! grep -aqF -e 127.0.0.1 -e curl/ $stored"
 finish

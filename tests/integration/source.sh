@@ -71,7 +71,7 @@ check "age -d with the editor's key and tar give back exactly what was sent, und
 
 where=$(seized inst)
 check "nothing on disk holds the plaintext marker" sh -c "! grep -rqa '$MARK' $where"
-check "nothing on disk holds the client's address" sh -c "! grep -rqa '127.0.0.2' $where"
+check "nothing on disk holds the client's address" sh -c "! grep -rqaF '127.0.0.2' $where"
 check "nothing on disk holds the user agent" sh -c "! grep -rqa '$UA' $where"
 check "the server's output holds none of them" sh -c "
 	! grep -qa -e '$MARK' -e '127.0.0.2' -e '$UA' inst.source.out inst.source.err"
