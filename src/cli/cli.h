@@ -29,6 +29,7 @@ int sz_cmd_editor(int argc, char **argv);
 int sz_cmd_audit(int argc, char **argv);
 int sz_cmd_forum(int argc, char **argv);
 int sz_cmd_desk(int argc, char **argv);
+int sz_cmd_inbox(int argc, char **argv);
 int sz_cmd_inspect(int argc, char **argv);
 int sz_cmd_scrub(int argc, char **argv);
 int sz_cmd_extract(int argc, char **argv);

@@ -97,6 +97,8 @@ static const struct command commands[] = {
 	{ "audit", sz_cmd_audit, "print the log of editors' actions" },
 	{ "forum", sz_cmd_forum,
 	  "boards, roles, titles, badges and invitations of the forum" },
+	{ "inbox", sz_cmd_inbox,
+	  "list the inbox's sources and their items' encrypted files" },
 	{ "desk", sz_cmd_desk,
 	  "add, list or remove desks: groups of editors a source may choose" },
 	{ "inspect", run_doc_tool, "list the identifying metadata in files" },

@@ -190,6 +190,8 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		if ((h->snippet = sz_search_snippet_dup(PQgetvalue(r, i,
 		    PA_DOC_NCOLS))) == NULL)
 			rc = sz_err_set(err, SZ_E_NOMEM, "out of memory");
+		/* a phrase marked as one, as FTS5 marks it */
+		sz_search_snippet_phrases(h->snippet, s->q->search);
 	}
 	PQclear(r);
 	if (rc != 0 || res->total > SZ_ARCHIVE_FACET_MAX)

@@ -129,11 +129,15 @@ static const char SQL_SWEEP[] =
 	" AND expires <= $2::bigint";
 static const char SQL_COUNT[] =
 	"SELECT count(*) FROM sessions WHERE kind = $1::smallint";
-/* the anonymous rows expiring first, then (when allowed) any */
+/* the anonymous rows expiring first, then (when allowed) any; within
+ * an expiry bucket the row written longest ago first (age(xmin): how
+ * many transactions ago, so the least recently used, as in memory,
+ * with no time or order stored) */
 static const char SQL_EVICT[] =
 	"DELETE FROM sessions WHERE hid IN (SELECT hid FROM sessions"
 	" WHERE kind = $1::smallint AND (uhash IS NULL OR $2::boolean)"
-	" ORDER BY uhash IS NOT NULL, expires LIMIT $3::bigint)";
+	" ORDER BY uhash IS NOT NULL, expires, age(xmin) DESC"
+	" LIMIT $3::bigint)";
 static const char SQL_INSERT[] =
 	"INSERT INTO sessions (kind, hid, uhash, sealed, expires)"
 	" VALUES ($1::smallint, $2::bytea, $3::bytea, $4::bytea, $5::bigint)";
@@ -183,11 +187,12 @@ static int insert(void *ctx, const uint8_t *hid, const uint8_t *uhash,
 
 static const char SQL_DROP[] =
 	"DELETE FROM sessions WHERE kind = $1::smallint AND hid = $2::bytea";
-/* a user's rows beyond the cap, those expiring first */
+/* a user's rows beyond the cap, those expiring first and, within a
+ * bucket, those written longest ago (the user's newest logins stay) */
 static const char SQL_TRIM[] =
 	"DELETE FROM sessions WHERE hid IN (SELECT hid FROM sessions"
 	" WHERE kind = $1::smallint AND uhash = $2::bytea AND hid <> $3::bytea"
-	" ORDER BY expires DESC, hid OFFSET $4::bigint)";
+	" ORDER BY expires DESC, age(xmin), hid OFFSET $4::bigint)";
 
 static int replace_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {

@@ -6,6 +6,7 @@
  * search_tsquery.c, say which shape).  It parses no text: search/query.c
  * does.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,66 @@ int sz_search_join_dates(const struct sz_search *s,
 		rc = sz_buf_puts(out, syn->dates_close);
 	sz_buf_free(&t);
 	return rc;
+}
+
+static bool same_word(const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* Whether a, then b, are two words in a row of one of s's phrases (the
+ * last word of a prefix phrase only beginning b). */
+static bool phrase_pair(const struct sz_search *s, const char *a, size_t na,
+	const char *b, size_t nb)
+{
+	for (size_t t = 0; t < s->nterms; t++) {
+		const struct sz_search_term *term = &s->terms[t];
+		if (term->negated)
+			continue;
+		const char *x = s->words + term->at;
+		for (const char *sp = strchr(x, ' '); sp != NULL;
+		    x = sp + 1, sp = strchr(x, ' ')) {
+			const char *y = sp + 1;
+			size_t ny = strcspn(y, " ");
+			bool last = y[ny] == '\0';
+			if (same_word(x, (size_t)(sp - x), a, na) &&
+			    (same_word(y, ny, b, nb) || (last && term->prefix &&
+			    ny <= nb && same_word(y, ny, b, ny))))
+				return true;
+		}
+	}
+	return false;
+}
+
+void sz_search_snippet_phrases(char *snippet, const struct sz_search *s)
+{
+	if (snippet == NULL || s == NULL)
+		return;
+	char *end;
+	for (char *p = snippet; (end = strchr(p, SZ_SEARCH_MARK_END)) != NULL;
+	    p = end + 1) {
+		char *next = end + 1 + strspn(end + 1, " ");
+		if (*next != SZ_SEARCH_MARK_START)
+			continue;
+		char *close = strchr(next + 1, SZ_SEARCH_MARK_END);
+		if (close == NULL)
+			break;
+		char *a = end;   /* the last word before the marker */
+		while (a > snippet && a[-1] != ' ' && a[-1] != SZ_SEARCH_MARK_START)
+			a--;
+		if (!phrase_pair(s, a, (size_t)(end - a), next + 1,
+		    (size_t)(close - next - 1)))
+			continue;
+		/* drop the end marker and the next start marker */
+		memmove(end, end + 1, (size_t)(next - end - 1));
+		memmove(next - 1, next + 1, strlen(next + 1) + 1);
+		end -= 1;   /* p moves on to the joined word's end marker */
+	}
 }
 
 char *sz_search_snippet_dup(const char *s)

@@ -47,6 +47,14 @@
  * bytes on a character boundary, ending in "…" when cut; the caller
  * frees it.  NULL when out of memory. */
 char *sz_search_snippet_dup(const char *s);
+/* Joins, in place, the markers of words a phrase of s matched one after
+ * the other ("\x02double\x03 \x02payment\x03" for "double payment" in
+ * quotes becomes "\x02double payment\x03"), as FTS5 marks a phrase,
+ * for an engine that marks each word (PostgreSQL's ts_headline); words
+ * that merely stand side by side keep a marker each, on both engines.
+ * Words compare without regard to ASCII case. */
+struct sz_search;
+void sz_search_snippet_phrases(char *snippet, const struct sz_search *s);
 
 struct sz_search_term {
 	uint16_t at;          /* its words: words + at, NUL-terminated, one

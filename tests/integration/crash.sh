@@ -19,7 +19,7 @@ s2=$(submit jar -F "message=finished before the crash" -F files=@done2.bin)
 check "two submissions complete before the crash" test "$s1$s2" = 303303
 commit inst
 check "...and are stored when their period ends" \
-	test "$(sqlite3 inst/inbox.db 'select count(*) from submissions')" = 2
+	test "$(inbox_submissions inst)" = 2
 before=$(blobs inst)
 
 s3=$(submit jar -F "message=held when the server dies")
@@ -48,12 +48,12 @@ start_server inst || { not_ok "the server restarts"; finish; }
 check "after the restart tmp/ is empty" test -z "$(ls -A inst/tmp)"
 check "the stored submissions' files are all there" test "$(blobs inst)" -eq "$before"
 check "the database holds exactly the two stored submissions (the held one died with the process)" \
-	test "$(sqlite3 inst/inbox.db 'select count(*) from submissions')" = 2
+	test "$(inbox_submissions inst)" = 2
 ok_count=0
 mkdir out
-for f in $(sqlite3 inst/inbox.db "select blob from items where kind='file'"); do
+for f in $(inbox_items inst | awk -F'\t' '$4 == "file" { print $7 }'); do
 	rm -f out/*
-	unpack inst.key out "inst/blobs/$(echo $f | cut -c1-2)/$f.age" &&
+	unpack inst.key out "$f" &&
 		{ cmp -s out/done1.bin done1.bin || cmp -s out/done2.bin done2.bin; } &&
 		ok_count=$((ok_count + 1))
 done
@@ -66,7 +66,7 @@ check "the source still logs in after the crash (it was stored with its period)"
 # SIGTERM during an upload: the server stops taking new connections, the
 # upload in flight finishes, then everything held is stored and the
 # server exits.
-count_before=$(sqlite3 inst/inbox.db 'select count(*) from submissions')
+count_before=$(inbox_submissions inst)
 curl -s -b jar2 "$URL/source" >jar2.home.html   # sessions died with the old server
 s=$(submit jar2 -F "message=held at the stop")
 head -c 600000 /dev/urandom >inflight.bin
@@ -81,7 +81,6 @@ wait $up
 wait "$PID"
 check "SIGTERM lets an upload in flight finish" test "$(cat inflight.status)" = 303
 check "...stores it and what was held, though their period had not ended" \
-	test "$(sqlite3 inst/inbox.db 'select count(*) from submissions')" \
-	-eq $((count_before + 2))
+	test "$(inbox_submissions inst)" -eq $((count_before + 2))
 check "...and then the server exits" sh -c "! kill -0 $PID 2>/dev/null"
 finish

@@ -89,11 +89,13 @@ curl -s -b src "$URL/source" >src.home2.html
 check "the source reads the reply after logging in" \
 	grep -q 'which department this came from' src.home2.html
 check "...shown as text, never as markup" grep -q '&lt;b&gt;&amp;amp;' src.home2.html
-RB=$(sqlite3 inst/inbox.db 'select blob from replies')
+RB=$("$SAMIZDAT" inbox items -d inst "$SID" | awk -F'\t' '$3 == "reply" { print $6 }')
+check "samizdat inbox items lists the reply, by its editor" sh -c "
+	'$SAMIZDAT' inbox items -d inst '$SID' | grep -q '	reply	-	alice	.*\.age\$'"
 check "the stored reply decrypts with an editor's key too" sh -c "
-	age -d -i alice.key inst/blobs/\$(echo $RB | cut -c1-2)/$RB.age | grep -q 'which department'"
+	age -d -i alice.key '$RB' | grep -q 'which department'"
 "$SAMIZDAT" keygen -o stranger.key >/dev/null
-check "...but not with a stranger's" sh -c "! age -d -i stranger.key inst/blobs/\$(echo $RB | cut -c1-2)/$RB.age >/dev/null 2>&1"
+check "...but not with a stranger's" sh -c "! age -d -i stranger.key '$RB' >/dev/null 2>&1"
 new_source other
 check "another source does not see it" \
 	sh -c "grep -q 'No replies yet' other.home.html && ! grep -q department other.home.html"
@@ -117,14 +119,18 @@ check "samizdat decrypt -C unpacks the whole tar: every file under its name" \
 check "...and again beside them, with names made unique, never over a file" \
 	sh -c "cmp -s 'all/memo (2).txt' memo.txt && test -s 'all/message (2).txt' &&
 	cmp -s all/memo.txt memo.txt"
+# The source sends one more message: unread, until 'mark all read'.
+curl -s -c src -b src "$URL/source" >src.home.html
+s=$(submit src -F "message=one more thing")
+commit inst
+check "samizdat inbox list counts the new message unread" sh -c "
+	test $s = 303 && '$SAMIZDAT' inbox list -d inst | grep -q '^$SID	.*	1 unread'"
 curl -s -b ed "$EURL/source?id=$SID" >source2.html
 T=$(csrf_of source2.html)
-# In samizdat's journal mode: sqlite3's own would delete the journal,
-# which the faces, locked in to their files, cannot make again.
-sqlite3 inst/inbox.db 'PRAGMA journal_mode = TRUNCATE; update items set seen = 0' >/dev/null
 curl -s -b ed -o /dev/null -d "csrf=$T&id=$SID" "$EURL/seen"
-check "'mark all read' clears a source's unread count" \
-	test "$(sqlite3 inst/inbox.db 'select count(*) from items where seen = 0')" = 0
+check "'mark all read' clears a source's unread count" sh -c "
+	'$SAMIZDAT' inbox list -d inst | grep -q '^$SID	.*	0 unread' &&
+	! '$SAMIZDAT' inbox items -d inst '$SID' | grep -q '	unread	'"
 curl -s -b ed -o /dev/null -d "csrf=$T&id=$SID" "$EURL/star"
 check "starring a source marks it in the inbox" \
 	sh -c "curl -s -b ed '$EURL/inbox' | grep -q 'class=\"star\"'"
@@ -135,9 +141,18 @@ before=$(blobs inst)
 s=$(curl -s -b ed -o /dev/null -w '%{http_code}' -d "csrf=$T&id=$SID&confirm=yes" "$EURL/delete")
 check "an editor deletes a source" test "$s" = 303
 check "...its files are removed from disk (items, reply)" \
-	test "$(blobs inst)" -eq $((before - 3))
+	test "$(blobs inst)" -eq $((before - 4))
 check "...it is gone from the inbox" \
 	sh -c "! curl -s -b ed '$EURL/inbox' | grep -q 'source?id=$SID\"'"
+"$SAMIZDAT" inbox items -d inst "$SID" >gone.out 2>gone.err
+st=$?
+check "...and samizdat inbox items says there is no such source" \
+	sh -c "[ $st = 1 ] && [ ! -s gone.out ] && grep -q '^samizdat inbox: ' gone.err &&
+	! '$SAMIZDAT' inbox list -d inst | grep -q '^$SID	'"
+"$SAMIZDAT" inbox items -d inst 12abc >/dev/null 2>bad.err
+st=$?
+check "samizdat inbox items refuses a source that is not a number, saying what it wants" \
+	sh -c "[ $st = 2 ] && grep -q 'SOURCE is a source.s id' bad.err"
 curl -s -c jz -b jz "$URL/" >lz.html
 curl -s -c jz -b jz -o lz2.html --data-urlencode "csrf=$(csrf_of lz.html)" \
 	--data-urlencode "codename=$CODENAME1" "$URL/login"
@@ -161,7 +176,7 @@ check "an unknown name gets the same answer as a wrong password" \
 check "the audit log has the login, the downloads and the lock-out" sh -c "
 	grep -q 'alice  *login ' audit.txt && grep -q 'alice  *download' audit.txt &&
 	grep -q 'bob  *login failed  *account now locked' audit.txt &&
-	grep -q 'alice  *delete source  *[a-z-]* (3 files)' audit.txt"
+	grep -q 'alice  *delete source  *[a-z-]* (4 files)' audit.txt"
 check "nothing in the audit log names more than a designation" \
 	sh -c "! grep -qi -e memo -e 'please read' -e 127.0.0 audit.txt"
 stop_server

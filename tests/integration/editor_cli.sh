@@ -5,9 +5,10 @@
 # every submission is encrypted to, and the audit log.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../interop/tap.sh"
+. "$here/lib.sh"
 S=$SAMIZDAT
 
-"$S" init inst >/dev/null
+init_instance inst
 "$S" keygen -o alice.key >alice.pub
 printf 'correct horse battery staple\n' >pw.txt
 printf 'short\n' >short.txt
@@ -19,9 +20,12 @@ check "...and a QR code" grep -q '█' add.out
 SECRET=$(sed -n 's/^otpauth.*secret=\([A-Z2-7]*\).*/\1/p' add.out)
 check "the editor's recipient joins the instance's recipients" \
 	sh -c "'$S' recipient list -d inst | grep -q \"^alice	$(cat alice.pub)\""
+# (a storage check: what the database holds, on either engine)
+db_rows inst inbox "select password_hash from editors" >hashes.txt
+where=$(seized inst)
 check "the password is stored only as an Argon2id hash" sh -c "
-	sqlite3 inst/inbox.db \"select password_hash from editors\" | grep -q '^\\\$argon2id\\\$' &&
-	! grep -rqa 'correct horse' inst"
+	grep -q '^\\\$argon2id\\\$' hashes.txt &&
+	! grep -rqa 'correct horse' $where"
 
 fails "a short password is refused" \
 	"$S" editor add -d inst bob --recipient "$(cat alice.pub)" --password-file short.txt

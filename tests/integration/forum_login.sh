@@ -51,8 +51,12 @@ join mod modsquad >/dev/null
 "$SAMIZDAT" forum -d inst role modsquad moderator >/dev/null
 for i in $(seq 1 20); do login x modsquad 'a wrong guess here' >/dev/null; done
 check "...a moderator too" test "$(login mod2 modsquad)" = 303
-check "forum.db keeps no row of those tries" \
-	test "$(forum_sql inst "select count(*) from sqlite_master where name = 'budgets'")" = 0
+if [ "$SZ_TEST_ENGINE" = pg ]; then
+	skip "forum.db keeps no row of those tries" "on PostgreSQL the faces' shared budgets table (store/sessions.h) is in the database by design"
+else
+	check "forum.db keeps no row of those tries" \
+		test "$(forum_sql inst "select count(*) from sqlite_master where name = 'budgets'")" = 0
+fi
 
 # ---- CPU exhaustion through unknown-name tries -----------------------------------
 # One login page, many names nobody has: each try is charged to the page's

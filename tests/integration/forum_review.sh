@@ -30,8 +30,9 @@ login m modsquad >/dev/null   # a moderator from now on
 new_thread m 1 'Secret plans' 'the hidden words of the first post' >/dev/null
 T=$(cat m.thread)
 reply m "$T" 'a second post, hidden with its thread' >/dev/null
-P1=$(forum_sql inst "select id from posts where thread_id = $T and position = 1")
-P2=$(forum_sql inst "select id from posts where thread_id = $T and position = 2")
+thread_posts m "$T" >t.posts
+P1=$(awk -F'\t' '$2 == 1 { print $1 }' t.posts)
+P2=$(awk -F'\t' '$2 == 2 { print $1 }' t.posts)
 new_thread m 1 'Open talk' 'anyone may read this' >/dev/null
 V=$(cat m.thread)
 check "a member may report a post of a visible thread" \
@@ -57,7 +58,7 @@ check "the moderators still read it" \
 
 new_thread m 1 'Doomed thread' 'words of a deleted thread' >/dev/null
 D=$(cat m.thread)
-PD=$(forum_sql inst "select id from posts where thread_id = $D")
+PD=$(thread_posts m "$D" | cut -f1)
 fpost m "/forum/thread/$D" "/forum/mod/thread/$D" \
 	--data-urlencode action=delete_thread --data-urlencode 'reason=off topic' >/dev/null
 check "deleted_thread_read_through_report_page: a member gets 404, not its words" \

@@ -15,21 +15,185 @@ if sz_real_sqlite3=$(command -v sqlite3); then
 	export PATH
 fi
 
+# ---- the engine -----------------------------------------------------------
+# SZ_TEST_ENGINE=pg (tests/pg/engine.sh sets it, with SAMIZDAT_TEST_PG,
+# the conninfo of the throw-away cluster of tests/pg/cluster.sh): every
+# instance a test makes runs on PostgreSQL, with no change to the test.
+# make_instance gives each instance two fresh databases of its own, one
+# for `database` (archive and forum) and one, owned by a role of its own,
+# for `inbox_database`, and a session key on tmpfs, so the faces keep
+# their sessions in the database as a load-balanced deployment does.  The
+# databases, role and key are dropped when the test ends: here, and by
+# tests/pg/engine.sh should the test replace the EXIT trap.
+SZ_TEST_ENGINE=${SZ_TEST_ENGINE:-sqlite}
+if [ "$SZ_TEST_ENGINE" = pg ]; then
+	: "${SAMIZDAT_TEST_PG:?SZ_TEST_ENGINE=pg needs SAMIZDAT_TEST_PG (tests/pg/engine.sh)}"
+	SZ_TEST_PG_PREFIX=${SZ_TEST_PG_PREFIX:-sz_$(basename "$WORK" | tr -c 'a-zA-Z0-9\n' _ | tr 'A-Z' 'a-z' | tail -c 7)}
+	export SZ_TEST_PG_PREFIX
+	trap 'pg_drop_instances; rm -rf "$WORK"' EXIT
+fi
+
+# pg_name DIR: the database name of an instance folder (PostgreSQL).
+pg_name() {
+	printf '%s_%s' "$SZ_TEST_PG_PREFIX" \
+		"$(printf '%s' "$1" | tr -c 'a-zA-Z0-9' _ | tr 'A-Z' 'a-z' | tail -c 40)"
+}
+
+# pg_drop_instances: drops every database and role this test made.
+pg_drop_instances() {
+	[ "$SZ_TEST_ENGINE" = pg ] || return 0
+	"${here:?}/../pg/engine.sh" --drop "$SZ_TEST_PG_PREFIX"
+}
+
+# pg_instance DIR: points a new instance's settings at two fresh
+# databases (dropped first should a test make the same folder twice).
+pg_instance() {
+	db=$(pg_name "$1")
+	PGOPTIONS="-c client_min_messages=warning" \
+		psql -qX -v ON_ERROR_STOP=1 "$SAMIZDAT_TEST_PG" \
+		-c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+		-c "DROP DATABASE IF EXISTS ${db}_i WITH (FORCE)" \
+		-c "DROP ROLE IF EXISTS ${db}_i" \
+		-c "CREATE DATABASE $db" -c "CREATE ROLE ${db}_i LOGIN" \
+		-c "CREATE DATABASE ${db}_i OWNER ${db}_i" >/dev/null || return 1
+	keydir=/dev/shm/$SZ_TEST_PG_PREFIX.key
+	mkdir -p -m 700 "$keydir"
+	[ -f "$keydir/session.key" ] ||
+		(umask 077 && head -c 32 /dev/urandom >"$keydir/session.key")
+	sed -i -e "s|^database = .*|database = $SAMIZDAT_TEST_PG dbname=$db|" \
+		-e "s|^inbox_database = .*|inbox_database = $SAMIZDAT_TEST_PG user=${db}_i dbname=${db}_i|" \
+		-e "s|^#* *session_key_file = .*|session_key_file = $keydir/session.key|" \
+		"$1/samizdat.conf"
+	grep -q "^session_key_file = $keydir" "$1/samizdat.conf" ||
+		echo "session_key_file = $keydir/session.key" >>"$1/samizdat.conf"
+}
+
+# pg_conn DIR PART: the conninfo of the PostgreSQL database that holds
+# PART (inbox, archive or forum) of instance DIR.
+pg_conn() {
+	if [ "$2" = inbox ]; then
+		echo "$SAMIZDAT_TEST_PG dbname=$(pg_name "$1")_i"
+	else
+		echo "$SAMIZDAT_TEST_PG dbname=$(pg_name "$1")"
+	fi
+}
+
+# db_rows DIR PART SQL: the rows PART (inbox, archive or forum) of the
+# instance DIR stores, one per line, columns split by '|', on either
+# engine.  A STORAGE check, for what a seized disk or database holds (no
+# time of day, no plaintext); what a newsroom or a reader sees is read
+# through the command line or HTTP instead.  SQL must mean the same on
+# both engines (each back end's schema has the same tables and columns).
+db_rows() {
+	if [ "$SZ_TEST_ENGINE" = pg ]; then
+		psql -qAtX -v ON_ERROR_STOP=1 "$(pg_conn "$1" "$2")" -c "$3"
+	else
+		sqlite3 "$1/$2.db" "$3"
+	fi
+}
+
+# inbox_state DIR: a hash of what the inbox of DIR stores, to tell that
+# a request wrote nothing (SQLite: the whole file; PostgreSQL: the inbox's
+# own tables, since its database also keeps the faces' sessions, which a
+# request does change).  A storage check.
+inbox_state() {
+	if [ "$SZ_TEST_ENGINE" = pg ]; then
+		for t in sources submissions items replies desks desk_editors; do
+			db_rows "$1" inbox "select * from $t order by 1"
+		done | sha256sum
+	else
+		sha256sum <"$1/inbox.db"
+	fi
+}
+
+# db_dump DIR: a text dump of every database of instance DIR (its .db
+# files, or its two PostgreSQL databases), to grep for what must never
+# be stored.
+db_dump() {
+	if [ "$SZ_TEST_ENGINE" = pg ]; then
+		pg_dump "$(pg_conn "$1" archive)" && pg_dump "$(pg_conn "$1" inbox)"
+	else
+		for f in "$1"/*.db; do
+			[ -e "$f" ] && { sqlite3 "$f" .dump || return 1; }
+		done
+		return 0
+	fi
+}
+
+# seized DIR: the paths a seizure of instance DIR takes, to grep for
+# what must never be stored: DIR itself and, on PostgreSQL, a dump of its
+# databases (DIR.seized, made now).
+seized() {
+	if [ "$SZ_TEST_ENGINE" = pg ]; then
+		db_dump "$1" >"$1.seized" || return 1
+		echo "$1 $1.seized"
+	else
+		echo "$1"
+	fi
+}
+
+# api_docs URL RELEASE: every document (attachments too) and e-mail of
+# a published release, as the public face's JSON API lists them, one per
+# line: id, kind (document or email), collection and number in it (empty
+# for a document), title; tab-separated.
+api_docs() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys, urllib.request
+base, release = sys.argv[1], sys.argv[2]
+for part in ("document_page", "email_page"):
+    page = 1
+    while True:
+        url = f"{base}/api/v1/releases/{release}?page={page}"
+        with urllib.request.urlopen(url) as r:
+            p = json.load(r)[part]
+        for d in p["items"]:
+            print("\t".join(str(d.get(k, "")) for k in
+                  ("id", "kind", "collection", "number", "title")))
+        if page * p["per_page"] >= p["total"]:
+            break
+        page += 1
+PY
+}
+
+# init_instance DIR: `samizdat init DIR` and nothing else, on the test's
+# engine (make_instance below adds what most tests want).
+init_instance() {
+	"$SAMIZDAT" init "$1" >/dev/null || return 1
+	if [ "$SZ_TEST_ENGINE" = pg ]; then pg_instance "$1" || return 1; fi
+}
+
 # make_instance DIR [key=value...]: an instance with cheap Argon2 (tests
 # only), one editor key (DIR.key), and any settings given.  DIR.clock is
 # the test clock its server follows (SAMIZDAT_TEST_CLOCK): now, to start
-# with; `commit DIR` moves it on.
+# with; `commit DIR` moves it on.  On SZ_TEST_ENGINE=pg, its databases
+# are PostgreSQL's (above).
 make_instance() {
 	dir=$1
 	shift
 	date +%s >"$dir.clock"
-	"$SAMIZDAT" init "$dir" >/dev/null || return 1
+	init_instance "$dir" || return 1
 	"$SAMIZDAT" keygen -o "$dir.key" >"$dir.pub" || return 1
 	"$SAMIZDAT" recipient add -d "$dir" editor "$(cat "$dir.pub")" >/dev/null
 	set -- argon2_memlimit_mb=8 argon2_opslimit=1 "$@"
 	for kv in "$@"; do
 		key=${kv%%=*}
 		sed -i "s/^$key = .*/$key = ${kv#*=}/" "$dir/samizdat.conf"
+	done
+}
+
+# inbox_submissions DIR: how many submissions the inbox holds, as
+# `samizdat inbox list` counts them (on either engine).
+inbox_submissions() {
+	"$SAMIZDAT" inbox list -d "$1" | awk -F'\t' '{ n += $4 } END { print n + 0 }'
+}
+
+# inbox_items DIR: every item and reply of every source, one per line:
+# the source's id, then what `samizdat inbox items` prints (id, day,
+# message|file|reply, padded size, read|unread or the reply's editor,
+# the ciphertext's path).
+inbox_items() {
+	for s in $("$SAMIZDAT" inbox list -d "$1" | cut -f1); do
+		"$SAMIZDAT" inbox items -d "$1" "$s" | sed "s/^/$s	/"
 	done
 }
 
@@ -248,10 +412,32 @@ reply() {
 	sed -n 's|.*#p\([0-9]*\)$|\1|p' "$1.go" >"$1.post"
 }
 
-# forum_sql DIR SQL: what the forum's database says (for checks a reader
-# could not make from outside, such as what is stored).
+# thread_posts JAR THREAD: the posts of a thread the member of JAR (or
+# anyone, for a JAR never logged in) may see, as the forum's JSON API on
+# the public face ($P) lists them, one per line: post id, position,
+# author id, author name, state (visible, pending, ...), tab-separated.
+thread_posts() {
+	page=1
+	while :; do
+		curl -s -b "$1" "$P/api/v1/forum/threads/$2?page=$page" |
+			python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for p in d["posts"]:
+    a = p["author"]
+    print("%d\t%d\t%s\t%s\t%s" % (p["id"], p["position"], a.get("id", ""),
+                                 a.get("name", ""), p["state"]))
+print(d["pages"], file=sys.stderr)' 2>"$1.pages" || return 1
+		[ "$page" -ge "$(cat "$1.pages")" ] && return 0
+		page=$((page + 1))
+	done
+}
+
+# forum_sql DIR SQL: what the forum's database says, on either engine
+# (db_rows): for checks a reader could not make from outside, such as
+# what is stored or a moderation state.
 forum_sql() {
-	sqlite3 "$1/forum.db" "$2"
+	db_rows "$1" forum "$2"
 }
 
 # bridge_papers INST: a new instance with one published release, "The

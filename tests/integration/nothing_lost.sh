@@ -58,7 +58,7 @@ check "logging in again brings the submission form back, the message filled in" 
 cp g.in.html g.home.html
 check "...and it sends" test "$(submit g -F "message=$MSG")" = 303
 commit inst
-SA=$(sqlite3 inst/inbox.db 'select id from sources where submissions > 0')
+SA=$("$SAMIZDAT" inbox list -d inst | cut -f1)
 before=$(blobs inst)
 
 curl -s -c a -b a "$URL/" >start.html
@@ -89,7 +89,7 @@ disk_times() {
 		xargs -0 stat -c '%n %Y.%y %Z.%z'
 }
 disk_times >times.before
-db=$(sha256sum <inst/inbox.db)
+db=$(inbox_state inst)
 s=$(curl -s -c a -b a -o /dev/null -w '%{http_code} %{redirect_url}' \
 	-d "csrf=$(csrf_of a.home.html)" -d "reply=$RID" "$URL/reply/delete")
 check "the source deletes the reply it read" \
@@ -99,15 +99,15 @@ check "...it is gone from the page at once" \
 	sh -c "! grep -q 'Where did you find it' a.home3.html"
 disk_times >times.after
 check "reply_deletion_dates_no_visit: nothing on the disk changes when the source deletes it (no file, directory or database time)" \
-	sh -c "[ '$(sha256sum <inst/inbox.db)' = '$db' ] && cmp -s times.before times.after && [ \$(find inst/blobs -name '*.age' | wc -l) = $rblobs ]"
+	sh -c "[ '$(inbox_state inst)' = '$db' ] && cmp -s times.before times.after && [ \$(find inst/blobs -name '*.age' | wc -l) = $rblobs ]"
 s=$(curl -s -c a -b a -o /dev/null -w '%{http_code}' \
 	-d "csrf=$(csrf_of a.home.html)" -d "reply=$RID" "$URL/reply/delete")
 check "...deleting it again while it waits is a 404" test "$s" = 404
 commit inst
 check "...and when the period ends, its file is gone from the server" \
 	test "$(find inst/blobs -name '*.age' | wc -l)" = $((rblobs - 1))
-check "...its row marked deleted for the editors" \
-	test "$(sqlite3 inst/inbox.db "select deleted from replies where id = $RID")" = 1
+check "...its row marked deleted for the editors" sh -c "
+	'$SAMIZDAT' inbox items -d inst '$SA' | grep -q '^$RID	.*	reply	-	deleted by the source	-\$'"
 curl -s -c a -b a "$URL/source" >a.home4.html
 check "...and the page still does not show it" \
 	sh -c "! grep -q 'Where did you find it' a.home4.html"

@@ -13,13 +13,15 @@ anything is.
   scan T... -- FILE...    none of the times T (s) is in the files' bytes:
                           as decimal text, or as 8-byte integers (either
                           byte order) of seconds or milliseconds
-  sql DB LO HI P...       no integer in any table of DB lies in [LO, HI]
-                          unless it is one of the period starts P, and no
-                          text looks like a time of day
+  sql DB LO HI P...       no integer in any table of DB (a SQLite file,
+                          or pg:CONNINFO) lies in [LO, HI] unless it is
+                          one of the period starts P, and no text looks
+                          like a time of day
 """
 import ctypes
 import os
 import re
+import subprocess
 import sqlite3
 import struct
 import sys
@@ -124,13 +126,42 @@ def scan(ts, files):
     return bad
 
 
-def sql(db, lo, hi, periods):
-    bad = 0
+def pg_rows(conninfo, query):
+    """Rows of a query through psql, each a list of values: int where
+    the text is an integer, else str (bytea comes as \\x... text)."""
+    out = subprocess.run(["psql", "-qAtX", "-F", "\x1f", "-R", "\x1e",
+                          "-v", "ON_ERROR_STOP=1", conninfo, "-c", query],
+                         check=True, capture_output=True, text=True).stdout
+    rows = []
+    for rec in out.split("\x1e"):
+        if rec.strip("\n") == "":
+            continue
+        rows.append([int(v) if re.fullmatch(r"-?\d+", v) else v
+                     for v in rec.strip("\n").split("\x1f")])
+    return rows
+
+
+def tables_rows(db):
+    """(table, rows) of every table of db: a SQLite file, or
+    pg:CONNINFO for a PostgreSQL database."""
+    if db.startswith("pg:"):
+        conninfo = db[3:]
+        for (tab,) in pg_rows(conninfo, "select table_name from "
+                              "information_schema.tables where "
+                              "table_schema = 'public'"):
+            yield tab, pg_rows(conninfo, f"select * from \"{tab}\"")
+        return
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     tables = [r[0] for r in con.execute(
         "select name from sqlite_master where type = 'table'")]
     for tab in tables:
-        for row in con.execute(f"select * from \"{tab}\""):
+        yield tab, con.execute(f"select * from \"{tab}\"")
+
+
+def sql(db, lo, hi, periods):
+    bad = 0
+    for tab, rows in tables_rows(db):
+        for row in rows:
             for v in row:
                 if isinstance(v, int) and lo <= v <= hi and v not in periods:
                     print(f"{tab}: the integer {v} is a time in the window")

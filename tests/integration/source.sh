@@ -53,10 +53,11 @@ status=$(submit jar -F "message=Dear editors, $MARK" -F files=@memo.txt \
 check "a message and two files are accepted" test "$status" = 303
 check "the source is thanked, and told when editors will see it" sh -c "
 	curl -s -b jar '$URL/source?sent=1' | grep -q 'Thank you.*within 60 minutes'"
+# (a storage check: what the database holds, on either engine)
 check "until its period ends the submission is only in memory" sh -c "
 	test $(blobs inst) -eq 0 && test -z \"\$(ls -A inst/tmp)\" &&
 	test $(held $PID) -eq 1 &&
-	test \"\$(sqlite3 inst/inbox.db 'select count(*) from sources')\" = 0"
+	test '$(db_rows inst inbox 'select count(*) from sources')' = 0"
 commit inst
 check "when it ends, three items are stored (two files, the message)" \
 	test "$(blobs inst)" -eq 3
@@ -68,13 +69,15 @@ check "age -d with the editor's key and tar give back exactly what was sent, und
 	sh -c "test ! -s tar.err && cmp -s scan.bin out/scan.bin &&
 	cmp -s memo.txt out/memo.txt && grep -qx 'Dear editors, $MARK' out/message.txt"
 
-check "nothing on disk holds the plaintext marker" sh -c "! grep -rqa '$MARK' inst"
-check "nothing on disk holds the client's address" sh -c "! grep -rqa '127.0.0.2' inst"
-check "nothing on disk holds the user agent" sh -c "! grep -rqa '$UA' inst"
+where=$(seized inst)
+check "nothing on disk holds the plaintext marker" sh -c "! grep -rqa '$MARK' $where"
+check "nothing on disk holds the client's address" sh -c "! grep -rqaF '127.0.0.2' $where"
+check "nothing on disk holds the user agent" sh -c "! grep -rqa '$UA' $where"
 check "the server's output holds none of them" sh -c "
 	! grep -qa -e '$MARK' -e '127.0.0.2' -e '$UA' inst.source.out inst.source.err"
-check "the database keeps only the day of a submission" sh -c "
-	sqlite3 inst/inbox.db 'select day from submissions' | grep -qx '[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]'"
+db_rows inst inbox 'select day from submissions' >days.txt
+check "the database keeps only the day of a submission" \
+	grep -qx '[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]' days.txt
 
 # Coming back with the codename, from a fresh browser.
 curl -s -c jar2 -b jar2 "$URL/" >l2.html

@@ -331,6 +331,22 @@ static void the_title_ranks_first_and_snippets_mark_matches(void **state)
 	sz_search_result_free(&res);
 }
 
+/* A phrase is marked as one, on both engines; the same words searched
+ * one by one keep a marker each. */
+static void a_phrase_is_marked_as_one(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_search_result res;
+	assert_int_equal(search(x, "\"secret budget\"", false, NULL, &res), 1);
+	assert_non_null(strstr(res.hits[0].snippet, "\x02secret budget\x03"));
+	sz_search_result_free(&res);
+	assert_int_equal(search(x, "secret budget ministry", false, NULL, &res),
+		1);
+	assert_non_null(strstr(res.hits[0].snippet,
+		"\x02secret\x03 \x02" "budget\x03"));
+	sz_search_result_free(&res);
+}
+
 static void the_newest_comes_first_when_asked(void **state)
 {
 	struct fixture *x = *state;
@@ -653,6 +669,7 @@ int main(void)
 		T(a_draft_is_seen_only_when_asked_and_publishing_shows_it),
 		T(every_engine_finds_the_same_documents),
 		T(the_title_ranks_first_and_snippets_mark_matches),
+		T(a_phrase_is_marked_as_one),
 		T(the_newest_comes_first_when_asked),
 		T(browse_indexes_count_published_mail),
 		T(a_release_paged_through_shows_every_change),
