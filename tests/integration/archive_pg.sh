@@ -75,7 +75,7 @@ check "the e-mail's page is served" sh -c "
 	grep -q 'bridge invoice' page.html"
 check "a phrase and a sender filter find it too" sh -c "
 	curl -s '$P/search?q=%22double+payment%22+from%3Ajm%40example.org' |
-	grep -q '<mark>double</mark>'"
+	grep -q '<mark>double payment</mark>'"
 check "nothing was written to archive.db" test ! -e inst/archive.db
 
 "$S" mirror keygen -d inst --no-passphrase >/dev/null 2>&1
