@@ -5,7 +5,8 @@ counts as one failure, so nothing is lost from the total.
 
 The failed cases are listed again just above the total (at most 25
 lines), so that the tail of a long log, which is often all a CI page
-keeps, names what failed.
+keeps, names what failed; the first few carry the diagnostic lines
+("# ...") their test printed right after them, so the tail also says why.
 """
 import json
 import re
@@ -23,13 +24,19 @@ for build in sys.argv[1:]:
         continue
     for t in entries:
         ok = nok = skip = 0
+        why = None
         for line in (t.get("stdout") or "").splitlines():
             line = line.strip()
+            if why is not None and line.startswith("#") and len(why) < 6:
+                why.append(line[:160])
+                continue
+            why = None
             if re.match(r"^not ok\b", line):
                 if re.search(r"#\s*TODO", line, re.I):
                     continue
                 nok += 1
-                failures.append(f"{build}: {t.get('name')}: {line[:160]}")
+                why = []
+                failures.append((f"{build}: {t.get('name')}: {line[:160]}", why))
             elif re.match(r"^ok\b", line):
                 if re.search(r"#\s*SKIP", line, re.I):
                     skip += 1
@@ -37,12 +44,15 @@ for build in sys.argv[1:]:
                     ok += 1
         if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and nok == 0:
             nok = 1
-            failures.append(f"{build}: {t.get('name')} failed: {t.get('result')}")
+            failures.append((f"{build}: {t.get('name')} failed: {t.get('result')}", []))
         passed += ok
         failed += nok
         skipped += skip
-for line in failures[:25]:
+for i, (line, why) in enumerate(failures[:25]):
     print(f"summarize: {line}")
+    if i < 3:
+        for w in why:
+            print(f"summarize:     {w}")
 if len(failures) > 25:
     print(f"summarize: ... and {len(failures) - 25} more")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
