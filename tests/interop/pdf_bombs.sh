@@ -29,18 +29,22 @@ bounded() {
 make_instance inst
 add_editor inst alice
 rel=$("$SAMIZDAT" release create -d inst "Bombs" 2>/dev/null)
-# The editor face runs samizdat-doc through peak.py, to measure it.
-cat >doc-peak.sh <<SH
+# The editor face runs samizdat-doc held to 512 MiB of address space by
+# a shell wrapper (no interpreter inside the document runner's sandbox:
+# a Python wrapper there failed on CI's machine, and only there): a bomb
+# that needed more would end in "out of memory", not in the refusal the
+# page must name.  Under ASan (whose shadow memory needs terabytes of
+# address space) the editor face runs the real, locked-in samizdat-doc.
+cat >doc-512.sh <<SH
 #!/bin/sh
-exec python3 "$PEAK" "$PWD/upload.peak" "$(dirname "$SAMIZDAT")/samizdat-doc" "\$@"
+ulimit -v 524288 || exit 70
+exec "$(dirname "$SAMIZDAT")/samizdat-doc" "\$@"
 SH
-chmod +x doc-peak.sh
-# Under ASan memory is not measured, so the editor face runs the real
-# samizdat-doc, locked in as in production, with no interpreter between.
+chmod +x doc-512.sh
 if [ $ASAN = 1 ]; then
 	start_editor inst || { not_ok "the editor face starts"; finish; }
 else
-	SAMIZDAT_DOC=$PWD/doc-peak.sh start_editor inst ||
+	SAMIZDAT_DOC=$PWD/doc-512.sh start_editor inst ||
 		{ not_ok "the editor face starts"; finish; }
 fi
 s=$(editor_login ed alice 'a long editor password' "$(oathtool --totp -b "$SECRET")")
@@ -69,15 +73,9 @@ for b in stream_1g shared_2000 nested_forms nested_filters spread_3g objstm_200m
 		test $s = 400 && grep -q '$b.pdf.*decompression bomb' up.html || {
 		echo 'the page ($s):'; sed 's/<[^>]*>//g' up.html | grep -v '^ *$' | tail -8
 		exit 1; }"
-	ok=0
-	if [ $ASAN = 1 ]; then
-		awk -v t="$took" 'BEGIN { exit !(t < 10) }' && ok=1
-		doc=""
-	else
-		bounded upload.peak && awk -v t="$took" 'BEGIN { exit !(t < 10) }' && ok=1
-		doc="; samizdat-doc $(tail -1 upload.peak 2>/dev/null | awk '{print $1 " s, " int($2 / 1024) " MiB"}')"
-	fi
-	check "...within 10 s and 512 MiB (the page in $took s$doc)" test $ok = 1
+	if [ $ASAN = 1 ]; then held=""; else held="; samizdat-doc held to 512 MiB"; fi
+	check "...within 10 s (the page in $took s$held)" \
+		awk -v t="$took" 'BEGIN { exit !(t < 10) }'
 done
 # Encrypted (AES-256, empty user password): the check reads streams as
 # qpdf decrypts them, so the bomb inside is still found.
