@@ -59,6 +59,7 @@ static const char usage[] =
 	"                         else is in OUT\n"
 	"      --state FILE       the export's state (default DIR/mirror/...)\n"
 	"  -q, --quiet            no progress line\n"
+	"  -v, --verbose          then say where the time went, phase by phase\n"
 	"\n"
 	"  -d, --dir DIR          the instance (default $SAMIZDAT_DIR, or\n"
 	"                         /var/lib/samizdat)\n"
@@ -241,16 +242,17 @@ static int export(int argc, char **argv)
 		{ "rebuild", no_argument, NULL, OPT_REBUILD },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sz_export_opts o;
 	const char *sk_path = NULL, *pfile = NULL, *expiry = NULL;
-	bool quiet = false;
+	bool quiet = false, verbose = false;
 	int c;
 	memset(&o, 0, sizeof(o));
 	o.archive_name = SZ_PAGES_SITE;
-	while ((c = cli_getopt(argc, argv, "mirror", "d:s:qh",
+	while ((c = cli_getopt(argc, argv, "mirror", "d:s:qvh",
 	    longopts)) != -1) {
 		switch (c) {
 		case 'd': o.instance = optarg; break;
@@ -261,6 +263,7 @@ static int export(int argc, char **argv)
 		case OPT_REBUILD: o.rebuild = true; break;
 		case OPT_STATE: o.state = optarg; break;
 		case 'q': quiet = true; break;
+		case 'v': verbose = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return SZ_EXIT_USAGE;
 		}
@@ -317,6 +320,12 @@ static int export(int argc, char **argv)
 	if (st.skipped)
 		printf("%llu pages were too large or had unusable names, and were "
 			"left out\n", (unsigned long long)st.skipped);
+	if (verbose) {
+		printf("seconds by phase:");
+		for (int p = 0; p < SZ_EXPORT_PHASES; p++)
+			printf(" %s %.2f", sz_export_phase_names[p], st.seconds[p]);
+		printf("\n");
+	}
 	return 0;
 }
 

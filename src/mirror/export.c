@@ -71,6 +71,24 @@ static double since(const struct timespec *t)
 		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
+const char *const sz_export_phase_names[SZ_EXPORT_PHASES] = {
+	[SZ_EXPORT_PHASE_QUEUE] = "queue",
+	[SZ_EXPORT_PHASE_CHANGED] = "documents",
+	[SZ_EXPORT_PHASE_THREADS] = "threads",
+	[SZ_EXPORT_PHASE_PAGES] = "pages",
+	[SZ_EXPORT_PHASE_LISTS] = "lists",
+	[SZ_EXPORT_PHASE_SWEEP] = "sweep",
+	[SZ_EXPORT_PHASE_MANIFEST] = "manifest",
+	[SZ_EXPORT_PHASE_SYNC] = "sync",
+	[SZ_EXPORT_PHASE_COMMIT] = "commit",
+};
+
+void export_phase(struct export *x, enum sz_export_phase p)
+{
+	x->stats->seconds[p] += since(&x->phase_start);
+	clock_gettime(CLOCK_MONOTONIC, &x->phase_start);
+}
+
 static void progress(struct export *x, bool last)
 {
 	if (!x->o->progress || (!last && since(&x->last_progress) < 1.0))
@@ -165,6 +183,7 @@ static int render_queued(struct export *x)
 				memcpy(after, names + (n - 1) * EXPORT_OWNER_MAX,
 					EXPORT_OWNER_MAX);
 		} while (rc == 0 && n == EXPORT_BATCH);
+		export_phase(x, (enum sz_export_phase)(SZ_EXPORT_PHASE_CHANGED + s));
 	}
 	x->state_mu = NULL;
 	if (h != NULL) {
@@ -347,6 +366,7 @@ static int finish(struct export *x, const int64_t *seqs, bool sweep)
 	char trusted[SZ_MINISIGN_TRUSTED_MAX], sha[SZ_ARCHIVE_SHA256_HEX];
 	struct sz_manifest_claim c;
 	int rc = sweep ? files_sweep(x) : 0;
+	export_phase(x, SZ_EXPORT_PHASE_SWEEP);
 	uint64_t v = (uint64_t)state_meta_int(x, "version"),
 		sv = signed_version(x->out);
 	memset(&c, 0, sizeof(c));
@@ -372,6 +392,7 @@ static int finish(struct export *x, const int64_t *seqs, bool sweep)
 		rc = state_meta_set_int(x, "clean", 1);
 	if (rc == 0)
 		rc = state_exec(x, "COMMIT");
+	export_phase(x, SZ_EXPORT_PHASE_COMMIT);
 	/* The state now names both; the folder gets the new one. */
 	if (rc == 0 && (renameat(x->out, EXPORT_TMP_MANIFEST, x->out,
 	    SZ_MANIFEST_FILE) != 0 || renameat(x->out, EXPORT_TMP_SIG, x->out,
@@ -400,6 +421,7 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	x.err = err;
 	x.out = -1;
 	x.dir = -1;
+	clock_gettime(CLOCK_MONOTONIC, &x.phase_start);
 	/* Each page's rows and buffers are freed and taken again thousands
 	 * of times a second: glibc gave the heap's top back to the kernel
 	 * and faulted it in again each time (brk, madvise, page faults: a
@@ -462,6 +484,7 @@ int sz_mirror_export(const struct sz_export_opts *o,
 		in_tx = true;
 	if (rc == 0)
 		rc = queue(&x, everything, seqs);
+	export_phase(&x, SZ_EXPORT_PHASE_QUEUE);
 	if (rc == 0)
 		rc = render_queued(&x);
 	if (rc == 0)

@@ -57,6 +57,25 @@ struct sz_export_opts {
 	bool progress;                /* a progress line on standard error */
 };
 
+/* Where an export's time goes, phase by phase (wall-clock seconds, for
+ * `samizdat mirror export --verbose`): finding what to render, each
+ * rendering stage (export_internal.h), the sweep of what no owner made,
+ * the MANIFEST (written and signed), syncfs, and the state's commit. */
+enum sz_export_phase {
+	SZ_EXPORT_PHASE_QUEUE,
+	SZ_EXPORT_PHASE_CHANGED,
+	SZ_EXPORT_PHASE_THREADS,
+	SZ_EXPORT_PHASE_PAGES,
+	SZ_EXPORT_PHASE_LISTS,
+	SZ_EXPORT_PHASE_SWEEP,
+	SZ_EXPORT_PHASE_MANIFEST,
+	SZ_EXPORT_PHASE_SYNC,
+	SZ_EXPORT_PHASE_COMMIT,
+	SZ_EXPORT_PHASES
+};
+/* The phases' names, in that order ("queue", "documents", ...). */
+extern const char *const sz_export_phase_names[SZ_EXPORT_PHASES];
+
 struct sz_export_stats {
 	uint64_t owners;              /* page sources rendered */
 	uint64_t written;             /* files written (new or changed) */
@@ -67,6 +86,7 @@ struct sz_export_stats {
 	uint64_t version;             /* the signed version */
 	int64_t expires;              /* the signed expiry */
 	bool full;                    /* everything was rendered */
+	double seconds[SZ_EXPORT_PHASES];   /* wall clock, by phase */
 };
 
 /* Exports the archive of o->instance into o->out. */

@@ -501,6 +501,7 @@ int files_manifest(struct export *x, const char *trusted,
 			rc = sz_err_set(x->err, SZ_E_IO, "cannot write the "
 				"signature: %s", strerror(errno));
 	}
+	export_phase(x, SZ_EXPORT_PHASE_MANIFEST);
 	/* Every page reaches the disk before the MANIFEST naming it. */
 	if (rc == 0 && syncfs(x->out) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot sync the export: %s",
@@ -508,6 +509,7 @@ int files_manifest(struct export *x, const char *trusted,
 	if (rc == 0 && (fsync(mfd) != 0 || fsync(sfd) != 0))
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot sync the MANIFEST: %s",
 			strerror(errno));
+	export_phase(x, SZ_EXPORT_PHASE_SYNC);
 	if (mfd >= 0)
 		close(mfd);
 	if (sfd >= 0)

@@ -91,9 +91,14 @@ struct export {
 	                                 (a page's, its JSON's, its file's) */
 	unsigned dir_next;            /* the slot the next one takes */
 	struct timespec last_progress;
+	struct timespec phase_start;  /* when the current phase began */
 	uint64_t todo, done;          /* for the progress line */
 	struct sz_err *err;
 };
+
+/* Counts the time since the last call (or the run's start) to phase p
+ * (export.c). */
+void export_phase(struct export *x, enum sz_export_phase p);
 
 /* ---- export_state.c -------------------------------------------------- */
 
