@@ -106,30 +106,56 @@ static void progress(struct export *x, bool last)
 
 /* The second worker: every other owner of a batch, from the second. */
 struct helper {
-	struct export x;
-	struct sz_export_stats stats;
-	struct sz_err err;
+	struct export_worker w;
 	const char *names;
 	size_t n;
-	int rc;
 };
 
 static void *help(void *p)
 {
 	struct helper *h = p;
-	for (size_t i = 1; h->rc == 0 && i < h->n; i += EXPORT_WORKERS)
-		h->rc = render_owner(&h->x, h->names + i * EXPORT_OWNER_MAX);
+	for (size_t i = 1; h->w.rc == 0 && i < h->n; i += EXPORT_WORKERS)
+		h->w.rc = render_owner(&h->w.x, h->names + i * EXPORT_OWNER_MAX);
 	return NULL;
 }
 
-static void add_stats(struct sz_export_stats *to, struct sz_export_stats *s)
+void export_worker_init(struct export_worker *w, const struct export *x)
 {
+	w->x = *x;
+	w->x.stats = &w->stats;
+	w->x.err = &w->err;
+	w->x.last_dir[0] = '\0';
+	w->x.dir = -1;             /* its own folder cache */
+	memset(w->x.dirs, 0, sizeof(w->x.dirs));
+	w->x.dir_next = 0;
+	sz_buf_init(&w->x.page, SZ_EXPORT_PAGE_MAX);
+	memset(&w->stats, 0, sizeof(w->stats));
+	sz_err_clear(&w->err);
+	w->rc = 0;
+}
+
+int export_worker_end(struct export_worker *w, struct export *x, int rc)
+{
+	struct sz_export_stats *to = x->stats, *s = &w->stats;
 	to->owners += s->owners;
 	to->written += s->written;
 	to->unchanged += s->unchanged;
 	to->removed += s->removed;
 	to->skipped += s->skipped;
 	memset(s, 0, sizeof(*s));
+	if (rc == 0 && w->rc != 0) {
+		rc = w->rc;
+		if (x->err != NULL)
+			*x->err = w->err;
+	}
+	w->rc = 0;
+	return rc;
+}
+
+void export_worker_free(struct export_worker *w)
+{
+	files_close(&w->x);
+	sz_buf_free(&w->x.page);
 }
 
 /* Renders the queued owners stage by stage, a batch at a time, in two
@@ -145,25 +171,18 @@ static int render_queued(struct export *x)
 	int rc = names && h ? 0 : sz_err_set(x->err, SZ_E_NOMEM,
 		"out of memory");
 	if (rc == 0) {
-		h->x = *x;
-		h->x.stats = &h->stats;
-		h->x.err = &h->err;
-		h->x.last_dir[0] = '\0';
-		h->x.dir = -1;             /* its own folder cache */
-		memset(h->x.dirs, 0, sizeof(h->x.dirs));
-		sz_buf_init(&h->x.page, SZ_EXPORT_PAGE_MAX);
+		x->state_mu = &mu;
+		export_worker_init(&h->w, x);
 		h->names = names;
-		x->state_mu = h->x.state_mu = &mu;
 	}
 	for (int s = 0; rc == 0 && s < STAGE_COUNT; s++) {
 		char after[EXPORT_OWNER_MAX] = "";
 		size_t n;
-		x->stage = h->x.stage = (enum export_stage)s;
+		x->stage = h->w.x.stage = (enum export_stage)s;
 		do {
 			rc = state_dirty_batch(x, x->stage, after, names, &n);
 			pthread_t t;
 			h->n = n;
-			h->rc = 0;
 			bool two = rc == 0 && n > 1 &&
 				pthread_create(&t, NULL, help, h) == 0;
 			size_t step = two ? EXPORT_WORKERS : 1;
@@ -173,12 +192,7 @@ static int render_queued(struct export *x)
 			}
 			if (two)
 				pthread_join(t, NULL);
-			add_stats(x->stats, &h->stats);
-			if (rc == 0 && h->rc != 0) {
-				rc = h->rc;
-				if (x->err != NULL)
-					*x->err = h->err;
-			}
+			rc = export_worker_end(&h->w, x, rc);
 			if (n > 0)
 				memcpy(after, names + (n - 1) * EXPORT_OWNER_MAX,
 					EXPORT_OWNER_MAX);
@@ -186,10 +200,8 @@ static int render_queued(struct export *x)
 		export_phase(x, (enum sz_export_phase)(SZ_EXPORT_PHASE_CHANGED + s));
 	}
 	x->state_mu = NULL;
-	if (h != NULL) {
-		files_close(&h->x);
-		sz_buf_free(&h->x.page);
-	}
+	if (h != NULL && names != NULL)
+		export_worker_free(&h->w);
 	free(h);
 	free(names);
 	progress(x, true);
@@ -473,6 +485,7 @@ int sz_mirror_export(const struct sz_export_opts *o,
 		faccessat(x.out, SZ_MANIFEST_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
 		faccessat(x.out, SZ_MANIFEST_SIG_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
 	bool everything = fresh || o->rebuild;
+	x.everything = rc == 0 && everything;
 	bool sweep = o->rebuild || (!fresh && state_meta_int(&x, "clean") == 0);
 	/* Marked unclean (and the run counted) before any file changes. */
 	x.run = state_meta_int(&x, "run") + 1;

@@ -180,21 +180,29 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 	return rc;
 }
 
+/* Whether the state says path held sha last time (never when everything
+ * is rendered: a first export's state lists no file, --rebuild's forgot
+ * them). */
+static bool known(struct export *x, const char *path, const uint8_t sha[32])
+{
+	uint8_t old[32];
+	return !x->everything && state_file_get(x, path, old) &&
+		memcmp(old, sha, 32) == 0;
+}
+
 /* Closes a written temporary file and renames it to path, or removes
  * it when its bytes equal what the state knows path holds (checked:
  * the caller knew its hash before writing, and looked already). */
 static int settle(struct export *x, const char *path, const char *tmp,
 	int fd, const uint8_t sha[32], uint64_t size, bool checked)
 {
-	uint8_t old[32];
 	int rc = 0;
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	if (close(fd) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write %s: %s", path,
 			strerror(errno));
-	if (rc == 0 && !checked && state_file_get(x, path, old) &&
-	    memcmp(old, sha, 32) == 0) {
+	if (rc == 0 && !checked && known(x, path, sha)) {
 		unlinkat(x->dir, tmp, 0);
 		x->stats->unchanged++;
 		return state_file_put(x, path, sha, size);
@@ -213,13 +221,13 @@ static int settle(struct export *x, const char *path, const char *tmp,
 int files_write(struct export *x, const char *path, const void *data,
 	size_t len)
 {
-	uint8_t sha[32], old[32];
+	uint8_t sha[32];
 	char tmp[SZ_MANIFEST_PATH_MAX + 16];
 	int fd;
 	sha256_bytes(data, len, sha);
 	/* Same bytes as last time: the file stays as it is (its time too,
 	 * so rsync and web caches see nothing new). */
-	if (state_file_get(x, path, old) && memcmp(old, sha, 32) == 0) {
+	if (known(x, path, sha)) {
 		x->stats->unchanged++;
 		return state_file_put(x, path, sha, len);
 	}
@@ -272,12 +280,11 @@ int files_copy_known(struct export *x, const char *path, int in,
 	const uint8_t sha[32], uint64_t size)
 {
 	char tmp[SZ_MANIFEST_PATH_MAX + 16];
-	uint8_t old[32];
 	uint64_t got = 0;
 	int e = 0;
 	/* The archive's file is named by its SHA-256: the same name as last
 	 * time is the same bytes, left as they are. */
-	if (state_file_get(x, path, old) && memcmp(old, sha, 32) == 0) {
+	if (known(x, path, sha)) {
 		close(in);
 		x->stats->unchanged++;
 		return state_file_put(x, path, sha, size);

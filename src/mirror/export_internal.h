@@ -31,7 +31,12 @@
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
 #define EXPORT_BATCH 256              /* owners read from the state at once */
 #define EXPORT_WORKERS 2              /* owners rendered side by side */
-#define EXPORT_QUEUED_SLOTS 1024      /* owners remembered as queued */
+#define EXPORT_QUEUED_SLOTS 32768     /* owners remembered as queued
+                                         (4 MiB: every e-mail queues its
+                                         sender, recipients and thread) */
+#define EXPORT_QUEUED_NAME 120        /* a longer owner is not remembered */
+#define EXPORT_LIST_SPLIT 64         /* a list of more pages is written
+                                         by two threads */
 #define EXPORT_DIRS 16                /* folders a worker keeps open */
 #define EXPORT_TRIM_BYTES (64 << 20)  /* freed heap kept (M_TRIM_THRESHOLD) */
 #define EXPORT_MMAP_BYTES (32 << 20)  /* larger allocations are mapped */
@@ -47,7 +52,7 @@ enum export_stage {
 
 /* An owner this run queued, and at which stage (-1: an empty slot). */
 struct export_queued {
-	char owner[EXPORT_OWNER_MAX];
+	char owner[EXPORT_QUEUED_NAME];
 	int stage;
 };
 
@@ -80,7 +85,11 @@ struct export {
 	                                 hash: queueing them again is skipped */
 	int64_t run;                  /* this run's number */
 	bool direct;                  /* the folder was empty: files are
-	                                 made under their own names */
+	                                 made under their own names (and the
+	                                 state lists none to compare) */
+	bool everything;              /* every document, thread and list was
+	                                 queued at the start, and the state
+	                                 knows no document's owners */
 	mode_t umask;                 /* the process's, read at the start */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
@@ -95,6 +104,21 @@ struct export {
 	uint64_t todo, done;          /* for the progress line */
 	struct sz_err *err;
 };
+
+/* A render worker of its own beside x (a thread renders with it): a
+ * copy of x with its own page, folder cache, stats and err, sharing
+ * the rest (export.c). */
+struct export_worker {
+	struct export x;
+	struct sz_export_stats stats;
+	struct sz_err err;
+	int rc;                       /* what its thread returned */
+};
+void export_worker_init(struct export_worker *w, const struct export *x);
+/* After its thread ended: adds its stats to x's and returns rc, or,
+ * where rc is 0, the worker's failure (its err copied to x's). */
+int export_worker_end(struct export_worker *w, struct export *x, int rc);
+void export_worker_free(struct export_worker *w);
 
 /* Counts the time since the last call (or the run's start) to phase p
  * (export.c). */

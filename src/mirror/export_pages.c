@@ -19,6 +19,7 @@
  * What it deliberately does not render: search results (a copy cannot
  * search) and drafts.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,34 +71,96 @@ int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
 	return pages_put(x, rc, rc == 0 ? pg.status : 0, path, ext, "archive");
 }
 
+/* Pages first..last of a list (page 1 is written by write_list). */
+struct list_run {
+	struct export *x;
+	enum sz_page_kind kind, api;
+	const char *base, *api_base;
+	struct sz_page_args args;
+	size_t first, last;
+};
+
+static int write_pages(const struct list_run *r)
+{
+	struct export *x = r->x;
+	char path[SZ_MANIFEST_PATH_MAX + 32];
+	struct sz_page_args args = r->args;
+	int rc = 0;
+	for (size_t n = r->first; rc == 0 && n <= r->last; n++) {
+		size_t got;
+		args.number = n;
+		snprintf(path, sizeof(path), "%s/page/%zu",
+			strcmp(r->base, "/") == 0 ? "" : r->base, n);
+		rc = pages_write(x, r->kind, path, &args, ".html", &got);
+		if (rc == 0 && r->api != SZ_PAGE_KINDS && got > 0) {
+			snprintf(path, sizeof(path), "%s/page/%zu", r->api_base, n);
+			rc = pages_write(x, r->api, path, &args, ".json", NULL);
+		}
+	}
+	return rc;
+}
+
+/* The second half of a long list, in a thread of its own with its own
+ * worker and its own read snapshot of the archive. */
+struct list_half {
+	struct export_worker w;
+	struct list_run run;
+};
+
+static void *list_half(void *p)
+{
+	struct list_half *h = p;
+	struct sz_archive *a = h->w.x.site.archive;
+	h->run.x = &h->w.x;
+	int rc = sz_archive_hold_reads(a, true, h->w.x.err);
+	if (rc == 0)
+		rc = write_pages(&h->run);
+	int end = sz_archive_hold_reads(a, false, h->w.x.err);
+	h->w.rc = rc ? rc : end;
+	return NULL;
+}
+
 /* Every page of a list: base ("/release/3"), then base/page/N up to the
  * number of pages the first says it has; and the same pages of api (a
- * JSON list), if given. */
+ * JSON list), if given.  A list longer than EXPORT_LIST_SPLIT pages (a
+ * release of 100,000 e-mails has 5,000) is written by two threads, each
+ * half in order (a walk through a list seeks from the page before), so
+ * one owner does not keep a core idle while the other renders it alone;
+ * the second half reads a snapshot of its own, taken a moment later
+ * (what changes between them is the next export's). */
 static int write_list(struct export *x, enum sz_page_kind kind,
 	const char *base, struct sz_page_args args, enum sz_page_kind api,
 	const char *api_base)
 {
-	char path[SZ_MANIFEST_PATH_MAX + 32];
-	size_t pages = 1;
-	int rc = 0;
-	for (size_t n = 1; rc == 0 && n <= pages; n++) {
-		size_t got;
-		args.number = n;
-		if (n == 1)
-			snprintf(path, sizeof(path), "%s", base);
-		else
-			snprintf(path, sizeof(path), "%s/page/%zu",
-				strcmp(base, "/") == 0 ? "" : base, n);
-		rc = pages_write(x, kind, path, &args, ".html", &got);
-		if (n == 1)
-			pages = got;
-		if (rc == 0 && api != SZ_PAGE_KINDS && got > 0) {
-			if (n == 1)
-				snprintf(path, sizeof(path), "%s", api_base);
-			else
-				snprintf(path, sizeof(path), "%s/page/%zu", api_base, n);
-			rc = pages_write(x, api, path, &args, ".json", NULL);
+	size_t pages = 0;
+	args.number = 1;
+	int rc = pages_write(x, kind, base, &args, ".html", &pages);
+	if (rc == 0 && api != SZ_PAGE_KINDS && pages > 0)
+		rc = pages_write(x, api, api_base, &args, ".json", NULL);
+	struct list_run run = { .x = x, .kind = kind, .api = api, .base = base,
+		.api_base = api_base, .args = args, .first = 2, .last = pages };
+	struct list_half *h = NULL;
+	pthread_t t;
+	if (rc == 0 && pages > EXPORT_LIST_SPLIT &&
+	    (h = calloc(1, sizeof(*h))) != NULL) {
+		export_worker_init(&h->w, x);
+		h->run = run;
+		h->run.first = 2 + (pages - 1) / 2;
+		run.last = h->run.first - 1;
+		if (pthread_create(&t, NULL, list_half, h) != 0) {
+			run.last = pages;     /* alone, then */
+			export_worker_free(&h->w);
+			free(h);
+			h = NULL;
 		}
+	}
+	if (rc == 0)
+		rc = write_pages(&run);
+	if (h != NULL) {
+		pthread_join(t, NULL);
+		rc = export_worker_end(&h->w, x, rc);
+		export_worker_free(&h->w);
+		free(h);
 	}
 	return rc;
 }
@@ -184,15 +247,18 @@ static int render_doc(struct export *x, const char *key)
 	char path[64], file[64];
 	int64_t id = strtoll(key, NULL, 10);
 	bool changed = x->stage == STAGE_CHANGED;
+	/* When everything is rendered, every owner below is queued already
+	 * and no document showed up anywhere before. */
+	bool requeue = changed && !x->everything;
 	int rc = 0;
 	/* What it showed up in last time is touched either way: it may be
 	 * gone now, or moved. */
-	if (changed)
+	if (requeue)
 		rc = state_deps_requeue(x, id);
 	/* its discussion's page links it only while it is published */
-	if (rc == 0 && changed)
+	if (rc == 0 && requeue)
 		rc = forum_queue_subject(x, SZ_SUBJECT_DOCUMENT, id);
-	if (rc == 0 && changed)
+	if (rc == 0 && requeue)
 		rc = forum_queue_subject(x, SZ_SUBJECT_EMAIL, id);
 	memset(&d, 0, sizeof(d));
 	if (rc != 0 || id <= 0 || a->ops->doc_get(a, id, &d, &ignore) != 0 ||
@@ -237,8 +303,10 @@ static int render_thread(struct export *x, const char *key)
 	struct sz_page_args args = { .key = key, .number = 1 };
 	snprintf(path, sizeof(path), "/thread/%s", key);
 	int rc = pages_write(x, SZ_PAGE_THREAD, path, &args, ".html", NULL);
-	/* Each e-mail's page lists its thread. */
-	if (rc == 0 && a->ops->thread(a, key, false, &rows, &n, x->err) == 0)
+	/* Each e-mail's page lists its thread (all of them were queued
+	 * already when everything is rendered). */
+	if (rc == 0 && !x->everything &&
+	    a->ops->thread(a, key, false, &rows, &n, x->err) == 0)
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			char owner[32];
 			snprintf(owner, sizeof(owner), "doc:%lld",

@@ -200,8 +200,9 @@ static int state_dirty_locked(struct export *x, const char *owner,
 	 * only grows during a run, and keeps the earlier stage): the
 	 * statement would change nothing.  Every e-mail queues the home
 	 * page, the browse indexes, its release, sender and month. */
-	struct export_queued *q = x->queued ? &x->queued[queued_slot(owner)] :
-		NULL;
+	struct export_queued *q = x->queued != NULL &&
+		strlen(owner) < EXPORT_QUEUED_NAME ?
+		&x->queued[queued_slot(owner)] : NULL;
 	if (q != NULL && q->stage >= 0 && q->stage <= (int)s &&
 	    strcmp(q->owner, owner) == 0)
 		return 0;
@@ -454,6 +455,9 @@ int state_file_keep(struct export *x, const char *path)
 
 int state_owner_end(struct export *x)
 {
+	/* Rendering everything, the state knew no file before this run. */
+	if (x->everything)
+		return 0;
 	lock(x);
 	int r = state_owner_end_locked(x);
 	unlock(x);
