@@ -116,6 +116,9 @@ static void *help(void *p)
 	struct helper *h = p;
 	for (size_t i = 1; h->w.rc == 0 && i < h->n; i += EXPORT_WORKERS)
 		h->w.rc = render_owner(&h->w.x, h->names + i * EXPORT_OWNER_MAX);
+	int rc = state_flush(&h->w.x);
+	if (h->w.rc == 0)
+		h->w.rc = rc;
 	return NULL;
 }
 
@@ -129,6 +132,7 @@ void export_worker_init(struct export_worker *w, const struct export *x)
 	memset(w->x.dirs, 0, sizeof(w->x.dirs));
 	w->x.dir_next = 0;
 	sz_buf_init(&w->x.page, SZ_EXPORT_PAGE_MAX);
+	sz_buf_init(&w->x.pending, EXPORT_PENDING_MAX);
 	memset(&w->stats, 0, sizeof(w->stats));
 	sz_err_clear(&w->err);
 	w->rc = 0;
@@ -156,6 +160,7 @@ void export_worker_free(struct export_worker *w)
 {
 	files_close(&w->x);
 	sz_buf_free(&w->x.page);
+	sz_buf_free(&w->x.pending);
 }
 
 /* Renders the queued owners stage by stage, a batch at a time, in two
@@ -190,6 +195,9 @@ static int render_queued(struct export *x)
 				rc = render_owner(x, names + i * EXPORT_OWNER_MAX);
 				progress(x, false);
 			}
+			int flushed = state_flush(x);  /* before the next batch */
+			if (rc == 0)
+				rc = flushed;
 			if (two)
 				pthread_join(t, NULL);
 			rc = export_worker_end(&h->w, x, rc);
@@ -445,6 +453,7 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	mallopt(M_TRIM_THRESHOLD, EXPORT_TRIM_BYTES);
 	mallopt(M_MMAP_THRESHOLD, EXPORT_MMAP_BYTES);
 	sz_buf_init(&x.page, SZ_EXPORT_PAGE_MAX);
+	sz_buf_init(&x.pending, EXPORT_PENDING_MAX);
 	if (!sz_manifest_archive_ok(o->archive_name))
 		return sz_err_set(err, SZ_E_INVAL, "the archive's name must be one "
 			"line of plain text, at most %d bytes", SZ_MANIFEST_ARCHIVE_MAX);
@@ -518,5 +527,6 @@ out:
 	if (x.out >= 0)
 		close(x.out);
 	sz_buf_free(&x.page);
+	sz_buf_free(&x.pending);
 	return rc;
 }

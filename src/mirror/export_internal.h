@@ -37,6 +37,10 @@
 #define EXPORT_QUEUED_NAME 120        /* a longer owner is not remembered */
 #define EXPORT_LIST_SPLIT 64         /* a list of more pages is written
                                          by two threads */
+#define EXPORT_PENDING_TRY (16u << 10)   /* a worker's batch of state
+                                         writes is applied from here if the
+                                         lock is free */
+#define EXPORT_PENDING_MAX (256u << 10)  /* and at this size in any case */
 #define EXPORT_DIRS 16                /* folders a worker keeps open */
 #define EXPORT_TRIM_BYTES (64 << 20)  /* freed heap kept (M_TRIM_THRESHOLD) */
 #define EXPORT_MMAP_BYTES (32 << 20)  /* larger allocations are mapped */
@@ -93,6 +97,7 @@ struct export {
 	mode_t umask;                 /* the process's, read at the start */
 	enum export_stage stage;      /* the stage being rendered */
 	struct sz_buf page;           /* the page being written */
+	struct sz_buf pending;        /* state writes waiting (export_state.c) */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
 	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* opened last */
 	int dir;                      /* last_dir, open (-1: none) */
@@ -138,6 +143,9 @@ int state_meta_set_int(struct export *x, const char *key, int64_t v);
 int state_meta_set_text(struct export *x, const char *key, const char *v);
 /* Queues an owner at a stage (an owner queued twice keeps the earlier). */
 int state_dirty(struct export *x, const char *owner, enum export_stage s);
+/* Applies the state writes this worker has waiting (they wait while
+ * workers render: state_dirty, state_dep, state_file_put). */
+int state_flush(struct export *x);
 /* Up to EXPORT_BATCH owners of a stage after `after` (by name), into
  * names (EXPORT_BATCH * EXPORT_OWNER_MAX bytes); *n how many. */
 int state_dirty_batch(struct export *x, enum export_stage s,

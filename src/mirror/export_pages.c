@@ -115,6 +115,8 @@ static void *list_half(void *p)
 	int rc = sz_archive_hold_reads(a, true, h->w.x.err);
 	if (rc == 0)
 		rc = write_pages(&h->run);
+	if (rc == 0)
+		rc = state_flush(&h->w.x);
 	int end = sz_archive_hold_reads(a, false, h->w.x.err);
 	h->w.rc = rc ? rc : end;
 	return NULL;

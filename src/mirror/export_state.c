@@ -342,12 +342,11 @@ static bool state_file_get_locked(struct export *x, const char *path,
 	return found;
 }
 
-static int state_file_put_locked(struct export *x, const char *path,
-	const uint8_t sha[32],
-	uint64_t size)
+static int state_file_put_locked(struct export *x, const char *owner,
+	const char *path, const uint8_t sha[32], uint64_t size)
 {
 	sqlite3_bind_text(x->st_put, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(x->st_put, 2, x->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x->st_put, 2, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(x->st_put, 3, sha, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(x->st_put, 4, (int64_t)size);
 	sqlite3_bind_int64(x->st_put, 5, x->run);
@@ -393,15 +392,113 @@ static int state_owner_end_locked(struct export *x)
 	return rc;
 }
 
+/* ---- writes wait in the worker's own batch while workers render ----
+ *
+ * A worker that took the state's lock for every write (a file, a page an
+ * e-mail shows up in, an owner queued: ten per e-mail) kept the other
+ * waiting for it a good part of the time.  While the workers render,
+ * writes are appended to the worker's batch (x->pending) and applied
+ * together: when the batch is EXPORT_PENDING_TRY bytes long, if the lock
+ * is free (else the worker renders on, and tries again after its next
+ * write), and at EXPORT_PENDING_MAX bytes in any case.  A worker applies
+ * its batch before it reads what it wrote (the files an owner made, the
+ * pages a document showed up in) and at the end of each batch of owners,
+ * before the next is read from the queue. */
+
+enum pending_kind { PENDING_DIRTY, PENDING_DEP, PENDING_PUT };
+
+/* A write, followed by its owner's and its path's bytes. */
+struct pending {
+	int64_t doc;
+	uint64_t size;
+	uint8_t sha[32];
+	uint16_t owner_len, path_len;
+	uint8_t kind, stage;
+};
+
+static int apply_locked(struct export *x)
+{
+	struct sz_buf *b = &x->pending;
+	char owner[EXPORT_OWNER_MAX], path[SZ_MANIFEST_PATH_MAX + 1];
+	size_t at = 0;
+	int rc = 0;
+	while (rc == 0 && at < b->len) {
+		struct pending p;
+		memcpy(&p, b->data + at, sizeof(p));
+		at += sizeof(p);
+		memcpy(owner, b->data + at, p.owner_len);
+		owner[p.owner_len] = 0;
+		at += p.owner_len;
+		memcpy(path, b->data + at, p.path_len);
+		path[p.path_len] = 0;
+		at += p.path_len;
+		if (p.kind == PENDING_DIRTY)
+			rc = state_dirty_locked(x, owner, (enum export_stage)p.stage);
+		else if (p.kind == PENDING_DEP)
+			rc = state_dep_locked(x, p.doc, owner);
+		else
+			rc = state_file_put_locked(x, owner, path, p.sha, p.size);
+	}
+	b->len = 0;
+	return rc;
+}
+
+int state_flush(struct export *x)
+{
+	if (x->pending.len == 0)
+		return 0;
+	lock(x);
+	int rc = apply_locked(x);
+	unlock(x);
+	return rc;
+}
+
+/* Writes now (no workers rendering), or appends to the batch. */
+static int pend(struct export *x, const struct pending *p, const char *owner,
+	const char *path)
+{
+	if (x->state_mu == NULL) {
+		if (p->kind == PENDING_DIRTY)
+			return state_dirty_locked(x, owner, (enum export_stage)p->stage);
+		if (p->kind == PENDING_DEP)
+			return state_dep_locked(x, p->doc, owner);
+		return state_file_put_locked(x, owner, path, p->sha, p->size);
+	}
+	struct sz_buf *b = &x->pending;
+	size_t need = sizeof(*p) + p->owner_len + p->path_len;
+	int rc = 0;
+	if (b->len + need > EXPORT_PENDING_MAX)
+		rc = state_flush(x);
+	if (rc == 0)
+		rc = sz_buf_append(b, p, sizeof(*p));
+	if (rc == 0)
+		rc = sz_buf_append(b, owner, p->owner_len);
+	if (rc == 0)
+		rc = sz_buf_append(b, path, p->path_len);
+	if (rc != 0)
+		return sz_err_set(x->err, SZ_E_NOMEM, "out of memory");
+	if (b->len >= EXPORT_PENDING_TRY &&
+	    pthread_mutex_trylock(x->state_mu) == 0) {
+		rc = apply_locked(x);
+		unlock(x);
+	}
+	return rc;
+}
+
 /* ---- the same, one thread at a time (render workers share the state)
  */
 
 int state_dirty(struct export *x, const char *owner, enum export_stage s)
 {
-	lock(x);
-	int r = state_dirty_locked(x, owner, s);
-	unlock(x);
-	return r;
+	struct pending p;
+	size_t n = strlen(owner);
+	if (n >= EXPORT_OWNER_MAX)
+		return 0;   /* no page can carry such a key: nothing to render */
+	memset(&p, 0, sizeof(p));
+	p.kind = PENDING_DIRTY;
+	p.stage = (uint8_t)s;
+	p.owner_len = (uint16_t)n;
+	return pend(x, &p, owner, "");
 }
 
 uint64_t state_dirty_count(struct export *x)
@@ -414,18 +511,26 @@ uint64_t state_dirty_count(struct export *x)
 
 int state_deps_requeue(struct export *x, int64_t doc)
 {
+	int r = state_flush(x);
+	if (r != 0)
+		return r;
 	lock(x);
-	int r = state_deps_requeue_locked(x, doc);
+	r = state_deps_requeue_locked(x, doc);
 	unlock(x);
 	return r;
 }
 
 int state_dep(struct export *x, int64_t doc, const char *owner)
 {
-	lock(x);
-	int r = state_dep_locked(x, doc, owner);
-	unlock(x);
-	return r;
+	struct pending p;
+	size_t n = strlen(owner);
+	if (n >= EXPORT_OWNER_MAX)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.kind = PENDING_DEP;
+	p.doc = doc;
+	p.owner_len = (uint16_t)n;
+	return pend(x, &p, owner, "");
 }
 
 bool state_file_get(struct export *x, const char *path, uint8_t sha[32])
@@ -439,10 +544,17 @@ bool state_file_get(struct export *x, const char *path, uint8_t sha[32])
 int state_file_put(struct export *x, const char *path, const uint8_t sha[32],
 	uint64_t size)
 {
-	lock(x);
-	int r = state_file_put_locked(x, path, sha, size);
-	unlock(x);
-	return r;
+	struct pending p;
+	size_t n = strlen(path);
+	if (n > SZ_MANIFEST_PATH_MAX)
+		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
+	memset(&p, 0, sizeof(p));
+	p.kind = PENDING_PUT;
+	p.size = size;
+	memcpy(p.sha, sha, 32);
+	p.owner_len = (uint16_t)strlen(x->owner);
+	p.path_len = (uint16_t)n;
+	return pend(x, &p, x->owner, path);
 }
 
 int state_file_keep(struct export *x, const char *path)
@@ -458,8 +570,12 @@ int state_owner_end(struct export *x)
 	/* Rendering everything, the state knew no file before this run. */
 	if (x->everything)
 		return 0;
+	/* The owner's files this run wrote are recorded first. */
+	int r = state_flush(x);
+	if (r != 0)
+		return r;
 	lock(x);
-	int r = state_owner_end_locked(x);
+	r = state_owner_end_locked(x);
 	unlock(x);
 	return r;
 }
