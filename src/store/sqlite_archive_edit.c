@@ -3,7 +3,8 @@
  * import: a release's title, date and introduction; removing a document
  * (its rows, its index entry, its attachments, and its stored file once
  * nothing else holds it); the scrub report kept with a document; and a
- * document's neighbours in its release, for previous/next links.
+ * document's neighbours in its release, for previous/next links (read, as
+ * pages are, through a reader's connection).
  *
  * Not here: deciding who may do this (the editor face and the command
  * line check and audit it), or telling mirrors (the change log's
@@ -205,13 +206,13 @@ int sz_archive_sqlite_doc_report(struct sz_archive *a, int64_t id,
 
 /* One neighbour: the first row of sql (bound to d's place in the list),
  * or none. */
-static int neighbour(struct sqlite_archive *q, const char *sql,
+static int neighbour(struct sz_archive_reader *r, const char *sql,
 	const struct sz_doc_row *d, struct sz_doc_row *row, struct sz_err *err)
 {
-	sqlite3 *db = q->db;
+	sqlite3 *db = r->db;
 	sqlite3_stmt *st;
 	memset(row, 0, sizeof(*row));
-	int rc = sz_archive_stmt(&q->wstmts, db, sql, &st, err);
+	int rc = sz_archive_stmt(r->stmts, db, sql, &st, err);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, d->release_id);
@@ -228,7 +229,7 @@ static int neighbour(struct sqlite_archive *q, const char *sql,
 		sz_archive_doc_read(st, 0, row);
 	else if (s != SQLITE_DONE)
 		rc = sz_sqlite_error(db, err, "reading a release's list");
-	sz_archive_stmt_done(&q->wstmts, st);
+	sz_archive_stmt_done(r->stmts, st);
 	return rc;
 }
 
@@ -261,11 +262,18 @@ int sz_archive_sqlite_doc_adjacent(struct sz_archive *a,
 		  " d.release_id = ?1 AND (e.collection, e.num) > (?2, ?3)"
 		  " ORDER BY e.collection, e.num LIMIT 1" },
 	};
+	memset(prev, 0, sizeof(*prev));
 	memset(next, 0, sizeof(*next));
-	sz_archive_op_lock(a);
-	int rc = neighbour(impl(a), sql[d->email][0], d, prev, err);
+	/* Read like the rest of a page (a reader's connection, the snapshot
+	 * the thread holds), not on the writer's behind its lock: each
+	 * e-mail's page asks, and the public face's threads and an export's
+	 * workers waited for each other here. */
+	struct sz_archive_reader *r = sz_archive_read_begin(a, err);
+	if (r == NULL)
+		return SZ_E_LIMIT;
+	int rc = neighbour(r, sql[d->email][0], d, prev, err);
 	if (rc == 0)
-		rc = neighbour(impl(a), sql[d->email][1], d, next, err);
-	sz_archive_op_unlock(a);
+		rc = neighbour(r, sql[d->email][1], d, next, err);
+	sz_archive_read_end(a, r);
 	return rc;
 }
