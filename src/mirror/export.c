@@ -17,6 +17,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,18 +105,29 @@ static void progress(struct export *x, bool last)
 	fflush(stderr);
 }
 
-/* The second worker: every other owner of a batch, from the second. */
+/* A batch of owners, taken one at a time by whichever worker is free
+ * (a worker slowed by a large owner, or by another program on a busy
+ * machine, leaves the rest to the other), and the second worker. */
 struct helper {
 	struct export_worker w;
 	const char *names;
 	size_t n;
+	atomic_size_t next;           /* the next owner of names to render */
 };
+
+/* The next owner of the batch for x, or NULL when none is left. */
+static const char *take(struct helper *h)
+{
+	size_t i = atomic_fetch_add(&h->next, 1);
+	return i < h->n ? h->names + i * EXPORT_OWNER_MAX : NULL;
+}
 
 static void *help(void *p)
 {
 	struct helper *h = p;
-	for (size_t i = 1; h->w.rc == 0 && i < h->n; i += EXPORT_WORKERS)
-		h->w.rc = render_owner(&h->w.x, h->names + i * EXPORT_OWNER_MAX);
+	const char *owner;
+	while (h->w.rc == 0 && (owner = take(h)) != NULL)
+		h->w.rc = render_owner(&h->w.x, owner);
 	int rc = state_flush(&h->w.x);
 	if (h->w.rc == 0)
 		h->w.rc = rc;
@@ -165,9 +177,10 @@ void export_worker_free(struct export_worker *w)
 
 /* Renders the queued owners stage by stage, a batch at a time, in two
  * workers (the machine's cores; the page layers are thread-safe, as the
- * faces serve from many threads): this thread takes the even places of
- * a batch, a helper thread the odd ones; owners of a stage never write
- * each other's files.  Without a second thread it renders alone. */
+ * faces serve from many threads): this thread and a helper thread each
+ * take the batch's next owner until none is left; owners of a stage
+ * never write each other's files.  Without a second thread it renders
+ * alone. */
 static int render_queued(struct export *x)
 {
 	char *names = malloc((size_t)EXPORT_BATCH * EXPORT_OWNER_MAX);
@@ -187,14 +200,17 @@ static int render_queued(struct export *x)
 		do {
 			rc = state_dirty_batch(x, x->stage, after, names, &n);
 			pthread_t t;
-			h->n = n;
+			const char *owner;
+			h->n = rc == 0 ? n : 0;
+			atomic_store(&h->next, 0);
 			bool two = rc == 0 && n > 1 &&
 				pthread_create(&t, NULL, help, h) == 0;
-			size_t step = two ? EXPORT_WORKERS : 1;
-			for (size_t i = 0; rc == 0 && i < n; i += step) {
-				rc = render_owner(x, names + i * EXPORT_OWNER_MAX);
+			while (rc == 0 && (owner = take(h)) != NULL) {
+				rc = render_owner(x, owner);
 				progress(x, false);
 			}
+			/* a failure here leaves the helper nothing more to take */
+			atomic_store(&h->next, h->n);
 			int flushed = state_flush(x);  /* before the next batch */
 			if (rc == 0)
 				rc = flushed;

@@ -29,7 +29,8 @@
 #include "web/forum/forum.h"
 
 #define EXPORT_OWNER_MAX 400          /* bytes of an owner name */
-#define EXPORT_BATCH 256              /* owners read from the state at once */
+#define EXPORT_BATCH 1024             /* owners read from the state at once
+                                         (400 KiB of names) */
 #define EXPORT_WORKERS 2              /* owners rendered side by side */
 #define EXPORT_QUEUED_SLOTS 32768     /* owners remembered as queued
                                          (4 MiB: every e-mail queues its
