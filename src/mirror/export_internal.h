@@ -36,7 +36,7 @@
                                          (4 MiB: every e-mail queues its
                                          sender, recipients and thread) */
 #define EXPORT_QUEUED_NAME 120        /* a longer owner is not remembered */
-#define EXPORT_LIST_SPLIT 64         /* a list of more pages is written
+#define EXPORT_LIST_SPLIT 16         /* a list of more pages is written
                                          by two threads */
 #define EXPORT_PENDING_TRY (16u << 10)   /* a worker's batch of state
                                          writes is applied from here if the

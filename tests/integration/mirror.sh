@@ -7,7 +7,8 @@
 # a replayed older export, an expired one, claims a stolen key would make
 # (an expiry decades ahead, a version near 2^63), another key's signature,
 # truncated and garbage signatures, and mirrors over HTTP that serve
-# 10 GB, never answer, or redirect to file:.
+# 10 GB, never answer, or redirect to file:.  A release long enough
+# for two threads to write its list has every page, each e-mail once.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../interop/tap.sh"
 . "$here/lib.sh"
@@ -246,4 +247,54 @@ check "...and the export fails, naming the folder that is a link" sh -c "
 rm planted/release
 "$SAMIZDAT" mirror export -q -d inst planted >planted2.out 2>&1
 check "...nor removed through it when a release goes" test -z "$(ls -A victim)"
+
+# A release whose list is long enough for two threads to write its pages
+# (EXPORT_LIST_SPLIT): 400 e-mails, 20 pages of 20, in HTML and JSON.
+make_instance long
+python3 - <<'PY' >long.mbox
+for i in range(400):
+    print(f"From a{i}@example.org Mon Mar  4 10:00:00 2024")
+    print(f"From: Sender {i} <a{i}@example.org>")
+    print("To: Desk <desk@example.net>")
+    print(f"Subject: Payment {i}")
+    print(f"Date: Mon, 4 Mar 2024 10:{i // 60:02d}:{i % 60:02d} +0000")
+    print(f"Message-ID: <{i}@example.org>")
+    print()
+    print(f"Payment number {i}.")
+    print()
+PY
+"$SAMIZDAT" release create -d long "Payments" >/dev/null
+"$SAMIZDAT" release add -d long 1 long.mbox >/dev/null 2>&1
+"$SAMIZDAT" release publish -d long 1 >/dev/null
+"$SAMIZDAT" mirror keygen -d long --no-passphrase >/dev/null 2>&1
+"$SAMIZDAT" mirror export -qv -d long long-out >long.out 2>&1
+# listed FORMAT: the e-mails the list's pages name, page after page
+listed() {
+	python3 - "$1" <<'PY'
+import json, os, re, sys
+base = "long-out/release/1" if sys.argv[1] == "html" else \
+    "long-out/api/v1/releases/1"
+ext = ".html" if sys.argv[1] == "html" else ".json"
+ids, n = [], 1
+while True:
+    f = base + ext if n == 1 else f"{base}/page/{n}{ext}"
+    if not os.path.exists(f):
+        break
+    text = open(f).read()
+    if ext == ".html":
+        ids += [int(m) for m in re.findall(r'href="[./]*email/(\d+)\.html"',
+                                            text)]
+    else:
+        ids += [e["id"] for e in json.loads(text)["email_page"]["items"]]
+    n += 1
+print(n - 1, len(ids), len(set(ids)), ids == sorted(ids))
+PY
+}
+check "a long release: all 20 pages of its list are in the copy, each e-mail once, in order" \
+	test "$(listed html)" = "20 400 400 True"
+check "...and all 20 pages of its JSON list" \
+	test "$(listed json)" = "20 400 400 True"
+check "...and the copy verifies" sh -c 'cd long-out && sha256sum -c --quiet MANIFEST'
+check "export --verbose says where the time went, phase by phase" \
+	grep -Eq '^seconds by phase: queue [0-9.]+ documents [0-9.]+ .* commit [0-9.]+$' long.out
 finish
