@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <nettle/sha2.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -235,20 +236,20 @@ static int render_queued(struct export *x)
 /* The SHA-256 (hex) of OUT/name, or "" if there is none. */
 static int file_sha256(int dir, const char *name, char hex[65])
 {
-	crypto_hash_sha256_state h;
+	struct sha256_ctx h;     /* nettle's: the processor's SHA instructions */
 	uint8_t buf[65536], sha[32];
 	hex[0] = 0;
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : SZ_E_IO;
-	crypto_hash_sha256_init(&h);
+	sha256_init(&h);
 	ssize_t got;
 	while ((got = sz_read_full(fd, buf, sizeof(buf))) > 0)
-		crypto_hash_sha256_update(&h, buf, (size_t)got);
+		sha256_update(&h, (size_t)got, buf);
 	close(fd);
 	if (got < 0)
 		return SZ_E_IO;
-	crypto_hash_sha256_final(&h, sha);
+	sha256_digest(&h, sizeof(sha), sha);
 	sodium_bin2hex(hex, 65, sha, sizeof(sha));
 	return 0;
 }

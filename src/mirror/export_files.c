@@ -456,7 +456,7 @@ int files_manifest(struct export *x, const char *trusted,
 	static const char tmp_m[] = EXPORT_TMP_MANIFEST;
 	static const char tmp_s[] = EXPORT_TMP_SIG;
 	struct sz_minisign_hash pre;
-	crypto_hash_sha256_state h;
+	struct sha256_ctx h;
 	struct sz_writer w;
 	struct sz_buf sig;
 	sqlite3_stmt *st = NULL;
@@ -470,7 +470,7 @@ int files_manifest(struct export *x, const char *trusted,
 	sz_writer_init(&w, mfd);
 	sz_buf_init(&sig, SZ_MINISIGN_FILE_MAX);
 	sz_minisign_hash_init(&pre);
-	crypto_hash_sha256_init(&h);
+	sha256_init(&h);
 	x->stats->files = 0;
 	if (rc == 0)
 		rc = sz_sqlite_prepare(x->db, "SELECT path, sha256 FROM files"
@@ -484,7 +484,7 @@ int files_manifest(struct export *x, const char *trusted,
 		size_t n = sz_manifest_format_line(sqlite3_column_blob(st, 1), path,
 			line);
 		sz_minisign_hash_update(&pre, line, n);
-		crypto_hash_sha256_update(&h, (const uint8_t *)line, n);
+		sha256_update(&h, n, (const uint8_t *)line);
 		if (sz_writer_write(&w, (const uint8_t *)line, n) != 0)
 			rc = sz_err_set(x->err, SZ_E_IO, "cannot write the MANIFEST: "
 				"%s", strerror(errno));
@@ -496,7 +496,7 @@ int files_manifest(struct export *x, const char *trusted,
 			strerror(errno));
 	sz_writer_free(&w);
 	sz_minisign_hash_final(&pre, digest);
-	crypto_hash_sha256_final(&h, sha);
+	sha256_digest(&h, sizeof(sha), sha);
 	if (rc == 0)
 		rc = sz_minisign_sign(x->o->key, digest, "signature from samizdat "
 			"mirror export", trusted, &sig, x->err);
