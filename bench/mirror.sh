@@ -11,7 +11,7 @@
 # Prints both ratios: crawl time / full export time (goal >= 5) and
 # incremental / full export time (goal < 5%), peak memory, and the CPU time
 # each side used (export vs server + wget), which a shared machine distorts
-# least.
+# least; each export also says how many seconds each of its phases took.
 set -eu
 S=$(realpath "${1:-build/samizdat}")
 N=${BENCH_EMAILS:-100000}
@@ -60,7 +60,7 @@ echo "importing..."
 
 echo "full export..."
 t0=$(now)
-/usr/bin/time -f "%M %U %S" -o export.rss "$S" mirror export -q -d inst out \
+/usr/bin/time -f "%M %U %S" -o export.rss "$S" mirror export -qv -d inst out \
 	>export.log
 t1=$(now)
 full=$(echo "$t1 - $t0" | bc)
@@ -92,7 +92,7 @@ echo "Addendum: one page." >addendum.txt
 "$S" release publish -d inst 3 >/dev/null
 echo "incremental export after one new release..."
 t0=$(now)
-/usr/bin/time -f "%M %U %S" -o incr.rss "$S" mirror export -q -d inst out >incr.log
+/usr/bin/time -f "%M %U %S" -o incr.rss "$S" mirror export -qv -d inst out >incr.log
 t1=$(now)
 incr=$(echo "$t1 - $t0" | bc)
 cat incr.log
