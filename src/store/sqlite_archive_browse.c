@@ -302,7 +302,8 @@ int64_t sz_archive_data_version(struct sz_archive_reader *rd)
 }
 
 /* A page of an address index: from the kept copy when the connection
- * has one of this state of the archive, else counted by SQL. */
+ * has one of this state of the archive (taken for a page after the
+ * first), else counted by SQL. */
 static int address_page(struct sz_archive *a, int which, const char *count_sql,
 	const char *rows_sql, bool drafts, size_t offset, size_t limit,
 	struct sz_count_row **rows, size_t *n, int64_t *total,
@@ -320,8 +321,11 @@ static int address_page(struct sz_archive *a, int which, const char *count_sql,
 	struct sz_archive_counts *c = rd->writer ? NULL :
 		&rd->stmts->counts[which];
 	int64_t v = c ? sz_archive_data_version(rd) : -1;
-	if (c != NULL && v >= 0 && (!c->valid || c->version != v ||
-	    c->drafts != drafts)) {
+	/* The first page is two index reads in SQL (the browse page asks
+	 * for it only for the total): the whole index is kept when a
+	 * later page is asked for, that is, when someone walks through it. */
+	if (c != NULL && v >= 0 && offset > 0 && (!c->valid ||
+	    c->version != v || c->drafts != drafts)) {
 		sqlite3_stmt *st;
 		if (sz_archive_stmt(rd->stmts, rd->db, rows_sql, &st, NULL) == 0) {
 			counts_load(c, st, drafts, v);
