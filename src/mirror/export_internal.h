@@ -100,6 +100,8 @@ struct export {
 	struct sz_buf page;           /* the page being written */
 	struct sz_buf pending;        /* state writes waiting (export_state.c) */
 	char owner[EXPORT_OWNER_MAX]; /* the owner being rendered */
+	int64_t adjacent[2];          /* the last page's previous and next
+	                                 documents (sz_page.adjacent) */
 	char last_dir[SZ_MANIFEST_PATH_MAX + 1];   /* opened last */
 	int dir;                      /* last_dir, open (-1: none) */
 	struct export_dir dirs[EXPORT_DIRS];   /* open folders, dir among them
@@ -158,6 +160,9 @@ uint64_t state_dirty_count(struct export *x);
  * those indexes it only queues: they are implied by the others). */
 int state_deps_requeue(struct export *x, int64_t doc);
 int state_dep(struct export *x, int64_t doc, const char *owner);
+/* The same, without queueing owner (it is being rendered): a document's
+ * page shows its neighbours' titles. */
+int state_shown(struct export *x, int64_t doc, const char *owner);
 /* The SHA-256 a path had last time: true if it is known. */
 bool state_file_get(struct export *x, const char *path, uint8_t sha[32]);
 /* Records a file as written (or found unchanged) by x->owner this run. */

@@ -68,6 +68,8 @@ int pages_write(struct export *x, enum sz_page_kind kind, const char *path,
 	int rc = sz_page_render(&pg, &x->site, kind, path, args, &x->page);
 	if (pages != NULL)
 		*pages = rc == 0 && pg.status == 200 ? pg.pages : 0;
+	x->adjacent[0] = rc == 0 ? pg.adjacent[0] : 0;
+	x->adjacent[1] = rc == 0 ? pg.adjacent[1] : 0;
 	return pages_put(x, rc, rc == 0 ? pg.status : 0, path, ext, "archive");
 }
 
@@ -273,6 +275,20 @@ static int render_doc(struct export *x, const char *key)
 		(long long)id);
 	rc = pages_write(x, d.email ? SZ_PAGE_EMAIL : SZ_PAGE_DOCUMENT, path,
 		&args, ".html", NULL);
+	/* Its page shows its neighbours' titles: it is rendered again when
+	 * they change or go.  A document that changed shows up in theirs. */
+	int64_t adjacent[2] = { x->adjacent[0], x->adjacent[1] };
+	char self[32];
+	snprintf(self, sizeof(self), "doc:%lld", (long long)id);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		char shown[32];
+		if (adjacent[i] <= 0)
+			continue;
+		rc = state_shown(x, adjacent[i], self);
+		snprintf(shown, sizeof(shown), "doc:%lld", (long long)adjacent[i]);
+		if (rc == 0 && requeue)
+			rc = state_dirty(x, shown, STAGE_PAGE);
+	}
 	snprintf(path, sizeof(path), "/api/v1/%s/%lld", d.email ? "emails" :
 		"documents", (long long)id);
 	if (rc == 0)

@@ -315,15 +315,21 @@ static int state_deps_requeue_locked(struct export *x, int64_t doc)
 	return rc;
 }
 
+static int state_shown_locked(struct export *x, int64_t doc,
+	const char *owner)
+{
+	sqlite3_bind_int64(x->st_dep, 1, doc);
+	sqlite3_bind_text(x->st_dep, 2, owner, -1, SQLITE_STATIC);
+	return run(x, x->st_dep, "recording a document's pages");
+}
+
 static int state_dep_locked(struct export *x, int64_t doc, const char *owner)
 {
 	if (strlen(owner) >= EXPORT_OWNER_MAX)
 		return 0;
 	if (is_implied(owner))
 		return state_dirty_locked(x, owner, stage_of(owner));
-	sqlite3_bind_int64(x->st_dep, 1, doc);
-	sqlite3_bind_text(x->st_dep, 2, owner, -1, SQLITE_STATIC);
-	int rc = run(x, x->st_dep, "recording a document's pages");
+	int rc = state_shown_locked(x, doc, owner);
 	return rc ? rc : state_dirty_locked(x, owner, stage_of(owner));
 }
 
@@ -405,7 +411,7 @@ static int state_owner_end_locked(struct export *x)
  * pages a document showed up in) and at the end of each batch of owners,
  * before the next is read from the queue. */
 
-enum pending_kind { PENDING_DIRTY, PENDING_DEP, PENDING_PUT };
+enum pending_kind { PENDING_DIRTY, PENDING_DEP, PENDING_SHOWN, PENDING_PUT };
 
 /* A write, followed by its owner's and its path's bytes. */
 struct pending {
@@ -436,6 +442,8 @@ static int apply_locked(struct export *x)
 			rc = state_dirty_locked(x, owner, (enum export_stage)p.stage);
 		else if (p.kind == PENDING_DEP)
 			rc = state_dep_locked(x, p.doc, owner);
+		else if (p.kind == PENDING_SHOWN)
+			rc = state_shown_locked(x, p.doc, owner);
 		else
 			rc = state_file_put_locked(x, owner, path, p.sha, p.size);
 	}
@@ -462,6 +470,8 @@ static int pend(struct export *x, const struct pending *p, const char *owner,
 			return state_dirty_locked(x, owner, (enum export_stage)p->stage);
 		if (p->kind == PENDING_DEP)
 			return state_dep_locked(x, p->doc, owner);
+		if (p->kind == PENDING_SHOWN)
+			return state_shown_locked(x, p->doc, owner);
 		return state_file_put_locked(x, owner, path, p->sha, p->size);
 	}
 	struct sz_buf *b = &x->pending;
@@ -528,6 +538,19 @@ int state_dep(struct export *x, int64_t doc, const char *owner)
 		return 0;
 	memset(&p, 0, sizeof(p));
 	p.kind = PENDING_DEP;
+	p.doc = doc;
+	p.owner_len = (uint16_t)n;
+	return pend(x, &p, owner, "");
+}
+
+int state_shown(struct export *x, int64_t doc, const char *owner)
+{
+	struct pending p;
+	size_t n = strlen(owner);
+	if (n >= EXPORT_OWNER_MAX)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.kind = PENDING_SHOWN;
 	p.doc = doc;
 	p.owner_len = (uint16_t)n;
 	return pend(x, &p, owner, "");

@@ -297,4 +297,15 @@ check "...and all 20 pages of its JSON list" \
 check "...and the copy verifies" sh -c 'cd long-out && sha256sum -c --quiet MANIFEST'
 check "export --verbose says where the time went, phase by phase" \
 	grep -Eq '^seconds by phase: queue [0-9.]+ documents [0-9.]+ .* commit [0-9.]+$' long.out
+# An e-mail removed: the pages that linked it as previous or next link
+# its neighbours now (an incremental export once left them linking a page
+# it removed).
+gone=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["email_page"]["items"][5]["id"])' long-out/api/v1/releases/1.json)
+"$SAMIZDAT" release remove -d long 1 "$gone" >/dev/null 2>&1
+"$SAMIZDAT" mirror export -q -d long long-out >long2.out 2>&1
+check "removed_email_leaves_no_link: no page of the copy links the removed e-mail" \
+	sh -c "test ! -e long-out/email/$gone.html && ! grep -rlq 'email/$gone\.html' long-out"
+"$SAMIZDAT" mirror export -q -d long --state fresh.db long-fresh >/dev/null 2>&1
+check "...and the copy is the one a first export makes" \
+	diff -r -x MANIFEST.minisig long-out long-fresh
 finish

@@ -167,6 +167,10 @@ struct sz_page {
 	unsigned status;              /* 200, or 404 with message */
 	size_t pages;                 /* how many pages its list has (1 if
 	                                 it is not a list) */
+	int64_t adjacent[2];          /* the documents a document's page
+	                                 links as previous and next (0: none):
+	                                 a copy renders it again when they
+	                                 change */
 	const char *content_type;
 	char message[SZ_PAGES_MESSAGE];   /* an English msgid (marked N_):
 	                                     the caller shows it translated */

@@ -300,6 +300,8 @@ int view_adjacent(struct sz_page *pg, const struct sz_doc_row *d)
 	struct sz_err err;
 	if (a->ops->doc_adjacent(a, d, &prev, &next, &err) != 0)
 		return 0;   /* the links are a help, not the page */
+	pg->adjacent[0] = prev.id;
+	pg->adjacent[1] = next.id;
 	int rc = 0;
 	if (prev.id != 0 || next.id != 0)
 		rc = sz_buf_printf(pg->out, "<nav class=\"adjacent\" aria-label=\""
