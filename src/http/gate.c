@@ -65,6 +65,10 @@ struct slot {
 	bool checked;               /* the head libmicrohttpd reads next was
 	                               checked, and is head_len bytes long */
 	size_t head_len;
+	bool ahead;                 /* the client sent more after that request
+	                               (pipelined): libmicrohttpd reads it with
+	                               this one, unchecked, so this one is the
+	                               connection's last */
 	struct MHD_Connection *conn;
 };
 
@@ -235,7 +239,8 @@ static void accept_all(struct sz_gate *g)
  * lines it may start with (what libmicrohttpd counts).  -1 if the peek
  * failed. */
 static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
-	size_t avail, size_t *peeked, size_t *head, const char **why)
+	size_t avail, size_t *peeked, size_t *head, bool *ahead,
+	const char **why)
 {
 	size_t want = avail;
 	if (want > g->conf.max_header_bytes + 1)
@@ -253,6 +258,11 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 	while (lead + 1 < len && buf[lead] == '\r' && buf[lead + 1] == '\n')
 		lead += 2;
 	*head = len - lead;
+	/* Bytes past this request's head and body: the next request, sent
+	 * without waiting for this one's answer. */
+	int64_t body = v == SZ_HEAD_OK ?
+		sz_request_head_body_length(buf + lead, len - lead) : -1;
+	*ahead = body >= 0 && (uint64_t)n - len > (uint64_t)body;
 	/* What was peeked may go past the head into a body (a codename, a
 	 * message): it does not stay in the buffer for later requests. */
 	sodium_memzero(buf, (size_t)n);
@@ -288,8 +298,9 @@ static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 	s->seen = (size_t)avail;
 	size_t head = 0;
 	const char *why = NULL;
+	bool ahead = false;
 	int v = peek_head(g, s->fd, g->scratch, (size_t)avail, &s->peeked,
-		&head, &why);
+		&head, &ahead, &why);
 	if (v < 0 || (v == SZ_HEAD_INCOMPLETE &&
 	    (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))) {
 		drop(g, s);   /* gone, or stopped sending half-way */
@@ -312,6 +323,7 @@ static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 	s->conn = NULL;
 	s->checked = true;
 	s->head_len = head;
+	s->ahead = ahead;
 	set_state(g, s, HANDED);
 	s->since = now_ms();
 	if (MHD_add_connection(g->d, s->fd, (struct sockaddr *)&anon, alen) !=
@@ -601,7 +613,8 @@ void sz_gate_notify(void *cls, struct MHD_Connection *conn,
 	pthread_mutex_unlock(&g->mu);
 }
 
-bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn)
+bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn,
+	bool *last)
 {
 	/* Every connection comes from the gate: one it does not know, it has
 	 * not checked. */
@@ -615,7 +628,9 @@ bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn)
 	pthread_mutex_lock(&g->mu);
 	bool ok = s->state != ORPHAN && s->checked &&
 		(ci == NULL || ci->header_size == s->head_len);
+	*last = s->ahead;
 	s->checked = false;
+	s->ahead = false;
 	if (ok)
 		set_state(g, s, REQUEST);
 	pthread_mutex_unlock(&g->mu);
@@ -677,6 +692,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	int64_t header = (int64_t)g->conf.header_s * 1000;
 	int64_t start = now_ms(), first = 0, last = 0;
 	size_t seen = 0, peeked = 0, head = 0;
+	bool ahead = false;
 	const char *why = N_("The request took too long to arrive.");
 	int v = buf ? SZ_HEAD_INCOMPLETE : -1;
 	while (v == SZ_HEAD_INCOMPLETE) {
@@ -710,7 +726,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 		if (first == 0)
 			first = now;
 		seen = (size_t)avail;
-		v = peek_head(g, fd, buf, seen, &peeked, &head, &why);
+		v = peek_head(g, fd, buf, seen, &peeked, &head, &ahead, &why);
 	}
 	free(buf);
 	pthread_mutex_lock(&g->mu);
@@ -718,6 +734,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	if (v == SZ_HEAD_OK && !evicted) {
 		s->checked = true;
 		s->head_len = head;
+		s->ahead = ahead;
 	}
 	pthread_mutex_unlock(&g->mu);
 	if (v == SZ_HEAD_OK || evicted)

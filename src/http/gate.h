@@ -82,12 +82,17 @@ unsigned sz_gate_connections(struct sz_gate *g);
 /* libmicrohttpd's hooks: MHD_OPTION_NOTIFY_CONNECTION, and the first
  * and last calls of each request.  request_begins is false when the head
  * libmicrohttpd parsed is not the one checked (it had read a pipelined
- * request ahead): drop it unanswered.  reusable says the connection may
- * carry another request (HTTP/1.1, nobody asked to close, the body was
+ * request ahead): drop it unanswered.  *last says the client sent the
+ * next request before this one's answer (pipelining), which
+ * libmicrohttpd reads ahead where no check sees it: answer this one
+ * with "Connection: close", and the client sends the rest again on a
+ * new connection (RFC 9112, 9.3.2), where each is checked.  reusable
+ * says the connection may carry another request (HTTP/1.1, nobody asked to close, the body was
  * read whole): only then does request_ends wait for the next head. */
 void sz_gate_notify(void *g, struct MHD_Connection *conn,
 	void **socket_context, enum MHD_ConnectionNotificationCode code);
-bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn);
+bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn,
+	bool *last);
 void sz_gate_request_ends(struct sz_gate *g, struct MHD_Connection *conn,
 	enum MHD_RequestTerminationCode toe, bool reusable);
 

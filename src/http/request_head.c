@@ -195,3 +195,34 @@ enum sz_head_verdict sz_request_head_check(const uint8_t *data, size_t len,
 	}
 	return SZ_HEAD_INCOMPLETE;
 }
+
+int64_t sz_request_head_body_length(const uint8_t *head, size_t head_len)
+{
+	int64_t body = 0;
+	size_t pos = 0;
+	/* the request line first, then a field per line up to the empty one */
+	for (bool first = true; pos < head_len; first = false) {
+		const uint8_t *eol = memchr(head + pos, '\r', head_len - pos);
+		if (eol == NULL)
+			break;
+		size_t n = (size_t)(eol - (head + pos));
+		const uint8_t *p = head + pos;
+		pos += n + 2;
+		if (first || n == 0)
+			continue;
+		const uint8_t *colon = memchr(p, ':', n);
+		if (colon == NULL)
+			continue;
+		size_t name_len = (size_t)(colon - p);
+		if (named(p, name_len, "Transfer-Encoding"))
+			return -1;
+		if (!named(p, name_len, "Content-Length"))
+			continue;
+		body = 0;
+		for (const uint8_t *v = colon + 1; v < p + n; v++)
+			if (*v >= '0' && *v <= '9')
+				body = body > (INT64_MAX - 9) / 10 ? INT64_MAX :
+					body * 10 + (*v - '0');
+	}
+	return body;
+}

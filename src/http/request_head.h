@@ -48,4 +48,11 @@ enum sz_head_verdict {
 enum sz_head_verdict sz_request_head_check(const uint8_t *data, size_t len,
 	size_t max, size_t *head_len, const char **why);
 
+/* For a head that passed the check (head_len bytes, as it gave): how
+ * many body bytes follow it, by its Content-Length (0 without one), or
+ * -1 for a chunked body, whose length only its end tells.  So a reader
+ * that sees more bytes than head and body knows the client has sent the
+ * next request already (pipelining). */
+int64_t sz_request_head_body_length(const uint8_t *head, size_t head_len);
+
 #endif

@@ -211,9 +211,10 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		snprintf(v, sizeof(v), "%u", rq->retry_after);
 		MHD_add_response_header(r, "Retry-After", v);
 	}
-	if (close) {
+	struct req_box *box = (struct req_box *)(void *)rq;
+	if (close || box->closing) {
 		MHD_add_response_header(r, "Connection", "close");
-		((struct req_box *)(void *)rq)->closing = true;
+		box->closing = true;
 	}
 	enum MHD_Result ret = MHD_queue_response(rq->conn,
 		rq->status ? rq->status : 200, r);
@@ -285,11 +286,13 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 {
 	/* A request whose head the gate did not check (libmicrohttpd read it
 	 * ahead, pipelined) is not answered. */
-	if (!sz_gate_request_begins(s->gate, conn))
+	bool last = false;
+	if (!sz_gate_request_begins(s->gate, conn, &last))
 		return MHD_NO;
 	struct req_box *box = calloc(1, sizeof(*box));
 	if (box == NULL)
 		return MHD_NO;
+	box->closing = last;
 	struct sz_request *rq = &box->rq;
 	*con_cls = box;
 	sz_unreachable_clear();   /* this connection's thread: its request */

@@ -133,6 +133,27 @@ static void large_heads_are_refused(void **state)
 	assert_int_equal(check(big, MAX + 2, NULL), SZ_HEAD_TOO_LARGE);
 }
 
+/* What follows a head: its body, then (pipelining) the next request. */
+static void body_lengths_tell_where_the_next_request_starts(void **state)
+{
+	(void)state;
+	static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char post[] = "POST /login HTTP/1.1\r\nHost: x\r\n"
+		"content-length: 42\r\n\r\n";
+	static const char chunked[] = "POST /submit HTTP/1.1\r\nHost: x\r\n"
+		"Transfer-Encoding: chunked\r\n\r\n";
+	static const char huge[] = "POST / HTTP/1.1\r\nHost: x\r\n"
+		"Content-Length: 9999999999999999999\r\n\r\n";
+	assert_int_equal(sz_request_head_body_length((const uint8_t *)get,
+		sizeof(get) - 1), 0);
+	assert_int_equal(sz_request_head_body_length((const uint8_t *)post,
+		sizeof(post) - 1), 42);
+	assert_int_equal(sz_request_head_body_length((const uint8_t *)chunked,
+		sizeof(chunked) - 1), -1);
+	assert_true(sz_request_head_body_length((const uint8_t *)huge,
+		sizeof(huge) - 1) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +162,7 @@ int main(void)
 		cmocka_unit_test(smuggling_shapes_are_refused),
 		cmocka_unit_test(malformed_lines_are_refused),
 		cmocka_unit_test(large_heads_are_refused),
+		cmocka_unit_test(body_lengths_tell_where_the_next_request_starts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
