@@ -20,7 +20,8 @@
  * What it deliberately does not do: read, keep or pass on the client's
  * address; buffer request bytes (heads are peeked at in the kernel's
  * buffer, one scratch buffer for all); or touch a connection that has
- * sent a complete request.
+ * sent a complete request (one whose body still trickles in, slower than
+ * a minimum rate, may make room when every slot is taken).
  */
 #include "http/gate.h"
 
@@ -55,7 +56,8 @@ enum state { FREE, HEAD, HANDED, REQUEST, MHD_IDLE, CLOSING, ORPHAN };
 struct slot {
 	enum state state;
 	int fd;
-	int64_t since;              /* ms: when the current wait began */
+	int64_t since;              /* ms: when the current wait (or, for
+	                               REQUEST, the request) began */
 	int64_t first_byte;         /* ms, 0: no byte of this head yet */
 	int64_t last_byte;          /* ms: when it last sent more */
 	size_t seen;                /* bytes there at the last look */
@@ -69,6 +71,8 @@ struct slot {
 	                               (pipelined): libmicrohttpd reads it with
 	                               this one, unchecked, so this one is the
 	                               connection's last */
+	bool body_open;             /* REQUEST: its body is still arriving */
+	uint64_t body_got;          /* bytes of it so far */
 	struct MHD_Connection *conn;
 };
 
@@ -178,18 +182,40 @@ static void answer_status(struct sz_gate *g, struct slot *s, unsigned status,
 	sz_buf_free(&r);
 }
 
-/* Under the lock: the slot that has waited longest for a request head,
- * or NULL if every connection is busy with a request. */
+/* Under the lock: whether a request's body has been arriving, for longer
+ * than SZ_GATE_BODY_GRACE_MS, slower than SZ_GATE_BODY_MIN_RATE on
+ * average; *rate is its rate (bytes a second). */
+static bool body_slow(const struct slot *s, int64_t now, uint64_t *rate)
+{
+	int64_t ms = now - s->since;
+	if (s->state != REQUEST || !s->body_open || s->shut ||
+	    ms <= SZ_GATE_BODY_GRACE_MS)
+		return false;
+	*rate = s->body_got * 1000 / (uint64_t)ms;
+	return *rate < SZ_GATE_BODY_MIN_RATE;
+}
+
+/* Under the lock: the slot that has waited longest for a request head;
+ * else the request whose body trickles in slowest (a slow POST holds a
+ * connection as surely as a slow head); NULL if every connection is busy
+ * with a request that is not trickling. */
 static struct slot *victim(struct sz_gate *g)
 {
-	struct slot *v = NULL;
+	struct slot *v = NULL, *slow = NULL;
+	uint64_t slowest = UINT64_MAX, rate = 0;
+	int64_t now = now_ms();
 	for (size_t i = 0; i < g->nslots; i++) {
 		struct slot *s = &g->slots[i];
 		if ((s->state == HEAD || (s->state == MHD_IDLE && !s->shut)) &&
 		    (v == NULL || s->since < v->since))
 			v = s;
+		else if (v == NULL && body_slow(s, now, &rate) &&
+		    rate < slowest) {
+			slow = s;
+			slowest = rate;
+		}
 	}
-	return v;
+	return v != NULL ? v : slow;
 }
 
 static void evict(struct sz_gate *g, struct slot *v)
@@ -631,8 +657,12 @@ bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn,
 	*last = s->ahead;
 	s->checked = false;
 	s->ahead = false;
-	if (ok)
+	s->body_open = false;
+	s->body_got = 0;
+	if (ok) {
 		set_state(g, s, REQUEST);
+		s->since = now_ms();
+	}
 	pthread_mutex_unlock(&g->mu);
 	return ok;
 }
@@ -740,6 +770,18 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	if (v == SZ_HEAD_OK || evicted)
 		return;
 	refuse_in_thread(g, fd, v > 0 ? (unsigned)v : 0, why);
+}
+
+void sz_gate_request_body(struct sz_gate *g, struct MHD_Connection *conn,
+	uint64_t got, bool open)
+{
+	struct slot *s = slot_of(conn);
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&g->mu);
+	s->body_open = open;
+	s->body_got = got;
+	pthread_mutex_unlock(&g->mu);
 }
 
 void sz_gate_request_ends(struct sz_gate *g, struct MHD_Connection *conn,
