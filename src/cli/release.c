@@ -107,7 +107,7 @@ static void open_audit(const char *dir)
 	}
 }
 
-/* The forum, for hiding the discussion of what is withdrawn (store/
+/* The forum, for hiding the discussion of what is removed (store/
  * forum.h): opened, and read once, before the lock-in, which then keeps
  * its files (SQLite) or its connections (PostgreSQL). */
 static struct sz_forum *withdraw_forum;
@@ -702,17 +702,15 @@ static int cmd_raw(int argc, char **argv)
 	return st;
 }
 
-/* The forum's side of a withdrawal (store/forum.h): the discussion of
- * a document or e-mail (doc), or of a release and everything in it, is
- * hidden too.  An exit status. */
-static int withdraw_discussion(struct sz_archive *a, int64_t release,
-	int64_t doc)
+/* The forum's side of a removal (store/forum.h): the discussion of a
+ * document or e-mail and its attachments is hidden too.  An exit
+ * status. */
+static int withdraw_discussion(struct sz_archive *a, int64_t doc)
 {
 	struct sz_forum *f = withdraw_forum;
 	struct sz_err err;
 	int rc = f == NULL ? sz_err_set(&err, SZ_E_IO, "%s", withdraw_why) :
-		doc ? sz_forum_withdraw_doc(f, a, doc, WITHDRAW_ACTOR, &err) :
-		sz_forum_withdraw_release(f, a, release, WITHDRAW_ACTOR, &err);
+		sz_forum_withdraw_doc(f, a, doc, WITHDRAW_ACTOR, &err);
 	if (f != NULL)
 		f->ops->close(f);
 	withdraw_forum = NULL;
@@ -731,8 +729,6 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 		return cli_usage("release", "give one release number");
 	struct sz_archive *a;
 	struct sz_err err;
-	if (state != SZ_RELEASE_PUBLISHED)
-		open_withdraw_forum(dir);
 	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (a->ops->release_set_state(a, id, state, &err) != 0)
@@ -740,13 +736,11 @@ static int cmd_state(int argc, char **argv, enum sz_release_state state)
 	else
 		printf("release %lld is %s\n", (long long)id,
 			state == SZ_RELEASE_PUBLISHED ? "published" : "a draft again");
-	int hid = st == 0 && state != SZ_RELEASE_PUBLISHED ?
-		withdraw_discussion(a, id, 0) : 0;
 	a->ops->close(a);
 	if (st == 0)
 		st = audit(dir, state == SZ_RELEASE_PUBLISHED ? "publish release" :
 			"unpublish release", "release %lld", (long long)id);
-	return st != 0 ? st : hid;
+	return st;
 }
 
 /* `release remove ID DOC|MESSAGE-ID`: a number names a document or an
@@ -787,7 +781,7 @@ static int cmd_remove(int argc, char **argv)
 	else {
 		/* the discussion first, while the attachments are still
 		 * listed; a forum out of reach holds back no removal */
-		hid = withdraw_discussion(a, release, id);
+		hid = withdraw_discussion(a, id);
 		if (a->ops->doc_remove(a, id, &removed, &err) != 0)
 			st = cli_fail("release", "%s", err.msg);
 		else

@@ -2,7 +2,7 @@
  * forum.c - what the forum's back ends share: choosing one from the
  * instance's settings (database = sqlite, or PostgreSQL), freeing the
  * rows they hand out, the engine-neutral helpers of
- * store/forum_backend.h, and what withdrawing from the archive does to
+ * store/forum_backend.h, and what removing from the archive does to
  * the forum (forum.h).  No SQL here.
  */
 #include <stdio.h>
@@ -15,7 +15,6 @@
 #include "store/forum.h"
 #include "store/forum_backend.h"
 
-#define WITHDRAW_BATCH 512            /* document ids read at a time */
 
 int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err)
 {
@@ -204,28 +203,5 @@ int sz_forum_withdraw_doc(struct sz_forum *f, struct sz_archive *a,
 			err);
 	sz_doc_rows_free(kids, n);
 	sz_doc_row_clear(&d);
-	return rc;
-}
-
-int sz_forum_withdraw_release(struct sz_forum *f, struct sz_archive *a,
-	int64_t release_id, const char *actor, struct sz_err *err)
-{
-	int64_t ids[WITHDRAW_BATCH], after = 0;
-	size_t n = WITHDRAW_BATCH;
-	int rc = sz_forum_withdraw(f, SZ_SUBJECT_RELEASE, release_id, actor, err);
-	while (rc == 0 && n == WITHDRAW_BATCH) {
-		rc = a->ops->doc_ids(a, release_id, after, WITHDRAW_BATCH, ids, &n,
-			err);
-		/* documents and e-mails share one numbering: an id is the
-		 * subject of one kind at most, and the forum is asked both */
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			rc = sz_forum_withdraw(f, SZ_SUBJECT_DOCUMENT, ids[i], actor,
-				err);
-			if (rc == 0)
-				rc = sz_forum_withdraw(f, SZ_SUBJECT_EMAIL, ids[i], actor,
-					err);
-			after = ids[i];
-		}
-	}
 	return rc;
 }

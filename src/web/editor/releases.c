@@ -392,20 +392,16 @@ out:
 	return rq->error ? SZ_E_INVAL : 0;
 }
 
-/* What the newsroom withdraws, its discussion too (store/forum.h): a
- * document or e-mail (doc), or a release and everything in it.  Whether
- * that was done. */
+/* What the newsroom removes, its discussion too (store/forum.h): a
+ * document or e-mail and its attachments.  Whether that was done. */
 static bool withdraw_discussion(struct sz_request *rq, struct sz_archive *a,
-	int64_t release, int64_t doc)
+	int64_t doc)
 {
 	struct sz_editor_app *app = rq->app;
 	struct sz_forum *f = app->forum.forum;
 	struct sz_err err;
-	if (f == NULL)
-		return true;
-	return (doc ? sz_forum_withdraw_doc(f, a, doc, SZ_FORUM_EDITORS_ACTOR,
-		&err) : sz_forum_withdraw_release(f, a, release,
-		SZ_FORUM_EDITORS_ACTOR, &err)) == 0;
+	return f == NULL || sz_forum_withdraw_doc(f, a, doc,
+		SZ_FORUM_EDITORS_ACTOR, &err) == 0;
 }
 
 int sz_editor_release_state(struct sz_request *rq)
@@ -427,10 +423,6 @@ int sz_editor_release_state(struct sz_request *rq)
 	}
 	done(rq, &s, publish ? "publish release" : "unpublish release",
 		"release", id, id);
-	if (!publish && !withdraw_discussion(rq, a, id, 0))
-		sz_request_fail(rq, 500, "The release is a draft again, but its "
-			"discussion in the forum could not be hidden: hide it from "
-			"the forum's pages.");
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
@@ -502,8 +494,7 @@ int sz_editor_release_remove(struct sz_request *rq)
 		d.release_id == release, email = d.email;
 	sz_doc_row_clear(&d);
 	/* the discussion first, while the attachments are still listed */
-	bool hid = !here || release == 0 || withdraw_discussion(rq, a, release,
-		id);
+	bool hid = !here || release == 0 || withdraw_discussion(rq, a, id);
 	if (!here || release == 0 || a->ops->doc_remove(a, id, &removed,
 	    &err) != 0) {
 		sz_request_fail(rq, 404, "This release has no document or e-mail "
