@@ -15,6 +15,7 @@ forum_instance inst forum.approve_first_posts=0 forum.trust1_read_posts=0 \
 	forum.posts_per_minute=1000 || exit 1
 start_face inst public || exit 1
 P=$FACE_URL
+PUB=$FACE_PID
 printf 'Inspector Kowalski wrote this on the night shift.\n' >'Kowalski notes.txt'
 printf 'The tender was never advertised.\n' >minutes.txt
 "$S" release create -d inst "The Bridge Papers" >/dev/null
@@ -61,7 +62,7 @@ fpost anna /doc/2 /forum/comment --data-urlencode subject=document:2 \
 check "...the second document's discussion is public before" \
 	sh -c "curl -s '$P/forum/feed.atom' | grep -q 'Nowak'"
 add_editor inst alice
-start_editor inst || { not_ok "the editor face starts"; finish; }
+start_editor inst || { not_ok "the editor face starts"; kill $PUB; finish; }
 editor_login ed alice 'a long editor password' \
 	"$(oathtool --totp -b "$SECRET")" >/dev/null
 curl -s -b ed -c ed "$EURL/releases" >rel.html
@@ -71,4 +72,6 @@ s=$(curl -s -b ed -c ed -o /dev/null -w '%{http_code}' \
 check "withdrawn_discussion: the editor face removes a document" test "$s" = 303
 check "...and its discussion leaves the forum's feed" \
 	sh -c "! curl -s '$P/forum/feed.atom' | grep -q 'Nowak'"
+kill -TERM $EPID $PUB
+wait $EPID $PUB
 finish
