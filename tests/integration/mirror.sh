@@ -215,6 +215,18 @@ unserve
 serve redirect out
 expect "a redirect to file: is refused: exit 1" 1 'redirect' "$MURL"
 unserve
+# The attack: a hostile mirror redirects the reader's verify to an address
+# of its choosing (the reader's own loopback or network): only redirects
+# to the same scheme, host and port are followed, and the refusal names
+# where it was sent.
+serve elsewhere out
+expect "verify_redirected_to_another_host: refused, naming it: exit 1" 1 \
+	'redirect to another scheme, host or port (http://localhost:' "$MURL"
+unserve
+serve moved out
+expect "...while a redirect within the mirror's own host is followed: exit 0" \
+	0 '' "$MURL"
+unserve
 expect "a URL of another scheme is no mirror: verify takes it for a folder" 1 '' file:///etc
 # On a terminal, a long export says how far it is (script(1) gives it one).
 script -qec "\"$SAMIZDAT\" mirror export -d inst tty-out" /dev/null \
