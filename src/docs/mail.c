@@ -307,21 +307,36 @@ struct mmdf_walk {
 	int fd;
 	sz_mail_fn fn;
 	void *ctx;
-	int64_t *index;
+	int64_t *index, *unreadable;
 	struct sz_err *err;
 };
+
+/* A message of a mailbox that has no header at all (a digest's text
+ * saved on its own, a stray note) is skipped and counted, when the
+ * caller counts: the rest of the mailbox is not lost for it. */
+static int skip_unreadable(int rc, int64_t before, int64_t after,
+	int64_t *unreadable)
+{
+	if (rc == SZ_E_INVAL && before == after && unreadable != NULL) {
+		(*unreadable)++;
+		return 0;
+	}
+	return rc;
+}
 
 static int mmdf_message(void *ctx, off_t start, off_t stop)
 {
 	struct mmdf_walk *w = ctx;
-	return walk_stream(w->fd, false, start, stop, w->fn, w->ctx, w->index,
-		w->err);
+	int64_t before = *w->index;
+	int rc = walk_stream(w->fd, false, start, stop, w->fn, w->ctx,
+		w->index, w->err);
+	return skip_unreadable(rc, before, *w->index, w->unreadable);
 }
 
 /* One file: an mbox, an MMDF file or one message, in whatever line ends
  * its client wrote (mail_box.h). */
 static int walk_file(const char *path, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, int64_t *index, struct sz_err *err)
+	void *ctx, int64_t *index, int64_t *unreadable, struct sz_err *err)
 {
 	int fd;
 	bool translated;
@@ -333,7 +348,7 @@ static int walk_file(const char *path, const char *tmpdir, sz_mail_fn fn,
 	if (l == SZ_MAIL_MMDF) {
 		int64_t before = *index;
 		struct mmdf_walk w = { .fd = fd, .fn = fn, .ctx = ctx,
-			.index = index, .err = err };
+			.index = index, .unreadable = unreadable, .err = err };
 		rc = sz_mail_box_mmdf(fd, start, mmdf_message, &w, err);
 		if (rc == 0 && *index == before)
 			rc = sz_err_set(err, SZ_E_INVAL, "not an MMDF mailbox (no "
@@ -352,7 +367,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 static int walk_maildir(const char *dir, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, struct sz_err *err)
+	void *ctx, int64_t *unreadable, struct sz_err *err)
 {
 	int64_t index = 0;
 	int rc = 0;
@@ -367,7 +382,10 @@ static int walk_maildir(const char *dir, const char *tmpdir, sz_mail_fn fn,
 				char file[8192];
 				snprintf(file, sizeof(file), "%s/%s", path,
 					list[i]->d_name);
-				rc = walk_file(file, tmpdir, fn, ctx, &index, err);
+				int64_t before = index;
+				rc = walk_file(file, tmpdir, fn, ctx, &index, NULL,
+					err);
+				rc = skip_unreadable(rc, before, index, unreadable);
 			}
 			free(list[i]);
 		}
@@ -383,7 +401,7 @@ bool sz_mail_is_box(int fd)
 }
 
 int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, struct sz_err *err)
+	void *ctx, int64_t *unreadable, struct sz_err *err)
 {
 	mail_init();
 	struct stat st;
@@ -396,8 +414,8 @@ int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
 		if (access(cur, F_OK) != 0 && access(nw, F_OK) != 0)
 			return sz_err_set(err, SZ_E_INVAL,
 				"%s is not a Maildir (no cur/ or new/)", path);
-		return walk_maildir(path, tmpdir, fn, ctx, err);
+		return walk_maildir(path, tmpdir, fn, ctx, unreadable, err);
 	}
 	int64_t index = 0;
-	return walk_file(path, tmpdir, fn, ctx, &index, err);
+	return walk_file(path, tmpdir, fn, ctx, &index, unreadable, err);
 }
