@@ -93,6 +93,43 @@ static char *addresses(InternetAddressList *l)
 	return out;
 }
 
+/* An address list as GMime parsed it, or, when it holds a "mailbox"
+ * that is an encoded word (Python's email package, in its compat32
+ * policy, encodes a whole From: "Jürgen <j@x>" as one =?utf-8?b?...?=),
+ * the header decoded first and parsed again, as mail clients read it.
+ * *owned receives a list the caller unrefs (NULL if GMime's is used). */
+static InternetAddressList *address_list(GMimeMessage *msg,
+	GMimeAddressType type, const char *header, InternetAddressList **owned)
+{
+	InternetAddressList *l = g_mime_message_get_addresses(msg, type);
+	*owned = NULL;
+	int n = l ? internet_address_list_length(l) : 0;
+	bool encoded = false;
+	for (int i = 0; i < n && !encoded; i++) {
+		InternetAddress *a = internet_address_list_get_address(l, i);
+		const char *addr = INTERNET_ADDRESS_IS_MAILBOX(a) ?
+			internet_address_mailbox_get_addr(
+				INTERNET_ADDRESS_MAILBOX(a)) : NULL;
+		encoded = addr != NULL && strncmp(addr, "=?", 2) == 0 &&
+			strchr(addr, '@') == NULL;
+	}
+	const char *raw = encoded ?
+		g_mime_object_get_header(GMIME_OBJECT(msg), header) : NULL;
+	if (raw == NULL)
+		return l;
+	char *text = g_mime_utils_header_decode_text(NULL, raw);
+	InternetAddressList *again = text ?
+		internet_address_list_parse(NULL, text) : NULL;
+	g_free(text);
+	if (again == NULL || internet_address_list_length(again) == 0) {
+		if (again != NULL)
+			g_object_unref(again);
+		return l;
+	}
+	*owned = again;
+	return again;
+}
+
 /* Strips <> and white space around a message id into out. */
 static void clean_id(const char *in, char *out, size_t cap)
 {
@@ -149,7 +186,9 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		clean_id(irt, root, sizeof(root));
 	if (root[0] == 0)
 		snprintf(root, sizeof(root), "%s", id);
-	InternetAddressList *from = g_mime_message_get_from(msg);
+	InternetAddressList *from_owned, *to_owned, *cc_owned;
+	InternetAddressList *from = address_list(msg, GMIME_ADDRESS_TYPE_FROM,
+		"From", &from_owned);
 	if (from != NULL && internet_address_list_length(from) > 0) {
 		InternetAddress *a = internet_address_list_get_address(from, 0);
 		const char *name = internet_address_get_name(a);
@@ -165,8 +204,14 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		sz_buf_free(&nb);
 		sz_utf8_clean_field(from_addr, sizeof(from_addr));
 	}
-	char *to = addresses(g_mime_message_get_to(msg));
-	char *cc = addresses(g_mime_message_get_cc(msg));
+	char *to = addresses(address_list(msg, GMIME_ADDRESS_TYPE_TO, "To",
+		&to_owned));
+	char *cc = addresses(address_list(msg, GMIME_ADDRESS_TYPE_CC, "Cc",
+		&cc_owned));
+	InternetAddressList *owned[3] = { from_owned, to_owned, cc_owned };
+	for (size_t i = 0; i < 3; i++)
+		if (owned[i] != NULL)
+			g_object_unref(owned[i]);
 	GDateTime *dt = g_mime_message_get_date(msg);
 	struct sz_buf subject;
 	sz_buf_init(&subject, SZ_MAIL_MAX_SUBJECT);

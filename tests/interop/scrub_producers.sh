@@ -167,11 +167,27 @@ for i in 1 2; do
 done
 printf 'Send Ppp mailing list submissions to\n\tppp@example.org\n\nToday'"'"'s Topics:\n' \
 	>box/cur/1003.host:2,S
+# Python's email package (compat32, what scripts and older web
+# applications use) encodes a From: with a non-ASCII name whole, the
+# address inside the encoded word.
+python3 - box/cur/1004.host:2,S <<'PY'
+import sys
+from email.mime.text import MIMEText
+m = MIMEText('Die Behörde zahlte zweimal.', 'plain', 'utf-8')
+m['From'] = 'Jürgen Müller <jm@example.org>'
+m['To'] = 'Redaktion <desk@example.net>'
+m['Subject'] = 'Rechnung'
+m['Message-ID'] = '<py@example.org>'
+open(sys.argv[1], 'wb').write(m.as_bytes())
+PY
 "$S" init inst >/dev/null
 "$S" release create -d inst "Mailbox" >/dev/null
 "$S" release add -d inst 1 box >add.out 2>add.err
 check "a Maildir with a headerless file in it imports its messages" \
-	grep -q '2 messages, 2 new' add.out
+	grep -q '3 messages, 3 new' add.out
 check "...and says what it skipped" \
 	grep -q '1 files or messages skipped: no e-mail header' add.out
+check "a sender whose whole From: is one encoded word is read as mail clients read it" \
+	test "$(sqlite3 inst/archive.db "SELECT from_addr || '|' || from_name \
+		FROM emails WHERE message_id = 'py@example.org'")" = 'jm@example.org|Jürgen Müller'
 finish
