@@ -93,6 +93,14 @@ else
 	skip "Ghostscript's PDFs" "ghostscript is not installed"
 fi
 
+if have ffmpeg; then
+	ffmpeg -v error -y -f lavfi -i sine=duration=1 -c:a flac \
+		-metadata artist="PLANTED Artist" flac.oga
+	check "FLAC in Ogg (ffmpeg's .oga) is refused with how to take the FLAC out" \
+		sh -c "'$S' scrub -q -o flac.clean.oga flac.oga 2>oga.err; \
+		       test \$? -eq 3 && grep -q 'ffmpeg -i FILE -c:a copy OUT.flac' oga.err"
+fi
+
 # LibreOffice: a hybrid PDF and a Word 97 file from one commented,
 # photographed letter; a template it ships.
 cat >letter.fodt <<EOF
