@@ -2,7 +2,8 @@
  * refusal.c - what to tell an editor whose file samizdat does not scrub:
  * what the file is and what to do with it (convert an Office 97-2003 or
  * RTF file with LibreOffice and scrub the copy, export an Outlook .msg as
- * e-mail, unlock a protected file), else the list of what is scrubbed.
+ * e-mail, unlock a protected file, export an Apple iWork file, unpack an
+ * archive), else the list of what is scrubbed.
  *
  * It does not convert anything itself: a conversion is a new document the
  * editor should look at before it is published, and the converters are
@@ -10,6 +11,7 @@
  */
 #include <string.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "docs/internal.h"
 
@@ -49,6 +51,44 @@ static const struct {
 	  "reads the same, and scrub that" },
 	{ "application/x-empty", "the file is empty" },
 };
+
+/* Archives: what they hold is other files, with names, dates and owners
+ * of their own. */
+static const char *const archives[] = { "application/zip",
+	"application/gzip", "application/x-gzip", "application/x-xz",
+	"application/x-bzip2", "application/x-7z-compressed",
+	"application/x-rar", "application/vnd.rar", "application/x-tar",
+	"application/zstd", "application/x-lzip", "application/x-lzma" };
+
+static const char archive_advice[] = "an archive is not scrubbed as a "
+	"whole (it keeps its files' names, dates and owners, and files samizdat "
+	"may not scrub): unpack it, and scrub and publish the files in it";
+
+static const char iwork_advice[] = "an Apple Pages, Numbers or Keynote "
+	"file is not scrubbed: export it from the app (File > Export To) as "
+	"Word, Excel, PowerPoint or PDF, and scrub that";
+
+/* Whether the zip at fd is an Apple iWork document: 2013 and later
+ * keep Index/Document.iwa, iWork '09 index.apxl or index.xml. */
+static bool is_iwork(int fd)
+{
+	static const char *const marks[] = { "Index/Document.iwa",
+		"index.apxl", "index.xml", "index.xml.gz" };
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	int dfd = dup(fd);
+	int zerr = 0;
+	zip_t *z = dfd >= 0 && lseek(dfd, 0, SEEK_SET) == 0 ?
+		zip_fdopen(dfd, ZIP_RDONLY, &zerr) : NULL;
+	bool yes = false;
+	if (z == NULL && dfd >= 0)
+		close(dfd);
+	for (size_t i = 0; z != NULL && i < sizeof(marks) / sizeof(marks[0]); i++)
+		yes = yes || zip_name_locate(z, marks[i], 0) >= 0;
+	if (z != NULL)
+		zip_discard(z);
+	lseek(fd, at, SEEK_SET);
+	return yes;
+}
 
 static const struct {
 	const char *mark, *advice;
@@ -97,6 +137,10 @@ const char *sz_doc_refusal(int fd, const char *mime)
 	for (size_t i = 0; i < sizeof(advice) / sizeof(advice[0]); i++)
 		if (strcmp(m, advice[i].mime) == 0)
 			return advice[i].advice;
+	for (size_t i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
+		if (strcmp(m, archives[i]) == 0)
+			return strcmp(m, "application/zip") == 0 && fd >= 0 &&
+				is_iwork(fd) ? iwork_advice : archive_advice;
 	if (strcmp(m, "text/xml") == 0 || strcmp(m, "application/xml") == 0) {
 		char buf[SNIFF_BYTES + 1];
 		ssize_t n = fd >= 0 ? pread(fd, buf, SNIFF_BYTES, 0) : -1;

@@ -93,6 +93,14 @@ else
 	skip "Ghostscript's PDFs" "ghostscript is not installed"
 fi
 
+zip -q -X files.zip photo.jpg
+tar czf files.tar.gz photo.jpg
+for f in files.zip files.tar.gz; do
+	check "$f is refused with what to do (unpack it, scrub each file)" \
+		sh -c "'$S' scrub -q -o clean-$f $f 2>arch.err; \
+		       test \$? -eq 3 && grep -q 'archive.*unpack it' arch.err"
+done
+
 if have ffmpeg; then
 	ffmpeg -v error -y -f lavfi -i sine=duration=1 -c:a flac \
 		-metadata artist="PLANTED Artist" flac.oga
