@@ -17,10 +17,11 @@
 #include <string.h>
 
 #include "docs/internal.h"
+#include "docs/jp2.h"
 #include "docs/pdf_budget.h"
 
-/* A JPEG image in a PDF, held in memory to be scrubbed (a scanned page
- * at 600 dpi in colour is about 10 MiB). */
+/* A JPEG or JPEG 2000 image in a PDF, held in memory to be scrubbed (a
+ * scanned page at 600 dpi in colour is about 10 MiB). */
 #define PDF_JPEG_MAX (64u << 20)
 
 struct walk {
@@ -237,29 +238,31 @@ static void clean(struct walk *w, qpdf_oh d)
 	}
 }
 
-/* Whether a stream dictionary is a JPEG image: DCTDecode its only
- * filter. */
-static bool is_jpeg_image(qpdf_data q, qpdf_oh d)
+/* Whether a stream dictionary is an image whose only filter is
+ * `filter`. */
+static bool is_image(qpdf_data q, qpdf_oh d, const char *filter)
 {
 	if (!has_subtype(q, d, "/Image"))
 		return false;
 	qpdf_oh f = qpdf_oh_get_key(q, d, "/Filter");
-	bool yes = qpdf_oh_is_name_and_equals(q, f, "/DCTDecode");
+	bool yes = qpdf_oh_is_name_and_equals(q, f, filter);
 	if (qpdf_oh_is_array(q, f) && qpdf_oh_get_array_n_items(q, f) == 1) {
 		qpdf_oh f0 = qpdf_oh_get_array_item(q, f, 0);
-		yes = qpdf_oh_is_name_and_equals(q, f0, "/DCTDecode");
+		yes = qpdf_oh_is_name_and_equals(q, f0, filter);
 		qpdf_oh_release(q, f0);
 	}
 	qpdf_oh_release(q, f);
 	return yes;
 }
 
-/* A photo placed in a PDF keeps its JPEG file whole when the producer
- * does not recompress it (LibreOffice's hybrid PDF and lossless export,
- * pdfTeX, img2pdf, scanners): its EXIF (camera serial number, GPS), XMP
- * and IPTC come along.  The JPEG handler scrubs the stream's bytes; the
- * scan data is copied, so the page shows the same picture. */
-static int scrub_jpeg(struct walk *w, qpdf_oh s, qpdf_oh d, struct sz_err *err)
+/* A photo placed in a PDF keeps its file whole when the producer does
+ * not recompress it (LibreOffice's hybrid PDF and lossless export,
+ * pdfTeX, img2pdf, scanners): a JPEG's EXIF (camera serial number, GPS),
+ * XMP and IPTC, a JPEG 2000's XMP and GeoJP2 boxes come along.  The JPEG
+ * handler scrubs a JPEG's bytes, jp2.c a JPEG 2000's boxes; the coded
+ * image is copied, so the page shows the same picture. */
+static int scrub_image(struct walk *w, qpdf_oh s, qpdf_oh d, bool jpx,
+	struct sz_err *err)
 {
 	qpdf_data q = w->q;
 	unsigned char *buf = NULL;
@@ -271,21 +274,28 @@ static int scrub_jpeg(struct walk *w, qpdf_oh s, qpdf_oh d, struct sz_err *err)
 		qpdf_oh_get_int_value(q, len_oh) : 0;
 	qpdf_oh_release(q, len_oh);
 	if (declared > (long long)PDF_JPEG_MAX)
-		return sz_err_set(err, SZ_E_LIMIT, "a JPEG image in the PDF is "
+		return sz_err_set(err, SZ_E_LIMIT, "an image in the PDF is "
 			"larger than %u MiB", PDF_JPEG_MAX >> 20);
 	if (qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &buf, &len) &
 	    QPDF_ERRORS)
 		return sz_err_set(err, SZ_E_INVAL, "the PDF is damaged: an image "
 			"cannot be read");
 	if (len > PDF_JPEG_MAX) {
-		rc = sz_err_set(err, SZ_E_LIMIT, "a JPEG image in the PDF is "
+		rc = sz_err_set(err, SZ_E_LIMIT, "an image in the PDF is "
 			"larger than %u MiB", PDF_JPEG_MAX >> 20);
 		goto out;
 	}
 	size_t before = w->r->len;
 	struct sz_err why;
-	if (doc_scrub_memory(buf, len, "PDF image", w->write ? &clean : NULL,
-		    &clean_len, w->r, &why) != 0) {
+	if (jpx) {
+		if (sz_jp2_is_boxed(buf, len) && sz_jp2_clean(buf, len,
+		    w->write ? &clean : NULL, &clean_len, w->r, &why) != 0) {
+			rc = sz_err_set(err, SZ_E_INVAL, "a JPEG 2000 image in the "
+				"PDF cannot be scrubbed (%s)", why.msg);
+			goto out;
+		}
+	} else if (doc_scrub_memory(buf, len, "PDF image",
+		    w->write ? &clean : NULL, &clean_len, w->r, &why) != 0) {
 		rc = sz_err_set(err, SZ_E_INVAL, "a JPEG image in the PDF cannot "
 			"be scrubbed (%s)", why.msg);
 		goto out;
@@ -324,8 +334,11 @@ static int walk_all(struct walk *w, qpdf_oh root, struct sz_err *err)
 		}
 		qpdf_oh d = qpdf_oh_is_stream(q, oh) ? qpdf_oh_get_dict(q, oh)
 			: qpdf_oh_is_dictionary(q, oh) ? qpdf_oh_new_object(q, oh) : 0;
-		if (d != 0 && qpdf_oh_is_stream(q, oh) && is_jpeg_image(q, d)) {
-			int jrc = scrub_jpeg(w, oh, d, err);
+		bool jpx = false;
+		if (d != 0 && qpdf_oh_is_stream(q, oh) &&
+		    ((jpx = is_image(q, d, "/JPXDecode")) ||
+		     is_image(q, d, "/DCTDecode"))) {
+			int jrc = scrub_image(w, oh, d, jpx, err);
 			if (jrc != 0) {
 				qpdf_oh_release(q, d);
 				qpdf_oh_release(q, oh);

@@ -48,6 +48,20 @@ if have img2pdf; then
 	check "the page looks the same (the scan data is copied)" \
 		test "$(pixels img2pdf.pdf a)" = "$(pixels img2pdf.clean.pdf b)"
 	check "qpdf finds the scrubbed PDF sound" qpdf --check img2pdf.clean.pdf
+	# JPEG 2000, as scanners and Acrobat's optimiser compress pages:
+	# XMP in a uuid box
+	if convert photo.jpg scan.jp2 2>/dev/null; then
+		exiftool -q -q -overwrite_original -XMP:Creator="PLANTED Scanner" \
+			scan.jp2
+		img2pdf scan.jp2 -o jpx.pdf 2>/dev/null
+		check "img2pdf's PDF of a JPEG 2000 scan carries its XMP (the check can fail)" \
+			planted_in jpx.pdf
+		check "a PDF holding a JPEG 2000 image is scrubbed" \
+			"$S" scrub -q -o jpx.clean.pdf jpx.pdf
+		fails "no XMP of the scan is left in it" planted_in jpx.clean.pdf
+		check "the JPEG 2000 page looks the same" \
+			test "$(pixels jpx.pdf c)" = "$(pixels jpx.clean.pdf d)"
+	fi
 else
 	skip "img2pdf's PDF of a photo" "img2pdf is not installed"
 fi
