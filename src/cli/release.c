@@ -400,6 +400,9 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 			(long long)s.attachments);
 		if (s.skipped)
 			printf(", %lld attachments not publishable", (long long)s.skipped);
+		if (s.unreadable)
+			printf(", %lld files or messages skipped: no e-mail header "
+				"in them", (long long)s.unreadable);
 		if (s.dkim_pass + s.dkim_fail + s.dkim_unknown > 0)
 			printf("; DKIM: %lld verified, %lld failed, %lld could not be "
 				"checked", (long long)s.dkim_pass, (long long)s.dkim_fail,
