@@ -122,23 +122,33 @@ ministry after:2019-01 before:2020-01
 invoice from:ministry.example
 cousin offshore
 EOF
-: >sz.lat; : >pg.lat; : >nm.lat
+: >sz.lat; : >pg.lat; : >nm.lat; : >each.lat
 while IFS= read -r q; do
 	enc=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")
 	nmq=$(echo "$q" | sed 's/after:\([0-9-]*\) before:\([0-9-]*\)/date:\1..\2/; s/ -/ and not /')
 	r=0
 	while [ $r -lt "$REPEAT" ]; do
-		curl -s -o /dev/null -w '%{time_total}\n' "$LITE/api/v1/search?q=$enc" >>sz.lat
-		[ -z "$PG" ] || curl -s -o /dev/null -w '%{time_total}\n' \
-			"$PGURL/api/v1/search?q=$enc" >>pg.lat
+		sz=$(curl -s -o /dev/null -w '%{time_total}' "$LITE/api/v1/search?q=$enc")
+		pg=-
+		[ -z "$PG" ] || pg=$(curl -s -o /dev/null -w '%{time_total}' \
+			"$PGURL/api/v1/search?q=$enc")
 		a=$(now)
 		notmuch count "$nmq" >/dev/null
 		notmuch search --limit=20 --output=summary "$nmq" >/dev/null
 		b=$(now)
-		echo "$b - $a" | bc >>nm.lat
+		nm=$(echo "$b - $a" | bc)
+		echo "$sz" >>sz.lat; echo "$nm" >>nm.lat
+		[ -z "$PG" ] || echo "$pg" >>pg.lat
+		printf '%s\t%s\t%s\t%s\n' "$sz" "$pg" "$nm" "$q" >>each.lat
 		r=$((r + 1))
 	done
 done <queries.txt
+# each query's slowest time per engine: which queries make the p99
+echo "slowest of $REPEAT runs per query, ms (SQLite, PostgreSQL, notmuch):"
+awk -F '\t' '{ for (i = 1; i <= 3; i++) if ($i != "-" && $i * 1000 > m[$4, i]) m[$4, i] = $i * 1000
+	if (!($4 in seen)) { seen[$4] = 1; order[++n] = $4 } }
+	END { for (k = 1; k <= n; k++) { q = order[k]
+		printf "  %8.1f %8.1f %8.1f  %s\n", m[q, 1], m[q, 2], m[q, 3], q } }' each.lat
 pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if(i<1)i=1; printf "%.1f", a[i]*1000}'; }
 echo "query latency over $(wc -l <queries.txt) queries x $REPEAT at $N e-mails:"
 echo "  samizdat on SQLite (HTTP API, ranked, counts, facets): p50 $(pct sz.lat 50) ms, p99 $(pct sz.lat 99) ms"

@@ -63,7 +63,39 @@ _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
 	" ON r.id = d.release_id LEFT JOIN emails e ON e.doc_id = d.id" \
 	" ORDER BY h.k " dir ", h.doc_id " dir
 #define DATE_FROM HITS_FROM " LEFT JOIN emails e ON e.doc_id = d.id"
-static const char SQL_RANKED[] = PAGE(RANK, "DESC", " FROM fts f");
+/* Ranked: ts_rank reads a match's whole tsvector, so it is given a
+ * bounded set of candidates, never every match: the newest
+ * PA_RANK_CANDIDATES matches whose title holds the query (head, a small
+ * tsvector under its own GIN index: a title match is what ranks first)
+ * and the newest PA_RANK_CANDIDATES matches of all ($7 each).  A page
+ * within the first PA_RANK_CANDIDATES rows reads the candidates alone;
+ * a deeper page sees them first, ranked, then the other matches newest
+ * first, so every page is a slice of one order. */
+#define PA_RANK_CANDIDATES 200
+/* Newest first, as an expression no index gives: the planner would
+ * otherwise walk the primary key backwards testing every row's words
+ * (100,000 tsvectors unpacked for a phrase that one e-mail holds),
+ * where the GIN indexes' matches sorted cost what there are of them. */
+#define NEWEST " f.doc_id + 0 DESC"
+#define CANDIDATES "WITH c AS MATERIALIZED ((SELECT f.doc_id FROM fts f" \
+	HITS_WHERE " AND f.head @@ to_tsquery(" CFG ", $1::text) ORDER BY" \
+	NEWEST " LIMIT $7::bigint) UNION (SELECT f.doc_id FROM fts f" \
+	HITS_WHERE " ORDER BY" NEWEST " LIMIT $7::bigint))"
+#define RANKED_C "SELECT c.doc_id, 0 AS t, " RANK " AS k FROM c" \
+	" JOIN fts f ON f.doc_id = c.doc_id"
+#define RANKED_PAGE(u) CANDIDATES ", h AS (SELECT u.doc_id, u.t, u.k FROM (" \
+	u ") u ORDER BY u.t, u.k DESC, u.doc_id DESC LIMIT $4::bigint" \
+	" OFFSET $5::bigint) SELECT " PA_DOC_COLS ", CASE WHEN $1::text = ''" \
+	" THEN left(f.body, 200) ELSE ts_headline(" CFG ", left(f.body, " \
+	PA_TEXT_MAX_S "), to_tsquery(" CFG ", $1::text), $6::text) END" \
+	" FROM h JOIN fts f ON f.doc_id = h.doc_id JOIN documents d" \
+	" ON d.id = h.doc_id JOIN releases r ON r.id = d.release_id" \
+	" LEFT JOIN emails e ON e.doc_id = d.id" \
+	" ORDER BY h.t, h.k DESC, h.doc_id DESC"
+static const char SQL_RANKED[] = RANKED_PAGE(RANKED_C);
+static const char SQL_RANKED_DEEP[] = RANKED_PAGE(RANKED_C " UNION ALL"
+	" SELECT f.doc_id, 1, 0 FROM fts f" HITS_WHERE " AND f.doc_id NOT IN"
+	" (SELECT doc_id FROM c)");
 static const char SQL_ADDED_DESC[] = PAGE("f.doc_id", "DESC", " FROM fts f");
 static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC", " FROM fts f");
 static const char SQL_DATE_DESC[] = PAGE(DATE_KEY, "DESC", DATE_FROM);
@@ -85,20 +117,23 @@ static const char SQL_BUDGET[] = "SELECT set_config('statement_timeout',"
 	" true), set_config('enable_seqscan', 'off', true),"
 	" set_config('jit', 'off', true)";
 
-static const char *page_sql(enum sz_archive_order order, bool few)
+static const char *page_sql(enum sz_archive_order order, bool few,
+	size_t end)
 {
 	if (order == SZ_ORDER_NEWEST)
 		return few ? SQL_DATE_DESC : SQL_ADDED_DESC;
 	if (order == SZ_ORDER_OLDEST)
 		return few ? SQL_DATE_ASC : SQL_ADDED_ASC;
-	return few ? SQL_RANKED : SQL_ADDED_DESC;
+	if (!few)
+		return SQL_ADDED_DESC;
+	return end <= PA_RANK_CANDIDATES ? SQL_RANKED : SQL_RANKED_DEEP;
 }
 
 struct search {
 	const struct sz_archive_query *q;
-	struct pg_value v[6];
+	struct pg_value v[7];
 	char *left_out;              /* $3, read in the search's snapshot */
-	size_t limit;
+	size_t offset, limit;
 	struct sz_search_result *res;
 };
 
@@ -175,8 +210,11 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	if (res->total == 0 || s->q->count_only)
 		return 0;
 	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
-	if ((r = pg_exec(c, page_sql(s->q->order, res->ranked), s->v, 6, &rc,
-	    "searching", err)) == NULL)
+	const char *page = page_sql(s->q->order, res->ranked,
+		s->offset + s->limit);
+	bool ranked = page == SQL_RANKED || page == SQL_RANKED_DEEP;
+	if ((r = pg_exec(c, page, s->v, ranked ? 7 : 6, &rc, "searching",
+	    err)) == NULL)
 		return failed(rc, err);
 	int n = PQntuples(r);
 	if ((size_t)n > s->limit)
@@ -244,9 +282,10 @@ int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
 		sz_tsquery_free(&tq);
 		return sz_search_busy(err);
 	}
-	struct search s = { .q = q, .limit = limit, .res = res,
-		.v = { PG_S(words), PG_S(tags), PG_S(""), PG_I(limit),
-			PG_I(offset), PG_S(HEADLINE) } };
+	struct search s = { .q = q, .offset = offset, .limit = limit,
+		.res = res, .v = { PG_S(words), PG_S(tags), PG_S(""),
+			PG_I(limit), PG_I(offset), PG_S(HEADLINE),
+			PG_I(PA_RANK_CANDIDATES) } };
 	int rc = pg_snapshot(papool(a), search_tx, &s, err);
 	free(s.left_out);
 	if (rc == PG_CANCELED)

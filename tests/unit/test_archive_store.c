@@ -567,6 +567,60 @@ static void a_large_import_is_found_whole(void **state)
 	assert_int_equal(search(x, "w1099", true, NULL, NULL), 0);
 }
 
+/* A word held by hundreds of e-mails, the oldest three with it in
+ * their subject: those three still come first (PostgreSQL ranks a
+ * bounded set of candidates, the title matches among them), and paging
+ * through the whole ranked result shows every match exactly once. */
+#define MANY_MATCHES 450
+static void title_matches_lead_among_many_and_pages_show_each_once(
+	void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	int64_t first = 0;
+	assert_int_equal(a->ops->begin(a, &err), 0);
+	for (int64_t i = 0; i < MANY_MATCHES; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "the ledger of lot l%lld",
+			(long long)i);
+		int64_t id = add_mail(a, x->rel, 100 + i, i < 3 ? "Ledger" :
+			"Stock", "clerk@example.org", "office@example.org",
+			1712000000 + i, "t8", text);
+		if (i == 0)
+			first = id;
+	}
+	assert_int_equal(a->ops->commit(a, &err), 0);
+	struct sz_query q;
+	struct sz_archive_query aq;
+	assert_int_equal(sz_query_parse(&q, "ledger", 6), 0);
+	sz_query_to_archive(&q, false, &aq);
+	aq.time_ms = 5000;
+	char *seen = calloc(MANY_MATCHES, 1);
+	assert_non_null(seen);
+	size_t shown = 0;
+	for (size_t off = 0; off < MANY_MATCHES; off += SZ_ARCHIVE_PAGE_MAX) {
+		struct sz_search_result res;
+		if (a->ops->search(a, &aq, off, SZ_ARCHIVE_PAGE_MAX, &res, &err))
+			fail_msg("%s: %s", current->name, err.msg);
+		assert_int_equal(res.total, MANY_MATCHES);
+		assert_true(res.ranked);
+		for (size_t i = 0; i < res.nhits; i++) {
+			int64_t k = res.hits[i].doc.id - first;
+			assert_true(k >= 0 && k < MANY_MATCHES);
+			assert_int_equal(seen[k], 0);
+			seen[k] = 1;
+			if (off == 0 && i < 3)   /* the subjects come first */
+				assert_true(k < 3);
+		}
+		shown += res.nhits;
+		sz_search_result_free(&res);
+	}
+	assert_int_equal(shown, MANY_MATCHES);
+	free(seen);
+	sz_query_free(&q);
+}
+
 static void mirrors_see_every_change_and_removal(void **state)
 {
 	struct fixture *x = *state;
@@ -677,6 +731,7 @@ int main(void)
 		T(an_email_is_found_by_its_message_id),
 		T(an_import_rolled_back_leaves_nothing),
 		T(a_large_import_is_found_whole),
+		T(title_matches_lead_among_many_and_pages_show_each_once),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),
