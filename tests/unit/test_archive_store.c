@@ -621,6 +621,42 @@ static void title_matches_lead_among_many_and_pages_show_each_once(
 	sz_query_free(&q);
 }
 
+/* More matches than a back end counts one by one (PostgreSQL reads a
+ * row per match: past SZ_ARCHIVE_FACET_MAX it estimates): the total is
+ * then near the truth and says it is an estimate; SQLite counts from
+ * its index and is exact.  The first page is full and ranked. */
+#define COUNTED_PAST (SZ_ARCHIVE_FACET_MAX + 500)
+static void a_large_count_is_exact_or_says_it_is_an_estimate(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	assert_int_equal(a->ops->begin(a, &err), 0);
+	for (int64_t i = 0; i < COUNTED_PAST; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "a heron seen at s%lld", (long long)i);
+		add_mail(a, x->rel, 100 + i, "Birds", "warden@example.org",
+			"office@example.org", 1712000000 + i, "t7", text);
+	}
+	assert_int_equal(a->ops->commit(a, &err), 0);
+	struct sz_search_result res;
+	int64_t total = search(x, "heron", false, NULL, &res);
+	assert_true(res.ranked);
+	assert_int_equal(res.nhits, 16);
+	assert_false(res.faceted);
+	if (res.estimated) {
+		assert_string_equal(current->name, "postgresql");
+		assert_true(total > COUNTED_PAST / 2 && total < COUNTED_PAST * 2);
+	} else {
+		assert_int_equal(total, COUNTED_PAST);
+	}
+	sz_search_result_free(&res);
+	/* a few matches are counted exactly on every engine */
+	assert_int_equal(search(x, "s7", false, NULL, &res), 1);
+	assert_false(res.estimated);
+	sz_search_result_free(&res);
+}
+
 static void mirrors_see_every_change_and_removal(void **state)
 {
 	struct fixture *x = *state;
@@ -732,6 +768,7 @@ int main(void)
 		T(an_import_rolled_back_leaves_nothing),
 		T(a_large_import_is_found_whole),
 		T(title_matches_lead_among_many_and_pages_show_each_once),
+		T(a_large_count_is_exact_or_says_it_is_an_estimate),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),
