@@ -183,11 +183,35 @@ for k in range(total):
     u = bases[k % len(bases)] + '/api/v1/search?q=' + urllib.parse.quote(qs[k % len(qs)])
     print('url = "%s"\noutput = "/dev/null"' % u)
 PY
+	cpu >cpu.0
 	a=$(now)
-	curl -s --no-progress-meter --parallel --parallel-immediate \
-		--parallel-max 4 -K urls.cfg
+	/usr/bin/time -f '%U %S' -o curl.cpu curl -s --no-progress-meter \
+		--parallel --parallel-immediate --parallel-max 4 -K urls.cfg
 	b=$(now)
+	cpu >cpu.1
 	echo "$total / ($b - $a)" | bc -l
+	# where the CPU went, in cores over the run: is one process short of
+	# the machine, or is the machine full?
+	paste cpu.0 cpu.1 | awk -v w="$(echo "$b - $a" | bc -l)" \
+		-v c="$(awk '{ print $1 + $2 }' curl.cpu)" -v n="$(nproc)" '{
+		d = ($6 - $1) / 100; idle = ($8 - $3) / ($7 - $2)
+		printf "  CPU over %.1f s: samizdat %.2f cores, PostgreSQL %.2f, load client (one curl) %.2f, machine busy %.0f%% of %d cores (others included)\n",
+			w, d / w, ($10 - $5) / 100 / w, c / w, 100 * (1 - idle), n }' >&2
+}
+# cpu: CPU ticks of the public faces, total and idle ticks of the
+# machine, and CPU ticks of this cluster's PostgreSQL processes serving
+# the bench's database (from /proc: sysstat is not needed).
+cpu() {
+	f=0
+	for p in $PIDS; do
+		f=$((f + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	g=0
+	for p in $(pgrep -f "^postgres: .* $db "); do
+		g=$((g + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	awk -v f="$f" -v g="$g" '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print f, t, $5 + $6, 0, g; exit }' /proc/stat
 }
 one=$(rate "$PGURL")
 second
