@@ -730,10 +730,17 @@ static void reports_and_raw_forms_are_kept_for_editors(void **state)
 	assert_int_equal(a->ops->email_raw_notes(a, x->mail[0], &flags, &removed,
 		&err), 0);
 	assert_int_equal(removed.len, strlen("Received (3)"));
-	int64_t changed = 0, num = 0;
+	int64_t changed = 0, num = 0, last = 0;
+	struct sz_archive_change ch[64];
+	size_t nch;
+	assert_int_equal(a->ops->changes(a, 0, 64, ch, &nch, &last, &err), 0);
 	assert_int_equal(a->ops->email_choose_raw(a, x->rel, 0,
 		SZ_RAW_SCRUBBED, &changed, &err), 0);
 	assert_int_equal(changed, 1);
+	/* the choice changes the e-mail's page: mirrors see it */
+	assert_int_equal(a->ops->changes(a, last, 64, ch, &nch, &last, &err), 0);
+	assert_int_equal(nch, 1);
+	assert_int_equal(ch[0].doc_id, x->mail[0]);
 	struct sz_doc_row *rows;
 	size_t n;
 	int64_t total;
