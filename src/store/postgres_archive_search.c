@@ -88,7 +88,7 @@ _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
  * first PA_RANK_CANDIDATES rows of a few matches reads the candidates
  * alone), so every page is a slice of one order. */
 #define PA_RANK_CANDIDATES 200
-#define PA_RANK_WINDOW_HITS 800
+#define PA_RANK_WINDOW_HITS 300
 #define PA_RANK_WINDOW_MAX 20000
 /* Newest first, as an expression no index gives: the planner would
  * otherwise walk the primary key backwards testing every row's words
