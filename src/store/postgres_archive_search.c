@@ -1,9 +1,11 @@
 /*
  * postgres_archive_search.c - searching the archive's PostgreSQL back
  * end: the structured query compiled to tsquery texts (search_tsquery.c),
- * given as parameters, never pasted into SQL; a count, a page ranked by
- * ts_rank with the title weighing most (newest first past
- * SZ_ARCHIVE_RANK_MAX matches) or ordered by date; snippets by
+ * given as parameters, never pasted into SQL; a count (exact up to
+ * PA_COUNT_EXACT matches, then the planner's estimate, said as such), a
+ * page ranked by ts_rank among bounded candidates with the title
+ * weighing most (newest first past SZ_ARCHIVE_RANK_MAX matches) or
+ * ordered by date; snippets by
  * ts_headline between the markers of store/search.h (text, never HTML);
  * facets by release, type and month up to SZ_ARCHIVE_FACET_MAX matches.
  * Each search is one snapshot under statement_timeout (the query's time
