@@ -83,6 +83,14 @@ static void staff_looking_names_are_refused(void **state)
 	}
 	refused("admin", "staff");
 	refused("Site Staff", "staff");
+	/* what the forum shows in a deleted member's place, in any language */
+	refused("deleted member", "deleted member");
+	refused("Deleted  Member", "space");
+	refused("Deleted-Member", "deleted member");
+	refused("\xd0\xa3\xd0\xb4\xd0\xb0\xd0\xbb\xd1\x91\xd0\xbd\xd0\xbd\xd1\x8b\xd0\xb9 "
+		"\xd1\x83\xd1\x87\xd0\xb0\xd1\x81\xd1\x82\xd0\xbd\xd0\xb8\xd0\xba",
+		"deleted member");
+	refused("\xe5\xb7\xb2\xe5\x88\xa0\xe9\x99\xa4\xe7\x9a\x84\xe6\x88\x90\xe5\x91\x98", "deleted member");
 	refused("\xd0\x90" "dmin", "alphabet");
 	refused("ad\xe2\x80\x8bmin", "invisible");
 	refused("anna\xe2\x80\x8d", "invisible");    /* zero-width joiner */

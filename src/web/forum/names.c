@@ -31,6 +31,16 @@ static const char *const staff_words[] = { "staff", "mod", "mods", "team",
 	"official", "support", "system", "root", "samizdat", "editor",
 	"editors", "moderators", "admins", "administrator" };
 static const char *const staff_parts[] = { "admin", "moderator" };
+/* What the forum itself shows in a member's place, in every language it
+ * speaks: nobody may sign posts with it. */
+static const char *const shown_words[] = { "deleted member",
+	"\xd1\x83\xd0\xb4\xd0\xb0\xd0\xbb\xd1\x91\xd0\xbd\xd0\xbd\xd1\x8b\xd0\xb9 "
+	"\xd1\x83\xd1\x87\xd0\xb0\xd1\x81\xd1\x82\xd0\xbd\xd0\xb8\xd0\xba",
+	"\xe5\xb7\xb2\xe5\x88\xa0\xe9\x99\xa4\xe7\x9a\x84\xe6\x88\x90\xe5\x91\x98",
+	"\xd8\xb9\xd8\xb6\xd9\x88 \xd9\x85\xd8\xad\xd8\xb0\xd9\x88\xd9\x81",
+	"deleted user", "deleted" };
+#define NSHOWN (sizeof(shown_words) / sizeof(shown_words[0]))
+static char shown_keys[NSHOWN][64];
 #define NWORDS (sizeof(staff_words) / sizeof(staff_words[0]))
 #define NPARTS (sizeof(staff_parts) / sizeof(staff_parts[0]))
 static char word_keys[NWORDS][32], part_keys[NPARTS][32];
@@ -61,6 +71,9 @@ static void init(void)
 	for (size_t i = 0; i < NPARTS; i++)
 		key_of(staff_parts[i], strlen(staff_parts[i]), part_keys[i],
 			sizeof(part_keys[i]));
+	for (size_t i = 0; i < NSHOWN; i++)
+		key_of(shown_words[i], strlen(shown_words[i]), shown_keys[i],
+			sizeof(shown_keys[i]));
 }
 
 static bool ready(void)
@@ -223,6 +236,12 @@ int sz_name_check(const char *typed, size_t len,
 	}
 	if (key_of(shown, (size_t)written, key, SZ_FORUM_KEY_MAX + 1) != 0)
 		return why(out, cap, N_("A name needs a letter or a digit."));
+	for (size_t i = 0; i < NSHOWN; i++)
+		if (shown_keys[i][0] && strcmp(key, shown_keys[i]) == 0) {
+			shown[0] = key[0] = '\0';
+			return why(out, cap, N_("That is how the forum shows a "
+				"deleted member; choose another name."));
+		}
 	if (sz_name_staff_looking(key, shown)) {
 		shown[0] = key[0] = '\0';
 		return why(out, cap, N_("That name looks like the staff's (admin, "
