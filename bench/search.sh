@@ -30,7 +30,9 @@ PIDS=
 PG=${SAMIZDAT_TEST_PG:-}
 db=sz_bench_$$
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || :; done
+	# (|| : each: under set -e a face already gone would end this
+	# clean-up before it removes DIR)
+	for p in $PIDS; do kill "$p" 2>/dev/null || :; wait "$p" 2>/dev/null || :; done
 	[ -z "$PG" ] || psql -q "$PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
 		>/dev/null 2>&1 || :
 	rm -rf "$DIR"
