@@ -44,8 +44,15 @@
  * PA_COUNT_EXACT ($4: one more); past that the total is the planner's
  * estimate from the index's statistics, rounded, and says so. */
 #define PA_COUNT_EXACT SZ_ARCHIVE_FACET_MAX
-static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT FROM fts f"
-	HITS_WHERE " LIMIT $4::bigint) x";
+static const char SQL_MATCHES[] = "SELECT f.doc_id FROM fts f" HITS_WHERE
+	" LIMIT $4::bigint";
+/* Counted exactly, the matches are known by their ids ($8), so the page
+ * and the facets read those rows and never match the query again (a
+ * phrase is checked against each candidate row's words: three times
+ * per search before).  $2 and $3 stay in the statement only to keep
+ * their types: the statements share one list of values. */
+#define IDS_WHERE " WHERE f.doc_id = ANY($8::bigint[]) AND $2::text IS NOT" \
+	" NULL AND $3::text IS NOT NULL"
 static const char SQL_ESTIMATE[] = "EXPLAIN (FORMAT JSON) SELECT FROM fts f"
 	HITS_WHERE;
 static const char SQL_LEFT_OUT[] = "SELECT coalesce(string_agg('zr' || id,"
@@ -98,9 +105,9 @@ _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
  * where the GIN indexes' matches sorted cost what there are of them. */
 #define NEWEST " f.doc_id + 0 DESC"
 #define CANDIDATES_FEW "WITH c AS MATERIALIZED ((SELECT f.doc_id FROM fts f" \
-	HITS_WHERE " AND f.head @@ to_tsquery(" CFG ", $1::text) ORDER BY" \
+	IDS_WHERE " AND f.head @@ to_tsquery(" CFG ", $1::text) ORDER BY" \
 	NEWEST " LIMIT $7::bigint) UNION (SELECT f.doc_id FROM fts f" \
-	HITS_WHERE " ORDER BY" NEWEST " LIMIT $7::bigint))"
+	IDS_WHERE " ORDER BY" NEWEST " LIMIT $7::bigint))"
 #define CANDIDATES_WINDOW "WITH c AS MATERIALIZED (SELECT f.doc_id FROM" \
 	" fts f" HITS_WHERE " AND f.doc_id > $7::bigint)"
 #define RANKED_C "SELECT c.doc_id, 0 AS t, " RANK " AS k FROM c" \
@@ -116,7 +123,7 @@ _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
 	" ORDER BY h.t, h.k DESC, h.doc_id DESC"
 static const char SQL_RANKED[] = RANKED_PAGE(CANDIDATES_FEW, RANKED_C);
 static const char SQL_RANKED_DEEP[] = RANKED_PAGE(CANDIDATES_FEW, RANKED_C
-	" UNION ALL SELECT f.doc_id, 1, 0 FROM fts f" HITS_WHERE
+	" UNION ALL SELECT f.doc_id, 1, 0 FROM fts f" IDS_WHERE
 	" AND f.doc_id NOT IN (SELECT doc_id FROM c)");
 static const char SQL_RANKED_WINDOW_ONLY[] = RANKED_PAGE(CANDIDATES_WINDOW,
 	RANKED_C);
@@ -135,10 +142,11 @@ static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC", " FROM fts f");
 static const char SQL_DATE_DESC[] = PAGE(DATE_KEY, "DESC", DATE_FROM);
 static const char SQL_DATE_ASC[] = PAGE(DATE_KEY, "ASC", DATE_FROM);
 
+/* $1 the matches' ids (counted exactly: at most SZ_ARCHIVE_FACET_MAX) */
 static const char SQL_FACETS[] = "SELECT d.release_id, d.type,"
 	" to_char(to_timestamp(nullif(e.date, 0)) AT TIME ZONE 'UTC',"
-	" 'YYYY-MM'), count(*)" HITS_FROM " LEFT JOIN emails e"
-	" ON e.doc_id = d.id" HITS_WHERE " GROUP BY 1, 2, 3";
+	" 'YYYY-MM'), count(*) FROM documents d LEFT JOIN emails e"
+	" ON e.doc_id = d.id WHERE d.id = ANY($1::bigint[]) GROUP BY 1, 2, 3";
 static const char SQL_RELEASE_TITLE[] = "SELECT title FROM releases"
 	" WHERE id = $1::bigint";
 /* The time budget; and plans made for each search's own values: a
@@ -167,8 +175,9 @@ static const char *page_sql(enum sz_archive_order order, bool few,
 
 struct search {
 	const struct sz_archive_query *q;
-	struct pg_value v[7];
+	struct pg_value v[8];
 	char *left_out;              /* $3, read in the search's snapshot */
+	struct sz_buf ids;           /* $8, the matches counted exactly */
 	size_t offset, limit;
 	struct sz_search_result *res;
 };
@@ -188,7 +197,8 @@ static int facets(struct pg_conn *c, struct search *s, struct sz_err *err)
 		sz_facets_end(res, &fc, false);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
-	PGresult *r = pg_exec(c, SQL_FACETS, s->v, 3, &rc, "searching", err);
+	PGresult *r = pg_exec(c, SQL_FACETS, &s->v[7], 1, &rc, "searching",
+		err);
 	for (int i = 0; r != NULL && i < PQntuples(r); i++)
 		sz_facets_add(res, &fc, pg_int(r, i, 0), PQgetvalue(r, i, 1),
 			PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2),
@@ -289,10 +299,20 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	s->v[2] = PG_S(s->left_out ? s->left_out : "");
 	struct pg_value cv[] = { s->v[0], s->v[1], s->v[2],
 		PG_I(PA_COUNT_EXACT + 1) };
-	if ((r = pg_exec(c, SQL_COUNT, cv, 4, &rc, "searching", err)) == NULL)
+	if ((r = pg_exec(c, SQL_MATCHES, cv, 4, &rc, "searching", err)) == NULL)
 		return failed(rc, err);
-	res->total = PQntuples(r) > 0 ? pg_int(r, 0, 0) : 0;
+	res->total = PQntuples(r);
+	sz_buf_consume(&s->ids, s->ids.len);   /* a retry starts again */
+	rc = sz_buf_puts(&s->ids, "{");
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		rc = sz_buf_printf(&s->ids, "%s%s", i ? "," : "",
+			PQgetvalue(r, i, 0));
+	if (rc == 0)
+		rc = sz_buf_puts(&s->ids, "}");
 	PQclear(r);
+	if (rc != 0)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	s->v[7] = PG_S((const char *)s->ids.data);
 	if (res->total > PA_COUNT_EXACT && (rc = estimate(c, s, err)) != 0)
 		return failed(rc, err);
 	if (res->total == 0 || s->q->count_only)
@@ -317,8 +337,10 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 			r = NULL;
 		}
 	}
-	if (r == NULL && (r = pg_exec(c, page, s->v, ranked ? 7 : 6, &rc,
-	    "searching", err)) == NULL)
+	size_t nv = page == SQL_RANKED || page == SQL_RANKED_DEEP ? 8 :
+		ranked ? 7 : 6;
+	if (r == NULL && (r = pg_exec(c, page, s->v, nv, &rc, "searching",
+	    err)) == NULL)
 		return failed(rc, err);
 	int n = PQntuples(r);
 	if ((size_t)n > s->limit)
@@ -390,8 +412,11 @@ int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
 		.res = res, .v = { PG_S(words), PG_S(tags), PG_S(""),
 			PG_I(limit), PG_I(offset), PG_S(HEADLINE),
 			PG_I(PA_RANK_CANDIDATES) } };
+	/* "{" and "}", and a 19-digit id and a comma per match counted */
+	sz_buf_init(&s.ids, (PA_COUNT_EXACT + 1) * 20 + 3);
 	int rc = pg_snapshot(papool(a), search_tx, &s, err);
 	free(s.left_out);
+	sz_buf_free(&s.ids);
 	if (rc == PG_CANCELED)
 		rc = sz_search_too_slow(err);
 	sem_post(&pa(a)->searches);
