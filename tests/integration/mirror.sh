@@ -246,4 +246,26 @@ check "...and the export fails, naming the folder that is a link" sh -c "
 rm planted/release
 "$SAMIZDAT" mirror export -q -d inst planted >planted2.out 2>&1
 check "...nor removed through it when a release goes" test -z "$(ls -A victim)"
+
+# The attack: the same writer plants FIFOs where the next export opens
+# files: its MANIFEST's and signature's temporary names, a page's, and
+# the signature it reads back.  Opening a FIFO waits for the other end
+# forever, so every later export hung.  Now what is planted at a
+# temporary name is removed and the file made anew (O_EXCL), and only a
+# plain file is read back.
+"$SAMIZDAT" mirror export -q -d inst fifos >/dev/null 2>&1
+mkfifo fifos/.MANIFEST.tmp fifos/.MANIFEST.minisig.tmp \
+	fifos/.index.html.tmp
+"$SAMIZDAT" release publish -d inst 3 >/dev/null
+timeout 60 "$SAMIZDAT" mirror export -q -d inst fifos >fifo.out 2>&1
+st=$?
+check "export_into_planted_fifos: the export ends, and succeeds" test $st -eq 0
+check "...and the copy it made verifies" sh -c "
+	cd fifos && sha256sum -c --quiet MANIFEST >/dev/null 2>&1 &&
+	! ls -A | grep -q '\.tmp\$'"
+mv fifos/MANIFEST.minisig fifos/sig.keep
+mkfifo fifos/MANIFEST.minisig
+timeout 60 "$SAMIZDAT" mirror export -q -d inst fifos >fifo2.out 2>&1
+check "...and a FIFO in place of its signature stalls nothing" \
+	test $? -ne 124
 finish
