@@ -30,7 +30,9 @@ PIDS=
 PG=${SAMIZDAT_TEST_PG:-}
 db=sz_bench_$$
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || :; done
+	# (|| : each: under set -e a face already gone would end this
+	# clean-up before it removes DIR)
+	for p in $PIDS; do kill "$p" 2>/dev/null || :; wait "$p" 2>/dev/null || :; done
 	[ -z "$PG" ] || psql -q "$PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
 		>/dev/null 2>&1 || :
 	rm -rf "$DIR"
@@ -122,23 +124,33 @@ ministry after:2019-01 before:2020-01
 invoice from:ministry.example
 cousin offshore
 EOF
-: >sz.lat; : >pg.lat; : >nm.lat
+: >sz.lat; : >pg.lat; : >nm.lat; : >each.lat
 while IFS= read -r q; do
 	enc=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")
 	nmq=$(echo "$q" | sed 's/after:\([0-9-]*\) before:\([0-9-]*\)/date:\1..\2/; s/ -/ and not /')
 	r=0
 	while [ $r -lt "$REPEAT" ]; do
-		curl -s -o /dev/null -w '%{time_total}\n' "$LITE/api/v1/search?q=$enc" >>sz.lat
-		[ -z "$PG" ] || curl -s -o /dev/null -w '%{time_total}\n' \
-			"$PGURL/api/v1/search?q=$enc" >>pg.lat
+		sz=$(curl -s -o /dev/null -w '%{time_total}' "$LITE/api/v1/search?q=$enc")
+		pg=-
+		[ -z "$PG" ] || pg=$(curl -s -o /dev/null -w '%{time_total}' \
+			"$PGURL/api/v1/search?q=$enc")
 		a=$(now)
 		notmuch count "$nmq" >/dev/null
 		notmuch search --limit=20 --output=summary "$nmq" >/dev/null
 		b=$(now)
-		echo "$b - $a" | bc >>nm.lat
+		nm=$(echo "$b - $a" | bc)
+		echo "$sz" >>sz.lat; echo "$nm" >>nm.lat
+		[ -z "$PG" ] || echo "$pg" >>pg.lat
+		printf '%s\t%s\t%s\t%s\n' "$sz" "$pg" "$nm" "$q" >>each.lat
 		r=$((r + 1))
 	done
 done <queries.txt
+# each query's slowest time per engine: which queries make the p99
+echo "slowest of $REPEAT runs per query, ms (SQLite, PostgreSQL, notmuch):"
+awk -F '\t' '{ for (i = 1; i <= 3; i++) if ($i != "-" && $i * 1000 > m[$4, i]) m[$4, i] = $i * 1000
+	if (!($4 in seen)) { seen[$4] = 1; order[++n] = $4 } }
+	END { for (k = 1; k <= n; k++) { q = order[k]
+		printf "  %8.1f %8.1f %8.1f  %s\n", m[q, 1], m[q, 2], m[q, 3], q } }' each.lat
 pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if(i<1)i=1; printf "%.1f", a[i]*1000}'; }
 echo "query latency over $(wc -l <queries.txt) queries x $REPEAT at $N e-mails:"
 echo "  samizdat on SQLite (HTTP API, ranked, counts, facets): p50 $(pct sz.lat 50) ms, p99 $(pct sz.lat 99) ms"
@@ -173,11 +185,35 @@ for k in range(total):
     u = bases[k % len(bases)] + '/api/v1/search?q=' + urllib.parse.quote(qs[k % len(qs)])
     print('url = "%s"\noutput = "/dev/null"' % u)
 PY
+	cpu >cpu.0
 	a=$(now)
-	curl -s --no-progress-meter --parallel --parallel-immediate \
-		--parallel-max 4 -K urls.cfg
+	/usr/bin/time -f '%U %S' -o curl.cpu curl -s --no-progress-meter \
+		--parallel --parallel-immediate --parallel-max 4 -K urls.cfg
 	b=$(now)
+	cpu >cpu.1
 	echo "$total / ($b - $a)" | bc -l
+	# where the CPU went, in cores over the run: is one process short of
+	# the machine, or is the machine full?
+	paste cpu.0 cpu.1 | awk -v w="$(echo "$b - $a" | bc -l)" \
+		-v c="$(awk '{ print $1 + $2 }' curl.cpu)" -v n="$(nproc)" '{
+		d = ($6 - $1) / 100; idle = ($8 - $3) / ($7 - $2)
+		printf "  CPU over %.1f s: samizdat %.2f cores, PostgreSQL %.2f, load client (one curl) %.2f, machine busy %.0f%% of %d cores (others included)\n",
+			w, d / w, ($10 - $5) / 100 / w, c / w, 100 * (1 - idle), n }' >&2
+}
+# cpu: CPU ticks of the public faces, total and idle ticks of the
+# machine, and CPU ticks of this cluster's PostgreSQL processes serving
+# the bench's database (from /proc: sysstat is not needed).
+cpu() {
+	f=0
+	for p in $PIDS; do
+		f=$((f + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	g=0
+	for p in $(pgrep -f "^postgres: .* $db "); do
+		g=$((g + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	awk -v f="$f" -v g="$g" '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print f, t, $5 + $6, 0, g; exit }' /proc/stat
 }
 one=$(rate "$PGURL")
 second

@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	input_size = size;
 	struct sz_err err;
-	(void)sz_mail_each(path, dir, on_mail, dir, &err);
+	(void)sz_mail_each(path, dir, on_mail, dir, NULL, &err);
 	unlink(path);
 	rmdir(dir);
 	return 0;

@@ -112,15 +112,21 @@ int publish_file(struct sz_archive *a, int64_t release, int fd,
 	sz_buf_init(&text, INDEX_TEXT_MAX);
 	sz_buf_init(&removed, REPORT_TEXT_MAX);
 	*added = false;
-	int rc = sz_doc_detect(fd, &type, NULL, err);
+	char *mime = NULL;
+	int rc = sz_doc_detect(fd, &type, &mime, err);
+	if (rc == 0 && type == SZ_DOC_UNKNOWN) {
+		const char *why = sz_doc_refusal(fd, mime);
+		if (why != NULL)
+			rc = sz_err_set(err, SZ_E_UNSUPPORTED, "%s cannot be "
+				"scrubbed, so it cannot be published: %s", name, why);
+		else
+			rc = sz_err_set(err, SZ_E_UNSUPPORTED, "%s cannot be "
+				"scrubbed, so it cannot be published (samizdat scrubs "
+				"%s)", name, sz_doc_supported_list());
+	}
+	free(mime);
 	if (rc != 0)
 		goto out;
-	if (type == SZ_DOC_UNKNOWN) {
-		rc = sz_err_set(err, SZ_E_UNSUPPORTED, "%s cannot be scrubbed, so "
-			"it cannot be published (samizdat scrubs %s)", name,
-			sz_doc_supported_list());
-		goto out;
-	}
 	int src = fd;
 	{
 		/* Scrubbed first: only the clean copy reaches the archive (a

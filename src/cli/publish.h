@@ -14,6 +14,7 @@
 
 struct publish_stats {
 	int64_t messages, added, attachments, skipped;
+	int64_t unreadable;     /* mailbox files with no e-mail in them */
 	int64_t dkim_pass, dkim_fail, dkim_unknown;
 	int64_t pgp_pass, pgp_fail, pgp_unknown;
 	int64_t flagged;        /* signed parts carry identifying data */

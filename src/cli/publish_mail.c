@@ -439,7 +439,8 @@ int publish_mail(struct sz_archive *a, int64_t release, const char *path,
 	struct mail_import mi = { .o = o, .a = a, .release = release,
 		.collection = collection, .stats = stats, .progress = progress };
 	sz_buf_init(&mi.flags, SZ_ARCHIVE_NOTES_MAX);
-	int rc = sz_mail_each(path, a->files, on_mail, &mi, err);
+	int rc = sz_mail_each(path, a->files, on_mail, &mi,
+		&stats->unreadable, err);
 	sz_buf_free(&mi.flags);
 	return rc;
 }

@@ -29,7 +29,10 @@
 #include "docs/mail.h"
 #include "docs/pgp.h"
 #include "store/archive.h"
+#include "store/forum.h"
 #include "store/instance.h"
+
+#define WITHDRAW_ACTOR "the editors (command line)"
 
 static const char usage[] =
 	"Usage: samizdat release create -d DIR [--date YYYY-MM-DD]\n"
@@ -104,6 +107,30 @@ static void open_audit(const char *dir)
 	}
 }
 
+/* The forum, for hiding the discussion of what is removed (store/
+ * forum.h): opened, and read once, before the lock-in, which then keeps
+ * its files (SQLite) or its connections (PostgreSQL). */
+static struct sz_forum *withdraw_forum;
+static bool withdraw_pg;
+static char withdraw_why[SZ_ERR_MSG_SIZE];
+
+static void open_withdraw_forum(const char *dir_opt)
+{
+	struct sz_err err;
+	struct sz_config cfg;
+	struct sz_forum_thread t;
+	const char *dir = cli_instance_dir(dir_opt);
+	withdraw_pg = sz_config_load(&cfg, dir, &err) == SZ_OK &&
+		sz_config_postgres(&cfg);
+	if (sz_forum_open(&withdraw_forum, dir, &err) != 0) {
+		withdraw_forum = NULL;
+		snprintf(withdraw_why, sizeof(withdraw_why), "%s", err.msg);
+		return;
+	}
+	withdraw_forum->ops->thread_of_subject(withdraw_forum,
+		SZ_SUBJECT_RELEASE, 1, &t, NULL);
+}
+
 /* Opens the archive, then locks samizdat-doc in to it and to the
  * inputs (n paths, and the key files if not NULL).  Checking PGP
  * signatures (pgp not NULL) adds its private GnuPG home and gpg, the
@@ -137,8 +164,17 @@ static int open_archive(const char *dir_opt, struct sz_archive **a,
 	 * opens anew for each write), those two files only: as the store
 	 * opened before the lock-in could write them anyway.  On PostgreSQL,
 	 * the store's connections, made already. */
-	if (rc == 0 && audit_open && audit_pg)
+	if (rc == 0 && ((audit_open && audit_pg) ||
+	    (withdraw_forum != NULL && withdraw_pg)))
 		sz_sandbox_keep_connections(&sb);
+	static const char *const forum_files[] = { "forum.db", "forum.db-wal",
+		"forum.db-shm" };
+	for (size_t i = 0; rc == 0 && withdraw_forum != NULL && !withdraw_pg &&
+	     i < sizeof(forum_files) / sizeof(forum_files[0]); i++) {
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/%s", dir, forum_files[i]);
+		rc = sz_sandbox_allow(&sb, path, SZ_SB_READ | SZ_SB_WRITE, &err);
+	}
 	for (int i = 0; rc == 0 && audit_open && !audit_pg && i < 2; i++) {
 		char path[4300];
 		snprintf(path, sizeof(path), "%s/%s%s", dir, SZ_STORE_DB_FILE,
@@ -364,6 +400,9 @@ static int add_one(struct sz_archive *a, int64_t release, const char *path,
 			(long long)s.attachments);
 		if (s.skipped)
 			printf(", %lld attachments not publishable", (long long)s.skipped);
+		if (s.unreadable)
+			printf(", %lld files or messages skipped: no e-mail header "
+				"in them", (long long)s.unreadable);
 		if (s.dkim_pass + s.dkim_fail + s.dkim_unknown > 0)
 			printf("; DKIM: %lld verified, %lld failed, %lld could not be "
 				"checked", (long long)s.dkim_pass, (long long)s.dkim_fail,
@@ -666,6 +705,22 @@ static int cmd_raw(int argc, char **argv)
 	return st;
 }
 
+/* The forum's side of a removal (store/forum.h): the discussion of a
+ * document or e-mail and its attachments is hidden too.  An exit
+ * status. */
+static int withdraw_discussion(struct sz_archive *a, int64_t doc)
+{
+	struct sz_forum *f = withdraw_forum;
+	struct sz_err err;
+	int rc = f == NULL ? sz_err_set(&err, SZ_E_IO, "%s", withdraw_why) :
+		sz_forum_withdraw_doc(f, a, doc, WITHDRAW_ACTOR, &err);
+	if (f != NULL)
+		f->ops->close(f);
+	withdraw_forum = NULL;
+	return rc == 0 ? 0 : cli_fail("release", "its discussion in the forum "
+		"could not be hidden (hide it there by hand): %s", err.msg);
+}
+
 static int cmd_state(int argc, char **argv, enum sz_release_state state)
 {
 	const char *dir;
@@ -710,7 +765,9 @@ static int cmd_remove(int argc, char **argv)
 	struct sz_err err;
 	struct sz_doc_row d;
 	size_t removed = 0;
+	int hid = 0;
 	memset(&d, 0, sizeof(d));
+	open_withdraw_forum(dir);
 	if ((st = open_archive(dir, &a, NULL, 0, NULL, NULL, NULL)) != 0)
 		return st;
 	if (!by_number && a->ops->email_by_message_id(a, release, which, &id,
@@ -724,20 +781,25 @@ static int cmd_remove(int argc, char **argv)
 	    d.release_id != release)
 		st = cli_fail("release", "release %lld has no document or e-mail "
 			"%lld", (long long)release, (long long)id);
-	else if (a->ops->doc_remove(a, id, &removed, &err) != 0)
-		st = cli_fail("release", "%s", err.msg);
-	else
-		printf("removed %s %lld \"%s\" from release %lld (%zu document%s "
-			"with its attachments)\n", d.email ? "e-mail" : "document",
-			(long long)id, d.title, (long long)release, removed,
-			removed == 1 ? "" : "s");
+	else {
+		/* the discussion first, while the attachments are still
+		 * listed; a forum out of reach holds back no removal */
+		hid = withdraw_discussion(a, id);
+		if (a->ops->doc_remove(a, id, &removed, &err) != 0)
+			st = cli_fail("release", "%s", err.msg);
+		else
+			printf("removed %s %lld \"%s\" from release %lld (%zu "
+				"document%s with its attachments)\n", d.email ? "e-mail" :
+				"document", (long long)id, d.title, (long long)release,
+				removed, removed == 1 ? "" : "s");
+	}
 	bool email = d.email;
 	sz_doc_row_clear(&d);
 	a->ops->close(a);
 	if (st == 0)
 		st = audit(dir, "remove from release", "%s %lld", email ? "e-mail" :
 			"document", (long long)id);
-	return st;
+	return st != 0 ? st : hid;
 }
 
 /* Prints one page of releases from offset: how many, and of how many. */

@@ -111,8 +111,14 @@ static int open_typed(const char *cmd, const char *path,
 		return -1;
 	}
 	if (*type == SZ_DOC_UNKNOWN) {
-		cli_fail(cmd, "%s: unsupported type (%s); samizdat scrubs %s",
-			path, mime ? mime : "unknown", sz_doc_supported_list());
+		const char *why = sz_doc_refusal(fd, mime);
+		if (why != NULL)
+			cli_fail(cmd, "%s: unsupported type (%s): %s", path,
+				mime ? mime : "unknown", why);
+		else
+			cli_fail(cmd, "%s: unsupported type (%s); samizdat scrubs "
+				"%s", path, mime ? mime : "unknown",
+				sz_doc_supported_list());
 		*status = EXIT_UNSUPPORTED;
 		free(mime);
 		close(fd);
@@ -235,9 +241,14 @@ static int open_job(const char *path, struct scrub_job *j)
 		sz_err_set(&j->err, SZ_E_IO, "not a regular file") :
 		sz_doc_detect(fd, &j->type, &mime, &j->err);
 	if (rc == 0 && j->type == SZ_DOC_UNKNOWN) {
-		sz_err_set(&j->err, SZ_E_UNSUPPORTED, "unsupported type (%s); "
-			"samizdat scrubs %s", mime ? mime : "unknown",
-			sz_doc_supported_list());
+		const char *why = sz_doc_refusal(fd, mime);
+		if (why != NULL)
+			sz_err_set(&j->err, SZ_E_UNSUPPORTED, "unsupported type "
+				"(%s): %s", mime ? mime : "unknown", why);
+		else
+			sz_err_set(&j->err, SZ_E_UNSUPPORTED, "unsupported type "
+				"(%s); samizdat scrubs %s", mime ? mime : "unknown",
+				sz_doc_supported_list());
 		rc = SZ_E_UNSUPPORTED;
 	}
 	free(mime);

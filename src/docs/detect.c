@@ -163,6 +163,33 @@ static const struct {
 	{ "text/css", SZ_DOC_CSS },
 };
 
+/* The main part's content type, which names the kind of an Office Open
+ * XML package: documents, templates, slide shows and their
+ * macro-enabled forms are the same parts to the scrubber (which refuses
+ * the macros themselves).  The binary workbook (.xlsb) is not here. */
+static const struct {
+	const char *ct;
+	enum sz_doc_type type;
+} ooxml_main[] = {
+	{ "wordprocessingml.document.main+xml", SZ_DOC_DOCX },
+	{ "wordprocessingml.template.main+xml", SZ_DOC_DOCX },
+	{ "ms-word.document.macroEnabled.main+xml", SZ_DOC_DOCX },
+	{ "ms-word.template.macroEnabledTemplate.main+xml", SZ_DOC_DOCX },
+	{ "spreadsheetml.sheet.main+xml", SZ_DOC_XLSX },
+	{ "spreadsheetml.template.main+xml", SZ_DOC_XLSX },
+	{ "ms-excel.sheet.macroEnabled.main+xml", SZ_DOC_XLSX },
+	{ "ms-excel.template.macroEnabled.main+xml", SZ_DOC_XLSX },
+	{ "presentationml.presentation.main+xml", SZ_DOC_PPTX },
+	{ "presentationml.slideshow.main+xml", SZ_DOC_PPTX },
+	{ "presentationml.template.main+xml", SZ_DOC_PPTX },
+	{ "ms-powerpoint.presentation.macroEnabled.main+xml", SZ_DOC_PPTX },
+	{ "ms-powerpoint.slideshow.macroEnabled.main+xml", SZ_DOC_PPTX },
+	{ "ms-powerpoint.template.macroEnabled.main+xml", SZ_DOC_PPTX },
+};
+/* [Content_Types].xml read to classify a package (one entry per part:
+ * a deck of a thousand slides stays well below). */
+#define CONTENT_TYPES_MAX (256u << 10)
+
 /* Reads a small zip member (the ODF mimetype) into buf. */
 static int zip_small(zip_t *z, const char *name, char *buf, size_t cap)
 {
@@ -212,24 +239,31 @@ static enum sz_doc_type zip_kind(int fd, bool *damaged)
 		zip_error_fini(&ze);
 		return t;
 	}
-	char buf[4096];
-	if (zip_small(z, "mimetype", buf, 128) == 0) {
-		for (size_t i = 0; i < sizeof(by_mime) / sizeof(by_mime[0]); i++)
-			if (strcmp(buf, by_mime[i].mime) == 0 &&
+	char mt[128];
+	char *buf = NULL;
+	if (zip_small(z, "mimetype", mt, sizeof(mt)) == 0) {
+		/* A template (.ott, .ots, .otp, .otg) is the document's own
+		 * format under another name, and is scrubbed as one. */
+		for (size_t i = 0; i < sizeof(by_mime) / sizeof(by_mime[0]); i++) {
+			size_t n = strlen(by_mime[i].mime);
+			if (strncmp(mt, by_mime[i].mime, n) == 0 &&
+			    (mt[n] == 0 || strcmp(mt + n, "-template") == 0) &&
 			    sz_doc_is_zip(by_mime[i].type))
 				t = by_mime[i].type;
-	} else if (zip_small(z, "[Content_Types].xml", buf, sizeof(buf)) == 0) {
-		if (strstr(buf, "wordprocessingml.document.main"))
-			t = SZ_DOC_DOCX;
-		else if (strstr(buf, "spreadsheetml.sheet.main"))
-			t = SZ_DOC_XLSX;
-		else if (strstr(buf, "presentationml.presentation.main"))
-			t = SZ_DOC_PPTX;
+		}
+	} else if ((buf = malloc(CONTENT_TYPES_MAX)) != NULL &&
+		   zip_small(z, "[Content_Types].xml", buf, CONTENT_TYPES_MAX) == 0) {
+		/* The whole list: PowerPoint's names every slide, and the main
+		 * part may come after the first few KiB. */
+		for (size_t i = 0; i < sizeof(ooxml_main) / sizeof(ooxml_main[0]); i++)
+			if (t == SZ_DOC_UNKNOWN && strstr(buf, ooxml_main[i].ct))
+				t = ooxml_main[i].type;
 	} else {
 		for (size_t i = 0; i < sizeof(main_parts) / sizeof(main_parts[0]); i++)
 			if (zip_name_locate(z, main_parts[i].part, 0) >= 0)
 				t = main_parts[i].type;
 	}
+	free(buf);
 	zip_close(z);
 	zip_error_fini(&ze);
 	return t;
@@ -238,27 +272,22 @@ static enum sz_doc_type zip_kind(int fd, bool *damaged)
 /* One libmagic handle per thread and flag set, loaded once: loading the
  * database costs more than a detection.  libmagic handles are not
  * thread-safe, hence per thread; sz_doc_thread_done closes them. */
-static __thread magic_t cache[2];
+static __thread magic_t cache[3];
 
 void sz_doc_thread_done(void)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (cache[i] != NULL) {
 			magic_close(cache[i]);
 			cache[i] = NULL;
 		}
 }
 
-magic_t doc_magic(int flags, struct sz_err *err)
+static magic_t magic_cached(int slot, int flags, struct sz_err *err)
 {
-	int slot = (flags & MAGIC_MIME_ENCODING) ? 1 : 0;
 	if (cache[slot] != NULL)
 		return cache[slot];
-	/* Tests for what we never handle (tar, OLE, ELF, CSV, JSON, inside
-	 * compressed files) are skipped: they cost more than the rest. */
-	magic_t m = magic_open(flags | MAGIC_NO_CHECK_COMPRESS |
-		MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ELF |
-		MAGIC_NO_CHECK_APPTYPE | MAGIC_NO_CHECK_CSV | MAGIC_NO_CHECK_JSON);
+	magic_t m = magic_open(flags);
 	/* libmagic reads up to 7 MiB by default: the first 256 KiB are
 	 * enough for every type we know, and keep memory small. */
 	size_t bytes_max = 256u << 10;
@@ -273,6 +302,23 @@ magic_t doc_magic(int flags, struct sz_err *err)
 	}
 	cache[slot] = m;
 	return m;
+}
+
+magic_t doc_magic(int flags, struct sz_err *err)
+{
+	/* Tests for what we never handle (tar, OLE, ELF, CSV, JSON, inside
+	 * compressed files) are skipped: they cost more than the rest. */
+	return magic_cached((flags & MAGIC_MIME_ENCODING) ? 1 : 0,
+		flags | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR |
+		MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_APPTYPE |
+		MAGIC_NO_CHECK_CSV | MAGIC_NO_CHECK_JSON, err);
+}
+
+magic_t doc_magic_cdf(struct sz_err *err)
+{
+	return magic_cached(2, MAGIC_MIME_TYPE | MAGIC_ERROR |
+		MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF,
+		err);
 }
 
 int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
@@ -299,7 +345,13 @@ int sz_doc_detect(int fd, enum sz_doc_type *type, char **mime,
 	for (size_t i = 0; i < sizeof(by_mime) / sizeof(by_mime[0]); i++)
 		if (strcmp(got, by_mime[i].mime) == 0)
 			*type = by_mime[i].type;
-	if (*type == SZ_DOC_UNKNOWN && strncmp(got, "text/", 5) == 0)
+	/* Text with structure of its own is not plain text: RTF carries
+	 * \info (author, company, dates) and revision tables, XML anything
+	 * (a flat OpenDocument file its meta, Word 2003 XML its document
+	 * properties).  Passed through as text, they would leave as they
+	 * came in; refused, the editor is told what to do (refusal.c). */
+	if (*type == SZ_DOC_UNKNOWN && strncmp(got, "text/", 5) == 0 &&
+	    strcmp(got, "text/rtf") != 0 && strcmp(got, "text/xml") != 0)
 		*type = SZ_DOC_TEXT;
 	/* libmagic calls a style sheet plain text (or C, by its comments). */
 	if (*type == SZ_DOC_TEXT && css_sniff(fd))

@@ -100,6 +100,13 @@ const char *sz_doc_type_name(enum sz_doc_type t);
 const char *sz_doc_supported_list(void);
 /* The conventional extension with its dot (".jpg"), "" if none. */
 const char *sz_doc_type_ext(enum sz_doc_type t);
+/* Why a file that sz_doc_detect found no scrubbable type for is refused,
+ * and what the editor can do instead (convert an Office 97-2003 or RTF
+ * file with LibreOffice, export an Outlook .msg as e-mail...), as one
+ * static sentence; NULL when there is nothing to add to the list of
+ * supported types.  mime is what sz_doc_detect gave (may be NULL); fd
+ * (may be -1) is read with pread, its offset kept. */
+const char *sz_doc_refusal(int fd, const char *mime);
 /* Whether t is a zip container (Office, OpenDocument, EPUB). */
 bool sz_doc_is_zip(enum sz_doc_type t);
 

@@ -200,6 +200,9 @@ void report_vorbis(struct sz_doc_report *r, const char *kind,
 #include <libxml/tree.h>
 #include <magic.h>
 magic_t doc_magic(int flags, struct sz_err *err);
+/* The same with libmagic's compound-document (OLE) tests on: tells a
+ * Word 97 file from an Excel or Outlook one, for a refusal's advice. */
+magic_t doc_magic_cdf(struct sz_err *err);
 
 /* Whether sz_doc_scrub has a handler for t. */
 bool doc_has_handler(enum sz_doc_type t);

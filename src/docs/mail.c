@@ -93,6 +93,43 @@ static char *addresses(InternetAddressList *l)
 	return out;
 }
 
+/* An address list as GMime parsed it, or, when it holds a "mailbox"
+ * that is an encoded word (Python's email package, in its compat32
+ * policy, encodes a whole From: "Jürgen <j@x>" as one =?utf-8?b?...?=),
+ * the header decoded first and parsed again, as mail clients read it.
+ * *owned receives a list the caller unrefs (NULL if GMime's is used). */
+static InternetAddressList *address_list(GMimeMessage *msg,
+	GMimeAddressType type, const char *header, InternetAddressList **owned)
+{
+	InternetAddressList *l = g_mime_message_get_addresses(msg, type);
+	*owned = NULL;
+	int n = l ? internet_address_list_length(l) : 0;
+	bool encoded = false;
+	for (int i = 0; i < n && !encoded; i++) {
+		InternetAddress *a = internet_address_list_get_address(l, i);
+		const char *addr = INTERNET_ADDRESS_IS_MAILBOX(a) ?
+			internet_address_mailbox_get_addr(
+				INTERNET_ADDRESS_MAILBOX(a)) : NULL;
+		encoded = addr != NULL && strncmp(addr, "=?", 2) == 0 &&
+			strchr(addr, '@') == NULL;
+	}
+	const char *raw = encoded ?
+		g_mime_object_get_header(GMIME_OBJECT(msg), header) : NULL;
+	if (raw == NULL)
+		return l;
+	char *text = g_mime_utils_header_decode_text(NULL, raw);
+	InternetAddressList *again = text ?
+		internet_address_list_parse(NULL, text) : NULL;
+	g_free(text);
+	if (again == NULL || internet_address_list_length(again) == 0) {
+		if (again != NULL)
+			g_object_unref(again);
+		return l;
+	}
+	*owned = again;
+	return again;
+}
+
 /* Strips <> and white space around a message id into out. */
 static void clean_id(const char *in, char *out, size_t cap)
 {
@@ -149,7 +186,9 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		clean_id(irt, root, sizeof(root));
 	if (root[0] == 0)
 		snprintf(root, sizeof(root), "%s", id);
-	InternetAddressList *from = g_mime_message_get_from(msg);
+	InternetAddressList *from_owned, *to_owned, *cc_owned;
+	InternetAddressList *from = address_list(msg, GMIME_ADDRESS_TYPE_FROM,
+		"From", &from_owned);
 	if (from != NULL && internet_address_list_length(from) > 0) {
 		InternetAddress *a = internet_address_list_get_address(from, 0);
 		const char *name = internet_address_get_name(a);
@@ -165,8 +204,14 @@ static int deliver(GMimeMessage *msg, int fd, uint64_t off, uint64_t len,
 		sz_buf_free(&nb);
 		sz_utf8_clean_field(from_addr, sizeof(from_addr));
 	}
-	char *to = addresses(g_mime_message_get_to(msg));
-	char *cc = addresses(g_mime_message_get_cc(msg));
+	char *to = addresses(address_list(msg, GMIME_ADDRESS_TYPE_TO, "To",
+		&to_owned));
+	char *cc = addresses(address_list(msg, GMIME_ADDRESS_TYPE_CC, "Cc",
+		&cc_owned));
+	InternetAddressList *owned[3] = { from_owned, to_owned, cc_owned };
+	for (size_t i = 0; i < 3; i++)
+		if (owned[i] != NULL)
+			g_object_unref(owned[i]);
 	GDateTime *dt = g_mime_message_get_date(msg);
 	struct sz_buf subject;
 	sz_buf_init(&subject, SZ_MAIL_MAX_SUBJECT);
@@ -307,21 +352,36 @@ struct mmdf_walk {
 	int fd;
 	sz_mail_fn fn;
 	void *ctx;
-	int64_t *index;
+	int64_t *index, *unreadable;
 	struct sz_err *err;
 };
+
+/* A message of a mailbox that has no header at all (a digest's text
+ * saved on its own, a stray note) is skipped and counted, when the
+ * caller counts: the rest of the mailbox is not lost for it. */
+static int skip_unreadable(int rc, int64_t before, int64_t after,
+	int64_t *unreadable)
+{
+	if (rc == SZ_E_INVAL && before == after && unreadable != NULL) {
+		(*unreadable)++;
+		return 0;
+	}
+	return rc;
+}
 
 static int mmdf_message(void *ctx, off_t start, off_t stop)
 {
 	struct mmdf_walk *w = ctx;
-	return walk_stream(w->fd, false, start, stop, w->fn, w->ctx, w->index,
-		w->err);
+	int64_t before = *w->index;
+	int rc = walk_stream(w->fd, false, start, stop, w->fn, w->ctx,
+		w->index, w->err);
+	return skip_unreadable(rc, before, *w->index, w->unreadable);
 }
 
 /* One file: an mbox, an MMDF file or one message, in whatever line ends
  * its client wrote (mail_box.h). */
 static int walk_file(const char *path, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, int64_t *index, struct sz_err *err)
+	void *ctx, int64_t *index, int64_t *unreadable, struct sz_err *err)
 {
 	int fd;
 	bool translated;
@@ -333,7 +393,7 @@ static int walk_file(const char *path, const char *tmpdir, sz_mail_fn fn,
 	if (l == SZ_MAIL_MMDF) {
 		int64_t before = *index;
 		struct mmdf_walk w = { .fd = fd, .fn = fn, .ctx = ctx,
-			.index = index, .err = err };
+			.index = index, .unreadable = unreadable, .err = err };
 		rc = sz_mail_box_mmdf(fd, start, mmdf_message, &w, err);
 		if (rc == 0 && *index == before)
 			rc = sz_err_set(err, SZ_E_INVAL, "not an MMDF mailbox (no "
@@ -352,7 +412,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 static int walk_maildir(const char *dir, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, struct sz_err *err)
+	void *ctx, int64_t *unreadable, struct sz_err *err)
 {
 	int64_t index = 0;
 	int rc = 0;
@@ -367,7 +427,10 @@ static int walk_maildir(const char *dir, const char *tmpdir, sz_mail_fn fn,
 				char file[8192];
 				snprintf(file, sizeof(file), "%s/%s", path,
 					list[i]->d_name);
-				rc = walk_file(file, tmpdir, fn, ctx, &index, err);
+				int64_t before = index;
+				rc = walk_file(file, tmpdir, fn, ctx, &index, NULL,
+					err);
+				rc = skip_unreadable(rc, before, index, unreadable);
 			}
 			free(list[i]);
 		}
@@ -383,7 +446,7 @@ bool sz_mail_is_box(int fd)
 }
 
 int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, struct sz_err *err)
+	void *ctx, int64_t *unreadable, struct sz_err *err)
 {
 	mail_init();
 	struct stat st;
@@ -396,8 +459,8 @@ int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
 		if (access(cur, F_OK) != 0 && access(nw, F_OK) != 0)
 			return sz_err_set(err, SZ_E_INVAL,
 				"%s is not a Maildir (no cur/ or new/)", path);
-		return walk_maildir(path, tmpdir, fn, ctx, err);
+		return walk_maildir(path, tmpdir, fn, ctx, unreadable, err);
 	}
 	int64_t index = 0;
-	return walk_file(path, tmpdir, fn, ctx, &index, err);
+	return walk_file(path, tmpdir, fn, ctx, &index, unreadable, err);
 }

@@ -54,9 +54,13 @@ typedef int (*sz_mail_fn)(void *ctx, const struct sz_mail *m,
  * if it starts with "From " (after a byte-order mark or blank lines), an
  * MMDF file if with four Ctrl-A, else one message; in LF, CRLF or
  * classic Mac OS CR line ends (a CR-only file is read through an unlinked
- * copy in tmpdir, with LF ends: m->raw_fd is that copy). */
+ * copy in tmpdir, with LF ends: m->raw_fd is that copy).  With
+ * unreadable non-NULL, a file of a Maildir or a message of an MMDF file
+ * that is no e-mail at all (no header: a digest's text saved alone) is
+ * skipped and counted there; with NULL it stops the walk with an error.
+ * A single file that is no e-mail is an error either way. */
 int sz_mail_each(const char *path, const char *tmpdir, sz_mail_fn fn,
-	void *ctx, struct sz_err *err);
+	void *ctx, int64_t *unreadable, struct sz_err *err);
 
 /* Whether fd holds an mbox or MMDF mailbox (as sz_mail_each reads it:
  * after a byte-order mark or blank lines, in any line ends). */

@@ -154,7 +154,13 @@ int doc_ogg(int fd, const char *out_path, struct sz_doc_report *r,
 		need = 2;
 	else if (pg->b[27] >= 8 && memcmp(id, "OpusHead", 8) == 0)
 		need = 1;
-	else {
+	else if (pg->b[27] >= 5 && memcmp(id, "\x7f" "FLAC", 5) == 0) {
+		/* ffmpeg and some rippers write FLAC in Ogg (.oga). */
+		rc = sz_err_set(err, SZ_E_UNSUPPORTED, "FLAC in an Ogg container "
+			"is not scrubbed: take the FLAC stream out with `ffmpeg -i "
+			"FILE -c:a copy OUT.flac`, and scrub that");
+		goto out;
+	} else {
 		rc = sz_err_set(err, SZ_E_UNSUPPORTED,
 			"only Ogg Vorbis and Ogg Opus are supported");
 		goto out;

@@ -17,11 +17,17 @@
 #include <string.h>
 
 #include "docs/internal.h"
+#include "docs/jp2.h"
 #include "docs/pdf_budget.h"
+
+/* A JPEG or JPEG 2000 image in a PDF, held in memory to be scrubbed (a
+ * scanned page at 600 dpi in colour is about 10 MiB). */
+#define PDF_JPEG_MAX (64u << 20)
 
 struct walk {
 	qpdf_data q;
 	struct sz_doc_report *r;
+	bool write;            /* scrubbing, not only inspecting */
 	qpdf_oh *stack;
 	size_t len, cap;
 	uint8_t *seen;         /* one bit per object id */
@@ -113,6 +119,58 @@ static bool is_markup_annotation(qpdf_data q, qpdf_oh d)
 	return yes;
 }
 
+static bool has_subtype(qpdf_data q, qpdf_oh d, const char *subtype)
+{
+	qpdf_oh t = qpdf_oh_get_key(q, d, "/Subtype");
+	bool yes = qpdf_oh_is_name_and_equals(q, t, subtype);
+	qpdf_oh_release(q, t);
+	return yes;
+}
+
+static void drop(struct walk *w, qpdf_oh d, const char *key,
+	const char *kind, const char *name);
+
+/* Comments go whole, as in Office files: a page's sticky notes (Text
+ * annotations, replies included) and the pop-ups that show notes leave
+ * its /Annots, reported with their text.  "As we said at Tuesday's
+ * meeting" names its writer as surely as a signature. */
+static void drop_comments(struct walk *w, qpdf_oh d)
+{
+	qpdf_data q = w->q;
+	if (!qpdf_oh_has_key(q, d, "/Annots"))
+		return;
+	qpdf_oh annots = qpdf_oh_get_key(q, d, "/Annots");
+	if (!qpdf_oh_is_array(q, annots)) {
+		qpdf_oh_release(q, annots);
+		return;
+	}
+	int n = qpdf_oh_get_array_n_items(q, annots);
+	qpdf_oh keep = qpdf_oh_new_array(q);
+	bool dropped = false;
+	for (int i = 0; i < n; i++) {
+		qpdf_oh a = qpdf_oh_get_array_item(q, annots, i);
+		if (qpdf_oh_is_dictionary(q, a) && (has_subtype(q, a, "/Text") ||
+		    has_subtype(q, a, "/Popup"))) {
+			if (has_subtype(q, a, "/Text")) {
+				qpdf_oh c = qpdf_oh_get_key(q, a, "/Contents");
+				const char *t = qpdf_oh_is_string(q, c) ?
+					qpdf_oh_get_utf8_value(q, c) : "";
+				sz_doc_report_add(w->r, "Annotation", "comment", t,
+					strlen(t));
+				qpdf_oh_release(q, c);
+			}
+			dropped = true;
+		} else {
+			qpdf_oh_append_item(q, keep, a);
+		}
+		qpdf_oh_release(q, a);
+	}
+	if (dropped)
+		qpdf_oh_replace_key(q, d, "/Annots", keep);
+	qpdf_oh_release(q, keep);
+	qpdf_oh_release(q, annots);
+}
+
 static void drop(struct walk *w, qpdf_oh d, const char *key,
 	const char *kind, const char *name)
 {
@@ -154,6 +212,7 @@ static void clean(struct walk *w, qpdf_oh d)
 		}
 		qpdf_oh_release(q, a);
 	}
+	drop_comments(w, d);
 	if (qpdf_oh_is_dictionary_of_type(q, d, "/Annot", "") ||
 	    is_markup_annotation(q, d)) {
 		if (is_markup_annotation(q, d)) {
@@ -161,12 +220,97 @@ static void clean(struct walk *w, qpdf_oh d)
 			drop(w, d, "/M", "Annotation", "Modified");
 			drop(w, d, "/CreationDate", "Annotation", "Created");
 			drop(w, d, "/NM", "Annotation", "Name");
+			if (!has_subtype(q, d, "/FreeText")) {
+				/* A reviewer's note on a highlight, a stamp or a
+				 * sticky note still reachable from the structure
+				 * tree: a comment; FreeText shows its text. */
+				drop(w, d, "/Contents", "Annotation", "comment");
+				drop(w, d, "/RC", "Annotation", "comment (rich text)");
+				drop(w, d, "/Subj", "Annotation", "subject");
+				drop(w, d, "/Popup", "Annotation", "pop-up note");
+				drop(w, d, "/IRT", "Annotation", "reply to");
+			}
 		}
 		qpdf_oh st = qpdf_oh_get_key(q, d, "/Subtype");
 		if (qpdf_oh_is_name_and_equals(q, st, "/FileAttachment"))
 			drop(w, d, "/FS", "PDF", "attached file");
 		qpdf_oh_release(q, st);
 	}
+}
+
+/* Whether a stream dictionary is an image whose only filter is
+ * `filter`. */
+static bool is_image(qpdf_data q, qpdf_oh d, const char *filter)
+{
+	if (!has_subtype(q, d, "/Image"))
+		return false;
+	qpdf_oh f = qpdf_oh_get_key(q, d, "/Filter");
+	bool yes = qpdf_oh_is_name_and_equals(q, f, filter);
+	if (qpdf_oh_is_array(q, f) && qpdf_oh_get_array_n_items(q, f) == 1) {
+		qpdf_oh f0 = qpdf_oh_get_array_item(q, f, 0);
+		yes = qpdf_oh_is_name_and_equals(q, f0, filter);
+		qpdf_oh_release(q, f0);
+	}
+	qpdf_oh_release(q, f);
+	return yes;
+}
+
+/* A photo placed in a PDF keeps its file whole when the producer does
+ * not recompress it (LibreOffice's hybrid PDF and lossless export,
+ * pdfTeX, img2pdf, scanners): a JPEG's EXIF (camera serial number, GPS),
+ * XMP and IPTC, a JPEG 2000's XMP and GeoJP2 boxes come along.  The JPEG
+ * handler scrubs a JPEG's bytes, jp2.c a JPEG 2000's boxes; the coded
+ * image is copied, so the page shows the same picture. */
+static int scrub_image(struct walk *w, qpdf_oh s, qpdf_oh d, bool jpx,
+	struct sz_err *err)
+{
+	qpdf_data q = w->q;
+	unsigned char *buf = NULL;
+	uint8_t *clean = NULL;
+	size_t len = 0, clean_len = 0;
+	int rc = 0;
+	qpdf_oh len_oh = qpdf_oh_get_key(q, d, "/Length");
+	long long declared = qpdf_oh_is_integer(q, len_oh) ?
+		qpdf_oh_get_int_value(q, len_oh) : 0;
+	qpdf_oh_release(q, len_oh);
+	if (declared > (long long)PDF_JPEG_MAX)
+		return sz_err_set(err, SZ_E_LIMIT, "an image in the PDF is "
+			"larger than %u MiB", PDF_JPEG_MAX >> 20);
+	if (qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &buf, &len) &
+	    QPDF_ERRORS)
+		return sz_err_set(err, SZ_E_INVAL, "the PDF is damaged: an image "
+			"cannot be read");
+	if (len > PDF_JPEG_MAX) {
+		rc = sz_err_set(err, SZ_E_LIMIT, "an image in the PDF is "
+			"larger than %u MiB", PDF_JPEG_MAX >> 20);
+		goto out;
+	}
+	size_t before = w->r->len;
+	struct sz_err why;
+	if (jpx) {
+		if (sz_jp2_is_boxed(buf, len) && sz_jp2_clean(buf, len,
+		    w->write ? &clean : NULL, &clean_len, w->r, &why) != 0) {
+			rc = sz_err_set(err, SZ_E_INVAL, "a JPEG 2000 image in the "
+				"PDF cannot be scrubbed (%s)", why.msg);
+			goto out;
+		}
+	} else if (doc_scrub_memory(buf, len, "PDF image",
+		    w->write ? &clean : NULL, &clean_len, w->r, &why) != 0) {
+		rc = sz_err_set(err, SZ_E_INVAL, "a JPEG image in the PDF cannot "
+			"be scrubbed (%s)", why.msg);
+		goto out;
+	}
+	if (w->write && w->r->len > before) {
+		qpdf_oh f = qpdf_oh_get_key(q, d, "/Filter");
+		qpdf_oh p = qpdf_oh_get_key(q, d, "/DecodeParms");
+		qpdf_oh_replace_stream_data(q, s, clean, clean_len, f, p);
+		qpdf_oh_release(q, f);
+		qpdf_oh_release(q, p);
+	}
+out:
+	free(buf);
+	free(clean);
+	return rc;
 }
 
 /* Visits every object reachable from the root, once. */
@@ -190,6 +334,17 @@ static int walk_all(struct walk *w, qpdf_oh root, struct sz_err *err)
 		}
 		qpdf_oh d = qpdf_oh_is_stream(q, oh) ? qpdf_oh_get_dict(q, oh)
 			: qpdf_oh_is_dictionary(q, oh) ? qpdf_oh_new_object(q, oh) : 0;
+		bool jpx = false;
+		if (d != 0 && qpdf_oh_is_stream(q, oh) &&
+		    ((jpx = is_image(q, d, "/JPXDecode")) ||
+		     is_image(q, d, "/DCTDecode"))) {
+			int jrc = scrub_image(w, oh, d, jpx, err);
+			if (jrc != 0) {
+				qpdf_oh_release(q, d);
+				qpdf_oh_release(q, oh);
+				return jrc;
+			}
+		}
 		if (d != 0) {
 			clean(w, d);
 			/* Keys first (iteration is one dictionary at a time). */
@@ -308,7 +463,7 @@ int doc_pdf(int fd, const char *out_path, struct sz_doc_report *r,
 	int rc = sz_pdf_budget_check(in_path, SZ_DOC_MAX_PDF_OBJECTS, err);
 	if (rc != 0)
 		return rc;
-	struct walk w = { .r = r };
+	struct walk w = { .r = r, .write = out_path != NULL };
 	qpdf_data q = qpdf_init();
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
@@ -317,12 +472,17 @@ int doc_pdf(int fd, const char *out_path, struct sz_doc_report *r,
 		rc = qpdf_fail(q, "not a readable PDF", err);
 		goto out;
 	}
-	if (qpdf_more_warnings(q)) {
+	while (qpdf_more_warnings(q)) {
 		qpdf_error e = qpdf_next_warning(q);
+		const char *why = qpdf_get_error_message_detail(q, e);
+		/* A trailer /Size that miscounts the objects (poppler's
+		 * pdfunite and pdfseparate write one) is noted, not guessed
+		 * at: every object is where the cross-reference table says. */
+		if (why != NULL && strstr(why, "reported number of objects") != NULL)
+			continue;
 		rc = sz_err_set(err, SZ_E_INVAL,
 			"the PDF is damaged (%s); samizdat does not repair PDFs: "
-			"rewrite it with a PDF tool, review it, and scrub that",
-			qpdf_get_error_message_detail(q, e));
+			"rewrite it with a PDF tool, review it, and scrub that", why);
 		goto out;
 	}
 	qpdf_oh trailer = qpdf_get_trailer(q);
@@ -331,6 +491,14 @@ int doc_pdf(int fd, const char *out_path, struct sz_doc_report *r,
 		sz_doc_report_add(r, "PDF", "document ID", NULL, 0);
 	qpdf_oh_remove_key(q, trailer, "/Info");
 	qpdf_oh_remove_key(q, trailer, "/ID");
+	/* LibreOffice's hybrid PDF carries the whole source document (its
+	 * meta, comments, tracked changes and original photos) beside the
+	 * trailer, with a checksum of it. */
+	if (qpdf_oh_has_key(q, trailer, "/AdditionalStreams"))
+		sz_doc_report_add(r, "PDF", "embedded source document (hybrid "
+			"PDF)", NULL, 0);
+	qpdf_oh_remove_key(q, trailer, "/AdditionalStreams");
+	qpdf_oh_remove_key(q, trailer, "/DocChecksum");
 	unsigned eofs = count_eof(fd);
 	if (eofs > 1)
 		sz_doc_report_addf(r, "PDF", "earlier revisions", "%u", eofs - 1);

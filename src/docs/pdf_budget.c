@@ -730,6 +730,12 @@ int sz_pdf_budget_check(const char *path, unsigned max_objects,
 			"unknown error";
 		if (strstr(what, "bad_alloc"))
 			rc = NOMEM;
+		else if (qpdf_get_error_code(c.q, e) == qpdf_e_password ||
+			 strstr(what, "invalid password") != NULL)
+			ret = sz_err_set(err, SZ_E_INVAL, "the PDF needs a password "
+				"to open: open it with the password, save a copy "
+				"without one (qpdf --password=PASSWORD --decrypt IN "
+				"OUT), and scrub that");
 		else
 			ret = sz_err_set(err, SZ_E_INVAL,
 				"not a readable PDF: %.200s", what);

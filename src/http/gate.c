@@ -20,7 +20,8 @@
  * What it deliberately does not do: read, keep or pass on the client's
  * address; buffer request bytes (heads are peeked at in the kernel's
  * buffer, one scratch buffer for all); or touch a connection that has
- * sent a complete request.
+ * sent a complete request (one whose body still trickles in, slower than
+ * a minimum rate, may make room when every slot is taken).
  */
 #include "http/gate.h"
 
@@ -55,7 +56,8 @@ enum state { FREE, HEAD, HANDED, REQUEST, MHD_IDLE, CLOSING, ORPHAN };
 struct slot {
 	enum state state;
 	int fd;
-	int64_t since;              /* ms: when the current wait began */
+	int64_t since;              /* ms: when the current wait (or, for
+	                               REQUEST, the request) began */
 	int64_t first_byte;         /* ms, 0: no byte of this head yet */
 	int64_t last_byte;          /* ms: when it last sent more */
 	size_t seen;                /* bytes there at the last look */
@@ -65,6 +67,12 @@ struct slot {
 	bool checked;               /* the head libmicrohttpd reads next was
 	                               checked, and is head_len bytes long */
 	size_t head_len;
+	bool ahead;                 /* the client sent more after that request
+	                               (pipelined): libmicrohttpd reads it with
+	                               this one, unchecked, so this one is the
+	                               connection's last */
+	bool body_open;             /* REQUEST: its body is still arriving */
+	uint64_t body_got;          /* bytes of it so far */
 	struct MHD_Connection *conn;
 };
 
@@ -174,18 +182,40 @@ static void answer_status(struct sz_gate *g, struct slot *s, unsigned status,
 	sz_buf_free(&r);
 }
 
-/* Under the lock: the slot that has waited longest for a request head,
- * or NULL if every connection is busy with a request. */
+/* Under the lock: whether a request's body has been arriving, for longer
+ * than SZ_GATE_BODY_GRACE_MS, slower than SZ_GATE_BODY_MIN_RATE on
+ * average; *rate is its rate (bytes a second). */
+static bool body_slow(const struct slot *s, int64_t now, uint64_t *rate)
+{
+	int64_t ms = now - s->since;
+	if (s->state != REQUEST || !s->body_open || s->shut ||
+	    ms <= SZ_GATE_BODY_GRACE_MS)
+		return false;
+	*rate = s->body_got * 1000 / (uint64_t)ms;
+	return *rate < SZ_GATE_BODY_MIN_RATE;
+}
+
+/* Under the lock: the slot that has waited longest for a request head;
+ * else the request whose body trickles in slowest (a slow POST holds a
+ * connection as surely as a slow head); NULL if every connection is busy
+ * with a request that is not trickling. */
 static struct slot *victim(struct sz_gate *g)
 {
-	struct slot *v = NULL;
+	struct slot *v = NULL, *slow = NULL;
+	uint64_t slowest = UINT64_MAX, rate = 0;
+	int64_t now = now_ms();
 	for (size_t i = 0; i < g->nslots; i++) {
 		struct slot *s = &g->slots[i];
 		if ((s->state == HEAD || (s->state == MHD_IDLE && !s->shut)) &&
 		    (v == NULL || s->since < v->since))
 			v = s;
+		else if (v == NULL && body_slow(s, now, &rate) &&
+		    rate < slowest) {
+			slow = s;
+			slowest = rate;
+		}
 	}
-	return v;
+	return v != NULL ? v : slow;
 }
 
 static void evict(struct sz_gate *g, struct slot *v)
@@ -235,7 +265,8 @@ static void accept_all(struct sz_gate *g)
  * lines it may start with (what libmicrohttpd counts).  -1 if the peek
  * failed. */
 static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
-	size_t avail, size_t *peeked, size_t *head, const char **why)
+	size_t avail, size_t *peeked, size_t *head, bool *ahead,
+	const char **why)
 {
 	size_t want = avail;
 	if (want > g->conf.max_header_bytes + 1)
@@ -253,6 +284,11 @@ static int peek_head(const struct sz_gate *g, int fd, uint8_t *buf,
 	while (lead + 1 < len && buf[lead] == '\r' && buf[lead + 1] == '\n')
 		lead += 2;
 	*head = len - lead;
+	/* Bytes past this request's head and body: the next request, sent
+	 * without waiting for this one's answer. */
+	int64_t body = v == SZ_HEAD_OK ?
+		sz_request_head_body_length(buf + lead, len - lead) : -1;
+	*ahead = body >= 0 && (uint64_t)n - len > (uint64_t)body;
 	/* What was peeked may go past the head into a body (a codename, a
 	 * message): it does not stay in the buffer for later requests. */
 	sodium_memzero(buf, (size_t)n);
@@ -288,8 +324,9 @@ static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 	s->seen = (size_t)avail;
 	size_t head = 0;
 	const char *why = NULL;
+	bool ahead = false;
 	int v = peek_head(g, s->fd, g->scratch, (size_t)avail, &s->peeked,
-		&head, &why);
+		&head, &ahead, &why);
 	if (v < 0 || (v == SZ_HEAD_INCOMPLETE &&
 	    (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))) {
 		drop(g, s);   /* gone, or stopped sending half-way */
@@ -312,6 +349,7 @@ static void look(struct sz_gate *g, struct slot *s, uint32_t events)
 	s->conn = NULL;
 	s->checked = true;
 	s->head_len = head;
+	s->ahead = ahead;
 	set_state(g, s, HANDED);
 	s->since = now_ms();
 	if (MHD_add_connection(g->d, s->fd, (struct sockaddr *)&anon, alen) !=
@@ -601,7 +639,8 @@ void sz_gate_notify(void *cls, struct MHD_Connection *conn,
 	pthread_mutex_unlock(&g->mu);
 }
 
-bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn)
+bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn,
+	bool *last)
 {
 	/* Every connection comes from the gate: one it does not know, it has
 	 * not checked. */
@@ -615,9 +654,15 @@ bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn)
 	pthread_mutex_lock(&g->mu);
 	bool ok = s->state != ORPHAN && s->checked &&
 		(ci == NULL || ci->header_size == s->head_len);
+	*last = s->ahead;
 	s->checked = false;
-	if (ok)
+	s->ahead = false;
+	s->body_open = false;
+	s->body_got = 0;
+	if (ok) {
 		set_state(g, s, REQUEST);
+		s->since = now_ms();
+	}
 	pthread_mutex_unlock(&g->mu);
 	return ok;
 }
@@ -677,6 +722,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	int64_t header = (int64_t)g->conf.header_s * 1000;
 	int64_t start = now_ms(), first = 0, last = 0;
 	size_t seen = 0, peeked = 0, head = 0;
+	bool ahead = false;
 	const char *why = N_("The request took too long to arrive.");
 	int v = buf ? SZ_HEAD_INCOMPLETE : -1;
 	while (v == SZ_HEAD_INCOMPLETE) {
@@ -710,7 +756,7 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 		if (first == 0)
 			first = now;
 		seen = (size_t)avail;
-		v = peek_head(g, fd, buf, seen, &peeked, &head, &why);
+		v = peek_head(g, fd, buf, seen, &peeked, &head, &ahead, &why);
 	}
 	free(buf);
 	pthread_mutex_lock(&g->mu);
@@ -718,11 +764,24 @@ static void await_next(struct sz_gate *g, struct slot *s, int fd)
 	if (v == SZ_HEAD_OK && !evicted) {
 		s->checked = true;
 		s->head_len = head;
+		s->ahead = ahead;
 	}
 	pthread_mutex_unlock(&g->mu);
 	if (v == SZ_HEAD_OK || evicted)
 		return;
 	refuse_in_thread(g, fd, v > 0 ? (unsigned)v : 0, why);
+}
+
+void sz_gate_request_body(struct sz_gate *g, struct MHD_Connection *conn,
+	uint64_t got, bool open)
+{
+	struct slot *s = slot_of(conn);
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&g->mu);
+	s->body_open = open;
+	s->body_got = got;
+	pthread_mutex_unlock(&g->mu);
 }
 
 void sz_gate_request_ends(struct sz_gate *g, struct MHD_Connection *conn,

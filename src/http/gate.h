@@ -23,9 +23,10 @@
  *     every connection is checked;
  *   - at most max_connections at once.  When full, the connection that has
  *     waited longest for a request head (idle, slow, or kept alive) is
- *     closed to make room; one that has sent a complete request never is.
- *     If every connection is busy with a request, the newcomer gets the
- *     "busy" page at once rather than a timeout.
+ *     closed to make room, else the request whose body trickles in
+ *     slowest, below SZ_GATE_BODY_MIN_RATE; one that has sent a complete
+ *     request never is.  If every connection is busy with a request, the
+ *     newcomer gets the "busy" page at once rather than a timeout.
  *
  * libmicrohttpd is never told a client's address (it gets a fixed
  * placeholder), and the gate logs nothing.
@@ -45,6 +46,14 @@
 #define SZ_GATE_LINGER_MS 2000      /* an error page's wait for the client */
 #define SZ_GATE_PEEK_FACTOR 64      /* bytes looked at per head, times the
                                        head limit, before a trickle is cut */
+/* A request whose body arrives slower than SZ_GATE_BODY_MIN_RATE bytes a
+ * second on average, once SZ_GATE_BODY_GRACE_MS have passed since its
+ * head, may be closed to make room when every connection is taken: a
+ * slow POST (a byte every few seconds, on as many connections as the cap)
+ * held every slot for request_timeout_s, and every other client got the
+ * "busy" page.  An upload over a slow Tor circuit sends far more. */
+#define SZ_GATE_BODY_MIN_RATE 1024
+#define SZ_GATE_BODY_GRACE_MS 10000
 
 struct sz_gate;
 
@@ -82,12 +91,21 @@ unsigned sz_gate_connections(struct sz_gate *g);
 /* libmicrohttpd's hooks: MHD_OPTION_NOTIFY_CONNECTION, and the first
  * and last calls of each request.  request_begins is false when the head
  * libmicrohttpd parsed is not the one checked (it had read a pipelined
- * request ahead): drop it unanswered.  reusable says the connection may
- * carry another request (HTTP/1.1, nobody asked to close, the body was
+ * request ahead): drop it unanswered.  *last says the client sent the
+ * next request before this one's answer (pipelining), which
+ * libmicrohttpd reads ahead where no check sees it: answer this one
+ * with "Connection: close", and the client sends the rest again on a
+ * new connection (RFC 9112, 9.3.2), where each is checked.  reusable
+ * says the connection may carry another request (HTTP/1.1, nobody asked to close, the body was
  * read whole): only then does request_ends wait for the next head. */
 void sz_gate_notify(void *g, struct MHD_Connection *conn,
 	void **socket_context, enum MHD_ConnectionNotificationCode code);
-bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn);
+bool sz_gate_request_begins(struct sz_gate *g, struct MHD_Connection *conn,
+	bool *last);
+/* How much of the request's body has come (got bytes), and whether more
+ * is to come (open): what tells a slow POST from an upload. */
+void sz_gate_request_body(struct sz_gate *g, struct MHD_Connection *conn,
+	uint64_t got, bool open);
 void sz_gate_request_ends(struct sz_gate *g, struct MHD_Connection *conn,
 	enum MHD_RequestTerminationCode toe, bool reusable);
 

@@ -15,6 +15,7 @@
 struct fields {
 	unsigned content_length, transfer_encoding, host;
 	bool chunked_only;      /* every Transfer-Encoding said "chunked" */
+	unsigned cookies;       /* name=value pairs in Cookie fields */
 };
 
 static bool tchar(uint8_t c)
@@ -46,12 +47,18 @@ static enum sz_head_verdict request_line(const uint8_t *p, size_t n,
 	if (i == 0 || i >= n || p[i] != ' ')
 		return bad(why, "The request line does not start with a method "
 			"and one space.");
-	size_t t = ++i;
-	while (i < n && p[i] > 0x20 && p[i] < 0x7f)
+	size_t t = ++i, params = 0;
+	bool query = false;
+	while (i < n && p[i] > 0x20 && p[i] < 0x7f) {
+		params += query && p[i] == '&';
+		query = query || p[i] == '?';
 		i++;
+	}
 	if (i == t || i >= n || p[i] != ' ')
 		return bad(why, "The request line's target is empty or holds a "
 			"byte that is not printable ASCII.");
+	if (query && params + 1 > SZ_HEAD_PARAMS_MAX)
+		return bad(why, "The address has too many parameters.");
 	const uint8_t *v = p + i + 1;
 	size_t vn = n - i - 1;
 	if (vn == 8 && memcmp(v, "HTTP/1.1", 8) == 0) {
@@ -112,6 +119,15 @@ static enum sz_head_verdict field_line(const uint8_t *p, size_t n,
 			f->chunked_only = false;
 	} else if (named(p, name_len, "Host")) {
 		f->host++;
+	} else if (named(p, name_len, "Cookie")) {
+		f->cookies++;
+		for (size_t k = 0; k < vn; k++)
+			f->cookies += v[k] == ';';
+		if (f->cookies > SZ_HEAD_COOKIES_MAX) {
+			if (why != NULL)
+				*why = "The request carries too many cookies.";
+			return SZ_HEAD_TOO_LARGE;
+		}
 	}
 	return SZ_HEAD_OK;
 }
@@ -143,7 +159,7 @@ static enum sz_head_verdict framing(const struct fields *f, bool http10,
 enum sz_head_verdict sz_request_head_check(const uint8_t *data, size_t len,
 	size_t max, size_t *head_len, const char **why)
 {
-	struct fields f = { 0, 0, 0, true };
+	struct fields f = { 0, 0, 0, true, 0 };
 	bool http10 = false;
 	size_t pos = 0, lines = 0;
 	unsigned leading = 0;
@@ -180,6 +196,10 @@ enum sz_head_verdict sz_request_head_check(const uint8_t *data, size_t len,
 			if (v == SZ_HEAD_OK)
 				*head_len = eol + 2;
 			return v;
+		} else if (lines > SZ_HEAD_FIELDS_MAX) {
+			if (why != NULL)
+				*why = "The request has too many header fields.";
+			return SZ_HEAD_TOO_LARGE;
 		} else {
 			v = field_line(data + pos, eol - pos, &f, why);
 		}
@@ -194,4 +214,35 @@ enum sz_head_verdict sz_request_head_check(const uint8_t *data, size_t len,
 		return SZ_HEAD_TOO_LARGE;
 	}
 	return SZ_HEAD_INCOMPLETE;
+}
+
+int64_t sz_request_head_body_length(const uint8_t *head, size_t head_len)
+{
+	int64_t body = 0;
+	size_t pos = 0;
+	/* the request line first, then a field per line up to the empty one */
+	for (bool first = true; pos < head_len; first = false) {
+		const uint8_t *eol = memchr(head + pos, '\r', head_len - pos);
+		if (eol == NULL)
+			break;
+		size_t n = (size_t)(eol - (head + pos));
+		const uint8_t *p = head + pos;
+		pos += n + 2;
+		if (first || n == 0)
+			continue;
+		const uint8_t *colon = memchr(p, ':', n);
+		if (colon == NULL)
+			continue;
+		size_t name_len = (size_t)(colon - p);
+		if (named(p, name_len, "Transfer-Encoding"))
+			return -1;
+		if (!named(p, name_len, "Content-Length"))
+			continue;
+		body = 0;
+		for (const uint8_t *v = colon + 1; v < p + n; v++)
+			if (*v >= '0' && *v <= '9')
+				body = body > (INT64_MAX - 9) / 10 ? INT64_MAX :
+					body * 10 + (*v - '0');
+	}
+	return body;
 }

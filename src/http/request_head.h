@@ -19,7 +19,9 @@
  *     refused;
  *   - at most one Content-Length, digits only; at most one
  *     Transfer-Encoding, only "chunked", never with Content-Length, never
- *     in HTTP/1.0; HTTP/1.1 needs exactly one Host.
+ *     in HTTP/1.0; HTTP/1.1 needs exactly one Host;
+ *   - at most SZ_HEAD_FIELDS_MAX fields, SZ_HEAD_PARAMS_MAX parameters in
+ *     the target and SZ_HEAD_COOKIES_MAX cookies.
  *
  * It reads only the bytes given and keeps nothing: no header value (an
  * address, a user agent) is copied anywhere.
@@ -31,6 +33,15 @@
 #include <stdint.h>
 
 #define SZ_HEAD_LEADING_CRLF 2   /* empty lines tolerated before a request */
+/* What libmicrohttpd keeps one entry of each for, in the connection's
+ * memory pool: header fields, the target's parameters, cookies.  A head
+ * within the size limit could still hold ~1,000 of them and exhaust the
+ * pool; libmicrohttpd then answered with its own page, or (parameters)
+ * closed the connection without a word.  More than these are refused
+ * here, each with a page saying which. */
+#define SZ_HEAD_FIELDS_MAX 100
+#define SZ_HEAD_PARAMS_MAX 100
+#define SZ_HEAD_COOKIES_MAX 100
 
 enum sz_head_verdict {
 	SZ_HEAD_INCOMPLETE = 0,   /* fine so far; the empty line has not come */
@@ -47,5 +58,12 @@ enum sz_head_verdict {
  * sentence for the error page. */
 enum sz_head_verdict sz_request_head_check(const uint8_t *data, size_t len,
 	size_t max, size_t *head_len, const char **why);
+
+/* For a head that passed the check (head_len bytes, as it gave): how
+ * many body bytes follow it, by its Content-Length (0 without one), or
+ * -1 for a chunked body, whose length only its end tells.  So a reader
+ * that sees more bytes than head and body knows the client has sent the
+ * next request already (pipelining). */
+int64_t sz_request_head_body_length(const uint8_t *head, size_t head_len);
 
 #endif

@@ -211,9 +211,10 @@ static enum MHD_Result send_page(struct sz_request *rq, bool close)
 		snprintf(v, sizeof(v), "%u", rq->retry_after);
 		MHD_add_response_header(r, "Retry-After", v);
 	}
-	if (close) {
+	struct req_box *box = (struct req_box *)(void *)rq;
+	if (close || box->closing) {
 		MHD_add_response_header(r, "Connection", "close");
-		((struct req_box *)(void *)rq)->closing = true;
+		box->closing = true;
 	}
 	enum MHD_Result ret = MHD_queue_response(rq->conn,
 		rq->status ? rq->status : 200, r);
@@ -285,11 +286,13 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 {
 	/* A request whose head the gate did not check (libmicrohttpd read it
 	 * ahead, pipelined) is not answered. */
-	if (!sz_gate_request_begins(s->gate, conn))
+	bool last = false;
+	if (!sz_gate_request_begins(s->gate, conn, &last))
 		return MHD_NO;
 	struct req_box *box = calloc(1, sizeof(*box));
 	if (box == NULL)
 		return MHD_NO;
+	box->closing = last;
 	struct sz_request *rq = &box->rq;
 	*con_cls = box;
 	sz_unreachable_clear();   /* this connection's thread: its request */
@@ -300,6 +303,7 @@ static enum MHD_Result first_call(struct sz_http_server *s,
 	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		MHD_HTTP_HEADER_CONTENT_LENGTH);
 	box->has_body = te != NULL || (len != NULL && strcmp(len, "0") != 0);
+	sz_gate_request_body(s->gate, conn, 0, box->has_body);
 	const char *c = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		MHD_HTTP_HEADER_CONNECTION);
 	if (c != NULL && strcasestr(c, "close") != NULL)
@@ -356,6 +360,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		if (now_s() - rq->started > (time_t)s->limits.request_timeout_s)
 			return MHD_NO; /* too slow: drop it */
 		rq->body_bytes += n;
+		sz_gate_request_body(s->gate, conn, rq->body_bytes, true);
 		uint64_t limit = rq->route->body_data ? s->limits.max_body :
 			rq->route->max_body;
 		if (rq->body_bytes > limit)
@@ -374,6 +379,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	((struct req_box *)(void *)rq)->body_done = true;
+	sz_gate_request_body(s->gate, conn, rq->body_bytes, false);
 	if (sz_unreachable())
 		return send_unreachable(s, rq, false);
 	if (rq->error)

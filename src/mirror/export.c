@@ -233,13 +233,30 @@ static int render_queued(struct export *x)
 	return rc;
 }
 
+/* OUT/name opened for reading if it is a plain file; -1 otherwise, with
+ * errno ENOENT for anything else planted there (a FIFO, whose open would
+ * wait for a writer forever without O_NONBLOCK: whoever may write into
+ * the export could stall every later export). */
+static int open_plain(int dir, const char *name)
+{
+	struct stat st;
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = ENOENT;
+	}
+	return fd;
+}
+
 /* The SHA-256 (hex) of OUT/name, or "" if there is none. */
 static int file_sha256(int dir, const char *name, char hex[65])
 {
 	struct sha256_ctx h;     /* nettle's: the processor's SHA instructions */
 	uint8_t buf[65536], sha[32];
 	hex[0] = 0;
-	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_plain(dir, name);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : SZ_E_IO;
 	sha256_init(&h);
@@ -261,8 +278,7 @@ static uint64_t signed_version(int dir)
 	char text[SZ_MINISIGN_FILE_MAX + 1];
 	struct sz_minisign_sig sig;
 	struct sz_manifest_claim claim;
-	int fd = openat(dir, SZ_MANIFEST_SIG_FILE, O_RDONLY | O_NOFOLLOW |
-		O_CLOEXEC);
+	int fd = open_plain(dir, SZ_MANIFEST_SIG_FILE);
 	if (fd < 0)
 		return 0;
 	ssize_t n = sz_read_full(fd, text, sizeof(text) - 1);

@@ -158,8 +158,12 @@ static int open_temp(struct export *x, const char *path, char *tmp,
 		snprintf(tmp, cap, ".%s.tmp", base);
 	if (n < 0 || (size_t)n >= cap)
 		return sz_err_set(x->err, SZ_E_LIMIT, "a path too long: %s", path);
-	int how = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
-		(x->direct ? O_EXCL : O_TRUNC);
+	/* O_EXCL, after the temporary name is removed: whatever was planted
+	 * there (a FIFO, whose open would wait for a reader forever, or a
+	 * hard link to write through) is never opened. */
+	int how = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	if (!x->direct)
+		unlinkat(x->dir, tmp, 0);
 	*fd = openat(x->dir, x->direct ? base : tmp, how, 0644);
 	if (*fd < 0 && errno == ENOENT) {
 		/* the other worker removed the folder it emptied: make it again */
@@ -462,7 +466,8 @@ int files_manifest(struct export *x, const char *trusted,
 	sqlite3_stmt *st = NULL;
 	uint8_t digest[SZ_MINISIGN_PREHASH], sha[32];
 	int sfd = -1, rc = 0;
-	int mfd = openat(x->out, tmp_m, O_WRONLY | O_CREAT | O_TRUNC |
+	unlinkat(x->out, tmp_m, 0);   /* and O_EXCL: as open_temp */
+	int mfd = openat(x->out, tmp_m, O_WRONLY | O_CREAT | O_EXCL |
 		O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (mfd < 0 || fchmod(mfd, 0644) != 0)
 		rc = sz_err_set(x->err, SZ_E_IO, "cannot write the MANIFEST: %s",
@@ -501,7 +506,8 @@ int files_manifest(struct export *x, const char *trusted,
 		rc = sz_minisign_sign(x->o->key, digest, "signature from samizdat "
 			"mirror export", trusted, &sig, x->err);
 	if (rc == 0) {
-		sfd = openat(x->out, tmp_s, O_WRONLY | O_CREAT | O_TRUNC |
+		unlinkat(x->out, tmp_s, 0);
+		sfd = openat(x->out, tmp_s, O_WRONLY | O_CREAT | O_EXCL |
 			O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (sfd < 0 || fchmod(sfd, 0644) != 0 ||
 		    sz_write_all(sfd, sig.data, sig.len) != 0)

@@ -530,30 +530,29 @@ int state_deps_requeue(struct export *x, int64_t doc)
 	return r;
 }
 
-int state_dep(struct export *x, int64_t doc, const char *owner)
+/* A dependency row of kind PENDING_DEP or PENDING_SHOWN. */
+static int pend_dep(struct export *x, enum pending_kind kind, int64_t doc,
+	const char *owner)
 {
 	struct pending p;
 	size_t n = strlen(owner);
 	if (n >= EXPORT_OWNER_MAX)
 		return 0;
 	memset(&p, 0, sizeof(p));
-	p.kind = PENDING_DEP;
+	p.kind = (uint8_t)kind;
 	p.doc = doc;
 	p.owner_len = (uint16_t)n;
 	return pend(x, &p, owner, "");
 }
 
+int state_dep(struct export *x, int64_t doc, const char *owner)
+{
+	return pend_dep(x, PENDING_DEP, doc, owner);
+}
+
 int state_shown(struct export *x, int64_t doc, const char *owner)
 {
-	struct pending p;
-	size_t n = strlen(owner);
-	if (n >= EXPORT_OWNER_MAX)
-		return 0;
-	memset(&p, 0, sizeof(p));
-	p.kind = PENDING_SHOWN;
-	p.doc = doc;
-	p.owner_len = (uint16_t)n;
-	return pend(x, &p, owner, "");
+	return pend_dep(x, PENDING_SHOWN, doc, owner);
 }
 
 bool state_file_get(struct export *x, const char *path, uint8_t sha[32])

@@ -3,9 +3,10 @@
  * `samizdat mirror verify URL`, with every limit a hostile or broken
  * mirror could test: a size cap per file (checked as bytes arrive, not
  * only against Content-Length), a connect timeout, a stall timeout (no
- * byte for that long), a time cap per file, redirects only within the
- * scheme the mirror was given with (an https mirror never sends us to
- * http, file: or anything else), and only http and https at all.
+ * byte for that long), a time cap per file, redirects only to the same
+ * scheme, host and port (an https mirror never sends us to http, file:,
+ * another host, or the reader's own loopback or network), and only http
+ * and https at all.
  *
  * What it deliberately does not do: cookies, authentication, caching,
  * compressed transfers (the bytes hashed are the bytes served), or send

@@ -18,8 +18,8 @@ struct checker {
 };
 
 /* How many results text finds, or 0 if it cannot be searched (or the
- * tries are spent). */
-static int64_t count(struct checker *c, const char *text)
+ * tries are spent); *estimated says the back end estimated it. */
+static int64_t count(struct checker *c, const char *text, bool *estimated)
 {
 	struct sz_query q;
 	struct sz_archive_query aq;
@@ -36,6 +36,7 @@ static int64_t count(struct checker *c, const char *text)
 		if (aq.search != NULL && c->a->ops->search(c->a, &aq, 0, 0, &res,
 		    &err) == 0) {
 			total = res.total;
+			*estimated = res.estimated;
 			sz_search_result_free(&res);
 		}
 	}
@@ -107,13 +108,15 @@ static void respell(struct checker *c, const char *text,
 	for (size_t k = 0, alt = 0; any && *n < max && c->tries > 0;) {
 		char respelt[SZ_QUERY_MAX + 1];
 		spell(text, q, near, nnear, k, alt, respelt, sizeof(respelt));
-		int64_t total = count(c, respelt);
+		bool estimated = false;
+		int64_t total = count(c, respelt, &estimated);
 		if (total > 0) {
 			struct sz_suggestion *s = &out[(*n)++];
 			memset(s, 0, sizeof(*s));
 			s->kind = SZ_SUGGEST_SPELLING;
 			snprintf(s->query, sizeof(s->query), "%s", respelt);
 			s->total = total;
+			s->estimated = estimated;
 			return;
 		}
 		/* the next variant: word k's next choice, else the next word */
@@ -145,7 +148,8 @@ void sz_query_suggest(struct sz_archive *a, const char *text,
 			continue;
 		char without[SZ_QUERY_MAX + 1];
 		rewrite(text, q, k, NULL, without, sizeof(without));
-		int64_t total = count(&c, without);
+		bool estimated = false;
+		int64_t total = count(&c, without, &estimated);
 		if (total == 0)
 			continue;
 		struct sz_suggestion *s = &out[(*n)++];
@@ -155,5 +159,6 @@ void sz_query_suggest(struct sz_archive *a, const char *text,
 		snprintf(s->dropped, sizeof(s->dropped), "%.*s", (int)t->len,
 			text + t->start);
 		s->total = total;
+		s->estimated = estimated;
 	}
 }

@@ -33,6 +33,8 @@ struct sz_suggestion {
 	char query[SZ_QUERY_MAX + 1]; /* the search to offer */
 	char dropped[SZ_QUERY_MAX + 1];  /* the filter it leaves out */
 	int64_t total;                /* what it finds */
+	bool estimated;               /* total is an estimate (see
+	                                 sz_search_result) */
 };
 
 /* Suggestions for text (parsed into q, which found nothing with base:

@@ -156,6 +156,9 @@ struct sz_facet {
 
 struct sz_search_result {
 	int64_t total;
+	bool estimated;               /* total is an estimate, rounded (a back
+	                                 end that counts matches one by one
+	                                 counts only so many exactly) */
 	bool ranked;                  /* by relevance; else newest first */
 	bool faceted;                 /* facets were counted */
 	struct sz_search_hit *hits;

@@ -1,15 +1,20 @@
 /*
  * forum.c - what the forum's back ends share: choosing one from the
  * instance's settings (database = sqlite, or PostgreSQL), freeing the
- * rows they hand out, and the engine-neutral helpers of
- * store/forum_backend.h.  No SQL here.
+ * rows they hand out, the engine-neutral helpers of
+ * store/forum_backend.h, and what removing from the archive does to
+ * the forum (forum.h).  No SQL here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/config.h"
+#include "store/archive.h"
 #include "store/forum.h"
 #include "store/forum_backend.h"
+
 
 int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err)
 {
@@ -151,5 +156,52 @@ int sz_forum_terms(const struct sz_forum_search *q,
 				b->data[mark] = '\0';
 		}
 	}
+	return rc;
+}
+
+int sz_forum_withdraw(struct sz_forum *f, enum sz_forum_subject subject,
+	int64_t id, const char *actor, struct sz_err *err)
+{
+	struct sz_forum_thread t;
+	struct sz_forum_log l;
+	memset(&t, 0, sizeof(t));
+	int rc = f->ops->thread_of_subject(f, subject, id, &t, err);
+	if (rc == SZ_E_NOT_FOUND)
+		return 0;
+	if (rc != 0 || (t.state != SZ_THREAD_VISIBLE &&
+	    t.state != SZ_THREAD_PENDING))
+		return rc;
+	rc = f->ops->thread_set_state(f, t.id, SZ_THREAD_HIDDEN, err);
+	if (rc != 0)
+		return rc;
+	memset(&l, 0, sizeof(l));
+	l.at = time(NULL);
+	snprintf(l.actor, sizeof(l.actor), "%s", actor);
+	snprintf(l.action, sizeof(l.action), "hid a thread");
+	l.target = SZ_TARGET_THREAD;
+	l.target_id = t.id;
+	snprintf(l.about, sizeof(l.about), "#%lld", (long long)t.id);
+	snprintf(l.reason, sizeof(l.reason), "what it discusses was withdrawn "
+		"from the archive");
+	return f->ops->log_add(f, &l, err);
+}
+
+int sz_forum_withdraw_doc(struct sz_forum *f, struct sz_archive *a,
+	int64_t doc_id, const char *actor, struct sz_err *err)
+{
+	struct sz_doc_row d, *kids = NULL;
+	size_t n = 0;
+	memset(&d, 0, sizeof(d));
+	int rc = a->ops->doc_get(a, doc_id, &d, err);
+	if (rc == 0)
+		rc = sz_forum_withdraw(f, d.email ? SZ_SUBJECT_EMAIL :
+			SZ_SUBJECT_DOCUMENT, doc_id, actor, err);
+	if (rc == 0 && d.email)
+		rc = a->ops->doc_children(a, doc_id, &kids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = sz_forum_withdraw(f, SZ_SUBJECT_DOCUMENT, kids[i].id, actor,
+			err);
+	sz_doc_rows_free(kids, n);
+	sz_doc_row_clear(&d);
 	return rc;
 }

@@ -492,6 +492,22 @@ struct sz_config;
 int sz_forum_open_config(struct sz_forum **f, const char *dir,
 	const struct sz_config *cfg, struct sz_err *err);
 
+/* Removing from the archive reaches the forum: the discussion of a
+ * document or e-mail the newsroom removes (it may say who leaked it) is
+ * hidden, as a moderator would hide it, with a line in the public
+ * moderation log under actor that names neither it nor its title (its
+ * thread carries its title and readers' quotes of it).  Staff still see
+ * the thread, and may show it again.  0 also when there is no thread.
+ * sz_forum_withdraw takes one subject; sz_forum_withdraw_doc a document
+ * or e-mail with the attachments that came in it (call it before the
+ * removal, while they are listed).  An unpublished release is not
+ * removed: its discussions outlive it, saying so (web/forum). */
+int sz_forum_withdraw(struct sz_forum *f, enum sz_forum_subject subject,
+	int64_t id, const char *actor, struct sz_err *err);
+struct sz_archive;
+int sz_forum_withdraw_doc(struct sz_forum *f, struct sz_archive *a,
+	int64_t doc_id, const char *actor, struct sz_err *err);
+
 void sz_forum_post_clear(struct sz_forum_post *p);
 void sz_forum_posts_free(struct sz_forum_post *rows, size_t n);
 void sz_forum_edits_free(struct sz_forum_edit *rows, size_t n);

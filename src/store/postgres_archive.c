@@ -309,10 +309,10 @@ static const char SQL_DOC_ADD[] = "WITH d AS (INSERT INTO documents"
 	" $28::bigint FROM d WHERE $2::integer = 1),"
 	" r AS (INSERT INTO recipients (doc_id, addr) SELECT d.id, lower(a)"
 	" FROM d, unnest(string_to_array($29::text, E'\\n')) a WHERE a <> ''),"
-	" f AS (INSERT INTO fts (doc_id, body, words, tags) SELECT d.id,"
+	" f AS (INSERT INTO fts (doc_id, body, words, tags, head) SELECT d.id,"
 	" $30::text, " TSV(31, "A") " || " TSV(32, "B") " || " TSV(33, "C")
-	" || " TSV(34, "D") ", to_tsvector('" SZ_TSQUERY_CONFIG "', $35::text)"
-	" FROM d),"
+	" || " TSV(34, "D") ", to_tsvector('" SZ_TSQUERY_CONFIG "', $35::text),"
+	" " TSV(31, "A") " FROM d),"
 	" p AS (INSERT INTO vocab_pending (doc_id) SELECT id FROM d)"
 	" SELECT id FROM d";
 

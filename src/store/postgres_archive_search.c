@@ -1,9 +1,11 @@
 /*
  * postgres_archive_search.c - searching the archive's PostgreSQL back
  * end: the structured query compiled to tsquery texts (search_tsquery.c),
- * given as parameters, never pasted into SQL; a count, a page ranked by
- * ts_rank with the title weighing most (newest first past
- * SZ_ARCHIVE_RANK_MAX matches) or ordered by date; snippets by
+ * given as parameters, never pasted into SQL; a count (exact up to
+ * PA_COUNT_EXACT matches, then the planner's estimate, said as such), a
+ * page ranked by ts_rank among bounded candidates with the title
+ * weighing most (newest first past SZ_ARCHIVE_RANK_MAX matches) or
+ * ordered by date; snippets by
  * ts_headline between the markers of store/search.h (text, never HTML);
  * facets by release, type and month up to SZ_ARCHIVE_FACET_MAX matches.
  * Each search is one snapshot under statement_timeout (the query's time
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <jansson.h>
 
 #include "store/near_words.h"
 #include "store/postgres_archive_internal.h"
@@ -34,7 +38,23 @@
 	" ($1::text = '' OR f.words @@ to_tsquery(" CFG ", $1::text))" \
 	" AND ($2::text = '' OR f.tags @@ to_tsquery(" CFG ", $2::text))" \
 	" AND ($3::text = '' OR NOT f.tags @@ to_tsquery(" CFG ", $3::text))"
-static const char SQL_COUNT[] = "SELECT count(*) FROM fts f" HITS_WHERE;
+/* A count visits each match's row (PostgreSQL reads the table for every
+ * match a GIN index finds: 200 ms for 18,000 matches at 100,000
+ * e-mails, ten times that at a million), so matches are counted up to
+ * PA_COUNT_EXACT ($4: one more); past that the total is the planner's
+ * estimate from the index's statistics, rounded, and says so. */
+#define PA_COUNT_EXACT SZ_ARCHIVE_FACET_MAX
+static const char SQL_MATCHES[] = "SELECT f.doc_id FROM fts f" HITS_WHERE
+	" LIMIT $4::bigint";
+/* Counted exactly, the matches are known by their ids ($8), so the page
+ * and the facets read those rows and never match the query again (a
+ * phrase is checked against each candidate row's words: three times
+ * per search before).  $2 and $3 stay in the statement only to keep
+ * their types: the statements share one list of values. */
+#define IDS_WHERE " WHERE f.doc_id = ANY($8::bigint[]) AND $2::text IS NOT" \
+	" NULL AND $3::text IS NOT NULL"
+static const char SQL_ESTIMATE[] = "EXPLAIN (FORMAT JSON) SELECT FROM fts f"
+	HITS_WHERE;
 static const char SQL_LEFT_OUT[] = "SELECT coalesce(string_agg('zr' || id,"
 	" ' | '), '') FROM releases WHERE state = 0";
 
@@ -63,16 +83,70 @@ _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
 	" ON r.id = d.release_id LEFT JOIN emails e ON e.doc_id = d.id" \
 	" ORDER BY h.k " dir ", h.doc_id " dir
 #define DATE_FROM HITS_FROM " LEFT JOIN emails e ON e.doc_id = d.id"
-static const char SQL_RANKED[] = PAGE(RANK, "DESC", " FROM fts f");
+/* Ranked: ts_rank reads a match's whole tsvector, so it is given a
+ * bounded set of candidates, never every match.  Counted exactly (at
+ * most PA_COUNT_EXACT matches, found by the GIN indexes): the newest
+ * PA_RANK_CANDIDATES matches whose title holds the query (head, a small
+ * tsvector under its own GIN index: a title match is what ranks first)
+ * and the newest PA_RANK_CANDIDATES matches of all ($7 each).  Past
+ * that, where reading every match's row costs too much: the matches
+ * among the newest documents, a window ($7: the id it starts after)
+ * sized to hold about PA_RANK_WINDOW_HITS of them, at most
+ * PA_RANK_WINDOW_MAX documents.  Every page sees the candidates
+ * first, ranked, then the other matches newest first (a page within the
+ * first PA_RANK_CANDIDATES rows of a few matches reads the candidates
+ * alone), so every page is a slice of one order. */
+#define PA_RANK_CANDIDATES 200
+#define PA_RANK_WINDOW_HITS 300
+#define PA_RANK_WINDOW_MAX 20000
+/* Newest first, as an expression no index gives: the planner would
+ * otherwise walk the primary key backwards testing every row's words
+ * (100,000 tsvectors unpacked for a phrase that one e-mail holds),
+ * where the GIN indexes' matches sorted cost what there are of them. */
+#define NEWEST " f.doc_id + 0 DESC"
+#define CANDIDATES_FEW "WITH c AS MATERIALIZED ((SELECT f.doc_id FROM fts f" \
+	IDS_WHERE " AND f.head @@ to_tsquery(" CFG ", $1::text) ORDER BY" \
+	NEWEST " LIMIT $7::bigint) UNION (SELECT f.doc_id FROM fts f" \
+	IDS_WHERE " ORDER BY" NEWEST " LIMIT $7::bigint))"
+#define CANDIDATES_WINDOW "WITH c AS MATERIALIZED (SELECT f.doc_id FROM" \
+	" fts f" HITS_WHERE " AND f.doc_id > $7::bigint)"
+#define RANKED_C "SELECT c.doc_id, 0 AS t, " RANK " AS k FROM c" \
+	" JOIN fts f ON f.doc_id = c.doc_id"
+#define RANKED_PAGE(cand, u) cand ", h AS (SELECT u.doc_id, u.t, u.k FROM (" \
+	u ") u ORDER BY u.t, u.k DESC, u.doc_id DESC LIMIT $4::bigint" \
+	" OFFSET $5::bigint) SELECT " PA_DOC_COLS ", CASE WHEN $1::text = ''" \
+	" THEN left(f.body, 200) ELSE ts_headline(" CFG ", left(f.body, " \
+	PA_TEXT_MAX_S "), to_tsquery(" CFG ", $1::text), $6::text) END" \
+	" FROM h JOIN fts f ON f.doc_id = h.doc_id JOIN documents d" \
+	" ON d.id = h.doc_id JOIN releases r ON r.id = d.release_id" \
+	" LEFT JOIN emails e ON e.doc_id = d.id" \
+	" ORDER BY h.t, h.k DESC, h.doc_id DESC"
+static const char SQL_RANKED[] = RANKED_PAGE(CANDIDATES_FEW, RANKED_C);
+static const char SQL_RANKED_DEEP[] = RANKED_PAGE(CANDIDATES_FEW, RANKED_C
+	" UNION ALL SELECT f.doc_id, 1, 0 FROM fts f" IDS_WHERE
+	" AND f.doc_id NOT IN (SELECT doc_id FROM c)");
+static const char SQL_RANKED_WINDOW_ONLY[] = RANKED_PAGE(CANDIDATES_WINDOW,
+	RANKED_C);
+/* with the rest, for a page the window does not fill (it may hold fewer
+ * matches than the estimate said): older than the window, newest first as the
+ * GIN indexes find them (walking the primary key back instead tests
+ * every row's words, and a filter such as a year, whose documents are
+ * not the newest, made that 32,000 rows at 100,000 e-mails) */
+static const char SQL_RANKED_WINDOW[] = RANKED_PAGE(CANDIDATES_WINDOW,
+	RANKED_C " UNION ALL (SELECT f.doc_id, 1, 0 FROM fts f" HITS_WHERE
+	" AND f.doc_id <= $7::bigint ORDER BY" NEWEST
+	" LIMIT $4::bigint + $5::bigint)");
+static const char SQL_NEWEST_ID[] = "SELECT coalesce(max(doc_id), 0) FROM fts";
 static const char SQL_ADDED_DESC[] = PAGE("f.doc_id", "DESC", " FROM fts f");
 static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC", " FROM fts f");
 static const char SQL_DATE_DESC[] = PAGE(DATE_KEY, "DESC", DATE_FROM);
 static const char SQL_DATE_ASC[] = PAGE(DATE_KEY, "ASC", DATE_FROM);
 
+/* $1 the matches' ids (counted exactly: at most SZ_ARCHIVE_FACET_MAX) */
 static const char SQL_FACETS[] = "SELECT d.release_id, d.type,"
 	" to_char(to_timestamp(nullif(e.date, 0)) AT TIME ZONE 'UTC',"
-	" 'YYYY-MM'), count(*)" HITS_FROM " LEFT JOIN emails e"
-	" ON e.doc_id = d.id" HITS_WHERE " GROUP BY 1, 2, 3";
+	" 'YYYY-MM'), count(*) FROM documents d LEFT JOIN emails e"
+	" ON e.doc_id = d.id WHERE d.id = ANY($1::bigint[]) GROUP BY 1, 2, 3";
 static const char SQL_RELEASE_TITLE[] = "SELECT title FROM releases"
 	" WHERE id = $1::bigint";
 /* The time budget; and plans made for each search's own values: a
@@ -85,20 +159,26 @@ static const char SQL_BUDGET[] = "SELECT set_config('statement_timeout',"
 	" true), set_config('enable_seqscan', 'off', true),"
 	" set_config('jit', 'off', true)";
 
-static const char *page_sql(enum sz_archive_order order, bool few)
+static const char *page_sql(enum sz_archive_order order, bool few,
+	bool window, size_t end)
 {
 	if (order == SZ_ORDER_NEWEST)
 		return few ? SQL_DATE_DESC : SQL_ADDED_DESC;
 	if (order == SZ_ORDER_OLDEST)
 		return few ? SQL_DATE_ASC : SQL_ADDED_ASC;
-	return few ? SQL_RANKED : SQL_ADDED_DESC;
+	if (!few)
+		return SQL_ADDED_DESC;
+	if (window)
+		return SQL_RANKED_WINDOW;
+	return end <= PA_RANK_CANDIDATES ? SQL_RANKED : SQL_RANKED_DEEP;
 }
 
 struct search {
 	const struct sz_archive_query *q;
-	struct pg_value v[6];
+	struct pg_value v[8];
 	char *left_out;              /* $3, read in the search's snapshot */
-	size_t limit;
+	struct sz_buf ids;           /* $8, the matches counted exactly */
+	size_t offset, limit;
 	struct sz_search_result *res;
 };
 
@@ -117,7 +197,8 @@ static int facets(struct pg_conn *c, struct search *s, struct sz_err *err)
 		sz_facets_end(res, &fc, false);
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
-	PGresult *r = pg_exec(c, SQL_FACETS, s->v, 3, &rc, "searching", err);
+	PGresult *r = pg_exec(c, SQL_FACETS, &s->v[7], 1, &rc, "searching",
+		err);
 	for (int i = 0; r != NULL && i < PQntuples(r); i++)
 		sz_facets_add(res, &fc, pg_int(r, i, 0), PQgetvalue(r, i, 1),
 			PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2),
@@ -138,6 +219,54 @@ static int facets(struct pg_conn *c, struct search *s, struct sz_err *err)
 		PQclear(r);
 	}
 	sz_facets_sort(res);
+	return 0;
+}
+
+/* Two significant figures: an estimate that looks exact would mislead. */
+static int64_t rounded(int64_t n)
+{
+	int64_t unit = 1;
+	while (n / unit >= 100)
+		unit *= 10;
+	return (n + unit / 2) / unit * unit;
+}
+
+/* res->total, counted exactly past PA_COUNT_EXACT, becomes the
+ * planner's estimate of the matches (never fewer than were counted). */
+static int estimate(struct pg_conn *c, struct search *s, struct sz_err *err)
+{
+	int rc;
+	PGresult *r = pg_exec(c, SQL_ESTIMATE, s->v, 3, &rc, "searching", err);
+	if (r == NULL)
+		return rc;
+	json_t *plan = PQntuples(r) > 0 ? json_loads(PQgetvalue(r, 0, 0), 0,
+		NULL) : NULL;
+	PQclear(r);
+	json_t *rows = json_object_get(json_object_get(json_array_get(plan, 0),
+		"Plan"), "Plan Rows");
+	int64_t n = json_is_number(rows) ? (int64_t)json_number_value(rows) : 0;
+	json_decref(plan);
+	s->res->total = rounded(n > s->res->total ? n : s->res->total);
+	s->res->estimated = true;
+	return 0;
+}
+
+/* $7 of the window: the id after which the newest documents hold
+ * about PA_RANK_WINDOW_HITS of the res->total matches (ids are dense
+ * enough for that), at least PA_RANK_CANDIDATES and at most
+ * PA_RANK_WINDOW_MAX documents. */
+static int window(struct pg_conn *c, struct search *s, struct sz_err *err)
+{
+	int64_t newest = 0;
+	int rc = pg_int_of(c, SQL_NEWEST_ID, NULL, 0, &newest, "searching",
+		err);
+	if (rc != 0)
+		return rc;
+	double docs = (double)PA_RANK_WINDOW_HITS * (double)newest /
+		(double)(s->res->total > 0 ? s->res->total : 1);
+	int64_t w = docs > PA_RANK_WINDOW_MAX ? PA_RANK_WINDOW_MAX :
+		docs < PA_RANK_CANDIDATES ? PA_RANK_CANDIDATES : (int64_t)docs;
+	s->v[6] = PG_I(newest > w ? newest - w : 0);
 	return 0;
 }
 
@@ -168,15 +297,50 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	s->v[2] = PG_S(s->left_out ? s->left_out : "");
-	if ((r = pg_exec(c, SQL_COUNT, s->v, 3, &rc, "searching", err)) == NULL)
+	struct pg_value cv[] = { s->v[0], s->v[1], s->v[2],
+		PG_I(PA_COUNT_EXACT + 1) };
+	if ((r = pg_exec(c, SQL_MATCHES, cv, 4, &rc, "searching", err)) == NULL)
 		return failed(rc, err);
-	res->total = PQntuples(r) > 0 ? pg_int(r, 0, 0) : 0;
+	res->total = PQntuples(r);
+	sz_buf_consume(&s->ids, s->ids.len);   /* a retry starts again */
+	rc = sz_buf_puts(&s->ids, "{");
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		rc = sz_buf_printf(&s->ids, "%s%s", i ? "," : "",
+			PQgetvalue(r, i, 0));
+	if (rc == 0)
+		rc = sz_buf_puts(&s->ids, "}");
 	PQclear(r);
+	if (rc != 0)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	s->v[7] = PG_S((const char *)s->ids.data);
+	if (res->total > PA_COUNT_EXACT && (rc = estimate(c, s, err)) != 0)
+		return failed(rc, err);
 	if (res->total == 0 || s->q->count_only)
 		return 0;
 	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
-	if ((r = pg_exec(c, page_sql(s->q->order, res->ranked), s->v, 6, &rc,
-	    "searching", err)) == NULL)
+	const char *page = page_sql(s->q->order, res->ranked, res->estimated,
+		s->offset + s->limit);
+	bool ranked = page != SQL_DATE_DESC && page != SQL_DATE_ASC &&
+		page != SQL_ADDED_DESC && page != SQL_ADDED_ASC;
+	s->v[6] = PG_I(PA_RANK_CANDIDATES);
+	if (page == SQL_RANKED_WINDOW && (rc = window(c, s, err)) != 0)
+		return failed(rc, err);
+	/* the window alone first: past the window, the rest costs what
+	 * there are of matches */
+	r = NULL;
+	if (page == SQL_RANKED_WINDOW) {
+		if ((r = pg_exec(c, SQL_RANKED_WINDOW_ONLY, s->v, 7, &rc,
+		    "searching", err)) == NULL)
+			return failed(rc, err);
+		if ((size_t)PQntuples(r) < s->limit) {
+			PQclear(r);
+			r = NULL;
+		}
+	}
+	size_t nv = page == SQL_RANKED || page == SQL_RANKED_DEEP ? 8 :
+		ranked ? 7 : 6;
+	if (r == NULL && (r = pg_exec(c, page, s->v, nv, &rc, "searching",
+	    err)) == NULL)
 		return failed(rc, err);
 	int n = PQntuples(r);
 	if ((size_t)n > s->limit)
@@ -194,7 +358,7 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		sz_search_snippet_phrases(h->snippet, s->q->search);
 	}
 	PQclear(r);
-	if (rc != 0 || res->total > SZ_ARCHIVE_FACET_MAX)
+	if (rc != 0 || res->estimated || res->total > SZ_ARCHIVE_FACET_MAX)
 		return rc;
 	/* The facets in a savepoint: cut off, the results stay. */
 	PQclear(PQexec(c->pg, "SAVEPOINT facets"));
@@ -244,11 +408,15 @@ int pa_search(struct sz_archive *a, const struct sz_archive_query *q,
 		sz_tsquery_free(&tq);
 		return sz_search_busy(err);
 	}
-	struct search s = { .q = q, .limit = limit, .res = res,
-		.v = { PG_S(words), PG_S(tags), PG_S(""), PG_I(limit),
-			PG_I(offset), PG_S(HEADLINE) } };
+	struct search s = { .q = q, .offset = offset, .limit = limit,
+		.res = res, .v = { PG_S(words), PG_S(tags), PG_S(""),
+			PG_I(limit), PG_I(offset), PG_S(HEADLINE),
+			PG_I(PA_RANK_CANDIDATES) } };
+	/* "{" and "}", and a 19-digit id and a comma per match counted */
+	sz_buf_init(&s.ids, (PA_COUNT_EXACT + 1) * 20 + 3);
 	int rc = pg_snapshot(papool(a), search_tx, &s, err);
 	free(s.left_out);
+	sz_buf_free(&s.ids);
 	if (rc == PG_CANCELED)
 		rc = sz_search_too_slow(err);
 	sem_post(&pa(a)->searches);

@@ -44,14 +44,31 @@ bool sz_web_slot_take(sem_t *slots)
 	return rc == 0;
 }
 
-/* A token is nonce (12 bytes) | minute it was made (4, big-endian) |
- * MAC of both (16): 32 bytes, 43 in base64url. */
+/* A token is nonce (12 bytes) | minute it was made (4, big-endian,
+ * masked) | MAC of both (16): 32 bytes, 43 in base64url.  The minute is
+ * masked with a keyed hash of the nonce: in the clear, the cookie in a
+ * source's browser (which may keep it on disk, as session restore does)
+ * and every form would carry the minute of the visit. */
 #define PRE_MINUTE 12
 #define PRE_MAC 16
 
 static uint32_t minute_now(void)
 {
 	return (uint32_t)(time(NULL) / 60);
+}
+
+/* Masks or unmasks the minute of token (its nonce in place). */
+static void pre_mask(const uint8_t key[32], uint8_t token[PRE_MAC])
+{
+	crypto_generichash_state st;
+	uint8_t mask[16];
+	crypto_generichash_init(&st, key, 32, sizeof(mask));
+	crypto_generichash_update(&st, (const uint8_t *)"sz-pre-minute", 13);
+	crypto_generichash_update(&st, token, PRE_MINUTE);
+	crypto_generichash_final(&st, mask, sizeof(mask));
+	for (size_t i = 0; i < PRE_MAC - PRE_MINUTE; i++)
+		token[PRE_MINUTE + i] ^= mask[i];
+	sodium_memzero(mask, sizeof(mask));
 }
 
 static void pre_mac(const uint8_t key[32], const uint8_t body[PRE_MAC],
@@ -74,6 +91,7 @@ void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],
 	raw[PRE_MINUTE + 1] = (uint8_t)(m >> 16);
 	raw[PRE_MINUTE + 2] = (uint8_t)(m >> 8);
 	raw[PRE_MINUTE + 3] = (uint8_t)m;
+	pre_mask(key, raw);
 	pre_mac(key, raw, raw + PRE_MAC);
 	sodium_bin2base64(out, SZ_SESSION_TOKEN_LEN + 1, raw, sizeof(raw),
 		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -99,6 +117,7 @@ bool sz_web_pre_token_check(struct sz_request *rq, const uint8_t key[32],
 	pre_mac(key, raw, mac);
 	if (sodium_memcmp(mac, raw + PRE_MAC, sizeof(mac)) != 0)
 		return false;
+	pre_mask(key, raw);
 	uint32_t made = (uint32_t)raw[PRE_MINUTE] << 24 |
 		(uint32_t)raw[PRE_MINUTE + 1] << 16 |
 		(uint32_t)raw[PRE_MINUTE + 2] << 8 | raw[PRE_MINUTE + 3];

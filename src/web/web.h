@@ -50,8 +50,9 @@ void sz_web_error_frame(struct sz_request *rq, const struct sz_lang *L,
 	unsigned status, const char *message, const char *back,
 	const char *back_label, sz_web_page_open_fn open);
 /* A token for a visitor without a session; sets cookie.  It carries a
- * random nonce and the minute it was made (only in the token: nothing is
- * kept on the server), and is good for SZ_WEB_PRE_TOKEN_MIN minutes. */
+ * random nonce and the minute it was made, masked under key (only in
+ * the token: nothing is kept on the server; nobody without the key reads
+ * the minute), and is good for SZ_WEB_PRE_TOKEN_MIN minutes. */
 #define SZ_WEB_PRE_TOKEN_MIN 60
 #define SZ_WEB_PRE_NONCE 12
 void sz_web_pre_token(struct sz_request *rq, const uint8_t key[32],

@@ -5,7 +5,9 @@
 # before), publishes it; the public face, locked in, serves the release,
 # the document and an e-mail and finds them by search over HTTP, with
 # nothing written to archive.db; a mirror export of that archive is
-# signed, and minisign and `samizdat mirror verify` accept it.
+# signed, and minisign and `samizdat mirror verify` accept it.  A
+# release of 2,300 e-mails holding one word: its search says "about N
+# results" (PostgreSQL counts up to 2,000 matches, then estimates).
 # Needs SAMIZDAT_TEST_PG (tests/pg/with-cluster.sh sets it).
 here=$(cd "$(dirname "$0")" && pwd)
 CORPUS_SH=$here/../docs/corpus.sh
@@ -87,4 +89,34 @@ check "samizdat mirror verify accepts the export" \
 	"$S" mirror verify -p inst/mirror.pub out
 check "the export holds the e-mail's page" sh -c "
 	grep -rlq 'double payment' out"
+
+# More matches than PostgreSQL counts one by one (2,000): the page says
+# its count is an estimate, the API says so too, and the page is full.
+python3 - <<'PY'
+with open('herons.mbox', 'w') as f:
+    for i in range(2300):
+        f.write('From watch@example.org Mon Jan  1 00:00:00 2024\n'
+                'From: watch@example.org\nTo: desk@example.org\n'
+                'Subject: Sighting %d\nMessage-ID: <h%d@example.org>\n'
+                'Date: Mon, 1 Jan 2024 00:00:00 +0000\n\n'
+                'A grey heron at pond p%d.\n\n' % (i, i, i))
+PY
+"$S" release create -d inst --date 2024-06-01 "Herons" >/dev/null 2>&1
+"$S" release add -d inst 2 herons.mbox >/dev/null 2>&1
+"$S" release publish -d inst 2 >/dev/null 2>&1
+check "a search past 2,000 matches says its count is an estimate" sh -c "
+	curl -s '$P/search?q=heron' >herons.html &&
+	grep -Eq 'about [0-9]+ results' herons.html &&
+	grep -q '<ol class=\"results docs\">' herons.html"
+check "the API says the total is estimated, and near the truth" sh -c "
+	curl -s '$P/api/v1/search?q=heron' | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+sys.exit(not (j[\"estimated\"] and 1150 < j[\"total\"] < 4600 and
+    len(j[\"results\"]) == 20))'"
+check "a few matches are counted exactly" sh -c "
+	curl -s '$P/api/v1/search?q=p1234' | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+sys.exit(not (j[\"total\"] == 1 and not j[\"estimated\"]))'"
 finish

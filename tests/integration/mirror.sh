@@ -216,6 +216,18 @@ unserve
 serve redirect out
 expect "a redirect to file: is refused: exit 1" 1 'redirect' "$MURL"
 unserve
+# The attack: a hostile mirror redirects the reader's verify to an address
+# of its choosing (the reader's own loopback or network): only redirects
+# to the same scheme, host and port are followed, and the refusal names
+# where it was sent.
+serve elsewhere out
+expect "verify_redirected_to_another_host: refused, naming it: exit 1" 1 \
+	'redirect to another scheme, host or port (http://localhost:' "$MURL"
+unserve
+serve moved out
+expect "...while a redirect within the mirror's own host is followed: exit 0" \
+	0 '' "$MURL"
+unserve
 expect "a URL of another scheme is no mirror: verify takes it for a folder" 1 '' file:///etc
 # On a terminal, a long export says how far it is (script(1) gives it one).
 script -qec "\"$SAMIZDAT\" mirror export -d inst tty-out" /dev/null \
@@ -247,6 +259,28 @@ check "...and the export fails, naming the folder that is a link" sh -c "
 rm planted/release
 "$SAMIZDAT" mirror export -q -d inst planted >planted2.out 2>&1
 check "...nor removed through it when a release goes" test -z "$(ls -A victim)"
+
+# The attack: the same writer plants FIFOs where the next export opens
+# files: its MANIFEST's and signature's temporary names, a page's, and
+# the signature it reads back.  Opening a FIFO waits for the other end
+# forever, so every later export hung.  Now what is planted at a
+# temporary name is removed and the file made anew (O_EXCL), and only a
+# plain file is read back.
+"$SAMIZDAT" mirror export -q -d inst fifos >/dev/null 2>&1
+mkfifo fifos/.MANIFEST.tmp fifos/.MANIFEST.minisig.tmp \
+	fifos/.index.html.tmp
+"$SAMIZDAT" release publish -d inst 3 >/dev/null
+timeout 60 "$SAMIZDAT" mirror export -q -d inst fifos >fifo.out 2>&1
+st=$?
+check "export_into_planted_fifos: the export ends, and succeeds" test $st -eq 0
+check "...and the copy it made verifies" sh -c "
+	cd fifos && sha256sum -c --quiet MANIFEST >/dev/null 2>&1 &&
+	! ls -A | grep -q '\.tmp\$'"
+mv fifos/MANIFEST.minisig fifos/sig.keep
+mkfifo fifos/MANIFEST.minisig
+timeout 60 "$SAMIZDAT" mirror export -q -d inst fifos >fifo2.out 2>&1
+check "...and a FIFO in place of its signature stalls nothing" \
+	test $? -ne 124
 
 # A release whose list is long enough for two threads to write its pages
 # (EXPORT_LIST_SPLIT): 400 e-mails, 20 pages of 20, in HTML and JSON.

@@ -9,6 +9,10 @@ or not.  Prints its URL, then serves until killed.
   silent     accepts connections and never answers
   redirect   serves MANIFEST.minisig, then sends everything else to
              file:///etc/passwd
+  elsewhere  serves MANIFEST.minisig, then sends everything else to the
+             same path on another host name (localhost, the same server)
+  moved      sends every request to the same path under /moved/ on the
+             same host, where DIR is served
 """
 import http.server
 import os
@@ -50,6 +54,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Location", "file:///etc/passwd")
             self.end_headers()
             return
+        if MODE == "elsewhere" and name != "MANIFEST.minisig":
+            self.send_response(301)
+            self.send_header("Location", "http://localhost:%d/%s" %
+                             (self.server.server_address[1], name))
+            self.end_headers()
+            return
+        if MODE == "moved":
+            if not name.startswith("moved/"):
+                self.send_response(307)
+                self.send_header("Location", "/moved/" + name)
+                self.send_header("Content-Length", "9")
+                self.end_headers()
+                self.wfile.write(b"moved on\n")
+                return
+            self.path = "/" + name[len("moved/"):]
         super().do_GET()
 
 

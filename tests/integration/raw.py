@@ -1,7 +1,9 @@
-"""raw.py PORT FILE... - sends each file's bytes as one request on one
-connection, reads each response (by its Content-Length), and prints a
-line per request: its status, and after the last one whether the server
-then closed the connection ("closed") or kept it open ("open").
+"""raw.py [--pipelined] PORT FILE... - sends each file's bytes as one
+request on one connection, reads each response (by its Content-Length),
+and prints a line per request: its status, and after the last one whether
+the server then closed the connection ("closed") or kept it open ("open").
+With --pipelined, a response that says "Connection: close" is followed by
+"close" (a file may hold several requests; one response is read for it).
 For request_smuggling.sh and load tests: nothing here parses leniently."""
 import socket
 import sys
@@ -21,6 +23,9 @@ def read_response(s, buf):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
+        if (pipelined and name.strip().lower() == b"connection" and
+                value.strip().lower() == b"close"):
+            status += " close"
     while len(rest) < length:
         chunk = s.recv(65536)
         if not chunk:
@@ -29,12 +34,16 @@ def read_response(s, buf):
     return status, rest[length:]
 
 
-port = int(sys.argv[1])
+args = sys.argv[1:]
+pipelined = args[0] == "--pipelined"
+if pipelined:
+    args = args[1:]
+port = int(args[0])
 s = socket.create_connection(("127.0.0.1", port))
 s.settimeout(10)
 buf = b""
 out = []
-for path in sys.argv[2:]:
+for path in args[1:]:
     with open(path, "rb") as f:
         s.sendall(f.read())
     status, buf = read_response(s, buf)

@@ -85,6 +85,14 @@ check "one search box, in the header of every page" sh -c "
 	for p in / /release/1 /doc/1 '/search?q=bridge'; do
 		test \$(curl -s '$P'\"\$p\" | grep -c '<form class=\"search\" role=\"search\"') = 1 || exit 1
 	done"
+# The attack: a ?q= longer than the header's room (any page puts it back
+# in its search box) made every page answer 500 "the archive cannot be
+# read now"; the search page is to say the search is too long.
+long=$(head -c 6000 /dev/zero | tr '\0' x)
+check "overlong_query: the search page explains, any other page still shows" sh -c "
+	curl -s -o long.html -w '%{http_code}' '$P/search?q=$long' | grep -qx 200 &&
+	grep -q 'The search is too long' long.html &&
+	curl -s -o /dev/null -w '%{http_code}' '$P/release/1?q=$long' | grep -qx 200"
 
 # Documents and e-mails.
 get /doc/3 >image.html

@@ -41,6 +41,34 @@ for case in dup_cl:400 cl_te:400 two_te:400 obs_fold:400 folded_te:400 \
 	check "$f as the next request on a kept-alive connection: the same" \
 		test "$(raw good "$f")" = "200 $want closed"
 done
+# The attack: HTTP/1.1 pipelining.  A client that sends its next request
+# before the answer to the first (in one packet, as pipelining clients
+# do) had the first answered and the rest never: libmicrohttpd had read
+# them ahead, where the gate's check never saw them, so they were dropped
+# and the connection stayed open, silent, until the idle timeout.  Now
+# the first answer says "Connection: close" and the connection closes,
+# so the client sends the rest again, each on a checked connection.
+cat good good2 >pipelined
+check "http_pipelining: the first answer closes the connection, never silence" \
+	sh -c "python3 '$here/raw.py' --pipelined $PORT pipelined | grep -qx '200 close closed'"
+cat good good2 good >pipelined3
+check "http_pipelining as the next requests on a kept-alive connection: the same" \
+	sh -c "python3 '$here/raw.py' --pipelined $PORT good pipelined3 | grep -qx '200 200 close closed'"
+# The attack: very many query parameters (or header fields, or cookies)
+# in a head within the size limit.  libmicrohttpd keeps an entry of each
+# in a fixed memory pool: ~1,000 parameters exhausted it and it closed
+# the connection without an answer (and answered too many fields with a
+# bare page of its own).  Refused here with the face's page.
+python3 -c 'print("GET /search?" + "&".join("a%d=1" % i for i in range(1000)) + " HTTP/1.1\r\nHost: x\r\n\r", end="\n")' >many_params
+python3 -c 'print("GET / HTTP/1.1\r\nHost: x\r\n" + "".join("X%d: b\r\n" % i for i in range(1000)) + "\r", end="\n")' >many_fields
+python3 -c 'print("GET / HTTP/1.1\r\nHost: x\r\nCookie: " + "; ".join("c%d=v" % i for i in range(1000)) + "\r\n\r", end="\n")' >many_cookies
+for case in many_params:400 many_fields:431 many_cookies:431; do
+	f=${case%%:*} want=${case#*:}
+	check "$f: answered $want, not dropped" test "$(raw "$f")" = "$want closed"
+done
+check "...with the face's own page, saying what was wrong" sh -c "
+	timeout 5 curl -s telnet://127.0.0.1:$PORT <many_params 2>/dev/null |
+	grep -q 'too many parameters'"
 check "each refusal is a page saying what was wrong" sh -c "
 	printf 'GET / HTTP/1.1\r\nHost: x\nX: y\r\n\r\n' |
 	timeout 5 curl -s telnet://127.0.0.1:$PORT 2>/dev/null | grep -q 'CR LF'"

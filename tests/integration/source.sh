@@ -30,6 +30,20 @@ check "no response carries the time (no Date header)" sh -c "! grep -qi '^Date:'
 check "the start page creates no session, only a form token cookie" sh -c "
 	grep -qi '^Set-Cookie: sz_pre=.*HttpOnly; SameSite=Strict' landing.h &&
 	! grep -qi '^Set-Cookie: sz_source=' landing.h"
+# The attack: the form token's cookie carried the minute of the visit in
+# the clear (bytes 12-15, big-endian): a source's browser that keeps
+# session cookies on disk (session restore) dated the visit.  Now masked.
+for i in 1 2 3 4 5; do
+	curl -s -D - -o /dev/null "$URL/" | sed -n 's/^Set-Cookie: sz_pre=\([^;]*\);.*/\1/p'
+done >tokens
+check "pre_token_dates_no_visit: no form token carries the minute it was made" \
+	python3 -c '
+import base64, sys, time
+tokens = open("tokens").read().split()
+now = int(time.time()) // 60
+minutes = [int.from_bytes(base64.urlsafe_b64decode(t + "=")[12:16], "big")
+           for t in tokens]
+sys.exit(len(tokens) != 5 or any(abs(m - now) < 3 for m in minutes))'
 curl -s -c jn -b jn -D new.h "$URL/new" >new.html
 check "showing a new codename makes no session on the server" \
 	sh -c "grep -q 'id=\"codename\"' new.html && ! grep -qi '^Set-Cookie: sz_source=' new.h"

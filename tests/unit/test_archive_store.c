@@ -567,6 +567,96 @@ static void a_large_import_is_found_whole(void **state)
 	assert_int_equal(search(x, "w1099", true, NULL, NULL), 0);
 }
 
+/* A word held by hundreds of e-mails, the oldest three with it in
+ * their subject: those three still come first (PostgreSQL ranks a
+ * bounded set of candidates, the title matches among them), and paging
+ * through the whole ranked result shows every match exactly once. */
+#define MANY_MATCHES 450
+static void title_matches_lead_among_many_and_pages_show_each_once(
+	void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	int64_t first = 0;
+	assert_int_equal(a->ops->begin(a, &err), 0);
+	for (int64_t i = 0; i < MANY_MATCHES; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "the ledger of lot l%lld",
+			(long long)i);
+		int64_t id = add_mail(a, x->rel, 100 + i, i < 3 ? "Ledger" :
+			"Stock", "clerk@example.org", "office@example.org",
+			1712000000 + i, "t8", text);
+		if (i == 0)
+			first = id;
+	}
+	assert_int_equal(a->ops->commit(a, &err), 0);
+	struct sz_query q;
+	struct sz_archive_query aq;
+	assert_int_equal(sz_query_parse(&q, "ledger", 6), 0);
+	sz_query_to_archive(&q, false, &aq);
+	aq.time_ms = 5000;
+	char *seen = calloc(MANY_MATCHES, 1);
+	assert_non_null(seen);
+	size_t shown = 0;
+	for (size_t off = 0; off < MANY_MATCHES; off += SZ_ARCHIVE_PAGE_MAX) {
+		struct sz_search_result res;
+		if (a->ops->search(a, &aq, off, SZ_ARCHIVE_PAGE_MAX, &res, &err))
+			fail_msg("%s: %s", current->name, err.msg);
+		assert_int_equal(res.total, MANY_MATCHES);
+		assert_true(res.ranked);
+		for (size_t i = 0; i < res.nhits; i++) {
+			int64_t k = res.hits[i].doc.id - first;
+			assert_true(k >= 0 && k < MANY_MATCHES);
+			assert_int_equal(seen[k], 0);
+			seen[k] = 1;
+			if (off == 0 && i < 3)   /* the subjects come first */
+				assert_true(k < 3);
+		}
+		shown += res.nhits;
+		sz_search_result_free(&res);
+	}
+	assert_int_equal(shown, MANY_MATCHES);
+	free(seen);
+	sz_query_free(&q);
+}
+
+/* More matches than a back end counts one by one (PostgreSQL reads a
+ * row per match: past SZ_ARCHIVE_FACET_MAX it estimates): the total is
+ * then near the truth and says it is an estimate; SQLite counts from
+ * its index and is exact.  The first page is full and ranked. */
+#define COUNTED_PAST (SZ_ARCHIVE_FACET_MAX + 500)
+static void a_large_count_is_exact_or_says_it_is_an_estimate(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	assert_int_equal(a->ops->begin(a, &err), 0);
+	for (int64_t i = 0; i < COUNTED_PAST; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "a heron seen at s%lld", (long long)i);
+		add_mail(a, x->rel, 100 + i, "Birds", "warden@example.org",
+			"office@example.org", 1712000000 + i, "t7", text);
+	}
+	assert_int_equal(a->ops->commit(a, &err), 0);
+	struct sz_search_result res;
+	int64_t total = search(x, "heron", false, NULL, &res);
+	assert_true(res.ranked);
+	assert_int_equal(res.nhits, 16);
+	assert_false(res.faceted);
+	if (res.estimated) {
+		assert_string_equal(current->name, "postgresql");
+		assert_true(total > COUNTED_PAST / 2 && total < COUNTED_PAST * 2);
+	} else {
+		assert_int_equal(total, COUNTED_PAST);
+	}
+	sz_search_result_free(&res);
+	/* a few matches are counted exactly on every engine */
+	assert_int_equal(search(x, "s7", false, NULL, &res), 1);
+	assert_false(res.estimated);
+	sz_search_result_free(&res);
+}
+
 static void mirrors_see_every_change_and_removal(void **state)
 {
 	struct fixture *x = *state;
@@ -640,10 +730,17 @@ static void reports_and_raw_forms_are_kept_for_editors(void **state)
 	assert_int_equal(a->ops->email_raw_notes(a, x->mail[0], &flags, &removed,
 		&err), 0);
 	assert_int_equal(removed.len, strlen("Received (3)"));
-	int64_t changed = 0, num = 0;
+	int64_t changed = 0, num = 0, last = 0;
+	struct sz_archive_change ch[64];
+	size_t nch;
+	assert_int_equal(a->ops->changes(a, 0, 64, ch, &nch, &last, &err), 0);
 	assert_int_equal(a->ops->email_choose_raw(a, x->rel, 0,
 		SZ_RAW_SCRUBBED, &changed, &err), 0);
 	assert_int_equal(changed, 1);
+	/* the choice changes the e-mail's page: mirrors see it */
+	assert_int_equal(a->ops->changes(a, last, 64, ch, &nch, &last, &err), 0);
+	assert_int_equal(nch, 1);
+	assert_int_equal(ch[0].doc_id, x->mail[0]);
 	struct sz_doc_row *rows;
 	size_t n;
 	int64_t total;
@@ -677,6 +774,8 @@ int main(void)
 		T(an_email_is_found_by_its_message_id),
 		T(an_import_rolled_back_leaves_nothing),
 		T(a_large_import_is_found_whole),
+		T(title_matches_lead_among_many_and_pages_show_each_once),
+		T(a_large_count_is_exact_or_says_it_is_an_estimate),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -133,6 +134,64 @@ static void large_heads_are_refused(void **state)
 	assert_int_equal(check(big, MAX + 2, NULL), SZ_HEAD_TOO_LARGE);
 }
 
+/* A head within the size limit can still hold more fields, parameters
+ * or cookies than libmicrohttpd's memory pool takes: refused here. */
+static void many_entries_are_refused(void **state)
+{
+	(void)state;
+	char b[MAX];
+	for (int n = SZ_HEAD_FIELDS_MAX; n <= SZ_HEAD_FIELDS_MAX + 1; n++) {
+		size_t k = (size_t)snprintf(b, sizeof(b), "GET / HTTP/1.1\r\n"
+			"Host: x\r\n");
+		for (int i = 1; i < n; i++)
+			k += (size_t)snprintf(b + k, sizeof(b) - k, "X: b\r\n");
+		k += (size_t)snprintf(b + k, sizeof(b) - k, "\r\n");
+		assert_int_equal(check(b, k, NULL), n > SZ_HEAD_FIELDS_MAX ?
+			SZ_HEAD_TOO_LARGE : SZ_HEAD_OK);
+	}
+	for (int n = SZ_HEAD_PARAMS_MAX; n <= SZ_HEAD_PARAMS_MAX + 1; n++) {
+		size_t k = (size_t)snprintf(b, sizeof(b), "GET /search?");
+		for (int i = 0; i < n; i++)
+			k += (size_t)snprintf(b + k, sizeof(b) - k, "%sa=1",
+				i ? "&" : "");
+		k += (size_t)snprintf(b + k, sizeof(b) - k, " HTTP/1.1\r\n"
+			"Host: x\r\n\r\n");
+		assert_int_equal(check(b, k, NULL), n > SZ_HEAD_PARAMS_MAX ?
+			SZ_HEAD_BAD : SZ_HEAD_OK);
+	}
+	for (int n = SZ_HEAD_COOKIES_MAX; n <= SZ_HEAD_COOKIES_MAX + 1; n++) {
+		size_t k = (size_t)snprintf(b, sizeof(b), "GET / HTTP/1.1\r\n"
+			"Host: x\r\nCookie: ");
+		for (int i = 0; i < n; i++)
+			k += (size_t)snprintf(b + k, sizeof(b) - k, "%sc=1",
+				i ? "; " : "");
+		k += (size_t)snprintf(b + k, sizeof(b) - k, "\r\n\r\n");
+		assert_int_equal(check(b, k, NULL), n > SZ_HEAD_COOKIES_MAX ?
+			SZ_HEAD_TOO_LARGE : SZ_HEAD_OK);
+	}
+}
+
+/* What follows a head: its body, then (pipelining) the next request. */
+static void body_lengths_tell_where_the_next_request_starts(void **state)
+{
+	(void)state;
+	static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char post[] = "POST /login HTTP/1.1\r\nHost: x\r\n"
+		"content-length: 42\r\n\r\n";
+	static const char chunked[] = "POST /submit HTTP/1.1\r\nHost: x\r\n"
+		"Transfer-Encoding: chunked\r\n\r\n";
+	static const char huge[] = "POST / HTTP/1.1\r\nHost: x\r\n"
+		"Content-Length: 9999999999999999999\r\n\r\n";
+	assert_int_equal(sz_request_head_body_length((const uint8_t *)get,
+		sizeof(get) - 1), 0);
+	assert_int_equal(sz_request_head_body_length((const uint8_t *)post,
+		sizeof(post) - 1), 42);
+	assert_int_equal(sz_request_head_body_length((const uint8_t *)chunked,
+		sizeof(chunked) - 1), -1);
+	assert_true(sz_request_head_body_length((const uint8_t *)huge,
+		sizeof(huge) - 1) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +200,8 @@ int main(void)
 		cmocka_unit_test(smuggling_shapes_are_refused),
 		cmocka_unit_test(malformed_lines_are_refused),
 		cmocka_unit_test(large_heads_are_refused),
+		cmocka_unit_test(many_entries_are_refused),
+		cmocka_unit_test(body_lengths_tell_where_the_next_request_starts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -437,6 +437,8 @@ int api_search(struct sz_page *pg, const struct sz_page_args *a)
 	}
 	jset(&j, o, "results", arr);
 	jset(&j, o, "ranked", json_boolean(res.ranked));
+	/* total is an estimate (rounded) rather than a count */
+	jset(&j, o, "estimated", json_boolean(res.estimated));
 	json_t *fr = jarr(&j), *ft = jarr(&j), *facets = jobj(&j);
 	for (size_t i = 0; i < res.nrelease; i++) {
 		json_t *f = jobj(&j);

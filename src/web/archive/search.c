@@ -240,7 +240,11 @@ static int suggestions(struct sz_page *pg, const char *q,
 		if (rc == 0)
 			rc = sz_buf_printf(b, "</a>%s <span class=\"meta\">(",
 				drop ? "" : _(L, "?"));
-		if (rc == 0)
+		if (rc == 0 && s[i].estimated)
+			rc = sz_buf_printf(b, NG_(L, "about %lld result",
+				"about %lld results", (unsigned long)s[i].total),
+				(long long)s[i].total);
+		else if (rc == 0)
 			rc = sz_buf_printf(b, NG_(L, "%lld result", "%lld results",
 				(unsigned long)s[i].total), (long long)s[i].total);
 		if (rc == 0)
@@ -341,7 +345,11 @@ int page_search(struct sz_page *pg, const struct sz_page_args *a)
 	}
 	if (rc == 0)
 		rc = sz_buf_puts(b, "<p class=\"count\">");
-	if (rc == 0)
+	if (rc == 0 && res.estimated)
+		rc = sz_buf_printf(b, NG_(L, "about %lld result",
+			"about %lld results", (unsigned long)res.total),
+			(long long)res.total);
+	else if (rc == 0)
 		rc = sz_buf_printf(b, NG_(L, "%lld result", "%lld results",
 			(unsigned long)res.total), (long long)res.total);
 	if (rc == 0)

@@ -45,8 +45,12 @@ static int search_box(struct sz_page *pg, struct sz_buf *b)
 	if (rc == 0)
 		rc = sz_buf_printf(b, "\" maxlength=\"%d\" value=\"",
 			SZ_QUERY_MAX);
+	/* A query longer than any search may be (the search page says so)
+	 * is not put back: any page's ?q= would otherwise outgrow the
+	 * header it is written into, and the page fail. */
 	if (rc == 0)
-		rc = view_escape(b, pg->query ? pg->query : "");
+		rc = view_escape(b, pg->query && strlen(pg->query) <=
+			SZ_QUERY_MAX ? pg->query : "");
 	/* TRANSLATORS: the button of the search box */
 	if (rc == 0)
 		rc = sz_buf_printf(b, "\"><button type=\"submit\">%s</button>"

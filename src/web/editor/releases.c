@@ -392,6 +392,18 @@ out:
 	return rq->error ? SZ_E_INVAL : 0;
 }
 
+/* What the newsroom removes, its discussion too (store/forum.h): a
+ * document or e-mail and its attachments.  Whether that was done. */
+static bool withdraw_discussion(struct sz_request *rq, struct sz_archive *a,
+	int64_t doc)
+{
+	struct sz_editor_app *app = rq->app;
+	struct sz_forum *f = app->forum.forum;
+	struct sz_err err;
+	return f == NULL || sz_forum_withdraw_doc(f, a, doc,
+		SZ_FORUM_EDITORS_ACTOR, &err) == 0;
+}
+
 int sz_editor_release_state(struct sz_request *rq)
 {
 	struct sz_editor_app *app = rq->app;
@@ -481,6 +493,8 @@ int sz_editor_release_remove(struct sz_request *rq)
 	bool here = id != 0 && a->ops->doc_get(a, id, &d, &err) == 0 &&
 		d.release_id == release, email = d.email;
 	sz_doc_row_clear(&d);
+	/* the discussion first, while the attachments are still listed */
+	bool hid = !here || release == 0 || withdraw_discussion(rq, a, id);
 	if (!here || release == 0 || a->ops->doc_remove(a, id, &removed,
 	    &err) != 0) {
 		sz_request_fail(rq, 404, "This release has no document or e-mail "
@@ -491,6 +505,9 @@ int sz_editor_release_remove(struct sz_request *rq)
 		release);
 	snprintf(rq->location, sizeof(rq->location), "/release?id=%lld&"
 		"removed=%zu", (long long)release, removed);
+	if (!hid)
+		sz_request_fail(rq, 500, "It is removed, but its discussion in the "
+			"forum could not be hidden: hide it from the forum's pages.");
 out:
 	sz_form_free(&form);
 	sodium_memzero(&s, sizeof(s));
