@@ -511,24 +511,35 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	x.site.suffix = ".html";
 	if (rc == 0)
 		rc = open_forum(&x);
-	rc = state_open(&x, spath, &fresh);
-	/* --rebuild: what the state knew is forgotten, and whatever is in
+	if (rc == 0)
+		rc = state_open(&x, spath, &fresh);
+	/* A forum that appeared (or went) since the last run changes every
+	 * page of the archive (its discussion links and comments): the run
+	 * is then a rebuild, once the folder is known to be this state's.
+	 * A state from before this was kept has no answer, and rebuilds
+	 * once if there is a forum now. */
+	char had_forum[8] = "";
+	if (rc == 0 && !o->rebuild)
+		rc = check_folder(&x, fresh, abs);
+	if (rc == 0 && !fresh)
+		state_meta_text(&x, "forum", had_forum, sizeof(had_forum));
+	bool rebuild = o->rebuild || (rc == 0 && !fresh &&
+		(had_forum[0] == '1') != (x.forum != NULL));
+	/* A rebuild: what the state knew is forgotten, and whatever is in
 	 * the folder and not made again is swept. */
-	if (rc == 0 && o->rebuild)
+	if (rc == 0 && rebuild)
 		rc = state_exec(&x, "DELETE FROM files; DELETE FROM deps;"
 			"DELETE FROM meta WHERE key != 'run';");
-	if (rc == 0 && o->rebuild)
+	if (rc == 0 && rebuild)
 		rc = state_meta_set_text(&x, "out", abs);
-	else if (rc == 0)
-		rc = check_folder(&x, fresh, abs);
 	/* A first export into a folder with nothing in it, not even a
 	 * MANIFEST: no file to replace under a reader, so none is renamed. */
-	x.direct = rc == 0 && fresh && !o->rebuild &&
+	x.direct = rc == 0 && fresh && !rebuild &&
 		faccessat(x.out, SZ_MANIFEST_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
 		faccessat(x.out, SZ_MANIFEST_SIG_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
-	bool everything = fresh || o->rebuild;
+	bool everything = fresh || rebuild;
 	x.everything = rc == 0 && everything;
-	bool sweep = o->rebuild || (!fresh && state_meta_int(&x, "clean") == 0);
+	bool sweep = rebuild || (!fresh && state_meta_int(&x, "clean") == 0);
 	/* Marked unclean (and the run counted) before any file changes. */
 	x.run = state_meta_int(&x, "run") + 1;
 	if (rc == 0)
@@ -542,6 +553,8 @@ int sz_mirror_export(const struct sz_export_opts *o,
 	export_phase(&x, SZ_EXPORT_PHASE_QUEUE);
 	if (rc == 0)
 		rc = render_queued(&x);
+	if (rc == 0)
+		rc = state_meta_set_int(&x, "forum", x.forum != NULL);
 	if (rc == 0)
 		rc = finish(&x, seqs, sweep);
 	if (rc == 0)
