@@ -8,7 +8,9 @@
 # fixed set of queries, each run BENCH_REPEAT times, against samizdat's
 # public face on each engine (the JSON API over HTTP, ranked, with counts
 # and facets) and notmuch (`notmuch search --limit=20` plus `notmuch
-# count`).  Prints import rates and their ratios to notmuch's (goal >=
+# count`).  BENCH_KEEP=1 keeps the instances, the Maildir and the
+# database afterwards (with SAMIZDAT_TEST_PG given: a cluster of this
+# script's own is thrown away).  Prints import rates and their ratios to notmuch's (goal >=
 # 1.0), p50/p99 query latency of all three (goals: SQLite p99 < 50 ms,
 # PostgreSQL p99 < 100 ms at 1M), and searches per second on PostgreSQL
 # with two public processes against one, 4 clients at once (goal >= 1.5x
@@ -33,6 +35,10 @@ cleanup() {
 	# (|| : each: under set -e a face already gone would end this
 	# clean-up before it removes DIR)
 	for p in $PIDS; do kill "$p" 2>/dev/null || :; wait "$p" 2>/dev/null || :; done
+	if [ -n "${BENCH_KEEP:-}" ]; then   # to look into a slow query after
+		echo "kept: $DIR${PG:+ and database $db}"
+		return
+	fi
 	[ -z "$PG" ] || psql -q "$PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
 		>/dev/null 2>&1 || :
 	rm -rf "$DIR"
