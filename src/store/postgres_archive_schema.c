@@ -172,6 +172,14 @@ static const char *const steps[] = {
 	"CREATE TRIGGER changes_email AFTER UPDATE ON emails"
 	" REFERENCING NEW TABLE AS changed_emails FOR EACH STATEMENT"
 	" EXECUTE FUNCTION archive_emails_changed();",
+	/* 4: an index row stays whole in its table page up to a page's
+	 * size: a phrase, an exclusion or a walk of the newest documents
+	 * reads each candidate's words, which PostgreSQL otherwise
+	 * compresses into its TOAST table past 2 kB (most e-mails' rows:
+	 * the body beside the words), at three page reads and a
+	 * decompression each (postgres_archive_search.c).  Rows written
+	 * before it keep their form until VACUUM FULL fts (docs/operations.md) */
+	"ALTER TABLE fts SET (toast_tuple_target = 8160);",
 };
 
 const char PA_SQL_VOCAB_FLUSH[] = "WITH p AS (DELETE FROM vocab_pending"

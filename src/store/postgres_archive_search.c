@@ -44,6 +44,10 @@
  * PA_COUNT_EXACT ($4: one more); past that the total is the planner's
  * estimate from the index's statistics, rounded, and says so. */
 #define PA_COUNT_EXACT SZ_ARCHIVE_FACET_MAX
+/* Where the planner expects more matches than PA_EXACT_MAX, they are not
+ * counted at all: the GIN indexes give each word's documents at once, as
+ * a bitmap (40 ms for a word half of a million e-mails hold). */
+#define PA_EXACT_MAX SZ_ARCHIVE_RANK_MAX
 static const char SQL_MATCHES[] = "SELECT f.doc_id FROM fts f" HITS_WHERE
 	" LIMIT $4::bigint";
 /* Counted exactly, the matches are known by their ids ($8), so the page
@@ -110,8 +114,8 @@ _Static_assert(PA_INDEX_TEXT_MAX == 262144, "PA_TEXT_MAX_S");
 	IDS_WHERE " ORDER BY" NEWEST " LIMIT $7::bigint))"
 #define CANDIDATES_WINDOW "WITH c AS MATERIALIZED (SELECT f.doc_id FROM" \
 	" fts f" HITS_WHERE " AND f.doc_id > $7::bigint)"
-#define RANKED_C "SELECT c.doc_id, 0 AS t, " RANK " AS k FROM c" \
-	" JOIN fts f ON f.doc_id = c.doc_id"
+#define RANKED_C "SELECT c.doc_id, 0 AS t, (" RANK ")::float8 AS k" \
+	" FROM c JOIN fts f ON f.doc_id = c.doc_id"
 #define RANKED_PAGE(cand, u) cand ", h AS (SELECT u.doc_id, u.t, u.k FROM (" \
 	u ") u ORDER BY u.t, u.k DESC, u.doc_id DESC LIMIT $4::bigint" \
 	" OFFSET $5::bigint) SELECT " PA_DOC_COLS ", CASE WHEN $1::text = ''" \
@@ -136,6 +140,34 @@ static const char SQL_RANKED_WINDOW[] = RANKED_PAGE(CANDIDATES_WINDOW,
 	RANKED_C " UNION ALL (SELECT f.doc_id, 1, 0 FROM fts f" HITS_WHERE
 	" AND f.doc_id <= $7::bigint ORDER BY" NEWEST
 	" LIMIT $4::bigint + $5::bigint)");
+/* With a date range, the newest documents may hold none of its matches
+ * (an archive is imported about in date order: a year's e-mails are a
+ * block of ids).  The window is then the e-mails of the range, newest
+ * first along emails_date ($9, $10: [after, before), 0 for an open end;
+ * $11 how many of them), and the candidates the newest
+ * PA_RANK_CANDIDATES matches among them ($7); the rest newest first by
+ * date.  The walk (search_tx turns bitmap scans off for it) reads about
+ * $7 over the density of the matches rows, where the GIN indexes read
+ * every document of the range and of each word.  The rest, wanted only
+ * past the candidates or where the estimate was wrong (a phrase of
+ * common words), is found by the GIN indexes ("+ 0": not by a walk,
+ * which would read the whole range for a phrase few e-mails hold). */
+#define IN_RANGE " e.date >= greatest($9::bigint, 1) AND ($10::bigint = 0" \
+	" OR e.date < $10::bigint)"
+#define CANDIDATES_IN_RANGE "WITH c AS MATERIALIZED (SELECT f.doc_id FROM" \
+	" (SELECT e.doc_id, e.date FROM emails e WHERE" IN_RANGE " ORDER BY" \
+	" e.date DESC, e.doc_id DESC LIMIT $11::bigint) e JOIN fts f" \
+	" ON f.doc_id = e.doc_id" HITS_WHERE " AND $8::bigint[] IS NOT NULL" \
+	" ORDER BY e.date DESC, e.doc_id DESC LIMIT $7::bigint)"
+static const char SQL_RANKED_IN_RANGE_ONLY[] = RANKED_PAGE(
+	CANDIDATES_IN_RANGE, RANKED_C);
+static const char SQL_RANKED_IN_RANGE[] = RANKED_PAGE(CANDIDATES_IN_RANGE,
+	RANKED_C " UNION ALL (SELECT f.doc_id, 1, e.date FROM emails e JOIN"
+	" fts f ON f.doc_id = e.doc_id" HITS_WHERE " AND" IN_RANGE
+	" AND f.doc_id NOT IN (SELECT doc_id FROM c) ORDER BY e.date + 0 DESC,"
+	" e.doc_id + 0 DESC LIMIT $4::bigint + $5::bigint)");
+static const char SQL_WALK[] = "SELECT set_config('enable_bitmapscan',"
+	" $1::text, true)";
 static const char SQL_NEWEST_ID[] = "SELECT coalesce(max(doc_id), 0) FROM fts";
 static const char SQL_ADDED_DESC[] = PAGE("f.doc_id", "DESC", " FROM fts f");
 static const char SQL_ADDED_ASC[] = PAGE("f.doc_id", "ASC", " FROM fts f");
@@ -159,23 +191,25 @@ static const char SQL_BUDGET[] = "SELECT set_config('statement_timeout',"
 	" true), set_config('enable_seqscan', 'off', true),"
 	" set_config('jit', 'off', true)";
 
+/* few: up to SZ_ARCHIVE_RANK_MAX matches; window: more than
+ * PA_COUNT_EXACT (their ids unknown) */
 static const char *page_sql(enum sz_archive_order order, bool few,
-	bool window, size_t end)
+	bool window, bool dated, size_t end)
 {
 	if (order == SZ_ORDER_NEWEST)
 		return few ? SQL_DATE_DESC : SQL_ADDED_DESC;
 	if (order == SZ_ORDER_OLDEST)
 		return few ? SQL_DATE_ASC : SQL_ADDED_ASC;
+	if (window)
+		return dated ? SQL_RANKED_IN_RANGE : SQL_RANKED_WINDOW;
 	if (!few)
 		return SQL_ADDED_DESC;
-	if (window)
-		return SQL_RANKED_WINDOW;
 	return end <= PA_RANK_CANDIDATES ? SQL_RANKED : SQL_RANKED_DEEP;
 }
 
 struct search {
 	const struct sz_archive_query *q;
-	struct pg_value v[8];
+	struct pg_value v[11];
 	char *left_out;              /* $3, read in the search's snapshot */
 	struct sz_buf ids;           /* $8, the matches counted exactly */
 	size_t offset, limit;
@@ -231,9 +265,10 @@ static int64_t rounded(int64_t n)
 	return (n + unit / 2) / unit * unit;
 }
 
-/* res->total, counted exactly past PA_COUNT_EXACT, becomes the
- * planner's estimate of the matches (never fewer than were counted). */
-static int estimate(struct pg_conn *c, struct search *s, struct sz_err *err)
+/* The planner's estimate of the matches, in *n: from the indexes'
+ * statistics, without reading a match. */
+static int planned(struct pg_conn *c, struct search *s, int64_t *n,
+	struct sz_err *err)
 {
 	int rc;
 	PGresult *r = pg_exec(c, SQL_ESTIMATE, s->v, 3, &rc, "searching", err);
@@ -244,29 +279,73 @@ static int estimate(struct pg_conn *c, struct search *s, struct sz_err *err)
 	PQclear(r);
 	json_t *rows = json_object_get(json_object_get(json_array_get(plan, 0),
 		"Plan"), "Plan Rows");
-	int64_t n = json_is_number(rows) ? (int64_t)json_number_value(rows) : 0;
+	*n = json_is_number(rows) ? (int64_t)json_number_value(rows) : 0;
 	json_decref(plan);
-	s->res->total = rounded(n > s->res->total ? n : s->res->total);
-	s->res->estimated = true;
 	return 0;
 }
 
-/* $7 of the window: the id after which the newest documents hold
- * about PA_RANK_WINDOW_HITS of the res->total matches (ids are dense
- * enough for that), at least PA_RANK_CANDIDATES and at most
- * PA_RANK_WINDOW_MAX documents. */
-static int window(struct pg_conn *c, struct search *s, struct sz_err *err)
+/* How many of the newest documents (ids are dense enough to count
+ * them by) hold about PA_RANK_WINDOW_HITS of the res->total matches: at
+ * least PA_RANK_CANDIDATES, at most PA_RANK_WINDOW_MAX; the newest id
+ * in *newest. */
+static int window_docs(struct pg_conn *c, struct search *s, int64_t *newest,
+	int64_t *docs, struct sz_err *err)
 {
-	int64_t newest = 0;
-	int rc = pg_int_of(c, SQL_NEWEST_ID, NULL, 0, &newest, "searching",
+	*newest = 0;
+	int rc = pg_int_of(c, SQL_NEWEST_ID, NULL, 0, newest, "searching",
 		err);
 	if (rc != 0)
 		return rc;
-	double docs = (double)PA_RANK_WINDOW_HITS * (double)newest /
+	double d = (double)PA_RANK_WINDOW_HITS * (double)*newest /
 		(double)(s->res->total > 0 ? s->res->total : 1);
-	int64_t w = docs > PA_RANK_WINDOW_MAX ? PA_RANK_WINDOW_MAX :
-		docs < PA_RANK_CANDIDATES ? PA_RANK_CANDIDATES : (int64_t)docs;
-	s->v[6] = PG_I(newest > w ? newest - w : 0);
+	*docs = d > PA_RANK_WINDOW_MAX ? PA_RANK_WINDOW_MAX :
+		d < PA_RANK_CANDIDATES ? PA_RANK_CANDIDATES : (int64_t)d;
+	return 0;
+}
+
+/* $7 of the window: the id after which the window starts. */
+static int window(struct pg_conn *c, struct search *s, struct sz_err *err)
+{
+	int64_t newest, w;
+	int rc = window_docs(c, s, &newest, &w, err);
+	if (rc == 0)
+		s->v[6] = PG_I(newest > w ? newest - w : 0);
+	return rc;
+}
+
+/* The page of a search in a date range past PA_COUNT_EXACT matches:
+ * the window's candidates walked along emails_date (bitmap scans off),
+ * in *out; NULL, with 0, when they do not fill the page. */
+static int in_range(struct pg_conn *c, struct search *s, PGresult **out,
+	struct sz_err *err)
+{
+	int64_t newest, w;
+	*out = NULL;
+	int rc = window_docs(c, s, &newest, &w, err);
+	if (rc != 0)
+		return rc;
+	s->v[6] = PG_I(PA_RANK_CANDIDATES);
+	s->v[8] = PG_I(s->q->search->after);
+	s->v[9] = PG_I(s->q->search->before);
+	s->v[10] = PG_I(w);
+	struct pg_value off = PG_S("off"), on = PG_S("on");
+	PGresult *r = pg_exec(c, SQL_WALK, &off, 1, &rc, "searching", err);
+	if (r == NULL)
+		return rc;
+	PQclear(r);
+	PGresult *page = pg_exec(c, SQL_RANKED_IN_RANGE_ONLY, s->v, 11, &rc,
+		"searching", err);
+	if (page == NULL)
+		return rc;
+	if ((r = pg_exec(c, SQL_WALK, &on, 1, &rc, "searching", err)) == NULL) {
+		PQclear(page);
+		return rc;
+	}
+	PQclear(r);
+	if ((size_t)PQntuples(page) < s->limit)
+		PQclear(page);
+	else
+		*out = page;
 	return 0;
 }
 
@@ -297,29 +376,46 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 			return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	}
 	s->v[2] = PG_S(s->left_out ? s->left_out : "");
-	struct pg_value cv[] = { s->v[0], s->v[1], s->v[2],
-		PG_I(PA_COUNT_EXACT + 1) };
-	if ((r = pg_exec(c, SQL_MATCHES, cv, 4, &rc, "searching", err)) == NULL)
+	/* The planner's estimate first: past PA_EXACT_MAX, counting (even
+	 * to PA_COUNT_EXACT) would read every document of each word (a
+	 * GIN index gives its matches all at once, as a bitmap: 40 ms for
+	 * a word that half of a million e-mails hold). */
+	int64_t est = 0;
+	if ((rc = planned(c, s, &est, err)) != 0)
 		return failed(rc, err);
-	res->total = PQntuples(r);
 	sz_buf_consume(&s->ids, s->ids.len);   /* a retry starts again */
 	rc = sz_buf_puts(&s->ids, "{");
-	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
-		rc = sz_buf_printf(&s->ids, "%s%s", i ? "," : "",
-			PQgetvalue(r, i, 0));
+	if (est <= PA_EXACT_MAX) {
+		struct pg_value cv[] = { s->v[0], s->v[1], s->v[2],
+			PG_I(PA_COUNT_EXACT + 1) };
+		if ((r = pg_exec(c, SQL_MATCHES, cv, 4, &rc, "searching",
+		    err)) == NULL)
+			return failed(rc, err);
+		res->total = PQntuples(r);
+		for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+			rc = sz_buf_printf(&s->ids, "%s%s", i ? "," : "",
+				PQgetvalue(r, i, 0));
+		PQclear(r);
+	}
 	if (rc == 0)
 		rc = sz_buf_puts(&s->ids, "}");
-	PQclear(r);
 	if (rc != 0)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	s->v[7] = PG_S((const char *)s->ids.data);
-	if (res->total > PA_COUNT_EXACT && (rc = estimate(c, s, err)) != 0)
-		return failed(rc, err);
+	/* past PA_COUNT_EXACT, the estimate (never fewer than counted) */
+	if (est > PA_EXACT_MAX || res->total > PA_COUNT_EXACT) {
+		res->total = rounded(est > res->total ? est : res->total);
+		res->estimated = true;
+	}
 	if (res->total == 0 || s->q->count_only)
 		return 0;
+	/* Past SZ_ARCHIVE_RANK_MAX, "not ranked" (the last added first), as
+	 * the SQLite back end says; yet the page is the window's, whose
+	 * candidates are the last added (or dated) and cost what a few do. */
 	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
+	const struct sz_search *q = s->q->search;
 	const char *page = page_sql(s->q->order, res->ranked, res->estimated,
-		s->offset + s->limit);
+		q->after > 0 || q->before > 0, s->offset + s->limit);
 	bool ranked = page != SQL_DATE_DESC && page != SQL_DATE_ASC &&
 		page != SQL_ADDED_DESC && page != SQL_ADDED_ASC;
 	s->v[6] = PG_I(PA_RANK_CANDIDATES);
@@ -328,6 +424,8 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	/* the window alone first: past the window, the rest costs what
 	 * there are of matches */
 	r = NULL;
+	if (page == SQL_RANKED_IN_RANGE && (rc = in_range(c, s, &r, err)) != 0)
+		return failed(rc, err);
 	if (page == SQL_RANKED_WINDOW) {
 		if ((r = pg_exec(c, SQL_RANKED_WINDOW_ONLY, s->v, 7, &rc,
 		    "searching", err)) == NULL)
@@ -337,8 +435,8 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 			r = NULL;
 		}
 	}
-	size_t nv = page == SQL_RANKED || page == SQL_RANKED_DEEP ? 8 :
-		ranked ? 7 : 6;
+	size_t nv = page == SQL_RANKED_IN_RANGE ? 11 : page == SQL_RANKED ||
+		page == SQL_RANKED_DEEP ? 8 : ranked ? 7 : 6;
 	if (r == NULL && (r = pg_exec(c, page, s->v, nv, &rc, "searching",
 	    err)) == NULL)
 		return failed(rc, err);
