@@ -657,6 +657,57 @@ static void a_large_count_is_exact_or_says_it_is_an_estimate(void **state)
 	sz_search_result_free(&res);
 }
 
+/* A date range whose e-mails are not the newest, with more matches than
+ * are counted one by one: an archive imported in date order keeps a
+ * year's e-mails in one block of documents, and a search bounded to the
+ * newest documents (PostgreSQL past SZ_ARCHIVE_FACET_MAX) found none of
+ * them.  Every page is full, inside the range, and no e-mail comes
+ * twice. */
+#define RANGE_FIRST 1546300800     /* 2019-01-01 */
+#define RANGE_END 1577836800       /* 2020-01-01 */
+static void a_date_range_of_older_mail_past_the_count_fills_its_pages(
+	void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_err err;
+	assert_int_equal(a->ops->begin(a, &err), 0);
+	for (int64_t i = 0; i < 2 * COUNTED_PAST; i++) {
+		/* the first half in 2019, then as many in 2024 */
+		int64_t date = i < COUNTED_PAST ? RANGE_FIRST + i * 3600 :
+			1704067200 + i * 60;
+		add_mail(a, x->rel, 100 + i, "Lapwing", "warden@example.org",
+			"office@example.org", date, "t8", "a lapwing flew over");
+	}
+	assert_int_equal(a->ops->commit(a, &err), 0);
+	struct sz_query q;
+	struct sz_archive_query aq;
+	const char *text = "lapwing after:2019-01-01 before:2020-01-01";
+	if (sz_query_parse(&q, text, strlen(text)) != 0)
+		fail_msg("%s", q.error);
+	sz_query_to_archive(&q, false, &aq);
+	aq.time_ms = 5000;
+	int64_t seen[48];
+	size_t shown = 0;
+	for (size_t off = 0; off < 48; off += 16) {
+		struct sz_search_result res;
+		if (a->ops->search(a, &aq, off, 16, &res, &err) != 0)
+			fail_msg("%s: %s", current->name, err.msg);
+		assert_int_equal(res.nhits, 16);
+		if (!res.estimated)
+			assert_int_equal(res.total, COUNTED_PAST);
+		for (size_t i = 0; i < res.nhits; i++) {
+			int64_t d = res.hits[i].doc.date;
+			assert_true(d >= RANGE_FIRST && d < RANGE_END);
+			for (size_t k = 0; k < shown; k++)
+				assert_true(seen[k] != res.hits[i].doc.id);
+			seen[shown++] = res.hits[i].doc.id;
+		}
+		sz_search_result_free(&res);
+	}
+	sz_query_free(&q);
+}
+
 static void mirrors_see_every_change_and_removal(void **state)
 {
 	struct fixture *x = *state;
@@ -776,6 +827,7 @@ int main(void)
 		T(a_large_import_is_found_whole),
 		T(title_matches_lead_among_many_and_pages_show_each_once),
 		T(a_large_count_is_exact_or_says_it_is_an_estimate),
+		T(a_date_range_of_older_mail_past_the_count_fills_its_pages),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),
