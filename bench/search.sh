@@ -18,8 +18,13 @@
 # so.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# a cluster of its own unless one is given (tests/pg/with-cluster.sh)
+# a cluster of its own unless one is given (tests/pg/with-cluster.sh),
+# with the memory docs/operations.md tells an operator to give it: a
+# quarter of the machine's for shared_buffers, three quarters as
+# effective_cache_size
 if [ -z "${SAMIZDAT_TEST_PG:-}" ] && [ -z "${BENCH_PG_STARTED:-}" ]; then
+	kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	SAMIZDAT_PG_SETTINGS="-c shared_buffers=$((kb / 4))kB -c effective_cache_size=$((kb * 3 / 4))kB" \
 	BENCH_PG_STARTED=1 exec "$here/../tests/pg/with-cluster.sh" "$0" "$@"
 fi
 S=$(realpath "${1:-build/samizdat}")

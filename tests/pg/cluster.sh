@@ -21,6 +21,9 @@
 # root: then the cluster belongs to `nobody`, which owns DIR.  Debian's
 # server binaries live in /usr/lib/postgresql/VERSION/bin, not on PATH.
 #
+# SAMIZDAT_PG_SETTINGS adds server settings ("-c shared_buffers=6GB"):
+# bench/search.sh gives a cluster the memory an operator would.
+#
 # It does not create databases: a test creates its own (CREATE DATABASE
 # through the conninfo's `postgres` database) and drops it when done.
 set -eu
@@ -51,7 +54,7 @@ as_owner() {
 # Starts the server of DIR (initdb'd already).
 serve() {
 	as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w \
-		-o "-c listen_addresses='' -c unix_socket_directories='$1' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+		-o "-c listen_addresses='' -c unix_socket_directories='$1' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${SAMIZDAT_PG_SETTINGS:-}" \
 		start >/dev/null || {
 		cat "$1/server.log" >&2
 		exit 1
