@@ -276,6 +276,8 @@ static const struct sz_forum_ops postgres_forum_ops = {
 	.search = fp_search,
 	.totals = fp_totals,
 	.version = forum_version,
+	.changes = fp_changes,
+	.ids = fp_ids,
 };
 
 int sz_forum_open_postgres(struct sz_forum **out, const char *conninfo,

@@ -7,8 +7,9 @@
  * shift, counts that follow every change (posting, hiding, approving,
  * liking, moving, merging, deleting), edits kept, search that sees only
  * what readers may see, reports (kept by the day), the log, no table of
- * budgets (they live in memory: web/budget.h), and processes opening a
- * new forum at once. */
+ * budgets (they live in memory: web/budget.h), the change log and the
+ * ids a mirror's export reads, and processes opening a new forum at
+ * once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -941,7 +942,7 @@ static void a_posts_log_line_keeps_its_number_and_thread(void **state)
 	/* the forum as the schema before it left it, with a line of text */
 	x->f->ops->close(x->f);
 	x->f = NULL;
-	char sqlite_sql[512], pg_sql[512];
+	char sqlite_sql[512], pg_sql[1024];
 	snprintf(sqlite_sql, sizeof(sqlite_sql),
 		"DELETE FROM modlog; ALTER TABLE modlog DROP COLUMN position;"
 		" ALTER TABLE modlog DROP COLUMN thread_id;"
@@ -957,6 +958,9 @@ static void a_posts_log_line_keeps_its_number_and_thread(void **state)
 		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
 		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
 		" %lld, '#3 in a title', '');"
+		" DROP FUNCTION changes_added, changes_board, changes_post_edit,"
+		" changes_thread_edit, changes_member_edit CASCADE;"
+		" DROP TABLE changes;"
 		" UPDATE schema_version SET version = 2 WHERE part = 'forum';",
 		(long long)p, (long long)t);
 	raw_sql(x, sqlite_sql, pg_sql);
@@ -1007,6 +1011,242 @@ static void a_batch_is_one_transaction(void **state)
 	assert_int_equal(thread(x, t).posts, 501);
 	assert_int_equal(board(x, x->board).posts, 501);
 	assert_int_equal(hits(x, "bulk", 0), 501);
+}
+
+/* ---- mirrors: the change log and the ids ------------------------------- */
+
+enum { LOG_MAX = 256 };
+
+struct logged {
+	struct sz_forum_change rows[LOG_MAX];
+	size_t n;
+	int64_t last;
+};
+
+/* Every row of the change log after `after`, read a few at a time as an
+ * export does; checks that seq only grows and that *last is the newest. */
+static int64_t changes_since(struct fixture *x, int64_t after,
+	struct logged *out)
+{
+	struct sz_forum_change page[3];
+	size_t n = 0;
+	int64_t last = 0, at = after;
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(x->f->ops->changes(x->f, INT64_MAX, 0, page, &n,
+		&out->last, NULL), 0);
+	assert_int_equal(n, 0);
+	do {
+		assert_int_equal(x->f->ops->changes(x->f, at, 3, page, &n, &last,
+			NULL), 0);
+		assert_true(n <= 3);
+		assert_true(last >= out->last);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(page[i].seq > at);
+			assert_true(page[i].seq <= last);
+			at = page[i].seq;
+			assert_true(out->n < LOG_MAX);
+			out->rows[out->n++] = page[i];
+		}
+	} while (n == 3);
+	assert_true(out->n == 0 || out->rows[out->n - 1].seq == out->last);
+	return out->last;
+}
+
+static bool has(const struct logged *l, enum sz_forum_changed kind,
+	int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->rows[i].kind == kind && l->rows[i].id == id)
+			return true;
+	return false;
+}
+
+/* The log says which pages an export must write again after each kind
+ * of change (the same kinds and ids on every engine), and reading, a
+ * password or a setting no page shows leaves no row in it. */
+static void the_change_log_names_what_each_change_touches(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct logged l;
+	int64_t mark = changes_since(x, 0, &l);
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));   /* joined */
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));   /* made */
+
+	int64_t t = new_thread(x, x->board, "Ledger", x->anna, 10, "a", NULL);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));   /* her count */
+
+	int64_t r = reply(x, t, x->ben, 11, "b");
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* reading, or a new password: no page changes */
+	assert_int_equal(f->ops->member_read(f, x->ben, t, 2, NULL), 0);
+	assert_int_equal(f->ops->member_set_password(f, x->ben, "$x", NULL), 0);
+	assert_int_equal(changes_since(x, mark, &l), mark);
+	assert_int_equal(l.n, 0);
+
+	/* a like: the thread, and the liked author's count */
+	assert_int_equal(f->ops->like(f, r, x->anna, true, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* an edit, then hiding the reply */
+	assert_int_equal(f->ops->post_edit(f, r, "ben", 12, "c", "<p>c</p>", "c",
+		false, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_int_equal(f->ops->post_set_state(f, r, SZ_POST_HIDDEN, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));   /* one post fewer */
+
+	/* what shows beside a member's posts: every thread they wrote in */
+	int64_t u = new_thread(x, x->board, "Other", x->ben, 13, "d", NULL);
+	mark = changes_since(x, mark, &l);
+	assert_int_equal(f->ops->member_set_labels(f, x->ben, "Auditor", NULL,
+		NULL, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* a thread hidden: it, its board, and every member who wrote in it */
+	assert_int_equal(f->ops->thread_set_state(f, t, SZ_THREAD_HIDDEN, NULL),
+		0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+
+	/* moved: both boards; a new board shows too */
+	int64_t b2 = 0;
+	assert_int_equal(f->ops->board_create(f, "Leaks", "", &b2, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_BOARD, b2));
+	assert_int_equal(f->ops->thread_move(f, u, b2, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_BOARD, b2));
+
+	/* merged: both threads, and the moved posts' authors */
+	int64_t v = new_thread(x, b2, "Third", x->anna, 14, "e", NULL);
+	mark = changes_since(x, mark, &l);
+	assert_int_equal(f->ops->thread_merge(f, v, u, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, v));
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* a line of the moderation log */
+	struct sz_forum_log line, *rows = NULL;
+	size_t n = 0;
+	bool more = false;
+	memset(&line, 0, sizeof(line));
+	snprintf(line.actor, sizeof(line.actor), "mo");
+	snprintf(line.action, sizeof(line.action), "hid a thread");
+	line.target = SZ_TARGET_THREAD;
+	line.target_id = t;
+	assert_int_equal(f->ops->log_add(f, &line, NULL), 0);
+	assert_int_equal(f->ops->log_page(f, 0, 1, &rows, &n, &more, NULL), 0);
+	assert_int_equal(n, 1);
+	mark = changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_LOG, rows[0].id));
+	free(rows);
+
+	/* nothing after the newest */
+	assert_int_equal(changes_since(x, mark, &l), mark);
+	assert_int_equal(l.n, 0);
+}
+
+/* A batch's posts are logged as one by one: its threads and authors. */
+static void a_batch_logs_every_thread_it_touched(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct logged l;
+	int64_t t = new_thread(x, x->board, "A", x->anna, 1, "1", NULL);
+	int64_t u = new_thread(x, x->board, "B", x->anna, 2, "2", NULL);
+	int64_t mark = changes_since(x, 0, &l);
+	assert_int_equal(f->ops->begin(f, NULL), 0);
+	for (int i = 0; i < 20; i++)
+		reply(x, i % 2 ? t : u, x->ben, 3 + i, "bulk");
+	assert_int_equal(f->ops->commit(f, NULL), 0);
+	changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+}
+
+/* The ids an export renders: threads a reader may open (visible, or
+ * merged: its page says where it went) and active members, ascending,
+ * a bounded batch at a time. */
+static void ids_list_what_readers_see_a_batch_at_a_time(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t th[6], ids[SZ_FORUM_IDS_MAX + 1], want[6];
+	size_t n = 0, nw = 0;
+	struct sz_err err;
+	for (int i = 0; i < 6; i++)
+		th[i] = new_thread(x, x->board, "T", x->anna, 1 + i, "x", NULL);
+	assert_int_equal(f->ops->thread_set_state(f, th[1], SZ_THREAD_HIDDEN,
+		NULL), 0);
+	assert_int_equal(f->ops->thread_set_state(f, th[2], SZ_THREAD_DELETED,
+		NULL), 0);
+	assert_int_equal(f->ops->thread_merge(f, th[3], th[0], NULL), 0);
+	want[nw++] = th[0];
+	want[nw++] = th[3];      /* merged: its page points on */
+	want[nw++] = th[4];
+	want[nw++] = th[5];
+	/* two at a time, as far as they go */
+	int64_t after = 0;
+	size_t seen = 0;
+	do {
+		assert_int_equal(f->ops->ids(f, SZ_TARGET_THREAD, after, 2, ids, &n,
+			NULL), 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(seen < nw);
+			assert_int_equal(ids[i], want[seen++]);
+			after = ids[i];
+		}
+	} while (n == 2);
+	assert_int_equal(seen, nw);
+
+	int64_t carla = add_member(f, "carla"), dora = add_member(f, "dora");
+	assert_int_equal(f->ops->member_set_state(f, carla, SZ_MEMBER_PENDING,
+		NULL), 0);
+	assert_int_equal(f->ops->member_delete(f, dora, NULL), 0);
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_MEMBER, 0, SZ_FORUM_IDS_MAX,
+		ids, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], x->anna);
+	assert_int_equal(ids[1], x->ben);
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_MEMBER, x->ben, 10, ids, &n,
+		NULL), 0);
+	assert_int_equal(n, 0);
+
+	/* refused: no ids, or more than a batch; posts are not listed */
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_THREAD, 0, 0, ids, &n, &err),
+		SZ_E_INVAL);
+	assert_int_equal(n, 0);
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_THREAD, 0,
+		SZ_FORUM_IDS_MAX + 1, ids, &n, &err), SZ_E_INVAL);
+	assert_non_null(strstr(err.msg, "1 to"));
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_POST, 0, 10, ids, &n, &err),
+		SZ_E_INVAL);
+	assert_non_null(strstr(err.msg, "threads and members"));
 }
 
 /* Rolled-back transactions in the test's PostgreSQL database so far (a
@@ -1177,6 +1417,9 @@ int main(void)
 		T(a_posts_log_line_keeps_its_number_and_thread),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
+		T(the_change_log_names_what_each_change_touches),
+		T(a_batch_logs_every_thread_it_touched),
+		T(ids_list_what_readers_see_a_batch_at_a_time),
 		T(concurrent_posters_in_different_threads_never_conflict),
 		cmocka_unit_test_setup(
 			processes_opening_a_new_forum_at_once_all_succeed, choose),
