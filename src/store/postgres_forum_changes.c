@@ -23,9 +23,9 @@
 #include "store/postgres_forum_internal.h"
 
 /* Before any query: a REPEATABLE READ snapshot is taken by the first one. */
-static const char SQL_SETTLE[] = "LOCK TABLE changes IN SHARE MODE";
-static const char SQL_LAST[] = "SELECT coalesce(max(seq), 0) FROM changes";
-static const char SQL_CHANGES[] = "SELECT seq, kind, id FROM changes"
+static const char SQL_SETTLE[] = "LOCK TABLE forum_changes IN SHARE MODE";
+static const char SQL_LAST[] = "SELECT coalesce(max(seq), 0) FROM forum_changes";
+static const char SQL_CHANGES[] = "SELECT seq, kind, id FROM forum_changes"
 	" WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint";
 static const char SQL_THREAD_IDS[] = "SELECT id FROM threads"
 	" WHERE state IN (0, 3) AND id > $1::bigint ORDER BY id LIMIT $2::bigint";

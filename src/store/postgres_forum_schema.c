@@ -402,48 +402,50 @@ const char *const fp_migrations[] = {
 	 * SQLite's trigger names columns (UPDATE OF), a row is logged when
 	 * one of them changed value, which is what a page shows.  Writers
 	 * only insert here (a sequence, no row read), so posters to
-	 * different threads still share no row. */
-	"CREATE TABLE changes ("
+	 * different threads still share no row.  Named for the forum: the
+	 * archive, often in the same database, has a changes table of its
+	 * own. */
+	"CREATE TABLE forum_changes ("
 	"  seq bigserial PRIMARY KEY,"
 	"  kind integer NOT NULL,"
 	"  id bigint NOT NULL);"
 	/* one row inserted: its thread, board, member or log line */
-	"CREATE FUNCTION changes_added() RETURNS trigger LANGUAGE plpgsql AS $$"
+	"CREATE FUNCTION forum_changed_row() RETURNS trigger LANGUAGE plpgsql AS $$"
 	" BEGIN"
 	"  IF TG_TABLE_NAME = 'posts' THEN"
-	"   INSERT INTO changes (kind, id) VALUES (1, NEW.thread_id);"
+	"   INSERT INTO forum_changes (kind, id) VALUES (1, NEW.thread_id);"
 	"  ELSIF TG_TABLE_NAME = 'threads' THEN"
-	"   INSERT INTO changes (kind, id) VALUES (1, NEW.id), (2, NEW.board_id);"
+	"   INSERT INTO forum_changes (kind, id) VALUES (1, NEW.id), (2, NEW.board_id);"
 	"  ELSIF TG_TABLE_NAME = 'members' THEN"
-	"   INSERT INTO changes (kind, id) VALUES (3, NEW.id);"
+	"   INSERT INTO forum_changes (kind, id) VALUES (3, NEW.id);"
 	"  ELSIF TG_TABLE_NAME = 'modlog' THEN"
-	"   INSERT INTO changes (kind, id) VALUES (4, NEW.id);"
+	"   INSERT INTO forum_changes (kind, id) VALUES (4, NEW.id);"
 	"  END IF; RETURN NULL; END $$;"
 	"CREATE TRIGGER changes_post_add AFTER INSERT ON posts"
-	"  FOR EACH ROW EXECUTE FUNCTION changes_added();"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
 	"CREATE TRIGGER changes_thread_add AFTER INSERT ON threads"
-	"  FOR EACH ROW EXECUTE FUNCTION changes_added();"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
 	"CREATE TRIGGER changes_member_add AFTER INSERT ON members"
-	"  FOR EACH ROW EXECUTE FUNCTION changes_added();"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
 	"CREATE TRIGGER changes_log_add AFTER INSERT ON modlog"
-	"  FOR EACH ROW EXECUTE FUNCTION changes_added();"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
 	/* a board added, renamed or dropped */
-	"CREATE FUNCTION changes_board() RETURNS trigger LANGUAGE plpgsql AS $$"
+	"CREATE FUNCTION forum_changed_board() RETURNS trigger LANGUAGE plpgsql AS $$"
 	" BEGIN"
 	"  IF TG_OP = 'DELETE' THEN"
-	"   INSERT INTO changes (kind, id) VALUES (2, OLD.id);"
-	"  ELSE INSERT INTO changes (kind, id) VALUES (2, NEW.id); END IF;"
+	"   INSERT INTO forum_changes (kind, id) VALUES (2, OLD.id);"
+	"  ELSE INSERT INTO forum_changes (kind, id) VALUES (2, NEW.id); END IF;"
 	"  RETURN NULL; END $$;"
 	"CREATE TRIGGER changes_board AFTER INSERT OR UPDATE OR DELETE ON boards"
-	"  FOR EACH ROW EXECUTE FUNCTION changes_board();"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_board();"
 	/* posts changed (state, text, likes, moves): their threads; one moved
 	 * also changes its old thread and its author's page */
-	"CREATE FUNCTION changes_post_edit() RETURNS trigger"
+	"CREATE FUNCTION forum_changed_posts() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$"
 	" BEGIN"
-	"  INSERT INTO changes (kind, id)"
+	"  INSERT INTO forum_changes (kind, id)"
 	"   SELECT DISTINCT 1, thread_id FROM changed_posts;"
-	"  INSERT INTO changes (kind, id)"
+	"  INSERT INTO forum_changes (kind, id)"
 	"   SELECT DISTINCT k, v FROM changed_posts n"
 	"   JOIN posts_before o ON o.id = n.id,"
 	"   LATERAL (VALUES (1, o.thread_id), (3, n.author_id)) AS c(k, v)"
@@ -451,13 +453,13 @@ const char *const fp_migrations[] = {
 	"  RETURN NULL; END $$;"
 	"CREATE TRIGGER changes_post_edit AFTER UPDATE ON posts"
 	"  REFERENCING OLD TABLE AS posts_before NEW TABLE AS changed_posts"
-	"  FOR EACH STATEMENT EXECUTE FUNCTION changes_post_edit();"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION forum_changed_posts();"
 	/* threads changed: each and its board (and the board it left); a
 	 * member's page lists their posts in visible threads, by title */
-	"CREATE FUNCTION changes_thread_edit() RETURNS trigger"
+	"CREATE FUNCTION forum_changed_threads() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$"
 	" BEGIN"
-	"  INSERT INTO changes (kind, id)"
+	"  INSERT INTO forum_changes (kind, id)"
 	"   SELECT DISTINCT k, v FROM changed_threads n"
 	"   JOIN threads_before o ON o.id = n.id,"
 	"   LATERAL (VALUES (1, n.id), (2, n.board_id),"
@@ -466,7 +468,7 @@ const char *const fp_migrations[] = {
 	"  IF EXISTS (SELECT 1 FROM changed_threads n"
 	"   JOIN threads_before o ON o.id = n.id"
 	"   WHERE o.state <> n.state OR o.title <> n.title) THEN"
-	"   INSERT INTO changes (kind, id)"
+	"   INSERT INTO forum_changes (kind, id)"
 	"    SELECT DISTINCT 3, p.author_id FROM posts p"
 	"    WHERE p.thread_id IN (SELECT n.id FROM changed_threads n"
 	"     JOIN threads_before o ON o.id = n.id"
@@ -475,15 +477,15 @@ const char *const fp_migrations[] = {
 	"  RETURN NULL; END $$;"
 	"CREATE TRIGGER changes_thread_edit AFTER UPDATE ON threads"
 	"  REFERENCING OLD TABLE AS threads_before NEW TABLE AS changed_threads"
-	"  FOR EACH STATEMENT EXECUTE FUNCTION changes_thread_edit();"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION forum_changed_threads();"
 	/* members changed: counts show on their own page; what shows beside
 	 * each of their posts (name, role, title, badge, flag, state, ban)
 	 * changes every thread they wrote in.  Reading and passwords change
 	 * no page. */
-	"CREATE FUNCTION changes_member_edit() RETURNS trigger"
+	"CREATE FUNCTION forum_changed_members() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$"
 	" BEGIN"
-	"  INSERT INTO changes (kind, id)"
+	"  INSERT INTO forum_changes (kind, id)"
 	"   SELECT 3, n.id FROM changed_members n"
 	"   JOIN members_before o ON o.id = n.id"
 	"   WHERE (o.posts, o.approved_posts, o.likes_received, o.name, o.role,"
@@ -495,7 +497,7 @@ const char *const fp_migrations[] = {
 	"   WHERE (o.name, o.role, o.title, o.badge, o.country, o.state,"
 	"    o.banned) IS DISTINCT FROM (n.name, n.role, n.title, n.badge,"
 	"    n.country, n.state, n.banned)) THEN"
-	"   INSERT INTO changes (kind, id)"
+	"   INSERT INTO forum_changes (kind, id)"
 	"    SELECT DISTINCT 1, p.thread_id FROM posts p"
 	"    WHERE p.author_id IN (SELECT n.id FROM changed_members n"
 	"     JOIN members_before o ON o.id = n.id"
@@ -506,7 +508,7 @@ const char *const fp_migrations[] = {
 	"  RETURN NULL; END $$;"
 	"CREATE TRIGGER changes_member_edit AFTER UPDATE ON members"
 	"  REFERENCING OLD TABLE AS members_before NEW TABLE AS changed_members"
-	"  FOR EACH STATEMENT EXECUTE FUNCTION changes_member_edit();",
+	"  FOR EACH STATEMENT EXECUTE FUNCTION forum_changed_members();",
 };
 const size_t fp_nmigrations = sizeof(fp_migrations) /
 	sizeof(fp_migrations[0]);

@@ -958,9 +958,9 @@ static void a_posts_log_line_keeps_its_number_and_thread(void **state)
 		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
 		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
 		" %lld, '#3 in a title', '');"
-		" DROP FUNCTION changes_added, changes_board, changes_post_edit,"
-		" changes_thread_edit, changes_member_edit CASCADE;"
-		" DROP TABLE changes;"
+		" DROP FUNCTION forum_changed_row, forum_changed_board,"
+		" forum_changed_posts, forum_changed_threads, forum_changed_members"
+		" CASCADE; DROP TABLE forum_changes;"
 		" UPDATE schema_version SET version = 2 WHERE part = 'forum';",
 		(long long)p, (long long)t);
 	raw_sql(x, sqlite_sql, pg_sql);
