@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "store/archive.h"
@@ -32,6 +34,21 @@ int sz_forum_open_config(struct sz_forum **f, const char *dir,
 	if (sz_config_postgres(cfg))
 		return sz_forum_open_postgres(f, cfg->database, err);
 	return sz_forum_open_sqlite(f, dir, err);
+}
+
+int sz_forum_exists(const char *dir, const struct sz_config *cfg,
+	bool *exists, struct sz_err *err)
+{
+	*exists = false;
+	if (sz_config_postgres(cfg))
+		return sz_forum_exists_postgres(cfg->database, exists, err);
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s", dir, SZ_FORUM_DB_FILE) >=
+	    (int)sizeof(path))
+		return sz_err_set(err, SZ_E_INVAL, "the instance's path is too "
+			"long");
+	*exists = access(path, F_OK) == 0;
+	return 0;
 }
 
 void sz_forum_post_clear(struct sz_forum_post *p)
