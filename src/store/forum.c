@@ -51,6 +51,18 @@ int sz_forum_exists(const char *dir, const struct sz_config *cfg,
 	return 0;
 }
 
+int sz_forum_ids_check(enum sz_forum_target kind, size_t limit,
+	struct sz_err *err)
+{
+	if (limit < 1 || limit > SZ_FORUM_IDS_MAX)
+		return sz_err_set(err, SZ_E_INVAL, "a list holds 1 to %d ids",
+			SZ_FORUM_IDS_MAX);
+	if (kind != SZ_TARGET_THREAD && kind != SZ_TARGET_MEMBER)
+		return sz_err_set(err, SZ_E_INVAL, "only threads and members are "
+			"listed by id");
+	return 0;
+}
+
 void sz_forum_post_clear(struct sz_forum_post *p)
 {
 	if (p == NULL)

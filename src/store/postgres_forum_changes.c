@@ -24,7 +24,8 @@
 
 /* Before any query: a REPEATABLE READ snapshot is taken by the first one. */
 static const char SQL_SETTLE[] = "LOCK TABLE forum_changes IN SHARE MODE";
-static const char SQL_LAST[] = "SELECT coalesce(max(seq), 0) FROM forum_changes";
+static const char SQL_LAST[] =
+	"SELECT coalesce(max(seq), 0) FROM forum_changes";
 static const char SQL_CHANGES[] = "SELECT seq, kind, id FROM forum_changes"
 	" WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint";
 static const char SQL_THREAD_IDS[] = "SELECT id FROM threads"
@@ -88,20 +89,10 @@ int fp_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
 	size_t limit, int64_t *ids, size_t *n, struct sz_err *err)
 {
 	*n = 0;
-	if (limit < 1 || limit > SZ_FORUM_IDS_MAX)
-		return sz_err_set(err, SZ_E_INVAL, "a list holds 1 to %d ids",
-			SZ_FORUM_IDS_MAX);
-	if (kind != SZ_TARGET_THREAD && kind != SZ_TARGET_MEMBER)
-		return sz_err_set(err, SZ_E_INVAL, "only threads and members are "
-			"listed by id");
-	struct pg_value v[] = { PG_I(after), PG_I(limit) };
-	int rc;
-	PGresult *res = pg_read(fpool(f), kind == SZ_TARGET_THREAD ?
-		SQL_THREAD_IDS : SQL_MEMBER_IDS, v, 2, &rc, "listing ids", err);
-	if (res == NULL)
+	int rc = sz_forum_ids_check(kind, limit, err);
+	if (rc != 0)
 		return rc;
-	for (int i = 0; i < PQntuples(res) && *n < limit; i++)
-		ids[(*n)++] = pg_int(res, i, 0);
-	PQclear(res);
-	return 0;
+	struct pg_value v[] = { PG_I(after), PG_I(limit) };
+	return pg_read_ids(fpool(f), kind == SZ_TARGET_THREAD ? SQL_THREAD_IDS :
+		SQL_MEMBER_IDS, v, 2, ids, limit, n, "listing ids", err);
 }
