@@ -1169,6 +1169,118 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* A writer outside the store whose transaction stays open until
+ * slow_commit: it has written (and, on PostgreSQL, taken its seq). */
+struct slow {
+	sqlite3 *db;
+	PGconn *pg;
+};
+
+static void slow_begin(struct fixture *x, struct slow *w, const char *sql)
+{
+	memset(w, 0, sizeof(*w));
+	if (current->make == NULL) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/forum.db", x->dir);
+		assert_int_equal(sqlite3_open(path, &w->db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL,
+			NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(w->db, sql, NULL, NULL, NULL),
+			SQLITE_OK);
+		return;
+	}
+	char conninfo[1200];
+	pg_fixture_conninfo(x->dir, conninfo, sizeof(conninfo));
+	w->pg = PQconnectdb(conninfo);
+	assert_int_equal(PQstatus(w->pg), CONNECTION_OK);
+	PQclear(PQexec(w->pg, "BEGIN"));
+	PGresult *r = PQexec(w->pg, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+}
+
+static void slow_commit(struct slow *w)
+{
+	if (w->db != NULL) {
+		assert_int_equal(sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL),
+			SQLITE_OK);
+		sqlite3_close(w->db);
+	} else {
+		PGresult *r = PQexec(w->pg, "COMMIT");
+		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(w->pg);
+	}
+}
+
+/* An export reads the log while a slow writer's transaction is open:
+ * the slow change is in that read or in the next one, which goes on
+ * from the last seq the first said.  On PostgreSQL many write at once,
+ * and a quicker writer commits a later seq meanwhile: an export that
+ * read that one alone would carry on past the slow seq and never render
+ * what it changed.  (SQLite has one writer at a time: there the next
+ * read finds it.) */
+static void a_change_committed_late_is_never_skipped(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct logged l;
+	struct slow w;
+	int64_t slow_board = 0;
+	assert_int_equal(f->ops->board_create(f, "Slow", "", &slow_board, NULL),
+		0);
+	int64_t mark = changes_since(x, 0, &l);
+	int out[2], go[2];
+	assert_int_equal(pipe(out), 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the export, in a process of its own (open before the slow
+		 * writer starts, reading once it has): the slow change seen, and
+		 * the last seq it would go on from */
+		struct sz_forum *g = NULL;
+		struct sz_forum_change rows[LOG_MAX];
+		size_t n = 0;
+		int64_t answer[2] = { 0, 0 };
+		char c;
+		close(out[0]);
+		close(go[1]);
+		if (current->open(&g, x->dir, NULL) != 0 ||
+		    read(go[0], &c, 1) != 1 ||
+		    g->ops->changes(g, mark, LOG_MAX, rows, &n, &answer[1],
+		    NULL) != 0)
+			_exit(1);
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].kind == SZ_CHANGED_BOARD &&
+			    rows[i].id == slow_board)
+				answer[0] = 1;
+		g->ops->close(g);
+		_exit(write(out[1], answer, sizeof(answer)) == sizeof(answer) ?
+			0 : 1);
+	}
+	close(out[1]);
+	close(go[0]);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE boards SET about = 'renamed'"
+		" WHERE id = %lld", (long long)slow_board);
+	slow_begin(x, &w, sql);
+	if (w.pg != NULL)
+		new_thread(x, x->board, "Quick", x->anna, 1, "q", NULL);
+	assert_int_equal(write(go[1], "r", 1), 1);
+	close(go[1]);
+	usleep(300 * 1000);   /* the export reads while the slow one is open */
+	slow_commit(&w);
+	int64_t answer[2] = { 0, 0 };
+	assert_int_equal(read(out[0], answer, sizeof(answer)), sizeof(answer));
+	close(out[0]);
+	int status = -1;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	changes_since(x, answer[1], &l);
+	assert_true(answer[0] == 1 || has(&l, SZ_CHANGED_BOARD, slow_board));
+}
+
 /* A batch's posts are logged as one by one: its threads and authors. */
 static void a_batch_logs_every_thread_it_touched(void **state)
 {
@@ -1419,6 +1531,7 @@ int main(void)
 		T(a_batch_is_one_transaction),
 		T(the_change_log_names_what_each_change_touches),
 		T(a_batch_logs_every_thread_it_touched),
+		T(a_change_committed_late_is_never_skipped),
 		T(ids_list_what_readers_see_a_batch_at_a_time),
 		T(concurrent_posters_in_different_threads_never_conflict),
 		cmocka_unit_test_setup(
