@@ -1,6 +1,7 @@
 /*
  * forum.c - what the forum's back ends share: choosing one from the
- * instance's settings (database = sqlite, or PostgreSQL), freeing the
+ * instance's settings (database = sqlite, or PostgreSQL) and asking
+ * whether the instance has a forum yet without making one, freeing the
  * rows they hand out, the engine-neutral helpers of
  * store/forum_backend.h, and what removing from the archive does to
  * the forum (forum.h).  No SQL here.

@@ -4,7 +4,8 @@
  * connections (postgres_pool.c: prepared statements only, SERIALIZABLE
  * writes retried on serialization failures and deadlocks), bringing the
  * schema up to date in numbered steps (postgres_forum_schema.c), batches,
- * the version, and the rows the other postgres_forum_*.c files share.
+ * the version, whether a database holds a forum yet (without making one,
+ * for mirrors), and the rows the other postgres_forum_*.c files share.
  *
  * Counters are kept by triggers in the database, as in the SQLite
  * schema, on rows of their own (a thread's, a member's); the forum's
