@@ -22,7 +22,15 @@
 
 #include "store/postgres_forum_internal.h"
 
-/* Before any query: a REPEATABLE READ snapshot is taken by the first one. */
+/* How long a read of the log waits for writers still in flight: past
+ * it, a writer that never finishes fails the export, saying so, rather
+ * than hanging it. */
+#define FP_CHANGES_WAIT "30s"
+
+/* Both before any query: a REPEATABLE READ snapshot is taken by the
+ * first one, a SELECT of set_config too (SET and LOCK take none). */
+static const char SQL_WAIT[] =
+	"SET LOCAL lock_timeout = '" FP_CHANGES_WAIT "'";
 static const char SQL_SETTLE[] = "LOCK TABLE forum_changes IN SHARE MODE";
 static const char SQL_LAST[] =
 	"SELECT coalesce(max(seq), 0) FROM forum_changes";
@@ -48,8 +56,11 @@ static int changes_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	struct changes_ctx *x = ctx;
 	*x->n = 0;
 	*x->last = 0;
-	int rc = pg_run(c, SQL_SETTLE, NULL, 0, NULL, "reading the change log",
+	int rc = pg_run(c, SQL_WAIT, NULL, 0, NULL, "reading the change log",
 		err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_SETTLE, NULL, 0, NULL, "waiting for the forum's "
+			"changes in flight (at most " FP_CHANGES_WAIT ")", err);
 	if (rc == 0)
 		rc = pg_int_of(c, SQL_LAST, NULL, 0, x->last,
 			"reading the change log", err);
