@@ -1052,6 +1052,37 @@ static int64_t changes_since(struct fixture *x, int64_t after,
 	return out->last;
 }
 
+/* What each engine's run of the_change_log_names_what_each_change_touches
+ * logged, step by step (each step's kinds and ids, sorted, once each):
+ * the engines run in turn, SQLite first, and must agree. */
+static char transcript[2][4096];
+
+static int by_kind_and_id(const void *a, const void *b)
+{
+	const struct sz_forum_change *x = a, *y = b;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void transcribe(const struct logged *l)
+{
+	struct sz_forum_change rows[LOG_MAX];
+	char *t = transcript[current->make != NULL];
+	size_t len = strlen(t);
+	memcpy(rows, l->rows, l->n * sizeof(rows[0]));
+	qsort(rows, l->n, sizeof(rows[0]), by_kind_and_id);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i > 0 && by_kind_and_id(&rows[i - 1], &rows[i]) == 0)
+			continue;
+		len += (size_t)snprintf(t + len, sizeof(transcript[0]) - len,
+			"%d:%lld ", (int)rows[i].kind, (long long)rows[i].id);
+		assert_true(len < sizeof(transcript[0]));
+	}
+	len += (size_t)snprintf(t + len, sizeof(transcript[0]) - len, "| ");
+	assert_true(len < sizeof(transcript[0]));
+}
+
 static bool has(const struct logged *l, enum sz_forum_changed kind,
 	int64_t id)
 {
@@ -1062,25 +1093,31 @@ static bool has(const struct logged *l, enum sz_forum_changed kind,
 }
 
 /* The log says which pages an export must write again after each kind
- * of change (the same kinds and ids on every engine), and reading, a
- * password or a setting no page shows leaves no row in it. */
+ * of change, and reading or a new password leaves no row in it.  Every
+ * step logs the same kinds and ids on both engines (the PostgreSQL run
+ * compares its transcript with SQLite's), so an export renders the same
+ * pages from either. */
 static void the_change_log_names_what_each_change_touches(void **state)
 {
 	struct fixture *x = *state;
 	struct sz_forum *f = x->f;
 	struct logged l;
+	transcript[current->make != NULL][0] = '\0';
 	int64_t mark = changes_since(x, 0, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));   /* joined */
 	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));   /* made */
 
 	int64_t t = new_thread(x, x->board, "Ledger", x->anna, 10, "a", NULL);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));   /* her count */
 
 	int64_t r = reply(x, t, x->ben, 11, "b");
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
 	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
@@ -1094,6 +1131,7 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	/* a like: the thread, and the liked author's count */
 	assert_int_equal(f->ops->like(f, r, x->anna, true, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
 	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
@@ -1102,18 +1140,22 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	assert_int_equal(f->ops->post_edit(f, r, "ben", 12, "c", "<p>c</p>", "c",
 		false, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_int_equal(f->ops->post_set_state(f, r, SZ_POST_HIDDEN, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));   /* one post fewer */
 
 	/* what shows beside a member's posts: every thread they wrote in */
 	int64_t u = new_thread(x, x->board, "Other", x->ben, 13, "d", NULL);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_int_equal(f->ops->member_set_labels(f, x->ben, "Auditor", NULL,
 		NULL, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_true(has(&l, SZ_CHANGED_THREAD, u));
@@ -1123,6 +1165,7 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	assert_int_equal(f->ops->thread_set_state(f, t, SZ_THREAD_HIDDEN, NULL),
 		0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, t));
 	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));
@@ -1132,9 +1175,11 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	int64_t b2 = 0;
 	assert_int_equal(f->ops->board_create(f, "Leaks", "", &b2, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_BOARD, b2));
 	assert_int_equal(f->ops->thread_move(f, u, b2, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, u));
 	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
 	assert_true(has(&l, SZ_CHANGED_BOARD, b2));
@@ -1142,8 +1187,10 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	/* merged: both threads, and the moved posts' authors */
 	int64_t v = new_thread(x, b2, "Third", x->anna, 14, "e", NULL);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_int_equal(f->ops->thread_merge(f, v, u, NULL), 0);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_THREAD, v));
 	assert_true(has(&l, SZ_CHANGED_THREAD, u));
 	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));
@@ -1161,12 +1208,16 @@ static void the_change_log_names_what_each_change_touches(void **state)
 	assert_int_equal(f->ops->log_page(f, 0, 1, &rows, &n, &more, NULL), 0);
 	assert_int_equal(n, 1);
 	mark = changes_since(x, mark, &l);
+	transcribe(&l);
 	assert_true(has(&l, SZ_CHANGED_LOG, rows[0].id));
 	free(rows);
 
 	/* nothing after the newest */
 	assert_int_equal(changes_since(x, mark, &l), mark);
 	assert_int_equal(l.n, 0);
+	/* the same pages, step by step, on both engines */
+	if (current->make != NULL && transcript[0][0] != '\0')
+		assert_string_equal(transcript[1], transcript[0]);
 }
 
 /* A writer outside the store whose transaction stays open until
