@@ -368,13 +368,13 @@ static bool subject_shown(const struct sz_forum_site *fsite,
  * for a reader who is not logged in). */
 static int open_forum(struct export *x)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", x->o->instance, SZ_FORUM_DB_FILE);
-	if (access(path, F_OK) != 0)
-		return 0;
+	bool exists = false;
 	int rc = sz_config_load(&x->cfg, x->o->instance, x->err);
 	if (rc == 0)
-		rc = sz_forum_open(&x->forum, x->o->instance, x->err);
+		rc = sz_forum_exists(x->o->instance, &x->cfg, &exists, x->err);
+	if (rc != 0 || !exists)
+		return rc;
+	rc = sz_forum_open_config(&x->forum, x->o->instance, &x->cfg, x->err);
 	if (rc != 0)
 		return rc;
 	x->fsite.forum = x->forum;

@@ -1,6 +1,7 @@
 /*
  * forum.c - what the forum's back ends share: choosing one from the
- * instance's settings (database = sqlite, or PostgreSQL), freeing the
+ * instance's settings (database = sqlite, or PostgreSQL) and asking
+ * whether the instance has a forum yet without making one, freeing the
  * rows they hand out, the engine-neutral helpers of
  * store/forum_backend.h, and what removing from the archive does to
  * the forum (forum.h).  No SQL here.
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "store/archive.h"
@@ -32,6 +35,33 @@ int sz_forum_open_config(struct sz_forum **f, const char *dir,
 	if (sz_config_postgres(cfg))
 		return sz_forum_open_postgres(f, cfg->database, err);
 	return sz_forum_open_sqlite(f, dir, err);
+}
+
+int sz_forum_exists(const char *dir, const struct sz_config *cfg,
+	bool *exists, struct sz_err *err)
+{
+	*exists = false;
+	if (sz_config_postgres(cfg))
+		return sz_forum_exists_postgres(cfg->database, exists, err);
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s", dir, SZ_FORUM_DB_FILE) >=
+	    (int)sizeof(path))
+		return sz_err_set(err, SZ_E_INVAL, "the instance's path is too "
+			"long");
+	*exists = access(path, F_OK) == 0;
+	return 0;
+}
+
+int sz_forum_ids_check(enum sz_forum_target kind, size_t limit,
+	struct sz_err *err)
+{
+	if (limit < 1 || limit > SZ_FORUM_IDS_MAX)
+		return sz_err_set(err, SZ_E_INVAL, "a list holds 1 to %d ids",
+			SZ_FORUM_IDS_MAX);
+	if (kind != SZ_TARGET_THREAD && kind != SZ_TARGET_MEMBER)
+		return sz_err_set(err, SZ_E_INVAL, "only threads and members are "
+			"listed by id");
+	return 0;
 }
 
 void sz_forum_post_clear(struct sz_forum_post *p)

@@ -491,6 +491,15 @@ int sz_forum_open(struct sz_forum **f, const char *dir, struct sz_err *err);
 struct sz_config;
 int sz_forum_open_config(struct sz_forum **f, const char *dir,
 	const struct sz_config *cfg, struct sz_err *err);
+/* Whether the instance in dir has a forum yet, without making one (the
+ * first open does: the public face's start, a first board, a release
+ * removed): DIR/forum.db on SQLite, the forum's schema in the database
+ * on PostgreSQL.  *exists is false on failure. */
+int sz_forum_exists(const char *dir, const struct sz_config *cfg,
+	bool *exists, struct sz_err *err);
+/* The same question for the PostgreSQL database conninfo names. */
+int sz_forum_exists_postgres(const char *conninfo, bool *exists,
+	struct sz_err *err);
 
 /* Removing from the archive reaches the forum: the discussion of a
  * document or e-mail the newsroom removes (it may say who leaked it) is

@@ -3,7 +3,8 @@
  * postgres_forum*.c) share, so that both engines behave alike by using
  * the same code rather than two copies: growing a list of rows, putting
  * a page of threads read in either direction into the order a board
- * shows, and cutting a search's terms into an engine's query syntax.
+ * shows, cutting a search's terms into an engine's query syntax, and
+ * what a list of ids may ask for.
  * Callers of the forum never include it (store/forum.h is theirs).
  */
 #ifndef SZ_STORE_FORUM_BACKEND_H
@@ -38,5 +39,11 @@ struct sz_forum_syntax {
 int sz_forum_terms(const struct sz_forum_search *q,
 	const struct sz_forum_syntax *syntax, struct sz_buf *pos,
 	struct sz_buf *neg);
+
+/* The refusals every engine's ids op makes before reading: a list of
+ * 1 to SZ_FORUM_IDS_MAX ids, of threads or members.  0 or SZ_E_INVAL
+ * saying why. */
+int sz_forum_ids_check(enum sz_forum_target kind, size_t limit,
+	struct sz_err *err);
 
 #endif

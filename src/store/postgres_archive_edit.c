@@ -251,16 +251,8 @@ int pa_doc_ids(struct sz_archive *a, int64_t release_id, int64_t after,
 	size_t limit, int64_t *ids, size_t *n, struct sz_err *err)
 {
 	struct pg_value v[] = { PG_I(after), PG_I(limit), PG_I(release_id) };
-	int rc;
-	*n = 0;
-	PGresult *res = pg_read(papool(a), release_id ? SQL_IDS_RELEASE : SQL_IDS,
-		v, release_id ? 3 : 2, &rc, "listing documents", err);
-	if (res == NULL)
-		return rc;
-	for (int i = 0; i < PQntuples(res) && *n < limit; i++)
-		ids[(*n)++] = pg_int(res, i, 0);
-	PQclear(res);
-	return 0;
+	return pg_read_ids(papool(a), release_id ? SQL_IDS_RELEASE : SQL_IDS, v,
+		release_id ? 3 : 2, ids, limit, n, "listing documents", err);
 }
 
 static void count_fill(const PGresult *r, int row, void *dst)

@@ -4,7 +4,8 @@
  * connections (postgres_pool.c: prepared statements only, SERIALIZABLE
  * writes retried on serialization failures and deadlocks), bringing the
  * schema up to date in numbered steps (postgres_forum_schema.c), batches,
- * the version, and the rows the other postgres_forum_*.c files share.
+ * the version, whether a database holds a forum yet (without making one,
+ * for mirrors), and the rows the other postgres_forum_*.c files share.
  *
  * Counters are kept by triggers in the database, as in the SQLite
  * schema, on rows of their own (a thread's, a member's); the forum's
@@ -276,7 +277,57 @@ static const struct sz_forum_ops postgres_forum_ops = {
 	.search = fp_search,
 	.totals = fp_totals,
 	.version = forum_version,
+	.changes = fp_changes,
+	.ids = fp_ids,
 };
+
+/* Made by the first open's migrations (pg_migrate), which number the
+ * forum's steps in schema_version; nothing here makes either. */
+static const char SQL_EXISTS_TABLE[] =
+	"SELECT to_regclass('schema_version') IS NOT NULL";
+static const char SQL_EXISTS_FORUM[] =
+	"SELECT count(*) > 0 FROM schema_version WHERE part = 'forum'";
+
+static bool is_true(PGresult *res)
+{
+	return PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+}
+
+int sz_forum_exists_postgres(const char *conninfo, bool *exists,
+	struct sz_err *err)
+{
+	*exists = false;
+	PGconn *c = PQconnectdb(conninfo);
+	if (c == NULL)
+		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
+	int rc = 0;
+	if (PQstatus(c) != CONNECTION_OK) {
+		rc = sz_err_set(err, SZ_E_IO, "cannot connect to the forum's "
+			"database (PostgreSQL, the database setting): %s",
+			PQerrorMessage(c));
+		goto out;
+	}
+	PGresult *res = PQexec(c, SQL_EXISTS_TABLE);
+	bool table = is_true(res);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = sz_err_set(err, SZ_E_IO, "the forum's database cannot be "
+			"read: %s", PQerrorMessage(c));
+	PQclear(res);
+	if (rc == 0 && table) {
+		res = PQexec(c, SQL_EXISTS_FORUM);
+		*exists = is_true(res);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			rc = sz_err_set(err, SZ_E_IO, "the forum's database cannot "
+				"be read: %s", PQerrorMessage(c));
+		PQclear(res);
+	}
+out:
+	PQfinish(c);
+	if (rc != 0)
+		*exists = false;
+	return rc;
+}
 
 int sz_forum_open_postgres(struct sz_forum **out, const char *conninfo,
 	struct sz_err *err)

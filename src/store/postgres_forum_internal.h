@@ -12,6 +12,7 @@
  *   postgres_forum_threads.c  boards and threads
  *   postgres_forum_posts.c    posts, edits, likes, reports, the log
  *   postgres_forum_search.c   searching posts (tsvector), totals
+ *   postgres_forum_changes.c  the change log and ids mirrors read
  */
 #ifndef SZ_STORE_POSTGRES_FORUM_INTERNAL_H
 #define SZ_STORE_POSTGRES_FORUM_INTERNAL_H
@@ -163,5 +164,12 @@ int fp_search(struct sz_forum *f, const struct sz_forum_search *q,
 	struct sz_err *err);
 int fp_totals(struct sz_forum *f, struct sz_forum_totals *t,
 	struct sz_err *err);
+
+/* postgres_forum_changes.c */
+int fp_changes(struct sz_forum *f, int64_t after, size_t limit,
+	struct sz_forum_change *rows, size_t *n, int64_t *last,
+	struct sz_err *err);
+int fp_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
+	size_t limit, int64_t *ids, size_t *n, struct sz_err *err);
 
 #endif

@@ -389,6 +389,132 @@ const char *const fp_migrations[] = {
 	"   WHERE posts.id = modlog.target_id), 0),"
 	"  about = substring(about FROM '^#[0-9]+ in (.*)$')"
 	"  WHERE target = 1 AND about ~ '^#[0-9]+ in ';",
+	/* 4: the change log mirrors follow (store/forum.h, changes), as the
+	 * SQLite schema's step 3 keeps it: which thread (1), board (2),
+	 * member (3) or line of the moderation log (4) changed, ordered by
+	 * seq alone and with no time (a seized disk must not date activity
+	 * beyond what the posts already say).  Reading (reads, posts_read)
+	 * never writes here.  The same kinds and ids as SQLite's triggers,
+	 * so an export renders the same pages on both engines; an update
+	 * is logged once a statement for all its rows (transition tables):
+	 * a merge moves every post of a thread in one UPDATE, and a batch's
+	 * commit counts every thread and member it touched in one.  Where
+	 * SQLite's trigger names columns (UPDATE OF), a row is logged when
+	 * one of them changed value, which is what a page shows.  Writers
+	 * only insert here (a sequence, no row read), so posters to
+	 * different threads still share no row.  Named for the forum: the
+	 * archive, often in the same database, has a changes table of its
+	 * own. */
+	"CREATE TABLE forum_changes ("
+	"  seq bigserial PRIMARY KEY,"
+	"  kind integer NOT NULL,"
+	"  id bigint NOT NULL);"
+	/* one row inserted: its thread, board, member or log line */
+	"CREATE FUNCTION forum_changed_row() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF TG_TABLE_NAME = 'posts' THEN"
+	"   INSERT INTO forum_changes (kind, id) VALUES (1, NEW.thread_id);"
+	"  ELSIF TG_TABLE_NAME = 'threads' THEN"
+	"   INSERT INTO forum_changes (kind, id)"
+	"    VALUES (1, NEW.id), (2, NEW.board_id);"
+	"  ELSIF TG_TABLE_NAME = 'members' THEN"
+	"   INSERT INTO forum_changes (kind, id) VALUES (3, NEW.id);"
+	"  ELSIF TG_TABLE_NAME = 'modlog' THEN"
+	"   INSERT INTO forum_changes (kind, id) VALUES (4, NEW.id);"
+	"  END IF; RETURN NULL; END $$;"
+	"CREATE TRIGGER changes_post_add AFTER INSERT ON posts"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
+	"CREATE TRIGGER changes_thread_add AFTER INSERT ON threads"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
+	"CREATE TRIGGER changes_member_add AFTER INSERT ON members"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
+	"CREATE TRIGGER changes_log_add AFTER INSERT ON modlog"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_row();"
+	/* a board added, renamed or dropped */
+	"CREATE FUNCTION forum_changed_board() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF TG_OP = 'DELETE' THEN"
+	"   INSERT INTO forum_changes (kind, id) VALUES (2, OLD.id);"
+	"  ELSE"
+	"   INSERT INTO forum_changes (kind, id) VALUES (2, NEW.id);"
+	"  END IF;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER changes_board AFTER INSERT OR UPDATE OR DELETE"
+	"  ON boards"
+	"  FOR EACH ROW EXECUTE FUNCTION forum_changed_board();"
+	/* posts changed (state, text, likes, moves): their threads; one moved
+	 * also changes its old thread and its author's page */
+	"CREATE FUNCTION forum_changed_posts() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  INSERT INTO forum_changes (kind, id)"
+	"   SELECT DISTINCT 1, thread_id FROM changed_posts;"
+	"  INSERT INTO forum_changes (kind, id)"
+	"   SELECT DISTINCT k, v FROM changed_posts n"
+	"   JOIN posts_before o ON o.id = n.id,"
+	"   LATERAL (VALUES (1, o.thread_id), (3, n.author_id)) AS c(k, v)"
+	"   WHERE o.thread_id <> n.thread_id;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER changes_post_edit AFTER UPDATE ON posts"
+	"  REFERENCING OLD TABLE AS posts_before NEW TABLE AS changed_posts"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION forum_changed_posts();"
+	/* threads changed: each and its board (and the board it left); a
+	 * member's page lists their posts in visible threads, by title */
+	"CREATE FUNCTION forum_changed_threads() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  INSERT INTO forum_changes (kind, id)"
+	"   SELECT DISTINCT k, v FROM changed_threads n"
+	"   JOIN threads_before o ON o.id = n.id,"
+	"   LATERAL (VALUES (1, n.id), (2, n.board_id),"
+	"    (2, CASE WHEN o.board_id <> n.board_id THEN o.board_id END))"
+	"    AS c(k, v) WHERE v IS NOT NULL;"
+	"  IF EXISTS (SELECT 1 FROM changed_threads n"
+	"   JOIN threads_before o ON o.id = n.id"
+	"   WHERE o.state <> n.state OR o.title <> n.title) THEN"
+	"   INSERT INTO forum_changes (kind, id)"
+	"    SELECT DISTINCT 3, p.author_id FROM posts p"
+	"    WHERE p.thread_id IN (SELECT n.id FROM changed_threads n"
+	"     JOIN threads_before o ON o.id = n.id"
+	"     WHERE o.state <> n.state OR o.title <> n.title);"
+	"  END IF;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER changes_thread_edit AFTER UPDATE ON threads"
+	"  REFERENCING OLD TABLE AS threads_before NEW TABLE AS changed_threads"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION forum_changed_threads();"
+	/* members changed: counts show on their own page; what shows beside
+	 * each of their posts (name, role, title, badge, flag, state, ban)
+	 * changes every thread they wrote in.  Reading and passwords change
+	 * no page. */
+	"CREATE FUNCTION forum_changed_members() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  INSERT INTO forum_changes (kind, id)"
+	"   SELECT 3, n.id FROM changed_members n"
+	"   JOIN members_before o ON o.id = n.id"
+	"   WHERE (o.posts, o.approved_posts, o.likes_received, o.name, o.role,"
+	"    o.title, o.badge, o.country, o.state, o.banned)"
+	"    IS DISTINCT FROM (n.posts, n.approved_posts, n.likes_received,"
+	"    n.name, n.role, n.title, n.badge, n.country, n.state, n.banned);"
+	"  IF EXISTS (SELECT 1 FROM changed_members n"
+	"   JOIN members_before o ON o.id = n.id"
+	"   WHERE (o.name, o.role, o.title, o.badge, o.country, o.state,"
+	"    o.banned) IS DISTINCT FROM (n.name, n.role, n.title, n.badge,"
+	"    n.country, n.state, n.banned)) THEN"
+	"   INSERT INTO forum_changes (kind, id)"
+	"    SELECT DISTINCT 1, p.thread_id FROM posts p"
+	"    WHERE p.author_id IN (SELECT n.id FROM changed_members n"
+	"     JOIN members_before o ON o.id = n.id"
+	"     WHERE (o.name, o.role, o.title, o.badge, o.country, o.state,"
+	"      o.banned) IS DISTINCT FROM (n.name, n.role, n.title, n.badge,"
+	"      n.country, n.state, n.banned));"
+	"  END IF;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER changes_member_edit AFTER UPDATE ON members"
+	"  REFERENCING OLD TABLE AS members_before NEW TABLE AS changed_members"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION forum_changed_members();",
 };
 const size_t fp_nmigrations = sizeof(fp_migrations) /
 	sizeof(fp_migrations[0]);

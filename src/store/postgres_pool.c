@@ -273,6 +273,21 @@ int pg_read_rows(struct pg_pool *f, const char *sql,
 	return rc;
 }
 
+int pg_read_ids(struct pg_pool *f, const char *sql, const struct pg_value *v,
+	size_t nv, int64_t *ids, size_t max, size_t *n, const char *what,
+	struct sz_err *err)
+{
+	int rc;
+	*n = 0;
+	PGresult *res = pg_read(f, sql, v, nv, &rc, what, err);
+	if (res == NULL)
+		return rc;
+	for (int i = 0; i < PQntuples(res) && *n < max; i++)
+		ids[(*n)++] = pg_int(res, i, 0);
+	PQclear(res);
+	return 0;
+}
+
 int pg_read_row(struct pg_pool *f, const char *sql, const struct pg_value *v,
 	size_t nv, void *out, size_t size, pg_fill_fn fill, const char *missing,
 	const char *what, struct sz_err *err)

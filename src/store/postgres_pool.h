@@ -106,6 +106,11 @@ int pg_read_rows(struct pg_pool *f, const char *sql,
 	const struct pg_value *v, size_t nv, size_t size, size_t max,
 	pg_fill_fn fill, void **rows, size_t *n, const char *what,
 	struct sz_err *err);
+/* Reads the first column of up to max rows of a query, as numbers, into
+ * the caller's array ids; *n is how many. */
+int pg_read_ids(struct pg_pool *f, const char *sql, const struct pg_value *v,
+	size_t nv, int64_t *ids, size_t max, size_t *n, const char *what,
+	struct sz_err *err);
 /* Reads the first row of a query into out with fill (out is zeroed
  * first, size bytes); SZ_E_NOT_FOUND saying missing if there is none. */
 int pg_read_row(struct pg_pool *f, const char *sql, const struct pg_value *v,

@@ -86,16 +86,13 @@ int fq_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
 	size_t limit, int64_t *ids, size_t *n, struct sz_err *err)
 {
 	*n = 0;
-	if (limit < 1 || limit > SZ_FORUM_IDS_MAX)
-		return sz_err_set(err, SZ_E_INVAL, "a list holds 1 to %d ids",
-			SZ_FORUM_IDS_MAX);
-	if (kind != SZ_TARGET_THREAD && kind != SZ_TARGET_MEMBER)
-		return sz_err_set(err, SZ_E_INVAL, "only threads and members are "
-			"listed by id");
+	int rc = sz_forum_ids_check(kind, limit, err);
+	if (rc != 0)
+		return rc;
 	struct fq_conn *c = fq_reader(fq(f));
 	sqlite3_stmt *st = fq_stmt(c, kind == SZ_TARGET_THREAD ? SQL_THREAD_IDS :
 		SQL_MEMBER_IDS, err);
-	int rc = st ? 0 : SZ_E_IO;
+	rc = st ? 0 : SZ_E_IO;
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, after);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);

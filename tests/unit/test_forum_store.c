@@ -7,8 +7,9 @@
  * shift, counts that follow every change (posting, hiding, approving,
  * liking, moving, merging, deleting), edits kept, search that sees only
  * what readers may see, reports (kept by the day), the log, no table of
- * budgets (they live in memory: web/budget.h), and processes opening a
- * new forum at once. */
+ * budgets (they live in memory: web/budget.h), the change log and the
+ * ids a mirror's export reads, and processes opening a new forum at
+ * once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -941,7 +942,7 @@ static void a_posts_log_line_keeps_its_number_and_thread(void **state)
 	/* the forum as the schema before it left it, with a line of text */
 	x->f->ops->close(x->f);
 	x->f = NULL;
-	char sqlite_sql[512], pg_sql[512];
+	char sqlite_sql[512], pg_sql[1024];
 	snprintf(sqlite_sql, sizeof(sqlite_sql),
 		"DELETE FROM modlog; ALTER TABLE modlog DROP COLUMN position;"
 		" ALTER TABLE modlog DROP COLUMN thread_id;"
@@ -957,6 +958,9 @@ static void a_posts_log_line_keeps_its_number_and_thread(void **state)
 		" reason) VALUES (100, 'mo', 'hid a post', 1, %lld,"
 		" '#2 in The ledger in winter', ''), (101, 'mo', 'hid a thread', 2,"
 		" %lld, '#3 in a title', '');"
+		" DROP FUNCTION forum_changed_row, forum_changed_board,"
+		" forum_changed_posts, forum_changed_threads, forum_changed_members"
+		" CASCADE; DROP TABLE forum_changes;"
 		" UPDATE schema_version SET version = 2 WHERE part = 'forum';",
 		(long long)p, (long long)t);
 	raw_sql(x, sqlite_sql, pg_sql);
@@ -1007,6 +1011,405 @@ static void a_batch_is_one_transaction(void **state)
 	assert_int_equal(thread(x, t).posts, 501);
 	assert_int_equal(board(x, x->board).posts, 501);
 	assert_int_equal(hits(x, "bulk", 0), 501);
+}
+
+/* ---- mirrors: the change log and the ids ------------------------------- */
+
+enum { LOG_MAX = 256 };
+
+struct logged {
+	struct sz_forum_change rows[LOG_MAX];
+	size_t n;
+	int64_t last;
+};
+
+/* Every row of the change log after `after`, read a few at a time as an
+ * export does; checks that seq only grows and that *last is the newest. */
+static int64_t changes_since(struct fixture *x, int64_t after,
+	struct logged *out)
+{
+	struct sz_forum_change page[3];
+	size_t n = 0;
+	int64_t last = 0, at = after;
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(x->f->ops->changes(x->f, INT64_MAX, 0, page, &n,
+		&out->last, NULL), 0);
+	assert_int_equal(n, 0);
+	do {
+		assert_int_equal(x->f->ops->changes(x->f, at, 3, page, &n, &last,
+			NULL), 0);
+		assert_true(n <= 3);
+		assert_true(last >= out->last);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(page[i].seq > at);
+			assert_true(page[i].seq <= last);
+			at = page[i].seq;
+			assert_true(out->n < LOG_MAX);
+			out->rows[out->n++] = page[i];
+		}
+	} while (n == 3);
+	assert_true(out->n == 0 || out->rows[out->n - 1].seq == out->last);
+	return out->last;
+}
+
+/* What each engine's run of the_change_log_names_what_each_change_touches
+ * logged, step by step (each step's kinds and ids, sorted, once each):
+ * the engines run in turn, SQLite first, and must agree. */
+static char transcript[2][4096];
+
+static int by_kind_and_id(const void *a, const void *b)
+{
+	const struct sz_forum_change *x = a, *y = b;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void transcribe(const struct logged *l)
+{
+	struct sz_forum_change rows[LOG_MAX];
+	char *t = transcript[current->make != NULL];
+	size_t len = strlen(t);
+	memcpy(rows, l->rows, l->n * sizeof(rows[0]));
+	qsort(rows, l->n, sizeof(rows[0]), by_kind_and_id);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i > 0 && by_kind_and_id(&rows[i - 1], &rows[i]) == 0)
+			continue;
+		len += (size_t)snprintf(t + len, sizeof(transcript[0]) - len,
+			"%d:%lld ", (int)rows[i].kind, (long long)rows[i].id);
+		assert_true(len < sizeof(transcript[0]));
+	}
+	len += (size_t)snprintf(t + len, sizeof(transcript[0]) - len, "| ");
+	assert_true(len < sizeof(transcript[0]));
+}
+
+static bool has(const struct logged *l, enum sz_forum_changed kind,
+	int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->rows[i].kind == kind && l->rows[i].id == id)
+			return true;
+	return false;
+}
+
+/* The log says which pages an export must write again after each kind
+ * of change, and reading or a new password leaves no row in it.  Every
+ * step logs the same kinds and ids on both engines (the PostgreSQL run
+ * compares its transcript with SQLite's), so an export renders the same
+ * pages from either. */
+static void the_change_log_names_what_each_change_touches(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct logged l;
+	transcript[current->make != NULL][0] = '\0';
+	int64_t mark = changes_since(x, 0, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));   /* joined */
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));   /* made */
+
+	int64_t t = new_thread(x, x->board, "Ledger", x->anna, 10, "a", NULL);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));   /* her count */
+
+	int64_t r = reply(x, t, x->ben, 11, "b");
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* reading, or a new password: no page changes */
+	assert_int_equal(f->ops->member_read(f, x->ben, t, 2, NULL), 0);
+	assert_int_equal(f->ops->member_set_password(f, x->ben, "$x", NULL), 0);
+	assert_int_equal(changes_since(x, mark, &l), mark);
+	assert_int_equal(l.n, 0);
+
+	/* a like: the thread, and the liked author's count */
+	assert_int_equal(f->ops->like(f, r, x->anna, true, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* an edit, then hiding the reply */
+	assert_int_equal(f->ops->post_edit(f, r, "ben", 12, "c", "<p>c</p>", "c",
+		false, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_int_equal(f->ops->post_set_state(f, r, SZ_POST_HIDDEN, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));   /* one post fewer */
+
+	/* what shows beside a member's posts: every thread they wrote in */
+	int64_t u = new_thread(x, x->board, "Other", x->ben, 13, "d", NULL);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_int_equal(f->ops->member_set_labels(f, x->ben, "Auditor", NULL,
+		NULL, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_false(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* a thread hidden: it, its board, and every member who wrote in it */
+	assert_int_equal(f->ops->thread_set_state(f, t, SZ_THREAD_HIDDEN, NULL),
+		0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+
+	/* moved: both boards; a new board shows too */
+	int64_t b2 = 0;
+	assert_int_equal(f->ops->board_create(f, "Leaks", "", &b2, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_BOARD, b2));
+	assert_int_equal(f->ops->thread_move(f, u, b2, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_BOARD, b2));
+
+	/* merged: both threads, and the moved posts' authors */
+	int64_t v = new_thread(x, b2, "Third", x->anna, 14, "e", NULL);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_int_equal(f->ops->thread_merge(f, v, u, NULL), 0);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, v));
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->anna));
+
+	/* a line of the moderation log */
+	struct sz_forum_log line, *rows = NULL;
+	size_t n = 0;
+	bool more = false;
+	memset(&line, 0, sizeof(line));
+	snprintf(line.actor, sizeof(line.actor), "mo");
+	snprintf(line.action, sizeof(line.action), "hid a thread");
+	line.target = SZ_TARGET_THREAD;
+	line.target_id = t;
+	assert_int_equal(f->ops->log_add(f, &line, NULL), 0);
+	assert_int_equal(f->ops->log_page(f, 0, 1, &rows, &n, &more, NULL), 0);
+	assert_int_equal(n, 1);
+	mark = changes_since(x, mark, &l);
+	transcribe(&l);
+	assert_true(has(&l, SZ_CHANGED_LOG, rows[0].id));
+	free(rows);
+
+	/* nothing after the newest */
+	assert_int_equal(changes_since(x, mark, &l), mark);
+	assert_int_equal(l.n, 0);
+	/* the same pages, step by step, on both engines */
+	if (current->make != NULL && transcript[0][0] != '\0')
+		assert_string_equal(transcript[1], transcript[0]);
+}
+
+/* A writer outside the store whose transaction stays open until
+ * slow_commit: it has written (and, on PostgreSQL, taken its seq). */
+struct slow {
+	sqlite3 *db;
+	PGconn *pg;
+};
+
+static void slow_begin(struct fixture *x, struct slow *w, const char *sql)
+{
+	memset(w, 0, sizeof(*w));
+	if (current->make == NULL) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/forum.db", x->dir);
+		assert_int_equal(sqlite3_open(path, &w->db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL,
+			NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(w->db, sql, NULL, NULL, NULL),
+			SQLITE_OK);
+		return;
+	}
+	char conninfo[1200];
+	pg_fixture_conninfo(x->dir, conninfo, sizeof(conninfo));
+	w->pg = PQconnectdb(conninfo);
+	assert_int_equal(PQstatus(w->pg), CONNECTION_OK);
+	PQclear(PQexec(w->pg, "BEGIN"));
+	PGresult *r = PQexec(w->pg, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+}
+
+static void slow_commit(struct slow *w)
+{
+	if (w->db != NULL) {
+		assert_int_equal(sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL),
+			SQLITE_OK);
+		sqlite3_close(w->db);
+	} else {
+		PGresult *r = PQexec(w->pg, "COMMIT");
+		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(w->pg);
+	}
+}
+
+/* An export reads the log while a slow writer's transaction is open:
+ * the slow change is in that read or in the next one, which goes on
+ * from the last seq the first said.  On PostgreSQL many write at once,
+ * and a quicker writer commits a later seq meanwhile: an export that
+ * read that one alone would carry on past the slow seq and never render
+ * what it changed.  (SQLite has one writer at a time: there the next
+ * read finds it.) */
+static void a_change_committed_late_is_never_skipped(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct logged l;
+	struct slow w;
+	int64_t slow_board = 0;
+	assert_int_equal(f->ops->board_create(f, "Slow", "", &slow_board, NULL),
+		0);
+	int64_t mark = changes_since(x, 0, &l);
+	int out[2], go[2];
+	assert_int_equal(pipe(out), 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the export, in a process of its own (open before the slow
+		 * writer starts, reading once it has): the slow change seen, and
+		 * the last seq it would go on from */
+		struct sz_forum *g = NULL;
+		struct sz_forum_change rows[LOG_MAX];
+		size_t n = 0;
+		int64_t answer[2] = { 0, 0 };
+		char c;
+		close(out[0]);
+		close(go[1]);
+		if (current->open(&g, x->dir, NULL) != 0 ||
+		    read(go[0], &c, 1) != 1 ||
+		    g->ops->changes(g, mark, LOG_MAX, rows, &n, &answer[1],
+		    NULL) != 0)
+			_exit(1);
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].kind == SZ_CHANGED_BOARD &&
+			    rows[i].id == slow_board)
+				answer[0] = 1;
+		g->ops->close(g);
+		_exit(write(out[1], answer, sizeof(answer)) == sizeof(answer) ?
+			0 : 1);
+	}
+	close(out[1]);
+	close(go[0]);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE boards SET about = 'renamed'"
+		" WHERE id = %lld", (long long)slow_board);
+	slow_begin(x, &w, sql);
+	if (w.pg != NULL)
+		new_thread(x, x->board, "Quick", x->anna, 1, "q", NULL);
+	assert_int_equal(write(go[1], "r", 1), 1);
+	close(go[1]);
+	usleep(300 * 1000);   /* the export reads while the slow one is open */
+	slow_commit(&w);
+	int64_t answer[2] = { 0, 0 };
+	assert_int_equal(read(out[0], answer, sizeof(answer)), sizeof(answer));
+	close(out[0]);
+	int status = -1;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	changes_since(x, answer[1], &l);
+	assert_true(answer[0] == 1 || has(&l, SZ_CHANGED_BOARD, slow_board));
+}
+
+/* A batch's posts are logged as one by one: its threads and authors. */
+static void a_batch_logs_every_thread_it_touched(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	struct logged l;
+	int64_t t = new_thread(x, x->board, "A", x->anna, 1, "1", NULL);
+	int64_t u = new_thread(x, x->board, "B", x->anna, 2, "2", NULL);
+	int64_t mark = changes_since(x, 0, &l);
+	assert_int_equal(f->ops->begin(f, NULL), 0);
+	for (int i = 0; i < 20; i++)
+		reply(x, i % 2 ? t : u, x->ben, 3 + i, "bulk");
+	assert_int_equal(f->ops->commit(f, NULL), 0);
+	changes_since(x, mark, &l);
+	assert_true(has(&l, SZ_CHANGED_THREAD, t));
+	assert_true(has(&l, SZ_CHANGED_THREAD, u));
+	assert_true(has(&l, SZ_CHANGED_BOARD, x->board));
+	assert_true(has(&l, SZ_CHANGED_MEMBER, x->ben));
+}
+
+/* The ids an export renders: threads a reader may open (visible, or
+ * merged: its page says where it went) and active members, ascending,
+ * a bounded batch at a time. */
+static void ids_list_what_readers_see_a_batch_at_a_time(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_forum *f = x->f;
+	int64_t th[6], ids[SZ_FORUM_IDS_MAX + 1], want[6];
+	size_t n = 0, nw = 0;
+	struct sz_err err;
+	for (int i = 0; i < 6; i++)
+		th[i] = new_thread(x, x->board, "T", x->anna, 1 + i, "x", NULL);
+	assert_int_equal(f->ops->thread_set_state(f, th[1], SZ_THREAD_HIDDEN,
+		NULL), 0);
+	assert_int_equal(f->ops->thread_set_state(f, th[2], SZ_THREAD_DELETED,
+		NULL), 0);
+	assert_int_equal(f->ops->thread_merge(f, th[3], th[0], NULL), 0);
+	want[nw++] = th[0];
+	want[nw++] = th[3];      /* merged: its page points on */
+	want[nw++] = th[4];
+	want[nw++] = th[5];
+	/* two at a time, as far as they go */
+	int64_t after = 0;
+	size_t seen = 0;
+	do {
+		assert_int_equal(f->ops->ids(f, SZ_TARGET_THREAD, after, 2, ids, &n,
+			NULL), 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(seen < nw);
+			assert_int_equal(ids[i], want[seen++]);
+			after = ids[i];
+		}
+	} while (n == 2);
+	assert_int_equal(seen, nw);
+
+	int64_t carla = add_member(f, "carla"), dora = add_member(f, "dora");
+	assert_int_equal(f->ops->member_set_state(f, carla, SZ_MEMBER_PENDING,
+		NULL), 0);
+	assert_int_equal(f->ops->member_delete(f, dora, NULL), 0);
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_MEMBER, 0, SZ_FORUM_IDS_MAX,
+		ids, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], x->anna);
+	assert_int_equal(ids[1], x->ben);
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_MEMBER, x->ben, 10, ids, &n,
+		NULL), 0);
+	assert_int_equal(n, 0);
+
+	/* refused: no ids, or more than a batch; posts are not listed */
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_THREAD, 0, 0, ids, &n, &err),
+		SZ_E_INVAL);
+	assert_int_equal(n, 0);
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_THREAD, 0,
+		SZ_FORUM_IDS_MAX + 1, ids, &n, &err), SZ_E_INVAL);
+	assert_non_null(strstr(err.msg, "1 to"));
+	assert_int_equal(f->ops->ids(f, SZ_TARGET_POST, 0, 10, ids, &n, &err),
+		SZ_E_INVAL);
+	assert_non_null(strstr(err.msg, "threads and members"));
 }
 
 /* Rolled-back transactions in the test's PostgreSQL database so far (a
@@ -1177,6 +1580,10 @@ int main(void)
 		T(a_posts_log_line_keeps_its_number_and_thread),
 		T(the_version_changes_with_every_change),
 		T(a_batch_is_one_transaction),
+		T(the_change_log_names_what_each_change_touches),
+		T(a_batch_logs_every_thread_it_touched),
+		T(a_change_committed_late_is_never_skipped),
+		T(ids_list_what_readers_see_a_batch_at_a_time),
 		T(concurrent_posters_in_different_threads_never_conflict),
 		cmocka_unit_test_setup(
 			processes_opening_a_new_forum_at_once_all_succeed, choose),

@@ -1,0 +1,109 @@
+/*
+ * postgres_forum_changes.c - what a mirror's export reads from the
+ * forum's PostgreSQL database (store/forum.h, "mirrors"): the change log
+ * that schema step 4's triggers fill, and the ids of what an anonymous
+ * reader may see, a batch at a time so that a forum of any size costs
+ * bounded memory.  The same answers as sqlite_forum_changes.c.
+ *
+ * The log is read with nothing in flight below it.  Many processes
+ * write at once here (SQLite has one writer), and a seq is taken when a
+ * row is inserted, not when its transaction commits: a reader could see
+ * seq 11 committed while 10 is still to come, and an export that went on
+ * from 11 would never render what 10 changed.  So the read first takes
+ * the log's table in SHARE mode, which waits for every transaction that
+ * has written to it to end (and holds new writers back for the moment
+ * the read lasts); its snapshot, taken after, sees every seq up to the
+ * last there is.
+ *
+ * What it deliberately does not do: decide which pages a change touches
+ * (the export does), or keep any time: the log is ordered by seq only.
+ */
+#include <stdint.h>
+
+#include "store/postgres_forum_internal.h"
+
+/* How long a read of the log waits for writers still in flight: past
+ * it, a writer that never finishes fails the export, saying so, rather
+ * than hanging it. */
+#define FP_CHANGES_WAIT "30s"
+
+/* Both before any query: a REPEATABLE READ snapshot is taken by the
+ * first one, a SELECT of set_config too (SET and LOCK take none). */
+static const char SQL_WAIT[] =
+	"SET LOCAL lock_timeout = '" FP_CHANGES_WAIT "'";
+static const char SQL_SETTLE[] = "LOCK TABLE forum_changes IN SHARE MODE";
+static const char SQL_LAST[] =
+	"SELECT coalesce(max(seq), 0) FROM forum_changes";
+static const char SQL_CHANGES[] = "SELECT seq, kind, id FROM forum_changes"
+	" WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint";
+static const char SQL_THREAD_IDS[] = "SELECT id FROM threads"
+	" WHERE state IN (0, 3) AND id > $1::bigint ORDER BY id LIMIT $2::bigint";
+static const char SQL_MEMBER_IDS[] = "SELECT id FROM members"
+	" WHERE state = 0 AND id > $1::bigint ORDER BY id LIMIT $2::bigint";
+
+struct changes_ctx {
+	int64_t after;
+	size_t limit;
+	struct sz_forum_change *rows;
+	size_t *n;
+	int64_t *last;
+};
+
+/* One snapshot, once nothing is in flight: the last seq and the rows
+ * agree, and no seq below the last can still appear. */
+static int changes_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+{
+	struct changes_ctx *x = ctx;
+	*x->n = 0;
+	*x->last = 0;
+	int rc = pg_run(c, SQL_WAIT, NULL, 0, NULL, "reading the change log",
+		err);
+	if (rc == 0)
+		rc = pg_run(c, SQL_SETTLE, NULL, 0, NULL, "waiting for the forum's "
+			"changes in flight (at most " FP_CHANGES_WAIT ")", err);
+	if (rc == 0)
+		rc = pg_int_of(c, SQL_LAST, NULL, 0, x->last,
+			"reading the change log", err);
+	if (rc != 0 || x->limit == 0)
+		return rc;
+	struct pg_value v[] = { PG_I(x->after), PG_I(x->limit) };
+	PGresult *res = pg_exec(c, SQL_CHANGES, v, 2, &rc,
+		"reading the change log", err);
+	if (res == NULL)
+		return rc;
+	for (int i = 0; i < PQntuples(res) && *x->n < x->limit; i++) {
+		struct sz_forum_change *r = &x->rows[(*x->n)++];
+		r->seq = pg_int(res, i, 0);
+		r->kind = (enum sz_forum_changed)pg_int(res, i, 1);
+		r->id = pg_int(res, i, 2);
+	}
+	PQclear(res);
+	return 0;
+}
+
+int fp_changes(struct sz_forum *f, int64_t after, size_t limit,
+	struct sz_forum_change *rows, size_t *n, int64_t *last,
+	struct sz_err *err)
+{
+	*n = 0;
+	*last = 0;
+	struct changes_ctx x = { after, limit, rows, n, last };
+	int rc = pg_snapshot(fpool(f), changes_tx, &x, err);
+	if (rc != 0) {
+		*n = 0;
+		*last = 0;
+	}
+	return rc;
+}
+
+int fp_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,
+	size_t limit, int64_t *ids, size_t *n, struct sz_err *err)
+{
+	*n = 0;
+	int rc = sz_forum_ids_check(kind, limit, err);
+	if (rc != 0)
+		return rc;
+	struct pg_value v[] = { PG_I(after), PG_I(limit) };
+	return pg_read_ids(fpool(f), kind == SZ_TARGET_THREAD ? SQL_THREAD_IDS :
+		SQL_MEMBER_IDS, v, 2, ids, limit, n, "listing ids", err);
+}
