@@ -383,9 +383,14 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	int64_t est = 0;
 	if ((rc = planned(c, s, &est, err)) != 0)
 		return failed(rc, err);
+	/* A phrase is estimated as its words all anywhere (the statistics
+	 * know no positions): one that few e-mails hold, of common words,
+	 * would look like 20,000 and be sought in the window in vain.  It
+	 * is counted, which costs what the e-mails holding its words do. */
+	bool phrase = strstr(s->v[0].s, "<->") != NULL;
 	sz_buf_consume(&s->ids, s->ids.len);   /* a retry starts again */
 	rc = sz_buf_puts(&s->ids, "{");
-	if (est <= PA_EXACT_MAX) {
+	if (est <= PA_EXACT_MAX || phrase) {
 		struct pg_value cv[] = { s->v[0], s->v[1], s->v[2],
 			PG_I(PA_COUNT_EXACT + 1) };
 		if ((r = pg_exec(c, SQL_MATCHES, cv, 4, &rc, "searching",
@@ -403,7 +408,7 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	s->v[7] = PG_S((const char *)s->ids.data);
 	/* past PA_COUNT_EXACT, the estimate (never fewer than counted) */
-	if (est > PA_EXACT_MAX || res->total > PA_COUNT_EXACT) {
+	if (res->total > PA_COUNT_EXACT || (est > PA_EXACT_MAX && !phrase)) {
 		res->total = rounded(est > res->total ? est : res->total);
 		res->estimated = true;
 	}
