@@ -13,7 +13,7 @@
  * the log's table in SHARE mode, which waits for every transaction that
  * has written to it to end (and holds new writers back for the moment
  * the read lasts); its snapshot, taken after, sees every seq up to the
- * last there is.
+ * last there is (pg_settle).
  *
  * What it deliberately does not do: decide which pages a change touches
  * (the export does), or keep any time: the log is ordered by seq only.
@@ -22,15 +22,6 @@
 
 #include "store/postgres_forum_internal.h"
 
-/* How long a read of the log waits for writers still in flight: past
- * it, a writer that never finishes fails the export, saying so, rather
- * than hanging it. */
-#define FP_CHANGES_WAIT "30s"
-
-/* Both before any query: a REPEATABLE READ snapshot is taken by the
- * first one, a SELECT of set_config too (SET and LOCK take none). */
-static const char SQL_WAIT[] =
-	"SET LOCAL lock_timeout = '" FP_CHANGES_WAIT "'";
 static const char SQL_SETTLE[] = "LOCK TABLE forum_changes IN SHARE MODE";
 static const char SQL_LAST[] =
 	"SELECT coalesce(max(seq), 0) FROM forum_changes";
@@ -56,11 +47,7 @@ static int changes_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	struct changes_ctx *x = ctx;
 	*x->n = 0;
 	*x->last = 0;
-	int rc = pg_run(c, SQL_WAIT, NULL, 0, NULL, "reading the change log",
-		err);
-	if (rc == 0)
-		rc = pg_run(c, SQL_SETTLE, NULL, 0, NULL, "waiting for the forum's "
-			"changes in flight (at most " FP_CHANGES_WAIT ")", err);
+	int rc = pg_settle(c, SQL_SETTLE, "the forum's", err);
 	if (rc == 0)
 		rc = pg_int_of(c, SQL_LAST, NULL, 0, x->last,
 			"reading the change log", err);

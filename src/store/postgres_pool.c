@@ -149,6 +149,22 @@ int pg_run(struct pg_conn *c, const char *sql, const struct pg_value *v,
 	return 0;
 }
 
+/* Before any query: a REPEATABLE READ snapshot is taken by the first
+ * (SET and LOCK take none). */
+static const char SQL_SETTLE_WAIT[] =
+	"SET LOCAL lock_timeout = '" PG_SETTLE_WAIT "'";
+
+int pg_settle(struct pg_conn *c, const char *lock_sql, const char *whose,
+	struct sz_err *err)
+{
+	char what[96];
+	snprintf(what, sizeof(what), "waiting for %s changes in flight (at "
+		"most " PG_SETTLE_WAIT ")", whose);
+	int rc = pg_run(c, SQL_SETTLE_WAIT, NULL, 0, NULL, "reading the change "
+		"log", err);
+	return rc ? rc : pg_run(c, lock_sql, NULL, 0, NULL, what, err);
+}
+
 int pg_int_of(struct pg_conn *c, const char *sql, const struct pg_value *v,
 	size_t n, int64_t *out, const char *what, struct sz_err *err)
 {

@@ -106,6 +106,19 @@ int pg_read_rows(struct pg_pool *f, const char *sql,
 	const struct pg_value *v, size_t nv, size_t size, size_t max,
 	pg_fill_fn fill, void **rows, size_t *n, const char *what,
 	struct sz_err *err);
+/* First in a pg_snapshot reading a change log whose seq is taken at
+ * insert, not at commit (many processes write at once): lock_sql
+ * ("LOCK TABLE log IN SHARE MODE") waits, at most PG_SETTLE_WAIT, for
+ * every transaction that has written to the log to end, and holds new
+ * writers back until the reading transaction ends; the snapshot, taken
+ * by the next query, then sees every seq up to the last there is (a
+ * reader could otherwise see seq 11 while 10 is still to come, and a
+ * mirror that went on from 11 would never render what 10 changed).  A
+ * writer that never ends fails the read, saying so, rather than hang
+ * it. */
+#define PG_SETTLE_WAIT "30s"
+int pg_settle(struct pg_conn *c, const char *lock_sql, const char *whose,
+	struct sz_err *err);
 /* Reads the first column of up to max rows of a query, as numbers, into
  * the caller's array ids; *n is how many. */
 int pg_read_ids(struct pg_pool *f, const char *sql, const struct pg_value *v,

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "pg_fixture.h"
@@ -744,6 +746,84 @@ static void mirrors_see_every_change_and_removal(void **state)
 	assert_int_equal(ch[0].doc_id, x->memo);
 }
 
+/* A mirror's export reads the change log while an editor's slow change
+ * is still open and another, quicker one has committed a later seq (on
+ * PostgreSQL many processes write at once, and a seq is taken at
+ * insert, not at commit): an export that went on from the quick seq
+ * would never render the slow change.  The slow change is in that read
+ * or in the next one.  (SQLite has one writer at a time.) */
+static void a_change_committed_late_is_never_skipped(void **state)
+{
+	struct fixture *x = *state;
+	struct sz_archive *a = x->a;
+	struct sz_archive_change ch[64];
+	size_t n;
+	int64_t mark;
+	struct sz_err err;
+	if (strcmp(current->name, "postgresql") != 0)
+		return;
+	assert_int_equal(a->ops->changes(a, 0, 0, ch, &n, &mark, &err), 0);
+	int out[2], go[2];
+	assert_int_equal(pipe(out), 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the export, in a process of its own, reading once the slow
+		 * change is open and the quick one committed: whether it saw the
+		 * slow one, and the last seq it would go on from */
+		struct sz_archive *g = NULL;
+		int64_t answer[2] = { 0, 0 };
+		char c;
+		close(out[0]);
+		close(go[1]);
+		if (current->open(&g, x->dir, NULL) != 0 ||
+		    read(go[0], &c, 1) != 1 ||
+		    g->ops->changes(g, mark, 64, ch, &n, &answer[1], NULL) != 0)
+			_exit(1);
+		for (size_t i = 0; i < n; i++)
+			if (ch[i].doc_id == x->memo)
+				answer[0] = 1;
+		g->ops->close(g);
+		_exit(write(out[1], answer, sizeof(answer)) == sizeof(answer) ?
+			0 : 1);
+	}
+	close(out[1]);
+	close(go[0]);
+	char conninfo[256], sql[96];
+	pg_fixture_conninfo(x->dir, conninfo, sizeof(conninfo));
+	PGconn *slow = PQconnectdb(conninfo);
+	assert_int_equal(PQstatus(slow), CONNECTION_OK);
+	PQclear(PQexec(slow, "BEGIN"));
+	snprintf(sql, sizeof(sql), "UPDATE documents SET summary = 'slow'"
+		" WHERE id = %lld", (long long)x->memo);
+	PGresult *r = PQexec(slow, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	assert_int_equal(a->ops->doc_set_summary(a, x->report, "Quick.", &err),
+		0);
+	assert_int_equal(write(go[1], "r", 1), 1);
+	close(go[1]);
+	usleep(300 * 1000);   /* the export reads while the slow one is open */
+	r = PQexec(slow, "COMMIT");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(slow);
+	int64_t answer[2] = { 0, 0 };
+	assert_int_equal(read(out[0], answer, sizeof(answer)), sizeof(answer));
+	close(out[0]);
+	int status = -1;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	bool seen = answer[0] == 1;
+	assert_int_equal(a->ops->changes(a, answer[1], 64, ch, &n, &mark, &err),
+		0);
+	for (size_t i = 0; i < n; i++)
+		if (ch[i].doc_id == x->memo)
+			seen = true;
+	assert_true(seen);
+}
+
 static void did_you_mean_finds_a_word_of_the_index(void **state)
 {
 	struct fixture *x = *state;
@@ -828,6 +908,7 @@ int main(void)
 		T(title_matches_lead_among_many_and_pages_show_each_once),
 		T(a_large_count_is_exact_or_says_it_is_an_estimate),
 		T(a_date_range_of_older_mail_past_the_count_fills_its_pages),
+		T(a_change_committed_late_is_never_skipped),
 		T(mirrors_see_every_change_and_removal),
 		T(did_you_mean_finds_a_word_of_the_index),
 		T(reports_and_raw_forms_are_kept_for_editors),
