@@ -60,6 +60,7 @@ cleanup() {
 trap cleanup EXIT
 cd "$DIR"
 
+now() { date +%s.%N; }
 if [ -n "${BENCH_REUSE:-}" ]; then
 	N=$(cat n.count)
 	echo "the $N e-mails, instances and imports of $DIR again"
@@ -69,7 +70,6 @@ python3 "$here/gen_mail.py" mail "$N"
 echo "$N" >n.count
 du -sh mail | sed 's/^/maildir: /'
 
-now() { date +%s.%N; }
 # import INST: a release of the Maildir, published; its seconds in INST.s
 import() {
 	"$S" release create -d "$1" "Bench" >/dev/null
