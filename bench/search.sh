@@ -99,12 +99,12 @@ exclude_tags=
 [maildir]
 synchronize_flags=false
 EOF
-export NOTMUCH_CONFIG=$DIR/notmuch.cfg
 t2=$(now)
 notmuch new --quiet >/dev/null
 t3=$(now)
 echo "$t3 - $t2" | bc >nm.s
 fi
+export NOTMUCH_CONFIG=$DIR/notmuch.cfg
 nm_s=$(cat nm.s)
 report() {   # report NAME INST
 	printf 'import: %s %.1f s (%.0f msg/s, peak RSS %s KiB); ratio to notmuch %.2f (goal >= 1.0)\n' \
