@@ -59,6 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$DIR"
+export NOTMUCH_CONFIG=$DIR/notmuch.cfg
 
 now() { date +%s.%N; }
 if [ -n "${BENCH_REUSE:-}" ]; then
@@ -104,7 +105,6 @@ notmuch new --quiet >/dev/null
 t3=$(now)
 echo "$t3 - $t2" | bc >nm.s
 fi
-export NOTMUCH_CONFIG=$DIR/notmuch.cfg
 nm_s=$(cat nm.s)
 report() {   # report NAME INST
 	printf 'import: %s %.1f s (%.0f msg/s, peak RSS %s KiB); ratio to notmuch %.2f (goal >= 1.0)\n' \
