@@ -32,7 +32,8 @@ N=${BENCH_EMAILS:-1000000}
 REPEAT=${BENCH_REPEAT:-5}
 # BENCH_REUSE=DIR: the instances, Maildir, database and import times a
 # BENCH_KEEP run left in DIR, to measure the queries again (a change to
-# searching, an index) without importing a million e-mails again.
+# searching, an index) without importing a million e-mails again; with
+# the same SAMIZDAT_TEST_PG (a cluster of the script's own is gone).
 if [ -n "${BENCH_REUSE:-}" ]; then
 	DIR=$(realpath "$BENCH_REUSE")
 	BENCH_KEEP=1

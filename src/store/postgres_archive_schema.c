@@ -189,6 +189,8 @@ static const char *const steps[] = {
 	 * against 6.3).  Built once, in this step's transaction (minutes on a
 	 * million e-mails: docs/operations.md) */
 	"SET LOCAL maintenance_work_mem = '256MB';"
+	"SET LOCAL statement_timeout = 0;"
+	"SET LOCAL lock_timeout = 0;"
 	"CREATE INDEX fts_match ON fts USING gin (words, tags);"
 	"DROP INDEX fts_words;"
 	"DROP INDEX fts_tags;",

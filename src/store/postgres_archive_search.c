@@ -328,6 +328,8 @@ static int in_range(struct pg_conn *c, struct search *s, PGresult **out,
 	s->v[8] = PG_I(s->q->search->after);
 	s->v[9] = PG_I(s->q->search->before);
 	s->v[10] = PG_I(w);
+	if (s->offset >= PA_RANK_CANDIDATES)
+		return 0;   /* past the candidates: the whole query at once */
 	struct pg_value off = PG_S("off"), on = PG_S("on");
 	PGresult *r = pg_exec(c, SQL_WALK, &off, 1, &rc, "searching", err);
 	if (r == NULL)
@@ -388,9 +390,15 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	 * would look like 20,000 and be sought in the window in vain.  It
 	 * is counted, which costs what the e-mails holding its words do. */
 	bool phrase = strstr(s->v[0].s, "<->") != NULL;
+	/* Only by relevance: that page's window is bounded whatever the
+	 * estimate, where newest or oldest first walks the primary key
+	 * until it has a page (all of it for "the -the", which the planner
+	 * takes for 250,000 matches). */
+	bool uncounted = est > PA_EXACT_MAX && !phrase &&
+		s->q->order == SZ_ORDER_RELEVANCE;
 	sz_buf_consume(&s->ids, s->ids.len);   /* a retry starts again */
 	rc = sz_buf_puts(&s->ids, "{");
-	if (est <= PA_EXACT_MAX || phrase) {
+	if (!uncounted) {
 		struct pg_value cv[] = { s->v[0], s->v[1], s->v[2],
 			PG_I(PA_COUNT_EXACT + 1) };
 		if ((r = pg_exec(c, SQL_MATCHES, cv, 4, &rc, "searching",
@@ -408,8 +416,10 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		return sz_err_set(err, SZ_E_NOMEM, "out of memory");
 	s->v[7] = PG_S((const char *)s->ids.data);
 	/* past PA_COUNT_EXACT, the estimate (never fewer than counted) */
-	if (res->total > PA_COUNT_EXACT || (est > PA_EXACT_MAX && !phrase)) {
-		res->total = rounded(est > res->total ? est : res->total);
+	int64_t most = res->total;
+	if (res->total > PA_COUNT_EXACT || uncounted) {
+		most = est > res->total ? est : res->total;
+		res->total = rounded(most);
 		res->estimated = true;
 	}
 	if (res->total == 0 || s->q->count_only)
@@ -417,7 +427,7 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 	/* Past SZ_ARCHIVE_RANK_MAX, "not ranked" (the last added first), as
 	 * the SQLite back end says; yet the page is the window's, whose
 	 * candidates are the last added (or dated) and cost what a few do. */
-	res->ranked = res->total <= SZ_ARCHIVE_RANK_MAX;
+	res->ranked = most <= SZ_ARCHIVE_RANK_MAX;
 	const struct sz_search *q = s->q->search;
 	const char *page = page_sql(s->q->order, res->ranked, res->estimated,
 		q->after > 0 || q->before > 0, s->offset + s->limit);
@@ -461,6 +471,11 @@ static int search_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 		sz_search_snippet_phrases(h->snippet, s->q->search);
 	}
 	PQclear(r);
+	/* an estimate whose first page is not full: every match is on it */
+	if (rc == 0 && res->estimated && s->offset == 0 && (size_t)n < s->limit) {
+		res->total = n;
+		res->estimated = false;
+	}
 	if (rc != 0 || res->estimated || res->total > SZ_ARCHIVE_FACET_MAX)
 		return rc;
 	/* The facets in a savepoint: cut off, the results stay. */

@@ -116,7 +116,7 @@ int pg_read_rows(struct pg_pool *f, const char *sql,
  * mirror that went on from 11 would never render what 10 changed).  A
  * writer that never ends fails the read, saying so, rather than hang
  * it. */
-#define PG_SETTLE_WAIT "5s"   /* every other writer waits behind it */
+#define PG_SETTLE_WAIT "1s"   /* every other writer waits behind it */
 int pg_settle(struct pg_conn *c, const char *lock_sql, const char *whose,
 	struct sz_err *err);
 /* Reads the first column of up to max rows of a query, as numbers, into
