@@ -214,59 +214,30 @@ int pa_doc_adjacent(struct sz_archive *a, const struct sz_doc_row *d,
 /* ---- mirrors and browsing -------------------------------------------------- */
 
 /* The log is read with nothing in flight below its last seq, in one
- * snapshot (pg_settle: many imports and editors write at once, and a
+ * snapshot (pg_read_log: many imports and editors write at once, and a
  * seq is taken at insert, not at commit). */
 static const char SQL_CHANGES_SETTLE[] = "LOCK TABLE changes IN SHARE MODE";
 static const char SQL_CHANGES_LAST[] = "SELECT coalesce(max(seq), 0)"
 	" FROM changes";
 static const char SQL_CHANGES[] = "SELECT seq, release_id, doc_id FROM changes"
 	" WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint";
+static const struct pg_log changes_log = { SQL_CHANGES_SETTLE,
+	SQL_CHANGES_LAST, SQL_CHANGES, "the archive's" };
 
-struct changes_read {
-	int64_t after;
-	size_t limit;
-	struct sz_archive_change *rows;
-	size_t *n;
-	int64_t *last;
-};
-
-static int changes_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+static void change_fill(const PGresult *r, int row, void *dst)
 {
-	struct changes_read *x = ctx;
-	*x->n = 0;
-	*x->last = 0;
-	int rc = pg_settle(c, SQL_CHANGES_SETTLE, "the archive's", err);
-	if (rc == 0)
-		rc = pg_int_of(c, SQL_CHANGES_LAST, NULL, 0, x->last,
-			"reading the change log", err);
-	if (rc != 0)
-		return rc;
-	struct pg_value v[] = { PG_I(x->after), PG_I(x->limit) };
-	PGresult *res = pg_exec(c, SQL_CHANGES, v, 2, &rc,
-		"reading the change log", err);
-	if (res == NULL)
-		return rc;
-	for (int i = 0; i < PQntuples(res) && *x->n < x->limit; i++) {
-		struct sz_archive_change *r = &x->rows[(*x->n)++];
-		r->seq = pg_int(res, i, 0);
-		r->release_id = pg_int(res, i, 1);
-		r->doc_id = pg_int(res, i, 2);
-	}
-	PQclear(res);
-	return 0;
+	struct sz_archive_change *c = dst;
+	c->seq = pg_int(r, row, 0);
+	c->release_id = pg_int(r, row, 1);
+	c->doc_id = pg_int(r, row, 2);
 }
 
 int pa_changes(struct sz_archive *a, int64_t after, size_t limit,
 	struct sz_archive_change *rows, size_t *n, int64_t *last,
 	struct sz_err *err)
 {
-	struct changes_read x = { after, limit, rows, n, last };
-	int rc = pg_snapshot(papool(a), changes_tx, &x, err);
-	if (rc != 0) {
-		*n = 0;
-		*last = 0;
-	}
-	return rc;
+	return pg_read_log(papool(a), &changes_log, after, limit, rows,
+		sizeof(*rows), change_fill, n, last, err);
 }
 
 static const char SQL_IDS[] = "SELECT id FROM documents WHERE id > $1::bigint"

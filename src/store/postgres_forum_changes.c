@@ -13,7 +13,7 @@
  * the log's table in SHARE mode, which waits for every transaction that
  * has written to it to end (and holds new writers back for the moment
  * the read lasts); its snapshot, taken after, sees every seq up to the
- * last there is (pg_settle).
+ * last there is (pg_read_log).
  *
  * What it deliberately does not do: decide which pages a change touches
  * (the export does), or keep any time: the log is ordered by seq only.
@@ -32,55 +32,23 @@ static const char SQL_THREAD_IDS[] = "SELECT id FROM threads"
 static const char SQL_MEMBER_IDS[] = "SELECT id FROM members"
 	" WHERE state = 0 AND id > $1::bigint ORDER BY id LIMIT $2::bigint";
 
-struct changes_ctx {
-	int64_t after;
-	size_t limit;
-	struct sz_forum_change *rows;
-	size_t *n;
-	int64_t *last;
-};
+static const struct pg_log changes_log = { SQL_SETTLE, SQL_LAST, SQL_CHANGES,
+	"the forum's" };
 
-/* One snapshot, once nothing is in flight: the last seq and the rows
- * agree, and no seq below the last can still appear. */
-static int changes_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
+static void change_fill(const PGresult *r, int row, void *dst)
 {
-	struct changes_ctx *x = ctx;
-	*x->n = 0;
-	*x->last = 0;
-	int rc = pg_settle(c, SQL_SETTLE, "the forum's", err);
-	if (rc == 0)
-		rc = pg_int_of(c, SQL_LAST, NULL, 0, x->last,
-			"reading the change log", err);
-	if (rc != 0 || x->limit == 0)
-		return rc;
-	struct pg_value v[] = { PG_I(x->after), PG_I(x->limit) };
-	PGresult *res = pg_exec(c, SQL_CHANGES, v, 2, &rc,
-		"reading the change log", err);
-	if (res == NULL)
-		return rc;
-	for (int i = 0; i < PQntuples(res) && *x->n < x->limit; i++) {
-		struct sz_forum_change *r = &x->rows[(*x->n)++];
-		r->seq = pg_int(res, i, 0);
-		r->kind = (enum sz_forum_changed)pg_int(res, i, 1);
-		r->id = pg_int(res, i, 2);
-	}
-	PQclear(res);
-	return 0;
+	struct sz_forum_change *c = dst;
+	c->seq = pg_int(r, row, 0);
+	c->kind = (enum sz_forum_changed)pg_int(r, row, 1);
+	c->id = pg_int(r, row, 2);
 }
 
 int fp_changes(struct sz_forum *f, int64_t after, size_t limit,
 	struct sz_forum_change *rows, size_t *n, int64_t *last,
 	struct sz_err *err)
 {
-	*n = 0;
-	*last = 0;
-	struct changes_ctx x = { after, limit, rows, n, last };
-	int rc = pg_snapshot(fpool(f), changes_tx, &x, err);
-	if (rc != 0) {
-		*n = 0;
-		*last = 0;
-	}
-	return rc;
+	return pg_read_log(fpool(f), &changes_log, after, limit, rows,
+		sizeof(*rows), change_fill, n, last, err);
 }
 
 int fp_ids(struct sz_forum *f, enum sz_forum_target kind, int64_t after,

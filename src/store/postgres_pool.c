@@ -154,15 +154,55 @@ int pg_run(struct pg_conn *c, const char *sql, const struct pg_value *v,
 static const char SQL_SETTLE_WAIT[] =
 	"SET LOCAL lock_timeout = '" PG_SETTLE_WAIT "'";
 
-int pg_settle(struct pg_conn *c, const char *lock_sql, const char *whose,
-	struct sz_err *err)
+struct log_read {
+	const struct pg_log *log;
+	int64_t after;
+	size_t limit, size;
+	char *rows;
+	pg_fill_fn fill;
+	size_t *n;
+	int64_t *last;
+};
+
+static int log_read_tx(struct pg_conn *c, void *ctx, struct sz_err *err)
 {
+	struct log_read *x = ctx;
+	*x->n = 0;
+	*x->last = 0;
 	char what[96];
 	snprintf(what, sizeof(what), "waiting for %s changes in flight (at "
-		"most " PG_SETTLE_WAIT ")", whose);
+		"most " PG_SETTLE_WAIT ")", x->log->whose);
 	int rc = pg_run(c, SQL_SETTLE_WAIT, NULL, 0, NULL, "reading the change "
 		"log", err);
-	return rc ? rc : pg_run(c, lock_sql, NULL, 0, NULL, what, err);
+	if (rc == 0)
+		rc = pg_run(c, x->log->lock, NULL, 0, NULL, what, err);
+	if (rc == 0)
+		rc = pg_int_of(c, x->log->last, NULL, 0, x->last,
+			"reading the change log", err);
+	if (rc != 0 || x->limit == 0)
+		return rc;
+	struct pg_value v[] = { PG_I(x->after), PG_I(x->limit) };
+	PGresult *res = pg_exec(c, x->log->rows, v, 2, &rc,
+		"reading the change log", err);
+	if (res == NULL)
+		return rc;
+	for (int i = 0; i < PQntuples(res) && *x->n < x->limit; i++)
+		x->fill(res, i, x->rows + (*x->n)++ * x->size);
+	PQclear(res);
+	return 0;
+}
+
+int pg_read_log(struct pg_pool *f, const struct pg_log *log, int64_t after,
+	size_t limit, void *rows, size_t size, pg_fill_fn fill, size_t *n,
+	int64_t *last, struct sz_err *err)
+{
+	struct log_read x = { log, after, limit, size, rows, fill, n, last };
+	int rc = pg_snapshot(f, log_read_tx, &x, err);
+	if (rc != 0) {
+		*n = 0;
+		*last = 0;
+	}
+	return rc;
 }
 
 int pg_int_of(struct pg_conn *c, const char *sql, const struct pg_value *v,

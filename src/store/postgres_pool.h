@@ -106,19 +106,26 @@ int pg_read_rows(struct pg_pool *f, const char *sql,
 	const struct pg_value *v, size_t nv, size_t size, size_t max,
 	pg_fill_fn fill, void **rows, size_t *n, const char *what,
 	struct sz_err *err);
-/* First in a pg_snapshot reading a change log whose seq is taken at
- * insert, not at commit (many processes write at once): lock_sql
- * ("LOCK TABLE log IN SHARE MODE") waits, at most PG_SETTLE_WAIT, for
- * every transaction that has written to the log to end, and holds new
- * writers back until the reading transaction ends; the snapshot, taken
- * by the next query, then sees every seq up to the last there is (a
- * reader could otherwise see seq 11 while 10 is still to come, and a
- * mirror that went on from 11 would never render what 10 changed).  A
- * writer that never ends fails the read, saying so, rather than hang
- * it. */
+/* A change log whose seq is taken at insert, not at commit (many
+ * processes write at once), read by mirrors: its statements (static
+ * strings: "LOCK TABLE log IN SHARE MODE"; its last seq; its rows after
+ * $1, at most $2, by seq) and whose it is ("the forum's"). */
+struct pg_log {
+	const char *lock, *last, *rows, *whose;
+};
+/* Reads up to limit rows after seq after into rows (size bytes each,
+ * filled by fill) and the last seq into *last, in one snapshot taken
+ * once the lock has waited, at most PG_SETTLE_WAIT, for every
+ * transaction that has written to the log to end (new writers wait
+ * behind it until the read ends): no seq below the last can still
+ * appear (a reader could otherwise see seq 11 while 10 is still to
+ * come, and a mirror that went on from 11 would never render what 10
+ * changed).  A writer that never ends fails the read, saying so, rather
+ * than hang it; on failure *n and *last are 0. */
 #define PG_SETTLE_WAIT "1s"   /* every other writer waits behind it */
-int pg_settle(struct pg_conn *c, const char *lock_sql, const char *whose,
-	struct sz_err *err);
+int pg_read_log(struct pg_pool *f, const struct pg_log *log, int64_t after,
+	size_t limit, void *rows, size_t size, pg_fill_fn fill, size_t *n,
+	int64_t *last, struct sz_err *err);
 /* Reads the first column of up to max rows of a query, as numbers, into
  * the caller's array ids; *n is how many. */
 int pg_read_ids(struct pg_pool *f, const char *sql, const struct pg_value *v,
