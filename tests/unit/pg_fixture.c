@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,4 +108,25 @@ int pg_fixture_run(const char *group, const struct CMUnitTest *cases,
 	free(tests);
 	free(names);
 	return failed;
+}
+
+void pg_fixture_await(int fd, PGconn *pg)
+{
+	for (int i = 0; i < PG_FIXTURE_AWAIT_S * 100; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 10) > 0)
+			return;
+		if (pg == NULL)
+			continue;
+		PGresult *r = PQexec(pg, "SELECT count(*) FROM pg_locks"
+			" WHERE NOT granted AND database = (SELECT oid FROM pg_database"
+			" WHERE datname = current_database())");
+		bool held = PQresultStatus(r) == PGRES_TUPLES_OK &&
+			PQntuples(r) == 1 && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (held)
+			return;
+	}
+	fail_msg("neither an answer nor a waiting lock in %d s",
+		PG_FIXTURE_AWAIT_S);
 }

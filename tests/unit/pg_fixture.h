@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <libpq-fe.h>
+
 /* The cluster's conninfo, or NULL when the tests run without one (the
  * PostgreSQL cases then skip, saying why). */
 const char *pg_fixture_cluster(void);
@@ -20,6 +22,14 @@ void pg_fixture_conninfo(const char *dir, char *out, size_t cap);
 bool pg_fixture_create(const char *dir);
 /* Drops it; every connection to it must be closed. */
 void pg_fixture_drop(const char *dir);
+
+/* Waits, at most PG_FIXTURE_AWAIT_S, until fd has something to read (a
+ * reader in another process answered) or, with pg (a connection to the
+ * cluster, NULL for none), a lock in the cluster waits (that reader is
+ * held back): no fixed sleep, so neither slow nor flaky.  Fails the test
+ * past the limit. */
+#define PG_FIXTURE_AWAIT_S 10
+void pg_fixture_await(int fd, PGconn *pg);
 
 /* Runs every case once per engine, as one cmocka group (one TAP plan),
  * named "engine: case", each case's initial state its engine's state

@@ -804,7 +804,7 @@ static void a_change_committed_late_is_never_skipped(void **state)
 		0);
 	assert_int_equal(write(go[1], "r", 1), 1);
 	close(go[1]);
-	usleep(300 * 1000);   /* the export reads while the slow one is open */
+	pg_fixture_await(out[0], slow);   /* read, or held, while it is open */
 	r = PQexec(slow, "COMMIT");
 	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
 	PQclear(r);
